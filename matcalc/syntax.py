@@ -1,0 +1,270 @@
+"""The syntax tree: what `parse` returns and `lower` consumes.
+
+Contract: nodes are frozen dataclasses; every node has a `span` (1-based line/column of the
+original text, before macro expansion; a node produced by a macro carries the span of the
+macro call). The tree records what was written, resolving nothing: whether `x_i` is an entry
+or a name, whether `\\sigma` is the logistic function or a declared scalar, whether `W(x+b)`
+is a product or a call, whether `X^{-1}` is an inverse or a reciprocal — all of that is
+decided by `lower`, which knows the declarations.
+
+Names: font commands (``\\mathbf{w}``, ``{\\rm w}``, ``\\boldsymbol``) are dropped, so
+``\\mathbf w`` and ``w`` are the same `Sym`. Greek letters keep their command name without
+the backslash (``\\alpha`` -> ``"alpha"``); ``\\text{KL}`` gives ``"KL"``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Tuple, Union
+
+
+@dataclass(frozen=True)
+class Span:
+    line: int
+    column: int
+    end_line: int
+    end_column: int  # exclusive
+
+    def cover(self, other: "Span") -> "Span":
+        a = min((self.line, self.column), (other.line, other.column))
+        b = max((self.end_line, self.end_column), (other.end_line, other.end_column))
+        return Span(a[0], a[1], b[0], b[1])
+
+
+NOSPAN = Span(0, 0, 0, 0)
+
+
+# ---------------------------------------------------------------- expressions
+
+@dataclass(frozen=True)
+class Num:
+    """A numeric literal as written: "2", "0.5"."""
+    value: str
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Sym:
+    """A name. `name` is a letter ("x"), a Greek command without backslash ("alpha"), or a
+    word from ``\\text{KL}`` / ``\\operatorname{foo}`` that is not a known function.
+    `accent` is "hat" | "bar" | "tilde" | "dot" | "vec" | "check" | None.
+    `layer` is the text of a parenthesised superscript, ``a^{(2)}`` -> "2".
+    `primes` counts trailing primes: ``s'`` -> 1."""
+    name: str
+    accent: Optional[str] = None
+    layer: Optional[str] = None
+    primes: int = 0
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Sub:
+    """A subscripted expression: ``x_i``, ``A_{ij}``, ``A_{i,j}``, ``k_2``, ``E_{max}``,
+    ``[t_k]_{i,j}``, ``S'_{ik}``, ``\\delta_{ik}``. `subs` has one item per top-level comma
+    of the subscript; ``{ij}`` and ``{max}`` are each ONE item, a `Mul` chain of `Sym`s
+    (lower decides whether that is two indices or part of a name)."""
+    base: "Expr"
+    subs: Tuple["Expr", ...]
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Ones:
+    """The all-ones vector ``\\mathbf{1}``, ``\\mathbf{1}_n``, ``1_n``; `size` is the
+    subscript (None when absent: the size is inferred)."""
+    size: Optional["Expr"] = None
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Neg:
+    arg: "Expr"
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+# BinOp.op values
+ADD, SUB, MUL, HADAMARD, HDIV, COLON, DIV = "+", "-", "mul", "hadamard", "hdiv", "colon", "/"
+
+
+@dataclass(frozen=True)
+class BinOp:
+    """`op` is one of: "+", "-", "mul" (juxtaposition, ``*``, ``\\cdot``, ``\\times``
+    between operands), "hadamard" (``\\odot``, ``\\circ``), "hdiv" (``\\oslash``),
+    "colon" (``A : B``), "/" (a slash)."""
+    op: str
+    left: "Expr"
+    right: "Expr"
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Frac:
+    """``\\frac{a}{b}``, ``\\tfrac``, ``\\dfrac``, ``\\frac12``."""
+    num: "Expr"
+    den: "Expr"
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Pow:
+    """``x^2``, ``X^{-1}``, ``e^{-\\lambda}``, ``(1+u)^{-\\frac{\\nu+1}{2}}``. Transposes and
+    layer superscripts are NOT Pow."""
+    base: "Expr"
+    exp: "Expr"
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Transpose:
+    """``^T``, ``^\\top``, ``^{\\mathsf T}``, ``^\\intercal``, ``^{T}``."""
+    arg: "Expr"
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Call:
+    """A known function applied to arguments. `func` is a canonical function word:
+    "exp", "log", "sigma" (``\\sigma``, ``sigm``, ``sigmoid``, ``\\hat\\sigma``), "tanh",
+    "sqrt", "softplus", "softmax", "tr" (Tr, tr, Trace, trace), "det", "logdet"
+    (``\\log\\det`` written together), "Diag" (capital: vector -> diagonal matrix),
+    "diag" (lower case, as written), "sg" (stop-gradient), "abs".
+    `primes` is the derivative order written (``\\sigma'`` -> 1).
+    `accent` keeps ``\\hat\\sigma`` -> "hat" (same function, recorded for rendering).
+    Functions written without parentheses (``\\log x``, ``\\det X``, ``\\exp(-z)``,
+    ``\\log\\frac{p}{q}``) take the next factor (an atom with its postfixes) as argument.
+    ``\\sigma`` alone is NOT a Call: it is a `Sym` or an `Apply` (it may be a variable)."""
+    func: str
+    args: Tuple["Expr", ...]
+    primes: int = 0
+    accent: Optional[str] = None
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Apply:
+    """A name directly followed by a parenthesised argument list: ``\\sigma(z)``,
+    ``f(X)``, ``W(x+b)``, ``g_{i,j}(f)``. `func` is a Sym or Sub. Lower decides between a
+    call and a product."""
+    func: "Expr"
+    args: Tuple["Expr", ...]
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Norm:
+    """``\\|x\\|``, ``||x||``, ``\\|X\\|_F``, ``\\|x\\|_2`` (kind "norm"), ``|x|`` (kind
+    "abs"). `sub` is the written subscript (Num 2, Sym F) or None. A power after the
+    closing bar (``\\|x\\|^2``, ``\\|x\\|_2^2``) is a Pow around the Norm."""
+    arg: "Expr"
+    sub: Optional["Expr"] = None
+    kind: str = "norm"
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class BigOp:
+    """``\\sum`` / ``\\prod`` (kind "sum" | "prod") over `indices` with optional bounds.
+    ``\\sum_{i=1}^{n}`` -> indices (i,), lower Num 1, upper n. ``\\sum_{i,j}`` -> (i, j),
+    no bounds. ``\\sum_{j'}`` -> (Sym j primes=1,). ``\\sum^{K_2}_{k_2=1}`` (either order).
+    ``\\sum_{j=N+1}^{N+M}``. Indices are Sym or Sub (``k_2``, ``n_p``).
+    `body` is the product term that follows, up to the next top-level + or - (or ``:``,
+    closing bracket, end)."""
+    kind: str
+    indices: Tuple["Expr", ...]
+    lower: Optional["Expr"]
+    upper: Optional["Expr"]
+    body: "Expr"
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Stack:
+    """A bracketed list ``[x_1, ..., x_{N_p}]`` or a one-column ``array`` environment:
+    items stacked into a vector. `Dots` items stand for the elided run."""
+    items: Tuple["Expr", ...]
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Dots:
+    """``\\dots``, ``\\ldots``, ``\\cdots``, ``\\vdots``, ``...``."""
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+Expr = Union[Num, Sym, Sub, Ones, Neg, BinOp, Frac, Pow, Transpose, Call, Apply, Norm,
+             BigOp, Stack, Dots]
+
+
+# ---------------------------------------------------------------- statements
+
+@dataclass(frozen=True)
+class Space:
+    """The set after ``\\in``. kind: "real" (``\\mathbb{R}``, ``R``), "natural"
+    (``\\mathbb{N}``, ``\\mathbb{N}_0``, ``\\mathbb{N_0}``, ``\\mathbb{Z}``), "binary"
+    (``\\{0,1\\}``), "range" (``\\{1, ..., K\\}``: then `dims` is (lower, upper)).
+    For the others `dims` are the factors of the exponent: ``R^{n \\times d}`` -> (n, d),
+    ``R^K`` -> (K,), ``R`` -> ()."""
+    kind: str
+    dims: Tuple[Expr, ...]
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Decl:
+    """``W \\in \\mathbb{R}^{n\\times d}``; ``\\alpha, \\beta \\in \\mathbb{R}``;
+    ``z_i \\in \\mathbb{R}^d`` (a family member: target is a Sub); ``k_2 \\in \\{1,...,K_2\\}``
+    (an index range: space.kind == "range")."""
+    targets: Tuple[Expr, ...]
+    space: Space
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Range:
+    """``i = 1,\\dots,n`` (and ``i = 1, ..., n``): index `index` runs lower..upper."""
+    index: Expr
+    lower: Expr
+    upper: Expr
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Def:
+    """``name = expr``, ``name := expr``, ``f(X) = expr``, ``K_{ij} = ...``,
+    ``f_{i,j}(\\alpha,\\beta) := ...``, ``\\text{KL}(P||Q) = ...``.
+    `target` is the left side as written with any parameter list split off into `params`
+    (None when there was none). Chained equalities ``f(x) = f([x_1..]) = \\sum ...`` keep
+    the first side as target, the last as value and the middle ones in `middle`.
+    A row that starts with ``&=`` (a continuation of the previous derivation line) has
+    target None. Left sides such as ``d\\lambda`` or ``\\frac{\\partial L}{\\partial W}``
+    are kept as written (lower treats them as claims, not definitions)."""
+    target: Optional[Expr]
+    params: Optional[Tuple[Expr, ...]]
+    value: Expr
+    middle: Tuple[Expr, ...] = ()
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Bare:
+    """An expression standing alone (e.g. the objective written last)."""
+    value: Expr
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Hold:
+    """``p \\text{ constant}`` (also ``\\text{const}``, ``\\text{is constant}``): p is held
+    constant (no gradient flows through it)."""
+    target: Expr
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+Stmt = Union[Decl, Range, Def, Bare, Hold]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed document: statements in source order, and the original source text
+    (for error excerpts)."""
+    statements: Tuple[Stmt, ...]
+    source: str = field(default="", compare=False, repr=False)
