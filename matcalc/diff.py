@@ -1,0 +1,307 @@
+"""Differentiation: linearise, then transpose across the colon product.
+
+The objective L is defined through a chain of named definitions. Reverse mode over that
+chain, done symbolically: the derivation keeps a form ``dL = Σ G_u : du`` over a frontier of
+differentials. It repeatedly takes the latest definition v on the frontier, substitutes its
+differential ``dv = lin(body_v)`` (each op's differential comes from `ops.JVP`), and moves
+every linear map across the colon (``G : 𝓛(dX) = 𝓛*(G) : dX``), one named identity per
+move, until only differentials of earlier names remain. When the frontier holds only
+``dX`` for the variable X, its cotangent is the gradient.
+
+Contract: `differentiate(problem, wrt)` returns `(gradient_node, steps)`; the gradient has
+the shape of `wrt`, entry [i, j] = ∂L/∂X_ij. Steps are `Step` values holding IR, rendered
+by `render`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from . import ir, ops
+from .ir import Add, Const, Contract, Delta, Dvar, Ref, Reshape, Var, add, contract, ones
+from .simplify import simplify
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named identity. `latex` is what a derivation step prints."""
+    name: str
+    latex: str
+
+
+# The identities that move a linear map across the colon product, one row each.
+COLON_RULES = {r.name: r for r in [
+    Rule("scalar", r"g\,(a\,dx) = (g\,a)\,dx"),
+    Rule("transpose", r"A : B^{T} = A^{T} : B"),
+    Rule("hadamard", r"A : (B \odot C) = (A \odot B) : C"),
+    Rule("matmul-right", r"A : BC = AC^{T} : B"),
+    Rule("matmul-left", r"A : BC = B^{T}A : C"),
+    Rule("trace", r"\operatorname{Tr}(A^{T}B) = A : B"),
+    Rule("sum", r"a : B\mathbf{1} = a\mathbf{1}^{T} : B"),
+    Rule("broadcast", r"A : b\mathbf{1}^{T} = A\mathbf{1} : b"),
+    Rule("contraction", r"G : \mathcal{C}(dX) = \mathcal{C}^{*}(G) : dX"),
+    Rule("reshape", r"G : \operatorname{reshape}(dX) = \operatorname{reshape}^{-1}(G) : dX"),
+    Rule("linearity", r"G : (a\,dX + b\,dY) = a\,G : dX + b\,G : dY"),
+]}
+CHAIN = Rule("chain", r"dL = \bar{v} : dv")
+SUBSTITUTE = Rule("substitute", r"dv = \text{differential of } v\text{'s definition}")
+COLLECT = Rule("collect", r"A : dX + B : dX = (A + B) : dX")
+RESULT = Rule("gradient", r"dL = G : dX \iff \partial L / \partial X = G")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a derivation: `form` is the current ``dL = Σ G : lin`` as a tuple of
+    (cotangent, linear-differential) IR pairs; `rule` names the identity used to reach it;
+    `subject` names the definition or variable the step is about (None if none);
+    `identities` lists further LaTeX identities used (the differential rules of the ops
+    in a substituted definition)."""
+    rule: Rule
+    form: tuple
+    subject: Optional[str] = None
+    identities: tuple = ()
+
+
+class DiffError(Exception):
+    """The differentiator met something it has no rule for (raised as MatcalcError by api)."""
+
+
+def _active_refs(problem, wrt: str) -> set:
+    """Names of definitions whose value depends on the variable `wrt` (not through a
+    StopGrad)."""
+    active = set()
+    for name in problem.order:
+        body = problem.defs[name]
+        if _depends(body, wrt, active):
+            active.add(name)
+    return active
+
+
+def _depends(node, wrt, active) -> bool:
+    for n in ir.walk(node):
+        if isinstance(n, ir.StopGrad):
+            continue
+        if isinstance(n, Var) and n.name == wrt:
+            return _reachable(node, n)
+        if isinstance(n, Ref) and n.name in active:
+            return _reachable(node, n)
+    return False
+
+
+def _reachable(root, target) -> bool:
+    """Is `target` below `root` through a path without StopGrad?"""
+    stack, seen = [root], set()
+    while stack:
+        n = stack.pop()
+        if n is target:
+            return True
+        if n.uid in seen or isinstance(n, ir.StopGrad):
+            continue
+        seen.add(n.uid)
+        stack.extend(ir.operands(n))
+    return False
+
+
+def linearise(body, is_active):
+    """The differential of `body`: a node linear in Dvar leaves (None if zero).
+    `is_active(leaf)` says whether a Var/Ref leaf varies."""
+    memo = {}
+
+    def d(node):
+        if node.uid in memo:
+            return memo[node.uid]
+        if isinstance(node, (Var, Ref)):
+            out = Dvar(node.name, node.shape) if is_active(node) else None
+        elif isinstance(node, (Const, Delta, ir.Mask, Dvar)):
+            out = None
+        else:
+            rule = ops.JVP.get(type(node))
+            if rule is None:
+                raise DiffError(f"no differential rule for {type(node).__name__}")
+            out = rule(node, d)
+            if out is not None and ir.is_zero(out):
+                out = None
+        memo[node.uid] = out
+        return out
+
+    # children first, iteratively, so deep expressions cannot overflow the stack
+    for node in ir.walk(body):
+        d(node)
+    return d(body)
+
+
+def _is_linear(node) -> bool:
+    return any(isinstance(n, Dvar) for n in node.deps())
+
+
+def classify(g_labels, k, node) -> Rule:
+    """Name the identity that moves the colon across operand k of Contract `node`."""
+    xl = node.idx[k]
+    others = [l for j, l in enumerate(node.idx) if j != k]
+    out = node.out
+    if not out and not xl and all(not l for l in others):
+        return COLON_RULES["scalar"]
+    if not others and set(xl) == set(out):
+        return COLON_RULES["transpose"]
+    if not others and set(out) < set(xl):
+        return COLON_RULES["sum"]
+    if set(xl) == set(out) and all(set(l) <= set(out) for l in others):
+        return COLON_RULES["hadamard"]
+    if set(xl) < set(out) and all(set(l) <= set(out) for l in others):
+        return COLON_RULES["broadcast"]
+    if len(xl) == 2 and len(set(xl)) == 2:
+        a, b = xl
+        if not out and any(len(l) == 2 for l in others):
+            return COLON_RULES["trace"]
+        if a in out and b not in out:
+            return COLON_RULES["matmul-right"]
+        if b in out and a not in out:
+            return COLON_RULES["matmul-left"]
+    if len(xl) == 1 and xl[0] not in out and out:
+        return COLON_RULES["matmul-left"]
+    return COLON_RULES["contraction"]
+
+
+def adjoint(g, node: Contract, k: int):
+    """The cotangent of operand k of Contract `node`, given the cotangent g of its result."""
+    xl = list(node.idx[k])
+    ops_, idx = [g], [tuple(node.out)]
+    for j, (op, l) in enumerate(zip(node.ops, node.idx)):
+        if j != k:
+            ops_.append(op)
+            idx.append(l)
+    # repeated labels on X (a trace, a diagonal): give each repeat a fresh label and a delta
+    seen = {}
+    result = []
+    dims = node.label_dims()
+    for pos, lab in enumerate(xl):
+        if lab in seen:
+            fresh = ("_rep", pos)
+            ops_.append(Delta(dims[lab]))
+            idx.append((lab, fresh))
+            result.append(fresh)
+        else:
+            seen[lab] = pos
+            result.append(lab)
+    # labels of X that nothing else carries: the cotangent is broadcast along them
+    covered = {l for ls in idx for l in ls}
+    missing = [l for l in result if l not in covered]
+    if missing:
+        ops_.append(ones(tuple(dims[l] for l in missing)))
+        idx.append(tuple(missing))
+    return contract(ops_, idx, tuple(result))
+
+
+def transpose_terms(g, lin):
+    """Move the colon across the outermost linear map of `lin`: returns
+    (rule, [(g', lin'), ...]) with Σ g' : lin' = g : lin, or None if lin is a Dvar."""
+    if isinstance(lin, Dvar):
+        return None
+    if isinstance(lin, Add):
+        return COLON_RULES["linearity"], [(ir.scale(c, g), t) for t, c in zip(lin.terms, lin.coeffs)]
+    if isinstance(lin, Reshape):
+        return COLON_RULES["reshape"], [(Reshape(g, lin.arg.shape), lin.arg)]
+    if isinstance(lin, Contract):
+        ks = [k for k, op in enumerate(lin.ops) if _is_linear(op)]
+        if len(ks) != 1:
+            raise DiffError("a product is not linear in exactly one differential")
+        k = ks[0]
+        return classify(lin.out, k, lin), [(adjoint(g, lin, k), lin.ops[k])]
+    raise DiffError(f"cannot transpose {type(lin).__name__}")
+
+
+def differentiate(problem, wrt: str, record_steps: bool = True):
+    """Reverse sweep over problem's definitions; see the module docstring."""
+    objective = problem.objective
+    wrt_is_def = wrt in problem.defs
+    active = _active_refs(problem, wrt) if not wrt_is_def else \
+        _active_refs_through(problem, wrt)
+    obj_shape = problem.defs[objective].shape
+
+    def is_active(leaf):
+        if isinstance(leaf, Var):
+            return leaf.name == wrt
+        return leaf.name in active
+
+    steps = []
+    if objective == wrt:
+        g = ones(obj_shape)
+        return g, [Step(RESULT, ((g, Dvar(wrt, obj_shape)),), wrt)]
+    if objective not in active:
+        shape = problem.shape_of(wrt)
+        g = ir.zeros(shape)
+        return g, [Step(RESULT, ((g, Dvar(wrt, shape)),), wrt)]
+
+    # frontier: ordered dict name -> cotangent
+    frontier = {objective: ones(obj_shape)}
+    position = {name: i for i, name in enumerate(problem.order)}
+
+    def form():
+        return tuple((frontier[n], Dvar(n, problem.shape_of(n))) for n in
+                     sorted(frontier, key=lambda n: -position.get(n, -1)))
+
+    if record_steps:
+        steps.append(Step(CHAIN, form(), objective))
+    while True:
+        pending = [n for n in frontier if n != wrt]
+        if not pending:
+            break
+        v = max(pending, key=lambda n: position[n])
+        g = frontier.pop(v)
+        lin = linearise(problem.defs[v], is_active)
+        if lin is None:
+            continue
+        terms = [(g, lin)]
+        if record_steps:
+            ids = tuple(dict.fromkeys(i for n in ir.walk(problem.defs[v])
+                                      if (i := ops.jvp_identity(n)) and _is_active_node(n, is_active)))
+            steps.append(Step(SUBSTITUTE, _with(form(), terms), v, ids))
+        # move the colon until every term is (cotangent, Dvar)
+        while any(not isinstance(lin_, Dvar) for _, lin_ in terms):
+            new_terms = []
+            rules = []
+            for g_, lin_ in terms:
+                moved = transpose_terms(g_, lin_)
+                if moved is None:
+                    new_terms.append((g_, lin_))
+                else:
+                    rule, parts = moved
+                    rules.append(rule)
+                    new_terms.extend((simplify(gg), ll) for gg, ll in parts)
+            terms = new_terms
+            if record_steps:
+                rule = rules[0] if len(set(rules)) == 1 else Rule(
+                    "+".join(dict.fromkeys(r.name for r in rules)),
+                    r",\quad ".join(dict.fromkeys(r.latex for r in rules)))
+                steps.append(Step(rule, _with(form(), terms), v))
+        for g_, dv in terms:
+            frontier[dv.name] = add([frontier[dv.name], g_]) if dv.name in frontier else g_
+        for name in list(frontier):
+            frontier[name] = simplify(frontier[name])
+        if record_steps and len(terms) > 1:
+            steps.append(Step(COLLECT, form(), v))
+    g = frontier.get(wrt, ir.zeros(problem.shape_of(wrt)))
+    g = simplify(g)
+    if record_steps:
+        steps.append(Step(RESULT, ((g, Dvar(wrt, problem.shape_of(wrt))),), wrt))
+    return g, steps
+
+
+def _with(form, terms):
+    return tuple(terms) + tuple(form)
+
+
+def _is_active_node(node, is_active) -> bool:
+    return any((isinstance(n, (Var, Ref)) and is_active(n)) for n in node.deps())
+
+
+def _active_refs_through(problem, wrt_def: str) -> set:
+    """Active definitions when differentiating wrt a definition (treated as a leaf)."""
+    active = {wrt_def}
+    for name in problem.order:
+        if name == wrt_def:
+            continue
+        body = problem.defs[name]
+        if any(isinstance(n, Ref) and n.name in active and _reachable(body, n) for n in body.deps()):
+            active.add(name)
+    return active

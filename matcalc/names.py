@@ -1,0 +1,92 @@
+"""Names: from a syntax-tree name to its Python keyword and its LaTeX form.
+
+Contract (DESIGN.md): Greek letters by name (``\\alpha`` -> ``alpha``), font commands
+dropped (the parser already did), accents as suffixes (``\\hat q`` -> ``q_hat``), layer
+superscripts appended (``W^{(1)}`` -> ``W1``), multi-letter subscripts kept
+(``E_{max}`` -> ``E_max``), primes as ``_prime``, a Python keyword gets a trailing ``_``
+(``\\lambda`` -> ``lambda_``).
+"""
+from __future__ import annotations
+
+import keyword
+
+from . import syntax as S
+
+GREEK = {
+    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
+    "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "varpi", "rho", "varrho",
+    "sigma", "varsigma", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega",
+    "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega",
+}
+
+
+def _base_keyword(sym: S.Sym) -> str:
+    name = sym.name
+    if sym.accent:
+        name += "_" + sym.accent
+    if sym.layer:
+        name += sym.layer
+    name += "_prime" * sym.primes
+    return name
+
+
+def _base_latex(sym: S.Sym) -> str:
+    name = sym.name
+    if name in GREEK:
+        name = "\\" + name
+    elif len(name) > 1:
+        name = r"\mathrm{" + name + "}"
+    if sym.accent:
+        name = "\\" + sym.accent + "{" + name + "}"
+    name += "'" * sym.primes
+    if sym.layer:
+        name += "^{(" + sym.layer + ")}"
+    return name
+
+
+def sub_text(expr) -> str | None:
+    """The text of a subscript item that could be part of a name: ``2``, ``max``, ``p``,
+    ``n_p``; None if it is not name-like."""
+    if isinstance(expr, S.Num):
+        return expr.value if expr.value.isdigit() else None
+    if isinstance(expr, S.Sym):
+        return _base_keyword(expr)
+    if isinstance(expr, S.BinOp) and expr.op == S.MUL:
+        a, b = sub_text(expr.left), sub_text(expr.right)
+        return a + b if a is not None and b is not None else None
+    if isinstance(expr, S.Sub) and len(expr.subs) == 1:
+        a, b = sub_text(expr.base), sub_text(expr.subs[0])
+        return a + "_" + b if a is not None and b is not None else None
+    return None
+
+
+def keyword_of(expr) -> str | None:
+    """Python keyword of a name-like expression (Sym, or Sym with a name-like subscript)."""
+    if isinstance(expr, S.Sym):
+        kw = _base_keyword(expr)
+    elif isinstance(expr, S.Sub) and isinstance(expr.base, S.Sym) and len(expr.subs) == 1:
+        tail = sub_text(expr.subs[0])
+        if tail is None:
+            return None
+        kw = _base_keyword(expr.base) + "_" + tail
+    else:
+        return None
+    return kw + "_" if keyword.iskeyword(kw) else kw
+
+
+def latex_of(expr) -> str:
+    """LaTeX of a name-like expression, as the document spells it (fonts dropped)."""
+    if isinstance(expr, S.Sym):
+        return _base_latex(expr)
+    if isinstance(expr, S.Sub) and isinstance(expr.base, S.Sym) and len(expr.subs) == 1:
+        tail = sub_text(expr.subs[0])
+        return _base_latex(expr.base) + "_{" + (tail or "?").replace("_prime", "'") + "}"
+    return "?"
+
+
+def python_name(kw: str) -> str:
+    """`kw` made a valid Python identifier (keywords get a trailing underscore)."""
+    kw = "".join(c if c.isalnum() or c == "_" else "_" for c in kw)
+    if not kw or kw[0].isdigit():
+        kw = "_" + kw
+    return kw + "_" if keyword.iskeyword(kw) else kw

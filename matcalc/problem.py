@@ -1,0 +1,59 @@
+"""A lowered document: inputs, the chain of named definitions, and the objective.
+
+Contract: `Problem` is what `lower` produces and `diff`, `render` and `codegen` consume.
+- `inputs`: keyword -> Var, in declaration order (only those the definitions use are kept
+  in `used_inputs()`).
+- `defs`: keyword -> IR body; `order` lists them so every body refers only to earlier
+  names (a topological order that follows the source where it can).
+- `objective`: the keyword of the scalar definition being differentiated.
+- `latex`: keyword -> LaTeX spelling of every input, definition and dimension.
+- `dims`: the dimension symbols the document uses.
+- `held`: definitions held constant (their uses are wrapped in StopGrad).
+- `claims`: (syntax Def, source span) of derivation lines the document states (``d\\lambda
+  = ...``, ``\\frac{\\partial L}{\\partial W} = ...``), kept for `check`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import ir
+
+
+@dataclass
+class Problem:
+    inputs: dict
+    defs: dict
+    order: list
+    objective: str
+    latex: dict
+    dims: set = field(default_factory=set)
+    held: set = field(default_factory=set)
+    claims: list = field(default_factory=list)
+    source: str = ""
+    index_names: dict = field(default_factory=dict)   # keyword -> LaTeX of index names
+    families: dict = field(default_factory=dict)      # keyword -> number of family axes
+
+    def shape_of(self, name: str) -> tuple:
+        if name in self.defs:
+            return self.defs[name].shape
+        return self.inputs[name].shape
+
+    def node_of(self, name: str):
+        if name in self.defs:
+            return ir.Ref(name, self.defs[name].shape)
+        return self.inputs[name]
+
+    def needed(self, roots) -> list:
+        """Definition names needed to evaluate `roots` (IR nodes), in `order`."""
+        need, stack = set(), list(roots)
+        while stack:
+            node = stack.pop()
+            for n in ir.walk(node):
+                if isinstance(n, ir.Ref) and n.name not in need:
+                    need.add(n.name)
+                    stack.append(self.defs[n.name])
+        return [name for name in self.order if name in need]
+
+    def with_objective(self, name: str) -> "Problem":
+        return Problem(self.inputs, self.defs, self.order, name, self.latex, self.dims,
+                       self.held, self.claims, self.source, self.index_names, self.families)

@@ -1,0 +1,223 @@
+"""The simplifier: named rewrite rules, run bottom-up to a fixed point.
+
+Contract: `simplify(node, log=None)` returns an equal-valued node; each rule is a `Rewrite`
+row (name, the identity in LaTeX, a function node -> node | None, where None means "does
+not apply"). Rules are grouped into phases run in order: canonicalise (deltas, ones,
+masks, constants), elementwise identities (σ' = σ(1-σ), log∘exp, powers), collect.
+If `log` is a list, the name of every rule applied is appended to it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import sympy as sp
+
+from . import ir
+from .ir import (Add, Const, Contract, Delta, Map, Mask, Pow, add, const, contract, fmap,
+                 mul, ones, pow_)
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    name: str
+    latex: str
+    apply: Callable
+
+
+# ---------------------------------------------------------------- canonicalise
+
+def _delta(node):
+    """Contract a Kronecker delta against the other operands: rename one label into the
+    other. δ_ii summed gives n."""
+    if not isinstance(node, Contract):
+        return None
+    for k, op in enumerate(node.ops):
+        if not isinstance(op, Delta):
+            continue
+        a, b = node.idx[k]
+        rest_ops = node.ops[:k] + node.ops[k + 1:]
+        rest_idx = node.idx[:k] + node.idx[k + 1:]
+        if a == b:
+            ops_ = list(rest_ops) + [Const(op.n, ())]
+            idx = list(rest_idx) + [()]
+            if a in node.out or any(a in l for l in rest_idx):
+                continue  # a diagonal of a delta is ones: leave to the general case
+            return contract(ops_, idx, node.out)
+        if b not in node.out and any(b in l for l in rest_idx):
+            old, new = b, a
+        elif a not in node.out and any(a in l for l in rest_idx):
+            old, new = a, b
+        elif a not in node.out and b not in node.out:
+            # a delta summed on both labels against nothing else: its trace, n
+            if not any(a in l or b in l for l in rest_idx):
+                return contract(list(rest_ops) + [Const(op.n, ())], list(rest_idx) + [()], node.out)
+            continue
+        else:
+            continue
+        idx = [tuple(new if x == old else x for x in l) for l in rest_idx]
+        return contract(rest_ops, idx, node.out)
+    return None
+
+
+def _ones(node):
+    """Drop all-ones factors that multiply something already carrying their labels; a
+    ones factor summed over a label nothing else carries contributes the dimension."""
+    if not isinstance(node, Contract):
+        return None
+    for k, op in enumerate(node.ops):
+        if not (isinstance(op, Const) and op.value == 1 and op.shape):
+            continue
+        labels = node.idx[k]
+        rest_idx = node.idx[:k] + node.idx[k + 1:]
+        carried = {l for ls in rest_idx for l in ls}
+        keep = [(l, d) for l, d in zip(labels, op.shape) if l not in carried and l in node.out]
+        factor = sp.Mul(*[d for l, d in zip(labels, op.shape)
+                          if l not in carried and l not in node.out])
+        if len(keep) == len(labels):
+            continue
+        ops_ = list(node.ops[:k] + node.ops[k + 1:])
+        idx = list(rest_idx)
+        if keep:
+            ops_.append(ones(tuple(d for _, d in keep)))
+            idx.append(tuple(l for l, _ in keep))
+        if factor != 1:
+            ops_.append(Const(factor, ()))
+            idx.append(())
+        return contract(ops_, idx, node.out)
+    return None
+
+
+def _mask(node):
+    """A mask covering its whole range is all ones."""
+    if not isinstance(node, Mask) or len(node.shape) != 1:
+        return None
+    n = node.shape[0]
+    if sp.simplify(node.lo - 1) <= 0 and sp.simplify(node.hi - n) >= 0:
+        return ones(node.shape)
+    return None
+
+
+def _fold_map(node):
+    """Evaluate elementwise functions of constants."""
+    if isinstance(node, Map) and isinstance(node.arg, Const):
+        f = {"exp": sp.exp, "log": sp.log, "tanh": sp.tanh,
+             "sigma": lambda v: 1 / (1 + sp.exp(-v))}.get(node.fn)
+        if f is not None:
+            v = f(node.arg.value)
+            if v.is_Rational:
+                return Const(v, node.shape)
+    return None
+
+
+# ---------------------------------------------------------------- elementwise identities
+
+def _dsigma(node):
+    if isinstance(node, Map) and node.fn == "dsigma":
+        s = fmap("sigma", node.arg)
+        return mul(s, add([ones(s.shape), s], [1, -1]))
+    return None
+
+
+def _log_exp(node):
+    if isinstance(node, Map) and isinstance(node.arg, Map):
+        pair = (node.fn, node.arg.fn)
+        if pair in (("log", "exp"), ("exp", "log")):
+            return node.arg.arg
+    return None
+
+
+def _merge_powers(node):
+    """x^p ⊙ x^q = x^(p+q) for operands with the same labels (so x ⊙ x^{-1} = 1)."""
+    if not isinstance(node, Contract):
+        return None
+    seen = {}
+    for k, (op, labels) in enumerate(zip(node.ops, node.idx)):
+        base, e = (op.base, op.exp) if isinstance(op, Pow) else (op, const(1))
+        if isinstance(base, Const):
+            continue
+        key = (base, labels)
+        if key in seen:
+            j, e0 = seen[key]
+            merged = pow_(base, add([e0, e]))
+            ops_ = [o for i, o in enumerate(node.ops) if i not in (j, k)] + [merged]
+            idx = [l for i, l in enumerate(node.idx) if i not in (j, k)] + [labels]
+            return contract(ops_, idx, node.out)
+        seen[key] = (k, e)
+    return None
+
+
+def _neg_base(node):
+    """(-x)^p = (-1)^p x^p for integer p: lets x ⊙ (-x)^{-1} cancel."""
+    if isinstance(node, Pow) and isinstance(node.exp, Const) and node.exp.value.is_integer \
+            and isinstance(node.base, Add) and node.base.coeffs[0] < 0:
+        pos = add(node.base.terms, [-c for c in node.base.coeffs])
+        sign = (-1) ** int(node.exp.value)
+        return contract([Const(sp.Integer(sign), ()), pow_(pos, node.exp)],
+                        [(), ir.letters(node.rank)], ir.letters(node.rank))
+    return None
+
+
+def _pow_of_const_scalar(node):
+    if isinstance(node, Pow) and isinstance(node.base, Const) and isinstance(node.exp, Const):
+        return Const(sp.Pow(node.base.value, node.exp.value), node.shape)
+    return None
+
+
+CANONICALISE = [
+    Rewrite("delta", r"\sum_j A_{ij}\,\delta_{jk} = A_{ik}", _delta),
+    Rewrite("ones", r"A \odot (\mathbf{1}\mathbf{1}^T) = A", _ones),
+    Rewrite("full-mask", r"[1 \le j \le n] = 1", _mask),
+    Rewrite("fold-constant", r"f(c) = \text{its value}", _fold_map),
+    Rewrite("const-power", r"c^p = \text{its value}", _pow_of_const_scalar),
+]
+ELEMENTWISE = [
+    Rewrite("sigma-prime", r"\sigma'(x) = \sigma(x)(1 - \sigma(x))", _dsigma),
+    Rewrite("log-exp", r"\log \exp x = x,\ \exp\log x = x", _log_exp),
+    Rewrite("power-sign", r"(-x)^{p} = (-1)^{p} x^{p}", _neg_base),
+    Rewrite("merge-powers", r"x^{p} \odot x^{q} = x^{p+q}", _merge_powers),
+]
+PHASES = [("canonicalise", CANONICALISE), ("elementwise", ELEMENTWISE)]
+ALL_RULES = [r for _, phase in PHASES for r in phase]
+
+
+def _rewrite_once(root, rules, log):
+    """One bottom-up pass applying `rules` at every node until none applies there."""
+    memo = {}
+    for node in ir.walk(root):
+        new_fields, changed = [], False
+        for f in node.fields:
+            if isinstance(f, ir.Node):
+                g = memo.get(f.uid, f)
+                changed |= g is not f
+                new_fields.append(g)
+            elif isinstance(f, tuple) and any(isinstance(c, ir.Node) for c in f):
+                g = tuple(memo.get(c.uid, c) if isinstance(c, ir.Node) else c for c in f)
+                changed |= any(x is not y for x, y in zip(g, f))
+                new_fields.append(g)
+            else:
+                new_fields.append(f)
+        cur = ir.rebuild(node, new_fields) if changed else node
+        for _ in range(50):
+            for rule in rules:
+                nxt = rule.apply(cur)
+                if nxt is not None and nxt is not cur:
+                    if log is not None:
+                        log.append(rule.name)
+                    cur = nxt
+                    break
+            else:
+                break
+        memo[node.uid] = cur
+    return memo[root.uid]
+
+
+def simplify(node, log: list | None = None, max_rounds: int = 20):
+    """Run the phases to a fixed point (at most `max_rounds` rounds)."""
+    for _ in range(max_rounds):
+        before = node
+        for _, rules in PHASES:
+            node = _rewrite_once(node, rules, log)
+        if node is before:
+            break
+    return node
