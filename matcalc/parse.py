@@ -1,0 +1,491 @@
+"""The parser: text -> `syntax.Document`.
+
+Contract: `parse(text: str) -> syntax.Document`. Raises only `ParseError` (line, column and
+a caret excerpt of the original text). Nothing in the text is ever evaluated.
+
+Flow: `matcalc.lex` turns the text into rows of clauses (macros expanded, wrappers and
+spacing dropped, separators found); each clause is parsed by the LALR grammar
+``grammar/matcalc.lark`` whose callbacks (`Build`, run on reduce: no recursion) make the
+syntax nodes with spans in original-text coordinates; then, per row, a bare name before a
+declaration joins its targets (``\\alpha, \\beta \\in \\mathbb{R}``) and ``i = 1, \\dots, n``
+becomes a `Range`. Trees deeper than `MAX_TREE_DEPTH` are refused (checked iteratively).
+"""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from lark import Lark, Token
+from lark.exceptions import UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.lexer import Lexer
+
+from . import syntax as S
+from .errors import ParseError
+from .lex import canon, err, split_rows, tokenize
+
+MAX_TREE_DEPTH = 400
+
+_PARSER = None
+
+
+def _grammar_text() -> str:
+    try:
+        from importlib.resources import files
+        return files("matcalc.grammar").joinpath("matcalc.lark").read_text(encoding="utf-8")
+    except (ImportError, ModuleNotFoundError, FileNotFoundError, OSError, TypeError):
+        path = Path(__file__).resolve().parent.parent / "grammar" / "matcalc.lark"
+        return path.read_text(encoding="utf-8")
+
+
+class _Feed(Lexer):
+    """The 'lexer' lark calls: the token list prepared by matcalc.lex, as lark Tokens."""
+    __future_interface__ = 2
+
+    def __init__(self, lexer_conf):
+        pass
+
+    def lex(self, lexer_state, parser_state):
+        return iter(lexer_state.text)
+
+
+class _Dims:
+    """The exponent of a space, ``R^{n \\times d}``: its factors and span."""
+    __slots__ = ("items", "span")
+
+    def __init__(self, items, span):
+        self.items, self.span = items, span
+
+
+def _span(x) -> S.Span:
+    if isinstance(x, Token):
+        return S.Span(x.line, x.column, x.end_line, x.end_column)
+    if isinstance(x, list):
+        return _span(x[0]).cover(_span(x[-1]))
+    return x.span
+
+
+def _cover(a, b) -> S.Span:
+    return _span(a).cover(_span(b))
+
+
+def _sym_base(e):
+    """The Sym under a name's subscripts (names are Sym or Sub(Sym, ...))."""
+    return e.base if isinstance(e, S.Sub) else e
+
+
+def _namelike(e) -> bool:
+    return isinstance(e, S.Sym) or (isinstance(e, S.Sub) and isinstance(e.base, S.Sym))
+
+
+class Build:
+    """Grammar callbacks: one small method per alias in matcalc.lark."""
+
+    def __init__(self):
+        self.source = ""
+
+    def _err(self, msg, at):
+        sp = _span(at)
+        end = sp.end_column if sp.end_line == sp.line else None
+        return ParseError(msg, sp.line, sp.column, self.source, end)
+
+    # ---- clauses
+    def start(self, c):
+        return c[0]
+
+    def bare(self, c):
+        return S.Bare(c[0], span=_span(c[0]))
+
+    def definition(self, c):
+        target, rels = c
+        values = [e for _r, e in rels]
+        params = None
+        if isinstance(target, S.Apply):
+            target, params = target.func, target.args
+            target = dataclasses.replace(target, span=_span(target))
+        return S.Def(target, params, values[-1], tuple(values[:-1]), span=_cover(c[0], values[-1]))
+
+    def continuation(self, c):
+        rels = c[0]
+        values = [e for _r, e in rels]
+        return S.Def(None, None, values[-1], tuple(values[:-1]),
+                     span=_cover(rels[0][0], values[-1]))
+
+    def def_decl(self, c):
+        d = self.definition(c[:2])
+        target = d.value if _namelike(d.value) else d.target
+        if target is None or not _namelike(target):
+            raise self._err("only a name can be declared with \\in", c[2])
+        return [d, S.Decl((target,), c[3], span=_cover(target, c[3]))]
+
+    def decl(self, c):
+        return S.Decl((c[0],), c[2], span=_cover(c[0], c[2]))
+
+    def hold(self, c):
+        return S.Hold(c[0], span=_cover(c[0], c[1]))
+
+    def rels_first(self, c):
+        return [(c[0], c[1])]
+
+    def rels_more(self, c):
+        c[0].append((c[1], c[2]))
+        return c[0]
+
+    # ---- spaces
+    def space_real(self, c):
+        dims = c[1].items if len(c) > 1 else ()
+        return S.Space("real", dims, span=_cover(c[0], c[-1]))
+
+    def space_nat(self, c):
+        dims = c[-1].items if isinstance(c[-1], _Dims) else ()
+        return S.Space("natural", dims, span=_cover(c[0], c[-1]))
+
+    def dims(self, c):
+        return _Dims(tuple(c[2]), _cover(c[0], c[3]))
+
+    def space_set(self, c):
+        items = c[1]
+        dims = c[3].items if len(c) > 3 else ()
+        span = _cover(c[0], c[-1])
+        if len(items) == 2 and all(isinstance(x, S.Num) for x in items) and \
+                {items[0].value, items[1].value} == {"0", "1"}:
+            return S.Space("binary", dims, span=span)
+        if len(items) == 3 and isinstance(items[1], S.Dots) and not dims:
+            return S.Space("range", (items[0], items[2]), span=span)
+        raise self._err("a set must be {0,1} or a range like {1, ..., K}", c[0])
+
+    # ---- operators
+    def _bin(self, op, left, right):
+        return S.BinOp(op, left, right, span=_cover(left, right))
+
+    def add(self, c):
+        return self._bin(S.ADD, c[0], c[2])
+
+    def sub(self, c):
+        return self._bin(S.SUB, c[0], c[2])
+
+    def colon(self, c):
+        return self._bin(S.COLON, c[0], c[2])
+
+    def hadamard(self, c):
+        return self._bin(S.HDIV if c[1].value == "hdiv" else S.HADAMARD, c[0], c[2])
+
+    def neg(self, c):
+        return S.Neg(c[1], span=_cover(c[0], c[1]))
+
+    def pos(self, c):
+        return c[1]
+
+    def juxt(self, c):
+        return self._bin(S.MUL, c[0], c[1])
+
+    def mulop(self, c):
+        return self._bin(S.MUL, c[0], c[2])
+
+    def div(self, c):
+        return self._bin(S.DIV, c[0], c[2])
+
+    # ---- big operators
+    def bigop(self, c):
+        big, (indices, lower, upper, _lim), body = c
+        return S.BigOp(big.value, tuple(indices), lower, upper, body, span=_cover(big, body))
+
+    def lim_none(self, c):
+        return ((), None, None, None)
+
+    def lim_sub(self, c):
+        idx, lower = c[2]
+        return (idx, lower, None, c)
+
+    def lim_sub_sup(self, c):
+        idx, lower = c[2]
+        return (idx, lower, c[6], c)
+
+    def lim_sup_sub(self, c):
+        idx, lower = c[6]
+        return (idx, lower, c[2], c)
+
+    def index_eq(self, c):
+        if c[1].value != "=":
+            raise self._err(f"expected '=' in the range of a sum, not '{c[1].value}'", c[1])
+        return ([c[0]], c[2])
+
+    def index_list(self, c):
+        return (c[0], None)
+
+    def names_first(self, c):
+        return [c[0]]
+
+    def names_more(self, c):
+        c[0].append(c[-1])
+        return c[0]
+
+    # ---- postfix
+    def pow(self, c):
+        return S.Pow(c[0], c[3], span=_cover(c[0], c[4]))
+
+    def transpose(self, c):
+        return S.Transpose(c[0], span=_cover(c[0], c[1]))
+
+    def subscript(self, c):
+        base, subs = c[0], c[3]
+        span = _cover(c[0], c[4])
+        if isinstance(base, S.Norm) and base.sub is None and len(subs) == 1:
+            return dataclasses.replace(base, sub=subs[0], span=span)
+        if isinstance(base, S.Ones) and base.size is None and len(subs) == 1:
+            return S.Ones(subs[0], span=span)
+        if isinstance(base, S.Num):
+            if base.value == "1" and len(subs) == 1:
+                return S.Ones(subs[0], span=span)
+            raise self._err("a number cannot take a subscript", c[1])
+        return S.Sub(base, tuple(subs), span=span)
+
+    def prime(self, c):
+        raise self._err("a prime (') can only follow a name", c[1])
+
+    def paren(self, c):
+        items = c[1]
+        if len(items) == 1 and not isinstance(items[0], S.Dots):
+            return items[0]
+        return S.Stack(tuple(items), span=_cover(c[0], c[2]))
+
+    def apply(self, c):
+        return S.Apply(c[0], tuple(c[2]), span=_cover(c[0], c[3]))
+
+    def fhead(self, c):
+        return (c[0].value, 0, c[0])
+
+    def fhead_prime(self, c):
+        f, p, tok = c[0]
+        return (f, p + 1, tok)
+
+    def call1(self, c):
+        f, p, tok = c[0]
+        return S.Call(f, (c[1],), primes=p, span=_cover(tok, c[1]))
+
+    def call(self, c):
+        f, p, tok = c[0]
+        return S.Call(f, tuple(c[2]), primes=p, span=_cover(tok, c[3]))
+
+    # ---- names
+    def sym(self, c):
+        name, _, accent = c[0].value.partition("|")
+        return S.Sym(name, accent or None, span=_span(c[0]))
+
+    def name_sub(self, c):
+        if isinstance(c[0], S.Sub):
+            raise self._err("double subscript", c[1])
+        return S.Sub(c[0], tuple(c[3]), span=_cover(c[0], c[4]))
+
+    def name_layer(self, c):
+        base = _sym_base(c[0])
+        if base.layer is not None:
+            raise self._err("a second layer superscript", c[1])
+        new = dataclasses.replace(base, layer=c[1].value)
+        if isinstance(c[0], S.Sub):
+            return dataclasses.replace(c[0], base=new, span=_cover(c[0], c[1]))
+        return dataclasses.replace(new, span=_cover(c[0], c[1]))
+
+    def name_prime(self, c):
+        base = _sym_base(c[0])
+        new = dataclasses.replace(base, primes=base.primes + 1)
+        if isinstance(c[0], S.Sub):
+            return dataclasses.replace(c[0], base=new, span=_cover(c[0], c[1]))
+        return dataclasses.replace(new, span=_cover(c[0], c[1]))
+
+    # ---- atoms
+    def num(self, c):
+        return S.Num(str(c[0]), span=_span(c[0]))
+
+    def ones(self, c):
+        return S.Ones(None, span=_span(c[0]))
+
+    def dots(self, c):
+        return S.Dots(span=_span(c[0]))
+
+    def frac(self, c):
+        return S.Frac(c[2], c[5], span=_cover(c[0], c[6]))
+
+    def brace(self, c):
+        return c[1]
+
+    def bracket(self, c):
+        items = c[1]
+        if len(items) == 1 and not isinstance(items[0], S.Dots):
+            return items[0]
+        return S.Stack(tuple(items), span=_cover(c[0], c[2]))
+
+    def array(self, c):
+        return S.Stack(tuple(c[1]), span=_cover(c[0], c[2]))
+
+    def norm(self, c):
+        return S.Norm(c[1], None, "norm", span=_cover(c[0], c[2]))
+
+    def abs(self, c):
+        return S.Norm(c[1], None, "abs", span=_cover(c[0], c[2]))
+
+    def list_first(self, c):
+        return [c[0]]
+
+    def list_more(self, c):
+        c[0].append(c[2])
+        return c[0]
+
+
+_BUILD = Build()
+
+
+def _parser() -> Lark:
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = Lark(_grammar_text(), parser="lalr", lexer=_Feed, transformer=_BUILD,
+                       strict=True, maybe_placeholders=False)
+    return _PARSER
+
+
+# ---------------------------------------------------------------- errors
+
+WORDS = {"NAME": "a name", "NUMBER": "a number", "ONES": "a ones vector", "FUNC": "a function",
+         "BIG": "\\sum or \\prod", "FRAC": "\\frac", "PLUS": "'+'", "MINUS": "'-'",
+         "MULOP": "a product sign", "SLASH": "'/'", "HAD": "\\odot", "COLON": "':'",
+         "REL": "'='", "IN": "\\in", "REALS": "\\mathbb{R}", "NATS": "\\mathbb{N}",
+         "LSET": "'\\{'", "RSET": "'\\}'", "LPAR": "'('", "RPAR": "')'", "LBRACK": "'['",
+         "RBRACK": "']'", "LBRACE": "'{'", "RBRACE": "'}'", "NORM_OPEN": "a norm '\\|'",
+         "NORM_CLOSE": "a closing '\\|'", "ABS_OPEN": "'|'", "ABS_CLOSE": "a closing '|'",
+         "SUB": "a subscript '_'", "SUP": "a superscript '^'", "TRANSPOSE": "a transpose",
+         "LAYER": "a layer superscript", "PRIME": "a prime", "COMMA": "','", "DOTS": "dots",
+         "HOLD": "\\text{constant}", "ARR_OPEN": "an array", "ARR_CLOSE": "\\end{array}",
+         "$END": "the end of the formula"}
+EXPR_START = {"NAME", "NUMBER", "ONES", "FUNC", "BIG", "FRAC", "LPAR", "LBRACK", "LBRACE",
+              "NORM_OPEN", "ABS_OPEN", "DOTS", "ARR_OPEN", "MINUS", "PLUS"}
+
+
+def _expected(names) -> str:
+    names = set(names)
+    parts = []
+    if {"NAME", "NUMBER"} <= names:
+        parts.append("an expression")
+        names -= EXPR_START
+    rest = sorted(WORDS.get(x, x.lower()) for x in names)
+    if len(rest) > 5:
+        parts.append("an operator")
+        rest = [w for w in rest if w in ("the end of the formula", "')'", "'}'", "']'")]
+    parts += rest
+    if not parts:
+        return "something else"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
+def _describe(tok) -> str:
+    if tok.type == "NAME":
+        return f"name '{tok.value.partition('|')[0]}'"
+    return WORDS.get(tok.type, repr(str(tok.value)))
+
+
+def _lark_tokens(toks):
+    out = []
+    for t in toks:
+        v = t.value
+        if t.kind == "NAME":
+            v = v[0] if v[1] is None else f"{v[0]}|{v[1]}"
+        out.append(Token(t.kind, str(v), 0, t.line, t.col, t.end_line, t.end_col, 0))
+    return out
+
+
+def _parse_clause(toks, source):
+    ltoks = _lark_tokens(toks)
+    _BUILD.source = source
+    try:
+        return _parser().parse(ltoks)
+    except UnexpectedToken as e:
+        tok = e.token
+        if tok.type == "$END":
+            last = ltoks[-1]
+            raise ParseError(f"the formula ends too early; expected {_expected(e.expected)}",
+                             last.end_line, max(1, last.end_column - 1), source) from None
+        end = tok.end_column if tok.end_line == tok.line else None
+        raise ParseError(f"unexpected {_describe(tok)}; expected {_expected(e.expected)}",
+                         tok.line, tok.column, source, end) from None
+    except UnexpectedEOF as e:
+        last = ltoks[-1]
+        raise ParseError(f"the formula ends too early; expected {_expected(e.expected)}",
+                         last.end_line, max(1, last.end_column - 1), source) from None
+    except UnexpectedInput as e:                      # pragma: no cover - defensive
+        raise ParseError(f"cannot read this: {e.__class__.__name__}",
+                         getattr(e, "line", None), getattr(e, "column", None), source) from None
+
+
+# ---------------------------------------------------------------- checks and merging
+
+def _children(node):
+    for f in dataclasses.fields(node):
+        if f.name == "span":
+            continue
+        v = getattr(node, f.name)
+        if isinstance(v, tuple):
+            for x in v:
+                if dataclasses.is_dataclass(x):
+                    yield x
+        elif dataclasses.is_dataclass(v) and not isinstance(v, S.Span):
+            yield v
+
+
+def _check_depth(stmt, source):
+    stack = [(stmt, 1)]
+    while stack:
+        node, d = stack.pop()
+        if d > MAX_TREE_DEPTH:
+            sp = node.span
+            raise ParseError("expression nested too deeply; split it into definitions",
+                             sp.line or None, sp.column or None, source)
+        for ch in _children(node):
+            stack.append((ch, d + 1))
+
+
+def _merge_row(stmts):
+    out = []
+    i, n = 0, len(stmts)
+    while i < n:
+        s = stmts[i]
+        if isinstance(s, S.Def) and s.target is not None and _namelike(s.target) and \
+                s.params is None and not s.middle and i + 2 < n and \
+                isinstance(stmts[i + 1], S.Bare) and isinstance(stmts[i + 1].value, S.Dots) and \
+                isinstance(stmts[i + 2], S.Bare):
+            out.append(S.Range(s.target, s.value, stmts[i + 2].value,
+                               span=s.span.cover(stmts[i + 2].span)))
+            i += 3
+            continue
+        if isinstance(s, S.Bare) and _namelike(s.value):
+            j = i
+            while j < n and isinstance(stmts[j], S.Bare) and _namelike(stmts[j].value):
+                j += 1
+            if j < n and isinstance(stmts[j], S.Decl):
+                d = stmts[j]
+                targets = tuple(x.value for x in stmts[i:j]) + d.targets
+                out.append(S.Decl(targets, d.space, span=s.span.cover(d.span)))
+                i = j + 1
+                continue
+        out.append(s)
+        i += 1
+    return out
+
+
+def parse(text: str) -> S.Document:
+    """Parse a document (see the module docstring). Raises ParseError."""
+    if not isinstance(text, str):
+        raise ParseError("the document must be a string")
+    try:
+        rows = split_rows(tokenize(text), text)
+        statements = []
+        for row in rows:
+            stmts = []
+            for clause in row:
+                got = _parse_clause(canon(clause, text), text)
+                for st in (got if isinstance(got, list) else [got]):
+                    _check_depth(st, text)
+                    stmts.append(st)
+            statements.extend(_merge_row(stmts))
+    except RecursionError:                             # pragma: no cover - defensive
+        raise ParseError("expression nested too deeply; split it into definitions") from None
+    if not statements:
+        raise ParseError("empty document: no formula found", 1, 1, text)
+    return S.Document(tuple(statements), source=text)
