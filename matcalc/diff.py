@@ -240,8 +240,6 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
         return tuple((frontier[n], Dvar(n, problem.shape_of(n))) for n in
                      sorted(frontier, key=lambda n: -position.get(n, -1)))
 
-    if record_steps:
-        steps.append(Step(CHAIN, form(), objective))
     while True:
         pending = [n for n in frontier if n != wrt]
         if not pending:
@@ -269,7 +267,7 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
                     rules.append(rule)
                     new_terms.extend((simplify(gg), ll) for gg, ll in parts)
             terms = new_terms
-            if record_steps:
+            if record_steps and set(r.name for r in rules) != {"linearity"}:
                 rule = rules[0] if len(set(rules)) == 1 else Rule(
                     "+".join(dict.fromkeys(r.name for r in rules)),
                     r",\quad ".join(dict.fromkeys(r.latex for r in rules)))

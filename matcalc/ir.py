@@ -388,6 +388,11 @@ def contract(ops: Sequence[Node], idx: Sequence[Sequence], out: Sequence) -> Nod
         return flat_ops[0]
     if not flat_ops:
         return Const(coeff, ())
+    # canonical operand order (a scalar coefficient first), so equal products are one node
+    pairs = sorted(zip(flat_ops, flat_idx),
+                   key=lambda p: (0 if isinstance(p[0], Const) and p[0].shape == () else 1,
+                                  p[0].rank, p[0].uid))
+    flat_ops, flat_idx = [p[0] for p in pairs], [p[1] for p in pairs]
     # renumber: output labels first
     number = {}
     for lab in out:

@@ -1,0 +1,331 @@
+"""The public API: `gradient`, `check`, `parse`, and the result objects.
+
+Contract (DESIGN.md): `gradient(doc, wrt, objective=None)` reads a document (text or a
+parsed Document), differentiates its objective with respect to `wrt` (a LaTeX name or its
+Python keyword) and returns a `Gradient`. Every failure caused by the input is a
+`MatcalcError` raised here; internal failures are reported as MatcalcError naming the
+construct, never as a bare traceback from the engine.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from . import codegen, ir, names, numeric, syntax as S
+from .diff import DiffError, Step, differentiate
+from .errors import MatcalcError, ParseError
+from .lower import Lowerer
+from .render import Renderer
+from .simplify import simplify
+
+if sys.getrecursionlimit() < 20000:
+    sys.setrecursionlimit(20000)
+
+
+def parse(text: str) -> S.Document:
+    """Parse a document into its syntax tree (raises ParseError)."""
+    from .parse import parse as _parse
+    if not isinstance(text, str):
+        raise MatcalcError(f"expected the document as a string, got {type(text).__name__}")
+    return _parse(text)
+
+
+def _document(doc) -> S.Document:
+    if isinstance(doc, S.Document):
+        return doc
+    return parse(doc)
+
+
+def _resolve_wrt(problem, wrt: str) -> str:
+    if not isinstance(wrt, str) or not wrt.strip():
+        raise MatcalcError("wrt must name a variable of the document, e.g. wrt=\"W\"")
+    cands = list(problem.inputs) + list(problem.defs)
+    if wrt in cands:
+        return wrt
+    norm = wrt.replace(" ", "")
+    for kw in cands:
+        if problem.latex.get(kw, "").replace(" ", "") == norm:
+            return kw
+    try:
+        d = parse(wrt)
+        st = d.statements[-1] if d.statements else None
+        if isinstance(st, S.Bare):
+            kw = names.keyword_of(st.value)
+            if kw is None and isinstance(st.value, S.Sub):
+                kw = names.keyword_of(st.value.base)  # wrt="z_i" means the family z
+            if kw in cands:
+                return kw
+    except MatcalcError:
+        pass
+    listing = ", ".join(problem.latex.get(k, k) for k in problem.inputs)
+    raise MatcalcError(f"wrt={wrt!r} is not a variable of the document (its inputs: {listing})")
+
+
+@dataclass(frozen=True)
+class DerivationStep:
+    """One printed line of a derivation: the identity used (`rule` name and `identity` in
+    LaTeX), what it is about, and the resulting equation in LaTeX and text."""
+    rule: str
+    identity: str
+    subject: str | None
+    latex: str
+    text: str
+    uses: tuple = ()
+
+
+class Gradient:
+    """The gradient of a problem's objective with respect to one variable."""
+
+    def __init__(self, problem, wrt: str, node, steps):
+        self.problem = problem
+        self.wrt = wrt
+        self.node = node
+        self._steps = steps
+
+    # -------------------------------------------------------- rendering
+    def latex(self) -> str:
+        """The closed-form gradient (right-hand side) in LaTeX."""
+        return Renderer(self.problem, "latex").expr(self.node)
+
+    def text(self) -> str:
+        return Renderer(self.problem, "text").expr(self.node)
+
+    @property
+    def lhs_latex(self) -> str:
+        p = self.problem
+        return (rf"\frac{{\partial {p.latex.get(p.objective, p.objective)}}}"
+                rf"{{\partial {p.latex.get(self.wrt, self.wrt)}}}")
+
+    @property
+    def lhs_text(self) -> str:
+        r = Renderer(self.problem, "text")
+        return f"∂{r.name(self.problem.objective)}/∂{r.name(self.wrt)}"
+
+    @cached_property
+    def steps(self) -> list:
+        """The derivation as DerivationStep values, in order."""
+        out = []
+        lr, tr = Renderer(self.problem, "latex"), Renderer(self.problem, "text")
+        obj = self.problem.objective
+        dl = "d" + lr.name(obj)
+        dt = "d" + tr.name(obj)
+        defs_shown = set()
+        for st in self._steps:
+            if st.rule.name == "gradient":
+                lat = f"{self.lhs_latex} = {self.latex()}"
+                txt = f"{self.lhs_text} = {self.text()}"
+            else:
+                lat = lr.form(st.form, dl)
+                txt = tr.form(st.form, dt)
+            if st.rule.name == "substitute" and st.subject in self.problem.defs \
+                    and st.subject not in defs_shown:
+                defs_shown.add(st.subject)
+                body = self.problem.defs[st.subject]
+                lat = (rf"{lr.name(st.subject)} = {lr.expr(body)} \;\Rightarrow\; " + lat)
+                txt = f"[{tr.name(st.subject)} = {tr.expr(body)}]  " + txt
+            out.append(DerivationStep(st.rule.name, st.rule.latex, st.subject, lat, txt,
+                                      st.identities))
+        return out
+
+    def derivation(self, fmt: str = "text") -> str:
+        """The whole derivation, one step a line, each naming its identity."""
+        lines = []
+        for k, s in enumerate(self.steps, 1):
+            if fmt == "latex":
+                lines.append(rf"{s.latex} && \text{{({s.rule}: ${s.identity}$)}} \\")
+            elif fmt == "markdown":
+                lines.append(f"{k}. $${s.latex}$$  \n   *by {s.rule}:* ${s.identity}$"
+                             + "".join(f"; ${u}$" for u in s.uses))
+            else:
+                by = f"   [{s.rule}: {s.identity}]"
+                lines.append(f"{k:>3}. {s.text}\n{by}")
+        if fmt == "latex":
+            return "\\begin{aligned}\n" + "\n".join(lines) + "\n\\end{aligned}"
+        return "\n".join(lines)
+
+    def _repr_latex_(self):
+        return f"$${self.lhs_latex} = {self.latex()}$$"
+
+    def _repr_markdown_(self):
+        return f"$${self.lhs_latex} = {self.latex()}$$\n\n" + self.derivation("markdown")
+
+    def __repr__(self):
+        return f"<Gradient {self.lhs_text} = {self.text()}>"
+
+    # -------------------------------------------------------- code
+    @property
+    def function_name(self) -> str:
+        return "grad_" + names.python_name(self.wrt)
+
+    def numpy_source(self) -> str:
+        """A NumPy module defining `grad_<wrt>(**inputs)`."""
+        doc = (f"Gradient {self.lhs_text} of the document's objective.\n\n"
+               f"    {self.lhs_text} = {self.text()}\n\n"
+               f"    Returns an array shaped like {names.python_name(self.wrt)} "
+               f"{_fmt(self.problem.shape_of(self.wrt))}.")
+        return codegen.generate(self.problem, self.node, self.function_name, doc)
+
+    def to_numpy(self):
+        """The generated gradient as a Python callable(**arrays) -> ndarray."""
+        return codegen.compile_module(self.numpy_source(), self.function_name)
+
+    def objective_source(self) -> str:
+        p = self.problem
+        return codegen.generate(p, ir.Ref(p.objective, p.defs[p.objective].shape),
+                                "objective", f"Value of {p.objective}.")
+
+    def objective_numpy(self):
+        """The objective's value as a callable(**arrays) -> float (used by `check`)."""
+        return codegen.compile_module(self.objective_source(), "objective")
+
+    @property
+    def inputs(self) -> dict:
+        """{LaTeX name: Python keyword} for every input the generated function takes
+        (arrays, then dimensions no array's shape determines)."""
+        inputs, required, _, _ = codegen.signature(self.problem, (self.node,))
+        out = {self.problem.latex.get(v.name, v.name): names.python_name(v.name) for v in inputs}
+        for s in required:
+            out[self.problem.latex.get(s.name, s.name)] = names.python_name(s.name)
+        return out
+
+
+def _fmt(shape):
+    return "(" + ", ".join(str(d) for d in shape) + ")" if shape else "(scalar)"
+
+
+def lower_document(doc, objective=None):
+    document = _document(doc)
+    try:
+        return Lowerer(document).run(objective)
+    except MatcalcError:
+        raise
+    except (ir.IRError, RecursionError) as err:
+        raise MatcalcError(f"cannot read this document: {err}") from None
+
+
+def gradient(doc, wrt, objective=None) -> Gradient:
+    """Differentiate the document's objective with respect to `wrt`."""
+    problem = lower_document(doc, objective)
+    kw = _resolve_wrt(problem, wrt)
+    try:
+        node, steps = differentiate(problem, kw)
+        node = fold_refs(problem, simplify(node))
+    except MatcalcError:
+        raise
+    except (DiffError, ir.IRError, RecursionError) as err:
+        raise MatcalcError(f"cannot differentiate this document: {err}") from None
+    return Gradient(problem, kw, node, steps)
+
+
+def fold_refs(problem, node):
+    """Write subexpressions that equal a definition's body as that definition's name."""
+    table = {}
+    for name in problem.order:
+        body = problem.defs[name]
+        if not isinstance(body, (ir.Var, ir.Ref, ir.Const)):
+            table.setdefault(body, ir.Ref(name, body.shape))
+    return ir.substitute(node, table) if table else node
+
+
+# ------------------------------------------------------------------ check
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Outcome of `check`: `ok`, the largest relative error, a diagnosis in words, and
+    the correct gradient (LaTeX)."""
+    ok: bool
+    error: float
+    message: str
+    expected_latex: str
+    claim_latex: str
+
+    def __bool__(self):
+        return self.ok
+
+    def _repr_markdown_(self):
+        return self.message
+
+
+def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) -> CheckResult:
+    """Is `claim` (LaTeX, in the document's names) the gradient of the objective with
+    respect to `wrt`? Compares numerically at random inputs and diagnoses a wrong claim
+    (sign, constant factor, transpose, which entries)."""
+    document = _document(doc)
+    g = gradient(document, wrt, objective)
+    claim_doc = parse(claim)
+    if not claim_doc.statements:
+        raise ParseError("the claim is empty")
+    st = claim_doc.statements[-1]
+    value = st.value if isinstance(st, (S.Def, S.Bare)) else None
+    if value is None:
+        raise ParseError("the claim must be an expression (the gradient's right-hand side)")
+    lw = Lowerer(document)
+    lw.collect()
+    from .lower import DefSource, Info
+    lw.defsrc["__claim"] = DefSource("__claim", S.Def(S.Sym("__claim"), None, value,
+                                                      span=value.span), (), ())
+    lw.info["__claim"] = Info("def", "claim")
+    lw.src = claim
+    try:
+        for kw in lw.defsrc:
+            lw.define(kw)
+    except MatcalcError:
+        raise
+    except ir.IRError as err:
+        raise MatcalcError(f"cannot read the claim: {err}") from None
+    claim_node = lw.defs["__claim"]
+    want = g.problem.shape_of(g.wrt)
+    problem = g.problem
+    from .problem import Problem
+    full = Problem(problem.inputs, dict(lw.defs), list(lw.order), problem.objective,
+                   problem.latex, problem.dims)
+    claim_fn = codegen.compile_module(codegen.generate(full, claim_node, "claim"), "claim")
+    grad_fn = g.to_numpy()
+    obj_fn = g.objective_numpy()
+    rng = np.random.default_rng(seed)
+    worst, diag = 0.0, None
+    for _ in range(trials):
+        kwargs = numeric.sample_inputs(problem, rng, obj_fn)
+        with np.errstate(all="ignore"):
+            expected = numeric.call(grad_fn, kwargs)
+            got = np.asarray(numeric.call(claim_fn, kwargs), dtype=float)
+        if got.shape != np.shape(expected):
+            if got.size == np.size(expected) and np.ndim(expected) == 2 and got.ndim == 2:
+                pass
+            else:
+                return CheckResult(False, float("inf"),
+                                   f"the claim has shape {got.shape} but the gradient has "
+                                   f"shape {np.shape(expected)} (the shape of {wrt})",
+                                   g.latex(), Renderer(full).expr(claim_node))
+        err = numeric.relative_error(got, expected)
+        if err > worst:
+            worst, diag = err, _diagnose(got, np.asarray(expected))
+    ok = worst < 1e-6
+    if ok:
+        msg = f"correct: the claim agrees with ∂/∂{wrt} (max relative error {worst:.1e})"
+    else:
+        msg = (f"wrong: the claim differs from the gradient (max relative error {worst:.2g})"
+               f"{'; ' + diag if diag else ''}.\nThe gradient is {g.lhs_text} = {g.text()}")
+    return CheckResult(ok, worst, msg, g.latex(), Renderer(full).expr(claim_node))
+
+
+def _diagnose(got, want) -> str:
+    if np.allclose(got, -want, rtol=1e-6, atol=1e-9):
+        return "it has the wrong sign"
+    if got.ndim == 2 and got.shape == want.shape[::-1] and np.allclose(got.T, want):
+        return "it is the transpose of the gradient"
+    if got.ndim == 2 and got.shape == want.shape and np.allclose(got.T, want):
+        return "it is the transpose of the gradient"
+    mask = np.abs(want) > 1e-12
+    if mask.any():
+        ratio = got[mask] / want[mask] if got.shape == want.shape else None
+        if ratio is not None and np.allclose(ratio, ratio.flat[0], rtol=1e-6):
+            return f"it is off by a constant factor of {ratio.flat[0]:.6g}"
+    if got.shape == want.shape and got.size > 1:
+        bad = np.argwhere(~np.isclose(got, want, rtol=1e-6, atol=1e-9))
+        return (f"{len(bad)} of {got.size} entries differ, first at index "
+                f"{tuple(int(i) for i in bad[0])}") if len(bad) else ""
+    return ""

@@ -1,0 +1,497 @@
+"""NumPy code generation.
+
+Contract: `generate(problem, outputs, fname, doc)` returns the source of a Python module that
+imports only numpy and defines `fname(*, <inputs>)`, taking every input array by keyword
+(plus any dimension no array's shape determines, as an int) and returning the value of
+`outputs` (one node, or a tuple of nodes). The code evaluates the definitions it needs
+first, in order, hoists every subexpression used twice into a temporary, writes
+contractions as ``@``, broadcasting ``*`` or ``.sum`` where they are that, and as a chain of
+pairwise contractions, cheapest first (so a factorisable double sum stays linear),
+elsewhere. Diag is never materialised; sigmoid and softplus use stable forms.
+"""
+from __future__ import annotations
+
+import itertools
+import keyword
+
+import sympy as sp
+
+from . import ir, ops
+from .ir import (Add, Const, Contract, Delta, Det, Dvar, Inv, LogDet, Map, Mask, Pow,
+                 ProdAxis, Ref, Reshape, StopGrad, Var)
+from .names import python_name
+
+HELPERS = {
+    "_sigmoid": '''def _sigmoid(x):
+    """Logistic function, stable for large |x|."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+''',
+    "_dsigmoid": '''def _dsigmoid(x):
+    """Derivative of the logistic function."""
+    s = _sigmoid(x)
+    return s * (1.0 - s)
+''',
+    "_mask": '''def _mask(n, lo, hi):
+    """0/1 vector of length n: 1 where lo <= j <= hi (1-based)."""
+    j = np.arange(1, n + 1)
+    return ((j >= lo) & (j <= hi)).astype(float)
+''',
+    "_mask2": '''def _mask2(n, m, lo, hi):
+    """0/1 n-by-m matrix: 1 where lo(i) <= j <= hi(i) (1-based)."""
+    i = np.arange(1, n + 1)[:, None]
+    j = np.arange(1, m + 1)[None, :]
+    return ((j >= lo(i)) & (j <= hi(i))).astype(float)
+''',
+}
+
+LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _pyexpr(e) -> str:
+    """Python source of a SymPy number or dimension expression."""
+    e = sp.sympify(e)
+    if e.is_Integer:
+        return str(int(e))
+    if e.is_Rational:
+        return f"({int(e.p)} / {int(e.q)})"
+    if e.is_Number:
+        return repr(float(e))
+    if e == sp.E:
+        return "np.e"
+    if e == sp.pi:
+        return "np.pi"
+    code = sp.pycode(e, fully_qualified_modules=False)
+    return f"({code})"
+
+
+class Emitter:
+    def __init__(self, problem):
+        self.problem = problem
+        self.lines: list[str] = []
+        self.helpers: set = set()
+        self.names: dict = {}          # node uid -> python variable
+        self.counter = itertools.count(1)
+        self.uses: dict = {}
+
+    # ------------------------------------------------------------ driver
+    def count_uses(self, roots):
+        for root in roots:
+            for node in ir.walk(root):
+                for c in ir.operands(node):
+                    self.uses[c.uid] = self.uses.get(c.uid, 0) + 1
+            self.uses[root.uid] = self.uses.get(root.uid, 0) + 1
+
+    def value(self, node) -> str:
+        """A Python expression for node, emitting temporaries as needed."""
+        if node.uid in self.names:
+            return self.names[node.uid]
+        code = self._code(node)
+        cheap = isinstance(node, (Var, Ref, Const, Dvar))
+        if not cheap and (self.uses.get(node.uid, 0) > 1 or len(code) > 70):
+            name = f"t{next(self.counter)}"
+            self.lines.append(f"{name} = {code}")
+            self.names[node.uid] = name
+            return name
+        return code
+
+    def assign(self, name, node):
+        code = self._code(node)
+        self.lines.append(f"{name} = {code}")
+        self.names[node.uid] = name
+
+    # ------------------------------------------------------------ nodes
+    def _code(self, node) -> str:
+        return getattr(self, "_c_" + type(node).__name__)(node)
+
+    def _c_Var(self, node):
+        return python_name(node.name)
+
+    def _c_Ref(self, node):
+        return python_name(node.name)
+
+    def _c_Const(self, node):
+        v = _pyexpr(node.value)
+        if node.shape == ():
+            return v if v.startswith("(") or not v.startswith("-") else f"({v})"
+        shape = ", ".join(_pyexpr(d) for d in node.shape)
+        return f"np.full(({shape},), {v})"
+
+    def _c_Delta(self, node):
+        return f"np.eye({_pyexpr(node.n)})"
+
+    def _c_Mask(self, node):
+        if node.rank == 1:
+            self.helpers.add("_mask")
+            return f"_mask({_pyexpr(node.shape[0])}, {_pyexpr(node.lo)}, {_pyexpr(node.hi)})"
+        self.helpers.add("_mask2")
+        i = sp.Symbol("i")
+        lo = _pyexpr(node.lo.subs(ir.I0, i))
+        hi = _pyexpr(node.hi.subs(ir.I0, i))
+        return (f"_mask2({_pyexpr(node.shape[0])}, {_pyexpr(node.shape[1])}, "
+                f"lambda i: {lo}, lambda i: {hi})")
+
+    def _c_Map(self, node):
+        f = ops.FUNCTIONS[node.fn]
+        self.helpers.update(f.helpers)
+        return f.numpy.format(self.value(node.arg))
+
+    def _c_Pow(self, node):
+        b = self.value(node.base)
+        if isinstance(node.exp, Const):
+            v = node.exp.value
+            if v == -1:
+                return f"1.0 / {_atom(b)}"
+            if v == sp.Rational(1, 2):
+                return f"np.sqrt({b})"
+            if v == 2:
+                return f"np.square({b})"
+            return f"{_atom(b)} ** {_pyexpr(v)}"
+        return f"{_atom(b)} ** {_atom(self.value(node.exp))}"
+
+    def _c_Add(self, node):
+        parts = []
+        for t, c in zip(node.terms, node.coeffs):
+            if isinstance(t, Const):
+                s = _pyexpr(c * t.value)
+                if node.shape != () and all(isinstance(x, Const) for x in node.terms):
+                    s = self._c_Const(Const(c * t.value, t.shape))
+            else:
+                s = self.value(t)
+                if c == -1:
+                    s = f"-{_atom(s)}"
+                elif c != 1:
+                    s = f"{_pyexpr(c)} * {_atom(s)}"
+            parts.append(s)
+        out = parts[0]
+        for p in parts[1:]:
+            out += f" - {p[1:]}" if p.startswith("-") and not p.startswith("-(") else f" + {p}"
+        return out
+
+    def _c_ProdAxis(self, node):
+        return f"np.prod({self.value(node.arg)}, axis={node.axis})"
+
+    def _c_Inv(self, node):
+        return f"np.linalg.inv({self.value(node.arg)})"
+
+    def _c_Det(self, node):
+        return f"np.linalg.det({self.value(node.arg)})"
+
+    def _c_LogDet(self, node):
+        return f"np.linalg.slogdet({self.value(node.arg)})[1]"
+
+    def _c_StopGrad(self, node):
+        return self.value(node.arg)
+
+    def _c_Reshape(self, node):
+        shape = ", ".join(_pyexpr(d) for d in node.shape)
+        return f"np.reshape({self.value(node.arg)}, ({shape},))"
+
+    def _c_Dvar(self, node):
+        raise ir.IRError("a differential cannot be evaluated")
+
+    # ------------------------------------------------------------ contractions
+    def _c_Contract(self, node):
+        dims = node.label_dims()
+        scal, tens, bcast = [], [], []
+        for op, labels in zip(node.ops, node.idx):
+            if op.shape == ():
+                scal.append(op)
+            elif isinstance(op, Const) and op.value == 1:
+                bcast.extend(labels)
+            else:
+                tens.append((op, tuple(labels)))
+        factor = " * ".join(_atom(self.value(s)) for s in scal)
+        if not tens:
+            body, labels = None, ()
+        else:
+            body, labels = self._contract(tens, tuple(l for l in node.out if l not in bcast
+                                                      or any(l in ls for _, ls in tens)))
+        # broadcast to missing output labels
+        if tuple(labels) != tuple(node.out):
+            if body is None:
+                shape = ", ".join(_pyexpr(dims[l]) for l in node.out)
+                body = f"np.ones(({shape},))"
+            else:
+                body = self._broadcast(body, labels, node.out, dims)
+        if body is None:
+            return factor or "1.0"
+        if factor:
+            return f"{factor} * {_atom(body)}"
+        return body
+
+    def _broadcast(self, code, labels, out, dims):
+        present = [l for l in out if l in labels]
+        code = self._permute(code, labels, tuple(present))
+        index = ", ".join(":" if l in labels else "None" for l in out)
+        shape = ", ".join(_pyexpr(dims[l]) for l in out)
+        return f"np.broadcast_to({_atom(code)}[{index}], ({shape},))"
+
+    def _permute(self, code, labels, target):
+        labels, target = tuple(labels), tuple(target)
+        if labels == target:
+            return code
+        if len(labels) == 2:
+            return f"{_atom(code)}.T"
+        perm = ", ".join(str(labels.index(l)) for l in target)
+        return f"np.transpose({code}, ({perm},))"
+
+    def _contract(self, tens, out):
+        """Contract tensors (code, labels) pairwise, cheapest pair first; returns
+        (code, labels) with labels == out."""
+        items = [(self.value(op), labels) for op, labels in tens]
+        while len(items) > 1:
+            best = None
+            for a, b in itertools.combinations(range(len(items)), 2):
+                la, lb = items[a][1], items[b][1]
+                rest = {l for k, (_, ls) in enumerate(items) if k not in (a, b) for l in ls}
+                keep = tuple(l for l in dict.fromkeys(la + lb) if l in out or l in rest)
+                shared = set(la) & set(lb)
+                cost = (len(set(la) | set(lb)), len(keep), -len(shared))
+                if best is None or cost < best[0]:
+                    best = (cost, a, b, keep)
+            _, a, b, keep = best
+            code = self._pair(items[a], items[b], keep)
+            rest = [it for k, it in enumerate(items) if k not in (a, b)]
+            if len(rest) > 0:
+                name = f"t{next(self.counter)}"
+                self.lines.append(f"{name} = {code}")
+                code = name
+            items = rest + [(code, keep)]
+        code, labels = items[0]
+        return self._single(code, labels, out), out
+
+    def _single(self, code, labels, out):
+        """One operand: diagonal, sums over axes, then a permutation."""
+        if len(set(labels)) < len(labels):
+            spec = self._spec([labels], out)
+            return f"np.einsum('{spec}', {code})"
+        summed = tuple(k for k, l in enumerate(labels) if l not in out)
+        if summed:
+            if len(summed) == len(labels):
+                code = f"np.sum({code})"
+            else:
+                axis = summed[0] if len(summed) == 1 else summed
+                code = f"{_atom(code)}.sum(axis={axis})"
+            labels = tuple(l for l in labels if l in out)
+        return self._permute(code, labels, out)
+
+    def _pair(self, a, b, keep):
+        (ca, la), (cb, lb) = a, b
+        # sum away labels only one side has and nothing needs
+        ca, la = self._presum(ca, la, keep, lb)
+        cb, lb = self._presum(cb, lb, keep, la)
+        shared = [l for l in la if l in lb]
+        contracted = [l for l in shared if l not in keep]
+        batch = [l for l in shared if l in keep]
+        if not contracted:
+            # broadcasting product
+            order = tuple(keep)
+            return self._permute(
+                f"{self._expand(ca, la, order)} * {self._expand(cb, lb, order)}",
+                order, keep)
+        if len(contracted) == 1 and not batch and len(la) <= 2 and len(lb) <= 2:
+            k = contracted[0]
+            fa = [l for l in la if l != k]
+            fb = [l for l in lb if l != k]
+            left = ca if la[-1] == k else f"{_atom(ca)}.T"
+            right = cb if lb[0] == k else f"{_atom(cb)}.T"
+            res = tuple(fa + fb)
+            return self._permute(f"{_atom(left)} @ {_atom(right)}", res, keep)
+        if not batch and set(la) == set(lb) and not keep:
+            return f"np.vdot({ca}, {self._permute(cb, lb, la)})"
+        spec = self._spec([la, lb], keep)
+        return f"np.einsum('{spec}', {ca}, {cb}, optimize=True)"
+
+    def _presum(self, code, labels, keep, other):
+        drop = [k for k, l in enumerate(labels) if l not in keep and l not in other]
+        if not drop:
+            return code, labels
+        if len(drop) == len(labels):
+            return f"np.sum({code})", ()
+        axis = drop[0] if len(drop) == 1 else tuple(drop)
+        return f"{_atom(code)}.sum(axis={axis})", tuple(l for l in labels if l in keep or l in other)
+
+    def _expand(self, code, labels, order):
+        """code (axes labels) arranged to `order`, with None for missing axes."""
+        present = tuple(l for l in order if l in labels)
+        code = self._permute(code, labels, present)
+        if present == tuple(order):
+            return _atom(code)
+        if not present:
+            return _atom(code)
+        index = ", ".join(":" if l in labels else "None" for l in order)
+        # leading None axes are implicit in NumPy broadcasting
+        return f"{_atom(code)}[{index}]"
+
+    @staticmethod
+    def _spec(label_lists, out):
+        letters = {}
+        for ls in list(label_lists) + [out]:
+            for l in ls:
+                letters.setdefault(l, LETTERS[len(letters)])
+        ins = ",".join("".join(letters[l] for l in ls) for ls in label_lists)
+        return f"{ins}->{''.join(letters[l] for l in out)}"
+
+
+def _atom(code: str) -> str:
+    """Parenthesise code unless it is a name, a call, an index or a literal."""
+    c = code.strip()
+    if c.replace("_", "").replace(".", "").isalnum():
+        return c
+    depth = 0
+    for k, ch in enumerate(c):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif depth == 0 and ch in " +-*/@<>=&|," and not (k == 0 and ch == "-"):
+            return f"({c})"
+    if c.startswith("-"):
+        return f"({c})"
+    return c
+
+
+def dimension_plan(problem, needed_dims):
+    """How each dimension is obtained: [(symbol, code)] from input shapes, and the list of
+    dimensions that must be passed as ints."""
+    known, plan = {}, []
+    inputs = list(problem.inputs.values())
+    dims_order = [d for d in problem.dims if d in needed_dims] + \
+        [d for d in needed_dims if d not in problem.dims]
+    progress = True
+    required = []
+    while progress:
+        progress = False
+        for var in inputs:
+            for axis, d in enumerate(var.shape):
+                d = sp.sympify(d)
+                free = [s for s in d.free_symbols if s not in known]
+                if len(free) == 1:
+                    s = free[0]
+                    sol = sp.solve(sp.Eq(d, sp.Symbol("_axis")), s)
+                    if len(sol) != 1:
+                        continue
+                    expr = sol[0].subs({k: sp.Symbol(python_name(k.name)) for k in known})
+                    code = _pyexpr(expr.subs(sp.Symbol("_axis"),
+                                             sp.Symbol(f"{python_name(var.name)}.shape[{axis}]")))
+                    code = code.replace(f"{python_name(var.name)}.shape[{axis}]",
+                                        f"{python_name(var.name)}.shape[{axis}]")
+                    known[s] = code
+                    plan.append((s, code))
+                    progress = True
+        if not progress:
+            missing = [s for s in dims_order if s not in known]
+            # a dimension appearing in a shape with another unknown: ask for it
+            for s in missing:
+                if any(s in sp.sympify(d).free_symbols for v in inputs for d in v.shape):
+                    required.append(s)
+                    known[s] = python_name(s.name)
+                    progress = True
+                    break
+    for s in dims_order:
+        if s not in known:
+            required.append(s)
+            known[s] = python_name(s.name)
+    return plan, required
+
+
+def _used_dims(nodes) -> set:
+    out = set()
+    for root in nodes:
+        for n in ir.walk(root):
+            for f in n.fields:
+                if isinstance(f, sp.Basic):
+                    out |= f.free_symbols
+                elif isinstance(f, tuple):
+                    for x in f:
+                        if isinstance(x, sp.Basic):
+                            out |= x.free_symbols
+            for d in n.shape:
+                out |= sp.sympify(d).free_symbols
+    out.discard(ir.I0)
+    return out
+
+
+def signature(problem, roots):
+    """What a generated function for `roots` takes: (input Vars, dimension symbols that
+    must be passed as ints, the plan [(symbol, code)] reading the others off shapes)."""
+    defs_needed = problem.needed(roots)
+    body_nodes = list(roots) + [problem.defs[d] for d in defs_needed]
+    used_vars = {n.name for r in body_nodes for n in ir.walk(r) if isinstance(n, Var)}
+    inputs = [v for k, v in problem.inputs.items() if k in used_vars]
+    dims = _used_dims(body_nodes)
+    sub_problem = type(problem)(dict((v.name, v) for v in inputs), problem.defs, problem.order,
+                                problem.objective, problem.latex, list(problem.dims))
+    plan, required = dimension_plan(sub_problem, dims)
+    return inputs, required, plan, dims
+
+
+def generate(problem, outputs, fname: str, doc: str = "") -> str:
+    """Source of a module defining `fname` (see the module docstring)."""
+    roots = outputs if isinstance(outputs, tuple) else (outputs,)
+    defs_needed = problem.needed(roots)
+    em = Emitter(problem)
+    em.count_uses(list(roots) + [problem.defs[d] for d in defs_needed])
+    inputs, required, plan, dims = signature(problem, roots)
+    for s, code in plan:
+        if s in dims or any(s in sp.sympify(d).free_symbols for d in dims):
+            em.lines.append(f"{python_name(s.name)} = {code}")
+    for name in defs_needed:
+        node = problem.defs[name]
+        em.assign(python_name(name), node)
+        em.names[ir.Ref(name, node.shape).uid] = python_name(name)
+    results = [em.value(r) for r in roots]
+    args = [python_name(v.name) for v in inputs] + [python_name(s.name) for s in required]
+    shapes = "\n".join(f"        {python_name(v.name)}: "
+                       + ("float" if not v.shape else
+                          "array of shape (" + ", ".join(str(d) for d in v.shape) + ")")
+                       for v in inputs)
+    shapes += "".join(f"\n        {python_name(s.name)}: int (dimension {s.name})" for s in required)
+    lines = ["\"\"\"Generated by matcalc. Do not edit: regenerate from the document.\"\"\"",
+             "import numpy as np", ""]
+    for h in sorted(em.helpers):
+        if h == "_dsigmoid":
+            lines.append(HELPERS["_sigmoid"])
+        lines.append(HELPERS[h])
+    lines = _dedupe(lines)
+    lines.append("")
+    sig = ", ".join(args)
+    lines.append(f"def {fname}(*, {sig}):" if sig else f"def {fname}():")
+    doc_lines = doc.strip().splitlines() if doc else []
+    lines.append('    """' + (doc_lines[0] if doc_lines else fname))
+    for dl in doc_lines[1:]:
+        lines.append("    " + dl if dl else "")
+    lines.append("")
+    lines.append("    Inputs (keyword arguments):")
+    lines.append(shapes)
+    lines.append('    """')
+    for v in inputs:
+        lines.append(f"    {python_name(v.name)} = np.asarray({python_name(v.name)}, dtype=float)")
+    for l in em.lines:
+        lines.append("    " + l)
+    fixed = []
+    for r, code in zip(roots, results):
+        shape = ", ".join(_pyexpr(d) for d in r.shape)
+        fixed.append(f"np.broadcast_to(np.asarray({code}, dtype=float), ({shape}{',' if r.shape else ''})).copy()")
+    ret = fixed[0] if len(fixed) == 1 else "(" + ", ".join(fixed) + ",)"
+    lines.append(f"    return {ret}")
+    return "\n".join(lines) + "\n"
+
+
+def _dedupe(lines):
+    seen, out = set(), []
+    for l in lines:
+        if l in HELPERS.values():
+            if l in seen:
+                continue
+            seen.add(l)
+        out.append(l)
+    return out
+
+
+def compile_module(source: str, fname: str):
+    """Execute generated source (ours, never user text) and return the function."""
+    namespace: dict = {}
+    exec(compile(source, "<matcalc-generated>", "exec"), namespace)  # noqa: S102
+    return namespace[fname]

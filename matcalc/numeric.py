@@ -1,0 +1,108 @@
+"""Numeric checking: random inputs for a problem and central finite differences.
+
+Contract: `sample_inputs(problem, rng)` returns keyword arguments for the generated
+functions (arrays for inputs, ints for dimensions no shape determines) at which the
+objective is finite, trying plain normal entries, then positive entries, then symmetric
+positive definite matrices. `central_difference(f, kwargs, wrt)` returns the gradient of the
+scalar function f(**kwargs) with respect to kwargs[wrt] by central differences (float64).
+"""
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from . import ir
+from .names import python_name
+
+
+def dimension_values(problem, rng, low=2, high=5) -> dict:
+    """A random value for every dimension symbol, consistent with the shapes."""
+    values = {}
+    for s in problem.dims:
+        values[s] = int(rng.integers(low, high + 1))
+    for v in problem.inputs.values():
+        for d in v.shape:
+            for s in sp.sympify(d).free_symbols:
+                values.setdefault(s, int(rng.integers(low, high + 1)))
+    for body in problem.defs.values():
+        for n in ir.walk(body):
+            for d in n.shape:
+                for s in sp.sympify(d).free_symbols:
+                    values.setdefault(s, int(rng.integers(low, high + 1)))
+    values.pop(ir.I0, None)
+    return values
+
+
+def _shape(shape, dims):
+    return tuple(int(sp.sympify(d).subs(dims)) for d in shape)
+
+
+def sample_inputs(problem, rng, fn=None, mode=None, dims=None) -> dict:
+    """Random keyword arguments; if `fn` is given, retry until fn(**kwargs) is finite."""
+    dims = dims or dimension_values(problem, rng)
+    modes = [mode] if mode else ["normal", "positive", "spd"]
+    last = None
+    for m in modes:
+        for _ in range(3):
+            kwargs = {}
+            for name, var in problem.inputs.items():
+                kwargs[python_name(name)] = _draw(var.shape, dims, rng, m)
+            for s, v in dims.items():
+                kwargs.setdefault(python_name(s.name), v)
+            last = kwargs
+            if fn is None:
+                return kwargs
+            try:
+                with np.errstate(all="ignore"):
+                    val = fn(**_only(fn, kwargs))
+                if np.all(np.isfinite(val)):
+                    return kwargs
+            except (ValueError, np.linalg.LinAlgError, FloatingPointError):
+                continue
+    return last
+
+
+def _draw(shape, dims, rng, mode):
+    shp = _shape(shape, dims)
+    if mode == "normal":
+        return rng.standard_normal(shp) if shp else float(rng.standard_normal())
+    if mode == "positive":
+        x = rng.uniform(0.5, 1.5, shp) if shp else float(rng.uniform(0.5, 1.5))
+        return x
+    if len(shp) == 2 and shp[0] == shp[1]:
+        a = rng.standard_normal(shp)
+        return a @ a.T / shp[0] + np.eye(shp[0])
+    return rng.uniform(0.5, 1.5, shp) if shp else float(rng.uniform(0.5, 1.5))
+
+
+def _only(fn, kwargs):
+    """The subset of kwargs that fn takes."""
+    names = fn.__code__.co_varnames[:fn.__code__.co_argcount + fn.__code__.co_kwonlyargcount]
+    return {k: v for k, v in kwargs.items() if k in names}
+
+
+def call(fn, kwargs):
+    return fn(**_only(fn, kwargs))
+
+
+def central_difference(f, kwargs, wrt, eps=1e-6):
+    """∂f/∂kwargs[wrt] by central differences, same shape as kwargs[wrt]."""
+    x0 = np.array(kwargs[wrt], dtype=float)
+    grad = np.zeros_like(x0)
+    flat = x0.reshape(-1)
+    g = grad.reshape(-1)
+    for k in range(flat.size):
+        xp, xm = flat.copy(), flat.copy()
+        h = eps * max(1.0, abs(flat[k]))
+        xp[k] += h
+        xm[k] -= h
+        fp = call(f, {**kwargs, wrt: xp.reshape(x0.shape) if x0.shape else float(xp[0])})
+        fm = call(f, {**kwargs, wrt: xm.reshape(x0.shape) if x0.shape else float(xm[0])})
+        g[k] = (float(fp) - float(fm)) / (2 * h)
+    return grad if x0.shape else float(grad)
+
+
+def relative_error(a, b) -> float:
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    scale = max(1.0, float(np.max(np.abs(b))) if b.size else 1.0)
+    return float(np.max(np.abs(a - b)) / scale) if a.size else 0.0

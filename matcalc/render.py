@@ -1,0 +1,538 @@
+"""Rendering IR as LaTeX or text, in matrix notation where the expression has one.
+
+Contract: `Renderer(problem, style)` with style "latex" or "text"; `.expr(node)` returns a
+string. A `Contract` is read back as matrix notation: operands over the same axes are joined
+by ⊙ (a colon when everything is summed), the rest form chains (matmul with transposes,
+``1ᵀ`` for a lone sum, ``Diag(v)`` for a vector shared by a chain, ``Tr`` for a cycle,
+``u vᵀ`` for an outer product). What has no such reading (order-3 arrays, a label shared
+three ways) falls back to index notation (``\\sum_{j} A_{ij} x_{j}``).
+Names are printed as the document spells them (`problem.latex`).
+"""
+from __future__ import annotations
+
+import itertools
+
+import sympy as sp
+
+from . import ir, ops
+from .ir import (Add, Const, Contract, Delta, Det, Dvar, Inv, LogDet, Map, Mask, Pow,
+                 ProdAxis, Ref, Reshape, StopGrad, Var)
+
+# precedence: higher binds tighter
+ADD, COLON, HAD, MUL, NEG, POW, ATOM = 1, 2, 3, 4, 5, 6, 7
+
+LATEX = dict(had=r" \odot ", hdiv=r" \oslash ", colon=" : ", mul=" ", T="^{T}", ones=r"\mathbf{1}",
+             eye="I", diag=r"\operatorname{Diag}", diagv=r"\operatorname{diag}",
+             tr=r"\operatorname{Tr}", det=r"\det", logdet=r"\log\det", sg=r"\operatorname{sg}",
+             lp=r"\left(", rp=r"\right)", sum=r"\sum", prod=r"\prod", inv="^{-1}",
+             rowprod=r"\operatorname{rowprod}", vec=r"\operatorname{vec}", cdot=r" \cdot ")
+TEXT = dict(had=" ⊙ ", hdiv=" ⊘ ", colon=" : ", mul=" ", T="ᵀ", ones="1", eye="I",
+            diag="Diag", diagv="diag", tr="Tr", det="det", logdet="logdet", sg="sg",
+            lp="(", rp=")", sum="Σ", prod="Π", inv="⁻¹", rowprod="rowprod", vec="vec",
+            cdot=" · ")
+TEXT_NAMES = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
+              "zeta": "ζ", "eta": "η", "theta": "θ", "kappa": "κ", "lambda": "λ", "mu": "μ",
+              "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ",
+              "phi": "φ", "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω",
+              "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Sigma": "Σ",
+              "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω"}
+INDEX_LETTERS = "ijklmnpqrstuvwabcdefgh"
+
+
+class Renderer:
+    def __init__(self, problem=None, style: str = "latex"):
+        self.problem = problem
+        self.style = style
+        self.t = LATEX if style == "latex" else TEXT
+
+    # ------------------------------------------------------------ public
+    def expr(self, node) -> str:
+        return self._r(node)[0]
+
+    def name(self, kw: str) -> str:
+        latex = self.problem.latex.get(kw, kw) if self.problem else kw
+        return latex if self.style == "latex" else _latex_to_text(latex)
+
+    def form(self, pairs, lhs: str) -> str:
+        """Render ``lhs = Σ G : lin`` for a derivation step."""
+        parts = []
+        for g, lin in pairs:
+            parts.append(self.colon_term(g, lin))
+        return f"{lhs} = " + (" + ".join(parts) if parts else "0")
+
+    def colon_term(self, g, lin) -> str:
+        gs, gp = self._r(g)
+        ls, lp = self._r(lin)
+        if g.shape == () and lin.shape == ():
+            if isinstance(g, Const) and g.value == 1:
+                return ls
+            return f"{self._wrap(gs, gp, MUL)}{self.t['mul']}{self._wrap(ls, lp, MUL)}"
+        return f"{self._wrap(gs, gp, COLON + 1)}{self.t['colon']}{self._wrap(ls, lp, COLON + 1)}"
+
+    # ------------------------------------------------------------ helpers
+    def _wrap(self, s, prec, need):
+        return f"{self.t['lp']}{s}{self.t['rp']}" if prec < need else s
+
+    def _num(self, v) -> str:
+        v = sp.nsimplify(v) if isinstance(v, float) else v
+        if self.style == "latex":
+            return sp.latex(v)
+        return str(v).replace("**", "^")
+
+    def _r(self, node):
+        """(string, precedence) of node."""
+        method = getattr(self, "_r_" + type(node).__name__)
+        return method(node)
+
+    def _r_Var(self, node):
+        return self.name(node.name), ATOM
+
+    _r_Ref = _r_Var
+
+    def _r_Dvar(self, node):
+        return ("d" if self.style == "latex" else "d") + self.name(node.name), ATOM
+
+    def _r_Const(self, node):
+        if node.shape == ():
+            s = self._num(node.value)
+            prec = ATOM if (node.value.is_Atom and node.value >= 0) else (
+                NEG if node.value.could_extract_minus_sign() else MUL)
+            if self.style == "latex" and isinstance(node.value, sp.Rational) and not node.value.is_Integer:
+                prec = ATOM if node.value > 0 else NEG
+            return s, prec
+        ones = self._ones(node.shape)
+        if node.value == 1:
+            return ones
+        return f"{self._num(node.value)}{self.t['mul']}{ones[0]}", MUL
+
+    def _ones(self, shape):
+        o = self.t["ones"]
+        if len(shape) == 1:
+            return (f"{o}_{{{self._num(shape[0])}}}" if self.style == "latex"
+                    else f"{o}_{shape[0]}"), ATOM
+        if len(shape) == 2:
+            a = self._ones(shape[:1])[0]
+            b = self._ones(shape[1:])[0]
+            return f"{a}{b}{self.t['T']}", MUL
+        return o, ATOM
+
+    def _r_Delta(self, node):
+        return self.t["eye"], ATOM
+
+    def _r_Mask(self, node):
+        lo, hi = self._num(node.lo), self._num(node.hi)
+        if self.style == "latex":
+            if node.rank == 1:
+                return rf"\mathbf{{1}}_{{[{lo},\,{hi}]}}", ATOM
+            return rf"\mathbf{{1}}_{{[{lo},\,{hi}]}}(i)", ATOM
+        return f"1[{lo}..{hi}]", ATOM
+
+    def _r_Map(self, node):
+        f = ops.FUNCTIONS[node.fn]
+        arg = self.expr(node.arg)
+        if self.style == "latex":
+            return f.latex.format(arg), ATOM
+        return f.text.format(arg).replace("sigma", "σ"), ATOM
+
+    def _r_Pow(self, node):
+        base, bp = self._r(node.base)
+        e = node.exp
+        if isinstance(e, Const):
+            v = e.value
+            if v == sp.Rational(1, 2):
+                return (rf"\sqrt{{{base}}}" if self.style == "latex" else f"sqrt({base})"), ATOM
+            if v == -1 and node.shape == ():
+                num = "1"
+                return (rf"\frac{{{num}}}{{{base}}}" if self.style == "latex"
+                        else f"1/{self._wrap(base, bp, ATOM)}"), (ATOM if self.style == "latex" else MUL)
+            es = self._num(v)
+        else:
+            es = self.expr(e)
+        circ = r"\circ " if node.shape != () and self.style == "latex" else ""
+        if self.style == "latex":
+            return f"{self._wrap(base, bp, ATOM)}^{{{circ}{es}}}", POW
+        return f"{self._wrap(base, bp, ATOM)}^{self._wrap(es, ATOM if len(es) == 1 else 0, ATOM)}", POW
+
+    def _r_Add(self, node):
+        items = list(zip(node.terms, node.coeffs))
+        # constants first when positive, positive terms before negative ones
+        items.sort(key=lambda tc: (_neg(tc[1]), not isinstance(tc[0], Const)))
+        out = ""
+        for k, (t, c) in enumerate(items):
+            s, p = self._r(t)
+            neg = _neg(c)
+            mag = -c if neg else c
+            if isinstance(t, Const) and t.shape == ():
+                body = self._num(mag * t.value)
+                if _neg(mag * t.value):
+                    neg, body = not neg, self._num(-mag * t.value)
+            elif mag == 1:
+                body = self._wrap(s, p, ADD + 1) if p <= NEG else s
+            else:
+                body = f"{self._num(mag)}{self.t['mul']}{self._wrap(s, p, MUL)}"
+            if k == 0:
+                out = ("-" if neg else "") + body
+            else:
+                out += (" - " if neg else " + ") + body
+        return out, ADD
+
+    def _r_ProdAxis(self, node):
+        arg = self.expr(node.arg)
+        if node.arg.rank == 2 and node.axis == 1:
+            return f"{self.t['rowprod']}{self.t['lp']}{arg}{self.t['rp']}", ATOM
+        letters = INDEX_LETTERS[:node.arg.rank]
+        j = letters[node.axis]
+        sub = ",".join(letters)
+        if self.style == "latex":
+            return rf"\prod_{{{j}}} \left[{arg}\right]_{{{sub}}}", MUL
+        return f"Π_{j} [{arg}]_{sub}", MUL
+
+    def _r_Inv(self, node):
+        s, p = self._r(node.arg)
+        return f"{self._wrap(s, p, ATOM)}{self.t['inv']}", POW
+
+    def _r_Det(self, node):
+        return f"{self.t['det']}{self.t['lp']}{self.expr(node.arg)}{self.t['rp']}", ATOM
+
+    def _r_LogDet(self, node):
+        return f"{self.t['logdet']}{self.t['lp']}{self.expr(node.arg)}{self.t['rp']}", ATOM
+
+    def _r_StopGrad(self, node):
+        return f"{self.t['sg']}{self.t['lp']}{self.expr(node.arg)}{self.t['rp']}", ATOM
+
+    def _r_Reshape(self, node):
+        return f"{self.t['vec']}{self.t['lp']}{self.expr(node.arg)}{self.t['rp']}", ATOM
+
+    # ------------------------------------------------------------ contractions
+    def _r_Contract(self, node):
+        coeff = sp.Integer(1)
+        scalars, tensors = [], []
+        for op, labels in zip(node.ops, node.idx):
+            if op.shape == ():
+                if isinstance(op, Const):
+                    coeff *= op.value
+                else:
+                    scalars.append(op)
+            else:
+                tensors.append((op, labels))
+        body = self._matrix(tensors, node.out) if tensors else None
+        if body is None and tensors:
+            body = self._index_notation(tensors, node.out)
+        return self._assemble(coeff, scalars, body)
+
+    def _assemble(self, coeff, scalars, body):
+        """coefficient · scalar factors · body, with negative powers as a fraction."""
+        num, den = [], []
+        for s in scalars:
+            if isinstance(s, Pow) and isinstance(s.exp, Const) and s.exp.value < 0:
+                e = -s.exp.value
+                den.append(self._r(ir.pow_(s.base, e)))
+            else:
+                num.append(self._r(s))
+        if body is not None:
+            num.append(body)
+        neg = _neg(coeff)
+        c = -coeff if neg else coeff
+        cn, cd = sp.fraction(c)
+        parts = []
+        if cn != 1 or (not num):
+            parts.append((self._num(cn), ATOM))
+        parts.extend(num)
+        text = self.t["mul"].join(self._wrap(s, p, MUL + (1 if k and p == MUL else 0))
+                                  if len(parts) > 1 else s
+                                  for k, (s, p) in enumerate(parts))
+        prec = MUL if len(parts) > 1 else parts[0][1]
+        if den or cd != 1:
+            dparts = ([(self._num(cd), ATOM)] if cd != 1 else []) + den
+            dtext = self.t["mul"].join(self._wrap(s, p, MUL) if len(dparts) > 1 else s
+                                       for s, p in dparts)
+            if self.style == "latex":
+                text, prec = rf"\frac{{{text}}}{{{dtext}}}", ATOM
+            else:
+                dt = dtext if len(dparts) == 1 and dparts[0][1] >= ATOM else f"({dtext})"
+                text, prec = f"{self._wrap(text, prec, MUL)}/{dt}", MUL
+        if neg:
+            return "-" + self._wrap(text, prec, NEG), NEG
+        return text, prec
+
+    def _matrix(self, tensors, out):
+        """Matrix-notation reading of a contraction of tensors (scalars excluded), or None."""
+        if len(out) > 2 or any(op.rank > 2 for op, _ in tensors):
+            return None
+        groups = {}
+        for op, labels in tensors:
+            if len(labels) == 2 and labels[0] == labels[1]:
+                op, labels = ("diag", op), (labels[0],)
+            key = frozenset(labels)
+            groups.setdefault(key, []).append((op, labels))
+        groups = [dict(members=m, labels=tuple(m[0][1])) for m in groups.values()]
+        fresh = itertools.count()
+        # a vector shared by a chain and something else becomes Diag(v)
+        for g in list(groups):
+            if len(g["labels"]) != 1:
+                continue
+            a = g["labels"][0]
+            others = [h for h in groups if h is not g and a in h["labels"]]
+            degree = len(others) + (a in out)
+            if degree >= 2 and others:
+                a2 = ("diag", next(fresh))
+                h = others[-1]
+                h["labels"] = tuple(a2 if l == a else l for l in h["labels"])
+                h["members"] = [(op, tuple(a2 if l == a else l for l in ls)) for op, ls in h["members"]]
+                g["diag"] = True
+                g["labels"] = (a, a2)
+        degree = {}
+        for g in groups:
+            for l in g["labels"]:
+                degree[l] = degree.get(l, 0) + 1
+        for l in out:
+            degree[l] = degree.get(l, 0) + 1
+        if any(d > 2 for d in degree.values()):
+            return None
+        for g in groups:
+            g["text"] = self._group(g)
+        # components
+        comps, unused = [], list(groups)
+        while unused:
+            comp = [unused.pop(0)]
+            grow = True
+            while grow:
+                grow = False
+                labs = {l for g in comp for l in g["labels"]}
+                for g in list(unused):
+                    if labs & set(g["labels"]):
+                        comp.append(g)
+                        unused.remove(g)
+                        grow = True
+            comps.append(comp)
+        factors, out_parts = [], {}
+        for comp in comps:
+            labs = [l for g in comp for l in g["labels"]]
+            free = [l for l in out if l in labs]
+            text = self._chain(comp, free, out)
+            if text is None:
+                return None
+            if free:
+                out_parts[tuple(free)] = text
+            else:
+                factors.append(text)
+        if len(out) == 2 and (out[0],) in out_parts and (out[1],) in out_parts:
+            left, right = out_parts[(out[0],)], out_parts[(out[1],)]
+            body = (f"{self._wrap(left[0], left[1], MUL)}{self.t['mul']}"
+                    f"{self._wrap(right[0], right[1], MUL)}", MUL)
+            factors.append(body)
+        elif out:
+            factors.append(out_parts[tuple(out)] if tuple(out) in out_parts else None)
+            if factors[-1] is None:
+                return None
+        if len(factors) == 1:
+            return factors[0]
+        return self.t["mul"].join(self._wrap(s, p, MUL + 1 if p == MUL else MUL)
+                                  for s, p in factors), MUL
+
+    def _group(self, g):
+        """Text of a group of same-axes operands joined by ⊙ (⊘ for negative powers),
+        oriented along g['labels']; Diag(v) for a vector made diagonal."""
+        num, den = [], []
+        lead = g["labels"] if not g.get("diag") else g["labels"][:1]
+        for op, labels in g["members"]:
+            if isinstance(op, tuple):  # ("diag", X)
+                s = f"{self.t['diagv']}{self.t['lp']}{self.expr(op[1])}{self.t['rp']}"
+                num.append((s, ATOM))
+                continue
+            transposed = len(labels) == 2 and tuple(labels) != tuple(lead)
+            if isinstance(op, Pow) and isinstance(op.exp, Const) and op.exp.value < 0:
+                base = ir.pow_(op.base, -op.exp.value)
+                s, p = self._r(base)
+                den.append(self._t(s, p) if transposed else (s, p))
+                continue
+            if isinstance(op, Const) and op.value == 1:
+                continue  # ones broadcast: implicit in matrix notation
+            s, p = self._r(op)
+            num.append(self._t(s, p) if transposed else (s, p))
+        if not num:
+            num = [self._ones_for(g)]
+        s = self.t["had"].join(self._wrap(a, b, HAD + 1) for a, b in num) if len(num) > 1 \
+            else num[0][0]
+        p = HAD if len(num) > 1 else num[0][1]
+        for d, dp in den:
+            s = f"{self._wrap(s, p, HAD)}{self.t['hdiv']}{self._wrap(d, dp, HAD + 1)}"
+            p = HAD
+        if g.get("diag"):
+            s, p = f"{self.t['diag']}{self.t['lp']}{s}{self.t['rp']}", ATOM
+        return s, p
+
+    def _ones_for(self, g):
+        op = g["members"][0][0]
+        return self._ones(op.shape)
+
+    def _t(self, s, p):
+        return f"{self._wrap(s, p, ATOM)}{self.t['T']}", POW
+
+    def _chain(self, comp, free, out):
+        """Render one connected component (a path or a cycle of groups) as a matrix
+        product. A component holding out[1] alone is walked from its far end, so it reads
+        as a row (the right factor of an outer product)."""
+        special = self._isolated(comp, free)
+        if special is not None:
+            return special
+        by_label = {}
+        for g in comp:
+            for l in g["labels"]:
+                by_label.setdefault(l, []).append(g)
+        vectors = [g for g in comp if len(g["labels"]) == 1]
+        ends = [l for l, gs in by_label.items() if len(gs) == 1 and
+                not (len(gs[0]["labels"]) == 1)]
+        row_factor = len(free) == 1 and len(out) == 2 and free[0] == out[1]
+        # choose where to start
+        if free and not row_factor:
+            start = ("label", free[0])
+        else:
+            far_vectors = [g for g in vectors if not (free and g["labels"][0] in free)]
+            far_ends = [l for l in ends if l not in free]
+            if far_vectors:
+                start = ("group", far_vectors[0])
+            elif far_ends:
+                start = ("label", far_ends[0])
+            elif free:
+                start = ("label", free[0])  # a lone vector carrying the free label
+            else:
+                start = ("cycle", comp[0])
+        parts, visited = [], set()
+        if start[0] == "group":
+            g = start[1]
+            s, p = g["text"]
+            parts.append(self._t(s, p))
+            visited.add(id(g))
+            label = g["labels"][0]
+        elif start[0] == "cycle":
+            g = start[1]
+            label = g["labels"][0]
+            nxt = g
+        else:
+            label = start[1]
+            if label not in free:
+                parts.append((self._ones((_dim_of(by_label[label][0], label),))[0] + self.t["T"], POW))
+        while True:
+            if start[0] == "cycle" and not parts:
+                g = start[1]
+            else:
+                cand = [h for h in by_label.get(label, []) if id(h) not in visited]
+                if not cand:
+                    if start[0] != "cycle" and label not in free and parts and \
+                            not (len(visited) and any(len(h["labels"]) == 1 and id(h) in visited
+                                                      and h is not start[1] for h in comp)):
+                        parts.append(self._ones((_dim_of(by_label[label][0], label),)))
+                    break
+                g = cand[0]
+            visited.add(id(g))
+            s, p = g["text"]
+            if len(g["labels"]) == 1:
+                parts.append((s, p) if not row_factor or parts else self._t(s, p))
+                break
+            a, b = g["labels"]
+            if g.get("diag") or label == a:
+                parts.append((s, p))
+                label = b if label == a else a
+            else:
+                parts.append(self._t(s, p))
+                label = a
+        if len(visited) != len(comp):
+            return None
+        if row_factor and start[0] == "label" and start[1] in free:
+            # walked from the free label: a column; the caller transposes it
+            pass
+        text = self.t["mul"].join(self._wrap(s, p, MUL + 1 if p == MUL else MUL)
+                                  for s, p in parts) if len(parts) > 1 else parts[0][0]
+        prec = MUL if len(parts) > 1 else parts[0][1]
+        if start[0] == "cycle":
+            return f"{self.t['tr']}{self.t['lp']}{text}{self.t['rp']}", ATOM
+        return text, prec
+
+    def _isolated(self, comp, free):
+        """A colon product A : B, or an inner product xᵀy, of one all-summed group."""
+        if len(comp) != 1 or free:
+            return None
+        g = comp[0]
+        members = [(op, ls) for op, ls in g["members"] if not isinstance(op, Const)]
+        if g.get("diag") or len(members) != 2 or any(
+                isinstance(op, tuple) or (isinstance(op, Pow) and isinstance(op.exp, Const)
+                                          and _neg(op.exp.value)) for op, _ in members):
+            return None
+        (a, la), (b, lb) = members
+        sa, sb = self._r(a), self._r(b)
+        if len(g["labels"]) == 1:
+            return (f"{self._wrap(sa[0], sa[1], ATOM)}{self.t['T']}"
+                    f"{self._wrap(sb[0], sb[1], MUL + 1)}", MUL)
+        if tuple(la) != tuple(lb):
+            sb = self._t(*sb)
+        return (f"{self._wrap(sa[0], sa[1], COLON + 1)}{self.t['colon']}"
+                f"{self._wrap(sb[0], sb[1], COLON + 1)}", COLON)
+
+    def _index_notation(self, tensors, out):
+        """Fallback: Σ over summed indices of a product of indexed factors."""
+        letters = {}
+        for l in out:
+            letters[l] = INDEX_LETTERS[len(letters)]
+        for _, labels in tensors:
+            for l in labels:
+                if l not in letters:
+                    letters[l] = INDEX_LETTERS[len(letters) % len(INDEX_LETTERS)]
+        summed = [letters[l] for l in letters if l not in out]
+        factors = []
+        for op, labels in tensors:
+            s, p = self._r(op)
+            sub = "".join(letters[l] for l in labels)
+            if self.style == "latex":
+                base = s if p >= ATOM and not s.startswith("\\left") else rf"\left[{s}\right]"
+                factors.append(f"{base}_{{{sub}}}")
+            else:
+                base = s if p >= ATOM else f"[{s}]"
+                factors.append(f"{base}_{sub}")
+        body = " ".join(factors)
+        if summed:
+            if self.style == "latex":
+                body = rf"\sum_{{{','.join(summed)}}} {body}"
+            else:
+                body = f"Σ_{','.join(summed)} {body}"
+        if out:
+            idx = ",".join(letters[l] for l in out)
+            body = (rf"\left[{body}\right]_{{{idx}}}" if self.style == "latex"
+                    else f"[{body}]_{idx}")
+            return body, ATOM
+        return body, MUL
+
+
+def _neg(c) -> bool:
+    """Is the SymPy coefficient c written with a minus sign?"""
+    return bool(sp.sympify(c).could_extract_minus_sign())
+
+
+def _dim_of(g, label):
+    for op, labels in g["members"]:
+        if isinstance(op, tuple):
+            op = op[1]
+            return op.shape[0]
+        if label in labels:
+            return op.shape[list(labels).index(label)]
+    return g["members"][0][0].shape[0]
+
+
+def _latex_to_text(latex: str) -> str:
+    """A readable plain-text spelling of a LaTeX name (``\\alpha`` -> ``α``,
+    ``a^{(2)}`` -> ``a⁽²⁾``... kept simple: ``a^(2)``)."""
+    s = latex
+    for k, v in TEXT_NAMES.items():
+        s = s.replace("\\" + k, v)
+    for cmd in (r"\hat", r"\bar", r"\tilde", r"\mathrm"):
+        s = s.replace(cmd, "")
+    s = s.replace("{", "").replace("}", "")
+    return s
+
+
+def latex(node, problem=None) -> str:
+    return Renderer(problem, "latex").expr(node)
+
+
+def text(node, problem=None) -> str:
+    return Renderer(problem, "text").expr(node)
