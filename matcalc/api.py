@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 
 from . import codegen, ir, names, numeric, syntax as S
-from .diff import DiffError, Step, differentiate
+from .diff import DiffError, differentiate, fold_refs
 from .errors import MatcalcError, ParseError
 from .lower import Lowerer
 from .render import Renderer
@@ -126,7 +126,10 @@ class Gradient:
                 body = self.problem.defs[st.subject]
                 lat = (rf"{lr.name(st.subject)} = {lr.expr(body)} \;\Rightarrow\; " + lat)
                 txt = f"[{tr.name(st.subject)} = {tr.expr(body)}]  " + txt
-            out.append(DerivationStep(st.rule.name, st.rule.latex, st.subject, lat, txt,
+            identity = st.rule.latex
+            if st.rule.name == "substitute" and st.identities:
+                identity = r",\quad ".join(st.identities)
+            out.append(DerivationStep(st.rule.name, identity, st.subject, lat, txt,
                                       st.identities))
         return out
 
@@ -137,8 +140,7 @@ class Gradient:
             if fmt == "latex":
                 lines.append(rf"{s.latex} && \text{{({s.rule}: ${s.identity}$)}} \\")
             elif fmt == "markdown":
-                lines.append(f"{k}. $${s.latex}$$  \n   *by {s.rule}:* ${s.identity}$"
-                             + "".join(f"; ${u}$" for u in s.uses))
+                lines.append(f"{k}. $${s.latex}$$  \n   *by {s.rule}:* ${s.identity}$")
             else:
                 by = f"   [{s.rule}: {s.identity}]"
                 lines.append(f"{k:>3}. {s.text}\n{by}")
@@ -218,16 +220,6 @@ def gradient(doc, wrt, objective=None) -> Gradient:
     except (DiffError, ir.IRError, RecursionError) as err:
         raise MatcalcError(f"cannot differentiate this document: {err}") from None
     return Gradient(problem, kw, node, steps)
-
-
-def fold_refs(problem, node):
-    """Write subexpressions that equal a definition's body as that definition's name."""
-    table = {}
-    for name in problem.order:
-        body = problem.defs[name]
-        if not isinstance(body, (ir.Var, ir.Ref, ir.Const)):
-            table.setdefault(body, ir.Ref(name, body.shape))
-    return ir.substitute(node, table) if table else node
 
 
 # ------------------------------------------------------------------ check

@@ -62,7 +62,7 @@ def _pyexpr(e) -> str:
     if e == sp.pi:
         return "np.pi"
     code = sp.pycode(e, fully_qualified_modules=False)
-    return f"({code})"
+    return code if code.isidentifier() else f"({code})"
 
 
 class Emitter:
@@ -201,7 +201,7 @@ class Emitter:
                 bcast.extend(labels)
             else:
                 tens.append((op, tuple(labels)))
-        factor = " * ".join(_atom(self.value(s)) for s in scal)
+        factor = self._scalar_factor(scal)
         if not tens:
             body, labels = None, ()
         else:
@@ -219,6 +219,23 @@ class Emitter:
         if factor:
             return f"{factor} * {_atom(body)}"
         return body
+
+    def _scalar_factor(self, scal):
+        """Product of scalar operands: a leading -1 as a sign, reciprocals as division."""
+        sign, num, den = "", [], []
+        for s in scal:
+            if isinstance(s, Const) and s.value == -1:
+                sign = "-" if not sign else ""
+            elif isinstance(s, Pow) and isinstance(s.exp, Const) and s.exp.value == -1:
+                den.append(_atom(self.value(s.base)))
+            else:
+                num.append(_atom(self.value(s)))
+        if not num and not den:
+            return "-1.0" if sign else ""
+        code = " * ".join(num) if num else "1.0"
+        for d in den:
+            code += f" / {d}"
+        return f"{sign}{code}" if not sign or len(num) + len(den) == 1 else f"-({code})"
 
     def _broadcast(self, code, labels, out, dims):
         present = [l for l in out if l in labels]
@@ -245,7 +262,8 @@ class Emitter:
             for a, b in itertools.combinations(range(len(items)), 2):
                 la, lb = items[a][1], items[b][1]
                 rest = {l for k, (_, ls) in enumerate(items) if k not in (a, b) for l in ls}
-                keep = tuple(l for l in dict.fromkeys(la + lb) if l in out or l in rest)
+                keep = tuple(l for l in out if l in la or l in lb) + tuple(
+                    l for l in dict.fromkeys(la + lb) if l in rest and l not in out)
                 shared = set(la) & set(lb)
                 cost = (len(set(la) | set(lb)), len(keep), -len(shared))
                 if best is None or cost < best[0]:
@@ -277,6 +295,8 @@ class Emitter:
         return self._permute(code, labels, out)
 
     def _pair(self, a, b, keep):
+        if keep and keep[0] in b[1] and keep[0] not in a[1]:
+            a, b = b, a  # the operand carrying the first output axis goes left
         (ca, la), (cb, lb) = a, b
         # sum away labels only one side has and nothing needs
         ca, la = self._presum(ca, la, keep, lb)
@@ -472,8 +492,12 @@ def generate(problem, outputs, fname: str, doc: str = "") -> str:
         lines.append("    " + l)
     fixed = []
     for r, code in zip(roots, results):
-        shape = ", ".join(_pyexpr(d) for d in r.shape)
-        fixed.append(f"np.broadcast_to(np.asarray({code}, dtype=float), ({shape}{',' if r.shape else ''})).copy()")
+        if isinstance(r, Const) or (isinstance(r, Add) and all(isinstance(t, Const) for t in r.terms)):
+            shape = ", ".join(_pyexpr(d) for d in r.shape)
+            fixed.append(f"np.broadcast_to(np.asarray({code}, dtype=float), "
+                         f"({shape}{',' if r.shape else ''})).copy()")
+        else:
+            fixed.append(f"np.asarray({code}, dtype=float)")
     ret = fixed[0] if len(fixed) == 1 else "(" + ", ".join(fixed) + ",)"
     lines.append(f"    return {ret}")
     return "\n".join(lines) + "\n"

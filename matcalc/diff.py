@@ -210,6 +210,17 @@ def transpose_terms(g, lin):
     raise DiffError(f"cannot transpose {type(lin).__name__}")
 
 
+def fold_refs(problem, node):
+    """Write subexpressions that equal a definition's body as that definition's name, so
+    results and steps read in the document's own variables."""
+    table = {}
+    for name in problem.order:
+        body = problem.defs[name]
+        if not isinstance(body, (Var, Ref, Const)):
+            table.setdefault(body, Ref(name, body.shape))
+    return ir.substitute(node, table) if table else node
+
+
 def differentiate(problem, wrt: str, record_steps: bool = True):
     """Reverse sweep over problem's definitions; see the module docstring."""
     objective = problem.objective
@@ -249,7 +260,7 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
         lin = linearise(problem.defs[v], is_active)
         if lin is None:
             continue
-        terms = [(g, lin)]
+        terms = [(g, fold_refs(problem, lin))]
         if record_steps:
             ids = tuple(dict.fromkeys(i for n in ir.walk(problem.defs[v])
                                       if (i := ops.jvp_identity(n)) and _is_active_node(n, is_active)))
@@ -265,7 +276,7 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
                 else:
                     rule, parts = moved
                     rules.append(rule)
-                    new_terms.extend((simplify(gg), ll) for gg, ll in parts)
+                    new_terms.extend((fold_refs(problem, simplify(gg)), ll) for gg, ll in parts)
             terms = new_terms
             if record_steps and set(r.name for r in rules) != {"linearity"}:
                 rule = rules[0] if len(set(rules)) == 1 else Rule(
@@ -275,11 +286,11 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
         for g_, dv in terms:
             frontier[dv.name] = add([frontier[dv.name], g_]) if dv.name in frontier else g_
         for name in list(frontier):
-            frontier[name] = simplify(frontier[name])
+            frontier[name] = fold_refs(problem, simplify(frontier[name]))
         if record_steps and len(terms) > 1:
             steps.append(Step(COLLECT, form(), v))
     g = frontier.get(wrt, ir.zeros(problem.shape_of(wrt)))
-    g = simplify(g)
+    g = fold_refs(problem, simplify(g))
     if record_steps:
         steps.append(Step(RESULT, ((g, Dvar(wrt, problem.shape_of(wrt))),), wrt))
     return g, steps

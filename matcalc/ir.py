@@ -471,6 +471,8 @@ def add(terms: Iterable[Node], coeffs: Iterable | None = None) -> Node:
             return t
         if isinstance(t, Const):
             return Const(c * t.value, t.shape)
+        labs = letters(t.rank)
+        return contract([Const(c, ()), t], [(), labs], labs)  # a scaled term is a product
     items.sort(key=lambda tc: 0 if isinstance(tc[0], Const) else 1)
     return Add(tuple(t for t, _ in items), tuple(c for _, c in items))
 

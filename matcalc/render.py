@@ -66,7 +66,7 @@ class Renderer:
         if g.shape == () and lin.shape == ():
             if isinstance(g, Const) and g.value == 1:
                 return ls
-            return f"{self._wrap(gs, gp, MUL)}{self.t['mul']}{self._wrap(ls, lp, MUL)}"
+            return f"{self._wrap(gs, gp, MUL)}{self.t['mul']}{self._wrap(ls, lp, NEG + 1)}"
         return f"{self._wrap(gs, gp, COLON + 1)}{self.t['colon']}{self._wrap(ls, lp, COLON + 1)}"
 
     # ------------------------------------------------------------ helpers
@@ -162,7 +162,8 @@ class Renderer:
             s, p = self._r(t)
             neg = _neg(c)
             mag = -c if neg else c
-            if isinstance(t, Const) and t.shape == ():
+            if isinstance(t, Const):
+                # a constant tensor in a sum reads as the number (1 - σ(z), J - F aside)
                 body = self._num(mag * t.value)
                 if _neg(mag * t.value):
                     neg, body = not neg, self._num(-mag * t.value)
@@ -238,9 +239,11 @@ class Renderer:
         if cn != 1 or (not num):
             parts.append((self._num(cn), ATOM))
         parts.extend(num)
-        text = self.t["mul"].join(self._wrap(s, p, MUL + (1 if k and p == MUL else 0))
-                                  if len(parts) > 1 else s
-                                  for k, (s, p) in enumerate(parts))
+        # juxtaposition: wrap what binds looser than a product (and, in text, a division)
+        need = MUL + 1 if self.style == "text" else MUL
+        text = self.t["mul"].join(
+            self._wrap(s, p, need if "/" in s else MUL) if len(parts) > 1 else s
+            for s, p in parts)
         prec = MUL if len(parts) > 1 else parts[0][1]
         if den or cd != 1:
             dparts = ([(self._num(cd), ATOM)] if cd != 1 else []) + den

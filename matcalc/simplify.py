@@ -158,6 +158,36 @@ def _neg_base(node):
     return None
 
 
+def _one_plus_exp(node):
+    """If node is 1 + exp(u) (ones of any shape), return u."""
+    if isinstance(node, Add) and len(node.terms) == 2 and node.coeffs == (1, 1):
+        c, e = node.terms
+        if isinstance(c, Const) and c.value == 1 and isinstance(e, Map) and e.fn == "exp":
+            return e.arg
+    return None
+
+
+def _logistic(node):
+    """(1 + exp(v))^{-1} = σ(-v), and exp(v) ⊙ σ(-v) = σ(v)."""
+    if isinstance(node, Pow) and isinstance(node.exp, Const) and node.exp.value == -1:
+        v = _one_plus_exp(node.base)
+        if v is not None:
+            return fmap("sigma", ir.scale(-1, v))
+    if not isinstance(node, Contract):
+        return None
+    for k, (op, labels) in enumerate(zip(node.ops, node.idx)):
+        if not (isinstance(op, Map) and op.fn == "exp"):
+            continue
+        minus_v = ir.scale(-1, op.arg)
+        for j, (op2, labels2) in enumerate(zip(node.ops, node.idx)):
+            if j != k and labels2 == labels and isinstance(op2, Map) and op2.fn == "sigma" \
+                    and op2.arg is minus_v:
+                ops_ = [o for i, o in enumerate(node.ops) if i not in (j, k)] + [fmap("sigma", op.arg)]
+                idx = [l for i, l in enumerate(node.idx) if i not in (j, k)] + [labels]
+                return contract(ops_, idx, node.out)
+    return None
+
+
 def _pow_of_const_scalar(node):
     if isinstance(node, Pow) and isinstance(node.base, Const) and isinstance(node.exp, Const):
         return Const(sp.Pow(node.base.value, node.exp.value), node.shape)
@@ -176,6 +206,7 @@ ELEMENTWISE = [
     Rewrite("log-exp", r"\log \exp x = x,\ \exp\log x = x", _log_exp),
     Rewrite("power-sign", r"(-x)^{p} = (-1)^{p} x^{p}", _neg_base),
     Rewrite("merge-powers", r"x^{p} \odot x^{q} = x^{p+q}", _merge_powers),
+    Rewrite("logistic", r"\frac{e^{u}}{1 + e^{u}} = \sigma(u)", _logistic),
 ]
 PHASES = [("canonicalise", CANONICALISE), ("elementwise", ELEMENTWISE)]
 ALL_RULES = [r for _, phase in PHASES for r in phase]
