@@ -1052,6 +1052,11 @@ def _shift(t, kind, value, dcol):
     return x
 
 
+def _show_owner(owner):
+    return "\\frac" if owner is not None and owner.kind == "FRAC" else \
+        f"'{owner.value if owner is not None else ''}'"
+
+
 def canon(clause: list, source: str) -> list:
     """Canonicalise one clause: every argument of ``_`` ``^`` ``\\frac`` in braces (``x_12``
     is ``x_{1}2``, ``\\frac12`` is ``\\frac{1}{2}``); free braces around one token dropped;
@@ -1077,7 +1082,7 @@ def canon(clause: list, source: str) -> list:
                 toks.insert(i, _shift(t, "NUMBER", t.value[1:], 1))
                 t = _shift(t, "NUMBER", t.value[0], 0)
             elif k not in ARGABLE:
-                raise err(f"expected '{{' or a single symbol after '{owner.value if owner else ''}'",
+                raise err(f"expected '{{' or a single symbol after {_show_owner(owner)}",
                           t, source)
             out += [t.at("LBRACE", "{"), t, t.at("RBRACE", "}")]
             pending -= 1
@@ -1105,7 +1110,7 @@ def canon(clause: list, source: str) -> list:
             pending, owner = 2, t
         out.append(t)
     if pending:
-        raise err(f"'{owner.value}' is missing its argument", owner, source)
+        raise err(f"{_show_owner(owner)} is missing its argument", owner, source)
     return _special(out, source)
 
 

@@ -391,6 +391,12 @@ def _lark_tokens(toks):
     return out
 
 
+def _eof_error(last, expected, source):
+    end = last.end_column if last.end_line == last.line else None
+    return ParseError(f"the formula ends too early after {_describe(last)}; expected "
+                      f"{_expected(expected)}", last.line, last.column, source, end)
+
+
 def _parse_clause(toks, source):
     ltoks = _lark_tokens(toks)
     _BUILD.source = source
@@ -399,16 +405,12 @@ def _parse_clause(toks, source):
     except UnexpectedToken as e:
         tok = e.token
         if tok.type == "$END":
-            last = ltoks[-1]
-            raise ParseError(f"the formula ends too early; expected {_expected(e.expected)}",
-                             last.end_line, max(1, last.end_column - 1), source) from None
+            raise _eof_error(ltoks[-1], e.expected, source) from None
         end = tok.end_column if tok.end_line == tok.line else None
         raise ParseError(f"unexpected {_describe(tok)}; expected {_expected(e.expected)}",
                          tok.line, tok.column, source, end) from None
     except UnexpectedEOF as e:
-        last = ltoks[-1]
-        raise ParseError(f"the formula ends too early; expected {_expected(e.expected)}",
-                         last.end_line, max(1, last.end_column - 1), source) from None
+        raise _eof_error(ltoks[-1], e.expected, source) from None
     except UnexpectedInput as e:                      # pragma: no cover - defensive
         raise ParseError(f"cannot read this: {e.__class__.__name__}",
                          getattr(e, "line", None), getattr(e, "column", None), source) from None
@@ -434,7 +436,7 @@ def _check_depth(stmt, source):
     while stack:
         node, d = stack.pop()
         if d > MAX_TREE_DEPTH:
-            sp = node.span
+            sp = stmt.span
             raise ParseError("expression nested too deeply; split it into definitions",
                              sp.line or None, sp.column or None, source)
         for ch in _children(node):
