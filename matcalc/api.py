@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 
 from . import codegen, ir, names, numeric, syntax as S
-from .diff import DiffError, differentiate, fold_refs
+from .diff import DiffError, differentiate, tidy
 from .errors import MatcalcError, ParseError
 from .lower import Lowerer
 from .render import Renderer
@@ -214,7 +214,7 @@ def gradient(doc, wrt, objective=None) -> Gradient:
     kw = _resolve_wrt(problem, wrt)
     try:
         node, steps = differentiate(problem, kw)
-        node = fold_refs(problem, simplify(node))
+        node = tidy(problem, node)
     except MatcalcError:
         raise
     except (DiffError, ir.IRError, RecursionError) as err:
@@ -241,24 +241,49 @@ class CheckResult:
         return self.message
 
 
-def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) -> CheckResult:
-    """Is `claim` (LaTeX, in the document's names) the gradient of the objective with
-    respect to `wrt`? Compares numerically at random inputs and diagnoses a wrong claim
-    (sign, constant factor, transpose, which entries)."""
-    document = _document(doc)
-    g = gradient(document, wrt, objective)
+def _claim_value(claim: str):
+    """(value expression, index syntax) of a claim: a bare expression, ``G = ...``, or
+    ``\frac{\partial L}{\partial X_{ij}} = ...`` whose subscripts name the free indices."""
     claim_doc = parse(claim)
     if not claim_doc.statements:
         raise ParseError("the claim is empty")
     st = claim_doc.statements[-1]
-    value = st.value if isinstance(st, (S.Def, S.Bare)) else None
-    if value is None:
-        raise ParseError("the claim must be an expression (the gradient's right-hand side)")
+    if isinstance(st, S.Bare):
+        return st.value, ()
+    if isinstance(st, S.Def):
+        t = st.target
+        while isinstance(t, (S.BinOp, S.Apply)) and not isinstance(t, S.Frac):
+            t = t.left if isinstance(t, S.BinOp) else t.func  # \frac{\partial}{\partial x} F(..)
+        if isinstance(t, S.Frac) and isinstance(t.den, S.BinOp) and isinstance(t.den.right, S.Sub):
+            return st.value, t.den.right.subs
+        return st.value, ()
+    raise ParseError("the claim must be an expression for the gradient, or "
+                     "\\frac{\\partial L}{\\partial X} = ...")
+
+
+def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) -> CheckResult:
+    """Is `claim` (LaTeX, in the document's names) the gradient of the objective with
+    respect to `wrt`? The claim is a right-hand side, or ``\\frac{\\partial L}{\\partial
+    z_i} = ...`` in index notation (its free indices are the subscripts of the variable).
+    Compares numerically at random inputs and diagnoses a wrong claim (sign, constant
+    factor, transpose, which entries)."""
+    from .lower import DefSource, Info
+    from .problem import Problem
+    document = _document(doc)
+    g = gradient(document, wrt, objective)
+    value, index_syntax = _claim_value(claim)
     lw = Lowerer(document)
     lw.collect()
-    from .lower import DefSource, Info
+    indices = tuple(names.keyword_of(i) for i in index_syntax)
+    if any(i is None for i in indices):
+        raise ParseError("the claim's variable must be subscripted by index names")
+    # indices of the claim run over the leading axes of the variable
+    shape = g.problem.shape_of(g.wrt)
+    for i, d in zip(indices, shape):
+        if i not in lw.ranges:
+            lw.ranges[i] = (1, d)
     lw.defsrc["__claim"] = DefSource("__claim", S.Def(S.Sym("__claim"), None, value,
-                                                      span=value.span), (), ())
+                                                      span=value.span), indices, index_syntax)
     lw.info["__claim"] = Info("def", "claim")
     lw.src = claim
     try:
@@ -268,40 +293,41 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
         raise
     except ir.IRError as err:
         raise MatcalcError(f"cannot read the claim: {err}") from None
-    claim_node = lw.defs["__claim"]
-    want = g.problem.shape_of(g.wrt)
     problem = g.problem
-    from .problem import Problem
-    full = Problem(problem.inputs, dict(lw.defs), list(lw.order), problem.objective,
-                   problem.latex, problem.dims)
-    claim_fn = codegen.compile_module(codegen.generate(full, claim_node, "claim"), "claim")
+    claim_node = lw.defs["__claim"]
+    full = Problem(problem.inputs, dict(problem.defs, __claim=claim_node),
+                   list(problem.order) + ["__claim"], problem.objective, problem.latex,
+                   problem.dims)
+    claim_ref = ir.Ref("__claim", claim_node.shape)
+    claim_fn = codegen.compile_module(codegen.generate(full, claim_ref, "claim"), "claim")
     grad_fn = g.to_numpy()
     obj_fn = g.objective_numpy()
     rng = np.random.default_rng(seed)
-    worst, diag = 0.0, None
+    worst, diag = 0.0, ""
+    claim_latex = Renderer(full).expr(claim_node)
     for _ in range(trials):
         kwargs = numeric.sample_inputs(problem, rng, obj_fn)
         with np.errstate(all="ignore"):
-            expected = numeric.call(grad_fn, kwargs)
+            expected = np.asarray(numeric.call(grad_fn, kwargs), dtype=float)
             got = np.asarray(numeric.call(claim_fn, kwargs), dtype=float)
-        if got.shape != np.shape(expected):
-            if got.size == np.size(expected) and np.ndim(expected) == 2 and got.ndim == 2:
-                pass
-            else:
-                return CheckResult(False, float("inf"),
-                                   f"the claim has shape {got.shape} but the gradient has "
-                                   f"shape {np.shape(expected)} (the shape of {wrt})",
-                                   g.latex(), Renderer(full).expr(claim_node))
+        if got.shape != expected.shape:
+            if got.ndim == 2 and got.shape == expected.shape[::-1] and np.allclose(got.T, expected):
+                return CheckResult(False, float("inf"), "wrong: the claim is the transpose of "
+                                   "the gradient", g.latex(), claim_latex)
+            return CheckResult(False, float("inf"),
+                               f"wrong: the claim has shape {got.shape} but the gradient has "
+                               f"shape {expected.shape} (the shape of {wrt})", g.latex(),
+                               claim_latex)
         err = numeric.relative_error(got, expected)
         if err > worst:
-            worst, diag = err, _diagnose(got, np.asarray(expected))
+            worst, diag = err, _diagnose(got, expected)
     ok = worst < 1e-6
     if ok:
-        msg = f"correct: the claim agrees with ∂/∂{wrt} (max relative error {worst:.1e})"
+        msg = f"correct: the claim agrees with {g.lhs_text} (max relative error {worst:.1e})"
     else:
-        msg = (f"wrong: the claim differs from the gradient (max relative error {worst:.2g})"
+        msg = (f"wrong: the claim differs from {g.lhs_text} (max relative error {worst:.2g})"
                f"{'; ' + diag if diag else ''}.\nThe gradient is {g.lhs_text} = {g.text()}")
-    return CheckResult(ok, worst, msg, g.latex(), Renderer(full).expr(claim_node))
+    return CheckResult(ok, worst, msg, g.latex(), claim_latex)
 
 
 def _diagnose(got, want) -> str:
@@ -309,7 +335,8 @@ def _diagnose(got, want) -> str:
         return "it has the wrong sign"
     if got.ndim == 2 and got.shape == want.shape[::-1] and np.allclose(got.T, want):
         return "it is the transpose of the gradient"
-    if got.ndim == 2 and got.shape == want.shape and np.allclose(got.T, want):
+    if got.ndim == 2 and got.shape == want.shape and got.shape[0] == got.shape[1] \
+            and np.allclose(got.T, want):
         return "it is the transpose of the gradient"
     mask = np.abs(want) > 1e-12
     if mask.any():

@@ -73,6 +73,7 @@ class Emitter:
         self.names: dict = {}          # node uid -> python variable
         self.counter = itertools.count(1)
         self.uses: dict = {}
+        self.code_names: dict = {}     # generated code -> temporary holding it
 
     # ------------------------------------------------------------ driver
     def count_uses(self, roots):
@@ -89,11 +90,19 @@ class Emitter:
         code = self._code(node)
         cheap = isinstance(node, (Var, Ref, Const, Dvar))
         if not cheap and (self.uses.get(node.uid, 0) > 1 or len(code) > 70):
-            name = f"t{next(self.counter)}"
-            self.lines.append(f"{name} = {code}")
+            name = self.temp(code)
             self.names[node.uid] = name
             return name
-        return code
+        return self.code_names.get(code, code)
+
+    def temp(self, code: str) -> str:
+        """A temporary holding `code`; the same code twice is computed once."""
+        if code in self.code_names:
+            return self.code_names[code]
+        name = f"t{next(self.counter)}"
+        self.lines.append(f"{name} = {code}")
+        self.code_names[code] = name
+        return name
 
     def assign(self, name, node):
         code = self._code(node)
@@ -272,9 +281,7 @@ class Emitter:
             code = self._pair(items[a], items[b], keep)
             rest = [it for k, it in enumerate(items) if k not in (a, b)]
             if len(rest) > 0:
-                name = f"t{next(self.counter)}"
-                self.lines.append(f"{name} = {code}")
-                code = name
+                code = self.temp(code)
             items = rest + [(code, keep)]
         code, labels = items[0]
         return self._single(code, labels, out), out
@@ -320,6 +327,10 @@ class Emitter:
             return self._permute(f"{_atom(left)} @ {_atom(right)}", res, keep)
         if not batch and set(la) == set(lb) and not keep:
             return f"np.vdot({ca}, {self._permute(cb, lb, la)})"
+        if set(la) == set(lb):
+            # same axes: multiply entrywise, then sum the contracted ones
+            prod = f"{_atom(ca)} * {_atom(self._permute(cb, lb, la))}"
+            return self._single(f"({prod})", la, keep)
         spec = self._spec([la, lb], keep)
         return f"np.einsum('{spec}', {ca}, {cb}, optimize=True)"
 

@@ -19,7 +19,7 @@ from typing import Optional
 
 from . import ir, ops
 from .ir import Add, Const, Contract, Delta, Dvar, Ref, Reshape, Var, add, contract, ones
-from .simplify import simplify
+from .simplify import simplify, strip_stop_gradients
 
 
 @dataclass(frozen=True)
@@ -78,13 +78,10 @@ def _active_refs(problem, wrt: str) -> set:
 
 
 def _depends(node, wrt, active) -> bool:
-    for n in ir.walk(node):
-        if isinstance(n, ir.StopGrad):
-            continue
-        if isinstance(n, Var) and n.name == wrt:
-            return _reachable(node, n)
-        if isinstance(n, Ref) and n.name in active:
-            return _reachable(node, n)
+    for n in node.deps():
+        if (isinstance(n, Var) and n.name == wrt) or (isinstance(n, Ref) and n.name in active):
+            if _reachable(node, n):
+                return True
     return False
 
 
@@ -221,6 +218,28 @@ def fold_refs(problem, node):
     return ir.substitute(node, table) if table else node
 
 
+def inline_refs(problem, node):
+    """`node` with every definition name replaced by its body (recursively)."""
+    table = {}
+    for name in problem.order:
+        body = problem.defs[name]
+        table[Ref(name, body.shape)] = ir.substitute(body, table) if table else body
+    return ir.substitute(node, table)
+
+
+def tidy(problem, node):
+    """Simplify `node` both as written (over definition names) and with the definitions
+    inlined (where normalisations and cancellations become visible), fold both back onto
+    the document's names, and keep the smaller."""
+    node = strip_stop_gradients(node)
+    a = fold_refs(problem, simplify(fold_refs(problem, node)))
+    try:
+        b = fold_refs(problem, simplify(strip_stop_gradients(inline_refs(problem, node))))
+    except ir.IRError:
+        return a
+    return b if ir.count_nodes(b) < ir.count_nodes(a) else a
+
+
 def differentiate(problem, wrt: str, record_steps: bool = True):
     """Reverse sweep over problem's definitions; see the module docstring."""
     objective = problem.objective
@@ -276,7 +295,7 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
                 else:
                     rule, parts = moved
                     rules.append(rule)
-                    new_terms.extend((fold_refs(problem, simplify(gg)), ll) for gg, ll in parts)
+                    new_terms.extend((tidy(problem, gg), ll) for gg, ll in parts)
             terms = new_terms
             if record_steps and set(r.name for r in rules) != {"linearity"}:
                 rule = rules[0] if len(set(rules)) == 1 else Rule(
@@ -286,11 +305,11 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
         for g_, dv in terms:
             frontier[dv.name] = add([frontier[dv.name], g_]) if dv.name in frontier else g_
         for name in list(frontier):
-            frontier[name] = fold_refs(problem, simplify(frontier[name]))
+            frontier[name] = tidy(problem, frontier[name])
         if record_steps and len(terms) > 1:
             steps.append(Step(COLLECT, form(), v))
     g = frontier.get(wrt, ir.zeros(problem.shape_of(wrt)))
-    g = fold_refs(problem, simplify(g))
+    g = tidy(problem, g)
     if record_steps:
         steps.append(Step(RESULT, ((g, Dvar(wrt, problem.shape_of(wrt))),), wrt))
     return g, steps

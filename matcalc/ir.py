@@ -512,9 +512,12 @@ def pow_(base: Node, exponent) -> Node:
         return ones(base.shape)
     if isinstance(base, Const) and isinstance(e, Const):
         return Const(sp.Pow(base.value, e.value), base.shape)
-    if isinstance(base, Pow) and isinstance(e, Const) and isinstance(base.exp, Const) \
-            and e.value.is_integer:
-        return pow_(base.base, Const(base.exp.value * e.value, ()))
+    if isinstance(base, Pow) and isinstance(e, Const) and e.value.is_integer:
+        # (b^a)^k = b^(a k) for an integer k
+        inner = base.exp
+        new = Const(inner.value * e.value, ()) if isinstance(inner, Const) else \
+            contract([Const(e.value, ()), inner], [(), ()], ())
+        return pow_(base.base, new)
     return Pow(base, e)
 
 

@@ -20,7 +20,7 @@ import sympy as sp
 from . import ir, names, syntax as S
 from .errors import ParseError, ShapeError, error_at
 from .ir import Const, Delta, Mask, Ref, Var, add, contract, fmap, ones, pow_
-from .lower_expr import ExprLowering, Val, fmt_shape as _fmt
+from .lower_expr import Cell, ExprLowering, Val, fmt_shape as _fmt
 from .problem import Problem
 
 @dataclass
@@ -265,7 +265,7 @@ class Lowerer(ExprLowering):
     def _lower_def(self, ds: DefSource):
         scope = {}
         for i in ds.indices:
-            scope[i] = self._range_dim(i, ds.stmt.target) if i in self.ranges else None
+            scope[i] = Cell(self._range_dim(i, ds.stmt.target) if i in self.ranges else None)
         v = self.expr(ds.stmt.value, scope)
         v = self.materialise(v, ds.stmt.value)
         idx = ds.indices
@@ -274,7 +274,7 @@ class Lowerer(ExprLowering):
             v = Val(v.node, tuple(dict(zip(v.mat, idx)).get(l, l) for l in v.labels), (), False)
         for i in idx:
             if i not in v.labels:
-                d = scope.get(i)
+                d = scope[i].dim
                 if d is None:
                     raise self.perr(f"cannot tell the range of index {i}: declare it, e.g. "
                                     f"`{i} = 1,\\dots,n`", ds.stmt.target)
@@ -313,11 +313,25 @@ class Lowerer(ExprLowering):
                 inputs[kw] = Var(kw, tuple(info.shape))
         latex = {kw: info.latex for kw, info in self.info.items()}
         latex.update(self.index_latex)
-        defs = self._hold(dict(self.defs))
+        from .simplify import simplify
+        defs = self._hold(self._inline_constants({k: simplify(b) for k, b in self.defs.items()}))
         order = list(self.order)
         return Problem(inputs, defs, order, obj, latex, list(self.dims), set(self.held),
                        self.claims, self.src, dict(self.index_latex),
                        {kw: i.family for kw, i in self.info.items() if i.family})
+
+    def _inline_constants(self, defs):
+        """A definition whose value is a constant (J = 1_n 1_m^T) is used as that constant,
+        so identities such as (J - F) = (1 - F) are seen."""
+        from .simplify import simplify
+        consts = {}
+        for kw in self.order:
+            body = simplify(defs[kw])
+            if isinstance(body, Const):
+                consts[Ref(kw, body.shape)] = body
+        if not consts:
+            return defs
+        return {k: ir.substitute(b, consts) for k, b in defs.items()}
 
     def _hold(self, defs):
         if not self.held:

@@ -473,37 +473,100 @@ class Renderer:
                 f"{self._wrap(sb[0], sb[1], COLON + 1)}", COLON)
 
     def _index_notation(self, tensors, out):
-        """Fallback: Σ over summed indices of a product of indexed factors."""
-        letters = {}
-        for l in out:
-            letters[l] = INDEX_LETTERS[len(letters)]
+        """Fallback: the entry of a contraction in index notation, every factor written
+        entrywise with one consistent set of index letters."""
+        letters = {l: INDEX_LETTERS[k] for k, l in enumerate(out)}
+        body = self._entry_contract(tensors, out, letters, set(letters.values()))
+        if out:
+            idx = ",".join(letters[l] for l in out)
+            return ((rf"\left[{body}\right]_{{{idx}}}" if self.style == "latex"
+                     else f"[{body}]_{idx}"), ATOM)
+        return body, MUL
+
+    def _fresh(self, used):
+        for c in INDEX_LETTERS:
+            if c not in used:
+                used.add(c)
+                return c
+        c = f"i{len(used)}"
+        used.add(c)
+        return c
+
+    def _entry_contract(self, tensors, out, letters, used):
+        used = set(used)
+        summed = []
         for _, labels in tensors:
             for l in labels:
                 if l not in letters:
-                    letters[l] = INDEX_LETTERS[len(letters) % len(INDEX_LETTERS)]
-        summed = [letters[l] for l in letters if l not in out]
+                    letters = {**letters, l: self._fresh(used)}
+                    summed.append(letters[l])
         factors = []
+        coeff = []
         for op, labels in tensors:
-            s, p = self._r(op)
-            sub = "".join(letters[l] for l in labels)
-            if self.style == "latex":
-                base = s if p >= ATOM and not s.startswith("\\left") else rf"\left[{s}\right]"
-                factors.append(f"{base}_{{{sub}}}")
-            else:
-                base = s if p >= ATOM else f"[{s}]"
-                factors.append(f"{base}_{sub}")
-        body = " ".join(factors)
+            if isinstance(op, Const) and op.value == 1 and op.shape:
+                continue
+            s, p = self._entry(op, tuple(letters[l] for l in labels), used)
+            factors.append(self._wrap(s, p, MUL + 1 if p == MUL else MUL))
+        body = self.t["mul"].join(factors) if factors else "1"
         if summed:
+            sub = ",".join(summed)
+            body = (rf"\sum_{{{sub}}} {body}" if self.style == "latex" else f"Σ_{sub} {body}")
+        return body
+
+    def _sub(self, s, idx):
+        if not idx:
+            return s
+        j = "".join(idx) if all(len(i) == 1 for i in idx) else ",".join(idx)
+        return f"{s}_{{{j}}}" if self.style == "latex" else f"{s}_{j}"
+
+    def _entry(self, node, idx, used):
+        """(text, precedence) of the entry of `node` at index letters `idx`."""
+        used = set(used) | set(idx)
+        if isinstance(node, (Var, Ref)):
+            return self._sub(self.name(node.name), idx), ATOM
+        if isinstance(node, Const):
+            return self._num(node.value), ATOM if not _neg(node.value) else NEG
+        if isinstance(node, Delta):
+            return self._sub(r"\delta" if self.style == "latex" else "δ", idx), ATOM
+        if isinstance(node, Add):
+            parts = []
+            for k, (t, c) in enumerate(zip(node.terms, node.coeffs)):
+                s, p = self._entry(t, idx, used)
+                if isinstance(t, Const):
+                    s = self._num(c * t.value)
+                    neg = _neg(c * t.value)
+                    s = s.lstrip("-") if neg else s
+                else:
+                    neg = _neg(c)
+                    mag = -c if neg else c
+                    s = s if mag == 1 else f"{self._num(mag)}{self.t['mul']}{self._wrap(s, p, MUL)}"
+                    s = self._wrap(s, p, ADD + 1) if mag == 1 and p <= NEG else s
+                parts.append((neg, s))
+            text = ("-" if parts[0][0] else "") + parts[0][1]
+            for neg, s in parts[1:]:
+                text += (" - " if neg else " + ") + s
+            return text, ADD
+        if isinstance(node, Map):
+            f = ops.FUNCTIONS[node.fn]
+            arg = self._entry(node.arg, idx, used)[0]
+            tmpl = f.latex if self.style == "latex" else f.text.replace("sigma", "σ")
+            return tmpl.format(arg), ATOM
+        if isinstance(node, Pow):
+            b, bp = self._entry(node.base, idx, used)
+            e = node.exp
+            es = self._num(e.value) if isinstance(e, Const) else self.expr(e)
             if self.style == "latex":
-                body = rf"\sum_{{{','.join(summed)}}} {body}"
-            else:
-                body = f"Σ_{','.join(summed)} {body}"
-        if out:
-            idx = ",".join(letters[l] for l in out)
-            body = (rf"\left[{body}\right]_{{{idx}}}" if self.style == "latex"
-                    else f"[{body}]_{idx}")
-            return body, ATOM
-        return body, MUL
+                return f"{self._wrap(b, bp, ATOM)}^{{{es}}}", POW
+            return f"{self._wrap(b, bp, ATOM)}^{self._wrap(es, ATOM if len(es) == 1 else 0, ATOM)}", POW
+        if isinstance(node, Contract):
+            letters = dict(zip(node.out, idx))
+            tensors = list(zip(node.ops, node.idx))
+            return self._entry_contract(tensors, node.out, letters, used), MUL
+        s, p = self._r(node)
+        if not idx:
+            return s, p
+        base = s if p >= ATOM else f"{self.t['lp']}{s}{self.t['rp']}"
+        return self._sub(base, idx), ATOM
 
 
 def _neg(c) -> bool:
@@ -527,8 +590,10 @@ def _latex_to_text(latex: str) -> str:
     s = latex
     for k, v in TEXT_NAMES.items():
         s = s.replace("\\" + k, v)
-    for cmd in (r"\hat", r"\bar", r"\tilde", r"\mathrm"):
-        s = s.replace(cmd, "")
+    import re
+    for cmd, mark in ((r"\hat", "\u0302"), (r"\bar", "\u0304"), (r"\tilde", "\u0303")):
+        s = re.sub(re.escape(cmd) + r"\{([^{}]*)\}", lambda m: m.group(1) + mark, s)
+    s = s.replace(r"\mathrm", "")
     s = s.replace("{", "").replace("}", "")
     return s
 

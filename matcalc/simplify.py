@@ -65,6 +65,12 @@ def _ones(node):
     ones factor summed over a label nothing else carries contributes the dimension."""
     if not isinstance(node, Contract):
         return None
+    if all(isinstance(op, Const) for op in node.ops):
+        # a product of constants (1_n 1_m^T, 1^T 1): a constant tensor
+        dims = node.label_dims()
+        value = sp.Mul(*[op.value for op in node.ops]) * sp.Mul(
+            *[d for l, d in dims.items() if l not in node.out])
+        return Const(value, node.shape)
     for k, op in enumerate(node.ops):
         if not (isinstance(op, Const) and op.value == 1 and op.shape):
             continue
@@ -128,7 +134,8 @@ def _log_exp(node):
 
 
 def _merge_powers(node):
-    """x^p ⊙ x^q = x^(p+q) for operands with the same labels (so x ⊙ x^{-1} = 1)."""
+    """x^p ⊙ x^q = x^(p+q) for operands with the same labels (so x ⊙ x^{-1} = 1); the
+    exponents may be symbolic scalars."""
     if not isinstance(node, Contract):
         return None
     seen = {}
@@ -188,6 +195,105 @@ def _logistic(node):
     return None
 
 
+def _power_of_product(node):
+    """(a ⊙ b)^p = a^p ⊙ b^p for an entrywise product (no summed axes) and a constant p."""
+    if not (isinstance(node, Pow) and isinstance(node.exp, Const)
+            and isinstance(node.base, Contract)):
+        return None
+    c = node.base
+    if any(set(l) - set(c.out) for l in c.idx) or any(len(set(l)) < len(l) for l in c.idx):
+        return None
+    return contract([pow_(op, node.exp) for op in c.ops], c.idx, c.out)
+
+
+def _base_exp(op):
+    if isinstance(op, Pow):
+        return op.base, op.exp
+    return op, const(1)
+
+
+def _match_sum(node, k, b):
+    """Find the factors of sum `b` (a Contract; operand k of `node` is a power of it)
+    among the other operands of `node`: same base, labels mapped consistently (b's output
+    labels onto operand k's labels), every label b sums mapped onto a label `node` sums
+    that nothing else carries. An outer factor may hold a larger power than b's factor;
+    the rest stays. Returns {operand position: leftover exponent}, or None."""
+    lp = node.idx[k]
+    start = {lab: lp[pos] for pos, lab in enumerate(b.out)}
+    bfactors = [(_base_exp(op), l) for op, l in zip(b.ops, b.idx)]
+
+    def search(i, used, mapping):
+        if i == len(bfactors):
+            summed = [mapping[l] for l in mapping if l not in b.out]
+            if len(set(summed)) != len(summed):
+                return None
+            for m, lx in enumerate(node.idx):
+                for outer in summed:
+                    if outer in node.out or outer in lp:
+                        return None
+                    carries = outer in lx
+                    if carries and (m not in used or not ir.is_zero(used[m])):
+                        return None
+            return used
+        (base, e), lb = bfactors[i]
+        for m, (op, lx) in enumerate(zip(node.ops, node.idx)):
+            if m == k or m in used or len(lx) != len(lb):
+                continue
+            obase, oe = _base_exp(op)
+            if obase is not base:
+                continue
+            new = dict(mapping)
+            if all(new.setdefault(lab, outer) == outer for lab, outer in zip(lb, lx)):
+                left = simplify_scalar(add([oe, e], [1, -1]))
+                found = search(i + 1, {**used, m: left}, new)
+                if found is not None:
+                    return found
+        return None
+
+    return search(0, {}, start)
+
+
+def simplify_scalar(e):
+    return e if not isinstance(e, Contract) else e
+
+
+def _resum(node):
+    """Σ_j x_ij read back as the sum it is: with (Σ_j' x_ij')^p among the factors, the
+    factors x_ij summed over j become one more power of that sum. So Σ_j x_ij / Σ_j' x_ij'
+    = 1 (a normalised row sums to one) and Σ_l q_il · (Σ_l' q_il')^{-2} = (Σ_l' q_il')^{-1}."""
+    if not isinstance(node, Contract):
+        return None
+    for k, op in enumerate(node.ops):
+        b, e = _base_exp(op)
+        if not isinstance(b, Contract) or not (set(l for ls in b.idx for l in ls) - set(b.out)):
+            continue
+        if any(isinstance(o, Const) for o in b.ops):
+            continue
+        found = _match_sum(node, k, b)
+        if not found:
+            continue
+        ops_, idx = [], []
+        for m, (o, l) in enumerate(zip(node.ops, node.idx)):
+            if m == k:
+                ops_.append(pow_(b, add([e, const(1)])))
+                idx.append(l)
+            elif m in found:
+                base, _ = _base_exp(o)
+                if not ir.is_zero(found[m]):
+                    ops_.append(pow_(base, found[m]))
+                    idx.append(l)
+            else:
+                ops_.append(o)
+                idx.append(l)
+        dims = node.label_dims()
+        free = [l for l in node.out if not any(l in ls for ls in idx)]
+        if free:
+            ops_.append(ones(tuple(dims[l] for l in free)))
+            idx.append(tuple(free))
+        return contract(ops_, idx, node.out)
+    return None
+
+
 def _pow_of_const_scalar(node):
     if isinstance(node, Pow) and isinstance(node.base, Const) and isinstance(node.exp, Const):
         return Const(sp.Pow(node.base.value, node.exp.value), node.shape)
@@ -206,6 +312,8 @@ ELEMENTWISE = [
     Rewrite("log-exp", r"\log \exp x = x,\ \exp\log x = x", _log_exp),
     Rewrite("power-sign", r"(-x)^{p} = (-1)^{p} x^{p}", _neg_base),
     Rewrite("merge-powers", r"x^{p} \odot x^{q} = x^{p+q}", _merge_powers),
+    Rewrite("power-of-product", r"(a \odot b)^{p} = a^{p} \odot b^{p}", _power_of_product),
+    Rewrite("resum", r"\sum_j x_{ij} \Big(\sum_{j'} x_{ij'}\Big)^{p} = \Big(\sum_{j'} x_{ij'}\Big)^{p+1}", _resum),
     Rewrite("logistic", r"\frac{e^{u}}{1 + e^{u}} = \sigma(u)", _logistic),
 ]
 PHASES = [("canonicalise", CANONICALISE), ("elementwise", ELEMENTWISE)]
@@ -241,6 +349,16 @@ def _rewrite_once(root, rules, log):
                 break
         memo[node.uid] = cur
     return memo[root.uid]
+
+
+def strip_stop_gradients(node):
+    """The value of sg(x) is x: once a gradient is derived, its stop-gradients are only in
+    the way of simplification."""
+    table = {n: n.arg for n in ir.walk(node) if isinstance(n, ir.StopGrad)}
+    while table:
+        node = ir.substitute(node, table)
+        table = {n: n.arg for n in ir.walk(node) if isinstance(n, ir.StopGrad)}
+    return node
 
 
 def simplify(node, log: list | None = None, max_rounds: int = 20):

@@ -1,0 +1,46 @@
+"""Shared numeric assertions for the test suite.
+
+`check_gradient(doc, wrt, f=None, ...)` derives the gradient with matcalc, runs the
+generated NumPy code at random float64 inputs, and compares it with central finite
+differences of an objective: `f` (an independent hand-written NumPy function taking the
+same keyword arguments) when given, else the objective code matcalc generates. It also
+checks the generated objective against `f` when both exist. Returns the Gradient.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+import matcalc
+from matcalc import numeric
+
+RTOL = 1e-6
+
+
+def check_gradient(doc, wrt, f=None, objective=None, seed=0, trials=2, mode=None,
+                   dims=None, kwargs=None):
+    g = matcalc.gradient(doc, wrt, objective=objective)
+    grad = g.to_numpy()
+    obj = g.objective_numpy()
+    rng = np.random.default_rng(seed)
+    key = g.inputs.get(wrt, None) or matcalc.names.python_name(g.wrt)
+    for _ in range(trials):
+        if kwargs is None:
+            dvals = None
+            if dims is not None:
+                dvals = {s: dims[s.name] for s in numeric.dimension_values(g.problem, rng)
+                         if s.name in dims}
+                dvals = {**numeric.dimension_values(g.problem, rng), **dvals}
+            kw = numeric.sample_inputs(g.problem, rng, obj, mode=mode, dims=dvals)
+        else:
+            kw = kwargs
+        with np.errstate(all="raise", under="ignore"):
+            got = numeric.call(grad, kw)
+        target = f if f is not None else obj
+        want = numeric.central_difference(target, kw, key)
+        assert np.shape(got) == np.shape(want), (np.shape(got), np.shape(want))
+        err = numeric.relative_error(got, want)
+        assert err < RTOL, f"gradient wrt {wrt} off by {err:.3g}:\n{g.text()}\n{g.numpy_source()}"
+        if f is not None:
+            a, b = numeric.call(obj, kw), numeric.call(f, kw)
+            assert np.allclose(a, b, rtol=1e-9, atol=1e-12), (a, b)
+    return g
