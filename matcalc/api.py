@@ -242,27 +242,40 @@ class CheckResult:
 
 
 def _claim_value(claim: str):
-    """(value expression, index syntax) of a claim: a bare expression, ``G = ...``, or
-    ``\frac{\partial L}{\partial X_{ij}} = ...`` whose subscripts name the free indices."""
+    r"""(value expression, index syntax, helper definitions) of a claim: a bare expression,
+    ``G = ...``, or ``\frac{\partial L}{\partial X_{ij}} = ...`` whose subscripts name the free
+    indices; other definitions in the claim (``where S = Diag(s)``) are helpers."""
     claim_doc = parse(claim)
     if not claim_doc.statements:
         raise ParseError("the claim is empty")
-    st = claim_doc.statements[-1]
-    if isinstance(st, S.Bare):
-        return st.value, ()
-    if isinstance(st, S.Def):
-        t = st.target
-        while isinstance(t, (S.BinOp, S.Apply)) and not isinstance(t, S.Frac):
-            t = t.left if isinstance(t, S.BinOp) else t.func  # \frac{\partial}{\partial x} F(..)
-        if isinstance(t, S.Frac) and isinstance(t.den, S.BinOp) and isinstance(t.den.right, S.Sub):
-            return st.value, t.den.right.subs
-        return st.value, ()
-    raise ParseError("the claim must be an expression for the gradient, or "
-                     "\\frac{\\partial L}{\\partial X} = ...")
+    main, helpers = None, []
+    for st in claim_doc.statements:
+        if main is None and isinstance(st, S.Bare):
+            main = (st.value, ())
+            continue
+        if isinstance(st, S.Def):
+            t = st.target
+            while isinstance(t, (S.BinOp, S.Apply)):
+                t = t.left if isinstance(t, S.BinOp) else t.func  # \frac{\partial}{\partial x} F(..)
+            if isinstance(t, S.Frac):
+                if main is None:
+                    den = t.den.right if isinstance(t.den, S.BinOp) else None
+                    main = (st.value, den.subs if isinstance(den, S.Sub) else ())
+                continue
+            if st.target is not None:
+                helpers.append(st)
+    if main is None:
+        last = claim_doc.statements[-1]
+        if isinstance(last, S.Def):
+            main, helpers = (last.value, ()), [h for h in helpers if h is not last]
+        else:
+            raise ParseError("the claim must be an expression for the gradient, or "
+                             "\\frac{\\partial L}{\\partial X} = ...")
+    return main[0], main[1], helpers
 
 
 def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) -> CheckResult:
-    """Is `claim` (LaTeX, in the document's names) the gradient of the objective with
+    r"""Is `claim` (LaTeX, in the document's names) the gradient of the objective with
     respect to `wrt`? The claim is a right-hand side, or ``\\frac{\\partial L}{\\partial
     z_i} = ...`` in index notation (its free indices are the subscripts of the variable).
     Compares numerically at random inputs and diagnoses a wrong claim (sign, constant
@@ -271,9 +284,11 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
     from .problem import Problem
     document = _document(doc)
     g = gradient(document, wrt, objective)
-    value, index_syntax = _claim_value(claim)
+    value, index_syntax, helpers = _claim_value(claim)
     lw = Lowerer(document)
     lw.collect()
+    for h in helpers:
+        lw._collect_def(h)
     indices = tuple(names.keyword_of(i) for i in index_syntax)
     if any(i is None for i in indices):
         raise ParseError("the claim's variable must be subscripted by index names")
@@ -295,8 +310,9 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
         raise MatcalcError(f"cannot read the claim: {err}") from None
     problem = g.problem
     claim_node = lw.defs["__claim"]
-    full = Problem(problem.inputs, dict(problem.defs, __claim=claim_node),
-                   list(problem.order) + ["__claim"], problem.objective, problem.latex,
+    extra = [k for k in lw.order if k not in problem.defs]
+    full = Problem(problem.inputs, dict(problem.defs, **{k: lw.defs[k] for k in extra}),
+                   list(problem.order) + extra, problem.objective, problem.latex,
                    problem.dims)
     claim_ref = ir.Ref("__claim", claim_node.shape)
     claim_fn = codegen.compile_module(codegen.generate(full, claim_ref, "claim"), "claim")
@@ -318,7 +334,10 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
                                f"wrong: the claim has shape {got.shape} but the gradient has "
                                f"shape {expected.shape} (the shape of {wrt})", g.latex(),
                                claim_latex)
-        err = numeric.relative_error(got, expected)
+        # relative to the gradient's own scale: a tiny gradient is still compared
+        scale = max(float(np.max(np.abs(expected), initial=0.0)),
+                    float(np.max(np.abs(got), initial=0.0)), 1e-300)
+        err = float(np.max(np.abs(got - expected), initial=0.0)) / scale
         if err > worst:
             worst, diag = err, _diagnose(got, expected)
     ok = worst < 1e-6
@@ -331,20 +350,21 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
 
 
 def _diagnose(got, want) -> str:
-    if np.allclose(got, -want, rtol=1e-6, atol=1e-9):
+    tiny = 1e-9 * max(float(np.max(np.abs(want), initial=0.0)), 1e-300)
+    if np.allclose(got, -want, rtol=1e-6, atol=tiny):
         return "it has the wrong sign"
-    if got.ndim == 2 and got.shape == want.shape[::-1] and np.allclose(got.T, want):
+    if got.ndim == 2 and got.shape == want.shape[::-1] and np.allclose(got.T, want, atol=tiny):
         return "it is the transpose of the gradient"
     if got.ndim == 2 and got.shape == want.shape and got.shape[0] == got.shape[1] \
-            and np.allclose(got.T, want):
+            and np.allclose(got.T, want, atol=tiny):
         return "it is the transpose of the gradient"
-    mask = np.abs(want) > 1e-12
+    mask = np.abs(want) > tiny
     if mask.any():
         ratio = got[mask] / want[mask] if got.shape == want.shape else None
         if ratio is not None and np.allclose(ratio, ratio.flat[0], rtol=1e-6):
             return f"it is off by a constant factor of {ratio.flat[0]:.6g}"
     if got.shape == want.shape and got.size > 1:
-        bad = np.argwhere(~np.isclose(got, want, rtol=1e-6, atol=1e-9))
+        bad = np.argwhere(~np.isclose(got, want, rtol=1e-6, atol=tiny))
         return (f"{len(bad)} of {got.size} entries differ, first at index "
                 f"{tuple(int(i) for i in bad[0])}") if len(bad) else ""
     return ""

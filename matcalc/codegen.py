@@ -66,8 +66,9 @@ def _pyexpr(e) -> str:
 
 
 class Emitter:
-    def __init__(self, problem):
+    def __init__(self, problem, reserved=()):
         self.problem = problem
+        self.reserved = set(reserved)
         self.lines: list[str] = []
         self.helpers: set = set()
         self.names: dict = {}          # node uid -> python variable
@@ -100,6 +101,8 @@ class Emitter:
         if code in self.code_names:
             return self.code_names[code]
         name = f"t{next(self.counter)}"
+        while name in self.reserved:
+            name = f"t{next(self.counter)}"
         self.lines.append(f"{name} = {code}")
         self.code_names[code] = name
         return name
@@ -265,7 +268,13 @@ class Emitter:
     def _contract(self, tens, out):
         """Contract tensors (code, labels) pairwise, cheapest pair first; returns
         (code, labels) with labels == out."""
-        items = [(self.value(op), labels) for op, labels in tens]
+        items = []
+        for op, labels in tens:
+            code = self.value(op)
+            if len(set(labels)) < len(labels):  # a diagonal: take it first
+                uniq = tuple(dict.fromkeys(labels))
+                code, labels = self._single(code, labels, uniq), uniq
+            items.append((code, labels))
         while len(items) > 1:
             best = None
             for a, b in itertools.combinations(range(len(items)), 2):
@@ -384,42 +393,44 @@ def _atom(code: str) -> str:
 
 
 def dimension_plan(problem, needed_dims):
-    """How each dimension is obtained: [(symbol, code)] from input shapes, and the list of
-    dimensions that must be passed as ints."""
-    known, plan = {}, []
+    """How each dimension is obtained: [(symbol, code)] read off input shapes (an axis
+    whose length is the symbol itself first; then axes like N+M solved for their one
+    unknown), and the dimensions no shape determines, which are passed as ints."""
+    known, plan, required = {}, [], []
     inputs = list(problem.inputs.values())
     dims_order = [d for d in problem.dims if d in needed_dims] + \
         [d for d in needed_dims if d not in problem.dims]
-    progress = True
-    required = []
-    while progress:
+    axes = [(python_name(v.name), k, sp.sympify(d)) for v in inputs for k, d in enumerate(v.shape)]
+    for var, k, d in axes:
+        if d.is_Symbol and d not in known:
+            known[d] = f"{var}.shape[{k}]"
+            plan.append((d, known[d]))
+    while True:
         progress = False
-        for var in inputs:
-            for axis, d in enumerate(var.shape):
-                d = sp.sympify(d)
-                free = [s for s in d.free_symbols if s not in known]
-                if len(free) == 1:
-                    s = free[0]
-                    sol = sp.solve(sp.Eq(d, sp.Symbol("_axis")), s)
-                    if len(sol) != 1:
-                        continue
-                    expr = sol[0].subs({k: sp.Symbol(python_name(k.name)) for k in known})
-                    code = _pyexpr(expr.subs(sp.Symbol("_axis"),
-                                             sp.Symbol(f"{python_name(var.name)}.shape[{axis}]")))
-                    code = code.replace(f"{python_name(var.name)}.shape[{axis}]",
-                                        f"{python_name(var.name)}.shape[{axis}]")
-                    known[s] = code
-                    plan.append((s, code))
-                    progress = True
-        if not progress:
-            missing = [s for s in dims_order if s not in known]
-            # a dimension appearing in a shape with another unknown: ask for it
-            for s in missing:
-                if any(s in sp.sympify(d).free_symbols for v in inputs for d in v.shape):
-                    required.append(s)
-                    known[s] = python_name(s.name)
-                    progress = True
-                    break
+        for var, k, d in axes:
+            free = [s for s in d.free_symbols if s not in known]
+            if len(free) != 1:
+                continue
+            s = free[0]
+            axis = sp.Symbol("_axis")
+            sol = sp.solve(sp.Eq(d, axis), s)
+            if len(sol) != 1:
+                continue
+            expr = sol[0].subs({q: sp.Symbol(python_name(q.name)) for q in known})
+            code = sp.pycode(expr, fully_qualified_modules=False).replace(
+                "_axis", f"{var}.shape[{k}]")
+            known[s] = f"int({code})"
+            plan.append((s, known[s]))
+            progress = True
+        if progress:
+            continue
+        # a dimension that appears in a shape with another unknown: ask for it
+        missing = [s for s in dims_order if s not in known
+                   and any(s in d.free_symbols for _, _, d in axes)]
+        if not missing:
+            break
+        required.append(missing[0])
+        known[missing[0]] = python_name(missing[0].name)
     for s in dims_order:
         if s not in known:
             required.append(s)
@@ -462,12 +473,13 @@ def generate(problem, outputs, fname: str, doc: str = "") -> str:
     """Source of a module defining `fname` (see the module docstring)."""
     roots = outputs if isinstance(outputs, tuple) else (outputs,)
     defs_needed = problem.needed(roots)
-    em = Emitter(problem)
+    reserved = {python_name(k) for k in list(problem.inputs) + list(problem.defs)} | \
+        {python_name(str(d)) for d in problem.dims}
+    em = Emitter(problem, reserved)
     em.count_uses(list(roots) + [problem.defs[d] for d in defs_needed])
     inputs, required, plan, dims = signature(problem, roots)
     for s, code in plan:
-        if s in dims or any(s in sp.sympify(d).free_symbols for d in dims):
-            em.lines.append(f"{python_name(s.name)} = {code}")
+        em.lines.append(f"{python_name(s.name)} = {code}")
     for name in defs_needed:
         node = problem.defs[name]
         em.assign(python_name(name), node)

@@ -350,19 +350,21 @@ def contract(ops: Sequence[Node], idx: Sequence[Sequence], out: Sequence) -> Nod
     flat_ops, flat_idx = [], []
     fresh = itertools.count()
     coeff = ONE
-    for op, labels in zip(ops, idx):
-        labels = tuple(labels)
+    pending = list(zip(ops, (tuple(l) for l in idx)))
+    while pending:
+        op, labels = pending.pop(0)
         if isinstance(op, Contract):
-            # inline: map op's internal labels to fresh ones, its out labels to `labels`
+            # inline: op's output labels become `labels`, its summed labels fresh ones
             mapping = dict(zip(op.out, labels))
+            inner = []
             for inner_op, inner_labels in zip(op.ops, op.idx):
                 new = []
                 for lab in inner_labels:
                     if lab not in mapping:
                         mapping[lab] = ("_inl", next(fresh))
                     new.append(mapping[lab])
-                flat_ops.append(inner_op)
-                flat_idx.append(tuple(new))
+                inner.append((inner_op, tuple(new)))
+            pending[:0] = inner
             continue
         if isinstance(op, Const) and op.shape == ():
             coeff = coeff * op.value
@@ -393,6 +395,7 @@ def contract(ops: Sequence[Node], idx: Sequence[Sequence], out: Sequence) -> Nod
                    key=lambda p: (0 if isinstance(p[0], Const) and p[0].shape == () else 1,
                                   p[0].rank, p[0].uid))
     flat_ops, flat_idx = [p[0] for p in pairs], [p[1] for p in pairs]
+    flat_ops, flat_idx = _canonical_ties(flat_ops, flat_idx, out)
     # renumber: output labels first
     number = {}
     for lab in out:
@@ -402,6 +405,37 @@ def contract(ops: Sequence[Node], idx: Sequence[Sequence], out: Sequence) -> Nod
             number.setdefault(lab, len(number))
     return Contract(tuple(flat_ops), tuple(tuple(number[l] for l in ls) for ls in flat_idx),
                     tuple(number[l] for l in out))
+
+
+def _renumbered(idx, out):
+    number = {}
+    for lab in out:
+        number.setdefault(lab, len(number))
+    for labels in idx:
+        for lab in labels:
+            number.setdefault(lab, len(number))
+    return tuple(tuple(number[l] for l in ls) for ls in idx)
+
+
+def _canonical_ties(ops, idx, out):
+    """Order runs of identical operands so that the renumbered labels are smallest: then
+    X_ab X_bc and X_bc X_ab are the same node."""
+    start = 0
+    ops, idx = list(ops), list(idx)
+    while start < len(ops):
+        end = start
+        while end + 1 < len(ops) and ops[end + 1] is ops[start]:
+            end += 1
+        if end > start and end - start < 5:
+            best = None
+            for perm in itertools.permutations(range(start, end + 1)):
+                trial = idx[:start] + [idx[k] for k in perm] + idx[end + 1:]
+                key = _renumbered(trial, out)
+                if best is None or key < best[0]:
+                    best = (key, trial)
+            idx = best[1]
+        start = end + 1
+    return ops, idx
 
 
 def letters(n: int) -> tuple:

@@ -123,7 +123,9 @@ class Lowerer(ExprLowering):
         if kw is None:
             raise self.perr("a declaration needs a name on the left of \\in", target)
         if kw in self.info and self.info[kw].kind in ("input", "natural"):
-            raise self.perr(f"{latex} is declared twice", target)
+            if _same_shape(self.info[kw].shape, fam_dims + dims) and self.info[kw].family == family:
+                return  # the same declaration restated
+            raise self.perr(f"{latex} is declared twice with different shapes", target)
         kind = "natural" if space.kind == "natural" and not dims else "input"
         self.info[kw] = Info(kind, latex, fam_dims + dims, family, target)
 
@@ -178,7 +180,11 @@ class Lowerer(ExprLowering):
         if kw is None:
             raise self.perr("cannot read this left-hand side", t)
         if kw in self.defsrc:
-            raise self.perr(f"{latex} is defined twice", t)
+            prev = self.defsrc[kw]
+            if prev.stmt.value == st.value and prev.indices == tuple(indices):
+                return  # the same definition restated (as seed prose does)
+            raise self.perr(f"{latex} is defined twice, differently (first at line "
+                            f"{prev.stmt.span.line})", t)
         self.defsrc[kw] = DefSource(kw, st, indices, index_syntax)
         prev = self.info.get(kw)
         decl_shape = prev.shape if prev is not None and prev.kind == "input" else None

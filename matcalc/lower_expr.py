@@ -256,9 +256,27 @@ class ExprLowering:
         end = sp_.end_column if sp_.end_line == sp_.line else None
         return (sp_.line, sp_.column, self.src, end)
 
+    def _unstack(self, node, axis, items, scope):
+        """Axis `axis` of node read as the row-major stack of an array indexed by `items`
+        (``a_{i,j}`` of a vector a in R^{N_p D_d}): a Reshape, or None if the index ranges
+        do not multiply to the axis length."""
+        dims = []
+        for index, _ in items:
+            cell = scope.get(index) if isinstance(index, str) else None
+            if cell is None or cell.dim is None:
+                return None
+            dims.append(cell.dim)
+        if not ir.same_dim(sp.Mul(*dims), node.shape[axis]):
+            return None
+        return ir.Reshape(node, node.shape[:axis] + tuple(dims) + node.shape[axis + 1:])
+
     def _index(self, node, labels, items, e, scope, latex):
         """Index the leading axes of `node` by `items`; the rest become matrix axes. A
-        numeric index (``x_1``) selects one position."""
+        numeric index (``x_1``) selects one position. More indices than axes unstack the
+        last indexed axis (see `_unstack`)."""
+        if len(items) > node.rank and node.rank >= 1:
+            split = self._unstack(node, node.rank - 1, items[node.rank - 1:], scope)
+            node = split if split is not None else node
         if len(items) > node.rank:
             raise self.serr(f"{latex} has {node.rank} axes {fmt_shape(node.shape)} but is "
                             f"indexed by {len(items)} indices", e)
@@ -285,6 +303,13 @@ class ExprLowering:
 
     def _index_val(self, v, items, e, scope):
         """Index the matrix axes of an expression: ``[t_k]_{i,j}``, ``(AB)_{ij}``."""
+        if len(items) > len(v.mat) and len(v.mat) == 1:
+            axis = v.labels.index(v.mat[0])
+            split = self._unstack(v.node, axis, items, scope)
+            if split is not None:
+                new = tuple(_mlabel() for _ in items)
+                labels = v.labels[:axis] + new + v.labels[axis + 1:]
+                v = Val(split, labels, new)
         if len(items) > len(v.mat):
             raise self.serr(f"{describe(v)} cannot take {len(items)} indices", e)
         ops_, idx, ren, drop = [v.node], [None], {}, set()
@@ -590,8 +615,8 @@ class ExprLowering:
         kw = names.keyword_of(f)
         if isinstance(f, S.Sym) and f.name in SIGMA_NAMES and kw not in self.info:
             return self.call("sigma", e.args, e, scope, f.primes)
-        if kw in self.defsrc:
-            return self.resolve_name(kw, f, scope)
+        if kw in self.defsrc and self.defsrc[kw].stmt.params is not None:
+            return self.resolve_name(kw, f, scope)  # f(x) for a definition written f(x) = ...
         if kw is not None and kw in self.info:
             if len(e.args) != 1:
                 raise self.perr(f"{names.latex_of(f)} is not a function", e)

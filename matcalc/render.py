@@ -140,7 +140,14 @@ class Renderer:
         if isinstance(e, Const):
             v = e.value
             if v == sp.Rational(1, 2):
+                x = self._norm_sq(node.base)
+                if x is not None:
+                    return self._norm(x), ATOM
                 return (rf"\sqrt{{{base}}}" if self.style == "latex" else f"sqrt({base})"), ATOM
+            if v == sp.Rational(-1, 2) and self._norm_sq(node.base) is not None:
+                n = self._norm(self._norm_sq(node.base))
+                return (rf"\frac{{1}}{{{n}}}" if self.style == "latex" else f"1/{n}"), \
+                    (ATOM if self.style == "latex" else MUL)
             if v == -1 and node.shape == ():
                 num = "1"
                 return (rf"\frac{{{num}}}{{{base}}}" if self.style == "latex"
@@ -151,7 +158,8 @@ class Renderer:
         circ = r"\circ " if node.shape != () and self.style == "latex" else ""
         if self.style == "latex":
             return f"{self._wrap(base, bp, ATOM)}^{{{circ}{es}}}", POW
-        return f"{self._wrap(base, bp, ATOM)}^{self._wrap(es, ATOM if len(es) == 1 else 0, ATOM)}", POW
+        circ = "∘" if node.shape != () else ""
+        return f"{self._wrap(base, bp, ATOM)}^{circ}{self._wrap(es, ATOM if len(es) == 1 else 0, ATOM)}", POW
 
     def _r_Add(self, node):
         items = list(zip(node.terms, node.coeffs))
@@ -190,6 +198,8 @@ class Renderer:
 
     def _r_Inv(self, node):
         s, p = self._r(node.arg)
+        if self.style == "latex" and p >= ATOM and "^" in s:
+            return f"{{{s}}}{self.t['inv']}", POW
         return f"{self._wrap(s, p, ATOM)}{self.t['inv']}", POW
 
     def _r_Det(self, node):
@@ -205,7 +215,30 @@ class Renderer:
         return f"{self.t['vec']}{self.t['lp']}{self.expr(node.arg)}{self.t['rp']}", ATOM
 
     # ------------------------------------------------------------ contractions
+    def _norm_sq(self, node):
+        """x if node is the sum of all squared entries of x (a vector or a matrix)."""
+        if isinstance(node, Contract) and not node.out:
+            ts = [(o, l) for o, l in zip(node.ops, node.idx) if not (isinstance(o, Const) and o.value == 1)]
+            if len(ts) == 1 and isinstance(ts[0][0], Pow) and isinstance(ts[0][0].exp, Const) \
+                    and ts[0][0].exp.value == 2 and ts[0][0].rank in (1, 2) \
+                    and len(set(ts[0][1])) == ts[0][0].rank:
+                return ts[0][0].base
+            if len(ts) == 2 and ts[0][0] is ts[1][0] and ts[0][1] == ts[1][1] and ts[0][0].rank in (1, 2):
+                return ts[0][0]
+        return None
+
+    def _norm(self, x):
+        s = self.expr(x)
+        sub = "_F" if x.rank == 2 else ""
+        if self.style == "latex":
+            return rf"\left\|{s}\right\|{sub}"
+        return f"‖{s}‖{sub}"
+
     def _r_Contract(self, node):
+        x = self._norm_sq(node)
+        if x is not None:
+            n = self._norm(x)
+            return (f"{n}^{{2}}" if self.style == "latex" else f"{n}²"), POW
         coeff = sp.Integer(1)
         scalars, tensors = [], []
         for op, labels in zip(node.ops, node.idx):
@@ -255,7 +288,7 @@ class Renderer:
                 dt = dtext if len(dparts) == 1 and dparts[0][1] >= ATOM else f"({dtext})"
                 text, prec = f"{self._wrap(text, prec, MUL)}/{dt}", MUL
         if neg:
-            return "-" + self._wrap(text, prec, NEG), NEG
+            return "-" + self._wrap(text, prec, MUL), NEG
         return text, prec
 
     def _matrix(self, tensors, out):
@@ -370,6 +403,12 @@ class Renderer:
         return self._ones(op.shape)
 
     def _t(self, s, p):
+        inv = self.t["inv"]
+        if s.endswith(inv) and p == POW:
+            base = s[: -len(inv)]
+            return base + ("^{-T}" if self.style == "latex" else "⁻ᵀ"), POW
+        if self.style == "latex" and p >= ATOM and "^" in s and not s.startswith("\\left"):
+            return f"{{{s}}}{self.t['T']}", POW  # W^{(2)} transposed: {W^{(2)}}^{T}
         return f"{self._wrap(s, p, ATOM)}{self.t['T']}", POW
 
     def _chain(self, comp, free, out):
@@ -442,9 +481,8 @@ class Renderer:
                 label = a
         if len(visited) != len(comp):
             return None
-        if row_factor and start[0] == "label" and start[1] in free:
-            # walked from the free label: a column; the caller transposes it
-            pass
+        if len(parts) > 1:
+            parts = [pt for pt in parts if pt[0] != self.t["eye"]] or parts[:1]
         text = self.t["mul"].join(self._wrap(s, p, MUL + 1 if p == MUL else MUL)
                                   for s, p in parts) if len(parts) > 1 else parts[0][0]
         prec = MUL if len(parts) > 1 else parts[0][1]

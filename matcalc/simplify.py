@@ -300,7 +300,38 @@ def _pow_of_const_scalar(node):
     return None
 
 
+def _inverse_cancel(node):
+    """X X^{-1} = I and X^{-1} X = I inside a contraction (labels carry the transposes)."""
+    if not isinstance(node, Contract):
+        return None
+    for k, op in enumerate(node.ops):
+        if not isinstance(op, ir.Inv):
+            continue
+        r, s_ = node.idx[k]
+        for j, x in enumerate(node.ops):
+            if j == k or x is not op.arg:
+                continue
+            p, q = node.idx[j]
+            others = [l for m, l in enumerate(node.idx) if m not in (j, k)]
+            for shared, a, b in ((q, p, s_) if q == r else (None, None, None),
+                                 (p, r, q) if s_ == p else (None, None, None)):
+                if shared is None or shared in node.out or any(shared in l for l in others):
+                    continue
+                ops_ = [o for m, o in enumerate(node.ops) if m not in (j, k)] + [Delta(op.shape[0])]
+                idx = others + [(a, b)]
+                return contract(ops_, idx, node.out)
+    return None
+
+
+def _inv_inv(node):
+    if isinstance(node, ir.Inv) and isinstance(node.arg, ir.Inv):
+        return node.arg.arg
+    return None
+
+
 CANONICALISE = [
+    Rewrite("inverse-inverse", r"(X^{-1})^{-1} = X", _inv_inv),
+    Rewrite("inverse-cancel", r"X X^{-1} = X^{-1} X = I", _inverse_cancel),
     Rewrite("delta", r"\sum_j A_{ij}\,\delta_{jk} = A_{ik}", _delta),
     Rewrite("ones", r"A \odot (\mathbf{1}\mathbf{1}^T) = A", _ones),
     Rewrite("full-mask", r"[1 \le j \le n] = 1", _mask),

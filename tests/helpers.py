@@ -4,7 +4,9 @@
 generated NumPy code at random float64 inputs, and compares it with central finite
 differences of an objective: `f` (an independent hand-written NumPy function taking the
 same keyword arguments) when given, else the objective code matcalc generates. It also
-checks the generated objective against `f` when both exist. Returns the Gradient.
+checks the generated objective against `f` when both exist, and (unless
+nontrivial=False) that the gradient is not ~0 at the test point. `kwargs` fixes the
+inputs instead of sampling them. Returns the Gradient.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ RTOL = 1e-6
 
 
 def check_gradient(doc, wrt, f=None, objective=None, seed=0, trials=2, mode=None,
-                   dims=None, kwargs=None):
+                   dims=None, kwargs=None, nontrivial=True):
     g = matcalc.gradient(doc, wrt, objective=objective)
     grad = g.to_numpy()
     obj = g.objective_numpy()
@@ -38,6 +40,9 @@ def check_gradient(doc, wrt, f=None, objective=None, seed=0, trials=2, mode=None
         target = f if f is not None else obj
         want = numeric.central_difference(target, kw, key)
         assert np.shape(got) == np.shape(want), (np.shape(got), np.shape(want))
+        if nontrivial:
+            # a check at a point where the gradient vanishes proves nothing
+            assert np.max(np.abs(want)) > 1e-6, f"gradient wrt {wrt} is ~0 at the test point"
         err = numeric.relative_error(got, want)
         assert err < RTOL, f"gradient wrt {wrt} off by {err:.3g}:\n{g.text()}\n{g.numpy_source()}"
         if f is not None:
