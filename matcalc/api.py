@@ -18,7 +18,7 @@ from . import codegen, ir, names, numeric, syntax as S
 from .diff import DiffError, differentiate, tidy
 from .errors import MatcalcError, ParseError
 from .lower import Lowerer
-from .render import Renderer
+from .render import Renderer, identity_text
 from .simplify import simplify
 
 if sys.getrecursionlimit() < 20000:
@@ -142,7 +142,7 @@ class Gradient:
             elif fmt == "markdown":
                 lines.append(f"{k}. $${s.latex}$$  \n   *by {s.rule}:* ${s.identity}$")
             else:
-                by = f"   [{s.rule}: {s.identity}]"
+                by = f"       by {s.rule}: {identity_text(s.identity)}"
                 lines.append(f"{k:>3}. {s.text}\n{by}")
         if fmt == "latex":
             return "\\begin{aligned}\n" + "\n".join(lines) + "\n\\end{aligned}"

@@ -37,6 +37,7 @@ COLON_RULES = {r.name: r for r in [
     Rule("matmul-right", r"A : BC = AC^{T} : B"),
     Rule("matmul-left", r"A : BC = B^{T}A : C"),
     Rule("trace", r"\operatorname{Tr}(A^{T}B) = A : B"),
+    Rule("inner", r"g\,(a^{T} dx) = (g\,a) : dx"),
     Rule("sum", r"a : B\mathbf{1} = a\mathbf{1}^{T} : B"),
     Rule("broadcast", r"A : b\mathbf{1}^{T} = A\mathbf{1} : b"),
     Rule("contraction", r"G : \mathcal{C}(dX) = \mathcal{C}^{*}(G) : dX"),
@@ -138,6 +139,7 @@ def classify(g_labels, k, node) -> Rule:
     out = node.out
     if not out and not xl and all(not l for l in others):
         return COLON_RULES["scalar"]
+    others = [l for l in others if l]  # scalar factors move across the colon freely
     if not others and set(xl) == set(out):
         return COLON_RULES["transpose"]
     if not others and set(out) < set(xl):
@@ -146,6 +148,8 @@ def classify(g_labels, k, node) -> Rule:
         return COLON_RULES["hadamard"]
     if set(xl) < set(out) and all(set(l) <= set(out) for l in others):
         return COLON_RULES["broadcast"]
+    if not out and len(xl) == 1 and len(others) == 1 and others[0] == xl:
+        return COLON_RULES["inner"]
     if len(xl) == 2 and len(set(xl)) == 2:
         a, b = xl
         if not out and any(len(l) == 2 for l in others):

@@ -636,6 +636,32 @@ def _latex_to_text(latex: str) -> str:
     return s
 
 
+_IDENTITY_TEXT = [
+    (r"\left", ""), (r"\right", ""), (r"\Big", ""), (r"\big", ""), (r"\,", " "),
+    (r"\;", " "), (r"\quad", "   "), (r"\odot", "⊙"), (r"\oslash", "⊘"), (r"\circ ", "∘"),
+    (r"^{T}", "ᵀ"), (r"^{-T}", "⁻ᵀ"), (r"^{-1}", "⁻¹"), (r"^{*}", "*"), (r"\mathbf{1}", "1"),
+    (r"\mathcal{C}", "C"), (r"\operatorname{Tr}", "Tr"), (r"\operatorname{Diag}", "Diag"),
+    (r"\operatorname{sg}", "sg"), (r"\operatorname{softplus}", "softplus"),
+    (r"\operatorname{sign}", "sign"), (r"\operatorname{vec}", "vec"),
+    (r"\operatorname{reshape}", "reshape"), (r"\sum", "Σ"), (r"\prod", "Π"),
+    (r"\partial", "∂"), (r"\iff", "⇔"), (r"\le", "≤"), (r"\det", "det"), (r"\log", "log"),
+    (r"\exp", "exp"), (r"\tanh", "tanh"), (r"\text", ""),
+]
+
+
+def identity_text(latex: str) -> str:
+    """A plain-text reading of an identity written in LaTeX (for terminal derivations)."""
+    import re
+    s = latex
+    for a, b in _IDENTITY_TEXT:
+        s = s.replace(a, b)
+    s = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", s)
+    for k, v in TEXT_NAMES.items():
+        s = re.sub(r"\\" + k + r"(?![A-Za-z])", v, s)
+    s = s.replace("{", "").replace("}", "").replace("\\", "")
+    return re.sub(r" {2,}", "  ", s)
+
+
 def latex(node, problem=None) -> str:
     return Renderer(problem, "latex").expr(node)
 

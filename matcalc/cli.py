@@ -1,0 +1,86 @@
+"""The command line: ``matcalc derive|code|check FILE|- --wrt X``.
+
+Contract (DESIGN.md): `derive` prints the derivation and the result; `code` prints a NumPy
+module; `check --claim` says whether a hand-derived gradient is right. `--format` is
+text, latex or markdown. Exit status: 0 success, 1 the claim is wrong, 2 bad input (the
+message, with line, column and caret, on stderr).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import api
+from .errors import MatcalcError
+
+
+def _read(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except OSError as err:
+        raise MatcalcError(f"cannot read {path}: {err.strerror}") from None
+
+
+def _derive(args, out):
+    g = api.gradient(_read(args.file), args.wrt, objective=args.objective)
+    if args.format == "latex":
+        out.write(g.derivation("latex") + "\n\n")
+        out.write(f"{g.lhs_latex} = {g.latex()}\n")
+    elif args.format == "markdown":
+        out.write(g.derivation("markdown") + "\n\n")
+        out.write(f"**Result:** $${g.lhs_latex} = {g.latex()}$$\n")
+    else:
+        out.write(g.derivation("text") + "\n\n")
+        out.write(f"{g.lhs_text} = {g.text()}\n")
+    return 0
+
+
+def _code(args, out):
+    g = api.gradient(_read(args.file), args.wrt, objective=args.objective)
+    out.write(g.numpy_source())
+    return 0
+
+
+def _check(args, out):
+    result = api.check(_read(args.file), args.wrt, args.claim, objective=args.objective)
+    out.write(result.message + "\n")
+    return 0 if result.ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="matcalc",
+        description="Gradients of LaTeX formulas: derivation, closed form and NumPy code.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, helptext in (("derive", "print the derivation and the gradient"),
+                           ("code", "print a NumPy module computing the gradient"),
+                           ("check", "is a hand-derived gradient right?")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("file", help="a .tex/.txt file with the formulas, or - for stdin")
+        p.add_argument("--wrt", required=True, help="the variable (LaTeX name or keyword)")
+        p.add_argument("--objective", default=None,
+                       help="the definition to differentiate (default: the last one)")
+        p.add_argument("--format", choices=("text", "latex", "markdown"), default="text")
+        if name == "check":
+            p.add_argument("--claim", required=True, help="the claimed gradient, in LaTeX")
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    run = {"derive": _derive, "code": _code, "check": _check}[args.command]
+    try:
+        return run(args, sys.stdout)
+    except MatcalcError as err:
+        print(f"matcalc: {err}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # output piped into `head`
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
