@@ -652,7 +652,7 @@ _IDENTITY_TEXT = [
 def identity_text(latex: str) -> str:
     """A plain-text reading of an identity written in LaTeX (for terminal derivations)."""
     import re
-    s = latex
+    s = re.sub(r"\bd\\(?=[A-Za-z])", "d \\\\", latex)  # d\exp -> d \exp
     for a, b in _IDENTITY_TEXT:
         s = s.replace(a, b)
     s = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", s)
