@@ -146,12 +146,13 @@ class Build:
         items = c[1]
         dims = c[3].items if len(c) > 3 else ()
         span = _cover(c[0], c[-1])
-        if len(items) == 2 and all(isinstance(x, S.Num) for x in items) and \
-                {items[0].value, items[1].value} == {"0", "1"}:
+        if items and all(_is_number(x) for x in items):
+            # a finite set of numbers ({0,1}, {-1,1}): labels, treated as real
             return S.Space("binary", dims, span=span)
         if len(items) == 3 and isinstance(items[1], S.Dots) and not dims:
             return S.Space("range", (items[0], items[2]), span=span)
-        raise self._err("a set must be {0,1} or a range like {1, ..., K}", c[0])
+        raise self._err("a set must be numbers such as {0,1} or {-1,1}, or a range like "
+                        "{1, ..., K}", c[0])
 
     # ---- operators
     def _bin(self, op, left, right):
@@ -491,3 +492,8 @@ def parse(text: str) -> S.Document:
     if not statements:
         raise ParseError("empty document: no formula found", 1, 1, text)
     return S.Document(tuple(statements), source=text)
+
+
+def _is_number(x) -> bool:
+    """A numeric literal, possibly negated (an element of a label set like {-1,1})."""
+    return isinstance(x, S.Num) or (isinstance(x, S.Neg) and isinstance(x.arg, S.Num))

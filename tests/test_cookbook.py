@@ -267,8 +267,7 @@ CASES = [
     row("logistic_pm1_labels", None,
         r"$X \in \mathbb{R}^{n\times d}, w \in \mathbb{R}^d, y \in \{-1,1\}^n$"
         r" $L = \mathbf{1}^T \log(\mathbf{1} + \exp(-y \odot X w))$", "w",
-        lambda X, w, y: np.sum(np.log1p(np.exp(-y * (X @ w)))),
-        xfail="a label set {-1,1}^n is refused (ParseError); only {0,1} is read as real"),
+        lambda X, w, y: np.sum(np.log1p(np.exp(-y * (X @ w))))),
     row("logistic_softplus", None,
         r"$X \in \mathbb{R}^{n\times d}, w \in \mathbb{R}^d, y \in \mathbb{R}^n$"
         r" $L = \mathbf{1}^T \operatorname{softplus}(-y \odot X w)$", "w",
