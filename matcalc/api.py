@@ -19,7 +19,6 @@ from .diff import DiffError, differentiate, tidy
 from .errors import MatcalcError, ParseError
 from .lower import Lowerer
 from .render import Renderer, identity_text
-from .simplify import simplify
 
 if sys.getrecursionlimit() < 20000:
     sys.setrecursionlimit(20000)

@@ -12,13 +12,11 @@ elsewhere. Diag is never materialised; sigmoid and softplus use stable forms.
 from __future__ import annotations
 
 import itertools
-import keyword
 
 import sympy as sp
 
 from . import ir, ops
-from .ir import (Add, Const, Contract, Delta, Det, Dvar, Inv, LogDet, Map, Mask, Pow,
-                 ProdAxis, Ref, Reshape, StopGrad, Var)
+from .ir import (Add, Const, Dvar, Pow, Ref, Var)
 from .names import python_name
 
 HELPERS = {

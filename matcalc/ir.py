@@ -17,6 +17,7 @@ Contract:
 """
 from __future__ import annotations
 
+import hashlib
 import itertools
 from typing import Iterable, Sequence
 
@@ -35,7 +36,7 @@ _counter = itertools.count()
 
 class Node:
     """Base class. Subclasses define `_fields` and `_shape(*fields) -> Shape`."""
-    __slots__ = ("fields", "shape", "uid", "_deps", "__weakref__")
+    __slots__ = ("fields", "shape", "uid", "skey", "_deps", "__weakref__")
     _fields: tuple = ()
 
     def __new__(cls, *fields):
@@ -47,6 +48,7 @@ class Node:
         node.fields = fields
         node.shape = cls._shape(*fields)
         node.uid = next(_counter)
+        node.skey = _digest(cls.__name__, fields)
         node._deps = None
         _TABLE[key] = node
         return node
@@ -85,6 +87,21 @@ class Node:
     def __repr__(self):
         inner = ", ".join(repr(f) if not isinstance(f, Node) else f"#{f.uid}" for f in self.fields)
         return f"{type(self).__name__}({inner})"
+
+
+def _field_text(f) -> str:
+    if isinstance(f, Node):
+        return f.skey
+    if isinstance(f, tuple):
+        return "(" + ",".join(_field_text(x) for x in f) + ")"
+    return repr(f) if not hasattr(f, "free_symbols") else "s:" + str(f)
+
+
+def _digest(name, fields) -> str:
+    """A structural key, the same in every process (unlike id() or hash() of strings):
+    it orders the operands of a product canonically."""
+    text = name + "|" + "|".join(_field_text(f) for f in fields)
+    return hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
 
 
 def walk(root: Node) -> list:
@@ -393,7 +410,7 @@ def contract(ops: Sequence[Node], idx: Sequence[Sequence], out: Sequence) -> Nod
     # canonical operand order (a scalar coefficient first), so equal products are one node
     pairs = sorted(zip(flat_ops, flat_idx),
                    key=lambda p: (0 if isinstance(p[0], Const) and p[0].shape == () else 1,
-                                  p[0].rank, p[0].uid))
+                                  p[0].rank, p[0].skey))
     flat_ops, flat_idx = [p[0] for p in pairs], [p[1] for p in pairs]
     flat_ops, flat_idx = _canonical_ties(flat_ops, flat_idx, out)
     # renumber: output labels first
@@ -507,7 +524,8 @@ def add(terms: Iterable[Node], coeffs: Iterable | None = None) -> Node:
             return Const(c * t.value, t.shape)
         labs = letters(t.rank)
         return contract([Const(c, ()), t], [(), labs], labs)  # a scaled term is a product
-    items.sort(key=lambda tc: 0 if isinstance(tc[0], Const) else 1)
+    # canonical term order (constants first), so equal sums are one node
+    items.sort(key=lambda tc: (0 if isinstance(tc[0], Const) else 1, tc[0].skey))
     return Add(tuple(t for t, _ in items), tuple(c for _, c in items))
 
 

@@ -13,13 +13,13 @@ Definitions and inputs store arrays with index (family) axes first, then matrix 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sympy as sp
 
 from . import ir, names, syntax as S
 from .errors import ParseError, ShapeError, error_at
-from .ir import Const, Delta, Mask, Ref, Var, add, contract, fmap, ones, pow_
+from .ir import Const, Ref, Var, contract
 from .lower_expr import Cell, ExprLowering, Val, fmt_shape as _fmt
 from .problem import Problem
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import sympy as sp
 
 from . import ir, names, syntax as S
-from .errors import ParseError, ShapeError, error_at
-from .ir import Const, Delta, Mask, Ref, Var, add, contract, fmap, ones, pow_
+from .errors import ParseError
+from .ir import Const, Delta, Mask, Var, add, contract, fmap, ones, pow_
 
 _fresh = itertools.count()
 
@@ -720,7 +720,6 @@ class ExprLowering:
         n = cell.dim
         lo = sp.Integer(1) if lo is None else lo
         hi = n if hi is None else hi
-        isym = sp.Symbol(kw, integer=True, positive=True)
         outer = [s for s in (lo.free_symbols | hi.free_symbols)
                  if s.name in scope and s.name != kw]
         if kw not in v.labels:

@@ -18,11 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-import sympy as sp
 
 from . import ir
-from .ir import (Add, Const, Contract, Det, Inv, LogDet, Map, Pow, ProdAxis, Reshape,
-                 StopGrad, add, const, contract, fmap, letters, mul, ones, pow_, transpose)
+from .ir import (Add, Contract, Det, Inv, LogDet, Map, Pow, ProdAxis, Reshape, StopGrad,
+                 add, const, contract, fmap, letters, mul, ones, pow_, transpose)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from lark.lexer import Lexer
 
 from . import syntax as S
 from .errors import ParseError
-from .lex import canon, err, split_rows, tokenize
+from .lex import tokenize
+from .rows import canon, split_rows
 
 MAX_TREE_DEPTH = 400
 

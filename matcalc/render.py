@@ -15,8 +15,7 @@ import itertools
 import sympy as sp
 
 from . import ir, ops
-from .ir import (Add, Const, Contract, Delta, Det, Dvar, Inv, LogDet, Map, Mask, Pow,
-                 ProdAxis, Ref, Reshape, StopGrad, Var)
+from .ir import (Add, Const, Contract, Delta, Map, Pow, Ref, Var)
 
 # precedence: higher binds tighter
 ADD, COLON, HAD, MUL, NEG, POW, ATOM = 1, 2, 3, 4, 5, 6, 7
@@ -47,7 +46,7 @@ class Renderer:
 
     # ------------------------------------------------------------ public
     def expr(self, node) -> str:
-        return self._r(node)[0]
+        return self._r(present(node))[0]
 
     def name(self, kw: str) -> str:
         latex = self.problem.latex.get(kw, kw) if self.problem else kw
@@ -61,8 +60,8 @@ class Renderer:
         return f"{lhs} = " + (" + ".join(parts) if parts else "0")
 
     def colon_term(self, g, lin) -> str:
-        gs, gp = self._r(g)
-        ls, lp = self._r(lin)
+        gs, gp = self._r(present(g))
+        ls, lp = self._r(present(lin))
         if g.shape == () and lin.shape == ():
             if isinstance(g, Const) and g.value == 1:
                 return ls
@@ -163,8 +162,9 @@ class Renderer:
 
     def _r_Add(self, node):
         items = list(zip(node.terms, node.coeffs))
-        # constants first when positive, positive terms before negative ones
-        items.sort(key=lambda tc: (_neg(tc[1]), not isinstance(tc[0], Const)))
+        # reading order: positive before negative, a constant first (1 - s), bigger terms
+        # before smaller ones (W x + b)
+        items.sort(key=lambda tc: (_neg(tc[1]), not isinstance(tc[0], Const), -_size(tc[0])[0]))
         out = ""
         for k, (t, c) in enumerate(items):
             s, p = self._r(t)
@@ -257,7 +257,7 @@ class Renderer:
     def _assemble(self, coeff, scalars, body):
         """coefficient · scalar factors · body, with negative powers as a fraction."""
         num, den = [], []
-        for s in scalars:
+        for s in sorted(scalars, key=_size):
             if isinstance(s, Pow) and isinstance(s.exp, Const) and s.exp.value < 0:
                 e = -s.exp.value
                 den.append(self._r(ir.pow_(s.base, e)))
@@ -301,7 +301,9 @@ class Renderer:
                 op, labels = ("diag", op), (labels[0],)
             key = frozenset(labels)
             groups.setdefault(key, []).append((op, labels))
-        groups = [dict(members=m, labels=tuple(m[0][1])) for m in groups.values()]
+        groups = [dict(members=m, labels=tuple(out) if set(m[0][1]) == set(out) and
+                       len(set(m[0][1])) == len(out) else tuple(m[0][1]))
+                  for m in groups.values()]
         fresh = itertools.count()
         # a vector shared by a chain and something else becomes Diag(v)
         for g in list(groups):
@@ -371,7 +373,8 @@ class Renderer:
         oriented along g['labels']; Diag(v) for a vector made diagonal."""
         num, den = [], []
         lead = g["labels"] if not g.get("diag") else g["labels"][:1]
-        for op, labels in g["members"]:
+        members = sorted(g["members"], key=lambda m: _size(m[0][1] if isinstance(m[0], tuple) else m[0]))
+        for op, labels in members:
             if isinstance(op, tuple):  # ("diag", X)
                 s = f"{self.t['diagv']}{self.t['lp']}{self.expr(op[1])}{self.t['rp']}"
                 num.append((s, ATOM))
@@ -450,7 +453,6 @@ class Renderer:
         elif start[0] == "cycle":
             g = start[1]
             label = g["labels"][0]
-            nxt = g
         else:
             label = start[1]
             if label not in free:
@@ -539,7 +541,6 @@ class Renderer:
                     letters = {**letters, l: self._fresh(used)}
                     summed.append(letters[l])
         factors = []
-        coeff = []
         for op, labels in tensors:
             if isinstance(op, Const) and op.value == 1 and op.shape:
                 continue
@@ -605,6 +606,67 @@ class Renderer:
             return s, p
         base = s if p >= ATOM else f"{self.t['lp']}{s}{self.t['rp']}"
         return self._sub(base, idx), ATOM
+
+
+def _size(node):
+    """Reading order: smaller expressions first, names alphabetically."""
+    name = node.name if isinstance(node, (Var, Ref)) else "~"
+    return (len(ir.walk(node)), name)
+
+
+def _mixed(node) -> bool:
+    """A difference a - b of two non-constant terms (1 - s is left as it is)."""
+    return isinstance(node, Add) and len(node.terms) == 2 and \
+        _neg(node.coeffs[0]) != _neg(node.coeffs[1]) and \
+        not any(isinstance(t, Const) for t in node.terms)
+
+
+def _flip_product(node, keep_value=True):
+    """-c · (a - b) · rest  ->  c · (b - a) · rest (keep_value), or the product with the
+    difference reversed and so negated (keep_value=False); None if there is none."""
+    if not isinstance(node, Contract):
+        return None
+    for k, op in enumerate(node.ops):
+        if _mixed(op):
+            ops_ = list(node.ops)
+            ops_[k] = ir.add(op.terms, [-c for c in op.coeffs])
+            if not keep_value:
+                return ir.contract(ops_, list(node.idx), node.out)
+            return ir.contract([Const(sp.Integer(-1), ())] + ops_, [()] + list(node.idx), node.out)
+    return None
+
+
+def present(root):
+    """The same value arranged for reading: a negated difference is written the other
+    way round, -(y - s) x as (s - y) x and -2 Xᵀ(y - Xw) as + 2 Xᵀ(Xw - y)."""
+    memo = {}
+    for node in ir.walk(root):
+        fields, changed = [], False
+        for f in node.fields:
+            if isinstance(f, ir.Node):
+                g = memo.get(f.uid, f)
+            elif isinstance(f, tuple) and any(isinstance(c, ir.Node) for c in f):
+                g = tuple(memo.get(c.uid, c) if isinstance(c, ir.Node) else c for c in f)
+            else:
+                g = f
+            changed |= g is not f
+            fields.append(g)
+        cur = type(node)(*fields) if changed else node
+        if isinstance(cur, Contract) and cur.ops and isinstance(cur.ops[0], Const) \
+                and cur.ops[0].shape == () and _neg(cur.ops[0].value):
+            flipped = _flip_product(cur)
+            cur = flipped if flipped is not None else cur
+        elif isinstance(cur, Add):
+            terms, coeffs = list(cur.terms), list(cur.coeffs)
+            for k, (t, c) in enumerate(zip(terms, coeffs)):
+                if _neg(c):
+                    flipped = _flip_product(t, keep_value=False)
+                    if flipped is not None:
+                        terms[k], coeffs[k] = flipped, -c
+            if terms != list(cur.terms):
+                cur = Add(tuple(terms), tuple(coeffs))
+        memo[node.uid] = cur
+    return memo[root.uid]
 
 
 def _neg(c) -> bool:
