@@ -590,27 +590,37 @@ def broadcast(node: Node, labels: tuple, shape_by_label: dict, out: tuple) -> No
     return contract(ops, idx, out)
 
 
-def substitute(root: Node, mapping: dict) -> Node:
-    """Replace nodes (keys of mapping, by identity) throughout root."""
-    memo = dict(mapping)
+def transform(root: Node, fn=None, mapping=None, raw=False) -> Node:
+    """Rebuild `root` bottom-up: every node first gets its (transformed) children, then
+    `fn(node)` may replace it (return the node itself to keep it). `mapping` replaces
+    nodes by identity before anything else. Rebuilt nodes go through the canonicalising
+    builders unless `raw` (presentation keeps the arrangement it makes)."""
+    memo = {}
+    mapping = mapping or {}
     for node in walk(root):
-        if node in memo:
+        if node in mapping:
+            memo[node.uid] = mapping[node]
             continue
-        new_fields = []
-        changed = False
+        fields, changed = [], False
         for f in node.fields:
             if isinstance(f, Node):
-                g = memo.get(f, f)
-                changed |= g is not f
-                new_fields.append(g)
+                g = memo.get(f.uid, f)
             elif isinstance(f, tuple) and any(isinstance(c, Node) for c in f):
-                g = tuple(memo.get(c, c) if isinstance(c, Node) else c for c in f)
-                changed |= any(x is not y for x, y in zip(g, f))
-                new_fields.append(g)
+                g = tuple(memo.get(c.uid, c) if isinstance(c, Node) else c for c in f)
             else:
-                new_fields.append(f)
-        memo[node] = rebuild(node, new_fields) if changed else node
-    return memo[root]
+                g = f
+            changed |= g is not f
+            fields.append(g)
+        cur = node
+        if changed:
+            cur = type(node)(*fields) if raw else rebuild(node, fields)
+        memo[node.uid] = fn(cur) if fn is not None else cur
+    return memo[root.uid]
+
+
+def substitute(root: Node, mapping: dict) -> Node:
+    """Replace nodes (keys of mapping, by identity) throughout root."""
+    return transform(root, mapping=mapping)
 
 
 def rebuild(node: Node, fields: list) -> Node:

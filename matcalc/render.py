@@ -639,24 +639,12 @@ def _flip_product(node, keep_value=True):
 def present(root):
     """The same value arranged for reading: a negated difference is written the other
     way round, -(y - s) x as (s - y) x and -2 Xᵀ(y - Xw) as + 2 Xᵀ(Xw - y)."""
-    memo = {}
-    for node in ir.walk(root):
-        fields, changed = [], False
-        for f in node.fields:
-            if isinstance(f, ir.Node):
-                g = memo.get(f.uid, f)
-            elif isinstance(f, tuple) and any(isinstance(c, ir.Node) for c in f):
-                g = tuple(memo.get(c.uid, c) if isinstance(c, ir.Node) else c for c in f)
-            else:
-                g = f
-            changed |= g is not f
-            fields.append(g)
-        cur = type(node)(*fields) if changed else node
+    def at(cur):
         if isinstance(cur, Contract) and cur.ops and isinstance(cur.ops[0], Const) \
                 and cur.ops[0].shape == () and _neg(cur.ops[0].value):
             flipped = _flip_product(cur)
-            cur = flipped if flipped is not None else cur
-        elif isinstance(cur, Add):
+            return flipped if flipped is not None else cur
+        if isinstance(cur, Add):
             terms, coeffs = list(cur.terms), list(cur.coeffs)
             for k, (t, c) in enumerate(zip(terms, coeffs)):
                 if _neg(c):
@@ -664,9 +652,9 @@ def present(root):
                     if flipped is not None:
                         terms[k], coeffs[k] = flipped, -c
             if terms != list(cur.terms):
-                cur = Add(tuple(terms), tuple(coeffs))
-        memo[node.uid] = cur
-    return memo[root.uid]
+                return Add(tuple(terms), tuple(coeffs))
+        return cur
+    return ir.transform(root, at, raw=True)
 
 
 def _neg(c) -> bool:

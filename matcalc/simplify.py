@@ -353,21 +353,7 @@ ALL_RULES = [r for _, phase in PHASES for r in phase]
 
 def _rewrite_once(root, rules, log):
     """One bottom-up pass applying `rules` at every node until none applies there."""
-    memo = {}
-    for node in ir.walk(root):
-        new_fields, changed = [], False
-        for f in node.fields:
-            if isinstance(f, ir.Node):
-                g = memo.get(f.uid, f)
-                changed |= g is not f
-                new_fields.append(g)
-            elif isinstance(f, tuple) and any(isinstance(c, ir.Node) for c in f):
-                g = tuple(memo.get(c.uid, c) if isinstance(c, ir.Node) else c for c in f)
-                changed |= any(x is not y for x, y in zip(g, f))
-                new_fields.append(g)
-            else:
-                new_fields.append(f)
-        cur = ir.rebuild(node, new_fields) if changed else node
+    def at(cur):
         for _ in range(50):
             for rule in rules:
                 nxt = rule.apply(cur)
@@ -378,18 +364,14 @@ def _rewrite_once(root, rules, log):
                     break
             else:
                 break
-        memo[node.uid] = cur
-    return memo[root.uid]
+        return cur
+    return ir.transform(root, at)
 
 
 def strip_stop_gradients(node):
     """The value of sg(x) is x: once a gradient is derived, its stop-gradients are only in
     the way of simplification."""
-    table = {n: n.arg for n in ir.walk(node) if isinstance(n, ir.StopGrad)}
-    while table:
-        node = ir.substitute(node, table)
-        table = {n: n.arg for n in ir.walk(node) if isinstance(n, ir.StopGrad)}
-    return node
+    return ir.transform(node, lambda n: n.arg if isinstance(n, ir.StopGrad) else n)
 
 
 def simplify(node, log: list | None = None, max_rounds: int = 20):
