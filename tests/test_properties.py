@@ -168,6 +168,11 @@ def product(draw, l: E, r: E, shape) -> E:
         # `A (x^T)^T` reads as the Apply `(A(x^T))^T` (a name directly followed by "(" binds
         # first, as in f(x)^2) -- the grammar's documented reading, not the one we mean.
         op = r" \cdot "
+    if op == " " and rt.startswith(("(", r"\left(", r"\big(")) and lt.startswith(r"\tanh ") \
+            and lt[len(r"\tanh "):].isalpha():
+        # `\tanh x (u^T)` reads as \tanh(x(u^T)) (x followed by "(" is an Apply): the
+        # grammar's documented reading, not the (\tanh x)(u^T) we mean.
+        op = r" \cdot "
 
     def fn(env, lf=l.fn, rf=r.fn, ls=l.shape, rs=r.shape):
         a, b = lf(env), rf(env)
