@@ -167,7 +167,14 @@ class Gradient:
                f"    {self.lhs_text} = {self.text()}\n\n"
                f"    Returns an array shaped like {names.python_name(self.wrt)} "
                f"{_fmt(self.problem.shape_of(self.wrt))}.")
-        return codegen.generate(self.problem, self.node, self.function_name, doc)
+        return codegen.generate(self.problem, self.node, self.function_name, doc,
+                                also=self._accepts)
+
+    @property
+    def _accepts(self):
+        """Nodes whose inputs every generated function accepts: the objective and wrt."""
+        p = self.problem
+        return (ir.Ref(p.objective, p.defs[p.objective].shape), p.node_of(self.wrt))
 
     def to_numpy(self):
         """The generated gradient as a Python callable(**arrays) -> ndarray."""
@@ -176,7 +183,7 @@ class Gradient:
     def objective_source(self) -> str:
         p = self.problem
         return codegen.generate(p, ir.Ref(p.objective, p.defs[p.objective].shape),
-                                "objective", f"Value of {p.objective}.")
+                                "objective", f"Value of {p.objective}.", also=self._accepts)
 
     def objective_numpy(self):
         """The objective's value as a callable(**arrays) -> float (used by `check`)."""
@@ -186,7 +193,7 @@ class Gradient:
     def inputs(self) -> dict:
         """{LaTeX name: Python keyword} for every input the generated function takes
         (arrays, then dimensions no array's shape determines)."""
-        inputs, required, _, _ = codegen.signature(self.problem, (self.node,))
+        inputs, required, _, _ = codegen.signature(self.problem, (self.node,), self._accepts)
         out = {self.problem.latex.get(v.name, v.name): names.python_name(v.name) for v in inputs}
         for s in required:
             out[self.problem.latex.get(s.name, s.name)] = names.python_name(s.name)
@@ -314,7 +321,8 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
                    list(problem.order) + extra, problem.objective, problem.latex,
                    problem.dims)
     claim_ref = ir.Ref("__claim", claim_node.shape)
-    claim_fn = codegen.compile_module(codegen.generate(full, claim_ref, "claim"), "claim")
+    claim_fn = codegen.compile_module(codegen.generate(full, claim_ref, "claim", also=g._accepts),
+                                      "claim")
     grad_fn = g.to_numpy()
     obj_fn = g.objective_numpy()
     rng = np.random.default_rng(seed)

@@ -12,6 +12,7 @@ elsewhere. Diag is never materialised; sigmoid and softplus use stable forms.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 
 import sympy as sp
 
@@ -212,9 +213,21 @@ class Emitter:
             else:
                 tens.append((op, tuple(labels)))
         factor = self._scalar_factor(scal)
+        # a ones operand summed over an axis nothing else carries counts that axis
+        carried = {l for _, ls in tens for l in ls} | set(node.out)
+        counted = [dims[l] for l in dict.fromkeys(bcast) if l not in carried]
+        if counted:
+            count = _pyexpr(sp.Mul(*counted))
+            factor = f"{factor} * {count}" if factor else count
         if not tens:
             body, labels = None, ()
         else:
+            if factor and len(tens) > 1:
+                # scale the smallest operand, not the (larger) result
+                k = min(range(len(tens)), key=lambda i: tens[i][0].rank)
+                tens = list(tens)
+                tens[k] = (("code", f"{factor} * {_atom(self.value(tens[k][0]))}"), tens[k][1])
+                factor = ""
             body, labels = self._contract(tens, tuple(l for l in node.out if l not in bcast
                                                       or any(l in ls for _, ls in tens)))
         # broadcast to missing output labels
@@ -268,16 +281,18 @@ class Emitter:
         (code, labels) with labels == out."""
         items = []
         for op, labels in tens:
-            code = self.value(op)
+            code = op[1] if isinstance(op, tuple) else self.value(op)
             if len(set(labels)) < len(labels):  # a diagonal: take it first
                 uniq = tuple(dict.fromkeys(labels))
                 code, labels = self._single(code, labels, uniq), uniq
             items.append((code, labels))
         while len(items) > 1:
             best = None
-            for a, b in itertools.combinations(range(len(items)), 2):
+            count = Counter(l for _, ls in items for l in set(ls))
+            for a, b in self._candidate_pairs(items):
                 la, lb = items[a][1], items[b][1]
-                rest = {l for k, (_, ls) in enumerate(items) if k not in (a, b) for l in ls}
+                pair = Counter(set(la)) + Counter(set(lb))
+                rest = {l for l in count if count[l] > pair.get(l, 0)}
                 keep = tuple(l for l in out if l in la or l in lb) + tuple(
                     l for l in dict.fromkeys(la + lb) if l in rest and l not in out)
                 shared = set(la) & set(lb)
@@ -292,6 +307,17 @@ class Emitter:
             items = rest + [(code, keep)]
         code, labels = items[0]
         return self._single(code, labels, out), out
+
+    @staticmethod
+    def _candidate_pairs(items):
+        """Pairs of operands sharing an index (a chain has O(k) of them, not O(k²));
+        every pair only when none shares one (outer products)."""
+        holders = {}
+        for k, (_, ls) in enumerate(items):
+            for l in set(ls):
+                holders.setdefault(l, []).append(k)
+        pairs = {(a, b) for ks in holders.values() for a, b in itertools.combinations(ks, 2)}
+        return sorted(pairs) if pairs else list(itertools.combinations(range(len(items)), 2))
 
     def _single(self, code, labels, out):
         """One operand: diagonal, sums over axes, then a permutation."""
@@ -453,12 +479,15 @@ def _used_dims(nodes) -> set:
     return out
 
 
-def signature(problem, roots):
+def signature(problem, roots, also=()):
     """What a generated function for `roots` takes: (input Vars, dimension symbols that
-    must be passed as ints, the plan [(symbol, code)] reading the others off shapes)."""
+    must be passed as ints, the plan [(symbol, code)] reading the others off shapes).
+    Inputs that the nodes `also` use are accepted too (a gradient takes every input of its
+    objective, so the same keyword arguments serve both)."""
     defs_needed = problem.needed(roots)
     body_nodes = list(roots) + [problem.defs[d] for d in defs_needed]
-    used_vars = {n.name for r in body_nodes for n in ir.walk(r) if isinstance(n, Var)}
+    extra = list(also) + [problem.defs[d] for d in problem.needed(also)]
+    used_vars = {n.name for r in body_nodes + extra for n in ir.walk(r) if isinstance(n, Var)}
     inputs = [v for k, v in problem.inputs.items() if k in used_vars]
     dims = _used_dims(body_nodes)
     sub_problem = type(problem)(dict((v.name, v) for v in inputs), problem.defs, problem.order,
@@ -467,7 +496,7 @@ def signature(problem, roots):
     return inputs, required, plan, dims
 
 
-def generate(problem, outputs, fname: str, doc: str = "") -> str:
+def generate(problem, outputs, fname: str, doc: str = "", also=()) -> str:
     """Source of a module defining `fname` (see the module docstring)."""
     roots = outputs if isinstance(outputs, tuple) else (outputs,)
     defs_needed = problem.needed(roots)
@@ -475,7 +504,7 @@ def generate(problem, outputs, fname: str, doc: str = "") -> str:
         {python_name(str(d)) for d in problem.dims}
     em = Emitter(problem, reserved)
     em.count_uses(list(roots) + [problem.defs[d] for d in defs_needed])
-    inputs, required, plan, dims = signature(problem, roots)
+    inputs, required, plan, dims = signature(problem, roots, also)
     for s, code in plan:
         em.lines.append(f"{python_name(s.name)} = {code}")
     for name in defs_needed:

@@ -231,12 +231,15 @@ def inline_refs(problem, node):
     return ir.substitute(node, table)
 
 
-def tidy(problem, node):
-    """Simplify `node` both as written (over definition names) and with the definitions
-    inlined (where normalisations and cancellations become visible), fold both back onto
-    the document's names, and keep the smaller."""
+def tidy(problem, node, inline=True):
+    """Simplify `node` over the definition names and, if `inline`, also with the
+    definitions inlined (where normalisations and cancellations become visible), fold both
+    back onto the document's names, and keep the smaller. Inlining costs time linear in the
+    chain, so the derivation does it once, for the result, not at every step."""
     node = strip_stop_gradients(node)
     a = fold_refs(problem, simplify(fold_refs(problem, node)))
+    if not inline:
+        return a
     try:
         b = fold_refs(problem, simplify(strip_stop_gradients(inline_refs(problem, node))))
     except ir.IRError:
@@ -299,7 +302,7 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
                 else:
                     rule, parts = moved
                     rules.append(rule)
-                    new_terms.extend((tidy(problem, gg), ll) for gg, ll in parts)
+                    new_terms.extend((tidy(problem, gg, inline=False), ll) for gg, ll in parts)
             terms = new_terms
             if record_steps and set(r.name for r in rules) != {"linearity"}:
                 rule = rules[0] if len(set(rules)) == 1 else Rule(
@@ -309,7 +312,7 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
         for g_, dv in terms:
             frontier[dv.name] = add([frontier[dv.name], g_]) if dv.name in frontier else g_
         for name in list(frontier):
-            frontier[name] = tidy(problem, frontier[name])
+            frontier[name] = tidy(problem, frontier[name], inline=False)
         if record_steps and len(terms) > 1:
             steps.append(Step(COLLECT, form(), v))
     g = frontier.get(wrt, ir.zeros(problem.shape_of(wrt)))

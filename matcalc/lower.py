@@ -337,7 +337,7 @@ class Lowerer(ExprLowering):
                 consts[Ref(kw, body.shape)] = body
         if not consts:
             return defs
-        return {k: ir.substitute(b, consts) for k, b in defs.items()}
+        return {k: simplify(ir.substitute(b, consts)) for k, b in defs.items()}
 
     def _hold(self, defs):
         if not self.held:

@@ -434,6 +434,8 @@ def _children(node):
 
 
 def _check_depth(stmt, source):
+    """Reject trees nested deeper than MAX_TREE_DEPTH. A flat chain of + and - (left-deep
+    in the tree, read iteratively downstream) does not count as nesting."""
     stack = [(stmt, 1)]
     while stack:
         node, d = stack.pop()
@@ -441,8 +443,10 @@ def _check_depth(stmt, source):
             sp = stmt.span
             raise ParseError("expression nested too deeply; split it into definitions",
                              sp.line or None, sp.column or None, source)
+        chain = isinstance(node, S.BinOp) and node.op in ("+", "-")
         for ch in _children(node):
-            stack.append((ch, d + 1))
+            flat = chain and ch is node.left and isinstance(ch, S.BinOp) and ch.op in ("+", "-")
+            stack.append((ch, d if flat else d + 1))
 
 
 def _merge_row(stmts):

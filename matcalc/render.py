@@ -156,7 +156,10 @@ class Renderer:
             es = self.expr(e)
         circ = r"\circ " if node.shape != () and self.style == "latex" else ""
         if self.style == "latex":
-            return f"{self._wrap(base, bp, ATOM)}^{{{circ}{es}}}", POW
+            b = self._wrap(base, bp, ATOM)
+            if "^" in b and bp >= ATOM and not b.startswith("\\left"):
+                b = "{" + b + "}"  # z^{(1)} squared: {z^{(1)}}^{2}
+            return f"{b}^{{{circ}{es}}}", POW
         circ = "∘" if node.shape != () else ""
         return f"{self._wrap(base, bp, ATOM)}^{circ}{self._wrap(es, ATOM if len(es) == 1 else 0, ATOM)}", POW
 
@@ -251,6 +254,8 @@ class Renderer:
                 tensors.append((op, labels))
         body = self._matrix(tensors, node.out) if tensors else None
         if body is None and tensors:
+            body = self._regrouped(tensors, node.out)
+        if body is None and tensors:
             body = self._index_notation(tensors, node.out)
         return self._assemble(coeff, scalars, body)
 
@@ -291,6 +296,28 @@ class Renderer:
             return "-" + self._wrap(text, prec, MUL), NEG
         return text, prec
 
+    def _regrouped(self, tensors, out, depth=0):
+        """Contract a pair of operands over an index only they carry into one matrix first
+        (W₂ᵀ(W₂H - Y) inside a Hadamard product), then read the rest in matrix notation."""
+        if depth > 3 or len(tensors) < 3:
+            return None
+        for a, b in itertools.combinations(range(len(tensors)), 2):
+            (pa, la), (pb, lb) = tensors[a], tensors[b]
+            others = [l for k, (_, l) in enumerate(tensors) if k not in (a, b)]
+            private = [l for l in set(la) & set(lb)
+                       if l not in out and not any(l in o for o in others)]
+            if not private:
+                continue
+            keep = tuple(l for l in dict.fromkeys(la + lb) if l not in private)
+            if len(keep) > 2:
+                continue
+            sub = ir.contract([pa, pb], [la, lb], keep)
+            rest = [t for k, t in enumerate(tensors) if k not in (a, b)] + [(sub, keep)]
+            body = self._matrix(rest, out) or self._regrouped(rest, out, depth + 1)
+            if body is not None:
+                return body
+        return None
+
     def _matrix(self, tensors, out):
         """Matrix-notation reading of a contraction of tensors (scalars excluded), or None."""
         if len(out) > 2 or any(op.rank > 2 for op, _ in tensors):
@@ -329,6 +356,8 @@ class Renderer:
             return None
         for g in groups:
             g["text"] = self._group(g)
+            if len(g["labels"]) == 2 and not g.get("diag"):
+                g["text_t"] = self._group(dict(g, labels=g["labels"][::-1]))
         # components
         comps, unused = [], list(groups)
         while unused:
@@ -380,6 +409,10 @@ class Renderer:
                 num.append((s, ATOM))
                 continue
             transposed = len(labels) == 2 and tuple(labels) != tuple(lead)
+            if transposed and isinstance(op, Contract):
+                # a product read the other way round: (AB)ᵀ as Bᵀ Aᵀ
+                num.append(self._r(ir.transpose(op)))
+                continue
             if isinstance(op, Pow) and isinstance(op.exp, Const) and op.exp.value < 0:
                 base = ir.pow_(op.base, -op.exp.value)
                 s, p = self._r(base)
@@ -479,7 +512,7 @@ class Renderer:
                 parts.append((s, p))
                 label = b if label == a else a
             else:
-                parts.append(self._t(s, p))
+                parts.append(g.get("text_t") or self._t(s, p))
                 label = a
         if len(visited) != len(comp):
             return None
