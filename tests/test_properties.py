@@ -49,14 +49,9 @@ LEAVES = {  # keyword -> (latex, shape)
     "u": ("u", ("c", "m")),
     "alpha": (r"\alpha", SCALAR),
 }
-# Constructs left out of the generator because of known engine bugs (each has a strict
-# xfail test with its minimal reproduction at the end of this file):
-#   "const-def": BUG-CONST-DEF -- a definition whose value is constant but not scalar
-#   (`h = \exp(x - x)`, `h = \sigma(C - C)`) is folded to the scalar constant in the
-#   generated *objective*, losing its shape: `h = \exp(0 x)`, `f = h^T h` evaluates to 1,
-#   not n. (The gradient is right; inline, without the definition, the objective is right.)
-#   Such expressions are not hoisted into a definition; they still occur inline.
-EXCLUDED = {"const-def"}
+# Constructs left out of the generator because of known engine bugs (none at present;
+# the constant-definition bug this once excluded is fixed and kept as a regression test).
+EXCLUDED: set = set()
 MAXDIM = 4      # largest concrete dimension used; for the magnitude bound below
 BOUND = 30.0    # subexpressions whose entries may exceed this are squashed
 
@@ -597,10 +592,6 @@ def test_found_cases(body, wrt, f):
                         abs_tol=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG-CONST-DEF: a constant non-scalar definition is folded to a scalar in the generated "
-    "objective (repro: 'x \\in \\mathbb{R}^n\\nh = \\exp(0 x)\\nf = h^T h', wrt='x': "
-    "objective returns 1.0, want n)"))
 @pytest.mark.parametrize("body", [r"h = \exp(0 x)" "\n" r"f = h^T h",
                                   r"h = \exp(x - x)" "\n" r"f = \mathbf{1}^T h"])
 def test_constant_vector_definition_objective(body):
