@@ -214,12 +214,23 @@ def transpose_terms(g, lin):
 def fold_refs(problem, node):
     """Write subexpressions that equal a definition's body as that definition's name, so
     results and steps read in the document's own variables."""
-    table = {}
-    for name in problem.order:
-        body = problem.defs[name]
-        if not isinstance(body, (Var, Ref, Const)):
-            table.setdefault(body, Ref(name, body.shape))
-    return ir.substitute(node, table) if table else node
+    cache = problem.__dict__.setdefault("_folding", {})
+    if "table" not in cache:
+        table = {}
+        for name in problem.order:
+            body = problem.defs[name]
+            if not isinstance(body, (Var, Ref, Const)):
+                table.setdefault(body, Ref(name, body.shape))
+        cache["table"], cache["done"] = table, set()
+    table, done = cache["table"], cache["done"]
+    if not table:
+        return node
+
+    def stop(n):
+        return n.uid in done and n not in table
+    out = ir.transform(node, mapping=table, stop=stop)
+    done.update(n.uid for n in ir.walk(out, stop))
+    return out
 
 
 def inline_refs(problem, node):

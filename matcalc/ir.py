@@ -104,8 +104,9 @@ def _digest(name, fields) -> str:
     return hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
 
 
-def walk(root: Node) -> list:
-    """All nodes below root (root included), children before parents, each once."""
+def walk(root: Node, stop=None) -> list:
+    """All nodes below root (root included), children before parents, each once; the
+    children of a node for which `stop(node)` is true are not visited."""
     seen, order, stack = set(), [], [(root, False)]
     while stack:
         node, done = stack.pop()
@@ -116,6 +117,8 @@ def walk(root: Node) -> list:
             continue
         seen.add(node.uid)
         stack.append((node, True))
+        if stop is not None and stop(node):
+            continue
         for c in reversed(operands(node)):
             if c.uid not in seen:
                 stack.append((c, False))
@@ -590,16 +593,20 @@ def broadcast(node: Node, labels: tuple, shape_by_label: dict, out: tuple) -> No
     return contract(ops, idx, out)
 
 
-def transform(root: Node, fn=None, mapping=None, raw=False) -> Node:
+def transform(root: Node, fn=None, mapping=None, raw=False, stop=None) -> Node:
     """Rebuild `root` bottom-up: every node first gets its (transformed) children, then
     `fn(node)` may replace it (return the node itself to keep it). `mapping` replaces
-    nodes by identity before anything else. Rebuilt nodes go through the canonicalising
-    builders unless `raw` (presentation keeps the arrangement it makes)."""
+    nodes by identity before anything else. Nodes for which `stop(node)` holds are kept
+    as they are, subtree and all. Rebuilt nodes go through the canonicalising builders
+    unless `raw` (presentation keeps the arrangement it makes)."""
     memo = {}
     mapping = mapping or {}
-    for node in walk(root):
+    for node in walk(root, stop):
         if node in mapping:
             memo[node.uid] = mapping[node]
+            continue
+        if stop is not None and stop(node):
+            memo[node.uid] = node
             continue
         fields, changed = [], False
         for f in node.fields:

@@ -401,6 +401,10 @@ def _eof_error(last, expected, source):
 
 def _parse_clause(toks, source):
     ltoks = _lark_tokens(toks)
+    if not ltoks:
+        first = toks[0] if toks else None
+        line, col = (first.line, first.col) if first is not None else (1, 1)
+        raise ParseError("an empty formula: nothing to read here", line, col, source)
     _BUILD.source = source
     try:
         return _parser().parse(ltoks)

@@ -351,6 +351,13 @@ PHASES = [("canonicalise", CANONICALISE), ("elementwise", ELEMENTWISE)]
 ALL_RULES = [r for _, phase in PHASES for r in phase]
 
 
+_SIMPLIFIED: set = set()   # uids of nodes known to be at the fixed point of every rule
+
+
+def _done(node) -> bool:
+    return node.uid in _SIMPLIFIED
+
+
 def _rewrite_once(root, rules, log):
     """One bottom-up pass applying `rules` at every node until none applies there."""
     def at(cur):
@@ -365,7 +372,7 @@ def _rewrite_once(root, rules, log):
             else:
                 break
         return cur
-    return ir.transform(root, at)
+    return ir.transform(root, at, stop=_done)
 
 
 def strip_stop_gradients(node):
@@ -375,11 +382,14 @@ def strip_stop_gradients(node):
 
 
 def simplify(node, log: list | None = None, max_rounds: int = 20):
-    """Run the phases to a fixed point (at most `max_rounds` rounds)."""
+    """Run the phases to a fixed point (at most `max_rounds` rounds). Subtrees already
+    known to be at the fixed point are not walked again, so re-simplifying an expression
+    that grew by a few nodes costs time for those nodes only."""
     for _ in range(max_rounds):
         before = node
         for _, rules in PHASES:
             node = _rewrite_once(node, rules, log)
         if node is before:
+            _SIMPLIFIED.update(n.uid for n in ir.walk(node, _done))
             break
     return node

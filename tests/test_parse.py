@@ -507,9 +507,8 @@ def test_deep_nesting_is_an_error_not_a_crash():
     with pytest.raises(ParseError) as ei:
         parse("(" * 5000 + "x" + ")" * 5000)
     assert "nested too deeply" in ei.value.bare_message
-    with pytest.raises(ParseError) as ei:
-        parse("+".join(["x"] * 5000))
-    assert "nested too deeply" in ei.value.bare_message
+    # a flat sum is not nesting: it is read iteratively downstream
+    assert parse("+".join(["x"] * 5000)).statements
     with pytest.raises(ParseError):
         parse("x" * 5000)
     # moderately long chains are fine
