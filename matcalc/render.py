@@ -309,8 +309,8 @@ class Renderer:
             if not private:
                 continue
             keep = tuple(l for l in dict.fromkeys(la + lb) if l not in private)
-            if len(keep) > 2:
-                continue
+            if not keep or len(keep) > 2:
+                continue  # a scalar or an order-3 result has no place in a matrix chain
             sub = ir.contract([pa, pb], [la, lb], keep)
             rest = [t for k, t in enumerate(tensors) if k not in (a, b)] + [(sub, keep)]
             body = self._matrix(rest, out) or self._regrouped(rest, out, depth + 1)
@@ -320,7 +320,7 @@ class Renderer:
 
     def _matrix(self, tensors, out):
         """Matrix-notation reading of a contraction of tensors (scalars excluded), or None."""
-        if len(out) > 2 or any(op.rank > 2 for op, _ in tensors):
+        if len(out) > 2 or any(op.rank > 2 or op.rank == 0 for op, _ in tensors):
             return None
         groups = {}
         for op, labels in tensors:
