@@ -40,8 +40,7 @@ No construct is dropped from the generator, but engine bugs are steered around w
 occur (see ENGINE_BUGS; minimal reproductions are also strict xfail tests at the end of the
 file): `\delta_{ik}` is only generated as the last factor after factors subscripted by i and
 k; an index used in an inner sum's bounds gets a leading factor subscripted by it; \prod
-bodies always depend on the product index, keep sigma's argument below ~30 and hold no
-\delta; a parenthesised
+bodies always depend on the product index and keep sigma's argument below ~30; a parenthesised
 power after a juxtaposed factor is written with \cdot; definitions are not referenced on
 their diagonal (K_{ii}).
 """
@@ -91,12 +90,6 @@ ENGINE_BUGS = {
     # product bodies are kept below ~30.
     "prod-divides-by-factor": ("u \\in \\mathbb{R}^n\nf = \\prod_i u_i", "u",
                                "at u = (0, 0.5, 2): divide by zero; the gradient is (1, 0, 0)"),
-    # A \delta in a sum inside a \prod body: IndexError in render.py _chain
-    # (`g["labels"][0]`), raised by g.text() / g.to_numpy(). Workaround: no \delta in \prod
-    # bodies.
-    "delta-in-prod": ("u \\in \\mathbb{R}^n\nh \\in \\mathbb{R}^{p}\nf = \\prod_{i} (2 + "
-                      "\\tanh(\\sum_{s,r,t} \\sigma(h_s h_r + h_t) \\delta_{rs} + u_{i}))", "h",
-                      "IndexError: tuple index out of range (render.py _chain)"),
     # The gradient through a diagonal reference K_{ii} to an entrywise definition is summed
     # over all (i, k): SILENTLY WRONG (2 n^2 beta instead of 2 n beta). Workaround: no
     # repeated index in a reference to a definition.
@@ -556,10 +549,6 @@ def expr(draw, scope, defs, depth, top=False):
         return leaf(draw, scope, defs)
     head, rng = ranges_for(draw, group, a, scope)
     e = draw(expr(scope + [(a, group)], defs, depth - 1))
-    if r"\delta" in e.tex:
-        # BUG J workaround: a \delta in a sum inside a \prod body crashes the renderer --
-        # see ENGINE_BUGS["delta-in-prod"]. Use a leaf instead.
-        e = leaf(draw, scope + [(a, group)], defs)
     if a not in e.idx:
         # BUG D workaround: a product whose body does not depend on its index over a sub-range
         # (a power with a symbolic exponent such as m-2) crashes the renderer -- see
@@ -746,9 +735,6 @@ BUG_CASES = {
     "prod-constant-body": (lambda beta, m: beta ** (m - 1), dict(beta=0.7, m=4)),
     "juxtaposed-power": (lambda a, b: a * b ** 2, dict(a=2.0, b=3.0)),
     "prod-divides-by-factor": (lambda u: float(np.prod(u)), dict(u=np.array([0.0, 0.5, 2.0]))),
-    "delta-in-prod": (lambda u, h: float(np.prod(2 + np.tanh(
-        (1 / (1 + np.exp(-(h[:, None] ** 2 + h[None, :])))).sum() + u))),
-        dict(u=np.array([0.3, -0.2]), h=np.array([0.5, -0.4, 0.1]))),
     "def-diagonal": (lambda x, beta: float(len(x) * beta ** 2 + (x ** 2).sum()),
                      dict(x=np.array([[0.3, -0.2], [0.5, 0.9], [-0.4, 0.1]]), beta=0.7)),
 }
