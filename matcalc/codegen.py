@@ -31,6 +31,15 @@ HELPERS = {
     s = _sigmoid(x)
     return s * (1.0 - s)
 ''',
+    "_prod_except": '''def _prod_except(x, axis):
+    """Product of the other entries along axis, by prefix and suffix products (exact
+    where an entry is zero: no division)."""
+    x = np.moveaxis(x, axis, -1)
+    one = np.ones(x.shape[:-1] + (1,))
+    left = np.cumprod(np.concatenate([one, x[..., :-1]], axis=-1), axis=-1)
+    right = np.cumprod(np.concatenate([one, x[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    return np.moveaxis(left * right, -1, axis)
+''',
     "_mask": '''def _mask(n, lo, hi):
     """0/1 vector of length n: 1 where lo <= j <= hi (1-based)."""
     j = np.arange(1, n + 1)
@@ -181,6 +190,10 @@ class Emitter:
 
     def _c_ProdAxis(self, node):
         return f"np.prod({self.value(node.arg)}, axis={node.axis})"
+
+    def _c_ProdExcept(self, node):
+        self.helpers.add("_prod_except")
+        return f"_prod_except({self.value(node.arg)}, {node.axis})"
 
     def _c_Inv(self, node):
         return f"np.linalg.inv({self.value(node.arg)})"

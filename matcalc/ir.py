@@ -284,6 +284,16 @@ class ProdAxis(Node):
         return arg.shape[:axis] + arg.shape[axis + 1:]
 
 
+class ProdExcept(Node):
+    """Entry j along `axis` is the product of the OTHER entries along that axis: the
+    derivative of a product, exact where an entry is zero (no division)."""
+    _fields = ("arg", "axis")
+
+    @staticmethod
+    def _shape(arg, axis):
+        return arg.shape
+
+
 class Inv(Node):
     """Matrix inverse."""
     _fields = ("arg",)

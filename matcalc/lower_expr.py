@@ -43,7 +43,10 @@ class UnboundIndex(ParseError):
 
 @dataclass
 class Cell:
+    """An index in scope: its dimension once known; `hint` is the upper bound of its sum
+    (used as its range when only another sum's bounds use the index)."""
     dim: object = None
+    hint: object = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,9 @@ class ExprLowering:
         return Val(ones((n,)), (m,), (m,))
 
     def x_Transpose(self, e, scope):
+        if self._apply_is_product(e.arg):
+            inner = S.Transpose(e.arg.args[0], span=e.span)  # W (x)^T is W · xᵀ
+            return self.product(self.expr(e.arg.func, scope), self.expr(inner, scope), e)
         v = self.expr(e.arg, scope)
         if len(v.mat) == 2:
             return Val(v.node, v.labels, (v.mat[1], v.mat[0]), False, v.lazy)
@@ -370,6 +376,8 @@ class ExprLowering:
     def x_BinOp(self, e, scope):
         if e.op in ("+", "-"):
             return self.plus_chain(e, scope)
+        if e.op == S.MUL:
+            return self.product_chain(e, scope)
         a = self.expr(e.left, scope)
         b = self.expr(e.right, scope)
         if e.op == S.MUL:
@@ -383,6 +391,26 @@ class ExprLowering:
         if e.op == S.DIV:
             return self.divide(a, b, e)
         raise self.perr(f"operator {e.op} is not supported", e)
+
+    def product_chain(self, e, scope):
+        """A juxtaposition chain. Kronecker deltas are lowered after the other factors,
+        whose arrays fix the indices' ranges (δ_ik u_i u_k), then the product is formed
+        left to right as written."""
+        factors, node = [], e
+        while isinstance(node, S.BinOp) and node.op == S.MUL:
+            factors.append(node.right)
+            node = node.left
+        factors.append(node)
+        factors.reverse()
+        is_delta = [isinstance(f, S.Sub) and isinstance(f.base, S.Sym) and f.base.name == "delta"
+                    and "delta" not in self.info for f in factors]
+        vals = [None] * len(factors)
+        for k in sorted(range(len(factors)), key=lambda k: is_delta[k]):
+            vals[k] = self.expr(factors[k], scope)
+        acc = vals[0]
+        for k in range(1, len(vals)):
+            acc = self.product(acc, vals[k], e)
+        return acc
 
     def x_Frac(self, e, scope):
         return self.divide(self.expr(e.num, scope), self.expr(e.den, scope), e)
@@ -555,7 +583,21 @@ class ExprLowering:
         return f"{header} ({inner})"
 
     # ------------------------------------------------------------ powers and functions
+    def _apply_is_product(self, e):
+        """An Apply whose name is a variable (a (b)^2): the postfix belongs to (b)."""
+        if isinstance(e, S.Apply) and len(e.args) == 1:
+            kw = names.keyword_of(e.func)
+            if kw in self.info and not (kw in self.defsrc and self.defsrc[kw].stmt.params):
+                return True
+            if isinstance(e.func, S.Sub) and kw not in self.info:
+                return True
+        return False
+
     def x_Pow(self, e, scope):
+        if self._apply_is_product(e.base):
+            # a (b)^2 is a · b², not (a b)²
+            inner = S.Pow(e.base.args[0], e.exp, span=e.span)
+            return self.product(self.expr(e.base.func, scope), self.expr(inner, scope), e)
         if isinstance(e.base, S.Sym) and names.keyword_of(e.base) == "e" and "e" not in self.info:
             v = self.expr(e.exp, scope)
             return Val(fmap("exp", v.node), v.labels, v.mat, v.row)
@@ -705,6 +747,9 @@ class ExprLowering:
             raise self.perr("bounds are only understood on a sum over one index", e)
         lo = self.dim(e.lower, inner) if e.lower is not None else None
         hi = self.dim(e.upper, inner) if e.upper is not None else None
+        if len(idx) == 1 and hi is not None \
+                and not (hi.free_symbols & {sp.Symbol(k, integer=True, positive=True) for k in inner}):
+            inner[idx[0][0]].hint = hi
         body = self.materialise(self.expr(e.body, inner), e.body)
         for kw, syn in reversed(idx):
             body = self._reduce(e.kind, body, kw, inner[kw], lo, hi, scope, e)
@@ -738,6 +783,8 @@ class ExprLowering:
             if outer:
                 o = outer[0].name
                 ocell = scope[o]
+                if ocell.dim is None:
+                    ocell.dim = ocell.hint
                 if ocell.dim is None:
                     raise self.perr(f"cannot tell the range of index {o}", e)
                 sub = {outer[0]: ir.I0}

@@ -112,13 +112,13 @@ def _jvp_pow(node, d):
 
 
 def _jvp_prod(node, d):
-    # d prod_j x_j = sum_j (prod_k x_k / x_j) dx_j
+    # d prod_j x_j = sum_j (prod_{k != j} x_k) dx_j  -- no division, exact at zeros
     dx = d(node.arg)
     if dx is None:
         return None
     labs = letters(node.arg.rank)
     out = labs[:node.axis] + labs[node.axis + 1:]
-    return contract([node, pow_(node.arg, -1), dx], [out, labs, labs], out)
+    return contract([ir.ProdExcept(node.arg, node.axis), dx], [labs, labs], out)
 
 
 def _jvp_inv(node, d):
@@ -165,7 +165,7 @@ JVP_IDENTITY: dict = {
     Contract: r"d(AB) = dA\,B + A\,dB",
     Add: r"d(A + B) = dA + dB",
     Pow: r"d(X^{\circ p}) = p\,X^{\circ (p-1)} \odot dX",
-    ProdAxis: r"d\prod_j x_j = \sum_j \Big(\prod_k x_k\Big) x_j^{-1}\, dx_j",
+    ProdAxis: r"d\prod_j x_j = \sum_j \Big(\prod_{k \ne j} x_k\Big)\, dx_j",
     Inv: r"d(X^{-1}) = -X^{-1}\,dX\,X^{-1}",
     Det: r"d\det X = \det X\; X^{-T} : dX",
     LogDet: r"d\log\det X = X^{-T} : dX",

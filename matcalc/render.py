@@ -76,7 +76,12 @@ class Renderer:
         v = sp.nsimplify(v) if isinstance(v, float) else v
         if self.style == "latex":
             return sp.latex(v)
-        return str(v).replace("**", "^")
+        return str(v).replace("**", "^").replace("*", " ")
+
+    def _factor_num(self, v) -> str:
+        """A number used as a factor: a symbolic sum (m - 1) in parentheses."""
+        s = self._num(v)
+        return f"{self.t['lp']}{s}{self.t['rp']}" if isinstance(v, sp.Add) else s
 
     def _r(self, node):
         """(string, precedence) of node."""
@@ -94,10 +99,10 @@ class Renderer:
     def _r_Const(self, node):
         if node.shape == ():
             s = self._num(node.value)
-            prec = ATOM if (node.value.is_Atom and node.value >= 0) else (
+            prec = ATOM if (node.value.is_Atom and not _neg(node.value)) else (
                 NEG if node.value.could_extract_minus_sign() else MUL)
             if self.style == "latex" and isinstance(node.value, sp.Rational) and not node.value.is_Integer:
-                prec = ATOM if node.value > 0 else NEG
+                prec = ATOM if not _neg(node.value) else NEG
             return s, prec
         ones = self._ones(node.shape)
         if node.value == 1:
@@ -107,8 +112,9 @@ class Renderer:
     def _ones(self, shape):
         o = self.t["ones"]
         if len(shape) == 1:
-            return (f"{o}_{{{self._num(shape[0])}}}" if self.style == "latex"
-                    else f"{o}_{shape[0]}"), ATOM
+            n = self._num(shape[0])
+            return (f"{o}_{{{n}}}" if self.style == "latex"
+                    else f"{o}_{n}" if n.isidentifier() or n.isdigit() else f"{o}_({n})"), ATOM
         if len(shape) == 2:
             a = self._ones(shape[:1])[0]
             b = self._ones(shape[1:])[0]
@@ -119,11 +125,14 @@ class Renderer:
         return self.t["eye"], ATOM
 
     def _r_Mask(self, node):
-        lo, hi = self._num(node.lo), self._num(node.hi)
+        i = sp.Symbol("i")
+        lo, hi = self._num(node.lo.subs(ir.I0, i)), self._num(node.hi.subs(ir.I0, i))
+        if node.rank == 2:  # 1 where lo(i) <= j <= hi(i): a band of the (i, j) plane
+            if self.style == "latex":
+                return rf"\mathbf{{1}}[{lo} \le j \le {hi}]", ATOM
+            return f"1[{lo} ≤ j ≤ {hi}]", ATOM
         if self.style == "latex":
-            if node.rank == 1:
-                return rf"\mathbf{{1}}_{{[{lo},\,{hi}]}}", ATOM
-            return rf"\mathbf{{1}}_{{[{lo},\,{hi}]}}(i)", ATOM
+            return rf"\mathbf{{1}}_{{[{lo},\,{hi}]}}", ATOM
         return f"1[{lo}..{hi}]", ATOM
 
     def _r_Map(self, node):
@@ -181,7 +190,7 @@ class Renderer:
             elif mag == 1:
                 body = self._wrap(s, p, ADD + 1) if p <= NEG else s
             else:
-                body = f"{self._num(mag)}{self.t['mul']}{self._wrap(s, p, MUL)}"
+                body = f"{self._factor_num(mag)}{self.t['mul']}{self._wrap(s, p, MUL)}"
             if k == 0:
                 out = ("-" if neg else "") + body
             else:
@@ -198,6 +207,15 @@ class Renderer:
         if self.style == "latex":
             return rf"\prod_{{{j}}} \left[{arg}\right]_{{{sub}}}", MUL
         return f"Π_{j} [{arg}]_{sub}", MUL
+
+    def _r_ProdExcept(self, node):
+        arg = self.expr(node.arg)
+        name = r"\operatorname{prod}_{\neg}" if self.style == "latex" else "prod¬"
+        if node.arg.rank == 2:
+            name = (r"\operatorname{rowprod}_{\neg}" if node.axis == 1 else
+                    r"\operatorname{colprod}_{\neg}") if self.style == "latex" else \
+                ("rowprod¬" if node.axis == 1 else "colprod¬")
+        return f"{name}{self.t['lp']}{arg}{self.t['rp']}", ATOM
 
     def _r_Inv(self, node):
         s, p = self._r(node.arg)
@@ -263,7 +281,7 @@ class Renderer:
         """coefficient · scalar factors · body, with negative powers as a fraction."""
         num, den = [], []
         for s in sorted(scalars, key=_size):
-            if isinstance(s, Pow) and isinstance(s.exp, Const) and s.exp.value < 0:
+            if isinstance(s, Pow) and isinstance(s.exp, Const) and _neg(s.exp.value):
                 e = -s.exp.value
                 den.append(self._r(ir.pow_(s.base, e)))
             else:
@@ -275,7 +293,7 @@ class Renderer:
         cn, cd = sp.fraction(c)
         parts = []
         if cn != 1 or (not num):
-            parts.append((self._num(cn), ATOM))
+            parts.append((self._factor_num(cn) if num else self._num(cn), ATOM))
         parts.extend(num)
         # juxtaposition: wrap what binds looser than a product (and, in text, a division)
         need = MUL + 1 if self.style == "text" else MUL
@@ -413,7 +431,7 @@ class Renderer:
                 # a product read the other way round: (AB)ᵀ as Bᵀ Aᵀ
                 num.append(self._r(ir.transpose(op)))
                 continue
-            if isinstance(op, Pow) and isinstance(op.exp, Const) and op.exp.value < 0:
+            if isinstance(op, Pow) and isinstance(op.exp, Const) and _neg(op.exp.value):
                 base = ir.pow_(op.base, -op.exp.value)
                 s, p = self._r(base)
                 den.append(self._t(s, p) if transposed else (s, p))

@@ -77,10 +77,10 @@ def _ones(node):
         labels = node.idx[k]
         rest_idx = node.idx[:k] + node.idx[k + 1:]
         carried = {l for ls in rest_idx for l in ls}
-        keep = [(l, d) for l, d in zip(labels, op.shape) if l not in carried and l in node.out]
-        factor = sp.Mul(*[d for l, d in zip(labels, op.shape)
-                          if l not in carried and l not in node.out])
-        if len(keep) == len(labels):
+        axes = dict(zip(labels, op.shape))  # a diagonal (labels i, i) counts i once
+        keep = [(l, d) for l, d in axes.items() if l not in carried and l in node.out]
+        factor = sp.Mul(*[d for l, d in axes.items() if l not in carried and l not in node.out])
+        if len(keep) == len(labels) and len(axes) == len(labels):
             continue
         ops_ = list(node.ops[:k] + node.ops[k + 1:])
         idx = list(rest_idx)
@@ -99,7 +99,7 @@ def _mask(node):
     if not isinstance(node, Mask) or len(node.shape) != 1:
         return None
     n = node.shape[0]
-    if sp.simplify(node.lo - 1) <= 0 and sp.simplify(node.hi - n) >= 0:
+    if sp.simplify(node.lo - 1).is_nonpositive and sp.simplify(node.hi - n).is_nonnegative:
         return ones(node.shape)
     return None
 
@@ -157,7 +157,7 @@ def _merge_powers(node):
 def _neg_base(node):
     """(-x)^p = (-1)^p x^p for integer p: lets x ⊙ (-x)^{-1} cancel."""
     if isinstance(node, Pow) and isinstance(node.exp, Const) and node.exp.value.is_integer \
-            and isinstance(node.base, Add) and node.base.coeffs[0] < 0:
+            and isinstance(node.base, Add) and node.base.coeffs[0].could_extract_minus_sign():
         pos = add(node.base.terms, [-c for c in node.base.coeffs])
         sign = (-1) ** int(node.exp.value)
         return contract([Const(sp.Integer(sign), ()), pow_(pos, node.exp)],

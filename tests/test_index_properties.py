@@ -36,13 +36,8 @@ the finite differences are accurate. When the exact gradient is legitimately zer
 point (e.g. `\\delta_{ik} \\|x_i - x_k\\|^2`, or an empty triangular range) the nonzero
 assertion is switched off for that example only (reported via hypothesis `event`).
 
-No construct is dropped from the generator, but engine bugs are steered around where they
-occur (see ENGINE_BUGS; minimal reproductions are also strict xfail tests at the end of the
-file): `\delta_{ik}` is only generated as the last factor after factors subscripted by i and
-k; an index used in an inner sum's bounds gets a leading factor subscripted by it; \prod
-bodies always depend on the product index and keep sigma's argument below ~30; a parenthesised
-power after a juxtaposed factor is written with \cdot; definitions are not referenced on
-their diagonal (K_{ii}).
+No construct is dropped from the generator. The six engine bugs it found (ENGINE_BUGS) are
+fixed; their minimal reproductions are regression tests at the end of the file.
 """
 from __future__ import annotations
 
@@ -59,10 +54,8 @@ from hypothesis import strategies as st
 from matcalc import numeric
 from helpers import check_gradient
 
-# Engine bugs found by this test. The generator steers around each one (at the place marked
-# with the bug's key) instead of dropping the construct; the xfail tests at the end of the
-# file hold the minimal reproductions -- when one starts passing (XPASS, strict), remove the
-# matching workaround. Each entry: (document, wrt, what happens).
+# Engine bugs found by this test, all fixed; kept as regression tests at the end of the
+# file. Each entry: (document, wrt, what used to happen).
 ENGINE_BUGS = {
     # A Kronecker delta whose indices have not yet subscripted an array (reading left to
     # right) has "unknown range", even under explicit bounds `\sum_{i=1}^{n}`.
@@ -241,10 +234,6 @@ def leaves(scope, defs):
         else:
             pos = [(a, b) for a in by[d.groups[0]] for b in by[d.groups[1]]]
         for idx in pos:
-            if len(set(idx)) < len(idx):
-                # BUG K workaround: the gradient through a diagonal reference K_{ii} to an
-                # entrywise definition sums over all (i, k) -- see ENGINE_BUGS["def-diagonal"]
-                continue
             out.append(d.ref(idx))
             if d.positive:     # \log q_{ik}, \log \hat q_{ik}
                 out.append(d.log_ref(idx))
@@ -311,8 +300,6 @@ def definitions(draw):
             body = Ex("%s + %s" % (body.tex, anchor.tex),
                       lambda env, V, f=body.fn, g=anchor.fn: f(env, V) + g(env, V),
                       ADD, body.mag + anchor.mag, U(body, anchor), idx=frozenset(idx))
-        for a, g in scope:   # BUG B workaround (ENGINE_BUGS["bounds-before-subscript"])
-            body = anchor_fix(body, a, g)
         if body.mag > EXP_LIMIT or draw(st.booleans()):
             body = bounded(draw, body)
         tex, name = draw(st.sampled_from([("K", "K"), ("G", "G")] if len(groups) == 2
@@ -483,10 +470,6 @@ def expr(draw, scope, defs, depth, top=False):
         op = draw(st.sampled_from([" ", r" \cdot "]))
         if op == " " and ((a.prec == MUL and b.prec == MUL) or rt[0].isdigit()):
             op = r" \cdot "   # `x_i^T x_k x_i^T x_k`, `\beta 2`: keep the reading obvious
-        if op == " " and rt.startswith(("(", r"\left(")) and "^" in rt:
-            # BUG G workaround: `a (b)^2` is read as (a b)^2 -- see
-            # ENGINE_BUGS["juxtaposed-power"]. Write `a \cdot (b)^2` instead.
-            op = r" \cdot "
         return Ex(lt + op + rt, lambda env, V, f=a.fn, g=b.fn: f(env, V) * g(env, V),
                   MUL, a.mag * b.mag, U(a, b), DF(a, b), idx=a.idx | b.idx, greedy=b.greedy and rt == b.tex)
     if kind == "sum":
@@ -501,7 +484,6 @@ def expr(draw, scope, defs, depth, top=False):
             if b is not None:
                 inner = scope + [(a, group), (b, g2)]
                 body = draw(expr(inner, defs, depth - 1))
-                body = anchor_fix(anchor_fix(body, a, group), b, g2)
                 if body.mag * maxlen(group) * maxlen(g2) > MAG_LIMIT:
                     body = bounded(draw, body)
                 m = body.mag * maxlen(group) * maxlen(g2)
@@ -522,8 +504,8 @@ def expr(draw, scope, defs, depth, top=False):
         body = draw(expr(scope + [(a, group)], defs, depth - 1))
         return make_sum(draw, head, rng, body, a, group)
     if kind == "delta":
-        # BUG A workaround: \delta_{ik} is put only as the LAST factor after a factor that
-        # subscripts arrays with both i and k -- see ENGINE_BUGS["delta-first"].
+        # \delta_{ik} goes first or last; some factor subscripts arrays with both i and k
+        # (else nothing tells their range: a ParseError by design)
         e = draw(expr(scope, defs, depth - 1))
         pairs = [(p, q) for p, gp in scope for q, gq in scope if gp == gq and p < q]
         if not pairs:
@@ -539,7 +521,9 @@ def expr(draw, scope, defs, depth, top=False):
                    f(env, V) * g(env, V), MUL, e.mag, e.uses | an.uses, e.defs,
                    idx=e.idx | an.idx)
         lt = paren(e) if (e.prec == ADD or e.greedy) else e.tex
-        return Ex(r"%s \delta_%s" % (lt, sub(p, q)),
+        text = (r"\delta_%s %s" % (sub(p, q), lt)) if draw(st.booleans()) else \
+            (r"%s \delta_%s" % (lt, sub(p, q)))
+        return Ex(text,
                   lambda env, V, f=e.fn, p=p, q=q: f(env, V) * float(env[p] == env[q]),
                   MUL, e.mag, e.uses, e.defs, idx=e.idx)
     # prod
@@ -549,18 +533,10 @@ def expr(draw, scope, defs, depth, top=False):
         return leaf(draw, scope, defs)
     head, rng = ranges_for(draw, group, a, scope)
     e = draw(expr(scope + [(a, group)], defs, depth - 1))
-    if a not in e.idx:
-        # BUG D workaround: a product whose body does not depend on its index over a sub-range
-        # (a power with a symbolic exponent such as m-2) crashes the renderer -- see
-        # ENGINE_BUGS["prod-constant-body"]. Make the body depend on the index.
-        an = anchor(a, group)
-        e = Ex("%s + %s" % (e.tex, an.tex), lambda env, V, f=e.fn, g=an.fn: f(env, V) + g(env, V),
-               ADD, e.mag + 1.0, e.uses | an.uses, e.defs, idx=e.idx | an.idx)
     form = draw(st.integers(0, 2))
     if form != 1 and e.mag > 30:
-        # BUG I workaround: the gradient of a \prod divides by its factors; 1 - \sigma(z)
-        # rounds to exactly 0 for z > ~37 and the gradient becomes 0 * inf -- see
-        # ENGINE_BUGS["prod-divides-by-factor"]. Keep sigma's argument moderate.
+        # keep sigma's argument moderate: a saturated sigma makes the gradient ~0 and the
+        # finite-difference comparison vacuous
         e = bounded(draw, e)
     if form == 0:
         body = Ex(r"(1 - \sigma(%s))" % e.tex,
@@ -603,7 +579,7 @@ def anchor(a, group):
 
 
 def fix_bigop(draw, head, rng, body, a, group):
-    """Adjust a \sum / \prod over a around engine restrictions and bugs."""
+    r"""Adjust a \sum / \prod over a around engine restrictions."""
     if TRI.search(head) and a not in body.idx:
         # LIMITATION C: the engine refuses a triangular sum whose body does not use its index
         # ("a sum over l with bounds depending on another index needs a body that uses l"),
@@ -613,23 +589,9 @@ def fix_bigop(draw, head, rng, body, a, group):
     if "=" not in head and a not in body.idx:
         # a bare \sum_a needs an array subscripted by a (else a clear ParseError, by design)
         head = "_{%s=1}^{%s}" % (a, dimtex(group))
-    return head, rng, anchor_fix(body, a, group)
+    return head, rng, body
 
 
-def anchor_fix(body, a, group):
-    refs = {x or y for x, y in TRI.findall(body.tex)}
-    if a in refs:
-        # BUG B workaround: an index used in an inner sum's bounds before (in reading order)
-        # it subscripts an array is "of unknown range" even with explicit bounds -- see
-        # ENGINE_BUGS["bounds-before-subscript"]. Give the body a leading factor subscripted
-        # by a.
-        an = anchor(a, group)
-        lt = body.tex if not (body.prec == ADD) else paren(body)
-        body = Ex(r"%s \cdot %s" % (an.tex, lt),
-                  lambda env, V, f=body.fn, g=an.fn: g(env, V) * f(env, V),
-                  MUL, body.mag, body.uses | an.uses, body.defs, idx=body.idx | an.idx,
-                  greedy=body.greedy)
-    return body
 
 
 def dimtex(group):
@@ -740,10 +702,9 @@ BUG_CASES = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug; when this passes, remove the workaround "
-                   "marked with the bug's key in the generator above")
 @pytest.mark.parametrize("key", sorted(ENGINE_BUGS))
-def test_engine_bug_reproduction(key):
+def test_engine_bug_regression(key):
+    """Each engine bug this generator found, minimally, now fixed: a regression test."""
     doc, wrt, _ = ENGINE_BUGS[key]
     f, kw = BUG_CASES[key]
     check_gradient(doc, wrt, f=f, kwargs=kw, trials=1)
