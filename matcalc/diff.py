@@ -44,7 +44,6 @@ COLON_RULES = {r.name: r for r in [
     Rule("reshape", r"G : \operatorname{reshape}(dX) = \operatorname{reshape}^{-1}(G) : dX"),
     Rule("linearity", r"G : (a\,dX + b\,dY) = a\,G : dX + b\,G : dY"),
 ]}
-CHAIN = Rule("chain", r"dL = \bar{v} : dv")
 SUBSTITUTE = Rule("substitute", r"dv = \text{differential of } v\text{'s definition}")
 COLLECT = Rule("collect", r"A : dX + B : dX = (A + B) : dX")
 RESULT = Rule("gradient", r"dL = G : dX \iff \partial L / \partial X = G")

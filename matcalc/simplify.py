@@ -244,17 +244,13 @@ def _match_sum(node, k, b):
                 continue
             new = dict(mapping)
             if all(new.setdefault(lab, outer) == outer for lab, outer in zip(lb, lx)):
-                left = simplify_scalar(add([oe, e], [1, -1]))
+                left = add([oe, e], [1, -1])
                 found = search(i + 1, {**used, m: left}, new)
                 if found is not None:
                     return found
         return None
 
     return search(0, {}, start)
-
-
-def simplify_scalar(e):
-    return e if not isinstance(e, Contract) else e
 
 
 def _resum(node):
@@ -348,7 +344,6 @@ ELEMENTWISE = [
     Rewrite("logistic", r"\frac{e^{u}}{1 + e^{u}} = \sigma(u)", _logistic),
 ]
 PHASES = [("canonicalise", CANONICALISE), ("elementwise", ELEMENTWISE)]
-ALL_RULES = [r for _, phase in PHASES for r in phase]
 
 
 _SIMPLIFIED: set = set()   # uids of nodes known to be at the fixed point of every rule
