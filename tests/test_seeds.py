@@ -40,7 +40,6 @@ def rbf_numpy(x, t1, t2, c):
 def test_seed000_rbf_network(wrt):
     kw = rbf_inputs(np.random.default_rng(0))
     g = check_gradient(read("000.tex"), wrt, f=rbf_numpy, objective="f", kwargs=kw, trials=1)
-    key = g.inputs.get(g.problem.latex.get(g.wrt), g.wrt)
     assert np.shape(g.to_numpy()(**{k: v for k, v in kw.items() if k in g.inputs.values()})) == \
         np.shape(kw[g.wrt])
 
