@@ -93,7 +93,7 @@ def test_seed001_question_formula():
 def test_seed001_answer_chain_matches_answer():
     """The answer's chain gives -e^{-λ}αγ (S - S²) w xᵀ, with e^{-λ} = 1/(1+α)."""
     doc = read("001_answer.tex")
-    g = check_gradient(doc, "W", f=seed001_numpy)
+    check_gradient(doc, "W", f=seed001_numpy)
     result = matcalc.check(doc, "W",
                            r"-e^{-\lambda}\alpha\gamma\;\left(S-S^2\right){\rm w}x^T"
                            r" \quad S = {\rm Diag}(s)")
