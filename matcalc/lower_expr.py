@@ -583,9 +583,19 @@ class ExprLowering:
         return f"{header} ({inner})"
 
     # ------------------------------------------------------------ powers and functions
+    def _closed_by_group(self, e) -> bool:
+        """Does a closing bracket follow e before the postfix, as in ``(x (u))^T`` (the
+        postfix applies to the whole group), unlike ``x (u)^T``?"""
+        sp_ = e.span
+        lines = self.src.splitlines()
+        if not sp_ or sp_.end_line < 1 or sp_.end_line > len(lines):
+            return False
+        rest = lines[sp_.end_line - 1][sp_.end_column - 1:].lstrip()
+        return rest.startswith((")", "]", "}", "\\right", "\\big", "\\Big", "\\r"))
+
     def _apply_is_product(self, e):
         """An Apply whose name is a variable (a (b)^2): the postfix belongs to (b)."""
-        if isinstance(e, S.Apply) and len(e.args) == 1:
+        if isinstance(e, S.Apply) and len(e.args) == 1 and not self._closed_by_group(e):
             kw = names.keyword_of(e.func)
             if kw in self.info and not (kw in self.defsrc and self.defsrc[kw].stmt.params):
                 return True

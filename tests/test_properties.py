@@ -22,6 +22,7 @@ from typing import Callable
 
 import numpy as np
 import pytest
+from helpers import check_gradient
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -599,3 +600,19 @@ def test_constant_vector_definition_objective(body):
     n = 3
     val = float(_call(g.objective_numpy(), {"x": np.full(n, 0.2), "n": n}))
     assert val == pytest.approx(n)
+
+
+@pytest.mark.parametrize("body, f", [
+    # grouping parentheses: the postfix applies to the whole group (found in a CI run)
+    (r"h = (x (u^T))^T" "\n" r"f = h : C^T", lambda x, u, C: float(np.sum(np.outer(u, x) * C.T))),
+    (r"h = (x (2 (u^T + u^T)))^T" "\n" r"f = h : C^T",
+     lambda x, u, C: float(np.sum(4 * np.outer(u, x) * C.T))),
+    # a name before a parenthesised power: a (b)^2 is a b^2; (a (b))^2 is (a b)^2
+    (r"f = \alpha (\mathbf{1}^T x)^2",
+     lambda alpha, x: alpha * float(np.sum(x)) ** 2),
+    (r"f = (\alpha (\mathbf{1}^T x))^2", lambda alpha, x: (alpha * float(np.sum(x))) ** 2),
+])
+def test_postfix_after_a_parenthesised_argument(body, f):
+    doc = r"x \in \mathbb{R}^n, u \in \mathbb{R}^m, C \in \mathbb{R}^{n\times m}, \alpha \in \mathbb{R}" + "\n" + body
+    for wrt in ("x", "C" if "C" in body else r"\alpha"):
+        check_gradient(doc, wrt, f=f)
