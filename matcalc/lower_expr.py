@@ -669,15 +669,16 @@ class ExprLowering:
             return self.call("sigma", e.args, e, scope, f.primes)
         if kw in self.defsrc and self.defsrc[kw].stmt.params is not None:
             return self.resolve_name(kw, f, scope)  # f(x) for a definition written f(x) = ...
+        # a variable before parentheses multiplies them; the argument is lowered first,
+        # since it may fix index ranges the factor needs (\delta_{jl} (v_j + v_l))
         if kw is not None and kw in self.info:
             if len(e.args) != 1:
                 raise self.perr(f"{names.latex_of(f)} is not a function", e)
-            a = self.expr(f, scope)
-            return self.product(a, self.expr(e.args[0], scope), e)
-        if isinstance(f, S.Sub):
-            a = self.expr(f, scope)
-            if len(e.args) == 1:
-                return self.product(a, self.expr(e.args[0], scope), e)
+            b = self.expr(e.args[0], scope)
+            return self.product(self.expr(f, scope), b, e)
+        if isinstance(f, S.Sub) and len(e.args) == 1:
+            b = self.expr(e.args[0], scope)
+            return self.product(self.expr(f, scope), b, e)
         raise self.perr(f"unknown function {names.latex_of(f)}", f)
 
     def x_Call(self, e, scope):

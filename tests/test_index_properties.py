@@ -708,3 +708,11 @@ def test_engine_bug_regression(key):
     doc, wrt, _ = ENGINE_BUGS[key]
     f, kw = BUG_CASES[key]
     check_gradient(doc, wrt, f=f, kwargs=kw, trials=1)
+
+
+def test_delta_applied_to_a_parenthesised_factor():
+    """`\\delta_{jl} \\left(v_j + v_l\\right)` reads as δ times the group; the group fixes the
+    indices' range (found by this file's generator)."""
+    check_gradient("v \\in \\mathbb{R}^m\nf = \\sum_{j,l} \\delta_{jl} \\left(v_j + v_l\\right)",
+                   "v", f=lambda v: 2 * float(np.sum(v)), kwargs=dict(v=np.array([0.3, -0.7, 1.1])),
+                   trials=1)
