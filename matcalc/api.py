@@ -44,6 +44,9 @@ def _resolve_wrt(problem, wrt: str) -> str:
     cands = list(problem.inputs) + list(problem.defs)
     if wrt in cands:
         return wrt
+    for kw in cands:  # the Python keyword, or the name as Python reads it (NFKC)
+        if names.python_name(wrt) == names.python_name(kw) and not wrt.startswith("\\"):
+            return kw
     norm = wrt.replace(" ", "")
     for kw in cands:
         if problem.latex.get(kw, "").replace(" ", "") == norm:
@@ -167,8 +170,7 @@ class Gradient:
                f"    {self.lhs_text} = {self.text()}\n\n"
                f"    Returns an array shaped like {names.python_name(self.wrt)} "
                f"{_fmt(self.problem.shape_of(self.wrt))}.")
-        return codegen.generate(self.problem, self.node, self.function_name, doc,
-                                also=self._accepts)
+        return _generate(self.problem, self.node, self.function_name, doc, self._accepts)
 
     @property
     def _accepts(self):
@@ -182,8 +184,8 @@ class Gradient:
 
     def objective_source(self) -> str:
         p = self.problem
-        return codegen.generate(p, ir.Ref(p.objective, p.defs[p.objective].shape),
-                                "objective", f"Value of {p.objective}.", also=self._accepts)
+        return _generate(p, ir.Ref(p.objective, p.defs[p.objective].shape), "objective",
+                         f"Value of {p.objective}.", self._accepts)
 
     def objective_numpy(self):
         """The objective's value as a callable(**arrays) -> float (used by `check`)."""
@@ -198,6 +200,14 @@ class Gradient:
         for s in required:
             out[self.problem.latex.get(s.name, s.name)] = names.python_name(s.name)
         return out
+
+
+def _generate(problem, node, fname, doc, accepts):
+    """codegen.generate, with what it cannot write reported as a MatcalcError."""
+    try:
+        return codegen.generate(problem, node, fname, doc, also=accepts)
+    except (ir.IRError, RecursionError) as err:
+        raise MatcalcError(f"cannot generate code for this document: {err}") from None
 
 
 def _fmt(shape):
@@ -225,6 +235,10 @@ def gradient(doc, wrt, objective=None) -> Gradient:
         raise
     except (DiffError, ir.IRError, RecursionError) as err:
         raise MatcalcError(f"cannot differentiate this document: {err}") from None
+    bad = ir.nonfinite(node)
+    if bad is not None:
+        raise MatcalcError(f"the gradient wrt {problem.latex.get(kw, kw)} contains a constant "
+                           f"that is not finite ({bad.value})")
     return Gradient(problem, kw, node, steps)
 
 

@@ -15,6 +15,7 @@ import itertools
 from collections import Counter
 
 import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
 
 from . import ir, ops
 from .ir import (Add, Const, Dvar, Pow, Ref, Var)
@@ -57,20 +58,25 @@ LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def _pyexpr(e) -> str:
-    """Python source of a SymPy number or dimension expression."""
+    """Python source of a SymPy number or dimension expression: numbers as literals,
+    anything symbolic through SymPy's NumPy printer (``np.sqrt(d)``, ``np.e``), so the
+    generated module needs nothing but numpy. A number that is not a finite real (a
+    division by zero, 0^-1) is an error here, never a ``zoo`` in the code."""
     e = sp.sympify(e)
     if e.is_Integer:
         return str(int(e))
     if e.is_Rational:
         return f"({int(e.p)} / {int(e.q)})"
-    if e.is_Number:
-        return repr(float(e))
-    if e == sp.E:
-        return "np.e"
-    if e == sp.pi:
-        return "np.pi"
-    code = sp.pycode(e, fully_qualified_modules=False)
+    if e.is_number:
+        v = complex(e.evalf())
+        if e.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or v.imag != 0 or v.real != v.real:
+            raise ir.IRError(f"the constant {e} is not a finite real number")
+        return repr(v.real)
+    code = _NUMPY_PRINTER.doprint(e).replace("numpy.", "np.")
     return code if code.isidentifier() else f"({code})"
+
+
+_NUMPY_PRINTER = NumPyPrinter({"fully_qualified_modules": True})
 
 
 class Emitter:
@@ -154,7 +160,7 @@ class Emitter:
     def _c_Map(self, node):
         f = ops.FUNCTIONS[node.fn]
         self.helpers.update(f.helpers)
-        return f.numpy.format(self.value(node.arg))
+        return f.numpy.replace("{}", self.value(node.arg))
 
     def _c_Pow(self, node):
         b = self.value(node.base)
@@ -526,6 +532,9 @@ def generate(problem, outputs, fname: str, doc: str = "", also=()) -> str:
         em.names[ir.Ref(name, node.shape).uid] = python_name(name)
     results = [em.value(r) for r in roots]
     args = [python_name(v.name) for v in inputs] + [python_name(s.name) for s in required]
+    clash = [a for a, c in Counter(args).items() if c > 1]
+    if clash:
+        raise ir.IRError(f"two inputs are both named {clash[0]!r} in Python")
     shapes = "\n".join(f"        {python_name(v.name)}: "
                        + ("float" if not v.shape else
                           "array of shape (" + ", ".join(str(d) for d in v.shape) + ")")

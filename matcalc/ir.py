@@ -651,5 +651,14 @@ def rebuild(node: Node, fields: list) -> Node:
     return type(node)(*fields)
 
 
+def nonfinite(root: Node):
+    """The first constant below `root` whose value is not a finite number (``1/0`` is
+    SymPy's zoo), or None."""
+    for n in walk(root):
+        if isinstance(n, Const) and n.value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            return n
+    return None
+
+
 def count_nodes(root: Node) -> int:
     return len(walk(root))

@@ -119,6 +119,7 @@ FONT_ARG = {"mathbf", "mathrm", "mathit", "mathsf", "mathtt", "boldsymbol", "bm"
 FONT_SWITCH = {"rm", "bf", "it", "tt", "sf", "cal", "mit", "bfseries", "rmfamily"}
 ONES_FONTS = {"mathbf", "mathbb", "boldsymbol", "bm", "pmb", "mathds", "bf", "tt", "mathtt",
               "bold", "mathbfit"}
+NAME_FONTS = {"mathrm", "mathit", "mathsf", "mathtt", "rm", "it", "sf", "tt"}
 WORD_FONTS = {"mathrm", "operatorname", "mathit", "mathsf", "mathtt", "rm", "it", "sf", "tt"}
 ACCENTS = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde",
            "widetilde": "tilde", "dot": "dot", "vec": "vec", "check": "check",
@@ -655,7 +656,9 @@ def _word_token(t, word, font, source):
         return t.at("SEP", word)
     if word.lower() in HOLD_TEXT:
         return t.at("HOLD", word)
-    if font in ("operatorname", "text"):
+    if font in ("operatorname", "text") or font in NAME_FONTS:
+        # a multi-letter word in an upright or italic font is one name (\mathrm{KL},
+        # W_{\mathrm{out}}, \mathbb{R}^{\mathrm{eval}}), never a product of letters
         nt = _name(t, word)
         nt.textname = font == "text"
         return nt

@@ -32,6 +32,7 @@ class Info:
     family: int = 0           # leading family axes
     span: object = None
     decl_shape: tuple | None = None
+    row: bool = False         # a definition whose value is a row vector
 
 
 @dataclass
@@ -103,10 +104,10 @@ class Lowerer(ExprLowering):
         self.index_latex[kw] = names.latex_of(index)
 
     def _declare(self, target, space, st):
-        if space.kind == "binary":
-            dims = tuple(self.dim(d, {}) for d in space.dims)
-        else:
-            dims = tuple(self.dim(d, {}) for d in space.dims)
+        dims = tuple(self.dim(d, {}) for d in space.dims)
+        for d, syn in zip(dims, space.dims):
+            if d.is_positive is False or (d.is_number and not (d.is_integer and d > 0)):
+                raise self.perr(f"a dimension must be a positive whole number, not {d}", syn)
         family, fam_dims = 0, ()
         kw = names.keyword_of(target)
         if isinstance(target, S.Sub) and isinstance(target.base, S.Sym):
@@ -122,6 +123,9 @@ class Lowerer(ExprLowering):
             latex = names.latex_of(target)
         if kw is None:
             raise self.perr("a declaration needs a name on the left of \\in", target)
+        if kw in self.info and self.info[kw].kind == "dim" and (fam_dims + dims):
+            raise self.perr(f"{latex} is used as a dimension, so it cannot also be an array "
+                            f"{_fmt(fam_dims + dims)}", target)
         if kw in self.info and self.info[kw].kind in ("input", "natural"):
             if _same_shape(self.info[kw].shape, fam_dims + dims) and self.info[kw].family == family:
                 return  # the same declaration restated
@@ -261,6 +265,11 @@ class Lowerer(ExprLowering):
             body = self._lower_def(ds)
         finally:
             self.lowering.pop()
+        bad = ir.nonfinite(body)
+        if bad is not None:
+            raise self.perr(f"the definition of {self.info[kw].latex} contains a constant "
+                            f"that is not finite ({bad.value}): a division by zero?",
+                            ds.stmt.value)
         self.defs[kw] = body
         self.order.append(kw)
         info = self.info[kw]
@@ -293,8 +302,8 @@ class Lowerer(ExprLowering):
                             ds.stmt.value)
         out = tuple(idx) + tuple(v.mat)
         node = contract([v.node], [v.labels], out) if tuple(v.labels) != out else v.node
-        if v.row and len(v.mat) == 1:
-            pass  # a row vector is stored as a vector
+        # a row vector is stored as a vector; its uses read it back as a row
+        self.info[ds.name].row = bool(v.row and len(v.mat) == 1)
         decl = self.info[ds.name].decl_shape
         if decl is not None and not _same_shape(decl, node.shape):
             if ir.same_dim(sp.Mul(*decl), sp.Mul(*node.shape)) and len(decl) == 1:
@@ -324,7 +333,8 @@ class Lowerer(ExprLowering):
         order = list(self.order)
         return Problem(inputs, defs, order, obj, latex, list(self.dims), set(self.held),
                        self.claims, self.src, dict(self.index_latex),
-                       {kw: i.family for kw, i in self.info.items() if i.family})
+                       {kw: i.family for kw, i in self.info.items() if i.family},
+                       {kw for kw, i in self.info.items() if i.row and kw in defs})
 
     def _inline_constants(self, defs):
         """A definition whose value is a constant (J = 1_n 1_m^T) is used as that constant,

@@ -189,7 +189,7 @@ class ExprLowering:
             raise self.serr(f"{info.latex} is an array of order {node.rank} "
                             f"{fmt_shape(node.shape)}: index it, e.g. with subscripts", e)
         labels = tuple(_mlabel() for _ in node.shape)
-        return Val(node, labels, labels)
+        return Val(node, labels, labels, bool(info.row) and node.rank == 1)
 
     def x_Sub(self, e, scope):
         return self.resolve_sub(e, scope)
@@ -217,7 +217,8 @@ class ExprLowering:
             if info.kind in ("dim", "natural"):
                 raise self.perr(f"{info.latex} is a number and cannot be indexed", e)
             node = self.define(bkw) if info.kind == "def" else Var(bkw, tuple(info.shape))
-            return self._index(node, [None] * node.rank, items, e, scope, info.latex)
+            return self._index(node, [None] * node.rank, items, e, scope, info.latex,
+                               row=info.row)
         v = self.materialise(self.expr(base, scope), base)
         return self._index_val(v, items, e, scope)
 
@@ -276,7 +277,7 @@ class ExprLowering:
             return None
         return ir.Reshape(node, node.shape[:axis] + tuple(dims) + node.shape[axis + 1:])
 
-    def _index(self, node, labels, items, e, scope, latex):
+    def _index(self, node, labels, items, e, scope, latex, row=False):
         """Index the leading axes of `node` by `items`; the rest become matrix axes. A
         numeric index (``x_1``) selects one position. More indices than axes unstack the
         last indexed axis (see `_unstack`)."""
@@ -303,9 +304,10 @@ class ExprLowering:
         idx[0] = all_labels
         keep = tuple(dict.fromkeys(l for l, (i, _) in zip(given, items)
                                    if isinstance(i, str))) + rest
+        row = row and len(rest) == 1
         if len(ops_) == 1 and keep == all_labels:
-            return Val(node, all_labels, rest)
-        return Val(contract(ops_, idx, keep), keep, rest)
+            return Val(node, all_labels, rest, row)
+        return Val(contract(ops_, idx, keep), keep, rest, row)
 
     def _index_val(self, v, items, e, scope):
         """Index the matrix axes of an expression: ``[t_k]_{i,j}``, ``(AB)_{ij}``."""
@@ -758,6 +760,11 @@ class ExprLowering:
             raise self.perr("bounds are only understood on a sum over one index", e)
         lo = self.dim(e.lower, inner) if e.lower is not None else None
         hi = self.dim(e.upper, inner) if e.upper is not None else None
+        for bound, syn in ((lo, e.lower), (hi, e.upper)):
+            own = {s.name for s in getattr(bound, "free_symbols", ())} & {k for k, _ in idx}
+            if own:
+                raise self.perr(f"the bound of this {e.kind} over {idx[0][0]} uses {idx[0][0]} "
+                                f"itself", syn)
         if len(idx) == 1 and hi is not None \
                 and not (hi.free_symbols & {sp.Symbol(k, integer=True, positive=True) for k in inner}):
             inner[idx[0][0]].hint = hi

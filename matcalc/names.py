@@ -8,7 +8,9 @@ superscripts appended (``W^{(1)}`` -> ``W1``), multi-letter subscripts kept
 """
 from __future__ import annotations
 
+import builtins
 import keyword
+import unicodedata
 
 from . import syntax as S
 
@@ -71,6 +73,7 @@ def keyword_of(expr) -> str | None:
         kw = _base_keyword(expr.base) + "_" + tail
     else:
         return None
+    kw = unicodedata.normalize("NFKC", kw)  # Python reads identifiers NFKC-normalised
     return kw + "_" if keyword.iskeyword(kw) else kw
 
 
@@ -84,9 +87,17 @@ def latex_of(expr) -> str:
     return "?"
 
 
+# names the generated code needs for itself: a variable may not shadow them
+RESERVED = frozenset({"np"} | {b for b in dir(builtins) if not b.startswith("_")})
+
+
 def python_name(kw: str) -> str:
-    """`kw` made a valid Python identifier (keywords get a trailing underscore)."""
-    kw = "".join(c if c.isalnum() or c == "_" else "_" for c in kw)
+    """`kw` made a valid Python identifier that shadows nothing the generated code uses:
+    NFKC-normalised as Python itself normalises identifiers (``ﬁ`` is ``fi``, ``x²`` is
+    ``x2``), other characters replaced by ``_``, and keywords, builtins and ``np`` given
+    a trailing underscore (``\\lambda`` -> ``lambda_``, ``float`` -> ``float_``)."""
+    kw = unicodedata.normalize("NFKC", kw)
+    kw = "".join(c if ("_" + c).isidentifier() else "_" for c in kw)
     if not kw or kw[0].isdigit():
         kw = "_" + kw
-    return kw + "_" if keyword.iskeyword(kw) else kw
+    return kw + "_" if keyword.iskeyword(kw) or kw in RESERVED else kw

@@ -32,6 +32,7 @@ class Problem:
     source: str = ""
     index_names: dict = field(default_factory=dict)   # keyword -> LaTeX of index names
     families: dict = field(default_factory=dict)      # keyword -> number of family axes
+    rows: set = field(default_factory=set)            # definitions whose value is a row vector
 
     def shape_of(self, name: str) -> tuple:
         if name in self.defs:

@@ -91,7 +91,12 @@ class Renderer:
     def _r_Var(self, node):
         return self.name(node.name), ATOM
 
-    _r_Ref = _r_Var
+    def _r_Ref(self, node):
+        name = self.name(node.name)
+        if self.problem is not None and node.name in self.problem.rows and node.rank == 1:
+            # a row-vector definition h = x^T A: as a (column) vector it is h^T
+            return self._t(name, ATOM)
+        return name, ATOM
 
     def _r_Dvar(self, node):
         return ("d" if self.style == "latex" else "d") + self.name(node.name), ATOM
@@ -139,8 +144,8 @@ class Renderer:
         f = ops.FUNCTIONS[node.fn]
         arg = self.expr(node.arg)
         if self.style == "latex":
-            return f.latex.format(arg), ATOM
-        return f.text.format(arg).replace("sigma", "σ"), ATOM
+            return f.latex.replace("{}", arg), ATOM
+        return f.text.replace("{}", arg).replace("sigma", "σ"), ATOM
 
     def _r_Pow(self, node):
         base, bp = self._r(node.base)
@@ -458,6 +463,8 @@ class Renderer:
 
     def _t(self, s, p):
         inv = self.t["inv"]
+        if s.endswith(self.t["T"]) and p == POW and not s.startswith(self.t["lp"]):
+            return s[: -len(self.t["T"])], ATOM  # (h^T)^T = h
         if s.endswith(inv) and p == POW:
             base = s[: -len(inv)]
             return base + ("^{-T}" if self.style == "latex" else "⁻ᵀ"), POW
@@ -640,7 +647,7 @@ class Renderer:
             f = ops.FUNCTIONS[node.fn]
             arg = self._entry(node.arg, idx, used)[0]
             tmpl = f.latex if self.style == "latex" else f.text.replace("sigma", "σ")
-            return tmpl.format(arg), ATOM
+            return tmpl.replace("{}", arg), ATOM
         if isinstance(node, Pow):
             b, bp = self._entry(node.base, idx, used)
             e = node.exp

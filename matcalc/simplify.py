@@ -304,10 +304,14 @@ def _inverse_cancel(node):
         if not isinstance(op, ir.Inv):
             continue
         r, s_ = node.idx[k]
+        if r == s_:
+            continue  # a diagonal of X^{-1} is not a matrix product
         for j, x in enumerate(node.ops):
             if j == k or x is not op.arg:
                 continue
             p, q = node.idx[j]
+            if p == q:
+                continue  # diag(X): (X^{-1})_{ij} X_{jj} is no product X^{-1} X
             others = [l for m, l in enumerate(node.idx) if m not in (j, k)]
             for shared, a, b in ((q, p, s_) if q == r else (None, None, None),
                                  (p, r, q) if s_ == p else (None, None, None)):
