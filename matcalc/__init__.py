@@ -4,12 +4,15 @@
     g = matcalc.gradient(doc, wrt="W")
     g.latex(); g.steps; g.numpy_source(); g.to_numpy(); g.inputs
     matcalc.check(doc, wrt="W", claim=r"...")
+    matcalc.define_function("softsign", derivative=r"(1 + |x|)^{-2}", numpy="x / (1 + np.abs(x))")
 
 Data flow: text -> parse (syntax) -> lower (IR) -> diff -> simplify -> render | codegen.
 """
 from .api import CheckResult, DerivationStep, Gradient, check, gradient, parse
 from .errors import MatcalcError, ParseError, ShapeError
+from .ops import define_function, undefine_function
 
-__all__ = ["gradient", "check", "parse", "Gradient", "CheckResult", "DerivationStep",
+__all__ = ["gradient", "check", "parse", "define_function", "undefine_function",
+           "Gradient", "CheckResult", "DerivationStep",
            "MatcalcError", "ParseError", "ShapeError"]
 __version__ = "0.1.0"

@@ -3,7 +3,7 @@
 The objective L is defined through a chain of named definitions. Reverse mode over that
 chain, done symbolically: the derivation keeps a form ``dL = Σ G_u : du`` over a frontier of
 differentials. It repeatedly takes the latest definition v on the frontier, substitutes its
-differential ``dv = lin(body_v)`` (each op's differential comes from `ops.JVP`), and moves
+differential ``dv = lin(body_v)`` (each op's differential comes from its block in `ops`), and moves
 every linear map across the colon (``G : 𝓛(dX) = 𝓛*(G) : dX``), one named identity per
 move, until only differentials of earlier names remain. When the frontier holds only
 ``dX`` for the variable X, its cotangent is the gradient.
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from . import ir, ops
-from .ir import Add, Const, Contract, Delta, Dvar, Ref, Reshape, Var, add, contract, ones
+from .ir import Add, Const, Contract, Delta, Dvar, Ref, Var, add, contract, ones
 from .simplify import simplify, strip_stop_gradients
 
 
@@ -92,7 +92,7 @@ def _reachable(root, target) -> bool:
         n = stack.pop()
         if n is target:
             return True
-        if n.uid in seen or isinstance(n, ir.StopGrad):
+        if n.uid in seen or isinstance(n, ops.StopGrad):
             continue
         seen.add(n.uid)
         stack.extend(ir.operands(n))
@@ -112,7 +112,7 @@ def linearise(body, is_active):
         elif isinstance(node, (Const, Delta, ir.Mask, Dvar)):
             out = None
         else:
-            rule = ops.JVP.get(type(node))
+            rule = ops.jvp_rule(node)
             if rule is None:
                 raise DiffError(f"no differential rule for {type(node).__name__}")
             out = rule(node, d)
@@ -199,8 +199,9 @@ def transpose_terms(g, lin):
         return None
     if isinstance(lin, Add):
         return COLON_RULES["linearity"], [(ir.scale(c, g), t) for t, c in zip(lin.terms, lin.coeffs)]
-    if isinstance(lin, Reshape):
-        return COLON_RULES["reshape"], [(Reshape(g, lin.arg.shape), lin.arg)]
+    adjoint_of = getattr(ops.NODE_OPS.get(type(lin)), "adjoint", None)
+    if adjoint_of is not None:  # a linear op's own adjoint (reshape)
+        return COLON_RULES["reshape"], adjoint_of(lin, g)
     if isinstance(lin, Contract):
         ks = [k for k, op in enumerate(lin.ops) if _is_linear(op)]
         if len(ks) != 1:

@@ -8,12 +8,13 @@ Contract:
   never a user error: `lower` checks user shapes first and raises `ShapeError`).
 - One generalised product, `Contract` (an einsum with integer axis labels), covers matmul,
   Hadamard, outer products, traces, the colon product, Diag, transposes and sums over axes.
-  Beside it: `Add` (a linear combination), `Map` (an elementwise function named in `ops`),
-  `Pow` (elementwise power with a scalar exponent), `ProdAxis` (product over one axis),
-  `Inv`, `Det`, `LogDet`, `StopGrad`, `Reshape`, the leaves `Var` (an input), `Ref` (a named
-  definition, kept by name so the chain is not inlined), `Dvar` (a differential, ``dX``),
-  `Const` (a constant-filled tensor), `Delta` (the identity matrix) and `Mask` (the 0/1
-  indicator of an index sub-range).
+  Beside it: `Add` (a linear combination), `Map` (an elementwise function, a key of
+  `ops.FUNCTIONS`), `Pow` (elementwise power with a scalar exponent), and the leaves `Var`
+  (an input), `Ref` (a named definition, kept by name so the chain is not inlined), `Dvar`
+  (a differential, ``dX``), `Const` (a constant-filled tensor), `Delta` (the identity
+  matrix) and `Mask` (the 0/1 indicator of an index sub-range). Every other node class is
+  an op declared in one block of `ops/` (inverse, determinants, products along an axis,
+  softmax, log-sum-exp, stop-gradient, reshape), with all of its facts beside it.
 """
 from __future__ import annotations
 
@@ -273,78 +274,6 @@ class Pow(Node):
         if exp.shape != ():
             raise IRError("Pow: exponent must be scalar")
         return base.shape
-
-
-class ProdAxis(Node):
-    """Product of the entries of `arg` along `axis` (the axis disappears)."""
-    _fields = ("arg", "axis")
-
-    @staticmethod
-    def _shape(arg, axis):
-        return arg.shape[:axis] + arg.shape[axis + 1:]
-
-
-class ProdExcept(Node):
-    """Entry j along `axis` is the product of the OTHER entries along that axis: the
-    derivative of a product, exact where an entry is zero (no division)."""
-    _fields = ("arg", "axis")
-
-    @staticmethod
-    def _shape(arg, axis):
-        return arg.shape
-
-
-class Inv(Node):
-    """Matrix inverse."""
-    _fields = ("arg",)
-
-    @staticmethod
-    def _shape(arg):
-        if arg.rank != 2 or not same_dim(*arg.shape):
-            raise IRError("Inv: needs a square matrix")
-        return arg.shape
-
-
-class Det(Node):
-    """Determinant of a square matrix."""
-    _fields = ("arg",)
-
-    @staticmethod
-    def _shape(arg):
-        if arg.rank != 2 or not same_dim(*arg.shape):
-            raise IRError("Det: needs a square matrix")
-        return ()
-
-
-class LogDet(Node):
-    """log det of a square matrix (with positive determinant)."""
-    _fields = ("arg",)
-
-    @staticmethod
-    def _shape(arg):
-        if arg.rank != 2 or not same_dim(*arg.shape):
-            raise IRError("LogDet: needs a square matrix")
-        return ()
-
-
-class StopGrad(Node):
-    """Evaluates to `arg`; no gradient flows through it."""
-    _fields = ("arg",)
-
-    @staticmethod
-    def _shape(arg):
-        return arg.shape
-
-
-class Reshape(Node):
-    """Row-major reshape of `arg` to `shp` (same number of entries)."""
-    _fields = ("arg", "shp")
-
-    @staticmethod
-    def _shape(arg, shp):
-        if sp.simplify(sp.Mul(*arg.shape) - sp.Mul(*shp)) != 0:
-            raise IRError(f"Reshape: {arg.shape} to {shp}")
-        return tuple(shp)
 
 
 # ---------------------------------------------------------------- builders

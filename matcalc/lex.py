@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 
+from . import ops
 from .errors import ParseError
 
 MAX_EXPANSIONS = 20000
@@ -99,16 +100,7 @@ DROPPED_WITH_ARG = {"label", "tag", "hspace", "vspace", "hspace*", "phantom", "h
 IMPLIES = {"implies", "Rightarrow", "Longrightarrow", "iff", "Leftrightarrow",
            "Longleftrightarrow", "impliedby", "therefore"}
 
-# Function words. Canonical names as in syntax.Call.
-FUNC_CMDS = {"exp": "exp", "log": "log", "ln": "log", "det": "det", "tanh": "tanh",
-             "sqrt": "sqrt", "tr": "tr", "Tr": "tr", "trace": "tr", "Trace": "tr",
-             "diag": "diag", "Diag": "Diag", "softplus": "softplus", "softmax": "softmax",
-             "sigmoid": "sigma", "sg": "sg"}
-FUNC_RUNS = {"exp": "exp", "log": "log", "ln": "log", "sigm": "sigma", "sigmoid": "sigma",
-             "softplus": "softplus", "softmax": "softmax", "tanh": "tanh", "det": "det",
-             "tr": "tr", "Tr": "tr", "trace": "tr", "Trace": "tr", "diag": "diag",
-             "Diag": "Diag", "sg": "sg", "sqrt": "sqrt", "logdet": "logdet"}
-FUNC_WORDS = dict(FUNC_RUNS, sigma="sigma", abs="abs", stopgrad="sg")   # \rm / \operatorname
+# Function spellings live with their ops (`ops.spelled`): commands, words, letter runs.
 SEP_WORDS = {"and", "where", "with", "for", "if", "forall", "while"}
 HOLD_TEXT = {"constant", "const", "const.", "is constant", "held constant", "fixed",
              "is fixed", "(constant)", "= const", "constant."}
@@ -650,8 +642,8 @@ def _name(t, name, accent=None):
 
 def _word_token(t, word, font, source):
     """A word written in a font command or \\text: FUNC / SEP / HOLD / NAME / None (letters)."""
-    if word in FUNC_WORDS:
-        return t.at("FUNC", FUNC_WORDS[word])
+    if ops.spelled("word", word):
+        return t.at("FUNC", ops.spelled("word", word))
     if word in SEP_WORDS:
         return t.at("SEP", word)
     if word.lower() in HOLD_TEXT:
@@ -686,8 +678,8 @@ def words(toks: list, source: str) -> list:
             word = "".join(x.value for x in toks[i - 1:j])
             in_sub = bool(braces) and braces[-1] == "sub" or (out and out[-1].kind == "SUB")
             if len(word) > 1 and not in_sub:
-                if word in FUNC_RUNS:
-                    out.append(t.at("FUNC", FUNC_RUNS[word]))
+                if ops.spelled("run", word):
+                    out.append(t.at("FUNC", ops.spelled("run", word)))
                     i = j
                     continue
                 if word in SEP_WORDS:
@@ -791,8 +783,8 @@ def words(toks: list, source: str) -> list:
         if v in GREEK or v in SYMBOL_NAMES:
             out.append(_name(t, v))
             continue
-        if v in FUNC_CMDS:
-            f = FUNC_CMDS[v]
+        if ops.spelled("command", v):
+            f = ops.spelled("command", v)
             if f == "log" and i < n and toks[i].kind == "cmd" and toks[i].value == "det":
                 i += 1
                 f = "logdet"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from . import ir, names, syntax as S
+from . import ir, names, ops, syntax as S
 from .errors import ParseError, ShapeError, error_at
 from .ir import Const, Ref, Var, contract
 from .lower_expr import Cell, ExprLowering, Val, fmt_shape as _fmt
@@ -307,7 +307,7 @@ class Lowerer(ExprLowering):
         decl = self.info[ds.name].decl_shape
         if decl is not None and not _same_shape(decl, node.shape):
             if ir.same_dim(sp.Mul(*decl), sp.Mul(*node.shape)) and len(decl) == 1:
-                node = ir.Reshape(node, tuple(decl))
+                node = ops.Reshape(node, tuple(decl))
             else:
                 raise self.serr(f"{self.info[ds.name].latex} is declared with shape "
                                 f"{_fmt(decl)} but its definition has shape {_fmt(node.shape)}",
@@ -355,7 +355,7 @@ class Lowerer(ExprLowering):
         for h in self.held:
             if h not in defs:
                 raise ParseError(f"{h} is held constant but is not defined")
-        repl = {Ref(h, defs[h].shape): ir.StopGrad(Ref(h, defs[h].shape)) for h in self.held}
+        repl = {Ref(h, defs[h].shape): ops.StopGrad(Ref(h, defs[h].shape)) for h in self.held}
         return {k: ir.substitute(b, repl) for k, b in defs.items()}
 
     def _objective(self, objective):

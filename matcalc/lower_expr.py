@@ -9,28 +9,16 @@ operands' shapes.
 """
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass
 
 import sympy as sp
 
-from . import ir, names, syntax as S
+from . import ir, names, ops, syntax as S
 from .errors import ParseError
 from .ir import Const, Delta, Mask, Var, add, contract, fmap, ones, pow_
+from .values import Cell, Val, describe, fmt_shape, mlabel, scalar  # noqa: F401
 
-_fresh = itertools.count()
-
-ELEMENTWISE = {"exp": "exp", "log": "log", "sigma": "sigma", "tanh": "tanh",
-               "softplus": "softplus", "abs": "abs"}
 SIGMA_NAMES = {"sigma", "sigm", "sigmoid"}
-
-
-def _mlabel():
-    return ("_m", next(_fresh))
-
-
-def fmt_shape(shape) -> str:
-    return "(" + ", ".join(str(d) for d in shape) + ")" if shape else "scalar"
+_mlabel = mlabel
 
 
 class UnboundIndex(ParseError):
@@ -39,58 +27,6 @@ class UnboundIndex(ParseError):
     def __init__(self, message, index, *args):
         super().__init__(message, *args)
         self.index = index
-
-
-@dataclass
-class Cell:
-    """An index in scope: its dimension once known; `hint` is the upper bound of its sum
-    (used as its range when only another sum's bounds use the index)."""
-    dim: object = None
-    hint: object = None
-
-
-@dataclass(frozen=True)
-class Val:
-    """A lowered value: `node`'s axes carry `labels`; `mat` lists the matrix-notation labels
-    in order (0, 1 or 2 of them); `row` marks a rank-1 matrix part that is a row vector.
-    `lazy` is "ones" or "eye" for a \\mathbf{1} or I whose size comes from the context
-    (then `node` is None)."""
-    node: object
-    labels: tuple
-    mat: tuple
-    row: bool = False
-    lazy: str | None = None
-
-    @property
-    def index_labels(self):
-        return tuple(l for l in self.labels if l not in self.mat)
-
-    def dims(self) -> dict:
-        return dict(zip(self.labels, self.node.shape)) if self.node is not None else {}
-
-    def mat_dims(self) -> tuple:
-        d = self.dims()
-        return tuple(d[l] for l in self.mat)
-
-    @property
-    def kind(self) -> str:
-        return {0: "s", 1: "r" if self.row else "c", 2: "m"}[len(self.mat)]
-
-
-def describe(v: Val) -> str:
-    if v.node is None:
-        return "a vector of ones" if v.lazy == "ones" else "an identity matrix"
-    m = v.mat_dims()
-    text = {"s": "a scalar", "c": f"a column vector of length {m[0] if m else ''}",
-            "r": f"a row vector of length {m[0] if m else ''}",
-            "m": f"a {m[0]}×{m[1]} matrix" if len(m) == 2 else "a matrix"}[v.kind]
-    if v.index_labels:
-        text += " (indexed by " + ", ".join(str(i) for i in v.index_labels) + ")"
-    return text
-
-
-def scalar(value) -> Val:
-    return Val(Const(sp.sympify(value), ()), (), ())
 
 
 def _walk_syntax(e):
@@ -174,7 +110,7 @@ class ExprLowering:
                 return Val(None, (), (), lazy="eye")
             if kw == "pi":
                 return scalar(sp.pi)
-            if isinstance(e, S.Sym) and e.name in SIGMA_NAMES | {"exp", "log", "tanh"}:
+            if isinstance(e, S.Sym) and (e.name in SIGMA_NAMES or ops.spelled("command", e.name)):
                 raise self.perr(f"\\{e.name} needs an argument in parentheses", e)
             raise self.perr(f"unknown name {names.latex_of(e)}: declare it (e.g. "
                             f"`{names.latex_of(e)} \\in \\mathbb{{R}}^{{n}}`) or define it", e)
@@ -275,7 +211,7 @@ class ExprLowering:
             dims.append(cell.dim)
         if not ir.same_dim(sp.Mul(*dims), node.shape[axis]):
             return None
-        return ir.Reshape(node, node.shape[:axis] + tuple(dims) + node.shape[axis + 1:])
+        return ops.Reshape(node, node.shape[:axis] + tuple(dims) + node.shape[axis + 1:])
 
     def _index(self, node, labels, items, e, scope, latex, row=False):
         """Index the leading axes of `node` by `items`; the rest become matrix axes. A
@@ -633,7 +569,7 @@ class ExprLowering:
             raise self.serr("powers of indexed families of matrices are not supported", e)
         node = contract([b.node], [b.labels], b.mat)
         if k < 0:
-            node = ir.Inv(node)
+            node = ops.Inv(node)
             k = -k
         result = node
         for _ in range(int(k) - 1):
@@ -686,58 +622,31 @@ class ExprLowering:
     def x_Call(self, e, scope):
         return self.call(e.func, e.args, e, scope, e.primes)
 
-    def call(self, fn, args, e, scope, primes=0):
+    def one_arg(self, what, args, e, scope) -> Val:
+        """The one argument of a call, lowered; another count is an error naming `what`."""
         if len(args) != 1:
-            raise self.perr(f"{fn} takes one argument, not {len(args)}", e)
-        v = self.materialise(self.expr(args[0], scope), args[0])
-        if primes and fn != "sigma":
-            raise self.perr(f"the derivative {fn}' is only known for \\sigma", e)
-        if primes > 1:
-            raise self.perr("only the first derivative \\sigma' is known", e)
-        if fn == "sigma" and primes == 1:
-            fn = "dsigma"
-        if fn in ELEMENTWISE or fn == "dsigma":
-            if fn == "log" and isinstance(v.node, ir.Det):
-                return Val(ir.LogDet(v.node.arg), v.labels, ())
-            return Val(fmap(ELEMENTWISE.get(fn, fn), v.node), v.labels, v.mat, v.row)
-        if fn == "sqrt":
-            return Val(pow_(v.node, sp.Rational(1, 2)), v.labels, v.mat, v.row)
-        if fn == "sg":
-            return Val(ir.StopGrad(v.node), v.labels, v.mat, v.row)
-        if fn == "tr":
-            if v.kind != "m" or not ir.same_dim(*v.mat_dims()):
-                raise self.serr(f"the trace needs a square matrix, not {describe(v)}", e)
-            r, c = v.mat
-            labels = tuple(r if l == c else l for l in v.labels)
-            return Val(contract([v.node], [labels], v.index_labels), v.index_labels, ())
-        if fn in ("det", "logdet"):
-            if v.kind != "m" or not ir.same_dim(*v.mat_dims()) or v.index_labels:
-                raise self.serr(f"the determinant needs a square matrix, not {describe(v)}", e)
-            node = contract([v.node], [v.labels], v.mat)
-            return Val(ir.Det(node) if fn == "det" else ir.LogDet(node), (), ())
-        if fn in ("Diag", "diag"):
-            if v.kind in ("c", "r"):
-                a = v.mat[0]
-                b = _mlabel()
-                node = contract([v.node, Delta(v.mat_dims()[0])], [v.labels, (a, b)],
-                                v.index_labels + (a, b))
-                return Val(node, v.index_labels + (a, b), (a, b))
-            if v.kind == "m" and ir.same_dim(*v.mat_dims()):
-                r, c = v.mat
-                labels = tuple(r if l == c else l for l in v.labels)
-                out = v.index_labels + (r,)
-                return Val(contract([v.node], [labels], out), out, (r,))
-            raise self.serr(f"{fn} needs a vector or a square matrix, not {describe(v)}", e)
-        if fn == "softmax":
-            if v.kind == "s":
-                raise self.serr("softmax needs a vector or a matrix", e)
-            ex = fmap("exp", v.node)
-            last = v.mat[-1] if v.kind == "m" else v.mat[0]
-            keep = tuple(l for l in v.labels if l != last)
-            total = contract([ex], [v.labels], keep)
-            node = contract([ex, pow_(total, -1)], [v.labels, keep], v.labels)
-            return Val(node, v.labels, v.mat, v.row)
-        raise self.perr(f"unknown function {fn}", e)
+            raise self.perr(f"{what} takes one argument, not {len(args)}", e)
+        return self.materialise(self.expr(args[0], scope), args[0])
+
+    def call(self, fn, args, e, scope, primes=0):
+        """A function applied to arguments: an array function lowers by its own block
+        (`ops.CALLS`); an elementwise function (`ops.FUNCTIONS`) maps entrywise, and with
+        a prime (``\\sigma'``) is its derivative."""
+        op = ops.CALLS.get(fn)
+        if op is not None:
+            if primes:
+                raise self.perr(f"{fn}' is not an elementwise function's derivative", e)
+            return op.lower(self, args, e, scope)
+        f = ops.FUNCTIONS.get(fn)
+        if f is None:
+            raise self.perr(f"unknown function {fn}", e)
+        v = self.one_arg(fn, args, e, scope)
+        node = fmap(f.name, v.node)
+        if primes == 1:
+            node = fmap(f.prime, v.node) if f.prime else f.derivative(v.node, node)
+        elif primes > 1:
+            raise self.perr(f"only the first derivative {fn}' is known", e)
+        return Val(node, v.labels, v.mat, v.row)
 
     # ------------------------------------------------------------ sums and products
     def x_BigOp(self, e, scope):
@@ -831,7 +740,7 @@ class ExprLowering:
                 labels = full_labels
             else:
                 labels = v.labels
-            node = ir.ProdAxis(x, labels.index(kw))
+            node = ops.ProdAxis(x, labels.index(kw))
             out = tuple(l for l in labels if l != kw)
         mat = tuple(l for l in v.mat if l in out)
         return Val(node, out, mat, v.row)

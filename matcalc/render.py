@@ -84,9 +84,33 @@ class Renderer:
         return f"{self.t['lp']}{s}{self.t['rp']}" if isinstance(v, sp.Add) else s
 
     def _r(self, node):
-        """(string, precedence) of node."""
-        method = getattr(self, "_r_" + type(node).__name__)
-        return method(node)
+        """(string, precedence) of node: the core nodes here, every other op by its own
+        block's `render`."""
+        method = getattr(self, "_r_" + type(node).__name__, None)
+        if method is not None:
+            return method(node)
+        return ops.NODE_OPS[type(node)].render(node, self)
+
+    # ------------------------------------------------------------ for the ops' blocks
+    ADD, COLON, HAD, MUL, NEG, POW, ATOM = ADD, COLON, HAD, MUL, NEG, POW, ATOM
+    INDEX_LETTERS = INDEX_LETTERS
+
+    @property
+    def is_latex(self) -> bool:
+        return self.style == "latex"
+
+    def part(self, node):
+        """(string, precedence) of a sub-node."""
+        return self._r(node)
+
+    def wrap(self, s, prec, need):
+        """`s` in parentheses if its precedence is below `need`."""
+        return self._wrap(s, prec, need)
+
+    def apply(self, latex_name, text_name, arg):
+        """``name(arg)`` in this style: the form of every function-like op."""
+        name = latex_name if self.is_latex else text_name
+        return f"{name}{self.t['lp']}{self.expr(arg)}{self.t['rp']}", ATOM
 
     def _r_Var(self, node):
         return self.name(node.name), ATOM
@@ -142,10 +166,7 @@ class Renderer:
 
     def _r_Map(self, node):
         f = ops.FUNCTIONS[node.fn]
-        arg = self.expr(node.arg)
-        if self.style == "latex":
-            return f.latex.replace("{}", arg), ATOM
-        return f.text.replace("{}", arg).replace("sigma", "σ"), ATOM
+        return f.fill(f.latex if self.is_latex else f.text, self.expr(node.arg)), ATOM
 
     def _r_Pow(self, node):
         base, bp = self._r(node.base)
@@ -201,44 +222,6 @@ class Renderer:
             else:
                 out += (" - " if neg else " + ") + body
         return out, ADD
-
-    def _r_ProdAxis(self, node):
-        arg = self.expr(node.arg)
-        if node.arg.rank == 2 and node.axis == 1:
-            return f"{self.t['rowprod']}{self.t['lp']}{arg}{self.t['rp']}", ATOM
-        letters = INDEX_LETTERS[:node.arg.rank]
-        j = letters[node.axis]
-        sub = ",".join(letters)
-        if self.style == "latex":
-            return rf"\prod_{{{j}}} \left[{arg}\right]_{{{sub}}}", MUL
-        return f"Π_{j} [{arg}]_{sub}", MUL
-
-    def _r_ProdExcept(self, node):
-        arg = self.expr(node.arg)
-        name = r"\operatorname{prod}_{\neg}" if self.style == "latex" else "prod¬"
-        if node.arg.rank == 2:
-            name = (r"\operatorname{rowprod}_{\neg}" if node.axis == 1 else
-                    r"\operatorname{colprod}_{\neg}") if self.style == "latex" else \
-                ("rowprod¬" if node.axis == 1 else "colprod¬")
-        return f"{name}{self.t['lp']}{arg}{self.t['rp']}", ATOM
-
-    def _r_Inv(self, node):
-        s, p = self._r(node.arg)
-        if self.style == "latex" and p >= ATOM and "^" in s:
-            return f"{{{s}}}{self.t['inv']}", POW
-        return f"{self._wrap(s, p, ATOM)}{self.t['inv']}", POW
-
-    def _r_Det(self, node):
-        return f"{self.t['det']}{self.t['lp']}{self.expr(node.arg)}{self.t['rp']}", ATOM
-
-    def _r_LogDet(self, node):
-        return f"{self.t['logdet']}{self.t['lp']}{self.expr(node.arg)}{self.t['rp']}", ATOM
-
-    def _r_StopGrad(self, node):
-        return f"{self.t['sg']}{self.t['lp']}{self.expr(node.arg)}{self.t['rp']}", ATOM
-
-    def _r_Reshape(self, node):
-        return f"{self.t['vec']}{self.t['lp']}{self.expr(node.arg)}{self.t['rp']}", ATOM
 
     # ------------------------------------------------------------ contractions
     def _norm_sq(self, node):
@@ -646,8 +629,7 @@ class Renderer:
         if isinstance(node, Map):
             f = ops.FUNCTIONS[node.fn]
             arg = self._entry(node.arg, idx, used)[0]
-            tmpl = f.latex if self.style == "latex" else f.text.replace("sigma", "σ")
-            return tmpl.replace("{}", arg), ATOM
+            return f.fill(f.latex if self.is_latex else f.text, arg), ATOM
         if isinstance(node, Pow):
             b, bp = self._entry(node.base, idx, used)
             e = node.exp
@@ -749,9 +731,7 @@ _IDENTITY_TEXT = [
     (r"\;", " "), (r"\quad", "   "), (r"\odot", "⊙"), (r"\oslash", "⊘"), (r"\circ ", "∘"),
     (r"^{T}", "ᵀ"), (r"^{-T}", "⁻ᵀ"), (r"^{-1}", "⁻¹"), (r"^{*}", "*"), (r"\mathbf{1}", "1"),
     (r"\mathcal{C}", "C"), (r"\operatorname{Tr}", "Tr"), (r"\operatorname{Diag}", "Diag"),
-    (r"\operatorname{sg}", "sg"), (r"\operatorname{softplus}", "softplus"),
-    (r"\operatorname{sign}", "sign"), (r"\operatorname{vec}", "vec"),
-    (r"\operatorname{reshape}", "reshape"), (r"\sum", "Σ"), (r"\prod", "Π"),
+    (r"\sum", "Σ"), (r"\prod", "Π"), (r"\tfrac", r"\frac"), (r"\sqrt", "√"),
     (r"\partial", "∂"), (r"\iff", "⇔"), (r"\le", "≤"), (r"\det", "det"), (r"\log", "log"),
     (r"\exp", "exp"), (r"\tanh", "tanh"), (r"\text", ""),
 ]
@@ -761,6 +741,7 @@ def identity_text(latex: str) -> str:
     """A plain-text reading of an identity written in LaTeX (for terminal derivations)."""
     import re
     s = re.sub(r"\bd\\(?=[A-Za-z])", "d \\\\", latex)  # d\exp -> d \exp
+    s = re.sub(r"\\operatorname\{([A-Za-z]+)\}", r"\1", s)   # \operatorname{relu} -> relu
     for a, b in _IDENTITY_TEXT:
         s = s.replace(a, b)
     s = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", s)

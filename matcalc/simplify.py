@@ -8,21 +8,14 @@ If `log` is a list, the name of every rule applied is appended to it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
-
 import sympy as sp
 
-from . import ir
-from .ir import (Add, Const, Contract, Delta, Map, Mask, Pow, add, const, contract, fmap,
-                 mul, ones, pow_)
+from . import ir, ops
+from .ir import Add, Const, Contract, Delta, Map, Mask, Pow, add, const, contract, ones, pow_
+from .rules import Rule
 
 
-@dataclass(frozen=True)
-class Rewrite:
-    name: str
-    latex: str
-    apply: Callable
+Rewrite = Rule  # one rule type for rewrites and colon moves (rules.py)
 
 
 # ---------------------------------------------------------------- canonicalise
@@ -105,10 +98,9 @@ def _mask(node):
 
 
 def _fold_map(node):
-    """Evaluate elementwise functions of constants."""
+    """Evaluate elementwise functions of constants (with the function's SymPy value)."""
     if isinstance(node, Map) and isinstance(node.arg, Const):
-        f = {"exp": sp.exp, "log": sp.log, "tanh": sp.tanh,
-             "sigma": lambda v: 1 / (1 + sp.exp(-v))}.get(node.fn)
+        f = ops.FUNCTIONS[node.fn].value
         if f is not None:
             v = f(node.arg.value)
             if v.is_Rational:
@@ -117,21 +109,6 @@ def _fold_map(node):
 
 
 # ---------------------------------------------------------------- elementwise identities
-
-def _dsigma(node):
-    if isinstance(node, Map) and node.fn == "dsigma":
-        s = fmap("sigma", node.arg)
-        return mul(s, add([ones(s.shape), s], [1, -1]))
-    return None
-
-
-def _log_exp(node):
-    if isinstance(node, Map) and isinstance(node.arg, Map):
-        pair = (node.fn, node.arg.fn)
-        if pair in (("log", "exp"), ("exp", "log")):
-            return node.arg.arg
-    return None
-
 
 def _merge_powers(node):
     """x^p ⊙ x^q = x^(p+q) for operands with the same labels (so x ⊙ x^{-1} = 1); the
@@ -162,36 +139,6 @@ def _neg_base(node):
         sign = (-1) ** int(node.exp.value)
         return contract([Const(sp.Integer(sign), ()), pow_(pos, node.exp)],
                         [(), ir.letters(node.rank)], ir.letters(node.rank))
-    return None
-
-
-def _one_plus_exp(node):
-    """If node is 1 + exp(u) (ones of any shape), return u."""
-    if isinstance(node, Add) and len(node.terms) == 2 and node.coeffs == (1, 1):
-        c, e = node.terms
-        if isinstance(c, Const) and c.value == 1 and isinstance(e, Map) and e.fn == "exp":
-            return e.arg
-    return None
-
-
-def _logistic(node):
-    """(1 + exp(v))^{-1} = σ(-v), and exp(v) ⊙ σ(-v) = σ(v)."""
-    if isinstance(node, Pow) and isinstance(node.exp, Const) and node.exp.value == -1:
-        v = _one_plus_exp(node.base)
-        if v is not None:
-            return fmap("sigma", ir.scale(-1, v))
-    if not isinstance(node, Contract):
-        return None
-    for k, (op, labels) in enumerate(zip(node.ops, node.idx)):
-        if not (isinstance(op, Map) and op.fn == "exp"):
-            continue
-        minus_v = ir.scale(-1, op.arg)
-        for j, (op2, labels2) in enumerate(zip(node.ops, node.idx)):
-            if j != k and labels2 == labels and isinstance(op2, Map) and op2.fn == "sigma" \
-                    and op2.arg is minus_v:
-                ops_ = [o for i, o in enumerate(node.ops) if i not in (j, k)] + [fmap("sigma", op.arg)]
-                idx = [l for i, l in enumerate(node.idx) if i not in (j, k)] + [labels]
-                return contract(ops_, idx, node.out)
     return None
 
 
@@ -296,42 +243,7 @@ def _pow_of_const_scalar(node):
     return None
 
 
-def _inverse_cancel(node):
-    """X X^{-1} = I and X^{-1} X = I inside a contraction (labels carry the transposes)."""
-    if not isinstance(node, Contract):
-        return None
-    for k, op in enumerate(node.ops):
-        if not isinstance(op, ir.Inv):
-            continue
-        r, s_ = node.idx[k]
-        if r == s_:
-            continue  # a diagonal of X^{-1} is not a matrix product
-        for j, x in enumerate(node.ops):
-            if j == k or x is not op.arg:
-                continue
-            p, q = node.idx[j]
-            if p == q:
-                continue  # diag(X): (X^{-1})_{ij} X_{jj} is no product X^{-1} X
-            others = [l for m, l in enumerate(node.idx) if m not in (j, k)]
-            for shared, a, b in ((q, p, s_) if q == r else (None, None, None),
-                                 (p, r, q) if s_ == p else (None, None, None)):
-                if shared is None or shared in node.out or any(shared in l for l in others):
-                    continue
-                ops_ = [o for m, o in enumerate(node.ops) if m not in (j, k)] + [Delta(op.shape[0])]
-                idx = others + [(a, b)]
-                return contract(ops_, idx, node.out)
-    return None
-
-
-def _inv_inv(node):
-    if isinstance(node, ir.Inv) and isinstance(node.arg, ir.Inv):
-        return node.arg.arg
-    return None
-
-
 CANONICALISE = [
-    Rewrite("inverse-inverse", r"(X^{-1})^{-1} = X", _inv_inv),
-    Rewrite("inverse-cancel", r"X X^{-1} = X^{-1} X = I", _inverse_cancel),
     Rewrite("delta", r"\sum_j A_{ij}\,\delta_{jk} = A_{ik}", _delta),
     Rewrite("ones", r"A \odot (\mathbf{1}\mathbf{1}^T) = A", _ones),
     Rewrite("full-mask", r"[1 \le j \le n] = 1", _mask),
@@ -339,15 +251,19 @@ CANONICALISE = [
     Rewrite("const-power", r"c^p = \text{its value}", _pow_of_const_scalar),
 ]
 ELEMENTWISE = [
-    Rewrite("sigma-prime", r"\sigma'(x) = \sigma(x)(1 - \sigma(x))", _dsigma),
-    Rewrite("log-exp", r"\log \exp x = x,\ \exp\log x = x", _log_exp),
     Rewrite("power-sign", r"(-x)^{p} = (-1)^{p} x^{p}", _neg_base),
     Rewrite("merge-powers", r"x^{p} \odot x^{q} = x^{p+q}", _merge_powers),
     Rewrite("power-of-product", r"(a \odot b)^{p} = a^{p} \odot b^{p}", _power_of_product),
     Rewrite("resum", r"\sum_j x_{ij} \Big(\sum_{j'} x_{ij'}\Big)^{p} = \Big(\sum_{j'} x_{ij'}\Big)^{p+1}", _resum),
-    Rewrite("logistic", r"\frac{e^{u}}{1 + e^{u}} = \sigma(u)", _logistic),
 ]
-PHASES = [("canonicalise", CANONICALISE), ("elementwise", ELEMENTWISE)]
+
+
+def phases() -> list:
+    """The rule phases, in order: the generic canonical forms, then every op's own
+    rewrites (from the registry, so a user's function's rules take part), then the
+    elementwise identities."""
+    return [("canonicalise", CANONICALISE), ("ops", ops.rewrites()),
+            ("elementwise", ELEMENTWISE)]
 
 
 _SIMPLIFIED: set = set()   # uids of nodes known to be at the fixed point of every rule
@@ -377,7 +293,7 @@ def _rewrite_once(root, rules, log):
 def strip_stop_gradients(node):
     """The value of sg(x) is x: once a gradient is derived, its stop-gradients are only in
     the way of simplification."""
-    return ir.transform(node, lambda n: n.arg if isinstance(n, ir.StopGrad) else n)
+    return ir.transform(node, lambda n: n.arg if isinstance(n, ops.StopGrad) else n)
 
 
 def simplify(node, log: list | None = None, max_rounds: int = 20):
@@ -386,7 +302,7 @@ def simplify(node, log: list | None = None, max_rounds: int = 20):
     that grew by a few nodes costs time for those nodes only."""
     for _ in range(max_rounds):
         before = node
-        for _, rules in PHASES:
+        for _, rules in phases():
             node = _rewrite_once(node, rules, log)
         if node is before:
             _SIMPLIFIED.update(n.uid for n in ir.walk(node, _done))

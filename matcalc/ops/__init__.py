@@ -1,0 +1,45 @@
+"""The op registry (see `registry.py` for the contract) and the built-in ops' blocks:
+
+    core.py         the generalised product, sum, power and elementwise map: differentials
+    elementwise.py  the elementwise functions (exp, log, σ, tanh, sin, relu, erf, ...)
+    linalg.py       inverse, determinant, log-determinant
+    reduce.py       product along an axis, softmax, log-sum-exp
+    structural.py   stop-gradient, reshape
+    calls.py        array functions written like functions (Tr, det, Diag, sg, softmax, max)
+    user.py         define_function: a user's elementwise function, through the same door
+"""
+from __future__ import annotations
+
+from . import calls, elementwise  # noqa: F401  (their blocks register themselves)
+from .core import CORE, defjvp
+from .linalg import Det, Inv, LogDet
+from .reduce import LogSumExp, ProdAxis, ProdExcept, Softmax
+from .registry import (CALLS, FUNCTIONS, NODE_OPS, CallOp, Function, call_op, function,
+                       helper_sources, node_op, rewrites, spelled)
+from .structural import Reshape, StopGrad
+from .user import define_function, undefine_function
+
+
+def jvp_rule(node):
+    """The differential rule `(node, d) -> node | None` of `node`'s op, or None."""
+    core = CORE.get(type(node))
+    if core is not None:
+        return core[0]
+    cls = NODE_OPS.get(type(node))
+    return cls.jvp if cls is not None else None
+
+
+def jvp_identity(node):
+    """The LaTeX identity a derivation cites when it linearises `node`, or None."""
+    core = CORE.get(type(node))
+    if core is not None:
+        ident = core[1]
+        return ident(node) if callable(ident) else ident
+    cls = NODE_OPS.get(type(node))
+    return getattr(cls, "identity", None) if cls is not None else None
+
+
+__all__ = ["CALLS", "FUNCTIONS", "NODE_OPS", "CallOp", "Function", "call_op", "function",
+           "node_op", "spelled", "rewrites", "helper_sources", "jvp_rule", "jvp_identity",
+           "defjvp", "define_function", "undefine_function", "Inv", "Det", "LogDet",
+           "ProdAxis", "ProdExcept", "Softmax", "LogSumExp", "StopGrad", "Reshape"]

@@ -1,0 +1,122 @@
+"""Functions of a whole array written like functions: trace, determinants, Diag/diag,
+stop-gradient, softmax, log-sum-exp, square root, elementwise max/min. One block each:
+the spellings and the lowering (syntax arguments -> a `values.Val`).
+
+Contract: `lower(lw, args, e, scope)` gets the lowerer `lw` (for `lw.one_arg`, `lw.expr`,
+`lw.perr`, `lw.serr`), the syntax arguments, the call's syntax node `e` (for error
+locations) and the index scope, and returns a `Val`.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from .. import ir
+from ..ir import Delta, add, contract, fmap, pow_
+from ..values import Val, describe, mlabel
+from .linalg import Det, LogDet
+from .reduce import LogSumExp, Softmax
+from .registry import CallOp, call_op
+from .structural import StopGrad
+
+
+def _square(lw, v, e, what):
+    if v.kind != "m" or not ir.same_dim(*v.mat_dims()):
+        raise lw.serr(f"{what} needs a square matrix, not {describe(v)}", e)
+
+
+def _trace(lw, args, e, scope):
+    v = lw.one_arg("the trace", args, e, scope)
+    _square(lw, v, e, "the trace")
+    r, c = v.mat
+    labels = tuple(r if l == c else l for l in v.labels)
+    return Val(contract([v.node], [labels], v.index_labels), v.index_labels, ())
+
+
+def _determinant(cls):
+    def lower(lw, args, e, scope):
+        v = lw.one_arg("the determinant", args, e, scope)
+        if v.index_labels:
+            raise lw.serr(f"the determinant needs a square matrix, not {describe(v)}", e)
+        _square(lw, v, e, "the determinant")
+        return Val(cls(contract([v.node], [v.labels], v.mat)), (), ())
+    return lower
+
+
+def _diag(lw, args, e, scope):
+    """Diag(v) of a vector is the diagonal matrix; diag(X) of a square matrix its diagonal
+    (either spelling does either, as texts use both)."""
+    v = lw.one_arg("Diag", args, e, scope)
+    if v.kind in ("c", "r"):
+        a, b = v.mat[0], mlabel()
+        node = contract([v.node, Delta(v.mat_dims()[0])], [v.labels, (a, b)],
+                        v.index_labels + (a, b))
+        return Val(node, v.index_labels + (a, b), (a, b))
+    if v.kind == "m" and ir.same_dim(*v.mat_dims()):
+        r, c = v.mat
+        labels = tuple(r if l == c else l for l in v.labels)
+        out = v.index_labels + (r,)
+        return Val(contract([v.node], [labels], out), out, (r,))
+    raise lw.serr(f"diag needs a vector or a square matrix, not {describe(v)}", e)
+
+
+def _stop_gradient(lw, args, e, scope):
+    v = lw.one_arg("sg", args, e, scope)
+    return Val(StopGrad(v.node), v.labels, v.mat, v.row)
+
+
+def _sqrt(lw, args, e, scope):
+    v = lw.one_arg("the square root", args, e, scope)
+    return Val(pow_(v.node, sp.Rational(1, 2)), v.labels, v.mat, v.row)
+
+
+def _last_axis(lw, v, e, what):
+    if v.kind == "s":
+        raise lw.serr(f"{what} needs a vector or a matrix, not {describe(v)}", e)
+    return v.labels.index(v.mat[-1])
+
+
+def _softmax(lw, args, e, scope):
+    v = lw.one_arg("softmax", args, e, scope)
+    return Val(Softmax(v.node, _last_axis(lw, v, e, "softmax")), v.labels, v.mat, v.row)
+
+
+def _logsumexp(lw, args, e, scope):
+    v = lw.one_arg("logsumexp", args, e, scope)
+    axis = _last_axis(lw, v, e, "logsumexp")
+    keep = v.labels[:axis] + v.labels[axis + 1:]
+    return Val(LogSumExp(v.node, axis), keep, tuple(l for l in v.mat if l in keep))
+
+
+def _extreme(sign):
+    """max(a, b) = (a + b + |a - b|)/2 and min(a, b) = (a + b - |a - b|)/2, entrywise: at a
+    tie the derivative splits 1/2 : 1/2 (the subgradient |x|' = sign(x) = 0 at 0)."""
+    def lower(lw, args, e, scope):
+        if len(args) != 2:
+            raise lw.perr(f"\\{'max' if sign > 0 else 'min'} of an array is not supported: "
+                          f"write it with two arguments, \\max(a, b), for the entrywise "
+                          f"maximum", e)
+        a, b = lw.expr(args[0], scope), lw.expr(args[1], scope)
+        total = lw.plus(a, b, "+", e)
+        gap = lw.plus(a, b, "-", e)
+        gap = Val(fmap("abs", gap.node), gap.labels, gap.mat, gap.row)
+        both = lw.plus(total, gap, "+" if sign > 0 else "-", e)
+        return Val(ir.scale(sp.Rational(1, 2), both.node), both.labels, both.mat, both.row)
+    return lower
+
+
+for _op in [
+    CallOp("tr", _trace, commands=("tr", "Tr", "trace", "Trace"),
+           words=("tr", "Tr", "trace", "Trace"), runs=("tr", "Tr", "trace", "Trace")),
+    CallOp("det", _determinant(Det), commands=("det",), words=("det",), runs=("det",)),
+    CallOp("logdet", _determinant(LogDet), words=("logdet",), runs=("logdet",)),
+    CallOp("Diag", _diag, commands=("Diag",), words=("Diag",), runs=("Diag",)),
+    CallOp("diag", _diag, commands=("diag",), words=("diag",), runs=("diag",)),
+    CallOp("sg", _stop_gradient, commands=("sg",), words=("sg", "stopgrad"), runs=("sg",)),
+    CallOp("sqrt", _sqrt, commands=("sqrt",), words=("sqrt",), runs=("sqrt",)),
+    CallOp("softmax", _softmax, commands=("softmax",), words=("softmax",), runs=("softmax",)),
+    CallOp("logsumexp", _logsumexp, commands=("logsumexp", "LSE"),
+           words=("logsumexp", "LSE", "lse"), runs=("logsumexp",)),
+    CallOp("max", _extreme(+1), commands=("max",), words=("max",)),
+    CallOp("min", _extreme(-1), commands=("min",), words=("min",)),
+]:
+    call_op(_op)

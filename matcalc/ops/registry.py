@@ -1,0 +1,129 @@
+"""The op registry: every operation's facts in one block, looked up by every stage.
+
+Contract. Three kinds of entries, each declared in one block of `ops/`:
+
+- `Function` (an elementwise function: exp, tanh, relu, a user's softsign). Its fields are
+  all its facts: spellings (`commands` after a backslash, `words` inside
+  ``\\operatorname{..}``/``\\mathrm{..}``/``\\text{..}``, bare letter `runs`), the entrywise
+  `derivative(x, fx)` as an IR node, the `identity` a derivation cites, the `latex`,
+  `text` and `numpy` forms (templates with ``{}`` for the argument, filled by `fill`, so
+  literal braces are safe), NumPy `helpers` (name -> source) the code needs, a
+  `stable(arg, em)` NumPy variant that may return better code for a particular argument,
+  the SymPy `value` (constant folding, and the tests' reference), its own `rewrites`
+  (`rules.Rule` rows) and the `domain` the tests sample it on.
+- `CallOp` (a function of a whole array written like a function: Tr, det, Diag, softmax):
+  spellings and `lower(lowerer, args, e, scope)`.
+- node ops: IR node classes registered with `@node_op`; the class body holds the op's
+  shape rule (`_shape`), differential (`jvp(node, d)`, None if zero), cited `identity`,
+  `render(node, r)` -> (text, precedence) for both LaTeX and text, `numpy(node, em)` ->
+  code, `helpers` and `rewrites`.
+
+The reader, lowering, differentiator, simplifier, renderer and code generator look ops up
+here; no other module dispatches on an op's name. `define_function` (in `user.py`) adds a
+`Function` through the same door the built-ins use.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+FUNCTIONS: dict = {}      # name -> Function
+CALLS: dict = {}          # name -> CallOp
+NODE_OPS: dict = {}       # IR node class -> the same class (its block)
+_SPELLINGS = {"command": {}, "word": {}, "run": {}}
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    derivative: Callable          # (x, fx) -> f'(x), entrywise, an IR node
+    identity: str                 # LaTeX of d f(X), cited by a derivation
+    latex: str                    # template: "{}" is the argument
+    text: str
+    numpy: str
+    commands: tuple = ()
+    words: tuple = ()
+    runs: tuple = ()
+    helpers: dict = field(default_factory=dict)   # NumPy helper name -> source
+    stable: Optional[Callable] = None             # (arg node, emitter) -> code | None
+    value: Optional[Callable] = None              # SymPy function of one argument
+    rewrites: tuple = ()                          # rules.Rule rows this op owns
+    domain: str = "real"                          # "real" | "positive" | "unit" | "nonzero"
+    prime: Optional[str] = None                   # the Function that is f' (sigma -> dsigma)
+    user: bool = False                            # defined by define_function
+
+    def fill(self, template: str, arg: str) -> str:
+        return template.replace("{}", arg)
+
+
+@dataclass(frozen=True)
+class CallOp:
+    name: str
+    lower: Callable               # (lowerer, args, e, scope) -> Val
+    commands: tuple = ()
+    words: tuple = ()
+    runs: tuple = ()
+
+
+def _spell(entry):
+    for kind, spellings in (("command", entry.commands), ("word", entry.words),
+                            ("run", entry.runs)):
+        for s in spellings:
+            _SPELLINGS[kind][s] = entry.name
+
+
+def function(f: Function) -> Function:
+    """Register a built-in elementwise function (one block in `ops/elementwise.py`)."""
+    FUNCTIONS[f.name] = f
+    _spell(f)
+    return f
+
+
+def call_op(c: CallOp) -> CallOp:
+    CALLS[c.name] = c
+    _spell(c)
+    return c
+
+
+def node_op(cls):
+    """Class decorator: register an IR node class whose block holds its facts."""
+    NODE_OPS[cls] = cls
+    return cls
+
+
+def spelled(kind: str, text: str) -> Optional[str]:
+    """The op a spelling names: kind "command" (``\\exp``), "word" (inside a font or
+    ``\\operatorname``) or "run" (bare letters); None if no op is spelled so."""
+    return _SPELLINGS[kind].get(text)
+
+
+def unregister(name: str):
+    """Remove a user-defined function (tests use this to keep the registry clean)."""
+    f = FUNCTIONS.get(name)
+    if f is None or not f.user:
+        raise KeyError(name)
+    del FUNCTIONS[name]
+    for table in _SPELLINGS.values():
+        for k in [k for k, v in table.items() if v == name]:
+            del table[k]
+
+
+# ------------------------------------------------------------------ what the stages collect
+
+def rewrites() -> list:
+    """Every op's own rewrite rows, node ops first, then functions, in registration order."""
+    out = []
+    for cls in NODE_OPS.values():
+        out.extend(getattr(cls, "rewrites", ()))
+    for f in FUNCTIONS.values():
+        out.extend(f.rewrites)
+    return out
+
+
+def helper_sources() -> dict:
+    out = {}
+    for cls in NODE_OPS.values():
+        out.update(getattr(cls, "helpers", {}))
+    for f in FUNCTIONS.values():
+        out.update(f.helpers)
+    return out

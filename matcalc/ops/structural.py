@@ -1,0 +1,63 @@
+"""Structural ops: stop-gradient and row-major reshape. One class block each (see
+`ops/linalg.py` for what a block holds)."""
+from __future__ import annotations
+
+import sympy as sp
+
+from ..ir import IRError, Node
+from .core import defjvp
+from .registry import node_op
+
+
+@node_op
+class StopGrad(Node):
+    """Evaluates to `arg`; no gradient flows through it."""
+    _fields = ("arg",)
+    identity = r"d\,\operatorname{sg}(X) = 0"
+
+    @staticmethod
+    def _shape(arg):
+        return arg.shape
+
+    @staticmethod
+    def jvp(node, d):
+        return None
+
+    @staticmethod
+    def render(node, r):
+        return r.apply(r"\operatorname{sg}", "sg", node.arg)
+
+    @staticmethod
+    def numpy(node, em):
+        return em.value(node.arg)
+
+
+@node_op
+class Reshape(Node):
+    """Row-major reshape of `arg` to `shp` (same number of entries). Linear: its adjoint
+    reshapes the cotangent back."""
+    _fields = ("arg", "shp")
+    identity = r"d\operatorname{vec}(X) = \operatorname{vec}(dX)"
+    adjoint_identity = r"G : \operatorname{reshape}(dX) = \operatorname{reshape}^{-1}(G) : dX"
+
+    @staticmethod
+    def _shape(arg, shp):
+        if sp.simplify(sp.Mul(*arg.shape) - sp.Mul(*shp)) != 0:
+            raise IRError(f"Reshape: {arg.shape} to {shp}")
+        return tuple(shp)
+
+    jvp = staticmethod(defjvp(lambda node, dx: Reshape(dx, node.shape)))
+
+    @staticmethod
+    def adjoint(lin, g):
+        """G : reshape(dX) = reshape⁻¹(G) : dX"""
+        return [(Reshape(g, lin.arg.shape), lin.arg)]
+
+    @staticmethod
+    def render(node, r):
+        return r.apply(r"\operatorname{vec}", "vec", node.arg)
+
+    @staticmethod
+    def numpy(node, em):
+        shape = ", ".join(em.dim_code(d) for d in node.shape)
+        return f"np.reshape({em.value(node.arg)}, ({shape},))"
