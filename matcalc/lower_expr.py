@@ -155,8 +155,30 @@ class ExprLowering:
             node = self.define(bkw) if info.kind == "def" else Var(bkw, tuple(info.shape))
             return self._index(node, [None] * node.rank, items, e, scope, info.latex,
                                row=info.row)
+        free = [i for i in self._index_names(items) if i not in scope]
+        if free and len(free) == len(items) and len(set(free)) == len(free):
+            built = self._entry_builder(base, free, scope)
+            if built is not None:
+                return built
         v = self.materialise(self.expr(base, scope), base)
         return self._index_val(v, items, e, scope)
+
+    def _entry_builder(self, body, free, scope):
+        """``[\\sum_k A_{ik} B_{kj}]_{i,j}``: the array whose entry (i, j) is the bracket's
+        body, read with its subscripts bound inside (as matcalc prints index notation).
+        None when the body does not use the subscripts as free indices."""
+        inner = dict(scope)
+        for i in free:
+            inner[i] = Cell(self._range_dim(i, body) if i in self.ranges else None)
+        try:
+            v = self.materialise(self.expr(body, inner), body)
+        except UnboundIndex:
+            return None
+        if v.mat or not all(i in v.labels for i in free) or len(free) > 2:
+            return None
+        new = tuple(mlabel() for _ in free)
+        labels = tuple(new[free.index(l)] if l in free else l for l in v.labels)
+        return Val(v.node, labels, new)
 
     def _sub_items(self, e):
         items = []
@@ -555,7 +577,7 @@ class ExprLowering:
         if x.kind != "s" or x.index_labels or x.lazy:
             raise self.serr(f"an exponent must be a scalar, not {describe(x)}", e.exp)
         b = self.materialise(self.expr(e.base, scope), e.base)
-        if b.kind == "s":
+        if b.kind == "s" or e.hadamard:
             return Val(pow_(b.node, x.node), b.labels, b.mat, b.row)
         if b.kind in ("c", "r"):
             raise self.serr("a power of a vector is ambiguous: write x \\odot x for the "

@@ -225,6 +225,9 @@ class Build:
     def pow(self, c):
         return S.Pow(c[0], c[3], span=_cover(c[0], c[4]))
 
+    def hpow(self, c):
+        return S.Pow(c[0], c[3], hadamard=True, span=_cover(c[0], c[4]))
+
     def transpose(self, c):
         return S.Transpose(c[0], span=_cover(c[0], c[1]))
 
@@ -353,7 +356,7 @@ WORDS = {"NAME": "a name", "NUMBER": "a number", "ONES": "a ones vector", "FUNC"
          "LSET": "'\\{'", "RSET": "'\\}'", "LPAR": "'('", "RPAR": "')'", "LBRACK": "'['",
          "RBRACK": "']'", "LBRACE": "'{'", "RBRACE": "'}'", "NORM_OPEN": "a norm '\\|'",
          "NORM_CLOSE": "a closing '\\|'", "ABS_OPEN": "'|'", "ABS_CLOSE": "a closing '|'",
-         "SUB": "a subscript '_'", "SUP": "a superscript '^'", "TRANSPOSE": "a transpose",
+         "SUB": "a subscript '_'", "SUP": "a superscript '^'", "HPOW": "a Hadamard power '^{\\circ p}'", "TRANSPOSE": "a transpose",
          "LAYER": "a layer superscript", "PRIME": "a prime", "COMMA": "','", "DOTS": "dots",
          "HOLD": "\\text{constant}", "ARR_OPEN": "an array", "ARR_CLOSE": "\\end{array}",
          "$END": "the end of the formula"}

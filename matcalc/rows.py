@@ -283,6 +283,11 @@ def _special(toks, source):
                 out.append(_span_tok(t, toks[e], "TRANSPOSE", "T"))
                 i = e + 1
                 continue
+            if len(inner) >= 2 and kinds[0] == "HAD" and inner[0].value == "hadamard":
+                # X^{\circ p}: the Hadamard (entrywise) power
+                out += [t.at("HPOW", "^"), toks[i + 1]]
+                i += 3
+                continue
             if len(inner) == 2 and kinds[0] == "MINUS" and is_t(inner[1]):
                 tr = _span_tok(t, toks[e], "TRANSPOSE", "T")
                 out += [tr, t.at("SUP"), t.at("LBRACE", "{"), inner[0],

@@ -106,10 +106,11 @@ class Frac:
 
 @dataclass(frozen=True)
 class Pow:
-    """``x^2``, ``X^{-1}``, ``e^{-\\lambda}``, ``(1+u)^{-\\frac{\\nu+1}{2}}``. Transposes and
-    layer superscripts are NOT Pow."""
+    """``x^2``, ``X^{-1}``, ``e^{-\\lambda}``, ``(1+u)^{-\\frac{\\nu+1}{2}}``; `hadamard` for
+    the entrywise power ``X^{\\circ p}``. Transposes and layer superscripts are NOT Pow."""
     base: "Expr"
     exp: "Expr"
+    hadamard: bool = False
     span: Span = field(default=NOSPAN, compare=False)
 
 

@@ -8,6 +8,7 @@ locations) and the index scope, and returns a `Val`.
 """
 from __future__ import annotations
 
+import numpy as np
 import sympy as sp
 
 from .. import ir
@@ -104,19 +105,45 @@ def _extreme(sign):
     return lower
 
 
+def _ex(doc, wrt, f):
+    return (dict(doc=doc, wrt=wrt, f=f),)
+
+
+SQ = r"X \in \mathbb{R}^{n\times n}, "
 for _op in [
     CallOp("tr", _trace, commands=("tr", "Tr", "trace", "Trace"),
-           words=("tr", "Tr", "trace", "Trace"), runs=("tr", "Tr", "trace", "Trace")),
-    CallOp("det", _determinant(Det), commands=("det",), words=("det",), runs=("det",)),
-    CallOp("logdet", _determinant(LogDet), words=("logdet",), runs=("logdet",)),
-    CallOp("Diag", _diag, commands=("Diag",), words=("Diag",), runs=("Diag",)),
-    CallOp("diag", _diag, commands=("diag",), words=("diag",), runs=("diag",)),
-    CallOp("sg", _stop_gradient, commands=("sg",), words=("sg", "stopgrad"), runs=("sg",)),
-    CallOp("sqrt", _sqrt, commands=("sqrt",), words=("sqrt",), runs=("sqrt",)),
-    CallOp("softmax", _softmax, commands=("softmax",), words=("softmax",), runs=("softmax",)),
+           words=("tr", "Tr", "trace", "Trace"), runs=("tr", "Tr", "trace", "Trace"),
+           examples=_ex(SQ + r"A \in \mathbb{R}^{n\times n} \\ f = \operatorname{Tr}(A X X)", "X",
+                        lambda X, A: np.trace(A @ X @ X))),
+    CallOp("det", _determinant(Det), commands=("det",), words=("det",), runs=("det",),
+           examples=_ex(SQ + r"\\ f = \det(X X)", "X", lambda X: np.linalg.det(X @ X))),
+    CallOp("logdet", _determinant(LogDet), words=("logdet",), runs=("logdet",),
+           examples=_ex(SQ + r"\\ f = \operatorname{logdet}(X^T X)", "X",
+                        lambda X: np.linalg.slogdet(X.T @ X)[1])),
+    CallOp("Diag", _diag, commands=("Diag",), words=("Diag",), runs=("Diag",),
+           examples=_ex(SQ + r"v \in \mathbb{R}^n \\ f = \operatorname{Tr}(X \operatorname{Diag}(v))",
+                        "v", lambda X, v: np.trace(X @ np.diag(v)))),
+    CallOp("diag", _diag, commands=("diag",), words=("diag",), runs=("diag",),
+           examples=_ex(SQ + r"v \in \mathbb{R}^n \\ f = v^T \operatorname{diag}(X X)", "X",
+                        lambda X, v: v @ np.diag(X @ X))),
+    CallOp("sg", _stop_gradient, commands=("sg",), words=("sg", "stopgrad"), runs=("sg",),
+           examples=(dict(doc=r"x \in \mathbb{R}^n \\ f = \|x\|^2 \operatorname{sg}(x^T x)",
+                          wrt="x", f=lambda x: (x @ x) ** 2, grad=lambda x: 2 * (x @ x) * x),)),
+    CallOp("sqrt", _sqrt, commands=("sqrt",), words=("sqrt",), runs=("sqrt",),
+           examples=_ex(r"x \in \mathbb{R}^n \\ f = \mathbf{1}^T \sqrt{x \odot x + 1}", "x",
+                        lambda x: np.sum(np.sqrt(x * x + 1)))),
+    CallOp("softmax", _softmax, commands=("softmax",), words=("softmax",), runs=("softmax",),
+           examples=_ex(r"x, y \in \mathbb{R}^n \\ f = y^T \operatorname{softmax}(x)", "x",
+                        lambda x, y: y @ np.exp(x) / np.sum(np.exp(x)))),
     CallOp("logsumexp", _logsumexp, commands=("logsumexp", "LSE"),
-           words=("logsumexp", "LSE", "lse"), runs=("logsumexp",)),
-    CallOp("max", _extreme(+1), commands=("max",), words=("max",)),
-    CallOp("min", _extreme(-1), commands=("min",), words=("min",)),
+           words=("logsumexp", "LSE", "lse"), runs=("logsumexp",),
+           examples=_ex(r"X \in \mathbb{R}^{n\times m} \\ f = \mathbf{1}^T \operatorname{logsumexp}(X)",
+                        "X", lambda X: np.sum(np.log(np.sum(np.exp(X), axis=1))))),
+    CallOp("max", _extreme(+1), commands=("max",), words=("max",),
+           examples=_ex(r"x, y \in \mathbb{R}^n \\ f = \mathbf{1}^T \max(x, y \odot y)", "x",
+                        lambda x, y: np.sum(np.maximum(x, y * y)))),
+    CallOp("min", _extreme(-1), commands=("min",), words=("min",),
+           examples=_ex(r"x, y \in \mathbb{R}^n \\ f = \mathbf{1}^T \min(x, y \odot y)", "x",
+                        lambda x, y: np.sum(np.minimum(x, y * y)))),
 ]:
     call_op(_op)

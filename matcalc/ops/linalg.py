@@ -8,6 +8,8 @@ rewrites.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..ir import Contract, Delta, IRError, Map, Node, const, contract, same_dim, transpose
 from ..rules import Rule
 from .core import defjvp
@@ -58,6 +60,8 @@ def _inverse_cancel(node):
 class Inv(Node):
     """Matrix inverse."""
     _fields = ("arg",)
+    examples = (dict(doc=r"X \in \mathbb{R}^{n\times n}, a, b \in \mathbb{R}^n \\ f = a^T X^{-1} b",
+                     wrt="X", f=lambda X, a, b: a @ np.linalg.solve(X, b)),)
     identity = r"d(X^{-1}) = -X^{-1}\,dX\,X^{-1}"
     rewrites = (
         Rule("inverse-inverse", r"(X^{-1})^{-1} = X", _inverse_inverse),
@@ -90,6 +94,8 @@ class Inv(Node):
 class Det(Node):
     """Determinant of a square matrix."""
     _fields = ("arg",)
+    examples = (dict(doc=r"X \in \mathbb{R}^{n\times n} \\ f = \det X", wrt="X",
+                     f=lambda X: np.linalg.det(X)),)
     identity = r"d\det X = \det X\; X^{-T} : dX"
 
     @staticmethod
@@ -119,6 +125,8 @@ def _log_of_det(node):
 class LogDet(Node):
     """log det of a square matrix (with positive determinant)."""
     _fields = ("arg",)
+    examples = (dict(doc=r"X \in \mathbb{R}^{n\times n} \\ f = \log\det(X^T X)", wrt="X",
+                     f=lambda X: np.linalg.slogdet(X.T @ X)[1]),)
     identity = r"d\log\det X = X^{-T} : dX"
     rewrites = (Rule("log-det", r"\log(\det X) = \log\det X", _log_of_det),)
 

@@ -3,7 +3,10 @@ derivative), softmax and log-sum-exp. One class block each (see `ops/linalg.py` 
 a block holds)."""
 from __future__ import annotations
 
-from ..ir import IRError, Node, add, broadcast, contract, letters, mul
+import numpy as np
+
+from ..ir import Contract, IRError, Node, add, broadcast, contract, letters, mul, ones
+from ..rules import Rule
 from .core import defjvp
 from .registry import node_op
 
@@ -21,6 +24,8 @@ def _check_axis(arg, axis, what):
 class ProdAxis(Node):
     """Product of the entries of `arg` along `axis` (the axis disappears)."""
     _fields = ("arg", "axis")
+    examples = (dict(doc=r"A \in \mathbb{R}^{n\times m} \\ f = \sum_i \prod_j A_{ij}", wrt="A",
+                     f=lambda A: np.sum(np.prod(A, axis=1))),)
     identity = r"d\prod_j x_j = \sum_j \Big(\prod_{k \ne j} x_k\Big)\, dx_j"
 
     @staticmethod
@@ -58,6 +63,7 @@ class ProdExcept(Node):
     """Entry j along `axis` is the product of the OTHER entries along that axis: the
     derivative of a product, exact where an entry is zero (no division)."""
     _fields = ("arg", "axis")
+    examples = ()  # only made by ProdAxis's differential (its example covers it)
     identity = r"d\prod_{k \ne j} x_k = \sum_{l \ne j} \Big(\prod_{k \ne j, l} x_k\Big)\, dx_l"
     helpers = {"_prod_except": '''def _prod_except(x, axis):
     """Product of the other entries along axis, by prefix and suffix products (exact
@@ -92,13 +98,39 @@ class ProdExcept(Node):
         return f"_prod_except({em.value(node.arg)}, {node.axis})"
 
 
+def _sums_to_one(node):
+    """Σ_j softmax(x)_j = 1: a softmax summed over its own axis, which nothing else
+    carries, is a ones factor."""
+    if not isinstance(node, Contract):
+        return None
+    for k, (op, labels) in enumerate(zip(node.ops, node.idx)):
+        if not isinstance(op, Softmax):
+            continue
+        a = labels[op.axis]
+        if a in node.out or labels.count(a) > 1 or \
+                any(a in l for j, l in enumerate(node.idx) if j != k):
+            continue
+        rest = tuple(l for l in labels if l != a)
+        ops_, idx = list(node.ops), list(node.idx)
+        ops_[k] = ones(tuple(d for l, d in zip(labels, op.shape) if l != a))
+        idx[k] = rest
+        return contract(ops_, idx, node.out)
+    return None
+
+
 @node_op
 class Softmax(Node):
     """softmax along `axis`: exp(x) normalised to sum 1 along that axis (row-wise on a
     matrix, as DESIGN.md reads it)."""
     _fields = ("arg", "axis")
+    examples = (dict(doc=r"x, y \in \mathbb{R}^n \\ f = y^T \log \operatorname{softmax}(x)", wrt="x",
+                     f=lambda x, y: y @ (x - np.log(np.sum(np.exp(x))))),
+                dict(doc=r"X, Y \in \mathbb{R}^{n\times m} \\ f = Y : \operatorname{softmax}(X)",
+                     wrt="X", f=lambda X, Y: np.sum(Y * np.exp(X) / np.exp(X).sum(1, keepdims=True))))
     identity = (r"d\operatorname{softmax}(x) = s \odot dx - s\,(s^{T} dx),\quad "
                 r"s = \operatorname{softmax}(x)")
+    rewrites = (Rule("softmax-sums-to-one", r"\sum_j \operatorname{softmax}(x)_j = 1",
+                     _sums_to_one),)
     helpers = {"_softmax": '''def _softmax(x, axis):
     """softmax along axis, stable: the largest entry is subtracted first."""
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
@@ -134,6 +166,9 @@ class Softmax(Node):
 class LogSumExp(Node):
     """log Σ exp along `axis` (the axis disappears)."""
     _fields = ("arg", "axis")
+    examples = (dict(doc=r"A \in \mathbb{R}^{n\times m}, x \in \mathbb{R}^m \\ "
+                         r"f = \operatorname{logsumexp}(Ax)",
+                     wrt="A", f=lambda A, x: np.log(np.sum(np.exp(A @ x)))),)
     identity = r"d\operatorname{logsumexp}(x) = \operatorname{softmax}(x)^{T} dx"
     helpers = {"_logsumexp": '''def _logsumexp(x, axis):
     """log of the sum of exp along axis, stable: the largest entry is taken out first."""

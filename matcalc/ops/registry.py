@@ -12,11 +12,14 @@ Contract. Three kinds of entries, each declared in one block of `ops/`:
   the SymPy `value` (constant folding, and the tests' reference), its own `rewrites`
   (`rules.Rule` rows) and the `domain` the tests sample it on.
 - `CallOp` (a function of a whole array written like a function: Tr, det, Diag, softmax):
-  spellings and `lower(lowerer, args, e, scope)`.
+  spellings, `lower(lowerer, args, e, scope)` and `examples`.
 - node ops: IR node classes registered with `@node_op`; the class body holds the op's
   shape rule (`_shape`), differential (`jvp(node, d)`, None if zero), cited `identity`,
   `render(node, r)` -> (text, precedence) for both LaTeX and text, `numpy(node, em)` ->
-  code, `helpers` and `rewrites`.
+  code, `helpers`, `rewrites` and `examples` (dict(doc, wrt, f[, grad]): a document using
+  the op, an independent NumPy objective and, where the gradient is not f's derivative
+  (a stop-gradient), the expected gradient). The registry tests run every example, so
+  adding an op adds its tests.
 
 The reader, lowering, differentiator, simplifier, renderer and code generator look ops up
 here; no other module dispatches on an op's name. `define_function` (in `user.py`) adds a
@@ -63,6 +66,7 @@ class CallOp:
     commands: tuple = ()
     words: tuple = ()
     runs: tuple = ()
+    examples: tuple = ()          # dict(doc, wrt, f[, grad]): the registry tests run them
 
 
 def _spell(entry):

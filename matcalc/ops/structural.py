@@ -2,6 +2,7 @@
 `ops/linalg.py` for what a block holds)."""
 from __future__ import annotations
 
+import numpy as np
 import sympy as sp
 
 from ..ir import IRError, Node
@@ -13,6 +14,9 @@ from .registry import node_op
 class StopGrad(Node):
     """Evaluates to `arg`; no gradient flows through it."""
     _fields = ("arg",)
+    # a stop-gradient's gradient is not the derivative of its value: the example gives it
+    examples = (dict(doc=r"x, y \in \mathbb{R}^n \\ f = x^T \operatorname{sg}(x) + y^T x", wrt="x",
+                     f=lambda x, y: x @ x + y @ x, grad=lambda x, y: x + y),)
     identity = r"d\,\operatorname{sg}(X) = 0"
 
     @staticmethod
@@ -37,6 +41,9 @@ class Reshape(Node):
     """Row-major reshape of `arg` to `shp` (same number of entries). Linear: its adjoint
     reshapes the cotangent back."""
     _fields = ("arg", "shp")
+    examples = (dict(doc=r"a \in \mathbb{R}^{nm}, B \in \mathbb{R}^{n\times m} \\ "
+                         r"f = \sum_{i=1}^{n}\sum_{j=1}^{m} B_{ij} a_{i,j}^2",
+                     wrt="a", f=lambda a, B: np.sum(B.reshape(-1) * a ** 2)),)
     identity = r"d\operatorname{vec}(X) = \operatorname{vec}(dX)"
     adjoint_identity = r"G : \operatorname{reshape}(dX) = \operatorname{reshape}^{-1}(G) : dX"
 
