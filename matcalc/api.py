@@ -14,7 +14,8 @@ from functools import cached_property
 
 import numpy as np
 
-from . import codegen, ir, names, numeric, syntax as S
+from . import codegen, ir, names, numeric
+from .read import syntax as S
 from .diff import DiffError, differentiate, tidy
 from .errors import MatcalcError, ParseError
 from .lower import Lowerer
@@ -26,7 +27,7 @@ if sys.getrecursionlimit() < 20000:
 
 def parse(text: str) -> S.Document:
     """Parse a document into its syntax tree (raises ParseError)."""
-    from .parse import parse as _parse
+    from .read.parse import parse as _parse
     if not isinstance(text, str):
         raise MatcalcError(f"expected the document as a string, got {type(text).__name__}")
     return _parse(text)

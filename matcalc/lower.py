@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from . import ir, names, ops, syntax as S
+from . import ir, names, ops
+from .read import syntax as S
 from .errors import ParseError, ShapeError, error_at
 from .ir import Const, Ref, Var, contract
 from .lower_expr import Cell, ExprLowering, Val, fmt_shape as _fmt

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from . import ir, names, ops, syntax as S
+from . import ir, names, ops
+from .read import syntax as S
 from .errors import ParseError
 from .ir import Const, Delta, Mask, Var, add, contract, fmap, ones, pow_
 from .values import Cell, Val, describe, fmt_shape, mlabel, scalar  # noqa: F401

@@ -14,7 +14,7 @@ import itertools
 
 import sympy as sp
 
-from . import ir, ops
+from . import ir, names, ops
 from .ir import (Add, Const, Contract, Delta, Map, Pow, Ref, Var)
 
 # precedence: higher binds tighter
@@ -29,12 +29,7 @@ TEXT = dict(had=" ⊙ ", hdiv=" ⊘ ", colon=" : ", mul=" ", T="ᵀ", ones="1", 
             diag="Diag", diagv="diag", tr="Tr", det="det", logdet="logdet", sg="sg",
             lp="(", rp=")", sum="Σ", prod="Π", inv="⁻¹", rowprod="rowprod", vec="vec",
             cdot=" · ")
-TEXT_NAMES = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
-              "zeta": "ζ", "eta": "η", "theta": "θ", "kappa": "κ", "lambda": "λ", "mu": "μ",
-              "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ",
-              "phi": "φ", "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω",
-              "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Sigma": "Σ",
-              "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω"}
+TEXT_NAMES = names.GREEK
 INDEX_LETTERS = "ijklmnpqrstuvwabcdefgh"
 
 

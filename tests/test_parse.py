@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matcalc import syntax as S
+from matcalc.read import syntax as S
 from matcalc.errors import MatcalcError, ParseError
-from matcalc.parse import parse
+from matcalc.read.parse import parse
 
 
 # ---------------------------------------------------------------- tree helpers

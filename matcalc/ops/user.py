@@ -26,14 +26,12 @@ import re
 
 import numpy as np
 
-from .. import ir
+from .. import ir, names
 from ..errors import MatcalcError
 from ..ir import Add, Const, Contract, Map, Pow, Var, add, fmap, mul, ones, pow_
 from .registry import CALLS, FUNCTIONS, Function, _spell, spelled, unregister
 
-_GREEK_LIKE = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota",
-               "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon",
-               "phi", "chi", "psi", "omega", "partial", "nabla", "ell"}
+_GREEK_LIKE = set(names.GREEK) | {"partial", "nabla", "ell"}
 _AST_OK = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Call, ast.Attribute, ast.Name,
            ast.Constant, ast.Load, ast.operator, ast.unaryop, ast.keyword)
 

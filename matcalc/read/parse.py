@@ -3,7 +3,7 @@
 Contract: `parse(text: str) -> syntax.Document`. Raises only `ParseError` (line, column and
 a caret excerpt of the original text). Nothing in the text is ever evaluated.
 
-Flow: `matcalc.lex` turns the text into rows of clauses (macros expanded, wrappers and
+Flow: `read.words.tokenize` turns the text into rows of clauses (macros expanded, wrappers and
 spacing dropped, separators found); each clause is parsed by the LALR grammar
 ``grammar/matcalc.lark`` whose callbacks (`Build`, run on reduce: no recursion) make the
 syntax nodes with spans in original-text coordinates; then, per row, a bare name before a
@@ -20,9 +20,9 @@ from lark.exceptions import UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import Lexer
 
 from . import syntax as S
-from .errors import ParseError
-from .lex import tokenize
-from .rows import canon, split_rows
+from ..errors import ParseError
+from .words import tokenize
+from .clauses import canon, split_rows
 
 MAX_TREE_DEPTH = 400
 
@@ -34,12 +34,12 @@ def _grammar_text() -> str:
         from importlib.resources import files
         return files("matcalc.grammar").joinpath("matcalc.lark").read_text(encoding="utf-8")
     except (ImportError, ModuleNotFoundError, FileNotFoundError, OSError, TypeError):
-        path = Path(__file__).resolve().parent.parent / "grammar" / "matcalc.lark"
+        path = Path(__file__).resolve().parents[2] / "grammar" / "matcalc.lark"
         return path.read_text(encoding="utf-8")
 
 
 class _Feed(Lexer):
-    """The 'lexer' lark calls: the token list prepared by matcalc.lex, as lark Tokens."""
+    """The 'lexer' lark calls: the token list prepared by read.words, as lark Tokens."""
     __future_interface__ = 2
 
     def __init__(self, lexer_conf):

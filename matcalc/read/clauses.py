@@ -9,7 +9,7 @@ norm bars as openers or closers). Raises only `ParseError`.
 """
 from __future__ import annotations
 
-from .lex import err
+from .tokens import err
 
 # ---------------------------------------------------------------- 5. statements
 

@@ -1,0 +1,397 @@
+"""Passes 3 and 4 of reading, and `tokenize`, which runs all four: LaTeX text -> a flat
+stream of semantic tokens for the grammar.
+
+Contract: `tokenize(text) -> list[Tok]`. It never evaluates anything and raises only
+`ParseError` (located in the original text). Passes, each a flat loop (no recursion):
+
+1. `scan`      characters -> raw tokens (commands, letters, numbers, braces, punctuation,
+               newlines); picks the math regions (``$..$``, ``$$..$$``, ``\\[..\\]``, math
+               environments; text without ``$`` is all math), drops ``%`` comments, maps
+               pasted Unicode (``α``, ``−``, ``∈``, ``ᵀ`` ...) to LaTeX.
+2. `expand`    ``\\def`` / ``\\newcommand`` / ``\\renewcommand`` macros, bounded. Tokens from
+               a macro body carry the span of the macro call; arguments keep their own.
+3. `clean`     environments and ``\\eqalign{}`` (row breaks), ``&``, ``\\\\``, ``\\left``
+               / ``\\big`` sizing, spacing commands, ``\\implies``.
+4. `words`     names, Greek letters, fonts, accents, ``\\text{..}``, function words
+               (``\\log``, ``sigm``, ``{\\rm Trace}``), operators -> grammar token kinds.
+
+Every token keeps (line, col, end_line, end_col) of the original text, 1-based, end
+exclusive. The statement splitter (`matcalc.parse`) takes the stream from here.
+"""
+from __future__ import annotations
+
+from .. import ops
+from .macros import expand
+from .scan import scan
+from .tokens import (ACCENTS, ARRAY_ENVS, CHARS, DROPPED, DROPPED_WITH_ARG, FONT_ARG,
+                     FONT_SWITCH, GREEK, HOLD_TEXT, IMPLIES, MATH_ENVS, NAME_FONTS,
+                     ONES_FONTS, SEP_WORDS, SIMPLE, SIZING, SYMBOL_NAMES, WORD_FONTS, err)
+
+
+# ---------------------------------------------------------------- 3. clean
+
+def clean(toks: list, source: str) -> list:
+    """Environments, eqalign, alignment, sizing and spacing -> row breaks / nothing."""
+    out: list = []
+    braces: list = []          # per open '{': True when it is \eqalign's (to be dropped)
+    envs: list = []            # open environments (name, token)
+    pending_lr = None
+    i, n = 0, len(toks)
+    while i < n:
+        t = toks[i]
+        i += 1
+        k, v = t.kind, t.value
+        in_array = bool(envs) and envs[-1][0].rstrip("*") in ARRAY_ENVS
+        if k == "begin":
+            env = v.rstrip("*")
+            if env in MATH_ENVS:
+                out.append(t.at("break"))
+            elif env in ARRAY_ENVS:
+                if env == "array":          # skip the column spec {c}
+                    if i < n and toks[i].kind == "{":
+                        j = i + 1
+                        while j < n and toks[j].kind != "}":
+                            j += 1
+                        i = j + 1
+                out.append(t.at("ARR_OPEN", "array"))
+            else:
+                raise err(f"unsupported environment '{v}'", t, source)
+            envs.append((v, t))
+            continue
+        if k == "end":
+            if not envs or envs[-1][0] != v:
+                raise err(f"\\end{{{v}}} without a matching \\begin{{{v}}}", t, source)
+            envs.pop()
+            if v.rstrip("*") in ARRAY_ENVS:
+                if out and out[-1].kind == "COMMA" and out[-1].value == "\\\\":
+                    out.pop()
+                out.append(t.at("ARR_CLOSE", "array"))
+            else:
+                out.append(t.at("break"))
+            continue
+        if k == "break" and envs:
+            raise err(f"\\begin{{{envs[-1][0]}}} is never closed", envs[-1][1], source)
+        if k == "{":
+            if out and out[-1].kind == "cmd" and out[-1].value in ("eqalign", "eqalignno",
+                                                                  "displaylines"):
+                out.pop()
+                braces.append(True)
+                out.append(t.at("break"))
+                continue
+            braces.append(False)
+        elif k == "}":
+            if braces and braces.pop():
+                out.append(t.at("break"))
+                continue
+        elif k == "char" and v == "&":
+            if in_array:
+                raise err("arrays with several columns are not supported", t, source)
+            continue
+        elif k == "char" and v == "~":
+            continue
+        elif k == "cmd":
+            if v == "\\":
+                if i < n and toks[i].kind == "char" and toks[i].value == "[":   # \\[2pt]
+                    while i < n and not (toks[i].kind == "char" and toks[i].value == "]"):
+                        i += 1
+                    i += 1
+                out.append(t.at("COMMA", "\\\\") if in_array else t.at("rowsep"))
+                continue
+            if v in SIZING:
+                if v in ("left", "bigl", "Bigl", "biggl", "Biggl"):
+                    pending_lr = "left"
+                elif v in ("right", "bigr", "Bigr", "biggr", "Biggr"):
+                    pending_lr = "right"
+                if v in ("left", "right", "middle") and i < n and toks[i].kind == "char" \
+                        and toks[i].value == ".":
+                    i += 1
+                    pending_lr = None
+                continue
+            if v in DROPPED:
+                continue
+            if v in DROPPED_WITH_ARG:
+                if i < n and toks[i].kind == "{":
+                    depth = 0
+                    while i < n:
+                        depth += {"{": 1, "}": -1}.get(toks[i].kind, 0)
+                        i += 1
+                        if depth == 0:
+                            break
+                continue
+            if v in ("quad", "qquad"):
+                out.append(t.at("QUAD"))
+                continue
+            if v == ";":
+                out.append(t.at("SEMISP"))
+                continue
+            if v in IMPLIES:
+                out.append(t.at("IMPLIES"))
+                continue
+            if v in ("eqalign", "eqalignno", "displaylines"):
+                if i >= n or toks[i].kind != "{":
+                    raise err(f"\\{v} needs its rows in braces", t, source)
+        if pending_lr is not None:
+            t.lr, pending_lr = pending_lr, None
+        out.append(t)
+    if envs:
+        raise err(f"\\begin{{{envs[-1][0]}}} is never closed", envs[-1][1], source)
+    return out
+
+
+# ---------------------------------------------------------------- 4. words
+
+def _group_end(toks, i):
+    """toks[i] is '{': index of its matching '}' (or None)."""
+    depth = 0
+    for j in range(i, len(toks)):
+        if toks[j].kind == "{":
+            depth += 1
+        elif toks[j].kind == "}":
+            depth -= 1
+            if depth == 0:
+                return j
+    return None
+
+
+def _word_of(toks):
+    """The letters of `toks` as one word, or None when they are not all letters."""
+    if toks and all(t.kind == "letter" for t in toks):
+        return "".join(t.value for t in toks)
+    return None
+
+
+def _name(t, name, accent=None):
+    return t.at("NAME", (name, accent))
+
+
+def _word_token(t, word, font, source):
+    """A word written in a font command or \\text: FUNC / SEP / HOLD / NAME / None (letters)."""
+    if ops.spelled("word", word):
+        return t.at("FUNC", ops.spelled("word", word))
+    if word in SEP_WORDS:
+        return t.at("SEP", word)
+    if word.lower() in HOLD_TEXT:
+        return t.at("HOLD", word)
+    if font in ("operatorname", "text") or font in NAME_FONTS:
+        # a multi-letter word in an upright or italic font is one name (\mathrm{KL},
+        # W_{\mathrm{out}}, \mathbb{R}^{\mathrm{eval}}), never a product of letters
+        nt = _name(t, word)
+        nt.textname = font == "text"
+        return nt
+    return None
+
+
+def words(toks: list, source: str) -> list:
+    """Raw tokens -> grammar token kinds (plus structural kinds for the splitter)."""
+    out: list = []
+    braces: list = []          # kinds of open '{': "sub", "sqrt", "free"
+    i, n = 0, len(toks)
+
+    while i < n:
+        t = toks[i]
+        k, v = t.kind, t.value
+        i += 1
+        if k in ("break", "rowsep", "newline", "QUAD", "SEMISP", "IMPLIES", "ARR_OPEN",
+                 "ARR_CLOSE", "COMMA"):
+            out.append(t.at(k.upper() if k in ("break", "rowsep", "newline") else k))
+            continue
+        if k == "letter":
+            j = i
+            while j < n and toks[j].kind == "letter" and not toks[j].sp:
+                j += 1
+            word = "".join(x.value for x in toks[i - 1:j])
+            in_sub = bool(braces) and braces[-1] == "sub" or (out and out[-1].kind == "SUB")
+            if len(word) > 1 and not in_sub:
+                if ops.spelled("run", word):
+                    out.append(t.at("FUNC", ops.spelled("run", word)))
+                    i = j
+                    continue
+                if word in SEP_WORDS:
+                    out.append(t.at("SEP", word))
+                    i = j
+                    continue
+            out.append(_name(t, v))
+            continue
+        if k == "num":
+            out.append(t.at("NUMBER"))
+            continue
+        if k == "text":
+            content = " ".join(v.split())
+            low = content.lower().strip()
+            if not low:
+                continue
+            if low in HOLD_TEXT:
+                out.append(t.at("HOLD", content))
+                continue
+            if low.rstrip(":") in SEP_WORDS or not content.replace("_", "").isalnum():
+                out.append(t.at("SEP", content))
+                continue
+            if content.isdigit():
+                out.append(t.at("NUMBER", content))
+                continue
+            tok = _word_token(t, content, "text", source)
+            out.append(tok)
+            if tok.kind == "NAME" and i < n and toks[i].kind == "char" and toks[i].value == "(":
+                # \text{KL}(P||Q): the parenthesised argument list is part of the name
+                depth, j, bars = 0, i, False
+                while j < n:
+                    x = toks[j]
+                    if x.kind == "char" and x.value == "(":
+                        depth += 1
+                    elif x.kind == "char" and x.value == ")":
+                        depth -= 1
+                        if depth == 0:
+                            break
+                    elif (x.kind == "char" and x.value == "|") or (x.kind == "cmd" and x.value in ("|", "parallel", "Vert")):
+                        bars = True
+                    elif x.kind in ("break", "rowsep"):
+                        break
+                    j += 1
+                if bars and j < n and depth == 0:
+                    i = j + 1
+            continue
+        if k == "{":
+            kind = "free"
+            if out and out[-1].kind == "SUB":
+                kind = "sub"
+            elif out and out[-1].kind == "FUNC" and out[-1].value == "sqrt":
+                kind = "sqrt"
+            # {\rm word} / {\tt 1}: a font switch with a word or a 1 inside
+            if i < n and toks[i].kind == "cmd" and toks[i].value in FONT_SWITCH:
+                end = _group_end(toks, i - 1)
+                if end is not None:
+                    inner = toks[i + 1:end]
+                    font = toks[i].value
+                    word = _word_of(inner)
+                    if word is not None and len(word) > 1 and font in WORD_FONTS:
+                        wt = _word_token(t, word, font, source)
+                        if wt is not None:
+                            out.append(wt)
+                            i = end + 1
+                            continue
+                    if len(inner) == 1 and inner[0].kind == "num" and inner[0].value == "1" \
+                            and font in ONES_FONTS:
+                        out.append(inner[0].at("ONES", "1"))
+                        i = end + 1
+                        continue
+            braces.append(kind)
+            out.append(t.at("LPAR", "(") if kind == "sqrt" else t.at("LBRACE"))
+            continue
+        if k == "}":
+            kind = braces.pop() if braces else "free"
+            out.append(t.at("RPAR", ")") if kind == "sqrt" else t.at("RBRACE"))
+            continue
+        if k == "param":
+            raise err(f"#{v} outside a macro definition", t, source)
+        if k == "char":
+            if v == ":" and i < n and toks[i].kind == "char" and toks[i].value == "=":
+                i += 1
+                out.append(t.at("REL", ":="))
+                continue
+            if v == ":":
+                out.append(t.at("COLON", ":"))
+                continue
+            if v == "|" and i < n and toks[i].kind == "char" and toks[i].value == "|" \
+                    and not toks[i].sp:
+                i += 1
+                out.append(t.at("BAR2", "||"))
+                continue
+            if v in CHARS:
+                kind = CHARS[v]
+                out.append(t.at(kind, v))
+                continue
+            raise err(f"unexpected '{v}'", t, source)
+        if k != "cmd":
+            raise err(f"unexpected {v!r}", t, source)
+        # ---- commands
+        if v in GREEK or v in SYMBOL_NAMES:
+            out.append(_name(t, v))
+            continue
+        if ops.spelled("command", v):
+            f = ops.spelled("command", v)
+            if f == "log" and i < n and toks[i].kind == "cmd" and toks[i].value == "det":
+                i += 1
+                f = "logdet"
+            if f == "sqrt" and i < n and toks[i].kind == "char" and toks[i].value == "[":
+                raise err("only square roots are supported (\\sqrt[n]{..} is not)", t, source)
+            out.append(t.at("FUNC", f))
+            continue
+        if v in SIMPLE:
+            kind, val = SIMPLE[v]
+            out.append(t.at(kind, val))
+            continue
+        if v in ACCENTS:
+            j = i
+            target = None
+            if j < n and toks[j].kind == "{":
+                end = _group_end(toks, j)
+                inner = toks[j + 1:end] if end is not None else []
+                if len(inner) == 1:
+                    target, i = inner[0], end + 1
+            elif j < n:
+                target, i = toks[j], j + 1
+            if target is None or not (target.kind == "letter" or
+                                      (target.kind == "cmd" and target.value in GREEK)):
+                raise err(f"\\{v} must be put on a single letter", t, source)
+            out.append(_name(t, target.value, ACCENTS[v]))
+            continue
+        if v in ("mathbb", "operatorname", "operatorname*") or v in FONT_ARG:
+            if i >= n:
+                raise err(f"\\{v} needs an argument", t, source)
+            if toks[i].kind == "{":
+                end = _group_end(toks, i)
+                if end is None:
+                    raise err("unclosed '{'", toks[i], source)
+                inner, after = toks[i + 1:end], end + 1
+            else:
+                inner, after = [toks[i]], i + 1
+            font = v.rstrip("*")
+            word = _word_of(inner)
+            if font == "mathbb":
+                if word in ("R",):
+                    out.append(t.at("REALS", "R"))
+                elif word in ("N", "Z"):
+                    out.append(t.at("NATS", word))
+                elif len(inner) == 3 and inner[0].kind == "letter" and inner[0].value in "NZ" \
+                        and inner[1].value == "_" and inner[2].kind == "num":
+                    out.append(t.at("NATS", inner[0].value))
+                elif len(inner) == 1 and inner[0].kind == "num" and inner[0].value == "1":
+                    out.append(t.at("ONES", "1"))
+                elif word is not None and len(word) == 1:
+                    out.append(_name(inner[0], word))
+                else:
+                    raise err(f"unsupported set \\mathbb{{{''.join(str(x.value) for x in inner)}}}",
+                              t, source)
+                i = after
+                continue
+            if font in ONES_FONTS and len(inner) == 1 and inner[0].kind == "num" \
+                    and inner[0].value == "1":
+                out.append(inner[0].at("ONES", "1"))
+                i = after
+                continue
+            if font == "operatorname":
+                if word is None:
+                    raise err("\\operatorname needs a word of letters", t, source)
+                out.append(_word_token(t, word, "operatorname", source))
+                i = after
+                continue
+            if word is not None and len(word) > 1 and font in WORD_FONTS:
+                wt = _word_token(t, word, font, source)
+                if wt is not None:
+                    out.append(wt)
+                    i = after
+                    continue
+            continue                     # the font is dropped; its argument is read on
+        if v in FONT_SWITCH:
+            if i < n and toks[i].kind == "num" and toks[i].value == "1" and v in ONES_FONTS:
+                out.append(toks[i].at("ONES", "1"))
+                i += 1
+            continue
+        raise err(f"unknown command \\{v}", t, source)
+    return out
+
+
+def tokenize(text: str) -> list:
+    """Text -> semantic token stream (grammar kinds plus BREAK/ROWSEP/NEWLINE/QUAD/SEMISP/
+    SEP/IMPLIES/SEMI/PERIOD/BAR1/BAR2/TOPSYM for the statement splitter)."""
+    return words(clean(expand(scan(text), text), text), text)
