@@ -140,6 +140,9 @@ def test_corpus_is_complete():
         # matcalc drops % comments only inside math: a $ in a header line would open math
         assert not any(line.startswith("%") and "$" in line for line in c.text.splitlines()), \
             f"{c.file}: a '$' in a header comment is read as math"
+        wrt, _, objective = c.header("wrt").partition("objective:")
+        assert wrt.strip() == c.wrt, f"{c.file}: header wrt {wrt.strip()!r}, case {c.wrt!r}"
+        assert objective.strip() == (c.objective or "last"), f"{c.file}: header objective"
         assert c.status == "right" or c.status.startswith(("refused: ", "wrong: ")), c.status
         if not c.status.startswith("refused"):
             assert c.ref is not None, f"{c.file}: a derived case needs a reference"
