@@ -1,0 +1,436 @@
+"""The real-world corpus: one entry per document in this folder.
+
+Each `Case` names a document (`NNN_slug.tex`, formulas copied verbatim from the public page
+in its `% source:` line), the variable to differentiate (`wrt`), the objective (None: the
+one matcalc picks, i.e. the last definition), an independent NumPy `ref`erence of the
+objective written by hand from the math (keyword arguments = the Python keywords matcalc
+uses, see `Gradient.inputs`), and the current `status`:
+
+  - "right": matcalc derives it and the gradient matches central differences of `ref`;
+  - "refused: <construct>": matcalc raises a MatcalcError; `expect` is a piece of its
+    message, so the test notices when the reader gets past that construct (and then
+    stops elsewhere, or derives);
+  - "wrong: <what>": matcalc derives a gradient WITHOUT an error, but the numbers disagree
+    with the reference (silently wrong). Tested like "right" and marked xfail(strict).
+
+`ref` is None only where the document's objective has no meaning to compute (a matrix-
+valued attention output, an undefined set or function). `sample(rng)` builds the inputs
+where random normal entries would leave the objective undefined (log det of an indefinite
+matrix, a Gaussian of a singular covariance); `mode` picks one of `matcalc.numeric`'s
+sampling modes instead. `xfail` marks a known defect, strictly (it must keep failing).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+import numpy as np
+
+HERE = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Case:
+    file: str
+    wrt: str
+    ref: Optional[Callable]
+    status: str
+    field: str
+    objective: Optional[str] = None
+    expect: Optional[str] = None        # a piece of the refusal message
+    sample: Optional[Callable] = None   # rng -> kwargs
+    mode: Optional[str] = None          # "normal" | "positive" | "spd"
+    xfail: Optional[str] = None
+
+    @property
+    def id(self):
+        return self.file.split("_")[0]
+
+    @property
+    def text(self):
+        return (HERE / self.file).read_text()
+
+    def header(self, key):
+        for line in self.text.splitlines():
+            if line.startswith(f"% {key}:"):
+                return line.split(":", 1)[1].strip()
+        return ""
+
+
+# ------------------------------------------------------------------ helpers
+def sig(t):
+    return 1.0 / (1.0 + np.exp(-t))
+
+
+def logdet(m):
+    sign, val = np.linalg.slogdet(m)
+    assert sign > 0, "log det of a matrix with non-positive determinant"
+    return val
+
+
+def lse(v, axis=None):
+    m = np.max(v, axis=axis, keepdims=True)
+    out = m + np.log(np.sum(np.exp(v - m), axis=axis, keepdims=True))
+    return np.squeeze(out, axis=axis) if axis is not None else float(np.squeeze(out))
+
+
+def spd(rng, n):
+    a = rng.standard_normal((n, n))
+    return a @ a.T / n + np.eye(n)
+
+
+def fro2(m):
+    return float(np.sum(m * m))
+
+
+def lgamma1(y):
+    return np.sum([math.lgamma(v + 1.0) for v in np.ravel(y)])
+
+
+# ------------------------------------------------------------------ samplers
+def sample_gauss_CSigmaC(rng):
+    n = int(rng.integers(2, 4))
+    p = n + int(rng.integers(0, 2))            # C Sigma C^T is n x n of rank min(n, p)
+    return dict(x=rng.standard_normal(n), mu=rng.standard_normal(n),
+                A=rng.standard_normal((n, n)), C=rng.standard_normal((n, p)),
+                Sigma=spd(rng, p))
+
+
+def sample_gauss_BSigmaB(rng):
+    m = int(rng.integers(2, 4))
+    n = m + int(rng.integers(0, 2))            # B Sigma B^T is m x m of rank min(m, n)
+    return dict(mu=rng.standard_normal(m), A=rng.standard_normal((m, m)),
+                B=rng.standard_normal((m, n)), Sigma=spd(rng, n))
+
+
+def sample_dominant_square(rng):
+    n = int(rng.integers(2, 5))
+    # det > 0 and well conditioned without being symmetric (a missing transpose shows)
+    return dict(X=3.0 * np.eye(n) + rng.standard_normal((n, n)) * 0.5)
+
+
+def sample_gauss_density(rng):
+    k = int(rng.integers(2, 4))
+    return dict(x=rng.standard_normal(k), mu=rng.standard_normal(k), Sigma=spd(rng, k))
+
+
+# ------------------------------------------------------------------ references
+def ref_lstsq(A, x, b):
+    r = A @ x - b
+    return float(r @ r)
+
+
+def ref_logistic_nll(w, x, y):
+    s = sig(x @ w)
+    return float(-np.sum((1 - y) * np.log(1 - s) + y * np.log(s)))
+
+
+def ref_kmeans(x, mu, r):
+    d = ((x[:, None, :] - mu[None, :, :]) ** 2).sum(-1)
+    return float(np.sum(r * d))
+
+
+def ref_gauss_CSigmaC(x, mu, A, C, Sigma):
+    S = C @ Sigma @ C.T
+    e = x - A @ mu
+    return float(-logdet(S) - e @ np.linalg.solve(S, e))
+
+
+def ref_gauss_BSigmaB(mu, A, B, Sigma):
+    S = B @ Sigma @ B.T
+    mm = np.outer(mu, mu)
+    Z = mm - mm @ A.T - A @ mm.T + A @ mm @ A.T
+    return float(-logdet(S) - np.trace(np.linalg.solve(S, Z)))
+
+
+def ref_softmax_xent(o, y):
+    return float(-np.sum(y * (o - lse(o))))
+
+
+def ref_gauss_mle(x, mu, Sigma):
+    N, D = x.shape
+    e = x - mu
+    return float(-N * D / 2 * np.log(2 * np.pi) - N / 2 * logdet(Sigma)
+                 - 0.5 * np.sum(e * np.linalg.solve(Sigma, e.T).T))
+
+
+def ref_gauss_density(x, mu, Sigma):
+    k = len(x)
+    e = x - mu
+    return float(np.exp(-0.5 * e @ np.linalg.solve(Sigma, e))
+                 / np.sqrt((2 * np.pi) ** k * np.linalg.det(Sigma)))
+
+
+def ref_gda(x, y, phi, C, mu, Sigma):
+    e = x - mu
+    m = len(y)
+    return float(np.sum(y * np.log(phi) + (1 - y) * np.log(1 - phi)) - m / 2 * logdet(Sigma)
+                 + m * C + np.sum(e * np.linalg.solve(Sigma, e.T).T))
+
+
+def ref_softmax_indicator(W, X, Y):
+    Z = W.T @ X                                  # K x N scores w_k^T x_n
+    return float(np.sum(Y * (lse(Z, axis=0)[None, :] - Z)))
+
+
+def ref_mlp_xent(x, W_1, b_1, W_2, b_2, y):
+    h = sig(x @ W_1 + b_1)
+    t = h @ W_2 + b_2
+    return float(-np.sum(y * (t - lse(t))))
+
+
+def ref_word2vec(v_c, u_o, u):
+    return float(-np.log(sig(u_o @ v_c)) - np.sum(np.log(sig(-(u @ v_c)))))
+
+
+def ref_poisson_linear(beta, X, y):
+    lam = X @ beta
+    return float(np.sum(-lam + y * np.log(lam)) - lgamma1(y))
+
+
+def ref_poisson_loglinear(beta, x, y):
+    t = x @ beta
+    return float(np.sum(y * t - np.exp(t)) - lgamma1(y))
+
+
+# ------------------------------------------------------------------ the corpus
+R = "right"
+CASES = [
+    Case("001_lstsq_norm.tex", "x", ref_lstsq, R, "least squares"),
+    Case("002_lstsq_textbf.tex", "x", lambda A, x, b: 0.5 * ref_lstsq(A, x, b),
+         r"refused: \textbf{Ax - b} (a font command around an expression) inside || ||",
+         "least squares", expect="unclosed '\\|'"),
+    Case("003_lstsq_frobenius_split.tex", "x", ref_lstsq, R, "least squares", objective="f"),
+    Case("004_lstsq_vec_lVert.tex", r"\vec{x}", lambda A, x_vec, b: ref_lstsq(A, x_vec, b), R,
+         "least squares"),
+    Case("005_lstsq_expanded.tex", "x", ref_lstsq,
+         r"refused: \Rightarrow\|r\|^2=... (an implied equation with an expression on the left) "
+         "is not read as the objective, so the vector r is taken instead",
+         "least squares", expect="not a scalar"),
+    Case("006_logistic_nll_sum.tex", "w", ref_logistic_nll,
+         "refused: s(x) = ... (a function definition whose parameter x is also a declared "
+         "variable)", "statistics: logistic regression", objective="NLL",
+         expect="cannot divide by a N×d matrix"),
+    Case("007_nmf_question.tex", "W", lambda V, W, H: 0.5 * fro2(V - W @ H),
+         "refused: ||M||^2_F (the Frobenius subscript after the power, with ||)",
+         "matrix factorization", expect="the norm of a matrix is ambiguous"),
+    Case("008_nmf_answer_colon.tex", "H", lambda V, W, H: 0.5 * fro2(W @ H - V),
+         r"refused: \cr row breaks in \eqalign", "matrix factorization", objective="f",
+         expect=r"unknown command \cr"),
+    Case("009_weighted_trace_primes.tex", "U",
+         lambda W, A, U, V: fro2(W * (A - U @ V.T)),
+         "refused: a prime as transpose after a parenthesis, (...)'", "matrix factorization",
+         expect="a prime (') can only follow a name"),
+    Case("010_weighted_trace_answer.tex", "U",
+         lambda W, A, U, V: fro2(W * (U @ V.T - A)),
+         r"refused: \cr row breaks in \eqalign", "matrix factorization", objective=r"\phi",
+         expect=r"unknown command \cr"),
+    Case("011_dw_frobenius_trace.tex", "W", lambda D, W, X: 0.5 * fro2(D @ W - X),
+         "refused: ||M||^2_F (the Frobenius subscript after the power, with ||)",
+         "matrix factorization", expect="the norm of a matrix is ambiguous"),
+    Case("012_mf_index_weighted.tex", "W",
+         lambda C, Y, W, H: float(np.sum(C * (Y - W @ H.T) ** 2)), R,
+         "matrix factorization (index notation)"),
+    Case("013_mf_hadamard_norm.tex", "H",
+         lambda C, Y, W, H: fro2(C * (Y - W @ H.T)), R, "matrix factorization (Hadamard)"),
+    Case("014_gaussian_logdet_CSigmaC.tex", r"\Sigma", ref_gauss_CSigmaC, R,
+         "statistics: Gaussian likelihood", sample=sample_gauss_CSigmaC),
+    Case("015_gaussian_mle_talkstats.tex", r"\mu", ref_gauss_mle,
+         r"refused: p(X|\mu,\Sigma) (a conditional bar in a function's arguments)",
+         "statistics: Gaussian likelihood", expect="unclosed '|'"),
+    Case("016_gaussian_trace_BSigmaB.tex", "A", ref_gauss_BSigmaB, R,
+         "statistics: Gaussian likelihood", sample=sample_gauss_BSigmaB),
+    Case("017_logdet_diag_exp.tex", r"\Sigma",
+         lambda Sigma, mu, C: float(-0.5 * logdet(Sigma)
+                                    - np.sum(C * np.exp(-0.5 * mu ** 2 / (1 + np.diag(Sigma))))),
+         r"refused: \log|\Sigma| (|X| of a matrix read entrywise, not as det), so the "
+         "objective is a matrix", "statistics: log det", expect="not a scalar"),
+    Case("018_softmax_xent_index.tex", "o", ref_softmax_xent, R,
+         "ML: softmax cross-entropy (index notation)", objective="L"),
+    Case("019_softmax_indicator.tex", "W", ref_softmax_indicator,
+         r"refused: \overrightarrow{x_n} (an accent over a subscripted name)",
+         "ML: softmax cross-entropy", expect=r"\overrightarrow must be put on a single letter"),
+    Case("020_kmeans_distortion.tex", r"\mu", ref_kmeans, R, "clustering: k-means"),
+    Case("021_kmeans_cluster_set.tex", r"\mu", None,
+         r"refused: \sum_{j \in C_i} (a sum over a set)", "clustering: k-means",
+         expect=r"unexpected \in"),
+    Case("022_attention_unit.tex", "W^Q", None,
+         "refused: W^Q (a name with a letter superscript) in a declaration",
+         "ML: attention", expect="a declaration needs a name on the left of \\in"),
+    Case("023_nn_hidden_layer.tex", "W_1",
+         lambda W_1, W_2, x, y_target: float(np.mean(np.sum(
+             (sig(x @ W_1.T) @ W_2.T - y_target) ** 2, axis=1))),
+         "refused: g(...) (a function named in prose after its use: \"g is the sigmoid "
+         "function\")", "ML: MLP", expect="unknown function g"),
+    Case("024_trace_XAX.tex", "X", lambda A, X: float(np.trace(X @ A @ X)),
+         r"refused: \nabla_X (an operator applied to the objective)", "linear algebra: trace",
+         expect=r"\mathrm{nabla}"),
+    Case("025_trace_XtAXB.tex", "X", lambda X, A, B: float(np.trace(X.T @ A @ X @ B)),
+         r"refused: \frac{d }{dX} (a derivative operator applied to the objective)",
+         "linear algebra: trace", expect="unknown name d"),
+    Case("026_aTX2a_symmetric.tex", "X", lambda a, X: float(a @ X @ X @ a),
+         r"refused: {\rm I\!R} for the reals in a declaration", "linear algebra: quadratic form",
+         expect=r"expected '\{', \mathbb{N} or \mathbb{R}"),
+    Case("027_quadratic_form_semicolon.tex", "X", lambda X, A: float(X @ A @ X),
+         r"refused: \Sigma_{i=0}^n used as a summation sign", "linear algebra: quadratic form",
+         expect="unexpected '='"),
+    Case("028_xTAx_wrt_A.tex", "A", lambda x, A: float(x @ A @ x),
+         r"refused: the objective appears only inside \frac{\partial}{\partial a_{i,j}} (...)",
+         "linear algebra: quadratic form", expect="defines nothing to differentiate",
+         xfail="ParseError without a place: 'the document defines nothing to differentiate' "
+               "has no line/column"),
+    Case("029_rayleigh_quotient.tex", "v", lambda v, A: float(v @ A @ v / (v @ v)), R,
+         "linear algebra: Rayleigh quotient"),
+    Case("030_angle_bracket_quotient.tex", "x",
+         lambda A, x: float((A @ x) @ x / np.linalg.norm(x)),
+         "refused: <Ax,x> (an inner product written with < >)", "linear algebra: inner product",
+         expect="unexpected '<'"),
+    Case("031_logsumexp.tex", "x", lambda x: lse(x),
+         r"refused: \mathrm{logsumexp}(\mathbf{x}) := (a multi-letter \mathrm name defined "
+         "as a function)", "ML: logsumexp / softmax", objective=r"\mathrm{logsumexp}(\mathbf{x})",
+         expect="unexpected '}'"),
+    Case("032_cs229_superscript_i.tex", r"\theta",
+         lambda theta, x, y: 0.5 * float(np.sum((x @ theta - y) ** 2)),
+         r"refused: \qty(...) (physics-package parentheses)", "least squares (CS229 notation)",
+         expect=r"unknown command \qty"),
+    Case("033_ising_energy.tex", "s",
+         lambda s, h, J, c: float(h @ s + s @ J @ s + c), R, "physics: Ising energy"),
+    Case("034_rbf_kernel_gamma.tex", "x",
+         lambda x, y, gamma: float(np.exp(-gamma * np.sum((x - y) ** 2))), R,
+         "kernels: RBF"),
+    Case("035_gaussian_kernel_abs.tex", "x",
+         lambda x, z, sigma: float(np.exp(-np.sum((x - z) ** 2) / (2 * sigma ** 2))),
+         "refused: |x-z|^2 (|v| of a vector read entrywise, not as the norm), so the "
+         "objective is a vector", "kernels: RBF", expect="not a scalar"),
+    Case("036_gaussian_density_over.tex", r"\mu", ref_gauss_density,
+         r"refused: {1\over ...} (TeX's \over)", "statistics: Gaussian density",
+         expect=r"unknown command \over"),
+    Case("037_gaussian_answer_eqalign.tex", r"\Sigma",
+         lambda x, mu, Sigma: float((mu - x) @ np.linalg.solve(Sigma, mu - x)),
+         r"refused: \cr row breaks in \eqalign", "statistics: Gaussian density", objective="f",
+         expect=r"unknown command \cr"),
+    Case("038_gda_loglik_superscript.tex", r"\Sigma", ref_gda,
+         r"refused: \log |\boldsymbol \Sigma| (|X| of a matrix read entrywise, not as det), so "
+         "the objective is a matrix", "statistics: GDA log-likelihood", expect="not a scalar"),
+    Case("039_gaussian_pdf_blog.tex", r"\mu", ref_gauss_density,
+         r"refused: |\Sigma|^{1/2} (|X| read entrywise, then a fractional matrix power)",
+         "statistics: Gaussian density", expect="a power of a k×k matrix"),
+    Case("040_sigmoid_norm_greg.tex", "x",
+         lambda A, x: fro2(A @ sig(x)), R, "ML: sigmoid layer (colon derivation)",
+         objective=r"\phi"),
+    Case("041_mlp_xent.tex", "x", ref_mlp_xent,
+         r"refused: \hat{\textbf{y}} (an accent over a font command)", "ML: MLP + softmax",
+         expect=r"\hat must be put on a single letter"),
+    Case("042_nn_softmax_S.tex", "x",
+         lambda x, W_1, b_1, W_2, b_2, y: -ref_mlp_xent(x, W_1, b_1, W_2, b_2, y),
+         "refused: S(...) (a function named in prose: \"S is softmax function\")",
+         "ML: MLP + softmax", expect="unknown function S"),
+    Case("043_hadamard_gamma_gammaT.tex", r"\gamma",
+         lambda R, P, gamma: fro2(R - P * (gamma @ gamma.T)),
+         r"refused: a trailing prose fragment ($\gamma$ in \"with respect to $\gamma$\") is "
+         "taken as the objective", "linear algebra: Hadamard", expect="not a scalar"),
+    Case("044_phi_generic_greg.tex", "V", None,
+         r"refused: \phi(Z) (a generic differentiable function)", "ML: layer (colon derivation)",
+         objective=r"{\cal L}", expect=r"unknown function \phi"),
+    Case("045_masked_mf_endash.tex", "U",
+         lambda M, Y, U, V, lambda_u, lambda_v: fro2(M * (Y - U @ V.T))
+         + lambda_u * fro2(U @ U.T) + lambda_v * fro2(V @ V.T),
+         r"refused: \mathbb{V} in the post's shape line (the author's typo for \mathbb{R})",
+         "matrix factorization (masked)", expect="unexpected name 'V'"),
+    Case("046_mf_sum_over_omega.tex", "U", None,
+         r"refused: \sum_{(i,j)\in{\Omega}} (a sum over a set of index pairs)",
+         "matrix factorization (matrix completion)", expect="unexpected '('"),
+    Case("047_logdet_inverse.tex", "X", lambda X: -logdet(X), R, "statistics: log det",
+         sample=sample_dominant_square),
+    Case("048_ols_prime_transpose.tex", r"\beta",
+         lambda y, W, beta: float(y @ y - 2 * beta @ W.T @ y + beta @ W.T @ W @ beta),
+         "refused: y' (a prime as transpose)", "least squares (econometrics notation)",
+         expect="unknown name y'"),
+    Case("049_ols_greg_eT.tex", r"\beta",
+         lambda y, W, beta: float(np.sum((W @ beta - y) ** 2)),
+         r"refused: \cr row breaks in \eqalign", "least squares (colon derivation)",
+         objective="S", expect=r"unknown command \cr"),
+    Case("050_weighted_lsq_yhat.tex", r"\hat{\mathbf{w}}",
+         lambda X, w_hat, y, R: 0.5 * float((X @ w_hat - y) @ R @ (X @ w_hat - y)),
+         r"refused: \hat{\mathbf{w}} (an accent over a font command)",
+         "least squares (weighted)", objective="L",
+         expect=r"\hat must be put on a single letter"),
+    Case("051_cossim_sqrt_squares.tex", "a",
+         lambda a, b: float(a @ b / np.sqrt((a @ a) * (b @ b))),
+         "refused: cossim(a,b)= (a multi-letter function name) is not read as a definition",
+         "ML: cosine similarity", expect="defines nothing to differentiate",
+         xfail="ParseError without a place: 'the document defines nothing to differentiate' "
+               "has no line/column"),
+    Case("052_cosine_newcommand_langle.tex", "x",
+         lambda x, y: float(x @ y / (np.linalg.norm(x) * np.linalg.norm(y))),
+         r"refused: \definecolor (next to the \newcommand macros)", "ML: cosine similarity",
+         expect=r"unknown command \definecolor"),
+    Case("053_poisson_factorial.tex", r"\beta", ref_poisson_linear,
+         "refused: y_i ! (a factorial)", "statistics: Poisson regression", objective="L",
+         expect="unexpected '!'"),
+    Case("054_gaussian_regression_sum.tex", r"\beta",
+         lambda y, beta, X: float(np.sum((y - X @ beta) ** 2)),
+         r"refused: X_i \in \mathbb R^n (a family declared without its index range)",
+         "least squares (index notation)", objective="L",
+         expect="cannot tell the range of index i"),
+    Case("055_poisson_Sigma_sum.tex", r"\beta", ref_poisson_loglinear,
+         r"refused: y_i ! (a factorial; the sum is written \Sigma_i^m)",
+         "statistics: Poisson regression", expect="unexpected '!'"),
+    Case("056_pca_underset_sum.tex", "U",
+         lambda x, y, U, Lambda: float(np.sum((x - y @ U.T) ** 2)
+                                       + np.trace((np.eye(U.shape[1]) - U.T @ U) @ Lambda)),
+         r"refused: \underset{i}{\sum} (a sum with its index set under it)",
+         "ML: PCA", objective="L", expect=r"unknown command \underset"),
+    Case("057_lqr_stage_cost.tex", "u",
+         lambda x, u, Q, R: float(x @ Q @ x + u @ R @ u + 2 * x @ Q @ u),
+         "refused: 2 x^T Q u does not fit x in R^n, u in R^m (the page's Q where N is meant)",
+         "control: LQR stage cost", expect="inner dimensions n and m differ"),
+    Case("058_lq_integral_cost.tex", "u", None,
+         r"refused: \int_0^T ... dt (an integral)", "control: LQ cost functional",
+         objective="J", expect=r"unknown command \int"),
+    Case("059_word2vec_negsampling.tex", "v_c", ref_word2vec, R,
+         "NLP: word2vec negative sampling"),
+    Case("060_word2vec_dot_notation.tex", "u_{w_{I}}", None,
+         "refused: v.u (a period as the dot product)", "NLP: word2vec negative sampling",
+         expect="unexpected '.'"),
+    Case("061_ridge_missing_square.tex", "w",
+         lambda w, x, y, lambda_: float(np.sum(y - x @ w) + lambda_ * np.sum(w ** 2)), R,
+         "statistics: ridge regression (as written, first sum unsquared)"),
+    Case("062_ridge_rss_unicode.tex", r"\beta",
+         lambda y, X, beta, lambda_: float(np.sum((y - X @ beta) ** 2) + lambda_ * beta @ beta),
+         r"refused: RSS(\lambda) = (a multi-letter function name) is not read as a definition",
+         "statistics: ridge regression", expect="defines nothing to differentiate",
+         xfail="ParseError without a place: 'the document defines nothing to differentiate' "
+               "has no line/column"),
+    Case("063_quadratic_potential_q.tex", r"\vec{q}",
+         lambda q_vec, V_cal: 0.5 * float(q_vec @ V_cal @ q_vec),
+         r"refused: V = ...\mathcal{V}... (\mathcal{V} is read as the same name as V: "
+         "a circular definition)", "physics: quadratic potential", expect="circular definition"),
+    Case("064_mf_sum_over_set_M.tex", "U", None,
+         r"refused: \sum_{(u,i)\in M} (a sum over a set of index pairs)",
+         "matrix factorization (recommender)", expect="unexpected '('"),
+    Case("065_frobenius_unicode_minus.tex", "H", lambda A, W, H: fro2(A - W @ H), R,
+         "matrix factorization"),
+    Case("066_masked_frobenius_matlab.tex", "X", lambda X, Y, M: fro2((X - Y) * M),
+         "refused: .* (MATLAB's elementwise product)", "matrix factorization (masked)",
+         expect="unexpected '.'"),
+    Case("067_word2vec_delta_unbalanced.tex", "v_{c}", ref_word2vec,
+         r"refused: -\log(\delta(...) - ... (the author's unbalanced parenthesis)",
+         "NLP: word2vec negative sampling", objective="J_{neg-sample}(o, v_{c}, U)",
+         expect="unclosed '('"),
+    Case("068_lennard_jones.tex", "r",
+         lambda r, epsilon, sigma: float(4 * epsilon * ((sigma / r) ** 12 - (sigma / r) ** 6)),
+         R, "physics: Lennard-Jones potential", mode="positive"),
+    Case("069_weighted_lsq_answer.tex", r"\beta",
+         lambda y, X, beta, W: float((y - X @ beta) @ W @ (y - X @ beta)), R,
+         "least squares (weighted)"),
+    Case("070_rbf_kernel_slash_2sigma2.tex", "x",
+         lambda x, z, sigma: float(np.exp(-np.sum((x - z) ** 2) / (2 * sigma ** 2))),
+         "wrong: \\|x-z\\|^2/2\\sigma^2 is read as (\\|x-z\\|^2/2)\\,\\sigma^2, not "
+         "\\|x-z\\|^2/(2\\sigma^2) (the post's own code divides by 2*sigma**2); no refusal, "
+         "no note", "kernels: RBF", mode="positive",
+         xfail="silently wrong: k(x,z)=\\exp(-\\|x-z\\|^2/2\\sigma^2) derives k sigma^2 (z - x) "
+               "instead of k (z - x)/sigma^2; relative error 0.23 and 0.33 at the two test points"),
+]

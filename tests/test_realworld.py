@@ -1,0 +1,161 @@
+"""The real-world corpus (tests/realworld/): formulas copied verbatim from public pages.
+
+For every document in `tests/realworld/cases.py`:
+  - status "right": matcalc derives the gradient; at 2 random float64 points it must match
+    central finite differences of the hand-written NumPy reference (relative error < 1e-6),
+    and matcalc's generated objective must equal the reference's value;
+  - status "wrong: ...": as "right", marked xfail(strict): matcalc derives without an error
+    but the numbers are wrong -- the worst outcome, kept visible until it is fixed;
+  - status "refused: ...": matcalc must raise a MatcalcError (nothing else) that names a
+    place (line and column for a ParseError / ShapeError) and still stops at the recorded
+    construct. If it derives instead, the test fails -- "silently wrong" when the numbers
+    disagree with the reference, else "now derives: update status to right".
+Every view of a derived Gradient (LaTeX, text, steps, NumPy source, the callables) is
+exercised: any exception other than MatcalcError is a failure.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import matcalc
+from matcalc import numeric
+from matcalc.names import python_name
+
+_spec = importlib.util.spec_from_file_location(
+    "realworld_cases", Path(__file__).parent / "realworld" / "cases.py")
+_cases = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = _cases
+_spec.loader.exec_module(_cases)
+CASES = _cases.CASES
+
+RTOL = 1e-6
+SEEDS = (0, 1)
+
+
+def _params(pred):
+    out = []
+    for c in CASES:
+        if not pred(c):
+            continue
+        marks = [pytest.mark.xfail(strict=True, reason=c.xfail)] if c.xfail else []
+        out.append(pytest.param(c, id=c.file[:-4], marks=marks))
+    return out
+
+
+def _derive(case):
+    return matcalc.gradient(case.text, wrt=case.wrt, objective=case.objective)
+
+
+def _exercise(g):
+    """Every view of the result: none may raise anything but MatcalcError."""
+    assert isinstance(g.latex(), str) and isinstance(g.text(), str)
+    steps = g.steps
+    assert steps and all(isinstance(s.latex, str) and isinstance(s.text, str) for s in steps)
+    g.derivation()
+    assert "def " + g.function_name in g.numpy_source()
+    assert isinstance(g.inputs, dict)
+
+
+def _draw(case, g, obj, rng):
+    if case.sample is not None:
+        return case.sample(rng)
+    return numeric.sample_inputs(g.problem, rng, obj, mode=case.mode)
+
+
+def _check_numbers(case, g):
+    """Assert the gradient matches central differences of the reference at 2 points, and
+    the generated objective matches the reference's value. Returns the largest error."""
+    grad, obj = g.to_numpy(), g.objective_numpy()
+    key = python_name(g.wrt)
+    worst = 0.0
+    for seed in SEEDS:
+        kw = _draw(case, g, obj, np.random.default_rng(seed))
+        with np.errstate(all="raise", under="ignore"):
+            got = numeric.call(grad, kw)
+            value = numeric.call(obj, kw)
+        want = numeric.central_difference(case.ref, kw, key)
+        assert np.shape(got) == np.shape(want), \
+            f"gradient shape {np.shape(got)}, reference {np.shape(want)}"
+        assert np.max(np.abs(want)) > 1e-6, "gradient ~0 at the test point: proves nothing"
+        err = numeric.relative_error(got, want)
+        worst = max(worst, err)
+        assert err < RTOL, (f"gradient wrt {case.wrt} off by {err:.3g} (seed {seed}):\n"
+                            f"{g.text()}")
+        ref_value = numeric.call(case.ref, kw)
+        assert np.allclose(value, ref_value, rtol=1e-9, atol=1e-12), \
+            f"objective value {value} but reference {ref_value} (seed {seed})"
+    return worst
+
+
+@pytest.mark.parametrize("case", _params(lambda c: c.status == "right"
+                                         or c.status.startswith("wrong")))
+def test_right(case):
+    g = _derive(case)
+    _exercise(g)
+    _check_numbers(case, g)
+
+
+def _has_place(e):
+    if isinstance(e, (matcalc.ParseError, matcalc.ShapeError)):
+        return e.line is not None and e.column is not None
+    return e.line is not None or "'" in str(e) or "`" in str(e)
+
+
+@pytest.mark.parametrize("case", _params(lambda c: c.status.startswith("refused")))
+def test_refused(case):
+    try:
+        g = _derive(case)
+    except matcalc.MatcalcError as e:
+        msg = str(e)
+        assert _has_place(e), f"refused without a place (no line/column): {msg}"
+        assert case.expect and case.expect in msg, \
+            f"refused, but no longer at the recorded construct: update status\n{msg}"
+        return
+    _exercise(g)
+    if case.ref is None:
+        pytest.fail("now derives: update status to right (and write a reference)")
+    try:
+        _check_numbers(case, g)
+    except AssertionError as err:
+        pytest.fail(f"silently wrong: derives {g.text()} but disagrees with the reference: {err}")
+    except Exception as err:   # the reference's keywords no longer fit the document
+        pytest.fail(f"now derives: update status to right (reference not evaluable: {err!r})")
+    pytest.fail("now derives: update status to right")
+
+
+def test_corpus_is_complete():
+    """Every .tex file in the folder has exactly one case, with the header the rule asks."""
+    folder = Path(__file__).parent / "realworld"
+    files = sorted(p.name for p in folder.glob("*.tex"))
+    assert sorted(c.file for c in CASES) == files
+    for c in CASES:
+        for key in ("source", "title", "added", "wrt"):
+            assert c.header(key), f"{c.file}: missing '% {key}:' line"
+        # matcalc drops % comments only inside math: a $ in a header line would open math
+        assert not any(line.startswith("%") and "$" in line for line in c.text.splitlines()), \
+            f"{c.file}: a '$' in a header comment is read as math"
+        wrt, _, objective = c.header("wrt").partition("objective:")
+        assert wrt.strip() == c.wrt, f"{c.file}: header wrt {wrt.strip()!r}, case {c.wrt!r}"
+        assert objective.strip() == (c.objective or "last"), f"{c.file}: header objective"
+        assert c.status == "right" or c.status.startswith(("refused: ", "wrong: ")), c.status
+        if not c.status.startswith("refused"):
+            assert c.ref is not None, f"{c.file}: a derived case needs a reference"
+        if c.status.startswith("wrong"):
+            assert c.xfail and c.xfail.startswith("silently wrong"), c.file
+
+
+def test_summary(capsys):
+    counts = Counter(c.status.split(":")[0] for c in CASES)
+    lines = [f"realworld corpus: {len(CASES)} documents, {counts['right']} right, "
+             f"{counts['refused']} refused, {counts['wrong']} silently wrong"]
+    for c in CASES:
+        lines.append(f"  {c.id}  {c.status}")
+    with capsys.disabled():
+        print("\n" + "\n".join(lines))
+    assert counts["right"] + counts["refused"] + counts["wrong"] == len(CASES)
