@@ -318,8 +318,17 @@ class Lowerer(ExprLowering):
     def run(self, objective=None) -> Problem:
         self.collect()
         if not self.defsrc:
-            raise ParseError("the document defines nothing to differentiate: write the "
-                             "objective as `f = ...` or as an expression on the last line")
+            msg = ("the document defines nothing to differentiate: write the objective as "
+                   "`f = ...` or as an expression on the last line")
+            if self.claims:  # say where the nearest thing to a definition is, and why not
+                first = self.claims[0]
+                target = first.target if first.target is not None else first.value
+                raise self.perr(msg + "; this line is read as a statement about a derivative "
+                                "or a known function, not as a definition", target)
+            stmts = [st for st in self.doc.statements if getattr(st, "span", None)]
+            if stmts:
+                raise self.perr(msg, stmts[-1])
+            raise ParseError(msg)
         for kw in self.defsrc:
             self.define(kw)
         obj = self._objective(objective)

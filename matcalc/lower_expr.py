@@ -363,6 +363,8 @@ class ExprLowering:
             node = node.left
         factors.append(node)
         factors.reverse()
+        for a, b in zip(factors, factors[1:]):
+            self._check_slash(a, b)
         is_delta = [isinstance(f, S.Sub) and isinstance(f.base, S.Sym) and f.base.name == "delta"
                     and "delta" not in self.info for f in factors]
         vals = [None] * len(factors)
@@ -372,6 +374,34 @@ class ExprLowering:
         for k in range(1, len(vals)):
             acc = self.product(acc, vals[k], e)
         return acc
+
+    def _check_slash(self, a, b):
+        """``a/2b`` has two readings that give different numbers, (a/2)·b and a/(2b): refuse
+        and name both. Unambiguous: a group ``(a/2) b``, an explicit ``a/2 \\cdot b``, and a
+        numeric fraction before a factor (``1/2 x``)."""
+        if not (isinstance(a, S.BinOp) and a.op == S.DIV) or self._closed_by_group(a):
+            return
+        if isinstance(a.left, S.Num) and isinstance(a.right, S.Num):
+            return
+        lines = self.src.splitlines()
+        sa, sb = a.span, b.span
+        if sa and sb and sa.end_line == sb.line and 1 <= sb.line <= len(lines):
+            gap = lines[sb.line - 1][sa.end_column - 1:sb.column - 1]
+            if any(op in gap for op in ("\\cdot", "*", "\\times", "\\ast")):
+                return
+        num, den = self._source(a.left), self._source(a.right)
+        rest = self._source(b)
+        raise self.perr(f"`{num}/{den} {rest}` has two readings: ({num}/{den})·{rest} and "
+                        f"{num}/({den} {rest}); write \\frac{{{num}}}{{{den} {rest}}} or "
+                        f"({num}/{den})\\, {rest}", a)
+
+    def _source(self, e) -> str:
+        """The source text of a syntax node on one line (a short excerpt otherwise)."""
+        sp_ = e.span
+        lines = self.src.splitlines()
+        if sp_ and sp_.line == sp_.end_line and 1 <= sp_.line <= len(lines):
+            return lines[sp_.line - 1][sp_.column - 1:sp_.end_column - 1]
+        return "…"
 
     def x_Frac(self, e, scope):
         return self.divide(self.expr(e.num, scope), self.expr(e.den, scope), e)
