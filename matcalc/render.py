@@ -714,7 +714,8 @@ def _latex_to_text(latex: str) -> str:
     for k, v in TEXT_NAMES.items():
         s = s.replace("\\" + k, v)
     import re
-    for cmd, mark in ((r"\hat", "\u0302"), (r"\bar", "\u0304"), (r"\tilde", "\u0303")):
+    for cmd, mark in ((r"\hat", "\u0302"), (r"\bar", "\u0304"), (r"\tilde", "\u0303"),
+                      (r"\vec", "\u20d7"), (r"\dot", "\u0307"), (r"\check", "\u030c")):
         s = re.sub(re.escape(cmd) + r"\{([^{}]*)\}", lambda m: m.group(1) + mark, s)
     s = s.replace(r"\mathrm", "")
     s = s.replace("{", "").replace("}", "")
