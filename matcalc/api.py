@@ -18,7 +18,7 @@ from . import codegen, ir, names, numeric
 from .read import syntax as S
 from .diff import DiffError, differentiate, tidy
 from .errors import MatcalcError, ParseError
-from .lower import Lowerer
+from .lower import Lowerer, lower_claim
 from .render import Renderer, identity_text
 
 if sys.getrecursionlimit() < 20000:
@@ -301,38 +301,20 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
     z_i} = ...`` in index notation (its free indices are the subscripts of the variable).
     Compares numerically at random inputs and diagnoses a wrong claim (sign, constant
     factor, transpose, which entries)."""
-    from .lower import DefSource, Info
     from .problem import Problem
     document = _document(doc)
     g = gradient(document, wrt, objective)
     value, index_syntax, helpers = _claim_value(claim)
-    lw = Lowerer(document)
-    lw.collect()
-    for h in helpers:
-        lw._collect_def(h)
-    indices = tuple(names.keyword_of(i) for i in index_syntax)
-    if any(i is None for i in indices):
-        raise ParseError("the claim's variable must be subscripted by index names")
-    # indices of the claim run over the leading axes of the variable
-    shape = g.problem.shape_of(g.wrt)
-    for i, d in zip(indices, shape):
-        if i not in lw.ranges:
-            lw.ranges[i] = (1, d)
-    lw.defsrc["__claim"] = DefSource("__claim", S.Def(S.Sym("__claim"), None, value,
-                                                      span=value.span), indices, index_syntax)
-    lw.info["__claim"] = Info("def", "claim")
-    lw.src = claim
     try:
-        for kw in lw.defsrc:
-            lw.define(kw)
+        claim_node, defs, order = lower_claim(document, g.problem.shape_of(g.wrt), value,
+                                              index_syntax, helpers, claim)
     except MatcalcError:
         raise
     except ir.IRError as err:
         raise MatcalcError(f"cannot read the claim: {err}") from None
     problem = g.problem
-    claim_node = lw.defs["__claim"]
-    extra = [k for k in lw.order if k not in problem.defs]
-    full = Problem(problem.inputs, dict(problem.defs, **{k: lw.defs[k] for k in extra}),
+    extra = [k for k in order if k not in problem.defs]
+    full = Problem(problem.inputs, dict(problem.defs, **{k: defs[k] for k in extra}),
                    list(problem.order) + extra, problem.objective, problem.latex,
                    problem.dims)
     claim_ref = ir.Ref("__claim", claim_node.shape)

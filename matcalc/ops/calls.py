@@ -12,7 +12,7 @@ import numpy as np
 import sympy as sp
 
 from .. import ir
-from ..ir import Delta, add, contract, fmap, pow_
+from ..ir import Delta, contract, fmap, pow_
 from ..values import Val, describe, mlabel
 from .linalg import Det, LogDet
 from .reduce import LogSumExp, Softmax

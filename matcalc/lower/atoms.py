@@ -1,0 +1,162 @@
+"""Lowering the leaves and unary forms: numbers, negation, stacks, ones, transposes,
+powers (entrywise, Hadamard ``X^{\\circ p}`` and matrix powers), norms and absolute
+values, and the lazy ``\\mathbf{1}`` / ``I`` whose size the context gives.
+
+Contract: `AtomLowering` methods return `Val`s; what the notation leaves ambiguous (the power
+of a vector, the norm of a matrix without a subscript) is a `ParseError`/`ShapeError` saying
+how to write it.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from .. import ir, names, ops
+from ..ir import Const, Delta, contract, fmap, ones, pow_
+from ..read import syntax as S
+from ..values import Val, describe, mlabel, scalar
+from .base import LoweringBase
+
+
+class AtomLowering(LoweringBase):
+    """Leaves, powers and norms."""
+
+    def x_Num(self, e, scope):
+        try:
+            return scalar(sp.Rational(e.value))
+        except (TypeError, ValueError):
+            raise self.perr(f"{e.value} is not a number", e) from None
+
+    def x_Neg(self, e, scope):
+        v = self.expr(e.arg, scope)
+        return self._scale(v, -1)
+
+    def _scale(self, v, c):
+        if v.node is None:
+            raise self.perr("cannot tell the size of this \\mathbf{1} or I", None)
+        return Val(ir.scale(c, v.node), v.labels, v.mat, v.row)
+
+    def x_Dots(self, e, scope):
+        raise self.perr("an elided run (\\dots) is only understood in a range such as "
+                        "`i = 1,\\dots,n`", e)
+
+    def x_Stack(self, e, scope):
+        raise self.perr("a stacked vector [a, ..., b] is not supported in a formula", e)
+
+    def x_Ones(self, e, scope):
+        if e.size is None:
+            return Val(None, (), (), lazy="ones")
+        n = self.dim(e.size, {})
+        m = mlabel()
+        return Val(ones((n,)), (m,), (m,))
+
+    def x_Transpose(self, e, scope):
+        if self._apply_is_product(e.arg):
+            inner = S.Transpose(e.arg.args[0], span=e.span)  # W (x)^T is W · xᵀ
+            return self.product(self.expr(e.arg.func, scope), self.expr(inner, scope), e)
+        v = self.expr(e.arg, scope)
+        if len(v.mat) == 2:
+            return Val(v.node, v.labels, (v.mat[1], v.mat[0]), False, v.lazy)
+        if len(v.mat) == 1:
+            return Val(v.node, v.labels, v.mat, not v.row, v.lazy)
+        if v.lazy == "ones":
+            return Val(None, (), (), True, "ones")
+        return v
+
+    def concrete(self, v: Val, shape_like: Val = None, n=None, where=None) -> Val:
+        if v.node is not None:
+            return v
+        if n is None and shape_like is not None and shape_like.mat:
+            n = shape_like.mat_dims()[0]
+        if n is None:
+            raise self.perr("cannot tell the size of this \\mathbf{1} or I from its "
+                            "context: give it a subscript (\\mathbf{1}_n, I_n)", where)
+        if v.lazy == "ones":
+            m = mlabel()
+            return Val(ones((n,)), (m,), (m,), v.row)
+        a, b = mlabel(), mlabel()
+        return Val(Delta(n), (a, b), (a, b))
+
+    def materialise(self, v: Val, where) -> Val:
+        if v.node is None:
+            raise self.perr("cannot tell the size of this \\mathbf{1} or I from its "
+                            "context: give it a subscript (\\mathbf{1}_n, I_n)", where)
+        return v
+
+    def _closed_by_group(self, e) -> bool:
+        """Does a closing bracket follow e before the postfix, as in ``(x (u))^T`` (the
+        postfix applies to the whole group), unlike ``x (u)^T``?"""
+        sp_ = e.span
+        lines = self.src.splitlines()
+        if not sp_ or sp_.end_line < 1 or sp_.end_line > len(lines):
+            return False
+        rest = lines[sp_.end_line - 1][sp_.end_column - 1:].lstrip()
+        return rest.startswith((")", "]", "}", "\\right", "\\big", "\\Big", "\\r"))
+
+    def _apply_is_product(self, e):
+        """An Apply whose name is a variable (a (b)^2): the postfix belongs to (b)."""
+        if isinstance(e, S.Apply) and len(e.args) == 1 and not self._closed_by_group(e):
+            kw = names.keyword_of(e.func)
+            if kw in self.info and not (kw in self.defsrc and self.defsrc[kw].stmt.params):
+                return True
+            if isinstance(e.func, S.Sub) and kw not in self.info:
+                return True
+        return False
+
+    def x_Pow(self, e, scope):
+        if self._apply_is_product(e.base):
+            # a (b)^2 is a · b², not (a b)²
+            inner = S.Pow(e.base.args[0], e.exp, span=e.span)
+            return self.product(self.expr(e.base.func, scope), self.expr(inner, scope), e)
+        if isinstance(e.base, S.Sym) and names.keyword_of(e.base) == "e" and "e" not in self.info:
+            v = self.expr(e.exp, scope)
+            return Val(fmap("exp", v.node), v.labels, v.mat, v.row)
+        if isinstance(e.base, S.Norm) and isinstance(e.exp, S.Num) and e.exp.value == "2":
+            return self.norm(e.base, scope, squared=True)
+        x = self.expr(e.exp, scope)
+        if x.kind != "s" or x.index_labels or x.lazy:
+            raise self.serr(f"an exponent must be a scalar, not {describe(x)}", e.exp)
+        b = self.materialise(self.expr(e.base, scope), e.base)
+        if b.kind == "s" or e.hadamard:
+            return Val(pow_(b.node, x.node), b.labels, b.mat, b.row)
+        if b.kind in ("c", "r"):
+            raise self.serr("a power of a vector is ambiguous: write x \\odot x for the "
+                            "entrywise square, or \\|x\\|^2", e)
+        k = x.node.value if isinstance(x.node, Const) else None
+        n1, n2 = b.mat_dims()
+        if k is None or not k.is_integer or not ir.same_dim(n1, n2):
+            raise self.serr(f"a power of {describe(b)} needs a square matrix and an integer "
+                            f"exponent", e)
+        if b.index_labels:
+            raise self.serr("powers of indexed families of matrices are not supported", e)
+        node = contract([b.node], [b.labels], b.mat)
+        if k < 0:
+            node = ops.Inv(node)
+            k = -k
+        result = node
+        for _ in range(int(k) - 1):
+            result = ir.matmul(result, node)
+        if k == 0:
+            result = Delta(n1)
+        m = (mlabel(), mlabel())
+        return Val(result, m, m)
+
+    def x_Norm(self, e, scope):
+        return self.norm(e, scope)
+
+    def norm(self, e, scope, squared=False):
+        v = self.materialise(self.expr(e.arg, scope), e.arg)
+        sub = e.sub
+        sub_txt = names.sub_text(sub) if sub is not None else None
+        if e.kind == "abs" or v.kind == "s":
+            node = fmap("abs", v.node)
+            if squared:
+                node = pow_(v.node, 2)
+            return Val(node, v.labels, v.mat, v.row)
+        if v.kind == "m" and sub_txt != "F":
+            raise self.perr("the norm of a matrix is ambiguous here: write \\|X\\|_F for the "
+                            "Frobenius norm", e)
+        if v.kind in ("c", "r") and sub_txt not in (None, "2"):
+            raise self.perr(f"only the 2-norm of a vector is supported (got _{sub_txt})", e)
+        sq = contract([v.node, v.node], [v.labels, v.labels], v.index_labels)
+        node = sq if squared else pow_(sq, sp.Rational(1, 2))
+        return Val(node, v.index_labels, ())

@@ -1,0 +1,80 @@
+"""What every expression-lowering module shares: the context a lowering works in, the
+dispatch from a syntax node to its method, located errors.
+
+Contract: `LoweringBase` is the explicit context. A lowering reads, and the document lowerer
+(`document.Lowerer`) provides:
+
+    src        the source text (for carets)
+    info       keyword -> `document.Info` (what each name is)
+    ranges     index keyword -> (lo, hi) declared by ``i = 1,\\dots,n``
+    defsrc     keyword -> `document.DefSource` (the syntax of each definition)
+    dims       dimension symbols met so far
+    define(kw) the Ref of definition kw (lowered on first use)
+    dim(e, scope)  a dimension expression as SymPy
+    _range_dim(i, where)  the length of index i's declared range
+
+`expr(e, scope)` lowers a syntax expression to a `values.Val`; `scope` maps the index names
+bound at this point (by an enclosing sum or product, or as the free indices of an
+entrywise definition) to a `values.Cell`.
+"""
+from __future__ import annotations
+
+from ..errors import ParseError, ShapeError, error_at
+from ..read import syntax as S
+from ..values import Val
+
+SIGMA_NAMES = {"sigma", "sigm", "sigmoid"}
+
+
+class UnboundIndex(ParseError):
+    """An index used where no sum, product or definition binds it."""
+
+    def __init__(self, message, index, *args):
+        super().__init__(message, *args)
+        self.index = index
+
+
+def walk_syntax(e):
+    """Every syntax node below e (e included)."""
+    stack = [e]
+    while stack:
+        n = stack.pop()
+        yield n
+        for f in getattr(n, "__dataclass_fields__", {}):
+            v = getattr(n, f)
+            if isinstance(v, tuple):
+                stack.extend(x for x in v if hasattr(x, "__dataclass_fields__"))
+            elif hasattr(v, "__dataclass_fields__") and not isinstance(v, S.Span):
+                stack.append(v)
+
+
+def union(a, b):
+    return tuple(dict.fromkeys(tuple(a) + tuple(b)))
+
+
+class LoweringBase:
+    """The context of an expression lowering (see the module docstring)."""
+    src: str
+    info: dict
+    ranges: dict
+    defsrc: dict
+    dims: dict
+
+    def perr(self, msg, node):
+        return error_at(ParseError, msg, getattr(node, "span", None), self.src)
+
+    def serr(self, msg, node):
+        return error_at(ShapeError, msg, getattr(node, "span", None), self.src)
+
+    def expr(self, e, scope) -> Val:
+        method = getattr(self, "x_" + type(e).__name__, None)
+        if method is None:
+            raise self.perr(f"{type(e).__name__.lower()} is not supported here", e)
+        return method(e, scope)
+
+    def _loc(self, node):
+        sp_ = getattr(node, "span", None)
+        if sp_ is None or sp_.line == 0:
+            return ()
+        end = sp_.end_column if sp_.end_line == sp_.line else None
+        return (sp_.line, sp_.column, self.src, end)

@@ -1,0 +1,229 @@
+"""Lowering names and subscripts: inputs, definitions, dimensions, families and
+their members, entries ``A_{ij}``, ``[t_k]_{i,j}``, Kronecker deltas, the entry builder
+``[body]_{i,j}``, and binding indices to the axes they index.
+
+Contract: `IndexLowering` methods return `Val`s; an index used where nothing binds it is an
+`UnboundIndex`; an axis indexed by an index of another range is a `ShapeError`.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from .. import ir, names, ops
+from ..ir import Delta, Mask, Var, contract
+from ..read import syntax as S
+from ..values import Cell, Val, describe, fmt_shape, mlabel, scalar
+from .base import SIGMA_NAMES, LoweringBase, UnboundIndex
+
+
+class IndexLowering(LoweringBase):
+    """Names, subscripts and indices."""
+
+    def x_Sym(self, e, scope):
+        kw = names.keyword_of(e)
+        return self.resolve_name(kw, e, scope)
+
+    def resolve_name(self, kw, e, scope):
+        if kw in scope:
+            raise self.perr(f"index {kw} is used as a value; only arrays can be indexed by it", e)
+        info = self.info.get(kw)
+        if info is None:
+            if kw == "e":
+                return scalar(sp.E)
+            if kw == "I":
+                return Val(None, (), (), lazy="eye")
+            if kw == "pi":
+                return scalar(sp.pi)
+            if isinstance(e, S.Sym) and (e.name in SIGMA_NAMES or ops.spelled("command", e.name)):
+                raise self.perr(f"\\{e.name} needs an argument in parentheses", e)
+            raise self.perr(f"unknown name {names.latex_of(e)}: declare it (e.g. "
+                            f"`{names.latex_of(e)} \\in \\mathbb{{R}}^{{n}}`) or define it", e)
+        if info.kind in ("dim", "natural"):
+            sym = sp.Symbol(kw, integer=True, positive=True)
+            if info.kind == "dim":
+                self.dims[sym] = None
+                return scalar(sym)
+            return Val(Var(kw, ()), (), ())
+        node = self.define(kw) if info.kind == "def" else Var(kw, tuple(info.shape))
+        if node.rank > 2:
+            raise self.serr(f"{info.latex} is an array of order {node.rank} "
+                            f"{fmt_shape(node.shape)}: index it, e.g. with subscripts", e)
+        labels = tuple(mlabel() for _ in node.shape)
+        return Val(node, labels, labels, bool(info.row) and node.rank == 1)
+
+    def x_Sub(self, e, scope):
+        return self.resolve_sub(e, scope)
+
+    def resolve_sub(self, e, scope):
+        kw = names.keyword_of(e)
+        if kw is not None and kw in self.info and kw not in scope:
+            return self.resolve_name(kw, e, scope)
+        base = e.base
+        items = self._sub_items(e)
+        if isinstance(base, S.Sym) and base.name == "delta" and "delta" not in self.info:
+            return self._delta(e, items, scope)
+        if isinstance(base, S.Sym) and base.name == "I" and "I" not in self.info \
+                and len(e.subs) == 1:
+            n = self.dim(e.subs[0], {})
+            a, b = mlabel(), mlabel()
+            return Val(Delta(n), (a, b), (a, b))
+        if isinstance(base, S.Sym):
+            bkw = names.keyword_of(base)
+            info = self.info.get(bkw)
+            if info is None:
+                if kw is not None and all(i not in scope for i in self._index_names(items)):
+                    return self.resolve_name(kw, e, scope)
+                return self.resolve_name(bkw, base, scope)  # raises unknown name
+            if info.kind in ("dim", "natural"):
+                raise self.perr(f"{info.latex} is a number and cannot be indexed", e)
+            node = self.define(bkw) if info.kind == "def" else Var(bkw, tuple(info.shape))
+            return self._index(node, [None] * node.rank, items, e, scope, info.latex,
+                               row=info.row)
+        free = [i for i in self._index_names(items) if i not in scope]
+        if free and len(free) == len(items) and len(set(free)) == len(free):
+            built = self._entry_builder(base, free, scope)
+            if built is not None:
+                return built
+        v = self.materialise(self.expr(base, scope), base)
+        return self._index_val(v, items, e, scope)
+
+    def _entry_builder(self, body, free, scope):
+        """``[\\sum_k A_{ik} B_{kj}]_{i,j}``: the array whose entry (i, j) is the bracket's
+        body, read with its subscripts bound inside (as matcalc prints index notation).
+        None when the body does not use the subscripts as free indices."""
+        inner = dict(scope)
+        for i in free:
+            inner[i] = Cell(self._range_dim(i, body) if i in self.ranges else None)
+        try:
+            v = self.materialise(self.expr(body, inner), body)
+        except UnboundIndex:
+            return None
+        if v.mat or not all(i in v.labels for i in free) or len(free) > 2:
+            return None
+        new = tuple(mlabel() for _ in free)
+        labels = tuple(new[free.index(l)] if l in free else l for l in v.labels)
+        return Val(v.node, labels, new)
+
+    def _sub_items(self, e):
+        items = []
+        for s in e.subs:
+            if isinstance(s, S.BinOp) and s.op == S.MUL:
+                parts = self._juxt_syms(s)
+                if parts is None:
+                    raise self.perr("cannot read this subscript as indices", s)
+                items.extend((p, s) for p in parts)
+            elif isinstance(s, S.Num):
+                items.append((int(s.value) if s.value.isdigit() else s.value, s))
+            else:
+                kw = names.keyword_of(s)
+                if kw is None:
+                    raise self.perr("cannot read this subscript as an index", s)
+                items.append((kw, s))
+        return items
+
+    @staticmethod
+    def _index_names(items):
+        return [i for i, _ in items if isinstance(i, str)]
+
+    def _bind(self, index, dim, where, scope):
+        """Check that `index` is bound and that it runs over `dim`."""
+        cell = scope.get(index)
+        if cell is None:
+            raise UnboundIndex(f"index {index} is not bound here: no sum, product or "
+                               f"definition on the left binds it", index,
+                               *self._loc(where))
+        if cell.dim is None:
+            cell.dim = dim
+        elif not ir.same_dim(cell.dim, dim):
+            raise self.serr(f"index {index} runs over {cell.dim} elsewhere but indexes an "
+                            f"axis of length {dim} here", where)
+
+    def _unstack(self, node, axis, items, scope):
+        """Axis `axis` of node read as the row-major stack of an array indexed by `items`
+        (``a_{i,j}`` of a vector a in R^{N_p D_d}): a Reshape, or None if the index ranges
+        do not multiply to the axis length."""
+        dims = []
+        for index, _ in items:
+            cell = scope.get(index) if isinstance(index, str) else None
+            if cell is None or cell.dim is None:
+                return None
+            dims.append(cell.dim)
+        if not ir.same_dim(sp.Mul(*dims), node.shape[axis]):
+            return None
+        return ops.Reshape(node, node.shape[:axis] + tuple(dims) + node.shape[axis + 1:])
+
+    def _index(self, node, labels, items, e, scope, latex, row=False):
+        """Index the leading axes of `node` by `items`; the rest become matrix axes. A
+        numeric index (``x_1``) selects one position. More indices than axes unstack the
+        last indexed axis (see `_unstack`)."""
+        if len(items) > node.rank and node.rank >= 1:
+            split = self._unstack(node, node.rank - 1, items[node.rank - 1:], scope)
+            node = split if split is not None else node
+        if len(items) > node.rank:
+            raise self.serr(f"{latex} has {node.rank} axes {fmt_shape(node.shape)} but is "
+                            f"indexed by {len(items)} indices", e)
+        ops_, idx, given = [node], [None], []
+        for (index, syn), d in zip(items, node.shape):
+            if isinstance(index, int):
+                lab = mlabel()
+                ops_.append(Mask((d,), sp.Integer(index), sp.Integer(index)))
+                idx.append((lab,))
+                given.append(lab)
+            else:
+                self._bind(index, d, syn, scope)
+                given.append(index)
+        rest = tuple(mlabel() for _ in node.shape[len(items):])
+        if len(rest) > 2:
+            raise self.serr(f"{latex} indexed this way is an array of order {len(rest)}", e)
+        all_labels = tuple(given) + rest
+        idx[0] = all_labels
+        keep = tuple(dict.fromkeys(l for l, (i, _) in zip(given, items)
+                                   if isinstance(i, str))) + rest
+        row = row and len(rest) == 1
+        if len(ops_) == 1 and keep == all_labels:
+            return Val(node, all_labels, rest, row)
+        return Val(contract(ops_, idx, keep), keep, rest, row)
+
+    def _index_val(self, v, items, e, scope):
+        """Index the matrix axes of an expression: ``[t_k]_{i,j}``, ``(AB)_{ij}``."""
+        if len(items) > len(v.mat) and len(v.mat) == 1:
+            axis = v.labels.index(v.mat[0])
+            split = self._unstack(v.node, axis, items, scope)
+            if split is not None:
+                new = tuple(mlabel() for _ in items)
+                labels = v.labels[:axis] + new + v.labels[axis + 1:]
+                v = Val(split, labels, new)
+        if len(items) > len(v.mat):
+            raise self.serr(f"{describe(v)} cannot take {len(items)} indices", e)
+        ops_, idx, ren, drop = [v.node], [None], {}, set()
+        dims = v.dims()
+        for (index, syn), lab in zip(items, v.mat):
+            if isinstance(index, int):
+                ops_.append(Mask((dims[lab],), sp.Integer(index), sp.Integer(index)))
+                idx.append((lab,))
+                drop.add(lab)
+            else:
+                self._bind(index, dims[lab], syn, scope)
+                ren[lab] = index
+        labels = tuple(ren.get(l, l) for l in v.labels)
+        idx[0] = labels
+        out = tuple(dict.fromkeys(l for l in labels if l not in drop))
+        mat = tuple(l for l in v.mat if l not in ren and l not in drop)
+        return Val(contract(ops_, idx, out), out, mat, v.row and len(mat) == 1)
+
+    def _delta(self, e, items, scope):
+        if len(items) != 2 or not all(isinstance(i, str) for i, _ in items):
+            raise self.perr("\\delta needs two indices, e.g. \\delta_{ik}", e)
+        (a, sa), (b, sb) = items
+        ca, cb = scope.get(a), scope.get(b)
+        for i, c, s in ((a, ca, sa), (b, cb, sb)):
+            if c is None:
+                raise UnboundIndex(f"index {i} is not bound here", i, *self._loc(s))
+        d = ca.dim or cb.dim
+        if d is None:
+            raise self.perr("cannot tell the range of the indices of this \\delta", e)
+        self._bind(a, d, sa, scope)
+        self._bind(b, d, sb, scope)
+        if a == b:
+            return scalar(1)
+        return Val(Delta(d), (a, b), ())

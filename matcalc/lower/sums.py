@@ -1,0 +1,167 @@
+"""Lowering sums and products over indices (``\\sum_{i=1}^{n}``, sub-ranges, bounds that
+depend on another index, ``\\prod_j``) and function calls (looked up in the op registry).
+
+Contract: `SumLowering` methods return `Val`s; a bound that uses its own index, an index
+whose range nothing gives, or an unknown function is a located `ParseError`.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from .. import ir, names, ops
+from ..ir import Const, Mask, add, contract, fmap, ones, pow_
+from ..read import syntax as S
+from ..values import Cell, Val
+from .base import SIGMA_NAMES, LoweringBase, union
+
+
+class SumLowering(LoweringBase):
+    """Sums, products over indices, and calls."""
+
+    def x_BigOp(self, e, scope):
+        inner = dict(scope)
+        idx = []
+        for i in e.indices:
+            kw = names.keyword_of(i)
+            if kw is None:
+                raise self.perr("cannot read this as an index name", i)
+            if kw in scope:
+                raise self.perr(f"index {kw} is already bound by an enclosing sum or "
+                                f"definition", i)
+            d = None
+            if kw in self.ranges:
+                lo, hi = self.ranges[kw]
+                d = sp.simplify(hi - lo + 1)
+            inner[kw] = Cell(d)
+            idx.append((kw, i))
+        if e.lower is not None and len(idx) > 1:
+            raise self.perr("bounds are only understood on a sum over one index", e)
+        lo = self.dim(e.lower, inner) if e.lower is not None else None
+        hi = self.dim(e.upper, inner) if e.upper is not None else None
+        for bound, syn in ((lo, e.lower), (hi, e.upper)):
+            own = {s.name for s in getattr(bound, "free_symbols", ())} & {k for k, _ in idx}
+            if own:
+                raise self.perr(f"the bound of this {e.kind} over {idx[0][0]} uses {idx[0][0]} "
+                                f"itself", syn)
+        if len(idx) == 1 and hi is not None \
+                and not (hi.free_symbols & {sp.Symbol(k, integer=True, positive=True) for k in inner}):
+            inner[idx[0][0]].hint = hi
+        body = self.materialise(self.expr(e.body, inner), e.body)
+        for kw, syn in reversed(idx):
+            body = self._reduce(e.kind, body, kw, inner[kw], lo, hi, scope, e)
+        return body
+
+    def _reduce(self, kind, v, kw, cell, lo, hi, scope, e):
+        """Sum or multiply `v` over index `kw` (bounds lo..hi, 1-based, inclusive)."""
+        if cell.dim is None:
+            if hi is None or lo is None:
+                raise self.perr(f"cannot tell the range of index {kw}: it indexes no array "
+                                f"and the sum gives no bounds", e)
+            cell.dim = hi
+        n = cell.dim
+        lo = sp.Integer(1) if lo is None else lo
+        hi = n if hi is None else hi
+        outer = [s for s in (lo.free_symbols | hi.free_symbols)
+                 if s.name in scope and s.name != kw]
+        if kw not in v.labels:
+            if outer:
+                raise self.perr(f"a {kind} over {kw} with bounds depending on another "
+                                f"index needs a body that uses {kw}", e)
+            count = sp.simplify(hi - lo + 1)
+            if kind == "sum":
+                return self._scale_sym(v, count)
+            return Val(pow_(v.node, Const(count, ())), v.labels, v.mat, v.row)
+        full = not outer and sp.simplify(lo - 1) == 0 and sp.simplify(hi - n) == 0
+        mask = None
+        if not full:
+            if len(outer) > 1:
+                raise self.perr("bounds may depend on at most one other index", e)
+            if outer:
+                o = outer[0].name
+                ocell = scope[o]
+                if ocell.dim is None:
+                    ocell.dim = ocell.hint
+                if ocell.dim is None:
+                    raise self.perr(f"cannot tell the range of index {o}", e)
+                sub = {outer[0]: ir.I0}
+                mask = (Mask((ocell.dim, n), lo.subs(sub), hi.subs(sub)), (o, kw))
+            else:
+                mask = (Mask((n,), lo, hi), (kw,))
+        out = tuple(l for l in v.labels if l != kw)
+        if mask is not None:
+            for o in mask[1]:
+                if o not in out and o != kw:
+                    out = (o,) + out
+        if kind == "sum":
+            ops_, idx = [v.node], [v.labels]
+            if mask is not None:
+                ops_.append(mask[0])
+                idx.append(mask[1])
+            node = contract(ops_, idx, out)
+        else:
+            x = v.node
+            if mask is not None:
+                full_labels = union(v.labels, mask[1])
+                dims = {**v.dims(), **dict(zip(mask[1], mask[0].shape))}
+                m = ir.broadcast(mask[0], mask[1], dims, full_labels)
+                xb = ir.broadcast(x, v.labels, dims, full_labels)
+                x = add([ir.mul(xb, m), ones(m.shape), m], [1, 1, -1])
+                labels = full_labels
+            else:
+                labels = v.labels
+            node = ops.ProdAxis(x, labels.index(kw))
+            out = tuple(l for l in labels if l != kw)
+        mat = tuple(l for l in v.mat if l in out)
+        return Val(node, out, mat, v.row)
+
+    def _scale_sym(self, v, count):
+        return Val(contract([v.node, Const(count, ())], [v.labels, ()], v.labels),
+                   v.labels, v.mat, v.row)
+
+    def x_Apply(self, e, scope):
+        f = e.func
+        kw = names.keyword_of(f)
+        if isinstance(f, S.Sym) and f.name in SIGMA_NAMES and kw not in self.info:
+            return self.call("sigma", e.args, e, scope, f.primes)
+        if kw in self.defsrc and self.defsrc[kw].stmt.params is not None:
+            return self.resolve_name(kw, f, scope)  # f(x) for a definition written f(x) = ...
+        # a variable before parentheses multiplies them; the argument is lowered first,
+        # since it may fix index ranges the factor needs (\delta_{jl} (v_j + v_l))
+        if kw is not None and kw in self.info:
+            if len(e.args) != 1:
+                raise self.perr(f"{names.latex_of(f)} is not a function", e)
+            b = self.expr(e.args[0], scope)
+            return self.product(self.expr(f, scope), b, e)
+        if isinstance(f, S.Sub) and len(e.args) == 1:
+            b = self.expr(e.args[0], scope)
+            return self.product(self.expr(f, scope), b, e)
+        raise self.perr(f"unknown function {names.latex_of(f)}", f)
+
+    def x_Call(self, e, scope):
+        return self.call(e.func, e.args, e, scope, e.primes)
+
+    def one_arg(self, what, args, e, scope) -> Val:
+        """The one argument of a call, lowered; another count is an error naming `what`."""
+        if len(args) != 1:
+            raise self.perr(f"{what} takes one argument, not {len(args)}", e)
+        return self.materialise(self.expr(args[0], scope), args[0])
+
+    def call(self, fn, args, e, scope, primes=0):
+        """A function applied to arguments: an array function lowers by its own block
+        (`ops.CALLS`); an elementwise function (`ops.FUNCTIONS`) maps entrywise, and with
+        a prime (``\\sigma'``) is its derivative."""
+        op = ops.CALLS.get(fn)
+        if op is not None:
+            if primes:
+                raise self.perr(f"{fn}' is not an elementwise function's derivative", e)
+            return op.lower(self, args, e, scope)
+        f = ops.FUNCTIONS.get(fn)
+        if f is None:
+            raise self.perr(f"unknown function {fn}", e)
+        v = self.one_arg(fn, args, e, scope)
+        node = fmap(f.name, v.node)
+        if primes == 1:
+            node = fmap(f.prime, v.node) if f.prime else f.derivative(v.node, node)
+        elif primes > 1:
+            raise self.perr(f"only the first derivative {fn}' is known", e)
+        return Val(node, v.labels, v.mat, v.row)
