@@ -8,7 +8,6 @@ construct, never as a bare traceback from the engine.
 """
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -20,10 +19,6 @@ from .diff import DiffError, differentiate, tidy
 from .errors import MatcalcError, ParseError
 from .lower import Lowerer, lower_claim
 from .render import Renderer, identity_text
-
-if sys.getrecursionlimit() < 20000:
-    sys.setrecursionlimit(20000)
-
 
 def parse(text: str) -> S.Document:
     """Parse a document into its syntax tree (raises ParseError)."""

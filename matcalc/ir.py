@@ -494,10 +494,6 @@ def inner(a: Node, b: Node) -> Node:
     return contract([a, b], [labs, labs], ())
 
 
-def sum_all(a: Node) -> Node:
-    return contract([a], [letters(a.rank)], ())
-
-
 def pow_(base: Node, exponent) -> Node:
     e = exponent if isinstance(exponent, Node) else const(exponent)
     if is_const(e, 1):

@@ -9,8 +9,6 @@ Contract: `Problem` is what `lower` produces and `diff`, `render` and `codegen` 
 - `latex`: keyword -> LaTeX spelling of every input, definition and dimension.
 - `dims`: the dimension symbols the document uses.
 - `held`: definitions held constant (their uses are wrapped in StopGrad).
-- `claims`: (syntax Def, source span) of derivation lines the document states (``d\\lambda
-  = ...``, ``\\frac{\\partial L}{\\partial W} = ...``), kept for `check`.
 """
 from __future__ import annotations
 
@@ -28,7 +26,6 @@ class Problem:
     latex: dict
     dims: set = field(default_factory=set)
     held: set = field(default_factory=set)
-    claims: list = field(default_factory=list)
     source: str = ""
     index_names: dict = field(default_factory=dict)   # keyword -> LaTeX of index names
     families: dict = field(default_factory=dict)      # keyword -> number of family axes
@@ -54,7 +51,3 @@ class Problem:
                     need.add(n.name)
                     stack.append(self.defs[n.name])
         return [name for name in self.order if name in need]
-
-    def with_objective(self, name: str) -> "Problem":
-        return Problem(self.inputs, self.defs, self.order, name, self.latex, self.dims,
-                       self.held, self.claims, self.source, self.index_names, self.families)

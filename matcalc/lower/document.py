@@ -139,7 +139,7 @@ class Lowerer(DeclarationCollector, IndexLowering, AtomLowering, ProductLowering
         defs = self._hold(self._inline_constants({k: simplify(b) for k, b in self.defs.items()}))
         order = list(self.order)
         return Problem(inputs, defs, order, obj, latex, list(self.dims), set(self.held),
-                       self.claims, self.src, dict(self.index_latex),
+                       self.src, dict(self.index_latex),
                        {kw: i.family for kw, i in self.info.items() if i.family},
                        {kw for kw, i in self.info.items() if i.row and kw in defs})
 
