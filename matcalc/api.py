@@ -83,6 +83,7 @@ class Gradient:
         self.wrt = wrt
         self.node = node
         self._steps = steps
+        self._source = None
 
     # -------------------------------------------------------- rendering
     def latex(self) -> str:
@@ -162,7 +163,12 @@ class Gradient:
         return "grad_" + names.python_name(self.wrt)
 
     def numpy_source(self) -> str:
-        """A NumPy module defining `grad_<wrt>(**inputs)`."""
+        """A NumPy module defining `grad_<wrt>(**inputs)` (generated once, then kept)."""
+        if self._source is None:
+            self._source = self._generate_source()
+        return self._source
+
+    def _generate_source(self) -> str:
         doc = (f"Gradient {self.lhs_text} of the document's objective.\n\n"
                f"    {self.lhs_text} = {self.text()}\n\n"
                f"    Returns an array shaped like {names.python_name(self.wrt)} "
