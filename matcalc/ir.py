@@ -633,6 +633,8 @@ def transform(root: Node, fn=None, mapping=None, raw=False, stop=None, memo=None
                 g = memo.get(f.uid, f)
             elif isinstance(f, tuple) and any(isinstance(c, Node) for c in f):
                 g = tuple(memo.get(c.uid, c) if isinstance(c, Node) else c for c in f)
+                if all(a is b for a, b in zip(g, f)):
+                    g = f  # nothing below changed: no rebuild
             else:
                 g = f
             changed |= g is not f
