@@ -245,7 +245,16 @@ def tidy(problem, node, inline=True):
     """Simplify `node` over the definition names and, if `inline`, also with the
     definitions inlined (where normalisations and cancellations become visible), fold both
     back onto the document's names, and keep the smaller. Inlining costs time linear in the
-    chain, so the derivation does it once, for the result, not at every step."""
+    chain, so the derivation does it once, for the result, not at every step. Results
+    are kept per problem: a cotangent that did not change is not tidied again."""
+    cache = problem.__dict__.setdefault("_tidied", {})
+    key = (node.uid, inline)
+    if key not in cache:
+        cache[key] = _tidy(problem, node, inline)
+    return cache[key]
+
+
+def _tidy(problem, node, inline):
     node = strip_stop_gradients(node)
     a = fold_refs(problem, simplify(fold_refs(problem, node)))
     if not inline:
@@ -319,8 +328,13 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
                     "+".join(dict.fromkeys(r.name for r in rules)),
                     r",\quad ".join(dict.fromkeys(r.latex for r in rules)))
                 steps.append(Step(rule, _with(form(), terms), v))
+        incoming = {}
         for g_, dv in terms:
-            frontier[dv.name] = add([frontier[dv.name], g_]) if dv.name in frontier else g_
+            incoming.setdefault(dv.name, []).append(g_)
+        for name, gs in incoming.items():
+            # one sum per name: adding the terms one at a time is quadratic in their number
+            gs = [frontier[name]] + gs if name in frontier else gs
+            frontier[name] = add(gs) if len(gs) > 1 else gs[0]
         for name in list(frontier):
             frontier[name] = tidy(problem, frontier[name], inline=False)
         if record_steps and len(terms) > 1:
