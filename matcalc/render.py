@@ -773,6 +773,16 @@ def _latex_to_text(latex: str) -> str:
     for cmd, mark in ((r"\hat", "\u0302"), (r"\bar", "\u0304"), (r"\tilde", "\u0303")):
         s = re.sub(re.escape(cmd) + r"\{([^{}]*)\}", lambda m: m.group(1) + mark, s)
     s = s.replace(r"\mathrm", "")
+    while r"\overline{" in s:  # a named adjoint: a bar on the name's first letter
+        start = s.rindex(r"\overline{")  # innermost first
+        depth, end = 0, start + len(r"\overline")
+        for end in range(end, len(s)):
+            depth += {"{": 1, "}": -1}.get(s[end], 0)
+            if depth == 0:
+                break
+        inner = s[start + len(r"\overline{"):end]
+        k = next((i for i, c in enumerate(inner) if c not in "{}\\"), len(inner) - 1)
+        s = s[:start] + inner[:k + 1] + "\u0305" + inner[k + 1:] + s[end + 1:]
     s = s.replace("{", "").replace("}", "")
     return s
 
@@ -794,6 +804,7 @@ def identity_text(latex: str) -> str:
     """A plain-text reading of an identity written in LaTeX (for terminal derivations)."""
     import re
     s = re.sub(r"\bd\\(?=[A-Za-z])", "d \\\\", latex)  # d\exp -> d \exp
+    s = re.sub(r"\\bar\{([^{}]*)\}", lambda m: m.group(1) + "\u0304", s)
     for a, b in _IDENTITY_TEXT:
         s = s.replace(a, b)
     s = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", s)
