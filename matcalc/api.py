@@ -15,7 +15,7 @@ import numpy as np
 
 from . import codegen, ir, names, numeric
 from .read import syntax as S
-from .diff import DiffError, differentiate, tidy
+from .diff import DiffError, differentiate, tidy, with_adjoints
 from .errors import MatcalcError, ParseError
 from .lower import Lowerer, lower_claim
 from .render import Renderer, identity_text
@@ -82,14 +82,43 @@ class Gradient:
         self.wrt = wrt
         self.node = node
         self._steps = steps
+        self._source = None
+        self._renderers = {}
 
     # -------------------------------------------------------- rendering
     def latex(self) -> str:
-        """The closed-form gradient (right-hand side) in LaTeX."""
-        return Renderer(self.problem, "latex").expr(self.node)
+        """The closed-form gradient (right-hand side) in LaTeX; a large derivation names
+        cotangents (``\\bar{h}_{3} = ∂f/∂h_3``), defined after ``where``."""
+        return self._rendered("latex")
 
     def text(self) -> str:
-        return Renderer(self.problem, "text").expr(self.node)
+        return self._rendered("text")
+
+    def _renderer(self, style: str) -> Renderer:
+        """One renderer per style, shared by the result and the steps: each node of the
+        derivation is rendered once."""
+        if style not in self._renderers:
+            self._renderers[style] = Renderer(self.problem, style)
+        return self._renderers[style]
+
+    def _rendered(self, style: str, where: bool = True) -> str:
+        r = self._renderer(style)
+        out = r.expr(self.node)
+        names = self._adjoints_used() if where else []
+        if names:
+            defs = [f"{r.name(n)} = {r.expr(self.problem.defs[n])}" for n in names]
+            if style == "latex":
+                out += r" \quad\text{where}\quad " + r",\; ".join(defs)
+            else:
+                out += ", where " + ", ".join(defs)
+        return out
+
+    def _adjoints_used(self) -> list:
+        """The named adjoints the gradient refers to, first referred to first."""
+        adjoints = set(getattr(self.problem, "adjoints", ()))
+        if not adjoints:
+            return []
+        return [n for n in reversed(self.problem.needed([self.node])) if n in adjoints]
 
     @property
     def lhs_latex(self) -> str:
@@ -106,19 +135,20 @@ class Gradient:
     def steps(self) -> list:
         """The derivation as DerivationStep values, in order."""
         out = []
-        lr, tr = Renderer(self.problem, "latex"), Renderer(self.problem, "text")
+        lr, tr = self._renderer("latex"), self._renderer("text")
         obj = self.problem.objective
         dl = "d" + lr.name(obj)
         dt = "d" + tr.name(obj)
         defs_shown = set()
         for st in self._steps:
             if st.rule.name == "gradient":
-                lat = f"{self.lhs_latex} = {self.latex()}"
-                txt = f"{self.lhs_text} = {self.text()}"
+                # the names of adjoints were defined in the steps that made them
+                lat = f"{self.lhs_latex} = {self._rendered('latex', where=False)}"
+                txt = f"{self.lhs_text} = {self._rendered('text', where=False)}"
             else:
                 lat = lr.form(st.form, dl)
                 txt = tr.form(st.form, dt)
-            if st.rule.name == "substitute" and st.subject in self.problem.defs \
+            if st.rule.name in ("substitute", "adjoint") and st.subject in self.problem.defs \
                     and st.subject not in defs_shown:
                 defs_shown.add(st.subject)
                 body = self.problem.defs[st.subject]
@@ -161,7 +191,12 @@ class Gradient:
         return "grad_" + names.python_name(self.wrt)
 
     def numpy_source(self) -> str:
-        """A NumPy module defining `grad_<wrt>(**inputs)`."""
+        """A NumPy module defining `grad_<wrt>(**inputs)` (generated once, then kept)."""
+        if self._source is None:
+            self._source = self._generate_source()
+        return self._source
+
+    def _generate_source(self) -> str:
         doc = (f"Gradient {self.lhs_text} of the document's objective.\n\n"
                f"    {self.lhs_text} = {self.text()}\n\n"
                f"    Returns an array shaped like {names.python_name(self.wrt)} "
@@ -225,7 +260,7 @@ def gradient(doc, wrt, objective=None) -> Gradient:
     problem = lower_document(doc, objective)
     kw = _resolve_wrt(problem, wrt)
     try:
-        node, steps = differentiate(problem, kw)
+        node, steps, adjoints = differentiate(problem, kw)
         node = tidy(problem, node)
     except MatcalcError:
         raise
@@ -235,7 +270,7 @@ def gradient(doc, wrt, objective=None) -> Gradient:
     if bad is not None:
         raise MatcalcError(f"the gradient wrt {problem.latex.get(kw, kw)} contains a constant "
                            f"that is not finite ({bad.value})")
-    return Gradient(problem, kw, node, steps)
+    return Gradient(with_adjoints(problem, adjoints), kw, node, steps)
 
 
 # ------------------------------------------------------------------ check

@@ -8,12 +8,24 @@ every linear map across the colon (``G : 𝓛(dX) = 𝓛*(G) : dX``), one named 
 move, until only differentials of earlier names remain. When the frontier holds only
 ``dX`` for the variable X, its cotangent is the gradient.
 
-Contract: `differentiate(problem, wrt)` returns `(gradient_node, steps)`; the gradient has
-the shape of `wrt`, entry [i, j] = ∂L/∂X_ij. Steps are `Step` values holding IR, rendered
-by `render`.
+Contract: `differentiate(problem, wrt)` returns `(gradient_node, steps, adjoints)`; the
+gradient has the shape of `wrt`, entry [i, j] = ∂L/∂X_ij. Steps are `Step` values holding
+IR, rendered by `render`. `adjoints` lists the cotangents that were given a name,
+``v̄ = ∂L/∂v``, as (keyword, body, LaTeX) in the order they were made (a body refers to
+definitions and to earlier adjoints); `with_adjoints` makes them definitions of the
+problem, which is where the gradient and steps look them up.
+
+Named adjoints keep the cost linear. A cotangent that a definition uses more than once
+(``s_k = tanh(s_{k-1}) s_{k-1}``, or a layer that feeds both the next layer and the
+variable) would otherwise be copied into every use, doubling per level; and a cotangent
+that only grows (a product over a chain of layers) would be rebuilt at every level.
+Both are named once they are large (SHARED_NAME_SIZE, NAME_SIZE), so small derivations
+read exactly as before.
 """
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -47,6 +59,14 @@ COLON_RULES = {r.name: r for r in [
 SUBSTITUTE = Rule("substitute", r"dv = \text{differential of } v\text{'s definition}")
 COLLECT = Rule("collect", r"A : dX + B : dX = (A + B) : dX")
 RESULT = Rule("gradient", r"dL = G : dX \iff \partial L / \partial X = G")
+ADJOINT = Rule("adjoint", r"\bar{v} = \partial L / \partial v \text{ (a name for the cotangent)}")
+
+# A cotangent gets a name from NAME_SIZE distinct IR nodes, or, if the definition uses it
+# more than once, from SHARED_NAME_SIZE nodes written out (counted once per use). Every
+# derivation of the test corpus and the seeds stays below both (largest: 36 and 79).
+NAME_SIZE = 48
+SHARED_NAME_SIZE = 96
+MAX_DERIVATION_NODES = 200_000   # refuse a derivation whose terms grow past this
 
 
 @dataclass(frozen=True)
@@ -246,7 +266,16 @@ def tidy(problem, node, inline=True):
     """Simplify `node` over the definition names and, if `inline`, also with the
     definitions inlined (where normalisations and cancellations become visible), fold both
     back onto the document's names, and keep the smaller. Inlining costs time linear in the
-    chain, so the derivation does it once, for the result, not at every step."""
+    chain, so the derivation does it once, for the result, not at every step. Results
+    are kept per problem: a cotangent that did not change is not tidied again."""
+    cache = problem.__dict__.setdefault("_tidied", {})
+    key = (node.uid, inline)
+    if key not in cache:
+        cache[key] = _tidy(problem, node, inline)
+    return cache[key]
+
+
+def _tidy(problem, node, inline):
     node = strip_stop_gradients(node)
     a = fold_refs(problem, simplify(fold_refs(problem, node)))
     if not inline:
@@ -271,14 +300,14 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
             return leaf.name == wrt
         return leaf.name in active
 
-    steps = []
+    steps, adjoints = [], []
     if objective == wrt:
         g = ones(obj_shape)
-        return g, [Step(RESULT, ((g, Dvar(wrt, obj_shape)),), wrt)]
+        return g, [Step(RESULT, ((g, Dvar(wrt, obj_shape)),), wrt)], adjoints
     if objective not in active:
         shape = problem.shape_of(wrt)
         g = ir.zeros(shape)
-        return g, [Step(RESULT, ((g, Dvar(wrt, shape)),), wrt)]
+        return g, [Step(RESULT, ((g, Dvar(wrt, shape)),), wrt)], adjoints
 
     # frontier: ordered dict name -> cotangent
     frontier = {objective: ones(obj_shape)}
@@ -297,6 +326,12 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
         lin = linearise(problem.defs[v], is_active)
         if lin is None:
             continue
+        if _worth_naming(g, _copies(lin)):
+            name, latex = _adjoint_name(problem, v, adjoints)
+            adjoints.append((name, g, latex))
+            g = Ref(name, g.shape)
+            if record_steps:
+                steps.append(Step(ADJOINT, _with(form(), [(g, Dvar(v, g.shape))]), name))
         terms = [(g, fold_refs(problem, lin))]
         if record_steps:
             ids = tuple(dict.fromkeys(i for n in ir.walk(problem.defs[v])
@@ -320,8 +355,13 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
                     "+".join(dict.fromkeys(r.name for r in rules)),
                     r",\quad ".join(dict.fromkeys(r.latex for r in rules)))
                 steps.append(Step(rule, _with(form(), terms), v))
+        incoming = {}
         for g_, dv in terms:
-            frontier[dv.name] = add([frontier[dv.name], g_]) if dv.name in frontier else g_
+            incoming.setdefault(dv.name, []).append(g_)
+        for name, gs in incoming.items():
+            # one sum per name: adding the terms one at a time is quadratic in their number
+            gs = [frontier[name]] + gs if name in frontier else gs
+            frontier[name] = add(gs) if len(gs) > 1 else gs[0]
         for name in list(frontier):
             frontier[name] = tidy(problem, frontier[name], inline=False)
         if record_steps and len(terms) > 1:
@@ -330,7 +370,72 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
     g = tidy(problem, g)
     if record_steps:
         steps.append(Step(RESULT, ((g, Dvar(wrt, problem.shape_of(wrt))),), wrt))
-    return g, steps
+    return g, steps, adjoints
+
+
+def _copies(lin) -> int:
+    """How many colon terms moving every linear map of `lin` across the colon makes: the
+    number of times the cotangent is copied into the next terms."""
+    count = {}
+    for n in ir.walk(lin):
+        if isinstance(n, Dvar):
+            count[n.uid] = 1
+        elif isinstance(n, (Add, Contract)) or hasattr(ops.NODE_OPS.get(type(n)), "adjoint"):
+            count[n.uid] = sum(count[c.uid] for c in ir.operands(n))
+        else:
+            count[n.uid] = 0
+    return count[lin.uid]
+
+
+def _worth_naming(g, copies: int) -> bool:
+    """Would writing the cotangent `g` out swell the derivation (see the module
+    docstring)? A leaf or a constant never does."""
+    if isinstance(g, (Const, Ref, Var)):
+        return False
+    return ir.count_nodes(g) >= NAME_SIZE or (copies > 1 and _written_size(g) >= SHARED_NAME_SIZE)
+
+
+def _written_size(node) -> int:
+    """The number of nodes of `node` written out as a tree (a shared node once per use)."""
+    size = {}
+    for n in ir.walk(node):
+        size[n.uid] = 1 + sum(size[c.uid] for c in ir.operands(n))
+    return size[node.uid]
+
+
+def _adjoint_name(problem, v: str, adjoints) -> tuple:
+    """(keyword, LaTeX) of the adjoint v̄ = ∂L/∂v: a bar on the first letter of v's name
+    (``\\bar{h}_{3}``), over the whole name where that reads badly or is taken."""
+    taken_kw = set(problem.inputs) | set(problem.defs) | {a[0] for a in adjoints} | \
+        {str(d) for d in problem.dims}
+    taken_latex = set(problem.latex.values()) | {a[2] for a in adjoints}
+    kw = v + "_bar"
+    while kw in taken_kw:
+        kw += "_"
+    latex = problem.latex.get(v, v)
+    m = re.fullmatch(r"(\\[A-Za-z]+|[A-Za-z])((?:[_^'].*)?)", latex)
+    if m and not m.group(1).startswith(("\\mathrm", "\\hat", "\\bar", "\\tilde")):
+        bar = rf"\bar{{{m.group(1)}}}{m.group(2)}"
+    else:
+        bar = rf"\overline{{{latex}}}"
+    while bar in taken_latex:
+        bar = rf"\overline{{{bar}}}"
+    return kw, bar
+
+
+def with_adjoints(problem, adjoints):
+    """`problem` with the named adjoints as definitions after its own (so rendering
+    prints their names and code generation computes them, in order)."""
+    if not adjoints:
+        return problem
+    defs, order, latex = dict(problem.defs), list(problem.order), dict(problem.latex)
+    for name, body, tex in adjoints:
+        defs[name] = body
+        order.append(name)
+        latex[name] = tex
+    extended = dataclasses.replace(problem, defs=defs, order=order, latex=latex)
+    extended.adjoints = [a[0] for a in adjoints]
+    return extended
 
 
 def _with(form, terms):

@@ -528,15 +528,24 @@ def broadcast(node: Node, labels: tuple, shape_by_label: dict, out: tuple) -> No
     return contract(ops, idx, out)
 
 
-def transform(root: Node, fn=None, mapping=None, raw=False, stop=None) -> Node:
+def transform(root: Node, fn=None, mapping=None, raw=False, stop=None, memo=None) -> Node:
     """Rebuild `root` bottom-up: every node first gets its (transformed) children, then
     `fn(node)` may replace it (return the node itself to keep it). `mapping` replaces
     nodes by identity before anything else. Nodes for which `stop(node)` holds are kept
     as they are, subtree and all. Rebuilt nodes go through the canonicalising builders
-    unless `raw` (presentation keeps the arrangement it makes)."""
-    memo = {}
+    unless `raw` (presentation keeps the arrangement it makes). `memo` (uid -> result),
+    if given, is read and extended: several calls with the same `fn` then rebuild each
+    subtree once, and the walk does not enter a subtree already done."""
+    if memo is None:
+        memo = {}
+    elif memo:
+        outer = stop
+        stop = (lambda n: n.uid in memo) if outer is None else \
+            (lambda n: n.uid in memo or outer(n))
     mapping = mapping or {}
     for node in walk(root, stop):
+        if node.uid in memo:
+            continue
         if node in mapping:
             memo[node.uid] = mapping[node]
             continue
@@ -549,6 +558,8 @@ def transform(root: Node, fn=None, mapping=None, raw=False, stop=None) -> Node:
                 g = memo.get(f.uid, f)
             elif isinstance(f, tuple) and any(isinstance(c, Node) for c in f):
                 g = tuple(memo.get(c.uid, c) if isinstance(c, Node) else c for c in f)
+                if all(a is b for a, b in zip(g, f)):
+                    g = f  # nothing below changed: no rebuild
             else:
                 g = f
             changed |= g is not f
@@ -585,5 +596,11 @@ def nonfinite(root: Node):
     return None
 
 
+_COUNTS: dict = {}   # uid -> number of distinct nodes below (nodes never change)
+
+
 def count_nodes(root: Node) -> int:
-    return len(walk(root))
+    n = _COUNTS.get(root.uid)
+    if n is None:
+        n = _COUNTS[root.uid] = len(walk(root))
+    return n

@@ -31,6 +31,8 @@ TEXT = dict(had=" ⊙ ", hdiv=" ⊘ ", colon=" : ", mul=" ", T="ᵀ", ones="1", 
             cdot=" · ")
 TEXT_NAMES = names.GREEK
 INDEX_LETTERS = "ijklmnpqrstuvwabcdefgh"
+REGROUP_SEARCH = 6     # operands up to which Renderer._regrouped searches exhaustively
+REGROUP_BUDGET = 400   # matrix readings that search may try
 
 
 class Renderer:
@@ -38,10 +40,17 @@ class Renderer:
         self.problem = problem
         self.style = style
         self.t = LATEX if style == "latex" else TEXT
+        # a node is rendered once per renderer: shared subexpressions (and the same
+        # cotangent in every step of a derivation) cost their size once, not per use
+        self._done: dict = {}
+        self._presented: dict = {}
 
     # ------------------------------------------------------------ public
     def expr(self, node) -> str:
-        return self._r(present(node))[0]
+        return self._r(self._present(node))[0]
+
+    def _present(self, node):
+        return present(node, self._presented)
 
     def name(self, kw: str) -> str:
         latex = self.problem.latex.get(kw, kw) if self.problem else kw
@@ -55,8 +64,8 @@ class Renderer:
         return f"{lhs} = " + (" + ".join(parts) if parts else "0")
 
     def colon_term(self, g, lin) -> str:
-        gs, gp = self._r(present(g))
-        ls, lp = self._r(present(lin))
+        gs, gp = self._r(self._present(g))
+        ls, lp = self._r(self._present(lin))
         if g.shape == () and lin.shape == ():
             if isinstance(g, Const) and g.value == 1:
                 return ls
@@ -81,10 +90,13 @@ class Renderer:
     def _r(self, node):
         """(string, precedence) of node: the core nodes here, every other op by its own
         block's `render`."""
-        method = getattr(self, "_r_" + type(node).__name__, None)
-        if method is not None:
-            return method(node)
-        return ops.NODE_OPS[type(node)].render(node, self)
+        done = self._done.get(node.uid)
+        if done is None:
+            method = getattr(self, "_r_" + type(node).__name__, None)
+            done = method(node) if method is not None else \
+                ops.NODE_OPS[type(node)].render(node, self)
+            self._done[node.uid] = done
+        return done
 
     # ------------------------------------------------------------ for the ops' blocks
     ADD, COLON, HAD, MUL, NEG, POW, ATOM = ADD, COLON, HAD, MUL, NEG, POW, ATOM
@@ -297,11 +309,43 @@ class Renderer:
             return "-" + self._wrap(text, prec, MUL), NEG
         return text, prec
 
-    def _regrouped(self, tensors, out, depth=0):
+    def _regrouped(self, tensors, out, depth=0, budget=None):
         """Contract a pair of operands over an index only they carry into one matrix first
-        (W₂ᵀ(W₂H - Y) inside a Hadamard product), then read the rest in matrix notation."""
-        if depth > 3 or len(tensors) < 3:
+        (W₂ᵀ(W₂H - Y) inside a Hadamard product), then read the rest in matrix notation.
+        The search over pairs is exhaustive to depth 3 for a few operands, trying at most
+        REGROUP_BUDGET readings (it is exponential in the number of operands); otherwise,
+        and when it fails, only the first pair at each step is followed (polynomial)."""
+        if len(tensors) < 3:
             return None
+        if budget is None:
+            body = None
+            if len(tensors) <= REGROUP_SEARCH:
+                body = self._regrouped(tensors, out, 0, [REGROUP_BUDGET])
+            return body if body is not None else self._regrouped_greedy(tensors, out)
+        if depth > 3:
+            return None
+        for rest in self._regroupings(tensors, out):
+            if budget[0] <= 0:
+                return None
+            budget[0] -= 1
+            body = self._matrix(rest, out) or self._regrouped(rest, out, depth + 1, budget)
+            if body is not None:
+                return body
+        return None
+
+    def _regrouped_greedy(self, tensors, out):
+        while len(tensors) >= 3:
+            tensors = next(self._regroupings(tensors, out), None)
+            if tensors is None:
+                return None
+            body = self._matrix(tensors, out)
+            if body is not None:
+                return body
+        return None
+
+    @staticmethod
+    def _regroupings(tensors, out):
+        """The operand lists made by contracting one pair over an index only they carry."""
         for a, b in itertools.combinations(range(len(tensors)), 2):
             (pa, la), (pb, lb) = tensors[a], tensors[b]
             others = [l for k, (_, l) in enumerate(tensors) if k not in (a, b)]
@@ -313,11 +357,7 @@ class Renderer:
             if not keep or len(keep) > 2:
                 continue  # a scalar or an order-3 result has no place in a matrix chain
             sub = ir.contract([pa, pb], [la, lb], keep)
-            rest = [t for k, t in enumerate(tensors) if k not in (a, b)] + [(sub, keep)]
-            body = self._matrix(rest, out) or self._regrouped(rest, out, depth + 1)
-            if body is not None:
-                return body
-        return None
+            yield [t for k, t in enumerate(tensors) if k not in (a, b)] + [(sub, keep)]
 
     def _matrix(self, tensors, out):
         """Matrix-notation reading of a contraction of tensors (scalars excluded), or None."""
@@ -646,7 +686,7 @@ class Renderer:
 def _size(node):
     """Reading order: smaller expressions first, names alphabetically."""
     name = node.name if isinstance(node, (Var, Ref)) else "~"
-    return (len(ir.walk(node)), name)
+    return (ir.count_nodes(node), name)
 
 
 def _mixed(node) -> bool:
@@ -671,9 +711,10 @@ def _flip_product(node, keep_value=True):
     return None
 
 
-def present(root):
+def present(root, memo=None):
     """The same value arranged for reading: a negated difference is written the other
-    way round, -(y - s) x as (s - y) x and -2 Xᵀ(y - Xw) as + 2 Xᵀ(Xw - y)."""
+    way round, -(y - s) x as (s - y) x and -2 Xᵀ(y - Xw) as + 2 Xᵀ(Xw - y). `memo`
+    (uid -> result) may be shared between calls, so a subtree is arranged once."""
     def at(cur):
         if isinstance(cur, Contract) and cur.ops and isinstance(cur.ops[0], Const) \
                 and cur.ops[0].shape == () and _neg(cur.ops[0].value):
@@ -689,7 +730,7 @@ def present(root):
             if terms != list(cur.terms):
                 return Add(tuple(terms), tuple(coeffs))
         return cur
-    return ir.transform(root, at, raw=True)
+    return ir.transform(root, at, raw=True, memo=memo)
 
 
 def _neg(c) -> bool:
@@ -718,6 +759,16 @@ def _latex_to_text(latex: str) -> str:
                       (r"\vec", "\u20d7"), (r"\dot", "\u0307"), (r"\check", "\u030c")):
         s = re.sub(re.escape(cmd) + r"\{([^{}]*)\}", lambda m: m.group(1) + mark, s)
     s = s.replace(r"\mathrm", "")
+    while r"\overline{" in s:  # a named adjoint: a bar on the name's first letter
+        start = s.rindex(r"\overline{")  # innermost first
+        depth, end = 0, start + len(r"\overline")
+        for end in range(end, len(s)):
+            depth += {"{": 1, "}": -1}.get(s[end], 0)
+            if depth == 0:
+                break
+        inner = s[start + len(r"\overline{"):end]
+        k = next((i for i, c in enumerate(inner) if c not in "{}\\"), len(inner) - 1)
+        s = s[:start] + inner[:k + 1] + "\u0305" + inner[k + 1:] + s[end + 1:]
     s = s.replace("{", "").replace("}", "")
     return s
 
@@ -738,6 +789,7 @@ def identity_text(latex: str) -> str:
     import re
     s = re.sub(r"\bd\\(?=[A-Za-z])", "d \\\\", latex)  # d\exp -> d \exp
     s = re.sub(r"\\operatorname\{([A-Za-z]+)\}", r"\1", s)   # \operatorname{relu} -> relu
+    s = re.sub(r"\\bar\{([^{}]*)\}", lambda m: m.group(1) + "\u0304", s)
     for a, b in _IDENTITY_TEXT:
         s = s.replace(a, b)
     s = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", s)

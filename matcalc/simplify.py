@@ -290,10 +290,17 @@ def _rewrite_once(root, rules, log):
     return ir.transform(root, at, stop=_done)
 
 
+_NO_STOP_GRADIENT: set = set()   # uids of nodes with no StopGrad below them
+
+
 def strip_stop_gradients(node):
     """The value of sg(x) is x: once a gradient is derived, its stop-gradients are only in
-    the way of simplification."""
-    return ir.transform(node, lambda n: n.arg if isinstance(n, ops.StopGrad) else n)
+    the way of simplification. Subtrees known to hold none are not walked again."""
+    def stop(n):
+        return n.uid in _NO_STOP_GRADIENT
+    out = ir.transform(node, lambda n: n.arg if isinstance(n, ops.StopGrad) else n, stop=stop)
+    _NO_STOP_GRADIENT.update(n.uid for n in ir.walk(out, stop))
+    return out
 
 
 def simplify(node, log: list | None = None, max_rounds: int = 20):
