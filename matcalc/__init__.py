@@ -8,7 +8,8 @@
 
 Data flow: text -> parse (syntax) -> lower (IR) -> diff -> simplify -> render | codegen.
 """
-from .api import CheckResult, DerivationStep, Gradient, check, gradient, parse
+from .api import DerivationStep, Gradient, gradient, parse
+from .check import CheckResult, check
 from .errors import MatcalcError, ParseError, ShapeError
 from .ops import define_function, undefine_function
 

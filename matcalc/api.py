@@ -11,13 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-import numpy as np
-
-from . import codegen, ir, names, numeric
+from . import codegen, ir, names
 from .read import syntax as S
+from .check import CheckResult, check  # noqa: F401  (the API's check lives in check.py)
 from .diff import DiffError, differentiate, tidy, with_adjoints
-from .errors import MatcalcError, ParseError
-from .lower import Lowerer, lower_claim
+from .errors import MatcalcError
+from .lower import Lowerer
 from .render import Renderer, identity_text
 
 def parse(text: str) -> S.Document:
@@ -272,133 +271,3 @@ def gradient(doc, wrt, objective=None) -> Gradient:
                            f"that is not finite ({bad.value})")
     return Gradient(with_adjoints(problem, adjoints), kw, node, steps)
 
-
-# ------------------------------------------------------------------ check
-
-@dataclass(frozen=True)
-class CheckResult:
-    """Outcome of `check`: `ok`, the largest relative error, a diagnosis in words, and
-    the correct gradient (LaTeX)."""
-    ok: bool
-    error: float
-    message: str
-    expected_latex: str
-    claim_latex: str
-
-    def __bool__(self):
-        return self.ok
-
-    def _repr_markdown_(self):
-        return self.message
-
-
-def _claim_value(claim: str):
-    r"""(value expression, index syntax, helper definitions) of a claim: a bare expression,
-    ``G = ...``, or ``\frac{\partial L}{\partial X_{ij}} = ...`` whose subscripts name the free
-    indices; other definitions in the claim (``where S = Diag(s)``) are helpers."""
-    claim_doc = parse(claim)
-    if not claim_doc.statements:
-        raise ParseError("the claim is empty")
-    main, helpers = None, []
-    for st in claim_doc.statements:
-        if main is None and isinstance(st, S.Bare):
-            main = (st.value, ())
-            continue
-        if isinstance(st, S.Def):
-            t = st.target
-            while isinstance(t, (S.BinOp, S.Apply)):
-                t = t.left if isinstance(t, S.BinOp) else t.func  # \frac{\partial}{\partial x} F(..)
-            if isinstance(t, S.Frac):
-                if main is None:
-                    den = t.den.right if isinstance(t.den, S.BinOp) else None
-                    main = (st.value, den.subs if isinstance(den, S.Sub) else ())
-                continue
-            if st.target is not None:
-                helpers.append(st)
-    if main is None:
-        last = claim_doc.statements[-1]
-        if isinstance(last, S.Def):
-            main, helpers = (last.value, ()), [h for h in helpers if h is not last]
-        else:
-            raise ParseError("the claim must be an expression for the gradient, or "
-                             "\\frac{\\partial L}{\\partial X} = ...")
-    return main[0], main[1], helpers
-
-
-def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) -> CheckResult:
-    r"""Is `claim` (LaTeX, in the document's names) the gradient of the objective with
-    respect to `wrt`? The claim is a right-hand side, or ``\\frac{\\partial L}{\\partial
-    z_i} = ...`` in index notation (its free indices are the subscripts of the variable).
-    Compares numerically at random inputs and diagnoses a wrong claim (sign, constant
-    factor, transpose, which entries)."""
-    from .problem import Problem
-    document = _document(doc)
-    g = gradient(document, wrt, objective)
-    value, index_syntax, helpers = _claim_value(claim)
-    try:
-        claim_node, defs, order = lower_claim(document, g.problem.shape_of(g.wrt), value,
-                                              index_syntax, helpers, claim)
-    except MatcalcError:
-        raise
-    except ir.IRError as err:
-        raise MatcalcError(f"cannot read the claim: {err}") from None
-    problem = g.problem
-    extra = [k for k in order if k not in problem.defs]
-    full = Problem(problem.inputs, dict(problem.defs, **{k: defs[k] for k in extra}),
-                   list(problem.order) + extra, problem.objective, problem.latex,
-                   problem.dims)
-    claim_ref = ir.Ref("__claim", claim_node.shape)
-    claim_fn = codegen.compile_module(codegen.generate(full, claim_ref, "claim", also=g._accepts),
-                                      "claim")
-    grad_fn = g.to_numpy()
-    obj_fn = g.objective_numpy()
-    rng = np.random.default_rng(seed)
-    worst, diag = 0.0, ""
-    claim_latex = Renderer(full).expr(claim_node)
-    for _ in range(trials):
-        kwargs = numeric.sample_inputs(problem, rng, obj_fn)
-        with np.errstate(all="ignore"):
-            expected = np.asarray(numeric.call(grad_fn, kwargs), dtype=float)
-            got = np.asarray(numeric.call(claim_fn, kwargs), dtype=float)
-        if got.shape != expected.shape:
-            if got.ndim == 2 and got.shape == expected.shape[::-1] and np.allclose(got.T, expected):
-                return CheckResult(False, float("inf"), "wrong: the claim is the transpose of "
-                                   "the gradient", g.latex(), claim_latex)
-            return CheckResult(False, float("inf"),
-                               f"wrong: the claim has shape {got.shape} but the gradient has "
-                               f"shape {expected.shape} (the shape of {wrt})", g.latex(),
-                               claim_latex)
-        # relative to the gradient's own scale: a tiny gradient is still compared
-        scale = max(float(np.max(np.abs(expected), initial=0.0)),
-                    float(np.max(np.abs(got), initial=0.0)), 1e-300)
-        err = float(np.max(np.abs(got - expected), initial=0.0)) / scale
-        if err > worst:
-            worst, diag = err, _diagnose(got, expected)
-    ok = worst < 1e-6
-    if ok:
-        msg = f"correct: the claim agrees with {g.lhs_text} (max relative error {worst:.1e})"
-    else:
-        msg = (f"wrong: the claim differs from {g.lhs_text} (max relative error {worst:.2g})"
-               f"{'; ' + diag if diag else ''}.\nThe gradient is {g.lhs_text} = {g.text()}")
-    return CheckResult(ok, worst, msg, g.latex(), claim_latex)
-
-
-def _diagnose(got, want) -> str:
-    tiny = 1e-9 * max(float(np.max(np.abs(want), initial=0.0)), 1e-300)
-    if np.allclose(got, -want, rtol=1e-6, atol=tiny):
-        return "it has the wrong sign"
-    if got.ndim == 2 and got.shape == want.shape[::-1] and np.allclose(got.T, want, atol=tiny):
-        return "it is the transpose of the gradient"
-    if got.ndim == 2 and got.shape == want.shape and got.shape[0] == got.shape[1] \
-            and np.allclose(got.T, want, atol=tiny):
-        return "it is the transpose of the gradient"
-    mask = np.abs(want) > tiny
-    if mask.any():
-        ratio = got[mask] / want[mask] if got.shape == want.shape else None
-        if ratio is not None and np.allclose(ratio, ratio.flat[0], rtol=1e-6):
-            return f"it is off by a constant factor of {ratio.flat[0]:.6g}"
-    if got.shape == want.shape and got.size > 1:
-        bad = np.argwhere(~np.isclose(got, want, rtol=1e-6, atol=tiny))
-        return (f"{len(bad)} of {got.size} entries differ, first at index "
-                f"{tuple(int(i) for i in bad[0])}") if len(bad) else ""
-    return ""
