@@ -77,6 +77,9 @@ class Val:
         return {0: "s", 1: "r" if self.row else "c", 2: "m"}[len(self.mat)]
 
 
+MAX_MATRIX_POWER = 256   # X^k is lowered as a product of |k| factors
+
+
 def describe(v: Val) -> str:
     if v.node is None:
         return "a vector of ones" if v.lazy == "ones" else "an identity matrix"
@@ -527,6 +530,10 @@ class ExprLowering:
                 if hint is None:
                     raise
                 raise hint from None
+        if len(vals) > 2 and all(v.labels == () and not v.lazy for _, v in vals):
+            # scalars: one sum, not one per term (each of those copies the sum so far)
+            return Val(add([v.node for _, v in vals], [1 if s_ == "+" else -1 for s_, _ in vals]),
+                       (), ())
         acc = vals[0][1]
         for sign, v in vals[1:]:
             acc = self.plus(acc, v, sign, e)
@@ -629,13 +636,16 @@ class ExprLowering:
                             f"exponent", e)
         if b.index_labels:
             raise self.serr("powers of indexed families of matrices are not supported", e)
+        if abs(k) > MAX_MATRIX_POWER:
+            raise self.serr(f"the matrix power {k} is too large: a power is written out as a "
+                            f"product of that many factors (at most {MAX_MATRIX_POWER})", e)
         node = contract([b.node], [b.labels], b.mat)
         if k < 0:
             node = ir.Inv(node)
             k = -k
-        result = node
-        for _ in range(int(k) - 1):
-            result = ir.matmul(result, node)
+        # one product of k factors (a product per factor would copy the chain k times)
+        k = int(k)
+        result = contract([node] * k, [(i, i + 1) for i in range(k)], (0, k)) if k > 1 else node
         if k == 0:
             result = Delta(n1)
         m = (_mlabel(), _mlabel())
