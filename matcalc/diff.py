@@ -66,7 +66,10 @@ ADJOINT = Rule("adjoint", r"\bar{v} = \partial L / \partial v \text{ (a name for
 # derivation of the test corpus and the seeds stays below both (largest: 36 and 79).
 NAME_SIZE = 48
 SHARED_NAME_SIZE = 96
-MAX_DERIVATION_NODES = 200_000   # refuse a derivation whose terms grow past this
+# The size guard: refuse a derivation whose differentials would be larger than this (see
+# `_differential_size`). The families in benchmarks/bench_cost.py cost about 10-40 µs per
+# unit, so the limit keeps a derivation to seconds; X^{-36} is about the largest power.
+MAX_DERIVATION_SIZE = 50_000
 
 
 @dataclass(frozen=True)
@@ -310,6 +313,7 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
 
     # frontier: ordered dict name -> cotangent
     frontier = {objective: ones(obj_shape)}
+    total = 0  # the differentials' size so far (the size guard)
     position = {name: i for i, name in enumerate(problem.order)}
 
     def form():
@@ -322,6 +326,10 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
             break
         v = max(pending, key=lambda n: position[n])
         g = frontier.pop(v)
+        size, widest = _differential_size(problem.defs[v], is_active)
+        total += size
+        if total > MAX_DERIVATION_SIZE:
+            raise DiffError(_too_large(problem, v, wrt, total, widest))
         lin = linearise(problem.defs[v], is_active)
         if lin is None:
             continue
@@ -370,6 +378,45 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
     if record_steps:
         steps.append(Step(RESULT, ((g, Dvar(wrt, problem.shape_of(wrt))),), wrt))
     return g, steps, adjoints
+
+
+def _differential_size(body, is_active) -> tuple:
+    """(size, widest product) of the differential of `body`, before it is built. The
+    product rule turns a product of k factors, a of which vary, into a terms of k
+    factors, and moving the colon across each and reading it back in matrix notation
+    costs time growing with k: such a product counts a·k²; any other varying node, 1.
+    The widest product is (k, a) of the one that counts most (None if none)."""
+    active, size, widest = {}, 0, None
+    for n in ir.walk(body):
+        if isinstance(n, (Var, Ref)):
+            active[n.uid] = is_active(n)
+        elif isinstance(n, ir.StopGrad):
+            active[n.uid] = False
+        else:
+            active[n.uid] = any(active[c.uid] for c in ir.operands(n))
+        if not active[n.uid]:
+            continue
+        if isinstance(n, Contract):
+            k, a = len(n.ops), sum(active[c.uid] for c in n.ops)
+            size += a * k * k
+            if widest is None or a * k * k > widest[1] * widest[0] ** 2:
+                widest = (k, a)
+        else:
+            size += 1
+    return size, widest
+
+
+def _too_large(problem, v, wrt, total, widest) -> str:
+    name = problem.latex.get(v, v)
+    msg = (f"this derivation is too large: by the definition of {name} its differentials "
+           f"would have size {total:,} (the limit is {MAX_DERIVATION_SIZE:,}; a product of k "
+           f"factors, a of which depend on {problem.latex.get(wrt, wrt)}, counts a·k², since "
+           f"the product rule makes a terms of k factors)")
+    if widest is not None and widest[1] * widest[0] ** 2 > MAX_DERIVATION_SIZE // 10:
+        k, a = widest
+        msg += (f"; {name} holds a product of {k} factors, {a} of which vary (a matrix "
+                f"power X^p is written out as a product of p factors)")
+    return msg + ". Name intermediate results with definitions, or use a smaller power."
 
 
 def _copies(lin) -> int:
