@@ -18,6 +18,7 @@ from collections import Counter
 import sympy as sp
 
 from . import ir, ops
+from .errors import MatcalcError
 from .ir import (Add, Const, Dvar, Pow, Ref, Var)
 from .names import python_name
 
@@ -55,6 +56,7 @@ HELPERS = {
 }
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+MAX_CODE_NODES = 100_000   # distinct IR nodes a generated function may evaluate
 
 
 def _pyexpr(e) -> str:
@@ -558,6 +560,10 @@ def generate(problem, outputs, fname: str, doc: str = "", also=()) -> str:
     """Source of a module defining `fname` (see the module docstring)."""
     roots = outputs if isinstance(outputs, tuple) else (outputs,)
     defs_needed = problem.needed(roots)
+    size = sum(ir.count_nodes(n) for n in list(roots) + [problem.defs[d] for d in defs_needed])
+    if size > MAX_CODE_NODES:
+        raise MatcalcError(f"the generated code would be too large: it would evaluate "
+                           f"{size:,} operations (the limit is {MAX_CODE_NODES:,})")
     reserved = {python_name(k) for k in list(problem.inputs) + list(problem.defs)} | \
         {python_name(str(d)) for d in problem.dims}
     em = Emitter(problem, reserved)
