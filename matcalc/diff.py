@@ -60,6 +60,8 @@ SUBSTITUTE = Rule("substitute", r"dv = \text{differential of } v\text{'s definit
 COLLECT = Rule("collect", r"A : dX + B : dX = (A + B) : dX")
 RESULT = Rule("gradient", r"dL = G : dX \iff \partial L / \partial X = G")
 ADJOINT = Rule("adjoint", r"\bar{v} = \partial L / \partial v \text{ (a name for the cotangent)}")
+PARTIAL = Rule("partial-adjoint", r"\bar{v}^{[k]} = \text{the part of } \partial L / \partial v "
+               r"\text{ collected so far}")
 
 # A cotangent gets a name from NAME_SIZE distinct IR nodes, or, if the definition uses it
 # more than once, from SHARED_NAME_SIZE nodes written out (counted once per use). Every
@@ -373,7 +375,19 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
             frontier[name] = tidy(problem, frontier[name], inline=False)
         if record_steps and len(terms) > 1:
             steps.append(Step(COLLECT, form(), v))
+        # a large cotangent that stays on the frontier (the variable's, above all) would be
+        # printed in every step from here on: name the part collected so far
+        upcoming = max((n for n in frontier if n != wrt), key=position.get, default=None)
+        for name in incoming if upcoming is not None else ():
+            if name != upcoming and _worth_naming(frontier[name], 1):
+                kw, latex = _partial_name(problem, name, adjoints)
+                adjoints.append((kw, frontier[name], latex))
+                frontier[name] = Ref(kw, frontier[name].shape)
+                if record_steps:
+                    steps.append(Step(PARTIAL, form(), kw))
     g = frontier.get(wrt, ir.zeros(problem.shape_of(wrt)))
+    if isinstance(g, Ref) and adjoints and adjoints[-1][0] == g.name:
+        g = adjoints[-1][1]  # the result is the last partial sum: write it out
     g = tidy(problem, g)
     if record_steps:
         steps.append(Step(RESULT, ((g, Dvar(wrt, problem.shape_of(wrt))),), wrt))
@@ -467,6 +481,16 @@ def _adjoint_name(problem, v: str, adjoints) -> tuple:
     while bar in taken_latex:
         bar = rf"\overline{{{bar}}}"
     return kw, bar
+
+
+def _partial_name(problem, u: str, adjoints) -> tuple:
+    """(keyword, LaTeX) of the k-th partial sum of u's cotangent, ``{\\bar{A}}^{[k]}``."""
+    k = 1 + sum(1 for a in adjoints if re.fullmatch(re.escape(u) + r"_bar\d+_*", a[0]))
+    taken = set(problem.inputs) | set(problem.defs) | {a[0] for a in adjoints}
+    kw = f"{u}_bar{k}"
+    while kw in taken:
+        kw += "_"
+    return kw, rf"{{{_adjoint_name(problem, u, [])[1]}}}^{{[{k}]}}"
 
 
 def with_adjoints(problem, adjoints):
