@@ -147,7 +147,8 @@ class Gradient:
             else:
                 lat = lr.form(st.form, dl)
                 txt = tr.form(st.form, dt)
-            if st.rule.name in ("substitute", "adjoint") and st.subject in self.problem.defs \
+            if st.rule.name in ("substitute", "adjoint", "partial-adjoint") \
+                    and st.subject in self.problem.defs \
                     and st.subject not in defs_shown:
                 defs_shown.add(st.subject)
                 body = self.problem.defs[st.subject]

@@ -19,6 +19,7 @@ import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
 from . import ir, ops
+from .errors import MatcalcError
 from .ir import (Add, Const, Dvar, Pow, Ref, Var)
 from .names import python_name
 
@@ -38,6 +39,7 @@ HELPERS = {  # the core nodes' helpers; each op's own are in its block (ops.help
 
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+MAX_CODE_NODES = 100_000   # distinct IR nodes a generated function may evaluate
 
 
 def _pyexpr(e) -> str:
@@ -531,6 +533,10 @@ def generate(problem, outputs, fname: str, doc: str = "", also=()) -> str:
     """Source of a module defining `fname` (see the module docstring)."""
     roots = outputs if isinstance(outputs, tuple) else (outputs,)
     defs_needed = problem.needed(roots)
+    size = sum(ir.count_nodes(n) for n in list(roots) + [problem.defs[d] for d in defs_needed])
+    if size > MAX_CODE_NODES:
+        raise MatcalcError(f"the generated code would be too large: it would evaluate "
+                           f"{size:,} operations (the limit is {MAX_CODE_NODES:,})")
     reserved = {python_name(k) for k in list(problem.inputs) + list(problem.defs)} | \
         {python_name(str(d)) for d in problem.dims}
     em = Emitter(problem, reserved)

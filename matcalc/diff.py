@@ -60,13 +60,18 @@ SUBSTITUTE = Rule("substitute", r"dv = \text{differential of } v\text{'s definit
 COLLECT = Rule("collect", r"A : dX + B : dX = (A + B) : dX")
 RESULT = Rule("gradient", r"dL = G : dX \iff \partial L / \partial X = G")
 ADJOINT = Rule("adjoint", r"\bar{v} = \partial L / \partial v \text{ (a name for the cotangent)}")
+PARTIAL = Rule("partial-adjoint", r"\bar{v}^{[k]} = \text{the part of } \partial L / \partial v "
+               r"\text{ collected so far}")
 
 # A cotangent gets a name from NAME_SIZE distinct IR nodes, or, if the definition uses it
 # more than once, from SHARED_NAME_SIZE nodes written out (counted once per use). Every
 # derivation of the test corpus and the seeds stays below both (largest: 36 and 79).
 NAME_SIZE = 48
 SHARED_NAME_SIZE = 96
-MAX_DERIVATION_NODES = 200_000   # refuse a derivation whose terms grow past this
+# The size guard: refuse a derivation whose differentials would be larger than this (see
+# `_differential_size`). The families in benchmarks/bench_cost.py cost about 10-40 µs per
+# unit, so the limit keeps a derivation to seconds; X^{-36} is about the largest power.
+MAX_DERIVATION_SIZE = 50_000
 
 
 @dataclass(frozen=True)
@@ -311,6 +316,7 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
 
     # frontier: ordered dict name -> cotangent
     frontier = {objective: ones(obj_shape)}
+    total = 0  # the differentials' size so far (the size guard)
     position = {name: i for i, name in enumerate(problem.order)}
 
     def form():
@@ -323,6 +329,10 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
             break
         v = max(pending, key=lambda n: position[n])
         g = frontier.pop(v)
+        size, widest = _differential_size(problem.defs[v], is_active)
+        total += size
+        if total > MAX_DERIVATION_SIZE:
+            raise DiffError(_too_large(problem, v, wrt, total, widest))
         lin = linearise(problem.defs[v], is_active)
         if lin is None:
             continue
@@ -366,11 +376,62 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
             frontier[name] = tidy(problem, frontier[name], inline=False)
         if record_steps and len(terms) > 1:
             steps.append(Step(COLLECT, form(), v))
+        # a large cotangent that stays on the frontier (the variable's, above all) would be
+        # printed in every step from here on: name the part collected so far
+        upcoming = max((n for n in frontier if n != wrt), key=position.get, default=None)
+        for name in incoming if upcoming is not None else ():
+            if name != upcoming and _worth_naming(frontier[name], 1):
+                kw, latex = _partial_name(problem, name, adjoints)
+                adjoints.append((kw, frontier[name], latex))
+                frontier[name] = Ref(kw, frontier[name].shape)
+                if record_steps:
+                    steps.append(Step(PARTIAL, form(), kw))
     g = frontier.get(wrt, ir.zeros(problem.shape_of(wrt)))
+    if isinstance(g, Ref) and adjoints and adjoints[-1][0] == g.name:
+        g = adjoints[-1][1]  # the result is the last partial sum: write it out
     g = tidy(problem, g)
     if record_steps:
         steps.append(Step(RESULT, ((g, Dvar(wrt, problem.shape_of(wrt))),), wrt))
     return g, steps, adjoints
+
+
+def _differential_size(body, is_active) -> tuple:
+    """(size, widest product) of the differential of `body`, before it is built. The
+    product rule turns a product of k factors, a of which vary, into a terms of k
+    factors, and moving the colon across each and reading it back in matrix notation
+    costs time growing with k: such a product counts a·k²; any other varying node, 1.
+    The widest product is (k, a) of the one that counts most (None if none)."""
+    active, size, widest = {}, 0, None
+    for n in ir.walk(body):
+        if isinstance(n, (Var, Ref)):
+            active[n.uid] = is_active(n)
+        elif isinstance(n, ops.StopGrad):
+            active[n.uid] = False
+        else:
+            active[n.uid] = any(active[c.uid] for c in ir.operands(n))
+        if not active[n.uid]:
+            continue
+        if isinstance(n, Contract):
+            k, a = len(n.ops), sum(active[c.uid] for c in n.ops)
+            size += a * k * k
+            if widest is None or a * k * k > widest[1] * widest[0] ** 2:
+                widest = (k, a)
+        else:
+            size += 1
+    return size, widest
+
+
+def _too_large(problem, v, wrt, total, widest) -> str:
+    name = problem.latex.get(v, v)
+    msg = (f"this derivation is too large: by the definition of {name} its differentials "
+           f"would have size {total:,} (the limit is {MAX_DERIVATION_SIZE:,}; a product of k "
+           f"factors, a of which depend on {problem.latex.get(wrt, wrt)}, counts a·k², since "
+           f"the product rule makes a terms of k factors)")
+    if widest is not None and widest[1] * widest[0] ** 2 > MAX_DERIVATION_SIZE // 10:
+        k, a = widest
+        msg += (f"; {name} holds a product of {k} factors, {a} of which vary (a matrix "
+                f"power X^p is written out as a product of p factors)")
+    return msg + ". Name intermediate results with definitions, or use a smaller power."
 
 
 def _copies(lin) -> int:
@@ -421,6 +482,16 @@ def _adjoint_name(problem, v: str, adjoints) -> tuple:
     while bar in taken_latex:
         bar = rf"\overline{{{bar}}}"
     return kw, bar
+
+
+def _partial_name(problem, u: str, adjoints) -> tuple:
+    """(keyword, LaTeX) of the k-th partial sum of u's cotangent, ``{\\bar{A}}^{[k]}``."""
+    k = 1 + sum(1 for a in adjoints if re.fullmatch(re.escape(u) + r"_bar\d+_*", a[0]))
+    taken = set(problem.inputs) | set(problem.defs) | {a[0] for a in adjoints}
+    kw = f"{u}_bar{k}"
+    while kw in taken:
+        kw += "_"
+    return kw, rf"{{{_adjoint_name(problem, u, [])[1]}}}^{{[{k}]}}"
 
 
 def with_adjoints(problem, adjoints):

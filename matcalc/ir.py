@@ -282,6 +282,8 @@ ZERO, ONE = sp.Integer(0), sp.Integer(1)
 
 
 def const(value, shape: Shape = ()) -> Node:
+    if isinstance(value, int):  # the common case; nsimplify is slow
+        return Const(sp.Integer(value), tuple(shape))
     return Const(sp.nsimplify(value) if not isinstance(value, sp.Basic) else value, tuple(shape))
 
 

@@ -735,7 +735,10 @@ def present(root, memo=None):
 
 def _neg(c) -> bool:
     """Is the SymPy coefficient c written with a minus sign?"""
-    return bool(sp.sympify(c).could_extract_minus_sign())
+    c = sp.sympify(c)
+    if c.is_Rational:  # the common case, without SymPy's (slow) assumption system
+        return c.p < 0
+    return bool(c.could_extract_minus_sign())
 
 
 def _dim_of(g, label):

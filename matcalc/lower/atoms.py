@@ -17,6 +17,9 @@ from ..values import Val, describe, mlabel, scalar
 from .base import LoweringBase
 
 
+MAX_MATRIX_POWER = 256   # X^k is lowered as a product of |k| factors
+
+
 class AtomLowering(LoweringBase):
     """Leaves, powers and norms."""
 
@@ -128,13 +131,16 @@ class AtomLowering(LoweringBase):
                             f"exponent", e)
         if b.index_labels:
             raise self.serr("powers of indexed families of matrices are not supported", e)
+        if abs(k) > MAX_MATRIX_POWER:
+            raise self.serr(f"the matrix power {k} is too large: a power is written out as a "
+                            f"product of that many factors (at most {MAX_MATRIX_POWER})", e)
         node = contract([b.node], [b.labels], b.mat)
         if k < 0:
             node = ops.Inv(node)
             k = -k
-        result = node
-        for _ in range(int(k) - 1):
-            result = ir.matmul(result, node)
+        # one product of k factors (a product per factor would copy the chain k times)
+        k = int(k)
+        result = contract([node] * k, [(i, i + 1) for i in range(k)], (0, k)) if k > 1 else node
         if k == 0:
             result = Delta(n1)
         m = (mlabel(), mlabel())

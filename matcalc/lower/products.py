@@ -202,6 +202,10 @@ class ProductLowering(LoweringBase):
                 if hint is None:
                     raise
                 raise hint from None
+        if len(vals) > 2 and all(v.labels == () and not v.lazy for _, v in vals):
+            # scalars: one sum, not one per term (each of those copies the sum so far)
+            return Val(add([v.node for _, v in vals], [1 if s_ == "+" else -1 for s_, _ in vals]),
+                       (), ())
         acc = vals[0][1]
         for sign, v in vals[1:]:
             acc = self.plus(acc, v, sign, e)
