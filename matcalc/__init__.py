@@ -8,12 +8,12 @@
 
 Data flow: text -> parse (syntax) -> lower (IR) -> diff -> simplify -> render | codegen.
 """
-from .api import DerivationStep, Gradient, gradient, parse
+from .api import DerivationStep, Gradient, Gradients, gradient, parse
 from .check import CheckResult, check
 from .errors import MatcalcError, ParseError, ShapeError
 from .ops import define_function, undefine_function
 
 __all__ = ["gradient", "check", "parse", "define_function", "undefine_function",
-           "Gradient", "CheckResult", "DerivationStep",
+           "Gradient", "Gradients", "CheckResult", "DerivationStep",
            "MatcalcError", "ParseError", "ShapeError"]
 __version__ = "0.1.0"

@@ -8,6 +8,7 @@ construct, never as a bare traceback from the engine.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -209,8 +210,11 @@ class Gradient:
         p = self.problem
         return (ir.Ref(p.objective, p.defs[p.objective].shape), p.node_of(self.wrt))
 
-    def to_numpy(self):
-        """The generated gradient as a Python callable(**arrays) -> ndarray."""
+    def to_numpy(self, value: bool = False):
+        """The generated gradient as a Python callable(**arrays) -> ndarray; with
+        `value=True` it returns (objective value, gradient), sharing the forward pass."""
+        if value:
+            return Gradients([self]).to_numpy(value=True)
         return codegen.compile_module(self.numpy_source(), self.function_name)
 
     def objective_source(self) -> str:
@@ -231,6 +235,119 @@ class Gradient:
         for s in required:
             out[self.problem.latex.get(s.name, s.name)] = names.python_name(s.name)
         return out
+
+
+class Gradients:
+    """The gradients of one objective with respect to several variables (``wrt=["W",
+    "b"]``), in wrt order: a sequence of `Gradient`, and one generated function that
+    computes them all, sharing the forward pass and every common subexpression."""
+
+    def __init__(self, grads):
+        self.gradients = list(grads)
+        self.problem = _joint_problem([g.problem for g in self.gradients])
+
+    def __iter__(self):
+        return iter(self.gradients)
+
+    def __len__(self):
+        return len(self.gradients)
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return self.gradients[key]
+        for g in self.gradients:
+            if key in (g.wrt, self.problem.latex.get(g.wrt), names.python_name(g.wrt)):
+                return g
+        raise KeyError(key)
+
+    @property
+    def wrt(self) -> tuple:
+        return tuple(g.wrt for g in self.gradients)
+
+    def latex(self) -> str:
+        """Every gradient, one aligned line each."""
+        rows = [rf"{g.lhs_latex} &= {g.latex()}" for g in self.gradients]
+        return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
+    def text(self) -> str:
+        return "\n".join(f"{g.lhs_text} = {g.text()}" for g in self.gradients)
+
+    def derivation(self, fmt: str = "text") -> str:
+        return "\n\n".join(g.derivation(fmt) for g in self.gradients)
+
+    def _repr_latex_(self):
+        return f"$${self.latex()}$$"
+
+    def __repr__(self):
+        return "<Gradients " + "; ".join(f"{g.lhs_text} = {g.text()}" for g in self.gradients) + ">"
+
+    @property
+    def function_name(self) -> str:
+        return "grad_" + "_".join(names.python_name(w) for w in self.wrt)
+
+    def _roots(self, value):
+        p = self.problem
+        obj = (ir.Ref(p.objective, p.defs[p.objective].shape),) if value else ()
+        return obj + tuple(g.node for g in self.gradients)
+
+    def numpy_source(self, value: bool = False) -> str:
+        """A NumPy module defining one function that returns the gradients in wrt order
+        (preceded by the objective's value if `value`)."""
+        what = ", ".join(g.lhs_text for g in self.gradients)
+        doc = (f"{'Value and g' if value else 'G'}radients {what} of the document's "
+               f"objective, in this order.")
+        accepts = tuple(a for g in self.gradients for a in g._accepts)
+        return _generate(self.problem, self._roots(value), self.function_name, doc, accepts)
+
+    def to_numpy(self, value: bool = False):
+        """callable(**arrays) -> (grad_1, ..., grad_k), or (value, grad_1, ...) if `value`."""
+        return codegen.compile_module(self.numpy_source(value), self.function_name)
+
+    @property
+    def inputs(self) -> dict:
+        out = {}
+        for g in self.gradients:
+            out.update(g.inputs)
+        return out
+
+
+def _joint_problem(problems):
+    """One problem holding every gradient's named adjoints (a name means the same
+    cotangent whichever variable is differentiated, so they merge)."""
+    base = problems[0]
+    defs, order, latex = dict(base.defs), list(base.order), dict(base.latex)
+    adjoints = list(getattr(base, "adjoints", ()))
+    for p in problems[1:]:
+        for name in p.order:
+            if name not in defs:
+                defs[name] = p.defs[name]
+                order.append(name)
+                latex[name] = p.latex.get(name, name)
+                adjoints.append(name)
+            elif defs[name] is not p.defs[name]:
+                raise MatcalcError(f"internal: two gradients define {name} differently")
+    joint = dataclasses.replace(base, defs=defs, order=order, latex=latex)
+    joint.adjoints = adjoints
+    return joint
+
+
+def _split_wrt(wrt):
+    """`wrt` as a list of names: a list or tuple as given, a string split at the commas
+    outside braces (``"W,b"``, but ``"t^{(1)}_{i,j}"`` is one name); None if one name."""
+    if isinstance(wrt, (list, tuple)):
+        return list(wrt)
+    if not isinstance(wrt, str):
+        return None
+    parts, depth, cur = [], 0, ""
+    for ch in wrt:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            parts.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur.strip())
+    return parts if len(parts) > 1 else None
 
 
 def _generate(problem, node, fname, doc, accepts):
@@ -255,10 +372,20 @@ def lower_document(doc, objective=None):
         raise MatcalcError(f"cannot read this document: {err}") from None
 
 
-def gradient(doc, wrt, objective=None) -> Gradient:
-    """Differentiate the document's objective with respect to `wrt`."""
+def gradient(doc, wrt, objective=None):
+    """Differentiate the document's objective with respect to `wrt`: one name gives a
+    `Gradient`; a list (or ``"W,b"``) gives `Gradients`, in that order, with one generated
+    function for all of them."""
+    several = _split_wrt(wrt)
     problem = lower_document(doc, objective)
-    kw = _resolve_wrt(problem, wrt)
+    if several is not None:
+        if not several or len(set(several)) != len(several):
+            raise MatcalcError(f"wrt={wrt!r} must name distinct variables")
+        return Gradients([_gradient(problem, _resolve_wrt(problem, w)) for w in several])
+    return _gradient(problem, _resolve_wrt(problem, wrt))
+
+
+def _gradient(problem, kw) -> Gradient:
     try:
         node, steps, adjoints = differentiate(problem, kw)
         node = tidy(problem, node)

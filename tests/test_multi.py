@@ -1,0 +1,61 @@
+"""Several variables at once: gradient(doc, wrt=[...]) gives every gradient in wrt order
+from one generated function (with the objective's value first when asked), each checked
+against central finite differences of an independent NumPy objective."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import matcalc
+from matcalc import numeric
+
+DOC = open(__import__("pathlib").Path(__file__).parents[1] / "examples" / "logistic_layer.tex").read()
+
+
+def objective(W, x, b, w, y):
+    s = 1 / (1 + np.exp(-(W @ x + b)))
+    return float(np.log1p(np.exp(-y * (w @ s))))
+
+
+def _inputs(rng):
+    return dict(W=rng.standard_normal((3, 4)), x=rng.standard_normal(4),
+                b=rng.standard_normal(3), w=rng.standard_normal(3), y=float(rng.standard_normal()))
+
+
+@pytest.mark.parametrize("wrt", [["W", "b"], ("b", "W", "x"), "W,b", "w, y"])
+def test_one_function_for_several_variables(wrt):
+    G = matcalc.gradient(DOC, wrt=wrt)
+    names = [w.strip() for w in (wrt.split(",") if isinstance(wrt, str) else wrt)]
+    assert list(G.wrt) == names and len(G) == len(names)
+    rng = np.random.default_rng(1)
+    for _ in range(2):
+        kw = _inputs(rng)
+        value, *grads = G.to_numpy(value=True)(**kw)
+        assert np.isclose(value, objective(**kw), rtol=1e-12)
+        only = G.to_numpy()(**kw)
+        for name, got, alone in zip(names, grads, only):
+            want = numeric.central_difference(objective, kw, name)
+            assert numeric.relative_error(got, want) < 1e-6, name
+            assert np.allclose(alone, got)
+            assert np.allclose(G[name].to_numpy()(**kw), got)
+    assert G.latex().startswith(r"\begin{aligned}") and G.text().count("∂") == 2 * len(names)
+
+
+def test_single_variable_with_value():
+    g = matcalc.gradient(DOC, wrt="W")
+    kw = _inputs(np.random.default_rng(2))
+    value, grad = g.to_numpy(value=True)(**kw)
+    assert np.isclose(value, objective(**kw)) and np.allclose(grad, g.to_numpy()(**kw))
+
+
+def test_a_comma_inside_braces_is_one_name():
+    doc = (r"t_{p,k} \in \mathbb{R}^D, p = 1,\dots,P, k = 1,\dots,K \\ "
+           r"f = \sum_{p=1}^{P}\sum_{k=1}^{K} \|t_{p,k}\|^2")
+    g = matcalc.gradient(doc, wrt="t_{p,k}")
+    assert isinstance(g, matcalc.Gradient)
+
+
+@pytest.mark.parametrize("wrt", [["W", "W"], [], "W,nope"])
+def test_bad_lists_are_refused(wrt):
+    with pytest.raises(matcalc.MatcalcError):
+        matcalc.gradient(DOC, wrt=wrt)
