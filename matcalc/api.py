@@ -177,6 +177,14 @@ class Gradient:
             return "\\begin{aligned}\n" + "\n".join(lines) + "\n\\end{aligned}"
         return "\n".join(lines)
 
+    def result(self, fmt: str = "text") -> str:
+        """``∂f/∂X = ...`` in `fmt` (text, latex or markdown)."""
+        if fmt == "latex":
+            return f"{self.lhs_latex} = {self.latex()}"
+        if fmt == "markdown":
+            return f"**Result:** $${self.lhs_latex} = {self.latex()}$$"
+        return f"{self.lhs_text} = {self.text()}"
+
     def _repr_latex_(self):
         return f"$${self.lhs_latex} = {self.latex()}$$"
 
@@ -274,6 +282,13 @@ class Gradients:
 
     def derivation(self, fmt: str = "text") -> str:
         return "\n\n".join(g.derivation(fmt) for g in self.gradients)
+
+    def result(self, fmt: str = "text") -> str:
+        if fmt == "latex":
+            return self.latex()
+        if fmt == "markdown":
+            return "**Result:** $$" + self.latex() + "$$"
+        return self.text()
 
     def _repr_latex_(self):
         return f"$${self.latex()}$$"

@@ -26,15 +26,8 @@ def _read(path: str) -> str:
 
 def _derive(args, out):
     g = api.gradient(_read(args.file), args.wrt, objective=args.objective)
-    if args.format == "latex":
-        out.write(g.derivation("latex") + "\n\n")
-        out.write(f"{g.lhs_latex} = {g.latex()}\n")
-    elif args.format == "markdown":
-        out.write(g.derivation("markdown") + "\n\n")
-        out.write(f"**Result:** $${g.lhs_latex} = {g.latex()}$$\n")
-    else:
-        out.write(g.derivation("text") + "\n\n")
-        out.write(f"{g.lhs_text} = {g.text()}\n")
+    out.write(g.derivation(args.format) + "\n\n")
+    out.write(g.result(args.format) + "\n")
     return 0
 
 
