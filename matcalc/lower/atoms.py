@@ -102,17 +102,24 @@ class AtomLowering(LoweringBase):
                 return True
         return False
 
+    def _is_euler(self, e) -> bool:
+        """An undeclared e as a power's base or exponent: Euler's number."""
+        return isinstance(e, S.Sym) and names.keyword_of(e) == "e" and "e" not in self.info
+
     def x_Pow(self, e, scope):
         if self._apply_is_product(e.base):
             # a (b)^2 is a · b², not (a b)²
             inner = S.Pow(e.base.args[0], e.exp, span=e.span)
             return self.product(self.expr(e.base.func, scope), self.expr(inner, scope), e)
-        if isinstance(e.base, S.Sym) and names.keyword_of(e.base) == "e" and "e" not in self.info:
+        if self._is_euler(e.base):
             v = self.expr(e.exp, scope)
             return Val(fmap("exp", v.node), v.labels, v.mat, v.row)
         if isinstance(e.base, S.Norm) and isinstance(e.exp, S.Num) and e.exp.value == "2":
             return self.norm(e.base, scope, squared=True)
-        x = self.expr(e.exp, scope)
+        if self._is_euler(e.exp):
+            x = scalar(sp.E)                 # x^e
+        else:
+            x = self.expr(e.exp, scope)
         if x.kind != "s" or x.index_labels or x.lazy:
             raise self.serr(f"an exponent must be a scalar, not {describe(x)}", e.exp)
         b = self.materialise(self.expr(e.base, scope), e.base)

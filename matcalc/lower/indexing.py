@@ -29,7 +29,10 @@ class IndexLowering(LoweringBase):
         info = self.info.get(kw)
         if info is None:
             if kw == "e":
-                return scalar(sp.E)
+                # Euler's number only as the base of a power, e^{x}: a bare e (e^Te, 2e)
+                # is more often a vector the text forgot to define
+                raise self.perr("unknown name e: declare or define it (e is read as "
+                                "Euler's number only in a power, e^{x})", e)
             if kw == "I":
                 return Val(None, (), (), lazy="eye")
             if kw == "pi":

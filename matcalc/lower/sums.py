@@ -71,6 +71,15 @@ class SumLowering(LoweringBase):
             if kind == "sum":
                 return self._scale_sym(v, count)
             return Val(pow_(v.node, Const(count, ())), v.labels, v.mat, v.row)
+        if sp.simplify(lo - 1).is_negative or sp.simplify(hi - n).is_positive:
+            # \sum_{i=0}^{n} x_i over x in R^n: entries are numbered 1..n, so the text
+            # counts from 0 (x_0 .. x_{n-1}?) or runs past the end; either way a reading
+            # would drop or invent a term
+            sym = "\\sum" if kind == "sum" else "\\prod"
+            raise self.perr(f"the {kind} over {kw} runs from {lo} to {hi}, but {kw} indexes an "
+                            f"axis whose entries are numbered 1 to {n}: write "
+                            f"{sym}_{{{kw}=1}}^{{{n}}} (matcalc does not shift an index "
+                            f"counted from 0)", e)
         full = not outer and sp.simplify(lo - 1) == 0 and sp.simplify(hi - n) == 0
         mask = None
         if not full:

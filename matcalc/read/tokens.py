@@ -81,6 +81,11 @@ DROPPED = {",", "!", ":", ">", " ", "thinspace", "enspace", "medspace", "thicksp
            "quad_in", "allowbreak", "nobreak"}
 DROPPED_WITH_ARG = {"label", "tag", "hspace", "vspace", "hspace*", "phantom", "hphantom",
                     "vphantom"}
+# colour commands: (arguments dropped, whether one more argument is kept and read)
+COLOR_COMMANDS = {"color": (1, False), "definecolor": (3, False), "pagecolor": (1, False),
+                  "textcolor": (1, True), "mathcolor": (1, True), "colorbox": (1, True),
+                  "fcolorbox": (2, True), "boxed": (0, True)}
+INTEGRALS = {"int", "iint", "iiint", "oint", "intop", "smallint"}
 IMPLIES = {"implies", "Rightarrow", "Longrightarrow", "iff", "Leftrightarrow",
            "Longleftrightarrow", "impliedby", "therefore"}
 

@@ -23,12 +23,141 @@ from __future__ import annotations
 from .. import ops
 from .macros import expand
 from .scan import scan
-from .tokens import (ACCENTS, ARRAY_ENVS, CHARS, DROPPED, DROPPED_WITH_ARG, FONT_ARG,
-                     FONT_SWITCH, GREEK, HOLD_TEXT, IMPLIES, MATH_ENVS, NAME_FONTS,
+from .tokens import (ACCENTS, ARRAY_ENVS, CHARS, COLOR_COMMANDS, DROPPED, DROPPED_WITH_ARG, FONT_ARG,
+                     FONT_SWITCH, GREEK, HOLD_TEXT, IMPLIES, INTEGRALS, MATH_ENVS, NAME_FONTS,
                      ONES_FONTS, SEP_WORDS, SIMPLE, SIZING, SYMBOL_NAMES, WORD_FONTS, err)
 
 
-# ---------------------------------------------------------------- 3. clean
+# ---------------------------------------------------------------- 3. layout
+
+def _raw_arg(toks, i):
+    """The argument at toks[i] (after newlines): (its tokens, index after it), or None."""
+    while i < len(toks) and toks[i].kind == "newline":
+        i += 1
+    if i >= len(toks) or toks[i].kind in ("}", "break"):
+        return None
+    if toks[i].kind == "{":
+        end = _group_end(toks, i)
+        if end is None:
+            return None
+        return toks[i + 1:end], end + 1
+    return [toks[i]], i + 1
+
+
+def _braced(at, inner):
+    return [at.at("{", "{")] + list(inner) + [at.at("}", "}")]
+
+
+def _is_char(t, ch):
+    return t is not None and t.kind == "char" and t.value == ch
+
+
+def layout(toks: list, source: str) -> list:
+    """TeX layout commands read for what they show: ``{a \\over b}`` is ``\\frac{a}{b}``;
+    ``\\underset{i}{\\sum}`` is ``\\sum_{i}`` and ``\\underset{..}{x}``, ``\\overset``,
+    ``\\stackrel``, ``\\underbrace{x}_{..}``, ``\\overbrace`` keep their base; colour
+    commands are dropped with their arguments (``\\textcolor{c}{x}`` keeps x); the physics
+    package's ``\\qty(..)``, ``\\abs{..}``, ``\\norm{..}`` are brackets and bars."""
+    out: list = []
+    opens: list = []          # per open '{' in out: [index in out, index of \over or None]
+    i, n = 0, len(toks)
+    while i < n:
+        t = toks[i]
+        i += 1
+        k, v = t.kind, t.value
+        if k == "{":
+            opens.append([len(out), None])
+            out.append(t)
+            continue
+        if k == "}":
+            if opens:
+                start, over = opens.pop()
+                if over is not None:
+                    num, den = out[start + 1:over], out[over + 1:]
+                    frac = out[over].at("cmd", "frac")
+                    del out[start + 1:]
+                    out += [frac] + _braced(out[start], num) + _braced(t, den)
+            out.append(t)
+            continue
+        if k == "break":
+            opens.clear()
+        if k != "cmd":
+            out.append(t)
+            continue
+        if v in ("over", "atop", "choose", "above"):
+            if v != "over":
+                raise err(f"\\{v} is not supported", t, source)
+            if not opens:
+                raise err("\\over outside braces: write {a \\over b} or \\frac{a}{b}", t, source)
+            if opens[-1][1] is not None:
+                raise err("two \\over in one group", t, source)
+            opens[-1][1] = len(out)
+            out.append(t)
+            continue
+        if v in ("underset", "overset", "stackrel"):
+            a = _raw_arg(toks, i)
+            b = _raw_arg(toks, a[1]) if a is not None else None
+            if b is None:
+                raise err(f"\\{v} needs two arguments in braces", t, source)
+            (mark, _), (base, i) = a, b
+            if len(base) == 1 and base[0].kind == "cmd" and base[0].value in ("sum", "prod") \
+                    and v != "stackrel":
+                # \underset{i}{\sum}: the sum over i, its index set written under it
+                script = "_" if v == "underset" else "^"
+                toks = toks[:i] + [t.at("char", script)] + _braced(t, mark) + toks[i:]
+                n = len(toks)
+                out.append(base[0])
+                continue
+            toks = toks[:i] + _braced(t, base) + toks[i:]   # the base, read on
+            n = len(toks)
+            continue
+        if v in ("underbrace", "overbrace"):
+            a = _raw_arg(toks, i)
+            if a is None:
+                raise err(f"\\{v} needs an argument in braces", t, source)
+            base, i = a
+            if i < n and _is_char(toks[i], "_" if v == "underbrace" else "^"):
+                note = _raw_arg(toks, i + 1)
+                if note is not None:
+                    i = note[1]            # the annotation under the brace is dropped
+            toks = toks[:i] + _braced(t, base) + toks[i:]
+            n = len(toks)
+            continue
+        if v in COLOR_COMMANDS:
+            drop, keep = COLOR_COMMANDS[v]
+            for _ in range(drop):
+                a = _raw_arg(toks, i)
+                if a is None:
+                    raise err(f"\\{v} is missing an argument", t, source)
+                i = a[1]
+            if keep:
+                a = _raw_arg(toks, i)
+                if a is None:
+                    raise err(f"\\{v} is missing an argument", t, source)
+                toks = toks[:i] + _braced(t, a[0]) + toks[a[1]:]
+                n = len(toks)
+            continue
+        if v == "qty":
+            nxt = toks[i] if i < n else None
+            if nxt is not None and (nxt.kind == "char" and nxt.value in "([|"
+                                    or nxt.kind == "cmd" and nxt.value == "|"):
+                out.append(t.at("cmd", "left"))
+                continue
+            raise err("\\qty is read only before '(', '[' or '|' (physics-package "
+                      "brackets); write \\left( ... \\right)", t, source)
+        if v in ("abs", "norm") and i < n and toks[i].kind == "{":
+            a = _raw_arg(toks, i)
+            if a is not None:
+                kind = "char" if v == "abs" else "cmd"
+                toks = (toks[:i] + [t.at("cmd", "left"), t.at(kind, "|")] + list(a[0]) +
+                        [t.at("cmd", "right"), t.at(kind, "|")] + toks[a[1]:])
+                n = len(toks)
+                continue
+        out.append(t)
+    return out
+
+
+# ---------------------------------------------------------------- 4. clean
 
 def clean(toks: list, source: str) -> list:
     """Environments, eqalign, alignment, sizing and spacing -> row breaks / nothing."""
@@ -90,7 +219,7 @@ def clean(toks: list, source: str) -> list:
         elif k == "char" and v == "~":
             continue
         elif k == "cmd":
-            if v == "\\":
+            if v in ("\\", "cr", "crcr"):
                 if i < n and toks[i].kind == "char" and toks[i].value == "[":   # \\[2pt]
                     while i < n and not (toks[i].kind == "char" and toks[i].value == "]"):
                         i += 1
@@ -138,7 +267,7 @@ def clean(toks: list, source: str) -> list:
     return out
 
 
-# ---------------------------------------------------------------- 4. words
+# ---------------------------------------------------------------- 5. words
 
 def _group_end(toks, i):
     """toks[i] is '{': index of its matching '}' (or None)."""
@@ -318,8 +447,16 @@ def words(toks: list, source: str) -> list:
             continue
         if v in SIMPLE:
             kind, val = SIMPLE[v]
-            out.append(t.at(kind, val))
+            nt = t.at(kind, val)
+            if v in ("lVert", "lvert"):
+                nt.lr = "left"
+            elif v in ("rVert", "rvert"):
+                nt.lr = "right"
+            out.append(nt)
             continue
+        if v in INTEGRALS:
+            raise err(f"an integral (\\{v}) is not supported: matcalc differentiates sums and "
+                      f"products, not integrals", t, source)
         if v in ACCENTS:
             j = i
             target = None
@@ -394,4 +531,4 @@ def words(toks: list, source: str) -> list:
 def tokenize(text: str) -> list:
     """Text -> semantic token stream (grammar kinds plus BREAK/ROWSEP/NEWLINE/QUAD/SEMISP/
     SEP/IMPLIES/SEMI/PERIOD/BAR1/BAR2/TOPSYM for the statement splitter)."""
-    return words(clean(expand(scan(text), text), text), text)
+    return words(clean(layout(expand(scan(text), text), text), text), text)
