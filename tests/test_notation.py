@@ -128,3 +128,109 @@ def test_bare_e_is_not_eulers_number():
     refused(X_N + r"\\ S = e^T e + x^T x", "x", "unknown name e")
     check_gradient(X_N + r"\\ S = e^{x^T x} + x^T x \cdot 2^e", "x",
                    lambda x: np.exp(x @ x) + (x @ x) * 2 ** np.e)
+
+
+# ------------------------------------------------------------------ bars and norms
+
+S_K = r"x, \mu \in \mathbb{R}^k, \Sigma \in \mathbb{R}^{k\times k} \\ "
+
+
+def spd_kwargs(seed=0, k=3):
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((k, k))
+    return dict(x=rng.standard_normal(k), mu=rng.standard_normal(k),
+                Sigma=a @ a.T / k + np.eye(k))
+
+
+@pytest.mark.parametrize("doc, f", [
+    (r"f = \log|\Sigma| + (x-\mu)^T\Sigma^{-1}(x-\mu)",
+     lambda x, mu, Sigma: np.log(np.linalg.det(Sigma)) + (x - mu) @ np.linalg.solve(Sigma, x - mu)),
+    (r"f = \frac{1}{|\Sigma|^{1/2}} \exp(-(x-\mu)^T\Sigma^{-1}(x-\mu))",
+     lambda x, mu, Sigma: np.exp(-(x - mu) @ np.linalg.solve(Sigma, x - mu))
+     / np.sqrt(np.linalg.det(Sigma))),
+    (r"f = {1\over \sqrt{(2\pi)^k |\Sigma |}} e^{-0.5 (x-\mu)^T \Sigma^{-1} (x-\mu)}",
+     lambda x, mu, Sigma: np.exp(-0.5 * (x - mu) @ np.linalg.solve(Sigma, x - mu))
+     / np.sqrt((2 * np.pi) ** len(x) * np.linalg.det(Sigma))),
+    (r"f = |\Sigma|^2", lambda x, mu, Sigma: np.linalg.det(Sigma) ** 2),
+    (r"f = \left|\Sigma\right| \, x^T x", lambda x, mu, Sigma: np.linalg.det(Sigma) * (x @ x)),
+])
+@pytest.mark.parametrize("wrt", [r"\Sigma", r"\mu"])
+def test_bars_of_a_square_matrix_are_its_determinant(doc, f, wrt):
+    if wrt == r"\mu" and "mu" not in doc:
+        return
+    check_gradient(S_K + doc, wrt, f, kwargs=spd_kwargs())
+
+
+def test_bars_of_a_scalar_are_the_absolute_value():
+    check_gradient(r"\alpha \in \mathbb{R}, x \in \mathbb{R}^n \\ f = |\alpha| x^T x + |x^T x - 1|",
+                   r"\alpha", lambda alpha, x: abs(alpha) * (x @ x) + abs(x @ x - 1))
+    check_gradient(r"A \in \mathbb{R}^{n\times m} \\ f = \sum_{i,j} |A_{ij}|^3", "A",
+                   lambda A: float(np.sum(np.abs(A) ** 3)))
+
+
+def test_bars_of_a_non_square_matrix_refused():
+    refused(r"A \in \mathbb{R}^{n\times m} \\ f = |A|", "A", "not square", "neither a determinant")
+
+
+@pytest.mark.parametrize("doc, f", [
+    # only the norm reading gives a scalar objective
+    (r"k(x,z) = \exp\left(-\frac{|x-z|^2}{2\sigma^2}\right)",
+     lambda x, z, sigma: np.exp(-np.sum((x - z) ** 2) / (2 * sigma ** 2))),
+    (r"f = |x - z| + \sigma", lambda x, z, sigma: np.linalg.norm(x - z) + sigma),
+    # only the entrywise reading does
+    (r"f = z^T |x| + \sigma", lambda x, z, sigma: z @ np.abs(x) + sigma),
+    (r"f = \mathbf{1}^T |x - z|", lambda x, z, sigma: np.sum(np.abs(x - z))),
+])
+def test_bars_of_a_vector_read_as_the_one_reading_that_fits(doc, f):
+    check_gradient(r"x, z \in \mathbb{R}^d, \sigma \in \mathbb{R} \\ " + doc, "x", f)
+
+
+def test_bars_of_a_vector_with_two_fitting_readings_refused():
+    e = refused(r"x, z \in \mathbb{R}^d \\ f = |x|^T |z|", "x", "two readings",
+                "entrywise absolute value", "2-norm")
+    assert e.column == 30          # the first bars
+
+
+@pytest.mark.parametrize("doc, f", [
+    (r"f = |x|_2", lambda x, z: np.linalg.norm(x)),
+    (r"f = |x|_2^2 + |z|_1", lambda x, z: x @ x + np.sum(np.abs(z))),
+    (r"f = \|x\|_1", lambda x, z: np.sum(np.abs(x))),
+    (r"f = \|x - z\|_1^2", lambda x, z: np.sum(np.abs(x - z)) ** 2),
+    (r"f = \|x\|^2_2 + \lVert x - z \rVert_2^2", lambda x, z: x @ x + (x - z) @ (x - z)),
+    (r"f = \Vert x \Vert + \vert x^T z \vert", lambda x, z: np.linalg.norm(x) + abs(x @ z)),
+    (r"f = ||x||^2_2 - \left\lVert z \right\rVert_1", lambda x, z: x @ x - np.sum(np.abs(z))),
+])
+def test_vector_norms(doc, f):
+    check_gradient(r"x, z \in \mathbb{R}^d \\ " + doc, "x", f)
+
+
+@pytest.mark.parametrize("doc", [
+    r"f(W,H) = \frac{1}{2}||V-WH ||^2_F",
+    r"f = \frac12 \|V - WH\|^2_F",
+    r"f = \frac12 \|V - WH\|_F^2",
+    r"L(W, H) = \frac{1}{2}\left\|WH-V\right\|^2_F",
+])
+def test_frobenius_subscript_either_side_of_the_power(doc):
+    check_gradient(r"V \in \mathbb{R}^{m \times n}, W \in \mathbb{R}^{m \times r}, "
+                   r"H \in \mathbb{R}^{r \times n} \\ " + doc, "W",
+                   lambda V, W, H: 0.5 * float(np.sum((V - W @ H) ** 2)))
+
+
+def test_matrix_norms_without_frobenius_refused():
+    refused(r"A \in \mathbb{R}^{n \times n} \\ f = \|A\|_1", "A", "ambiguous")
+    refused(r"A \in \mathbb{R}^{n \times n} \\ f = \|A\|^2", "A", "ambiguous")
+
+
+def test_layer_superscript_index_is_a_family_member():
+    # x^{(i)} with i = 1..m declared (CS229): the members of a family, not one vector
+    doc = (r"x^{(i)} \in \mathbb{R}^n, \; y^{(i)} \in \mathbb{R}, \; i = 1,\dots,m, "
+           r"\; \theta \in \mathbb{R}^n \\ J = \frac12 \sum_{i=1}^m (\theta^T x^{(i)} - y^{(i)})^2")
+    check_gradient(doc, r"\theta", lambda x, y, theta: 0.5 * float(np.sum((x @ theta - y) ** 2)))
+    doc2 = (r"x^{(i)} \in \mathbb{R}^n, \; i = 1,\dots,m, \; \theta \in \mathbb{R}^n \\ "
+            r"J = \sum_{i=1}^m \sum_{j=1}^n \theta_j x^{(i)}_j")
+    check_gradient(doc2, r"\theta", lambda x, theta: float(np.sum(x @ theta)))
+
+
+def test_layer_superscript_number_is_still_a_name():
+    doc = r"W^{(1)} \in \mathbb{R}^{n\times n}, x \in \mathbb{R}^n \\ f = x^T W^{(1)} x"
+    check_gradient(doc, "W^{(1)}", lambda W1, x: x @ W1 @ x)

@@ -236,6 +236,11 @@ class Build:
         span = _cover(c[0], c[4])
         if isinstance(base, S.Norm) and base.sub is None and len(subs) == 1:
             return dataclasses.replace(base, sub=subs[0], span=span)
+        if isinstance(base, S.Pow) and isinstance(base.base, S.Norm) and \
+                base.base.sub is None and len(subs) == 1 and not base.hadamard:
+            # \|A\|^2_F, ||M||^2_F: the norm's subscript written after its power
+            norm = dataclasses.replace(base.base, sub=subs[0])
+            return dataclasses.replace(base, base=norm, span=span)
         if isinstance(base, S.Ones) and base.size is None and len(subs) == 1:
             return S.Ones(subs[0], span=span)
         if isinstance(base, S.Num):
