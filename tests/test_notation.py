@@ -234,3 +234,88 @@ def test_layer_superscript_index_is_a_family_member():
 def test_layer_superscript_number_is_still_a_name():
     doc = r"W^{(1)} \in \mathbb{R}^{n\times n}, x \in \mathbb{R}^n \\ f = x^T W^{(1)} x"
     check_gradient(doc, "W^{(1)}", lambda W1, x: x @ W1 @ x)
+
+
+# ------------------------------------------------------------------ accents
+
+@pytest.mark.parametrize("decl, use, wrt, key", [
+    (r"\hat{\textbf{y}}", r"\hat{\textbf{y}}", r"\hat{y}", "y_hat"),
+    (r"\hat{\mathbf{w}}", r"\hat w", r"\hat{\mathbf{w}}", "w_hat"),
+    (r"\hat w", r"\hat{\mathbf{w}}", r"\hat{w}", "w_hat"),
+    (r"\hat\boldsymbol\mu", r"\hat{\boldsymbol{\mu}}", r"\hat{\mu}", "mu_hat"),
+    (r"\bar{\bm{x}}", r"\bar x", r"\bar x", "x_bar"),
+    (r"\tilde{\mathbf w}", r"\tilde{{\bf w}}", r"\tilde{w}", "w_tilde"),
+])
+def test_accent_over_a_font_command(decl, use, wrt, key):
+    doc = decl + r", u \in \mathbb{R}^n \\ f = (" + use + r"^T u)^2"
+    f = eval(f"lambda u, {key}: float(({key} @ u) ** 2)")   # keyword = the accented name
+    g = check_gradient(doc, wrt, f)
+    assert key in g.inputs.values()
+
+
+@pytest.mark.parametrize("use", [r"\overrightarrow{x_n}", r"\overrightarrow{x}_n",
+                                 r"\vec{x}_{n}", r"\vec{\mathbf{x}_n}"])
+def test_accent_over_a_subscripted_name(use):
+    doc = (r"\overrightarrow{x}_n \in \mathbb{R}^d, n = 1,\dots,N, w \in \mathbb{R}^d \\ "
+           r"f = \sum_{n=1}^{N} (w^T " + use + ")^2")
+    check_gradient(doc, "w", lambda x_vec, w: float(np.sum((x_vec @ w) ** 2)))
+
+
+@pytest.mark.parametrize("use", [r"\tilde{y_i}", r"\tilde y_i", r"\tilde{y}_i"])
+def test_tilde_over_an_indexed_entry(use):
+    doc = r"\tilde{y}, w \in \mathbb{R}^N \\ f = \sum_{i=1}^{N} w_i^2 " + use
+    check_gradient(doc, "w", lambda y_tilde, w: float(np.sum(w ** 2 * y_tilde)))
+
+
+def test_accent_over_two_letters_refused():
+    refused(X_N + r"\\ f = \hat{xy}", "x", r"\hat must be put on a single letter")
+
+
+# ------------------------------------------------------------------ inner products
+
+IP = r"x, y \in \mathbb{R}^n, A \in \mathbb{R}^{n\times n}, c \in \mathbb{R} \\ "
+
+
+@pytest.mark.parametrize("doc, f", [
+    (r"f = \langle x, y \rangle", lambda x, y, A, c: x @ y),
+    (r"f = \frac{\langle Ax, x \rangle}{\langle x, x\rangle}", lambda x, y, A, c: (A @ x) @ x / (x @ x)),
+    (r"f = \frac{<Ax,x>}{|x|_2}", lambda x, y, A, c: (A @ x) @ x / np.linalg.norm(x)),
+    (r"f = < x, A y >", lambda x, y, A, c: x @ A @ y),
+    (r"f = c\langle x, y\rangle + \log\langle x, x \rangle", lambda x, y, A, c: c * x @ y + np.log(x @ x)),
+    (r"f = \left\langle x, A y \right\rangle^2", lambda x, y, A, c: (x @ A @ y) ** 2),
+    (r"f = \langle A, x y^T\rangle", lambda x, y, A, c: x @ A @ y),
+    (r"f = x \cdot y", lambda x, y, A, c: x @ y),
+    (r"f = 2c\, x \cdot y", lambda x, y, A, c: 2 * c * x @ y),
+    (r"f = \frac{x\cdot{y}}{\|x\| \cdot \|y\|}",
+     lambda x, y, A, c: x @ y / (np.linalg.norm(x) * np.linalg.norm(y))),
+    (r"f = x^T \cdot A \cdot y", lambda x, y, A, c: x @ A @ y),
+])
+def test_inner_products(doc, f):
+    check_gradient(IP + doc, "x", f)
+
+
+@pytest.mark.parametrize("doc, piece", [
+    (r"f = \langle x, y)", "an angle bracket closed by a parenthesis"),
+    (r"f = \langle x, y, x\rangle", "takes two arguments, not 3"),
+    (r"f = c<x, y>", "comparisons are not supported"),
+    (r"f = x^T y, \; c < 1", "comparisons are not supported"),
+    (r"f = A x \cdot y", r"between two single vector factors"),
+    (r"f = c x \cdot A y", r"between two single vector factors"),
+])
+def test_inner_products_refused(doc, piece):
+    refused(IP + doc, "x", piece)
+
+
+def test_mapsto_definition_kept():
+    doc = (r"$x, y \in \mathbb{R}^n$ $$ \begin{align*} \mathcal{S} : \mathbb{R}^n \times "
+           r"\mathbb{R}^n &\to \mathbb{R} \\ (x, y) &\mapsto \mathcal{S}(x, y) = "
+           r"\frac{\langle x, y \rangle}{\| x \| \| y \|}, \end{align*} $$")
+    check_gradient(doc, "x", lambda x, y: x @ y / (np.linalg.norm(x) * np.linalg.norm(y)))
+
+
+@pytest.mark.parametrize("doc, piece", [
+    (r"f = \sum_{i=1}^{n} x_i ! ", "a factorial (!) is not supported"),
+    (r"f = \sum_{i=1}^{n} 1\{x_i = 1\} x_i", r"an indicator 1\{...\}"),
+])
+def test_constructs_refused_by_name(doc, piece):
+    refused(X_N + r"\\ " + doc, "x", piece)

@@ -181,7 +181,7 @@ class Build:
         return self._bin(S.MUL, c[0], c[1])
 
     def mulop(self, c):
-        return self._bin(S.MUL, c[0], c[2])
+        return S.BinOp(S.MUL, c[0], c[2], span=_cover(c[0], c[2]), sign=str(c[1].value))
 
     def div(self, c):
         return self._bin(S.DIV, c[0], c[2])
@@ -252,13 +252,33 @@ class Build:
     def prime(self, c):
         raise self._err("a prime (') can only follow a name", c[1])
 
+    def _angle(self, lpar, items, rpar):
+        """``\\langle a, b \\rangle`` / ``<a, b>``: the inner product a : b (aᵀb of vectors,
+        tr(AᵀB) of matrices); None for a parenthesis."""
+        opened, closed = lpar.value == "langle", rpar.value == "rangle"
+        if not opened and not closed:
+            return None
+        if opened != closed:
+            raise self._err("an angle bracket closed by a parenthesis (or the other way "
+                            "round)", lpar if opened else rpar)
+        if len(items) != 2 or any(isinstance(x, S.Dots) for x in items):
+            raise self._err(f"an inner product \\langle a, b \\rangle takes two arguments, "
+                            f"not {len(items)}", lpar)
+        return S.BinOp(S.COLON, items[0], items[1], span=_cover(lpar, rpar))
+
     def paren(self, c):
         items = c[1]
+        inner = self._angle(c[0], items, c[2])
+        if inner is not None:
+            return inner
         if len(items) == 1 and not isinstance(items[0], S.Dots):
             return items[0]
         return S.Stack(tuple(items), span=_cover(c[0], c[2]))
 
     def apply(self, c):
+        inner = self._angle(c[1], c[2], c[3])
+        if inner is not None:                 # c \langle a, b \rangle: a product
+            return S.BinOp(S.MUL, c[0], inner, span=_cover(c[0], c[3]))
         return S.Apply(c[0], tuple(c[2]), span=_cover(c[0], c[3]))
 
     def fhead(self, c):
@@ -274,7 +294,9 @@ class Build:
 
     def call(self, c):
         f, p, tok = c[0]
-        return S.Call(f, tuple(c[2]), primes=p, span=_cover(tok, c[3]))
+        inner = self._angle(c[1], c[2], c[3])
+        args = (inner,) if inner is not None else tuple(c[2])
+        return S.Call(f, args, primes=p, span=_cover(tok, c[3]))
 
     # ---- names
     def sym(self, c):

@@ -89,11 +89,14 @@ ADD, SUB, MUL, HADAMARD, HDIV, COLON, DIV = "+", "-", "mul", "hadamard", "hdiv",
 class BinOp:
     """`op` is one of: "+", "-", "mul" (juxtaposition, ``*``, ``\\cdot``, ``\\times``
     between operands), "hadamard" (``\\odot``, ``\\circ``), "hdiv" (``\\oslash``),
-    "colon" (``A : B``), "/" (a slash)."""
+    "colon" (``A : B``, and the inner product ``\\langle a, b \\rangle``), "/" (a slash).
+    `sign` is the product sign written for "mul": "cdot", "times", "*", or "" for
+    juxtaposition (``a \\cdot b`` of two vectors is their dot product)."""
     op: str
     left: "Expr"
     right: "Expr"
     span: Span = field(default=NOSPAN, compare=False)
+    sign: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

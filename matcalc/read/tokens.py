@@ -127,6 +127,7 @@ SIMPLE = {
     "|": ("BAR2", "\\|"), "Vert": ("BAR2", "\\|"), "lVert": ("BAR2", "\\|"),
     "rVert": ("BAR2", "\\|"), "parallel": ("BAR2", "\\|"),
     "vert": ("BAR1", "|"), "lvert": ("BAR1", "|"), "rvert": ("BAR1", "|"),
+    "langle": ("LPAR", "langle"), "rangle": ("RPAR", "rangle"),
 }
 CHARS = {"+": "PLUS", "-": "MINUS", "*": "MULOP", "/": "SLASH", "=": "REL", ",": "COMMA",
          ";": "SEMI", "'": "PRIME", "(": "LPAR", ")": "RPAR", "[": "LBRACK", "]": "RBRACK",

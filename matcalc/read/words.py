@@ -310,10 +310,81 @@ def _word_token(t, word, font, source):
     return None
 
 
+OPERAND_KINDS = {"NAME", "NUMBER", "ONES", "RPAR", "RBRACK", "RBRACE", "RSET", "PRIME"}
+
+
+def _angle_end(toks, j):
+    """The '<' before toks[j] opens ``<a, b>``: the index of its '>' -- the first one at
+    the same bracket depth, on the same row, with exactly one comma between at that depth
+    and no relation -- or None."""
+    depth, commas = 0, 0
+    for k in range(j, len(toks)):
+        x = toks[k]
+        if x.kind in ("break", "newline", "rowsep"):
+            return None
+        if x.kind == "{" or (x.kind == "char" and x.value in "(["):
+            depth += 1
+        elif x.kind == "}" or (x.kind == "char" and x.value in ")]"):
+            depth -= 1
+            if depth < 0:
+                return None
+        elif x.kind == "char" and x.value in "<=&;":
+            return None
+        elif depth == 0 and x.kind == "char" and x.value == ",":
+            commas += 1
+        elif depth == 0 and x.kind == "char" and x.value == ">":
+            return k if commas == 1 and k > j else None
+    return None
+
+
+def _accent_target(toks, j):
+    """What an accent at toks[j-1] is put on: (the letter or Greek token, the tokens after it
+    inside the accent's argument -- a subscript, read on --, index after the argument), or
+    None. A font command inside is dropped (``\\hat{\\mathbf{w}}``, ``\\hat{\\textbf{y}}``,
+    ``\\hat\\boldsymbol\\mu``); ``\\tilde{y_i}`` and ``\\overrightarrow{x_n}`` give the
+    letter and the subscript ``_i``."""
+    a = _raw_arg(toks, j)
+    if a is None:
+        return None
+    inner, after = a
+    inner = list(inner)
+    for _ in range(3):                       # \hat{\mathbf{\boldsymbol{w}}} at worst
+        if inner and inner[0].kind == "{" and _group_end(inner, 0) == len(inner) - 1:
+            inner = inner[1:-1]                 # \tilde{{\bf w}}
+        if inner and inner[0].kind == "cmd" and (inner[0].value in FONT_ARG or
+                                                 inner[0].value in FONT_SWITCH):
+            font = inner[0].value
+            if font in FONT_SWITCH:
+                inner = inner[1:]
+                continue
+            if len(inner) == 1:              # \hat\mathbf w: the font's argument follows
+                fa = _raw_arg(toks, after)
+                if fa is None:
+                    return None
+                inner, after = list(fa[0]), fa[1]
+                continue
+            fa = _raw_arg(inner, 1)
+            if fa is None:
+                return None
+            inner = list(fa[0]) + inner[fa[1]:]
+    if not inner:
+        return None
+    first = inner[0]
+    if first.kind == "text" and len(first.value.strip()) == 1 and first.value.strip().isalpha():
+        first = first.at("letter", first.value.strip())
+    if not (first.kind == "letter" or (first.kind == "cmd" and first.value in GREEK)):
+        return None
+    rest = inner[1:]
+    if rest and not (rest[0].kind == "char" and rest[0].value in "_^'"):
+        return None
+    return first, rest, after
+
+
 def words(toks: list, source: str) -> list:
     """Raw tokens -> grammar token kinds (plus structural kinds for the splitter)."""
     out: list = []
     braces: list = []          # kinds of open '{': "sub", "sqrt", "free"
+    closers: list = []         # indices of the '>' closing an open '<a, b>'
     i, n = 0, len(toks)
 
     while i < n:
@@ -429,6 +500,24 @@ def words(toks: list, source: str) -> list:
                 kind = CHARS[v]
                 out.append(t.at(kind, v))
                 continue
+            if v == "<":
+                end = _angle_end(toks, i)
+                prev = out[-1].kind if out else None
+                after = toks[end + 1] if end is not None and end + 1 < n else None
+                if end is not None and prev not in OPERAND_KINDS and not (
+                        after is not None and not after.sp and after.kind in ("letter", "num")):
+                    # <Ax, x>: the inner product, as \langle Ax, x \rangle
+                    out.append(t.at("LPAR", "langle"))
+                    closers.append(end)
+                    continue
+                raise err("'<' is read only as an inner product <a, b> (one comma, nothing "
+                          "glued on either side); comparisons are not supported", t, source)
+            if v == ">" and closers and closers[-1] == i - 1:
+                closers.pop()
+                out.append(t.at("RPAR", "rangle"))
+                continue
+            if v == "!":
+                raise err("a factorial (!) is not supported", t, source)
             raise err(f"unexpected '{v}'", t, source)
         if k != "cmd":
             raise err(f"unexpected {v!r}", t, source)
@@ -447,6 +536,10 @@ def words(toks: list, source: str) -> list:
             continue
         if v in SIMPLE:
             kind, val = SIMPLE[v]
+            if kind == "LSET" and out and out[-1].kind in ("NUMBER", "ONES") and \
+                    out[-1].value == "1" and not t.sp:
+                raise err("an indicator 1\\{...\\} is not supported: write the 0/1 labels as "
+                          "a declared array (y \\in \\{0,1\\}^{n})", out[-1], source)
             nt = t.at(kind, val)
             if v in ("lVert", "lvert"):
                 nt.lr = "left"
@@ -458,19 +551,15 @@ def words(toks: list, source: str) -> list:
             raise err(f"an integral (\\{v}) is not supported: matcalc differentiates sums and "
                       f"products, not integrals", t, source)
         if v in ACCENTS:
-            j = i
-            target = None
-            if j < n and toks[j].kind == "{":
-                end = _group_end(toks, j)
-                inner = toks[j + 1:end] if end is not None else []
-                if len(inner) == 1:
-                    target, i = inner[0], end + 1
-            elif j < n:
-                target, i = toks[j], j + 1
-            if target is None or not (target.kind == "letter" or
-                                      (target.kind == "cmd" and target.value in GREEK)):
-                raise err(f"\\{v} must be put on a single letter", t, source)
+            got = _accent_target(toks, i)
+            if got is None:
+                raise err(f"\\{v} must be put on a single letter (or a letter with a "
+                          f"subscript, \\{v}{{x_i}})", t, source)
+            target, rest, after = got
             out.append(_name(t, target.value, ACCENTS[v]))
+            # \tilde{y_i}, \overrightarrow{x_n}: the subscript under the accent is read on
+            toks = toks[:i] + list(rest) + toks[after:]
+            n = len(toks)
             continue
         if v in ("mathbb", "operatorname", "operatorname*") or v in FONT_ARG:
             if i >= n:
