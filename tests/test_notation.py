@@ -319,3 +319,91 @@ def test_mapsto_definition_kept():
 ])
 def test_constructs_refused_by_name(doc, piece):
     refused(X_N + r"\\ " + doc, "x", piece)
+
+
+# ------------------------------------------------------------------ names
+
+@pytest.mark.parametrize("doc, wrt, f", [
+    (r"\Sigma_x \in \mathbb{R}^{n\times n}, x \in \mathbb{R}^n \\ f = x^T\Sigma_x x", "x",
+     lambda Sigma_x, x: x @ Sigma_x @ x),
+    (r"W_{out} \in \mathbb{R}^{n\times n}, x \in \mathbb{R}^n \\ f = x^TW_{out} x", "W_{out}",
+     lambda W_out, x: x @ W_out @ x),
+    (r"x \in \mathbb{R}^n \\ L_{\text{train}} = x^Tx", "x", lambda x: x @ x),
+    (r"x \in \mathbb{R}^n, \sigma_w \in \mathbb{R} \\ f = \sigma_w^2 x^Tx", r"\sigma_w",
+     lambda x, sigma_w: sigma_w ** 2 * (x @ x)),
+    (r"x, x' \in \mathbb{R}^n \\ f = x^Tx^{\prime}", "x", lambda x, x_prime: x @ x_prime),
+    (r"x, x'' \in \mathbb{R}^n \\ f = x^T x^{\prime\prime} + x^T x^{''}", "x",
+     lambda x, x_prime_prime: 2 * x @ x_prime_prime),
+    (r"v^{'} \in \mathbb{R}^n, x \in \mathbb{R}^n \\ f = x^T v'", "x", lambda v_prime, x: x @ v_prime),
+])
+def test_names_with_subscripts_and_primes(doc, wrt, f):
+    check_gradient(doc, wrt, f)
+
+
+ATT = r"x \in \mathbb{R}^{n}, W^Q, W^K \in \mathbb{R}^{n\times d} \\ "
+
+
+@pytest.mark.parametrize("doc, wrt", [
+    (r"f = x^T W^Q (W^K)^T x", "W^Q"),
+    (r"f = x^T W^Q (W^K)^T x", "WQ"),
+    (r"f = x^T W^Q {W^K}^T x", "W^K"),
+    (r"q = {W^Q}^T x \\ k = {W^K}^T x \\ f = q^T k", "W^Q"),
+])
+def test_letter_superscript_names(doc, wrt):
+    check_gradient(ATT + doc, wrt, lambda x, WQ, WK: x @ WQ @ WK.T @ x)
+
+
+def test_letter_superscript_name_defined_through_its_own_letter():
+    # Q = x^T W^Q: Q is a vector, so W^Q cannot be W to the power Q
+    check_gradient(ATT + r"Q = x^T W^Q \\ f = Q Q^T", "W^Q",
+                   lambda x, WQ: float((x @ WQ) @ (x @ WQ)))
+
+
+def test_letter_superscript_two_readings_refused():
+    refused(r"W^Q \in \mathbb{R}^{n\times n}, Q \in \mathbb{R}, x \in \mathbb{R}^n \\ "
+            r"f = x^T W^Q x", "x", "two readings", "the declared name W^Q", "to the power Q")
+
+
+def test_letter_superscript_still_a_power_of_a_scalar():
+    check_gradient(r"w, q \in \mathbb{R}, x \in \mathbb{R}^n \\ f = w^q x^T x", "x",
+                   lambda w, q, x: w ** q * (x @ x), mode="positive")
+
+
+@pytest.mark.parametrize("reals", [r"{\rm I\!R}", r"\mathrm{I\!R}", r"\Bbb R", r"\Bbb{R}",
+                                   r"\mathbb R"])
+def test_spellings_of_the_reals(reals):
+    check_gradient(r"a \in " + reals + r"^n, X \in " + reals + r"^{n\times n} \\ "
+                   r"f = \mathbf{a}^T X^2 \mathbf{a}", "X", lambda a, X: a @ X @ X @ a)
+
+
+@pytest.mark.parametrize("doc, f", [
+    (r"f = \Sigma_{i=1}^n\Sigma_{j=1}^nA_{ij}x_ix_j", lambda x, A: x @ A @ x),
+    (r"f = \Sigma^n_{i=1} x_i^2", lambda x, A: x @ x),
+    (r"f = \Pi_{i=1}^{n} x_i", lambda x, A: np.prod(x)),
+])
+def test_capital_sigma_with_limits_is_a_sum(doc, f):
+    check_gradient(X_N + SQ + r"\\ " + doc, "x", f)
+
+
+def test_capital_sigma_with_limits_but_declared_refused():
+    refused(X_N + r"\Sigma \in \mathbb{R} \\ f = \Sigma_{i=1}^n x_i", "x",
+            "reads as a summation sign", "also declared")
+    refused(X_N + r"\Sigma_k \in \mathbb{R} \\ f = \Sigma_{i=1}^n x_i", "x", "also declared")
+
+
+def test_capital_sigma_as_a_matrix_still_a_name():
+    check_gradient(r"\Sigma \in \mathbb{R}^{n\times n}, x \in \mathbb{R}^n \\ "
+                   r"f = x^T \Sigma^{-1} x + \Sigma_{1,1}", "x",
+                   lambda Sigma, x: x @ np.linalg.solve(Sigma, x) + Sigma[0, 0], mode="spd")
+
+
+@pytest.mark.parametrize("doc, piece", [
+    (r"f = \sum_{j \in C} x_j", "a sum over a set"),
+    (r"f = \sum_{(i,j)\in\Omega} x_i x_j", "a sum over a set"),
+    (r"f = \prod_{j \in C} x_j", "a prod over a set"),
+    (r"f = \mathbf{1}^T (x .* x)", "MATLAB's elementwise .*"),
+    (r"f = \mathbf{1}^T (x ./ x)", "MATLAB's elementwise ./"),
+    (r"y \in \mathbb{R}^n \\ f = x.y", "a period between two factors"),
+])
+def test_unsupported_constructs_refused_by_name(doc, piece):
+    refused(X_N + r"\\ " + doc, "x", piece)

@@ -103,6 +103,19 @@ class AtomLowering(LoweringBase):
                 return True
         return False
 
+    def _scalar_name(self, e) -> bool:
+        """Is the name e a scalar of the document (so that W^e could be a power)? A
+        definition that uses W^e itself (Q = x W^Q) is not."""
+        kw = names.keyword_of(e)
+        info = self.info.get(kw)
+        if info is None:
+            return False
+        if info.kind == "def":
+            if kw in self.lowering:
+                return False
+            return self.define(kw).shape == ()
+        return info.kind in ("dim", "natural") or not info.shape
+
     def _is_euler(self, e) -> bool:
         """An undeclared e as a power's base or exponent: Euler's number."""
         return isinstance(e, S.Sym) and names.keyword_of(e) == "e" and "e" not in self.info
@@ -112,6 +125,14 @@ class AtomLowering(LoweringBase):
             # a (b)^2 is a · b², not (a b)²
             inner = S.Pow(e.base.args[0], e.exp, span=e.span)
             return self.product(self.expr(e.base.func, scope), self.expr(inner, scope), e)
+        named = self.sup_name(e)
+        if named is not None and names.keyword_of(named) in self.info:
+            # W^Q declared as a name: a power only if Q is also a number here
+            if self._scalar_name(e.exp):
+                raise self.perr(f"{names.latex_of(named)} has two readings: the declared "
+                                f"name {names.latex_of(named)} and {names.latex_of(e.base)} "
+                                f"to the power {names.latex_of(e.exp)}; rename one of them", e)
+            return self.x_Sym(named, scope)
         if self._is_euler(e.base):
             v = self.expr(e.exp, scope)
             return Val(fmap("exp", v.node), v.labels, v.mat, v.row)

@@ -28,6 +28,23 @@ class IndexLowering(LoweringBase):
         kw = names.keyword_of(e)
         return self.resolve_name(kw, e, scope)
 
+    def declared_name(self, target):
+        """A declaration's target as the name it declares: ``x^{(i)}`` with a declared
+        index i is the family member x_i; ``W^Q`` (a power in the syntax) is the name W^Q."""
+        sup = self.sup_name(target)
+        if sup is not None:
+            return sup
+        return self.layer_member(target) or target
+
+    @staticmethod
+    def sup_name(e):
+        """``W^Q`` read as a name with a letter superscript (a Sym with `sup`), or None."""
+        if isinstance(e, S.Pow) and not e.hadamard and isinstance(e.base, S.Sym) and \
+                e.base.sup is None and isinstance(e.exp, S.Sym) and e.exp.accent is None \
+                and e.exp.layer is None and not e.exp.primes:
+            return dataclasses.replace(e.base, sup=e.exp.name, span=e.span)
+        return None
+
     def layer_member(self, e, scope=None):
         """``x^{(i)}`` whose parenthesised superscript is an index -- declared with a range
         (``i = 1,\\dots,n``) or bound here over a family x -- is the member x_i of the

@@ -19,6 +19,11 @@ class SumLowering(LoweringBase):
     """Sums, products over indices, and calls."""
 
     def x_BigOp(self, e, scope):
+        if e.written and (e.written in self.info or any(
+                kw == e.written or kw.startswith(e.written + "_") for kw in self.info)):
+            raise self.perr(f"\\{e.written} with limits reads as a summation sign here, but "
+                            f"\\{e.written} is also declared: write \\sum for the sum, or the "
+                            f"declared \\{e.written} without an index range under it", e)
         inner = dict(scope)
         idx = []
         for i in e.indices:

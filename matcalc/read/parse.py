@@ -75,6 +75,11 @@ def _sym_base(e):
 
 
 def _namelike(e) -> bool:
+    """A name: Sym, Sym with subscripts, or ``W^Q`` (a letter superscript, which lower
+    reads as part of the name where it cannot be a power)."""
+    if isinstance(e, S.Pow) and not e.hadamard and isinstance(e.exp, S.Sym) and \
+            isinstance(e.base, S.Sym) and e.exp.accent is None and e.exp.layer is None:
+        return True
     return isinstance(e, S.Sym) or (isinstance(e, S.Sub) and isinstance(e.base, S.Sym))
 
 
@@ -189,7 +194,9 @@ class Build:
     # ---- big operators
     def bigop(self, c):
         big, (indices, lower, upper, _lim), body = c
-        return S.BigOp(big.value, tuple(indices), lower, upper, body, span=_cover(big, body))
+        kind, _, written = str(big.value).partition("|")
+        return S.BigOp(kind, tuple(indices), lower, upper, body, span=_cover(big, body),
+                       written=written)
 
     def lim_none(self, c):
         return ((), None, None, None)

@@ -236,6 +236,11 @@ def clean(toks: list, source: str) -> list:
                     i += 1
                     pending_lr = None
                 continue
+            if v == "!" and out and out[-1].kind == "letter" and out[-1].value == "I" and \
+                    i < n and toks[i].kind == "letter" and toks[i].value == "R":
+                out[-1] = out[-1].at("cmd", "R")        # {\rm I\!R}: the reals
+                i += 1
+                continue
             if v in DROPPED:
                 continue
             if v in DROPPED_WITH_ARG:
@@ -308,6 +313,40 @@ def _word_token(t, word, font, source):
         nt.textname = font == "text"
         return nt
     return None
+
+
+def _prime_superscript(toks, j):
+    """toks[j-1] is '^': (number of primes, index after) when the superscript is only
+    primes (``^{\\prime}``, ``^\\prime``, ``^{'}``, ``^{\\prime\\prime}``), else (0, j)."""
+    if j < len(toks) and toks[j].kind == "cmd" and toks[j].value == "prime":
+        return 1, j + 1
+    if j < len(toks) and toks[j].kind == "{":
+        end = _group_end(toks, j)
+        inner = toks[j + 1:end] if end is not None else []
+        if inner and all((x.kind == "cmd" and x.value == "prime") or _is_char(x, "'")
+                         for x in inner):
+            return len(inner), end + 1
+    return 0, j
+
+
+def _sigma_limits(toks, j):
+    """Does ``\\Sigma`` at toks[j-1] carry sum limits: a subscript group with '=' in it
+    (``_{i=0}``) and a superscript, in either order?"""
+    def script(k, ch):
+        if k + 1 >= len(toks) or not _is_char(toks[k], ch):
+            return None
+        if toks[k + 1].kind == "{":
+            end = _group_end(toks, k + 1)
+            return (toks[k + 2:end], end + 1) if end is not None else None
+        return [toks[k + 1]], k + 2
+    for first, second in (("_", "^"), ("^", "_")):
+        a = script(j, first)
+        b = script(a[1], second) if a is not None else None
+        if b is not None:
+            lower = a[0] if first == "_" else b[0]
+            if any(_is_char(x, "=") for x in lower):
+                return True
+    return False
 
 
 OPERAND_KINDS = {"NAME", "NUMBER", "ONES", "RPAR", "RBRACK", "RBRACE", "RSET", "PRIME"}
@@ -484,6 +523,13 @@ def words(toks: list, source: str) -> list:
         if k == "param":
             raise err(f"#{v} outside a macro definition", t, source)
         if k == "char":
+            if v == "^":
+                primes, after = _prime_superscript(toks, i)
+                if primes:
+                    # x^{\prime}, x^\prime, v^{'}: primes written as a superscript
+                    out += [t.at("PRIME", "'") for _ in range(primes)]
+                    i = after
+                    continue
             if v == ":" and i < n and toks[i].kind == "char" and toks[i].value == "=":
                 i += 1
                 out.append(t.at("REL", ":="))
@@ -496,6 +542,15 @@ def words(toks: list, source: str) -> list:
                 i += 1
                 out.append(t.at("BAR2", "||"))
                 continue
+            if v == "." and i < n and not toks[i].sp:
+                nxt = toks[i]
+                if nxt.kind == "char" and nxt.value in "*/^":
+                    raise err(f"MATLAB's elementwise .{nxt.value} is not LaTeX: write "
+                              + {"*": "\\odot", "/": "\\oslash", "^": "X^{\\circ p}"}[nxt.value],
+                              t, source)
+                if out and out[-1].kind in OPERAND_KINDS and nxt.kind in ("letter", "cmd"):
+                    raise err("a period between two factors (v.u) is not read as a product: "
+                              "write v^T u, v \\cdot u or \\langle v, u \\rangle", t, source)
             if v in CHARS:
                 kind = CHARS[v]
                 out.append(t.at(kind, v))
@@ -522,6 +577,11 @@ def words(toks: list, source: str) -> list:
         if k != "cmd":
             raise err(f"unexpected {v!r}", t, source)
         # ---- commands
+        if v in ("Sigma", "Pi") and _sigma_limits(toks, i):
+            # \Sigma_{i=0}^n x_i: a capital sigma with limits on both sides and an index
+            # range under it is a summation sign (lower checks that Sigma is not declared)
+            out.append(t.at("BIG", ("sum" if v == "Sigma" else "prod") + "|" + v))
+            continue
         if v in GREEK or v in SYMBOL_NAMES:
             out.append(_name(t, v))
             continue
@@ -534,6 +594,14 @@ def words(toks: list, source: str) -> list:
                 raise err("only square roots are supported (\\sqrt[n]{..} is not)", t, source)
             out.append(t.at("FUNC", f))
             continue
+        if v in ("sum", "prod") and i + 1 < n and _is_char(toks[i], "_") and toks[i + 1].kind == "{":
+            end = _group_end(toks, i + 1)
+            under = toks[i + 2:end] if end is not None else []
+            if any(x.kind == "cmd" and x.value in ("in", "notin", "subset", "subseteq")
+                   for x in under):
+                raise err(f"a {v} over a set (\\{v}_{{j \\in C}}) is not supported: write the "
+                          f"index range, e.g. \\{v}_{{j=1}}^{{n}}, with a 0/1 mask for the "
+                          f"members", t, source)
         if v in SIMPLE:
             kind, val = SIMPLE[v]
             if kind == "LSET" and out and out[-1].kind in ("NUMBER", "ONES") and \
@@ -561,7 +629,7 @@ def words(toks: list, source: str) -> list:
             toks = toks[:i] + list(rest) + toks[after:]
             n = len(toks)
             continue
-        if v in ("mathbb", "operatorname", "operatorname*") or v in FONT_ARG:
+        if v in ("mathbb", "Bbb", "operatorname", "operatorname*") or v in FONT_ARG:
             if i >= n:
                 raise err(f"\\{v} needs an argument", t, source)
             if toks[i].kind == "{":
@@ -571,7 +639,7 @@ def words(toks: list, source: str) -> list:
                 inner, after = toks[i + 1:end], end + 1
             else:
                 inner, after = [toks[i]], i + 1
-            font = v.rstrip("*")
+            font = "mathbb" if v == "Bbb" else v.rstrip("*")
             word = _word_of(inner)
             if font == "mathbb":
                 if word in ("R",):
