@@ -407,3 +407,14 @@ def test_capital_sigma_as_a_matrix_still_a_name():
 ])
 def test_unsupported_constructs_refused_by_name(doc, piece):
     refused(X_N + r"\\ " + doc, "x", piece)
+
+
+def test_sum_bound_using_an_outer_index_ranged_by_a_later_term():
+    # found by the index property test: the range of i comes from u_i, after the inner sum
+    doc = (r"A \in \mathbb{R}^{n\times m}, u \in \mathbb{R}^n \\ "
+           r"f = \sum_i \left(\sum_{k=i+1}^{n} \prod_j (1 - \sigma(A_{kj})) + u_i\right)")
+
+    def f(A, u):
+        p = np.prod(1 - 1 / (1 + np.exp(-A)), axis=1)
+        return float(sum(p[i + 1:].sum() + u[i] for i in range(len(u))))
+    check_gradient(doc, "A", f)
