@@ -32,6 +32,8 @@ def _base_keyword(sym: S.Sym) -> str:
         name += "_" + sym.accent
     if sym.layer:
         name += sym.layer
+    if sym.sup:
+        name += sym.sup
     name += "_prime" * sym.primes
     return name
 
@@ -47,6 +49,9 @@ def _base_latex(sym: S.Sym) -> str:
     name += "'" * sym.primes
     if sym.layer:
         name += "^{(" + sym.layer + ")}"
+    if sym.sup:
+        sup = _base_latex(S.Sym(sym.sup))
+        name += "^" + sup if len(sup) == 1 else "^{" + sup + "}"
     return name
 
 

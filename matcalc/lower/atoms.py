@@ -11,6 +11,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .. import ir, names, ops
+from ..errors import MatcalcError
 from ..ir import Const, Delta, contract, fmap, ones, pow_
 from ..read import syntax as S
 from ..values import Val, describe, mlabel, scalar
@@ -105,17 +106,45 @@ class AtomLowering(LoweringBase):
                 return True
         return False
 
+    def _scalar_name(self, e) -> bool:
+        """Is the name e a scalar of the document (so that W^e could be a power)? A
+        definition that uses W^e itself (Q = x W^Q) is not."""
+        kw = names.keyword_of(e)
+        info = self.info.get(kw)
+        if info is None:
+            return False
+        if info.kind == "def":
+            if kw in self.lowering:
+                return False
+            return self.define(kw).shape == ()
+        return info.kind in ("dim", "natural") or not info.shape
+
+    def _is_euler(self, e) -> bool:
+        """An undeclared e as a power's base or exponent: Euler's number."""
+        return isinstance(e, S.Sym) and names.keyword_of(e) == "e" and "e" not in self.info
+
     def x_Pow(self, e, scope):
         if self._apply_is_product(e.base):
             # a (b)^2 is a · b², not (a b)²
             inner = S.Pow(e.base.args[0], e.exp, span=e.span)
             return self.product(self.expr(e.base.func, scope), self.expr(inner, scope), e)
-        if isinstance(e.base, S.Sym) and names.keyword_of(e.base) == "e" and "e" not in self.info:
+        named = self.sup_name(e)
+        if named is not None and names.keyword_of(named) in self.info:
+            # W^Q declared as a name: a power only if Q is also a number here
+            if self._scalar_name(e.exp):
+                raise self.perr(f"{names.latex_of(named)} has two readings: the declared "
+                                f"name {names.latex_of(named)} and {names.latex_of(e.base)} "
+                                f"to the power {names.latex_of(e.exp)}; rename one of them", e)
+            return self.x_Sym(named, scope)
+        if self._is_euler(e.base):
             v = self.expr(e.exp, scope)
             return Val(fmap("exp", v.node), v.labels, v.mat, v.row)
         if isinstance(e.base, S.Norm) and isinstance(e.exp, S.Num) and e.exp.value == "2":
             return self.norm(e.base, scope, squared=True)
-        x = self.expr(e.exp, scope)
+        if self._is_euler(e.exp):
+            x = scalar(sp.E)                 # x^e
+        else:
+            x = self.expr(e.exp, scope)
         if x.kind != "s" or x.index_labels or x.lazy:
             raise self.serr(f"an exponent must be a scalar, not {describe(x)}", e.exp)
         b = self.materialise(self.expr(e.base, scope), e.base)
@@ -150,19 +179,83 @@ class AtomLowering(LoweringBase):
         return self.norm(e, scope)
 
     def norm(self, e, scope, squared=False):
+        """``\\|x\\|``, ``\\|x\\|_2``, ``\\|x\\|_1``, ``\\|X\\|_F`` and the bars ``|x|``: of a
+        scalar the absolute value, of a square matrix the determinant (as a Gaussian density
+        writes ``|\\Sigma|``), of a vector the reading `vector_bars` says (see
+        `read_vector_bars`); with a subscript (``|x|_2``) bars are a norm."""
         v = self.materialise(self.expr(e.arg, scope), e.arg)
         sub = e.sub
         sub_txt = names.sub_text(sub) if sub is not None else None
-        if e.kind == "abs" or v.kind == "s":
-            node = fmap("abs", v.node)
-            if squared:
-                node = pow_(v.node, 2)
+        if v.kind == "s":
+            node = pow_(v.node, 2) if squared else fmap("abs", v.node)
             return Val(node, v.labels, v.mat, v.row)
+        if e.kind == "abs" and sub is None:
+            if v.kind == "m":
+                n1, n2 = v.mat_dims()
+                if not ir.same_dim(n1, n2):
+                    raise self.serr(f"|X| of {describe(v)} (not square) is neither a "
+                                    f"determinant nor a norm: write \\|X\\|_F or "
+                                    f"\\operatorname{{abs}}(X)", e)
+                d = ops.CALLS["det"].lower(self, (e.arg,), e, scope)
+                return Val(pow_(d.node, 2), (), ()) if squared else d
+            self.bars_seen.append(e)
+            if self.vector_bars == "abs":
+                node = pow_(v.node, 2) if squared else fmap("abs", v.node)
+                return Val(node, v.labels, v.mat, v.row)
         if v.kind == "m" and sub_txt != "F":
             raise self.perr("the norm of a matrix is ambiguous here: write \\|X\\|_F for the "
                             "Frobenius norm", e)
+        if v.kind in ("c", "r") and sub_txt == "1":
+            # the 1-norm: the sum of the entries' absolute values
+            total = contract([fmap("abs", v.node)], [v.labels], v.index_labels)
+            node = pow_(total, 2) if squared else total
+            return Val(node, v.index_labels, ())
         if v.kind in ("c", "r") and sub_txt not in (None, "2"):
-            raise self.perr(f"only the 2-norm of a vector is supported (got _{sub_txt})", e)
+            raise self.perr(f"only the 1-norm and the 2-norm of a vector are supported "
+                            f"(got _{sub_txt})", e)
         sq = contract([v.node, v.node], [v.labels, v.labels], v.index_labels)
         node = sq if squared else pow_(sq, sp.Rational(1, 2))
         return Val(node, v.index_labels, ())
+
+    # ------------------------------------------------------------ |v| of a vector
+    vector_bars = "abs"          # how |v| of a vector is read: "abs" (entrywise) | "norm"
+
+    @property
+    def bars_seen(self) -> list:
+        """The |v| of a vector met while lowering (syntax nodes)."""
+        return self.__dict__.setdefault("_bars_seen", [])
+
+
+def read_vector_bars(make, run):
+    """Lower a document whose ``|v|`` of a vector has two readings, the entrywise absolute
+    value and the 2-norm: `make(reading)` builds a fresh lowerer, `run(lowerer)` lowers.
+    The reading that fits the document (the one that lowers: a scalar objective, shapes
+    that agree) is used; when both fit, the document is refused naming both readings; when
+    neither does, the entrywise reading's error is raised. Without such bars the document
+    is lowered once."""
+    first = make("abs")
+    try:
+        return_abs, err_abs = run(first), None
+    except MatcalcError as err:
+        return_abs, err_abs = None, err
+    seen = list(first.bars_seen)
+    if not seen:
+        if err_abs is not None:
+            raise err_abs
+        return return_abs
+    second = make("norm")
+    try:
+        return_norm, err_norm = run(second), None
+    except MatcalcError:
+        return_norm, err_norm = None, True
+    if err_abs is None and err_norm is None:
+        at = seen[0]
+        raise first.perr("|v| of a vector has two readings here that give different "
+                         "numbers: the entrywise absolute value (|v_i|) and the 2-norm "
+                         "(\\|v\\|_2): write \\|v\\| for the norm or \\operatorname{abs}(v) "
+                         "for the entries", at)
+    if err_abs is None:
+        return return_abs
+    if err_norm is None:
+        return return_norm
+    raise err_abs

@@ -81,6 +81,7 @@ class DeclarationCollector(LoweringBase):
         self.index_latex[kw] = names.latex_of(index)
 
     def _declare(self, target, space, st):
+        target = self.declared_name(target)     # W^Q; x^{(i)}, i = 1..n: a family
         dims = tuple(self.dim(d, {}) for d in space.dims)
         for d, syn in zip(dims, space.dims):
             if d.is_positive is False or (d.is_number and not (d.is_integer and d > 0)):

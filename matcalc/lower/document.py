@@ -23,7 +23,7 @@ from ..ir import Const, Ref, Var, contract
 from ..problem import Problem
 from ..read import syntax as S
 from ..values import Cell, Val, fmt_shape as _fmt
-from .atoms import AtomLowering
+from .atoms import AtomLowering, read_vector_bars
 from .declarations import DefSource, DeclarationCollector, Info, _same_shape
 from .indexing import IndexLowering
 from .products import ProductLowering
@@ -113,6 +113,14 @@ class Lowerer(DeclarationCollector, IndexLowering, AtomLowering, ProductLowering
         return node
 
     def run(self, objective=None) -> Problem:
+        # |v| of a vector: the entrywise or the norm reading, whichever fits (atoms.py)
+        def make(reading):
+            lw = type(self)(self.doc)
+            lw.vector_bars = reading
+            return lw
+        return read_vector_bars(make, lambda lw: lw._run(objective))
+
+    def _run(self, objective=None) -> Problem:
         self.collect()
         if not self.defsrc:
             msg = ("the document defines nothing to differentiate: write the objective as "

@@ -7,6 +7,8 @@ Contract: `IndexLowering` methods return `Val`s; an index used where nothing bin
 """
 from __future__ import annotations
 
+import dataclasses
+
 import sympy as sp
 
 from .. import ir, names, ops
@@ -20,8 +22,48 @@ class IndexLowering(LoweringBase):
     """Names, subscripts and indices."""
 
     def x_Sym(self, e, scope):
+        member = self.layer_member(e, scope)
+        if member is not None:
+            return self.resolve_sub(member, scope)
         kw = names.keyword_of(e)
         return self.resolve_name(kw, e, scope)
+
+    def declared_name(self, target):
+        """A declaration's target as the name it declares: ``x^{(i)}`` with a declared
+        index i is the family member x_i; ``W^Q`` (a power in the syntax) is the name W^Q."""
+        sup = self.sup_name(target)
+        if sup is not None:
+            return sup
+        return self.layer_member(target) or target
+
+    @staticmethod
+    def sup_name(e):
+        """``W^Q`` read as a name with a letter superscript (a Sym with `sup`), or None."""
+        if isinstance(e, S.Pow) and not e.hadamard and isinstance(e.base, S.Sym) and \
+                e.base.sup is None and isinstance(e.exp, S.Sym) and e.exp.accent is None \
+                and e.exp.layer is None and not e.exp.primes:
+            return dataclasses.replace(e.base, sup=e.exp.name, span=e.span)
+        return None
+
+    def layer_member(self, e, scope=None):
+        """``x^{(i)}`` whose parenthesised superscript is an index -- declared with a range
+        (``i = 1,\\dots,n``) or bound here over a family x -- is the member x_i of the
+        family x (the CS229 notes' notation); ``x^{(i)}_j`` is its entry j. Returns the
+        `Sub` to read instead, or None (``W^{(1)}``, ``a^{(l)}`` with no index l: a name)."""
+        base = e.base if isinstance(e, S.Sub) else e
+        if not isinstance(base, S.Sym) or not base.layer:
+            return None
+        index = S.Sym(base.layer, span=base.span)
+        ikw = names.keyword_of(index)
+        if ikw is None or not base.layer.isalpha():
+            return None
+        plain = dataclasses.replace(base, layer=None)
+        bound = scope is not None and ikw in scope and \
+            getattr(self.info.get(names.keyword_of(plain)), "family", 0) > 0
+        if ikw not in self.ranges and not bound:
+            return None
+        subs = (index,) + (tuple(e.subs) if isinstance(e, S.Sub) else ())
+        return S.Sub(plain, subs, span=e.span)
 
     def resolve_name(self, kw, e, scope):
         if kw in scope:
@@ -29,7 +71,10 @@ class IndexLowering(LoweringBase):
         info = self.info.get(kw)
         if info is None:
             if kw == "e":
-                return scalar(sp.E)
+                # Euler's number only as the base of a power, e^{x}: a bare e (e^Te, 2e)
+                # is more often a vector the text forgot to define
+                raise self.perr("unknown name e: declare or define it (e is read as "
+                                "Euler's number only in a power, e^{x})", e)
             if kw == "I":
                 return Val(None, (), (), lazy="eye")
             if kw == "pi":
@@ -55,6 +100,9 @@ class IndexLowering(LoweringBase):
         return self.resolve_sub(e, scope)
 
     def resolve_sub(self, e, scope):
+        member = self.layer_member(e, scope)
+        if member is not None:
+            e = member
         kw = names.keyword_of(e)
         if kw is not None and kw in self.info and kw not in scope:
             return self.resolve_name(kw, e, scope)

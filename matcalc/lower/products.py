@@ -41,12 +41,14 @@ class ProductLowering(LoweringBase):
         """A juxtaposition chain. Kronecker deltas are lowered after the other factors,
         whose arrays fix the indices' ranges (δ_ik u_i u_k), then the product is formed
         left to right as written."""
-        factors, node = [], e
+        factors, signs, node = [], [], e
         while isinstance(node, S.BinOp) and node.op == S.MUL:
             factors.append(node.right)
+            signs.append(node.sign)
             node = node.left
         factors.append(node)
         factors.reverse()
+        signs.reverse()                  # signs[k - 1] is written before factors[k]
         for a, b in zip(factors, factors[1:]):
             self._check_slash(a, b)
         is_delta = [isinstance(f, S.Sub) and isinstance(f.base, S.Sym) and f.base.name == "delta"
@@ -56,6 +58,16 @@ class ProductLowering(LoweringBase):
             vals[k] = self.expr(factors[k], scope)
         acc = vals[0]
         for k in range(1, len(vals)):
+            if signs[k - 1] == "cdot" and acc.kind == "c" and vals[k].kind == "c" and \
+                    sum(v.kind != "s" for v in vals[:k]) == 1:
+                # a \cdot b of two column vectors: the dot product aᵀb (the one reading: a
+                # matrix product of two columns does not exist)
+                acc = Val(acc.node, acc.labels, acc.mat, True, acc.lazy)
+            elif signs[k - 1] == "cdot" and acc.kind == "c" and vals[k].kind in ("c", "m"):
+                raise self.serr("\\cdot after a column vector is read as the dot product only "
+                                "between two single vector factors (a \\cdot b); here the "
+                                "factors around it are products, so which ones it joins is not "
+                                "written: use a^T b or \\langle a, b \\rangle", e)
             acc = self.product(acc, vals[k], e)
         return acc
 

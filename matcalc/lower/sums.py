@@ -12,13 +12,19 @@ from .. import ir, names, ops
 from ..ir import Const, Mask, add, contract, fmap, ones, pow_
 from ..read import syntax as S
 from ..values import Cell, Val
-from .base import SIGMA_NAMES, LoweringBase, union
+from ..errors import MatcalcError
+from .base import SIGMA_NAMES, LoweringBase, union, walk_syntax
 
 
 class SumLowering(LoweringBase):
     """Sums, products over indices, and calls."""
 
     def x_BigOp(self, e, scope):
+        if e.written and (e.written in self.info or any(
+                kw == e.written or kw.startswith(e.written + "_") for kw in self.info)):
+            raise self.perr(f"\\{e.written} with limits reads as a summation sign here, but "
+                            f"\\{e.written} is also declared: write \\sum for the sum, or the "
+                            f"declared \\{e.written} without an index range under it", e)
         inner = dict(scope)
         idx = []
         for i in e.indices:
@@ -32,6 +38,8 @@ class SumLowering(LoweringBase):
             if kw in self.ranges:
                 lo, hi = self.ranges[kw]
                 d = sp.simplify(hi - lo + 1)
+            if d is None:
+                d = self._range_from_body(kw, e.body)
             inner[kw] = Cell(d)
             idx.append((kw, i))
         if e.lower is not None and len(idx) > 1:
@@ -50,6 +58,28 @@ class SumLowering(LoweringBase):
         for kw, syn in reversed(idx):
             body = self._reduce(e.kind, body, kw, inner[kw], lo, hi, scope, e)
         return body
+
+    def _range_from_body(self, kw, body):
+        """The length of the axis index kw runs over, read from a declared input the body
+        indexes with it (``u_i``), so that a sum inside the body whose bounds use kw
+        (``\\sum_{k=i+1}^{n}``) knows it before the term that indexes u is lowered; None
+        if no input is indexed by kw. Binding still checks every use."""
+        for node in walk_syntax(body):
+            if not (isinstance(node, S.Sub) and isinstance(node.base, S.Sym)):
+                continue
+            info = self.info.get(names.keyword_of(node.base))
+            if info is None or info.kind != "input" or names.keyword_of(node) in self.info:
+                continue
+            try:
+                items = self._sub_items(node)
+            except MatcalcError:
+                continue
+            if len(items) > len(info.shape):      # a_{i,j} of a stacked vector: unstacked
+                continue
+            for pos, (index, _) in enumerate(items):
+                if index == kw:
+                    return info.shape[pos]
+        return None
 
     def _reduce(self, kind, v, kw, cell, lo, hi, scope, e):
         """Sum or multiply `v` over index `kw` (bounds lo..hi, 1-based, inclusive)."""
@@ -71,6 +101,15 @@ class SumLowering(LoweringBase):
             if kind == "sum":
                 return self._scale_sym(v, count)
             return Val(pow_(v.node, Const(count, ())), v.labels, v.mat, v.row)
+        if sp.simplify(lo - 1).is_negative or sp.simplify(hi - n).is_positive:
+            # \sum_{i=0}^{n} x_i over x in R^n: entries are numbered 1..n, so the text
+            # counts from 0 (x_0 .. x_{n-1}?) or runs past the end; either way a reading
+            # would drop or invent a term
+            sym = "\\sum" if kind == "sum" else "\\prod"
+            raise self.perr(f"the {kind} over {kw} runs from {lo} to {hi}, but {kw} indexes an "
+                            f"axis whose entries are numbered 1 to {n}: write "
+                            f"{sym}_{{{kw}=1}}^{{{n}}} (matcalc does not shift an index "
+                            f"counted from 0)", e)
         full = not outer and sp.simplify(lo - 1) == 0 and sp.simplify(hi - n) == 0
         mask = None
         if not full:

@@ -168,8 +168,17 @@ def _clauses(row):
         rest = [x[0] for x in seg[start:] if x[0] != "SOFT"]
         out.append(rest)
     # a clause with an arrow (a signature f: R^n \to R, a renaming I \to A) states nothing
-    # matcalc uses: it is dropped
-    return [c for c in out if c and not any(t.kind == "MAPSTO" for t in c)]
+    # matcalc uses: it is dropped -- but for a definition after the arrow,
+    # (x, y) \mapsto S(x, y) = ..., which is kept
+    kept = []
+    for c in out:
+        arrows = [k for k, t in enumerate(c) if t.kind == "MAPSTO"]
+        if arrows:
+            c = c[arrows[-1] + 1:]
+            c = c if any(t.kind == "REL" for t in c) and c[0].kind != "REL" else []
+        if c:
+            kept.append(c)
+    return kept
 
 
 # ---------------------------------------------------------------- 6. per clause

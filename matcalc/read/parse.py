@@ -75,6 +75,11 @@ def _sym_base(e):
 
 
 def _namelike(e) -> bool:
+    """A name: Sym, Sym with subscripts, or ``W^Q`` (a letter superscript, which lower
+    reads as part of the name where it cannot be a power)."""
+    if isinstance(e, S.Pow) and not e.hadamard and isinstance(e.exp, S.Sym) and \
+            isinstance(e.base, S.Sym) and e.exp.accent is None and e.exp.layer is None:
+        return True
     return isinstance(e, S.Sym) or (isinstance(e, S.Sub) and isinstance(e.base, S.Sym))
 
 
@@ -181,7 +186,7 @@ class Build:
         return self._bin(S.MUL, c[0], c[1])
 
     def mulop(self, c):
-        return self._bin(S.MUL, c[0], c[2])
+        return S.BinOp(S.MUL, c[0], c[2], span=_cover(c[0], c[2]), sign=str(c[1].value))
 
     def div(self, c):
         return self._bin(S.DIV, c[0], c[2])
@@ -189,7 +194,9 @@ class Build:
     # ---- big operators
     def bigop(self, c):
         big, (indices, lower, upper, _lim), body = c
-        return S.BigOp(big.value, tuple(indices), lower, upper, body, span=_cover(big, body))
+        kind, _, written = str(big.value).partition("|")
+        return S.BigOp(kind, tuple(indices), lower, upper, body, span=_cover(big, body),
+                       written=written)
 
     def lim_none(self, c):
         return ((), None, None, None)
@@ -236,6 +243,11 @@ class Build:
         span = _cover(c[0], c[4])
         if isinstance(base, S.Norm) and base.sub is None and len(subs) == 1:
             return dataclasses.replace(base, sub=subs[0], span=span)
+        if isinstance(base, S.Pow) and isinstance(base.base, S.Norm) and \
+                base.base.sub is None and len(subs) == 1 and not base.hadamard:
+            # \|A\|^2_F, ||M||^2_F: the norm's subscript written after its power
+            norm = dataclasses.replace(base.base, sub=subs[0])
+            return dataclasses.replace(base, base=norm, span=span)
         if isinstance(base, S.Ones) and base.size is None and len(subs) == 1:
             return S.Ones(subs[0], span=span)
         if isinstance(base, S.Num):
@@ -247,13 +259,33 @@ class Build:
     def prime(self, c):
         raise self._err("a prime (') can only follow a name", c[1])
 
+    def _angle(self, lpar, items, rpar):
+        """``\\langle a, b \\rangle`` / ``<a, b>``: the inner product a : b (aᵀb of vectors,
+        tr(AᵀB) of matrices); None for a parenthesis."""
+        opened, closed = lpar.value == "langle", rpar.value == "rangle"
+        if not opened and not closed:
+            return None
+        if opened != closed:
+            raise self._err("an angle bracket closed by a parenthesis (or the other way "
+                            "round)", lpar if opened else rpar)
+        if len(items) != 2 or any(isinstance(x, S.Dots) for x in items):
+            raise self._err(f"an inner product \\langle a, b \\rangle takes two arguments, "
+                            f"not {len(items)}", lpar)
+        return S.BinOp(S.COLON, items[0], items[1], span=_cover(lpar, rpar))
+
     def paren(self, c):
         items = c[1]
+        inner = self._angle(c[0], items, c[2])
+        if inner is not None:
+            return inner
         if len(items) == 1 and not isinstance(items[0], S.Dots):
             return items[0]
         return S.Stack(tuple(items), span=_cover(c[0], c[2]))
 
     def apply(self, c):
+        inner = self._angle(c[1], c[2], c[3])
+        if inner is not None:                 # c \langle a, b \rangle: a product
+            return S.BinOp(S.MUL, c[0], inner, span=_cover(c[0], c[3]))
         return S.Apply(c[0], tuple(c[2]), span=_cover(c[0], c[3]))
 
     def fhead(self, c):
@@ -269,7 +301,9 @@ class Build:
 
     def call(self, c):
         f, p, tok = c[0]
-        return S.Call(f, tuple(c[2]), primes=p, span=_cover(tok, c[3]))
+        inner = self._angle(c[1], c[2], c[3])
+        args = (inner,) if inner is not None else tuple(c[2])
+        return S.Call(f, args, primes=p, span=_cover(tok, c[3]))
 
     # ---- names
     def sym(self, c):

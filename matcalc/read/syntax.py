@@ -48,12 +48,16 @@ class Sym:
     word from ``\\text{KL}`` / ``\\operatorname{foo}`` that is not a known function.
     `accent` is "hat" | "bar" | "tilde" | "dot" | "vec" | "check" | None.
     `layer` is the text of a parenthesised superscript, ``a^{(2)}`` -> "2".
-    `primes` counts trailing primes: ``s'`` -> 1."""
+    `primes` counts trailing primes: ``s'`` -> 1.
+    `sup` is a letter superscript that is part of the name, ``W^Q`` -> "Q": the parser
+    writes ``W^Q`` as a power; lower makes it a name where it cannot be one (a declaration's
+    target, or a use of a name so declared)."""
     name: str
     accent: Optional[str] = None
     layer: Optional[str] = None
     primes: int = 0
     span: Span = field(default=NOSPAN, compare=False)
+    sup: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -89,11 +93,14 @@ ADD, SUB, MUL, HADAMARD, HDIV, COLON, DIV = "+", "-", "mul", "hadamard", "hdiv",
 class BinOp:
     """`op` is one of: "+", "-", "mul" (juxtaposition, ``*``, ``\\cdot``, ``\\times``
     between operands), "hadamard" (``\\odot``, ``\\circ``), "hdiv" (``\\oslash``),
-    "colon" (``A : B``), "/" (a slash)."""
+    "colon" (``A : B``, and the inner product ``\\langle a, b \\rangle``), "/" (a slash).
+    `sign` is the product sign written for "mul": "cdot", "times", "*", or "" for
+    juxtaposition (``a \\cdot b`` of two vectors is their dot product)."""
     op: str
     left: "Expr"
     right: "Expr"
     span: Span = field(default=NOSPAN, compare=False)
+    sign: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -175,6 +182,7 @@ class BigOp:
     upper: Optional["Expr"]
     body: "Expr"
     span: Span = field(default=NOSPAN, compare=False)
+    written: str = field(default="", compare=False)   # "Sigma": written \Sigma_{i=0}^n
 
 
 @dataclass(frozen=True)

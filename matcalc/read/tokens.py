@@ -81,6 +81,11 @@ DROPPED = {",", "!", ":", ">", " ", "thinspace", "enspace", "medspace", "thicksp
            "quad_in", "allowbreak", "nobreak"}
 DROPPED_WITH_ARG = {"label", "tag", "hspace", "vspace", "hspace*", "phantom", "hphantom",
                     "vphantom"}
+# colour commands: (arguments dropped, whether one more argument is kept and read)
+COLOR_COMMANDS = {"color": (1, False), "definecolor": (3, False), "pagecolor": (1, False),
+                  "textcolor": (1, True), "mathcolor": (1, True), "colorbox": (1, True),
+                  "fcolorbox": (2, True), "boxed": (0, True)}
+INTEGRALS = {"int", "iint", "iiint", "oint", "intop", "smallint"}
 IMPLIES = {"implies", "Rightarrow", "Longrightarrow", "iff", "Leftrightarrow",
            "Longleftrightarrow", "impliedby", "therefore"}
 
@@ -122,6 +127,7 @@ SIMPLE = {
     "|": ("BAR2", "\\|"), "Vert": ("BAR2", "\\|"), "lVert": ("BAR2", "\\|"),
     "rVert": ("BAR2", "\\|"), "parallel": ("BAR2", "\\|"),
     "vert": ("BAR1", "|"), "lvert": ("BAR1", "|"), "rvert": ("BAR1", "|"),
+    "langle": ("LPAR", "langle"), "rangle": ("RPAR", "rangle"),
 }
 CHARS = {"+": "PLUS", "-": "MINUS", "*": "MULOP", "/": "SLASH", "=": "REL", ",": "COMMA",
          ";": "SEMI", "'": "PRIME", "(": "LPAR", ")": "RPAR", "[": "LBRACK", "]": "RBRACK",

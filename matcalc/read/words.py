@@ -23,12 +23,141 @@ from __future__ import annotations
 from .. import ops
 from .macros import expand
 from .scan import scan
-from .tokens import (ACCENTS, ARRAY_ENVS, CHARS, DROPPED, DROPPED_WITH_ARG, FONT_ARG,
-                     FONT_SWITCH, GREEK, HOLD_TEXT, IMPLIES, MATH_ENVS, NAME_FONTS,
+from .tokens import (ACCENTS, ARRAY_ENVS, CHARS, COLOR_COMMANDS, DROPPED, DROPPED_WITH_ARG, FONT_ARG,
+                     FONT_SWITCH, GREEK, HOLD_TEXT, IMPLIES, INTEGRALS, MATH_ENVS, NAME_FONTS,
                      ONES_FONTS, SEP_WORDS, SIMPLE, SIZING, SYMBOL_NAMES, WORD_FONTS, err)
 
 
-# ---------------------------------------------------------------- 3. clean
+# ---------------------------------------------------------------- 3. layout
+
+def _raw_arg(toks, i):
+    """The argument at toks[i] (after newlines): (its tokens, index after it), or None."""
+    while i < len(toks) and toks[i].kind == "newline":
+        i += 1
+    if i >= len(toks) or toks[i].kind in ("}", "break"):
+        return None
+    if toks[i].kind == "{":
+        end = _group_end(toks, i)
+        if end is None:
+            return None
+        return toks[i + 1:end], end + 1
+    return [toks[i]], i + 1
+
+
+def _braced(at, inner):
+    return [at.at("{", "{")] + list(inner) + [at.at("}", "}")]
+
+
+def _is_char(t, ch):
+    return t is not None and t.kind == "char" and t.value == ch
+
+
+def layout(toks: list, source: str) -> list:
+    """TeX layout commands read for what they show: ``{a \\over b}`` is ``\\frac{a}{b}``;
+    ``\\underset{i}{\\sum}`` is ``\\sum_{i}`` and ``\\underset{..}{x}``, ``\\overset``,
+    ``\\stackrel``, ``\\underbrace{x}_{..}``, ``\\overbrace`` keep their base; colour
+    commands are dropped with their arguments (``\\textcolor{c}{x}`` keeps x); the physics
+    package's ``\\qty(..)``, ``\\abs{..}``, ``\\norm{..}`` are brackets and bars."""
+    out: list = []
+    opens: list = []          # per open '{' in out: [index in out, index of \over or None]
+    i, n = 0, len(toks)
+    while i < n:
+        t = toks[i]
+        i += 1
+        k, v = t.kind, t.value
+        if k == "{":
+            opens.append([len(out), None])
+            out.append(t)
+            continue
+        if k == "}":
+            if opens:
+                start, over = opens.pop()
+                if over is not None:
+                    num, den = out[start + 1:over], out[over + 1:]
+                    frac = out[over].at("cmd", "frac")
+                    del out[start + 1:]
+                    out += [frac] + _braced(out[start], num) + _braced(t, den)
+            out.append(t)
+            continue
+        if k == "break":
+            opens.clear()
+        if k != "cmd":
+            out.append(t)
+            continue
+        if v in ("over", "atop", "choose", "above"):
+            if v != "over":
+                raise err(f"\\{v} is not supported", t, source)
+            if not opens:
+                raise err("\\over outside braces: write {a \\over b} or \\frac{a}{b}", t, source)
+            if opens[-1][1] is not None:
+                raise err("two \\over in one group", t, source)
+            opens[-1][1] = len(out)
+            out.append(t)
+            continue
+        if v in ("underset", "overset", "stackrel"):
+            a = _raw_arg(toks, i)
+            b = _raw_arg(toks, a[1]) if a is not None else None
+            if b is None:
+                raise err(f"\\{v} needs two arguments in braces", t, source)
+            (mark, _), (base, i) = a, b
+            if len(base) == 1 and base[0].kind == "cmd" and base[0].value in ("sum", "prod") \
+                    and v != "stackrel":
+                # \underset{i}{\sum}: the sum over i, its index set written under it
+                script = "_" if v == "underset" else "^"
+                toks = toks[:i] + [t.at("char", script)] + _braced(t, mark) + toks[i:]
+                n = len(toks)
+                out.append(base[0])
+                continue
+            toks = toks[:i] + _braced(t, base) + toks[i:]   # the base, read on
+            n = len(toks)
+            continue
+        if v in ("underbrace", "overbrace"):
+            a = _raw_arg(toks, i)
+            if a is None:
+                raise err(f"\\{v} needs an argument in braces", t, source)
+            base, i = a
+            if i < n and _is_char(toks[i], "_" if v == "underbrace" else "^"):
+                note = _raw_arg(toks, i + 1)
+                if note is not None:
+                    i = note[1]            # the annotation under the brace is dropped
+            toks = toks[:i] + _braced(t, base) + toks[i:]
+            n = len(toks)
+            continue
+        if v in COLOR_COMMANDS:
+            drop, keep = COLOR_COMMANDS[v]
+            for _ in range(drop):
+                a = _raw_arg(toks, i)
+                if a is None:
+                    raise err(f"\\{v} is missing an argument", t, source)
+                i = a[1]
+            if keep:
+                a = _raw_arg(toks, i)
+                if a is None:
+                    raise err(f"\\{v} is missing an argument", t, source)
+                toks = toks[:i] + _braced(t, a[0]) + toks[a[1]:]
+                n = len(toks)
+            continue
+        if v == "qty":
+            nxt = toks[i] if i < n else None
+            if nxt is not None and (nxt.kind == "char" and nxt.value in "([|"
+                                    or nxt.kind == "cmd" and nxt.value == "|"):
+                out.append(t.at("cmd", "left"))
+                continue
+            raise err("\\qty is read only before '(', '[' or '|' (physics-package "
+                      "brackets); write \\left( ... \\right)", t, source)
+        if v in ("abs", "norm") and i < n and toks[i].kind == "{":
+            a = _raw_arg(toks, i)
+            if a is not None:
+                kind = "char" if v == "abs" else "cmd"
+                toks = (toks[:i] + [t.at("cmd", "left"), t.at(kind, "|")] + list(a[0]) +
+                        [t.at("cmd", "right"), t.at(kind, "|")] + toks[a[1]:])
+                n = len(toks)
+                continue
+        out.append(t)
+    return out
+
+
+# ---------------------------------------------------------------- 4. clean
 
 def clean(toks: list, source: str) -> list:
     """Environments, eqalign, alignment, sizing and spacing -> row breaks / nothing."""
@@ -90,7 +219,7 @@ def clean(toks: list, source: str) -> list:
         elif k == "char" and v == "~":
             continue
         elif k == "cmd":
-            if v == "\\":
+            if v in ("\\", "cr", "crcr"):
                 if i < n and toks[i].kind == "char" and toks[i].value == "[":   # \\[2pt]
                     while i < n and not (toks[i].kind == "char" and toks[i].value == "]"):
                         i += 1
@@ -106,6 +235,11 @@ def clean(toks: list, source: str) -> list:
                         and toks[i].value == ".":
                     i += 1
                     pending_lr = None
+                continue
+            if v == "!" and out and out[-1].kind == "letter" and out[-1].value == "I" and \
+                    i < n and toks[i].kind == "letter" and toks[i].value == "R":
+                out[-1] = out[-1].at("cmd", "R")        # {\rm I\!R}: the reals
+                i += 1
                 continue
             if v in DROPPED:
                 continue
@@ -138,7 +272,7 @@ def clean(toks: list, source: str) -> list:
     return out
 
 
-# ---------------------------------------------------------------- 4. words
+# ---------------------------------------------------------------- 5. words
 
 def _group_end(toks, i):
     """toks[i] is '{': index of its matching '}' (or None)."""
@@ -181,10 +315,115 @@ def _word_token(t, word, font, source):
     return None
 
 
+def _prime_superscript(toks, j):
+    """toks[j-1] is '^': (number of primes, index after) when the superscript is only
+    primes (``^{\\prime}``, ``^\\prime``, ``^{'}``, ``^{\\prime\\prime}``), else (0, j)."""
+    if j < len(toks) and toks[j].kind == "cmd" and toks[j].value == "prime":
+        return 1, j + 1
+    if j < len(toks) and toks[j].kind == "{":
+        end = _group_end(toks, j)
+        inner = toks[j + 1:end] if end is not None else []
+        if inner and all((x.kind == "cmd" and x.value == "prime") or _is_char(x, "'")
+                         for x in inner):
+            return len(inner), end + 1
+    return 0, j
+
+
+def _sigma_limits(toks, j):
+    """Does ``\\Sigma`` at toks[j-1] carry sum limits: a subscript group with '=' in it
+    (``_{i=0}``) and a superscript, in either order?"""
+    def script(k, ch):
+        if k + 1 >= len(toks) or not _is_char(toks[k], ch):
+            return None
+        if toks[k + 1].kind == "{":
+            end = _group_end(toks, k + 1)
+            return (toks[k + 2:end], end + 1) if end is not None else None
+        return [toks[k + 1]], k + 2
+    for first, second in (("_", "^"), ("^", "_")):
+        a = script(j, first)
+        b = script(a[1], second) if a is not None else None
+        if b is not None:
+            lower = a[0] if first == "_" else b[0]
+            if any(_is_char(x, "=") for x in lower):
+                return True
+    return False
+
+
+OPERAND_KINDS = {"NAME", "NUMBER", "ONES", "RPAR", "RBRACK", "RBRACE", "RSET", "PRIME"}
+
+
+def _angle_end(toks, j):
+    """The '<' before toks[j] opens ``<a, b>``: the index of its '>' -- the first one at
+    the same bracket depth, on the same row, with exactly one comma between at that depth
+    and no relation -- or None."""
+    depth, commas = 0, 0
+    for k in range(j, len(toks)):
+        x = toks[k]
+        if x.kind in ("break", "newline", "rowsep"):
+            return None
+        if x.kind == "{" or (x.kind == "char" and x.value in "(["):
+            depth += 1
+        elif x.kind == "}" or (x.kind == "char" and x.value in ")]"):
+            depth -= 1
+            if depth < 0:
+                return None
+        elif x.kind == "char" and x.value in "<=&;":
+            return None
+        elif depth == 0 and x.kind == "char" and x.value == ",":
+            commas += 1
+        elif depth == 0 and x.kind == "char" and x.value == ">":
+            return k if commas == 1 and k > j else None
+    return None
+
+
+def _accent_target(toks, j):
+    """What an accent at toks[j-1] is put on: (the letter or Greek token, the tokens after it
+    inside the accent's argument -- a subscript, read on --, index after the argument), or
+    None. A font command inside is dropped (``\\hat{\\mathbf{w}}``, ``\\hat{\\textbf{y}}``,
+    ``\\hat\\boldsymbol\\mu``); ``\\tilde{y_i}`` and ``\\overrightarrow{x_n}`` give the
+    letter and the subscript ``_i``."""
+    a = _raw_arg(toks, j)
+    if a is None:
+        return None
+    inner, after = a
+    inner = list(inner)
+    for _ in range(3):                       # \hat{\mathbf{\boldsymbol{w}}} at worst
+        if inner and inner[0].kind == "{" and _group_end(inner, 0) == len(inner) - 1:
+            inner = inner[1:-1]                 # \tilde{{\bf w}}
+        if inner and inner[0].kind == "cmd" and (inner[0].value in FONT_ARG or
+                                                 inner[0].value in FONT_SWITCH):
+            font = inner[0].value
+            if font in FONT_SWITCH:
+                inner = inner[1:]
+                continue
+            if len(inner) == 1:              # \hat\mathbf w: the font's argument follows
+                fa = _raw_arg(toks, after)
+                if fa is None:
+                    return None
+                inner, after = list(fa[0]), fa[1]
+                continue
+            fa = _raw_arg(inner, 1)
+            if fa is None:
+                return None
+            inner = list(fa[0]) + inner[fa[1]:]
+    if not inner:
+        return None
+    first = inner[0]
+    if first.kind == "text" and len(first.value.strip()) == 1 and first.value.strip().isalpha():
+        first = first.at("letter", first.value.strip())
+    if not (first.kind == "letter" or (first.kind == "cmd" and first.value in GREEK)):
+        return None
+    rest = inner[1:]
+    if rest and not (rest[0].kind == "char" and rest[0].value in "_^'"):
+        return None
+    return first, rest, after
+
+
 def words(toks: list, source: str) -> list:
     """Raw tokens -> grammar token kinds (plus structural kinds for the splitter)."""
     out: list = []
     braces: list = []          # kinds of open '{': "sub", "sqrt", "free"
+    closers: list = []         # indices of the '>' closing an open '<a, b>'
     i, n = 0, len(toks)
 
     while i < n:
@@ -284,6 +523,13 @@ def words(toks: list, source: str) -> list:
         if k == "param":
             raise err(f"#{v} outside a macro definition", t, source)
         if k == "char":
+            if v == "^":
+                primes, after = _prime_superscript(toks, i)
+                if primes:
+                    # x^{\prime}, x^\prime, v^{'}: primes written as a superscript
+                    out += [t.at("PRIME", "'") for _ in range(primes)]
+                    i = after
+                    continue
             if v == ":" and i < n and toks[i].kind == "char" and toks[i].value == "=":
                 i += 1
                 out.append(t.at("REL", ":="))
@@ -296,14 +542,46 @@ def words(toks: list, source: str) -> list:
                 i += 1
                 out.append(t.at("BAR2", "||"))
                 continue
+            if v == "." and i < n and not toks[i].sp:
+                nxt = toks[i]
+                if nxt.kind == "char" and nxt.value in "*/^":
+                    raise err(f"MATLAB's elementwise .{nxt.value} is not LaTeX: write "
+                              + {"*": "\\odot", "/": "\\oslash", "^": "X^{\\circ p}"}[nxt.value],
+                              t, source)
+                if out and out[-1].kind in OPERAND_KINDS and nxt.kind in ("letter", "cmd"):
+                    raise err("a period between two factors (v.u) is not read as a product: "
+                              "write v^T u, v \\cdot u or \\langle v, u \\rangle", t, source)
             if v in CHARS:
                 kind = CHARS[v]
                 out.append(t.at(kind, v))
                 continue
+            if v == "<":
+                end = _angle_end(toks, i)
+                prev = out[-1].kind if out else None
+                after = toks[end + 1] if end is not None and end + 1 < n else None
+                if end is not None and prev not in OPERAND_KINDS and not (
+                        after is not None and not after.sp and after.kind in ("letter", "num")):
+                    # <Ax, x>: the inner product, as \langle Ax, x \rangle
+                    out.append(t.at("LPAR", "langle"))
+                    closers.append(end)
+                    continue
+                raise err("'<' is read only as an inner product <a, b> (one comma, nothing "
+                          "glued on either side); comparisons are not supported", t, source)
+            if v == ">" and closers and closers[-1] == i - 1:
+                closers.pop()
+                out.append(t.at("RPAR", "rangle"))
+                continue
+            if v == "!":
+                raise err("a factorial (!) is not supported", t, source)
             raise err(f"unexpected '{v}'", t, source)
         if k != "cmd":
             raise err(f"unexpected {v!r}", t, source)
         # ---- commands
+        if v in ("Sigma", "Pi") and _sigma_limits(toks, i):
+            # \Sigma_{i=0}^n x_i: a capital sigma with limits on both sides and an index
+            # range under it is a summation sign (lower checks that Sigma is not declared)
+            out.append(t.at("BIG", ("sum" if v == "Sigma" else "prod") + "|" + v))
+            continue
         if v in GREEK or v in SYMBOL_NAMES:
             out.append(_name(t, v))
             continue
@@ -316,26 +594,42 @@ def words(toks: list, source: str) -> list:
                 raise err("only square roots are supported (\\sqrt[n]{..} is not)", t, source)
             out.append(t.at("FUNC", f))
             continue
+        if v in ("sum", "prod") and i + 1 < n and _is_char(toks[i], "_") and toks[i + 1].kind == "{":
+            end = _group_end(toks, i + 1)
+            under = toks[i + 2:end] if end is not None else []
+            if any(x.kind == "cmd" and x.value in ("in", "notin", "subset", "subseteq")
+                   for x in under):
+                raise err(f"a {v} over a set (\\{v}_{{j \\in C}}) is not supported: write the "
+                          f"index range, e.g. \\{v}_{{j=1}}^{{n}}, with a 0/1 mask for the "
+                          f"members", t, source)
         if v in SIMPLE:
             kind, val = SIMPLE[v]
-            out.append(t.at(kind, val))
+            if kind == "LSET" and out and out[-1].kind in ("NUMBER", "ONES") and \
+                    out[-1].value == "1" and not t.sp:
+                raise err("an indicator 1\\{...\\} is not supported: write the 0/1 labels as "
+                          "a declared array (y \\in \\{0,1\\}^{n})", out[-1], source)
+            nt = t.at(kind, val)
+            if v in ("lVert", "lvert"):
+                nt.lr = "left"
+            elif v in ("rVert", "rvert"):
+                nt.lr = "right"
+            out.append(nt)
             continue
+        if v in INTEGRALS:
+            raise err(f"an integral (\\{v}) is not supported: matcalc differentiates sums and "
+                      f"products, not integrals", t, source)
         if v in ACCENTS:
-            j = i
-            target = None
-            if j < n and toks[j].kind == "{":
-                end = _group_end(toks, j)
-                inner = toks[j + 1:end] if end is not None else []
-                if len(inner) == 1:
-                    target, i = inner[0], end + 1
-            elif j < n:
-                target, i = toks[j], j + 1
-            if target is None or not (target.kind == "letter" or
-                                      (target.kind == "cmd" and target.value in GREEK)):
-                raise err(f"\\{v} must be put on a single letter", t, source)
+            got = _accent_target(toks, i)
+            if got is None:
+                raise err(f"\\{v} must be put on a single letter (or a letter with a "
+                          f"subscript, \\{v}{{x_i}})", t, source)
+            target, rest, after = got
             out.append(_name(t, target.value, ACCENTS[v]))
+            # \tilde{y_i}, \overrightarrow{x_n}: the subscript under the accent is read on
+            toks = toks[:i] + list(rest) + toks[after:]
+            n = len(toks)
             continue
-        if v in ("mathbb", "operatorname", "operatorname*") or v in FONT_ARG:
+        if v in ("mathbb", "Bbb", "operatorname", "operatorname*") or v in FONT_ARG:
             if i >= n:
                 raise err(f"\\{v} needs an argument", t, source)
             if toks[i].kind == "{":
@@ -345,7 +639,7 @@ def words(toks: list, source: str) -> list:
                 inner, after = toks[i + 1:end], end + 1
             else:
                 inner, after = [toks[i]], i + 1
-            font = v.rstrip("*")
+            font = "mathbb" if v == "Bbb" else v.rstrip("*")
             word = _word_of(inner)
             if font == "mathbb":
                 if word in ("R",):
@@ -394,4 +688,4 @@ def words(toks: list, source: str) -> list:
 def tokenize(text: str) -> list:
     """Text -> semantic token stream (grammar kinds plus BREAK/ROWSEP/NEWLINE/QUAD/SEMISP/
     SEP/IMPLIES/SEMI/PERIOD/BAR1/BAR2/TOPSYM for the statement splitter)."""
-    return words(clean(expand(scan(text), text), text), text)
+    return words(clean(layout(expand(scan(text), text), text), text), text)

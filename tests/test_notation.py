@@ -1,0 +1,420 @@
+"""Notation people actually write (issue 8): each construct read as written, checked
+numerically -- the gradient against central finite differences of an independent NumPy
+objective written here, float64 (`helpers.check_gradient`) -- or refused with a located
+MatcalcError that names the construct (and, where the text has two readings that give
+different numbers, both readings).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import check_gradient
+
+import matcalc
+from matcalc import MatcalcError
+
+
+def refused(doc, wrt, *pieces, objective=None):
+    """The document is refused with a located error whose message holds every piece."""
+    with pytest.raises(MatcalcError) as info:
+        matcalc.gradient(doc, wrt, objective=objective)
+    e = info.value
+    assert getattr(e, "line", None) is not None and getattr(e, "column", None) is not None, \
+        f"refused without a place: {e}"
+    for p in pieces:
+        assert p in str(e), f"{p!r} not in: {e}"
+    return e
+
+
+X_N = r"x \in \mathbb{R}^n, "
+SQ = r"A \in \mathbb{R}^{n\times n}, "
+
+
+def quad(x, A):
+    return float(x @ A @ x)
+
+
+# ------------------------------------------------------------------ TeX layout
+
+@pytest.mark.parametrize("doc", [
+    r"$$\eqalign{ M &= A x \cr f &= x^T M \cr }$$",
+    r"$$\eqalign{ M &= A x \cr\cr f &= x^T M \cr\cr }$$",
+    r"$$\eqalign{ M &= A x \cr f &= x^T M \cr df &= dx^T M + x^T A\,dx \cr &= (M + A^Tx):dx \cr }$$",
+])
+def test_cr_row_breaks_in_eqalign(doc):
+    check_gradient("$" + X_N + SQ[:-2] + "$\n" + doc, "x", quad, objective="f")
+
+
+@pytest.mark.parametrize("doc, f", [
+    (r"f = {1 \over 2} x^T A x", lambda x, A: 0.5 * quad(x, A)),
+    (r"f = {x^T A x \over 1 + x^T x}", lambda x, A: quad(x, A) / (1 + x @ x)),
+    (r"f = \exp\left({-x^T x \over 2}\right)", lambda x, A: np.exp(-(x @ x) / 2)),
+    (r"f = e^{x^T x \over 4}", lambda x, A: np.exp((x @ x) / 4)),
+    (r"f = {1\over \sqrt{ 1 + x^T x}}", lambda x, A: 1 / np.sqrt(1 + x @ x)),
+])
+def test_tex_over(doc, f):
+    check_gradient(X_N + SQ + r"\\ " + doc, "x", f)
+
+
+def test_over_outside_braces_is_refused():
+    refused(X_N + r"\\ f = 1 \over x^T x", "x", r"\over outside braces")
+
+
+@pytest.mark.parametrize("doc", [
+    r"f = \qty(x^T A x)",
+    r"f = \frac{1}{2} \qty(x^T A x) + \frac{1}{2}\qty[x^T A x]",
+    r"J\qty(x) = \qty(x^T A x)",
+])
+def test_physics_qty_parentheses(doc):
+    check_gradient(X_N + SQ + r"\\ " + doc, "x", quad)
+
+
+def test_physics_qty_braces_refused():
+    refused(X_N + r"\\ f = \qty{x^T x}", "x", r"\qty")
+
+
+def test_physics_abs_and_norm():
+    check_gradient(X_N + r"\alpha \in \mathbb{R} \\ f = \norm{x}^2 + \abs{\alpha}", "x",
+                   lambda x, alpha: x @ x + abs(alpha))
+
+
+@pytest.mark.parametrize("doc", [
+    r"f = \underset{\text{scalar}}{x^T A x}",
+    r"f = \overset{\text{quad}}{x^T A x}",
+    r"f = \underbrace{x^T A x}_{1\times 1}",
+    r"f = \overbrace{x^T}^{1 \times n} A x",
+    r"f \stackrel{\text{def}}{=} x^T A x",
+])
+def test_annotations_keep_their_base(doc):
+    check_gradient(X_N + SQ + r"\\ " + doc, "x", quad)
+
+
+def test_underset_index_of_a_sum():
+    doc = r"x_i \in \mathbb{R}^d, i = 1,\dots,n, \; w \in \mathbb{R}^d \\ L = \underset{i}{\sum} (w^T x_i)^2"
+    check_gradient(doc, "w", lambda x, w: float(np.sum((x @ w) ** 2)))
+
+
+@pytest.mark.parametrize("colour", [
+    r"\definecolor{mint}{rgb}{0.67, 0.94, 0.82} ",
+    r"{\color{red} x^T A x}",
+    r"\textcolor{blue}{x^T A x}",
+    r"\colorbox{mint}{x^T A x}",
+    r"\boxed{x^T A x}",
+])
+def test_colour_commands_dropped(colour):
+    body = colour if "x^T" in colour else colour + "x^T A x"
+    check_gradient(X_N + SQ + r"\\ f = " + body, "x", quad)
+
+
+@pytest.mark.parametrize("integral", [r"\int_0^T x^T x \, dt", r"\iint x^T x", r"\oint x"])
+def test_integral_refused_naming_it(integral):
+    refused(X_N + r"\\ J = " + integral, "x", "an integral (\\", "not supported")
+
+
+def test_sum_counted_from_zero_refused():
+    # \sum_{i=0}^{n} over x in R^n once read i = 1..n silently (n+1 terms written)
+    refused(X_N + r"\\ f = \sum_{i=0}^{n} x_i^2", "x", "runs from 0 to n", "numbered 1 to n")
+    refused(X_N + r"\\ f = \sum_{i=0}^{n-1} x_i^2", "x", "runs from 0 to n - 1")
+    refused(X_N + r"\\ f = \sum_{i=1}^{n+1} x_i^2", "x", "runs from 1 to n + 1")
+
+
+def test_sum_bounds_inside_the_range_still_read():
+    check_gradient(X_N + r"\\ f = \sum_{i=2}^{n} x_i^2", "x",
+                   lambda x: float(np.sum(x[1:] ** 2)))
+
+
+def test_bare_e_is_not_eulers_number():
+    # e^Te once read e as 2.718..: a constant, gradient 0
+    refused(X_N + r"\\ S = e^T e + x^T x", "x", "unknown name e")
+    check_gradient(X_N + r"\\ S = e^{x^T x} + x^T x \cdot 2^e", "x",
+                   lambda x: np.exp(x @ x) + (x @ x) * 2 ** np.e)
+
+
+# ------------------------------------------------------------------ bars and norms
+
+S_K = r"x, \mu \in \mathbb{R}^k, \Sigma \in \mathbb{R}^{k\times k} \\ "
+
+
+def spd_kwargs(seed=0, k=3):
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((k, k))
+    return dict(x=rng.standard_normal(k), mu=rng.standard_normal(k),
+                Sigma=a @ a.T / k + np.eye(k))
+
+
+@pytest.mark.parametrize("doc, f", [
+    (r"f = \log|\Sigma| + (x-\mu)^T\Sigma^{-1}(x-\mu)",
+     lambda x, mu, Sigma: np.log(np.linalg.det(Sigma)) + (x - mu) @ np.linalg.solve(Sigma, x - mu)),
+    (r"f = \frac{1}{|\Sigma|^{1/2}} \exp(-(x-\mu)^T\Sigma^{-1}(x-\mu))",
+     lambda x, mu, Sigma: np.exp(-(x - mu) @ np.linalg.solve(Sigma, x - mu))
+     / np.sqrt(np.linalg.det(Sigma))),
+    (r"f = {1\over \sqrt{(2\pi)^k |\Sigma |}} e^{-0.5 (x-\mu)^T \Sigma^{-1} (x-\mu)}",
+     lambda x, mu, Sigma: np.exp(-0.5 * (x - mu) @ np.linalg.solve(Sigma, x - mu))
+     / np.sqrt((2 * np.pi) ** len(x) * np.linalg.det(Sigma))),
+    (r"f = |\Sigma|^2", lambda x, mu, Sigma: np.linalg.det(Sigma) ** 2),
+    (r"f = \left|\Sigma\right| \, x^T x", lambda x, mu, Sigma: np.linalg.det(Sigma) * (x @ x)),
+])
+@pytest.mark.parametrize("wrt", [r"\Sigma", r"\mu"])
+def test_bars_of_a_square_matrix_are_its_determinant(doc, f, wrt):
+    if wrt == r"\mu" and "mu" not in doc:
+        return
+    check_gradient(S_K + doc, wrt, f, kwargs=spd_kwargs())
+
+
+def test_bars_of_a_scalar_are_the_absolute_value():
+    check_gradient(r"\alpha \in \mathbb{R}, x \in \mathbb{R}^n \\ f = |\alpha| x^T x + |x^T x - 1|",
+                   r"\alpha", lambda alpha, x: abs(alpha) * (x @ x) + abs(x @ x - 1))
+    check_gradient(r"A \in \mathbb{R}^{n\times m} \\ f = \sum_{i,j} |A_{ij}|^3", "A",
+                   lambda A: float(np.sum(np.abs(A) ** 3)))
+
+
+def test_bars_of_a_non_square_matrix_refused():
+    refused(r"A \in \mathbb{R}^{n\times m} \\ f = |A|", "A", "not square", "neither a determinant")
+
+
+@pytest.mark.parametrize("doc, f", [
+    # only the norm reading gives a scalar objective
+    (r"k(x,z) = \exp\left(-\frac{|x-z|^2}{2\sigma^2}\right)",
+     lambda x, z, sigma: np.exp(-np.sum((x - z) ** 2) / (2 * sigma ** 2))),
+    (r"f = |x - z| + \sigma", lambda x, z, sigma: np.linalg.norm(x - z) + sigma),
+    # only the entrywise reading does
+    (r"f = z^T |x| + \sigma", lambda x, z, sigma: z @ np.abs(x) + sigma),
+    (r"f = \mathbf{1}^T |x - z|", lambda x, z, sigma: np.sum(np.abs(x - z))),
+])
+def test_bars_of_a_vector_read_as_the_one_reading_that_fits(doc, f):
+    check_gradient(r"x, z \in \mathbb{R}^d, \sigma \in \mathbb{R} \\ " + doc, "x", f)
+
+
+def test_bars_of_a_vector_with_two_fitting_readings_refused():
+    e = refused(r"x, z \in \mathbb{R}^d \\ f = |x|^T |z|", "x", "two readings",
+                "entrywise absolute value", "2-norm")
+    assert e.column == 30          # the first bars
+
+
+@pytest.mark.parametrize("doc, f", [
+    (r"f = |x|_2", lambda x, z: np.linalg.norm(x)),
+    (r"f = |x|_2^2 + |z|_1", lambda x, z: x @ x + np.sum(np.abs(z))),
+    (r"f = \|x\|_1", lambda x, z: np.sum(np.abs(x))),
+    (r"f = \|x - z\|_1^2", lambda x, z: np.sum(np.abs(x - z)) ** 2),
+    (r"f = \|x\|^2_2 + \lVert x - z \rVert_2^2", lambda x, z: x @ x + (x - z) @ (x - z)),
+    (r"f = \Vert x \Vert + \vert x^T z \vert", lambda x, z: np.linalg.norm(x) + abs(x @ z)),
+    (r"f = ||x||^2_2 - \left\lVert z \right\rVert_1", lambda x, z: x @ x - np.sum(np.abs(z))),
+])
+def test_vector_norms(doc, f):
+    check_gradient(r"x, z \in \mathbb{R}^d \\ " + doc, "x", f)
+
+
+@pytest.mark.parametrize("doc", [
+    r"f(W,H) = \frac{1}{2}||V-WH ||^2_F",
+    r"f = \frac12 \|V - WH\|^2_F",
+    r"f = \frac12 \|V - WH\|_F^2",
+    r"L(W, H) = \frac{1}{2}\left\|WH-V\right\|^2_F",
+])
+def test_frobenius_subscript_either_side_of_the_power(doc):
+    check_gradient(r"V \in \mathbb{R}^{m \times n}, W \in \mathbb{R}^{m \times r}, "
+                   r"H \in \mathbb{R}^{r \times n} \\ " + doc, "W",
+                   lambda V, W, H: 0.5 * float(np.sum((V - W @ H) ** 2)))
+
+
+def test_matrix_norms_without_frobenius_refused():
+    refused(r"A \in \mathbb{R}^{n \times n} \\ f = \|A\|_1", "A", "ambiguous")
+    refused(r"A \in \mathbb{R}^{n \times n} \\ f = \|A\|^2", "A", "ambiguous")
+
+
+def test_layer_superscript_index_is_a_family_member():
+    # x^{(i)} with i = 1..m declared (CS229): the members of a family, not one vector
+    doc = (r"x^{(i)} \in \mathbb{R}^n, \; y^{(i)} \in \mathbb{R}, \; i = 1,\dots,m, "
+           r"\; \theta \in \mathbb{R}^n \\ J = \frac12 \sum_{i=1}^m (\theta^T x^{(i)} - y^{(i)})^2")
+    check_gradient(doc, r"\theta", lambda x, y, theta: 0.5 * float(np.sum((x @ theta - y) ** 2)))
+    doc2 = (r"x^{(i)} \in \mathbb{R}^n, \; i = 1,\dots,m, \; \theta \in \mathbb{R}^n \\ "
+            r"J = \sum_{i=1}^m \sum_{j=1}^n \theta_j x^{(i)}_j")
+    check_gradient(doc2, r"\theta", lambda x, theta: float(np.sum(x @ theta)))
+
+
+def test_layer_superscript_number_is_still_a_name():
+    doc = r"W^{(1)} \in \mathbb{R}^{n\times n}, x \in \mathbb{R}^n \\ f = x^T W^{(1)} x"
+    check_gradient(doc, "W^{(1)}", lambda W1, x: x @ W1 @ x)
+
+
+# ------------------------------------------------------------------ accents
+
+@pytest.mark.parametrize("decl, use, wrt, key", [
+    (r"\hat{\textbf{y}}", r"\hat{\textbf{y}}", r"\hat{y}", "y_hat"),
+    (r"\hat{\mathbf{w}}", r"\hat w", r"\hat{\mathbf{w}}", "w_hat"),
+    (r"\hat w", r"\hat{\mathbf{w}}", r"\hat{w}", "w_hat"),
+    (r"\hat\boldsymbol\mu", r"\hat{\boldsymbol{\mu}}", r"\hat{\mu}", "mu_hat"),
+    (r"\bar{\bm{x}}", r"\bar x", r"\bar x", "x_bar"),
+    (r"\tilde{\mathbf w}", r"\tilde{{\bf w}}", r"\tilde{w}", "w_tilde"),
+])
+def test_accent_over_a_font_command(decl, use, wrt, key):
+    doc = decl + r", u \in \mathbb{R}^n \\ f = (" + use + r"^T u)^2"
+    f = eval(f"lambda u, {key}: float(({key} @ u) ** 2)")   # keyword = the accented name
+    g = check_gradient(doc, wrt, f)
+    assert key in g.inputs.values()
+
+
+@pytest.mark.parametrize("use", [r"\overrightarrow{x_n}", r"\overrightarrow{x}_n",
+                                 r"\vec{x}_{n}", r"\vec{\mathbf{x}_n}"])
+def test_accent_over_a_subscripted_name(use):
+    doc = (r"\overrightarrow{x}_n \in \mathbb{R}^d, n = 1,\dots,N, w \in \mathbb{R}^d \\ "
+           r"f = \sum_{n=1}^{N} (w^T " + use + ")^2")
+    check_gradient(doc, "w", lambda x_vec, w: float(np.sum((x_vec @ w) ** 2)))
+
+
+@pytest.mark.parametrize("use", [r"\tilde{y_i}", r"\tilde y_i", r"\tilde{y}_i"])
+def test_tilde_over_an_indexed_entry(use):
+    doc = r"\tilde{y}, w \in \mathbb{R}^N \\ f = \sum_{i=1}^{N} w_i^2 " + use
+    check_gradient(doc, "w", lambda y_tilde, w: float(np.sum(w ** 2 * y_tilde)))
+
+
+def test_accent_over_two_letters_refused():
+    refused(X_N + r"\\ f = \hat{xy}", "x", r"\hat must be put on a single letter")
+
+
+# ------------------------------------------------------------------ inner products
+
+IP = r"x, y \in \mathbb{R}^n, A \in \mathbb{R}^{n\times n}, c \in \mathbb{R} \\ "
+
+
+@pytest.mark.parametrize("doc, f", [
+    (r"f = \langle x, y \rangle", lambda x, y, A, c: x @ y),
+    (r"f = \frac{\langle Ax, x \rangle}{\langle x, x\rangle}", lambda x, y, A, c: (A @ x) @ x / (x @ x)),
+    (r"f = \frac{<Ax,x>}{|x|_2}", lambda x, y, A, c: (A @ x) @ x / np.linalg.norm(x)),
+    (r"f = < x, A y >", lambda x, y, A, c: x @ A @ y),
+    (r"f = c\langle x, y\rangle + \log\langle x, x \rangle", lambda x, y, A, c: c * x @ y + np.log(x @ x)),
+    (r"f = \left\langle x, A y \right\rangle^2", lambda x, y, A, c: (x @ A @ y) ** 2),
+    (r"f = \langle A, x y^T\rangle", lambda x, y, A, c: x @ A @ y),
+    (r"f = x \cdot y", lambda x, y, A, c: x @ y),
+    (r"f = 2c\, x \cdot y", lambda x, y, A, c: 2 * c * x @ y),
+    (r"f = \frac{x\cdot{y}}{\|x\| \cdot \|y\|}",
+     lambda x, y, A, c: x @ y / (np.linalg.norm(x) * np.linalg.norm(y))),
+    (r"f = x^T \cdot A \cdot y", lambda x, y, A, c: x @ A @ y),
+])
+def test_inner_products(doc, f):
+    check_gradient(IP + doc, "x", f)
+
+
+@pytest.mark.parametrize("doc, piece", [
+    (r"f = \langle x, y)", "an angle bracket closed by a parenthesis"),
+    (r"f = \langle x, y, x\rangle", "takes two arguments, not 3"),
+    (r"f = c<x, y>", "comparisons are not supported"),
+    (r"f = x^T y, \; c < 1", "comparisons are not supported"),
+    (r"f = A x \cdot y", r"between two single vector factors"),
+    (r"f = c x \cdot A y", r"between two single vector factors"),
+])
+def test_inner_products_refused(doc, piece):
+    refused(IP + doc, "x", piece)
+
+
+def test_mapsto_definition_kept():
+    doc = (r"$x, y \in \mathbb{R}^n$ $$ \begin{align*} \mathcal{S} : \mathbb{R}^n \times "
+           r"\mathbb{R}^n &\to \mathbb{R} \\ (x, y) &\mapsto \mathcal{S}(x, y) = "
+           r"\frac{\langle x, y \rangle}{\| x \| \| y \|}, \end{align*} $$")
+    check_gradient(doc, "x", lambda x, y: x @ y / (np.linalg.norm(x) * np.linalg.norm(y)))
+
+
+@pytest.mark.parametrize("doc, piece", [
+    (r"f = \sum_{i=1}^{n} x_i ! ", "a factorial (!) is not supported"),
+    (r"f = \sum_{i=1}^{n} 1\{x_i = 1\} x_i", r"an indicator 1\{...\}"),
+])
+def test_constructs_refused_by_name(doc, piece):
+    refused(X_N + r"\\ " + doc, "x", piece)
+
+
+# ------------------------------------------------------------------ names
+
+@pytest.mark.parametrize("doc, wrt, f", [
+    (r"\Sigma_x \in \mathbb{R}^{n\times n}, x \in \mathbb{R}^n \\ f = x^T\Sigma_x x", "x",
+     lambda Sigma_x, x: x @ Sigma_x @ x),
+    (r"W_{out} \in \mathbb{R}^{n\times n}, x \in \mathbb{R}^n \\ f = x^TW_{out} x", "W_{out}",
+     lambda W_out, x: x @ W_out @ x),
+    (r"x \in \mathbb{R}^n \\ L_{\text{train}} = x^Tx", "x", lambda x: x @ x),
+    (r"x \in \mathbb{R}^n, \sigma_w \in \mathbb{R} \\ f = \sigma_w^2 x^Tx", r"\sigma_w",
+     lambda x, sigma_w: sigma_w ** 2 * (x @ x)),
+    (r"x, x' \in \mathbb{R}^n \\ f = x^Tx^{\prime}", "x", lambda x, x_prime: x @ x_prime),
+    (r"x, x'' \in \mathbb{R}^n \\ f = x^T x^{\prime\prime} + x^T x^{''}", "x",
+     lambda x, x_prime_prime: 2 * x @ x_prime_prime),
+    (r"v^{'} \in \mathbb{R}^n, x \in \mathbb{R}^n \\ f = x^T v'", "x", lambda v_prime, x: x @ v_prime),
+])
+def test_names_with_subscripts_and_primes(doc, wrt, f):
+    check_gradient(doc, wrt, f)
+
+
+ATT = r"x \in \mathbb{R}^{n}, W^Q, W^K \in \mathbb{R}^{n\times d} \\ "
+
+
+@pytest.mark.parametrize("doc, wrt", [
+    (r"f = x^T W^Q (W^K)^T x", "W^Q"),
+    (r"f = x^T W^Q (W^K)^T x", "WQ"),
+    (r"f = x^T W^Q {W^K}^T x", "W^K"),
+    (r"q = {W^Q}^T x \\ k = {W^K}^T x \\ f = q^T k", "W^Q"),
+])
+def test_letter_superscript_names(doc, wrt):
+    check_gradient(ATT + doc, wrt, lambda x, WQ, WK: x @ WQ @ WK.T @ x)
+
+
+def test_letter_superscript_name_defined_through_its_own_letter():
+    # Q = x^T W^Q: Q is a vector, so W^Q cannot be W to the power Q
+    check_gradient(ATT + r"Q = x^T W^Q \\ f = Q Q^T", "W^Q",
+                   lambda x, WQ: float((x @ WQ) @ (x @ WQ)))
+
+
+def test_letter_superscript_two_readings_refused():
+    refused(r"W^Q \in \mathbb{R}^{n\times n}, Q \in \mathbb{R}, x \in \mathbb{R}^n \\ "
+            r"f = x^T W^Q x", "x", "two readings", "the declared name W^Q", "to the power Q")
+
+
+def test_letter_superscript_still_a_power_of_a_scalar():
+    check_gradient(r"w, q \in \mathbb{R}, x \in \mathbb{R}^n \\ f = w^q x^T x", "x",
+                   lambda w, q, x: w ** q * (x @ x), mode="positive")
+
+
+@pytest.mark.parametrize("reals", [r"{\rm I\!R}", r"\mathrm{I\!R}", r"\Bbb R", r"\Bbb{R}",
+                                   r"\mathbb R"])
+def test_spellings_of_the_reals(reals):
+    check_gradient(r"a \in " + reals + r"^n, X \in " + reals + r"^{n\times n} \\ "
+                   r"f = \mathbf{a}^T X^2 \mathbf{a}", "X", lambda a, X: a @ X @ X @ a)
+
+
+@pytest.mark.parametrize("doc, f", [
+    (r"f = \Sigma_{i=1}^n\Sigma_{j=1}^nA_{ij}x_ix_j", lambda x, A: x @ A @ x),
+    (r"f = \Sigma^n_{i=1} x_i^2", lambda x, A: x @ x),
+    (r"f = \Pi_{i=1}^{n} x_i", lambda x, A: np.prod(x)),
+])
+def test_capital_sigma_with_limits_is_a_sum(doc, f):
+    check_gradient(X_N + SQ + r"\\ " + doc, "x", f)
+
+
+def test_capital_sigma_with_limits_but_declared_refused():
+    refused(X_N + r"\Sigma \in \mathbb{R} \\ f = \Sigma_{i=1}^n x_i", "x",
+            "reads as a summation sign", "also declared")
+    refused(X_N + r"\Sigma_k \in \mathbb{R} \\ f = \Sigma_{i=1}^n x_i", "x", "also declared")
+
+
+def test_capital_sigma_as_a_matrix_still_a_name():
+    check_gradient(r"\Sigma \in \mathbb{R}^{n\times n}, x \in \mathbb{R}^n \\ "
+                   r"f = x^T \Sigma^{-1} x + \Sigma_{1,1}", "x",
+                   lambda Sigma, x: x @ np.linalg.solve(Sigma, x) + Sigma[0, 0], mode="spd")
+
+
+@pytest.mark.parametrize("doc, piece", [
+    (r"f = \sum_{j \in C} x_j", "a sum over a set"),
+    (r"f = \sum_{(i,j)\in\Omega} x_i x_j", "a sum over a set"),
+    (r"f = \prod_{j \in C} x_j", "a prod over a set"),
+    (r"f = \mathbf{1}^T (x .* x)", "MATLAB's elementwise .*"),
+    (r"f = \mathbf{1}^T (x ./ x)", "MATLAB's elementwise ./"),
+    (r"y \in \mathbb{R}^n \\ f = x.y", "a period between two factors"),
+])
+def test_unsupported_constructs_refused_by_name(doc, piece):
+    refused(X_N + r"\\ " + doc, "x", piece)
+
+
+def test_sum_bound_using_an_outer_index_ranged_by_a_later_term():
+    # found by the index property test: the range of i comes from u_i, after the inner sum
+    doc = (r"A \in \mathbb{R}^{n\times m}, u \in \mathbb{R}^n \\ "
+           r"f = \sum_i \left(\sum_{k=i+1}^{n} \prod_j (1 - \sigma(A_{kj})) + u_i\right)")
+
+    def f(A, u):
+        p = np.prod(1 - 1 / (1 + np.exp(-A)), axis=1)
+        return float(sum(p[i + 1:].sum() + u[i] for i in range(len(u))))
+    check_gradient(doc, "A", f)
