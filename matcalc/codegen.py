@@ -7,7 +7,8 @@ imports only numpy and defines `fname(*, <inputs>)`, taking every input array by
 first, in order, hoists every subexpression used twice into a temporary, writes
 contractions as ``@``, broadcasting ``*`` or ``.sum`` where they are that, and as a chain of
 pairwise contractions, cheapest first (so a factorisable double sum stays linear),
-elsewhere. Diag is never materialised; sigmoid and softplus use stable forms.
+elsewhere. Diag is never materialised; sigmoid and softplus use stable forms. A function
+that would evaluate more than MAX_CODE_NODES operations is refused (MatcalcError).
 """
 from __future__ import annotations
 

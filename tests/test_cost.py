@@ -1,0 +1,262 @@
+"""Cost: derivations whose output used to swell stay linear in the document, and are right.
+
+No test here times anything (speed is measured by benchmarks/bench_cost.py). Instead each
+family of documents that used to blow up is derived at two sizes, L and 2L, and what the
+work is proportional to - derivation steps, the characters of the result, the derivation
+and the generated code, the IR nodes the code evaluates - must grow at most linearly (a
+ratio of at most GROWTH; quadratic growth would be 4). Each family's gradient is checked
+against central differences of an independent NumPy evaluator, in float64, at random
+inputs; the sizes are chosen so that the named adjoints (h̄ = ∂f/∂h) the large
+derivations introduce are exercised. The size guard is checked to refuse, with a
+MatcalcError that says why, what would still be too large.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import matcalc
+from matcalc import codegen, diff, ir, numeric
+from matcalc.errors import MatcalcError
+
+from helpers import check_gradient
+
+R = r"\mathbb{R}"
+N = 4
+GROWTH = 2.25   # the largest ratio allowed between a measure at 2L and at L
+
+
+# ---------------------------------------------------------------- the families
+
+def power_doc(p):
+    """X^{-p} is written out as a product of p factors."""
+    return (f"$A \\in {R}^{{n\\times n}}, v \\in {R}^n$\n"
+            f"$f = \\mathbf{{1}}_n^T\\exp((\\tanh(A)+2I_n)^{{-{p}}}v)$")
+
+
+def shared_doc(L):
+    """Every definition is used twice by the next."""
+    lines = [f"$s_0, \\alpha \\in {R}$"]
+    lines += [f"$s_{{{k}}} = \\tanh(s_{{{k - 1}}})\\, s_{{{k - 1}}} + \\alpha$"
+              for k in range(1, L + 1)]
+    return "\n".join(lines + [f"$f = s_{{{L}}}$"])
+
+
+def hchain_doc(L):
+    """One parameter (A) and one input (x) used at every level."""
+    lines = [f"$h_0, x \\in {R}^n, A \\in {R}^{{n\\times n}}$"]
+    lines += [f"$h_{{{k}}} = \\tanh(A h_{{{k - 1}}}) + x$" for k in range(1, L + 1)]
+    return "\n".join(lines + [f"$f = \\mathbf{{1}}^T h_{{{L}}}$"])
+
+
+def poly_doc(L):
+    """One sum of L terms with distinct coefficients."""
+    terms = ["\\alpha"] + [f"{k}\\alpha^{{{k}}}" for k in range(2, L + 1)]
+    return f"$\\alpha \\in {R}$\n$f = " + " + ".join(terms) + "$"
+
+
+def sigmoid_doc(L):
+    """A depth-L network with a weight matrix per layer."""
+    ws = ", ".join(f"W^{{({k})}}" for k in range(1, L + 1))
+    lines = [f"${ws} \\in {R}^{{n\\times n}}, h^{{(0)}}, c \\in {R}^n$"]
+    lines += [f"$h^{{({k})}} = \\sigma(W^{{({k})}} h^{{({k - 1})}})$" for k in range(1, L + 1)]
+    return "\n".join(lines + [f"$f = c^T h^{{({L})}}$"])
+
+
+# ---------------------------------------------------------------- measures
+
+def measures(doc, wrt) -> dict:
+    g = matcalc.gradient(doc, wrt)
+    p = g.problem
+    code_roots = [g.node] + [p.defs[d] for d in p.needed([g.node])]
+    return {
+        "steps": len(g.steps),
+        "text": len(g.text()),
+        "latex": len(g.latex()),
+        "derivation": len(g.derivation()),
+        "code": len(g.numpy_source()),
+        "nodes": len({n.uid for root in code_roots for n in ir.walk(root)}),
+    }
+
+
+LINEAR = [  # (family, document, wrt, L): every measure at most linear from L to 2L
+    ("shared", shared_doc, "s_0", 12),
+    ("hchain wrt A", hchain_doc, "A", 30),
+    ("hchain wrt x", hchain_doc, "x", 30),
+    ("poly", poly_doc, "alpha", 200),
+    ("sigmoid", sigmoid_doc, "W1", 40),
+]
+
+
+@pytest.mark.parametrize("family, make, wrt, L", LINEAR, ids=[f[0] for f in LINEAR])
+def test_every_output_grows_at_most_linearly(family, make, wrt, L):
+    small, large = measures(make(L), wrt), measures(make(2 * L), wrt)
+    for what in small:
+        ratio = large[what] / max(small[what], 1)
+        assert ratio <= GROWTH, f"{family}: {what} grew {ratio:.2f}x from L={L} to {2 * L}"
+
+
+def test_longest_step_does_not_grow_with_depth():
+    """The variable's cotangent is printed in every step: it is named once large."""
+    longest = []
+    for L in (30, 60):
+        g = matcalc.gradient(hchain_doc(L), "A")
+        longest.append(max(len(s.text) for s in g.steps))
+    assert longest[1] <= 1.25 * longest[0], longest
+
+
+def test_matrix_power_is_quadratic_in_its_exponent_and_the_ir_stays_linear():
+    """X^{-p} has p terms of p factors in its derivative: printed, that is p² (inherent);
+    the IR shares the factors, so its node count is linear in p."""
+    small, large = measures(power_doc(6), "A"), measures(power_doc(12), "A")
+    assert large["steps"] == small["steps"]
+    assert large["nodes"] <= GROWTH * small["nodes"]
+    for what in ("text", "latex", "derivation", "code"):
+        assert large[what] <= 2 * GROWTH * small[what], what  # at most quadratic
+
+
+def test_a_definition_used_twice_is_named_not_copied():
+    g = matcalc.gradient(shared_doc(12), "s_0")
+    assert "where" in g.text() and "s̄_" in g.text()
+    assert r"\bar{s}_{" in g.latex()
+    rules = [s.rule for s in g.steps]
+    assert "adjoint" in rules
+    step = next(s for s in g.steps if s.rule == "adjoint")
+    assert step.text.startswith("[s̄_") and "df = s̄_" in step.text
+    src = g.numpy_source()
+    assert "_bar = " in src
+
+
+def test_small_derivations_name_nothing():
+    for doc, wrt in ((shared_doc(3), "s_0"), (hchain_doc(3), "A"), (sigmoid_doc(4), "W1")):
+        g = matcalc.gradient(doc, wrt)
+        assert "where" not in g.text()
+        assert not {"adjoint", "partial-adjoint"} & {s.rule for s in g.steps}
+
+
+# ---------------------------------------------------------------- numbers
+
+def power_f(p):
+    def f(A, v):
+        B = np.tanh(A) + 2 * np.eye(A.shape[0])
+        return float(np.sum(np.exp(np.linalg.matrix_power(np.linalg.inv(B), p) @ v)))
+    return f
+
+
+def shared_f(L):
+    def f(s_0, alpha):
+        s = s_0
+        for _ in range(L):
+            s = np.tanh(s) * s + alpha
+        return float(s)
+    return f
+
+
+def hchain_f(L):
+    def f(h_0, x, A):
+        h = h_0
+        for _ in range(L):
+            h = np.tanh(A @ h) + x
+        return float(np.sum(h))
+    return f
+
+
+def poly_f(L):
+    def f(alpha):
+        return float(sum(k * alpha ** k for k in range(1, L + 1)))
+    return f
+
+
+def sigmoid_f(L, kw):
+    h = kw["h0"]
+    for k in range(1, L + 1):
+        h = 1.0 / (1.0 + np.exp(-(kw[f"W{k}"] @ h)))
+    return float(kw["c"] @ h)
+
+
+@pytest.mark.parametrize("p", [3, 12])
+def test_matrix_power_gradient_is_right(p):
+    rng = np.random.default_rng(p)
+    kw = {"A": 0.5 * rng.standard_normal((N, N)), "v": rng.standard_normal(N)}
+    check_gradient(power_doc(p), "A", f=power_f(p), kwargs=kw)
+
+
+@pytest.mark.parametrize("L", [3, 12, 24])
+def test_shared_definitions_gradient_is_right(L):
+    rng = np.random.default_rng(L)
+    kw = {"s_0": float(rng.uniform(0.3, 0.7)), "alpha": float(rng.uniform(0.6, 1.0))}
+    check_gradient(shared_doc(L), "s_0", f=shared_f(L), kwargs=kw)
+
+
+@pytest.mark.parametrize("wrt", ["A", "x"])
+@pytest.mark.parametrize("L", [3, 30])
+def test_hchain_gradient_is_right(L, wrt):
+    rng = np.random.default_rng(L)
+    kw = {"h_0": rng.standard_normal(N), "x": rng.standard_normal(N),
+          "A": rng.standard_normal((N, N)) / N}
+    g = check_gradient(hchain_doc(L), wrt, f=hchain_f(L), kwargs=kw)
+    if L == 30:  # the named adjoints and partial sums are exercised
+        assert {"adjoint", "partial-adjoint"} <= {s.rule for s in g.steps}
+
+
+def test_poly_gradient_is_right():
+    L = 300
+    kw = {"alpha": 0.9}
+    g = check_gradient(poly_doc(L), "alpha", f=poly_f(L), kwargs=kw)
+    got = float(numeric.call(g.to_numpy(), kw))
+    assert got == pytest.approx(sum(k * k * 0.9 ** (k - 1) for k in range(1, L + 1)), rel=1e-9)
+
+
+@pytest.mark.parametrize("L", [4, 30])
+def test_sigmoid_chain_gradient_is_right(L):
+    """Weights near 4(I - 11ᵀ/n) keep the pre-activations near 0, where σ' = 1/4, so the
+    gradient through 30 layers does not vanish and the comparison means something."""
+    rng = np.random.default_rng(L)
+    P = 4 * (np.eye(N) - np.ones((N, N)) / N)
+    kw = {f"W{k}": P + 0.3 * rng.standard_normal((N, N)) for k in range(1, L + 1)}
+    kw |= {"h0": rng.standard_normal(N), "c": rng.standard_normal(N)}
+    g = matcalc.gradient(sigmoid_doc(L), "W1")
+    got = numeric.call(g.to_numpy(), kw)
+    want = np.zeros((N, N))
+    for i in range(N):
+        for j in range(N):
+            h = 1e-6 * max(1.0, abs(kw["W1"][i, j]))
+            up, down = kw["W1"].copy(), kw["W1"].copy()
+            up[i, j] += h
+            down[i, j] -= h
+            want[i, j] = (sigmoid_f(L, {**kw, "W1": up}) - sigmoid_f(L, {**kw, "W1": down})) / (2 * h)
+    scale = np.max(np.abs(want))
+    assert scale > 1e-5
+    assert np.max(np.abs(got - want)) < 1e-5 * scale  # relative to the gradient's own size
+    assert (L == 30) == ("adjoint" in {s.rule for s in g.steps})
+
+
+# ---------------------------------------------------------------- the size guard
+
+def test_a_derivation_too_large_is_refused_with_the_reason():
+    with pytest.raises(MatcalcError) as err:
+        matcalc.gradient(power_doc(60), "A")
+    msg = str(err.value)
+    assert "too large" in msg and "product of 61 factors" in msg and "limit" in msg
+
+
+def test_a_matrix_power_too_large_to_write_out_is_refused():
+    with pytest.raises(MatcalcError) as err:
+        matcalc.gradient(power_doc(100_000), "A")
+    assert "too large" in str(err.value) and err.value.line == 2
+
+
+def test_a_long_document_past_the_limit_is_refused(monkeypatch):
+    monkeypatch.setattr(diff, "MAX_DERIVATION_SIZE", 200)
+    matcalc.gradient(hchain_doc(5), "A")
+    with pytest.raises(MatcalcError) as err:
+        matcalc.gradient(hchain_doc(40), "A")
+    assert "too large" in str(err.value) and "h_{" in str(err.value)
+
+
+def test_generated_code_too_large_is_refused(monkeypatch):
+    g = matcalc.gradient(hchain_doc(40), "A")
+    monkeypatch.setattr(codegen, "MAX_CODE_NODES", 100)
+    with pytest.raises(MatcalcError) as err:
+        g.numpy_source()
+    assert "generated code would be too large" in str(err.value)
