@@ -1,0 +1,258 @@
+"""Recovering matrix notation from a contraction: operands over the same axes joined by
+⊙ (⊘ for negative powers, a colon when everything is summed), chains read as matrix
+products with transposes, ``1ᵀ`` for a lone sum, ``Diag(v)`` for a vector shared by a
+chain, ``Tr`` for a cycle, ``u vᵀ`` for an outer product, ``‖x‖²`` for a sum of squares,
+a pair regrouped first where that gives a chain (W₂ᵀ(W₂H - Y) inside a Hadamard product).
+
+Contract: `MatrixNotation._matrix(tensors, out)` returns (text, precedence) or None when the
+contraction has no matrix reading (then `IndexNotation` prints it entrywise).
+"""
+from __future__ import annotations
+
+import itertools
+
+
+from .. import ir
+from ..ir import Const, Contract, Pow
+from .style import ATOM, COLON, HAD, MUL, POW, _neg, _size
+
+class MatrixNotation:
+    """Mixin of `printer.Renderer`: matrix-notation readings of contractions."""
+
+    def _matrix(self, tensors, out):
+        """Matrix-notation reading of a contraction of tensors (scalars excluded), or None."""
+        if len(out) > 2 or any(op.rank > 2 or op.rank == 0 for op, _ in tensors):
+            return None
+        groups = {}
+        for op, labels in tensors:
+            if len(labels) == 2 and labels[0] == labels[1]:
+                op, labels = ("diag", op), (labels[0],)
+            key = frozenset(labels)
+            groups.setdefault(key, []).append((op, labels))
+        groups = [dict(members=m, labels=tuple(out) if set(m[0][1]) == set(out) and
+                       len(set(m[0][1])) == len(out) else tuple(m[0][1]))
+                  for m in groups.values()]
+        fresh = itertools.count()
+        # a vector shared by a chain and something else becomes Diag(v)
+        for g in list(groups):
+            if len(g["labels"]) != 1:
+                continue
+            a = g["labels"][0]
+            others = [h for h in groups if h is not g and a in h["labels"]]
+            degree = len(others) + (a in out)
+            if degree >= 2 and others:
+                a2 = ("diag", next(fresh))
+                h = others[-1]
+                h["labels"] = tuple(a2 if l == a else l for l in h["labels"])
+                h["members"] = [(op, tuple(a2 if l == a else l for l in ls)) for op, ls in h["members"]]
+                g["diag"] = True
+                g["labels"] = (a, a2)
+        degree = {}
+        for g in groups:
+            for l in g["labels"]:
+                degree[l] = degree.get(l, 0) + 1
+        for l in out:
+            degree[l] = degree.get(l, 0) + 1
+        if any(d > 2 for d in degree.values()):
+            return None
+        for g in groups:
+            g["text"] = self._group(g)
+            if len(g["labels"]) == 2 and not g.get("diag"):
+                g["text_t"] = self._group(dict(g, labels=g["labels"][::-1]))
+        # components
+        comps, unused = [], list(groups)
+        while unused:
+            comp = [unused.pop(0)]
+            grow = True
+            while grow:
+                grow = False
+                labs = {l for g in comp for l in g["labels"]}
+                for g in list(unused):
+                    if labs & set(g["labels"]):
+                        comp.append(g)
+                        unused.remove(g)
+                        grow = True
+            comps.append(comp)
+        factors, out_parts = [], {}
+        for comp in comps:
+            labs = [l for g in comp for l in g["labels"]]
+            free = [l for l in out if l in labs]
+            text = self._chain(comp, free, out)
+            if text is None:
+                return None
+            if free:
+                out_parts[tuple(free)] = text
+            else:
+                factors.append(text)
+        if len(out) == 2 and (out[0],) in out_parts and (out[1],) in out_parts:
+            left, right = out_parts[(out[0],)], out_parts[(out[1],)]
+            body = (f"{self._wrap(left[0], left[1], MUL)}{self.t['mul']}"
+                    f"{self._wrap(right[0], right[1], MUL)}", MUL)
+            factors.append(body)
+        elif out:
+            factors.append(out_parts[tuple(out)] if tuple(out) in out_parts else None)
+            if factors[-1] is None:
+                return None
+        if len(factors) == 1:
+            return factors[0]
+        return self.t["mul"].join(self._wrap(s, p, MUL + 1 if p == MUL else MUL)
+                                  for s, p in factors), MUL
+
+    def _group(self, g):
+        """Text of a group of same-axes operands joined by ⊙ (⊘ for negative powers),
+        oriented along g['labels']; Diag(v) for a vector made diagonal."""
+        num, den = [], []
+        lead = g["labels"] if not g.get("diag") else g["labels"][:1]
+        members = sorted(g["members"], key=lambda m: _size(m[0][1] if isinstance(m[0], tuple) else m[0]))
+        for op, labels in members:
+            if isinstance(op, tuple):  # ("diag", X)
+                s = f"{self.t['diagv']}{self.t['lp']}{self.expr(op[1])}{self.t['rp']}"
+                num.append((s, ATOM))
+                continue
+            transposed = len(labels) == 2 and tuple(labels) != tuple(lead)
+            if transposed and isinstance(op, Contract):
+                # a product read the other way round: (AB)ᵀ as Bᵀ Aᵀ
+                num.append(self._r(ir.transpose(op)))
+                continue
+            if isinstance(op, Pow) and isinstance(op.exp, Const) and _neg(op.exp.value):
+                base = ir.pow_(op.base, -op.exp.value)
+                s, p = self._r(base)
+                den.append(self._t(s, p) if transposed else (s, p))
+                continue
+            if isinstance(op, Const) and op.value == 1:
+                continue  # ones broadcast: implicit in matrix notation
+            s, p = self._r(op)
+            num.append(self._t(s, p) if transposed else (s, p))
+        if not num:
+            num = [self._ones_for(g)]
+        s = self.t["had"].join(self._wrap(a, b, HAD + 1) for a, b in num) if len(num) > 1 \
+            else num[0][0]
+        p = HAD if len(num) > 1 else num[0][1]
+        for d, dp in den:
+            s = f"{self._wrap(s, p, HAD)}{self.t['hdiv']}{self._wrap(d, dp, HAD + 1)}"
+            p = HAD
+        if g.get("diag"):
+            s, p = f"{self.t['diag']}{self.t['lp']}{s}{self.t['rp']}", ATOM
+        return s, p
+
+    def _ones_for(self, g):
+        op = g["members"][0][0]
+        return self._ones(op.shape)
+
+    def _t(self, s, p):
+        inv = self.t["inv"]
+        if s.endswith(self.t["T"]) and p == POW and not s.startswith(self.t["lp"]):
+            return s[: -len(self.t["T"])], ATOM  # (h^T)^T = h
+        if s.endswith(inv) and p == POW:
+            base = s[: -len(inv)]
+            return base + ("^{-T}" if self.style == "latex" else "⁻ᵀ"), POW
+        if self.style == "latex" and p >= ATOM and "^" in s and not s.startswith("\\left"):
+            return f"{{{s}}}{self.t['T']}", POW  # W^{(2)} transposed: {W^{(2)}}^{T}
+        return f"{self._wrap(s, p, ATOM)}{self.t['T']}", POW
+
+    def _chain(self, comp, free, out):
+        """Render one connected component (a path or a cycle of groups) as a matrix
+        product. A component holding out[1] alone is walked from its far end, so it reads
+        as a row (the right factor of an outer product)."""
+        special = self._isolated(comp, free)
+        if special is not None:
+            return special
+        by_label = {}
+        for g in comp:
+            for l in g["labels"]:
+                by_label.setdefault(l, []).append(g)
+        vectors = [g for g in comp if len(g["labels"]) == 1]
+        ends = [l for l, gs in by_label.items() if len(gs) == 1 and
+                not (len(gs[0]["labels"]) == 1)]
+        row_factor = len(free) == 1 and len(out) == 2 and free[0] == out[1]
+        # choose where to start
+        if free and not row_factor:
+            start = ("label", free[0])
+        else:
+            far_vectors = [g for g in vectors if not (free and g["labels"][0] in free)]
+            far_ends = [l for l in ends if l not in free]
+            if far_vectors:
+                start = ("group", far_vectors[0])
+            elif far_ends:
+                start = ("label", far_ends[0])
+            elif free:
+                start = ("label", free[0])  # a lone vector carrying the free label
+            else:
+                start = ("cycle", comp[0])
+        parts, visited = [], set()
+        if start[0] == "group":
+            g = start[1]
+            s, p = g["text"]
+            parts.append(self._t(s, p))
+            visited.add(id(g))
+            label = g["labels"][0]
+        elif start[0] == "cycle":
+            g = start[1]
+            label = g["labels"][0]
+        else:
+            label = start[1]
+            if label not in free:
+                parts.append((self._ones((_dim_of(by_label[label][0], label),))[0] + self.t["T"], POW))
+        while True:
+            if start[0] == "cycle" and not parts:
+                g = start[1]
+            else:
+                cand = [h for h in by_label.get(label, []) if id(h) not in visited]
+                if not cand:
+                    if start[0] != "cycle" and label not in free and parts and \
+                            not (len(visited) and any(len(h["labels"]) == 1 and id(h) in visited
+                                                      and h is not start[1] for h in comp)):
+                        parts.append(self._ones((_dim_of(by_label[label][0], label),)))
+                    break
+                g = cand[0]
+            visited.add(id(g))
+            s, p = g["text"]
+            if len(g["labels"]) == 1:
+                parts.append((s, p) if not row_factor or parts else self._t(s, p))
+                break
+            a, b = g["labels"]
+            if g.get("diag") or label == a:
+                parts.append((s, p))
+                label = b if label == a else a
+            else:
+                parts.append(g.get("text_t") or self._t(s, p))
+                label = a
+        if len(visited) != len(comp):
+            return None
+        if len(parts) > 1:
+            parts = [pt for pt in parts if pt[0] != self.t["eye"]] or parts[:1]
+        text = self.t["mul"].join(self._wrap(s, p, MUL + 1 if p == MUL else MUL)
+                                  for s, p in parts) if len(parts) > 1 else parts[0][0]
+        prec = MUL if len(parts) > 1 else parts[0][1]
+        if start[0] == "cycle":
+            return f"{self.t['tr']}{self.t['lp']}{text}{self.t['rp']}", ATOM
+        return text, prec
+
+    def _isolated(self, comp, free):
+        """A colon product A : B, or an inner product xᵀy, of one all-summed group."""
+        if len(comp) != 1 or free:
+            return None
+        g = comp[0]
+        members = [(op, ls) for op, ls in g["members"] if not isinstance(op, Const)]
+        if g.get("diag") or len(members) != 2 or any(
+                isinstance(op, tuple) or (isinstance(op, Pow) and isinstance(op.exp, Const)
+                                          and _neg(op.exp.value)) for op, _ in members):
+            return None
+        (a, la), (b, lb) = members
+        sa, sb = self._r(a), self._r(b)
+        if len(g["labels"]) == 1:
+            return (f"{self._wrap(sa[0], sa[1], ATOM)}{self.t['T']}"
+                    f"{self._wrap(sb[0], sb[1], MUL + 1)}", MUL)
+        if tuple(la) != tuple(lb):
+            sb = self._t(*sb)
+        return (f"{self._wrap(sa[0], sa[1], COLON + 1)}{self.t['colon']}"
+                f"{self._wrap(sb[0], sb[1], COLON + 1)}", COLON)
+
+def _dim_of(g, label):
+    for op, labels in g["members"]:
+        if isinstance(op, tuple):
+            op = op[1]
+            return op.shape[0]
+        if label in labels:
+            return op.shape[list(labels).index(label)]
+    return g["members"][0][0].shape[0]

@@ -1,0 +1,225 @@
+"""Rendering IR as LaTeX or text, in matrix notation where the expression has one.
+
+Contract: `Renderer(problem, style)` with style "latex" or "text"; `.expr(node)` returns a
+string. A `Contract` is read back as matrix notation: operands over the same axes are joined
+by ⊙ (a colon when everything is summed), the rest form chains (matmul with transposes,
+``1ᵀ`` for a lone sum, ``Diag(v)`` for a vector shared by a chain, ``Tr`` for a cycle,
+``u vᵀ`` for an outer product). What has no such reading (order-3 arrays, a label shared
+three ways) falls back to index notation (``\\sum_{j} A_{ij} x_{j}``).
+Names are printed as the document spells them (`problem.latex`).
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from .. import ir, ops
+from ..ir import Const
+from .contract import ContractPrinting
+from .entries import IndexNotation
+from .matrix import MatrixNotation
+from .present import present
+from .style import (ADD, ATOM, COLON, HAD, INDEX_LETTERS, LATEX, MUL, NEG, POW, TEXT,
+                    _latex_to_text, _neg, _size)
+
+
+class Renderer(ContractPrinting, MatrixNotation, IndexNotation):
+    """Prints IR nodes in one style; the core nodes here, every other op by its block."""
+
+    def __init__(self, problem=None, style: str = "latex"):
+        self.problem = problem
+        self.style = style
+        self.t = LATEX if style == "latex" else TEXT
+        # a node is rendered once per renderer: shared subexpressions (and the same
+        # cotangent in every step of a derivation) cost their size once, not per use
+        self._done: dict = {}
+        self._presented: dict = {}
+
+    def expr(self, node) -> str:
+        return self._r(self._present(node))[0]
+
+    def _present(self, node):
+        return present(node, self._presented)
+
+    def name(self, kw: str) -> str:
+        latex = self.problem.latex.get(kw, kw) if self.problem else kw
+        return latex if self.style == "latex" else _latex_to_text(latex)
+
+    def form(self, pairs, lhs: str) -> str:
+        """Render ``lhs = Σ G : lin`` for a derivation step."""
+        parts = []
+        for g, lin in pairs:
+            parts.append(self.colon_term(g, lin))
+        return f"{lhs} = " + (" + ".join(parts) if parts else "0")
+
+    def colon_term(self, g, lin) -> str:
+        gs, gp = self._r(self._present(g))
+        ls, lp = self._r(self._present(lin))
+        if g.shape == () and lin.shape == ():
+            if isinstance(g, Const) and g.value == 1:
+                return ls
+            return f"{self._wrap(gs, gp, MUL)}{self.t['mul']}{self._wrap(ls, lp, NEG + 1)}"
+        return f"{self._wrap(gs, gp, COLON + 1)}{self.t['colon']}{self._wrap(ls, lp, COLON + 1)}"
+
+    def _wrap(self, s, prec, need):
+        return f"{self.t['lp']}{s}{self.t['rp']}" if prec < need else s
+
+    def _num(self, v) -> str:
+        v = sp.nsimplify(v) if isinstance(v, float) else v
+        if self.style == "latex":
+            return sp.latex(v)
+        return str(v).replace("**", "^").replace("*", " ")
+
+    def _factor_num(self, v) -> str:
+        """A number used as a factor: a symbolic sum (m - 1) in parentheses."""
+        s = self._num(v)
+        return f"{self.t['lp']}{s}{self.t['rp']}" if isinstance(v, sp.Add) else s
+
+    def _r(self, node):
+        """(string, precedence) of node: the core nodes here, every other op by its own
+        block's `render`."""
+        done = self._done.get(node.uid)
+        if done is None:
+            method = getattr(self, "_r_" + type(node).__name__, None)
+            done = method(node) if method is not None else \
+                ops.NODE_OPS[type(node)].render(node, self)
+            self._done[node.uid] = done
+        return done
+
+    ADD, COLON, HAD, MUL, NEG, POW, ATOM = ADD, COLON, HAD, MUL, NEG, POW, ATOM
+    INDEX_LETTERS = INDEX_LETTERS
+
+    @property
+    def is_latex(self) -> bool:
+        return self.style == "latex"
+
+    def part(self, node):
+        """(string, precedence) of a sub-node."""
+        return self._r(node)
+
+    def wrap(self, s, prec, need):
+        """`s` in parentheses if its precedence is below `need`."""
+        return self._wrap(s, prec, need)
+
+    def apply(self, latex_name, text_name, arg):
+        """``name(arg)`` in this style: the form of every function-like op."""
+        name = latex_name if self.is_latex else text_name
+        return f"{name}{self.t['lp']}{self.expr(arg)}{self.t['rp']}", ATOM
+
+    def _r_Var(self, node):
+        return self.name(node.name), ATOM
+
+    def _r_Ref(self, node):
+        name = self.name(node.name)
+        if self.problem is not None and node.name in self.problem.rows and node.rank == 1:
+            # a row-vector definition h = x^T A: as a (column) vector it is h^T
+            return self._t(name, ATOM)
+        return name, ATOM
+
+    def _r_Dvar(self, node):
+        return ("d" if self.style == "latex" else "d") + self.name(node.name), ATOM
+
+    def _r_Const(self, node):
+        if node.shape == ():
+            s = self._num(node.value)
+            prec = ATOM if (node.value.is_Atom and not _neg(node.value)) else (
+                NEG if node.value.could_extract_minus_sign() else MUL)
+            if self.style == "latex" and isinstance(node.value, sp.Rational) and not node.value.is_Integer:
+                prec = ATOM if not _neg(node.value) else NEG
+            return s, prec
+        ones = self._ones(node.shape)
+        if node.value == 1:
+            return ones
+        return f"{self._num(node.value)}{self.t['mul']}{ones[0]}", MUL
+
+    def _ones(self, shape):
+        o = self.t["ones"]
+        if len(shape) == 1:
+            n = self._num(shape[0])
+            return (f"{o}_{{{n}}}" if self.style == "latex"
+                    else f"{o}_{n}" if n.isidentifier() or n.isdigit() else f"{o}_({n})"), ATOM
+        if len(shape) == 2:
+            a = self._ones(shape[:1])[0]
+            b = self._ones(shape[1:])[0]
+            return f"{a}{b}{self.t['T']}", MUL
+        return o, ATOM
+
+    def _r_Delta(self, node):
+        return self.t["eye"], ATOM
+
+    def _r_Mask(self, node):
+        i = sp.Symbol("i")
+        lo, hi = self._num(node.lo.subs(ir.I0, i)), self._num(node.hi.subs(ir.I0, i))
+        if node.rank == 2:  # 1 where lo(i) <= j <= hi(i): a band of the (i, j) plane
+            if self.style == "latex":
+                return rf"\mathbf{{1}}[{lo} \le j \le {hi}]", ATOM
+            return f"1[{lo} ≤ j ≤ {hi}]", ATOM
+        if self.style == "latex":
+            return rf"\mathbf{{1}}_{{[{lo},\,{hi}]}}", ATOM
+        return f"1[{lo}..{hi}]", ATOM
+
+    def _r_Map(self, node):
+        f = ops.FUNCTIONS[node.fn]
+        return f.fill(f.latex if self.is_latex else f.text, self.expr(node.arg)), ATOM
+
+    def _r_Pow(self, node):
+        base, bp = self._r(node.base)
+        e = node.exp
+        if isinstance(e, Const):
+            v = e.value
+            if v == sp.Rational(1, 2):
+                x = self._norm_sq(node.base)
+                if x is not None:
+                    return self._norm(x), ATOM
+                return (rf"\sqrt{{{base}}}" if self.style == "latex" else f"sqrt({base})"), ATOM
+            if v == sp.Rational(-1, 2) and self._norm_sq(node.base) is not None:
+                n = self._norm(self._norm_sq(node.base))
+                return (rf"\frac{{1}}{{{n}}}" if self.style == "latex" else f"1/{n}"), \
+                    (ATOM if self.style == "latex" else MUL)
+            if v == -1 and node.shape == ():
+                num = "1"
+                return (rf"\frac{{{num}}}{{{base}}}" if self.style == "latex"
+                        else f"1/{self._wrap(base, bp, ATOM)}"), (ATOM if self.style == "latex" else MUL)
+            es = self._num(v)
+        else:
+            es = self.expr(e)
+        circ = r"\circ " if node.shape != () and self.style == "latex" else ""
+        if self.style == "latex":
+            b = self._wrap(base, bp, ATOM)
+            if "^" in b and bp >= ATOM and not b.startswith("\\left"):
+                b = "{" + b + "}"  # z^{(1)} squared: {z^{(1)}}^{2}
+            return f"{b}^{{{circ}{es}}}", POW
+        circ = "∘" if node.shape != () else ""
+        return f"{self._wrap(base, bp, ATOM)}^{circ}{self._wrap(es, ATOM if len(es) == 1 else 0, ATOM)}", POW
+
+    def _r_Add(self, node):
+        items = list(zip(node.terms, node.coeffs))
+        # reading order: positive before negative, a constant first (1 - s), bigger terms
+        # before smaller ones (W x + b)
+        items.sort(key=lambda tc: (_neg(tc[1]), not isinstance(tc[0], Const), -_size(tc[0])[0]))
+        out = ""
+        for k, (t, c) in enumerate(items):
+            s, p = self._r(t)
+            neg = _neg(c)
+            mag = -c if neg else c
+            if isinstance(t, Const):
+                # a constant tensor in a sum reads as the number (1 - σ(z), J - F aside)
+                body = self._num(mag * t.value)
+                if _neg(mag * t.value):
+                    neg, body = not neg, self._num(-mag * t.value)
+            elif mag == 1:
+                body = self._wrap(s, p, ADD + 1) if p <= NEG else s
+            else:
+                body = f"{self._factor_num(mag)}{self.t['mul']}{self._wrap(s, p, MUL)}"
+            if k == 0:
+                out = ("-" if neg else "") + body
+            else:
+                out += (" - " if neg else " + ") + body
+        return out, ADD
+
+
+def latex(node, problem=None) -> str:
+    return Renderer(problem, "latex").expr(node)
+
+
+def text(node, problem=None) -> str:
+    return Renderer(problem, "text").expr(node)
