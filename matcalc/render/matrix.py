@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import itertools
 
-
 from .. import ir
 from ..ir import Const, Contract, Pow
 from .style import ATOM, COLON, HAD, MUL, POW, _neg, _size
+
 
 class MatrixNotation:
     """Mixin of `printer.Renderer`: matrix-notation readings of contractions."""
