@@ -256,7 +256,7 @@ def test_a_long_document_past_the_limit_is_refused(monkeypatch):
 
 def test_generated_code_too_large_is_refused(monkeypatch):
     g = matcalc.gradient(hchain_doc(40), "A")
-    monkeypatch.setattr(codegen, "MAX_CODE_NODES", 100)
+    monkeypatch.setattr(codegen.module, "MAX_CODE_NODES", 100)
     with pytest.raises(MatcalcError) as err:
         g.numpy_source()
     assert "generated code would be too large" in str(err.value)

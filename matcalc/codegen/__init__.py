@@ -1,0 +1,12 @@
+"""Code generation: IR -> a NumPy module.
+
+    plan.py      the contraction-order planner
+    emit.py      the emitter: one expression per node, temporaries, ops by their blocks
+    contract.py  contractions as @, broadcasting, sums, einsum
+    module.py    the module: signature, dimensions read off shapes, generate, compile
+"""
+from .emit import Emitter
+from .module import compile_module, dimension_plan, generate, signature
+from .plan import pair_order
+
+__all__ = ["generate", "compile_module", "signature", "dimension_plan", "Emitter", "pair_order"]

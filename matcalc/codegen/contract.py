@@ -1,0 +1,193 @@
+"""Emitting a contraction: ``@`` where a pair is a matrix product, broadcasting ``*``
+and ``.sum`` where they are that, ``np.vdot`` for a full contraction, and otherwise a
+chain of pairwise contractions in the planner's order (`plan.pair_order`), with
+``np.einsum`` only where nothing better fits. Diag is never materialised.
+
+Contract: `ContractEmission._c_Contract(node)` returns Python source (a mixin of
+`emit.Emitter`, whose `value`, `temp` and `_pyexpr` it uses).
+"""
+from __future__ import annotations
+
+
+import sympy as sp
+
+from ..ir import Const, Pow
+from .plan import pair_order as _pair_order
+from .source import _atom, _pyexpr
+
+LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+class ContractEmission:
+    """Mixin of `emit.Emitter`: contractions."""
+
+    def _c_Contract(self, node):
+        dims = node.label_dims()
+        scal, tens, bcast = [], [], []
+        for op, labels in zip(node.ops, node.idx):
+            if op.shape == ():
+                scal.append(op)
+            elif isinstance(op, Const) and op.value == 1:
+                bcast.extend(labels)
+            else:
+                tens.append((op, tuple(labels)))
+        factor = self._scalar_factor(scal)
+        # a ones operand summed over an axis nothing else carries counts that axis
+        carried = {l for _, ls in tens for l in ls} | set(node.out)
+        counted = [dims[l] for l in dict.fromkeys(bcast) if l not in carried]
+        if counted:
+            count = _pyexpr(sp.Mul(*counted))
+            factor = f"{factor} * {count}" if factor else count
+        if not tens:
+            body, labels = None, ()
+        else:
+            if factor and len(tens) > 1:
+                # scale the smallest operand, not the (larger) result
+                k = min(range(len(tens)), key=lambda i: tens[i][0].rank)
+                tens = list(tens)
+                tens[k] = (("code", f"{factor} * {_atom(self.value(tens[k][0]))}"), tens[k][1])
+                factor = ""
+            body, labels = self._contract(tens, tuple(l for l in node.out if l not in bcast
+                                                      or any(l in ls for _, ls in tens)))
+        # broadcast to missing output labels
+        if tuple(labels) != tuple(node.out):
+            if body is None:
+                shape = ", ".join(_pyexpr(dims[l]) for l in node.out)
+                body = f"np.ones(({shape},))"
+            else:
+                body = self._broadcast(body, labels, node.out, dims)
+        if body is None:
+            return factor or "1.0"
+        if factor:
+            return f"{factor} * {_atom(body)}"
+        return body
+
+    def _scalar_factor(self, scal):
+        """Product of scalar operands: a leading -1 as a sign, reciprocals as division."""
+        sign, num, den = "", [], []
+        for s in scal:
+            if isinstance(s, Const) and s.value == -1:
+                sign = "-" if not sign else ""
+            elif isinstance(s, Pow) and isinstance(s.exp, Const) and s.exp.value == -1:
+                den.append(_atom(self.value(s.base)))
+            else:
+                num.append(_atom(self.value(s)))
+        if not num and not den:
+            return "-1.0" if sign else ""
+        code = " * ".join(num) if num else "1.0"
+        for d in den:
+            code += f" / {d}"
+        return f"{sign}{code}" if not sign or len(num) + len(den) == 1 else f"-({code})"
+
+    def _broadcast(self, code, labels, out, dims):
+        present = [l for l in out if l in labels]
+        code = self._permute(code, labels, tuple(present))
+        index = ", ".join(":" if l in labels else "None" for l in out)
+        shape = ", ".join(_pyexpr(dims[l]) for l in out)
+        return f"np.broadcast_to({_atom(code)}[{index}], ({shape},))"
+
+    def _permute(self, code, labels, target):
+        labels, target = tuple(labels), tuple(target)
+        if labels == target:
+            return code
+        if len(labels) == 2:
+            return f"{_atom(code)}.T"
+        perm = ", ".join(str(labels.index(l)) for l in target)
+        return f"np.transpose({code}, ({perm},))"
+
+    def _contract(self, tens, out):
+        """Contract tensors (code, labels) pairwise, cheapest pair first; returns
+        (code, labels) with labels == out."""
+        items = []
+        for op, labels in tens:
+            code = op[1] if isinstance(op, tuple) else self.value(op)
+            if len(set(labels)) < len(labels):  # a diagonal: take it first
+                uniq = tuple(dict.fromkeys(labels))
+                code, labels = self._single(code, labels, uniq), uniq
+            items.append((code, labels))
+        items = dict(enumerate(items))
+        for a, b, keep, new in _pair_order([ls for _, ls in items.values()], out):
+            code = self._pair(items.pop(a), items.pop(b), keep)
+            if items:
+                code = self.temp(code)
+            items[new] = (code, keep)
+        code, labels = items.popitem()[1]
+        return self._single(code, labels, out), out
+
+    def _single(self, code, labels, out):
+        """One operand: diagonal, sums over axes, then a permutation."""
+        if len(set(labels)) < len(labels):
+            spec = self._spec([labels], out)
+            return f"np.einsum('{spec}', {code})"
+        summed = tuple(k for k, l in enumerate(labels) if l not in out)
+        if summed:
+            if len(summed) == len(labels):
+                code = f"np.sum({code})"
+            else:
+                axis = summed[0] if len(summed) == 1 else summed
+                code = f"{_atom(code)}.sum(axis={axis})"
+            labels = tuple(l for l in labels if l in out)
+        return self._permute(code, labels, out)
+
+    def _pair(self, a, b, keep):
+        if keep and keep[0] in b[1] and keep[0] not in a[1]:
+            a, b = b, a  # the operand carrying the first output axis goes left
+        (ca, la), (cb, lb) = a, b
+        # sum away labels only one side has and nothing needs
+        ca, la = self._presum(ca, la, keep, lb)
+        cb, lb = self._presum(cb, lb, keep, la)
+        shared = [l for l in la if l in lb]
+        contracted = [l for l in shared if l not in keep]
+        batch = [l for l in shared if l in keep]
+        if not contracted:
+            # broadcasting product
+            order = tuple(keep)
+            return self._permute(
+                f"{self._expand(ca, la, order)} * {self._expand(cb, lb, order)}",
+                order, keep)
+        if len(contracted) == 1 and not batch and len(la) <= 2 and len(lb) <= 2:
+            k = contracted[0]
+            fa = [l for l in la if l != k]
+            fb = [l for l in lb if l != k]
+            left = ca if la[-1] == k else f"{_atom(ca)}.T"
+            right = cb if lb[0] == k else f"{_atom(cb)}.T"
+            res = tuple(fa + fb)
+            return self._permute(f"{_atom(left)} @ {_atom(right)}", res, keep)
+        if not batch and set(la) == set(lb) and not keep:
+            return f"np.vdot({ca}, {self._permute(cb, lb, la)})"
+        if set(la) == set(lb):
+            # same axes: multiply entrywise, then sum the contracted ones
+            prod = f"{_atom(ca)} * {_atom(self._permute(cb, lb, la))}"
+            return self._single(f"({prod})", la, keep)
+        spec = self._spec([la, lb], keep)
+        return f"np.einsum('{spec}', {ca}, {cb}, optimize=True)"
+
+    def _presum(self, code, labels, keep, other):
+        drop = [k for k, l in enumerate(labels) if l not in keep and l not in other]
+        if not drop:
+            return code, labels
+        if len(drop) == len(labels):
+            return f"np.sum({code})", ()
+        axis = drop[0] if len(drop) == 1 else tuple(drop)
+        return f"{_atom(code)}.sum(axis={axis})", tuple(l for l in labels if l in keep or l in other)
+
+    def _expand(self, code, labels, order):
+        """code (axes labels) arranged to `order`, with None for missing axes."""
+        present = tuple(l for l in order if l in labels)
+        code = self._permute(code, labels, present)
+        if present == tuple(order):
+            return _atom(code)
+        if not present:
+            return _atom(code)
+        index = ", ".join(":" if l in labels else "None" for l in order)
+        # leading None axes are implicit in NumPy broadcasting
+        return f"{_atom(code)}[{index}]"
+
+    @staticmethod
+    def _spec(label_lists, out):
+        letters = {}
+        for ls in list(label_lists) + [out]:
+            for l in ls:
+                letters.setdefault(l, LETTERS[len(letters)])
+        ins = ",".join("".join(letters[l] for l in ls) for ls in label_lists)
+        return f"{ins}->{''.join(letters[l] for l in out)}"

@@ -1,0 +1,160 @@
+"""The NumPy emitter: one Python expression per IR node, temporaries for what is used
+twice (CSE by node identity and by code text), the core nodes here and every other op by
+its block's `numpy` form; contractions in `contract.ContractEmission`.
+
+Contract: `Emitter(problem, reserved).value(node)` returns Python source for node, after
+appending the statements it needs to `.lines`; `_pyexpr(e)` is the source of a SymPy
+number or dimension (a non-finite constant is an `ir.IRError`).
+"""
+from __future__ import annotations
+
+import itertools
+
+import sympy as sp
+
+from .. import ir, ops
+from ..ir import Const, Dvar, Ref, Var
+from ..names import python_name
+from .contract import ContractEmission
+from .source import _atom, _pyexpr
+
+HELPERS = {  # the core nodes' helpers; each op's own are in its block (ops.helper_sources)
+    "_mask": '''def _mask(n, lo, hi):
+    """0/1 vector of length n: 1 where lo <= j <= hi (1-based)."""
+    j = np.arange(1, n + 1)
+    return ((j >= lo) & (j <= hi)).astype(float)
+''',
+    "_mask2": '''def _mask2(n, m, lo, hi):
+    """0/1 n-by-m matrix: 1 where lo(i) <= j <= hi(i) (1-based)."""
+    i = np.arange(1, n + 1)[:, None]
+    j = np.arange(1, m + 1)[None, :]
+    return ((j >= lo(i)) & (j <= hi(i))).astype(float)
+''',
+}
+
+
+
+
+class Emitter(ContractEmission):
+    def __init__(self, problem, reserved=()):
+        self.problem = problem
+        self.reserved = set(reserved)
+        self.lines: list[str] = []
+        self.helpers: set = set()
+        self.names: dict = {}          # node uid -> python variable
+        self.counter = itertools.count(1)
+        self.uses: dict = {}
+        self.code_names: dict = {}     # generated code -> temporary holding it
+
+    def count_uses(self, roots):
+        for root in roots:
+            for node in ir.walk(root):
+                for c in ir.operands(node):
+                    self.uses[c.uid] = self.uses.get(c.uid, 0) + 1
+            self.uses[root.uid] = self.uses.get(root.uid, 0) + 1
+
+    def value(self, node) -> str:
+        """A Python expression for node, emitting temporaries as needed."""
+        if node.uid in self.names:
+            return self.names[node.uid]
+        code = self._code(node)
+        cheap = isinstance(node, (Var, Ref, Const, Dvar))
+        if not cheap and (self.uses.get(node.uid, 0) > 1 or len(code) > 70):
+            name = self.temp(code)
+            self.names[node.uid] = name
+            return name
+        return self.code_names.get(code, code)
+
+    def temp(self, code: str) -> str:
+        """A temporary holding `code`; the same code twice is computed once."""
+        if code in self.code_names:
+            return self.code_names[code]
+        name = f"t{next(self.counter)}"
+        while name in self.reserved:
+            name = f"t{next(self.counter)}"
+        self.lines.append(f"{name} = {code}")
+        self.code_names[code] = name
+        return name
+
+    def assign(self, name, node):
+        code = self._code(node)
+        self.lines.append(f"{name} = {code}")
+        self.names[node.uid] = name
+
+    def _code(self, node) -> str:
+        core = getattr(self, "_c_" + type(node).__name__, None)
+        if core is not None:
+            return core(node)
+        return ops.NODE_OPS[type(node)].numpy(node, self)  # the op's own block
+
+    def dim_code(self, d) -> str:
+        """Python source of a dimension expression (for the ops' blocks)."""
+        return _pyexpr(d)
+
+    def _c_Var(self, node):
+        return python_name(node.name)
+
+    def _c_Ref(self, node):
+        return python_name(node.name)
+
+    def _c_Const(self, node):
+        v = _pyexpr(node.value)
+        if node.shape == ():
+            return v if v.startswith("(") or not v.startswith("-") else f"({v})"
+        shape = ", ".join(_pyexpr(d) for d in node.shape)
+        return f"np.full(({shape},), {v})"
+
+    def _c_Delta(self, node):
+        return f"np.eye({_pyexpr(node.n)})"
+
+    def _c_Mask(self, node):
+        if node.rank == 1:
+            self.helpers.add("_mask")
+            return f"_mask({_pyexpr(node.shape[0])}, {_pyexpr(node.lo)}, {_pyexpr(node.hi)})"
+        self.helpers.add("_mask2")
+        i = sp.Symbol("i")
+        lo = _pyexpr(node.lo.subs(ir.I0, i))
+        hi = _pyexpr(node.hi.subs(ir.I0, i))
+        return (f"_mask2({_pyexpr(node.shape[0])}, {_pyexpr(node.shape[1])}, "
+                f"lambda i: {lo}, lambda i: {hi})")
+
+    def _c_Map(self, node):
+        f = ops.FUNCTIONS[node.fn]
+        self.helpers.update(f.helpers)
+        stable = f.stable(node.arg, self) if f.stable is not None else None
+        return stable if stable is not None else f.fill(f.numpy, self.value(node.arg))
+
+    def _c_Pow(self, node):
+        b = self.value(node.base)
+        if isinstance(node.exp, Const):
+            v = node.exp.value
+            if v == -1:
+                return f"1.0 / {_atom(b)}"
+            if v == sp.Rational(1, 2):
+                return f"np.sqrt({b})"
+            if v == 2:
+                return f"np.square({b})"
+            return f"{_atom(b)} ** {_pyexpr(v)}"
+        return f"{_atom(b)} ** {_atom(self.value(node.exp))}"
+
+    def _c_Add(self, node):
+        parts = []
+        for t, c in zip(node.terms, node.coeffs):
+            if isinstance(t, Const):
+                s = _pyexpr(c * t.value)
+                if node.shape != () and all(isinstance(x, Const) for x in node.terms):
+                    s = self._c_Const(Const(c * t.value, t.shape))
+            else:
+                s = self.value(t)
+                if c == -1:
+                    s = f"-{_atom(s)}"
+                elif c != 1:
+                    s = f"{_pyexpr(c)} * {_atom(s)}"
+            parts.append(s)
+        out = parts[0]
+        for p in parts[1:]:
+            out += f" - {p[1:]}" if p.startswith("-") and not p.startswith("-(") else f" + {p}"
+        return out
+
+    def _c_Dvar(self, node):
+        raise ir.IRError("a differential cannot be evaluated")

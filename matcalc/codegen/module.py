@@ -1,0 +1,187 @@
+"""NumPy code generation: a whole module for a set of outputs.
+
+Contract: `generate(problem, outputs, fname, doc)` returns the source of a Python module that
+imports only numpy and defines `fname(*, <inputs>)`, taking every input array by keyword
+(plus any dimension no array's shape determines, as an int) and returning the value of
+`outputs` (one node, or a tuple of nodes). The code evaluates the definitions it needs
+first, in order, hoists every subexpression used twice into a temporary, writes
+contractions as ``@``, broadcasting ``*`` or ``.sum`` where they are that, and as a chain of
+pairwise contractions, cheapest first (so a factorisable double sum stays linear),
+elsewhere. Diag is never materialised; sigmoid and softplus use stable forms. A function
+that would evaluate more than MAX_CODE_NODES operations is refused (MatcalcError).
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import sympy as sp
+
+from .. import ir, ops
+from ..errors import MatcalcError
+from ..ir import Add, Const, Var
+from ..names import python_name
+from .emit import HELPERS, Emitter
+from .source import _pyexpr
+
+MAX_CODE_NODES = 100_000   # distinct IR nodes a generated function may evaluate
+
+
+def dimension_plan(problem, needed_dims):
+    """How each dimension is obtained: [(symbol, code)] read off input shapes (an axis
+    whose length is the symbol itself first; then axes like N+M solved for their one
+    unknown), and the dimensions no shape determines, which are passed as ints."""
+    known, plan, required = {}, [], []
+    inputs = list(problem.inputs.values())
+    dims_order = [d for d in problem.dims if d in needed_dims] + \
+        [d for d in needed_dims if d not in problem.dims]
+    axes = [(python_name(v.name), k, sp.sympify(d)) for v in inputs for k, d in enumerate(v.shape)]
+    for var, k, d in axes:
+        if d.is_Symbol and d not in known:
+            known[d] = f"{var}.shape[{k}]"
+            plan.append((d, known[d]))
+    while True:
+        progress = False
+        for var, k, d in axes:
+            free = [s for s in d.free_symbols if s not in known]
+            if len(free) != 1:
+                continue
+            s = free[0]
+            axis = sp.Symbol("_axis")
+            sol = sp.solve(sp.Eq(d, axis), s)
+            if len(sol) != 1:
+                continue
+            expr = sol[0].subs({q: sp.Symbol(python_name(q.name)) for q in known})
+            code = sp.pycode(expr, fully_qualified_modules=False).replace(
+                "_axis", f"{var}.shape[{k}]")
+            known[s] = f"int({code})"
+            plan.append((s, known[s]))
+            progress = True
+        if progress:
+            continue
+        # a dimension that appears in a shape with another unknown: ask for it
+        missing = [s for s in dims_order if s not in known
+                   and any(s in d.free_symbols for _, _, d in axes)]
+        if not missing:
+            break
+        required.append(missing[0])
+        known[missing[0]] = python_name(missing[0].name)
+    for s in dims_order:
+        if s not in known:
+            required.append(s)
+            known[s] = python_name(s.name)
+    return plan, required
+
+
+def _used_dims(nodes) -> set:
+    out = set()
+    for root in nodes:
+        for n in ir.walk(root):
+            for f in n.fields:
+                if isinstance(f, sp.Basic):
+                    out |= f.free_symbols
+                elif isinstance(f, tuple):
+                    for x in f:
+                        if isinstance(x, sp.Basic):
+                            out |= x.free_symbols
+            for d in n.shape:
+                out |= sp.sympify(d).free_symbols
+    out.discard(ir.I0)
+    return out
+
+
+def signature(problem, roots, also=()):
+    """What a generated function for `roots` takes: (input Vars, dimension symbols that
+    must be passed as ints, the plan [(symbol, code)] reading the others off shapes).
+    Inputs that the nodes `also` use are accepted too (a gradient takes every input of its
+    objective, so the same keyword arguments serve both)."""
+    defs_needed = problem.needed(roots)
+    body_nodes = list(roots) + [problem.defs[d] for d in defs_needed]
+    extra = list(also) + [problem.defs[d] for d in problem.needed(also)]
+    used_vars = {n.name for r in body_nodes + extra for n in ir.walk(r) if isinstance(n, Var)}
+    inputs = [v for k, v in problem.inputs.items() if k in used_vars]
+    dims = _used_dims(body_nodes)
+    sub_problem = type(problem)(dict((v.name, v) for v in inputs), problem.defs, problem.order,
+                                problem.objective, problem.latex, list(problem.dims))
+    plan, required = dimension_plan(sub_problem, dims)
+    return inputs, required, plan, dims
+
+
+def generate(problem, outputs, fname: str, doc: str = "", also=()) -> str:
+    """Source of a module defining `fname` (see the module docstring)."""
+    roots = outputs if isinstance(outputs, tuple) else (outputs,)
+    defs_needed = problem.needed(roots)
+    size = sum(ir.count_nodes(n) for n in list(roots) + [problem.defs[d] for d in defs_needed])
+    if size > MAX_CODE_NODES:
+        raise MatcalcError(f"the generated code would be too large: it would evaluate "
+                           f"{size:,} operations (the limit is {MAX_CODE_NODES:,})")
+    reserved = {python_name(k) for k in list(problem.inputs) + list(problem.defs)} | \
+        {python_name(str(d)) for d in problem.dims}
+    em = Emitter(problem, reserved)
+    em.count_uses(list(roots) + [problem.defs[d] for d in defs_needed])
+    inputs, required, plan, dims = signature(problem, roots, also)
+    for s, code in plan:
+        em.lines.append(f"{python_name(s.name)} = {code}")
+    for name in defs_needed:
+        node = problem.defs[name]
+        em.assign(python_name(name), node)
+        em.names[ir.Ref(name, node.shape).uid] = python_name(name)
+    results = [em.value(r) for r in roots]
+    args = [python_name(v.name) for v in inputs] + [python_name(s.name) for s in required]
+    clash = [a for a, c in Counter(args).items() if c > 1]
+    if clash:
+        raise ir.IRError(f"two inputs are both named {clash[0]!r} in Python")
+    shapes = "\n".join(f"        {python_name(v.name)}: "
+                       + ("float" if not v.shape else
+                          "array of shape (" + ", ".join(str(d) for d in v.shape) + ")")
+                       for v in inputs)
+    shapes += "".join(f"\n        {python_name(s.name)}: int (dimension {s.name})" for s in required)
+    lines = ["\"\"\"Generated by matcalc. Do not edit: regenerate from the document.\"\"\"",
+             "import numpy as np", ""]
+    sources = {**ops.helper_sources(), **HELPERS}
+    for h in sorted(em.helpers, key=lambda h: (h != "_sigmoid", h)):  # _dsigmoid calls _sigmoid
+        lines.append(sources[h])
+    lines = _dedupe(lines, set(sources.values()))
+    lines.append("")
+    sig = ", ".join(args)
+    lines.append(f"def {fname}(*, {sig}):" if sig else f"def {fname}():")
+    doc_lines = doc.strip().splitlines() if doc else []
+    lines.append('    """' + (doc_lines[0] if doc_lines else fname))
+    for dl in doc_lines[1:]:
+        lines.append("    " + dl if dl else "")
+    lines.append("")
+    lines.append("    Inputs (keyword arguments):")
+    lines.append(shapes)
+    lines.append('    """')
+    for v in inputs:
+        lines.append(f"    {python_name(v.name)} = np.asarray({python_name(v.name)}, dtype=float)")
+    for l in em.lines:
+        lines.append("    " + l)
+    fixed = []
+    for r, code in zip(roots, results):
+        if isinstance(r, Const) or (isinstance(r, Add) and all(isinstance(t, Const) for t in r.terms)):
+            shape = ", ".join(_pyexpr(d) for d in r.shape)
+            fixed.append(f"np.broadcast_to(np.asarray({code}, dtype=float), "
+                         f"({shape}{',' if r.shape else ''})).copy()")
+        else:
+            fixed.append(f"np.asarray({code}, dtype=float)")
+    ret = fixed[0] if len(fixed) == 1 else "(" + ", ".join(fixed) + ",)"
+    lines.append(f"    return {ret}")
+    return "\n".join(lines) + "\n"
+
+
+def _dedupe(lines, helpers):
+    seen, out = set(), []
+    for l in lines:
+        if l in helpers:
+            if l in seen:
+                continue
+            seen.add(l)
+        out.append(l)
+    return out
+
+
+def compile_module(source: str, fname: str):
+    """Execute generated source (ours, never user text) and return the function."""
+    namespace: dict = {}
+    exec(compile(source, "<matcalc-generated>", "exec"), namespace)  # noqa: S102
+    return namespace[fname]
