@@ -15,6 +15,7 @@ from functools import cached_property
 from . import codegen, ir, names
 from .read import syntax as S
 from .check import CheckResult, check  # noqa: F401  (the API's check lives in check.py)
+from .colon import MoveError
 from .diff import DiffError, differentiate, tidy, with_adjoints
 from .errors import MatcalcError
 from .lower import Lowerer
@@ -406,7 +407,7 @@ def _gradient(problem, kw) -> Gradient:
         node = tidy(problem, node)
     except MatcalcError:
         raise
-    except (DiffError, ir.IRError, RecursionError) as err:
+    except (DiffError, MoveError, ir.IRError, RecursionError) as err:
         raise MatcalcError(f"cannot differentiate this document: {err}") from None
     bad = ir.nonfinite(node)
     if bad is not None:

@@ -33,33 +33,13 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from . import ir, ops
-from .ir import Add, Const, Contract, Delta, Dvar, Ref, Var, add, contract, ones
+from . import colon, ir, ops
+from .ir import Add, Const, Contract, Delta, Dvar, Ref, Var, add, ones
+from .rules import Rule
 from .simplify import simplify, strip_stop_gradients
 
 
-@dataclass(frozen=True)
-class Rule:
-    """A named identity. `latex` is what a derivation step prints."""
-    name: str
-    latex: str
-
-
-# The identities that move a linear map across the colon product, one row each.
-COLON_RULES = {r.name: r for r in [
-    Rule("scalar", r"g\,(a\,dx) = (g\,a)\,dx"),
-    Rule("transpose", r"A : B^{T} = A^{T} : B"),
-    Rule("hadamard", r"A : (B \odot C) = (A \odot B) : C"),
-    Rule("matmul-right", r"A : BC = AC^{T} : B"),
-    Rule("matmul-left", r"A : BC = B^{T}A : C"),
-    Rule("trace", r"\operatorname{Tr}(A^{T}B) = A : B"),
-    Rule("inner", r"g\,(a^{T} dx) = (g\,a) : dx"),
-    Rule("sum", r"a : B\mathbf{1} = a\mathbf{1}^{T} : B"),
-    Rule("broadcast", r"A : b\mathbf{1}^{T} = A\mathbf{1} : b"),
-    Rule("contraction", r"G : \mathcal{C}(dX) = \mathcal{C}^{*}(G) : dX"),
-    Rule("reshape", r"G : \operatorname{reshape}(dX) = \operatorname{reshape}^{-1}(G) : dX"),
-    Rule("linearity", r"G : (a\,dX + b\,dY) = a\,G : dX + b\,G : dY"),
-]}
+# The colon moves are rows in colon.MOVES; these rows only name the derivation's own steps.
 SUBSTITUTE = Rule("substitute", r"dv = \text{differential of } v\text{'s definition}")
 COLLECT = Rule("collect", r"A : dX + B : dX = (A + B) : dX")
 RESULT = Rule("gradient", r"dL = G : dX \iff \partial L / \partial X = G")
@@ -79,17 +59,28 @@ SHARED_NAME_SIZE = 96
 MAX_DERIVATION_SIZE = 50_000
 
 
+
+
+def _simplified(fired) -> Rule:
+    """The step that shows a simplification: named by the rewrite rules that fired."""
+    return Rule("simplify: " + ", ".join(r.name for r in fired),
+                r",\quad ".join(r.latex for r in fired))
+
+
 @dataclass(frozen=True)
 class Step:
     """One line of a derivation: `form` is the current ``dL = Σ G : lin`` as a tuple of
     (cotangent, linear-differential) IR pairs; `rule` names the identity used to reach it;
     `subject` names the definition or variable the step is about (None if none);
     `identities` lists further LaTeX identities used (the differential rules of the ops
-    in a substituted definition)."""
+    in a substituted definition, the rewrite rules that fired in a simplification);
+    `moves` records each colon move the step made as (rule, (g, lin), parts): the row
+    that fired, what it was applied to and what it gave (so the step can be replayed)."""
     rule: Rule
     form: tuple
     subject: Optional[str] = None
     identities: tuple = ()
+    moves: tuple = ()
 
 
 class DiffError(Exception):
@@ -157,90 +148,6 @@ def linearise(body, is_active):
     return d(body)
 
 
-def _is_linear(node) -> bool:
-    return any(isinstance(n, Dvar) for n in node.deps())
-
-
-def classify(g_labels, k, node) -> Rule:
-    """Name the identity that moves the colon across operand k of Contract `node`."""
-    xl = node.idx[k]
-    others = [l for j, l in enumerate(node.idx) if j != k]
-    out = node.out
-    if not out and not xl and all(not l for l in others):
-        return COLON_RULES["scalar"]
-    others = [l for l in others if l]  # scalar factors move across the colon freely
-    if not others and set(xl) == set(out):
-        return COLON_RULES["transpose"]
-    if not others and set(out) < set(xl):
-        return COLON_RULES["sum"]
-    if set(xl) == set(out) and all(set(l) <= set(out) for l in others):
-        return COLON_RULES["hadamard"]
-    if set(xl) < set(out) and all(set(l) <= set(out) for l in others):
-        return COLON_RULES["broadcast"]
-    if not out and len(xl) == 1 and len(others) == 1 and others[0] == xl:
-        return COLON_RULES["inner"]
-    if len(xl) == 2 and len(set(xl)) == 2:
-        a, b = xl
-        if not out and any(len(l) == 2 for l in others):
-            return COLON_RULES["trace"]
-        if a in out and b not in out:
-            return COLON_RULES["matmul-right"]
-        if b in out and a not in out:
-            return COLON_RULES["matmul-left"]
-    if len(xl) == 1 and xl[0] not in out and out:
-        return COLON_RULES["matmul-left"]
-    return COLON_RULES["contraction"]
-
-
-def adjoint(g, node: Contract, k: int):
-    """The cotangent of operand k of Contract `node`, given the cotangent g of its result."""
-    xl = list(node.idx[k])
-    ops_, idx = [g], [tuple(node.out)]
-    for j, (op, l) in enumerate(zip(node.ops, node.idx)):
-        if j != k:
-            ops_.append(op)
-            idx.append(l)
-    # repeated labels on X (a trace, a diagonal): give each repeat a fresh label and a delta
-    seen = {}
-    result = []
-    dims = node.label_dims()
-    for pos, lab in enumerate(xl):
-        if lab in seen:
-            fresh = ("_rep", pos)
-            ops_.append(Delta(dims[lab]))
-            idx.append((lab, fresh))
-            result.append(fresh)
-        else:
-            seen[lab] = pos
-            result.append(lab)
-    # labels of X that nothing else carries: the cotangent is broadcast along them
-    covered = {l for ls in idx for l in ls}
-    missing = [l for l in result if l not in covered]
-    if missing:
-        ops_.append(ones(tuple(dims[l] for l in missing)))
-        idx.append(tuple(missing))
-    return contract(ops_, idx, tuple(result))
-
-
-def transpose_terms(g, lin):
-    """Move the colon across the outermost linear map of `lin`: returns
-    (rule, [(g', lin'), ...]) with Σ g' : lin' = g : lin, or None if lin is a Dvar."""
-    if isinstance(lin, Dvar):
-        return None
-    if isinstance(lin, Add):
-        return COLON_RULES["linearity"], [(ir.scale(c, g), t) for t, c in zip(lin.terms, lin.coeffs)]
-    adjoint_of = getattr(ops.NODE_OPS.get(type(lin)), "adjoint", None)
-    if adjoint_of is not None:  # a linear op's own adjoint (reshape)
-        return COLON_RULES["reshape"], adjoint_of(lin, g)
-    if isinstance(lin, Contract):
-        ks = [k for k, op in enumerate(lin.ops) if _is_linear(op)]
-        if len(ks) != 1:
-            raise DiffError("a product is not linear in exactly one differential")
-        k = ks[0]
-        return classify(lin.out, k, lin), [(adjoint(g, lin, k), lin.ops[k])]
-    raise DiffError(f"cannot transpose {type(lin).__name__}")
-
-
 def fold_refs(problem, node):
     """Write subexpressions that equal a definition's body as that definition's name, so
     results and steps read in the document's own variables."""
@@ -272,7 +179,7 @@ def inline_refs(problem, node):
     return ir.substitute(node, table)
 
 
-def tidy(problem, node, inline=True):
+def tidy(problem, node, inline=True, log=None):
     """Simplify `node` over the definition names and, if `inline`, also with the
     definitions inlined (where normalisations and cancellations become visible), fold both
     back onto the document's names, and keep the smaller. Inlining costs time linear in the
@@ -280,14 +187,14 @@ def tidy(problem, node, inline=True):
     are kept per problem: a cotangent that did not change is not tidied again."""
     cache = problem.__dict__.setdefault("_tidied", {})
     key = (node.uid, inline)
-    if key not in cache:
-        cache[key] = _tidy(problem, node, inline)
+    if key not in cache or log is not None:
+        cache[key] = _tidy(problem, node, inline, log)
     return cache[key]
 
 
-def _tidy(problem, node, inline):
+def _tidy(problem, node, inline, log=None):
     node = strip_stop_gradients(node)
-    a = fold_refs(problem, simplify(fold_refs(problem, node)))
+    a = fold_refs(problem, simplify(fold_refs(problem, node), log=log))
     if not inline:
         return a
     try:
@@ -354,22 +261,33 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
             steps.append(Step(SUBSTITUTE, _with(form(), terms), v, ids))
         # move the colon until every term is (cotangent, Dvar)
         while any(not isinstance(lin_, Dvar) for _, lin_ in terms):
-            new_terms = []
-            rules = []
+            raw, new_terms, moves, fired = [], [], [], []
             for g_, lin_ in terms:
-                moved = transpose_terms(g_, lin_)
+                moved = colon.move(g_, lin_)
                 if moved is None:
+                    raw.append((g_, lin_))
                     new_terms.append((g_, lin_))
                 else:
                     rule, parts = moved
-                    rules.append(rule)
-                    new_terms.extend((tidy(problem, gg, inline=False), ll) for gg, ll in parts)
+                    moves.append((rule, (g_, lin_), tuple(parts)))
+                    log = [] if record_steps else None
+                    raw.extend(parts)
+                    new_terms.extend((tidy(problem, gg, inline=False, log=log), ll)
+                                     for gg, ll in parts)
+                    fired.extend(log or ())
             terms = new_terms
+            rules = [m[0] for m in moves]
             if record_steps and set(r.name for r in rules) != {"linearity"}:
                 rule = rules[0] if len(set(rules)) == 1 else Rule(
                     "+".join(dict.fromkeys(r.name for r in rules)),
                     r",\quad ".join(dict.fromkeys(r.latex for r in rules)))
-                steps.append(Step(rule, _with(form(), terms), v))
+                fired = list(dict.fromkeys(fired))
+                # the move as it came out of its row, then the rewrites that tidied it
+                steps.append(Step(rule, _with(form(), raw if fired else terms), v,
+                                  moves=tuple(moves)))
+                if fired:
+                    steps.append(Step(_simplified(fired), _with(form(), terms), v,
+                                      moves=tuple((r, None, None) for r in fired)))
         incoming = {}
         for g_, dv in terms:
             incoming.setdefault(dv.name, []).append(g_)

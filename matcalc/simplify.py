@@ -4,7 +4,7 @@ Contract: `simplify(node, log=None)` returns an equal-valued node; each rule is 
 row (name, the identity in LaTeX, a function node -> node | None, where None means "does
 not apply"). Rules are grouped into phases run in order: canonicalise (deltas, ones,
 masks, constants), elementwise identities (σ' = σ(1-σ), log∘exp, powers), collect.
-If `log` is a list, the name of every rule applied is appended to it.
+If `log` is a list, every rule applied (the `Rule` row) is appended to it.
 """
 from __future__ import annotations
 
@@ -281,7 +281,7 @@ def _rewrite_once(root, rules, log):
                 nxt = rule.apply(cur)
                 if nxt is not None and nxt is not cur:
                     if log is not None:
-                        log.append(rule.name)
+                        log.append(rule)
                     cur = nxt
                     break
             else:

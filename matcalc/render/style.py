@@ -86,7 +86,13 @@ def identity_text(latex: str) -> str:
     s = re.sub(r"\\bar\{([^{}]*)\}", lambda m: m.group(1) + "\u0304", s)
     for a, b in _IDENTITY_TEXT:
         s = s.replace(a, b)
-    s = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", s)
+    s = re.sub(r"\^\{([^{}]*)\}", lambda m: "^" + (m.group(1) if len(m.group(1)) == 1
+                                                 else "(" + m.group(1) + ")"), s)
+    while True:  # \frac{a}{b} -> (a)/(b), innermost first
+        t = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", s)
+        if t == s:
+            break
+        s = t
     for k, v in TEXT_NAMES.items():
         s = re.sub(r"\\" + k + r"(?![A-Za-z])", v, s)
     s = s.replace("{", "").replace("}", "").replace("\\", "")
