@@ -266,11 +266,12 @@ def phases() -> list:
             ("elementwise", ELEMENTWISE)]
 
 
-_SIMPLIFIED: set = set()   # uids of nodes known to be at the fixed point of every rule
 
 
 def _done(node) -> bool:
-    return node.uid in _SIMPLIFIED
+    """Is `node` known to be at the fixed point of every rule? (A mark on the node itself:
+    nodes never change.)"""
+    return node.__dict__.get("_simplified", False)
 
 
 def _rewrite_once(root, rules, log):
@@ -290,16 +291,16 @@ def _rewrite_once(root, rules, log):
     return ir.transform(root, at, stop=_done)
 
 
-_NO_STOP_GRADIENT: set = set()   # uids of nodes with no StopGrad below them
 
 
 def strip_stop_gradients(node):
     """The value of sg(x) is x: once a gradient is derived, its stop-gradients are only in
     the way of simplification. Subtrees known to hold none are not walked again."""
     def stop(n):
-        return n.uid in _NO_STOP_GRADIENT
+        return n.__dict__.get("_no_stop_gradient", False)
     out = ir.transform(node, lambda n: n.arg if isinstance(n, ops.StopGrad) else n, stop=stop)
-    _NO_STOP_GRADIENT.update(n.uid for n in ir.walk(out, stop))
+    for n in ir.walk(out, stop):
+        n.__dict__["_no_stop_gradient"] = True
     return out
 
 
@@ -312,6 +313,7 @@ def simplify(node, log: list | None = None, max_rounds: int = 20):
         for _, rules in phases():
             node = _rewrite_once(node, rules, log)
         if node is before:
-            _SIMPLIFIED.update(n.uid for n in ir.walk(node, _done))
+            for n in ir.walk(node, _done):
+                n.__dict__["_simplified"] = True
             break
     return node

@@ -1,0 +1,279 @@
+"""IR nodes: small, immutable, interned tensor expressions (builders in build.py,
+rebuilding in transform.py).
+
+Contract:
+- Every node is interned: constructing a node equal to an existing one returns that same
+  object, so `a is b` is structural equality and common subexpressions are shared for free.
+- Every node has a `shape`: a tuple of SymPy expressions (symbolic dimensions); `()` is a
+  scalar. Constructors check that their arguments fit and raise `IRError` (an internal bug,
+  never a user error: `lower` checks user shapes first and raises `ShapeError`).
+- One generalised product, `Contract` (an einsum with integer axis labels), covers matmul,
+  Hadamard, outer products, traces, the colon product, Diag, transposes and sums over axes.
+  Beside it: `Add` (a linear combination), `Map` (an elementwise function, a key of
+  `ops.FUNCTIONS`), `Pow` (elementwise power with a scalar exponent), and the leaves `Var`
+  (an input), `Ref` (a named definition, kept by name so the chain is not inlined), `Dvar`
+  (a differential, ``dX``), `Const` (a constant-filled tensor), `Delta` (the identity
+  matrix) and `Mask` (the 0/1 indicator of an index sub-range). Every other node class is
+  an op declared in one block of `ops/` (inverse, determinants, products along an axis,
+  softmax, log-sum-exp, stop-gradient, reshape), with all of its facts beside it.
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import weakref
+
+import sympy as sp
+
+Shape = tuple  # tuple of sympy expressions
+
+
+class IRError(Exception):
+    """An internal inconsistency (a bug in matcalc, not in the user's input)."""
+
+
+# Interning is weak: a node nothing refers to any more is dropped from the table, so a
+# long session does not keep every expression it ever built.
+_TABLE = weakref.WeakValueDictionary()
+_counter = itertools.count()
+
+
+class Node:
+    """Base class. Subclasses define `_fields` and `_shape(*fields) -> Shape`."""
+    __slots__ = ("fields", "shape", "uid", "skey", "_deps", "__weakref__")
+    _fields: tuple = ()
+
+    def __new__(cls, *fields):
+        key = (cls, *fields)
+        node = _TABLE.get(key)
+        if node is not None:
+            return node
+        node = object.__new__(cls)
+        node.fields = fields
+        node.shape = cls._shape(*fields)
+        node.uid = next(_counter)
+        node.skey = _digest(cls.__name__, fields)
+        node._deps = None
+        _TABLE[key] = node
+        return node
+
+    def __init__(self, *fields):  # fields were set by __new__
+        pass
+
+    def __getattr__(self, name):
+        try:
+            return self.fields[type(self)._fields.index(name)]
+        except ValueError:
+            raise AttributeError(name) from None
+
+    def __reduce__(self):
+        return (type(self), self.fields)
+
+    @property
+    def children(self) -> tuple:
+        """The sub-nodes this node depends on, in order."""
+        return tuple(f for f in self.fields if isinstance(f, Node))
+
+    @property
+    def rank(self) -> int:
+        return len(self.shape)
+
+    def deps(self) -> frozenset:
+        """Names of the Var/Ref/Dvar leaves below this node (cached)."""
+        if self._deps is None:
+            out = set()
+            for n in walk(self):
+                if isinstance(n, (Var, Ref, Dvar)):
+                    out.add(n)
+            self._deps = frozenset(out)
+        return self._deps
+
+    def __repr__(self):
+        inner = ", ".join(repr(f) if not isinstance(f, Node) else f"#{f.uid}" for f in self.fields)
+        return f"{type(self).__name__}({inner})"
+
+
+def _field_text(f) -> str:
+    if isinstance(f, Node):
+        return f.skey
+    if isinstance(f, tuple):
+        return "(" + ",".join(_field_text(x) for x in f) + ")"
+    return repr(f) if not hasattr(f, "free_symbols") else "s:" + str(f)
+
+
+def _digest(name, fields) -> str:
+    """A structural key, the same in every process (unlike id() or hash() of strings):
+    it orders the operands of a product canonically."""
+    text = name + "|" + "|".join(_field_text(f) for f in fields)
+    return hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
+
+
+def walk(root: Node, stop=None) -> list:
+    """All nodes below root (root included), children before parents, each once; the
+    children of a node for which `stop(node)` is true are not visited."""
+    seen, order, stack = set(), [], [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if node.uid in seen:
+            continue
+        seen.add(node.uid)
+        stack.append((node, True))
+        if stop is not None and stop(node):
+            continue
+        for c in reversed(operands(node)):
+            if c.uid not in seen:
+                stack.append((c, False))
+    return order
+
+
+def operands(node: Node) -> tuple:
+    """The direct sub-nodes of `node`, including those held in tuples."""
+    out = []
+    for f in node.fields:
+        if isinstance(f, Node):
+            out.append(f)
+        elif isinstance(f, tuple):
+            out.extend(c for c in f if isinstance(c, Node))
+    return tuple(out)
+
+
+def same_dim(a, b) -> bool:
+    return a == b or sp.simplify(a - b) == 0
+
+
+def _check_shape(a: Shape, b: Shape, what: str):
+    if len(a) != len(b) or not all(same_dim(x, y) for x, y in zip(a, b)):
+        raise IRError(f"{what}: shapes {a} and {b} differ")
+
+
+# ---------------------------------------------------------------- leaves
+
+class Var(Node):
+    """An input array named `name` (the Python keyword)."""
+    _fields = ("name", "shp")
+
+    @staticmethod
+    def _shape(name, shp):
+        return tuple(shp)
+
+
+class Ref(Node):
+    """A named definition (its body lives in the Problem's definitions table)."""
+    _fields = ("name", "shp")
+
+    @staticmethod
+    def _shape(name, shp):
+        return tuple(shp)
+
+
+class Dvar(Node):
+    """The differential ``d<name>`` of a Var or Ref."""
+    _fields = ("name", "shp")
+
+    @staticmethod
+    def _shape(name, shp):
+        return tuple(shp)
+
+
+class Const(Node):
+    """A tensor of shape `shp` every entry of which is the SymPy number `value`."""
+    _fields = ("value", "shp")
+
+    @staticmethod
+    def _shape(value, shp):
+        return tuple(shp)
+
+
+class Delta(Node):
+    """The n-by-n identity matrix (Kronecker delta)."""
+    _fields = ("n",)
+
+    @staticmethod
+    def _shape(n):
+        return (n, n)
+
+
+I0 = sp.Symbol("_i0", integer=True, positive=True)  # the outer index inside a 2-D Mask's bounds
+
+
+class Mask(Node):
+    """0/1 indicator over `shp`. 1-D: entry j (1-based) is 1 iff lo <= j <= hi. 2-D: entry
+    (i, j) is 1 iff lo(i) <= j <= hi(i), where lo and hi may use the symbol `I0` for i."""
+    _fields = ("shp", "lo", "hi")
+
+    @staticmethod
+    def _shape(shp, lo, hi):
+        if len(shp) not in (1, 2):
+            raise IRError("Mask is 1-D or 2-D")
+        return tuple(shp)
+
+
+# ---------------------------------------------------------------- operations
+
+class Contract(Node):
+    """einsum: operand k has axis labels idx[k] (ints); the result has labels `out`.
+    A label absent from `out` is summed over. Labels are canonical: numbered by first
+    appearance, output labels first (see `contract`, which builds canonical nodes)."""
+    _fields = ("ops", "idx", "out")
+
+    @staticmethod
+    def _shape(ops, idx, out):
+        dims = {}
+        if len(ops) != len(idx):
+            raise IRError("Contract: one label tuple per operand")
+        for op, labels in zip(ops, idx):
+            if len(labels) != op.rank:
+                raise IRError(f"Contract: operand of rank {op.rank} given labels {labels}")
+            for lab, d in zip(labels, op.shape):
+                if lab in dims and not same_dim(dims[lab], d):
+                    raise IRError(f"Contract: label {lab} has sizes {dims[lab]} and {d}")
+                dims.setdefault(lab, d)
+        if len(set(out)) != len(out):
+            raise IRError("Contract: repeated output label")
+        try:
+            return tuple(dims[lab] for lab in out)
+        except KeyError:
+            raise IRError("Contract: output label not on any operand") from None
+
+    def label_dims(self) -> dict:
+        dims = {}
+        for op, labels in zip(self.ops, self.idx):
+            for lab, d in zip(labels, op.shape):
+                dims.setdefault(lab, d)
+        return dims
+
+
+class Add(Node):
+    """sum_k coeffs[k] * terms[k]; coefficients are SymPy numbers; shapes are equal."""
+    _fields = ("terms", "coeffs")
+
+    @staticmethod
+    def _shape(terms, coeffs):
+        if not terms or len(terms) != len(coeffs):
+            raise IRError("Add: needs terms with one coefficient each")
+        for t in terms[1:]:
+            _check_shape(terms[0].shape, t.shape, "Add")
+        return terms[0].shape
+
+
+class Map(Node):
+    """An elementwise function `fn` (a key of `ops.FUNCTIONS`) applied entrywise."""
+    _fields = ("fn", "arg")
+
+    @staticmethod
+    def _shape(fn, arg):
+        return arg.shape
+
+
+class Pow(Node):
+    """Entrywise power base ** exp; `exp` is a scalar node."""
+    _fields = ("base", "exp")
+
+    @staticmethod
+    def _shape(base, exp):
+        if exp.shape != ():
+            raise IRError("Pow: exponent must be scalar")
+        return base.shape
