@@ -418,3 +418,105 @@ def test_sum_bound_using_an_outer_index_ranged_by_a_later_term():
         p = np.prod(1 - 1 / (1 + np.exp(-A)), axis=1)
         return float(sum(p[i + 1:].sum() + u[i] for i in range(len(u))))
     check_gradient(doc, "A", f)
+
+
+def test_sum_bound_using_a_definition_index_ranged_by_a_later_term():
+    doc = r"v \in \mathbb{R}^m \\ w_j = \prod_{l=j+1}^{m} (1 - \sigma(v_l)) + v_j \\ f = \sum_j w_j"
+
+    def f(v):
+        q = 1 - 1 / (1 + np.exp(-v))
+        return float(sum(np.prod(q[j + 1:]) + v[j] for j in range(len(v))))
+    check_gradient(doc, "v", f)
+
+
+# ------------------------------------------------------------------ functions
+
+FAM = r"x_i \in \mathbb{R}^d, y_i \in \mathbb{R}, i = 1,\dots,n, \theta \in \mathbb{R}^d \\ "
+
+
+def sig(t):
+    return 1 / (1 + np.exp(-t))
+
+
+@pytest.mark.parametrize("doc, f", [
+    (r"g(z) = \frac{1}{1+e^{-z}} \\ J = \sum_i (g(\theta^T x_i) - y_i)^2",
+     lambda x, y, theta: float(np.sum((sig(x @ theta) - y) ** 2))),
+    (r"h_\theta(x) = \theta^T x \\ J = \frac12\sum_{i=1}^n (h_\theta(x_i) - y_i)^2",
+     lambda x, y, theta: 0.5 * float(np.sum((x @ theta - y) ** 2))),
+    (r"h_\theta(x) = g(\theta^T x) = \frac{1}{1+e^{-\theta^T x}} \\ "
+     r"J = -\sum_{i} \left(y_i \log h_\theta(x_i) + (1 - y_i)\log(1 - h_\theta(x_i))\right)",
+     lambda x, y, theta: float(-np.sum(y * np.log(sig(x @ theta))
+                                       + (1 - y) * np.log(1 - sig(x @ theta))))),
+    (r"\ell(z, t) = (z - t)^2 \\ L = \sum_i \ell(\theta^T x_i, y_i)",
+     lambda x, y, theta: float(np.sum((x @ theta - y) ** 2))),
+    (r"L = \sum_i \ell(\theta^T x_i, y_i) \\ \ell(z, t) = (z - t)^2",
+     lambda x, y, theta: float(np.sum((x @ theta - y) ** 2))),
+])
+def test_function_with_dummy_arguments_applied_later(doc, f):
+    check_gradient(FAM + doc, r"\theta", f)
+
+
+def test_function_parameter_shadows_a_declared_variable():
+    # s(x) with x declared as the family x_i: the parameter is a dummy
+    doc = (r"w \in \mathbb{R}^d, \; x_i \in \mathbb{R}^d, \; i = 1,\dots,N, \; y \in \mathbb{R} \\ "
+           r"NLL = - \sum_{i=1}^N[(1-y)log(1-s(w^Tx_i))+y\;log\;(s(w^Tx_i))] \\ "
+           r"s(x) =\frac{1}{e^{-x}+1}")
+    check_gradient(doc, "w", lambda w, x, y: float(-np.sum((1 - y) * np.log(1 - sig(x @ w))
+                                                            + y * np.log(sig(x @ w)))),
+                   objective="NLL")
+
+
+def test_function_applied_to_matrices_and_vectors():
+    doc = (r"x \in \mathbb{R}^n, A \in \mathbb{R}^{n \times n} \\ q(v) = v^T A v \\ "
+           r"f = q(x) + q(Ax)")
+    check_gradient(doc, "x", lambda x, A: x @ A @ x + (A @ x) @ A @ (A @ x))
+
+
+@pytest.mark.parametrize("doc", [r"f(W, H) = \frac12 \|V - WH\|_F^2",
+                                 r"\ell(W) = \frac12 \|V - WH\|_F^2 \\ f = \ell(W)"])
+def test_left_sides_with_arguments_are_named_values(doc):
+    check_gradient(r"V \in \mathbb{R}^{m \times n}, W \in \mathbb{R}^{m \times r}, "
+                   r"H \in \mathbb{R}^{r \times n} \\ " + doc, "W",
+                   lambda V, W, H: 0.5 * float(np.sum((V - W @ H) ** 2)))
+
+
+@pytest.mark.parametrize("doc, piece", [
+    (r"g(z) = z^2 \\ f = \sum_i g(x_i) + g", "g is a function: apply it"),
+    (r"g(z) = g(z) + 1 \\ f = \sum_i g(x_i)", "g is defined in terms of itself"),
+    (r"g(a, b) = a b \\ f = \sum_i g(x_i)", "g takes 2 arguments, not 1"),
+    (r"f(z) = z^Tz", "unknown name z"),                # never applied: z is not declared
+])
+def test_function_misuse_refused(doc, piece):
+    refused(X_N + r"\\ " + doc, "x", piece)
+
+
+@pytest.mark.parametrize("doc, wrt, f", [
+    (r"y \in \mathbb{R}^n, X \in \mathbb{R}^{n \times p}, \beta \in \mathbb{R}^p, "
+     r"\lambda \in \mathbb{R} \\ RSS(\lambda) = (y−X\beta)^T(y−X\beta) +λ\beta^T\beta", r"\beta",
+     lambda y, X, beta, lambda_: float((y - X @ beta) @ (y - X @ beta) + lambda_ * beta @ beta)),
+    (r"y \in \mathbb{R}^n, X \in \mathbb{R}^{n \times p}, \beta \in \mathbb{R}^p \\ "
+     r"RSS = (y-X\beta)^T(y-X\beta) \\ f = 2 RSS", r"\beta",
+     lambda y, X, beta: 2 * float((y - X @ beta) @ (y - X @ beta))),
+    (r"a, b \in \mathbb{R}^n \\ cossim(a,b)=\frac{a\cdot{b}}{\|a\| \|b\|}", "a",
+     lambda a, b: a @ b / (np.linalg.norm(a) * np.linalg.norm(b))),
+    (r"a, b \in \mathbb{R}^n \\ cossim(a,b)=\frac{a\cdot{b}}{\|a\| \|b\|} \\ f = 2 cossim(a,b) + 1",
+     "a", lambda a, b: 2 * a @ b / (np.linalg.norm(a) * np.linalg.norm(b)) + 1),
+    (r"a, b \in \mathbb{R}^n \\ sq(v)=v^Tv \\ f = sq(a) sq(b)", "a",
+     lambda a, b: (a @ a) * (b @ b)),
+])
+def test_multi_letter_names_defined(doc, wrt, f):
+    check_gradient(doc, wrt, f)
+
+
+def test_letters_of_declared_arrays_stay_a_product():
+    # Ax = b states an equation about the product Ax: no name Ax is defined
+    doc = r"A \in \mathbb{R}^{n \times n}, x, b \in \mathbb{R}^n \\ Ax = b \\ f = x^T A x"
+    check_gradient(doc, "x", lambda A, x, b: x @ A @ x)
+    # a differential dS = ... is never a name
+    doc = r"x \in \mathbb{R}^n \\ S = x^T x \\ dS = 2x^T dx"
+    check_gradient(doc, "x", lambda x: x @ x)
+
+
+def test_index_outside_a_negated_sum_gets_the_hint():
+    refused(FAM + r"J = -\sum_{i} y_i \theta^T x_i + (1 - y_i)", r"\theta",
+            "is used outside the \\sum that binds it", "did you mean")

@@ -97,6 +97,8 @@ class AtomLowering(LoweringBase):
         """An Apply whose name is a variable (a (b)^2): the postfix belongs to (b)."""
         if isinstance(e, S.Apply) and len(e.args) == 1 and not self._closed_by_group(e):
             kw = names.keyword_of(e.func)
+            if kw in self.functions:
+                return False
             if kw in self.info and not (kw in self.defsrc and self.defsrc[kw].stmt.params):
                 return True
             if isinstance(e.func, S.Sub) and kw not in self.info:

@@ -66,6 +66,7 @@ class DeclarationCollector(LoweringBase):
                 self.held.add(kw)
             elif isinstance(st, S.Bare):
                 self.bare = st
+        self.collect_functions()                      # g(z) = ... applied as g(Wx)
         if self.bare is not None and not self.defsrc:
             name = "f"
             self.defsrc[name] = DefSource(name, S.Def(S.Sym("f"), None, self.bare.value,
@@ -140,6 +141,9 @@ class DeclarationCollector(LoweringBase):
 
     def _collect_def(self, st: S.Def):
         t = st.target
+        if t is not None and not self._is_claim(t):
+            st = self.run_named(st) or st           # RSS(\lambda) = ..., NLL = ...
+            t = st.target
         if t is None or not isinstance(t, (S.Sym, S.Sub)) or self._is_claim(t):
             self.claims.append(st)
             return
