@@ -520,3 +520,34 @@ def test_letters_of_declared_arrays_stay_a_product():
 def test_index_outside_a_negated_sum_gets_the_hint():
     refused(FAM + r"J = -\sum_{i} y_i \theta^T x_i + (1 - y_i)", r"\theta",
             "is used outside the \\sum that binds it", "did you mean")
+
+
+def test_multi_letter_subscript_on_a_definition_is_part_of_the_name():
+    doc = X_N + r"\\ W_{out} = x x^T \\ f = \operatorname{tr}(W_{out}) + \operatorname{tr}(W_{out} W_{out})"
+    g = check_gradient(doc, "x", lambda x: x @ x + (x @ x) ** 2)
+    assert "W_out" in g.problem.defs
+    # an entrywise definition whose indices appear in its value is still entrywise
+    doc = r"x_i \in \mathbb{R}^d, i = 1,\dots,n \\ K_{ij} = \exp(-\|x_i - x_j\|^2) \\ f = \sum_{i,j} K_{ij}"
+    check_gradient(doc, "x", lambda x: float(np.sum(np.exp(-((x[:, None] - x[None]) ** 2).sum(-1)))))
+
+
+# ------------------------------------------------------------------ small spellings
+
+@pytest.mark.parametrize("doc, f", [
+    (r"f = e^{-x^T x} + e^{2}", lambda x, A, d: np.exp(-(x @ x)) + np.exp(2)),
+    (r"f = \pi x^T x + \sqrt{2\pi}", lambda x, A, d: np.pi * (x @ x) + np.sqrt(2 * np.pi)),
+    (r"f = \frac{x^T A x}{\sqrt{d}}", lambda x, A, d: x @ A @ x / np.sqrt(d)),
+    (r"f = \dfrac{1}{2}x^Tx + \tfrac12 x^TAx", lambda x, A, d: 0.5 * x @ x + 0.5 * x @ A @ x),
+    (r"f = {\bf x}^T A {\it x} + \bm{x}^T\boldsymbol{x}", lambda x, A, d: x @ A @ x + x @ x),
+    (r"f = \ln(1 + x^Tx)", lambda x, A, d: np.log(1 + x @ x)),
+    (r"f = \operatorname*{tr}(A x x^\intercal)", lambda x, A, d: x @ A @ x),
+    (r"f = \operatorname{Tr}(A x x^{\mathsf T}) + x^\top x", lambda x, A, d: x @ A @ x + x @ x),
+])
+def test_small_spellings(doc, f):
+    check_gradient(X_N + SQ + r"d \in \mathbb{N} \\ " + doc, "x", f)
+
+
+def test_sqrt_of_a_dimension_from_a_declaration():
+    doc = (r"q, k \in \mathbb{R}^{d_k}, W \in \mathbb{R}^{d_k \times d_k} \\ "
+           r"s = \frac{q^T W k}{\sqrt{d_k}}")
+    check_gradient(doc, "W", lambda q, k, W: q @ W @ k / np.sqrt(len(q)))

@@ -156,6 +156,7 @@ class DeclarationCollector(LoweringBase):
             items = self._index_items(t.subs)
             simple = items is not None and all(
                 len(i.replace("_prime", "")) == 1 or i in self.ranges for i in items)
+            simple = simple and not self.subscript_is_name(t, st)      # W_{out} = ...
             if simple or kw is None:
                 if items is None:
                     raise self.perr("cannot read this left-hand side", t)

@@ -15,7 +15,7 @@ from .. import ir, names, ops
 from ..ir import Delta, Mask, Var, contract
 from ..read import syntax as S
 from ..values import Cell, Val, describe, fmt_shape, mlabel, scalar
-from .base import SIGMA_NAMES, LoweringBase, UnboundIndex
+from .base import SIGMA_NAMES, LoweringBase, UnboundIndex, walk_syntax
 
 
 class IndexLowering(LoweringBase):
@@ -44,6 +44,26 @@ class IndexLowering(LoweringBase):
                 and e.exp.layer is None and not e.exp.primes:
             return dataclasses.replace(e.base, sup=e.exp.name, span=e.span)
         return None
+
+    def subscript_is_name(self, target, st) -> bool:
+        """``W_{out} = ...``: a subscript of three or more letters written together, none
+        of them a declared index nor used as an index in the definition, is part of the
+        name (``K_{ij} = ...x_i...x_j`` stays an entrywise definition)."""
+        if len(target.subs) != 1 or not isinstance(target.subs[0], S.BinOp):
+            return False
+        letters = self._juxt_syms(target.subs[0])
+        if letters is None or len(letters) < 3 or any(i in self.ranges for i in letters):
+            return False
+        used = set()
+        for part in (st.value, *st.middle):
+            for node in walk_syntax(part):
+                if isinstance(node, S.Sub):
+                    for item in node.subs:
+                        kw = names.keyword_of(item)
+                        used |= {kw} if kw else set(self._juxt_syms(item) or ())
+                elif isinstance(node, S.BigOp):
+                    used |= {names.keyword_of(i) for i in node.indices}
+        return not (set(letters) & used)
 
     def letter_run(self, e):
         """A product of single letters written together (``NLL``, ``RSS``, ``cossim``: no
