@@ -551,3 +551,38 @@ def test_sqrt_of_a_dimension_from_a_declaration():
     doc = (r"q, k \in \mathbb{R}^{d_k}, W \in \mathbb{R}^{d_k \times d_k} \\ "
            r"s = \frac{q^T W k}{\sqrt{d_k}}")
     check_gradient(doc, "W", lambda q, k, W: q @ W @ k / np.sqrt(len(q)))
+
+
+# ------------------------------------------------------------------ conditioning bars
+
+GAUSS = r"x_n \in \mathbb{R}^D, \; n = 1,\dots,N, \; \mu \in \mathbb{R}^D, \; \Sigma \in \mathbb{R}^{D \times D} \\ "
+
+
+def gauss_kwargs(seed=0):
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((3, 3))
+    return dict(x=rng.standard_normal((4, 3)), mu=rng.standard_normal(3), Sigma=a @ a.T / 3 + np.eye(3))
+
+
+def gauss_ll(x, mu, Sigma):
+    e = x - mu
+    return float(-len(x) / 2 * np.log(np.linalg.det(Sigma))
+                 - 0.5 * np.sum(e * np.linalg.solve(Sigma, e.T).T))
+
+
+@pytest.mark.parametrize("lhs", [r"\ln p(X|\mu,\Sigma)", r"\log p(X \mid \mu, \Sigma)",
+                                 r"\ell(\mu, \Sigma \mid X)", r"L(\mu|X, \Sigma)"])
+@pytest.mark.parametrize("wrt", [r"\mu", r"\Sigma"])
+def test_conditioning_bar_in_a_left_side(lhs, wrt):
+    doc = GAUSS + lhs + (r"=-\frac{N}{2}\ln|\Sigma|-\frac{1}{2}\sum_{n=1}^N(x_n-\mu)^T"
+                         r"\Sigma^{-1}(x_n-\mu)")
+    check_gradient(doc, wrt, gauss_ll, kwargs=gauss_kwargs())
+
+
+def test_two_bars_in_arguments_are_an_absolute_value():
+    doc = r"\alpha, \beta \in \mathbb{R} \\ g(z) = z^2 \\ f = g(|\alpha| + \beta)"
+    check_gradient(doc, r"\beta", lambda alpha, beta: (abs(alpha) + beta) ** 2)
+
+
+def test_mid_outside_arguments_refused():
+    refused(X_N + r"\\ f = x^T x \mid x", "x", r"\mid is read only as the conditioning bar")

@@ -96,6 +96,15 @@ class IndexLowering(LoweringBase):
         """``RSS(\\lambda) = ...``, ``cossim(a,b) = ...``, ``NLL = ...``: a definition whose
         left side is a letter run (see `letter_run`), as the Def of that name; else None."""
         t, params = st.target, st.params
+        if isinstance(t, S.Call) and t.func == "log" and len(t.args) == 1 and params is None \
+                and isinstance(t.args[0], S.Apply) and isinstance(t.args[0].func, S.Sym) \
+                and not t.primes:
+            # \ln p(X \mid \mu, \Sigma) = ...: the log-likelihood, named log p
+            inner = t.args[0]
+            name = dataclasses.replace(inner.func, name="log" + inner.func.name, span=t.span)
+            if names.keyword_of(name) in self.info:
+                return None
+            return dataclasses.replace(st, target=name, params=tuple(inner.args))
         if isinstance(t, S.BinOp) and t.op == S.MUL and isinstance(t.right, S.Apply) and \
                 params is None and isinstance(t.right.func, S.Sym):
             # c o s s i m(a, b): the last letter took the parentheses

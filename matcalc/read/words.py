@@ -315,6 +315,28 @@ def _word_token(t, word, font, source):
     return None
 
 
+def _lone_bar(toks, j):
+    """The '|' before toks[j] is the only bar of its argument list (up to the ')' that
+    closes it): a conditioning bar, not one of the two bars of |x|."""
+    depth = 0
+    for k in range(j, len(toks)):
+        x = toks[k]
+        if x.kind in ("break", "newline", "rowsep"):
+            return False
+        if x.kind == "{" or _is_char(x, "(") or _is_char(x, "["):
+            depth += 1
+        elif x.kind == "}" or _is_char(x, "]"):
+            depth -= 1
+        elif _is_char(x, ")"):
+            if depth == 0:
+                return True
+            depth -= 1
+        elif depth == 0 and (_is_char(x, "|") or (x.kind == "cmd" and x.value in
+                                                  ("vert", "lvert", "rvert", "mid"))):
+            return False
+    return False
+
+
 def _prime_superscript(toks, j):
     """toks[j-1] is '^': (number of primes, index after) when the superscript is only
     primes (``^{\\prime}``, ``^\\prime``, ``^{'}``, ``^{\\prime\\prime}``), else (0, j)."""
@@ -424,6 +446,7 @@ def words(toks: list, source: str) -> list:
     out: list = []
     braces: list = []          # kinds of open '{': "sub", "sqrt", "free"
     closers: list = []         # indices of the '>' closing an open '<a, b>'
+    parens: list = []          # open '(': "args" after a name (an argument list), else "group"
     i, n = 0, len(toks)
 
     while i < n:
@@ -551,6 +574,17 @@ def words(toks: list, source: str) -> list:
                 if out and out[-1].kind in OPERAND_KINDS and nxt.kind in ("letter", "cmd"):
                     raise err("a period between two factors (v.u) is not read as a product: "
                               "write v^T u, v \\cdot u or \\langle v, u \\rangle", t, source)
+            if v == "|" and parens and parens[-1][0] == "args":
+                if not parens[-1][1] and _lone_bar(toks, i):
+                    # p(X | \mu, \Sigma): a conditioning bar among a function's arguments
+                    out.append(t.at("COMMA", ","))
+                    continue
+                parens[-1][1] = True                  # g(|a| + b): the bars of |a|
+            if v == "(":
+                parens.append(["args" if out and out[-1].kind in ("NAME", "RBRACE") and
+                               not t.sp else "group", False])
+            elif v == ")" and parens:
+                parens.pop()
             if v in CHARS:
                 kind = CHARS[v]
                 out.append(t.at(kind, v))
@@ -615,6 +649,12 @@ def words(toks: list, source: str) -> list:
                 nt.lr = "right"
             out.append(nt)
             continue
+        if v == "mid":
+            if parens and parens[-1][0] == "args":
+                out.append(t.at("COMMA", ","))      # p(y \mid X, \theta)
+                continue
+            raise err("\\mid is read only as the conditioning bar among a function's "
+                      "arguments, p(y \\mid x)", t, source)
         if v in INTEGRALS:
             raise err(f"an integral (\\{v}) is not supported: matcalc differentiates sums and "
                       f"products, not integrals", t, source)

@@ -116,6 +116,11 @@ def sample_gauss_density(rng):
     return dict(x=rng.standard_normal(k), mu=rng.standard_normal(k), Sigma=spd(rng, k))
 
 
+def sample_gauss_mle(rng):
+    n, d = int(rng.integers(2, 5)), int(rng.integers(2, 4))
+    return dict(x=rng.standard_normal((n, d)), mu=rng.standard_normal(d), Sigma=spd(rng, d))
+
+
 def sample_rbf(rng):
     d = int(rng.integers(2, 5))
     return dict(x=rng.standard_normal(d), z=rng.standard_normal(d),
@@ -244,9 +249,8 @@ CASES = [
          lambda C, Y, W, H: fro2(C * (Y - W @ H.T)), R, "matrix factorization (Hadamard)"),
     Case("014_gaussian_logdet_CSigmaC.tex", r"\Sigma", ref_gauss_CSigmaC, R,
          "statistics: Gaussian likelihood", sample=sample_gauss_CSigmaC),
-    Case("015_gaussian_mle_talkstats.tex", r"\mu", ref_gauss_mle,
-         r"refused: p(X|\mu,\Sigma) (a conditional bar in a function's arguments)",
-         "statistics: Gaussian likelihood", expect="unclosed '|'"),
+    Case("015_gaussian_mle_talkstats.tex", r"\mu", ref_gauss_mle, R,
+         "statistics: Gaussian likelihood", sample=sample_gauss_mle),
     Case("016_gaussian_trace_BSigmaB.tex", "A", ref_gauss_BSigmaB, R,
          "statistics: Gaussian likelihood", sample=sample_gauss_BSigmaB),
     Case("017_logdet_diag_exp.tex", r"\Sigma",
