@@ -586,3 +586,30 @@ def test_two_bars_in_arguments_are_an_absolute_value():
 
 def test_mid_outside_arguments_refused():
     refused(X_N + r"\\ f = x^T x \mid x", "x", r"\mid is read only as the conditioning bar")
+
+
+@pytest.mark.parametrize("doc", [
+    r"f(\textbf{x}) = \frac{1}{2} || \textbf{Ax - b} ||_2^2",
+    r"f = \frac{1}{2} \textbf{(Ax - b)}^T (\textbf{A}\textbf{x} - \textbf{b})",
+    r"f = \frac{1}{2} \left\| \textit{Ax - b} \right\|^2",
+    r"f = \frac{1}{2} \left\| \textsf{A x} - \textsf{b} \right\|^2",
+])
+def test_font_command_around_an_expression(doc):
+    check_gradient(r"\textbf{A} \in \mathbb{R}^{m \times n}, \textbf{x} \in \mathbb{R}^n, "
+                   r"\textbf{b} \in \mathbb{R}^m \\ " + doc, "x",
+                   lambda A, x, b: 0.5 * float((A @ x - b) @ (A @ x - b)))
+
+
+def test_font_command_around_an_expression_is_located():
+    e = refused(X_N + r"\\ f = \| \textbf{Ax - b} \|^2", "x", "unknown name A")
+    assert e.column == 39
+
+
+@pytest.mark.parametrize("doc", [
+    r"f = \left( x^T x \text{ and } x^T A x \right)",
+    r"f = \| x \text{ for all } x \|^2",
+    r"f = \left( x^T x \text{, } 1 \right)",
+])
+def test_text_inside_brackets_refused(doc):
+    # once dropped silently: (x^T x \text{ and } x^T A x) read as the product of both
+    refused(X_N + SQ + r"\\ " + doc, "x", "text inside brackets")

@@ -21,6 +21,7 @@ exclusive. The statement splitter (`matcalc.parse`) takes the stream from here.
 from __future__ import annotations
 
 from .. import ops
+from ..errors import ParseError
 from .macros import expand
 from .scan import scan
 from .tokens import (ACCENTS, ARRAY_ENVS, CHARS, COLOR_COMMANDS, DROPPED, DROPPED_WITH_ARG, FONT_ARG,
@@ -315,6 +316,40 @@ def _word_token(t, word, font, source):
     return None
 
 
+MATH_FONT_TEXT = ("textbf", "textit", "textsf", "textup", "textnormal")
+
+
+def _font_math(t, source):
+    """A text token written ``\\textbf{Ax - b}``, ``\\textsf{A x}`` (a font-style text
+    command around an expression -- an operator, or single letters apart --, never prose:
+    no words like 'where'): its content scanned as math, placed in the source; else None."""
+    content = t.value
+    chunks = content.split()
+    letters = len(chunks) > 1 and all(len(c) == 1 and c.isalnum() for c in chunks)
+    if t.line != t.end_line or not (letters or any(op in content for op in "+-*/^_=")):
+        return None
+    if any(w.lower() in SEP_WORDS for w in content.replace("-", " ").split()):
+        return None
+    lines = source.splitlines()
+    if not 1 <= t.line <= len(lines):
+        return None
+    written = lines[t.line - 1][t.col - 1:t.end_col - 1]
+    cmd = written[1:].split("{", 1)[0].strip()
+    if cmd not in MATH_FONT_TEXT or "{" not in written:
+        return None
+    start = t.col + written.index("{") + 1            # the column of the content
+    try:
+        inner = scan(content)
+    except ParseError:
+        return None
+    for x in inner:
+        if x.line != 1 or x.kind in ("newline", "break"):
+            return None
+        x.line = x.end_line = t.line
+        x.col, x.end_col = x.col + start - 1, x.end_col + start - 1
+    return inner
+
+
 def _lone_bar(toks, j):
     """The '|' before toks[j] is the only bar of its argument list (up to the ')' that
     closes it): a conditioning bar, not one of the two bars of |x|."""
@@ -478,6 +513,12 @@ def words(toks: list, source: str) -> list:
             out.append(t.at("NUMBER"))
             continue
         if k == "text":
+            inner = _font_math(t, source)
+            if inner is not None:
+                # \textbf{Ax - b}: a bold font around an expression, read as math
+                toks = toks[:i] + inner + toks[i:]
+                n = len(toks)
+                continue
             content = " ".join(v.split())
             low = content.lower().strip()
             if not low:
