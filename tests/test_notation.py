@@ -613,3 +613,21 @@ def test_font_command_around_an_expression_is_located():
 def test_text_inside_brackets_refused(doc):
     # once dropped silently: (x^T x \text{ and } x^T A x) read as the product of both
     refused(X_N + SQ + r"\\ " + doc, "x", "text inside brackets")
+
+
+def test_application_in_a_claim_does_not_make_a_function():
+    doc = X_N + r"\\ f(x) = x^T x \\ df = f(x + dx) - f(x) = 2 x^T dx"
+    check_gradient(doc, "x", lambda x: x @ x)
+
+
+def test_check_reads_bars_as_the_document_did():
+    doc = r"x, z \in \mathbb{R}^d, \sigma \in \mathbb{R} \\ k = \exp\left(-\frac{|x-z|^2}{2\sigma^2}\right)"
+    assert matcalc.check(doc, "x", r"-k (x - z)/\sigma^2").ok
+    assert matcalc.check(doc, "x", r"-\frac{|x - z|}{\sigma^2} \frac{k (x - z)}{|x - z|}").ok
+    assert not matcalc.check(doc, "x", r"k (x - z)/\sigma^2").ok
+
+
+def test_check_with_a_function_applied():
+    doc = FAM + r"g(z) = \frac{1}{1+e^{-z}} \\ J = \sum_i (g(\theta^T x_i) - y_i)^2"
+    claim = r"2 \sum_i (g(\theta^T x_i) - y_i) g(\theta^T x_i)(1 - g(\theta^T x_i)) x_i"
+    assert matcalc.check(doc, r"\theta", claim).ok

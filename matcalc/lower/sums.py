@@ -180,7 +180,10 @@ class SumLowering(LoweringBase):
         arguments put in. A definition applied only to its own parameters, or never
         (``f(W, H) = ...``, ``\\ell(\\theta) = ...``), stays a named value."""
         applied: dict = {}
+        claims = {c.span for c in self.claims}     # df = f(x + dx) - f(x) applies nothing
         for st in self.doc.statements:
+            if getattr(st, "span", None) in claims:
+                continue
             for part in (getattr(st, "value", None), *getattr(st, "middle", ())):
                 if part is None:
                     continue
