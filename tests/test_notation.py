@@ -418,3 +418,216 @@ def test_sum_bound_using_an_outer_index_ranged_by_a_later_term():
         p = np.prod(1 - 1 / (1 + np.exp(-A)), axis=1)
         return float(sum(p[i + 1:].sum() + u[i] for i in range(len(u))))
     check_gradient(doc, "A", f)
+
+
+def test_sum_bound_using_a_definition_index_ranged_by_a_later_term():
+    doc = r"v \in \mathbb{R}^m \\ w_j = \prod_{l=j+1}^{m} (1 - \sigma(v_l)) + v_j \\ f = \sum_j w_j"
+
+    def f(v):
+        q = 1 - 1 / (1 + np.exp(-v))
+        return float(sum(np.prod(q[j + 1:]) + v[j] for j in range(len(v))))
+    check_gradient(doc, "v", f)
+
+
+# ------------------------------------------------------------------ functions
+
+FAM = r"x_i \in \mathbb{R}^d, y_i \in \mathbb{R}, i = 1,\dots,n, \theta \in \mathbb{R}^d \\ "
+
+
+def sig(t):
+    return 1 / (1 + np.exp(-t))
+
+
+@pytest.mark.parametrize("doc, f", [
+    (r"g(z) = \frac{1}{1+e^{-z}} \\ J = \sum_i (g(\theta^T x_i) - y_i)^2",
+     lambda x, y, theta: float(np.sum((sig(x @ theta) - y) ** 2))),
+    (r"h_\theta(x) = \theta^T x \\ J = \frac12\sum_{i=1}^n (h_\theta(x_i) - y_i)^2",
+     lambda x, y, theta: 0.5 * float(np.sum((x @ theta - y) ** 2))),
+    (r"h_\theta(x) = g(\theta^T x) = \frac{1}{1+e^{-\theta^T x}} \\ "
+     r"J = -\sum_{i} \left(y_i \log h_\theta(x_i) + (1 - y_i)\log(1 - h_\theta(x_i))\right)",
+     lambda x, y, theta: float(-np.sum(y * np.log(sig(x @ theta))
+                                       + (1 - y) * np.log(1 - sig(x @ theta))))),
+    (r"\ell(z, t) = (z - t)^2 \\ L = \sum_i \ell(\theta^T x_i, y_i)",
+     lambda x, y, theta: float(np.sum((x @ theta - y) ** 2))),
+    (r"L = \sum_i \ell(\theta^T x_i, y_i) \\ \ell(z, t) = (z - t)^2",
+     lambda x, y, theta: float(np.sum((x @ theta - y) ** 2))),
+])
+def test_function_with_dummy_arguments_applied_later(doc, f):
+    check_gradient(FAM + doc, r"\theta", f)
+
+
+def test_function_parameter_shadows_a_declared_variable():
+    # s(x) with x declared as the family x_i: the parameter is a dummy
+    doc = (r"w \in \mathbb{R}^d, \; x_i \in \mathbb{R}^d, \; i = 1,\dots,N, \; y \in \mathbb{R} \\ "
+           r"NLL = - \sum_{i=1}^N[(1-y)log(1-s(w^Tx_i))+y\;log\;(s(w^Tx_i))] \\ "
+           r"s(x) =\frac{1}{e^{-x}+1}")
+    check_gradient(doc, "w", lambda w, x, y: float(-np.sum((1 - y) * np.log(1 - sig(x @ w))
+                                                            + y * np.log(sig(x @ w)))),
+                   objective="NLL")
+
+
+def test_function_applied_to_matrices_and_vectors():
+    doc = (r"x \in \mathbb{R}^n, A \in \mathbb{R}^{n \times n} \\ q(v) = v^T A v \\ "
+           r"f = q(x) + q(Ax)")
+    check_gradient(doc, "x", lambda x, A: x @ A @ x + (A @ x) @ A @ (A @ x))
+
+
+@pytest.mark.parametrize("doc", [r"f(W, H) = \frac12 \|V - WH\|_F^2",
+                                 r"\ell(W) = \frac12 \|V - WH\|_F^2 \\ f = \ell(W)"])
+def test_left_sides_with_arguments_are_named_values(doc):
+    check_gradient(r"V \in \mathbb{R}^{m \times n}, W \in \mathbb{R}^{m \times r}, "
+                   r"H \in \mathbb{R}^{r \times n} \\ " + doc, "W",
+                   lambda V, W, H: 0.5 * float(np.sum((V - W @ H) ** 2)))
+
+
+@pytest.mark.parametrize("doc, piece", [
+    (r"g(z) = z^2 \\ f = \sum_i g(x_i) + g", "g is a function: apply it"),
+    (r"g(z) = g(z) + 1 \\ f = \sum_i g(x_i)", "g is defined in terms of itself"),
+    (r"g(a, b) = a b \\ f = \sum_i g(x_i)", "g takes 2 arguments, not 1"),
+    (r"f(z) = z^Tz", "unknown name z"),                # never applied: z is not declared
+])
+def test_function_misuse_refused(doc, piece):
+    refused(X_N + r"\\ " + doc, "x", piece)
+
+
+@pytest.mark.parametrize("doc, wrt, f", [
+    (r"y \in \mathbb{R}^n, X \in \mathbb{R}^{n \times p}, \beta \in \mathbb{R}^p, "
+     r"\lambda \in \mathbb{R} \\ RSS(\lambda) = (y−X\beta)^T(y−X\beta) +λ\beta^T\beta", r"\beta",
+     lambda y, X, beta, lambda_: float((y - X @ beta) @ (y - X @ beta) + lambda_ * beta @ beta)),
+    (r"y \in \mathbb{R}^n, X \in \mathbb{R}^{n \times p}, \beta \in \mathbb{R}^p \\ "
+     r"RSS = (y-X\beta)^T(y-X\beta) \\ f = 2 RSS", r"\beta",
+     lambda y, X, beta: 2 * float((y - X @ beta) @ (y - X @ beta))),
+    (r"a, b \in \mathbb{R}^n \\ cossim(a,b)=\frac{a\cdot{b}}{\|a\| \|b\|}", "a",
+     lambda a, b: a @ b / (np.linalg.norm(a) * np.linalg.norm(b))),
+    (r"a, b \in \mathbb{R}^n \\ cossim(a,b)=\frac{a\cdot{b}}{\|a\| \|b\|} \\ f = 2 cossim(a,b) + 1",
+     "a", lambda a, b: 2 * a @ b / (np.linalg.norm(a) * np.linalg.norm(b)) + 1),
+    (r"a, b \in \mathbb{R}^n \\ sq(v)=v^Tv \\ f = sq(a) sq(b)", "a",
+     lambda a, b: (a @ a) * (b @ b)),
+])
+def test_multi_letter_names_defined(doc, wrt, f):
+    check_gradient(doc, wrt, f)
+
+
+def test_letters_of_declared_arrays_stay_a_product():
+    # Ax = b states an equation about the product Ax: no name Ax is defined
+    doc = r"A \in \mathbb{R}^{n \times n}, x, b \in \mathbb{R}^n \\ Ax = b \\ f = x^T A x"
+    check_gradient(doc, "x", lambda A, x, b: x @ A @ x)
+    # a differential dS = ... is never a name
+    doc = r"x \in \mathbb{R}^n \\ S = x^T x \\ dS = 2x^T dx"
+    check_gradient(doc, "x", lambda x: x @ x)
+
+
+def test_index_outside_a_negated_sum_gets_the_hint():
+    refused(FAM + r"J = -\sum_{i} y_i \theta^T x_i + (1 - y_i)", r"\theta",
+            "is used outside the \\sum that binds it", "did you mean")
+
+
+def test_multi_letter_subscript_on_a_definition_is_part_of_the_name():
+    doc = X_N + r"\\ W_{out} = x x^T \\ f = \operatorname{tr}(W_{out}) + \operatorname{tr}(W_{out} W_{out})"
+    g = check_gradient(doc, "x", lambda x: x @ x + (x @ x) ** 2)
+    assert "W_out" in g.problem.defs
+    # an entrywise definition whose indices appear in its value is still entrywise
+    doc = r"x_i \in \mathbb{R}^d, i = 1,\dots,n \\ K_{ij} = \exp(-\|x_i - x_j\|^2) \\ f = \sum_{i,j} K_{ij}"
+    check_gradient(doc, "x", lambda x: float(np.sum(np.exp(-((x[:, None] - x[None]) ** 2).sum(-1)))))
+
+
+# ------------------------------------------------------------------ small spellings
+
+@pytest.mark.parametrize("doc, f", [
+    (r"f = e^{-x^T x} + e^{2}", lambda x, A, d: np.exp(-(x @ x)) + np.exp(2)),
+    (r"f = \pi x^T x + \sqrt{2\pi}", lambda x, A, d: np.pi * (x @ x) + np.sqrt(2 * np.pi)),
+    (r"f = \frac{x^T A x}{\sqrt{d}}", lambda x, A, d: x @ A @ x / np.sqrt(d)),
+    (r"f = \dfrac{1}{2}x^Tx + \tfrac12 x^TAx", lambda x, A, d: 0.5 * x @ x + 0.5 * x @ A @ x),
+    (r"f = {\bf x}^T A {\it x} + \bm{x}^T\boldsymbol{x}", lambda x, A, d: x @ A @ x + x @ x),
+    (r"f = \ln(1 + x^Tx)", lambda x, A, d: np.log(1 + x @ x)),
+    (r"f = \operatorname*{tr}(A x x^\intercal)", lambda x, A, d: x @ A @ x),
+    (r"f = \operatorname{Tr}(A x x^{\mathsf T}) + x^\top x", lambda x, A, d: x @ A @ x + x @ x),
+])
+def test_small_spellings(doc, f):
+    check_gradient(X_N + SQ + r"d \in \mathbb{N} \\ " + doc, "x", f)
+
+
+def test_sqrt_of_a_dimension_from_a_declaration():
+    doc = (r"q, k \in \mathbb{R}^{d_k}, W \in \mathbb{R}^{d_k \times d_k} \\ "
+           r"s = \frac{q^T W k}{\sqrt{d_k}}")
+    check_gradient(doc, "W", lambda q, k, W: q @ W @ k / np.sqrt(len(q)))
+
+
+# ------------------------------------------------------------------ conditioning bars
+
+GAUSS = r"x_n \in \mathbb{R}^D, \; n = 1,\dots,N, \; \mu \in \mathbb{R}^D, \; \Sigma \in \mathbb{R}^{D \times D} \\ "
+
+
+def gauss_kwargs(seed=0):
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((3, 3))
+    return dict(x=rng.standard_normal((4, 3)), mu=rng.standard_normal(3), Sigma=a @ a.T / 3 + np.eye(3))
+
+
+def gauss_ll(x, mu, Sigma):
+    e = x - mu
+    return float(-len(x) / 2 * np.log(np.linalg.det(Sigma))
+                 - 0.5 * np.sum(e * np.linalg.solve(Sigma, e.T).T))
+
+
+@pytest.mark.parametrize("lhs", [r"\ln p(X|\mu,\Sigma)", r"\log p(X \mid \mu, \Sigma)",
+                                 r"\ell(\mu, \Sigma \mid X)", r"L(\mu|X, \Sigma)"])
+@pytest.mark.parametrize("wrt", [r"\mu", r"\Sigma"])
+def test_conditioning_bar_in_a_left_side(lhs, wrt):
+    doc = GAUSS + lhs + (r"=-\frac{N}{2}\ln|\Sigma|-\frac{1}{2}\sum_{n=1}^N(x_n-\mu)^T"
+                         r"\Sigma^{-1}(x_n-\mu)")
+    check_gradient(doc, wrt, gauss_ll, kwargs=gauss_kwargs())
+
+
+def test_two_bars_in_arguments_are_an_absolute_value():
+    doc = r"\alpha, \beta \in \mathbb{R} \\ g(z) = z^2 \\ f = g(|\alpha| + \beta)"
+    check_gradient(doc, r"\beta", lambda alpha, beta: (abs(alpha) + beta) ** 2)
+
+
+def test_mid_outside_arguments_refused():
+    refused(X_N + r"\\ f = x^T x \mid x", "x", r"\mid is read only as the conditioning bar")
+
+
+@pytest.mark.parametrize("doc", [
+    r"f(\textbf{x}) = \frac{1}{2} || \textbf{Ax - b} ||_2^2",
+    r"f = \frac{1}{2} \textbf{(Ax - b)}^T (\textbf{A}\textbf{x} - \textbf{b})",
+    r"f = \frac{1}{2} \left\| \textit{Ax - b} \right\|^2",
+    r"f = \frac{1}{2} \left\| \textsf{A x} - \textsf{b} \right\|^2",
+])
+def test_font_command_around_an_expression(doc):
+    check_gradient(r"\textbf{A} \in \mathbb{R}^{m \times n}, \textbf{x} \in \mathbb{R}^n, "
+                   r"\textbf{b} \in \mathbb{R}^m \\ " + doc, "x",
+                   lambda A, x, b: 0.5 * float((A @ x - b) @ (A @ x - b)))
+
+
+def test_font_command_around_an_expression_is_located():
+    e = refused(X_N + r"\\ f = \| \textbf{Ax - b} \|^2", "x", "unknown name A")
+    assert e.column == 39
+
+
+@pytest.mark.parametrize("doc", [
+    r"f = \left( x^T x \text{ and } x^T A x \right)",
+    r"f = \| x \text{ for all } x \|^2",
+    r"f = \left( x^T x \text{, } 1 \right)",
+])
+def test_text_inside_brackets_refused(doc):
+    # once dropped silently: (x^T x \text{ and } x^T A x) read as the product of both
+    refused(X_N + SQ + r"\\ " + doc, "x", "text inside brackets")
+
+
+def test_application_in_a_claim_does_not_make_a_function():
+    doc = X_N + r"\\ f(x) = x^T x \\ df = f(x + dx) - f(x) = 2 x^T dx"
+    check_gradient(doc, "x", lambda x: x @ x)
+
+
+def test_check_reads_bars_as_the_document_did():
+    doc = r"x, z \in \mathbb{R}^d, \sigma \in \mathbb{R} \\ k = \exp\left(-\frac{|x-z|^2}{2\sigma^2}\right)"
+    assert matcalc.check(doc, "x", r"-k (x - z)/\sigma^2").ok
+    assert matcalc.check(doc, "x", r"-\frac{|x - z|}{\sigma^2} \frac{k (x - z)}{|x - z|}").ok
+    assert not matcalc.check(doc, "x", r"k (x - z)/\sigma^2").ok
+
+
+def test_check_with_a_function_applied():
+    doc = FAM + r"g(z) = \frac{1}{1+e^{-z}} \\ J = \sum_i (g(\theta^T x_i) - y_i)^2"
+    claim = r"2 \sum_i (g(\theta^T x_i) - y_i) g(\theta^T x_i)(1 - g(\theta^T x_i)) x_i"
+    assert matcalc.check(doc, r"\theta", claim).ok

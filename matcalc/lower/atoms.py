@@ -8,6 +8,8 @@ how to write it.
 """
 from __future__ import annotations
 
+import weakref
+
 import sympy as sp
 
 from .. import ir, names, ops
@@ -100,6 +102,8 @@ class AtomLowering(LoweringBase):
         """An Apply whose name is a variable (a (b)^2): the postfix belongs to (b)."""
         if isinstance(e, S.Apply) and len(e.args) == 1 and not self._closed_by_group(e):
             kw = names.keyword_of(e.func)
+            if kw in self.functions:
+                return False
             if kw in self.info and not (kw in self.defsrc and self.defsrc[kw].stmt.params):
                 return True
             if isinstance(e.func, S.Sub) and kw not in self.info:
@@ -226,7 +230,26 @@ class AtomLowering(LoweringBase):
         return self.__dict__.setdefault("_bars_seen", [])
 
 
-def read_vector_bars(make, run):
+_READINGS = weakref.WeakKeyDictionary()     # Document -> the reading of |v| it was given
+
+
+def vector_bars_of(doc) -> str:
+    """The reading of ``|v|`` a document was lowered with ("abs" if none was needed), so a
+    claim about it (`lower_claim`) reads its bars the same way."""
+    try:
+        return _READINGS.get(doc, "abs")
+    except TypeError:
+        return "abs"
+
+
+def _remember(doc, reading):
+    try:
+        _READINGS[doc] = reading
+    except TypeError:
+        pass
+
+
+def read_vector_bars(make, run, doc=None):
     """Lower a document whose ``|v|`` of a vector has two readings, the entrywise absolute
     value and the 2-norm: `make(reading)` builds a fresh lowerer, `run(lowerer)` lowers.
     The reading that fits the document (the one that lowers: a scalar objective, shapes
@@ -255,7 +278,9 @@ def read_vector_bars(make, run):
                          "(\\|v\\|_2): write \\|v\\| for the norm or \\operatorname{abs}(v) "
                          "for the entries", at)
     if err_abs is None:
+        _remember(doc, "abs")
         return return_abs
     if err_norm is None:
+        _remember(doc, "norm")
         return return_norm
     raise err_abs

@@ -66,6 +66,7 @@ class DeclarationCollector(LoweringBase):
                 self.held.add(kw)
             elif isinstance(st, S.Bare):
                 self.bare = st
+        self.collect_functions()                      # g(z) = ... applied as g(Wx)
         if self.bare is not None and not self.defsrc:
             name = "f"
             self.defsrc[name] = DefSource(name, S.Def(S.Sym("f"), None, self.bare.value,
@@ -140,6 +141,9 @@ class DeclarationCollector(LoweringBase):
 
     def _collect_def(self, st: S.Def):
         t = st.target
+        if t is not None and not self._is_claim(t):
+            st = self.run_named(st) or st           # RSS(\lambda) = ..., NLL = ...
+            t = st.target
         if t is None or not isinstance(t, (S.Sym, S.Sub)) or self._is_claim(t):
             self.claims.append(st)
             return
@@ -152,6 +156,7 @@ class DeclarationCollector(LoweringBase):
             items = self._index_items(t.subs)
             simple = items is not None and all(
                 len(i.replace("_prime", "")) == 1 or i in self.ranges for i in items)
+            simple = simple and not self.subscript_is_name(t, st)      # W_{out} = ...
             if simple or kw is None:
                 if items is None:
                     raise self.perr("cannot read this left-hand side", t)

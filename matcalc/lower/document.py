@@ -23,7 +23,7 @@ from ..ir import Const, Ref, Var, contract
 from ..problem import Problem
 from ..read import syntax as S
 from ..values import Cell, Val, fmt_shape as _fmt
-from .atoms import AtomLowering, read_vector_bars
+from .atoms import AtomLowering, read_vector_bars, vector_bars_of
 from .declarations import DefSource, DeclarationCollector, Info, _same_shape
 from .indexing import IndexLowering
 from .products import ProductLowering
@@ -118,7 +118,7 @@ class Lowerer(DeclarationCollector, IndexLowering, AtomLowering, ProductLowering
             lw = type(self)(self.doc)
             lw.vector_bars = reading
             return lw
-        return read_vector_bars(make, lambda lw: lw._run(objective))
+        return read_vector_bars(make, lambda lw: lw._run(objective), self.doc)
 
     def _run(self, objective=None) -> Problem:
         self.collect()
@@ -212,6 +212,7 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
     (claim node, {name: node} of the definitions it needs beyond the document's, their
     order). Errors are located in `claim_text`."""
     lw = Lowerer(doc)
+    lw.vector_bars = vector_bars_of(doc)     # |v| read as the document's lowering read it
     lw.collect()
     for h in helpers:
         lw._collect_def(h)

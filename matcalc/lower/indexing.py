@@ -15,7 +15,7 @@ from .. import ir, names, ops
 from ..ir import Delta, Mask, Var, contract
 from ..read import syntax as S
 from ..values import Cell, Val, describe, fmt_shape, mlabel, scalar
-from .base import SIGMA_NAMES, LoweringBase, UnboundIndex
+from .base import SIGMA_NAMES, LoweringBase, UnboundIndex, walk_syntax
 
 
 class IndexLowering(LoweringBase):
@@ -45,6 +45,77 @@ class IndexLowering(LoweringBase):
             return dataclasses.replace(e.base, sup=e.exp.name, span=e.span)
         return None
 
+    def subscript_is_name(self, target, st) -> bool:
+        """``W_{out} = ...``: a subscript of three or more letters written together, none
+        of them a declared index nor used as an index in the definition, is part of the
+        name (``K_{ij} = ...x_i...x_j`` stays an entrywise definition)."""
+        if len(target.subs) != 1 or not isinstance(target.subs[0], S.BinOp):
+            return False
+        letters = self._juxt_syms(target.subs[0])
+        if letters is None or len(letters) < 3 or any(i in self.ranges for i in letters):
+            return False
+        used = set()
+        for part in (st.value, *st.middle):
+            for node in walk_syntax(part):
+                if isinstance(node, S.Sub):
+                    for item in node.subs:
+                        kw = names.keyword_of(item)
+                        used |= {kw} if kw else set(self._juxt_syms(item) or ())
+                elif isinstance(node, S.BigOp):
+                    used |= {names.keyword_of(i) for i in node.indices}
+        return not (set(letters) & used)
+
+    def letter_run(self, e):
+        """A product of single letters written together (``NLL``, ``RSS``, ``cossim``: no
+        space between them) that names something: none of the letters is a declared array
+        or definition and at least one is not declared at all (``Ax`` with A, x declared
+        stays the product). Returns the run's text, or None. A run starting with d (a
+        differential, ``dS``) is never a name."""
+        letters, node = [], e
+        while isinstance(node, S.BinOp) and node.op == S.MUL and not node.sign:
+            letters.append(node.right)
+            node = node.left
+        letters.append(node)
+        letters.reverse()
+        if len(letters) < 2 or not all(isinstance(x, S.Sym) and len(x.name) == 1 and
+                                       x.accent is None and x.layer is None and not x.primes
+                                       and x.sup is None for x in letters):
+            return None
+        for a, b in zip(letters, letters[1:]):
+            if not (a.span.line == b.span.line == a.span.end_line and
+                    a.span.end_column == b.span.column):
+                return None
+        if letters[0].name == "d":
+            return None
+        kinds = [getattr(self.info.get(x.name), "kind", None) for x in letters]
+        if any(k in ("input", "def") for k in kinds) or all(k is not None for k in kinds):
+            return None
+        return "".join(x.name for x in letters)
+
+    def run_named(self, st):
+        """``RSS(\\lambda) = ...``, ``cossim(a,b) = ...``, ``NLL = ...``: a definition whose
+        left side is a letter run (see `letter_run`), as the Def of that name; else None."""
+        t, params = st.target, st.params
+        if isinstance(t, S.Call) and t.func == "log" and len(t.args) == 1 and params is None \
+                and isinstance(t.args[0], S.Apply) and isinstance(t.args[0].func, S.Sym) \
+                and not t.primes:
+            # \ln p(X \mid \mu, \Sigma) = ...: the log-likelihood, named log p
+            inner = t.args[0]
+            name = dataclasses.replace(inner.func, name="log" + inner.func.name, span=t.span)
+            if names.keyword_of(name) in self.info:
+                return None
+            return dataclasses.replace(st, target=name, params=tuple(inner.args))
+        if isinstance(t, S.BinOp) and t.op == S.MUL and isinstance(t.right, S.Apply) and \
+                params is None and isinstance(t.right.func, S.Sym):
+            # c o s s i m(a, b): the last letter took the parentheses
+            head = S.BinOp(S.MUL, t.left, t.right.func, span=t.left.span.cover(t.right.func.span))
+            params = tuple(t.right.args)
+            t = head
+        name = self.letter_run(t) if isinstance(t, S.BinOp) else None
+        if name is None:
+            return None
+        return dataclasses.replace(st, target=S.Sym(name, span=t.span), params=params)
+
     def layer_member(self, e, scope=None):
         """``x^{(i)}`` whose parenthesised superscript is an index -- declared with a range
         (``i = 1,\\dots,n``) or bound here over a family x -- is the member x_i of the
@@ -69,6 +140,9 @@ class IndexLowering(LoweringBase):
         if kw in scope:
             raise self.perr(f"index {kw} is used as a value; only arrays can be indexed by it", e)
         info = self.info.get(kw)
+        if info is None and kw in self.functions:
+            raise self.perr(f"{names.latex_of(e)} is a function: apply it to an argument, "
+                            f"{names.latex_of(e)}(...)", e)
         if info is None:
             if kw == "e":
                 # Euler's number only as the base of a power, e^{x}: a bare e (e^Te, 2e)

@@ -49,6 +49,7 @@ class ProductLowering(LoweringBase):
         factors.append(node)
         factors.reverse()
         signs.reverse()                  # signs[k - 1] is written before factors[k]
+        factors, signs = self._join_runs(factors, signs)
         for a, b in zip(factors, factors[1:]):
             self._check_slash(a, b)
         is_delta = [isinstance(f, S.Sub) and isinstance(f.base, S.Sym) and f.base.name == "delta"
@@ -70,6 +71,41 @@ class ProductLowering(LoweringBase):
                                 "written: use a^T b or \\langle a, b \\rangle", e)
             acc = self.product(acc, vals[k], e)
         return acc
+
+    def _join_runs(self, factors, signs):
+        """Letters written together that spell a name the document defines (``RSS``,
+        ``cossim(a, b)``: see `letter_run`) are that name, not a product."""
+        known = lambda name: name in self.defsrc or name in self.functions or name in self.info
+        out, out_signs, k = [], [], 0
+        while k < len(factors):
+            best = None
+            for j in range(len(factors), k + 1, -1):       # the longest run first
+                if any(signs[m] for m in range(k, j - 1)):
+                    continue
+                last = factors[j - 1]
+                tail = last.func if isinstance(last, S.Apply) else last
+                chain = factors[k:j - 1] + [tail]
+                node = chain[0]
+                for x in chain[1:]:
+                    node = S.BinOp(S.MUL, node, x, span=node.span.cover(x.span))
+                name = self.letter_run(node) if len(chain) > 1 else None
+                if name is not None and known(name):
+                    sym = S.Sym(name, span=node.span)
+                    best = (j, S.Apply(sym, last.args, span=node.span.cover(last.span))
+                            if isinstance(last, S.Apply) else sym)
+                    break
+            if best is None:
+                out.append(factors[k])
+                if k < len(signs):
+                    out_signs.append(signs[k])
+                k += 1
+                continue
+            j, joined = best
+            out.append(joined)
+            if j - 1 < len(signs):
+                out_signs.append(signs[j - 1])
+            k = j
+        return out, out_signs[:max(0, len(out) - 1)]
 
     def _check_slash(self, a, b):
         """``a/2b`` has two readings that give different numbers, (a/2)·b and a/(2b): refuse
@@ -247,6 +283,8 @@ class ProductLowering(LoweringBase):
                     node = node.body
                 elif isinstance(node, S.BinOp) and node.op in (S.MUL, S.HADAMARD, S.DIV):
                     node = node.right
+                elif isinstance(node, S.Neg):
+                    node = node.arg
                 else:
                     break
             for big in reversed(chain):

@@ -6,6 +6,8 @@ whose range nothing gives, or an unknown function is a located `ParseError`.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import sympy as sp
 
 from .. import ir, names, ops
@@ -120,6 +122,11 @@ class SumLowering(LoweringBase):
                 ocell = scope[o]
                 if ocell.dim is None:
                     ocell.dim = ocell.hint
+                if ocell.dim is None and self.lowering:
+                    # w_j = \prod_{l=j+1}^{m} ... + v_j: j's range from the definition's v_j
+                    ds = self.defsrc.get(self.lowering[-1])
+                    if ds is not None:
+                        ocell.dim = self._range_from_body(o, ds.stmt.value)
                 if ocell.dim is None:
                     raise self.perr(f"cannot tell the range of index {o}", e)
                 sub = {outer[0]: ir.I0}
@@ -157,9 +164,81 @@ class SumLowering(LoweringBase):
         return Val(contract([v.node, Const(count, ())], [v.labels, ()], v.labels),
                    v.labels, v.mat, v.row)
 
+    # ------------------------------------------------------------ functions
+    @property
+    def functions(self) -> dict:
+        """keyword -> DefSource of each definition with parameters that the document
+        applies to other arguments (``g(z) = ...`` then ``g(\\theta^T x)``): a function,
+        not a value (see `collect_functions`)."""
+        return self.__dict__.setdefault("_functions", {})
+
+    def collect_functions(self):
+        """Move each definition written with parameters (``g(z) = \\frac{1}{1+e^{-z}}``,
+        ``s(x) = ...``) that the document applies to arguments other than its parameters
+        out of the definitions: it is a function, its parameters are dummies (shadowing a
+        declared variable of the same name), and each application is its body with the
+        arguments put in. A definition applied only to its own parameters, or never
+        (``f(W, H) = ...``, ``\\ell(\\theta) = ...``), stays a named value."""
+        applied: dict = {}
+        claims = {c.span for c in self.claims}     # df = f(x + dx) - f(x) applies nothing
+        for st in self.doc.statements:
+            if getattr(st, "span", None) in claims:
+                continue
+            for part in (getattr(st, "value", None), *getattr(st, "middle", ())):
+                if part is None:
+                    continue
+                for node in walk_syntax(part):
+                    if isinstance(node, S.Apply):
+                        applied.setdefault(names.keyword_of(node.func), []).append((node, st))
+                    elif isinstance(node, S.BinOp) and node.op == S.MUL:
+                        # s q(a): the letters written together before an application
+                        factors, signs = self._join_runs(*_chain(node))
+                        for x in factors:
+                            if isinstance(x, S.Apply) and len(x.func.name if isinstance(
+                                    x.func, S.Sym) else "") > 1:
+                                applied.setdefault(x.func.name, []).append((x, st))
+        for kw, ds in list(self.defsrc.items()):
+            params = ds.stmt.params
+            if params is None or ds.indices:
+                continue
+            # f(x) = f([x_1, ..., x_n]) = ...: its own statement restates f, never applies it
+            uses = [u for u, st in applied.get(kw, []) if st is not ds.stmt and
+                     not _same_place(st, ds.stmt)]
+            if not any(tuple(u.args) != tuple(params) for u in uses):
+                continue
+            for prm in params:
+                if not isinstance(prm, S.Sym):
+                    raise self.perr("a function's parameters must be names", prm)
+            self.functions[kw] = ds
+            del self.defsrc[kw]
+            info = self.info.pop(kw)
+            if info.decl_shape is not None:     # a declared variable of that name stays one
+                self.info[kw] = dataclasses.replace(info, kind="input", shape=info.decl_shape)
+
+    def apply_function(self, kw, e, scope):
+        """A function applied: its body with each parameter replaced by the argument
+        written (as syntax), lowered where it is applied."""
+        ds = self.functions[kw]
+        params = ds.stmt.params
+        if len(e.args) != len(params):
+            raise self.perr(f"{names.latex_of(e.func)} takes {len(params)} argument"
+                            f"{'s' if len(params) != 1 else ''}, not {len(e.args)}", e)
+        active = self.__dict__.setdefault("_applying", [])
+        if kw in active:
+            raise self.perr(f"{names.latex_of(e.func)} is defined in terms of itself", e)
+        mapping = {names.keyword_of(p): a for p, a in zip(params, e.args)}
+        body = _substitute(ds.stmt.value, mapping)
+        active.append(kw)
+        try:
+            return self.expr(body, scope)
+        finally:
+            active.pop()
+
     def x_Apply(self, e, scope):
         f = e.func
         kw = names.keyword_of(f)
+        if kw in self.functions:
+            return self.apply_function(kw, e, scope)
         if isinstance(f, S.Sym) and f.name in SIGMA_NAMES and kw not in self.info:
             return self.call("sigma", e.args, e, scope, f.primes)
         if kw in self.defsrc and self.defsrc[kw].stmt.params is not None:
@@ -204,3 +283,42 @@ class SumLowering(LoweringBase):
         elif primes > 1:
             raise self.perr(f"only the first derivative {fn}' is known", e)
         return Val(node, v.labels, v.mat, v.row)
+
+
+def _substitute(e, mapping):
+    """The syntax tree e with every name whose keyword is in `mapping` replaced by its
+    syntax (a function's parameters by the arguments it is applied to)."""
+    if isinstance(e, S.Sym):
+        kw = names.keyword_of(e)
+        return mapping.get(kw, e)
+    if not dataclasses.is_dataclass(e) or isinstance(e, S.Span):
+        return e
+    changes = {}
+    for f in dataclasses.fields(e):
+        if f.name == "span":
+            continue
+        v = getattr(e, f.name)
+        if isinstance(v, tuple):
+            new = tuple(_substitute(x, mapping) for x in v)
+            if any(a is not b for a, b in zip(new, v)):
+                changes[f.name] = new
+        elif dataclasses.is_dataclass(v):
+            new = _substitute(v, mapping)
+            if new is not v:
+                changes[f.name] = new
+    return dataclasses.replace(e, **changes) if changes else e
+
+
+def _chain(e):
+    """The factors of a product chain and the signs between them."""
+    factors, signs, node = [], [], e
+    while isinstance(node, S.BinOp) and node.op == S.MUL:
+        factors.append(node.right)
+        signs.append(node.sign)
+        node = node.left
+    factors.append(node)
+    return factors[::-1], signs[::-1]
+
+
+def _same_place(a, b):
+    return getattr(a, "span", None) is not None and a.span == getattr(b, "span", None)

@@ -36,6 +36,7 @@ def split_rows(toks: list, source: str) -> list:
     rows: list = []
     row: list = []              # (token, depth) ; separators as ("SEP"/"SOFT", 0)
     stack: list = []
+    inner_text = None           # a \text{..} separator met inside brackets
     n = len(toks)
 
     def end_row():
@@ -97,6 +98,9 @@ def split_rows(toks: list, source: str) -> list:
                 raise err(f"unmatched '{SHOW[k]}'", t, source)
             stack.pop()
             depth -= 1
+            if not stack and inner_text is not None:
+                raise err(f"text inside brackets ('{inner_text.value}') is not read as math: "
+                          f"move it out of the formula", inner_text, source)
         elif k in ("BAR1", "BAR2"):
             kind = "NORM" if k == "BAR2" else "ABS"
             prev = row[-1][0] if row else None
@@ -109,6 +113,9 @@ def split_rows(toks: list, source: str) -> list:
                         raise err(f"unclosed '{SHOW[stack[-1].kind]}'", stack[-1], source)
                     raise err("a closing bar without an opening one", t, source)
                 stack.pop()
+                if not stack and inner_text is not None:
+                    raise err(f"text inside brackets ('{inner_text.value}') is not read as "
+                              f"math: move it out of the formula", inner_text, source)
                 row.append((t.at(kind + "_CLOSE"), depth - 1))
             else:
                 nt = t.at(kind + "_OPEN")
@@ -125,6 +132,11 @@ def split_rows(toks: list, source: str) -> list:
                 if stack[-1].kind != "LPAR":
                     raise err("unexpected ';'", t, source)
                 t = t.at("COMMA", ",")
+            elif k == "SEP":
+                # \text{ and } inside brackets: dropping it would join what it separates
+                # (refused once the brackets close: an unclosed one is the better error)
+                inner_text = inner_text or t
+                continue
             elif k != "COMMA":
                 continue
         elif k == "PERIOD":

@@ -21,6 +21,7 @@ exclusive. The statement splitter (`matcalc.parse`) takes the stream from here.
 from __future__ import annotations
 
 from .. import ops
+from ..errors import ParseError
 from .macros import expand
 from .scan import scan
 from .tokens import (ACCENTS, ARRAY_ENVS, CHARS, COLOR_COMMANDS, DROPPED, DROPPED_WITH_ARG, FONT_ARG,
@@ -315,6 +316,62 @@ def _word_token(t, word, font, source):
     return None
 
 
+MATH_FONT_TEXT = ("textbf", "textit", "textsf", "textup", "textnormal")
+
+
+def _font_math(t, source):
+    """A text token written ``\\textbf{Ax - b}``, ``\\textsf{A x}`` (a font-style text
+    command around an expression -- an operator, or single letters apart --, never prose:
+    no words like 'where'): its content scanned as math, placed in the source; else None."""
+    content = t.value
+    chunks = content.split()
+    letters = len(chunks) > 1 and all(len(c) == 1 and c.isalnum() for c in chunks)
+    if t.line != t.end_line or not (letters or any(op in content for op in "+-*/^_=")):
+        return None
+    if any(w.lower() in SEP_WORDS for w in content.replace("-", " ").split()):
+        return None
+    lines = source.splitlines()
+    if not 1 <= t.line <= len(lines):
+        return None
+    written = lines[t.line - 1][t.col - 1:t.end_col - 1]
+    cmd = written[1:].split("{", 1)[0].strip()
+    if cmd not in MATH_FONT_TEXT or "{" not in written:
+        return None
+    start = t.col + written.index("{") + 1            # the column of the content
+    try:
+        inner = scan(content)
+    except ParseError:
+        return None
+    for x in inner:
+        if x.line != 1 or x.kind in ("newline", "break"):
+            return None
+        x.line = x.end_line = t.line
+        x.col, x.end_col = x.col + start - 1, x.end_col + start - 1
+    return inner
+
+
+def _lone_bar(toks, j):
+    """The '|' before toks[j] is the only bar of its argument list (up to the ')' that
+    closes it): a conditioning bar, not one of the two bars of |x|."""
+    depth = 0
+    for k in range(j, len(toks)):
+        x = toks[k]
+        if x.kind in ("break", "newline", "rowsep"):
+            return False
+        if x.kind == "{" or _is_char(x, "(") or _is_char(x, "["):
+            depth += 1
+        elif x.kind == "}" or _is_char(x, "]"):
+            depth -= 1
+        elif _is_char(x, ")"):
+            if depth == 0:
+                return True
+            depth -= 1
+        elif depth == 0 and (_is_char(x, "|") or (x.kind == "cmd" and x.value in
+                                                  ("vert", "lvert", "rvert", "mid"))):
+            return False
+    return False
+
+
 def _prime_superscript(toks, j):
     """toks[j-1] is '^': (number of primes, index after) when the superscript is only
     primes (``^{\\prime}``, ``^\\prime``, ``^{'}``, ``^{\\prime\\prime}``), else (0, j)."""
@@ -424,6 +481,7 @@ def words(toks: list, source: str) -> list:
     out: list = []
     braces: list = []          # kinds of open '{': "sub", "sqrt", "free"
     closers: list = []         # indices of the '>' closing an open '<a, b>'
+    parens: list = []          # open '(': "args" after a name (an argument list), else "group"
     i, n = 0, len(toks)
 
     while i < n:
@@ -455,6 +513,12 @@ def words(toks: list, source: str) -> list:
             out.append(t.at("NUMBER"))
             continue
         if k == "text":
+            inner = _font_math(t, source)
+            if inner is not None:
+                # \textbf{Ax - b}: a bold font around an expression, read as math
+                toks = toks[:i] + inner + toks[i:]
+                n = len(toks)
+                continue
             content = " ".join(v.split())
             low = content.lower().strip()
             if not low:
@@ -551,6 +615,17 @@ def words(toks: list, source: str) -> list:
                 if out and out[-1].kind in OPERAND_KINDS and nxt.kind in ("letter", "cmd"):
                     raise err("a period between two factors (v.u) is not read as a product: "
                               "write v^T u, v \\cdot u or \\langle v, u \\rangle", t, source)
+            if v == "|" and parens and parens[-1][0] == "args":
+                if not parens[-1][1] and _lone_bar(toks, i):
+                    # p(X | \mu, \Sigma): a conditioning bar among a function's arguments
+                    out.append(t.at("COMMA", ","))
+                    continue
+                parens[-1][1] = True                  # g(|a| + b): the bars of |a|
+            if v == "(":
+                parens.append(["args" if out and out[-1].kind in ("NAME", "RBRACE") and
+                               not t.sp else "group", False])
+            elif v == ")" and parens:
+                parens.pop()
             if v in CHARS:
                 kind = CHARS[v]
                 out.append(t.at(kind, v))
@@ -615,6 +690,12 @@ def words(toks: list, source: str) -> list:
                 nt.lr = "right"
             out.append(nt)
             continue
+        if v == "mid":
+            if parens and parens[-1][0] == "args":
+                out.append(t.at("COMMA", ","))      # p(y \mid X, \theta)
+                continue
+            raise err("\\mid is read only as the conditioning bar among a function's "
+                      "arguments, p(y \\mid x)", t, source)
         if v in INTEGRALS:
             raise err(f"an integral (\\{v}) is not supported: matcalc differentiates sums and "
                       f"products, not integrals", t, source)

@@ -116,6 +116,11 @@ def sample_gauss_density(rng):
     return dict(x=rng.standard_normal(k), mu=rng.standard_normal(k), Sigma=spd(rng, k))
 
 
+def sample_gauss_mle(rng):
+    n, d = int(rng.integers(2, 5)), int(rng.integers(2, 4))
+    return dict(x=rng.standard_normal((n, d)), mu=rng.standard_normal(d), Sigma=spd(rng, d))
+
+
 def sample_rbf(rng):
     d = int(rng.integers(2, 5))
     return dict(x=rng.standard_normal(d), z=rng.standard_normal(d),
@@ -212,9 +217,8 @@ def ref_poisson_loglinear(beta, x, y):
 R = "right"
 CASES = [
     Case("001_lstsq_norm.tex", "x", ref_lstsq, R, "least squares"),
-    Case("002_lstsq_textbf.tex", "x", lambda A, x, b: 0.5 * ref_lstsq(A, x, b),
-         r"refused: \textbf{Ax - b} (a font command around an expression) inside || ||",
-         "least squares", expect="unclosed '\\|'"),
+    Case("002_lstsq_textbf.tex", "x", lambda A, x, b: 0.5 * ref_lstsq(A, x, b), R,
+         "least squares"),
     Case("003_lstsq_frobenius_split.tex", "x", ref_lstsq, R, "least squares", objective="f"),
     Case("004_lstsq_vec_lVert.tex", r"\vec{x}", lambda A, x_vec, b: ref_lstsq(A, x_vec, b), R,
          "least squares"),
@@ -223,9 +227,7 @@ CASES = [
          "is not read as the objective, so the vector r is taken instead",
          "least squares", expect="not a scalar"),
     Case("006_logistic_nll_sum.tex", "w", ref_logistic_nll,
-         "refused: s(x) = ... (a function definition whose parameter x is also a declared "
-         "variable)", "statistics: logistic regression", objective="NLL",
-         expect="cannot divide by a N×d matrix"),
+         R, "statistics: logistic regression", objective="NLL"),
     Case("007_nmf_question.tex", "W", lambda V, W, H: 0.5 * fro2(V - W @ H), R,
          "matrix factorization"),
     Case("008_nmf_answer_colon.tex", "H", lambda V, W, H: 0.5 * fro2(W @ H - V), R,
@@ -246,9 +248,8 @@ CASES = [
          lambda C, Y, W, H: fro2(C * (Y - W @ H.T)), R, "matrix factorization (Hadamard)"),
     Case("014_gaussian_logdet_CSigmaC.tex", r"\Sigma", ref_gauss_CSigmaC, R,
          "statistics: Gaussian likelihood", sample=sample_gauss_CSigmaC),
-    Case("015_gaussian_mle_talkstats.tex", r"\mu", ref_gauss_mle,
-         r"refused: p(X|\mu,\Sigma) (a conditional bar in a function's arguments)",
-         "statistics: Gaussian likelihood", expect="unclosed '|'"),
+    Case("015_gaussian_mle_talkstats.tex", r"\mu", ref_gauss_mle, R,
+         "statistics: Gaussian likelihood", sample=sample_gauss_mle),
     Case("016_gaussian_trace_BSigmaB.tex", "A", ref_gauss_BSigmaB, R,
          "statistics: Gaussian likelihood", sample=sample_gauss_BSigmaB),
     Case("017_logdet_diag_exp.tex", r"\Sigma",
@@ -362,8 +363,8 @@ CASES = [
          "least squares (weighted)", objective="L", expect=r"unknown name \hat{y}"),
     Case("051_cossim_sqrt_squares.tex", "a",
          lambda a, b: float(a @ b / np.sqrt((a @ a) * (b @ b))),
-         "refused: cossim(a,b)= (a multi-letter function name) is not read as a definition",
-         "ML: cosine similarity", expect="defines nothing to differentiate"),
+         r"refused: \sqrt{a^2\cdot{b^2}} (the square of a vector: a \odot a or \|a\|^2?)",
+         "ML: cosine similarity", expect="a power of a vector is ambiguous"),
     Case("052_cosine_newcommand_langle.tex", "x",
          lambda x, y: float(x @ y / (np.linalg.norm(x) * np.linalg.norm(y))), R,
          "ML: cosine similarity"),
@@ -400,8 +401,7 @@ CASES = [
          "statistics: ridge regression (as written, first sum unsquared)"),
     Case("062_ridge_rss_unicode.tex", r"\beta",
          lambda y, X, beta, lambda_: float(np.sum((y - X @ beta) ** 2) + lambda_ * beta @ beta),
-         r"refused: RSS(\lambda) = (a multi-letter function name) is not read as a definition",
-         "statistics: ridge regression", expect="defines nothing to differentiate"),
+         R, "statistics: ridge regression"),
     Case("063_quadratic_potential_q.tex", r"\vec{q}",
          lambda q_vec, V_cal: 0.5 * float(q_vec @ V_cal @ q_vec),
          r"refused: V = ...\mathcal{V}... (\mathcal{V} is read as the same name as V: "
