@@ -28,10 +28,21 @@ def parse(text: str) -> S.Document:
     return _parse(text)
 
 
+def read(text: str) -> S.Document:
+    """Read a document that may be a whole post (prose, inline and displayed math): a
+    fragment that cannot be read is kept as `syntax.Unreadable` instead of raising, so the
+    lowering can skip it, or refuse when the rest needs it (raises ParseError only when
+    nothing can be read)."""
+    from .read.parse import read as _read
+    if not isinstance(text, str):
+        raise MatcalcError(f"expected the document as a string, got {type(text).__name__}")
+    return _read(text)
+
+
 def _document(doc) -> S.Document:
     if isinstance(doc, S.Document):
         return doc
-    return parse(doc)
+    return read(doc)
 
 
 def _resolve_wrt(problem, wrt: str) -> str:
@@ -82,6 +93,12 @@ class Gradient:
         self.wrt = wrt
         self.node = node
         self._steps = steps
+
+    @property
+    def notes(self) -> list:
+        """What the reader skipped or inferred: `Note`s with 1-based `line`, `column`, a
+        `reason`, the fragment's `text` and a `kind` (see `matcalc.notes`)."""
+        return list(getattr(self.problem, "notes", ()))
 
     # -------------------------------------------------------- rendering
     def latex(self) -> str:
@@ -210,20 +227,32 @@ def _fmt(shape):
     return "(" + ", ".join(str(d) for d in shape) + ")" if shape else "(scalar)"
 
 
-def lower_document(doc, objective=None):
+def _lower(doc, objective=None):
     document = _document(doc)
+    lowerer = Lowerer(document)
     try:
-        return Lowerer(document).run(objective)
+        return lowerer.run(objective), lowerer
     except MatcalcError:
         raise
     except (ir.IRError, RecursionError) as err:
         raise MatcalcError(f"cannot read this document: {err}") from None
 
 
+def lower_document(doc, objective=None):
+    return _lower(doc, objective)[0]
+
+
 def gradient(doc, wrt, objective=None) -> Gradient:
     """Differentiate the document's objective with respect to `wrt`."""
-    problem = lower_document(doc, objective)
-    kw = _resolve_wrt(problem, wrt)
+    problem, lowerer = _lower(doc, objective)
+    try:
+        kw = _resolve_wrt(problem, wrt)
+    except MatcalcError:
+        # a wrt that only a fragment which cannot be read declares: say so, there
+        missing = lowerer.explain_missing(wrt) if isinstance(wrt, str) else None
+        if missing is not None:
+            raise missing from None
+        raise
     try:
         node, steps = differentiate(problem, kw)
         node = tidy(problem, node)

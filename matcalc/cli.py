@@ -24,8 +24,19 @@ def _read(path: str) -> str:
         raise MatcalcError(f"cannot read {path}: {err.strerror}") from None
 
 
-def _derive(args, out):
+def _gradient(args):
+    """The gradient, with the reader's notes (what it skipped or inferred) on stderr."""
     g = api.gradient(_read(args.file), args.wrt, objective=args.objective)
+    if g.notes:
+        print(f"matcalc: {len(g.notes)} note{'s' if len(g.notes) != 1 else ''} on the "
+              f"reading (skipped or inferred):", file=sys.stderr)
+        for n in g.notes:
+            print(f"  {n}", file=sys.stderr)
+    return g
+
+
+def _derive(args, out):
+    g = _gradient(args)
     if args.format == "latex":
         out.write(g.derivation("latex") + "\n\n")
         out.write(f"{g.lhs_latex} = {g.latex()}\n")
@@ -39,7 +50,7 @@ def _derive(args, out):
 
 
 def _code(args, out):
-    g = api.gradient(_read(args.file), args.wrt, objective=args.objective)
+    g = _gradient(args)
     out.write(g.numpy_source())
     return 0
 

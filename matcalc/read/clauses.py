@@ -27,12 +27,18 @@ ROW_ENDS = {"NEWLINE", "ROWSEP", "BREAK"}
 MAX_DEPTH = 100
 
 
-def split_rows(toks: list, source: str) -> list:
+def split_rows(toks: list, source: str, dropped: list | None = None,
+               keep_arrows: bool = False) -> list:
     """Token stream -> rows -> clauses (lists of tokens). A row ends at a region end, a
     ``\\\\`` or a newline at bracket depth 0 (unless the row ends with a binary operator or
     the next starts with one); clauses are separated at depth 0 by ``,`` ``;`` ``\\quad``,
     separator words, and ``\\;`` when relations stand on both sides. Also resolves norm
-    bars into openers/closers and checks bracket balance and depth."""
+    bars into openers/closers and checks bracket balance and depth.
+
+    What is left out is told to `dropped` when given, as (kind, first token, last token):
+    "differential" for the stated differential after ``\\implies``, "arrow" for a clause
+    with an arrow (a signature ``f: R^n \\to R``). With `keep_arrows` the arrow clauses
+    stay in the rows (the caller reads renamings ``I \\to A`` from them)."""
     rows: list = []
     row: list = []              # (token, depth) ; separators as ("SEP"/"SOFT", 0)
     stack: list = []
@@ -40,7 +46,7 @@ def split_rows(toks: list, source: str) -> list:
 
     def end_row():
         if row:
-            rows.append(_clauses(row))
+            rows.append(_clauses(row, dropped, keep_arrows))
         row.clear()
 
     def next_kind(i):
@@ -69,7 +75,7 @@ def split_rows(toks: list, source: str) -> list:
             end_row()
             continue
         if k == "IMPLIES":               # the stated differential: dropped to the row end
-            d = 0
+            d, first = 0, i
             while i < n:
                 x = toks[i]
                 if x.kind in OPENERS:
@@ -81,6 +87,8 @@ def split_rows(toks: list, source: str) -> list:
                 elif x.kind == "BREAK" or (x.kind in ROW_ENDS and d == 0):
                     break
                 i += 1
+            if dropped is not None and i > first:
+                dropped.append(("differential", t, toks[i - 1]))
             continue
         depth = len(stack)
         if k in OPENERS:
@@ -143,7 +151,7 @@ def _has_relation(items):
     return any(not isinstance(t, str) and d == 0 and t.kind in ("REL", "IN") for t, d in items)
 
 
-def _clauses(row):
+def _clauses(row, dropped=None, keep_arrows=False):
     """Split one row at its separators; `\\;` separates only between two relations."""
     segs, cur = [], []
     for item in row:
@@ -168,7 +176,12 @@ def _clauses(row):
         rest = [x[0] for x in seg[start:] if x[0] != "SOFT"]
         out.append(rest)
     # a clause with an arrow (a signature f: R^n \to R, a renaming I \to A) states nothing
-    # matcalc uses: it is dropped
+    # matcalc uses: it is dropped (unless the caller reads renamings from it)
+    arrows = [c for c in out if c and any(t.kind == "MAPSTO" for t in c)]
+    if dropped is not None and not keep_arrows:
+        dropped.extend(("arrow", c[0], c[-1]) for c in arrows)
+    if keep_arrows:
+        return [c for c in out if c]
     return [c for c in out if c and not any(t.kind == "MAPSTO" for t in c)]
 
 
