@@ -30,9 +30,9 @@ from ..errors import ParseError
 from ..notes import Note, excerpt, offsets
 from ..read import syntax as S
 from ..values import fmt_shape as _fmt
-from .base import LoweringBase, walk_syntax
-from .classify import (dimension_names, index_names, kind_of_def, layout_range, namelike,
-                       prose_bare)
+from .base import LoweringBase
+from .classify import (_head, dimension_names, index_names, is_derivative, is_differential,
+                       kind_of_def, layout_range, namelike, prose_bare)
 
 NOTE_REASONS = {
     "claim": "a claimed derivative: kept for check, not read as a definition",
@@ -74,6 +74,7 @@ class Skip:
     defines: tuple
     declares: tuple
     latex: dict
+    shown: tuple = ()         # the names as written, for the note
 
 
 class DeclarationCollector(LoweringBase):
@@ -152,21 +153,27 @@ class DeclarationCollector(LoweringBase):
         if kind == "dimension":
             reason = (f"read as an equation between dimensions: "
                       f"{names.latex_of(st.target)} stands for the product written")
+        elif st.target is None:
+            reason = "continues the equation above: kept with it, not read as a definition"
         else:
             reason = NOTE_REASONS[kind]
         self.note(st, reason, "inferred" if kind in ("layout", "dimension") else
                   kind if kind in ("claim", "differential") else "relation")
 
     def _skip(self, st: S.Unreadable):
-        latex, defines, declares = {}, [], []
+        """A fragment that cannot be read: the names it would define, as keywords (an
+        entrywise ``K_{ij} = ..`` defines K, a name ``E_{max}`` itself: both are kept)."""
+        latex, defines, declares, shown = {}, [], [], []
         for group, out in ((st.defines, defines), (st.declares, declares)):
             for e in group:
+                shown.append(names.latex_of(e))
                 for x in (e, e.base if isinstance(e, S.Sub) else None):
                     kw = names.keyword_of(x) if x is not None else None
                     if kw is not None and kw not in out:
                         out.append(kw)
                         latex[kw] = names.latex_of(x)
-        self.skips.append(Skip(st.span, st.error, tuple(defines), tuple(declares), latex))
+        self.skips.append(Skip(st.span, st.error, tuple(defines), tuple(declares), latex,
+                               tuple(dict.fromkeys(shown))))
 
     def _objective_bare(self, candidates, last_def):
         """A bare expression is the objective when nothing is defined (the last one), or
@@ -183,9 +190,7 @@ class DeclarationCollector(LoweringBase):
         for _k, st in candidates:
             if st is chosen:
                 continue
-            self.note(st, "mentions a name or a derivative: defines nothing"
-                      if prose_bare(st.value) else
-                      "an expression that is not a definition: not used")
+            self.note(st, _mention(st.value))
         if chosen is None:
             return
         if not self.defsrc:
@@ -243,7 +248,7 @@ class DeclarationCollector(LoweringBase):
         if kw is None:
             # W^Q \in R^{d \times d_k}: not a name matcalc reads; skipped unless needed
             err = self.perr("a declaration needs a name on the left of \\in", target)
-            found = [n for n in walk_syntax(target) if namelike(n)]
+            found = [n for n in (_declared_name(target),) if n is not None]
             self.skips.append(Skip(target.span, err, (), tuple(
                 names.keyword_of(n) for n in found if names.keyword_of(n)),
                 {names.keyword_of(n): names.latex_of(n) for n in found if names.keyword_of(n)}))
@@ -406,6 +411,30 @@ class DeclarationCollector(LoweringBase):
         if isinstance(e, S.Neg):
             return -self.dim(e.arg, scope)
         raise self.perr("cannot read this as a dimension", e)
+
+
+def _declared_name(e):
+    """The name a declaration with an unreadable left side is about: W of ``W^Q``,
+    ``W^{\\top}``, ``(W)``; None for ``\\mathbf{1}_n`` (a fact about the ones vector)."""
+    while not namelike(e):
+        if isinstance(e, (S.Pow, S.Transpose)):
+            e = e.base if isinstance(e, S.Pow) else e.arg
+        elif isinstance(e, S.Apply):
+            e = e.func
+        else:
+            return None
+    return e
+
+
+def _mention(e) -> str:
+    """Why a bare expression is not used, in words."""
+    if is_derivative(e) or is_derivative(_head(e)):
+        return "mentions a derivative: defines nothing"
+    if is_differential(e):
+        return "mentions a differential: defines nothing"
+    if prose_bare(e):
+        return "mentions a name: defines nothing"
+    return "an expression, not a definition: not used"
 
 
 def _same_shape(a, b):

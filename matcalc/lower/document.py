@@ -222,9 +222,9 @@ class Lowerer(DeclarationCollector, IndexLowering, AtomLowering, ProductLowering
         self._lower_rest()
         self._refuse_skipped_inputs(obj)
         for sk in self.skips:
-            what = ", ".join(sk.latex[k] for k in sk.defines + sk.declares if k in sk.latex)
-            self.note(sk.span, f"cannot be read ({_short(sk.error)}); skipped"
-                      + (f": nothing the objective uses depends on the {what} it would define"
+            what = ", ".join(sk.shown)
+            self.note(sk.span, f"cannot be read ({_short(sk.error, sk.span)}); skipped"
+                      + (f": the objective does not need the {what} it would define"
                          if what else ""), "unreadable")
         inputs = {}
         for kw, info in self.info.items():
@@ -478,11 +478,13 @@ def _keyword_of_text(text):
     return names.keyword_of(st.value) if isinstance(st, S.Bare) else None
 
 
-def _short(e) -> str:
-    """An error in a few words, with its place: for a note."""
+def _short(e, span=None) -> str:
+    """An error in a few words, with its place (unless it is where `span` starts)."""
     msg = getattr(e, "bare_message", str(e)).split("\n")[0]
-    where = f"line {e.line}, column {e.column}: " if getattr(e, "line", None) else ""
-    return where + msg
+    line, col = getattr(e, "line", None), getattr(e, "column", None)
+    if line is None or (span is not None and (span.line, span.column) == (line, col)):
+        return msg
+    return f"line {line}, column {col}: {msg}"
 
 
 def lower(doc: S.Document, objective=None) -> Problem:
@@ -498,6 +500,12 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
     order). Errors are located in `claim_text`."""
     lw = Lowerer(doc)
     lw.collect()
+    for kw in list(lw.defsrc):      # the document's own definitions, in its own text
+        try:
+            lw.tentatively(lambda: lw.define(kw))
+        except MatcalcError:
+            pass                    # not needed by the claim, or it fails again below
+    own = set(lw.defsrc)
     for h in helpers:
         lw._collect_def(h)
     indices = tuple(names.keyword_of(i) for i in index_syntax)
@@ -510,6 +518,7 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
                                                       span=value.span), indices, index_syntax)
     lw.info["__claim"] = Info("def", "claim")
     lw.src = claim_text
-    for kw in lw.defsrc:
-        lw.define(kw)
+    for kw in lw.defsrc:            # the claim and its helpers (the rest is lowered above)
+        if kw not in own:
+            lw.define(kw)
     return lw.defs["__claim"], lw.defs, list(lw.order)

@@ -6,7 +6,8 @@ parse_expr)` return (defines, declares): the names (syntax expressions) that a f
 which cannot be read looks like it defines (the name before its first top-level ``=`` /
 ``:=``) or declares (the names before ``\\in``, with a list such as ``\\alpha, \\beta``).
 They never raise: a guess that cannot be made is empty. `renames(clause, parse_expr)`
-reads ``\\big(I \\to A,\\; N \\to n\\big)`` as renamings, or returns None. `parse_expr(toks)`
+reads ``\\big(I \\to A,\\; N \\to n\\big)`` as renamings (a list of pairs of names, or one pair
+in parentheses; ``n \\to \\infty`` is none), or returns None. `parse_expr(toks)`
 is the caller's parser of one clause of grammar tokens (it raises ParseError).
 """
 from __future__ import annotations
@@ -170,7 +171,8 @@ def renames(clause, parse_expr):
     """``(I \\to A, N \\to n)`` or ``I \\to A``: [(old, new, first token, last token)],
     or None when the clause is not a list of renamings of names."""
     toks = list(clause)
-    if len(toks) >= 2 and toks[0].kind == "LPAR" and toks[-1].kind == "RPAR":
+    wrapped = len(toks) >= 2 and toks[0].kind == "LPAR" and toks[-1].kind == "RPAR"
+    if wrapped:
         toks = toks[1:-1]
     parts, cur, depth = [], [], 0
     for t in toks:
@@ -191,7 +193,17 @@ def renames(clause, parse_expr):
             return None
         k = arrows[0]
         old, new = _parsed_name(part[:k], parse_expr), _parsed_name(part[k + 1:], parse_expr)
-        if old is None or new is None or not _namelike(old) or not _namelike(new):
+        if old is None or new is None or not _namelike(old) or not _namelike(new) or \
+                _base(new).name in NOT_NAMES or _base(old).name in NOT_NAMES:
             return None
         out.append((old, new, part[0], part[-1]))
-    return out or None
+    # a renaming is a list of them, or one in parentheses: ``x \to y`` alone is more
+    # likely a limit or a map than a renaming
+    return out if out and (wrapped or len(out) > 1) else None
+
+
+NOT_NAMES = {"infty", "partial", "nabla"}
+
+
+def _base(e):
+    return e.base if isinstance(e, S.Sub) else e

@@ -520,6 +520,10 @@ class _Reader:
                             span if span is not None else _error_span(error))
 
     def _region_span(self, r):
+        """The span of a region's formula: its tokens, without the delimiters."""
+        toks = [t for t in r.toks if t.kind != "break"]
+        if toks:
+            return S.Span(toks[0].line, toks[0].col, toks[-1].end_line, toks[-1].end_col)
         from .scan import _Src
         if self._starts is None:
             self._starts = _Src(self.text)
@@ -618,7 +622,10 @@ class _Reader:
                 continue
             try:
                 got = self._parse_expr(clause)
-                for st in (got if isinstance(got, list) else [got]):
+                got = got if isinstance(got, list) else [got]
+                if len(got) == 1:           # the statement spans its clause: ``(..)`` too
+                    got = [dataclasses.replace(got[0], span=got[0].span.cover(span))]
+                for st in got:
                     _check_depth(st, self.text)
                     stmts.append(st)
             except ParseError as e:

@@ -2,15 +2,15 @@
 
 Contract: `scan(text) -> list[Tok]` of commands, letters, numbers, braces, punctuation and
 newlines; it picks the math regions (``$..$``, ``$$..$$``, ``\\[..\\]``, ``\\(..\\)``, math
-environments; text without ``$``, ``\\[`` or ``\\(`` is all math), drops ``%`` comments and
-maps pasted Unicode (``α``, ``−``, ``∈``, ``ᵀ`` ...) to LaTeX. Every token keeps its span in
-the original text; each delimited region ends with a ``break`` token.
+environments; a text with none of these is all math), drops ``%`` comments and maps pasted
+Unicode (``α``, ``−``, ``∈``, ``ᵀ`` ...) to LaTeX. Every token keeps its span in the
+original text; each delimited region ends with a ``break`` token.
 
 `regions(text) -> list[Region]` is the same pass kept per region, for reading whole posts:
 a region whose characters cannot be read (an unknown character, a lone backslash) carries
-its `ParseError`, and scanning resumes after its closing delimiter, so one
-bad fragment does not stop the rest. Only a region that is never closed stops the scan
-(where it would end is unknown). `scan` raises the first region's error.
+its `ParseError`, and scanning resumes after its closing delimiter, so one bad fragment
+does not stop the rest. Only a region that is never closed stops the scan (where it would
+end is unknown). `scan` raises the first region's error.
 """
 from __future__ import annotations
 
@@ -55,7 +55,9 @@ def _has_delimiters(text):
         if i == 0 or text[i - 1] != "\\":
             return True
         i += 1
-    return "\\[" in text or "\\(" in text
+    if "\\[" in text or "\\(" in text:
+        return True
+    return any(f"\\begin{{{env}" in text for env in MATH_ENVS)
 
 
 def _read_braced_raw(text, i, src, opener_index):
