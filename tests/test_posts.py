@@ -331,6 +331,37 @@ def test_renaming():
     assert "A" in g.inputs.values() and g.problem.inputs["A"].shape[0].name == "n"
 
 
+def test_gradient_operator_is_a_claim():
+    g = matcalc.gradient(f"Let \\(x \\in {R}^n\\). \\[f = x^Tx\\] so \\[\\nabla_x f = 2x\\]", "x")
+    assert [n.kind for n in g.notes] == ["claim"]
+
+
+def test_a_limit_is_not_a_renaming():
+    doc = f"$x \\in {R}^n$, $f = x^Tx$, and as $n \\to \\infty$ or $(n \\to \\infty)$ it grows"
+    g = matcalc.gradient(doc, "x")
+    assert g.problem.inputs["x"].shape[0].name == "n"
+    assert all(n.kind == "prose" for n in g.notes)
+
+
+def test_a_dimension_equation_is_used_in_values_too():
+    doc = (f"Here $x \\in {R}^N$ with $N = P D$, $P$ blocks of $D$ entries, and $u \\in {R}^D$, "
+           f"$v \\in {R}^P$. $$f = N x^Tx + \\mathbf{{1}}_P^T v\\, u^T u$$")
+    g = matcalc.gradient(doc, "x")
+    assert any(n.kind == "inferred" and n.text == "N = P D" for n in g.notes)
+    got, kw = grad_at(g)
+    assert np.allclose(got, 2 * kw["x"] * kw["x"].size)      # N is P D, the length of x
+
+
+def test_cli_check_prints_the_notes_too():
+    r = subprocess.run([sys.executable, "-m", "matcalc", "check", str(POSTS / NAMES["002"]),
+                        "--wrt", r"\phi", "--objective", "F", "--claim",
+                        r"\frac{\partial F}{\partial \phi_{k,l}} = \sum_{i=1}^N\sum_{j=N+1}^{N+M}"
+                        r" h_i h_j (\delta_{ik}\phi_{j,l} + \delta_{jk}\phi_{i,l})"],
+                       capture_output=True, text=True, cwd=HERE.parent, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("correct") and "={?}" in r.stderr
+
+
 def test_bare_final_expression_is_the_objective():
     # issue 8: a bare final expression after definitions was ignored (3a gave 2x)
     g = matcalc.gradient(f"x \\in {R}^n\na = x^Tx\n3a", "x")

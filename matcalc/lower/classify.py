@@ -1,11 +1,14 @@
 """What each statement of a post is, before anything is lowered.
 
 Contract: pure functions of the syntax tree. A pasted post mixes the formulas that define
-the problem with formulas that only talk about it; `kind_of_def(st, ctx)` tells them apart:
+the problem with formulas that only talk about it; `kind_of_def(st, declared, dims,
+indices)` (the keywords declared as arrays, written as dimensions, used as indices) tells
+them apart:
 
     "claim"         a claimed derivative: ``\\frac{\\partial f}{\\partial x} = ...``,
-                    ``\\frac{d}{dx}(...) = ...``, a definition whose value is a derivative
-                    (``\\sigma' = \\frac{d\\sigma}{d\\zeta}``), a continued line ``&= ...``
+                    ``\\frac{d}{dx}(...) = ...``, ``\\nabla_x f = ...``, a definition whose
+                    value is a derivative (``\\sigma' = \\frac{d\\sigma}{d\\zeta}``), a
+                    continued line ``&= ...``
     "differential"  a differential step ``dX = A\\,d\\alpha``
     "relation"      an identity or relation whose left side is not a name (``A:B = ...``),
                     or a value at a point (``x(0) = x_0``)
@@ -55,6 +58,13 @@ def _head(e):
             e = e.func
         else:
             return e
+
+
+def is_gradient(e) -> bool:
+    """``\\nabla``, ``\\nabla_x`` (the gradient operator: what follows is a claim)."""
+    if isinstance(e, S.Sub):
+        e = e.base
+    return isinstance(e, S.Sym) and e.name == "nabla"
 
 
 def is_differential(e) -> bool:
@@ -151,7 +161,7 @@ def kind_of_def(st: S.Def, declared, dims, indices) -> str | None:
         return "claim"                                   # a continued line: &= ...
     if is_differential(t):
         return "differential"
-    if is_derivative(_head(t)) or has_derivative(t):
+    if is_derivative(_head(t)) or has_derivative(t) or is_gradient(_head(t)):
         return "claim"
     if not namelike(t):
         return "relation"
@@ -193,7 +203,8 @@ def prose_bare(e) -> bool:
     derivative or differential, a function applied to names (``\\sigma(\\zeta)``)."""
     if namelike(e) or isinstance(e, (S.Num, S.Dots, S.Ones)):
         return True
-    if is_derivative(e) or is_differential(e) or is_derivative(_head(e)):
+    if is_derivative(e) or is_differential(e) or is_derivative(_head(e)) or \
+            is_gradient(_head(e)):
         return True
     if isinstance(e, S.Apply) and namelike(e.func):
         return all(namelike(a) or isinstance(a, S.Dots) for a in e.args)

@@ -166,7 +166,7 @@ class Lowerer(DeclarationCollector, IndexLowering, AtomLowering, ProductLowering
                     va, vb = numeric.call(fn, kw)
                 if not np.allclose(va, vb, rtol=1e-9, atol=1e-12, equal_nan=False):
                     return False
-        except (ir.IRError, ValueError, TypeError, ArithmeticError):
+        except Exception:   # noqa: BLE001 - what cannot be evaluated is not shown equal
             return False
         return True
 
@@ -411,6 +411,9 @@ class Lowerer(DeclarationCollector, IndexLowering, AtomLowering, ProductLowering
                                                     span=self.bare.span), (), ())
             self.info["f"] = Info("def", "f", span=self.bare.span)
         kw = self._objective_kw(objective)
+        if objective is not None and self.bare is not None:
+            self.note(self.bare, "an expression, not a definition: not used (the objective "
+                                 "is named)")
         if objective is None and self.bare is not None:
             try:
                 self.define(kw)
