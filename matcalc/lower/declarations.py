@@ -26,7 +26,6 @@ from dataclasses import dataclass
 import sympy as sp
 
 from .. import ir, names
-from ..errors import ParseError
 from ..notes import Note, excerpt, offsets
 from ..read import syntax as S
 from ..values import fmt_shape as _fmt
@@ -132,6 +131,7 @@ class DeclarationCollector(LoweringBase):
                 candidates.append((k, st))
             elif isinstance(st, S.Unreadable):
                 self._skip(st)
+        self._last_def = stmts[last_def].span if last_def >= 0 else None
         self._objective_bare(candidates, last_def)
         self._stacked_dims()
 
@@ -247,11 +247,16 @@ class DeclarationCollector(LoweringBase):
             latex = names.latex_of(target)
         if kw is None:
             # W^Q \in R^{d \times d_k}: not a name matcalc reads; skipped unless needed
+            about = _declared_name(target)
+            about_kw = names.keyword_of(about) if about is not None else None
+            if about_kw is None:        # \mathbf{1}_n \in R^n: a fact, about no name
+                self.note(st, "declares no name (only a name can be declared with \\in): "
+                              "defines nothing")
+                return
             err = self.perr("a declaration needs a name on the left of \\in", target)
-            found = [n for n in (_declared_name(target),) if n is not None]
-            self.skips.append(Skip(target.span, err, (), tuple(
-                names.keyword_of(n) for n in found if names.keyword_of(n)),
-                {names.keyword_of(n): names.latex_of(n) for n in found if names.keyword_of(n)}))
+            self.skips.append(Skip(target.span, err, (), (about_kw,),
+                                   {about_kw: names.latex_of(about)},
+                                   (names.latex_of(about),)))
             return
         shape = fam_dims + dims
         if kw in self.info and self.info[kw].kind == "dim" and shape:

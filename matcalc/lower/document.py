@@ -58,6 +58,7 @@ class Lowerer(DeclarationCollector, IndexLowering, AtomLowering, ProductLowering
         self.renamed: dict = {}                 # old keyword -> (new keyword, Rename)
         self._deps: dict = {}                   # keyword -> the definitions it uses, in order
         self._declared: set = set()
+        self._last_def = None                   # where the last definition stands
         self._starts = None
 
     # ------------------------------------------------------------ pass 2: definitions
@@ -223,8 +224,9 @@ class Lowerer(DeclarationCollector, IndexLowering, AtomLowering, ProductLowering
         self._refuse_skipped_inputs(obj)
         for sk in self.skips:
             what = ", ".join(sk.shown)
+            verb = "define" if sk.defines else "declare"
             self.note(sk.span, f"cannot be read ({_short(sk.error, sk.span)}); skipped"
-                      + (f": the objective does not need the {what} it would define"
+                      + (f": the objective does not need the {what} it would {verb}"
                          if what else ""), "unreadable")
         inputs = {}
         for kw, info in self.info.items():
@@ -425,10 +427,10 @@ class Lowerer(DeclarationCollector, IndexLowering, AtomLowering, ProductLowering
                                 f"{self.defsrc[last].stmt.span.line}), name it", self.bare) from e
         self.define(kw)
         if objective is None:
-            last = self.defsrc[kw].stmt
+            last = self.defsrc[kw].stmt.span if kw == "f" and self.bare else self._last_def
             for sk in self.skips:
-                if sk.defines and (sk.span.line, sk.span.column) > (last.span.line,
-                                                                     last.span.column) \
+                if last is not None and sk.defines and \
+                        (sk.span.line, sk.span.column) > (last.line, last.column) \
                         and not all(k in self.defsrc for k in sk.defines):
                     raise self._needed_error(sk, sk.defines[0], "and it comes after the last "
                                              "definition, so it may be the objective: name "

@@ -1,10 +1,16 @@
 """The parser: text -> `syntax.Document`.
 
-Contract: `parse(text: str) -> syntax.Document`. Raises only `ParseError` (line, column and
-a caret excerpt of the original text). Nothing in the text is ever evaluated.
+Contract: `parse(text: str) -> syntax.Document` raises only `ParseError` (line, column and
+a caret excerpt of the original text) at the first fragment it cannot read.
+`read(text: str) -> syntax.Document` reads a whole post: a fragment it cannot read becomes
+an `syntax.Unreadable` statement in its place (its error, and the names it looks like it
+defines, from `fragments`), renamings become `syntax.Rename`, and what is left out is in
+the document's `notes`; it raises only when nothing can be read or a math region is never
+closed. Nothing in the text is ever evaluated.
 
-Flow: `read.words.tokenize` turns the text into rows of clauses (macros expanded, wrappers and
-spacing dropped, separators found); each clause is parsed by the LALR grammar
+Flow, math region by math region (`scan.regions`), phase by phase: macros (`macros.expand`,
+their definitions carried from one region to the next), `words.clean` and `words.words`,
+rows of clauses (`clauses.split_rows`); each clause is parsed by the LALR grammar
 ``grammar/matcalc.lark`` whose callbacks (`Build`, run on reduce: no recursion) make the
 syntax nodes with spans in original-text coordinates; then, per row, a bare name before a
 declaration joins its targets (``\\alpha, \\beta \\in \\mathbb{R}``) and ``i = 1, \\dots, n``
