@@ -43,10 +43,10 @@ def excerpt(source: str, span, starts=None) -> str:
     if span is None or not span.line:
         return ""
     starts = starts or offsets(source)
-    if span.line > len(starts) - 1 + 1 or span.end_line > len(starts):
+    if not 1 <= span.line <= len(starts) or not 1 <= span.end_line <= len(starts):
         return ""
     a = starts[span.line - 1] + span.column - 1
-    b = starts[min(span.end_line, len(starts)) - 1] + span.end_column - 1
+    b = starts[span.end_line - 1] + span.end_column - 1
     text = " ".join(source[a:max(a, b)].split())
     if len(text) > MAX_TEXT:
         text = text[:MAX_TEXT - 5] + " ..."

@@ -424,6 +424,35 @@ def test_prose_that_defines_nothing_never_changes_the_gradient(case):
     assert same_gradient(want, got), doc
 
 
+# prose math that does not even look like a definition or an expression: with the objective
+# left to matcalc (the last definition), it may stand anywhere, after the last one too
+MENTIONS = [m for m in PROSE_MATH if m not in (r"\theta = \{c, t\}", r"W^Q",
+                                               r"\eqalign{ a &= {?} \cr }")]
+
+
+@st.composite
+def interleaved_mentions(draw):
+    decls, defs, wrt, objective = draw(st.sampled_from(DOCS))
+    base = [f"${s}$" for s in decls + defs]
+    parts = list(base)
+    for _ in range(draw(st.integers(0, 6))):
+        at = draw(st.integers(0, len(parts)))
+        parts.insert(at, draw(st.one_of(st.sampled_from(WORDS),
+                                        st.builds(wrap, st.sampled_from(MENTIONS),
+                                                  st.sampled_from(["$", "$$", "["])))))
+    return " ".join(base), " ".join(parts), wrt, objective
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(interleaved_mentions())
+def test_mentions_never_change_the_chosen_objective(case):
+    base, doc, wrt, objective = case
+    want = matcalc.gradient(base, wrt)
+    got = matcalc.gradient(doc, wrt)
+    assert got.problem.objective == want.problem.objective == objective
+    assert same_gradient(want, got), doc
+
+
 @settings(max_examples=2 * EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(st.sampled_from(WORDS),
                           st.builds(wrap, st.sampled_from(PROSE_MATH + [
