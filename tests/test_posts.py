@@ -324,6 +324,13 @@ def test_a_restatement_that_cannot_be_read_gives_way():
     assert same_gradient(g, matcalc.gradient(f"$x \\in {R}^n$ $f = x^Tx$", "x"))
 
 
+def test_a_restatement_with_an_unknown_name_is_refused():
+    # A is declared nowhere: the second f may mean something else, it cannot be compared
+    doc = f"$x \\in {R}^n$: $f = x^Tx$, that is\n$$f = x^TAx$$"
+    with pytest.raises(ParseError, match="defined twice, and this definition cannot be compared"):
+        matcalc.gradient(doc, "x")
+
+
 def test_renaming():
     doc = (f"$I \\in {R}^{{N \\times M}}$, $w \\in {R}^M$. Rename $(I \\to A,\\; N \\to n)$.\n"
            f"$$f = \\mathbf{{1}}_n^T A w$$")

@@ -107,6 +107,13 @@ class Lowerer(DeclarationCollector, IndexLowering, AtomLowering, ProductLowering
             raise failed[0][1]
         latex = self.info[kw].latex
         first_ds, first = got[0]
+        for ds, e in failed:
+            # a quantity the document never introduces is no notation the reader lacks:
+            # that definition may well mean something else, and cannot be compared
+            if getattr(e, "bare_message", "").startswith("unknown name"):
+                raise self.perr(f"{latex} is defined twice, and this definition cannot be "
+                                f"compared with the one at line {first_ds.stmt.span.line}: "
+                                f"{_short(e)}", ds.stmt.target) from e
         for ds, body in got[1:]:
             if not self._same_value(first, body):
                 raise self.perr(f"{latex} is defined twice, differently (first at line "
