@@ -29,10 +29,21 @@ def parse(text: str) -> S.Document:
     return _parse(text)
 
 
+def read(text: str) -> S.Document:
+    """Read a document that may be a whole post (prose, inline and displayed math): a
+    fragment that cannot be read is kept as `syntax.Unreadable` instead of raising, so the
+    lowering can skip it, or refuse when the rest needs it (raises ParseError only when
+    nothing can be read)."""
+    from .read.parse import read as _read
+    if not isinstance(text, str):
+        raise MatcalcError(f"expected the document as a string, got {type(text).__name__}")
+    return _read(text)
+
+
 def _document(doc) -> S.Document:
     if isinstance(doc, S.Document):
         return doc
-    return parse(doc)
+    return read(doc)
 
 
 def _resolve_wrt(problem, wrt: str) -> str:
@@ -85,6 +96,12 @@ class Gradient:
         self._steps = steps
         self._source = None
         self._renderers = {}
+
+    @property
+    def notes(self) -> list:
+        """What the reader skipped or inferred: `Note`s with 1-based `line`, `column`, a
+        `reason`, the fragment's `text` and a `kind` (see `matcalc.notes`)."""
+        return list(getattr(self.problem, "notes", ()))
 
     # -------------------------------------------------------- rendering
     def latex(self) -> str:
@@ -273,6 +290,11 @@ class Gradients:
     def wrt(self) -> tuple:
         return tuple(g.wrt for g in self.gradients)
 
+    @property
+    def notes(self) -> list:
+        """What the reader skipped or inferred (the same for every variable)."""
+        return self.gradients[0].notes
+
     def latex(self) -> str:
         """Every gradient, one aligned line each."""
         rows = [rf"{g.lhs_latex} &= {g.latex()}" for g in self.gradients]
@@ -378,14 +400,31 @@ def _fmt(shape):
     return "(" + ", ".join(str(d) for d in shape) + ")" if shape else "(scalar)"
 
 
-def lower_document(doc, objective=None):
+def _lower(doc, objective=None):
     document = _document(doc)
+    lowerer = Lowerer(document)
     try:
-        return Lowerer(document).run(objective)
+        return lowerer.run(objective), lowerer
     except MatcalcError:
         raise
     except (ir.IRError, RecursionError) as err:
         raise MatcalcError(f"cannot read this document: {err}") from None
+
+
+def lower_document(doc, objective=None):
+    return _lower(doc, objective)[0]
+
+
+def _resolve(problem, lowerer, wrt):
+    """The keyword of `wrt`; a wrt that only a fragment which cannot be read declares is
+    refused at that fragment."""
+    try:
+        return _resolve_wrt(problem, wrt)
+    except MatcalcError:
+        missing = lowerer.explain_missing(wrt) if isinstance(wrt, str) else None
+        if missing is not None:
+            raise missing from None
+        raise
 
 
 def gradient(doc, wrt, objective=None):
@@ -393,12 +432,12 @@ def gradient(doc, wrt, objective=None):
     `Gradient`; a list (or ``"W,b"``) gives `Gradients`, in that order, with one generated
     function for all of them."""
     several = _split_wrt(wrt)
-    problem = lower_document(doc, objective)
+    problem, lowerer = _lower(doc, objective)
     if several is not None:
         if not several or len(set(several)) != len(several):
             raise MatcalcError(f"wrt={wrt!r} must name distinct variables")
-        return Gradients([_gradient(problem, _resolve_wrt(problem, w)) for w in several])
-    return _gradient(problem, _resolve_wrt(problem, wrt))
+        return Gradients([_gradient(problem, _resolve(problem, lowerer, w)) for w in several])
+    return _gradient(problem, _resolve(problem, lowerer, wrt))
 
 
 def _gradient(problem, kw) -> Gradient:

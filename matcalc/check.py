@@ -28,6 +28,7 @@ class CheckResult:
     message: str
     expected_latex: str
     claim_latex: str
+    notes: tuple = ()         # what the reader skipped or inferred in the document
 
     def __bool__(self):
         return self.ok
@@ -109,11 +110,11 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
         if got.shape != expected.shape:
             if got.ndim == 2 and got.shape == expected.shape[::-1] and np.allclose(got.T, expected):
                 return CheckResult(False, float("inf"), "wrong: the claim is the transpose of "
-                                   "the gradient", g.latex(), claim_latex)
+                                   "the gradient", g.latex(), claim_latex, tuple(g.notes))
             return CheckResult(False, float("inf"),
                                f"wrong: the claim has shape {got.shape} but the gradient has "
                                f"shape {expected.shape} (the shape of {wrt})", g.latex(),
-                               claim_latex)
+                               claim_latex, tuple(g.notes))
         # relative to the gradient's own scale: a tiny gradient is still compared
         scale = max(float(np.max(np.abs(expected), initial=0.0)),
                     float(np.max(np.abs(got), initial=0.0)), 1e-300)
@@ -126,7 +127,7 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
     else:
         msg = (f"wrong: the claim differs from {g.lhs_text} (max relative error {worst:.2g})"
                f"{'; ' + diag if diag else ''}.\nThe gradient is {g.lhs_text} = {g.text()}")
-    return CheckResult(ok, worst, msg, g.latex(), claim_latex)
+    return CheckResult(ok, worst, msg, g.latex(), claim_latex, tuple(g.notes))
 
 
 def _tiny(want):

@@ -2,8 +2,9 @@
 
 Contract (DESIGN.md): `derive` prints the derivation and the result; `code` prints a NumPy
 module; `check --claim` says whether a hand-derived gradient is right. `--format` is
-text, latex or markdown. Exit status: 0 success, 1 the claim is wrong, 2 bad input (the
-message, with line, column and caret, on stderr).
+text, latex or markdown. What the reader skipped or inferred in the document (prose math,
+claims, fragments it cannot read) is listed on stderr. Exit status: 0 success, 1 the claim
+is wrong, 2 bad input (the message, with line, column and caret, on stderr).
 """
 from __future__ import annotations
 
@@ -24,21 +25,38 @@ def _read(path: str) -> str:
         raise MatcalcError(f"cannot read {path}: {err.strerror}") from None
 
 
-def _derive(args, out):
+def _print_notes(notes):
+    """The reader's notes (what it skipped or inferred), on stderr: stdout stays the
+    result alone."""
+    if notes:
+        print(f"matcalc: {len(notes)} note{'s' if len(notes) != 1 else ''} on the reading "
+              f"(skipped or inferred):", file=sys.stderr)
+        for n in notes:
+            print(f"  {n}", file=sys.stderr)
+
+
+def _gradient(args):
     g = api.gradient(_read(args.file), args.wrt, objective=args.objective)
+    _print_notes(g.notes)
+    return g
+
+
+def _derive(args, out):
+    g = _gradient(args)
     out.write(g.derivation(args.format) + "\n\n")
     out.write(g.result(args.format) + "\n")
     return 0
 
 
 def _code(args, out):
-    g = api.gradient(_read(args.file), args.wrt, objective=args.objective)
+    g = _gradient(args)
     out.write(g.numpy_source())
     return 0
 
 
 def _check(args, out):
     result = api.check(_read(args.file), args.wrt, args.claim, objective=args.objective)
+    _print_notes(result.notes)
     out.write(result.message + "\n")
     return 0 if result.ok else 1
 

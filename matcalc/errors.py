@@ -16,6 +16,7 @@ class MatcalcError(ValueError):
         self.bare_message = message
         self.line = line
         self.column = column
+        self.source, self.end_column = source, end_column   # to re-raise it with more said
         full = message
         if line is not None and column is not None:
             full = f"line {line}, column {column}: {message}"

@@ -9,6 +9,7 @@ Contract: `Problem` is what `lower` produces and `diff`, `render` and `codegen` 
 - `latex`: keyword -> LaTeX spelling of every input, definition and dimension.
 - `dims`: the dimension symbols the document uses.
 - `held`: definitions held constant (their uses are wrapped in StopGrad).
+- `notes`: `matcalc.notes.Note`s on what the reader skipped or inferred.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class Problem:
     index_names: dict = field(default_factory=dict)   # keyword -> LaTeX of index names
     families: dict = field(default_factory=dict)      # keyword -> number of family axes
     rows: set = field(default_factory=set)            # definitions whose value is a row vector
+    notes: list = field(default_factory=list)         # what the reader skipped or inferred
 
     def shape_of(self, name: str) -> tuple:
         if name in self.defs:

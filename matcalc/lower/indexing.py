@@ -161,7 +161,7 @@ class IndexLowering(LoweringBase):
             sym = sp.Symbol(kw, integer=True, positive=True)
             if info.kind == "dim":
                 self.dims[sym] = None
-                return scalar(sym)
+                return scalar(self.dim_subst.get(sym, sym))   # N = N_p D_p, N \to n
             return Val(Var(kw, ()), (), ())
         node = self.define(kw) if info.kind == "def" else Var(kw, tuple(info.shape))
         if node.rank > 2:

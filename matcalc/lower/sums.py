@@ -187,9 +187,15 @@ class SumLowering(LoweringBase):
             for part in (getattr(st, "value", None), *getattr(st, "middle", ())):
                 if part is None:
                     continue
+                own = names.keyword_of(st.target) if isinstance(st, S.Def) and \
+                    getattr(st, "target", None) is not None and \
+                    isinstance(st.target, (S.Sym, S.Sub)) else None
                 for node in walk_syntax(part):
                     if isinstance(node, S.Apply):
-                        applied.setdefault(names.keyword_of(node.func), []).append((node, st))
+                        kw = names.keyword_of(node.func)
+                        if kw is not None and kw == own:
+                            continue  # f(x) = f([x_1, ..., x_n]) = ...: a restatement
+                        applied.setdefault(kw, []).append((node, st))
                     elif isinstance(node, S.BinOp) and node.op == S.MUL:
                         # s q(a): the letters written together before an application
                         factors, signs = self._join_runs(*_chain(node))

@@ -6,4 +6,7 @@
     clauses.py  the token stream split into rows and clauses (definitions, declarations)
     parse.py    each clause parsed by the lark grammar (grammar/matcalc.lark) into
     syntax.py   frozen syntax nodes that keep their source spans
+
+A whole post is read region by region (`parse.read`): `fragments.py` guesses what a
+fragment that cannot be read would have defined, and reads renamings (``I \\to A``).
 """

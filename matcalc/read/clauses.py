@@ -27,12 +27,18 @@ ROW_ENDS = {"NEWLINE", "ROWSEP", "BREAK"}
 MAX_DEPTH = 100
 
 
-def split_rows(toks: list, source: str) -> list:
+def split_rows(toks: list, source: str, dropped: list | None = None,
+               keep_arrows: bool = False) -> list:
     """Token stream -> rows -> clauses (lists of tokens). A row ends at a region end, a
     ``\\\\`` or a newline at bracket depth 0 (unless the row ends with a binary operator or
     the next starts with one); clauses are separated at depth 0 by ``,`` ``;`` ``\\quad``,
     separator words, and ``\\;`` when relations stand on both sides. Also resolves norm
-    bars into openers/closers and checks bracket balance and depth."""
+    bars into openers/closers and checks bracket balance and depth.
+
+    What is left out is told to `dropped` when given, as (kind, first token, last token):
+    "differential" for the stated differential after ``\\implies``, "arrow" for a clause
+    with an arrow (a signature ``f: R^n \\to R``). With `keep_arrows` the arrow clauses
+    stay in the rows (the caller reads renamings ``I \\to A`` from them)."""
     rows: list = []
     row: list = []              # (token, depth) ; separators as ("SEP"/"SOFT", 0)
     stack: list = []
@@ -41,7 +47,7 @@ def split_rows(toks: list, source: str) -> list:
 
     def end_row():
         if row:
-            rows.append(_clauses(row))
+            rows.append(_clauses(row, dropped, keep_arrows))
         row.clear()
 
     def next_kind(i):
@@ -70,7 +76,7 @@ def split_rows(toks: list, source: str) -> list:
             end_row()
             continue
         if k == "IMPLIES":               # the stated differential: dropped to the row end
-            d = 0
+            d, first = 0, i
             while i < n:
                 x = toks[i]
                 if x.kind in OPENERS:
@@ -82,6 +88,8 @@ def split_rows(toks: list, source: str) -> list:
                 elif x.kind == "BREAK" or (x.kind in ROW_ENDS and d == 0):
                     break
                 i += 1
+            if dropped is not None and i > first:
+                dropped.append(("differential", t, toks[i - 1]))
             continue
         depth = len(stack)
         if k in OPENERS:
@@ -155,7 +163,7 @@ def _has_relation(items):
     return any(not isinstance(t, str) and d == 0 and t.kind in ("REL", "IN") for t, d in items)
 
 
-def _clauses(row):
+def _clauses(row, dropped=None, keep_arrows=False):
     """Split one row at its separators; `\\;` separates only between two relations."""
     segs, cur = [], []
     for item in row:
@@ -180,14 +188,19 @@ def _clauses(row):
         rest = [x[0] for x in seg[start:] if x[0] != "SOFT"]
         out.append(rest)
     # a clause with an arrow (a signature f: R^n \to R, a renaming I \to A) states nothing
-    # matcalc uses: it is dropped -- but for a definition after the arrow,
-    # (x, y) \mapsto S(x, y) = ..., which is kept
+    # matcalc uses: it is dropped (unless the caller reads renamings from it) -- but for a
+    # definition after the arrow, (x, y) \mapsto S(x, y) = ..., which is kept
     kept = []
     for c in out:
-        arrows = [k for k, t in enumerate(c) if t.kind == "MAPSTO"]
-        if arrows:
-            c = c[arrows[-1] + 1:]
-            c = c if any(t.kind == "REL" for t in c) and c[0].kind != "REL" else []
+        marks = [k for k, t in enumerate(c) if t.kind == "MAPSTO"]
+        if marks:
+            tail = c[marks[-1] + 1:]
+            if tail and any(t.kind == "REL" for t in tail) and tail[0].kind != "REL":
+                c = tail
+            elif not keep_arrows:
+                if dropped is not None:
+                    dropped.append(("arrow", c[0], c[-1]))
+                c = []
         if c:
             kept.append(c)
     return kept

@@ -58,10 +58,11 @@ def _read_arg(st, at, source):
     return [t], t
 
 
-def expand(toks: list, source: str) -> list:
-    """Define and expand macros; return the stream without definitions."""
+def expand(toks: list, source: str, macros: dict | None = None) -> list:
+    """Define and expand macros; return the stream without definitions. `macros` (name ->
+    definition) carries definitions from one fragment of a post to the next."""
     st = _Stream(toks)
-    macros: dict = {}
+    macros = {} if macros is None else macros
     out: list = []
     count = 0
     while True:

@@ -1,10 +1,16 @@
 """The parser: text -> `syntax.Document`.
 
-Contract: `parse(text: str) -> syntax.Document`. Raises only `ParseError` (line, column and
-a caret excerpt of the original text). Nothing in the text is ever evaluated.
+Contract: `parse(text: str) -> syntax.Document` raises only `ParseError` (line, column and
+a caret excerpt of the original text) at the first fragment it cannot read.
+`read(text: str) -> syntax.Document` reads a whole post: a fragment it cannot read becomes
+an `syntax.Unreadable` statement in its place (its error, and the names it looks like it
+defines, from `fragments`), renamings become `syntax.Rename`, and what is left out is in
+the document's `notes`; it raises only when nothing can be read or a math region is never
+closed. Nothing in the text is ever evaluated.
 
-Flow: `read.words.tokenize` turns the text into rows of clauses (macros expanded, wrappers and
-spacing dropped, separators found); each clause is parsed by the LALR grammar
+Flow, math region by math region (`scan.regions`), phase by phase: macros (`macros.expand`,
+their definitions carried from one region to the next), `words.clean` and `words.words`,
+rows of clauses (`clauses.split_rows`); each clause is parsed by the LALR grammar
 ``grammar/matcalc.lark`` whose callbacks (`Build`, run on reduce: no recursion) make the
 syntax nodes with spans in original-text coordinates; then, per row, a bare name before a
 declaration joins its targets (``\\alpha, \\beta \\in \\mathbb{R}``) and ``i = 1, \\dots, n``
@@ -21,8 +27,11 @@ from lark.lexer import Lexer
 
 from . import syntax as S
 from ..errors import ParseError
-from .words import tokenize
 from .clauses import canon, split_rows
+from .fragments import guess_raw, guess_tokens, renames
+from .macros import expand
+from .scan import regions
+from .words import clean, layout, words
 
 MAX_TREE_DEPTH = 400
 
@@ -519,25 +528,161 @@ def _merge_row(stmts):
 
 
 def parse(text: str) -> S.Document:
-    """Parse a document (see the module docstring). Raises ParseError."""
-    if not isinstance(text, str):
-        raise ParseError("the document must be a string")
-    try:
-        rows = split_rows(tokenize(text), text)
-        statements = []
-        for row in rows:
-            stmts = []
-            for clause in row:
-                got = _parse_clause(canon(clause, text), text)
-                for st in (got if isinstance(got, list) else [got]):
-                    _check_depth(st, text)
+    """Parse a document strictly (see the module docstring): the first fragment that
+    cannot be read raises its ParseError."""
+    return _Reader(text, strict=True).run()
+
+
+def read(text: str) -> S.Document:
+    """Read a whole post: like `parse`, but a fragment that cannot be read (a math region,
+    or one clause of it) becomes an `S.Unreadable` statement in its place, carrying its
+    error and the names it looks like it defines, and scanning goes on. Renamings
+    (``I \\to A``) are read as `S.Rename`; what the reader leaves out (a differential
+    step after ``\\implies``, a signature with an arrow) is listed in the document's
+    `notes`. Raises ParseError only when nothing at all can be read, or a math region is
+    never closed."""
+    return _Reader(text, strict=False).run()
+
+
+class _Reader:
+    """Reads the math regions phase by phase (scan, macros, words, rows, clauses). In
+    strict mode the first error raises; otherwise it is recorded in the region's place."""
+
+    def __init__(self, text, strict):
+        self.text, self.strict = text, strict
+        self.notes: list = []
+        self._starts = None
+
+    def _unreadable(self, error, defines=(), declares=(), span=None):
+        if self.strict:
+            raise error
+        return S.Unreadable(error, tuple(defines), tuple(declares),
+                            span if span is not None else _error_span(error))
+
+    def _region_span(self, r):
+        """The span of a region's formula: its tokens, without the delimiters."""
+        toks = [t for t in r.toks if t.kind != "break"]
+        if toks:
+            return S.Span(toks[0].line, toks[0].col, toks[-1].end_line, toks[-1].end_col)
+        from .scan import _Src
+        if self._starts is None:
+            self._starts = _Src(self.text)
+        l1, c1 = self._starts.pos(r.start)
+        l2, c2 = self._starts.pos(max(r.start, (r.end or len(self.text)) - 1))
+        return S.Span(l1, c1, l2, c2 + 1)
+
+    def _parse_expr(self, toks):
+        return _parse_clause(canon(toks, self.text), self.text)
+
+    def run(self) -> S.Document:
+        text = self.text
+        if not isinstance(text, str):
+            raise ParseError("the document must be a string")
+        try:
+            slots = self._read_regions(regions(text))
+        except RecursionError:                         # pragma: no cover - defensive
+            raise ParseError("expression nested too deeply; split it into definitions") from None
+        statements = [st for slot in slots for st in slot]
+        readable = [st for st in statements if not isinstance(st, S.Unreadable)]
+        if not readable:
+            broken = [st for st in statements if isinstance(st, S.Unreadable)]
+            if broken:
+                raise next((b for b in broken if b.defines or b.declares), broken[0]).error
+            raise ParseError("empty document: no formula found", 1, 1, text)
+        return S.Document(tuple(statements), source=text, notes=tuple(self.notes))
+
+    def _read_regions(self, regs):
+        text = self.text
+        slots: list = [None] * len(regs)       # per region: its statements, once known
+        toks: dict = {}
+
+        def fail(k, error, raw=None, clauses=None, macros=None):
+            if clauses is not None:
+                guess = guess_tokens(clauses, self._parse_expr)
+            elif raw is not None:
+                guess = guess_raw(raw, text, macros or {}, self._parse_expr)
+            else:
+                guess = ((), ())
+            slots[k] = [self._unreadable(error, *guess, span=self._region_span(regs[k]))]
+
+        for k, r in enumerate(regs):
+            if r.error is not None:
+                fail(k, r.error, raw=r.toks)
+        macros: dict = {}
+        for k, r in enumerate(regs):
+            if slots[k] is None:
+                before = dict(macros)
+                try:
+                    toks[k] = expand(r.toks, text, macros)
+                except ParseError as e:
+                    fail(k, e, raw=r.toks, macros=before)
+        for k in range(len(regs)):
+            if slots[k] is None:
+                try:
+                    toks[k] = words(clean(layout(toks[k], text), text), text)
+                except ParseError as e:
+                    fail(k, e, raw=toks[k], macros=macros)
+        rows: dict = {}
+        for k in range(len(regs)):
+            if slots[k] is None:
+                dropped: list = []
+                try:
+                    rows[k] = split_rows(toks[k], text, dropped, keep_arrows=not self.strict)
+                except ParseError as e:
+                    fail(k, e, clauses=[toks[k]])
+                    continue
+                self._dropped(dropped)
+        for k in range(len(regs)):
+            if slots[k] is None:
+                slots[k] = [st for row in rows[k] for st in self._row(row)]
+        return slots
+
+    def _dropped(self, dropped):
+        from ..notes import note_at
+        for kind, a, b in dropped:
+            span = S.Span(a.line, a.col, b.end_line, b.end_col)
+            reason = ("a differential step after \\implies: not read as a definition"
+                      if kind == "differential" else
+                      "an arrow (a signature or a mapping): states nothing matcalc uses")
+            self.notes.append(note_at(self.text, span, reason,
+                                      "differential" if kind == "differential" else "prose"))
+
+    def _row(self, row):
+        """The statements of one row of clauses (an unreadable clause in its place)."""
+        stmts: list = []
+        for clause in row:
+            span = S.Span(clause[0].line, clause[0].col, clause[-1].end_line, clause[-1].end_col)
+            if not self.strict and any(t.kind == "MAPSTO" for t in clause):
+                got = renames(clause, self._parse_expr)
+                if got is None:
+                    self._dropped([("arrow", clause[0], clause[-1])])
+                    continue
+                stmts.extend(S.Rename(old, new, span=S.Span(a.line, a.col, b.end_line, b.end_col))
+                             for old, new, a, b in got)
+                continue
+            try:
+                got = self._parse_expr(clause)
+                got = got if isinstance(got, list) else [got]
+                if len(got) == 1:           # the statement spans its clause: ``(..)`` too
+                    got = [dataclasses.replace(got[0], span=got[0].span.cover(span))]
+                for st in got:
+                    _check_depth(st, self.text)
                     stmts.append(st)
-            statements.extend(_merge_row(stmts))
-    except RecursionError:                             # pragma: no cover - defensive
-        raise ParseError("expression nested too deeply; split it into definitions") from None
-    if not statements:
-        raise ParseError("empty document: no formula found", 1, 1, text)
-    return S.Document(tuple(statements), source=text)
+            except ParseError as e:
+                defines, declares = guess_tokens([clause], self._parse_expr)
+                if declares:       # \alpha, \beta \in ...: the names before it join it
+                    j = len(stmts)
+                    while j > 0 and isinstance(stmts[j - 1], S.Bare) and \
+                            _namelike(stmts[j - 1].value):
+                        j -= 1
+                    declares = tuple(x.value for x in stmts[j:]) + declares
+                stmts.append(self._unreadable(e, defines, declares, span))
+        return _merge_row(stmts)
+
+
+def _error_span(e) -> S.Span:
+    line, col = getattr(e, "line", None) or 0, getattr(e, "column", None) or 0
+    return S.Span(line, col, line, col + 1)
 
 
 def _is_number(x) -> bool:

@@ -1,13 +1,22 @@
-"""Pass 1 of reading: characters -> raw tokens.
+"""Pass 1 of reading: characters -> raw tokens, one list per math region.
 
 Contract: `scan(text) -> list[Tok]` of commands, letters, numbers, braces, punctuation and
-newlines; it picks the math regions (``$..$``, ``$$..$$``, ``\\[..\\]``, math environments;
-text without ``$`` is all math), drops ``%`` comments and maps pasted Unicode (``α``,
-``−``, ``∈``, ``ᵀ`` ...) to LaTeX. Every token keeps its span in the original text.
+newlines; it picks the math regions (``$..$``, ``$$..$$``, ``\\[..\\]``, ``\\(..\\)``, math
+environments; a text with none of these is all math), drops ``%`` comments and maps pasted
+Unicode (``α``, ``−``, ``∈``, ``ᵀ`` ...) to LaTeX. Every token keeps its span in the
+original text; each delimited region ends with a ``break`` token.
+
+`regions(text) -> list[Region]` is the same pass kept per region, for reading whole posts:
+a region whose characters cannot be read (an unknown character, a lone backslash) carries
+its `ParseError`, and scanning resumes after its closing delimiter, so one bad fragment
+does not stop the rest. Only a region that is never closed stops the scan (where it would
+end is unknown). `scan` raises the first region's error.
 """
 from __future__ import annotations
 
 import bisect
+
+from ..errors import ParseError
 
 from .tokens import (IGNORED_CHARS, MATH_ENVS, PUNCT, TEXT_COMMANDS, Tok, UNICODE,
                      UNICODE_SUP, err)
@@ -46,7 +55,9 @@ def _has_delimiters(text):
         if i == 0 or text[i - 1] != "\\":
             return True
         i += 1
-    return "\\[" in text or "\\(" in text
+    if "\\[" in text or "\\(" in text:
+        return True
+    return any(f"\\begin{{{env}" in text for env in MATH_ENVS)
 
 
 def _read_braced_raw(text, i, src, opener_index):
@@ -67,67 +78,137 @@ def _read_braced_raw(text, i, src, opener_index):
     raise err("unclosed '{'", src.tok("x", "", opener_index, i + 1, False), text)
 
 
+class Region:
+    """One math region: `start`/`end` offsets in the text (delimiters included), its
+    `opener` (``$``, ``$$``, ``\\[``, ``\\(``, ``\\begin{align}``; "" when the whole text is
+    math), its raw tokens, and `error` (a ParseError) when its characters cannot be read
+    (then `toks` holds the tokens read before the error)."""
+    __slots__ = ("start", "end", "opener", "toks", "error")
+
+    def __init__(self, start, opener):
+        self.start, self.end, self.opener = start, None, opener
+        self.toks, self.error = [], None
+
+    def __repr__(self):
+        return f"Region({self.opener!r}, {self.start}:{self.end}, {len(self.toks)} toks)"
+
+
 def scan(text: str) -> list:
     """Characters -> raw tokens. Raw kinds: cmd, letter, num, char, param, '{', '}', text,
-    begin, end, newline, break (end of a math region)."""
-    src = _Src(text)
+    begin, end, newline, break (end of a math region). Raises the first ParseError."""
     out: list = []
-    n = len(text)
-    math_all = not _has_delimiters(text)
-    i = 0
-    closer = None          # None: prose; "" : all math; else the closing delimiter
-    region_open = None
-    sp = False
-    if math_all:
-        closer = ""
-    while i < n:
+    for r in regions(text):
+        if r.error is not None:
+            raise r.error
+        out.extend(r.toks)
+    return out
+
+
+def regions(text: str) -> list:
+    """The math regions of `text`, in order, each with its raw tokens or its error.
+    Raises ParseError only for a region that is never closed."""
+    return _Scanner(text).run()
+
+
+class _Scanner:
+    """The scanning state: position, the closing delimiter of the open region (None in
+    prose, "" when all the text is math), whether blank space precedes the next token."""
+
+    def __init__(self, text):
+        self.text, self.src, self.n = text, _Src(text), len(text)
+        self.i, self.closer, self.sp = 0, None, False
+        self.found: list = []
+
+    def _open(self, closer, at, after):
+        self.closer, self.i, self.sp = closer, after, False
+        self.found.append(Region(at, self.text[at:after] if closer else ""))
+
+    def _close(self):
+        self.found[-1].end = self.i
+        self.closer, self.sp = None, False
+
+    def run(self):
+        if not _has_delimiters(self.text):
+            self._open("", 0, 0)
+        while self.i < self.n:
+            if self.closer is None:
+                self._prose()
+                continue
+            region = self.found[-1]
+            try:
+                self._math(region.toks)
+            except ParseError as e:
+                region.error = e             # its tokens so far are kept (what it defines)
+                if not self.closer:          # all the text is math: nothing after it
+                    region.end = self.n
+                    return self.found
+                j = _closing(self.text, self.closer, self.i)
+                if j < 0:
+                    raise
+                self.i = j + len(self.closer)
+                self._close()
+        if self.closer:
+            region = self.found[-1]
+            what = self.closer.replace("\\end", "\\begin") if self.closer.startswith("\\end") \
+                else self.closer
+            raise err(f"unclosed math region: '{what}' is never closed",
+                      self.src.tok("x", "", region.start, region.start + 1, False), self.text)
+        if self.found and self.found[-1].end is None:
+            self.found[-1].end = self.n
+        return self.found
+
+    def _prose(self):
+        """Skip prose up to the next math delimiter (and open that region)."""
+        text, i, n = self.text, self.i, self.n
         ch = text[i]
-        if closer is None:                                   # prose: look for math
-            if ch == "\\" and i + 1 < n:
-                nx = text[i + 1]
-                if nx in "[(":
-                    closer, region_open, i = ("\\]" if nx == "[" else "\\)"), i, i + 2
-                    continue
-                if text.startswith("\\begin{", i):
-                    j = text.find("}", i)
-                    name = text[i + 7:j] if j > 0 else ""
-                    if name.rstrip("*") in MATH_ENVS:
-                        closer, region_open, i = "\\end{" + name + "}", i, j + 1
-                        continue
-                i += 2
-                continue
-            if ch == "$":
-                if text.startswith("$$", i):
-                    closer, region_open, i = "$$", i, i + 2
-                else:
-                    closer, region_open, i = "$", i, i + 1
-                continue
-            i += 1
-            continue
-        # ---- math
-        if closer and text.startswith(closer, i) and not (closer == "$" and text.startswith("$$", i)):
-            out.append(src.tok("break", closer, i, i + len(closer), sp))
-            i += len(closer)
-            closer, sp = None, False
-            continue
-        if closer == "$" and text.startswith("$$", i):
-            # "$$" inside "$..$": an empty inline region followed by a new one
-            out.append(src.tok("break", "$", i, i + 1, sp))
-            closer, region_open, i = "$", i + 1, i + 2
-            continue
+        if ch == "\\" and i + 1 < n:
+            nx = text[i + 1]
+            if nx in "[(":
+                self._open("\\]" if nx == "[" else "\\)", i, i + 2)
+                return
+            if text.startswith("\\begin{", i):
+                j = text.find("}", i)
+                name = text[i + 7:j] if j > 0 else ""
+                if name.rstrip("*") in MATH_ENVS:
+                    self._open("\\end{" + name + "}", i, j + 1)
+                    return
+            self.i = i + 2
+            return
         if ch == "$":
-            raise err("unexpected '$'", src.tok("x", "$", i, i + 1, sp), text)
+            self._open("$$" if text.startswith("$$", i) else "$", i,
+                       i + (2 if text.startswith("$$", i) else 1))
+            return
+        self.i = i + 1
+
+    def _emit(self, out, kind, value, i, j):
+        out.append(self.src.tok(kind, value, i, j, self.sp))
+        self.i, self.sp = j, False
+
+    def _math(self, out):
+        """Read one token of the open region (or skip a blank or a comment)."""
+        text, src, i, n, closer = self.text, self.src, self.i, self.n, self.closer
+        ch = text[i]
+        if closer and text.startswith(closer, i) and not (closer == "$" and text.startswith("$$", i)):
+            self._emit(out, "break", closer, i, i + len(closer))
+            self._close()
+            return
+        if closer == "$" and text.startswith("$$", i):
+            # "$$" inside "$..$": the inline region ends here and a new one starts
+            self._emit(out, "break", "$", i, i + 1)
+            self._close()
+            self._open("$", i + 1, i + 2)
+            return
+        if ch == "$":
+            raise err("unexpected '$'", src.tok("x", "$", i, i + 1, self.sp), text)
         if src.is_newline(i):
             if ch == "\r" and i + 1 < n and text[i + 1] == "\n":
                 i += 1
-            out.append(src.tok("newline", "\n", i, i + 1, sp))
-            i += 1
-            sp = True
-            continue
+            self._emit(out, "newline", "\n", i, i + 1)
+            self.sp = True
+            return
         if ch.isspace() or ch == "\u00a0":
-            sp = True
-            i += 1
-            continue
+            self.i, self.sp = i + 1, True
+            return
         if ch == "%":
             # to the end of the line; but never past the end of the math region (pasted
             # Q&A text often has a whole environment, comments included, on one line)
@@ -138,53 +219,14 @@ def scan(text: str) -> list:
                 k = text.find(stop, i, j)
                 if k >= 0:
                     j = k
-            i = j
-            continue
-        start = i
+            self.i = j
+            return
         if ch == "\\":
-            if i + 1 >= n:
-                raise err("a lone backslash", src.tok("x", "\\", i, i + 1, sp), text)
-            j = i + 1
-            if text[j].isascii() and text[j].isalpha():
-                while j < n and text[j].isascii() and text[j].isalpha():
-                    j += 1
-                name = text[i + 1:j]
-                if j < n and text[j] == "*" and name in ("hspace", "operatorname"):
-                    j += 1
-            else:
-                if src.is_newline(j):
-                    name = " "
-                else:
-                    name = text[j]
-                j += 1
-            if name in TEXT_COMMANDS or name in ("begin", "end"):
-                k = j
-                while k < n and text[k] in " \t":
-                    k += 1
-                if k < n and text[k] == "{":
-                    content, k2 = _read_braced_raw(text, k, src, i)
-                elif name in ("begin", "end"):
-                    raise err(f"\\{name} needs an environment name in braces",
-                              src.tok("x", "", i, j, sp), text)
-                elif k < n:
-                    content, k2 = text[k], k + 1
-                else:
-                    content, k2 = "", k
-                kind = name if name in ("begin", "end") else "text"
-                t = src.tok(kind, content, i, k2, sp)
-                if kind == "end" and closer == "\\end{" + content + "}":
-                    t = src.tok("break", closer, i, k2, sp)
-                    closer = None
-                out.append(t)
-                i, sp = k2, False
-                continue
-            out.append(src.tok("cmd", name, i, j, sp))
-            i, sp = j, False
-            continue
+            self._command(out)
+            return
         if ch.isascii() and ch.isalpha():
-            out.append(src.tok("letter", ch, i, i + 1, sp))
-            i, sp = i + 1, False
-            continue
+            self._emit(out, "letter", ch, i, i + 1)
+            return
         if ch.isascii() and ch.isdigit():
             j = i
             while j < n and text[j].isascii() and text[j].isdigit():
@@ -193,43 +235,76 @@ def scan(text: str) -> list:
                 j += 1
                 while j < n and text[j].isascii() and text[j].isdigit():
                     j += 1
-            out.append(src.tok("num", text[i:j], i, j, sp))
-            i, sp = j, False
-            continue
+            self._emit(out, "num", text[i:j], i, j)
+            return
         if text.startswith("...", i):
-            out.append(src.tok("cmd", "dots", i, i + 3, sp))
-            i, sp = i + 3, False
-            continue
+            self._emit(out, "cmd", "dots", i, i + 3)
+            return
         if ch == "#" and i + 1 < n and text[i + 1].isascii() and text[i + 1].isdigit():
-            out.append(src.tok("param", text[i + 1], i, i + 2, sp))
-            i, sp = i + 2, False
-            continue
+            self._emit(out, "param", text[i + 1], i, i + 2)
+            return
         if ch in "{}":
-            out.append(src.tok(ch, ch, i, i + 1, sp))
-            i, sp = i + 1, False
-            continue
+            self._emit(out, ch, ch, i, i + 1)
+            return
         if ch in PUNCT:
-            out.append(src.tok("char", ch, i, i + 1, sp))
-            i, sp = i + 1, False
-            continue
+            self._emit(out, "char", ch, i, i + 1)
+            return
         if ch in IGNORED_CHARS:
-            i += 1
-            continue
+            self.i = i + 1
+            return
         if ch in UNICODE:
             kind, val = UNICODE[ch]
-            out.append(src.tok(kind, val, i, i + 1, sp))
-            i, sp = i + 1, False
-            continue
+            self._emit(out, kind, val, i, i + 1)
+            return
         if ch in UNICODE_SUP:
-            out.append(src.tok("char", "^", i, i + 1, sp))
-            out.append(src.tok("letter" if UNICODE_SUP[ch].isalpha() else "num",
-                               UNICODE_SUP[ch], i, i + 1, False))
-            i, sp = i + 1, False
-            continue
-        raise err(f"unexpected character {ch!r}", src.tok("x", ch, start, start + 1, sp), text)
-    if closer:
-        opener = region_open if region_open is not None else 0
-        what = closer.replace("\\end", "\\begin") if closer.startswith("\\end") else closer
-        raise err(f"unclosed math region: '{what}' is never closed",
-                  src.tok("x", "", opener, opener + 1, False), text)
-    return out
+            sup = UNICODE_SUP[ch]
+            self._emit(out, "char", "^", i, i + 1)
+            out.append(src.tok("letter" if sup.isalpha() else "num", sup, i, i + 1, False))
+            return
+        raise err(f"unexpected character {ch!r}", src.tok("x", ch, i, i + 1, self.sp), text)
+
+    def _command(self, out):
+        text, src, i, n = self.text, self.src, self.i, self.n
+        if i + 1 >= n:
+            raise err("a lone backslash", src.tok("x", "\\", i, i + 1, self.sp), text)
+        j = i + 1
+        if text[j].isascii() and text[j].isalpha():
+            while j < n and text[j].isascii() and text[j].isalpha():
+                j += 1
+            name = text[i + 1:j]
+            if j < n and text[j] == "*" and name in ("hspace", "operatorname"):
+                j += 1
+        else:
+            name = " " if src.is_newline(j) else text[j]
+            j += 1
+        if name not in TEXT_COMMANDS and name not in ("begin", "end"):
+            self._emit(out, "cmd", name, i, j)
+            return
+        k = j
+        while k < n and text[k] in " \t":
+            k += 1
+        if k < n and text[k] == "{":
+            content, k2 = _read_braced_raw(text, k, src, i)
+        elif name in ("begin", "end"):
+            raise err(f"\\{name} needs an environment name in braces",
+                      src.tok("x", "", i, j, self.sp), text)
+        elif k < n:
+            content, k2 = text[k], k + 1
+        else:
+            content, k2 = "", k
+        kind = name if name in ("begin", "end") else "text"
+        if kind == "end" and self.closer == "\\end{" + content + "}":
+            self._emit(out, "break", self.closer, i, k2)
+            self._close()
+            return
+        self._emit(out, kind, content, i, k2)
+
+
+def _closing(text, closer, i):
+    """Where the region's closing delimiter `closer` is, searching from i (-1: nowhere)."""
+    while closer:
+        j = text.find(closer, i)
+        if j <= 0 or closer != "$" or text[j - 1] != "\\":
+            return j
+        i = j + 1
+    return -1

@@ -268,12 +268,34 @@ class Hold:
     span: Span = field(default=NOSPAN, compare=False)
 
 
-Stmt = Union[Decl, Range, Def, Bare, Hold]
+@dataclass(frozen=True)
+class Rename:
+    """``\\big(I \\to A, N \\to n\\big)`` ("rename some variables"): from here on `new` names
+    what `old` named (its declaration, or the dimension)."""
+    old: Expr
+    new: Expr
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A fragment of a post (a math region, or one clause of it) that cannot be read:
+    its `error` (a ParseError), and the names it looks like it defines or declares (read
+    from the text before its first ``=`` or ``\\in``), so that lowering can tell whether the
+    document needs it. Only `matcalc.read.parse.read` makes these; `parse` raises."""
+    error: object = field(compare=False)
+    defines: Tuple[Expr, ...] = ()
+    declares: Tuple[Expr, ...] = ()
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+Stmt = Union[Decl, Range, Def, Bare, Hold, Rename, Unreadable]
 
 
 @dataclass(frozen=True)
 class Document:
-    """A parsed document: statements in source order, and the original source text
-    (for error excerpts)."""
+    """A parsed document: statements in source order, the original source text (for
+    error excerpts), and `notes` (`matcalc.notes.Note`) on what the reader left out."""
     statements: Tuple[Stmt, ...]
     source: str = field(default="", compare=False, repr=False)
+    notes: tuple = field(default=(), compare=False, repr=False)

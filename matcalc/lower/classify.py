@@ -1,0 +1,213 @@
+"""What each statement of a post is, before anything is lowered.
+
+Contract: pure functions of the syntax tree. A pasted post mixes the formulas that define
+the problem with formulas that only talk about it; `kind_of_def(st, declared, dims,
+indices)` (the keywords declared as arrays, written as dimensions, used as indices) tells
+them apart:
+
+    "claim"         a claimed derivative: ``\\frac{\\partial f}{\\partial x} = ...``,
+                    ``\\frac{d}{dx}(...) = ...``, ``\\nabla_x f = ...``, a definition whose
+                    value is a derivative (``\\sigma' = \\frac{d\\sigma}{d\\zeta}``), a
+                    continued line ``&= ...``
+    "differential"  a differential step ``dX = A\\,d\\alpha``
+    "relation"      an identity or relation whose left side is not a name (``A:B = ...``),
+                    or a value at a point (``x(0) = x_0``)
+    "indices"       a relation between indices (``j = k``)
+    "function"      a statement about a known function (``\\sigma' = \\sigma - \\sigma^2``)
+    "layout"        a vector written as the stack of its parts (``x = [x_1, ..., x_n]``)
+    "dimension"     an equation between dimensions (``N = N_p D_p``)
+    None            a definition
+
+`prose_bare(e)` is True for a bare expression that only mentions something (a name, a
+derivative, a function applied to names) and so is never the objective.
+"""
+from __future__ import annotations
+
+from .. import names, ops
+from ..read import syntax as S
+from .base import SIGMA_NAMES, walk_syntax
+
+D_WORDS = ("d", "partial")
+
+
+def _starts_with_d(e) -> bool:
+    """``d``, ``\\partial``, ``d\\sigma``, ``\\partial f(x)``, ``\\partial {f_{ij}}``."""
+    while isinstance(e, S.BinOp) and e.op == S.MUL:
+        e = e.left
+    if isinstance(e, S.Apply):
+        e = e.func
+    return isinstance(e, S.Sym) and e.name in D_WORDS and e.accent is None
+
+
+def is_derivative(e) -> bool:
+    """``\\frac{\\partial f}{\\partial x}``, ``\\frac{d}{dx}``, ``\\frac{dF}{d\\phi}``."""
+    return isinstance(e, S.Frac) and _starts_with_d(e.num) and _starts_with_d(e.den)
+
+
+def has_derivative(e) -> bool:
+    return any(is_derivative(n) for n in walk_syntax(e))
+
+
+def _head(e):
+    """The leftmost factor of a product or application: ``\\frac{\\partial}{\\partial W}``
+    of ``\\frac{\\partial}{\\partial W}\\log(...)``."""
+    while True:
+        if isinstance(e, S.BinOp) and e.op in (S.MUL, S.COLON, S.HADAMARD):
+            e = e.left
+        elif isinstance(e, S.Apply):
+            e = e.func
+        else:
+            return e
+
+
+def is_gradient(e) -> bool:
+    """``\\nabla``, ``\\nabla_x`` (the gradient operator: what follows is a claim)."""
+    if isinstance(e, S.Sub):
+        e = e.base
+    return isinstance(e, S.Sym) and e.name == "nabla"
+
+
+def is_differential(e) -> bool:
+    """``dX``, ``d\\lambda``, ``\\partial L`` (a differential, not a name)."""
+    return isinstance(e, S.BinOp) and e.op == S.MUL and isinstance(e.left, S.Sym) and \
+        e.left.name in D_WORDS and e.left.accent is None
+
+
+def is_function_name(e, declared) -> bool:
+    """A known function's name (``\\sigma``, ``\\sigma'``, ``\\exp``) not declared as a
+    variable of the document."""
+    if not isinstance(e, S.Sym) or names.keyword_of(e) in declared:
+        return False
+    base = S.Sym(e.name, e.accent, e.layer, 0)
+    if names.keyword_of(base) in declared:
+        return False
+    return e.name in SIGMA_NAMES or bool(ops.spelled("command", e.name))
+
+
+def namelike(e) -> bool:
+    return isinstance(e, S.Sym) or (isinstance(e, S.Sub) and isinstance(e.base, S.Sym))
+
+
+def is_dim_expr(e, dims) -> bool:
+    """A dimension expression: numbers and dimension names with + - and products."""
+    if isinstance(e, S.Num):
+        return e.value.isdigit()
+    if namelike(e):
+        return names.keyword_of(e) in dims
+    if isinstance(e, S.BinOp) and e.op in (S.ADD, S.SUB, S.MUL):
+        return is_dim_expr(e.left, dims) and is_dim_expr(e.right, dims)
+    return False
+
+
+def dimension_names(statements) -> set:
+    """Keywords written where a dimension stands: in the exponent of a space, an index
+    range, the bounds of a sum, the size of a ones vector, the declared naturals."""
+    out = set()
+
+    def add(e):
+        for n in walk_syntax(e):
+            if namelike(n):
+                kw = names.keyword_of(n)
+                if kw is not None:
+                    out.add(kw)
+
+    for st in statements:
+        if isinstance(st, S.Decl):
+            for d in st.space.dims:
+                add(d)
+            if st.space.kind == "natural" and not st.space.dims:
+                for t in st.targets:
+                    add(t)
+        elif isinstance(st, S.Range):
+            add(st.lower)
+            add(st.upper)
+        for node in _nodes(st):
+            if isinstance(node, S.BigOp):
+                for b in (node.lower, node.upper):
+                    if b is not None:
+                        add(b)
+            elif isinstance(node, S.Ones) and node.size is not None:
+                add(node.size)
+    return out
+
+
+def index_names(statements) -> set:
+    """Keywords used as indices: declared ranges and the indices of sums and products."""
+    out = set()
+    for st in statements:
+        if isinstance(st, S.Range):
+            out.add(names.keyword_of(st.index))
+        elif isinstance(st, S.Decl) and st.space.kind == "range":
+            out.update(names.keyword_of(t) for t in st.targets)
+        for node in _nodes(st):
+            if isinstance(node, S.BigOp):
+                out.update(names.keyword_of(i) for i in node.indices)
+    out.discard(None)
+    return out
+
+
+def _nodes(st):
+    for f in ("value", "target", "middle"):
+        v = getattr(st, f, None)
+        for x in (v if isinstance(v, tuple) else (v,)):
+            if x is not None and hasattr(x, "__dataclass_fields__"):
+                yield from walk_syntax(x)
+
+
+def kind_of_def(st: S.Def, declared, dims, indices) -> str | None:
+    """What a `Def` statement is (see the module docstring); None for a definition."""
+    t = st.target
+    if t is None:
+        return "claim"                                   # a continued line: &= ...
+    if is_differential(t):
+        return "differential"
+    if is_derivative(_head(t)) or has_derivative(t) or is_gradient(_head(t)):
+        return "claim"
+    if not namelike(t):
+        return "relation"
+    if any(has_derivative(v) for v in (st.value,) + tuple(st.middle)):
+        return "claim"
+    if is_function_name(t, declared):
+        return "function"
+    if st.params is not None and not all(namelike(p) for p in st.params):
+        return "relation"                                # a value at a point: x(0) = x_0
+    kw = names.keyword_of(t)
+    if isinstance(st.value, S.Stack):
+        return "layout"
+    if kw in indices and st.params is None and (namelike(st.value) or
+                                                isinstance(st.value, S.Num)):
+        return "indices"                                 # j = k: a relation between indices
+    if kw in dims and kw not in declared and st.params is None and is_dim_expr(st.value, dims) \
+            and not isinstance(st.value, S.Num):
+        return "dimension"
+    return None
+
+
+def layout_range(st: S.Def):
+    """``x = [x_1, \\dots, x_{N_p}]``: (keyword of x, first, last) as syntax, when the
+    stack lists members of x by one index from a first to a last; else None."""
+    items = st.value.items if isinstance(st.value, S.Stack) else ()
+    kw = names.keyword_of(st.target) if namelike(st.target) else None
+    members = [x for x in items if not isinstance(x, S.Dots)]
+    if kw is None or len(members) < 2 or not any(isinstance(x, S.Dots) for x in items):
+        return None
+    for m in members:
+        if not (isinstance(m, S.Sub) and len(m.subs) == 1 and
+                names.keyword_of(m.base) == kw):
+            return None
+    return kw, members[0].subs[0], members[-1].subs[0]
+
+
+def prose_bare(e) -> bool:
+    """A bare expression that only mentions something: a name, a number, dots, a
+    derivative or differential, a function applied to names (``\\sigma(\\zeta)``)."""
+    if namelike(e) or isinstance(e, (S.Num, S.Dots, S.Ones)):
+        return True
+    if is_derivative(e) or is_differential(e) or is_derivative(_head(e)) or \
+            is_gradient(_head(e)):
+        return True
+    if isinstance(e, S.Apply) and namelike(e.func):
+        return all(namelike(a) or isinstance(a, S.Dots) for a in e.args)
+    if isinstance(e, S.Transpose):
+        return namelike(e.arg)
+    return False
