@@ -277,6 +277,8 @@ def tidy(problem, node, inline=True):
     back onto the document's names, and keep the smaller. Inlining costs time linear in the
     chain, so the derivation does it once, for the result, not at every step. Results
     are kept per problem: a cotangent that did not change is not tidied again."""
+    if isinstance(node, (Const, Var, Ref)):
+        return node  # nothing to simplify, nothing to fold
     cache = problem.__dict__.setdefault("_tidied", {})
     key = (node.uid, inline)
     if key not in cache:
