@@ -435,9 +435,10 @@ def _too_large(problem, v, wrt, total, widest) -> str:
            f"the product rule makes a terms of k factors)")
     if widest is not None and widest[1] * widest[0] ** 2 > MAX_DERIVATION_SIZE // 10:
         k, a = widest
-        msg += (f"; {name} holds a product of {k} factors, {a} of which vary (a matrix "
-                f"power X^p is written out as a product of p factors)")
-    return msg + ". Name intermediate results with definitions, or use a smaller power."
+        return msg + (f"; {name} holds a product of {k} factors, {a} of which vary (a matrix "
+                      f"power X^p is written out as a product of p factors). Use a smaller "
+                      f"power, or split the product into named definitions.")
+    return msg + ". The document is too large to derive at once."
 
 
 def _copies(lin) -> int:
