@@ -185,6 +185,8 @@ def tidy(problem, node, inline=True, log=None):
     back onto the document's names, and keep the smaller. Inlining costs time linear in the
     chain, so the derivation does it once, for the result, not at every step. Results
     are kept per problem: a cotangent that did not change is not tidied again."""
+    if isinstance(node, (Const, Var, Ref)):
+        return node  # nothing to simplify, nothing to fold
     cache = problem.__dict__.setdefault("_tidied", {})
     key = (node.uid, inline)
     if key not in cache or log is not None:
@@ -352,9 +354,10 @@ def _too_large(problem, v, wrt, total, widest) -> str:
            f"the product rule makes a terms of k factors)")
     if widest is not None and widest[1] * widest[0] ** 2 > MAX_DERIVATION_SIZE // 10:
         k, a = widest
-        msg += (f"; {name} holds a product of {k} factors, {a} of which vary (a matrix "
-                f"power X^p is written out as a product of p factors)")
-    return msg + ". Name intermediate results with definitions, or use a smaller power."
+        return msg + (f"; {name} holds a product of {k} factors, {a} of which vary (a matrix "
+                      f"power X^p is written out as a product of p factors). Use a smaller "
+                      f"power, or split the product into named definitions.")
+    return msg + ". The document is too large to derive at once."
 
 
 def _copies(lin) -> int:

@@ -224,7 +224,8 @@ def test_sigmoid_chain_gradient_is_right(L):
             up, down = kw["W1"].copy(), kw["W1"].copy()
             up[i, j] += h
             down[i, j] -= h
-            want[i, j] = (sigmoid_f(L, {**kw, "W1": up}) - sigmoid_f(L, {**kw, "W1": down})) / (2 * h)
+            want[i, j] = (sigmoid_f(L, {**kw, "W1": up})
+                          - sigmoid_f(L, {**kw, "W1": down})) / (2 * h)
     scale = np.max(np.abs(want))
     assert scale > 1e-5
     assert np.max(np.abs(got - want)) < 1e-5 * scale  # relative to the gradient's own size

@@ -60,7 +60,8 @@ def pair_order(labels, out):
                 break
             heapq.heappop(heap)
         if best is None:  # no two operands share an axis: every pair (outer products)
-            c, a, b = min((cost(a, b)[0], a, b) for a, b in itertools.combinations(sorted(alive), 2))
+            _, a, b = min((cost(a, b)[0], a, b)
+                          for a, b in itertools.combinations(sorted(alive), 2))
             best = (a, b, cost(a, b)[1])
         a, b, keep = best
         changed = set(alive[a]) | set(alive[b])

@@ -60,6 +60,12 @@ class Node:
     def __init__(self, *fields):  # fields were set by __new__
         pass
 
+    def __init_subclass__(cls, **kwargs):
+        # each field by name as a property: a lookup in _fields per access is slow
+        super().__init_subclass__(**kwargs)
+        for i, name in enumerate(cls.__dict__.get("_fields", ())):
+            setattr(cls, name, property(lambda self, i=i: self.fields[i]))
+
     def __getattr__(self, name):
         try:
             return self.fields[type(self)._fields.index(name)]
@@ -93,12 +99,20 @@ class Node:
         return f"{type(self).__name__}({inner})"
 
 
+_SYMPY_TEXT: dict = {}   # (type, SymPy value) -> its text in a structural key
+
+
 def _field_text(f) -> str:
     if isinstance(f, Node):
         return f.skey
     if isinstance(f, tuple):
         return "(" + ",".join(_field_text(x) for x in f) + ")"
-    return repr(f) if not hasattr(f, "free_symbols") else "s:" + str(f)
+    if not hasattr(f, "free_symbols"):
+        return repr(f)
+    text = _SYMPY_TEXT.get((type(f), f))
+    if text is None:  # printing a SymPy number is slow, and the same ones recur
+        text = _SYMPY_TEXT[(type(f), f)] = "s:" + str(f)
+    return text
 
 
 def _digest(name, fields) -> str:
