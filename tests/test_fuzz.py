@@ -95,7 +95,7 @@ def test_fuzz_document(case):
     if oc.roundtrip:
         event(f"round trip: {oc.roundtrip}")
         if oc.roundtrip != "ok":
-            labels = F.unreadable_constructs(oc.latex)
+            labels = F.roundtrip_labels(oc, case.doc)
             for lab in labels:
                 event(f"round trip: prints unreadable {lab}")
             assert labels, (f"round trip {oc.roundtrip}: check(doc, claim=g.latex()) "
