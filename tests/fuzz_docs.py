@@ -116,6 +116,8 @@ KNOWN_BUGS: dict = {
     "spell:R-matrix": "test_plain_R_matrix",              # R^{n\times m} is a vector
     "comment:dollar": "test_comment_with_dollar",         # % ... $ opens a math region
     "pow:indexed-exponent": "test_indexed_exponent",      # 2^{w_i}: "not a scalar"
+    "objective:bare": "test_bare_final_expression",       # h = ..., then `2 h`: dropped
+    "inv-diag-same": "test_inverse_times_diag_of_same_matrix",  # S^{-1} diag(S) -> 1
 }
 
 # Failures recognised by their outcome (where no construct tag isolates them):
@@ -674,6 +676,10 @@ def expr(draw, ctx, shape, depth) -> E:
         choices += ["diagof", "invsolve", "ones_vec"]
     if shape and shape[0] in "cM" and ctx.on("softmax"):
         choices += ["softmax"]
+    if shape == ("c", "m") and ctx.on("family"):
+        choices += ["famsum"]
+    if shape != SCALAR:
+        choices += ["vfrac"]
     kind = draw(st.sampled_from(choices))
 
     if kind == "add":
@@ -733,6 +739,10 @@ def expr(draw, ctx, shape, depth) -> E:
                v.mag, tags={"Diag"})
     elif kind == "diagof":
         m = sub(("M", shape[1], shape[1]))
+        if not ctx.on("inv-diag-same") and any(v.name.use == m.tex for v in ctx.vars.values()
+                                               if v.role == "spd"):
+            # diag(S) beside S^{-1}: folded to the identity (KNOWN_BUGS); use another matrix
+            m = ctx.leaf(ctx.var("Mnn"))
         e = mk(rf"\operatorname{{diag}}({m.tex})", lambda env, ix, f=m.fn: np.diag(f(env, ix)).copy(),
                shape, ATOM, (m,), m.mag, tags={"diag"})
     elif kind == "inv":
@@ -775,6 +785,23 @@ def expr(draw, ctx, shape, depth) -> E:
                 e = mk(f"{it} {op} {wrap(draw, m, COLON)}",
                        lambda env, ix, f=m.fn, s=s, ci=ci: ci * np.eye(np.shape(f(env, ix))[0]) + s * f(env, ix),
                        shape, ADD, (m,), m.mag + 2, tags=tg)
+    elif kind == "famsum":     # \sum_i z_i: a vector summed over a family
+        v = ctx.var("F")
+        a = draw(st.sampled_from(GROUPS["n"][:2]))
+        e = E(rf"(\sum_{{{a}}} {v.name.use}_{sub_idx(a)})",
+              lambda env, ix, k=v.key: env.vals[k].sum(axis=0), shape, ATOM,
+              frozenset({v.key}), 1.5 * MAXDIM, tags=v.name.tags | {"family", "sum"})
+    elif kind == "vfrac":      # \frac{v}{p}, v / p for a positive scalar p
+        v = sub(shape)
+        b = positive(draw, ctx, SCALAR)
+        if draw(st.booleans()):
+            e = mk(rf"\frac{{{v.tex}}}{{{b.tex}}}",
+                   lambda env, ix, f=v.fn, g=b.fn: f(env, ix) / g(env, ix), shape, ATOM, (v, b),
+                   v.mag / b.lo, tags={"frac"})
+        else:
+            e = mk(f"{wrap(draw, v, PROD)} / {wrap(draw, b, ATOM)}",
+                   lambda env, ix, f=v.fn, g=b.fn: f(env, ix) / g(env, ix), shape, PROD, (v, b),
+                   v.mag / b.lo, tags={"div"})
     elif kind == "softmax":    # of a vector, or row-wise of a matrix
         v = sub(shape)
         if v.mag > EXP_ARG:
@@ -1031,12 +1058,19 @@ def family_leaf(draw, ctx, a, b):
         return None
     z = v.name.use
     if b is None:
-        k = draw(st.integers(0, 2))
+        k = draw(st.integers(0, 3))
         if k == 0:
             return E(rf"\|{z}_{sub_idx(a)}\|^2",
                      lambda env, ix, key=v.key, a=a: float(env.vals[key][ix[a]] @ env.vals[key][ix[a]]),
                      SCALAR, ATOM, frozenset({v.key}), 2.25 * MAXDIM, idx=frozenset({a}),
                      tags=v.name.tags | {"family"})
+        if k == 1 and ctx.var("Mnm") is not None:
+            x, c = ctx.leaf(ctx.var("cn")), ctx.leaf(ctx.var("Mnm"))
+            return E(rf"{as_base(x)}^T {c.tex} {z}_{sub_idx(a)}",
+                     lambda env, ix, key=v.key, a=a, f=x.fn, g=c.fn:
+                     float(f(env, ix) @ g(env, ix) @ env.vals[key][ix[a]]),
+                     SCALAR, PROD, x.vars | c.vars | {v.key}, 2.25 * MAXDIM ** 2,
+                     idx=frozenset({a}), tags=v.name.tags | x.tags | c.tags | {"family"})
         u = ctx.leaf(ctx.var("cm"))
         return E(rf"{z}_{sub_idx(a)}^T {u.tex}",
                  lambda env, ix, key=v.key, a=a, g=u.fn: float(env.vals[key][ix[a]] @ g(env, ix)),
@@ -1487,6 +1521,21 @@ def cases(draw, exclude=None):
     if draw(st.integers(0, 7)) == 0:
         obj_tex = f"{obj_tex}({wrt_var.name.use})"       # f(W) = ...
     deflines.append((obj_tex, "=", obj.tex))
+    if draw(st.integers(0, 9)) == 0 and "(" not in obj_tex:
+        # the last definition is the objective: g = 2 f after f = ...
+        c = draw(st.sampled_from([(2.0, "2"), (-1.0, "-"), (0.5, r"\frac{1}{2}")]))
+        last = ctx.new_name([nm for nm in DEF_NAMES if nm.kw != obj_kw])
+        deflines.append((last.use, "=", f"{c[1]} {obj_tex}" if c[1] != "-" else f"-{obj_tex}"))
+        obj = E(last.use, lambda env, ix, f=obj.fn, c=c[0]: c * f(env, ix), SCALAR, ATOM, obj.vars,
+                obj.mag, tags=obj.tags | {"objective:last"})
+        tags.add("objective:last")
+    elif style in ("lines", "dollar") and draw(st.integers(0, 9)) == 0 and \
+            not obj.tex.lstrip().startswith(("-", "+")) and \
+            (ctx.on("objective:bare") or not ctx.defs):
+        # (after definitions, the bare expression is silently dropped: KNOWN_BUGS)
+        deflines[-1] = (None, None, obj.tex)                # a bare final expression
+        if ctx.defs:
+            tags.add("objective:bare")
     declsep = draw(st.sampled_from([", ", r", \quad ", r" \quad ", r"\; ", " and ", "\n"]))
     if declsep == r"\; " and any("," in c.split(r" \in ")[0] for c in decls[1:]):
         if ctx.on("sep:semicolon-group"):
@@ -1497,12 +1546,23 @@ def cases(draw, exclude=None):
     if decls:
         decl_lines.append(declsep.join(decls))
     decl_lines += fams
+    def line(l, op, b):
+        if l is None:
+            return b
+        return f"{l} {op} {b}" if op else f"{l} {b}"
     if style == "lines":
-        lines = decl_lines + [f"{l} {op} {b}" if op else f"{l} {b}" for l, op, b in deflines]
-        doc = "\n".join(lines)
+        body_lines = [line(*d) for d in deflines]
+        if draw(st.integers(0, 6)) == 0 and decl_lines and fams == [] and \
+                deflines[-1][0] is not None:
+            # declarations after the formulas: `f = ... \quad \text{where } x \in ...`
+            sep = draw(st.sampled_from([r" \quad \text{where } ", "\n", r", \quad "]))
+            doc = "\n".join(body_lines) + sep + " and ".join(decl_lines)
+            tags.add("decl:after")
+        else:
+            doc = "\n".join(decl_lines + body_lines)
     elif style == "dollar":
         lines = ["$" + ln.replace("\n", "$\n$") + "$" for ln in decl_lines]
-        lines += ["$" + (f"{l} {op} {b}" if op else f"{l} {b}") + "$" for l, op, b in deflines]
+        lines += ["$" + line(l, op, b) + "$" for l, op, b in deflines]
         doc = "\n".join(lines)
     elif style == "prose":
         parts = ["Let " + " and ".join("$" + ln.replace("\n", "$, $") + "$" for ln in decl_lines)
@@ -1549,6 +1609,10 @@ def cases(draw, exclude=None):
                 tags.add("macro:outside-math")
         if macro:
             doc = macro + "\n" + doc
+    for v in ctx.vars.values():
+        if v.role == "spd" and v.name.use + "^{-" in doc.replace("{" + v.name.use + "}", v.name.use) \
+                and rf"\operatorname{{diag}}({v.name.use})" in doc:
+            tags.add("inv-diag-same")
     tags |= ctx.doc_tags
     dimvals = {"n": draw(st.sampled_from([2, 3, 3, 4, 1])),
                "m": draw(st.sampled_from([2, 3, 2, 4, 1]))}
@@ -1837,7 +1901,8 @@ def unreadable_constructs(latex: str, doc: str = ""):
     """Labels of the constructs of UNREADABLE (and a few detectors) found in latex; `doc`
     (the document) lets function-style definitions `L(x) = ...` be recognised."""
     out = [label for label, rx in UNREADABLE if rx.search(latex)]
-    for m in re.finditer(r"(?m)(?:^|\$|&)\s*(\\?[A-Za-z]+|\\mathcal\{[A-Za-z]\})\(([^()]*)\)\s*&?=", doc):
+    for m in re.finditer(r"(?m)(?:^|\$|&)\s*(\\?[A-Za-z]+|\\mathcal\{[A-Za-z]\})"
+                         r"\(((?:[^()]|\([^()]*\))*)\)\s*&?=", doc):
         name = m.group(1)
         shown = {r"\mathcal{L}": "L", r"\ell": r"\mathrm{ell}"}.get(name, name)
         if re.search(r"(?<![A-Za-z\\])" + re.escape(shown) + r"\s*\\left\(", latex):
@@ -1858,6 +1923,8 @@ def roundtrip_labels(oc: "Outcome", doc: str = ""):
     """Known causes of a failed round trip: unreadable constructs in the printed LaTeX, or
     check() failing on the document itself (an error located past the claim's one line)."""
     labels = unreadable_constructs(oc.latex, doc)
+    if "the claim has shape () but the gradient has shape" in oc.roundtrip_detail:
+        labels.append("a constant non-scalar gradient printed as a scalar (its \\mathbf{1} dropped)")
     m = re.search(r"line (\d+), column", oc.roundtrip_detail)
     if m and int(m.group(1)) > 1 and "\n" not in oc.latex:
         # check() lowers the document's definitions with the claim as its source text:
@@ -1930,7 +1997,7 @@ def main(argv=None):
                 labels = roundtrip_labels(oc, case.doc) or ["(other) " + oc.roundtrip]
                 for lab in labels:
                     unread[lab] += 1
-                if labels[0].startswith("(other)"):
+                if labels[0].startswith("(other)") or oc.roundtrip == "exception":
                     sig = "roundtrip-" + oc.roundtrip + ":" + re.sub(
                         r"[-+]?\d[\d.e+-]*", "#", oc.roundtrip_detail.split("\n")[0])[:80]
                     record(sig, case, oc.roundtrip_detail + "\nlatex: " + oc.latex)

@@ -94,6 +94,9 @@ def test_fuzz_document(case):
     assert not oc.failed, report
     if oc.roundtrip:
         event(f"round trip: {oc.roundtrip}")
+        # check() itself must not raise anything but a MatcalcError
+        assert oc.roundtrip != "exception", (f"check(doc, claim=g.latex()) raised "
+                                             f"{oc.roundtrip_detail}" + report)
         if oc.roundtrip != "ok":
             labels = F.roundtrip_labels(oc, case.doc)
             for lab in labels:
