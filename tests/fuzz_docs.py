@@ -907,6 +907,18 @@ def expr(draw, ctx, shape, depth) -> E:
             e = mk(rf"{one}^T {wrap(draw, v, POST, greedy_ok=True)}",
                    lambda env, ix, f=v.fn: float(np.sum(f(env, ix))), SCALAR, PROD, (v,),
                    MAXDIM * v.mag, tags={"ones"})
+            if draw(st.integers(0, 4)) == 0:
+                # a scalar before it: `\alpha \mathbf{1}^T v` (or `\alpha (\mathbf{1}^T v)`)
+                c = leaf_for(draw, ctx, SCALAR) if draw(st.booleans()) else draw_const(draw, ctx)
+                if c.prec < PROD or c.greedy:
+                    c = E("(" + c.tex + ")", c.fn, c.shape, ATOM, c.vars, c.mag, c.lo,
+                          tags=c.tags)
+                if ctx.on("lazy-after-scalar"):
+                    tex, tg = f"{c.tex} {e.tex}", {"lazy-after-scalar"}
+                else:
+                    tex, tg = f"{c.tex} \\cdot ({e.tex})", set()
+                e = mk(tex, lambda env, ix, f=c.fn, g=e.fn: f(env, ix) * g(env, ix), SCALAR, PROD,
+                       (c, e), c.mag * e.mag, tags=tg)
     elif kind == "power":
         s = sub(SCALAR)
         if s.mag > 4:
@@ -1708,7 +1720,7 @@ class Outcome:
 
     @property
     def failed(self):
-        return self.status in ("wrong", "exception")
+        return self.status in ("wrong", "exception", "slow")
 
     def signature(self):
         """A short key grouping failures by cause."""
@@ -1750,9 +1762,36 @@ def _exc(e):
     return f"{type(e).__name__}: {e}"
 
 
-def run_case(case: Case, roundtrip=True, fd_check=True) -> Outcome:
-    """Run every stage of matcalc on a case; compare numbers with the case's evaluator."""
+class CaseTimeout(BaseException):
+    """A stage ran past the time budget (expression swell, a hang)."""
+
+
+def run_case(case: Case, roundtrip=True, fd_check=True, budget=None) -> Outcome:
+    """Run every stage of matcalc on a case; compare numbers with the case's evaluator.
+    `budget` (seconds, main thread only) bounds the whole case: past it the outcome is
+    status "slow" at the stage that was running."""
+    import signal
+    import threading
+    if not budget or threading.current_thread() is not threading.main_thread():
+        return _run_case(case, roundtrip, fd_check, [""])
+    where = [""]
+
+    def alarm(signum, frame):
+        raise CaseTimeout()
+    old = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, budget)
+    try:
+        return _run_case(case, roundtrip, fd_check, where)
+    except CaseTimeout:
+        return Outcome("slow", where[0], f"more than {budget:g} s (in {where[0]})")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _run_case(case: Case, roundtrip, fd_check, where) -> Outcome:
     import matcalc
+    where[0] = "gradient"
     try:
         g = matcalc.gradient(case.doc, wrt=case.wrt)
     except matcalc.MatcalcError as e:
@@ -1761,6 +1800,7 @@ def run_case(case: Case, roundtrip=True, fd_check=True) -> Outcome:
         return Outcome("exception", "gradient", _exc(e) + "\n" + _tb(e))
     results = {}
     for name, stage in STAGES:
+        where[0] = name
         try:
             results[name] = stage(g)
         except Exception as e:  # noqa: BLE001
@@ -1791,6 +1831,7 @@ def run_case(case: Case, roundtrip=True, fd_check=True) -> Outcome:
     if kinks and min(kinks) < 1e-2:
         return Outcome("skipped", skip_reason="near a kink (|.| or a norm near 0)", latex=latex)
     # ---- generated code
+    where[0] = "call"
     try:
         with np.errstate(all="ignore"):
             got = grad_fn(**kw)
@@ -1806,6 +1847,7 @@ def run_case(case: Case, roundtrip=True, fd_check=True) -> Outcome:
         return Outcome("wrong", "objective", f"generated objective {theirs!r}, ours {ours!r}",
                        latex=latex)
     if fd_check:
+        where[0] = "finite differences (ours)"
         var = case.vars[case.wrt_key]
         f = lambda v: case.f(v, base=vals)  # noqa: E731
         with np.errstate(all="ignore"):
@@ -1832,6 +1874,7 @@ def run_case(case: Case, roundtrip=True, fd_check=True) -> Outcome:
                            f"want {np.round(want, 6)!r}", latex=latex)
     out = Outcome("ok", latex=latex)
     if roundtrip:
+        where[0] = "check (round trip)"
         try:
             res = matcalc.check(case.doc, case.wrt, claim=latex)
             if res.ok:
@@ -1951,6 +1994,8 @@ def main(argv=None):
     ap.add_argument("--minimise", action="store_true",
                     help="shrink an example of each failure class with hypothesis.find (slow)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--budget", type=float, default=60.0,
+                    help="seconds per document before it counts as a failure (status slow)")
     args = ap.parse_args(argv)
     exclude = frozenset(KNOWN_BUGS) if args.exclude_known else frozenset()
     counts = collections.Counter()
@@ -1973,7 +2018,7 @@ def main(argv=None):
             return
         counts["generated"] += 1
         t1 = time.time()
-        oc = run_case(case)
+        oc = run_case(case, budget=args.budget)
         counts[oc.status] += 1
         if oc.status != "refused":
             counts["accepted"] += 1

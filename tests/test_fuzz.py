@@ -7,7 +7,8 @@ and the gradient compared with fourth-order central differences of OUR evaluator
 error < 1e-6; points near a kink, or where two step sizes disagree, are skipped), the
 generated objective with our evaluator. A MatcalcError from gradient() is accepted only for
 documents tagged as possibly unsupported (a bare math-alphanumeric letter, `W^{(2)T}`); any
-other exception anywhere, or a wrong number, fails.
+other exception anywhere, a wrong number, or a document that takes more than BUDGET
+seconds (expression swell), fails.
 
 Round trip: `matcalc.check(doc, wrt, claim=g.latex()).ok` must hold -- what matcalc prints
 it must read back with the same meaning -- except where the printed LaTeX contains a
@@ -39,6 +40,7 @@ ALL = bool(os.environ.get("MATCALC_FUZZ_ALL"))
 EXCLUDE = frozenset() if ALL else frozenset(F.KNOWN_BUGS)
 HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
           HealthCheck.large_base_example]
+BUDGET = 30.0     # seconds per document: past it, a failure (expression swell, a hang)
 FUZZ = settings(deadline=None, suppress_health_check=HEALTH) if LONG else \
     settings(max_examples=300, derandomize=True, deadline=None, suppress_health_check=HEALTH)
 
@@ -81,7 +83,7 @@ def test_reference_spelling(name, tmpl):
 @FUZZ
 @given(case=F.cases(exclude=EXCLUDE))
 def test_fuzz_document(case):
-    oc = F.run_case(case)
+    oc = F.run_case(case, budget=BUDGET)
     event(f"outcome: {oc.status}" + (f" ({oc.skip_reason})" if oc.skip_reason else ""))
     report = f"\n--- document (wrt={case.wrt!r}):\n{case.doc}\n--- {oc.stage}: {oc.detail}"
     known = F.known_failure(oc)

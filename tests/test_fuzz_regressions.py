@@ -391,6 +391,36 @@ def test_indexed_exponent(doc, wrt, f, values):
     assert_right(doc, wrt, f, values, key=wrt)
 
 
+def _latex_lengths(docs, wrt):
+    return [len(matcalc.gradient(d, wrt=wrt).latex()) for d in docs]
+
+
+@xfail("EXPRESSION SWELL: a chain of definitions h_k = tanh(h_{k-1}) tanh(h_{k-1}) (matrix "
+       "products) doubles the printed gradient per definition (223, 645, 1489, 3177, 6553 "
+       "chars) -- DESIGN.md: output size grows linearly with the chain")
+def test_no_expression_swell_along_a_definition_chain():
+    head = r"A \in \mathbb{R}^{n\times n}, u \in \mathbb{R}^n" "\n" "h_0 = A\n"
+    docs = []
+    for k in (3, 6):
+        lines = [rf"h_{j} = \tanh(h_{j - 1}) \tanh(h_{j - 1})" for j in range(1, k + 1)]
+        docs.append(head + "\n".join(lines) + "\n" + rf"f = \mathbf{{1}}^T h_{k} u")
+    short, long_ = _latex_lengths(docs, "A")
+    assert long_ < 3 * short, (short, long_)       # linear: about 2x; it is 8x
+
+
+@xfail("EXPRESSION SWELL: nested matrix squares {\\tanh(X)}^2 grow the printed gradient "
+       "~4.3x per level (a 124-character objective: 99293 characters of LaTeX, steps take "
+       "16 s); a fuzz document with it took minutes in steps (render, diff: no named adjoints)")
+def test_no_expression_swell_through_matrix_squares():
+    head = r"A \in \mathbb{R}^{n\times n}, u \in \mathbb{R}^n" "\n"
+    docs, X = [], "A"
+    for k in range(1, 5):
+        X = rf"{{\tanh({X})}}^2"
+        docs.append(head + rf"f = \mathbf{{1}}^T {X} u")
+    lengths = _latex_lengths(docs, "A")
+    assert lengths[3] < 3 * lengths[1], lengths    # linear: about 2x; it is ~21x
+
+
 # ============================================================ round trips: what matcalc
 # prints and cannot read back (claim = g.latex())
 
