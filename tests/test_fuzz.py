@@ -97,6 +97,9 @@ def test_fuzz_document(case):
     if oc.roundtrip:
         event(f"round trip: {oc.roundtrip}")
         # check() itself must not raise anything but a MatcalcError
+        if oc.roundtrip == "exception" and F.known_roundtrip_exception(oc):
+            event(f"known bug: {F.known_roundtrip_exception(oc)} (in check)")
+            return
         assert oc.roundtrip != "exception", (f"check(doc, claim=g.latex()) raised "
                                              f"{oc.roundtrip_detail}" + report)
         if oc.roundtrip != "ok":
