@@ -631,3 +631,14 @@ def test_check_with_a_function_applied():
     doc = FAM + r"g(z) = \frac{1}{1+e^{-z}} \\ J = \sum_i (g(\theta^T x_i) - y_i)^2"
     claim = r"2 \sum_i (g(\theta^T x_i) - y_i) g(\theta^T x_i)(1 - g(\theta^T x_i)) x_i"
     assert matcalc.check(doc, r"\theta", claim).ok
+
+
+@pytest.mark.parametrize("doc", [
+    r"x \in \mathbb{R}^n \\ f = \underbrace \mapsto - n = e",     # found by fuzzing
+    r"x \in \mathbb{R}^n \\ f = \over x", r"f = \underset{i}", r"f = \hat{\mathbf}",
+    r"f = <x, > y", r"f = \qty", r"f = \textcolor{red}", r"x \in \mathbb{R}^n \\ f = \Sigma_{i=}^{}",
+    r"f = p(x | y | z)", r"f = \langle \rangle", r"f(x) = f(", r"x \in \mathbb{R}^n \\ g(z) = z \\ f = g()",
+])
+def test_broken_notation_gives_a_matcalc_error(doc):
+    with pytest.raises(MatcalcError):
+        matcalc.gradient(doc, "x")

@@ -187,10 +187,23 @@ def _clauses(row):
         arrows = [k for k, t in enumerate(c) if t.kind == "MAPSTO"]
         if arrows:
             c = c[arrows[-1] + 1:]
-            c = c if any(t.kind == "REL" for t in c) and c[0].kind != "REL" else []
+            c = c if any(t.kind == "REL" for t in c) and c[0].kind != "REL" and \
+                _balanced(c) else []
         if c:
             kept.append(c)
     return kept
+
+
+def _balanced(toks):
+    depth = 0
+    for t in toks:
+        if t.kind in OPENERS or t.kind in ("NORM_OPEN", "ABS_OPEN"):
+            depth += 1
+        elif t.kind in CLOSERS or t.kind in ("NORM_CLOSE", "ABS_CLOSE"):
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 # ---------------------------------------------------------------- 6. per clause
