@@ -642,3 +642,12 @@ def test_check_with_a_function_applied():
 def test_broken_notation_gives_a_matcalc_error(doc):
     with pytest.raises(MatcalcError):
         matcalc.gradient(doc, "x")
+
+
+def test_many_layout_commands_read_in_linear_time():
+    import time
+    from matcalc.read.words import tokenize
+    for piece in (r"\hat{x_i} + ", r"\boxed{x} + ", r"\underbrace{x}_{a} + ", r"\abs{x} + "):
+        t = time.perf_counter()
+        tokenize(piece * 4000 + "x")
+        assert time.perf_counter() - t < 3.0, piece

@@ -1,8 +1,10 @@
 """Lowering sums and products over indices (``\\sum_{i=1}^{n}``, sub-ranges, bounds that
-depend on another index, ``\\prod_j``) and function calls (looked up in the op registry).
+depend on another index, ``\\prod_j``), function calls (looked up in the op registry) and
+the document's own functions (``g(z) = ...`` applied as ``g(\\theta^T x)``).
 
 Contract: `SumLowering` methods return `Val`s; a bound that uses its own index, an index
-whose range nothing gives, or an unknown function is a located `ParseError`.
+whose range nothing gives, a range past the entries it indexes (``\\sum_{i=0}^{n} x_i``), or
+an unknown function is a located `ParseError`.
 """
 from __future__ import annotations
 
