@@ -651,3 +651,11 @@ def test_many_layout_commands_read_in_linear_time():
         t = time.perf_counter()
         tokenize(piece * 4000 + "x")
         assert time.perf_counter() - t < 3.0, piece
+
+
+def test_layer_superscript_index_on_a_definition_is_entrywise():
+    doc = (r"x^{(i)} \in \mathbb{R}^n, \; y^{(i)} \in \mathbb{R}, \; i = 1,\dots,m, "
+           r"\; \theta \in \mathbb{R}^n \\ J^{(i)} = (\theta^T x^{(i)} - y^{(i)})^2 \\ "
+           r"L = \frac{1}{m}\sum_{i=1}^m J^{(i)}")
+    check_gradient(doc, r"\theta", lambda x, y, theta: float(np.mean((x @ theta - y) ** 2)),
+                   objective="L")
