@@ -659,3 +659,8 @@ def test_layer_superscript_index_on_a_definition_is_entrywise():
            r"L = \frac{1}{m}\sum_{i=1}^m J^{(i)}")
     check_gradient(doc, r"\theta", lambda x, y, theta: float(np.mean((x @ theta - y) ** 2)),
                    objective="L")
+
+
+def test_undefined_subscripted_function_named():
+    refused(FAM + r"J = \sum_i (h_\theta(x_i) - y_i)^2", r"\theta", "unknown function h_{theta}",
+            "does not define it")

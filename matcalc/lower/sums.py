@@ -253,6 +253,13 @@ class SumLowering(LoweringBase):
             b = self.expr(e.args[0], scope)
             return self.product(self.expr(f, scope), b, e)
         if isinstance(f, S.Sub) and len(e.args) == 1:
+            base = names.keyword_of(f.base) if isinstance(f.base, S.Sym) else None
+            if kw not in self.info and base not in self.info and base not in self.functions \
+                    and isinstance(f.base, S.Sym) and f.base.name != "delta" and \
+                    not (f.base.name == "I" and "I" not in self.info):
+                raise self.perr(f"unknown function {names.latex_of(f)}: the document applies "
+                                f"it but does not define it (write "
+                                f"{names.latex_of(f)}(x) = ...)", f)
             b = self.expr(e.args[0], scope)
             return self.product(self.expr(f, scope), b, e)
         raise self.perr(f"unknown function {names.latex_of(f)}", f)
