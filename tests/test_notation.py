@@ -631,3 +631,36 @@ def test_check_with_a_function_applied():
     doc = FAM + r"g(z) = \frac{1}{1+e^{-z}} \\ J = \sum_i (g(\theta^T x_i) - y_i)^2"
     claim = r"2 \sum_i (g(\theta^T x_i) - y_i) g(\theta^T x_i)(1 - g(\theta^T x_i)) x_i"
     assert matcalc.check(doc, r"\theta", claim).ok
+
+
+@pytest.mark.parametrize("doc", [
+    r"x \in \mathbb{R}^n \\ f = \underbrace \mapsto - n = e",     # found by fuzzing
+    r"x \in \mathbb{R}^n \\ f = \over x", r"f = \underset{i}", r"f = \hat{\mathbf}",
+    r"f = <x, > y", r"f = \qty", r"f = \textcolor{red}", r"x \in \mathbb{R}^n \\ f = \Sigma_{i=}^{}",
+    r"f = p(x | y | z)", r"f = \langle \rangle", r"f(x) = f(", r"x \in \mathbb{R}^n \\ g(z) = z \\ f = g()",
+])
+def test_broken_notation_gives_a_matcalc_error(doc):
+    with pytest.raises(MatcalcError):
+        matcalc.gradient(doc, "x")
+
+
+def test_many_layout_commands_read_in_linear_time():
+    import time
+    from matcalc.read.words import tokenize
+    for piece in (r"\hat{x_i} + ", r"\boxed{x} + ", r"\underbrace{x}_{a} + ", r"\abs{x} + "):
+        t = time.perf_counter()
+        tokenize(piece * 4000 + "x")
+        assert time.perf_counter() - t < 3.0, piece
+
+
+def test_layer_superscript_index_on_a_definition_is_entrywise():
+    doc = (r"x^{(i)} \in \mathbb{R}^n, \; y^{(i)} \in \mathbb{R}, \; i = 1,\dots,m, "
+           r"\; \theta \in \mathbb{R}^n \\ J^{(i)} = (\theta^T x^{(i)} - y^{(i)})^2 \\ "
+           r"L = \frac{1}{m}\sum_{i=1}^m J^{(i)}")
+    check_gradient(doc, r"\theta", lambda x, y, theta: float(np.mean((x @ theta - y) ** 2)),
+                   objective="L")
+
+
+def test_undefined_subscripted_function_named():
+    refused(FAM + r"J = \sum_i (h_\theta(x_i) - y_i)^2", r"\theta", "unknown function h_{theta}",
+            "does not define it")

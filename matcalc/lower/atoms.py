@@ -1,10 +1,13 @@
 """Lowering the leaves and unary forms: numbers, negation, stacks, ones, transposes,
-powers (entrywise, Hadamard ``X^{\\circ p}`` and matrix powers), norms and absolute
-values, and the lazy ``\\mathbf{1}`` / ``I`` whose size the context gives.
+powers (entrywise, Hadamard ``X^{\\circ p}`` and matrix powers; ``W^Q`` as a name where it
+cannot be a power; ``e^{x}``), norms (``\\|x\\|``, ``_1``, ``_2``, ``_F``) and bars (``|a|``
+of a scalar, ``|X|`` of a square matrix: its determinant, ``|v|`` of a vector: the reading
+that fits, see `read_vector_bars`), and the lazy ``\\mathbf{1}`` / ``I`` whose size the
+context gives.
 
 Contract: `AtomLowering` methods return `Val`s; what the notation leaves ambiguous (the power
-of a vector, the norm of a matrix without a subscript) is a `ParseError`/`ShapeError` saying
-how to write it.
+of a vector, the norm of a matrix without a subscript, ``|v|`` where both readings fit) is a
+`ParseError`/`ShapeError` saying how to write it.
 """
 from __future__ import annotations
 

@@ -93,9 +93,14 @@ class IndexLowering(LoweringBase):
         return "".join(x.name for x in letters)
 
     def run_named(self, st):
-        """``RSS(\\lambda) = ...``, ``cossim(a,b) = ...``, ``NLL = ...``: a definition whose
-        left side is a letter run (see `letter_run`), as the Def of that name; else None."""
+        """The name a definition's left side defines, where the syntax does not say it
+        plainly: ``RSS(\\lambda) = ...``, ``cossim(a,b) = ...``, ``NLL = ...`` (a letter run,
+        see `letter_run`), ``\\ln p(X|\\theta) = ...`` (log p), ``J^{(i)} = ...`` with a
+        declared index i (entrywise). Returns the rewritten Def, or None."""
         t, params = st.target, st.params
+        member = self.layer_member(t) if isinstance(t, (S.Sym, S.Sub)) else None
+        if member is not None:               # J^{(i)} = ..., i = 1..n: entrywise over i
+            return dataclasses.replace(st, target=member)
         if isinstance(t, S.Call) and t.func == "log" and len(t.args) == 1 and params is None \
                 and isinstance(t.args[0], S.Apply) and isinstance(t.args[0].func, S.Sym) \
                 and not t.primes:

@@ -1,8 +1,10 @@
 """Lowering sums and products over indices (``\\sum_{i=1}^{n}``, sub-ranges, bounds that
-depend on another index, ``\\prod_j``) and function calls (looked up in the op registry).
+depend on another index, ``\\prod_j``), function calls (looked up in the op registry) and
+the document's own functions (``g(z) = ...`` applied as ``g(\\theta^T x)``).
 
 Contract: `SumLowering` methods return `Val`s; a bound that uses its own index, an index
-whose range nothing gives, or an unknown function is a located `ParseError`.
+whose range nothing gives, a range past the entries it indexes (``\\sum_{i=0}^{n} x_i``), or
+an unknown function is a located `ParseError`.
 """
 from __future__ import annotations
 
@@ -257,6 +259,13 @@ class SumLowering(LoweringBase):
             b = self.expr(e.args[0], scope)
             return self.product(self.expr(f, scope), b, e)
         if isinstance(f, S.Sub) and len(e.args) == 1:
+            base = names.keyword_of(f.base) if isinstance(f.base, S.Sym) else None
+            if kw not in self.info and base not in self.info and base not in self.functions \
+                    and isinstance(f.base, S.Sym) and f.base.name != "delta" and \
+                    not (f.base.name == "I" and "I" not in self.info):
+                raise self.perr(f"unknown function {names.latex_of(f)}: the document applies "
+                                f"it but does not define it (write "
+                                f"{names.latex_of(f)}(x) = ...)", f)
             b = self.expr(e.args[0], scope)
             return self.product(self.expr(f, scope), b, e)
         raise self.perr(f"unknown function {names.latex_of(f)}", f)

@@ -195,7 +195,8 @@ def _clauses(row, dropped=None, keep_arrows=False):
         marks = [k for k, t in enumerate(c) if t.kind == "MAPSTO"]
         if marks:
             tail = c[marks[-1] + 1:]
-            if tail and any(t.kind == "REL" for t in tail) and tail[0].kind != "REL":
+            if tail and any(t.kind == "REL" for t in tail) and tail[0].kind != "REL" and \
+                    _balanced(tail):
                 c = tail
             elif not keep_arrows:
                 if dropped is not None:
@@ -204,6 +205,18 @@ def _clauses(row, dropped=None, keep_arrows=False):
         if c:
             kept.append(c)
     return kept
+
+
+def _balanced(toks):
+    depth = 0
+    for t in toks:
+        if t.kind in OPENERS or t.kind in ("NORM_OPEN", "ABS_OPEN"):
+            depth += 1
+        elif t.kind in CLOSERS or t.kind in ("NORM_CLOSE", "ABS_CLOSE"):
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 # ---------------------------------------------------------------- 6. per clause

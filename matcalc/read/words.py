@@ -1,4 +1,4 @@
-"""Passes 3 and 4 of reading, and `tokenize`, which runs all four: LaTeX text -> a flat
+"""Passes 3 to 5 of reading, and `tokenize`, which runs all five: LaTeX text -> a flat
 stream of semantic tokens for the grammar.
 
 Contract: `tokenize(text) -> list[Tok]`. It never evaluates anything and raises only
@@ -10,10 +10,18 @@ Contract: `tokenize(text) -> list[Tok]`. It never evaluates anything and raises 
                pasted Unicode (``α``, ``−``, ``∈``, ``ᵀ`` ...) to LaTeX.
 2. `expand`    ``\\def`` / ``\\newcommand`` / ``\\renewcommand`` macros, bounded. Tokens from
                a macro body carry the span of the macro call; arguments keep their own.
-3. `clean`     environments and ``\\eqalign{}`` (row breaks), ``&``, ``\\\\``, ``\\left``
-               / ``\\big`` sizing, spacing commands, ``\\implies``.
-4. `words`     names, Greek letters, fonts, accents, ``\\text{..}``, function words
-               (``\\log``, ``sigm``, ``{\\rm Trace}``), operators -> grammar token kinds.
+3. `layout`    TeX layout read for what it shows: ``{a \\over b}``, ``\\underset``/``\\overset``
+               /``\\underbrace`` (their base; ``\\underset{i}{\\sum}`` is ``\\sum_{i}``), colour
+               commands (dropped), the physics package's ``\\qty(..)``, ``\\abs``, ``\\norm``.
+4. `clean`     environments and ``\\eqalign{}`` (row breaks, ``\\\\`` and ``\\cr``), ``&``,
+               ``\\left`` / ``\\big`` sizing, spacing commands, ``\\implies``, ``{\\rm I\\!R}``.
+5. `words`     names, Greek letters, fonts, accents (also over a font command or a
+               subscripted name), ``\\text{..}`` (``\\textbf{Ax - b}`` is math), function words
+               (``\\log``, ``sigm``, ``{\\rm Trace}``), operators -> grammar token kinds;
+               ``<a, b>`` and ``\\langle a, b \\rangle`` (the inner product), a conditioning
+               bar among a function's arguments, ``\\Sigma_{i=0}^{n}`` as a sum sign,
+               ``x^{\\prime}``; integrals, factorials, indicators ``1\\{..\\}``, sums over sets,
+               MATLAB ``.*`` and ``v.u`` refused by name.
 
 Every token keeps (line, col, end_line, end_col) of the original text, 1-based, end
 exclusive. The statement splitter (`matcalc.parse`) takes the stream from here.
@@ -49,6 +57,12 @@ def _braced(at, inner):
     return [at.at("{", "{")] + list(inner) + [at.at("}", "}")]
 
 
+def _arg_start(toks, i):
+    while i < len(toks) and toks[i].kind == "newline":
+        i += 1
+    return i
+
+
 def _is_char(t, ch):
     return t is not None and t.kind == "char" and t.value == ch
 
@@ -59,6 +73,7 @@ def layout(toks: list, source: str) -> list:
     ``\\stackrel``, ``\\underbrace{x}_{..}``, ``\\overbrace`` keep their base; colour
     commands are dropped with their arguments (``\\textcolor{c}{x}`` keeps x); the physics
     package's ``\\qty(..)``, ``\\abs{..}``, ``\\norm{..}`` are brackets and bars."""
+    toks = list(toks)         # edited in place (slice assignment: no quadratic copying)
     out: list = []
     opens: list = []          # per open '{' in out: [index in out, index of \over or None]
     i, n = 0, len(toks)
@@ -100,29 +115,29 @@ def layout(toks: list, source: str) -> list:
             b = _raw_arg(toks, a[1]) if a is not None else None
             if b is None:
                 raise err(f"\\{v} needs two arguments in braces", t, source)
-            (mark, _), (base, i) = a, b
+            (mark, _), (base, after) = a, b
             if len(base) == 1 and base[0].kind == "cmd" and base[0].value in ("sum", "prod") \
                     and v != "stackrel":
                 # \underset{i}{\sum}: the sum over i, its index set written under it
                 script = "_" if v == "underset" else "^"
-                toks = toks[:i] + [t.at("char", script)] + _braced(t, mark) + toks[i:]
+                toks[after:after] = [t.at("char", script)] + _braced(t, mark)
                 n = len(toks)
                 out.append(base[0])
+                i = after
                 continue
-            toks = toks[:i] + _braced(t, base) + toks[i:]   # the base, read on
-            n = len(toks)
+            i = _arg_start(toks, a[1])          # the base, read on where it stands
             continue
         if v in ("underbrace", "overbrace"):
             a = _raw_arg(toks, i)
             if a is None:
                 raise err(f"\\{v} needs an argument in braces", t, source)
-            base, i = a
-            if i < n and _is_char(toks[i], "_" if v == "underbrace" else "^"):
-                note = _raw_arg(toks, i + 1)
+            start, after = _arg_start(toks, i), a[1]
+            if after < n and _is_char(toks[after], "_" if v == "underbrace" else "^"):
+                note = _raw_arg(toks, after + 1)
                 if note is not None:
-                    i = note[1]            # the annotation under the brace is dropped
-            toks = toks[:i] + _braced(t, base) + toks[i:]
-            n = len(toks)
+                    del toks[after:note[1]]   # the annotation under the brace is dropped
+                    n = len(toks)
+            i = start
             continue
         if v in COLOR_COMMANDS:
             drop, keep = COLOR_COMMANDS[v]
@@ -131,13 +146,9 @@ def layout(toks: list, source: str) -> list:
                 if a is None:
                     raise err(f"\\{v} is missing an argument", t, source)
                 i = a[1]
-            if keep:
-                a = _raw_arg(toks, i)
-                if a is None:
-                    raise err(f"\\{v} is missing an argument", t, source)
-                toks = toks[:i] + _braced(t, a[0]) + toks[a[1]:]
-                n = len(toks)
-            continue
+            if keep and _raw_arg(toks, i) is None:
+                raise err(f"\\{v} is missing an argument", t, source)
+            continue                            # the kept argument is read where it stands
         if v == "qty":
             nxt = toks[i] if i < n else None
             if nxt is not None and (nxt.kind == "char" and nxt.value in "([|"
@@ -150,8 +161,9 @@ def layout(toks: list, source: str) -> list:
             a = _raw_arg(toks, i)
             if a is not None:
                 kind = "char" if v == "abs" else "cmd"
-                toks = (toks[:i] + [t.at("cmd", "left"), t.at(kind, "|")] + list(a[0]) +
-                        [t.at("cmd", "right"), t.at(kind, "|")] + toks[a[1]:])
+                close = a[1] - 1                 # the argument's '}'
+                toks[close:close + 1] = [t.at("cmd", "right"), t.at(kind, "|")]
+                toks[i:i + 1] = [t.at("cmd", "left"), t.at(kind, "|")]
                 n = len(toks)
                 continue
         out.append(t)
@@ -478,11 +490,19 @@ def _accent_target(toks, j):
 
 def words(toks: list, source: str) -> list:
     """Raw tokens -> grammar token kinds (plus structural kinds for the splitter)."""
+    toks = list(toks)          # edited in place by `splice`
     out: list = []
     braces: list = []          # kinds of open '{': "sub", "sqrt", "free"
     closers: list = []         # indices of the '>' closing an open '<a, b>'
     parens: list = []          # open '(': "args" after a name (an argument list), else "group"
     i, n = 0, len(toks)
+
+    def splice(a, b, new):
+        """toks[a:b] = new, keeping the '>' positions in `closers` right."""
+        toks[a:b] = new
+        shift = len(new) - (b - a)
+        closers[:] = [c + shift if c >= b else c for c in closers]
+        return len(toks)
 
     while i < n:
         t = toks[i]
@@ -516,8 +536,7 @@ def words(toks: list, source: str) -> list:
             inner = _font_math(t, source)
             if inner is not None:
                 # \textbf{Ax - b}: a bold font around an expression, read as math
-                toks = toks[:i] + inner + toks[i:]
-                n = len(toks)
+                n = splice(i, i, inner)
                 continue
             content = " ".join(v.split())
             low = content.lower().strip()
@@ -707,8 +726,8 @@ def words(toks: list, source: str) -> list:
             target, rest, after = got
             out.append(_name(t, target.value, ACCENTS[v]))
             # \tilde{y_i}, \overrightarrow{x_n}: the subscript under the accent is read on
-            toks = toks[:i] + list(rest) + toks[after:]
-            n = len(toks)
+            if rest or after != i:
+                n = splice(i, after, rest)
             continue
         if v in ("mathbb", "Bbb", "operatorname", "operatorname*") or v in FONT_ARG:
             if i >= n:

@@ -304,7 +304,7 @@ CASES = [
     Case("032_cs229_superscript_i.tex", r"\theta",
          lambda theta, x, y: 0.5 * float(np.sum((x @ theta - y) ** 2)),
          r"refused: h_{\theta}(x^{(i)}) (the predictor function, named only in prose)",
-         "least squares (CS229 notation)", expect=r"unknown name h_{theta}"),
+         "least squares (CS229 notation)", expect="unknown function h_{theta}"),
     Case("033_ising_energy.tex", "s",
          lambda s, h, J, c: float(h @ s + s @ J @ s + c), R, "physics: Ising energy"),
     Case("034_rbf_kernel_gamma.tex", "x",
