@@ -91,6 +91,18 @@ REFERENCE = {
     # matcalc prints sign(.) (the derivative of |.|) but reads no spelling of it:
     # \operatorname{sign} is "unknown function"
     "sign": (None, np.sign, "kink"),
+    "sin": ((r"\sin({})", r"\sin\left({}\right)"), np.sin, "real"),
+    "cos": ((r"\cos({})",), np.cos, "real"),
+    "sinh": ((r"\sinh({})",), np.sinh, "bounded"),
+    "cosh": ((r"\cosh({})",), np.cosh, "bounded"),
+    "arctan": ((r"\arctan({})",), np.arctan, "real"),
+    "erf": ((r"\operatorname{erf}({})",), np.vectorize(math.erf, otypes=[float]), "real"),
+    "relu": ((r"\operatorname{relu}({})",), lambda x: np.maximum(x, 0.0), "kink"),
+    # no domain here keeps these inside theirs (|x| < 1, |x| < pi/2): not generated
+    "tan": (None, np.tan, "real"),
+    "arcsin": (None, np.arcsin, "real"),
+    "arccos": (None, np.arccos, "real"),
+    "drelu": (None, lambda x: (x > 0).astype(float), "kink"),
 }
 # `|.|` is only used on scalars (on a vector it could mean a norm); \operatorname{abs} anywhere.
 SCALAR_ONLY_SPELLINGS = {"|{}|", r"\left|{}\right|"}
@@ -531,7 +543,9 @@ def apply_fn(draw, ctx, name, arg: E) -> E:
     mag = {"exp": math.exp(min(arg.mag, 50)), "log": max(abs(math.log(max(arg.lo, 1e-300))),
                                                           math.log(max(arg.mag, 1.0))) + 1,
            "sigma": 1.0, "dsigma": 0.25, "tanh": 1.0, "softplus": arg.mag + 1.0,
-           "abs": arg.mag}[name]
+           "abs": arg.mag, "sin": 1.0, "cos": 1.0, "arctan": 1.6, "erf": 1.0,
+           "sinh": math.sinh(min(arg.mag, 50)), "cosh": math.cosh(min(arg.mag, 50)),
+           "relu": arg.mag}[name]
     lo = {"exp": math.exp(-arg.mag), "sigma": float(sigmoid(-arg.mag)),
           "dsigma": float(dsigmoid(arg.mag)), "softplus": float(softplus(-arg.mag))}.get(name, 0.0)
     return mk(tex, fn, arg.shape, prec, (arg,), mag, lo, tags={"fn:" + name})
@@ -1592,11 +1606,13 @@ def cases(draw, exclude=None):
                 continue
             rows.append(f"{l} &{op} {b}")
         body_rows = [r for r in rows if r is not None]
-        doc = "\n".join(decl_lines) + "\n\\begin{align*}\n" + " \\\\\n".join(body_rows) + \
+        # beside a math environment, lines outside it are prose: the declarations in $...$
+        decls = ["$" + ln.replace("\n", "$\n$") + "$" for ln in decl_lines]
+        doc = "\n".join(decls) + "\n\\begin{align*}\n" + " \\\\\n".join(body_rows) + \
             "\n\\end{align*}"
         for d in ctx.defs:
             if d.hold:
-                doc += f"\n{d.name.use} \\text{{ constant}}"
+                doc += f"\n${d.name.use} \\text{{ constant}}$"
     if style != "prose" and draw(st.integers(0, 5)) == 0:
         if ctx.on("comment:dollar") and draw(st.booleans()):
             # a $ inside a % comment opens a math region (KNOWN_BUGS)
