@@ -48,6 +48,18 @@ def walk_syntax(e):
                 stack.append(v)
 
 
+def chain_factors(e):
+    """The factors of a product chain, in the order written, and the signs between them
+    (signs[k - 1] is written before factors[k])."""
+    factors, signs, node = [], [], e
+    while isinstance(node, S.BinOp) and node.op == S.MUL:
+        factors.append(node.right)
+        signs.append(node.sign)
+        node = node.left
+    factors.append(node)
+    return factors[::-1], signs[::-1]
+
+
 def union(a, b):
     return tuple(dict.fromkeys(tuple(a) + tuple(b)))
 

@@ -12,7 +12,7 @@ from .. import ir, names
 from ..ir import add, contract, pow_
 from ..read import syntax as S
 from ..values import Val, describe
-from .base import LoweringBase, UnboundIndex, union, walk_syntax
+from .base import LoweringBase, UnboundIndex, chain_factors, union, walk_syntax
 
 
 class ProductLowering(LoweringBase):
@@ -41,14 +41,7 @@ class ProductLowering(LoweringBase):
         """A juxtaposition chain. Kronecker deltas are lowered after the other factors,
         whose arrays fix the indices' ranges (δ_ik u_i u_k), then the product is formed
         left to right as written."""
-        factors, signs, node = [], [], e
-        while isinstance(node, S.BinOp) and node.op == S.MUL:
-            factors.append(node.right)
-            signs.append(node.sign)
-            node = node.left
-        factors.append(node)
-        factors.reverse()
-        signs.reverse()                  # signs[k - 1] is written before factors[k]
+        factors, signs = chain_factors(e)   # signs[k - 1] is written before factors[k]
         factors, signs = self._join_runs(factors, signs)
         for a, b in zip(factors, factors[1:]):
             self._check_slash(a, b)

@@ -17,7 +17,7 @@ from ..ir import Const, Mask, add, contract, fmap, ones, pow_
 from ..read import syntax as S
 from ..values import Cell, Val
 from ..errors import MatcalcError
-from .base import SIGMA_NAMES, LoweringBase, union, walk_syntax
+from .base import SIGMA_NAMES, LoweringBase, chain_factors, union, walk_syntax
 
 
 class SumLowering(LoweringBase):
@@ -200,7 +200,7 @@ class SumLowering(LoweringBase):
                         applied.setdefault(kw, []).append((node, st))
                     elif isinstance(node, S.BinOp) and node.op == S.MUL:
                         # s q(a): the letters written together before an application
-                        factors, signs = self._join_runs(*_chain(node))
+                        factors, signs = self._join_runs(*chain_factors(node))
                         for x in factors:
                             if isinstance(x, S.Apply) and len(x.func.name if isinstance(
                                     x.func, S.Sym) else "") > 1:
@@ -324,15 +324,6 @@ def _substitute(e, mapping):
     return dataclasses.replace(e, **changes) if changes else e
 
 
-def _chain(e):
-    """The factors of a product chain and the signs between them."""
-    factors, signs, node = [], [], e
-    while isinstance(node, S.BinOp) and node.op == S.MUL:
-        factors.append(node.right)
-        signs.append(node.sign)
-        node = node.left
-    factors.append(node)
-    return factors[::-1], signs[::-1]
 
 
 def _same_place(a, b):
