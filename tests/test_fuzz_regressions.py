@@ -326,10 +326,8 @@ def test_bounds_before_subscript(doc):
                  dict(v=X3))
 
 
-@xfail("SILENTLY a vector: `A \\in R^{n\\times m}` (plain R; \\mathbb{R} and \\mathbb R are "
-       "matrices) declares a vector of length n·m -- x^T A u is a ShapeError, and "
-       "\\mathbf{1}^T A is accepted with a gradient of shape (n**2,)")
 def test_plain_R_matrix():
+    # once SILENTLY a vector: `A \\in R^{n\\times m}` declared a vector of length n·m
     doc = r"A \in R^{n\times m}, x \in \mathbb{R}^n, u \in \mathbb{R}^m" "\n" r"f = x^T A u"
     U2 = np.array([0.5, -1.0])
     assert_right(doc, "A", lambda A, x, u: x @ A @ u, dict(A=A3[:, :2], x=X3, u=U2))

@@ -349,7 +349,7 @@ def _special(toks, source):
                 i = e + 1
                 continue
         if k == "NAME" and t.value == ("R", None) and out and out[-1].kind == "IN":
-            t = t.at("REALS", "R")
+            t, k = t.at("REALS", "R"), "REALS"   # plain R^{n\times m}: a matrix, as \mathbb{R}
         if k == "REALS" and i + 2 < n and toks[i + 1].kind == "SUP" and toks[i + 2].kind == "LBRACE":
             e = _match(toks, i + 2)
             out += [t, toks[i + 1], toks[i + 2]]
