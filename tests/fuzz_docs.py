@@ -1629,7 +1629,7 @@ def cases(draw, exclude=None):
             tags.add("macro")
         else:
             macro = None
-        if macro and style == "dollar":
+        if macro and style in ("dollar", "align"):  # math regions: prose around them
             if draw(st.booleans()):
                 macro = "$" + macro + "$"
             else:
