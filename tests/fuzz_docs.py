@@ -1991,6 +1991,9 @@ def roundtrip_labels(oc: "Outcome", doc: str = ""):
     labels = unreadable_constructs(oc.latex, doc)
     if "the claim has shape () but the gradient has shape" in oc.roundtrip_detail:
         labels.append("a constant non-scalar gradient printed as a scalar (its \\mathbf{1} dropped)")
+    if "ShapeError" in oc.roundtrip_detail and \
+            re.search(r"\\mathbf\{1\}_\{[^{}]+\}\s*\\mathbf\{1\}_\{[^{}]+\}\^\{T\}", oc.latex):
+        labels.append("an ill-shaped printed gradient: 1_m 1_n^T ⊘ X^T (the ones not transposed)")
     m = re.search(r"line (\d+), column", oc.roundtrip_detail)
     if m and int(m.group(1)) > 1 and "\n" not in oc.latex:
         # check() lowers the document's definitions with the claim as its source text:

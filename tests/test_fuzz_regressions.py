@@ -406,6 +406,12 @@ ROUND_TRIPS = [
                  r"f = \sum_{i=1}^{n} \sum_{k=i+1}^{n} \|z_i - z_k\|^2", "z",
                  id="index-fallback",
                  marks=xfail(r"prints \left[\sum_k ... \right]_{i,j} (index notation fallback)")),
+    pytest.param(r"C, V \in \mathbb{R}^{n\times m}, S \in \mathbb{R}^{n\times n}" "\n"
+                 r"f = \mathbf{1}^T (C^T \oslash (V^T S)) \mathbf{1}", "C",
+                 id="ones-outer-not-transposed",
+                 marks=xfail(r"WRONG FORMULA: prints \mathbf{1}_{m}\mathbf{1}_{n}^{T} \oslash "
+                             r"\left(V^{T} S\right)^{T}: m x n ⊘ n x m (it is 1_n 1_m^T); the "
+                             "generated code is right")),
     pytest.param(r"u \in \mathbb{R}^{m}" "\n" r"h_j = \sum_{l=1}^{m} u_l + u_j" "\n"
                  r"f = \mathbf{1}^T h", "u", id="constant-gradient-loses-shape",
                  marks=xfail(r"the gradient (m + 1) \mathbf{1}_m is printed as the scalar "
