@@ -125,3 +125,25 @@ def test_multiletter_roman_dimension_is_one_name():
     g = check_gradient(doc, "x", lambda x: x @ x)
     assert list(g.inputs.values()) == ["x"]
     assert "eval" in g.numpy_source()
+
+
+# ------------------------------------------------------------------ wrong readings (issue 8)
+
+def test_definition_with_a_type_is_still_a_definition():
+    # y = 2x \in R^n once made y a free variable: the gradient through it was exactly 0
+    doc = r"x \in \mathbb{R}^n \\ y = 2x \in \mathbb{R}^{n} \\ f = y^Ty"
+    check_gradient(doc, "x", lambda x: 4 * x @ x)
+    doc = (r"Q \in \mathbb{R}^{n\times d}, K \in \mathbb{R}^{m \times d} \\ "
+           r"S = QK^T \in \mathbb{R}^{n \times m} \\ f = \mathbf{1}^T S \mathbf{1}")
+    check_gradient(doc, "Q", lambda Q, K: float(np.sum(Q @ K.T)))
+
+
+def test_definition_with_a_wrong_type_is_refused():
+    with pytest.raises(MatcalcError) as info:
+        matcalc.gradient(r"x \in \mathbb{R}^n \\ y = 2x \in \mathbb{R}^{m} \\ f = y^Ty", "x")
+    assert "declared with shape" in str(info.value)
+
+
+def test_plain_R_declares_a_matrix():
+    doc = r"A \in R^{n\times m}, x \in \mathbb{R}^n, u \in \mathbb{R}^m \\ f = x^T A u"
+    check_gradient(doc, "A", lambda A, x, u: x @ A @ u)

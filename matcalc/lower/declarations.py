@@ -273,6 +273,11 @@ class DeclarationCollector(LoweringBase):
             if self._stacked(prev, shape, family, st):
                 return
             raise self.perr(f"{latex} is declared twice with different shapes", target)
+        if kw in self.defsrc and self.info.get(kw) is not None and self.info[kw].kind == "def":
+            # y = 2x \in R^n: the type of a definition, checked against its value -- never a
+            # second, free variable of the same name (the gradient through y would be 0)
+            self.info[kw].decl_shape = shape
+            return
         kind = "natural" if space.kind == "natural" and not dims else "input"
         self.info[kw] = Info(kind, latex, shape, family, target)
         if renamed_from is None and kw in self.renamed:
