@@ -1929,7 +1929,8 @@ UNREADABLE = [
 _GREEK_RX = r"\\(?:alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|" \
     r"rho|tau|upsilon|phi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)"
 _NAME_END = re.compile(r"(?:(?<![\\A-Za-z])[A-Za-z]|" + _GREEK_RX +
-                       r"|\\(?:hat|bar|tilde)\{[^{}]*\}|\\mathrm\{[A-Za-z]+\}|'|\^\{\(\d+\)\})\s*$")
+                       r"|\\(?:hat|bar|tilde)\{[^{}]*\}|\\mathrm\{[A-Za-z]+\}|'|\^\{\(\d+\)\}"
+                       r"|(?<![\\A-Za-z])[A-Za-z]_\{[^{}]*\})\s*$")
 
 
 def _name_before_group_with_postfix(latex: str) -> bool:
@@ -1989,6 +1990,8 @@ def roundtrip_labels(oc: "Outcome", doc: str = ""):
     """Known causes of a failed round trip: unreadable constructs in the printed LaTeX, or
     check() failing on the document itself (an error located past the claim's one line)."""
     labels = unreadable_constructs(oc.latex, doc)
+    if re.search(r"\\left\(-?\d+ [-+] \d+\\right\)", oc.latex):
+        labels.append("a constant vector c 1_n printed as the number c: (-2 - 1), (1 - 1)^T")
     if "the claim has shape () but the gradient has shape" in oc.roundtrip_detail:
         labels.append("a constant non-scalar gradient printed as a scalar (its \\mathbf{1} dropped)")
     if "ShapeError" in oc.roundtrip_detail and \
