@@ -813,8 +813,10 @@ def expr(draw, ctx, shape, depth) -> E:
                    lambda env, ix, f=v.fn, g=b.fn: f(env, ix) / g(env, ix), shape, ATOM, (v, b),
                    v.mag / b.lo, tags={"frac"})
         else:
+            # a slash binds looser than a product here: a/b c has two readings (refused),
+            # so as a factor the quotient is parenthesised
             e = mk(f"{wrap(draw, v, PROD)} / {wrap(draw, b, ATOM)}",
-                   lambda env, ix, f=v.fn, g=b.fn: f(env, ix) / g(env, ix), shape, PROD, (v, b),
+                   lambda env, ix, f=v.fn, g=b.fn: f(env, ix) / g(env, ix), shape, NEG, (v, b),
                    v.mag / b.lo, tags={"div"})
     elif kind == "softmax":    # of a vector, or row-wise of a matrix
         v = sub(shape)
@@ -970,7 +972,7 @@ def expr(draw, ctx, shape, depth) -> E:
                    SCALAR, ATOM, (a, b), a.mag / b.lo, tags={"frac"})
         else:
             e = mk(f"{wrap(draw, a, PROD)} / {wrap(draw, b, ATOM)}",
-                   lambda env, ix, f=a.fn, g=b.fn: f(env, ix) / g(env, ix), SCALAR, PROD, (a, b),
+                   lambda env, ix, f=a.fn, g=b.fn: f(env, ix) / g(env, ix), SCALAR, NEG, (a, b),
                    a.mag / b.lo, tags={"div"})
     elif kind == "det":
         s = spd(draw, ctx)

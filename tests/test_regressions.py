@@ -147,3 +147,13 @@ def test_definition_with_a_wrong_type_is_refused():
 def test_plain_R_declares_a_matrix():
     doc = r"A \in R^{n\times m}, x \in \mathbb{R}^n, u \in \mathbb{R}^m \\ f = x^T A u"
     check_gradient(doc, "A", lambda A, x, u: x @ A @ u)
+
+
+@pytest.mark.parametrize("doc, wrt", [
+    (r"C \in \mathbb{R}^{n\times m} \\ f = \operatorname{softmax}(C^T) : (C^T)", "C"),
+    (r"X \in \mathbb{R}^{n\times m} \\ f = \mathbf{1}^T \operatorname{logsumexp}(X^T)", "X"),
+])
+def test_column_wise_softmax_prints_what_it_means(doc, wrt):
+    # softmax over a matrix's first axis once printed as softmax(C), read back row-wise
+    g = matcalc.gradient(doc, wrt)
+    assert matcalc.check(doc, wrt, claim=g.latex()).ok, g.latex()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ir import Contract, IRError, Node, add, broadcast, contract, letters, mul, ones
+from ..ir import Contract, IRError, Node, add, broadcast, contract, letters, mul, ones, transpose
 from ..rules import Rule
 from .core import defjvp
 from .registry import node_op
@@ -154,6 +154,10 @@ class Softmax(Node):
 
     @staticmethod
     def render(node, r):
+        if node.arg.rank == 2 and node.axis == 0:
+            # column-wise: softmax(X^T)^T, since softmax(X) of a matrix reads row-wise
+            s, _ = r.apply(r"\operatorname{softmax}", "softmax", transpose(node.arg))
+            return r._t(s, r.ATOM)
         return r.apply(r"\operatorname{softmax}", "softmax", node.arg)
 
     @staticmethod
@@ -191,7 +195,8 @@ class LogSumExp(Node):
 
     @staticmethod
     def render(node, r):
-        return r.apply(r"\operatorname{logsumexp}", "logsumexp", node.arg)
+        arg = transpose(node.arg) if node.arg.rank == 2 and node.axis == 0 else node.arg
+        return r.apply(r"\operatorname{logsumexp}", "logsumexp", arg)  # row-wise, as read
 
     @staticmethod
     def numpy(node, em):
