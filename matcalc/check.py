@@ -84,7 +84,8 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
     value, index_syntax, helpers = _claim_value(claim)
     try:
         claim_node, defs, order = lower_claim(document, g.problem.shape_of(g.wrt), value,
-                                              index_syntax, helpers, claim)
+                                              index_syntax, helpers, claim,
+                                              bars=getattr(g.problem, "vector_bars", None))
     except MatcalcError:
         raise
     except ir.IRError as err:

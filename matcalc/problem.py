@@ -31,6 +31,7 @@ class Problem:
     index_names: dict = field(default_factory=dict)   # keyword -> LaTeX of index names
     families: dict = field(default_factory=dict)      # keyword -> number of family axes
     rows: set = field(default_factory=set)            # definitions whose value is a row vector
+    vector_bars: str = "abs"                          # how |v| of a vector was read
     notes: list = field(default_factory=list)         # what the reader skipped or inferred
 
     def shape_of(self, name: str) -> tuple:

@@ -258,11 +258,12 @@ class Lowerer(DeclarationCollector, IndexLowering, AtomLowering, ProductLowering
         defs = self._hold(self._inline_constants({k: simplify(b) for k, b in self.defs.items()}))
         self.order = self._source_order()
         self.notes.sort(key=lambda n: (n.line, n.column))
-        return Problem(inputs, defs, list(self.order), obj, latex, list(self.dims),
-                       set(self.held), self.src, dict(self.index_latex),
-                       {kw: i.family for kw, i in self.info.items() if i.family},
-                       {kw for kw, i in self.info.items() if i.row and kw in defs},
-                       notes=list(self.notes))
+        problem = Problem(inputs, defs, list(self.order), obj, latex, list(self.dims),
+                          set(self.held), self.src, dict(self.index_latex),
+                          {kw: i.family for kw, i in self.info.items() if i.family},
+                          {kw for kw, i in self.info.items() if i.row and kw in defs},
+                          notes=list(self.notes), vector_bars=self.vector_bars)
+        return problem
 
     def _defines_nothing(self):
         msg = ("the document defines nothing to differentiate: write the objective as "
@@ -545,7 +546,8 @@ def lower(doc: S.Document, objective=None) -> Problem:
     return Lowerer(doc).run(objective)
 
 
-def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, claim_text: str):
+def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, claim_text: str,
+                bars: str | None = None):
     """Lower a claimed gradient in the context of its document: `value` (syntax) is the
     claim, written entrywise in the indices `index_syntax` (``\\frac{\\partial L}{\\partial
     z_i}``: they run over the leading axes of the variable, of shape `shape`) or as a whole
@@ -553,7 +555,8 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
     (claim node, {name: node} of the definitions it needs beyond the document's, their
     order). Errors are located in `claim_text`."""
     lw = Lowerer(doc)
-    lw.vector_bars = vector_bars_of(doc)     # |v| read as the document's lowering read it
+    # |v| read as the document's lowering read it: `bars` from its Problem when given
+    lw.vector_bars = bars if bars is not None else vector_bars_of(doc)
     lw.collect()
     for kw in list(lw.defsrc):      # the document's own definitions, in its own text
         try:
