@@ -11,7 +11,6 @@ of a vector, the norm of a matrix without a subscript, ``|v|`` where both readin
 """
 from __future__ import annotations
 
-import weakref
 
 import sympy as sp
 
@@ -233,25 +232,6 @@ class AtomLowering(LoweringBase):
         return self.__dict__.setdefault("_bars_seen", [])
 
 
-_READINGS = weakref.WeakKeyDictionary()     # Document -> the reading of |v| it was given
-
-
-def vector_bars_of(doc) -> str:
-    """The reading of ``|v|`` a document was lowered with ("abs" if none was needed), so a
-    claim about it (`lower_claim`) reads its bars the same way."""
-    try:
-        return _READINGS.get(doc, "abs")
-    except TypeError:
-        return "abs"
-
-
-def _remember(doc, reading):
-    try:
-        _READINGS[doc] = reading
-    except TypeError:
-        pass
-
-
 def read_vector_bars(make, run, doc=None):
     """Lower a document whose ``|v|`` of a vector has two readings, the entrywise absolute
     value and the 2-norm: `make(reading)` builds a fresh lowerer, `run(lowerer)` lowers.
@@ -281,9 +261,7 @@ def read_vector_bars(make, run, doc=None):
                          "(\\|v\\|_2): write \\|v\\| for the norm or \\operatorname{abs}(v) "
                          "for the entries", at)
     if err_abs is None:
-        _remember(doc, "abs")
         return return_abs
     if err_norm is None:
-        _remember(doc, "norm")
         return return_norm
     raise err_abs

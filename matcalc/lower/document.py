@@ -24,7 +24,7 @@ from ..notes import excerpt
 from ..problem import Problem
 from ..read import syntax as S
 from ..values import Cell, Val, fmt_shape as _fmt
-from .atoms import AtomLowering, read_vector_bars, vector_bars_of
+from .atoms import AtomLowering, read_vector_bars
 from .base import walk_syntax
 from .declarations import DefSource, DeclarationCollector, Info, _same_shape
 from .indexing import IndexLowering
@@ -555,8 +555,8 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
     (claim node, {name: node} of the definitions it needs beyond the document's, their
     order). Errors are located in `claim_text`."""
     lw = Lowerer(doc)
-    # |v| read as the document's lowering read it: `bars` from its Problem when given
-    lw.vector_bars = bars if bars is not None else vector_bars_of(doc)
+    # |v| read as the document's lowering read it (`Problem.vector_bars`)
+    lw.vector_bars = bars if bars is not None else "abs"
     lw.collect()
     for kw in list(lw.defsrc):      # the document's own definitions, in its own text
         try:
