@@ -157,3 +157,28 @@ def test_column_wise_softmax_prints_what_it_means(doc, wrt):
     # softmax over a matrix's first axis once printed as softmax(C), read back row-wise
     g = matcalc.gradient(doc, wrt)
     assert matcalc.check(doc, wrt, claim=g.latex()).ok, g.latex()
+
+
+# a masked sum leaves its excluded terms out: the diagonal of \sum_{j=i+1} has
+# x_i - x_j = 0, where \|.\|^{-s} is infinite (it gave NaN: 0 * inf)
+PAIRWISE = r"x_i \in \mathbb{R}^d, \; i = 1,\dots,n" "\n" r"s \in \mathbb{R}" "\n"
+
+
+@pytest.mark.parametrize("body, f", [
+    (r"f = \sum_i \sum_{j=i+1}^{n} \|x_i - x_j\|^{-s}",
+     lambda x, s: sum(np.linalg.norm(x[i] - x[j]) ** -s
+                      for i in range(len(x)) for j in range(i + 1, len(x)))),
+    (r"f = \sum_{i=1}^{n} \sum_{j=1}^{i-1} \log \|x_i - x_j\|^2",
+     lambda x, s: sum(np.log(np.sum((x[i] - x[j]) ** 2))
+                      for i in range(len(x)) for j in range(i))),
+], ids=["inverse-power", "log"])
+def test_masked_sum_leaves_excluded_terms_out(body, f):
+    doc = PAIRWISE + body
+    check_gradient(doc, "x", f)
+    g = matcalc.gradient(doc, ["x"])
+    rng = np.random.default_rng(3)
+    x, s = rng.normal(size=(5, 3)), 1.5
+    with np.errstate(all="raise"):  # no warning escapes from the excluded terms
+        kw = {k: v for k, v in {"x": x, "s": s}.items() if k in g.inputs.values()}
+        value, grad = g.to_numpy(value=True)(**kw)
+    assert np.isfinite(grad).all() and np.isclose(value, f(x, s))

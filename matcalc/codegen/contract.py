@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..ir import Const, Pow
+from .. import ir, ops
+from ..ir import Const, Map, Mask, Pow
 from .plan import pair_order as _pair_order
 from .source import _atom, _pyexpr
 
@@ -31,6 +32,7 @@ class ContractEmission:
                 bcast.extend(labels)
             else:
                 tens.append((op, tuple(labels)))
+        tens = self._guard_masked(tens)
         factor = self._scalar_factor(scal)
         # a ones operand summed over an axis nothing else carries counts that axis
         carried = {l for _, ls in tens for l in ls} | set(node.out)
@@ -43,9 +45,10 @@ class ContractEmission:
         else:
             if factor and len(tens) > 1:
                 # scale the smallest operand, not the (larger) result
-                k = min(range(len(tens)), key=lambda i: tens[i][0].rank)
+                k = min(range(len(tens)), key=lambda i: len(tens[i][1]))
                 tens = list(tens)
-                tens[k] = (("code", f"{factor} * {_atom(self.value(tens[k][0]))}"), tens[k][1])
+                tens[k] = (("code", f"{factor} * {_atom(self._operand(tens[k][0]))}"),
+                           tens[k][1])
                 factor = ""
             body, labels = self._contract(tens, tuple(l for l in node.out if l not in bcast
                                                       or any(l in ls for _, ls in tens)))
@@ -61,6 +64,54 @@ class ContractEmission:
         if factor:
             return f"{factor} * {_atom(body)}"
         return body
+
+    def _operand(self, op) -> str:
+        """Source of an operand: a node, or ("code", source) made by this module."""
+        return op[1] if isinstance(op, tuple) else self.value(op)
+
+    def _guard_masked(self, tens):
+        """A masked sum leaves out its excluded terms: where an operand that can be
+        infinite at finite inputs (`_may_be_singular`) carries every axis of a Mask
+        operand, it is taken as ``np.where(mask > 0, op, 0.0)`` -- so a term such as
+        ``\\|x_i - x_j\\|^{-s}`` on the excluded diagonal of ``\\sum_{j=i+1}`` is 0, not
+        ``0 * inf = nan``. The generated function then evaluates under ``np.errstate``
+        (`self.guarded`), since the excluded entries are still computed."""
+        masks = [(op, labels) for op, labels in tens
+                 if isinstance(op, Mask) and len(set(labels)) == len(labels)]
+        if not masks:
+            return tens
+        out = []
+        for op, labels in tens:
+            if not isinstance(op, (Mask, tuple)) and len(set(labels)) == len(labels) \
+                    and self._may_be_singular(op):
+                base = code = self._operand(op)
+                for m, ml in masks:
+                    if set(ml) <= set(labels):
+                        mask = self._expand(self.value(m), ml, labels)
+                        code = f"np.where({mask} > 0, {code}, 0.0)"
+                if code != base:
+                    op, self.guarded = ("code", code), True
+            out.append((op, labels))
+        return out
+
+    def _may_be_singular(self, node) -> bool:
+        """Whether node can be infinite or NaN at finite inputs: it contains a power
+        whose exponent is not a whole number >= 0, an elementwise function whose domain
+        is not all of R (the registry's `domain`), or a registered op other than the core
+        ones (an inverse, a log-determinant). Memoised per emitter."""
+        memo = self.__dict__.setdefault("_singular", {})
+        if node.uid not in memo:
+            if isinstance(node, Pow):
+                e = node.exp
+                own = not (isinstance(e, Const) and e.value.is_integer is True
+                            and e.value.is_nonnegative is True)
+            elif isinstance(node, Map):
+                f = ops.FUNCTIONS[node.fn]
+                own = f.user or f.domain != "real"
+            else:
+                own = type(node) in ops.NODE_OPS
+            memo[node.uid] = own or any(self._may_be_singular(c) for c in ir.operands(node))
+        return memo[node.uid]
 
     def _scalar_factor(self, scal):
         """Product of scalar operands: a leading -1 as a sign, reciprocals as division."""
@@ -100,7 +151,7 @@ class ContractEmission:
         (code, labels) with labels == out."""
         items = []
         for op, labels in tens:
-            code = op[1] if isinstance(op, tuple) else self.value(op)
+            code = self._operand(op)
             if len(set(labels)) < len(labels):  # a diagonal: take it first
                 uniq = tuple(dict.fromkeys(labels))
                 code, labels = self._single(code, labels, uniq), uniq

@@ -45,6 +45,7 @@ class Emitter(ContractEmission):
         self.counter = itertools.count(1)
         self.uses: dict = {}
         self.code_names: dict = {}     # generated code -> temporary holding it
+        self.guarded = False           # a masked sum's excluded terms are computed (np.where)
 
     def count_uses(self, roots):
         for root in roots:

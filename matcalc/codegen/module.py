@@ -154,8 +154,12 @@ def generate(problem, outputs, fname: str, doc: str = "", also=()) -> str:
     lines.append('    """')
     for v in inputs:
         lines.append(f"    {python_name(v.name)} = np.asarray({python_name(v.name)}, dtype=float)")
+    body = "    "
+    if em.guarded:  # excluded terms of a masked sum are computed, then dropped by np.where
+        lines.append('    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):')
+        body = "        "
     for l in em.lines:
-        lines.append("    " + l)
+        lines.append(body + l)
     fixed = []
     for r, code in zip(roots, results):
         if isinstance(r, Const) or (isinstance(r, Add) and all(isinstance(t, Const) for t in r.terms)):
@@ -165,7 +169,7 @@ def generate(problem, outputs, fname: str, doc: str = "", also=()) -> str:
         else:
             fixed.append(f"np.asarray({code}, dtype=float)")
     ret = fixed[0] if len(fixed) == 1 else "(" + ", ".join(fixed) + ",)"
-    lines.append(f"    return {ret}")
+    lines.append(f"{body}return {ret}")
     return "\n".join(lines) + "\n"
 
 
