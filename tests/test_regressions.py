@@ -182,3 +182,12 @@ def test_masked_sum_leaves_excluded_terms_out(body, f):
         kw = {k: v for k, v in {"x": x, "s": s}.items() if k in g.inputs.values()}
         value, grad = g.to_numpy(value=True)(**kw)
     assert np.isfinite(grad).all() and np.isclose(value, f(x, s))
+
+
+def test_dimension_named_like_a_builtin():
+    # the dimension `eval` is the Python variable eval_ in every expression of the code
+    # (np.full((eval,), 2) called the builtin: TypeError)
+    doc = r"b \in \mathbb{R}^{\mathrm{eval}}" "\n" r"J(b) = 2 \mathbf{1}_{\mathrm{eval}}^T b"
+    check_gradient(doc, "b", lambda b: 2 * np.sum(b))
+    g = matcalc.gradient(doc, "b")
+    assert np.array_equal(g.to_numpy()(b=np.ones(3)), [2.0, 2.0, 2.0])

@@ -11,6 +11,7 @@ import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
 from .. import ir
+from ..names import python_name
 
 
 def _pyexpr(e) -> str:
@@ -28,6 +29,9 @@ def _pyexpr(e) -> str:
         if e.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or v.imag != 0 or v.real != v.real:
             raise ir.IRError(f"the constant {e} is not a finite real number")
         return repr(v.real)
+    # dimensions by their Python names (a dimension `eval` is the variable eval_)
+    e = e.xreplace({s: sp.Symbol(python_name(s.name), **s.assumptions0)
+                    for s in e.free_symbols if python_name(s.name) != s.name})
     code = _NUMPY_PRINTER.doprint(e).replace("numpy.", "np.")
     return code if code.isidentifier() else f"({code})"
 
