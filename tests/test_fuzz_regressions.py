@@ -275,10 +275,9 @@ def test_should_be_refused(doc, wrt):
 
 # ============================================================ found by the document fuzzer
 
-@xfail("g.inputs leaves out a dimension only the objective needs (M, from a sum bound): "
-       "objective_numpy() called with g.inputs -> TypeError missing 'M' "
-       "(codegen.signature computes required dims from the roots, not from `also`)")
 def test_objective_only_dimension():
+    # g.inputs takes a dimension only the objective needs (M, from a sum bound), so the
+    # same keyword arguments serve the gradient and the objective
     doc = r"w \in \mathbb{R}^N, \alpha \in \mathbb{R}" "\n" \
           r"f = \sum_{j=1}^{M} \alpha + w^T w"
     assert_right(doc, "w", lambda w, alpha, M: M * alpha + w @ w,

@@ -99,7 +99,7 @@ def signature(problem, roots, also=()):
     extra = list(also) + [problem.defs[d] for d in problem.needed(also)]
     used_vars = {n.name for r in body_nodes + extra for n in ir.walk(r) if isinstance(n, Var)}
     inputs = [v for k, v in problem.inputs.items() if k in used_vars]
-    dims = _used_dims(body_nodes)
+    dims = _used_dims(body_nodes + extra)  # a dimension only the objective needs too
     sub_problem = type(problem)(dict((v.name, v) for v in inputs), problem.defs, problem.order,
                                 problem.objective, problem.latex, list(problem.dims))
     plan, required = dimension_plan(sub_problem, dims)
