@@ -148,26 +148,58 @@ def linearise(body, is_active):
     return d(body)
 
 
-def fold_refs(problem, node):
-    """Write subexpressions that equal a definition's body as that definition's name, so
-    results and steps read in the document's own variables."""
-    cache = problem.__dict__.setdefault("_folding", {})
-    if "table" not in cache:
-        table = {}
+class Tidier:
+    """The simplification context of one differentiation of one problem: the table of
+    definition bodies to fold back onto their names, the nodes known to hold none of
+    them, and the cotangents already tidied. It lives as long as the differentiation
+    that made it (nothing is stored on the Problem, nothing is process-wide)."""
+
+    def __init__(self, problem):
+        self.problem = problem
+        self.table = {}
         for name in problem.order:
             body = problem.defs[name]
             if not isinstance(body, (Var, Ref, Const)):
-                table.setdefault(body, Ref(name, body.shape))
-        cache["table"], cache["done"] = table, set()
-    table, done = cache["table"], cache["done"]
-    if not table:
-        return node
+                self.table.setdefault(body, Ref(name, body.shape))
+        self.done: set = set()       # uids of nodes with nothing to fold below them
+        self.tidied: dict = {}       # (uid, inline) -> the tidied node
 
-    def stop(n):
-        return n.uid in done and n not in table
-    out = ir.transform(node, mapping=table, stop=stop)
-    done.update(n.uid for n in ir.walk(out, stop))
-    return out
+    def fold(self, node):
+        """Write subexpressions that equal a definition's body as that definition's
+        name, so results and steps read in the document's own variables."""
+        if not self.table:
+            return node
+        table, done = self.table, self.done
+
+        def stop(n):
+            return n.uid in done and n not in table
+        out = ir.transform(node, mapping=table, stop=stop)
+        done.update(n.uid for n in ir.walk(out, stop))
+        return out
+
+    def tidy(self, node, inline=True, log=None):
+        """Simplify `node` over the definition names and, if `inline`, also with the
+        definitions inlined (where normalisations and cancellations become visible),
+        fold both back onto the document's names, and keep the smaller. Inlining costs
+        time linear in the chain, so the derivation does it once, for the result, not at
+        every step. A cotangent that did not change is not tidied again."""
+        if isinstance(node, (Const, Var, Ref)):
+            return node  # nothing to simplify, nothing to fold
+        key = (node.uid, inline)
+        if key not in self.tidied or log is not None:
+            self.tidied[key] = self._tidy(node, inline, log)
+        return self.tidied[key]
+
+    def _tidy(self, node, inline, log=None):
+        node = strip_stop_gradients(node)
+        a = self.fold(simplify(self.fold(node), log=log))
+        if not inline:
+            return a
+        try:
+            b = self.fold(simplify(strip_stop_gradients(inline_refs(self.problem, node))))
+        except ir.IRError:
+            return a
+        return b if ir.count_nodes(b) < ir.count_nodes(a) else a
 
 
 def inline_refs(problem, node):
@@ -180,35 +212,14 @@ def inline_refs(problem, node):
 
 
 def tidy(problem, node, inline=True, log=None):
-    """Simplify `node` over the definition names and, if `inline`, also with the
-    definitions inlined (where normalisations and cancellations become visible), fold both
-    back onto the document's names, and keep the smaller. Inlining costs time linear in the
-    chain, so the derivation does it once, for the result, not at every step. Results
-    are kept per problem: a cotangent that did not change is not tidied again."""
-    if isinstance(node, (Const, Var, Ref)):
-        return node  # nothing to simplify, nothing to fold
-    cache = problem.__dict__.setdefault("_tidied", {})
-    key = (node.uid, inline)
-    if key not in cache or log is not None:
-        cache[key] = _tidy(problem, node, inline, log)
-    return cache[key]
-
-
-def _tidy(problem, node, inline, log=None):
-    node = strip_stop_gradients(node)
-    a = fold_refs(problem, simplify(fold_refs(problem, node), log=log))
-    if not inline:
-        return a
-    try:
-        b = fold_refs(problem, simplify(strip_stop_gradients(inline_refs(problem, node))))
-    except ir.IRError:
-        return a
-    return b if ir.count_nodes(b) < ir.count_nodes(a) else a
+    """`Tidier(problem).tidy(node, ...)`: one node tidied in a context of its own."""
+    return Tidier(problem).tidy(node, inline, log)
 
 
 def differentiate(problem, wrt: str, record_steps: bool = True):
     """Reverse sweep over problem's definitions; see the module docstring."""
     objective = problem.objective
+    ctx = Tidier(problem)
     wrt_is_def = wrt in problem.defs
     active = _active_refs(problem, wrt) if not wrt_is_def else \
         _active_refs_through(problem, wrt)
@@ -256,7 +267,7 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
             g = Ref(name, g.shape)
             if record_steps:
                 steps.append(Step(ADJOINT, _with(form(), [(g, Dvar(v, g.shape))]), name))
-        terms = [(g, fold_refs(problem, lin))]
+        terms = [(g, ctx.fold(lin))]
         if record_steps:
             ids = tuple(dict.fromkeys(i for n in ir.walk(problem.defs[v])
                                       if (i := ops.jvp_identity(n)) and _is_active_node(n, is_active)))
@@ -274,7 +285,7 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
                     moves.append((rule, (g_, lin_), tuple(parts)))
                     log = [] if record_steps else None
                     raw.extend(parts)
-                    new_terms.extend((tidy(problem, gg, inline=False, log=log), ll)
+                    new_terms.extend((ctx.tidy(gg, inline=False, log=log), ll)
                                      for gg, ll in parts)
                     fired.extend(log or ())
             terms = new_terms
@@ -298,7 +309,7 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
             gs = [frontier[name]] + gs if name in frontier else gs
             frontier[name] = add(gs) if len(gs) > 1 else gs[0]
         for name in list(frontier):
-            frontier[name] = tidy(problem, frontier[name], inline=False)
+            frontier[name] = ctx.tidy(frontier[name], inline=False)
         if record_steps and len(terms) > 1:
             steps.append(Step(COLLECT, form(), v))
         # a large cotangent that stays on the frontier (the variable's, above all) would be
@@ -314,7 +325,7 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
     g = frontier.get(wrt, ir.zeros(problem.shape_of(wrt)))
     if isinstance(g, Ref) and adjoints and adjoints[-1][0] == g.name:
         g = adjoints[-1][1]  # the result is the last partial sum: write it out
-    g = tidy(problem, g)
+    g = ctx.tidy(g)
     if record_steps:
         steps.append(Step(RESULT, ((g, Dvar(wrt, problem.shape_of(wrt))),), wrt))
     return g, steps, adjoints

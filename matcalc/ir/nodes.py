@@ -82,9 +82,6 @@ class Node:
         return f"{type(self).__name__}({inner})"
 
 
-_SYMPY_TEXT: dict = {}   # (type, SymPy value) -> its text in a structural key
-
-
 def _field_text(f) -> str:
     if isinstance(f, Node):
         return f.skey
@@ -92,10 +89,11 @@ def _field_text(f) -> str:
         return "(" + ",".join(_field_text(x) for x in f) + ")"
     if not hasattr(f, "free_symbols"):
         return repr(f)
-    text = _SYMPY_TEXT.get((type(f), f))
-    if text is None:  # printing a SymPy number is slow, and the same ones recur
-        text = _SYMPY_TEXT[(type(f), f)] = "s:" + str(f)
-    return text
+    if isinstance(f, sp.Integer):  # the same text as str(f), without SymPy's printer
+        return f"s:{f.p}"
+    if isinstance(f, sp.Rational):
+        return f"s:{f.p}/{f.q}"
+    return "s:" + str(f)
 
 
 def _digest(name, fields) -> str:

@@ -1,11 +1,23 @@
 """Lowering: syntax tree -> Problem (IR), resolving names, scoping indices, checking shapes.
 
-    base.py      the explicit context every lowering reads, dispatch, located errors
-    document.py  Lowerer: declarations, definitions, the objective; lower(); lower_claim()
-    indexing.py  names, subscripts, families, entries, Kronecker deltas
-    atoms.py     numbers, transposes, ones and I, powers, norms
-    products.py  products, Hadamard products and divisions, colon, fractions, sums of terms
-    sums.py      sums and products over indices; function calls (through the op registry)
+    base.py         the explicit context every lowering reads, dispatch, located errors
+    classify.py     what kind of statement a line of a post is
+  pass 1, what every name is:
+    declarations.py statements collected: definitions, claims, notes, skipped fragments
+    spaces.py       declared shapes, families, index ranges, dimensions
+  pass 2, definitions on first use:
+    document.py     Lowerer (the shared state of the parts below); lower(); lower_claim()
+    definitions.py  define(), settling a name defined twice, finishing the bodies
+    objective.py    which definition is the objective
+    skipped.py      whether a skipped fragment is needed, and the error there
+  expressions, one construct a module:
+    naming.py       which name a written symbol is (inputs, definitions, letter runs)
+    indexing.py     subscripts, families, entries, Kronecker deltas
+    atoms.py        numbers, transposes, ones and I, powers, norms
+    products.py     products, fractions and slashes
+    terms.py        sums of terms, Hadamard products and divisions, colon
+    sums.py         sums and products over indices
+    calls.py        function calls (through the op registry), user functions
 
 Contract: `lower(doc, objective=None) -> Problem`. Every problem in the document raises a
 `ParseError` (unknown name, unbound index, ambiguous notation) or a `ShapeError`

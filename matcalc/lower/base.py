@@ -64,6 +64,15 @@ def union(a, b):
     return tuple(dict.fromkeys(tuple(a) + tuple(b)))
 
 
+def short_error(e, span=None) -> str:
+    """An error in a few words, with its place (unless it is where `span` starts)."""
+    msg = getattr(e, "bare_message", str(e)).split("\n")[0]
+    line, col = getattr(e, "line", None), getattr(e, "column", None)
+    if line is None or (span is not None and (span.line, span.column) == (line, col)):
+        return msg
+    return f"line {line}, column {col}: {msg}"
+
+
 class LoweringBase:
     """The context of an expression lowering (see the module docstring)."""
     src: str

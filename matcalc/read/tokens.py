@@ -132,3 +132,9 @@ SIMPLE = {
 CHARS = {"+": "PLUS", "-": "MINUS", "*": "MULOP", "/": "SLASH", "=": "REL", ",": "COMMA",
          ";": "SEMI", "'": "PRIME", "(": "LPAR", ")": "RPAR", "[": "LBRACK", "]": "RBRACK",
          "|": "BAR1", ".": "PERIOD", "^": "SUP", "_": "SUB"}
+
+# How a function word's argument is written, where it differs from ``f(x)`` / ``f x``
+# (the reader's spelling facts; what each function is lives with its op, `ops.spelled`):
+BRACED_ARGUMENT = {"sqrt"}                    # \sqrt{x}: the brace group is its parentheses
+COMMAND_PAIRS = {("log", "det"): "logdet"}   # \log\det X: two commands spell one op
+NO_OPTIONAL_ARGUMENT = {"sqrt": "only square roots are supported (\\sqrt[n]{..} is not)"}

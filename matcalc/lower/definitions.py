@@ -1,0 +1,236 @@
+"""Pass 2 of lowering, its definitions: each lowered on first use (so the order of the text
+does not matter), a name defined several times settled, and the lowered bodies finished
+(constants inlined, held names wrapped in stop-gradients, the order they are used in).
+
+Contract: `DefinitionLowering` is a part of `document.Lowerer` (it reads the context of
+`base.LoweringBase`: `info`, `defsrc`, `rivals`, `defs`, `order`, `ranges`, `dims`).
+`define(kw)` returns the `Ref` of definition kw, lowering it once; every failure is a
+located `ParseError` / `ShapeError`. `tentatively(fn)` runs a lowering that may fail and
+forgets, on failure, the names it met.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from .. import ir, ops
+from ..errors import MatcalcError, ParseError
+from ..ir import Const, Ref, Var, contract
+from ..values import Cell, Val, fmt_shape as _fmt
+from .base import LoweringBase, short_error
+from .declarations import DefSource, _same_shape
+
+
+class DefinitionLowering(LoweringBase):
+    """Definitions lowered on first use, settled when written twice, finished."""
+
+    # ------------------------------------------------------------ pass 2: definitions
+    def define(self, kw):
+        """Lower definition `kw` (once), returning its Ref. A name defined several times
+        differently is settled here: the definitions that can be lowered must agree."""
+        if self.lowering:
+            self._deps.setdefault(self.lowering[-1], []).append(kw)
+        if kw in self.defs:
+            return Ref(kw, self.defs[kw].shape)
+        ds = self.defsrc[kw]
+        if kw in self.lowering:
+            chain = " -> ".join(self.lowering[self.lowering.index(kw):] + [kw])
+            raise self.perr(f"circular definition: {chain}", ds.stmt.target)
+        self.lowering.append(kw)
+        try:
+            if kw in self.rivals:
+                ds, body = self._settle(kw)
+            else:
+                body = self._lower_def(ds)
+        finally:
+            self.lowering.pop()
+        bad = ir.nonfinite(body)
+        if bad is not None:
+            raise self.perr(f"the definition of {self.info[kw].latex} contains a constant "
+                            f"that is not finite ({bad.value}): a division by zero?",
+                            ds.stmt.value)
+        self.defs[kw] = body
+        self.order.append(kw)
+        info = self.info[kw]
+        info.shape = body.shape
+        info.family = len(ds.indices)
+        return Ref(kw, body.shape)
+
+    def _settle(self, kw):
+        """kw has several different definitions (a title restated in the body, a question
+        and an answer): lower each; those that cannot be lowered are noted and left out,
+        the others must give the same numbers (else: two readings, refused)."""
+        got, failed = [], []
+        for ds in [self.defsrc[kw]] + self.rivals[kw]:
+            try:
+                got.append((ds, self.tentatively(lambda: self._lower_def(ds))))
+            except MatcalcError as e:
+                failed.append((ds, e))
+        if not got:
+            raise failed[0][1]
+        latex = self.info[kw].latex
+        first_ds, first = got[0]
+        for ds, e in failed:
+            # a quantity the document never introduces is no notation the reader lacks:
+            # that definition may well mean something else, and cannot be compared
+            if getattr(e, "bare_message", "").startswith("unknown name"):
+                raise self.perr(f"{latex} is defined twice, and this definition cannot be "
+                                f"compared with the one at line {first_ds.stmt.span.line}: "
+                                f"{short_error(e)}", ds.stmt.target) from e
+        for ds, body in got[1:]:
+            if not self._same_value(first, body):
+                raise self.perr(f"{latex} is defined twice, differently (first at line "
+                                f"{first_ds.stmt.span.line}): the two give different values",
+                                ds.stmt.target)
+            self.note(ds.stmt, f"{latex} defined again as at line {first_ds.stmt.span.line}, "
+                               f"in other words (the same values)", "restated")
+        for ds, e in failed:
+            self.note(ds.stmt, f"another definition of {latex}, which cannot be read "
+                               f"({short_error(e)}); the one at line {first_ds.stmt.span.line} "
+                               f"is used", "unreadable")
+        self.defsrc[kw] = first_ds
+        return first_ds, first
+
+    def tentatively(self, fn):
+        """Run a lowering that may fail; on failure, forget the names it met (a name seen
+        only in a formula that cannot be read must stay unknown elsewhere)."""
+        info_keys, kinds = set(self.info), {k: v.kind for k, v in self.info.items()}
+        dims, ranges = dict(self.dims), dict(self.ranges)
+        try:
+            return fn()
+        except MatcalcError:
+            for k in set(self.info) - info_keys:
+                if k not in self.defs:
+                    del self.info[k]
+            for k, kind in kinds.items():
+                if k in self.info and k not in self.defs:
+                    self.info[k].kind = kind
+            self.dims.clear()
+            self.dims.update(dims)
+            self.ranges.clear()
+            self.ranges.update(ranges)
+            raise
+
+    def _same_value(self, a, b) -> bool:
+        """Do two lowered definitions give the same numbers (at random inputs)?"""
+        from ..simplify import simplify
+        a, b = simplify(a), simplify(b)
+        if a is b:
+            return True
+        if not _same_shape(a.shape, b.shape):
+            return False
+        from .. import codegen, numeric
+        from ..problem import Problem
+        import numpy as np
+        defs = {k: simplify(v) for k, v in self.defs.items()}
+        defs.update({"__a": a, "__b": b})
+        inputs = {k: Var(k, tuple(i.shape)) for k, i in self.info.items()
+                  if i.kind in ("input", "natural") and k not in self.defs}
+        p = Problem(inputs, defs, list(self.order) + ["__a", "__b"], "__a",
+                    {k: i.latex for k, i in self.info.items()}, list(self.dims))
+        try:
+            fn = codegen.compile_module(codegen.generate(
+                p, (Ref("__a", a.shape), Ref("__b", b.shape)), "pair"), "pair")
+            for seed in (0, 1):
+                kw = numeric.sample_inputs(p, np.random.default_rng(seed))
+                with np.errstate(all="ignore"):
+                    va, vb = numeric.call(fn, kw)
+                if not np.allclose(va, vb, rtol=1e-9, atol=1e-12, equal_nan=False):
+                    return False
+        except Exception:   # noqa: BLE001 - what cannot be evaluated is not shown equal
+            return False
+        return True
+
+    def _lower_def(self, ds: DefSource):
+        scope = {}
+        for i in ds.indices:
+            scope[i] = Cell(self._range_dim(i, ds.stmt.target) if i in self.ranges else None)
+        v = self.expr(ds.stmt.value, scope)
+        v = self.materialise(v, ds.stmt.value)
+        idx = ds.indices
+        # an entrywise definition whose body is a whole matrix: g_{ij} = sigm(f)
+        if idx and not any(i in v.labels for i in idx) and len(v.mat) == len(idx):
+            v = Val(v.node, tuple(dict(zip(v.mat, idx)).get(l, l) for l in v.labels), (), False)
+        for i in idx:
+            if i not in v.labels:
+                d = scope[i].dim
+                if d is None:
+                    raise self.perr(f"cannot tell the range of index {i}: declare it, e.g. "
+                                    f"`{i} = 1,\\dots,n`", ds.stmt.target)
+                node = ir.broadcast(v.node, v.labels, {**v.dims(), i: d}, v.labels + (i,))
+                v = Val(node, v.labels + (i,), v.mat, v.row)
+        extra = [l for l in v.index_labels if l not in idx]
+        if extra:
+            raise self.perr(f"index {extra[0]} is free in the definition of "
+                            f"{self.info[ds.name].latex} but not on its left side",
+                            ds.stmt.value)
+        out = tuple(idx) + tuple(v.mat)
+        node = contract([v.node], [v.labels], out) if tuple(v.labels) != out else v.node
+        # a row vector is stored as a vector; its uses read it back as a row
+        self.info[ds.name].row = bool(v.row and len(v.mat) == 1)
+        decl = self.info[ds.name].decl_shape
+        if decl is not None and not _same_shape(decl, node.shape):
+            if ir.same_dim(sp.Mul(*decl), sp.Mul(*node.shape)) and len(decl) == 1:
+                node = ops.Reshape(node, tuple(decl))
+            else:
+                raise self.serr(f"{self.info[ds.name].latex} is declared with shape "
+                                f"{_fmt(decl)} but its definition has shape {_fmt(node.shape)}",
+                                ds.stmt.target)
+        return node
+
+    def _lower_rest(self):
+        """Definitions the objective does not use: lowered if they can be (they may be
+        asked for as wrt), else noted and left out."""
+        for kw in list(self.defsrc):
+            if kw in self.defs:
+                continue
+            try:
+                self.tentatively(lambda: self.define(kw))
+            except MatcalcError as e:
+                self.note(self.defsrc[kw].stmt, f"defines {self.info[kw].latex}, which the "
+                          f"objective does not use, and cannot be lowered ({short_error(e)}): "
+                          f"left out", "unused")
+
+    def _source_order(self):
+        """The definitions in the order the old one-pass lowering gave: each after what it
+        uses, otherwise as the document defines them."""
+        order, seen = [], set()
+
+        def visit(k):
+            stack = [(k, iter(self._deps.get(k, ())))]
+            seen.add(k)
+            while stack:
+                node, it = stack[-1]
+                nxt = next((d for d in it if d in self.defs and d not in seen), None)
+                if nxt is None:
+                    stack.pop()
+                    order.append(node)
+                    continue
+                seen.add(nxt)
+                stack.append((nxt, iter(self._deps.get(nxt, ()))))
+
+        for k in list(self.defsrc) + [k for k in self.order if k not in self.defsrc]:
+            if k in self.defs and k not in seen:
+                visit(k)
+        return order
+
+    def _inline_constants(self, defs):
+        """A definition whose value is a constant (J = 1_n 1_m^T) is used as that constant,
+        so identities such as (J - F) = (1 - F) are seen."""
+        from ..simplify import simplify
+        consts = {}
+        for kw in self.order:
+            body = simplify(defs[kw])
+            if isinstance(body, Const):
+                consts[Ref(kw, body.shape)] = body
+        if not consts:
+            return defs
+        return {k: simplify(ir.substitute(b, consts)) for k, b in defs.items()}
+
+    def _hold(self, defs):
+        if not self.held:
+            return defs
+        for h in self.held:
+            if h not in defs:
+                raise ParseError(f"{h} is held constant but is not defined")
+        repl = {Ref(h, defs[h].shape): ops.StopGrad(Ref(h, defs[h].shape)) for h in self.held}
+        return {k: ir.substitute(b, repl) for k, b in defs.items()}

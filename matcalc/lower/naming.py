@@ -1,0 +1,185 @@
+"""Lowering names: which declared or defined name a written symbol is.
+
+Contract: `NameLowering` is a part of `document.Lowerer`. `x_Sym` lowers a bare name;
+`resolve_name(kw, e, scope)` the value of a keyword (an input, a definition -- lowered on
+first use --, a bound index as a scalar); `subscript_is_name` decides whether a subscript
+is part of the name (``W_{out}``, ``\\Sigma_x``) or an index; `letter_run` and
+`run_named` read a run of letters (``RSS``, ``NLL``) and left sides like
+``\\ln p(X|\\theta)`` as one name; `layer_member` reads ``x^{(i)}`` with a bound i as the
+family member x_i. An unknown name is a located `ParseError` naming it.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import sympy as sp
+
+from .. import names, ops
+from ..ir import Var
+from ..read import syntax as S
+from ..values import Val, fmt_shape, mlabel, scalar
+from .base import SIGMA_NAMES, LoweringBase, walk_syntax
+
+# a function applied to a function's value on a left side names the definition:
+# \ln p(X \mid \theta) = ... defines "log p" (the log-likelihood)
+NAMING_FUNCTIONS = {"log": "log"}
+
+
+class NameLowering(LoweringBase):
+    """Written names -> declared names, definitions, family members."""
+
+    def x_Sym(self, e, scope):
+        member = self.layer_member(e, scope)
+        if member is not None:
+            return self.resolve_sub(member, scope)
+        kw = names.keyword_of(e)
+        return self.resolve_name(kw, e, scope)
+
+    def declared_name(self, target):
+        """A declaration's target as the name it declares: ``x^{(i)}`` with a declared
+        index i is the family member x_i; ``W^Q`` (a power in the syntax) is the name W^Q."""
+        sup = self.sup_name(target)
+        if sup is not None:
+            return sup
+        return self.layer_member(target) or target
+
+    @staticmethod
+    def sup_name(e):
+        """``W^Q`` read as a name with a letter superscript (a Sym with `sup`), or None."""
+        if isinstance(e, S.Pow) and not e.hadamard and isinstance(e.base, S.Sym) and \
+                e.base.sup is None and isinstance(e.exp, S.Sym) and e.exp.accent is None \
+                and e.exp.layer is None and not e.exp.primes:
+            return dataclasses.replace(e.base, sup=e.exp.name, span=e.span)
+        return None
+
+    def subscript_is_name(self, target, st) -> bool:
+        """``W_{out} = ...``: a subscript of three or more letters written together, none
+        of them a declared index nor used as an index in the definition, is part of the
+        name (``K_{ij} = ...x_i...x_j`` stays an entrywise definition)."""
+        if len(target.subs) != 1 or not isinstance(target.subs[0], S.BinOp):
+            return False
+        letters = self._juxt_syms(target.subs[0])
+        if letters is None or len(letters) < 3 or any(i in self.ranges for i in letters):
+            return False
+        used = set()
+        for part in (st.value, *st.middle):
+            for node in walk_syntax(part):
+                if isinstance(node, S.Sub):
+                    for item in node.subs:
+                        kw = names.keyword_of(item)
+                        used |= {kw} if kw else set(self._juxt_syms(item) or ())
+                elif isinstance(node, S.BigOp):
+                    used |= {names.keyword_of(i) for i in node.indices}
+        return not (set(letters) & used)
+
+    def letter_run(self, e):
+        """A product of single letters written together (``NLL``, ``RSS``, ``cossim``: no
+        space between them) that names something: none of the letters is a declared array
+        or definition and at least one is not declared at all (``Ax`` with A, x declared
+        stays the product). Returns the run's text, or None. A run starting with d (a
+        differential, ``dS``) is never a name."""
+        letters, node = [], e
+        while isinstance(node, S.BinOp) and node.op == S.MUL and not node.sign:
+            letters.append(node.right)
+            node = node.left
+        letters.append(node)
+        letters.reverse()
+        if len(letters) < 2 or not all(isinstance(x, S.Sym) and len(x.name) == 1 and
+                                       x.accent is None and x.layer is None and not x.primes
+                                       and x.sup is None for x in letters):
+            return None
+        for a, b in zip(letters, letters[1:]):
+            if not (a.span.line == b.span.line == a.span.end_line and
+                    a.span.end_column == b.span.column):
+                return None
+        if letters[0].name == "d":
+            return None
+        kinds = [getattr(self.info.get(x.name), "kind", None) for x in letters]
+        if any(k in ("input", "def") for k in kinds) or all(k is not None for k in kinds):
+            return None
+        return "".join(x.name for x in letters)
+
+    def run_named(self, st):
+        """The name a definition's left side defines, where the syntax does not say it
+        plainly: ``RSS(\\lambda) = ...``, ``cossim(a,b) = ...``, ``NLL = ...`` (a letter run,
+        see `letter_run`), ``\\ln p(X|\\theta) = ...`` (log p), ``J^{(i)} = ...`` with a
+        declared index i (entrywise). Returns the rewritten Def, or None."""
+        t, params = st.target, st.params
+        member = self.layer_member(t) if isinstance(t, (S.Sym, S.Sub)) else None
+        if member is not None:               # J^{(i)} = ..., i = 1..n: entrywise over i
+            return dataclasses.replace(st, target=member)
+        if isinstance(t, S.Call) and t.func in NAMING_FUNCTIONS and len(t.args) == 1 \
+                and params is None \
+                and isinstance(t.args[0], S.Apply) and isinstance(t.args[0].func, S.Sym) \
+                and not t.primes:
+            # \ln p(X \mid \mu, \Sigma) = ...: the log-likelihood, named log p
+            inner = t.args[0]
+            name = dataclasses.replace(inner.func, name=NAMING_FUNCTIONS[t.func] + inner.func.name,
+                                       span=t.span)
+            if names.keyword_of(name) in self.info:
+                return None
+            return dataclasses.replace(st, target=name, params=tuple(inner.args))
+        if isinstance(t, S.BinOp) and t.op == S.MUL and isinstance(t.right, S.Apply) and \
+                params is None and isinstance(t.right.func, S.Sym):
+            # c o s s i m(a, b): the last letter took the parentheses
+            head = S.BinOp(S.MUL, t.left, t.right.func, span=t.left.span.cover(t.right.func.span))
+            params = tuple(t.right.args)
+            t = head
+        name = self.letter_run(t) if isinstance(t, S.BinOp) else None
+        if name is None:
+            return None
+        return dataclasses.replace(st, target=S.Sym(name, span=t.span), params=params)
+
+    def layer_member(self, e, scope=None):
+        """``x^{(i)}`` whose parenthesised superscript is an index -- declared with a range
+        (``i = 1,\\dots,n``) or bound here over a family x -- is the member x_i of the
+        family x (the CS229 notes' notation); ``x^{(i)}_j`` is its entry j. Returns the
+        `Sub` to read instead, or None (``W^{(1)}``, ``a^{(l)}`` with no index l: a name)."""
+        base = e.base if isinstance(e, S.Sub) else e
+        if not isinstance(base, S.Sym) or not base.layer:
+            return None
+        index = S.Sym(base.layer, span=base.span)
+        ikw = names.keyword_of(index)
+        if ikw is None or not base.layer.isalpha():
+            return None
+        plain = dataclasses.replace(base, layer=None)
+        bound = scope is not None and ikw in scope and \
+            getattr(self.info.get(names.keyword_of(plain)), "family", 0) > 0
+        if ikw not in self.ranges and not bound:
+            return None
+        subs = (index,) + (tuple(e.subs) if isinstance(e, S.Sub) else ())
+        return S.Sub(plain, subs, span=e.span)
+
+    def resolve_name(self, kw, e, scope):
+        if kw in scope:
+            raise self.perr(f"index {kw} is used as a value; only arrays can be indexed by it", e)
+        info = self.info.get(kw)
+        if info is None and kw in self.functions:
+            raise self.perr(f"{names.latex_of(e)} is a function: apply it to an argument, "
+                            f"{names.latex_of(e)}(...)", e)
+        if info is None:
+            if kw == "e":
+                # Euler's number only as the base of a power, e^{x}: a bare e (e^Te, 2e)
+                # is more often a vector the text forgot to define
+                raise self.perr("unknown name e: declare or define it (e is read as "
+                                "Euler's number only in a power, e^{x})", e)
+            if kw == "I":
+                return Val(None, (), (), lazy="eye")
+            if kw == "pi":
+                return scalar(sp.pi)
+            if isinstance(e, S.Sym) and (e.name in SIGMA_NAMES or ops.spelled("command", e.name)):
+                raise self.perr(f"\\{e.name} needs an argument in parentheses", e)
+            raise self.perr(f"unknown name {names.latex_of(e)}: declare it (e.g. "
+                            f"`{names.latex_of(e)} \\in \\mathbb{{R}}^{{n}}`) or define it", e)
+        if info.kind in ("dim", "natural"):
+            sym = sp.Symbol(kw, integer=True, positive=True)
+            if info.kind == "dim":
+                self.dims[sym] = None
+                return scalar(self.dim_subst.get(sym, sym))   # N = N_p D_p, N \to n
+            return Val(Var(kw, ()), (), ())
+        node = self.define(kw) if info.kind == "def" else Var(kw, tuple(info.shape))
+        if node.rank > 2:
+            raise self.serr(f"{info.latex} is an array of order {node.rank} "
+                            f"{fmt_shape(node.shape)}: index it, e.g. with subscripts", e)
+        labels = tuple(mlabel() for _ in node.shape)
+        return Val(node, labels, labels, bool(info.row) and node.rank == 1)

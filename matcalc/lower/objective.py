@@ -1,0 +1,138 @@
+"""Pass 2 of lowering, the objective: the name the user asks for (as a keyword, its LaTeX
+or its Python name), else the bare expression after the last definition, else the last
+definition -- or the one scalar definition nothing uses, when the last is not a scalar.
+
+Contract: `ObjectiveChoice` is a part of `document.Lowerer`. `_lower_objective(objective)`
+lowers the objective's definition (and what it uses, deepest first, without recursion)
+and returns its keyword; it raises a located error when the objective is not defined, not
+readable, or not a scalar.
+"""
+from __future__ import annotations
+
+from .. import ir, names
+from ..errors import MatcalcError, ParseError, ShapeError, error_at
+from ..ir import Ref
+from ..notes import excerpt
+from ..read import syntax as S
+from ..values import fmt_shape as _fmt
+from .base import LoweringBase, short_error, walk_syntax
+from .declarations import DefSource, Info
+
+
+class ObjectiveChoice(LoweringBase):
+    """Which definition is the objective, lowered."""
+
+    # ------------------------------------------------------------ the objective
+    def _objective_kw(self, objective, check=True):
+        if objective is None:
+            if self.bare is not None:
+                return "f"
+            return list(self.defsrc)[-1] if self.defsrc else None
+        if objective in self.defsrc:
+            return objective
+        for k in self.defsrc:
+            if self.info[k].latex == objective or names.python_name(k) == objective:
+                return k
+        kw = _keyword_of_text(objective)        # {\cal L}, \mathrm{KL}: as the reader reads it
+        if kw in self.defsrc:
+            return kw
+        if not check:
+            return None
+        missing = self.explain_missing(objective)
+        if missing is not None:
+            raise missing
+        for st in self.doc.statements:      # written, but not as the definition of a name
+            t = getattr(st, "target", None)
+            if isinstance(st, S.Def) and t is not None and \
+                    excerpt(self.src, t.span).replace(" ", "") == objective.replace(" ", ""):
+                raise self.perr(f"objective {objective!r} is not defined: this left side is "
+                                f"not read as one name, so the line defines nothing", t)
+        raise ParseError(f"objective {objective!r} is not defined in the document "
+                         f"(definitions: {', '.join(self.info[k].latex for k in self.defsrc)})")
+
+    def _define_deep(self, kw):
+        """define(kw), lowering the definitions it uses first, deepest first and without
+        recursion, so that a chain of a thousand definitions never nests a thousand
+        `define` calls."""
+        order, seen, path, stack = [], set(), set(), [(kw, False)]
+        while stack:
+            k, done = stack.pop()
+            if done:
+                path.discard(k)
+                order.append(k)
+                continue
+            if k in path:  # a cycle: define() says where, as it reads the text
+                order = []
+                break
+            if k in seen or k not in self.defsrc or k in self.defs:
+                continue
+            seen.add(k)
+            path.add(k)
+            stack.append((k, True))
+            for node in walk_syntax(self.defsrc[k].stmt.value):
+                if isinstance(node, (S.Sym, S.Sub)):
+                    for dep in (names.keyword_of(node),
+                                names.keyword_of(node.base) if isinstance(node, S.Sub) else None):
+                        if dep in self.defsrc and dep not in self.defs:
+                            stack.append((dep, False))
+        for k in order:
+            self.define(k)
+        self.define(kw)
+
+    def _lower_objective(self, objective):
+        if objective is None and self.bare is not None:
+            if "f" in self.info:
+                raise self.perr("this expression after the last definition would be the "
+                                "objective, but f is already defined: write it as a "
+                                "definition, or name the objective", self.bare)
+            self.defsrc["f"] = DefSource("f", S.Def(S.Sym("f"), None, self.bare.value,
+                                                    span=self.bare.span), (), ())
+            self.info["f"] = Info("def", "f", span=self.bare.span)
+        kw = self._objective_kw(objective)
+        if objective is not None and self.bare is not None:
+            self.note(self.bare, "an expression, not a definition: not used (the objective "
+                                 "is named)")
+        if objective is None and self.bare is not None:
+            try:
+                self._define_deep(kw)
+            except MatcalcError as e:
+                last = [k for k in self.defsrc if k != "f"][-1]
+                raise self.perr(f"this expression after the last definition would be the "
+                                f"objective, but it cannot be read ({short_error(e)}); if the "
+                                f"objective is {self.info[last].latex} (line "
+                                f"{self.defsrc[last].stmt.span.line}), name it", self.bare) from e
+        self._define_deep(kw)
+        if objective is None:
+            last = self.defsrc[kw].stmt.span if kw == "f" and self.bare else self._last_def
+            for sk in self.skips:
+                if last is not None and sk.defines and \
+                        (sk.span.line, sk.span.column) > (last.line, last.column) \
+                        and not all(k in self.defsrc for k in sk.defines):
+                    raise self._needed_error(sk, sk.defines[0], "and it comes after the last "
+                                             "definition, so it may be the objective: name "
+                                             "the objective to skip it")
+            if self.defs[kw].shape != ():
+                self._lower_rest()
+                used = {n.name for b in self.defs.values() for n in ir.walk(b)
+                        if isinstance(n, Ref)}
+                roots = [k for k in self.defsrc if k in self.defs and k not in used
+                         and self.defs[k].shape == ()]
+                if len(roots) == 1:
+                    kw = roots[0]
+        shape = self.defs[kw].shape
+        if shape != ():
+            ds = self.defsrc[kw]
+            raise error_at(ShapeError, f"the objective {self.info[kw].latex} has shape "
+                           f"{_fmt(shape)}, not a scalar: a gradient needs a scalar function",
+                           ds.stmt.span, self.src)
+        return kw
+
+
+def _keyword_of_text(text):
+    """The keyword of a name written in LaTeX (``{\\cal L}``), or None."""
+    from ..read.parse import parse
+    try:
+        st = parse(text).statements[-1]
+    except (MatcalcError, IndexError):
+        return None
+    return names.keyword_of(st.value) if isinstance(st, S.Bare) else None

@@ -1,0 +1,116 @@
+"""Pass 2 of lowering, what a skipped fragment means: a formula of a post that could not be
+read is left out unless the objective needs what it would define or declare; then the
+error points at that fragment.
+
+Contract: `SkippedFragments` is a part of `document.Lowerer`; `self.skips` holds the
+document's `declarations.Skip`s. Every method either returns or raises the skipped
+fragment's own error (its place, with why it cannot be skipped: `fragment = True`).
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from .. import ir, names
+from ..errors import ParseError
+from ..ir import Ref, Var
+from ..read import syntax as S
+from .base import LoweringBase, walk_syntax
+
+
+class SkippedFragments(LoweringBase):
+    """Whether, and where, a skipped fragment is needed."""
+
+    def _defines_nothing(self):
+        msg = ("the document defines nothing to differentiate: write the objective as "
+               "`f = ...` or as an expression on the last line")
+        for sk in self.skips:      # the definition may be in a formula that cannot be read
+            if sk.defines:
+                raise self._needed_error(sk, sk.defines[0], "and nothing else defines "
+                                         "anything to differentiate")
+        if self.not_defs:  # say where the nearest thing to a definition is, and why not
+            first = self.not_defs[0]
+            target = first.target if first.target is not None else first.value
+            raise self.perr(msg + "; this line is read as a statement about a derivative "
+                            "or a known function, not as a definition", target)
+        if self.skips:
+            raise self.skips[0].error
+        stmts = [st for st in self.doc.statements if getattr(st, "span", None)]
+        if stmts:
+            raise self.perr(msg, stmts[-1])
+        raise ParseError(msg)
+
+    # ------------------------------------------------------------ skipped fragments
+    def _mentioned(self, roots) -> set:
+        """Every name the definitions of `roots` mention, through the definitions they
+        use (syntactically: it is asked when lowering failed), with their dimensions."""
+        out, stack, seen = set(roots), list(roots), set()
+        while stack:
+            kw = stack.pop()
+            if kw in seen or kw not in self.defsrc:
+                continue
+            seen.add(kw)
+            for ds in [self.defsrc[kw]] + self.rivals.get(kw, []):
+                for part in (ds.stmt.value,) + tuple(ds.stmt.middle):
+                    for node in walk_syntax(part):
+                        for x in (node, node.base if isinstance(node, S.Sub) else None):
+                            k = names.keyword_of(x) if x is not None else None
+                            if k is not None and k not in out:
+                                out.add(k)
+                                stack.append(k)
+        for k in list(out):
+            info = self.info.get(k)
+            if info is not None:
+                out |= {str(s) for d in info.shape for s in sp.sympify(d).free_symbols}
+        return out
+
+    def _raise_if_needed(self, mentioned, err):
+        """Lowering failed: if a skipped fragment defines (first) or declares a name the
+        objective's formulas mention that nothing readable defines, the error is there."""
+        for sk in self.skips:
+            for k in sk.defines:
+                if k in mentioned and k not in self.defsrc:
+                    raise self._needed_error(sk, k, "which the objective uses") from err
+        for sk in self.skips:
+            for k in sk.declares:
+                if k in mentioned and k not in self.defsrc and k not in self._declared:
+                    raise self._needed_error(sk, k, "which the objective uses") from err
+
+    def _refuse_skipped_inputs(self, obj):
+        """A skipped fragment that would define a name the objective takes as an input (or
+        a dimension) changes what the document means: refused, naming the fragment."""
+        used, stack = set(), [obj]
+        while stack:
+            k = stack.pop()
+            if k in used:
+                continue
+            used.add(k)
+            for n in ir.walk(self.defs[k]):
+                if isinstance(n, Ref):
+                    stack.append(n.name)
+                elif isinstance(n, Var):
+                    used.add(n.name)
+                for d in n.shape:
+                    used |= {str(s) for s in sp.sympify(d).free_symbols}
+        for sk in self.skips:
+            for k in sk.defines:
+                if k in used and k not in self.defsrc:
+                    raise self._needed_error(sk, k, f"which the objective uses: without it "
+                                             f"{sk.latex.get(k, k)} would be taken as an input")
+
+    def _needed_error(self, sk, k, why):
+        e = sk.error
+        name = sk.latex.get(k, k)
+        verb = "declares" if k in sk.declares and k not in sk.defines else "defines"
+        out = type(e)(f"{e.bare_message} -- this formula cannot be skipped: it {verb} "
+                      f"{name}, {why}", e.line, e.column, e.source, e.end_column)
+        out.fragment = True
+        return out
+
+    def explain_missing(self, name):
+        """The error of a skipped fragment that would define or declare `name` (a keyword
+        or its LaTeX), or None: why a wrt or an objective the user names is missing."""
+        for sk in self.skips:
+            for k in sk.defines + sk.declares:
+                if name in (k, sk.latex.get(k)) or names.python_name(k) == name:
+                    return self._needed_error(sk, k, "which you asked for")
+        return None

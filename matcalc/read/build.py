@@ -1,0 +1,354 @@
+"""The grammar's callbacks: one small method per alias in ``grammar/matcalc.lark``, run by
+lark on each reduce (no recursion), making `syntax` nodes with spans in original-text
+coordinates.
+
+Contract: `Build().<alias>(children)` returns a syntax node (or a list / helper value for
+the inner rules); `Build.source` is the text being parsed, for the located `ParseError`s
+the callbacks raise (a space ``\\mathbb{R}^{..}`` of no dimensions, a malformed range).
+Clause-level rules (definitions, declarations, spaces, the limits of big operators) are in
+`ClauseBuild`; expressions (operators, postfix, names, atoms) in `ExprBuild`.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from lark import Token
+
+from . import syntax as S
+from ..errors import ParseError
+
+
+class _Dims:
+    """The exponent of a space, ``R^{n \\times d}``: its factors and span."""
+    __slots__ = ("items", "span")
+
+    def __init__(self, items, span):
+        self.items, self.span = items, span
+
+
+def _span(x) -> S.Span:
+    if isinstance(x, Token):
+        return S.Span(x.line, x.column, x.end_line, x.end_column)
+    if isinstance(x, list):
+        return _span(x[0]).cover(_span(x[-1]))
+    return x.span
+
+
+def _cover(a, b) -> S.Span:
+    return _span(a).cover(_span(b))
+
+
+def _sym_base(e):
+    """The Sym under a name's subscripts (names are Sym or Sub(Sym, ...))."""
+    return e.base if isinstance(e, S.Sub) else e
+
+
+def _namelike(e) -> bool:
+    """A name: Sym, Sym with subscripts, or ``W^Q`` (a letter superscript, which lower
+    reads as part of the name where it cannot be a power)."""
+    if isinstance(e, S.Pow) and not e.hadamard and isinstance(e.exp, S.Sym) and \
+            isinstance(e.base, S.Sym) and e.exp.accent is None and e.exp.layer is None:
+        return True
+    return isinstance(e, S.Sym) or (isinstance(e, S.Sub) and isinstance(e.base, S.Sym))
+
+
+class _Located:
+    def __init__(self):
+        self.source = ""
+
+    def _err(self, msg, at):
+        sp = _span(at)
+        end = sp.end_column if sp.end_line == sp.line else None
+        return ParseError(msg, sp.line, sp.column, self.source, end)
+
+
+class ClauseBuild(_Located):
+    """Callbacks of the clause-level rules: definitions, declarations, spaces, limits."""
+
+    # ---- clauses
+    def start(self, c):
+        return c[0]
+
+    def bare(self, c):
+        return S.Bare(c[0], span=_span(c[0]))
+
+    def definition(self, c):
+        target, rels = c
+        values = [e for _r, e in rels]
+        params = None
+        if isinstance(target, S.Apply):
+            target, params = target.func, target.args
+            target = dataclasses.replace(target, span=_span(target))
+        return S.Def(target, params, values[-1], tuple(values[:-1]), span=_cover(c[0], values[-1]))
+
+    def continuation(self, c):
+        rels = c[0]
+        values = [e for _r, e in rels]
+        return S.Def(None, None, values[-1], tuple(values[:-1]),
+                     span=_cover(rels[0][0], values[-1]))
+
+    def def_decl(self, c):
+        d = self.definition(c[:2])
+        target = d.value if _namelike(d.value) else d.target
+        if target is None or not _namelike(target):
+            raise self._err("only a name can be declared with \\in", c[2])
+        return [d, S.Decl((target,), c[3], span=_cover(target, c[3]))]
+
+    def decl(self, c):
+        return S.Decl((c[0],), c[2], span=_cover(c[0], c[2]))
+
+    def hold(self, c):
+        return S.Hold(c[0], span=_cover(c[0], c[1]))
+
+    def rels_first(self, c):
+        return [(c[0], c[1])]
+
+    def rels_more(self, c):
+        c[0].append((c[1], c[2]))
+        return c[0]
+
+    # ---- spaces
+    def space_real(self, c):
+        dims = c[1].items if len(c) > 1 else ()
+        return S.Space("real", dims, span=_cover(c[0], c[-1]))
+
+    def space_nat(self, c):
+        dims = c[-1].items if isinstance(c[-1], _Dims) else ()
+        return S.Space("natural", dims, span=_cover(c[0], c[-1]))
+
+    def dims(self, c):
+        return _Dims(tuple(c[2]), _cover(c[0], c[3]))
+
+    def space_set(self, c):
+        items = c[1]
+        dims = c[3].items if len(c) > 3 else ()
+        span = _cover(c[0], c[-1])
+        if items and all(_is_number(x) for x in items):
+            # a finite set of numbers ({0,1}, {-1,1}): labels, treated as real
+            return S.Space("binary", dims, span=span)
+        if len(items) == 3 and isinstance(items[1], S.Dots) and not dims:
+            return S.Space("range", (items[0], items[2]), span=span)
+        raise self._err("a set must be numbers such as {0,1} or {-1,1}, or a range like "
+                        "{1, ..., K}", c[0])
+
+    # ---- big operators
+    def bigop(self, c):
+        big, (indices, lower, upper, _lim), body = c
+        kind, _, written = str(big.value).partition("|")
+        return S.BigOp(kind, tuple(indices), lower, upper, body, span=_cover(big, body),
+                       written=written)
+
+    def lim_none(self, c):
+        return ((), None, None, None)
+
+    def lim_sub(self, c):
+        idx, lower = c[2]
+        return (idx, lower, None, c)
+
+    def lim_sub_sup(self, c):
+        idx, lower = c[2]
+        return (idx, lower, c[6], c)
+
+    def lim_sup_sub(self, c):
+        idx, lower = c[6]
+        return (idx, lower, c[2], c)
+
+    def index_eq(self, c):
+        if c[1].value != "=":
+            raise self._err(f"expected '=' in the range of a sum, not '{c[1].value}'", c[1])
+        return ([c[0]], c[2])
+
+    def index_list(self, c):
+        return (c[0], None)
+
+    def names_first(self, c):
+        return [c[0]]
+
+    def names_more(self, c):
+        c[0].append(c[-1])
+        return c[0]
+
+
+class ExprBuild(_Located):
+    """Callbacks of the expression rules: operators, postfix, names, atoms."""
+
+    # ---- operators
+    def _bin(self, op, left, right):
+        return S.BinOp(op, left, right, span=_cover(left, right))
+
+    def add(self, c):
+        return self._bin(S.ADD, c[0], c[2])
+
+    def sub(self, c):
+        return self._bin(S.SUB, c[0], c[2])
+
+    def colon(self, c):
+        return self._bin(S.COLON, c[0], c[2])
+
+    def hadamard(self, c):
+        return self._bin(S.HDIV if c[1].value == "hdiv" else S.HADAMARD, c[0], c[2])
+
+    def neg(self, c):
+        return S.Neg(c[1], span=_cover(c[0], c[1]))
+
+    def pos(self, c):
+        return c[1]
+
+    def juxt(self, c):
+        return self._bin(S.MUL, c[0], c[1])
+
+    def mulop(self, c):
+        return S.BinOp(S.MUL, c[0], c[2], span=_cover(c[0], c[2]), sign=str(c[1].value))
+
+    def div(self, c):
+        return self._bin(S.DIV, c[0], c[2])
+
+    # ---- postfix
+    def pow(self, c):
+        return S.Pow(c[0], c[3], span=_cover(c[0], c[4]))
+
+    def hpow(self, c):
+        return S.Pow(c[0], c[3], hadamard=True, span=_cover(c[0], c[4]))
+
+    def transpose(self, c):
+        return S.Transpose(c[0], span=_cover(c[0], c[1]))
+
+    def subscript(self, c):
+        base, subs = c[0], c[3]
+        span = _cover(c[0], c[4])
+        if isinstance(base, S.Norm) and base.sub is None and len(subs) == 1:
+            return dataclasses.replace(base, sub=subs[0], span=span)
+        if isinstance(base, S.Pow) and isinstance(base.base, S.Norm) and \
+                base.base.sub is None and len(subs) == 1 and not base.hadamard:
+            # \|A\|^2_F, ||M||^2_F: the norm's subscript written after its power
+            norm = dataclasses.replace(base.base, sub=subs[0])
+            return dataclasses.replace(base, base=norm, span=span)
+        if isinstance(base, S.Ones) and base.size is None and len(subs) == 1:
+            return S.Ones(subs[0], span=span)
+        if isinstance(base, S.Num):
+            if base.value == "1" and len(subs) == 1:
+                return S.Ones(subs[0], span=span)
+            raise self._err("a number cannot take a subscript", c[1])
+        return S.Sub(base, tuple(subs), span=span)
+
+    def prime(self, c):
+        raise self._err("a prime (') can only follow a name", c[1])
+
+    def _angle(self, lpar, items, rpar):
+        """``\\langle a, b \\rangle`` / ``<a, b>``: the inner product a : b (aᵀb of vectors,
+        tr(AᵀB) of matrices); None for a parenthesis."""
+        opened, closed = lpar.value == "langle", rpar.value == "rangle"
+        if not opened and not closed:
+            return None
+        if opened != closed:
+            raise self._err("an angle bracket closed by a parenthesis (or the other way "
+                            "round)", lpar if opened else rpar)
+        if len(items) != 2 or any(isinstance(x, S.Dots) for x in items):
+            raise self._err(f"an inner product \\langle a, b \\rangle takes two arguments, "
+                            f"not {len(items)}", lpar)
+        return S.BinOp(S.COLON, items[0], items[1], span=_cover(lpar, rpar))
+
+    def paren(self, c):
+        items = c[1]
+        inner = self._angle(c[0], items, c[2])
+        if inner is not None:
+            return inner
+        if len(items) == 1 and not isinstance(items[0], S.Dots):
+            return items[0]
+        return S.Stack(tuple(items), span=_cover(c[0], c[2]))
+
+    def apply(self, c):
+        inner = self._angle(c[1], c[2], c[3])
+        if inner is not None:                 # c \langle a, b \rangle: a product
+            return S.BinOp(S.MUL, c[0], inner, span=_cover(c[0], c[3]))
+        return S.Apply(c[0], tuple(c[2]), span=_cover(c[0], c[3]))
+
+    def fhead(self, c):
+        return (c[0].value, 0, c[0])
+
+    def fhead_prime(self, c):
+        f, p, tok = c[0]
+        return (f, p + 1, tok)
+
+    def call1(self, c):
+        f, p, tok = c[0]
+        return S.Call(f, (c[1],), primes=p, span=_cover(tok, c[1]))
+
+    def call(self, c):
+        f, p, tok = c[0]
+        inner = self._angle(c[1], c[2], c[3])
+        args = (inner,) if inner is not None else tuple(c[2])
+        return S.Call(f, args, primes=p, span=_cover(tok, c[3]))
+
+    # ---- names
+    def sym(self, c):
+        name, _, accent = c[0].value.partition("|")
+        return S.Sym(name, accent or None, span=_span(c[0]))
+
+    def name_sub(self, c):
+        if isinstance(c[0], S.Sub):
+            raise self._err("double subscript", c[1])
+        return S.Sub(c[0], tuple(c[3]), span=_cover(c[0], c[4]))
+
+    def name_layer(self, c):
+        base = _sym_base(c[0])
+        if base.layer is not None:
+            raise self._err("a second layer superscript", c[1])
+        new = dataclasses.replace(base, layer=c[1].value)
+        if isinstance(c[0], S.Sub):
+            return dataclasses.replace(c[0], base=new, span=_cover(c[0], c[1]))
+        return dataclasses.replace(new, span=_cover(c[0], c[1]))
+
+    def name_prime(self, c):
+        base = _sym_base(c[0])
+        new = dataclasses.replace(base, primes=base.primes + 1)
+        if isinstance(c[0], S.Sub):
+            return dataclasses.replace(c[0], base=new, span=_cover(c[0], c[1]))
+        return dataclasses.replace(new, span=_cover(c[0], c[1]))
+
+    # ---- atoms
+    def num(self, c):
+        return S.Num(str(c[0]), span=_span(c[0]))
+
+    def ones(self, c):
+        return S.Ones(None, span=_span(c[0]))
+
+    def dots(self, c):
+        return S.Dots(span=_span(c[0]))
+
+    def frac(self, c):
+        return S.Frac(c[2], c[5], span=_cover(c[0], c[6]))
+
+    def brace(self, c):
+        return c[1]
+
+    def bracket(self, c):
+        items = c[1]
+        if len(items) == 1 and not isinstance(items[0], S.Dots):
+            return items[0]
+        return S.Stack(tuple(items), span=_cover(c[0], c[2]))
+
+    def array(self, c):
+        return S.Stack(tuple(c[1]), span=_cover(c[0], c[2]))
+
+    def norm(self, c):
+        return S.Norm(c[1], None, "norm", span=_cover(c[0], c[2]))
+
+    def abs(self, c):
+        return S.Norm(c[1], None, "abs", span=_cover(c[0], c[2]))
+
+    def list_first(self, c):
+        return [c[0]]
+
+    def list_more(self, c):
+        c[0].append(c[2])
+        return c[0]
+
+
+class Build(ClauseBuild, ExprBuild):
+    """Every callback of the grammar."""
+
+
+def _is_number(x) -> bool:
+    """A numeric literal, possibly negated (an element of a label set like {-1,1})."""
+    return isinstance(x, S.Num) or (isinstance(x, S.Neg) and isinstance(x.arg, S.Num))

@@ -1,0 +1,123 @@
+"""Pass 4 of reading: environments, ``\\eqalign{}`` rows, alignment, sizing and spacing.
+
+Contract: `clean(toks, source) -> list` of raw tokens with row breaks (``break``,
+``rowsep``), array brackets (``ARR_OPEN``/``ARR_CLOSE``), ``QUAD``/``SEMISP``/``IMPLIES``
+marks; sizing and spacing are gone (a ``\\left``/``\\right`` is kept as the `lr` of the
+token after it). Raises only a located `ParseError` (an unknown or unclosed environment).
+"""
+from __future__ import annotations
+
+from .tokens import ARRAY_ENVS, DROPPED, DROPPED_WITH_ARG, IMPLIES, MATH_ENVS, SIZING, err
+
+
+def clean(toks: list, source: str) -> list:
+    """Environments, eqalign, alignment, sizing and spacing -> row breaks / nothing."""
+    out: list = []
+    braces: list = []          # per open '{': True when it is \eqalign's (to be dropped)
+    envs: list = []            # open environments (name, token)
+    pending_lr = None
+    i, n = 0, len(toks)
+    while i < n:
+        t = toks[i]
+        i += 1
+        k, v = t.kind, t.value
+        in_array = bool(envs) and envs[-1][0].rstrip("*") in ARRAY_ENVS
+        if k == "begin":
+            env = v.rstrip("*")
+            if env in MATH_ENVS:
+                out.append(t.at("break"))
+            elif env in ARRAY_ENVS:
+                if env == "array":          # skip the column spec {c}
+                    if i < n and toks[i].kind == "{":
+                        j = i + 1
+                        while j < n and toks[j].kind != "}":
+                            j += 1
+                        i = j + 1
+                out.append(t.at("ARR_OPEN", "array"))
+            else:
+                raise err(f"unsupported environment '{v}'", t, source)
+            envs.append((v, t))
+            continue
+        if k == "end":
+            if not envs or envs[-1][0] != v:
+                raise err(f"\\end{{{v}}} without a matching \\begin{{{v}}}", t, source)
+            envs.pop()
+            if v.rstrip("*") in ARRAY_ENVS:
+                if out and out[-1].kind == "COMMA" and out[-1].value == "\\\\":
+                    out.pop()
+                out.append(t.at("ARR_CLOSE", "array"))
+            else:
+                out.append(t.at("break"))
+            continue
+        if k == "break" and envs:
+            raise err(f"\\begin{{{envs[-1][0]}}} is never closed", envs[-1][1], source)
+        if k == "{":
+            if out and out[-1].kind == "cmd" and out[-1].value in ("eqalign", "eqalignno",
+                                                                  "displaylines"):
+                out.pop()
+                braces.append(True)
+                out.append(t.at("break"))
+                continue
+            braces.append(False)
+        elif k == "}":
+            if braces and braces.pop():
+                out.append(t.at("break"))
+                continue
+        elif k == "char" and v == "&":
+            if in_array:
+                raise err("arrays with several columns are not supported", t, source)
+            continue
+        elif k == "char" and v == "~":
+            continue
+        elif k == "cmd":
+            if v in ("\\", "cr", "crcr"):
+                if i < n and toks[i].kind == "char" and toks[i].value == "[":   # \\[2pt]
+                    while i < n and not (toks[i].kind == "char" and toks[i].value == "]"):
+                        i += 1
+                    i += 1
+                out.append(t.at("COMMA", "\\\\") if in_array else t.at("rowsep"))
+                continue
+            if v in SIZING:
+                if v in ("left", "bigl", "Bigl", "biggl", "Biggl"):
+                    pending_lr = "left"
+                elif v in ("right", "bigr", "Bigr", "biggr", "Biggr"):
+                    pending_lr = "right"
+                if v in ("left", "right", "middle") and i < n and toks[i].kind == "char" \
+                        and toks[i].value == ".":
+                    i += 1
+                    pending_lr = None
+                continue
+            if v == "!" and out and out[-1].kind == "letter" and out[-1].value == "I" and \
+                    i < n and toks[i].kind == "letter" and toks[i].value == "R":
+                out[-1] = out[-1].at("cmd", "R")        # {\rm I\!R}: the reals
+                i += 1
+                continue
+            if v in DROPPED:
+                continue
+            if v in DROPPED_WITH_ARG:
+                if i < n and toks[i].kind == "{":
+                    depth = 0
+                    while i < n:
+                        depth += {"{": 1, "}": -1}.get(toks[i].kind, 0)
+                        i += 1
+                        if depth == 0:
+                            break
+                continue
+            if v in ("quad", "qquad"):
+                out.append(t.at("QUAD"))
+                continue
+            if v == ";":
+                out.append(t.at("SEMISP"))
+                continue
+            if v in IMPLIES:
+                out.append(t.at("IMPLIES"))
+                continue
+            if v in ("eqalign", "eqalignno", "displaylines"):
+                if i >= n or toks[i].kind != "{":
+                    raise err(f"\\{v} needs its rows in braces", t, source)
+        if pending_lr is not None:
+            t.lr, pending_lr = pending_lr, None
+        out.append(t)
+    if envs:
+        raise err(f"\\begin{{{envs[-1][0]}}} is never closed", envs[-1][1], source)
+    return out
