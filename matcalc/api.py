@@ -15,6 +15,7 @@ from functools import cached_property
 from . import codegen, ir, names
 from .read import syntax as S
 from .check import CheckResult, check  # noqa: F401  (the API's check lives in check.py)
+from .claims import Verdict, check_all  # noqa: F401  (a verdict on every claim in a post)
 from .colon import MoveError
 from .diff import DiffError, differentiate, tidy, with_adjoints
 from .errors import MatcalcError
