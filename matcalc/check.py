@@ -285,10 +285,10 @@ def plain(text: str) -> str:
 
 
 def global_diagnosis(how: str) -> bool:
-    """A diagnosis that already says what is wrong everywhere (sign, factor, transpose,
-    shape): no place in the claim is looked for."""
+    """A diagnosis that already says what is wrong everywhere (sign, factor, transpose):
+    no place in the claim is looked for."""
     return how.startswith(("it has the wrong sign", "it is off by", "it is the transpose",
-                           "the claim is the transpose", "the claim has shape"))
+                           "the claim is the transpose"))
 
 
 def _tiny(want):

@@ -56,6 +56,7 @@ class Verdict:
     reason: str
     gradient: str = ""
     gradient_latex: str = ""
+    wrt: str = ""             # the keyword of the variable, when the document has it
 
     @property
     def ok(self) -> bool:
@@ -264,11 +265,13 @@ class _Checker:
         lhs = _source(self.src, lhs_stmt.target.span) if lhs_stmt is not None else ""
         span = st.span
 
+        wrt = ""
+
         def say(status, reason, judge=None):
             g = judge.g if judge is not None else None
             return Verdict(span.line, span.column, text, lhs, status, reason,
                            f"{g.lhs_text} = {g.text()}" if g else "",
-                           f"{g.lhs_latex} = {g.latex()}" if g else "")
+                           f"{g.lhs_latex} = {g.latex()}" if g else "", wrt or "")
 
         if lhs_stmt is None:
             return say("unchecked", "a continued line with no derivative before it")
@@ -279,6 +282,8 @@ class _Checker:
         num, den = sides
         p = self.problem
         known = set(p.inputs) | set(p.defs)
+        wrt, index_syntax = _variable(den, known) if den is not None else ("", ())
+        wrt = wrt or ""
         num_kw = _name_of(num, known) if num is not None else None
         if num is None or num_kw is None:
             return say("unchecked", "the derivative of an expression written out, not of a "
@@ -295,7 +300,6 @@ class _Checker:
                        f"scalar: only gradients of scalars are checked")
         if den is None:
             return say("ill-formed", "the variable of the derivative is not written")
-        wrt, index_syntax = _variable(den, known)
         if wrt not in known:
             return say("ill-formed", f"${_source(self.src, den.span)}$ is not a variable of "
                        f"the document")
@@ -347,14 +351,18 @@ def _latex(problem, kw, whole=None):
     return f"${whole if whole is not None else problem.latex.get(kw, kw)}$"
 
 
-def check_all(doc, objective=None, seed: int = 0, trials: int = 3) -> list:
+def check_all(doc, objective=None, wrt=None, seed: int = 0, trials: int = 3) -> Verdicts:
     """A `Verdict` on every claimed derivative in `doc` (text or a read Document), in
-    source order (see the module docstring). Raises MatcalcError when the document itself
-    cannot be read, as `gradient` would."""
-    from .api import _document, _lower
+    source order (see the module docstring); with `wrt`, only the claims about that
+    variable (a LaTeX name, its keyword, or a member of a family: ``\\phi_{k,l}``).
+    `objective` names the document's objective, as for `gradient`. Raises MatcalcError
+    when the document itself cannot be read, as `gradient` would."""
+    from .api import _document, _lower, _resolve_wrt
     document = _document(doc)
     problem, _ = _lower(document, objective)
+    only = _resolve_wrt(problem, wrt) if wrt is not None else None
     checker = _Checker(document, problem, seed, trials)
-    out = Verdicts(checker.verdict(c) for c in _claims(document))
+    out = Verdicts(v for v in (checker.verdict(c) for c in _claims(document))
+                   if only is None or v.wrt == only)
     out.notes = list(getattr(problem, "notes", ()))
     return out

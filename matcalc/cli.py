@@ -76,19 +76,10 @@ def _check(args, out):
 
 
 def _check_all(text, args, out):
-    verdicts = api.check_all(text, objective=args.objective)
+    verdicts = api.check_all(text, objective=args.objective, wrt=args.wrt)
     _print_notes(verdicts.notes)
-    if args.wrt is not None:
-        verdicts = type(verdicts)(v for v in verdicts if _about(v, args.wrt))
     out.write(verdicts.report(args.format) + "\n")
     return 1 if any(v.status in ("wrong", "ill-formed") for v in verdicts) else 0
-
-
-def _about(verdict, wrt: str) -> bool:
-    """Is the verdict's derivative taken with respect to `wrt` (as written, or its name)?"""
-    lhs = verdict.lhs.replace(" ", "")
-    name = wrt.replace(" ", "")
-    return f"\\partial{name}" in lhs or f"d{name}" in lhs or f"{{{name}}}" in lhs
 
 
 def build_parser() -> argparse.ArgumentParser:

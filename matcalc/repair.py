@@ -79,16 +79,16 @@ def _bare_names(node, known):
 
 
 def _edits(value, known):
-    """(node, edited node, words) for every local edit, innermost first. Negating the
-    argument of a transpose, a negation or a function is said at that node instead."""
+    """(node, edited node, words) for every local edit, innermost first. Negating a factor
+    of a product, or the argument of a transpose, a negation or a function, is said at
+    that product or node instead (the sign of a term, not of one of its factors)."""
     for node, sums, parent in _post_order(value):
         if isinstance(node, (S.Dots, S.Ones)):
             continue
-        if isinstance(node, S.Call) and len(node.args) == 1:
+        if isinstance(node, (S.Call, S.Apply)) and len(node.args) == 1:
             yield node, dataclasses.replace(node, args=(S.Neg(node.args[0]),)), \
                 "its argument is negated"
-        if node is not value and not isinstance(node, S.Neg) and \
-                not isinstance(parent, (S.Transpose, S.Neg, S.Call)):
+        if node is not value and not isinstance(node, S.Neg) and not _factor(parent):
             yield node, S.Neg(node), "it is negated"
         for k in sums[-1:]:
             bare = _bare_names(node, known)
@@ -100,9 +100,16 @@ def _edits(value, known):
             what = ", ".join(dict.fromkeys(names.latex_of(n) for n in bare))
             how = f"${what}$ is indexed by ${names.latex_of(k)}$"
             yield node, indexed, how
-            if isinstance(indexed, S.Call) and len(indexed.args) == 1:
+            if isinstance(indexed, (S.Call, S.Apply)) and len(indexed.args) == 1:
                 yield node, dataclasses.replace(indexed, args=(S.Neg(indexed.args[0]),)), \
                     f"its argument is negated and {how}"
+
+
+def _factor(parent) -> bool:
+    """Is a child of `parent` a factor (its sign is the sign of `parent`)?"""
+    return isinstance(parent, (S.Transpose, S.Neg, S.Call, S.Apply, S.Frac)) or \
+        (isinstance(parent, S.BinOp) and parent.op in (S.MUL, S.HADAMARD, S.HDIV, S.DIV,
+                                                      S.COLON))
 
 
 def _text(src, span):
