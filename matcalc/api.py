@@ -204,11 +204,14 @@ class Gradient:
             return f"**Result:** $${self.lhs_latex} = {self.latex()}$$"
         return f"{self.lhs_text} = {self.text()}"
 
+    # Jupyter shows one of these (the front end's choice), so both show the same: the
+    # result alone. The derivation is shown when asked for (`derivation("markdown")`),
+    # so a notebook never shows it twice.
     def _repr_latex_(self):
         return f"$${self.lhs_latex} = {self.latex()}$$"
 
     def _repr_markdown_(self):
-        return f"$${self.lhs_latex} = {self.latex()}$$\n\n" + self.derivation("markdown")
+        return self._repr_latex_()
 
     def __repr__(self):
         return f"<Gradient {self.lhs_text} = {self.text()}>"
