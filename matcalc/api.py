@@ -15,6 +15,7 @@ from functools import cached_property
 from . import codegen, ir, names
 from .read import syntax as S
 from .check import CheckResult, check  # noqa: F401  (the API's check lives in check.py)
+from .claims import Verdict, check_all  # noqa: F401  (a verdict on every claim in a post)
 from .colon import MoveError
 from .diff import DiffError, differentiate, tidy, with_adjoints
 from .errors import MatcalcError
@@ -203,11 +204,14 @@ class Gradient:
             return f"**Result:** $${self.lhs_latex} = {self.latex()}$$"
         return f"{self.lhs_text} = {self.text()}"
 
+    # Jupyter shows one of these (the front end's choice), so both show the same: the
+    # result alone. The derivation is shown when asked for (`derivation("markdown")`),
+    # so a notebook never shows it twice.
     def _repr_latex_(self):
         return f"$${self.lhs_latex} = {self.latex()}$$"
 
     def _repr_markdown_(self):
-        return f"$${self.lhs_latex} = {self.latex()}$$\n\n" + self.derivation("markdown")
+        return self._repr_latex_()
 
     def __repr__(self):
         return f"<Gradient {self.lhs_text} = {self.text()}>"

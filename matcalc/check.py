@@ -5,36 +5,64 @@ right-hand side, or ``\\frac{\\partial L}{\\partial z_i} = ...`` in index notati
 the document's context, evaluates it and the derived gradient at several random points,
 and returns a `CheckResult`. A diagnosis (wrong sign, a constant factor, the transpose)
 is given only when it holds at EVERY point; otherwise the entries that differ are named.
+A claim that is wrong in full but right when one of the document's intermediates is held
+constant (no gradient through it) says which (``right if p is held constant``).
+
+`Judge` is the comparison itself, shared with `check_all` (claims.py): the derived gradient
+at fixed random points, against which any number of claims (syntax) are evaluated.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
-from . import codegen, ir, numeric
+from . import codegen, ir, names, numeric
 from .errors import MatcalcError, ParseError
-from .lower import lower_claim
+from .lower import Lowerer, lower_claim
+from .problem import Problem
 from .read import syntax as S
 from .render import Renderer
+
+TOLERANCE = 1e-6          # largest relative difference of a right claim
 
 
 @dataclass(frozen=True)
 class CheckResult:
     """Outcome of `check`: `ok`, the largest relative error, a diagnosis in words, and
-    the correct gradient (LaTeX)."""
+    the correct gradient (LaTeX). `held` names the intermediate (LaTeX) with which held
+    constant the claim is right, if it is wrong in full but right so; `how` is the
+    diagnosis alone (LaTeX only between $...$), `lhs_latex` the derivative checked."""
     ok: bool
     error: float
     message: str
     expected_latex: str
     claim_latex: str
     notes: tuple = ()         # what the reader skipped or inferred in the document
+    held: str | None = None
+    how: str = ""
+    lhs_latex: str = ""
 
     def __bool__(self):
         return self.ok
 
+    def report(self, fmt: str = "text") -> str:
+        """The verdict in `fmt`: text (the message), markdown or latex (the claim and the
+        gradient as displayed equations)."""
+        if fmt == "text":
+            return self.message
+        word = "correct" if self.ok else "wrong"
+        lhs = self.lhs_latex or r"\text{the gradient}"
+        how = f"; {self.how}" if self.how else ""
+        if fmt == "markdown":
+            return (f"**{word}**{how}\n\n- claim: $${lhs} = {self.claim_latex}$$\n"
+                    f"- gradient: $${lhs} = {self.expected_latex}$$")
+        return (f"\\textbf{{{word}}}{how}\n\\[ \\text{{claim: }} {lhs} = {self.claim_latex} \\]\n"
+                f"\\[ \\text{{gradient: }} {lhs} = {self.expected_latex} \\]")
+
     def _repr_markdown_(self):
-        return self.message
+        return self.report("markdown")
 
 
 def _claim_value(claim: str):
@@ -71,64 +99,196 @@ def _claim_value(claim: str):
     return main[0], main[1], helpers
 
 
+def _letters(e):
+    """The one-letter names of a juxtaposed subscript ``{ij}``, or None."""
+    if isinstance(e, S.Sym) and e.accent is None and e.layer is None:
+        return [e]
+    if isinstance(e, S.BinOp) and e.op == S.MUL:
+        a, b = _letters(e.left), _letters(e.right)
+        return a + b if a is not None and b is not None else None
+    return None
+
+
+def split_indices(index_syntax, ndim: int):
+    """The indices of ``\\partial W_{ij}``: a single subscript ``{ij}`` of a variable with
+    `ndim` axes is the `ndim` indices i, j when it has that many letters."""
+    index_syntax = tuple(index_syntax)
+    if len(index_syntax) == 1 and ndim > 1:
+        letters = _letters(index_syntax[0])
+        if letters is not None and len(letters) == ndim:
+            return tuple(letters)
+    return index_syntax
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A claim compared with a gradient: `ok`, the largest relative error `worst`, and the
+    diagnosis in words (empty when ok)."""
+    ok: bool
+    worst: float
+    diagnosis: str = ""
+
+
+class Judge:
+    """The gradient `g` of a document evaluated at `trials` random points; claims (syntax,
+    in the document's context) are evaluated at the same points and compared."""
+
+    def __init__(self, document: S.Document, g, seed: int = 0, trials: int = 3):
+        self.document, self.g = document, g
+        problem = g.problem
+        obj_fn = g.objective_numpy()
+        rng = np.random.default_rng(seed)
+        self.points = [numeric.sample_inputs(problem, rng, obj_fn) for _ in range(trials)]
+        self.expected = self._at_points(g.to_numpy())
+        self._held = None           # (keyword, name syntax) of intermediates to hold
+        self._held_values = {}      # keyword -> gradient with it held, at the points
+
+    def _at_points(self, fn) -> list:
+        out = []
+        for kw in self.points:
+            with np.errstate(all="ignore"):
+                out.append(np.asarray(numeric.call(fn, kw), dtype=float))
+        return out
+
+    def evaluate(self, value, index_syntax, helpers, src: str):
+        """(the claim's LaTeX as read, its values at the points). Raises MatcalcError when
+        the claim cannot be read in the document's context (located in `src`)."""
+        g = self.g
+        problem = g.problem
+        shape = problem.shape_of(g.wrt)
+        index_syntax = split_indices(index_syntax, len(shape))
+        try:
+            node, defs, order = lower_claim(self.document, shape, value,
+                                            index_syntax, helpers, src,
+                                            bars=getattr(problem, "vector_bars", None))
+            extra = [k for k in order if k not in problem.defs]
+            full = Problem(problem.inputs, dict(problem.defs, **{k: defs[k] for k in extra}),
+                           list(problem.order) + extra, problem.objective, problem.latex,
+                           problem.dims)
+            fn = codegen.compile_module(codegen.generate(full, ir.Ref("__claim", node.shape),
+                                                         "claim", also=g._accepts), "claim")
+            latex = Renderer(full).expr(node)
+        except MatcalcError:
+            raise
+        except (ir.IRError, RecursionError) as err:
+            raise MatcalcError(f"cannot read the claim: {err}") from None
+        return latex, self._at_points(fn)
+
+    def compare(self, got: list, want: list | None = None) -> Outcome:
+        """Compare claim values with the gradient's (or with `want`) at every point."""
+        want = self.expected if want is None else want
+        wrt = self.g.problem.latex.get(self.g.wrt, self.g.wrt)
+        worst, pairs = 0.0, []
+        for a, b in zip(got, want):
+            if a.shape != b.shape:
+                if a.ndim == 2 and a.shape == b.shape[::-1] and np.allclose(a.T, b):
+                    return Outcome(False, float("inf"), "the claim is the transpose of the "
+                                   "gradient")
+                return Outcome(False, float("inf"), f"the claim has shape {a.shape} but the gradient "
+                               f"has shape {b.shape} (the shape of ${wrt}$)")
+            # relative to the gradient's own scale: a tiny gradient is still compared
+            scale = max(float(np.max(np.abs(b), initial=0.0)),
+                        float(np.max(np.abs(a), initial=0.0)), 1e-300)
+            err = float(np.max(np.abs(a - b), initial=0.0)) / scale
+            worst = max(worst, err if np.isfinite(err) else float("inf"))
+            pairs.append((a, b))
+        if worst < TOLERANCE:
+            return Outcome(True, worst)
+        return Outcome(False, worst, diagnose(pairs))
+
+    def held_right(self, got: list):
+        """The intermediate (LaTeX) with which held constant the gradient equals the claim
+        values `got`, or None: the definitions the objective uses, nearest the objective
+        first (``p`` before the ``\\hat p`` it normalises); only those that change the
+        gradient when held count."""
+        if self._held is None:
+            self._held = _held_candidates(self)
+        for kw, target in self._held:
+            want = self._held_gradient(kw, target)
+            if want is not None and self.compare(got, want).ok:
+                return self.g.problem.latex.get(kw, kw)
+        return None
+
+    def _held_gradient(self, kw, target):
+        """The gradient with `kw` held constant at the points (None if it cannot be
+        computed or is the gradient itself); computed once per intermediate."""
+        from .api import gradient
+        if kw not in self._held_values:
+            doc = self.document
+            held_doc = dataclasses.replace(doc, statements=doc.statements + (S.Hold(target),))
+            try:
+                hg = gradient(held_doc, self.g.wrt, self.g.problem.objective)
+                want = self._at_points(hg.to_numpy())
+                self._held_values[kw] = None if self.compare(want).ok else want
+            except MatcalcError:
+                self._held_values[kw] = None
+        return self._held_values[kw]
+
+
+def _held_candidates(judge: Judge) -> list:
+    """(keyword, name syntax) of each definition the objective uses, nearest it first."""
+    g = judge.g
+    problem = g.problem
+    adjoints = set(getattr(problem, "adjoints", ()))
+    lw = Lowerer(judge.document)
+    lw.collect()
+    out = []
+    for kw in reversed(problem.needed([problem.defs[problem.objective]])):
+        if kw in adjoints or kw == g.wrt or kw in problem.held or kw not in lw.defsrc:
+            continue
+        target = lw.defsrc[kw].stmt.target
+        target = target.base if isinstance(target, S.Sub) else target
+        if names.keyword_of(target) == kw:
+            out.append((kw, target))
+    return out
+
+
 def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) -> CheckResult:
     r"""Is `claim` (LaTeX, in the document's names) the gradient of the objective with
     respect to `wrt`? The claim is a right-hand side, or ``\\frac{\\partial L}{\\partial
     z_i} = ...`` in index notation (its free indices are the subscripts of the variable).
     Compares numerically at random inputs and diagnoses a wrong claim (sign, constant
-    factor, transpose, which entries)."""
+    factor, transpose, which entries; right if an intermediate is held constant)."""
     from .api import _document, gradient
-    from .problem import Problem
     document = _document(doc)
     g = gradient(document, wrt, objective)
     value, index_syntax, helpers = _claim_value(claim)
-    try:
-        claim_node, defs, order = lower_claim(document, g.problem.shape_of(g.wrt), value,
-                                              index_syntax, helpers, claim,
-                                              bars=getattr(g.problem, "vector_bars", None))
-    except MatcalcError:
-        raise
-    except ir.IRError as err:
-        raise MatcalcError(f"cannot read the claim: {err}") from None
-    problem = g.problem
-    extra = [k for k in order if k not in problem.defs]
-    full = Problem(problem.inputs, dict(problem.defs, **{k: defs[k] for k in extra}),
-                   list(problem.order) + extra, problem.objective, problem.latex,
-                   problem.dims)
-    claim_ref = ir.Ref("__claim", claim_node.shape)
-    claim_fn = codegen.compile_module(codegen.generate(full, claim_ref, "claim", also=g._accepts),
-                                      "claim")
-    grad_fn = g.to_numpy()
-    obj_fn = g.objective_numpy()
-    rng = np.random.default_rng(seed)
-    worst, pairs = 0.0, []
-    claim_latex = Renderer(full).expr(claim_node)
-    for _ in range(trials):
-        kwargs = numeric.sample_inputs(problem, rng, obj_fn)
-        with np.errstate(all="ignore"):
-            expected = np.asarray(numeric.call(grad_fn, kwargs), dtype=float)
-            got = np.asarray(numeric.call(claim_fn, kwargs), dtype=float)
-        if got.shape != expected.shape:
-            if got.ndim == 2 and got.shape == expected.shape[::-1] and np.allclose(got.T, expected):
-                return CheckResult(False, float("inf"), "wrong: the claim is the transpose of "
-                                   "the gradient", g.latex(), claim_latex, tuple(g.notes))
-            return CheckResult(False, float("inf"),
-                               f"wrong: the claim has shape {got.shape} but the gradient has "
-                               f"shape {expected.shape} (the shape of {wrt})", g.latex(),
-                               claim_latex, tuple(g.notes))
-        # relative to the gradient's own scale: a tiny gradient is still compared
-        scale = max(float(np.max(np.abs(expected), initial=0.0)),
-                    float(np.max(np.abs(got), initial=0.0)), 1e-300)
-        worst = max(worst, float(np.max(np.abs(got - expected), initial=0.0)) / scale)
-        pairs.append((got, expected))
-    diag = "" if worst < 1e-6 else diagnose(pairs)
-    ok = worst < 1e-6
-    if ok:
-        msg = f"correct: the claim agrees with {g.lhs_text} (max relative error {worst:.1e})"
+    judge = Judge(document, g, seed, trials)
+    claim_latex, got = judge.evaluate(value, index_syntax, helpers, claim)
+    out = judge.compare(got)
+    base = dict(expected_latex=g.latex(), claim_latex=claim_latex, notes=tuple(g.notes),
+                lhs_latex=g.lhs_latex)
+    if out.ok:
+        msg = f"correct: the claim agrees with {g.lhs_text} (max relative error {out.worst:.1e})"
+        return CheckResult(True, out.worst, msg, **base)
+    held = judge.held_right(got) if np.isfinite(out.worst) else None
+    if held:
+        how = f"right if ${held}$ is held constant"
     else:
-        msg = (f"wrong: the claim differs from {g.lhs_text} (max relative error {worst:.2g})"
-               f"{'; ' + diag if diag else ''}.\nThe gradient is {g.lhs_text} = {g.text()}")
-    return CheckResult(ok, worst, msg, g.latex(), claim_latex, tuple(g.notes))
+        how = out.diagnosis
+        if not global_diagnosis(how):
+            from .repair import locate
+            where = locate(judge, value, index_syntax, helpers, claim)
+            how += f"; {where}" if where else ""
+    if np.isfinite(out.worst):
+        msg = (f"wrong: the claim differs from {g.lhs_text} (max relative error "
+               f"{out.worst:.2g}); {plain(how)}.")
+    else:
+        msg = f"wrong: {plain(how)}."
+    msg += f"\nThe gradient is {g.lhs_text} = {g.text()}"
+    return CheckResult(False, out.worst, msg, held=held, how=how, **base)
+
+
+def plain(text: str) -> str:
+    """A diagnosis for the terminal: the $ around its LaTeX pieces dropped."""
+    return text.replace("$", "")
+
+
+def global_diagnosis(how: str) -> bool:
+    """A diagnosis that already says what is wrong everywhere (sign, factor, transpose):
+    no place in the claim is looked for."""
+    return how.startswith(("it has the wrong sign", "it is off by", "it is the transpose",
+                           "the claim is the transpose"))
 
 
 def _tiny(want):

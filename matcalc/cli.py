@@ -1,10 +1,12 @@
 """The command line: ``matcalc derive|code|check FILE|- --wrt X``.
 
 Contract (DESIGN.md): `derive` prints the derivation and the result; `code` prints a NumPy
-module; `check --claim` says whether a hand-derived gradient is right. `--format` is
-text, latex or markdown. What the reader skipped or inferred in the document (prose math,
-claims, fragments it cannot read) is listed on stderr. Exit status: 0 success, 1 the claim
-is wrong, 2 bad input (the message, with line, column and caret, on stderr).
+module (as is, in a Markdown code block, or in a LaTeX verbatim block); `check --claim`
+says whether a hand-derived gradient is right, and `check` without `--claim` gives a
+verdict on every claimed derivative in the file (a whole post). `--format` is text, latex
+or markdown for every subcommand. What the reader skipped or inferred in the document (prose math,
+claims, fragments it cannot read) is listed on stderr. Exit status: 0 success, 1 a claim
+is wrong or ill-formed, 2 bad input (the message, with line, column and caret, on stderr).
 """
 from __future__ import annotations
 
@@ -50,15 +52,34 @@ def _derive(args, out):
 
 def _code(args, out):
     g = _gradient(args)
-    out.write(g.numpy_source())
+    src = g.numpy_source()
+    if args.format == "markdown":
+        src = f"```python\n{src.rstrip()}\n```\n"
+    elif args.format == "latex":
+        src = f"\\begin{{verbatim}}\n{src.rstrip()}\n\\end{{verbatim}}\n"
+    out.write(src)
     return 0
 
 
 def _check(args, out):
-    result = api.check(_read(args.file), args.wrt, args.claim, objective=args.objective)
+    """One claim (`--claim`, about `--wrt`), or a verdict on every claimed derivative in the
+    file; exit 1 when a claim is wrong or ill-formed."""
+    text = _read(args.file)
+    if args.claim is None:
+        return _check_all(text, args, out)
+    if args.wrt is None:
+        raise MatcalcError("--claim needs --wrt: the variable the claimed gradient is for")
+    result = api.check(text, args.wrt, args.claim, objective=args.objective)
     _print_notes(result.notes)
-    out.write(result.message + "\n")
+    out.write(result.report(args.format) + "\n")
     return 0 if result.ok else 1
+
+
+def _check_all(text, args, out):
+    verdicts = api.check_all(text, objective=args.objective, wrt=args.wrt)
+    _print_notes(verdicts.notes)
+    out.write(verdicts.report(args.format) + "\n")
+    return 1 if any(v.status in ("wrong", "ill-formed") for v in verdicts) else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,12 +92,16 @@ def build_parser() -> argparse.ArgumentParser:
                            ("check", "is a hand-derived gradient right?")):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("file", help="a .tex/.txt file with the formulas, or - for stdin")
-        p.add_argument("--wrt", required=True, help="the variable (LaTeX name or keyword)")
+        p.add_argument("--wrt", required=name != "check",
+                       help="the variable (LaTeX name or keyword)" if name != "check" else
+                       "the variable of --claim; without --claim, only the claims about it")
         p.add_argument("--objective", default=None,
                        help="the definition to differentiate (default: the last one)")
         p.add_argument("--format", choices=("text", "latex", "markdown"), default="text")
         if name == "check":
-            p.add_argument("--claim", required=True, help="the claimed gradient, in LaTeX")
+            p.add_argument("--claim", default=None,
+                           help="the claimed gradient, in LaTeX (default: a verdict on "
+                                "every claimed derivative in the file)")
     return parser
 
 

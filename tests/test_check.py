@@ -78,3 +78,108 @@ def test_sign_flip_inside_is_not_a_constant_factor():
 def test_true_diagnoses_are_kept(claim, words):
     doc = r"x \in \mathbb{R}^n, A \in \mathbb{R}^{n\times n} \\ f = x^T A x"
     assert words in matcalc.check(doc, "x", claim=claim).message
+
+
+# ---------------------------------------------------------------- must-show 4, directly
+
+import numpy as np
+from hypothesis import assume
+from hypothesis.extra import numpy as hnp
+
+from matcalc.check import diagnose
+
+ELEMENTS = st.floats(0.1, 10, allow_nan=False).map(lambda v: v) | \
+    st.floats(-10, -0.1, allow_nan=False)
+FACTORS = st.sampled_from([1.0, -1.0]).flatmap(
+    lambda s: st.floats(0.1, 5, allow_nan=False).map(lambda c: s * c)).filter(
+    lambda c: abs(c - 1) > 1e-3)
+
+
+@st.composite
+def points(draw, n_min=2, n_max=4):
+    """Arrays of one shape, one per random point."""
+    shape = draw(st.sampled_from([(3,), (2, 3), (3, 3)]))
+    n = draw(st.integers(n_min, n_max))
+    return [draw(hnp.arrays(np.float64, shape, elements=ELEMENTS)) for _ in range(n)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(points(), st.lists(FACTORS, min_size=4, max_size=4), st.booleans())
+def test_a_constant_factor_is_said_only_when_it_is_the_same_at_every_point(wants, cs, same):
+    """got = c_k want at point k: "constant factor" is said iff every c_k is the one c."""
+    cs = [cs[0]] * len(wants) if same else cs[:len(wants)]
+    pairs = [(c * w, w) for c, w in zip(cs, wants)]
+    said = diagnose(pairs)
+    constant = np.allclose(cs, cs[0], rtol=1e-6)
+    if "off by a constant factor" in said:
+        assert constant, (cs, said)
+        assert np.isclose(float(said.rsplit(" ", 1)[-1]), cs[0], rtol=1e-5)
+    elif constant and not np.isclose(cs[0], -1):
+        raise AssertionError(f"a factor {cs[0]} at every point was not named: {said}")
+
+
+@settings(max_examples=100, deadline=None)
+@given(points(), points())
+def test_unrelated_values_are_never_a_constant_factor(gots, wants):
+    """A claim whose values are unrelated to the gradient's is no constant factor, unless
+    the values happen to be proportional at every point (checked directly)."""
+    pairs = [(g, w) for g, w in zip(gots, wants) if g.shape == w.shape]
+    assume(len(pairs) >= 2)
+    said = diagnose(pairs)
+    if "off by a constant factor" in said:
+        c = float(said.rsplit(" ", 1)[-1])
+        assert all(np.allclose(g, c * w, rtol=1e-5) for g, w in pairs), said
+
+
+# ---------------------------------------------------------------- held and where
+
+HELD_DOC = (r"x \in \mathbb{R}^n \\ u = \exp(x) \\ p = u / (\mathbf{1}^T u) \\ "
+            r"f = p^T x")
+
+
+def test_right_if_an_intermediate_is_held_constant():
+    # with p held, df/dx = p; in full it is not
+    result = matcalc.check(HELD_DOC, "x", claim="p")
+    assert not result.ok and result.held == "p"
+    assert "right if p is held constant" in result.message
+    held = HELD_DOC + r" \\ p \text{ constant}"
+    assert matcalc.check(held, "x", claim="p").ok
+
+
+def test_a_right_claim_names_no_held_intermediate():
+    full = matcalc.gradient(HELD_DOC, "x").latex()
+    result = matcalc.check(HELD_DOC, "x", claim=full)
+    assert result.ok and result.held is None
+
+
+LOGISTIC = r"w, x \in \mathbb{R}^n, y \in \mathbb{R} \\ f = \log(1 + \exp(-y\, w^T x))"
+
+
+@pytest.mark.parametrize("doc, claim, at, how", [
+    # the issue's example: a sign inside the sigmoid, named at the sigmoid
+    (LOGISTIC, r"-y\, \sigma(y\, w^T x)\, x", r"\sigma(y\, w^T x) (line 1, column 6)",
+     "its argument is negated"),
+    (LOGISTIC + r" + w^Tw", r"-y\, \sigma(-y\, w^T x)\, x - 2w", "2w (line 1, column 31)",
+     "it is negated"),
+    (LOGISTIC, r"-y\, \exp(y\, w^T x) / (1 + \exp(-y\, w^T x))\, x",
+     r"\exp(y\, w^T x) (line 1, column 6)", "its argument is negated"),
+])
+def test_where_a_claim_goes_wrong(doc, claim, at, how):
+    result = matcalc.check(doc, "w", claim=claim)
+    assert not result.ok and "constant factor" not in result.message
+    assert f"goes wrong at {at}: right if {how}" in result.message, result.message
+
+
+@settings(max_examples=25, deadline=None)
+@given(distorted(), st.integers(0, 1000))
+def test_a_named_repair_is_right(case, seed):
+    """When check names where a claim goes wrong, the claim is wrong, and the repair it
+    names was verified (re-checked here independently at other points for the sign)."""
+    doc, wrt, claim = case
+    try:
+        result = matcalc.check(doc, wrt, claim=claim, seed=seed)
+    except matcalc.MatcalcError:
+        return
+    if "goes wrong at" in result.message:
+        assert not result.ok
+        assert "constant factor" not in result.message and "wrong sign" not in result.message

@@ -79,3 +79,52 @@ def test_console_script_is_installed():
     r = subprocess.run(["matcalc", "derive", str(EXAMPLE), "--wrt", "b"],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and "∂λ/∂b" in r.stdout
+
+
+POST_002 = ROOT / "tests" / "posts" / "002_1fab97c784c49544.txt"
+
+
+def test_check_without_claim_gives_a_verdict_on_every_claim():
+    r = run("check", str(POST_002), "--objective", "F")
+    assert r.returncode == 1, r.stderr                 # the accepted answer is wrong
+    out = r.stdout
+    assert "line 26, column 144: wrong" in out and "entries differ" in out
+    assert "line 13, column 338: ill-formed" in out and "index i is already bound" in out
+    assert out.rstrip().splitlines()[-1].startswith("9 claimed derivatives: 0 right, 1 wrong")
+    assert "notes on the reading" in r.stderr and "Traceback" not in r.stderr
+    # only the claims about one variable: every claim of 002 is about phi, none about h
+    r = run("check", str(POST_002), "--objective", "F", "--wrt", r"\phi_{k,l}")
+    assert r.returncode == 1 and "9 claimed derivatives" in r.stdout
+    r = run("check", str(POST_002), "--objective", "F", "--wrt", "h")
+    assert r.returncode == 0 and r.stdout.startswith("0 claimed derivatives")
+
+
+def test_check_all_right_exits_0_and_honours_format():
+    doc = ("$x \\in \\mathbb{R}^n$, $A \\in \\mathbb{R}^{n \\times n}$, $f = x^TAx$ so "
+           "$$\\frac{\\partial f}{\\partial x} = (A + A^T)x$$")
+    r = run("check", "-", stdin=doc)
+    assert r.returncode == 0 and "line 1, column" in r.stdout and ": right" in r.stdout
+    r = run("check", "-", "--format", "markdown", stdin=doc)
+    assert r.returncode == 0 and r.stdout.startswith("- **line 1") and "$$" in r.stdout
+    r = run("check", "-", "--format", "latex", stdin=doc)
+    assert r.returncode == 0 and r"\begin{description}" in r.stdout and r"\item[" in r.stdout
+
+
+def test_check_claim_honours_format():
+    wrong = r"y\,\sigma(-y w^T s)\,(s \odot (1-s) \odot w) x^T"
+    r = run("check", str(EXAMPLE), "--wrt", "W", "--claim", wrong, "--format", "latex")
+    assert r.returncode == 1 and r"\textbf{wrong}" in r.stdout and r"\[" in r.stdout
+    assert "∂" not in r.stdout                         # LaTeX, not the terminal's text
+    r = run("check", str(EXAMPLE), "--wrt", "W", "--claim", wrong, "--format", "markdown")
+    assert r.returncode == 1 and r.stdout.startswith("**wrong**") and "$$" in r.stdout
+    r = run("check", str(EXAMPLE), "--claim", wrong)
+    assert r.returncode == 2 and "--wrt" in r.stderr
+
+
+def test_code_honours_format():
+    plain = run("code", str(EXAMPLE), "--wrt", "W").stdout
+    md = run("code", str(EXAMPLE), "--wrt", "W", "--format", "markdown")
+    assert md.returncode == 0 and md.stdout == f"```python\n{plain.rstrip()}\n```\n"
+    tex = run("code", str(EXAMPLE), "--wrt", "W", "--format", "latex")
+    assert tex.returncode == 0 and tex.stdout.startswith("\\begin{verbatim}\n")
+    assert plain.rstrip() in tex.stdout

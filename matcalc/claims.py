@@ -1,0 +1,368 @@
+"""A verdict on every claimed derivative in a post: `check_all(doc)`.
+
+Contract: `check_all(doc, objective=None)` reads the document (a whole post may be given),
+finds every claimed derivative the reader kept (``\\frac{\\partial f}{\\partial x} = ...``,
+``\\frac{\\partial}{\\partial W_{ij}} F = ...``, ``\\nabla_x f = ...``, and the continued
+lines ``&= ...`` of such an equation) and returns one `Verdict` per claimed right-hand
+side, in source order, with the 1-based `line` and `column` where it starts:
+
+    "right"       the claim equals the gradient at every random point tried
+    "wrong"       it does not; `reason` says how (sign, constant factor, transpose, shape,
+                  which entries), which intermediate held constant makes it right
+                  (``right if p is held constant``), and where it goes wrong when one
+                  local edit of the claim makes it right (``at \\exp(z^{(2)}) ...``)
+    "ill-formed"  it cannot be read in the document's context; `reason` says why and where
+    "unchecked"   it is no gradient of a scalar the document defines (a Jacobian of an
+                  intermediate, a chain-rule step written with derivatives, notation): said
+                  why, never counted as right
+
+A derivative ``\\partial N / \\partial X`` is checked as the gradient of the scalar
+definition N (the objective, or any other scalar the document defines) with respect to the
+input or definition X, written entrywise when X carries subscripts (``\\phi_{k,l}``).
+Differential steps (``dL = ...``, with their continued lines) are steps, not claimed
+derivatives: they get no verdict (the reader lists them in the notes).
+A document that cannot be read at all raises, as `gradient` does.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import names
+from .check import Judge, global_diagnosis, plain
+from .errors import MatcalcError, ShapeError
+from .lower import Lowerer
+from .lower.base import walk_syntax
+from .lower.classify import is_derivative, is_differential, is_gradient
+from .read import syntax as S
+from .repair import locate
+
+STATUSES = ("right", "wrong", "ill-formed", "unchecked")
+SHOWN = 400     # a longer gradient is not repeated under each wrong claim
+LONG = "(the gradient is long: `matcalc derive` prints it)"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The verdict on one claimed right-hand side: where it starts (`line`, `column`,
+    1-based), the claim as written (`claim`, LaTeX; `lhs`, the derivative it claims),
+    `status` (one of STATUSES) and `reason` in words (LaTeX pieces between $...$). For a
+    claim checked against a gradient, `gradient` is that gradient as ``∂f/∂x = ...`` (text)
+    and `gradient_latex` in LaTeX. `ok` is True only when right."""
+    line: int
+    column: int
+    claim: str
+    lhs: str
+    status: str
+    reason: str
+    gradient: str = ""
+    gradient_latex: str = ""
+    wrt: str = ""             # the keyword of the variable, when the document has it
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "right"
+
+    def __str__(self):
+        return f"line {self.line}, column {self.column}: {self.status}: {plain(self.reason)}"
+
+    def report(self, fmt: str = "text") -> str:
+        """This verdict in `fmt` (text, markdown or latex): its place, the claim, the
+        verdict with its reason, and for a wrong claim the gradient."""
+        where = f"line {self.line}, column {self.column}"
+        show = self.status == "wrong" and self.gradient and len(self.gradient) <= SHOWN
+        long = self.status == "wrong" and len(self.gradient) > SHOWN
+        if fmt == "markdown":
+            out = (f"- **{where}: {self.status}** — {self.reason}  \n"
+                   f"  $${_display(self.claim)}$$")
+            if show:
+                out += f"  \n  the gradient: $${self.gradient_latex}$$"
+            return out + (f"  \n  {LONG}" if long else "")
+        if fmt == "latex":
+            out = (f"\\item[{where}] \\textbf{{{self.status}}}: {latex_text(self.reason)}\n"
+                   f"  \\[ {_display(self.claim)} \\]")
+            if show:
+                out += f"\n  the gradient: \\[ {self.gradient_latex} \\]"
+            return out + (f"\n  {latex_text(LONG)}" if long else "")
+        out = f"{where}: {self.status}\n    {self.claim}\n    {plain(self.reason)}"
+        if show:
+            out += f"\n    the gradient: {self.gradient}"
+        return out + (f"\n    {plain(LONG)}" if long else "")
+
+
+class Verdicts(list):
+    """The verdicts of `check_all`, a list; `report(fmt)` prints them all with a summary
+    line, and Jupyter shows them as Markdown. `notes`: what the reader skipped or inferred
+    in the document (as `Gradient.notes`)."""
+
+    notes = ()
+
+    def counts(self) -> dict:
+        return {s: sum(v.status == s for v in self) for s in STATUSES}
+
+    def summary(self) -> str:
+        c = self.counts()
+        n = len(self)
+        return (f"{n} claimed derivative{'s' if n != 1 else ''}: " +
+                ", ".join(f"{c[s]} {s}" for s in STATUSES))
+
+    def report(self, fmt: str = "text") -> str:
+        rows = [v.report(fmt) for v in self]
+        if fmt == "latex":
+            body = "\n".join(rows)
+            return (f"{self.summary()}\n\\begin{{description}}\n{body}\n\\end{{description}}"
+                    if rows else self.summary())
+        return "\n".join(rows + ["", self.summary()]) if rows else self.summary()
+
+    def _repr_markdown_(self):
+        return self.report("markdown")
+
+
+def _display(claim: str) -> str:
+    """A claim as written, for a display: the alignment marks of its environment dropped."""
+    return claim.replace("&", "")
+
+
+def latex_text(marked: str) -> str:
+    """A reason for LaTeX text mode: the pieces between $ stay math, the rest is escaped
+    (a `quoted` piece becomes typewriter text)."""
+    out = []
+    for k, piece in enumerate(marked.split("$")):
+        if k % 2:
+            out.append(f"${piece}$")
+            continue
+        for j, bit in enumerate(piece.split("`")):
+            esc = "".join(_ESCAPES.get(ch, ch) for ch in bit)
+            out.append(f"\\texttt{{{esc}}}" if j % 2 else esc)
+    return "".join(out)
+
+
+_ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "^": r"\^{}", "&": r"\&", "%": r"\%",
+            "#": r"\#", "{": r"\{", "}": r"\}", "~": r"\~{}"}
+
+
+# ---------------------------------------------------------------- reading the claims
+
+def _after_d(e):
+    """X of ``dX`` / ``\\partial X`` (None for a bare ``\\partial``)."""
+    if isinstance(e, S.BinOp) and e.op == S.MUL and isinstance(e.left, S.Sym) and \
+            e.left.name in ("d", "partial") and e.left.accent is None:
+        return e.right
+    return None
+
+
+def derivative_sides(target):
+    """(numerator, denominator) syntax of a claimed derivative's left side: ``\\frac{\\partial
+    f(x)}{\\partial t_{i,j}}``, ``\\frac{\\partial}{\\partial W_{ij}} F``, ``\\nabla_x f``;
+    numerator None when it is not written; None when the left side is no derivative."""
+    if isinstance(target, S.Frac) and is_derivative(target):
+        return _after_d(target.num), _after_d(target.den)
+    if isinstance(target, S.BinOp) and target.op == S.MUL:
+        head = target.left
+        if isinstance(head, S.Frac) and is_derivative(head) and _after_d(head.num) is None:
+            return target.right, _after_d(head.den)
+        if is_gradient(head) and isinstance(head, S.Sub) and len(head.subs) == 1:
+            return target.right, head.subs[0]
+    if isinstance(target, S.Apply) and isinstance(target.func, S.Frac) and \
+            is_derivative(target.func) and len(target.args) == 1:
+        return target.args[0], _after_d(target.func.den)
+    return None
+
+
+def _name_of(e, known):
+    """The keyword of a named quantity as written in a derivative: ``f``, ``f(x)``,
+    ``F(h,\\phi)``, ``\\text{KL}``, an entry ``q_{ij}`` of q (its name); None for an
+    expression."""
+    if isinstance(e, S.Apply):
+        e = e.func
+    kw = names.keyword_of(e) if isinstance(e, (S.Sym, S.Sub)) else None
+    if kw not in known and isinstance(e, S.Sub):
+        kw = names.keyword_of(e.base)
+    return kw
+
+
+def _variable(e, known):
+    """(keyword, index syntax) of the denominator: ``\\phi``, ``z_i``, ``t^{(1)}_{i,j}``,
+    ``W_{ij}``; a subscripted name that is itself a name (``E_{max}``) is that name."""
+    kw = names.keyword_of(e) if isinstance(e, (S.Sym, S.Sub)) else None
+    if kw in known:
+        return kw, ()
+    if isinstance(e, S.Sub):
+        return names.keyword_of(e.base), tuple(e.subs)
+    return kw, ()
+
+
+def _has_derivative(e) -> bool:
+    return any(is_derivative(n) or (isinstance(n, S.Sym) and n.name == "nabla")
+               for n in walk_syntax(e))
+
+
+@dataclass
+class _Claim:
+    stmt: S.Def
+    head: S.Def | None        # the statement whose left side this one continues
+
+
+def _claims(document: S.Document):
+    """The claimed-derivative statements of the document in source order, each with the
+    statement whose left side it has (itself, or the head of a continued equation)."""
+    lw = Lowerer(document)
+    lw.collect()
+    kept = {id(st) for st in lw.claims}
+    out, prev = [], None
+    for st in document.statements:
+        if id(st) not in kept:
+            prev = None
+            continue
+        if st.target is not None:
+            prev = st
+            if not is_differential(st.target):
+                out.append(_Claim(st, st))
+        elif prev is not None and not is_differential(prev.target):
+            out.append(_Claim(st, prev))
+        elif prev is None:
+            out.append(_Claim(st, None))
+    return out
+
+
+# ---------------------------------------------------------------- verdicts
+
+def _source(text, span) -> str:
+    if span is None or not span.line:
+        return ""
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for ln in lines:
+        starts.append(starts[-1] + len(ln))
+    a = starts[span.line - 1] + span.column - 1
+    b = starts[span.end_line - 1] + span.end_column - 1
+    return " ".join(text[a:b].split())
+
+
+class _Checker:
+    """The verdicts of one document; one Judge per (objective, variable)."""
+
+    def __init__(self, document, problem, seed, trials):
+        self.document, self.problem = document, problem
+        self.seed, self.trials = seed, trials
+        self.src = document.source
+        self.judges = {}
+
+    def judge(self, num, wrt):
+        from .api import gradient
+        key = (num, wrt)
+        if key not in self.judges:
+            try:
+                g = gradient(self.document, wrt, num)
+                self.judges[key] = Judge(self.document, g, self.seed, self.trials)
+            except MatcalcError as err:
+                self.judges[key] = err
+        return self.judges[key]
+
+    def verdict(self, claim: _Claim) -> Verdict:
+        st = claim.stmt
+        text = _source(self.src, st.span)
+        lhs_stmt = claim.head
+        lhs = _source(self.src, lhs_stmt.target.span) if lhs_stmt is not None else ""
+        span = st.span
+
+        wrt = ""
+
+        def say(status, reason, judge=None):
+            g = judge.g if judge is not None else None
+            return Verdict(span.line, span.column, text, lhs, status, reason,
+                           f"{g.lhs_text} = {g.text()}" if g else "",
+                           f"{g.lhs_latex} = {g.latex()}" if g else "", wrt or "")
+
+        if lhs_stmt is None:
+            return say("unchecked", "a continued line with no derivative before it")
+        sides = derivative_sides(lhs_stmt.target)
+        if sides is None:
+            return say("unchecked", "its left side is not a derivative of a named quantity "
+                       "(a statement about notation)")
+        num, den = sides
+        p = self.problem
+        known = set(p.inputs) | set(p.defs)
+        wrt, index_syntax = _variable(den, known) if den is not None else ("", ())
+        wrt = wrt or ""
+        num_kw = _name_of(num, known) if num is not None else None
+        if num is None or num_kw is None:
+            return say("unchecked", "the derivative of an expression written out, not of a "
+                       "quantity the document names")
+        if num_kw not in p.defs:
+            if num_kw in p.inputs:
+                return say("unchecked", f"{_latex(p, num_kw)} is an input: it has no "
+                           f"derivative to check")
+            return say("ill-formed", f"${_source(self.src, num.span) or num_kw}$ is not "
+                       f"defined in the document")
+        if p.defs[num_kw].shape != () or (isinstance(num, S.Sub) and
+                                          num_kw != names.keyword_of(num)):
+            return say("unchecked", f"a derivative of {_latex(p, num_kw)}, which is not a "
+                       f"scalar: only gradients of scalars are checked")
+        if den is None:
+            return say("ill-formed", "the variable of the derivative is not written")
+        if wrt not in known:
+            return say("ill-formed", f"${_source(self.src, den.span)}$ is not a variable of "
+                       f"the document")
+        if wrt in p.defs and wrt not in p.needed([p.defs[num_kw]]):
+            return say("unchecked", f"{_latex(p, num_kw)} is not written in terms of "
+                       f"{_latex(p, wrt)} in the document, so the partial derivative depends "
+                       f"on how it is written")
+        parts = tuple(st.middle) + (st.value,) if st.target is not None else (st.value,)
+        parts = [e for e in parts if not _has_derivative(e)]
+        if not parts:
+            return say("unchecked", "the right side is written with derivatives (a "
+                       "chain-rule step): only closed forms are checked")
+        judge = self.judge(num_kw, wrt)
+        if isinstance(judge, MatcalcError):
+            return say("unchecked", f"cannot differentiate {_latex(p, num_kw)} with respect "
+                       f"to {_latex(p, wrt)}: {judge.bare_message}")
+        for e in parts:     # a `where` clause is read as a definition of the document
+            status, reason = self._part(judge, e, index_syntax)
+            if status != "right":
+                return say(status, reason, judge)
+        return say("right", f"equals {_latex(p, num_kw, judge.g.lhs_latex)} at every point "
+                   f"tried", judge)
+
+    def _part(self, judge, value, index_syntax):
+        try:
+            _, got = judge.evaluate(value, index_syntax, [], self.src)
+        except MatcalcError as err:
+            where = (f" (line {err.line}, column {err.column})"
+                     if err.line is not None and err.column is not None else "")
+            found = locate(judge, value, index_syntax, [], self.src) \
+                if isinstance(err, ShapeError) else ""
+            if found:       # unreadable as written, and one local edit from right
+                return "wrong", f"as written, {err.bare_message}{where}; {found}"
+            return "ill-formed", f"{err.bare_message}{where}"
+        out = judge.compare(got)
+        if out.ok:
+            return "right", ""
+        held = judge.held_right(got) if out.worst != float("inf") else None
+        if held is not None:
+            return "wrong", (f"wrong in full ({out.diagnosis}); right if ${held}$ is held "
+                             f"constant")
+        where = "" if global_diagnosis(out.diagnosis) else \
+            locate(judge, value, index_syntax, [], self.src)
+        return "wrong", out.diagnosis + (f"; {where}" if where else "")
+
+
+def _latex(problem, kw, whole=None):
+    """A name (or `whole`, already LaTeX) marked as LaTeX for a reason."""
+    return f"${whole if whole is not None else problem.latex.get(kw, kw)}$"
+
+
+def check_all(doc, objective=None, wrt=None, seed: int = 0, trials: int = 3) -> Verdicts:
+    """A `Verdict` on every claimed derivative in `doc` (text or a read Document), in
+    source order (see the module docstring); with `wrt`, only the claims about that
+    variable (a LaTeX name, its keyword, or a member of a family: ``\\phi_{k,l}``).
+    `objective` names the document's objective, as for `gradient`. Raises MatcalcError
+    when the document itself cannot be read, as `gradient` would."""
+    from .api import _document, _lower, _resolve_wrt
+    document = _document(doc)
+    problem, _ = _lower(document, objective)
+    only = _resolve_wrt(problem, wrt) if wrt is not None else None
+    checker = _Checker(document, problem, seed, trials)
+    out = Verdicts(v for v in (checker.verdict(c) for c in _claims(document))
+                   if only is None or v.wrt == only)
+    out.notes = list(getattr(problem, "notes", ()))
+    return out
