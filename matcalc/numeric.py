@@ -40,7 +40,7 @@ def _shape(shape, dims):
 def sample_inputs(problem, rng, fn=None, mode=None, dims=None) -> dict:
     """Random keyword arguments; if `fn` is given, retry until fn(**kwargs) is finite."""
     dims = dims or dimension_values(problem, rng)
-    modes = [mode] if mode else ["normal", "positive", "spd"]
+    modes = [mode] if mode else ["normal", "positive", "spd", "unit"]
     last = None
     for m in modes:
         for _ in range(3):
@@ -66,6 +66,8 @@ def _draw(shape, dims, rng, mode):
     shp = _shape(shape, dims)
     if mode == "normal":
         return rng.standard_normal(shp) if shp else float(rng.standard_normal())
+    if mode == "unit":  # inside (-1, 1): arcsin, arccos, log(1 - x)
+        return rng.uniform(-0.9, 0.9, shp) if shp else float(rng.uniform(-0.9, 0.9))
     if mode == "positive":
         x = rng.uniform(0.5, 1.5, shp) if shp else float(rng.uniform(0.5, 1.5))
         return x
