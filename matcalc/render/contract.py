@@ -82,13 +82,13 @@ class ContractPrinting:
         parts.extend(num)
         # juxtaposition: wrap what binds looser than a product (and, in text, a division)
         need = MUL + 1 if self.style == "text" else MUL
-        text = self.t["mul"].join(
+        text = self.juxt(
             self._wrap(s, p, need if "/" in s else MUL) if len(parts) > 1 else s
             for s, p in parts)
         prec = MUL if len(parts) > 1 else parts[0][1]
         if den or cd != 1:
             dparts = ([(self._num(cd), ATOM)] if cd != 1 else []) + den
-            dtext = self.t["mul"].join(self._wrap(s, p, MUL) if len(dparts) > 1 else s
+            dtext = self.juxt(self._wrap(s, p, MUL) if len(dparts) > 1 else s
                                        for s, p in dparts)
             if self.style == "latex":
                 text, prec = rf"\frac{{{text}}}{{{dtext}}}", ATOM

@@ -6,18 +6,41 @@ Contract: `IndexNotation._index_notation(tensors, out)` returns (text, precedenc
 """
 from __future__ import annotations
 
+import sympy as sp
+
 from .. import ops
-from ..ir import Add, Const, Contract, Delta, Map, Pow, Ref, Var
+from ..ir import I0, Add, Const, Contract, Delta, Map, Mask, Pow, Ref, Var
 from .style import ADD, ATOM, MUL, NEG, POW, INDEX_LETTERS, _neg
 
 
 class IndexNotation:
     """Mixin of `printer.Renderer`: entrywise readings."""
 
+    def _taken(self) -> set:
+        """Letters an index must not be: the document's names and dimensions (an index
+        n where n is a dimension reads back as the dimension)."""
+        if getattr(self, "_taken_cache", None) is None:
+            taken = set()
+            if self.problem is not None:
+                taken |= {str(d) for d in getattr(self.problem, "dims", ())}
+                taken |= {v for v in self.problem.latex.values()}
+                taken |= set(self.problem.latex)
+            self._taken_cache = taken
+        return self._taken_cache
+
+    def index_letters(self, k: int, used=()) -> list:
+        """k index letters, none of them a name of the document or in `used`."""
+        used = set(used) | self._taken()
+        return [self._fresh(used) for _ in range(k)]
+
+    def entry(self, node, idx, used=()):
+        """(text, precedence) of the entry of `node` at the index letters `idx`."""
+        return self._entry(node, tuple(idx), set(used) | set(idx))
+
     def _index_notation(self, tensors, out):
         """Fallback: the entry of a contraction in index notation, every factor written
         entrywise with one consistent set of index letters."""
-        letters = {l: INDEX_LETTERS[k] for k, l in enumerate(out)}
+        letters = dict(zip(out, self.index_letters(len(out))))
         body = self._entry_contract(tensors, out, letters, set(letters.values()))
         if out:
             idx = ",".join(letters[l] for l in out)
@@ -26,6 +49,7 @@ class IndexNotation:
         return body, MUL
 
     def _fresh(self, used):
+        used |= self._taken()
         for c in INDEX_LETTERS:
             if c not in used:
                 used.add(c)
@@ -41,18 +65,70 @@ class IndexNotation:
             for l in labels:
                 if l not in letters:
                     letters = {**letters, l: self._fresh(used)}
-                    summed.append(letters[l])
+                    summed.append(l)
+        # a 0/1 mask over a summed index is the sum's bounds: Σ_{j=lo}^{hi}
+        bounds, absorbed = {}, set()
+        for k, (op, labels) in enumerate(tensors):
+            if not isinstance(op, Mask) or (op.rank == 2 and labels[0] == labels[1]):
+                continue
+            if labels[-1] in summed and labels[-1] not in bounds:
+                bounds[labels[-1]] = self._mask_bounds(op, [letters[l] for l in labels])
+                absorbed.add(k)
+            elif op.rank == 2 and labels[0] in summed and labels[0] not in bounds:
+                inv = self._mask_inverse(op, letters[labels[1]])
+                if inv is not None:
+                    bounds[labels[0]] = inv
+                    absorbed.add(k)
         factors = []
-        for op, labels in tensors:
-            if isinstance(op, Const) and op.value == 1 and op.shape:
+        for k, (op, labels) in enumerate(tensors):
+            if k in absorbed or (isinstance(op, Const) and op.value == 1 and op.shape):
                 continue
             s, p = self._entry(op, tuple(letters[l] for l in labels), used)
             factors.append(self._wrap(s, p, MUL + 1 if p == MUL else MUL))
-        body = self.t["mul"].join(factors) if factors else "1"
-        if summed:
-            sub = ",".join(summed)
-            body = (rf"\sum_{{{sub}}} {body}" if self.style == "latex" else f"Σ_{sub} {body}")
-        return body
+        body = self.juxt(factors) if factors else "1"
+        plain = [letters[l] for l in summed if l not in bounds]
+        heads = []
+        if plain:
+            sub = ",".join(plain)
+            heads.append(rf"\sum_{{{sub}}}" if self.style == "latex" else f"Σ_{sub}")
+        for l in summed:
+            if l in bounds:
+                lo, hi = bounds[l]
+                heads.append(rf"\sum_{{{letters[l]}={lo}}}^{{{hi}}}" if self.style == "latex"
+                             else f"Σ_{letters[l]}={lo}..{hi}")
+        # the innermost sum last: Σ_{j=1}^{i} reads its bound i from an outer index
+        return " ".join(heads + [body]) if heads else body
+
+    def _mask_bounds(self, mask, letters):
+        """(lo, hi) of a mask's last index as text, the first index (2-D) as letters[0]."""
+        i = sp.Symbol(letters[0]) if mask.rank == 2 else None
+        lo = mask.lo.subs(I0, i) if i is not None else mask.lo
+        hi = mask.hi.subs(I0, i) if i is not None else mask.hi
+        return self._num(lo), self._num(hi)
+
+    def _mask_inverse(self, mask, b):
+        """The bounds of the OUTER index a of a 2-D mask lo(a) <= b <= hi(a), given b, where
+        they are plain: lo(a) = a + c, hi = the last entry -> a = 1..b - c (c >= 0);
+        lo = 1, hi(a) = a - c -> a = b + c..n (c >= 0). None otherwise."""
+        na, nb = mask.shape
+        if sp.simplify(na - nb) != 0:
+            return None
+        bs = sp.Symbol(b)
+        c_lo, c_hi = sp.simplify(mask.lo - I0), sp.simplify(mask.hi - I0)
+        if c_lo.is_Integer and c_lo >= 0 and sp.simplify(mask.hi - nb) == 0:
+            return "1", self._num(bs - c_lo)
+        if mask.lo == 1 and c_hi.is_Integer and c_hi <= 0:
+            return self._num(bs - c_hi), self._num(na)
+        return None
+
+    def _mask_entry(self, mask, idx, used):
+        """The entry of a 0/1 mask: Σ_{k=lo}^{hi} δ_{jk} (1 where lo <= j <= hi)."""
+        k = self._fresh(set(used) | set(idx))
+        lo, hi = self._mask_bounds(mask, list(idx))
+        j = idx[-1]
+        if self.style == "latex":
+            return rf"\sum_{{{k}={lo}}}^{{{hi}}} \delta_{{{j}{k}}}", MUL
+        return f"Σ_{k}={lo}..{hi} δ_{j}{k}", MUL
 
     def _sub(self, s, idx):
         if not idx:
@@ -67,6 +143,8 @@ class IndexNotation:
             return self._sub(self.name(node.name), idx), ATOM
         if isinstance(node, Const):
             return self._num(node.value), ATOM if not _neg(node.value) else NEG
+        if isinstance(node, Mask):
+            return self._mask_entry(node, idx, used)
         if isinstance(node, Delta):
             return self._sub(r"\delta" if self.style == "latex" else "δ", idx), ATOM
         if isinstance(node, Add):
@@ -102,6 +180,9 @@ class IndexNotation:
             letters = dict(zip(node.out, idx))
             tensors = list(zip(node.ops, node.idx))
             return self._entry_contract(tensors, node.out, letters, used), MUL
+        hook = getattr(ops.NODE_OPS.get(type(node)), "render_entry", None)
+        if hook is not None:
+            return hook(node, self, idx, used)
         s, p = self._r(node)
         if not idx:
             return s, p

@@ -30,6 +30,10 @@ TEXT_NAMES = names.GREEK
 INDEX_LETTERS = "ijklmnpqrstuvwabcdefgh"
 
 
+class _Eye(str):
+    """The printed identity matrix (a str): a matrix chain leaves it out (A I B is A B)."""
+
+
 def _size(node):
     """Reading order: smaller expressions first, names alphabetically."""
     name = node.name if isinstance(node, (Var, Ref)) else "~"
