@@ -21,10 +21,11 @@ class IndexNotation:
         n where n is a dimension reads back as the dimension)."""
         if getattr(self, "_taken_cache", None) is None:
             taken = set()
-            if self.problem is not None:
-                taken |= {str(d) for d in getattr(self.problem, "dims", ())}
-                taken |= {v for v in self.problem.latex.values()}
-                taken |= set(self.problem.latex)
+            p = self.problem
+            if p is not None:   # the document's own index letters (i, j) stay free
+                taken |= {str(d) for d in getattr(p, "dims", ())}
+                for kw in list(p.inputs) + list(p.defs):
+                    taken |= {kw, p.latex.get(kw, kw)}
             self._taken_cache = taken
         return self._taken_cache
 
