@@ -13,6 +13,10 @@ from ..ir import I0, Add, Const, Contract, Delta, Map, Mask, Pow, Ref, Var
 from .style import ADD, ATOM, MUL, NEG, POW, INDEX_LETTERS, _neg
 
 
+class _NotVector(Exception):
+    """An entry that has no vector reading along the index being dropped."""
+
+
 class IndexNotation:
     """Mixin of `printer.Renderer`: entrywise readings."""
 
@@ -80,12 +84,24 @@ class IndexNotation:
                 if inv is not None:
                     bounds[labels[0]] = inv
                     absorbed.add(k)
-        factors = []
+        # scalar algebra (ν^{-1}, 2) is one coefficient, simplified with SymPy
+        coeff = sp.Integer(1)
         for k, (op, labels) in enumerate(tensors):
-            if k in absorbed or (isinstance(op, Const) and op.value == 1 and op.shape):
-                continue
-            s, p = self._entry(op, tuple(letters[l] for l in labels), used)
-            factors.append(self._wrap(s, p, MUL + 1 if p == MUL else MUL))
+            v = self._scalar_sym(op) if not labels and k not in absorbed else None
+            if v is not None:
+                coeff *= v
+                absorbed.add(k)
+        keep = [(op, labels) for k, (op, labels) in enumerate(tensors)
+                if k not in absorbed and not (isinstance(op, Const) and op.value == 1 and op.shape)]
+        norm = self._entry_norm(keep, summed, bounds, letters, used)
+        if norm is not None:
+            summed = [l for l in summed if l != norm[1]]
+            factors = [norm[0]]
+        else:
+            factors = []
+            for op, labels in keep:
+                s, p = self._entry(op, tuple(letters[l] for l in labels), used)
+                factors.append(self._wrap(s, p, MUL + 1 if p == MUL else MUL))
         body = self.juxt(factors) if factors else "1"
         plain = [letters[l] for l in summed if l not in bounds]
         heads = []
@@ -98,7 +114,42 @@ class IndexNotation:
                 heads.append(rf"\sum_{{{letters[l]}={lo}}}^{{{hi}}}" if self.style == "latex"
                              else f"Σ_{letters[l]}={lo}..{hi}")
         # the innermost sum last: Σ_{j=1}^{i} reads its bound i from an outer index
-        return " ".join(heads + [body]) if heads else body
+        text = " ".join(heads + [body]) if heads else body
+        return self._scaled_entry(self._tidy_scalar(coeff), text)
+
+    def _scaled_entry(self, c, text):
+        """c · text, a symbolic denominator as a fraction: \frac{\|z_i - \mu_k\|^{2}}{\nu}."""
+        if c == 1:
+            return text
+        neg = _neg(c)
+        cn, cd = sp.fraction(-c if neg else c)
+        if cn != 1:
+            text = f"{self._factor_num(cn)}{self.t['mul']}{text}"
+        if cd != 1:
+            text = (rf"\frac{{{text}}}{{{self._num(cd)}}}" if self.style == "latex"
+                    else f"{text}/{self._factor_num(cd)}")
+        return ("-" if neg else "") + text
+
+    def _entry_norm(self, keep, summed, bounds, letters, used):
+        """(‖z_i - μ_k‖², l) for Σ_l (z_il - μ_kl)², an entry whose only factor is a square
+        summed over one index l that is the last axis of every family it indexes; None
+        otherwise."""
+        free_sums = [l for l in summed if l not in bounds]
+        if len(keep) != 1 or len(free_sums) != 1:
+            return None
+        (op, labels), l = keep[0], free_sums[0]
+        if not (isinstance(op, Pow) and isinstance(op.exp, Const) and op.exp.value == 2) \
+                or l not in labels or op.rank != len(set(labels)):
+            return None
+        self._drop = letters[l]
+        try:
+            s, _ = self._entry(op.base, tuple(letters[x] for x in labels), used)
+        except _NotVector:
+            return None
+        finally:
+            self._drop = None
+        n = rf"\left\|{s}\right\|^{{2}}" if self.style == "latex" else f"‖{s}‖²"
+        return n, l
 
     def _mask_bounds(self, mask, letters):
         """(lo, hi) of a mask's last index as text, the first index (2-D) as letters[0]."""
@@ -140,8 +191,17 @@ class IndexNotation:
     def _entry(self, node, idx, used):
         """(text, precedence) of the entry of `node` at index letters `idx`."""
         used = set(used) | set(idx)
+        drop = getattr(self, "_drop", None)
         if isinstance(node, (Var, Ref)):
+            if drop is not None and drop in idx:
+                # the vector z_i of a family: its last axis is the dropped index
+                fam = getattr(self.problem, "families", {}).get(node.name) if self.problem else None
+                if idx[-1] != drop or idx.count(drop) > 1 or not fam or fam != len(idx) - 1:
+                    raise _NotVector()
+                idx = idx[:-1]
             return self._sub(self.name(node.name), idx), ATOM
+        if drop is not None and drop in idx and not isinstance(node, (Add, Map, Pow, Const, Contract)):
+            raise _NotVector()
         if isinstance(node, Const):
             return self._num(node.value), ATOM if not _neg(node.value) else NEG
         if isinstance(node, Mask):
@@ -173,7 +233,8 @@ class IndexNotation:
         if isinstance(node, Pow):
             b, bp = self._entry(node.base, idx, used)
             e = node.exp
-            es = self._num(e.value) if isinstance(e, Const) else self.expr(e)
+            sym = e.value if isinstance(e, Const) else self._scalar_sym(e)
+            es = self._num(self._tidy_scalar(sym)) if sym is not None else self.expr(e)
             if self.style == "latex":
                 return f"{self._wrap(b, bp, ATOM)}^{{{es}}}", POW
             return f"{self._wrap(b, bp, ATOM)}^{self._wrap(es, ATOM if len(es) == 1 else 0, ATOM)}", POW

@@ -12,7 +12,8 @@ from __future__ import annotations
 import itertools
 
 from .. import ir
-from ..ir import Const, Contract, Mask, Pow
+from ..ir import Add, Const, Contract, Mask, Pow
+from ..simplify import symmetric
 from .style import _Eye, ATOM, COLON, HAD, MUL, POW, _neg, _size
 
 
@@ -24,6 +25,9 @@ class MatrixNotation:
         if len(out) > 2 or any(op.rank > 2 or op.rank == 0 or
                                (isinstance(op, Mask) and op.rank == 2) for op, _ in tensors):
             return None  # a 2-D mask is a sum's bounds: index notation reads it
+        split = self._hadamard_split(tensors, out)
+        if split is not None:
+            return split
         groups = {}
         for op, labels in tensors:
             if len(labels) == 2 and labels[0] == labels[1]:
@@ -99,6 +103,22 @@ class MatrixNotation:
         return self.juxt(self._wrap(s, p, MUL + 1 if p == MUL else MUL)
                                   for s, p in factors), MUL
 
+    def _hadamard_split(self, tensors, out):
+        """y ⊙ (X w), not Diag(y) X w: vectors over the one output label, when a chain
+        also carries that label, are an entrywise factor of the chain's vector."""
+        if len(out) != 1:
+            return None
+        vecs = [t for t in tensors if t[1] == tuple(out) and not isinstance(t[0], (Const, Mask))]
+        rest = [t for t in tensors if t not in vecs]
+        if not vecs or not any(out[0] in l for _, l in rest) or \
+                any(isinstance(op, Const) and op.value == 1 for op, _ in rest if len(rest) == 1):
+            return None
+        body = self._matrix(rest, out)
+        if body is None:
+            return None
+        parts = [self._r(op) for op, _ in sorted(vecs, key=lambda t: _size(t[0]))] + [body]
+        return self.t["had"].join(self._wrap(a, b, HAD + 1) for a, b in parts), HAD
+
     def _group(self, g):
         """Text of a group of same-axes operands joined by ⊙ (⊘ for negative powers),
         oriented along g['labels']; Diag(v) for a vector made diagonal."""
@@ -110,7 +130,11 @@ class MatrixNotation:
                 s = f"{self.t['diagv']}{self.t['lp']}{self.expr(op[1])}{self.t['rp']}"
                 num.append((s, ATOM))
                 continue
-            transposed = len(labels) == 2 and tuple(labels) != tuple(lead)
+            transposed = len(labels) == 2 and tuple(labels) != tuple(lead) and not symmetric(op)
+            if transposed and isinstance(op, Add):
+                # (A + Bᵀ)ᵀ as Aᵀ + B
+                num.append(self._r(ir.add([ir.transpose(t) for t in op.terms], op.coeffs)))
+                continue
             if transposed and isinstance(op, Contract):
                 # a product read the other way round: (AB)ᵀ as Bᵀ Aᵀ
                 num.append(self._r(ir.transpose(op)))
@@ -124,6 +148,12 @@ class MatrixNotation:
                 continue  # ones broadcast: implicit in matrix notation
             s, p = self._mask_vector(op) if isinstance(op, Mask) else self._r(op)
             num.append(self._t(s, p) if transposed else (s, p))
+        if not num and g.get("diag"):
+            # Diag(1_n) is the identity: a chain leaves it out
+            return self._r(ir.Delta(_dim_of(g, g["labels"][0]))) if not den else \
+                (f"{self.t['diag']}{self.t['lp']}{self._ones_for(g)[0]}{self.t['hdiv']}"
+                 f"{self.t['hdiv'].join(self._wrap(d, dp, HAD + 1) for d, dp in den)}"
+                 f"{self.t['rp']}", ATOM)
         if not num:
             num = [self._ones_for(g)]
         s = self.t["had"].join(self._wrap(a, b, HAD + 1) for a, b in num) if len(num) > 1 \

@@ -10,6 +10,8 @@ Names are printed as the document spells them (`problem.latex`).
 """
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 
 from .. import ir, ops
@@ -34,6 +36,8 @@ class Renderer(ContractPrinting, MatrixNotation, IndexNotation):
         self._done: dict = {}
         self._presented: dict = {}
         self._names: set = set()   # the names printed so far (see `juxt`)
+        self._syms: dict = {}        # scalar name -> SymPy symbol (contract._scalar_sym)
+        self._symnames: dict = {}    # that symbol -> the name as printed
 
     def expr(self, node) -> str:
         return self._r(self._present(node))[0]
@@ -59,6 +63,31 @@ class Renderer(ContractPrinting, MatrixNotation, IndexNotation):
             if s.endswith(n) and (len(s) == len(n) or s[-len(n) - 1] in " -{(,"):
                 return True
         return False
+
+    def _brace_groups(self, s: str) -> str:
+        r"""`s` with every parenthesised group that directly follows a name braced (see
+        `juxt`): SymPy prints lpha \left(1 - lpha
+ight)."""
+        out, k = "", 0
+        while True:
+            m = s.find(r"\left(", k)
+            if m < 0:
+                return out + s[k:]
+            head = s[k:m]
+            if not self._ends_with_name((out + head).rstrip()):
+                out, k = out + head + r"\left(", m + 6
+                continue
+            depth, e = 0, m
+            while e < len(s):
+                if s.startswith(r"\left(", e):
+                    depth, e = depth + 1, e + 6
+                elif s.startswith(r"\right)", e):
+                    depth, e = depth - 1, e + 7
+                    if depth == 0:
+                        break
+                else:
+                    e += 1
+            out, k = out + head + "{" + s[m:e] + "}", e
 
     def juxt(self, parts) -> str:
         r"""Factors (strings) written side by side. In LaTeX a name directly followed by a
@@ -94,8 +123,14 @@ class Renderer(ContractPrinting, MatrixNotation, IndexNotation):
     def _num(self, v) -> str:
         v = sp.nsimplify(v) if isinstance(v, float) else v
         if self.style == "latex":
+            if self._symnames and isinstance(v, sp.Basic) and v.free_symbols & set(self._symnames):
+                return self._brace_groups(sp.latex(v, symbol_names=self._symnames))
             return sp.latex(v)
-        return str(v).replace("**", "^").replace("*", " ")
+        s = str(v).replace("**", "^").replace("*", " ")
+        if "_s" in s and self._symnames:
+            by_name = {k.name: n for k, n in self._symnames.items()}
+            s = re.sub(r"_s\d+_", lambda m: by_name.get(m.group(0), m.group(0)), s)
+        return s
 
     def _factor_num(self, v) -> str:
         """A number used as a factor: a symbolic sum (m - 1) in parentheses."""
@@ -210,9 +245,16 @@ class Renderer(ContractPrinting, MatrixNotation, IndexNotation):
                 num = "1"
                 return (rf"\frac{{{num}}}{{{base}}}" if self.style == "latex"
                         else f"1/{self._wrap(base, bp, ATOM)}"), (ATOM if self.style == "latex" else MUL)
-            es = self._num(v)
+            x = self._norm_sq(node.base) if v != -1 else None
+            if x is not None:   # (‖x‖²)^2 = ‖x‖⁴
+                n2 = self._num(2 * v)
+                if self.style == "latex":
+                    return f"{self._norm(x)}^{{{n2}}}", POW
+                return f"{self._norm(x)}^{self._wrap(n2, ATOM if len(n2) == 1 else 0, ATOM)}", POW
+            es = self._num(self._tidy_scalar(v))
         else:
-            es = self.expr(e)
+            sym = self._scalar_sym(e)
+            es = self._num(self._tidy_scalar(sym)) if sym is not None else self.expr(e)
         circ = r"\circ " if node.shape != () and self.style == "latex" else ""
         if self.style == "latex":
             b = self._wrap(base, bp, ATOM)
@@ -237,6 +279,13 @@ class Renderer(ContractPrinting, MatrixNotation, IndexNotation):
         # reading order: positive before negative, a constant first (1 - s), bigger terms
         # before smaller ones (W x + b)
         items.sort(key=lambda tc: (_neg(tc[1]), not isinstance(tc[0], Const), -_size(tc[0])[0]))
+        # a transpose right after what it transposes: A + Aᵀ
+        for k in range(len(items)):
+            t = items[k][0]
+            if isinstance(t, ir.Contract) and len(t.ops) == 1 and t.rank == 2:
+                at = next((j for j, (u, c) in enumerate(items) if u is t.ops[0]), None)
+                if at is not None and at > k and _neg(items[at][1]) == _neg(items[k][1]):
+                    items.insert(at, items.pop(k))
         out = ""
         for k, (t, c) in enumerate(items):
             s, p = self._r(t)
@@ -249,6 +298,8 @@ class Renderer(ContractPrinting, MatrixNotation, IndexNotation):
                     neg, body = not neg, self._num(-mag * t.value)
             elif mag == 1:
                 body = self._wrap(s, p, ADD + 1) if p <= NEG else s
+            elif self.style == "latex" and s.startswith(r"\frac{") and mag.is_Integer:
+                body = rf"\frac{{{mag} " + s[len(r"\frac{"):]   # 2 \frac{a}{b} as \frac{2 a}{b}
             else:
                 body = f"{self._factor_num(mag)}{self.t['mul']}{self._wrap(s, p, MUL)}"
             if k == 0:
