@@ -52,6 +52,10 @@ PARTIAL = Rule("partial-adjoint", r"\bar{v}^{[k]} = \text{the part of } \partial
 # derivation of the test corpus and the seeds stays below both (largest: 36 and 79).
 NAME_SIZE = 48
 SHARED_NAME_SIZE = 96
+# ... and, for a result in the document's names, a cotangent that would be written out
+# with WRITTEN_NAME_SIZE nodes or more (a shared node once per use) is named too: the
+# seed answers' chain of named adjoints (\bar{q} = ..., then ∂KL/∂z in terms of it)
+WRITTEN_NAME_SIZE = 64
 # The size guard: refuse a derivation whose differentials would be larger than this (see
 # `_differential_size`). X^{-36} in one product (size 49,000, 1.5 s in all) is about the
 # largest matrix power it lets through; otherwise a document needs some 50,000 nodes that
@@ -199,7 +203,10 @@ class Tidier:
             b = self.fold(simplify(strip_stop_gradients(inline_refs(self.problem, node))))
         except ir.IRError:
             return a
-        return b if ir.count_nodes(b) < ir.count_nodes(a) else a
+        # compared as written (a shared node once per use): the inlined form may have
+        # fewer distinct nodes and still print as a far longer formula than the one in
+        # the document's names
+        return b if _written_size(b) < _written_size(a) else a
 
 
 def inline_refs(problem, node):
@@ -390,7 +397,9 @@ def _worth_naming(g, copies: int) -> bool:
     docstring)? A leaf or a constant never does."""
     if isinstance(g, (Const, Ref, Var)):
         return False
-    return ir.count_nodes(g) >= NAME_SIZE or (copies > 1 and _written_size(g) >= SHARED_NAME_SIZE)
+    written = _written_size(g)
+    return ir.count_nodes(g) >= NAME_SIZE or written >= WRITTEN_NAME_SIZE or \
+        (copies > 1 and written >= SHARED_NAME_SIZE)
 
 
 def _written_size(node) -> int:

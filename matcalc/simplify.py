@@ -243,6 +243,92 @@ def _pow_of_const_scalar(node):
     return None
 
 
+# ---------------------------------------------------------------- collect
+
+def symmetric(node) -> bool:
+    """Is the square matrix `node` symmetric by construction: a Gram matrix XᵀX or XXᵀ,
+    the identity, a constant, and sums, inverses and entrywise functions of those? (Never
+    guessed from values: an input is not symmetric unless it is built so.)"""
+    if node.rank != 2:
+        return False
+    if isinstance(node, (Delta, Const)):
+        return node.shape[0] == node.shape[1]
+    if isinstance(node, Add):
+        return all(symmetric(t) for t in node.terms)
+    if isinstance(node, (Map, ops.Inv)):
+        return symmetric(node.arg)
+    if isinstance(node, Pow):
+        return isinstance(node.exp, Const) and symmetric(node.base)
+    if isinstance(node, Contract) and len(node.ops) == 2 and node.ops[0] is node.ops[1] \
+            and node.ops[0].rank == 2 and len(node.out) == 2:
+        (a1, a2), (b1, b2) = node.idx
+        out = set(node.out)
+        return (a1 == b1 and a1 not in out and {a2, b2} == out) or \
+            (a2 == b2 and a2 not in out and {a1, b1} == out)
+    return False
+
+
+def _symmetric_labels(node):
+    """Sᵀ = S for a symmetric S: its labels in a product are put in one order, so that
+    X S and X Sᵀ are one term (X(XᵀX)⁻¹ + X(XᵀX)⁻ᵀ = 2X(XᵀX)⁻¹)."""
+    if not isinstance(node, Contract):
+        return None
+    idx, changed = list(node.idx), False
+    for k, (op, labels) in enumerate(zip(node.ops, node.idx)):
+        if len(labels) == 2 and labels[0] != labels[1] and _label_key(labels[0]) > \
+                _label_key(labels[1]) and symmetric(op):
+            idx[k] = (labels[1], labels[0])
+            changed = True
+    if len(node.ops) == 1 and set(idx[0]) == set(node.out) and len(node.out) == 2 \
+            and symmetric(node.ops[0]):
+        return node.ops[0]
+    return contract(node.ops, idx, node.out) if changed else None
+
+
+def _label_key(lab):
+    return (0, lab) if isinstance(lab, int) else (1, str(lab))
+
+
+def _collect(node):
+    """A x + Aᵀ x = (A + Aᵀ) x: two terms of a sum that are the same product but for one
+    operand (over the same axes, maybe in another order) are one product of their sum."""
+    if not isinstance(node, Add) or len(node.terms) < 2:
+        return None
+    items = list(zip(node.terms, node.coeffs))
+    for a in range(len(items)):
+        ta, ca = items[a]
+        if not isinstance(ta, Contract):
+            continue
+        for b in range(a + 1, len(items)):
+            tb, cb = items[b]
+            if not isinstance(tb, Contract) or tb.out != ta.out or len(tb.ops) != len(ta.ops):
+                continue
+            pa = list(zip(ta.ops, ta.idx))
+            pb = list(zip(tb.ops, tb.idx))
+            rest_b = list(pb)
+            odd_a = []
+            for t in pa:
+                if t in rest_b:
+                    rest_b.remove(t)
+                else:
+                    odd_a.append(t)
+            if len(odd_a) != 1 or len(rest_b) != 1:
+                continue
+            (oa, la), (ob, lb) = odd_a[0], rest_b[0]
+            if oa.rank == 0 or set(la) != set(lb) or len(set(la)) != len(la):
+                continue
+            ob_aligned = ob if la == lb else contract([ob], [lb], la)
+            shared = [t for t in pa if t is not odd_a[0]]
+            if ob_aligned.shape != oa.shape or not any(o.rank for o, _ in shared):
+                continue   # other axes, or nothing in common to factor out (‖a‖² + ‖b‖²)
+            summed = add([oa, ob_aligned], [1, cb / ca])   # the first term's factor outside
+            term = contract([o for o, _ in shared] + [summed],
+                            [l for _, l in shared] + [la], ta.out)
+            rest = [it for k, it in enumerate(items) if k not in (a, b)]
+            return add([term] + [t for t, _ in rest], [ca] + [c for _, c in rest])
+    return None
+
+
 CANONICALISE = [
     Rewrite("delta", r"\sum_j A_{ij}\,\delta_{jk} = A_{ik}", _delta),
     Rewrite("ones", r"A \odot (\mathbf{1}\mathbf{1}^T) = A", _ones),
@@ -258,12 +344,18 @@ ELEMENTWISE = [
 ]
 
 
+COLLECT = [
+    Rewrite("symmetric", r"S^{T} = S \text{ for } S = X^{T} X", _symmetric_labels),
+    Rewrite("collect", r"A x + B x = (A + B) x", _collect),
+]
+
+
 def phases() -> list:
     """The rule phases, in order: the generic canonical forms, then every op's own
     rewrites (from the registry, so a user's function's rules take part), then the
-    elementwise identities."""
+    elementwise identities, then like terms collected."""
     return [("canonicalise", CANONICALISE), ("ops", ops.rewrites()),
-            ("elementwise", ELEMENTWISE)]
+            ("elementwise", ELEMENTWISE), ("collect", COLLECT)]
 
 
 

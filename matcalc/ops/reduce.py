@@ -43,15 +43,23 @@ class ProdAxis(Node):
     jvp = staticmethod(defjvp(_jvp))
 
     @staticmethod
+    def render_entry(node, r, idx, used):
+        """\\prod_k (2 + \\tanh(x_k)): the entry at index letters idx, ADD precedence (a
+        product takes what follows as its body, so it is wrapped inside a product)."""
+        k = r.index_letters(1, set(used) | set(idx))[0]
+        at = list(idx)
+        at.insert(node.axis, k)
+        body = r.wrap(*r.entry(node.arg, at, set(used) | set(idx)), r.MUL)
+        return (rf"\prod_{{{k}}} {body}" if r.is_latex else f"Π_{k} {body}"), r.ADD
+
+    @staticmethod
     def render(node, r):
-        arg = r.expr(node.arg)
-        if node.arg.rank == 2 and node.axis == 1:
-            return r.apply(r"\operatorname{rowprod}", "rowprod", node.arg)
-        idx = r.INDEX_LETTERS[:node.arg.rank]
-        j, sub = idx[node.axis], ",".join(idx)
-        if r.is_latex:
-            return rf"\prod_{{{j}}} \left[{arg}\right]_{{{sub}}}", r.MUL
-        return f"Π_{j} [{arg}]_{sub}", r.MUL
+        free = r.index_letters(node.rank)
+        s, p = ProdAxis.render_entry(node, r, free, free)
+        if not free:
+            return s, p
+        sub = ",".join(free)
+        return (rf"\left[{s}\right]_{{{sub}}}" if r.is_latex else f"[{s}]_{sub}"), r.ATOM
 
     @staticmethod
     def numpy(node, em):
@@ -85,12 +93,25 @@ class ProdExcept(Node):
         raise IRError("the second derivative of a product over an index is not supported")
 
     @staticmethod
+    def render_entry(node, r, idx, used):
+        """The product of the others as a person writes it where no entry is zero,
+        \\prod_k v_k / v_j (the code computes it without dividing)."""
+        used = set(used) | set(idx)
+        k = r.index_letters(1, used)[0]
+        at_k = list(idx)
+        at_k[node.axis] = k
+        num = r.wrap(*r.entry(node.arg, at_k, used | {k}), r.MUL)
+        den, dp = r.entry(node.arg, idx, used | {k})
+        if r.is_latex:
+            return rf"\frac{{\prod_{{{k}}} {num}}}{{{den}}}", r.ATOM
+        return f"(Π_{k} {num})/{r.wrap(den, dp, r.ATOM)}", r.MUL
+
+    @staticmethod
     def render(node, r):
-        name = (r"\operatorname{prod}_{\neg}", "prod¬")
-        if node.arg.rank == 2:
-            name = ((r"\operatorname{rowprod}_{\neg}", "rowprod¬") if node.axis == 1 else
-                    (r"\operatorname{colprod}_{\neg}", "colprod¬"))
-        return r.apply(name[0], name[1], node.arg)
+        idx = r.index_letters(node.rank)
+        s, p = ProdExcept.render_entry(node, r, idx, idx)
+        sub = ",".join(idx)
+        return (rf"\left[{s}\right]_{{{sub}}}" if r.is_latex else f"[{s}]_{sub}"), r.ATOM
 
     @staticmethod
     def numpy(node, em):

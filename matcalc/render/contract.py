@@ -11,8 +11,8 @@ import itertools
 import sympy as sp
 
 from .. import ir
-from ..ir import Const, Contract, Pow
-from .style import ATOM, MUL, NEG, POW, _neg, _size
+from ..ir import Add, Const, Contract, Pow, Ref, Var
+from .style import ATOM, HAD, MUL, NEG, POW, _neg, _size
 
 REGROUP_SEARCH = 6     # operands up to which _regrouped searches exhaustively
 REGROUP_BUDGET = 400   # matrix readings that search may try
@@ -62,9 +62,61 @@ class ContractPrinting:
             body = self._index_notation(tensors, node.out)
         return self._assemble(coeff, scalars, body)
 
+    def _scalar_sym(self, node):
+        """The SymPy value of a scalar made of numbers, scalar names, sums, products and
+        constant powers (ν, -1/2 - ν/2, 1/ν); None for anything else."""
+        if node.shape != ():
+            return None
+        if isinstance(node, Const):
+            return node.value
+        if isinstance(node, (Var, Ref)):
+            return self._symbol(node.name)
+        if isinstance(node, Add):
+            parts = [self._scalar_sym(t) for t in node.terms]
+            return None if any(p is None for p in parts) else \
+                sp.Add(*[c * p for c, p in zip(node.coeffs, parts)])
+        if isinstance(node, Pow) and isinstance(node.exp, Const):
+            b = self._scalar_sym(node.base)
+            return None if b is None else b ** node.exp.value
+        if isinstance(node, Contract) and all(op.shape == () for op in node.ops):
+            parts = [self._scalar_sym(o) for o in node.ops]
+            return None if any(p is None for p in parts) else sp.Mul(*parts)
+        return None
+
+    def _symbol(self, kw):
+        """A SymPy symbol standing for the scalar name kw (printed as the document's)."""
+        sym = self._syms.get(kw)
+        if sym is None:
+            sym = sp.Symbol(f"_s{len(self._syms)}_")
+            self._syms[kw] = sym
+            self._symnames[sym] = self.name(kw)
+        return sym
+
+    def _tidy_scalar(self, c):
+        """c or its factored form, whichever prints shorter: -(ν + 1)/ν."""
+        if not (isinstance(c, sp.Basic) and c.free_symbols) or c.is_Symbol:
+            return c
+        best = c
+        for cand in (sp.factor(sp.together(c)),):
+            if len(self._num(cand)) < len(self._num(best)):
+                best = cand
+        return best
+
     def _assemble(self, coeff, scalars, body):
-        """coefficient · scalar factors · body, with negative powers as a fraction."""
+        """coefficient · scalar factors · body, with negative powers as a fraction; scalar
+        algebra (numbers and scalar names) is simplified with SymPy into the coefficient."""
         num, den = [], []
+        rest, symbolic = [], sp.Integer(1)
+        for s in scalars:
+            v = self._scalar_sym(s)
+            if v is None:
+                rest.append(s)
+            else:
+                symbolic = symbolic * v
+        # the number last: 2 (1 - L) alone would be distributed into 2 - 2 L
+        coeff = sp.Mul(coeff, symbolic) if symbolic != 1 else coeff
+        scalars = rest
+        coeff = self._tidy_scalar(coeff)
         for s in sorted(scalars, key=_size):
             if isinstance(s, Pow) and isinstance(s.exp, Const) and _neg(s.exp.value):
                 e = -s.exp.value
@@ -77,25 +129,33 @@ class ContractPrinting:
         c = -coeff if neg else coeff
         cn, cd = sp.fraction(c)
         parts = []
+        if num and isinstance(cd, sp.Basic) and cd.free_symbols and not cn.is_number:
+            # a symbolic ratio stands before what it scales: (ν + 1)/ν Σ_j ...
+            frac = (rf"\frac{{{self._num(cn)}}}{{{self._num(cd)}}}" if self.style == "latex"
+                    else f"({self._num(cn)})/{self._factor_num(cd)}")
+            parts.append((frac, ATOM if self.style == "latex" else MUL))
+            cn, cd = sp.Integer(1), sp.Integer(1)
         if cn != 1 or (not num):
             parts.append((self._factor_num(cn) if num else self._num(cn), ATOM))
         parts.extend(num)
         # juxtaposition: wrap what binds looser than a product (and, in text, a division)
         need = MUL + 1 if self.style == "text" else MUL
-        text = self.t["mul"].join(
+        text = self.juxt(
             self._wrap(s, p, need if "/" in s else MUL) if len(parts) > 1 else s
             for s, p in parts)
         prec = MUL if len(parts) > 1 else parts[0][1]
         if den or cd != 1:
             dparts = ([(self._num(cd), ATOM)] if cd != 1 else []) + den
-            dtext = self.t["mul"].join(self._wrap(s, p, MUL) if len(dparts) > 1 else s
+            dtext = self.juxt(self._wrap(s, p, MUL) if len(dparts) > 1 else s
                                        for s, p in dparts)
             if self.style == "latex":
                 text, prec = rf"\frac{{{text}}}{{{dtext}}}", ATOM
             else:
-                dt = dtext if len(dparts) == 1 and dparts[0][1] >= ATOM else f"({dtext})"
+                dt = dtext if len(dparts) == 1 and dparts[0][1] >= POW else f"({dtext})"
                 text, prec = f"{self._wrap(text, prec, MUL)}/{dt}", MUL
         if neg:
+            if prec == HAD and not text.startswith("-"):
+                return "-" + text, HAD   # -y ⊙ X w: (-y) ⊙ (X w), unary minus binds tighter
             return "-" + self._wrap(text, prec, MUL), NEG
         return text, prec
 

@@ -6,18 +6,46 @@ Contract: `IndexNotation._index_notation(tensors, out)` returns (text, precedenc
 """
 from __future__ import annotations
 
+import sympy as sp
+
 from .. import ops
-from ..ir import Add, Const, Contract, Delta, Map, Pow, Ref, Var
+from ..ir import I0, Add, Const, Contract, Delta, Map, Mask, Pow, Ref, Var
 from .style import ADD, ATOM, MUL, NEG, POW, INDEX_LETTERS, _neg
+
+
+class _NotVector(Exception):
+    """An entry that has no vector reading along the index being dropped."""
 
 
 class IndexNotation:
     """Mixin of `printer.Renderer`: entrywise readings."""
 
+    def _taken(self) -> set:
+        """Letters an index must not be: the document's names and dimensions (an index
+        n where n is a dimension reads back as the dimension)."""
+        if getattr(self, "_taken_cache", None) is None:
+            taken = set()
+            p = self.problem
+            if p is not None:   # the document's own index letters (i, j) stay free
+                taken |= {str(d) for d in getattr(p, "dims", ())}
+                for kw in list(p.inputs) + list(p.defs):
+                    taken |= {kw, p.latex.get(kw, kw)}
+            self._taken_cache = taken
+        return self._taken_cache
+
+    def index_letters(self, k: int, used=()) -> list:
+        """k index letters, none of them a name of the document or in `used`."""
+        used = set(used) | self._taken()
+        return [self._fresh(used) for _ in range(k)]
+
+    def entry(self, node, idx, used=()):
+        """(text, precedence) of the entry of `node` at the index letters `idx`."""
+        return self._entry(node, tuple(idx), set(used) | set(idx))
+
     def _index_notation(self, tensors, out):
         """Fallback: the entry of a contraction in index notation, every factor written
         entrywise with one consistent set of index letters."""
-        letters = {l: INDEX_LETTERS[k] for k, l in enumerate(out)}
+        letters = dict(zip(out, self.index_letters(len(out))))
         body = self._entry_contract(tensors, out, letters, set(letters.values()))
         if out:
             idx = ",".join(letters[l] for l in out)
@@ -26,6 +54,7 @@ class IndexNotation:
         return body, MUL
 
     def _fresh(self, used):
+        used |= self._taken()
         for c in INDEX_LETTERS:
             if c not in used:
                 used.add(c)
@@ -41,18 +70,117 @@ class IndexNotation:
             for l in labels:
                 if l not in letters:
                     letters = {**letters, l: self._fresh(used)}
-                    summed.append(letters[l])
-        factors = []
-        for op, labels in tensors:
-            if isinstance(op, Const) and op.value == 1 and op.shape:
+                    summed.append(l)
+        # a 0/1 mask over a summed index is the sum's bounds: Σ_{j=lo}^{hi}
+        bounds, absorbed = {}, set()
+        for k, (op, labels) in enumerate(tensors):
+            if not isinstance(op, Mask) or (op.rank == 2 and labels[0] == labels[1]):
                 continue
-            s, p = self._entry(op, tuple(letters[l] for l in labels), used)
-            factors.append(self._wrap(s, p, MUL + 1 if p == MUL else MUL))
-        body = self.t["mul"].join(factors) if factors else "1"
-        if summed:
-            sub = ",".join(summed)
-            body = (rf"\sum_{{{sub}}} {body}" if self.style == "latex" else f"Σ_{sub} {body}")
-        return body
+            if labels[-1] in summed and labels[-1] not in bounds:
+                bounds[labels[-1]] = self._mask_bounds(op, [letters[l] for l in labels])
+                absorbed.add(k)
+            elif op.rank == 2 and labels[0] in summed and labels[0] not in bounds:
+                inv = self._mask_inverse(op, letters[labels[1]])
+                if inv is not None:
+                    bounds[labels[0]] = inv
+                    absorbed.add(k)
+        # scalar algebra (ν^{-1}, 2) is one coefficient, simplified with SymPy
+        coeff = sp.Integer(1)
+        for k, (op, labels) in enumerate(tensors):
+            v = self._scalar_sym(op) if not labels and k not in absorbed else None
+            if v is not None:
+                coeff *= v
+                absorbed.add(k)
+        keep = [(op, labels) for k, (op, labels) in enumerate(tensors)
+                if k not in absorbed and not (isinstance(op, Const) and op.value == 1 and op.shape)]
+        norm = self._entry_norm(keep, summed, bounds, letters, used)
+        if norm is not None:
+            summed = [l for l in summed if l != norm[1]]
+            factors = [norm[0]]
+        else:
+            factors = []
+            for op, labels in keep:
+                s, p = self._entry(op, tuple(letters[l] for l in labels), used)
+                factors.append(self._wrap(s, p, MUL + 1 if p == MUL else MUL))
+        body = self.juxt(factors) if factors else "1"
+        plain = [letters[l] for l in summed if l not in bounds]
+        heads = []
+        if plain:
+            sub = ",".join(plain)
+            heads.append(rf"\sum_{{{sub}}}" if self.style == "latex" else f"Σ_{sub}")
+        for l in summed:
+            if l in bounds:
+                lo, hi = bounds[l]
+                heads.append(rf"\sum_{{{letters[l]}={lo}}}^{{{hi}}}" if self.style == "latex"
+                             else f"Σ_{letters[l]}={lo}..{hi}")
+        # the innermost sum last: Σ_{j=1}^{i} reads its bound i from an outer index
+        text = " ".join(heads + [body]) if heads else body
+        return self._scaled_entry(self._tidy_scalar(coeff), text)
+
+    def _scaled_entry(self, c, text):
+        """c · text, a symbolic denominator as a fraction: \frac{\|z_i - \mu_k\|^{2}}{\nu}."""
+        if c == 1:
+            return text
+        neg = _neg(c)
+        cn, cd = sp.fraction(-c if neg else c)
+        if cn != 1:
+            text = f"{self._factor_num(cn)}{self.t['mul']}{text}"
+        if cd != 1:
+            text = (rf"\frac{{{text}}}{{{self._num(cd)}}}" if self.style == "latex"
+                    else f"{text}/{self._factor_num(cd)}")
+        return ("-" if neg else "") + text
+
+    def _entry_norm(self, keep, summed, bounds, letters, used):
+        """(‖z_i - μ_k‖², l) for Σ_l (z_il - μ_kl)², an entry whose only factor is a square
+        summed over one index l that is the last axis of every family it indexes; None
+        otherwise."""
+        free_sums = [l for l in summed if l not in bounds]
+        if len(keep) != 1 or len(free_sums) != 1:
+            return None
+        (op, labels), l = keep[0], free_sums[0]
+        if not (isinstance(op, Pow) and isinstance(op.exp, Const) and op.exp.value == 2) \
+                or l not in labels or op.rank != len(set(labels)):
+            return None
+        self._drop = letters[l]
+        try:
+            s, _ = self._entry(op.base, tuple(letters[x] for x in labels), used)
+        except _NotVector:
+            return None
+        finally:
+            self._drop = None
+        n = rf"\left\|{s}\right\|^{{2}}" if self.style == "latex" else f"‖{s}‖²"
+        return n, l
+
+    def _mask_bounds(self, mask, letters):
+        """(lo, hi) of a mask's last index as text, the first index (2-D) as letters[0]."""
+        i = sp.Symbol(letters[0]) if mask.rank == 2 else None
+        lo = mask.lo.subs(I0, i) if i is not None else mask.lo
+        hi = mask.hi.subs(I0, i) if i is not None else mask.hi
+        return self._num(lo), self._num(hi)
+
+    def _mask_inverse(self, mask, b):
+        """The bounds of the OUTER index a of a 2-D mask lo(a) <= b <= hi(a), given b, where
+        they are plain: lo(a) = a + c, hi = the last entry -> a = 1..b - c (c >= 0);
+        lo = 1, hi(a) = a - c -> a = b + c..n (c >= 0). None otherwise."""
+        na, nb = mask.shape
+        if sp.simplify(na - nb) != 0:
+            return None
+        bs = sp.Symbol(b)
+        c_lo, c_hi = sp.simplify(mask.lo - I0), sp.simplify(mask.hi - I0)
+        if c_lo.is_Integer and c_lo >= 0 and sp.simplify(mask.hi - nb) == 0:
+            return "1", self._num(bs - c_lo)
+        if mask.lo == 1 and c_hi.is_Integer and c_hi <= 0:
+            return self._num(bs - c_hi), self._num(na)
+        return None
+
+    def _mask_entry(self, mask, idx, used):
+        """The entry of a 0/1 mask: Σ_{k=lo}^{hi} δ_{jk} (1 where lo <= j <= hi)."""
+        k = self._fresh(set(used) | set(idx))
+        lo, hi = self._mask_bounds(mask, list(idx))
+        j = idx[-1]
+        if self.style == "latex":
+            return rf"\sum_{{{k}={lo}}}^{{{hi}}} \delta_{{{j}{k}}}", MUL
+        return f"Σ_{k}={lo}..{hi} δ_{j}{k}", MUL
 
     def _sub(self, s, idx):
         if not idx:
@@ -63,10 +191,21 @@ class IndexNotation:
     def _entry(self, node, idx, used):
         """(text, precedence) of the entry of `node` at index letters `idx`."""
         used = set(used) | set(idx)
+        drop = getattr(self, "_drop", None)
         if isinstance(node, (Var, Ref)):
+            if drop is not None and drop in idx:
+                # the vector z_i of a family: its last axis is the dropped index
+                fam = getattr(self.problem, "families", {}).get(node.name) if self.problem else None
+                if idx[-1] != drop or idx.count(drop) > 1 or not fam or fam != len(idx) - 1:
+                    raise _NotVector()
+                idx = idx[:-1]
             return self._sub(self.name(node.name), idx), ATOM
+        if drop is not None and drop in idx and not isinstance(node, (Add, Map, Pow, Const, Contract)):
+            raise _NotVector()
         if isinstance(node, Const):
             return self._num(node.value), ATOM if not _neg(node.value) else NEG
+        if isinstance(node, Mask):
+            return self._mask_entry(node, idx, used)
         if isinstance(node, Delta):
             return self._sub(r"\delta" if self.style == "latex" else "δ", idx), ATOM
         if isinstance(node, Add):
@@ -94,7 +233,8 @@ class IndexNotation:
         if isinstance(node, Pow):
             b, bp = self._entry(node.base, idx, used)
             e = node.exp
-            es = self._num(e.value) if isinstance(e, Const) else self.expr(e)
+            sym = e.value if isinstance(e, Const) else self._scalar_sym(e)
+            es = self._num(self._tidy_scalar(sym)) if sym is not None else self.expr(e)
             if self.style == "latex":
                 return f"{self._wrap(b, bp, ATOM)}^{{{es}}}", POW
             return f"{self._wrap(b, bp, ATOM)}^{self._wrap(es, ATOM if len(es) == 1 else 0, ATOM)}", POW
@@ -102,6 +242,9 @@ class IndexNotation:
             letters = dict(zip(node.out, idx))
             tensors = list(zip(node.ops, node.idx))
             return self._entry_contract(tensors, node.out, letters, used), MUL
+        hook = getattr(ops.NODE_OPS.get(type(node)), "render_entry", None)
+        if hook is not None:
+            return hook(node, self, idx, used)
         s, p = self._r(node)
         if not idx:
             return s, p

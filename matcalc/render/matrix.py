@@ -12,8 +12,9 @@ from __future__ import annotations
 import itertools
 
 from .. import ir
-from ..ir import Const, Contract, Pow
-from .style import ATOM, COLON, HAD, MUL, POW, _neg, _size
+from ..ir import Add, Const, Contract, Mask, Pow
+from ..simplify import symmetric
+from .style import _Eye, ATOM, COLON, HAD, MUL, POW, _neg, _size
 
 
 class MatrixNotation:
@@ -21,8 +22,12 @@ class MatrixNotation:
 
     def _matrix(self, tensors, out):
         """Matrix-notation reading of a contraction of tensors (scalars excluded), or None."""
-        if len(out) > 2 or any(op.rank > 2 or op.rank == 0 for op, _ in tensors):
-            return None
+        if len(out) > 2 or any(op.rank > 2 or op.rank == 0 or
+                               (isinstance(op, Mask) and op.rank == 2) for op, _ in tensors):
+            return None  # a 2-D mask is a sum's bounds: index notation reads it
+        split = self._hadamard_split(tensors, out)
+        if split is not None:
+            return split
         groups = {}
         for op, labels in tensors:
             if len(labels) == 2 and labels[0] == labels[1]:
@@ -86,8 +91,8 @@ class MatrixNotation:
                 factors.append(text)
         if len(out) == 2 and (out[0],) in out_parts and (out[1],) in out_parts:
             left, right = out_parts[(out[0],)], out_parts[(out[1],)]
-            body = (f"{self._wrap(left[0], left[1], MUL)}{self.t['mul']}"
-                    f"{self._wrap(right[0], right[1], MUL)}", MUL)
+            body = (self.juxt([self._wrap(left[0], left[1], MUL),
+                               self._wrap(right[0], right[1], MUL)]), MUL)
             factors.append(body)
         elif out:
             factors.append(out_parts[tuple(out)] if tuple(out) in out_parts else None)
@@ -95,8 +100,24 @@ class MatrixNotation:
                 return None
         if len(factors) == 1:
             return factors[0]
-        return self.t["mul"].join(self._wrap(s, p, MUL + 1 if p == MUL else MUL)
+        return self.juxt(self._wrap(s, p, MUL + 1 if p == MUL else MUL)
                                   for s, p in factors), MUL
+
+    def _hadamard_split(self, tensors, out):
+        """y ⊙ (X w), not Diag(y) X w: vectors over the one output label, when a chain
+        also carries that label, are an entrywise factor of the chain's vector."""
+        if len(out) != 1:
+            return None
+        vecs = [t for t in tensors if t[1] == tuple(out) and not isinstance(t[0], (Const, Mask))]
+        rest = [t for t in tensors if t not in vecs]
+        if not vecs or not any(out[0] in l for _, l in rest) or \
+                any(isinstance(op, Const) and op.value == 1 for op, _ in rest if len(rest) == 1):
+            return None
+        body = self._matrix(rest, out)
+        if body is None:
+            return None
+        parts = [self._r(op) for op, _ in sorted(vecs, key=lambda t: _size(t[0]))] + [body]
+        return self.t["had"].join(self._wrap(a, b, HAD + 1) for a, b in parts), HAD
 
     def _group(self, g):
         """Text of a group of same-axes operands joined by ⊙ (⊘ for negative powers),
@@ -109,7 +130,11 @@ class MatrixNotation:
                 s = f"{self.t['diagv']}{self.t['lp']}{self.expr(op[1])}{self.t['rp']}"
                 num.append((s, ATOM))
                 continue
-            transposed = len(labels) == 2 and tuple(labels) != tuple(lead)
+            transposed = len(labels) == 2 and tuple(labels) != tuple(lead) and not symmetric(op)
+            if transposed and isinstance(op, Add):
+                # (A + Bᵀ)ᵀ as Aᵀ + B
+                num.append(self._r(ir.add([ir.transpose(t) for t in op.terms], op.coeffs)))
+                continue
             if transposed and isinstance(op, Contract):
                 # a product read the other way round: (AB)ᵀ as Bᵀ Aᵀ
                 num.append(self._r(ir.transpose(op)))
@@ -121,8 +146,14 @@ class MatrixNotation:
                 continue
             if isinstance(op, Const) and op.value == 1:
                 continue  # ones broadcast: implicit in matrix notation
-            s, p = self._r(op)
+            s, p = self._mask_vector(op) if isinstance(op, Mask) else self._r(op)
             num.append(self._t(s, p) if transposed else (s, p))
+        if not num and g.get("diag"):
+            # Diag(1_n) is the identity: a chain leaves it out
+            return self._r(ir.Delta(_dim_of(g, g["labels"][0]))) if not den else \
+                (f"{self.t['diag']}{self.t['lp']}{self._ones_for(g)[0]}{self.t['hdiv']}"
+                 f"{self.t['hdiv'].join(self._wrap(d, dp, HAD + 1) for d, dp in den)}"
+                 f"{self.t['rp']}", ATOM)
         if not num:
             num = [self._ones_for(g)]
         s = self.t["had"].join(self._wrap(a, b, HAD + 1) for a, b in num) if len(num) > 1 \
@@ -135,9 +166,23 @@ class MatrixNotation:
             s, p = f"{self.t['diag']}{self.t['lp']}{s}{self.t['rp']}", ATOM
         return s, p
 
+    def _mask_vector(self, node):
+        """A 0/1 vector inside matrix notation: 1 on entries lo..hi. (The reader does not
+        read this form back; the index-notation form is in `printer._r_Mask`.)"""
+        lo, hi = self._num(node.lo), self._num(node.hi)
+        if self.style == "latex":
+            return rf"\mathbf{{1}}_{{[{lo},\,{hi}]}}", ATOM
+        return f"1[{lo}..{hi}]", ATOM
+
     def _ones_for(self, g):
-        op = g["members"][0][0]
-        return self._ones(op.shape)
+        """The ones matrix (or vector) a group of broadcast ones stands for, oriented
+        along the group's labels: 1_n 1_mᵀ where the group reads (n, m)."""
+        op, labels = g["members"][0]
+        shape = op.shape
+        lead = g["labels"] if not g.get("diag") else g["labels"][:1]
+        if len(labels) == 2 and tuple(labels) != tuple(lead):
+            shape = shape[::-1]
+        return self._ones(shape)
 
     def _t(self, s, p):
         inv = self.t["inv"]
@@ -220,8 +265,8 @@ class MatrixNotation:
         if len(visited) != len(comp):
             return None
         if len(parts) > 1:
-            parts = [pt for pt in parts if pt[0] != self.t["eye"]] or parts[:1]
-        text = self.t["mul"].join(self._wrap(s, p, MUL + 1 if p == MUL else MUL)
+            parts = [pt for pt in parts if not isinstance(pt[0], _Eye)] or parts[:1]
+        text = self.juxt(self._wrap(s, p, MUL + 1 if p == MUL else MUL)
                                   for s, p in parts) if len(parts) > 1 else parts[0][0]
         prec = MUL if len(parts) > 1 else parts[0][1]
         if start[0] == "cycle":

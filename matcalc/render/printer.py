@@ -10,6 +10,8 @@ Names are printed as the document spells them (`problem.latex`).
 """
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 
 from .. import ir, ops
@@ -18,7 +20,7 @@ from .contract import ContractPrinting
 from .entries import IndexNotation
 from .matrix import MatrixNotation
 from .present import present
-from .style import (ADD, ATOM, COLON, HAD, INDEX_LETTERS, LATEX, MUL, NEG, POW, TEXT,
+from .style import (_Eye, ADD, ATOM, COLON, HAD, INDEX_LETTERS, LATEX, MUL, NEG, POW, TEXT,
                     _latex_to_text, _neg, _size)
 
 
@@ -33,6 +35,9 @@ class Renderer(ContractPrinting, MatrixNotation, IndexNotation):
         # cotangent in every step of a derivation) cost their size once, not per use
         self._done: dict = {}
         self._presented: dict = {}
+        self._names: set = set()   # the names printed so far (see `juxt`)
+        self._syms: dict = {}        # scalar name -> SymPy symbol (contract._scalar_sym)
+        self._symnames: dict = {}    # that symbol -> the name as printed
 
     def expr(self, node) -> str:
         return self._r(self._present(node))[0]
@@ -42,7 +47,59 @@ class Renderer(ContractPrinting, MatrixNotation, IndexNotation):
 
     def name(self, kw: str) -> str:
         latex = self.problem.latex.get(kw, kw) if self.problem else kw
-        return latex if self.style == "latex" else _latex_to_text(latex)
+        if self.style == "latex":
+            if not latex.isascii():   # é, x², as the document wrote them: \text{é}
+                if "\\" not in latex and "{" not in latex:
+                    latex = rf"\text{{{latex}}}"
+                elif latex.startswith("\\mathrm{") and latex.endswith("}") \
+                        and latex.count("{") == 1:
+                    latex = r"\text" + latex[len("\\mathrm"):]
+            self._names.add(latex)
+            return latex
+        return _latex_to_text(latex)
+
+    def _ends_with_name(self, s: str) -> bool:
+        for n in self._names:
+            if s.endswith(n) and (len(s) == len(n) or s[-len(n) - 1] in " -{(,"):
+                return True
+        return False
+
+    def _brace_groups(self, s: str) -> str:
+        r"""`s` with every parenthesised group that directly follows a name braced (see
+        `juxt`): SymPy prints lpha \left(1 - lpha
+ight)."""
+        out, k = "", 0
+        while True:
+            m = s.find(r"\left(", k)
+            if m < 0:
+                return out + s[k:]
+            head = s[k:m]
+            if not self._ends_with_name((out + head).rstrip()):
+                out, k = out + head + r"\left(", m + 6
+                continue
+            depth, e = 0, m
+            while e < len(s):
+                if s.startswith(r"\left(", e):
+                    depth, e = depth + 1, e + 6
+                elif s.startswith(r"\right)", e):
+                    depth, e = depth - 1, e + 7
+                    if depth == 0:
+                        break
+                else:
+                    e += 1
+            out, k = out + head + "{" + s[m:e] + "}", e
+
+    def juxt(self, parts) -> str:
+        r"""Factors (strings) written side by side. In LaTeX a name directly followed by a
+        parenthesis reads as a call (``L \left(1 - L\right)`` is L applied to 1 - L), so
+        such a factor is put in braces, invisible when typeset: ``L {\left(1 - L\right)}``."""
+        out = ""
+        for k, s in enumerate(parts):
+            if k and self.style == "latex" and s.startswith(("\\left(", "(")) \
+                    and self._ends_with_name(out):
+                s = "{" + s + "}"
+            out = s if not k else out + self.t["mul"] + s
+        return out
 
     def form(self, pairs, lhs: str) -> str:
         """Render ``lhs = Σ G : lin`` for a derivation step."""
@@ -57,7 +114,7 @@ class Renderer(ContractPrinting, MatrixNotation, IndexNotation):
         if g.shape == () and lin.shape == ():
             if isinstance(g, Const) and g.value == 1:
                 return ls
-            return f"{self._wrap(gs, gp, MUL)}{self.t['mul']}{self._wrap(ls, lp, NEG + 1)}"
+            return self.juxt([self._wrap(gs, gp, MUL), self._wrap(ls, lp, NEG + 1)])
         return f"{self._wrap(gs, gp, COLON + 1)}{self.t['colon']}{self._wrap(ls, lp, COLON + 1)}"
 
     def _wrap(self, s, prec, need):
@@ -66,8 +123,14 @@ class Renderer(ContractPrinting, MatrixNotation, IndexNotation):
     def _num(self, v) -> str:
         v = sp.nsimplify(v) if isinstance(v, float) else v
         if self.style == "latex":
+            if self._symnames and isinstance(v, sp.Basic) and v.free_symbols & set(self._symnames):
+                return self._brace_groups(sp.latex(v, symbol_names=self._symnames))
             return sp.latex(v)
-        return str(v).replace("**", "^").replace("*", " ")
+        s = str(v).replace("**", "^").replace("*", " ")
+        if "_s" in s and self._symnames:
+            by_name = {k.name: n for k, n in self._symnames.items()}
+            s = re.sub(r"_s\d+_", lambda m: by_name.get(m.group(0), m.group(0)), s)
+        return s
 
     def _factor_num(self, v) -> str:
         """A number used as a factor: a symbolic sum (m - 1) in parentheses."""
@@ -129,7 +192,9 @@ class Renderer(ContractPrinting, MatrixNotation, IndexNotation):
         ones = self._ones(node.shape)
         if node.value == 1:
             return ones
-        return f"{self._num(node.value)}{self.t['mul']}{ones[0]}", MUL
+        if _neg(node.value):
+            return "-" + self._wrap(self._r_Const(Const(-node.value, node.shape))[0], MUL, MUL), NEG
+        return f"{self._factor_num(node.value)}{self.t['mul']}{ones[0]}", MUL
 
     def _ones(self, shape):
         o = self.t["ones"]
@@ -144,18 +209,19 @@ class Renderer(ContractPrinting, MatrixNotation, IndexNotation):
         return o, ATOM
 
     def _r_Delta(self, node):
-        return self.t["eye"], ATOM
+        """I_n in LaTeX (a bare I has no size when read back), I in text."""
+        if self.style == "latex":
+            return _Eye(f"{self.t['eye']}_{{{self._num(node.n)}}}"), ATOM
+        return _Eye(self.t["eye"]), ATOM
 
     def _r_Mask(self, node):
-        i = sp.Symbol("i")
-        lo, hi = self._num(node.lo.subs(ir.I0, i)), self._num(node.hi.subs(ir.I0, i))
-        if node.rank == 2:  # 1 where lo(i) <= j <= hi(i): a band of the (i, j) plane
-            if self.style == "latex":
-                return rf"\mathbf{{1}}[{lo} \le j \le {hi}]", ATOM
-            return f"1[{lo} ≤ j ≤ {hi}]", ATOM
+        """A 0/1 mask in index notation: [Σ_{k=2}^{n} δ_{ik}]_i (1 where 2 <= i <= n)."""
+        idx = self.index_letters(node.rank)
+        body, _ = self._mask_entry(node, idx, set(idx))
+        sub = ",".join(idx)
         if self.style == "latex":
-            return rf"\mathbf{{1}}_{{[{lo},\,{hi}]}}", ATOM
-        return f"1[{lo}..{hi}]", ATOM
+            return rf"\left[{body}\right]_{{{sub}}}", ATOM
+        return f"[{body}]_{sub}", ATOM
 
     def _r_Map(self, node):
         f = ops.FUNCTIONS[node.fn]
@@ -179,9 +245,16 @@ class Renderer(ContractPrinting, MatrixNotation, IndexNotation):
                 num = "1"
                 return (rf"\frac{{{num}}}{{{base}}}" if self.style == "latex"
                         else f"1/{self._wrap(base, bp, ATOM)}"), (ATOM if self.style == "latex" else MUL)
-            es = self._num(v)
+            x = self._norm_sq(node.base) if v != -1 else None
+            if x is not None:   # (‖x‖²)^2 = ‖x‖⁴
+                n2 = self._num(2 * v)
+                if self.style == "latex":
+                    return f"{self._norm(x)}^{{{n2}}}", POW
+                return f"{self._norm(x)}^{self._wrap(n2, ATOM if len(n2) == 1 else 0, ATOM)}", POW
+            es = self._num(self._tidy_scalar(v))
         else:
-            es = self.expr(e)
+            sym = self._scalar_sym(e)
+            es = self._num(self._tidy_scalar(sym)) if sym is not None else self.expr(e)
         circ = r"\circ " if node.shape != () and self.style == "latex" else ""
         if self.style == "latex":
             b = self._wrap(base, bp, ATOM)
@@ -193,9 +266,26 @@ class Renderer(ContractPrinting, MatrixNotation, IndexNotation):
 
     def _r_Add(self, node):
         items = list(zip(node.terms, node.coeffs))
+        consts = [(t, c) for t, c in items if isinstance(t, Const)]
+        if len(consts) > 1 or (consts and len(consts) == len(items)):
+            # constant tensors are one number: (2 + 1) of vectors is 3, and a sum of
+            # constants only keeps its shape (3 1_n, not the number 3)
+            total = sp.nsimplify(sum(c * t.value for t, c in consts))
+            if len(consts) == len(items):
+                return self._r_Const(Const(total, node.shape))
+            items = [(t, c) for t, c in items if not isinstance(t, Const)]
+            if total != 0:
+                items.insert(0, (Const(sp.Integer(1), node.shape), total))
         # reading order: positive before negative, a constant first (1 - s), bigger terms
         # before smaller ones (W x + b)
         items.sort(key=lambda tc: (_neg(tc[1]), not isinstance(tc[0], Const), -_size(tc[0])[0]))
+        # a transpose right after what it transposes: A + Aᵀ
+        for k in range(len(items)):
+            t = items[k][0]
+            if isinstance(t, ir.Contract) and len(t.ops) == 1 and t.rank == 2:
+                at = next((j for j, (u, c) in enumerate(items) if u is t.ops[0]), None)
+                if at is not None and at > k and _neg(items[at][1]) == _neg(items[k][1]):
+                    items.insert(at, items.pop(k))
         out = ""
         for k, (t, c) in enumerate(items):
             s, p = self._r(t)
@@ -208,6 +298,8 @@ class Renderer(ContractPrinting, MatrixNotation, IndexNotation):
                     neg, body = not neg, self._num(-mag * t.value)
             elif mag == 1:
                 body = self._wrap(s, p, ADD + 1) if p <= NEG else s
+            elif self.style == "latex" and s.startswith(r"\frac{") and mag.is_Integer:
+                body = rf"\frac{{{mag} " + s[len(r"\frac{"):]   # 2 \frac{a}{b} as \frac{2 a}{b}
             else:
                 body = f"{self._factor_num(mag)}{self.t['mul']}{self._wrap(s, p, MUL)}"
             if k == 0:

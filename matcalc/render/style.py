@@ -30,6 +30,10 @@ TEXT_NAMES = names.GREEK
 INDEX_LETTERS = "ijklmnpqrstuvwabcdefgh"
 
 
+class _Eye(str):
+    """The printed identity matrix (a str): a matrix chain leaves it out (A I B is A B)."""
+
+
 def _size(node):
     """Reading order: smaller expressions first, names alphabetically."""
     name = node.name if isinstance(node, (Var, Ref)) else "~"
@@ -41,7 +45,9 @@ def _neg(c) -> bool:
     c = sp.sympify(c)
     if c.is_Rational:  # the common case, without SymPy's (slow) assumption system
         return c.p < 0
-    return bool(c.could_extract_minus_sign())
+    # (-ν - 1)/ν: SymPy does not "extract" the sign of such a Mul; its numerator's it does
+    num, den = sp.fraction(c)
+    return bool(num.could_extract_minus_sign()) != bool(den.could_extract_minus_sign())
 
 
 def _latex_to_text(latex: str) -> str:
