@@ -53,7 +53,7 @@ class ContractEmission:
         if tuple(labels) != tuple(node.out):
             if body is None:
                 shape = ", ".join(_pyexpr(dims[l]) for l in node.out)
-                body = f"np.ones(({shape},))"
+                body = f"np.ones(({shape},), dtype=_dt)"
             else:
                 body = self._broadcast(body, labels, node.out, dims)
         if body is None:
@@ -140,11 +140,12 @@ class ContractEmission:
         contracted = [l for l in shared if l not in keep]
         batch = [l for l in shared if l in keep]
         if not contracted:
-            # broadcasting product
-            order = tuple(keep)
-            return self._permute(
-                f"{self._expand(ca, la, order)} * {self._expand(cb, lb, order)}",
-                order, keep)
+            # broadcasting product, in the layout of the larger operand when it carries
+            # every kept axis (then the product of a transposed pair is that product
+            # transposed, one temporary, not a second product)
+            order = tuple(la) if set(keep) == set(la) and len(la) == len(keep) else tuple(keep)
+            code = f"{self._expand(ca, la, order)} * {self._expand(cb, lb, order)}"
+            return self._permute(self.code_names.get(code, code), order, keep)
         if len(contracted) == 1 and not batch and len(la) <= 2 and len(lb) <= 2:
             k = contracted[0]
             fa = [l for l in la if l != k]
@@ -158,7 +159,8 @@ class ContractEmission:
         if set(la) == set(lb):
             # same axes: multiply entrywise, then sum the contracted ones
             prod = f"{_atom(ca)} * {_atom(self._permute(cb, lb, la))}"
-            return self._single(f"({prod})", la, keep)
+            prod = self.code_names.get(prod, f"({prod})")   # computed before: reuse it
+            return self._single(prod, la, keep)
         spec = self._spec([la, lb], keep)
         return f"np.einsum('{spec}', {ca}, {cb}, optimize=True)"
 

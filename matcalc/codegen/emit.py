@@ -16,9 +16,15 @@ from .. import ir, ops
 from ..ir import Const, Dvar, Ref, Var
 from ..names import python_name
 from .contract import ContractEmission
+from .forms import Place
 from .source import _atom, _pyexpr
 
 HELPERS = {  # the core nodes' helpers; each op's own are in its block (ops.helper_sources)
+    "_float": '''def _float(x):
+    """x as a floating-point array: float32 and float64 kept, anything else as float64."""
+    x = np.asarray(x)
+    return x if x.dtype.kind == "f" else x.astype(float)
+''',
     "_mask": '''def _mask(n, lo, hi):
     """0/1 vector of length n: 1 where lo <= j <= hi (1-based)."""
     j = np.arange(1, n + 1)
@@ -102,10 +108,10 @@ class Emitter(ContractEmission):
         if node.shape == ():
             return v if v.startswith("(") or not v.startswith("-") else f"({v})"
         shape = ", ".join(_pyexpr(d) for d in node.shape)
-        return f"np.full(({shape},), {v})"
+        return f"np.full(({shape},), {v}, dtype=_dt)"
 
     def _c_Delta(self, node):
-        return f"np.eye({_pyexpr(node.n)})"
+        return f"np.eye({_pyexpr(node.n)}, dtype=_dt)"
 
     def _c_Mask(self, node):
         if node.rank == 1:
@@ -138,6 +144,9 @@ class Emitter(ContractEmission):
         return f"{_atom(b)} ** {_atom(self.value(node.exp))}"
 
     def _c_Add(self, node):
+        if all(isinstance(t, Place) for t in node.terms) and \
+                len({(t.axis, t.n) for t in node.terms}) == 1:
+            return self._placed(list(node.terms), list(node.coeffs))
         parts = []
         for t, c in zip(node.terms, node.coeffs):
             if isinstance(t, Const):
@@ -158,3 +167,55 @@ class Emitter(ContractEmission):
 
     def _c_Dvar(self, node):
         raise ir.IRError("a differential cannot be evaluated")
+
+    # the codegen-only nodes of `forms` (slices for index sub-ranges)
+    def _c_Slice(self, node):
+        return f"{_atom(self.value(node.arg))}[{_range_index(node.axis, node.lo, node.hi, node.arg.shape[node.axis])}]"
+
+    def _c_Place(self, node):
+        return self._placed([node], [1])
+
+    def _placed(self, places, coeffs):
+        """Blocks written into one array along their common axis: concatenated when they
+        tile it in order, else added into zeros."""
+        axis, n = places[0].axis, places[0].n
+        blocks = [self.temp(self._scaled(self.value(p.arg), c)) for p, c in zip(places, coeffs)]
+        order = sorted(range(len(places)), key=lambda k: _sort_key(places[k].lo))
+        tiles = _tiles(places, order, n)
+        if tiles:
+            return f"np.concatenate([{', '.join(blocks[k] for k in order)}], axis={axis})"
+        shape = ", ".join(_pyexpr(d) for d in places[0].shape)
+        name = self.temp(f"np.zeros(({shape},), dtype=np.result_type({', '.join(blocks)}))")
+        for p, b in zip(places, blocks):
+            self.lines.append(f"{name}[{_range_index(axis, p.lo, p.hi, n)}] += {b}")
+        return name
+
+    @staticmethod
+    def _scaled(code, c):
+        if c == 1:
+            return code
+        if c == -1:
+            return f"-{_atom(code)}"
+        return f"{_pyexpr(c)} * {_atom(code)}"
+
+
+def _range_index(axis, lo, hi, n):
+    """NumPy index of entries lo..hi (1-based, inclusive) along `axis`."""
+    start = "" if sp.simplify(lo - 1) == 0 else _pyexpr(sp.simplify(lo - 1))
+    stop = "" if sp.simplify(hi - n) == 0 else _pyexpr(hi)
+    return ", ".join([":"] * axis + [f"{start}:{stop}"])
+
+
+def _sort_key(e):
+    e = sp.sympify(e)
+    return (0, int(e)) if e.is_Integer else (1, str(e))
+
+
+def _tiles(places, order, n) -> bool:
+    """Do the places, in `order`, cover 1..n exactly, one after the other?"""
+    nxt = sp.Integer(1)
+    for k in order:
+        if sp.simplify(places[k].lo - nxt) != 0:
+            return False
+        nxt = places[k].hi + 1
+    return sp.simplify(nxt - n - 1) == 0
