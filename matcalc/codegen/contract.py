@@ -29,6 +29,9 @@ class ContractEmission:
                 scal.append(op)
             elif isinstance(op, Const) and op.value == 1:
                 bcast.extend(labels)
+            elif self._square_summed(node, op, labels):
+                # Σ x² as Σ x·x: one einsum pass, no squared temporary
+                tens.extend([(op.base, tuple(labels))] * 2)
             else:
                 tens.append((op, tuple(labels)))
         factor = self._scalar_factor(scal)
@@ -61,6 +64,15 @@ class ContractEmission:
         if factor:
             return f"{factor} * {_atom(body)}"
         return body
+
+    def _square_summed(self, node, op, labels) -> bool:
+        """Is `op` a square x², used only here, summed along an axis no other operand of
+        `node` carries?"""
+        if not (isinstance(op, Pow) and isinstance(op.exp, Const) and op.exp.value == 2
+                and self.uses.get(op.uid, 0) <= 1 and op.uid not in self.names):
+            return False
+        others = {l for o, ls in zip(node.ops, node.idx) if o is not op for l in ls}
+        return any(l not in node.out and l not in others for l in labels)
 
     def _scalar_factor(self, scal):
         """Product of scalar operands: a leading -1 as a sign, reciprocals as division."""
@@ -157,10 +169,12 @@ class ContractEmission:
         if not batch and set(la) == set(lb) and not keep:
             return f"np.vdot({ca}, {self._permute(cb, lb, la)})"
         if set(la) == set(lb):
-            # same axes: multiply entrywise, then sum the contracted ones
+            # same axes: the entrywise product, if computed before, summed; else one
+            # einsum pass (no product temporary)
             prod = f"{_atom(ca)} * {_atom(self._permute(cb, lb, la))}"
-            prod = self.code_names.get(prod, f"({prod})")   # computed before: reuse it
-            return self._single(prod, la, keep)
+            if prod in self.code_names:
+                return self._single(self.code_names[prod], la, keep)
+            return f"np.einsum('{self._spec([la, lb], keep)}', {ca}, {cb})"
         spec = self._spec([la, lb], keep)
         return f"np.einsum('{spec}', {ca}, {cb}, optimize=True)"
 

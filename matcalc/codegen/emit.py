@@ -176,18 +176,23 @@ class Emitter(ContractEmission):
         return self._placed([node], [1])
 
     def _placed(self, places, coeffs):
-        """Blocks written into one array along their common axis: concatenated when they
-        tile it in order, else added into zeros."""
+        """Blocks written into one array along their common axis: each computed straight
+        into its place in an empty array when they tile it, else added into zeros."""
         axis, n = places[0].axis, places[0].n
-        blocks = [self.temp(self._scaled(self.value(p.arg), c)) for p, c in zip(places, coeffs)]
+        shape = ", ".join(_pyexpr(d) for d in places[0].shape)
         order = sorted(range(len(places)), key=lambda k: _sort_key(places[k].lo))
         tiles = _tiles(places, order, n)
-        if tiles:
-            return f"np.concatenate([{', '.join(blocks[k] for k in order)}], axis={axis})"
-        shape = ", ".join(_pyexpr(d) for d in places[0].shape)
-        name = self.temp(f"np.zeros(({shape},), dtype=np.result_type({', '.join(blocks)}))")
+        blocks = [self._scaled(self.value(p.arg), c) for p, c in zip(places, coeffs)]
+        name = self.temp(f"np.{'empty' if tiles else 'zeros'}(({shape},), dtype=_dt)")
+        self.code_names.pop(f"np.{'empty' if tiles else 'zeros'}(({shape},), dtype=_dt)")
         for p, b in zip(places, blocks):
-            self.lines.append(f"{name}[{_range_index(axis, p.lo, p.hi, n)}] += {b}")
+            target = f"{name}[{_range_index(axis, p.lo, p.hi, n)}]"
+            if not tiles:
+                self.lines.append(f"{target} += {b}")
+            elif _product(b) is not None:
+                self.lines.append(f"np.multiply({', '.join(_product(b))}, out={target})")
+            else:
+                self.lines.append(f"{target} = {b}")
         return name
 
     @staticmethod
@@ -204,6 +209,25 @@ def _range_index(axis, lo, hi, n):
     start = "" if sp.simplify(lo - 1) == 0 else _pyexpr(sp.simplify(lo - 1))
     stop = "" if sp.simplify(hi - n) == 0 else _pyexpr(hi)
     return ", ".join([":"] * axis + [f"{start}:{stop}"])
+
+
+def _product(code):
+    """(a, b) if code is exactly one product a * b at top level, else None."""
+    depth, cut = 0, None
+    for k, ch in enumerate(code):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif depth == 0 and ch in "+-/@,<>=&|" and k > 0:
+            return None
+        elif depth == 0 and code.startswith(" * ", k):
+            if cut is not None:
+                return None
+            cut = k
+    if cut is None or code.startswith("-"):
+        return None
+    return code[:cut], code[cut + 3:]
 
 
 def _sort_key(e):

@@ -12,6 +12,7 @@ that would evaluate more than MAX_CODE_NODES operations is refused (MatcalcError
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import sympy as sp
@@ -170,7 +171,8 @@ def generate(problem, outputs, fname: str, doc: str = "", also=(), rules=None) -
     for v in inputs:
         if not v.shape:
             lines.append(f"    {python_name(v.name)} = np.asarray({python_name(v.name)}, dtype=_dt)")
-    for l in em.lines:
+    dim_names = {python_name(sym.name) for sym, _ in plan}
+    for l in _free_dead(em.lines, " ".join(results), dim_names):
         lines.append("    " + l)
     fixed = []
     for r, code in zip(roots, results):
@@ -183,6 +185,39 @@ def generate(problem, outputs, fname: str, doc: str = "", also=(), rules=None) -
     ret = fixed[0] if len(fixed) == 1 else "(" + ", ".join(fixed) + ",)"
     lines.append(f"    return {ret}")
     return "\n".join(lines) + "\n"
+
+
+_ASSIGNED = re.compile(r"^([A-Za-z_]\w*) = ")
+_NAME = re.compile(r"[A-Za-z_]\w*")
+
+
+def _free_dead(body, returned, skip=()):
+    """The body's statements with ``del`` after the last use of each array it assigns
+    (not those the return line uses), so that a temporary's memory is given back as soon
+    as it is dead, as it is in hand-written code where temporaries are expressions."""
+    last, assigned = {}, set()
+    for k, line in enumerate(body):
+        m = _ASSIGNED.match(line)
+        rhs = line[m.end():] if m else line
+        for name in set(_NAME.findall(rhs)) & assigned:
+            last[name] = k
+        if m:
+            assigned.add(m.group(1))
+            last.setdefault(m.group(1), k)
+        elif "[" in line:  # a write into part of an array (t[...] += ...) uses it
+            for name in set(_NAME.findall(line.split("[", 1)[0])) & assigned:
+                last[name] = k
+    keep = set(_NAME.findall(returned)) | set(skip)
+    after: dict = {}
+    for name, k in last.items():
+        if name not in keep and k < len(body) - 1:
+            after.setdefault(k, []).append(name)
+    out = []
+    for k, line in enumerate(body):
+        out.append(line)
+        if k in after:
+            out.append("del " + ", ".join(sorted(after[k])))
+    return out
 
 
 def _dedupe(lines, helpers):
