@@ -11,7 +11,9 @@ In fresh interpreters (median of --repeat runs each):
   the import (the first derivation pays for what the import left for later: the grammar,
   SymPy), and the same for a second document in the same process (warm).
 
-The child processes import the tree this script sits in (PYTHONPATH is set to it).
+The child processes import the tree this script sits in (PYTHONPATH is set to it), or the
+one --tree names. The parser-table cache (matcalc/cache.py) is used as a user would have
+it: the first run of this script writes it, so run it twice to see the cached start.
 """
 from __future__ import annotations
 
@@ -53,9 +55,12 @@ print(json.dumps(out))
 """
 
 
+TREE = [ROOT]   # the tree the children import (--tree)
+
+
 def _env():
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT)
+    env["PYTHONPATH"] = str(TREE[0])
     return env
 
 
@@ -64,7 +69,7 @@ def wall(code: str, repeat: int) -> float:
     ts = []
     for _ in range(repeat):
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, env=_env(), cwd=ROOT)
+        subprocess.run([sys.executable, "-c", code], check=True, env=_env(), cwd=TREE[0])
         ts.append(time.perf_counter() - t)
     return statistics.median(ts)
 
@@ -74,7 +79,7 @@ def importtime(repeat: int) -> dict:
     runs = []
     for _ in range(repeat):
         p = subprocess.run([sys.executable, "-X", "importtime", "-c", "import matcalc"],
-                           capture_output=True, text=True, env=_env(), cwd=ROOT, check=True)
+                           capture_output=True, text=True, env=_env(), cwd=TREE[0], check=True)
         cum = {}
         for line in p.stderr.splitlines():
             if not line.startswith("import time:") or "|" not in line:
@@ -102,7 +107,7 @@ def first_derivations(repeat: int) -> list:
                 [sys.executable, "-c", CHILD,
                  json.dumps([str(SEEDS / doc[0]), doc[1]]),
                  json.dumps([str(SEEDS / other[0]), other[1]])],
-                capture_output=True, text=True, env=_env(), cwd=ROOT, check=True)
+                capture_output=True, text=True, env=_env(), cwd=TREE[0], check=True)
             outs.append(json.loads(p.stdout))
         med = lambda f: statistics.median(f(o) for o in outs)  # noqa: E731
         rows.append(dict(doc=doc[0], wrt=doc[1], modules=outs[-1]["modules"],
@@ -119,7 +124,12 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--json", default=None)
+    ap.add_argument("--tree", default=None, help="import matcalc from this tree (e.g. an "
+                    "older commit's, to compare); default: the tree this script is in")
     args = ap.parse_args(argv)
+    if args.tree:
+        TREE[0] = Path(args.tree).resolve()
+    print(f"# matcalc from {TREE[0]}")
     print(f"# bench_startup  ({machine_line()})")
     print(f"# {load_line()} at start")
     base = wall("pass", args.repeat)

@@ -206,8 +206,8 @@ class Emitter(ContractEmission):
 
 def _range_index(axis, lo, hi, n):
     """NumPy index of entries lo..hi (1-based, inclusive) along `axis`."""
-    start = "" if sp.simplify(lo - 1) == 0 else _pyexpr(sp.simplify(lo - 1))
-    stop = "" if sp.simplify(hi - n) == 0 else _pyexpr(hi)
+    start = "" if sp.expand(lo - 1) == 0 else _pyexpr(sp.expand(lo - 1))
+    stop = "" if sp.expand(hi - n) == 0 else _pyexpr(hi)
     return ", ".join([":"] * axis + [f"{start}:{stop}"])
 
 
@@ -239,7 +239,7 @@ def _tiles(places, order, n) -> bool:
     """Do the places, in `order`, cover 1..n exactly, one after the other?"""
     nxt = sp.Integer(1)
     for k in order:
-        if sp.simplify(places[k].lo - nxt) != 0:
+        if sp.expand(places[k].lo - nxt) != 0:
             return False
         nxt = places[k].hi + 1
-    return sp.simplify(nxt - n - 1) == 0
+    return sp.expand(nxt - n - 1) == 0

@@ -47,7 +47,7 @@ class Slice(Node):
     def _shape(arg, axis, lo, hi):
         if not 0 <= axis < arg.rank:
             raise IRError("Slice: no such axis")
-        return arg.shape[:axis] + (sp.simplify(hi - lo + 1),) + arg.shape[axis + 1:]
+        return arg.shape[:axis] + (sp.expand(hi - lo + 1),) + arg.shape[axis + 1:]
 
 
 class Place(Node):
@@ -187,18 +187,18 @@ def _sliced(node, k, mask, lab):
         ops.append(op)
         idx.append(labels)
     if not any(lab in ls for ls in idx):
-        ops.append(ones((sp.simplify(mask.hi - mask.lo + 1),)))
+        ops.append(ones((sp.expand(mask.hi - mask.lo + 1),)))
         idx.append((lab,))
     return ops, idx
 
 
 def _slice(op, axis, lo, hi):
     if isinstance(op, Const):
-        return Const(op.value, op.shape[:axis] + (sp.simplify(hi - lo + 1),) + op.shape[axis + 1:])
+        return Const(op.value, op.shape[:axis] + (sp.expand(hi - lo + 1),) + op.shape[axis + 1:])
     if isinstance(op, Mask) and op.rank == 1:
         lo2, hi2 = sp.Max(op.lo, lo), sp.Min(op.hi, hi)
         if lo2 == lo and hi2 == hi:
-            return ones((sp.simplify(hi - lo + 1),))
+            return ones((sp.expand(hi - lo + 1),))
     return Slice(op, axis, lo, hi)
 
 
