@@ -13,7 +13,7 @@ import itertools
 import sympy as sp
 
 from .. import ir, ops
-from ..ir import Const, Dvar, Ref, Var
+from ..ir import Const, Contract, Dvar, Ref, Var
 from ..names import python_name
 from .contract import ContractEmission
 from .forms import Place
@@ -24,6 +24,18 @@ HELPERS = {  # the core nodes' helpers; each op's own are in its block (ops.help
     """x as a floating-point array: float32 and float64 kept, anything else as float64."""
     x = np.asarray(x)
     return x if x.dtype.kind == "f" else x.astype(float)
+''',
+    "_pow_from": '''def _pow_from(q, b, e1, k, d):
+    """b ** e1 from q = b ** e where e1 = k e + d: q**k * b**d where b > 0 (exact there),
+    b ** e1 itself where b <= 0."""
+    r = q if k == 1 else q * q if k == 2 else q * q * q
+    if d:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = r * b if d == 1 else r / b
+    bad = b <= 0
+    if bad.any():
+        r = np.where(bad, np.power(b, e1), r)
+    return r
 ''',
     "_mask": '''def _mask(n, lo, hi):
     """0/1 vector of length n: 1 where lo <= j <= hi (1-based)."""
@@ -39,6 +51,9 @@ HELPERS = {  # the core nodes' helpers; each op's own are in its block (ops.help
 }
 
 
+
+
+MAX_TERMS = 200   # terms of one generated sum expression (longer sums: partial sums)
 
 
 class Emitter(ContractEmission):
@@ -64,7 +79,7 @@ class Emitter(ContractEmission):
         if node.uid in self.names:
             return self.names[node.uid]
         code = self._code(node)
-        cheap = isinstance(node, (Var, Ref, Const, Dvar))
+        cheap = isinstance(node, (Var, Ref, Const, Dvar)) or code.isidentifier()
         if not cheap and (self.uses.get(node.uid, 0) > 1 or len(code) > 70):
             name = self.temp(code)
             self.names[node.uid] = name
@@ -147,6 +162,10 @@ class Emitter(ContractEmission):
         if all(isinstance(t, Place) for t in node.terms) and \
                 len({(t.axis, t.n) for t in node.terms}) == 1:
             return self._placed(list(node.terms), list(node.coeffs))
+        common = self._common_factor(node)
+        if common is not None:
+            factor, inner = common
+            return f"{factor} * {_atom(self.value(inner))}"
         parts = []
         for t, c in zip(node.terms, node.coeffs):
             if isinstance(t, Const):
@@ -160,15 +179,57 @@ class Emitter(ContractEmission):
                 elif c != 1:
                     s = f"{_pyexpr(c)} * {_atom(s)}"
             parts.append(s)
+        # a positive term first, and a - b rather than a + -b (no separate negation pass)
+        first = next((k for k, p in enumerate(parts) if not p.startswith("-")), 0)
+        parts = [parts[first]] + parts[:first] + parts[first + 1:]
         out = parts[0]
-        for p in parts[1:]:
-            out += f" - {p[1:]}" if p.startswith("-") and not p.startswith("-(") else f" + {p}"
+        for k, p in enumerate(parts[1:], 1):
+            if k % MAX_TERMS == 0:   # a partial sum: Python's compiler recurses per `+`
+                out = self.temp(out)
+            out += f" - {p[1:]}" if p.startswith("-") else f" + {p}"
         return out
+
+    def _common_factor(self, node):
+        """(scalar code, the rest) when every term of an array Add is a product sharing
+        scalar factors (or one coefficient up to sign): c·(a - b) is one pass over the
+        result where c·a - c·b is three. None otherwise."""
+        if node.shape == () or len(node.terms) < 2 or \
+                not all(isinstance(t, Contract) for t in node.terms):
+            return None
+        shared = None
+        for t in node.terms:
+            mine = [op for op in t.ops if op.shape == ()]
+            shared = mine if shared is None else [op for op in shared if op in mine]
+        c = abs(node.coeffs[0])
+        same = c != 1 and all(abs(x) == c for x in node.coeffs)
+        if not shared and not same:
+            return None
+        terms = []
+        for t in node.terms:
+            ops, idx, drop = [], [], list(shared)
+            for op, ls in zip(t.ops, t.idx):
+                if op in drop:
+                    drop.remove(op)
+                else:
+                    ops.append(op)
+                    idx.append(ls)
+            terms.append(ir.contract(ops, idx, t.out))
+        coeffs = [x / c for x in node.coeffs] if same else list(node.coeffs)
+        scal = list(shared) + ([Const(c, ())] if same else [])
+        return self._scalar_factor(scal), ir.add(terms, coeffs)
 
     def _c_Dvar(self, node):
         raise ir.IRError("a differential cannot be evaluated")
 
-    # the codegen-only nodes of `forms` (slices for index sub-ranges)
+    # the codegen-only nodes of `forms`
+    def _c_PowFrom(self, node):
+        self.helpers.add("_pow_from")
+        return (f"_pow_from({self.value(node.q)}, {self.value(node.base)}, "
+                f"{_atom(self.value(node.exp))}, {node.k}, {node.d})")
+
+    def _c_Shared(self, node):
+        return self.value(node.arg)
+
     def _c_Slice(self, node):
         return f"{_atom(self.value(node.arg))}[{_range_index(node.axis, node.lo, node.hi, node.arg.shape[node.axis])}]"
 

@@ -22,6 +22,10 @@ The rules, and the cost each one removes:
   (seed 004, where σ'(X) = σ(X)(1 - σ(X)) brings the factor 1 - σ). Exact at zeros (no
   division), so it needs no zero guard; where the factor is absent the prefix/suffix form
   (zero-safe) stays.
+- ``power-from-power``: ``b^{e-1}`` as ``b^e / b`` and ``b^{2e}`` as ``(b^e)²`` where the
+  code computes ``b^e`` anyway (seed 003's ``(1 + D/ν)^{-(ν+3)/2}`` next to q̂), a division
+  or a square instead of another ``**``; where ``b <= 0`` the helper computes the power
+  itself (see `PowFrom`).
 - ``mask-to-slice`` and ``mask-to-place``: a 1-D index sub-range mask
   ``1[lo ≤ j ≤ hi]`` in a product becomes slices ``x[lo-1:hi]`` of the operands carrying
   j when j is summed, and a block written into place when j is an output axis (seed 002),
@@ -29,10 +33,12 @@ The rules, and the cost each one removes:
 """
 from __future__ import annotations
 
+import dataclasses
+
 import sympy as sp
 
-from ..ir import Add, Const, Contract, IRError, Mask, Node, Pow, add, contract, fmap, is_const, ones
-from ..ir import transform
+from ..ir import (Add, Const, Contract, IRError, Mask, Node, Pow, Ref, Var, add, contract, fmap,
+                  is_const, ones, transform, walk)
 from ..ops.reduce import ProdAxis, ProdExcept
 from ..rules import Rule
 
@@ -59,6 +65,16 @@ class Place(Node):
         if not 0 <= axis < arg.rank:
             raise IRError("Place: no such axis")
         return arg.shape[:axis] + (n,) + arg.shape[axis + 1:]
+
+
+class Shared(Node):
+    """`arg` itself, computed once where several products use it: a Contract operand the
+    builder does not inline (so the pieces of a split contraction share one product)."""
+    _fields = ("arg",)
+
+    @staticmethod
+    def _shape(arg):
+        return arg.shape
 
 
 # ---------------------------------------------------------------- helpers
@@ -136,7 +152,18 @@ def _split_broadcast_sum(node):
         summed = {l for l in labels if l not in node.out}
         if not any(labels[p] in summed for t in op.terms for p in _const_axes(t)):
             continue
-        parts = [_replace(node, k, [t], [labels]) for t in op.terms]
+        ops, idx = [o for j, o in enumerate(node.ops) if j != k], \
+            [ls for j, ls in enumerate(node.idx) if j != k]
+        tensors = [j for j, o in enumerate(ops) if o.rank > 0]
+        if len(tensors) > 1:
+            # the other operands' product (scalars aside: they differ between uses),
+            # computed once for every term and every gradient that needs it
+            g_out = tuple(dict.fromkeys(l for j in tensors for l in idx[j]
+                                        if l in labels or l in node.out))
+            g = Shared(contract([ops[j] for j in tensors], [idx[j] for j in tensors], g_out))
+            ops = [o for j, o in enumerate(ops) if j not in tensors] + [g]
+            idx = [ls for j, ls in enumerate(idx) if j not in tensors] + [g_out]
+        parts = [contract(ops + [t], idx + [labels], node.out) for t in op.terms]
         return add(parts, op.coeffs)
     return None
 
@@ -233,6 +260,79 @@ def _mask_to_place(node):
 
 from ..ir import I0 as _I0  # noqa: E402  (the outer index of a 2-D Mask's bounds)
 
+
+class PowFrom(Node):
+    """base ** exp, where exp = k·e + d, computed from q = base ** e (a Pow the code
+    computes anyway):
+    q**k · base**d, with k in {1, 2, 3} and d in {-1, 0, 1}, one or two cheap passes
+    instead of another ``**`` (an exp and a log per entry). Exact where base > 0; the
+    emitted helper falls back to ``base ** (e·k + d)`` itself wherever base <= 0, where
+    the two can differ (0 ** -e, a negative base to a fractional power)."""
+    _fields = ("q", "base", "exp", "k", "d")
+
+    @staticmethod
+    def _shape(q, base, exp, k, d):
+        return base.shape
+
+
+def _sym(node):
+    """A scalar IR expression as SymPy (Var and Ref as symbols), or None."""
+    if node.shape != ():
+        return None
+    if isinstance(node, Const):
+        return node.value
+    if isinstance(node, (Var, Ref)):
+        return sp.Symbol(f"{type(node).__name__}:{node.name}")
+    if isinstance(node, Add):
+        parts = [_sym(t) for t in node.terms]
+        return None if None in parts else sp.Add(*[c * x for c, x in zip(node.coeffs, parts)])
+    if isinstance(node, Contract) and all(not ls for ls in node.idx):
+        parts = [_sym(o) for o in node.ops]
+        return None if None in parts else sp.Mul(*parts)
+    if isinstance(node, Pow) and isinstance(node.exp, Const):
+        b = _sym(node.base)
+        return None if b is None else b ** node.exp.value
+    return None
+
+
+def _power_rule(roots):
+    """`power-from-power` bound to the Pow nodes below `roots`: b ** e1 rewritten from an
+    existing b ** e2 when e1 = k·e2 + d (k = 1, 2, 3; d = -1, 0, 1; not both trivial)."""
+    by_base: dict = {}
+    for root in roots:
+        for n in walk(root):
+            if isinstance(n, Pow) and n.base.rank > 0 and _sym(n.exp) is not None \
+                    and not isinstance(n.exp, Const):
+                by_base.setdefault(n.base.uid, {})[n.uid] = n
+    # one anchor per base, computed as it is: a definition's body if one is such a power,
+    # else the simplest exponent; the other powers of that base come from it
+    anchor = {}
+    for base, pows in by_base.items():
+        named = [n for n in roots if n.uid in pows]
+        anchor[base] = named[0] if named else min(
+            pows.values(), key=lambda n: (len(str(_sym(n.exp))), n.skey))
+
+    def apply(node):
+        if not isinstance(node, Pow) or node.base.uid not in anchor:
+            return None
+        other = anchor[node.base.uid]
+        if other is node:
+            return None
+        e1, e2 = _sym(node.exp), _sym(other.exp)
+        if e1 is None or e2 == 0:
+            return None
+        for k in (1, 2, 3):
+            d = sp.expand(e1 - k * e2)
+            if d.is_Integer and abs(d) <= 1 and (k, d) != (1, 0):
+                return PowFrom(other, node.base, node.exp, k, int(d))
+        return None
+
+    return dataclasses.replace(POWER_RULE, apply=apply)
+
+
+POWER_RULE = Rule("power-from-power",
+                  r"b^{k e + d} = (b^{e})^k\, b^{d}\quad (b > 0)", None)
+
 RULES = (
     Rule("square-of-broadcast-difference",
          r"\sum_c (a_{ic} - b_{jc})^2 = \sum_c a_{ic}^2 + \sum_c b_{jc}^2 - 2\sum_c a_{ic} b_{jc}",
@@ -263,8 +363,24 @@ def _apply(node, rules):
     return node
 
 
-def cheap_forms(nodes, rules=RULES):
-    """`nodes` (dict, tuple or list of IR nodes) with `rules` applied (module docstring)."""
+ALL_RULES = RULES + (POWER_RULE,)
+
+
+def cheap_forms(nodes, rules=ALL_RULES):
+    """`nodes` (dict, tuple or list of IR nodes) with `rules` applied (module docstring).
+    `POWER_RULE`, if among them, runs last, bound to the powers the rewritten nodes
+    compute."""
+    keys = list(nodes) if isinstance(nodes, dict) else None
+    out = _rewrite(list(nodes.values()) if keys is not None else list(nodes),
+                   tuple(r for r in rules if r is not POWER_RULE))
+    if POWER_RULE in rules:
+        out = _rewrite(out, (_power_rule(out),))
+    return dict(zip(keys, out)) if keys is not None else type(nodes)(out)
+
+
+def _rewrite(nodes, rules):
+    if not rules:
+        return list(nodes)
     memo: dict = {}
 
     def fn(node):
@@ -273,6 +389,4 @@ def cheap_forms(nodes, rules=RULES):
             new = transform(new, fn=lambda n: _apply(n, rules), memo={})
         return new
 
-    if isinstance(nodes, dict):
-        return {k: transform(v, fn=fn, memo=memo) for k, v in nodes.items()}
-    return type(nodes)(transform(v, fn=fn, memo=memo) for v in nodes)
+    return [transform(v, fn=fn, memo=memo) for v in nodes]

@@ -22,7 +22,7 @@ from ..errors import MatcalcError
 from ..ir import Add, Const, Var
 from ..names import python_name
 from .emit import HELPERS, Emitter
-from .forms import RULES, cheap_forms
+from .forms import ALL_RULES, cheap_forms
 from .source import _pyexpr
 
 MAX_CODE_NODES = 100_000   # distinct IR nodes a generated function may evaluate
@@ -118,7 +118,7 @@ def signature(problem, roots, also=()):
 
 def generate(problem, outputs, fname: str, doc: str = "", also=(), rules=None) -> str:
     """Source of a module defining `fname` (see the module docstring). `rules`: the
-    cheap-form rewrites to apply (`forms.RULES` when None; ``()`` gives the plain forms)."""
+    cheap-form rewrites to apply (`forms.ALL_RULES` when None; ``()`` gives the plain forms)."""
     roots = outputs if isinstance(outputs, tuple) else (outputs,)
     defs_needed = problem.needed(roots)
     size = sum(ir.count_nodes(n) for n in list(roots) + [problem.defs[d] for d in defs_needed])
@@ -130,7 +130,7 @@ def generate(problem, outputs, fname: str, doc: str = "", also=(), rules=None) -
     em = Emitter(problem, reserved)
     inputs, required, plan, dims = signature(problem, roots, also)
     rewritten = cheap_forms([problem.defs[d] for d in defs_needed] + list(roots),
-                            RULES if rules is None else rules)
+                            ALL_RULES if rules is None else rules)
     bodies = dict(zip(defs_needed, rewritten))
     roots = tuple(rewritten[len(defs_needed):])
     em.count_uses(list(roots) + list(bodies.values()))
