@@ -261,3 +261,63 @@ def test_generated_code_too_large_is_refused(monkeypatch):
     with pytest.raises(MatcalcError) as err:
         g.numpy_source()
     assert "generated code would be too large" in str(err.value)
+
+
+# ---------------------------------------------------------------- start-up
+
+def _fresh(code, **env):
+    """Run code in a fresh interpreter importing this tree; its stdout."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parent.parent)
+    full = {**os.environ, "PYTHONPATH": root, **env}
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=full,
+                       cwd=root, timeout=120)
+    assert p.returncode == 0, p.stderr
+    return p.stdout.strip()
+
+
+def test_import_matcalc_loads_no_engine_and_the_first_use_does():
+    out = _fresh("import sys, matcalc\n"
+                 "print(sorted(m for m in ('sympy', 'lark', 'numpy', 'matcalc.api') if m in sys.modules))\n"
+                 "matcalc.gradient\n"
+                 "print(sorted(m for m in ('sympy', 'lark', 'matcalc.api') if m in sys.modules))\n"
+                 "matcalc.gradient(r'$x \\in \\mathbb{R}^n$ $f = x^T x$', wrt='x')\n"
+                 "print('lark' in sys.modules)")
+    assert out.splitlines() == ["[]", "['matcalc.api', 'sympy']", "True"]
+
+
+def test_public_names_and_submodules_resolve_lazily():
+    out = _fresh("import matcalc\n"
+                 "from matcalc import MatcalcError, numeric\n"
+                 "print(issubclass(MatcalcError, ValueError), matcalc.names.__name__,"
+                 " all(hasattr(matcalc, n) for n in matcalc.__all__))\n"
+                 "try:\n    matcalc.no_such_name\nexcept AttributeError:\n    print('AttributeError')")
+    assert out.splitlines() == ["True matcalc.names True", "AttributeError"]
+
+
+DERIVE = ("import matcalc, numpy as np\n"
+          "g = matcalc.gradient(r'$x \\in \\mathbb{R}^n$ $f = x^T x$', wrt='x')\n"
+          "print(g.to_numpy()(x=np.arange(3.0)).tolist())")
+
+
+def test_parser_tables_are_cached_and_reused(tmp_path):
+    assert _fresh(DERIVE, MATCALC_CACHE_DIR=str(tmp_path)) == "[0.0, 2.0, 4.0]"
+    files = list(tmp_path.iterdir())
+    assert len(files) == 1 and files[0].stat().st_size > 0
+    assert _fresh(DERIVE, MATCALC_CACHE_DIR=str(tmp_path)) == "[0.0, 2.0, 4.0]"
+
+
+def test_a_cache_that_cannot_be_written_or_read_is_no_reason_to_fail(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    assert _fresh(DERIVE, MATCALC_CACHE_DIR=str(blocker / "sub")) == "[0.0, 2.0, 4.0]"
+    assert _fresh(DERIVE, MATCALC_CACHE_DIR="") == "[0.0, 2.0, 4.0]"     # disabled
+    corrupt = tmp_path / "c"
+    assert _fresh(DERIVE, MATCALC_CACHE_DIR=str(corrupt)) == "[0.0, 2.0, 4.0]"
+    for f in corrupt.iterdir():
+        f.write_bytes(b"garbage\n\x00\x01")
+    assert _fresh(DERIVE, MATCALC_CACHE_DIR=str(corrupt)) == "[0.0, 2.0, 4.0]"

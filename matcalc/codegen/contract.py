@@ -30,6 +30,9 @@ class ContractEmission:
                 scal.append(op)
             elif isinstance(op, Const) and op.value == 1:
                 bcast.extend(labels)
+            elif self._square_summed(node, op, labels):
+                # Σ x² as Σ x·x: one einsum pass, no squared temporary
+                tens.extend([(op.base, tuple(labels))] * 2)
             else:
                 tens.append((op, tuple(labels)))
         tens = self._guard_masked(tens)
@@ -56,7 +59,7 @@ class ContractEmission:
         if tuple(labels) != tuple(node.out):
             if body is None:
                 shape = ", ".join(_pyexpr(dims[l]) for l in node.out)
-                body = f"np.ones(({shape},))"
+                body = f"np.ones(({shape},), dtype=_dt)"
             else:
                 body = self._broadcast(body, labels, node.out, dims)
         if body is None:
@@ -112,6 +115,15 @@ class ContractEmission:
                 own = type(node) in ops.NODE_OPS
             memo[node.uid] = own or any(self._may_be_singular(c) for c in ir.operands(node))
         return memo[node.uid]
+
+    def _square_summed(self, node, op, labels) -> bool:
+        """Is `op` a square x², used only here, summed along an axis no other operand of
+        `node` carries?"""
+        if not (isinstance(op, Pow) and isinstance(op.exp, Const) and op.exp.value == 2
+                and self.uses.get(op.uid, 0) <= 1 and op.uid not in self.names):
+            return False
+        others = {l for o, ls in zip(node.ops, node.idx) if o is not op for l in ls}
+        return any(l not in node.out and l not in others for l in labels)
 
     def _scalar_factor(self, scal):
         """Product of scalar operands: a leading -1 as a sign, reciprocals as division."""
@@ -191,11 +203,12 @@ class ContractEmission:
         contracted = [l for l in shared if l not in keep]
         batch = [l for l in shared if l in keep]
         if not contracted:
-            # broadcasting product
-            order = tuple(keep)
-            return self._permute(
-                f"{self._expand(ca, la, order)} * {self._expand(cb, lb, order)}",
-                order, keep)
+            # broadcasting product, in the layout of the larger operand when it carries
+            # every kept axis (then the product of a transposed pair is that product
+            # transposed, one temporary, not a second product)
+            order = tuple(la) if set(keep) == set(la) and len(la) == len(keep) else tuple(keep)
+            code = f"{self._expand(ca, la, order)} * {self._expand(cb, lb, order)}"
+            return self._permute(self.code_names.get(code, code), order, keep)
         if len(contracted) == 1 and not batch and len(la) <= 2 and len(lb) <= 2:
             k = contracted[0]
             fa = [l for l in la if l != k]
@@ -207,9 +220,12 @@ class ContractEmission:
         if not batch and set(la) == set(lb) and not keep:
             return f"np.vdot({ca}, {self._permute(cb, lb, la)})"
         if set(la) == set(lb):
-            # same axes: multiply entrywise, then sum the contracted ones
+            # same axes: the entrywise product, if computed before, summed; else one
+            # einsum pass (no product temporary)
             prod = f"{_atom(ca)} * {_atom(self._permute(cb, lb, la))}"
-            return self._single(f"({prod})", la, keep)
+            if prod in self.code_names:
+                return self._single(self.code_names[prod], la, keep)
+            return f"np.einsum('{self._spec([la, lb], keep)}', {ca}, {cb})"
         spec = self._spec([la, lb], keep)
         return f"np.einsum('{spec}', {ca}, {cb}, optimize=True)"
 

@@ -13,12 +13,30 @@ import itertools
 import sympy as sp
 
 from .. import ir, ops
-from ..ir import Const, Dvar, Ref, Var
+from ..ir import Const, Contract, Dvar, Ref, Var
 from ..names import python_name
 from .contract import ContractEmission
+from .forms import Place
 from .source import _atom, _pyexpr
 
 HELPERS = {  # the core nodes' helpers; each op's own are in its block (ops.helper_sources)
+    "_float": '''def _float(x):
+    """x as a floating-point array: float32 and float64 kept, anything else as float64."""
+    x = np.asarray(x)
+    return x if x.dtype.kind == "f" else x.astype(float)
+''',
+    "_pow_from": '''def _pow_from(q, b, e1, k, d):
+    """b ** e1 from q = b ** e where e1 = k e + d: q**k * b**d where b > 0 (exact there),
+    b ** e1 itself where b <= 0."""
+    r = q if k == 1 else q * q if k == 2 else q * q * q
+    if d:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = r * b if d == 1 else r / b
+    bad = b <= 0
+    if bad.any():
+        r = np.where(bad, np.power(b, e1), r)
+    return r
+''',
     "_mask": '''def _mask(n, lo, hi):
     """0/1 vector of length n: 1 where lo <= j <= hi (1-based)."""
     j = np.arange(1, n + 1)
@@ -33,6 +51,9 @@ HELPERS = {  # the core nodes' helpers; each op's own are in its block (ops.help
 }
 
 
+
+
+MAX_TERMS = 200   # terms of one generated sum expression (longer sums: partial sums)
 
 
 class Emitter(ContractEmission):
@@ -59,7 +80,7 @@ class Emitter(ContractEmission):
         if node.uid in self.names:
             return self.names[node.uid]
         code = self._code(node)
-        cheap = isinstance(node, (Var, Ref, Const, Dvar))
+        cheap = isinstance(node, (Var, Ref, Const, Dvar)) or code.isidentifier()
         if not cheap and (self.uses.get(node.uid, 0) > 1 or len(code) > 70):
             name = self.temp(code)
             self.names[node.uid] = name
@@ -103,10 +124,10 @@ class Emitter(ContractEmission):
         if node.shape == ():
             return v if v.startswith("(") or not v.startswith("-") else f"({v})"
         shape = ", ".join(_pyexpr(d) for d in node.shape)
-        return f"np.full(({shape},), {v})"
+        return f"np.full(({shape},), {v}, dtype=_dt)"
 
     def _c_Delta(self, node):
-        return f"np.eye({_pyexpr(node.n)})"
+        return f"np.eye({_pyexpr(node.n)}, dtype=_dt)"
 
     def _c_Mask(self, node):
         if node.rank == 1:
@@ -139,6 +160,13 @@ class Emitter(ContractEmission):
         return f"{_atom(b)} ** {_atom(self.value(node.exp))}"
 
     def _c_Add(self, node):
+        if all(isinstance(t, Place) for t in node.terms) and \
+                len({(t.axis, t.n) for t in node.terms}) == 1:
+            return self._placed(list(node.terms), list(node.coeffs))
+        common = self._common_factor(node)
+        if common is not None:
+            factor, inner = common
+            return f"{factor} * {_atom(self.value(inner))}"
         parts = []
         for t, c in zip(node.terms, node.coeffs):
             if isinstance(t, Const):
@@ -152,10 +180,128 @@ class Emitter(ContractEmission):
                 elif c != 1:
                     s = f"{_pyexpr(c)} * {_atom(s)}"
             parts.append(s)
+        # a positive term first, and a - b rather than a + -b (no separate negation pass)
+        first = next((k for k, p in enumerate(parts) if not p.startswith("-")), 0)
+        parts = [parts[first]] + parts[:first] + parts[first + 1:]
         out = parts[0]
-        for p in parts[1:]:
-            out += f" - {p[1:]}" if p.startswith("-") and not p.startswith("-(") else f" + {p}"
+        for k, p in enumerate(parts[1:], 1):
+            if k % MAX_TERMS == 0:   # a partial sum: Python's compiler recurses per `+`
+                out = self.temp(out)
+            out += f" - {p[1:]}" if p.startswith("-") else f" + {p}"
         return out
+
+    def _common_factor(self, node):
+        """(scalar code, the rest) when every term of an array Add is a product sharing
+        scalar factors (or one coefficient up to sign): c·(a - b) is one pass over the
+        result where c·a - c·b is three. None otherwise."""
+        if node.shape == () or len(node.terms) < 2 or \
+                not all(isinstance(t, Contract) for t in node.terms):
+            return None
+        shared = None
+        for t in node.terms:
+            mine = [op for op in t.ops if op.shape == ()]
+            shared = mine if shared is None else [op for op in shared if op in mine]
+        c = abs(node.coeffs[0])
+        same = c != 1 and all(abs(x) == c for x in node.coeffs)
+        if not shared and not same:
+            return None
+        terms = []
+        for t in node.terms:
+            ops, idx, drop = [], [], list(shared)
+            for op, ls in zip(t.ops, t.idx):
+                if op in drop:
+                    drop.remove(op)
+                else:
+                    ops.append(op)
+                    idx.append(ls)
+            terms.append(ir.contract(ops, idx, t.out))
+        coeffs = [x / c for x in node.coeffs] if same else list(node.coeffs)
+        scal = list(shared) + ([Const(c, ())] if same else [])
+        return self._scalar_factor(scal), ir.add(terms, coeffs)
 
     def _c_Dvar(self, node):
         raise ir.IRError("a differential cannot be evaluated")
+
+    # the codegen-only nodes of `forms`
+    def _c_PowFrom(self, node):
+        self.helpers.add("_pow_from")
+        return (f"_pow_from({self.value(node.q)}, {self.value(node.base)}, "
+                f"{_atom(self.value(node.exp))}, {node.k}, {node.d})")
+
+    def _c_Shared(self, node):
+        return self.value(node.arg)
+
+    def _c_Slice(self, node):
+        return f"{_atom(self.value(node.arg))}[{_range_index(node.axis, node.lo, node.hi, node.arg.shape[node.axis])}]"
+
+    def _c_Place(self, node):
+        return self._placed([node], [1])
+
+    def _placed(self, places, coeffs):
+        """Blocks written into one array along their common axis: each computed straight
+        into its place in an empty array when they tile it, else added into zeros."""
+        axis, n = places[0].axis, places[0].n
+        shape = ", ".join(_pyexpr(d) for d in places[0].shape)
+        order = sorted(range(len(places)), key=lambda k: _sort_key(places[k].lo))
+        tiles = _tiles(places, order, n)
+        blocks = [self._scaled(self.value(p.arg), c) for p, c in zip(places, coeffs)]
+        name = self.temp(f"np.{'empty' if tiles else 'zeros'}(({shape},), dtype=_dt)")
+        self.code_names.pop(f"np.{'empty' if tiles else 'zeros'}(({shape},), dtype=_dt)")
+        for p, b in zip(places, blocks):
+            target = f"{name}[{_range_index(axis, p.lo, p.hi, n)}]"
+            if not tiles:
+                self.lines.append(f"{target} += {b}")
+            elif _product(b) is not None:
+                self.lines.append(f"np.multiply({', '.join(_product(b))}, out={target})")
+            else:
+                self.lines.append(f"{target} = {b}")
+        return name
+
+    @staticmethod
+    def _scaled(code, c):
+        if c == 1:
+            return code
+        if c == -1:
+            return f"-{_atom(code)}"
+        return f"{_pyexpr(c)} * {_atom(code)}"
+
+
+def _range_index(axis, lo, hi, n):
+    """NumPy index of entries lo..hi (1-based, inclusive) along `axis`."""
+    start = "" if sp.expand(lo - 1) == 0 else _pyexpr(sp.expand(lo - 1))
+    stop = "" if sp.expand(hi - n) == 0 else _pyexpr(hi)
+    return ", ".join([":"] * axis + [f"{start}:{stop}"])
+
+
+def _product(code):
+    """(a, b) if code is exactly one product a * b at top level, else None."""
+    depth, cut = 0, None
+    for k, ch in enumerate(code):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif depth == 0 and ch in "+-/@,<>=&|" and k > 0:
+            return None
+        elif depth == 0 and code.startswith(" * ", k):
+            if cut is not None:
+                return None
+            cut = k
+    if cut is None or code.startswith("-"):
+        return None
+    return code[:cut], code[cut + 3:]
+
+
+def _sort_key(e):
+    e = sp.sympify(e)
+    return (0, int(e)) if e.is_Integer else (1, str(e))
+
+
+def _tiles(places, order, n) -> bool:
+    """Do the places, in `order`, cover 1..n exactly, one after the other?"""
+    nxt = sp.Integer(1)
+    for k in order:
+        if sp.expand(places[k].lo - nxt) != 0:
+            return False
+        nxt = places[k].hi + 1
+    return sp.expand(nxt - n - 1) == 0

@@ -20,6 +20,8 @@ def _pyexpr(e) -> str:
     generated module needs nothing but numpy. A number that is not a finite real (a
     division by zero, 0^-1) is an error here, never a ``zoo`` in the code."""
     e = sp.sympify(e)
+    if e.is_Symbol:   # the common case; the printer is slow
+        return python_name(e.name)
     if e.is_Integer:
         return str(int(e))
     if e.is_Rational:

@@ -75,9 +75,9 @@ LOG = function(Function(
 # ------------------------------------------------------------------ the logistic function
 
 SIGMOID_SOURCE = '''def _sigmoid(x):
-    """Logistic function, stable for large |x|."""
+    """Logistic function, stable for large |x|: one exp of -|x|, one division."""
     e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return np.where(x >= 0, 1.0, e) / (1.0 + e)
 '''
 
 

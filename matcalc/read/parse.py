@@ -26,6 +26,7 @@ from lark.exceptions import UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import Lexer
 
 from . import syntax as S
+from ..cache import parser_cache_file
 from .build import Build, _namelike
 from ..errors import ParseError
 from .clauses import canon, split_rows
@@ -66,7 +67,7 @@ def _parser() -> Lark:
     global _PARSER
     if _PARSER is None:
         _PARSER = Lark(_grammar_text(), parser="lalr", lexer=_Feed, transformer=_BUILD,
-                       strict=True, maybe_placeholders=False)
+                       strict=True, maybe_placeholders=False, cache=parser_cache_file())
     return _PARSER
 
 

@@ -1,0 +1,218 @@
+"""The cheap forms of code generation (matcalc/codegen/forms.py): each rule fires where it
+should, and the code it gives computes the same numbers as the plain form (the rules
+switched off) and as central differences of an independent NumPy objective. Also: float32
+inputs stay float32."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import matcalc
+from matcalc import codegen, numeric
+from matcalc.codegen import forms
+
+SEEDS = Path(__file__).parent / "seeds"
+
+
+def seed(name):
+    return (SEEDS / name).read_text()
+
+
+PAIRS = r"""$x_i \in \mathbb{R}^d, \; i = 1,\dots,n$, $y_j \in \mathbb{R}^d, \; j = 1,\dots,m$
+$$ f = \sum_{i}\sum_{j} \exp(-\|x_i - y_j\|^2) $$"""
+
+
+def pairs_numpy(x, y):
+    return float(np.exp(-((x[:, None, :] - y[None, :, :]) ** 2).sum(-1)).sum())
+
+
+RANGES = r"""$x \in \mathbb{R}^n$, $A \in \mathbb{R}^{n \times n}$
+$$ f = \sum_{i=2}^{n-1} x_i^2 + \sum_{i=1}^{3} (Ax)_i $$"""
+
+
+def ranges_numpy(x, A):
+    return float((x[1:-1] ** 2).sum() + (A @ x)[:3].sum())
+
+
+def dec_numpy(z, mu, nu):
+    D = ((z[:, None, :] - mu[None, :, :]) ** 2).sum(-1)
+    qh = (1 + D / nu) ** (-(nu + 1) / 2)
+    q = qh / qh.sum(1, keepdims=True)
+    ph = q ** 2 / q.sum(0)
+    p = ph / ph.sum(1, keepdims=True)
+    return float((p * np.log(p / q)).sum())
+
+
+def s004_numpy(alpha, beta, I, D, y):
+    F = 1 / (1 + np.exp(-(alpha * I + beta * D)))
+    return float(0.5 * (y - (I.shape[0] - np.prod(1 - F, axis=1).sum())) ** 2)
+
+
+def s002_numpy(h, phi, N):
+    return float((h[:N] @ phi[:N]) @ (h[N:] @ phi[N:]))
+
+
+HELD = seed("003.tex") + "\n$p \\text{ constant}$\n"
+
+# (rule, document, wrt, independent objective (None: p held, checked against the plain
+# form only), input mode, dimensions)
+CASES = [
+    ("square-of-broadcast-difference", PAIRS, ["x", "y"], pairs_numpy, "normal", None),
+    ("square-of-broadcast-difference", seed("003.tex"), ["z", r"\mu"], dec_numpy, "positive", None),
+    ("split-broadcast-sum", PAIRS, ["x", "y"], pairs_numpy, "normal", None),
+    ("split-broadcast-sum", seed("003.tex"), ["z", r"\mu"], dec_numpy, "positive", None),
+    ("power-from-power", seed("003.tex"), ["z", r"\mu"], dec_numpy, "positive", None),
+    ("power-from-power", HELD, ["z", r"\mu"], None, "positive", None),
+    ("product-except-times-factor", seed("004_question.tex"), [r"\alpha", r"\beta"], s004_numpy,
+     "normal", None),
+    ("mask-to-slice", seed("002.tex"), [r"\phi"], s002_numpy, "normal", {"N": 3, "M": 4}),
+    ("mask-to-slice", RANGES, ["x"], ranges_numpy, "normal", {"n": 6}),
+    ("mask-to-place", seed("002.tex"), [r"\phi"], s002_numpy, "normal", {"N": 3, "M": 4}),
+    ("mask-to-place", RANGES, ["x"], ranges_numpy, "normal", {"n": 6}),
+]
+
+
+def _rule(name):
+    return next(r for r in forms.ALL_RULES if r.name == name)
+
+
+def _nodes(grads):
+    p = grads.problem
+    roots = grads._roots(True)
+    return [p.defs[d] for d in p.needed(roots)] + list(roots)
+
+
+def _inputs(grads, rng, mode, dims):
+    g = grads.gradients[0]
+    dvals = numeric.dimension_values(g.problem, rng)
+    if dims:
+        dvals.update({s: dims[s.name] for s in dvals if s.name in dims})
+    return numeric.sample_inputs(g.problem, rng, g.objective_numpy(), mode=mode, dims=dvals)
+
+
+@pytest.mark.parametrize("rule, doc, wrt, f, mode, dims", CASES,
+                         ids=[f"{c[0]}-{k}" for k, c in enumerate(CASES)])
+def test_rule_fires_and_agrees_with_the_plain_form(rule, doc, wrt, f, mode, dims):
+    grads = matcalc.gradient(doc, wrt=wrt)
+    nodes = _nodes(grads)
+    assert forms.cheap_forms(nodes, rules=(_rule(rule),)) != nodes, f"{rule} did not fire"
+    accepts = tuple(a for g in grads for a in g._accepts)
+    fname = grads.function_name
+    fast = codegen.compile_module(codegen.generate(grads.problem, grads._roots(True), fname,
+                                                   also=accepts), fname)
+    plain = codegen.compile_module(codegen.generate(grads.problem, grads._roots(True), fname,
+                                                    also=accepts, rules=()), fname)
+    rng = np.random.default_rng(7)
+    for _ in range(3):
+        kw = _inputs(grads, rng, mode, dims)
+        got, want = numeric.call(fast, kw), numeric.call(plain, kw)
+        assert len(got) == len(want) == len(wrt) + 1
+        for a, b in zip(got, want):
+            assert np.shape(a) == np.shape(b)
+            assert np.allclose(a, b, rtol=1e-10, atol=1e-12), (a, b)
+        if f is None:
+            continue
+        assert np.isclose(float(got[0]), numeric.call(f, kw), rtol=1e-10)
+        for g, grad in zip(grads, got[1:]):
+            key = matcalc.names.python_name(g.wrt)
+            fd = numeric.central_difference(f, kw, key)
+            assert np.max(np.abs(fd)) > 1e-6
+            assert numeric.relative_error(grad, fd) < 1e-6
+
+
+def test_expanded_distance_is_clipped_at_zero_where_points_coincide():
+    # ‖x‖² + ‖y‖² - 2xᵀy can round below 0 where x_i = y_j: clipped, the sqrt of the norm
+    # never sees it (no NaN), and the error stays within the documented cancellation
+    # bound, sqrt(eps (‖x_i‖² + ‖y_j‖²)) for each coincident pair
+    doc = PAIRS.replace(r"\exp(-\|x_i - y_j\|^2)", r"\|x_i - y_j\|")
+    g = matcalc.gradient(doc, wrt="x")
+    rng = np.random.default_rng(1)
+    y = rng.standard_normal((3, 4)) * 1e3
+    x = np.concatenate([y, rng.standard_normal((2, 4))])
+    with np.errstate(invalid="raise"):
+        value = g.objective_numpy()(x=x, y=y)
+    want = np.sqrt(((x[:, None, :] - y[None, :, :]) ** 2).sum(-1)).sum()
+    bound = 3 * np.sqrt(np.finfo(float).eps * 2 * (y * y).sum(1)).sum()
+    assert np.isfinite(value) and abs(value - want) <= bound
+
+
+POWERS = r"""$x_i \in \mathbb{R}, i=1,\dots,n$, $a \in \mathbb{R}$
+$$ f = \sum_i x_i^{a} $$"""
+
+
+@pytest.mark.parametrize("a", [2.0, 3.0, 0.5, -1.0])
+def test_power_from_power_falls_back_where_the_base_is_not_positive(a):
+    # x^(a-1) from x^a / x is exact only for x > 0: at 0 and below the helper computes
+    # the power itself, so the numbers are the plain form's (nan where it is nan)
+    grads = matcalc.gradient(POWERS, wrt=["x"])
+    accepts = tuple(a_ for g in grads for a_ in g._accepts)
+    src = codegen.generate(grads.problem, grads._roots(True), "f", also=accepts)
+    assert "_pow_from" in src
+    fast = codegen.compile_module(src, "f")
+    plain = codegen.compile_module(codegen.generate(grads.problem, grads._roots(True), "f",
+                                                    also=accepts, rules=()), "f")
+    x = np.array([0.0, -2.0, 3.0, 0.5, -0.25])
+    with np.errstate(all="ignore"):
+        got, want = fast(x=x, a=a), plain(x=x, a=a)
+    for g, w in zip(got, want):
+        assert np.allclose(g, w, rtol=1e-12, equal_nan=True), (g, w)
+
+
+def test_seed003_code_has_no_order_3_temporaries():
+    # the n×K×d difference z_i - μ_j is never formed: the peak memory of one call stays
+    # well below the size of one such array
+    import tracemalloc
+    fn = matcalc.gradient(seed("003.tex"), wrt=["z", r"\mu"]).to_numpy()
+    n, K, d = 400, 20, 200
+    rng = np.random.default_rng(0)
+    z, mu = rng.standard_normal((n, d)), rng.standard_normal((K, d))
+    tracemalloc.start()
+    try:
+        fn(z=z, mu=mu, nu=1.0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < n * K * d * 8 / 2, peak
+
+
+def test_seed004_code_uses_the_product_not_prefix_suffix_products():
+    src = matcalc.gradient(seed("004_question.tex"), wrt=[r"\alpha", r"\beta"]).numpy_source()
+    assert "_prod_except" not in src
+
+
+def test_seed002_code_slices_instead_of_masks():
+    src = matcalc.gradient(seed("002.tex"), wrt=r"\phi").numpy_source()
+    assert "_mask" not in src
+
+
+FLOAT32 = [
+    (seed("001_question.tex"), ["W"], dict(W=(6, 4), x=(4,), b=(6,), w=(6,)), dict(y=1.0)),
+    (seed("003.tex"), ["z", r"\mu"], dict(z=(7, 3), mu=(4, 3)), dict(nu=1.0)),
+    (seed("004_question.tex"), [r"\alpha", r"\beta"], dict(I=(5, 4), D=(5, 4)),
+     dict(alpha=-2.0, beta=-1.0, y=0.5)),
+    (seed("002.tex"), [r"\phi"], dict(h=(7,), phi=(7, 3)), dict(N=3)),
+    (seed("000.tex"), ["t^{(1)}", "t^{(2)}", "c"],
+     dict(x=(3, 2), c=(4,), t2=(4, 6), t1=(3, 2, 2)), {}),
+]
+
+
+@pytest.mark.parametrize("doc, wrt, shapes, scalars", FLOAT32, ids=["001", "003", "004", "002",
+                                                                    "000"])
+def test_float32_inputs_stay_float32(doc, wrt, shapes, scalars):
+    fn = matcalc.gradient(doc, wrt=wrt).to_numpy(value=True)
+    rng = np.random.default_rng(0)
+    arrays = {k: rng.uniform(0.5, 1.0, s) for k, s in shapes.items()}
+    out64 = fn(**arrays, **scalars)
+    out32 = fn(**{k: v.astype(np.float32) for k, v in arrays.items()}, **scalars)
+    for a, b in zip(out32, out64):
+        assert a.dtype == np.float32, a.dtype
+        assert b.dtype == np.float64
+        assert np.allclose(a, b, rtol=2e-3, atol=1e-4)
+
+
+def test_integer_inputs_compute_in_float64():
+    fn = matcalc.gradient(PAIRS, wrt="x").to_numpy()
+    x, y = np.arange(6).reshape(3, 2), np.arange(4).reshape(2, 2)
+    got = fn(x=x, y=y)
+    assert got.dtype == np.float64
+    assert np.allclose(got, fn(x=x.astype(float), y=y.astype(float)))
