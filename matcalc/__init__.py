@@ -9,11 +9,13 @@
 Data flow: text -> parse (syntax) -> lower (IR) -> diff -> simplify -> render | codegen.
 """
 from .api import DerivationStep, Gradient, Gradients, gradient, parse
+from .calculus import HVP, Hessian, Jacobian, hessian, hvp, jacobian
 from .check import CheckResult, check
 from .errors import MatcalcError, ParseError, ShapeError
 from .ops import define_function, undefine_function
 
 __all__ = ["gradient", "check", "parse", "define_function", "undefine_function",
+           "jacobian", "hessian", "hvp", "Jacobian", "Hessian", "HVP",
            "Gradient", "Gradients", "CheckResult", "DerivationStep",
            "MatcalcError", "ParseError", "ShapeError"]
 __version__ = "0.1.0"
