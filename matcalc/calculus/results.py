@@ -35,12 +35,13 @@ class _Derivative(Gradient):
                                f"objective value to return")
         return super().to_numpy()
 
-    def _generate_source(self) -> str:
+    def _generate_source(self, backend=None) -> str:
         from ..api import _generate
         doc = (f"{self.kind.capitalize()} {self.lhs_text} of the document.\n\n"
                f"    {self.lhs_text} = {self.text()}\n\n"
                f"    Returns an array of shape {_fmt(self.node.shape)}{self._layout_note()}.")
-        return _generate(self.problem, self.node, self.function_name, doc, self._accepts)
+        return _generate(self.problem, self.node, self.function_name, doc, self._accepts,
+                         backend)
 
     def _layout_note(self) -> str:
         return ""
