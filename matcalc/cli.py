@@ -1,7 +1,7 @@
 """The command line: ``matcalc derive|code|check FILE|- --wrt X``.
 
 Contract (DESIGN.md): `derive` prints the derivation and the result; `code` prints a NumPy
-module; with `--jacobian` or `--hessian` both do so for the Jacobian of the objective (of
+module (`--backend jax|torch|array_api` for another array library); with `--jacobian` or `--hessian` both do so for the Jacobian of the objective (of
 any shape, numerator layout) or its Hessian instead of the gradient; `check --claim` says whether a hand-derived gradient is right. `--format` is
 text, latex or markdown. What the reader skipped or inferred in the document (prose math,
 claims, fragments it cannot read) is listed on stderr. Exit status: 0 success, 1 the claim
@@ -46,8 +46,7 @@ def _gradient(args):
         if args.objective is not None:
             raise MatcalcError("--hessian differentiates the document's objective: "
                                "--objective is for gradients and Jacobians")
-        wrt = api._split_wrt(args.wrt) or args.wrt
-        g = calculus.hessian(doc, tuple(wrt) if isinstance(wrt, list) else wrt)
+        g = calculus.hessian(doc, args.wrt)
     else:
         g = api.gradient(doc, args.wrt, objective=args.objective)
     _print_notes(g.notes)
@@ -63,7 +62,7 @@ def _derive(args, out):
 
 def _code(args, out):
     g = _gradient(args)
-    out.write(g.numpy_source())
+    out.write(g.source(args.backend))
     return 0
 
 
@@ -88,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--objective", default=None,
                        help="the definition to differentiate (default: the last one)")
         p.add_argument("--format", choices=("text", "latex", "markdown"), default="text")
+        if name == "code":
+            p.add_argument("--backend", choices=("numpy", "jax", "torch", "array_api"),
+                           default="numpy", help="the array library the module is for")
         if name in ("derive", "code"):
             kind = p.add_mutually_exclusive_group()
             kind.add_argument("--jacobian", action="store_true",

@@ -273,3 +273,34 @@ def test_shape_errors_in_every_backend(backend):
         fn = g.to_array_api()
     with pytest.raises(matcalc.ShapeError, match=r"w: expected shape \(d,\) = \(3,\)"):
         fn(**kw)
+
+
+def test_cli_code_backend():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    r = subprocess.run([sys.executable, "-m", "matcalc", "code", "-", "--wrt", "w", "--backend",
+                        "torch"], input=LOGREG, capture_output=True, text=True, cwd=root,
+                       timeout=120, env={**os.environ, "PYTHONPATH": str(root)})
+    assert r.returncode == 0, r.stderr
+    assert "import torch" in r.stdout and "def grad_w(" in r.stdout
+    compile(r.stdout, "<cli>", "exec")
+
+
+def test_several_gradients_in_every_backend():
+    g = matcalc.gradient(LOGREG, ["X", "w"])
+    kw = _logreg()
+    want = g.to_numpy()(**kw)
+    for backend in BACKENDS:
+        lib = _need(backend)
+        if backend == "jax":
+            with lib.enable_x64(True):
+                got = g.to_jax()(**kw)
+        elif backend == "torch":
+            got = [t.numpy() for t in g.to_torch()(**{k: lib.tensor(v) for k, v in kw.items()})]
+        else:
+            got = g.to_array_api()(**kw)
+        for a, b in zip(got, want):
+            assert numeric.relative_error(np.asarray(a), b) < TOL, backend

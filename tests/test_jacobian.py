@@ -230,3 +230,43 @@ def test_cli_derive_jacobian_and_hessian():
     assert r.returncode == 0 and "def jacobian_z_x(" in r.stdout
     r = _cli("derive", "-", "--wrt", "x", "--hessian", stdin=CASES[0][1])
     assert r.returncode == 2 and "not a scalar" in r.stderr
+
+
+# ---------------------------------------------------------------- property: random chains
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FUNCS = {"tanh": (r"\tanh", np.tanh), "sigma": (r"\sigma", sigmoid),
+         "softplus": (r"\operatorname{softplus}", lambda u: np.logaddexp(0, u)),
+         "sin": (r"\sin", np.sin), "exp": (r"\exp", np.exp)}
+
+
+@st.composite
+def chains(draw):
+    """F = g(B f(A x) + c) or its Hadamard product with x-free terms, random functions."""
+    f, g = draw(st.sampled_from(sorted(FUNCS))), draw(st.sampled_from(sorted(FUNCS)))
+    hadamard = draw(st.booleans())
+    doc = (r"A \in \mathbb{R}^{m\times n}, B \in \mathbb{R}^{k\times m}, x \in \mathbb{R}^n, "
+           r"c \in \mathbb{R}^k \\ u = " + FUNCS[f][0] + r"(A x) \\ F = " + FUNCS[g][0] +
+           r"(B u + c)" + (r" \odot (B u)" if hadamard else ""))
+
+    def value(A, B, x, c):
+        u = FUNCS[f][1](A @ x)
+        out = FUNCS[g][1](B @ u + c)
+        return out * (B @ u) if hadamard else out
+    return doc, value, draw(st.integers(0, 10 ** 6))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chains())
+def test_random_chain_jacobians_match_finite_differences(case):
+    doc, F, seed = case
+    j = matcalc.jacobian(doc, "x")
+    rng = np.random.default_rng(seed)
+    n, m, k = rng.integers(2, 5, 3)
+    kw = dict(A=rng.standard_normal((m, n)) * 0.5, B=rng.standard_normal((k, m)) * 0.5,
+              x=rng.standard_normal(n), c=rng.standard_normal(k) * 0.5)
+    got = j.to_numpy()(**kw)
+    assert got.shape == (k, n)
+    assert numeric.relative_error(got, jacobian_fd(F, kw, "x")) < RTOL, j.text()

@@ -42,6 +42,9 @@ def gradient_problem(problem, wrt: str):
 
 
 def _split(wrt):
+    from ..api import _split_wrt
+    if isinstance(wrt, str) and _split_wrt(wrt) is not None:
+        wrt = _split_wrt(wrt)                      # "W,V", as the CLI takes it
     if isinstance(wrt, (tuple, list)):
         if len(wrt) != 2:
             raise MatcalcError(f"wrt={wrt!r}: a Hessian block names two variables, "
