@@ -4,6 +4,8 @@ has one, and Hessian-vector products checked against the Hessian. The printed fo
 tests/golden/jacobians.txt (see tests/test_jacobian.py)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -164,3 +166,29 @@ def test_nonscalar_objective_is_refused():
         matcalc.hessian(r"A \in \mathbb{R}^{m\times n}, x \in \mathbb{R}^n \\ z = A x", "x")
     with pytest.raises(matcalc.MatcalcError):
         matcalc.hessian(CASES[0][1], ("x", "x", "x"))
+
+
+SEEDS = Path(__file__).parent / "seeds"
+
+
+@pytest.mark.parametrize("seed, wrt", [("001_question", "W"), ("002", r"\phi"),
+                                       ("004_answer", "alpha")])
+def test_seed_hessians_and_hvps(seed, wrt):
+    """The founding problems' Hessians, as written, against differences of the gradient."""
+    doc = (SEEDS / f"{seed}.tex").read_text()
+    h, g, v = matcalc.hessian(doc, wrt), matcalc.gradient(doc, wrt), matcalc.hvp(doc, wrt)
+    kw = _inputs(g, 0)
+    key = g.inputs.get(wrt) or matcalc.names.python_name(g.wrt)
+    got = numeric.call(h.to_numpy(), kw)
+    want = _hessian_fd(g.to_numpy(), kw, key)
+    assert np.max(np.abs(want)) > 1e-6
+    assert numeric.relative_error(got, want) < RTOL
+    d = np.random.default_rng(1).standard_normal(np.shape(kw[key]))
+    hv = numeric.call(v.to_numpy(), {**kw, v.direction.name: d})
+    assert numeric.relative_error(hv, np.tensordot(got, d, axes=np.ndim(d))) < 1e-9
+
+
+def test_second_derivative_of_a_product_over_an_index_is_refused():
+    doc = (SEEDS / "004_question.tex").read_text()
+    with pytest.raises(matcalc.MatcalcError, match="product over an index"):
+        matcalc.hessian(doc, "beta")
