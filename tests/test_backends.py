@@ -304,3 +304,17 @@ def test_several_gradients_in_every_backend():
             got = g.to_array_api()(**kw)
         for a, b in zip(got, want):
             assert numeric.relative_error(np.asarray(a), b) < TOL, backend
+
+
+def test_jax_jit_with_a_dimension_passed_as_an_int():
+    """A dimension no shape determines (N in N+M) is a static argument of the jitted code."""
+    jax = pytest.importorskip("jax")
+    doc = (r"h \in \mathbb{R}^{N+M} \\ "
+           r"f = \sum_{i=1}^{N} \sum_{j=N+1}^{N+M} h_i h_j")
+    g = matcalc.gradient(doc, "h")
+    assert "N" in g.inputs.values()
+    h = np.random.default_rng(0).standard_normal(5)
+    want = g.to_numpy()(h=h, N=2)
+    with jax.enable_x64(True):
+        got = g.to_jax()(h=h, N=2)
+    np.testing.assert_allclose(np.asarray(got), want, rtol=1e-12)

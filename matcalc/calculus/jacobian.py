@@ -109,7 +109,7 @@ def jacobian_of(problem, of: str, wrt: str) -> JacobianParts:
     """The Jacobian of definition `of` wrt `wrt` (see the module docstring)."""
     shape = problem.shape_of(of)
     f_latex = problem.latex.get(of, of)
-    u_kw, u_latex = fresh_name(problem, "U_" + names.python_name(of), r"\bar{U}")
+    u_kw, u_latex = fresh_name(problem, "U_" + names.python_name(of), "U")
     phi_kw, phi_latex = fresh_name(problem, "phi_" + names.python_name(of), r"\varphi",
                                    (u_kw, u_latex))
     u = ir.Var(u_kw, shape)

@@ -429,7 +429,10 @@ class BackendViews:
         if not jit:
             return fn
         import jax
-        return jax.jit(fn)
+        # a dimension passed as an int sizes arrays: static under jit (the generated
+        # docstring lists it as "<name>: int (dimension ...)")
+        static = re.findall(r"^\s+(\w+): int \(dimension ", fn.__doc__ or "", re.M)
+        return jax.jit(fn, static_argnames=static) if static else jax.jit(fn)
 
     def to_torch(self):
         """The generated function in PyTorch: it computes on its inputs' device, in their
