@@ -318,3 +318,21 @@ def test_jax_jit_with_a_dimension_passed_as_an_int():
     with jax.enable_x64(True):
         got = g.to_jax()(h=h, N=2)
     np.testing.assert_allclose(np.asarray(got), want, rtol=1e-12)
+
+
+def _derivatives():
+    import test_hessian
+    import test_jacobian
+    return ([pytest.param("jacobian", c[1], c[2], id="J-" + c[0]) for c in test_jacobian.CASES]
+            + [pytest.param("hessian", c[1], c[2], id="H-" + c[0]) for c in test_hessian.CASES])
+
+
+@pytest.mark.parametrize("kind, doc, wrt", _derivatives())
+def test_every_jacobian_and_hessian_in_every_backend(kind, doc, wrt):
+    r = getattr(matcalc, kind)(doc, wrt)
+    kw = numeric.sample_inputs(r.problem, np.random.default_rng(0), None, mode="spd")
+    want = numeric.call(r.to_numpy(), kw)
+    for backend in BACKENDS:
+        got = evaluate(r, backend, kw)
+        assert got.shape == want.shape
+        assert numeric.relative_error(got, want) < TOL, (backend, r.source(backend))
