@@ -192,3 +192,16 @@ def test_second_derivative_of_a_product_over_an_index_is_refused():
     doc = (SEEDS / "004_question.tex").read_text()
     with pytest.raises(matcalc.MatcalcError, match="product over an index"):
         matcalc.hessian(doc, "beta")
+
+
+def test_a_stop_gradient_of_the_variable_is_refused():
+    """sg(x) in f: d/dx of the gradient's value and the second derivative with sg(x) held at
+    both orders (jax.hessian) differ: both readings are named."""
+    doc = r"x, y \in \mathbb{R}^n \\ f = x^T \operatorname{sg}(x) (x^T x) + y^T x"
+    for make in (matcalc.hessian, matcalc.hvp):
+        with pytest.raises(matcalc.MatcalcError, match="two readings"):
+            make(doc, "x")
+    # a stop-gradient of something that does not vary with the variable is no ambiguity
+    h = matcalc.hessian(r"x, y \in \mathbb{R}^n \\ f = (x^T x) \operatorname{sg}(y^T y)", "x")
+    y = np.arange(3.0)
+    np.testing.assert_allclose(h.to_numpy()(x=np.ones(3), y=y), 2 * (y @ y) * np.eye(3))

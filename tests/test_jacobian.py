@@ -66,6 +66,12 @@ CASES = [
     ("chain_softplus", r"A \in \mathbb{R}^{m\times n}, x \in \mathbb{R}^n \\ u = A x \\ "
      r"z = \operatorname{softplus}(u) \odot u", "x",
      lambda A, x: np.logaddexp(0, A @ x) * (A @ x)),
+    ("entrywise_of_reshape", r"a \in \mathbb{R}^{nm}, B \in \mathbb{R}^{n\times m} \\ "
+     r"C_{ij} = B_{ij} a_{i,j}^2", "a", lambda a, B: B * a.reshape(B.shape) ** 2),
+    ("family_norms", r"z_i \in \mathbb{R}^d,\ i = 1,\dots,n \\ q_i = \|z_i\|^2", "z",
+     lambda z: (z * z).sum(1)),
+    ("row_softmax_of_matrix", r"X \in \mathbb{R}^{n\times m} \\ Y = \operatorname{softmax}(X)",
+     "X", lambda X: np.exp(X) / np.exp(X).sum(1, keepdims=True)),
     ("scalar_is_gradient", r"A \in \mathbb{R}^{n\times n}, x \in \mathbb{R}^n \\ f = x^T A x", "x",
      lambda A, x: x @ A @ x),
 ]

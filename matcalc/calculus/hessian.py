@@ -11,20 +11,47 @@ Contract:
   ``ψ = ∇_X f : v`` with respect to X, for a direction ``v`` shaped like X (an input of
   the generated function). It is one more reverse sweep over the gradient's definitions,
   so its cost is a small multiple of the gradient's; the Hessian is never formed.
-Both raise MatcalcError for a non-scalar objective, as `gradient` does.
+Both raise MatcalcError for a non-scalar objective, as `gradient` does, and for an
+objective holding constant (a stop-gradient) something that varies with X: its second
+derivative has two readings that differ.
 """
 from __future__ import annotations
 
-from .. import ir, names
+from .. import ir, names, ops
 from ..colon import MoveError
 from ..diff import DiffError, differentiate, tidy, with_adjoints
 from ..errors import MatcalcError
 from .jacobian import extend, fresh_name, jacobian_of
 
 
+def _refuse_held(problem, wrt: str):
+    """A stop-gradient (``sg(e)``, ``p \\text{ constant}``) of something that varies with
+    wrt gives a second derivative two readings -- the derivative of the gradient's value,
+    or the held part held at both orders (as jax.hessian reads it) -- that differ: refuse."""
+    varies = set()
+    for name in problem.order:
+        if any((isinstance(n, ir.Var) and n.name == wrt) or
+               (isinstance(n, ir.Ref) and n.name in varies) for n in problem.defs[name].deps()):
+            varies.add(name)
+    for name in problem.needed([ir.Ref(problem.objective, ())]) + [problem.objective]:
+        for n in ir.walk(problem.defs[name]):
+            if isinstance(n, ops.StopGrad) and any(
+                    (isinstance(d, ir.Var) and d.name == wrt) or
+                    (isinstance(d, ir.Ref) and d.name in varies) for d in n.arg.deps()):
+                raise MatcalcError(
+                    f"the objective holds a quantity constant (a stop-gradient in "
+                    f"{problem.latex.get(name, name)}) that depends on "
+                    f"{problem.latex.get(wrt, wrt)}: its second derivative has two readings "
+                    f"(the derivative of the gradient's value, or the held part held "
+                    f"constant at both orders, as jax.hessian reads it) that differ; matcalc "
+                    f"does not choose")
+
+
 def gradient_problem(problem, wrt: str):
     """(problem with the gradient ``∇_X f`` as its last definition, its keyword, the
-    gradient's diff steps): the gradient's named adjoints are definitions before it."""
+    gradient's diff steps): the gradient's named adjoints are definitions before it.
+    A stop-gradient of something that varies is refused (`_refuse_held`)."""
+    _refuse_held(problem, wrt)
     try:
         g, steps, adjoints = differentiate(problem, wrt)
         g = tidy(problem, g)

@@ -89,6 +89,7 @@ class Backend:
 
     name = "numpy"
     ns = "np"
+    reserved = ("np", "_dt", "_dev")      # names the code uses beside the inputs
     imports = ("import numpy as np",)
     module_helpers = {"_asfloat": ASFLOAT, "_shape_error": SHAPE_ERROR}
 
@@ -194,6 +195,7 @@ class JaxBackend(Backend):
 
     name = "jax"
     ns = "jnp"
+    reserved = ("np", "jnp", "jax", "_dt")
     imports = ("import numpy as np", "import jax", "import jax.numpy as jnp",
                "import jax.scipy.special")
     module_helpers = {"_asfloat": '''def _asfloat(x):
@@ -239,6 +241,7 @@ class TorchBackend(Backend):
 
     name = "torch"
     ns = "torch"
+    reserved = ("np", "torch", "_dt", "_dev")
     imports = ("import numpy as np", "import torch")
     module_helpers = {"_asfloat": '''def _asfloat(x, like=None):
     """x as a tensor of floating dtype (a floating one keeps its dtype, anything else
@@ -304,6 +307,7 @@ class ArrayAPIBackend(Backend):
 
     name = "array_api"
     ns = "xp"
+    reserved = ("np", "xp", "array_api_compat", "_dt", "_dev")
     imports = ("import numpy as np", "import array_api_compat")
     module_helpers = {"_asfloat": '''def _asfloat(x, xp):
     """x as an array of floating dtype of the namespace xp (a floating one keeps its

@@ -9,7 +9,8 @@ first, in order, hoists every subexpression used twice into a temporary, writes
 contractions as ``@``, broadcasting ``*`` or ``.sum`` where they are that, and as a chain of
 pairwise contractions, cheapest first (so a factorisable double sum stays linear),
 elsewhere. The inputs' declared shapes are checked at the call (`guards`: a ShapeError
-naming the variable); floating dtypes are kept. Diag is never materialised; sigmoid and softplus use stable forms. A function
+naming the variable); floating dtypes are kept. Diag is never materialised; sigmoid and
+softplus use stable forms. A function
 that would evaluate more than MAX_CODE_NODES operations is refused (MatcalcError).
 """
 from __future__ import annotations
@@ -135,9 +136,12 @@ def generate(problem, outputs, fname: str, doc: str = "", also=(), backend=None)
         em.names[ir.Ref(name, node.shape).uid] = python_name(name)
     results = [em.value(r) for r in roots]
     args = [python_name(v.name) for v in inputs] + [python_name(s.name) for s in required]
-    clash = [a for a, c in Counter(args + [bk.ns, "_dt", "_dev"]).items() if c > 1]
+    clash = [a for a, c in Counter(args).items() if c > 1]
     if clash:
         raise ir.IRError(f"two inputs are both named {clash[0]!r} in Python")
+    taken = [a for a in args if a in bk.reserved]
+    if taken:
+        raise ir.IRError(f"an input is named {taken[0]!r}, which the {bk.name} code uses")
     shapes = "\n".join(f"        {python_name(v.name)}: "
                        + ("float" if not v.shape else
                           "array of shape (" + ", ".join(str(d) for d in v.shape) + ")")
