@@ -27,11 +27,14 @@ _EXPORTS = {
     "DerivationStep": "api",
     "check": "check", "CheckResult": "check",
     "check_all": "claims", "Verdict": "claims",
+    "jacobian": "calculus", "hessian": "calculus", "hvp": "calculus",
+    "Jacobian": "calculus", "Hessian": "calculus", "HVP": "calculus",
     "MatcalcError": "errors", "ParseError": "errors", "ShapeError": "errors",
     "define_function": "ops", "undefine_function": "ops",
 }
 
 __all__ = ["gradient", "check", "check_all", "parse", "define_function", "undefine_function",
+           "jacobian", "hessian", "hvp", "Jacobian", "Hessian", "HVP",
            "Gradient", "Gradients", "CheckResult", "Verdict", "DerivationStep",
            "MatcalcError", "ParseError", "ShapeError"]
 __version__ = "0.1.0"

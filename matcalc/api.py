@@ -16,6 +16,7 @@ from . import codegen, ir, names
 from .read import syntax as S
 from .check import CheckResult, check  # noqa: F401  (the API's check lives in check.py)
 from .claims import Verdict, check_all  # noqa: F401  (a verdict on every claim in a post)
+from .codegen.backends import BackendViews
 from .colon import MoveError
 from .diff import DiffError, differentiate, tidy, with_adjoints
 from .errors import MatcalcError
@@ -87,8 +88,9 @@ class DerivationStep:
     uses: tuple = ()
 
 
-class Gradient:
-    """The gradient of a problem's objective with respect to one variable."""
+class Gradient(BackendViews):
+    """The gradient of a problem's objective with respect to one variable; its code in
+    every back end: numpy_source(), source(backend), to_numpy(), to_jax(), ... ."""
 
     def __init__(self, problem, wrt: str, node, steps):
         self.problem = problem
@@ -227,12 +229,17 @@ class Gradient:
             self._source = self._generate_source()
         return self._source
 
-    def _generate_source(self) -> str:
+    def _source_for(self, backend) -> str:
+        return self.numpy_source() if backend.name == "numpy" else \
+            self._generate_source(backend)
+
+    def _generate_source(self, backend=None) -> str:
         doc = (f"Gradient {self.lhs_text} of the document's objective.\n\n"
                f"    {self.lhs_text} = {self.text()}\n\n"
                f"    Returns an array shaped like {names.python_name(self.wrt)} "
                f"{_fmt(self.problem.shape_of(self.wrt))}.")
-        return _generate(self.problem, self.node, self.function_name, doc, self._accepts)
+        return _generate(self.problem, self.node, self.function_name, doc, self._accepts,
+                         backend)
 
     @property
     def _accepts(self):
@@ -267,7 +274,7 @@ class Gradient:
         return out
 
 
-class Gradients:
+class Gradients(BackendViews):
     """The gradients of one objective with respect to several variables (``wrt=["W",
     "b"]``), in wrt order: a sequence of `Gradient`, and one generated function that
     computes them all, sharing the forward pass and every common subexpression."""
@@ -332,14 +339,18 @@ class Gradients:
         obj = (ir.Ref(p.objective, p.defs[p.objective].shape),) if value else ()
         return obj + tuple(g.node for g in self.gradients)
 
-    def numpy_source(self, value: bool = False) -> str:
+    def _source_for(self, backend) -> str:
+        return self.numpy_source(backend=backend)
+
+    def numpy_source(self, value: bool = False, backend=None) -> str:
         """A NumPy module defining one function that returns the gradients in wrt order
-        (preceded by the objective's value if `value`)."""
+        (preceded by the objective's value if `value`); `backend` spells it for another."""
         what = ", ".join(g.lhs_text for g in self.gradients)
         doc = (f"{'Value and g' if value else 'G'}radients {what} of the document's "
                f"objective, in this order.")
         accepts = tuple(a for g in self.gradients for a in g._accepts)
-        return _generate(self.problem, self._roots(value), self.function_name, doc, accepts)
+        return _generate(self.problem, self._roots(value), self.function_name, doc, accepts,
+                         backend)
 
     def to_numpy(self, value: bool = False):
         """callable(**arrays) -> (grad_1, ..., grad_k), or (value, grad_1, ...) if `value`."""
@@ -392,10 +403,10 @@ def _split_wrt(wrt):
     return parts if len(parts) > 1 else None
 
 
-def _generate(problem, node, fname, doc, accepts):
+def _generate(problem, node, fname, doc, accepts, backend=None):
     """codegen.generate, with what it cannot write reported as a MatcalcError."""
     try:
-        return codegen.generate(problem, node, fname, doc, also=accepts)
+        return codegen.generate(problem, node, fname, doc, also=accepts, backend=backend)
     except (ir.IRError, RecursionError) as err:
         raise MatcalcError(f"cannot generate code for this document: {err}") from None
 

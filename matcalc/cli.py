@@ -1,19 +1,22 @@
 """The command line: ``matcalc derive|code|check FILE|- --wrt X``.
 
 Contract (DESIGN.md): `derive` prints the derivation and the result; `code` prints a NumPy
-module (as is, in a Markdown code block, or in a LaTeX verbatim block); `check --claim`
-says whether a hand-derived gradient is right, and `check` without `--claim` gives a
-verdict on every claimed derivative in the file (a whole post). `--format` is text, latex
-or markdown for every subcommand. What the reader skipped or inferred in the document (prose math,
-claims, fragments it cannot read) is listed on stderr. Exit status: 0 success, 1 a claim
-is wrong or ill-formed, 2 bad input (the message, with line, column and caret, on stderr).
+module (as is, in a Markdown code block, or in a LaTeX verbatim block; `--backend
+jax|torch|array_api` for another array library); with `--jacobian` or `--hessian` both do so
+for the Jacobian of the objective (of any shape, numerator layout) or its Hessian instead of
+the gradient; `check --claim` says whether a hand-derived gradient is right, and `check`
+without `--claim` gives a verdict on every claimed derivative in the file (a whole post).
+`--format` is text, latex or markdown for every subcommand. What the reader skipped or
+inferred in the document (prose math, claims, fragments it cannot read) is listed on
+stderr. Exit status: 0 success, 1 a claim is wrong or ill-formed, 2 bad input (the message,
+with line, column and caret, on stderr).
 """
 from __future__ import annotations
 
 import argparse
 import sys
 
-from . import api
+from . import api, calculus
 from .errors import MatcalcError
 
 
@@ -38,7 +41,18 @@ def _print_notes(notes):
 
 
 def _gradient(args):
-    g = api.gradient(_read(args.file), args.wrt, objective=args.objective)
+    """The derivative the flags ask for: the gradient, or with --jacobian the Jacobian of
+    the objective (any shape), with --hessian the Hessian (``--wrt W,V``: a mixed block)."""
+    doc = _read(args.file)
+    if getattr(args, "jacobian", False):
+        g = calculus.jacobian(doc, args.wrt, of=args.objective)
+    elif getattr(args, "hessian", False):
+        if args.objective is not None:
+            raise MatcalcError("--hessian differentiates the document's objective: "
+                               "--objective is for gradients and Jacobians")
+        g = calculus.hessian(doc, args.wrt)
+    else:
+        g = api.gradient(doc, args.wrt, objective=args.objective)
     _print_notes(g.notes)
     return g
 
@@ -52,7 +66,7 @@ def _derive(args, out):
 
 def _code(args, out):
     g = _gradient(args)
-    src = g.numpy_source()
+    src = g.source(args.backend)
     if args.format == "markdown":
         src = f"```python\n{src.rstrip()}\n```\n"
     elif args.format == "latex":
@@ -98,6 +112,16 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--objective", default=None,
                        help="the definition to differentiate (default: the last one)")
         p.add_argument("--format", choices=("text", "latex", "markdown"), default="text")
+        if name == "code":
+            p.add_argument("--backend", choices=("numpy", "jax", "torch", "array_api"),
+                           default="numpy", help="the array library the module is for")
+        if name in ("derive", "code"):
+            kind = p.add_mutually_exclusive_group()
+            kind.add_argument("--jacobian", action="store_true",
+                              help="the Jacobian of the objective (of any shape), numerator "
+                                   "layout: entry [a, b] is dF_a/dX_b")
+            kind.add_argument("--hessian", action="store_true",
+                              help="the Hessian of the objective (--wrt W,V for a mixed block)")
         if name == "check":
             p.add_argument("--claim", default=None,
                            help="the claimed gradient, in LaTeX (default: a verdict on "

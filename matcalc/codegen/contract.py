@@ -59,7 +59,7 @@ class ContractEmission:
         if tuple(labels) != tuple(node.out):
             if body is None:
                 shape = ", ".join(_pyexpr(dims[l]) for l in node.out)
-                body = f"np.ones(({shape},), dtype=_dt)"
+                body = self.backend.ones(shape)
             else:
                 body = self._broadcast(body, labels, node.out, dims)
         if body is None:
@@ -91,7 +91,7 @@ class ContractEmission:
                 for m, ml in masks:
                     if set(ml) <= set(labels):
                         mask = self._expand(self.value(m), ml, labels)
-                        code = f"np.where({mask} > 0, {code}, 0.0)"
+                        code = f"{self.backend.ns}.where({mask} > 0, {code}, 0.0)"
                 if code != base:
                     op, self.guarded = ("code", code), True
             out.append((op, labels))
@@ -147,7 +147,7 @@ class ContractEmission:
         code = self._permute(code, labels, tuple(present))
         index = ", ".join(":" if l in labels else "None" for l in out)
         shape = ", ".join(_pyexpr(dims[l]) for l in out)
-        return f"np.broadcast_to({_atom(code)}[{index}], ({shape},))"
+        return f"{self.ns}.broadcast_to({_atom(code)}[{index}], ({shape},))"
 
     def _permute(self, code, labels, target):
         labels, target = tuple(labels), tuple(target)
@@ -156,7 +156,7 @@ class ContractEmission:
         if len(labels) == 2:
             return f"{_atom(code)}.T"
         perm = ", ".join(str(labels.index(l)) for l in target)
-        return f"np.transpose({code}, ({perm},))"
+        return self.backend.permute(code, perm)
 
     def _contract(self, tens, out):
         """Contract tensors (code, labels) pairwise, cheapest pair first; returns
@@ -181,14 +181,14 @@ class ContractEmission:
         """One operand: diagonal, sums over axes, then a permutation."""
         if len(set(labels)) < len(labels):
             spec = self._spec([labels], out)
-            return f"np.einsum('{spec}', {code})"
+            return self.backend.einsum(spec, [code])
         summed = tuple(k for k, l in enumerate(labels) if l not in out)
         if summed:
             if len(summed) == len(labels):
-                code = f"np.sum({code})"
+                code = f"{self.ns}.sum({code})"
             else:
                 axis = summed[0] if len(summed) == 1 else summed
-                code = f"{_atom(code)}.sum(axis={axis})"
+                code = self.backend.sum_axis(code, axis)
             labels = tuple(l for l in labels if l in out)
         return self._permute(code, labels, out)
 
@@ -218,25 +218,25 @@ class ContractEmission:
             res = tuple(fa + fb)
             return self._permute(f"{_atom(left)} @ {_atom(right)}", res, keep)
         if not batch and set(la) == set(lb) and not keep:
-            return f"np.vdot({ca}, {self._permute(cb, lb, la)})"
+            return self.backend.vdot(ca, self._permute(cb, lb, la))
         if set(la) == set(lb):
             # same axes: the entrywise product, if computed before, summed; else one
             # einsum pass (no product temporary)
             prod = f"{_atom(ca)} * {_atom(self._permute(cb, lb, la))}"
             if prod in self.code_names:
                 return self._single(self.code_names[prod], la, keep)
-            return f"np.einsum('{self._spec([la, lb], keep)}', {ca}, {cb})"
+            return self.backend.einsum_pass(self._spec([la, lb], keep), [ca, cb])
         spec = self._spec([la, lb], keep)
-        return f"np.einsum('{spec}', {ca}, {cb}, optimize=True)"
+        return self.backend.einsum(spec, [ca, cb])
 
     def _presum(self, code, labels, keep, other):
         drop = [k for k, l in enumerate(labels) if l not in keep and l not in other]
         if not drop:
             return code, labels
         if len(drop) == len(labels):
-            return f"np.sum({code})", ()
+            return f"{self.ns}.sum({code})", ()
         axis = drop[0] if len(drop) == 1 else tuple(drop)
-        return f"{_atom(code)}.sum(axis={axis})", tuple(l for l in labels if l in keep or l in other)
+        return self.backend.sum_axis(code, axis), tuple(l for l in labels if l in keep or l in other)
 
     def _expand(self, code, labels, order):
         """code (axes labels) arranged to `order`, with None for missing axes."""

@@ -15,6 +15,7 @@ import sympy as sp
 from .. import ir, ops
 from ..ir import Const, Contract, Dvar, Ref, Var
 from ..names import python_name
+from .backends import NUMPY
 from .contract import ContractEmission
 from .forms import Place
 from .source import _atom, _pyexpr
@@ -57,8 +58,10 @@ MAX_TERMS = 200   # terms of one generated sum expression (longer sums: partial 
 
 
 class Emitter(ContractEmission):
-    def __init__(self, problem, reserved=()):
+    def __init__(self, problem, reserved=(), backend=None):
         self.problem = problem
+        self.backend = backend or NUMPY    # how the code spells what is not an op
+        self.ns = self.backend.ns          # the array namespace the ops' forms write in
         self.reserved = set(reserved)
         self.lines: list[str] = []
         self.helpers: set = set()
@@ -107,7 +110,7 @@ class Emitter(ContractEmission):
         core = getattr(self, "_c_" + type(node).__name__, None)
         if core is not None:
             return core(node)
-        return ops.NODE_OPS[type(node)].numpy(node, self)  # the op's own block
+        return self.backend.node_code(ops.NODE_OPS[type(node)], node, self)  # the op's block
 
     def dim_code(self, d) -> str:
         """Python source of a dimension expression (for the ops' blocks)."""
@@ -124,27 +127,25 @@ class Emitter(ContractEmission):
         if node.shape == ():
             return v if v.startswith("(") or not v.startswith("-") else f"({v})"
         shape = ", ".join(_pyexpr(d) for d in node.shape)
-        return f"np.full(({shape},), {v}, dtype=_dt)"
+        return self.backend.full(shape, v)
 
     def _c_Delta(self, node):
-        return f"np.eye({_pyexpr(node.n)}, dtype=_dt)"
+        return self.backend.eye(_pyexpr(node.n))
 
     def _c_Mask(self, node):
         if node.rank == 1:
             self.helpers.add("_mask")
-            return f"_mask({_pyexpr(node.shape[0])}, {_pyexpr(node.lo)}, {_pyexpr(node.hi)})"
+            return self.backend.constant(
+                f"_mask({_pyexpr(node.shape[0])}, {_pyexpr(node.lo)}, {_pyexpr(node.hi)})")
         self.helpers.add("_mask2")
         i = sp.Symbol("i")
         lo = _pyexpr(node.lo.subs(ir.I0, i))
         hi = _pyexpr(node.hi.subs(ir.I0, i))
-        return (f"_mask2({_pyexpr(node.shape[0])}, {_pyexpr(node.shape[1])}, "
-                f"lambda i: {lo}, lambda i: {hi})")
+        return self.backend.constant(f"_mask2({_pyexpr(node.shape[0])}, "
+                                     f"{_pyexpr(node.shape[1])}, lambda i: {lo}, lambda i: {hi})")
 
     def _c_Map(self, node):
-        f = ops.FUNCTIONS[node.fn]
-        self.helpers.update(f.helpers)
-        stable = f.stable(node.arg, self) if f.stable is not None else None
-        return stable if stable is not None else f.fill(f.numpy, self.value(node.arg))
+        return self.backend.function_code(ops.FUNCTIONS[node.fn], node, self)
 
     def _c_Pow(self, node):
         b = self.value(node.base)
@@ -153,9 +154,9 @@ class Emitter(ContractEmission):
             if v == -1:
                 return f"1.0 / {_atom(b)}"
             if v == sp.Rational(1, 2):
-                return f"np.sqrt({b})"
+                return f"{self.ns}.sqrt({b})"
             if v == 2:
-                return f"np.square({b})"
+                return f"{self.ns}.square({b})"
             return f"{_atom(b)} ** {_pyexpr(v)}"
         return f"{_atom(b)} ** {_atom(self.value(node.exp))}"
 

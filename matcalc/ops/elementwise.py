@@ -58,9 +58,9 @@ def _log_stable(arg, em):
     u = _plus_one(arg)
     if u is None:
         return None
-    if _is_fn(u, "exp"):
-        return f"np.logaddexp(0.0, {em.value(u.arg)})"
-    return f"np.log1p({em.value(u)})"
+    if _is_fn(u, "exp"):  # softplus, in the back end's form
+        return em.backend.fill(em.backend.form(SOFTPLUS), em.value(u.arg), em)
+    return f"{em.ns}.log1p({em.value(u)})"
 
 
 LOG = function(Function(
@@ -107,7 +107,7 @@ SIGMA = function(Function(
     r"\sigma\left({}\right)", "σ({})", "_sigmoid({})",
     commands=("sigmoid",), words=("sigma", "sigmoid", "sigm"), runs=("sigm", "sigmoid"),
     helpers={"_sigmoid": SIGMOID_SOURCE}, value=lambda v: 1 / (1 + sp.exp(-v)),
-    prime="dsigma",
+    prime="dsigma", forms={"jax": "jax.nn.sigmoid({})", "torch": "torch.sigmoid({})"},
     rewrites=(Rule("logistic", r"\frac{e^{u}}{1 + e^{u}} = \sigma(u)", _logistic),)))
 
 
@@ -136,6 +136,8 @@ SOFTPLUS = function(Function(
     r"d\operatorname{softplus}(X) = \sigma(X) \odot dX",
     r"\operatorname{softplus}\left({}\right)", "softplus({})", "np.logaddexp(0.0, {})",
     commands=("softplus",), words=("softplus",), runs=("softplus",),
+    forms={"torch": "torch.nn.functional.softplus({})",
+           "array_api": "xp.logaddexp(xp.zeros_like({}), {})"},
     value=lambda v: sp.log(1 + sp.exp(v))))
 
 
@@ -185,20 +187,21 @@ ARCSIN = function(Function(
     r"d\arcsin(X) = (1 - X^{\circ 2})^{\circ -1/2} \odot dX",
     r"\arcsin\left({}\right)", "arcsin({})", "np.arcsin({})",
     commands=("arcsin",), words=("arcsin", "asin"), runs=("arcsin",), value=sp.asin,
-    domain="unit"))
+    domain="unit", forms={"array_api": "xp.asin({})"}))
 
 ARCCOS = function(Function(
     "arccos", lambda x, fx: ir.scale(-1, pow_(one_minus(mul(x, x)), sp.Rational(-1, 2))),
     r"d\arccos(X) = -(1 - X^{\circ 2})^{\circ -1/2} \odot dX",
     r"\arccos\left({}\right)", "arccos({})", "np.arccos({})",
     commands=("arccos",), words=("arccos", "acos"), runs=("arccos",), value=sp.acos,
-    domain="unit"))
+    domain="unit", forms={"array_api": "xp.acos({})"}))
 
 ARCTAN = function(Function(
     "arctan", lambda x, fx: pow_(one_plus(mul(x, x)), -1),
     r"d\arctan(X) = (1 + X^{\circ 2})^{\circ -1} \odot dX",
     r"\arctan\left({}\right)", "arctan({})", "np.arctan({})",
-    commands=("arctan",), words=("arctan", "atan"), runs=("arctan",), value=sp.atan))
+    commands=("arctan",), words=("arctan", "atan"), runs=("arctan",), value=sp.atan,
+    forms={"array_api": "xp.atan({})"}))
 
 
 # ------------------------------------------------------------------ kinks
@@ -222,13 +225,15 @@ RELU = function(Function(
     r"\operatorname{relu}'(x) = [x > 0]",
     r"\operatorname{relu}\left({}\right)", "relu({})", "np.maximum({}, 0.0)",
     words=("relu", "ReLU"), runs=("relu", "ReLU"), value=lambda v: sp.Max(v, 0),
-    prime="drelu", domain="nonzero"))
+    prime="drelu", domain="nonzero",
+    forms={"torch": "torch.relu({})", "array_api": "xp.where({} > 0, {}, xp.zeros_like({}))"}))
 
 DRELU = function(Function(
     "drelu", lambda x, fx: ir.zeros(x.shape),
     r"d\operatorname{relu}'(X) = 0",
     r"\operatorname{relu}'\left({}\right)", "relu'({})", "np.heaviside({}, 0.0)",
-    value=lambda v: sp.Heaviside(v, 0), domain="nonzero"))
+    value=lambda v: sp.Heaviside(v, 0), domain="nonzero",
+    forms={"torch": "({} > 0).to({}.dtype)", "array_api": "xp.astype({} > 0, {}.dtype)"}))
 
 
 # ------------------------------------------------------------------ special functions
@@ -238,6 +243,9 @@ ERF = function(Function(
     r"d\operatorname{erf}(X) = \tfrac{2}{\sqrt{\pi}} \exp(-X^{\circ 2}) \odot dX",
     r"\operatorname{erf}\left({}\right)", "erf({})", "_erf({})",
     commands=("erf",), words=("erf",), runs=("erf",), value=sp.erf,
+    # the array API has no erf, and a polynomial approximation would not be double precision
+    forms={"jax": "jax.scipy.special.erf({})", "torch": "torch.special.erf({})",
+           "array_api": None},
     helpers={"_erf": '''def _erf(x):
     """The error function, entrywise, to double precision."""
     try:

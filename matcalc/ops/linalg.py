@@ -3,8 +3,9 @@
 Each block is an IR node class (see `ir.Node`) registered with `@node_op`; everything
 matcalc knows about the op is in its body: the shape rule, the differential (`jvp`), the
 identity a derivation cites, the printed forms (`render(node, r)` for LaTeX and text, with
-`r` the printer), the NumPy code (`numpy(node, em)`, with `em` the emitter) and the op's own
-rewrites.
+`r` the printer), the code (`numpy(node, em)`, with `em` the emitter, in its namespace
+``em.ns``: NumPy's names serve jax.numpy, torch and the array API for these ops; a method
+named after a back end where one spells it otherwise) and the op's own rewrites.
 """
 from __future__ import annotations
 
@@ -85,7 +86,7 @@ class Inv(Node):
 
     @staticmethod
     def numpy(node, em):
-        return f"np.linalg.inv({em.value(node.arg)})"
+        return f"{em.ns}.linalg.inv({em.value(node.arg)})"
 
 
 # ------------------------------------------------------------------ determinants
@@ -112,7 +113,7 @@ class Det(Node):
 
     @staticmethod
     def numpy(node, em):
-        return f"np.linalg.det({em.value(node.arg)})"
+        return f"{em.ns}.linalg.det({em.value(node.arg)})"
 
 
 def _log_of_det(node):
@@ -144,4 +145,4 @@ class LogDet(Node):
 
     @staticmethod
     def numpy(node, em):
-        return f"np.linalg.slogdet({em.value(node.arg)})[1]"
+        return f"{em.ns}.linalg.slogdet({em.value(node.arg)})[1]"

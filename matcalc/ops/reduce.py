@@ -63,7 +63,7 @@ class ProdAxis(Node):
 
     @staticmethod
     def numpy(node, em):
-        return f"np.prod({em.value(node.arg)}, axis={node.axis})"
+        return f"{em.ns}.prod({em.value(node.arg)}, axis={node.axis})"
 
 
 @node_op
@@ -77,11 +77,30 @@ class ProdExcept(Node):
     """Product of the other entries along axis, by prefix and suffix products (exact
     where an entry is zero: no division)."""
     x = np.moveaxis(x, axis, -1)
-    one = np.ones(x.shape[:-1] + (1,))
+    one = np.ones_like(x[..., :1])
     left = np.cumprod(np.concatenate([one, x[..., :-1]], axis=-1), axis=-1)
     right = np.cumprod(np.concatenate([one, x[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
     return np.moveaxis(left * right, -1, axis)
 '''}
+    backend_helpers = {"torch": {"_prod_except": '''def _prod_except(x, axis):
+    """Product of the other entries along axis, by prefix and suffix products (exact
+    where an entry is zero: no division)."""
+    x = torch.movedim(x, axis, -1)
+    one = torch.ones_like(x[..., :1])
+    left = torch.cumprod(torch.cat([one, x[..., :-1]], dim=-1), dim=-1)
+    rev = torch.flip(x[..., 1:], dims=(-1,))
+    right = torch.flip(torch.cumprod(torch.cat([one, rev], dim=-1), dim=-1), dims=(-1,))
+    return torch.movedim(left * right, -1, axis)
+'''}, "array_api": {"_prod_except": '''def _prod_except(x, axis):
+    """Product of the other entries along axis: the product over a copy of the axis with
+    the entry itself replaced by 1 (exact where an entry is zero: no division)."""
+    xp = array_api_compat.array_namespace(x)
+    x = xp.moveaxis(x, axis, -1)
+    n = x.shape[-1]
+    own = xp.eye(n, dtype=xp.bool, device=array_api_compat.device(x))
+    others = xp.where(own, xp.ones_like(x[..., None, :]), x[..., None, :])
+    return xp.moveaxis(xp.prod(others, axis=-1), -1, axis)
+'''}}
 
     @staticmethod
     def _shape(arg, axis):
@@ -186,6 +205,14 @@ class Softmax(Node):
         em.helpers.add("_softmax")
         return f"_softmax({em.value(node.arg)}, {node.axis})"
 
+    @staticmethod
+    def jax(node, em):
+        return f"jax.nn.softmax({em.value(node.arg)}, axis={node.axis})"
+
+    @staticmethod
+    def torch(node, em):
+        return f"torch.softmax({em.value(node.arg)}, dim={node.axis})"
+
 
 @node_op
 class LogSumExp(Node):
@@ -223,3 +250,11 @@ class LogSumExp(Node):
     def numpy(node, em):
         em.helpers.add("_logsumexp")
         return f"_logsumexp({em.value(node.arg)}, {node.axis})"
+
+    @staticmethod
+    def jax(node, em):
+        return f"jax.scipy.special.logsumexp({em.value(node.arg)}, axis={node.axis})"
+
+    @staticmethod
+    def torch(node, em):
+        return f"torch.logsumexp({em.value(node.arg)}, dim={node.axis})"

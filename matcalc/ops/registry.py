@@ -10,13 +10,17 @@ Contract. Three kinds of entries, each declared in one block of `ops/`:
   literal braces are safe), NumPy `helpers` (name -> source) the code needs, a
   `stable(arg, em)` NumPy variant that may return better code for a particular argument,
   the SymPy `value` (constant folding, and the tests' reference), its own `rewrites`
-  (`rules.Rule` rows) and the `domain` the tests sample it on.
+  (`rules.Rule` rows) and the `domain` the tests sample it on. Its code in the other back
+  ends (JAX, torch, the array API: `codegen.backends`) is its NumPy form in that back end's
+  namespace, unless `forms` spells it otherwise (`backend_helpers` likewise for helpers).
 - `CallOp` (a function of a whole array written like a function: Tr, det, Diag, softmax):
   spellings, `lower(lowerer, args, e, scope)` and `examples`.
 - node ops: IR node classes registered with `@node_op`; the class body holds the op's
   shape rule (`_shape`), differential (`jvp(node, d)`, None if zero), cited `identity`,
   `render(node, r)` -> (text, precedence) for both LaTeX and text, `numpy(node, em)` ->
-  code, `helpers`, `rewrites` and `examples` (dict(doc, wrt, f[, grad]): a document using
+  code (writing the array namespace as ``em.ns``; a method named after a back end --
+  `jax`, `torch`, `array_api` -- where that back end spells the op otherwise, and
+  `backend_helpers`), `helpers`, `rewrites` and `examples` (dict(doc, wrt, f[, grad]): a document using
   the op, an independent NumPy objective and, where the gradient is not f's derivative
   (a stop-gradient), the expected gradient). The registry tests run every example, so
   adding an op adds its tests.
@@ -54,6 +58,10 @@ class Function:
     domain: str = "real"                          # "real" | "positive" | "unit" | "nonzero"
     prime: Optional[str] = None                   # the Function that is f' (sigma -> dsigma)
     user: bool = False                            # defined by define_function
+    # other back ends: backend name -> template (None: the back end cannot compute it);
+    # a back end not listed uses the NumPy form in its own namespace (np.exp -> torch.exp)
+    forms: dict = field(default_factory=dict)
+    backend_helpers: dict = field(default_factory=dict)   # backend -> {name: source}
 
     def fill(self, template: str, arg: str) -> str:
         return template.replace("{}", arg)

@@ -67,4 +67,10 @@ class Reshape(Node):
     @staticmethod
     def numpy(node, em):
         shape = ", ".join(em.dim_code(d) for d in node.shape)
-        return f"np.reshape({em.value(node.arg)}, ({shape},))"
+        return f"{em.ns}.reshape({em.value(node.arg)}, ({shape},))"
+
+    @staticmethod
+    def vmap(node, arg, lead):
+        """The reshape of an argument with leading axes `lead` added (row-major: the
+        leading axes stay in front)."""
+        return Reshape(arg, tuple(lead) + tuple(node.shape))

@@ -1,0 +1,214 @@
+"""Time matcalc's generated Hessian and Hessian-vector product against JAX and PyTorch, and
+its JAX back end against jax.jit(jax.grad).
+
+    python benchmarks/bench_hessian.py            # n=5000, d=1000 (a few minutes on 2 cores)
+    python benchmarks/bench_hessian.py --quick    # n=500, d=100, a smoke test
+
+Rows, each a median per call in one run (`_timing.interleaved_medians`), float64, one
+thread per library unless ``--threads N``:
+  1. logistic-regression Hessian ``Xᵀ Diag(σ(Xw) ⊙ (1-σ(Xw))) X``: matcalc's generated NumPy
+     Hessian (``matcalc.hessian(doc, "w").to_numpy()``), ``jax.jit(jax.hessian(f))`` and
+     ``torch.autograd.functional.hessian(f, w)`` (vectorize=False, its default, and
+     vectorize=True);
+  2. the Hessian-vector product: ``matcalc.hvp(doc, "w").to_numpy()`` and its JAX back end,
+     against ``jax.jit(lambda w, v: jax.jvp(jax.grad(f), (w,), (v,))[1])``;
+  3. seed 003 (the DEC KL loss) wrt z: matcalc's gradient in its JAX back end
+     (``g.to_jax()``, jitted) against ``jax.jit(jax.grad(f))``.
+Every method's result is checked against matcalc's first (np.allclose, rtol 1e-7); a
+mismatch is printed and the script exits 1. A missing library is skipped with a note.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import set_threads_from_argv  # noqa: E402
+
+THREADS = set_threads_from_argv()     # before NumPy / JAX / PyTorch are imported
+
+import numpy as np  # noqa: E402
+
+from _timing import fmt_time, interleaved_medians, load_line, machine_line  # noqa: E402
+
+import matcalc  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+try:
+    import jax
+    import jax.numpy as jnp
+
+    jax.config.update("jax_enable_x64", True)
+    HAVE_JAX = True
+except Exception as exc:  # pragma: no cover - optional
+    HAVE_JAX, JAX_WHY = False, f"{type(exc).__name__}: {exc}"
+
+try:
+    import torch
+
+    torch.set_num_threads(THREADS)
+    HAVE_TORCH = True
+except Exception as exc:  # pragma: no cover - optional
+    HAVE_TORCH, TORCH_WHY = False, f"{type(exc).__name__}: {exc}"
+
+LOGREG = (r"X \in \mathbb{R}^{n\times d}, y \in \mathbb{R}^n, w \in \mathbb{R}^d \\ "
+          r"f = \mathbf{1}^T \operatorname{softplus}(X w) - y^T X w")
+SEED003 = (ROOT / "tests" / "seeds" / "003.tex").read_text()
+FAILED = []
+
+
+def check(name, got, want):
+    got = np.asarray(got)
+    if got.shape != want.shape or not np.allclose(got, want, rtol=1e-7, atol=1e-9):
+        err = np.max(np.abs(got - want)) if got.shape == want.shape else "shape"
+        print(f"  MISMATCH {name}: {err}")
+        FAILED.append(name)
+
+
+def report(title, times, base):
+    print(f"\n{title}")
+    for name, t in times.items():
+        ratio = t / times[base]
+        print(f"  {name:<34} {fmt_time(t)}   {ratio:6.2f}x {base}")
+
+
+def logreg_inputs(n, d, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d)) / np.sqrt(d)
+    w = rng.standard_normal(d)
+    y = (rng.random(n) < 1 / (1 + np.exp(-X @ w))).astype(float)
+    return dict(X=X, y=y, w=w)
+
+
+def bench_hessian(n, d, repeat):
+    kw = logreg_inputs(n, d)
+    t0 = time.perf_counter()
+    h = matcalc.hessian(LOGREG, "w")
+    mc = h.to_numpy()
+    print(f"matcalc.hessian + to_numpy: {time.perf_counter() - t0:.2f} s; "
+          f"∂²f/∂w² = {h.text()}")
+    want = mc(**kw)
+    methods = {"matcalc (NumPy)": lambda: mc(**kw)}
+    if HAVE_JAX:
+        X, y = jnp.asarray(kw["X"]), jnp.asarray(kw["y"])
+
+        def f(w):
+            z = X @ w
+            return jnp.sum(jnp.logaddexp(0.0, z)) - y @ z
+        jh = jax.jit(jax.hessian(f))
+        wj = jnp.asarray(kw["w"])
+        check("jax.hessian", jh(wj), want)
+        methods["jax.jit(jax.hessian)"] = lambda: jh(wj).block_until_ready()
+    if HAVE_TORCH:
+        Xt, yt = torch.tensor(kw["X"]), torch.tensor(kw["y"])
+        wt = torch.tensor(kw["w"])
+
+        def ft(w):
+            z = Xt @ w
+            return torch.nn.functional.softplus(z).sum() - yt @ z
+        t0 = time.perf_counter()
+        ht = torch.autograd.functional.hessian(ft, wt)
+        once = time.perf_counter() - t0
+        check("torch hessian", ht.numpy(), want)
+        check("torch hessian (vectorize)",
+              torch.autograd.functional.hessian(ft, wt, vectorize=True).numpy(), want)
+        if once > 5:   # d backward passes: time one call instead of a calibrated batch
+            print(f"  torch.autograd.functional.hessian: one call {once:.2f} s")
+        else:
+            methods["torch...hessian"] = lambda: torch.autograd.functional.hessian(ft, wt)
+        methods["torch...hessian(vectorize=True)"] = \
+            lambda: torch.autograd.functional.hessian(ft, wt, vectorize=True)
+    times = interleaved_medians(methods, repeat=repeat)
+    if HAVE_TORCH and "torch...hessian" not in methods:
+        times["torch...hessian (one call)"] = once
+    report(f"logistic-regression Hessian, n={n}, d={d}", times, "matcalc (NumPy)")
+
+
+def bench_hvp(n, d, repeat):
+    kw = logreg_inputs(n, d)
+    v = np.random.default_rng(1).standard_normal(d)
+    hv = matcalc.hvp(LOGREG, "w")
+    mc = hv.to_numpy()
+    want = mc(**kw, v=v)
+    check("matcalc hvp vs Hessian", matcalc.hessian(LOGREG, "w").to_numpy()(**kw) @ v, want)
+    methods = {"matcalc hvp (NumPy)": lambda: mc(**kw, v=v)}
+    if HAVE_JAX:
+        X, y = jnp.asarray(kw["X"]), jnp.asarray(kw["y"])
+
+        def f(w):
+            z = X @ w
+            return jnp.sum(jnp.logaddexp(0.0, z)) - y @ z
+        jvp = jax.jit(lambda w, v: jax.jvp(jax.grad(f), (w,), (v,))[1])
+        wj, vj = jnp.asarray(kw["w"]), jnp.asarray(v)
+        check("jax.jvp(jax.grad)", jvp(wj, vj), want)
+        mj = hv.to_jax()
+        args = dict(X=X, y=y, w=wj, v=vj)
+        check("matcalc hvp (JAX)", mj(**args), want)
+        methods["matcalc hvp (JAX back end)"] = lambda: mj(**args).block_until_ready()
+        methods["jax.jit(jax.jvp(jax.grad))"] = lambda: jvp(wj, vj).block_until_ready()
+    g = matcalc.gradient(LOGREG, "w").to_numpy()
+    methods["(the gradient, matcalc NumPy)"] = lambda: g(**kw)
+    times = interleaved_medians(methods, repeat=repeat)
+    report(f"Hessian-vector product, n={n}, d={d}", times, "matcalc hvp (NumPy)")
+
+
+def bench_seed003(quick, repeat):
+    if not HAVE_JAX:
+        return
+    n, K, d = (40, 4, 3) if quick else (4000, 16, 32)
+    rng = np.random.default_rng(0)
+    mu = rng.standard_normal((K, d)) * 2.0
+    z = mu[rng.integers(0, K, n)] + rng.standard_normal((n, d))
+    g = matcalc.gradient(SEED003, "z")
+    want = g.to_numpy()(z=z, mu=mu, nu=1.0)
+
+    def f(z, mu, nu):
+        qhat = (1.0 + jnp.sum((z[:, None, :] - mu[None, :, :]) ** 2, axis=2) / nu) \
+            ** (-(nu + 1.0) / 2.0)
+        q = qhat / qhat.sum(1, keepdims=True)
+        phat = q ** 2 / q.sum(0)
+        p = phat / phat.sum(1, keepdims=True)
+        return jnp.sum(p * jnp.log(p / q))
+    jg = jax.jit(jax.grad(f))
+    mj = g.to_jax()
+    zj, mj_mu = jnp.asarray(z), jnp.asarray(mu)
+    check("seed 003 jax.grad", jg(zj, mj_mu, 1.0), want)
+    check("seed 003 matcalc JAX", mj(z=zj, mu=mj_mu, nu=1.0), want)
+    ng = g.to_numpy()
+    times = interleaved_medians({
+        "matcalc (JAX back end, jit)": lambda: mj(z=zj, mu=mj_mu, nu=1.0).block_until_ready(),
+        "jax.jit(jax.grad(f))": lambda: jg(zj, mj_mu, 1.0).block_until_ready(),
+        "matcalc (NumPy)": lambda: ng(z=z, mu=mu, nu=1.0),
+    }, repeat=repeat)
+    report(f"seed 003 DEC KL loss wrt z, n={n}, K={K}, d={d}", times,
+           "matcalc (JAX back end, jit)")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--threads", type=int, default=1)
+    args = ap.parse_args()
+    n, d = (500, 100) if args.quick else (5000, 1000)
+    print(machine_line())
+    print(load_line() + f"; {THREADS} thread(s) per library")
+    if not HAVE_JAX:
+        print(f"jax skipped: {JAX_WHY}")
+    if not HAVE_TORCH:
+        print(f"torch skipped: {TORCH_WHY}")
+    bench_hessian(n, d, args.repeat)
+    bench_hvp(n, d, args.repeat)
+    bench_seed003(args.quick, args.repeat)
+    print("\n" + load_line())
+    if FAILED:
+        print(f"FAILED: {', '.join(FAILED)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

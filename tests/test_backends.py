@@ -1,0 +1,338 @@
+"""The back ends: every registry op's gradient evaluated in NumPy, JAX, torch and through
+the array API (on NumPy and Dask) and compared; Jacobians and Hessians in every back end;
+JAX under jit; torch on its inputs' device; a gradient on a Dask array of several chunks;
+dtypes kept; the input guards. A test whose extra (jax, torch, dask) is absent is skipped.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import matcalc
+from matcalc import numeric, ops
+
+SAMPLE = {"real": (-2.0, 2.0), "positive": (0.2, 3.0), "unit": (-0.9, 0.9),
+          "nonzero": (0.1, 2.0)}
+BACKENDS = ("jax", "torch", "array_api")
+TOL = 1e-10
+
+
+def _need(backend):
+    if backend == "jax":
+        return pytest.importorskip("jax")
+    if backend == "torch":
+        return pytest.importorskip("torch")
+    pytest.importorskip("array_api_compat")
+    return None
+
+
+def evaluate(result, backend, kw):
+    """result's generated function in `backend`, called on float64 copies of kw; the
+    output as a NumPy array."""
+    lib = _need(backend)
+    if backend == "jax":
+        with lib.enable_x64(True):
+            plain = result.to_jax(jit=False)
+            args = numeric._only(plain, kw)           # the keywords it takes
+            out = lib.jit(plain)(**{k: (lib.numpy.asarray(v) if isinstance(v, np.ndarray)
+                                        else v) for k, v in args.items()})
+            return np.asarray(out)
+    if backend == "torch":
+        fn = result.to_torch()
+        out = numeric.call(fn, {k: (lib.tensor(v) if isinstance(v, np.ndarray) else v)
+                                for k, v in kw.items()})
+        return out.detach().cpu().numpy()
+    return np.asarray(numeric.call(result.to_array_api(), kw))
+
+
+def _sample(domain, rng, n=5):
+    lo, hi = SAMPLE[domain]
+    x = rng.uniform(lo, hi, n)
+    if domain == "nonzero":
+        x *= rng.choice([-1.0, 1.0], n)
+    return x
+
+
+@pytest.fixture(scope="module", autouse=True)
+def softsign():
+    """A user's function (its NumPy form in every namespace)."""
+    matcalc.define_function("softsign", derivative=r"(1 + |x|)^{-2}",
+                            numpy="x / (1 + np.abs(x))", domain="nonzero")
+    yield
+    matcalc.undefine_function("softsign")
+
+
+def _function_names():
+    names = list(ops.FUNCTIONS)
+    return names + (["softsign"] if "softsign" not in names else [])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("name", _function_names())
+def test_every_function_in_every_backend(name, backend):
+    f = ops.FUNCTIONS[name]
+    doc = (r"x \in \mathbb{R}^n, A \in \mathbb{R}^{n\times n} \\ f = \mathbf{1}^T "
+           + f.fill(f.latex, "x") + r" + \mathbf{1}^T " + f.fill(f.latex, "x \\odot x")
+           if f.domain == "real" else r"x \in \mathbb{R}^n \\ f = \mathbf{1}^T "
+           + f.fill(f.latex, "x"))
+    g = matcalc.gradient(doc, "x")
+    rng = np.random.default_rng(sum(map(ord, name)))
+    kw = {"x": _sample(f.domain, rng), "A": rng.standard_normal((5, 5))}
+    want = numeric.call(g.to_numpy(), kw)
+    got = evaluate(g, backend, kw)
+    assert got.shape == want.shape
+    assert numeric.relative_error(got, want) < TOL, (name, backend, g.source(backend))
+
+
+def _examples():
+    out = []
+    for entry in list(ops.NODE_OPS.values()) + list(ops.CALLS.values()):
+        label = getattr(entry, "__name__", None) or entry.name
+        for k, ex in enumerate(entry.examples):
+            out.append(pytest.param(ex, id=f"{label}-{k}"))
+    return out
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("ex", _examples())
+def test_every_op_example_in_every_backend(ex, backend):
+    g = matcalc.gradient(ex["doc"], wrt=ex["wrt"])
+    kw = numeric.sample_inputs(g.problem, np.random.default_rng(0), g.objective_numpy())
+    want = numeric.call(g.to_numpy(), kw)
+    got = evaluate(g, backend, kw)
+    assert got.shape == np.shape(want)
+    assert numeric.relative_error(got, want) < TOL, (ex["doc"], g.source(backend))
+
+
+def test_prod_except_in_every_backend():
+    """The product's derivative (ProdExcept, no example of its own), with a zero entry."""
+    g = matcalc.gradient(r"A \in \mathbb{R}^{n\times m} \\ f = \sum_i \prod_j A_{ij}", "A")
+    A = np.random.default_rng(1).standard_normal((3, 4))
+    A[1, 2] = 0.0
+    want = g.to_numpy()(A=A)
+    for backend in BACKENDS:
+        assert numeric.relative_error(evaluate(g, backend, {"A": A}), want) < TOL, backend
+
+
+LOGREG = (r"X \in \mathbb{R}^{n\times d}, y \in \mathbb{R}^n, w \in \mathbb{R}^d \\ "
+          r"f = \mathbf{1}^T \operatorname{softplus}(X w) - y^T X w")
+
+
+def _logreg(n=40, d=3, seed=0):
+    rng = np.random.default_rng(seed)
+    return dict(X=rng.standard_normal((n, d)), y=(rng.random(n) < 0.5).astype(float),
+                w=rng.standard_normal(d))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_jacobian_hessian_hvp_in_every_backend(backend):
+    kw = _logreg()
+    results = [matcalc.hessian(LOGREG, "w"), matcalc.hvp(LOGREG, "w"),
+               matcalc.jacobian(r"W \in \mathbb{R}^{m\times d}, w \in \mathbb{R}^d \\ "
+                                r"p = \operatorname{softmax}(W w)", "w")]
+    kws = [kw, {**kw, "v": np.ones(3)}, {"W": np.random.default_rng(2).standard_normal((4, 3)),
+                                         "w": kw["w"]}]
+    for r, k in zip(results, kws):
+        want = numeric.call(r.to_numpy(), k)
+        assert numeric.relative_error(evaluate(r, backend, k), want) < TOL, r.source(backend)
+
+
+def test_jax_code_is_jit_compatible():
+    jax = pytest.importorskip("jax")
+    g = matcalc.gradient(LOGREG, "w")
+    src = g.source("jax")
+    assert "import jax.numpy as jnp" in src
+    assert not re.search(r"(?<![\w.])np\.(asarray|full|eye|ones)\(", src)  # arrays are jax's
+    kw = _logreg()
+    with jax.enable_x64(True):
+        jitted = g.to_jax()                      # jax.jit of the generated function
+        plain = g.to_jax(jit=False)
+        a = jitted(**{k: jax.numpy.asarray(v) for k, v in kw.items()})
+        b = plain(**kw)
+        # the whole function traces: its jaxpr exists, no value was branched on
+        jaxpr = jax.make_jaxpr(lambda X, y, w: plain(X=X, y=y, w=w))(kw["X"], kw["y"], kw["w"])
+    assert "dot_general" in str(jaxpr)
+    np.testing.assert_allclose(np.asarray(a), g.to_numpy()(**kw), rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(b), g.to_numpy()(**kw), rtol=1e-12)
+
+
+def test_torch_code_runs_on_its_inputs_device_and_dtype():
+    torch = pytest.importorskip("torch")
+    g = matcalc.gradient(LOGREG, "w")
+    fn = g.to_torch()
+    kw = _logreg()
+    # the meta device holds no data: a constant made on another device would fail here
+    meta = {k: torch.tensor(v, dtype=torch.float32).to("meta") for k, v in kw.items()}
+    out = fn(**meta)
+    assert out.device.type == "meta" and out.dtype == torch.float32 and out.shape == (3,)
+    out = fn(**{k: torch.tensor(v, dtype=torch.float32) for k, v in kw.items()})
+    assert out.dtype == torch.float32
+    np.testing.assert_allclose(out.numpy(), g.to_numpy()(**kw), rtol=1e-4)
+    h = matcalc.hessian(LOGREG, "w").to_torch()(**meta)
+    assert h.device.type == "meta" and h.shape == (3, 3)
+
+
+def test_gradient_on_a_dask_array_of_several_chunks():
+    da = pytest.importorskip("dask.array")
+    g = matcalc.gradient(LOGREG, "w")
+    kw = _logreg(n=1000, d=5, seed=3)
+    X = da.from_array(kw["X"], chunks=(100, 5))            # ten chunks of rows
+    y = da.from_array(kw["y"], chunks=100)
+    assert X.numblocks[0] > 1
+    w = da.from_array(kw["w"])
+    out = g.to_array_api()(X=X, y=y, w=w)
+    assert isinstance(out, da.Array)                       # lazy: the graph, not the value
+    np.testing.assert_allclose(out.compute(), g.to_numpy()(**kw), rtol=1e-12)
+    h = matcalc.hessian(LOGREG, "w").to_array_api()(X=X, y=y, w=w)
+    np.testing.assert_allclose(np.asarray(h.compute()),
+                               matcalc.hessian(LOGREG, "w").to_numpy()(**kw), rtol=1e-12)
+
+
+def test_array_api_einsum_fallback():
+    """A namespace without einsum gets the broadcast-multiply-sum fallback."""
+    pytest.importorskip("array_api_compat")
+    from types import SimpleNamespace
+
+    from matcalc.codegen.backends import EINSUM
+    namespace = {}
+    exec(EINSUM, namespace)  # noqa: S102  (our own helper's source)
+    xp = SimpleNamespace(permute_dims=np.transpose, sum=np.sum, eye=np.eye)
+    rng = np.random.default_rng(0)
+    a, b, c = rng.standard_normal((3, 4)), rng.standard_normal((4, 3, 2)), rng.standard_normal((3, 3))
+    e = rng.standard_normal((4, 2, 3))
+    for spec, args in (("ij,jkl->ikl", (a, b)), ("ij,jki->kj", (a, e)), ("ii->i", (c,)),
+                       ("ij,ji->", (a, a.T))):
+        np.testing.assert_allclose(namespace["_einsum"](xp, spec, *args),
+                                   np.einsum(spec, *args), rtol=1e-12)
+
+
+def test_unknown_backend_is_refused():
+    with pytest.raises(matcalc.MatcalcError, match="backend"):
+        matcalc.gradient(LOGREG, "w").source("tensorflow")
+
+
+# ---------------------------------------------------------------- dtypes and guards
+
+def test_numpy_keeps_float32_and_makes_ints_float64():
+    g = matcalc.gradient(LOGREG, "w")
+    kw = _logreg()
+    out = g.to_numpy()(**{k: v.astype(np.float32) for k, v in kw.items()})
+    assert out.dtype == np.float32
+    h = matcalc.hessian(LOGREG, "w").to_numpy()(**{k: v.astype(np.float32) for k, v in kw.items()})
+    assert h.dtype == np.float32
+    ints = g.to_numpy()(X=np.ones((4, 3), dtype=int), y=np.ones(4, dtype=int), w=np.zeros(3, int))
+    assert ints.dtype == np.float64
+
+
+def test_shape_error_names_variable_declared_and_given_shape():
+    g = matcalc.gradient(LOGREG, "w")
+    fn, kw = g.to_numpy(), _logreg()
+    with pytest.raises(matcalc.ShapeError) as err:
+        fn(X=kw["X"], y=kw["y"], w=np.ones(4))
+    msg = str(err.value)
+    assert msg.startswith("w: expected shape (d,) = (3,)") and "d from X.shape[1]" in msg
+    assert "got (4,)" in msg
+    with pytest.raises(matcalc.ShapeError, match=r"y: expected shape \(n,\) = \(40,\) "
+                                                 r"\(n from X.shape\[0\]\), got \(39,\)"):
+        fn(X=kw["X"], y=kw["y"][:-1], w=kw["w"])
+    with pytest.raises(matcalc.ShapeError, match=r"X: expected an array of shape \(n, d\), "
+                                                 r"got shape \(40,\)"):
+        fn(X=kw["y"], y=kw["y"], w=kw["w"])
+
+
+def test_shape_error_of_a_scalar():
+    g = matcalc.gradient(r"x \in \mathbb{R}^n, \lambda \in \mathbb{R} \\ f = \lambda x^T x", "x")
+    fn = g.to_numpy()
+    np.testing.assert_allclose(fn(x=np.ones(3), lambda_=2.0), 4 * np.ones(3))
+    with pytest.raises(matcalc.ShapeError, match=r"lambda_: expected a scalar, got shape \(2,\)"):
+        fn(x=np.ones(3), lambda_=np.ones(2))
+
+
+def test_a_backend_without_a_form_is_refused_by_name():
+    """erf has no array-API form: the objective's code in that back end is refused."""
+    from matcalc import api, ir
+    g = matcalc.gradient(r"x \in \mathbb{R}^n \\ f = \mathbf{1}^T \operatorname{erf}(x)", "x")
+    p = g.problem
+    with pytest.raises(matcalc.MatcalcError, match="erf has no array_api form"):
+        api._generate(p, ir.Ref(p.objective, ()), "objective", "", g._accepts, "array_api")
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch", "array_api"])
+def test_shape_errors_in_every_backend(backend):
+    lib = _need(backend)
+    g = matcalc.gradient(LOGREG, "w")
+    kw = {**_logreg(), "w": np.ones(4)}
+    if backend == "torch":
+        kw = {k: lib.tensor(v) for k, v in kw.items()}
+        fn = g.to_torch()
+    elif backend == "jax":
+        fn = g.to_jax()
+    else:
+        fn = g.to_array_api()
+    with pytest.raises(matcalc.ShapeError, match=r"w: expected shape \(d,\) = \(3,\)"):
+        fn(**kw)
+
+
+def test_cli_code_backend():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    r = subprocess.run([sys.executable, "-m", "matcalc", "code", "-", "--wrt", "w", "--backend",
+                        "torch"], input=LOGREG, capture_output=True, text=True, cwd=root,
+                       timeout=120, env={**os.environ, "PYTHONPATH": str(root)})
+    assert r.returncode == 0, r.stderr
+    assert "import torch" in r.stdout and "def grad_w(" in r.stdout
+    compile(r.stdout, "<cli>", "exec")
+
+
+def test_several_gradients_in_every_backend():
+    g = matcalc.gradient(LOGREG, ["X", "w"])
+    kw = _logreg()
+    want = g.to_numpy()(**kw)
+    for backend in BACKENDS:
+        lib = _need(backend)
+        if backend == "jax":
+            with lib.enable_x64(True):
+                got = g.to_jax()(**kw)
+        elif backend == "torch":
+            got = [t.numpy() for t in g.to_torch()(**{k: lib.tensor(v) for k, v in kw.items()})]
+        else:
+            got = g.to_array_api()(**kw)
+        for a, b in zip(got, want):
+            assert numeric.relative_error(np.asarray(a), b) < TOL, backend
+
+
+def test_jax_jit_with_a_dimension_passed_as_an_int():
+    """A dimension no shape determines (N in N+M) is a static argument of the jitted code."""
+    jax = pytest.importorskip("jax")
+    doc = (r"h \in \mathbb{R}^{N+M} \\ "
+           r"f = \sum_{i=1}^{N} \sum_{j=N+1}^{N+M} h_i h_j")
+    g = matcalc.gradient(doc, "h")
+    assert "N" in g.inputs.values()
+    h = np.random.default_rng(0).standard_normal(5)
+    want = g.to_numpy()(h=h, N=2)
+    with jax.enable_x64(True):
+        got = g.to_jax()(h=h, N=2)
+    np.testing.assert_allclose(np.asarray(got), want, rtol=1e-12)
+
+
+def _derivatives():
+    import test_hessian
+    import test_jacobian
+    return ([pytest.param("jacobian", c[1], c[2], id="J-" + c[0]) for c in test_jacobian.CASES]
+            + [pytest.param("hessian", c[1], c[2], id="H-" + c[0]) for c in test_hessian.CASES])
+
+
+@pytest.mark.parametrize("kind, doc, wrt", _derivatives())
+def test_every_jacobian_and_hessian_in_every_backend(kind, doc, wrt):
+    r = getattr(matcalc, kind)(doc, wrt)
+    kw = numeric.sample_inputs(r.problem, np.random.default_rng(0), None, mode="spd")
+    want = numeric.call(r.to_numpy(), kw)
+    for backend in BACKENDS:
+        got = evaluate(r, backend, kw)
+        assert got.shape == want.shape
+        assert numeric.relative_error(got, want) < TOL, (backend, r.source(backend))
