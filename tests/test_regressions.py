@@ -191,3 +191,25 @@ def test_dimension_named_like_a_builtin():
     check_gradient(doc, "b", lambda b: 2 * np.sum(b))
     g = matcalc.gradient(doc, "b")
     assert np.array_equal(g.to_numpy()(b=np.ones(3)), [2.0, 2.0, 2.0])
+
+
+@pytest.mark.parametrize("body, f", [
+    (r"f = \sum_i \sum_{j=i+1}^{n} \log(\|x_i - x_j\|^2)",
+     lambda x: sum(np.log(np.sum((x[i] - x[j]) ** 2))
+                   for i in range(len(x)) for j in range(i + 1, len(x)))),
+    (r"f = \sum_i \sum_{j=i+1}^{n} \|x_i - x_j\|",
+     lambda x: sum(np.linalg.norm(x[i] - x[j])
+                   for i in range(len(x)) for j in range(i + 1, len(x)))),
+], ids=["log", "norm"])
+def test_close_points_keep_their_distance(body, f):
+    # ||a - b||^2 expanded as ||a||^2 + ||b||^2 - 2 a.b loses D where D is small against
+    # the norms; where the code takes log D or D^{1/2} that is a wrong number, so the
+    # expansion is used only where a small absolute error in D is harmless
+    doc = r"x_i \in \mathbb{R}^d, \; i = 1,\dots,n" "\n" + body
+    x = np.random.default_rng(0).random((4, 3)) * 100
+    x[1] = x[0] + 1e-6
+    value, grad = matcalc.gradient(doc, ["x"]).to_numpy(value=True)(x=x)
+    assert np.isclose(value, f(x), rtol=1e-9)
+    d = x[0] - x[1]
+    if "log" in body:   # the pair (0, 1) dominates: 2 d / |d|^2
+        assert np.allclose(grad[0], 2 * d / (d @ d), rtol=1e-4)

@@ -37,9 +37,10 @@ import dataclasses
 
 import sympy as sp
 
-from ..ir import (Add, Const, Contract, IRError, Mask, Node, Pow, Ref, Var, add, contract, fmap,
+from ..ir import (Add, Const, Contract, IRError, Map, Mask, Node, Pow, Ref, Var, add, contract, fmap,
                   is_const, ones, transform, walk)
 from ..ops.reduce import ProdAxis, ProdExcept
+from ..ops.registry import FUNCTIONS
 from ..rules import Rule
 
 
@@ -137,6 +138,35 @@ def _expand_square(node):
                 weights.append(coeffs[a] * coeffs[b] * (1 if a == b else 2))
         return _replace(node, k, [fmap("relu", add(parts, weights))], [keep])
     return None
+
+
+def _tolerant(node) -> bool:
+    """Whether an absolute error of about eps·(‖a‖² + ‖b‖²) in a squared distance D is
+    harmless where `node` takes D: a function defined on all of R (exp(-D), tanh(D): its
+    value moves by about that much), or a sum with a positive constant term (1 + D/ν,
+    seed 003). Not so D^{-s}, log D or ‖a - b‖ = D^{1/2}: there the error is relative to a
+    D that may be 0, so the expanded form would be wrong for close points."""
+    if isinstance(node, Map):
+        f = FUNCTIONS.get(node.fn)
+        return f is not None and not f.user and f.domain == "real"
+    if isinstance(node, Add):
+        return any(isinstance(t, Const) and sp.sympify(t.value).is_positive is True
+                   and sp.sympify(c).is_positive is True for t, c in zip(node.terms, node.coeffs))
+    return False
+
+
+def _expand_square_where_tolerated(node):
+    """`_expand_square` applied to the squared distances that `node` takes, where it
+    tolerates the expanded form's rounding (`_tolerant`)."""
+    if not _tolerant(node):
+        return None
+    if isinstance(node, Map):
+        new = _expand_square(node.arg)
+        return None if new is None else fmap(node.fn, new)
+    terms = [_expand_square(t) for t in node.terms]
+    if all(t is None for t in terms):
+        return None
+    return add([n if n is not None else t for n, t in zip(terms, node.terms)], node.coeffs)
 
 
 def _split_broadcast_sum(node):
@@ -336,7 +366,7 @@ POWER_RULE = Rule("power-from-power",
 RULES = (
     Rule("square-of-broadcast-difference",
          r"\sum_c (a_{ic} - b_{jc})^2 = \sum_c a_{ic}^2 + \sum_c b_{jc}^2 - 2\sum_c a_{ic} b_{jc}",
-         _expand_square),
+         _expand_square_where_tolerated),
     Rule("split-broadcast-sum",
          r"\sum_j G_{ij}(a_{ic} - b_{jc}) = a_{ic}\sum_j G_{ij} - \sum_j G_{ij} b_{jc}",
          _split_broadcast_sum),
