@@ -285,8 +285,9 @@ CASES = [
     Case("026_aTX2a_symmetric.tex", "X", lambda a, X: float(a @ X @ X @ a), R,
          "linear algebra: quadratic form"),
     Case("027_quadratic_form_semicolon.tex", "X", lambda X, A: float(X @ A @ X),
-         r"refused: the sum's x_i while the post declares X (capital)",
-         "linear algebra: quadratic form", expect="unknown name x"),
+         r"refused: the sum's x_i while the post declares X (capital): x is inferred a "
+         r"vector from x_i, and \Sigma_{i=0}^n gives it n + 1 entries where A has n",
+         "linear algebra: quadratic form", expect="indexes an axis of length n + 1 here"),
     Case("028_xTAx_wrt_A.tex", "A", lambda x, A: float(x @ A @ x),
          r"refused: the objective appears only inside \frac{\partial}{\partial a_{i,j}} (...)",
          "linear algebra: quadratic form", expect="defines nothing to differentiate"),
@@ -341,9 +342,8 @@ CASES = [
     Case("045_masked_mf_endash.tex", "U",
          lambda M, Y, U, V, lambda_u, lambda_v: fro2(M * (Y - U @ V.T))
          + lambda_u * fro2(U @ U.T) + lambda_v * fro2(V @ V.T),
-         r"refused: V is never declared (the post's shape line declares X in \mathbb{V}, the "
-         r"author's typos for V and \mathbb{R}; that fragment is skipped)",
-         "matrix factorization (masked)", expect="unknown name V"),
+         "right",
+         "matrix factorization (masked)"),
     Case("046_mf_sum_over_omega.tex", "U", None,
          r"refused: \sum_{(i,j)\in{\Omega}} (a sum over a set of index pairs)",
          "matrix factorization (matrix completion)", expect="a sum over a set"),
