@@ -210,3 +210,19 @@ def test_the_range_of_an_index_fixed_by_the_array_it_indexes():
         return float(sum((sum(p[j] for j in range(k + 1, n)) + q_hat[i, k]) ** 2
                          for i in range(n) for k in range(m)))
     check_gradient(doc, "p", f=ref)
+
+
+@pytest.mark.parametrize("outer", [r"\sum_i", r"\sum_{i=1}^{n}"])
+@pytest.mark.parametrize("wrt", ["p", "A"])
+def test_the_range_of_an_index_fixed_by_an_entrywise_definition(outer, wrt):
+    # once refused "cannot tell the range of index k": the bound k+1 of the inner sum uses
+    # k before \hat q_{ik} -- a definition, not an input -- says that k runs over 1..n
+    doc = (rf"A \in {R}^{{n \times n}}, p \in {R}^{{n}}" "\n"
+           r"\hat q_{ik} = \exp(A_{ik})" "\n"
+           rf"f = {outer} \sum_k (\sum_{{i'=k+1}}^{{n}} p_{{i'}} + \hat q_{{ik}})^2")
+
+    def ref(p, A):
+        n = len(p)
+        return float(sum((p[k + 1:].sum() + np.exp(A[i, k])) ** 2
+                         for i in range(n) for k in range(n)))
+    check_gradient(doc, wrt, f=ref)

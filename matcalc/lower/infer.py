@@ -26,22 +26,12 @@ import sympy as sp
 from .. import names, ops
 from ..read import syntax as S
 from .base import SIGMA_NAMES
+from .unify import ONE, Contradiction, Solver, TooOpen, Var, solutions
 
-ONE = sp.Integer(1)
-MAX_BRANCHES = 400
 ELEMENTWISE_CALLS = {"abs", "sg"}
 # symbols that are operators, never a quantity whose shape could be inferred
 NOT_QUANTITIES = {"nabla", "partial", "infty", "d", "mathrm{d}"}
 SCALAR_CALLS = {"tr", "det", "logdet"}
-
-
-class Contradiction(Exception):
-    """Two constraints that cannot both hold."""
-
-
-class TooOpen(Exception):
-    """More alternatives than `MAX_BRANCHES`: nothing is inferred (an answer from a part
-    of the solutions could be one of several)."""
 
 
 @dataclass
@@ -52,6 +42,7 @@ class Inferred:
     names: dict = field(default_factory=dict)
     ambiguous: dict = field(default_factory=dict)
     sizes: dict = field(default_factory=dict)
+    ranges: dict = field(default_factory=dict)    # (span key of a sum, index) -> length
 
 
 def span_key(e):
@@ -60,129 +51,16 @@ def span_key(e):
         (type(e).__name__, sp_.line, sp_.column, sp_.end_line, sp_.end_column)
 
 
-class Var:
-    """A dimension variable (compared by identity, never equal to a SymPy number)."""
-    __slots__ = ("id",)
-
-    def __init__(self, id_):
-        self.id = id_
-
-    def __repr__(self):
-        return f"?{self.id}"
-
-
-class _Solver:
-    """Union-find over dimension variables (`Var`), bound to SymPy dimensions, with the
-    deferred "either/or" constraints."""
-
-    def __init__(self):
-        self.parent: dict = {}
-        self.value: dict = {}
-        self.deferred: list = []
-        self.count = 0
-        self.nonone: set = set()        # variables that are not 1 (the size of a 1 or I)
-
-    def fresh(self, nonone=False):
-        self.count += 1
-        v = Var(self.count)
-        self.parent[v] = v
-        if nonone:
-            self.nonone.add(v)
-        return v
-
-    def find(self, d):
-        if not isinstance(d, Var):
-            return d
-        while self.parent[d] != d:
-            self.parent[d] = self.parent[self.parent[d]]
-            d = self.parent[d]
-        return self.value.get(d, d)
-
-    def unify(self, a, b):
-        a, b = self.find(a), self.find(b)
-        if isinstance(a, Var) and isinstance(b, Var):
-            if a != b:
-                self.parent[a] = b
-                if a in self.nonone:
-                    self.nonone.add(b)
-        elif isinstance(a, Var) or isinstance(b, Var):
-            var, val = (a, b) if isinstance(a, Var) else (b, a)
-            if var in self.nonone and val == ONE:
-                raise Contradiction("a \\mathbf{1} or I of size 1")
-            self.value[var] = val
-        elif sp.expand(a - b) != 0:
-            raise Contradiction(f"{a} != {b}")
-
-    def shape(self, t):
-        return tuple(self.find(d) for d in t)
-
-    def unify_shape(self, a, b):
-        self.unify(a[0], b[0])
-        self.unify(a[1], b[1])
-
-    def scalar(self, t) -> bool:
-        return self.shape(t) == (ONE, ONE)
-
-    def not_scalar(self, t) -> bool:
-        return any(not isinstance(d, Var) and d != ONE for d in self.shape(t))
-
-    def copy(self):
-        other = _Solver()
-        other.parent, other.value = dict(self.parent), dict(self.value)
-        other.deferred, other.count = list(self.deferred), self.count
-        other.nonone = set(self.nonone)
-        return other
-
-    # -------------------------------------------------------- either/or constraints
-    def propagate(self):
-        """Apply every deferred constraint whose alternative is decided, to a fixed point."""
-        changed = True
-        while changed:
-            changed, keep = False, []
-            for c in self.deferred:
-                if self._decide(c):
-                    changed = True
-                else:
-                    keep.append(c)
-            self.deferred = keep
-
-    def _decide(self, c) -> bool:
-        kind, a, b, r = c
-        if self.scalar(a):
-            self.unify_shape(r, b)
-        elif self.scalar(b):
-            self.unify_shape(r, a)
-        elif self.not_scalar(a) and self.not_scalar(b):
-            self.apply(kind, a, b, r)
-        else:
-            return False
-        return True
-
-    def apply(self, kind, a, b, r):
-        if kind == "prod":
-            self.unify(a[1], b[0])
-            self.unify_shape(r, (a[0], b[1]))
-        else:                                   # "same": +, -, Hadamard
-            self.unify_shape(a, b)
-            self.unify_shape(r, a)
-
-    def alternatives(self, c):
-        """The ways an open constraint can hold: a scalar on the left, on the right, or
-        the constraint proper."""
-        kind, a, b, r = c
-        return [lambda s: (s.unify_shape(a, (ONE, ONE)), s.unify_shape(r, b)),
-                lambda s: (s.unify_shape(b, (ONE, ONE)), s.unify_shape(r, a)),
-                lambda s: s.apply(kind, a, b, r)]
-
-
 class _Terms:
     """The shape term of each syntax node of the document's definitions."""
 
-    def __init__(self, lw, solver: _Solver):
+    def __init__(self, lw, solver: Solver):
         self.lw, self.s = lw, solver
         self.defs: dict = {}            # definition keyword -> its term
         self.targets: dict = {}         # undeclared keyword -> (term, first use)
         self.sizes: dict = {}           # span key of a \mathbf{1} / I -> dimension var
+        self.ranges: dict = {}          # (span key of a sum, index) -> dimension var
+        self.entry_dims: dict = {}      # entrywise definition -> its indices' dimensions
 
     def fresh(self):
         return (self.s.fresh(), self.s.fresh())
@@ -241,12 +119,16 @@ class _Terms:
         kw = names.keyword_of(e)
         if kw in self.lw.info and kw not in scope:
             return self.name(e, scope)
-        idx = [names.keyword_of(x) for x in e.subs]
+        try:
+            idx = [i for i, _ in self.lw._sub_items(e)]
+        except Exception:   # noqa: BLE001 - not indices: the lowering says what it is
+            idx = []
+        bkw = names.keyword_of(e.base) if isinstance(e.base, S.Sym) else None
         if not isinstance(e.base, S.Sym) or not idx or any(i not in scope for i in idx):
-            if kw is not None and self.undeclared(kw, e):
+            if kw is not None and self.undeclared(kw, e) and bkw not in self.lw.info \
+                    and bkw not in self.entry_dims:
                 return self.target(kw, e)
             return self.fresh()
-        bkw = names.keyword_of(e.base)
         dims = [scope[i] for i in idx]
         info = self.lw.info.get(bkw)
         if info is None and self.undeclared(bkw, e.base) and len(dims) <= 2:
@@ -258,6 +140,10 @@ class _Terms:
             for d, n in zip(dims, info.shape):
                 self.s.unify(d, sp.sympify(n))
             return (ONE, ONE)
+        if bkw in self.entry_dims and len(self.entry_dims[bkw]) == len(dims):
+            for d, n in zip(dims, self.entry_dims[bkw]):     # \hat q_{ik} = ..., then q_{ik}
+                self.s.unify(d, n)
+            return self.fresh()
         if info is not None and info.kind == "def" and not info.family and len(dims) <= 2:
             t = self.of_def(bkw)
             self.s.unify_shape(t, (dims[0], dims[1] if len(dims) == 2 else ONE))
@@ -364,6 +250,8 @@ class _Terms:
             if kw is None:
                 return self.fresh()
             inner[kw] = self._range(e, kw)
+            if isinstance(inner[kw], Var) and e.lower is None and e.upper is None:
+                self.ranges[(span_key(e), kw)] = inner[kw]
         return self.term(e.body, inner)
 
     def _range(self, e, kw):
@@ -371,7 +259,10 @@ class _Terms:
         try:
             if e.lower is not None and e.upper is not None and len(e.indices) == 1:
                 lo, hi = lw.dim(e.lower, {}), lw.dim(e.upper, {})
-                return sp.expand(hi - lo + 1)
+                # only 1..n runs over a whole axis: a sub-range (k+1..n) says nothing of it
+                return hi if lo == ONE and isinstance(hi, sp.Symbol) and \
+                    str(hi) in {str(d) for d in lw.dims} | _dimension_names(lw) \
+                    else self.s.fresh()
             if kw in lw.ranges:
                 return lw._range_dim(kw, e)
         except Exception:   # noqa: BLE001 - a bound using another index: not a constraint
@@ -383,6 +274,10 @@ class _Terms:
         scope = {}
         for i in ds.indices:
             scope[i] = lw_range(self.lw, i, ds.stmt.target, self.s)
+        if ds.indices:
+            self.entry_dims.setdefault(ds.name, [scope[i] for i in ds.indices])
+            for d, n in zip(self.entry_dims[ds.name], [scope[i] for i in ds.indices]):
+                self.s.unify(d, n)
         v = self.term(ds.stmt.value, scope)
         info = self.lw.info.get(ds.name)
         if ds.indices or (info is not None and info.family):
@@ -394,36 +289,15 @@ class _Terms:
             self.s.unify_shape(v, (ONE, ONE))
 
 
+def _dimension_names(lw):
+    return {k for k, i in lw.info.items() if i.kind == "dim"}
+
+
 def lw_range(lw, i, where, solver):
     try:
         return lw._range_dim(i, where) if i in lw.ranges else solver.fresh()
     except Exception:   # noqa: BLE001
         return solver.fresh()
-
-
-def _solutions(solver, budget):
-    """Every complete assignment reachable by deciding open constraints, up to `budget`
-    branches; a branch that contradicts itself is dropped."""
-    try:
-        solver.propagate()
-    except Contradiction:
-        return []
-    if not solver.deferred:
-        return [solver]
-    if budget[0] <= 0:
-        raise TooOpen()
-    c = solver.deferred[0]
-    out = []
-    for alt in solver.alternatives(c):
-        budget[0] -= 1
-        s = solver.copy()
-        s.deferred = s.deferred[1:]
-        try:
-            alt(s)
-        except Contradiction:
-            continue
-        out.extend(_solutions(s, budget))
-    return out
 
 
 def _shape_of(solver, term):
@@ -437,7 +311,7 @@ def _shape_of(solver, term):
 
 def infer_shapes(lw, objective=None) -> Inferred:
     """See the module docstring."""
-    solver = _Solver()
+    solver = Solver()
     terms = _Terms(lw, solver)
     try:
         for kw, ds in lw.defsrc.items():
@@ -445,10 +319,10 @@ def infer_shapes(lw, objective=None) -> Inferred:
                 terms.definition(d, objective)
     except (Contradiction, RecursionError):
         return Inferred()
-    if not terms.targets and not terms.sizes:
+    if not terms.targets and not terms.sizes and not terms.ranges:
         return Inferred()
     try:
-        sols = _solutions(solver, [MAX_BRANCHES])
+        sols = solutions(solver)
     except TooOpen:
         return Inferred()
     out = Inferred()
@@ -461,10 +335,11 @@ def infer_shapes(lw, objective=None) -> Inferred:
         elif len(shapes) > 1 and shapes - {None}:
             out.ambiguous[kw] = sorted(shapes - {None}, key=str) + \
                 ([None] if None in shapes else [])
-    for key, n in terms.sizes.items():
-        vals = {s.find(n) for s in sols}
-        if len(vals) == 1 and not isinstance(next(iter(vals)), Var):
-            out.sizes[key] = vals.pop()
+    for table, into in ((terms.sizes, out.sizes), (terms.ranges, out.ranges)):
+        for key, n in table.items():
+            vals = {s.find(n) for s in sols}
+            if len(vals) == 1 and not isinstance(next(iter(vals)), Var):
+                into[key] = vals.pop()
     return out
 
 
@@ -507,6 +382,12 @@ class InferredShapes:
             self.note(e, f"{latex}: not declared; inferred {_shape_words(shape)} from its "
                          f"use{where}", "inferred")
         return info
+
+    def inferred_range(self, e, kw):
+        """The length of index kw of the sum `e`, where only the arrays it indexes say."""
+        if self.inferred is None:
+            return None
+        return self.inferred.ranges.get((span_key(e), kw))
 
     def inferred_size(self, e):
         if self.inferred is None:

@@ -285,9 +285,9 @@ CASES = [
     Case("026_aTX2a_symmetric.tex", "X", lambda a, X: float(a @ X @ X @ a), R,
          "linear algebra: quadratic form"),
     Case("027_quadratic_form_semicolon.tex", "X", lambda X, A: float(X @ A @ X),
-         r"refused: the sum's x_i while the post declares X (capital): x is inferred a "
-         r"vector from x_i, and \Sigma_{i=0}^n gives it n + 1 entries where A has n",
-         "linear algebra: quadratic form", expect="indexes an axis of length n + 1 here"),
+         r"refused: the sum's x_i while the post declares X (capital): x is inferred an "
+         r"n-vector from A_{ij} x_j, and \Sigma_{j=0}^n counts from 0",
+         "linear algebra: quadratic form", expect="the sum over j runs from 0 to n"),
     Case("028_xTAx_wrt_A.tex", "A", lambda x, A: float(x @ A @ x),
          r"refused: the objective appears only inside \frac{\partial}{\partial a_{i,j}} (...)",
          "linear algebra: quadratic form", expect="defines nothing to differentiate"),
