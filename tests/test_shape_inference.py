@@ -186,16 +186,26 @@ def test_a_shape_nothing_fixes_is_refused():
         matcalc.gradient(rf"x \in {R}^n" "\n" r"f = x^T x + \|z\|^2", "x")
 
 
-def test_a_primed_declared_name_is_not_a_new_input():
-    # y' beside a declared y is more likely y^T than a new quantity: still refused
-    with pytest.raises(ParseError, match="unknown name y'"):
-        matcalc.gradient(rf"y \in {R}^n, b \in {R}^n" "\n" r"S = y'y - 2 b'y", "b")
+def test_a_primed_declared_name_is_its_transpose():
+    # y' beside a declared y (and y' declared nowhere) is y^T, as econometrics writes it
+    g = check_gradient(rf"y \in {R}^n, b \in {R}^n" "\n" r"S = y'y - 2 b'y + b'b", "b",
+                       f=lambda y, b: float(y @ y - 2 * b @ y + b @ b))
+    assert any("read as the transpose of b" in n.reason for n in g.notes)
 
 
-def test_operators_are_not_inferred():
-    with pytest.raises(ParseError):
-        matcalc.gradient(rf"X \in {R}^{{n \times n}}" "\n"
-                         r"\nabla_X \operatorname{tr}(X X)", "X")
+def test_a_prime_after_a_parenthesis_is_a_transpose():
+    check_gradient(rf"A \in {R}^{{n \times m}}, U \in {R}^{{n \times k}}, V \in {R}^{{m \times k}}"
+                   "\n" r"f = \operatorname{tr}((A - UV')'(A - UV'))", "U",
+                   f=lambda A, U, V: float(np.sum((A - U @ V.T) ** 2)))
+
+
+def test_operators_are_not_inferred_as_names():
+    # the gradient operator applied to an expression asks for that expression's gradient
+    g = check_gradient(rf"A \in {R}^{{n \times n}}, X \in {R}^{{n \times n}}" "\n"
+                       r"\nabla_X \operatorname{tr}(X A X)", "X",
+                       f=lambda A, X: float(np.trace(X @ A @ X)))
+    assert not any(n.kind == "inferred" and "nabla" in n.text and "not declared" in n.reason
+                   for n in g.notes)
 
 
 # ------------------------------------------------------------------ index ranges

@@ -111,6 +111,11 @@ class _Terms:
             return (n, n)
         if isinstance(e, S.Sym) and e.name == "pi":
             return (ONE, ONE)
+        if isinstance(e, S.Sym) and e.primes == 1 and e.layer is None:
+            plain = S.Sym(e.name, e.accent, e.layer, sup=e.sup)
+            if names.keyword_of(plain) in self.lw.info:           # y': the transpose of y
+                t = self.name(plain, scope)
+                return (t[1], t[0])
         if self.undeclared(kw, e):
             return self.target(kw, e)
         return self.fresh()

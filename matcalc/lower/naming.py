@@ -157,6 +157,18 @@ class NameLowering(LoweringBase):
         if info is None and kw in self.functions:
             raise self.perr(f"{names.latex_of(e)} is a function: apply it to an argument, "
                             f"{names.latex_of(e)}(...)", e)
+        if info is None and isinstance(e, S.Sym) and e.primes == 1:
+            plain = dataclasses.replace(e, primes=0)
+            pinfo = self.info.get(names.keyword_of(plain))
+            if pinfo is not None and pinfo.kind in ("input", "def") and not pinfo.family:
+                # y'y with y declared and y' not: the prime is a transpose (econometrics,
+                # MATLAB); a y' meant as another quantity must be declared
+                noted = self.__dict__.setdefault("_primes_noted", set())
+                if kw not in noted:
+                    noted.add(kw)
+                    self.note(e, f"{names.latex_of(e)} is not declared: read as the transpose "
+                                 f"of {pinfo.latex}", "inferred")
+                return self.x_Transpose(S.Transpose(plain, span=e.span), scope)
         if info is None and kw != "I":
             info = self.adopt_inferred(kw, e)
         if info is None:
