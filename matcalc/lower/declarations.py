@@ -323,16 +323,16 @@ def _same_shape(a, b):
 
 
 def _is_operator(e) -> bool:
-    """``\nabla_X``, ``\frac{d}{dX}``, ``\frac{\partial}{\partial a_{ij}}``: an operator
-    with nothing of its own to differentiate (its numerator is d or \partial alone)."""
+    """``\\nabla_X``, ``\\frac{d}{dX}``, ``\\frac{\\partial}{\\partial a_{ij}}``: an operator
+    with nothing of its own to differentiate (its numerator is d or \\partial alone)."""
     if is_gradient(e):
         return True
     return is_derivative(e) and isinstance(e.num, S.Sym) and e.num.name in ("d", "partial")
 
 
 def applied_operator(e):
-    """The expression a leading derivative operator is applied to (``\nabla_X f``,
-    ``\frac{d}{dX} \operatorname{Tr}(..)``, ``\frac{\partial}{\partial x}(..)``), or None."""
+    """The expression a leading derivative operator is applied to (``\\nabla_X f``,
+    ``\\frac{d}{dX} \\operatorname{Tr}(..)``, ``\\frac{\\partial}{\\partial x}(..)``), or None."""
     if isinstance(e, S.Apply) and _is_operator(e.func) and len(e.args) == 1:
         return e.args[0]
     if not (isinstance(e, S.BinOp) and e.op == S.MUL):
