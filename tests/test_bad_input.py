@@ -78,19 +78,27 @@ def test_unknown_command_place_inside_dollars_multiline():
 
 
 def test_undeclared_name_in_align_has_its_place():
+    # y's shape is not fixed by anything (its norm is a scalar whatever it is)
     doc = ("\\begin{align}\nx &\\in \\mathbb{R}^n \\\\\ng &= \\exp(x) \\\\\n"
-           "f &= \\mathbf{1}^T g + y\n\\end{align}")
+           "f &= \\mathbf{1}^T g + \\|y\\|^2\n\\end{align}")
     err = raises(ParseError, doc)
-    located(err, 4, 23)
-    assert "y" in err.bare_message
+    located(err, 4, 25)
+    assert "unknown name y" in err.bare_message
     caret_under(err, doc)
 
 
 def test_undeclared_name():
-    doc = f"x \\in {R}^n\nf = x^T z"
+    doc = f"x \\in {R}^n\nf = \\|z\\|^2 + x^T x"
     err = raises(ParseError, doc)
-    located(err, 2, 9)
+    located(err, 2, 7)
     assert "z" in err.bare_message
+
+
+def test_undeclared_name_with_two_shapes_is_refused_naming_both():
+    # x^T A x: A a scalar (A x^T x) or an n x n matrix -- different values
+    err = raises(ParseError, f"x \\in {R}^n\nf = x^T A x")
+    located(err, 2, 9)
+    assert "a scalar or n×n (a matrix)" in err.bare_message
 
 
 def test_unbound_index_names_it():

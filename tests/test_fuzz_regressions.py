@@ -307,10 +307,8 @@ def test_constant_before_parenthesis(const, c):
     (r"2 \mathbf{1}^T A x", lambda x, A, alpha: 2 * np.sum(A @ x)),
     (r"x^T x \mathbf{1}^T x", lambda x, A, alpha: (x @ x) * np.sum(x)),
 ])
-@xfail("a scalar factor before a \\mathbf{1} or I (2 I, \\alpha \\mathbf{1}^T x): ParseError "
-       "cannot tell the size, though the next factor / the other term fixes it (A - I and "
-       "\\mathbf{1}^T x \\alpha work) -- lower_expr.Lowerer.product refuses scalar x lazy")
 def test_scaled_identity(body, f):
+    # a scalar factor before a \mathbf{1} or I: its size comes from shape inference
     doc = r"x \in \mathbb{R}^n, A \in \mathbb{R}^{n\times n}, \alpha \in \mathbb{R}" "\n" \
           f"f = {body}"
     assert_right(doc, "x", f, dict(x=X3, A=A3, alpha=0.7))

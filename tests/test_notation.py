@@ -664,3 +664,30 @@ def test_layer_superscript_index_on_a_definition_is_entrywise():
 def test_undefined_subscripted_function_named():
     refused(FAM + r"J = \sum_i (h_\theta(x_i) - y_i)^2", r"\theta", "unknown function h_{theta}",
             "does not define it")
+
+
+# ---------------------------------------------------------------- docs/notation.md
+
+def _docs_examples():
+    import re
+    from pathlib import Path
+    text = (Path(__file__).parent.parent / "docs" / "notation.md").read_text()
+    out = []
+    for block in re.findall(r"```matcalc\n(.*?)```", text, re.S):
+        head, _, body = block.partition("\n")
+        wrt, _, obj = head.removeprefix("% wrt:").partition("objective:")
+        out.append(pytest.param(body, wrt.strip(), obj.strip() or None,
+                                id=f"{len(out):02d}-{wrt.strip()}"))
+    return out
+
+
+@pytest.mark.parametrize("doc, wrt, objective", _docs_examples())
+def test_docs_examples(doc, wrt, objective):
+    """Every example in docs/notation.md derives, and its gradient matches central
+    differences of its objective."""
+    from helpers import check_gradient
+    check_gradient(doc, wrt, objective=objective)
+
+
+def test_docs_has_examples():
+    assert len(_docs_examples()) >= 10

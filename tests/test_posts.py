@@ -61,23 +61,21 @@ def test_posts_are_the_shared_seeds_verbatim(seed):
 # ---------------------------------------------------------------- the five posts
 
 # Seed 000 names c (c_{k_2}, one weight per k_2) but never declares it: its shape comes only
-# from the equations (a K_2-vector), which is shape inference for undeclared names (notation
-# work on lower/indexing.py, not this reader). Until that lands the post is refused at c.
-NEEDS_C = ("000 declares c nowhere: c_{k_2} must be inferred a K_2-vector from "
-           "\\sum_{k_2=1}^{K_2} c_{k_2}(...) (shape inference for undeclared names)")
-
-
-@pytest.mark.xfail(strict=True, raises=MatcalcError, reason=NEEDS_C)
+# from the equations -- c_{k_2} with k_2 = 1..K_2 makes it a K_2-vector (shape inference).
 def test_post000_as_pasted():
     kw = seeds.rbf_inputs(np.random.default_rng(0))
-    check_gradient(post("000"), "t^{(1)}", f=seeds.rbf_numpy, objective="f", kwargs=kw,
-                   trials=1)
+    g = check_gradient(post("000"), "t^{(1)}", f=seeds.rbf_numpy, objective="f", kwargs=kw,
+                       trials=1)
+    notes = [n for n in g.notes if n.kind == "inferred" and n.text == "c"]
+    assert len(notes) == 1 and "K_2×1" in notes[0].reason and notes[0].line == 1
 
 
-def test_post000_refused_at_c_until_shapes_are_inferred():
-    with pytest.raises(ParseError) as err:
-        matcalc.gradient(post("000"), "t^{(1)}", objective="f")
-    assert "unknown name c" in str(err.value) and err.value.line == 1
+def test_post000_cli_derives_it_with_the_note():
+    r = subprocess.run([sys.executable, "-m", "matcalc", "derive", str(POSTS / NAMES["000"]),
+                        "--wrt", "t^{(1)}", "--objective", "f"], capture_output=True,
+                       text=True, cwd=HERE.parent, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "c: not declared; inferred K_2×1" in r.stderr
 
 
 def test_post000_with_c_declared():
@@ -155,19 +153,11 @@ def test_post003_mu_and_the_paper_formula():
 
 
 # Seed 004 never declares y (the target in L(s) = (y-s)^2/2): a scalar by the equations
-# only -- shape inference for undeclared names again.
-NEEDS_Y = ("004 declares y nowhere: y must be inferred a scalar from (y-s)^2 "
-           "(shape inference for undeclared names)")
-
-
-@pytest.mark.xfail(strict=True, raises=MatcalcError, reason=NEEDS_Y)
+# only -- (y - s)^2 with s a scalar and L the (scalar) objective.
 def test_post004_as_pasted():
-    check_gradient(post("004"), r"\alpha", f=seeds.seed004_answer_numpy, objective="L")
-
-
-def test_post004_refused_at_y_until_shapes_are_inferred():
-    with pytest.raises(ParseError, match="unknown name y"):
-        matcalc.gradient(post("004"), r"\alpha", objective="L")
+    g = check_gradient(post("004"), r"\alpha", f=seeds.seed004_answer_numpy, objective="L")
+    assert any(n.kind == "inferred" and n.text == "y" and "a scalar" in n.reason
+               for n in g.notes)
 
 
 def test_post004_with_y_declared():

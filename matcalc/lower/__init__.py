@@ -5,6 +5,8 @@
   pass 1, what every name is:
     declarations.py statements collected: definitions, claims, notes, skipped fragments
     spaces.py       declared shapes, families, index ranges, dimensions
+    infer.py        shapes from context: undeclared names, sizes of 1 and I, index ranges
+    unify.py        its unifier: dimension variables and either/or constraints
   pass 2, definitions on first use:
     document.py     Lowerer (the shared state of the parts below); lower(); lower_claim()
     definitions.py  define(), settling a name defined twice, finishing the bodies

@@ -52,7 +52,11 @@ class AtomLowering(LoweringBase):
 
     def x_Ones(self, e, scope):
         if e.size is None:
-            return Val(None, (), (), lazy="ones")
+            n = self.inferred_size(e)
+            if n is None:
+                return Val(None, (), (), lazy="ones")
+            m = mlabel()
+            return Val(ones((n,)), (m,), (m,))
         n = self.dim(e.size, {})
         m = mlabel()
         return Val(ones((n,)), (m,), (m,))

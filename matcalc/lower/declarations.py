@@ -30,7 +30,7 @@ from ..notes import Note, excerpt, offsets
 from ..read import syntax as S
 from .base import LoweringBase
 from .classify import (_head, dimension_names, index_names, is_derivative, is_differential,
-                       kind_of_def, layout_range, namelike, prose_bare)
+                       is_gradient, kind_of_def, layout_range, namelike, prose_bare)
 
 NOTE_REASONS = {
     "claim": "a claimed derivative: kept for check, not read as a definition",
@@ -129,11 +129,26 @@ class DeclarationCollector(LoweringBase):
                     raise self.perr("only a name can be held constant", st)
                 self.held.add(kw)
             elif isinstance(st, S.Bare):
+                operand = applied_operator(st.value)
+                if operand is not None:         # \nabla_X tr(XAX): the objective is tr(XAX)
+                    self.note(st, "a derivative operator applied to an expression: the "
+                                  "objective is what it is applied to", "inferred")
+                    st = S.Bare(operand, span=st.span)
                 candidates.append((k, st))
             elif isinstance(st, S.Unreadable):
                 self._skip(st)
         self.collect_functions()                      # g(z) = ... applied as g(Wx)
         self._last_def = stmts[last_def].span if last_def >= 0 else None
+        if not self.defsrc and not candidates:
+            # \frac{\partial}{\partial a_{ij}} (x^T A x) = ...: a claim about an expression
+            # written only under the operator -- that expression is the objective
+            for st in self.not_defs:
+                operand = applied_operator(st.target) if st.target is not None else None
+                if operand is not None:
+                    self.note(st, "the expression under the derivative operator is read as "
+                                  "the objective", "inferred")
+                    candidates.append((-1, S.Bare(operand, span=st.target.span)))
+                    break
         self._objective_bare(candidates, last_def)
         self._stacked_dims()
 
@@ -305,3 +320,33 @@ def _mention(e) -> str:
 
 def _same_shape(a, b):
     return len(a) == len(b) and all(ir.same_dim(x, y) for x, y in zip(a, b))
+
+
+def _is_operator(e) -> bool:
+    """``\\nabla_X``, ``\\frac{d}{dX}``, ``\\frac{\\partial}{\\partial a_{ij}}``: an operator
+    with nothing of its own to differentiate (its numerator is d or \\partial alone)."""
+    if is_gradient(e):
+        return True
+    return is_derivative(e) and isinstance(e.num, S.Sym) and e.num.name in ("d", "partial")
+
+
+def applied_operator(e):
+    """The expression a leading derivative operator is applied to (``\\nabla_X f``,
+    ``\\frac{d}{dX} \\operatorname{Tr}(..)``, ``\\frac{\\partial}{\\partial x}(..)``), or None."""
+    if isinstance(e, S.Apply) and _is_operator(e.func) and len(e.args) == 1:
+        return e.args[0]
+    if not (isinstance(e, S.BinOp) and e.op == S.MUL):
+        return None
+    spine = []
+    node = e
+    while isinstance(node, S.BinOp) and node.op == S.MUL:
+        spine.append(node)
+        node = node.left
+    if not _is_operator(node):
+        return None
+    rest = spine[-1].right                  # the factor right after the operator
+    for outer in reversed(spine[:-1]):
+        rest = S.BinOp(S.MUL, rest, outer.right, span=rest.span.cover(outer.right.span),
+                       sign=outer.sign)
+    return rest
+

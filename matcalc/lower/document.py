@@ -25,6 +25,7 @@ from .calls import CallLowering
 from .declarations import DeclarationCollector, DefSource, Info
 from .definitions import DefinitionLowering
 from .indexing import IndexLowering
+from .infer import InferredShapes
 from .naming import NameLowering
 from .objective import ObjectiveChoice
 from .products import ProductLowering
@@ -36,7 +37,7 @@ from .terms import TermLowering
 
 class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, DeclarationCollector,
               DeclaredShapes, NameLowering, IndexLowering, AtomLowering, ProductLowering,
-              TermLowering, SumLowering, CallLowering):
+              TermLowering, SumLowering, CallLowering, InferredShapes):
     """Lowers one document: collects its declarations and definitions, lowers each
     definition on first use (so the order of the text does not matter), picks the objective.
     Each job is a part of its own module (definitions, objective, skipped fragments,
@@ -86,6 +87,8 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         self.collect()
         if not self.defsrc:
             self._defines_nothing()
+        self.run_inference(objective if objective is not None else
+                           self._objective_kw(None, check=False))
         try:
             obj = self._lower_objective(objective)
         except MatcalcError as err:

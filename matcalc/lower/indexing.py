@@ -41,6 +41,9 @@ class IndexLowering(LoweringBase):
         if isinstance(base, S.Sym):
             bkw = names.keyword_of(base)
             info = self.info.get(bkw)
+            if info is None and bkw is not None and bkw not in self.functions and \
+                    any(i in scope for i in self._index_names(items)):
+                info = self.adopt_inferred(bkw, base)
             if info is None:
                 if kw is not None and all(i not in scope for i in self._index_names(items)):
                     return self.resolve_name(kw, e, scope)

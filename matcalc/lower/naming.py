@@ -15,7 +15,7 @@ import dataclasses
 import sympy as sp
 
 from .. import names, ops
-from ..ir import Var
+from ..ir import Delta, Var
 from ..read import syntax as S
 from ..values import Val, fmt_shape, mlabel, scalar
 from .base import SIGMA_NAMES, LoweringBase, walk_syntax
@@ -157,6 +157,20 @@ class NameLowering(LoweringBase):
         if info is None and kw in self.functions:
             raise self.perr(f"{names.latex_of(e)} is a function: apply it to an argument, "
                             f"{names.latex_of(e)}(...)", e)
+        if info is None and isinstance(e, S.Sym) and e.primes == 1:
+            plain = dataclasses.replace(e, primes=0)
+            pinfo = self.info.get(names.keyword_of(plain))
+            if pinfo is not None and pinfo.kind in ("input", "def") and not pinfo.family:
+                # y'y with y declared and y' not: the prime is a transpose (econometrics,
+                # MATLAB); a y' meant as another quantity must be declared
+                noted = self.__dict__.setdefault("_primes_noted", set())
+                if kw not in noted:
+                    noted.add(kw)
+                    self.note(e, f"{names.latex_of(e)} is not declared: read as the transpose "
+                                 f"of {pinfo.latex}", "inferred")
+                return self.x_Transpose(S.Transpose(plain, span=e.span), scope)
+        if info is None and kw != "I":
+            info = self.adopt_inferred(kw, e)
         if info is None:
             if kw == "e":
                 # Euler's number only as the base of a power, e^{x}: a bare e (e^Te, 2e)
@@ -164,6 +178,10 @@ class NameLowering(LoweringBase):
                 raise self.perr("unknown name e: declare or define it (e is read as "
                                 "Euler's number only in a power, e^{x})", e)
             if kw == "I":
+                n = self.inferred_size(e)
+                if n is not None:
+                    a, b = mlabel(), mlabel()
+                    return Val(Delta(n), (a, b), (a, b))
                 return Val(None, (), (), lazy="eye")
             if kw == "pi":
                 return scalar(sp.pi)

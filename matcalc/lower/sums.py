@@ -41,6 +41,8 @@ class SumLowering(LoweringBase):
                 d = sp.simplify(hi - lo + 1)
             if d is None:
                 d = self._range_from_body(kw, e.body)
+            if d is None and e.lower is None and e.upper is None:
+                d = self.inferred_range(e, kw)      # an entrywise definition it indexes
             inner[kw] = Cell(d)
             idx.append((kw, i))
         if e.lower is not None and len(idx) > 1:

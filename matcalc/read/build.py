@@ -232,7 +232,18 @@ class ExprBuild(_Located):
         return S.Sub(base, tuple(subs), span=span)
 
     def prime(self, c):
-        raise self._err("a prime (') can only follow a name", c[1])
+        if self._after_group(c[1]):
+            # (A - UV')': a prime after a parenthesis is a transpose (MATLAB, econometrics)
+            return S.Transpose(c[0], span=_cover(c[0], c[1]))
+        raise self._err("a prime (') can only follow a name or a parenthesis", c[1])
+
+    def _after_group(self, prime) -> bool:
+        """Does a closing parenthesis stand right before the prime token?"""
+        lines = self.source.splitlines()
+        line, col = getattr(prime, "line", None), getattr(prime, "column", None)
+        if line is None or not 1 <= line <= len(lines):
+            return False
+        return lines[line - 1][:col - 1].rstrip().endswith(")")
 
     def _angle(self, lpar, items, rpar):
         """``\\langle a, b \\rangle`` / ``<a, b>``: the inner product a : b (aᵀb of vectors,

@@ -1,0 +1,410 @@
+"""Shapes from context, by unification: the shapes of names the document uses but never
+declares, and the sizes of an unsized ``\\mathbf{1}`` / ``I``.
+
+Contract: `infer_shapes(lowerer, objective) -> Inferred` runs after pass 1 (`collect`)
+and before anything is lowered. Every matrix-notation value of every definition is given
+a shape term (rows, cols) whose entries are dimensions -- SymPy expressions where known,
+fresh dimension variables where not (a scalar is (1, 1), a column vector (n, 1)); each
+construct adds its constraints (``+`` and ``\\odot``: equal shapes, or one side a scalar;
+a product: a scalar factor, or inner dimensions equal; ``^T`` swaps; a trace, a
+determinant, a power: a square argument; ``A : B``: equal shapes, a scalar; a subscript
+``c_{k}`` with k running over 1..K: c has K rows; a declaration: its shape; the objective:
+a scalar). The constraints that say "either ... or ..." wait until one side is known; what
+is still open then is settled by trying each alternative (`MAX_BRANCHES` at most), and
+every complete solution is kept. A name or size on which all solutions agree is inferred;
+where they disagree it is `ambiguous` (the lowering refuses, naming both shapes); where
+nothing fixes it, it is left as it is (the lowering says which declaration would settle
+it). The inference never raises: a construct it does not know gives an unconstrained
+shape, and a contradiction anywhere means nothing is inferred.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from .. import names, ops
+from ..read import syntax as S
+from .base import SIGMA_NAMES
+from .unify import ONE, Contradiction, Solver, TooOpen, Var, solutions
+
+ELEMENTWISE_CALLS = {"abs", "sg"}
+# symbols that are operators, never a quantity whose shape could be inferred
+NOT_QUANTITIES = {"nabla", "partial", "infty", "d", "mathrm{d}"}
+SCALAR_CALLS = {"tr", "det", "logdet"}
+
+
+@dataclass
+class Inferred:
+    """What the inference found. `names`: keyword -> (shape tuple, where it was used);
+    `ambiguous`: keyword -> the distinct shapes the solutions give; `sizes`: the span key
+    of an unsized ``\\mathbf{1}`` / ``I`` -> its size."""
+    names: dict = field(default_factory=dict)
+    ambiguous: dict = field(default_factory=dict)
+    sizes: dict = field(default_factory=dict)
+    ranges: dict = field(default_factory=dict)    # (span key of a sum, index) -> length
+
+
+def span_key(e):
+    sp_ = getattr(e, "span", None)
+    return None if sp_ is None or sp_.line == 0 else \
+        (type(e).__name__, sp_.line, sp_.column, sp_.end_line, sp_.end_column)
+
+
+class _Terms:
+    """The shape term of each syntax node of the document's definitions."""
+
+    def __init__(self, lw, solver: Solver):
+        self.lw, self.s = lw, solver
+        self.defs: dict = {}            # definition keyword -> its term
+        self.targets: dict = {}         # undeclared keyword -> (term, first use)
+        self.sizes: dict = {}           # span key of a \mathbf{1} / I -> dimension var
+        self.ranges: dict = {}          # (span key of a sum, index) -> dimension var
+        self.entry_dims: dict = {}      # entrywise definition -> its indices' dimensions
+
+    def fresh(self):
+        return (self.s.fresh(), self.s.fresh())
+
+    def known(self, shape):
+        shape = tuple(sp.sympify(d) for d in shape)
+        if len(shape) == 0:
+            return (ONE, ONE)
+        return (shape[0], ONE) if len(shape) == 1 else shape[-2:]
+
+    def of_def(self, kw):
+        if kw not in self.defs:
+            self.defs[kw] = self.fresh()
+        return self.defs[kw]
+
+    def target(self, kw, e):
+        if kw not in self.targets:
+            self.targets[kw] = (self.fresh(), e)
+        return self.targets[kw][0]
+
+    def undeclared(self, kw, e) -> bool:
+        lw = self.lw
+        base = e.base if isinstance(e, S.Sub) else e
+        if not isinstance(base, S.Sym) or base.name in NOT_QUANTITIES:
+            return False
+        if base.primes and names.keyword_of(S.Sym(base.name, base.accent, base.layer)) in \
+                lw.info:
+            return False            # y' of a declared y: more likely y^T than a new name
+        return kw is not None and kw not in lw.info and kw not in lw.functions and \
+            kw not in ("e", "I", "pi") and not (isinstance(e, S.Sym) and (
+                e.name in SIGMA_NAMES or ops.spelled("command", e.name)))
+
+    # -------------------------------------------------------- names
+    def name(self, e, scope):
+        kw = names.keyword_of(e)
+        if kw in scope:
+            return (ONE, ONE)
+        info = self.lw.info.get(kw)
+        if info is not None:
+            if info.kind in ("dim", "natural", "index"):
+                return (ONE, ONE)
+            if info.kind == "def":
+                return self.of_def(kw) if not info.family else self.fresh()
+            return self.known(info.shape) if not info.family else self.fresh()
+        if isinstance(e, S.Sym) and e.name == "I" and kw == "I":
+            n = self.s.fresh(nonone=True)
+            self.sizes[span_key(e)] = n
+            return (n, n)
+        if isinstance(e, S.Sym) and e.name == "pi":
+            return (ONE, ONE)
+        if isinstance(e, S.Sym) and e.primes == 1 and e.layer is None:
+            plain = S.Sym(e.name, e.accent, e.layer, sup=e.sup)
+            if names.keyword_of(plain) in self.lw.info:           # y': the transpose of y
+                t = self.name(plain, scope)
+                return (t[1], t[0])
+        if self.undeclared(kw, e):
+            return self.target(kw, e)
+        return self.fresh()
+
+    def sub(self, e, scope):
+        kw = names.keyword_of(e)
+        if kw in self.lw.info and kw not in scope:
+            return self.name(e, scope)
+        try:
+            idx = [i for i, _ in self.lw._sub_items(e)]
+        except Exception:   # noqa: BLE001 - not indices: the lowering says what it is
+            idx = []
+        bkw = names.keyword_of(e.base) if isinstance(e.base, S.Sym) else None
+        if not isinstance(e.base, S.Sym) or not idx or any(i not in scope for i in idx):
+            if kw is not None and self.undeclared(kw, e) and bkw not in self.lw.info \
+                    and bkw not in self.entry_dims:
+                return self.target(kw, e)
+            return self.fresh()
+        dims = [scope[i] for i in idx]
+        info = self.lw.info.get(bkw)
+        if info is None and self.undeclared(bkw, e.base) and len(dims) <= 2:
+            t = self.target(bkw, e.base)
+            self.s.unify_shape(t, (dims[0], dims[1] if len(dims) == 2 else ONE))
+            return (ONE, ONE)
+        if info is not None and info.kind == "input" and not info.family \
+                and len(info.shape) == len(dims):
+            for d, n in zip(dims, info.shape):
+                self.s.unify(d, sp.sympify(n))
+            return (ONE, ONE)
+        if bkw in self.entry_dims and len(self.entry_dims[bkw]) == len(dims):
+            for d, n in zip(dims, self.entry_dims[bkw]):     # \hat q_{ik} = ..., then q_{ik}
+                self.s.unify(d, n)
+            return self.fresh()
+        if info is not None and info.kind == "def" and not info.family and len(dims) <= 2:
+            t = self.of_def(bkw)
+            self.s.unify_shape(t, (dims[0], dims[1] if len(dims) == 2 else ONE))
+            return (ONE, ONE)
+        return self.fresh()
+
+    # -------------------------------------------------------- expressions
+    def term(self, e, scope):
+        method = getattr(self, "t_" + type(e).__name__, None)
+        return method(e, scope) if method is not None else self.fresh()
+
+    def t_Num(self, e, scope):
+        return (ONE, ONE)
+
+    def t_Sym(self, e, scope):
+        return self.name(e, scope)
+
+    def t_Sub(self, e, scope):
+        return self.sub(e, scope)
+
+    def t_Neg(self, e, scope):
+        return self.term(e.arg, scope)
+
+    def t_Ones(self, e, scope):
+        if e.size is not None:
+            try:
+                return (self.lw.dim(e.size, {}), ONE)
+            except Exception:   # noqa: BLE001 - the lowering says what is wrong with it
+                return self.fresh()
+        n = self.s.fresh(nonone=True)
+        self.sizes[span_key(e)] = n
+        return (n, ONE)
+
+    def t_Transpose(self, e, scope):
+        a = self.term(e.arg, scope)
+        return (a[1], a[0])
+
+    def t_BinOp(self, e, scope):
+        a, b = self.term(e.left, scope), self.term(e.right, scope)
+        if e.op == S.COLON:
+            self.s.unify_shape(a, b)
+            return (ONE, ONE)
+        if e.op == S.DIV:
+            self.s.unify_shape(b, (ONE, ONE))
+            return a
+        r = self.fresh()
+        self.s.deferred.append(("prod" if e.op == S.MUL else "same", a, b, r))
+        return r
+
+    def t_Frac(self, e, scope):
+        self.s.unify_shape(self.term(e.den, scope), (ONE, ONE))
+        return self.term(e.num, scope)
+
+    def t_Pow(self, e, scope):
+        a = self.term(e.base, scope)
+        self.term(e.exp, scope)
+        if e.hadamard:
+            return a
+        if isinstance(e.base, S.Sym) and e.base.name == "e" and "e" not in self.lw.info:
+            return (ONE, ONE) if e.exp is None else self.term(e.exp, scope)
+        self.s.unify(a[0], a[1])               # a power of a vector is refused
+        return a
+
+    def t_Norm(self, e, scope):
+        a = self.term(e.arg, scope)
+        if e.kind == "abs":
+            return self.fresh() if not self.s.scalar(a) else (ONE, ONE)
+        return (ONE, ONE)
+
+    def t_Call(self, e, scope):
+        args = [self.term(x, scope) for x in e.args]
+        f = e.func
+        if len(args) != 1:
+            return self.fresh()
+        if f in SCALAR_CALLS:
+            self.s.unify(args[0][0], args[0][1])
+            return (ONE, ONE)
+        if f in ops.FUNCTIONS or f in ELEMENTWISE_CALLS or f == "softmax":
+            return args[0]
+        if f == "Diag":
+            self.s.unify(args[0][1], ONE)
+            return (args[0][0], args[0][0])
+        return self.fresh()
+
+    def t_Apply(self, e, scope):
+        kw = names.keyword_of(e.func)
+        info = self.lw.info.get(kw)
+        if info is None and isinstance(e.func, S.Sym) and e.func.name in SIGMA_NAMES \
+                and len(e.args) == 1 and kw not in self.lw.functions:
+            return self.term(e.args[0], scope)        # \sigma(z): the logistic function
+        if info is not None and info.kind == "input" and len(e.args) == 1:
+            a, b = self.name(e.func, scope), self.term(e.args[0], scope)
+            r = self.fresh()              # W (x + b): a product
+            self.s.deferred.append(("prod", a, b, r))
+            return r
+        for x in e.args:
+            self.term(x, scope)
+        return self.fresh()
+
+    def t_BigOp(self, e, scope):
+        inner = dict(scope)
+        for i in e.indices:
+            kw = names.keyword_of(i)
+            if kw is None:
+                return self.fresh()
+            inner[kw] = self._range(e, kw)
+            if isinstance(inner[kw], Var) and e.lower is None and e.upper is None:
+                self.ranges[(span_key(e), kw)] = inner[kw]
+        return self.term(e.body, inner)
+
+    def _range(self, e, kw):
+        lw = self.lw
+        try:
+            if e.lower is not None and e.upper is not None and len(e.indices) == 1:
+                lo, hi = lw.dim(e.lower, {}), lw.dim(e.upper, {})
+                # only 1..n runs over a whole axis: a sub-range (k+1..n) says nothing of it
+                return hi if lo == ONE and isinstance(hi, sp.Symbol) and \
+                    str(hi) in {str(d) for d in lw.dims} | _dimension_names(lw) \
+                    else self.s.fresh()
+            if kw in lw.ranges:
+                return lw._range_dim(kw, e)
+        except Exception:   # noqa: BLE001 - a bound using another index: not a constraint
+            pass
+        return self.s.fresh()
+
+    # -------------------------------------------------------- definitions
+    def definition(self, ds, objective):
+        scope = {}
+        for i in ds.indices:
+            scope[i] = lw_range(self.lw, i, ds.stmt.target, self.s)
+        if ds.indices:
+            self.entry_dims.setdefault(ds.name, [scope[i] for i in ds.indices])
+            for d, n in zip(self.entry_dims[ds.name], [scope[i] for i in ds.indices]):
+                self.s.unify(d, n)
+        v = self.term(ds.stmt.value, scope)
+        info = self.lw.info.get(ds.name)
+        if ds.indices or (info is not None and info.family):
+            return
+        self.s.unify_shape(self.of_def(ds.name), v)
+        if info is not None and info.decl_shape is not None:
+            self.s.unify_shape(v, self.known(info.decl_shape))
+        if ds.name == objective:
+            self.s.unify_shape(v, (ONE, ONE))
+
+
+def _dimension_names(lw):
+    return {k for k, i in lw.info.items() if i.kind == "dim"}
+
+
+def lw_range(lw, i, where, solver):
+    try:
+        return lw._range_dim(i, where) if i in lw.ranges else solver.fresh()
+    except Exception:   # noqa: BLE001
+        return solver.fresh()
+
+
+def _shape_of(solver, term):
+    r, c = solver.shape(term)
+    if isinstance(r, Var) or isinstance(c, Var):
+        return None
+    if c == ONE:
+        return () if r == ONE else (r,)
+    return (r, c)
+
+
+def infer_shapes(lw, objective=None) -> Inferred:
+    """See the module docstring."""
+    solver = Solver()
+    terms = _Terms(lw, solver)
+    try:
+        for kw, ds in lw.defsrc.items():
+            for d in [ds] + lw.rivals.get(kw, []):
+                terms.definition(d, objective)
+    except (Contradiction, RecursionError):
+        return Inferred()
+    if not terms.targets and not terms.sizes and not terms.ranges:
+        return Inferred()
+    try:
+        sols = solutions(solver)
+    except TooOpen:
+        return Inferred()
+    out = Inferred()
+    if not sols:
+        return out
+    for kw, (t, e) in terms.targets.items():
+        shapes = {_shape_of(s, t) for s in sols}
+        if len(shapes) == 1 and None not in shapes:
+            out.names[kw] = (shapes.pop(), e)
+        elif len(shapes) > 1 and shapes - {None}:
+            out.ambiguous[kw] = sorted(shapes - {None}, key=str) + \
+                ([None] if None in shapes else [])
+    for table, into in ((terms.sizes, out.sizes), (terms.ranges, out.ranges)):
+        for key, n in table.items():
+            vals = {s.find(n) for s in sols}
+            if len(vals) == 1 and not isinstance(next(iter(vals)), Var):
+                into[key] = vals.pop()
+    return out
+
+
+class InferredShapes:
+    """The lowering's side of the inference (a part of `document.Lowerer`): a name the
+    document never declares becomes an input of its inferred shape, with a note, when the
+    lowering first meets it; an unsized ``\\mathbf{1}`` / ``I`` gets its inferred size."""
+    inferred: Inferred = None
+
+    def run_inference(self, objective):
+        try:
+            self.inferred = infer_shapes(self, objective)
+        except Exception:   # noqa: BLE001 - inference is a help: without it, the old refusals
+            self.inferred = Inferred()
+
+    def adopt_inferred(self, kw, e):
+        """Declare the undeclared `kw` (written `e`) with its inferred shape and return its
+        Info; None when nothing was inferred. Two possible shapes: refused, naming both."""
+        from .declarations import Info
+        got = self.inferred.names.get(kw) if self.inferred is not None else None
+        latex = names.latex_of(e)
+        if got is None:
+            amb = self.inferred.ambiguous.get(kw) if self.inferred is not None else None
+            if amb:
+                readings = " or ".join(_shape_words(s) for s in amb)
+                raise self.perr(f"unknown name {latex}: it is never declared, and the "
+                                f"document allows two shapes for it, {readings}, which give "
+                                f"different values: declare it (e.g. `{latex} \\in "
+                                f"\\mathbb{{R}}^{{n}}`)", e)
+            return None
+        shape, first = got
+        info = Info("input", latex, tuple(shape), span=getattr(e, "span", None))
+        self.info[kw] = info
+        noted = self.__dict__.setdefault("_inferred_noted", set())
+        if kw not in noted:     # a lowering tried and undone meets the name again
+            noted.add(kw)
+            at = getattr(first, "span", None)
+            where = f" at line {at.line}, column {at.column}" if at is not None and at.line \
+                else ""
+            self.note(e, f"{latex}: not declared; inferred {_shape_words(shape)} from its "
+                         f"use{where}", "inferred")
+        return info
+
+    def inferred_range(self, e, kw):
+        """The length of index kw of the sum `e`, where only the arrays it indexes say."""
+        if self.inferred is None:
+            return None
+        return self.inferred.ranges.get((span_key(e), kw))
+
+    def inferred_size(self, e):
+        if self.inferred is None:
+            return None
+        return self.inferred.sizes.get(span_key(e))
+
+
+def _shape_words(shape) -> str:
+    if shape is None:
+        return "an array whose size nothing fixes"
+    if len(shape) == 0:
+        return "a scalar"
+    if len(shape) == 1:
+        return f"{shape[0]}×1 (a vector)"
+    return f"{shape[0]}×{shape[1]} (a matrix)"

@@ -1,0 +1,167 @@
+"""The unifier behind shape inference (`infer.py`): dimension variables, bound by union-find
+to SymPy dimensions, and the "either ... or ..." constraints of matrix notation.
+
+Contract: `Solver.unify(a, b)` makes two dimensions equal or raises `Contradiction`
+(two different known dimensions; a `\\mathbf{1}` / `I` size made 1). A deferred
+constraint ``(kind, a, b, r)`` on shape terms (pairs of dimensions) says: a is a scalar and
+r = b, or b is a scalar and r = a, or (kind "prod") a's columns equal b's rows and r is
+(a's rows, b's columns) / (kind "same") a = b = r. `solutions(solver)` decides every open
+constraint by trying each alternative and returns the consistent solvers; more than
+`MAX_BRANCHES` alternatives raise `TooOpen` (a part of the solutions proves nothing).
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+ONE = sp.Integer(1)
+MAX_BRANCHES = 400
+
+
+class Contradiction(Exception):
+    """Two constraints that cannot both hold."""
+
+
+class TooOpen(Exception):
+    """More alternatives than `MAX_BRANCHES`: nothing is inferred (an answer from a part
+    of the solutions could be one of several)."""
+
+
+class Var:
+    """A dimension variable (compared by identity, never equal to a SymPy number)."""
+    __slots__ = ("id",)
+
+    def __init__(self, id_):
+        self.id = id_
+
+    def __repr__(self):
+        return f"?{self.id}"
+
+
+class Solver:
+    """Union-find over dimension variables (`Var`), bound to SymPy dimensions, with the
+    deferred "either/or" constraints."""
+
+    def __init__(self):
+        self.parent: dict = {}
+        self.value: dict = {}
+        self.deferred: list = []
+        self.count = 0
+        self.nonone: set = set()        # variables that are not 1 (the size of a 1 or I)
+
+    def fresh(self, nonone=False):
+        self.count += 1
+        v = Var(self.count)
+        self.parent[v] = v
+        if nonone:
+            self.nonone.add(v)
+        return v
+
+    def find(self, d):
+        if not isinstance(d, Var):
+            return d
+        while self.parent[d] != d:
+            self.parent[d] = self.parent[self.parent[d]]
+            d = self.parent[d]
+        return self.value.get(d, d)
+
+    def unify(self, a, b):
+        a, b = self.find(a), self.find(b)
+        if isinstance(a, Var) and isinstance(b, Var):
+            if a != b:
+                self.parent[a] = b
+                if a in self.nonone:
+                    self.nonone.add(b)
+        elif isinstance(a, Var) or isinstance(b, Var):
+            var, val = (a, b) if isinstance(a, Var) else (b, a)
+            if var in self.nonone and val == ONE:
+                raise Contradiction("a \\mathbf{1} or I of size 1")
+            self.value[var] = val
+        elif sp.expand(a - b) != 0:
+            raise Contradiction(f"{a} != {b}")
+
+    def shape(self, t):
+        return tuple(self.find(d) for d in t)
+
+    def unify_shape(self, a, b):
+        self.unify(a[0], b[0])
+        self.unify(a[1], b[1])
+
+    def scalar(self, t) -> bool:
+        return self.shape(t) == (ONE, ONE)
+
+    def not_scalar(self, t) -> bool:
+        return any(not isinstance(d, Var) and d != ONE for d in self.shape(t))
+
+    def copy(self):
+        other = Solver()
+        other.parent, other.value = dict(self.parent), dict(self.value)
+        other.deferred, other.count = list(self.deferred), self.count
+        other.nonone = set(self.nonone)
+        return other
+
+    # -------------------------------------------------------- either/or constraints
+    def propagate(self):
+        """Apply every deferred constraint whose alternative is decided, to a fixed point."""
+        changed = True
+        while changed:
+            changed, keep = False, []
+            for c in self.deferred:
+                if self._decide(c):
+                    changed = True
+                else:
+                    keep.append(c)
+            self.deferred = keep
+
+    def _decide(self, c) -> bool:
+        kind, a, b, r = c
+        if self.scalar(a):
+            self.unify_shape(r, b)
+        elif self.scalar(b):
+            self.unify_shape(r, a)
+        elif self.not_scalar(a) and self.not_scalar(b):
+            self.apply(kind, a, b, r)
+        else:
+            return False
+        return True
+
+    def apply(self, kind, a, b, r):
+        if kind == "prod":
+            self.unify(a[1], b[0])
+            self.unify_shape(r, (a[0], b[1]))
+        else:                                   # "same": +, -, Hadamard
+            self.unify_shape(a, b)
+            self.unify_shape(r, a)
+
+    def alternatives(self, c):
+        """The ways an open constraint can hold: a scalar on the left, on the right, or
+        the constraint proper."""
+        kind, a, b, r = c
+        return [lambda s: (s.unify_shape(a, (ONE, ONE)), s.unify_shape(r, b)),
+                lambda s: (s.unify_shape(b, (ONE, ONE)), s.unify_shape(r, a)),
+                lambda s: s.apply(kind, a, b, r)]
+
+
+def solutions(solver, budget=None):
+    """Every complete assignment reachable by deciding open constraints, up to `budget`
+    branches; a branch that contradicts itself is dropped."""
+    budget = [MAX_BRANCHES] if budget is None else budget
+    try:
+        solver.propagate()
+    except Contradiction:
+        return []
+    if not solver.deferred:
+        return [solver]
+    if budget[0] <= 0:
+        raise TooOpen()
+    c = solver.deferred[0]
+    out = []
+    for alt in solver.alternatives(c):
+        budget[0] -= 1
+        s = solver.copy()
+        s.deferred = s.deferred[1:]
+        try:
+            alt(s)
+        except Contradiction:
+            continue
+        out.extend(solutions(s, budget))
+    return out
