@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import names
-from .check import Judge, global_diagnosis, plain
+from .check import Judge, explain, plain
 from .errors import MatcalcError, ShapeError
 from .lower import Lowerer
 from .lower.base import walk_syntax
@@ -47,7 +47,8 @@ class Verdict:
     1-based), the claim as written (`claim`, LaTeX; `lhs`, the derivative it claims),
     `status` (one of STATUSES) and `reason` in words (LaTeX pieces between $...$). For a
     claim checked against a gradient, `gradient` is that gradient as ``∂f/∂x = ...`` (text)
-    and `gradient_latex` in LaTeX. `ok` is True only when right."""
+    and `gradient_latex` in LaTeX; `read` is the claim as matcalc read it (LaTeX), so a
+    misreading can be seen. `ok` is True only when right."""
     line: int
     column: int
     claim: str
@@ -57,6 +58,7 @@ class Verdict:
     gradient: str = ""
     gradient_latex: str = ""
     wrt: str = ""             # the keyword of the variable, when the document has it
+    read: str = ""            # the claim as matcalc read it (LaTeX), when it was read
 
     @property
     def ok(self) -> bool:
@@ -74,16 +76,22 @@ class Verdict:
         if fmt == "markdown":
             out = (f"- **{where}: {self.status}** — {self.reason}  \n"
                    f"  $${_display(self.claim)}$$")
+            if self.read:
+                out += f"  \n  read as $${self.read}$$"
             if show:
                 out += f"  \n  the gradient: $${self.gradient_latex}$$"
             return out + (f"  \n  {LONG}" if long else "")
         if fmt == "latex":
             out = (f"\\item[{where}] \\textbf{{{self.status}}}: {latex_text(self.reason)}\n"
                    f"  \\[ {_display(self.claim)} \\]")
+            if self.read:
+                out += f"\n  read as \\[ {self.read} \\]"
             if show:
                 out += f"\n  the gradient: \\[ {self.gradient_latex} \\]"
             return out + (f"\n  {latex_text(LONG)}" if long else "")
         out = f"{where}: {self.status}\n    {self.claim}\n    {plain(self.reason)}"
+        if self.read:
+            out += f"\n    read as: {self.read}"
         if show:
             out += f"\n    the gradient: {self.gradient}"
         return out + (f"\n    {plain(LONG)}" if long else "")
@@ -267,11 +275,11 @@ class _Checker:
 
         wrt = ""
 
-        def say(status, reason, judge=None):
+        def say(status, reason, judge=None, read=""):
             g = judge.g if judge is not None else None
             return Verdict(span.line, span.column, text, lhs, status, reason,
                            f"{g.lhs_text} = {g.text()}" if g else "",
-                           f"{g.lhs_latex} = {g.latex()}" if g else "", wrt or "")
+                           f"{g.lhs_latex} = {g.latex()}" if g else "", wrt or "", read)
 
         if lhs_stmt is None:
             return say("unchecked", "a continued line with no derivative before it")
@@ -316,34 +324,34 @@ class _Checker:
         if isinstance(judge, MatcalcError):
             return say("unchecked", f"cannot differentiate {_latex(p, num_kw)} with respect "
                        f"to {_latex(p, wrt)}: {judge.bare_message}")
+        read = ""
         for e in parts:     # a `where` clause is read as a definition of the document
-            status, reason = self._part(judge, e, index_syntax)
+            status, reason, read = self._part(judge, e, index_syntax)
             if status != "right":
-                return say(status, reason, judge)
+                return say(status, reason, judge, read)
         return say("right", f"equals {_latex(p, num_kw, judge.g.lhs_latex)} at every point "
-                   f"tried", judge)
+                   f"tried", judge, read)
 
     def _part(self, judge, value, index_syntax):
+        """(status, reason, the claim as read in LaTeX) of one right-hand side."""
         try:
-            _, got = judge.evaluate(value, index_syntax, [], self.src)
+            read, got = judge.evaluate(value, index_syntax, [], self.src)
         except MatcalcError as err:
             where = (f" (line {err.line}, column {err.column})"
                      if err.line is not None and err.column is not None else "")
             found = locate(judge, value, index_syntax, [], self.src) \
                 if isinstance(err, ShapeError) else ""
             if found:       # unreadable as written, and one local edit from right
-                return "wrong", f"as written, {err.bare_message}{where}; {found}"
-            return "ill-formed", f"{err.bare_message}{where}"
+                return "wrong", f"as written, {err.bare_message}{where}; {found}", ""
+            return "ill-formed", f"{err.bare_message}{where}", ""
         out = judge.compare(got)
         if out.ok:
-            return "right", ""
+            return "right", "", read
         held = judge.held_right(got) if out.worst != float("inf") else None
         if held is not None:
             return "wrong", (f"wrong in full ({out.diagnosis}); right if ${held}$ is held "
-                             f"constant")
-        where = "" if global_diagnosis(out.diagnosis) else \
-            locate(judge, value, index_syntax, [], self.src)
-        return "wrong", out.diagnosis + (f"; {where}" if where else "")
+                             f"constant"), read
+        return "wrong", explain(judge, out, value, index_syntax, [], self.src), read
 
 
 def _latex(problem, kw, whole=None):
