@@ -211,8 +211,9 @@ class _Claim:
 
 
 def _claims(document: S.Document):
-    """The claimed-derivative statements of the document in source order, each with the
-    statement whose left side it has (itself, or the head of a continued equation)."""
+    """(the claimed-derivative statements of the document in source order, each with the
+    statement whose left side it has (itself, or the head of a continued equation); the
+    keywords the document defines)."""
     lw = Lowerer(document)
     lw.collect()
     kept = {id(st) for st in lw.claims}
@@ -229,7 +230,7 @@ def _claims(document: S.Document):
             out.append(_Claim(st, prev))
         elif prev is None:
             out.append(_Claim(st, None))
-    return out
+    return out, set(lw.defsrc)
 
 
 # ---------------------------------------------------------------- verdicts
@@ -249,8 +250,9 @@ def _source(text, span) -> str:
 class _Checker:
     """The verdicts of one document; one Judge per (objective, variable)."""
 
-    def __init__(self, document, problem, seed, trials):
+    def __init__(self, document, problem, defined, seed, trials):
         self.document, self.problem = document, problem
+        self.defined = defined                # keywords the document defines
         self.seed, self.trials = seed, trials
         self.src = document.source
         self.judges = {}
@@ -300,6 +302,11 @@ class _Checker:
             if num_kw in p.inputs:
                 return say("unchecked", f"{_latex(p, num_kw)} is an input: it has no "
                            f"derivative to check")
+            if num_kw in self.defined:       # defined, but its definition cannot be read
+                err = self.judge(num_kw, wrt or num_kw)
+                why = err.bare_message if isinstance(err, MatcalcError) else "?"
+                return say("unchecked", f"the definition of "
+                           f"${_source(self.src, num.span) or num_kw}$ cannot be read: {why}")
             return say("ill-formed", f"${_source(self.src, num.span) or num_kw}$ is not "
                        f"defined in the document")
         if p.defs[num_kw].shape != () or (isinstance(num, S.Sub) and
@@ -369,8 +376,9 @@ def check_all(doc, objective=None, wrt=None, seed: int = 0, trials: int = 3) -> 
     document = _document(doc)
     problem, _ = _lower(document, objective)
     only = _resolve_wrt(problem, wrt) if wrt is not None else None
-    checker = _Checker(document, problem, seed, trials)
-    out = Verdicts(v for v in (checker.verdict(c) for c in _claims(document))
+    claims, defined = _claims(document)
+    checker = _Checker(document, problem, defined, seed, trials)
+    out = Verdicts(v for v in (checker.verdict(c) for c in claims)
                    if only is None or v.wrt == only)
     out.notes = list(getattr(problem, "notes", ()))
     return out

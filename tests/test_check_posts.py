@@ -166,3 +166,15 @@ def test_continued_lines_and_differentials():
 def test_a_document_that_cannot_be_read_raises():
     with pytest.raises(MatcalcError):
         matcalc.check_all("$$f = \\frac{x}{$$")
+
+
+def test_a_claim_about_a_definition_that_cannot_be_read_is_not_blamed():
+    # 004 without an objective named: L's definition needs y, which is never declared; the
+    # claims about L are not ill-formed (the claim is not at fault), and never "right"
+    # unless L can be read
+    vs = matcalc.check_all(post("004"))
+    final = at(vs, 36)[0]
+    assert final.status in ("unchecked", "right"), final
+    if final.status == "unchecked":
+        assert "the definition of L cannot be read" in final.reason
+        assert "unknown name y" in final.reason
