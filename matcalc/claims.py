@@ -247,6 +247,13 @@ def _source(text, span) -> str:
     return " ".join(text[a:b].split())
 
 
+def _left_side(text: str) -> str:
+    """The left side of an equation as written (before its first ``=``, alignment marks
+    dropped): the source of a left side that came through a macro is not one span."""
+    left = text.split("=", 1)[0] if "=" in text else text
+    return left.replace("&", "").strip()
+
+
 class _Checker:
     """The verdicts of one document; one Judge per (objective, variable)."""
 
@@ -272,7 +279,7 @@ class _Checker:
         st = claim.stmt
         text = _source(self.src, st.span)
         lhs_stmt = claim.head
-        lhs = _source(self.src, lhs_stmt.target.span) if lhs_stmt is not None else ""
+        lhs = _left_side(_source(self.src, lhs_stmt.span)) if lhs_stmt is not None else ""
         span = st.span
 
         wrt = ""

@@ -176,5 +176,6 @@ def test_a_claim_about_a_definition_that_cannot_be_read_is_not_blamed():
     final = at(vs, 36)[0]
     assert final.status in ("unchecked", "right"), final
     if final.status == "unchecked":
-        assert "the definition of L cannot be read" in final.reason
+        assert "the definition of $L$ cannot be read" in final.reason
+        assert final.lhs == r"\grad{L}{\alpha}"
         assert "unknown name y" in final.reason
