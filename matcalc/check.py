@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import codegen, ir, names, numeric
-from .errors import MatcalcError, ParseError
+from .errors import MatcalcError, ParseError, ShapeError
 from .lower import Lowerer, lower_claim
 from .problem import Problem
 from .read import syntax as S
@@ -283,10 +283,20 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
     g = gradient(document, wrt, objective)
     value, index_syntax, helpers = _claim_value(claim)
     judge = Judge(document, g, seed, trials)
-    claim_latex, got = judge.evaluate(value, index_syntax, helpers, claim)
+    base = dict(expected_latex=g.latex(), notes=tuple(g.notes), lhs_latex=g.lhs_latex)
+    try:
+        claim_latex, got = judge.evaluate(value, index_syntax, helpers, claim)
+    except ShapeError as err:
+        # ill-shaped as written: wrong, if one local edit makes it right; else bad input
+        from .repair import locate
+        where = locate(judge, value, index_syntax, helpers, claim)
+        if not where:
+            raise
+        how = f"as written, {err.bare_message} (line {err.line}, column {err.column}); {where}"
+        msg = f"wrong: {plain(how)}.\nThe gradient is {g.lhs_text} = {g.text()}"
+        return CheckResult(False, float("inf"), msg, claim_latex="", how=how, **base)
     out = judge.compare(got)
-    base = dict(expected_latex=g.latex(), claim_latex=claim_latex, notes=tuple(g.notes),
-                lhs_latex=g.lhs_latex)
+    base["claim_latex"] = claim_latex
     if out.ok:
         msg = f"correct: the claim agrees with {g.lhs_text} (max relative error {out.worst:.1e})"
         return CheckResult(True, out.worst, msg, **base)

@@ -275,6 +275,14 @@ class _Checker:
                 self.judges[key] = err
         return self.judges[key]
 
+    def variable_of(self, claim: _Claim) -> str:
+        """The keyword of the variable a claim differentiates by ('' if none)."""
+        sides = derivative_sides(claim.head.target) if claim.head is not None else None
+        if sides is None or sides[1] is None:
+            return ""
+        p = self.problem
+        return _variable(sides[1], set(p.inputs) | set(p.defs))[0] or ""
+
     def verdict(self, claim: _Claim) -> Verdict:
         st = claim.stmt
         text = _source(self.src, st.span)
@@ -385,7 +393,7 @@ def check_all(doc, objective=None, wrt=None, seed: int = 0, trials: int = 3) -> 
     only = _resolve_wrt(problem, wrt) if wrt is not None else None
     claims, defined = _claims(document)
     checker = _Checker(document, problem, defined, seed, trials)
-    out = Verdicts(v for v in (checker.verdict(c) for c in claims)
-                   if only is None or v.wrt == only)
+    out = Verdicts(checker.verdict(c) for c in claims
+                   if only is None or checker.variable_of(c) == only)
     out.notes = list(getattr(problem, "notes", ()))
     return out

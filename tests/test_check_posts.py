@@ -116,6 +116,8 @@ def test_post003_only_the_claims_about_mu():
     text = post("003") + "\n" + DECL_003
     vs = matcalc.check_all(text, objective="KL", wrt=r"\mu")
     assert [(v.line, v.status, v.wrt) for v in vs] == [(13, "wrong", "mu")]
+    family = matcalc.check_all(post("002"), objective="F", wrt=r"\phi_{k,l}")
+    assert len(family) == 9 and {v.wrt for v in family} == {"phi"}
 
 
 def test_post003_held_claim_is_right_with_check():
@@ -179,3 +181,16 @@ def test_a_claim_about_a_definition_that_cannot_be_read_is_not_blamed():
         assert "the definition of $L$ cannot be read" in final.reason
         assert final.lhs == r"\grad{L}{\alpha}"
         assert "unknown name y" in final.reason
+
+
+def test_the_final_claim_of_000_with_check():
+    """As a single --claim, 000's final formula (ill-shaped as written: exp(z^(2)) has no
+    index k_2) is wrong, and the place is named."""
+    claim = (r"\frac{\partial f(x) }{\partial t^{(1)}_{i,j}} = (2(x_i -t^{(1)}_{i,j})(-1)) "
+             r"\left( \sum^{K_2}_{k_2=1} c_{k_2} ( -\exp(z^{(2)})) 2(a^{(2)}_{i,j} - "
+             r"[t_{k_2}^{(2)}]_{i,j})(1) \right) (-\exp(-z^{(1)}_{i,j}))")
+    doc = post("000") + "\n" + r"$c \in \mathbb{R}^{K_2}$"
+    result = matcalc.check(doc, "t^{(1)}", claim, objective="f")
+    assert not result.ok
+    assert r"goes wrong at \exp(z^{(2)}) (line 1, column" in result.message
+    assert "its argument is negated and z^{(2)} is indexed by k_{2}" in result.message

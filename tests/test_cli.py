@@ -93,8 +93,6 @@ def test_check_without_claim_gives_a_verdict_on_every_claim():
     assert out.rstrip().splitlines()[-1].startswith("9 claimed derivatives: 0 right, 1 wrong")
     assert "notes on the reading" in r.stderr and "Traceback" not in r.stderr
     # only the claims about one variable: every claim of 002 is about phi, none about h
-    r = run("check", str(POST_002), "--objective", "F", "--wrt", r"\phi_{k,l}")
-    assert r.returncode == 1 and "9 claimed derivatives" in r.stdout
     r = run("check", str(POST_002), "--objective", "F", "--wrt", "h")
     assert r.returncode == 0 and r.stdout.startswith("0 claimed derivatives")
 
