@@ -17,9 +17,12 @@ with central differences of independent NumPy references.
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import matcalc
 from matcalc import MatcalcError
+from matcalc.claims import STATUSES
 from test_posts import DECL_001, DECL_003, post
 
 NEEDS_SHAPES = "needs shape inference (undeclared c / y)"
@@ -194,3 +197,55 @@ def test_the_final_claim_of_000_with_check():
     assert not result.ok
     assert r"goes wrong at \exp(z^{(2)}) (line 1, column" in result.message
     assert "its argument is negated and z^{(2)} is indexed by k_{2}" in result.message
+
+
+# ---------------------------------------------------------------- any post
+
+R = r"\mathbb{R}"
+BASES = [   # (declarations and definitions, objective, wrt)
+    (f"$x \\in {R}^n$, $A \\in {R}^{{n \\times n}}$ $$y = Ax$$ $$f = y^Ty$$", "f", "x"),
+    (f"$W \\in {R}^{{n \\times d}}$, $x \\in {R}^d$, $w \\in {R}^n$ "
+     r"$$s = \sigma(Wx)$$ $$L = \log(1 + \exp(-w^Ts))$$", "L", "W"),
+]
+RHS = ["2A^TAx", "2A^Ty", r"\sigma(Wx)", "w", "x^T", "0", r"\frac{1}{2} y", "{?}", r"\odot",
+       "s - w", r"\sum_i x_i", r"-(1 - s) \odot s \odot w\, x^T", "A x + A^T x"]
+LHS = [r"\frac{\partial f}{\partial x}", r"\frac{\partial L}{\partial W}", r"\frac{df}{dy}",
+       r"\frac{\partial y}{\partial x}", r"\nabla_x f", r"\frac{\partial L}{\partial W_{ij}}",
+       r"\frac{\partial}{\partial x} f", r"\frac{\partial f}{\partial q}", "df", "&"]
+
+
+@st.composite
+def posts_with_claims(draw):
+    base, objective, wrt = draw(st.sampled_from(BASES))
+    claims = []
+    for _ in range(draw(st.integers(1, 4))):
+        lhs, rhs = draw(st.sampled_from(LHS)), draw(st.sampled_from(RHS))
+        wrap = draw(st.sampled_from(["$${}$$", "${}$", r"\begin{{align}} {} \end{{align}}"]))
+        body = f"{lhs} = {rhs}" if lhs != "&" else f"a &= x \\\\ &= {rhs}"
+        claims.append(wrap.format(body))
+    return base + " so " + " and ".join(claims), objective, wrt
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(posts_with_claims())
+def test_any_post_gets_verdicts_or_a_matcalc_error(case):
+    doc, objective, _ = case
+    try:
+        vs = matcalc.check_all(doc, objective=objective)
+    except MatcalcError:
+        return
+    for v in vs:
+        assert v.status in STATUSES and v.line >= 1 and v.column >= 1 and v.reason
+        v.report("text"), v.report("markdown"), v.report("latex")
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(BASES), st.sampled_from(["", "-", "2"]))
+def test_the_derived_gradient_as_a_claim(base, how):
+    """The derived gradient, claimed in a post, is right; negated or doubled, wrong."""
+    text, objective, wrt = base
+    g = matcalc.gradient(text, wrt, objective=objective)
+    lhs = g.lhs_latex
+    doc = text + f" and $${lhs} = {how}\\left({g.latex()}\\right)$$"
+    (v,) = matcalc.check_all(doc, objective=objective)
+    assert v.status == ("right" if how == "" else "wrong"), v
