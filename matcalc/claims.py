@@ -2,9 +2,10 @@
 
 Contract: `check_all(doc, objective=None)` reads the document (a whole post may be given),
 finds every claimed derivative the reader kept (``\\frac{\\partial f}{\\partial x} = ...``,
-``\\frac{\\partial}{\\partial W_{ij}} F = ...``, ``\\nabla_x f = ...``, and the continued
-lines ``&= ...`` of such an equation) and returns one `Verdict` per claimed right-hand
-side, in source order, with the 1-based `line` and `column` where it starts:
+``\\frac{\\partial}{\\partial W_{ij}} F = ...``, ``\\nabla_x f = ...``, differential steps,
+and the continued lines ``&= ...`` of such an equation) and returns one `Verdict` per
+claimed right-hand side, in source order, with the 1-based `line` and `column` where it
+starts:
 
     "right"       the claim equals the gradient at every random point tried
     "wrong"       it does not; `reason` says how (sign, constant factor, transpose, shape,
@@ -19,15 +20,18 @@ side, in source order, with the 1-based `line` and `column` where it starts:
 A derivative ``\\partial N / \\partial X`` is checked as the gradient of the scalar
 definition N (the objective, or any other scalar the document defines) with respect to the
 input or definition X, written entrywise when X carries subscripts (``\\phi_{k,l}``).
-Differential steps (``dL = ...``, with their continued lines) are steps, not claimed
-derivatives: they get no verdict (the reader lists them in the notes).
+A differential step (``dL = (s-y)\\,ds``, ``dz = dW\\,x``, and the continued lines
+``&= ...`` of a back-substitution) gets a verdict too (`differentials.DifferentialJudge`):
+both sides as exact directional derivatives, with only the inputs whose differentials
+the post's steps write varying (``d\\alpha``: the others are constants there).
 A document that cannot be read at all raises, as `gradient` does.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import names
+from . import ir, names
+from .diff import DiffError
 from .check import Judge, explain, plain
 from .errors import MatcalcError, ShapeError
 from .lower import Lowerer
@@ -208,6 +212,7 @@ def _has_derivative(e) -> bool:
 class _Claim:
     stmt: S.Def
     head: S.Def | None        # the statement whose left side this one continues
+    differential: bool = False
 
 
 def _claims(document: S.Document):
@@ -224,11 +229,10 @@ def _claims(document: S.Document):
             continue
         if st.target is not None:
             prev = st
-            if not is_differential(st.target):
-                out.append(_Claim(st, st))
-        elif prev is not None and not is_differential(prev.target):
-            out.append(_Claim(st, prev))
-        elif prev is None:
+            out.append(_Claim(st, st, is_differential(st.target)))
+        elif prev is not None:
+            out.append(_Claim(st, prev, is_differential(prev.target)))
+        else:
             out.append(_Claim(st, None))
     return out, set(lw.defsrc)
 
@@ -260,6 +264,8 @@ class _Checker:
     def __init__(self, document, problem, defined, seed, trials):
         self.document, self.problem = document, problem
         self.defined = defined                # keywords the document defines
+        self.steps = None                     # the DifferentialJudge, made on first use
+        self.varying = set()                  # the inputs the differential steps vary
         self.seed, self.trials = seed, trials
         self.src = document.source
         self.judges = {}
@@ -300,6 +306,8 @@ class _Checker:
 
         if lhs_stmt is None:
             return say("unchecked", "a continued line with no derivative before it")
+        if claim.differential:
+            return say(*self._differential(claim))
         sides = derivative_sides(lhs_stmt.target)
         if sides is None:
             return say("unchecked", "its left side is not a derivative of a named quantity "
@@ -354,6 +362,40 @@ class _Checker:
         return say("right", f"equals {_latex(p, num_kw, judge.g.lhs_latex)} at every point "
                    f"tried", judge, read)
 
+    def _differential(self, claim: _Claim):
+        """(status, reason) of a differential step ``dY = E`` (and its continued lines)."""
+        from .differentials import DifferentialJudge, marked
+        left = claim.head.target.right
+        kw = _name_of(left, set(self.problem.inputs) | set(self.problem.defs))
+        if kw is None:
+            return "unchecked", "the differential of an expression written out"
+        if self.steps is None:
+            try:
+                self.steps = DifferentialJudge(self.document, self.problem, self.varying,
+                                               self.seed, self.trials)
+            except (MatcalcError, ir.IRError, DiffError) as err:
+                self.steps = err
+        if not isinstance(self.steps, DifferentialJudge):
+            return "unchecked", f"cannot linearise the document: {self.steps}"
+        st = claim.stmt
+        parts = tuple(st.middle) + (st.value,) if st.target is not None else (st.value,)
+        known = set(self.problem.inputs) | set(self.problem.defs)
+        for name in [kw] + [n for e in parts for n in marked(e)[1]]:
+            if name not in known and name in self.defined:
+                err = self.judge(name, name)
+                why = err.bare_message if isinstance(err, MatcalcError) else "?"
+                return "unchecked", f"the definition of {_latex(self.problem, name)} cannot " \
+                                    f"be read: {why}"
+        for e in parts:
+            status, reason, _ = self.steps.verdict(kw, e, self.src)
+            if status != "right":
+                return status, reason
+        held = "" if self.steps.varying == set(self.problem.inputs) else \
+            (", with only " + ", ".join(f"${_latex(self.problem, k)[1:-1]}$"
+                                        for k in sorted(self.steps.varying)) +
+             " varying (the inputs whose differentials the post writes)")
+        return "right", reason + held
+
     def _part(self, judge, value, index_syntax):
         """(status, reason, the claim as read in LaTeX) of one right-hand side."""
         try:
@@ -381,6 +423,19 @@ def _latex(problem, kw, whole=None):
     return f"${whole if whole is not None else problem.latex.get(kw, kw)}$"
 
 
+def _written_differentials(claims, problem) -> set:
+    """The inputs whose differentials the post's differential steps write (``d\\alpha``):
+    the ones its steps vary."""
+    from .differentials import marked
+    out = set()
+    for c in claims:
+        if c.differential:
+            st = c.stmt
+            for e in tuple(st.middle) + (st.value, c.head.target):
+                out.update(marked(e)[1])
+    return out & set(problem.inputs)
+
+
 def check_all(doc, objective=None, wrt=None, seed: int = 0, trials: int = 3) -> Verdicts:
     """A `Verdict` on every claimed derivative in `doc` (text or a read Document), in
     source order (see the module docstring); with `wrt`, only the claims about that
@@ -393,6 +448,7 @@ def check_all(doc, objective=None, wrt=None, seed: int = 0, trials: int = 3) -> 
     only = _resolve_wrt(problem, wrt) if wrt is not None else None
     claims, defined = _claims(document)
     checker = _Checker(document, problem, defined, seed, trials)
+    checker.varying = _written_differentials(claims, problem)
     out = Verdicts(checker.verdict(c) for c in claims
                    if only is None or checker.variable_of(c) == only)
     out.notes = list(getattr(problem, "notes", ()))

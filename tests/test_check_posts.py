@@ -130,7 +130,7 @@ def test_post003_held_claim_is_right_with_check():
 
 
 def assert_004(vs):
-    final = at(vs, 36)[0]
+    final = at(vs, 36)[-1]
     assert r"\grad{L}{\alpha}" in final.claim and final.status == "right", final
     assert at(vs, 19)[0].status == "right"            # dL/ds = -(y - s)
 
@@ -160,12 +160,36 @@ def test_verdict_fields():
 
 def test_continued_lines_and_differentials():
     doc = ("$x \\in \\mathbb{R}^n$ \\begin{align} f &= x^Tx \\\\ df &= 2x^Tdx \\\\ "
-           "&= 2x : dx \\\\ \\frac{\\partial f}{\\partial x} &= 2x \\\\ &= -2x \\end{align}")
+           "&= x : dx \\\\ \\frac{\\partial f}{\\partial x} &= 2x \\\\ &= -2x \\end{align}")
     vs = matcalc.check_all(doc)
-    # the differential step and its continued line get no verdict; the derivative and
-    # its continued line each get one, with the left side of the derivative
-    assert [v.status for v in vs] == ["right", "wrong"]
-    assert "wrong sign" in vs[1].reason and vs[1].lhs == vs[0].lhs
+    # each line gets a verdict, a continued line with the left side it continues
+    assert [v.status for v in vs] == ["right", "wrong", "right", "wrong"]
+    assert "constant factor of 0.5" in vs[1].reason and vs[1].lhs == vs[0].lhs == "df"
+    assert "wrong sign" in vs[3].reason and vs[3].lhs == vs[2].lhs
+
+
+def test_post004_back_substitution_steps_are_right():
+    vs = verdicts("004", r"$y \in \mathbb{R}$", objective="L")
+    steps = [v for v in at(vs, 36) if v.lhs == "dL"]
+    assert len(steps) == 10 and all(v.ok for v in steps), [v.reason for v in steps]
+    assert r"only $\alpha$ varying" in steps[0].reason
+    # a step is compared in every direction: with y varying too, dL = (s-y) ds is wrong
+    from matcalc.differentials import DifferentialJudge
+    doc = matcalc.api.read(post("004") + "\n" + r"$y \in \mathbb{R}$")
+    problem = matcalc.api.lower_document(doc, "L")
+    everything = DifferentialJudge(doc, problem)
+    first = next(st for st in doc.statements if getattr(st, "span", None) is not None
+                 and st.span.line == 36 and st.span.column == 259)
+    assert everything.verdict("L", first.value, doc.source)[0] == "wrong"
+
+
+def test_post001_differential_steps():
+    vs = verdicts("001", DECL_001, objective=r"\lambda")
+    steps = {v.column: v for v in at(vs, 29) if v.lhs == r"d\lambda"}
+    assert all(steps[c].ok for c in (105, 143, 176)), steps
+    assert all(v.status == "ill-formed" and "S'" in v.reason
+               for c, v in steps.items() if c > 200)
+    assert at(vs, 27)[1].ok                         # ds = s' \odot dz
 
 
 def test_a_document_that_cannot_be_read_raises():
@@ -178,11 +202,13 @@ def test_a_claim_about_a_definition_that_cannot_be_read_is_not_blamed():
     # claims about L are not ill-formed (the claim is not at fault), and never "right"
     # unless L can be read
     vs = matcalc.check_all(post("004"))
-    final = at(vs, 36)[0]
+    final = at(vs, 36)[-1]
     assert final.status in ("unchecked", "right"), final
     if final.status == "unchecked":
         assert "the definition of $L$ cannot be read" in final.reason
         assert final.lhs == r"\grad{L}{\alpha}"
+        assert all(v.status == "unchecked" and "cannot be read" in v.reason
+                   for v in at(vs, 36) if v.lhs == "dL")
         assert "unknown name y" in final.reason
 
 
