@@ -287,14 +287,14 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
     try:
         claim_latex, got = judge.evaluate(value, index_syntax, helpers, claim)
     except ShapeError as err:
-        # ill-shaped as written: wrong, if one local edit makes it right; else bad input
+        # ill-shaped as written (bad input), said with the one local edit that makes it
+        # right, if there is one
         from .repair import locate
         where = locate(judge, value, index_syntax, helpers, claim)
         if not where:
             raise
-        how = f"as written, {err.bare_message} (line {err.line}, column {err.column}); {where}"
-        msg = f"wrong: {plain(how)}.\nThe gradient is {g.lhs_text} = {g.text()}"
-        return CheckResult(False, float("inf"), msg, claim_latex="", how=how, **base)
+        raise ShapeError(f"{err.bare_message}; {plain(where)}", err.line, err.column,
+                         err.source, err.end_column) from None
     out = judge.compare(got)
     base["claim_latex"] = claim_latex
     if out.ok:

@@ -78,8 +78,7 @@ class Verdict:
         show = self.status == "wrong" and self.gradient and len(self.gradient) <= SHOWN
         long = self.status == "wrong" and len(self.gradient) > SHOWN
         if fmt == "markdown":
-            out = (f"- **{where}: {self.status}** — {self.reason}  \n"
-                   f"  $${_display(self.claim)}$$")
+            out = f"- **{where}: {self.status}** — {self.reason}  \n  `{self.claim}`"
             if self.read:
                 out += f"  \n  read as $${self.read}$$"
             if show:
@@ -87,7 +86,7 @@ class Verdict:
             return out + (f"  \n  {LONG}" if long else "")
         if fmt == "latex":
             out = (f"\\item[{where}] \\textbf{{{self.status}}}: {latex_text(self.reason)}\n"
-                   f"  \\[ {_display(self.claim)} \\]")
+                   f"  \\texttt{{{latex_text(self.claim.replace('$', ''))}}}")
             if self.read:
                 out += f"\n  read as \\[ {self.read} \\]"
             if show:
@@ -114,7 +113,7 @@ class Verdicts(list):
     def summary(self) -> str:
         c = self.counts()
         n = len(self)
-        return (f"{n} claimed derivative{'s' if n != 1 else ''}: " +
+        return (f"{n} claim{'s' if n != 1 else ''} (derivatives and differential steps): " +
                 ", ".join(f"{c[s]} {s}" for s in STATUSES))
 
     def report(self, fmt: str = "text") -> str:
@@ -127,11 +126,6 @@ class Verdicts(list):
 
     def _repr_markdown_(self):
         return self.report("markdown")
-
-
-def _display(claim: str) -> str:
-    """A claim as written, for a display: the alignment marks of its environment dropped."""
-    return claim.replace("&", "")
 
 
 def latex_text(marked: str) -> str:
@@ -307,7 +301,8 @@ class _Checker:
         if lhs_stmt is None:
             return say("unchecked", "a continued line with no derivative before it")
         if claim.differential:
-            return say(*self._differential(claim))
+            status, reason, read = self._differential(claim)
+            return say(status, reason, None, read)
         sides = derivative_sides(lhs_stmt.target)
         if sides is None:
             return say("unchecked", "its left side is not a derivative of a named quantity "
@@ -363,12 +358,13 @@ class _Checker:
                    f"tried", judge, read)
 
     def _differential(self, claim: _Claim):
-        """(status, reason) of a differential step ``dY = E`` (and its continued lines)."""
+        """(status, reason, read) of a differential step ``dY = E`` (and its continued
+        lines)."""
         from .differentials import DifferentialJudge, marked
         left = claim.head.target.right
         kw = _name_of(left, set(self.problem.inputs) | set(self.problem.defs))
         if kw is None:
-            return "unchecked", "the differential of an expression written out"
+            return "unchecked", "the differential of an expression written out", ""
         if self.steps is None:
             try:
                 self.steps = DifferentialJudge(self.document, self.problem, self.varying,
@@ -376,7 +372,7 @@ class _Checker:
             except (MatcalcError, ir.IRError, DiffError) as err:
                 self.steps = err
         if not isinstance(self.steps, DifferentialJudge):
-            return "unchecked", f"cannot linearise the document: {self.steps}"
+            return "unchecked", f"cannot linearise the document: {self.steps}", ""
         st = claim.stmt
         parts = tuple(st.middle) + (st.value,) if st.target is not None else (st.value,)
         known = set(self.problem.inputs) | set(self.problem.defs)
@@ -385,16 +381,17 @@ class _Checker:
                 err = self.judge(name, name)
                 why = err.bare_message if isinstance(err, MatcalcError) else "?"
                 return "unchecked", f"the definition of {_latex(self.problem, name)} cannot " \
-                                    f"be read: {why}"
+                                    f"be read: {why}", ""
+        read = ""
         for e in parts:
-            status, reason, _ = self.steps.verdict(kw, e, self.src)
+            status, reason, read = self.steps.verdict(kw, e, self.src)
             if status != "right":
-                return status, reason
+                return status, reason, read
         held = "" if self.steps.varying == set(self.problem.inputs) else \
             (", with only " + ", ".join(f"${_latex(self.problem, k)[1:-1]}$"
                                         for k in sorted(self.steps.varying)) +
              " varying (the inputs whose differentials the post writes)")
-        return "right", reason + held
+        return "right", reason + held, read
 
     def _part(self, judge, value, index_syntax):
         """(status, reason, the claim as read in LaTeX) of one right-hand side."""

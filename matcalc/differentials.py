@@ -7,8 +7,9 @@ definition's total differential is linearised symbolically (`diff.linearise`, ea
 rule) down to the differentials of the inputs in `varying` (the others are held constant,
 as a post does when it writes only ``d\alpha``); those get random directions, and both
 sides are evaluated at random points and compared as `check.Judge` compares a gradient. `verdict(
-left, value, src)` returns (status, reason, '') with status "right", "wrong",
-"ill-formed" (the step cannot be read in the document's context) or "unchecked".
+left, value, src)` returns (status, reason, the step's right side as read, LaTeX) with
+status "right", "wrong", "ill-formed" (the step cannot be read in the document's context)
+or "unchecked".
 
 How a step is read: in every product chain a ``d`` (or ``\\partial``) followed by a name is
 that name's differential; it is lowered as a stop-gradient of the name (a marker no post
@@ -28,6 +29,7 @@ from .errors import MatcalcError
 from .lower import lower_claim
 from .lower.base import walk_syntax
 from .problem import Problem
+from .render import Renderer
 from .read import syntax as S
 
 D_WORDS = ("d", "partial")
@@ -142,10 +144,15 @@ class DifferentialJudge:
         try:
             node, _, _ = lower_claim(self.document, (), body, (), [], src,
                                      bars=getattr(self.problem, "vector_bars", None))
-            repl = {}
+            repl, shown, latex = {}, {}, dict(self.problem.latex)
             for n in ir.walk(node):
                 if isinstance(n, ops.StopGrad) and isinstance(n.arg, (ir.Ref, ir.Var)):
-                    repl[n] = self.total[n.arg.name]
+                    name = n.arg.name
+                    repl[n] = self.total[name]
+                    shown[n] = ir.Var(f"__d_{name}", n.shape)
+                    latex[f"__d_{name}"] = "d" + latex.get(name, name)
+            read = Renderer(dataclasses.replace(self.full, latex=latex)).expr(
+                ir.substitute(node, shown))
             got = self._values(ir.substitute(node, repl))
             want = self._values(self.total[left_kw])
         except MatcalcError as err:
@@ -154,7 +161,7 @@ class DifferentialJudge:
             return "ill-formed", f"{err.bare_message}{where}", ""
         except (ir.IRError, DiffError, RecursionError) as err:
             return "ill-formed", f"cannot read the step: {err}", ""
-        return self._compare(got, want) + ("",)
+        return self._compare(got, want) + (read,)
 
     def _compare(self, got, want):
         pairs, worst = [], 0.0

@@ -213,16 +213,17 @@ def test_a_claim_about_a_definition_that_cannot_be_read_is_not_blamed():
 
 
 def test_the_final_claim_of_000_with_check():
-    """As a single --claim, 000's final formula (ill-shaped as written: exp(z^(2)) has no
-    index k_2) is wrong, and the place is named."""
+    """As a single --claim, 000's final formula is ill-shaped as written (exp(z^(2)) has no
+    index k_2): a ShapeError (bad input), which names the place and the edit that makes it
+    right."""
     claim = (r"\frac{\partial f(x) }{\partial t^{(1)}_{i,j}} = (2(x_i -t^{(1)}_{i,j})(-1)) "
              r"\left( \sum^{K_2}_{k_2=1} c_{k_2} ( -\exp(z^{(2)})) 2(a^{(2)}_{i,j} - "
              r"[t_{k_2}^{(2)}]_{i,j})(1) \right) (-\exp(-z^{(1)}_{i,j}))")
     doc = post("000") + "\n" + r"$c \in \mathbb{R}^{K_2}$"
-    result = matcalc.check(doc, "t^{(1)}", claim, objective="f")
-    assert not result.ok
-    assert r"goes wrong at \exp(z^{(2)}) (line 1, column" in result.message
-    assert "its argument is negated and z^{(2)} is indexed by k_{2}" in result.message
+    with pytest.raises(matcalc.ShapeError) as err:
+        matcalc.check(doc, "t^{(1)}", claim, objective="f")
+    assert r"goes wrong at \exp(z^{(2)}) (line 1, column" in str(err.value)
+    assert "its argument is negated and z^{(2)} is indexed by k_{2}" in str(err.value)
 
 
 # ---------------------------------------------------------------- any post
