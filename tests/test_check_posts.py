@@ -55,6 +55,7 @@ def assert_000(vs):
     # the first wrong step of the chain: dF/dz^(1) on line 47, at the same exp(z^(2))
     chain = at(vs, 47)[0]
     assert chain.status == "wrong" and r"$\exp(z^{(2)})$ (line 47" in chain.reason
+    assert vs.summary().endswith("the first wrong one at line 47, column 4")
     # the chain-rule lines written with derivatives are not taken for right
     assert at(vs, 23)[0].status == "unchecked" and "chain-rule" in at(vs, 23)[0].reason
 
