@@ -4,9 +4,13 @@ Contract: `check(doc, wrt, claim)` reads the claim (LaTeX in the document's name
 right-hand side, or ``\\frac{\\partial L}{\\partial z_i} = ...`` in index notation) in
 the document's context, evaluates it and the derived gradient at several random points,
 and returns a `CheckResult`. A diagnosis (wrong sign, a constant factor, the transpose)
-is given only when it holds at EVERY point; otherwise the entries that differ are named.
-A claim that is wrong in full but right when one of the document's intermediates is held
-constant (no gradient through it) says which (``right if p is held constant``).
+is given only when it holds at EVERY point; otherwise the entries that differ are named,
+with the term of the gradient the claim lacks, or the place where one local edit makes it
+right (repair.py). Entries that are not finite on both sides (outside a function's domain)
+say nothing; finite on one side only is a difference. A claim that is wrong in full but
+right when one of the document's intermediates is held constant (no gradient through it)
+says which (``right if p is held constant``). A claim ill-shaped as written is a
+ShapeError (bad input), which names the edit that makes it right when there is one.
 
 `Judge` is the comparison itself, shared with `check_all` (claims.py): the derived gradient
 at fixed random points, against which any number of claims (syntax) are evaluated.

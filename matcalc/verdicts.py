@@ -102,6 +102,9 @@ class Verdicts(list):
     def _repr_markdown_(self):
         return self.report("markdown")
 
+    def __repr__(self):
+        return self.report("text")
+
 
 def latex_text(marked: str) -> str:
     """A reason for LaTeX text mode: the pieces between $ stay math, the rest is escaped
