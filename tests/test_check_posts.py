@@ -236,8 +236,10 @@ BASES = [   # (declarations and definitions, objective, wrt)
      r"$$s = \sigma(Wx)$$ $$L = \log(1 + \exp(-w^Ts))$$", "L", "W"),
 ]
 RHS = ["2A^TAx", "2A^Ty", r"\sigma(Wx)", "w", "x^T", "0", r"\frac{1}{2} y", "{?}", r"\odot",
-       "s - w", r"\sum_i x_i", r"-(1 - s) \odot s \odot w\, x^T", "A x + A^T x"]
+       "s - w", r"\sum_i x_i", r"-(1 - s) \odot s \odot w\, x^T", "A x + A^T x",
+       r"2y^TA\,dx", r"2x^T dx", r"dW\,x", r"s \odot (1 - s) \odot dW x", "d", r"dq\, x"]
 LHS = [r"\frac{\partial f}{\partial x}", r"\frac{\partial L}{\partial W}", r"\frac{df}{dy}",
+       "dy", "ds", r"\partial f",
        r"\frac{\partial y}{\partial x}", r"\nabla_x f", r"\frac{\partial L}{\partial W_{ij}}",
        r"\frac{\partial}{\partial x} f", r"\frac{\partial f}{\partial q}", "df", "&"]
 
@@ -277,3 +279,20 @@ def test_the_derived_gradient_as_a_claim(base, how):
     doc = text + f" and $${lhs} = {how}\\left({g.latex()}\\right)$$"
     (v,) = matcalc.check_all(doc, objective=objective)
     assert v.status == ("right" if how == "" else "wrong"), v
+
+
+@pytest.mark.parametrize("step, status", [
+    (r"dy = A\,dx", "right"),
+    (r"df = 2y^T dy", "right"),
+    (r"df = 2y^TA\,dx", "right"),
+    (r"df = 2 (A^Ty) : dx", "right"),
+    (r"df = y^TA\,dx", "wrong"),              # half of it
+    (r"df = 2x^TA\,dx", "wrong"),             # A^T A lost
+    (r"dy = A^T dx", "wrong"),
+])
+def test_differential_steps(step, status):
+    doc = BASES[0][0] + f" so $${step}$$"
+    (v,) = matcalc.check_all(doc, objective="f")
+    assert v.status == status, v
+    if step == r"df = y^TA\,dx":
+        assert "off by a constant factor of 0.5" in v.reason, v.reason
