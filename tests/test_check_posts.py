@@ -296,3 +296,28 @@ def test_differential_steps(step, status):
     assert v.status == status, v
     if step == r"df = y^TA\,dx":
         assert "off by a constant factor of 0.5" in v.reason, v.reason
+
+
+# ---------------------------------------------------------------- the LaTeX report compiles
+
+REPORT_CASES = [("000", r"$c \in \mathbb{R}^{K_2}$", "f"), ("001", DECL_001, r"\lambda"),
+                ("003", DECL_003, "KL"), ("004", r"$y \in \mathbb{R}$", "L"),
+                pytest.param("002", "", "F", marks=pytest.mark.xfail(
+                    strict=True, reason="the renderer prints the claim read as "
+                    r"\mathbf{1}_{[1,\,N]}_{k}: a double subscript"))]
+
+
+@pytest.mark.parametrize("seed, decl, objective", REPORT_CASES)
+def test_latex_report_compiles(seed, decl, objective, tmp_path):
+    import shutil
+    import subprocess
+    if shutil.which("pdflatex") is None:
+        pytest.skip("no pdflatex")
+    vs = verdicts(seed, decl or None, objective=objective)
+    tex = ("\\documentclass{article}\\usepackage{amsmath,amssymb}\\begin{document}\n"
+           + vs.report("latex") + "\n\\end{document}\n")
+    (tmp_path / "report.tex").write_text(tex, encoding="utf-8")
+    r = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "report.tex"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    errors = [ln for ln in r.stdout.splitlines() if ln.startswith("!")]
+    assert r.returncode == 0 and not errors, errors
