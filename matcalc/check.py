@@ -59,6 +59,8 @@ class CheckResult:
         word = "correct" if self.ok else "wrong"
         lhs = self.lhs_latex or r"\text{the gradient}"
         how = f"; {self.how}" if self.how else ""
+        if fmt != "markdown":
+            how = latex_text(how)
         if fmt == "markdown":
             return (f"**{word}**{how}\n\n- claim: $${lhs} = {self.claim_latex}$$\n"
                     f"- gradient: $${lhs} = {self.expected_latex}$$")
@@ -337,6 +339,24 @@ def explain(judge: Judge, out: Outcome, value, index_syntax, helpers, src: str) 
 def plain(text: str) -> str:
     """A diagnosis for the terminal: the $ around its LaTeX pieces dropped."""
     return text.replace("$", "")
+
+
+def latex_text(marked: str) -> str:
+    """A reason for LaTeX text mode: the pieces between $ stay math, the rest is escaped
+    (a `quoted` piece becomes typewriter text)."""
+    out = []
+    for k, piece in enumerate(marked.split("$")):
+        if k % 2:
+            out.append(f"${piece}$")
+            continue
+        for j, bit in enumerate(piece.split("`")):
+            esc = "".join(_ESCAPES.get(ch, ch) for ch in bit)
+            out.append(f"\\texttt{{{esc}}}" if j % 2 else esc)
+    return "".join(out)
+
+
+_ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "^": r"\^{}", "&": r"\&", "%": r"\%",
+            "#": r"\#", "{": r"\{", "}": r"\}", "~": r"\~{}"}
 
 
 def global_diagnosis(how: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .check import plain
+from .check import latex_text, plain
 
 STATUSES = ("right", "wrong", "ill-formed", "unchecked")
 SHOWN = 400     # a longer gradient is not repeated under each wrong claim
@@ -104,21 +104,3 @@ class Verdicts(list):
 
     def __repr__(self):
         return self.report("text")
-
-
-def latex_text(marked: str) -> str:
-    """A reason for LaTeX text mode: the pieces between $ stay math, the rest is escaped
-    (a `quoted` piece becomes typewriter text)."""
-    out = []
-    for k, piece in enumerate(marked.split("$")):
-        if k % 2:
-            out.append(f"${piece}$")
-            continue
-        for j, bit in enumerate(piece.split("`")):
-            esc = "".join(_ESCAPES.get(ch, ch) for ch in bit)
-            out.append(f"\\texttt{{{esc}}}" if j % 2 else esc)
-    return "".join(out)
-
-
-_ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "^": r"\^{}", "&": r"\&", "%": r"\%",
-            "#": r"\#", "{": r"\{", "}": r"\}", "~": r"\~{}"}
