@@ -4,9 +4,13 @@ Contract: `check(doc, wrt, claim)` reads the claim (LaTeX in the document's name
 right-hand side, or ``\\frac{\\partial L}{\\partial z_i} = ...`` in index notation) in
 the document's context, evaluates it and the derived gradient at several random points,
 and returns a `CheckResult`. A diagnosis (wrong sign, a constant factor, the transpose)
-is given only when it holds at EVERY point; otherwise the entries that differ are named.
-A claim that is wrong in full but right when one of the document's intermediates is held
-constant (no gradient through it) says which (``right if p is held constant``).
+is given only when it holds at EVERY point; otherwise the entries that differ are named,
+with the term of the gradient the claim lacks, or the place where one local edit makes it
+right (repair.py). Entries that are not finite on both sides (outside a function's domain)
+say nothing; finite on one side only is a difference. A claim that is wrong in full but
+right when one of the document's intermediates is held constant (no gradient through it)
+says which (``right if p is held constant``). A claim ill-shaped as written is a
+ShapeError (bad input), which names the edit that makes it right when there is one.
 
 `Judge` is the comparison itself, shared with `check_all` (claims.py): the derived gradient
 at fixed random points, against which any number of claims (syntax) are evaluated.
@@ -19,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import codegen, ir, names, numeric
-from .errors import MatcalcError, ParseError
+from .errors import MatcalcError, ParseError, ShapeError
 from .lower import Lowerer, lower_claim
 from .problem import Problem
 from .read import syntax as S
@@ -55,6 +59,8 @@ class CheckResult:
         word = "correct" if self.ok else "wrong"
         lhs = self.lhs_latex or r"\text{the gradient}"
         how = f"; {self.how}" if self.how else ""
+        if fmt != "markdown":
+            how = latex_text(how)
         if fmt == "markdown":
             return (f"**{word}**{how}\n\n- claim: $${lhs} = {self.claim_latex}$$\n"
                     f"- gradient: $${lhs} = {self.expected_latex}$$")
@@ -178,23 +184,52 @@ class Judge:
         """Compare claim values with the gradient's (or with `want`) at every point."""
         want = self.expected if want is None else want
         wrt = self.g.problem.latex.get(self.g.wrt, self.g.wrt)
-        worst, pairs = 0.0, []
+        worst, pairs, compared = 0.0, [], 0
         for a, b in zip(got, want):
             if a.shape != b.shape:
                 if a.ndim == 2 and a.shape == b.shape[::-1] and np.allclose(a.T, b):
                     return Outcome(False, float("inf"), "the claim is the transpose of the "
                                    "gradient")
-                return Outcome(False, float("inf"), f"the claim has shape {a.shape} but the gradient "
-                               f"has shape {b.shape} (the shape of ${wrt}$)")
+                return Outcome(False, float("inf"), f"the claim has shape {a.shape} but the "
+                               f"gradient has shape {b.shape} (the shape of ${wrt}$)")
+            # entries where neither is finite (outside a function's domain) say nothing;
+            # finite on one side only is a difference
+            fa, fb = np.isfinite(a), np.isfinite(b)
+            if np.any(fa != fb):
+                return Outcome(False, float("inf"), "the claim is not finite where the "
+                               "gradient is, or finite where it is not")
+            a, b = np.where(fa, a, 0.0), np.where(fb, b, 0.0)
+            compared += int(np.sum(fa))
             # relative to the gradient's own scale: a tiny gradient is still compared
             scale = max(float(np.max(np.abs(b), initial=0.0)),
                         float(np.max(np.abs(a), initial=0.0)), 1e-300)
-            err = float(np.max(np.abs(a - b), initial=0.0)) / scale
-            worst = max(worst, err if np.isfinite(err) else float("inf"))
+            worst = max(worst, float(np.max(np.abs(a - b), initial=0.0)) / scale)
             pairs.append((a, b))
+        if not compared and any(x.size for x in want):
+            raise MatcalcError("cannot check the claim: the gradient is not finite at any "
+                               "point tried")
         if worst < TOLERANCE:
             return Outcome(True, worst)
         return Outcome(False, worst, diagnose(pairs))
+
+    def missing_term(self, got: list):
+        """The term of the gradient (text) that the claim lacks, when the claim equals the
+        gradient without that one term at every point; else None."""
+        node = self.g.node
+        if not isinstance(node, ir.Add) or len(node.terms) < 2:
+            return None
+        g = self.g
+        for k, (term, coeff) in enumerate(zip(node.terms, node.coeffs)):
+            rest = ir.add([t for j, t in enumerate(node.terms) if j != k],
+                          [c for j, c in enumerate(node.coeffs) if j != k])
+            try:
+                fn = codegen.compile_module(codegen.generate(g.problem, rest, "rest",
+                                                             also=g._accepts), "rest")
+            except (MatcalcError, ir.IRError):
+                continue
+            if self.compare(got, self._at_points(fn)).ok:
+                return Renderer(g.problem, "latex").expr(ir.add([term], [coeff]))
+        return None
 
     def held_right(self, got: list):
         """The intermediate (LaTeX) with which held constant the gradient equals the claim
@@ -254,10 +289,20 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
     g = gradient(document, wrt, objective)
     value, index_syntax, helpers = _claim_value(claim)
     judge = Judge(document, g, seed, trials)
-    claim_latex, got = judge.evaluate(value, index_syntax, helpers, claim)
+    base = dict(expected_latex=g.latex(), notes=tuple(g.notes), lhs_latex=g.lhs_latex)
+    try:
+        claim_latex, got = judge.evaluate(value, index_syntax, helpers, claim)
+    except ShapeError as err:
+        # ill-shaped as written (bad input), said with the one local edit that makes it
+        # right, if there is one
+        from .repair import locate
+        where = locate(judge, value, index_syntax, helpers, claim)
+        if not where:
+            raise
+        raise ShapeError(f"{err.bare_message}; {plain(where)}", err.line, err.column,
+                         err.source, err.end_column) from None
     out = judge.compare(got)
-    base = dict(expected_latex=g.latex(), claim_latex=claim_latex, notes=tuple(g.notes),
-                lhs_latex=g.lhs_latex)
+    base["claim_latex"] = claim_latex
     if out.ok:
         msg = f"correct: the claim agrees with {g.lhs_text} (max relative error {out.worst:.1e})"
         return CheckResult(True, out.worst, msg, **base)
@@ -265,11 +310,7 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
     if held:
         how = f"right if ${held}$ is held constant"
     else:
-        how = out.diagnosis
-        if not global_diagnosis(how):
-            from .repair import locate
-            where = locate(judge, value, index_syntax, helpers, claim)
-            how += f"; {where}" if where else ""
+        how = explain(judge, out, value, index_syntax, helpers, claim)
     if np.isfinite(out.worst):
         msg = (f"wrong: the claim differs from {g.lhs_text} (max relative error "
                f"{out.worst:.2g}); {plain(how)}.")
@@ -279,9 +320,43 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
     return CheckResult(False, out.worst, msg, held=held, how=how, **base)
 
 
+def explain(judge: Judge, out: Outcome, value, index_syntax, helpers, src: str) -> str:
+    """How a wrong claim (values compared in `out`) differs: the diagnosis, then the term
+    it lacks, or where one local edit makes it right (LaTeX pieces between $)."""
+    how = out.diagnosis
+    if global_diagnosis(how):
+        return how
+    if np.isfinite(out.worst):
+        _, got = judge.evaluate(value, index_syntax, helpers, src)
+        lacks = judge.missing_term(got)
+        if lacks is not None:
+            return f"{how}; it lacks the term ${lacks}$ of the gradient"
+    from .repair import locate
+    where = locate(judge, value, index_syntax, helpers, src)
+    return how + (f"; {where}" if where else "")
+
+
 def plain(text: str) -> str:
     """A diagnosis for the terminal: the $ around its LaTeX pieces dropped."""
     return text.replace("$", "")
+
+
+def latex_text(marked: str) -> str:
+    """A reason for LaTeX text mode: the pieces between $ stay math, the rest is escaped
+    (a `quoted` piece becomes typewriter text)."""
+    out = []
+    for k, piece in enumerate(marked.split("$")):
+        if k % 2:
+            out.append(f"${piece}$")
+            continue
+        for j, bit in enumerate(piece.split("`")):
+            esc = "".join(_ESCAPES.get(ch, ch) for ch in bit)
+            out.append(f"\\texttt{{{esc}}}" if j % 2 else esc)
+    return "".join(out)
+
+
+_ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "^": r"\^{}", "&": r"\&", "%": r"\%",
+            "#": r"\#", "{": r"\{", "}": r"\}", "~": r"\~{}"}
 
 
 def global_diagnosis(how: str) -> bool:

@@ -2,9 +2,10 @@
 
 Contract: `check_all(doc, objective=None)` reads the document (a whole post may be given),
 finds every claimed derivative the reader kept (``\\frac{\\partial f}{\\partial x} = ...``,
-``\\frac{\\partial}{\\partial W_{ij}} F = ...``, ``\\nabla_x f = ...``, and the continued
-lines ``&= ...`` of such an equation) and returns one `Verdict` per claimed right-hand
-side, in source order, with the 1-based `line` and `column` where it starts:
+``\\frac{\\partial}{\\partial W_{ij}} F = ...``, ``\\nabla_x f = ...``, differential steps,
+and the continued lines ``&= ...`` of such an equation) and returns one `Verdict` per
+claimed right-hand side, in source order, with the 1-based `line` and `column` where it
+starts:
 
     "right"       the claim equals the gradient at every random point tried
     "wrong"       it does not; `reason` says how (sign, constant factor, transpose, shape,
@@ -19,126 +20,26 @@ side, in source order, with the 1-based `line` and `column` where it starts:
 A derivative ``\\partial N / \\partial X`` is checked as the gradient of the scalar
 definition N (the objective, or any other scalar the document defines) with respect to the
 input or definition X, written entrywise when X carries subscripts (``\\phi_{k,l}``).
-Differential steps (``dL = ...``, with their continued lines) are steps, not claimed
-derivatives: they get no verdict (the reader lists them in the notes).
+A differential step (``dL = (s-y)\\,ds``, ``dz = dW\\,x``, and the continued lines
+``&= ...`` of a back-substitution) gets a verdict too (`differentials.DifferentialJudge`):
+both sides as exact directional derivatives, with only the inputs whose differentials
+the post's steps write varying (``d\\alpha``: the others are constants there).
 A document that cannot be read at all raises, as `gradient` does.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import names
-from .check import Judge, global_diagnosis, plain
+from . import ir, names
+from .diff import DiffError
+from .check import Judge, explain
 from .errors import MatcalcError, ShapeError
 from .lower import Lowerer
 from .lower.base import walk_syntax
 from .lower.classify import is_derivative, is_differential, is_gradient
 from .read import syntax as S
 from .repair import locate
-
-STATUSES = ("right", "wrong", "ill-formed", "unchecked")
-SHOWN = 400     # a longer gradient is not repeated under each wrong claim
-LONG = "(the gradient is long: `matcalc derive` prints it)"
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The verdict on one claimed right-hand side: where it starts (`line`, `column`,
-    1-based), the claim as written (`claim`, LaTeX; `lhs`, the derivative it claims),
-    `status` (one of STATUSES) and `reason` in words (LaTeX pieces between $...$). For a
-    claim checked against a gradient, `gradient` is that gradient as ``∂f/∂x = ...`` (text)
-    and `gradient_latex` in LaTeX. `ok` is True only when right."""
-    line: int
-    column: int
-    claim: str
-    lhs: str
-    status: str
-    reason: str
-    gradient: str = ""
-    gradient_latex: str = ""
-    wrt: str = ""             # the keyword of the variable, when the document has it
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "right"
-
-    def __str__(self):
-        return f"line {self.line}, column {self.column}: {self.status}: {plain(self.reason)}"
-
-    def report(self, fmt: str = "text") -> str:
-        """This verdict in `fmt` (text, markdown or latex): its place, the claim, the
-        verdict with its reason, and for a wrong claim the gradient."""
-        where = f"line {self.line}, column {self.column}"
-        show = self.status == "wrong" and self.gradient and len(self.gradient) <= SHOWN
-        long = self.status == "wrong" and len(self.gradient) > SHOWN
-        if fmt == "markdown":
-            out = (f"- **{where}: {self.status}** — {self.reason}  \n"
-                   f"  $${_display(self.claim)}$$")
-            if show:
-                out += f"  \n  the gradient: $${self.gradient_latex}$$"
-            return out + (f"  \n  {LONG}" if long else "")
-        if fmt == "latex":
-            out = (f"\\item[{where}] \\textbf{{{self.status}}}: {latex_text(self.reason)}\n"
-                   f"  \\[ {_display(self.claim)} \\]")
-            if show:
-                out += f"\n  the gradient: \\[ {self.gradient_latex} \\]"
-            return out + (f"\n  {latex_text(LONG)}" if long else "")
-        out = f"{where}: {self.status}\n    {self.claim}\n    {plain(self.reason)}"
-        if show:
-            out += f"\n    the gradient: {self.gradient}"
-        return out + (f"\n    {plain(LONG)}" if long else "")
-
-
-class Verdicts(list):
-    """The verdicts of `check_all`, a list; `report(fmt)` prints them all with a summary
-    line, and Jupyter shows them as Markdown. `notes`: what the reader skipped or inferred
-    in the document (as `Gradient.notes`)."""
-
-    notes = ()
-
-    def counts(self) -> dict:
-        return {s: sum(v.status == s for v in self) for s in STATUSES}
-
-    def summary(self) -> str:
-        c = self.counts()
-        n = len(self)
-        return (f"{n} claimed derivative{'s' if n != 1 else ''}: " +
-                ", ".join(f"{c[s]} {s}" for s in STATUSES))
-
-    def report(self, fmt: str = "text") -> str:
-        rows = [v.report(fmt) for v in self]
-        if fmt == "latex":
-            body = "\n".join(rows)
-            return (f"{self.summary()}\n\\begin{{description}}\n{body}\n\\end{{description}}"
-                    if rows else self.summary())
-        return "\n".join(rows + ["", self.summary()]) if rows else self.summary()
-
-    def _repr_markdown_(self):
-        return self.report("markdown")
-
-
-def _display(claim: str) -> str:
-    """A claim as written, for a display: the alignment marks of its environment dropped."""
-    return claim.replace("&", "")
-
-
-def latex_text(marked: str) -> str:
-    """A reason for LaTeX text mode: the pieces between $ stay math, the rest is escaped
-    (a `quoted` piece becomes typewriter text)."""
-    out = []
-    for k, piece in enumerate(marked.split("$")):
-        if k % 2:
-            out.append(f"${piece}$")
-            continue
-        for j, bit in enumerate(piece.split("`")):
-            esc = "".join(_ESCAPES.get(ch, ch) for ch in bit)
-            out.append(f"\\texttt{{{esc}}}" if j % 2 else esc)
-    return "".join(out)
-
-
-_ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "^": r"\^{}", "&": r"\&", "%": r"\%",
-            "#": r"\#", "{": r"\{", "}": r"\}", "~": r"\~{}"}
-
+from .verdicts import STATUSES, Verdict, Verdicts  # noqa: F401  (STATUSES, Verdict: re-exported)
 
 # ---------------------------------------------------------------- reading the claims
 
@@ -200,11 +101,13 @@ def _has_derivative(e) -> bool:
 class _Claim:
     stmt: S.Def
     head: S.Def | None        # the statement whose left side this one continues
+    differential: bool = False
 
 
 def _claims(document: S.Document):
-    """The claimed-derivative statements of the document in source order, each with the
-    statement whose left side it has (itself, or the head of a continued equation)."""
+    """(the claimed-derivative statements of the document in source order, each with the
+    statement whose left side it has (itself, or the head of a continued equation); the
+    keywords the document defines)."""
     lw = Lowerer(document)
     lw.collect()
     kept = {id(st) for st in lw.claims}
@@ -215,13 +118,12 @@ def _claims(document: S.Document):
             continue
         if st.target is not None:
             prev = st
-            if not is_differential(st.target):
-                out.append(_Claim(st, st))
-        elif prev is not None and not is_differential(prev.target):
-            out.append(_Claim(st, prev))
-        elif prev is None:
+            out.append(_Claim(st, st, is_differential(st.target)))
+        elif prev is not None:
+            out.append(_Claim(st, prev, is_differential(prev.target)))
+        else:
             out.append(_Claim(st, None))
-    return out
+    return out, set(lw.defsrc)
 
 
 # ---------------------------------------------------------------- verdicts
@@ -238,11 +140,21 @@ def _source(text, span) -> str:
     return " ".join(text[a:b].split())
 
 
+def _left_side(text: str) -> str:
+    """The left side of an equation as written (before its first ``=``, alignment marks
+    dropped): the source of a left side that came through a macro is not one span."""
+    left = text.split("=", 1)[0] if "=" in text else text
+    return left.replace("&", "").strip()
+
+
 class _Checker:
     """The verdicts of one document; one Judge per (objective, variable)."""
 
-    def __init__(self, document, problem, seed, trials):
+    def __init__(self, document, problem, defined, seed, trials):
         self.document, self.problem = document, problem
+        self.defined = defined                # keywords the document defines
+        self.steps = None                     # the DifferentialJudge, made on first use
+        self.varying = set()                  # the inputs the differential steps vary
         self.seed, self.trials = seed, trials
         self.src = document.source
         self.judges = {}
@@ -258,23 +170,34 @@ class _Checker:
                 self.judges[key] = err
         return self.judges[key]
 
+    def variable_of(self, claim: _Claim) -> str:
+        """The keyword of the variable a claim differentiates by ('' if none)."""
+        sides = derivative_sides(claim.head.target) if claim.head is not None else None
+        if sides is None or sides[1] is None:
+            return ""
+        p = self.problem
+        return _variable(sides[1], set(p.inputs) | set(p.defs))[0] or ""
+
     def verdict(self, claim: _Claim) -> Verdict:
         st = claim.stmt
         text = _source(self.src, st.span)
         lhs_stmt = claim.head
-        lhs = _source(self.src, lhs_stmt.target.span) if lhs_stmt is not None else ""
+        lhs = _left_side(_source(self.src, lhs_stmt.span)) if lhs_stmt is not None else ""
         span = st.span
 
         wrt = ""
 
-        def say(status, reason, judge=None):
+        def say(status, reason, judge=None, read=""):
             g = judge.g if judge is not None else None
             return Verdict(span.line, span.column, text, lhs, status, reason,
                            f"{g.lhs_text} = {g.text()}" if g else "",
-                           f"{g.lhs_latex} = {g.latex()}" if g else "", wrt or "")
+                           f"{g.lhs_latex} = {g.latex()}" if g else "", wrt or "", read)
 
         if lhs_stmt is None:
             return say("unchecked", "a continued line with no derivative before it")
+        if claim.differential:
+            status, reason, read = self._differential(claim)
+            return say(status, reason, None, read)
         sides = derivative_sides(lhs_stmt.target)
         if sides is None:
             return say("unchecked", "its left side is not a derivative of a named quantity "
@@ -292,6 +215,11 @@ class _Checker:
             if num_kw in p.inputs:
                 return say("unchecked", f"{_latex(p, num_kw)} is an input: it has no "
                            f"derivative to check")
+            if num_kw in self.defined:       # defined, but its definition cannot be read
+                err = self.judge(num_kw, wrt or num_kw)
+                why = err.bare_message if isinstance(err, MatcalcError) else "?"
+                return say("unchecked", f"the definition of "
+                           f"${_source(self.src, num.span) or num_kw}$ cannot be read: {why}")
             return say("ill-formed", f"${_source(self.src, num.span) or num_kw}$ is not "
                        f"defined in the document")
         if p.defs[num_kw].shape != () or (isinstance(num, S.Sub) and
@@ -316,39 +244,88 @@ class _Checker:
         if isinstance(judge, MatcalcError):
             return say("unchecked", f"cannot differentiate {_latex(p, num_kw)} with respect "
                        f"to {_latex(p, wrt)}: {judge.bare_message}")
+        read = ""
         for e in parts:     # a `where` clause is read as a definition of the document
-            status, reason = self._part(judge, e, index_syntax)
+            status, reason, read = self._part(judge, e, index_syntax)
             if status != "right":
-                return say(status, reason, judge)
+                return say(status, reason, judge, read)
         return say("right", f"equals {_latex(p, num_kw, judge.g.lhs_latex)} at every point "
-                   f"tried", judge)
+                   f"tried", judge, read)
+
+    def _differential(self, claim: _Claim):
+        """(status, reason, read) of a differential step ``dY = E`` (and its continued
+        lines)."""
+        from .differentials import DifferentialJudge, marked
+        left = claim.head.target.right
+        kw = _name_of(left, set(self.problem.inputs) | set(self.problem.defs))
+        if kw is None:
+            return "unchecked", "the differential of an expression written out", ""
+        if self.steps is None:
+            try:
+                self.steps = DifferentialJudge(self.document, self.problem, self.varying,
+                                               self.seed, self.trials)
+            except (MatcalcError, ir.IRError, DiffError) as err:
+                self.steps = err
+        if not isinstance(self.steps, DifferentialJudge):
+            return "unchecked", f"cannot linearise the document: {self.steps}", ""
+        st = claim.stmt
+        parts = tuple(st.middle) + (st.value,) if st.target is not None else (st.value,)
+        known = set(self.problem.inputs) | set(self.problem.defs)
+        for name in [kw] + [n for e in parts for n in marked(e)[1]]:
+            if name not in known and name in self.defined:
+                err = self.judge(name, name)
+                why = err.bare_message if isinstance(err, MatcalcError) else "?"
+                return "unchecked", f"the definition of {_latex(self.problem, name)} cannot " \
+                                    f"be read: {why}", ""
+        read = ""
+        for e in parts:
+            status, reason, read = self.steps.verdict(kw, e, self.src)
+            if status != "right":
+                return status, reason, read
+        held = "" if self.steps.varying == set(self.problem.inputs) else \
+            (", with only " + ", ".join(f"${_latex(self.problem, k)[1:-1]}$"
+                                        for k in sorted(self.steps.varying)) +
+             " varying (the inputs whose differentials the post writes)")
+        return "right", reason + held, read
 
     def _part(self, judge, value, index_syntax):
+        """(status, reason, the claim as read in LaTeX) of one right-hand side."""
         try:
-            _, got = judge.evaluate(value, index_syntax, [], self.src)
+            read, got = judge.evaluate(value, index_syntax, [], self.src)
         except MatcalcError as err:
             where = (f" (line {err.line}, column {err.column})"
                      if err.line is not None and err.column is not None else "")
             found = locate(judge, value, index_syntax, [], self.src) \
                 if isinstance(err, ShapeError) else ""
             if found:       # unreadable as written, and one local edit from right
-                return "wrong", f"as written, {err.bare_message}{where}; {found}"
-            return "ill-formed", f"{err.bare_message}{where}"
+                return "wrong", f"as written, {err.bare_message}{where}; {found}", ""
+            return "ill-formed", f"{err.bare_message}{where}", ""
         out = judge.compare(got)
         if out.ok:
-            return "right", ""
+            return "right", "", read
         held = judge.held_right(got) if out.worst != float("inf") else None
         if held is not None:
             return "wrong", (f"wrong in full ({out.diagnosis}); right if ${held}$ is held "
-                             f"constant")
-        where = "" if global_diagnosis(out.diagnosis) else \
-            locate(judge, value, index_syntax, [], self.src)
-        return "wrong", out.diagnosis + (f"; {where}" if where else "")
+                             f"constant"), read
+        return "wrong", explain(judge, out, value, index_syntax, [], self.src), read
 
 
 def _latex(problem, kw, whole=None):
     """A name (or `whole`, already LaTeX) marked as LaTeX for a reason."""
     return f"${whole if whole is not None else problem.latex.get(kw, kw)}$"
+
+
+def _written_differentials(claims, problem) -> set:
+    """The inputs whose differentials the post's differential steps write (``d\\alpha``):
+    the ones its steps vary."""
+    from .differentials import marked
+    out = set()
+    for c in claims:
+        if c.differential:
+            st = c.stmt
+            for e in tuple(st.middle) + (st.value, c.head.target):
+                out.update(marked(e)[1])
+    return out & set(problem.inputs)
 
 
 def check_all(doc, objective=None, wrt=None, seed: int = 0, trials: int = 3) -> Verdicts:
@@ -361,8 +338,10 @@ def check_all(doc, objective=None, wrt=None, seed: int = 0, trials: int = 3) -> 
     document = _document(doc)
     problem, _ = _lower(document, objective)
     only = _resolve_wrt(problem, wrt) if wrt is not None else None
-    checker = _Checker(document, problem, seed, trials)
-    out = Verdicts(v for v in (checker.verdict(c) for c in _claims(document))
-                   if only is None or v.wrt == only)
+    claims, defined = _claims(document)
+    checker = _Checker(document, problem, defined, seed, trials)
+    checker.varying = _written_differentials(claims, problem)
+    out = Verdicts(checker.verdict(c) for c in claims
+                   if only is None or checker.variable_of(c) == only)
     out.notes = list(getattr(problem, "notes", ()))
     return out

@@ -2,14 +2,15 @@
 the claim right.
 
 Contract: `locate(judge, value, index_syntax, helpers, src)` tries, on the claim's syntax
-tree, innermost sub-expressions first and in source order, a few local edits (the
-sub-expression negated; the argument of a function negated; inside a sum over k, a vector
-or family written without its index given the index k, alone or with the argument
-negated). Each edited claim is evaluated by the `check.Judge` at the same random points;
-the first edit that makes the claim right is reported, with the place of the
+tree, innermost sub-expressions first and in source order, a few local edits (a term
+negated; the argument of a function negated; a term of a sum left out; inside a sum over
+k, a vector or family written without its index given the index k, alone or with the
+argument negated). Each edited claim is evaluated by the `check.Judge` at the same random
+points; the first edit that makes the claim right is reported, with the place of the
 sub-expression in the source (``it goes wrong at $\\exp(z^{(2)})$ (line 53, column 150):
-right if its argument is negated and $z^{(2)}$ is indexed by $k_2$``; LaTeX between $). Only an edit verified right is reported;
-'' when none is found within `budget` evaluations. The claim's own text is never changed.
+right if its argument is negated and $z^{(2)}$ is indexed by $k_2$``; LaTeX between $).
+Only an edit verified right is reported; '' when none is found within `budget`
+evaluations. The claim's own text is never changed.
 """
 from __future__ import annotations
 
@@ -79,17 +80,22 @@ def _bare_names(node, known):
 
 
 def _edits(value, known):
-    """(node, edited node, words) for every local edit, innermost first. Negating a factor
-    of a product, or the argument of a transpose, a negation or a function, is said at
-    that product or node instead (the sign of a term, not of one of its factors)."""
+    """(node pointed at, node replaced, its replacement, words) for every local edit,
+    innermost first. Negating a factor of a product, or the argument of a transpose, a
+    negation or a function, is said at that product or node instead (the sign of a term,
+    not of one of its factors)."""
     for node, sums, parent in _post_order(value):
         if isinstance(node, (S.Dots, S.Ones)):
             continue
         if isinstance(node, (S.Call, S.Apply)) and len(node.args) == 1:
-            yield node, dataclasses.replace(node, args=(S.Neg(node.args[0]),)), \
+            yield node, node, dataclasses.replace(node, args=(S.Neg(node.args[0]),)), \
                 "its argument is negated"
         if node is not value and not isinstance(node, S.Neg) and not _factor(parent):
-            yield node, S.Neg(node), "it is negated"
+            yield node, node, S.Neg(node), "it is negated"
+        if isinstance(parent, S.BinOp) and parent.op in (S.ADD, S.SUB):
+            other = parent.left if node is parent.right else parent.right
+            yield node, parent, other if node is parent.right or parent.op == S.ADD \
+                else S.Neg(other), "it is left out (a term too many)"
         for k in sums[-1:]:
             bare = _bare_names(node, known)
             if not bare:
@@ -99,9 +105,10 @@ def _edits(value, known):
                 indexed = _replace(indexed, n, S.Sub(n, (k,)))
             what = ", ".join(dict.fromkeys(names.latex_of(n) for n in bare))
             how = f"${what}$ is indexed by ${names.latex_of(k)}$"
-            yield node, indexed, how
+            yield node, node, indexed, how
             if isinstance(indexed, (S.Call, S.Apply)) and len(indexed.args) == 1:
-                yield node, dataclasses.replace(indexed, args=(S.Neg(indexed.args[0]),)), \
+                yield node, node, dataclasses.replace(indexed,
+                                                      args=(S.Neg(indexed.args[0]),)), \
                     f"its argument is negated and {how}"
 
 
@@ -127,12 +134,12 @@ def locate(judge, value, index_syntax, helpers, src, budget: int = BUDGET) -> st
     known = {k for k in list(problem.inputs) + list(problem.defs)
              if problem.shape_of(k) != ()}
     tried = 0
-    for node, edited, how in _edits(value, known):
+    for node, old, new, how in _edits(value, known):
         if tried >= budget:
             break
         tried += 1
         try:
-            _, got = judge.evaluate(_replace(value, node, edited), index_syntax, helpers, src)
+            _, got = judge.evaluate(_replace(value, old, new), index_syntax, helpers, src)
         except MatcalcError:
             continue
         if judge.compare(got).ok:

@@ -50,7 +50,7 @@ def test_notebook_executes(seed):
     results = [k for k, text in shown if text.startswith("$$\\frac{\\partial")]
     assert len(results) == 1, "the closed form is shown more than once"
     verdicts = [text for _, text in shown if text.startswith("- **line ")]
-    assert verdicts and "claimed derivative" in verdicts[0]
+    assert verdicts and "claims (derivatives and differential steps)" in verdicts[0]
     assert any("largest difference from central differences" in text for _, text in shown)
 
 
