@@ -7,8 +7,13 @@ imports only numpy and defines `fname(*, <inputs>)`, taking every input array by
 first, in order, hoists every subexpression used twice into a temporary, writes
 contractions as ``@``, broadcasting ``*`` or ``.sum`` where they are that, and as a chain of
 pairwise contractions, cheapest first (so a factorisable double sum stays linear),
-elsewhere. Diag is never materialised; sigmoid and softplus use stable forms. A function
-that would evaluate more than MAX_CODE_NODES operations is refused (MatcalcError).
+elsewhere. Diag is never materialised; sigmoid and softplus use stable forms. Before
+emission the cheap-form rewrites of `forms` apply (expanded squared distances, split
+contractions, the product's gradient through the product, slices for index sub-ranges,
+powers from powers). Arrays keep a floating dtype (float32 in, float32 out; integers are
+computed in float64), scalars and constants take the arrays' dtype, and each temporary is
+deleted after its last use. A function that would evaluate more than MAX_CODE_NODES
+operations is refused (MatcalcError).
 """
 from __future__ import annotations
 
