@@ -36,19 +36,19 @@ DOCS = [("000.tex", ["t^{(1)}", "t^{(2)}", "c"]), ("001_question.tex", ["W"]),
 
 CHILD = r"""
 import json, sys, time
-t0 = time.perf_counter()
+c0, t0 = time.process_time(), time.perf_counter()
 import matcalc
-t1 = time.perf_counter()
+c1, t1 = time.process_time(), time.perf_counter()
 first, second = sys.argv[1:3]
-out = {"import": t1 - t0}
+out = {"import": t1 - t0, "import_cpu": c1 - c0}
 for label, (name, wrt) in (("first", json.loads(first)), ("second", json.loads(second))):
     doc = open(name).read()
-    t = time.perf_counter()
+    c, t = time.process_time(), time.perf_counter()
     g = matcalc.gradient(doc, wrt=wrt if len(wrt) > 1 else wrt[0])
     t2 = time.perf_counter()
     g.to_numpy()
     t3 = time.perf_counter()
-    out[label] = {"gradient": t2 - t, "to_numpy": t3 - t2}
+    out[label] = {"gradient": t2 - t, "to_numpy": t3 - t2, "cpu": time.process_time() - c}
 out["modules"] = sorted(m for m in ("sympy", "lark", "matcalc.read.parse", "matcalc.codegen")
                         if m in sys.modules)
 print(json.dumps(out))
@@ -64,14 +64,18 @@ def _env():
     return env
 
 
-def wall(code: str, repeat: int) -> float:
+def wall(code: str, repeat: int) -> tuple:
+    """Median (wall seconds, CPU seconds) of a fresh `python -c code`."""
     import time
-    ts = []
+    ts, cs = [], []
     for _ in range(repeat):
+        c = os.times()
         t = time.perf_counter()
         subprocess.run([sys.executable, "-c", code], check=True, env=_env(), cwd=TREE[0])
         ts.append(time.perf_counter() - t)
-    return statistics.median(ts)
+        c2 = os.times()
+        cs.append(c2.children_user + c2.children_system - c.children_user - c.children_system)
+    return statistics.median(ts), statistics.median(cs)
 
 
 def importtime(repeat: int) -> dict:
@@ -112,6 +116,9 @@ def first_derivations(repeat: int) -> list:
         med = lambda f: statistics.median(f(o) for o in outs)  # noqa: E731
         rows.append(dict(doc=doc[0], wrt=doc[1], modules=outs[-1]["modules"],
                          import_s=med(lambda o: o["import"]),
+                         import_cpu=med(lambda o: o["import_cpu"]),
+                         first_cpu=med(lambda o: o["first"]["cpu"]),
+                         warm_cpu=med(lambda o: o["second"]["cpu"]),
                          first_gradient=med(lambda o: o["first"]["gradient"]),
                          first_to_numpy=med(lambda o: o["first"]["to_numpy"]),
                          warm_doc=other[0],
@@ -136,23 +143,29 @@ def main(argv=None) -> int:
     imp = wall("import matcalc", args.repeat)
     numpy_only = wall("import numpy", args.repeat)
     it = importtime(args.repeat)
-    print(f"\npython -c 'import matcalc' minus python -c 'pass': {1e3 * (imp - base):.0f} ms "
-          f"(import numpy alone: {1e3 * (numpy_only - base):.0f} ms)")
+    print(f"\npython -c 'import matcalc' minus python -c 'pass': {1e3 * (imp[0] - base[0]):.0f} ms "
+          f"wall, {1e3 * (imp[1] - base[1]):.0f} ms CPU (import numpy alone: "
+          f"{1e3 * (numpy_only[0] - base[0]):.0f} ms wall, {1e3 * (numpy_only[1] - base[1]):.0f} ms CPU)")
     print("-X importtime, cumulative: " + ", ".join(f"{k} {v / 1e3:.0f} ms" for k, v in it.items()))
     rows = first_derivations(args.repeat)
+    print("\n(wall ms, and in brackets the process's CPU ms: on a loaded machine the wall "
+          "time includes waiting for a core)")
     print("\n| document | import | first gradient() | first to_numpy() | first total "
           "| warm: document | warm gradient() + to_numpy() |")
     print("|---|---:|---:|---:|---:|---|---:|")
     for r in rows:
-        print(f"| {r['doc']} | {r['import_s'] * 1e3:.0f} ms | {r['first_gradient'] * 1e3:.0f} ms | "
-              f"{r['first_to_numpy'] * 1e3:.0f} ms | "
-              f"{(r['first_gradient'] + r['first_to_numpy']) * 1e3:.0f} ms | {r['warm_doc']} | "
-              f"{(r['warm_gradient'] + r['warm_to_numpy']) * 1e3:.0f} ms |")
+        print(f"| {r['doc']} | {r['import_s'] * 1e3:.0f} ({r['import_cpu'] * 1e3:.0f}) | "
+              f"{r['first_gradient'] * 1e3:.0f} | {r['first_to_numpy'] * 1e3:.0f} | "
+              f"{(r['first_gradient'] + r['first_to_numpy']) * 1e3:.0f} "
+              f"({r['first_cpu'] * 1e3:.0f}) | {r['warm_doc']} | "
+              f"{(r['warm_gradient'] + r['warm_to_numpy']) * 1e3:.0f} ({r['warm_cpu'] * 1e3:.0f}) |")
     print(f"\nmodules loaded after `import matcalc` and the derivations: {rows[-1]['modules']}")
     print(f"# {load_line()} at end")
     if args.json:
-        Path(args.json).write_text(json.dumps(dict(import_s=imp - base, importtime=it,
-                                                   numpy_s=numpy_only - base, rows=rows), indent=1))
+        Path(args.json).write_text(json.dumps(dict(
+            import_s=imp[0] - base[0], import_cpu=imp[1] - base[1], importtime=it,
+            numpy_s=numpy_only[0] - base[0], numpy_cpu=numpy_only[1] - base[1], rows=rows),
+            indent=1))
     return 0
 
 

@@ -166,7 +166,8 @@ class Judge:
         try:
             node, defs, order = lower_claim(self.document, shape, value,
                                             index_syntax, helpers, src,
-                                            bars=getattr(problem, "vector_bars", None))
+                                            bars=getattr(problem, "vector_bars", None),
+                                            objective=problem.objective)
             extra = [k for k in order if k not in problem.defs]
             full = Problem(problem.inputs, dict(problem.defs, **{k: defs[k] for k in extra}),
                            list(problem.order) + extra, problem.objective, problem.latex,

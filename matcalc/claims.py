@@ -215,13 +215,17 @@ class _Checker:
             if num_kw in p.inputs:
                 return say("unchecked", f"{_latex(p, num_kw)} is an input: it has no "
                            f"derivative to check")
-            if num_kw in self.defined:       # defined, but its definition cannot be read
-                err = self.judge(num_kw, wrt or num_kw)
-                why = err.bare_message if isinstance(err, MatcalcError) else "?"
+            if num_kw not in self.defined:
+                return say("ill-formed", f"${_source(self.src, num.span) or num_kw}$ is not "
+                           f"defined in the document")
+            # defined, but not read with the document's objective: read it as its own
+            err = self.judge(num_kw, wrt or num_kw)
+            if isinstance(err, MatcalcError):
                 return say("unchecked", f"the definition of "
-                           f"${_source(self.src, num.span) or num_kw}$ cannot be read: {why}")
-            return say("ill-formed", f"${_source(self.src, num.span) or num_kw}$ is not "
-                       f"defined in the document")
+                           f"${_source(self.src, num.span) or num_kw}$ cannot be read: "
+                           f"{err.bare_message}")
+            p = err.g.problem
+            known = set(p.inputs) | set(p.defs)
         if p.defs[num_kw].shape != () or (isinstance(num, S.Sub) and
                                           num_kw != names.keyword_of(num)):
             return say("unchecked", f"a derivative of {_latex(p, num_kw)}, which is not a "
@@ -274,9 +278,12 @@ class _Checker:
         for name in [kw] + [n for e in parts for n in marked(e)[1]]:
             if name not in known and name in self.defined:
                 err = self.judge(name, name)
-                why = err.bare_message if isinstance(err, MatcalcError) else "?"
-                return "unchecked", f"the definition of {_latex(self.problem, name)} cannot " \
-                                    f"be read: {why}", ""
+                if isinstance(err, MatcalcError):
+                    return "unchecked", f"the definition of {_latex(self.problem, name)} " \
+                                        f"cannot be read: {err.bare_message}", ""
+                return "unchecked", f"{_latex(self.problem, name)} is read only as the " \
+                                    f"objective: name it (objective=..., --objective) to " \
+                                    f"check the differential steps", ""
         read = ""
         for e in parts:
             status, reason, read = self.steps.verdict(kw, e, self.src)

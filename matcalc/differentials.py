@@ -143,7 +143,8 @@ class DifferentialJudge:
             return "ill-formed", f"${missing[0]}$ is not a quantity of the document", ""
         try:
             node, _, _ = lower_claim(self.document, (), body, (), [], src,
-                                     bars=getattr(self.problem, "vector_bars", None))
+                                     bars=getattr(self.problem, "vector_bars", None),
+                                     objective=self.problem.objective)
             repl, shown, latex = {}, {}, dict(self.problem.latex)
             for n in ir.walk(node):
                 if isinstance(n, ops.StopGrad) and isinstance(n.arg, (ir.Ref, ir.Var)):

@@ -452,7 +452,7 @@ def inputs(seed, n, m):
 SCALE = float(os.environ.get("MATCALC_PROPERTY_EXAMPLES", "1"))
 
 
-@settings(max_examples=int(300 * SCALE), deadline=None, derandomize=False,
+@settings(max_examples=int(300 * SCALE), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(obj=objective(), data=st.data(),
        dims=st.sampled_from([(2, 3), (3, 2), (3, 1), (4, 2), (2, 4), (3, 4)]),
@@ -514,7 +514,7 @@ def _check_total(text, wrt):
     return res
 
 
-FUZZ = settings(max_examples=int(150 * SCALE), deadline=None, derandomize=False,
+FUZZ = settings(max_examples=int(150 * SCALE), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 

@@ -1,6 +1,7 @@
 """Code generation: IR -> a NumPy module.
 
     plan.py      the contraction-order planner
+    forms.py     cheap forms: algebraic rewrites of the IR before emission (named rules)
     emit.py      the emitter: one expression per node, temporaries, ops by their blocks
     contract.py  contractions as @, broadcasting, sums, einsum
     module.py    the module: signature, dimensions read off shapes, generate, compile

@@ -1,6 +1,7 @@
 """The NumPy emitter: one Python expression per IR node, temporaries for what is used
 twice (CSE by node identity and by code text), the core nodes here and every other op by
-its block's `numpy` form; contractions in `contract.ContractEmission`.
+its block's `numpy` form; contractions in `contract.ContractEmission`, the nodes of
+`forms` in `forms_emit.FormsEmission`.
 
 Contract: `Emitter(problem, reserved).value(node)` returns Python source for node, after
 appending the statements it needs to `.lines`; `_pyexpr(e)` is the source of a SymPy
@@ -18,6 +19,8 @@ from ..names import python_name
 from .backends import NUMPY
 from .contract import ContractEmission
 from .forms import Place
+from .forms_emit import HELPERS as FORMS_HELPERS
+from .forms_emit import FormsEmission
 from .source import _atom, _pyexpr
 
 HELPERS = {  # the core nodes' helpers; each op's own are in its block (ops.helper_sources)
@@ -25,18 +28,6 @@ HELPERS = {  # the core nodes' helpers; each op's own are in its block (ops.help
     """x as a floating-point array: float32 and float64 kept, anything else as float64."""
     x = np.asarray(x)
     return x if x.dtype.kind == "f" else x.astype(float)
-''',
-    "_pow_from": '''def _pow_from(q, b, e1, k, d):
-    """b ** e1 from q = b ** e where e1 = k e + d: q**k * b**d where b > 0 (exact there),
-    b ** e1 itself where b <= 0."""
-    r = q if k == 1 else q * q if k == 2 else q * q * q
-    if d:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            r = r * b if d == 1 else r / b
-    bad = b <= 0
-    if bad.any():
-        r = np.where(bad, np.power(b, e1), r)
-    return r
 ''',
     "_mask": '''def _mask(n, lo, hi):
     """0/1 vector of length n: 1 where lo <= j <= hi (1-based)."""
@@ -50,6 +41,7 @@ HELPERS = {  # the core nodes' helpers; each op's own are in its block (ops.help
     return ((j >= lo(i)) & (j <= hi(i))).astype(float)
 ''',
 }
+HELPERS.update(FORMS_HELPERS)
 
 
 
@@ -57,7 +49,7 @@ HELPERS = {  # the core nodes' helpers; each op's own are in its block (ops.help
 MAX_TERMS = 200   # terms of one generated sum expression (longer sums: partial sums)
 
 
-class Emitter(ContractEmission):
+class Emitter(ContractEmission, FormsEmission):
     def __init__(self, problem, reserved=(), backend=None):
         self.problem = problem
         self.backend = backend or NUMPY    # how the code spells what is not an op
@@ -222,87 +214,3 @@ class Emitter(ContractEmission):
 
     def _c_Dvar(self, node):
         raise ir.IRError("a differential cannot be evaluated")
-
-    # the codegen-only nodes of `forms`
-    def _c_PowFrom(self, node):
-        self.helpers.add("_pow_from")
-        return (f"_pow_from({self.value(node.q)}, {self.value(node.base)}, "
-                f"{_atom(self.value(node.exp))}, {node.k}, {node.d})")
-
-    def _c_Shared(self, node):
-        return self.value(node.arg)
-
-    def _c_Slice(self, node):
-        return f"{_atom(self.value(node.arg))}[{_range_index(node.axis, node.lo, node.hi, node.arg.shape[node.axis])}]"
-
-    def _c_Place(self, node):
-        return self._placed([node], [1])
-
-    def _placed(self, places, coeffs):
-        """Blocks written into one array along their common axis: each computed straight
-        into its place in an empty array when they tile it, else added into zeros."""
-        axis, n = places[0].axis, places[0].n
-        shape = ", ".join(_pyexpr(d) for d in places[0].shape)
-        order = sorted(range(len(places)), key=lambda k: _sort_key(places[k].lo))
-        tiles = _tiles(places, order, n)
-        blocks = [self._scaled(self.value(p.arg), c) for p, c in zip(places, coeffs)]
-        name = self.temp(f"np.{'empty' if tiles else 'zeros'}(({shape},), dtype=_dt)")
-        self.code_names.pop(f"np.{'empty' if tiles else 'zeros'}(({shape},), dtype=_dt)")
-        for p, b in zip(places, blocks):
-            target = f"{name}[{_range_index(axis, p.lo, p.hi, n)}]"
-            if not tiles:
-                self.lines.append(f"{target} += {b}")
-            elif _product(b) is not None:
-                self.lines.append(f"np.multiply({', '.join(_product(b))}, out={target})")
-            else:
-                self.lines.append(f"{target} = {b}")
-        return name
-
-    @staticmethod
-    def _scaled(code, c):
-        if c == 1:
-            return code
-        if c == -1:
-            return f"-{_atom(code)}"
-        return f"{_pyexpr(c)} * {_atom(code)}"
-
-
-def _range_index(axis, lo, hi, n):
-    """NumPy index of entries lo..hi (1-based, inclusive) along `axis`."""
-    start = "" if sp.expand(lo - 1) == 0 else _pyexpr(sp.expand(lo - 1))
-    stop = "" if sp.expand(hi - n) == 0 else _pyexpr(hi)
-    return ", ".join([":"] * axis + [f"{start}:{stop}"])
-
-
-def _product(code):
-    """(a, b) if code is exactly one product a * b at top level, else None."""
-    depth, cut = 0, None
-    for k, ch in enumerate(code):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        elif depth == 0 and ch in "+-/@,<>=&|" and k > 0:
-            return None
-        elif depth == 0 and code.startswith(" * ", k):
-            if cut is not None:
-                return None
-            cut = k
-    if cut is None or code.startswith("-"):
-        return None
-    return code[:cut], code[cut + 3:]
-
-
-def _sort_key(e):
-    e = sp.sympify(e)
-    return (0, int(e)) if e.is_Integer else (1, str(e))
-
-
-def _tiles(places, order, n) -> bool:
-    """Do the places, in `order`, cover 1..n exactly, one after the other?"""
-    nxt = sp.Integer(1)
-    for k in order:
-        if sp.expand(places[k].lo - nxt) != 0:
-            return False
-        nxt = places[k].hi + 1
-    return sp.expand(nxt - n - 1) == 0

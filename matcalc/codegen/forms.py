@@ -327,7 +327,8 @@ def _sym(node):
 
 def _power_rule(roots):
     """`power-from-power` bound to the Pow nodes below `roots`: b ** e1 rewritten from an
-    existing b ** e2 when e1 = k·e2 + d (k = 1, 2, 3; d = -1, 0, 1; not both trivial)."""
+    existing b ** e2 when e1 = k·e2 + d (k = 1, 2, 3; d = -1, 0, 1; not both trivial);
+    None when no base has two such powers."""
     by_base: dict = {}
     for root in roots:
         for n in walk(root):
@@ -338,6 +339,8 @@ def _power_rule(roots):
     # else the simplest exponent; the other powers of that base come from it
     anchor = {}
     for base, pows in by_base.items():
+        if len(pows) < 2:
+            continue
         named = [n for n in roots if n.uid in pows]
         anchor[base] = named[0] if named else min(
             pows.values(), key=lambda n: (len(str(_sym(n.exp))), n.skey))
@@ -357,7 +360,7 @@ def _power_rule(roots):
                 return PowFrom(other, node.base, node.exp, k, int(d))
         return None
 
-    return dataclasses.replace(POWER_RULE, apply=apply)
+    return dataclasses.replace(POWER_RULE, apply=apply) if anchor else None
 
 
 POWER_RULE = Rule("power-from-power",
@@ -403,8 +406,9 @@ def cheap_forms(nodes, rules=ALL_RULES):
     keys = list(nodes) if isinstance(nodes, dict) else None
     out = _rewrite(list(nodes.values()) if keys is not None else list(nodes),
                    tuple(r for r in rules if r is not POWER_RULE))
-    if POWER_RULE in rules:
-        out = _rewrite(out, (_power_rule(out),))
+    power = _power_rule(out) if POWER_RULE in rules else None
+    if power is not None:   # (None: no base has two powers)
+        out = _rewrite(out, (power,))
     return dict(zip(keys, out)) if keys is not None else type(nodes)(out)
 
 

@@ -8,10 +8,14 @@ Python module that imports numpy (and the back end's library: `backends`) and de
 first, in order, hoists every subexpression used twice into a temporary, writes
 contractions as ``@``, broadcasting ``*`` or ``.sum`` where they are that, and as a chain of
 pairwise contractions, cheapest first (so a factorisable double sum stays linear),
-elsewhere. The inputs' declared shapes are checked at the call (`guards`: a ShapeError
-naming the variable); floating dtypes are kept. Diag is never materialised; sigmoid and
-softplus use stable forms. A function
-that would evaluate more than MAX_CODE_NODES operations is refused (MatcalcError).
+elsewhere. Diag is never materialised; sigmoid and softplus use stable forms. Before
+emission the cheap-form rewrites of `forms` apply, for NumPy (expanded squared distances
+where their rounding is harmless, split contractions, the product's gradient through the
+product, slices for index sub-ranges, powers from powers). The inputs' declared shapes are
+checked at the call (`guards`: a ShapeError naming the variable). Arrays keep a floating
+dtype (float32 in, float32 out; integers are computed in float64), scalars and constants
+take the arrays' dtype, and each temporary is deleted after its last use. A function that
+would evaluate more than MAX_CODE_NODES operations is refused (MatcalcError).
 """
 from __future__ import annotations
 

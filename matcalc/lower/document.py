@@ -128,17 +128,20 @@ def lower(doc: S.Document, objective=None) -> Problem:
 
 
 def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, claim_text: str,
-                bars: str | None = None):
+                bars: str | None = None, objective: str | None = None):
     """Lower a claimed gradient in the context of its document: `value` (syntax) is the
     claim, written entrywise in the indices `index_syntax` (``\\frac{\\partial L}{\\partial
     z_i}``: they run over the leading axes of the variable, of shape `shape`) or as a whole
     array; `helpers` are definitions the claim makes (``where S = Diag(s)``). Returns
     (claim node, {name: node} of the definitions it needs beyond the document's, their
-    order). Errors are located in `claim_text`."""
+    order). Errors are located in `claim_text`. `objective` (a keyword) is the document's
+    objective, for the shapes inferred as its lowering inferred them."""
     lw = Lowerer(doc)
     # |v| read as the document's lowering read it (`Problem.vector_bars`)
     lw.vector_bars = bars if bars is not None else "abs"
     lw.collect()
+    # the shapes the document's lowering inferred (an undeclared c, y) hold in its claims
+    lw.run_inference(objective or lw._objective_kw(None, check=False))
     for kw in list(lw.defsrc):      # the document's own definitions, in its own text
         try:
             lw.tentatively(lambda: lw.define(kw))

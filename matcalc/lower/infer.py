@@ -113,7 +113,8 @@ class _Terms:
             return (ONE, ONE)
         if isinstance(e, S.Sym) and e.primes == 1 and e.layer is None:
             plain = S.Sym(e.name, e.accent, e.layer, sup=e.sup)
-            if names.keyword_of(plain) in self.lw.info:           # y': the transpose of y
+            pinfo = self.lw.info.get(names.keyword_of(plain))
+            if pinfo is not None and pinfo.kind == "input":       # y': the transpose of y
                 t = self.name(plain, scope)
                 return (t[1], t[0])
         if self.undeclared(kw, e):

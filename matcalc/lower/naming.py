@@ -160,9 +160,11 @@ class NameLowering(LoweringBase):
         if info is None and isinstance(e, S.Sym) and e.primes == 1:
             plain = dataclasses.replace(e, primes=0)
             pinfo = self.info.get(names.keyword_of(plain))
-            if pinfo is not None and pinfo.kind in ("input", "def") and not pinfo.family:
+            if pinfo is not None and pinfo.kind == "input" and not pinfo.family:
                 # y'y with y declared and y' not: the prime is a transpose (econometrics,
-                # MATLAB); a y' meant as another quantity must be declared
+                # MATLAB); a y' meant as another quantity must be declared. Not on a
+                # defined quantity: S' beside S = Diag(s) is as often its derivative
+                # (seed 001: S' = Diag(s')), so there it stays an unknown name
                 noted = self.__dict__.setdefault("_primes_noted", set())
                 if kw not in noted:
                     noted.add(kw)
