@@ -28,10 +28,13 @@ from ..read import syntax as S
 from .base import SIGMA_NAMES
 from .unify import ONE, Contradiction, Solver, TooOpen, Var, solutions
 
-ELEMENTWISE_CALLS = {"abs", "sg"}
+# the shape of a call's value from its argument's, for the calls that are not elementwise
+# functions of the registry (those keep their argument's shape): data, looked up by name
+CALL_SHAPES = {"abs": "same", "sg": "same", "softmax": "same", "Diag": "diagonal",
+               "tr": "scalar of square", "det": "scalar of square",
+               "logdet": "scalar of square"}
 # symbols that are operators, never a quantity whose shape could be inferred
 NOT_QUANTITIES = {"nabla", "partial", "infty", "d", "mathrm{d}"}
-SCALAR_CALLS = {"tr", "det", "logdet"}
 
 
 @dataclass
@@ -224,12 +227,13 @@ class _Terms:
         f = e.func
         if len(args) != 1:
             return self.fresh()
-        if f in SCALAR_CALLS:
+        rule = "same" if f in ops.FUNCTIONS else CALL_SHAPES.get(f)
+        if rule == "scalar of square":
             self.s.unify(args[0][0], args[0][1])
             return (ONE, ONE)
-        if f in ops.FUNCTIONS or f in ELEMENTWISE_CALLS or f == "softmax":
+        if rule == "same":
             return args[0]
-        if f == "Diag":
+        if rule == "diagonal":
             self.s.unify(args[0][1], ONE)
             return (args[0][0], args[0][0])
         return self.fresh()
