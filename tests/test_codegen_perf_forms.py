@@ -216,3 +216,9 @@ def test_integer_inputs_compute_in_float64():
     got = fn(x=x, y=y)
     assert got.dtype == np.float64
     assert np.allclose(got, fn(x=x.astype(float), y=y.astype(float)))
+
+
+def test_complex_inputs_are_refused_not_truncated():
+    fn = matcalc.gradient(PAIRS, wrt="x").to_numpy()
+    with pytest.raises(TypeError):
+        fn(x=np.ones((3, 2)) + 1j, y=np.ones((2, 2)))
