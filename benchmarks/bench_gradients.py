@@ -4,6 +4,7 @@ form, JAX ``jit(grad)`` and PyTorch autograd, on the problems of issue 10's tabl
     python benchmarks/bench_gradients.py                # full sizes, one thread per library
     python benchmarks/bench_gradients.py --threads 2    # the libraries' own threading
     python benchmarks/bench_gradients.py --quick        # small sizes, a smoke test
+    python benchmarks/bench_gradients.py --extra        # also ridge, MLP, log det, 004 answer
 
 The problems are in `problems.py`, written from the seed documents. For each problem and
 size, in one process:
@@ -40,6 +41,7 @@ THREADS = set_threads_from_argv()     # before NumPy / JAX / PyTorch are importe
 import numpy as np  # noqa: E402
 
 from _timing import fmt_time, interleaved_medians, load_line, machine_line  # noqa: E402
+import problems_extra  # noqa: E402
 from problems import problems  # noqa: E402
 
 import matcalc  # noqa: E402
@@ -77,16 +79,22 @@ def _close(a, ref):
 
 def fd_check(forward, inputs, params, grads, rng):
     """Relative error of each gradient's projection on a random ±1 direction against the
-    central difference of `forward` along it (the worst over the parameters)."""
+    central difference of `forward` along it (the worst over the parameters; for each, the
+    best of three step sizes, so that neither truncation at a large step nor rounding at a
+    small one decides)."""
     worst = 0.0
     for name, g in zip(params, grads):
         x = np.asarray(inputs[name], dtype=float)
         v = rng.choice([-1.0, 1.0], size=x.shape) if x.shape else np.float64(1.0)
-        h = 1e-6 * max(1.0, float(np.sqrt(np.mean(x * x))))
-        up = forward(**{**inputs, name: x + h * v})
-        down = forward(**{**inputs, name: x - h * v})
-        fd, an = (up - down) / (2 * h), float(np.sum(np.asarray(g) * v))
-        worst = max(worst, abs(fd - an) / max(abs(an), abs(fd), 1e-12))
+        an = float(np.sum(np.asarray(g) * v))
+        best = float("inf")
+        for scale in (1e-5, 1e-6, 1e-7):
+            h = scale * max(1.0, float(np.sqrt(np.mean(x * x))))
+            up = forward(**{**inputs, name: x + h * v})
+            down = forward(**{**inputs, name: x - h * v})
+            fd = (up - down) / (2 * h)
+            best = min(best, abs(fd - an) / max(abs(an), abs(fd), 1e-12))
+        worst = max(worst, best)
     return worst
 
 
@@ -200,7 +208,7 @@ def summary(rows):
               f"{t['hand'] / t['forward']:.2f} | {r['peak']['matcalc'] / r['peak']['hand']:.2f} |")
 
 
-def run(quick, repeat, only, json_path):
+def run(quick, repeat, only, json_path, extra=False):
     rng = np.random.default_rng(0)
     print(f"# bench_gradients  ({machine_line()})")
     print(f"# threads per library: {THREADS}"
@@ -213,7 +221,7 @@ def run(quick, repeat, only, json_path):
     print(f"# {load_line()} at start")
     print(f"# median of {repeat} interleaved batches; ratio = matcalc's time ÷ the other's\n")
     rows = []
-    for prob in problems():
+    for prob in problems() + (problems_extra.problems() if extra else []):
         if only and only not in prob.name:
             continue
         for label, size in (prob.sizes[-1:] if quick else prob.sizes[:-1]):
@@ -241,8 +249,10 @@ def main(argv=None) -> int:
                     help="threads for BLAS, XLA and PyTorch (read before import; default 1)")
     ap.add_argument("--only", default=None, help="run problems whose name contains this")
     ap.add_argument("--json", default=None, help="write the results to this file")
+    ap.add_argument("--extra", action="store_true",
+                    help="also the earlier rounds' problems (problems_extra.py)")
     args = ap.parse_args(argv)
-    return run(args.quick, args.repeat, args.only, args.json)
+    return run(args.quick, args.repeat, args.only, args.json, args.extra)
 
 
 if __name__ == "__main__":

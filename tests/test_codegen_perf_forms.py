@@ -34,6 +34,14 @@ def ranges_numpy(x, A):
     return float((x[1:-1] ** 2).sum() + (A @ x)[:3].sum())
 
 
+COLUMNS = r"""$A \in \mathbb{R}^{n \times m}, x \in \mathbb{R}^m, y \in \mathbb{R}^n$
+$$ f = \sum_{i=1}^{n} \sum_{j=2}^{m} y_i A_{ij} x_j + \sum_{i}\sum_{j=1}^{1} A_{ij}^2 $$"""
+
+
+def columns_numpy(A, x, y):
+    return float(y @ A[:, 1:] @ x[1:] + (A[:, :1] ** 2).sum())
+
+
 def dec_numpy(z, mu, nu):
     D = ((z[:, None, :] - mu[None, :, :]) ** 2).sum(-1)
     qh = (1 + D / nu) ** (-(nu + 1) / 2)
@@ -69,6 +77,7 @@ CASES = [
     ("mask-to-slice", RANGES, ["x"], ranges_numpy, "normal", {"n": 6}),
     ("mask-to-place", seed("002.tex"), [r"\phi"], s002_numpy, "normal", {"N": 3, "M": 4}),
     ("mask-to-place", RANGES, ["x"], ranges_numpy, "normal", {"n": 6}),
+    ("mask-to-place", COLUMNS, ["A", "x"], columns_numpy, "normal", {"n": 3, "m": 5}),
 ]
 
 
@@ -216,3 +225,9 @@ def test_integer_inputs_compute_in_float64():
     got = fn(x=x, y=y)
     assert got.dtype == np.float64
     assert np.allclose(got, fn(x=x.astype(float), y=y.astype(float)))
+
+
+def test_complex_inputs_are_refused_not_truncated():
+    fn = matcalc.gradient(PAIRS, wrt="x").to_numpy()
+    with pytest.raises(TypeError):
+        fn(x=np.ones((3, 2)) + 1j, y=np.ones((2, 2)))
