@@ -3,6 +3,7 @@ its JAX back end against jax.jit(jax.grad).
 
     python benchmarks/bench_hessian.py            # n=5000, d=1000 (a few minutes on 2 cores)
     python benchmarks/bench_hessian.py --quick    # n=500, d=100, a smoke test
+    python benchmarks/bench_hessian.py --only hvp # one row (hessian, hvp, seed003)
 
 Rows, each a median per call in one run (`_timing.interleaved_medians`), float64, one
 thread per library unless ``--threads N``:
@@ -201,6 +202,8 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--n", type=int, default=None, help="rows of X (default 5000)")
     ap.add_argument("--d", type=int, default=None, help="columns of X (default 1000)")
+    ap.add_argument("--only", choices=("hessian", "hvp", "seed003"), default=None,
+                    help="run one of the three rows")
     args = ap.parse_args()
     n, d = (500, 100) if args.quick else (5000, 1000)
     n, d = args.n or n, args.d or d
@@ -210,9 +213,12 @@ def main():
         print(f"jax skipped: {JAX_WHY}")
     if not HAVE_TORCH:
         print(f"torch skipped: {TORCH_WHY}")
-    bench_hessian(n, d, args.repeat)
-    bench_hvp(n, d, args.repeat)
-    bench_seed003(args.quick, args.repeat)
+    if args.only in (None, "hessian"):
+        bench_hessian(n, d, args.repeat)
+    if args.only in (None, "hvp"):
+        bench_hvp(n, d, args.repeat)
+    if args.only in (None, "seed003"):
+        bench_seed003(args.quick, args.repeat)
     print("\n" + load_line())
     if FAILED:
         print(f"FAILED: {', '.join(FAILED)}")
