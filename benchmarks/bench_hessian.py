@@ -157,6 +157,15 @@ def bench_hvp(n, d, repeat):
         check("matcalc hvp (JAX)", mj(**args), want)
         methods["matcalc hvp (JAX back end)"] = lambda: mj(**args).block_until_ready()
         methods["jax.jit(jax.jvp(jax.grad))"] = lambda: jvp(wj, vj).block_until_ready()
+
+        def fxy(X, y, w):
+            z = X @ w
+            return jnp.sum(jnp.logaddexp(0.0, z)) - y @ z
+        jvp_args = jax.jit(lambda X, y, w, v: jax.jvp(lambda w: jax.grad(fxy, 2)(X, y, w),
+                                                      (w,), (v,))[1])
+        check("jax.jvp(jax.grad), X an argument", jvp_args(X, y, wj, vj), want)
+        methods["  the same, X an argument"] = \
+            lambda: jvp_args(X, y, wj, vj).block_until_ready()
     g = matcalc.gradient(LOGREG, "w").to_numpy()
     methods["(the gradient, matcalc NumPy)"] = lambda: g(**kw)
     times = interleaved_medians(methods, repeat=repeat)
