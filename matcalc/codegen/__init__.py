@@ -1,10 +1,12 @@
-"""Code generation: IR -> a NumPy module.
+"""Code generation: IR -> a module for NumPy, JAX, torch or the array API.
 
     plan.py      the contraction-order planner
     forms.py     cheap forms: algebraic rewrites of the IR before emission (named rules)
     emit.py      the emitter: one expression per node, temporaries, ops by their blocks
     contract.py  contractions as @, broadcasting, sums, einsum
     module.py    the module: signature, dimensions read off shapes, generate, compile
+    backends.py  NumPy, JAX, torch, array API: how each spells what is not an op
+    guards.py    the input-shape checks at the call
 """
 from .emit import Emitter
 from .module import compile_module, dimension_plan, generate, signature

@@ -213,10 +213,9 @@ class ContractEmission:
             k = contracted[0]
             fa = [l for l in la if l != k]
             fb = [l for l in lb if l != k]
-            left = ca if la[-1] == k else f"{_atom(ca)}.T"
-            right = cb if lb[0] == k else f"{_atom(cb)}.T"
             res = tuple(fa + fb)
-            return self._permute(f"{_atom(left)} @ {_atom(right)}", res, keep)
+            return self._permute(self.backend.matmul(ca, len(la), la[-1] != k,
+                                                     cb, len(lb), lb[0] != k), res, keep)
         if not batch and set(la) == set(lb) and not keep:
             return self.backend.vdot(ca, self._permute(cb, lb, la))
         if set(la) == set(lb):
