@@ -257,7 +257,7 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
         lin = linearise(problem.defs[v], is_active)
         if lin is None:
             continue
-        if _worth_naming(g, _copies(lin)):
+        if _worth_naming(g, _copies(lin)) or (_reshaped(lin) and not isinstance(g, (Const, Ref, Var))):
             name, latex = _adjoint_name(problem, v, adjoints)
             adjoints.append((name, g, latex))
             g = Ref(name, g.shape)
@@ -389,6 +389,12 @@ def _worth_naming(g, copies: int) -> bool:
     written = _written_size(g)
     return ir.count_nodes(g) >= NAME_SIZE or written >= WRITTEN_NAME_SIZE or \
         (copies > 1 and written >= SHARED_NAME_SIZE)
+
+
+def _reshaped(lin) -> bool:
+    """Does the differential reshape (a vector read by two indices, a_{i,j})? Its cotangent
+    is then named, so that the entries of the result read ā_{i,j}, not vec(…)_{ij}."""
+    return any(isinstance(n, ops.Reshape) for n in ir.walk(lin))
 
 
 def _written_size(node) -> int:
