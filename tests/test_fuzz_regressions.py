@@ -446,6 +446,11 @@ ROUND_TRIPS = [
     pytest.param(r"\text{x²} \in \mathbb{R}" "\n" r"f = \text{x²}^3", r"\text{x²}",
                  id="non-ascii-word"),
     pytest.param(r"\alpha \in \mathbb{R}" "\n" r"f = |\alpha|", r"\alpha", id="sign"),
+    # once SILENT: the entrywise |W| of a square matrix printed as \left|W\right|, read back
+    # as det(W) (found by the long fuzz run); now \operatorname{abs}(W)
+    pytest.param(r"\hat W \in \mathbb{R}^{N\times N}" "\n"
+                 r"h = -\exp(\operatorname{abs}(\hat W))" "\n" r"f = \|h\|_F^2", r"\hat W",
+                 id="abs-of-square-matrix"),
     # once SILENT MISREADS: a name right before a parenthesis is a call (L(1 - L)); the
     # group is now braced, L {\left(1 - L\right)}, which typesets the same
     pytest.param(r"\alpha \in \mathbb{R}" "\n" r"L(\alpha) = \sigma(\alpha)", r"\alpha",

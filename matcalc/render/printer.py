@@ -225,7 +225,13 @@ ight)."""
 
     def _r_Map(self, node):
         f = ops.FUNCTIONS[node.fn]
-        return f.fill(f.latex if self.is_latex else f.text, self.expr(node.arg)), ATOM
+        template = f.latex if self.is_latex else f.text
+        if node.rank == 2 and template.lstrip().startswith(("\\left|", "|")):
+            # |X| of a square matrix reads as its determinant: abs(X), entrywise
+            name = f.words[0] if f.words else f.name
+            template = (rf"\operatorname{{{name}}}\left({{}}\right)" if self.is_latex
+                        else f"{name}({{}})")
+        return f.fill(template, self.expr(node.arg)), ATOM
 
     def _r_Pow(self, node):
         base, bp = self._r(node.base)
