@@ -103,10 +103,16 @@ ight)."""
 
     def form(self, pairs, lhs: str) -> str:
         """Render ``lhs = Σ G : lin`` for a derivation step."""
-        parts = []
+        out = ""
         for g, lin in pairs:
-            parts.append(self.colon_term(g, lin))
-        return f"{lhs} = " + (" + ".join(parts) if parts else "0")
+            t = self.colon_term(g, lin)
+            if not out:
+                out = t
+            elif t.startswith("-"):   # + -p ⊘ q : dq reads as - p ⊘ q : dq
+                out += " - " + t[1:]
+            else:
+                out += " + " + t
+        return f"{lhs} = " + (out or "0")
 
     def colon_term(self, g, lin) -> str:
         gs, gp = self._r(self._present(g))
@@ -205,7 +211,8 @@ ight)."""
         if len(shape) == 2:
             a = self._ones(shape[:1])[0]
             b = self._ones(shape[1:])[0]
-            return f"{a}{b}{self.t['T']}", MUL
+            sep = "" if self.style == "latex" else " "
+            return f"{a}{sep}{b}{self.t['T']}", MUL
         return o, ATOM
 
     def _r_Delta(self, node):

@@ -80,7 +80,7 @@ _IDENTITY_TEXT = [
     (r"^{T}", "ᵀ"), (r"^{-T}", "⁻ᵀ"), (r"^{-1}", "⁻¹"), (r"^{*}", "*"), (r"\mathbf{1}", "1"),
     (r"\mathcal{C}", "C"), (r"\operatorname{Tr}", "Tr"), (r"\operatorname{Diag}", "Diag"),
     (r"\sum", "Σ"), (r"\prod", "Π"), (r"\tfrac", r"\frac"), (r"\sqrt", "√"),
-    (r"\partial", "∂"), (r"\iff", "⇔"), (r"\le", "≤"), (r"\det", "det"), (r"\log", "log"),
+    (r"\partial", "∂"), (r"\iff", "⇔"), (r"\ne ", "≠ "), (r"\le", "≤"), (r"\det", "det"), (r"\log", "log"),
     (r"\exp", "exp"), (r"\tanh", "tanh"), (r"\text", ""),
 ]
 
