@@ -409,3 +409,93 @@ def simplify(node, log: list | None = None, max_rounds: int = 20):
                 n.__dict__["_simplified"] = True
             break
     return node
+
+
+# ---------------------------------------------------------------- in the document's names
+
+def fold_powers(node, defs):
+    """B^e written through a definition h = B^{e0} where e - e0 is a number:
+    h ⊙ B^{e - e0} (q̂ = (1 + ‖z - μ‖²/ν)^{-(ν+1)/2}, so the power -(ν+3)/2 is q̂ ⊙ (…)^{-1}).
+    `defs` is [(Ref, body)] of the document's definitions."""
+    pdefs = [(ref, body) for ref, body in defs if isinstance(body, Pow)]
+    if not pdefs:
+        return node
+
+    def at(cur):
+        if isinstance(cur, Pow):
+            for ref, body in pdefs:
+                if cur.base == body.base and cur.exp != body.exp and cur.shape == body.shape:
+                    delta = add([cur.exp, body.exp], [1, -1])
+                    if isinstance(delta, Const):
+                        labs = ir.letters(cur.rank)
+                        return contract([ref, pow_(cur.base, delta)], [labs, labs], labs)
+        return cur
+    return ir.transform(node, at)
+
+
+def _match_product(host, body):
+    """(host operand positions, label map) where the operands of the product `body` occur
+    among `host`'s with consistent labels, its summed labels carried by nothing else of
+    host; None if they do not."""
+    hops = list(zip(host.ops, host.idx))
+
+    def search(i, used, mp):
+        if i == len(body.ops):
+            for s in (mp[l] for l in mp if l not in body.out):
+                if s in host.out or any(k not in used and s in l for k, (_, l) in enumerate(hops)):
+                    return None
+            return used, mp
+        bop, bl = body.ops[i], body.idx[i]
+        for k, (o, l) in enumerate(hops):
+            if k in used or o != bop or len(l) != len(bl):
+                continue
+            new = dict(mp)
+            if all(new.setdefault(a, b) == b for a, b in zip(bl, l)) and \
+                    len(set(new.values())) == len(new):
+                found = search(i + 1, used | {k}, new)
+                if found:
+                    return found
+        return None
+    return search(0, frozenset(), {})
+
+
+def fold_products(node, defs):
+    """The operands of a definition's product found inside a larger product are written
+    as its name: q̂_ik (Σ_m q̂_im)^{-1} inside a sum over k is q_ik."""
+    cdefs = [(ref, body) for ref, body in defs if isinstance(body, Contract) and len(body.ops) > 1]
+    if not cdefs:
+        return node
+
+    def at(cur):
+        for _ in range(20):
+            if not isinstance(cur, Contract):
+                return cur
+            for ref, body in cdefs:
+                m = _match_product(cur, body)
+                if m:
+                    used, mp = m
+                    ops_ = [o for k, o in enumerate(cur.ops) if k not in used] + [ref]
+                    idx = [l for k, l in enumerate(cur.idx) if k not in used] + \
+                        [tuple(mp[l] for l in body.out)]
+                    cur = contract(ops_, idx, cur.out)
+                    break
+            else:
+                return cur
+        return cur
+    return ir.transform(node, at)
+
+
+def distribute(node):
+    """(a - b) c = a c - b c, once at every product holding a sum of arrays."""
+    def at(cur):
+        if isinstance(cur, Contract):
+            for k, op in enumerate(cur.ops):
+                if isinstance(op, Add) and op.rank > 0:
+                    terms = []
+                    for t in op.terms:
+                        ops_ = list(cur.ops)
+                        ops_[k] = t
+                        terms.append(contract(ops_, cur.idx, cur.out))
+                    return add(terms, op.coeffs)
+        return cur
+    return ir.transform(node, at)

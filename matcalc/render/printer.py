@@ -95,6 +95,8 @@ ight)."""
         such a factor is put in braces, invisible when typeset: ``L {\left(1 - L\right)}``."""
         out = ""
         for k, s in enumerate(parts):
+            if k and s.startswith("-"):   # 2 -x would read as 2 - x
+                s = f"{self.t['lp']}{s}{self.t['rp']}"
             if k and self.style == "latex" and s.startswith(("\\left(", "(")) \
                     and self._ends_with_name(out):
                 s = "{" + s + "}"
@@ -314,7 +316,7 @@ ight)."""
             elif self.style == "latex" and s.startswith(r"\frac{") and mag.is_Integer:
                 body = rf"\frac{{{mag} " + s[len(r"\frac{"):]   # 2 \frac{a}{b} as \frac{2 a}{b}
             else:
-                body = f"{self._factor_num(mag)}{self.t['mul']}{self._wrap(s, p, MUL)}"
+                body = self.juxt([self._factor_num(mag), self._wrap(s, p, MUL)])
             if k == 0:
                 out = ("-" if neg else "") + body
             else:
