@@ -462,6 +462,16 @@ ROUND_TRIPS = [
                  id="name-before-group-postfix"),
     pytest.param(r"X, A \in \mathbb{R}^{n\times n}" "\n" r"f = \operatorname{Tr}(X (A X)^{-1})",
                  "A", id="matrix-name-before-group-postfix"),
+    # found by the long fuzz run: a negative scalar factor after a number printed as
+    # `2 -(u^2 - 1) ...`, read back as 2 - (...)
+    pytest.param(r"\tilde u \in \mathbb{R}^{n_2}\; G \in \mathbb{R}^{n_1\times n_2}\; "
+                 r"\hat W \in \mathbb{R}^{n_1 \times n_1}\; p \in \mathbb{R}^{n_1}\; "
+                 r"y \in \mathbb R^{n_1}" "\n" r"q \coloneqq \big(p^T\big) * \hat W" "\n"
+                 r"\hat y_i = \hat W_{ii}" "\n"
+                 r"\text{out} := \tanh(\mathrm{sigm}(\big(q + q\big) \cdot \hat W^{\mathsf T}) "
+                 r"\exp\left(\hat W\right) \cdot \left(G \operatorname{sg}(\tilde u)\right))" "\n"
+                 r"L = \text{out}^T - y^T \hat y" "\n" r"h = -L", r"\hat W",
+                 id="number-before-negative-factor"),
 ]
 
 

@@ -312,7 +312,7 @@ ight)."""
                 if _neg(mag * t.value):
                     neg, body = not neg, self._num(-mag * t.value)
             elif mag == 1:
-                body = self._wrap(s, p, ADD + 1) if p <= NEG else s
+                body = self._wrap(s, p, ADD + 1) if p <= NEG or (k and s.startswith("-")) else s
             elif self.style == "latex" and s.startswith(r"\frac{") and mag.is_Integer:
                 body = rf"\frac{{{mag} " + s[len(r"\frac{"):]   # 2 \frac{a}{b} as \frac{2 a}{b}
             else:

@@ -47,7 +47,15 @@ def _neg(c) -> bool:
         return c.p < 0
     # (-ν - 1)/ν: SymPy does not "extract" the sign of such a Mul; its numerator's it does
     num, den = sp.fraction(c)
-    return bool(num.could_extract_minus_sign()) != bool(den.could_extract_minus_sign())
+    return _neg_part(num) != _neg_part(den)
+
+
+def _neg_part(x) -> bool:
+    """A sum is written with a leading minus only when every term is negative (1 - u², not
+    -(u² - 1))."""
+    if x.is_Add:
+        return all(t.could_extract_minus_sign() for t in x.args)
+    return bool(x.could_extract_minus_sign())
 
 
 def _latex_to_text(latex: str) -> str:
