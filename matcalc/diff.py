@@ -210,8 +210,7 @@ def _tidy(problem, node, inline, log=None):
     # compared as written (a shared node once per use): the inlined form may have fewer
     # distinct nodes and still print as a far longer formula than the one in the
     # document's names
-    best = b if _written_size(b) < _written_size(a) else a
-    return in_document_names(problem, best)
+    return b if _written_size(b) < _written_size(a) else a
 
 
 # the result is rewritten through single definitions (see `in_document_names`) only for
@@ -226,12 +225,14 @@ def in_document_names(problem, node):
     definitions folded back into their names (and, in a second try, products of sums
     distributed first), and the try kept if it is shorter as written. This turns seed
     003's gradient with p held into the paper's (ν+1)/ν Σ_j (1 + ‖z_i - μ_j‖²/ν)^{-1}
-    (p_ij - q_ij)(z_i - μ_j). Every step is an identity, so the value never changes."""
-    names = [n for n in problem.order if n in problem.defs and n != problem.objective]
+    (p_ij - q_ij)(z_i - μ_j). Every step is an identity, so the value never changes.
+    Returns (node, the names of the definitions it went through)."""
+    names = [n for n in problem.order if n in problem.defs and n != problem.objective
+             and n not in getattr(problem, "adjoints", ())]
     if not names or len(names) > NAMES_MAX_DEFS or _written_size(node) > NAMES_MAX_SIZE:
-        return node
+        return node, []
     defs = [(Ref(n, problem.defs[n].shape), problem.defs[n]) for n in names]
-    best, size = node, _written_size(node)
+    best, size, used = node, _written_size(node), []
     for _ in range(3):
         improved = False
         for name in reversed(names):
@@ -244,7 +245,21 @@ def in_document_names(problem, node):
                     best, size, improved = x, _written_size(x), True
         if not improved:
             break
-    return best
+    if best is node:
+        return node, []
+    before, after = _name_uses(node), _name_uses(best)
+    return best, [n for n in names if before.get(n, 0) != after.get(n, 0)]
+
+
+def _name_uses(node) -> dict:
+    """name -> how often the definition's name is written in `node`."""
+    uses = {}
+    for n in ir.walk(node):
+        uses[n.uid] = {n.name: 1} if isinstance(n, Ref) else {}
+        for c in ir.operands(n):
+            for k, v in uses[c.uid].items():
+                uses[n.uid][k] = uses[n.uid].get(k, 0) + v
+    return uses[node.uid]
 
 
 def _through(problem, node, name, defs, spread):
@@ -365,9 +380,19 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
     if isinstance(g, Ref) and adjoints and adjoints[-1][0] == g.name:
         g = adjoints[-1][1]  # the result is the last partial sum: write it out
     g = tidy(problem, g)
+    g, through = in_document_names(problem, g)
+    if record_steps and through:
+        steps.append(Step(_through_rule(problem, through),
+                          ((g, Dvar(wrt, problem.shape_of(wrt))),), wrt))
     if record_steps:
         steps.append(Step(RESULT, ((g, Dvar(wrt, problem.shape_of(wrt))),), wrt))
     return g, steps, adjoints
+
+
+def _through_rule(problem, names) -> Rule:
+    """The step that wrote the result through the document's definitions `names`."""
+    spelled = ",\ ".join(problem.latex.get(n, n) for n in names)
+    return Rule("definitions", rf"{spelled} \text{{as the document defines them}}")
 
 
 def _differential_size(body, is_active) -> tuple:

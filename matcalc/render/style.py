@@ -97,7 +97,8 @@ def identity_text(latex: str) -> str:
     """A plain-text reading of an identity written in LaTeX (for terminal derivations)."""
     s = re.sub(r"\bd\\(?=[A-Za-z])", "d \\\\", latex)  # d\exp -> d \exp
     s = re.sub(r"\\operatorname\{([A-Za-z]+)\}", r"\1", s)   # \operatorname{relu} -> relu
-    s = re.sub(r"\\bar\{([^{}]*)\}", lambda m: m.group(1) + "\u0304", s)
+    for cmd, mark in (("bar", "\u0304"), ("hat", "\u0302"), ("tilde", "\u0303")):
+        s = re.sub(r"\\" + cmd + r"\{([^{}]*)\}", lambda m, mark=mark: m.group(1) + mark, s)
     for a, b in _IDENTITY_TEXT:
         s = s.replace(a, b)
     s = re.sub(r"\^\{([^{}]*)\}", lambda m: "^" + (m.group(1) if len(m.group(1)) == 1
