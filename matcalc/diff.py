@@ -36,7 +36,8 @@ from typing import Optional
 from . import colon, ir, ops
 from .ir import Add, Const, Contract, Delta, Dvar, Ref, Var, add, ones
 from .rules import Rule
-from .simplify import distribute, fold_powers, fold_products, simplify, strip_stop_gradients
+from .refold import in_document_names
+from .simplify import simplify, strip_stop_gradients
 
 
 # The colon moves are rows in colon.MOVES; these rows only name the derivation's own steps.
@@ -213,64 +214,6 @@ def _tidy(problem, node, inline, log=None):
     return b if _written_size(b) < _written_size(a) else a
 
 
-# the result is rewritten through single definitions (see `in_document_names`) only for
-# documents and results this small: each try simplifies the whole result again
-NAMES_MAX_DEFS = 12
-NAMES_MAX_SIZE = 400
-
-
-def in_document_names(problem, node):
-    """The result written through the document's definitions where that shortens it: one
-    definition at a time is inlined, the result simplified, powers and products of the
-    definitions folded back into their names (and, in a second try, products of sums
-    distributed first), and the try kept if it is shorter as written. This turns seed
-    003's gradient with p held into the paper's (ν+1)/ν Σ_j (1 + ‖z_i - μ_j‖²/ν)^{-1}
-    (p_ij - q_ij)(z_i - μ_j). Every step is an identity, so the value never changes.
-    Returns (node, the names of the definitions it went through)."""
-    names = [n for n in problem.order if n in problem.defs and n != problem.objective
-             and n not in getattr(problem, "adjoints", ())]
-    if not names or len(names) > NAMES_MAX_DEFS or _written_size(node) > NAMES_MAX_SIZE:
-        return node, []
-    defs = [(Ref(n, problem.defs[n].shape), problem.defs[n]) for n in names]
-    best, size, used = node, _written_size(node), []
-    for _ in range(3):
-        improved = False
-        for name in reversed(names):
-            for spread in (False, True):
-                try:
-                    x = _through(problem, best, name, defs, spread)
-                except ir.IRError:
-                    continue
-                if _written_size(x) < size:
-                    best, size, improved = x, _written_size(x), True
-        if not improved:
-            break
-    if best is node:
-        return node, []
-    before, after = _name_uses(node), _name_uses(best)
-    return best, [n for n in names if before.get(n, 0) != after.get(n, 0)]
-
-
-def _name_uses(node) -> dict:
-    """name -> how often the definition's name is written in `node`."""
-    uses = {}
-    for n in ir.walk(node):
-        uses[n.uid] = {n.name: 1} if isinstance(n, Ref) else {}
-        for c in ir.operands(n):
-            for k, v in uses[c.uid].items():
-                uses[n.uid][k] = uses[n.uid].get(k, 0) + v
-    return uses[node.uid]
-
-
-def _through(problem, node, name, defs, spread):
-    x = ir.substitute(node, {Ref(name, problem.defs[name].shape): problem.defs[name]})
-    x = simplify(fold_powers(simplify(x), defs))
-    if spread:
-        x = simplify(distribute(x))
-    x = simplify(fold_products(x, defs))
-    return fold_refs(problem, x)
-
-
 def differentiate(problem, wrt: str, record_steps: bool = True):
     """Reverse sweep over problem's definitions; see the module docstring."""
     objective = problem.objective
@@ -391,7 +334,7 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
 
 def _through_rule(problem, names) -> Rule:
     """The step that wrote the result through the document's definitions `names`."""
-    spelled = ",\ ".join(problem.latex.get(n, n) for n in names)
+    spelled = r",\ ".join(problem.latex.get(n, n) for n in names)
     return Rule("definitions", rf"{spelled} \text{{as the document defines them}}")
 
 
