@@ -443,7 +443,19 @@ def _partial_name(problem, u: str, adjoints) -> tuple:
     kw = f"{u}_bar{k}"
     while kw in taken:
         kw += "_"
-    return kw, rf"{{{_adjoint_name(problem, u, [])[1]}}}^{{[{k}]}}"
+    # a name the reader reads back (a check of the printed result): \bar{A}^{(k)}, or
+    # \bar{W}^{(1)}_{k} where the name has a superscript already; {\bar{A}}^{[k]} if neither
+    base = _adjoint_name(problem, u, [])[1]
+    taken_latex = set(problem.latex.values()) | {a[2] for a in adjoints}
+    if "^" not in base:
+        latex = rf"{base}^{{({k})}}"
+    elif "_" not in base:
+        latex = rf"{base}_{{{k}}}"
+    else:
+        latex = rf"{{{base}}}^{{[{k}]}}"
+    while latex in taken_latex:
+        latex += "'"
+    return kw, latex
 
 
 def with_adjoints(problem, adjoints):

@@ -472,6 +472,14 @@ ROUND_TRIPS = [
                  r"\exp\left(\hat W\right) \cdot \left(G \operatorname{sg}(\tilde u)\right))" "\n"
                  r"L = \text{out}^T - y^T \hat y" "\n" r"h = -L", r"\hat W",
                  id="number-before-negative-factor"),
+    # found by the long fuzz run: a named partial sum printed {\bar{h}}^{[1]}, which the
+    # reader takes for a power of an unknown \bar{h}; now \bar{h}^{(1)}
+    pytest.param(r"\Sigma \in \mathbb{R}^{n \times n}, b \in \mathbb{R}^{d}, "
+                 r"\Phi \in \mathbb R^{n \times d}, u \in \mathbb{R}^d, x, \mu \in \mathbb{R}^n" "\n"
+                 r"h = x" "\n" r"g = x^T \Sigma" "\n"
+                 r"H = \sigma\left(\Phi (\operatorname{diag}(u) u)\right)" "\n"
+                 r"f = \log(1 + ((\cosh(h^\top) \oslash \exp(\operatorname{abs}(h^T))) \Phi "
+                 r"(-\cosh(b)))^2) - g x - \mu^T H", "x", id="partial-adjoint-name"),
 ]
 
 
