@@ -411,6 +411,15 @@ ROUND_TRIPS = [
                  id="prod-then-factor"),
     pytest.param(r"x \in \mathbb{R}^n" "\n" r"f = \sum_{i=2}^{n} x_i", "x", id="ones-range",
                  marks=xfail(r"prints [\sum_{j=2}^{n} \delta_{ij}]_i: " + READER)),
+    pytest.param(r"h \in \mathbb{R}^{n}" "\n" r"f = \sum_{i=1}^{n} \sum_{j=2}^{n} h_i h_j", "h",
+                 id="mask-in-matrix-notation",
+                 marks=xfail(r"prints (\mathbf{1}_{[2,\,n]}^{T}h) \mathbf{1}_{n} + ... (a 0/1 vector in matrix "
+                             r"notation, as in seed 002): reader request -- a form for it, or "
+                             r"index notation throughout")),
+    pytest.param(r"\alpha \in \mathbb{R}" "\n" r"f = \alpha/0 + \alpha^2", r"\alpha",
+                 id="infinite-gradient",
+                 marks=xfail(r"prints \tilde{\infty} + 2 \alpha: the gradient is infinite "
+                             "(a division by the literal 0); nothing to read back")),
     pytest.param(r"x \in \mathbb{R}^n" "\n" r"f = \sum_i \sum_{j=1}^{i} x_i x_j", "x",
                  id="ones-indicator",
                  marks=xfail(r"prints [\sum_{j=1}^{i} x_j]_i + [\sum_{j=i}^{n} x_j]_i: " + READER)),
