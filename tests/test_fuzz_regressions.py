@@ -413,8 +413,9 @@ ROUND_TRIPS = [
                  marks=xfail(r"prints [\sum_{j=2}^{n} \delta_{ij}]_i: " + READER)),
     pytest.param(r"h \in \mathbb{R}^{n}" "\n" r"f = \sum_{i=1}^{n} \sum_{j=2}^{n} h_i h_j", "h",
                  id="mask-in-matrix-notation",
-                 marks=xfail(r"prints (\mathbf{1}_{[2,\,n]}^{T}h) \mathbf{1}_{n} + ... (a 0/1 vector in matrix "
-                             r"notation, as in seed 002): reader request -- a form for it, or "
+                 marks=xfail(r"prints (\mathbf{1}_{[2,\,n]}^{T}h) \mathbf{1}_{n} + ... (a 0/1 "
+                             r"vector in matrix notation, as in seed 002): reader request -- "
+                             r"a form for it, or "
                              r"index notation throughout")),
     pytest.param(r"\alpha \in \mathbb{R}" "\n" r"f = \alpha/0 + \alpha^2", r"\alpha",
                  id="infinite-gradient",
