@@ -22,6 +22,7 @@ from .diff import DiffError, differentiate, tidy, with_adjoints
 from .errors import MatcalcError
 from .lower import Lowerer
 from .render import Renderer, identity_text
+from .render.layout import derivation_latex, result_latex
 
 def parse(text: str) -> S.Document:
     """Parse a document into its syntax tree (raises ParseError)."""
@@ -185,6 +186,8 @@ class Gradient(BackendViews):
 
     def derivation(self, fmt: str = "text") -> str:
         """The whole derivation, one step a line, each naming its identity."""
+        if fmt == "latex":   # aligned, identities on their own lines, fits an A4 page
+            return derivation_latex(self.steps)
         lines = []
         for k, s in enumerate(self.steps, 1):
             if fmt == "latex":
@@ -200,8 +203,8 @@ class Gradient(BackendViews):
 
     def result(self, fmt: str = "text") -> str:
         """``∂f/∂X = ...`` in `fmt` (text, latex or markdown)."""
-        if fmt == "latex":
-            return f"{self.lhs_latex} = {self.latex()}"
+        if fmt == "latex":   # broken into lines where it would not fit a page
+            return result_latex(self.lhs_latex, self.latex())
         if fmt == "markdown":
             return f"**Result:** $${self.lhs_latex} = {self.latex()}$$"
         return f"{self.lhs_text} = {self.text()}"

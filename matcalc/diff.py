@@ -36,6 +36,7 @@ from typing import Optional
 from . import colon, ir, ops
 from .ir import Add, Const, Contract, Delta, Dvar, Ref, Var, add, ones
 from .rules import Rule
+from .refold import in_document_names
 from .simplify import simplify, strip_stop_gradients
 
 
@@ -268,7 +269,7 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
         lin = linearise(problem.defs[v], is_active)
         if lin is None:
             continue
-        if _worth_naming(g, _copies(lin)):
+        if _worth_naming(g, _copies(lin)) or (_reshaped(lin) and not isinstance(g, (Const, Ref, Var))):
             name, latex = _adjoint_name(problem, v, adjoints)
             adjoints.append((name, g, latex))
             g = Ref(name, g.shape)
@@ -333,9 +334,19 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
     if isinstance(g, Ref) and adjoints and adjoints[-1][0] == g.name:
         g = adjoints[-1][1]  # the result is the last partial sum: write it out
     g = ctx.tidy(g)
+    g, through = in_document_names(problem, g)
+    if record_steps and through:
+        steps.append(Step(_through_rule(problem, through),
+                          ((g, Dvar(wrt, problem.shape_of(wrt))),), wrt))
     if record_steps:
         steps.append(Step(RESULT, ((g, Dvar(wrt, problem.shape_of(wrt))),), wrt))
     return g, steps, adjoints
+
+
+def _through_rule(problem, names) -> Rule:
+    """The step that wrote the result through the document's definitions `names`."""
+    spelled = r",\ ".join(problem.latex.get(n, n) for n in names)
+    return Rule("definitions", rf"{spelled} \text{{as the document defines them}}")
 
 
 def _differential_size(body, is_active) -> tuple:
@@ -402,6 +413,12 @@ def _worth_naming(g, copies: int) -> bool:
         (copies > 1 and written >= SHARED_NAME_SIZE)
 
 
+def _reshaped(lin) -> bool:
+    """Does the differential reshape (a vector read by two indices, a_{i,j})? Its cotangent
+    is then named, so that the entries of the result read ā_{i,j}, not vec(…)_{ij}."""
+    return any(isinstance(n, ops.Reshape) for n in ir.walk(lin))
+
+
 def _written_size(node) -> int:
     """The number of nodes of `node` written out as a tree (a shared node once per use)."""
     size = {}
@@ -437,7 +454,19 @@ def _partial_name(problem, u: str, adjoints) -> tuple:
     kw = f"{u}_bar{k}"
     while kw in taken:
         kw += "_"
-    return kw, rf"{{{_adjoint_name(problem, u, [])[1]}}}^{{[{k}]}}"
+    # a name the reader reads back (a check of the printed result): \bar{A}^{(k)}, or
+    # \bar{W}^{(1)}_{k} where the name has a superscript already; {\bar{A}}^{[k]} if neither
+    base = _adjoint_name(problem, u, [])[1]
+    taken_latex = set(problem.latex.values()) | {a[2] for a in adjoints}
+    if "^" not in base:
+        latex = rf"{base}^{{({k})}}"
+    elif "_" not in base:
+        latex = rf"{base}_{{{k}}}"
+    else:
+        latex = rf"{{{base}}}^{{[{k}]}}"
+    while latex in taken_latex:
+        latex += "'"
+    return kw, latex
 
 
 def with_adjoints(problem, adjoints):

@@ -408,6 +408,16 @@ ROUND_TRIPS = [
                  id="prod-then-factor"),
     pytest.param(r"x \in \mathbb{R}^n" "\n" r"f = \sum_{i=2}^{n} x_i", "x", id="ones-range",
                  marks=xfail(r"prints [\sum_{j=2}^{n} \delta_{ij}]_i: " + READER)),
+    pytest.param(r"h \in \mathbb{R}^{n}" "\n" r"f = \sum_{i=1}^{n} \sum_{j=2}^{n} h_i h_j", "h",
+                 id="mask-in-matrix-notation",
+                 marks=xfail(r"prints (\mathbf{1}_{[2,\,n]}^{T}h) \mathbf{1}_{n} + ... (a 0/1 "
+                             r"vector in matrix notation, as in seed 002): reader request -- "
+                             r"a form for it, or "
+                             r"index notation throughout")),
+    pytest.param(r"\alpha \in \mathbb{R}" "\n" r"f = \alpha/0 + \alpha^2", r"\alpha",
+                 id="infinite-gradient",
+                 marks=xfail(r"prints \tilde{\infty} + 2 \alpha: the gradient is infinite "
+                             "(a division by the literal 0); nothing to read back")),
     pytest.param(r"x \in \mathbb{R}^n" "\n" r"f = \sum_i \sum_{j=1}^{i} x_i x_j", "x",
                  id="ones-indicator",
                  marks=xfail(r"prints [\sum_{j=1}^{i} x_j]_i + [\sum_{j=i}^{n} x_j]_i: " + READER)),
@@ -443,6 +453,11 @@ ROUND_TRIPS = [
     pytest.param(r"\text{x²} \in \mathbb{R}" "\n" r"f = \text{x²}^3", r"\text{x²}",
                  id="non-ascii-word"),
     pytest.param(r"\alpha \in \mathbb{R}" "\n" r"f = |\alpha|", r"\alpha", id="sign"),
+    # once SILENT: the entrywise |W| of a square matrix printed as \left|W\right|, read back
+    # as det(W) (found by the long fuzz run); now \operatorname{abs}(W)
+    pytest.param(r"\hat W \in \mathbb{R}^{N\times N}" "\n"
+                 r"h = -\exp(\operatorname{abs}(\hat W))" "\n" r"f = \|h\|_F^2", r"\hat W",
+                 id="abs-of-square-matrix"),
     # once SILENT MISREADS: a name right before a parenthesis is a call (L(1 - L)); the
     # group is now braced, L {\left(1 - L\right)}, which typesets the same
     pytest.param(r"\alpha \in \mathbb{R}" "\n" r"L(\alpha) = \sigma(\alpha)", r"\alpha",
@@ -454,6 +469,24 @@ ROUND_TRIPS = [
                  id="name-before-group-postfix"),
     pytest.param(r"X, A \in \mathbb{R}^{n\times n}" "\n" r"f = \operatorname{Tr}(X (A X)^{-1})",
                  "A", id="matrix-name-before-group-postfix"),
+    # found by the long fuzz run: a negative scalar factor after a number printed as
+    # `2 -(u^2 - 1) ...`, read back as 2 - (...)
+    pytest.param(r"\tilde u \in \mathbb{R}^{n_2}\; G \in \mathbb{R}^{n_1\times n_2}\; "
+                 r"\hat W \in \mathbb{R}^{n_1 \times n_1}\; p \in \mathbb{R}^{n_1}\; "
+                 r"y \in \mathbb R^{n_1}" "\n" r"q \coloneqq \big(p^T\big) * \hat W" "\n"
+                 r"\hat y_i = \hat W_{ii}" "\n"
+                 r"\text{out} := \tanh(\mathrm{sigm}(\big(q + q\big) \cdot \hat W^{\mathsf T}) "
+                 r"\exp\left(\hat W\right) \cdot \left(G \operatorname{sg}(\tilde u)\right))" "\n"
+                 r"L = \text{out}^T - y^T \hat y" "\n" r"h = -L", r"\hat W",
+                 id="number-before-negative-factor"),
+    # found by the long fuzz run: a named partial sum printed {\bar{h}}^{[1]}, which the
+    # reader takes for a power of an unknown \bar{h}; now \bar{h}^{(1)}
+    pytest.param(r"\Sigma \in \mathbb{R}^{n \times n}, b \in \mathbb{R}^{d}, "
+                 r"\Phi \in \mathbb R^{n \times d}, u \in \mathbb{R}^d, x, \mu \in \mathbb{R}^n" "\n"
+                 r"h = x" "\n" r"g = x^T \Sigma" "\n"
+                 r"H = \sigma\left(\Phi (\operatorname{diag}(u) u)\right)" "\n"
+                 r"f = \log(1 + ((\cosh(h^\top) \oslash \exp(\operatorname{abs}(h^T))) \Phi "
+                 r"(-\cosh(b)))^2) - g x - \mu^T H", "x", id="partial-adjoint-name"),
 ]
 
 

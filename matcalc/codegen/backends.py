@@ -35,10 +35,13 @@ from .source import _atom
 NP_NAME = re.compile(r"(?<![\w.])np\.")
 
 ASFLOAT = '''def _asfloat(x):
-    """x as an array of floating dtype: a floating (or complex) array keeps its dtype,
-    anything else becomes float64."""
+    """x as a real floating array: a floating array keeps its dtype, booleans and integers
+    become float64; a complex array is refused (not truncated to its real part: the
+    formulas are those of real calculus)."""
     x = np.asarray(x)
-    return x if x.dtype.kind in "fc" else x.astype(np.float64)
+    if x.dtype.kind == "c":
+        raise TypeError("the generated function takes real arrays, not complex ones")
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
 '''
 
 SHAPE_ERROR = '''def _shape_error(message):
@@ -221,7 +224,9 @@ class JaxBackend(Backend):
     module_helpers = {"_asfloat": '''def _asfloat(x):
     """x as a jax array of floating dtype (a floating one keeps its dtype)."""
     x = jnp.asarray(x)
-    return x if jnp.issubdtype(x.dtype, jnp.inexact) else x.astype(jnp.float64)
+    if jnp.issubdtype(x.dtype, jnp.complexfloating):
+        raise TypeError("the generated function takes real arrays, not complex ones")
+    return x if jnp.issubdtype(x.dtype, jnp.floating) else x.astype(jnp.float64)
 ''', "_shape_error": SHAPE_ERROR}
 
     def full(self, shape, v):
@@ -279,7 +284,9 @@ class TorchBackend(Backend):
     becomes float64), on the device of `like` where x is not a tensor yet."""
     if not torch.is_tensor(x):
         x = torch.as_tensor(x, device=None if like is None else like.device)
-    return x if x.is_floating_point() or x.is_complex() else x.to(torch.float64)
+    if x.is_complex():
+        raise TypeError("the generated function takes real tensors, not complex ones")
+    return x if x.is_floating_point() else x.to(torch.float64)
 ''', "_shape_error": SHAPE_ERROR}
 
     def full(self, shape, v):
@@ -345,8 +352,9 @@ class ArrayAPIBackend(Backend):
     """x as an array of floating dtype of the namespace xp (a floating one keeps its
     dtype, anything else becomes float64)."""
     x = xp.asarray(x)
-    return x if xp.isdtype(x.dtype, ("real floating", "complex floating")) else \\
-        xp.astype(x, xp.float64)
+    if xp.isdtype(x.dtype, "complex floating"):
+        raise TypeError("the generated function takes real arrays, not complex ones")
+    return x if xp.isdtype(x.dtype, "real floating") else xp.astype(x, xp.float64)
 ''', "_shape_error": SHAPE_ERROR, "_einsum": EINSUM}
 
     def helpers_of(self, entry) -> dict:

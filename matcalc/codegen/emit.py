@@ -24,16 +24,6 @@ from .forms_emit import FormsEmission
 from .source import _atom, _pyexpr
 
 HELPERS = {  # the core nodes' helpers; each op's own are in its block (ops.helper_sources)
-    "_float": '''def _float(x):
-    """x as a real floating-point array: float32 and float64 kept, booleans and integers
-    as float64; complex numbers are refused (not truncated to their real parts)."""
-    x = np.asarray(x)
-    if x.dtype.kind == "f":
-        return x
-    if x.dtype.kind == "c":
-        raise TypeError("the generated gradient takes real arrays, not complex ones")
-    return x.astype(float) if x.dtype.kind in "biu" else np.asarray(x, dtype=float)
-''',
     "_mask": '''def _mask(n, lo, hi):
     """0/1 vector of length n: 1 where lo <= j <= hi (1-based)."""
     j = np.arange(1, n + 1)

@@ -65,6 +65,19 @@ class Reshape(Node):
         return r.apply(r"\operatorname{vec}", "vec", node.arg)
 
     @staticmethod
+    def render_entry(node, r, idx, used):
+        """A named vector read row-major by several indices is written as the documents
+        write it, a_{i,j}; anything else as vec(...) subscripted."""
+        from ..ir import Ref, Var
+        if isinstance(node.arg, (Var, Ref)) and node.arg.rank == 1 and len(idx) > 1:
+            sub = ",".join(idx)
+            name = r.name(node.arg.name)
+            return (f"{name}_{{{sub}}}" if r.is_latex else f"{name}_{sub}"), r.ATOM
+        s, _ = r.part(node)
+        sub = "".join(idx) if all(len(i) == 1 for i in idx) else ",".join(idx)
+        return (f"{s}_{{{sub}}}" if r.is_latex else f"{s}_{sub}"), r.ATOM
+
+    @staticmethod
     def numpy(node, em):
         shape = ", ".join(em.dim_code(d) for d in node.shape)
         return f"{em.ns}.reshape({em.value(node.arg)}, ({shape},))"

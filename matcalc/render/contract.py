@@ -72,9 +72,12 @@ class ContractPrinting:
         if isinstance(node, (Var, Ref)):
             return self._symbol(node.name)
         if isinstance(node, Add):
+            # a sum of one name and numbers (ν + 1); s - y keeps its reading order
             parts = [self._scalar_sym(t) for t in node.terms]
-            return None if any(p is None for p in parts) else \
-                sp.Add(*[c * p for c, p in zip(node.coeffs, parts)])
+            if any(p is None for p in parts) or \
+                    len(set().union(*[p.free_symbols for p in parts]) & set(self._symnames)) > 1:
+                return None
+            return sp.Add(*[c * p for c, p in zip(node.coeffs, parts)])
         if isinstance(node, Pow) and isinstance(node.exp, Const):
             b = self._scalar_sym(node.base)
             return None if b is None else b ** node.exp.value

@@ -118,7 +118,7 @@ class IndexNotation:
         return self._scaled_entry(self._tidy_scalar(coeff), text)
 
     def _scaled_entry(self, c, text):
-        """c · text, a symbolic denominator as a fraction: \frac{\|z_i - \mu_k\|^{2}}{\nu}."""
+        r"""c · text, a symbolic denominator as a fraction: \frac{\|z_i - \mu_k\|^{2}}{\nu}."""
         if c == 1:
             return text
         neg = _neg(c)

@@ -284,7 +284,7 @@ class MatrixNotation:
                                           and _neg(op.exp.value)) for op, _ in members):
             return None
         (a, la), (b, lb) = members
-        sa, sb = self._r(a), self._r(b)
+        sa, sb = [self._mask_vector(o) if isinstance(o, Mask) else self._r(o) for o in (a, b)]
         if len(g["labels"]) == 1:
             return (f"{self._wrap(sa[0], sa[1], ATOM)}{self.t['T']}"
                     f"{self._wrap(sb[0], sb[1], MUL + 1)}", MUL)

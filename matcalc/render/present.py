@@ -43,6 +43,17 @@ def present(root, memo=None):
                 and cur.ops[0].shape == () and _neg(cur.ops[0].value):
             flipped = _flip_product(cur)
             return flipped if flipped is not None else cur
+        if isinstance(cur, Contract):
+            # -(ν + 1)/2 · (q - p): the scalar sum's sign moves into the difference
+            k = next((k for k, op in enumerate(cur.ops) if isinstance(op, Add) and op.shape == ()
+                      and all(_neg(c) for c in op.coeffs)), None)
+            if k is not None:
+                flipped = _flip_product(cur, keep_value=False)
+                if flipped is not None:
+                    ops_ = list(flipped.ops)
+                    j = next(j for j, op in enumerate(ops_) if op == cur.ops[k])
+                    ops_[j] = ir.add(cur.ops[k].terms, [-c for c in cur.ops[k].coeffs])
+                    return ir.contract(ops_, list(flipped.idx), flipped.out)
         if isinstance(cur, Add):
             terms, coeffs = list(cur.terms), list(cur.coeffs)
             for k, (t, c) in enumerate(zip(terms, coeffs)):

@@ -95,6 +95,8 @@ ight)."""
         such a factor is put in braces, invisible when typeset: ``L {\left(1 - L\right)}``."""
         out = ""
         for k, s in enumerate(parts):
+            if k and s.startswith("-"):   # 2 -x would read as 2 - x
+                s = f"{self.t['lp']}{s}{self.t['rp']}"
             if k and self.style == "latex" and s.startswith(("\\left(", "(")) \
                     and self._ends_with_name(out):
                 s = "{" + s + "}"
@@ -103,10 +105,16 @@ ight)."""
 
     def form(self, pairs, lhs: str) -> str:
         """Render ``lhs = Σ G : lin`` for a derivation step."""
-        parts = []
+        out = ""
         for g, lin in pairs:
-            parts.append(self.colon_term(g, lin))
-        return f"{lhs} = " + (" + ".join(parts) if parts else "0")
+            t = self.colon_term(g, lin)
+            if not out:
+                out = t
+            elif t.startswith("-"):   # + -p ⊘ q : dq reads as - p ⊘ q : dq
+                out += " - " + t[1:]
+            else:
+                out += " + " + t
+        return f"{lhs} = " + (out or "0")
 
     def colon_term(self, g, lin) -> str:
         gs, gp = self._r(self._present(g))
@@ -205,7 +213,8 @@ ight)."""
         if len(shape) == 2:
             a = self._ones(shape[:1])[0]
             b = self._ones(shape[1:])[0]
-            return f"{a}{b}{self.t['T']}", MUL
+            sep = "" if self.style == "latex" else " "
+            return f"{a}{sep}{b}{self.t['T']}", MUL
         return o, ATOM
 
     def _r_Delta(self, node):
@@ -225,7 +234,13 @@ ight)."""
 
     def _r_Map(self, node):
         f = ops.FUNCTIONS[node.fn]
-        return f.fill(f.latex if self.is_latex else f.text, self.expr(node.arg)), ATOM
+        template = f.latex if self.is_latex else f.text
+        if node.rank == 2 and template.lstrip().startswith(("\\left|", "|")):
+            # |X| of a square matrix reads as its determinant: abs(X), entrywise
+            name = f.words[0] if f.words else f.name
+            template = (rf"\operatorname{{{name}}}\left({{}}\right)" if self.is_latex
+                        else f"{name}({{}})")
+        return f.fill(template, self.expr(node.arg)), ATOM
 
     def _r_Pow(self, node):
         base, bp = self._r(node.base)
@@ -297,11 +312,11 @@ ight)."""
                 if _neg(mag * t.value):
                     neg, body = not neg, self._num(-mag * t.value)
             elif mag == 1:
-                body = self._wrap(s, p, ADD + 1) if p <= NEG else s
+                body = self._wrap(s, p, ADD + 1) if p <= NEG or (k and s.startswith("-")) else s
             elif self.style == "latex" and s.startswith(r"\frac{") and mag.is_Integer:
                 body = rf"\frac{{{mag} " + s[len(r"\frac{"):]   # 2 \frac{a}{b} as \frac{2 a}{b}
             else:
-                body = f"{self._factor_num(mag)}{self.t['mul']}{self._wrap(s, p, MUL)}"
+                body = self.juxt([self._factor_num(mag), self._wrap(s, p, MUL)])
             if k == 0:
                 out = ("-" if neg else "") + body
             else:

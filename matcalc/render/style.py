@@ -26,7 +26,7 @@ TEXT = dict(had=" ⊙ ", hdiv=" ⊘ ", colon=" : ", mul=" ", T="ᵀ", ones="1", 
             diag="Diag", diagv="diag", tr="Tr", det="det", logdet="logdet", sg="sg",
             lp="(", rp=")", sum="Σ", prod="Π", inv="⁻¹", rowprod="rowprod", vec="vec",
             cdot=" · ")
-TEXT_NAMES = names.GREEK
+TEXT_NAMES = {**names.GREEK, "nabla": "∇", "partial": "∂"}  # ∇_x f: a named gradient
 INDEX_LETTERS = "ijklmnpqrstuvwabcdefgh"
 
 
@@ -47,7 +47,15 @@ def _neg(c) -> bool:
         return c.p < 0
     # (-ν - 1)/ν: SymPy does not "extract" the sign of such a Mul; its numerator's it does
     num, den = sp.fraction(c)
-    return bool(num.could_extract_minus_sign()) != bool(den.could_extract_minus_sign())
+    return _neg_part(num) != _neg_part(den)
+
+
+def _neg_part(x) -> bool:
+    """A sum is written with a leading minus only when every term is negative (1 - u², not
+    -(u² - 1))."""
+    if x.is_Add:
+        return all(t.could_extract_minus_sign() for t in x.args)
+    return bool(x.could_extract_minus_sign())
 
 
 def _latex_to_text(latex: str) -> str:
@@ -59,7 +67,7 @@ def _latex_to_text(latex: str) -> str:
     for cmd, mark in ((r"\hat", "\u0302"), (r"\bar", "\u0304"), (r"\tilde", "\u0303"),
                       (r"\vec", "\u20d7"), (r"\dot", "\u0307"), (r"\check", "\u030c")):
         s = re.sub(re.escape(cmd) + r"\{([^{}]*)\}", lambda m: m.group(1) + mark, s)
-    s = s.replace(r"\mathrm", "")
+    s = s.replace(r"\mathrm", "").replace("\\", "")
     while r"\overline{" in s:  # a named adjoint: a bar on the name's first letter
         start = s.rindex(r"\overline{")  # innermost first
         depth, end = 0, start + len(r"\overline")
@@ -80,7 +88,7 @@ _IDENTITY_TEXT = [
     (r"^{T}", "ᵀ"), (r"^{-T}", "⁻ᵀ"), (r"^{-1}", "⁻¹"), (r"^{*}", "*"), (r"\mathbf{1}", "1"),
     (r"\mathcal{C}", "C"), (r"\operatorname{Tr}", "Tr"), (r"\operatorname{Diag}", "Diag"),
     (r"\sum", "Σ"), (r"\prod", "Π"), (r"\tfrac", r"\frac"), (r"\sqrt", "√"),
-    (r"\partial", "∂"), (r"\iff", "⇔"), (r"\le", "≤"), (r"\det", "det"), (r"\log", "log"),
+    (r"\partial", "∂"), (r"\iff", "⇔"), (r"\ne ", "≠ "), (r"\le", "≤"), (r"\det", "det"), (r"\log", "log"),
     (r"\exp", "exp"), (r"\tanh", "tanh"), (r"\text", ""),
 ]
 
@@ -89,7 +97,8 @@ def identity_text(latex: str) -> str:
     """A plain-text reading of an identity written in LaTeX (for terminal derivations)."""
     s = re.sub(r"\bd\\(?=[A-Za-z])", "d \\\\", latex)  # d\exp -> d \exp
     s = re.sub(r"\\operatorname\{([A-Za-z]+)\}", r"\1", s)   # \operatorname{relu} -> relu
-    s = re.sub(r"\\bar\{([^{}]*)\}", lambda m: m.group(1) + "\u0304", s)
+    for cmd, mark in (("bar", "\u0304"), ("hat", "\u0302"), ("tilde", "\u0303")):
+        s = re.sub(r"\\" + cmd + r"\{([^{}]*)\}", lambda m, mark=mark: m.group(1) + mark, s)
     for a, b in _IDENTITY_TEXT:
         s = s.replace(a, b)
     s = re.sub(r"\^\{([^{}]*)\}", lambda m: "^" + (m.group(1) if len(m.group(1)) == 1
