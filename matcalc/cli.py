@@ -59,7 +59,8 @@ def _gradient(args):
 
 def _derive(args, out):
     g = _gradient(args)
-    out.write(g.derivation(args.format) + "\n\n")
+    if not args.no_steps:
+        out.write(g.derivation(args.format) + "\n\n")
     out.write(g.result(args.format) + "\n")
     return 0
 
@@ -122,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "layout: entry [a, b] is dF_a/dX_b")
             kind.add_argument("--hessian", action="store_true",
                               help="the Hessian of the objective (--wrt W,V for a mixed block)")
+        if name == "derive":
+            p.add_argument("--no-steps", action="store_true",
+                           help="print only the result, not the derivation")
         if name == "check":
             p.add_argument("--claim", default=None,
                            help="the claimed gradient, in LaTeX (default: a verdict on "

@@ -126,3 +126,10 @@ def test_code_honours_format():
     tex = run("code", str(EXAMPLE), "--wrt", "W", "--format", "latex")
     assert tex.returncode == 0 and tex.stdout.startswith("\\begin{verbatim}\n")
     assert plain.rstrip() in tex.stdout
+
+
+def test_derive_no_steps_prints_only_the_result(capsys):
+    from matcalc.cli import main
+    assert main(["derive", "examples/logistic_layer.tex", "--wrt", "W", "--no-steps"]) == 0
+    out = capsys.readouterr().out
+    assert "by " not in out and out.strip().startswith("∂λ/∂W =")
