@@ -487,6 +487,11 @@ ROUND_TRIPS = [
                  r"H = \sigma\left(\Phi (\operatorname{diag}(u) u)\right)" "\n"
                  r"f = \log(1 + ((\cosh(h^\top) \oslash \exp(\operatorname{abs}(h^T))) \Phi "
                  r"(-\cosh(b)))^2) - g x - \mu^T H", "x", id="partial-adjoint-name"),
+    # found by the long fuzz run: SILENTLY a different function -- a symbolic denominator
+    # printed without parentheses before another factor, \frac{..}{é^2 + 1 \sqrt{..}}
+    pytest.param(r"W \in R^{n \times n}, \theta \in \mathbb{R}^{n}, \text{é} \in R" "\n"
+                 r"\tilde h = \sqrt{1 + (\sigma\left(\frac{\theta^T W \theta}{1 + \text{é}^2}"
+                 r"\right))^2}" "\n" r"L = \tilde h", r"\theta", id="symbolic-denominator"),
 ]
 
 

@@ -12,7 +12,7 @@ import sympy as sp
 
 from .. import ir
 from ..ir import Add, Const, Contract, Pow, Ref, Var
-from .style import ATOM, HAD, MUL, NEG, POW, _neg, _size
+from .style import ADD, ATOM, HAD, MUL, NEG, POW, _neg, _size
 
 REGROUP_SEARCH = 6     # operands up to which _regrouped searches exhaustively
 REGROUP_BUDGET = 400   # matrix readings that search may try
@@ -148,7 +148,9 @@ class ContractPrinting:
             for s, p in parts)
         prec = MUL if len(parts) > 1 else parts[0][1]
         if den or cd != 1:
-            dparts = ([(self._num(cd), ATOM)] if cd != 1 else []) + den
+            # a symbolic denominator (é² + 1, ν(ν + 1)) is parenthesised where it is joined
+            cprec = ADD if isinstance(cd, sp.Add) else MUL if isinstance(cd, sp.Mul) else ATOM
+            dparts = ([(self._num(cd), cprec)] if cd != 1 else []) + den
             dtext = self.juxt(self._wrap(s, p, MUL) if len(dparts) > 1 else s
                                        for s, p in dparts)
             if self.style == "latex":
