@@ -213,3 +213,14 @@ def test_close_points_keep_their_distance(body, f):
     d = x[0] - x[1]
     if "log" in body:   # the pair (0, 1) dominates: 2 d / |d|^2
         assert np.allclose(grad[0], 2 * d / (d @ d), rtol=1e-4)
+
+
+@pytest.mark.parametrize("claim", [r"L \left(1 - L\right)", r"L(1 - L)"])
+def test_function_style_name_at_other_arguments_is_refused(claim):
+    # L(\alpha) = ... defines L at \alpha; L(1 - L) was read as L (the argument dropped):
+    # it is L at new arguments or L times (1 - L), so it is refused, naming both
+    doc = r"\alpha \in \mathbb{R}" "\n" r"L(\alpha) = \sigma(\alpha)"
+    with pytest.raises(MatcalcError, match="two readings"):
+        matcalc.check(doc, r"\alpha", claim=claim)
+    assert matcalc.check(doc, r"\alpha", claim=r"L \cdot (1 - L)").ok
+    assert matcalc.check(doc, r"\alpha", claim=r"L(\alpha)(1 - L(\alpha))").ok

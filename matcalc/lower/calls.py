@@ -105,7 +105,18 @@ class CallLowering(LoweringBase):
         if isinstance(f, S.Sym) and f.name in SIGMA_NAMES and kw not in self.info:
             return self.call("sigma", e.args, e, scope, f.primes)
         if kw in self.defsrc and self.defsrc[kw].stmt.params is not None:
-            return self.resolve_name(kw, f, scope)  # f(x) for a definition written f(x) = ...
+            # f(x) for a definition written f(x) = ...: only at its own arguments
+            params = self.defsrc[kw].stmt.params
+            if len(e.args) == len(params) and all(
+                    names.keyword_of(a) is not None and names.keyword_of(a) ==
+                    names.keyword_of(p) for a, p in zip(e.args, params)):
+                return self.resolve_name(kw, f, scope)
+            own = ", ".join(names.latex_of(p) for p in params)
+            raise self.perr(f"{names.latex_of(f)} is defined as {names.latex_of(f)}({own}); "
+                            f"applied to other arguments it has two readings -- "
+                            f"{names.latex_of(f)} at new arguments, or {names.latex_of(f)} "
+                            f"times the parenthesis: write {names.latex_of(f)}({own}) or "
+                            f"{names.latex_of(f)} \cdot (...)", e)
         # a variable before parentheses multiplies them; the argument is lowered first,
         # since it may fix index ranges the factor needs (\delta_{jl} (v_j + v_l))
         if kw is not None and kw in self.info:
