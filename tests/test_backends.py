@@ -336,3 +336,110 @@ def test_every_jacobian_and_hessian_in_every_backend(kind, doc, wrt):
         got = evaluate(r, backend, kw)
         assert got.shape == want.shape
         assert numeric.relative_error(got, want) < TOL, (backend, r.source(backend))
+
+
+# ---------------------------------------------------------------- SymPy interop
+
+def _sympy_value(r, kw):
+    """r.to_sympy() with the inputs' values put in, evaluated entry by entry (floats)."""
+    import itertools
+
+    import sympy as sp
+
+    from matcalc.names import python_name
+    expr, p, subs = r.to_sympy(), r.problem, {}
+    for s in p.dims:
+        if python_name(s.name) in kw and np.ndim(kw[python_name(s.name)]) == 0 \
+                and isinstance(kw[python_name(s.name)], int):
+            subs[s] = kw[python_name(s.name)]
+    for name, var in p.inputs.items():
+        key = python_name(name)
+        if key not in kw:
+            continue
+        v = np.asarray(kw[key], float)
+        if var.rank == 0:
+            subs[sp.Symbol(key)] = float(v)
+        elif var.rank <= 2:
+            subs[sp.MatrixSymbol(key, *(var.shape + (1,))[:2])] = \
+                sp.ImmutableMatrix(v.reshape(v.shape[0], -1))
+        for k, d in enumerate(var.shape):
+            if isinstance(d, sp.Symbol):
+                subs[d] = v.shape[k]
+    shape = tuple(int(sp.sympify(d).subs(subs)) for d in r.node.shape)
+
+    def value(e):
+        """A number: inner matrices of numeric size written out (a determinant of a
+        FunctionMatrix is not evaluated otherwise), then every sum done."""
+        e = e.xreplace(subs).doit()
+        e = e.replace(lambda a: isinstance(a, sp.FunctionMatrix) and
+                      all(sp.sympify(d).is_Integer for d in a.shape),
+                      lambda a: a.as_explicit())
+        return float(e.doit().evalf())
+    if not shape:
+        return value(sp.sympify(expr))
+    if len(shape) <= 2:
+        m = expr.xreplace(subs)
+        return np.array([[value(m[i, j]) for j in range(m.shape[1])]
+                         for i in range(m.shape[0])]).reshape(shape)
+    out = np.zeros(shape)
+    for ix in itertools.product(*map(range, shape)):
+        out[ix] = value(expr(*ix))
+    return out
+
+
+SYMPY_CASES = [
+    ("hessian", LOGREG, "w", None),
+    ("gradient", LOGREG, "w", None),
+    ("jacobian", r"x \in \mathbb{R}^n \\ y = \operatorname{softmax}(x)", "x", None),
+    ("gradient", r"X \in \mathbb{R}^{n\times n} \\ f = \log\det X", "X", "spd"),
+    ("jacobian", r"X \in \mathbb{R}^{n\times n} \\ Y = X^{-1}", "X", "spd"),
+    ("gradient", r"A \in \mathbb{R}^{n\times m} \\ f = \sum_i \prod_j A_{ij}", "A", None),
+    ("gradient", r"A \in \mathbb{R}^{n\times m}, x \in \mathbb{R}^m \\ "
+                 r"f = \operatorname{logsumexp}(Ax)", "A", None),
+    ("gradient", r"a \in \mathbb{R}^{nm}, B \in \mathbb{R}^{n\times m} \\ "
+                 r"f = \sum_{i=1}^{n}\sum_{j=1}^{m} B_{ij} a_{i,j}^2", "a", None),
+    ("gradient", r"h \in \mathbb{R}^{N+M} \\ f = \sum_{i=1}^{N} \sum_{j=N+1}^{N+M} h_i h_j",
+     "h", None),
+    ("hvp", r"x \in \mathbb{R}^n, \alpha \in \mathbb{R} \\ f = \alpha (\mathbf{1}^T \tanh(x))",
+     "x", None),
+]
+
+
+@pytest.mark.parametrize("kind, doc, wrt, mode", SYMPY_CASES,
+                         ids=[f"{c[0]}-{k}" for k, c in enumerate(SYMPY_CASES)])
+def test_to_sympy_evaluates_to_the_generated_code(kind, doc, wrt, mode):
+    r = getattr(matcalc, kind)(doc, wrt)
+    kw = numeric.sample_inputs(r.problem, np.random.default_rng(1), None, mode=mode or "normal")
+    want = numeric.call(r.to_numpy(), kw)
+    assert numeric.relative_error(_sympy_value(r, kw), want) < 1e-12
+
+
+def test_to_sympy_forms():
+    import sympy as sp
+    s = matcalc.gradient(LOGREG, "w").to_sympy()
+    assert isinstance(s, sp.MatrixExpr) and s.shape[1] == 1
+    j = matcalc.jacobian(r"X \in \mathbb{R}^{n\times n} \\ Y = X^{-1}", "X").to_sympy()
+    assert isinstance(j, sp.Lambda) and len(j.variables) == 4 and j.has(sp.Inverse)
+    several = matcalc.gradient(LOGREG, ["X", "w"]).to_sympy()
+    assert len(several) == 2
+
+
+@pytest.mark.parametrize("ex", _examples())
+def test_every_op_example_to_sympy(ex):
+    """Registry-driven: every op's example gradient, through SymPy, evaluates to the code's."""
+    g = matcalc.gradient(ex["doc"], wrt=ex["wrt"])
+    kw = numeric.sample_inputs(g.problem, np.random.default_rng(0), g.objective_numpy())
+    assert numeric.relative_error(_sympy_value(g, kw), numeric.call(g.to_numpy(), kw)) < 1e-12
+
+
+@pytest.mark.parametrize("name", _function_names())
+def test_every_function_to_sympy(name):
+    f = ops.FUNCTIONS[name]
+    g = matcalc.gradient(r"x \in \mathbb{R}^n \\ f = \mathbf{1}^T " + f.fill(f.latex, "x"), "x")
+    kw = {"x": _sample(f.domain, np.random.default_rng(0), 3)}
+    from sympy.core.function import AppliedUndef
+    undefined = {type(u).__name__ for u in g.to_sympy().atoms(AppliedUndef)}
+    if undefined:   # only a user's function without a SymPy value stays undefined
+        assert f.value is None and undefined == {name}
+        return
+    assert numeric.relative_error(_sympy_value(g, kw), g.to_numpy()(**kw)) < 1e-12

@@ -7,6 +7,7 @@
     module.py    the module: signature, dimensions read off shapes, generate, compile
     backends.py  NumPy, JAX, torch, array API: how each spells what is not an op
     guards.py    the input-shape checks at the call
+    sympy_form.py  the closed form as a SymPy expression (g.to_sympy())
 """
 from .emit import Emitter
 from .module import compile_module, dimension_plan, generate, signature

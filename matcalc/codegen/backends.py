@@ -444,7 +444,8 @@ def get(backend) -> Backend:
 
 class BackendViews:
     """The back-end views of a result (mixed into `Gradient`, `Gradients` and the
-    calculus results): `source(backend)`, `to_jax()`, `to_torch()`, `to_array_api()`.
+    calculus results): `source(backend)`, `to_jax()`, `to_torch()`, `to_array_api()`,
+    and `to_sympy()`.
     A class using it defines `_source_for(backend)` (the module's source, a
     `Backend`) and `function_name`."""
 
@@ -477,6 +478,15 @@ class BackendViews:
         # docstring lists it as "<name>: int (dimension ...)")
         static = re.findall(r"^\s+(\w+): int \(dimension ", fn.__doc__ or "", re.M)
         return jax.jit(fn, static_argnames=static) if static else jax.jit(fn)
+
+    def to_sympy(self):
+        """The closed form as a SymPy expression (`sympy_form`): a scalar expression, a
+        matrix expression (`FunctionMatrix`) for a vector or matrix, a `Lambda` of the
+        indices for higher orders; several gradients give a tuple."""
+        from .sympy_form import to_sympy
+        if hasattr(self, "gradients"):
+            return tuple(g.to_sympy() for g in self.gradients)
+        return to_sympy(self.problem, self.node)
 
     def to_torch(self):
         """The generated function in PyTorch: it computes on its inputs' device, in their

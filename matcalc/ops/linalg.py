@@ -10,6 +10,7 @@ named after a back end where one spells it otherwise) and the op's own rewrites.
 from __future__ import annotations
 
 import numpy as np
+import sympy as sp
 
 from ..ir import Contract, Delta, IRError, Map, Node, const, contract, same_dim, transpose
 from ..rules import Rule
@@ -88,6 +89,10 @@ class Inv(Node):
     def numpy(node, em):
         return f"{em.ns}.linalg.inv({em.value(node.arg)})"
 
+    @staticmethod
+    def sympy(node, conv, idx):
+        return sp.Inverse(conv.matrix(node.arg))[idx[0], idx[1]]
+
 
 # ------------------------------------------------------------------ determinants
 
@@ -114,6 +119,10 @@ class Det(Node):
     @staticmethod
     def numpy(node, em):
         return f"{em.ns}.linalg.det({em.value(node.arg)})"
+
+    @staticmethod
+    def sympy(node, conv, idx):
+        return sp.Determinant(conv.matrix(node.arg))
 
 
 def _log_of_det(node):
@@ -146,3 +155,7 @@ class LogDet(Node):
     @staticmethod
     def numpy(node, em):
         return f"{em.ns}.linalg.slogdet({em.value(node.arg)})[1]"
+
+    @staticmethod
+    def sympy(node, conv, idx):
+        return sp.log(sp.Determinant(conv.matrix(node.arg)))

@@ -4,6 +4,7 @@ a block holds)."""
 from __future__ import annotations
 
 import numpy as np
+import sympy as sp
 
 from ..ir import Contract, IRError, Node, add, broadcast, contract, letters, mul, ones, transpose
 from ..rules import Rule
@@ -64,6 +65,12 @@ class ProdAxis(Node):
     @staticmethod
     def numpy(node, em):
         return f"{em.ns}.prod({em.value(node.arg)}, axis={node.axis})"
+
+    @staticmethod
+    def sympy(node, conv, idx):
+        k = conv.index()
+        full = idx[:node.axis] + (k,) + idx[node.axis:]
+        return sp.Product(conv(node.arg, full), (k, 0, node.arg.shape[node.axis] - 1))
 
 
 @node_op
@@ -136,6 +143,13 @@ class ProdExcept(Node):
     def numpy(node, em):
         em.helpers.add("_prod_except")
         return f"_prod_except({em.value(node.arg)}, {node.axis})"
+
+    @staticmethod
+    def sympy(node, conv, idx):
+        k = conv.index()
+        other = idx[:node.axis] + (k,) + idx[node.axis + 1:]
+        return sp.Product(sp.Piecewise((conv(node.arg, other), sp.Ne(k, idx[node.axis])),
+                                       (1, True)), (k, 0, node.shape[node.axis] - 1))
 
 
 def _sums_to_one(node):
@@ -213,6 +227,13 @@ class Softmax(Node):
     def torch(node, em):
         return f"torch.softmax({em.value(node.arg)}, dim={node.axis})"
 
+    @staticmethod
+    def sympy(node, conv, idx):
+        k = conv.index()
+        other = idx[:node.axis] + (k,) + idx[node.axis + 1:]
+        return sp.exp(conv(node.arg, idx)) / sp.Sum(sp.exp(conv(node.arg, other)),
+                                                    (k, 0, node.shape[node.axis] - 1))
+
 
 @node_op
 class LogSumExp(Node):
@@ -258,3 +279,10 @@ class LogSumExp(Node):
     @staticmethod
     def torch(node, em):
         return f"torch.logsumexp({em.value(node.arg)}, dim={node.axis})"
+
+    @staticmethod
+    def sympy(node, conv, idx):
+        k = conv.index()
+        full = idx[:node.axis] + (k,) + idx[node.axis:]
+        return sp.log(sp.Sum(sp.exp(conv(node.arg, full)),
+                             (k, 0, node.arg.shape[node.axis] - 1)))

@@ -20,7 +20,8 @@ Contract. Three kinds of entries, each declared in one block of `ops/`:
   `render(node, r)` -> (text, precedence) for both LaTeX and text, `numpy(node, em)` ->
   code (writing the array namespace as ``em.ns``; a method named after a back end --
   `jax`, `torch`, `array_api` -- where that back end spells the op otherwise, and
-  `backend_helpers`), `helpers`, `rewrites` and `examples` (dict(doc, wrt, f[, grad]): a document using
+  `backend_helpers`), its SymPy entry (`sympy(node, conv, idx)`, for `g.to_sympy()`),
+  `helpers`, `rewrites` and `examples` (dict(doc, wrt, f[, grad]): a document using
   the op, an independent NumPy objective and, where the gradient is not f's derivative
   (a stop-gradient), the expected gradient). The registry tests run every example, so
   adding an op adds its tests.

@@ -35,6 +35,10 @@ class StopGrad(Node):
     def numpy(node, em):
         return em.value(node.arg)
 
+    @staticmethod
+    def sympy(node, conv, idx):
+        return conv(node.arg, idx)
+
 
 @node_op
 class Reshape(Node):
@@ -87,3 +91,12 @@ class Reshape(Node):
         """The reshape of an argument with leading axes `lead` added (row-major: the
         leading axes stay in front)."""
         return Reshape(arg, tuple(lead) + tuple(node.shape))
+
+    @staticmethod
+    def sympy(node, conv, idx):
+        """Row-major: the flat position of idx, read back in the argument's shape."""
+        flat = sum(i * sp.Mul(*node.shape[k + 1:]) for k, i in enumerate(idx))
+        out, shape = [], node.arg.shape
+        for k in range(len(shape)):
+            out.append(sp.Mod(sp.floor(flat / sp.Mul(*shape[k + 1:])), shape[k]))
+        return conv(node.arg, tuple(out))
