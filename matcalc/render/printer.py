@@ -14,17 +14,18 @@ import re
 
 import sympy as sp
 
-from .. import ir, ops
+from .. import ops
 from ..ir import Const
 from .contract import ContractPrinting
 from .entries import IndexNotation
 from .matrix import MatrixNotation
+from .nodes import NodePrinting
 from .present import present
-from .style import (_Eye, ADD, ATOM, COLON, HAD, INDEX_LETTERS, LATEX, MUL, NEG, POW, TEXT,
-                    _latex_to_text, _neg, _size)
+from .style import (ADD, ATOM, COLON, HAD, INDEX_LETTERS, LATEX, MUL, NEG, POW, TEXT,
+                    _latex_to_text)
 
 
-class Renderer(ContractPrinting, MatrixNotation, IndexNotation):
+class Renderer(NodePrinting, ContractPrinting, MatrixNotation, IndexNotation):
     """Prints IR nodes in one style; the core nodes here, every other op by its block."""
 
     def __init__(self, problem=None, style: str = "latex"):
@@ -175,154 +176,6 @@ ight)."""
         """``name(arg)`` in this style: the form of every function-like op."""
         name = latex_name if self.is_latex else text_name
         return f"{name}{self.t['lp']}{self.expr(arg)}{self.t['rp']}", ATOM
-
-    def _r_Var(self, node):
-        return self.name(node.name), ATOM
-
-    def _r_Ref(self, node):
-        name = self.name(node.name)
-        if self.problem is not None and node.name in self.problem.rows and node.rank == 1:
-            # a row-vector definition h = x^T A: as a (column) vector it is h^T
-            return self._t(name, ATOM)
-        return name, ATOM
-
-    def _r_Dvar(self, node):
-        return ("d" if self.style == "latex" else "d") + self.name(node.name), ATOM
-
-    def _r_Const(self, node):
-        if node.shape == ():
-            s = self._num(node.value)
-            prec = ATOM if (node.value.is_Atom and not _neg(node.value)) else (
-                NEG if node.value.could_extract_minus_sign() else MUL)
-            if self.style == "latex" and isinstance(node.value, sp.Rational) and not node.value.is_Integer:
-                prec = ATOM if not _neg(node.value) else NEG
-            return s, prec
-        ones = self._ones(node.shape)
-        if node.value == 1:
-            return ones
-        if _neg(node.value):
-            return "-" + self._wrap(self._r_Const(Const(-node.value, node.shape))[0], MUL, MUL), NEG
-        return f"{self._factor_num(node.value)}{self.t['mul']}{ones[0]}", MUL
-
-    def _ones(self, shape):
-        o = self.t["ones"]
-        if len(shape) == 1:
-            n = self._num(shape[0])
-            return (f"{o}_{{{n}}}" if self.style == "latex"
-                    else f"{o}_{n}" if n.isidentifier() or n.isdigit() else f"{o}_({n})"), ATOM
-        if len(shape) == 2:
-            a = self._ones(shape[:1])[0]
-            b = self._ones(shape[1:])[0]
-            sep = "" if self.style == "latex" else " "
-            return f"{a}{sep}{b}{self.t['T']}", MUL
-        return o, ATOM
-
-    def _r_Delta(self, node):
-        """I_n in LaTeX (a bare I has no size when read back), I in text."""
-        if self.style == "latex":
-            return _Eye(f"{self.t['eye']}_{{{self._num(node.n)}}}"), ATOM
-        return _Eye(self.t["eye"]), ATOM
-
-    def _r_Mask(self, node):
-        """A 0/1 mask in index notation: [Σ_{k=2}^{n} δ_{ik}]_i (1 where 2 <= i <= n)."""
-        idx = self.index_letters(node.rank)
-        body, _ = self._mask_entry(node, idx, set(idx))
-        sub = ",".join(idx)
-        if self.style == "latex":
-            return rf"\left[{body}\right]_{{{sub}}}", ATOM
-        return f"[{body}]_{sub}", ATOM
-
-    def _r_Map(self, node):
-        f = ops.FUNCTIONS[node.fn]
-        template = f.latex if self.is_latex else f.text
-        if node.rank == 2 and template.lstrip().startswith(("\\left|", "|")):
-            # |X| of a square matrix reads as its determinant: abs(X), entrywise
-            name = f.words[0] if f.words else f.name
-            template = (rf"\operatorname{{{name}}}\left({{}}\right)" if self.is_latex
-                        else f"{name}({{}})")
-        return f.fill(template, self.expr(node.arg)), ATOM
-
-    def _r_Pow(self, node):
-        base, bp = self._r(node.base)
-        e = node.exp
-        if isinstance(e, Const):
-            v = e.value
-            if v == sp.Rational(1, 2):
-                x = self._norm_sq(node.base)
-                if x is not None:
-                    return self._norm(x), ATOM
-                return (rf"\sqrt{{{base}}}" if self.style == "latex" else f"sqrt({base})"), ATOM
-            if v == sp.Rational(-1, 2) and self._norm_sq(node.base) is not None:
-                n = self._norm(self._norm_sq(node.base))
-                return (rf"\frac{{1}}{{{n}}}" if self.style == "latex" else f"1/{n}"), \
-                    (ATOM if self.style == "latex" else MUL)
-            if v == -1 and node.shape == ():
-                num = "1"
-                return (rf"\frac{{{num}}}{{{base}}}" if self.style == "latex"
-                        else f"1/{self._wrap(base, bp, ATOM)}"), (ATOM if self.style == "latex" else MUL)
-            x = self._norm_sq(node.base) if v != -1 else None
-            if x is not None:   # (‖x‖²)^2 = ‖x‖⁴
-                n2 = self._num(2 * v)
-                if self.style == "latex":
-                    return f"{self._norm(x)}^{{{n2}}}", POW
-                return f"{self._norm(x)}^{self._wrap(n2, ATOM if len(n2) == 1 else 0, ATOM)}", POW
-            es = self._num(self._tidy_scalar(v))
-        else:
-            sym = self._scalar_sym(e)
-            es = self._num(self._tidy_scalar(sym)) if sym is not None else self.expr(e)
-        circ = r"\circ " if node.shape != () and self.style == "latex" else ""
-        if self.style == "latex":
-            b = self._wrap(base, bp, ATOM)
-            if "^" in b and bp >= ATOM and not b.startswith("\\left"):
-                b = "{" + b + "}"  # z^{(1)} squared: {z^{(1)}}^{2}
-            return f"{b}^{{{circ}{es}}}", POW
-        circ = "∘" if node.shape != () else ""
-        return f"{self._wrap(base, bp, ATOM)}^{circ}{self._wrap(es, ATOM if len(es) == 1 else 0, ATOM)}", POW
-
-    def _r_Add(self, node):
-        items = list(zip(node.terms, node.coeffs))
-        consts = [(t, c) for t, c in items if isinstance(t, Const)]
-        if len(consts) > 1 or (consts and len(consts) == len(items)):
-            # constant tensors are one number: (2 + 1) of vectors is 3, and a sum of
-            # constants only keeps its shape (3 1_n, not the number 3)
-            total = sp.nsimplify(sum(c * t.value for t, c in consts))
-            if len(consts) == len(items):
-                return self._r_Const(Const(total, node.shape))
-            items = [(t, c) for t, c in items if not isinstance(t, Const)]
-            if total != 0:
-                items.insert(0, (Const(sp.Integer(1), node.shape), total))
-        # reading order: positive before negative, a constant first (1 - s), bigger terms
-        # before smaller ones (W x + b)
-        items.sort(key=lambda tc: (_neg(tc[1]), not isinstance(tc[0], Const), -_size(tc[0])[0]))
-        # a transpose right after what it transposes: A + Aᵀ
-        for k in range(len(items)):
-            t = items[k][0]
-            if isinstance(t, ir.Contract) and len(t.ops) == 1 and t.rank == 2:
-                at = next((j for j, (u, c) in enumerate(items) if u is t.ops[0]), None)
-                if at is not None and at > k and _neg(items[at][1]) == _neg(items[k][1]):
-                    items.insert(at, items.pop(k))
-        out = ""
-        for k, (t, c) in enumerate(items):
-            s, p = self._r(t)
-            neg = _neg(c)
-            mag = -c if neg else c
-            if isinstance(t, Const):
-                # a constant tensor in a sum reads as the number (1 - σ(z), J - F aside)
-                body = self._num(mag * t.value)
-                if _neg(mag * t.value):
-                    neg, body = not neg, self._num(-mag * t.value)
-            elif mag == 1:
-                body = self._wrap(s, p, ADD + 1) if p <= NEG or (k and s.startswith("-")) else s
-            elif self.style == "latex" and s.startswith(r"\frac{") and mag.is_Integer:
-                body = rf"\frac{{{mag} " + s[len(r"\frac{"):]   # 2 \frac{a}{b} as \frac{2 a}{b}
-            else:
-                body = self.juxt([self._factor_num(mag), self._wrap(s, p, MUL)])
-            if k == 0:
-                out = ("-" if neg else "") + body
-            else:
-                out += (" - " if neg else " + ") + body
-        return out, ADD
-
 
 def latex(node, problem=None) -> str:
     return Renderer(problem, "latex").expr(node)

@@ -1,0 +1,122 @@
+"""Matrix products recovered from a contraction's connected operands (a mixin of
+`matrix.MatrixNotation`): a chain read left to right with transposes, ``1ᵀ`` where a
+summed axis meets no other operand, ``Tr`` for a cycle, ``u vᵀ`` for an outer product.
+
+Contract: `ChainNotation._chain(comp, free, out)` returns (text, precedence) or None when
+the component is not a chain.
+"""
+from __future__ import annotations
+
+from ..ir import Const, Mask, Pow
+from .style import _Eye, ATOM, COLON, MUL, POW, _neg
+
+
+class ChainNotation:
+    """Mixin of `MatrixNotation`: chains of matrix products."""
+
+    def _chain(self, comp, free, out):
+        """Render one connected component (a path or a cycle of groups) as a matrix
+        product. A component holding out[1] alone is walked from its far end, so it reads
+        as a row (the right factor of an outer product)."""
+        special = self._isolated(comp, free)
+        if special is not None:
+            return special
+        by_label = {}
+        for g in comp:
+            for l in g["labels"]:
+                by_label.setdefault(l, []).append(g)
+        vectors = [g for g in comp if len(g["labels"]) == 1]
+        ends = [l for l, gs in by_label.items() if len(gs) == 1 and
+                not (len(gs[0]["labels"]) == 1)]
+        row_factor = len(free) == 1 and len(out) == 2 and free[0] == out[1]
+        # choose where to start
+        if free and not row_factor:
+            start = ("label", free[0])
+        else:
+            far_vectors = [g for g in vectors if not (free and g["labels"][0] in free)]
+            far_ends = [l for l in ends if l not in free]
+            if far_vectors:
+                start = ("group", far_vectors[0])
+            elif far_ends:
+                start = ("label", far_ends[0])
+            elif free:
+                start = ("label", free[0])  # a lone vector carrying the free label
+            else:
+                start = ("cycle", comp[0])
+        parts, visited = [], set()
+        if start[0] == "group":
+            g = start[1]
+            s, p = g["text"]
+            parts.append(self._t(s, p))
+            visited.add(id(g))
+            label = g["labels"][0]
+        elif start[0] == "cycle":
+            g = start[1]
+            label = g["labels"][0]
+        else:
+            label = start[1]
+            if label not in free:
+                parts.append((self._ones((_dim_of(by_label[label][0], label),))[0] + self.t["T"], POW))
+        while True:
+            if start[0] == "cycle" and not parts:
+                g = start[1]
+            else:
+                cand = [h for h in by_label.get(label, []) if id(h) not in visited]
+                if not cand:
+                    if start[0] != "cycle" and label not in free and parts and \
+                            not (len(visited) and any(len(h["labels"]) == 1 and id(h) in visited
+                                                      and h is not start[1] for h in comp)):
+                        parts.append(self._ones((_dim_of(by_label[label][0], label),)))
+                    break
+                g = cand[0]
+            visited.add(id(g))
+            s, p = g["text"]
+            if len(g["labels"]) == 1:
+                parts.append((s, p) if not row_factor or parts else self._t(s, p))
+                break
+            a, b = g["labels"]
+            if g.get("diag") or label == a:
+                parts.append((s, p))
+                label = b if label == a else a
+            else:
+                parts.append(g.get("text_t") or self._t(s, p))
+                label = a
+        if len(visited) != len(comp):
+            return None
+        if len(parts) > 1:
+            parts = [pt for pt in parts if not isinstance(pt[0], _Eye)] or parts[:1]
+        text = self.juxt(self._wrap(s, p, MUL + 1 if p == MUL else MUL)
+                                  for s, p in parts) if len(parts) > 1 else parts[0][0]
+        prec = MUL if len(parts) > 1 else parts[0][1]
+        if start[0] == "cycle":
+            return f"{self.t['tr']}{self.t['lp']}{text}{self.t['rp']}", ATOM
+        return text, prec
+
+    def _isolated(self, comp, free):
+        """A colon product A : B, or an inner product xᵀy, of one all-summed group."""
+        if len(comp) != 1 or free:
+            return None
+        g = comp[0]
+        members = [(op, ls) for op, ls in g["members"] if not isinstance(op, Const)]
+        if g.get("diag") or len(members) != 2 or any(
+                isinstance(op, tuple) or (isinstance(op, Pow) and isinstance(op.exp, Const)
+                                          and _neg(op.exp.value)) for op, _ in members):
+            return None
+        (a, la), (b, lb) = members
+        sa, sb = [self._mask_vector(o) if isinstance(o, Mask) else self._r(o) for o in (a, b)]
+        if len(g["labels"]) == 1:
+            return (f"{self._wrap(sa[0], sa[1], ATOM)}{self.t['T']}"
+                    f"{self._wrap(sb[0], sb[1], MUL + 1)}", MUL)
+        if tuple(la) != tuple(lb):
+            sb = self._t(*sb)
+        return (f"{self._wrap(sa[0], sa[1], COLON + 1)}{self.t['colon']}"
+                f"{self._wrap(sb[0], sb[1], COLON + 1)}", COLON)
+
+def _dim_of(g, label):
+    for op, labels in g["members"]:
+        if isinstance(op, tuple):
+            op = op[1]
+            return op.shape[0]
+        if label in labels:
+            return op.shape[list(labels).index(label)]
+    return g["members"][0][0].shape[0]
