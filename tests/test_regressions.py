@@ -224,3 +224,12 @@ def test_function_style_name_at_other_arguments_is_refused(claim):
         matcalc.check(doc, r"\alpha", claim=claim)
     assert matcalc.check(doc, r"\alpha", claim=r"L \cdot (1 - L)").ok
     assert matcalc.check(doc, r"\alpha", claim=r"L(\alpha)(1 - L(\alpha))").ok
+
+
+def test_integer_times_fraction_keeps_the_numerators_parentheses():
+    # 2 \frac{1 - t^2}{b} was printed \frac{2 1 - t^2}{b}: a different function in LaTeX
+    doc = r"s' \in \mathbb R, \hat W \in \mathbb{R}^{n \times n}, x \in \mathbb{R}^{n}" "\n" \
+          r"L = (\exp\left(\tanh(s' + x^T \hat W x)\right))^{-2} + -s'"
+    g = matcalc.gradient(doc, "s'")
+    assert r"\frac{2 \left(1 - " in g.latex()
+    assert matcalc.check(doc, "s'", claim=g.latex()).ok

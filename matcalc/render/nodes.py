@@ -152,7 +152,7 @@ class NodePrinting:
             elif mag == 1:
                 body = self._wrap(s, p, ADD + 1) if p <= NEG or (k and s.startswith("-")) else s
             elif self.style == "latex" and s.startswith(r"\frac{") and mag.is_Integer:
-                body = rf"\frac{{{mag} " + s[len(r"\frac{"):]   # 2 \frac{a}{b} as \frac{2 a}{b}
+                body = _scaled_fraction(mag, s)   # 2 \frac{a}{b} as \frac{2 a}{b}
             else:
                 body = self.juxt([self._factor_num(mag), self._wrap(s, p, MUL)])
             if k == 0:
@@ -160,3 +160,29 @@ class NodePrinting:
             else:
                 out += (" - " if neg else " + ") + body
         return out, ADD
+
+
+def _scaled_fraction(mag, frac: str) -> str:
+    r"""``mag \frac{a}{b}`` written ``\frac{mag a}{b}``, with a numerator that is a sum in
+    parentheses (``\frac{2 \left(1 - t^{2}\right)}{b}``, never ``\frac{2 1 - t^{2}}{b}``)."""
+    depth, paren, end, top_sum = 1, 0, None, False
+    for k in range(len(r"\frac{"), len(frac)):
+        ch = frac[k]
+        if frac.startswith(r"\left", k):
+            paren += 1
+        elif frac.startswith(r"\right", k):
+            paren -= 1
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                end = k
+                break
+        elif ch in "+-" and depth == 1 and paren == 0 and k > len(r"\frac{"):
+            top_sum = True
+    num = frac[len(r"\frac{"):end]
+    if top_sum or num.lstrip().startswith("-"):
+        num = rf"\left({num}\right)"
+    return rf"\frac{{{mag} {num}" + frac[end:]
+
