@@ -133,7 +133,8 @@ class DifferentialJudge:
 
     def verdict(self, left_kw: str, value, src: str):
         """(status, reason, the step as read) of ``d<left_kw> = value`` (syntax)."""
-        if any(isinstance(n, S.Call) and n.func == "sg" for n in walk_syntax(value)):
+        if any(isinstance(n, S.Call) and getattr(ops.CALLS.get(n.func), "stops_gradient", False)
+               for n in walk_syntax(value)):
             return "unchecked", "it writes a stop-gradient itself: not checked", ""
         if left_kw not in self.total:
             return "ill-formed", f"${left_kw}$ is not a quantity of the document", ""

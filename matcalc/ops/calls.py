@@ -127,6 +127,7 @@ for _op in [
            examples=_ex(SQ + r"v \in \mathbb{R}^n \\ f = v^T \operatorname{diag}(X X)", "X",
                         lambda X, v: v @ np.diag(X @ X))),
     CallOp("sg", _stop_gradient, commands=("sg",), words=("sg", "stopgrad"), runs=("sg",),
+           stops_gradient=True,
            examples=(dict(doc=r"x \in \mathbb{R}^n \\ f = \|x\|^2 \operatorname{sg}(x^T x)",
                           wrt="x", f=lambda x: (x @ x) ** 2, grad=lambda x: 2 * (x @ x) * x),)),
     CallOp("sqrt", _sqrt, commands=("sqrt",), words=("sqrt",), runs=("sqrt",),

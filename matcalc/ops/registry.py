@@ -76,6 +76,7 @@ class CallOp:
     words: tuple = ()
     runs: tuple = ()
     examples: tuple = ()          # dict(doc, wrt, f[, grad]): the registry tests run them
+    stops_gradient: bool = False  # sg(x): its value, with no derivative through it
 
 
 def _spell(entry):
