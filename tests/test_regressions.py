@@ -246,3 +246,18 @@ def test_breaking_a_long_latex_line_measures_few_prefixes(monkeypatch):
     lines = layout.break_lines(s)
     assert len(lines) > 10 and "".join(lines).replace(" ", "") == s.replace(" ", "")
     assert len(calls) < 40 * len(lines), len(calls)
+
+
+def test_symbolic_coefficient_in_index_notation_keeps_its_parentheses():
+    # (M - 1) x_i was printed M - 1 x_i in an entry of index notation (a different
+    # function); found by the long fuzz run
+    doc = (r"W \in \mathbb{R}^{N\times N}\; \rho \in \mathbb R^{N}\; \text{vec} \in \{0,1\}^{N}"
+           r"\; v \in \mathbb{R}^{N}\; \alpha \in \mathbb R" "\n"
+           r"K_{ik} = \sum_{i'} W_{i',k} + \rho_i \cdot W_{ii}" "\n"
+           r"Y_{ik} \coloneqq \tanh(\prod_{l=2}^{M} (2 + \tanh(\tanh\left(\delta_{ik} v_k \cdot "
+           r"\text{vec}_i K_{k,k}\right))))" "\n"
+           r"h \coloneqq (\exp v) / (1 + (\alpha \alpha)^2)" "\n"
+           r"J = -\alpha + \|K\|_F^2 + h^T Y * h")
+    g = matcalc.gradient(doc, "W")
+    assert r"\left(M - 1\right) \mathrm{vec}_{i}" in g.latex()
+    assert matcalc.check(doc, "W", claim=g.latex()).ok

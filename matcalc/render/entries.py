@@ -219,7 +219,8 @@ class IndexNotation:
                 else:
                     neg = _neg(c)
                     mag = -c if neg else c
-                    s = s if mag == 1 else f"{self._num(mag)}{self.t['mul']}{self._wrap(s, p, MUL)}"
+                    s = s if mag == 1 else \
+                        f"{self._factor_num(mag)}{self.t['mul']}{self._wrap(s, p, MUL)}"
                     s = self._wrap(s, p, ADD + 1) if mag == 1 and p <= NEG else s
                 parts.append((neg, s))
             text = ("-" if parts[0][0] else "") + parts[0][1]
