@@ -116,7 +116,7 @@ class CallLowering(LoweringBase):
                             f"applied to other arguments it has two readings -- "
                             f"{names.latex_of(f)} at new arguments, or {names.latex_of(f)} "
                             f"times the parenthesis: write {names.latex_of(f)}({own}) or "
-                            f"{names.latex_of(f)} \cdot (...)", e)
+                            f"{names.latex_of(f)} \\cdot (...)", e)
         # a variable before parentheses multiplies them; the argument is lowered first,
         # since it may fix index ranges the factor needs (\delta_{jl} (v_j + v_l))
         if kw is not None and kw in self.info:
