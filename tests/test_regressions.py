@@ -261,3 +261,13 @@ def test_symbolic_coefficient_in_index_notation_keeps_its_parentheses():
     g = matcalc.gradient(doc, "W")
     assert r"\left(M - 1\right) \mathrm{vec}_{i}" in g.latex()
     assert matcalc.check(doc, "W", claim=g.latex()).ok
+
+
+def test_an_empty_sub_range_gives_a_zero_gradient():
+    # \sum_{i=2}^{n} at n = 1 is empty; the code divided by 2n - 2 (a common factor taken
+    # out without cancelling: (2 - 2n)/(2n - 2)), ZeroDivisionError; found by the long fuzz run
+    doc = r"W \in \mathbb{R}^{n\times n}, x \in \mathbb{R}^{n}" "\n" \
+          r"\ell = \sum_{i=2}^{n} \prod_{k=1}^{n} (1 - \sigma({\tanh\left(x^T W x + W_{kk}\right)}^2))"
+    fn = matcalc.gradient(doc, "W").to_numpy()
+    assert np.array_equal(fn(W=np.ones((1, 1)), x=np.ones(1)), [[0.0]])
+    check_gradient(doc, "W")

@@ -203,7 +203,7 @@ class Emitter(ContractEmission, FormsEmission):
                     ops.append(op)
                     idx.append(ls)
             terms.append(ir.contract(ops, idx, t.out))
-        coeffs = [x / c for x in node.coeffs] if same else list(node.coeffs)
+        coeffs = [sp.cancel(x / c) for x in node.coeffs] if same else list(node.coeffs)
         scal = list(shared) + ([Const(c, ())] if same else [])
         return self._scalar_factor(scal), ir.add(terms, coeffs)
 
