@@ -271,3 +271,12 @@ def test_an_empty_sub_range_gives_a_zero_gradient():
     fn = matcalc.gradient(doc, "W").to_numpy()
     assert np.array_equal(fn(W=np.ones((1, 1)), x=np.ones(1)), [[0.0]])
     check_gradient(doc, "W")
+
+
+def test_an_integer_constant_to_a_negative_power_in_code():
+    # (1 + sg(3)^2)^{-2}: NumPy refuses an integer to a negative integer power (ValueError
+    # from the generated objective); found by the long fuzz run
+    doc = r"u \in \mathbb{R}^m" "\n" r"f = \mathbf{1}^T u \cdot \frac{1}{(1 + \operatorname{sg}(3)^2)^2}"
+    g = matcalc.gradient(doc, "u")
+    assert np.isclose(g.objective_numpy()(u=np.ones(3)), 0.03)
+    check_gradient(doc, "u", lambda u: np.sum(u) / 100)

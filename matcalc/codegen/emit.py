@@ -144,6 +144,8 @@ class Emitter(ContractEmission, FormsEmission):
                 return f"{self.ns}.sqrt({b})"
             if v == 2:
                 return f"{self.ns}.square({b})"
+            if v.is_Integer and v < 0:    # an integer base (sg(3)) to a negative power
+                return f"{_atom(b)} ** ({int(v)}.0)"
             return f"{_atom(b)} ** {_pyexpr(v)}"
         return f"{_atom(b)} ** {_atom(self.value(node.exp))}"
 
