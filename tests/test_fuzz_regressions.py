@@ -492,9 +492,33 @@ ROUND_TRIPS = [
     pytest.param(r"W \in R^{n \times n}, \theta \in \mathbb{R}^{n}, \text{é} \in R" "\n"
                  r"\tilde h = \sqrt{1 + (\sigma\left(\frac{\theta^T W \theta}{1 + \text{é}^2}"
                  r"\right))^2}" "\n" r"L = \tilde h", r"\theta", id="symbolic-denominator"),
+    # found by the long fuzz run: SILENTLY a different function in the printed result --
+    # -2(α + 2) was printed -2 α + 4 (the minus put before an unparenthesised sum)
+    pytest.param(r"f = -(\alpha + 2)^2" "\n" r"H = 2 f \quad \text{where } \alpha \in \mathbb{R}",
+                 r"\alpha", id="negated-symbolic-sum"),
+    pytest.param(r"\alpha \in \mathbb{R}" "\n" r"f = -(\alpha + 2)^2", r"\alpha",
+                 id="negated-symbolic-sum-alone"),
 ]
 
 
 @pytest.mark.parametrize("doc, wrt", ROUND_TRIPS)
 def test_round_trip(doc, wrt):
     assert_round_trip(doc, wrt)
+
+
+@pytest.mark.parametrize("doc, alpha, want", [
+    (r"\alpha \in \mathbb{R}" "\n" r"f = -(\alpha + 2)^2", 1.0, -6.0),
+    (r"\alpha \in \mathbb{R}" "\n" r"f = -(\alpha + 2)^2 / 3", 1.0, -2.0),
+    (r"\alpha \in \mathbb{R}" "\n" r"f = (\alpha - 3)^2", 1.0, -4.0),
+])
+def test_printed_scalar_sum_has_the_right_sign(doc, alpha, want):
+    """The printed gradient, evaluated, is the gradient (a sign lost in printing is a
+    silently wrong answer even when the generated code is right)."""
+    from sympy.parsing.sympy_parser import (implicit_multiplication, parse_expr,
+                                            standard_transformations)
+    g = matcalc.gradient(doc, wrt=r"\alpha")
+    assert float(g.to_numpy()(alpha=alpha)) == pytest.approx(want)
+    text = g.text().replace("α", "a").replace("^", "**")
+    printed = parse_expr(text, transformations=standard_transformations
+                         + (implicit_multiplication,))
+    assert float(printed.subs("a", alpha)) == pytest.approx(want), g.text()

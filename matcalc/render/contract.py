@@ -139,7 +139,9 @@ class ContractPrinting:
             parts.append((frac, ATOM if self.style == "latex" else MUL))
             cn, cd = sp.Integer(1), sp.Integer(1)
         if cn != 1 or (not num):
-            parts.append((self._factor_num(cn) if num else self._num(cn), ATOM))
+            # a lone symbolic sum binds like a sum: -(2 α + 4), not -2 α + 4
+            lone = ADD if isinstance(cn, sp.Add) else MUL if isinstance(cn, sp.Mul) else ATOM
+            parts.append((self._factor_num(cn), ATOM) if num else (self._num(cn), lone))
         parts.extend(num)
         # juxtaposition: wrap what binds looser than a product (and, in text, a division)
         need = MUL + 1 if self.style == "text" else MUL
@@ -159,6 +161,8 @@ class ContractPrinting:
                 dt = dtext if len(dparts) == 1 and dparts[0][1] >= POW else f"({dtext})"
                 text, prec = f"{self._wrap(text, prec, MUL)}/{dt}", MUL
         if neg:
+            if not den and cd == 1 and not num and isinstance(cn, sp.Add):
+                return self._num(coeff), ADD   # -2 α - 4: SymPy writes the negated sum
             if prec == HAD and not text.startswith("-"):
                 return "-" + text, HAD   # -y ⊙ X w: (-y) ⊙ (X w), unary minus binds tighter
             return "-" + self._wrap(text, prec, MUL), NEG
