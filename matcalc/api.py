@@ -143,15 +143,20 @@ class Gradient(BackendViews):
         return [n for n in reversed(self.problem.needed([self.node])) if n in adjoints]
 
     @property
+    def numerator(self) -> str:
+        """The keyword of what is differentiated: the objective (a Jacobian's F)."""
+        return self.problem.objective
+
+    @property
     def lhs_latex(self) -> str:
-        p = self.problem
-        return (rf"\frac{{\partial {p.latex.get(p.objective, p.objective)}}}"
+        p, top = self.problem, self.numerator
+        return (rf"\frac{{\partial {p.latex.get(top, top)}}}"
                 rf"{{\partial {p.latex.get(self.wrt, self.wrt)}}}")
 
     @property
     def lhs_text(self) -> str:
         r = Renderer(self.problem, "text")
-        return f"∂{r.name(self.problem.objective)}/∂{r.name(self.wrt)}"
+        return f"∂{r.name(self.numerator)}/∂{r.name(self.wrt)}"
 
     @cached_property
     def steps(self) -> list:
@@ -458,14 +463,20 @@ def gradient(doc, wrt, objective=None):
     return _gradient(problem, _resolve(problem, lowerer, wrt))
 
 
-def _gradient(problem, kw) -> Gradient:
+def derive(problem, kw) -> tuple:
+    """(tidied gradient node, diff steps, named adjoints) of the problem's objective wrt the
+    keyword kw; what the differentiator cannot do is reported as a MatcalcError."""
     try:
         node, steps, adjoints = differentiate(problem, kw)
-        node = tidy(problem, node)
+        return tidy(problem, node), steps, adjoints
     except MatcalcError:
         raise
     except (DiffError, MoveError, ir.IRError, RecursionError) as err:
         raise MatcalcError(f"cannot differentiate this document: {err}") from None
+
+
+def _gradient(problem, kw) -> Gradient:
+    node, steps, adjoints = derive(problem, kw)
     bad = ir.nonfinite(node)
     if bad is not None:
         raise MatcalcError(f"the gradient wrt {problem.latex.get(kw, kw)} contains a constant "

@@ -49,3 +49,23 @@ def check_gradient(doc, wrt, f=None, objective=None, seed=0, trials=2, mode=None
             a, b = numeric.call(obj, kw), numeric.call(f, kw)
             assert np.allclose(a, b, rtol=1e-9, atol=1e-12), (a, b)
     return g
+
+
+def jacobian_fd(F, kwargs, wrt, eps=1e-6):
+    """Central differences of the array function F (called with the keyword arguments
+    kwargs) with respect to the argument wrt: an array of shape(F) + shape(x), entry
+    [a..., b...] = ∂F_a/∂x_b. A Hessian is jacobian_fd of the gradient function."""
+    x0 = np.array(kwargs[wrt], dtype=float)
+    f0 = np.asarray(numeric.call(F, kwargs), dtype=float)
+    out = np.zeros(f0.shape + x0.shape)
+    flat = x0.reshape(-1)
+    cols = out.reshape(f0.shape + (flat.size,))
+    for k in range(flat.size):
+        xp, xm = flat.copy(), flat.copy()
+        h = eps * max(1.0, abs(flat[k]))
+        xp[k] += h
+        xm[k] -= h
+        fp = numeric.call(F, {**kwargs, wrt: xp.reshape(x0.shape)})
+        fm = numeric.call(F, {**kwargs, wrt: xm.reshape(x0.shape)})
+        cols[..., k] = (np.asarray(fp) - np.asarray(fm)) / (2 * h)
+    return out

@@ -11,6 +11,7 @@ import pytest
 
 import matcalc
 from matcalc import numeric
+from helpers import jacobian_fd
 
 RTOL = 1e-5
 
@@ -62,24 +63,6 @@ CASES = [
 # (x^T x)^2: gradient 4 (x^T x) x, Hessian 8 x x^T + 4 (x^T x) I (written out above)
 
 
-def _hessian_fd(grad, kw, wrt, eps=1e-6):
-    """Central differences of the gradient: entry [a, b] = ∂g_a/∂x_b."""
-    x0 = np.array(kw[wrt], dtype=float)
-    g0 = np.asarray(numeric.call(grad, kw))
-    out = np.zeros(g0.shape + x0.shape)
-    flat = x0.reshape(-1)
-    cols = out.reshape(g0.shape + (flat.size,))
-    for k in range(flat.size):
-        xp, xm = flat.copy(), flat.copy()
-        h = eps * max(1.0, abs(flat[k]))
-        xp[k] += h
-        xm[k] -= h
-        gp = numeric.call(grad, {**kw, wrt: xp.reshape(x0.shape)})
-        gm = numeric.call(grad, {**kw, wrt: xm.reshape(x0.shape)})
-        cols[..., k] = (np.asarray(gp) - np.asarray(gm)) / (2 * h)
-    return out
-
-
 def _inputs(g, seed):
     return numeric.sample_inputs(g.problem, np.random.default_rng(seed), g.objective_numpy())
 
@@ -98,7 +81,7 @@ def test_hessian_matches_finite_differences_of_the_gradient(case):
     for seed in (0, 1):
         kw = _inputs(g, seed)
         got = numeric.call(fn, kw)
-        want = _hessian_fd(grad, kw, wrt)
+        want = jacobian_fd(grad, kw, wrt)
         assert got.shape == want.shape
         assert np.max(np.abs(want)) > 1e-6
         err = numeric.relative_error(got, want)
@@ -129,7 +112,7 @@ def test_mixed_block_of_the_tanh_network():
     h, g, second = _pair(NET, "W", "V")
     kw = _inputs(g, 0)
     got = numeric.call(h.to_numpy(), kw)
-    want = _hessian_fd(g.to_numpy(), kw, second)
+    want = jacobian_fd(g.to_numpy(), kw, second)
     assert got.shape == (kw["W"].shape + kw["V"].shape)
     assert numeric.relative_error(got, want) < RTOL
 
@@ -180,7 +163,7 @@ def test_seed_hessians_and_hvps(seed, wrt):
     kw = _inputs(g, 0)
     key = g.inputs.get(wrt) or matcalc.names.python_name(g.wrt)
     got = numeric.call(h.to_numpy(), kw)
-    want = _hessian_fd(g.to_numpy(), kw, key)
+    want = jacobian_fd(g.to_numpy(), kw, key)
     assert np.max(np.abs(want)) > 1e-6
     assert numeric.relative_error(got, want) < RTOL
     d = np.random.default_rng(1).standard_normal(np.shape(kw[key]))

@@ -16,6 +16,7 @@ import pytest
 
 import matcalc
 from matcalc import numeric
+from helpers import jacobian_fd
 
 GOLDEN = Path(__file__).parent / "golden" / "jacobians.txt"
 RTOL = 1e-6
@@ -75,24 +76,6 @@ CASES = [
     ("scalar_is_gradient", r"A \in \mathbb{R}^{n\times n}, x \in \mathbb{R}^n \\ f = x^T A x", "x",
      lambda A, x: x @ A @ x),
 ]
-
-
-def jacobian_fd(F, kwargs, wrt, eps=1e-6):
-    """Central differences of the array function F: shape(F) + shape(x)."""
-    x0 = np.array(kwargs[wrt], dtype=float)
-    f0 = np.asarray(numeric.call(F, kwargs), dtype=float)
-    out = np.zeros(f0.shape + x0.shape)
-    flat = x0.reshape(-1)
-    cols = out.reshape(f0.shape + (flat.size,))
-    for k in range(flat.size):
-        xp, xm = flat.copy(), flat.copy()
-        h = eps * max(1.0, abs(flat[k]))
-        xp[k] += h
-        xm[k] -= h
-        fp = numeric.call(F, {**kwargs, wrt: xp.reshape(x0.shape)})
-        fm = numeric.call(F, {**kwargs, wrt: xm.reshape(x0.shape)})
-        cols[..., k] = (np.asarray(fp) - np.asarray(fm)) / (2 * h)
-    return out
 
 
 def _inputs(j, seed):

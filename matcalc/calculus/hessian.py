@@ -18,6 +18,7 @@ derivative has two readings that differ.
 from __future__ import annotations
 
 from .. import ir, names, ops
+from ..api import derive
 from ..colon import MoveError
 from ..diff import DiffError, differentiate, tidy, with_adjoints
 from ..errors import MatcalcError
@@ -52,13 +53,7 @@ def gradient_problem(problem, wrt: str):
     gradient's diff steps): the gradient's named adjoints are definitions before it.
     A stop-gradient of something that varies is refused (`_refuse_held`)."""
     _refuse_held(problem, wrt)
-    try:
-        g, steps, adjoints = differentiate(problem, wrt)
-        g = tidy(problem, g)
-    except MatcalcError:
-        raise
-    except (DiffError, MoveError, ir.IRError, RecursionError) as err:
-        raise MatcalcError(f"cannot differentiate this document: {err}") from None
+    g, steps, adjoints = derive(problem, wrt)
     p = with_adjoints(problem, adjoints)
     f_latex = problem.latex.get(problem.objective, problem.objective)
     kw, latex = fresh_name(p, f"grad_{names.python_name(problem.objective)}_"

@@ -75,15 +75,8 @@ class Jacobian(_Derivative):
         self.base_problem = base_problem
 
     @property
-    def lhs_latex(self) -> str:
-        p = self.problem
-        return (rf"\frac{{\partial {p.latex.get(self.of, self.of)}}}"
-                rf"{{\partial {p.latex.get(self.wrt, self.wrt)}}}")
-
-    @property
-    def lhs_text(self) -> str:
-        r = self._renderer("text")
-        return f"∂{r.name(self.of)}/∂{r.name(self.wrt)}"
+    def numerator(self) -> str:
+        return self.of
 
     @property
     def function_name(self) -> str:
