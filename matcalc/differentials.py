@@ -71,20 +71,7 @@ def marked(e):
             for f in out[1:]:
                 acc = S.BinOp(S.MUL, acc, f, span=node.span)
             return acc
-        if not dataclasses.is_dataclass(node) or isinstance(node, S.Span):
-            return node
-        changes = {}
-        for f in dataclasses.fields(node):
-            v = getattr(node, f.name)
-            if isinstance(v, tuple):
-                nv = tuple(walk(x) for x in v)
-                if any(a is not b for a, b in zip(nv, v)):
-                    changes[f.name] = nv
-            elif dataclasses.is_dataclass(v) and not isinstance(v, S.Span):
-                nv = walk(v)
-                if nv is not v:
-                    changes[f.name] = nv
-        return dataclasses.replace(node, **changes) if changes else node
+        return S.rebuilt(node, walk)
 
     return walk(e), found
 

@@ -23,39 +23,18 @@ from .read import syntax as S
 BUDGET = 60
 
 
-def _children(node):
-    for f in dataclasses.fields(node):
-        v = getattr(node, f.name)
-        for x in (v if isinstance(v, tuple) else (v,)):
-            if dataclasses.is_dataclass(x) and not isinstance(x, S.Span):
-                yield x
-
-
 def _replace(tree, old, new):
     """`tree` with the node `old` (by identity) replaced by `new`."""
     if tree is old:
         return new
-    if not dataclasses.is_dataclass(tree) or isinstance(tree, S.Span):
-        return tree
-    changes = {}
-    for f in dataclasses.fields(tree):
-        v = getattr(tree, f.name)
-        if isinstance(v, tuple):
-            nv = tuple(_replace(x, old, new) for x in v)
-            if any(a is not b for a, b in zip(nv, v)):
-                changes[f.name] = nv
-        elif dataclasses.is_dataclass(v):
-            nv = _replace(v, old, new)
-            if nv is not v:
-                changes[f.name] = nv
-    return dataclasses.replace(tree, **changes) if changes else tree
+    return S.rebuilt(tree, lambda c: _replace(c, old, new))
 
 
 def _post_order(node, sums=(), parent=None):
     """(node, indices of the sums around it, its parent), innermost first, in source
     order; indices and bounds are not visited."""
     inner = sums + tuple(node.indices) if isinstance(node, S.BigOp) else sums
-    for c in _children(node):
+    for c in S.children(node):
         if isinstance(node, S.BigOp) and any(c is x for x in
                                              node.indices + (node.lower, node.upper)):
             continue
@@ -73,7 +52,7 @@ def _bare_names(node, known):
         if isinstance(e, S.Sym) and not subscripted and names.keyword_of(e) in known:
             out.append(e)
             return
-        for c in _children(e):
+        for c in S.children(e):
             walk(c, isinstance(e, S.Sub) and c is e.base)
     walk(node, False)
     return out

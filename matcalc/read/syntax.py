@@ -13,6 +13,7 @@ the backslash (``\\alpha`` -> ``"alpha"``); ``\\text{KL}`` gives ``"KL"``.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Optional, Tuple, Union
 
@@ -299,3 +300,34 @@ class Document:
     statements: Tuple[Stmt, ...]
     source: str = field(default="", compare=False, repr=False)
     notes: tuple = field(default=(), compare=False, repr=False)
+
+
+# ---------------------------------------------------------------- walking a tree
+
+def children(node):
+    """The syntax nodes directly below `node`, in field order (spans are not nodes)."""
+    for f in dataclasses.fields(node):
+        v = getattr(node, f.name)
+        for x in (v if isinstance(v, tuple) else (v,)):
+            if dataclasses.is_dataclass(x) and not isinstance(x, Span):
+                yield x
+
+
+def rebuilt(node, fn):
+    """`node` with each child c (see `children`) replaced by fn(c); `node` itself, not a
+    copy, when fn returns every child unchanged (by identity)."""
+    if not dataclasses.is_dataclass(node) or isinstance(node, Span):
+        return node
+    changes = {}
+    for f in dataclasses.fields(node):
+        v = getattr(node, f.name)
+        if isinstance(v, tuple):
+            nv = tuple(fn(x) if dataclasses.is_dataclass(x) and not isinstance(x, Span)
+                       else x for x in v)
+            if any(a is not b for a, b in zip(nv, v)):
+                changes[f.name] = nv
+        elif dataclasses.is_dataclass(v) and not isinstance(v, Span):
+            nv = fn(v)
+            if nv is not v:
+                changes[f.name] = nv
+    return dataclasses.replace(node, **changes) if changes else node
