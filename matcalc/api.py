@@ -67,8 +67,10 @@ def _resolve_wrt(problem, wrt: str) -> str:
         st = d.statements[-1] if d.statements else None
         if isinstance(st, S.Bare):
             kw = names.keyword_of(st.value)
-            if kw is None and isinstance(st.value, S.Sub):
+            if kw not in cands and isinstance(st.value, S.Sub):
                 kw = names.keyword_of(st.value.base)  # wrt="z_i" means the family z
+                if kw in cands and not problem.shape_of(kw):
+                    kw = None   # a scalar's subscript is not a member of a family
             if kw in cands:
                 return kw
     except MatcalcError:

@@ -8,6 +8,7 @@ import pytest
 
 import matcalc
 from matcalc import numeric
+from helpers import check_gradient
 
 DOC = open(__import__("pathlib").Path(__file__).parents[1] / "examples" / "logistic_layer.tex").read()
 
@@ -59,3 +60,24 @@ def test_a_comma_inside_braces_is_one_name():
 def test_bad_lists_are_refused(wrt):
     with pytest.raises(matcalc.MatcalcError):
         matcalc.gradient(DOC, wrt=wrt)
+
+
+FAMILY = (r"z_i \in \mathbb{R}^d, \; i = 1,\dots,n, \; \mu_j \in \mathbb{R}^d, \; j = 1,\dots,K"
+          "\n" r"L = \sum_{i=1}^n \sum_{j=1}^K \|z_i - \mu_j\|^2")
+
+
+@pytest.mark.parametrize("member, family", [(r"\mu_j", r"\mu"), (r"\mu_k", r"\mu"),
+                                            ("z_i", "z"), (r"z_{i}", "z")])
+def test_wrt_a_member_of_a_family_is_the_family(member, family):
+    """--wrt z_i (as the issue asks it) differentiates wrt the whole family z: the same
+    gradient as --wrt z, right against finite differences."""
+    g, whole = matcalc.gradient(FAMILY, wrt=member), matcalc.gradient(FAMILY, wrt=family)
+    assert g.wrt == whole.wrt
+    check_gradient(FAMILY, member, lambda z, mu: sum(
+        float(np.sum((z[i] - mu[j]) ** 2)) for i in range(len(z)) for j in range(len(mu))))
+
+
+def test_wrt_a_subscripted_scalar_is_not_a_family():
+    doc = r"\alpha \in \mathbb{R}, x \in \mathbb{R}^n" "\n" r"f = \alpha x^T x"
+    with pytest.raises(matcalc.MatcalcError, match="not a variable"):
+        matcalc.gradient(doc, wrt=r"\alpha_1")
