@@ -102,6 +102,7 @@ class Gradient(BackendViews):
         self._steps = steps
         self._source = None
         self._renderers = {}
+        self.member = None   # index letters of a family member asked as wrt (z_i: ("i",))
 
     @property
     def notes(self) -> list:
@@ -127,7 +128,8 @@ class Gradient(BackendViews):
 
     def _rendered(self, style: str, where: bool = True) -> str:
         r = self._renderer(style)
-        out = r.expr(self.node)
+        out = self._member_form(r)
+        out = r.expr(self.node) if out is None else out
         names = self._adjoints_used() if where else []
         if names:
             defs = [f"{r.name(n)} = {r.expr(self.problem.defs[n])}" for n in names]
@@ -149,16 +151,39 @@ class Gradient(BackendViews):
         """The keyword of what is differentiated: the objective (a Jacobian's F)."""
         return self.problem.objective
 
+    def _member_form(self, r):
+        """The gradient for the asked member z_i of a family (∂L/∂z_i, a vector expression
+        in i), when every entry of it reads as one; None otherwise."""
+        if not self.member or self._member_lhs(r.style) is None:
+            return None
+        return r.member(self.node, self.member, self.problem.shape_of(self.wrt))
+
+    def _member_lhs(self, style):
+        """The wrt written in the asked member (z_{i}; z_i in text), if its form prints."""
+        if not self.member:
+            return None
+        r = self._renderer(style)
+        if r.member(self.node, self.member, self.problem.shape_of(self.wrt)) is None:
+            return None
+        name = self.problem.latex.get(self.wrt, self.wrt) if style == "latex" else \
+            r.name(self.wrt)
+        return r.member_name(name, self.member)
+
+    @property
+    def member_form(self) -> bool:
+        """Is the result written for the asked member z_i of a family (∂L/∂z_i = ...)?"""
+        return self._member_lhs("latex") is not None
+
     @property
     def lhs_latex(self) -> str:
         p, top = self.problem, self.numerator
-        return (rf"\frac{{\partial {p.latex.get(top, top)}}}"
-                rf"{{\partial {p.latex.get(self.wrt, self.wrt)}}}")
+        x = self._member_lhs("latex") or p.latex.get(self.wrt, self.wrt)
+        return rf"\frac{{\partial {p.latex.get(top, top)}}}{{\partial {x}}}"
 
     @property
     def lhs_text(self) -> str:
-        r = Renderer(self.problem, "text")
-        return f"∂{r.name(self.numerator)}/∂{r.name(self.wrt)}"
+        r = self._renderer("text")
+        return f"∂{r.name(self.numerator)}/∂{self._member_lhs('text') or r.name(self.wrt)}"
 
     @cached_property
     def steps(self) -> list:
@@ -452,6 +477,35 @@ def _resolve(problem, lowerer, wrt):
         raise
 
 
+def _member(problem, kw, wrt):
+    """The index letters of a family member asked as wrt (``z_i`` -> ("i",)), when kw is a
+    family of as many axes; None otherwise (the result is then written for the family)."""
+    fam = problem.families.get(kw)
+    if not fam or not isinstance(wrt, str) or "_" not in wrt:
+        return None
+    try:
+        d = parse(wrt)
+    except MatcalcError:
+        return None
+    st = d.statements[-1] if len(d.statements) == 1 else None
+    if not (isinstance(st, S.Bare) and isinstance(st.value, S.Sub)
+            and names.keyword_of(st.value.base) == kw and len(st.value.subs) == fam):
+        return None
+    letters = tuple(x.name for x in st.value.subs if isinstance(x, S.Sym) and
+                    x.accent is None and x.sup is None and not x.primes and len(x.name) == 1)
+    if len(letters) != fam or len(set(letters)) != fam or \
+            set(letters) & ({str(d) for d in problem.dims} | set(problem.inputs)):
+        return None
+    return letters
+
+
+def _asked(problem, lowerer, wrt) -> Gradient:
+    kw = _resolve(problem, lowerer, wrt)
+    g = _gradient(problem, kw)
+    g.member = _member(problem, kw, wrt)
+    return g
+
+
 def gradient(doc, wrt, objective=None):
     """Differentiate the document's objective with respect to `wrt`: one name gives a
     `Gradient`; a list (or ``"W,b"``) gives `Gradients`, in that order, with one generated
@@ -461,8 +515,8 @@ def gradient(doc, wrt, objective=None):
     if several is not None:
         if not several or len(set(several)) != len(several):
             raise MatcalcError(f"wrt={wrt!r} must name distinct variables")
-        return Gradients([_gradient(problem, _resolve(problem, lowerer, w)) for w in several])
-    return _gradient(problem, _resolve(problem, lowerer, wrt))
+        return Gradients([_asked(problem, lowerer, w) for w in several])
+    return _asked(problem, lowerer, wrt)
 
 
 def derive(problem, kw) -> tuple:

@@ -289,6 +289,10 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
     document = _document(doc)
     g = gradient(document, wrt, objective)
     value, index_syntax, helpers = _claim_value(claim)
+    if not index_syntax and g.member_form:
+        # wrt asked as a member (z_i): a bare claim is in the member's index, as printed
+        from .api import parse
+        index_syntax = parse(wrt).statements[-1].value.subs
     judge = Judge(document, g, seed, trials)
     base = dict(expected_latex=g.latex(), notes=tuple(g.notes), lhs_latex=g.lhs_latex)
     try:

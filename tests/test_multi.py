@@ -3,6 +3,8 @@ from one generated function (with the objective's value first when asked), each 
 against central finite differences of an independent NumPy objective."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -81,3 +83,50 @@ def test_wrt_a_subscripted_scalar_is_not_a_family():
     doc = r"\alpha \in \mathbb{R}, x \in \mathbb{R}^n" "\n" r"f = \alpha x^T x"
     with pytest.raises(matcalc.MatcalcError, match="not a variable"):
         matcalc.gradient(doc, wrt=r"\alpha_1")
+
+
+SEEDS = Path(__file__).parent / "seeds"
+MEMBERS = [
+    pytest.param(FAMILY, "z_i", r"\partial z_{i}", id="z_i"),
+    pytest.param(FAMILY, r"\mu_j", r"\partial \mu_{j}", id="mu_j"),
+    pytest.param((SEEDS / "003.tex").read_text(), "z_i", r"\partial z_{i}", id="seed003-z_i"),
+    pytest.param((SEEDS / "000.tex").read_text(), "t^{(1)}_{i,j}", r"\partial t^{(1)}_{i,j}",
+                 id="seed000-t1_ij"),
+    pytest.param((SEEDS / "002.tex").read_text(), r"\phi_k", r"\partial \phi_{k}", id="seed002-phi_k"),
+]
+
+
+@pytest.mark.parametrize("doc, member, lhs", MEMBERS)
+def test_the_result_is_written_in_the_asked_member(doc, member, lhs):
+    """--wrt z_i: ∂L/∂z_i = (a vector expression in i), read back by check with the same
+    meaning (as the printed claim, bare or with its left-hand side)."""
+    g = matcalc.gradient(doc, wrt=member)
+    assert g.member_form and lhs in g.lhs_latex, g.lhs_latex
+    assert r"\right]_{" not in g.latex().split(r"\quad\text{where}")[0], g.latex()
+    for claim in (g.latex(), f"{g.lhs_latex} = {g.latex()}"):
+        res = matcalc.check(doc, member, claim=claim)
+        assert res.ok, res.message
+
+
+@pytest.mark.parametrize("claim", [r"3 \sum_{k} (z_{i} - \mu_{k})", r"2 \sum_{k} (z_{i} + \mu_{k})",
+                                   r"-2 \sum_{k} (z_{i} - \mu_{k})"])
+def test_a_wrong_member_claim_is_wrong(claim):
+    res = matcalc.check(FAMILY, "z_i", claim=claim)
+    assert not res.ok and res.message.startswith("wrong"), res.message
+
+
+def test_a_member_without_a_vector_reading_is_written_for_the_family():
+    """A gradient whose entries mix the vector axis with a matrix (W z_i) keeps the
+    family's entry notation, never a member form that drops the axis wrongly."""
+    doc = (r"z_i \in \mathbb{R}^d, \; i = 1,\dots,n, \; W \in \mathbb{R}^{d\times d}" "\n"
+           r"L = \sum_{i=1}^n z_i^T W z_i")
+    g = matcalc.gradient(doc, wrt="z_i")
+    check_gradient(doc, "z_i", lambda z, W: float(np.einsum("ia,ab,ib->", z, W, z)))
+    res = matcalc.check(doc, "z_i", claim=g.latex())
+    assert res.ok, (g.latex(), res.message)
+
+
+def test_an_ill_shaped_member_claim_is_located():
+    with pytest.raises(matcalc.ShapeError) as err:
+        matcalc.check(FAMILY, "z_i", claim=r"2 \sum_{k} (z_{k} - \mu_{k})")
+    assert "column 16" in str(err.value), str(err.value)

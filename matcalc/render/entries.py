@@ -55,6 +55,7 @@ class IndexNotation:
 
     def _fresh(self, used):
         used |= self._taken()
+        used |= set(getattr(self, "_drops", ()))   # a dropped vector index is never reused
         for c in INDEX_LETTERS:
             if c not in used:
                 used.add(c)
@@ -141,13 +142,14 @@ class IndexNotation:
         if not (isinstance(op, Pow) and isinstance(op.exp, Const) and op.exp.value == 2) \
                 or l not in labels or op.rank != len(set(labels)):
             return None
-        self._drop = letters[l]
+        outer = getattr(self, "_drops", ())
+        self._drops = outer + (letters[l],)
         try:
             s, _ = self._entry(op.base, tuple(letters[x] for x in labels), used)
         except _NotVector:
             return None
         finally:
-            self._drop = None
+            self._drops = outer
         n = rf"\left\|{s}\right\|^{{2}}" if self.style == "latex" else f"‖{s}‖²"
         return n, l
 
@@ -191,16 +193,16 @@ class IndexNotation:
     def _entry(self, node, idx, used):
         """(text, precedence) of the entry of `node` at index letters `idx`."""
         used = set(used) | set(idx)
-        drop = getattr(self, "_drop", None)
+        hit = [x for x in idx if x in getattr(self, "_drops", ())]
         if isinstance(node, (Var, Ref)):
-            if drop is not None and drop in idx:
+            if hit:
                 # the vector z_i of a family: its last axis is the dropped index
                 fam = getattr(self.problem, "families", {}).get(node.name) if self.problem else None
-                if idx[-1] != drop or idx.count(drop) > 1 or not fam or fam != len(idx) - 1:
+                if len(hit) > 1 or idx[-1] != hit[0] or not fam or fam != len(idx) - 1:
                     raise _NotVector()
                 idx = idx[:-1]
             return self._sub(self.name(node.name), idx), ATOM
-        if drop is not None and drop in idx and not isinstance(node, (Add, Map, Pow, Const, Contract)):
+        if hit and not isinstance(node, (Add, Map, Pow, Const, Contract)):
             raise _NotVector()
         if isinstance(node, Const):
             return self._num(node.value), ATOM if not _neg(node.value) else NEG
@@ -251,3 +253,31 @@ class IndexNotation:
             return s, p
         base = s if p >= ATOM else f"{self.t['lp']}{s}{self.t['rp']}"
         return self._sub(base, idx), ATOM
+
+    def member(self, node, member, shape):
+        """The text of `node` (of the family's `shape`: its family axes, then at most one
+        vector axis) for the member at the index letters `member`: the entry at the
+        member's letters, the vector axis dropped where every factor that carries it is a
+        family of vectors (2 (z_i - μ_k)); None where some entry has no such reading."""
+        fam = len(member)
+        if len(shape) not in (fam, fam + 1):
+            return None
+        used = set(member)
+        idx = tuple(member)
+        outer = getattr(self, "_drops", ())
+        if len(shape) == fam + 1:
+            idx = idx + (self._fresh(set(used)),)
+            self._drops = outer + idx[-1:]
+        try:
+            text, _ = self.entry(node, idx, used)
+        except _NotVector:
+            return None
+        finally:
+            self._drops = outer
+        return text
+
+    def member_name(self, name, member):
+        """The name of a family member: z_{i}, t_{i,j} (LaTeX); z_i, t_i,j (text)."""
+        j = ",".join(member)
+        return f"{name}_{{{j}}}" if self.style == "latex" else f"{name}_{j}"
+
