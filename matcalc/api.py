@@ -14,6 +14,7 @@ from functools import cached_property
 
 from . import codegen, ir, names
 from .read import syntax as S
+from .read.restate import named_by_restatement
 from .check import CheckResult, check  # noqa: F401  (the API's check lives in check.py)
 from .claims import Verdict, check_all  # noqa: F401  (a verdict on every claim in a post)
 from .codegen.backends import BackendViews
@@ -46,7 +47,7 @@ def read(text: str) -> S.Document:
 def _document(doc) -> S.Document:
     if isinstance(doc, S.Document):
         return doc
-    return read(doc)
+    return named_by_restatement(read(doc))
 
 
 def _resolve_wrt(problem, wrt: str) -> str:

@@ -27,6 +27,8 @@ def _square(lw, v, e, what):
 
 def _trace(lw, args, e, scope):
     v = lw.one_arg("the trace", args, e, scope)
+    if v.kind == "s":
+        return v   # a scalar is its own trace (1 x 1): d\lambda = Tr(w^T S' dW x), seed 001
     _square(lw, v, e, "the trace")
     r, c = v.mat
     labels = tuple(r if l == c else l for l in v.labels)

@@ -350,9 +350,8 @@ CASES = [
          "right", "least squares (econometrics notation)"),
     Case("049_ols_greg_eT.tex", r"\beta",
          lambda y, W, beta: float(np.sum((W @ beta - y) ** 2)),
-         "refused: e^Te (the answer's e = W beta - y is written only in its last line, a "
-         "claim)", "least squares (colon derivation)", objective="S",
-         expect="unknown name e"),
+         R, "least squares (colon derivation)", objective="S"),
+    # e = W beta - y is read from the last line's restatement 2W^Te = 2W^T(W beta - y)
     Case("050_weighted_lsq_yhat.tex", r"\hat{\mathbf{w}}",
          lambda X, w_hat, y, R: 0.5 * float((X @ w_hat - y) @ R @ (X @ w_hat - y)),
          r"refused: X \hat{\mathbf{w}} = \hat{\mathbf{y}} (a definition written right to left)",
