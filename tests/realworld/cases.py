@@ -213,7 +213,7 @@ def ref_poisson_loglinear(beta, x, y):
     return float(np.sum(y * t - np.exp(t)) - lgamma1(y))
 
 
-# references for 071-088 (fields beyond statistics / ML: control, portfolio, Gaussian
+# references for 071-089 (fields beyond statistics / ML: control, portfolio, Gaussian
 # processes, signal processing, robotics, physics and chemistry, the Matrix Cookbook)
 def ref_kalman_trace(K_k, H, M_hat, R):
     # tr(M_k) with the notes' expansion of M_k (the line before their trace line)
@@ -474,7 +474,7 @@ CASES = [
          "\\|x-z\\|^2/(2\\sigma^2) (the post's own code divides by 2*sigma**2); once derived "
          "silently wrong as the first", "kernels: RBF", mode="positive",
          expect="has two readings"),
-    # ---- 071-088: spread over fields (control, portfolio, GP, signal, robotics, physics)
+    # ---- 071-089: spread over fields (control, portfolio, GP, signal, robotics, physics)
     Case("071_lqr_lagrange_integral.tex", r"\mathbf{u}", None,
          r"refused: \mathbf{f}(\mathbf{x,u}) (a font command over a comma list, in the "
          r"system's definition), then \int_0^{\tau} ... dt (an integral)",
@@ -556,4 +556,9 @@ CASES = [
          r"refused: V_{bond}^{ij} = (a superscript index pair on the defined name)",
          "physics/chemistry: harmonic bond potential", objective=r"V_{bond}^{ij}",
          expect="this left side is not read as one name"),
+    Case("089_variational_braket_energy.tex", "C_j", None,
+         r"refused: \psi=\sum_j C_j \phi_j (a wave function expanded in basis functions: "
+         r"C_j and \phi_j never declared), then the bra-ket <\psi\vert\hat{H}\vert\psi> of an "
+         r"operator \hat{H} given only by \hat{H}\phi_j =E_j\phi_j",
+         "physics/chemistry: variational energy (bra-ket)", expect="unknown name C"),
 ]
