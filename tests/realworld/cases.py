@@ -213,6 +213,54 @@ def ref_poisson_loglinear(beta, x, y):
     return float(np.sum(y * t - np.exp(t)) - lgamma1(y))
 
 
+# references for 071-089 (fields beyond statistics / ML: control, portfolio, Gaussian
+# processes, signal processing, robotics, physics and chemistry, the Matrix Cookbook)
+def ref_kalman_trace(K_k, H, M_hat, R):
+    # tr(M_k) with the notes' expansion of M_k (the line before their trace line)
+    M = (M_hat - (K_k @ H @ M_hat + M_hat @ H.T @ K_k.T)
+         + K_k @ (H @ M_hat @ H.T + R) @ K_k.T)
+    return float(np.trace(M))
+
+
+def ref_cara(phi, mu, Sigma, R_f, alpha):
+    # the answer's own result (mu - R_f 1) - alpha Sigma phi fixes 1/2\alpha as alpha/2
+    return float(phi @ (mu - R_f) - 0.5 * alpha * phi @ Sigma @ phi)
+
+
+def ref_portfolio_ratio(A, B, w_vec, lambda_):
+    return float((w_vec @ A @ w_vec) / (w_vec @ B @ w_vec) - lambda_ * (np.sum(w_vec) - 1))
+
+
+def ref_gp_lml(y, K):
+    N = len(y)
+    return float(-0.5 * logdet(K) - 0.5 * y @ np.linalg.solve(K, y)
+                 - N / 2 * np.log(2 * np.pi))
+
+
+def ref_gp_lml_noise(y, K_f, sigma):
+    return ref_gp_lml(y, K_f + sigma ** 2 * np.eye(len(y)))
+
+
+def ref_lmmse(a, C_xx, C_xtheta, C_thetatheta):
+    # C_{theta x} = C_{x theta}^T, as the notebook states after the formula
+    return float(a @ C_xx @ a - a @ C_xtheta - C_xtheta @ a + C_thetatheta)
+
+
+def ref_array_gain(w, d, Q):
+    # real-valued reading (^H as ^T); the page's quantities are complex
+    return float((w @ d) ** 2 / (w @ Q @ w))
+
+
+def ref_reprojection(Delta, x_a, x_b, P):
+    # e_i = ||x_i^a - P_i Delta x_i^b||, objective e^2 = sum_i e_i^2
+    r = x_a - np.einsum("nij,jk,nk->ni", P, Delta, x_b)
+    return float(np.sum(r * r))
+
+
+def ref_procrustes(A, X, B):
+    return float(np.sqrt(fro2(A @ X - B)))
+
+
 # ------------------------------------------------------------------ the corpus
 R = "right"
 CASES = [
@@ -425,4 +473,91 @@ CASES = [
          "\\|x-z\\|^2/(2\\sigma^2) (the post's own code divides by 2*sigma**2); once derived "
          "silently wrong as the first", "kernels: RBF", mode="positive",
          expect="has two readings"),
+    # ---- 071-089: spread over fields (control, portfolio, GP, signal, robotics, physics)
+    Case("071_lqr_lagrange_integral.tex", r"\mathbf{u}", None,
+         r"refused: \mathbf{f}(\mathbf{x,u}) (a font command over a comma list, in the "
+         r"system's definition), then \int_0^{\tau} ... dt (an integral)",
+         "control: LQR cost functional", objective="J",
+         expect=r"unexpected ','"),
+    Case("072_riccati_hjb_min.tex", "u", None,
+         r"refused: \Re^n (\Re for the real numbers), then \min_{u(t)} \{...\} around the "
+         r"objective with \partial V^T/\partial x of a V not given",
+         "control: Riccati / HJB", expect=r"unknown command \Re"),
+    Case("073_kalman_trace_expansion.tex", "K_k", ref_kalman_trace,
+         r"refused: K^T_k (the transpose written before the subscript of K_k)",
+         "control: Kalman gain (trace of the error covariance)",
+         expect="unknown name K"),
+    Case("074_portfolio_prime_omega.tex", "x", lambda x, Omega: float(x @ Omega @ x), R,
+         "portfolio: variance x'Ωx (prime, unicode Ω)"),
+    Case("075_cara_utility_half_alpha.tex", r"\phi", ref_cara,
+         r"refused: \phi'(\mu-R_f\mathbf{1}) (a prime as transpose before a parenthesis, "
+         r"read as a function \phi' applied); the objective is only inside \frac{\partial "
+         r"...}{\partial \phi} and holds 1/2\alpha",
+         "portfolio: CARA mean-variance utility", expect=r"unknown function \phi'"),
+    Case("076_portfolio_ratio_lagrangian.tex", r"\vec{w}", ref_portfolio_ratio,
+         r"refused: \vec{1} (\vec on a digit: the ones vector)",
+         "portfolio: variance-ratio Lagrangian", objective="L",
+         expect=r"\vec must be put on a single letter"),
+    Case("077_gp_marginal_likelihood_yt.tex", "K", ref_gp_lml,
+         "refused: y^t (a lower-case t as the transpose)",
+         "Gaussian process: log marginal likelihood", expect="unknown name t"),
+    Case("078_gp_marginal_likelihood_Ky.tex", r"\sigma", ref_gp_lml_noise,
+         r"refused: \log p(y|X, \theta) = (a log of a conditional density as the left "
+         r"side), with K_y = K_f + \sigma^2I defined after its use",
+         "Gaussian process: log marginal likelihood (noise variance)",
+         objective=r"\log p(y|X, \theta)", expect="this left side is not read as one name"),
+    Case("079_wiener_lmmse_C_theta_x.tex", r"\mathbf{a}", ref_lmmse,
+         r"refused: MSE(\widehat{\theta}) = (a multi-letter name applied to a hat, as the "
+         r"left side; the line also has the notebook's typo \mathbf{C}_{_\theta x}), so the "
+         r"objective is reported undefined",
+         "signal processing: Wiener / LMMSE estimator", objective=r"MSE(\widehat{\theta})",
+         expect="is not defined in the document",
+         xfail="refused without a place: the message names no line/column (the skipped "
+               "MSE line is not pointed at)"),
+    Case("080_beamformer_array_gain_H.tex", r"\mathbf{w}", ref_array_gain,
+         r"refused: \mathbb{C}^N (complex vectors; the post's ^H is the conjugate transpose)",
+         "signal processing: beamforming (array gain)", expect=r"expected '\{', \mathbb{N}"),
+    Case("081_sparse_coding_argmin.tex", r"\mathbf{\phi}_{i}", None,
+         r"refused: \mathbf{\phi}^{*} (a starred optimum: ^{*} read as a product sign), on a "
+         r"left side of two names before \text{argmin}_{...}, with a generic sparsity "
+         r"function S",
+         "signal processing: sparse coding", expect="unexpected a product sign"),
+    Case("082_total_variation_4d.tex", "f", None,
+         r"refused: the objective \text{TV}(f) is stored as \mathrm{TV} and not found under "
+         r"the page's name; given \mathrm{TV} it stops at (\partial_x f_l)_{i,j,k} "
+         r"(finite differences written as \partial_x of a 4-index image)",
+         "signal processing: total variation (4D)", objective=r"\text{TV}(f)",
+         expect=r"(definitions: \mathrm{TV})",
+         xfail="refused without a place: the message names no line/column"),
+    Case("083_mass_spring_relaxation.tex", r"\vec{r}_i", None,
+         r"refused: l_{ij} (the spring length, defined only in prose as the distance of "
+         r"masses i and j; the sum runs over connected pairs given only in code)",
+         "physics: mass-spring network energy", objective="U", expect="unknown name l"),
+    Case("084_reprojection_error_pmatrix.tex", r"\Delta", ref_reprojection,
+         r"refused: $i^{th}$ (an ordinal in prose read as math: i to the power t h)",
+         "robotics/vision: reprojection error", expect="unknown name t"),
+    Case("085_procrustes_min_text_orthogonal.tex", "X", ref_procrustes,
+         r"refused: the solution statement X=UV^T is read as a definition of X (then U is "
+         r"unknown); the objective is only inside \min_{X \text{ orthogonal}}",
+         "robotics/vision: orthogonal Procrustes", expect="unknown name U"),
+    Case("086_molecular_mechanics_energy.tex", "r", None,
+         r"refused: \sum_{i<j} (then sums over named sets \sum_{bonds}, V_n/2 [...], "
+         r"cos without a backslash)", "chemistry: molecular mechanics force field",
+         objective="V", expect="'<' is read only as an inner product"),
+    Case("087_cookbook_det_linear_forms.tex", r"\mathbf{X}",
+         lambda X: float(np.linalg.det(X)),
+         r"refused: only claimed identities \frac{\partial \operatorname{det}(\mathbf{X})}"
+         r"{\partial \mathbf{X}} = ... (no objective outside a derivative)",
+         "Matrix Cookbook: derivatives of a determinant",
+         expect="the document defines nothing to differentiate"),
+    Case("088_harmonic_bond_potential.tex", "r_{ij}",
+         lambda k_s, r, r_0: 0.5 * k_s * (r - r_0) ** 2,
+         r"refused: V_{bond}^{ij} = (a superscript index pair on the defined name)",
+         "physics/chemistry: harmonic bond potential", objective=r"V_{bond}^{ij}",
+         expect="this left side is not read as one name"),
+    Case("089_variational_braket_energy.tex", "C_j", None,
+         r"refused: \psi=\sum_j C_j \phi_j (a wave function expanded in basis functions: "
+         r"C_j and \phi_j never declared), then the bra-ket <\psi\vert\hat{H}\vert\psi> of an "
+         r"operator \hat{H} given only by \hat{H}\phi_j =E_j\phi_j",
+         "physics/chemistry: variational energy (bra-ket)", expect="unknown name C"),
 ]
