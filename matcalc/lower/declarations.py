@@ -61,6 +61,7 @@ class DefSource:
     stmt: S.Def
     indices: tuple            # index keywords of an entrywise definition
     index_syntax: tuple
+    entry_rank: int | None = None   # axes of each entry, when known (a claim: ∂L/∂z_i)
 
 
 @dataclass

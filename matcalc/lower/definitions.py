@@ -148,7 +148,8 @@ class DefinitionLowering(LoweringBase):
         v = self.materialise(v, ds.stmt.value)
         idx = ds.indices
         # an entrywise definition whose body is a whole matrix: g_{ij} = sigm(f)
-        if idx and not any(i in v.labels for i in idx) and len(v.mat) == len(idx):
+        if idx and not any(i in v.labels for i in idx) and len(v.mat) == len(idx) and \
+                ds.entry_rank in (None, 0):
             v = Val(v.node, tuple(dict(zip(v.mat, idx)).get(l, l) for l in v.labels), (), False)
         for i in idx:
             if i not in v.labels:

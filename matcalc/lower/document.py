@@ -157,7 +157,8 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
         if i not in lw.ranges:
             lw.ranges[i] = (1, d)
     lw.defsrc["__claim"] = DefSource("__claim", S.Def(S.Sym("__claim"), None, value,
-                                                      span=value.span), indices, index_syntax)
+                                                      span=value.span), indices, index_syntax,
+                                     len(shape) - len(indices))
     lw.info["__claim"] = Info("def", "claim")
     lw.src = claim_text
     for kw in lw.defsrc:            # the claim and its helpers (the rest is lowered above)

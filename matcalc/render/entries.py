@@ -100,9 +100,15 @@ class IndexNotation:
             factors = [norm[0]]
         else:
             factors = []
+            outer = [x for x in letters.values() if x in getattr(self, "_drops", ())]
+            carriers = 0
             for op, labels in keep:
+                before = self._consumed(outer)
                 s, p = self._entry(op, tuple(letters[l] for l in labels), used)
+                carriers += self._consumed(outer) != before
                 factors.append(self._wrap(s, p, MUL + 1 if p == MUL else MUL))
+            if outer and carriers != 1:
+                raise _NotVector()   # c 1 (no factor is the vector), or z_i ⊙ u (two are)
         body = self.juxt(factors) if factors else "1"
         plain = [letters[l] for l in summed if l not in bounds]
         heads = []
@@ -125,7 +131,7 @@ class IndexNotation:
         neg = _neg(c)
         cn, cd = sp.fraction(-c if neg else c)
         if cn != 1:
-            text = f"{self._factor_num(cn)}{self.t['mul']}{text}"
+            text = self.juxt([self._factor_num(cn), text])   # f {\left(1 - ...\right)}
         if cd != 1:
             text = (rf"\frac{{{text}}}{{{self._num(cd)}}}" if self.style == "latex"
                     else f"{text}/{self._factor_num(cd)}")
@@ -200,10 +206,16 @@ class IndexNotation:
                 fam = getattr(self.problem, "families", {}).get(node.name) if self.problem else None
                 if len(hit) > 1 or idx[-1] != hit[0] or not fam or fam != len(idx) - 1:
                     raise _NotVector()
+                self._dropped = getattr(self, "_dropped", ()) + (hit[0],)
                 idx = idx[:-1]
             return self._sub(self.name(node.name), idx), ATOM
         if hit and not isinstance(node, (Add, Map, Pow, Const, Contract)):
             raise _NotVector()
+        if hit and isinstance(node, Const):
+            raise _NotVector()       # a constant vector c 1 has no reading as a member
+        if hit and isinstance(node, Pow) and not (isinstance(node.exp, Const)
+                                                  and node.exp.value == 1):
+            raise _NotVector()       # z_i^2 of a vector: z_i ⊙ z_i or ‖z_i‖²?
         if isinstance(node, Const):
             return self._num(node.value), ATOM if not _neg(node.value) else NEG
         if isinstance(node, Mask):
@@ -213,7 +225,10 @@ class IndexNotation:
         if isinstance(node, Add):
             parts = []
             for k, (t, c) in enumerate(zip(node.terms, node.coeffs)):
+                before = self._consumed(hit)
                 s, p = self._entry(t, idx, used)
+                if hit and self._consumed(hit) == before:
+                    raise _NotVector()   # z_i + 2: a vector plus a scalar
                 if isinstance(t, Const):
                     s = self._num(c * t.value)
                     neg = _neg(c * t.value)
@@ -254,6 +269,10 @@ class IndexNotation:
         base = s if p >= ATOM else f"{self.t['lp']}{s}{self.t['rp']}"
         return self._sub(base, idx), ATOM
 
+    def _consumed(self, letters) -> int:
+        """How many entries of a family dropped one of `letters` so far (see `member`)."""
+        return sum(1 for x in getattr(self, "_dropped", ()) if x in letters)
+
     def member(self, node, member, shape):
         """The text of `node` (of the family's `shape`: its family axes, then at most one
         vector axis) for the member at the index letters `member`: the entry at the
@@ -268,8 +287,11 @@ class IndexNotation:
         if len(shape) == fam + 1:
             idx = idx + (self._fresh(set(used)),)
             self._drops = outer + idx[-1:]
+        self._dropped = ()
         try:
             text, _ = self.entry(node, idx, used)
+            if len(shape) == fam + 1 and not self._consumed(idx[-1:]):
+                return None          # nothing in it is a member's vector: c 1
         except _NotVector:
             return None
         finally:
