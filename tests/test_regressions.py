@@ -280,3 +280,18 @@ def test_an_integer_constant_to_a_negative_power_in_code():
     g = matcalc.gradient(doc, "u")
     assert np.isclose(g.objective_numpy()(u=np.ones(3)), 0.03)
     check_gradient(doc, "u", lambda u: np.sum(u) / 100)
+
+
+def test_objective_named_with_its_arguments():
+    """--objective '\\text{TV}(f)' names the definition \\text{TV}(f) = ... (corpus 082)."""
+    doc = r"$x \in \mathbb{R}^n$" "\n" r"$$\text{TV}(x) = \sum_{i=1}^{n} x_i^2$$"
+    g = matcalc.gradient(doc, wrt="x", objective=r"\text{TV}(x)")
+    x = np.array([0.5, -1.0, 2.0])
+    np.testing.assert_allclose(g.to_numpy()(x=x), 2 * x)
+
+
+def test_partial_operator_is_refused_by_name():
+    doc = r"$f \in \mathbb{R}^n$" "\n" r"$$L = \sum_{i=1}^{n} (\partial_x f)_i^2$$"
+    with pytest.raises(matcalc.MatcalcError, match="partial-derivative operator") as err:
+        matcalc.gradient(doc, wrt="f")
+    assert "line 2" in str(err.value)

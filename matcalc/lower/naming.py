@@ -15,6 +15,7 @@ import dataclasses
 import sympy as sp
 
 from .. import names, ops
+from ..notes import excerpt
 from ..ir import Delta, Var
 from ..read import syntax as S
 from ..values import Val, fmt_shape, mlabel, scalar
@@ -189,6 +190,11 @@ class NameLowering(LoweringBase):
                 return scalar(sp.pi)
             if isinstance(e, S.Sym) and (e.name in SIGMA_NAMES or ops.spelled("command", e.name)):
                 raise self.perr(f"\\{e.name} needs an argument in parentheses", e)
+            base = e.base if isinstance(e, S.Sub) else e
+            if isinstance(base, S.Sym) and base.name == "partial":
+                raise self.perr(f"{excerpt(self.src, e.span) or names.latex_of(e)} is a partial-"
+                                f"derivative operator applied inside the objective: it is not "
+                                f"read (write the differences or derivatives out)", e)
             raise self.perr(f"unknown name {names.latex_of(e)}: declare it (e.g. "
                             f"`{names.latex_of(e)} \\in \\mathbb{{R}}^{{n}}`) or define it", e)
         if info.kind in ("dim", "natural"):

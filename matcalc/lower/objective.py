@@ -135,4 +135,8 @@ def _keyword_of_text(text):
         st = parse(text).statements[-1]
     except (MatcalcError, IndexError):
         return None
-    return names.keyword_of(st.value) if isinstance(st, S.Bare) else None
+    if not isinstance(st, S.Bare):
+        return None
+    if isinstance(st.value, S.Apply):   # \text{TV}(f), as a definition TV(f) = ... names it
+        return names.keyword_of(st.value.func)
+    return names.keyword_of(st.value)
