@@ -377,6 +377,26 @@ def test_no_expression_swell_through_matrix_squares():
     assert lengths[3] < 3 * lengths[1], lengths    # linear: about 2x; it is ~21x
 
 
+def test_product_except_on_a_diagonal():
+    """Π_l σ(tanh(b_l b_j V_ij δ_jl)): the gradient holds (Π_{k≠j} x_ik) x_ij with the
+    ProdExcept indexed on a diagonal, labels (j, j); folding it into Π_k x_ik dropped both
+    labels ("Contract: operand of rank 2 given labels (1,)" from numpy_source)."""
+    doc = r"V \in \mathbb{R}^{n_1 \times n_2}, b \in \mathbb{R}^{n_2}" "\n" \
+          r"K_{ij} = \prod_{l=1}^{n_2} \sigma(\tanh(b_l (b_j V_{ij}) \delta_{jl}))" "\n" \
+          r"f = \sum_{i,j} K_{ij}"
+
+    def f(V, b):
+        n2 = len(b)
+        k = np.ones(V.shape)
+        for l in range(n2):
+            k = k * sigmoid(np.tanh(b[l] * (b[None, :] * V) * (np.arange(n2) == l)[None, :]))
+        return np.sum(k)
+    V = np.array([[0.3, -0.7, 1.1], [0.5, 0.2, -0.4]])
+    b = np.array([0.8, -1.2, 0.6])
+    for wrt in ("V", "b"):
+        assert_right(doc, wrt, f, dict(V=V, b=b))
+
+
 # ============================================================ round trips: what matcalc
 # prints and cannot read back (claim = g.latex())
 
