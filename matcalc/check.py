@@ -105,6 +105,14 @@ def _claim_value(claim: str):
     return main[0], main[1], helpers
 
 
+def _unknown_arguments(fn, kwargs) -> list:
+    """The keyword-only arguments of the generated claim function that no input provides."""
+    code = fn.__code__
+    kwonly = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+    defaults = fn.__kwdefaults__ or {}
+    return [k for k in kwonly if k not in kwargs and k not in defaults]
+
+
 def _letters(e):
     """The one-letter names of a juxtaposed subscript ``{ij}``, or None."""
     if isinstance(e, S.Sym) and e.accent is None and e.layer is None:
@@ -175,6 +183,10 @@ class Judge:
             fn = codegen.compile_module(codegen.generate(full, ir.Ref("__claim", node.shape),
                                                          "claim", also=g._accepts), "claim")
             latex = Renderer(full).expr(node)
+            unknown = _unknown_arguments(fn, self.points[0]) if self.points else []
+            if unknown:   # a name the document does not have (1_n_1 read as 1_n, _1)
+                raise ParseError(f"cannot read the claim: it uses {', '.join(unknown)}, which "
+                                 "the document does not declare")
         except MatcalcError:
             raise
         except (ir.IRError, RecursionError) as err:

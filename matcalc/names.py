@@ -44,8 +44,9 @@ def _base_latex(sym: S.Sym) -> str:
         name = "\\" + name
     elif len(name) > 1:
         name = r"\mathrm{" + name + "}"
-    if sym.accent:
-        name = "\\" + sym.accent + "{" + name + "}"
+    for k, accent in enumerate((sym.accent or "").split("_") if sym.accent else ()):
+        # stacked accents (hat_bar: an adjoint's bar over \hat{y}) innermost first
+        name = ("\\overline" if k else "\\" + accent) + "{" + name + "}"
     name += "'" * sym.primes
     if sym.layer:
         name += "^{(" + sym.layer + ")}"

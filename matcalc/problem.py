@@ -10,6 +10,8 @@ Contract: `Problem` is what `lower` produces and `diff`, `render` and `codegen` 
 - `dims`: the dimension symbols the document uses.
 - `held`: definitions held constant (their uses are wrapped in StopGrad).
 - `notes`: `matcalc.notes.Note`s on what the reader skipped or inferred.
+- `unnamed`: definitions the document does not name (the bare final expression, keyword
+  f): a printed result writes their value, never the invented name.
 """
 from __future__ import annotations
 
@@ -33,6 +35,8 @@ class Problem:
     rows: set = field(default_factory=set)            # definitions whose value is a row vector
     vector_bars: str = "abs"                          # how |v| of a vector was read
     notes: list = field(default_factory=list)         # what the reader skipped or inferred
+    unnamed: set = field(default_factory=set)         # names the document never writes (a
+    #                                                   bare objective's f): printed as their body
 
     def shape_of(self, name: str) -> tuple:
         if name in self.defs:

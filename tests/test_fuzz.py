@@ -102,7 +102,7 @@ def test_fuzz_document(case):
             return
         assert oc.roundtrip != "exception", (f"check(doc, claim=g.latex()) raised "
                                              f"{oc.roundtrip_detail}" + report)
-        if oc.roundtrip != "ok":
+        if oc.roundtrip not in ("ok", "noisy"):   # noisy: right at our point, not at check's
             labels = F.roundtrip_labels(oc, case.doc)
             for lab in labels:
                 event(f"round trip: prints unreadable {lab}")

@@ -213,13 +213,19 @@ def test_division_by_zero_literal(doc, wrt, x):
 
 # ============================================================ names
 
-@xfail("SyntaxError: duplicate argument 'fi': \\text{ﬁ} and \\text{fi} get the keywords "
-       "'ﬁ' and 'fi', which Python's NFKC normalisation makes one identifier (names.python_name)")
-def test_nfkc_names():
-    doc = r"\text{ﬁ}, \text{fi} \in \mathbb{R}" "\n" r"f = \text{ﬁ}^2 \text{fi}"
-    assert_right(doc, r"\text{fi}", lambda a, b: a ** 2 * b, dict(a=0.7, b=-0.4),
-                 key="b", spell={"a": ["ﬁ", r"\text{ﬁ}", r"\mathrm{ﬁ}"],
-                                 "b": ["fi", r"\mathrm{fi}", r"\text{fi}"]})
+@pytest.mark.parametrize("doc, wrt", [
+    (r"\text{ﬁ}, \text{fi} \in \mathbb{R}" "\n" r"f = \text{ﬁ}^2 \text{fi}", r"\text{fi}"),
+    # \text{𝑥} beside x: once silently one variable (keyword_of NFKC-normalises)
+    (r"\text{𝑥}, x \in \mathbb{R}^n" "\n" r"f = \text{𝑥}^T x", "x"),
+    (r"\text{𝑥} \in \mathbb{R}^n, x \in \mathbb{R}^n" "\n" r"f = \text{𝑥}^T \text{𝑥} + x^T x", "x"),
+    (r"x \in \mathbb{R}^n" "\n" r"f = \text{𝑥}^T x", "x"),
+    (r"\text{ℌ}, H \in \mathbb{R}" "\n" r"f = \text{ℌ} H", "H"),
+])
+def test_nfkc_names(doc, wrt):
+    """Two spellings that are one name after NFKC (as Python reads identifiers) are refused,
+    naming both -- never merged silently into one variable."""
+    with pytest.raises(matcalc.ParseError, match="one name once Unicode-normalised"):
+        matcalc.gradient(doc, wrt=wrt)
 
 
 def test_nfkc_name_alone():
@@ -377,6 +383,26 @@ def test_no_expression_swell_through_matrix_squares():
     assert lengths[3] < 3 * lengths[1], lengths    # linear: about 2x; it is ~21x
 
 
+def test_product_except_on_a_diagonal():
+    """Π_l σ(tanh(b_l b_j V_ij δ_jl)): the gradient holds (Π_{k≠j} x_ik) x_ij with the
+    ProdExcept indexed on a diagonal, labels (j, j); folding it into Π_k x_ik dropped both
+    labels ("Contract: operand of rank 2 given labels (1,)" from numpy_source)."""
+    doc = r"V \in \mathbb{R}^{n_1 \times n_2}, b \in \mathbb{R}^{n_2}" "\n" \
+          r"K_{ij} = \prod_{l=1}^{n_2} \sigma(\tanh(b_l (b_j V_{ij}) \delta_{jl}))" "\n" \
+          r"f = \sum_{i,j} K_{ij}"
+
+    def f(V, b):
+        n2 = len(b)
+        k = np.ones(V.shape)
+        for l in range(n2):
+            k = k * sigmoid(np.tanh(b[l] * (b[None, :] * V) * (np.arange(n2) == l)[None, :]))
+        return np.sum(k)
+    V = np.array([[0.3, -0.7, 1.1], [0.5, 0.2, -0.4]])
+    b = np.array([0.8, -1.2, 0.6])
+    for wrt in ("V", "b"):
+        assert_right(doc, wrt, f, dict(V=V, b=b))
+
+
 # ============================================================ round trips: what matcalc
 # prints and cannot read back (claim = g.latex())
 
@@ -498,6 +524,32 @@ ROUND_TRIPS = [
                  r"\alpha", id="negated-symbolic-sum"),
     pytest.param(r"\alpha \in \mathbb{R}" "\n" r"f = -(\alpha + 2)^2", r"\alpha",
                  id="negated-symbolic-sum-alone"),
+    # found by the fuzzer's round trip: SILENTLY a different function in the printed result
+    # -- with \pi declared as a variable, erf's 2/\sqrt{\pi} printed as \sqrt{\pi} reads
+    # back as the variable; the constant is now printed as its value there
+    # found by the fuzzer's round trip: the adjoint of \hat y is printed \overline{\hat{y}},
+    # which the reader refused (one accent per letter); it reads as one name now
+    pytest.param(r"C \in \mathbb{R}^{n\times d}, \quad \text{in} \in \mathbb{R}^{d}" "\n"
+                 r"h = C \text{in}" "\n" r"\hat y = \operatorname{softmax}(C)" "\n"
+                 r"f = \|\operatorname{softmax}(\tanh((C \cdot \big(\hat y^T\big)) / "
+                 r"\exp(2^\top)))\|_F + h^T h", "C", id="adjoint-of-accented-name"),
+    # found by the fuzzer's round trip: an index letter the document declares over n
+    # (\phi_i, i = 1..n) printed for an axis of length m -- read back as a shape error
+    pytest.param(r"b \in \mathbb{R}^{m}" "\n" r"\phi_i \in \mathbb{R}^{m},\ i = 1,\dots,n" "\n"
+                 r"f = \tanh(\operatorname{Tr}(\log(1 + (\sum_{i} \phi_i) (b^T \operatorname{Diag}(b))"
+                 r" \odot (\sum_{i} \phi_i) (b^T \operatorname{Diag}(b)))))", r"\phi",
+                 id="family-index-letter-for-another-axis"),
+    # found by the fuzzer's round trip: a bare final expression's gradient printed through
+    # the name f, which the document never writes (unreadable); now through its value
+    pytest.param(r"\alpha, \beta \in \mathbb{R}" "\n" r"h = \alpha" "\n" r"h \text{ constant}"
+                 "\n" r"\exp(\beta)", r"\beta", id="bare-objective-not-named"),
+    pytest.param(r"x \in \mathbb{R}^n" "\n" r"h = x^T x" "\n" r"\tanh(h)", "x",
+                 id="bare-objective-as-scalar-factor"),
+    pytest.param(r"y \in \mathbb{R}^{n}, \pi \in \mathbb{R}" "\n"
+                 r"f = \operatorname{erf}(y^T y) + \pi y^T y", "y", id="pi-variable-and-constant"),
+    pytest.param(r"y \in \mathbb{R}^{n}, \pi \in \mathbb{R}" "\n"
+                 r"f = -\operatorname{erf}(\log(1 + (y^T y)^2)) + \pi", "y",
+                 id="pi-variable-erf"),
 ]
 
 
@@ -522,3 +574,42 @@ def test_printed_scalar_sum_has_the_right_sign(doc, alpha, want):
     printed = parse_expr(text, transformations=standard_transformations
                          + (implicit_multiplication,))
     assert float(printed.subs("a", alpha)) == pytest.approx(want), g.text()
+
+
+def assert_text_round_trip(doc, wrt):
+    g = matcalc.gradient(doc, wrt=wrt)
+    res = matcalc.check(doc, wrt, claim=g.text())
+    assert res.ok, (g.text(), res.message)
+
+
+@pytest.mark.parametrize("doc, wrt", [
+    # found by the fuzzer's text round trip: 1_n_1 (for 1_{n_1}) read back as 1_n, then _1
+    # -- check() then raised TypeError (the claim's code asked for a dimension n)
+    pytest.param(r"x \in \mathbb{R}^{n_1}" "\n" r"f = \mathbf{1}^T x + x^T x", "x",
+                 id="ones-compound-dimension"),
+    pytest.param(r"\tilde u \in \mathbb{R}^{n_2}, C \in \mathbb{R}^{n_1\times n_2}, "
+                 r"x \in \mathbb{R}^{n_1}" "\n"
+                 r"f = -\log(1 + (((\tilde u^T) - (\tilde u^T)) \sigma(C^T) x)^2)", r"\tilde u",
+                 id="zero-vector-compound-dimension"),
+    pytest.param(r"x \in \mathbb{R}^{n_1}, \beta \in \mathbb{R}" "\n"
+                 r"g = x^T \mathbf{1}" "\n" r"f = \beta \sigma(g)", "x", id="scaled-ones"),
+])
+def test_text_round_trip(doc, wrt):
+    """What g.text() prints, check() reads back with the same meaning."""
+    assert_text_round_trip(doc, wrt)
+
+
+def test_claim_with_an_undeclared_dimension_is_unreadable():
+    """A claim naming a dimension the document lacks (1_n where the document has n_1) is a
+    MatcalcError, not a TypeError from the claim's generated code."""
+    doc = r"x \in \mathbb{R}^{n_1}" "\n" r"f = \mathbf{1}^T x + x^T x"
+    with pytest.raises(matcalc.MatcalcError, match="does not declare"):
+        matcalc.check(doc, "x", claim="1_n_1 + 2 x")
+
+
+def test_bar_over_an_accented_name_is_one_name():
+    r"""\overline{\hat{y}} (as matcalc names the adjoint of \hat y) is one name, distinct
+    from \hat y and \bar y."""
+    doc = r"x \in \mathbb{R}^n" "\n" r"\hat y = 2 x" "\n" r"\bar y = 3 x" "\n" \
+          r"\overline{\hat{y}} = 5 x" "\n" r"f = x^T \overline{\hat{y}} + x^T \hat y + x^T \bar y"
+    assert_right(doc, "x", lambda x: 10.0 * x @ x, dict(x=X3))

@@ -112,11 +112,12 @@ def test_python_names(doc, wrt, keyword, f):
     run_everything(g)
 
 
-def test_ligature_and_letters_are_one_name():
-    # Python reads the identifiers ﬁ and fi as one (NFKC); so does matcalc
+def test_ligature_and_letters_are_refused_as_one_name():
+    # Python reads the identifiers ﬁ and fi as one (NFKC): matcalc refuses the document
+    # naming both spellings, never merges them silently (issue 6)
     doc = r"\text{ﬁ} \in \mathbb{R}, \text{fi} \in \mathbb{R} \\ f = \text{ﬁ}\, \text{fi}"
-    g = check_gradient(doc, "fi", lambda fi: fi * fi)
-    run_everything(g)
+    with pytest.raises(matcalc.ParseError, match="'ﬁ' and 'fi'|'fi' and 'ﬁ'"):
+        matcalc.gradient(doc, wrt="fi")
 
 
 def test_multiletter_roman_dimension_is_one_name():

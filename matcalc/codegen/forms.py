@@ -213,7 +213,9 @@ def _prod_except_times_factor(node):
             ops = [o for m, o in enumerate(node.ops) if m not in (j, k)]
             idx = [ls for m, ls in enumerate(node.idx) if m not in (j, k)]
             ops.append(ProdAxis(op.arg, op.axis))
-            idx.append(tuple(l for l in labels if l != axis_label))
+            # drop the axis by position: with repeated labels (a diagonal, (i, i)) the
+            # other axis keeps its label
+            idx.append(labels[:op.axis] + labels[op.axis + 1:])
             if not any(axis_label in ls for ls in idx):
                 ops.append(ones((op.shape[op.axis],)))   # keep the axis (its count)
                 idx.append((axis_label,))

@@ -14,6 +14,8 @@ Definitions and inputs store arrays with index (family) axes first, then matrix 
 """
 from __future__ import annotations
 
+import unicodedata
+
 from .. import names
 from ..errors import MatcalcError, ParseError
 from ..ir import Var
@@ -84,6 +86,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         return problem
 
     def _run(self, objective=None) -> Problem:
+        refuse_merged_spellings(self.doc)
         self.collect()
         if not self.defsrc:
             self._defines_nothing()
@@ -120,7 +123,29 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
                           {kw: i.family for kw, i in self.info.items() if i.family},
                           {kw for kw, i in self.info.items() if i.row and kw in defs},
                           notes=list(self.notes), vector_bars=self.vector_bars)
+        if objective is None and self.bare is not None and obj in defs:
+            problem.unnamed = {obj}       # the bare final expression: "f" is not its name
         return problem
+
+
+def refuse_merged_spellings(doc: S.Document):
+    """Two names written differently that are one Python identifier after NFKC (``\\text{𝑥}``
+    beside ``x``, ``\\text{ﬁ}`` beside ``\\text{fi}``) are refused naming both spellings:
+    never silently one variable."""
+    from .base import walk_syntax, error_at
+    seen: dict = {}
+    for st in doc.statements:
+        for n in walk_syntax(st):
+            if not isinstance(n, S.Sym):
+                continue
+            kw = names.keyword_of(n)
+            first = seen.setdefault(kw, n)
+            if first.name != n.name and unicodedata.normalize("NFKC", first.name) == \
+                    unicodedata.normalize("NFKC", n.name):
+                raise error_at(ParseError, f"the names {first.name!r} and {n.name!r} are "
+                               "one name once Unicode-normalised (NFKC), as Python and many "
+                               "fonts read them: use one spelling, or two different names",
+                               n.span, doc.source)
 
 
 def lower(doc: S.Document, objective=None) -> Problem:

@@ -9,7 +9,7 @@ each row returns True when it read the command; an unknown command is refused by
 from __future__ import annotations
 
 from .. import ops
-from .ahead import accent_target, group_end, is_char, sigma_limits, word_of
+from .ahead import accent_target, group_end, is_char, raw_arg, sigma_limits, word_of
 from .tokens import (ACCENTS, COMMAND_PAIRS, FONT_ARG, FONT_SWITCH, GREEK, HOLD_TEXT,
                      INTEGRALS, NAME_FONTS, NO_OPTIONAL_ARGUMENT, ONES_FONTS, SEP_WORDS, SIMPLE,
                      SYMBOL_NAMES, WORD_FONTS, err)
@@ -120,15 +120,37 @@ def _accent(w, t, v):
     if v not in ACCENTS:
         return False
     got = accent_target(w.toks, w.i)
-    if got is None:
+    inner = None if got is not None or ACCENTS[v] != "bar" else _stacked(w.toks, w.i)
+    if got is None and inner is None:
         raise err(f"\\{v} must be put on a single letter (or a letter with a "
                   f"subscript, \\{v}{{x_i}})", t, w.source)
-    target, rest, after = got
-    w.out.append(name_token(t, target.value, ACCENTS[v]))
+    if inner is not None:
+        # \overline{\hat{y}}: the bar over an accented letter (an adjoint's name, as
+        # matcalc prints it) is one name, y with the accents hat then bar
+        (target, rest, _), accent, after = inner
+        accent = accent + "_bar"
+    else:
+        (target, rest, after), accent = got, ACCENTS[v]
+    w.out.append(name_token(t, target.value, accent))
     # \tilde{y_i}, \overrightarrow{x_n}: the subscript under the accent is read on
     if rest or after != w.i:
         w.splice(w.i, after, rest)
     return True
+
+
+def _stacked(toks, i):
+    """((letter, rest, _), inner accent, index after) of a bar over one accented letter,
+    ``\\overline{\\hat{y}}``; None for anything else."""
+    a = raw_arg(toks, i)
+    if a is None:
+        return None
+    inner, after = list(a[0]), a[1]
+    if not inner or inner[0].kind != "cmd" or ACCENTS.get(inner[0].value) in (None, "bar"):
+        return None
+    got = accent_target(inner, 1)
+    if got is None or got[2] != len(inner):
+        return None
+    return got, ACCENTS[inner[0].value], after
 
 
 def _font_argument(w, t, v):

@@ -70,6 +70,8 @@ class ContractPrinting:
         if isinstance(node, Const):
             return node.value
         if isinstance(node, (Var, Ref)):
+            if self.problem is not None and node.name in getattr(self.problem, "unnamed", ()):
+                return None     # printed as its value (nodes._r_Ref)
             return self._symbol(node.name)
         if isinstance(node, Add):
             # a sum of one name and numbers (ν + 1); s - y keeps its reading order

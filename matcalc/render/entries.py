@@ -8,9 +8,18 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .. import ops
+from .. import ir, ops
 from ..ir import I0, Add, Const, Contract, Delta, Map, Mask, Pow, Ref, Var
 from .style import ADD, ATOM, MUL, NEG, POW, INDEX_LETTERS, _neg
+
+
+def _label_dims(tensors) -> dict:
+    """label -> the length of the axes it labels, over (node, labels) pairs."""
+    dims = {}
+    for op, labels in tensors:
+        for l, d in zip(labels, op.shape):
+            dims.setdefault(l, d)
+    return dims
 
 
 class _NotVector(Exception):
@@ -33,10 +42,26 @@ class IndexNotation:
             self._taken_cache = taken
         return self._taken_cache
 
-    def index_letters(self, k: int, used=()) -> list:
-        """k index letters, none of them a name of the document or in `used`."""
+    def index_letters(self, k: int, used=(), dims=None) -> list:
+        """k index letters, none of them a name of the document or in `used`; with `dims`
+        (the axes' lengths) a letter the document declares for a family index (i = 1..n)
+        is used only for an axis of a family's length."""
         used = set(used) | self._taken()
-        return [self._fresh(used) for _ in range(k)]
+        return [self._fresh(used, dims[j] if dims else None) for j in range(k)]
+
+    def _family_letters(self) -> tuple:
+        """(the document's family index letters, the lengths of the family axes)."""
+        got = getattr(self, "_family_cache", None)
+        if got is None:
+            p = self.problem
+            letters = set(getattr(p, "index_names", {}).values()) if p is not None else set()
+            lengths = set()
+            for kw, nf in (getattr(p, "families", {}) or {}).items() if p is not None else ():
+                shape = p.inputs[kw].shape if kw in p.inputs else \
+                    p.defs[kw].shape if kw in p.defs else ()
+                lengths |= set(shape[:nf])
+            got = self._family_cache = (letters, lengths)
+        return got
 
     def entry(self, node, idx, used=()):
         """(text, precedence) of the entry of `node` at the index letters `idx`."""
@@ -45,7 +70,8 @@ class IndexNotation:
     def _index_notation(self, tensors, out):
         """Fallback: the entry of a contraction in index notation, every factor written
         entrywise with one consistent set of index letters."""
-        letters = dict(zip(out, self.index_letters(len(out))))
+        dims = _label_dims(tensors)
+        letters = dict(zip(out, self.index_letters(len(out), dims=[dims.get(l) for l in out])))
         body = self._entry_contract(tensors, out, letters, set(letters.values()))
         if out:
             idx = ",".join(letters[l] for l in out)
@@ -53,10 +79,13 @@ class IndexNotation:
                      else f"[{body}]_{idx}"), ATOM)
         return body, MUL
 
-    def _fresh(self, used):
+    def _fresh(self, used, dim=None):
         used |= self._taken()
         used |= set(getattr(self, "_drops", ()))   # a dropped vector index is never reused
+        letters, lengths = self._family_letters() if dim is not None else ((), ())
         for c in INDEX_LETTERS:
+            if c in letters and not any(ir.same_dim(dim, d) for d in lengths):
+                continue   # i declared over n (a family's index) reads back as that range
             if c not in used:
                 used.add(c)
                 return c
@@ -67,10 +96,11 @@ class IndexNotation:
     def _entry_contract(self, tensors, out, letters, used):
         used = set(used)
         summed = []
+        dims = _label_dims(tensors)
         for _, labels in tensors:
             for l in labels:
                 if l not in letters:
-                    letters = {**letters, l: self._fresh(used)}
+                    letters = {**letters, l: self._fresh(used, dims.get(l))}
                     summed.append(l)
         # a 0/1 mask over a summed index is the sum's bounds: Σ_{j=lo}^{hi}
         bounds, absorbed = {}, set()

@@ -18,6 +18,9 @@ class NodePrinting:
         return self.name(node.name), ATOM
 
     def _r_Ref(self, node):
+        if self.problem is not None and node.name in getattr(self.problem, "unnamed", ()):
+            # a name the document never writes (its bare objective): printed as its value
+            return self._r(self._present(self.problem.defs[node.name]))
         name = self.name(node.name)
         if self.problem is not None and node.name in self.problem.rows and node.rank == 1:
             # a row-vector definition h = x^T A: as a (column) vector it is h^T
@@ -47,7 +50,8 @@ class NodePrinting:
         if len(shape) == 1:
             n = self._num(shape[0])
             return (f"{o}_{{{n}}}" if self.style == "latex"
-                    else f"{o}_{n}" if n.isidentifier() or n.isdigit() else f"{o}_({n})"), ATOM
+                    # 1_n, but 1_{n_1}: 1_n_1 reads back as 1_n followed by _1
+                    else f"{o}_{n}" if n.isalnum() else f"{o}_{{{n}}}"), ATOM
         if len(shape) == 2:
             a = self._ones(shape[:1])[0]
             b = self._ones(shape[1:])[0]

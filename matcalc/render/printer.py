@@ -131,6 +131,10 @@ ight)."""
 
     def _num(self, v) -> str:
         v = sp.nsimplify(v) if isinstance(v, float) else v
+        if isinstance(v, sp.Basic) and v.has(*self._named_constants):
+            # the document names a variable \pi (or e): the constant printed as \pi would
+            # read back as that variable -- a different function -- so it is its value
+            v = v.subs({c: sp.Float(c, 17) for c in self._named_constants})
         if self.style == "latex":
             if self._symnames and isinstance(v, sp.Basic) and v.free_symbols & set(self._symnames):
                 return self._brace_groups(sp.latex(v, symbol_names=self._symnames))
@@ -140,6 +144,18 @@ ight)."""
             by_name = {k.name: n for k, n in self._symnames.items()}
             s = re.sub(r"_s\d+_", lambda m: by_name.get(m.group(0), m.group(0)), s)
         return s
+
+    @property
+    def _named_constants(self) -> tuple:
+        """The SymPy constants (π, e) whose printed name is also a variable's name."""
+        got = getattr(self, "_constants_taken", None)
+        if got is None:
+            spelled = set(self.problem.latex.values()) if self.problem else set()
+            spelled = {_latex_to_text(n) for n in spelled} | spelled
+            got = tuple(c for c, names in ((sp.pi, ("\\pi", "π")), (sp.E, ("e",)))
+                        if spelled & set(names))
+            self._constants_taken = got
+        return got
 
     def _factor_num(self, v) -> str:
         """A number used as a factor: a symbolic sum (m - 1) in parentheses."""

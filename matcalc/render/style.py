@@ -67,7 +67,7 @@ def _latex_to_text(latex: str) -> str:
     for cmd, mark in ((r"\hat", "\u0302"), (r"\bar", "\u0304"), (r"\tilde", "\u0303"),
                       (r"\vec", "\u20d7"), (r"\dot", "\u0307"), (r"\check", "\u030c")):
         s = re.sub(re.escape(cmd) + r"\{([^{}]*)\}", lambda m: m.group(1) + mark, s)
-    s = s.replace(r"\mathrm", "").replace("\\", "")
+    s = s.replace(r"\mathrm", "")
     while r"\overline{" in s:  # a named adjoint: a bar on the name's first letter
         start = s.rindex(r"\overline{")  # innermost first
         depth, end = 0, start + len(r"\overline")
@@ -78,6 +78,7 @@ def _latex_to_text(latex: str) -> str:
         inner = s[start + len(r"\overline{"):end]
         k = next((i for i, c in enumerate(inner) if c not in "{}\\"), len(inner) - 1)
         s = s[:start] + inner[:k + 1] + "\u0305" + inner[k + 1:] + s[end + 1:]
+    s = s.replace(r"\mathrm", "").replace("\\", "")
     s = s.replace("{", "").replace("}", "")
     return s
 
