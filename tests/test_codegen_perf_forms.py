@@ -318,3 +318,11 @@ $$ f = \sum_i w_i \, \mathrm{out}_i^2 $$"""
     g = matcalc.gradient(doc, wrt="w")
     got = g.to_numpy()(out=np.array([1.0, 2.0]), w=np.array([3.0, 4.0]))
     assert np.allclose(got, [1.0, 4.0])
+
+
+def test_out_is_not_offered_when_an_unused_input_is_named_out():
+    doc = r"""$\mathrm{out} \in \mathbb{R}^n$, $w \in \mathbb{R}^n$
+$$ f = \sum_i w_i^2 $$"""
+    g = matcalc.gradient(doc, wrt="w")
+    assert "out=None" not in g.numpy_source()
+    assert np.allclose(numeric.call(g.to_numpy(), {"out": np.zeros(2), "w": np.ones(2)}), 2.0)

@@ -133,7 +133,8 @@ def generate(problem, outputs, fname: str, doc: str = "", also=(), rules=None,
     optional ``out=`` for the outputs from this position on (the gradients; the value
     before them is not covered): one array if that is one output, else a sequence, each
     checked against its output's shape before any work and written in place (NumPy's
-    same_kind casting), the arrays returned. Not offered where an input is named ``out``."""
+    same_kind casting), the arrays returned. Not offered where an input, definition or
+    dimension of the document is named ``out``."""
     bk = backends.get(backend)
     roots = outputs if isinstance(outputs, tuple) else (outputs,)
     defs_needed = problem.needed(roots)
@@ -161,7 +162,7 @@ def generate(problem, outputs, fname: str, doc: str = "", also=(), rules=None,
         em.assign(python_name(name), node)
         em.names[ir.Ref(name, node.shape).uid] = python_name(name)
     args = [python_name(v.name) for v in inputs] + [python_name(s.name) for s in required]
-    if out_from is not None and (bk.name != "numpy" or "out" in args):
+    if out_from is not None and (bk.name != "numpy" or "out" in set(args) | reserved):
         out_from = None
     results = [em.value(r) for r in roots]
     clash = [a for a, c in Counter(args).items() if c > 1]

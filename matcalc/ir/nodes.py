@@ -140,8 +140,8 @@ def dim_expr(e):
 
     Contract: the result equals `e` identically. A rational function of the dimension
     symbols (all that index ranges and shapes produce: `N + M - (N + 1) + 1`, `n*K/K`) is put
-    in canonical form by `cancel` and kept factored where that is shorter (the forms
-    `simplify` gives for these); anything else falls back to `sympy.simplify`. Cheap: no
+    in canonical form by `cancel`, and the shortest of that, its factored form and `e` is
+    returned (as `simplify` chooses); anything else falls back to `sympy.simplify`. Cheap: no
     `simplify`, whose first call imports `sympy.physics.units` (~0.15 s CPU)."""
     e = sp.sympify(e)
     if e.is_Atom:
@@ -151,8 +151,7 @@ def dim_expr(e):
     r = sp.cancel(e)
     if r.is_Atom:
         return r
-    f = sp.factor(r)
-    return f if sp.count_ops(f) < sp.count_ops(r) else r
+    return min((r, sp.factor(r), e), key=sp.count_ops)   # the first of the shortest
 
 
 def same_dim(a, b) -> bool:
