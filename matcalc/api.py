@@ -275,7 +275,7 @@ class Gradient(BackendViews):
                f"    Returns an array shaped like {names.python_name(self.wrt)} "
                f"{_fmt(self.problem.shape_of(self.wrt))}.")
         return _generate(self.problem, self.node, self.function_name, doc, self._accepts,
-                         backend)
+                         backend, out_from=0)
 
     @property
     def _accepts(self):
@@ -386,7 +386,7 @@ class Gradients(BackendViews):
                f"objective, in this order.")
         accepts = tuple(a for g in self.gradients for a in g._accepts)
         return _generate(self.problem, self._roots(value), self.function_name, doc, accepts,
-                         backend)
+                         backend, out_from=1 if value else 0)
 
     def to_numpy(self, value: bool = False):
         """callable(**arrays) -> (grad_1, ..., grad_k), or (value, grad_1, ...) if `value`."""
@@ -439,10 +439,11 @@ def _split_wrt(wrt):
     return parts if len(parts) > 1 else None
 
 
-def _generate(problem, node, fname, doc, accepts, backend=None):
+def _generate(problem, node, fname, doc, accepts, backend=None, out_from=None):
     """codegen.generate, with what it cannot write reported as a MatcalcError."""
     try:
-        return codegen.generate(problem, node, fname, doc, also=accepts, backend=backend)
+        return codegen.generate(problem, node, fname, doc, also=accepts, backend=backend,
+                                out_from=out_from)
     except (ir.IRError, RecursionError) as err:
         raise MatcalcError(f"cannot generate code for this document: {err}") from None
 

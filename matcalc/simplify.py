@@ -92,7 +92,7 @@ def _mask(node):
     if not isinstance(node, Mask) or len(node.shape) != 1:
         return None
     n = node.shape[0]
-    if sp.simplify(node.lo - 1).is_nonpositive and sp.simplify(node.hi - n).is_nonnegative:
+    if ir.dim_expr(node.lo - 1).is_nonpositive and ir.dim_expr(node.hi - n).is_nonnegative:
         return ones(node.shape)
     return None
 

@@ -2,6 +2,7 @@
 should, and the code it gives computes the same numbers as the plain form (the rules
 switched off) and as central differences of an independent NumPy objective. Also: float32
 inputs stay float32."""
+import inspect
 from pathlib import Path
 
 import numpy as np
@@ -241,3 +242,87 @@ def test_complex_inputs_are_refused_not_truncated():
     fn = matcalc.gradient(PAIRS, wrt="x").to_numpy()
     with pytest.raises(TypeError):
         fn(x=np.ones((3, 2)) + 1j, y=np.ones((2, 2)))
+
+
+# ---------------------------------------------------------------- out=: the caller's buffers
+
+def _call_out(fn, kw, out):
+    """fn at the inputs of `kw` that it takes, with out=out."""
+    return fn(**{k: v for k, v in kw.items() if k in inspect.signature(fn).parameters}, out=out)
+
+
+OUT_CASES = [(seed("003.tex"), ["z", r"\mu"], dec_numpy, "positive", None),
+             (PAIRS, ["x", "y"], pairs_numpy, "normal", None),
+             (seed("002.tex"), [r"\phi"], s002_numpy, "normal", {"N": 3, "M": 4})]
+
+
+@pytest.mark.parametrize("doc, wrt, f, mode, dims", OUT_CASES, ids=["003", "pairs", "002"])
+def test_out_buffers_receive_the_gradients(doc, wrt, f, mode, dims):
+    grads = matcalc.gradient(doc, wrt=wrt)
+    fn, fv = grads.to_numpy(), grads.to_numpy(value=True)
+    rng = np.random.default_rng(3)
+    for _ in range(2):
+        kw = _inputs(grads, rng, mode, dims)
+        want = numeric.call(fn, kw)
+        want = [want] if len(wrt) == 1 else list(want)   # one gradient: one array
+        bufs = [np.full(np.shape(w), np.nan) for w in want]
+        got = _call_out(fn, kw, bufs[0] if len(wrt) == 1 else bufs)
+        got = [got] if len(wrt) == 1 else got
+        assert all(g is b for g, b in zip(got, bufs))
+        value, *got_v = _call_out(fv, kw, [None] + bufs[1:])
+        assert got_v[0] is not bufs[0] and all(g is b for g, b in zip(got_v[1:], bufs[1:]))
+        assert np.isclose(float(value), numeric.call(f, kw), rtol=1e-10)
+        for g, buf, w in zip(grads, bufs, want):
+            assert np.array_equal(buf, w)
+            fd = numeric.central_difference(f, kw, matcalc.names.python_name(g.wrt))
+            assert numeric.relative_error(buf, fd) < 1e-6
+
+
+def test_out_single_gradient_takes_one_array_and_casts_same_kind():
+    g = matcalc.gradient(seed("001_question.tex"), wrt="W")
+    fn = g.to_numpy()
+    rng = np.random.default_rng(5)
+    kw = numeric.sample_inputs(g.problem, rng, g.objective_numpy())
+    want = numeric.call(fn, kw)
+    buf = np.zeros(want.shape, np.float32)
+    assert _call_out(fn, kw, buf) is buf
+    assert np.allclose(buf, want, rtol=1e-5, atol=1e-6) and np.max(np.abs(want)) > 1e-3
+    f = g.objective_numpy()
+    fd = numeric.central_difference(f, kw, "W")
+    assert numeric.relative_error(buf.astype(float), fd) < 1e-4
+    with pytest.raises(TypeError):          # float into int: refused, not truncated
+        _call_out(fn, kw, np.zeros(want.shape, int))
+
+
+def test_out_of_the_wrong_shape_or_count_is_refused_before_any_work():
+    fn = matcalc.gradient(PAIRS, wrt=["x", "y"]).to_numpy()
+    x, y = np.ones((3, 2)), np.ones((4, 2))
+    with pytest.raises(matcalc.ShapeError, match=r"out\[1\]: expected an array of shape "
+                                                 r"\(m, d\) = \(4, 2\), got \(2, 4\)"):
+        fn(x=x, y=y, out=(None, np.zeros((2, 4))))
+    with pytest.raises(matcalc.ShapeError, match="a sequence of 2 arrays"):
+        fn(x=x, y=y, out=np.zeros((3, 2)))
+    with pytest.raises(TypeError, match=r"out\[0\]: expected a NumPy array"):
+        fn(x=x, y=y, out=([0.0] * 6, None))
+    ro = np.zeros((3, 2))
+    ro.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        fn(x=x, y=y, out=(ro, None))
+
+
+def test_out_is_numpy_only_and_not_offered_over_an_input_named_out():
+    g = matcalc.gradient(PAIRS, wrt="x")
+    assert "out=None" in g.numpy_source() and "out=None" not in g.source(backend="jax")
+    doc = r"""$\mathrm{out} \in \mathbb{R}^n$, $w \in \mathbb{R}^n$
+$$ f = \sum_i w_i \, \mathrm{out}_i^2 $$"""
+    g = matcalc.gradient(doc, wrt="w")
+    got = g.to_numpy()(out=np.array([1.0, 2.0]), w=np.array([3.0, 4.0]))
+    assert np.allclose(got, [1.0, 4.0])
+
+
+def test_out_is_not_offered_when_an_unused_input_is_named_out():
+    doc = r"""$\mathrm{out} \in \mathbb{R}^n$, $w \in \mathbb{R}^n$
+$$ f = \sum_i w_i^2 $$"""
+    g = matcalc.gradient(doc, wrt="w")
+    assert "out=None" not in g.numpy_source()
+    assert np.allclose(numeric.call(g.to_numpy(), {"out": np.zeros(2), "w": np.ones(2)}), 2.0)

@@ -321,3 +321,52 @@ def test_a_cache_that_cannot_be_written_or_read_is_no_reason_to_fail(tmp_path):
     for f in corrupt.iterdir():
         f.write_bytes(b"garbage\n\x00\x01")
     assert _fresh(DERIVE, MATCALC_CACHE_DIR=str(corrupt)) == "[0.0, 2.0, 4.0]"
+
+
+# ---------------------------------------------------------------- dimension algebra
+
+_DIMS = [__import__("sympy").Symbol(s, positive=True, integer=True) for s in ("n", "m", "N")]
+
+
+def _dim_exprs():
+    """Dimension expressions as index ranges, shapes and sub-range bounds make them:
+    integers and dimension symbols under +, -, * and division by a symbol."""
+    import sympy as sp
+    from hypothesis import strategies as st
+    leaf = st.one_of(st.integers(-3, 4).map(sp.Integer), st.sampled_from(_DIMS))
+    return st.recursive(leaf, lambda e: st.one_of(
+        st.tuples(e, e).map(lambda t: t[0] + t[1]), st.tuples(e, e).map(lambda t: t[0] - t[1]),
+        st.tuples(e, e).map(lambda t: t[0] * t[1]),
+        st.tuples(e, st.sampled_from(_DIMS)).map(lambda t: t[0] / t[1])), max_leaves=8)
+
+
+def test_dimension_algebra_is_exact_and_agrees_with_simplify():
+    """ir.dim_expr / ir.same_dim (cancel and factor, no sympy.simplify): the same value,
+    a number wherever simplify gives a number (the lowering tests `== 0`, `.is_Integer`
+    and signs on these), never longer than the input, and same_dim is simplify's
+    equality."""
+    import sympy as sp
+    from hypothesis import given, settings
+
+    @settings(max_examples=150, deadline=None)
+    @given(_dim_exprs(), _dim_exprs())
+    def check(a, b):
+        r, s = ir.dim_expr(a), sp.simplify(a)
+        assert sp.expand(r - a) == 0 or sp.cancel(r - a) == 0
+        if s.is_number:
+            assert r == s
+        assert sp.count_ops(r) <= sp.count_ops(a)
+        assert r.is_negative == s.is_negative and r.is_positive == s.is_positive
+        assert ir.same_dim(a, b) == (sp.simplify(a - b) == 0)
+    check()
+
+
+def test_lowering_index_ranges_does_not_call_sympy_simplify():
+    """An index range N+1..N+M is M by exact algebra: a warm derivation of seed 002
+    (sub-range sums) imports nothing of sympy.simplify's (sympy.physics.units)."""
+    out = _fresh("import sys, matcalc, pathlib\n"
+                 "matcalc.gradient(r'$x \\in \\mathbb{R}^n$ $f = x^T x$', wrt='x').to_numpy()\n"
+                 "doc = pathlib.Path('tests/seeds/002.tex').read_text()\n"
+                 "matcalc.gradient(doc, wrt=r'\\phi').to_numpy()\n"
+                 "print('sympy.physics.units' in sys.modules)")
+    assert out == "False"

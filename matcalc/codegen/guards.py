@@ -8,7 +8,9 @@ once the dimensions are known (`plan`: [(symbol, code)] from `module.dimension_p
 -- ``matcalc.ShapeError`` where matcalc is importable -- naming the variable, its declared
 shape, the values its dimensions have and where each was read, and the shape given:
 ``W: expected shape (n, d) = (3, 4) (n from x.shape[0], d from W.shape[1]), got (3, 5)``.
-The checks read only shapes (static under ``jax.jit``), never values.
+The checks read only shapes (static under ``jax.jit``), never values. `out_lines(shapes)`
+and `OUT_HELPERS` take a NumPy function's optional ``out=`` (the caller's arrays for the
+gradients, checked against their shapes before any work is done).
 """
 from __future__ import annotations
 
@@ -61,4 +63,53 @@ def shape_lines(inputs, plan, required) -> list:
         lines += [f"if {cond}:",
                   f"    raise _shape_error(f\"{name}: expected shape {_declared(v.shape)} = "
                   f"{values} ({where}), got {{tuple({name}.shape)}}\")"]
+    return lines
+
+
+# ---------------------------------------------------------------- out=: the caller's buffers
+
+OUT_HELPERS = {
+    "_outs": '''def _outs(out, k):
+    """The caller's output arrays as a k-tuple (None where a new array is wanted): `out`
+    is one array when the function returns one gradient, else a sequence of k arrays (or
+    None entries), one per gradient in wrt order."""
+    if out is None:
+        return (None,) * k
+    if k == 1 and not isinstance(out, (tuple, list)):
+        out = (out,)
+    if not isinstance(out, (tuple, list)) or len(out) != k:
+        raise _shape_error(f"out: expected a sequence of {k} arrays (one per gradient, in "
+                           f"wrt order), got {type(out).__name__}"
+                           + (f" of length {len(out)}" if isinstance(out, (tuple, list)) else ""))
+    for j, o in enumerate(out):
+        if o is not None and not isinstance(o, np.ndarray):
+            raise TypeError(f"out[{j}]: expected a NumPy array or None, got {type(o).__name__}")
+        if o is not None and not o.flags.writeable:
+            raise ValueError(f"out[{j}]: the array is read-only")
+    return tuple(out)
+''',
+    "_into": '''def _into(o, value):
+    """`value`, or `value` written into the caller's array `o` (NumPy's same_kind casting:
+    float64 into float32 is allowed, float into int is refused), which is returned."""
+    if o is None:
+        return value
+    np.copyto(o, value, casting="same_kind")
+    return o
+''',
+}
+
+
+def out_lines(shapes) -> list:
+    """Lines taking ``out=`` for gradients of these shapes: `_out` is the tuple of the
+    caller's arrays, each checked against its gradient's shape (dimensions known by now)."""
+    k = len(shapes)
+    lines = [f"_out = _outs(out, {k})"]
+    for j, shape in enumerate(shapes):
+        label = "out" if k == 1 else f"out[{j}]"
+        want = "(" + ", ".join(_pyexpr(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+        shown = _declared(shape) + " = (" + ", ".join(f"{{{_pyexpr(d)}}}" for d in shape) + \
+            ("," if len(shape) == 1 else "") + ")" if shape else "() (a 0-d array)"
+        lines += [f"if _out[{j}] is not None and tuple(_out[{j}].shape) != {want}:",
+                  f"    raise _shape_error(f\"{label}: expected an array of shape {shown}, "
+                  f"got {{tuple(_out[{j}].shape)}}\")"]
     return lines

@@ -135,8 +135,33 @@ def operands(node: Node) -> tuple:
     return tuple(out)
 
 
+def dim_expr(e):
+    """A dimension expression in a short exact form, without `sympy.simplify`.
+
+    Contract: the result equals `e` identically. A rational function of the dimension
+    symbols (all that index ranges and shapes produce: `N + M - (N + 1) + 1`, `n*K/K`) is put
+    in canonical form by `cancel`, and the shortest of that, its factored form and `e` is
+    returned (as `simplify` chooses); anything else falls back to `sympy.simplify`. Cheap: no
+    `simplify`, whose first call imports `sympy.physics.units` (~0.15 s CPU)."""
+    e = sp.sympify(e)
+    if e.is_Atom:
+        return e
+    if not e.is_rational_function():
+        return sp.simplify(e)
+    r = sp.cancel(e)
+    if r.is_Atom:
+        return r
+    return min((r, sp.factor(r), e), key=sp.count_ops)   # the first of the shortest
+
+
 def same_dim(a, b) -> bool:
-    return a == b or sp.simplify(a - b) == 0
+    """Whether two dimension expressions are identically equal (exact algebra)."""
+    if a == b:
+        return True
+    d = sp.sympify(a - b)
+    if d.is_rational_function():
+        return sp.cancel(d) == 0
+    return sp.simplify(d) == 0
 
 
 def _check_shape(a: Shape, b: Shape, what: str):

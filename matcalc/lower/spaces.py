@@ -13,6 +13,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .. import ir, names
+from ..ir import dim_expr
 from ..read import syntax as S
 from ..values import fmt_shape as _fmt
 from .base import LoweringBase
@@ -50,7 +51,7 @@ class DeclaredShapes(LoweringBase):
                 # x = [x_1, ..., x_{N_p}] and x_i \in R^{D_p}: the members of a family
                 kw, family, latex = base, 1, names.latex_of(target.base)
                 lo, hi = self.layouts[base]
-                fam_dims = (sp.simplify(self.dim(hi, {}) - self.dim(lo, {}) + 1),)
+                fam_dims = (dim_expr(self.dim(hi, {}) - self.dim(lo, {}) + 1),)
             else:
                 latex = names.latex_of(target)
         else:
@@ -108,7 +109,7 @@ class DeclaredShapes(LoweringBase):
 
     def _range_dim(self, index, where):
         lo, hi = self.ranges[index]
-        return sp.simplify(hi - lo + 1)
+        return dim_expr(hi - lo + 1)
 
     def _index_items(self, subs):
         """Index keywords of subscript items, or None if some item is not index-like."""

@@ -11,6 +11,7 @@ import sympy as sp
 
 from .. import ir, names, ops
 from ..ir import Const, Mask, add, contract, ones, pow_
+from ..ir import dim_expr
 from ..read import syntax as S
 from ..values import Cell, Val
 from ..errors import MatcalcError
@@ -38,7 +39,7 @@ class SumLowering(LoweringBase):
             d = None
             if kw in self.ranges:
                 lo, hi = self.ranges[kw]
-                d = sp.simplify(hi - lo + 1)
+                d = dim_expr(hi - lo + 1)
             if d is None:
                 d = self._range_from_body(kw, e.body)
             if d is None and e.lower is None and e.upper is None:
@@ -100,11 +101,11 @@ class SumLowering(LoweringBase):
             if outer:
                 raise self.perr(f"a {kind} over {kw} with bounds depending on another "
                                 f"index needs a body that uses {kw}", e)
-            count = sp.simplify(hi - lo + 1)
+            count = dim_expr(hi - lo + 1)
             if kind == "sum":
                 return self._scale_sym(v, count)
             return Val(pow_(v.node, Const(count, ())), v.labels, v.mat, v.row)
-        if sp.simplify(lo - 1).is_negative or sp.simplify(hi - n).is_positive:
+        if dim_expr(lo - 1).is_negative or dim_expr(hi - n).is_positive:
             # \sum_{i=0}^{n} x_i over x in R^n: entries are numbered 1..n, so the text
             # counts from 0 (x_0 .. x_{n-1}?) or runs past the end; either way a reading
             # would drop or invent a term
@@ -113,7 +114,7 @@ class SumLowering(LoweringBase):
                             f"axis whose entries are numbered 1 to {n}: write "
                             f"{sym}_{{{kw}=1}}^{{{n}}} (matcalc does not shift an index "
                             f"counted from 0)", e)
-        full = not outer and sp.simplify(lo - 1) == 0 and sp.simplify(hi - n) == 0
+        full = not outer and dim_expr(lo - 1) == 0 and dim_expr(hi - n) == 0
         mask = None
         if not full:
             if len(outer) > 1:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .. import ir, ops
-from ..ir import I0, Add, Const, Contract, Delta, Map, Mask, Pow, Ref, Var
+from ..ir import I0, Add, Const, Contract, Delta, Map, Mask, Pow, Ref, Var, dim_expr
 from .style import ADD, ATOM, MUL, NEG, POW, INDEX_LETTERS, _neg
 
 
@@ -201,11 +201,11 @@ class IndexNotation:
         they are plain: lo(a) = a + c, hi = the last entry -> a = 1..b - c (c >= 0);
         lo = 1, hi(a) = a - c -> a = b + c..n (c >= 0). None otherwise."""
         na, nb = mask.shape
-        if sp.simplify(na - nb) != 0:
+        if dim_expr(na - nb) != 0:
             return None
         bs = sp.Symbol(b)
-        c_lo, c_hi = sp.simplify(mask.lo - I0), sp.simplify(mask.hi - I0)
-        if c_lo.is_Integer and c_lo >= 0 and sp.simplify(mask.hi - nb) == 0:
+        c_lo, c_hi = dim_expr(mask.lo - I0), dim_expr(mask.hi - I0)
+        if c_lo.is_Integer and c_lo >= 0 and dim_expr(mask.hi - nb) == 0:
             return "1", self._num(bs - c_lo)
         if mask.lo == 1 and c_hi.is_Integer and c_hi <= 0:
             return self._num(bs - c_hi), self._num(na)
