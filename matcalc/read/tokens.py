@@ -111,7 +111,7 @@ SIMPLE = {
     "odot": ("HAD", "hadamard"), "circ": ("HAD", "hadamard"), "oslash": ("HAD", "hdiv"),
     "div": ("SLASH", "/"), "in": ("IN", "in"), "coloneqq": ("REL", ":="),
     "triangleq": ("REL", ":="), "equiv": ("REL", "="), "doteq": ("REL", "="),
-    "eqqcolon": ("REL", "="), "ne": ("NE", "ne"), "neq": ("NE", "ne"),
+    "eqqcolon": ("REL", "="),
     "dots": ("DOTS", "..."), "ldots": ("DOTS", "..."), "cdots": ("DOTS", "..."),
     "vdots": ("DOTS", "..."), "ddots": ("DOTS", "..."), "dotsc": ("DOTS", "..."),
     "dotsb": ("DOTS", "..."), "dotsm": ("DOTS", "..."),
