@@ -219,3 +219,52 @@ def test_masked_sum_equals_hadamard_form(m, n, seed):
                           "W")
     a, b = numeric.call(g1.to_numpy(), kw), numeric.call(g2.to_numpy(), kw)
     assert numeric.relative_error(a, b) < 1e-12
+
+
+def test_docs_factorial_block():
+    """The factorial block of docs/notation.md (not sampled by the docs test: counts)."""
+    doc = (r"y_i \in \mathbb N, \; x_i \in \mathbb{R}^n, \; i \in [1,m], \; \beta \in \mathbb{R}^n"
+           "\n" r"l(\beta) = \Sigma_i^m \Big( y_i \beta^T x_i - e^{\beta^T x_i} - \log( y_i ! ) \Big)")
+    rng = np.random.default_rng(8)
+    kw = dict(x=rng.standard_normal((4, 3)) * 0.5, beta=rng.standard_normal(3) * 0.5,
+              y=rng.integers(0, 6, 4).astype(float))
+
+    def ref(x, beta, y):
+        t = x @ beta
+        return float(np.sum(y * t - np.exp(t)) - sum(math.lgamma(v + 1) for v in y))
+    check_gradient(doc, r"\beta", ref, kwargs=kw)
+
+
+# ------------------------------------------------------------------ the indicator 1{y_n = k}
+
+def test_indicator_of_labels_is_a_one_hot_array():
+    """Softmax cross-entropy written with an indicator (labels y in 1..K)."""
+    doc = (r"X \in \mathbb{R}^{N \times M}, W \in \mathbb{R}^{M \times K}, y \in \mathbb{R}^N"
+           "\n" r"E = \sum_{n=1}^{N} \sum_{k=1}^{K} 1\{y_n=k\} \left(\log \left(\sum_{j=1}^{K} "
+           r"\exp(\sum_{m} X_{nm} W_{mj})\right) - \sum_{m} X_{nm} W_{mk}\right)")
+    rng = np.random.default_rng(6)
+    kw = dict(X=rng.standard_normal((5, 3)), W=rng.standard_normal((3, 4)),
+              y=rng.integers(1, 5, 5).astype(float))
+
+    def ref(X, W, y):
+        z = X @ W
+        lse = np.log(np.sum(np.exp(z), axis=1))
+        onehot = y[:, None] == np.arange(1, W.shape[1] + 1)[None, :]
+        return float(np.sum(onehot * (lse[:, None] - z)))
+    g = check_gradient(doc, "W", ref, kwargs=kw)
+    assert any("read as [y_{n} = k] for k = 1..K" in n.reason for n in g.notes)
+
+
+def test_indicator_of_the_variable_is_refused():
+    doc = (r"y \in \mathbb{R}^n, W \in \mathbb{R}^{n \times K} \\ "
+           r"f = \sum_{i=1}^{n}\sum_{k=1}^{K} 1\{y_i=k\} W_{ik}^2")
+    with pytest.raises(matcalc.ParseError, match="whose truth depends on the variable"):
+        matcalc.gradient(doc, "y")
+
+
+def test_indicator_not_of_labels_and_an_index_is_refused():
+    with pytest.raises(matcalc.ParseError, match=r"read only as \[labels = index\]"):
+        matcalc.gradient(r"x, y \in \mathbb{R}^n \\ f = \sum_{i=1}^{n} 1\{x_i = y_i\} x_i^2",
+                         "x")
+    with pytest.raises(matcalc.ParseError, match=r"an indicator 1\\\{\.\.\.\\\} is not supported"):
+        matcalc.gradient(r"x \in \mathbb{R}^n \\ f = \sum_{i=1}^{n} 1\{x_i\} x_i^2", "x")

@@ -128,6 +128,9 @@ def _set_mark(w, t, v):
     if v in SET_MARKS.values():
         w.out.append(t.at("SUP", v[1:]))
         return True
+    if v == "\x00iverson":                     # `_iverson`'s call
+        w.out.append(t.at("FUNC", "indicator"))
+        return True
     return False
 
 
@@ -216,6 +219,33 @@ def _set_of_vectors(w, t, v):
     return True
 
 
+def _iverson(w, t) -> bool:
+    """``1\\{y_n=k\\}``: the 1 already read is dropped and the bracket rewritten as a call
+    ``indicator(y_n, k)`` (`ops/indicator.py`); False unless the bracket holds one '='."""
+    toks, depth, eq, end = w.toks, 1, None, None
+    for k in range(w.i, w.n):
+        x = toks[k]
+        if x.kind == "cmd" and x.value in ("{", "lbrace"):
+            depth += 1
+        elif x.kind == "cmd" and x.value in ("}", "rbrace"):
+            depth -= 1
+            if depth == 0:
+                end = k
+                break
+        elif depth == 1 and is_char(x, "="):
+            if eq is not None:
+                return False
+            eq = k
+    if end is None or eq is None or eq == w.i or end == eq + 1:
+        return False
+    w.out.pop()
+    w.splice(w.i - 1, end + 1, [t.at("cmd", "\x00iverson"), t.at("char", "("),
+                                *toks[w.i:eq], toks[eq].at("char", ","), *toks[eq + 1:end],
+                                toks[end].at("char", ")")])
+    w.i -= 1
+    return True
+
+
 def _simple(w, t, v):
     if v not in SIMPLE:
         return False
@@ -223,6 +253,8 @@ def _simple(w, t, v):
     kind, val = SIMPLE[v]
     if kind == "LSET" and out and out[-1].kind in ("NUMBER", "ONES") and \
             out[-1].value == "1" and not t.sp:
+        if _iverson(w, t):
+            return True
         raise err("an indicator 1\\{...\\} is not supported: write the 0/1 labels as "
                   "a declared array (y \\in \\{0,1\\}^{n})", out[-1], w.source)
     nt = t.at(kind, val)

@@ -277,8 +277,10 @@ CASES = [
     Case("018_softmax_xent_index.tex", "o", ref_softmax_xent, R,
          "ML: softmax cross-entropy (index notation)", objective="L"),
     Case("019_softmax_indicator.tex", "W", ref_softmax_indicator,
-         r"refused: 1\{y_n=k\} (an indicator)", "ML: softmax cross-entropy",
-         expect=r"an indicator 1\{...\} is not supported"),
+         r"refused: the chained equality's second \sum_{n=0}^{N} is read inside the first "
+         r"(index n already bound), and both count from 0 (the indicator 1\{y_n=k\} is "
+         r"read, as a one-hot array of the labels)", "ML: softmax cross-entropy",
+         expect="index n is already bound by an enclosing sum"),
     Case("020_kmeans_distortion.tex", r"\mu", ref_kmeans, R, "clustering: k-means"),
     Case("021_kmeans_cluster_set.tex", r"\mu", None,
          r"refused: F_i(\mu_i) is a k-vector of costs, not a scalar objective (the sum over "
