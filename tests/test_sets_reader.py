@@ -268,3 +268,36 @@ def test_indicator_not_of_labels_and_an_index_is_refused():
                          "x")
     with pytest.raises(matcalc.ParseError, match=r"an indicator 1\\\{\.\.\.\\\} is not supported"):
         matcalc.gradient(r"x \in \mathbb{R}^n \\ f = \sum_{i=1}^{n} 1\{x_i\} x_i^2", "x")
+
+
+# ------------------------------------------------------------------ a Kronecker delta's range
+
+def test_kronecker_delta_range_from_the_sum_bounds():
+    doc = (r"a \in \mathbb{R}, c \in \mathbb{R}^n \\ "
+           r"f = \sum_{i=1}^{n}\sum_{j=1}^{n} \delta_{ij} a^2 + a c^T c")
+    rng = np.random.default_rng(9)
+    check_gradient(doc, "a", lambda a, c: float(len(c) * a ** 2 + a * c @ c),
+                   kwargs=dict(a=1.3, c=rng.standard_normal(4)))
+    g = matcalc.gradient(r"a \in \mathbb{R} \\ f = \sum_{i=1}^{n}\sum_{j=1}^{n} \delta_{ij} a^2",
+                         "a")
+    assert np.isclose(g.to_numpy()(a=1.5, n=4), 2 * 1.5 * 4)
+
+
+def test_kronecker_delta_over_two_ranges_refused():
+    with pytest.raises(matcalc.ParseError, match=r"run over 1..n and 1..m"):
+        matcalc.gradient(r"a \in \mathbb{R} \\ f = \sum_{i=1}^{n}\sum_{j=1}^{m} \delta_{ij} a^2",
+                         "a")
+
+
+def test_interval_from_one_is_an_index_range_only():
+    doc = (r"$y_i \in \mathbb{R}$, $i \in [1,k]$, $\beta \in \mathbb{R}$" "\n"
+           r"$$L = \sum_{i=1}^{k} (y_i - \beta)^2$$")
+    check_gradient(doc, r"\beta", lambda y, beta: float(np.sum((y - beta) ** 2)), objective="L")
+    # [0,1]^n is a box of reals, not an index range: still refused, as before
+    with pytest.raises(matcalc.ParseError):
+        matcalc.gradient(r"x \in [0,1]^n \\ f = x^T x", "x")
+
+
+def test_sum_over_a_literal_range_set():
+    doc = r"x \in \mathbb{R}^K \\ f = \sum_{k \in \{1, \dots, K\}} x_k^2"
+    check_gradient(doc, "x", lambda x: float(x @ x))

@@ -88,6 +88,18 @@ def _top_level(under, values):
     return None
 
 
+def _literal_range(right):
+    """(lo tokens, hi tokens) of a set written ``\\{lo, \\dots, hi\\}``, else None."""
+    if len(right) < 2 or not (right[0].kind == "cmd" and right[0].value in ("{", "lbrace")
+                              and right[-1].kind == "cmd" and right[-1].value in ("}", "rbrace")):
+        return None
+    items = _split_commas(right[1:-1])
+    if len(items) != 3 or not (len(items[1]) == 1 and items[1][0].kind == "cmd" and
+                               items[1][0].value in DOTS_COMMANDS) or not items[0] or not items[2]:
+        return None
+    return items[0], items[2]
+
+
 def _sum_over_set(w, t, v):
     """\\sum_{j \\in C_i}, \\sum_{(i,j) \\in \\Omega}, \\sum_{i,j \\in S}, \\sum_{j \\ne i}:
     the subscript is rewritten (see SET_MARKS) and read by the grammar; what a set is,
@@ -117,6 +129,13 @@ def _sum_over_set(w, t, v):
     if end + 1 < w.n and is_char(toks[end + 1], "^"):
         raise err(f"a bound beside \\{rel.value} under \\{v} is not supported: write the set "
                   f"or the bound, not both", toks[end + 1], w.source)
+    rng = _literal_range(right) if rel.value == "in" and len(left) == 1 else None
+    if rng is not None:                          # \sum_{k \in \{1, \dots, K\}}: k = 1..K
+        lo, hi = rng
+        new = [toks[i], toks[i + 1], *left, rel.at("char", "="), *lo, toks[end],
+               rel.at("char", "^"), rel.at("{", "{"), *hi, rel.at("}", "}")]
+        w.splice(i, end + 1, new)
+        return False
     new = [toks[i], toks[i + 1], *left, toks[end], rel.at("cmd", SET_MARKS[rel.value]),
            rel.at("{", "{"), *right, rel.at("}", "}")]
     w.splice(i, end + 1, new)

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from .. import ops
 from ..errors import ParseError
-from .ahead import (OPERAND_KINDS, angle_end, group_end, lone_bar, operand_start,
+from .ahead import (OPERAND_KINDS, angle_end, group_end, is_char, lone_bar, operand_start,
                     prime_superscript, word_of)
 from .clean import clean
 from .commands import command, name_token, word_token
@@ -298,9 +298,9 @@ class WordPass:
         raise err(f"unexpected '{v}'", t, source)
 
     def index_interval(self, t) -> bool:
-        """``i \\in [1,k]``: an interval of whole numbers after \\in is the index range
-        ``\\{1, \\dots, k\\}`` (the tokens up to the matching ']' are rewritten so); False
-        (nothing done) unless the bracket holds exactly two items split by one comma."""
+        """``i \\in [1,k]``: an interval from 1 after \\in (no power after it) is the index
+        range ``\\{1, \\dots, k\\}`` (the tokens up to the matching ']' are rewritten so);
+        False (nothing done) unless the bracket holds 1 and one more item."""
         toks, depth, comma, end = self.toks, 0, None, None
         for k in range(self.i, self.n):
             x = toks[k]
@@ -319,8 +319,12 @@ class WordPass:
                 comma = k
             elif x.kind in ("newline", "break", "rowsep"):
                 return False
-        if end is None or comma is None or comma == self.i or end == comma + 1:
+        if end is None or comma is None or end == comma + 1:
             return False
+        first = toks[self.i:comma]
+        if not (len(first) == 1 and first[0].kind == "num" and first[0].value == "1") or \
+                (end + 1 < self.n and is_char(toks[end + 1], "^")):
+            return False        # [0,1]^n, [0, T]: a box or an interval of reals, not indices
         c = toks[comma]
         new = [t.at("cmd", "{"), *toks[self.i:comma], c, c.at("cmd", "dots"), c,
                *toks[comma + 1:end], toks[end].at("cmd", "}")]
