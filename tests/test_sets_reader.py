@@ -301,3 +301,32 @@ def test_interval_from_one_is_an_index_range_only():
 def test_sum_over_a_literal_range_set():
     doc = r"x \in \mathbb{R}^K \\ f = \sum_{k \in \{1, \dots, K\}} x_k^2"
     check_gradient(doc, "x", lambda x: float(x @ x))
+
+
+def test_lowercase_member_beside_a_declared_matrix_is_refused():
+    """u_i v_j^T with U, V declared and u, v not: rows of U, V, or new vectors? (read as new
+    vectors, the gradient wrt U of the data term was silently 0)"""
+    doc = (r"M \in \mathbb{R}^{m \times n}, U \in \mathbb{R}^{m \times k}, "
+           r"V \in \mathbb{R}^{n \times k}, \lambda \in \mathbb{R}" "\n"
+           r"F = \frac{1}{2}\sum_{(i,j)\in\Omega}(M_{ij}-u_iv_{j}^T)^2 + \frac{\lambda}{2}\|U\|^2_F")
+    with pytest.raises(matcalc.ParseError, match=r"u_i may be row or column i of U, or entry i "
+                                                  r"of a new vector u"):
+        matcalc.gradient(doc, "U")
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(2, 6), st.integers(0, 10 ** 6))
+def test_sum_over_all_but_one_matches_finite_differences(n, seed):
+    """sum_i sum_{j != i} exp(a_i - a_j) w_j at random sizes: the gradient wrt a matches
+    central differences of an independent NumPy objective."""
+    rng = np.random.default_rng(seed)
+    kw = dict(a=rng.standard_normal(n) * 0.5, w=rng.standard_normal(n))
+    doc = r"a, w \in \mathbb{R}^n \\ f = \sum_{i=1}^{n} \sum_{j \ne i} \exp(a_i - a_j) w_j"
+
+    def ref(a, w):
+        e = np.exp(a[:, None] - a[None, :]) * w[None, :]
+        return float(np.sum(e) - np.sum(np.diag(e)))
+    g = matcalc.gradient(doc, "a")
+    got = numeric.call(g.to_numpy(), kw)
+    want = numeric.central_difference(ref, kw, "a")
+    assert numeric.relative_error(got, want) < 1e-6

@@ -128,8 +128,9 @@ class SetSumLowering(LoweringBase):
         clash = "" if kw == set_kw else \
             f" (the name {names.latex_of(base)} is also an array of the document: the set " \
             f"is its own input; pass all ones to sum over every entry)"
-        self.note(e, f"the set {written} is not defined: read as a 0/1 mask input "
-                     f"`{kw}` of shape {fmt_shape(shape)}, {kw}[{entry}] = 1 when {member}, "
-                     f"else 0{clash}; terms outside the set are computed and multiplied "
-                     f"by 0", "inferred")
+        reason = (f"the set {written} is not defined: read as a 0/1 mask input `{kw}` of "
+                  f"shape {fmt_shape(shape)}, {kw}[{entry}] = 1 when {member}, else 0{clash}; "
+                  f"terms outside the set are computed and multiplied by 0")
+        if not any(n.reason == reason for n in self.notes):   # a lowering tried and undone
+            self.note(e, reason, "inferred")
         return Var(kw, tuple(shape))
