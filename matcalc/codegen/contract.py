@@ -12,11 +12,20 @@ from __future__ import annotations
 import sympy as sp
 
 from .. import ir, ops
-from ..ir import Const, Map, Mask, Pow
+from ..ir import Add, Const, Map, Mask, Pow
 from .plan import pair_order as _pair_order
 from .source import _atom, _pyexpr
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _mask_like(op) -> bool:
+    """A Mask, or a sum of Masks with positive coefficients (``\\sum_{j \\ne i}``: the
+    masks of j < i and j > i): 0 exactly on the excluded terms."""
+    if isinstance(op, Mask):
+        return True
+    return isinstance(op, Add) and all(isinstance(t, Mask) for t in op.terms) and \
+        all(c > 0 for c in op.coeffs)
 
 
 class ContractEmission:
@@ -80,12 +89,13 @@ class ContractEmission:
         ``0 * inf = nan``. The generated function then evaluates under ``np.errstate``
         (`self.guarded`), since the excluded entries are still computed."""
         masks = [(op, labels) for op, labels in tens
-                 if isinstance(op, Mask) and len(set(labels)) == len(labels)]
+                 if _mask_like(op) and len(set(labels)) == len(labels)]
         if not masks:
             return tens
         out = []
         for op, labels in tens:
-            if not isinstance(op, (Mask, tuple)) and len(set(labels)) == len(labels) \
+            if not isinstance(op, tuple) and not _mask_like(op) and \
+                    len(set(labels)) == len(labels) \
                     and self._may_be_singular(op):
                 base = code = self._operand(op)
                 for m, ml in masks:

@@ -113,6 +113,7 @@ class DeclarationCollector(LoweringBase):
                 lo, hi = st.space.dims
                 for t in st.targets:
                     self._declare_range(t, lo, hi, st)
+        self.ranges_from_sums(stmts)                  # X_i \in R^n: i's range from its sums
         candidates, last_def = [], -1
         for k, st in enumerate(stmts):
             if isinstance(st, S.Decl) and st.space.kind != "range":

@@ -26,11 +26,13 @@ from .base import short_error
 from .calls import CallLowering
 from .declarations import DeclarationCollector, DefSource, Info
 from .definitions import DefinitionLowering
+from .familyrange import FamilyRanges
 from .indexing import IndexLowering
 from .infer import InferredShapes
 from .naming import NameLowering
 from .objective import ObjectiveChoice
 from .products import ProductLowering
+from .setsums import SetSumLowering
 from .skipped import SkippedFragments
 from .spaces import DeclaredShapes
 from .sums import SumLowering
@@ -38,8 +40,9 @@ from .terms import TermLowering
 
 
 class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, DeclarationCollector,
-              DeclaredShapes, NameLowering, IndexLowering, AtomLowering, ProductLowering,
-              TermLowering, SumLowering, CallLowering, InferredShapes):
+              FamilyRanges, DeclaredShapes, NameLowering, IndexLowering, AtomLowering,
+              ProductLowering, TermLowering, SumLowering, SetSumLowering, CallLowering,
+              InferredShapes):
     """Lowers one document: collects its declarations and definitions, lowers each
     definition on first use (so the order of the text does not matter), picks the objective.
     Each job is a part of its own module (definitions, objective, skipped fragments,

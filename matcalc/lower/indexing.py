@@ -194,6 +194,12 @@ class IndexLowering(LoweringBase):
             if c is None:
                 raise UnboundIndex(f"index {i} is not bound here", i, *self._loc(s))
         d = ca.dim or cb.dim
+        if d is None:                   # \sum_{i=1}^{n} \sum_{j=1}^{n} \delta_{ij}: the bounds
+            hints = [c.hint for c in (ca, cb) if c.hint is not None]
+            if len(hints) == 2 and not ir.same_dim(*hints):
+                raise self.perr(f"the indices of this \\delta run over 1..{hints[0]} and "
+                                f"1..{hints[1]}: a Kronecker delta needs one range", e)
+            d = hints[0] if hints else None
         if d is None:
             raise self.perr("cannot tell the range of the indices of this \\delta", e)
         self._bind(a, d, sa, scope)

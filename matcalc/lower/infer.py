@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from .. import names, ops
+from .. import ir, names, ops
 from ..read import syntax as S
 from .base import SIGMA_NAMES
 from .unify import ONE, Contradiction, Solver, TooOpen, Var, solutions
@@ -381,6 +381,7 @@ class InferredShapes:
                                 f"\\mathbb{{R}}^{{n}}`)", e)
             return None
         shape, first = got
+        self._refuse_member_of_capital(kw, latex, shape, e)
         info = Info("input", latex, tuple(shape), span=getattr(e, "span", None))
         self.info[kw] = info
         noted = self.__dict__.setdefault("_inferred_noted", set())
@@ -392,6 +393,19 @@ class InferredShapes:
             self.note(e, f"{latex}: not declared; inferred {_shape_words(shape)} from its "
                          f"use{where}", "inferred")
         return info
+
+    def _refuse_member_of_capital(self, kw, latex, shape, e):
+        """``u_i v_j^T`` with U, V declared matrices and u, v never declared: u_i may be row
+        (or column) i of U, or entry i of a new vector u -- different values, refused."""
+        cap = self.info.get(kw[:1].upper() + kw[1:]) if kw[:1].islower() else None
+        long = [d for d in shape if not ir.same_dim(d, 1)]
+        if cap is None or cap.kind != "input" or len(cap.shape) != 2 or cap.family or \
+                len(long) != 1 or not any(ir.same_dim(long[0], d) for d in cap.shape):
+            return
+        raise self.perr(f"{latex} is never declared, but {cap.latex} is a matrix: "
+                        f"{latex}_i may be row or column i of {cap.latex}, or entry i of a new "
+                        f"vector {latex} (inferred {_shape_words(shape)}), which give different "
+                        f"values: declare {latex}, or write the rows of {cap.latex} by index", e)
 
     def inferred_range(self, e, kw):
         """The length of index kw of the sum `e`, where only the arrays it indexes say."""

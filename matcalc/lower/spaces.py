@@ -85,7 +85,8 @@ class DeclaredShapes(LoweringBase):
             # second, free variable of the same name (the gradient through y would be 0)
             self.info[kw].decl_shape = shape
             return
-        kind = "natural" if space.kind == "natural" and not dims else "input"
+        # y_i \in N (a family of naturals) is an array input, like y \in R^k
+        kind = "natural" if space.kind == "natural" and not shape else "input"
         self.info[kw] = Info(kind, latex, shape, family, target)
         if renamed_from is None and kw in self.renamed:
             new, rst = self.renamed[kw]

@@ -27,6 +27,8 @@ class SumLowering(LoweringBase):
             raise self.perr(f"\\{e.written} with limits reads as a summation sign here, but "
                             f"\\{e.written} is also declared: write \\sum for the sum, or the "
                             f"declared \\{e.written} without an index range under it", e)
+        if e.excluded is not None:              # \sum_{j \ne i} (setsums.py)
+            return self.excluding(e, scope)
         inner = dict(scope)
         idx = []
         for i in e.indices:
@@ -59,6 +61,8 @@ class SumLowering(LoweringBase):
                 and not (hi.free_symbols & {sp.Symbol(k, integer=True, positive=True) for k in inner}):
             inner[idx[0][0]].hint = hi
         body = self.materialise(self.expr(e.body, inner), e.body)
+        if e.over is not None:                  # \sum_{j \in C_i}: a mask (setsums.py)
+            body = self.set_mask(e, body, inner, scope)
         for kw, syn in reversed(idx):
             body = self._reduce(e.kind, body, kw, inner[kw], lo, hi, scope, e)
         return body

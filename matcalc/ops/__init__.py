@@ -6,11 +6,13 @@
     reduce.py       product along an axis, softmax, log-sum-exp
     structural.py   stop-gradient, reshape
     calls.py        array functions written like functions (Tr, det, Diag, sg, softmax, max)
+    factorial.py    the factorial y! of data
+    indicator.py    the indicator 1{y_n = k} of data (a one-hot array)
     user.py         define_function: a user's elementwise function, through the same door
 """
 from __future__ import annotations
 
-from . import calls, elementwise  # noqa: F401  (their blocks register themselves)
+from . import calls, elementwise, factorial, indicator  # noqa: F401  (blocks register themselves)
 from .core import CORE, defjvp
 from .linalg import Det, Inv, LogDet
 from .reduce import LogSumExp, ProdAxis, ProdExcept, Softmax

@@ -96,7 +96,7 @@ def prime_superscript(toks, j):
 
 def sigma_limits(toks, j):
     """Does ``\\Sigma`` at toks[j-1] carry sum limits: a subscript group with '=' in it
-    (``_{i=0}``) and a superscript, in either order?"""
+    (``_{i=0}``) and a superscript, in either order, or ``_i^m`` (one letter each)?"""
     def script(k, ch):
         if k + 1 >= len(toks) or not is_char(toks[k], ch):
             return None
@@ -108,8 +108,13 @@ def sigma_limits(toks, j):
         a = script(j, first)
         b = script(a[1], second) if a is not None else None
         if b is not None:
-            lower = a[0] if first == "_" else b[0]
+            lower, upper = (a[0], b[0]) if first == "_" else (b[0], a[0])
             if any(is_char(x, "=") for x in lower):
+                return True
+            # \Sigma_i^m (as \sum_i^m): one index letter under, one dimension letter over
+            # (not ^T); lower refuses it where \Sigma is declared
+            if first == "_" and len(lower) == 1 and lower[0].kind == "letter" and \
+                    len(upper) == 1 and upper[0].kind == "letter" and upper[0].value != "T":
                 return True
     return False
 
@@ -182,3 +187,49 @@ def accent_target(toks, j):
     if rest and not (rest[0].kind == "char" and rest[0].value in "_^'"):
         return None
     return first, rest, after
+
+
+def _opening(out, j, close, open_):
+    """Index of the `open_` token matching the `close` token out[j] (or None)."""
+    depth = 0
+    for k in range(j, -1, -1):
+        if out[k].kind == close:
+            depth += 1
+        elif out[k].kind == open_:
+            depth -= 1
+            if depth == 0:
+                return k
+    return None
+
+
+def operand_start(out):
+    """Where the operand ending the grammar tokens `out` starts -- a name or number with
+    its subscripts, superscripts, transposes and primes (``y_i``, ``x^{(2)}``), a
+    parenthesised group or a call (``(n-k)``, ``g(x)``), a brace group -- or None. (Read
+    before `clauses.canon` braces the argument of ``_``: ``y_i`` is NAME SUB NAME here.)"""
+    j = len(out) - 1
+    while j >= 0:
+        k = out[j].kind
+        if k in ("TRANSPOSE", "PRIME", "LAYER"):
+            j -= 1
+        elif k == "RBRACE":
+            o = _opening(out, j, "RBRACE", "LBRACE")
+            if o is None:
+                return None
+            if o > 0 and out[o - 1].kind in ("SUB", "SUP", "HPOW"):
+                j = o - 2                       # the base of y_i, x^{2}
+            else:
+                return o                        # {a + b}
+        elif k == "RPAR":
+            o = _opening(out, j, "RPAR", "LPAR")
+            if o is None:
+                return None
+            return o - 1 if o > 0 and out[o - 1].kind in ("NAME", "FUNC") else o
+        elif k in ("NAME", "NUMBER"):
+            if j > 0 and out[j - 1].kind in ("SUB", "SUP"):
+                j -= 2                          # y_i before its subscript is braced
+            else:
+                return j
+        else:
+            return None
+    return None

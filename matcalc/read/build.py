@@ -135,8 +135,12 @@ class ClauseBuild(_Located):
     def bigop(self, c):
         big, (indices, lower, upper, _lim), body = c
         kind, _, written = str(big.value).partition("|")
+        over = excluded = None
+        if isinstance(lower, tuple):        # \sum_{j \in C_i}, \sum_{j \ne i}
+            (how, what), lower = lower, None
+            over, excluded = (what, None) if how == "in" else (None, what)
         return S.BigOp(kind, tuple(indices), lower, upper, body, span=_cover(big, body),
-                       written=written)
+                       written=written, over=over, excluded=excluded)
 
     def lim_none(self, c):
         return ((), None, None, None)
@@ -147,6 +151,11 @@ class ClauseBuild(_Located):
 
     def lim_sub_sup(self, c):
         idx, lower = c[2]
+        if c[4].value in ("in", "ne"):     # read.commands._sum_over_set's mark
+            if len(idx) > 1 and c[4].value == "ne":
+                raise self._err("\\ne under a sum is read only after one index "
+                                "(\\sum_{j \\ne i})", c[4])
+            return (idx, (c[4].value, c[6]), None, c)
         return (idx, lower, c[6], c)
 
     def lim_sup_sub(self, c):

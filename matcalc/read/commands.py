@@ -14,7 +14,7 @@ from .tokens import (ACCENTS, COMMAND_PAIRS, FONT_ARG, FONT_SWITCH, GREEK, HOLD_
                      INTEGRALS, NAME_FONTS, NO_OPTIONAL_ARGUMENT, ONES_FONTS, SEP_WORDS, SIMPLE,
                      SYMBOL_NAMES, WORD_FONTS, err)
 
-SET_RELATIONS = ("in", "notin", "subset", "subseteq")
+SET_RELATIONS = ("notin", "subset", "subseteq", "subsetneq")
 
 
 def name_token(t, name, accent=None):
@@ -68,17 +68,201 @@ def _function(w, t, v):
     return True
 
 
+# \sum_{j \in C_i} / \sum_{j \ne i}: the subscript is rewritten as \sum_{j}<mark>{C_i}, a
+# superscript whose SUP token has the value "in" / "ne" (build.lim_sub_sup reads it): the
+# grammar's limits rule then carries the set or the excluded value
+SET_MARKS = {"in": "\x00in", "ne": "\x00ne", "neq": "\x00ne"}
+
+
+def _top_level(under, values):
+    """Index of the first token of `under` at brace/parenthesis depth 0 that is a command
+    in `values`, or None."""
+    depth = 0
+    for k, x in enumerate(under):
+        if x.kind == "{" or (x.kind == "char" and x.value in "(["):
+            depth += 1
+        elif x.kind == "}" or (x.kind == "char" and x.value in ")]"):
+            depth -= 1
+        elif depth == 0 and x.kind == "cmd" and x.value in values:
+            return k
+    return None
+
+
+def _literal_range(right):
+    """(lo tokens, hi tokens) of a set written ``\\{lo, \\dots, hi\\}``, else None."""
+    if len(right) < 2 or not (right[0].kind == "cmd" and right[0].value in ("{", "lbrace")
+                              and right[-1].kind == "cmd" and right[-1].value in ("}", "rbrace")):
+        return None
+    items = _split_commas(right[1:-1])
+    if len(items) != 3 or not (len(items[1]) == 1 and items[1][0].kind == "cmd" and
+                               items[1][0].value in DOTS_COMMANDS) or not items[0] or not items[2]:
+        return None
+    return items[0], items[2]
+
+
 def _sum_over_set(w, t, v):
-    """\\sum_{j \\in C}: refused (the sign itself is read by `_simple`)."""
+    """\\sum_{j \\in C_i}, \\sum_{(i,j) \\in \\Omega}, \\sum_{i,j \\in S}, \\sum_{j \\ne i}:
+    the subscript is rewritten (see SET_MARKS) and read by the grammar; what a set is,
+    lower decides (`lower/setsums.py`). \\notin, \\subset and a bound beside a set are
+    refused. The sign itself is appended by `_simple`."""
     toks, i = w.toks, w.i
-    if v in ("sum", "prod") and i + 1 < w.n and is_char(toks[i], "_") and toks[i + 1].kind == "{":
-        end = group_end(toks, i + 1)
-        under = toks[i + 2:end] if end is not None else []
-        if any(x.kind == "cmd" and x.value in SET_RELATIONS for x in under):
-            raise err(f"a {v} over a set (\\{v}_{{j \\in C}}) is not supported: write the "
-                      f"index range, e.g. \\{v}_{{j=1}}^{{n}}, with a 0/1 mask for the "
-                      f"members", t, w.source)
+    if not (v in ("sum", "prod") and i + 1 < w.n and is_char(toks[i], "_")
+            and toks[i + 1].kind == "{"):
+        return False
+    end = group_end(toks, i + 1)
+    under = toks[i + 2:end] if end is not None else []
+    bad = [x for x in under if x.kind == "cmd" and x.value in SET_RELATIONS]
+    if bad:
+        raise err(f"a {v} over \\{bad[0].value} is not supported: write the set as "
+                  f"\\{v}_{{j \\in C}} (C read as a 0/1 mask), or the index range, "
+                  f"e.g. \\{v}_{{j=1}}^{{n}}", bad[0], w.source)
+    k = _top_level(under, SET_MARKS)
+    if k is None:
+        return False
+    rel = under[k]
+    left, right = under[:k], under[k + 1:]
+    if len(left) > 2 and is_char(left[0], "(") and is_char(left[-1], ")"):
+        left = left[1:-1]                        # (i,j) \in \Omega
+    if not left or not right:
+        raise err(f"\\{rel.value} in the subscript of \\{v} needs an index before it and a "
+                  f"set or value after it", rel, w.source)
+    if end + 1 < w.n and is_char(toks[end + 1], "^"):
+        raise err(f"a bound beside \\{rel.value} under \\{v} is not supported: write the set "
+                  f"or the bound, not both", toks[end + 1], w.source)
+    rng = _literal_range(right) if rel.value == "in" and len(left) == 1 else None
+    if rng is not None:                          # \sum_{k \in \{1, \dots, K\}}: k = 1..K
+        lo, hi = rng
+        new = [toks[i], toks[i + 1], *left, rel.at("char", "="), *lo, toks[end],
+               rel.at("char", "^"), rel.at("{", "{"), *hi, rel.at("}", "}")]
+        w.splice(i, end + 1, new)
+        return False
+    new = [toks[i], toks[i + 1], *left, toks[end], rel.at("cmd", SET_MARKS[rel.value]),
+           rel.at("{", "{"), *right, rel.at("}", "}")]
+    w.splice(i, end + 1, new)
     return False
+
+
+def _set_mark(w, t, v):
+    """The mark `_sum_over_set` wrote: a SUP token whose value says what follows."""
+    if v in SET_MARKS.values():
+        w.out.append(t.at("SUP", v[1:]))
+        return True
+    if v == "\x00iverson":                     # `_iverson`'s call
+        w.out.append(t.at("FUNC", "indicator"))
+        return True
+    return False
+
+
+DOTS_COMMANDS = ("dots", "ldots", "cdots")
+
+
+def _split_commas(toks):
+    """toks split at the commas outside braces."""
+    items, cur, depth = [], [], 0
+    for x in toks:
+        depth += (x.kind == "{") - (x.kind == "}")
+        if depth == 0 and is_char(x, ","):
+            items.append(cur)
+            cur = []
+        else:
+            cur.append(x)
+    return items + [cur]
+
+
+def _member(item):
+    """(base tokens, index tokens) of ``x_{1}`` / ``x_n`` (index braces dropped), or None."""
+    k = next((j for j, x in enumerate(item) if is_char(x, "_")), None)
+    if not k or k + 1 >= len(item):
+        return None
+    base, index = item[:k], item[k + 1:]
+    if index[0].kind == "{" and index[-1].kind == "}":
+        index = index[1:-1]
+    return (base, index) if index and all(x.kind in ("letter", "num", "cmd") for x in base) \
+        else None
+
+
+def _space_end(toks, k):
+    """toks[k:] starts a space (\\mathbb{R}^{D}, \\mathbb R^D, R^D): the index past it."""
+    if k < len(toks) and toks[k].kind == "cmd" and toks[k].value in ("mathbb", "Bbb"):
+        k += 1
+        k = (group_end(toks, k) + 1) if k < len(toks) and toks[k].kind == "{" and \
+            group_end(toks, k) is not None else k + 1
+    elif k < len(toks) and toks[k].kind == "letter" and toks[k].value == "R":
+        k += 1
+    else:
+        return None
+    if k + 1 < len(toks) and is_char(toks[k], "^"):
+        k += 1
+        k = (group_end(toks, k) + 1) if toks[k].kind == "{" and \
+            group_end(toks, k) is not None else k + 1
+    return k
+
+
+def _set_of_vectors(w, t, v):
+    """``\\{x_{1}, ..., x_n\\} \\in \\mathbb{R}^{D}``: a set of vectors declared is the
+    family ``x_i \\in \\mathbb{R}^{D}, i = 1, \\dots, n`` (the tokens are rewritten so;
+    the family's index is named i)."""
+    if v != "{":
+        return False
+    toks, i = w.toks, w.i
+    depth, end = 1, None
+    for k in range(i, w.n):
+        if toks[k].kind == "cmd" and toks[k].value in ("{", "lbrace"):
+            depth += 1
+        elif toks[k].kind == "cmd" and toks[k].value in ("}", "rbrace"):
+            depth -= 1
+            if depth == 0:
+                end = k
+                break
+    if end is None or end + 1 >= w.n or not (toks[end + 1].kind == "cmd" and
+                                             toks[end + 1].value == "in"):
+        return False
+    items = _split_commas(toks[i:end])
+    if len(items) != 3 or not (len(items[1]) == 1 and items[1][0].kind == "cmd" and
+                               items[1][0].value in DOTS_COMMANDS):
+        return False
+    first, last = _member(items[0]), _member(items[2])
+    if first is None or last is None or \
+            [(x.kind, x.value) for x in first[0]] != [(x.kind, x.value) for x in last[0]]:
+        return False
+    stop = _space_end(toks, end + 2)
+    if stop is None:
+        return False
+    at = toks[end]
+    idx = at.at("letter", "i")
+    new = [*first[0], at.at("char", "_"), at.at("{", "{"), idx, at.at("}", "}"),
+           *toks[end + 1:stop], at.at("char", ","), idx, at.at("char", "="), *first[1],
+           at.at("char", ","), at.at("cmd", "dots"), at.at("char", ","), *last[1]]
+    w.splice(i - 1, stop, new)
+    w.i = i - 1
+    return True
+
+
+def _iverson(w, t) -> bool:
+    """``1\\{y_n=k\\}``: the 1 already read is dropped and the bracket rewritten as a call
+    ``indicator(y_n, k)`` (`ops/indicator.py`); False unless the bracket holds one '='."""
+    toks, depth, eq, end = w.toks, 1, None, None
+    for k in range(w.i, w.n):
+        x = toks[k]
+        if x.kind == "cmd" and x.value in ("{", "lbrace"):
+            depth += 1
+        elif x.kind == "cmd" and x.value in ("}", "rbrace"):
+            depth -= 1
+            if depth == 0:
+                end = k
+                break
+        elif depth == 1 and is_char(x, "="):
+            if eq is not None:
+                return False
+            eq = k
+    if end is None or eq is None or eq == w.i or end == eq + 1:
+        return False
+    w.out.pop()
+    w.splice(w.i - 1, end + 1, [t.at("cmd", "\x00iverson"), t.at("char", "("),
+                                *toks[w.i:eq], toks[eq].at("char", ","), *toks[eq + 1:end],
+                                toks[end].at("char", ")")])
+    w.i -= 1
+    return True
 
 
 def _simple(w, t, v):
@@ -88,6 +272,8 @@ def _simple(w, t, v):
     kind, val = SIMPLE[v]
     if kind == "LSET" and out and out[-1].kind in ("NUMBER", "ONES") and \
             out[-1].value == "1" and not t.sp:
+        if _iverson(w, t):
+            return True
         raise err("an indicator 1\\{...\\} is not supported: write the 0/1 labels as "
                   "a declared array (y \\in \\{0,1\\}^{n})", out[-1], w.source)
     nt = t.at(kind, val)
@@ -173,6 +359,8 @@ def _font_argument(w, t, v):
     if font == "mathbb":
         w.out.append(_blackboard(t, inner, word, source))
         w.i = after
+        if word == "R":
+            w.i = _positive_sign(toks, after)
         return True
     if font in ONES_FONTS and len(inner) == 1 and inner[0].kind == "num" \
             and inner[0].value == "1":
@@ -191,6 +379,19 @@ def _font_argument(w, t, v):
             w.out.append(wt)
             w.i = after
     return True                     # else the font is dropped; its argument is read on
+
+
+def _positive_sign(toks, k):
+    """After ``\\mathbb{R}``: the index past ``^+``, ``_+``, ``^{+}``, ``_{+}`` (the positive
+    reals, read as the reals: a sign is not a shape), else k."""
+    if k + 1 < len(toks) and toks[k].kind == "char" and toks[k].value in "^_":
+        nxt = toks[k + 1]
+        if is_char(nxt, "+"):
+            return k + 2
+        if nxt.kind == "{" and k + 3 < len(toks) and is_char(toks[k + 2], "+") and \
+                toks[k + 3].kind == "}":
+            return k + 4
+    return k
 
 
 def _blackboard(t, inner, word, source):
@@ -219,8 +420,8 @@ def _font_switch(w, t, v):
     return True
 
 
-COMMAND_ROWS = (_sum_sign, _letter_name, _function, _sum_over_set, _simple, _mid, _integral,
-                _accent, _font_argument, _font_switch)
+COMMAND_ROWS = (_sum_sign, _letter_name, _function, _sum_over_set, _set_mark, _set_of_vectors,
+                _simple, _mid, _integral, _accent, _font_argument, _font_switch)
 
 
 def command(w, t):

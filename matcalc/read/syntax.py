@@ -176,7 +176,10 @@ class BigOp:
     no bounds. ``\\sum_{j'}`` -> (Sym j primes=1,). ``\\sum^{K_2}_{k_2=1}`` (either order).
     ``\\sum_{j=N+1}^{N+M}``. Indices are Sym or Sub (``k_2``, ``n_p``).
     `body` is the product term that follows, up to the next top-level + or - (or ``:``,
-    closing bracket, end)."""
+    closing bracket, end). `over` is the set the indices run over, as written
+    (``\\sum_{j \\in C_i}``: Sub C_i; ``\\sum_{(i,j)\\in\\Omega}``: indices (i, j) over Omega);
+    `excluded` is the value the one index skips (``\\sum_{j \\ne i}``: Sym i). Neither has
+    bounds. What a set is, lower decides (`lower/setsums.py`)."""
     kind: str
     indices: Tuple["Expr", ...]
     lower: Optional["Expr"]
@@ -184,6 +187,8 @@ class BigOp:
     body: "Expr"
     span: Span = field(default=NOSPAN, compare=False)
     written: str = field(default="", compare=False)   # "Sigma": written \Sigma_{i=0}^n
+    over: Optional["Expr"] = None
+    excluded: Optional["Expr"] = None
 
 
 @dataclass(frozen=True)

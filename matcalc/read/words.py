@@ -24,7 +24,7 @@ Contract: `tokenize(text) -> list[Tok]`. It never evaluates anything and raises 
                ``<a, b>`` and ``\\langle a, b \\rangle`` (the inner product), a conditioning
                bar among a function's arguments, ``\\Sigma_{i=0}^{n}`` as a sum sign,
                ``x^{\\prime}``; integrals, factorials, indicators ``1\\{..\\}``, sums over sets,
-               MATLAB ``.*`` and ``v.u`` refused by name.
+               MATLAB ``.*`` and ``./`` between operands (Hadamard); ``.^`` and ``v.u`` refused.
 
 Every token keeps (line, col, end_line, end_col) of the original text, 1-based, end
 exclusive. The statement splitter (`matcalc.parse`) takes the stream from here.
@@ -33,7 +33,8 @@ from __future__ import annotations
 
 from .. import ops
 from ..errors import ParseError
-from .ahead import OPERAND_KINDS, angle_end, group_end, lone_bar, prime_superscript, word_of
+from .ahead import (OPERAND_KINDS, angle_end, group_end, is_char, lone_bar, operand_start,
+                    prime_superscript, word_of)
 from .clean import clean
 from .commands import command, name_token, word_token
 from .layout import layout
@@ -245,6 +246,8 @@ class WordPass:
             self.i += 1
             out.append(t.at("REL", ":="))
             return
+        if v == "[" and out and out[-1].kind == "IN" and self.index_interval(t):
+            return
         if v == ":":
             out.append(t.at("COLON", ":"))
             return
@@ -254,6 +257,12 @@ class WordPass:
             return
         if v == "." and self.i < self.n and not toks[self.i].sp:
             nxt = toks[self.i]
+            if nxt.kind == "char" and nxt.value in "*/" and out and \
+                    out[-1].kind in OPERAND_KINDS and self.i + 1 < self.n:
+                # MATLAB's (X - Y) .* M, A ./ B between two operands: elementwise
+                out.append(t.at("HAD", "hadamard" if nxt.value == "*" else "hdiv"))
+                self.i += 1
+                return
             if nxt.kind == "char" and nxt.value in "*/^":
                 raise err(f"MATLAB's elementwise .{nxt.value} is not LaTeX: write "
                           + {"*": "\\odot", "/": "\\oslash", "^": "X^{\\circ p}"}[nxt.value],
@@ -284,8 +293,55 @@ class WordPass:
             out.append(t.at("RPAR", "rangle"))
             return
         if v == "!":
-            raise err("a factorial (!) is not supported", t, source)
+            self.factorial(t)
+            return
         raise err(f"unexpected '{v}'", t, source)
+
+    def index_interval(self, t) -> bool:
+        """``i \\in [1,k]``: an interval from 1 after \\in (no power after it) is the index
+        range ``\\{1, \\dots, k\\}`` (the tokens up to the matching ']' are rewritten so);
+        False (nothing done) unless the bracket holds 1 and one more item."""
+        toks, depth, comma, end = self.toks, 0, None, None
+        for k in range(self.i, self.n):
+            x = toks[k]
+            if x.kind == "{" or (x.kind == "char" and x.value in "(["):
+                depth += 1
+            elif x.kind == "}" or (x.kind == "char" and x.value in ")"):
+                depth -= 1
+            elif x.kind == "char" and x.value == "]":
+                if depth == 0:
+                    end = k
+                    break
+                depth -= 1
+            elif depth == 0 and x.kind == "char" and x.value == ",":
+                if comma is not None:
+                    return False
+                comma = k
+            elif x.kind in ("newline", "break", "rowsep"):
+                return False
+        if end is None or comma is None or end == comma + 1:
+            return False
+        first = toks[self.i:comma]
+        if not (len(first) == 1 and first[0].kind == "num" and first[0].value == "1") or \
+                (end + 1 < self.n and is_char(toks[end + 1], "^")):
+            return False        # [0,1]^n, [0, T]: a box or an interval of reals, not indices
+        c = toks[comma]
+        new = [t.at("cmd", "{"), *toks[self.i:comma], c, c.at("cmd", "dots"), c,
+               *toks[comma + 1:end], toks[end].at("cmd", "}")]
+        self.splice(self.i - 1, end + 1, new)
+        self.i -= 1
+        return True
+
+    def factorial(self, t):
+        """``y_i !``, ``(n-k)!``: the operand before the ``!`` (a name with its subscripts
+        and superscripts, a number, or a parenthesised group, with a function name before
+        it) becomes the argument of a ``factorial`` call (`ops/factorial.py`)."""
+        start = operand_start(self.out)
+        if start is None:
+            raise err("a factorial (!) is read only after a name, a number or a "
+                      "parenthesised expression", t, self.source)
+        self.out[start:] = [t.at("FUNC", "factorial"), t.at("LPAR", "("),
+                            *self.out[start:], t.at("RPAR", ")")]
 
     def angle(self, t):
         end = angle_end(self.toks, self.i)

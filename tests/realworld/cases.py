@@ -261,6 +261,25 @@ def ref_procrustes(A, X, B):
     return float(np.sqrt(fro2(A @ X - B)))
 
 
+def sample_poisson_loglinear(rng):
+    m, n = int(rng.integers(3, 6)), int(rng.integers(2, 4))
+    return dict(x=rng.standard_normal((m, n)) * 0.5, beta=rng.standard_normal(n) * 0.5,
+                y=rng.integers(0, 6, m).astype(float))       # counts: y_i ! is defined
+
+
+def mask01(rng, shape):
+    """A 0/1 mask with at least one 1 (the members of a set of indices)."""
+    m = (rng.random(shape) < 0.6).astype(float)
+    m.flat[int(rng.integers(0, m.size))] = 1.0
+    return m
+
+
+def sample_mf_set_M(rng):
+    m, n, r = (int(v) for v in rng.integers(2, 5, 3))
+    return dict(M=rng.standard_normal((m, n)), U=rng.standard_normal((m, r)),
+                V=rng.standard_normal((n, r)), M_set=mask01(rng, (m, n)))
+
+
 # ------------------------------------------------------------------ the corpus
 R = "right"
 CASES = [
@@ -306,12 +325,15 @@ CASES = [
     Case("018_softmax_xent_index.tex", "o", ref_softmax_xent, R,
          "ML: softmax cross-entropy (index notation)", objective="L"),
     Case("019_softmax_indicator.tex", "W", ref_softmax_indicator,
-         r"refused: 1\{y_n=k\} (an indicator)", "ML: softmax cross-entropy",
-         expect=r"an indicator 1\{...\} is not supported"),
+         r"refused: the chained equality's second \sum_{n=0}^{N} is read inside the first "
+         r"(index n already bound), and both count from 0 (the indicator 1\{y_n=k\} is "
+         r"read, as a one-hot array of the labels)", "ML: softmax cross-entropy",
+         expect="index n is already bound by an enclosing sum"),
     Case("020_kmeans_distortion.tex", r"\mu", ref_kmeans, R, "clustering: k-means"),
     Case("021_kmeans_cluster_set.tex", r"\mu", None,
-         r"refused: \sum_{j \in C_i} (a sum over a set)", "clustering: k-means",
-         expect="a sum over a set"),
+         r"refused: F_i(\mu_i) is a k-vector of costs, not a scalar objective (the sum over "
+         r"the set C_i is read, as a mask)", "clustering: k-means",
+         expect="the objective F has shape (k), not a scalar"),
     Case("022_attention_unit.tex", "W^Q", None,
          r"refused: the attention output \text{Attention(Q, K, V)} is a matrix (no scalar "
          "objective), so the last definition V is taken", "ML: attention",
@@ -389,8 +411,10 @@ CASES = [
          "right",
          "matrix factorization (masked)"),
     Case("046_mf_sum_over_omega.tex", "U", None,
-         r"refused: \sum_{(i,j)\in{\Omega}} (a sum over a set of index pairs)",
-         "matrix factorization (matrix completion)", expect="a sum over a set"),
+         r"refused: u_i v_j^T with U, V declared and u, v not (the post says in words that "
+         r"u_i, v_j are rows of U, V; read as new vectors the gradient wrt U would miss the "
+         r"data term: two readings, refused); \sum_{(i,j)\in\Omega} is read, as a mask",
+         "matrix factorization (matrix completion)", expect="u is never declared, but U is a matrix"),
     Case("047_logdet_inverse.tex", "X", lambda X: -logdet(X), R, "statistics: log det",
          sample=sample_dominant_square),
     Case("048_ols_prime_transpose.tex", r"\beta",
@@ -412,21 +436,22 @@ CASES = [
          lambda x, y: float(x @ y / (np.linalg.norm(x) * np.linalg.norm(y))), R,
          "ML: cosine similarity"),
     Case("053_poisson_factorial.tex", r"\beta", ref_poisson_linear,
-         "refused: y_i ! (a factorial)", "statistics: Poisson regression", objective="L",
-         expect="a factorial (!) is not supported"),
+         r"refused: \sum_{i=1}^k - \lambda_i + y_i \ln \lambda_i - \ln y_i ! (the sum's body "
+         r"is not parenthesised: the later terms use i outside the sum; y_i ! and "
+         r"i \in [1,k] are read)", "statistics: Poisson regression", objective="L",
+         expect="index i is used outside the \\sum that binds it"),
     Case("054_gaussian_regression_sum.tex", r"\beta",
-         lambda y, beta, X: float(np.sum((y - X @ beta) ** 2)),
-         r"refused: X_i \in \mathbb R^n (a family declared without its index range)",
-         "least squares (index notation)", objective="L",
-         expect="cannot tell the range of index i"),
-    Case("055_poisson_Sigma_sum.tex", r"\beta", ref_poisson_loglinear,
-         r"refused: y_i ! (a factorial; the sum is written \Sigma_i^m)",
-         "statistics: Poisson regression", expect="a factorial (!) is not supported"),
+         lambda y, beta, X: float(np.sum((y - X @ beta) ** 2)), R,
+         "least squares (index notation)", objective="L"),
+    Case("055_poisson_Sigma_sum.tex", r"\beta", ref_poisson_loglinear, R,
+         "statistics: Poisson regression", sample=sample_poisson_loglinear),
     Case("056_pca_underset_sum.tex", "U",
          lambda x, y, U, Lambda: float(np.sum((x - y @ U.T) ** 2)
                                        + np.trace((np.eye(U.shape[1]) - U.T @ U) @ Lambda)),
-         r"refused: \{x_{1}, ..., x_n\}\in\mathbb{R}^{D} (a set of vectors declared)",
-         "ML: PCA", objective="L", expect=r"unknown name U"),
+         r"refused: x_i=Uy_i+\epsilon_i\ \ where\ \ U=[u_1, ..., u_d]\in\mathbb{R}^{D\times d} "
+         r"(the word 'where' written in math letters joins the model equation for the data "
+         r"x_i and U's type into one clause; the set of vectors \{x_{1}, ..., x_n\} is read)",
+         "ML: PCA", objective="L", expect="x is declared twice with different shapes"),
     Case("057_lqr_stage_cost.tex", "u",
          lambda x, u, Q, R: float(x @ Q @ x + u @ R @ u + 2 * x @ Q @ u),
          "refused: 2 x^T Q u does not fit x in R^n, u in R^m (the page's Q where N is meant)",
@@ -449,14 +474,14 @@ CASES = [
          lambda q_vec, V_cal: 0.5 * float(q_vec @ V_cal @ q_vec),
          r"refused: V = ...\mathcal{V}... (\mathcal{V} is read as the same name as V: "
          "a circular definition)", "physics: quadratic potential", expect="circular definition"),
-    Case("064_mf_sum_over_set_M.tex", "U", None,
-         r"refused: \sum_{(u,i)\in M} (a sum over a set of index pairs)",
-         "matrix factorization (recommender)", expect="a sum over a set"),
+    Case("064_mf_sum_over_set_M.tex", "U",
+         lambda M, U, V, M_set: float(np.sum(M_set * (M - U @ V.T) ** 2)),
+         R, "matrix factorization (recommender)", sample=sample_mf_set_M),
     Case("065_frobenius_unicode_minus.tex", "H", lambda A, W, H: fro2(A - W @ H), R,
          "matrix factorization"),
     Case("066_masked_frobenius_matlab.tex", "X", lambda X, Y, M: fro2((X - Y) * M),
-         r"refused: \sum_{i,j \in S} (a sum over a set), then .* (MATLAB's elementwise product)",
-         "matrix factorization (masked)", expect="a sum over a set"),
+         r"refused: X, Y are never declared (the post gives no shapes; \sum_{i,j \in S} and "
+         r"MATLAB's .* are read)", "matrix factorization (masked)", expect="unknown name X"),
     Case("067_word2vec_delta_unbalanced.tex", "v_{c}", ref_word2vec,
          r"refused: -\log(\delta(...) - ... (the author's unbalanced parenthesis)",
          "NLP: word2vec negative sampling", objective="J_{neg-sample}(o, v_{c}, U)",

@@ -1,0 +1,75 @@
+"""A family declared without its index range takes the range of the sums over its index.
+
+Contract (`FamilyRanges.ranges_from_sums(stmts)`, a part of pass 1, `declarations.collect`,
+run after the declared ranges and before the declarations): for a declaration of a family
+member ``X_i \\in \\mathbb{R}^n`` whose index i has no declared range (``i = 1,\\dots,k``,
+``i \\in \\{1,\\dots,k\\}``), the range is read from the sums over i that give bounds
+(``\\sum_{i=1}^{k}``), with a note; when two such sums give different ranges, a located
+`ParseError` names both. No sum with bounds: nothing is done (the declaration is read as
+before). A sum's index is bound only inside it, so this reading assumes that the family
+and the sums count the same members -- the note says so.
+"""
+from __future__ import annotations
+
+from .. import names
+from ..errors import MatcalcError
+from ..read import syntax as S
+from .base import LoweringBase, walk_syntax
+
+
+class FamilyRanges(LoweringBase):
+    """Index ranges of families declared without them (module docstring)."""
+
+    def ranges_from_sums(self, stmts):
+        for st in stmts:
+            if not isinstance(st, S.Decl) or st.space.kind == "range":
+                continue
+            for t in st.targets:
+                if not (isinstance(t, S.Sub) and isinstance(t.base, S.Sym)):
+                    continue
+                items = self._index_items(t.subs)
+                for kw in items or ():
+                    if kw not in self.ranges and kw not in self.info:
+                        self._range_of_sums(kw, t, st, stmts)
+
+    def _range_of_sums(self, kw, target, st, stmts):
+        found = []              # (lo, hi, the sum's index syntax, the sum)
+        for other in stmts:
+            if not isinstance(other, (S.Def, S.Bare)):
+                continue
+            parts = (other.value,) + tuple(getattr(other, "middle", ()))
+            for part in parts:
+                for node in walk_syntax(part):
+                    got = self._bounds(node, kw)
+                    if got is not None:
+                        found.append(got)
+        if not found:
+            return
+        first = found[0]
+        for other in found[1:]:
+            if (other[0], other[1]) != (first[0], first[1]):
+                raise self.perr(
+                    f"{names.latex_of(target)} is declared without the range of {kw}, and "
+                    f"the sums over {kw} give two ranges, {first[0]}..{first[1]} and "
+                    f"{other[0]}..{other[1]}: declare it, e.g. `{kw} = 1,\\dots,n`", other[3])
+        lo, hi, index, big = first
+        self._declare_range(index, big.lower, big.upper, st)
+        self.note(st, f"{names.latex_of(target)}: the range of {kw} is not declared; read as "
+                      f"{lo}..{hi}, the range of the sum over {kw} at line {big.span.line}, "
+                      f"column {big.span.column} (the family has one member per term)",
+                  "inferred")
+
+    def _bounds(self, node, kw):
+        """(lo, hi, index syntax, node) of a sum or product over kw alone with both bounds
+        given and free of other indices; else None."""
+        if not isinstance(node, S.BigOp) or len(node.indices) != 1 or node.lower is None \
+                or node.upper is None or names.keyword_of(node.indices[0]) != kw:
+            return None
+        try:
+            lo, hi = self.dim(node.lower, {}), self.dim(node.upper, {})
+        except MatcalcError:
+            return None
+        used = {s.name for s in lo.free_symbols | hi.free_symbols}
+        if used & (set(getattr(self, "_indices", ())) | {kw}):
+            return None                 # \sum_{i=j+1}^{n}: a sub-range, not the family's
+        return lo, hi, node.indices[0], node

@@ -1,0 +1,136 @@
+"""Lowering sums and products over a set (``\\sum_{j \\in C_i}``, ``\\sum_{(i,j)\\in\\Omega}``,
+``\\sum_{i,j \\in S}``) and over all but one value (``\\sum_{j \\ne i}``).
+
+Contract (`SetSumLowering`, a part of `document.Lowerer`; see `base.LoweringBase`):
+
+- `excluding(e, scope)`: ``\\sum_{j \\ne i} b`` is lowered as ``\\sum_{j=1}^{i-1} b +
+  \\sum_{j=i+1}^{n} b`` (a product: the Hadamard product of the two), so the excluded term
+  is never evaluated (the masked-sum code never computes it: no ``0^{-s}``).
+- `set_mask(e, body, inner, scope)`: the set is not something the document can define,
+  so it is read as a 0/1 mask INPUT of the generated function, indexed by the set's own
+  subscripts and then the sum's indices, each over its range: ``C_{ij} = 1`` when
+  ``j \\in C_i``; ``\\Omega_{ij} = 1`` when ``(i,j) \\in \\Omega``; ``S_{ij} = 1`` when
+  ``(i,j) \\in S`` (``i,j \\in S`` is read as a set of index pairs, as ``(i,j) \\in S``).
+  The body is multiplied by the mask before the reduction (a product: ``b m + 1 - m``).
+  The Python keyword of the mask is the set's name; where that name is already an array
+  of the document (``(u,i) \\in M`` with M the ratings matrix), it is ``<name>_set``. A
+  note says how the set was read and what to pass. A set subscripted by an index that
+  nothing binds, or an index whose range nothing gives, is a located `ParseError`.
+
+Terms outside the set are computed and multiplied by 0: they must be finite at the inputs
+given (a sum over a set does not guard against, e.g., ``\\log 0`` outside it).
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from .. import ir, names
+from ..ir import Var, contract
+from ..read import syntax as S
+from ..values import Val, fmt_shape
+from .base import LoweringBase, union
+from .declarations import Info
+
+
+def _one(span):
+    return S.Num("1", span=span)
+
+
+class SetSumLowering(LoweringBase):
+    """Sums and products over sets and over all values but one (module docstring)."""
+
+    def excluding(self, e, scope):
+        """``\\sum_{j \\ne i} b``: the two sub-ranges on either side of i."""
+        x, sp_ = e.excluded, e.excluded.span
+        below = dataclasses.replace(e, excluded=None, lower=_one(sp_),
+                                    upper=S.BinOp(S.SUB, x, _one(sp_), span=sp_))
+        above = dataclasses.replace(e, excluded=None, upper=None,
+                                    lower=S.BinOp(S.ADD, x, _one(sp_), span=sp_))
+        op = S.ADD if e.kind == "sum" else S.HADAMARD
+        return self.expr(S.BinOp(op, below, above, span=e.span), scope)
+
+    def set_mask(self, e, body: Val, inner: dict, scope: dict) -> Val:
+        """`body` (lowered with the sum's indices in `inner`) restricted to the set."""
+        base, subs = self._set_parts(e.over)
+        set_kw = names.keyword_of(base)
+        outer = []
+        for s in subs:
+            kw = names.keyword_of(s)
+            if kw is None or kw not in scope:
+                raise self.perr(f"the set {names.latex_of(e.over)} is subscripted by "
+                                f"{names.latex_of(s)}, which no enclosing sum or entrywise "
+                                f"definition binds", s)
+            outer.append(kw)
+        idx = [names.keyword_of(i) for i in e.indices]
+        labels = tuple(outer) + tuple(idx)
+        if len(set(labels)) != len(labels):
+            raise self.perr("an index of the sum also subscripts its set", e.over)
+        shape = []
+        for kw, cell in [(k, scope[k]) for k in outer] + [(k, inner[k]) for k in idx]:
+            d = cell.dim if cell.dim is not None else cell.hint
+            if d is None:
+                raise self.perr(f"cannot tell the range of index {kw} of the sum over "
+                                f"{names.latex_of(e.over)}: it indexes no array; declare "
+                                f"it, e.g. `{kw} = 1,\\dots,n`", e)
+            cell.dim = d
+            shape.append(d)
+        mask = self._mask_input(e, base, set_kw, tuple(shape), labels, subs, idx)
+        out = union(body.index_labels, labels) + body.mat
+        dims = {**body.dims(), **dict(zip(labels, shape))}
+        if e.kind == "sum":
+            node = contract([body.node, mask], [body.labels, labels], out)
+        else:                               # \prod over a set: b m + (1 - m)
+            b = ir.broadcast(body.node, body.labels, dims, out)
+            m = ir.broadcast(mask, labels, dims, out)
+            node = ir.add([ir.mul(b, m), ir.ones(m.shape), m], [1, 1, -1])
+        return Val(node, out, body.mat, body.row)
+
+    def _set_parts(self, over):
+        """(base Sym, subscript items) of a named set: ``C_i`` -> (C, (i,)); ``C_{ij}`` ->
+        (C, (i, j)); ``\\Omega`` -> (Omega, ())."""
+        if isinstance(over, S.Sym):
+            return over, ()
+        if isinstance(over, S.Sub) and isinstance(over.base, S.Sym):
+            items = []
+            for s in over.subs:
+                letters = self._juxt_syms(s) if isinstance(s, S.BinOp) else None
+                if letters:
+                    items.extend(S.Sym(x, span=s.span) for x in letters)
+                else:
+                    items.append(s)
+            return over.base, tuple(items)
+        raise self.perr("a sum over a set is read only over a named set (C, C_i, \\Omega); "
+                        "write the set's name, or the index range with a 0/1 mask", over)
+
+    def _mask_input(self, e, base, set_kw, shape, labels, subs, idx):
+        """The mask input's Var (declared on first use, with a note)."""
+        taken = self.info.get(set_kw)
+        kw = set_kw if taken is None or taken.kind == "setmask" else f"{set_kw}_set"
+        latex = names.latex_of(base) if kw == set_kw else \
+            f"{names.latex_of(base)}_{{set}}"
+        info = self.info.get(kw)
+        if info is not None and info.kind == "input" and getattr(info, "set_mask", False):
+            if not all(ir.same_dim(a, b) for a, b in zip(info.shape, shape)) or \
+                    len(info.shape) != len(shape):
+                raise self.serr(f"the set {latex} is used over index ranges "
+                                f"{fmt_shape(shape)} here and {fmt_shape(info.shape)} "
+                                f"elsewhere", e.over)
+            return Var(kw, tuple(info.shape))
+        if info is not None:
+            raise self.perr(f"{latex} names the set of a sum and something else", e.over)
+        info = Info("input", latex, tuple(shape), 0, e.over)
+        info.set_mask = True
+        self.info[kw] = info
+        written = names.latex_of(e.over)
+        member = (f"{idx[0]} \\in {written}" if len(idx) == 1 else
+                  f"({', '.join(idx)}) \\in {written}")
+        entry = ", ".join(labels)
+        clash = "" if kw == set_kw else \
+            f" (the name {names.latex_of(base)} is also an array of the document: the set " \
+            f"is its own input; pass all ones to sum over every entry)"
+        reason = (f"the set {written} is not defined: read as a 0/1 mask input `{kw}` of "
+                  f"shape {fmt_shape(shape)}, {kw}[{entry}] = 1 when {member}, else 0{clash}; "
+                  f"terms outside the set are computed and multiplied by 0")
+        if not any(n.reason == reason for n in self.notes):   # a lowering tried and undone
+            self.note(e, reason, "inferred")
+        return Var(kw, tuple(shape))
