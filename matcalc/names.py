@@ -38,6 +38,10 @@ def _base_keyword(sym: S.Sym) -> str:
     return name
 
 
+# The script fonts a name may carry (read as `Sym.accent`): accent -> its LaTeX command.
+SCRIPT_COMMAND = {"cal": "mathcal", "scr": "mathscr", "frak": "mathfrak"}
+
+
 def _base_latex(sym: S.Sym) -> str:
     name = sym.name
     if name in GREEK:
@@ -45,7 +49,7 @@ def _base_latex(sym: S.Sym) -> str:
     elif len(name) > 1:
         name = r"\mathrm{" + name + "}"
     if sym.accent:
-        name = "\\" + sym.accent + "{" + name + "}"
+        name = "\\" + SCRIPT_COMMAND.get(sym.accent, sym.accent) + "{" + name + "}"
     name += "'" * sym.primes
     if sym.layer:
         name += "^{(" + sym.layer + ")}"

@@ -46,7 +46,8 @@ class Num:
 class Sym:
     """A name. `name` is a letter ("x"), a Greek command without backslash ("alpha"), or a
     word from ``\\text{KL}`` / ``\\operatorname{foo}`` that is not a known function.
-    `accent` is "hat" | "bar" | "tilde" | "dot" | "vec" | "check" | None.
+    `accent` is "hat" | "bar" | "tilde" | "dot" | "vec" | "check" | None, or a script font
+    "cal" | "scr" | "frak" (``\\mathcal{V}`` is a name distinct from ``V``).
     `layer` is the text of a parenthesised superscript, ``a^{(2)}`` -> "2".
     `primes` counts trailing primes: ``s'`` -> 1.
     `sup` is a letter superscript that is part of the name, ``W^Q`` -> "Q": the parser

@@ -400,8 +400,7 @@ CASES = [
          R, "statistics: ridge regression"),
     Case("063_quadratic_potential_q.tex", r"\vec{q}",
          lambda q_vec, V_cal: 0.5 * float(q_vec @ V_cal @ q_vec),
-         r"refused: V = ...\mathcal{V}... (\mathcal{V} is read as the same name as V: "
-         "a circular definition)", "physics: quadratic potential", expect="circular definition"),
+         R, "physics: quadratic potential (\\mathcal{V} is a name distinct from V)"),
     Case("064_mf_sum_over_set_M.tex", "U", None,
          r"refused: \sum_{(u,i)\in M} (a sum over a set of index pairs)",
          "matrix factorization (recommender)", expect="a sum over a set"),

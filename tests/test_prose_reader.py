@@ -1,0 +1,45 @@
+"""Constructs read from real posts (issue 8, corpus part B): script-font names, functions
+and shapes named in prose, restatements, right-to-left definitions, a period as the dot
+product. Every derived gradient is compared with central finite differences of an
+independent NumPy objective (`helpers.check_gradient`); every refusal is a MatcalcError."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import matcalc
+from helpers import check_gradient
+
+
+def sig(t):
+    return 1.0 / (1.0 + np.exp(-t))
+
+
+# ---------------------------------------------------------------- script fonts are names
+def test_mathcal_is_a_name_distinct_from_the_plain_letter():
+    doc = (r"q \in \mathbb{R}^n, \mathcal{V} \in \mathbb{R}^{n \times n}" "\n"
+           r"V = \frac{1}{2} q^T \mathcal{V} q")
+    g = check_gradient(doc, "q", f=lambda q, V_cal: 0.5 * q @ V_cal @ q)
+    assert g.inputs[r"\mathcal{V}"] == "V_cal"
+    assert r"\mathcal{V}" in g.latex() and "𝒱" in g.text()
+
+
+SCRIPT_REFS = {   # the reference takes the script letter's own keyword
+    "L_cal": lambda x, L, L_cal: L * x @ x + x @ L_cal @ x,
+    "L_scr": lambda x, L, L_scr: L * x @ x + x @ L_scr @ x,
+    "L_frak": lambda x, L, L_frak: L * x @ x + x @ L_frak @ x,
+}
+
+
+@pytest.mark.parametrize("spell, kw", [(r"\mathcal{L}", "L_cal"), (r"{\cal L}", "L_cal"),
+                                       (r"\mathscr{L}", "L_scr"), (r"\mathfrak{L}", "L_frak")])
+def test_script_letters_beside_the_plain_letter(spell, kw):
+    doc = (r"x \in \mathbb{R}^n, L \in \mathbb{R}, " + spell + r" \in \mathbb{R}^{n \times n}"
+           "\n" r"f = L \|x\|^2 + x^T " + spell + " x")
+    g = check_gradient(doc, "x", f=SCRIPT_REFS[kw])
+    assert set(g.inputs.values()) == {"x", "L", kw}
+
+
+def test_mathcal_objective_named_by_its_latex():
+    doc = r"x \in \mathbb{R}^n" "\n" r"\mathcal{L} = \sum_i \exp(x_i)" "\n" r"L = 2"
+    check_gradient(doc, "x", f=lambda x: np.sum(np.exp(x)), objective=r"\mathcal{L}")
