@@ -403,7 +403,7 @@ def test_capital_sigma_as_a_matrix_still_a_name():
     (r"f = \prod_{j \in C} x_j", "a prod over a set"),
     (r"f = \mathbf{1}^T (x .* x)", "MATLAB's elementwise .*"),
     (r"f = \mathbf{1}^T (x ./ x)", "MATLAB's elementwise ./"),
-    (r"y \in \mathbb{R}^n \\ f = x.y", "a period between two factors"),
+    (r"y \in \mathbb{R}^n \\ f = 2 x.y", "a period between two factors"),
 ])
 def test_unsupported_constructs_refused_by_name(doc, piece):
     refused(X_N + r"\\ " + doc, "x", piece)

@@ -43,3 +43,28 @@ def test_script_letters_beside_the_plain_letter(spell, kw):
 def test_mathcal_objective_named_by_its_latex():
     doc = r"x \in \mathbb{R}^n" "\n" r"\mathcal{L} = \sum_i \exp(x_i)" "\n" r"L = 2"
     check_gradient(doc, "x", f=lambda x: np.sum(np.exp(x)), objective=r"\mathcal{L}")
+
+
+# ---------------------------------------------------------------- v.u, the dot product
+def test_period_between_two_vectors_is_the_dot_product():
+    doc = r"u, v \in \mathbb{R}^d" "\n" r"E = -\log(\sigma(v.u)) + \exp(u.u)"
+    check_gradient(doc, "u", f=lambda u, v: -np.log(sig(v @ u)) + np.exp(u @ u))
+
+
+@pytest.mark.parametrize("body, what", [
+    (r"a.x", "a scalar . a column vector"),
+    (r"x.Ax", "a product of 3 factors"),
+    (r"x.A", "a column vector of length n . a n×n matrix"),
+    (r"2 x.x", "a product of 3 factors"),
+])
+def test_period_between_anything_else_is_refused(body, what):
+    doc = r"x \in \mathbb{R}^n, a \in \mathbb{R}, A \in \mathbb{R}^{n \times n}" "\n" "f = " + body
+    with pytest.raises(matcalc.ParseError, match="period between two factors") as e:
+        matcalc.gradient(doc, "x")
+    assert what in str(e.value) and e.value.line == 2
+
+
+def test_period_with_a_space_is_not_a_product():
+    doc = r"x \in \mathbb{R}^n" "\n" r"f = x .x"
+    with pytest.raises(matcalc.ParseError, match="period"):
+        matcalc.gradient(doc, "x")
