@@ -68,3 +68,27 @@ def test_period_with_a_space_is_not_a_product():
     doc = r"x \in \mathbb{R}^n" "\n" r"f = x .x"
     with pytest.raises(matcalc.ParseError, match="period"):
         matcalc.gradient(doc, "x")
+
+
+# ---------------------------------------------------------------- right-to-left definitions
+def test_definition_written_right_to_left():
+    doc = (r"X \in \mathbb{R}^{N \times D}, w \in \mathbb{R}^D, y \in \mathbb{R}^N" "\n"
+           r"X w = \hat{y}" "\n" r"L = \frac{1}{2} \|\hat{y} - y\|^2")
+    g = check_gradient(doc, "w", f=lambda X, w, y: 0.5 * np.sum((X @ w - y) ** 2),
+                       objective="L")
+    assert any("right to left" in n.reason for n in g.notes)
+
+
+def test_relation_with_a_declared_right_side_is_not_a_definition():
+    # b is declared: A x = b is an equation (a constraint), not b's definition
+    doc = (r"A \in \mathbb{R}^{m \times n}, x \in \mathbb{R}^n, b \in \mathbb{R}^m" "\n"
+           r"A x = b" "\n" r"f = \|A x - b\|^2")
+    g = check_gradient(doc, "x", f=lambda A, x, b: np.sum((A @ x - b) ** 2))
+    assert "b" in g.inputs.values()
+
+
+def test_relation_naming_an_unused_name_is_not_the_objective():
+    # c is used nowhere: x^T x = c defines nothing, and f stays the objective
+    doc = r"x \in \mathbb{R}^n" "\n" r"f = \sum_i \exp(x_i)" "\n" r"x^T x = c"
+    g = check_gradient(doc, "x", f=lambda x: np.sum(np.exp(x)))
+    assert g.problem.objective == "f"
