@@ -92,3 +92,56 @@ def test_relation_naming_an_unused_name_is_not_the_objective():
     doc = r"x \in \mathbb{R}^n" "\n" r"f = \sum_i \exp(x_i)" "\n" r"x^T x = c"
     g = check_gradient(doc, "x", f=lambda x: np.sum(np.exp(x)))
     assert g.problem.objective == "f"
+
+
+# ---------------------------------------------------------------- functions named in prose
+W_X = r"$W \in \mathbb{R}^{m \times n}, x \in \mathbb{R}^n, y \in \mathbb{R}^m$" "\n"
+
+
+@pytest.mark.parametrize("sentence, fn", [
+    ("$g$ is the sigmoid function", sig),
+    ("$g$ is the logistic function", sig),
+    ("$g$ is sigmoid", sig),
+    ("where $g$ is the tanh activation", np.tanh),
+    ("$g$ denotes the hyperbolic tangent", np.tanh),
+    ("$g$ is the softplus function", lambda t: np.log1p(np.exp(t))),
+    ("$g$ is the ReLU nonlinearity", lambda t: np.maximum(t, 0)),
+])
+def test_function_named_in_a_sentence(sentence, fn):
+    doc = W_X + r"$$f = y^T g(W x)$$" "\n" + sentence + ".\n"
+    g = check_gradient(doc, "W", f=lambda W, x, y: y @ fn(W @ x), objective="f")
+    assert any("as the text says" in n.reason for n in g.notes)
+
+
+def test_softmax_named_in_a_sentence():
+    doc = W_X + r"$p = S(W x)$, $S$ is softmax function" "\n" r"$L = -y^T \log p$"
+    def ref(W, x, y):
+        z = W @ x
+        return -y @ (z - np.log(np.sum(np.exp(z))))
+    check_gradient(doc, "W", f=ref, objective="L")
+
+
+def test_formula_after_the_sentence_is_part_of_it():
+    # as posted on cs.stackexchange (corpus 023): the formula after the colon is g's, with a
+    # dummy x; it is not the objective and its x is not a variable
+    doc = W_X + r"$$L = \|g(W x) - y\|^2$$" "\n" r"$$g$$ is the sigmoid function : $$1/(1+exp(-x))$$"
+    g = check_gradient(doc, "W", f=lambda W, x, y: np.sum((sig(W @ x) - y) ** 2))
+    assert g.problem.objective == "L"
+
+
+@pytest.mark.parametrize("sentence", [
+    "$g$ is a smooth function",           # no known function named
+    "$g$ is the sigmoid function. $g$ is the tanh function",   # two sentences disagree
+    "the sigmoid function $g$",           # not the form "<name> is <function>"
+])
+def test_no_binding_without_a_clear_statement(sentence):
+    doc = W_X + r"$$f = y^T g(W x)$$" "\n" + sentence + "\n"
+    with pytest.raises(matcalc.ParseError, match="unknown function g"):
+        matcalc.gradient(doc, "W", objective="f")
+
+
+def test_a_declared_name_named_a_function_is_refused():
+    doc = (r"$W \in \mathbb{R}^{m \times n}, x \in \mathbb{R}^n, g \in \mathbb{R}$" "\n"
+           r"$$f = \mathbf{1}^T g(W x)$$" "\n" "$g$ is the sigmoid function\n")
+    with pytest.raises(matcalc.ParseError, match="two readings"):
+        matcalc.gradient(doc, "W", objective="f")

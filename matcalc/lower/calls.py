@@ -102,6 +102,8 @@ class CallLowering(LoweringBase):
         kw = names.keyword_of(f)
         if kw in self.functions:
             return self.apply_function(kw, e, scope)
+        if self.prose_function(kw) is not None:     # "$S$ is softmax function"
+            return self.apply_prose_function(kw, e, scope)
         if isinstance(f, S.Sym) and f.name in SIGMA_NAMES and kw not in self.info:
             return self.call("sigma", e.args, e, scope, f.primes)
         if kw in self.defsrc and self.defsrc[kw].stmt.params is not None:

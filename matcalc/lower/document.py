@@ -29,6 +29,7 @@ from .infer import InferredShapes
 from .naming import NameLowering
 from .objective import ObjectiveChoice
 from .products import ProductLowering
+from .prose_names import ProseFunctions
 from .skipped import SkippedFragments
 from .spaces import DeclaredShapes
 from .sums import SumLowering
@@ -37,7 +38,7 @@ from .terms import TermLowering
 
 class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, DeclarationCollector,
               DeclaredShapes, NameLowering, IndexLowering, AtomLowering, ProductLowering,
-              TermLowering, SumLowering, CallLowering, InferredShapes):
+              TermLowering, SumLowering, CallLowering, InferredShapes, ProseFunctions):
     """Lowers one document: collects its declarations and definitions, lowers each
     definition on first use (so the order of the text does not matter), picks the objective.
     Each job is a part of its own module (definitions, objective, skipped fragments,

@@ -269,12 +269,10 @@ CASES = [
          "objective), so the last definition V is taken", "ML: attention",
          expect="not a scalar"),
     Case("023_nn_hidden_layer.tex", "W_1",
-         lambda W_1, W_2, x, y_target: float(np.mean(np.sum(
-             (sig(x @ W_1.T) @ W_2.T - y_target) ** 2, axis=1))),
-         "refused: the trailing $$1/(1+exp(-x))$$ (g defined in words: \"g is the sigmoid "
-         "function : ...\") would be the objective and cannot be read; named, L then stops at "
-         "g(...), a function named in prose after its use", "ML: MLP",
-         expect="after the last definition would be the objective"),
+         lambda W_1, W_2, x_vec, y_vec_target: float(np.mean(np.sum(
+             (sig(x_vec @ W_1.T) @ W_2.T - y_vec_target) ** 2, axis=1))),
+         R, "ML: MLP (g bound by the sentence \"g is the sigmoid function : ...\"; its "
+         "formula is part of the sentence)"),
     Case("024_trace_XAX.tex", "X", lambda A, X: float(np.trace(X @ A @ X)),
          "right", "linear algebra: trace"),
     Case("025_trace_XtAXB.tex", "X", lambda X, A, B: float(np.trace(X.T @ A @ X @ B)),
@@ -327,8 +325,9 @@ CASES = [
          expect=r"unknown function \mathrm{xent}"),
     Case("042_nn_softmax_S.tex", "x",
          lambda x, W_1, b_1, W_2, b_2, y: -ref_mlp_xent(x, W_1, b_1, W_2, b_2, y),
-         "refused: S(...) (a function named in prose: \"S is softmax function\")",
-         "ML: MLP + softmax", expect="unknown function S"),
+         "refused: \\sum_i y \\log\\hat{y}_i (the author's y where y_i is meant: a sum of "
+         "vectors, not a scalar; S is read as softmax from \"$S$ is softmax function\")",
+         "ML: MLP + softmax", expect="not a scalar"),
     Case("043_hadamard_gamma_gammaT.tex", r"\gamma",
          lambda R, P, gamma: fro2(R - P * (gamma @ gamma.T)),
          "right", "linear algebra: Hadamard"),
