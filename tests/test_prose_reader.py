@@ -145,3 +145,21 @@ def test_a_declared_name_named_a_function_is_refused():
            r"$$f = \mathbf{1}^T g(W x)$$" "\n" "$g$ is the sigmoid function\n")
     with pytest.raises(matcalc.ParseError, match="two readings"):
         matcalc.gradient(doc, "W", objective="f")
+
+
+# ---------------------------------------------------------------- a built-in's name defined
+def test_users_definition_of_a_builtin_name_is_the_objective():
+    # the user's formula is differentiated (here deliberately not the built-in logsumexp)
+    doc = (r"$\mathbf{x} \in \mathbb{R}^n$" "\n"
+           r"\begin{aligned} \mathrm{logsumexp}(\mathbf{x}) &:= \log\left(\sum_{i}"
+           r"\exp(2 x_{i})\right) \end{aligned}")
+    g = check_gradient(doc, "x", f=lambda x: np.log(np.sum(np.exp(2 * x))),
+                       objective=r"\mathrm{logsumexp}(\mathbf{x})")
+    assert any("defines the built-in logsumexp" in n.reason for n in g.notes)
+
+
+def test_builtin_name_defined_but_another_objective_asked():
+    doc = (r"$x \in \mathbb{R}^n$" "\n" r"$\mathrm{logsumexp}(x) := \log \sum_i \exp(x_i)$"
+           "\n" r"$f = \mathbf{1}^T \exp(x)$")
+    g = check_gradient(doc, "x", f=lambda x: np.sum(np.exp(x)))
+    assert g.problem.objective == "f"

@@ -32,6 +32,7 @@ from .base import LoweringBase
 from .classify import (_head, dimension_names, index_names, is_derivative, is_differential,
                        is_function_name, is_gradient, kind_of_def, layout_range, namelike,
                        prose_bare)
+from .builtin_defs import own_builtin
 from .reversed import names_used, right_to_left
 
 NOTE_REASONS = {
@@ -171,7 +172,13 @@ class DeclarationCollector(LoweringBase):
             if isinstance(st.value, S.Sym) and is_function_name(st.value, self._declared):
                 continue
             new = right_to_left(st, known, defined - {None}, names_used(stmts, k))
-            if new is not None:
+            own = own_builtin(st, getattr(self, "objective_text", None))
+            if own is not None:
+                stmts[k] = own
+                self._kinds[k] = None
+                self.note(st, f"the document defines the built-in {own.target.name} itself: "
+                              f"its own definition is the objective asked for", "inferred")
+            elif new is not None:
                 stmts[k] = new
                 self._kinds[k] = kind_of_def(new, self._declared, self._dimnames,
                                              self._indices)

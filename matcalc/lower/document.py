@@ -85,6 +85,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         return problem
 
     def _run(self, objective=None) -> Problem:
+        self.objective_text = objective        # a built-in's name defined (builtin_defs.py)
         self.collect()
         if not self.defsrc:
             self._defines_nothing()

@@ -16,6 +16,7 @@ from ..notes import excerpt
 from ..read import syntax as S
 from ..values import fmt_shape as _fmt
 from .base import LoweringBase, short_error, walk_syntax
+from .builtin_defs import objective_of_call
 from .declarations import DefSource, Info
 
 
@@ -34,6 +35,9 @@ class ObjectiveChoice(LoweringBase):
             if self.info[k].latex == objective or names.python_name(k) == objective:
                 return k
         kw = _keyword_of_text(objective)        # {\cal L}, \mathrm{KL}: as the reader reads it
+        if kw in self.defsrc:
+            return kw
+        kw = objective_of_call(objective)       # \mathrm{logsumexp}(\mathbf{x}) defined
         if kw in self.defsrc:
             return kw
         if not check:
