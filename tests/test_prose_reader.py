@@ -163,3 +163,30 @@ def test_builtin_name_defined_but_another_objective_asked():
            "\n" r"$f = \mathbf{1}^T \exp(x)$")
     g = check_gradient(doc, "x", f=lambda x: np.sum(np.exp(x)))
     assert g.problem.objective == "f"
+
+
+# ---------------------------------------------------------------- restatements (corpus 030)
+POST_030 = (r"Compute the gradient of $f(x) = \frac{<Ax,x>}{|x|_2}$, where $x\in R^n$, "
+            r"$A \in R^{n \times n}$ and $|x|_2$ is Euclid norm." "\n" "$f(x) = {}/|x|_2$")
+
+
+def test_restatement_in_other_words_is_accepted():
+    g = check_gradient(POST_030.replace("{}", "(x^TA^Tx)"), "x",
+                       f=lambda A, x: (A @ x) @ x / np.linalg.norm(x))
+    assert any("in other words" in n.reason for n in g.notes)
+
+
+def test_restatement_with_other_values_is_refused():
+    with pytest.raises(matcalc.ParseError, match="defined twice, differently"):
+        matcalc.gradient(POST_030.replace("{}", "(x^TAAx)"), "x")
+
+
+def test_undeclared_matrix_of_two_shapes_is_refused_as_posted():
+    post = open_corpus("030_angle_bracket_quotient.tex")
+    with pytest.raises(matcalc.ParseError, match="a scalar or n×n"):
+        matcalc.gradient(post, "x")
+
+
+def open_corpus(name):
+    from pathlib import Path
+    return (Path(__file__).parent / "realworld" / name).read_text()

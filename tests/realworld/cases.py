@@ -289,8 +289,9 @@ CASES = [
          "linear algebra: Rayleigh quotient"),
     Case("030_angle_bracket_quotient.tex", "x",
          lambda A, x: float((A @ x) @ x / np.linalg.norm(x)),
-         "refused: f(x) = <Ax,x>/|x|_2 restated as f(x) = (x^TA^Tx)/|x|_2 (the same function "
-         "written differently is read as a second definition)", "linear algebra: inner product",
+         "refused: A is never declared, and a scalar A and an n x n matrix A give different "
+         "values (the restatement f(x) = (x^TA^Tx)/|x|_2 is read, and agrees, once A is "
+         "declared)", "linear algebra: inner product",
          expect=r"unknown name A"),
     Case("031_logsumexp.tex", "x", lambda x: lse(x),
          R, "ML: logsumexp / softmax (the user's definition of the built-in's name is used)",
