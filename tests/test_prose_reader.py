@@ -190,3 +190,29 @@ def test_undeclared_matrix_of_two_shapes_is_refused_as_posted():
 def open_corpus(name):
     from pathlib import Path
     return (Path(__file__).parent / "realworld" / name).read_text()
+
+
+# ---------------------------------------------------------------- shapes given in prose
+LAYER_041 = (r"$\textbf{a} = \textbf{x}\textbf{W}_{1}+\textbf{b}_{1}$ (where x is dimension "
+             r"(1x5), $W_1$ is (5x3) and $b_1$ is (1x3))" "\n")
+
+
+def test_shapes_given_in_a_sentence():
+    doc = LAYER_041 + r"$f = \|\sigma(a)\|_F^2$"
+    g = check_gradient(doc, "W_1", f=lambda x, W_1, b_1: np.sum(sig(x @ W_1 + b_1) ** 2))
+    assert g.problem.inputs["x"].shape == (1, 5) and g.problem.inputs["W_1"].shape == (5, 3)
+    assert sum("as this sentence says" in n.reason for n in g.notes) == 3
+
+
+def test_a_math_declaration_is_not_redeclared_by_a_sentence():
+    doc = r"$x \in \mathbb{R}^{1 \times 5}$" "\n" + LAYER_041 + r"$f = \|\sigma(a)\|_F^2$"
+    g = check_gradient(doc, "W_1", f=lambda x, W_1, b_1: np.sum(sig(x @ W_1 + b_1) ** 2))
+    assert g.problem.inputs["W_1"].shape == (5, 3)
+    assert not any(n.reason.startswith("x is declared") for n in g.notes)
+
+
+def test_sentences_that_disagree_declare_nothing():
+    doc = (r"$a = x W$ (where x is (1x5) and $W$ is (5x3))" "\n"
+           r"$b = x$ (where x is (1x4))" "\n" r"$f = \|a\|_F^2$")
+    with pytest.raises(matcalc.MatcalcError, match="x"):
+        matcalc.gradient(doc, "W", objective="f")

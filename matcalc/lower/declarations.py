@@ -116,6 +116,7 @@ class DeclarationCollector(LoweringBase):
                 lo, hi = st.space.dims
                 for t in st.targets:
                     self._declare_range(t, lo, hi, st)
+        self.declare_prose_shapes(self._declared)   # "(where x is dimension (1x5))"
         candidates, last_def = [], -1
         for k, st in enumerate(stmts):
             if isinstance(st, S.Decl) and st.space.kind != "range":

@@ -10,14 +10,18 @@ Contract (a part of `document.Lowerer`):
   - `is_prose_formula(st)`: the statement is the formula a function sentence gives
     (``$$g$$ is the sigmoid function : $$1/(1+exp(-x))$$``): part of the sentence, never
     the objective.
-  - `prose_shapes()`: {keyword: ((rows, cols), sentence)} for names whose shape only a
-    sentence gives; a name that is declared in math keeps its declaration (the sentence is
-    checked against it: a different shape is refused).
+  - `declare_prose_shapes(declared)` declares the names whose shape only a sentence gives
+    (``where x is dimension (1x5)``) as real matrices of that shape, with a note; a name
+    declared in math keeps its declaration.
 """
 from __future__ import annotations
 
+import bisect
+import dataclasses
+
 from .. import names
 from ..notes import offsets
+from ..read import syntax as S
 from ..read.prose import prose_facts
 from .base import LoweringBase
 
@@ -61,5 +65,25 @@ class ProseFunctions(LoweringBase):
         at = starts[span.line - 1] + span.column - 1
         return any(a <= at < b for a, b in self.prose.formulas)
 
-    def prose_shapes(self):
-        return self.prose.shapes
+    def declare_prose_shapes(self, declared):
+        """Declare each name whose shape only a sentence gives (not in `declared`, the
+        keywords declared in math), with a note citing the sentence."""
+        for kw, (shape, sentence, name, place) in self.prose.shapes.items():
+            if kw in declared or shape is None:
+                continue
+            span = self._offset_span(place)
+            dims = tuple(S.Num(str(d), span=span) for d in shape)
+            decl = S.Decl((dataclasses.replace(name, span=span),), S.Space("real", dims, span),
+                          span=span)
+            self._declare(decl.targets[0], decl.space, decl)
+            self.note(span, f"{names.latex_of(name)} is declared {shape[0]}×{shape[1]}, as "
+                            f"this sentence says", "inferred")
+
+    def _offset_span(self, place):
+        starts = self.__dict__.setdefault("_prose_starts", offsets(self.src))
+        def at(i):
+            line = max(1, bisect.bisect_right(starts, i) - 1 + 1)
+            line = min(line, len(starts))
+            return line, i - starts[line - 1] + 1
+        (l1, c1), (l2, c2) = at(place[0]), at(place[1])
+        return S.Span(l1, c1, l2, c2)

@@ -15,7 +15,8 @@ below, and nothing that is not clearly such a statement:
   - a SHAPE statement in parentheses after a math region: ``(where x is dimension (1x5),
     $W_1$ is (5x3) and $b_1$ is (1x3))``: each ``<name> is [dimension] (<a>x<b>)`` with a
     one-letter name or a name in math, and whole-number sizes (`shapes`: the name's keyword
-    -> ((rows, cols), the sentence); (None, both sentences) when two sentences disagree).
+    -> ((rows, cols), the sentence, the name as syntax, (start, end) offsets of the
+    sentence); the shape is None when two sentences disagree).
 
 Two statements that bind one name differently make the name unbound (the reader then says
 it does not know it): a sentence is never picked over another.
@@ -55,7 +56,7 @@ _SHAPE_ITEM = re.compile(
 class ProseFacts:
     functions: dict = field(default_factory=dict)   # keyword -> (word, sentence, phrase)
     formulas: list = field(default_factory=list)    # (start, end) of formula regions
-    shapes: dict = field(default_factory=dict)      # keyword -> ((rows, cols), sentence)
+    shapes: dict = field(default_factory=dict)  # kw -> ((rows, cols), sentence, name, place)
 
 
 def _inner(text, r):
@@ -110,14 +111,14 @@ def prose_facts(text: str) -> ProseFacts:
                 bound.setdefault(kw, set()).add(word)
                 facts.functions.setdefault(kw, (word, sentence, m.group(1)))
         eol = text.find("\n", r.end)
-        _shape_sentence(text[r.end:eol if eol >= 0 else len(text)], facts)
+        _shape_sentence(text[r.end:eol if eol >= 0 else len(text)], r.end, facts)
     for key, readings in bound.items():
         if len(readings) > 1:
             del facts.functions[key]              # two sentences disagree: neither is used
     return facts
 
 
-def _shape_sentence(prose: str, facts: ProseFacts):
+def _shape_sentence(prose: str, at: int, facts: ProseFacts):
     """``(where x is dimension (1x5), $W_1$ is (5x3) and $b_1$ is (1x3))`` right after a
     region: the shapes it states."""
     m = re.match(r"\s*\(\s*(?:where|with)?\s*", prose)
@@ -139,13 +140,16 @@ def _shape_sentence(prose: str, facts: ProseFacts):
         return
     aside = prose[m.start():end]
     for item in _SHAPE_ITEM.finditer(aside):
-        name = item.group("letter") or _one_name(item.group("math"))
-        latex = names.keyword_of(name) if not isinstance(name, str) else name
-        if latex is None:
+        from . import syntax as S
+        name = S.Sym(item.group("letter")) if item.group("letter") else \
+            _one_name(item.group("math"))
+        kw = names.keyword_of(name) if name is not None else None
+        if kw is None:
             continue
         shape = (int(item.group(3)), int(item.group(4)))
-        prev = facts.shapes.get(latex)
+        place = (at + m.start(), at + end)
+        prev = facts.shapes.get(kw)
         if prev is not None and prev[0] != shape:
-            facts.shapes[latex] = (None, prev[1] + "; " + aside.strip())   # disagree
+            facts.shapes[kw] = (None, prev[1] + "; " + aside.strip(), name, place)  # disagree
             continue
-        facts.shapes[latex] = (shape, aside.strip())
+        facts.shapes[kw] = (shape, aside.strip(), name, place)

@@ -321,7 +321,9 @@ CASES = [
          lambda A, x: fro2(A @ sig(x)), R, "ML: sigmoid layer (colon derivation)",
          objective=r"\phi"),
     Case("041_mlp_xent.tex", "x", ref_mlp_xent,
-         "refused: the shapes are given only in prose: x is dimension (1x5)", "ML: MLP + softmax",
+         "refused: \\operatorname{xent}(y, \\hat{y}) (cross-entropy: a function the post names "
+         "but never defines; y is never declared; the shapes it gives in prose, x is dimension "
+         "(1x5), are now read)", "ML: MLP + softmax",
          expect=r"unknown function \mathrm{xent}"),
     Case("042_nn_softmax_S.tex", "x",
          lambda x, W_1, b_1, W_2, b_2, y: -ref_mlp_xent(x, W_1, b_1, W_2, b_2, y),
