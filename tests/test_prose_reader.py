@@ -216,3 +216,17 @@ def test_sentences_that_disagree_declare_nothing():
            r"$b = x$ (where x is (1x4))" "\n" r"$f = \|a\|_F^2$")
     with pytest.raises(matcalc.MatcalcError, match="x"):
         matcalc.gradient(doc, "W", objective="f")
+
+
+def test_formula_after_the_sentence_that_differs_is_refused():
+    doc = W_X + r"$$L = \|g(W x) - y\|^2$$" "\n" r"$$g$$ is the sigmoid function : $$1/(1+exp(x))$$"
+    with pytest.raises(matcalc.ParseError, match="two readings of the function") as e:
+        matcalc.gradient(doc, "W")
+    assert e.value.line == 3
+
+
+@pytest.mark.parametrize("formula", [r"\frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}", r"\tanh(z)"])
+def test_formula_after_the_sentence_that_agrees_is_noted(formula):
+    doc = W_X + r"$$L = \|g(W x) - y\|^2$$" "\n" r"$g$ is the tanh function: $" + formula + "$"
+    g = check_gradient(doc, "W", f=lambda W, x, y: np.sum((np.tanh(W @ x) - y) ** 2))
+    assert any("equal to tanh at test points" in n.reason for n in g.notes)

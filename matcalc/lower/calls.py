@@ -136,7 +136,11 @@ class CallLowering(LoweringBase):
                                 f"{names.latex_of(f)}(x) = ...)", f)
             b = self.expr(e.args[0], scope)
             return self.product(self.expr(f, scope), b, e)
-        raise self.perr(f"unknown function {names.latex_of(f)}", f)
+        raise self.perr(f"unknown function {names.latex_of(f)}: the document applies it but "
+                        f"never says which function it is (a generic differentiable function "
+                        f"has no numbers to check): define it ({names.latex_of(f)}(z) = ...) "
+                        f"or name it in a sentence (\"${names.latex_of(f)}$ is the sigmoid "
+                        f"function\")", f)
 
     def x_Call(self, e, scope):
         return self.call(e.func, e.args, e, scope, e.primes)

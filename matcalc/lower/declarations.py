@@ -133,9 +133,8 @@ class DeclarationCollector(LoweringBase):
                 if kw is None:
                     raise self.perr("only a name can be held constant", st)
                 self.held.add(kw)
-            elif isinstance(st, S.Bare) and self.is_prose_formula(st):
-                self.note(st, "the formula a sentence gives for the function it names: part "
-                              "of the sentence, not a formula of the problem", "prose")
+            elif isinstance(st, S.Bare) and self.prose_formula(st) is not None:
+                self.check_prose_formula(st, *self.prose_formula(st))
             elif isinstance(st, S.Bare):
                 operand = applied_operator(st.value)
                 if operand is not None:         # \nabla_X tr(XAX): the objective is tr(XAX)

@@ -7,9 +7,10 @@ Contract (a part of `document.Lowerer`):
     or defines is not bound (then the sentence and the math disagree: `x_Apply` refuses).
   - `apply_prose_function(kw, e, scope)` lowers ``S(\\theta)`` as that function, noting the
     sentence once.
-  - `is_prose_formula(st)`: the statement is the formula a function sentence gives
-    (``$$g$$ is the sigmoid function : $$1/(1+exp(-x))$$``): part of the sentence, never
-    the objective.
+  - `prose_formula(st)` / `check_prose_formula(st, ..)`: the statement is the formula a
+    function sentence gives (``$$g$$ is the sigmoid function : $$1/(1+exp(-x))$$``): part
+    of the sentence, never the objective; it is compared with the function named at a few
+    points, and refused (two readings) where it differs.
   - `declare_prose_shapes(declared)` declares the names whose shape only a sentence gives
     (``where x is dimension (1x5)``) as real matrices of that shape, with a note; a name
     declared in math keeps its declaration.
@@ -19,11 +20,13 @@ from __future__ import annotations
 import bisect
 import dataclasses
 
+import numpy as np
+
 from .. import names
 from ..notes import offsets
 from ..read import syntax as S
 from ..read.prose import prose_facts
-from .base import LoweringBase
+from .base import LoweringBase, walk_syntax
 
 
 class ProseFunctions(LoweringBase):
@@ -55,15 +58,38 @@ class ProseFunctions(LoweringBase):
                          f"text says: \"{sentence}\"", "inferred")
         return self.call(word, e.args, e, scope, getattr(e.func, "primes", 0))
 
-    def is_prose_formula(self, st) -> bool:
+    def prose_formula(self, st):
+        """(formula text, function word) when `st` is the formula a function sentence
+        gives, else None."""
         span = getattr(st, "span", None)
         if not self.prose.formulas or span is None or not span.line:
-            return False
+            return None
         starts = self.__dict__.setdefault("_prose_starts", offsets(self.src))
         if span.line > len(starts):
-            return False
+            return None
         at = starts[span.line - 1] + span.column - 1
-        return any(a <= at < b for a, b in self.prose.formulas)
+        for a, b, formula, word in self.prose.formulas:
+            if a <= at < b:
+                return formula, word
+        return None
+
+    def check_prose_formula(self, st, formula, word):
+        """The formula a sentence gives for the function it names must be that function:
+        compared at a few points (an elementwise function of its one dummy name). A
+        formula that differs is refused, naming both; one that cannot be evaluated so is
+        noted as not checked."""
+        got = formula_agrees(formula, word, st.value)
+        word = {"sigma": "sigmoid"}.get(word, word)
+        if got is None:
+            self.note(st, f"the formula a sentence gives for the {word} function it names: "
+                          f"part of the sentence (not compared with {word})", "prose")
+        elif got:
+            self.note(st, f"the formula a sentence gives for the {word} function it names: "
+                          f"part of the sentence, and equal to {word} at test points", "prose")
+        else:
+            raise self.perr(f"two readings of the function this sentence names: the {word} "
+                            f"function the words say, or the formula written after them, "
+                            f"which differs from {word}", st)
 
     def declare_prose_shapes(self, declared):
         """Declare each name whose shape only a sentence gives (not in `declared`, the
@@ -87,3 +113,42 @@ class ProseFunctions(LoweringBase):
             return line, i - starts[line - 1] + 1
         (l1, c1), (l2, c2) = at(place[0]), at(place[1])
         return S.Span(l1, c1, l2, c2)
+
+
+def _dummies(e):
+    """The one-letter names of a formula (its dummy argument)."""
+    out = {names.keyword_of(n) for n in walk_syntax(e) if isinstance(n, S.Sym)}
+    return out - {None, "e", "pi"}          # e^{-z}, \pi: constants, not the dummy
+
+
+def formula_agrees(formula: str, word: str, value) -> bool | None:
+    """Is `formula` (LaTeX, an expression of one scalar dummy name) equal to the
+    elementwise function `word` at a few points? None when that cannot be told (not an
+    elementwise function, not exactly one dummy name, or the formula does not derive)."""
+    from .. import ops
+    from ..api import gradient
+    from ..errors import MatcalcError
+    if word not in ops.FUNCTIONS:
+        return None
+    dummy = _dummies(value)
+    if len(dummy) != 1:
+        return None
+    (kw,) = dummy
+    name = next(n for n in walk_syntax(value) if isinstance(n, S.Sym)
+                and names.keyword_of(n) == kw)
+    latex = names.latex_of(name)
+    spell = {"sigma": r"\sigma"}.get(word, "\\operatorname{" + word + "}")
+    try:
+        mine = gradient(f"{latex} \\in \\mathbb{{R}}\nf = {formula}", wrt=latex).objective_numpy()
+        theirs = gradient(f"{latex} \\in \\mathbb{{R}}\nf = {spell}({latex})",
+                          wrt=latex).objective_numpy()
+    except (MatcalcError, RecursionError):
+        return None
+    key = names.python_name(kw)
+    points = np.linspace(-2.3, 2.9, 7)
+    with np.errstate(all="ignore"):
+        a = np.array([float(mine(**{key: t})) for t in points])
+        b = np.array([float(theirs(**{key: t})) for t in points])
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        return None
+    return bool(np.allclose(a, b, rtol=1e-9, atol=1e-12))

@@ -11,7 +11,8 @@ below, and nothing that is not clearly such a statement:
     the name's keyword -> (canonical function word, the sentence, the phrase as written)). When the
     sentence goes on with ``:`` and a math region (the function's formula with a dummy
     argument, ``$$1/(1+exp(-x))$$``), that region is part of the sentence (`formulas`: its
-    (start, end) offsets), never a formula of the problem.
+    (start, end) offsets, its text between the delimiters, the function word), never a
+    formula of the problem.
   - a SHAPE statement in parentheses after a math region: ``(where x is dimension (1x5),
     $W_1$ is (5x3) and $b_1$ is (1x3))``: each ``<name> is [dimension] (<a>x<b>)`` with a
     one-letter name or a name in math, and whole-number sizes (`shapes`: the name's keyword
@@ -55,7 +56,7 @@ _SHAPE_ITEM = re.compile(
 @dataclass
 class ProseFacts:
     functions: dict = field(default_factory=dict)   # keyword -> (word, sentence, phrase)
-    formulas: list = field(default_factory=list)    # (start, end) of formula regions
+    formulas: list = field(default_factory=list)    # (start, end, formula, word)
     shapes: dict = field(default_factory=dict)  # kw -> ((rows, cols), sentence, name, place)
 
 
@@ -106,7 +107,8 @@ def prose_facts(text: str) -> ProseFacts:
                 sentence = (text[r.start:r.end] + prose[:m.end()]).strip()
                 if m.group(2) and prose[m.end():].strip() == "" and k + 1 < len(regs):
                     sentence += " " + text[regs[k + 1].start:regs[k + 1].end]
-                    facts.formulas.append((regs[k + 1].start, regs[k + 1].end))
+                    facts.formulas.append((regs[k + 1].start, regs[k + 1].end,
+                                           _inner(text, regs[k + 1]), word))
                 kw = names.keyword_of(name)
                 bound.setdefault(kw, set()).add(word)
                 facts.functions.setdefault(kw, (word, sentence, m.group(1)))

@@ -334,7 +334,9 @@ CASES = [
          lambda R, P, gamma: fro2(R - P * (gamma @ gamma.T)),
          "right", "linear algebra: Hadamard"),
     Case("044_phi_generic_greg.tex", "V", None,
-         r"refused: \phi(Z) (a generic differentiable function)", "ML: layer (colon derivation)",
+         r"refused: \phi(Z) (a generic differentiable function: kept refused -- a gradient "
+         "in phi'(Z) has no numbers to check; the message says to define it or name it)",
+         "ML: layer (colon derivation)",
          objective=r"{\cal L}", expect=r"unknown function \phi"),
     Case("045_masked_mf_endash.tex", "U",
          lambda M, Y, U, V, lambda_u, lambda_v: fro2(M * (Y - U @ V.T))
