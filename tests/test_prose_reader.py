@@ -230,3 +230,32 @@ def test_formula_after_the_sentence_that_agrees_is_noted(formula):
     doc = W_X + r"$$L = \|g(W x) - y\|^2$$" "\n" r"$g$ is the tanh function: $" + formula + "$"
     g = check_gradient(doc, "W", f=lambda W, x, y: np.sum((np.tanh(W @ x) - y) ** 2))
     assert any("equal to tanh at test points" in n.reason for n in g.notes)
+
+
+# ---------------------------------------------------------------- an implied equation
+LSQ = (r"$A \in \mathbb{R}^{m \times n}, x \in \mathbb{R}^n, b \in \mathbb{R}^m$" "\n"
+       r"$r=Ax-b$" "\n")
+
+
+def test_implied_equation_is_the_objective_when_nothing_else_is():
+    doc = LSQ + r"$\Rightarrow\|r\|^2=x^TA^TAx-2b^TAx+b^Tb$"
+    g = check_gradient(doc, "x", f=lambda A, x, b: np.sum((A @ x - b) ** 2))
+    assert any("read as the objective" in n.reason for n in g.notes)
+
+
+def test_implied_equation_whose_sides_differ_is_refused():
+    doc = LSQ + r"$\Rightarrow\|r\|^2=x^TA^TAx+b^Tb$"
+    with pytest.raises(matcalc.ShapeError, match="two sides give different values"):
+        matcalc.gradient(doc, "x")
+
+
+def test_two_implied_equations_pick_none():
+    doc = LSQ + r"$\Rightarrow\|r\|^2=x^TA^TAx-2b^TAx+b^Tb$" "\n" r"$\Rightarrow r^T r = 3$"
+    with pytest.raises(matcalc.ShapeError, match="not a scalar"):
+        matcalc.gradient(doc, "x")
+
+
+def test_implied_equation_is_not_used_when_a_scalar_objective_exists():
+    doc = LSQ + r"$f = \mathbf{1}^T r$" "\n" r"$\Rightarrow\|r\|^2=x^TA^TAx-2b^TAx+b^Tb$"
+    g = check_gradient(doc, "x", f=lambda A, x, b: np.sum(A @ x - b))
+    assert g.problem.objective == "f"

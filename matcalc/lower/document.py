@@ -24,6 +24,7 @@ from .base import short_error
 from .calls import CallLowering
 from .declarations import DeclarationCollector, DefSource, Info
 from .definitions import DefinitionLowering
+from .implied import ImpliedObjective
 from .indexing import IndexLowering
 from .infer import InferredShapes
 from .naming import NameLowering
@@ -38,7 +39,8 @@ from .terms import TermLowering
 
 class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, DeclarationCollector,
               DeclaredShapes, NameLowering, IndexLowering, AtomLowering, ProductLowering,
-              TermLowering, SumLowering, CallLowering, InferredShapes, ProseFunctions):
+              TermLowering, SumLowering, CallLowering, InferredShapes, ProseFunctions,
+              ImpliedObjective):
     """Lowers one document: collects its declarations and definitions, lowers each
     definition on first use (so the order of the text does not matter), picks the objective.
     Each job is a part of its own module (definitions, objective, skipped fragments,

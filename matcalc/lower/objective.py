@@ -123,12 +123,16 @@ class ObjectiveChoice(LoweringBase):
                          and self.defs[k].shape == ()]
                 if len(roots) == 1:
                     kw = roots[0]
+        why = None
+        if objective is None and self.defs[kw].shape != ():
+            implied, why = self.implied_objective(kw)     # \Rightarrow \|r\|^2 = ...
+            kw = implied or kw
         shape = self.defs[kw].shape
         if shape != ():
             ds = self.defsrc[kw]
             raise error_at(ShapeError, f"the objective {self.info[kw].latex} has shape "
-                           f"{_fmt(shape)}, not a scalar: a gradient needs a scalar function",
-                           ds.stmt.span, self.src)
+                           f"{_fmt(shape)}, not a scalar: a gradient needs a scalar function"
+                           + (f" ({why})" if why else ""), ds.stmt.span, self.src)
         return kw
 
 

@@ -296,7 +296,9 @@ Stmt = Union[Decl, Range, Def, Bare, Hold, Rename, Unreadable]
 @dataclass(frozen=True)
 class Document:
     """A parsed document: statements in source order, the original source text (for
-    error excerpts), and `notes` (`matcalc.notes.Note`) on what the reader left out."""
+    error excerpts), `notes` (`matcalc.notes.Note`) on what the reader left out, and
+    `implied`: equations stated after ``\\Rightarrow`` (`read.implied`), not statements."""
     statements: Tuple[Stmt, ...]
     source: str = field(default="", compare=False, repr=False)
     notes: tuple = field(default=(), compare=False, repr=False)
+    implied: tuple = field(default=(), compare=False, repr=False)
