@@ -131,6 +131,7 @@ def test_formula_after_the_sentence_is_part_of_it():
 
 @pytest.mark.parametrize("sentence", [
     "$g$ is a smooth function",           # no known function named
+    "$g$ is an exponential function",     # a family of functions, not one
     "$g$ is the sigmoid function. $g$ is the tanh function",   # two sentences disagree
     "the sigmoid function $g$",           # not the form "<name> is <function>"
 ])
@@ -259,3 +260,29 @@ def test_implied_equation_is_not_used_when_a_scalar_objective_exists():
     doc = LSQ + r"$f = \mathbf{1}^T r$" "\n" r"$\Rightarrow\|r\|^2=x^TA^TAx-2b^TAx+b^Tb$"
     g = check_gradient(doc, "x", f=lambda A, x, b: np.sum(A @ x - b))
     assert g.problem.objective == "f"
+
+
+# ---------------------------------------------------------------- the phrase table, at random
+from hypothesis import HealthCheck, given, settings      # noqa: E402
+from hypothesis import strategies as st                  # noqa: E402
+
+from matcalc.read.prose import FUNCTION_NOUNS, FUNCTION_PHRASES   # noqa: E402
+
+ELEMENTWISE = {"sigma": sig, "tanh": np.tanh, "relu": lambda t: np.maximum(t, 0),
+               "softplus": lambda t: np.log1p(np.exp(t))}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(phrase=st.sampled_from(sorted(p for p, w in FUNCTION_PHRASES.items() if w in ELEMENTWISE)),
+       verb=st.sampled_from(["is", "denotes", "stands for"]),
+       article=st.sampled_from(["", "the ", "a ", "an "]),
+       noun=st.sampled_from(("",) + FUNCTION_NOUNS),
+       name=st.sampled_from([("g", "g"), (r"\phi", "phi"), ("h_1", "h_1"), (r"\psi", "psi")]),
+       seed=st.integers(0, 3))
+def test_every_phrase_of_the_table_binds_its_function(phrase, verb, article, noun, name, seed):
+    latex, _ = name
+    sentence = f"where ${latex}$ {verb} {article}{phrase}" + (f" {noun}" if noun else "") + "."
+    doc = W_X + f"$$f = y^T {latex}(W x)$$ " + sentence + "\n"
+    fn = ELEMENTWISE[FUNCTION_PHRASES[phrase]]
+    g = check_gradient(doc, "W", f=lambda W, x, y: y @ fn(W @ x), objective="f", seed=seed)
+    assert any("as the text says" in n.reason for n in g.notes)

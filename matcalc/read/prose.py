@@ -37,8 +37,10 @@ FUNCTION_PHRASES = {
     "softmax": "softmax", "soft-max": "softmax", "soft max": "softmax",
     "tanh": "tanh", "hyperbolic tangent": "tanh",
     "relu": "relu", "rectified linear": "relu", "rectified linear unit": "relu",
-    "softplus": "softplus", "exponential": "exp", "logsumexp": "logsumexp",
+    "softplus": "softplus", "logsumexp": "logsumexp",
 }
+# not in the table: "exponential" (an exponential function is any a e^{bx}), "linear",
+# "Gaussian" -- words that name a family of functions, not one function
 FUNCTION_NOUNS = ("function", "activation function", "activation", "nonlinearity",
                   "non-linearity")
 _PHRASE = "|".join(sorted((re.escape(p) for p in FUNCTION_PHRASES), key=len, reverse=True))
