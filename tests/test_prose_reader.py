@@ -87,9 +87,20 @@ def test_relation_with_a_declared_right_side_is_not_a_definition():
     assert "b" in g.inputs.values()
 
 
+def test_plain_undeclared_right_side_stays_data():
+    # "solve Ax = b": b is the data (turned around, ||Ax - b||^2 would be identically 0)
+    doc = (r"$A \in \mathbb{R}^{m \times n}, x \in \mathbb{R}^n$" "\n" r"$A x = b$" "\n"
+           r"$f = \|A x - b\|^2$")
+    with pytest.raises(matcalc.ParseError, match="unknown name b"):   # b's shape: not given
+        matcalc.gradient(doc, "x", objective="f")
+    g = check_gradient(doc.replace("$A x = b$", "$A x = b$, $b \\in \\mathbb{R}^m$"), "x",
+                       f=lambda A, x, b: np.sum((A @ x - b) ** 2), objective="f")
+    assert "b" in g.inputs.values()
+
+
 def test_relation_naming_an_unused_name_is_not_the_objective():
     # c is used nowhere: x^T x = c defines nothing, and f stays the objective
-    doc = r"x \in \mathbb{R}^n" "\n" r"f = \sum_i \exp(x_i)" "\n" r"x^T x = c"
+    doc = r"x \in \mathbb{R}^n" "\n" r"f = \sum_i \exp(x_i)" "\n" r"x^T x = \hat c"
     g = check_gradient(doc, "x", f=lambda x: np.sum(np.exp(x)))
     assert g.problem.objective == "f"
 

@@ -7,7 +7,9 @@ that is its one reading:
 
   - its left side is an expression, not a name (else it is an ordinary definition), with
     no derivative or differential in it (those are claims);
-  - its right side is a single plain name (no arguments, no chained equalities), that is
+  - its right side is a single name marked as a computed quantity by an accent (``\\hat y``,
+    ``\\tilde y``, ``\\bar y``: a prediction or an estimate), no arguments, no chained
+    equalities, that is
     not in `known` (declared as an array, a dimension, an index, or a known function),
     not in `defined` (the left side of any other definition of the document), and in
     `used` (written in another statement: a name nothing uses is not worth a definition,
@@ -15,7 +17,8 @@ that is its one reading:
 
 Anything else stays what `classify.kind_of_def` says (a relation, which defines nothing).
 A relation between known names (``Ax = b`` with b declared) is an equation, not a
-definition, and is never turned around.
+definition, and is never turned around; nor is ``Ax = b`` with a plain undeclared b, which
+a post uses for its data (turned around, ``\\|Ax - b\\|^2`` would be 0).
 """
 from __future__ import annotations
 
@@ -24,12 +27,14 @@ from ..read import syntax as S
 from .base import walk_syntax
 from .classify import has_derivative, is_derivative, is_differential, namelike
 
+MARKED = ("hat", "tilde", "bar", "check")   # accents that mark a computed quantity
+
 
 def right_to_left(st: S.Def, known: set, defined: set, used: set) -> S.Def | None:
     t, v = st.target, st.value
     if t is None or namelike(t) or st.params is not None or st.middle:
         return None
-    if not isinstance(v, S.Sym):
+    if not isinstance(v, S.Sym) or v.accent not in MARKED:
         return None
     kw = names.keyword_of(v)
     if kw is None or kw in known or kw in defined or kw not in used:
