@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from .. import names
 from ..errors import ParseError
+from . import syntax as S
 from .scan import regions
 
 # phrase (lower case, as written after "is [the]") -> the function word matcalc knows
@@ -72,10 +73,9 @@ def _inner(text, r):
 
 
 def _one_name(src: str):
-    """The LaTeX of `src` when it is one name and nothing else (``S``, ``g``,
+    """The name (syntax) `src` is when it is one name and nothing else (``S``, ``g``,
     ``\\sigma``, ``h_\\theta``), else None."""
     from .parse import parse          # the reader's own parser (a cycle at import time)
-    from . import syntax as S
     try:
         doc = parse(src)
     except (ParseError, RecursionError, IndexError):
@@ -107,7 +107,8 @@ def prose_facts(text: str) -> ProseFacts:
             if name is not None:
                 word = FUNCTION_PHRASES[m.group(1).lower()]
                 sentence = (text[r.start:r.end] + prose[:m.end()]).strip()
-                if m.group(2) and prose[m.end():].strip() == "" and k + 1 < len(regs):
+                if m.group(2) and prose[m.end():].strip() == "" and k + 1 < len(regs) \
+                        and _inner(text, regs[k + 1]) is not None:
                     sentence += " " + text[regs[k + 1].start:regs[k + 1].end]
                     facts.formulas.append((regs[k + 1].start, regs[k + 1].end,
                                            _inner(text, regs[k + 1]), word))
@@ -144,7 +145,6 @@ def _shape_sentence(prose: str, at: int, facts: ProseFacts):
         return
     aside = prose[m.start():end]
     for item in _SHAPE_ITEM.finditer(aside):
-        from . import syntax as S
         name = S.Sym(item.group("letter")) if item.group("letter") else \
             _one_name(item.group("math"))
         kw = names.keyword_of(name) if name is not None else None
