@@ -297,3 +297,9 @@ def test_every_phrase_of_the_table_binds_its_function(phrase, verb, article, nou
     fn = ELEMENTWISE[FUNCTION_PHRASES[phrase]]
     g = check_gradient(doc, "W", f=lambda W, x, y: y @ fn(W @ x), objective="f", seed=seed)
     assert any("as the text says" in n.reason for n in g.notes)
+
+
+def test_period_fixes_an_undeclared_vector_by_inference():
+    doc = r"y \in \mathbb{R}^n" "\n" r"f = \exp(x.y)"
+    g = check_gradient(doc, "x", f=lambda x, y: np.exp(x @ y))
+    assert g.problem.inputs["x"].shape[1:] == () and any("inferred" in n.reason for n in g.notes)
