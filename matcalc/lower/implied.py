@@ -53,6 +53,13 @@ class ImpliedObjective(LoweringBase):
             return None, f"the equation at line {st.span.line} would be the objective, but {what}"
         if self.defs["f"].shape != ():
             return None, None
+        # the reader's note "a differential step after \implies" is replaced by this one
+        arrow = max((n for n in self.notes if n.kind == "differential" and
+                     n.line == st.span.line and n.column < st.span.column),
+                    key=lambda n: n.column, default=None)
+        self.notes[:] = [n for n in self.notes if n is not arrow]
+        self.notes[:] = [n for n in self.notes if not (
+            n.kind == "restated" and (n.line, n.column) == (st.span.line, st.span.column))]
         self.note(st, "the equation after the last definition is read as the objective: "
                       "its left side, checked equal to its right side at random points",
                   "inferred")
