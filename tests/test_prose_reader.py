@@ -303,3 +303,16 @@ def test_period_fixes_an_undeclared_vector_by_inference():
     doc = r"y \in \mathbb{R}^n" "\n" r"f = \exp(x.y)"
     g = check_gradient(doc, "x", f=lambda x, y: np.exp(x @ y))
     assert g.problem.inputs["x"].shape[1:] == () and any("inferred" in n.reason for n in g.notes)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["$g$", "$$S$$", " is ", "the ", "sigmoid", " function",
+                                 " : ", "$1/(1+e^{-x})$", "(where x is dimension (1x5)",
+                                 ", $W_1$ is (5x3))", ")", "(", "$", "\\(", "\n", "x", "ReLU",
+                                 "$\\hat{y}$", " denotes ", "(2x", "3)"]), max_size=14))
+def test_prose_facts_never_raises(parts):
+    from matcalc.read.prose import prose_facts
+    facts = prose_facts("".join(parts))
+    assert all(w in set(FUNCTION_PHRASES.values()) for w, _, _ in facts.functions.values())
+    assert all(s is None or (len(s) == 2 and min(s) > 0)
+               for s, _, _, _ in facts.shapes.values())
