@@ -316,3 +316,17 @@ def test_prose_facts_never_raises(parts):
     assert all(w in set(FUNCTION_PHRASES.values()) for w, _, _ in facts.functions.values())
     assert all(s is None or (len(s) == 2 and min(s) > 0)
                for s, _, _, _ in facts.shapes.values())
+
+
+def test_nested_subscript_on_a_bound_index_is_refused():
+    # corpus 060: v'_{w_k} inside a sum over k is one vector per k, not one name; read as a
+    # name, the sum counted one term K times (silently wrong)
+    doc = (r"$u \in \mathbb{R}^d$" "\n"
+           r"$$E = - \sum_{k=1}^K \log(\sigma(-v_{w_{k}}^{'}.u))$$")
+    with pytest.raises(matcalc.ParseError, match="depends on the index k"):
+        matcalc.gradient(doc, "u")
+
+
+def test_a_subscript_that_is_the_index_itself_is_an_index():
+    doc = r"t \in \mathbb{R}^{K_2}" "\n" r"f = \sum_{k_2=1}^{K_2} c_{k_2} \exp(-t_{k_2}^2)"
+    check_gradient(doc, "t", f=lambda t, c: np.sum(c * np.exp(-t ** 2)))

@@ -391,9 +391,11 @@ CASES = [
     Case("059_word2vec_negsampling.tex", "v_c", ref_word2vec, R,
          "NLP: word2vec negative sampling"),
     Case("060_word2vec_dot_notation.tex", "u_{w_{I}}", None,
-         "refused: v_{w_{k}}^{'} (a family of vectors indexed through a nested subscript w_k, "
-         "never declared; the period v.u is now read as the dot product)",
-         "NLP: word2vec negative sampling", expect="unknown name v'_{w_k}"),
+         "refused: v_{w_{k}}^{'} (a family of vectors indexed through a nested subscript w_k; "
+         "read as one name it made K copies of one term -- silently wrong once v.u was read; "
+         "the period v.u is read as the dot product)",
+         "NLP: word2vec negative sampling",
+         expect="its subscript w_{k} depends on the index k"),
     Case("061_ridge_missing_square.tex", "w",
          lambda w, x, y, lambda_: float(np.sum(y - x @ w) + lambda_ * np.sum(w ** 2)), R,
          "statistics: ridge regression (as written, first sum unsquared)"),
