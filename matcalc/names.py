@@ -38,15 +38,20 @@ def _base_keyword(sym: S.Sym) -> str:
     return name
 
 
+# The script fonts a name may carry (read as `Sym.accent`): accent -> its LaTeX command.
+SCRIPT_COMMAND = {"cal": "mathcal", "scr": "mathscr", "frak": "mathfrak"}
+
+
 def _base_latex(sym: S.Sym) -> str:
     name = sym.name
     if name in GREEK:
         name = "\\" + name
     elif len(name) > 1:
         name = r"\mathrm{" + name + "}"
-    for k, accent in enumerate((sym.accent or "").split("_") if sym.accent else ()):
+    for k, accent in enumerate(sym.accent.split("_") if sym.accent else ()):
         # stacked accents (hat_bar: an adjoint's bar over \hat{y}) innermost first
-        name = ("\\overline" if k else "\\" + accent) + "{" + name + "}"
+        cmd = SCRIPT_COMMAND.get(accent, accent)
+        name = ("\\overline" if k else "\\" + cmd) + "{" + name + "}"
     name += "'" * sym.primes
     if sym.layer:
         name += "^{(" + sym.layer + ")}"

@@ -401,7 +401,7 @@ def test_capital_sigma_as_a_matrix_still_a_name():
     # (sums over sets and MATLAB's .* ./ are read: tests/test_sets_reader.py)
     (r"f = \sum_{j \notin C} x_j", "a sum over \\notin is not supported"),
     (r"f = \mathbf{1}^T (x .^ 2)", "MATLAB's elementwise .^"),
-    (r"y \in \mathbb{R}^n \\ f = x.y", "a period between two factors"),
+    (r"y \in \mathbb{R}^n \\ f = 2 x.y", "a period between two factors"),
 ])
 def test_unsupported_constructs_refused_by_name(doc, piece):
     refused(X_N + r"\\ " + doc, "x", piece)

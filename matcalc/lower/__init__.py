@@ -2,6 +2,8 @@
 
     base.py         the explicit context every lowering reads, dispatch, located errors
     classify.py     what kind of statement a line of a post is
+    reversed.py     a definition written right to left (X \\hat{w} = \\hat{y})
+    builtin_defs.py a document's own definition of a built-in's name, as the objective
   pass 1, what every name is:
     declarations.py statements collected: definitions, claims, notes, skipped fragments
     spaces.py       declared shapes, families, index ranges, dimensions
@@ -11,6 +13,8 @@
     document.py     Lowerer (the shared state of the parts below); lower(); lower_claim()
     definitions.py  define(), settling a name defined twice, finishing the bodies
     objective.py    which definition is the objective
+    implied.py      an equation after \\Rightarrow as the objective where nothing else is
+    prose_names.py  functions and shapes a post gives in words (read/prose.py)
     skipped.py      whether a skipped fragment is needed, and the error there
   expressions, one construct a module:
     naming.py       which name a written symbol is (inputs, definitions, letter runs)

@@ -102,6 +102,8 @@ class CallLowering(LoweringBase):
         kw = names.keyword_of(f)
         if kw in self.functions:
             return self.apply_function(kw, e, scope)
+        if self.prose_function(kw) is not None:     # "$S$ is softmax function"
+            return self.apply_prose_function(kw, e, scope)
         if isinstance(f, S.Sym) and f.name in SIGMA_NAMES and kw not in self.info:
             return self.call("sigma", e.args, e, scope, f.primes)
         if kw in self.defsrc and self.defsrc[kw].stmt.params is not None:
@@ -134,7 +136,11 @@ class CallLowering(LoweringBase):
                                 f"{names.latex_of(f)}(x) = ...)", f)
             b = self.expr(e.args[0], scope)
             return self.product(self.expr(f, scope), b, e)
-        raise self.perr(f"unknown function {names.latex_of(f)}", f)
+        raise self.perr(f"unknown function {names.latex_of(f)}: the document applies it but "
+                        f"never says which function it is (a generic differentiable function "
+                        f"has no numbers to check): define it ({names.latex_of(f)}(z) = ...) "
+                        f"or name it in a sentence (\"${names.latex_of(f)}$ is the sigmoid "
+                        f"function\")", f)
 
     def x_Call(self, e, scope):
         return self.call(e.func, e.args, e, scope, e.primes)

@@ -30,7 +30,10 @@ from ..notes import Note, excerpt, offsets
 from ..read import syntax as S
 from .base import LoweringBase
 from .classify import (_head, dimension_names, index_names, is_derivative, is_differential,
-                       is_gradient, kind_of_def, layout_range, namelike, prose_bare)
+                       is_function_name, is_gradient, kind_of_def, layout_range, namelike,
+                       prose_bare)
+from .builtin_defs import own_builtin
+from .reversed import names_used, right_to_left
 
 NOTE_REASONS = {
     "claim": "a claimed derivative: kept for check, not read as a definition",
@@ -96,6 +99,7 @@ class DeclarationCollector(LoweringBase):
         for k, st in enumerate(stmts):
             if isinstance(st, S.Def):
                 self._kinds[k] = kind_of_def(st, self._declared, self._dimnames, self._indices)
+        self._turn_around(stmts)
         for k, st in enumerate(stmts):
             if isinstance(st, S.Rename):
                 self._rename(st)
@@ -114,6 +118,7 @@ class DeclarationCollector(LoweringBase):
                 for t in st.targets:
                     self._declare_range(t, lo, hi, st)
         self.ranges_from_sums(stmts)                  # X_i \in R^n: i's range from its sums
+        self.declare_prose_shapes(self._declared)   # "(where x is dimension (1x5))"
         candidates, last_def = [], -1
         for k, st in enumerate(stmts):
             if isinstance(st, S.Decl) and st.space.kind != "range":
@@ -130,6 +135,8 @@ class DeclarationCollector(LoweringBase):
                 if kw is None:
                     raise self.perr("only a name can be held constant", st)
                 self.held.add(kw)
+            elif isinstance(st, S.Bare) and self.prose_formula(st) is not None:
+                self.check_prose_formula(st, *self.prose_formula(st))
             elif isinstance(st, S.Bare):
                 operand = applied_operator(st.value)
                 if operand is not None:         # \nabla_X tr(XAX): the objective is tr(XAX)
@@ -153,6 +160,33 @@ class DeclarationCollector(LoweringBase):
                     break
         self._objective_bare(candidates, last_def)
         self._stacked_dims()
+
+    def _turn_around(self, stmts):
+        """``X\\hat{w} = \\hat{y}``: a relation whose right side is a new name used
+        elsewhere is that name's definition, written right to left (`reversed.py`)."""
+        defined = {names.keyword_of(st.target) for k, st in enumerate(stmts)
+                   if isinstance(st, S.Def) and self._kinds.get(k) is None
+                   and st.target is not None and namelike(st.target)}
+        known = self._declared | self._dimnames | self._indices
+        for k, st in enumerate(stmts):
+            if self._kinds.get(k) != "relation" or not isinstance(st, S.Def):
+                continue
+            if isinstance(st.value, S.Sym) and is_function_name(st.value, self._declared):
+                continue
+            new = right_to_left(st, known, defined - {None}, names_used(stmts, k))
+            own = own_builtin(st, getattr(self, "objective_text", None))
+            if own is not None:
+                stmts[k] = own
+                self._kinds[k] = None
+                self.note(st, f"the document defines the built-in {own.target.name} itself: "
+                              f"its own definition is the objective asked for", "inferred")
+            elif new is not None:
+                stmts[k] = new
+                self._kinds[k] = kind_of_def(new, self._declared, self._dimnames,
+                                             self._indices)
+                self.note(st, f"a definition written right to left: "
+                              f"{names.latex_of(new.target)} is defined as the left side",
+                          "inferred")
 
     # ------------------------------------------------------------ what is not a definition
     def note(self, node, reason, kind="prose"):

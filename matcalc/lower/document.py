@@ -27,12 +27,14 @@ from .calls import CallLowering
 from .declarations import DeclarationCollector, DefSource, Info
 from .definitions import DefinitionLowering
 from .familyrange import FamilyRanges
+from .implied import ImpliedObjective
 from .indexing import IndexLowering
 from .infer import InferredShapes
 from .naming import NameLowering
 from .objective import ObjectiveChoice
 from .products import ProductLowering
 from .setsums import SetSumLowering
+from .prose_names import ProseFunctions
 from .skipped import SkippedFragments
 from .spaces import DeclaredShapes
 from .sums import SumLowering
@@ -42,7 +44,7 @@ from .terms import TermLowering
 class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, DeclarationCollector,
               FamilyRanges, DeclaredShapes, NameLowering, IndexLowering, AtomLowering,
               ProductLowering, TermLowering, SumLowering, SetSumLowering, CallLowering,
-              InferredShapes):
+              InferredShapes, ProseFunctions, ImpliedObjective):
     """Lowers one document: collects its declarations and definitions, lowers each
     definition on first use (so the order of the text does not matter), picks the objective.
     Each job is a part of its own module (definitions, objective, skipped fragments,
@@ -90,6 +92,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
 
     def _run(self, objective=None) -> Problem:
         refuse_merged_spellings(self.doc)
+        self.objective_text = objective        # a built-in's name defined (builtin_defs.py)
         self.collect()
         if not self.defsrc:
             self._defines_nothing()

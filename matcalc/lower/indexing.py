@@ -13,7 +13,7 @@ from .. import ir, names, ops
 from ..ir import Delta, Mask, Var, contract
 from ..read import syntax as S
 from ..values import Cell, Val, describe, fmt_shape, mlabel, scalar
-from .base import LoweringBase, UnboundIndex
+from .base import LoweringBase, UnboundIndex, walk_syntax
 
 
 class IndexLowering(LoweringBase):
@@ -23,6 +23,7 @@ class IndexLowering(LoweringBase):
         return self.resolve_sub(e, scope)
 
     def resolve_sub(self, e, scope):
+        self._refuse_nested_index(e, scope)
         member = self.layer_member(e, scope)
         if member is not None:
             e = member
@@ -60,6 +61,23 @@ class IndexLowering(LoweringBase):
                 return built
         v = self.materialise(self.expr(base, scope), base)
         return self._index_val(v, items, e, scope)
+
+    def _refuse_nested_index(self, e, scope):
+        """``v_{w_k}`` inside a sum over k: the subscript ``w_k`` is no index, and reading it
+        as part of a name makes one vector where the text means one per k (the sum then
+        counts one term K times). Refused, naming the index."""
+        for sub in e.subs:
+            if not isinstance(sub, S.Sub) or names.keyword_of(sub) in scope:
+                continue
+            bound = [names.keyword_of(n) for n in walk_syntax(sub)
+                     if isinstance(n, S.Sym) and names.keyword_of(n) in scope]
+            if bound:
+                raise self.perr(f"{names.latex_of(e)}: its subscript "
+                                f"{names.latex_of(sub)} depends on the index {bound[0]} bound "
+                                f"here, so it is not one name; a family indexed through a "
+                                f"nested subscript is not supported: write it with its own "
+                                f"index ({names.latex_of(e.base)}_{bound[0]}, declared over "
+                                f"the range of {bound[0]})", e)
 
     def _entry_builder(self, body, free, scope):
         """``[\\sum_k A_{ik} B_{kj}]_{i,j}``: the array whose entry (i, j) is the bracket's

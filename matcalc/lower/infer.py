@@ -198,6 +198,11 @@ class _Terms:
         if e.op == S.DIV:
             self.s.unify_shape(b, (ONE, ONE))
             return a
+        if e.op == S.MUL and e.sign == "period":     # v.u: two vectors of one length
+            self.s.unify(a[1], ONE)
+            self.s.unify(b[1], ONE)
+            self.s.unify(a[0], b[0])
+            return (ONE, ONE)
         r = self.fresh()
         self.s.deferred.append(("prod" if e.op == S.MUL else "same", a, b, r))
         return r

@@ -16,6 +16,7 @@ from ..notes import excerpt
 from ..read import syntax as S
 from ..values import fmt_shape as _fmt
 from .base import LoweringBase, short_error, walk_syntax
+from .builtin_defs import objective_of_call
 from .declarations import DefSource, Info
 
 
@@ -34,6 +35,9 @@ class ObjectiveChoice(LoweringBase):
             if self.info[k].latex == objective or names.python_name(k) == objective:
                 return k
         kw = _keyword_of_text(objective)        # {\cal L}, \mathrm{KL}: as the reader reads it
+        if kw in self.defsrc:
+            return kw
+        kw = objective_of_call(objective)       # \mathrm{logsumexp}(\mathbf{x}) defined
         if kw in self.defsrc:
             return kw
         if not check:
@@ -119,12 +123,16 @@ class ObjectiveChoice(LoweringBase):
                          and self.defs[k].shape == ()]
                 if len(roots) == 1:
                     kw = roots[0]
+        why = None
+        if objective is None and self.defs[kw].shape != ():
+            implied, why = self.implied_objective(kw)     # \Rightarrow \|r\|^2 = ...
+            kw = implied or kw
         shape = self.defs[kw].shape
         if shape != ():
             ds = self.defsrc[kw]
             raise error_at(ShapeError, f"the objective {self.info[kw].latex} has shape "
-                           f"{_fmt(shape)}, not a scalar: a gradient needs a scalar function",
-                           ds.stmt.span, self.src)
+                           f"{_fmt(shape)}, not a scalar: a gradient needs a scalar function"
+                           + (f" ({why})" if why else ""), ds.stmt.span, self.src)
         return kw
 
 

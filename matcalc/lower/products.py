@@ -10,6 +10,7 @@ from __future__ import annotations
 from .. import ir
 from ..ir import contract
 from ..read import syntax as S
+from ..read.words import PERIOD_PRODUCT
 from ..values import Val, describe
 from .base import LoweringBase, chain_factors, union
 
@@ -51,7 +52,15 @@ class ProductLowering(LoweringBase):
             vals[k] = self.expr(factors[k], scope)
         acc = vals[0]
         for k in range(1, len(vals)):
-            if signs[k - 1] == "cdot" and acc.kind == "c" and vals[k].kind == "c" and \
+            if signs[k - 1] == "period" and not (
+                    acc.kind == "c" and vals[k].kind == "c" and len(vals) == 2):
+                # v.u: the dot product of two vectors and nothing else (a scalar, a matrix or
+                # a longer chain around the period has no one reading)
+                here = (f"{describe(acc)} . {describe(vals[k])}" if len(vals) == 2 else
+                        f"a product of {len(vals)} factors: which two it joins is not written")
+                raise self.perr(PERIOD_PRODUCT + f" (here: {here})", e)
+            if signs[k - 1] in ("cdot", "period") and acc.kind == "c" and vals[k].kind == "c" \
+                    and \
                     sum(v.kind != "s" for v in vals[:k]) == 1:
                 # a \cdot b of two column vectors: the dot product aᵀb (the one reading: a
                 # matrix product of two columns does not exist)

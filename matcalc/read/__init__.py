@@ -14,5 +14,7 @@
     syntax.py   frozen syntax nodes that keep their source spans
 
 A whole post is read region by region (`parse.read`): `fragments.py` guesses what a
-fragment that cannot be read would have defined, and reads renamings (``I \\to A``).
+fragment that cannot be read would have defined, and reads renamings (``I \\to A``);
+`prose.py` reads the few facts a post states in words ("$S$ is softmax function", "where
+x is dimension (1x5)"); `implied.py` keeps the equations stated after ``\\Rightarrow``.
 """

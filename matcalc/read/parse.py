@@ -31,6 +31,7 @@ from .build import Build, _namelike
 from ..errors import ParseError
 from .clauses import canon, split_rows
 from .fragments import guess_raw, guess_tokens, renames
+from .implied import implied_equations
 from .macros import expand
 from .scan import regions
 from .words import clean, layout, words
@@ -232,6 +233,7 @@ class _Reader:
     def __init__(self, text, strict):
         self.text, self.strict = text, strict
         self.notes: list = []
+        self.implied: list = []        # equations after \Rightarrow (read/implied.py)
         self._starts = None
 
     def _unreadable(self, error, defines=(), declares=(), span=None):
@@ -270,7 +272,8 @@ class _Reader:
             if broken:
                 raise next((b for b in broken if b.defines or b.declares), broken[0]).error
             raise ParseError("empty document: no formula found", 1, 1, text)
-        return S.Document(tuple(statements), source=text, notes=tuple(self.notes))
+        return S.Document(tuple(statements), source=text, notes=tuple(self.notes),
+                          implied=tuple(self.implied))
 
     def _read_regions(self, regs):
         text = self.text
@@ -313,6 +316,8 @@ class _Reader:
                     fail(k, e, clauses=[toks[k]])
                     continue
                 self._dropped(dropped)
+                self.implied.extend(implied_equations(toks[k], dropped, self._parse_expr,
+                                                       text))
         for k in range(len(regs)):
             if slots[k] is None:
                 slots[k] = [st for row in rows[k] for st in self._row(row)]

@@ -47,7 +47,8 @@ class Num:
 class Sym:
     """A name. `name` is a letter ("x"), a Greek command without backslash ("alpha"), or a
     word from ``\\text{KL}`` / ``\\operatorname{foo}`` that is not a known function.
-    `accent` is "hat" | "bar" | "tilde" | "dot" | "vec" | "check" | None.
+    `accent` is "hat" | "bar" | "tilde" | "dot" | "vec" | "check" | None, or a script font
+    "cal" | "scr" | "frak" (``\\mathcal{V}`` is a name distinct from ``V``).
     `layer` is the text of a parenthesised superscript, ``a^{(2)}`` -> "2".
     `primes` counts trailing primes: ``s'`` -> 1.
     `sup` is a letter superscript that is part of the name, ``W^Q`` -> "Q": the parser
@@ -301,10 +302,12 @@ Stmt = Union[Decl, Range, Def, Bare, Hold, Rename, Unreadable]
 @dataclass(frozen=True)
 class Document:
     """A parsed document: statements in source order, the original source text (for
-    error excerpts), and `notes` (`matcalc.notes.Note`) on what the reader left out."""
+    error excerpts), `notes` (`matcalc.notes.Note`) on what the reader left out, and
+    `implied`: equations stated after ``\\Rightarrow`` (`read.implied`), not statements."""
     statements: Tuple[Stmt, ...]
     source: str = field(default="", compare=False, repr=False)
     notes: tuple = field(default=(), compare=False, repr=False)
+    implied: tuple = field(default=(), compare=False, repr=False)
 
 
 # ---------------------------------------------------------------- walking a tree

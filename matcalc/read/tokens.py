@@ -101,6 +101,9 @@ FONT_SWITCH = {"rm", "bf", "it", "tt", "sf", "cal", "mit", "bfseries", "rmfamily
 ONES_FONTS = {"mathbf", "mathbb", "boldsymbol", "bm", "pmb", "mathds", "bf", "tt", "mathtt",
               "bold", "mathbfit"}
 NAME_FONTS = {"mathrm", "mathit", "mathsf", "mathtt", "rm", "it", "sf", "tt"}
+# Script fonts make a name of their own: \mathcal{V} is not V (a potential V and its
+# matrix \mathcal{V} on one line). The font is kept on the name like an accent.
+SCRIPT_FONTS = {"mathcal": "cal", "cal": "cal", "mathscr": "scr", "mathfrak": "frak"}
 WORD_FONTS = {"mathrm", "operatorname", "mathit", "mathsf", "mathtt", "rm", "it", "sf", "tt"}
 ACCENTS = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde",
            "widetilde": "tilde", "dot": "dot", "vec": "vec", "check": "check",

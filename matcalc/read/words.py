@@ -268,8 +268,12 @@ class WordPass:
                           + {"*": "\\odot", "/": "\\oslash", "^": "X^{\\circ p}"}[nxt.value],
                           t, source)
             if out and out[-1].kind in OPERAND_KINDS and nxt.kind in ("letter", "cmd"):
-                raise err("a period between two factors (v.u) is not read as a product: "
-                          "write v^T u, v \\cdot u or \\langle v, u \\rangle", t, source)
+                if t.sp:
+                    raise err(PERIOD_PRODUCT, t, source)
+                # v.u glued on both sides: a product sign that lowering reads as the dot
+                # product of two vectors, and refuses between anything else
+                out.append(t.at("MULOP", "period"))
+                return
         parens = self.parens
         if v == "|" and parens and parens[-1][0] == "args":
             if not parens[-1][1] and lone_bar(toks, self.i):
@@ -355,6 +359,11 @@ class WordPass:
             return
         raise err("'<' is read only as an inner product <a, b> (one comma, nothing "
                   "glued on either side); comparisons are not supported", t, self.source)
+
+
+PERIOD_PRODUCT = ("a period between two factors (v.u) is read as the dot product only between "
+                  "two vectors written together: write v^T u, v \\cdot u or "
+                  "\\langle v, u \\rangle")
 
 
 def words(toks: list, source: str) -> list:

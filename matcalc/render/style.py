@@ -8,6 +8,7 @@ that style; precedences order how tightly forms bind (higher binds tighter);
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import sympy as sp
 
@@ -58,6 +59,19 @@ def _neg_part(x) -> bool:
     return bool(x.could_extract_minus_sign())
 
 
+def _script_letter(m) -> str:
+    """\\mathcal{V} -> 𝒱 (\\mathfrak: 𝔙); a letter Unicode lacks is spelled V_cal."""
+    style = {"mathcal": "SCRIPT", "mathscr": "SCRIPT", "mathfrak": "FRAKTUR"}[m.group(1)]
+    case = "CAPITAL" if m.group(2).isupper() else "SMALL"
+    for name in (f"MATHEMATICAL {style} {case} {m.group(2)}", f"{style} {case} {m.group(2)}",
+                 f"BLACK-LETTER {case} {m.group(2)}"):
+        try:
+            return unicodedata.lookup(name)
+        except KeyError:
+            pass
+    return m.group(2) + "_" + m.group(1)[4:]
+
+
 def _latex_to_text(latex: str) -> str:
     """A readable plain-text spelling of a LaTeX name (``\\alpha`` -> ``α``,
     ``a^{(2)}`` -> ``a⁽²⁾``... kept simple: ``a^(2)``)."""
@@ -67,6 +81,7 @@ def _latex_to_text(latex: str) -> str:
     for cmd, mark in ((r"\hat", "\u0302"), (r"\bar", "\u0304"), (r"\tilde", "\u0303"),
                       (r"\vec", "\u20d7"), (r"\dot", "\u0307"), (r"\check", "\u030c")):
         s = re.sub(re.escape(cmd) + r"\{([^{}]*)\}", lambda m: m.group(1) + mark, s)
+    s = re.sub(r"\\(mathcal|mathscr|mathfrak)\{([A-Za-z])\}", _script_letter, s)
     s = s.replace(r"\mathrm", "")
     while r"\overline{" in s:  # a named adjoint: a bar on the name's first letter
         start = s.rindex(r"\overline{")  # innermost first

@@ -1,0 +1,159 @@
+"""Facts a post states in words: "$S$ is softmax function", "$g$ is the sigmoid function",
+"where x is dimension (1x5)".
+
+Contract: `prose_facts(text) -> ProseFacts`, a pure function of the document's text that
+never raises. It reads only sentences of a fixed form, from tables of phrases kept as data
+below, and nothing that is not clearly such a statement:
+
+  - a FUNCTION statement: a math region holding one name, then (in the prose right after
+    it) ``is``/``denotes`` [``the``/``a``/``an``] <a function phrase> [``function`` /
+    ``activation`` / ``nonlinearity``]. It binds the name to that function (`functions`:
+    the name's keyword -> (canonical function word, the sentence, the phrase as written)). When the
+    sentence goes on with ``:`` and a math region (the function's formula with a dummy
+    argument, ``$$1/(1+exp(-x))$$``), that region is part of the sentence (`formulas`: its
+    (start, end) offsets, its text between the delimiters, the function word), never a
+    formula of the problem.
+  - a SHAPE statement in parentheses after a math region: ``(where x is dimension (1x5),
+    $W_1$ is (5x3) and $b_1$ is (1x3))``: each ``<name> is [dimension] (<a>x<b>)`` with a
+    one-letter name or a name in math, and whole-number sizes (`shapes`: the name's keyword
+    -> ((rows, cols), the sentence, the name as syntax, (start, end) offsets of the
+    sentence); the shape is None when two sentences disagree).
+
+Two statements that bind one name differently make the name unbound (the reader then says
+it does not know it): a sentence is never picked over another.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .. import names
+from ..errors import ParseError
+from . import syntax as S
+from .scan import regions
+
+# phrase (lower case, as written after "is [the]") -> the function word matcalc knows
+FUNCTION_PHRASES = {
+    "sigmoid": "sigma", "logistic": "sigma", "logistic sigmoid": "sigma",
+    "softmax": "softmax", "soft-max": "softmax", "soft max": "softmax",
+    "tanh": "tanh", "hyperbolic tangent": "tanh",
+    "relu": "relu", "rectified linear": "relu", "rectified linear unit": "relu",
+    "softplus": "softplus", "logsumexp": "logsumexp",
+}
+# not in the table: "exponential" (an exponential function is any a e^{bx}), "linear",
+# "Gaussian" -- words that name a family of functions, not one function
+FUNCTION_NOUNS = ("function", "activation function", "activation", "nonlinearity",
+                  "non-linearity")
+_PHRASE = "|".join(sorted((re.escape(p) for p in FUNCTION_PHRASES), key=len, reverse=True))
+_FUNCTION_SENTENCE = re.compile(
+    r"\s*(?:is|denotes|stands for)\s+(?:the\s+|a\s+|an\s+)?(" + _PHRASE + r")"
+    r"(?:\s+(?:" + "|".join(re.escape(n) for n in FUNCTION_NOUNS) + r"))?"
+    r"(?![\w-])(\s*:\s*)?", re.IGNORECASE)
+# one "<name> is [dimension|of dimension|of size] (<a> x <b>)" inside parentheses
+_SIZE = r"\(\s*(\d+)\s*[x×\*]\s*(\d+)\s*\)"
+_SHAPE_ITEM = re.compile(
+    r"(?:^|[\s,(])(?:(?P<letter>[A-Za-z])|\$(?P<math>[^$]+)\$)\s+is\s+"
+    r"(?:(?:of\s+)?(?:dimension|dimensions|size|shape)\s+)?" + _SIZE)
+
+
+@dataclass
+class ProseFacts:
+    functions: dict = field(default_factory=dict)   # keyword -> (word, sentence, phrase)
+    formulas: list = field(default_factory=list)    # (start, end, formula, word)
+    shapes: dict = field(default_factory=dict)  # kw -> ((rows, cols), sentence, name, place)
+
+
+def _inner(text, r):
+    """The text of region `r` between its delimiters."""
+    body = text[r.start:r.end]
+    for a, b in (("$$", "$$"), ("$", "$"), ("\\[", "\\]"), ("\\(", "\\)")):
+        if r.opener == a and body.startswith(a) and body.endswith(b):
+            return body[len(a):len(body) - len(b)]
+    return None
+
+
+def _one_name(src: str):
+    """The name (syntax) `src` is when it is one name and nothing else (``S``, ``g``,
+    ``\\sigma``, ``h_\\theta``), else None."""
+    from .parse import parse          # the reader's own parser (a cycle at import time)
+    try:
+        doc = parse(src)
+    except (ParseError, RecursionError, IndexError):
+        return None
+    if len(doc.statements) != 1 or not isinstance(doc.statements[0], S.Bare):
+        return None
+    e = doc.statements[0].value
+    if isinstance(e, S.Sym) or (isinstance(e, S.Sub) and isinstance(e.base, S.Sym)):
+        return e
+    return None
+
+
+def prose_facts(text: str) -> ProseFacts:
+    facts = ProseFacts()
+    try:
+        regs = [r for r in regions(text) if r.end is not None and r.opener]
+    except ParseError:
+        return facts
+    bound: dict = {}
+    for k, r in enumerate(regs):
+        nxt = regs[k + 1].start if k + 1 < len(regs) else len(text)
+        prose = text[r.end:nxt]
+        inner = _inner(text, r)
+        if inner is None:
+            continue
+        m = _FUNCTION_SENTENCE.match(prose)
+        if m and "\n" not in prose[:m.end()].rstrip():
+            name = _one_name(inner)
+            if name is not None:
+                word = FUNCTION_PHRASES[m.group(1).lower()]
+                sentence = (text[r.start:r.end] + prose[:m.end()]).strip()
+                if m.group(2) and prose[m.end():].strip() == "" and k + 1 < len(regs) \
+                        and _inner(text, regs[k + 1]) is not None:
+                    sentence += " " + text[regs[k + 1].start:regs[k + 1].end]
+                    facts.formulas.append((regs[k + 1].start, regs[k + 1].end,
+                                           _inner(text, regs[k + 1]), word))
+                kw = names.keyword_of(name)
+                bound.setdefault(kw, set()).add(word)
+                facts.functions.setdefault(kw, (word, sentence, m.group(1)))
+        eol = text.find("\n", r.end)
+        _shape_sentence(text[r.end:eol if eol >= 0 else len(text)], r.end, facts)
+    for key, readings in bound.items():
+        if len(readings) > 1:
+            del facts.functions[key]              # two sentences disagree: neither is used
+    return facts
+
+
+def _shape_sentence(prose: str, at: int, facts: ProseFacts):
+    """``(where x is dimension (1x5), $W_1$ is (5x3) and $b_1$ is (1x3))`` right after a
+    region: the shapes it states."""
+    m = re.match(r"\s*\(\s*(?:where|with)?\s*", prose)
+    if not m:
+        return
+    depth, end = 0, None
+    for j in range(m.start(), len(prose)):       # the parenthesis that opens the aside
+        c = prose[j]
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                end = j + 1
+                break
+        elif c == "\n":
+            break
+    if end is None:
+        return
+    aside = prose[m.start():end]
+    for item in _SHAPE_ITEM.finditer(aside):
+        name = S.Sym(item.group("letter")) if item.group("letter") else \
+            _one_name(item.group("math"))
+        kw = names.keyword_of(name) if name is not None else None
+        if kw is None:
+            continue
+        shape = (int(item.group(3)), int(item.group(4)))
+        place = (at + m.start(), at + end)
+        prev = facts.shapes.get(kw)
+        if prev is not None and prev[0] != shape:
+            facts.shapes[kw] = (None, prev[1] + "; " + aside.strip(), name, place)  # disagree
+            continue
+        facts.shapes[kw] = (shape, aside.strip(), name, place)
