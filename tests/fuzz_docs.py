@@ -270,7 +270,7 @@ DEF_NAMES = [N("h", "h"), N("g", "g"), N("H", "H"), N("q", "q"), N(r"\hat y", "y
              N("o'", "o_prime"), N("a^{(3)}", "a3"), N(r"\text{out}", "out"),
              N(r"\tilde h", "h_tilde"), N("Q", "Q"), N("R_{1}", "R_1")]
 ENTRY_NAMES = [N("K", "K"), N("Z", "Z"), N(r"\Omega", "Omega"), N("Y", "Y")]
-OBJ_NAMES = [("f", "f"), ("L", "L"), ("J", "J"), (r"\ell", "ell"), (r"\mathcal{L}", "L_cal")]
+OBJ_NAMES = [("f", "f"), ("L", "L"), ("J", "J"), (r"\ell", "ell"), (r"\mathcal{L}", "L")]
 # (tex of dimension "n", kw; tex of "m", kw; tags)
 DIMS = [("n", "n", "m", "m", ()), ("N", "N", "M", "M", ()), ("n", "n", "d", "d", ()),
         ("n_1", "n_1", "n_2", "n_2", ()), ("n", "n", r"\mathrm{eval}", "eval", ("dim:word",))]

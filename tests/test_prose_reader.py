@@ -15,34 +15,27 @@ def sig(t):
     return 1.0 / (1.0 + np.exp(-t))
 
 
-# ---------------------------------------------------------------- script fonts are names
-def test_mathcal_is_a_name_distinct_from_the_plain_letter():
-    doc = (r"q \in \mathbb{R}^n, \mathcal{V} \in \mathbb{R}^{n \times n}" "\n"
-           r"V = \frac{1}{2} q^T \mathcal{V} q")
-    g = check_gradient(doc, "q", f=lambda q, V_cal: 0.5 * q @ V_cal @ q)
-    assert g.inputs[r"\mathcal{V}"] == "V_cal"
-    assert r"\mathcal{V}" in g.latex() and "𝒱" in g.text()
+# ------------------------------------------- script fonts name the same variable (DESIGN.md)
+def test_mathcal_is_the_same_name_as_the_plain_letter():
+    """DESIGN.md: font commands do not make a different variable and are dropped from the
+    Python keyword; \mathcal{L}, {\cal L} are L."""
+    doc = r"x \in \mathbb{R}^n" "\n" r"\mathcal{L} = \sum_i \exp(x_i)"
+    for objective in (r"\mathcal{L}", "L", None):
+        g = check_gradient(doc, "x", f=lambda x: np.sum(np.exp(x)), objective=objective)
+        assert g.problem.objective == "L"
+    g = check_gradient(r"x \in \mathbb{R}^n, {\cal V} \in \mathbb{R}^{n \times n}" "\n"
+                       r"f = x^T \mathcal{V} x", "x", f=lambda x, V: x @ V @ x)
+    assert set(g.inputs.values()) == {"x", "V"}
 
 
-SCRIPT_REFS = {   # the reference takes the script letter's own keyword
-    "L_cal": lambda x, L, L_cal: L * x @ x + x @ L_cal @ x,
-    "L_scr": lambda x, L, L_scr: L * x @ x + x @ L_scr @ x,
-    "L_frak": lambda x, L, L_frak: L * x @ x + x @ L_frak @ x,
-}
-
-
-@pytest.mark.parametrize("spell, kw", [(r"\mathcal{L}", "L_cal"), (r"{\cal L}", "L_cal"),
-                                       (r"\mathscr{L}", "L_scr"), (r"\mathfrak{L}", "L_frak")])
-def test_script_letters_beside_the_plain_letter(spell, kw):
+@pytest.mark.parametrize("spell", [r"\mathcal{L}", r"{\cal L}", r"\mathscr{L}", r"\mathfrak{L}"])
+def test_script_letter_beside_the_plain_letter_is_refused(spell):
+    """A document using L and \mathcal{L} for different things is refused, naming both
+    spellings: read as one name they would give another number."""
     doc = (r"x \in \mathbb{R}^n, L \in \mathbb{R}, " + spell + r" \in \mathbb{R}^{n \times n}"
            "\n" r"f = L \|x\|^2 + x^T " + spell + " x")
-    g = check_gradient(doc, "x", f=SCRIPT_REFS[kw])
-    assert set(g.inputs.values()) == {"x", "L", kw}
-
-
-def test_mathcal_objective_named_by_its_latex():
-    doc = r"x \in \mathbb{R}^n" "\n" r"\mathcal{L} = \sum_i \exp(x_i)" "\n" r"L = 2"
-    check_gradient(doc, "x", f=lambda x: np.sum(np.exp(x)), objective=r"\mathcal{L}")
+    with pytest.raises(matcalc.MatcalcError, match="a font command does not make a different"):
+        matcalc.gradient(doc, wrt="x")
 
 
 # ---------------------------------------------------------------- v.u, the dot product

@@ -10,6 +10,8 @@ differently or a dimension that is not a positive whole number.
 """
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 
 from .. import ir, names
@@ -79,7 +81,10 @@ class DeclaredShapes(LoweringBase):
                 return  # the same declaration restated
             if self._stacked(prev, shape, family, st):
                 return
-            raise self.perr(f"{latex} is declared twice with different shapes", target)
+            font = _font_before(self.src, getattr(target, "span", None))
+            same = (f" (\\{font} {latex} and {prev.latex} are one name: a font command does "
+                    f"not make a different variable)" if font else "")
+            raise self.perr(f"{latex} is declared twice with different shapes{same}", target)
         if kw in self.defsrc and self.info.get(kw) is not None and self.info[kw].kind == "def":
             # y = 2x \in R^n: the type of a definition, checked against its value -- never a
             # second, free variable of the same name (the gradient through y would be 0)
@@ -174,3 +179,19 @@ class DeclaredShapes(LoweringBase):
         if isinstance(e, S.Neg):
             return -self.dim(e.arg, scope)
         raise self.perr("cannot read this as a dimension", e)
+
+
+_FONT_BEFORE = re.compile(r"\\(mathcal|mathscr|mathfrak|mathbf|mathrm|mathit|mathsf|boldsymbol|bm|"
+                          r"cal|bf|rm|it)\s*\{?\s*$")
+
+
+def _font_before(src: str, span):
+    """The font command written right before `span` in the source (``\\mathcal{`` of
+    ``\\mathcal{L}``), or None."""
+    if span is None or not span.line or not src:
+        return None
+    lines = src.splitlines()
+    if span.line > len(lines):
+        return None
+    m = _FONT_BEFORE.search(lines[span.line - 1][:span.column - 1])
+    return m.group(1) if m else None

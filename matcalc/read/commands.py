@@ -11,7 +11,7 @@ from __future__ import annotations
 from .. import ops
 from .ahead import accent_target, group_end, is_char, raw_arg, sigma_limits, word_of
 from .tokens import (ACCENTS, COMMAND_PAIRS, FONT_ARG, FONT_SWITCH, GREEK, HOLD_TEXT,
-                     INTEGRALS, NAME_FONTS, NO_OPTIONAL_ARGUMENT, ONES_FONTS, SCRIPT_FONTS, SEP_WORDS,
+                     INTEGRALS, NAME_FONTS, NO_OPTIONAL_ARGUMENT, ONES_FONTS, SEP_WORDS,
                      SIMPLE, SYMBOL_NAMES, WORD_FONTS, err)
 
 SET_RELATIONS = ("notin", "subset", "subseteq", "subsetneq")
@@ -367,10 +367,6 @@ def _font_argument(w, t, v):
         w.out.append(inner[0].at("ONES", "1"))
         w.i = after
         return True
-    if font in SCRIPT_FONTS and len(inner) == 1 and inner[0].kind == "letter":
-        w.out.append(name_token(inner[0], inner[0].value, SCRIPT_FONTS[font]))
-        w.i = after                 # \mathcal{V}: a name of its own, not V
-        return True
     if font == "operatorname":
         if word is None:
             raise err("\\operatorname needs a word of letters", t, source)
@@ -418,10 +414,6 @@ def _blackboard(t, inner, word, source):
 def _font_switch(w, t, v):
     if v not in FONT_SWITCH:
         return False
-    if v in SCRIPT_FONTS and w.peek("letter"):
-        w.out.append(name_token(w.toks[w.i], w.toks[w.i].value, SCRIPT_FONTS[v]))
-        w.i += 1                    # {\cal L}: the name \mathcal{L}
-        return True
     if w.peek("num", "1") and v in ONES_FONTS:
         w.out.append(w.toks[w.i].at("ONES", "1"))
         w.i += 1
