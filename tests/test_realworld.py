@@ -159,3 +159,10 @@ def test_summary(capsys):
     with capsys.disabled():
         print("\n" + "\n".join(lines))
     assert counts["right"] + counts["refused"] + counts["wrong"] == len(CASES)
+
+
+def test_readme_table_is_current():
+    """The README's table is made from cases.py (tests/realworld/table.py --write)."""
+    from realworld import table
+    assert table.readme_table(table.README.read_text()) == table.table(), \
+        "tests/realworld/README.md is stale: run python tests/realworld/table.py --write"
