@@ -30,6 +30,7 @@ from .read import syntax as S
 from .render import Renderer
 
 TOLERANCE = 1e-6          # largest relative difference of a right claim
+SATURATED = 1e-6          # a point's scale is at least this times the largest point's
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,10 @@ class Judge:
         want = self.expected if want is None else want
         wrt = self.g.problem.latex.get(self.g.wrt, self.g.wrt)
         worst, pairs, compared = 0.0, [], 0
+        # a point where the gradient all but vanishes (a saturated tanh: 4e-12) is compared
+        # on the scale of the largest gradient seen, not on its own rounding noise
+        floor = SATURATED * max((_finite_max(x) for a, b in zip(got, want)
+                                 if a.shape == b.shape for x in (a, b)), default=0.0)
         for a, b in zip(got, want):
             if a.shape != b.shape:
                 if a.ndim == 2 and a.shape == b.shape[::-1] and np.allclose(a.T, b):
@@ -215,7 +220,7 @@ class Judge:
             compared += int(np.sum(fa))
             # relative to the gradient's own scale: a tiny gradient is still compared
             scale = max(float(np.max(np.abs(b), initial=0.0)),
-                        float(np.max(np.abs(a), initial=0.0)), 1e-300)
+                        float(np.max(np.abs(a), initial=0.0)), floor, 1e-300)
             worst = max(worst, float(np.max(np.abs(a - b), initial=0.0)) / scale)
             pairs.append((a, b))
         if not compared and any(x.size for x in want):
@@ -426,3 +431,9 @@ def diagnose(pairs) -> str:
             return (f"{len(bad)} of {got.size} entries differ, first at index "
                     f"{tuple(int(i) for i in bad[0])}")
     return "it differs by more than a sign, a constant factor or a transpose"
+
+
+def _finite_max(x) -> float:
+    """The largest finite |entry| of the array x (0 for none)."""
+    x = np.asarray(x, dtype=float)
+    return float(np.max(np.abs(x[np.isfinite(x)]), initial=0.0))

@@ -194,3 +194,17 @@ def test_a_missing_term_and_a_term_too_many():
     extra = matcalc.check(doc, "w", claim=r"-y\, \sigma(-y\, w^T x)\, x + 2w + x")
     assert not extra.ok
     assert "goes wrong at x (line 1, column 36): right if it is left out" in extra.message
+
+
+SATURATING = ("Let $z_i \\in \\mathbb{R}^{M}, \\; i = 1,\\dots,N$.\nWe minimise\n"
+              "$$f(z) = \\sum_{i=2}^{N} \\sum_{k=1}^{i} \\tanh(\\|z_i - z_k\\|^2)$$")
+
+
+def test_right_claim_at_a_point_where_the_gradient_vanishes():
+    """At one of check's points tanh saturates and the gradient is 4e-12: the printed claim
+    differs there by rounding (4e-16) only, which is not 'wrong' (found by test_member_form)."""
+    g = matcalc.gradient(SATURATING, wrt="z")
+    res = matcalc.check(SATURATING, "z", claim=g.latex())
+    assert res.ok, res.message
+    wrong = matcalc.check(SATURATING, "z", claim="2 " + g.latex())
+    assert not wrong.ok and "constant factor" in wrong.message or "2" in wrong.message, wrong.message
