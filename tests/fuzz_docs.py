@@ -1424,7 +1424,7 @@ class Case:
         """Keyword arguments for matcalc's generated code (keys: expected keywords)."""
         kw = {expected_keyword(self.vars[k].name.kw): v for k, v in vals.items()}
         for g, name in self.dimkw.items():
-            kw.setdefault(name, self.dimvals[g])
+            kw.setdefault(expected_keyword(name), self.dimvals[g])
         return kw
 
 
@@ -1672,7 +1672,7 @@ def _mention_like(tex: str) -> bool:
     definitions, as a mention in prose rather than the objective (classify.prose_bare)."""
     name = r"(\\[A-Za-z]+|[A-Za-z])(\s*\{?[A-Za-z]\}?)?('|_\{?[A-Za-z0-9]+\}?|\^\{?\([0-9]\)\}?)*"
     head = r"(\\[A-Za-z]+(\{[A-Za-z]+\})?|[A-Za-z])'*"
-    t = tex.strip()
+    t = re.sub(r"\^(\{\\mathsf T\}|\\top|T|\{T\}|\{\\top\})$", "", tex.strip())  # a name^T too
     return bool(re.fullmatch(name, t) or re.fullmatch(
         head + r"\s*(\\left)?\(\s*" + name + r"\s*(\\right)?\)", t))
 
