@@ -228,6 +228,13 @@ def test_nfkc_names(doc, wrt):
         matcalc.gradient(doc, wrt=wrt)
 
 
+def test_nfkc_name_beside_a_subscript_letter():
+    """\\text{𝑥} beside E_{max} (whose subscript has the letter x) is not a clash."""
+    doc = r"u, \text{𝑥} \in \mathbb{R}^{n}, E_{max} \in \mathbb{R}" "\n" r"f = E_{max} + u^T \text{𝑥}"
+    assert_right(doc, "u", lambda u, a, E: E + u @ a, dict(u=X3, a=Y3, E=0.3),
+                 spell={"a": ["𝑥", r"\text{𝑥}", r"\mathrm{𝑥}"], "E": ["E_max", "E_{max}"]})
+
+
 def test_nfkc_name_alone():
     doc = r"\text{ﬁ} \in \mathbb{R}" "\n" r"f = \text{ﬁ}^2"
     assert_right(doc, "ﬁ", lambda a: a ** 2, dict(a=0.7), key="a",
