@@ -1424,7 +1424,7 @@ class Case:
         """Keyword arguments for matcalc's generated code (keys: expected keywords)."""
         kw = {expected_keyword(self.vars[k].name.kw): v for k, v in vals.items()}
         for g, name in self.dimkw.items():
-            kw.setdefault(name, self.dimvals[g])
+            kw.setdefault(expected_keyword(name), self.dimvals[g])
         return kw
 
 
@@ -1572,8 +1572,10 @@ def cases(draw, exclude=None):
         tags.add("objective:last")
     elif style in ("lines", "dollar") and draw(st.integers(0, 9)) == 0 and \
             not obj.tex.lstrip().startswith(("-", "+")) and \
+            not (ctx.defs and _mention_like(obj.tex)) and \
             (ctx.on("objective:bare") or not ctx.defs):
-        # (after definitions, the bare expression is silently dropped: KNOWN_BUGS)
+        # after definitions, a bare name or a function of one name (\sigma'(h)) is a
+        # mention by design (noted, the last definition is the objective): not generated
         deflines[-1] = (None, None, obj.tex)                # a bare final expression
         if ctx.defs:
             tags.add("objective:bare")
@@ -1663,6 +1665,16 @@ def cases(draw, exclude=None):
     del text_all
     return Case(doc, wrt, wrt_var.key, dict(ctx.vars), dict(ctx.dimkw), dimvals, obj,
                 list(ctx.defs), seed, frozenset(tags))
+
+
+def _mention_like(tex: str) -> bool:
+    """A bare name, or a function applied to one name: what matcalc reads, after
+    definitions, as a mention in prose rather than the objective (classify.prose_bare)."""
+    name = r"(\\[A-Za-z]+|[A-Za-z])(\s*\{?[A-Za-z]\}?)?('|_\{?[A-Za-z0-9]+\}?|\^\{?\([0-9]\)\}?)*"
+    head = r"(\\[A-Za-z]+(\{[A-Za-z]+\})?|[A-Za-z])'*"
+    t = re.sub(r"\^(\{\\mathsf T\}|\\top|T|\{T\}|\{\\top\})$", "", tex.strip())  # a name^T too
+    return bool(re.fullmatch(name, t) or re.fullmatch(
+        head + r"\s*(\\left)?\(\s*" + name + r"\s*(\\right)?\)", t))
 
 
 def _mentions(e: E, d: Def) -> bool:

@@ -228,6 +228,13 @@ def test_nfkc_names(doc, wrt):
         matcalc.gradient(doc, wrt=wrt)
 
 
+def test_nfkc_name_beside_a_subscript_letter():
+    """\\text{𝑥} beside E_{max} (whose subscript has the letter x) is not a clash."""
+    doc = r"u, \text{𝑥} \in \mathbb{R}^{n}, E_{max} \in \mathbb{R}" "\n" r"f = E_{max} + u^T \text{𝑥}"
+    assert_right(doc, "u", lambda u, a, E: E + u @ a, dict(u=X3, a=Y3, E=0.3),
+                 spell={"a": ["𝑥", r"\text{𝑥}", r"\mathrm{𝑥}"], "E": ["E_max", "E_{max}"]})
+
+
 def test_nfkc_name_alone():
     doc = r"\text{ﬁ} \in \mathbb{R}" "\n" r"f = \text{ﬁ}^2"
     assert_right(doc, "ﬁ", lambda a: a ** 2, dict(a=0.7), key="a",
@@ -540,6 +547,14 @@ ROUND_TRIPS = [
                  r"f = \tanh(\operatorname{Tr}(\log(1 + (\sum_{i} \phi_i) (b^T \operatorname{Diag}(b))"
                  r" \odot (\sum_{i} \phi_i) (b^T \operatorname{Diag}(b)))))", r"\phi",
                  id="family-index-letter-for-another-axis"),
+    # found by the fuzzer's round trip: the adjoint of a word's name, \overline{\mathrm{out}}
+    pytest.param(r"\text{in}, u \in \mathbb{R}^M" "\n"
+                 r"\text{out} = \text{in}^T \oslash \operatorname{softplus}(u^T)" "\n"
+                 r"L = \log(1 + (\text{out} \, \sigma(u))^2)", "u", id="adjoint-of-word-name"),
+    # found by the fuzzer's round trip: \pi \left(...\right) read back as a call of \pi
+    pytest.param(r"\mu \in \mathbb{R}^{N}" "\n"
+                 r"J = (\mu^T \oslash \exp(\tanh(\pi \cdot \mu^T))) (-\mu)", r"\mu",
+                 id="pi-before-parenthesis"),
     # found by the fuzzer's round trip: a bare final expression's gradient printed through
     # the name f, which the document never writes (unreadable); now through its value
     pytest.param(r"\alpha, \beta \in \mathbb{R}" "\n" r"h = \alpha" "\n" r"h \text{ constant}"

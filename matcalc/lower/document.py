@@ -141,8 +141,12 @@ def refuse_merged_spellings(doc: S.Document):
     from .base import walk_syntax, error_at
     seen: dict = {}
     for st in doc.statements:
-        for n in walk_syntax(st):
-            if not isinstance(n, S.Sym):
+        nodes = list(walk_syntax(st))
+        # letters of a subscript (E_{max}: m, a, x) are part of a name or indices
+        inside = {id(x) for n in nodes if isinstance(n, S.Sub) for sub in n.subs
+                  for x in walk_syntax(sub)}
+        for n in nodes:
+            if not isinstance(n, S.Sym) or id(n) in inside:
                 continue
             kw = names.keyword_of(n)
             first = seen.setdefault(kw, n)

@@ -314,7 +314,7 @@ def _accent(w, t, v):
         # \overline{\hat{y}}: the bar over an accented letter (an adjoint's name, as
         # matcalc prints it) is one name, y with the accents hat then bar
         (target, rest, _), accent, after = inner
-        accent = accent + "_bar"
+        accent = accent + "_bar" if accent else "bar"
     else:
         (target, rest, after), accent = got, ACCENTS[v]
     w.out.append(name_token(t, target.value, accent))
@@ -331,12 +331,30 @@ def _stacked(toks, i):
     if a is None:
         return None
     inner, after = list(a[0]), a[1]
+    word = _word_name(inner)
+    if word is not None:      # \overline{\mathrm{out}}: the adjoint of a word's name
+        return (word, [], None), "", after
     if not inner or inner[0].kind != "cmd" or ACCENTS.get(inner[0].value) in (None, "bar"):
         return None
     got = accent_target(inner, 1)
     if got is None or got[2] != len(inner):
         return None
     return got, ACCENTS[inner[0].value], after
+
+
+def _word_name(inner):
+    """The token of a multi-letter word in an upright font or \\text (a name), or None."""
+    if len(inner) == 1 and inner[0].kind == "text":
+        word = inner[0].value.strip()
+    elif inner and inner[0].kind == "cmd" and inner[0].value in ("mathrm", "operatorname",
+                                                                   "textrm", "mathit"):
+        fa = raw_arg(inner, 1)
+        word = word_of(list(fa[0])) if fa is not None and fa[1] == len(inner) else None
+    else:
+        return None
+    if not word or len(word) < 2 or not word.isalpha() or ops.spelled("word", word):
+        return None
+    return inner[0].at("NAME", word)
 
 
 def _font_argument(w, t, v):

@@ -60,6 +60,8 @@ class Renderer(NodePrinting, ContractPrinting, MatrixNotation, IndexNotation):
         return _latex_to_text(latex)
 
     def _ends_with_name(self, s: str) -> bool:
+        if re.search(r"(^|[^A-Za-z\\])\\pi$", s):
+            return True          # \pi (x) reads as a call too
         for n in self._names:
             if s.endswith(n) and (len(s) == len(n) or s[-len(n) - 1] in " -{(,"):
                 return True
