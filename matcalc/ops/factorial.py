@@ -14,10 +14,9 @@ import math
 import numpy as np
 import sympy as sp
 
-from ..errors import ParseError
 from ..ir import Node
 from ..values import Val
-from .registry import CallOp, call_op, node_op
+from .registry import CallOp, call_op, node_op, not_differentiable
 
 FACTORIAL_SOURCE = '''def _factorial(x):
     """x! entrywise, for whole numbers x >= 0 (anything else is an error, not gamma(x+1))."""
@@ -76,14 +75,11 @@ class Factorial(Node):
     def _shape(arg, where):
         return arg.shape
 
-    @staticmethod
-    def jvp(node, d):
-        if d(node.arg) is None:
-            return None
-        raise ParseError("a factorial `x!` of an expression that depends on the variable "
-                           "is not differentiable (x! is defined on whole numbers): "
-                           "differentiate with respect to a variable the factorial does "
-                           "not depend on", *node.where)
+    jvp = not_differentiable(
+        "a factorial `x!` of an expression that depends on the variable "
+        "is not differentiable (x! is defined on whole numbers): "
+        "differentiate with respect to a variable the factorial does "
+        "not depend on")
 
     @staticmethod
     def render(node, r):

@@ -14,11 +14,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import names
-from ..errors import ParseError
 from ..ir import Node
 from ..read import syntax as S
 from ..values import Val
-from .registry import CallOp, call_op, node_op
+from .registry import CallOp, call_op, node_op, not_differentiable
 
 EXAMPLE = dict(doc=r"y \in \mathbb{R}^n, W \in \mathbb{R}^{n \times K} \\ f = \sum_{i=1}^{n}"
                    r"\sum_{k=1}^{K} (1\{y_i=k\} W_{ik}^2 + W_{ik}^3)",
@@ -38,13 +37,10 @@ class OneHot(Node):
     def _shape(arg, n, where):
         return tuple(arg.shape) + (n,)
 
-    @staticmethod
-    def jvp(node, d):
-        if d(node.arg) is None:
-            return None
-        raise ParseError("an indicator 1\\{a = k\\} whose truth depends on the variable is "
-                         "not differentiable (it jumps from 0 to 1): differentiate with "
-                         "respect to a variable the bracket does not depend on", *node.where)
+    jvp = not_differentiable(
+        "an indicator 1\\{a = k\\} whose truth depends on the variable is "
+        "not differentiable (it jumps from 0 to 1): differentiate with "
+        "respect to a variable the bracket does not depend on")
 
     @staticmethod
     def render(node, r):

@@ -141,3 +141,15 @@ def helper_sources() -> dict:
     for f in FUNCTIONS.values():
         out.update(f.helpers)
     return out
+
+
+def not_differentiable(message: str):
+    """The `jvp` of an op that is constant where it is differentiable (a factorial, an
+    indicator of data): no derivative when its argument does not vary, and a located
+    ParseError saying `message` when it does."""
+    def jvp(node, d):
+        if d(node.arg) is None:
+            return None
+        from ..errors import ParseError
+        raise ParseError(message, *node.where)
+    return staticmethod(jvp)
