@@ -36,6 +36,9 @@ class ObjectiveChoice(LoweringBase):
         kw = _keyword_of_text(objective)        # {\cal L}, \mathrm{KL}: as the reader reads it
         if kw in self.defsrc:
             return kw
+        kw = self._objective_as_written(objective)
+        if kw is not None:
+            return kw
         if not check:
             return None
         missing = self.explain_missing(objective)
@@ -49,6 +52,24 @@ class ObjectiveChoice(LoweringBase):
                                 f"not read as one name, so the line defines nothing", t)
         raise ParseError(f"objective {objective!r} is not defined in the document "
                          f"(definitions: {', '.join(self.info[k].latex for k in self.defsrc)})")
+
+    def _objective_as_written(self, objective):
+        """The definition whose left side is written as `objective` (spaces aside):
+        ``\\log p(y|X, \\theta)`` names the definition read as log p. None if none."""
+        want = objective.replace(" ", "")
+        for k, ds in self.defsrc.items():
+            t = getattr(ds.stmt, "target", None)
+            if t is None:
+                continue
+            got = excerpt(self.src, t.span).replace(" ", "")
+            if got == want:
+                return k
+            params = getattr(ds.stmt, "params", None) or ()
+            head, paren, rest = want.partition("(")
+            if params and paren and head == got and rest.endswith(")") and \
+                    rest.count(",") == len(params) - 1:
+                return k                  # MSE(\widehat{\theta}) = ...: the name with its arguments
+        return None
 
     def _define_deep(self, kw):
         """define(kw), lowering the definitions it uses first, deepest first and without

@@ -174,7 +174,8 @@ class BigOp:
     """``\\sum`` / ``\\prod`` (kind "sum" | "prod") over `indices` with optional bounds.
     ``\\sum_{i=1}^{n}`` -> indices (i,), lower Num 1, upper n. ``\\sum_{i,j}`` -> (i, j),
     no bounds. ``\\sum_{j'}`` -> (Sym j primes=1,). ``\\sum^{K_2}_{k_2=1}`` (either order).
-    ``\\sum_{j=N+1}^{N+M}``. Indices are Sym or Sub (``k_2``, ``n_p``).
+    ``\\sum_{j=N+1}^{N+M}``. Indices are Sym or Sub (``k_2``, ``n_p``). ``\\sum_{i<j}`` ->
+    indices (i,), compare ("<", j).
     `body` is the product term that follows, up to the next top-level + or - (or ``:``,
     closing bracket, end)."""
     kind: str
@@ -184,6 +185,9 @@ class BigOp:
     body: "Expr"
     span: Span = field(default=NOSPAN, compare=False)
     written: str = field(default="", compare=False)   # "Sigma": written \Sigma_{i=0}^n
+    # \sum_{i<j}: (relation "<" | "<=" | ">" | ">=", the other index's expression), the
+    # index in `indices` on the left; lowering reads it as a pair of sums or a bound
+    compare: Optional[tuple] = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
