@@ -213,3 +213,45 @@ def test_lowercase_t_refused_when_t_is_also_a_name(doc):
 
 def test_lowercase_t_on_a_scalar_stays_a_power():
     refused(r"a \in \mathbb{R}" + "\n" + r"f = a^t", "a", "unknown name t")
+
+
+# ------------------------------------------------------------------ 075: two objectives
+
+AX = r"$x \in \mathbb{R}^n, a \in \mathbb{R}^n$" + "\n"
+
+
+@pytest.mark.parametrize("claim", [
+    r"$$\frac{\partial a^Tx - x^Tx}{\partial x} = a - 2x$$",
+    r"$$\frac{\partial}{\partial x}(a^Tx - x^Tx) = a - 2x$$",
+    r"$$\frac{\partial (a^Tx - x^Tx)}{\partial x} = a - 2x$$",
+])
+def test_prose_expression_is_not_silently_the_objective(claim):
+    # regression (corpus 075): the prose mention a^Tx was taken as the objective, giving
+    # the gradient a, while the post differentiates a^Tx - x^Tx
+    doc = AX + r"The first term is the same as $a^Tx$, hence " + claim + " and so on."
+    refused(doc, "x", "two candidates for the objective", "a^Tx", "a^Tx - x^Tx", "differ")
+
+
+def test_prose_expression_restated_by_the_claim_is_the_objective():
+    doc = AX + (r"We differentiate $a^Tx - x^Tx$: $$\frac{\partial}{\partial x}(a^Tx - x^Tx)"
+                r" = a - 2x$$")
+    check_gradient(doc, "x", lambda x, a: float(a @ x - x @ x))
+
+
+def test_claim_about_a_name_is_no_rival():
+    doc = AX + r"Take $$a^Tx - x^Tx$$ and $$\frac{\partial f}{\partial x} = a - 2x$$"
+    check_gradient(doc, "x", lambda x, a: float(a @ x - x @ x))
+
+
+def test_primed_vector_before_a_parenthesis_is_a_transpose():
+    doc = r"""\phi, \mu \in \mathbb{R}^n, \Sigma \in \mathbb{R}^{n \times n}, r \in \mathbb{R}
+f = \phi'(\mu - r\mathbf{1}) - \phi'\Sigma\phi"""
+    g = check_gradient(doc, r"\phi", lambda phi, mu, Sigma, r: float(phi @ (mu - r) -
+                                                                     phi @ Sigma @ phi))
+    assert any("transpose" in n.reason for n in g.notes)
+
+
+def test_primed_matrix_before_a_parenthesis_is_refused_naming_both():
+    doc = r"""A \in \mathbb{R}^{n \times n}, x \in \mathbb{R}^n
+f = x^T A'(x + x)"""
+    refused(doc, "x", "two readings", "derivative A'", "A^T times")

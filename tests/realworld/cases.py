@@ -494,10 +494,12 @@ CASES = [
     Case("074_portfolio_prime_omega.tex", "x", lambda x, Omega: float(x @ Omega @ x), R,
          "portfolio: variance x'Ωx (prime, unicode Ω)"),
     Case("075_cara_utility_half_alpha.tex", r"\phi", ref_cara,
-         r"refused: \phi'(\mu-R_f\mathbf{1}) (a prime as transpose before a parenthesis, "
-         r"read as a function \phi' applied); the objective is only inside \frac{\partial "
-         r"...}{\partial \phi} and holds 1/2\alpha",
-         "portfolio: CARA mean-variance utility", expect=r"unknown function \phi'"),
+         r"refused: two candidates for the objective -- the prose mention "
+         r"\phi'(\mu-R_f\mathbf{1}) standing alone, and the function inside \frac{\partial "
+         r"...}{\partial \phi}, which holds 1/2\alpha and cannot be read; once the prime "
+         r"before a parenthesis was read as a transpose the mention was silently the "
+         r"objective", "portfolio: CARA mean-variance utility",
+         expect="two candidates for the objective"),
     Case("076_portfolio_ratio_lagrangian.tex", r"\vec{w}", ref_portfolio_ratio, R,
          r"portfolio: variance-ratio Lagrangian (\vec{1} as the ones vector)",
          objective="L"),
