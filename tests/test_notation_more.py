@@ -255,3 +255,23 @@ def test_primed_matrix_before_a_parenthesis_is_refused_naming_both():
     doc = r"""A \in \mathbb{R}^{n \times n}, x \in \mathbb{R}^n
 f = x^T A'(x + x)"""
     refused(doc, "x", "two readings", "derivative A'", "A^T times")
+
+
+def test_prose_mention_vs_a_claim_naming_the_definition():
+    doc = AX + (r"$$L = a^Tx - x^Tx$$ where the first term is the same as $a^Tx$, hence "
+                r"$$\frac{\partial L}{\partial x} = a - 2x$$")
+    refused(doc, "x", "two candidates for the objective", "a^Tx", "definition of L")
+    # named, it is read
+    check_gradient(doc, "x", lambda x, a: float(a @ x - x @ x), objective="L")
+
+
+def test_prose_mention_after_the_last_definition_is_refused():
+    doc = AX + r"$$L = a^Tx - x^Tx$$ where the first term is the same as $a^Tx$."
+    refused(doc, "x", "two candidates for the objective", "mentioned in the prose", "L")
+
+
+def test_bare_line_after_a_definition_stays_the_objective():
+    # not a prose mention: a = x^Tx then 3a is the objective (issue 8)
+    check_gradient(r"""x \in \mathbb{R}^n
+a = x^Tx
+3a""", "x", lambda x: float(3 * x @ x))

@@ -16,7 +16,7 @@ from ..notes import excerpt
 from ..read import syntax as S
 from ..values import fmt_shape as _fmt
 from .base import LoweringBase, short_error, walk_syntax
-from .candidates import refuse_rival_claims
+from .candidates import refuse_prose_mention, refuse_rival_claims
 from .declarations import DefSource, Info
 
 
@@ -126,6 +126,7 @@ class ObjectiveChoice(LoweringBase):
         self._define_deep(kw)
         if objective is None and kw == "f" and not self.defsrc["f"].stmt.target.span.line:
             refuse_rival_claims(self, "f")      # a bare expression vs a claimed function
+            refuse_prose_mention(self, "f")     # ... vs the last definition
         if objective is None:
             last = self.defsrc[kw].stmt.span if kw == "f" and self.bare else self._last_def
             for sk in self.skips:
