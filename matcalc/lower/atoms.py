@@ -19,7 +19,7 @@ from ..errors import MatcalcError
 from ..ir import Const, Delta, contract, fmap, ones, pow_
 from ..read import syntax as S
 from ..values import Val, describe, mlabel, scalar
-from .base import LoweringBase
+from .base import LoweringBase, walk_syntax
 
 
 MAX_MATRIX_POWER = 256   # X^k is lowered as a product of |k| factors
@@ -133,6 +133,40 @@ class AtomLowering(LoweringBase):
         """An undeclared e as a power's base or exponent: Euler's number."""
         return isinstance(e, S.Sym) and names.keyword_of(e) == "e" and "e" not in self.info
 
+    def _lowercase_t(self, e, scope):
+        """``y^tK^{-1}y``: a lower-case t over a vector or matrix is its transpose when t is
+        no name or index anywhere in the document (with a note); when t is one, the text
+        has two readings (the transpose, and the power t) and is refused naming both.
+        None when the base is a scalar (a power, read as usual)."""
+        b = self.materialise(self.expr(e.base, scope), e.base)
+        if b.kind == "s":
+            return None
+        base = names.latex_of(e.base) if isinstance(e.base, (S.Sym, S.Sub)) else "the base"
+        if self._t_is_used(e.exp):
+            raise self.perr(f"{base}^t has two readings: the transpose {base}^T, and {base} "
+                            f"to the power t (t is also a name or an index in this document); "
+                            f"write ^T for the transpose", e)
+        self.note(e, f"{base}^t: t is no name or index here, so ^t is read as the "
+                     f"transpose {base}^T", "inferred")
+        return self.x_Transpose(S.Transpose(e.base, span=e.span), scope)
+
+    def _t_is_used(self, exp) -> bool:
+        """Is t declared, an index, bound, or written anywhere in the document other than
+        as a superscript ^t?"""
+        if "t" in self.info or "t" in self.ranges or "t" in self.functions:
+            return True
+        notes = list(self.notes) + list(getattr(self.doc, "notes", None) or ())
+        if any(getattr(n, "text", None) == "t" for n in notes):
+            return True
+        sups, ts = set(), []
+        for st in self.doc.statements:
+            for node in walk_syntax(st):
+                if isinstance(node, S.Pow) and isinstance(node.exp, S.Sym):
+                    sups.add(id(node.exp))
+                elif isinstance(node, S.Sym) and node.name == "t":
+                    ts.append(node)
+        return any(id(n) not in sups for n in ts)
+
     def x_Pow(self, e, scope):
         if self._apply_is_product(e.base):
             # a (b)^2 is a · b², not (a b)²
@@ -151,6 +185,10 @@ class AtomLowering(LoweringBase):
             return Val(fmap("exp", v.node), v.labels, v.mat, v.row)
         if isinstance(e.base, S.Norm) and isinstance(e.exp, S.Num) and e.exp.value == "2":
             return self.norm(e.base, scope, squared=True)
+        if isinstance(e.exp, S.Sym) and e.exp == S.Sym("t") and not e.hadamard:
+            t_read = self._lowercase_t(e, scope)
+            if t_read is not None:
+                return t_read
         if self._is_euler(e.exp):
             x = scalar(sp.E)                 # x^e
         else:

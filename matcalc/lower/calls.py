@@ -119,6 +119,10 @@ class CallLowering(LoweringBase):
                             f"{names.latex_of(f)} at new arguments, or {names.latex_of(f)} "
                             f"times the parenthesis: write {names.latex_of(f)}({own}) or "
                             f"{names.latex_of(f)} \\cdot (...)", e)
+        if isinstance(f, S.Sym) and f.primes == 1 and kw not in self.info and len(e.args) == 1:
+            primed = self._primed_vector_product(f, e, scope)
+            if primed is not None:
+                return primed
         # a variable before parentheses multiplies them; the argument is lowered first,
         # since it may fix index ranges the factor needs (\delta_{jl} (v_j + v_l))
         if kw is not None and kw in self.info:
@@ -141,6 +145,24 @@ class CallLowering(LoweringBase):
                         f"has no numbers to check): define it ({names.latex_of(f)}(z) = ...) "
                         f"or name it in a sentence (\"${names.latex_of(f)}$ is the sigmoid "
                         f"function\")", f)
+
+    def _primed_vector_product(self, f, e, scope):
+        """``\\phi'(\\mu - R_f\\mathbf{1})`` with the vector \\phi declared and \\phi' not: a
+        vector is no function, so the prime is a transpose and the parenthesis a factor,
+        \\phi^T(\\mu - R_f 1) (with a note, as for y'y). With \\phi anything else known (a
+        matrix, a definition), or the parenthesis not a vector, the two readings -- the
+        derivative \\phi' applied, and \\phi^T times the parenthesis -- are refused."""
+        plain = dataclasses.replace(f, primes=0)
+        info = self.info.get(names.keyword_of(plain))
+        if info is None:
+            return None
+        b = self.expr(e.args[0], scope)
+        if info.kind == "input" and not info.family and len(info.shape) == 1 and \
+                len(b.mat) == 1 and not b.index_labels:
+            return self.product(self.expr(f, scope), b, e)
+        p = names.latex_of(plain)
+        raise self.perr(f"{p}'(...) has two readings: the derivative {p}' applied to the "
+                        f"parenthesis, and {p}^T times it; write {p}^T(...) for the product", e)
 
     def x_Call(self, e, scope):
         return self.call(e.func, e.args, e, scope, e.primes)

@@ -56,11 +56,28 @@ class NameLowering(LoweringBase):
     def subscript_is_name(self, target, st) -> bool:
         """``W_{out} = ...``: a subscript of three or more letters written together, none
         of them a declared index nor used as an index in the definition, is part of the
-        name (``K_{ij} = ...x_i...x_j`` stays an entrywise definition)."""
-        if len(target.subs) != 1 or not isinstance(target.subs[0], S.BinOp):
+        name (``K_{ij} = ...x_i...x_j`` stays an entrywise definition); so is a single
+        letter that is a declared vector or matrix and no index (``K_y = K_f + \\sigma^2 I``
+        with y \\in R^n: the covariance of y)."""
+        if len(target.subs) != 1:
             return False
-        letters = self._juxt_syms(target.subs[0])
-        if letters is None or len(letters) < 3 or any(i in self.ranges for i in letters):
+        sub = target.subs[0]
+        if isinstance(sub, S.Sym) and names.keyword_of(sub) not in self.ranges and \
+                getattr(self.info.get(names.keyword_of(sub)), "kind", None) == "input" and \
+                self.info[names.keyword_of(sub)].shape:
+            # K_y = K_f + \sigma^2 I with y a declared vector: y is not an index, it names
+            # what K_y is the covariance of -- unless the definition uses it as an index
+            letters = [names.keyword_of(sub)]
+        elif isinstance(sub, S.Sym) and self._sibling_names(sub, st):
+            # M_k = \hat{M}_k - K_k H \hat{M}_k ... with K_k, \hat{M}_k declared as names
+            # (not families): k names the time step, as in its siblings
+            return True
+        elif not isinstance(sub, S.BinOp):
+            return False
+        else:
+            letters = self._juxt_syms(sub)
+        if letters is None or (len(letters) < 3 and len(letters) != 1) or \
+                any(i in self.ranges for i in letters):
             return False
         used = set()
         for part in (st.value, *st.middle):
@@ -72,6 +89,28 @@ class NameLowering(LoweringBase):
                 elif isinstance(node, S.BigOp):
                     used |= {names.keyword_of(i) for i in node.indices}
         return not (set(letters) & used)
+
+    def _sibling_names(self, sub, st) -> bool:
+        """Is the letter `sub` (not an index range) used in the definition only as the
+        subscript of names declared whole with it (``K_k \\in R^{n \\times m}``), at least once?"""
+        kw = names.keyword_of(sub)
+        if kw is None or kw in self.ranges or kw in self.info:
+            return False
+        siblings = 0
+        for part in (st.value, *st.middle):
+            for node in walk_syntax(part):
+                if isinstance(node, S.Sub) and any(names.keyword_of(i) == kw or
+                                                   kw in (self._juxt_syms(i) or ())
+                                                   for i in node.subs):
+                    info = self.info.get(names.keyword_of(node))
+                    if info is None or info.kind != "input" or len(node.subs) != 1 or \
+                            names.keyword_of(node.subs[0]) != kw:
+                        return False
+                    siblings += 1
+                elif isinstance(node, S.BigOp) and any(names.keyword_of(i) == kw
+                                                       for i in node.indices):
+                    return False
+        return siblings > 0
 
     def letter_run(self, e):
         """A product of single letters written together (``NLL``, ``RSS``, ``cossim``: no

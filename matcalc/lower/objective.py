@@ -17,6 +17,7 @@ from ..read import syntax as S
 from ..values import fmt_shape as _fmt
 from .base import LoweringBase, short_error, walk_syntax
 from .builtin_defs import objective_of_call
+from .candidates import refuse_prose_mention, refuse_rival_claims
 from .declarations import DefSource, Info
 
 
@@ -40,6 +41,9 @@ class ObjectiveChoice(LoweringBase):
         kw = objective_of_call(objective)       # \mathrm{logsumexp}(\mathbf{x}) defined
         if kw in self.defsrc:
             return kw
+        kw = self._objective_as_written(objective)
+        if kw is not None:
+            return kw
         if not check:
             return None
         missing = self.explain_missing(objective)
@@ -53,6 +57,24 @@ class ObjectiveChoice(LoweringBase):
                                 f"not read as one name, so the line defines nothing", t)
         raise ParseError(f"objective {objective!r} is not defined in the document "
                          f"(definitions: {', '.join(self.info[k].latex for k in self.defsrc)})")
+
+    def _objective_as_written(self, objective):
+        """The definition whose left side is written as `objective` (spaces aside):
+        ``\\log p(y|X, \\theta)`` names the definition read as log p. None if none."""
+        want = objective.replace(" ", "")
+        for k, ds in self.defsrc.items():
+            t = getattr(ds.stmt, "target", None)
+            if t is None:
+                continue
+            got = excerpt(self.src, t.span).replace(" ", "")
+            if got == want:
+                return k
+            params = getattr(ds.stmt, "params", None) or ()
+            head, paren, rest = want.partition("(")
+            if params and paren and head == got and rest.endswith(")") and \
+                    rest.count(",") == len(params) - 1:
+                return k                  # MSE(\widehat{\theta}) = ...: the name with its arguments
+        return None
 
     def _define_deep(self, kw):
         """define(kw), lowering the definitions it uses first, deepest first and without
@@ -106,6 +128,9 @@ class ObjectiveChoice(LoweringBase):
                                 f"objective is {self.info[last].latex} (line "
                                 f"{self.defsrc[last].stmt.span.line}), name it", self.bare) from e
         self._define_deep(kw)
+        if objective is None and kw == "f" and not self.defsrc["f"].stmt.target.span.line:
+            refuse_rival_claims(self, "f")      # a bare expression vs a claimed function
+            refuse_prose_mention(self, "f")     # ... vs the last definition
         if objective is None:
             last = self.defsrc[kw].stmt.span if kw == "f" and self.bare else self._last_def
             for sk in self.skips:

@@ -13,6 +13,7 @@ import sympy as sp
 from .. import ir, names
 from ..errors import ParseError
 from ..ir import Ref, Var
+from ..notes import excerpt
 from ..read import syntax as S
 from .base import LoweringBase, walk_syntax
 
@@ -113,4 +114,11 @@ class SkippedFragments(LoweringBase):
             for k in sk.defines + sk.declares:
                 if name in (k, sk.latex.get(k)) or names.python_name(k) == name:
                     return self._needed_error(sk, k, "which you asked for")
+        want = name.replace(" ", "")
+        for sk in self.skips:        # \log p(y|X, \theta) = ... written as the objective is
+            text = excerpt(self.src, sk.span).replace(" ", "")
+            if want and text.startswith(want) and text[len(want):len(want) + 1] in ("=", "&"):
+                out = self._needed_error(sk, name, "which you asked for")
+                out.fragment = True
+                return out
         return None

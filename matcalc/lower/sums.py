@@ -29,6 +29,8 @@ class SumLowering(LoweringBase):
                             f"declared \\{e.written} without an index range under it", e)
         if e.excluded is not None:              # \sum_{j \ne i} (setsums.py)
             return self.excluding(e, scope)
+        if e.compare is not None:
+            return self.expr(self._compared(e, scope), scope)
         inner = dict(scope)
         idx = []
         for i in e.indices:
@@ -66,6 +68,32 @@ class SumLowering(LoweringBase):
         for kw, syn in reversed(idx):
             body = self._reduce(e.kind, body, kw, inner[kw], lo, hi, scope, e)
         return body
+
+    def _compared(self, e, scope):
+        """``\\sum_{i<j}`` as the sums it stands for: with j bound by an enclosing sum, one
+        sum over i with a bound (i runs 1..j-1); with neither bound, a sum over each index,
+        the second's range starting past the first (\\sum_i \\sum_{j=i+1}). Also ``\\le``,
+        ``>``, ``\\ge``. Either index already bound on its own left side is an error."""
+        rel, other = e.compare
+        (mine,) = e.indices
+        a, b = names.keyword_of(mine), names.keyword_of(other)
+        if a is None or b is None or a == b:
+            raise self.perr("a comparison under a sum must be between two index names", e)
+        one = S.Num("1", span=e.span)
+        if a in scope and b in scope:
+            raise self.perr(f"both {a} and {b} are already bound by enclosing sums", e)
+        if b in scope or a in scope:
+            run, fixed, rel = (mine, other, rel) if b in scope else (
+                other, mine, {"<": ">", ">": "<", "<=": ">=", ">=": "<="}[rel])
+            bound = fixed if "=" in rel else S.BinOp(S.SUB if rel[0] == "<" else S.ADD,
+                                                       fixed, one, span=e.span)
+            lower, upper = (None, bound) if rel[0] == "<" else (bound, None)
+            return S.BigOp(e.kind, (run,), lower, upper, e.body, span=e.span)
+        # the smaller index outside, the larger one's range starting past it
+        small, large = (mine, other) if rel[0] == "<" else (other, mine)
+        start = small if "=" in rel else S.BinOp(S.ADD, small, one, span=e.span)
+        inner = S.BigOp(e.kind, (large,), start, None, e.body, span=e.span)
+        return S.BigOp(e.kind, (small,), None, None, inner, span=e.span)
 
     def _range_from_body(self, kw, body):
         """The length of the axis index kw runs over, read from a declared input the body

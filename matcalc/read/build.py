@@ -16,6 +16,8 @@ from lark import Token
 
 from . import syntax as S
 from ..errors import ParseError
+from ..notes import excerpt
+from .tokens import BRACED_ARGUMENT
 
 
 class _Dims:
@@ -135,12 +137,20 @@ class ClauseBuild(_Located):
     def bigop(self, c):
         big, (indices, lower, upper, _lim), body = c
         kind, _, written = str(big.value).partition("|")
-        over = excluded = None
-        if isinstance(lower, tuple):        # \sum_{j \in C_i}, \sum_{j \ne i}
+        over = excluded = compare = None
+        if isinstance(lower, tuple):        # \sum_{j \in C_i}, \sum_{j \ne i}, \sum_{i<j}
             (how, what), lower = lower, None
-            over, excluded = (what, None) if how == "in" else (None, what)
+            if how == "in":
+                over = what
+            elif how == "ne":
+                excluded = what
+            else:                           # (relation, the other index)
+                compare = (how, what)
+                if upper is not None:
+                    raise self._err(f"a {kind} over a comparison of indices takes no upper "
+                                    f"bound", big)
         return S.BigOp(kind, tuple(indices), lower, upper, body, span=_cover(big, body),
-                       written=written, over=over, excluded=excluded)
+                       written=written, over=over, excluded=excluded, compare=compare)
 
     def lim_none(self, c):
         return ((), None, None, None)
@@ -163,6 +173,8 @@ class ClauseBuild(_Located):
         return (idx, lower, c[2], c)
 
     def index_eq(self, c):
+        if c[1].value in ("<", ">", "<=", ">="):
+            return ([c[0]], (str(c[1].value), c[2]))
         if c[1].value != "=":
             raise self._err(f"expected '=' in the range of a sum, not '{c[1].value}'", c[1])
         return ([c[0]], c[2])
@@ -204,7 +216,29 @@ class ExprBuild(_Located):
         return c[1]
 
     def juxt(self, c):
+        self._number_argument(c[0], c[1])
         return self._bin(S.MUL, c[0], c[1])
+
+    def _number_argument(self, left, right):
+        """``\\log 2\\pi``: a function of a bare number with a factor glued after it has two
+        readings, \\log(2\\pi) and (\\log 2)\\pi; refused naming both."""
+        while isinstance(left, S.BinOp) and left.op == S.MUL and not left.sign:
+            left = left.right
+        if not (isinstance(left, S.Call) and len(left.args) == 1 and
+                isinstance(left.args[0], S.Num) and left.func not in BRACED_ARGUMENT and
+                isinstance(right, (S.Sym, S.Sub, S.Num, S.Pow))):
+            return
+        written = excerpt(self.source, left.span)
+        if "{" in written or "(" in written or written.rstrip().endswith("!"):
+            return      # 3! a^2: a postfix factorial is already closed
+        both = excerpt(self.source, _cover(left, right))
+        n = left.args[0].value
+        f = written[:len(written) - len(n)].strip() if written.endswith(n) else f"\\{left.func}"
+        rest = both[len(written):].strip()
+        sp = _cover(left, right)
+        raise ParseError(f"{both} has two readings, {f}({n}{rest}) and ({f} {n}){rest}: "
+                         f"write the parentheses", sp.line, sp.column, self.source,
+                         sp.end_column if sp.end_line == sp.line else None)
 
     def mulop(self, c):
         return S.BinOp(S.MUL, c[0], c[2], span=_cover(c[0], c[2]), sign=str(c[1].value))
@@ -234,6 +268,9 @@ class ExprBuild(_Located):
             return dataclasses.replace(base, base=norm, span=span)
         if isinstance(base, S.Ones) and base.size is None and len(subs) == 1:
             return S.Ones(subs[0], span=span)
+        script = self._script_before_subscript(base, c[1], subs, c[4])
+        if script is not None:
+            return script
         if isinstance(base, S.Num):
             if base.value == "1" and len(subs) == 1:
                 return S.Ones(subs[0], span=span)
@@ -245,6 +282,34 @@ class ExprBuild(_Located):
             # (A - UV')': a prime after a parenthesis is a transpose (MATLAB, econometrics)
             return S.Transpose(c[0], span=_cover(c[0], c[1]))
         raise self._err("a prime (') can only follow a name or a parenthesis", c[1])
+
+    def _script_before_subscript(self, base, sub_tok, subs, close):
+        """``K^T_k`` / ``x^2_i``: TeX sets a superscript written before the subscript of a
+        bare name exactly as ``K_k^T`` / ``x_i^2``, so it is read so -- a transpose or a
+        numeric power of the member K_k. Not after a parenthesis: ``(K^T)_k`` indexes the
+        transpose. None when the rule does not apply."""
+        if isinstance(base, S.Transpose):
+            inner = base.arg
+        elif isinstance(base, S.Pow) and not base.hadamard and (
+                isinstance(base.exp, S.Num) or (isinstance(base.exp, S.Neg) and
+                                                isinstance(base.exp.arg, S.Num))):
+            inner = base.base
+        else:
+            return None
+        if not isinstance(inner, S.Sym) or inner.primes or not self._glued(base, sub_tok):
+            return None
+        member = S.Sub(inner, tuple(subs), span=_cover(inner, close))
+        return dataclasses.replace(base, **{"arg" if isinstance(base, S.Transpose) else
+                                            "base": member}, span=_cover(base, close))
+
+    def _glued(self, base, tok) -> bool:
+        """Does `tok` follow `base` with nothing but spaces between them?"""
+        lines, sp = self.source.splitlines(), base.span
+        line, col = getattr(tok, "line", None), getattr(tok, "column", None)
+        if line is None or sp.end_line != line or not 1 <= line <= len(lines) or \
+                col < sp.end_column:
+            return False
+        return lines[line - 1][sp.end_column - 1:col - 1].strip() == ""
 
     def _after_group(self, prime) -> bool:
         """Does a closing parenthesis stand right before the prime token?"""

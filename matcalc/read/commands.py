@@ -111,6 +111,11 @@ def _sum_over_set(w, t, v):
         return False
     end = group_end(toks, i + 1)
     under = toks[i + 2:end] if end is not None else []
+    rel = _index_comparison(under)
+    if rel is not None:
+        # \sum_{i<j}: the comparison becomes a REL token the grammar's index rule takes
+        w.splice(i + 3, i + 4, [under[1].at("cmd", INDEX_COMPARISONS[rel])])
+        return False
     bad = [x for x in under if x.kind == "cmd" and x.value in SET_RELATIONS]
     if bad:
         raise err(f"a {v} over \\{bad[0].value} is not supported: write the set as "
@@ -140,6 +145,30 @@ def _sum_over_set(w, t, v):
            rel.at("{", "{"), *right, rel.at("}", "}")]
     w.splice(i, end + 1, new)
     return False
+
+
+# \sum_{i<j}, \sum_{i \le j}, ... : a comparison between two index letters under a sum sign.
+# The internal command names hold '<' / '>', which no command written in a text can.
+INDEX_COMPARISONS = {"<": "<", "lt": "<", ">": ">", "gt": ">", "le": "<=", "leq": "<=",
+                     "leqslant": "<=", "ge": ">=", "geq": ">=", "geqslant": ">="}
+
+
+def _index_comparison(under):
+    """The relation of ``i < j`` (two single letters and a comparison), or None."""
+    if len(under) != 3 or under[0].kind != "letter" or under[2].kind != "letter":
+        return None
+    r = under[1]
+    if (r.kind == "char" and r.value in "<>") or (r.kind == "cmd" and r.value in
+                                                  INDEX_COMPARISONS and r.value not in "<>"):
+        return r.value
+    return None
+
+
+def _index_relation(w, t, v):
+    """The REL token of a comparison under a sum sign (marked by `_sum_over_set`)."""
+    if v in ("<", ">", "<=", ">="):
+        w.out.append(t.at("REL", v))
+        return True
 
 
 def _set_mark(w, t, v):
@@ -305,6 +334,8 @@ def _integral(w, t, v):
 def _accent(w, t, v):
     if v not in ACCENTS:
         return False
+    if v in ("vec", "overrightarrow") and _ones_argument(w):
+        return True                             # \vec{1}: the ones vector
     got = accent_target(w.toks, w.i)
     inner = None if got is not None or ACCENTS[v] != "bar" else _stacked(w.toks, w.i)
     if got is None and inner is None:
@@ -355,6 +386,33 @@ def _word_name(inner):
     if not word or len(word) < 2 or not word.isalpha() or ops.spelled("word", word):
         return None
     return inner[0].at("NAME", word)
+
+
+def _ones_argument(w):
+    """``\\vec{1}`` / ``\\vec 1``: the ones vector, as ``\\mathbf{1}`` (consumed here)."""
+    toks, i = w.toks, w.i
+    if i < w.n and toks[i].kind == "num" and toks[i].value == "1":
+        w.out.append(toks[i].at("ONES", "1"))
+        w.i = i + 1
+        return True
+    if i + 2 < w.n and toks[i].kind == "{" and toks[i + 1].kind == "num" \
+            and toks[i + 1].value == "1" and toks[i + 2].kind == "}":
+        w.out.append(toks[i + 1].at("ONES", "1"))
+        w.i = i + 3
+        return True
+    return False
+
+
+def _real_numbers(w, t, v):
+    """``x \\in \\Re^n``: \\Re after a set relation is the real numbers, as \\mathbb{R}; anywhere
+    else it would be the real part of a complex number, which is not supported."""
+    if v != "Re":
+        return False
+    if w.out and w.out[-1].kind == "IN":
+        w.out.append(t.at("REALS", "R"))
+        return True
+    raise err("\\Re is read only as the real numbers after \\in (x \\in \\Re^n); the real "
+              "part of a complex number is not supported", t, w.source)
 
 
 def _font_argument(w, t, v):
@@ -418,6 +476,9 @@ def _blackboard(t, inner, word, source):
         return t.at("REALS", "R")
     if word in ("N", "Z"):
         return t.at("NATS", word)
+    if word == "C":
+        raise err("complex spaces are not supported (\\mathbb{C}): matcalc differentiates "
+                  "real-valued functions of real vectors and matrices", t, source)
     if len(inner) == 3 and inner[0].kind == "letter" and inner[0].value in "NZ" \
             and inner[1].value == "_" and inner[2].kind == "num":
         return t.at("NATS", inner[0].value)
@@ -438,8 +499,9 @@ def _font_switch(w, t, v):
     return True
 
 
-COMMAND_ROWS = (_sum_sign, _letter_name, _function, _sum_over_set, _set_mark, _set_of_vectors,
-                _simple, _mid, _integral, _accent, _font_argument, _font_switch)
+COMMAND_ROWS = (_index_relation, _sum_sign, _letter_name, _function, _sum_over_set, _set_mark,
+                _set_of_vectors, _simple, _mid, _integral, _real_numbers, _accent, _font_argument,
+                _font_switch)
 
 
 def command(w, t):

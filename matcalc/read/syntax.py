@@ -175,7 +175,8 @@ class BigOp:
     """``\\sum`` / ``\\prod`` (kind "sum" | "prod") over `indices` with optional bounds.
     ``\\sum_{i=1}^{n}`` -> indices (i,), lower Num 1, upper n. ``\\sum_{i,j}`` -> (i, j),
     no bounds. ``\\sum_{j'}`` -> (Sym j primes=1,). ``\\sum^{K_2}_{k_2=1}`` (either order).
-    ``\\sum_{j=N+1}^{N+M}``. Indices are Sym or Sub (``k_2``, ``n_p``).
+    ``\\sum_{j=N+1}^{N+M}``. Indices are Sym or Sub (``k_2``, ``n_p``). ``\\sum_{i<j}`` ->
+    indices (i,), compare ("<", j).
     `body` is the product term that follows, up to the next top-level + or - (or ``:``,
     closing bracket, end). `over` is the set the indices run over, as written
     (``\\sum_{j \\in C_i}``: Sub C_i; ``\\sum_{(i,j)\\in\\Omega}``: indices (i, j) over Omega);
@@ -190,6 +191,9 @@ class BigOp:
     written: str = field(default="", compare=False)   # "Sigma": written \Sigma_{i=0}^n
     over: Optional["Expr"] = None
     excluded: Optional["Expr"] = None
+    # \sum_{i<j}: (relation "<" | "<=" | ">" | ">=", the other index's expression), the
+    # index in `indices` on the left; lowering reads it as a pair of sums or a bound
+    compare: Optional[tuple] = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
