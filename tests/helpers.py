@@ -11,9 +11,10 @@ inputs instead of sampling them. Returns the Gradient.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import matcalc
-from matcalc import numeric
+from matcalc import MatcalcError, numeric
 
 RTOL = 1e-6
 
@@ -69,3 +70,15 @@ def jacobian_fd(F, kwargs, wrt, eps=1e-6):
         fm = numeric.call(F, {**kwargs, wrt: xm.reshape(x0.shape)})
         cols[..., k] = (np.asarray(fp) - np.asarray(fm)) / (2 * h)
     return out
+
+
+def refused(doc, wrt, *pieces, objective=None):
+    """The document is refused with a located error whose message holds every piece."""
+    with pytest.raises(MatcalcError) as info:
+        matcalc.gradient(doc, wrt, objective=objective)
+    e = info.value
+    assert getattr(e, "line", None) is not None and getattr(e, "column", None) is not None, \
+        f"refused without a place: {e}"
+    for p in pieces:
+        assert p in str(e), f"{p!r} not in: {e}"
+    return e

@@ -7,22 +7,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import check_gradient
+from helpers import check_gradient, refused
 
 import matcalc
-from matcalc import MatcalcError
 
 
-def refused(doc, wrt, *pieces, objective=None):
-    """The document is refused with a located error whose message holds every piece."""
-    with pytest.raises(MatcalcError) as info:
-        matcalc.gradient(doc, wrt, objective=objective)
-    e = info.value
-    assert getattr(e, "line", None) is not None and getattr(e, "column", None) is not None, \
-        f"refused without a place: {e}"
-    for p in pieces:
-        assert p in str(e), f"{p!r} not in: {e}"
-    return e
 
 
 X_N = r"x \in \mathbb{R}^n" + "\n"
