@@ -569,6 +569,14 @@ ROUND_TRIPS = [
 ]
 
 
+ROUND_TRIPS.append(
+    # found by the 30-minute fuzz run: a subscripted definition indexed printed R_{1}_{ik},
+    # a double subscript; now {R_{1}}_{ik}
+    pytest.param(r"C \in \mathbb{R}^{n \times m}, S \in \mathbb{R}^{n\times n}" "\n"
+                 r"R_{1} = \operatorname{softmax}(\tanh(S C))" "\n" r"f = \|R_{1}\|_F^2", "S",
+                 id="subscripted-definition-indexed"))
+
+
 @pytest.mark.parametrize("doc, wrt", ROUND_TRIPS)
 def test_round_trip(doc, wrt):
     assert_round_trip(doc, wrt)

@@ -224,6 +224,8 @@ class IndexNotation:
         if not idx:
             return s
         j = "".join(idx) if all(len(i) == 1 for i in idx) else ",".join(idx)
+        if self.style == "latex" and "_" in s and not s.startswith("{"):
+            s = "{" + s + "}"       # {R_{1}}_{ik}: R_{1}_{ik} is a double subscript
         return f"{s}_{{{j}}}" if self.style == "latex" else f"{s}_{j}"
 
     def _entry(self, node, idx, used):
