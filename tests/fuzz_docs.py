@@ -111,7 +111,6 @@ SCALAR_ONLY_SPELLINGS = {"|{}|", r"\left|{}\right|"}
 # Constructs (feature tags) that trigger an engine bug pinned by a regression test. The CI fuzz
 # test leaves them out; the long runs generate them. Tag -> regression test id.
 KNOWN_BUGS: dict = {
-    "dim:word": "test_dimension_word",                    # \mathbb{R}^{\mathrm{eval}}
     "const-apply": "test_constant_before_parenthesis",    # \pi (x^T x): unknown function
     "sep:semicolon-group": "test_semicolon_then_group",   # x \in R^n\; A, B \in ...
     "comment:dollar": "test_comment_with_dollar",         # % ... $ opens a math region

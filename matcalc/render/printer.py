@@ -138,8 +138,10 @@ ight)."""
             # read back as that variable -- a different function -- so it is its value
             v = v.subs({c: sp.Float(c, 17) for c in self._named_constants})
         if self.style == "latex":
-            if self._symnames and isinstance(v, sp.Basic) and v.free_symbols & set(self._symnames):
-                return self._brace_groups(sp.latex(v, symbol_names=self._symnames))
+            words = _word_symbols(v)     # a dimension named eval: \mathrm{eval}, not e v a l
+            if words or (self._symnames and isinstance(v, sp.Basic)
+                         and v.free_symbols & set(self._symnames)):
+                return self._brace_groups(sp.latex(v, symbol_names={**words, **self._symnames}))
             return sp.latex(v)
         s = str(v).replace("**", "^").replace("*", " ")
         if "_s" in s and self._symnames:
@@ -201,3 +203,17 @@ def latex(node, problem=None) -> str:
 
 def text(node, problem=None) -> str:
     return Renderer(problem, "text").expr(node)
+
+
+def _word_symbols(v) -> dict:
+    """{symbol: \\mathrm{name}} for the multi-letter symbols of v that SymPy would print as
+    bare letters (a dimension `eval`); Greek names (nu) and subscripted ones (n_1) are
+    SymPy's to print."""
+    if not isinstance(v, sp.Basic):
+        return {}
+    out = {}
+    for x in v.free_symbols:
+        name = x.name
+        if len(name) > 1 and name.isalpha() and sp.latex(x) == name:
+            out[x] = r"\mathrm{" + name + "}"
+    return out
