@@ -640,3 +640,16 @@ def test_bar_over_an_accented_name_is_one_name():
     doc = r"x \in \mathbb{R}^n" "\n" r"\hat y = 2 x" "\n" r"\bar y = 3 x" "\n" \
           r"\overline{\hat{y}} = 5 x" "\n" r"f = x^T \overline{\hat{y}} + x^T \hat y + x^T \bar y"
     assert_right(doc, "x", lambda x: 10.0 * x @ x, dict(x=X3))
+
+
+def test_function_of_a_name_after_the_definitions_has_two_readings():
+    """Found by the 30-minute fuzz run, SILENTLY WRONG: a bare \\sigma(\\text{lr}) after the
+    definitions was taken for a mention, and the last definition (held constant) for the
+    objective: the gradient was 0. It is the objective or a mention: refused, naming both."""
+    doc = (r"C \in \mathbb{R}^{n\times d} \quad \text{lr} \in \mathbb{R}" "\n"
+           r"H = \|C\|_F" "\n" r"H \text{ constant}" "\n" r"\sigma(\text{lr})")
+    with pytest.raises(matcalc.MatcalcError, match="two readings") as err:
+        matcalc.gradient(doc, wrt=r"\text{lr}")
+    assert "line 4" in str(err.value)
+    g = matcalc.gradient(doc, wrt=r"\text{lr}", objective="H")    # named: no ambiguity
+    assert g.text() == "0"

@@ -51,6 +51,16 @@ class AtomLowering(LoweringBase):
         raise self.perr("a stacked vector [a, ..., b] is not supported in a formula", e)
 
     def x_Ones(self, e, scope):
+        if isinstance(e.size, S.Stack) and len(e.size.items) == 2:
+            # \mathbf{1}_{[a,\,b]} (as matcalc prints a sub-range): the 0/1 vector that is 1
+            # on entries a..b, its length from where it stands
+            n = self.inferred_size(e)
+            if n is None:
+                raise self.perr("cannot tell the length of this 0/1 vector \\mathbf{1}_{[a,b]} "
+                                "from where it stands", e)
+            lo, hi = (self.dim(x, {}) for x in e.size.items)
+            m = mlabel()
+            return Val(ir.Mask((n,), lo, hi), (m,), (m,))
         if e.size is None:
             n = self.inferred_size(e)
             if n is None:

@@ -240,6 +240,17 @@ class DeclarationCollector(LoweringBase):
             chosen = candidates[-1][1]      # only a name: it is the objective, if anything
         elif real and real[-1][0] > last_def:
             chosen = real[-1][1]
+        if chosen is None and self.defsrc and getattr(self, "objective_text", "") is None:
+            for k, st in candidates:
+                if k > last_def and _function_of_names(st.value, self.defsrc, self.info):
+                    # \sigma(\text{lr}) after the last definition: the objective, or a
+                    # mention of a function (and the last definition the objective)
+                    last = list(self.defsrc)[-1]
+                    raise self.perr(
+                        f"{excerpt(self.src, st.value.span)} after the last definition has two "
+                        f"readings: it is the objective, or it mentions a function and the "
+                        f"objective is {self.info[last].latex}; name the objective "
+                        f"(objective=... / --objective)", st.value)
         for _k, st in candidates:
             if st is chosen:
                 continue
@@ -386,3 +397,15 @@ def applied_operator(e):
                        sign=outer.sign)
     return rest
 
+
+
+def _function_of_names(e, defsrc, info) -> bool:
+    """``\\sigma(\\text{lr})``, ``\\alpha^T``: a built-in function of names, or a transpose,
+    standing alone -- an objective as much as a mention. A function the document defines or
+    declares applied to names (``F(h,\\phi)``) restates it and is a mention only."""
+    if isinstance(e, S.Transpose):
+        return True
+    if not isinstance(e, S.Apply):
+        return False
+    kw = names.keyword_of(e.func) if isinstance(e.func, (S.Sym, S.Sub)) else None
+    return kw is not None and kw not in defsrc and kw not in info

@@ -14,6 +14,8 @@ Definitions and inputs store arrays with index (family) axes first, then matrix 
 """
 from __future__ import annotations
 
+import dataclasses
+
 import unicodedata
 
 from .. import names
@@ -196,6 +198,14 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
                                      len(shape) - len(indices))
     lw.info["__claim"] = Info("def", "claim")
     lw.src = claim_text
+    # the claim's own unsized 1 / I and index ranges, by inference over the claim; the names
+    # the document's inference declared stay (spans are the claim's own, so none of the
+    # document's sizes, keyed by span, may be taken for the claim's)
+    document_inferred = lw.inferred
+    lw.run_inference("__claim")
+    if document_inferred is not None:
+        lw.inferred = dataclasses.replace(document_inferred, sizes=lw.inferred.sizes,
+                                          ranges=lw.inferred.ranges)
     for kw in lw.defsrc:            # the claim and its helpers (the rest is lowered above)
         if kw not in own:
             lw.define(kw)

@@ -177,7 +177,7 @@ class _Terms:
         return self.term(e.arg, scope)
 
     def t_Ones(self, e, scope):
-        if e.size is not None:
+        if e.size is not None and not (isinstance(e.size, S.Stack) and len(e.size.items) == 2):
             try:
                 return (self.lw.dim(e.size, {}), ONE)
             except Exception:   # noqa: BLE001 - the lowering says what is wrong with it
