@@ -653,3 +653,16 @@ def test_function_of_a_name_after_the_definitions_has_two_readings():
     assert "line 4" in str(err.value)
     g = matcalc.gradient(doc, wrt=r"\text{lr}", objective="H")    # named: no ambiguity
     assert g.text() == "0"
+
+
+def test_unreadable_expression_after_the_definitions_is_not_skipped_silently():
+    """Found by the 30-minute fuzz run, SILENTLY WRONG: the last line, an expression with a
+    command matcalc does not know, was skipped as unreadable and the last definition h
+    taken for the objective (gradient 0). It may be the objective: refused, located."""
+    doc = (r"\def\o{\mathbf{1}}" "\n"
+           r"$E_{max} \in \mathbb{R} \quad \text{prob} \in \mathbb{R}^{n_1}$" "\n"
+           r"$\text{out}_i = \text{prob}_i$" "\n" r"$h = E_{max}$" "\n"
+           r"$\sum_j \text{out}_j + \o ^T \text{out}$")
+    with pytest.raises(matcalc.MatcalcError, match="may be the objective") as err:
+        matcalc.gradient(doc, wrt=r"\text{prob}")
+    assert "line 5" in str(err.value)

@@ -140,6 +140,17 @@ class ObjectiveChoice(LoweringBase):
                     raise self._needed_error(sk, sk.defines[0], "and it comes after the last "
                                              "definition, so it may be the objective: name "
                                              "the objective to skip it")
+                if last is not None and kw != "f" and not sk.defines and not sk.declares \
+                        and "unknown command" in str(sk.error) \
+                        and (sk.span.line, sk.span.column) > (last.line, last.column):
+                    # an expression after the last definition with a command not known (a
+                    # macro \o never expanded) may be the objective: taking the last
+                    # definition instead would be silently wrong (a bare symbol, a set or
+                    # a tuple in prose is a mention, test_posts)
+                    raise error_at(ParseError, f"this formula after the last definition cannot "
+                                   f"be read ({short_error(sk.error)}), and it may be the "
+                                   f"objective: fix it, or name the objective "
+                                   f"({self.info[kw].latex}?) to skip it", sk.span, self.src)
             if self.defs[kw].shape != ():
                 self._lower_rest()
                 used = {n.name for b in self.defs.values() for n in ir.walk(b)
