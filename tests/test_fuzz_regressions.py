@@ -666,3 +666,17 @@ def test_unreadable_expression_after_the_definitions_is_not_skipped_silently():
     with pytest.raises(matcalc.MatcalcError, match="may be the objective") as err:
         matcalc.gradient(doc, wrt=r"\text{prob}")
     assert "line 5" in str(err.value)
+
+
+def test_printed_text_denominator_of_several_factors_is_parenthesised():
+    """Found by the fuzz run: the text printed (N)/(c^2 + 1) (h^8 + ...), which reads as
+    ((N)/(c^2 + 1)) (h^8 + ...); now (N)/((c^2 + 1) (h^8 + ...))."""
+    from sympy.parsing.sympy_parser import (implicit_multiplication, parse_expr,
+                                            standard_transformations)
+    doc = r"c \in \mathbb{R}, h \in \mathbb{R}" "\n" r"f = \frac{h c^2}{(c^2+1)(h^2+2)}"
+    g = matcalc.gradient(doc, wrt="c")
+    printed = parse_expr(g.text().replace("^", "**"),
+                         transformations=standard_transformations + (implicit_multiplication,))
+    c, h = 0.7, 1.3
+    want = float(g.to_numpy()(c=c, h=h))
+    assert float(printed.subs({"c": c, "h": h})) == pytest.approx(want), g.text()

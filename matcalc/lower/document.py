@@ -152,12 +152,27 @@ def refuse_merged_spellings(doc: S.Document):
                 continue
             kw = names.keyword_of(n)
             first = seen.setdefault(kw, n)
+            a, b = _spelled(doc.source, first), _spelled(doc.source, n)
+            if a != b and "\\" not in a + b and unicodedata.normalize("NFKC", a) == \
+                    unicodedata.normalize("NFKC", b):   # 𝑥 (math italic) beside x
+                raise error_at(ParseError, f"the names {a!r} and {b!r} are one name once "
+                               "Unicode-normalised (NFKC), as Python and many fonts read "
+                               "them: use one spelling, or two different names",
+                               n.span, doc.source)
             if first.name != n.name and unicodedata.normalize("NFKC", first.name) == \
                     unicodedata.normalize("NFKC", n.name):
                 raise error_at(ParseError, f"the names {first.name!r} and {n.name!r} are "
                                "one name once Unicode-normalised (NFKC), as Python and many "
                                "fonts read them: use one spelling, or two different names",
                                n.span, doc.source)
+
+
+def _spelled(source: str, sym) -> str:
+    """How a one-letter name is written in the source (𝑥 or x), else its name."""
+    from ..notes import excerpt
+    sp_ = getattr(sym, "span", None)
+    text = excerpt(source, sp_) if sp_ is not None and sp_.line else ""
+    return text if len(text) == 1 else sym.name
 
 
 def lower(doc: S.Document, objective=None) -> Problem:

@@ -137,7 +137,8 @@ class ContractPrinting:
         if num and isinstance(cd, sp.Basic) and cd.free_symbols and not cn.is_number:
             # a symbolic ratio stands before what it scales: (ν + 1)/ν Σ_j ...
             frac = (rf"\frac{{{self._num(cn)}}}{{{self._num(cd)}}}" if self.style == "latex"
-                    else f"({self._num(cn)})/{self._factor_num(cd)}")
+                    else f"({self._num(cn)})/({self._num(cd)})" if isinstance(cd, sp.Mul)
+                    else f"({self._num(cn)})/{self._factor_num(cd)}")   # /((a + 1) (b + 2))
             parts.append((frac, ATOM if self.style == "latex" else MUL))
             cn, cd = sp.Integer(1), sp.Integer(1)
         if cn != 1 or (not num):
