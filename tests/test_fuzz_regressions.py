@@ -680,3 +680,12 @@ def test_printed_text_denominator_of_several_factors_is_parenthesised():
     c, h = 0.7, 1.3
     want = float(g.to_numpy()(c=c, h=h))
     assert float(printed.subs({"c": c, "h": h})) == pytest.approx(want), g.text()
+
+
+def test_ones_on_a_sub_range_in_a_document():
+    """\\mathbf{1}_{[a,\\,b]}, as matcalc prints a sub-range, is read in a document: the 0/1
+    vector that is 1 on entries a..b, its length from where it stands (shape inference)."""
+    doc = r"x \in \mathbb{R}^n" "\n" r"f = (x \odot \mathbf{1}_{[2,\,n - 1]})^T x"
+    g = assert_right(doc, "x", lambda x: float(x[1:-1] @ x[1:-1]), dict(x=np.arange(1.0, 6.0)))
+    with pytest.raises(matcalc.MatcalcError, match="cannot tell the length"):
+        matcalc.gradient(r"f = \mathbf{1}_{[2,\,3]}^T \mathbf{1}_{[1,\,2]}", wrt="f")
