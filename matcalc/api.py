@@ -452,9 +452,11 @@ def _fmt(shape):
     return "(" + ", ".join(str(d) for d in shape) + ")" if shape else "(scalar)"
 
 
-def _lower(doc, objective=None):
+def _lower(doc, objective=None, lowerer_class=None):
+    """(Problem, lowerer) of `doc`; what the lowering cannot do is a MatcalcError.
+    `lowerer_class` (default `Lowerer`) chooses the reading (the Jacobian's: any shape)."""
     document = _document(doc)
-    lowerer = Lowerer(document)
+    lowerer = (lowerer_class or Lowerer)(document)
     try:
         return lowerer.run(objective), lowerer
     except MatcalcError:

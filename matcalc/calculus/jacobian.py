@@ -54,14 +54,8 @@ class AnyShapeLowerer(Lowerer):
 
 def lower_any(doc, objective=None):
     """(Problem, lowerer) for `doc` with the objective `objective` of any shape."""
-    from ..api import _document
-    lowerer = AnyShapeLowerer(_document(doc))
-    try:
-        return lowerer.run(objective), lowerer
-    except MatcalcError:
-        raise
-    except (ir.IRError, RecursionError) as err:
-        raise MatcalcError(f"cannot read this document: {err}") from None
+    from ..api import _lower
+    return _lower(doc, objective, AnyShapeLowerer)
 
 
 def fresh_name(problem, kw: str, latex: str, *more) -> tuple:
