@@ -18,9 +18,9 @@ from .read.restate import named_by_restatement
 from .check import CheckResult, check  # noqa: F401  (the API's check lives in check.py)
 from .claims import Verdict, check_all  # noqa: F401  (a verdict on every claim in a post)
 from .codegen.backends import BackendViews
-from .colon import MoveError
-from .diff import DiffError, differentiate, tidy, with_adjoints
+from .diff import differentiate, tidy, with_adjoints
 from .errors import MatcalcError
+from .internal import reported
 from .lower import Lowerer
 from .render import Renderer, identity_text
 from .render.layout import derivation_latex, result_latex
@@ -441,11 +441,9 @@ def _split_wrt(wrt):
 
 def _generate(problem, node, fname, doc, accepts, backend=None, out_from=None):
     """codegen.generate, with what it cannot write reported as a MatcalcError."""
-    try:
+    with reported("cannot generate code for this document"):
         return codegen.generate(problem, node, fname, doc, also=accepts, backend=backend,
                                 out_from=out_from)
-    except (ir.IRError, RecursionError) as err:
-        raise MatcalcError(f"cannot generate code for this document: {err}") from None
 
 
 def _fmt(shape):
@@ -457,12 +455,8 @@ def _lower(doc, objective=None, lowerer_class=None):
     `lowerer_class` (default `Lowerer`) chooses the reading (the Jacobian's: any shape)."""
     document = _document(doc)
     lowerer = (lowerer_class or Lowerer)(document)
-    try:
+    with reported("cannot read this document"):
         return lowerer.run(objective), lowerer
-    except MatcalcError:
-        raise
-    except (ir.IRError, RecursionError) as err:
-        raise MatcalcError(f"cannot read this document: {err}") from None
 
 
 def lower_document(doc, objective=None):
@@ -526,13 +520,9 @@ def gradient(doc, wrt, objective=None):
 def derive(problem, kw) -> tuple:
     """(tidied gradient node, diff steps, named adjoints) of the problem's objective wrt the
     keyword kw; what the differentiator cannot do is reported as a MatcalcError."""
-    try:
+    with reported("cannot differentiate this document"):
         node, steps, adjoints = differentiate(problem, kw)
         return tidy(problem, node), steps, adjoints
-    except MatcalcError:
-        raise
-    except (DiffError, MoveError, ir.IRError, RecursionError) as err:
-        raise MatcalcError(f"cannot differentiate this document: {err}") from None
 
 
 def _gradient(problem, kw) -> Gradient:

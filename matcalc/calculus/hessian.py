@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from .. import ir, names, ops
 from ..api import derive
-from ..colon import MoveError
-from ..diff import DiffError, differentiate, tidy, with_adjoints
+from ..diff import differentiate, tidy, with_adjoints
 from ..errors import MatcalcError
+from ..internal import reported
 from .jacobian import extend, fresh_name, jacobian_of
 
 
@@ -102,14 +102,9 @@ def hvp(doc, wrt):
     psi_kw, psi_latex = fresh_name(gp, "psi_" + names.python_name(problem.objective),
                                    r"\psi", (v_kw, v_latex))
     hp = extend(gp, inputs=[(v, v_latex)], defs=[(psi_kw, psi, psi_latex)], objective=psi_kw)
-    try:
+    with reported("cannot differentiate the gradient of this document"):
         node, steps, adjoints = differentiate(hp, x)
         hp2 = with_adjoints(hp, adjoints)
         hp2.adjoints = list(getattr(gp, "adjoints", ())) + [a[0] for a in adjoints]
         node = tidy(hp2, node)
-    except MatcalcError:
-        raise
-    except (DiffError, MoveError, ir.IRError, RecursionError) as err:
-        raise MatcalcError(f"cannot differentiate the gradient of this document: "
-                           f"{err}") from None
     return HVP(hp2, x, node, steps, problem, v, gsteps, gp, g)

@@ -23,8 +23,8 @@ import dataclasses
 from dataclasses import dataclass
 
 from .. import ir, names
-from ..colon import MoveError
-from ..diff import DiffError, differentiate, tidy, with_adjoints
+from ..diff import differentiate, tidy, with_adjoints
+from ..internal import reported
 from ..errors import MatcalcError, ShapeError
 from ..lower import Lowerer
 from ..rules import Rule
@@ -110,7 +110,8 @@ def jacobian_of(problem, of: str, wrt: str) -> JacobianParts:
     phi = ir.inner(u, ir.Ref(of, shape)) if shape else ir.mul(u, ir.Ref(of, shape))
     p = extend(problem, inputs=[(u, u_latex)], defs=[(phi_kw, phi, phi_latex)],
                objective=phi_kw)
-    try:
+    with reported(f"cannot differentiate {f_latex} with respect to "
+                  f"{problem.latex.get(wrt, wrt)}"):
         vjp, steps, adjoints = differentiate(p, wrt)
         p = with_adjoints(p, adjoints)
         p.adjoints = list(getattr(problem, "adjoints", ())) + [a[0] for a in adjoints]
@@ -119,11 +120,6 @@ def jacobian_of(problem, of: str, wrt: str) -> JacobianParts:
                             for kw, body, old in made])
         p.adjoints += [kw for kw, _, _ in made]
         jac = tidy(p, jac)
-    except MatcalcError:
-        raise
-    except (DiffError, MoveError, ir.IRError, RecursionError) as err:
-        raise MatcalcError(f"cannot differentiate {f_latex} with respect to "
-                           f"{problem.latex.get(wrt, wrt)}: {err}") from None
     bad = ir.nonfinite(jac)
     if bad is not None:
         raise MatcalcError(f"the Jacobian of {f_latex} contains a constant that is not "
