@@ -34,13 +34,25 @@ def in_document_names(problem, node):
         return node, []
     defs = [(Ref(n, problem.defs[n].shape), problem.defs[n]) for n in names]
     best, size = node, _written_size(node)
+    from .diff import Tidier
+    tidier = Tidier(problem)   # one fold table and cache for every try
+    tried = {}                 # (node, name or None, spread) -> result, or None if refused
     for _ in range(3):
         improved = False
         for name in reversed(names):
+            ref = defs[names.index(name)][0]
             for spread in (False, True):
-                try:
-                    x = _through(problem, best, name, defs, spread)
-                except ir.IRError:
+                # a try is a function of (best, name, spread) only, and of best and
+                # spread alone where best does not use the name (substituting it is
+                # then the identity): a repeated try is not recomputed
+                key = (best, name if ref in best.deps() else None, spread)
+                if key not in tried:
+                    try:
+                        tried[key] = _through(problem, best, name, defs, spread, tidier)
+                    except ir.IRError:
+                        tried[key] = None
+                x = tried[key]
+                if x is None:
                     continue
                 if _written_size(x) < size:
                     best, size, improved = x, _written_size(x), True
@@ -63,14 +75,13 @@ def _name_uses(node) -> dict:
     return uses[node.uid]
 
 
-def _through(problem, node, name, defs, spread):
+def _through(problem, node, name, defs, spread, tidier):
     x = ir.substitute(node, {Ref(name, problem.defs[name].shape): problem.defs[name]})
-    from .diff import Tidier
     x = simplify(fold_powers(simplify(x), defs))
     if spread:
         x = simplify(distribute(x))
     x = simplify(fold_products(x, defs))
-    return Tidier(problem).fold(x)
+    return tidier.fold(x)
 
 
 def fold_powers(node, defs):

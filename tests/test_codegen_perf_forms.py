@@ -326,3 +326,40 @@ $$ f = \sum_i w_i^2 $$"""
     g = matcalc.gradient(doc, wrt="w")
     assert "out=None" not in g.numpy_source()
     assert np.allclose(numeric.call(g.to_numpy(), {"out": np.zeros(2), "w": np.ones(2)}), 2.0)
+
+
+@pytest.mark.parametrize("doc, wrt, dims, marker", [
+    (seed("001_question.tex"), ["W"], None, "np.multiply("),
+    (seed("002.tex"), [r"\phi"], {"N": 3, "M": 4}, "t5 = _buffer("),
+    (seed("003.tex"), ["z", r"\mu"], None, "out=_b1")], ids=["001", "002", "003"])
+def test_out_last_operation_writes_into_the_buffer(doc, wrt, dims, marker):
+    """The last operation writes straight into the caller's array (no temporary and copy);
+    the numbers are the plain call's exactly, also where the buffer is an input itself
+    (then the copy path is taken: the function still reads that input) and where its
+    dtype differs (float32 buffer, float64 computation: cast by the copy)."""
+    grads = matcalc.gradient(doc, wrt=wrt)
+    src = grads.numpy_source()
+    assert marker in src and "_buffer(_out[0]" in src
+    fn = grads.to_numpy()
+    rng = np.random.default_rng(11)
+    kw = _inputs(grads, rng, "positive" if marker == "out=_b1" else "normal", dims)
+    many = len(wrt) > 1
+    want = numeric.call(fn, kw)
+    want = list(want) if many else [want]
+    bufs = [np.full(w.shape, np.nan) for w in want]
+    got = _call_out(fn, kw, bufs if many else bufs[0])
+    got = list(got) if many else [got]
+    for g_, b, w in zip(got, bufs, want):
+        assert g_ is b and np.array_equal(b, w)
+    # a buffer that is an input of the same shape: the result is still the right one
+    for name, v in kw.items():
+        if isinstance(v, np.ndarray) and v.shape == want[0].shape:
+            alias = dict(kw, **{name: v.copy()})
+            o = alias[name]
+            res = _call_out(fn, alias, [o] + [None] * (len(want) - 1) if many else o)
+            res = res[0] if many else res
+            assert res is o and np.array_equal(o, want[0])
+    f32 = [np.zeros(w.shape, np.float32) for w in want]
+    _call_out(fn, kw, f32 if many else f32[0])
+    for b, w in zip(f32, want):
+        assert b.dtype == np.float32 and np.allclose(b, w, rtol=1e-5, atol=1e-6)

@@ -14,6 +14,9 @@ gradients, checked against their shapes before any work is done).
 """
 from __future__ import annotations
 
+import ast
+import re
+
 import sympy as sp
 
 from ..names import python_name
@@ -91,12 +94,66 @@ OUT_HELPERS = {
     "_into": '''def _into(o, value):
     """`value`, or `value` written into the caller's array `o` (NumPy's same_kind casting:
     float64 into float32 is allowed, float into int is refused), which is returned."""
-    if o is None:
+    if o is None or o is value:
         return value
     np.copyto(o, value, casting="same_kind")
     return o
 ''',
+    "_buffer": '''def _buffer(o, dt, inputs):
+    """The caller's array `o` if the last operation can write straight into it: given,
+    of the computation's dtype `dt` exactly (no cast between the operation and the
+    buffer) and sharing no memory with an input (nothing the function still reads can
+    change under it); else None (the result is then computed and copied, `_into`)."""
+    if o is None or o.dtype != dt:
+        return None
+    if any(isinstance(a, np.ndarray) and np.may_share_memory(o, a) for a in inputs):
+        return None
+    return o
+''',
 }
+
+
+# the last operation of a result written into the caller's buffer (`in_place`)
+_UFUNC = {ast.Mult: "np.multiply", ast.Add: "np.add", ast.Sub: "np.subtract",
+          ast.Div: "np.divide"}
+
+
+def in_place(code: str, j: int, inputs, lines: list):
+    """The return expression of result `code` (``np.asarray(X, dtype=_dt)``) for output
+    slot `j` written into the caller's array where `_buffer` allows it: an elementwise
+    binary or negation at the top of X as its ufunc with ``out=``, or a block array X
+    that `lines` create with ``np.empty`` (seed 002's placed blocks) created as the
+    caller's array (`lines` is edited). Elsewhere, and when no buffer can be used at
+    run time, the plain ``_into`` copy. The values are those of the copy exactly: the
+    same operation in the same dtype, only its destination differs."""
+    plain = f"_into(_out[{j}], {code})"
+    try:
+        tree = ast.parse(code, mode="eval").body
+    except SyntaxError:
+        return plain
+    if not (isinstance(tree, ast.Call) and ast.unparse(tree.func) == "np.asarray"
+            and len(tree.args) == 1 and [ast.unparse(k) for k in tree.keywords] == ["dtype=_dt"]):
+        return plain
+    x = tree.args[0]
+    ins = "(" + "".join(f"{a}, " for a in inputs) + ")"
+    buf = f"_buffer(_out[{j}], _dt, {ins})"
+    if isinstance(x, ast.Name):
+        made = re.compile(rf"^{re.escape(x.id)} = (np\.empty\(.*, dtype=_dt\))$")
+        for k, line in enumerate(lines):
+            m = made.match(line)
+            if m:
+                lines[k] = f"{x.id} = {buf}"
+                lines.insert(k + 1, f"if {x.id} is None:")
+                lines.insert(k + 2, f"    {x.id} = {m.group(1)}")
+                return plain          # `_into` returns the caller's array uncopied
+        return plain
+    if isinstance(x, ast.BinOp) and type(x.op) in _UFUNC:
+        call = f"{_UFUNC[type(x.op)]}({ast.unparse(x.left)}, {ast.unparse(x.right)}, out=_b{j})"
+    elif isinstance(x, ast.UnaryOp) and isinstance(x.op, ast.USub):
+        call = f"np.negative({ast.unparse(x.operand)}, out=_b{j})"
+    else:
+        return plain
+    return f"({call} if (_b{j} := {buf}) is not None else {plain})"
 
 
 def out_lines(shapes) -> list:

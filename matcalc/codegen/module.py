@@ -178,7 +178,7 @@ def generate(problem, outputs, fname: str, doc: str = "", also=(), rules=None,
     shapes += "".join(f"\n        {python_name(s.name)}: int (dimension {s.name})" for s in required)
     if out_from is not None:
         em.lines[shape_end:shape_end] = guards.out_lines([r.shape for r in roots[out_from:]])
-        em.helpers.update(("_outs", "_into", "_shape_error"))
+        em.helpers.update(("_outs", "_into", "_buffer", "_shape_error"))
         what = "an array for the gradient" if len(roots) - out_from == 1 else \
             "a sequence of arrays (or None) for the gradients, in order"
         shapes += f"\n        out: optional, {what}: written in place and returned"
@@ -210,9 +210,6 @@ def generate(problem, outputs, fname: str, doc: str = "", also=(), rules=None,
     if em.guarded and bk.quiet:  # a masked sum's excluded terms: computed, then dropped
         lines.append("    " + bk.quiet)
         body = "        "
-    dim_names = {python_name(sym.name) for sym, _ in plan} | {"_out"}
-    for l in _free_dead(em.lines, " ".join(results), dim_names):
-        lines.append(body + l)
     fixed = []
     for r, code in zip(roots, results):
         if isinstance(r, Const) or (isinstance(r, Add) and all(isinstance(t, Const) for t in r.terms)):
@@ -221,7 +218,13 @@ def generate(problem, outputs, fname: str, doc: str = "", also=(), rules=None,
         else:
             fixed.append(bk.result(code))
     if out_from is not None:
-        fixed[out_from:] = [f"_into(_out[{j}], {c})" for j, c in enumerate(fixed[out_from:])]
+        arrays = [python_name(v.name) for v in inputs if v.shape]
+        fixed[out_from:] = [guards.in_place(c, j, arrays, em.lines) if r.rank else
+                            f"_into(_out[{j}], {c})"
+                            for j, (c, r) in enumerate(zip(fixed[out_from:], roots[out_from:]))]
+    dim_names = {python_name(sym.name) for sym, _ in plan} | {"_out"}
+    for l in _free_dead(em.lines, " ".join(results), dim_names):
+        lines.append(body + l)
     ret = fixed[0] if len(fixed) == 1 else "(" + ", ".join(fixed) + ",)"
     lines.append(f"{body}return {ret}")
     return "\n".join(lines) + "\n"
