@@ -114,7 +114,6 @@ KNOWN_BUGS: dict = {
     "const-apply": "test_constant_before_parenthesis",    # \pi (x^T x): unknown function
     "sep:semicolon-group": "test_semicolon_then_group",   # x \in R^n\; A, B \in ...
     "comment:dollar": "test_comment_with_dollar",         # % ... $ opens a math region
-    "pow:indexed-exponent": "test_indexed_exponent",      # 2^{w_i}: "not a scalar"
 }
 
 # Failures recognised by their outcome (where no construct tag isolates them):

@@ -360,8 +360,6 @@ def test_comment_with_dollar():
     (r"w \in \mathbb{R}^n, \alpha \in \mathbb{R}" "\n" r"f = \sum_i (1 + \alpha^2)^{w_i}",
      "alpha", lambda w, alpha: np.sum((1 + alpha ** 2) ** w), dict(alpha=0.7, w=X3)),
 ])
-@xfail("an exponent in index notation (2^{w_i}): ShapeError 'an exponent must be a scalar, "
-       "not a scalar (indexed by i)' -- w_i^{\\alpha} and e^{w_i} work")
 def test_indexed_exponent(doc, wrt, f, values):
     assert_right(doc, wrt, f, values, key=wrt)
 

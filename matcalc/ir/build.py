@@ -245,8 +245,8 @@ def pow_(base: Node, exponent) -> Node:
     if isinstance(base, Pow) and isinstance(e, Const) and e.value.is_integer:
         # (b^a)^k = b^(a k) for an integer k
         inner = base.exp
-        new = Const(inner.value * e.value, ()) if isinstance(inner, Const) else \
-            contract([Const(e.value, ()), inner], [(), ()], ())
+        new = Const(inner.value * e.value, inner.shape) if isinstance(inner, Const) else \
+            mul(Const(e.value, ()), inner)
         return pow_(base.base, new)
     return Pow(base, e)
 

@@ -289,11 +289,12 @@ class Map(Node):
 
 
 class Pow(Node):
-    """Entrywise power base ** exp; `exp` is a scalar node."""
+    """Entrywise power base ** exp; `exp` is a scalar node or has base's shape (then the
+    power is taken entry by entry, as in ``p_i^{y_i}``)."""
     _fields = ("base", "exp")
 
     @staticmethod
     def _shape(base, exp):
-        if exp.shape != ():
-            raise IRError("Pow: exponent must be scalar")
+        if exp.shape not in ((), base.shape):
+            raise IRError("Pow: exponent must be scalar or of the base's shape")
         return base.shape

@@ -203,9 +203,13 @@ class AtomLowering(LoweringBase):
             x = scalar(sp.E)                 # x^e
         else:
             x = self.expr(e.exp, scope)
-        if x.kind != "s" or x.index_labels or x.lazy:
+        if x.lazy or (x.kind != "s" and not e.hadamard):
             raise self.serr(f"an exponent must be a scalar, not {describe(x)}", e.exp)
         b = self.materialise(self.expr(e.base, scope), e.base)
+        if x.kind != "s":
+            return self._hadamard_power(b, x, e)
+        if x.index_labels:
+            return self._indexed_power(b, x, e)
         if b.kind == "s" or e.hadamard:
             return Val(pow_(b.node, x.node), b.labels, b.mat, b.row)
         if b.kind in ("c", "r"):
@@ -232,6 +236,38 @@ class AtomLowering(LoweringBase):
             result = Delta(n1)
         m = (mlabel(), mlabel())
         return Val(result, m, m)
+
+    def _indexed_power(self, b, x, e):
+        """``p_i^{y_i}``, ``\\alpha^{x_i}``: an entry to the power of an entry, taken entry by
+        entry over the indices of both (each broadcast to the union of their indices)."""
+        if b.kind != "s":
+            raise self.serr(f"an exponent indexed by {', '.join(map(str, x.index_labels))} "
+                            f"needs a scalar or an entry as its base, not {describe(b)}", e)
+        self._check_index_dims(b, x, e)
+        dims = {**b.dims(), **x.dims()}
+        out = tuple(dict.fromkeys(b.labels + x.labels))
+
+        def spread(v):
+            miss = tuple(l for l in out if l not in v.labels)
+            if not miss:
+                return contract([v.node], [v.labels], out)
+            return contract([v.node, ones(tuple(dims[l] for l in miss))], [v.labels, miss], out)
+        return Val(pow_(spread(b), spread(x)), out, (), False)
+
+    def _hadamard_power(self, b, x, e):
+        """``A^{\\circ B}``: entry by entry, B of A's shape (or A a scalar, spread to B's)."""
+        if x.index_labels or b.index_labels:
+            raise self.serr("a Hadamard power of indexed arrays: write it entry by entry "
+                            "(p_i^{y_i})", e)
+        if b.kind == "s":
+            node = contract([b.node, ones(x.node.shape)], [(), x.labels], x.labels) \
+                if b.node.shape == () else b.node
+            return Val(pow_(node, x.node), x.labels, x.mat, x.row)
+        if b.kind != x.kind or not all(ir.same_dim(p, q) for p, q in
+                                       zip(b.mat_dims(), x.mat_dims())):
+            raise self.serr(f"a Hadamard power needs an exponent of its base's shape: "
+                            f"{describe(b)} to the power {describe(x)}", e)
+        return Val(pow_(b.node, x.node), b.labels, b.mat, b.row)
 
     def x_Norm(self, e, scope):
         return self.norm(e, scope)

@@ -283,8 +283,12 @@ class IndexNotation:
         if isinstance(node, Pow):
             b, bp = self._entry(node.base, idx, used)
             e = node.exp
-            sym = e.value if isinstance(e, Const) else self._scalar_sym(e)
-            es = self._num(self._tidy_scalar(sym)) if sym is not None else self.expr(e)
+            sym = e.value if isinstance(e, Const) else self._scalar_sym(e) if not e.shape \
+                else None
+            if sym is not None:
+                es = self._num(self._tidy_scalar(sym))
+            else:   # p_i^{y_i}: an exponent of the base's shape is indexed as the base is
+                es = self._entry(e, idx, used)[0] if e.shape else self.expr(e)
             if self.style == "latex":
                 return f"{self._wrap(b, bp, ATOM)}^{{{es}}}", POW
             return f"{self._wrap(b, bp, ATOM)}^{self._wrap(es, ATOM if len(es) == 1 else 0, ATOM)}", POW

@@ -110,7 +110,7 @@ class NodePrinting:
                 return f"{self._norm(x)}^{self._wrap(n2, ATOM if len(n2) == 1 else 0, ATOM)}", POW
             es = self._num(self._tidy_scalar(v))
         else:
-            sym = self._scalar_sym(e)
+            sym = self._scalar_sym(e) if not e.shape else None
             es = self._num(self._tidy_scalar(sym)) if sym is not None else self.expr(e)
         circ = r"\circ " if node.shape != () and self.style == "latex" else ""
         if self.style == "latex":
