@@ -81,3 +81,28 @@ def test_hadamard_power_of_other_shape_refused():
 def test_matrix_power_with_array_exponent_refused():
     refused("$X \\in \\mathbb{R}^{n\\times n}, y \\in \\mathbb{R}^n$\n"
             "$f = \\operatorname{Tr}(X^{y})$\n", "X", "exponent must be a scalar")
+
+
+# ------------------------------------------------ a function applied to a \sum / \prod
+
+LSE = "$x \\in \\mathbb{R}^n, y \\in \\mathbb{R}^n$\n"
+
+
+@pytest.mark.parametrize("body, f", [
+    # the log takes the whole sum; the sum its Hadamard-level term; + ends both
+    (r"f = \log \sum_j \exp(x_j)", lambda x, y: np.log(np.sum(np.exp(x)))),
+    (r"f = \sum_i y_i x_i - \log \sum_j e^{x_j} + \log \sum_j x_j^2",
+     lambda x, y: y @ x - np.log(np.sum(np.exp(x))) + np.log(np.sum(x ** 2))),
+    (r"f = \sqrt \sum_j x_j^2 y_j^2", lambda x, y: np.sqrt(np.sum(x ** 2 * y ** 2))),
+    (r"f = \log \prod_j (1 + x_j^2) - x^T y", lambda x, y: np.log(np.prod(1 + x ** 2)) - x @ y),
+])
+def test_function_of_a_big_operator(body, f):
+    doc = LSE + f"${body}$\n"
+    g = check_gradient(doc, "x", f=f)
+    assert matcalc.check(doc, "x", claim=g.latex()).ok
+
+
+def test_bernoulli_without_parentheses_is_the_same():
+    doc = BERNOULLI.replace(r"\left(", "").replace(r"\right)", "")
+    assert r"-\log \prod" in doc
+    check_gradient(doc, "w", f=bernoulli)
