@@ -113,7 +113,6 @@ SCALAR_ONLY_SPELLINGS = {"|{}|", r"\left|{}\right|"}
 KNOWN_BUGS: dict = {
     "const-apply": "test_constant_before_parenthesis",    # \pi (x^T x): unknown function
     "sep:semicolon-group": "test_semicolon_then_group",   # x \in R^n\; A, B \in ...
-    "comment:dollar": "test_comment_with_dollar",         # % ... $ opens a math region
 }
 
 # Failures recognised by their outcome (where no construct tag isolates them):

@@ -346,12 +346,21 @@ def test_plain_R_matrix():
     assert_right(doc, "A", lambda A, x, u: x @ A @ u, dict(A=A3[:, :2], x=X3, u=U2))
 
 
-@xfail("a $ inside a % comment opens a math region: ParseError unclosed math region "
-       "(the comment is not dropped before the math regions are picked)")
 def test_comment_with_dollar():
     doc = "A \\in \\mathbb{R}^{n\\times n}, x \\in \\mathbb{R}^n % the price, in $\n" \
           "f = x^T A x"
     assert_right(doc, "A", lambda A, x: x @ A @ x, dict(A=A3, x=X3))
+
+
+def test_percent_in_prose_is_text():
+    # a Markdown post's "5%" is text: the math after it is still read
+    doc = "The loss grows by 5% a step, and $x \\in \\mathbb{R}^n$, $f = x^T x$ (50% more)."
+    assert_right(doc, "x", lambda x: x @ x, dict(x=X3))
+
+
+def test_unclosed_region_outside_a_comment_still_refused():
+    with pytest.raises(matcalc.MatcalcError, match="unclosed math region"):
+        matcalc.gradient("5% of it: $x \\in \\mathbb{R}^n$, $f = x^T x", "x")
 
 
 @pytest.mark.parametrize("doc, wrt, f, values", [

@@ -15,6 +15,7 @@ end is unknown). `scan` raises the first region's error.
 from __future__ import annotations
 
 import bisect
+import re
 
 from ..errors import ParseError
 
@@ -106,8 +107,29 @@ def scan(text: str) -> list:
 
 def regions(text: str) -> list:
     """The math regions of `text`, in order, each with its raw tokens or its error.
-    Raises ParseError only for a region that is never closed."""
-    return _Scanner(text).run()
+    Raises ParseError only for a region that is never closed -- unless that region opens
+    inside a ``%`` comment of a text that is all math but for its comments
+    (``A \\in \\mathbb{R}^n % in $``): then it is read as math, comments dropped (LaTeX's
+    reading of ``%``). In prose with math a ``%`` is kept: a Markdown post's "5%" is text."""
+    sc = _Scanner(text)
+    try:
+        return sc.run()
+    except ParseError as e:
+        start = sc.found[-1].start if sc.found and sc.closer else None
+        spans = [m.span() for m in _COMMENT.finditer(text)]
+        if start is None or not any(a < start < b for a, b in spans):
+            raise
+        bare = _COMMENT.sub(lambda m: " " * len(m.group(0)), text)
+        if _has_delimiters(bare):    # prose with math: its "%" may be text ("5%")
+            raise
+        try:
+            return _Scanner(bare).run()
+        except ParseError:
+            raise e from None
+
+
+# an unescaped % to the end of its line; "5%" (after a digit) is a percent sign
+_COMMENT = re.compile(r"(?<![\\0-9])%[^\n]*")
 
 
 class _Scanner:
