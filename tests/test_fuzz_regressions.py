@@ -696,3 +696,9 @@ def test_ones_on_a_sub_range_in_a_document():
     g = assert_right(doc, "x", lambda x: float(x[1:-1] @ x[1:-1]), dict(x=np.arange(1.0, 6.0)))
     with pytest.raises(matcalc.MatcalcError, match="cannot tell the length"):
         matcalc.gradient(r"f = \mathbf{1}_{[2,\,3]}^T \mathbf{1}_{[1,\,2]}", wrt="f")
+
+
+def test_comment_with_dollar_after_inline_math():
+    doc = ("$x \\in \\{0,1\\}^{n}, A \\in \\mathbb{R}^{n\\times n}$ % a comment, with $ and "
+           "\\mathbb{R}\n\\begin{align*}\nf(x) &= x^T A x\n\\end{align*}")
+    assert_right(doc, "A", lambda A, x: x @ A @ x, dict(A=A3, x=X3))

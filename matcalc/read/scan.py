@@ -107,23 +107,23 @@ def scan(text: str) -> list:
 
 def regions(text: str) -> list:
     """The math regions of `text`, in order, each with its raw tokens or its error.
-    Raises ParseError only for a region that is never closed -- unless that region opens
-    inside a ``%`` comment of a text that is all math but for its comments
-    (``A \\in \\mathbb{R}^n % in $``): then it is read as math, comments dropped (LaTeX's
-    reading of ``%``). In prose with math a ``%`` is kept: a Markdown post's "5%" is text."""
+    Raises ParseError only for a region that is never closed -- unless a ``%`` comment
+    holds a math delimiter (``A \\in \\mathbb{R}^n % in $``): then, the text being unreadable
+    with the comment kept as text, it is read again with those comments dropped (LaTeX's
+    reading of ``%``). Otherwise a ``%`` is kept, and after a digit ("5%") it is always text."""
     sc = _Scanner(text)
     try:
         return sc.run()
     except ParseError as e:
-        start = sc.found[-1].start if sc.found and sc.closer else None
-        spans = [m.span() for m in _COMMENT.finditer(text)]
-        if start is None or not any(a < start < b for a, b in spans):
+        # the % comments that hold a math delimiter, blanked (offsets kept)
+        spans = [m.span() for m in _COMMENT.finditer(text) if _has_delimiters(m.group(0))]
+        if not spans or "unclosed math region" not in str(e):
             raise
-        bare = _COMMENT.sub(lambda m: " " * len(m.group(0)), text)
-        if _has_delimiters(bare):    # prose with math: its "%" may be text ("5%")
-            raise
+        bare = list(text)
+        for a, b in spans:
+            bare[a:b] = " " * (b - a)
         try:
-            return _Scanner(bare).run()
+            return _Scanner("".join(bare)).run()
         except ParseError:
             raise e from None
 
