@@ -331,7 +331,10 @@ $$ f = \sum_i w_i^2 $$"""
 @pytest.mark.parametrize("doc, wrt, dims, marker", [
     (seed("001_question.tex"), ["W"], None, "np.multiply("),
     (seed("002.tex"), [r"\phi"], {"N": 3, "M": 4}, "t5 = _buffer("),
-    (seed("003.tex"), ["z", r"\mu"], None, "out=_b1")], ids=["001", "002", "003"])
+    (seed("003.tex"), ["z", r"\mu"], None, "out=_b1"),
+    ("W \\in \\mathbb{R}^{m\\times n}, x \\in \\mathbb{R}^n\n"
+     "f = \\mathbf{1}^T \\tanh(W x)", ["x"], None, "np.matmul(")],
+    ids=["001", "002", "003", "matmul"])
 def test_out_last_operation_writes_into_the_buffer(doc, wrt, dims, marker):
     """The last operation writes straight into the caller's array (no temporary and copy);
     the numbers are the plain call's exactly, also where the buffer is an input itself

@@ -115,13 +115,14 @@ OUT_HELPERS = {
 
 # the last operation of a result written into the caller's buffer (`in_place`)
 _UFUNC = {ast.Mult: "np.multiply", ast.Add: "np.add", ast.Sub: "np.subtract",
-          ast.Div: "np.divide"}
+          ast.Div: "np.divide", ast.MatMult: "np.matmul"}
 
 
 def in_place(code: str, j: int, inputs, lines: list):
     """The return expression of result `code` (``np.asarray(X, dtype=_dt)``) for output
     slot `j` written into the caller's array where `_buffer` allows it: an elementwise
-    binary or negation at the top of X as its ufunc with ``out=``, or a block array X
+    binary, a matrix product or a negation at the top of X as its ufunc with ``out=``
+    (np.matmul casts to a float32 buffer as the copy does), or a block array X
     that `lines` create with ``np.empty`` (seed 002's placed blocks) created as the
     caller's array (`lines` is edited). Elsewhere, and when no buffer can be used at
     run time, the plain ``_into`` copy. The values are those of the copy exactly: the
