@@ -702,3 +702,20 @@ def test_comment_with_dollar_after_inline_math():
     doc = ("$x \\in \\{0,1\\}^{n}, A \\in \\mathbb{R}^{n\\times n}$ % a comment, with $ and "
            "\\mathbb{R}\n\\begin{align*}\nf(x) &= x^T A x\n\\end{align*}")
     assert_right(doc, "A", lambda A, x: x @ A @ x, dict(A=A3, x=X3))
+
+
+def test_skipped_declaration_is_not_replaced_by_an_inferred_shape():
+    # the declaration of p cannot be read (a math-italic 𝑥); without it p would be inferred
+    # a scalar from h^2 -- a different document: refused, pointing at the declaration
+    doc = "$𝑥 \\in \\mathbb{R}^n, \\quad p \\in \\mathbb{R}^{n}$\n$h = p$\n$f = h^2$\n"
+    with pytest.raises(matcalc.MatcalcError) as info:
+        matcalc.gradient(doc, "p")
+    e = info.value
+    assert (e.line, e.column) == (1, 2) and "declares p" in str(e) and "inferred" in str(e)
+
+
+def test_unreadable_character_does_not_hide_the_rest_of_its_region():
+    # found by the fuzzer: the region's other declarations are still known after the 𝑥
+    doc = "$𝑥 \\in \\mathbb{R}^n, \\quad p \\in \\mathbb{R}^{n}$\n$h = p$\n$f = \\mathbf{1}^T h$\n"
+    with pytest.raises(matcalc.MatcalcError, match="declares p"):
+        matcalc.gradient(doc, "p")

@@ -78,7 +78,8 @@ class SkippedFragments(LoweringBase):
 
     def _refuse_skipped_inputs(self, obj):
         """A skipped fragment that would define a name the objective takes as an input (or
-        a dimension) changes what the document means: refused, naming the fragment."""
+        a dimension), or declare one that nothing readable declares, changes what the
+        document means: refused, naming the fragment."""
         used, stack = set(), [obj]
         while stack:
             k = stack.pop()
@@ -97,6 +98,12 @@ class SkippedFragments(LoweringBase):
                 if k in used and k not in self.defsrc:
                     raise self._needed_error(sk, k, f"which the objective uses: without it "
                                              f"{sk.latex.get(k, k)} would be taken as an input")
+        for sk in self.skips:    # its shape would be inferred, perhaps not as declared
+            for k in sk.declares:
+                if k in used and k not in self.defsrc and k not in self._declared:
+                    raise self._needed_error(sk, k, f"which the objective uses: without it "
+                                             f"the shape of {sk.latex.get(k, k)} would be "
+                                             f"inferred, not read")
 
     def _needed_error(self, sk, k, why):
         e = sk.error

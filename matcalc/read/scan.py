@@ -160,7 +160,14 @@ class _Scanner:
             try:
                 self._math(region.toks)
             except ParseError as e:
-                region.error = e             # its tokens so far are kept (what it defines)
+                if getattr(e, "bare_message", "").startswith("unexpected character") \
+                        and self.text[self.i] != self.closer[:1]:
+                    # the region stays unreadable (its first error), but the rest of its
+                    # tokens are read: what it declares and defines is still known
+                    region.error = region.error or e
+                    self.i += 1
+                    continue
+                region.error = region.error or e   # its tokens so far are kept
                 if not self.closer:          # all the text is math: nothing after it
                     region.end = self.n
                     return self.found
