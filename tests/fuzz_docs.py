@@ -112,7 +112,6 @@ SCALAR_ONLY_SPELLINGS = {"|{}|", r"\left|{}\right|"}
 # test leaves them out; the long runs generate them. Tag -> regression test id.
 KNOWN_BUGS: dict = {
     "const-apply": "test_constant_before_parenthesis",    # \pi (x^T x): unknown function
-    "sep:semicolon-group": "test_semicolon_then_group",   # x \in R^n\; A, B \in ...
 }
 
 # Failures recognised by their outcome (where no construct tag isolates them):

@@ -300,8 +300,6 @@ def test_objective_only_dimension():
                  dict(w=X3, alpha=0.7, M=4))
 
 
-@xfail("a declaration list separated by \\; cannot continue with a grouped declaration "
-       "(`x \\in R^n\\; A, B \\in ...`): ParseError unexpected name 'A'")
 def test_semicolon_then_group():
     doc = r"x \in \mathbb{R}^{n}\; A, B \in \mathbb{R}^{n \times n}" "\n" r"f = x^T A B x"
     assert_right(doc, "x", lambda x, A, B: x @ A @ B @ x, dict(x=X3, A=A3, B=B3))

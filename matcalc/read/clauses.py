@@ -163,30 +163,40 @@ def _has_relation(items):
     return any(not isinstance(t, str) and d == 0 and t.kind in ("REL", "IN") for t, d in items)
 
 
+def _soft_parts(row):
+    """The row cut at each ``\\;`` (SOFT) whose sides, up to the neighbouring cuts, both
+    hold a relation and do not end or start with an operator."""
+    parts, start = [], 0
+    for p, item in enumerate(row):
+        if item[0] != "SOFT":
+            continue
+        left = [x for x in row[start:p] if x[0] not in ("SOFT", "SEP")]
+        nxt = next((q for q in range(p + 1, len(row)) if row[q][0] == "SOFT"), len(row))
+        right = [x for x in row[p + 1:nxt] if x[0] not in ("SOFT", "SEP")]
+        if left and right and _has_relation(left) and _has_relation(right) \
+                and left[-1][0].kind not in CONT_END and right[0][0].kind not in CONT_END:
+            parts.append(row[start:p])
+            start = p + 1
+    parts.append(row[start:])
+    return parts
+
+
 def _clauses(row, dropped=None, keep_arrows=False):
-    """Split one row at its separators; `\\;` separates only between two relations."""
-    segs, cur = [], []
-    for item in row:
-        if item[0] == "SEP":
-            segs.append(cur)
-            cur = []
-        else:
-            cur.append(item)
-    segs.append(cur)
+    """Split one row at its separators; `\\;` separates only between two relations, and
+    more loosely than ``,`` (``x \\in R^n\\; A, B \\in R^{n \\times n}``: the comma then
+    groups A and B)."""
     out = []
-    for seg in segs:
-        start = 0
-        for p, (t, _d) in enumerate(seg):
-            if t != "SOFT":
-                continue
-            left = [x for x in seg[start:p] if x[0] != "SOFT"]
-            right = [x for x in seg[p + 1:] if x[0] != "SOFT"]
-            if left and right and _has_relation(left) and _has_relation(right) \
-                    and left[-1][0].kind not in CONT_END and right[0][0].kind not in CONT_END:
-                out.append([x[0] for x in left])
-                start = p + 1
-        rest = [x[0] for x in seg[start:] if x[0] != "SOFT"]
-        out.append(rest)
+    for part in _soft_parts(row):
+        segs, cur = [], []
+        for item in part:
+            if item[0] == "SEP":
+                segs.append(cur)
+                cur = []
+            else:
+                cur.append(item)
+        segs.append(cur)
+        for seg in segs:
+            out.append([x[0] for x in seg if x[0] != "SOFT"])
     # a clause with an arrow (a signature f: R^n \to R, a renaming I \to A) states nothing
     # matcalc uses: it is dropped (unless the caller reads renamings from it) -- but for a
     # definition after the arrow, (x, y) \mapsto S(x, y) = ..., which is kept
