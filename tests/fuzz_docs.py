@@ -111,7 +111,6 @@ SCALAR_ONLY_SPELLINGS = {"|{}|", r"\left|{}\right|"}
 # Constructs (feature tags) that trigger an engine bug pinned by a regression test. The CI fuzz
 # test leaves them out; the long runs generate them. Tag -> regression test id.
 KNOWN_BUGS: dict = {
-    "const-apply": "test_constant_before_parenthesis",    # \pi (x^T x): unknown function
 }
 
 # Failures recognised by their outcome (where no construct tag isolates them):
@@ -459,12 +458,10 @@ def product(draw, l: E, r: E, shape) -> E:
     if op == " " and (lt.endswith("|") or rt.startswith("|")):
         op = r" \cdot "
     if op == " " and rt.startswith(("(", r"\left(", r"\big(")) and \
-            re.search(r"(\\pi|(?<![A-Za-z\\])e)$", lt):
-        # a constant before "(": read as an unknown function (KNOWN_BUGS)
-        tags = ("const-apply",)
-        if "const-apply" in EXCLUDE_NOW[0]:
-            op = r" \cdot "
-            tags = ()
+            re.search(r"(?<![A-Za-z\\])e$", lt):
+        # e (...): a function e applied, or Euler's number times: refused as two readings
+        # (test_e_before_parenthesis_has_two_readings); \pi (...) is pi times
+        op = r" \cdot "
 
     def fn(env, ix, lf=l.fn, rf=r.fn, ls=l.shape, rs=r.shape):
         a, b = lf(env, ix), rf(env, ix)

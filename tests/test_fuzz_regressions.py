@@ -305,12 +305,16 @@ def test_semicolon_then_group():
     assert_right(doc, "x", lambda x, A, B: x @ A @ B @ x, dict(x=X3, A=A3, B=B3))
 
 
-@pytest.mark.parametrize("const, c", [(r"\pi", np.pi), ("e", np.e)])
-@xfail("a constant before a parenthesis (\\pi (x^T x), e (x^T x)) is read as a call: "
-       "ParseError unknown function")
-def test_constant_before_parenthesis(const, c):
-    doc = r"x \in \mathbb{R}^n" "\n" rf"f = {const} (x^T x)"
-    assert_right(doc, "x", lambda x: c * x @ x, dict(x=X3))
+def test_constant_before_parenthesis():
+    doc = r"x \in \mathbb{R}^n" "\n" r"f = \pi (x^T x)"
+    assert_right(doc, "x", lambda x: np.pi * x @ x, dict(x=X3))
+
+
+def test_e_before_parenthesis_has_two_readings():
+    doc = r"x \in \mathbb{R}^n" "\n" r"f = e (x^T x)"
+    with pytest.raises(matcalc.MatcalcError, match="two readings"):
+        matcalc.gradient(doc, "x")
+
 
 
 @pytest.mark.parametrize("body, f", [

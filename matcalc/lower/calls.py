@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 
+import sympy as sp
+
 from .. import names, ops
 from ..ir import fmap
 from ..read import syntax as S
-from ..values import Val
+from ..values import Val, scalar
 from .base import SIGMA_NAMES, LoweringBase, chain_factors, walk_syntax
 
 
@@ -140,6 +142,13 @@ class CallLowering(LoweringBase):
                                 f"{names.latex_of(f)}(x) = ...)", f)
             b = self.expr(e.args[0], scope)
             return self.product(self.expr(f, scope), b, e)
+        if kw == "pi" and isinstance(f, S.Sym) and not f.primes and len(e.args) == 1:
+            # \pi (x^T x): the constant pi (undeclared) times the parenthesis
+            return self.product(scalar(sp.pi), self.expr(e.args[0], scope), e)
+        if kw == "e" and isinstance(f, S.Sym) and len(e.args) == 1:
+            raise self.perr("e (...) has two readings: a function e applied, or Euler's "
+                            "number times the parenthesis (e is Euler's number only in a "
+                            "power): define e, or write e^{1} \\cdot (...) or \\exp(1)", f)
         raise self.perr(f"unknown function {names.latex_of(f)}: the document applies it but "
                         f"never says which function it is (a generic differentiable function "
                         f"has no numbers to check): define it ({names.latex_of(f)}(z) = ...) "
