@@ -264,3 +264,33 @@ def test_bare_line_after_a_definition_stays_the_objective():
     check_gradient(r"""x \in \mathbb{R}^n
 a = x^Tx
 3a""", "x", lambda x: float(3 * x @ x))
+
+
+# ------------------------------------------------------ a sum extending over its index (053)
+
+XYC = r"x \in \mathbb{R}^n, y \in \mathbb{R}^n, c \in \mathbb{R}" + "\n"
+
+
+@pytest.mark.parametrize("doc, ref", [
+    (r"f = \sum_{i=1}^n - x_i^2 + y_i x_i - \ln y_i !",
+     lambda x, y: float(np.sum(-x ** 2 + y * x) - sum(np.log(float(np.prod(
+         np.arange(1, v + 1)))) for v in y))),
+    (r"f = c + \sum_{i=1}^n x_i^2 - y_i x_i", lambda x, y, c: float(c + np.sum(x ** 2 - y * x))),
+])
+def test_sum_body_extends_over_later_terms_using_its_index(doc, ref):
+    # the later terms use i, bound nowhere else: the sum goes on over them (noted)
+    kw = dict(x=np.array([0.3, -1.2, 0.7]), y=np.array([2.0, 0.0, 3.0]), c=1.5)
+    kw = {k: v for k, v in kw.items() if k in ref.__code__.co_varnames}
+    g = check_gradient(XYC + doc, "x", ref, kwargs=kw)
+    assert any("read as one sum" in n.reason for n in g.notes)
+
+
+@pytest.mark.parametrize("doc, piece", [
+    (r"f = c\sum_{i=1}^n x_i + y_i^2", "two readings"),          # c Σ(a+b) or cΣa + Σb
+    (r"f = -\sum_{i=1}^n x_i + y_i^2", "two readings"),
+    (r"f = c - \sum_{i=1}^n x_i + y_i^2", "two readings"),
+    (r"f = \sum_{i=1}^n x_i^2 + c + y_i x_i", "two readings"),     # is c summed?
+    (r"f = \sum_{i=1}^n \sum_{j=1}^n x_i x_j + y_i x_i", "two readings"),  # inner or outer?
+])
+def test_sum_extension_with_two_readings_is_refused(doc, piece):
+    refused(XYC + doc, "x", "used outside the \\sum that binds it", piece)
