@@ -294,3 +294,26 @@ def test_sum_body_extends_over_later_terms_using_its_index(doc, ref):
 ])
 def test_sum_extension_with_two_readings_is_refused(doc, piece):
     refused(XYC + doc, "x", "used outside the \\sum that binds it", piece)
+
+
+# ------------------------------------------- a subscript whose letter a sum rebinds (019)
+
+def test_subscript_with_a_letter_the_sum_binds_is_part_of_the_name():
+    # E_{in}: as indices, n would be bound twice -- so {in} labels the in-sample error
+    doc = r"""x_n \in \mathbb{R}^d, n = 1,\dots,N, \; w \in \mathbb{R}^d
+E_{in}(w) = \sum_{n=1}^{N} (w^T x_n)^2"""
+    check_gradient(doc, "w", lambda w, x: float(np.sum((x @ w) ** 2)))
+
+
+def test_subscript_pair_used_free_stays_an_entrywise_definition():
+    # K_{ij} uses i and j free: an entrywise definition, not a name
+    doc = r"""x \in \mathbb{R}^n, A \in \mathbb{R}^{n \times n}
+K_{ij} = x_i x_j A_{ij}
+f = \sum_{i}\sum_{j} K_{ij}"""
+    check_gradient(doc, "x", lambda x, A: float(x @ A @ x))
+
+
+def test_subscript_with_one_letter_free_and_one_rebound_is_refused():
+    doc = r"""a \in \mathbb{R}^{m \times N}
+E_{in} = \sum_{n=1}^{N} a_{in}"""
+    refused(doc, "a", "index i")

@@ -58,7 +58,9 @@ class NameLowering(LoweringBase):
         of them a declared index nor used as an index in the definition, is part of the
         name (``K_{ij} = ...x_i...x_j`` stays an entrywise definition); so is a single
         letter that is a declared vector or matrix and no index (``K_y = K_f + \\sigma^2 I``
-        with y \\in R^n: the covariance of y)."""
+        with y \\in R^n: the covariance of y); so are two or more letters one of which a
+        sum in the definition binds (``E_{in}(W) = \\sum_n ...``: as the definition's own
+        indices, n would be bound twice)."""
         if len(target.subs) != 1:
             return False
         sub = target.subs[0]
@@ -76,8 +78,13 @@ class NameLowering(LoweringBase):
             return False
         else:
             letters = self._juxt_syms(sub)
-        if letters is None or (len(letters) < 3 and len(letters) != 1) or \
-                any(i in self.ranges for i in letters):
+        if letters is not None and len(letters) >= 2 and self._rebound(letters, st):
+            # E_{in}(W) = \sum_{n=0}^{N} ...: as indices, n would be bound twice (the
+            # entrywise reading is refused), so {in} is a label ("in-sample")
+            return True
+        if letters is None or any(i in self.ranges for i in letters):
+            return False
+        if len(letters) < 3 and len(letters) != 1:
             return False
         used = set()
         for part in (st.value, *st.middle):
@@ -89,6 +96,14 @@ class NameLowering(LoweringBase):
                 elif isinstance(node, S.BigOp):
                     used |= {names.keyword_of(i) for i in node.indices}
         return not (set(letters) & used)
+
+    @staticmethod
+    def _rebound(letters, st) -> bool:
+        """Does a sum or product in the definition bind one of the letters? Then they
+        cannot be the definition's own indices (an index is bound once)."""
+        return any(isinstance(node, S.BigOp) and
+                   {names.keyword_of(i) for i in node.indices} & set(letters)
+                   for part in (st.value, *st.middle) for node in walk_syntax(part))
 
     def _sibling_names(self, sub, st) -> bool:
         """Is the letter `sub` (not an index range) used in the definition only as the

@@ -329,10 +329,11 @@ CASES = [
     Case("018_softmax_xent_index.tex", "o", ref_softmax_xent, R,
          "ML: softmax cross-entropy (index notation)", objective="L"),
     Case("019_softmax_indicator.tex", "W", ref_softmax_indicator,
-         r"refused: the chained equality's second \sum_{n=0}^{N} is read inside the first "
-         r"(index n already bound), and both count from 0 (the indicator 1\{y_n=k\} is "
-         r"read, as a one-hot array of the labels)", "ML: softmax cross-entropy",
-         expect="index n is already bound by an enclosing sum"),
+         r"refused: y_n in the indicator 1\{y_n=k\} is never declared (the post gives only "
+         r"the one-hot Y_{K\times N}, and shapes as subscripts X_{M\times N}, not read as "
+         r"declarations); E_{in}(W) is read as a name (n is bound by the sum, so {in} is no "
+         r"index pair), and both sums count from 0", "ML: softmax cross-entropy",
+         expect="unknown name y"),
     Case("020_kmeans_distortion.tex", r"\mu", ref_kmeans, R, "clustering: k-means"),
     Case("021_kmeans_cluster_set.tex", r"\mu", None,
          r"refused: F_i(\mu_i) is a k-vector of costs, not a scalar objective (the sum over "
