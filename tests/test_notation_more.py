@@ -317,3 +317,30 @@ def test_subscript_with_one_letter_free_and_one_rebound_is_refused():
     doc = r"""a \in \mathbb{R}^{m \times N}
 E_{in} = \sum_{n=1}^{N} a_{in}"""
     refused(doc, "a", "index i")
+
+
+# ------------------------------------- a control space ends a word; model equations (056)
+
+def test_where_between_control_spaces_separates_two_statements():
+    # \ \ where\ \ : the dropped spaces still end the word, so 'where' joins nothing
+    doc = r"""$y \in \mathbb{R}^n$
+$$a = 2y\ \ where\ \ b=3y$$
+$$f = a^Ta + b^Tb$$"""
+    check_gradient(doc, "y", lambda y: float(4 * y @ y + 9 * y @ y))
+
+
+def test_declared_data_in_a_model_equation_with_undeclared_noise_is_refused():
+    # x_i = Uy_i + \epsilon_i: x stays data (model) or is defined with a new input epsilon
+    doc = r"""$$\{x_{1}, ..., x_n\}\in\mathbb{R}^{D}$$ and $$\{y_1, ..., y_n\}\in\mathbb{R}^d$$
+$$U \in \mathbb{R}^{D\times d}$$
+$$x_i=Uy_i+\epsilon_i$$
+$$L=\sum_{i}\|x_i-Uy_i\|^2$$"""
+    refused(doc, "U", "two readings", "model equation", "\\epsilon", objective="L")
+
+
+def test_declared_then_defined_through_declared_names_is_a_definition():
+    # every name declared: the definition reading is the only one
+    doc = r"""x \in \mathbb{R}^n, A \in \mathbb{R}^{n \times n}, b \in \mathbb{R}^n
+x = Ab
+f = x^Tx"""
+    check_gradient(doc, "b", lambda A, b: float((A @ b) @ (A @ b)))

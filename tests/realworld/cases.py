@@ -455,10 +455,13 @@ CASES = [
     Case("056_pca_underset_sum.tex", "U",
          lambda x, y, U, Lambda: float(np.sum((x - y @ U.T) ** 2)
                                        + np.trace((np.eye(U.shape[1]) - U.T @ U) @ Lambda)),
-         r"refused: x_i=Uy_i+\epsilon_i\ \ where\ \ U=[u_1, ..., u_d]\in\mathbb{R}^{D\times d} "
-         r"(the word 'where' written in math letters joins the model equation for the data "
-         r"x_i and U's type into one clause; the set of vectors \{x_{1}, ..., x_n\} is read)",
-         "ML: PCA", objective="L", expect="x is declared twice with different shapes"),
+         r"refused: x_i=Uy_i+\epsilon_i (the declared data x_i in a model equation with the "
+         r"noise \epsilon_i declared nowhere: a model equation, or a definition of x with a "
+         r"new input \epsilon -- two readings); the word where written in math letters "
+         r"between control spaces (\ \ where\ \ ) now separates the clauses, and the set of "
+         r"vectors \{x_{1}, ..., x_n\} is read; after it, \Lambda=\Lambda^T (a symmetry "
+         r"statement) would be refused as circular",
+         "ML: PCA", objective="L", expect="two readings -- a model equation of the data x"),
     Case("057_lqr_stage_cost.tex", "u",
          lambda x, u, Q, R: float(x @ Q @ x + u @ R @ u + 2 * x @ Q @ u),
          "refused: 2 x^T Q u does not fit x in R^n, u in R^m (the page's Q where N is meant)",
