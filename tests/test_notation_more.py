@@ -344,3 +344,38 @@ def test_declared_then_defined_through_declared_names_is_a_definition():
 x = Ab
 f = x^Tx"""
     check_gradient(doc, "b", lambda A, b: float((A @ b) @ (A @ b)))
+
+
+# ------------------------------ V_{bond}^{ij}, k^s_{ij}, r_{ij}^0 as names (088)
+
+BOND = r"""$k^s_{ij}, r_{ij}, r_{ij}^0 \in \mathbb{R}$
+$$V_{bond}^{ij}=\frac{k^s_{ij}}{2}(r_{ij}-r_{ij}^0)^2$$"""
+
+
+def test_text_subscripted_name_with_a_letter_superscript_is_defined():
+    g = check_gradient(BOND, "r_{ij}",
+                       lambda ks_ij, r_ij, r0_ij: 0.5 * ks_ij * (r_ij - r0_ij) ** 2,
+                       objective=r"V_{bond}^{ij}")
+    assert set(g.inputs) == {"k^s_{ij}", "r_{ij}", "r^0_{ij}"}
+
+
+def test_superscript_zero_of_an_undeclared_name_is_refused_naming_both():
+    # r_{ij}^0: r to the power 0 (= 1), or the reference value r^0 -- never silently 1
+    doc = r"""$k, r \in \mathbb{R}$
+$$V=\frac{k}{2}(r-r^0)^2$$"""
+    refused(doc, "r", "two readings", "power 0", "superscript 0")
+
+
+def test_superscript_zero_of_a_declared_name_is_that_name():
+    doc = r"""$k, r, r^0 \in \mathbb{R}$
+$$V=\frac{k}{2}(r-r^0)^2$$"""
+    check_gradient(doc, "r", lambda k, r, r0: 0.5 * k * (r - r0) ** 2)
+
+
+def test_letter_superscript_on_a_declared_name_stays_a_power():
+    # x_{max}^{n} with x_{max} and n declared: a power (V^{ij}_{bond} is a name only
+    # where it is defined as one)
+    doc = r"""$x_{max}, n \in \mathbb{R}$
+$$f = x_{max}^{n}$$"""
+    check_gradient(doc, "x_{max}", lambda x_max, n: x_max ** n,
+                   kwargs=dict(x_max=1.7, n=3.0))

@@ -85,7 +85,8 @@ class DeclarationCollector(LoweringBase):
     # ------------------------------------------------------------ pass 1: collect
     def collect(self):
         # RSS(\lambda) = ..., NLL = ...: a letter run on the left names what it defines
-        stmts = [self.run_named(st) or st if isinstance(st, S.Def) and st.target is not None
+        stmts = [self.run_named(st) or self.sup_named(st) or st
+                 if isinstance(st, S.Def) and st.target is not None
                  and not self._is_claim(st.target) else st for st in self.doc.statements]
         self.notes.extend(self.doc.notes)
         decl_targets = {names.keyword_of(t) for st in stmts if isinstance(st, S.Decl)

@@ -39,19 +39,55 @@ class NameLowering(LoweringBase):
     def declared_name(self, target):
         """A declaration's target as the name it declares: ``x^{(i)}`` with a declared
         index i is the family member x_i; ``W^Q`` (a power in the syntax) is the name W^Q."""
-        sup = self.sup_name(target)
+        sup = self.sup_name(target) or self.zero_name(target)
         if sup is not None:
             return sup
+        if isinstance(target, S.Sub) and isinstance(target.base, S.Pow):
+            named = self.sup_name(target.base)         # k^s_{ij}: the name k^s, indexed
+            if isinstance(named, S.Sym):
+                return S.Sub(named, target.subs, span=target.span)
         return self.layer_member(target) or target
 
     @staticmethod
     def sup_name(e):
-        """``W^Q`` read as a name with a letter superscript (a Sym with `sup`), or None."""
-        if isinstance(e, S.Pow) and not e.hadamard and isinstance(e.base, S.Sym) and \
-                e.base.sup is None and isinstance(e.exp, S.Sym) and e.exp.accent is None \
-                and e.exp.layer is None and not e.exp.primes:
+        """``W^Q`` read as a name with a letter superscript (a Sym with `sup`), or None.
+        ``V_{bond}^{ij}`` -- a name with a text subscript and a superscript of letters --
+        is the Sub ``V^{ij}_{bond}`` (its base a Sym with `sup` "ij")."""
+        if not isinstance(e, S.Pow) or e.hadamard:
+            return None
+        if isinstance(e.base, S.Sym) and e.base.sup is None and isinstance(e.exp, S.Sym) \
+                and e.exp.accent is None and e.exp.layer is None and not e.exp.primes:
             return dataclasses.replace(e.base, sup=e.exp.name, span=e.span)
+        base = e.base
+        if isinstance(base, S.Sub) and isinstance(base.base, S.Sym) and \
+                base.base.sup is None and len(base.subs) == 1 and _text_run(base.subs[0]):
+            sup = _letters(e.exp)
+            if sup:
+                return S.Sub(dataclasses.replace(base.base, sup=sup), base.subs, span=e.span)
         return None
+
+    @staticmethod
+    def zero_name(e):
+        """``r^0``, ``r_{ij}^0`` as a name with the superscript 0 (a reference value, as
+        physics writes it): the Sym/Sub to read, or None when e is no such power."""
+        if not (isinstance(e, S.Pow) and not e.hadamard and isinstance(e.exp, S.Num)
+                and e.exp.value == "0"):
+            return None
+        b = e.base
+        if isinstance(b, S.Sym) and b.sup is None:
+            return dataclasses.replace(b, sup="0", span=e.span)
+        if isinstance(b, S.Sub) and isinstance(b.base, S.Sym) and b.base.sup is None:
+            return S.Sub(dataclasses.replace(b.base, sup="0"), b.subs, span=e.span)
+        return None
+
+    def sup_named(self, st):
+        """``V_{bond}^{ij} = ...``: a left side that is a text-subscripted name with a
+        superscript of letters defines that name (as a power it would define nothing: a
+        relation). Returns the rewritten Def, or None."""
+        named = self.sup_name(st.target)
+        if not isinstance(named, S.Sub) or st.params is not None:
+            return None
+        return dataclasses.replace(st, target=named)
 
     def subscript_is_name(self, target, st) -> bool:
         """``W_{out} = ...``: a subscript of three or more letters written together, none
@@ -263,3 +299,20 @@ class NameLowering(LoweringBase):
                             f"{fmt_shape(node.shape)}: index it, e.g. with subscripts", e)
         labels = tuple(mlabel() for _ in node.shape)
         return Val(node, labels, labels, bool(info.row) and node.rank == 1)
+
+
+def _letters(e):
+    """The text of a superscript of plain letters written together (``ij``), or None."""
+    if isinstance(e, S.Sym) and len(e.name) == 1 and e.accent is None and \
+            e.layer is None and not e.primes and e.sup is None:
+        return e.name
+    if isinstance(e, S.BinOp) and e.op == S.MUL and not e.sign:
+        a, b = _letters(e.left), _letters(e.right)
+        return a + b if a and b else None
+    return None
+
+
+def _text_run(e):
+    """A subscript of three or more letters written together (``bond``, ``out``): text."""
+    text = _letters(e)
+    return text is not None and len(text) >= 3

@@ -596,10 +596,10 @@ CASES = [
          "Matrix Cookbook: derivatives of a determinant",
          expect="the document defines nothing to differentiate"),
     Case("088_harmonic_bond_potential.tex", "r_{ij}",
-         lambda k_s, r, r_0: 0.5 * k_s * (r - r_0) ** 2,
-         r"refused: V_{bond}^{ij} = (a superscript index pair on the defined name)",
-         "physics/chemistry: harmonic bond potential", objective=r"V_{bond}^{ij}",
-         expect="this left side is not read as one name"),
+         lambda ks_ij, r_ij, r0_ij: 0.5 * ks_ij * (r_ij - r0_ij) ** 2, R,
+         r"physics/chemistry: harmonic bond potential (V_{bond}^{ij} = read as the name "
+         r"V^{ij}_{bond}, k^s_{ij} as the name k^s indexed, r_{ij}^0 as the declared name "
+         r"r^0_{ij}, not a power 0)", objective=r"V_{bond}^{ij}"),
     Case("089_variational_braket_energy.tex", "C_j", None,
          r"refused: \psi=\sum_j C_j \phi_j (a wave function expanded in basis functions: "
          r"C_j and \phi_j never declared), then the bra-ket <\psi\vert\hat{H}\vert\psi> of an "
