@@ -31,7 +31,7 @@ from ..read import syntax as S
 from .base import LoweringBase
 from .classify import (_head, dimension_names, index_names, is_derivative, is_differential,
                        is_function_name, is_gradient, kind_of_def, layout_range, namelike,
-                       prose_bare)
+                       is_ordinal, prose_bare)
 from .builtin_defs import own_builtin
 from .reversed import names_used, right_to_left
 
@@ -189,6 +189,14 @@ class DeclarationCollector(LoweringBase):
                               f"{names.latex_of(new.target)} is defined as the left side",
                           "inferred")
 
+    def _labelled_mention(self, e) -> bool:
+        """``$x_i^b$`` in prose with b declared nowhere: as a power it has no value, so it
+        only mentions a name labelled b (the point in frame B)."""
+        if not _labelled(e):
+            return False
+        kw = names.keyword_of(e.exp)
+        return kw not in self.info and kw not in self._dimnames and kw not in self._indices
+
     # ------------------------------------------------------------ what is not a definition
     def note(self, node, reason, kind="prose"):
         span = getattr(node, "span", node)
@@ -234,7 +242,8 @@ class DeclarationCollector(LoweringBase):
         when it stands after the last definition and is more than a mention of a name
         (``3a`` after ``a = x^Tx``). The others define nothing and are noted."""
         chosen = None
-        real = [(k, st) for k, st in candidates if not prose_bare(st.value)]
+        real = [(k, st) for k, st in candidates
+                if not prose_bare(st.value) and not self._labelled_mention(st.value)]
         if not self.defsrc and real:
             chosen = real[-1][1]
         elif not self.defsrc and candidates and not self.skips:
@@ -255,7 +264,9 @@ class DeclarationCollector(LoweringBase):
         for _k, st in candidates:
             if st is chosen:
                 continue
-            self.note(st, _mention(st.value))
+            self.note(st, "mentions a name with a superscript label declared nowhere (not a "
+                          "power): defines nothing" if self._labelled_mention(st.value)
+                      else _mention(st.value))
         if chosen is None:
             return
         if not self.defsrc:
@@ -355,12 +366,21 @@ def _declared_name(e):
     return e
 
 
+def _labelled(e) -> bool:
+    """``x_i^b``, ``x^a``: a name with a one-letter superscript (a power, or a label)."""
+    return isinstance(e, S.Pow) and not e.hadamard and namelike(e.base) and \
+        isinstance(e.exp, S.Sym) and len(e.exp.name) == 1 and e.exp.accent is None and \
+        e.exp.layer is None and not e.exp.primes and e.exp.sup is None
+
+
 def _mention(e) -> str:
     """Why a bare expression is not used, in words."""
     if is_derivative(e) or is_derivative(_head(e)):
         return "mentions a derivative: defines nothing"
     if is_differential(e):
         return "mentions a differential: defines nothing"
+    if is_ordinal(e):
+        return "an ordinal in prose (the i-th), not a power: defines nothing"
     if prose_bare(e):
         return "mentions a name: defines nothing"
     return "an expression, not a definition: not used"

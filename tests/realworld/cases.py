@@ -578,8 +578,12 @@ CASES = [
          r"masses i and j; the sum runs over connected pairs given only in code)",
          "physics: mass-spring network energy", objective="U", expect="unknown name l"),
     Case("084_reprojection_error_pmatrix.tex", r"\Delta", ref_reprojection,
-         r"refused: $i^{th}$ (an ordinal in prose read as math: i to the power t h)",
-         "robotics/vision: reprojection error", expect="unknown name t"),
+         r"refused: P_i = \begin{pmatrix} ... & ... \end{pmatrix} (a 4x4 matrix written "
+         r"entry by entry: arrays with several columns are not read), and the objective is "
+         r"only inside \min_{\Delta}e^2; $i^{th}$ is read as an ordinal in prose and $x_i^b$ "
+         r"as a mention (b labels frame B, declared nowhere), both noted",
+         "robotics/vision: reprojection error",
+         expect="arrays with several columns are not supported"),
     Case("085_procrustes_min_text_orthogonal.tex", "X", ref_procrustes,
          r"refused: the solution statement X=UV^T is read as a definition of X (then U is "
          r"unknown); the objective is only inside \min_{X \text{ orthogonal}}",
