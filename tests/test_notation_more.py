@@ -379,3 +379,37 @@ def test_letter_superscript_on_a_declared_name_stays_a_power():
 $$f = x_{max}^{n}$$"""
     check_gradient(doc, "x_{max}", lambda x_max, n: x_max ** n,
                    kwargs=dict(x_max=1.7, n=3.0))
+
+
+# ------------------------------- a family indexed through a nested subscript (060)
+
+W2V = r"""$u_{w_{I}} \in \mathbb{R}^d, \; v_{w_{O}}^{'} \in \mathbb{R}^d, \; v_{w_{k}}^{'} \in \mathbb{R}^d$
+$$E = - \log(\sigma(v_{w_{O}}^{'}.u_{w_{I}})) - \sum_{k=1}^K \log(\sigma(-v_{w_{k}}^{'}.u_{w_{I}}))$$"""
+
+
+def _sig(t):
+    return 1.0 / (1.0 + np.exp(-t))
+
+
+def w2v(u_w_I, v_prime_w_O, v_prime_w):
+    return float(-np.log(_sig(v_prime_w_O @ u_w_I)) - np.sum(np.log(_sig(-(v_prime_w @ u_w_I)))))
+
+
+@pytest.mark.parametrize("wrt", ["u_{w_{I}}", "v_{w_{O}}^{'}"])
+def test_nested_subscript_in_a_sum_is_a_family_member(wrt):
+    # one vector per k (K different terms), not one name v'_{w_k} counted K times
+    g = check_gradient(W2V, wrt, w2v)
+    assert g.inputs.get("v'_{w}") == "v_prime_w"
+    assert any("family of vectors" in n.reason for n in g.notes)
+
+
+def test_nested_subscript_family_gradient_wrt_the_family():
+    check_gradient(W2V, "v'_{w}", w2v)
+
+
+@pytest.mark.parametrize("extra, piece", [
+    (r"$w \in \mathbb{R}^K$", "depends on the index k"),          # labels: a lookup
+    (r"$v' \in \mathbb{R}^{d \times N}$", "depends on the index k"),  # a vocabulary matrix
+])
+def test_nested_subscript_with_a_declared_letter_stays_refused(extra, piece):
+    refused(extra + "\n" + W2V, "u_{w_{I}}", piece)

@@ -28,7 +28,7 @@ import sympy as sp
 from .. import ir, names
 from ..notes import Note, excerpt, offsets
 from ..read import syntax as S
-from .base import LoweringBase
+from .base import LoweringBase, walk_syntax
 from .classify import (_head, dimension_names, index_names, is_derivative, is_differential,
                        is_function_name, is_gradient, kind_of_def, layout_range, namelike,
                        is_ordinal, prose_bare)
@@ -89,6 +89,7 @@ class DeclarationCollector(LoweringBase):
                  if isinstance(st, S.Def) and st.target is not None
                  and not self._is_claim(st.target) else st for st in self.doc.statements]
         self.notes.extend(self.doc.notes)
+        self._note_via_families(stmts)
         decl_targets = {names.keyword_of(t) for st in stmts if isinstance(st, S.Decl)
                         and st.space.kind in ("real", "binary") for t in st.targets}
         decl_targets |= {names.keyword_of(t.base) for st in stmts if isinstance(st, S.Decl)
@@ -188,6 +189,19 @@ class DeclarationCollector(LoweringBase):
                 self.note(st, f"a definition written right to left: "
                               f"{names.latex_of(new.target)} is defined as the left side",
                           "inferred")
+
+    def _note_via_families(self, stmts):
+        """One note per family read through a nested subscript (`viafamily.py`)."""
+        for base, w, k in getattr(self, "via_patterns", ()):
+            first = next((n for st in stmts for n in walk_syntax(st)
+                          if isinstance(n, S.Sub) and isinstance(n.base, S.Sym)
+                          and n.base.via is not None
+                          and names.keyword_of(n.base) == f"{base}_{w}"), None)
+            if first is not None:
+                self.note(first, f"{names.latex_of(first)} read as member {k} of a family "
+                                 f"of vectors {names.latex_of(first.base)}, one per {k} (the "
+                                 f"nested subscript labels the {k}-th item; it is no one "
+                                 f"name)", "inferred")
 
     def _labelled_mention(self, e) -> bool:
         """``$x_i^b$`` in prose with b declared nowhere: as a power it has no value, so it

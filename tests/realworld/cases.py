@@ -471,12 +471,13 @@ CASES = [
          objective="J", expect=r"an integral (\int) is not supported"),
     Case("059_word2vec_negsampling.tex", "v_c", ref_word2vec, R,
          "NLP: word2vec negative sampling"),
-    Case("060_word2vec_dot_notation.tex", "u_{w_{I}}", None,
-         "refused: v_{w_{k}}^{'} (a family of vectors indexed through a nested subscript w_k; "
-         "read as one name it made K copies of one term -- silently wrong once v.u was read; "
-         "the period v.u is read as the dot product)",
-         "NLP: word2vec negative sampling",
-         expect="its subscript w_{k} depends on the index k"),
+    Case("060_word2vec_dot_notation.tex", "u_{w_{I}}",
+         lambda u_w_I, v_prime_w_O, v_prime_w: float(
+             -np.log(sig(v_prime_w_O @ u_w_I)) - np.sum(np.log(sig(-(v_prime_w @ u_w_I))))), R,
+         "NLP: word2vec negative sampling (v_{w_{k}}^{'} in the sum over k read as member k "
+         "of a family of vectors v'_{w}, one per negative sample -- read as one name it "
+         "made K copies of one term, silently wrong once; the period v.u is the dot "
+         "product)"),
     Case("061_ridge_missing_square.tex", "w",
          lambda w, x, y, lambda_: float(np.sum(y - x @ w) + lambda_ * np.sum(w ** 2)), R,
          "statistics: ridge regression (as written, first sum unsquared)"),
