@@ -316,7 +316,7 @@ def test_nested_subscript_on_a_bound_index_is_refused():
     # name, the sum counted one term K times (silently wrong)
     doc = (r"$u \in \mathbb{R}^d$" "\n"
            r"$$E = - \sum_{k=1}^K \log(\sigma(-v_{w_{k}}^{'}.u))$$")
-    with pytest.raises(matcalc.ParseError, match="depends on the index k"):
+    with pytest.raises(matcalc.ParseError, match="family of vectors indexed through a nested"):
         matcalc.gradient(doc, "u")
 
 

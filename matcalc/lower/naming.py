@@ -285,6 +285,12 @@ class NameLowering(LoweringBase):
                 raise self.perr(f"{excerpt(self.src, e.span) or names.latex_of(e)} is a partial-"
                                 f"derivative operator applied inside the objective: it is not "
                                 f"read (write the differences or derivatives out)", e)
+            if isinstance(base, S.Sym) and base.via:
+                member = names.latex_of(S.Sub(base, (S.Sym("k"),)))
+                raise self.perr(f"unknown name {names.latex_of(e)}: read as a family of "
+                                f"vectors indexed through a nested subscript (one per term "
+                                f"of the sum), which is never declared: declare a member, "
+                                f"e.g. `{member} \\in \\mathbb{{R}}^{{d}}`", e)
             raise self.perr(f"unknown name {names.latex_of(e)}: declare it (e.g. "
                             f"`{names.latex_of(e)} \\in \\mathbb{{R}}^{{n}}`) or define it", e)
         if info.kind in ("dim", "natural"):
