@@ -36,15 +36,18 @@ def _nested(e):
     return None
 
 
-def _bound_uses(node, bound, found):
-    """Collect (base kw, w kw, k kw) of the nested subscripts whose k a sum binds."""
-    if isinstance(node, S.BigOp):
-        bound = bound | {names.keyword_of(i) for i in node.indices}
-    got = _nested(node)
-    if got is not None and names.keyword_of(got[2]) in bound:
-        found.add(tuple(names.keyword_of(x) for x in got))
-    for c in S.children(node):
-        _bound_uses(c, bound, found)
+def _bound_uses(root, found):
+    """Collect (base kw, w kw, k kw) of the nested subscripts whose k a sum binds (a walk
+    without recursion: a flat sum of 5000 terms is a deep tree)."""
+    stack = [(root, frozenset())]
+    while stack:
+        node, bound = stack.pop()
+        if isinstance(node, S.BigOp):
+            bound = bound | {names.keyword_of(i) for i in node.indices}
+        got = _nested(node)
+        if got is not None and names.keyword_of(got[2]) in bound:
+            found.add(tuple(names.keyword_of(x) for x in got))
+        stack.extend((c, bound) for c in S.children(node))
 
 
 def _alone(doc, kw, allowed_ids):
@@ -68,7 +71,7 @@ def _walk(node):
 def via_families(doc):
     found: set = set()
     for st in doc.statements:
-        _bound_uses(st, frozenset(), found)
+        _bound_uses(st, found)
     if not found:
         return doc, ()
     nested_ids = {}                     # letter kw -> ids of its nested-form occurrences
@@ -98,5 +101,13 @@ def via_families(doc):
                 return S.Sub(fam, (k,), span=node.span)
         return S.rebuilt(node, fix)
 
-    new = tuple(fix(st) for st in doc.statements)
+    def fixed(st):
+        if not any(_nested(n) is not None for n in _walk(st)):
+            return st
+        try:
+            return fix(st)
+        except RecursionError:      # too deep to rebuild: left as written (then refused)
+            return st
+
+    new = tuple(fixed(st) for st in doc.statements)
     return dataclasses.replace(doc, statements=new), patterns
