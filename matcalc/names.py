@@ -8,6 +8,8 @@ superscripts appended (``W^{(1)}`` -> ``W1``), multi-letter subscripts kept
 """
 from __future__ import annotations
 
+import dataclasses
+
 import builtins
 import keyword
 import unicodedata
@@ -35,6 +37,8 @@ def _base_keyword(sym: S.Sym) -> str:
     if sym.sup:
         name += sym.sup
     name += "_prime" * sym.primes
+    if sym.via:
+        name += "_" + sym.via           # v'_{w_k}: the family v'_w
     return name
 
 
@@ -58,6 +62,8 @@ def _base_latex(sym: S.Sym) -> str:
     if sym.sup:
         sup = _base_latex(S.Sym(sym.sup))
         name += "^" + sup if len(sup) == 1 else "^{" + sup + "}"
+    if sym.via:
+        name += "_{" + _base_latex(S.Sym(sym.via)) + "}"
     return name
 
 
@@ -97,8 +103,11 @@ def latex_of(expr) -> str:
     if isinstance(expr, S.Sym):
         return _base_latex(expr)
     if isinstance(expr, S.Sub) and isinstance(expr.base, S.Sym) and len(expr.subs) == 1:
-        tail = sub_text(expr.subs[0])
-        return _base_latex(expr.base) + "_{" + (tail or "?").replace("_prime", "'") + "}"
+        tail = (sub_text(expr.subs[0]) or "?").replace("_prime", "'")
+        if expr.base.via:               # v'_{w_{k}}: member k of the family v'_{w}
+            base = _base_latex(dataclasses.replace(expr.base, via=None))
+            return base + "_{" + _base_latex(S.Sym(expr.base.via)) + "_{" + tail + "}}"
+        return _base_latex(expr.base) + "_{" + tail + "}"
     return "?"
 
 

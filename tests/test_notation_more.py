@@ -264,3 +264,152 @@ def test_bare_line_after_a_definition_stays_the_objective():
     check_gradient(r"""x \in \mathbb{R}^n
 a = x^Tx
 3a""", "x", lambda x: float(3 * x @ x))
+
+
+# ------------------------------------------------------ a sum extending over its index (053)
+
+XYC = r"x \in \mathbb{R}^n, y \in \mathbb{R}^n, c \in \mathbb{R}" + "\n"
+
+
+@pytest.mark.parametrize("doc, ref", [
+    (r"f = \sum_{i=1}^n - x_i^2 + y_i x_i - \ln y_i !",
+     lambda x, y: float(np.sum(-x ** 2 + y * x) - sum(np.log(float(np.prod(
+         np.arange(1, v + 1)))) for v in y))),
+    (r"f = c + \sum_{i=1}^n x_i^2 - y_i x_i", lambda x, y, c: float(c + np.sum(x ** 2 - y * x))),
+])
+def test_sum_body_extends_over_later_terms_using_its_index(doc, ref):
+    # the later terms use i, bound nowhere else: the sum goes on over them (noted)
+    kw = dict(x=np.array([0.3, -1.2, 0.7]), y=np.array([2.0, 0.0, 3.0]), c=1.5)
+    kw = {k: v for k, v in kw.items() if k in ref.__code__.co_varnames}
+    g = check_gradient(XYC + doc, "x", ref, kwargs=kw)
+    assert any("read as one sum" in n.reason for n in g.notes)
+
+
+@pytest.mark.parametrize("doc, piece", [
+    (r"f = c\sum_{i=1}^n x_i + y_i^2", "two readings"),          # c Σ(a+b) or cΣa + Σb
+    (r"f = -\sum_{i=1}^n x_i + y_i^2", "two readings"),
+    (r"f = c - \sum_{i=1}^n x_i + y_i^2", "two readings"),
+    (r"f = \sum_{i=1}^n x_i^2 + c + y_i x_i", "two readings"),     # is c summed?
+    (r"f = \sum_{i=1}^n \sum_{j=1}^n x_i x_j + y_i x_i", "two readings"),  # inner or outer?
+])
+def test_sum_extension_with_two_readings_is_refused(doc, piece):
+    refused(XYC + doc, "x", "used outside the \\sum that binds it", piece)
+
+
+# ------------------------------------------- a subscript whose letter a sum rebinds (019)
+
+def test_subscript_with_a_letter_the_sum_binds_is_part_of_the_name():
+    # E_{in}: as indices, n would be bound twice -- so {in} labels the in-sample error
+    doc = r"""x_n \in \mathbb{R}^d, n = 1,\dots,N, \; w \in \mathbb{R}^d
+E_{in}(w) = \sum_{n=1}^{N} (w^T x_n)^2"""
+    check_gradient(doc, "w", lambda w, x: float(np.sum((x @ w) ** 2)))
+
+
+def test_subscript_pair_used_free_stays_an_entrywise_definition():
+    # K_{ij} uses i and j free: an entrywise definition, not a name
+    doc = r"""x \in \mathbb{R}^n, A \in \mathbb{R}^{n \times n}
+K_{ij} = x_i x_j A_{ij}
+f = \sum_{i}\sum_{j} K_{ij}"""
+    check_gradient(doc, "x", lambda x, A: float(x @ A @ x))
+
+
+def test_subscript_with_one_letter_free_and_one_rebound_is_refused():
+    doc = r"""a \in \mathbb{R}^{m \times N}
+E_{in} = \sum_{n=1}^{N} a_{in}"""
+    refused(doc, "a", "index i")
+
+
+# ------------------------------------- a control space ends a word; model equations (056)
+
+def test_where_between_control_spaces_separates_two_statements():
+    # \ \ where\ \ : the dropped spaces still end the word, so 'where' joins nothing
+    doc = r"""$y \in \mathbb{R}^n$
+$$a = 2y\ \ where\ \ b=3y$$
+$$f = a^Ta + b^Tb$$"""
+    check_gradient(doc, "y", lambda y: float(4 * y @ y + 9 * y @ y))
+
+
+def test_declared_data_in_a_model_equation_with_undeclared_noise_is_refused():
+    # x_i = Uy_i + \epsilon_i: x stays data (model) or is defined with a new input epsilon
+    doc = r"""$$\{x_{1}, ..., x_n\}\in\mathbb{R}^{D}$$ and $$\{y_1, ..., y_n\}\in\mathbb{R}^d$$
+$$U \in \mathbb{R}^{D\times d}$$
+$$x_i=Uy_i+\epsilon_i$$
+$$L=\sum_{i}\|x_i-Uy_i\|^2$$"""
+    refused(doc, "U", "two readings", "model equation", "\\epsilon", objective="L")
+
+
+def test_declared_then_defined_through_declared_names_is_a_definition():
+    # every name declared: the definition reading is the only one
+    doc = r"""x \in \mathbb{R}^n, A \in \mathbb{R}^{n \times n}, b \in \mathbb{R}^n
+x = Ab
+f = x^Tx"""
+    check_gradient(doc, "b", lambda A, b: float((A @ b) @ (A @ b)))
+
+
+# ------------------------------ V_{bond}^{ij}, k^s_{ij}, r_{ij}^0 as names (088)
+
+BOND = r"""$k^s_{ij}, r_{ij}, r_{ij}^0 \in \mathbb{R}$
+$$V_{bond}^{ij}=\frac{k^s_{ij}}{2}(r_{ij}-r_{ij}^0)^2$$"""
+
+
+def test_text_subscripted_name_with_a_letter_superscript_is_defined():
+    g = check_gradient(BOND, "r_{ij}",
+                       lambda ks_ij, r_ij, r0_ij: 0.5 * ks_ij * (r_ij - r0_ij) ** 2,
+                       objective=r"V_{bond}^{ij}")
+    assert set(g.inputs) == {"k^s_{ij}", "r_{ij}", "r^0_{ij}"}
+
+
+def test_superscript_zero_of_an_undeclared_name_is_refused_naming_both():
+    # r_{ij}^0: r to the power 0 (= 1), or the reference value r^0 -- never silently 1
+    doc = r"""$k, r \in \mathbb{R}$
+$$V=\frac{k}{2}(r-r^0)^2$$"""
+    refused(doc, "r", "two readings", "power 0", "superscript 0")
+
+
+def test_superscript_zero_of_a_declared_name_is_that_name():
+    doc = r"""$k, r, r^0 \in \mathbb{R}$
+$$V=\frac{k}{2}(r-r^0)^2$$"""
+    check_gradient(doc, "r", lambda k, r, r0: 0.5 * k * (r - r0) ** 2)
+
+
+def test_letter_superscript_on_a_declared_name_stays_a_power():
+    # x_{max}^{n} with x_{max} and n declared: a power (V^{ij}_{bond} is a name only
+    # where it is defined as one)
+    doc = r"""$x_{max}, n \in \mathbb{R}$
+$$f = x_{max}^{n}$$"""
+    check_gradient(doc, "x_{max}", lambda x_max, n: x_max ** n,
+                   kwargs=dict(x_max=1.7, n=3.0))
+
+
+# ------------------------------- a family indexed through a nested subscript (060)
+
+W2V = r"""$u_{w_{I}} \in \mathbb{R}^d, \; v_{w_{O}}^{'} \in \mathbb{R}^d, \; v_{w_{k}}^{'} \in \mathbb{R}^d$
+$$E = - \log(\sigma(v_{w_{O}}^{'}.u_{w_{I}})) - \sum_{k=1}^K \log(\sigma(-v_{w_{k}}^{'}.u_{w_{I}}))$$"""
+
+
+def _sig(t):
+    return 1.0 / (1.0 + np.exp(-t))
+
+
+def w2v(u_w_I, v_prime_w_O, v_prime_w):
+    return float(-np.log(_sig(v_prime_w_O @ u_w_I)) - np.sum(np.log(_sig(-(v_prime_w @ u_w_I)))))
+
+
+@pytest.mark.parametrize("wrt", ["u_{w_{I}}", "v_{w_{O}}^{'}"])
+def test_nested_subscript_in_a_sum_is_a_family_member(wrt):
+    # one vector per k (K different terms), not one name v'_{w_k} counted K times
+    g = check_gradient(W2V, wrt, w2v)
+    assert g.inputs.get("v'_{w}") == "v_prime_w"
+    assert any("family of vectors" in n.reason for n in g.notes)
+
+
+def test_nested_subscript_family_gradient_wrt_the_family():
+    check_gradient(W2V, "v'_{w}", w2v)
+
+
+@pytest.mark.parametrize("extra, piece", [
+    (r"$w \in \mathbb{R}^K$", "depends on the index k"),          # labels: a lookup
+    (r"$v' \in \mathbb{R}^{d \times N}$", "depends on the index k"),  # a vocabulary matrix
+])
+def test_nested_subscript_with_a_declared_letter_stays_refused(extra, piece):
+    refused(extra + "\n" + W2V, "u_{w_{I}}", piece)

@@ -316,10 +316,31 @@ def test_nested_subscript_on_a_bound_index_is_refused():
     # name, the sum counted one term K times (silently wrong)
     doc = (r"$u \in \mathbb{R}^d$" "\n"
            r"$$E = - \sum_{k=1}^K \log(\sigma(-v_{w_{k}}^{'}.u))$$")
-    with pytest.raises(matcalc.ParseError, match="depends on the index k"):
+    with pytest.raises(matcalc.ParseError, match="family of vectors indexed through a nested"):
         matcalc.gradient(doc, "u")
 
 
 def test_a_subscript_that_is_the_index_itself_is_an_index():
     doc = r"t \in \mathbb{R}^{K_2}" "\n" r"f = \sum_{k_2=1}^{K_2} c_{k_2} \exp(-t_{k_2}^2)"
     check_gradient(doc, "t", f=lambda t, c: np.sum(c * np.exp(-t ** 2)))
+
+
+# --------------------------------- ordinals and labelled names mentioned in prose (084)
+@pytest.mark.parametrize("mention", [r"$i^{th}$", r"$k^{\text{th}}$", r"$2^{nd}$",
+                                     r"$x_i^b$"])
+def test_prose_ordinal_or_label_after_the_definition_is_no_objective(mention):
+    # "the $i^{th}$ point", "$x_i^b$ is the point in frame B": i to the power t h, x_i to
+    # the power b have no value (t, h, b are declared nowhere); f stays the objective
+    doc = (r"Let $x \in \mathbb{R}^n$ and $$f = x^Tx$$ where " + mention +
+           " is the point we mean.")
+    g = check_gradient(doc, "x", lambda x: float(x @ x))
+    assert any(("ordinal" in n.reason or "superscript label" in n.reason) for n in g.notes)
+
+
+def test_power_of_a_declared_exponent_after_the_definitions_is_the_objective():
+    # s^k with k declared is a power with a value: the bare expression is the objective
+    doc = r"""$x \in \mathbb{R}^n, k \in \mathbb{R}$
+$$s = x^Tx$$
+$$s^k$$"""
+    check_gradient(doc, "x", lambda x, k: float((x @ x) ** k),
+                   kwargs=dict(x=np.array([0.5, -1.0, 0.3]), k=1.5))

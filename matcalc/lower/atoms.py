@@ -190,6 +190,14 @@ class AtomLowering(LoweringBase):
                                 f"name {names.latex_of(named)} and {names.latex_of(e.base)} "
                                 f"to the power {names.latex_of(e.exp)}; rename one of them", e)
             return self.x_Sym(named, scope)
+        zero = self.zero_name(e)
+        if zero is not None:
+            if names.keyword_of(zero) in self.info:
+                return self.expr(zero, scope)            # r_{ij}^0 \in R declared: a name
+            raise self.perr(f"{names.latex_of(e.base) if names.keyword_of(e.base) else 'this'}"
+                            f"^0 has two readings: a power 0 (which is 1) or a name with the "
+                            f"superscript 0 (a reference value, as r^0 in physics); declare "
+                            f"the name, or write 1", e)
         if self._is_euler(e.base):
             v = self.expr(e.exp, scope)
             return Val(fmap("exp", v.node), v.labels, v.mat, v.row)

@@ -210,4 +210,27 @@ def prose_bare(e) -> bool:
         return all(namelike(a) or isinstance(a, S.Dots) for a in e.args)
     if isinstance(e, S.Transpose):
         return namelike(e.arg)
-    return False
+    return is_ordinal(e)
+
+
+# the suffixes of an English ordinal written in math: $i^{th}$, $k^{\text{th}}$, $2^{nd}$
+ORDINAL_SUFFIXES = ("th", "st", "nd", "rd")
+
+
+def is_ordinal(e) -> bool:
+    """``i^{th}``, ``n^{\text{th}}``, ``1^{st}``: an ordinal in prose (the i-th), not i to
+    the power t h."""
+    if not isinstance(e, S.Pow) or e.hadamard:
+        return False
+    if not (isinstance(e.base, S.Num) or (isinstance(e.base, S.Sym) and len(e.base.name) == 1
+                                          and e.base.accent is None and e.base.sup is None)):
+        return False
+    x, text = e.exp, ""
+    while isinstance(x, S.BinOp) and x.op == S.MUL and not x.sign and isinstance(x.right, S.Sym):
+        text = x.right.name + text
+        x = x.left
+    if isinstance(x, S.Sym):
+        text = x.name + text
+    else:
+        return False
+    return text in ORDINAL_SUFFIXES

@@ -28,10 +28,10 @@ import sympy as sp
 from .. import ir, names
 from ..notes import Note, excerpt, offsets
 from ..read import syntax as S
-from .base import LoweringBase
+from .base import LoweringBase, walk_syntax
 from .classify import (_head, dimension_names, index_names, is_derivative, is_differential,
                        is_function_name, is_gradient, kind_of_def, layout_range, namelike,
-                       prose_bare)
+                       is_ordinal, prose_bare)
 from .builtin_defs import own_builtin
 from .reversed import names_used, right_to_left
 
@@ -85,9 +85,11 @@ class DeclarationCollector(LoweringBase):
     # ------------------------------------------------------------ pass 1: collect
     def collect(self):
         # RSS(\lambda) = ..., NLL = ...: a letter run on the left names what it defines
-        stmts = [self.run_named(st) or st if isinstance(st, S.Def) and st.target is not None
+        stmts = [self.run_named(st) or self.sup_named(st) or st
+                 if isinstance(st, S.Def) and st.target is not None
                  and not self._is_claim(st.target) else st for st in self.doc.statements]
         self.notes.extend(self.doc.notes)
+        self._note_via_families(stmts)
         decl_targets = {names.keyword_of(t) for st in stmts if isinstance(st, S.Decl)
                         and st.space.kind in ("real", "binary") for t in st.targets}
         decl_targets |= {names.keyword_of(t.base) for st in stmts if isinstance(st, S.Decl)
@@ -188,6 +190,27 @@ class DeclarationCollector(LoweringBase):
                               f"{names.latex_of(new.target)} is defined as the left side",
                           "inferred")
 
+    def _note_via_families(self, stmts):
+        """One note per family read through a nested subscript (`viafamily.py`)."""
+        for base, w, k in getattr(self, "via_patterns", ()):
+            first = next((n for st in stmts for n in walk_syntax(st)
+                          if isinstance(n, S.Sub) and isinstance(n.base, S.Sym)
+                          and n.base.via is not None
+                          and names.keyword_of(n.base) == f"{base}_{w}"), None)
+            if first is not None:
+                self.note(first, f"{names.latex_of(first)} read as member {k} of a family "
+                                 f"of vectors {names.latex_of(first.base)}, one per {k} (the "
+                                 f"nested subscript labels the {k}-th item; it is no one "
+                                 f"name)", "inferred")
+
+    def _labelled_mention(self, e) -> bool:
+        """``$x_i^b$`` in prose with b declared nowhere: as a power it has no value, so it
+        only mentions a name labelled b (the point in frame B)."""
+        if not _labelled(e):
+            return False
+        kw = names.keyword_of(e.exp)
+        return kw not in self.info and kw not in self._dimnames and kw not in self._indices
+
     # ------------------------------------------------------------ what is not a definition
     def note(self, node, reason, kind="prose"):
         span = getattr(node, "span", node)
@@ -233,7 +256,8 @@ class DeclarationCollector(LoweringBase):
         when it stands after the last definition and is more than a mention of a name
         (``3a`` after ``a = x^Tx``). The others define nothing and are noted."""
         chosen = None
-        real = [(k, st) for k, st in candidates if not prose_bare(st.value)]
+        real = [(k, st) for k, st in candidates
+                if not prose_bare(st.value) and not self._labelled_mention(st.value)]
         if not self.defsrc and real:
             chosen = real[-1][1]
         elif not self.defsrc and candidates and not self.skips:
@@ -254,7 +278,9 @@ class DeclarationCollector(LoweringBase):
         for _k, st in candidates:
             if st is chosen:
                 continue
-            self.note(st, _mention(st.value))
+            self.note(st, "mentions a name with a superscript label declared nowhere (not a "
+                          "power): defines nothing" if self._labelled_mention(st.value)
+                      else _mention(st.value))
         if chosen is None:
             return
         if not self.defsrc:
@@ -354,12 +380,21 @@ def _declared_name(e):
     return e
 
 
+def _labelled(e) -> bool:
+    """``x_i^b``, ``x^a``: a name with a one-letter superscript (a power, or a label)."""
+    return isinstance(e, S.Pow) and not e.hadamard and namelike(e.base) and \
+        isinstance(e.exp, S.Sym) and len(e.exp.name) == 1 and e.exp.accent is None and \
+        e.exp.layer is None and not e.exp.primes and e.exp.sup is None
+
+
 def _mention(e) -> str:
     """Why a bare expression is not used, in words."""
     if is_derivative(e) or is_derivative(_head(e)):
         return "mentions a derivative: defines nothing"
     if is_differential(e):
         return "mentions a differential: defines nothing"
+    if is_ordinal(e):
+        return "an ordinal in prose (the i-th), not a power: defines nothing"
     if prose_bare(e):
         return "mentions a name: defines nothing"
     return "an expression, not a definition: not used"

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .. import ir, ops
+from .. import ir, names, ops
 from ..errors import MatcalcError, ParseError
 from ..ir import Const, Ref, Var, contract
 from ..values import Cell, Val, fmt_shape as _fmt
-from .base import LoweringBase, short_error
+from ..read import syntax as S
+from .base import LoweringBase, short_error, walk_syntax
 from .declarations import DefSource, _same_shape
 
 
@@ -40,7 +41,11 @@ class DefinitionLowering(LoweringBase):
             if kw in self.rivals:
                 ds, body = self._settle(kw)
             else:
-                body = self._lower_def(ds)
+                try:
+                    body = self._lower_def(ds)
+                except ParseError as e:
+                    raise self._model_equation(kw, ds, e) from e
+                self._refuse_inferred_in_model(kw, ds)
         finally:
             self.lowering.pop()
         bad = ir.nonfinite(body)
@@ -54,6 +59,37 @@ class DefinitionLowering(LoweringBase):
         info.shape = body.shape
         info.family = len(ds.indices)
         return Ref(kw, body.shape)
+
+    def _model_equation(self, kw, ds, e):
+        """The error for a definition of a declared variable that uses a name declared
+        nowhere (``x_i=Uy_i+\\epsilon_i`` after ``\\{x_1, ..., x_n\\}\\in\\mathbb{R}^{D}``):
+        a model equation of the data, or a definition with a new input -- two readings
+        with different gradients. Other errors pass unchanged."""
+        info = self.info[kw]
+        msg = getattr(e, "bare_message", "")
+        if info.decl_shape is None or not msg.startswith("unknown name "):
+            return e
+        unknown = msg[len("unknown name "):].split(":", 1)[0]
+        return self.perr(f"{info.latex} is declared as a variable and this equation defines "
+                         f"it through {unknown}, which is declared nowhere: two readings -- "
+                         f"a model equation of the data {info.latex} (not a definition: "
+                         f"{info.latex} stays an input), or a definition of {info.latex} "
+                         f"with {unknown} a new input; they give different gradients "
+                         f"(declare {unknown} for the second reading)", ds.stmt)
+
+    def _refuse_inferred_in_model(self, kw, ds):
+        """The same two readings when the name declared nowhere got a shape by inference
+        (``\\epsilon_i`` beside ``x_i`` and ``Uy_i``): reading the definition would make
+        it a new input silently."""
+        if self.info[kw].decl_shape is None or self.inferred is None:
+            return
+        used = {names.keyword_of(n.base if isinstance(n, S.Sub) else n)
+                for part in (ds.stmt.value, *ds.stmt.middle) for n in walk_syntax(part)
+                if isinstance(n, (S.Sym, S.Sub))}
+        for other in sorted(used & set(self.inferred.names)):
+            if other != kw and getattr(self.info.get(other), "kind", None) == "input":
+                latex = self.info[other].latex
+                raise self._model_equation(kw, ds, ParseError(f"unknown name {latex}"))
 
     def _settle(self, kw):
         """kw has several different definitions (a title restated in the body, a question

@@ -41,6 +41,7 @@ from .skipped import SkippedFragments
 from .spaces import DeclaredShapes
 from .sums import SumLowering
 from .terms import TermLowering
+from .viafamily import via_families
 
 
 class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, DeclarationCollector,
@@ -54,6 +55,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
     operators, calls); this class holds
     their shared state, the context `base.LoweringBase` describes."""
     def __init__(self, doc: S.Document):
+        doc, self.via_patterns = via_families(doc)      # v'_{w_k} in a sum over k
         self.doc = doc
         self.src = doc.source
         self.info: dict[str, Info] = {}
@@ -86,6 +88,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         def make(reading):
             lw = type(self)(self.doc)
             lw.vector_bars = reading
+            lw.via_patterns = self.via_patterns      # self.doc is already rewritten
             made.append(lw)
             return lw
         problem = read_vector_bars(make, lambda lw: lw._run(objective), self.doc)

@@ -24,6 +24,7 @@ class IndexLowering(LoweringBase):
 
     def resolve_sub(self, e, scope):
         self._refuse_nested_index(e, scope)
+        e = self._sup_then_sub(e, scope)
         member = self.layer_member(e, scope)
         if member is not None:
             e = member
@@ -61,6 +62,19 @@ class IndexLowering(LoweringBase):
                 return built
         v = self.materialise(self.expr(base, scope), base)
         return self._index_val(v, items, e, scope)
+
+    def _sup_then_sub(self, e, scope):
+        """``k^s_{ij}`` (TeX: k with superscript s and subscript ij) where neither k nor s is
+        a declared name or a number: the name k^s indexed by ij, not the power k^s indexed
+        (nothing to raise to a power). Else e unchanged."""
+        named = self.sup_name(e.base) if isinstance(e.base, S.Pow) else None
+        if not isinstance(named, S.Sym):
+            return e
+        if names.keyword_of(named) not in self.info and any(
+                names.keyword_of(x) in self.info or names.keyword_of(x) in scope
+                for x in (e.base.base, e.base.exp)):
+            return e
+        return S.Sub(named, e.subs, span=e.span)
 
     def _refuse_nested_index(self, e, scope):
         """``v_{w_k}`` inside a sum over k: the subscript ``w_k`` is no index, and reading it

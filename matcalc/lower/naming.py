@@ -39,26 +39,64 @@ class NameLowering(LoweringBase):
     def declared_name(self, target):
         """A declaration's target as the name it declares: ``x^{(i)}`` with a declared
         index i is the family member x_i; ``W^Q`` (a power in the syntax) is the name W^Q."""
-        sup = self.sup_name(target)
+        sup = self.sup_name(target) or self.zero_name(target)
         if sup is not None:
             return sup
+        if isinstance(target, S.Sub) and isinstance(target.base, S.Pow):
+            named = self.sup_name(target.base)         # k^s_{ij}: the name k^s, indexed
+            if isinstance(named, S.Sym):
+                return S.Sub(named, target.subs, span=target.span)
         return self.layer_member(target) or target
 
     @staticmethod
     def sup_name(e):
-        """``W^Q`` read as a name with a letter superscript (a Sym with `sup`), or None."""
-        if isinstance(e, S.Pow) and not e.hadamard and isinstance(e.base, S.Sym) and \
-                e.base.sup is None and isinstance(e.exp, S.Sym) and e.exp.accent is None \
-                and e.exp.layer is None and not e.exp.primes:
+        """``W^Q`` read as a name with a letter superscript (a Sym with `sup`), or None.
+        ``V_{bond}^{ij}`` -- a name with a text subscript and a superscript of letters --
+        is the Sub ``V^{ij}_{bond}`` (its base a Sym with `sup` "ij")."""
+        if not isinstance(e, S.Pow) or e.hadamard:
+            return None
+        if isinstance(e.base, S.Sym) and e.base.sup is None and isinstance(e.exp, S.Sym) \
+                and e.exp.accent is None and e.exp.layer is None and not e.exp.primes:
             return dataclasses.replace(e.base, sup=e.exp.name, span=e.span)
+        base = e.base
+        if isinstance(base, S.Sub) and isinstance(base.base, S.Sym) and \
+                base.base.sup is None and len(base.subs) == 1 and _text_run(base.subs[0]):
+            sup = _letters(e.exp)
+            if sup:
+                return S.Sub(dataclasses.replace(base.base, sup=sup), base.subs, span=e.span)
         return None
+
+    @staticmethod
+    def zero_name(e):
+        """``r^0``, ``r_{ij}^0`` as a name with the superscript 0 (a reference value, as
+        physics writes it): the Sym/Sub to read, or None when e is no such power."""
+        if not (isinstance(e, S.Pow) and not e.hadamard and isinstance(e.exp, S.Num)
+                and e.exp.value == "0"):
+            return None
+        b = e.base
+        if isinstance(b, S.Sym) and b.sup is None:
+            return dataclasses.replace(b, sup="0", span=e.span)
+        if isinstance(b, S.Sub) and isinstance(b.base, S.Sym) and b.base.sup is None:
+            return S.Sub(dataclasses.replace(b.base, sup="0"), b.subs, span=e.span)
+        return None
+
+    def sup_named(self, st):
+        """``V_{bond}^{ij} = ...``: a left side that is a text-subscripted name with a
+        superscript of letters defines that name (as a power it would define nothing: a
+        relation). Returns the rewritten Def, or None."""
+        named = self.sup_name(st.target)
+        if not isinstance(named, S.Sub) or st.params is not None:
+            return None
+        return dataclasses.replace(st, target=named)
 
     def subscript_is_name(self, target, st) -> bool:
         """``W_{out} = ...``: a subscript of three or more letters written together, none
         of them a declared index nor used as an index in the definition, is part of the
         name (``K_{ij} = ...x_i...x_j`` stays an entrywise definition); so is a single
         letter that is a declared vector or matrix and no index (``K_y = K_f + \\sigma^2 I``
-        with y \\in R^n: the covariance of y)."""
+        with y \\in R^n: the covariance of y); so are two or more letters one of which a
+        sum in the definition binds (``E_{in}(W) = \\sum_n ...``: as the definition's own
+        indices, n would be bound twice)."""
         if len(target.subs) != 1:
             return False
         sub = target.subs[0]
@@ -76,8 +114,13 @@ class NameLowering(LoweringBase):
             return False
         else:
             letters = self._juxt_syms(sub)
-        if letters is None or (len(letters) < 3 and len(letters) != 1) or \
-                any(i in self.ranges for i in letters):
+        if letters is not None and len(letters) >= 2 and self._rebound(letters, st):
+            # E_{in}(W) = \sum_{n=0}^{N} ...: as indices, n would be bound twice (the
+            # entrywise reading is refused), so {in} is a label ("in-sample")
+            return True
+        if letters is None or any(i in self.ranges for i in letters):
+            return False
+        if len(letters) < 3 and len(letters) != 1:
             return False
         used = set()
         for part in (st.value, *st.middle):
@@ -89,6 +132,14 @@ class NameLowering(LoweringBase):
                 elif isinstance(node, S.BigOp):
                     used |= {names.keyword_of(i) for i in node.indices}
         return not (set(letters) & used)
+
+    @staticmethod
+    def _rebound(letters, st) -> bool:
+        """Does a sum or product in the definition bind one of the letters? Then they
+        cannot be the definition's own indices (an index is bound once)."""
+        return any(isinstance(node, S.BigOp) and
+                   {names.keyword_of(i) for i in node.indices} & set(letters)
+                   for part in (st.value, *st.middle) for node in walk_syntax(part))
 
     def _sibling_names(self, sub, st) -> bool:
         """Is the letter `sub` (not an index range) used in the definition only as the
@@ -234,6 +285,12 @@ class NameLowering(LoweringBase):
                 raise self.perr(f"{excerpt(self.src, e.span) or names.latex_of(e)} is a partial-"
                                 f"derivative operator applied inside the objective: it is not "
                                 f"read (write the differences or derivatives out)", e)
+            if isinstance(base, S.Sym) and base.via:
+                member = names.latex_of(S.Sub(base, (S.Sym("k"),)))
+                raise self.perr(f"unknown name {names.latex_of(e)}: read as a family of "
+                                f"vectors indexed through a nested subscript (one per term "
+                                f"of the sum), which is never declared: declare a member, "
+                                f"e.g. `{member} \\in \\mathbb{{R}}^{{d}}`", e)
             raise self.perr(f"unknown name {names.latex_of(e)}: declare it (e.g. "
                             f"`{names.latex_of(e)} \\in \\mathbb{{R}}^{{n}}`) or define it", e)
         if info.kind in ("dim", "natural"):
@@ -248,3 +305,20 @@ class NameLowering(LoweringBase):
                             f"{fmt_shape(node.shape)}: index it, e.g. with subscripts", e)
         labels = tuple(mlabel() for _ in node.shape)
         return Val(node, labels, labels, bool(info.row) and node.rank == 1)
+
+
+def _letters(e):
+    """The text of a superscript of plain letters written together (``ij``), or None."""
+    if isinstance(e, S.Sym) and len(e.name) == 1 and e.accent is None and \
+            e.layer is None and not e.primes and e.sup is None:
+        return e.name
+    if isinstance(e, S.BinOp) and e.op == S.MUL and not e.sign:
+        a, b = _letters(e.left), _letters(e.right)
+        return a + b if a and b else None
+    return None
+
+
+def _text_run(e):
+    """A subscript of three or more letters written together (``bond``, ``out``): text."""
+    text = _letters(e)
+    return text is not None and len(text) >= 3

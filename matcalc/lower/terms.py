@@ -8,6 +8,8 @@ lowered `Val`s, aligning their index labels and matrix axes; a mismatch is a loc
 """
 from __future__ import annotations
 
+import dataclasses
+
 from .. import ir, names
 from ..ir import add, pow_
 from ..read import syntax as S
@@ -69,14 +71,23 @@ class TermLowering(LoweringBase):
         terms.append(("+", node))
         terms.reverse()
         vals = []
-        for k, (sign, t) in enumerate(terms):
+        k = 0
+        while k < len(terms):
+            sign, t = terms[k]
             try:
                 vals.append((sign, self.expr(t, scope)))
             except UnboundIndex as err:
-                hint = self._bigop_hint(err, [tt for _, tt in terms[:k]], t)
-                if hint is None:
-                    raise
-                raise hint from None
+                j, why_not = self._extendable_sum(terms, k, err)
+                if j is None:
+                    hint = self._bigop_hint(err, [tt for _, tt in terms[:k]], t, why_not)
+                    if hint is None:
+                        raise
+                    raise hint from None
+                terms = self._extend_sum(terms, j)
+                del vals[j:]
+                k = j
+                continue
+            k += 1
         if len(vals) > 2 and all(v.labels == () and not v.lazy for _, v in vals):
             # scalars: one sum, not one per term (each of those copies the sum so far)
             return Val(add([v.node for _, v in vals], [1 if s_ == "+" else -1 for s_, _ in vals]),
@@ -96,12 +107,71 @@ class TermLowering(LoweringBase):
         nb = ir.broadcast(b.node, bl, dims, out)
         return Val(add([na, nb], [1, 1 if sign == "+" else -1]), out, big.mat, big.row)
 
-    def _bigop_hint(self, err, before, term):
-        """If an earlier term ends in a sum/product binding err.index, suggest parentheses."""
+    def _extendable_sum(self, terms, k, err):
+        """(j, None) when the ``\\sum`` term at j extends over terms j+1.. (see
+        `_extend_sum`) because term k failed only by using that sum's index; (None, why
+        not) when a sum binds the index but extending it is one of two readings; (None,
+        None) when no earlier sum binds it.
+
+        A sum's body is the product term after it; an author who writes
+        ``\\sum_{i=1}^k - \\lambda_i + y_i \\ln \\lambda_i`` means the sum to go on while its
+        index does. That is the only reading when (a) the index is bound nowhere else (term k
+        raised `UnboundIndex` for it), (b) the sum stands as a term of its own with a plus
+        sign (``c\\sum_i a_i + b_i`` or ``-\\sum_i a_i + b_i`` could also mean
+        ``c\\sum_i a_i + \\sum_i b_i``: a different number), (c) its body holds no other sum
+        (``\\sum_i\\sum_j a_{ij} + b_i``: over j too, or over i only?), and (d) every term
+        after it uses its index (``\\sum_i a_i + c + b_i``: is c summed?)."""
+        for j in range(k - 1, -1, -1):
+            sign, term = terms[j]
+            big = _tail_sum(term, err.index)
+            if big is None:
+                continue
+            head = self._sum_head(big)
+            if big is not term or sign != "+":
+                return None, (f"{head} is multiplied "
+                              f"or negated here, so `c{head}(a + b)` and `c{head} a + "
+                              f"{head} b` are two readings with different numbers")
+            if any(isinstance(n, S.BigOp) for n in walk_syntax(big.body)):
+                return None, (f"the body of {head} holds another sum: the later terms "
+                              f"could go into either, two readings with different numbers")
+            bound = {names.keyword_of(i) for i in big.indices}
+            gap = [t for _, t in terms[j + 1:] if not bound & self._indices_used(t)]
+            if gap:
+                return None, (f"a term after {head} does not use its index: inside the "
+                              f"sum it is counted once per term, outside it once -- two "
+                              f"readings")
+            return j, None
+        return None, None
+
+    def _extend_sum(self, terms, j):
+        """Terms with the sum at j taking the terms after it into its body (noted)."""
+        big = terms[j][1]
+        body = big.body
+        for sign, t in terms[j + 1:]:
+            body = S.BinOp(sign, body, t, span=body.span.cover(t.span))
+        new = dataclasses.replace(big, body=body, span=big.span.cover(body.span))
+        self.note(new, f"read as one sum: the body of {self._sum_head(big)} is not in "
+                       f"parentheses, and the terms after it use its index, which nothing "
+                       f"else binds, so the sum extends over them", "inferred")
+        return terms[:j] + [(terms[j][0], new)]
+
+    def _sum_head(self, big):
+        s, b = big.span, big.body.span
+        if s.line == b.line:
+            return self.src.splitlines()[s.line - 1][s.column - 1:b.column - 1].strip()
+        return "the sum"
+
+    def _indices_used(self, term):
+        """Index names a term uses in subscripts (syntactically)."""
         used = {names.keyword_of(i) for n in walk_syntax(term) if isinstance(n, S.Sub)
                 for i in n.subs}
         used |= {p for n in walk_syntax(term) if isinstance(n, S.Sub) for s in n.subs
                  if isinstance(s, S.BinOp) for p in (self._juxt_syms(s) or [])}
+        return used
+
+    def _bigop_hint(self, err, before, term, why_not=None):
+        """If an earlier term ends in a sum/product binding err.index, suggest parentheses."""
+        used = self._indices_used(term)
         for prev in reversed(before):
             chain, node = [], prev
             while True:
@@ -123,6 +193,9 @@ class TermLowering(LoweringBase):
                     text = self._suggest(big, term)
                     msg = (f"index {index} is used outside the {op} that binds it "
                            f"(a {op} covers only the product term after it)")
+                    if why_not:
+                        msg += (f"; the sum could extend over the terms after it, but "
+                                f"{why_not}")
                     if text:
                         msg += f"; did you mean `{text}`?"
                     loc = self._loc(term)
@@ -137,3 +210,20 @@ class TermLowering(LoweringBase):
         header = line[s.column - 1:b.column - 1].rstrip()
         inner = line[b.column - 1:t.end_column - 1].strip()
         return f"{header} ({inner})"
+
+
+def _tail_sum(term, index):
+    """The ``\\sum`` binding `index` at the end of `term`'s product chain (the term itself,
+    the right factor of a product, under a minus sign, or nested in such a sum), or None."""
+    node = term
+    while True:
+        if isinstance(node, S.BigOp):
+            if node.kind == "sum" and index in {names.keyword_of(i) for i in node.indices}:
+                return node
+            node = node.body
+        elif isinstance(node, S.BinOp) and node.op in (S.MUL, S.HADAMARD, S.DIV):
+            node = node.right
+        elif isinstance(node, S.Neg):
+            node = node.arg
+        else:
+            return None

@@ -51,6 +51,8 @@ def _namelike(e) -> bool:
     if isinstance(e, S.Pow) and not e.hadamard and isinstance(e.exp, S.Sym) and \
             isinstance(e.base, S.Sym) and e.exp.accent is None and e.exp.layer is None:
         return True
+    if isinstance(e, S.Sub) and isinstance(e.base, S.Pow):
+        return _namelike(e.base)                  # k^s_{ij}: the name k^s, indexed
     return isinstance(e, S.Sym) or (isinstance(e, S.Sub) and isinstance(e.base, S.Sym))
 
 

@@ -16,6 +16,7 @@ def clean(toks: list, source: str) -> list:
     braces: list = []          # per open '{': True when it is \eqalign's (to be dropped)
     envs: list = []            # open environments (name, token)
     pending_lr = None
+    spaced = False             # a spacing command was dropped before the next token
     i, n = 0, len(toks)
     while i < n:
         t = toks[i]
@@ -93,6 +94,8 @@ def clean(toks: list, source: str) -> list:
                 i += 1
                 continue
             if v in DROPPED:
+                # a space written as a command still ends a word: ``\ \ where\ \ U``
+                spaced = spaced or v in SPACES
                 continue
             if v in DROPPED_WITH_ARG:
                 if i < n and toks[i].kind == "{":
@@ -117,7 +120,13 @@ def clean(toks: list, source: str) -> list:
                     raise err(f"\\{v} needs its rows in braces", t, source)
         if pending_lr is not None:
             t.lr, pending_lr = pending_lr, None
+        if spaced:
+            t.sp, spaced = True, False
         out.append(t)
     if envs:
         raise err(f"\\begin{{{envs[-1][0]}}} is never closed", envs[-1][1], source)
     return out
+
+
+# the dropped commands that write a space (``\!`` takes one away)
+SPACES = {" ", ",", ":", ">", "thinspace", "enspace", "medspace", "thickspace"}

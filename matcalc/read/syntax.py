@@ -53,13 +53,17 @@ class Sym:
     `primes` counts trailing primes: ``s'`` -> 1.
     `sup` is a letter superscript that is part of the name, ``W^Q`` -> "Q": the parser
     writes ``W^Q`` as a power; lower makes it a name where it cannot be one (a declaration's
-    target, or a use of a name so declared)."""
+    target, or a use of a name so declared).
+    `via` is the letter of a nested subscript a family is indexed through: lower reads
+    ``v'_{w_k}`` in a sum over k as member k of the family ``Sym("v", primes=1, via="w")``
+    (`lower/viafamily.py`); the parser never sets it."""
     name: str
     accent: Optional[str] = None
     layer: Optional[str] = None
     primes: int = 0
     span: Span = field(default=NOSPAN, compare=False)
     sup: Optional[str] = None
+    via: Optional[str] = None
 
 
 @dataclass(frozen=True)

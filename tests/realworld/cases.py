@@ -261,6 +261,12 @@ def ref_procrustes(A, X, B):
     return float(np.sqrt(fro2(A @ X - B)))
 
 
+def sample_poisson_linear(rng):
+    k, n = int(rng.integers(3, 6)), int(rng.integers(2, 4))
+    return dict(X=rng.random((k, n)) + 0.5, beta=rng.random(n) + 0.5,   # lambda_i > 0
+                y=rng.integers(0, 6, k).astype(float))       # counts: y_i ! is defined
+
+
 def sample_poisson_loglinear(rng):
     m, n = int(rng.integers(3, 6)), int(rng.integers(2, 4))
     return dict(x=rng.standard_normal((m, n)) * 0.5, beta=rng.standard_normal(n) * 0.5,
@@ -323,10 +329,11 @@ CASES = [
     Case("018_softmax_xent_index.tex", "o", ref_softmax_xent, R,
          "ML: softmax cross-entropy (index notation)", objective="L"),
     Case("019_softmax_indicator.tex", "W", ref_softmax_indicator,
-         r"refused: the chained equality's second \sum_{n=0}^{N} is read inside the first "
-         r"(index n already bound), and both count from 0 (the indicator 1\{y_n=k\} is "
-         r"read, as a one-hot array of the labels)", "ML: softmax cross-entropy",
-         expect="index n is already bound by an enclosing sum"),
+         r"refused: y_n in the indicator 1\{y_n=k\} is never declared (the post gives only "
+         r"the one-hot Y_{K\times N}, and shapes as subscripts X_{M\times N}, not read as "
+         r"declarations); E_{in}(W) is read as a name (n is bound by the sum, so {in} is no "
+         r"index pair), and both sums count from 0", "ML: softmax cross-entropy",
+         expect="unknown name y"),
     Case("020_kmeans_distortion.tex", r"\mu", ref_kmeans, R, "clustering: k-means"),
     Case("021_kmeans_cluster_set.tex", r"\mu", None,
          r"refused: F_i(\mu_i) is a k-vector of costs, not a scalar objective (the sum over "
@@ -436,11 +443,10 @@ CASES = [
     Case("052_cosine_newcommand_langle.tex", "x",
          lambda x, y: float(x @ y / (np.linalg.norm(x) * np.linalg.norm(y))), R,
          "ML: cosine similarity"),
-    Case("053_poisson_factorial.tex", r"\beta", ref_poisson_linear,
-         r"refused: \sum_{i=1}^k - \lambda_i + y_i \ln \lambda_i - \ln y_i ! (the sum's body "
-         r"is not parenthesised: the later terms use i outside the sum; y_i ! and "
-         r"i \in [1,k] are read)", "statistics: Poisson regression", objective="L",
-         expect="index i is used outside the \\sum that binds it"),
+    Case("053_poisson_factorial.tex", r"\beta", ref_poisson_linear, R,
+         r"statistics: Poisson regression (\sum_{i=1}^k - \lambda_i + y_i \ln \lambda_i - "
+         r"\ln y_i ! read as one sum: the later terms use i, bound nowhere else)",
+         objective="L", sample=sample_poisson_linear),
     Case("054_gaussian_regression_sum.tex", r"\beta",
          lambda y, beta, X: float(np.sum((y - X @ beta) ** 2)), R,
          "least squares (index notation)", objective="L"),
@@ -449,10 +455,13 @@ CASES = [
     Case("056_pca_underset_sum.tex", "U",
          lambda x, y, U, Lambda: float(np.sum((x - y @ U.T) ** 2)
                                        + np.trace((np.eye(U.shape[1]) - U.T @ U) @ Lambda)),
-         r"refused: x_i=Uy_i+\epsilon_i\ \ where\ \ U=[u_1, ..., u_d]\in\mathbb{R}^{D\times d} "
-         r"(the word 'where' written in math letters joins the model equation for the data "
-         r"x_i and U's type into one clause; the set of vectors \{x_{1}, ..., x_n\} is read)",
-         "ML: PCA", objective="L", expect="x is declared twice with different shapes"),
+         r"refused: x_i=Uy_i+\epsilon_i (the declared data x_i in a model equation with the "
+         r"noise \epsilon_i declared nowhere: a model equation, or a definition of x with a "
+         r"new input \epsilon -- two readings); the word where written in math letters "
+         r"between control spaces (\ \ where\ \ ) now separates the clauses, and the set of "
+         r"vectors \{x_{1}, ..., x_n\} is read; after it, \Lambda=\Lambda^T (a symmetry "
+         r"statement) would be refused as circular",
+         "ML: PCA", objective="L", expect="two readings -- a model equation of the data x"),
     Case("057_lqr_stage_cost.tex", "u",
          lambda x, u, Q, R: float(x @ Q @ x + u @ R @ u + 2 * x @ Q @ u),
          "refused: 2 x^T Q u does not fit x in R^n, u in R^m (the page's Q where N is meant)",
@@ -462,12 +471,13 @@ CASES = [
          objective="J", expect=r"an integral (\int) is not supported"),
     Case("059_word2vec_negsampling.tex", "v_c", ref_word2vec, R,
          "NLP: word2vec negative sampling"),
-    Case("060_word2vec_dot_notation.tex", "u_{w_{I}}", None,
-         "refused: v_{w_{k}}^{'} (a family of vectors indexed through a nested subscript w_k; "
-         "read as one name it made K copies of one term -- silently wrong once v.u was read; "
-         "the period v.u is read as the dot product)",
-         "NLP: word2vec negative sampling",
-         expect="its subscript w_{k} depends on the index k"),
+    Case("060_word2vec_dot_notation.tex", "u_{w_{I}}",
+         lambda u_w_I, v_prime_w_O, v_prime_w: float(
+             -np.log(sig(v_prime_w_O @ u_w_I)) - np.sum(np.log(sig(-(v_prime_w @ u_w_I))))), R,
+         "NLP: word2vec negative sampling (v_{w_{k}}^{'} in the sum over k read as member k "
+         "of a family of vectors v'_{w}, one per negative sample -- read as one name it "
+         "made K copies of one term, silently wrong once; the period v.u is the dot "
+         "product)"),
     Case("061_ridge_missing_square.tex", "w",
          lambda w, x, y, lambda_: float(np.sum(y - x @ w) + lambda_ * np.sum(w ** 2)), R,
          "statistics: ridge regression (as written, first sum unsquared)"),
@@ -569,8 +579,12 @@ CASES = [
          r"masses i and j; the sum runs over connected pairs given only in code)",
          "physics: mass-spring network energy", objective="U", expect="unknown name l"),
     Case("084_reprojection_error_pmatrix.tex", r"\Delta", ref_reprojection,
-         r"refused: $i^{th}$ (an ordinal in prose read as math: i to the power t h)",
-         "robotics/vision: reprojection error", expect="unknown name t"),
+         r"refused: P_i = \begin{pmatrix} ... & ... \end{pmatrix} (a 4x4 matrix written "
+         r"entry by entry: arrays with several columns are not read), and the objective is "
+         r"only inside \min_{\Delta}e^2; $i^{th}$ is read as an ordinal in prose and $x_i^b$ "
+         r"as a mention (b labels frame B, declared nowhere), both noted",
+         "robotics/vision: reprojection error",
+         expect="arrays with several columns are not supported"),
     Case("085_procrustes_min_text_orthogonal.tex", "X", ref_procrustes,
          r"refused: the solution statement X=UV^T is read as a definition of X (then U is "
          r"unknown); the objective is only inside \min_{X \text{ orthogonal}}",
@@ -587,10 +601,10 @@ CASES = [
          "Matrix Cookbook: derivatives of a determinant",
          expect="the document defines nothing to differentiate"),
     Case("088_harmonic_bond_potential.tex", "r_{ij}",
-         lambda k_s, r, r_0: 0.5 * k_s * (r - r_0) ** 2,
-         r"refused: V_{bond}^{ij} = (a superscript index pair on the defined name)",
-         "physics/chemistry: harmonic bond potential", objective=r"V_{bond}^{ij}",
-         expect="this left side is not read as one name"),
+         lambda ks_ij, r_ij, r0_ij: 0.5 * ks_ij * (r_ij - r0_ij) ** 2, R,
+         r"physics/chemistry: harmonic bond potential (V_{bond}^{ij} = read as the name "
+         r"V^{ij}_{bond}, k^s_{ij} as the name k^s indexed, r_{ij}^0 as the declared name "
+         r"r^0_{ij}, not a power 0)", objective=r"V_{bond}^{ij}"),
     Case("089_variational_braket_energy.tex", "C_j", None,
          r"refused: \psi=\sum_j C_j \phi_j (a wave function expanded in basis functions: "
          r"C_j and \phi_j never declared), then the bra-ket <\psi\vert\hat{H}\vert\psi> of an "
