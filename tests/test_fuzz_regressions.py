@@ -721,3 +721,17 @@ def test_unreadable_character_does_not_hide_the_rest_of_its_region():
     doc = "$𝑥 \\in \\mathbb{R}^n, \\quad p \\in \\mathbb{R}^{n}$\n$h = p$\n$f = \\mathbf{1}^T h$\n"
     with pytest.raises(matcalc.MatcalcError, match="declares p"):
         matcalc.gradient(doc, "p")
+
+
+def test_negative_symbolic_constant_in_a_sum_is_parenthesised():
+    # found by the fuzzer: printed "2 g^{\circ 2} - 2 m + 1 - ..." for -(2m + 1): the
+    # printed gradient read back as another function (its numbers were right)
+    doc = ("$x \\in \\mathbb R^m$\n\\begin{align*}\n"
+           "h_j &= \\sum_{j'=1}^m \\left(x_{j'} + x_{j'}\\right) + x_j \\\\\n"
+           "g &\\coloneqq \\operatorname{softmax}(x) \\\\\n"
+           "\\ell &= - \\mathbf{1}^T h + g^T g\n\\end{align*}")
+    g = matcalc.gradient(doc, "x")
+    assert r"- \left(2 m + 1\right)" in g.latex() and "- (2 m + 1)" in g.text()
+    assert matcalc.check(doc, "x", claim=g.latex()).ok
+    assert not matcalc.check(doc, "x", claim=g.latex().replace(
+        r"- \left(2 m + 1\right)", "- 2 m + 1")).ok

@@ -262,9 +262,11 @@ class IndexNotation:
                 if hit and self._consumed(hit) == before:
                     raise _NotVector()   # z_i + 2: a vector plus a scalar
                 if isinstance(t, Const):
-                    s = self._num(c * t.value)
-                    neg = _neg(c * t.value)
-                    s = s.lstrip("-") if neg else s
+                    val = c * t.value
+                    neg = _neg(val)
+                    s = self._num(-val if neg else val)
+                    if neg and isinstance(sp.expand(val), sp.Add):
+                        s = self._wrap(s, ADD, ADD + 1)   # - (2 m + 1), not - 2 m + 1
                 else:
                     neg = _neg(c)
                     mag = -c if neg else c

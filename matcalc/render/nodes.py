@@ -150,9 +150,12 @@ class NodePrinting:
             mag = -c if neg else c
             if isinstance(t, Const):
                 # a constant tensor in a sum reads as the number (1 - σ(z), J - F aside)
-                body = self._num(mag * t.value)
-                if _neg(mag * t.value):
-                    neg, body = not neg, self._num(-mag * t.value)
+                val = mag * t.value
+                if _neg(val):
+                    neg, val = not neg, -val
+                body = self._num(val)
+                if neg and isinstance(sp.expand(val), sp.Add):
+                    body = self._wrap(body, ADD, ADD + 1)     # - (2 m + 1), not - 2 m + 1
             elif mag == 1:
                 body = self._wrap(s, p, ADD + 1) if p <= NEG or (k and s.startswith("-")) else s
             elif self.style == "latex" and s.startswith(r"\frac{") and mag.is_Integer:
