@@ -203,13 +203,13 @@ class PowSum(Node):
         (k,) = r.index_letters(1, ("i", "j"))
         b = _base_text(r, node.base)
         m, mp = r.part(node.arg)
-        m = r.wrap(m, mp, r.MUL)
         top = node.k - 1
         left = _sup(r, b, k)
         right = _sup(r, b, f"{top}-{k}" if r.is_latex else f"{top}−{k}")
+        body = r.juxt([left, r.wrap(m, mp, r.MUL), right])
         if r.is_latex:
-            return rf"\sum_{{{k}=0}}^{{{top}}} {left} {m} {right}", r.ADD
-        return f"Σ_{k}=0^{top} {left} {m} {right}", r.ADD
+            return rf"\sum_{{{k}=0}}^{{{top}}} {body}", r.ADD
+        return f"Σ_{k}=0^{top} {body}", r.ADD
 
     @staticmethod
     def numpy(node, em):
