@@ -16,7 +16,7 @@ from __future__ import annotations
 from . import calls, elementwise, factorial, indicator  # noqa: F401  (blocks register themselves)
 from .core import CORE, defjvp
 from .linalg import Det, Inv, LogDet
-from .matpow import COMPACT_POWER, MatPow, PowSum
+from .matpow import COMPACT_POWER, Krylov, MatPow, PowSum
 from .reduce import LogSumExp, ProdAxis, ProdExcept, Softmax
 from .registry import (CALLS, FUNCTIONS, NODE_OPS, CallOp, Function, call_op, function,
                        helper_sources, node_op, rewrites, spelled)
@@ -46,5 +46,5 @@ def jvp_identity(node):
 __all__ = ["CALLS", "FUNCTIONS", "NODE_OPS", "CallOp", "Function", "call_op", "function",
            "node_op", "spelled", "rewrites", "helper_sources", "jvp_rule", "jvp_identity",
            "defjvp", "define_function", "undefine_function", "Inv", "Det", "LogDet",
-           "MatPow", "PowSum", "COMPACT_POWER",
+           "MatPow", "PowSum", "Krylov", "COMPACT_POWER",
            "ProdAxis", "ProdExcept", "Softmax", "LogSumExp", "StopGrad", "Reshape"]
