@@ -38,15 +38,13 @@ def _exponent(k, what, least):
 
 
 def power(base, k: int):
-    """base^k for an integer k >= 0 as the cheapest node: δ, the base, a product of two, or
-    a MatPow."""
+    """base^k for an integer k >= 0 as lowering writes it: δ, the base, a product of k
+    factors below COMPACT_POWER, else a MatPow."""
     if k == 0:
         return Delta(base.shape[0])
     if k == 1:
         return base
-    if k == 2:
-        return contract([base, base], [(0, 2), (2, 1)], (0, 1))
-    return MatPow(base, k)
+    return _product(*[base] * k) if k < COMPACT_POWER else MatPow(base, k)
 
 
 def _product(*factors):
