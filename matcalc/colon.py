@@ -8,7 +8,8 @@ order and returns ``(rule, parts)`` of the first that fits, or None when `lin` i
 differential ``dX`` (nothing left to move). A product's rows match its shape (a Hadamard
 product, a matrix product on either side, a trace, a sum, a broadcast, an inner product,
 a transpose, a scalar factor); the generic contraction adjoint is the named last row, so
-every product has one. A linear op's own adjoint (reshape) comes from its block in `ops`.
+every product has one. A linear op's own adjoint (reshape, the matrix power's differential)
+comes from its block in `ops`, one row per such op.
 The row that fits is the row that computes: a derivation step names the rule that fired.
 """
 from __future__ import annotations
@@ -91,10 +92,13 @@ def _linearity(term):
     return [(scale(c, g), t) for t, c in zip(lin.terms, lin.coeffs)]
 
 
-def _op_adjoint(term):
-    g, lin = term
-    own = getattr(ops.NODE_OPS.get(type(lin)), "adjoint", None)
-    return own(lin, g) if own is not None else None
+def _op_row(cls) -> Rule:
+    """The row of a linear op whose block gives its own adjoint (`adjoint(lin, g)`), named
+    by the block's `adjoint_name` and citing its `adjoint_identity`."""
+    def apply(term):
+        g, lin = term
+        return cls.adjoint(lin, g) if type(lin) is cls else None
+    return Rule(cls.adjoint_name, cls.adjoint_identity, apply)
 
 
 def _scalar_only(lin):
@@ -103,8 +107,7 @@ def _scalar_only(lin):
 
 MOVES = (
     Rule("linearity", r"G : (a\,dX + b\,dY) = a\,G : dX + b\,G : dY", _linearity),
-    Rule("reshape", r"G : \operatorname{reshape}(dX) = \operatorname{reshape}^{-1}(G) : dX",
-         _op_adjoint),
+    *(_op_row(cls) for cls in ops.NODE_OPS.values() if hasattr(cls, "adjoint")),
     product_row("scalar", r"g\,(a\,dx) = (g\,a)\,dx",
                 lambda xl, others, out, lin: not out and _scalar_only(lin)),
     product_row("transpose", r"A : B^{T} = A^{T} : B",

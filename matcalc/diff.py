@@ -58,9 +58,10 @@ SHARED_NAME_SIZE = 96
 # seed answers' chain of named adjoints (\bar{q} = ..., then ∂KL/∂z in terms of it)
 WRITTEN_NAME_SIZE = 64
 # The size guard: refuse a derivation whose differentials would be larger than this (see
-# `_differential_size`). X^{-36} in one product (size 49,000, 1.5 s in all) is about the
-# largest matrix power it lets through; otherwise a document needs some 50,000 nodes that
-# depend on the variable (tens of seconds) to reach it.
+# `_differential_size`). A product of 36 factors that all vary (size 49,000, 1.5 s in all)
+# is about the widest it lets through (a matrix power X^p from |p| = 4 on is one node,
+# ops/matpow.py, and counts 1); otherwise a document needs some 50,000 nodes that depend
+# on the variable (tens of seconds) to reach it.
 MAX_DERIVATION_SIZE = 50_000
 
 
@@ -383,9 +384,9 @@ def _too_large(problem, v, wrt, total, widest) -> str:
            f"the product rule makes a terms of k factors)")
     if widest is not None and widest[1] * widest[0] ** 2 > MAX_DERIVATION_SIZE // 10:
         k, a = widest
-        return msg + (f"; {name} holds a product of {k} factors, {a} of which vary (a matrix "
-                      f"power X^p is written out as a product of p factors). Use a smaller "
-                      f"power, or split the product into named definitions.")
+        return msg + (f"; {name} holds a product of {k} factors, {a} of which vary. Split "
+                      f"the product into named definitions (or write a repeated factor as a "
+                      f"matrix power X^p, whose derivative is one term).")
     return msg + ". The document is too large to derive at once."
 
 

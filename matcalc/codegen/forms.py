@@ -26,6 +26,12 @@ The rules, and the cost each one removes:
   code computes ``b^e`` anyway (seed 003's ``(1 + D/ν)^{-(ν+3)/2}`` next to q̂), a division
   or a square instead of another ``**``; where ``b <= 0`` the helper computes the power
   itself (see `PowFrom`).
+- ``matrix-power-times-vector`` and ``power-sum-of-outer-product`` (ops/matpow.py): X^p
+  next to a vector as p matrix-vector products, and the gradient of a power with an
+  outer-product cotangent Σ_k B^k u vᵀ B^{p-1-k} as a product of two n×k matrices of
+  powers times u and v (2(p-1) matrix-vector products); ``power-sum-absorbs-its-base``
+  takes the sandwich X⁻ᵀ (…) X⁻ᵀ of X^{-p}'s gradient into u and v (two matrix-vector
+  products, not two matrix products).
 - ``mask-to-slice`` and ``mask-to-place``: a 1-D index sub-range mask
   ``1[lo ≤ j ≤ hi]`` in a product becomes slices ``x[lo-1:hi]`` of the operands carrying
   j when j is summed, and a block written into place when j is an output axis (seed 002),
@@ -39,6 +45,7 @@ import sympy as sp
 
 from ..ir import (Add, Const, Contract, IRError, Map, Mask, Node, Pow, Ref, Var, add, contract, fmap,
                   is_const, ones, transform, walk)
+from ..ops.matpow import MatPow, PowSum
 from ..ops.reduce import ProdAxis, ProdExcept
 from ..ops.registry import FUNCTIONS
 from ..rules import Rule
@@ -381,6 +388,13 @@ RULES = (
          r"\sum_j [lo \le j \le hi]\, x_j = \sum_{j=lo}^{hi} x_j", _mask_to_slice),
     Rule("mask-to-place",
          r"([lo \le j \le hi]\, x_j)_j = (0, \dots, x_{lo..hi}, \dots, 0)", _mask_to_place),
+    # the matrix power's code forms are facts of its block (ops/matpow.py)
+    Rule("matrix-power-times-vector", r"X^{p} v = X (X (\cdots (X v)))", MatPow.times_vector),
+    Rule("power-sum-absorbs-its-base", r"B \Big(\sum_k B^{k} u v^{T} B^{p-1-k}\Big) B = "
+         r"\sum_k B^{k} (B u)(B^{T} v)^{T} B^{p-1-k}", PowSum.absorb_neighbours),
+    Rule("power-sum-of-outer-product",
+         r"\sum_{k=0}^{p-1} B^{k} u v^{T} B^{p-1-k} = [u, \dots, B^{p-1} u]\,"
+         r"[(B^{T})^{p-1} v, \dots, v]^{T}", PowSum.of_outer_product),
 )
 
 MAX_PASSES = 8   # rewrites at one node before giving up (each rule shrinks the work)

@@ -22,7 +22,7 @@ from ..values import Val, describe, mlabel, scalar
 from .base import LoweringBase, walk_syntax
 
 
-MAX_MATRIX_POWER = 256   # X^k is lowered as a product of |k| factors
+MAX_MATRIX_POWER = 4096  # |k| of a matrix power X^k (ops.MatPow from ops.COMPACT_POWER)
 
 
 class AtomLowering(LoweringBase):
@@ -231,15 +231,19 @@ class AtomLowering(LoweringBase):
         if b.index_labels:
             raise self.serr("powers of indexed families of matrices are not supported", e)
         if abs(k) > MAX_MATRIX_POWER:
-            raise self.serr(f"the matrix power {k} is too large: a power is written out as a "
-                            f"product of that many factors (at most {MAX_MATRIX_POWER})", e)
+            raise self.serr(f"the matrix power {k} is too large (at most {MAX_MATRIX_POWER})", e)
         node = contract([b.node], [b.labels], b.mat)
         if k < 0:
             node = ops.Inv(node)
             k = -k
-        # one product of k factors (a product per factor would copy the chain k times)
         k = int(k)
-        result = contract([node] * k, [(i, i + 1) for i in range(k)], (0, k)) if k > 1 else node
+        if k >= ops.COMPACT_POWER:
+            # one node, whose differential is one term Σ_j X^j dX X^{k-1-j} (ops/matpow.py)
+            result = ops.MatPow(node, k)
+        else:
+            # one product of k factors (a product per factor would copy the chain k times)
+            result = contract([node] * k, [(i, i + 1) for i in range(k)], (0, k)) \
+                if k > 1 else node
         if k == 0:
             result = Delta(n1)
         m = (mlabel(), mlabel())

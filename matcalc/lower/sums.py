@@ -7,6 +7,8 @@ a range nothing gives is a located `ParseError`.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import sympy as sp
 
 from .. import ir, names, ops
@@ -16,6 +18,45 @@ from ..read import syntax as S
 from ..values import Cell, Val
 from ..errors import MatcalcError
 from .base import LoweringBase, union, walk_syntax
+
+
+UNROLL_TERMS = 4096   # terms of a sum over an index used only in exponents (see `_unrolled`)
+
+
+def _only_in_exponents(body, kw) -> bool:
+    """Does index `kw` occur in `body`, and only inside the exponent of a power?"""
+    found, stack = False, [(body, False)]
+    while stack:
+        n, in_exp = stack.pop()
+        if isinstance(n, S.Sym) and names.keyword_of(n) == kw:
+            if not in_exp:
+                return False
+            found = True
+        for f in getattr(n, "__dataclass_fields__", {}):
+            v = getattr(n, f)
+            under = in_exp or (isinstance(n, S.Pow) and f == "exp")
+            for x in (v if isinstance(v, tuple) else (v,)):
+                if hasattr(x, "__dataclass_fields__") and not isinstance(x, S.Span):
+                    stack.append((x, under))
+    return found
+
+
+def _with_value(e, kw, value: int):
+    """The syntax tree `e` with the index `kw` replaced by the number `value`."""
+    if isinstance(e, S.Sym) and names.keyword_of(e) == kw:
+        return S.Num(str(value), span=e.span)
+    if not hasattr(e, "__dataclass_fields__") or isinstance(e, S.Span):
+        return e
+    changes = {}
+    for f in e.__dataclass_fields__:
+        v = getattr(e, f)
+        if isinstance(v, tuple):
+            new = tuple(_with_value(x, kw, value) for x in v)
+        else:
+            new = _with_value(v, kw, value)
+        if new is not v and new != v:
+            changes[f] = new
+    return dataclasses.replace(e, **changes) if changes else e
 
 
 class SumLowering(LoweringBase):
@@ -31,6 +72,9 @@ class SumLowering(LoweringBase):
             return self.excluding(e, scope)
         if e.compare is not None:
             return self.expr(self._compared(e, scope), scope)
+        unrolled = self._unrolled(e, scope)
+        if unrolled is not None:
+            return self.expr(unrolled, scope)
         inner = dict(scope)
         idx = []
         for i in e.indices:
@@ -68,6 +112,31 @@ class SumLowering(LoweringBase):
         for kw, syn in reversed(idx):
             body = self._reduce(e.kind, body, kw, inner[kw], lo, hi, scope, e)
         return body
+
+    def _unrolled(self, e, scope):
+        """``\\sum_{k=0}^{p-1} (X^T)^{k} G (X^T)^{p-1-k}`` (the printed gradient of a matrix
+        power, `ops/matpow.py`) as the sum of its terms: a sum over one index with integer
+        bounds whose index appears only in exponents (where no array is indexed by it, so
+        the index-notation reading has nothing to run over) is the sum of the body at each
+        value; None for any other sum."""
+        if e.kind != "sum" or len(e.indices) != 1 or e.lower is None or e.upper is None \
+                or e.over is not None or e.excluded is not None or e.compare is not None:
+            return None
+        kw = names.keyword_of(e.indices[0])
+        if kw is None or kw in scope or not _only_in_exponents(e.body, kw):
+            return None
+        try:
+            lo, hi = self.dim(e.lower, scope), self.dim(e.upper, scope)
+        except MatcalcError:
+            return None
+        if not (getattr(lo, "is_Integer", False) and getattr(hi, "is_Integer", False)) \
+                or lo < 0 or hi < lo or hi - lo >= UNROLL_TERMS:
+            return None
+        terms = [_with_value(e.body, kw, int(v)) for v in range(int(lo), int(hi) + 1)]
+        out = terms[0]
+        for t in terms[1:]:
+            out = S.BinOp(S.ADD, out, t, span=e.span)
+        return out
 
     def _compared(self, e, scope):
         """``\\sum_{i<j}`` as the sums it stands for: with j bound by an enclosing sum, one

@@ -3,6 +3,7 @@
     core.py         the generalised product, sum, power and elementwise map: differentials
     elementwise.py  the elementwise functions (exp, log, σ, tanh, sin, relu, erf, ...)
     linalg.py       inverse, determinant, log-determinant
+    matpow.py       the matrix power X^p and its differential Σ_k X^k dX X^{p-1-k}
     reduce.py       product along an axis, softmax, log-sum-exp
     structural.py   stop-gradient, reshape
     calls.py        array functions written like functions (Tr, det, Diag, sg, softmax, max)
@@ -15,6 +16,7 @@ from __future__ import annotations
 from . import calls, elementwise, factorial, indicator  # noqa: F401  (blocks register themselves)
 from .core import CORE, defjvp
 from .linalg import Det, Inv, LogDet
+from .matpow import COMPACT_POWER, Krylov, MatPow, PowSum
 from .reduce import LogSumExp, ProdAxis, ProdExcept, Softmax
 from .registry import (CALLS, FUNCTIONS, NODE_OPS, CallOp, Function, call_op, function,
                        helper_sources, node_op, rewrites, spelled)
@@ -44,4 +46,5 @@ def jvp_identity(node):
 __all__ = ["CALLS", "FUNCTIONS", "NODE_OPS", "CallOp", "Function", "call_op", "function",
            "node_op", "spelled", "rewrites", "helper_sources", "jvp_rule", "jvp_identity",
            "defjvp", "define_function", "undefine_function", "Inv", "Det", "LogDet",
+           "MatPow", "PowSum", "Krylov", "COMPACT_POWER",
            "ProdAxis", "ProdExcept", "Softmax", "LogSumExp", "StopGrad", "Reshape"]

@@ -49,6 +49,7 @@ class Reshape(Node):
                          r"f = \sum_{i=1}^{n}\sum_{j=1}^{m} B_{ij} a_{i,j}^2",
                      wrt="a", f=lambda a, B: np.sum(B.reshape(-1) * a ** 2)),)
     identity = r"d\operatorname{vec}(X) = \operatorname{vec}(dX)"
+    adjoint_name = "reshape"
     adjoint_identity = r"G : \operatorname{reshape}(dX) = \operatorname{reshape}^{-1}(G) : dX"
 
     @staticmethod
