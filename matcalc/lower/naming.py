@@ -71,7 +71,7 @@ class NameLowering(LoweringBase):
         """``r^0``, ``r_{ij}^0`` as a name with the superscript 0 (a reference value, as
         physics writes it): the Sym/Sub to read, or None when e is no such power."""
         if not (isinstance(e, S.Pow) and not e.hadamard and isinstance(e.exp, S.Num)
-                and e.exp.value == "0"):
+                and e.exp.written and e.exp.value == "0"):
             return None
         b = e.base
         if isinstance(b, S.Sym) and b.sup is None:

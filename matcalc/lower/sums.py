@@ -44,7 +44,7 @@ def _only_in_exponents(body, kw) -> bool:
 def _with_value(e, kw, value: int):
     """The syntax tree `e` with the index `kw` replaced by the number `value`."""
     if isinstance(e, S.Sym) and names.keyword_of(e) == kw:
-        return S.Num(str(value), span=e.span)
+        return S.Num(str(value), span=e.span, written=False)
     if not hasattr(e, "__dataclass_fields__") or isinstance(e, S.Span):
         return e
     changes = {}

@@ -38,9 +38,12 @@ NOSPAN = Span(0, 0, 0, 0)
 
 @dataclass(frozen=True)
 class Num:
-    """A numeric literal as written: "2", "0.5"."""
+    """A numeric literal as written: "2", "0.5". `written` is False for a number put in
+    place of a sum's index when the sum is unrolled (``X^{k}`` at k = 0 is the power 0,
+    never the name X^0)."""
     value: str
     span: Span = field(default=NOSPAN, compare=False)
+    written: bool = field(default=True, compare=False)
 
 
 @dataclass(frozen=True)
