@@ -30,7 +30,7 @@ from .read import syntax as S
 from .render import Renderer
 
 TOLERANCE = 1e-6          # largest relative difference of a right claim
-SATURATED = 1e-6          # a point's scale is at least this times the largest point's
+SATURATED = 1e-6          # a point's scale is at least this times the median point's
 
 
 @dataclass(frozen=True)
@@ -200,9 +200,12 @@ class Judge:
         wrt = self.g.problem.latex.get(self.g.wrt, self.g.wrt)
         worst, pairs, compared = 0.0, [], 0
         # a point where the gradient all but vanishes (a saturated tanh: 4e-12) is compared
-        # on the scale of the largest gradient seen, not on its own rounding noise
-        floor = SATURATED * max((_finite_max(x) for a, b in zip(got, want)
-                                 if a.shape == b.shape for x in (a, b)), default=0.0)
+        # on the scale of a typical point's gradient, not on its own rounding noise; the
+        # median point's, so that one huge gradient (a nearly singular X^{-12}: 1e90) does
+        # not make every other point's difference look small (2 + G was judged right)
+        sizes = [max(_finite_max(a), _finite_max(b)) for a, b in zip(got, want)
+                 if a.shape == b.shape]
+        floor = SATURATED * float(np.median(sizes)) if sizes else 0.0
         for a, b in zip(got, want):
             if a.shape != b.shape:
                 if a.ndim == 2 and a.shape == b.shape[::-1] and np.allclose(a.T, b):

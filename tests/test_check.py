@@ -208,3 +208,15 @@ def test_right_claim_at_a_point_where_the_gradient_vanishes():
     assert res.ok, res.message
     wrong = matcalc.check(SATURATING, "z", claim="2 " + g.latex())
     assert not wrong.ok and wrong.message.startswith("wrong"), wrong.message
+
+
+def test_one_huge_gradient_does_not_hide_a_wrong_claim():
+    """At one of check()'s points (tanh(A) + 2I)^{-12} is nearly singular and the gradient
+    is ~1e90: on that point's scale the other points' differences looked like rounding, so
+    the claim 2 + G was judged right. Each point is now compared on the median point's
+    scale at least, not the largest's."""
+    doc = ("$A \\in \\mathbb{R}^{n\\times n}, v \\in \\mathbb{R}^n$\n"
+           "$f = \\mathbf{1}_n^T\\exp((\\tanh(A)+2I_n)^{-12}v)$")
+    G = matcalc.gradient(doc, "A").latex()
+    assert matcalc.check(doc, "A", claim=G).ok
+    assert not matcalc.check(doc, "A", claim="2 + " + G).ok
