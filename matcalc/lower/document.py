@@ -34,6 +34,7 @@ from .indexing import IndexLowering
 from .infer import InferredShapes
 from .naming import NameLowering
 from .objective import ObjectiveChoice
+from .optimum import OptimumObjective
 from .products import ProductLowering
 from .setsums import SetSumLowering
 from .prose_names import ProseFunctions
@@ -46,7 +47,7 @@ from .terms import TermLowering
 class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, DeclarationCollector,
               FamilyRanges, DeclaredShapes, NameLowering, IndexLowering, AtomLowering,
               ProductLowering, TermLowering, SumLowering, SetSumLowering, CallLowering,
-              InferredShapes, ProseFunctions, ImpliedObjective):
+              InferredShapes, ProseFunctions, ImpliedObjective, OptimumObjective):
     """Lowers one document: collects its declarations and definitions, lowers each
     definition on first use (so the order of the text does not matter), picks the objective.
     Each job is a part of its own module (definitions, objective, skipped fragments,

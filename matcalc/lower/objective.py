@@ -29,6 +29,8 @@ class ObjectiveChoice(LoweringBase):
         if objective is None:
             if self.bare is not None:
                 return "f"
+            if self.objective_by_name is not None:     # \min_w L (lower/optimum.py)
+                return self.objective_by_name
             return list(self.defsrc)[-1] if self.defsrc else None
         if objective in self.defsrc:
             return objective
@@ -106,6 +108,8 @@ class ObjectiveChoice(LoweringBase):
         self.define(kw)
 
     def _lower_objective(self, objective):
+        if objective is None:
+            self.refuse_unreadable_minimand()
         if objective is None and self.bare is not None:
             if "f" in self.info:
                 raise self.perr("this expression after the last definition would be the "
@@ -131,6 +135,7 @@ class ObjectiveChoice(LoweringBase):
         if objective is None and kw == "f" and not self.defsrc["f"].stmt.target.span.line:
             refuse_rival_claims(self, "f")      # a bare expression vs a claimed function
             refuse_prose_mention(self, "f")     # ... vs the last definition
+            self.refuse_rival_bares("f")        # the minimand vs another bare expression
         if objective is None:
             last = self.defsrc[kw].stmt.span if kw == "f" and self.bare else self._last_def
             for sk in self.skips:

@@ -134,7 +134,7 @@ def split_rows(toks: list, source: str, dropped: list | None = None,
             continue
         elif k in ("COMMA", "SEMI", "QUAD", "SEP", "SEMISP"):
             if depth == 0:
-                row.append(("SOFT" if k == "SEMISP" else "SEP", 0))
+                row.append(("SOFT", 0) if k == "SEMISP" else ("SEP", t))
                 continue
             if k == "SEMI":
                 if stack[-1].kind != "LPAR":
@@ -165,16 +165,17 @@ def _has_relation(items):
 
 def _clauses(row, dropped=None, keep_arrows=False):
     """Split one row at its separators; `\\;` separates only between two relations."""
-    segs, cur = [], []
+    segs, cur, seps = [], [], [None]
     for item in row:
         if item[0] == "SEP":
             segs.append(cur)
+            seps.append(item[1])
             cur = []
         else:
             cur.append(item)
     segs.append(cur)
     out = []
-    for seg in segs:
+    for seg, sep in zip(segs, seps):
         start = 0
         for p, (t, _d) in enumerate(seg):
             if t != "SOFT":
@@ -183,15 +184,17 @@ def _clauses(row, dropped=None, keep_arrows=False):
             right = [x for x in seg[p + 1:] if x[0] != "SOFT"]
             if left and right and _has_relation(left) and _has_relation(right) \
                     and left[-1][0].kind not in CONT_END and right[0][0].kind not in CONT_END:
-                out.append([x[0] for x in left])
+                out.append(Clause([x[0] for x in left], sep))
                 start = p + 1
+                sep = "SOFT"
         rest = [x[0] for x in seg[start:] if x[0] != "SOFT"]
-        out.append(rest)
+        out.append(Clause(rest, sep))
     # a clause with an arrow (a signature f: R^n \to R, a renaming I \to A) states nothing
     # matcalc uses: it is dropped (unless the caller reads renamings from it) -- but for a
     # definition after the arrow, (x, y) \mapsto S(x, y) = ..., which is kept
     kept = []
     for c in out:
+        after = c.after
         marks = [k for k, t in enumerate(c) if t.kind == "MAPSTO"]
         if marks:
             tail = c[marks[-1] + 1:]
@@ -203,8 +206,18 @@ def _clauses(row, dropped=None, keep_arrows=False):
                     dropped.append(("arrow", c[0], c[-1]))
                 c = []
         if c:
-            kept.append(c)
+            kept.append(c if isinstance(c, Clause) else Clause(c, after))
     return kept
+
+
+class Clause(list):
+    """The tokens of one clause, and `after`: the separator before it in its row (the
+    SEP/COMMA/QUAD token: ``\\text{s.t.}`` before a constraint, ``\\text{where}``), "SOFT"
+    after a ``\\;`` between two relations, None for a row's first clause."""
+
+    def __init__(self, toks=(), after=None):
+        super().__init__(toks)
+        self.after = after
 
 
 def _balanced(toks):
