@@ -33,6 +33,7 @@ from .classify import (_head, dimension_names, index_names, is_derivative, is_di
                        is_function_name, is_gradient, kind_of_def, layout_range, namelike,
                        prose_bare)
 from .builtin_defs import own_builtin
+from .candidates import objective_of_claims, written
 from .reversed import names_used, right_to_left
 
 NOTE_REASONS = {
@@ -164,6 +165,9 @@ class DeclarationCollector(LoweringBase):
                                   "the objective", "inferred")
                     candidates.append((-1, S.Bare(operand, span=st.target.span)))
                     break
+            claimed = objective_of_claims(self) if not candidates else None
+            if claimed is not None:
+                candidates.append((-1, claimed))
         forced = self.objective_inside(minimands, candidates) if minimands else None
         self._objective_bare(candidates, last_def, forced)
         self._stacked_dims()
@@ -279,6 +283,7 @@ class DeclarationCollector(LoweringBase):
             self.note(st, _mention(st.value))
         if chosen is None:
             return
+        self.written_objective = written(self.src, chosen.value.span)
         if not self.defsrc:
             name = "f"
             self.defsrc[name] = DefSource(name, S.Def(S.Sym("f"), None, chosen.value,

@@ -132,8 +132,9 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
                           {kw: i.family for kw, i in self.info.items() if i.family},
                           {kw for kw, i in self.info.items() if i.row and kw in defs},
                           notes=list(self.notes), vector_bars=self.vector_bars)
-        if objective is None and self.bare is not None and obj in defs:
+        if obj == "f" and obj in defs and not self.defsrc[obj].stmt.target.span.line:
             problem.unnamed = {obj}       # the bare final expression: "f" is not its name
+            problem.written = self.defsrc[obj].stmt.value
         return problem
 
 
