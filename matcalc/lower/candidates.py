@@ -193,8 +193,11 @@ def objective_of_claims(lw):
     differentiates is the objective (a `Bare`), the claims kept for check. Several different
     ones: the one the named objective writes, else refused naming two (when no objective is
     named); None when no claim differentiates a written expression."""
-    found = []
-    for st in lw.claims:
+    found, seen = [], set()
+    for st in list(lw.claims) + list(lw.not_defs):
+        if id(st) in seen:
+            continue
+        seen.add(id(st))
         t = getattr(st, "target", None)
         fn = claimed_function(t) if t is not None else None
         if fn is not None and all(fn != other for _st, other in found):

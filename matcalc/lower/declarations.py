@@ -169,6 +169,10 @@ class DeclarationCollector(LoweringBase):
             if claimed is not None:
                 candidates.append((-1, claimed))
         forced = self.objective_inside(minimands, candidates) if minimands else None
+        if getattr(self, "objective_text", None):
+            # the objective named as written: a claim's function (``--objective
+            # '\\phi'(\\mu-R_f\\mathbf{1})-1/2\\alpha\\phi'\\Sigma\\phi'``) is that objective
+            forced = objective_of_claims(self) or forced
         self._objective_bare(candidates, last_def, forced)
         self._stacked_dims()
 

@@ -149,6 +149,8 @@ class ObjectiveChoice(LoweringBase):
             refuse_rival_claims(self, "f")      # a bare expression vs a claimed function
             refuse_prose_mention(self, "f")     # ... vs the last definition
             self.refuse_rival_bares("f")        # the minimand vs another bare expression
+        if kw == "f":
+            self.refuse_constant_minimand("f")  # \min_{\Delta} e^2 with e never read
         if objective is None:
             last = self.defsrc[kw].stmt.span if kw == "f" and self.bare else self._last_def
             for sk in self.skips:

@@ -10,7 +10,11 @@ Contract: `OptimumObjective` is a part of `document.Lowerer`.
   minimands are refused naming both, unless the objective is named. The other bare
   expressions that are more than a mention become rivals (`minimand_rivals`).
 - `refuse_rival_bares(kw)`: after the minimand was lowered as the objective `kw`, a rival
-  bare expression that gives other numbers (or cannot be read) is refused naming both.
+  bare expression that gives other numbers is refused naming both (one that cannot be
+  read is a mention: the operator says which function is optimised).
+- `refuse_constant_minimand(kw)`: a minimand that, as read, does not depend on any of its
+  optimisation variables is a misreading (a name defined only in a formula the reader
+  skipped): refused at the minimand.
 - `refuse_unreadable_minimand()`: a minimand that cannot be read (read/optimum.py made it
   an `Unreadable` with `minimand` set) is refused at its place when no objective is named:
   skipping it would make another formula the objective silently.
@@ -21,11 +25,12 @@ conditions and constraints are noted by the reader, not used.
 """
 from __future__ import annotations
 
-from .. import names
+from .. import ir, names
 from ..errors import ParseError, error_at
 from ..notes import excerpt
 from ..read import syntax as S
 from .base import LoweringBase, short_error
+from .candidates import written
 from .classify import namelike, prose_bare
 
 WORDS = {"min": "\\min", "max": "\\max", "argmin": "\\operatorname{argmin}",
@@ -65,6 +70,10 @@ class OptimumObjective(LoweringBase):
                 f"{_written(b.kind, b.variables)} here, {excerpt(self.src, b.value.span)}: "
                 f"name the objective", b.value)
         st = distinct[-1]
+        want = "".join((getattr(self, "objective_text", None) or "").split())
+        for other in distinct:          # the objective named as written picks its minimand
+            if want and written(self.src, other.value.span) == want:
+                st = other
         for _k, m in minimands:
             self.note(m.value, f"the function inside {_written(m.kind, m.variables)}: "
                                f"read as the objective (optimisation variables: "
@@ -90,7 +99,9 @@ class OptimumObjective(LoweringBase):
         m = self.minimand_stmt
         for other in self.minimand_rivals:
             got = _rival(self, mine, other.value, None)
-            if got is None:
+            if got is None or got[1] != "they differ":
+                # the same numbers (a restatement), or a mention that cannot be read (``x_i^a``
+                # in a sentence): the operator says which function is optimised
                 continue
             _theirs, why = got
             raise self.perr(f"two candidates for the objective: the function inside "
@@ -98,6 +109,37 @@ class OptimumObjective(LoweringBase):
                             f"column {m.span.column}, and the expression "
                             f"{excerpt(self.src, other.value.span)} standing alone here; "
                             f"{why}: name the objective", other)
+
+    def refuse_constant_minimand(self, kw):
+        """The minimand, lowered as the objective `kw`, must depend on an optimisation
+        variable: ``\\min_{\\Delta} e^2`` where nothing readable defines e (read as Euler's
+        number) is a misreading, refused at the minimand."""
+        m = self.minimand_stmt
+        if m is None or kw not in self.defs:
+            return
+        wanted = set()
+        for v in m.variables:
+            for x in (v, v.base if isinstance(v, S.Sub) else None):
+                k = names.keyword_of(x) if x is not None else None
+                if k is not None:
+                    wanted.add(k)
+        seen, stack = set(), [kw]
+        while stack:
+            k = stack.pop()
+            if k in seen:
+                continue
+            seen.add(k)
+            for n in ir.walk(self.defs[k]) if k in self.defs else ():
+                name = getattr(n, "name", None)
+                if isinstance(n, (ir.Ref, ir.Var)) and name not in seen:
+                    stack.append(name)
+        if wanted & seen:
+            return
+        shown = ", ".join(names.latex_of(v) for v in m.variables)
+        raise self.perr(f"the function inside {_written(m.kind, m.variables)}, "
+                        f"{excerpt(self.src, m.value.span)}, does not depend on {shown} as "
+                        f"read: what it uses is not defined in a formula the reader can "
+                        f"read (a bare e is Euler's number)", m.value)
 
     def refuse_unreadable_minimand(self):
         for sk in self.skips:
