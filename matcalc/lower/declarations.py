@@ -261,6 +261,10 @@ class DeclarationCollector(LoweringBase):
         are noted."""
         chosen = None
         real = [(k, st) for k, st in candidates if not prose_bare(st.value)]
+        want = "".join((getattr(self, "objective_text", None) or "").split())
+        for _k, st in candidates:       # the objective named as written: that expression
+            if want and written(self.src, st.value.span) == want:
+                forced = st
         if forced is not None:
             chosen = forced
         elif not self.defsrc and real:

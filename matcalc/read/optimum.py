@@ -339,3 +339,27 @@ def _names_in(e) -> set:
                 continue
         stack.extend(S.children(n))
     return out
+
+
+RAW_WORDS = {"argmin", "argmax"}
+
+
+def raw_has_operator(raw) -> bool:
+    """Do the raw tokens of a fragment that could not be read hold an optimisation
+    operator (``\\min_``, ``\\arg\\min``, ``\\operatorname{argmin}``, ``\\text{argmin}``)? Its
+    minimand would then be the objective: the fragment is refused, not skipped."""
+    for k, t in enumerate(raw):
+        nxt = raw[k + 1] if k + 1 < len(raw) else None
+        if t.kind == "cmd" and t.value in ("min", "max") and nxt is not None and \
+                nxt.kind == "char" and nxt.value == "_":
+            return True
+        if t.kind == "cmd" and t.value == "arg" and nxt is not None and nxt.kind == "cmd" \
+                and nxt.value in ("min", "max"):
+            return True
+        if t.kind == "text" and str(t.value).strip() in RAW_WORDS:
+            return True
+        if t.kind == "cmd" and t.value in ("operatorname", "operatorname*", "mathrm"):
+            word = "".join(x.value for x in raw[k + 2:k + 8] if x.kind == "letter")
+            if word in RAW_WORDS:
+                return True
+    return False

@@ -32,7 +32,7 @@ from ..errors import ParseError
 from .clauses import canon, split_rows
 from .fragments import guess_raw, guess_tokens, renames
 from .implied import implied_equations
-from .optimum import Optima
+from .optimum import Optima, raw_has_operator
 from .macros import expand
 from .scan import regions
 from .words import clean, layout, words
@@ -288,7 +288,10 @@ class _Reader:
                 guess = guess_raw(raw, text, macros or {}, self._parse_expr)
             else:
                 guess = ((), ())
-            slots[k] = [self._unreadable(error, *guess, span=self._region_span(regs[k]))]
+            made = self._unreadable(error, *guess, span=self._region_span(regs[k]))
+            if raw_has_operator(regs[k].toks):
+                made = dataclasses.replace(made, minimand=True)     # \min_x ... with a typo
+            slots[k] = [made]
 
         for k, r in enumerate(regs):
             if r.error is not None:
