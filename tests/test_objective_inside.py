@@ -243,3 +243,10 @@ def test_a_claimed_function_named_as_written_beside_a_prose_mention():
     check_gradient(doc, r"\phi", lambda phi, mu, Sigma, alpha:
                    float(phi @ mu - alpha * phi @ Sigma @ phi),
                    objective=r"\phi^T\mu - \alpha\phi^T\Sigma\phi")
+
+
+def test_a_definition_on_a_row_after_the_constraints_is_read():
+    doc = DECL + "$$\\begin{aligned} \\min_x \\; & L \\\\ \\text{s.t.} \\; & x \\geq 0 \\\\ " \
+        "L & = \\|Ax - b\\|^2 + \\lambda \\|x\\|^2 \\end{aligned}$$"
+    g = check_gradient(doc, "x", ridge)
+    assert g.problem.objective == "L"

@@ -178,17 +178,21 @@ class Optima:
     def _constraint(self, clause) -> bool:
         """Is `clause` (after an optimum in this region) a constraint?"""
         depth = _depths(clause)
+        rels = [k for k, (t, d) in enumerate(zip(clause, depth)) if t.kind == "REL" and d == 0]
+        left = clause[:rels[0]] if rels else []
+        name = self._name(left) if left else None
         if self.constraints:
+            # after \text{s.t.}: every clause, until the definition of a name that is no
+            # optimisation variable (``L = ...`` on a later row ends the constraints)
+            if name is not None and _show(name) not in {_show(v) for v in self.variables}:
+                self.constraints = False
+                return False
             return True
         if any(t.kind == "CMP" and d == 0 for t, d in zip(clause, depth)):
             return True
-        if clause.after is None:
+        if clause.after is None or not rels or _operator(clause) is not None:
             return False
-        rels = [k for k, (t, d) in enumerate(zip(clause, depth)) if t.kind == "REL" and d == 0]
-        if not rels or _operator(clause) is not None:
-            return False
-        left = clause[:rels[0]]
-        if self._name(left) is not None:
+        if name is not None:
             return False                     # x = ... : a definition, or a solution statement
         if left and left[-1].kind == "RPAR":
             return False                     # f(x) = ...: a definition with arguments
@@ -196,8 +200,7 @@ class Optima:
             lhs = self.parse_expr(list(left))
         except (ParseError, IndexError, RecursionError):
             return False
-        used = {_show(n) for n in S.children(lhs)} | _names_in(lhs)
-        return bool(used & {_show(v) for v in self.variables})
+        return bool(_names_in(lhs) & {_show(v) for v in self.variables})
 
     # ------------------------------------------------------------ one optimum
     def _optimum(self, clause, op, solution):
