@@ -38,6 +38,7 @@ def ridge(A, b, x, lambda_):
     r"\mathrm{argmin}_x",
     r"\arg\min_x",
     r"\arg\max_{x}",
+    r"\argmin_x",
     r"\underset{x}{\arg\min}",
     r"\underset{x}{\operatorname{argmin}}",
     r"\underset{x}{\min}",

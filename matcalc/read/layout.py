@@ -125,7 +125,7 @@ OPTIMUM_WORDS = {"min", "max", "argmin", "argmax", "arg min", "arg max"}
 def is_optimum_word(base) -> bool:
     """Raw tokens spelling an optimisation operator: ``\\min``, ``\\max``, ``\\arg\\min``,
     ``\\operatorname{argmin}``, ``\\operatorname*{arg\\,max}``, ``\\text{argmin}``,
-    ``\\mathrm{argmin}`` (read/optimum.py reads what follows)."""
+    ``\\mathrm{argmin}``, ``\\argmin`` (read/optimum.py reads what follows)."""
     parts = []
     for x in base:
         if x.kind == "cmd" and x.value in ("operatorname", "operatorname*", "mathrm", "rm",

@@ -359,6 +359,8 @@ def raw_has_operator(raw) -> bool:
         if t.kind == "cmd" and t.value == "arg" and nxt is not None and nxt.kind == "cmd" \
                 and nxt.value in ("min", "max"):
             return True
+        if t.kind == "cmd" and t.value in RAW_WORDS:
+            return True
         if t.kind == "text" and str(t.value).strip() in RAW_WORDS:
             return True
         if t.kind == "cmd" and t.value in ("operatorname", "operatorname*", "mathrm"):
