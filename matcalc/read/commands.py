@@ -502,7 +502,7 @@ def _font_switch(w, t, v):
 def _arg_operator(w, t, v):
     """``\\arg\\min`` / ``\\arg\\max`` (and ``\\argmin``): one name, argmin / argmax, as
     ``\\operatorname{argmin}`` reads (what follows is read by read/optimum.py)."""
-    if v in ("argmin", "argmax"):               # \\argmin, as \\DeclareMathOperator makes it
+    if v in ("argmin", "argmax"):               # \argmin, as \DeclareMathOperator makes it
         w.out.append(name_token(t, v))
         return True
     if v != "arg" or not (w.peek("cmd", "min") or w.peek("cmd", "max")):
