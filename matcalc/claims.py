@@ -158,13 +158,16 @@ class _Checker:
         self.seed, self.trials = seed, trials
         self.src = document.source
         self.judges = {}
+        self.objective = None                 # the objective check_all was asked for
 
     def judge(self, num, wrt):
         from .api import gradient
         key = (num, wrt)
         if key not in self.judges:
+            # the unnamed objective (a claim's function, a minimand): as the document read it
+            as_read = self.objective if num in self.problem.unnamed else num
             try:
-                g = gradient(self.document, wrt, num)
+                g = gradient(self.document, wrt, as_read)
                 self.judges[key] = Judge(self.document, g, self.seed, self.trials)
             except MatcalcError as err:
                 self.judges[key] = err
@@ -208,6 +211,8 @@ class _Checker:
         wrt, index_syntax = _variable(den, known) if den is not None else ("", ())
         wrt = wrt or ""
         num_kw = _name_of(num, known) if num is not None else None
+        if num is not None and num_kw is None and p.written is not None and num == p.written:
+            num_kw = p.objective        # the function the objective was read from (a claim's)
         if num is None or num_kw is None:
             return say("unchecked", "the derivative of an expression written out, not of a "
                        "quantity the document names")
@@ -347,6 +352,7 @@ def check_all(doc, objective=None, wrt=None, seed: int = 0, trials: int = 3) -> 
     only = _resolve_wrt(problem, wrt) if wrt is not None else None
     claims, defined = _claims(document)
     checker = _Checker(document, problem, defined, seed, trials)
+    checker.objective = objective
     checker.varying = _written_differentials(claims, problem)
     out = Verdicts(checker.verdict(c) for c in claims
                    if only is None or checker.variable_of(c) == only)

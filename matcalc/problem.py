@@ -11,7 +11,9 @@ Contract: `Problem` is what `lower` produces and `diff`, `render` and `codegen` 
 - `held`: definitions held constant (their uses are wrapped in StopGrad).
 - `notes`: `matcalc.notes.Note`s on what the reader skipped or inferred.
 - `unnamed`: definitions the document does not name (the bare final expression, keyword
-  f): a printed result writes their value, never the invented name.
+  f): a printed result writes their value, never the invented name; `written` is the
+  syntax of that objective (a bare expression, a minimand, a claim's function), so that a
+  claim differentiating it is checked against it.
 """
 from __future__ import annotations
 
@@ -37,6 +39,8 @@ class Problem:
     notes: list = field(default_factory=list)         # what the reader skipped or inferred
     unnamed: set = field(default_factory=set)         # names the document never writes (a
     #                                                   bare objective's f): printed as their body
+    written: object = None                            # the syntax of an unnamed objective (a
+    #                                                   minimand, a claimed function): check.py
 
     def shape_of(self, name: str) -> tuple:
         if name in self.defs:

@@ -100,7 +100,7 @@ def _rival(lw, mine, fn, named):
             lw.tentatively(lambda: lw.define(named))
             other = lw.defs[named]
         else:
-            other = lw.tentatively(lambda: _lowered(lw, fn))
+            other = _with_inference(lw, fn, lambda: lw.tentatively(lambda: _lowered(lw, fn)))
         if other.shape != () or lw._same_value(mine, other):
             return None
         why = "they differ"
@@ -168,6 +168,84 @@ def refuse_prose_mention(lw, kw):
                   f"{excerpt(lw.src, lw.bare.span)} mentioned in the prose here, after the "
                   f"last definition, and that definition, {lw.info[last[-1]].latex} (line "
                   f"{ds.stmt.span.line}); {why}: name the objective", lw.bare)
+
+
+def written(src, span) -> str:
+    """The source text of `span` with all white space removed (not shortened): how an
+    objective named as written (``--objective '\\operatorname{det}(\\mathbf{X})'``) is
+    compared with a candidate."""
+    if span is None or not span.line:
+        return ""
+    lines = src.splitlines(keepends=True)
+    if span.end_line > len(lines):
+        return ""
+    starts = [0]
+    for ln in lines:
+        starts.append(starts[-1] + len(ln))
+    a = starts[span.line - 1] + span.column - 1
+    b = starts[span.end_line - 1] + span.end_column - 1
+    return "".join(src[a:max(a, b)].split())
+
+
+def objective_of_claims(lw):
+    """A document that only claims derivatives (the Matrix Cookbook's
+    ``\\frac{\\partial \\det(\\mathbf{X})}{\\partial \\mathbf{X}} = ...``): the function a claim
+    differentiates is the objective (a `Bare`), the claims kept for check. Several different
+    ones: the one the named objective writes, else refused naming two (when no objective is
+    named); None when no claim differentiates a written expression."""
+    found, seen = [], set()
+    for st in list(lw.claims) + list(lw.not_defs):
+        if id(st) in seen:
+            continue
+        seen.add(id(st))
+        t = getattr(st, "target", None)
+        fn = claimed_function(t) if t is not None else None
+        if fn is not None and all(fn != other for _st, other in found):
+            found.append((st, fn))
+    if not found:
+        return None
+    named = getattr(lw, "objective_text", "")
+    if named:
+        want = "".join(named.split())
+        for st, fn in found:
+            if written(lw.src, fn.span) == want:
+                return S.Bare(fn, span=fn.span)
+        return None
+    if len(found) > 1 and named is None:
+        (a, fa), (b, fb) = found[0], found[1]
+        raise lw.perr(f"two candidates for the objective, and the document defines none: "
+                      f"the function differentiated by the claim at line {a.span.line}, "
+                      f"{excerpt(lw.src, fa.span)}, and by the claim here, "
+                      f"{excerpt(lw.src, fb.span)}: name the objective (as written, e.g. "
+                      f"--objective '{excerpt(lw.src, fa.span)}')", fb)
+    st, fn = found[0]
+    lw.note(fn, f"the function the claim at line {st.span.line} differentiates: read as the "
+                f"objective (the document defines none; the claim is kept for check)",
+            "inferred")
+    return S.Bare(fn, span=fn.span)
+
+
+def _with_inference(lw, fn, run):
+    """run() with the shapes inferred over the document and the candidate `fn` as a
+    scalar (its unsized ``\\mathbf{1}`` and its undeclared names sized by their use in it);
+    the document's own inference is restored after."""
+    from .declarations import DefSource, Info
+    from .infer import infer_shapes
+    saved, key = lw.inferred, "__candidate"
+    lw.defsrc[key] = DefSource(key, S.Def(S.Sym(key), None, fn, span=fn.span), (), ())
+    lw.info[key] = Info("def", key)
+    try:
+        try:
+            got = infer_shapes(lw, key)
+        except Exception:   # noqa: BLE001 - inference is a help (as run_inference)
+            got = saved
+    finally:
+        del lw.defsrc[key], lw.info[key]
+    lw.inferred = got if got is not None else saved
+    try:
+        return run()
+    finally:
+        lw.inferred = saved
 
 
 def _lowered(lw, e):

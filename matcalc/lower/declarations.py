@@ -33,6 +33,7 @@ from .classify import (_head, dimension_names, index_names, is_derivative, is_di
                        is_function_name, is_gradient, kind_of_def, layout_range, namelike,
                        is_ordinal, prose_bare)
 from .builtin_defs import own_builtin
+from .candidates import objective_of_claims, written
 from .reversed import names_used, right_to_left
 
 NOTE_REASONS = {
@@ -43,6 +44,8 @@ NOTE_REASONS = {
     "function": "a statement about a known function: defines nothing",
     "layout": "read as the layout of a vector (the stack of its parts)",
     "dimension": "read as an equation between dimensions",
+    "solution": "a solution statement of the optimisation variable: noted, not read as a "
+                "definition",
 }
 
 
@@ -77,6 +80,7 @@ class Skip:
     declares: tuple
     latex: dict
     shown: tuple = ()         # the names as written, for the note
+    minimand: bool = False    # the function inside an optimisation operator (optimum.py)
 
 
 class DeclarationCollector(LoweringBase):
@@ -101,6 +105,7 @@ class DeclarationCollector(LoweringBase):
         for k, st in enumerate(stmts):
             if isinstance(st, S.Def):
                 self._kinds[k] = kind_of_def(st, self._declared, self._dimnames, self._indices)
+        self._solution_statements(stmts)
         self._turn_around(stmts)
         for k, st in enumerate(stmts):
             if isinstance(st, S.Rename):
@@ -121,7 +126,7 @@ class DeclarationCollector(LoweringBase):
                     self._declare_range(t, lo, hi, st)
         self.ranges_from_sums(stmts)                  # X_i \in R^n: i's range from its sums
         self.declare_prose_shapes(self._declared)   # "(where x is dimension (1x5))"
-        candidates, last_def = [], -1
+        candidates, last_def, minimands = [], -1, []
         for k, st in enumerate(stmts):
             if isinstance(st, S.Decl) and st.space.kind != "range":
                 for t in st.targets:
@@ -146,6 +151,8 @@ class DeclarationCollector(LoweringBase):
                                   "objective is what it is applied to", "inferred")
                     st = S.Bare(operand, span=st.span)
                 candidates.append((k, st))
+            elif isinstance(st, S.Optimum):
+                minimands.append((k, st))
             elif isinstance(st, S.Unreadable):
                 self._skip(st)
         self.collect_functions()                      # g(z) = ... applied as g(Wx)
@@ -160,8 +167,26 @@ class DeclarationCollector(LoweringBase):
                                   "the objective", "inferred")
                     candidates.append((-1, S.Bare(operand, span=st.target.span)))
                     break
-        self._objective_bare(candidates, last_def)
+            claimed = objective_of_claims(self) if not candidates else None
+            if claimed is not None:
+                candidates.append((-1, claimed))
+        forced = self.objective_inside(minimands, candidates) if minimands else None
+        if getattr(self, "objective_text", None):
+            # the objective named as written: a claim's function (``--objective
+            # '\\phi'(\\mu-R_f\\mathbf{1})-1/2\\alpha\\phi'\\Sigma\\phi'``) is that objective
+            forced = objective_of_claims(self) or forced
+        self._objective_bare(candidates, last_def, forced)
         self._stacked_dims()
+
+    def _solution_statements(self, stmts):
+        """``X = UV^T`` where X is an optimisation variable (``\\min_{X} ...``): a solution
+        statement, never a definition of X (read/optimum.py, lower/optimum.py)."""
+        variables = {names.keyword_of(v) for st in stmts if isinstance(st, S.Optimum)
+                     for v in st.variables} - {None}
+        for k, st in enumerate(stmts):
+            if isinstance(st, S.Def) and self._kinds.get(k) is None and st.params is None \
+                    and namelike(st.target) and names.keyword_of(st.target) in variables:
+                self._kinds[k] = "solution"
 
     def _turn_around(self, stmts):
         """``X\\hat{w} = \\hat{y}``: a relation whose right side is a new name used
@@ -249,22 +274,31 @@ class DeclarationCollector(LoweringBase):
                         out.append(kw)
                         latex[kw] = names.latex_of(x)
         self.skips.append(Skip(st.span, st.error, tuple(defines), tuple(declares), latex,
-                               tuple(dict.fromkeys(shown))))
+                               tuple(dict.fromkeys(shown)), st.minimand))
 
-    def _objective_bare(self, candidates, last_def):
+    def _objective_bare(self, candidates, last_def, forced=None):
         """A bare expression is the objective when nothing is defined (the last one), or
         when it stands after the last definition and is more than a mention of a name
-        (``3a`` after ``a = x^Tx``). The others define nothing and are noted."""
+        (``3a`` after ``a = x^Tx``); `forced`, the function inside an optimisation
+        operator (lower/optimum.py), wherever it stands. The others define nothing and
+        are noted."""
         chosen = None
         real = [(k, st) for k, st in candidates
                 if not prose_bare(st.value) and not self._labelled_mention(st.value)]
-        if not self.defsrc and real:
+        want = "".join((getattr(self, "objective_text", None) or "").split())
+        for _k, st in candidates:       # the objective named as written: that expression
+            if want and written(self.src, st.value.span) == want:
+                forced = st
+        if forced is not None:
+            chosen = forced
+        elif not self.defsrc and real:
             chosen = real[-1][1]
         elif not self.defsrc and candidates and not self.skips:
             chosen = candidates[-1][1]      # only a name: it is the objective, if anything
         elif real and real[-1][0] > last_def:
             chosen = real[-1][1]
-        if chosen is None and self.defsrc and getattr(self, "objective_text", "") is None:
+        if chosen is None and self.defsrc and getattr(self, "objective_text", "") is None \
+                and self.objective_by_name is None:
             for k, st in candidates:
                 if k > last_def and _function_of_names(st.value, self.defsrc, self.info):
                     # \sigma(\text{lr}) after the last definition: the objective, or a
@@ -283,6 +317,7 @@ class DeclarationCollector(LoweringBase):
                       else _mention(st.value))
         if chosen is None:
             return
+        self.written_objective = written(self.src, chosen.value.span)
         if not self.defsrc:
             name = "f"
             self.defsrc[name] = DefSource(name, S.Def(S.Sym("f"), None, chosen.value,

@@ -34,6 +34,7 @@ from .indexing import IndexLowering
 from .infer import InferredShapes
 from .naming import NameLowering
 from .objective import ObjectiveChoice
+from .optimum import OptimumObjective
 from .products import ProductLowering
 from .setsums import SetSumLowering
 from .prose_names import ProseFunctions
@@ -47,7 +48,7 @@ from .viafamily import via_families
 class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, DeclarationCollector,
               FamilyRanges, DeclaredShapes, NameLowering, IndexLowering, AtomLowering,
               ProductLowering, TermLowering, SumLowering, SetSumLowering, CallLowering,
-              InferredShapes, ProseFunctions, ImpliedObjective):
+              InferredShapes, ProseFunctions, ImpliedObjective, OptimumObjective):
     """Lowers one document: collects its declarations and definitions, lowers each
     definition on first use (so the order of the text does not matter), picks the objective.
     Each job is a part of its own module (definitions, objective, skipped fragments,
@@ -134,8 +135,9 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
                           {kw: i.family for kw, i in self.info.items() if i.family},
                           {kw for kw, i in self.info.items() if i.row and kw in defs},
                           notes=list(self.notes), vector_bars=self.vector_bars)
-        if objective is None and self.bare is not None and obj in defs:
+        if obj == "f" and obj in defs and not self.defsrc[obj].stmt.target.span.line:
             problem.unnamed = {obj}       # the bare final expression: "f" is not its name
+            problem.written = self.defsrc[obj].stmt.value
         return problem
 
 

@@ -29,9 +29,13 @@ class ObjectiveChoice(LoweringBase):
         if objective is None:
             if self.bare is not None:
                 return "f"
+            if self.objective_by_name is not None:     # \min_w L (lower/optimum.py)
+                return self.objective_by_name
             return list(self.defsrc)[-1] if self.defsrc else None
         if objective in self.defsrc:
             return objective
+        if "f" in self.defsrc and self._written_objective(objective):
+            return "f"              # the unnamed objective, named as written
         for k in self.defsrc:
             if self.info[k].latex == objective or names.python_name(k) == objective:
                 return k
@@ -105,7 +109,20 @@ class ObjectiveChoice(LoweringBase):
             self.define(k)
         self.define(kw)
 
+    def _written_objective(self, objective) -> bool:
+        """Is `objective` the unnamed objective (a bare expression, a minimand, a claimed
+        function) as written, white space aside?"""
+        w = getattr(self, "written_objective", None)
+        return bool(w) and objective is not None and "".join(objective.split()) == w
+
     def _lower_objective(self, objective):
+        if objective is None:
+            self.refuse_unreadable_minimand()
+        named = objective is not None
+        as_written = self.bare is not None and self._written_objective(objective) and \
+            "f" not in self.info
+        if as_written:
+            objective = None            # named as written: that expression, "f"
         if objective is None and self.bare is not None:
             if "f" in self.info:
                 raise self.perr("this expression after the last definition would be the "
@@ -128,9 +145,12 @@ class ObjectiveChoice(LoweringBase):
                                 f"objective is {self.info[last].latex} (line "
                                 f"{self.defsrc[last].stmt.span.line}), name it", self.bare) from e
         self._define_deep(kw)
-        if objective is None and kw == "f" and not self.defsrc["f"].stmt.target.span.line:
+        if not named and kw == "f" and not self.defsrc["f"].stmt.target.span.line:
             refuse_rival_claims(self, "f")      # a bare expression vs a claimed function
             refuse_prose_mention(self, "f")     # ... vs the last definition
+            self.refuse_rival_bares("f")        # the minimand vs another bare expression
+        if kw == "f":
+            self.refuse_constant_minimand("f")  # \min_{\Delta} e^2 with e never read
         if objective is None:
             last = self.defsrc[kw].stmt.span if kw == "f" and self.bare else self._last_def
             for sk in self.skips:

@@ -134,7 +134,7 @@ def split_rows(toks: list, source: str, dropped: list | None = None,
             continue
         elif k in ("COMMA", "SEMI", "QUAD", "SEP", "SEMISP"):
             if depth == 0:
-                row.append(("SOFT" if k == "SEMISP" else "SEP", 0))
+                row.append(("SOFT", 0) if k == "SEMISP" else ("SEP", t))
                 continue
             if k == "SEMI":
                 if stack[-1].kind != "LPAR":
@@ -184,24 +184,26 @@ def _soft_parts(row):
 def _clauses(row, dropped=None, keep_arrows=False):
     """Split one row at its separators; `\\;` separates only between two relations, and
     more loosely than ``,`` (``x \\in R^n\\; A, B \\in R^{n \\times n}``: the comma then
-    groups A and B)."""
+    groups A and B). Each clause records the separator before it (`Clause.after`)."""
     out = []
-    for part in _soft_parts(row):
-        segs, cur = [], []
+    for k, part in enumerate(_soft_parts(row)):
+        segs, cur, seps = [], [], ["SOFT" if k else None]
         for item in part:
             if item[0] == "SEP":
                 segs.append(cur)
+                seps.append(item[1])
                 cur = []
             else:
                 cur.append(item)
         segs.append(cur)
-        for seg in segs:
-            out.append([x[0] for x in seg if x[0] != "SOFT"])
+        for seg, sep in zip(segs, seps):
+            out.append(Clause([x[0] for x in seg if x[0] != "SOFT"], sep))
     # a clause with an arrow (a signature f: R^n \to R, a renaming I \to A) states nothing
     # matcalc uses: it is dropped (unless the caller reads renamings from it) -- but for a
     # definition after the arrow, (x, y) \mapsto S(x, y) = ..., which is kept
     kept = []
     for c in out:
+        after = c.after
         marks = [k for k, t in enumerate(c) if t.kind == "MAPSTO"]
         if marks:
             tail = c[marks[-1] + 1:]
@@ -213,8 +215,18 @@ def _clauses(row, dropped=None, keep_arrows=False):
                     dropped.append(("arrow", c[0], c[-1]))
                 c = []
         if c:
-            kept.append(c)
+            kept.append(c if isinstance(c, Clause) else Clause(c, after))
     return kept
+
+
+class Clause(list):
+    """The tokens of one clause, and `after`: the separator before it in its row (the
+    SEP/COMMA/QUAD token: ``\\text{s.t.}`` before a constraint, ``\\text{where}``), "SOFT"
+    after a ``\\;`` between two relations, None for a row's first clause."""
+
+    def __init__(self, toks=(), after=None):
+        super().__init__(toks)
+        self.after = after
 
 
 def _balanced(toks):

@@ -499,7 +499,24 @@ def _font_switch(w, t, v):
     return True
 
 
-COMMAND_ROWS = (_index_relation, _sum_sign, _letter_name, _function, _sum_over_set, _set_mark,
+def _arg_operator(w, t, v):
+    """``\\arg\\min`` / ``\\arg\\max`` (and ``\\argmin``): one name, argmin / argmax, as
+    ``\\operatorname{argmin}`` reads (what follows is read by read/optimum.py)."""
+    if v in ("argmin", "argmax"):               # \argmin, as \DeclareMathOperator makes it
+        w.out.append(name_token(t, v))
+        return True
+    if v != "arg" or not (w.peek("cmd", "min") or w.peek("cmd", "max")):
+        return False
+    nxt = w.toks[w.i]
+    nt = name_token(t, "arg" + nxt.value)
+    nt.end_line, nt.end_col = nxt.end_line, nxt.end_col
+    w.out.append(nt)
+    w.i += 1
+    return True
+
+
+COMMAND_ROWS = (_index_relation, _sum_sign, _letter_name, _arg_operator, _function,
+                _sum_over_set, _set_mark,
                 _set_of_vectors, _simple, _mid, _integral, _real_numbers, _accent, _font_argument,
                 _font_switch)
 

@@ -59,6 +59,12 @@ def layout(toks: list, source: str) -> list:
             if b is None:
                 raise err(f"\\{v} needs two arguments in braces", t, source)
             (mark, _), (base, after) = a, b
+            if v == "underset" and is_optimum_word(base):
+                # \underset{x}{\arg\min}: the minimum over x, as \arg\min_{x} (read/optimum.py)
+                toks[after:after] = [t.at("char", "_")] + braced(t, mark)
+                n = len(toks)
+                i = arg_start(toks, a[1])
+                continue
             if len(base) == 1 and base[0].kind == "cmd" and base[0].value in ("sum", "prod") \
                     and v != "stackrel":
                 # \underset{i}{\sum}: the sum over i, its index set written under it
@@ -111,3 +117,27 @@ def layout(toks: list, source: str) -> list:
                 continue
         out.append(t)
     return out
+
+
+OPTIMUM_WORDS = {"min", "max", "argmin", "argmax", "arg min", "arg max"}
+
+
+def is_optimum_word(base) -> bool:
+    """Raw tokens spelling an optimisation operator: ``\\min``, ``\\max``, ``\\arg\\min``,
+    ``\\operatorname{argmin}``, ``\\operatorname*{arg\\,max}``, ``\\text{argmin}``,
+    ``\\mathrm{argmin}``, ``\\argmin`` (read/optimum.py reads what follows)."""
+    parts = []
+    for x in base:
+        if x.kind == "cmd" and x.value in ("operatorname", "operatorname*", "mathrm", "rm",
+                                           ",", "!", " ", "text", "textrm"):
+            continue
+        if x.kind in ("{", "}"):
+            continue
+        if x.kind == "cmd" or x.kind == "text":
+            parts.append(" " + str(x.value).strip() + " ")
+        elif x.kind == "letter":
+            parts.append(str(x.value))
+        else:
+            return False
+    word = " ".join("".join(parts).split())
+    return word in OPTIMUM_WORDS or word.replace(" ", "") in OPTIMUM_WORDS

@@ -32,6 +32,7 @@ from ..errors import ParseError
 from .clauses import canon, split_rows
 from .fragments import guess_raw, guess_tokens, renames
 from .implied import implied_equations
+from .optimum import Optima, raw_has_operator
 from .macros import expand
 from .scan import regions
 from .words import clean, layout, words
@@ -83,7 +84,7 @@ WORDS = {"NAME": "a name", "NUMBER": "a number", "ONES": "a ones vector", "FUNC"
          "NORM_CLOSE": "a closing '\\|'", "ABS_OPEN": "'|'", "ABS_CLOSE": "a closing '|'",
          "SUB": "a subscript '_'", "SUP": "a superscript '^'", "HPOW": "a Hadamard power '^{\\circ p}'", "TRANSPOSE": "a transpose",
          "LAYER": "a layer superscript", "PRIME": "a prime", "COMMA": "','", "DOTS": "dots",
-         "HOLD": "\\text{constant}", "ARR_OPEN": "an array", "ARR_CLOSE": "\\end{array}",
+         "HOLD": "\\text{constant}", "ARR_OPEN": "an array", "ARR_CLOSE": "\\end{array}", "CMP": "a comparison",
          "$END": "the end of the formula"}
 EXPR_START = {"NAME", "NUMBER", "ONES", "FUNC", "BIG", "FRAC", "LPAR", "LBRACK", "LBRACE",
               "NORM_OPEN", "ABS_OPEN", "DOTS", "ARR_OPEN", "MINUS", "PLUS"}
@@ -287,7 +288,10 @@ class _Reader:
                 guess = guess_raw(raw, text, macros or {}, self._parse_expr)
             else:
                 guess = ((), ())
-            slots[k] = [self._unreadable(error, *guess, span=self._region_span(regs[k]))]
+            made = self._unreadable(error, *guess, span=self._region_span(regs[k]))
+            if raw_has_operator(regs[k].toks):
+                made = dataclasses.replace(made, minimand=True)     # \min_x ... with a typo
+            slots[k] = [made]
 
         for k, r in enumerate(regs):
             if r.error is not None:
@@ -320,8 +324,21 @@ class _Reader:
                                                        text))
         for k in range(len(regs)):
             if slots[k] is None:
-                slots[k] = [st for row in rows[k] for st in self._row(row)]
+                optima = Optima(self._parse_expr, text, self._note)
+                slots[k] = []
+                for row in rows[k]:
+                    try:
+                        items = optima.rows(row)
+                    except ParseError as e:
+                        slots[k].append(self._unreadable(e, (), (),
+                                                         _row_span(row) if row else None))
+                        continue
+                    slots[k].extend(self._row(items))
         return slots
+
+    def _note(self, span, reason, kind):
+        from ..notes import note_at
+        self.notes.append(note_at(self.text, span, reason, kind))
 
     def _dropped(self, dropped):
         from ..notes import note_at
@@ -334,9 +351,14 @@ class _Reader:
                                       "differential" if kind == "differential" else "prose"))
 
     def _row(self, row):
-        """The statements of one row of clauses (an unreadable clause in its place)."""
+        """The statements of one row of clauses (an unreadable clause in its place); an
+        item of the row that is already a statement (read/optimum.py made it of an
+        optimisation operator) stays as it is."""
         stmts: list = []
         for clause in row:
+            if not isinstance(clause, list):
+                stmts.append(clause)
+                continue
             span = S.Span(clause[0].line, clause[0].col, clause[-1].end_line, clause[-1].end_col)
             if not self.strict and any(t.kind == "MAPSTO" for t in clause):
                 got = renames(clause, self._parse_expr)
@@ -364,6 +386,11 @@ class _Reader:
                     declares = tuple(x.value for x in stmts[j:]) + declares
                 stmts.append(self._unreadable(e, defines, declares, span))
         return _merge_row(stmts)
+
+
+def _row_span(row) -> S.Span:
+    a, b = row[0][0], row[-1][-1]
+    return S.Span(a.line, a.col, b.end_line, b.end_col)
 
 
 def _error_span(e) -> S.Span:

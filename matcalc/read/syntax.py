@@ -305,9 +305,28 @@ class Unreadable:
     defines: Tuple[Expr, ...] = ()
     declares: Tuple[Expr, ...] = ()
     span: Span = field(default=NOSPAN, compare=False)
+    # the function inside an optimisation operator (read/optimum.py): the objective, if
+    # none is named, so it is refused rather than skipped
+    minimand: bool = False
 
 
-Stmt = Union[Decl, Range, Def, Bare, Hold, Rename, Unreadable]
+@dataclass(frozen=True)
+class Optimum:
+    """An objective written inside an optimisation operator: ``\\min_{x} f``,
+    ``\\max_{\\mathbf{w}} f``, ``\\min_{X \\text{ orthogonal}} f``, ``\\operatorname{argmin}_{x,y} f``,
+    ``x^* = \\arg\\min_x f`` (read/optimum.py). `kind` is "min" | "max" | "argmin" |
+    "argmax", `variables` the optimisation variables (names, as written under the
+    operator), `value` the minimand (or maximand), `solution` what the optimum is stated
+    for (``x^*``, the starred names, or the left side written before ``=``): never a
+    definition. Conditions under the operator and constraints after it are notes."""
+    kind: str
+    variables: Tuple[Expr, ...]
+    value: Expr
+    solution: Tuple[Expr, ...] = ()
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+Stmt = Union[Decl, Range, Def, Bare, Hold, Rename, Unreadable, Optimum]
 
 
 @dataclass(frozen=True)

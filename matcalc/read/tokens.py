@@ -131,6 +131,12 @@ SIMPLE = {
     "rVert": ("BAR2", "\\|"), "parallel": ("BAR2", "\\|"),
     "vert": ("BAR1", "|"), "lvert": ("BAR1", "|"), "rvert": ("BAR1", "|"),
     "langle": ("LPAR", "langle"), "rangle": ("RPAR", "rangle"),
+    # comparisons outside a sum's subscript: the constraints of an optimisation (no grammar
+    # rule takes them; read/optimum.py notes them)
+    "geq": ("CMP", ">="), "ge": ("CMP", ">="), "geqslant": ("CMP", ">="),
+    "leq": ("CMP", "<="), "le": ("CMP", "<="), "leqslant": ("CMP", "<="),
+    "neq": ("CMP", "!="), "ne": ("CMP", "!="), "succeq": ("CMP", ">="),
+    "preceq": ("CMP", "<="),
 }
 CHARS = {"+": "PLUS", "-": "MINUS", "*": "MULOP", "/": "SLASH", "=": "REL", ",": "COMMA",
          ";": "SEMI", "'": "PRIME", "(": "LPAR", ")": "RPAR", "[": "LBRACK", "]": "RBRACK",

@@ -520,9 +520,11 @@ CASES = [
          "control: LQR cost functional", objective="J",
          expect=r"unexpected ','"),
     Case("072_riccati_hjb_min.tex", "u", None,
-         r"refused: \min_{u(t)} \{...\} around the objective (a minimum over a function of "
-         r"t) with \partial V^T/\partial x of a V not given (\Re^n is now read as R^n)",
-         "control: Riccati / HJB", expect="unexpected a subscript '_'"),
+         r"refused: \min_{u(t)} \{...\} (a minimum over a function of t, an optimal-control "
+         r"problem: the operator is read, its variable u(t) is refused as a function, not an "
+         r"array); the minimand also holds \partial V^T/\partial x of a V not given (\Re^n "
+         r"is read as R^n)",
+         "control: Riccati / HJB", expect="an optimisation over a function of t"),
     Case("073_kalman_trace_expansion.tex", "K_k", ref_kalman_trace,
          r"refused: the last line tr(M_k) = tr(\hat{M}_k)+2tr(K_kH\hat{M}_k)+... (an "
          r"identity with an expression on the left, whose right side has the notes' sign "
@@ -533,13 +535,12 @@ CASES = [
          expect="not a scalar"),
     Case("074_portfolio_prime_omega.tex", "x", lambda x, Omega: float(x @ Omega @ x), R,
          "portfolio: variance x'Ωx (prime, unicode Ω)"),
-    Case("075_cara_utility_half_alpha.tex", r"\phi", ref_cara,
-         r"refused: two candidates for the objective -- the prose mention "
-         r"\phi'(\mu-R_f\mathbf{1}) standing alone, and the function inside \frac{\partial "
-         r"...}{\partial \phi}, which holds 1/2\alpha and cannot be read; once the prime "
-         r"before a parenthesis was read as a transpose the mention was silently the "
-         r"objective", "portfolio: CARA mean-variance utility",
-         expect="two candidates for the objective"),
+    Case("075_cara_utility_half_alpha.tex", r"\phi", ref_cara, R,
+         r"portfolio: CARA mean-variance utility (the objective named as written: the "
+         r"function inside \frac{\partial ...}{\partial \phi}; unnamed, it is refused as two "
+         r"candidates, that function and the prose mention \phi'(\mu-R_f\mathbf{1}) of its "
+         r"first term, which differ)",
+         objective=r"\phi'(\mu-R_f\mathbf{1})-1/2\alpha\phi'\Sigma\phi"),
     Case("076_portfolio_ratio_lagrangian.tex", r"\vec{w}", ref_portfolio_ratio, R,
          r"portfolio: variance-ratio Lagrangian (\vec{1} as the ones vector)",
          objective="L"),
@@ -564,10 +565,12 @@ CASES = [
          "signal processing: beamforming (array gain)",
          expect="complex spaces are not supported"),
     Case("081_sparse_coding_argmin.tex", r"\mathbf{\phi}_{i}", None,
-         r"refused: \mathbf{\phi}^{*} (a starred optimum: ^{*} read as a product sign), on a "
-         r"left side of two names before \text{argmin}_{...}, with a generic sparsity "
-         r"function S",
-         "signal processing: sparse coding", expect="unexpected a product sign"),
+         r"refused: x^{(j)} never declared (the page gives no shapes); \mathbf{\phi}^{*},"
+         r"\mathbf{a}^{*} = \text{argmin}_{\mathbf{\phi},\mathbf{a}} is read (the starred "
+         r"optima noted as the solution, the minimand the objective); declared, it stops at "
+         r"the generic sparsity function S (and a^{(j)}_i in the S term stands outside the "
+         r"sum over j)",
+         "signal processing: sparse coding", expect="unknown name x^{(j)}"),
     Case("082_total_variation_4d.tex", "f", None,
          r"refused: (\partial_x f_l)_{i,j,k} (finite differences written as \partial_x of a "
          r"4-index image; the page defines their squares entrywise, (\partial_x f_l)^2_{i,j,k} = "
@@ -579,16 +582,17 @@ CASES = [
          r"masses i and j; the sum runs over connected pairs given only in code)",
          "physics: mass-spring network energy", objective="U", expect="unknown name l"),
     Case("084_reprojection_error_pmatrix.tex", r"\Delta", ref_reprojection,
-         r"refused: P_i = \begin{pmatrix} ... & ... \end{pmatrix} (a 4x4 matrix written "
-         r"entry by entry: arrays with several columns are not read), and the objective is "
-         r"only inside \min_{\Delta}e^2; $i^{th}$ is read as an ordinal in prose and $x_i^b$ "
-         r"as a mention (b labels frame B, declared nowhere), both noted",
-         "robotics/vision: reprojection error",
-         expect="arrays with several columns are not supported"),
+         r"refused: the objective inside \min_{\Delta} e^2 does not depend on \Delta as read "
+         r"(e is defined only by the pmatrix relation (e_1 ... e_n) = (...), a 4x4 matrix "
+         r"P_i written entry by entry is not read, so e is Euler's number); $i^{th}$ is read "
+         r"as an ordinal in prose and $x_i^b$ as a mention (b labels frame B), both noted",
+         "robotics/vision: reprojection error", expect="does not depend on"),
     Case("085_procrustes_min_text_orthogonal.tex", "X", ref_procrustes,
-         r"refused: the solution statement X=UV^T is read as a definition of X (then U is "
-         r"unknown); the objective is only inside \min_{X \text{ orthogonal}}",
-         "robotics/vision: orthogonal Procrustes", expect="unknown name U"),
+         r"refused: A and B never declared (the page gives no shapes: A a scalar or a "
+         r"matrix); \min_{X \text{ orthogonal}} \|AX-B\|_F is read (the minimand the "
+         r"objective, 'orthogonal' a noted condition) and X=UV^T is a solution statement, "
+         r"not a definition; with A, B, X declared it derives right",
+         "robotics/vision: orthogonal Procrustes", expect="unknown name A"),
     Case("086_molecular_mechanics_energy.tex", "r", None,
          r"refused: \sum_{bonds} K_r (...) (a sum over a named set of bonds, with the "
          r"per-bond constants K_r never declared), then V_n/2 [...], cos without a "
@@ -596,10 +600,13 @@ CASES = [
          objective="V", expect="unknown name K_{r}"),
     Case("087_cookbook_det_linear_forms.tex", r"\mathbf{X}",
          lambda X: float(np.linalg.det(X)),
-         r"refused: only claimed identities \frac{\partial \operatorname{det}(\mathbf{X})}"
-         r"{\partial \mathbf{X}} = ... (no objective outside a derivative)",
+         r"refused: only claimed identities: the functions they differentiate are the "
+         r"candidates, \operatorname{det}(\mathbf{X}) and \operatorname{det}(\mathbf{A} "
+         r"\mathbf{X B}), two different ones (named as written, det(X) then stops at X never "
+         r"declared: square, of a size nothing fixes; declared, it derives right and check "
+         r"finds the first claim right)",
          "Matrix Cookbook: derivatives of a determinant",
-         expect="the document defines nothing to differentiate"),
+         expect="two candidates for the objective, and the document defines none"),
     Case("088_harmonic_bond_potential.tex", "r_{ij}",
          lambda ks_ij, r_ij, r0_ij: 0.5 * ks_ij * (r_ij - r0_ij) ** 2, R,
          r"physics/chemistry: harmonic bond potential (V_{bond}^{ij} = read as the name "
