@@ -17,7 +17,7 @@ def sig(t):
 
 # ------------------------------------------- script fonts name the same variable (DESIGN.md)
 def test_mathcal_is_the_same_name_as_the_plain_letter():
-    """DESIGN.md: font commands do not make a different variable and are dropped from the
+    r"""DESIGN.md: font commands do not make a different variable and are dropped from the
     Python keyword; \mathcal{L}, {\cal L} are L."""
     doc = r"x \in \mathbb{R}^n" "\n" r"\mathcal{L} = \sum_i \exp(x_i)"
     for objective in (r"\mathcal{L}", "L", None):
@@ -30,7 +30,7 @@ def test_mathcal_is_the_same_name_as_the_plain_letter():
 
 @pytest.mark.parametrize("spell", [r"\mathcal{L}", r"{\cal L}", r"\mathscr{L}", r"\mathfrak{L}"])
 def test_script_letter_beside_the_plain_letter_is_refused(spell):
-    """A document using L and \mathcal{L} for different things is refused, naming both
+    r"""A document using L and \mathcal{L} for different things is refused, naming both
     spellings: read as one name they would give another number."""
     doc = (r"x \in \mathbb{R}^n, L \in \mathbb{R}, " + spell + r" \in \mathbb{R}^{n \times n}"
            "\n" r"f = L \|x\|^2 + x^T " + spell + " x")
