@@ -172,7 +172,7 @@ def kind_of_def(st: S.Def, declared, dims, indices) -> str | None:
     if st.params is not None and not all(namelike(p) for p in st.params):
         return "relation"                                # a value at a point: x(0) = x_0
     kw = names.keyword_of(t)
-    if isinstance(st.value, S.Stack):
+    if isinstance(st.value, S.Stack) and st.value.width == 1:
         return "layout"
     if kw in indices and st.params is None and (namelike(st.value) or
                                                 isinstance(st.value, S.Num)):

@@ -321,7 +321,7 @@ class DeclarationCollector(LoweringBase):
         if t is None or not isinstance(t, (S.Sym, S.Sub)) or self._is_claim(t):
             self.claims.append(st)
             return False
-        if isinstance(st.value, S.Stack):
+        if isinstance(st.value, S.Stack) and st.value.width == 1:
             return False  # a layout statement: a vector written as the stack of its entries
         indices, index_syntax = (), ()
         kw = names.keyword_of(t)

@@ -579,12 +579,13 @@ CASES = [
          r"masses i and j; the sum runs over connected pairs given only in code)",
          "physics: mass-spring network energy", objective="U", expect="unknown name l"),
     Case("084_reprojection_error_pmatrix.tex", r"\Delta", ref_reprojection,
-         r"refused: P_i = \begin{pmatrix} ... & ... \end{pmatrix} (a 4x4 matrix written "
-         r"entry by entry: arrays with several columns are not read), and the objective is "
-         r"only inside \min_{\Delta}e^2; $i^{th}$ is read as an ordinal in prose and $x_i^b$ "
-         r"as a mention (b labels frame B, declared nowhere), both noted",
+         r"refused: the 4x4 matrix literal P_i = \begin{pmatrix} \frac{f}{{x_i^b}_z} & 0 "
+         r"& ... \end{pmatrix} is read, but its focal length f and c_x are declared nowhere "
+         r"(unknown name f); the objective is also only inside \min_{\Delta}e^2; $i^{th}$ "
+         r"is read as an ordinal in prose and $x_i^b$ as a mention (b labels frame B, "
+         r"declared nowhere), both noted",
          "robotics/vision: reprojection error",
-         expect="arrays with several columns are not supported"),
+         expect="unknown name f"),
     Case("085_procrustes_min_text_orthogonal.tex", "X", ref_procrustes,
          r"refused: the solution statement X=UV^T is read as a definition of X (then U is "
          r"unknown); the objective is only inside \min_{X \text{ orthogonal}}",
