@@ -114,3 +114,20 @@ def test_printed_gradient_reads_back(doc, wrt):
 def test_a_literal_in_a_gradient_prints_as_a_pmatrix():
     g = matcalc.gradient(QUAD, "x")
     assert r"\begin{pmatrix}" in g.latex(), g.latex()
+
+
+def test_a_column_and_a_row_literal_as_definitions():
+    doc = (r"a, b \in \mathbb{R}, x \in \mathbb{R}^2" "\n"
+           r"v = \begin{pmatrix} a \\ b^2 \end{pmatrix}, r = \begin{pmatrix} b & a \end{pmatrix}" "\n"
+           r"f = v^T x + r x \cdot a")
+
+    def f(a, b, x):
+        return np.array([a, b ** 2]) @ x + (np.array([b, a]) @ x) * a
+    check_gradient(doc, "a", f=f)
+    check_gradient(doc, "x", f=f)
+
+
+def test_a_row_literal_keeps_its_orientation():
+    doc = (r"a, b \in \mathbb{R}, x \in \mathbb{R}^2" "\n"
+           r"r = \begin{pmatrix} a & b \end{pmatrix}" "\n" r"f = x^T r")
+    refused(doc, "a", "row vector")
