@@ -79,7 +79,7 @@ def test_a_literal_as_a_definition():
 def test_ragged_rows_are_refused_naming_the_row():
     doc = (r"x \in \mathbb{R}^2, a, b, c \in \mathbb{R}" "\n"
            r"f = x^T \begin{pmatrix} a & b \\ c \end{pmatrix} x")
-    refused(doc, "x", "row 2", "1 entries", "row 1 has 2")
+    refused(doc, "x", "row 2", "has 1 entry", "row 1 has 2")
 
 
 def test_block_entries_are_refused():

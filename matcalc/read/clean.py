@@ -163,7 +163,8 @@ class _Grid:
         w0 = self.rows[0][0]
         for k, (w, tok) in enumerate(self.rows[1:], start=2):
             if w != w0:
-                raise err(f"row {k} of this matrix has {w} entries but row 1 has {w0}: "
+                raise err(f"row {k} of this matrix has {w} entr{'y' if w == 1 else 'ies'} but row 1 "
+                          f"has {w0}: "
                           "every row of a matrix literal needs the same number of entries",
                           tok, source)
         return w0
