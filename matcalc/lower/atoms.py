@@ -48,7 +48,40 @@ class AtomLowering(LoweringBase):
                         "`i = 1,\\dots,n`", e)
 
     def x_Stack(self, e, scope):
-        raise self.perr("a stacked vector [a, ..., b] is not supported in a formula", e)
+        """A vector or matrix literal written entry by entry (``\\begin{pmatrix} a & b \\\\
+        c & d \\end{pmatrix}``, one column: a column vector, one row: a row vector): the sum
+        of its entries, each times the 0/1 array that is 1 at its place. Entries are scalars
+        (they may carry the indices in scope); a block entry is refused."""
+        if any(isinstance(x, S.Dots) for x in e.items):
+            raise self.perr("a stacked vector [a, ..., b] with an elided run is not supported "
+                            "in a formula: write every entry", e)
+        if not e.grid:      # [a, b]: a row or a column? (an array environment says)
+            raise self.perr("a stacked vector [a, ..., b] is not supported in a formula: "
+                            "write it as \\begin{pmatrix} a \\\\ b \\end{pmatrix} (a column) "
+                            "or \\begin{pmatrix} a & b \\end{pmatrix} (a row)", e)
+        rows, cols = len(e.items) // e.width, e.width
+        ra, ca = mlabel(), mlabel()
+        if rows == 1:
+            axes, places = ((ca, cols),), [((j + 1,),) for j in range(cols)]
+        elif cols == 1:
+            axes, places = ((ra, rows),), [((i + 1,),) for i in range(rows)]
+        else:
+            axes = ((ra, rows), (ca, cols))
+            places = [((i + 1,), (j + 1,)) for i in range(rows) for j in range(cols)]
+        mat = tuple(lab for lab, _ in axes)
+        acc = None
+        for item, place in zip(e.items, places):
+            v = self.expr(item, scope)
+            if v.lazy or v.kind != "s":
+                raise self.serr(f"an entry of a matrix literal must be a scalar, not "
+                                f"{describe(v)} (block matrices are not supported)", item)
+            masks = [ir.Mask((sp.Integer(n),), sp.Integer(k[0]), sp.Integer(k[0]))
+                     for (_, n), k in zip(axes, place)]
+            node = contract([v.node] + masks, [v.labels] + [(lab,) for lab in mat],
+                            v.labels + mat)
+            term = Val(node, v.labels + mat, mat, rows == 1)
+            acc = term if acc is None else self.plus(acc, term, "+", e)
+        return acc
 
     def x_Ones(self, e, scope):
         if isinstance(e.size, S.Stack) and len(e.size.items) == 2:

@@ -172,7 +172,7 @@ def kind_of_def(st: S.Def, declared, dims, indices) -> str | None:
     if st.params is not None and not all(namelike(p) for p in st.params):
         return "relation"                                # a value at a point: x(0) = x_0
     kw = names.keyword_of(t)
-    if isinstance(st.value, S.Stack):
+    if is_layout(st):
         return "layout"
     if kw in indices and st.params is None and (namelike(st.value) or
                                                 isinstance(st.value, S.Num)):
@@ -181,6 +181,21 @@ def kind_of_def(st: S.Def, declared, dims, indices) -> str | None:
             and not isinstance(st.value, S.Num):
         return "dimension"
     return None
+
+
+def is_layout(st: S.Def) -> bool:
+    """``x = [x_1, \\dots, x_N]``: a vector written as the stack of its entries (a
+    statement about how x is laid out, not a definition). A matrix literal, and a column
+    written as an array environment of other things (``v = \\begin{pmatrix} a \\\\ b
+    \\end{pmatrix}``), define their name."""
+    v = st.value
+    if not isinstance(v, S.Stack) or v.width != 1:
+        return False
+    if not v.grid or any(isinstance(x, S.Dots) for x in v.items):
+        return True
+    kw = names.keyword_of(st.target) if namelike(st.target) else None
+    return any(names.keyword_of(x.base if isinstance(x, S.Sub) else x) == kw
+               for x in v.items if namelike(x))
 
 
 def layout_range(st: S.Def):

@@ -29,7 +29,7 @@ from .. import ir, names
 from ..notes import Note, excerpt, offsets
 from ..read import syntax as S
 from .base import LoweringBase, walk_syntax
-from .classify import (_head, dimension_names, index_names, is_derivative, is_differential,
+from .classify import (_head, is_layout, dimension_names, index_names, is_derivative, is_differential,
                        is_function_name, is_gradient, kind_of_def, layout_range, namelike,
                        is_ordinal, prose_bare)
 from .builtin_defs import own_builtin
@@ -356,7 +356,7 @@ class DeclarationCollector(LoweringBase):
         if t is None or not isinstance(t, (S.Sym, S.Sub)) or self._is_claim(t):
             self.claims.append(st)
             return False
-        if isinstance(st.value, S.Stack):
+        if is_layout(st):
             return False  # a layout statement: a vector written as the stack of its entries
         indices, index_syntax = (), ()
         kw = names.keyword_of(t)

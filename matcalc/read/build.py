@@ -416,7 +416,20 @@ class ExprBuild(_Located):
         return S.Stack(tuple(items), span=_cover(c[0], c[2]))
 
     def array(self, c):
-        return S.Stack(tuple(c[1]), span=_cover(c[0], c[2]))
+        """A one-column array is a stacked vector; ``ARR_OPEN`` valued ``array:R:C`` (C > 1,
+        from `clean`) opens a matrix literal of R rows of C entries."""
+        span = _cover(c[0], c[2])
+        parts = str(c[0].value).split(":")
+        if len(parts) != 3:
+            return S.Stack(tuple(c[1]), span=span, grid=True)
+        rows, width = int(parts[1]), int(parts[2])
+        if len(c[1]) != rows * width:
+            raise self._err("a comma inside a matrix literal: its entries are separated by "
+                            "& and its rows by \\\\", c[0])
+        if any(isinstance(x, S.Dots) for x in c[1]):
+            raise self._err("an elided run (\\dots) inside a matrix literal is not supported: "
+                            "write every entry", c[0])
+        return S.Stack(tuple(c[1]), span=span, width=width, grid=True)
 
     def norm(self, c):
         return S.Norm(c[1], None, "norm", span=_cover(c[0], c[2]))

@@ -15,6 +15,7 @@ def clean(toks: list, source: str) -> list:
     out: list = []
     braces: list = []          # per open '{': True when it is \eqalign's (to be dropped)
     envs: list = []            # open environments (name, token)
+    grids: list = []           # per open environment: its `_Grid` (an array) or None
     pending_lr = None
     spaced = False             # a spacing command was dropped before the next token
     i, n = 0, len(toks)
@@ -38,14 +39,22 @@ def clean(toks: list, source: str) -> list:
             else:
                 raise err(f"unsupported environment '{v}'", t, source)
             envs.append((v, t))
+            grids.append(_Grid(len(out) - 1, t) if env in ARRAY_ENVS else None)
             continue
         if k == "end":
             if not envs or envs[-1][0] != v:
                 raise err(f"\\end{{{v}}} without a matching \\begin{{{v}}}", t, source)
             envs.pop()
+            grid = grids.pop()
             if v.rstrip("*") in ARRAY_ENVS:
                 if out and out[-1].kind == "COMMA" and out[-1].value == "\\\\":
                     out.pop()
+                else:
+                    grid.end_row(t)
+                width = grid.width(source)
+                if width > 1:
+                    out[grid.at] = out[grid.at].at("ARR_OPEN",
+                                                   f"array:{len(grid.rows)}:{width}")
                 out.append(t.at("ARR_CLOSE", "array"))
             else:
                 out.append(t.at("break"))
@@ -66,7 +75,8 @@ def clean(toks: list, source: str) -> list:
                 continue
         elif k == "char" and v == "&":
             if in_array:
-                raise err("arrays with several columns are not supported", t, source)
+                grids[-1].cells += 1                # the next entry of this row
+                out.append(t.at("COMMA", "&"))
             continue
         elif k == "char" and v == "~":
             continue
@@ -76,6 +86,8 @@ def clean(toks: list, source: str) -> list:
                     while i < n and not (toks[i].kind == "char" and toks[i].value == "]"):
                         i += 1
                     i += 1
+                if in_array:
+                    grids[-1].end_row(t)
                 out.append(t.at("COMMA", "\\\\") if in_array else t.at("rowsep"))
                 continue
             if v in SIZING:
@@ -130,3 +142,29 @@ def clean(toks: list, source: str) -> list:
 
 # the dropped commands that write a space (``\!`` takes one away)
 SPACES = {" ", ",", ":", ">", "thinspace", "enspace", "medspace", "thickspace"}
+
+
+class _Grid:
+    """The rows of one open array environment: how many entries each row has (one more
+    than its ``&``s), so that a matrix literal's width is known and a ragged row refused."""
+
+    def __init__(self, at: int, tok):
+        self.at, self.rows, self.cells, self.first = at, [], 1, tok
+
+    def end_row(self, tok):
+        self.rows.append((self.cells, tok))
+        self.cells = 1
+
+    def width(self, source: str) -> int:
+        """The common number of entries of the rows; a located ParseError at the end of
+        the first row whose length differs from the first row's."""
+        if not self.rows:
+            return 1
+        w0 = self.rows[0][0]
+        for k, (w, tok) in enumerate(self.rows[1:], start=2):
+            if w != w0:
+                raise err(f"row {k} of this matrix has {w} entr{'y' if w == 1 else 'ies'} but row 1 "
+                          f"has {w0}: "
+                          "every row of a matrix literal needs the same number of entries",
+                          tok, source)
+        return w0

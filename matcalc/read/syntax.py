@@ -206,9 +206,13 @@ class BigOp:
 @dataclass(frozen=True)
 class Stack:
     """A bracketed list ``[x_1, ..., x_{N_p}]`` or a one-column ``array`` environment:
-    items stacked into a vector. `Dots` items stand for the elided run."""
+    items stacked into a vector. `Dots` items stand for the elided run. A matrix literal
+    (``\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}``) has `width` > 1: its items are
+    the entries row by row, `width` to a row (one row: a row vector)."""
     items: Tuple["Expr", ...]
     span: Span = field(default=NOSPAN, compare=False)
+    width: int = 1
+    grid: bool = field(default=False, compare=False)   # an array environment, not [a, b]
 
 
 @dataclass(frozen=True)

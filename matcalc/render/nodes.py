@@ -8,6 +8,7 @@ import sympy as sp
 
 from .. import ir, ops
 from ..ir import Const
+from .literal import literal_entries, render_literal
 from .style import _Eye, ADD, ATOM, MUL, NEG, POW, _neg, _size
 
 
@@ -122,6 +123,9 @@ class NodePrinting:
         return f"{self._wrap(base, bp, ATOM)}^{circ}{self._wrap(es, ATOM if len(es) == 1 else 0, ATOM)}", POW
 
     def _r_Add(self, node):
+        entries = literal_entries(node)
+        if entries is not None:          # a matrix literal: written back as one
+            return render_literal(self, node, entries)
         items = list(zip(node.terms, node.coeffs))
         consts = [(t, c) for t, c in items if isinstance(t, Const)]
         if len(consts) > 1 or (consts and len(consts) == len(items)):

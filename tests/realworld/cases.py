@@ -583,9 +583,10 @@ CASES = [
          "physics: mass-spring network energy", objective="U", expect="unknown name l"),
     Case("084_reprojection_error_pmatrix.tex", r"\Delta", ref_reprojection,
          r"refused: the objective inside \min_{\Delta} e^2 does not depend on \Delta as read "
-         r"(e is defined only by the pmatrix relation (e_1 ... e_n) = (...), a 4x4 matrix "
-         r"P_i written entry by entry is not read, so e is Euler's number); $i^{th}$ is read "
-         r"as an ordinal in prose and $x_i^b$ as a mention (b labels frame B), both noted",
+         r"(e is defined only by the pmatrix relation (e_1 ... e_n) = (...), so e is "
+         r"Euler's number); the 4x4 literal P_i is read, its focal length f is declared "
+         r"nowhere; $i^{th}$ is read as an ordinal in prose and $x_i^b$ as a mention (b "
+         r"labels frame B), both noted",
          "robotics/vision: reprojection error", expect="does not depend on"),
     Case("085_procrustes_min_text_orthogonal.tex", "X", ref_procrustes,
          r"refused: A and B never declared (the page gives no shapes: A a scalar or a "
