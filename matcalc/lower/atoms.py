@@ -67,7 +67,7 @@ class AtomLowering(LoweringBase):
                 return Val(None, (), (), lazy="ones")
             m = mlabel()
             return Val(ones((n,)), (m,), (m,))
-        n = self.dim(e.size, {})
+        n = self.size(e.size)
         m = mlabel()
         return Val(ones((n,)), (m,), (m,))
 

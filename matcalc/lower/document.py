@@ -215,9 +215,10 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
     lw.src = claim_text
     # the claim's own unsized 1 / I and index ranges, by inference over the claim; the names
     # the document's inference declared stay (spans are the claim's own, so none of the
-    # document's sizes, keyed by span, may be taken for the claim's)
+    # document's sizes, keyed by span, may be taken for the claim's); a claim written as a
+    # whole array has the variable's shape past the axes its indices run over
     document_inferred = lw.inferred
-    lw.run_inference("__claim")
+    lw.run_inference("__claim", tuple(shape[len(indices):]))
     if document_inferred is not None:
         lw.inferred = dataclasses.replace(document_inferred, sizes=lw.inferred.sizes,
                                           ranges=lw.inferred.ranges)
