@@ -192,6 +192,8 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
     # |v| read as the document's lowering read it (`Problem.vector_bars`)
     lw.vector_bars = bars if bars is not None else "abs"
     lw.collect()
+    if objective == "f" and lw.bare is not None and "f" not in lw.info:
+        lw.adopt_bare_objective()   # the objective written bare, as the document's lowering
     # the shapes the document's lowering inferred (an undeclared c, y) hold in its claims
     lw.run_inference(objective or lw._objective_kw(None, check=False))
     for kw in list(lw.defsrc):      # the document's own definitions, in its own text
