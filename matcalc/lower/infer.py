@@ -31,8 +31,8 @@ from .unify import ONE, Contradiction, Solver, TooOpen, Var, solutions
 
 # the shape of a call's value from its argument's, for the calls that are not elementwise
 # functions of the registry (those keep their argument's shape): data, looked up by name
-CALL_SHAPES = {"abs": "same", "sg": "same", "softmax": "same", "Diag": "diagonal",
-               "diag": "diagonal",
+CALL_SHAPES = {"abs": "same", "sg": "same", "softmax": "same", "sqrt": "same",
+               "Diag": "diagonal", "diag": "diagonal",
                "tr": "scalar of square", "det": "scalar of square",
                "logdet": "scalar of square"}
 # symbols that are operators, never a quantity whose shape could be inferred
@@ -110,7 +110,9 @@ class _Terms:
                 return (ONE, ONE)
             if info.kind == "def":
                 return self.of_def(kw) if not info.family else self.fresh()
-            return self.known(info.shape) if not info.family else self.fresh()
+            if info.family and len(info.shape) > 2:
+                return self.fresh()
+            return self.known(info.shape)   # a family of vectors, bare: its stacked matrix
         if isinstance(e, S.Sym) and e.name == "I" and kw == "I":
             n = self.s.fresh(nonone=True)
             self.sizes[span_key(e)] = n
@@ -154,11 +156,15 @@ class _Terms:
             t = self.target(bkw, e.base)
             self.s.unify_shape(t, (dims[0], dims[1] if len(dims) == 2 else ONE))
             return (ONE, ONE)
-        if info is not None and info.kind == "input" and not info.family \
-                and len(info.shape) == len(dims):
-            for d, n in zip(dims, info.shape):
+        if info is not None and info.kind == "input" and len(info.shape) == len(dims):
+            for d, n in zip(dims, info.shape):       # an entry: x_i, A_{ij}, z_{ij} of z_i
                 self.s.unify(d, sp.sympify(n))
             return (ONE, ONE)
+        if info is not None and info.kind == "input" and info.family == len(dims) and \
+                len(info.shape) - len(dims) <= 2:
+            for d, n in zip(dims, info.shape):       # a member z_i of a family
+                self.s.unify(d, sp.sympify(n))
+            return self.known(info.shape[len(dims):])
         if bkw in self.entry_dims and len(self.entry_dims[bkw]) == len(dims):
             for d, n in zip(dims, self.entry_dims[bkw]):     # \hat q_{ik} = ..., then q_{ik}
                 self.s.unify(d, n)
