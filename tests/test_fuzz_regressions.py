@@ -841,3 +841,37 @@ def test_claim_with_a_negative_ones_length():
     assert not res.ok
     with pytest.raises(matcalc.MatcalcError, match="positive whole number"):
         matcalc.check(doc, "h", claim=r"(\mathbf{1}^T h)\mathbf{1}_{-n}")
+
+
+def test_read_back_mask_beside_a_bare_family():
+    """φ^T (1[2..n] ⊙ ...): a family φ_i written bare is its stacked n x d matrix; the
+    inference gave it no shape, and the mask's length stayed unknown."""
+    doc = r"\phi_i \in \mathbb{R}^{d}, i = 1,\dots,n" "\n" r"\nu \in \mathbb{R}^{d}" "\n" \
+          r"f = \sum_{i=2}^{n} {\sigma\left(\phi_i^T \nu\right)}^2"
+    phi = M45.T[:, :3]          # n = 5, d = 3
+    assert_read_back(doc, r"\nu", lambda nu, phi: np.sum(sigmoid(phi[1:] @ nu) ** 2),
+                     dict(nu=X3, phi=phi), (r"[2,\,n]", r"[1,\,n]"), key="nu")
+
+
+def test_read_back_mask_beside_a_square_root():
+    """... 1[2..N] - \\sqrt{2}: a square root keeps its argument's shape (a scalar here); as
+    an unknown shape, the sum's either/or left the mask's length open."""
+    doc = r"x \in \mathbb{R}^{N}" "\n" r"h = \sqrt{2} x" "\n" r"\hat y = \sum_{i=2}^{N} h_i" \
+          "\n" r"J = \sigma(\hat y)^3 - \mathbf{1}^T h"
+    assert_read_back(doc, "x", lambda x: sigmoid(np.sqrt(2) * np.sum(x[1:])) ** 3
+                     - np.sqrt(2) * np.sum(x), dict(x=N5), (r"[2,\,N]", r"[1,\,N]"))
+
+
+def test_read_back_entries_of_a_family():
+    """z_{kl} is an entry of the family z_k (a scalar), z_i a member (a vector): as unknown
+    shapes the claim's products branched past the inference's budget."""
+    doc = r"z_i \in \mathbb{R}^{M}, i = 1,\dots,N" "\n" r"w \in \mathbb{R}^{N}" "\n" \
+          r"K_{ik} = \prod_{i'=1}^{i} (1 - \sigma(z_{i'}^T z_k))" "\n" \
+          r"f = w^T K \mathbf{1}"
+    z = np.array([[0.3, -0.7, 1.1], [0.5, 0.2, -0.4], [-0.6, 0.8, 0.3], [0.2, -0.3, 0.6]])
+
+    def f(z, w):
+        s = 1 - sigmoid(z @ z.T)                 # s[i', k]
+        K = np.cumprod(s, axis=0)                # K[i, k] = prod_{i' <= i} s[i', k]
+        return w @ K @ np.ones(len(z))
+    assert_read_back(doc, "z", f, dict(z=z, w=Y3[[0, 1, 2, 0]]), ("-", "+"))
