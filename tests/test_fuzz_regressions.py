@@ -875,3 +875,10 @@ def test_read_back_entries_of_a_family():
         K = np.cumprod(s, axis=0)                # K[i, k] = prod_{i' <= i} s[i', k]
         return w @ K @ np.ones(len(z))
     assert_read_back(doc, "z", f, dict(z=z, w=Y3[[0, 1, 2, 0]]), ("-", "+"))
+
+
+@pytest.mark.parametrize("body", [r"\sum_{k=3}^{1} 1", r"\sum_{j=4}^{2} h_j"])
+def test_downward_sum_refused(body):
+    """Σ_{k=3}^{1} 1 was the count 1 - 3 + 1 = -1 (h^T h Σ_{k=3}^{1} 1 had the gradient -2h:
+    SILENTLY wrong, an empty sum is 0); a sum whose bounds run downwards is refused."""
+    assert_refused(r"h \in \mathbb{R}^{n}" "\n" rf"f = h^T h {body}", "h")

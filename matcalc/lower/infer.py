@@ -3,7 +3,8 @@ declares, and the sizes of an unsized ``\\mathbf{1}`` / ``I``.
 
 Contract: `infer_shapes(lowerer, objective, shape=()) -> Inferred` runs after pass 1
 (`collect`) and before anything is lowered; `shape` is the objective's (a scalar, or for a
-claimed gradient written as a whole array the variable's shape). Every matrix-notation value of every definition is given
+claimed gradient written as a whole array the variable's shape). Every matrix-notation
+value of every definition is given
 a shape term (rows, cols) whose entries are dimensions -- SymPy expressions where known,
 fresh dimension variables where not (a scalar is (1, 1), a column vector (n, 1)); each
 construct adds its constraints (``+`` and ``\\odot``: equal shapes, or one side a scalar;

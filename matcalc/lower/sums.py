@@ -130,6 +130,10 @@ class SumLowering(LoweringBase):
         n = cell.dim
         lo = sp.Integer(1) if lo is None else lo
         hi = n if hi is None else hi
+        if dim_expr(hi - lo + 1).is_negative:
+            # \sum_{k=3}^{1} c was the count -1, -c (an empty sum is 0, or a typo)
+            raise self.perr(f"the {kind} over {kw} runs from {lo} down to {hi}: write its "
+                            f"bounds from the first entry to the last", e)
         if kw not in v.labels and outer:
             n = self._count_range(kind, cell, lo, hi, outer, scope)
             if n is None:
@@ -142,9 +146,6 @@ class SumLowering(LoweringBase):
             if kind == "sum":
                 return self._scale_sym(v, count)
             return Val(pow_(v.node, Const(count, ())), v.labels, v.mat, v.row)
-        if dim_expr(hi - lo + 1).is_negative:
-            raise self.perr(f"the {kind} over {kw} runs from {lo} down to {hi}: write its "
-                            f"bounds from the first entry to the last", e)
         if dim_expr(lo - 1).is_negative or dim_expr(hi - n).is_positive:
             # \sum_{i=0}^{n} x_i over x in R^n: entries are numbered 1..n, so the text
             # counts from 0 (x_0 .. x_{n-1}?) or runs past the end; either way a reading
