@@ -1924,9 +1924,7 @@ def _run_case(case: Case, roundtrip, fd_check, where) -> Outcome:
         for form in ("latex", "text"):
             where[0] = f"check (round trip of g.{form}())"
             rt, detail, read = round_trip(case, results[form])
-            if rt == "mismatch" and not (form == "latex" and roundtrip_labels(
-                    Outcome("ok", roundtrip=rt, roundtrip_detail=detail, latex=latex),
-                    case.doc)) and not unreadable_constructs(latex):
+            if rt == "mismatch":
                 # check() says the printed result is another function: at OUR point (safe
                 # domain, bounded magnitudes) is it? If not, a wrong printed answer.
                 agrees, here = printed_at(case, g, results[form], kw, want_here)
@@ -2009,44 +2007,11 @@ def _tb(e):
                        for f in reversed(frames[-4:]))
 
 
-# ------------------------------------------------------------------ constructs matcalc prints
-# but cannot read back: (label, regex over g.latex())
-UNREADABLE = [
-    # a 0/1 vector inside matrix notation (seed 002's h ⊙ 1[N+1..M+N]): no reader form
-    ("\\mathbf{1}_{[a,\\,b]}", re.compile(r"\\mathbf\{1\}_\{\[")),
-    # a 0/1 mask as Σ_{k=a}^{b} δ_{ik}: the reader cannot tell the range of the δ's indices
-    ("\\sum_{k=a}^{b} \\delta_{ik} (a mask)", re.compile(r"\\sum_\{[a-z]=[^{}]*\}\^\{[^{}]*\} \\delta")),
-    # an infinite gradient (\\alpha/0): SymPy's complex infinity
-    ("\\tilde{\\infty}", re.compile(r"\\tilde\{\\infty\}")),
-]
-
-
-def unreadable_constructs(latex: str, doc: str = ""):
-    """Labels of the constructs of UNREADABLE found in latex (`doc` is unused: kept for the
-    callers' signature)."""
-    return [label for label, rx in UNREADABLE if rx.search(latex)]
-
-
 def known_roundtrip_exception(oc: "Outcome"):
     """The regression test pinning a non-Matcalc exception raised by check(), or None."""
     if oc.roundtrip != "exception":
         return None
     return known_failure(Outcome("exception", "check", oc.roundtrip_detail))
-
-
-def roundtrip_labels(oc: "Outcome", doc: str = ""):
-    """Known causes of a failed round trip: unreadable constructs in the printed LaTeX, or
-    check() failing on the document itself (an error located past the claim's one line)."""
-    labels = unreadable_constructs(oc.latex, doc)
-    if "cannot tell the range of index" in oc.roundtrip_detail and "\\right]_{" in oc.latex:
-        # [Σ_{j=1}^{i} x_j]_i: no array in the bracket gives i its range (a reader request)
-        labels.append("[...]_i whose free index indexes no array (its range unknown)")
-    m = re.search(r"line (\d+), column", oc.roundtrip_detail)
-    if m and int(m.group(1)) > 1 and "\n" not in oc.latex:
-        # check() lowers the document's definitions with the claim as its source text:
-        # (A (B))^T is then misread (lower_expr._closed_by_group reads the claim)
-        labels.append("check() misreads the document: (A (B))^T read against the claim's text")
-    return labels
 
 
 # ------------------------------------------------------------------ long runs
@@ -2114,13 +2079,11 @@ def main(argv=None):
         if oc.roundtrip:
             rt_counts[oc.roundtrip] += 1
             if oc.roundtrip not in ("ok", "noisy"):
-                labels = roundtrip_labels(oc, case.doc) or ["(other) " + oc.roundtrip]
-                for lab in labels:
-                    unread[lab] += 1
-                if labels[0].startswith("(other)") or oc.roundtrip == "exception":
-                    sig = "roundtrip-" + oc.roundtrip + ":" + re.sub(
-                        r"[-+]?\d[\d.e+-]*", "#", oc.roundtrip_detail.split("\n")[0])[:80]
-                    record(sig, case, oc.roundtrip_detail + "\nlatex: " + oc.latex)
+                # every failed round trip is a failure (what matcalc prints it reads back)
+                sig = "roundtrip-" + oc.roundtrip + ":" + re.sub(
+                    r"[-+]?\d[\d.e+-]*", "#", oc.roundtrip_detail.split("\n")[0])[:80]
+                unread[sig] += 1
+                record(sig, case, oc.roundtrip_detail + "\nlatex: " + oc.latex)
         out.write(json.dumps({"doc": case.doc, "wrt": case.wrt, "status": oc.status,
                               "stage": oc.stage, "detail": oc.detail[:500], "known": known,
                               "may_refuse": case.may_refuse, "tags": sorted(case.tags),
@@ -2142,7 +2105,7 @@ def main(argv=None):
     out.close()
     print("\n==== counts", dict(counts))
     print("==== round trip", dict(rt_counts))
-    print("==== unreadable constructs", dict(unread))
+    print("==== failed round trips (each also under failures)", dict(unread))
     print("==== refusals")
     for sig, c in refusals.most_common():
         print(f"  {c:6d}  {sig}")

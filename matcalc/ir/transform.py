@@ -69,10 +69,16 @@ def rebuild(node: Node, fields: list) -> Node:
 
 def nonfinite(root: Node):
     """The first constant below `root` whose value is not a finite number (``1/0`` is
-    SymPy's zoo), or None."""
+    SymPy's zoo), or None; a coefficient of a sum counts as a constant (``\\alpha/0 +
+    \\alpha^2`` is the sum zoo·α + α²)."""
+    bad = (sp.zoo, sp.nan, sp.oo, -sp.oo)
     for n in walk(root):
-        if isinstance(n, Const) and n.value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        if isinstance(n, Const) and n.value.has(*bad):
             return n
+        if isinstance(n, Add):
+            for c in n.coeffs:
+                if sp.sympify(c).has(*bad):
+                    return Const(c, ())
     return None
 
 

@@ -92,6 +92,11 @@ class AtomLowering(LoweringBase):
                 raise self.perr("cannot tell the length of this 0/1 vector \\mathbf{1}_{[a,b]} "
                                 "from where it stands", e)
             lo, hi = (self.dim(x, {}) for x in e.size.items)
+            if ir.dim_expr(lo - 1).is_negative or ir.dim_expr(hi - n).is_positive or \
+                    ir.dim_expr(hi - lo + 1).is_negative or \
+                    any(b.is_number and not b.is_integer for b in (lo, hi)):
+                raise self.perr(f"the 0/1 vector \\mathbf{{1}}_{{[{lo},\\,{hi}]}} has "
+                                f"length {n}: its entries are numbered 1 to {n}", e)
             m = mlabel()
             return Val(ir.Mask((n,), lo, hi), (m,), (m,))
         if e.size is None:
@@ -100,7 +105,7 @@ class AtomLowering(LoweringBase):
                 return Val(None, (), (), lazy="ones")
             m = mlabel()
             return Val(ones((n,)), (m,), (m,))
-        n = self.dim(e.size, {})
+        n = self.size(e.size)
         m = mlabel()
         return Val(ones((n,)), (m,), (m,))
 

@@ -197,6 +197,8 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
     # |v| read as the document's lowering read it (`Problem.vector_bars`)
     lw.vector_bars = bars if bars is not None else "abs"
     lw.collect()
+    if objective == "f" and lw.bare is not None and "f" not in lw.info:
+        lw.adopt_bare_objective()   # the objective written bare, as the document's lowering
     # the shapes the document's lowering inferred (an undeclared c, y) hold in its claims
     lw.run_inference(objective or lw._objective_kw(None, check=False))
     for kw in list(lw.defsrc):      # the document's own definitions, in its own text
@@ -220,9 +222,10 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
     lw.src = claim_text
     # the claim's own unsized 1 / I and index ranges, by inference over the claim; the names
     # the document's inference declared stay (spans are the claim's own, so none of the
-    # document's sizes, keyed by span, may be taken for the claim's)
+    # document's sizes, keyed by span, may be taken for the claim's); a claim written as a
+    # whole array has the variable's shape past the axes its indices run over
     document_inferred = lw.inferred
-    lw.run_inference("__claim")
+    lw.run_inference("__claim", tuple(shape[len(indices):]))
     if document_inferred is not None:
         lw.inferred = dataclasses.replace(document_inferred, sizes=lw.inferred.sizes,
                                           ranges=lw.inferred.ranges)

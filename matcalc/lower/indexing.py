@@ -37,7 +37,7 @@ class IndexLowering(LoweringBase):
             return self._delta(e, items, scope)
         if isinstance(base, S.Sym) and base.name == "I" and "I" not in self.info \
                 and len(e.subs) == 1:
-            n = self.dim(e.subs[0], {})
+            n = self.size(e.subs[0])
             a, b = mlabel(), mlabel()
             return Val(Delta(n), (a, b), (a, b))
         if isinstance(base, S.Sym):
@@ -57,7 +57,7 @@ class IndexLowering(LoweringBase):
                                row=info.row)
         free = [i for i in self._index_names(items) if i not in scope]
         if free and len(free) == len(items) and len(set(free)) == len(free):
-            built = self._entry_builder(base, free, scope)
+            built = self._entry_builder(base, free, scope, e)
             if built is not None:
                 return built
         v = self.materialise(self.expr(base, scope), base)
@@ -93,13 +93,16 @@ class IndexLowering(LoweringBase):
                                 f"index ({names.latex_of(e.base)}_{bound[0]}, declared over "
                                 f"the range of {bound[0]})", e)
 
-    def _entry_builder(self, body, free, scope):
+    def _entry_builder(self, body, free, scope, e):
         """``[\\sum_k A_{ik} B_{kj}]_{i,j}``: the array whose entry (i, j) is the bracket's
-        body, read with its subscripts bound inside (as matcalc prints index notation).
-        None when the body does not use the subscripts as free indices."""
+        body, read with its subscripts bound inside (as matcalc prints index notation); a
+        subscript that indexes no array in the body (``[\\sum_{j=1}^{i} x_j]_i``) runs over
+        the length the context gives the bracket (shape inference). None when the body does
+        not use the subscripts as free indices."""
         inner = dict(scope)
         for i in free:
-            inner[i] = Cell(self._range_dim(i, body) if i in self.ranges else None)
+            inner[i] = Cell(self._range_dim(i, body) if i in self.ranges else
+                            self.inferred_range(e, i))
         try:
             v = self.materialise(self.expr(body, inner), body)
         except UnboundIndex:

@@ -1,15 +1,17 @@
 """Shapes from context, by unification: the shapes of names the document uses but never
 declares, and the sizes of an unsized ``\\mathbf{1}`` / ``I``.
 
-Contract: `infer_shapes(lowerer, objective) -> Inferred` runs after pass 1 (`collect`)
-and before anything is lowered. Every matrix-notation value of every definition is given
+Contract: `infer_shapes(lowerer, objective, shape=()) -> Inferred` runs after pass 1
+(`collect`) and before anything is lowered; `shape` is the objective's (a scalar, or for a
+claimed gradient written as a whole array the variable's shape). Every matrix-notation
+value of every definition is given
 a shape term (rows, cols) whose entries are dimensions -- SymPy expressions where known,
 fresh dimension variables where not (a scalar is (1, 1), a column vector (n, 1)); each
 construct adds its constraints (``+`` and ``\\odot``: equal shapes, or one side a scalar;
 a product: a scalar factor, or inner dimensions equal; ``^T`` swaps; a trace, a
 determinant, a power: a square argument; ``A : B``: equal shapes, a scalar; a subscript
 ``c_{k}`` with k running over 1..K: c has K rows; a declaration: its shape; the objective:
-a scalar). The constraints that say "either ... or ..." wait until one side is known; what
+its `shape`). The constraints that say "either ... or ..." wait until one side is known; what
 is still open then is settled by trying each alternative (`MAX_BRANCHES` at most), and
 every complete solution is kept. A name or size on which all solutions agree is inferred;
 where they disagree it is `ambiguous` (the lowering refuses, naming both shapes); where
@@ -25,12 +27,13 @@ import sympy as sp
 
 from .. import ir, names, ops
 from ..read import syntax as S
-from .base import SIGMA_NAMES
+from .base import SIGMA_NAMES, walk_syntax
 from .unify import ONE, Contradiction, Solver, TooOpen, Var, solutions
 
 # the shape of a call's value from its argument's, for the calls that are not elementwise
 # functions of the registry (those keep their argument's shape): data, looked up by name
-CALL_SHAPES = {"abs": "same", "sg": "same", "softmax": "same", "Diag": "diagonal",
+CALL_SHAPES = {"abs": "same", "sg": "same", "softmax": "same", "sqrt": "same",
+               "Diag": "diagonal", "diag": "diagonal",
                "tr": "scalar of square", "det": "scalar of square",
                "logdet": "scalar of square"}
 # symbols that are operators, never a quantity whose shape could be inferred
@@ -64,6 +67,7 @@ class _Terms:
         self.sizes: dict = {}           # span key of a \mathbf{1} / I -> dimension var
         self.ranges: dict = {}          # (span key of a sum, index) -> dimension var
         self.entry_dims: dict = {}      # entrywise definition -> its indices' dimensions
+        self.entries: dict = {}         # entrywise definition -> the term of one entry
 
     def fresh(self):
         return (self.s.fresh(), self.s.fresh())
@@ -107,7 +111,9 @@ class _Terms:
                 return (ONE, ONE)
             if info.kind == "def":
                 return self.of_def(kw) if not info.family else self.fresh()
-            return self.known(info.shape) if not info.family else self.fresh()
+            if info.family and len(info.shape) > 2:
+                return self.fresh()
+            return self.known(info.shape)   # a family of vectors, bare: its stacked matrix
         if isinstance(e, S.Sym) and e.name == "I" and kw == "I":
             n = self.s.fresh(nonone=True)
             self.sizes[span_key(e)] = n
@@ -133,6 +139,10 @@ class _Terms:
         except Exception:   # noqa: BLE001 - not indices: the lowering says what it is
             idx = []
         bkw = names.keyword_of(e.base) if isinstance(e.base, S.Sym) else None
+        if not isinstance(e.base, S.Sym) and idx and len(idx) <= 2 and \
+                len(set(idx)) == len(idx) and all(isinstance(i, str) and i not in scope
+                                                  for i in idx):
+            return self.entry_builder(e, idx, scope)
         if not isinstance(e.base, S.Sym) or not idx or any(i not in scope for i in idx):
             if kw is not None and self.undeclared(kw, e) and bkw not in self.lw.info \
                     and bkw not in self.entry_dims:
@@ -140,24 +150,49 @@ class _Terms:
             return self.fresh()
         dims = [scope[i] for i in idx]
         info = self.lw.info.get(bkw)
+        if bkw == "delta" and info is None and len(dims) == 2:
+            self.s.unify(dims[0], dims[1])          # a Kronecker delta: one range
+            return (ONE, ONE)
         if info is None and self.undeclared(bkw, e.base) and len(dims) <= 2:
             t = self.target(bkw, e.base)
             self.s.unify_shape(t, (dims[0], dims[1] if len(dims) == 2 else ONE))
             return (ONE, ONE)
-        if info is not None and info.kind == "input" and not info.family \
-                and len(info.shape) == len(dims):
-            for d, n in zip(dims, info.shape):
+        if info is not None and info.kind == "input" and len(info.shape) == len(dims):
+            for d, n in zip(dims, info.shape):       # an entry: x_i, A_{ij}, z_{ij} of z_i
                 self.s.unify(d, sp.sympify(n))
             return (ONE, ONE)
+        if info is not None and info.kind == "input" and info.family == len(dims) and \
+                len(info.shape) - len(dims) <= 2:
+            for d, n in zip(dims, info.shape):       # a member z_i of a family
+                self.s.unify(d, sp.sympify(n))
+            return self.known(info.shape[len(dims):])
         if bkw in self.entry_dims and len(self.entry_dims[bkw]) == len(dims):
             for d, n in zip(dims, self.entry_dims[bkw]):     # \hat q_{ik} = ..., then q_{ik}
                 self.s.unify(d, n)
-            return self.fresh()
+            return self.entries.get(bkw) or self.fresh()
         if info is not None and info.kind == "def" and not info.family and len(dims) <= 2:
             t = self.of_def(bkw)
-            self.s.unify_shape(t, (dims[0], dims[1] if len(dims) == 2 else ONE))
+            if len(dims) == 2:
+                self.s.unify_shape(t, (dims[0], dims[1]))
+            else:                   # h_j of a column or of a row vector (h = x^T A)
+                self.s.deferred.append(("vector", t, (dims[0], ONE), None))
             return (ONE, ONE)
         return self.fresh()
+
+    def entry_builder(self, e, idx, scope):
+        """``[body]_{i,j}`` with i, j bound by nothing outside: the array whose entry (i, j)
+        is the body (`IndexLowering._entry_builder`); i and j run over its rows and columns,
+        so where the body indexes no array the context gives their ranges (not 1: a range
+        of one entry is not written as an index, as the size of a \\mathbf{1} is not 1)."""
+        inner = dict(scope)
+        for i in idx:
+            if i in self.lw.ranges:
+                inner[i] = lw_range(self.lw, i, e, self.s)
+            else:
+                inner[i] = self.s.fresh(nonone=True)
+                self.ranges[(span_key(e), i)] = inner[i]
+        self.term(e.base, inner)
+        return (inner[idx[0]], inner[idx[1]] if len(idx) == 2 else ONE)
 
     # -------------------------------------------------------- expressions
     def term(self, e, scope):
@@ -238,9 +273,10 @@ class _Terms:
             return (ONE, ONE)
         if rule == "same":
             return args[0]
-        if rule == "diagonal":
-            self.s.unify(args[0][1], ONE)
-            return (args[0][0], args[0][0])
+        if rule == "diagonal":          # of a vector or of a square matrix (unify.py)
+            r = self.fresh()
+            self.s.deferred.append(("diag", args[0], None, r))
+            return r
         return self.fresh()
 
     def t_Apply(self, e, scope):
@@ -264,13 +300,17 @@ class _Terms:
             kw = names.keyword_of(i)
             if kw is None:
                 return self.fresh()
-            inner[kw] = self._range(e, kw)
+            inner[kw] = self._range(e, kw, scope)
             if isinstance(inner[kw], Var) and e.lower is None and e.upper is None:
                 self.ranges[(span_key(e), kw)] = inner[kw]
         return self.term(e.body, inner)
 
-    def _range(self, e, kw):
+    def _range(self, e, kw, scope):
         lw = self.lw
+        bounds = [n for b in (e.lower, e.upper) if b is not None for n in walk_syntax(b)]
+        if any(isinstance(n, (S.Sym, S.Sub)) and names.keyword_of(n) in scope
+               for n in bounds):
+            return self.s.fresh()           # \sum_{j=1}^{i} inside a sum over i
         try:
             if e.lower is not None and e.upper is not None and len(e.indices) == 1:
                 lo, hi = lw.dim(e.lower, {}), lw.dim(e.upper, {})
@@ -285,7 +325,7 @@ class _Terms:
         return self.s.fresh()
 
     # -------------------------------------------------------- definitions
-    def definition(self, ds, objective):
+    def definition(self, ds, objective, shape=()):
         scope = {}
         for i in ds.indices:
             scope[i] = lw_range(self.lw, i, ds.stmt.target, self.s)
@@ -295,13 +335,19 @@ class _Terms:
                 self.s.unify(d, n)
         v = self.term(ds.stmt.value, scope)
         info = self.lw.info.get(ds.name)
+        if ds.indices and ds.name not in self.entries and any(
+                isinstance(n, S.Sym) and names.keyword_of(n) in ds.indices
+                for n in walk_syntax(ds.stmt.value)):
+            # K_{ij} = <body using i, j>: an entry K_{ik} has the body's shape (a body that
+            # does not use them, g_{ij} = sigm(f), is the whole array: its entries scalars)
+            self.entries[ds.name] = v
         if ds.indices or (info is not None and info.family):
             return
         self.s.unify_shape(self.of_def(ds.name), v)
         if info is not None and info.decl_shape is not None:
             self.s.unify_shape(v, self.known(info.decl_shape))
-        if ds.name == objective:
-            self.s.unify_shape(v, (ONE, ONE))
+        if ds.name == objective and len(shape) <= 2:
+            self.s.unify_shape(v, self.known(shape))
 
 
 def _dimension_names(lw):
@@ -324,14 +370,14 @@ def _shape_of(solver, term):
     return (r, c)
 
 
-def infer_shapes(lw, objective=None) -> Inferred:
+def infer_shapes(lw, objective=None, shape=()) -> Inferred:
     """See the module docstring."""
     solver = Solver()
     terms = _Terms(lw, solver)
     try:
         for kw, ds in lw.defsrc.items():
             for d in [ds] + lw.rivals.get(kw, []):
-                terms.definition(d, objective)
+                terms.definition(d, objective, shape)
     except (Contradiction, RecursionError):
         return Inferred()
     if not terms.targets and not terms.sizes and not terms.ranges:
@@ -364,9 +410,9 @@ class InferredShapes:
     lowering first meets it; an unsized ``\\mathbf{1}`` / ``I`` gets its inferred size."""
     inferred: Inferred = None
 
-    def run_inference(self, objective):
+    def run_inference(self, objective, shape=()):
         try:
-            self.inferred = infer_shapes(self, objective)
+            self.inferred = infer_shapes(self, objective, shape)
         except Exception:   # noqa: BLE001 - inference is a help: without it, the old refusals
             self.inferred = Inferred()
 

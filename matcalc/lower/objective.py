@@ -115,6 +115,16 @@ class ObjectiveChoice(LoweringBase):
         w = getattr(self, "written_objective", None)
         return bool(w) and objective is not None and "".join(objective.split()) == w
 
+    def adopt_bare_objective(self):
+        """The expression after the last definition (`bare`) as the definition f."""
+        if "f" in self.info:
+            raise self.perr("this expression after the last definition would be the "
+                            "objective, but f is already defined: write it as a "
+                            "definition, or name the objective", self.bare)
+        self.defsrc["f"] = DefSource("f", S.Def(S.Sym("f"), None, self.bare.value,
+                                                span=self.bare.span), (), ())
+        self.info["f"] = Info("def", "f", span=self.bare.span)
+
     def _lower_objective(self, objective):
         if objective is None:
             self.refuse_unreadable_minimand()
@@ -124,13 +134,7 @@ class ObjectiveChoice(LoweringBase):
         if as_written:
             objective = None            # named as written: that expression, "f"
         if objective is None and self.bare is not None:
-            if "f" in self.info:
-                raise self.perr("this expression after the last definition would be the "
-                                "objective, but f is already defined: write it as a "
-                                "definition, or name the objective", self.bare)
-            self.defsrc["f"] = DefSource("f", S.Def(S.Sym("f"), None, self.bare.value,
-                                                    span=self.bare.span), (), ())
-            self.info["f"] = Info("def", "f", span=self.bare.span)
+            self.adopt_bare_objective()
         kw = self._objective_kw(objective)
         if objective is not None and self.bare is not None:
             self.note(self.bare, "an expression, not a definition: not used (the objective "

@@ -34,10 +34,7 @@ class DeclaredShapes(LoweringBase):
 
     def _declare(self, target, space, st, renamed_from=None):
         target = self.declared_name(target)     # W^Q; x^{(i)}, i = 1..n: a family
-        dims = tuple(self.dim(d, {}) for d in space.dims)
-        for d, syn in zip(dims, space.dims):
-            if d.is_positive is False or (d.is_number and not (d.is_integer and d > 0)):
-                raise self.perr(f"a dimension must be a positive whole number, not {d}", syn)
+        dims = tuple(self.size(d) for d in space.dims)
         family, fam_dims = 0, ()
         kw = names.keyword_of(target)
         if isinstance(target, S.Sub) and isinstance(target.base, S.Sym):
@@ -148,6 +145,14 @@ class DeclaredShapes(LoweringBase):
                                             for d in info.decl_shape)
 
     # ------------------------------------------------------------ dimensions
+    def size(self, e) -> sp.Expr:
+        """A length (a declared dimension, the subscript of ``\\mathbf{1}_n`` / ``I_n``):
+        `dim`, refused unless it can be a positive whole number (``-n``, ``0``, ``1/2``)."""
+        d = self.dim(e, {})
+        if d.is_positive is False or (d.is_number and not (d.is_integer and d > 0)):
+            raise self.perr(f"a dimension must be a positive whole number, not {d}", e)
+        return d
+
     def dim(self, e, scope) -> sp.Expr:
         """A dimension or index-bound expression as SymPy (indices in scope become their
         own symbols)."""

@@ -188,20 +188,29 @@ class SumLowering(LoweringBase):
 
     def _reduce(self, kind, v, kw, cell, lo, hi, scope, e):
         """Sum or multiply `v` over index `kw` (bounds lo..hi, 1-based, inclusive)."""
+        outer = [s for s in getattr(lo, "free_symbols", set()) | getattr(hi, "free_symbols", set())
+                 if s.name in scope and s.name != kw]
         if cell.dim is None:
             if hi is None or lo is None:
                 raise self.perr(f"cannot tell the range of index {kw}: it indexes no array "
                                 f"and the sum gives no bounds", e)
-            cell.dim = hi
+            if not outer:
+                cell.dim = hi
         n = cell.dim
         lo = sp.Integer(1) if lo is None else lo
         hi = n if hi is None else hi
-        outer = [s for s in (lo.free_symbols | hi.free_symbols)
-                 if s.name in scope and s.name != kw]
-        if kw not in v.labels:
-            if outer:
+        if dim_expr(hi - lo + 1).is_negative:
+            # \sum_{k=3}^{1} c was the count -1, -c (an empty sum is 0, or a typo)
+            raise self.perr(f"the {kind} over {kw} runs from {lo} down to {hi}: write its "
+                            f"bounds from the first entry to the last", e)
+        if kw not in v.labels and outer:
+            n = self._count_range(kind, cell, lo, hi, outer, scope)
+            if n is None:
                 raise self.perr(f"a {kind} over {kw} with bounds depending on another "
-                                f"index needs a body that uses {kw}", e)
+                                f"index and a body that does not use {kw} is read only as a "
+                                f"count (a sum) whose bounds are linear in that index and "
+                                f"start at 1 or later", e)
+        if kw not in v.labels and not outer:
             count = dim_expr(hi - lo + 1)
             if kind == "sum":
                 return self._scale_sym(v, count)
@@ -262,6 +271,31 @@ class SumLowering(LoweringBase):
             out = tuple(l for l in labels if l != kw)
         mat = tuple(l for l in v.mat if l in out)
         return Val(node, out, mat, v.row)
+
+    def _count_range(self, kind, cell, lo, hi, outer, scope):
+        """``\\sum_{k=1}^{i-1} c`` (a body without k, bounds linear in one outer index i):
+        the count hi - lo + 1 for each i, made as the 0/1 mask lo(i) <= k <= hi(i) over a
+        range k = 1..N that holds every entry the bounds reach (lo >= 1 and hi <= N at both
+        ends of i's range, so the mask counts exactly). Sets and returns N (k's range, kept
+        if given); None where that cannot be shown (a product, bounds not linear in i)."""
+        if kind != "sum" or len(outer) != 1:
+            return None
+        o = outer[0]
+        n_o = scope[o.name].dim if scope[o.name].dim is not None else scope[o.name].hint
+        if n_o is None or any(sp.Poly(b, o).degree() > 1 for b in (lo, hi)
+                              if b.is_polynomial(o)) or \
+                not (lo.is_polynomial(o) and hi.is_polynomial(o)):
+            return None
+        ends = [(lo.subs(o, x), hi.subs(o, x)) for x in (sp.Integer(1), n_o)]
+        if not all(dim_expr(a - 1).is_nonnegative for a, _ in ends):
+            return None
+        candidates = [cell.dim] if cell.dim is not None else [b for _, b in ends] + [n_o]
+        for c in candidates:
+            if c is not None and dim_expr(c).is_positive and \
+                    all(dim_expr(c - b).is_nonnegative for _, b in ends):
+                cell.dim = c
+                return c
+        return None
 
     def _scale_sym(self, v, count):
         return Val(contract([v.node, Const(count, ())], [v.labels, ()], v.labels),

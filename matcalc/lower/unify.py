@@ -5,7 +5,10 @@ Contract: `Solver.unify(a, b)` makes two dimensions equal or raises `Contradicti
 (two different known dimensions; a `\\mathbf{1}` / `I` size made 1). A deferred
 constraint ``(kind, a, b, r)`` on shape terms (pairs of dimensions) says: a is a scalar and
 r = b, or b is a scalar and r = a, or (kind "prod") a's columns equal b's rows and r is
-(a's rows, b's columns) / (kind "same") a = b = r. `solutions(solver)` decides every open
+(a's rows, b's columns) / (kind "same") a = b = r; kind "vector" says a is the column b
+(b = (n, 1)) or the row (1, n) -- a vector definition indexed ``h_j``; kind "diag" (b
+unused) says r is Diag(a) of a vector a (n x n) or diag(a) of a square matrix (n x 1), as
+either spelling does either. `solutions(solver)` decides every open
 constraint by trying each alternative and returns the consistent solvers; more than
 `MAX_BRANCHES` alternatives raise `TooOpen` (a part of the solutions proves nothing).
 """
@@ -114,12 +117,42 @@ class Solver:
 
     def _decide(self, c) -> bool:
         kind, a, b, r = c
+        if kind == "vector":
+            return self._decide_vector(a, b)
+        if kind == "diag":
+            return self._decide_diag(a, r)
         if self.scalar(a):
             self.unify_shape(r, b)
         elif self.scalar(b):
             self.unify_shape(r, a)
         elif self.not_scalar(a) and self.not_scalar(b):
             self.apply(kind, a, b, r)
+        else:
+            return False
+        return True
+
+    def _decide_vector(self, a, b) -> bool:
+        rows, cols = self.shape(a)
+        if rows == ONE or (not isinstance(cols, Var) and cols != ONE):
+            self.unify_shape(a, (b[1], b[0]))       # a row vector
+        elif cols == ONE or not isinstance(rows, Var):
+            self.unify_shape(a, b)
+        else:
+            return False
+        return True
+
+    def _decide_diag(self, a, r) -> bool:
+        rows, cols = self.shape(a)
+        known = [d for d in (rows, cols) if not isinstance(d, Var)]
+        if len(known) == 2 and rows != ONE and cols != ONE:
+            self.unify(rows, cols)                  # diag of a square matrix
+            self.unify_shape(r, (rows, ONE))
+        elif rows == ONE and cols != ONE and not isinstance(cols, Var):
+            self.unify_shape(r, (cols, cols))       # Diag of a row vector
+        elif cols == ONE and rows != ONE and not isinstance(rows, Var):
+            self.unify_shape(r, (rows, rows))       # Diag of a column vector
+        elif rows == ONE and cols == ONE:
+            pass                                    # of a scalar: the lowering refuses it
         else:
             return False
         return True
@@ -136,6 +169,12 @@ class Solver:
         """The ways an open constraint can hold: a scalar on the left, on the right, or
         the constraint proper."""
         kind, a, b, r = c
+        if kind == "vector":
+            return [lambda s: s.unify_shape(a, b), lambda s: s.unify_shape(a, (b[1], b[0]))]
+        if kind == "diag":
+            return [lambda s: (s.unify(a[1], ONE), s.unify_shape(r, (a[0], a[0]))),
+                    lambda s: (s.unify(a[0], ONE), s.unify_shape(r, (a[1], a[1]))),
+                    lambda s: (s.unify(a[0], a[1]), s.unify_shape(r, (a[0], ONE)))]
         return [lambda s: (s.unify_shape(a, (ONE, ONE)), s.unify_shape(r, b)),
                 lambda s: (s.unify_shape(b, (ONE, ONE)), s.unify_shape(r, a)),
                 lambda s: s.apply(kind, a, b, r)]

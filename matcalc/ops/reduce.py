@@ -47,7 +47,7 @@ class ProdAxis(Node):
     def render_entry(node, r, idx, used):
         """\\prod_k (2 + \\tanh(x_k)): the entry at index letters idx, ADD precedence (a
         product takes what follows as its body, so it is wrapped inside a product)."""
-        k = r.index_letters(1, set(used) | set(idx))[0]
+        k = r.index_letters(1, set(used) | set(idx), dims=[node.arg.shape[node.axis]])[0]
         at = list(idx)
         at.insert(node.axis, k)
         body = r.wrap(*r.entry(node.arg, at, set(used) | set(idx)), r.MUL)
@@ -55,7 +55,7 @@ class ProdAxis(Node):
 
     @staticmethod
     def render(node, r):
-        free = r.index_letters(node.rank)
+        free = r.index_letters(node.rank, dims=node.shape)
         s, p = ProdAxis.render_entry(node, r, free, free)
         if not free:
             return s, p
@@ -123,7 +123,7 @@ class ProdExcept(Node):
         """The product of the others as a person writes it where no entry is zero,
         \\prod_k v_k / v_j (the code computes it without dividing)."""
         used = set(used) | set(idx)
-        k = r.index_letters(1, used)[0]
+        k = r.index_letters(1, used, dims=[node.arg.shape[node.axis]])[0]
         at_k = list(idx)
         at_k[node.axis] = k
         num = r.wrap(*r.entry(node.arg, at_k, used | {k}), r.MUL)
@@ -134,7 +134,7 @@ class ProdExcept(Node):
 
     @staticmethod
     def render(node, r):
-        idx = r.index_letters(node.rank)
+        idx = r.index_letters(node.rank, dims=node.shape)
         s, p = ProdExcept.render_entry(node, r, idx, idx)
         sub = ",".join(idx)
         return (rf"\left[{s}\right]_{{{sub}}}" if r.is_latex else f"[{s}]_{sub}"), r.ATOM

@@ -140,12 +140,21 @@ class IndexNotation:
             if outer and carriers != 1:
                 raise _NotVector()   # c 1 (no factor is the vector), or z_i ⊙ u (two are)
         body = self.juxt(factors) if factors else "1"
+        # an index no array of the body carries (only a bound of another sum uses it,
+        # \sum_{j=1}^{n} \sum_{i=j+1}^{n}) is printed with its range: the reader takes an
+        # unbounded sum's range from the arrays it indexes
+        carried = {l for op, labels in keep if not isinstance(op, (Mask, Delta, Const))
+                   for l in labels}
+        whole = [l for l in summed if l not in bounds and l not in carried and
+                 dims.get(l) is not None]
+        for l in whole:
+            bounds[l] = ("1", self._num(dims[l]))
         plain = [letters[l] for l in summed if l not in bounds]
         heads = []
         if plain:
             sub = ",".join(plain)
             heads.append(rf"\sum_{{{sub}}}" if self.style == "latex" else f"Σ_{sub}")
-        for l in summed:
+        for l in whole + [l for l in summed if l not in whole]:
             if l in bounds:
                 lo, hi = bounds[l]
                 heads.append(rf"\sum_{{{letters[l]}={lo}}}^{{{hi}}}" if self.style == "latex"
@@ -213,7 +222,7 @@ class IndexNotation:
 
     def _mask_entry(self, mask, idx, used):
         """The entry of a 0/1 mask: Σ_{k=lo}^{hi} δ_{jk} (1 where lo <= j <= hi)."""
-        k = self._fresh(set(used) | set(idx))
+        k = self._fresh(set(used) | set(idx), mask.shape[-1])
         lo, hi = self._mask_bounds(mask, list(idx))
         j = idx[-1]
         if self.style == "latex":
@@ -323,7 +332,7 @@ class IndexNotation:
         idx = tuple(member)
         outer = getattr(self, "_drops", ())
         if len(shape) == fam + 1:
-            idx = idx + (self._fresh(set(used)),)
+            idx = idx + (self._fresh(set(used), shape[-1]),)
             self._drops = outer + idx[-1:]
         self._dropped = ()
         try:

@@ -68,7 +68,7 @@ class NodePrinting:
 
     def _r_Mask(self, node):
         """A 0/1 mask in index notation: [Σ_{k=2}^{n} δ_{ik}]_i (1 where 2 <= i <= n)."""
-        idx = self.index_letters(node.rank)
+        idx = self.index_letters(node.rank, dims=node.shape)
         body, _ = self._mask_entry(node, idx, set(idx))
         sub = ",".join(idx)
         if self.style == "latex":
