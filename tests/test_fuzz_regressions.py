@@ -928,3 +928,18 @@ def test_downward_sum_refused(body):
     """Σ_{k=3}^{1} 1 was the count 1 - 3 + 1 = -1 (h^T h Σ_{k=3}^{1} 1 had the gradient -2h:
     SILENTLY wrong, an empty sum is 0); a sum whose bounds run downwards is refused."""
     assert_refused(r"h \in \mathbb{R}^{n}" "\n" rf"f = h^T h {body}", "h")
+
+
+@pytest.mark.parametrize("doc, wrt", [
+    ("x \\in \\mathbb{R}^n\nh = \\sum_{i=2}^{n} \\sum_{k=1}^{n} x_i\nf = -\\tanh(h + h)\n"
+     "g = 2 f", "x"),
+    ("u \\in \\mathbb{R}^{M}, E \\in R, N \\in \\mathbb{N}\n"
+     "L = \\log(1 + (\\sum_{j=2}^{M} (\\sum_{i=1}^{N} u_j - \\sqrt{2} \\cdot E))^2)", "u"),
+])
+def test_dimension_before_a_parenthesis_then_a_mask_reads_back(doc, wrt):
+    # found by the long fuzz run: the printed "-4 n \left(...\right) \mathbf{1}_{[2,\,n]}"
+    # (a dimension before a parenthesis is a product) left the mask's length uninferred
+    g = matcalc.gradient(doc, wrt)
+    assert r"\mathbf{1}_{[2,\," in g.latex()
+    assert matcalc.check(doc, wrt, claim=g.latex()).ok
+    assert not matcalc.check(doc, wrt, claim="2 " + g.latex()).ok

@@ -285,9 +285,12 @@ class _Terms:
         if info is None and isinstance(e.func, S.Sym) and e.func.name in SIGMA_NAMES \
                 and len(e.args) == 1 and kw not in self.lw.functions:
             return self.term(e.args[0], scope)        # \sigma(z): the logistic function
-        if info is not None and info.kind == "input" and len(e.args) == 1:
+        ds = self.lw.defsrc.get(kw)
+        if info is not None and len(e.args) == 1 and \
+                not (ds is not None and ds.stmt.params is not None):
+            # W (x + b), n (h), c (…) with c defined: a product, as lowering reads it
             a, b = self.name(e.func, scope), self.term(e.args[0], scope)
-            r = self.fresh()              # W (x + b): a product
+            r = self.fresh()
             self.s.deferred.append(("prod", a, b, r))
             return r
         for x in e.args:
