@@ -943,3 +943,21 @@ def test_dimension_before_a_parenthesis_then_a_mask_reads_back(doc, wrt):
     assert r"\mathbf{1}_{[2,\," in g.latex()
     assert matcalc.check(doc, wrt, claim=g.latex()).ok
     assert not matcalc.check(doc, wrt, claim="2 " + g.latex()).ok
+
+
+def test_index_letter_is_not_the_base_of_a_subscripted_dimension():
+    # found by the long fuzz run: the printer summed over an index n beside I_{n_1}, which
+    # then read back as a member of a family indexed by n
+    doc = ("$x \\in \\mathbb{R}^{n_1}, C \\in \\mathbb{R}^{n_1\\times n_2}, "
+           "A \\in \\mathbb{R}^{n_1\\times n_1}$\n"
+           "$K_{ik} = \\sigma(x_k) + x_i$\n"
+           "$f = \\mathbf{1}^T \\tanh\\left(K \\odot A \\cdot (I + C C^T)^{-1}\\right) x$")
+    g = matcalc.gradient(doc, "x")
+    assert matcalc.check(doc, "x", claim=g.latex()).ok
+
+
+def test_hadamard_power_after_a_factor_keeps_its_circle():
+    # `c (1 + b^{\circ 2})^{\circ -1}`: the factor before the parenthesis dropped the
+    # \circ of the power after it ("a power of a vector is ambiguous")
+    doc = "b \\in \\mathbb{R}^n, c \\in \\mathbb{R}\nf = \\mathbf{1}^T (c (1 + b^{\\circ 2})^{\\circ -1})"
+    assert_right(doc, "b", lambda b, c: np.sum(c / (1 + b ** 2)), dict(b=X3, c=0.7))

@@ -218,7 +218,7 @@ class AtomLowering(LoweringBase):
     def x_Pow(self, e, scope):
         if self._apply_is_product(e.base):
             # a (b)^2 is a · b², not (a b)²
-            inner = S.Pow(e.base.args[0], e.exp, span=e.span)
+            inner = S.Pow(e.base.args[0], e.exp, e.hadamard, span=e.span)
             return self.product(self.expr(e.base.func, scope), self.expr(inner, scope), e)
         named = self.sup_name(e)
         if named is not None and names.keyword_of(named) in self.info:

@@ -31,7 +31,8 @@ class IndexNotation:
 
     def _taken(self) -> set:
         """Letters an index must not be: the document's names and dimensions (an index
-        n where n is a dimension reads back as the dimension)."""
+        n where n is a dimension reads back as the dimension), and the bases of the
+        subscripted ones (n of n_1)."""
         if getattr(self, "_taken_cache", None) is None:
             taken = set()
             p = self.problem
@@ -39,6 +40,8 @@ class IndexNotation:
                 taken |= {str(d) for d in getattr(p, "dims", ())}
                 for kw in list(p.inputs) + list(p.defs):
                     taken |= {kw, p.latex.get(kw, kw)}
+                # nor the base of a subscripted one: an index n makes I_{n_1} depend on it
+                taken |= {t.split("_")[0] for t in taken if "_" in t}
             self._taken_cache = taken
         return self._taken_cache
 
