@@ -961,3 +961,12 @@ def test_hadamard_power_after_a_factor_keeps_its_circle():
     # \circ of the power after it ("a power of a vector is ambiguous")
     doc = "b \\in \\mathbb{R}^n, c \\in \\mathbb{R}\nf = \\mathbf{1}^T (c (1 + b^{\\circ 2})^{\\circ -1})"
     assert_right(doc, "b", lambda b, c: np.sum(c / (1 + b ** 2)), dict(b=X3, c=0.7))
+
+
+def test_index_letters_past_the_alphabet_read_back():
+    # found by the 30-minute fuzz run: past its 22 letters the printer wrote i35, read back
+    # as i times 35 ("unexpected a number"); it now writes i_{35}, one index
+    doc = "\\text{prob} \\in \\mathbb{R}^{n_1}, \\quad \\Theta \\in \\mathbb{R}^{n_1 \\times n_1}, \\quad C \\in R^{n_1\\times n_2}, \\quad \\nu \\in \\mathbb{R}^{n_2}, \\quad b \\in \\mathbb R^{n_2}, \\quad \\mathbf{G} \\in \\mathbb{R}^{n_1 \\times n_2} % a comment, with \\mathbb{R} and {\no' = \\sum_{j=2}^{n_2} b_j\nh_j = \\nu_j\ng \\coloneqq \\operatorname{erf}((-\\text{prob}^\\top)^T)\nJ = \\log(1 + (\\left(\\Theta C - G - \\operatorname{sigmoid}(\\left(-G\\right) \\cdot \\big(G^T G \\oslash (1 + \\log(1 + C^T C \\big(C^T C\\big) \\odot C^T C \\big(C^T C\\big)) \\odot \\log(1 + C^T C \\big(C^T C\\big) \\odot C^T C \\big(C^T C\\big)))\\big))\\right) : \\operatorname{softmax}(C))^2) + o' - h^T h"
+    g = matcalc.gradient(doc, "C")
+    assert "i_{" in g.latex()
+    assert matcalc.check(doc, "C", claim=g.latex()).ok

@@ -92,7 +92,7 @@ class IndexNotation:
             if c not in used:
                 used.add(c)
                 return c
-        c = f"i{len(used)}"
+        c = f"i_{{{len(used)}}}"   # i_{35}: reads back as one index (i35 is i times 35)
         used.add(c)
         return c
 
