@@ -173,18 +173,7 @@ class TermLowering(LoweringBase):
         """If an earlier term ends in a sum/product binding err.index, suggest parentheses."""
         used = self._indices_used(term)
         for prev in reversed(before):
-            chain, node = [], prev
-            while True:
-                if isinstance(node, S.BigOp):
-                    chain.append(node)
-                    node = node.body
-                elif isinstance(node, S.BinOp) and node.op in (S.MUL, S.HADAMARD, S.DIV):
-                    node = node.right
-                elif isinstance(node, S.Neg):
-                    node = node.arg
-                else:
-                    break
-            for big in reversed(chain):
+            for big in reversed(_tail_chain(prev)):
                 bound = {names.keyword_of(i) for i in big.indices}
                 hit = bound & used
                 if hit:
@@ -212,18 +201,23 @@ class TermLowering(LoweringBase):
         return f"{header} ({inner})"
 
 
-def _tail_sum(term, index):
-    """The ``\\sum`` binding `index` at the end of `term`'s product chain (the term itself,
-    the right factor of a product, under a minus sign, or nested in such a sum), or None."""
-    node = term
+def _tail_chain(term) -> list:
+    """The sums and products at the end of `term`'s product chain, outermost first (the
+    term itself, the right factor of a product, under a minus sign, nested in such a sum)."""
+    chain, node = [], term
     while True:
         if isinstance(node, S.BigOp):
-            if node.kind == "sum" and index in {names.keyword_of(i) for i in node.indices}:
-                return node
+            chain.append(node)
             node = node.body
         elif isinstance(node, S.BinOp) and node.op in (S.MUL, S.HADAMARD, S.DIV):
             node = node.right
         elif isinstance(node, S.Neg):
             node = node.arg
         else:
-            return None
+            return chain
+
+
+def _tail_sum(term, index):
+    """The ``\\sum`` binding `index` at the end of `term`'s product chain, or None."""
+    return next((big for big in _tail_chain(term) if big.kind == "sum" and
+                 index in {names.keyword_of(i) for i in big.indices}), None)
