@@ -16,6 +16,7 @@ constructs out (fuzz_docs.KNOWN_BUGS / KNOWN_SIGNATURES name the test here that 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -991,3 +992,18 @@ def test_long_run_gradient_reads_back(row):
     g = matcalc.gradient(row["doc"], wrt=row["wrt"])
     result = matcalc.check(row["doc"], row["wrt"], claim=g.latex())
     assert result.ok, str(result)
+
+
+@pytest.mark.parametrize("last, f", [
+    (r"L = \frac{1}{2} \mathbf{1}^T \tanh(h)", lambda nu, c: 0.5 * np.sum(np.tanh(c + nu))),
+    (r"L = 2 \mathbf{1}^T h", lambda nu, c: 2 * np.sum(c + nu)),
+    (r"L = c\, \mathbf{1}^T \operatorname{erf}(h)",
+     lambda nu, c: c * np.sum([math.erf(v) for v in c + nu])),
+])
+def test_scalar_before_a_lazy_ones_vector(last, f):
+    """10-minute fuzz run on 097e378: a scalar before \\mathbf{1}^T applied to a definition
+    was refused 'cannot tell the size of this \\mathbf{1}' (the product is formed left to
+    right and s·1ᵀ has no size yet); s (1ᵀ h) = (s 1ᵀ) h, so the 1 takes h's length."""
+    doc = r"\nu \in \mathbb{R}^m, c \in \mathbb{R}" "\n" r"h_j = c + \nu_j" "\n" + last
+    for wrt in ("nu", "c"):
+        assert_right(doc, wrt, f, dict(nu=np.array([0.3, -0.8, 1.1]), c=0.4))

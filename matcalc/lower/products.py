@@ -51,7 +51,16 @@ class ProductLowering(LoweringBase):
         for k in sorted(range(len(factors)), key=lambda k: is_delta[k]):
             vals[k] = self.expr(factors[k], scope)
         acc = vals[0]
-        for k in range(1, len(vals)):
+        k = 0
+        while k + 1 < len(vals):
+            k += 1
+            if acc.kind == "s" and not acc.lazy and vals[k].lazy and k + 1 < len(vals) and \
+                    signs[k - 1] not in ("cdot", "period") and \
+                    signs[k] not in ("cdot", "period"):
+                # s 1^T h: a scalar leaves a lazy 1 or I no size, the factor after it does;
+                # s (1^T h) is (s 1^T) h, so the lazy factor is joined to its right first
+                vals[k + 1] = self.product(vals[k], vals[k + 1], e)
+                continue
             if signs[k - 1] == "period" and not (
                     acc.kind == "c" and vals[k].kind == "c" and len(vals) == 2):
                 # v.u: the dot product of two vectors and nothing else (a scalar, a matrix or
