@@ -174,6 +174,21 @@ def test_norms_and_ones():
     assert expr(r"\big(x\big) \left(y\right) \Big[z\Big]") == mul("x", "y", "z")
 
 
+def test_left_right_bars_pair_by_left_right():
+    """A bar after \\left or \\right is paired by its \\left/\\right wherever it stands
+    (issue 6: the printer writes |u_j δ_jp| |u_j δ_jq| as \\left|..\\right| \\left|..\\right|,
+    read as one \\| between them); plain bars pair as before, and |a||b| stays refused."""
+    a, b = S.Norm(E("a"), None, "abs"), S.Norm(E("b"), None, "abs")
+    for text in (r"\left|a\right| \left|b\right|", r"\left|a\right|\left|b\right|",
+                 r"\bigl|a\bigr|\bigl|b\bigr|", r"\left|a\right||b|", r"|a|\left|b\right|",
+                 "|a| |b|"):
+        assert expr(text) == mul(a, b), text
+    assert expr(r"\left||a|\right|") == S.Norm(a, None, "abs")
+    assert expr(r"|\left|a\right||") == S.Norm(a, None, "abs")
+    assert expr(r"\left\|a\right\|\left\|b\right\|") == mul(S.Norm(E("a")), S.Norm(E("b")))
+    assert where("x = |a||b|") == (1, 10, "unclosed '|'")
+
+
 def test_big_operators():
     assert expr(r"\sum_{i=1}^{n} x_i") == S.BigOp("sum", (E("i"),), E(1), E("n"), sub("x", "i"))
     assert expr(r"\sum^{K_2}_{k_2=1} c_{k_2}") == S.BigOp("sum", (k2(),), E(1), sub("K", 2), sub("c", k2()))

@@ -251,7 +251,10 @@ class WordPass:
         if v == ":":
             out.append(t.at("COLON", ":"))
             return
-        if v == "|" and self.peek("char", "|") and not toks[self.i].sp:
+        if v == "|" and self.peek("char", "|") and not toks[self.i].sp and \
+                t.lr is None and toks[self.i].lr is None:
+            # || glued is one norm bar; a bar of \left| or \right| is paired by its
+            # \left/\right, so \left|a\right|\left|b\right| stays two absolute values
             self.i += 1
             out.append(t.at("BAR2", "||"))
             return
