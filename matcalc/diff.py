@@ -29,6 +29,7 @@ the definitions before any is expanded) raises DiffError saying where and why.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -433,7 +434,7 @@ def _adjoint_name(problem, v: str, adjoints) -> tuple:
     (``\\bar{h}_{3}``), over the whole name where that reads badly or is taken."""
     taken_kw = set(problem.inputs) | set(problem.defs) | {a[0] for a in adjoints} | \
         {str(d) for d in problem.dims}
-    taken_latex = set(problem.latex.values()) | {a[2] for a in adjoints}
+    taken = _taken_names(problem, adjoints)
     kw = v + "_bar"
     while kw in taken_kw:
         kw += "_"
@@ -443,7 +444,7 @@ def _adjoint_name(problem, v: str, adjoints) -> tuple:
         bar = rf"\bar{{{m.group(1)}}}{m.group(2)}"
     else:
         bar = rf"\overline{{{latex}}}"
-    while bar in taken_latex:
+    while taken(bar):
         bar = rf"\overline{{{bar}}}"
     return kw, bar
 
@@ -451,23 +452,52 @@ def _adjoint_name(problem, v: str, adjoints) -> tuple:
 def _partial_name(problem, u: str, adjoints) -> tuple:
     """(keyword, LaTeX) of the k-th partial sum of u's cotangent, ``{\\bar{A}}^{[k]}``."""
     k = 1 + sum(1 for a in adjoints if re.fullmatch(re.escape(u) + r"_bar\d+_*", a[0]))
-    taken = set(problem.inputs) | set(problem.defs) | {a[0] for a in adjoints}
+    taken_kw = set(problem.inputs) | set(problem.defs) | {a[0] for a in adjoints}
     kw = f"{u}_bar{k}"
-    while kw in taken:
+    while kw in taken_kw:
         kw += "_"
     # a name the reader reads back (a check of the printed result): \bar{A}^{(k)}, or
     # \bar{W}^{(1)}_{k} where the name has a superscript already; {\bar{A}}^{[k]} if neither
     base = _adjoint_name(problem, u, [])[1]
-    taken_latex = set(problem.latex.values()) | {a[2] for a in adjoints}
+    taken = _taken_names(problem, adjoints)
     if "^" not in base:
         latex = rf"{base}^{{({k})}}"
     elif "_" not in base:
         latex = rf"{base}_{{{k}}}"
     else:
         latex = rf"{{{base}}}^{{[{k}]}}"
-    while latex in taken_latex:
+    while taken(latex):
         latex += "'"
     return kw, latex
+
+
+def _taken_names(problem, adjoints):
+    """Is a LaTeX name taken for a new adjoint? It is when it is spelled as a name of the
+    document or an adjoint already made, or when the reader reads it as one of them: the
+    printed where-clause is read back by check() (``\\bar{A}^{(1)}'`` is the document's
+    ``\\bar{A}'^{(1)}``), and a name read as the document's would redefine it there."""
+    spelled = set(problem.latex.values()) | {a[2] for a in adjoints}
+    meant = set(problem.latex) | set(problem.inputs) | set(problem.defs) | \
+        {str(d) for d in problem.dims} | {_read_back(a[2]) for a in adjoints}
+    meant.discard(None)
+    return lambda latex: latex in spelled or _read_back(latex) in meant
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_back(latex: str):
+    """The keyword of the one name `latex` reads as (``\\overline{\\bar{x}}`` -> x_bar_bar),
+    or None when it does not read as a name. Pure, so remembered."""
+    from . import names
+    from .errors import MatcalcError
+    from .read import syntax as S
+    from .read.parse import parse        # the reader, imported only when a name is made
+    try:
+        stmts = parse(latex + " = 0").statements
+    except MatcalcError:
+        return None
+    if len(stmts) != 1 or not isinstance(stmts[0], S.Def) or stmts[0].params is not None:
+        return None
+    return names.keyword_of(stmts[0].target)
 
 
 def with_adjoints(problem, adjoints):

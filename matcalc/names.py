@@ -53,9 +53,10 @@ def _base_latex(sym: S.Sym) -> str:
     elif len(name) > 1:
         name = r"\mathrm{" + name + "}"
     for k, accent in enumerate(sym.accent.split("_") if sym.accent else ()):
-        # stacked accents (hat_bar: an adjoint's bar over \hat{y}) innermost first
-        cmd = SCRIPT_COMMAND.get(accent, accent)
-        name = ("\\overline" if k else "\\" + cmd) + "{" + name + "}"
+        # stacked accents innermost first (hat_bar: an adjoint's bar over \hat{y}, written
+        # \overline{\hat{y}}; bar_hat: \hat{\bar{x}})
+        cmd = "overline" if k and accent == "bar" else SCRIPT_COMMAND.get(accent, accent)
+        name = "\\" + cmd + "{" + name + "}"
     name += "'" * sym.primes
     if sym.layer:
         name += "^{(" + sym.layer + ")}"

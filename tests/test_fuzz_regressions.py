@@ -15,6 +15,7 @@ constructs out (fuzz_docs.KNOWN_BUGS / KNOWN_SIGNATURES name the test here that 
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -987,6 +988,7 @@ _UNREADABLE = [json.loads(line) for line in
 # the rows whose class is fixed: they run as plain (passing) regression tests
 _READS_BACK = {
     2, 17, 18, 19,      # \left|a\right| \left|b\right| was read with one \| in the middle
+    8, 9, 10,           # \overline{\bar{x}}^{(1)}, the name of x̄'s cotangent, was refused
 }
 
 
@@ -1042,3 +1044,98 @@ def test_plain_bars_glued_stay_refused():
     doc = "x \\in \\mathbb{R}^n, A \\in \\mathbb{R}^{n \\times n}\n" \
           r"f = \sum_{i,j} A_{ij} |x_i||x_j|"
     assert_refused(doc, "x")
+
+
+def test_an_accent_over_an_accented_letter_names_its_own_input():
+    r"""\overline{\bar{x}} and \hat{\bar{x}} are names of their own (not x̄, not each other):
+    matcalc prints \overline{\bar{x}} for the cotangent of x̄ (rows 8-10 above) (issue 6)."""
+    doc = r"\bar x, \overline{\bar{x}}, \hat{\bar{x}} \in \mathbb{R}^n" "\n" \
+          r"f = \hat{\bar{x}}^T \tanh(\bar x) + \overline{\bar{x}}^T \exp(\bar x) + \bar x^T \bar x"
+    f = lambda x_bar, x_bar_bar, x_bar_hat: \
+        x_bar_hat @ np.tanh(x_bar) + x_bar_bar @ np.exp(x_bar) + x_bar @ x_bar
+    values = dict(x_bar=X3, x_bar_bar=Y3, x_bar_hat=np.array([0.5, 0.1, -0.6]))
+    for wrt in values:
+        g = assert_right(doc, wrt, f, values)
+        assert matcalc.check(doc, wrt, claim=g.latex()).ok
+
+
+_BIG = r"\log(1 + (\mathbf{1}^T \tanh(\exp(\sigma(V) \odot V) \odot \log(1 + V \odot V)))^2)"
+
+
+def _big(v):
+    return np.log(1 + np.sum(np.tanh(np.exp(sigmoid(v) * v) * np.log(1 + v * v))) ** 2)
+
+
+def _syms(node, out):
+    """The keywords of every name in a syntax tree."""
+    from matcalc import names
+    from matcalc.read import syntax as S
+    if isinstance(node, S.Sym):
+        out.add(names.keyword_of(node))
+    if dataclasses.is_dataclass(node):
+        for fl in dataclasses.fields(node):
+            _syms(getattr(node, fl.name), out)
+    elif isinstance(node, (list, tuple)):
+        for x in node:
+            _syms(x, out)
+    return out
+
+
+_H = r"\tanh(V) \odot \exp(V)"
+_COLLIDING = [
+    # wrt, declarations, a definition, terms of f, V, reference, values, a name it must not be
+    ("x_bar", r"\bar x, \overline{\bar{x}} \in \mathbb{R}^n", "h = " + _H.replace("V", r"\bar x"),
+     r"\overline{\bar{x}}^T \bar x + \mathbf{1}^T \log(1 + h \odot h)", r"\bar x",
+     lambda x_bar, x_bar_bar: x_bar_bar @ x_bar
+     + np.sum(np.log(1 + (np.tanh(x_bar) * np.exp(x_bar)) ** 2)) + _big(x_bar),
+     dict(x_bar=X3, x_bar_bar=Y3), r"\overline{\bar{x}}"),
+    # the prime after ^{(1)} reads as the document's \overline{\bar{x}}'^{(1)}
+    ("x_bar", r"\bar x, \overline{\bar{x}}^{(1)}, \overline{\bar{x}}'^{(1)} \in \mathbb{R}^n",
+     "h = " + _H.replace("V", r"\bar x"), r"{\overline{\bar{x}}^{(1)}}^T \bar x + {\overline{\bar{x}}'^{(1)}}^T "
+     r"\tanh(\bar x) + \mathbf{1}^T \log(1 + h \odot h)", r"\bar x",
+     lambda x_bar, x_bar_bar1, x_bar_bar1_prime: x_bar_bar1 @ x_bar
+     + x_bar_bar1_prime @ np.tanh(x_bar)
+     + np.sum(np.log(1 + (np.tanh(x_bar) * np.exp(x_bar)) ** 2)) + _big(x_bar),
+     dict(x_bar=X3, x_bar_bar1=Y3, x_bar_bar1_prime=np.array([0.5, 0.1, -0.6])),
+     r"\overline{\bar{x}}^{(1)}'"),
+    ("x", r"x, \bar h \in \mathbb{R}^n", "h = " + _H.replace("V", "x"), r"\bar h^T h", "h",
+     lambda x, h_bar: h_bar @ (np.tanh(x) * np.exp(x)) + _big(np.tanh(x) * np.exp(x)),
+     dict(x=X3, h_bar=Y3), r"\bar{h}"),
+    ("x", r"x, \bar h, \overline{\bar{h}} \in \mathbb{R}^n", "h = " + _H.replace("V", "x"),
+     r"\bar h^T h + \overline{\bar{h}}^T h", "h",
+     lambda x, h_bar, h_bar_bar: (h_bar + h_bar_bar) @ (np.tanh(x) * np.exp(x))
+     + _big(np.tanh(x) * np.exp(x)),
+     dict(x=X3, h_bar=Y3, h_bar_bar=np.array([0.5, 0.1, -0.6])), r"\overline{\bar{h}}"),
+    ("x", r"x, \overline{\hat{y}} \in \mathbb{R}^n", r"\hat y = " + _H.replace("V", "x"),
+     r"\overline{\hat{y}}^T \hat y", r"\hat y",
+     lambda x, y_hat_bar: y_hat_bar @ (np.tanh(x) * np.exp(x)) + _big(np.tanh(x) * np.exp(x)),
+     dict(x=X3, y_hat_bar=Y3), r"\overline{\hat{y}}"),
+]
+
+
+@pytest.mark.parametrize("case", _COLLIDING, ids=lambda c: c[-1])
+def test_where_clause_names_never_a_document_name(case):
+    r"""A where-clause name of the printed gradient (a cotangent's, \bar{h}, \overline{\bar{x}},
+    or a partial sum's, \overline{\bar{x}}^{(1)}) is never a name of the document, by its
+    spelling or by how the reader reads it: check() reads the print back, and a where-clause
+    defining the document's name would mean something else. Here every first choice is
+    taken by a declared input (issue 6)."""
+    from matcalc.read import syntax as S
+    from matcalc.read.parse import parse
+    wrt, decl, line, terms, v, f, values, taken = case
+    doc = "\n".join([decl, line, "f = " + terms + " + " + _BIG.replace("V", v)])
+    g = assert_right(doc, wrt, f, values)
+    printed = g.latex()
+    assert r"\quad\text{where}\quad" in printed
+    where = [st.target for st in parse(printed).statements if isinstance(st, S.Def)]
+    assert where and not _syms(where, set()) & _syms(parse(doc).statements, set()), printed
+    assert matcalc.check(doc, wrt, claim=printed).ok
+    # the print with its (first) where-clause name made the document's: never "correct"
+    name = printed.split(r"\quad\text{where}\quad ", 1)[1].split(" = ", 1)[0]
+    bad = printed.replace(name, taken)
+    assert bad != printed
+    try:
+        ok = matcalc.check(doc, wrt, claim=bad).ok
+    except matcalc.MatcalcError:
+        ok = False
+    assert not ok

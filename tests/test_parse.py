@@ -189,6 +189,22 @@ def test_left_right_bars_pair_by_left_right():
     assert where("x = |a||b|") == (1, 10, "unclosed '|'")
 
 
+def test_accent_over_an_accented_letter_is_one_name():
+    """\\overline{\\bar{x}} (matcalc's name for the cotangent of x̄), \\hat{\\bar{x}}: one
+    name, accents innermost first, distinct from x̄ and from each other (issue 6)."""
+    assert expr(r"\overline{\bar{x}}") == sym("x", "bar_bar")
+    assert expr(r"\bar{\bar{x}}") == sym("x", "bar_bar")
+    assert expr(r"\hat{\bar{x}}") == sym("x", "bar_hat")
+    assert expr(r"\overline{\hat{y}}") == sym("y", "hat_bar")
+    assert expr(r"\overline{\overline{\bar{x}}}^{(1)}") == sym("x", "bar_bar_bar", "1")
+    assert expr(r"\overline{\bar{x}'}") == sym("x", "bar_bar", primes=1)
+    assert expr(r"\overline{\hat{y}}_{i}") == expr(r"\overline{\hat{y}_{i}}") == \
+        sub(sym("y", "hat_bar"), "i")
+    for text in (r"x = \overline{\overline{\overline{\overline{\bar{y}}}}}",   # past four
+                 r"x = \hat{\bar{y} + z}", r"x = \hat{\mathrm{out}}"):
+        assert "must be put on a single letter" in where(text)[2], text
+
+
 def test_big_operators():
     assert expr(r"\sum_{i=1}^{n} x_i") == S.BigOp("sum", (E("i"),), E(1), E("n"), sub("x", "i"))
     assert expr(r"\sum^{K_2}_{k_2=1} c_{k_2}") == S.BigOp("sum", (k2(),), E(1), sub("K", 2), sub("c", k2()))

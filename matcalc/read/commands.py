@@ -337,15 +337,16 @@ def _accent(w, t, v):
     if v in ("vec", "overrightarrow") and _ones_argument(w):
         return True                             # \vec{1}: the ones vector
     got = accent_target(w.toks, w.i)
-    inner = None if got is not None or ACCENTS[v] != "bar" else _stacked(w.toks, w.i)
+    inner = None if got is not None else _stacked(w.toks, w.i, ACCENTS[v] == "bar")
     if got is None and inner is None:
         raise err(f"\\{v} must be put on a single letter (or a letter with a "
                   f"subscript, \\{v}{{x_i}})", t, w.source)
     if inner is not None:
-        # \overline{\hat{y}}: the bar over an accented letter (an adjoint's name, as
-        # matcalc prints it) is one name, y with the accents hat then bar
+        # \overline{\hat{y}}, \hat{\bar{x}}: an accent over an accented letter is one
+        # name, y with the accents innermost first (hat_bar) -- matcalc's name for the
+        # adjoint of \hat y, \overline{\bar{x}} for that of \bar x, and a name people write
         (target, rest, _), accent, after = inner
-        accent = accent + "_bar" if accent else "bar"
+        accent = accent + "_" + ACCENTS[v] if accent else ACCENTS[v]
     else:
         (target, rest, after), accent = got, ACCENTS[v]
     w.out.append(name_token(t, target.value, accent))
@@ -355,22 +356,39 @@ def _accent(w, t, v):
     return True
 
 
-def _stacked(toks, i):
-    """((letter, rest, _), inner accent, index after) of a bar over one accented letter,
-    ``\\overline{\\hat{y}}``; None for anything else."""
+MAX_STACKED = 4     # accents over one letter at most (\overline{\overline{\bar{x}}}: three)
+
+
+def _stacked(toks, i, words=False, depth=1):
+    """((letter, rest, _), inner accents innermost first, index after) of an accent's
+    argument at toks[i] that is itself an accented letter (``\\hat{y}`` in
+    ``\\overline{\\hat{y}}``, ``\\overline{\\bar{x}}`` in ``\\overline{\\overline{\\bar{x}}}``),
+    with `words` also a word's name (``\\mathrm{out}``, accents ""); None for anything else
+    or past MAX_STACKED accents. `rest` -- a subscript, prime or superscript after the
+    letter, inside or after the inner accent (``\\hat{y_i}``, ``\\hat{y}_i``) -- is read on."""
     a = raw_arg(toks, i)
     if a is None:
         return None
     inner, after = list(a[0]), a[1]
-    word = _word_name(inner)
+    word = _word_name(inner) if words else None
     if word is not None:      # \overline{\mathrm{out}}: the adjoint of a word's name
         return (word, [], None), "", after
-    if not inner or inner[0].kind != "cmd" or ACCENTS.get(inner[0].value) in (None, "bar"):
+    if not inner or inner[0].kind != "cmd" or inner[0].value not in ACCENTS or \
+            depth >= MAX_STACKED:
         return None
     got = accent_target(inner, 1)
-    if got is None or got[2] != len(inner):
+    if got is not None:
+        (target, rest, end), accents = got, ACCENTS[inner[0].value]
+    else:
+        deeper = _stacked(inner, 1, depth=depth + 1)
+        if deeper is None:
+            return None
+        (target, rest, _), below, end = deeper
+        accents = below + "_" + ACCENTS[inner[0].value]
+    tail = inner[end:]
+    if tail and not (tail[0].kind == "char" and tail[0].value in "_^'"):
         return None
-    return got, ACCENTS[inner[0].value], after
+    return (target, list(rest) + tail, None), accents, after
 
 
 def _word_name(inner):

@@ -78,9 +78,13 @@ def _latex_to_text(latex: str) -> str:
     s = re.sub(r"\\mathrm\{([^{}]*)\}", r"\1", latex)   # \bar{\mathrm{out}}: the word
     for k, v in TEXT_NAMES.items():
         s = s.replace("\\" + k, v)
-    for cmd, mark in ((r"\hat", "\u0302"), (r"\bar", "\u0304"), (r"\tilde", "\u0303"),
-                      (r"\vec", "\u20d7"), (r"\dot", "\u0307"), (r"\check", "\u030c")):
-        s = re.sub(re.escape(cmd) + r"\{([^{}]*)\}", lambda m: m.group(1) + mark, s)
+    marks = ((r"\hat", "\u0302"), (r"\bar", "\u0304"), (r"\tilde", "\u0303"),
+             (r"\vec", "\u20d7"), (r"\dot", "\u0307"), (r"\check", "\u030c"))
+    before = None
+    while before != s:          # stacked accents innermost first: \hat{\bar{x}} -> x̄̂
+        before = s
+        for cmd, mark in marks:
+            s = re.sub(re.escape(cmd) + r"\{([^{}]*)\}", lambda m: m.group(1) + mark, s)
     s = re.sub(r"\\(mathcal|mathscr|mathfrak)\{([A-Za-z])\}", _script_letter, s)
     s = s.replace(r"\mathrm", "")
     while r"\overline{" in s:  # a named adjoint: a bar on the name's first letter
