@@ -431,6 +431,20 @@ def test_nested_matrix_squares_are_right_and_read_back(levels):
     assert_round_trip(doc, "A")
 
 
+def test_a_name_with_a_two_letter_subscript_is_no_family():
+    r"""z_{in} \in R^{n_1} beside \sum_{i=2}^{n_1} p_i: the declaration is the name z_in, so
+    the sum's i says nothing about it (the family-range pass read z as a family of i, of
+    range 2..n_1, and then refused p_i as "i runs over n_1 - 1 elsewhere")."""
+    doc = r"z_{in} \in \mathbb{R}^{n_1}, p \in \mathbb{R}^{n_1}" "\n" \
+          r"f = z_{in}^T (p \odot p) + \sum_{i=2}^{n_1} p_i"
+    z = np.array([0.4, -1.3, 0.8, 2.0])
+    p = np.array([0.7, 0.2, -0.5, 1.1])
+    g = assert_right(doc, "p", lambda z_in, p: z_in @ (p * p) + p[1:].sum(),
+                     dict(z_in=z, p=p))
+    assert g.inputs.get("z_{in}", "z_in") == "z_in"
+    assert_round_trip(doc, "p")
+
+
 def test_product_except_on_a_diagonal():
     """Π_l σ(tanh(b_l b_j V_ij δ_jl)): the gradient holds (Π_{k≠j} x_ik) x_ij with the
     ProdExcept indexed on a diagonal, labels (j, j); folding it into Π_k x_ik dropped both
