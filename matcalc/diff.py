@@ -46,6 +46,8 @@ SUBSTITUTE = Rule("substitute", r"dv = \text{differential of } v\text{'s definit
 COLLECT = Rule("collect", r"A : dX + B : dX = (A + B) : dX")
 RESULT = Rule("gradient", r"dL = G : dX \iff \partial L / \partial X = G")
 ADJOINT = Rule("adjoint", r"\bar{v} = \partial L / \partial v \text{ (a name for the cotangent)}")
+INNER = Rule("inner-adjoint", r"\bar{v}^{[k]} = \text{the cotangent of a part of the "
+             r"definition of } v \text{ that the rest uses twice}")
 PARTIAL = Rule("partial-adjoint", r"\bar{v}^{[k]} = \text{the part of } \partial L / \partial v "
                r"\text{ collected so far}")
 
@@ -298,7 +300,17 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
                     new_terms.extend((ctx.tidy(gg, inline=False, log=log), ll)
                                      for gg, ll in parts)
                     fired.extend(log or ())
-            terms = new_terms
+            terms = _merged(new_terms)
+            for k, (g_, lin_) in enumerate(terms):
+                # a sum of cotangents that the rest of the body copies again (T² inside
+                # T²): named, so that it is written once, not once per copy
+                if isinstance(g_, Add) and not isinstance(lin_, Dvar) and \
+                        _worth_naming(g_, _copies(lin_) + 1):
+                    kw, latex = _partial_name(problem, v, adjoints)
+                    adjoints.append((kw, g_, latex))
+                    terms[k] = (Ref(kw, g_.shape), lin_)
+                    if record_steps:
+                        steps.append(Step(INNER, _with(form(), terms), kw))
             rules = [m[0] for m in moves]
             if record_steps and set(r.name for r in rules) != {"linearity"}:
                 rule = rules[0] if len(set(rules)) == 1 else Rule(
@@ -343,6 +355,23 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
     if record_steps:
         steps.append(Step(RESULT, ((g, Dvar(wrt, problem.shape_of(wrt))),), wrt))
     return g, steps, adjoints
+
+
+def _merged(terms) -> list:
+    """Terms G₁ : 𝓛(dX), G₂ : 𝓛(dX) on the same linear differential (one node: the IR is
+    hash-consed) as one term (G₁ + G₂) : 𝓛(dX), in the place of the first. A differential
+    used twice in a body (dY Y + Y dY of Y = T², with dT inside dY) would otherwise carry
+    each cotangent down the rest of the chain separately: the terms, and the result
+    written out, doubling at every such level inside one definition. Terms on a bare dX
+    are left to the collect step, which shows the sum."""
+    if len({lin.uid for _, lin in terms}) == len(terms):
+        return terms
+    order, gs = {}, {}
+    for k, (g, lin) in enumerate(terms):
+        key = ("dX", k) if isinstance(lin, Dvar) else lin.uid    # dX: the collect step's
+        order.setdefault(key, lin)
+        gs.setdefault(key, []).append(g)
+    return [(add(gs[u]) if len(gs[u]) > 1 else gs[u][0], lin) for u, lin in order.items()]
 
 
 def _through_rule(problem, names) -> Rule:

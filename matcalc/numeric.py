@@ -38,12 +38,20 @@ def _shape(shape, dims):
 
 
 def sample_inputs(problem, rng, fn=None, mode=None, dims=None) -> dict:
-    """Random keyword arguments; if `fn` is given, retry until fn(**kwargs) is finite."""
+    """Random keyword arguments; if `fn` (the scalar objective) is given, retry until
+    fn(**kwargs) is finite and well conditioned there (`_steady`), with new dimension
+    values on each retry unless `dims` was given (log det(XᵀX) with X of n < m rows is
+    finite in floating point at every point: only other sizes serve). Returns the last
+    point drawn when none qualifies."""
+    given = dims is not None
     dims = dims or dimension_values(problem, rng)
     modes = [mode] if mode else ["normal", "positive", "spd", "unit"]
-    last = None
+    last, first = None, True
     for m in modes:
         for _ in range(3):
+            if not (first or given):
+                dims = dimension_values(problem, rng)
+            first = False
             kwargs = {}
             for name, var in problem.inputs.items():
                 kwargs[python_name(name)] = _draw(var.shape, dims, rng, m)
@@ -55,11 +63,32 @@ def sample_inputs(problem, rng, fn=None, mode=None, dims=None) -> dict:
             try:
                 with np.errstate(all="ignore"):
                     val = fn(**_only(fn, kwargs))
-                if np.all(np.isfinite(val)):
-                    return kwargs
+                    if np.all(np.isfinite(val)) and _steady(fn, kwargs, val):
+                        return kwargs
             except (ValueError, np.linalg.LinAlgError, FloatingPointError):
                 continue
     return last
+
+
+STEADY_STEP = 1e-9     # relative perturbation of every array input
+STEADY_TOL = 1e-5      # allowed change of the value, relative to |f| + 1: a condition ~1e4
+
+
+def _steady(fn, kwargs, val) -> bool:
+    """Whether the scalar fn is well conditioned at kwargs: perturbing every array input
+    entry by a relative STEADY_STEP changes the value by at most STEADY_TOL (|f| + 1).
+    A point where it changes more is one where floating point, not the formula, decides
+    the value (a determinant of a matrix singular by construction, a cancellation): no
+    derivative compares there. A non-scalar value is not judged. The perturbation has its
+    own fixed generator: the caller's stream of points is not moved by the test."""
+    if np.ndim(val) != 0:
+        return True
+    rng = np.random.default_rng(20261203)
+    moved = {k: (v * (1 + STEADY_STEP * rng.standard_normal(np.shape(v)))
+                 if isinstance(v, np.ndarray) else v) for k, v in kwargs.items()}
+    other = fn(**_only(fn, moved))
+    return bool(np.isfinite(other)) and \
+        abs(float(other) - float(val)) <= STEADY_TOL * (abs(float(val)) + 1)
 
 
 def _draw(shape, dims, rng, mode):

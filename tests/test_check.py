@@ -220,3 +220,24 @@ def test_one_huge_gradient_does_not_hide_a_wrong_claim():
     G = matcalc.gradient(doc, "A").latex()
     assert matcalc.check(doc, "A", claim=G).ok
     assert not matcalc.check(doc, "A", claim="2 + " + G).ok
+
+
+LOGDET_GRAM = r"$X \in \mathbb{R}^{n\times m}$ $f = \log\det(X^T X)$"
+
+
+def test_check_compares_only_where_the_objective_is_well_conditioned():
+    """log det(XᵀX) is finite in floating point even where XᵀX is singular by construction
+    (n < m rows): there the claim 2X(XᵀX)⁻¹ and the engine's gradient are both rounding
+    noise. check() draws other sizes instead, and judges a right and a wrong claim."""
+    from matcalc import numeric
+    g = matcalc.gradient(LOGDET_GRAM, "X")
+    obj = g.objective_numpy()
+    rng = np.random.default_rng(0)
+    for _ in range(6):
+        kw = numeric.sample_inputs(g.problem, rng, obj)
+        assert kw["X"].shape[0] >= kw["X"].shape[1], kw["X"].shape
+        want = numeric.central_difference(obj, kw, "X")
+        assert numeric.relative_error(numeric.call(g.to_numpy(), kw), want) < 1e-6
+    assert matcalc.check(LOGDET_GRAM, "X", claim=r"2 X (X^T X)^{-1}").ok
+    wrong = matcalc.check(LOGDET_GRAM, "X", claim=r"X (X^T X)^{-1}")
+    assert not wrong.ok and "factor" in wrong.message, wrong.message

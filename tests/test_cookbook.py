@@ -351,9 +351,8 @@ def test_identity(id, mc, doc, wrt, f, mode, dims):
 
 # rows whose printed gradient check() cannot confirm, each with the reason (strict xfails)
 ROUND_TRIP_XFAIL = {
-    "logdet_XtX": "check() samples n < m, where X^T X is singular and log det(X^T X) is "
-                  "still finite in floating point: the two readings of (X^T X)^{-1} differ "
-                  "there (numeric.sample_inputs should refuse ill-conditioned points)",
+    # none today: logdet_XtX was one while check() compared at n < m, where X^T X is
+    # singular and log det(X^T X) still finite in floating point (numeric._steady)
 }
 
 

@@ -28,6 +28,31 @@ def _mask_like(op) -> bool:
         all(c > 0 for c in op.coeffs)
 
 
+def _divisors(tens, out, scaled):
+    """An entrywise product with negative whole powers among its factors, written as
+    divisions: ``a ⊙ b^{∘-k}`` (k = 1, 2, 3) becomes ``a / b / … / b``, k divisions after
+    the numerator. Dividing by each factor in turn keeps every intermediate near the
+    result's magnitude where ``b ** -2`` alone overflows (σ(t) ⊘ softplus(t)² at t = -400:
+    both 1e-174, the result 5e173 is finite), and it is one pass per factor with no power.
+    Only for a product that sums nothing (every operand carries exactly the output's
+    axes) with a numerator left (another factor, or a scalar factor when `scaled`), and
+    no mask (a masked product keeps its guard); returns (numerator operands, divisor
+    nodes), the divisors () otherwise."""
+    if len(tens) < 2 - scaled or any(isinstance(op, tuple) or _mask_like(op) or tuple(ls) != tuple(out)
+                            for op, ls in tens):
+        return tens, ()
+    num, den = [], []
+    for op, ls in tens:
+        e = op.exp.value if isinstance(op, Pow) and isinstance(op.exp, Const) else None
+        if e is not None and e.is_Integer and -3 <= e <= -1 and op.base.shape == op.shape:
+            den.extend([op.base] * int(-e))
+        else:
+            num.append((op, ls))
+    if not (num or scaled) or not den:
+        return tens, ()
+    return num, tuple(den)
+
+
 class ContractEmission:
     """Mixin of `emit.Emitter`: contractions."""
 
@@ -46,6 +71,7 @@ class ContractEmission:
                 tens.append((op, tuple(labels)))
         tens = self._guard_masked(tens)
         factor = self._scalar_factor(scal)
+        tens, divisors = _divisors(tens, node.out, bool(factor))
         # a ones operand summed over an axis nothing else carries counts that axis
         carried = {l for _, ls in tens for l in ls} | set(node.out)
         counted = [dims[l] for l in dict.fromkeys(bcast) if l not in carried]
@@ -64,6 +90,21 @@ class ContractEmission:
                 factor = ""
             body, labels = self._contract(tens, tuple(l for l in node.out if l not in bcast
                                                       or any(l in ls for _, ls in tens)))
+        if divisors:
+            # the sign and scalar factors on the numerator, then one division per factor
+            if body is None:
+                body, factor, labels = factor, "", tuple(node.out)
+            elif factor == "-1.0":
+                body, factor = f"-{_atom(body)}", ""
+            elif factor:
+                body, factor = f"{factor} * {_atom(body)}", ""
+            codes = {}
+            for d in divisors:    # a base divided by twice is computed once
+                if d.uid not in codes:
+                    code = self.value(d)
+                    codes[d.uid] = self.temp(code) if divisors.count(d) > 1 and \
+                        not code.isidentifier() else code
+            body = _atom(body) + "".join(f" / {_atom(codes[d.uid])}" for d in divisors)
         # broadcast to missing output labels
         if tuple(labels) != tuple(node.out):
             if body is None:

@@ -4,7 +4,9 @@ Contract (`FamilyRanges.ranges_from_sums(stmts)`, a part of pass 1, `declaration
 run after the declared ranges and before the declarations): for a declaration of a family
 member ``X_i \\in \\mathbb{R}^n`` whose index i has no declared range (``i = 1,\\dots,k``,
 ``i \\in \\{1,\\dots,k\\}``), the range is read from the sums over i that give bounds
-(``\\sum_{i=1}^{k}``), with a note; when two such sums give different ranges, a located
+(``\\sum_{i=1}^{k}``), with a note -- only when every index of the member gets its range
+so (``z_{in} \\in \\mathbb{R}^n`` with no sum over n is the name z_in, and the sums over
+i say nothing about it); when two such sums give different ranges, a located
 `ParseError` names both. No sum with bounds: nothing is done (the declaration is read as
 before). A sum's index is bound only inside it, so this reading assumes that the family
 and the sums count the same members -- the note says so.
@@ -28,12 +30,18 @@ class FamilyRanges(LoweringBase):
                 if not (isinstance(t, S.Sub) and isinstance(t.base, S.Sym)):
                     continue
                 items = self._index_items(t.subs)
-                for kw in items or ():
-                    if kw not in self.ranges and kw not in self.info:
-                        self._range_of_sums(kw, t, st, stmts)
+                open_ = [kw for kw in items or () if kw not in self.ranges and
+                         kw not in self.info]
+                found = {kw: self._sums_over(kw, stmts) for kw in open_}
+                # every index of the member needs a range: z_{in} \in R^n with no sum over
+                # n is a name (z "in"), not a family whose i counts the terms of \sum_{i=2}^n
+                if all(found.values()):
+                    for kw in open_:
+                        self._range_of_sums(kw, t, st, found[kw])
 
-    def _range_of_sums(self, kw, target, st, stmts):
-        found = []              # (lo, hi, the sum's index syntax, the sum)
+    def _sums_over(self, kw, stmts) -> list:
+        """(lo, hi, the sum's index syntax, the sum) of every sum over kw with bounds."""
+        found = []
         for other in stmts:
             if not isinstance(other, (S.Def, S.Bare)):
                 continue
@@ -43,8 +51,9 @@ class FamilyRanges(LoweringBase):
                     got = self._bounds(node, kw)
                     if got is not None:
                         found.append(got)
-        if not found:
-            return
+        return found
+
+    def _range_of_sums(self, kw, target, st, found):
         first = found[0]
         for other in found[1:]:
             if (other[0], other[1]) != (first[0], first[1]):

@@ -43,7 +43,7 @@ class ChainNotation:
                 start = ("label", free[0])  # a lone vector carrying the free label
             else:
                 start = ("cycle", comp[0])
-        parts, visited = [], set()
+        parts, visited, squares = [], set(), set()   # squares: the matrix factors' places
         if start[0] == "group":
             g = start[1]
             s, p = g["text"]
@@ -81,8 +81,11 @@ class ChainNotation:
             else:
                 parts.append(g.get("text_t") or self._t(s, p))
                 label = a
+            if not g.get("diag"):
+                squares.add(len(parts) - 1)
         if len(visited) != len(comp):
             return None
+        parts = self._powers(parts, squares)
         if len(parts) > 1:
             parts = [pt for pt in parts if not isinstance(pt[0], _Eye)] or parts[:1]
         text = self.juxt(self._wrap(s, p, MUL + 1 if p == MUL else MUL)
@@ -91,6 +94,27 @@ class ChainNotation:
         if start[0] == "cycle":
             return f"{self.t['tr']}{self.t['lp']}{text}{self.t['rp']}", ATOM
         return text, prec
+
+    def _powers(self, parts, squares):
+        """A run of k equal matrix factors as one power, X X as X^2: the same text is the
+        same matrix (the renderer is deterministic), and {tanh(X)}^2 as written stays
+        linear in size where nested squares would double the text per level."""
+        out, k = [], 0
+        while k < len(parts):
+            run = 1
+            while k + run < len(parts) and k in squares and k + run in squares and \
+                    parts[k + run] == parts[k] and not isinstance(parts[k][0], _Eye):
+                run += 1
+            s, p = parts[k]
+            if run > 1:
+                base = s if p >= ATOM and not any(c in s for c in "^'ᵀ⁻") else \
+                    f"{self.t['lp']}{s}{self.t['rp']}"
+                exp = str(run)
+                out.append((f"{base}^{{{exp}}}" if self.is_latex else f"{base}^{exp}", POW))
+            else:
+                out.append((s, p))
+            k += run
+        return out
 
     def _isolated(self, comp, free):
         """A colon product A : B, or an inner product xᵀy, of one all-summed group."""
