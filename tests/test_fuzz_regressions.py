@@ -984,8 +984,15 @@ _UNREADABLE = [json.loads(line) for line in
                (Path(__file__).parent / "roundtrip_unreadable.jsonl").read_text().splitlines()]
 
 
+# the rows that read back now (plain tests): 0, 3-7 and 20, 21 since the claim's inference
+# knows the shapes of the document's lowered definitions (an entrywise q_j := ... is q of
+# its index's length), and a claim's own \bar{q} is not the gradient's; 22, 23 since
+# 1_{[a,b]}ᵀ v with nothing in v to size it is printed \sum_{i=a}^{b} v_i
+_READ_BACK = {0, 3, 4, 5, 6, 7, 20, 21, 22, 23}
+
+
 @pytest.mark.parametrize("row", [
-    pytest.param(r, id=f"{k:02d}", marks=pytest.mark.xfail(
+    pytest.param(r, id=f"{k:02d}", marks=() if k in _READ_BACK else pytest.mark.xfail(
         strict=True, raises=matcalc.MatcalcError, reason=r["reads_back_as"]))
     for k, r in enumerate(_UNREADABLE)])
 def test_long_run_gradient_reads_back(row):
