@@ -177,10 +177,15 @@ class Judge:
                                             index_syntax, helpers, src,
                                             bars=getattr(problem, "vector_bars", None),
                                             objective=problem.objective)
-            extra = [k for k in order if k not in problem.defs]
-            full = Problem(problem.inputs, dict(problem.defs, **{k: defs[k] for k in extra}),
-                           list(problem.order) + extra, problem.objective, problem.latex,
-                           problem.dims)
+            # the gradient's named adjoints are not the claim's: a claim's own
+            # `where \bar{q} = ...` is what its \bar{q} means (it was replaced by the
+            # gradient's \bar{q} of the same name, and any claim so written was right)
+            adjoints = set(getattr(problem, "adjoints", ()))
+            mine = {k: b for k, b in problem.defs.items() if k not in adjoints}
+            extra = [k for k in order if k not in mine]
+            full = Problem(problem.inputs, dict(mine, **{k: defs[k] for k in extra}),
+                           [k for k in problem.order if k not in adjoints] + extra,
+                           problem.objective, problem.latex, problem.dims)
             fn = codegen.compile_module(codegen.generate(full, ir.Ref("__claim", node.shape),
                                                          "claim", also=g._accepts), "claim")
             latex = Renderer(full).expr(node)

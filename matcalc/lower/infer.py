@@ -78,6 +78,21 @@ class _Terms:
             return (ONE, ONE)
         return (shape[0], ONE) if len(shape) == 1 else shape[-2:]
 
+    def lowered(self, kw, info):
+        """The term of a definition the lowering has already lowered (a claim's inference
+        runs after its document's definitions are lowered): its bare name is that node
+        (`NamingLowering.resolve_name`), entrywise or not, a vector a row where it is
+        stored as one; None when not lowered, or of an order the bare name refuses."""
+        node = self.lw.defs.get(kw)
+        if node is None or len(node.shape) > 2:
+            return None
+        t = self.known(node.shape)
+        if len(node.shape) == 1 and info.row:
+            t = (ONE, t[0])
+        if not info.family:
+            self.s.unify_shape(self.of_def(kw), t)
+        return t
+
     def of_def(self, kw):
         if kw not in self.defs:
             self.defs[kw] = self.fresh()
@@ -110,6 +125,9 @@ class _Terms:
             if info.kind in ("dim", "natural", "index"):
                 return (ONE, ONE)
             if info.kind == "def":
+                lowered = self.lowered(kw, info)
+                if lowered is not None:
+                    return lowered
                 return self.of_def(kw) if not info.family else self.fresh()
             if info.family and len(info.shape) > 2:
                 return self.fresh()

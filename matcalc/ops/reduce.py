@@ -54,6 +54,12 @@ class ProdAxis(Node):
         return (rf"\prod_{{{k}}} {body}" if r.is_latex else f"Π_{k} {body}"), r.ADD
 
     @staticmethod
+    def axis_sources(node, axis):
+        """The (operand, its axis) that output axis `axis` is (the renderer's
+        `carried_length`): the argument's axis, past the one multiplied out."""
+        return [(node.arg, axis if axis < node.axis else axis + 1)]
+
+    @staticmethod
     def render(node, r):
         free = r.index_letters(node.rank, dims=node.shape)
         s, p = ProdAxis.render_entry(node, r, free, free)

@@ -7,8 +7,36 @@ the component is not a chain.
 """
 from __future__ import annotations
 
-from ..ir import Const, Mask, Pow
-from .style import _Eye, ATOM, COLON, MUL, POW, _neg
+from .. import ops
+from ..ir import Add, Const, Contract, Delta, Map, Mask, Pow, Ref, Var
+from .style import _Eye, ADD, ATOM, COLON, MUL, POW, _neg
+
+
+def carried_length(node, axis) -> bool:
+    """Does the printed `node` show the length of its axis `axis` -- through a name (a
+    declared or defined array) along that axis, which the reader sizes it by? Not where
+    only constants, 0/1 masks and deltas run along it (an entry builder
+    ``[\\prod_j (1 + \\sum_{k=i+1}^{n} \\delta_{jk})]_i`` takes its length from where it
+    stands). An op without `axis_sources` is taken to show it."""
+    if isinstance(node, (Var, Ref)):
+        return True
+    if isinstance(node, (Const, Mask, Delta)) or not node.shape:
+        return False
+    if isinstance(node, Map):
+        return carried_length(node.arg, axis)
+    if isinstance(node, Pow):
+        return carried_length(node.base, axis) or \
+            (node.exp.shape == node.shape and carried_length(node.exp, axis))
+    if isinstance(node, Add):
+        return any(carried_length(t, axis) for t in node.terms)
+    if isinstance(node, Contract):
+        label = node.out[axis]
+        return any(carried_length(op, k) for op, labels in zip(node.ops, node.idx)
+                   for k, l in enumerate(labels) if l == label)
+    sources = getattr(ops.NODE_OPS.get(type(node)), "axis_sources", None)
+    if sources is None:
+        return True
+    return any(carried_length(n, k) for n, k in sources(node, axis))
 
 
 class ChainNotation:
@@ -127,6 +155,10 @@ class ChainNotation:
                                           and _neg(op.exp.value)) for op, _ in members):
             return None
         (a, la), (b, lb) = members
+        if len(g["labels"]) == 1 and isinstance(a, Mask) != isinstance(b, Mask):
+            mask, other = (a, b) if isinstance(a, Mask) else (b, a)
+            if not carried_length(other, 0):
+                return self._masked_sum(mask, other)
         sa, sb = [self._mask_vector(o) if isinstance(o, Mask) else self._r(o) for o in (a, b)]
         if len(g["labels"]) == 1:
             return (f"{self._wrap(sa[0], sa[1], ATOM)}{self.t['T']}"
@@ -135,6 +167,20 @@ class ChainNotation:
             sb = self._t(*sb)
         return (f"{self._wrap(sa[0], sa[1], COLON + 1)}{self.t['colon']}"
                 f"{self._wrap(sb[0], sb[1], COLON + 1)}", COLON)
+
+    def _masked_sum(self, mask, v):
+        """``\\sum_{i=lo}^{hi} v_i`` for 1_{[lo,hi]}ᵀ v where nothing in v shows its length:
+        written as the mask's inner product, neither side would be sized when read back
+        (the 0/1 vector takes its length from v, and v from it); the sum's bounds are
+        its own."""
+        i = self.index_letters(1, dims=list(mask.shape))[0]
+        lo, hi = self._mask_bounds(mask, [i])
+        s, p = self.entry(v, (i,))
+        body = self._wrap(s, p, MUL + 1 if p == MUL else MUL)
+        if self.style == "latex":
+            return rf"\sum_{{{i}={lo}}}^{{{hi}}} {body}", ADD
+        return f"Σ_{i}={lo}..{hi} {body}", ADD
+
 
 def _dim_of(g, label):
     for op, labels in g["members"]:
