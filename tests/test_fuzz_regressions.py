@@ -989,7 +989,7 @@ _UNREADABLE = [json.loads(line) for line in
 # enclosing index (\sum_{j=1}^{i-1} inside [...]_i) runs over that index's range; a claim's
 # bracket [...]_{i,j} takes the claim's shape though the rest of the document is too open
 # for the shape inference as a whole (issue 6)
-_READS_BACK = {20, 21}
+_READS_BACK = {1, 11, 12, 13, 14, 15, 16, 20, 21}
 
 
 @pytest.mark.parametrize("row", [
@@ -1000,6 +1000,76 @@ def test_long_run_gradient_reads_back(row):
     g = matcalc.gradient(row["doc"], wrt=row["wrt"])
     result = matcalc.check(row["doc"], row["wrt"], claim=g.latex())
     assert result.ok, str(result)
+
+
+_TAILS = r"""u \in \mathbb{R}^M
+Q_j = \sigma(\sum_{l=j+1}^{M} u_l) + u_j
+L = \mathbf{1}^T Q"""
+
+
+def _sigmoid_tails(u):
+    """sigma(u_{j+1} + ... + u_M) for j = 1..M (an empty sum is 0)."""
+    return sigmoid(np.append(np.cumsum(u[::-1])[::-1][1:], 0.0))
+
+
+@pytest.mark.parametrize("upper, ok", [("i-1", True), ("i", False)])
+def test_sum_bounded_by_the_bracket_index_knows_its_range(upper, ok):
+    r"""Rows 1, 11-16 of the long run: in [\sum_{j=1}^{i-1} \sigma(\sum_{k=j+1}^{M} u_k)]_i
+    the inner sum's bounds use j before anything j indexes is met, and j's range was
+    unknown ('cannot tell the range of index j'); j runs over i's range (the claim's
+    length M), which holds every entry 1..i-1 reaches."""
+    s = r"\sigma\left(\sum_{k=j+1}^{M} u_k\right)"
+    claim = r"1 + \left[\sum_{j=1}^{" + upper + "} " + s + r" \left(1 - " + s + r"\right)\right]_i"
+    assert matcalc.check(_TAILS, "u", claim=claim).ok is ok
+
+
+def test_sum_bounded_by_an_outer_index_derives_right():
+    g = assert_right(_TAILS, "u", lambda u: float(np.sum(_sigmoid_tails(u) + u)), dict(u=X3))
+    assert matcalc.check(_TAILS, "u", claim=g.latex()).ok
+    # written as a document: j indexes nothing, only the inner sum's bounds use it
+    for upper, f in (("i-1", lambda u, y: sum(y[i] * _sigmoid_tails(u)[:i].sum()
+                                              for i in range(len(u)))),
+                     # j reaches M + 1, where the inner sum is empty: sigma(0)
+                     ("i+1", lambda u, y: sum(y[i] * (_sigmoid_tails(u)[:i + 2].sum() +
+                                                      (0.5 if i + 2 > len(u) else 0.0))
+                                              for i in range(len(u))))):
+        doc = (r"u \in \mathbb{R}^M, y \in \mathbb{R}^M" "\n"
+               r"L = \sum_{i=1}^{M} y_i \sum_{j=1}^{" + upper + r"} \sigma\left(\sum_{k=j+1}^{M} "
+               r"u_k\right)")
+        for wrt in ("u", "y"):
+            assert_right(doc, wrt, f, dict(u=X3, y=Y3))
+            assert_round_trip(doc, wrt)
+
+
+@pytest.mark.parametrize("doc, says", [
+    # i's own range is unknown, so j's is
+    (r"u \in \mathbb{R}^M" "\n"
+     r"L = \sum_{i} \sum_{j=1}^{i-1} \sigma\left(\sum_{k=j+1}^{M} u_k\right)",
+     "cannot tell the range of index j"),
+    # j reaches M - 1 over an x of K entries: K >= M - 1 is not shown
+    (r"u \in \mathbb{R}^M, x \in \mathbb{R}^K" "\n"
+     r"L = \sum_{i=1}^{M} \sum_{j=1}^{i-1} x_j u_i", "not shown to stay within"),
+    # j reaches M + 1 over an x of M entries: x_{M+1} is no entry (a mask dropped it)
+    (r"u \in \mathbb{R}^M, x \in \mathbb{R}^M" "\n"
+     r"L = \sum_{i=1}^{M} \sum_{j=1}^{i+1} x_j u_i", "not shown to stay within"),
+])
+def test_sum_bounded_by_an_outer_index_past_what_it_indexes_is_refused(doc, says):
+    with pytest.raises(matcalc.MatcalcError, match=says):
+        matcalc.gradient(doc, wrt="u")
+
+
+def test_declared_index_letter_kept_for_its_own_range():
+    """Row 1 of the long run: with z_i, i = 1..N declared, the printer wrote [...]_i for an
+    axis of length M (a definition Q_j over M counted as a family's length), and the
+    bracket read back over 1..N; a declared index letter now prints only an axis of its
+    range's length."""
+    doc = (r"u \in \mathbb{R}^M, z_i \in \mathbb{R}^M, \; i = 1,\dots,N" "\n"
+           r"Q_j = \sigma(\sum_{l=j+1}^{M} u_l) + u_j" "\n"
+           r"L = \mathbf{1}^T Q + \sum_{i=1}^{N} z_i^T u")
+    z = np.stack([X3, Y3])
+    g = assert_right(doc, "u", lambda u, z: float(np.sum(_sigmoid_tails(u) + u) + np.sum(z @ u)),
+                     dict(u=X3, z=z))
+    assert matcalc.check(doc, "u", claim=g.latex()).ok
 
 
 _TRIANGLE = r"""\Theta \in \mathbb{R}^{N \times N}, c \in \mathbb{R}^N
