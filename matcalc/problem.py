@@ -41,6 +41,7 @@ class Problem:
     #                                                   bare objective's f): printed as their body
     written: object = None                            # the syntax of an unnamed objective (a
     #                                                   minimand, a claimed function): check.py
+    index_ranges: dict = field(default_factory=dict)  # LaTeX of a declared index -> its length
 
     def shape_of(self, name: str) -> tuple:
         if name in self.defs:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import sympy as sp
 
 import fuzz_docs as F
 import matcalc
@@ -1014,7 +1015,7 @@ _UNREADABLE = [json.loads(line) for line in
                (Path(__file__).parent / "roundtrip_unreadable.jsonl").read_text().splitlines()]
 
 
-# the rows whose class is fixed: they run as plain (passing) regression tests
+# the rows whose class is fixed: they run as plain (passing) regression tests -- all 24
 _READS_BACK = {
     2, 17, 18, 19,      # \left|a\right| \left|b\right| was read with one \| in the middle
     8, 9, 10,           # \overline{\bar{x}}^{(1)}, the name of x̄'s cotangent, was refused
@@ -1023,6 +1024,10 @@ _READS_BACK = {
     # claim's own \bar{q} is not the gradient's; 22, 23 since 1_{[a,b]}ᵀ v with nothing in
     # v to size it is printed \sum_{i=a}^{b} v_i
     0, 3, 4, 5, 6, 7, 20, 21, 22, 23,
+    # an index whose sum's bounds use an enclosing index (\sum_{j=1}^{i-1} inside [...]_i)
+    # runs over that index's range; 20, 21 also since a claim's bracket [...]_{i,j} takes
+    # the claim's shape though the rest is too open for the inference as a whole
+    1, 11, 12, 13, 14, 15, 16,
 }
 
 
@@ -1034,6 +1039,134 @@ def test_long_run_gradient_reads_back(row):
     g = matcalc.gradient(row["doc"], wrt=row["wrt"])
     result = matcalc.check(row["doc"], row["wrt"], claim=g.latex())
     assert result.ok, str(result)
+
+
+_TAILS = r"""u \in \mathbb{R}^M
+Q_j = \sigma(\sum_{l=j+1}^{M} u_l) + u_j
+L = \mathbf{1}^T Q"""
+
+
+def _sigmoid_tails(u):
+    """sigma(u_{j+1} + ... + u_M) for j = 1..M (an empty sum is 0)."""
+    return sigmoid(np.append(np.cumsum(u[::-1])[::-1][1:], 0.0))
+
+
+@pytest.mark.parametrize("upper, ok", [("i-1", True), ("i", False)])
+def test_sum_bounded_by_the_bracket_index_knows_its_range(upper, ok):
+    r"""Rows 1, 11-16 of the long run: in [\sum_{j=1}^{i-1} \sigma(\sum_{k=j+1}^{M} u_k)]_i
+    the inner sum's bounds use j before anything j indexes is met, and j's range was
+    unknown ('cannot tell the range of index j'); j runs over i's range (the claim's
+    length M), which holds every entry 1..i-1 reaches."""
+    s = r"\sigma\left(\sum_{k=j+1}^{M} u_k\right)"
+    claim = r"1 + \left[\sum_{j=1}^{" + upper + "} " + s + r" \left(1 - " + s + r"\right)\right]_i"
+    assert matcalc.check(_TAILS, "u", claim=claim).ok is ok
+
+
+def test_sum_bounded_by_an_outer_index_derives_right():
+    g = assert_right(_TAILS, "u", lambda u: float(np.sum(_sigmoid_tails(u) + u)), dict(u=X3))
+    assert matcalc.check(_TAILS, "u", claim=g.latex()).ok
+    # written as a document: j indexes nothing, only the inner sum's bounds use it
+    for upper, f in (("i-1", lambda u, y: sum(y[i] * _sigmoid_tails(u)[:i].sum()
+                                              for i in range(len(u)))),
+                     # j reaches M + 1, where the inner sum is empty: sigma(0)
+                     ("i+1", lambda u, y: sum(y[i] * (_sigmoid_tails(u)[:i + 2].sum() +
+                                                      (0.5 if i + 2 > len(u) else 0.0))
+                                              for i in range(len(u))))):
+        doc = (r"u \in \mathbb{R}^M, y \in \mathbb{R}^M" "\n"
+               r"L = \sum_{i=1}^{M} y_i \sum_{j=1}^{" + upper + r"} \sigma\left(\sum_{k=j+1}^{M} "
+               r"u_k\right)")
+        for wrt in ("u", "y"):
+            assert_right(doc, wrt, f, dict(u=X3, y=Y3))
+            assert_round_trip(doc, wrt)
+
+
+@pytest.mark.parametrize("doc, says", [
+    # i's own range is unknown, so j's is
+    (r"u \in \mathbb{R}^M" "\n"
+     r"L = \sum_{i} \sum_{j=1}^{i-1} \sigma\left(\sum_{k=j+1}^{M} u_k\right)",
+     "cannot tell the range of index j"),
+    # j reaches M - 1 over an x of K entries: K >= M - 1 is not shown
+    (r"u \in \mathbb{R}^M, x \in \mathbb{R}^K" "\n"
+     r"L = \sum_{i=1}^{M} \sum_{j=1}^{i-1} x_j u_i", "not shown to stay within"),
+    # j reaches M + 1 over an x of M entries: x_{M+1} is no entry (a mask dropped it)
+    (r"u \in \mathbb{R}^M, x \in \mathbb{R}^M" "\n"
+     r"L = \sum_{i=1}^{M} \sum_{j=1}^{i+1} x_j u_i", "not shown to stay within"),
+])
+def test_sum_bounded_by_an_outer_index_past_what_it_indexes_is_refused(doc, says):
+    with pytest.raises(matcalc.MatcalcError, match=says):
+        matcalc.gradient(doc, wrt="u")
+
+
+def test_declared_index_letter_kept_for_its_own_range():
+    """Row 1 of the long run: with z_i, i = 1..N declared, the printer wrote [...]_i for an
+    axis of length M (a definition Q_j over M counted as a family's length), and the
+    bracket read back over 1..N; a declared index letter now prints only an axis of its
+    range's length."""
+    doc = (r"u \in \mathbb{R}^M, z_i \in \mathbb{R}^M, \; i = 1,\dots,N" "\n"
+           r"Q_j = \sigma(\sum_{l=j+1}^{M} u_l) + u_j" "\n"
+           r"L = \mathbf{1}^T Q + \sum_{i=1}^{N} z_i^T u")
+    z = np.stack([X3, Y3])
+    g = assert_right(doc, "u", lambda u, z: float(np.sum(_sigmoid_tails(u) + u) + np.sum(z @ u)),
+                     dict(u=X3, z=z))
+    assert matcalc.check(doc, "u", claim=g.latex()).ok
+
+
+_TRIANGLE = r"""\Theta \in \mathbb{R}^{N \times N}, c \in \mathbb{R}^N
+q_i = \sum_{k=1}^{i} \Theta_{k,i}
+L = c^T \tanh(q)"""
+
+
+@pytest.mark.parametrize("upper, ok", [("j", True), ("j - 1", False)])
+def test_claim_bracket_sized_by_the_claim_beside_a_too_open_helper(upper, ok):
+    r"""Rows 20, 21 of the long run: in [\bar q_j (\sum_{k=1}^{j} \delta_{ik})]_{i,j} the
+    bracket's i and j run over the claim's N x N, so the \delta's indices do; the claim's
+    `where` helper made the shape inference too open as a whole (its products of q, whose
+    shape the inference leaves open), and then nothing was inferred: 'cannot tell the range
+    of the indices of this \delta'. Each group of open constraints is now decided alone,
+    and what holds in every solution (the bracket's ranges) is kept."""
+    claim = (r"\left[\bar{c}_{j} \left(\sum_{k=1}^{" + upper + r"} \delta_{ik}\right)"
+             r"\right]_{i,j} \quad\text{where}\quad \bar{c} = \frac{(q^T q) (q^T q) "
+             r"(q^T q)}{(q^T q)^3} \left(c \odot (1 - \tanh(q)^{\circ 2})\right)")
+    assert matcalc.check(_TRIANGLE, "Theta", claim=claim).ok is ok
+
+
+def test_triangle_of_deltas_derives_right():
+    # the printed form written as a document: \sum_{k=1}^{j} \delta_{ik} is [i <= j]
+    doc = (r"\Theta \in \mathbb{R}^{N \times N}, c \in \mathbb{R}^N" "\n"
+           r"L = \sum_{i=1}^{N} \sum_{j=1}^{N} \tanh(\Theta_{ij}) c_j \sum_{k=1}^{j} \delta_{ik}")
+    f = lambda Theta, c: float(np.sum(np.triu(np.tanh(Theta)) * c[None, :]))
+    values = dict(Theta=A3, c=X3)
+    for wrt in ("Theta", "c"):
+        assert_right(doc, wrt, f, values)
+        assert_round_trip(doc, wrt)
+    g = assert_right(_TRIANGLE, "Theta", lambda Theta, c: float(
+        c @ np.tanh(np.array([Theta[:i + 1, i].sum() for i in range(len(c))]))), values)
+    assert matcalc.check(_TRIANGLE, "Theta", claim=g.latex()).ok
+
+
+def test_independent_open_groups_are_decided_alone():
+    """unify.solve: a dimension fixed in every solution stays known though another group
+    of open constraints has more alternatives than MAX_BRANCHES; that group's own
+    dimensions stay unknown (None), never taken from a part of its solutions."""
+    from matcalc.lower.unify import ONE, MAX_BRANCHES, Solver, solve
+    s = Solver()
+    n = sp.Symbol("n")
+    known = s.fresh()
+    s.unify(known, n)
+    a = (s.fresh(), s.fresh())
+    pieces = [a]
+    while 3 ** (len(pieces) - 1) <= MAX_BRANCHES:       # a chain of open products
+        b, r = (s.fresh(), s.fresh()), (s.fresh(), s.fresh())
+        s.deferred.append(("prod", pieces[-1], b, r))
+        pieces.append(r)
+    small = ((s.fresh(), s.fresh()), (n, ONE), (s.fresh(), s.fresh()))
+    s.deferred.append(("prod", small[0], small[1], small[2]))
+    s.unify_shape(small[0], (ONE, ONE))                 # a scalar times the vector
+    sols = solve(s)
+    assert sols
+    assert sols.values((known,)) == {(n,)}
+    assert sols.values(small[2]) == {(n, ONE)}
+    assert sols.values(pieces[-1]) is None
 
 
 @pytest.mark.parametrize("last, f", [

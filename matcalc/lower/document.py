@@ -134,7 +134,9 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
                           set(self.held), self.src, dict(self.index_latex),
                           {kw: i.family for kw, i in self.info.items() if i.family},
                           {kw for kw, i in self.info.items() if i.row and kw in defs},
-                          notes=list(self.notes), vector_bars=self.vector_bars)
+                          notes=list(self.notes), vector_bars=self.vector_bars,
+                          index_ranges={self.index_latex[kw]: self._range_dim(kw, None)
+                                        for kw in self.index_latex if kw in self.ranges})
         if obj == "f" and obj in defs and not self.defsrc[obj].stmt.target.span.line:
             problem.unnamed = {obj}       # the bare final expression: "f" is not its name
             problem.written = self.defsrc[obj].stmt.value

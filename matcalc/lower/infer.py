@@ -12,8 +12,9 @@ a product: a scalar factor, or inner dimensions equal; ``^T`` swaps; a trace, a
 determinant, a power: a square argument; ``A : B``: equal shapes, a scalar; a subscript
 ``c_{k}`` with k running over 1..K: c has K rows; a declaration: its shape; the objective:
 its `shape`). The constraints that say "either ... or ..." wait until one side is known; what
-is still open then is settled by trying each alternative (`MAX_BRANCHES` at most), and
-every complete solution is kept. A name or size on which all solutions agree is inferred;
+is still open then is settled by trying each alternative (`MAX_BRANCHES` at most for each
+group of open constraints that share no dimension variable with the rest), and every
+complete solution is kept. A name or size on which all solutions agree is inferred;
 where they disagree it is `ambiguous` (the lowering refuses, naming both shapes); where
 nothing fixes it, it is left as it is (the lowering says which declaration would settle
 it). The inference never raises: a construct it does not know gives an unconstrained
@@ -28,7 +29,7 @@ import sympy as sp
 from .. import ir, names, ops
 from ..read import syntax as S
 from .base import SIGMA_NAMES, walk_syntax
-from .unify import ONE, Contradiction, Solver, TooOpen, Var, solutions
+from .unify import ONE, Contradiction, Solver, Var, solve
 
 # the shape of a call's value from its argument's, for the calls that are not elementwise
 # functions of the registry (those keep their argument's shape): data, looked up by name
@@ -382,13 +383,12 @@ def lw_range(lw, i, where, solver):
         return solver.fresh()
 
 
-def _shape_of(solver, term):
-    r, c = solver.shape(term)
-    if isinstance(r, Var) or isinstance(c, Var):
+def _shape_of(rows, cols):
+    if isinstance(rows, Var) or isinstance(cols, Var):
         return None
-    if c == ONE:
-        return () if r == ONE else (r,)
-    return (r, c)
+    if cols == ONE:
+        return () if rows == ONE else (rows,)
+    return (rows, cols)
 
 
 def infer_shapes(lw, objective=None, shape=()) -> Inferred:
@@ -403,15 +403,15 @@ def infer_shapes(lw, objective=None, shape=()) -> Inferred:
         return Inferred()
     if not terms.targets and not terms.sizes and not terms.ranges:
         return Inferred()
-    try:
-        sols = solutions(solver)
-    except TooOpen:
-        return Inferred()
+    sols = solve(solver)
     out = Inferred()
     if not sols:
         return out
     for kw, (t, e) in terms.targets.items():
-        shapes = {_shape_of(s, t) for s in sols}
+        pairs = sols.values(t)
+        if pairs is None:                   # its group was too open: nothing known
+            continue
+        shapes = {_shape_of(*p) for p in pairs}
         if len(shapes) == 1 and None not in shapes:
             out.names[kw] = (shapes.pop(), e)
         elif len(shapes) > 1 and shapes - {None}:
@@ -419,9 +419,9 @@ def infer_shapes(lw, objective=None, shape=()) -> Inferred:
                 ([None] if None in shapes else [])
     for table, into in ((terms.sizes, out.sizes), (terms.ranges, out.ranges)):
         for key, n in table.items():
-            vals = {s.find(n) for s in sols}
-            if len(vals) == 1 and not isinstance(next(iter(vals)), Var):
-                into[key] = vals.pop()
+            vals = sols.values((n,))
+            if vals is not None and len(vals) == 1 and not isinstance(next(iter(vals))[0], Var):
+                into[key] = vals.pop()[0]
     return out
 
 

@@ -106,6 +106,10 @@ class SumLowering(LoweringBase):
         if len(idx) == 1 and hi is not None \
                 and not (hi.free_symbols & {sp.Symbol(k, integer=True, positive=True) for k in inner}):
             inner[idx[0][0]].hint = hi
+        elif len(idx) == 1 and inner[idx[0][0]].dim is None and lo is not None and hi is not None:
+            # \sum_{j=1}^{i-1} inside [...]_i: a sum in the body whose bounds use j
+            # (\sum_{k=j+1}^{M}) needs j's range before anything j indexes is met
+            inner[idx[0][0]].hint = self._range_from_outer(lo, hi, scope)
         body = self.materialise(self.expr(e.body, inner), e.body)
         if e.over is not None:                  # \sum_{j \in C_i}: a mask (setsums.py)
             body = self.set_mask(e, body, inner, scope)
@@ -241,6 +245,13 @@ class SumLowering(LoweringBase):
                         ocell.dim = self._range_from_body(o, ds.stmt.value)
                 if ocell.dim is None:
                     raise self.perr(f"cannot tell the range of index {o}", e)
+                if self._covering(lo, hi, outer[0], ocell.dim, [n]) is None:
+                    # \sum_{j=1}^{i+1} x_j over x in R^n, i = 1..n: x_{n+1} is no entry
+                    # (a mask would drop the term the text writes)
+                    raise self.perr(f"the {kind} over {kw} runs from {lo} to {hi} for {o} = "
+                                    f"1..{ocell.dim}, which is not shown to stay within the "
+                                    f"entries 1..{n} that {kw} indexes: write bounds that do",
+                                    e)
                 sub = {outer[0]: ir.I0}
                 mask = (Mask((ocell.dim, n), lo.subs(sub), hi.subs(sub)), (o, kw))
             else:
@@ -272,6 +283,39 @@ class SumLowering(LoweringBase):
         mat = tuple(l for l in v.mat if l in out)
         return Val(node, out, mat, v.row)
 
+    @staticmethod
+    def _covering(lo, hi, o, n_o, candidates):
+        r"""The first of `candidates` that is a range 1..N holding every entry the bounds
+        lo(o)..hi(o) reach for o in 1..n_o (bounds linear in o, so their ends are at o = 1
+        and o = n_o; lo >= 1 there); None where no candidate can be shown to."""
+        if any(sp.Poly(b, o).degree() > 1 for b in (lo, hi) if b.is_polynomial(o)) or \
+                not (lo.is_polynomial(o) and hi.is_polynomial(o)):
+            return None
+        ends = [(lo.subs(o, x), hi.subs(o, x)) for x in (sp.Integer(1), n_o)]
+        if not all(dim_expr(a - 1).is_nonnegative for a, _ in ends):
+            return None
+        for c in candidates:
+            if c is not None and dim_expr(c).is_positive and \
+                    all(dim_expr(c - b).is_nonnegative for _, b in ends):
+                return c
+        return None
+
+    def _range_from_outer(self, lo, hi, scope):
+        r"""The range of an index whose bounds lo..hi use one enclosing index o of known
+        range 1..n_o: the range of o itself where it holds every entry the bounds reach
+        (\sum_{j=1}^{i-1} in [...]_i: j runs over i's range), else the last entry they
+        reach; None where the bounds use no or several enclosing indices, or are not
+        linear in o."""
+        outer = [s for s in lo.free_symbols | hi.free_symbols if s.name in scope]
+        if len(outer) != 1:
+            return None
+        o = outer[0]
+        cell = scope[o.name]
+        n_o = cell.dim if cell.dim is not None else cell.hint
+        if n_o is None:
+            return None
+        return self._covering(lo, hi, o, n_o, [n_o, hi.subs(o, sp.Integer(1)), hi.subs(o, n_o)])
+
     def _count_range(self, kind, cell, lo, hi, outer, scope):
         """``\\sum_{k=1}^{i-1} c`` (a body without k, bounds linear in one outer index i):
         the count hi - lo + 1 for each i, made as the 0/1 mask lo(i) <= k <= hi(i) over a
@@ -282,20 +326,14 @@ class SumLowering(LoweringBase):
             return None
         o = outer[0]
         n_o = scope[o.name].dim if scope[o.name].dim is not None else scope[o.name].hint
-        if n_o is None or any(sp.Poly(b, o).degree() > 1 for b in (lo, hi)
-                              if b.is_polynomial(o)) or \
-                not (lo.is_polynomial(o) and hi.is_polynomial(o)):
+        if n_o is None:
             return None
-        ends = [(lo.subs(o, x), hi.subs(o, x)) for x in (sp.Integer(1), n_o)]
-        if not all(dim_expr(a - 1).is_nonnegative for a, _ in ends):
-            return None
-        candidates = [cell.dim] if cell.dim is not None else [b for _, b in ends] + [n_o]
-        for c in candidates:
-            if c is not None and dim_expr(c).is_positive and \
-                    all(dim_expr(c - b).is_nonnegative for _, b in ends):
-                cell.dim = c
-                return c
-        return None
+        candidates = [cell.dim] if cell.dim is not None else \
+            [hi.subs(o, sp.Integer(1)), hi.subs(o, n_o), n_o]
+        c = self._covering(lo, hi, o, n_o, candidates)
+        if c is not None:
+            cell.dim = c
+        return c
 
     def _scale_sym(self, v, count):
         return Val(contract([v.node, Const(count, ())], [v.labels, ()], v.labels),

@@ -11,8 +11,13 @@ unused) says r is Diag(a) of a vector a (n x n) or diag(a) of a square matrix (n
 either spelling does either. `solutions(solver)` decides every open
 constraint by trying each alternative and returns the consistent solvers; more than
 `MAX_BRANCHES` alternatives raise `TooOpen` (a part of the solutions proves nothing).
+`solve(solver)` does the same for each group of open constraints that share no variable
+with the others (the solutions of the whole are every combination of the groups'), so
+that many independent open products do not make one whole too open: a `Solutions`.
 """
 from __future__ import annotations
+
+import itertools
 
 import sympy as sp
 
@@ -204,3 +209,82 @@ def solutions(solver, budget=None):
             continue
         out.extend(solutions(s, budget))
     return out
+
+
+def _groups(solver) -> list:
+    """The open constraints of `solver` in groups, two constraints in one group when they
+    share a variable (through any chain of constraints)."""
+    owner: dict = {}                            # root variable -> a constraint's index
+    parent = list(range(len(solver.deferred)))
+
+    def top(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+    for k, (_, a, b, r) in enumerate(solver.deferred):
+        for t in (a, b, r):
+            for d in (t or ()):
+                v = solver.find(d)
+                if isinstance(v, Var):
+                    if v in owner:
+                        parent[top(k)] = top(owner[v])
+                    else:
+                        owner[v] = k
+    groups: dict = {}
+    for k, c in enumerate(solver.deferred):
+        groups.setdefault(top(k), []).append(c)
+    return list(groups.values())
+
+
+class Solutions:
+    """Every complete solution of a solver, kept per independent group of open constraints
+    (`solve`). Falsy when no solution exists. `values(dims)` is the set of the tuples of
+    values `dims` take over all solutions, or None when a group they fall in had more than
+    `MAX_BRANCHES` alternatives (nothing is known of it)."""
+
+    def __init__(self, base, groups):
+        self.base, self.groups = base, groups   # groups: [(root vars, [solvers] | None)]
+
+    def __bool__(self):
+        return self.base is not None and all(sols is None or sols for _, sols in self.groups)
+
+    def values(self, dims):
+        roots = [self.base.find(d) for d in dims]
+        spots = []                              # per dim: (group index or None)
+        for r in roots:
+            spots.append(next((g for g, (vs, _) in enumerate(self.groups)
+                               if isinstance(r, Var) and r in vs), None))
+        involved = sorted({g for g in spots if g is not None})
+        if any(self.groups[g][1] is None for g in involved):
+            return None
+        # per group, the joint values of its dims; across groups, every combination
+        per = [{tuple(s.find(d) for d, g2 in zip(dims, spots) if g2 == g)
+                for s in self.groups[g][1]} for g in involved]
+        out = set()
+        for combo in itertools.product(*per):
+            vals, taken = [], {g: iter(c) for g, c in zip(involved, combo)}
+            for r, g in zip(roots, spots):
+                vals.append(r if g is None else next(taken[g]))
+            out.add(tuple(vals))
+        return out
+
+
+def solve(solver) -> Solutions:
+    """The solutions of `solver`, each group of its open constraints decided on its own
+    (`_groups`; a group with more than `MAX_BRANCHES` alternatives is left unknown)."""
+    try:
+        solver.propagate()
+    except Contradiction:
+        return Solutions(None, [])
+    groups = []
+    for cs in _groups(solver):
+        part = solver.copy()
+        part.deferred = cs
+        roots = {solver.find(d) for _, a, b, r in cs for t in (a, b, r) for d in (t or ())}
+        try:
+            sols = solutions(part)
+        except TooOpen:
+            sols = None
+        groups.append(({v for v in roots if isinstance(v, Var)}, sols))
+    return Solutions(solver, groups)

@@ -47,24 +47,15 @@ class IndexNotation:
 
     def index_letters(self, k: int, used=(), dims=None) -> list:
         """k index letters, none of them a name of the document or in `used`; with `dims`
-        (the axes' lengths) a letter the document declares for a family index (i = 1..n)
-        is used only for an axis of a family's length."""
+        (the axes' lengths) a letter the document declares as an index (i = 1..n) is used
+        only for an axis of its range's length."""
         used = set(used) | self._taken()
         return [self._fresh(used, dims[j] if dims else None) for j in range(k)]
 
-    def _family_letters(self) -> tuple:
-        """(the document's family index letters, the lengths of the family axes)."""
-        got = getattr(self, "_family_cache", None)
-        if got is None:
-            p = self.problem
-            letters = set(getattr(p, "index_names", {}).values()) if p is not None else set()
-            lengths = set()
-            for kw, nf in (getattr(p, "families", {}) or {}).items() if p is not None else ():
-                shape = p.inputs[kw].shape if kw in p.inputs else \
-                    p.defs[kw].shape if kw in p.defs else ()
-                lengths |= set(shape[:nf])
-            got = self._family_cache = (letters, lengths)
-        return got
+    def _declared_ranges(self) -> dict:
+        """LaTeX of each index the document declares (i = 1..n) -> the length of its range."""
+        p = self.problem
+        return getattr(p, "index_ranges", None) or {} if p is not None else {}
 
     def entry(self, node, idx, used=()):
         """(text, precedence) of the entry of `node` at the index letters `idx`."""
@@ -85,10 +76,10 @@ class IndexNotation:
     def _fresh(self, used, dim=None):
         used |= self._taken()
         used |= set(getattr(self, "_drops", ()))   # a dropped vector index is never reused
-        letters, lengths = self._family_letters() if dim is not None else ((), ())
+        declared = self._declared_ranges() if dim is not None else {}
         for c in INDEX_LETTERS:
-            if c in letters and not any(ir.same_dim(dim, d) for d in lengths):
-                continue   # i declared over n (a family's index) reads back as that range
+            if c in declared and not ir.same_dim(dim, declared[c]):
+                continue   # i declared over n reads back as running over n
             if c not in used:
                 used.add(c)
                 return c
