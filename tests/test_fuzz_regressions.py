@@ -1306,3 +1306,20 @@ def test_where_clause_names_never_a_document_name(case):
     except matcalc.MatcalcError:
         ok = False
     assert not ok
+
+
+@pytest.mark.parametrize("body, f", [
+    (r"\sum_{i=2}^{n} B_{i1}^2", lambda B: np.sum(B[1:, 0] ** 2)),
+    (r"\sum_{i} B_{i2} B_{i1}", lambda B: B[:, 1] @ B[:, 0]),
+])
+def test_an_index_then_a_position_in_one_subscript(body, f):
+    """B_{i1}: the column 1 of row i (a subscript of one-letter indices then a number);
+    it was refused 'cannot read this subscript as indices'."""
+    doc = r"B \in \mathbb{R}^{n\times m}" "\n" "f = " + body
+    assert_right(doc, "B", f, dict(B=A3[:, :2] + 0.1))
+    assert_round_trip(doc, "B")
+
+
+def test_a_position_before_an_index_stays_refused():
+    # x_{2i} is the entry 2i as often as the pair (2, i): not read
+    assert_refused(r"x \in \mathbb{R}^{n}" "\n" r"f = \sum_{i} x_{2i}", "x")

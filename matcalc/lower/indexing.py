@@ -16,6 +16,24 @@ from ..values import Cell, Val, describe, fmt_shape, mlabel, scalar
 from .base import LoweringBase, UnboundIndex, walk_syntax
 
 
+def _letters_then_position(e):
+    """``B_{i1}``, ``T_{ij2}``: one-letter indices, then one whole-number position last (the
+    column 1 of row i); as [index keywords..., int]. None for anything else: a number first
+    (``x_{2i}`` is the entry 2i as often as the pair 2, i) or inside is not read."""
+    leaves, stack = [], [e]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, S.BinOp) and n.op == S.MUL:
+            stack.extend((n.right, n.left))
+        else:
+            leaves.append(n)
+    *letters, last = leaves
+    if not letters or not (isinstance(last, S.Num) and last.value.isdigit()) or \
+            not all(isinstance(x, S.Sym) and len(x.name) == 1 for x in letters):
+        return None
+    return [names.keyword_of(x) for x in letters] + [int(last.value)]
+
+
 class IndexLowering(LoweringBase):
     """Names, subscripts and indices."""
 
@@ -118,6 +136,8 @@ class IndexLowering(LoweringBase):
         for s in e.subs:
             if isinstance(s, S.BinOp) and s.op == S.MUL:
                 parts = self._juxt_syms(s)
+                if parts is None:
+                    parts = _letters_then_position(s)
                 if parts is None:
                     raise self.perr("cannot read this subscript as indices", s)
                 items.extend((p, s) for p in parts)
