@@ -10,6 +10,8 @@ family member x_i. An unknown name is a located `ParseError` naming it.
 """
 from __future__ import annotations
 
+import re
+
 import dataclasses
 
 import sympy as sp
@@ -90,7 +92,8 @@ class NameLowering(LoweringBase):
         return dataclasses.replace(st, target=named)
 
     def subscript_is_name(self, target, st) -> bool:
-        """``W_{out} = ...``: a subscript of three or more letters written together, none
+        """``W_{out} = ...``: a subscript of three or more letters written together (two, where
+        the document has a whole name with that subscript: `_named_subscript`), none
         of them a declared index nor used as an index in the definition, is part of the
         name (``K_{ij} = ...x_i...x_j`` stays an entrywise definition); so is a single
         letter that is a declared vector or matrix and no index (``K_y = K_f + \\sigma^2 I``
@@ -120,18 +123,28 @@ class NameLowering(LoweringBase):
             return True
         if letters is None or any(i in self.ranges for i in letters):
             return False
-        if len(letters) < 3 and len(letters) != 1:
+        if len(letters) == 2 and not self._named_subscript(letters):
             return False
         used = set()
         for part in (st.value, *st.middle):
             for node in walk_syntax(part):
-                if isinstance(node, S.Sub):
-                    for item in node.subs:
+                if isinstance(node, S.Sub) and names.keyword_of(node) not in self.info:
+                    for item in node.subs:     # (the subscript of a whole name: no index)
                         kw = names.keyword_of(item)
                         used |= {kw} if kw else set(self._juxt_syms(item) or ())
                 elif isinstance(node, S.BigOp):
                     used |= {names.keyword_of(i) for i in node.indices}
         return not (set(letters) & used)
+
+    def _named_subscript(self, letters) -> bool:
+        """Does the document declare or define a whole name with this subscript of letters
+        (``z_{in} \\in \\mathbb{R}^n``)? Then ``\\bar{z}_{in} = ...`` (the printed name of
+        z_in's cotangent, read back by check) names that, not an entrywise definition over
+        two indices i, n."""
+        written = "".join(letters)
+        return any(info.kind in ("input", "def") and
+                   re.search(r"_\{" + re.escape(written) + r"\}", info.latex or "")
+                   for info in self.info.values())
 
     @staticmethod
     def _rebound(letters, st) -> bool:
