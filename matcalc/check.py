@@ -173,7 +173,7 @@ class Judge:
         shape = problem.shape_of(g.wrt)
         index_syntax = split_indices(index_syntax, len(shape))
         try:
-            node, defs, order = lower_claim(self.document, shape, value,
+            node, defs, order, spelled = lower_claim(self.document, shape, value,
                                             index_syntax, helpers, src,
                                             bars=getattr(problem, "vector_bars", None),
                                             objective=problem.objective)
@@ -185,7 +185,9 @@ class Judge:
             extra = [k for k in order if k not in mine]
             full = Problem(problem.inputs, dict(mine, **{k: defs[k] for k in extra}),
                            [k for k in problem.order if k not in adjoints] + extra,
-                           problem.objective, problem.latex, problem.dims)
+                           problem.objective,
+                           dict(problem.latex, **{k: spelled[k] for k in extra if k in spelled}),
+                           problem.dims)
             fn = codegen.compile_module(codegen.generate(full, ir.Ref("__claim", node.shape),
                                                          "claim", also=g._accepts), "claim")
             latex = Renderer(full).expr(node)

@@ -130,7 +130,7 @@ class DifferentialJudge:
         if missing:
             return "ill-formed", f"${missing[0]}$ is not a quantity of the document", ""
         try:
-            node, _, _ = lower_claim(self.document, (), body, (), [], src,
+            node, *_ = lower_claim(self.document, (), body, (), [], src,
                                      bars=getattr(self.problem, "vector_bars", None),
                                      objective=self.problem.objective)
             repl, shown, latex = {}, {}, dict(self.problem.latex)

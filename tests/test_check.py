@@ -241,3 +241,16 @@ def test_check_compares_only_where_the_objective_is_well_conditioned():
     assert matcalc.check(LOGDET_GRAM, "X", claim=r"2 X (X^T X)^{-1}").ok
     wrong = matcalc.check(LOGDET_GRAM, "X", claim=r"X (X^T X)^{-1}")
     assert not wrong.ok and "factor" in wrong.message, wrong.message
+
+
+def test_a_where_claim_is_shown_with_its_own_names():
+    """The claim as read names a where-helper as the claim writes it (\\bar{h}), not by
+    its Python keyword (h_bar)."""
+    doc = r"x \in \mathbb{R}^n" "\n" r"h = \tanh(x)" "\n" r"f = h^T h"
+    res = matcalc.check(doc, "x", claim=r"\bar{h} \odot (1 - h \odot h) \quad\text{where}"
+                                        r"\quad \bar{h} = 2 h")
+    assert res.ok, res.message
+    assert r"\bar{h}" in res.claim_latex and "h_bar" not in res.claim_latex
+    wrong = matcalc.check(doc, "x", claim=r"\bar{h} \odot (1 - h \odot h) \quad\text{where}"
+                                          r"\quad \bar{h} = 3 h")
+    assert not wrong.ok and "factor" in wrong.message

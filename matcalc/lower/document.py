@@ -193,7 +193,7 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
     z_i}``: they run over the leading axes of the variable, of shape `shape`) or as a whole
     array; `helpers` are definitions the claim makes (``where S = Diag(s)``). Returns
     (claim node, {name: node} of the definitions it needs beyond the document's, their
-    order). Errors are located in `claim_text`. `objective` (a keyword) is the document's
+    order, {name: LaTeX} of every name, the claim's helpers included). Errors are located in `claim_text`. `objective` (a keyword) is the document's
     objective, for the shapes inferred as its lowering inferred them."""
     lw = Lowerer(doc)
     # |v| read as the document's lowering read it (`Problem.vector_bars`)
@@ -234,4 +234,5 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
     for kw in lw.defsrc:            # the claim and its helpers (the rest is lowered above)
         if kw not in own:
             lw.define(kw)
-    return lw.defs["__claim"], lw.defs, list(lw.order)
+    spelled = {kw: info.latex for kw, info in lw.info.items() if info.latex}
+    return lw.defs["__claim"], lw.defs, list(lw.order), spelled
