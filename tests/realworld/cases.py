@@ -733,8 +733,8 @@ CASES = [
          expect="is multiplied or negated here"),
     Case("093_probit_loglik_Phi.tex", r"\beta", ref_probit_loglik,
          r"refused: y_{i} = \left \{ 0,1 \right \} (the set of values y_i takes, written "
-         r"with =) read as a definition of y_i that cannot be skipped; after it, \Phi (the "
-         r"normal CDF) and \mathbf{x_{i}' \beta} (bold over a transpose and a product)",
+         r"with =) read as a definition of y_i that cannot be skipped; without it, the "
+         r"next stop is \Phi (the normal CDF, named only in words: 'unknown function')",
          r"statistics: probit regression", objective=r"\text{log}L",
          expect="it defines y_{i}, which the objective uses"),
     Case("094_gmm_loglik_alpha_m.tex", r"\mu_m", ref_gmm_loglik,
@@ -746,8 +746,10 @@ CASES = [
     Case("095_infonce_dcl_U_ik.tex", r"\mathbf{z}_i^{(1)}", None,
          r"refused: \sum_{l \in \{1,2\},\; j \in [\![1,N]\!],\; j \neq i} (a sum over a "
          r"literal set \{1,2\} and an integer range [\![1,N]\!], with a condition) in the "
-         r"definition of U_{i,k}; the z's are never declared (the loss is one per anchor i "
-         r"and view k: no single scalar to check)",
+         r"definition of U_{i,k}; with that sum written \sum_{l=1}^{2} \sum_{j \neq i}, the "
+         r"next stop is the objective: its left side \mathcal{L}_i^{(k)} is read as L^{(k)} "
+         r"(the subscript i lost), so it is 'not defined'. The z's are never declared, and "
+         r"the loss is one per anchor i and view k: no single scalar to check",
          "ML: contrastive loss (InfoNCE)", objective=r"\mathcal{L}_i^{(k)}",
          expect="it defines U, which the objective uses"),
     Case("096_elastic_net_text_in_math.tex", r"\mathbf{\beta}", ref_elastic_net,
@@ -765,8 +767,10 @@ CASES = [
          r"argument x_i: i is bound by nothing on the left)",
          "ML: RBF network", objective="S", expect="index i is not bound here"),
     Case("099_mahalanobis_Pi_prime_sum.tex", r"\Pi", ref_mahalanobis_sum,
-         r"refused: d(\Pi',\Sigma^{-1})= (a left side whose arguments are a primed name and "
-         r"an inverse: 'unexpected a transpose'), the only definition",
+         r"refused: \sum_{t=1}^{T} (the upper limit T is read as a transpose: 'unexpected a "
+         r"transpose'; minimal: \sum_{t=1}^{T} x_t^Tx_t is refused, \sum_{t=1}^{N} x_t^Tx_t "
+         r"derives), in the only definition; its left side d(\Pi',\Sigma^{-1}) and the "
+         r"primes \Pi'X_{t}, (...)' are not reached",
          "statistics: Mahalanobis distance (multivariate regression)",
          objective=r"d(\Pi',\Sigma^{-1})", expect="unexpected a transpose"),
     Case("100_gaussian_pdf_boldsymbol.tex", r"\boldsymbol\Sigma", ref_gauss_density, R,
