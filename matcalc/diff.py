@@ -169,6 +169,7 @@ class Tidier:
                 self.table.setdefault(body, Ref(name, body.shape))
         self.done: set = set()       # uids of nodes with nothing to fold below them
         self.tidied: dict = {}       # (uid, inline) -> the tidied node
+        self.rewritten: dict = {}    # the simplifier's rewrites, shared by every call
 
     def fold(self, node):
         """Write subexpressions that equal a definition's body as that definition's
@@ -198,11 +199,12 @@ class Tidier:
 
     def _tidy(self, node, inline, log=None):
         node = strip_stop_gradients(node)
-        a = self.fold(simplify(self.fold(node), log=log))
+        a = self.fold(simplify(self.fold(node), log=log, memo=self.rewritten))
         if not inline:
             return a
         try:
-            b = self.fold(simplify(strip_stop_gradients(inline_refs(self.problem, node))))
+            b = self.fold(simplify(strip_stop_gradients(inline_refs(self.problem, node)),
+                                   memo=self.rewritten))
         except ir.IRError:
             return a
         # compared as written (a shared node once per use): the inlined form may have
@@ -421,11 +423,16 @@ def _reshaped(lin) -> bool:
 
 
 def _written_size(node) -> int:
-    """The number of nodes of `node` written out as a tree (a shared node once per use)."""
-    size = {}
-    for n in ir.walk(node):
-        size[n.uid] = 1 + sum(size[c.uid] for c in ir.operands(n))
-    return size[node.uid]
+    """The number of nodes of `node` written out as a tree (a shared node once per use).
+    Kept on each node it sizes (nodes never change), so sizing a result that shares
+    subtrees with one sized before walks only the new nodes."""
+    def known(n):
+        return "_written" in n.__dict__
+    if not known(node):
+        for n in ir.walk(node, known):
+            if not known(n):
+                n.__dict__["_written"] = 1 + sum(c.__dict__["_written"] for c in ir.operands(n))
+    return node.__dict__["_written"]
 
 
 def _adjoint_name(problem, v: str, adjoints) -> tuple:

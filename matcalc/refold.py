@@ -55,7 +55,7 @@ def in_document_names(problem, node):
                 if x is None:
                     continue
                 if _written_size(x) < size:
-                    best, size, improved = x, _written_size(x), True
+                    best, size, improved = x, _written_size(x), True   # sized once: kept on x
         if not improved:
             break
     if best is node:
@@ -77,10 +77,11 @@ def _name_uses(node) -> dict:
 
 def _through(problem, node, name, defs, spread, tidier):
     x = ir.substitute(node, {Ref(name, problem.defs[name].shape): problem.defs[name]})
-    x = simplify(fold_powers(simplify(x), defs))
+    memo = tidier.rewritten
+    x = simplify(fold_powers(simplify(x, memo=memo), defs), memo=memo)
     if spread:
-        x = simplify(distribute(x))
-    x = simplify(fold_products(x, defs))
+        x = simplify(distribute(x), memo=memo)
+    x = simplify(fold_products(x, defs), memo=memo)
     return tidier.fold(x)
 
 
