@@ -337,7 +337,7 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
     if isinstance(g, Ref) and adjoints and adjoints[-1][0] == g.name:
         g = adjoints[-1][1]  # the result is the last partial sum: write it out
     g = ctx.tidy(g)
-    g, through = in_document_names(problem, g)
+    g, through = in_document_names(problem, g, ctx)
     if record_steps and through:
         steps.append(Step(_through_rule(problem, through),
                           ((g, Dvar(wrt, problem.shape_of(wrt))),), wrt))
