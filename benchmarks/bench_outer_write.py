@@ -26,7 +26,8 @@ Every form's result is compared with the generated function's: the same dtype, a
 factor differently; rtol 1e-12 for JAX). Timing: each method's batch calibrated to ≥ 30 ms, then `--repeat`
 rounds time one batch of every method, **the order rotated each round** (on this machine
 the position in the round alone moves a method by up to 1.6×: an allocation right after
-another method freed a large array is cheaper), medians of wall time per call; ratios are
+another method freed a large array is cheaper), medians of wall and of CPU time per call
+(CPU: `time.process_time`, which does not count waiting for a core); ratios are
 ÷ ``generated``.
 """
 from __future__ import annotations
@@ -34,7 +35,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import timeit
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -109,19 +110,28 @@ def _jax_001():
 
 
 def rotated_medians(callables: dict, repeat: int, min_batch: float = 0.03) -> dict:
-    """Median seconds per call; round r runs the methods starting at the r-th."""
-    timers, numbers = {}, {}
+    """{name: (median wall seconds, median CPU seconds) per call}; round r runs the methods
+    starting at the r-th. CPU time (`time.process_time`, all the process's threads) does
+    not count waiting for a core: on a loaded machine it is the better guide at one
+    thread; at two threads a threaded method's CPU time is the sum over its threads."""
+    def batch(fn, number):
+        c, t = time.process_time(), time.perf_counter()
+        for _ in range(number):
+            fn()
+        return (time.perf_counter() - t) / number, (time.process_time() - c) / number
+    numbers = {}
     for name, fn in callables.items():
-        timer, number = timeit.Timer(fn), 1
-        while (t := timer.timeit(number)) < min_batch and number < 1 << 20:
+        number = 1
+        while (t := batch(fn, number)[0] * number) < min_batch and number < 1 << 20:
             number = max(number * 2, int(number * 1.2 * min_batch / max(t, 1e-9)))
-        timers[name], numbers[name] = timer, number
+        numbers[name] = number
     names = list(callables)
     samples = {name: [] for name in names}
     for r in range(repeat):
         for name in names[r % len(names):] + names[:r % len(names)]:
-            samples[name].append(timers[name].timeit(numbers[name]) / numbers[name])
-    return {name: statistics.median(v) for name, v in samples.items()}
+            samples[name].append(batch(callables[name], numbers[name]))
+    return {name: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v))
+            for name, v in samples.items()}
 
 
 def case(title, generated, forms, args, jax_fn, jax_args, repeat) -> int:
@@ -143,8 +153,10 @@ def case(title, generated, forms, args, jax_fn, jax_args, repeat) -> int:
         calls["jax"] = lambda: jax_fn(*jax_args).block_until_ready()
     med = rotated_medians(calls, repeat)
     print(f"\n## {title}")
-    for name, t in med.items():
-        print(f"   {name:16s} {fmt_time(t)}   ÷ generated {t / med['generated']:5.2f}")
+    w0, c0 = med["generated"]
+    for name, (w, c) in med.items():
+        print(f"   {name:16s} wall {fmt_time(w)} ÷ generated {w / w0:5.2f}   "
+              f"CPU {fmt_time(c)} ÷ generated {c / c0:5.2f}")
     return bad
 
 
