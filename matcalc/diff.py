@@ -172,6 +172,7 @@ class Tidier:
                 self.table.setdefault(body, Ref(name, body.shape))
         self.done: set = set()       # uids of nodes with nothing to fold below them
         self.tidied: dict = {}       # (uid, inline) -> the tidied node
+        self.rewritten: dict = {}    # the simplifier's rewrites, shared by every call
 
     def fold(self, node):
         """Write subexpressions that equal a definition's body as that definition's
@@ -201,11 +202,12 @@ class Tidier:
 
     def _tidy(self, node, inline, log=None):
         node = strip_stop_gradients(node)
-        a = self.fold(simplify(self.fold(node), log=log))
+        a = self.fold(simplify(self.fold(node), log=log, memo=self.rewritten))
         if not inline:
             return a
         try:
-            b = self.fold(simplify(strip_stop_gradients(inline_refs(self.problem, node))))
+            b = self.fold(simplify(strip_stop_gradients(inline_refs(self.problem, node)),
+                                   memo=self.rewritten))
         except ir.IRError:
             return a
         # compared as written (a shared node once per use): the inlined form may have
@@ -348,7 +350,7 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
     if isinstance(g, Ref) and adjoints and adjoints[-1][0] == g.name:
         g = adjoints[-1][1]  # the result is the last partial sum: write it out
     g = ctx.tidy(g)
-    g, through = in_document_names(problem, g)
+    g, through = in_document_names(problem, g, ctx)
     if record_steps and through:
         steps.append(Step(_through_rule(problem, through),
                           ((g, Dvar(wrt, problem.shape_of(wrt))),), wrt))
@@ -451,11 +453,16 @@ def _reshaped(lin) -> bool:
 
 
 def _written_size(node) -> int:
-    """The number of nodes of `node` written out as a tree (a shared node once per use)."""
-    size = {}
-    for n in ir.walk(node):
-        size[n.uid] = 1 + sum(size[c.uid] for c in ir.operands(n))
-    return size[node.uid]
+    """The number of nodes of `node` written out as a tree (a shared node once per use).
+    Kept on each node it sizes (nodes never change), so sizing a result that shares
+    subtrees with one sized before walks only the new nodes."""
+    def known(n):
+        return "_written" in n.__dict__
+    if not known(node):
+        for n in ir.walk(node, known):
+            if not known(n):
+                n.__dict__["_written"] = 1 + sum(c.__dict__["_written"] for c in ir.operands(n))
+    return node.__dict__["_written"]
 
 
 def _adjoint_name(problem, v: str, adjoints) -> tuple:

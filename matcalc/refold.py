@@ -19,14 +19,16 @@ NAMES_MAX_DEFS = 12
 NAMES_MAX_SIZE = 400
 
 
-def in_document_names(problem, node):
+def in_document_names(problem, node, tidier=None):
     """The result written through the document's definitions where that shortens it: one
     definition at a time is inlined, the result simplified, powers and products of the
     definitions folded back into their names (and, in a second try, products of sums
     distributed first), and the try kept if it is shorter as written. This turns seed
     003's gradient with p held into the paper's (ν+1)/ν Σ_j (1 + ‖z_i - μ_j‖²/ν)^{-1}
     (p_ij - q_ij)(z_i - μ_j). Every step is an identity, so the value never changes.
-    Returns (node, the names of the definitions it went through)."""
+    `tidier` is the derivation's `diff.Tidier` (its fold table and simplifier memo are
+    reused; a new one if None). Returns (node, the names of the definitions it went
+    through)."""
     from .diff import _written_size
     names = [n for n in problem.order if n in problem.defs and n != problem.objective
              and n not in getattr(problem, "adjoints", ())]
@@ -35,7 +37,8 @@ def in_document_names(problem, node):
     defs = [(Ref(n, problem.defs[n].shape), problem.defs[n]) for n in names]
     best, size = node, _written_size(node)
     from .diff import Tidier
-    tidier = Tidier(problem)   # one fold table and cache for every try
+    if tidier is None:
+        tidier = Tidier(problem)   # one fold table and cache for every try
     tried = {}                 # (node, name or None, spread) -> result, or None if refused
     for _ in range(3):
         improved = False
@@ -55,7 +58,7 @@ def in_document_names(problem, node):
                 if x is None:
                     continue
                 if _written_size(x) < size:
-                    best, size, improved = x, _written_size(x), True
+                    best, size, improved = x, _written_size(x), True   # sized once: kept on x
         if not improved:
             break
     if best is node:
@@ -77,10 +80,11 @@ def _name_uses(node) -> dict:
 
 def _through(problem, node, name, defs, spread, tidier):
     x = ir.substitute(node, {Ref(name, problem.defs[name].shape): problem.defs[name]})
-    x = simplify(fold_powers(simplify(x), defs))
+    memo = tidier.rewritten
+    x = simplify(fold_powers(simplify(x, memo=memo), defs), memo=memo)
     if spread:
-        x = simplify(distribute(x))
-    x = simplify(fold_products(x, defs))
+        x = simplify(distribute(x), memo=memo)
+    x = simplify(fold_products(x, defs), memo=memo)
     return tidier.fold(x)
 
 

@@ -366,8 +366,10 @@ def _done(node) -> bool:
     return node.__dict__.get("_simplified", False)
 
 
-def _rewrite_once(root, rules, log):
-    """One bottom-up pass applying `rules` at every node until none applies there."""
+def _rewrite_once(root, rules, log, memo=None):
+    """One bottom-up pass applying `rules` at every node until none applies there.
+    `memo` (uid -> result) is that of earlier passes of the same rules (see
+    `ir.transform`): a node met again is not rewritten again."""
     def at(cur):
         for _ in range(50):
             for rule in rules:
@@ -380,7 +382,7 @@ def _rewrite_once(root, rules, log):
             else:
                 break
         return cur
-    return ir.transform(root, at, stop=_done)
+    return ir.transform(root, at, stop=_done, memo=memo)
 
 
 
@@ -396,14 +398,20 @@ def strip_stop_gradients(node):
     return out
 
 
-def simplify(node, log: list | None = None, max_rounds: int = 20):
+def simplify(node, log: list | None = None, max_rounds: int = 20, memo: dict | None = None):
     """Run the phases to a fixed point (at most `max_rounds` rounds). Subtrees already
     known to be at the fixed point are not walked again, so re-simplifying an expression
-    that grew by a few nodes costs time for those nodes only."""
+    that grew by a few nodes costs time for those nodes only; a phase does not rewrite
+    again a node it rewrote in an earlier round (a rewrite is a function of the node).
+    `memo`, a dict the caller keeps, carries those rewrites over to later calls (the
+    `Tidier` of one derivation shares one); it is not used with a `log` (every pass then
+    runs, so each rule applied is logged)."""
+    memos = None if log is not None else ({} if memo is None else memo)
     for _ in range(max_rounds):
         before = node
-        for _, rules in phases():
-            node = _rewrite_once(node, rules, log)
+        for k, (_, rules) in enumerate(phases()):
+            node = _rewrite_once(node, rules, log,
+                                 memos.setdefault(k, {}) if memos is not None else None)
         if node is before:
             for n in ir.walk(node, _done):
                 n.__dict__["_simplified"] = True

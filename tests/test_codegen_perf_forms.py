@@ -230,6 +230,34 @@ def test_float32_inputs_stay_float32(doc, wrt, shapes, scalars):
         assert np.allclose(a, b, rtol=2e-3, atol=1e-4)
 
 
+def test_float32_arrays_with_a_python_float_scalar_compute_in_float32():
+    """Seed 001 with float32 arrays and y = 1.0: the scalar takes the arrays' dtype, so the
+    n×d outer product is computed in float32 (one float32 n×d array at the peak), not in
+    float64 and cast back (a float64 n×d array and its float32 copy: 3× that). The float64
+    gradient is checked against central differences, the float32 one against it."""
+    import tracemalloc
+    g = matcalc.gradient(seed("001_question.tex"), wrt="W")
+    fn = g.to_numpy()
+    rng = np.random.default_rng(3)
+    n, d = 300, 200
+    kw = dict(W=rng.standard_normal((n, d)) / np.sqrt(d), x=rng.standard_normal(d),
+              b=rng.standard_normal(n), w=rng.standard_normal(n), y=1.0)
+    g64 = fn(**kw)
+    fd = numeric.central_difference(g.objective_numpy(), kw, "W")
+    assert np.max(np.abs(fd)) > 1e-6 and numeric.relative_error(g64, fd) < 1e-6
+    kw32 = {k: (v.astype(np.float32) if isinstance(v, np.ndarray) else v) for k, v in kw.items()}
+    fn(**kw32)
+    tracemalloc.start()
+    try:
+        g32 = fn(**kw32)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert g32.dtype == np.float32
+    assert np.allclose(g32, g64, rtol=1e-4, atol=1e-6)
+    assert peak < 1.5 * n * d * 4, peak
+
+
 def test_integer_inputs_compute_in_float64():
     fn = matcalc.gradient(PAIRS, wrt="x").to_numpy()
     x, y = np.arange(6).reshape(3, 2), np.arange(4).reshape(2, 2)

@@ -23,7 +23,7 @@ _counter = itertools.count()
 
 class Node:
     """Base class. Subclasses define `_fields` and `_shape(*fields) -> Shape`."""
-    __slots__ = ("fields", "shape", "uid", "skey", "_deps", "__weakref__")
+    __slots__ = ("fields", "shape", "uid", "skey", "_deps", "_operands", "__weakref__")
     _fields: tuple = ()
 
     def __new__(cls, *fields):
@@ -37,6 +37,7 @@ class Node:
         node.uid = next(_counter)
         node.skey = _digest(cls.__name__, fields)
         node._deps = None
+        node._operands = None
         _TABLE[key] = node
         return node
 
@@ -105,34 +106,42 @@ def _digest(name, fields) -> str:
 
 def walk(root: Node, stop=None) -> list:
     """All nodes below root (root included), children before parents, each once; the
-    children of a node for which `stop(node)` is true are not visited."""
-    seen, order, stack = set(), [], [(root, False)]
+    children of a node for which `stop(node)` is true are not visited. (The order is
+    that of a depth-first walk visiting operands in order.)"""
+    seen, order = {root.uid}, []
+    if stop is not None and stop(root):
+        return [root]
+    stack = [(root, iter(operands(root)))]
     while stack:
-        node, done = stack.pop()
-        if done:
+        node, rest = stack[-1]
+        for c in rest:
+            if c.uid in seen:
+                continue
+            seen.add(c.uid)
+            if stop is not None and stop(c):
+                order.append(c)
+                continue
+            stack.append((c, iter(operands(c))))
+            break
+        else:
+            stack.pop()
             order.append(node)
-            continue
-        if node.uid in seen:
-            continue
-        seen.add(node.uid)
-        stack.append((node, True))
-        if stop is not None and stop(node):
-            continue
-        for c in reversed(operands(node)):
-            if c.uid not in seen:
-                stack.append((c, False))
     return order
 
 
 def operands(node: Node) -> tuple:
-    """The direct sub-nodes of `node`, including those held in tuples."""
-    out = []
-    for f in node.fields:
-        if isinstance(f, Node):
-            out.append(f)
-        elif isinstance(f, tuple):
-            out.extend(c for c in f if isinstance(c, Node))
-    return tuple(out)
+    """The direct sub-nodes of `node`, including those held in tuples (kept on the node
+    after the first call: nodes never change, and every walk asks for them)."""
+    out = node._operands
+    if out is None:
+        out = []
+        for f in node.fields:
+            if isinstance(f, Node):
+                out.append(f)
+            elif isinstance(f, tuple):
+                out.extend(c for c in f if isinstance(c, Node))
+        out = node._operands = tuple(out)
+    return out
 
 
 def dim_expr(e):
