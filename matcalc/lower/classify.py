@@ -213,6 +213,47 @@ def layout_range(st: S.Def):
     return kw, members[0].subs[0], members[-1].subs[0]
 
 
+def _member(e):
+    """(base keyword, the member's index syntax) of ``x_1`` or ``x^{(m)}``; else None."""
+    if isinstance(e, S.Sub) and isinstance(e.base, S.Sym) and len(e.subs) == 1 and \
+            e.base.layer is None:
+        return names.keyword_of(e.base), e.subs[0]
+    if isinstance(e, S.Sym) and e.layer:
+        plain = S.Sym(e.name, e.accent, None, e.primes, span=e.span, sup=e.sup)
+        idx = S.Num(e.layer, span=e.span) if e.layer.isdigit() else S.Sym(e.layer, span=e.span)
+        return names.keyword_of(plain), idx
+    return None
+
+
+def listed_members(stmts) -> dict:
+    """``x_1, \\dots, x_m \\in \\mathbb{R}^n`` (or ``x^{(1)}, \\dots, x^{(m)}``, or with
+    more members before the dots): the statements split at the commas are the members,
+    the dots, then the declaration of the last member. Returns {position of that
+    declaration: (base keyword, first index, last index)} as syntax: a family of
+    last - first + 1 members, each declared as the last one is."""
+    out = {}
+    for k, st in enumerate(stmts):
+        if not (isinstance(st, S.Decl) and len(st.targets) == 1 and k >= 2):
+            continue
+        last = _member(st.targets[0])
+        if last is None or last[0] is None:
+            continue
+        j, dots, first = k - 1, False, None
+        while j >= 0 and isinstance(stmts[j], S.Bare):
+            v = stmts[j].value
+            if isinstance(v, S.Dots):
+                dots = True
+            else:
+                m = _member(v)
+                if m is None or m[0] != last[0]:
+                    break
+                first = m
+            j -= 1
+        if dots and first is not None:
+            out[k] = (last[0], first[1], last[1])
+    return out
+
+
 def prose_bare(e) -> bool:
     """A bare expression that only mentions something: a name, a number, dots, a
     derivative or differential, a function applied to names (``\\sigma(\\zeta)``)."""

@@ -31,7 +31,7 @@ from ..read import syntax as S
 from .base import LoweringBase, walk_syntax
 from .classify import (_head, is_layout, dimension_names, index_names, is_derivative, is_differential,
                        is_function_name, is_gradient, kind_of_def, layout_range, namelike,
-                       is_ordinal, prose_bare)
+                       is_ordinal, listed_members, prose_bare)
 from .builtin_defs import own_builtin
 from .candidates import objective_of_claims, written
 from .reversed import names_used, right_to_left
@@ -127,8 +127,11 @@ class DeclarationCollector(LoweringBase):
         self.ranges_from_sums(stmts)                  # X_i \in R^n: i's range from its sums
         self.declare_prose_shapes(self._declared)   # "(where x is dimension (1x5))"
         candidates, last_def, minimands = [], -1, []
+        listed = listed_members(stmts)
         for k, st in enumerate(stmts):
-            if isinstance(st, S.Decl) and st.space.kind != "range":
+            if k in listed and st.space.kind == "real":     # x_1, \dots, x_m \in R^n
+                self._declare(st.targets[0], st.space, st, members=listed[k])
+            elif isinstance(st, S.Decl) and st.space.kind != "range":
                 for t in st.targets:
                     self._declare(t, st.space, st)
             elif isinstance(st, S.Def):

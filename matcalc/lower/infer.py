@@ -50,6 +50,9 @@ class Inferred:
     ambiguous: dict = field(default_factory=dict)
     sizes: dict = field(default_factory=dict)
     ranges: dict = field(default_factory=dict)    # (span key of a sum, index) -> length
+    # undeclared names that may be a family's members: x_i with x also consistent as a
+    # family of vectors, x^{(i)} with i bound (keyword -> first use); refused, never guessed
+    family_readings: dict = field(default_factory=dict)
 
 
 def span_key(e):
@@ -69,6 +72,9 @@ class _Terms:
         self.ranges: dict = {}          # (span key of a sum, index) -> dimension var
         self.entry_dims: dict = {}      # entrywise definition -> its indices' dimensions
         self.entries: dict = {}         # entrywise definition -> the term of one entry
+        self.indexed: dict = {}         # undeclared x read by one bound index x_i -> first use
+        self.members: set = set()       # ... read instead as a family of vectors (`_rival`)
+        self.bound_layers: dict = {}    # undeclared x^{(i)}, i bound -> first use
 
     def fresh(self):
         return (self.s.fresh(), self.s.fresh())
@@ -146,6 +152,10 @@ class _Terms:
                 t = self.name(plain, scope)
                 return (t[1], t[0])
         if self.undeclared(kw, e):
+            if isinstance(e, S.Sym) and e.layer is not None and e.layer in scope:
+                # x^{(i)} with i bound: the i-th member of a family, not one name
+                self.bound_layers.setdefault(kw, e)
+                return self.fresh()
             return self.target(kw, e)
         return self.fresh()
 
@@ -174,6 +184,12 @@ class _Terms:
             return (ONE, ONE)
         if info is None and self.undeclared(bkw, e.base) and len(dims) <= 2:
             t = self.target(bkw, e.base)
+            if len(dims) == 1 and bkw in self.members:     # x_i the member of a family
+                n = self.s.fresh(nonone=True)
+                self.s.unify_shape(t, (dims[0], n))
+                return (n, ONE)
+            if len(dims) == 1:
+                self.indexed.setdefault(bkw, e)
             self.s.unify_shape(t, (dims[0], dims[1] if len(dims) == 2 else ONE))
             return (ONE, ONE)
         if info is not None and info.kind == "input" and len(info.shape) == len(dims):
@@ -391,20 +407,45 @@ def _shape_of(rows, cols):
     return (rows, cols)
 
 
-def infer_shapes(lw, objective=None, shape=()) -> Inferred:
-    """See the module docstring."""
-    solver = Solver()
-    terms = _Terms(lw, solver)
+def _terms(lw, objective, shape, members=()):
+    """The shape terms and constraints of every definition, or None on a contradiction;
+    `members`: undeclared names x read by one bound index x_i as families of vectors."""
+    terms = _Terms(lw, Solver())
+    terms.members = set(members)
     try:
         for kw, ds in lw.defsrc.items():
             for d in [ds] + lw.rivals.get(kw, []):
                 terms.definition(d, objective, shape)
     except (Contradiction, RecursionError):
+        return None
+    return terms
+
+
+def _rival(lw, objective, shape, kw) -> bool:
+    """Is the document consistent with the undeclared x of x_i read as a family of vectors
+    (x_i \\in R^n, n > 1) as well? ``\\|x_i - a\\|^2`` is then two readings with different
+    values (x_i an entry, broadcast against a; or a member, a vector like a). Too open to
+    tell counts as consistent: the reading is not proven unique."""
+    terms = _terms(lw, objective, shape, members=(kw,))
+    if terms is None:
+        return False
+    try:
+        return bool(solve(terms.s))
+    except Exception:   # noqa: BLE001 - not decided: not unique either
+        return True
+
+
+def infer_shapes(lw, objective=None, shape=()) -> Inferred:
+    """See the module docstring."""
+    terms = _terms(lw, objective, shape)
+    if terms is None:
         return Inferred()
-    if not terms.targets and not terms.sizes and not terms.ranges:
-        return Inferred()
-    sols = solve(solver)
+    solver = terms.s
     out = Inferred()
+    out.family_readings = dict(terms.bound_layers)
+    if not terms.targets and not terms.sizes and not terms.ranges:
+        return out
+    sols = solve(solver)
     if not sols:
         return out
     for kw, (t, e) in terms.targets.items():
@@ -417,6 +458,10 @@ def infer_shapes(lw, objective=None, shape=()) -> Inferred:
         elif len(shapes) > 1 and shapes - {None}:
             out.ambiguous[kw] = sorted(shapes - {None}, key=str) + \
                 ([None] if None in shapes else [])
+    for kw, e in terms.indexed.items():
+        if kw in out.names and _rival(lw, objective, shape, kw):
+            del out.names[kw]
+            out.family_readings[kw] = e
     for table, into in ((terms.sizes, out.sizes), (terms.ranges, out.ranges)):
         for key, n in table.items():
             vals = sols.values((n,))
@@ -443,6 +488,9 @@ class InferredShapes:
         from .declarations import Info
         got = self.inferred.names.get(kw) if self.inferred is not None else None
         latex = names.latex_of(e)
+        member = self.inferred.family_readings.get(kw) if self.inferred is not None else None
+        if got is None and member is not None:
+            self._refuse_family_reading(latex, member, e)
         if got is None:
             amb = self.inferred.ambiguous.get(kw) if self.inferred is not None else None
             if amb:
@@ -465,6 +513,25 @@ class InferredShapes:
             self.note(e, f"{latex}: not declared; inferred {_shape_words(shape)} from its "
                          f"use{where}", "inferred")
         return info
+
+    def _refuse_family_reading(self, latex, member, e):
+        """An undeclared name that a bound index may make a family member: refused with
+        both readings and the declarations that settle it."""
+        def count(i):       # the number of members in the suggested declaration
+            return next(k for k in ("m", "K", "N") if k != i)
+        if isinstance(member, S.Sym) and member.layer is not None:
+            i = member.layer
+            raise self.perr(f"unknown name {latex}: it is never declared; with {i} bound "
+                            f"here it reads as the {i}-th member of a family (a different "
+                            f"vector for each {i}), not one name: declare the family, e.g. "
+                            f"`{latex} \\in \\mathbb{{R}}^{{n}}, \\; {i} = 1,\\dots,{count(i)}`", e)
+        used = names.latex_of(member)
+        i = names.latex_of(member.subs[0]) if isinstance(member, S.Sub) else "i"
+        raise self.perr(f"unknown name {latex}: it is never declared, and {used} has two "
+                        f"readings that give different values: entry {i} of a vector "
+                        f"{latex}, or the {i}-th member of a family of vectors: declare it, "
+                        f"`{latex} \\in \\mathbb{{R}}^{{{count(i)}}}` or `{used} \\in "
+                        f"\\mathbb{{R}}^{{n}}, \\; {i} = 1,\\dots,{count(i)}`", member)
 
     def _refuse_member_of_capital(self, kw, latex, shape, e):
         """``u_i v_j^T`` with U, V declared matrices and u, v never declared: u_i may be row

@@ -32,12 +32,21 @@ class DeclaredShapes(LoweringBase):
         self.ranges[kw] = (self.dim(lo, {}), self.dim(hi, {}))
         self.index_latex[kw] = names.latex_of(index)
 
-    def _declare(self, target, space, st, renamed_from=None):
+    def _declare(self, target, space, st, renamed_from=None, members=None):
+        """Declare `target` in `space`; `members` = (base keyword, first, last index syntax)
+        when the statement lists a family's members (``x_1, \\dots, x_m \\in R^n``,
+        `classify.listed_members`)."""
         target = self.declared_name(target)     # W^Q; x^{(i)}, i = 1..n: a family
         dims = tuple(self.size(d) for d in space.dims)
         family, fam_dims = 0, ()
         kw = names.keyword_of(target)
-        if isinstance(target, S.Sub) and isinstance(target.base, S.Sym):
+        if members is not None:
+            kw, lo, hi = members
+            family, latex = 1, self._member_base_latex(target)
+            fam_dims = (dim_expr(self.dim(hi, {}) - self.dim(lo, {}) + 1),)
+            self.note(st, f"{latex}: a family of {fam_dims[0]} members, from the list of "
+                          f"its members", "inferred")
+        elif isinstance(target, S.Sub) and isinstance(target.base, S.Sym):
             items = self._index_items(target.subs)
             base = names.keyword_of(target.base)
             if items is not None and all(i in self.ranges for i in items):
@@ -95,6 +104,13 @@ class DeclaredShapes(LoweringBase):
             if new not in self._declared and new not in self.info:
                 self._declare(rst.new if family == 0 else S.Sub(rst.new, target.subs),
                               space, st, renamed_from=kw)
+
+    @staticmethod
+    def _member_base_latex(target) -> str:
+        if isinstance(target, S.Sub):
+            return names.latex_of(target.base)
+        return names.latex_of(S.Sym(target.name, target.accent, None, target.primes,
+                                    span=target.span, sup=target.sup))
 
     def _stacked(self, prev, shape, family, st) -> bool:
         """x \\in R^N and its members x_i \\in R^{D_p} (N_p of them, N = N_p D_p): one

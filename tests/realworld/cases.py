@@ -738,11 +738,13 @@ CASES = [
          r"statistics: probit regression", objective=r"\text{log}L",
          expect="it defines y_{i}, which the objective uses"),
     Case("094_gmm_loglik_alpha_m.tex", r"\mu_m", ref_gmm_loglik,
-         r"refused: \mathcal{N}(x_n|\mu_m, \Sigma_m) (the Gaussian density written as a "
-         r"function with a conditioning bar: N is not a function); x_n, \mu_m, \Sigma_m, "
-         r"\alpha_m are never declared and ln is written without a backslash",
+         r"refused: \alpha_m never declared, and with m bound by the sum it has two readings "
+         r"(entry m of a vector \alpha, or the m-th of a family of vectors); after it, "
+         r"\mathcal{N}(x_n|\mu_m, \Sigma_m) (the Gaussian density written as a function with "
+         r"a conditioning bar: N is not a function); x_n, \mu_m, \Sigma_m are never declared "
+         r"and ln is written without a backslash",
          "statistics: Gaussian mixture log-likelihood", objective=r"L(X|\Theta)",
-         expect="N is not a function"),
+         expect=r"\alpha_{m} has two readings"),
     Case("095_infonce_dcl_U_ik.tex", r"\mathbf{z}_i^{(1)}", None,
          r"refused: \sum_{l \in \{1,2\},\; j \in [\![1,N]\!],\; j \neq i} (a sum over a "
          r"literal set \{1,2\} and an integer range [\![1,N]\!], with a condition) in the "
@@ -758,10 +760,11 @@ CASES = [
          r"condition", "statistics: elastic net", objective=r"L(\mathbf{\beta})",
          expect="unknown name y"),
     Case("097_mf_lambda_U_norms.tex", "U_i", ref_mf_lambda,
-         r"refused: I_{ij}, R_{ij}, U_i, V_j never declared (the post gives no shapes); the "
-         r"message says E 'has shape (i*j, i*j)', naming no construct",
+         r"refused: I_{ij}, R_{ij}, U_i, V_j never declared (the post gives no shapes): U_i "
+         r"has two readings, entry i of a vector U or the i-th of a family of vectors (the "
+         r"message named no construct once: E 'has shape (i*j, i*j)')",
          "matrix factorization (regularized, masked)", objective="E",
-         expect="has shape (i*j, i*j), not a scalar"),
+         expect="U_{i} has two readings"),
     Case("098_rbf_network_lambda_k.tex", r"\lambda_k", ref_rbf_net,
          r"refused: f(x_i)=\sum_{k=1}^n w_k e^{(...)} (a function defined with an indexed "
          r"argument x_i: i is bound by nothing on the left)",
@@ -789,15 +792,13 @@ CASES = [
          objective=r"f_2(\boldsymbol\Sigma)",
          expect=r"an elided run (\dots) inside a matrix literal is not supported"),
     Case("103_pca_affine_norm_macro.tex", "U", ref_pca_affine,
-         r"wrong: x^{(i)} inside \sum_{i = 1}^{n} is inferred as ONE n-vector (from its use "
-         r"beside U and a) and summed n times, not read as the data points x^{(1)}, ..., "
-         r"x^{(m)} (whose declaration with \R ^n is only noted as a mention): the gradient "
-         r"is n times that of one point; the page's macros \norm, \R, \Set, \proj are read "
-         r"or skipped", "ML: PCA (least-residual affine set)",
-         sample=sample_pca_affine,
-         xfail="silently wrong: a bound superscript index (x^{(i)} in a sum over i) on an "
-               "undeclared name whose shape is inferred gives one vector repeated, not a "
-               "family member (two readings with different numbers, not refused)"),
+         r"refused: x is declared twice with different shapes -- x \in \R ^n (the argument "
+         r"of the projection, in prose) and the data x^{(1)}, \dots , x^{(m)} \in \R ^n (now "
+         r"read as a family of m members); then the sheet's sum runs to n over its m points. "
+         r"Once silently wrong: x^{(i)} inside the sum was inferred as ONE n-vector and summed "
+         r"n times (an undeclared x^{(i)} with i bound is now refused as a family member)",
+         "ML: PCA (least-residual affine set)", sample=sample_pca_affine,
+         expect="x is declared twice with different shapes"),
     Case("104_kernel_ridge_g_macro.tex", r"\alpha", ref_kernel_ridge,
          r"refused: \arg\min_{f\in\H} (the page's MathJax macros \H, \g, \R: unknown "
          r"command \H) in the first optimisation, which is taken as the objective before "
