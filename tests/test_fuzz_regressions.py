@@ -1340,3 +1340,14 @@ def test_adjoint_of_a_two_letter_subscripted_name_reads_back():
     right = r"\bar{z}_{in} \quad\text{where}\quad \bar{z}_{in} = 2 (h \odot h \odot z_{in})"
     assert matcalc.check(ZIN, "z_{in}", claim=right).ok
     assert not matcalc.check(ZIN, "z_{in}", claim=right.replace("= 2", "= 3")).ok
+
+
+@pytest.mark.parametrize("limit", [r"^{T}", r"^T"])
+def test_a_sum_up_to_T_is_not_a_transpose(limit):
+    """\\sum_{t=1}^{T}: T is the upper limit (a time horizon), read as a transpose it was
+    'unexpected a transpose' (corpus 099); x_t^T inside stays a transpose."""
+    doc = r"x_t \in \mathbb{R}^n, \; t = 1,\dots,T, \quad A \in \mathbb{R}^{n\times n}" "\n" \
+          rf"f = \sum_{{t=1}}{limit} x_t^T A x_t"
+    x = np.array([[0.3, -0.7, 1.1], [0.5, 0.2, -0.4]])
+    assert_right(doc, "A", lambda x, A: sum(v @ A @ v for v in x), dict(x=x, A=A3))
+    assert_right(doc, "x", lambda x, A: sum(v @ A @ v for v in x), dict(x=x, A=A3))

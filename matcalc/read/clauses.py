@@ -337,6 +337,22 @@ def _span_tok(a, b, kind, value):
     return t
 
 
+def _big_limit(out) -> bool:
+    """Is a superscript that comes after `out` the upper limit of a sum or product
+    (``\\sum^{T}``, ``\\sum_{t=1}^{T}``)? Then ``^{T}`` is the limit T, a time horizon, not
+    a transpose."""
+    if out and out[-1].kind == "BIG":
+        return True
+    if not out or out[-1].kind != "RBRACE":
+        return False
+    depth = 0
+    for j in range(len(out) - 1, -1, -1):
+        depth += {"RBRACE": 1, "LBRACE": -1}.get(out[j].kind, 0)
+        if depth == 0:
+            return j >= 2 and out[j - 1].kind == "SUB" and out[j - 2].kind == "BIG"
+    return False
+
+
 def _special(toks, source):
     out: list = []
     i, n = 0, len(toks)
@@ -348,7 +364,7 @@ def _special(toks, source):
             inner = toks[i + 2:e]
             kinds = [x.kind for x in inner]
             is_t = lambda x: x.kind == "TOPSYM" or (x.kind == "NAME" and x.value == ("T", None))
-            if len(inner) == 1 and is_t(inner[0]):
+            if len(inner) == 1 and is_t(inner[0]) and not _big_limit(out):
                 out.append(_span_tok(t, toks[e], "TRANSPOSE", "T"))
                 i = e + 1
                 continue

@@ -770,12 +770,11 @@ CASES = [
          r"argument x_i: i is bound by nothing on the left)",
          "ML: RBF network", objective="S", expect="index i is not bound here"),
     Case("099_mahalanobis_Pi_prime_sum.tex", r"\Pi", ref_mahalanobis_sum,
-         r"refused: \sum_{t=1}^{T} (the upper limit T is read as a transpose: 'unexpected a "
-         r"transpose'; minimal: \sum_{t=1}^{T} x_t^Tx_t is refused, \sum_{t=1}^{N} x_t^Tx_t "
-         r"derives), in the only definition; its left side d(\Pi',\Sigma^{-1}) and the "
-         r"primes \Pi'X_{t}, (...)' are not reached",
+         r"refused: \Pi'=\left[\begin{array}{ccc} \mu & ... & \Phi_{1p} \\ ... \end{array}"
+         r"\right] (a matrix literal with elided entries, which defines \Pi'); \sum_{t=1}^{T} "
+         r"is read (its upper limit T was once read as a transpose: 'unexpected a transpose')",
          "statistics: Mahalanobis distance (multivariate regression)",
-         objective=r"d(\Pi',\Sigma^{-1})", expect="unexpected a transpose"),
+         objective=r"d(\Pi',\Sigma^{-1})", expect="an elided run"),
     Case("100_gaussian_pdf_boldsymbol.tex", r"\boldsymbol\Sigma", ref_gauss_density, R,
          r"statistics: Gaussian density wrt covariance (\boldsymbol\Sigma, |\Sigma| as det, "
          r"(x-\mu)' as transpose, left side \mathcal{N}(\boldsymbol\mu,\,\boldsymbol\Sigma))",
