@@ -53,6 +53,9 @@ class AtomLowering(LoweringBase):
         of its entries, each times the 0/1 array that is 1 at its place. Entries are scalars
         (they may carry the indices in scope); a block entry is refused."""
         if any(isinstance(x, S.Dots) for x in e.items):
+            if e.width > 1:
+                raise self.perr("an elided run (\\dots) inside a matrix literal is not "
+                                "supported in a formula: write every entry", e)
             raise self.perr("a stacked vector [a, ..., b] with an elided run is not supported "
                             "in a formula: write every entry", e)
         if not e.grid:      # [a, b]: a row or a column? (an array environment says)

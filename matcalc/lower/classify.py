@@ -183,12 +183,53 @@ def kind_of_def(st: S.Def, declared, dims, indices) -> str | None:
     return None
 
 
+def matrix_layout(st: S.Def):
+    """``\\Sigma = \\begin{pmatrix} s_{11} & \\cdots & s_{1k} \\\\ \\vdots & \\ddots & \\vdots
+    \\\\ s_{k1} & \\cdots & s_{kk} \\end{pmatrix}``: a matrix literal with elided entries, all
+    the others entries s_{ij} of one name, the first s_{11}: the layout of a matrix of
+    named entries, which gives its shape (the last entry's indices). Returns (the target,
+    rows, cols) as syntax, or None."""
+    v = st.value
+    if not (isinstance(v, S.Stack) and v.grid and v.width > 1 and namelike(st.target)
+            and any(isinstance(x, S.Dots) for x in v.items)):
+        return None
+    named = [x for x in v.items if not isinstance(x, S.Dots)]
+    if len(named) < 2 or not all(isinstance(x, S.Sub) and isinstance(x.base, S.Sym) and
+                                 _entry_pair(x.subs) for x in named):
+        return None
+    if len({names.keyword_of(x.base) for x in named}) != 1 or \
+            names.keyword_of(named[0].base) in (names.keyword_of(st.target), None):
+        return None
+    first, last = _entry_pair(named[0].subs), _entry_pair(named[-1].subs)
+    if not all(isinstance(d, S.Num) and d.value == "1" for d in first):
+        return None
+    return st.target, last[0], last[1]
+
+
+def _entry_pair(subs):
+    """The (row, column) of an entry's subscript: ``s_{i,j}``, ``s_{1k}`` (two letters or
+    digits written together), ``s_{11}`` (two digits); None otherwise."""
+    if len(subs) == 2:
+        return tuple(subs)
+    if len(subs) != 1:
+        return None
+    x = subs[0]
+    if isinstance(x, S.Num) and x.value.isdigit() and len(x.value) == 2:
+        return (S.Num(x.value[0], span=x.span), S.Num(x.value[1], span=x.span))
+    if isinstance(x, S.BinOp) and x.op == S.MUL and \
+            all(isinstance(y, (S.Num, S.Sym)) for y in (x.left, x.right)):
+        return (x.left, x.right)
+    return None
+
+
 def is_layout(st: S.Def) -> bool:
     """``x = [x_1, \\dots, x_N]``: a vector written as the stack of its entries (a
     statement about how x is laid out, not a definition). A matrix literal, and a column
     written as an array environment of other things (``v = \\begin{pmatrix} a \\\\ b
     \\end{pmatrix}``), define their name."""
     v = st.value
+    if matrix_layout(st) is not None:
+        return True
     if not isinstance(v, S.Stack) or v.width != 1:
         return False
     if not v.grid or any(isinstance(x, S.Dots) for x in v.items):

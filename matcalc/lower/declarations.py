@@ -21,6 +21,8 @@ in `notes`.
 """
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass
 
 import sympy as sp
@@ -31,7 +33,7 @@ from ..read import syntax as S
 from .base import LoweringBase, walk_syntax
 from .classify import (_head, is_layout, dimension_names, index_names, is_derivative, is_differential,
                        is_function_name, is_gradient, kind_of_def, layout_range, namelike,
-                       is_ordinal, listed_members, prose_bare)
+                       is_ordinal, listed_members, matrix_layout, prose_bare)
 from .builtin_defs import own_builtin
 from .candidates import objective_of_claims, written
 from .reversed import names_used, right_to_left
@@ -42,7 +44,8 @@ NOTE_REASONS = {
     "relation": "an identity or a relation (its left side is not a name to define): defines nothing",
     "indices": "a relation between indices: defines nothing",
     "function": "a statement about a known function: defines nothing",
-    "layout": "read as the layout of a vector (the stack of its parts)",
+    "layout": "read as the layout of a vector (the stack of its parts) or of a matrix (its "
+              "named entries, elided: it gives the shape)",
     "dimension": "read as an equation between dimensions",
     "solution": "a solution statement of the optimisation variable: noted, not read as a "
                 "definition",
@@ -89,7 +92,7 @@ class DeclarationCollector(LoweringBase):
     # ------------------------------------------------------------ pass 1: collect
     def collect(self):
         # RSS(\lambda) = ..., NLL = ...: a letter run on the left names what it defines
-        stmts = [self.run_named(st) or self.sup_named(st) or st
+        stmts = [self.run_named(st) or self.sup_named(st) or _plain_arguments(st) or st
                  if isinstance(st, S.Def) and st.target is not None
                  and not self._is_claim(st.target) else st for st in self.doc.statements]
         self.notes.extend(self.doc.notes)
@@ -107,6 +110,7 @@ class DeclarationCollector(LoweringBase):
                 self._kinds[k] = kind_of_def(st, self._declared, self._dimnames, self._indices)
         self._solution_statements(stmts)
         self._turn_around(stmts)
+        shaped = []         # matrices laid out by their named entries: declared below
         for k, st in enumerate(stmts):
             if isinstance(st, S.Rename):
                 self._rename(st)
@@ -117,6 +121,8 @@ class DeclarationCollector(LoweringBase):
                 got = layout_range(st)
                 if got is not None:
                     self.layouts[got[0]] = (got[1], got[2])
+                elif matrix_layout(st) is not None:
+                    shaped.append(st)
         for st in stmts:
             if isinstance(st, S.Range):
                 self._declare_range(st.index, st.lower, st.upper, st)
@@ -127,6 +133,9 @@ class DeclarationCollector(LoweringBase):
         self.ranges_from_sums(stmts)                  # X_i \in R^n: i's range from its sums
         self.declare_prose_shapes(self._declared)   # "(where x is dimension (1x5))"
         candidates, last_def, minimands = [], -1, []
+        for st in shaped:     # \Sigma = (s_{11} \cdots s_{1k}; \vdots; s_{k1} \cdots s_{kk})
+            target, rows, cols = matrix_layout(st)
+            self._declare(target, S.Space("real", (rows, cols), span=st.value.span), st)
         listed = listed_members(stmts)
         for k, st in enumerate(stmts):
             if k in listed and st.space.kind == "real":     # x_1, \dots, x_m \in R^n
@@ -482,3 +491,23 @@ def _function_of_names(e, defsrc, info) -> bool:
         return False
     kw = names.keyword_of(e.func) if isinstance(e.func, (S.Sym, S.Sub)) else None
     return kw is not None and kw not in defsrc and kw not in info
+
+
+def _plain_arguments(st: S.Def):
+    """``d(\\Pi', \\Sigma^{-1}) = ...``: a left side whose arguments are names, some
+    written transposed or to a power, lists what the name depends on (its value is the
+    right side either way): the arguments as those names. None when some argument is
+    not a decorated name (``x(0) = x_0``: a value at a point) or nothing is decorated."""
+    if st.params is None:
+        return None
+    plain, changed = [], False
+    for p in st.params:
+        if isinstance(p, S.Pow) and not p.hadamard and namelike(p.base) and \
+                isinstance(p.exp, (S.Num, S.Neg)):
+            p, changed = p.base, True
+        elif isinstance(p, S.Transpose) and namelike(p.arg):
+            p, changed = p.arg, True
+        if not namelike(p):
+            return None
+        plain.append(p)
+    return dataclasses.replace(st, params=tuple(plain)) if changed else None

@@ -53,12 +53,17 @@ class ObjectiveChoice(LoweringBase):
         missing = self.explain_missing(objective)
         if missing is not None:
             raise missing
+        want = "".join(objective.split())
         for st in self.doc.statements:      # written, but not as the definition of a name
             t = getattr(st, "target", None)
-            if isinstance(st, S.Def) and t is not None and \
-                    excerpt(self.src, t.span).replace(" ", "") == objective.replace(" ", ""):
+            if not (isinstance(st, S.Def) and t is not None):
+                continue
+            lhs = excerpt(self.src, st.span).split("=", 1)[0].rstrip(":")
+            if "".join(excerpt(self.src, t.span).split()) == want or \
+                    "".join(lhs.split()) == want:
                 raise self.perr(f"objective {objective!r} is not defined: this left side is "
-                                f"not read as one name, so the line defines nothing", t)
+                                f"not read as one name (a name, or a name with names as "
+                                f"its arguments, f(W, H)), so the line defines nothing", t)
         raise ParseError(f"objective {objective!r} is not defined in the document "
                          f"(definitions: {', '.join(self.info[k].latex for k in self.defsrc)})")
 

@@ -124,7 +124,10 @@ class SkippedFragments(LoweringBase):
         want = name.replace(" ", "")
         for sk in self.skips:        # \log p(y|X, \theta) = ... written as the objective is
             text = excerpt(self.src, sk.span).replace(" ", "")
-            if want and text.startswith(want) and text[len(want):len(want) + 1] in ("=", "&"):
+            rest = text[len(want):] if want and text.startswith(want) else None
+            # ... or with its arguments, L\left(\{W_\ell, ...\}\right) := ...
+            if rest is not None and (rest[:1] in ("=", "&") or (
+                    rest.startswith(("(", "\\left(")) and "=" in rest)):
                 out = self._needed_error(sk, name, "which you asked for")
                 out.fragment = True
                 return out

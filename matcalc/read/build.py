@@ -426,9 +426,8 @@ class ExprBuild(_Located):
         if len(c[1]) != rows * width:
             raise self._err("a comma inside a matrix literal: its entries are separated by "
                             "& and its rows by \\\\", c[0])
-        if any(isinstance(x, S.Dots) for x in c[1]):
-            raise self._err("an elided run (\\dots) inside a matrix literal is not supported: "
-                            "write every entry", c[0])
+        # with an elided run (\\cdots, \\vdots, \\ddots) it is only the layout of a matrix of
+        # named entries (lower/classify.matrix_layout); as a value the lowering refuses it
         return S.Stack(tuple(c[1]), span=span, width=width, grid=True)
 
     def norm(self, c):

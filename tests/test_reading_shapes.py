@@ -1,0 +1,83 @@
+"""What a document says about shapes, read as it is written. An undeclared name read by a
+bound index may be a family's members: refused with both readings, never guessed (corpus
+103 was silently wrong: x^{(i)} in a sum over i was one vector added m times); a family
+declared by listing its members, x_1, \\dots, x_m \\in R^n, is read as one; an elided matrix
+of named entries gives its matrix's shape; a left side's decorated arguments name it."""
+import numpy as np
+import pytest
+
+import matcalc
+from helpers import check_gradient
+
+
+@pytest.mark.parametrize("doc, says", [
+    (r"$a \in \mathbb{R}^n, U \in \mathbb{R}^{n \times k}$ "
+     r"$f = \sum_{i = 1}^{m} \|x^{(i)} - UU^\top x^{(i)} - a\|^2$", "member of a family"),
+    (r"$a \in \mathbb{R}^n$ $f = \sum_{i = 1}^{m} \|x_i - a\|^2$", "two readings"),
+])
+def test_undeclared_member_is_refused_with_both_readings(doc, says):
+    with pytest.raises(matcalc.MatcalcError) as err:
+        matcalc.gradient(doc, "a")
+    assert says in str(err.value) and "declare" in str(err.value)
+    assert err.value.line == 1
+
+
+@pytest.mark.parametrize("doc, f", [
+    # x_i an entry: the scalar reading is the only one that gives a scalar objective
+    (r"$a \in \mathbb{R}^n$ $f = \sum_{i = 1}^{n} c_i a_i$", lambda a, c: c @ a),
+    (r"$a \in \mathbb{R}^n$ $f = \sum_{k = 1}^{K} c_k \exp(-a^T a)$",
+     lambda a, c: np.sum(c) * np.exp(-a @ a)),
+])
+def test_undeclared_entries_still_inferred_where_unique(doc, f):
+    check_gradient(doc, "a", f=f)
+
+
+LISTS = [
+    r"$x_1, \dots, x_m \in \mathbb{R}^n$, $a \in \mathbb{R}^n$ "
+    r"$f = \sum_{i = 1}^{m} \|x_i - a\|^2$",
+    r"$x^{(1)}, \dots, x^{(m)} \in \mathbb{R}^n$, $a \in \mathbb{R}^n$ "
+    r"$f = \sum_{i = 1}^{m} \|x^{(i)} - a\|^2$",
+    r"Given $x^{(1)}, \dots , x^{(m)} \in \mathbb{R} ^n$, and $a \in \mathbb{R}^n$ "
+    r"$$f = \sum_{i = 1}^{m} \|x^{(i)} - a\|^2$$",
+    r"$x_1, x_2, \ldots, x_m \in \mathbb{R}^n$, $a \in \mathbb{R}^n$ "
+    r"$f = \sum_{i} \|x_i - a\|^2$",
+]
+
+
+@pytest.mark.parametrize("doc", LISTS)
+def test_a_family_declared_by_listing_its_members(doc):
+    g = check_gradient(doc, "a", f=lambda x, a: float(np.sum((x - a) ** 2)))
+    assert g.problem.shape_of("x")[0].name == "m"
+    assert any("family of m members" in n.reason for n in g.notes)
+    assert matcalc.check(doc, "a", claim=g.latex()).ok
+    assert not matcalc.check(doc, "a", claim=r"2 (a - x^T \mathbf{1}_m)").ok
+
+
+ELIDED = r"""$\mathbf{x}, \mu \in \mathbb{R}^k$, the covariance
+$\Sigma = \begin{pmatrix}s_{11} & \cdots & s_{1k}\\ \vdots & \ddots & \vdots \\ s_{k1} & \cdots & s_{kk}\end{pmatrix}$
+$$f = -\frac12(\mathbf{x}-\mu)^T\Sigma^{-1}(\mathbf{x}-\mu)$$"""
+
+
+def test_an_elided_matrix_of_named_entries_gives_the_shape():
+    """Σ = (s_11 ⋯ s_1k; ⋮ ⋱ ⋮; s_k1 ⋯ s_kk): the layout of a k×k matrix of named entries
+    (corpus 102), not a value; a literal of other entries stays refused."""
+    rng = np.random.default_rng(1)
+    a = rng.standard_normal((3, 3))
+    kw = dict(x=rng.standard_normal(3), mu=rng.standard_normal(3), Sigma=a @ a.T + 3 * np.eye(3))
+    g = check_gradient(ELIDED, r"\Sigma", kwargs=kw, f=lambda x, mu, Sigma: float(
+        -0.5 * (x - mu) @ np.linalg.solve(Sigma, x - mu)))
+    assert [str(d) for d in g.problem.shape_of("Sigma")] == ["k", "k"]
+    other = ELIDED.replace(r"s_{k1} & \cdots & s_{kk}", r"\mu_1 & \cdots & 0")
+    with pytest.raises(matcalc.MatcalcError, match="elided run"):
+        matcalc.gradient(other, r"\Sigma")
+
+
+def test_a_left_side_with_decorated_arguments_names_its_objective():
+    """d(\\Pi', \\Sigma^{-1}) = ...: the arguments say what d depends on (corpus 099)."""
+    doc = r"x, y \in \mathbb{R}^n, \Sigma \in \mathbb{R}^{n \times n}" "\n" \
+          r"d(x, \Sigma^{-1}) = (y - x)^T \Sigma^{-1} (y - x)"
+    rng = np.random.default_rng(2)
+    a = rng.standard_normal((3, 3))
+    kw = dict(x=rng.standard_normal(3), y=rng.standard_normal(3), Sigma=a @ a.T + 3 * np.eye(3))
+    check_gradient(doc, "x", kwargs=kw, objective=r"d(x, \Sigma^{-1})",
+                   f=lambda x, y, Sigma: float((y - x) @ np.linalg.solve(Sigma, y - x)))
