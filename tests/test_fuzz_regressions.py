@@ -1047,6 +1047,28 @@ def test_bracket_constant_along_an_index_of_no_range_refused(doc, wrt, claim):
     assert info.value.line is not None and info.value.column is not None
 
 
+def test_named_cotangent_of_a_unicode_name_reads_back():
+    r"""4-minute fuzz run (seed 4501): the cotangent of \text{𝑥} was named \overline{𝑥}^{(1)},
+    a bare 𝑥 the reader refuses ("unexpected character"); the bar goes over the name as
+    printed, \overline{\text{𝑥}}^{(1)}, and its text is 𝑥̅^(1)."""
+    from helpers import check_gradient
+    doc = "Let $\\text{𝑥} \\in R^n and \\Theta \\in \\mathbb R^{n \\times n} and \\nu \\in " \
+          "\\mathbb R^{\\mathrm{eval}} and \\tilde u \\in \\mathbb{R}^{\\mathrm{eval}}$.\n" \
+          "Define $\\text{out} = \\operatorname{Diag}(\\text{𝑥}) \\cdot (\\text{𝑥} * " \
+          "\\tilde u^{\\mathsf T})$.\nDefine $\\hat y = \\text{𝑥}^T \\cdot \\Theta$.\n" \
+          "Define $Q = \\text{out}$.\nWe minimise\n" \
+          "$$\\ell(\\text{𝑥}) = -\\big(\\sqrt{1 + {\\tanh((\\hat y^T)^T \\Theta \\cdot " \
+          "\\text{𝑥})}^2} - \\nu^T \\times \\tilde u\\big) - ((\\hat y^T)^\\top) \\text{out} " \
+          "\\cdot \\nu + \\hat y Q \\times \\tilde u$$"
+    wrt = "\\text{𝑥}"
+    g = check_gradient(doc, wrt)
+    latex = g.latex()
+    assert "\\overline{\\text{𝑥}}^{(1)}" in latex and "𝑥\u0305^(1)" in g.text()
+    assert matcalc.check(doc, wrt, claim=latex).ok
+    bad = latex.replace(r"\tilde{u} - \nu", r"\tilde{u} + \nu", 1)
+    assert bad != latex and not matcalc.check(doc, wrt, claim=bad).ok
+
+
 @pytest.mark.parametrize("body", [r"\sum_{k=3}^{1} 1", r"\sum_{j=4}^{2} h_j"])
 def test_downward_sum_refused(body):
     """Σ_{k=3}^{1} 1 was the count 1 - 3 + 1 = -1 (h^T h Σ_{k=3}^{1} 1 had the gradient -2h:
