@@ -123,7 +123,6 @@ class IndexLowering(LoweringBase):
         """The entry `v` of a bracket ``[body]_{free}`` whose body lacks index i, broadcast
         along i (length `dim`): every entry along i is the body."""
         if dim is None:
-            sub = ",".join(free)
             raise self.perr(f"the bracket [...]_{{{','.join(free)}}} does not use its index "
                             f"{i} in its body, so it is constant along {i}, but nothing says "
                             f"how far {i} runs: declare {i} = 1,\\dots,n, or write the "
