@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from . import colon, ir, ops
+from . import colon, ir, names, ops
 from .ir import Add, Const, Contract, Delta, Dvar, Ref, Var, add, ones
 from .rules import Rule
 from .refold import in_document_names
@@ -474,7 +474,8 @@ def _adjoint_name(problem, v: str, adjoints) -> tuple:
     kw = v + "_bar"
     while kw in taken_kw:
         kw += "_"
-    latex = problem.latex.get(v, v)
+    # 𝑥 as printed (\text{𝑥}): a bar over the bare character would not read back
+    latex = names.printed_latex(problem.latex.get(v, v))
     m = re.fullmatch(r"(\\[A-Za-z]+|[A-Za-z])((?:[_^'].*)?)", latex)
     if m and not m.group(1).startswith(("\\mathrm", "\\hat", "\\bar", "\\tilde")):
         bar = rf"\bar{{{m.group(1)}}}{m.group(2)}"
@@ -523,7 +524,6 @@ def _taken_names(problem, adjoints):
 def _read_back(latex: str):
     """The keyword of the one name `latex` reads as (``\\overline{\\bar{x}}`` -> x_bar_bar),
     or None when it does not read as a name. Pure, so remembered."""
-    from . import names
     from .errors import MatcalcError
     from .read import syntax as S
     from .read.parse import parse        # the reader, imported only when a name is made

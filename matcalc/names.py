@@ -112,6 +112,21 @@ def latex_of(expr) -> str:
     return "?"
 
 
+
+def printed_latex(latex: str) -> str:
+    """The LaTeX a printed result writes for a document name spelled `latex`: a name with
+    characters outside ASCII as the document wrote them (é, x², 𝑥) goes in \\text, which
+    reads back as that name where the bare character is no LaTeX (``\\mathrm{é}`` ->
+    ``\\text{é}``); any other spelling unchanged."""
+    if latex.isascii():
+        return latex
+    if "\\" not in latex and "{" not in latex:
+        return rf"\text{{{latex}}}"
+    if latex.startswith("\\mathrm{") and latex.endswith("}") and latex.count("{") == 1:
+        return r"\text" + latex[len("\\mathrm"):]
+    return latex
+
+
 # names the generated code needs for itself: a variable may not shadow them
 RESERVED = frozenset({"np"} | {b for b in dir(builtins) if not b.startswith("_")})
 

@@ -958,6 +958,118 @@ def test_read_back_entries_of_a_family():
     assert_read_back(doc, "z", f, dict(z=z, w=Y3[[0, 1, 2, 0]]), ("-", "+"))
 
 
+# 4-minute fuzz run (seed 4101), 6 of its 7 unreadable round trips: a gradient constant
+# along one axis whose entry has only index notation is printed [body]_{i,j} with no j in
+# the body; the reader refused it ("index i is not bound here"). It is the array constant
+# along j, j running over the length the claim's shape gives the bracket.
+_CONST_ALONG = r"""\tilde u \in \mathbb{R}^M\; \hat W \in R^{N\times N}\; V \in R^{N \times M}\; \boldsymbol{\eta} \in \mathbb{R}^{N}
+z_i \in \mathbb{R}^{M}, \quad i = 1,\dots,N
+K_{ik} = \log(1 + (\sum_{i'=1}^{N} \sum_{l=1}^{M} (z_k^T z_i - V_{i,l}))^2)
+h_j := \operatorname{sigmoid}(\tilde u_j)
+J(V) = (\exp\big(\tanh(\boldsymbol{\eta}^T \hat W \boldsymbol{\eta})\big))^{3/2} + \|K\|_F^2"""
+
+Z43 = np.array([[0.3, -0.7, 1.1], [0.5, 0.2, -0.4], [-0.6, 0.8, 0.3], [0.2, -0.3, 0.6]])
+
+
+def _k_of(z, s):
+    """K_{ik} = log(1 + (M z_k·z_i - s_i)^2), s_i the sum of row (or column) i of V."""
+    return np.log(1 + (z.shape[1] * (z @ z.T) - s[:, None]) ** 2)
+
+
+@pytest.mark.parametrize("doc, f, V, wrong", [
+    (r"V \in R^{N \times M}" "\n" r"z_i \in R^{M}, \quad i = 1,\dots,N" "\n"
+     r"K_{ik} = \log(1 + (\sum_{l=1}^{M} (z_k^T z_i - V_{i,l}))^2)" "\n" r"J = \|K\|_F^2",
+     lambda V, z: np.sum(_k_of(z, V.sum(axis=1)) ** 2), M45[:, :3] * 0.3,
+     ("+ V_{il}", "- V_{il}")),
+    # constant along i, the bracket's first index
+    (r"V \in R^{M \times N}" "\n" r"z_j \in R^{M}, \quad j = 1,\dots,N" "\n"
+     r"K_{jk} = \log(1 + (\sum_{l=1}^{M} (z_k^T z_j - V_{l,j}))^2)" "\n" r"J = \|K\|_F^2",
+     lambda V, z: np.sum(_k_of(z, V.sum(axis=0)) ** 2), M45[:, :3].T * 0.3,
+     ("V_{lj} -", "V_{lj} +")),
+])
+def test_read_back_bracket_constant_along_an_index(doc, f, V, wrong):
+    latex = assert_read_back(doc, "V", f, dict(V=V, z=Z43), wrong)
+    assert r"\right]_{i,j}" in latex        # the form this pins is still printed
+
+
+def test_read_back_bracket_constant_along_an_index_fuzz_row():
+    """The fuzz document itself (finite differences of its generated objective)."""
+    from helpers import check_gradient
+    g = check_gradient(_CONST_ALONG, "V")
+    assert matcalc.check(_CONST_ALONG, "V", claim=g.latex()).ok
+    bad = g.latex().replace("+ V_{il}", "- V_{il}", 1)
+    assert bad != g.latex() and not matcalc.check(_CONST_ALONG, "V", claim=bad).ok
+
+
+@pytest.mark.parametrize("doc, claim, ok", [
+    # L = Σ_i Σ_l x_i^2 V_il: ∂L/∂V_ij = x_i^2 whatever j
+    (r"x \in R^N, V \in R^{N \times M}" "\n" r"L = \sum_{i=1}^{N} \sum_{l=1}^{M} x_i^2 V_{il}",
+     r"[x_i x_i]_{i,j}", True),
+    (r"x \in R^N, V \in R^{N \times M}" "\n" r"L = \sum_{i=1}^{N} \sum_{l=1}^{M} x_i^2 V_{il}",
+     r"\left[x_i^2\right]_{i,j}", True),
+    (r"x \in R^N, V \in R^{N \times M}" "\n" r"L = \sum_{i=1}^{N} \sum_{l=1}^{M} x_i^2 V_{il}",
+     r"[x_i^3]_{i,j}", False),
+    (r"x \in R^N, V \in R^{N \times N}" "\n" r"L = \sum_{i=1}^{N} \sum_{l=1}^{N} x_i^2 V_{il}",
+     r"[x_i^2]_{i,j}", True),
+    (r"x \in R^N, V \in R^{N \times N}" "\n" r"L = \sum_{i=1}^{N} \sum_{l=1}^{N} x_i^2 V_{il}",
+     r"[x_j^2]_{i,j}", False),           # the transpose, square: read, and wrong
+    # ∂L/∂V_ij = sin(y_j) whatever i; beside a matrix form
+    (r"y \in R^M, V \in R^{N \times M}" "\n" r"L = \sum_{i=1}^{N} \sum_{j=1}^{M} V_{ij} \sin(y_j)",
+     r"[\sin(y_j)]_{i,j}", True),
+    (r"y \in R^M, V \in R^{N \times M}" "\n" r"L = \sum_{i=1}^{N} \sum_{j=1}^{M} V_{ij} \sin(y_j)",
+     r"\frac{1}{2} [\sin(y_j)]_{i,j} + \frac{1}{2} \mathbf{1}_N \sin(y)^T", True),
+    (r"y \in R^M, V \in R^{N \times M}" "\n" r"L = \sum_{i=1}^{N} \sum_{j=1}^{M} V_{ij} \sin(y_j)",
+     r"[\cos(y_j)]_{i,j}", False),
+])
+def test_hand_written_bracket_constant_along_an_index(doc, claim, ok):
+    wrt = "V"
+    assert_right(doc, wrt, (lambda x, V: np.sum(x[:, None] ** 2 * V)) if "x" in doc
+                 else (lambda y, V: np.sum(V * np.sin(y)[None, :])),
+                 dict(x=X3, V=A3 if "N \\times N" in doc else M45[:3, :4]) if "x" in doc
+                 else dict(y=N5[:4], V=M45[:3, :4]))
+    res = matcalc.check(doc, wrt, claim=claim)
+    assert res.ok is ok, (claim, res.message)
+
+
+@pytest.mark.parametrize("doc, wrt, claim", [
+    (r"x \in R^N" "\n" r"L = \|[x_i]_{i,j}\|_F^2", "x", None),      # j's length: nothing says
+    (r"x \in R^N, V \in R^{N \times M}" "\n" r"L = \sum_{i=1}^{N} \sum_{l=1}^{M} x_i^2 V_{il}",
+     "x", r"[x_i]_{i,j} \mathbf{1}"),        # j and the 1 have one length, which nothing fixes
+])
+def test_bracket_constant_along_an_index_of_no_range_refused(doc, wrt, claim):
+    """Refused, naming the index and the bracket, not 'index i is not bound here'."""
+    with pytest.raises(matcalc.MatcalcError) as info:
+        if claim is None:
+            matcalc.gradient(doc, wrt)
+        else:
+            matcalc.check(doc, wrt, claim=claim)
+    msg = str(info.value)
+    assert "index j" in msg and "[...]_{i,j}" in msg and "not bound" not in msg, msg
+    assert info.value.line is not None and info.value.column is not None
+
+
+def test_named_cotangent_of_a_unicode_name_reads_back():
+    r"""4-minute fuzz run (seed 4501): the cotangent of \text{𝑥} was named \overline{𝑥}^{(1)},
+    a bare 𝑥 the reader refuses ("unexpected character"); the bar goes over the name as
+    printed, \overline{\text{𝑥}}^{(1)}, and its text is 𝑥̅^(1)."""
+    from helpers import check_gradient
+    doc = "Let $\\text{𝑥} \\in R^n and \\Theta \\in \\mathbb R^{n \\times n} and \\nu \\in " \
+          "\\mathbb R^{\\mathrm{eval}} and \\tilde u \\in \\mathbb{R}^{\\mathrm{eval}}$.\n" \
+          "Define $\\text{out} = \\operatorname{Diag}(\\text{𝑥}) \\cdot (\\text{𝑥} * " \
+          "\\tilde u^{\\mathsf T})$.\nDefine $\\hat y = \\text{𝑥}^T \\cdot \\Theta$.\n" \
+          "Define $Q = \\text{out}$.\nWe minimise\n" \
+          "$$\\ell(\\text{𝑥}) = -\\big(\\sqrt{1 + {\\tanh((\\hat y^T)^T \\Theta \\cdot " \
+          "\\text{𝑥})}^2} - \\nu^T \\times \\tilde u\\big) - ((\\hat y^T)^\\top) \\text{out} " \
+          "\\cdot \\nu + \\hat y Q \\times \\tilde u$$"
+    wrt = "\\text{𝑥}"
+    g = check_gradient(doc, wrt)
+    latex = g.latex()
+    assert "\\overline{\\text{𝑥}}^{(1)}" in latex and "𝑥\u0305^(1)" in g.text()
+    assert matcalc.check(doc, wrt, claim=latex).ok
+    bad = latex.replace(r"\tilde{u} - \nu", r"\tilde{u} + \nu", 1)
+    assert bad != latex and not matcalc.check(doc, wrt, claim=bad).ok
+
+
 @pytest.mark.parametrize("body", [r"\sum_{k=3}^{1} 1", r"\sum_{j=4}^{2} h_j"])
 def test_downward_sum_refused(body):
     """Σ_{k=3}^{1} 1 was the count 1 - 3 + 1 = -1 (h^T h Σ_{k=3}^{1} 1 had the gradient -2h:

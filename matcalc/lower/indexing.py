@@ -115,8 +115,11 @@ class IndexLowering(LoweringBase):
         """``[\\sum_k A_{ik} B_{kj}]_{i,j}``: the array whose entry (i, j) is the bracket's
         body, read with its subscripts bound inside (as matcalc prints index notation); a
         subscript that indexes no array in the body (``[\\sum_{j=1}^{i} x_j]_i``) runs over
-        the length the context gives the bracket (shape inference). None when the body does
-        not use the subscripts as free indices."""
+        the length the context gives the bracket (shape inference). A subscript the body
+        does not carry at all (``[x_i]_{i,j}``) makes the array constant along it, over the
+        length the document's range or the context gives it; where neither does, refused
+        naming the index and the bracket. None when the body uses none of the subscripts
+        as free indices."""
         inner = dict(scope)
         for i in free:
             inner[i] = Cell(self._range_dim(i, body) if i in self.ranges else
@@ -125,11 +128,25 @@ class IndexLowering(LoweringBase):
             v = self.materialise(self.expr(body, inner), body)
         except UnboundIndex:
             return None
-        if v.mat or not all(i in v.labels for i in free) or len(free) > 2:
+        if v.mat or not any(i in v.labels for i in free) or len(free) > 2:
             return None
+        for i in free:
+            if i not in v.labels:
+                v = self._constant_along(v, i, inner[i].dim, free, e)
         new = tuple(mlabel() for _ in free)
         labels = tuple(new[free.index(l)] if l in free else l for l in v.labels)
         return Val(v.node, labels, new)
+
+    def _constant_along(self, v, i, dim, free, e):
+        """The entry `v` of a bracket ``[body]_{free}`` whose body lacks index i, broadcast
+        along i (length `dim`): every entry along i is the body."""
+        if dim is None:
+            raise self.perr(f"the bracket [...]_{{{','.join(free)}}} does not use its index "
+                            f"{i} in its body, so it is constant along {i}, but nothing says "
+                            f"how far {i} runs: declare {i} = 1,\\dots,n, or write the "
+                            f"constant direction with a \\mathbf{{1}}_n", e)
+        node = ir.broadcast(v.node, v.labels, {**v.dims(), i: dim}, v.labels + (i,))
+        return Val(node, v.labels + (i,), v.mat, v.row)
 
     def _sub_items(self, e):
         items = []

@@ -14,7 +14,7 @@ import re
 
 import sympy as sp
 
-from .. import ops
+from .. import names, ops
 from ..ir import Const
 from .contract import ContractPrinting
 from .entries import IndexNotation
@@ -49,12 +49,7 @@ class Renderer(NodePrinting, ContractPrinting, MatrixNotation, IndexNotation):
     def name(self, kw: str) -> str:
         latex = self.problem.latex.get(kw, kw) if self.problem else kw
         if self.style == "latex":
-            if not latex.isascii():   # é, x², as the document wrote them: \text{é}
-                if "\\" not in latex and "{" not in latex:
-                    latex = rf"\text{{{latex}}}"
-                elif latex.startswith("\\mathrm{") and latex.endswith("}") \
-                        and latex.count("{") == 1:
-                    latex = r"\text" + latex[len("\\mathrm"):]
+            latex = names.printed_latex(latex)   # é, x², as the document wrote them
             self._names.add(latex)
             return latex
         return _latex_to_text(latex)

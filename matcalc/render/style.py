@@ -75,7 +75,7 @@ def _script_letter(m) -> str:
 def _latex_to_text(latex: str) -> str:
     """A readable plain-text spelling of a LaTeX name (``\\alpha`` -> ``α``,
     ``a^{(2)}`` -> ``a⁽²⁾``... kept simple: ``a^(2)``)."""
-    s = re.sub(r"\\mathrm\{([^{}]*)\}", r"\1", latex)   # \bar{\mathrm{out}}: the word
+    s = re.sub(r"\\(?:mathrm|text)\{([^{}]*)\}", r"\1", latex)   # \bar{\mathrm{out}}: the word
     for k, v in TEXT_NAMES.items():
         s = s.replace("\\" + k, v)
     marks = ((r"\hat", "\u0302"), (r"\bar", "\u0304"), (r"\tilde", "\u0303"),
