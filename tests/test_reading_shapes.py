@@ -81,3 +81,25 @@ def test_a_left_side_with_decorated_arguments_names_its_objective():
     kw = dict(x=rng.standard_normal(3), y=rng.standard_normal(3), Sigma=a @ a.T + 3 * np.eye(3))
     check_gradient(doc, "x", kwargs=kw, objective=r"d(x, \Sigma^{-1})",
                    f=lambda x, y, Sigma: float((y - x) @ np.linalg.solve(Sigma, y - x)))
+
+
+RBF = r"""$x_i, \mu_k \in \mathbb{R}^d, w_k, \lambda_k, y_i \in \mathbb{R}$
+$$f(x_i)=\sum_{k=1}^n w_k e^{(-\lambda_k||x_i - \mu_k||^2)}$$
+$$S=\sum_{i=1}^p(y_i - f(x_i))^2$$"""
+
+
+def rbf(x, mu, w, lambda_, y):
+    d2 = ((x[:, None, :] - mu[None, :, :]) ** 2).sum(-1)
+    return float(np.sum((y - np.exp(-d2 * lambda_[None, :]) @ w) ** 2))
+
+
+@pytest.mark.parametrize("wrt", [r"\lambda", "w", r"\mu"])
+def test_a_function_defined_at_a_family_member_is_read_entrywise(wrt):
+    """f(x_i) = ... (corpus 098): f_i, its value at x_i; f(x_i) in S is f_i."""
+    check_gradient(RBF, wrt, f=rbf, objective="S")
+
+
+def test_a_function_defined_at_a_member_applied_elsewhere_is_refused():
+    doc = RBF.replace(r"f(x_i))^2", r"f(\mu_i))^2")
+    with pytest.raises(matcalc.MatcalcError, match="two readings"):
+        matcalc.gradient(doc, "w", objective="S")

@@ -111,6 +111,13 @@ class CallLowering(LoweringBase):
         if kw in self.defsrc and self.defsrc[kw].stmt.params is not None:
             # f(x) for a definition written f(x) = ...: only at its own arguments
             params = self.defsrc[kw].stmt.params
+            ds = self.defsrc[kw]
+            if ds.indices and len(params) == 1 and len(e.args) == 1 and \
+                    isinstance(params[0], S.Sub) and isinstance(e.args[0], S.Sub) and \
+                    names.keyword_of(e.args[0].base) == names.keyword_of(params[0].base) and \
+                    len(e.args[0].subs) == 1:
+                # f(x_i) = ... read entrywise: f(x_j) is the entry f_j
+                return self.expr(S.Sub(f, e.args[0].subs, span=e.span), scope)
             if len(e.args) == len(params) and all(
                     names.keyword_of(a) is not None and names.keyword_of(a) ==
                     names.keyword_of(p) for a, p in zip(e.args, params)):

@@ -387,6 +387,9 @@ class DeclarationCollector(LoweringBase):
                 index_syntax = t.subs
         if kw is None:
             raise self.perr("cannot read this left-hand side", t)
+        member = _member_argument(st, self._declared)
+        if not indices and member is not None:      # f(x_i) = ...: the entries f_i
+            indices, index_syntax = (names.keyword_of(member.subs[0]),), member.subs
         ds = DefSource(kw, st, indices, index_syntax)
         if kw in self.defsrc:
             prev = self.defsrc[kw]
@@ -511,3 +514,17 @@ def _plain_arguments(st: S.Def):
             return None
         plain.append(p)
     return dataclasses.replace(st, params=tuple(plain)) if changed else None
+
+
+def _member_argument(st: S.Def, declared):
+    """``f(x_i) = \\sum_k w_k e^{-\\lambda_k \\|x_i - \\mu_k\\|^2}``: a definition whose one
+    argument is the member x_i of a declared family, by one index letter: f is read
+    entrywise, f_i its value at x_i (applied to x_j it is f_j). The argument, or None."""
+    if st.params is None or len(st.params) != 1 or not namelike(st.target) or \
+            isinstance(st.target, S.Sub):
+        return None
+    p = st.params[0]
+    if not (isinstance(p, S.Sub) and isinstance(p.base, S.Sym) and len(p.subs) == 1 and
+            isinstance(p.subs[0], S.Sym) and len(p.subs[0].name) == 1):
+        return None
+    return p if names.keyword_of(p.base) in declared else None

@@ -764,9 +764,8 @@ CASES = [
          "matrix factorization (regularized, masked)", objective="E",
          expect="U_{i} has two readings"),
     Case("098_rbf_network_lambda_k.tex", r"\lambda_k", ref_rbf_net,
-         r"refused: f(x_i)=\sum_{k=1}^n w_k e^{(...)} (a function defined with an indexed "
-         r"argument x_i: i is bound by nothing on the left)",
-         "ML: RBF network", objective="S", expect="index i is not bound here"),
+         "right", "ML: RBF network (f(x_i)=\\sum_{k=1}^n w_k e^{(...)}, a function defined at "
+         "the family member x_i, read entrywise: f(x_i) in S is f_i)", objective="S"),
     Case("099_mahalanobis_Pi_prime_sum.tex", r"\Pi", ref_mahalanobis_sum,
          r"refused: \Pi'=\left[\begin{array}{ccc} \mu & ... & \Phi_{1p} \\ ... \end{array}"
          r"\right] (a matrix literal with elided entries, which defines \Pi'); \sum_{t=1}^{T} "
