@@ -381,6 +381,101 @@ def ref_kernel_ridge(y, K, alpha, lambda_):
     return float(r @ r + lambda_ * alpha @ K @ alpha)
 
 
+# 105-119 (issue 8): NN layers in matrix form, regularised and weighted least squares,
+# low-rank and trace losses, Gaussian/Wishart likelihoods, index notation
+def ref_sigmoid_lsq(X, w, y):
+    """105: f(w) = ||y - sigma(Xw)||^2 (the answer's 1/(1+e^{-Xw}) entrywise)."""
+    return float(np.sum((y - sig(X @ w)) ** 2))
+
+
+def ref_two_layer(alpha, beta, w, x, y):
+    """106: sum_i (y^i - sigma(w^T z^i))^2, z^i = (sigma(alpha^T x^i), sigma(beta^T x^i));
+    the rows of x are the m inputs x^i, y their outputs."""
+    z = np.stack([sig(x @ alpha), sig(x @ beta)], axis=1)
+    return float(np.sum((y - sig(z @ w)) ** 2))
+
+
+def sample_two_layer(rng):
+    m, d = 4, 3
+    return dict(alpha=rng.standard_normal(d), beta=rng.standard_normal(d),
+                w=rng.standard_normal(2), x=rng.standard_normal((m, d)),
+                y=rng.standard_normal(m),
+                # matcalc's own inputs as it reads the document: one z^i, one y^i, and m
+                zi=rng.standard_normal(2), yi=float(rng.standard_normal()), m=float(m))
+
+
+def ref_softmax_regression(X, W, y):
+    """107: -(1/n) sum_i sum_k y_ik log softmax(X_i W)_k, X_i the i-th row of X."""
+    Z = X @ W
+    logp = Z - lse(Z, axis=1)[:, None]
+    return float(-np.sum(y * logp) / X.shape[0])
+
+
+def ref_l2_logistic_C(w, x, y, C):
+    """108: (1/2)||w||^2 + C sum_i log(1 + exp(-y_i w^T x_i)), rows x_i."""
+    return float(0.5 * w @ w + C * np.sum(np.logaddexp(0.0, -y * (x @ w))))
+
+
+def ref_l2_logistic_beta(beta, x, y, lambda_):
+    """109: sum_i [y_i beta^T x_i - log(1 + exp(beta^T x_i))] + lambda sum_j beta_j^2."""
+    t = x @ beta
+    return float(np.sum(y * t - np.logaddexp(0.0, t)) + lambda_ * beta @ beta)
+
+
+def ref_lowrank_sym(X, Y):
+    """110: ||Y - XX^T||_F^2."""
+    return fro2(Y - X @ X.T)
+
+
+def ref_gauss_mle_nabla(x, mu, Sigma):
+    """113: sum_i -1/2 ln((2 pi)^d det Sigma) - (x_i - mu)^T Sigma^{-1} (x_i - mu), as the
+    post writes the function inside nabla_Sigma (the quadratic term without its 1/2)."""
+    d = len(mu)
+    e = x - mu
+    quad = np.sum(e * np.linalg.solve(Sigma, e.T).T, axis=1)
+    return float(np.sum(-0.5 * (d * math.log(2 * math.pi) + logdet(Sigma)) - quad))
+
+
+def sample_gauss_mle_nabla(rng):
+    n, d = 5, 3
+    return dict(x=rng.standard_normal((n, d)), mu=rng.standard_normal(d), Sigma=spd(rng, d))
+
+
+def ref_wishart_lpdf(W, S, nu):
+    """114: the log Wishart density of W with nu degrees of freedom and scale S."""
+    k = S.shape[0]
+    return float(-nu * k / 2 * math.log(2) - k * (k - 1) / 4 * math.log(math.pi)
+                 - sum(math.lgamma((nu + 1 - i) / 2) for i in range(1, k + 1))
+                 - nu / 2 * logdet(S) + (nu - k - 1) / 2 * logdet(W)
+                 - 0.5 * np.trace(np.linalg.solve(S, W)))
+
+
+def sample_wishart(rng):
+    k = 3
+    return dict(W=spd(rng, k), S=spd(rng, k), nu=float(k + 2 + rng.random()))
+
+
+def ref_tikhonov(A, Gamma, x, b):
+    """116: ||Ax - b||_2^2 + ||Gamma x||_2^2."""
+    return float(np.sum((A @ x - b) ** 2) + np.sum((Gamma @ x) ** 2))
+
+
+def ref_weighted_lsq_U(X, w, y, U):
+    """117: (Xw - y)^T U (Xw - y)."""
+    r = X @ w - y
+    return float(r @ U @ r)
+
+
+def ref_weighted_sum_r(x, w, y, r):
+    """118: sum_j r_j (y_j - x_j^T w)^2, rows x_j."""
+    return float(np.sum(r * (y - x @ w) ** 2))
+
+
+def ref_irls_phi(X, beta, y, w):
+    """119: phi = W:R^2 = sum_i w_i (X beta - y)_i^2 (W = Diag(w), R = Diag(X beta - y))."""
+    return float(np.sum(w * (X @ beta - y) ** 2))
+
+
 R = "right"
 CASES = [
     Case("001_lstsq_norm.tex", "x", ref_lstsq, R, "least squares"),
@@ -800,4 +895,88 @@ CASES = [
          r"the finite-dimensional one over \g \alpha; K(\g x_j,\g x_i) is a kernel function "
          r"given only in words", "kernels: kernel ridge regression",
          expect=r"unknown command \H"),
+
+    # 105-119: chosen by source before they were tried (issue 8)
+    Case("105_dense_sigmoid_sum_y_hat.tex", "w", ref_sigmoid_lsq,
+         r"refused: \mathbf{\hat{y}} = \frac{1}{1+e^{-Xw}} (the sigmoid of a vector written "
+         r"as 1 over a vector: 'cannot divide by a column vector', \oslash suggested)",
+         "ML: sigmoid layer, squared error (the answer's f(w))", objective="f(w)",
+         expect="cannot divide by a column vector of length n"),
+    Case("106_two_layer_sigmoid_z_i.tex", r"\alpha", ref_two_layer,
+         r"wrong: z^i and y^i (declared names carrying the index i of the sum) are read as ONE "
+         r"vector and ONE number, so the sum over i adds m copies of one term; the entries' "
+         r"definitions z_1^i = \sigma(\alpha^T x^i), z_2^i = \sigma(\beta^T x^i) are noted as "
+         r"relations that define nothing, so z^i is an input and the gradient wrt \alpha is "
+         r"0 without a word (x^i is declared and never used)",
+         "ML: 2-layer sigmoid network (squared error)", objective=r"\ell(w,\alpha, \beta)",
+         sample=sample_two_layer,
+         xfail="silently wrong: z^i in \\sum_i read as one vector (m copies), its entries' "
+               "definitions dropped: gradient wrt alpha 0"),
+    Case("107_softmax_regression_p_ik.tex", r"\mathbf{W}", ref_softmax_regression,
+         r"refused: \mathbf{X}_i \mathbf{W} (the i-th sample, a ROW of X, read as a column "
+         r"vector: 'cannot multiply a column vector of length d by a d x K matrix'); "
+         r"\text{softmax}(\mathbf{z})_k = ... and p_{ik} as the entries of \mathbf{p}_i follow",
+         "ML: softmax regression in matrix form (one-hot y)",
+         objective=r"\mathcal{L}_{\text{CE}}(\mathbf{W})",
+         expect="cannot multiply a column vector of length d (indexed by i) by a d×K matrix"),
+    Case("108_l2_logistic_C_sum.tex", "w", ref_l2_logistic_C, R,
+         r"ML: L2-regularised logistic loss (\frac{1}{2}\|w\|^2 + C \sum_{i=1}^n\log(1 + "
+         r"\exp(-y_iw^Tx_i)), x_i a family read from the declaration)", objective="f(w)"),
+    Case("109_l2_logistic_Sigma_j_p.tex", r"\boldsymbol{\beta}", ref_l2_logistic_beta,
+         r"refused: the author's unbalanced \exp( \boldsymbol{\beta}^T \mathbf{x}_{i} \right) "
+         r"in both definitions of \ell ('unclosed ('), located); behind it \lambda "
+         r"\Sigma_{j}^{p}\beta_j^2 writes the sum as a capital Sigma",
+         "ML: L2-regularised logistic log-likelihood", objective=r"\ell",
+         expect="unclosed '('"),
+    Case("110_lowrank_Y_XXT_colon.tex", "X", ref_lowrank_sym,
+         r"refused: f := \left\|Y - XX^T\right\|_F^2 \equiv Y - XX^T:Y - XX^T (the colon product "
+         r"written without brackets: read Y - (XX^T:Y) - XX^T, a matrix, so f is 'not a "
+         r"scalar'; the author means (Y - XX^T):(Y - XX^T))",
+         "low rank: symmetric factorisation (Frobenius)", objective="f",
+         expect="has shape (n, n), not a scalar"),
+    Case("111_frobenius_PTKV_unicode.tex", "T",
+         lambda X, P, T, K, V: fro2(X - P @ T @ K @ V), R,
+         r"low rank: Frobenius norm of X - PTKV (the unicode ‖X−PTKV‖^2 noted as a mention; "
+         r"f(T)=tr((X-PTKV)^T(X-PTKV)) the objective)", objective="f(T)"),
+    Case("112_trace_ULU_rm_tr.tex", "U", lambda U, L: float(np.trace(L @ U @ U.T)), R,
+         r"trace: tr(U^TLU) (f = {\rm tr}(LUU^T) = L:UU^T in \eqalign; L^\frac{1}{2} in the "
+         r"question skipped as unreadable, the claims noted)", objective="f"),
+    Case("113_gaussian_mle_nabla_trace.tex", r"\Sigma", ref_gauss_mle_nabla,
+         r"refused: the function is only inside the claim 0 = \nabla_\Sigma\sum_{i=1}^n ... "
+         r"(\begin{align}), which is not read as the objective, so the prose mention "
+         r"$\Sigma$ of the last sentence is taken (named f: 'not a scalar')",
+         "statistics: Gaussian MLE of the covariance", sample=sample_gauss_mle_nabla,
+         expect="has shape (d, d), not a scalar"),
+    Case("114_wishart_lpdf_stan.tex", "S", ref_wishart_lpdf,
+         r"refused: W &\sim& \mbox{\sf{Wishart}}_{\nu} (S) (the distribution statement, "
+         r"first row of the eqnarray* that defines the objective: unknown command \sim)",
+         "statistics: Wishart log-density (Stan Math docs)",
+         objective=r"\log (p (W \, |\, \nu, S) )", sample=sample_wishart,
+         expect=r"unknown command \sim"),
+    Case("115_rayleigh_intercal_abs.tex", "x",
+         lambda A, x: float(x @ A @ x / (x @ x)), R,
+         r"quadratic forms: Rayleigh quotient (x^\intercal, |x|^2 of a vector read as the "
+         r"norm, x \in\mathbb{R}^n in prose read as the declaration)", objective="R_A(x)"),
+    Case("116_tikhonov_displaystyle_Gamma.tex", r"\mathbf{x}", ref_tikhonov,
+         r"refused: ${\displaystyle \mathcal{L}(\mathbf{x}) = ...}$ (a definition inside the "
+         r"braces of {\displaystyle ...}: skipped, so the objective 'is not defined in the "
+         r"document', with no line or column); unnamed, it stops at A never declared (the "
+         r"page gives no shapes)", "least squares: Tikhonov regularisation",
+         objective=r"\mathcal{L}(\mathbf{x})", expect="is not defined in the document",
+         xfail="refused without a place: the objective inside {\\displaystyle ...} is skipped "
+               "and the error has no line or column"),
+    Case("117_weighted_lsq_en_dash.tex", "w", ref_weighted_lsq_U,
+         r"refused: X never declared -- the shapes are given in prose math ($X$ is an $m "
+         r"\times n$ input matrix, ...), which is not read as a declaration",
+         "least squares: weighted (matrix form, en dash)", objective="J(w)",
+         expect="unknown name X"),
+    Case("118_weighted_sum_r_j_paren.tex", "w", ref_weighted_sum_r, R,
+         r"least squares: weighted, index notation (r_j(y_j – x_j^Tw)^2 read as a product, the "
+         r"en dash as minus, x_j a family)", objective="E(w,x)"),
+    Case("119_irls_phi_W_R2_diag.tex", r"\beta", ref_irls_phi,
+         r"refused: the answer's definitions (\eqalign{ r &= X\beta - y ... \phi &= W:R^2 }) "
+         r"stand outside math delimiters on the page, so nothing defines \phi; the error "
+         r"points at the identity A:B = {\rm Tr}(A^TB) = ... = B:A",
+         "least squares: iteratively reweighted (index notation, Diag)", objective=r"\phi",
+         expect="the document defines nothing to differentiate"),
 ]
