@@ -944,7 +944,7 @@ CASES = [
     Case("113_gaussian_mle_nabla_trace.tex", r"\Sigma", ref_gauss_mle_nabla,
          r"refused: the function is only inside the claim 0 = \nabla_\Sigma\sum_{i=1}^n ... "
          r"(\begin{align}), which is not read as the objective, so the prose mention "
-         r"$\Sigma$ of the last sentence is taken (named f: 'not a scalar')",
+         r"\Sigma of the last sentence is taken (named f: 'not a scalar')",
          "statistics: Gaussian MLE of the covariance", sample=sample_gauss_mle_nabla,
          expect="has shape (d, d), not a scalar"),
     Case("114_wishart_lpdf_stan.tex", "S", ref_wishart_lpdf,
@@ -966,8 +966,8 @@ CASES = [
          xfail="refused without a place: the objective inside {\\displaystyle ...} is skipped "
                "and the error has no line or column"),
     Case("117_weighted_lsq_en_dash.tex", "w", ref_weighted_lsq_U,
-         r"refused: X never declared -- the shapes are given in prose math ($X$ is an $m "
-         r"\times n$ input matrix, ...), which is not read as a declaration",
+         r"refused: X never declared -- the shapes are given in prose math (X is an m "
+         r"\times n input matrix, ... each between dollars), which is not read as a declaration",
          "least squares: weighted (matrix form, en dash)", objective="J(w)",
          expect="unknown name X"),
     Case("118_weighted_sum_r_j_paren.tex", "w", ref_weighted_sum_r, R,
