@@ -103,3 +103,40 @@ def test_a_function_defined_at_a_member_applied_elsewhere_is_refused():
     doc = RBF.replace(r"f(x_i))^2", r"f(\mu_i))^2")
     with pytest.raises(matcalc.MatcalcError, match="two readings"):
         matcalc.gradient(doc, "w", objective="S")
+
+
+@pytest.mark.parametrize("doc", [
+    # corpus 106: y^i, x^i declared as names, used inside the sum over i
+    r"$w, x^i \in \mathbb{R}^2, y^i \in \mathbb{R}$ $$J = \sum_{i=1}^{m} ( y^i - w^Tx^i )^2$$",
+])
+def test_a_declared_name_whose_superscript_is_bound_is_refused(doc):
+    with pytest.raises(matcalc.MatcalcError, match="is declared as one name, but i is bound"):
+        matcalc.gradient(doc, "w")
+
+
+LAYER_FAMILY = r"$w, x^{(i)} \in \mathbb{R}^2, y^{(i)} \in \mathbb{R}$ " \
+               r"$$J = \sum_{i=1}^{m} ( y^{(i)} - w^Tx^{(i)} )^2$$"
+
+
+def test_a_layer_declared_family_takes_the_range_of_its_sums():
+    """x^{(i)} \\in R^2 with no range, summed over i = 1..m: the family of m members (as
+    x_i \\in R^2 is), with a note -- it was one vector added m times."""
+    g = check_gradient(LAYER_FAMILY, "w",
+                       f=lambda w, x, y: float(np.sum((y - x @ w) ** 2)))
+    assert any("range of i is not declared" in n.reason for n in g.notes)
+
+
+def test_an_entry_definition_of_a_declared_vector_is_refused():
+    """z_1 = ... with z \\in R^2 declared: entry 1 of z, or a new name z_1 (then z is a
+    free input and the gradient through it is 0, silently: corpus 106)."""
+    doc = r"$x, \alpha, w, z \in \mathbb{R}^2$ $$\ell(w,\alpha) := w^Tz$$ where " \
+          r"$z_1 = \sigma(\alpha^T x)$ and $z_2 = \sigma(x^T x)$"
+    with pytest.raises(matcalc.MatcalcError, match="two readings") as err:
+        matcalc.gradient(doc, r"\alpha")
+    assert err.value.line == 1 and "entry 1" in str(err.value)
+
+
+def test_a_displaystyle_group_around_a_formula_is_the_formula():
+    """{\\displaystyle ...} around a whole formula (Wikipedia's markup, corpus 116)."""
+    doc = r"$x, b \in \mathbb{R}^n$ $${\displaystyle f = \|x - b\|^{2}}$$"
+    check_gradient(doc, "x", f=lambda x, b: float(np.sum((x - b) ** 2)))

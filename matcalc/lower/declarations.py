@@ -373,6 +373,7 @@ class DeclarationCollector(LoweringBase):
         indices, index_syntax = (), ()
         kw = names.keyword_of(t)
         latex = names.latex_of(t)
+        self._refuse_entry_definition(t)
         if isinstance(t, S.Sub) and isinstance(t.base, S.Sym):
             items = self._index_items(t.subs)
             simple = items is not None and all(
@@ -406,6 +407,25 @@ class DeclarationCollector(LoweringBase):
         decl_shape = prev.shape if prev is not None and prev.kind == "input" else None
         self.info[kw] = Info("def", latex, span=t.span, decl_shape=decl_shape)
         return True
+
+    def _refuse_entry_definition(self, t):
+        """``z_1 = \\sigma(\\alpha^T x)`` with z a declared vector: entry 1 of z, or a new
+        name z_1? As a new name the declared z stays a free input, and every gradient
+        through it is 0 (corpus 106): refused, naming both readings."""
+        if not (isinstance(t, S.Sub) and isinstance(t.base, S.Sym)) or \
+                not all(isinstance(x, S.Num) for x in t.subs):
+            return
+        base = self.info.get(names.keyword_of(t.base))
+        if base is None or base.kind != "input" or not base.shape or \
+                names.keyword_of(t) in self.info:
+            return
+        raise self.perr(f"{names.latex_of(t)} = ... has two readings: entry "
+                        f"{', '.join(x.value for x in t.subs)} of the declared "
+                        f"{names.latex_of(t.base)} (matcalc does not assemble an array from "
+                        f"definitions of its entries), or a new name {names.latex_of(t)} "
+                        f"(then {names.latex_of(t.base)} stays a free input): write "
+                        f"{names.latex_of(t.base)} = \\begin{{pmatrix}} ... \\end{{pmatrix}}, "
+                        f"or rename", t)
 
     def _is_claim(self, t) -> bool:
         # d\lambda = ..., dX = ... (a differential), \frac{\partial L}{\partial W} = ...

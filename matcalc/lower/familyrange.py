@@ -27,9 +27,13 @@ class FamilyRanges(LoweringBase):
             if not isinstance(st, S.Decl) or st.space.kind == "range":
                 continue
             for t in st.targets:
-                if not (isinstance(t, S.Sub) and isinstance(t.base, S.Sym)):
+                if isinstance(t, S.Sym) and t.layer and t.layer.isalpha() and \
+                        len(t.layer) == 1:
+                    items = [t.layer]           # x^{(i)} \in R^n: a member, as x_i is
+                elif isinstance(t, S.Sub) and isinstance(t.base, S.Sym):
+                    items = self._index_items(t.subs)
+                else:
                     continue
-                items = self._index_items(t.subs)
                 open_ = [kw for kw in items or () if kw not in self.ranges and
                          kw not in self.info]
                 found = {kw: self._sums_over(kw, stmts) for kw in open_}

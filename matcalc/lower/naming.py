@@ -36,7 +36,27 @@ class NameLowering(LoweringBase):
         if member is not None:
             return self.resolve_sub(member, scope)
         kw = names.keyword_of(e)
+        self._refuse_bound_superscript(kw, e, scope)
         return self.resolve_name(kw, e, scope)
+
+    def _refuse_bound_superscript(self, kw, e, scope):
+        """``x^i`` or ``x^{(i)}`` declared as one name, used where a sum binds i: the i-th
+        member of a family (a different vector for each i), or one name that does not
+        change with i (the sum then adds copies of it) -- different values, refused."""
+        mark = (e.layer or e.sup) if isinstance(e, S.Sym) else None
+        if not mark or mark not in scope or kw in scope:
+            return
+        info = self.info.get(kw)
+        if info is None or info.kind not in ("input", "def") or info.family:
+            return
+        latex = names.latex_of(e)
+        base = names.latex_of(S.Sym(e.name, e.accent, None, e.primes))
+        raise self.perr(f"{latex} is declared as one name, but {mark} is bound here: it may "
+                        f"be the {mark}-th member of a family (a different value for each "
+                        f"{mark}) or one name that does not change with {mark} (then the sum "
+                        f"adds copies of it) -- different values. For a family, declare it "
+                        f"with its range: `{base}^{{({mark})}} \\in \\mathbb{{R}}^{{n}}, \\; "
+                        f"{mark} = 1,\\dots,m`", e)
 
     def declared_name(self, target):
         """A declaration's target as the name it declares: ``x^{(i)}`` with a declared

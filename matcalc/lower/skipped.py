@@ -124,9 +124,12 @@ class SkippedFragments(LoweringBase):
         want = name.replace(" ", "")
         for sk in self.skips:        # \log p(y|X, \theta) = ... written as the objective is
             text = excerpt(self.src, sk.span).replace(" ", "")
+            for wrap in ("{", "\\displaystyle", "\\textstyle"):    # {\displaystyle L = ...}
+                while want and text.startswith(wrap) and not want.startswith(wrap):
+                    text = text[len(wrap):]
             rest = text[len(want):] if want and text.startswith(want) else None
             # ... or with its arguments, L\left(\{W_\ell, ...\}\right) := ...
-            if rest is not None and (rest[:1] in ("=", "&") or (
+            if rest is not None and (rest[:1] in ("=", "&", ":") or (
                     rest.startswith(("(", "\\left(")) and "=" in rest)):
                 out = self._needed_error(sk, name, "which you asked for")
                 out.fragment = True

@@ -10,8 +10,30 @@ from __future__ import annotations
 from .tokens import ARRAY_ENVS, DROPPED, DROPPED_WITH_ARG, IMPLIES, MATH_ENVS, SIZING, err
 
 
+STYLE_GROUPS = ("displaystyle", "textstyle")
+
+
+def _unwrap_style_group(toks: list) -> list:
+    """``{\\displaystyle L(x) = ...}`` (how Wikipedia writes every formula): a group that
+    opens with a style command and spans the whole region is the formula inside it."""
+    body = [t for t in toks if t.kind != "break"]
+    if len(body) < 3 or body[0].kind != "{" or body[1].kind != "cmd" or \
+            body[1].value not in STYLE_GROUPS:
+        return toks
+    depth = 0
+    for j, t in enumerate(body):
+        depth += {"{": 1, "}": -1}.get(t.kind, 0)
+        if depth == 0:
+            if j != len(body) - 1:
+                return toks           # the group closes before the end: not a wrapper
+            break
+    drop = {id(body[0]), id(body[-1])}
+    return [t for t in toks if id(t) not in drop]
+
+
 def clean(toks: list, source: str) -> list:
     """Environments, eqalign, alignment, sizing and spacing -> row breaks / nothing."""
+    toks = _unwrap_style_group(toks)
     out: list = []
     braces: list = []          # per open '{': True when it is \eqalign's (to be dropped)
     envs: list = []            # open environments (name, token)

@@ -903,15 +903,14 @@ CASES = [
          "ML: sigmoid layer, squared error (the answer's f(w))", objective="f(w)",
          expect="cannot divide by a column vector of length n"),
     Case("106_two_layer_sigmoid_z_i.tex", r"\alpha", ref_two_layer,
-         r"wrong: z^i and y^i (declared names carrying the index i of the sum) are read as ONE "
-         r"vector and ONE number, so the sum over i adds m copies of one term; the entries' "
-         r"definitions z_1^i = \sigma(\alpha^T x^i), z_2^i = \sigma(\beta^T x^i) are noted as "
-         r"relations that define nothing, so z^i is an input and the gradient wrt \alpha is "
-         r"0 without a word (x^i is declared and never used)",
+         r"refused: y^i, declared as one name, inside \sum_{i=1}^{m}: the i-th member of a "
+         r"family or one name that does not change with i, two readings. Once silently "
+         r"wrong: z^i and y^i were read as ONE vector and ONE number (m copies of one term), "
+         r"and the entries' definitions z_1^i = \sigma(\alpha^T x^i) were noted as relations "
+         r"that define nothing (z^i an input: the gradient wrt \alpha was 0); an entry "
+         r"definition z_1 = ... of a declared z is now refused too",
          "ML: 2-layer sigmoid network (squared error)", objective=r"\ell(w,\alpha, \beta)",
-         sample=sample_two_layer,
-         xfail="silently wrong: z^i in \\sum_i read as one vector (m copies), its entries' "
-               "definitions dropped: gradient wrt alpha 0"),
+         sample=sample_two_layer, expect="is declared as one name, but i is bound here"),
     Case("107_softmax_regression_p_ik.tex", r"\mathbf{W}", ref_softmax_regression,
          r"refused: \mathbf{X}_i \mathbf{W} (the i-th sample, a ROW of X, read as a column "
          r"vector: 'cannot multiply a column vector of length d by a d x K matrix'); "
@@ -958,13 +957,11 @@ CASES = [
          r"quadratic forms: Rayleigh quotient (x^\intercal, |x|^2 of a vector read as the "
          r"norm, x \in\mathbb{R}^n in prose read as the declaration)", objective="R_A(x)"),
     Case("116_tikhonov_displaystyle_Gamma.tex", r"\mathbf{x}", ref_tikhonov,
-         r"refused: ${\displaystyle \mathcal{L}(\mathbf{x}) = ...}$ (a definition inside the "
-         r"braces of {\displaystyle ...}: skipped, so the objective 'is not defined in the "
-         r"document', with no line or column); unnamed, it stops at A never declared (the "
-         r"page gives no shapes)", "least squares: Tikhonov regularisation",
-         objective=r"\mathcal{L}(\mathbf{x})", expect="is not defined in the document",
-         xfail="refused without a place: the objective inside {\\displaystyle ...} is skipped "
-               "and the error has no line or column"),
+         r"refused: A never declared (the page gives no shapes); ${\displaystyle "
+         r"\mathcal{L}(\mathbf{x}) = ...}$ is read (a {\displaystyle ...} group around the "
+         r"whole formula, as Wikipedia writes it; it was skipped, and the objective 'not "
+         r"defined' with no line or column)", "least squares: Tikhonov regularisation",
+         objective=r"\mathcal{L}(\mathbf{x})", expect="unknown name A"),
     Case("117_weighted_lsq_en_dash.tex", "w", ref_weighted_lsq_U,
          r"refused: X never declared -- the shapes are given in prose math (X is an m "
          r"\times n input matrix, ... each between dollars), which is not read as a declaration",
