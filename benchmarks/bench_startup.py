@@ -11,9 +11,23 @@ In fresh interpreters (median of --repeat runs each):
   the import (the first derivation pays for what the import left for later: the grammar,
   SymPy), and the same for a second document in the same process (warm).
 
+* the first derivation of seed 001 split into its phases (CPU ms, median): importing
+  NumPy, SymPy and lark, matcalc's own modules, lark's tables, ``gradient()``,
+  ``to_numpy()`` - once with bytecode and once with every module's source compiled.
+
 The child processes import the tree this script sits in (PYTHONPATH is set to it), or the
 one --tree names. The parser-table cache (matcalc/cache.py) is used as a user would have
 it: the first run of this script writes it, so run it twice to see the cached start.
+
+Bytecode: an installed package has its ``.pyc`` files (pip compiles them at install; an
+editable install writes them at the first import). With ``PYTHONDONTWRITEBYTECODE`` set,
+as it is on some shared machines, every process compiles matcalc's ~100 modules from
+source (~0.1 s CPU). The children import a copy of the tree's ``matcalc`` package in a
+temporary directory (so nothing is written into the tree): by default the copy has its
+bytecode, written by one unmeasured child first, as a user's install has it;
+``--source-compiled`` measures every table with a copy without bytecode and
+``PYTHONDONTWRITEBYTECODE=1``. The phase split reports both either way. (NumPy's, SymPy's
+and lark's bytecode is the installed one in both.)
 """
 from __future__ import annotations
 
@@ -21,8 +35,10 @@ import argparse
 import json
 import os
 import statistics
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -49,19 +65,59 @@ for label, (name, wrt) in (("first", json.loads(first)), ("second", json.loads(s
     g.to_numpy()
     t3 = time.perf_counter()
     out[label] = {"gradient": t2 - t, "to_numpy": t3 - t2, "cpu": time.process_time() - c}
+out["file"] = matcalc.__file__
 out["modules"] = sorted(m for m in ("sympy", "lark", "matcalc.read.parse", "matcalc.codegen")
                         if m in sys.modules)
 print(json.dumps(out))
 """
 
 
-TREE = [ROOT]   # the tree the children import (--tree)
+PHASES = r"""
+import json, sys, time
+P = time.process_time
+c = [P()]
+import numpy; c.append(P())
+import sympy; c.append(P())
+import lark; c.append(P())
+import matcalc; matcalc.gradient; c.append(P())
+from matcalc.read import parse
+parse._parser(); c.append(P())
+name, wrt = json.loads(sys.argv[1])
+g = matcalc.gradient(open(name).read(), wrt=wrt if len(wrt) > 1 else wrt[0]); c.append(P())
+g.to_numpy(); c.append(P())
+print(json.dumps([b - a for a, b in zip(c, c[1:])] + [c[-1] - c[0]]))
+"""
+PHASE_NAMES = ["NumPy", "SymPy", "lark", "matcalc's modules", "lark's tables",
+               "gradient()", "to_numpy()", "total"]
+
+TREE = [ROOT]       # the tree whose matcalc the children import (--tree)
+BYTECODE = [True]   # the tables' children use bytecode (--source-compiled: they do not)
+COPIES = {}         # bytecode? -> a temporary directory holding a copy of TREE's matcalc
 
 
-def _env():
+def _copies(where: Path) -> None:
+    """Two copies of TREE[0]/matcalc without __pycache__; the bytecode one compiled once."""
+    for bytecode in (True, False):
+        root = where / ("bytecode" if bytecode else "source")
+        shutil.copytree(TREE[0] / "matcalc", root / "matcalc",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        COPIES[bytecode] = root
+    _run(PHASES, json.dumps([str(SEEDS / DOCS[1][0]), DOCS[1][1]]), bytecode=True)
+
+
+def _run(*args, bytecode=None, flags=()):
+    """`python [flags] -c args...` importing the copy (cwd is the copy, not the tree: `-c`
+    puts the working directory first on sys.path); the finished process."""
+    bytecode = BYTECODE[0] if bytecode is None else bytecode
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(TREE[0])
-    return env
+    env["PYTHONPATH"] = str(COPIES[bytecode])
+    if bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    p = subprocess.run([sys.executable, *flags, "-c", *args], capture_output=True, text=True,
+                       env=env, cwd=COPIES[bytecode], check=True)
+    return p
 
 
 def wall(code: str, repeat: int) -> tuple:
@@ -71,7 +127,7 @@ def wall(code: str, repeat: int) -> tuple:
     for _ in range(repeat):
         c = os.times()
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, env=_env(), cwd=TREE[0])
+        _run(code)
         ts.append(time.perf_counter() - t)
         c2 = os.times()
         cs.append(c2.children_user + c2.children_system - c.children_user - c.children_system)
@@ -82,8 +138,7 @@ def importtime(repeat: int) -> dict:
     """Cumulative µs per top-level package in `-X importtime` (median over runs)."""
     runs = []
     for _ in range(repeat):
-        p = subprocess.run([sys.executable, "-X", "importtime", "-c", "import matcalc"],
-                           capture_output=True, text=True, env=_env(), cwd=TREE[0], check=True)
+        p = _run("import matcalc", flags=("-X", "importtime"))
         cum = {}
         for line in p.stderr.splitlines():
             if not line.startswith("import time:") or "|" not in line:
@@ -107,13 +162,11 @@ def first_derivations(repeat: int) -> list:
         other = DOCS[(k + 1) % len(DOCS)]
         outs = []
         for _ in range(repeat):
-            p = subprocess.run(
-                [sys.executable, "-c", CHILD,
-                 json.dumps([str(SEEDS / doc[0]), doc[1]]),
-                 json.dumps([str(SEEDS / other[0]), other[1]])],
-                capture_output=True, text=True, env=_env(), cwd=TREE[0], check=True)
+            p = _run(CHILD, json.dumps([str(SEEDS / doc[0]), doc[1]]),
+                     json.dumps([str(SEEDS / other[0]), other[1]]))
             outs.append(json.loads(p.stdout))
         med = lambda f: statistics.median(f(o) for o in outs)  # noqa: E731
+        assert all(o["file"].startswith(str(COPIES[BYTECODE[0]])) for o in outs), outs[0]["file"]
         rows.append(dict(doc=doc[0], wrt=doc[1], modules=outs[-1]["modules"],
                          import_s=med(lambda o: o["import"]),
                          import_cpu=med(lambda o: o["import_cpu"]),
@@ -127,16 +180,41 @@ def first_derivations(repeat: int) -> list:
     return rows
 
 
+def phases(repeat: int) -> dict:
+    """CPU seconds of each phase of seed 001's first derivation, median of `repeat` fresh
+    processes, with bytecode and with source compiled, the two alternated."""
+    name, wrt = DOCS[1]
+    arg = json.dumps([str(SEEDS / name), wrt])
+    runs = {True: [], False: []}
+    for _ in range(repeat):
+        for bytecode in (True, False):
+            p = _run(PHASES, arg, bytecode=bytecode)
+            runs[bytecode].append(json.loads(p.stdout))
+    return {k: [statistics.median(r[i] for r in v) for i in range(len(PHASE_NAMES))]
+            for k, v in runs.items()}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--json", default=None)
     ap.add_argument("--tree", default=None, help="import matcalc from this tree (e.g. an "
                     "older commit's, to compare); default: the tree this script is in")
+    ap.add_argument("--source-compiled", action="store_true", help="keep "
+                    "PYTHONDONTWRITEBYTECODE as the environment has it (default: children "
+                    "use bytecode, as an installed package does)")
     args = ap.parse_args(argv)
     if args.tree:
         TREE[0] = Path(args.tree).resolve()
-    print(f"# matcalc from {TREE[0]}")
+    BYTECODE[0] = not args.source_compiled
+    with tempfile.TemporaryDirectory(prefix="matcalc-startup-") as where:
+        _copies(Path(where))
+        return _measure(args)
+
+
+def _measure(args) -> int:
+    print(f"# matcalc from {TREE[0]}; bytecode: "
+          f"{'used' if BYTECODE[0] else 'none (source compiled in every process)'}")
     print(f"# bench_startup  ({machine_line()})")
     print(f"# {load_line()} at start")
     base = wall("pass", args.repeat)
@@ -160,11 +238,20 @@ def main(argv=None) -> int:
               f"({r['first_cpu'] * 1e3:.0f}) | {r['warm_doc']} | "
               f"{(r['warm_gradient'] + r['warm_to_numpy']) * 1e3:.0f} ({r['warm_cpu'] * 1e3:.0f}) |")
     print(f"\nmodules loaded after `import matcalc` and the derivations: {rows[-1]['modules']}")
+    ph = phases(max(args.repeat, 7))
+    print(f"\nseed 001's first derivation by phase, CPU ms, median of {max(args.repeat, 7)} "
+          "fresh processes each (alternated):\n")
+    print("| | " + " | ".join(PHASE_NAMES) + " |")
+    print("|---|" + "---:|" * len(PHASE_NAMES))
+    for k, label in ((True, "bytecode"), (False, "source compiled")):
+        print(f"| {label} | " + " | ".join(f"{1e3 * v:.0f}" for v in ph[k]) + " |")
     print(f"# {load_line()} at end")
     if args.json:
         Path(args.json).write_text(json.dumps(dict(
             import_s=imp[0] - base[0], import_cpu=imp[1] - base[1], importtime=it,
-            numpy_s=numpy_only[0] - base[0], numpy_cpu=numpy_only[1] - base[1], rows=rows),
+            numpy_s=numpy_only[0] - base[0], numpy_cpu=numpy_only[1] - base[1], rows=rows,
+            phases={"bytecode" if k else "source compiled": dict(zip(PHASE_NAMES, v))
+                    for k, v in ph.items()}),
             indent=1))
     return 0
 
