@@ -35,7 +35,8 @@ _Q = r"u \in \mathbb{R}^d" "\n" r"q_j = \prod_{l=j+1}^{d} (1 - \sigma(u_l)) + u_
 _ETA = (r"\eta \in \mathbb{R}^n, A \in \mathbb{R}^{n\times n}" "\n"
         r"\Omega_{ik} = \sum_{j=1}^{i} \eta_j A_{jk} + \eta_i" "\n"
         r"f = \|\Omega^T \eta\|^2")
-_X = r"\eta \in \mathbb{R}^n, x \in \mathbb{R}^n" "\n" r"f = \sum_{i=1}^{n} x_i \sum_{j=1}^{i} \eta_j"
+_X = (r"\eta \in \mathbb{R}^n, x \in \mathbb{R}^n" "\n"
+      r"f = \sum_{i=1}^{n} x_i \sum_{j=1}^{i} \eta_j")
 _Y = (r"u \in \mathbb{R}^d, y \in \mathbb{R}^d" "\n"
       r"f = \sum_{i=1}^{d} y_i \sum_{j=1}^{i-1} \prod_{l=j+1}^{d} (1 - \sigma(u_l))")
 

@@ -127,7 +127,7 @@ class IndexLowering(LoweringBase):
             inner[i] = Cell(self._range_dim(i, body) if i in self.ranges else
                             self.inferred_range(e, i) or self._range_from_body(i, body),
                             where=f"the bracket [\\ldots]_{{{','.join(free)}}} binds {i}: "
-                                  f"no declared array its body indexes with {i}, nor the "
+                                  f"no declared input its body indexes with {i}, nor the "
                                   f"shape the context gives the bracket, says how far {i} "
                                   f"runs")
         try:

@@ -247,8 +247,9 @@ class SumLowering(LoweringBase):
                     if ds is not None:
                         ocell.dim = self._range_from_body(o, ds.stmt.value)
                 if ocell.dim is None:
+                    what = "sum" if kind == "sum" else "product"
                     raise self.perr(f"cannot tell the range of index {o}: the bounds of "
-                                    f"this {'sum' if kind == 'sum' else 'product'} over {kw} use {o}"
+                                    f"this {what} over {kw} use {o}"
                                     + (f", and {ocell.where}" if ocell.where else ""), e)
                 if self._covering(lo, hi, outer[0], ocell.dim, [n]) is None:
                     # \sum_{j=1}^{i+1} x_j over x in R^n, i = 1..n: x_{n+1} is no entry
