@@ -27,9 +27,12 @@ def fmt_shape(shape) -> str:
 @dataclass
 class Cell:
     """An index in scope: its dimension once known; `hint` is the upper bound of its sum
-    (used as its range when only another sum's bounds use the index)."""
+    (used as its range when only another sum's bounds use the index); `where` says, for a
+    refusal, what binds it when that is not its own sum (a bracket ``[...]_i``), or why its
+    range waits on another index's."""
     dim: object = None
     hint: object = None
+    where: str = ""
 
 
 @dataclass(frozen=True)

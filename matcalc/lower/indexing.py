@@ -122,8 +122,14 @@ class IndexLowering(LoweringBase):
         as free indices."""
         inner = dict(scope)
         for i in free:
+            # the range before the body is lowered: a sum in it whose bounds use i
+            # (\sum_{j=1}^{i-1}) needs it before the u_i that would bind it is met
             inner[i] = Cell(self._range_dim(i, body) if i in self.ranges else
-                            self.inferred_range(e, i))
+                            self.inferred_range(e, i) or self._range_from_body(i, body),
+                            where=f"the bracket [\\ldots]_{{{','.join(free)}}} binds {i}: "
+                                  f"no declared input its body indexes with {i}, nor the "
+                                  f"shape the context gives the bracket, says how far {i} "
+                                  f"runs")
         try:
             v = self.materialise(self.expr(body, inner), body)
         except UnboundIndex:

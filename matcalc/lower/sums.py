@@ -109,7 +109,10 @@ class SumLowering(LoweringBase):
         elif len(idx) == 1 and inner[idx[0][0]].dim is None and lo is not None and hi is not None:
             # \sum_{j=1}^{i-1} inside [...]_i: a sum in the body whose bounds use j
             # (\sum_{k=j+1}^{M}) needs j's range before anything j indexes is met
-            inner[idx[0][0]].hint = self._range_from_outer(lo, hi, scope)
+            cell = inner[idx[0][0]]
+            cell.hint = self._range_from_outer(lo, hi, scope)
+            if cell.hint is None:
+                cell.where = self._waits_on(lo, hi, scope)
         body = self.materialise(self.expr(e.body, inner), e.body)
         if e.over is not None:                  # \sum_{j \in C_i}: a mask (setsums.py)
             body = self.set_mask(e, body, inner, scope)
@@ -244,7 +247,10 @@ class SumLowering(LoweringBase):
                     if ds is not None:
                         ocell.dim = self._range_from_body(o, ds.stmt.value)
                 if ocell.dim is None:
-                    raise self.perr(f"cannot tell the range of index {o}", e)
+                    what = "sum" if kind == "sum" else "product"
+                    raise self.perr(f"cannot tell the range of index {o}: the bounds of "
+                                    f"this {what} over {kw} use {o}"
+                                    + (f", and {ocell.where}" if ocell.where else ""), e)
                 if self._covering(lo, hi, outer[0], ocell.dim, [n]) is None:
                     # \sum_{j=1}^{i+1} x_j over x in R^n, i = 1..n: x_{n+1} is no entry
                     # (a mask would drop the term the text writes)
@@ -315,6 +321,19 @@ class SumLowering(LoweringBase):
         if n_o is None:
             return None
         return self._covering(lo, hi, o, n_o, [n_o, hi.subs(o, sp.Integer(1)), hi.subs(o, n_o)])
+
+    @staticmethod
+    def _waits_on(lo, hi, scope) -> str:
+        """Why a sum's index whose bounds lo..hi use an enclosing index has no range yet:
+        that index's range is unknown (and what binds it), for a refusal; "" otherwise."""
+        outer = sorted(s.name for s in lo.free_symbols | hi.free_symbols if s.name in scope)
+        if len(outer) != 1:
+            return ""
+        cell = scope[outer[0]]
+        if cell.dim is not None or cell.hint is not None:
+            return ""
+        return (f"its sum runs from {lo} to {hi}, where the range of {outer[0]} is unknown"
+                + (f" ({cell.where})" if cell.where else ""))
 
     def _count_range(self, kind, cell, lo, hi, outer, scope):
         """``\\sum_{k=1}^{i-1} c`` (a body without k, bounds linear in one outer index i):

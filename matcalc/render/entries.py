@@ -22,6 +22,20 @@ def _label_dims(tensors) -> dict:
     return dims
 
 
+def _outside_in(sums, uses) -> list:
+    r"""The bounded sums `sums` in the order they are printed, outermost first: a sum whose
+    bounds use another of them (the mask of j over (k, j), j = k+1..d) goes inside that
+    one, so the reader meets k bound before j's bound names it (\sum_{k=1}^{i-1}
+    \sum_{j=k+1}^{d}); otherwise their order is kept."""
+    out, left = [], list(sums)
+    while left:
+        ready = [l for l in left if not any(u in left and u != l for u in uses.get(l, ()))]
+        nxt = ready[0] if ready else left[0]    # a cycle is no mask two sums can make
+        out.append(nxt)
+        left.remove(nxt)
+    return out
+
+
 class _NotVector(Exception):
     """An entry that has no vector reading along the index being dropped."""
 
@@ -97,17 +111,19 @@ class IndexNotation:
                     letters = {**letters, l: self._fresh(used, dims.get(l))}
                     summed.append(l)
         # a 0/1 mask over a summed index is the sum's bounds: Σ_{j=lo}^{hi}
-        bounds, absorbed = {}, set()
+        bounds, absorbed, uses = {}, set(), {}
         for k, (op, labels) in enumerate(tensors):
             if not isinstance(op, Mask) or (op.rank == 2 and labels[0] == labels[1]):
                 continue
             if labels[-1] in summed and labels[-1] not in bounds:
                 bounds[labels[-1]] = self._mask_bounds(op, [letters[l] for l in labels])
+                uses[labels[-1]] = labels[:-1]
                 absorbed.add(k)
             elif op.rank == 2 and labels[0] in summed and labels[0] not in bounds:
                 inv = self._mask_inverse(op, letters[labels[1]])
                 if inv is not None:
                     bounds[labels[0]] = inv
+                    uses[labels[0]] = labels[1:]
                     absorbed.add(k)
         # scalar algebra (ν^{-1}, 2) is one coefficient, simplified with SymPy
         coeff = sp.Integer(1)
@@ -148,7 +164,8 @@ class IndexNotation:
         if plain:
             sub = ",".join(plain)
             heads.append(rf"\sum_{{{sub}}}" if self.style == "latex" else f"Σ_{sub}")
-        for l in whole + [l for l in summed if l not in whole]:
+        for l in _outside_in(whole + [l for l in summed if l not in whole and l in bounds],
+                             uses):
             if l in bounds:
                 lo, hi = bounds[l]
                 heads.append(rf"\sum_{{{letters[l]}={lo}}}^{{{hi}}}" if self.style == "latex"
