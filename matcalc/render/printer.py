@@ -127,6 +127,20 @@ ight)."""
         return f"{self.t['lp']}{s}{self.t['rp']}" if prec < need else s
 
     def _num(self, v) -> str:
+        """A number or a SymPy expression in this style; remembered per renderer (a sum of
+        L terms prints each coefficient in every step: SymPy's printer was most of the
+        cost), keyed with the number of named symbols so far, which only grows."""
+        try:
+            key = (v, len(self._symnames))
+            memo = self.__dict__.setdefault("_num_memo", {})
+            if key in memo:
+                return memo[key]
+        except TypeError:       # not hashable: not remembered
+            return self._num_uncached(v)
+        memo[key] = out = self._num_uncached(v)
+        return out
+
+    def _num_uncached(self, v) -> str:
         v = sp.nsimplify(v) if isinstance(v, float) else v
         if isinstance(v, sp.Basic) and v.has(*self._named_constants):
             # the document names a variable \pi (or e): the constant printed as \pi would
