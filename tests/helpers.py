@@ -82,3 +82,13 @@ def refused(doc, wrt, *pieces, objective=None):
     for p in pieces:
         assert p in str(e), f"{p!r} not in: {e}"
     return e
+
+
+def reads_back_both_ways(doc, wrt, printed, old, new):
+    """The printed gradient `printed` reads back as a right claim, and the same text with
+    one edit (the first `old` replaced by `new`) as a wrong one: the round trip is a test
+    of meaning, not only of parsing."""
+    assert matcalc.check(doc, wrt, claim=printed).ok, printed
+    assert old in printed, printed
+    wrong = printed.replace(old, new, 1)
+    assert not matcalc.check(doc, wrt, claim=wrong).ok, wrong
