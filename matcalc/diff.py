@@ -307,7 +307,7 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
                 # a sum of cotangents that the rest of the body copies again (T² inside
                 # T²): named, so that it is written once, not once per copy
                 if isinstance(g_, Add) and not isinstance(lin_, Dvar) and \
-                        _worth_naming(g_, _copies(lin_) + 1):
+                        len(g_.shape) <= 2 and _worth_naming(g_, _copies(lin_) + 1):
                     kw, latex = _partial_name(problem, v, adjoints)
                     adjoints.append((kw, g_, latex))
                     terms[k] = (Ref(kw, g_.shape), lin_)
@@ -340,7 +340,10 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
         # printed in every step from here on: name the part collected so far
         upcoming = max((n for n in frontier if n != wrt), key=position.get, default=None)
         for name in incoming if upcoming is not None else ():
-            if name != upcoming and _worth_naming(frontier[name], 1):
+            # (a cotangent of more than two axes, a family's, has no matrix form to print
+            # in a where-clause that reads back: it stays written out where it is used)
+            if name != upcoming and len(frontier[name].shape) <= 2 and \
+                    _worth_naming(frontier[name], 1):
                 kw, latex = _partial_name(problem, name, adjoints)
                 adjoints.append((kw, frontier[name], latex))
                 frontier[name] = Ref(kw, frontier[name].shape)

@@ -1463,3 +1463,23 @@ def test_a_sum_up_to_T_is_not_a_transpose(limit):
     x = np.array([[0.3, -0.7, 1.1], [0.5, 0.2, -0.4]])
     assert_right(doc, "A", lambda x, A: sum(v @ A @ v for v in x), dict(x=x, A=A3))
     assert_right(doc, "x", lambda x, A: sum(v @ A @ v for v in x), dict(x=x, A=A3))
+
+
+def test_a_family_cotangent_is_not_named_in_a_where_clause():
+    """30-minute run, 3 Dec: the merged cotangent of a family (three axes, i, j, k) was named
+    \\bar{Y}^{(1)} in the where-clause as [ ... ]_{i,j,k}, which has no matrix form to read
+    back ('index j is not bound here'); it stays written out where it is used."""
+    doc = ("$\\Sigma \\in \\mathbb{R}^{n_1\\times n_1}$\n"
+           "$t^{(1)}_i \\in \\mathbb{R}^{n_2}, \\quad i = 1,\\ldots,n_1$\n"
+           "$Y_{ik} := \\operatorname{sigmoid}(\\|t^{(1)}_i - t^{(1)}_k\\|^2) "
+           "\\operatorname{sigmoid}(\\|t^{(1)}_k - t^{(1)}_i\\|^2)$\n"
+           "$\\log(1 + \\|Y + \\Sigma\\|_F^2)$")
+
+    def f(t1, Sigma):
+        d = ((t1[:, None, :] - t1[None, :, :]) ** 2).sum(-1)
+        Y = sigmoid(d) * sigmoid(d.T)
+        return np.log(1 + np.sum((Y + Sigma) ** 2))
+    t = np.array([[0.3, -0.2], [0.1, 0.4], [-0.5, 0.2]])
+    g = assert_right(doc, "t^{(1)}", f, dict(t1=t, Sigma=A3 * 0.3), key="t1")
+    assert r"\bar{Y}^{(1)}" not in g.latex()
+    assert_round_trip(doc, "t^{(1)}")
