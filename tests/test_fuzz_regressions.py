@@ -1483,3 +1483,32 @@ def test_a_family_cotangent_is_not_named_in_a_where_clause():
     g = assert_right(doc, "t^{(1)}", f, dict(t1=t, Sigma=A3 * 0.3), key="t1")
     assert r"\bar{Y}^{(1)}" not in g.latex()
     assert_round_trip(doc, "t^{(1)}")
+
+
+@pytest.mark.parametrize("doc, f", [
+    (r"x, y \in \mathbb{R}^n, \lambda \in \mathbb{R}" "\n"
+     r"f = \mathbf{1}^T \log(1 + (\frac{x \odot x}{1 + \lambda^2} + y)^{\circ 2})",
+     lambda x, y, lambda_: np.sum(np.log(1 + (x * x / (1 + lambda_ ** 2) + y) ** 2))),
+    # the 30-minute run's document, reduced
+    (r"X \in \mathbb{R}^{n \times n}, x \in \mathbb{R}^n, \lambda \in \mathbb{R}, "
+     r"\xi_i \in \mathbb{R}^{m},\ i = 1,\dots,n" "\n"
+     r"K_{ik} = \log(1 + (\sum_{j=1}^{m} \frac{\|\xi_i\|^2}{1 + \lambda^2} + x_k)^2)" "\n"
+     r"f = 2 K : X",
+     None),
+])
+def test_a_scalar_factor_shared_unevenly_is_factored_once(doc, f):
+    """Silently wrong (30-minute run, 3 Dec): c·c·a + c·b was emitted as c·c·(a + b): the
+    scalar factors common to the terms of a sum were intersected as a list, so a factor one
+    term has twice and another once was taken out twice (the reduced fuzz document fails
+    without the fix; the first is the same shape of sum, kept as a guard)."""
+    if f is None:
+        def f(X, x, lambda_, xi):
+            m = xi.shape[1]
+            inner = m * np.sum(xi ** 2, 1)[:, None] / (1 + lambda_ ** 2) + x[None, :]
+            return 2 * np.sum(np.log(1 + inner ** 2) * X)
+        rng = np.random.default_rng(4)
+        vals = dict(X=rng.standard_normal((2, 2)), x=rng.standard_normal(2), lambda_=0.7,
+                    xi=rng.standard_normal((2, 3)))
+        assert_right(doc, r"\xi", f, vals, key="xi")
+    else:
+        assert_right(doc, "x", f, dict(x=X3, y=X3[::-1] * 0.5, lambda_=0.7))
