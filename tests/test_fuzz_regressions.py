@@ -1512,3 +1512,20 @@ def test_a_scalar_factor_shared_unevenly_is_factored_once(doc, f):
         assert_right(doc, r"\xi", f, vals, key="xi")
     else:
         assert_right(doc, "x", f, dict(x=X3, y=X3[::-1] * 0.5, lambda_=0.7))
+
+
+@pytest.mark.parametrize("last", [r"\beta", r"\text{ﬁ}"])
+def test_a_bare_name_alone_on_the_last_line_is_two_readings(last):
+    """30-minute run, 3 Dec: `h = \\tanh(\\alpha\\beta)` then a line holding only `\\beta`
+    gave h's gradient with a note, where the fuzzer (and a reader) takes the last line as
+    the objective: two readings with different numbers, now refused naming both; inside a
+    sentence of prose a name stays a mention."""
+    decl = r"\alpha, \beta, \text{ﬁ} \in \mathbb{R}"
+    doc = decl + "\n" + r"h = \tanh(\alpha \beta \text{ﬁ})" "\n" + last
+    with pytest.raises(matcalc.MatcalcError, match="two readings") as err:
+        matcalc.gradient(doc, r"\beta")
+    assert err.value.line == 3
+    prose = "$" + decl + "$\n$$h = \\tanh(\\alpha \\beta \\text{ﬁ})$$\nwhere $" + last + \
+        "$ is small."
+    assert_right(prose, r"\beta", lambda alpha, beta, fi: np.tanh(alpha * beta * fi),
+                 dict(alpha=0.3, beta=-0.7, fi=1.2), key="beta")

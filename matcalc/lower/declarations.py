@@ -312,13 +312,15 @@ class DeclarationCollector(LoweringBase):
         if chosen is None and self.defsrc and getattr(self, "objective_text", "") is None \
                 and self.objective_by_name is None:
             for k, st in candidates:
-                if k > last_def and _function_of_names(st.value, self.defsrc, self.info):
+                if k > last_def and (_function_of_names(st.value, self.defsrc, self.info)
+                                     or self._name_on_its_own_line(st)):
                     # \sigma(\text{lr}) after the last definition: the objective, or a
                     # mention of a function (and the last definition the objective)
                     last = list(self.defsrc)[-1]
+                    what = "a name" if namelike(st.value) else "a function"
                     raise self.perr(
                         f"{excerpt(self.src, st.value.span)} after the last definition has two "
-                        f"readings: it is the objective, or it mentions a function and the "
+                        f"readings: it is the objective, or it mentions {what} and the "
                         f"objective is {self.info[last].latex}; name the objective "
                         f"(objective=... / --objective)", st.value)
         for _k, st in candidates:
@@ -337,6 +339,23 @@ class DeclarationCollector(LoweringBase):
             self.info[name] = Info("def", "f", span=chosen.span)
         else:
             self.bare = chosen
+
+    def _name_on_its_own_line(self, st) -> bool:
+        """A bare name of the document, not the last definition's, alone on its line (a
+        line of a plain document, or a displayed formula): the objective, or a mention
+        (``h = \\tanh(\\alpha\\beta)`` then ``\\beta``) -- two readings. A name inside a
+        sentence of prose (``... of $\\Sigma$ ...``) is a mention only."""
+        if not namelike(st.value) or not self.defsrc:
+            return False
+        kw = names.keyword_of(st.value)
+        if kw is None or kw == list(self.defsrc)[-1] or kw not in self.info:
+            return False
+        span = st.value.span
+        if not span.line or span.line != span.end_line:
+            return False
+        line = self.src.splitlines()[span.line - 1]
+        rest = (line[:span.column - 1] + line[span.end_column - 1:]).strip()
+        return rest.strip("$").strip() in ("", "\\[", "\\]", "\\[\\]")
 
     def _rename(self, st: S.Rename):
         """``I \\to A``: A is declared as I was; a renamed dimension is the same one."""
