@@ -1529,3 +1529,19 @@ def test_a_bare_name_alone_on_the_last_line_is_two_readings(last):
         "$ is small."
     assert_right(prose, r"\beta", lambda alpha, beta, fi: np.tanh(alpha * beta * fi),
                  dict(alpha=0.3, beta=-0.7, fi=1.2), key="beta")
+
+
+@pytest.mark.parametrize("doc, says", [
+    # 30-minute run, 3 Dec: the declarations were lost with a fragment matcalc cannot lex
+    # (𝑥), joined by "and": \pi became the constant and \tilde u was inferred -- silently
+    # another function
+    ("$𝑥 \\in \\mathbb R^{n} and \\tilde u \\in \\mathbb{R}^{d} and \\pi \\in \\mathbb{R}$\n"
+     "$h_j = \\tilde u_j$\n$J = \\sum_{j=1}^{d} \\tilde u_j \\cdot 0.5 \\cdot \\big(h_j \\pi\\big)$",
+     r"it declares \tilde{u}"),
+    ("$𝑥 \\in \\mathbb{R}^n and \\pi \\in \\mathbb{R}$\n$y \\in \\mathbb{R}^n$\n$$f = \\pi y^T y$$",
+     r"read as the constant"),
+])
+def test_a_lost_declaration_joined_by_and_is_not_skipped(doc, says):
+    with pytest.raises(matcalc.MatcalcError, match="cannot be skipped") as err:
+        matcalc.gradient(doc, r"\tilde u" if "tilde" in doc else "y")
+    assert says in str(err.value) and err.value.line == 1

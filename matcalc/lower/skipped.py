@@ -98,12 +98,18 @@ class SkippedFragments(LoweringBase):
                 if k in used and k not in self.defsrc:
                     raise self._needed_error(sk, k, f"which the objective uses: without it "
                                              f"{sk.latex.get(k, k)} would be taken as an input")
+        # a name the objective's formulas mention counts even where it was read as
+        # something else without its declaration: \pi the constant, where \pi \in R is lost
+        mentioned = self._mentioned([obj])
         for sk in self.skips:    # its shape would be inferred, perhaps not as declared
             for k in sk.declares:
-                if k in used and k not in self.defsrc and k not in self._declared:
+                if (k in used or k in mentioned) and k not in self.defsrc and \
+                        k not in self._declared:
+                    lost = (f"{sk.latex.get(k, k)} would be read as the constant"
+                            if k in ("pi", "e") and k not in used else
+                            f"the shape of {sk.latex.get(k, k)} would be inferred, not read")
                     raise self._needed_error(sk, k, f"which the objective uses: without it "
-                                             f"the shape of {sk.latex.get(k, k)} would be "
-                                             f"inferred, not read")
+                                             f"{lost}")
 
     def _needed_error(self, sk, k, why):
         e = sk.error

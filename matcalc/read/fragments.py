@@ -16,7 +16,7 @@ from . import syntax as S
 from ..errors import ParseError
 from .clauses import CLOSERS, OPENERS, split_rows
 from .macros import expand
-from .tokens import Tok
+from .tokens import SEP_WORDS, Tok
 from .words import clean, words
 
 RELATIONS = ("REL", "IN")
@@ -109,7 +109,12 @@ def guess_raw(raw, source, macros, parse_expr):
         piece.clear()
 
     prev = None
-    for t in raw:
+    words_at = _separator_words(raw)     # \tilde u \in R^d and \pi \in R: "and" separates
+    for k, t in enumerate(raw):
+        if k in words_at:
+            if words_at[k]:
+                flush()
+            continue
         if t.kind == "{" and prev is not None and prev.kind == "cmd" and prev.value in ROWS_GROUP:
             groups.append(True)          # \eqalign{ ... }: its rows are at the top level
             flush()
@@ -138,6 +143,24 @@ def guess_raw(raw, source, macros, parse_expr):
         piece.append(t)
     flush()
     return _collect(clauses, parse_expr)
+
+
+def _separator_words(raw) -> dict:
+    """{position: True at the first letter, False at the others} of the words that separate
+    clauses (tokens.SEP_WORDS: ``and``, ``where``, ...) written as runs of letters in the
+    raw tokens, as words.py reads them when the fragment can be lexed."""
+    out, k, n = {}, 0, len(raw)
+    while k < n:
+        if raw[k].kind == "letter" and (k == 0 or raw[k - 1].kind != "letter" or raw[k].sp):
+            j = k + 1
+            while j < n and raw[j].kind == "letter" and not raw[j].sp:
+                j += 1
+            if "".join(t.value for t in raw[k:j]) in SEP_WORDS:
+                out.update({m: m == k for m in range(k, j)})
+            k = j
+        else:
+            k += 1
+    return out
 
 
 RAW_RELATIONS = {("char", "="), ("cmd", "in"), ("cmd", "coloneqq"), ("cmd", "triangleq"),
