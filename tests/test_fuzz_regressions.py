@@ -1545,3 +1545,18 @@ def test_a_lost_declaration_joined_by_and_is_not_skipped(doc, says):
     with pytest.raises(matcalc.MatcalcError, match="cannot be skipped") as err:
         matcalc.gradient(doc, r"\tilde u" if "tilde" in doc else "y")
     assert says in str(err.value) and err.value.line == 1
+
+
+def test_a_dimension_ratio_is_emitted_in_lowest_terms():
+    """30-minute run, 3 Dec: a coefficient (d - 1)/(1 - d) was emitted as written and raised
+    ZeroDivisionError at d = 1 (where the term it scales is empty): it is -1."""
+    from helpers import check_gradient
+    doc = (r"$b \in \mathbb R^d, \quad \nu \in \mathbb{R}^d, \quad s' \in \mathbb{R}$" "\n"
+           r"$\mathcal{L} = \sum_{j=2}^{d} \tanh((1 + {s'}^2)^{\sigma\left(\prod_{j'=2}^{d}"
+           r" (2 + \tanh(b_j))\right)} + \sum_{l=2}^{d} \prod_{j'=2}^{d} (1 - \sigma(\nu_{j'})))$")
+    g = matcalc.gradient(doc, wrt="b")
+    fn = g.to_numpy()
+    got = fn(b=np.array([0.3]), nu=np.array([0.2]), s_prime=0.5)
+    assert np.array_equal(got, [0.0])
+    check_gradient(doc, "b", kwargs=dict(b=np.array([0.3, -0.2, 0.5]),
+                                         nu=np.array([0.2, 0.1, -0.4]), s_prime=0.5))

@@ -31,6 +31,12 @@ def _pyexpr(e) -> str:
         if e.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or v.imag != 0 or v.real != v.real:
             raise ir.IRError(f"the constant {e} is not a finite real number")
         return repr(v.real)
+    if e.is_Mul or e.is_Pow or e.is_Add:
+        # a ratio of polynomials in the dimensions in lowest terms: (d - 1)/(1 - d) is -1,
+        # not a ZeroDivisionError at d = 1 (where the term it scales is empty)
+        e = sp.cancel(e) if e.is_rational_function() else e
+        if e.is_Integer or e.is_Rational:
+            return _pyexpr(e)
     # dimensions by their Python names (a dimension `eval` is the variable eval_)
     e = e.xreplace({s: sp.Symbol(python_name(s.name), **s.assumptions0)
                     for s in e.free_symbols if python_name(s.name) != s.name})
