@@ -1560,3 +1560,19 @@ def test_a_dimension_ratio_is_emitted_in_lowest_terms():
     assert np.array_equal(got, [0.0])
     check_gradient(doc, "b", kwargs=dict(b=np.array([0.3, -0.2, 0.5]),
                                          nu=np.array([0.2, 0.1, -0.4]), s_prime=0.5))
+
+
+def test_an_entry_of_a_parenthesis_after_a_factor_is_the_parenthesis_entry():
+    """Silently wrong (30-minute run, 3 Dec, as a printed gradient that read back as another
+    function): x_i ((A + I)^{-1})_{ij}^2 was read as ((x_i (A + I)^{-1})_{ij})^2, the
+    subscript and the square taken by the product x_i (...): now x_i · (((A+I)^{-1})_{ij})²,
+    as `a (b)^2` is a · b²."""
+    doc = r"A \in \mathbb{R}^{n\times n}, x \in \mathbb{R}^n" "\n" \
+          r"f = \sum_{i,j} x_i ((A + I)^{-1})_{ij}^{2}"
+
+    def f(A, x):
+        return x @ (np.linalg.inv(A + np.eye(len(x))) ** 2).sum(1)
+    A = np.array([[2.0, 0.3, 0.1], [0.2, 1.5, 0.4], [0.1, 0.2, 1.8]])
+    for wrt in ("x", "A"):
+        assert_right(doc, wrt, f, dict(A=A, x=X3))
+    assert_round_trip(doc, "A")

@@ -223,6 +223,12 @@ class AtomLowering(LoweringBase):
             # a (b)^2 is a · b², not (a b)²
             inner = S.Pow(e.base.args[0], e.exp, e.hadamard, span=e.span)
             return self.product(self.expr(e.base.func, scope), self.expr(inner, scope), e)
+        if isinstance(e.base, S.Sub) and self._apply_is_product(e.base.base):
+            # a (B)_{ij}^2 is a · ((B)_{ij})², not ((a B)_{ij})²
+            app = e.base.base
+            inner = S.Pow(S.Sub(app.args[0], e.base.subs, span=e.base.span), e.exp,
+                          e.hadamard, span=e.span)
+            return self.product(self.expr(app.func, scope), self.expr(inner, scope), e)
         named = self.sup_name(e)
         if named is not None and names.keyword_of(named) in self.info:
             # W^Q declared as a name: a power only if Q is also a number here

@@ -41,6 +41,10 @@ class IndexLowering(LoweringBase):
         return self.resolve_sub(e, scope)
 
     def resolve_sub(self, e, scope):
+        if self._apply_is_product(e.base):
+            # x_i (B)_{ij} is x_i · (B)_{ij}, not (x_i B)_{ij}: the subscript is (B)'s
+            inner = S.Sub(e.base.args[0], e.subs, span=e.span)
+            return self.product(self.expr(e.base.func, scope), self.expr(inner, scope), e)
         self._refuse_nested_index(e, scope)
         e = self._sup_then_sub(e, scope)
         member = self.layer_member(e, scope)
