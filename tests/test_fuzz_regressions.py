@@ -1576,3 +1576,17 @@ def test_an_entry_of_a_parenthesis_after_a_factor_is_the_parenthesis_entry():
     for wrt in ("x", "A"):
         assert_right(doc, wrt, f, dict(A=A, x=X3))
     assert_round_trip(doc, "A")
+
+
+def test_an_unreadable_last_definition_is_not_replaced_by_the_one_before():
+    """30-minute run, 3 Dec: `\\ell(\\text{fi}) = ...` with a character the reader does not
+    know (𝑥) was skipped, and the objective silently became the definition before it (h):
+    now refused at that fragment, naming h; named, h is taken."""
+    doc = ("$A \\in \\mathbb{R}^{n \\times n}, \\text{fi} \\in \\mathbb{R}$\n"
+           "$h := (\\text{fi}^2)^2$\n"
+           "$\\ell(\\text{fi}) = \\tanh\\left(𝑥 + \\text{fi}\\right) + h$")
+    with pytest.raises(matcalc.MatcalcError, match="would be the objective") as err:
+        matcalc.gradient(doc, wrt=r"\text{fi}")
+    assert err.value.line == 3
+    g = matcalc.gradient(doc, wrt=r"\text{fi}", objective="h")
+    assert np.isclose(float(g.to_numpy()(fi=0.7)), 4 * 0.7 ** 3)

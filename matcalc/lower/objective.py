@@ -67,6 +67,29 @@ class ObjectiveChoice(LoweringBase):
         raise ParseError(f"objective {objective!r} is not defined in the document "
                          f"(definitions: {', '.join(self.info[k].latex for k in self.defsrc)})")
 
+    def _refuse_skipped_last_definition(self, kw):
+        r"""The objective taken by default is the last definition; a fragment after it that
+        would define a name the reader cannot even tell (\ell(x) = ... with a character it
+        does not know, after h = ...) would have been the last one: taking kw instead is a
+        different objective, so the error is that fragment's, naming both."""
+        at = getattr(self.defsrc[kw].stmt, "span", None) if kw in self.defsrc else None
+        if at is None or not at.line:
+            return
+        for sk in self.skips:
+            later = sk.span is not None and (sk.span.line, sk.span.column) > \
+                (at.line, at.column)
+            # (one whose name is known is the trailing-definition rule's, in `define`)
+            if later and not sk.defines and "=" in excerpt(self.src, sk.span):
+                what = "a name"
+                err = sk.error
+                out = type(err)(f"{err.bare_message} -- this formula cannot be skipped: it "
+                                f"defines {what} after the last definition, so it would be "
+                                f"the objective; without it the objective would be "
+                                f"{self.info[kw].latex} (name that one to take it)",
+                                err.line, err.column, err.source, err.end_column)
+                out.fragment = True
+                raise out
+
     def _objective_as_written(self, objective):
         """The definition whose left side is written as `objective` (spaces aside):
         ``\\log p(y|X, \\theta)`` names the definition read as log p. None if none."""
@@ -141,6 +164,8 @@ class ObjectiveChoice(LoweringBase):
         if objective is None and self.bare is not None:
             self.adopt_bare_objective()
         kw = self._objective_kw(objective)
+        if not named and self.bare is None and self.objective_by_name is None:
+            self._refuse_skipped_last_definition(kw)
         if objective is not None and self.bare is not None:
             self.note(self.bare, "an expression, not a definition: not used (the objective "
                                  "is named)")
