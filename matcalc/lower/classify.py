@@ -23,6 +23,8 @@ derivative, a function applied to names) and so is never the objective.
 """
 from __future__ import annotations
 
+import dataclasses
+
 from .. import names, ops
 from ..read import syntax as S
 from .base import SIGMA_NAMES, walk_syntax
@@ -260,7 +262,7 @@ def _member(e):
             e.base.layer is None:
         return names.keyword_of(e.base), e.subs[0]
     if isinstance(e, S.Sym) and e.layer:
-        plain = S.Sym(e.name, e.accent, None, e.primes, span=e.span, sup=e.sup)
+        plain = dataclasses.replace(e, layer=None)
         idx = S.Num(e.layer, span=e.span) if e.layer.isdigit() else S.Sym(e.layer, span=e.span)
         return names.keyword_of(plain), idx
     return None

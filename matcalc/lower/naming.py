@@ -50,7 +50,7 @@ class NameLowering(LoweringBase):
         if info is None or info.kind not in ("input", "def") or info.family:
             return
         latex = names.latex_of(e)
-        base = names.latex_of(S.Sym(e.name, e.accent, None, e.primes))
+        base = names.latex_of(dataclasses.replace(e, layer=None, sup=None))
         raise self.perr(f"{latex} is declared as one name, but {mark} is bound here: it may "
                         f"be the {mark}-th member of a family (a different value for each "
                         f"{mark}) or one name that does not change with {mark} (then the sum "

@@ -80,15 +80,10 @@ class ObjectiveChoice(LoweringBase):
                 (at.line, at.column)
             # (one whose name is known is the trailing-definition rule's, in `define`)
             if later and not sk.defines and "=" in excerpt(self.src, sk.span):
-                what = "a name"
-                err = sk.error
-                out = type(err)(f"{err.bare_message} -- this formula cannot be skipped: it "
-                                f"defines {what} after the last definition, so it would be "
-                                f"the objective; without it the objective would be "
-                                f"{self.info[kw].latex} (name that one to take it)",
-                                err.line, err.column, err.source, err.end_column)
-                out.fragment = True
-                raise out
+                raise self._needed_error(sk, "a name", f"after the last definition, so it "
+                                         f"would be the objective; without it the objective "
+                                         f"would be {self.info[kw].latex} (name that one to "
+                                         f"take it)")
 
     def _objective_as_written(self, objective):
         """The definition whose left side is written as `objective` (spaces aside):

@@ -10,6 +10,8 @@ differently or a dimension that is not a positive whole number.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import re
 
 import sympy as sp
@@ -109,8 +111,7 @@ class DeclaredShapes(LoweringBase):
     def _member_base_latex(target) -> str:
         if isinstance(target, S.Sub):
             return names.latex_of(target.base)
-        return names.latex_of(S.Sym(target.name, target.accent, None, target.primes,
-                                    span=target.span, sup=target.sup))
+        return names.latex_of(dataclasses.replace(target, layer=None))
 
     def _stacked(self, prev, shape, family, st) -> bool:
         """x \\in R^N and its members x_i \\in R^{D_p} (N_p of them, N = N_p D_p): one
