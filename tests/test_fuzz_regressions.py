@@ -26,6 +26,7 @@ import sympy as sp
 
 import fuzz_docs as F
 import matcalc
+from helpers import reads_back_both_ways
 
 
 def sigmoid(z):
@@ -1590,3 +1591,19 @@ def test_an_unreadable_last_definition_is_not_replaced_by_the_one_before():
     assert err.value.line == 3
     g = matcalc.gradient(doc, wrt=r"\text{fi}", objective="h")
     assert np.isclose(float(g.to_numpy()(fi=0.7)), 4 * 0.7 ** 3)
+
+
+def test_entrywise_bars_of_a_vector_size_a_sub_range_ones_vector():
+    """30-minute fuzz run, 3 Dec: the printed `\\mathbf{1}_{[2,\\,n]}^T \\left|x\\right|` did
+    not read back ("cannot tell the length of this 0/1 vector"): shape inference left |x| of a
+    vector open, though the lowering reads it entrywise (x's shape) or as a norm (a scalar)."""
+    doc = (r"$x \in \mathbb{R}^n, y\in\mathbb{R}^n$" "\n"
+           r"$$f = \frac{\sum_{i=2}^{n} |x_i|}{1 + y^Ty} $$")
+
+    def f(x, y):
+        return np.abs(x[1:]).sum() / (1 + y @ y)
+    for wrt in ("x", "y"):
+        assert_right(doc, wrt, f, dict(x=X3, y=np.array([0.4, -0.1, 0.3])))
+    printed = matcalc.gradient(doc, wrt="y").latex()
+    assert r"\mathbf{1}_{[2,\,n]}^{T}\left|x\right|" in printed, printed
+    reads_back_both_ways(doc, "y", printed, r"[2,\,n]", r"[1,\,n]")

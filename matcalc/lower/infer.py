@@ -293,8 +293,14 @@ class _Terms:
 
     def t_Norm(self, e, scope):
         a = self.term(e.arg, scope)
-        if e.kind == "abs":
-            return self.fresh() if not self.s.scalar(a) else (ONE, ONE)
+        if e.kind == "abs" and e.sub is None and not self.s.scalar(a):
+            # |v| of a vector has the shape the lowering's reading gives it (the entrywise
+            # absolute value: v's shape; the 2-norm: a scalar; atoms.read_vector_bars);
+            # of a square matrix it is a determinant; while open, it stays open
+            r, c = self.s.shape(a)
+            if (r == ONE) != (c == ONE) and self.s.not_scalar(a):
+                return a if getattr(self.lw, "vector_bars", "abs") == "abs" else (ONE, ONE)
+            return self.fresh()
         return (ONE, ONE)
 
     def t_Call(self, e, scope):
