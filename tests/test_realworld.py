@@ -182,3 +182,35 @@ def test_readme_table_is_current():
     from realworld import table
     assert table.readme_table(table.README.read_text()) == table.table(), \
         "tests/realworld/README.md is stale: run python tests/realworld/table.py --write"
+
+
+def _without_added_declaration(case):
+    """The document as the page has it: the one declaration line the header says was added
+    (the first line after the header) taken out; None when nothing such was added."""
+    if not case.header("added").startswith("declaration line 1"):
+        return None
+    lines = case.text.splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if not line.startswith("%"))
+    return "".join(lines[:first] + lines[first + 1:])
+
+
+@pytest.mark.parametrize("case", _params(lambda c: c.status == "right"
+                                         and _without_added_declaration(c) is not None))
+def test_without_the_added_declaration_never_guesses(case):
+    """The declaration line we added (shapes the page gives in words, or none) is what a
+    user types when matcalc asks for it: without it, matcalc refuses with a MatcalcError
+    or, where it infers the shapes itself, derives the same numbers -- never another
+    gradient."""
+    text = _without_added_declaration(case)
+    try:
+        g = matcalc.gradient(text, wrt=case.wrt, objective=case.objective)
+    except matcalc.MatcalcError:
+        return
+    _exercise(g)
+    try:
+        _check_numbers(case, g)
+    except AssertionError as err:
+        pytest.fail(f"silently wrong without the added declaration: {g.text()}: {err}")
+    except Exception as err:   # inferred shapes the reference cannot take: say so
+        pytest.fail(f"derives without the added declaration with other inputs "
+                    f"{sorted(g.inputs)}: {err!r}")
