@@ -850,11 +850,10 @@ CASES = [
          r"which its prose calls the L_1 penalty, is read as written: the 2-norm)",
          objective=r"L(\mathbf{\beta})"),
     Case("097_mf_lambda_U_norms.tex", "U_i", ref_mf_lambda,
-         r"refused: I_{ij}, R_{ij}, U_i, V_j never declared (the post gives no shapes): U_i "
-         r"has two readings, entry i of a vector U or the i-th of a family of vectors (the "
-         r"message named no construct once: E 'has shape (i*j, i*j)')",
-         "matrix factorization (regularized, masked)", objective="E",
-         expect="U_{i} has two readings"),
+         R, "matrix factorization (regularized, masked; wrt the family member U_i; "
+         "the post's own claim, with lambda_V U_i and no I_ij, is kept for check; "
+         "without the added declaration, refused: U_i is entry i of a vector U or the "
+         "i-th of a family of vectors)", objective="E"),
     Case("098_rbf_network_lambda_k.tex", r"\lambda_k", ref_rbf_net,
          "right", "ML: RBF network (f(x_i)=\\sum_{k=1}^n w_k e^{(...)}, a function defined at "
          "the family member x_i, read entrywise: f(x_i) in S is f_i)", objective="S"),
