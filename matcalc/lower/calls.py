@@ -132,6 +132,9 @@ class CallLowering(LoweringBase):
             primed = self._primed_vector_product(f, e, scope)
             if primed is not None:
                 return primed
+        density = self.named_density(e, scope)      # \mathcal{N}(x | \mu, \Sigma)
+        if density is not None:
+            return density
         # a variable before parentheses multiplies them; the argument is lowered first,
         # since it may fix index ranges the factor needs (\delta_{jl} (v_j + v_l))
         if kw is not None and kw in self.info:

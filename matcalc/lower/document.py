@@ -38,6 +38,7 @@ from .optimum import OptimumObjective
 from .products import ProductLowering
 from .setsums import SetSumLowering
 from .prose_names import ProseFunctions
+from .densities import NamedDensities
 from .skipped import SkippedFragments
 from .spaces import DeclaredShapes
 from .sums import SumLowering
@@ -48,7 +49,7 @@ from .viafamily import via_families
 class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, DeclarationCollector,
               FamilyRanges, DeclaredShapes, NameLowering, IndexLowering, AtomLowering,
               ProductLowering, TermLowering, SumLowering, SetSumLowering, CallLowering,
-              InferredShapes, ProseFunctions, ImpliedObjective, OptimumObjective):
+              InferredShapes, ProseFunctions, NamedDensities, ImpliedObjective, OptimumObjective):
     """Lowers one document: collects its declarations and definitions, lowers each
     definition on first use (so the order of the text does not matter), picks the objective.
     Each job is a part of its own module (definitions, objective, skipped fragments,

@@ -326,6 +326,10 @@ class _Terms:
         if info is None and isinstance(e.func, S.Sym) and e.func.name in SIGMA_NAMES \
                 and len(e.args) == 1 and kw not in self.lw.functions:
             return self.term(e.args[0], scope)        # \sigma(z): the logistic function
+        if self.lw.density_name(e) is not None:         # \mathcal{N}(x | \mu, \Sigma)
+            x, mean, _ = (self.term(a, scope) for a in e.args)
+            self.s.unify_shape(x, mean)
+            return (ONE, ONE)
         ds = self.lw.defsrc.get(kw)
         if info is not None and len(e.args) == 1 and \
                 not (ds is not None and ds.stmt.params is not None):

@@ -829,10 +829,11 @@ CASES = [
          expect="it defines y_{i}, which the objective uses"),
     Case("094_gmm_loglik_alpha_m.tex", r"\mu_m", ref_gmm_loglik,
          r"refused: \alpha_m never declared, and with m bound by the sum it has two readings "
-         r"(entry m of a vector \alpha, or the m-th of a family of vectors); after it, "
-         r"\mathcal{N}(x_n|\mu_m, \Sigma_m) (the Gaussian density written as a function with "
-         r"a conditioning bar: N is not a function); x_n, \mu_m, \Sigma_m are never declared "
-         r"and ln is written without a backslash",
+         r"(entry m of a vector \alpha, or the m-th of a family of vectors); "
+         r"\mathcal{N}(x_n|\mu_m, \Sigma_m) is read since as the Gaussian density "
+         r"(lower/densities.py), but with the shapes declared (a scratch copy) it stops at "
+         r"the determinant of the family member \Sigma_m: a determinant or inverse of each "
+         r"member of a family of matrices is not supported",
          "statistics: Gaussian mixture log-likelihood", objective=r"L(X|\Theta)",
          expect=r"\alpha_{m} has two readings"),
     Case("095_infonce_dcl_U_ik.tex", r"\mathbf{z}_i^{(1)}", None,
