@@ -36,6 +36,7 @@ from .classify import (_head, is_layout, dimension_names, index_names, is_deriva
                        is_ordinal, listed_members, matrix_layout, prose_bare)
 from .builtin_defs import own_builtin
 from .candidates import objective_of_claims, written
+from .operators import statement_operand
 from .reversed import names_used, right_to_left
 
 NOTE_REASONS = {
@@ -91,6 +92,7 @@ class DeclarationCollector(LoweringBase):
 
     # ------------------------------------------------------------ pass 1: collect
     def collect(self):
+        self._scope_readings = {}      # id(Bare) -> why its operator's scope has two readings
         # RSS(\lambda) = ..., NLL = ...: a letter run on the left names what it defines
         stmts = [self.run_named(st) or self.sup_named(st) or _plain_arguments(st) or st
                  if isinstance(st, S.Def) and st.target is not None
@@ -157,11 +159,15 @@ class DeclarationCollector(LoweringBase):
             elif isinstance(st, S.Bare) and self.prose_formula(st) is not None:
                 self.check_prose_formula(st, *self.prose_formula(st))
             elif isinstance(st, S.Bare):
-                operand = applied_operator(st.value)
-                if operand is not None:         # \nabla_X tr(XAX): the objective is tr(XAX)
+                got = statement_operand(st, self._known_names())
+                if got is not None and got.expr is not None:
+                    # \nabla_X tr(XAX): the objective is tr(XAX)
                     self.note(st, "a derivative operator applied to an expression: the "
-                                  "objective is what it is applied to", "inferred")
-                    st = S.Bare(operand, span=st.span)
+                                  "objective is what it is applied to" + _taken(got),
+                              "inferred")
+                    st = S.Bare(got.expr, span=st.span)
+                elif got is not None:
+                    self._scope_readings[id(st)] = got.ambiguous
                 candidates.append((k, st))
             elif isinstance(st, S.Optimum):
                 minimands.append((k, st))
@@ -169,17 +175,14 @@ class DeclarationCollector(LoweringBase):
                 self._skip(st)
         self.collect_functions()                      # g(z) = ... applied as g(Wx)
         self._last_def = stmts[last_def].span if last_def >= 0 else None
-        if not self.defsrc and not candidates:
-            # \frac{\partial}{\partial a_{ij}} (x^T A x) = ...: a claim about an expression
-            # written only under the operator -- that expression is the objective
-            for st in self.not_defs:
-                operand = applied_operator(st.target) if st.target is not None else None
-                if operand is not None:
-                    self.note(st, "the expression under the derivative operator is read as "
-                                  "the objective", "inferred")
-                    candidates.append((-1, S.Bare(operand, span=st.target.span)))
-                    break
-            claimed = objective_of_claims(self) if not candidates else None
+        if not self.defsrc and not self._real(candidates):
+            # \frac{\partial}{\partial a_{ij}} (x^T A x) = ..., 0 = \nabla_\Sigma ...: the
+            # function is written only under the operator -- that expression is the objective
+            # (prose mentions of a name, $\Sigma$, do not compete with it)
+            operand = self.operand_of_claims()
+            if operand is not None:
+                candidates.append((-1, operand))
+            claimed = objective_of_claims(self) if not self._real(candidates) else None
             if claimed is not None:
                 candidates.append((-1, claimed))
         forced = self.objective_inside(minimands, candidates) if minimands else None
@@ -189,6 +192,52 @@ class DeclarationCollector(LoweringBase):
             forced = objective_of_claims(self) or forced
         self._objective_bare(candidates, last_def, forced)
         self._stacked_dims()
+
+    def _known_names(self):
+        """The names the document gives a meaning other than an index (an operator's later
+        terms go under it only through a sum's index that is none of these)."""
+        return frozenset(k for k, v in self.info.items() if v.kind != "index") | \
+            frozenset(self._dimnames)
+
+    def _real(self, candidates):
+        """The bare expressions that are more than a mention (a name, ``$\\Sigma$``)."""
+        return [(k, st) for k, st in candidates
+                if not prose_bare(st.value) and not self._labelled_mention(st.value)]
+
+    def operand_of_claims(self):
+        """The function written only under a derivative operator by a claim or relation
+        (``\\frac{\\partial}{\\partial a_{ij}}(x^TAx) = ...``, ``0 = \\nabla_\\Sigma ...``), as
+        a `Bare`, noted; None when none writes one. With no objective named, two different
+        ones, or an operator whose scope has two readings, are refused naming both."""
+        found, named = [], getattr(self, "objective_text", None)
+        for st in self.not_defs:
+            got = statement_operand(st, self._known_names())
+            if got is None:
+                continue
+            if got.expr is None:
+                if named is None:
+                    raise self.perr(got.ambiguous, st)
+                continue
+            if all(got.expr != other.expr for _st, other in found):
+                found.append((st, got))
+        if not found:
+            return None
+        if named:
+            want = "".join(named.split())
+            for _st, got in found:
+                if written(self.src, got.expr.span) == want:
+                    return S.Bare(got.expr, span=got.expr.span)
+        if len(found) > 1 and named is None:
+            (a, ga), (b, gb) = found[0], found[1]
+            fa, fb = excerpt(self.src, ga.expr.span), excerpt(self.src, gb.expr.span)
+            raise self.perr(f"two candidates for the objective, and the document defines none: "
+                            f"the function under the derivative operator at line "
+                            f"{a.span.line}, {fa}, and the one here, {fb}: name the objective "
+                            f"(as written, e.g. --objective '{fa}')", gb.expr)
+        st, got = found[0]
+        self.note(st, "the expression under the derivative operator is read as the "
+                      "objective" + _taken(got), "inferred")
+        return S.Bare(got.expr, span=got.expr.span)
 
     def _solution_statements(self, stmts):
         """``X = UV^T`` where X is an optimisation variable (``\\min_{X} ...``): a solution
@@ -323,6 +372,8 @@ class DeclarationCollector(LoweringBase):
                         f"readings: it is the objective, or it mentions {what} and the "
                         f"objective is {self.info[last].latex}; name the objective "
                         f"(objective=... / --objective)", st.value)
+        if chosen is not None and id(chosen) in self._scope_readings:
+            raise self.perr(self._scope_readings[id(chosen)], chosen)     # \nabla_X a + b
         for _k, st in candidates:
             if st is chosen:
                 continue
@@ -493,34 +544,15 @@ def _same_shape(a, b):
     return len(a) == len(b) and all(ir.same_dim(x, y) for x, y in zip(a, b))
 
 
-def _is_operator(e) -> bool:
-    """``\\nabla_X``, ``\\frac{d}{dX}``, ``\\frac{\\partial}{\\partial a_{ij}}``: an operator
-    with nothing of its own to differentiate (its numerator is d or \\partial alone)."""
-    if is_gradient(e):
-        return True
-    return is_derivative(e) and isinstance(e.num, S.Sym) and e.num.name in ("d", "partial")
-
-
-def applied_operator(e):
-    """The expression a leading derivative operator is applied to (``\\nabla_X f``,
-    ``\\frac{d}{dX} \\operatorname{Tr}(..)``, ``\\frac{\\partial}{\\partial x}(..)``), or None."""
-    if isinstance(e, S.Apply) and _is_operator(e.func) and len(e.args) == 1:
-        return e.args[0]
-    if not (isinstance(e, S.BinOp) and e.op == S.MUL):
-        return None
-    spine = []
-    node = e
-    while isinstance(node, S.BinOp) and node.op == S.MUL:
-        spine.append(node)
-        node = node.left
-    if not _is_operator(node):
-        return None
-    rest = spine[-1].right                  # the factor right after the operator
-    for outer in reversed(spine[:-1]):
-        rest = S.BinOp(S.MUL, rest, outer.right, span=rest.span.cover(outer.right.span),
-                       sign=outer.sign)
-    return rest
-
+def _taken(got) -> str:
+    """What a note on an operator's operand adds: a stationarity condition, later terms."""
+    out = ""
+    if got.stationary:
+        out += " (a stationarity condition: the gradient of that function set to 0)"
+    if got.extended:
+        out += ("; the terms after its sum use the sum's index, which nothing else binds, "
+                "so they are under the operator too")
+    return out
 
 
 def _function_of_names(e, defsrc, info) -> bool:

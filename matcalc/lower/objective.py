@@ -17,7 +17,8 @@ from ..read import syntax as S
 from ..values import fmt_shape as _fmt
 from .base import LoweringBase, short_error, walk_syntax
 from .builtin_defs import objective_of_call
-from .candidates import refuse_prose_mention, refuse_rival_claims
+from .candidates import (refuse_prose_mention, refuse_rival_claims,
+                         refuse_rival_stationarity)
 from .declarations import DefSource, Info
 
 
@@ -174,6 +175,8 @@ class ObjectiveChoice(LoweringBase):
                                 f"objective is {self.info[last].latex} (line "
                                 f"{self.defsrc[last].stmt.span.line}), name it", self.bare) from e
         self._define_deep(kw)
+        if not named:
+            refuse_rival_stationarity(self, kw)     # f = ... vs 0 = \nabla_X F
         if not named and kw == "f" and not self.defsrc["f"].stmt.target.span.line:
             refuse_rival_claims(self, "f")      # a bare expression vs a claimed function
             refuse_prose_mention(self, "f")     # ... vs the last definition

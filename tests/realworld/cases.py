@@ -940,12 +940,11 @@ CASES = [
     Case("112_trace_ULU_rm_tr.tex", "U", lambda U, L: float(np.trace(L @ U @ U.T)), R,
          r"trace: tr(U^TLU) (f = {\rm tr}(LUU^T) = L:UU^T in \eqalign; L^\frac{1}{2} in the "
          r"question skipped as unreadable, the claims noted)", objective="f"),
-    Case("113_gaussian_mle_nabla_trace.tex", r"\Sigma", ref_gauss_mle_nabla,
-         r"refused: the function is only inside the claim 0 = \nabla_\Sigma\sum_{i=1}^n ... "
-         r"(\begin{align}), which is not read as the objective, so the prose mention "
-         r"\Sigma of the last sentence is taken (named f: 'not a scalar')",
-         "statistics: Gaussian MLE of the covariance", sample=sample_gauss_mle_nabla,
-         expect="has shape (d, d), not a scalar"),
+    Case("113_gaussian_mle_nabla_trace.tex", r"\Sigma", ref_gauss_mle_nabla, "right",
+         r"statistics: Gaussian MLE of the covariance (the function only under the "
+         r"operator of the stationarity condition 0 = \nabla_\Sigma\sum_{i=1}^n ..., the "
+         r"sum going on over the term after it; the prose mentions \nabla_\Sigma, \Sigma "
+         r"do not compete with it)", sample=sample_gauss_mle_nabla),
     Case("114_wishart_lpdf_stan.tex", "S", ref_wishart_lpdf,
          r"refused: W &\sim& \mbox{\sf{Wishart}}_{\nu} (S) (the distribution statement, "
          r"first row of the eqnarray* that defines the objective: unknown command \sim)",

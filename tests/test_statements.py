@@ -1,0 +1,116 @@
+"""Statements in real posts that are not definitions (issue 8): the function written only
+under a derivative operator (``0 = \\nabla_\\Sigma ...``), a distribution statement
+(``W \\sim \\text{Wishart}_\\nu(S)``), the set of values a name takes (``y_i = \\{0, 1\\}``).
+Each is read as what it says, the document around it derives, and the gradient is
+compared with central differences of an independent NumPy function; where the statement
+has two readings with different numbers it is refused, naming both."""
+import math
+
+import numpy as np
+import pytest
+
+import matcalc
+from helpers import check_gradient
+
+
+def _logdet(m):
+    sign, val = np.linalg.slogdet(m)
+    assert sign > 0
+    return val
+
+
+def _spd(rng, n):
+    a = rng.standard_normal((n, n))
+    return a @ a.T + n * np.eye(n)
+
+
+def _reasons(g):
+    return " | ".join(n.reason for n in g.notes)
+
+
+# ------------------------------------------------------------ 1. under a derivative operator
+MLE = r"""$x_i, \mu \in \mathbb{R}^d, \Sigma \in \mathbb{R}^{d \times d}$
+\begin{align} 0 &= \nabla_\Sigma \sum_{i=1}^n -\frac12 \ln\det(\Sigma)
+ - \frac12 (x_i-\mu)^T\Sigma^{-1}(x_i-\mu) \\
+ &= -\frac n2 \Sigma^{-1} + \frac12 \Sigma^{-2} \sum_i (x_i - \mu)(x_i - \mu)^T \end{align}
+Here $\nabla_\Sigma$ is the gradient along $\Sigma$"""
+
+
+def test_stationarity_condition_operand_is_the_objective():
+    """``0 = \\nabla_\\Sigma \\sum_i a - b_i``: the function is under the operator; the term
+    after the sum uses its index, so it is inside the sum and the operator; the prose
+    mentions after it ($\\Sigma$) do not compete."""
+    rng = np.random.default_rng(3)
+    n, d = 6, 3
+    kw = dict(x=rng.standard_normal((n, d)), mu=rng.standard_normal(d), Sigma=_spd(rng, d))
+
+    def f(x, mu, Sigma):
+        e = x - mu
+        q = np.sum(e * np.linalg.solve(Sigma, e.T).T, axis=1)
+        return float(np.sum(-0.5 * _logdet(Sigma) - 0.5 * q))
+
+    g = check_gradient(MLE, r"\Sigma", f=f, kwargs=kw)
+    why = _reasons(g)
+    assert "stationarity condition" in why and "under the operator too" in why
+    assert "mentions a name" in why
+
+
+@pytest.mark.parametrize("doc, wrt, f", [
+    (r"$A, X \in \mathbb{R}^{n \times n}$ $$0 = \nabla_X \operatorname{tr}(XAX)$$ "
+     r"where $X$ is the unknown", "X", lambda A, X: float(np.trace(X @ A @ X))),
+    (r"$A, X \in \mathbb{R}^{n \times n}$ $$\nabla_X \operatorname{tr}(X^TAX) = 0$$",
+     "X", lambda A, X: float(np.trace(X.T @ A @ X))),
+    (r"$A \in \mathbb{R}^{n \times n}, x, b \in \mathbb{R}^n$ "
+     r"$$\frac{\partial}{\partial x} (x^TAx - b^Tx) = 0$$ solve for $x$",
+     "x", lambda A, x, b: float(x @ A @ x - b @ x)),
+    (r"$A \in \mathbb{R}^{n \times n}, x \in \mathbb{R}^n$ "
+     r"\begin{align} 0 &= \frac{d}{dx}\left(x^TAx\right) \\ &= (A + A^T) x \end{align}",
+     "x", lambda A, x: float(x @ A @ x)),
+])
+def test_operand_of_a_stationarity_condition(doc, wrt, f):
+    g = check_gradient(doc, wrt, f=f)
+    assert "stationarity condition" in _reasons(g)
+
+
+def test_operand_agreeing_with_the_definition_is_no_rival():
+    for tail in (r"$$0 = \nabla_X \operatorname{tr}(X^TAX)$$", r"$$\nabla_X f = 0$$"):
+        doc = r"$A, X \in \mathbb{R}^{n \times n}$ $$f = \operatorname{tr}(X^TAX)$$ " + tail
+        check_gradient(doc, "X", f=lambda A, X: float(np.trace(X.T @ A @ X)))
+
+
+@pytest.mark.parametrize("doc, wrt, pieces", [
+    # \nabla_X a + b: the operator on a only, or on a + b
+    (r"$A, X \in \mathbb{R}^{n \times n}, \lambda \in \mathbb{R}$ "
+     r"$$0 = \nabla_X \operatorname{tr}(XAX) + \lambda \|X\|_F^2$$", "X",
+     ("two readings", "(a) + b", "(a + b)")),
+    (r"$A, X \in \mathbb{R}^{n \times n}$ $$\nabla_X \operatorname{tr}(XAX) + "
+     r"\operatorname{tr}(X)$$", "X", ("two readings",)),
+    # the later term does not use the sum's index: inside the sum or outside it
+    (r"$x_i, w \in \mathbb{R}^d, \lambda \in \mathbb{R}$ $$0 = \nabla_w \sum_{i=1}^n "
+     r"\log(1+\exp(-w^Tx_i)) + \frac{\lambda}{2}\|w\|^2$$", "w", ("two readings",)),
+    # two different functions under operators, no definition
+    (r"$A, X \in \mathbb{R}^{n \times n}$ $$0 = \nabla_X \operatorname{tr}(XAX)$$ and "
+     r"$$0 = \nabla_X \operatorname{tr}(X^TX)$$", "X",
+     ("two candidates", r"\operatorname{tr}(XAX)", r"\operatorname{tr}(X^TX)")),
+    # a definition, and a stationarity condition of another function
+    (r"$A, X \in \mathbb{R}^{n \times n}$ $$f = \operatorname{tr}(X^TAX)$$ "
+     r"$$0 = \nabla_X (\operatorname{tr}(X^TAX) + \operatorname{tr}(X))$$", "X",
+     ("two candidates", "definition of f", "they differ")),
+    (r"$A, X \in \mathbb{R}^{n \times n}$ $$f = \operatorname{tr}(X^TAX)$$ "
+     r"$$g = \operatorname{tr}(X)$$ $$\nabla_X f = 0$$", "X",
+     ("two candidates", "definition of g", "definition of f")),
+])
+def test_operator_readings_that_differ_are_refused(doc, wrt, pieces):
+    with pytest.raises(matcalc.MatcalcError) as err:
+        matcalc.gradient(doc, wrt)
+    msg = str(err.value)
+    assert err.value.line is not None and err.value.column is not None
+    for p in pieces:
+        assert p in msg, msg
+
+
+def test_named_objective_settles_two_operands():
+    doc = (r"$A, X \in \mathbb{R}^{n \times n}$ $$0 = \nabla_X \operatorname{tr}(XAX)$$ and "
+           r"$$0 = \nabla_X \operatorname{tr}(X^TX)$$")
+    check_gradient(doc, "X", f=lambda A, X: float(np.sum(X * X)),
+                   objective=r"\operatorname{tr}(X^TX)")
