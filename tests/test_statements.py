@@ -114,3 +114,44 @@ def test_named_objective_settles_two_operands():
            r"$$0 = \nabla_X \operatorname{tr}(X^TX)$$")
     check_gradient(doc, "X", f=lambda A, X: float(np.sum(X * X)),
                    objective=r"\operatorname{tr}(X^TX)")
+
+
+# ------------------------------------------------------------ 2. distribution statements
+WISHART = r"""$W, S \in \mathbb{R}^{k \times k}, \nu \in \mathbb{R}$
+\begin{eqnarray*} W &\sim& \mbox{\sf{Wishart}}_{\nu} (S) \\
+f &=& -\frac{\nu}{2}\log(\det(S)) - \frac{1}{2} \mbox{tr} (S^{-1}W) \end{eqnarray*}"""
+
+
+def test_distribution_row_is_skipped_and_the_rows_after_it_kept():
+    """``W \\sim \\mbox{\\sf{Wishart}}_\\nu(S)`` as the first row of the eqnarray* that
+    defines the objective: a statement about W's distribution, noted; the distribution's
+    name in text does not split it."""
+    rng = np.random.default_rng(5)
+    kw = dict(W=_spd(rng, 3), S=_spd(rng, 3), nu=4.5)
+    g = check_gradient(WISHART, "S", f=lambda W, S, nu: float(
+        -nu / 2 * _logdet(S) - 0.5 * np.trace(np.linalg.solve(S, W))), kwargs=kw)
+    notes = [n for n in g.notes if "distribution statement" in n.reason]
+    assert len(notes) == 1 and "Wishart" in notes[0].text
+
+
+@pytest.mark.parametrize("doc", [
+    r"$X \in \mathbb{R}^{n \times d}, y \in \mathbb{R}^n, w \in \mathbb{R}^d$ and "
+    r"$y \sim \mathcal{N}(Xw, I)$, $$L = \frac12 \|y - Xw\|^2$$",
+    r"$X \in \mathbb{R}^{n \times d}, y \in \mathbb{R}^n, w \in \mathbb{R}^d$ "
+    r"$$y \sim \mathcal{N}(Xw, I), \quad L = \frac12 \|y - Xw\|^2$$",
+    r"$X \in \mathbb{R}^{n \times d}, y \in \mathbb{R}^n, w \in \mathbb{R}^d$ "
+    r"$$y \thicksim \text{Normal}(Xw, I) \\ L = \frac12 \|y - Xw\|^2$$",
+])
+def test_distribution_statement_beside_the_objective(doc):
+    g = check_gradient(doc, "w", f=lambda X, y, w: float(0.5 * np.sum((y - X @ w) ** 2)))
+    assert any("distribution statement" in n.reason for n in g.notes)
+
+
+def test_conditioning_bar_after_a_spaced_name():
+    """``\\log p (y \\,|\\, X, w) = ...``: a lone bar in the parentheses after a name (with a
+    space) is the conditioning bar of its arguments, as ``p(y | X, w)``."""
+    doc = (r"$X \in \mathbb{R}^{n \times d}, y \in \mathbb{R}^n, w \in \mathbb{R}^d$ "
+           r"$$\log p (y \,|\, X, w) = -\frac12 \|y - Xw\|^2$$")
+    for objective in (None, r"\log p (y \,|\, X, w)"):
+        check_gradient(doc, "w", f=lambda X, y, w: float(-0.5 * np.sum((y - X @ w) ** 2)),
+                       objective=objective)

@@ -946,11 +946,15 @@ CASES = [
          r"sum going on over the term after it; the prose mentions \nabla_\Sigma, \Sigma "
          r"do not compete with it)", sample=sample_gauss_mle_nabla),
     Case("114_wishart_lpdf_stan.tex", "S", ref_wishart_lpdf,
-         r"refused: W &\sim& \mbox{\sf{Wishart}}_{\nu} (S) (the distribution statement, "
-         r"first row of the eqnarray* that defines the objective: unknown command \sim)",
+         r"refused: \Gamma (the gamma function of the multivariate gamma, "
+         r"\prod_{i=1}^k \Gamma(\frac{\nu + 1 - i}{2}), named nowhere: 'unknown function'); "
+         r"behind it the index i of that product is used as a value. W &\sim& "
+         r"\mbox{\sf{Wishart}}_{\nu} (S) is now skipped as a distribution statement (it was "
+         r"'unknown command \sim', losing the whole eqnarray*), and the left side "
+         r"\log (p (W \, |\, \nu, S) ) with its spaced conditioning bar is read",
          "statistics: Wishart log-density (Stan Math docs)",
          objective=r"\log (p (W \, |\, \nu, S) )", sample=sample_wishart,
-         expect=r"unknown command \sim"),
+         expect=r"unknown function \Gamma"),
     Case("115_rayleigh_intercal_abs.tex", "x",
          lambda A, x: float(x @ A @ x / (x @ x)), R,
          r"quadratic forms: Rayleigh quotient (x^\intercal, |x|^2 of a vector read as the "
