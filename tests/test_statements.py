@@ -155,3 +155,79 @@ def test_conditioning_bar_after_a_spaced_name():
     for objective in (None, r"\log p (y \,|\, X, w)"):
         check_gradient(doc, "w", f=lambda X, y, w: float(-0.5 * np.sum((y - X @ w) ** 2)),
                        objective=objective)
+
+
+# ------------------------------------------------------------ 3. the values a name takes
+def _ncdf(t):
+    return np.vectorize(lambda v: 0.5 * math.erfc(-v / math.sqrt(2.0)), otypes=[float])(t)
+
+
+def test_set_of_values_written_with_equals_is_a_declaration():
+    """``y_{i} = \\left\\{ 0,1 \\right\\}``: the values y_i takes (data), not a definition of y_i
+    the objective would need; noted."""
+    doc = (r"$w, x_i \in \mathbb{R}^p$ where $y_{i} = \left \{ 0,1 \right \}$ and "
+           r"$$L = \sum_{i=1}^n y_i \log \sigma(w^T x_i) + (1 - y_i) \log(1 - \sigma(w^T x_i))$$")
+
+    def f(w, x, y):
+        s = 1 / (1 + np.exp(-(x @ w)))
+        return float(np.sum(y * np.log(s) + (1 - y) * np.log(1 - s)))
+
+    g = check_gradient(doc, "w", f=f)
+    assert "the set of values y_{i} takes" in _reasons(g)
+
+
+def test_range_of_an_index_written_with_equals():
+    doc = (r"$x \in \mathbb{R}^K$, $k = \{1, \dots, K\}$, $$f = \sum_{k} \exp(x_k)$$")
+    g = check_gradient(doc, "x", f=lambda x: float(np.sum(np.exp(x))))
+    assert "range of an index" in _reasons(g)
+
+
+def test_a_space_after_equals_is_refused():
+    with pytest.raises(matcalc.MatcalcError) as err:
+        matcalc.gradient(r"$$x = \mathbb{R}^n$$ $$f = x^Tx$$", "x")
+    assert err.value.line == 1
+
+
+PROBIT = r"""$\beta, x_i \in \mathbb{R}^p, y_i \in \mathbb{R}$ where $y_i = \{0, 1\}$ and
+$\Phi$ {says} and
+$$\log L = \sum_{i=1}^{n} y_{i} \log \Phi ( x_{i}' \beta ) + ( 1 - y_{i}) \log( 1 - \Phi( x_{i}' \beta ))$$"""
+
+
+@pytest.mark.parametrize("says", [
+    "represents a cumulative normal distribution", "is the standard normal CDF",
+    "denotes the cumulative distribution function of the standard normal distribution",
+])
+def test_normal_cdf_named_in_words(says):
+    """Φ named the standard normal CDF in a sentence (probit regression); x_{i}' is the
+    transpose of the declared x_i."""
+    def f(beta, x, y):
+        P = _ncdf(x @ beta)
+        return float(np.sum(y * np.log(P) + (1 - y) * np.log(1 - P)))
+
+    g = check_gradient(PROBIT.replace("{says}", says), r"\beta", f=f, objective=r"\log L")
+    why = _reasons(g)
+    assert "standard normal CDF" in why and "transpose of x_{i}" in why
+
+
+def test_normal_cdf_of_a_matrix_named_phi_is_refused():
+    doc = PROBIT.replace("{says}", "is the standard normal CDF").replace(
+        r"y_i \in \mathbb{R}$", r"y_i \in \mathbb{R}, \Phi \in \mathbb{R}^{p \times p}$")
+    with pytest.raises(matcalc.MatcalcError) as err:
+        matcalc.gradient(doc, r"\beta", objective=r"\log L")
+    assert "two readings" in str(err.value)
+
+
+def test_phi_named_nowhere_stays_refused():
+    doc = PROBIT.replace("{says}", "is a function")
+    with pytest.raises(matcalc.MatcalcError) as err:
+        matcalc.gradient(doc, r"\beta", objective=r"\log L")
+    assert r"unknown function \Phi" in str(err.value)
+
+
+def test_named_objective_is_not_the_documents_own_f():
+    """The objective named as written (``\\text{log}L``) is also a claim's function: it
+    named the synthetic objective "f", which was the post's own definition f (corpus 093,
+    the pdf f(y_i; \\beta)): the gradient of f = a^Tx, a, silently."""
+    doc = (r"$x, a \in \mathbb{R}^n$ $$f = a^Tx$$ $$\text{log}L = \log(1 + x^Tx)$$ "
+           r"$$\frac{\partial \text{log}L}{\partial x} = \frac{2x}{1+x^Tx}$$")
+    check_gradient(doc, "x", f=lambda x, a: float(np.log(1 + x @ x)), objective=r"\text{log}L")

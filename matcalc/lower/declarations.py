@@ -132,6 +132,10 @@ class DeclarationCollector(LoweringBase):
                 lo, hi = st.space.dims
                 for t in st.targets:
                     self._declare_range(t, lo, hi, st)
+                if st.relation == "=":          # k = \{1, \dots, K\}: the values k takes
+                    self.note(st, f"the set of values {names.latex_of(st.targets[0])} takes, "
+                                  f"written with '=': read as the range of an index, not a "
+                                  f"definition", "inferred")
         self.ranges_from_sums(stmts)                  # X_i \in R^n: i's range from its sums
         self.declare_prose_shapes(self._declared)   # "(where x is dimension (1x5))"
         candidates, last_def, minimands = [], -1, []
@@ -145,6 +149,11 @@ class DeclarationCollector(LoweringBase):
             elif isinstance(st, S.Decl) and st.space.kind != "range":
                 for t in st.targets:
                     self._declare(t, st.space, st)
+                if st.relation == "=":          # y_i = \{0, 1\}: the values y_i takes
+                    self.note(st, f"the set of values {names.latex_of(st.targets[0])} takes, "
+                                  f"written with '=': read as a declaration (its entries "
+                                  f"are data in that set, treated as real), not a definition",
+                              "inferred")
             elif isinstance(st, S.Def):
                 kind = self._kinds.get(k)
                 if kind is None and self._collect_def(st):

@@ -35,8 +35,11 @@ class ObjectiveChoice(LoweringBase):
             return list(self.defsrc)[-1] if self.defsrc else None
         if objective in self.defsrc:
             return objective
-        if "f" in self.defsrc and self._written_objective(objective):
-            return "f"              # the unnamed objective, named as written
+        if "f" in self.defsrc and self._written_objective(objective) and \
+                not self.defsrc["f"].stmt.target.span.line:
+            # the unnamed objective, named as written -- not the document's own f (corpus
+            # 093: \text{log}L, also a claim's function, named the pdf f(y_i; \beta))
+            return "f"
         for k in self.defsrc:
             if self.info[k].latex == objective or names.python_name(k) == objective:
                 return k

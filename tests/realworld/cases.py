@@ -824,12 +824,12 @@ CASES = [
          r"later term uses i: -(a+b) summed or -\sum a + b, two readings, named)",
          "ML: logistic regression (negative log likelihood)", objective=r"\mathcal{L}(w)",
          expect="is multiplied or negated here"),
-    Case("093_probit_loglik_Phi.tex", r"\beta", ref_probit_loglik,
-         r"refused: y_{i} = \left \{ 0,1 \right \} (the set of values y_i takes, written "
-         r"with =) read as a definition of y_i that cannot be skipped; without it, the "
-         r"next stop is \Phi (the normal CDF, named only in words: 'unknown function')",
-         r"statistics: probit regression", objective=r"\text{log}L",
-         expect="it defines y_{i}, which the objective uses"),
+    Case("093_probit_loglik_Phi.tex", r"\beta", ref_probit_loglik, "right",
+         r"statistics: probit regression (y_{i} = \left \{ 0,1 \right \} read as the values "
+         r"y_i takes, a declaration; \Phi the standard normal CDF, as the sentence '$\Phi$ "
+         r"represents a cumulative normal distribution' says; x_{i}' the transpose of x_i; "
+         r"the named objective \text{log}L no longer resolves to the post's own pdf f)",
+         objective=r"\text{log}L"),
     Case("094_gmm_loglik_alpha_m.tex", r"\mu_m", ref_gmm_loglik,
          r"refused: \alpha_m never declared, and with m bound by the sum it has two readings "
          r"(entry m of a vector \alpha, or the m-th of a family of vectors); after it, "
