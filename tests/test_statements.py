@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import matcalc
+from matcalc import numeric
 from helpers import check_gradient
 
 
@@ -182,6 +183,15 @@ def test_range_of_an_index_written_with_equals():
     assert "range of an index" in _reasons(g)
 
 
+def test_a_set_a_sum_runs_over_is_not_the_values_of_a_name():
+    """``S = \\{1, 2\\}`` with ``\\sum_{i \\in S}``: S is the set, written out; not read as
+    a name taking the values 1 and 2 (the sum reads S as a 0/1 mask, as without it)."""
+    doc = r"$x \in \mathbb{R}^n$, $S = \{1, 2\}$, $$f = \sum_{i \in S} x_i^2$$"
+    g = check_gradient(doc, "x", f=lambda x, S: float(np.sum(S * x ** 2)))
+    assert set(g.inputs) == {"x", "S"}
+    assert "written out, which a sum runs over" in _reasons(g)
+
+
 def test_a_space_after_equals_is_refused():
     with pytest.raises(matcalc.MatcalcError) as err:
         matcalc.gradient(r"$$x = \mathbb{R}^n$$ $$f = x^Tx$$", "x")
@@ -231,3 +241,33 @@ def test_named_objective_is_not_the_documents_own_f():
     doc = (r"$x, a \in \mathbb{R}^n$ $$f = a^Tx$$ $$\text{log}L = \log(1 + x^Tx)$$ "
            r"$$\frac{\partial \text{log}L}{\partial x} = \frac{2x}{1+x^Tx}$$")
     check_gradient(doc, "x", f=lambda x, a: float(np.log(1 + x @ x)), objective=r"\text{log}L")
+
+
+# ------------------------------------------------------------ property: operator = definition
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+TERMS = [r"x^TAx", r"\|Ax - b\|^2", r"\log(1 + \exp(b^Tx))", r"\operatorname{tr}(A)x^Tx",
+         r"\sigma(x^Tb)", r"b^Tx"]
+WRAPS = [r"$$0 = \nabla_x \left({}\right)$$", r"$$\nabla_x \left({}\right) = 0$$",
+         r"$$\frac{{\partial}}{{\partial x}} \left({}\right) = 0$$",
+         r"\begin{{align}} 0 &= \frac{{d}}{{dx}} \left({}\right) \end{{align}}"]
+DECL = r"$A \in \mathbb{R}^{n \times n}, x, b \in \mathbb{R}^n$ "
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(TERMS), min_size=1, max_size=3, unique=True),
+       st.lists(st.sampled_from(["+", "-"]), min_size=3, max_size=3),
+       st.sampled_from(WRAPS), st.booleans())
+def test_function_under_an_operator_is_read_as_its_definition(terms, signs, wrap, mention):
+    """``0 = \\nabla_x (F)`` (any spelling of the operator, a prose mention of x after it or
+    not) has the gradient of ``f = F``."""
+    F = terms[0] + "".join(f" {s} {t}" for s, t in zip(signs, terms[1:]))
+    wrapped = matcalc.gradient(DECL + wrap.format(F) + (" where $x$ is the unknown"
+                                                        if mention else ""), "x")
+    plain = matcalc.gradient(DECL + f"$$f = {F}$$", "x")
+    rng = np.random.default_rng(len(F))
+    kw = dict(A=rng.standard_normal((4, 4)), x=rng.standard_normal(4),
+              b=rng.standard_normal(4))
+    assert np.allclose(numeric.call(wrapped.to_numpy(), kw), numeric.call(plain.to_numpy(), kw),
+                       rtol=1e-12)
+    assert "stationarity condition" in _reasons(wrapped)

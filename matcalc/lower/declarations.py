@@ -32,11 +32,11 @@ from ..notes import Note, excerpt, offsets
 from ..read import syntax as S
 from .base import LoweringBase, walk_syntax
 from .classify import (_head, is_layout, dimension_names, index_names, is_derivative, is_differential,
-                       is_function_name, is_gradient, kind_of_def, layout_range, namelike,
+                       is_function_name, kind_of_def, layout_range, namelike,
                        is_ordinal, listed_members, matrix_layout, prose_bare)
 from .builtin_defs import own_builtin
 from .candidates import objective_of_claims, written
-from .operators import statement_operand
+from .operators import operand_of_claims, statement_operand, taken_note
 from .reversed import names_used, right_to_left
 
 NOTE_REASONS = {
@@ -143,9 +143,16 @@ class DeclarationCollector(LoweringBase):
             target, rows, cols = matrix_layout(st)
             self._declare(target, S.Space("real", (rows, cols), span=st.value.span), st)
         listed = listed_members(stmts)
+        summed_sets = _summed_sets(stmts)
         for k, st in enumerate(stmts):
             if k in listed and st.space.kind == "real":     # x_1, \dots, x_m \in R^n
                 self._declare(st.targets[0], st.space, st, members=listed[k])
+            elif isinstance(st, S.Decl) and st.relation == "=" and \
+                    names.keyword_of(st.targets[0]) in summed_sets:
+                # S = \{1, 2\} with \sum_{i \in S}: the set written out, not the values of
+                # a name; not read (the sum reads S as a mask input, lower/setsums.py)
+                self.note(st, f"the set {names.latex_of(st.targets[0])} written out, which a "
+                              f"sum runs over: not read (see the note on the sum)")
             elif isinstance(st, S.Decl) and st.space.kind != "range":
                 for t in st.targets:
                     self._declare(t, st.space, st)
@@ -172,7 +179,7 @@ class DeclarationCollector(LoweringBase):
                 if got is not None and got.expr is not None:
                     # \nabla_X tr(XAX): the objective is tr(XAX)
                     self.note(st, "a derivative operator applied to an expression: the "
-                                  "objective is what it is applied to" + _taken(got),
+                                  "objective is what it is applied to" + taken_note(got),
                               "inferred")
                     st = S.Bare(got.expr, span=st.span)
                 elif got is not None:
@@ -188,7 +195,7 @@ class DeclarationCollector(LoweringBase):
             # \frac{\partial}{\partial a_{ij}} (x^T A x) = ..., 0 = \nabla_\Sigma ...: the
             # function is written only under the operator -- that expression is the objective
             # (prose mentions of a name, $\Sigma$, do not compete with it)
-            operand = self.operand_of_claims()
+            operand = operand_of_claims(self, self._known_names())
             if operand is not None:
                 candidates.append((-1, operand))
             claimed = objective_of_claims(self) if not self._real(candidates) else None
@@ -212,41 +219,6 @@ class DeclarationCollector(LoweringBase):
         """The bare expressions that are more than a mention (a name, ``$\\Sigma$``)."""
         return [(k, st) for k, st in candidates
                 if not prose_bare(st.value) and not self._labelled_mention(st.value)]
-
-    def operand_of_claims(self):
-        """The function written only under a derivative operator by a claim or relation
-        (``\\frac{\\partial}{\\partial a_{ij}}(x^TAx) = ...``, ``0 = \\nabla_\\Sigma ...``), as
-        a `Bare`, noted; None when none writes one. With no objective named, two different
-        ones, or an operator whose scope has two readings, are refused naming both."""
-        found, named = [], getattr(self, "objective_text", None)
-        for st in self.not_defs:
-            got = statement_operand(st, self._known_names())
-            if got is None:
-                continue
-            if got.expr is None:
-                if named is None:
-                    raise self.perr(got.ambiguous, st)
-                continue
-            if all(got.expr != other.expr for _st, other in found):
-                found.append((st, got))
-        if not found:
-            return None
-        if named:
-            want = "".join(named.split())
-            for _st, got in found:
-                if written(self.src, got.expr.span) == want:
-                    return S.Bare(got.expr, span=got.expr.span)
-        if len(found) > 1 and named is None:
-            (a, ga), (b, gb) = found[0], found[1]
-            fa, fb = excerpt(self.src, ga.expr.span), excerpt(self.src, gb.expr.span)
-            raise self.perr(f"two candidates for the objective, and the document defines none: "
-                            f"the function under the derivative operator at line "
-                            f"{a.span.line}, {fa}, and the one here, {fb}: name the objective "
-                            f"(as written, e.g. --objective '{fa}')", gb.expr)
-        st, got = found[0]
-        self.note(st, "the expression under the derivative operator is read as the "
-                      "objective" + _taken(got), "inferred")
-        return S.Bare(got.expr, span=got.expr.span)
 
     def _solution_statements(self, stmts):
         """``X = UV^T`` where X is an optimisation variable (``\\min_{X} ...``): a solution
@@ -553,15 +525,15 @@ def _same_shape(a, b):
     return len(a) == len(b) and all(ir.same_dim(x, y) for x, y in zip(a, b))
 
 
-def _taken(got) -> str:
-    """What a note on an operator's operand adds: a stationarity condition, later terms."""
-    out = ""
-    if got.stationary:
-        out += " (a stationarity condition: the gradient of that function set to 0)"
-    if got.extended:
-        out += ("; the terms after its sum use the sum's index, which nothing else binds, "
-                "so they are under the operator too")
-    return out
+def _summed_sets(stmts) -> set:
+    """The keywords of the sets sums run over (``\\sum_{j \\in C_i}``: C)."""
+    out = set()
+    for st in stmts:
+        for n in walk_syntax(st):
+            if isinstance(n, S.BigOp) and n.over is not None:
+                e = n.over.base if isinstance(n.over, S.Sub) else n.over
+                out.add(names.keyword_of(e) if namelike(e) else None)
+    return out - {None}
 
 
 def _function_of_names(e, defsrc, info) -> bool:

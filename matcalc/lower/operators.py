@@ -19,14 +19,20 @@ Contract:
   - `statement_operand(st, known)` -> the `Operand` a statement writes: a bare expression, a
     claim's left side, or the non-zero side of a stationarity condition ``0 = \\nabla F``
     (``\\nabla F = 0``); None otherwise. `Operand.stationary` tells the last kind.
+  - `operand_of_claims(lw, known)` -> the objective (a `Bare`) a document that defines
+    nothing writes only under an operator in its claims and relations, noted; refused
+    naming both when two differ or an operator's scope has two readings (no objective
+    named). `taken_note(operand)` is what such a note adds.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from .. import names
+from ..notes import excerpt
 from ..read import syntax as S
 from .base import walk_syntax
+from .candidates import written
 from .classify import is_derivative, is_gradient
 
 
@@ -155,7 +161,56 @@ def statement_operand(st, known=frozenset()):
         got = operator_operand(side, known)
         return Operand(got.op, got.expr, got.ambiguous, True, got.extended) \
             if got is not None else None
-    got = operator_operand(st.target, known)       # \frac{\partial}{\partial a} (..) = ...
+    lhs = st.target if st.params is None else \
+        S.Apply(st.target, st.params, span=st.target.span)   # \nabla_x (F) = 0: split off
+    got = operator_operand(lhs, known)             # \frac{\partial}{\partial a} (..) = ...
     if got is not None and _is_zero(st.value) and not st.middle:
         return Operand(got.op, got.expr, got.ambiguous, True, got.extended)
     return got
+
+
+def operand_of_claims(lw, known):
+    """The function written only under a derivative operator by a claim or relation
+    (``\\frac{\\partial}{\\partial a_{ij}}(x^TAx) = ...``, ``0 = \\nabla_\\Sigma ...``), as
+    a `Bare`, noted; None when none writes one. With no objective named, two different
+    ones, or an operator whose scope has two readings, are refused naming both."""
+    found, named = [], getattr(lw, "objective_text", None)
+    for st in lw.not_defs:
+        got = statement_operand(st, known)
+        if got is None:
+            continue
+        if got.expr is None:
+            if named is None:
+                raise lw.perr(got.ambiguous, st)
+            continue
+        if all(got.expr != other.expr for _st, other in found):
+            found.append((st, got))
+    if not found:
+        return None
+    if named:
+        want = "".join(named.split())
+        for _st, got in found:
+            if written(lw.src, got.expr.span) == want:
+                return S.Bare(got.expr, span=got.expr.span)
+    if len(found) > 1 and named is None:
+        (a, ga), (b, gb) = found[0], found[1]
+        fa, fb = excerpt(lw.src, ga.expr.span), excerpt(lw.src, gb.expr.span)
+        raise lw.perr(f"two candidates for the objective, and the document defines none: "
+                      f"the function under the derivative operator at line "
+                      f"{a.span.line}, {fa}, and the one here, {fb}: name the objective "
+                      f"(as written, e.g. --objective '{fa}')", gb.expr)
+    st, got = found[0]
+    lw.note(st, "the expression under the derivative operator is read as the objective"
+            + taken_note(got), "inferred")
+    return S.Bare(got.expr, span=got.expr.span)
+
+
+def taken_note(got) -> str:
+    """What a note on an operator's operand adds: a stationarity condition, later terms."""
+    out = ""
+    if got.stationary:
+        out += " (a stationarity condition: the gradient of that function set to 0)"
+    if got.extended:
+        out += ("; the terms after its sum use the sum's index, which nothing else binds, "
+                "so they are under the operator too")
+    return out
