@@ -73,6 +73,19 @@ def test_operand_of_a_stationarity_condition(doc, wrt, f):
     assert "stationarity condition" in _reasons(g)
 
 
+def test_the_operator_variable_is_the_default_wrt():
+    """No wrt given: the X of ``\\nabla_X`` / ``\\frac{d}{dX}`` around the objective, noted
+    at the X; without such an operator, wrt must be given."""
+    g = matcalc.gradient(MLE)
+    assert g.wrt == "Sigma" and any("no wrt given" in n.reason for n in g.notes)
+    doc = (r"$A, X \in \mathbb{R}^{n \times n}$ "
+           r"$$\frac{d}{dX} \operatorname{Tr}(X^T A X)$$")
+    assert matcalc.gradient(doc).wrt == "X"
+    with pytest.raises(matcalc.MatcalcError) as err:
+        matcalc.gradient(r"$x, b \in \mathbb{R}^n$ $$f = b^Tx$$")
+    assert "wrt must name a variable" in str(err.value)
+
+
 def test_operand_agreeing_with_the_definition_is_no_rival():
     for tail in (r"$$0 = \nabla_X \operatorname{tr}(X^TAX)$$", r"$$\nabla_X f = 0$$"):
         doc = r"$A, X \in \mathbb{R}^{n \times n}$ $$f = \operatorname{tr}(X^TAX)$$ " + tail

@@ -36,7 +36,7 @@ from .classify import (_head, is_layout, dimension_names, index_names, is_deriva
                        is_ordinal, listed_members, matrix_layout, prose_bare)
 from .builtin_defs import own_builtin
 from .candidates import objective_of_claims, written
-from .operators import operand_of_claims, statement_operand, taken_note
+from .operators import operand_of_claims, operator_variable, statement_operand, taken_note
 from .reversed import names_used, right_to_left
 
 NOTE_REASONS = {
@@ -93,6 +93,8 @@ class DeclarationCollector(LoweringBase):
     # ------------------------------------------------------------ pass 1: collect
     def collect(self):
         self._scope_readings = {}      # id(Bare) -> why its operator's scope has two readings
+        self._operator_vars = {}       # id(Bare) -> the X of the operator around it
+        self.operator_wrt = None       # the X of the operator around the objective, if any
         # RSS(\lambda) = ..., NLL = ...: a letter run on the left names what it defines
         stmts = [self.run_named(st) or self.sup_named(st) or _plain_arguments(st) or st
                  if isinstance(st, S.Def) and st.target is not None
@@ -182,6 +184,7 @@ class DeclarationCollector(LoweringBase):
                                   "objective is what it is applied to" + taken_note(got),
                               "inferred")
                     st = S.Bare(got.expr, span=st.span)
+                    self._operator_vars[id(st)] = operator_variable(got.op)
                 elif got is not None:
                     self._scope_readings[id(st)] = got.ambiguous
                 candidates.append((k, st))
@@ -355,6 +358,8 @@ class DeclarationCollector(LoweringBase):
                         f"(objective=... / --objective)", st.value)
         if chosen is not None and id(chosen) in self._scope_readings:
             raise self.perr(self._scope_readings[id(chosen)], chosen)     # \nabla_X a + b
+        if chosen is not None and id(chosen) in self._operator_vars:
+            self.operator_wrt = self._operator_vars[id(chosen)]
         for _k, st in candidates:
             if st is chosen:
                 continue

@@ -22,7 +22,9 @@ Contract:
   - `operand_of_claims(lw, known)` -> the objective (a `Bare`) a document that defines
     nothing writes only under an operator in its claims and relations, noted; refused
     naming both when two differ or an operator's scope has two readings (no objective
-    named). `taken_note(operand)` is what such a note adds.
+    named). `taken_note(operand)` is what such a note adds; `operator_variable(op)` the X
+    an operator names (``\\nabla_X``), recorded (`lw._operator_vars`) for the objective it
+    gives, `lw.operator_wrt` once chosen: the variable `gradient` differentiates by when no wrt is given.
 """
 from __future__ import annotations
 
@@ -73,6 +75,18 @@ def _head_operator(e):
         rest = S.BinOp(S.MUL, rest, outer.right, span=rest.span.cover(outer.right.span),
                        sign=outer.sign)
     return node, rest
+
+
+def operator_variable(op):
+    """The X an operator names: ``\\nabla_X`` -> X, ``\\frac{d}{dX}`` / ``\\frac{\\partial}
+    {\\partial X}`` -> X; None for ``\\nabla`` alone or anything else."""
+    if isinstance(op, S.Sub) and is_gradient(op) and len(op.subs) == 1:
+        return op.subs[0]
+    den = op.den if isinstance(op, S.Frac) else None
+    if isinstance(den, S.BinOp) and den.op == S.MUL and isinstance(den.left, S.Sym) and \
+            den.left.name in ("d", "partial"):
+        return den.right
+    return None
 
 
 def applied_operator(e):
@@ -202,7 +216,9 @@ def operand_of_claims(lw, known):
     st, got = found[0]
     lw.note(st, "the expression under the derivative operator is read as the objective"
             + taken_note(got), "inferred")
-    return S.Bare(got.expr, span=got.expr.span)
+    bare = S.Bare(got.expr, span=got.expr.span)
+    lw._operator_vars[id(bare)] = operator_variable(got.op)
+    return bare
 
 
 def taken_note(got) -> str:
