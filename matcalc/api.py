@@ -504,12 +504,21 @@ def _asked(problem, lowerer, wrt) -> Gradient:
     return g
 
 
-def gradient(doc, wrt, objective=None):
+def gradient(doc, wrt=None, objective=None):
     """Differentiate the document's objective with respect to `wrt`: one name gives a
     `Gradient`; a list (or ``"W,b"``) gives `Gradients`, in that order, with one generated
-    function for all of them."""
-    several = _split_wrt(wrt)
+    function for all of them. Without `wrt`, the variable of the derivative operator the
+    objective is written under (``0 = \\nabla_\\Sigma ...``: \\Sigma), noted; a document
+    without one is refused."""
     problem, lowerer = _lower(doc, objective)
+    if wrt is None:
+        wrt = problem.default_wrt
+        if wrt is None:
+            raise MatcalcError("wrt must name a variable of the document, e.g. wrt=\"W\" "
+                               "(only an objective written under \\nabla_X or "
+                               "\\frac{\\partial}{\\partial X} names its variable)")
+        problem.notes.append(problem.default_wrt_note)
+    several = _split_wrt(wrt)
     if several is not None:
         if not several or len(set(several)) != len(several):
             raise MatcalcError(f"wrt={wrt!r} must name distinct variables")

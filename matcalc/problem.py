@@ -42,6 +42,10 @@ class Problem:
     written: object = None                            # the syntax of an unnamed objective (a
     #                                                   minimand, a claimed function): check.py
     index_ranges: dict = field(default_factory=dict)  # LaTeX of a declared index -> its length
+    default_wrt: str | None = None                    # the X of \nabla_X around the objective
+    #                                                   (lower/operators.py): gradient's wrt
+    #                                                   when none is given, and the note
+    default_wrt_note: object = None                   # that says so, placed at the X
 
     def shape_of(self, name: str) -> tuple:
         if name in self.defs:

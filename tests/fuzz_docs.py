@@ -99,6 +99,9 @@ REFERENCE = {
     "arctan": ((r"\arctan({})",), np.arctan, "real"),
     "erf": ((r"\operatorname{erf}({})",), np.vectorize(math.erf, otypes=[float]), "real"),
     "relu": ((r"\operatorname{relu}({})",), lambda x: np.maximum(x, 0.0), "kink"),
+    "normcdf": ((r"\operatorname{normcdf}({})",),
+                np.vectorize(lambda v: 0.5 * math.erfc(-v / math.sqrt(2.0)), otypes=[float]),
+                "real"),
     # no domain here keeps these inside theirs (|x| < 1, |x| < pi/2): not generated
     "tan": (None, np.tan, "real"),
     "arcsin": (None, np.arcsin, "real"),
@@ -527,9 +530,10 @@ def apply_fn(draw, ctx, name, arg: E) -> E:
            "sigma": 1.0, "dsigma": 0.25, "tanh": 1.0, "softplus": arg.mag + 1.0,
            "abs": arg.mag, "sin": 1.0, "cos": 1.0, "arctan": 1.6, "erf": 1.0,
            "sinh": math.sinh(min(arg.mag, 50)), "cosh": math.cosh(min(arg.mag, 50)),
-           "relu": arg.mag}[name]
+           "relu": arg.mag, "normcdf": 1.0}[name]
     lo = {"exp": math.exp(-arg.mag), "sigma": float(sigmoid(-arg.mag)),
-          "dsigma": float(dsigmoid(arg.mag)), "softplus": float(softplus(-arg.mag))}.get(name, 0.0)
+          "dsigma": float(dsigmoid(arg.mag)), "softplus": float(softplus(-arg.mag)),
+          "normcdf": 0.5 * math.erfc(min(arg.mag, 30) / math.sqrt(2.0))}.get(name, 0.0)
     return mk(tex, fn, arg.shape, prec, (arg,), mag, lo, tags={"fn:" + name})
 
 

@@ -137,6 +137,45 @@ def refuse_rival_claims(lw, kw):
                       f"it as a definition (f = ...)", bare)
 
 
+def refuse_rival_stationarity(lw, kw):
+    """The objective `kw` taken by the rule (none named), and a stationarity condition
+    ``0 = \\nabla_X F`` (``\\frac{\\partial}{\\partial X} F = 0``) whose F is written out: F is
+    the function the post sets the gradient of to 0. When F names another definition, or
+    is an expression that can be read and gives other numbers than `kw`, the two are
+    candidates, refused naming both; F that cannot be read is noted (the definition is
+    what the document defines)."""
+    from .operators import statement_operand
+    mine = lw.defs.get(kw)
+    if mine is None or mine.shape != ():
+        return
+    own = lw.defsrc[kw].stmt.value
+    known = frozenset(k for k, v in lw.info.items() if v.kind != "index")
+    for st in lw.not_defs:
+        got = statement_operand(st, known)
+        if got is None or not got.stationary or got.expr is None or got.expr == own:
+            continue
+        e = got.expr.func if isinstance(got.expr, S.Apply) else got.expr
+        named = names.keyword_of(e) if isinstance(e, (S.Sym, S.Sub)) else None
+        if named is not None and named not in lw.defsrc:
+            continue                    # \nabla_w J(w) = 0 with J defined nowhere: a mention
+        if named == kw:
+            continue
+        rival = _rival(lw, mine, None if named else got.expr, named)
+        if rival is None:
+            continue
+        theirs, why = rival
+        if not named and why != "they differ":
+            lw.note(st, f"the function under the operator of this stationarity condition "
+                        f"cannot be read ({why}): the objective is the definition of "
+                        f"{lw.info[kw].latex}", "inferred")
+            continue
+        ds = lw.defsrc[kw].stmt
+        raise lw.perr(f"two candidates for the objective: the definition of "
+                      f"{lw.info[kw].latex} (line {ds.span.line}), and, by the stationarity "
+                      f"condition here (its gradient set to 0), {theirs}; {why}: name the "
+                      f"objective", st)
+
+
 def _inline_in_prose(lw, span) -> bool:
     """Is the fragment at `span` inline math (``$...$``, ``\\(...\\)``) with prose text
     before it on its line?"""

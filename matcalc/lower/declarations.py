@@ -32,10 +32,11 @@ from ..notes import Note, excerpt, offsets
 from ..read import syntax as S
 from .base import LoweringBase, walk_syntax
 from .classify import (_head, is_layout, dimension_names, index_names, is_derivative, is_differential,
-                       is_function_name, is_gradient, kind_of_def, layout_range, namelike,
+                       is_function_name, kind_of_def, layout_range, namelike,
                        is_ordinal, listed_members, matrix_layout, prose_bare)
 from .builtin_defs import own_builtin
 from .candidates import objective_of_claims, written
+from .operators import operand_of_claims, operator_variable, statement_operand, taken_note
 from .reversed import names_used, right_to_left
 
 NOTE_REASONS = {
@@ -91,6 +92,9 @@ class DeclarationCollector(LoweringBase):
 
     # ------------------------------------------------------------ pass 1: collect
     def collect(self):
+        self._scope_readings = {}      # id(Bare) -> why its operator's scope has two readings
+        self._operator_vars = {}       # id(Bare) -> the X of the operator around it
+        self.operator_wrt = None       # the X of the operator around the objective, if any
         # RSS(\lambda) = ..., NLL = ...: a letter run on the left names what it defines
         stmts = [self.run_named(st) or self.sup_named(st) or _plain_arguments(st) or st
                  if isinstance(st, S.Def) and st.target is not None
@@ -130,6 +134,10 @@ class DeclarationCollector(LoweringBase):
                 lo, hi = st.space.dims
                 for t in st.targets:
                     self._declare_range(t, lo, hi, st)
+                if st.relation == "=":          # k = \{1, \dots, K\}: the values k takes
+                    self.note(st, f"the set of values {names.latex_of(st.targets[0])} takes, "
+                                  f"written with '=': read as the range of an index, not a "
+                                  f"definition", "inferred")
         self.ranges_from_sums(stmts)                  # X_i \in R^n: i's range from its sums
         self.declare_prose_shapes(self._declared)   # "(where x is dimension (1x5))"
         candidates, last_def, minimands = [], -1, []
@@ -137,12 +145,24 @@ class DeclarationCollector(LoweringBase):
             target, rows, cols = matrix_layout(st)
             self._declare(target, S.Space("real", (rows, cols), span=st.value.span), st)
         listed = listed_members(stmts)
+        summed_sets = _summed_sets(stmts)
         for k, st in enumerate(stmts):
             if k in listed and st.space.kind == "real":     # x_1, \dots, x_m \in R^n
                 self._declare(st.targets[0], st.space, st, members=listed[k])
+            elif isinstance(st, S.Decl) and st.relation == "=" and \
+                    names.keyword_of(st.targets[0]) in summed_sets:
+                # S = \{1, 2\} with \sum_{i \in S}: the set written out, not the values of
+                # a name; not read (the sum reads S as a mask input, lower/setsums.py)
+                self.note(st, f"the set {names.latex_of(st.targets[0])} written out, which a "
+                              f"sum runs over: not read (see the note on the sum)")
             elif isinstance(st, S.Decl) and st.space.kind != "range":
                 for t in st.targets:
                     self._declare(t, st.space, st)
+                if st.relation == "=":          # y_i = \{0, 1\}: the values y_i takes
+                    self.note(st, f"the set of values {names.latex_of(st.targets[0])} takes, "
+                                  f"written with '=': read as a declaration (its entries "
+                                  f"are data in that set, treated as real), not a definition",
+                              "inferred")
             elif isinstance(st, S.Def):
                 kind = self._kinds.get(k)
                 if kind is None and self._collect_def(st):
@@ -157,11 +177,16 @@ class DeclarationCollector(LoweringBase):
             elif isinstance(st, S.Bare) and self.prose_formula(st) is not None:
                 self.check_prose_formula(st, *self.prose_formula(st))
             elif isinstance(st, S.Bare):
-                operand = applied_operator(st.value)
-                if operand is not None:         # \nabla_X tr(XAX): the objective is tr(XAX)
+                got = statement_operand(st, self._known_names())
+                if got is not None and got.expr is not None:
+                    # \nabla_X tr(XAX): the objective is tr(XAX)
                     self.note(st, "a derivative operator applied to an expression: the "
-                                  "objective is what it is applied to", "inferred")
-                    st = S.Bare(operand, span=st.span)
+                                  "objective is what it is applied to" + taken_note(got),
+                              "inferred")
+                    st = S.Bare(got.expr, span=st.span)
+                    self._operator_vars[id(st)] = operator_variable(got.op)
+                elif got is not None:
+                    self._scope_readings[id(st)] = got.ambiguous
                 candidates.append((k, st))
             elif isinstance(st, S.Optimum):
                 minimands.append((k, st))
@@ -169,17 +194,14 @@ class DeclarationCollector(LoweringBase):
                 self._skip(st)
         self.collect_functions()                      # g(z) = ... applied as g(Wx)
         self._last_def = stmts[last_def].span if last_def >= 0 else None
-        if not self.defsrc and not candidates:
-            # \frac{\partial}{\partial a_{ij}} (x^T A x) = ...: a claim about an expression
-            # written only under the operator -- that expression is the objective
-            for st in self.not_defs:
-                operand = applied_operator(st.target) if st.target is not None else None
-                if operand is not None:
-                    self.note(st, "the expression under the derivative operator is read as "
-                                  "the objective", "inferred")
-                    candidates.append((-1, S.Bare(operand, span=st.target.span)))
-                    break
-            claimed = objective_of_claims(self) if not candidates else None
+        if not self.defsrc and not self._real(candidates):
+            # \frac{\partial}{\partial a_{ij}} (x^T A x) = ..., 0 = \nabla_\Sigma ...: the
+            # function is written only under the operator -- that expression is the objective
+            # (prose mentions of a name, $\Sigma$, do not compete with it)
+            operand = operand_of_claims(self, self._known_names())
+            if operand is not None:
+                candidates.append((-1, operand))
+            claimed = objective_of_claims(self) if not self._real(candidates) else None
             if claimed is not None:
                 candidates.append((-1, claimed))
         forced = self.objective_inside(minimands, candidates) if minimands else None
@@ -189,6 +211,17 @@ class DeclarationCollector(LoweringBase):
             forced = objective_of_claims(self) or forced
         self._objective_bare(candidates, last_def, forced)
         self._stacked_dims()
+
+    def _known_names(self):
+        """The names the document gives a meaning other than an index (an operator's later
+        terms go under it only through a sum's index that is none of these)."""
+        return frozenset(k for k, v in self.info.items() if v.kind != "index") | \
+            frozenset(self._dimnames)
+
+    def _real(self, candidates):
+        """The bare expressions that are more than a mention (a name, ``$\\Sigma$``)."""
+        return [(k, st) for k, st in candidates
+                if not prose_bare(st.value) and not self._labelled_mention(st.value)]
 
     def _solution_statements(self, stmts):
         """``X = UV^T`` where X is an optimisation variable (``\\min_{X} ...``): a solution
@@ -323,6 +356,10 @@ class DeclarationCollector(LoweringBase):
                         f"readings: it is the objective, or it mentions {what} and the "
                         f"objective is {self.info[last].latex}; name the objective "
                         f"(objective=... / --objective)", st.value)
+        if chosen is not None and id(chosen) in self._scope_readings:
+            raise self.perr(self._scope_readings[id(chosen)], chosen)     # \nabla_X a + b
+        if chosen is not None and id(chosen) in self._operator_vars:
+            self.operator_wrt = self._operator_vars[id(chosen)]
         for _k, st in candidates:
             if st is chosen:
                 continue
@@ -493,34 +530,15 @@ def _same_shape(a, b):
     return len(a) == len(b) and all(ir.same_dim(x, y) for x, y in zip(a, b))
 
 
-def _is_operator(e) -> bool:
-    """``\\nabla_X``, ``\\frac{d}{dX}``, ``\\frac{\\partial}{\\partial a_{ij}}``: an operator
-    with nothing of its own to differentiate (its numerator is d or \\partial alone)."""
-    if is_gradient(e):
-        return True
-    return is_derivative(e) and isinstance(e.num, S.Sym) and e.num.name in ("d", "partial")
-
-
-def applied_operator(e):
-    """The expression a leading derivative operator is applied to (``\\nabla_X f``,
-    ``\\frac{d}{dX} \\operatorname{Tr}(..)``, ``\\frac{\\partial}{\\partial x}(..)``), or None."""
-    if isinstance(e, S.Apply) and _is_operator(e.func) and len(e.args) == 1:
-        return e.args[0]
-    if not (isinstance(e, S.BinOp) and e.op == S.MUL):
-        return None
-    spine = []
-    node = e
-    while isinstance(node, S.BinOp) and node.op == S.MUL:
-        spine.append(node)
-        node = node.left
-    if not _is_operator(node):
-        return None
-    rest = spine[-1].right                  # the factor right after the operator
-    for outer in reversed(spine[:-1]):
-        rest = S.BinOp(S.MUL, rest, outer.right, span=rest.span.cover(outer.right.span),
-                       sign=outer.sign)
-    return rest
-
+def _summed_sets(stmts) -> set:
+    """The keywords of the sets sums run over (``\\sum_{j \\in C_i}``: C)."""
+    out = set()
+    for st in stmts:
+        for n in walk_syntax(st):
+            if isinstance(n, S.BigOp) and n.over is not None:
+                e = n.over.base if isinstance(n.over, S.Sub) else n.over
+                out.add(names.keyword_of(e) if namelike(e) else None)
+    return out - {None}
 
 
 def _function_of_names(e, defsrc, info) -> bool:

@@ -141,6 +141,14 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         if obj == "f" and obj in defs and not self.defsrc[obj].stmt.target.span.line:
             problem.unnamed = {obj}       # the bare final expression: "f" is not its name
             problem.written = self.defsrc[obj].stmt.value
+        x = getattr(self, "operator_wrt", None)
+        if obj == "f" and x is not None and names.keyword_of(x) in inputs:
+            problem.default_wrt = names.latex_of(x)     # \nabla_\Sigma ...: wrt \Sigma
+            from ..notes import note_at
+            problem.default_wrt_note = note_at(
+                self.src, x.span, f"no wrt given: the gradient is with respect to "
+                                  f"{problem.default_wrt}, the variable of the derivative "
+                                  f"operator the objective is written under", "inferred")
         return problem
 
 

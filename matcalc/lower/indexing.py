@@ -7,6 +7,8 @@ Contract: `IndexLowering` methods return `Val`s; an index used where nothing bin
 """
 from __future__ import annotations
 
+import dataclasses
+
 import sympy as sp
 
 from .. import ir, names, ops
@@ -40,6 +42,26 @@ class IndexLowering(LoweringBase):
     def x_Sub(self, e, scope):
         return self.resolve_sub(e, scope)
 
+    def _primed_member(self, e):
+        """``x_{i}'`` (the prime after the subscript of a declared input x, x' never
+        declared): the transpose of x_i, as ``y'`` of a declared y is (`resolve_name`);
+        noted. The `Transpose` to read, or None."""
+        base = e.base
+        if not (isinstance(base, S.Sym) and base.primes == 1) or \
+                names.keyword_of(base) in self.info or names.keyword_of(e) in self.info:
+            return None
+        plain = dataclasses.replace(base, primes=0)
+        pinfo = self.info.get(names.keyword_of(plain))
+        if pinfo is None or pinfo.kind != "input":
+            return None
+        member = S.Sub(plain, e.subs, span=e.span)
+        noted = self.__dict__.setdefault("_primes_noted", set())
+        if names.keyword_of(base) not in noted:
+            noted.add(names.keyword_of(base))
+            self.note(e, f"{names.latex_of(base)} is not declared: {names.latex_of(member)}' "
+                         f"is read as the transpose of {names.latex_of(member)}", "inferred")
+        return S.Transpose(member, span=e.span)
+
     def resolve_sub(self, e, scope):
         if self._apply_is_product(e.base):
             # x_i (B)_{ij} is x_i · (B)_{ij}, not (x_i B)_{ij}: the subscript is (B)'s
@@ -50,6 +72,9 @@ class IndexLowering(LoweringBase):
         member = self.layer_member(e, scope)
         if member is not None:
             e = member
+        primed = self._primed_member(e)
+        if primed is not None:
+            return self.x_Transpose(primed, scope)
         kw = names.keyword_of(e)
         if kw is not None and kw in self.info and kw not in scope:
             return self.resolve_name(kw, e, scope)

@@ -17,7 +17,8 @@ from ..read import syntax as S
 from ..values import fmt_shape as _fmt
 from .base import LoweringBase, short_error, walk_syntax
 from .builtin_defs import objective_of_call
-from .candidates import refuse_prose_mention, refuse_rival_claims
+from .candidates import (refuse_prose_mention, refuse_rival_claims,
+                         refuse_rival_stationarity)
 from .declarations import DefSource, Info
 
 
@@ -34,8 +35,11 @@ class ObjectiveChoice(LoweringBase):
             return list(self.defsrc)[-1] if self.defsrc else None
         if objective in self.defsrc:
             return objective
-        if "f" in self.defsrc and self._written_objective(objective):
-            return "f"              # the unnamed objective, named as written
+        if "f" in self.defsrc and self._written_objective(objective) and \
+                not self.defsrc["f"].stmt.target.span.line:
+            # the unnamed objective, named as written -- not the document's own f (corpus
+            # 093: \text{log}L, also a claim's function, named the pdf f(y_i; \beta))
+            return "f"
         for k in self.defsrc:
             if self.info[k].latex == objective or names.python_name(k) == objective:
                 return k
@@ -174,6 +178,8 @@ class ObjectiveChoice(LoweringBase):
                                 f"objective is {self.info[last].latex} (line "
                                 f"{self.defsrc[last].stmt.span.line}), name it", self.bare) from e
         self._define_deep(kw)
+        if not named:
+            refuse_rival_stationarity(self, kw)     # f = ... vs 0 = \nabla_X F
         if not named and kw == "f" and not self.defsrc["f"].stmt.target.span.line:
             refuse_rival_claims(self, "f")      # a bare expression vs a claimed function
             refuse_prose_mention(self, "f")     # ... vs the last definition

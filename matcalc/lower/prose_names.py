@@ -25,7 +25,7 @@ import numpy as np
 from .. import names
 from ..notes import offsets
 from ..read import syntax as S
-from ..read.prose import prose_facts
+from ..read.prose import FUNCTION_MEANING, prose_facts
 from .base import LoweringBase, walk_syntax
 
 
@@ -54,8 +54,10 @@ class ProseFunctions(LoweringBase):
         noted = self.__dict__.setdefault("_prose_noted", set())
         if kw not in noted:
             noted.add(kw)
-            self.note(e, f"{names.latex_of(e.func)} is read as the {phrase} function, as the "
-                         f"text says: \"{sentence}\"", "inferred")
+            meaning = FUNCTION_MEANING.get(word)
+            self.note(e, f"{names.latex_of(e.func)} is read as the {phrase} function"
+                         f"{f' ({meaning})' if meaning else ''}, as the text says: "
+                         f"\"{sentence}\"", "inferred")
         return self.call(word, e.args, e, scope, getattr(e.func, "primes", 0))
 
     def prose_formula(self, st):

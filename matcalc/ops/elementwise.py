@@ -255,3 +255,23 @@ ERF = function(Function(
         return np.vectorize(math.erf, otypes=[float])(x)
     return erf(x)
 '''}))
+
+# the standard normal CDF (probit models; a post names it \Phi in words, read/prose.py):
+# Phi(x) = erfc(-x / sqrt 2) / 2, accurate in the lower tail; Phi'(x) = phi(x), the density
+NORMCDF = function(Function(
+    "normcdf", lambda x, fx: ir.scale(1 / sp.sqrt(2 * sp.pi),
+                                      fmap("exp", ir.scale(sp.Rational(-1, 2), mul(x, x)))),
+    r"d\Phi(X) = \phi(X) \odot dX,\ \phi(x) = \tfrac{1}{\sqrt{2\pi}} e^{-x^2/2}",
+    r"\operatorname{normcdf}\left({}\right)", "Φ({})", "_normcdf({})",
+    words=("normcdf",), value=lambda v: (1 + sp.erf(v / sp.sqrt(2))) / 2,
+    forms={"jax": "jax.scipy.stats.norm.cdf({})", "torch": "torch.special.ndtr({})",
+           "array_api": None},
+    helpers={"_normcdf": '''def _normcdf(x):
+    """The standard normal CDF, entrywise, to double precision."""
+    try:
+        from scipy.special import ndtr
+    except ImportError:
+        import math
+        return np.vectorize(lambda v: 0.5 * math.erfc(-v / math.sqrt(2.0)), otypes=[float])(x)
+    return ndtr(x)
+'''}))

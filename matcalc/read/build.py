@@ -101,6 +101,18 @@ class ClauseBuild(_Located):
     def decl(self, c):
         return S.Decl((c[0],), c[2], span=_cover(c[0], c[2]))
 
+    def set_values(self, c):
+        """``y_i = \\{0, 1\\}``, ``y = \\left\\{ 0,1 \\right\\}``, ``k = \\{1, \\dots, K\\}``: the set
+        of values a name takes, written with '=': a declaration, as with \\in (lowering
+        notes it). A space of numbers after '=' (``x = \\mathbb{R}^n``) is refused."""
+        target, rel, space = c
+        if rel.value != "=" or space.kind not in ("binary", "range"):
+            raise self._err("a space after '=' is not read: declare with \\in "
+                            "(x \\in \\mathbb{R}^n)", rel)
+        if not _namelike(target):
+            raise self._err("only a name can take the values of a set", c[0])
+        return S.Decl((target,), space, span=_cover(target, space), relation="=")
+
     def hold(self, c):
         return S.Hold(c[0], span=_cover(c[0], c[1]))
 

@@ -159,6 +159,22 @@ def split_rows(toks: list, source: str, dropped: list | None = None,
     return rows
 
 
+def distribution_statement(clause) -> bool:
+    """``W \\sim \\mathrm{Wishart}_\\nu(S)``, ``y_i \\sim \\mathcal{N}(\\mu, \\sigma^2)``: a
+    clause with ``\\sim`` outside every bracket states a random variable's distribution; it
+    defines nothing (the caller skips it, with a note). ``E_{z \\sim q}`` inside a group is
+    not one."""
+    depth = 0
+    for t in clause:
+        if t.kind in OPENERS or t.kind in ("NORM_OPEN", "ABS_OPEN"):
+            depth += 1
+        elif t.kind in CLOSERS or t.kind in ("NORM_CLOSE", "ABS_CLOSE"):
+            depth -= 1
+        elif t.kind == "SIM" and depth == 0:
+            return True
+    return False
+
+
 def _has_relation(items):
     return any(not isinstance(t, str) and d == 0 and t.kind in ("REL", "IN") for t, d in items)
 

@@ -29,12 +29,13 @@ from . import syntax as S
 from ..cache import parser_cache_file
 from .build import Build, _namelike
 from ..errors import ParseError
-from .clauses import canon, split_rows
+from .clauses import Clause, canon, distribution_statement, split_rows
 from .fragments import guess_raw, guess_tokens, renames
 from .implied import implied_equations
 from .optimum import Optima, raw_has_operator
 from .macros import expand
 from .scan import regions
+from .tokens import SEP_WORDS
 from .words import clean, layout, words
 
 MAX_TREE_DEPTH = 400
@@ -355,6 +356,7 @@ class _Reader:
         item of the row that is already a statement (read/optimum.py made it of an
         optimisation operator) stays as it is."""
         stmts: list = []
+        row = _distributions_joined(row)
         for clause in row:
             if not isinstance(clause, list):
                 stmts.append(clause)
@@ -367,6 +369,11 @@ class _Reader:
                     continue
                 stmts.extend(S.Rename(old, new, span=S.Span(a.line, a.col, b.end_line, b.end_col))
                              for old, new, a, b in got)
+                continue
+            if distribution_statement(clause):
+                self._note(span, "a distribution statement (\\sim: the distribution of a "
+                                 "random variable): defines nothing to differentiate",
+                           "prose")
                 continue
             try:
                 got = self._parse_expr(clause)
@@ -386,6 +393,24 @@ class _Reader:
                     declares = tuple(x.value for x in stmts[j:]) + declares
                 stmts.append(self._unreadable(e, defines, declares, span))
         return _merge_row(stmts)
+
+
+def _distributions_joined(row):
+    """A distribution statement's clause with the clauses after it that only a text word
+    separates (``W \\sim \\mbox{\\sf{Wishart}}_{\\nu}(S)``: the distribution's name is
+    text), up to a separator word, comma or ``\\quad``: one clause, skipped whole."""
+    out = []
+    for clause in row:
+        after = getattr(clause, "after", None)
+        joins = out and isinstance(out[-1], list) and isinstance(clause, list) and \
+            distribution_statement(out[-1]) and not isinstance(after, str) and \
+            after is not None and after.kind == "SEP" and \
+            str(after.value).lower().rstrip(":") not in SEP_WORDS
+        if joins:
+            out[-1] = Clause(list(out[-1]) + [after] + list(clause), out[-1].after)
+        else:
+            out.append(clause)
+    return out
 
 
 def _row_span(row) -> S.Span:

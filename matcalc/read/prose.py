@@ -39,6 +39,19 @@ FUNCTION_PHRASES = {
     "tanh": "tanh", "hyperbolic tangent": "tanh",
     "relu": "relu", "rectified linear": "relu", "rectified linear unit": "relu",
     "softplus": "softplus", "logsumexp": "logsumexp",
+    # the standard normal CDF: one argument and no parameters named, so the standard one
+    "cumulative normal distribution": "normcdf", "standard normal cdf": "normcdf",
+    "normal cdf": "normcdf", "cumulative standard normal distribution": "normcdf",
+    "standard normal cumulative distribution": "normcdf",
+    "cumulative distribution function of the standard normal distribution": "normcdf",
+    "cumulative distribution function of the standard normal": "normcdf",
+    "standard normal distribution function": "normcdf",
+    "normal cumulative distribution": "normcdf",
+}
+# what a note says the phrase was read as, where the phrase alone does not say it
+FUNCTION_MEANING = {
+    "normcdf": "the standard normal CDF, (1 + erf(x/\\sqrt{2}))/2 (mean 0, variance 1: no "
+               "parameters are written)",
 }
 # not in the table: "exponential" (an exponential function is any a e^{bx}), "linear",
 # "Gaussian" -- words that name a family of functions, not one function
@@ -46,7 +59,7 @@ FUNCTION_NOUNS = ("function", "activation function", "activation", "nonlinearity
                   "non-linearity")
 _PHRASE = "|".join(sorted((re.escape(p) for p in FUNCTION_PHRASES), key=len, reverse=True))
 _FUNCTION_SENTENCE = re.compile(
-    r"\s*(?:is|denotes|stands for)\s+(?:the\s+|a\s+|an\s+)?(" + _PHRASE + r")"
+    r"\s*(?:is|denotes|represents|stands for)\s+(?:the\s+|a\s+|an\s+)?(" + _PHRASE + r")"
     r"(?:\s+(?:" + "|".join(re.escape(n) for n in FUNCTION_NOUNS) + r"))?"
     r"(?![\w-])(\s*:\s*)?", re.IGNORECASE)
 # one "<name> is [dimension|of dimension|of size] (<a> x <b>)" inside parentheses

@@ -243,10 +243,12 @@ class Space:
 class Decl:
     """``W \\in \\mathbb{R}^{n\\times d}``; ``\\alpha, \\beta \\in \\mathbb{R}``;
     ``z_i \\in \\mathbb{R}^d`` (a family member: target is a Sub); ``k_2 \\in \\{1,...,K_2\\}``
-    (an index range: space.kind == "range")."""
+    (an index range: space.kind == "range"). `relation` "=" for the set of values written
+    with '=' (``y_i = \\{0, 1\\}``)."""
     targets: Tuple[Expr, ...]
     space: Space
     span: Span = field(default=NOSPAN, compare=False)
+    relation: str = field(default="in", compare=False)
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,9 @@ SIMPLE = {
     "leq": ("CMP", "<="), "le": ("CMP", "<="), "leqslant": ("CMP", "<="),
     "neq": ("CMP", "!="), "ne": ("CMP", "!="), "succeq": ("CMP", ">="),
     "preceq": ("CMP", "<="),
+    # a distribution statement, x \sim \mathcal{N}(\mu, \Sigma): no grammar rule takes it
+    # (read/parse.py skips the clause and notes it)
+    "sim": ("SIM", "~"), "thicksim": ("SIM", "~"),
 }
 CHARS = {"+": "PLUS", "-": "MINUS", "*": "MULOP", "/": "SLASH", "=": "REL", ",": "COMMA",
          ";": "SEMI", "'": "PRIME", "(": "LPAR", ")": "RPAR", "[": "LBRACK", "]": "RBRACK",

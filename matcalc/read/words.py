@@ -285,8 +285,10 @@ class WordPass:
                 return
             parens[-1][1] = True                  # g(|a| + b): the bars of |a|
         if v == "(":
-            parens.append(["args" if out and out[-1].kind in ("NAME", "RBRACE") and
-                           not t.sp else "group", False])
+            # after a name, with or without a space (``p (W \\, | \\, \\nu, S)``): an
+            # argument list, whose lone bar is a conditioning bar (nothing else reads one)
+            parens.append(["args" if out and out[-1].kind in ("NAME", "RBRACE") else "group",
+                           False])
         elif v == ")" and parens:
             parens.pop()
         if v in CHARS:

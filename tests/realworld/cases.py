@@ -821,12 +821,12 @@ CASES = [
          r"later term uses i: -(a+b) summed or -\sum a + b, two readings, named)",
          "ML: logistic regression (negative log likelihood)", objective=r"\mathcal{L}(w)",
          expect="is multiplied or negated here"),
-    Case("093_probit_loglik_Phi.tex", r"\beta", ref_probit_loglik,
-         r"refused: y_{i} = \left \{ 0,1 \right \} (the set of values y_i takes, written "
-         r"with =) read as a definition of y_i that cannot be skipped; without it, the "
-         r"next stop is \Phi (the normal CDF, named only in words: 'unknown function')",
-         r"statistics: probit regression", objective=r"\text{log}L",
-         expect="it defines y_{i}, which the objective uses"),
+    Case("093_probit_loglik_Phi.tex", r"\beta", ref_probit_loglik, "right",
+         r"statistics: probit regression (y_{i} = \left \{ 0,1 \right \} read as the values "
+         r"y_i takes, a declaration; \Phi the standard normal CDF, as the sentence '$\Phi$ "
+         r"represents a cumulative normal distribution' says; x_{i}' the transpose of x_i; "
+         r"the named objective \text{log}L no longer resolves to the post's own pdf f)",
+         objective=r"\text{log}L"),
     Case("094_gmm_loglik_alpha_m.tex", r"\mu_m", ref_gmm_loglik,
          r"refused: \alpha_m never declared, and with m bound by the sum it has two readings "
          r"(entry m of a vector \alpha, or the m-th of a family of vectors); "
@@ -937,18 +937,21 @@ CASES = [
     Case("112_trace_ULU_rm_tr.tex", "U", lambda U, L: float(np.trace(L @ U @ U.T)), R,
          r"trace: tr(U^TLU) (f = {\rm tr}(LUU^T) = L:UU^T in \eqalign; L^\frac{1}{2} in the "
          r"question skipped as unreadable, the claims noted)", objective="f"),
-    Case("113_gaussian_mle_nabla_trace.tex", r"\Sigma", ref_gauss_mle_nabla,
-         r"refused: the function is only inside the claim 0 = \nabla_\Sigma\sum_{i=1}^n ... "
-         r"(\begin{align}), which is not read as the objective, so the prose mention "
-         r"\Sigma of the last sentence is taken (named f: 'not a scalar')",
-         "statistics: Gaussian MLE of the covariance", sample=sample_gauss_mle_nabla,
-         expect="has shape (d, d), not a scalar"),
+    Case("113_gaussian_mle_nabla_trace.tex", r"\Sigma", ref_gauss_mle_nabla, "right",
+         r"statistics: Gaussian MLE of the covariance (the function only under the "
+         r"operator of the stationarity condition 0 = \nabla_\Sigma\sum_{i=1}^n ..., the "
+         r"sum going on over the term after it; the prose mentions \nabla_\Sigma, \Sigma "
+         r"do not compete with it)", sample=sample_gauss_mle_nabla),
     Case("114_wishart_lpdf_stan.tex", "S", ref_wishart_lpdf,
-         r"refused: W &\sim& \mbox{\sf{Wishart}}_{\nu} (S) (the distribution statement, "
-         r"first row of the eqnarray* that defines the objective: unknown command \sim)",
+         r"refused: \Gamma (the gamma function of the multivariate gamma, "
+         r"\prod_{i=1}^k \Gamma(\frac{\nu + 1 - i}{2}), named nowhere: 'unknown function'); "
+         r"behind it the index i of that product is used as a value. W &\sim& "
+         r"\mbox{\sf{Wishart}}_{\nu} (S) is now skipped as a distribution statement (it was "
+         r"'unknown command \sim', losing the whole eqnarray*), and the left side "
+         r"\log (p (W \, |\, \nu, S) ) with its spaced conditioning bar is read",
          "statistics: Wishart log-density (Stan Math docs)",
          objective=r"\log (p (W \, |\, \nu, S) )", sample=sample_wishart,
-         expect=r"unknown command \sim"),
+         expect=r"unknown function \Gamma"),
     Case("115_rayleigh_intercal_abs.tex", "x",
          lambda A, x: float(x @ A @ x / (x @ x)), R,
          r"quadratic forms: Rayleigh quotient (x^\intercal, |x|^2 of a vector read as the "
