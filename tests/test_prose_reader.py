@@ -314,8 +314,8 @@ def test_prose_facts_never_raises(parts):
     from matcalc.read.prose import prose_facts
     facts = prose_facts("".join(parts))
     assert all(w in set(FUNCTION_PHRASES.values()) for w, _, _ in facts.functions.values())
-    assert all(s is None or (len(s) == 2 and min(s) > 0)
-               for s, _, _, _ in facts.shapes.values())
+    assert all(len(said) >= 1 and all(1 <= len(s.dims) <= 2 for s in said)
+               for said in facts.shapes.values())
 
 
 def test_nested_subscript_on_a_bound_index_is_refused():

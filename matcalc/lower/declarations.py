@@ -139,7 +139,7 @@ class DeclarationCollector(LoweringBase):
                                   f"written with '=': read as the range of an index, not a "
                                   f"definition", "inferred")
         self.ranges_from_sums(stmts)                  # X_i \in R^n: i's range from its sums
-        self.declare_prose_shapes(self._declared)   # "(where x is dimension (1x5))"
+        self.declare_prose_shapes(self._declared, stmts)   # "$X$ is an $m \times n$ matrix"
         candidates, last_def, minimands = [], -1, []
         for st in shaped:     # \Sigma = (s_{11} \cdots s_{1k}; \vdots; s_{k1} \cdots s_{kk})
             target, rows, cols = matrix_layout(st)
@@ -174,6 +174,9 @@ class DeclarationCollector(LoweringBase):
                 if kw is None:
                     raise self.perr("only a name can be held constant", st)
                 self.held.add(kw)
+            elif isinstance(st, S.Bare) and self.prose_size(st):
+                self.note(st, "the size of a shape a sentence states: part of the sentence",
+                          "prose")
             elif isinstance(st, S.Bare) and self.prose_formula(st) is not None:
                 self.check_prose_formula(st, *self.prose_formula(st))
             elif isinstance(st, S.Bare):

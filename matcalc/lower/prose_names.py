@@ -11,9 +11,10 @@ Contract (a part of `document.Lowerer`):
     function sentence gives (``$$g$$ is the sigmoid function : $$1/(1+exp(-x))$$``): part
     of the sentence, never the objective; it is compared with the function named at a few
     points, and refused (two readings) where it differs.
-  - `declare_prose_shapes(declared)` declares the names whose shape only a sentence gives
-    (``where x is dimension (1x5)``) as real matrices of that shape, with a note; a name
-    declared in math keeps its declaration.
+  - `declare_prose_shapes(declared, stmts)` declares the names whose shape only sentences
+    give (``where x is dimension (1x5)``, ``$X$ is an $m \\times n$ input matrix``) as real
+    arrays of that shape, with a note; a name declared in math keeps its declaration, and
+    a sentence that disagrees with it or with another sentence is refused, naming both.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from .. import names
 from ..notes import offsets
 from ..read import syntax as S
 from ..read.prose import FUNCTION_MEANING, prose_facts
+from ..read.prose_shapes import BARE, column
 from .base import LoweringBase, walk_syntax
 
 
@@ -60,16 +62,29 @@ class ProseFunctions(LoweringBase):
                          f"\"{sentence}\"", "inferred")
         return self.call(word, e.args, e, scope, getattr(e.func, "primes", 0))
 
-    def prose_formula(self, st):
-        """(formula text, function word) when `st` is the formula a function sentence
-        gives, else None."""
+    def prose_size(self, st) -> bool:
+        """Is `st` the math of a shape sentence's sizes (``$m \\times n$`` in ``$X$ is an
+        $m \\times n$ matrix``)? Then it is part of that sentence, never a formula."""
+        at = self._offset(st)
+        return at is not None and any(
+            s.part is not None and s.part[0] <= at < s.part[1]
+            for said in self.prose.shapes.values() for s in said)
+
+    def _offset(self, st):
         span = getattr(st, "span", None)
-        if not self.prose.formulas or span is None or not span.line:
+        if span is None or not span.line:
             return None
         starts = self.__dict__.setdefault("_prose_starts", offsets(self.src))
         if span.line > len(starts):
             return None
-        at = starts[span.line - 1] + span.column - 1
+        return starts[span.line - 1] + span.column - 1
+
+    def prose_formula(self, st):
+        """(formula text, function word) when `st` is the formula a function sentence
+        gives, else None."""
+        at = self._offset(st) if self.prose.formulas else None
+        if at is None:
+            return None
         for a, b, formula, word in self.prose.formulas:
             if a <= at < b:
                 return formula, word
@@ -93,19 +108,54 @@ class ProseFunctions(LoweringBase):
                             f"function the words say, or the formula written after them, "
                             f"which differs from {word}", st)
 
-    def declare_prose_shapes(self, declared):
-        """Declare each name whose shape only a sentence gives (not in `declared`, the
-        keywords declared in math), with a note citing the sentence."""
-        for kw, (shape, sentence, name, place) in self.prose.shapes.items():
-            if kw in declared or shape is None:
+    def declare_prose_shapes(self, declared, stmts):
+        """Declare each name whose shape only sentences give (`declared`: the keywords
+        declared in math; `stmts`: the document's statements), with a note citing the
+        sentence. Refused, naming both: two sentences that give a name two shapes, a
+        sentence that gives a name declared in math another shape, and ``$c$ is $a \\times
+        b$`` where a or b is a value of the document (a shape, or the product a b)."""
+        math = {names.keyword_of(t): (t, st) for st in stmts if isinstance(st, S.Decl)
+                and st.space.kind == "real" for t in st.targets}
+        values = set(math) | {names.keyword_of(st.target) for st in stmts
+                              if isinstance(st, S.Def)}
+        for kw, said in self.prose.shapes.items():
+            first = said[0]
+            span = self._offset_span(first.place)
+            for other in said[1:]:
+                if self._sizes(other.dims, span) != self._sizes(first.dims, span):
+                    raise self.perr(f"two shapes for {names.latex_of(first.name)}: "
+                                    f"\"{first.sentence}\" ({_shape(first.dims)}) and "
+                                    f"\"{other.sentence}\" ({_shape(other.dims)})",
+                                    _respan(other.name, self._offset_span(other.place)))
+            if kw in math:
+                target, st = math[kw]
+                if isinstance(target, S.Sym) and self._sizes(column(st.space.dims), span) \
+                        != self._sizes(first.dims, span):
+                    raise self.perr(f"two shapes for {names.latex_of(first.name)}: the "
+                                    f"declaration says {_shape(st.space.dims)}, and "
+                                    f"\"{first.sentence}\" says {_shape(first.dims)}",
+                                    _respan(first.name, span))
                 continue
-            span = self._offset_span(place)
-            dims = tuple(S.Num(str(d), span=span) for d in shape)
-            decl = S.Decl((dataclasses.replace(name, span=span),), S.Space("real", dims, span),
-                          span=span)
+            if kw in declared:
+                continue
+            if first.phrase == BARE:
+                used = {names.keyword_of(n) for d in first.dims for n in walk_syntax(d)
+                        if isinstance(n, (S.Sym, S.Sub))} & values
+                if used:
+                    raise self.perr(f"two readings of \"{first.sentence}\": the shape "
+                                    f"{_shape(first.dims)} of {names.latex_of(first.name)}, "
+                                    f"or its value, the product of "
+                                    f"{', '.join(sorted(used))}", _respan(first.name, span))
+            dims = tuple(_respan(d, span) for d in first.dims)
+            decl = S.Decl((dataclasses.replace(first.name, span=span),),
+                          S.Space("real", dims, span), span=span)
             self._declare(decl.targets[0], decl.space, decl)
-            self.note(span, f"{names.latex_of(name)} is declared {shape[0]}×{shape[1]}, as "
-                            f"this sentence says", "inferred")
+            self.note(span, f"{names.latex_of(first.name)} is declared "
+                            f"{_shape(first.dims)}, as this sentence says: "
+                            f"\"{first.sentence}\"", "inferred")
+
+    def _sizes(self, dims, span):
+        return tuple(self.dim(_respan(d, span), {}) for d in column(dims))
 
     def _offset_span(self, place):
         starts = self.__dict__.setdefault("_prose_starts", offsets(self.src))
@@ -115,6 +165,31 @@ class ProseFunctions(LoweringBase):
             return line, i - starts[line - 1] + 1
         (l1, c1), (l2, c2) = at(place[0]), at(place[1])
         return S.Span(l1, c1, l2, c2)
+
+
+def _shape(dims):
+    """``m×n``, ``a vector of length n`` as a note writes a stated shape."""
+    dims = tuple(_size(d) for d in column(dims))
+    return f"a vector of length {dims[0]}" if len(dims) == 1 else "×".join(dims)
+
+
+def _size(d):
+    if isinstance(d, S.Num):
+        return d.value
+    if isinstance(d, S.BinOp):
+        return f"{_size(d.left)}{d.op}{_size(d.right)}"
+    return names.latex_of(d)
+
+
+def _respan(e, span):
+    """`e` (syntax parsed from a sentence's math) located at the sentence."""
+    if not dataclasses.is_dataclass(e) or isinstance(e, type):
+        return e
+    changes = {f.name: _respan(getattr(e, f.name), span) for f in dataclasses.fields(e)
+               if f.name != "span" and dataclasses.is_dataclass(getattr(e, f.name))}
+    if any(f.name == "span" for f in dataclasses.fields(e)):
+        changes["span"] = span
+    return dataclasses.replace(e, **changes)
 
 
 def _dummies(e):

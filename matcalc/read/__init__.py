@@ -15,6 +15,7 @@
 
 A whole post is read region by region (`parse.read`): `fragments.py` guesses what a
 fragment that cannot be read would have defined, and reads renamings (``I \\to A``);
-`prose.py` reads the few facts a post states in words ("$S$ is softmax function", "where
-x is dimension (1x5)"); `implied.py` keeps the equations stated after ``\\Rightarrow``.
+`prose.py` reads the few facts a post states in words ("$S$ is softmax function"), and
+`prose_shapes.py` the shapes ("where x is dimension (1x5)", "$X$ is an $m \\times n$
+matrix"); `implied.py` keeps the equations stated after ``\\Rightarrow``.
 """

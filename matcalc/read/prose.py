@@ -13,14 +13,13 @@ below, and nothing that is not clearly such a statement:
     argument, ``$$1/(1+exp(-x))$$``), that region is part of the sentence (`formulas`: its
     (start, end) offsets, its text between the delimiters, the function word), never a
     formula of the problem.
-  - a SHAPE statement in parentheses after a math region: ``(where x is dimension (1x5),
-    $W_1$ is (5x3) and $b_1$ is (1x3))``: each ``<name> is [dimension] (<a>x<b>)`` with a
-    one-letter name or a name in math, and whole-number sizes (`shapes`: the name's keyword
-    -> ((rows, cols), the sentence, the name as syntax, (start, end) offsets of the
-    sentence); the shape is None when two sentences disagree).
+  - a SHAPE statement (`prose_shapes.py`): ``(where x is dimension (1x5), $W_1$ is (5x3))``,
+    ``$X$ is an $m \times n$ input matrix``, ``$y$ is an $m$-dimensional vector``, ...
+    (`shapes`: the name's keyword -> the `ShapeStatement`s made about it, in order; the
+    lowerer refuses two that disagree).
 
-Two statements that bind one name differently make the name unbound (the reader then says
-it does not know it): a sentence is never picked over another.
+Two function statements that bind one name differently make the name unbound (the reader
+then says it does not know it): a sentence is never picked over another.
 """
 from __future__ import annotations
 
@@ -30,6 +29,7 @@ from dataclasses import dataclass, field
 from .. import names
 from ..errors import ParseError
 from . import syntax as S
+from .prose_shapes import shape_statements
 from .scan import regions
 
 # phrase (lower case, as written after "is [the]") -> the function word matcalc knows
@@ -62,18 +62,11 @@ _FUNCTION_SENTENCE = re.compile(
     r"\s*(?:is|denotes|represents|stands for)\s+(?:the\s+|a\s+|an\s+)?(" + _PHRASE + r")"
     r"(?:\s+(?:" + "|".join(re.escape(n) for n in FUNCTION_NOUNS) + r"))?"
     r"(?![\w-])(\s*:\s*)?", re.IGNORECASE)
-# one "<name> is [dimension|of dimension|of size] (<a> x <b>)" inside parentheses
-_SIZE = r"\(\s*(\d+)\s*[x×\*]\s*(\d+)\s*\)"
-_SHAPE_ITEM = re.compile(
-    r"(?:^|[\s,(])(?:(?P<letter>[A-Za-z])|\$(?P<math>[^$]+)\$)\s+is\s+"
-    r"(?:(?:of\s+)?(?:dimension|dimensions|size|shape)\s+)?" + _SIZE)
-
-
 @dataclass
 class ProseFacts:
     functions: dict = field(default_factory=dict)   # keyword -> (word, sentence, phrase)
     formulas: list = field(default_factory=list)    # (start, end, formula, word)
-    shapes: dict = field(default_factory=dict)  # kw -> ((rows, cols), sentence, name, place)
+    shapes: dict = field(default_factory=dict)      # keyword -> [ShapeStatement, ...]
 
 
 def _inner(text, r):
@@ -128,45 +121,11 @@ def prose_facts(text: str) -> ProseFacts:
                 kw = names.keyword_of(name)
                 bound.setdefault(kw, set()).add(word)
                 facts.functions.setdefault(kw, (word, sentence, m.group(1)))
-        eol = text.find("\n", r.end)
-        _shape_sentence(text[r.end:eol if eol >= 0 else len(text)], r.end, facts)
+        for statement in shape_statements(text, regs, k, _inner, _one_name):
+            kw = names.keyword_of(statement.name)
+            if kw is not None and statement not in facts.shapes.get(kw, ()):
+                facts.shapes.setdefault(kw, []).append(statement)
     for key, readings in bound.items():
         if len(readings) > 1:
             del facts.functions[key]              # two sentences disagree: neither is used
     return facts
-
-
-def _shape_sentence(prose: str, at: int, facts: ProseFacts):
-    """``(where x is dimension (1x5), $W_1$ is (5x3) and $b_1$ is (1x3))`` right after a
-    region: the shapes it states."""
-    m = re.match(r"\s*\(\s*(?:where|with)?\s*", prose)
-    if not m:
-        return
-    depth, end = 0, None
-    for j in range(m.start(), len(prose)):       # the parenthesis that opens the aside
-        c = prose[j]
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                end = j + 1
-                break
-        elif c == "\n":
-            break
-    if end is None:
-        return
-    aside = prose[m.start():end]
-    for item in _SHAPE_ITEM.finditer(aside):
-        name = S.Sym(item.group("letter")) if item.group("letter") else \
-            _one_name(item.group("math"))
-        kw = names.keyword_of(name) if name is not None else None
-        if kw is None:
-            continue
-        shape = (int(item.group(3)), int(item.group(4)))
-        place = (at + m.start(), at + end)
-        prev = facts.shapes.get(kw)
-        if prev is not None and prev[0] != shape:
-            facts.shapes[kw] = (None, prev[1] + "; " + aside.strip(), name, place)  # disagree
-            continue
-        facts.shapes[kw] = (shape, aside.strip(), name, place)

@@ -962,10 +962,8 @@ CASES = [
          r"Wikipedia writes it, is read; the chained \nabla_{\mathbf{x}} claim is kept for "
          r"check)", objective=r"\mathcal{L}(\mathbf{x})"),
     Case("117_weighted_lsq_en_dash.tex", "w", ref_weighted_lsq_U,
-         r"refused: X never declared -- the shapes are given in prose math (X is an m "
-         r"\times n input matrix, ... each between dollars), which is not read as a declaration",
-         "least squares: weighted (matrix form, en dash)", objective="J(w)",
-         expect="unknown name X"),
+         "right", "least squares: weighted (matrix form, en dash; the shapes stated in prose "
+         "math, X is an m \\times n input matrix, ..., read as declarations)", objective="J(w)"),
     Case("118_weighted_sum_r_j_paren.tex", "w", ref_weighted_sum_r, R,
          r"least squares: weighted, index notation (r_j(y_j – x_j^Tw)^2 read as a product, the "
          r"en dash as minus, x_j a family)", objective="E(w,x)"),

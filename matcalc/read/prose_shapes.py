@@ -1,0 +1,187 @@
+"""Shapes a post states in a sentence instead of a declaration.
+
+Contract: `shape_statements(text, regs, k)` -> the statements (`ShapeStatement`) the prose
+right after math region `regs[k]` makes about the name in that region; a pure function
+that never raises. Two kinds of sentence are read, each from phrases kept as data below:
+
+  - an ASIDE in parentheses (corpus 041): ``(where x is dimension (1x5), $W_1$ is (5x3)
+    and $b_1$ is (1x3))`` -- each ``<name> is [dimension] (<a>x<b>)`` with a one-letter
+    name or a name in math and whole-number sizes;
+  - a SENTENCE whose sizes are math (corpus 117): the region holds one name, and the prose
+    after it, on the same line, is one of `SHAPE_PHRASES`, where ``{SIZE}`` is a math
+    region holding sizes as a declaration writes them after ``\\mathbb{R}^`` (``$m \\times
+    n$``, ``$n$``, ``$5$``, ``$d+1$``) and ``{SPACE}`` a region holding a space
+    (``$\\mathbb{R}^{m}$``): ``$X$ is an $m \\times n$ input matrix``, ``$X$ is $n \\times
+    d$``, ``$y$ is an $m$-dimensional vector``, ``$y$ is an $m$-vector``, ``$y$ is a
+    vector of length $m$``, ``$X$ is a matrix of size $m \\times n$``, ``$y$ is a vector
+    in $\\mathbb{R}^m$``. A size written ``m x n`` in math is not read (``x`` may be a
+    name: ``m x n`` is also a product).
+
+A shape <a> x 1 is a column: it is stated as the vector of length <a> (``$w$ is an $n \\times
+1$ column matrix``); 1 x <a> stays a 1 x <a> matrix (a row). The lowerer
+(`lower/prose_names.py`) declares the names, refuses two statements that disagree, and
+notes each shape it takes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+from . import syntax as S
+
+_WORD = r"[A-Za-z][A-Za-z-]*"
+_ARTICLE = r"(?:an?\s+|the\s+)?"
+_VERB = r"(?:is|be|denotes|represents)\s+"
+# (how the phrase reads, pattern over the prose with each math region replaced by
+#  "\x00<j>\x00", how many sizes the phrase wants: 2 = a matrix, 1 = a vector, 0 = either)
+SHAPE_PHRASES = (
+    ("an <a x b> [words] matrix",
+     _VERB + _ARTICLE + r"{SIZE}\s+(?:" + _WORD + r"\s+){0,3}matri(?:x|ces)(?![\w-])", 2),
+    ("<a x b>", _VERB + r"{SIZE}(?=\s*(?:[,;.)]|and\b|$))", 2),
+    ("an <a>-dimensional [words] vector",
+     _VERB + _ARTICLE + r"{SIZE}\s*-\s*dimensional\s+(?:" + _WORD + r"\s+){0,2}vector\b", 1),
+    ("an <a>-vector", _VERB + _ARTICLE + r"{SIZE}\s*-\s*vector\b", 1),
+    ("a [words] vector of length|size|dimension <a>",
+     _VERB + _ARTICLE + r"(?:" + _WORD + r"\s+){0,2}vector\s+of\s+"
+     r"(?:length|size|dimension|dimensionality)\s+{SIZE}", 1),
+    ("a [words] matrix of size|shape|dimension[s] <a x b>",
+     _VERB + _ARTICLE + r"(?:" + _WORD + r"\s+){0,2}matrix\s+of\s+"
+     r"(?:size|shape|dimensions?|order)\s+{SIZE}", 2),
+    ("a [words] vector|matrix in <space>",
+     _VERB + _ARTICLE + r"(?:" + _WORD + r"\s+){0,2}(?:vector|matrix|point|element)\s+"
+     r"(?:in|of)\s+{SPACE}", 0),
+)
+# the row whose sizes could also be a product stated in words ("$c$ is $a \times b$"):
+# read as a shape only when no size is a value of the document (lower/prose_names.py)
+BARE = "<a x b>"
+_COMPILED = tuple((how, re.compile(p.replace("{SIZE}", r"\x00(?P<size>\d+)\x00")
+                                     .replace("{SPACE}", r"\x00(?P<space>\d+)\x00"),
+                                   re.IGNORECASE), n) for how, p, n in SHAPE_PHRASES)
+
+# one "<name> is [dimension|of dimension|of size] (<a> x <b>)" inside parentheses
+_SIZE = r"\(\s*(\d+)\s*[x×\*]\s*(\d+)\s*\)"
+_SHAPE_ITEM = re.compile(
+    r"(?:^|[\s,(])(?:(?P<letter>[A-Za-z])|\$(?P<math>[^$]+)\$)\s+is\s+"
+    r"(?:(?:of\s+)?(?:dimension|dimensions|size|shape)\s+)?" + _SIZE)
+
+
+@dataclass(frozen=True)
+class ShapeStatement:
+    """`name` (syntax) has the sizes `dims` (syntax, one per axis), as `sentence` (the
+    words as written) says at `place` ((start, end) offsets in the text); `phrase` is the
+    row of `SHAPE_PHRASES` it matched (or "aside"); `part` the (start, end) offsets of
+    the math region holding the sizes (part of the sentence, never a formula), or None."""
+    name: object
+    dims: Tuple[object, ...]
+    sentence: str
+    place: Tuple[int, int]
+    phrase: str
+    part: Optional[Tuple[int, int]] = None
+
+
+def column(dims):
+    """<a> x 1 is the column vector of length <a>."""
+    if len(dims) == 2 and isinstance(dims[1], S.Num) and dims[1].value == "1":
+        return dims[:1]
+    return tuple(dims)
+
+
+def _plain_size(e) -> bool:
+    """A size as a sentence writes one: a number, a name, a sum of those (never a
+    juxtaposition, ``m x n`` is also the product m*x*n)."""
+    if isinstance(e, (S.Num, S.Sym, S.Sub)):
+        return True
+    return isinstance(e, S.BinOp) and e.op in ("+", "-") and _plain_size(e.left) \
+        and _plain_size(e.right)
+
+
+def _space_of(src: str, sized: bool) -> Optional[tuple]:
+    """The sizes `src` states: a space (``\\mathbb{R}^{m}``) or, when `sized`, the
+    exponent of one (``m \\times n``); None when it is neither."""
+    from .parse import parse          # the reader's own parser (a cycle at import time)
+    text = "Z \\in " + ("\\mathbb{R}^{" + src + "}" if sized else src)
+    try:
+        doc = parse(text)
+    except Exception:                 # noqa: BLE001 -- any text that does not parse
+        return None
+    if len(doc.statements) != 1 or not isinstance(doc.statements[0], S.Decl):
+        return None
+    space = doc.statements[0].space
+    if space.kind != "real" or not space.dims or not all(_plain_size(d) for d in space.dims):
+        return None
+    return tuple(space.dims)
+
+
+def shape_statements(text, regs, k, inner, one_name):
+    """The statements of the prose after region `regs[k]` (`inner(text, r)` is a region's
+    text between its delimiters, `one_name(src)` the name `src` is or None)."""
+    r = regs[k]
+    eol = text.find("\n", r.end)
+    eol = len(text) if eol < 0 else eol
+    out = list(_aside(text[r.end:eol], r.end, one_name))
+    name = one_name(inner(text, r) or "")
+    if name is None:
+        return out
+    masked, at, spans = [], r.end, {}
+    for j in range(k + 1, len(regs)):        # the regions on the same line, as tokens
+        q = regs[j]
+        if q.start >= eol or q.end > eol:
+            break
+        masked.append(text[at:q.start] + f"\x00{j}\x00")
+        spans[j] = q
+        at = q.end
+    masked.append(text[at:eol])
+    prose = "".join(masked)
+    lead = re.match(r"\s*", prose).end()
+    for how, pattern, want in _COMPILED:
+        m = pattern.match(prose, lead)
+        if not m:
+            continue
+        j = int(m.group("size") if "size" in pattern.groupindex else m.group("space"))
+        src = inner(text, spans[j])
+        dims = _space_of(src, "size" in pattern.groupindex) if src is not None else None
+        if dims is None:
+            continue
+        if want and len(dims) != want:
+            continue          # "$X$ is $n$": X equals n, not a shape
+        dims = column(dims)
+        end = len(_unmask(prose[:m.end()], text, spans)) + r.end
+        sentence = text[r.start:end].strip()
+        out.append(ShapeStatement(name, dims, sentence, (r.start, end), how,
+                                  (spans[j].start, spans[j].end)))
+        break
+    return out
+
+
+def _unmask(masked, text, spans):
+    return re.sub("\x00(\\d+)\x00", lambda m: text[spans[int(m.group(1))].start:
+                                                   spans[int(m.group(1))].end], masked)
+
+
+def _aside(prose: str, at: int, one_name):
+    """``(where x is dimension (1x5), $W_1$ is (5x3) and $b_1$ is (1x3))`` right after a
+    region: the shapes it states."""
+    m = re.match(r"\s*\(\s*(?:where|with)?\s*", prose)
+    if not m:
+        return
+    depth, end = 0, None
+    for j in range(m.start(), len(prose)):       # the parenthesis that opens the aside
+        c = prose[j]
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                end = j + 1
+                break
+    if end is None:
+        return
+    aside = prose[m.start():end]
+    for item in _SHAPE_ITEM.finditer(aside):
+        name = S.Sym(item.group("letter")) if item.group("letter") else \
+            one_name(item.group("math"))
+        if name is None:
+            continue
+        dims = column((S.Num(item.group(3)), S.Num(item.group(4))))
+        yield ShapeStatement(name, dims, aside.strip(), (at + m.start(), at + end), "aside")
