@@ -176,6 +176,7 @@ class Judge:
             node, defs, order, spelled = lower_claim(self.document, shape, value,
                                             index_syntax, helpers, src,
                                             bars=getattr(problem, "vector_bars", None),
+                                            rows=getattr(problem, "member_rows", None),
                                             objective=problem.objective)
             # the gradient's named adjoints are not the claim's: a claim's own
             # `where \bar{q} = ...` is what its \bar{q} means (it was replaced by the

@@ -132,6 +132,7 @@ class DifferentialJudge:
         try:
             node, *_ = lower_claim(self.document, (), body, (), [], src,
                                      bars=getattr(self.problem, "vector_bars", None),
+                                     rows=getattr(self.problem, "member_rows", None),
                                      objective=self.problem.objective)
             repl, shown, latex = {}, {}, dict(self.problem.latex)
             for n in ir.walk(node):

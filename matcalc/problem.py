@@ -36,6 +36,7 @@ class Problem:
     families: dict = field(default_factory=dict)      # keyword -> number of family axes
     rows: set = field(default_factory=set)            # definitions whose value is a row vector
     vector_bars: str = "abs"                          # how |v| of a vector was read
+    member_rows: str = "column"                       # how X_i of a matrix was read
     notes: list = field(default_factory=list)         # what the reader skipped or inferred
     unnamed: set = field(default_factory=set)         # names the document never writes (a
     #                                                   bare objective's f): printed as their body

@@ -19,6 +19,7 @@
   expressions, one construct a module:
     naming.py       which name a written symbol is (inputs, definitions, letter runs)
     indexing.py     subscripts, families, entries, Kronecker deltas
+    rows.py         X_i of a matrix: row i as a column or a row vector, as the shapes say
     atoms.py        numbers, transposes, ones and I, powers, norms
     products.py     products, fractions and slashes
     terms.py        sums of terms, Hadamard products and divisions, colon

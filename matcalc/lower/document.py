@@ -24,6 +24,7 @@ from ..ir import Var
 from ..problem import Problem
 from ..read import syntax as S
 from .atoms import AtomLowering, read_vector_bars
+from .rows import MemberRows, read_member_rows
 from .base import short_error
 from .calls import CallLowering
 from .declarations import DeclarationCollector, DefSource, Info
@@ -49,7 +50,8 @@ from .viafamily import via_families
 class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, DeclarationCollector,
               FamilyRanges, DeclaredShapes, NameLowering, IndexLowering, AtomLowering,
               ProductLowering, TermLowering, SumLowering, SetSumLowering, CallLowering,
-              InferredShapes, ProseFunctions, NamedDensities, ImpliedObjective, OptimumObjective):
+              InferredShapes, ProseFunctions, NamedDensities, ImpliedObjective, OptimumObjective,
+              MemberRows):
     """Lowers one document: collects its declarations and definitions, lowers each
     definition on first use (so the order of the text does not matter), picks the objective.
     Each job is a part of its own module (definitions, objective, skipped fragments,
@@ -85,15 +87,21 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
 
     def run(self, objective=None) -> Problem:
         # |v| of a vector: the entrywise or the norm reading, whichever fits (atoms.py)
+        # X_i of a matrix: row i as a column or as a row vector, whichever fits (rows.py)
         made = []
 
-        def make(reading):
-            lw = type(self)(self.doc)
-            lw.vector_bars = reading
-            lw.via_patterns = self.via_patterns      # self.doc is already rewritten
-            made.append(lw)
-            return lw
-        problem = read_vector_bars(make, lambda lw: lw._run(objective), self.doc)
+        def make(rows):
+            def make_bars(reading):
+                lw = type(self)(self.doc)
+                lw.vector_bars = reading
+                lw.member_rows = rows
+                lw.via_patterns = self.via_patterns      # self.doc is already rewritten
+                made.append(lw)
+                return lw
+            return make_bars
+        problem = read_member_rows(
+            lambda rows: read_vector_bars(make(rows), lambda lw: lw._run(objective), self.doc),
+            lambda: [m for lw in made for m in lw.rows_seen], self.perr)
         self.skips = made[0].skips   # what was skipped is the same whichever reading ran
         return problem
 
@@ -136,6 +144,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
                           {kw: i.family for kw, i in self.info.items() if i.family},
                           {kw for kw, i in self.info.items() if i.row and kw in defs},
                           notes=list(self.notes), vector_bars=self.vector_bars,
+                          member_rows=self.member_rows,
                           index_ranges={self.index_latex[kw]: self._range_dim(kw, None)
                                         for kw in self.index_latex if kw in self.ranges})
         if obj == "f" and obj in defs and not self.defsrc[obj].stmt.target.span.line:
@@ -196,7 +205,8 @@ def lower(doc: S.Document, objective=None) -> Problem:
 
 
 def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, claim_text: str,
-                bars: str | None = None, objective: str | None = None):
+                bars: str | None = None, objective: str | None = None,
+                rows: str | None = None):
     """Lower a claimed gradient in the context of its document: `value` (syntax) is the
     claim, written entrywise in the indices `index_syntax` (``\\frac{\\partial L}{\\partial
     z_i}``: they run over the leading axes of the variable, of shape `shape`) or as a whole
@@ -207,6 +217,7 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
     lw = Lowerer(doc)
     # |v| read as the document's lowering read it (`Problem.vector_bars`)
     lw.vector_bars = bars if bars is not None else "abs"
+    lw.member_rows = rows if rows is not None else "column"     # X_i, as the document's
     lw.collect()
     if objective == "f" and lw.bare is not None and "f" not in lw.info:
         lw.adopt_bare_objective()   # the objective written bare, as the document's lowering

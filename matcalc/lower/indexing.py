@@ -100,8 +100,11 @@ class IndexLowering(LoweringBase):
             if info.kind in ("dim", "natural"):
                 raise self.perr(f"{info.latex} is a number and cannot be indexed", e)
             node = self.define(bkw) if info.kind == "def" else Var(bkw, tuple(info.shape))
+            row = info.row
+            if node.rank == 2 and len(items) == 1 and not info.family:
+                row = self.orient_member(e, info.latex, node.shape)   # X_i: rows.py
             return self._index(node, [None] * node.rank, items, e, scope, info.latex,
-                               row=info.row)
+                               row=row)
         free = [i for i in self._index_names(items) if i not in scope]
         if free and len(free) == len(items) and len(set(free)) == len(free):
             built = self._entry_builder(base, free, scope, e)

@@ -909,12 +909,9 @@ CASES = [
          "ML: 2-layer sigmoid network (squared error)", objective=r"\ell(w,\alpha, \beta)",
          sample=sample_two_layer, expect="is declared as one name, but i is bound here"),
     Case("107_softmax_regression_p_ik.tex", r"\mathbf{W}", ref_softmax_regression,
-         r"refused: \mathbf{X}_i \mathbf{W} (the i-th sample, a ROW of X, read as a column "
-         r"vector: 'cannot multiply a column vector of length d by a d x K matrix'); "
-         r"\text{softmax}(\mathbf{z})_k = ... and p_{ik} as the entries of \mathbf{p}_i follow",
-         "ML: softmax regression in matrix form (one-hot y)",
-         objective=r"\mathcal{L}_{\text{CE}}(\mathbf{W})",
-         expect="cannot multiply a column vector of length d (indexed by i) by a d×K matrix"),
+         "right", r"ML: softmax regression in matrix form (one-hot y; \mathbf{X}_i \mathbf{W}: "
+         r"the i-th sample read as a ROW of X, the only reading whose shapes agree, noted)",
+         objective=r"\mathcal{L}_{\text{CE}}(\mathbf{W})"),
     Case("108_l2_logistic_C_sum.tex", "w", ref_l2_logistic_C, R,
          r"ML: L2-regularised logistic loss (\frac{1}{2}\|w\|^2 + C \sum_{i=1}^n\log(1 + "
          r"\exp(-y_iw^Tx_i)), x_i a family read from the declaration)", objective="f(w)"),
