@@ -106,3 +106,16 @@ def test_sizes_that_are_values_are_two_readings():
 def test_what_is_not_a_shape_sentence_declares_nothing(sentence):
     from matcalc.read.prose import prose_facts
     assert "c" not in prose_facts(sentence).shapes
+
+
+def test_a_shape_written_as_a_subscript_in_prose():
+    # corpus 019: "Let $$X_{M\times N}$$ be the attribute matrix"
+    doc = (r"Let $$X_{n\times d}$$ be the data matrix, $y$ is an $n$-vector and $w$ is a "
+           r"$d$-vector." "\n" r"$$f = \|Xw - y\|^2$$")
+    g = check_gradient(doc, "w", f=lsq)
+    assert any('"$$X_{n\\times d}$$ be the data matrix"' in n.reason for n in g.notes)
+
+
+def test_a_subscript_without_a_sentence_saying_matrix_is_no_shape():
+    from matcalc.read.prose import prose_facts
+    assert prose_facts(r"the sum $S_{m \times n}$ grows").shapes == {}

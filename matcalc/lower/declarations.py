@@ -175,7 +175,7 @@ class DeclarationCollector(LoweringBase):
                     raise self.perr("only a name can be held constant", st)
                 self.held.add(kw)
             elif isinstance(st, S.Bare) and self.prose_size(st):
-                self.note(st, "the size of a shape a sentence states: part of the sentence",
+                self.note(st, "part of a sentence that states a shape",
                           "prose")
             elif isinstance(st, S.Bare) and self.prose_formula(st) is not None:
                 self.check_prose_formula(st, *self.prose_formula(st))

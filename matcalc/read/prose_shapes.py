@@ -7,6 +7,9 @@ that never raises. Two kinds of sentence are read, each from phrases kept as dat
   - an ASIDE in parentheses (corpus 041): ``(where x is dimension (1x5), $W_1$ is (5x3)
     and $b_1$ is (1x3))`` -- each ``<name> is [dimension] (<a>x<b>)`` with a one-letter
     name or a name in math and whole-number sizes;
+  - a SUBSCRIPT shape: a region holding a name subscripted by its shape, then a phrase
+    of `SUBSCRIPT_PHRASES` (``Let $$X_{M\\times N}$$ be the attribute matrix``, corpus
+    019): the shape of the name without the subscript;
   - a SENTENCE whose sizes are math (corpus 117): the region holds one name, and the prose
     after it, on the same line, is one of `SHAPE_PHRASES`, where ``{SIZE}`` is a math
     region holding sizes as a declaration writes them after ``\\mathbb{R}^`` (``$m \\times
@@ -52,9 +55,17 @@ SHAPE_PHRASES = (
      _VERB + _ARTICLE + r"(?:" + _WORD + r"\s+){0,2}(?:vector|matrix|point|element)\s+"
      r"(?:in|of)\s+{SPACE}", 0),
 )
+# a region holding a name with its shape as a subscript, then a phrase that says what it is
+# (corpus 019: "Let $$X_{M\times N}$$ be the attribute matrix"): the subscript is the shape
+SUBSCRIPT_PHRASES = (
+    ("<X_{a x b}> is the [words] matrix",
+     _VERB + _ARTICLE + r"(?:" + _WORD + r"\s+){0,4}matri(?:x|ces)(?![\w-])"),
+)
+_SUBSCRIPT_SHAPE = re.compile(r"^\s*(?P<name>[^_]+)_\{(?P<size>[^{}]*\\times[^{}]*)\}\s*$")
 # the row whose sizes could also be a product stated in words ("$c$ is $a \times b$"):
 # read as a shape only when no size is a value of the document (lower/prose_names.py)
 BARE = "<a x b>"
+_SUBSCRIPTS = tuple((how, re.compile(p, re.IGNORECASE)) for how, p in SUBSCRIPT_PHRASES)
 _COMPILED = tuple((how, re.compile(p.replace("{SIZE}", r"\x00(?P<size>\d+)\x00")
                                      .replace("{SPACE}", r"\x00(?P<space>\d+)\x00"),
                                    re.IGNORECASE), n) for how, p, n in SHAPE_PHRASES)
@@ -120,7 +131,10 @@ def shape_statements(text, regs, k, inner, one_name):
     eol = text.find("\n", r.end)
     eol = len(text) if eol < 0 else eol
     out = list(_aside(text[r.end:eol], r.end, one_name))
-    name = one_name(inner(text, r) or "")
+    src = inner(text, r) or ""
+    if _SUBSCRIPT_SHAPE.match(src):
+        return out + _subscript(text, r, src, eol, one_name)
+    name = one_name(src)
     if name is None:
         return out
     masked, at, spans = [], r.end, {}
@@ -152,6 +166,23 @@ def shape_statements(text, regs, k, inner, one_name):
                                   (spans[j].start, spans[j].end)))
         break
     return out
+
+
+def _subscript(text, r, src, eol, one_name):
+    """``$$X_{M\\times N}$$ be the attribute matrix``: the shape M×N of X."""
+    m = _SUBSCRIPT_SHAPE.match(src)
+    name = one_name(m.group("name")) if m else None
+    dims = _space_of(m.group("size"), True) if name is not None else None
+    if dims is None or len(dims) != 2:
+        return []
+    prose = text[r.end:eol]
+    for how, pattern in _SUBSCRIPTS:
+        said = pattern.match(prose, re.match(r"\s*", prose).end())
+        if said:
+            end = r.end + said.end()
+            return [ShapeStatement(name, column(dims), text[r.start:end].strip(),
+                                   (r.start, end), how, (r.start, r.end))]
+    return []
 
 
 def _unmask(masked, text, spans):

@@ -519,9 +519,11 @@ CASES = [
          "ML: softmax cross-entropy (index notation)", objective="L"),
     Case("019_softmax_indicator.tex", "W", ref_softmax_indicator,
          r"refused: y_n in the indicator 1\{y_n=k\} is never declared (the post gives only "
-         r"the one-hot Y_{K\times N}, and shapes as subscripts X_{M\times N}, not read as "
-         r"declarations); E_{in}(W) is read as a name (n is bound by the sum, so {in} is no "
-         r"index pair), and both sums count from 0", "ML: softmax cross-entropy",
+         r"the one-hot Y_{K\times N}; its shapes as subscripts, Let X_{M\times N} be the "
+         r"attribute matrix, are now read as declarations of X, Y, W; the formula writes "
+         r"the vectors \overrightarrow{x}_n, \overrightarrow{w}_k, not X and W); E_{in}(W) "
+         r"is read as a name (n is bound by the sum, so {in} is no index pair), and both "
+         r"sums count from 0", "ML: softmax cross-entropy",
          expect="unknown name y"),
     Case("020_kmeans_distortion.tex", r"\mu", ref_kmeans, R, "clustering: k-means"),
     Case("021_kmeans_cluster_set.tex", r"\mu", None,
