@@ -223,11 +223,12 @@ def test_a_math_declaration_is_not_redeclared_by_a_sentence():
     assert not any(n.reason.startswith("x is declared") for n in g.notes)
 
 
-def test_sentences_that_disagree_declare_nothing():
+def test_sentences_that_disagree_are_refused_naming_both():
     doc = (r"$a = x W$ (where x is (1x5) and $W$ is (5x3))" "\n"
            r"$b = x$ (where x is (1x4))" "\n" r"$f = \|a\|_F^2$")
-    with pytest.raises(matcalc.MatcalcError, match="x"):
+    with pytest.raises(matcalc.MatcalcError, match="two shapes for x") as err:
         matcalc.gradient(doc, "W", objective="f")
+    assert "(1×5)" in str(err.value) and "(1×4)" in str(err.value) and err.value.line == 2
 
 
 def test_formula_after_the_sentence_that_differs_is_refused():
