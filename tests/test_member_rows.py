@@ -98,3 +98,23 @@ def test_row_reading_matches_finite_differences(seed, bold, numbered):
            rf"c \in \mathbb{{R}}^{{K}}$" "\n" + body)
     rows = (lambda X: X[:1]) if numbered else (lambda X: X)
     check_gradient(doc, "W", f=lambda X, W, c: np.sum((rows(X) @ W - c) ** 2), seed=seed)
+
+
+@pytest.mark.parametrize("body", [
+    r"$f = \sum_{i=1}^{n} \exp(X_i^T w)$",      # row i or column i, as a column vector
+    r"$f = \exp(X_1^T w)$",
+    r"$f = \sum_{i=1}^{n} (X_i W w)^2$",       # as a row vector: W is n×n here
+])
+def test_a_square_matrix_row_or_column_is_refused(body):
+    doc = (r"$X \in \mathbb{R}^{n \times n}, W \in \mathbb{R}^{n \times n}, "
+           r"w \in \mathbb{R}^{n}$" "\n" + body)
+    with pytest.raises(matcalc.MatcalcError) as err:
+        matcalc.gradient(doc, "w")
+    msg = str(err.value)
+    assert "two readings" in msg and "or column" in msg and "square matrix X" in msg, msg
+    assert err.value.line == 2
+
+
+def test_a_square_matrix_where_rows_and_columns_agree():
+    doc = r"$X \in \mathbb{R}^{n \times n}$" "\n" r"$f = \sum_{i=1}^{n} \|X_i\|^2$"
+    check_gradient(doc, "X", f=lambda X: np.sum(X ** 2))

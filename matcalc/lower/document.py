@@ -90,17 +90,18 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         # X_i of a matrix: row i as a column or as a row vector, whichever fits (rows.py)
         made = []
 
-        def make(rows):
+        def make(rows, axis):
             def make_bars(reading):
                 lw = type(self)(self.doc)
                 lw.vector_bars = reading
-                lw.member_rows = rows
+                lw.member_rows, lw.member_axis = rows, axis
                 lw.via_patterns = self.via_patterns      # self.doc is already rewritten
                 made.append(lw)
                 return lw
             return make_bars
         problem = read_member_rows(
-            lambda rows: read_vector_bars(make(rows), lambda lw: lw._run(objective), self.doc),
+            lambda rows, axis: read_vector_bars(make(rows, axis), lambda lw: lw._run(objective),
+                                                self.doc),
             lambda: [m for lw in made for m in lw.rows_seen], self.perr)
         self.skips = made[0].skips   # what was skipped is the same whichever reading ran
         return problem

@@ -103,6 +103,8 @@ class IndexLowering(LoweringBase):
             row = info.row
             if node.rank == 2 and len(items) == 1 and not info.family:
                 row = self.orient_member(e, info.latex, node.shape)   # X_i: rows.py
+                if self.member_axis == "column" and ir.same_dim(*node.shape):
+                    node = ir.transpose(node)       # column i of a square X (rows.py)
             return self._index(node, [None] * node.rank, items, e, scope, info.latex,
                                row=row)
         free = [i for i in self._index_names(items) if i not in scope]
