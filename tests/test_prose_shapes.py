@@ -119,3 +119,16 @@ def test_a_shape_written_as_a_subscript_in_prose():
 def test_a_subscript_without_a_sentence_saying_matrix_is_no_shape():
     from matcalc.read.prose import prose_facts
     assert prose_facts(r"the sum $S_{m \times n}$ grows").shapes == {}
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["$X$", "$$w$$", " is ", " be ", "an ", "the ", "$m \\times n$",
+                                 "$n$", " input", " matrix", "-dimensional", " vector", "-vector",
+                                 " of length ", " of size ", " in ", "$\\mathbb{R}^n$",
+                                 "$X_{M\\times N}$", "$m x n$", "$\\frac{a}{$", ",", ".", "\n",
+                                 "(", ")", "$"]), max_size=14))
+def test_shape_statements_never_raise(parts):
+    from matcalc.read.prose import prose_facts
+    facts = prose_facts("".join(parts))
+    assert all(1 <= len(s.dims) <= 2 and s.sentence for said in facts.shapes.values()
+               for s in said)

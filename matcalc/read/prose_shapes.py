@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
+from ..errors import ParseError
 from . import syntax as S
 
 _WORD = r"[A-Za-z][A-Za-z-]*"
@@ -114,7 +115,7 @@ def _space_of(src: str, sized: bool) -> Optional[tuple]:
     text = "Z \\in " + ("\\mathbb{R}^{" + src + "}" if sized else src)
     try:
         doc = parse(text)
-    except Exception:                 # noqa: BLE001 -- any text that does not parse
+    except (ParseError, RecursionError, IndexError):       # as `prose._one_name`
         return None
     if len(doc.statements) != 1 or not isinstance(doc.statements[0], S.Decl):
         return None
