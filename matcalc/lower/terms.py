@@ -93,6 +93,13 @@ class TermLowering(LoweringBase):
         return f"({text})" if compound else text
 
     def plus_chain(self, e, scope):
+        """A chain of + and -; one holding a colon written bare has two readings of its
+        precedence, settled in `colonchain.ColonChains.colon_chain`."""
+        if self.has_bare_colon(e):
+            return self.colon_chain(e, scope, self._plus_chain)
+        return self._plus_chain(e, scope)
+
+    def _plus_chain(self, e, scope):
         terms = []
         node = e
         while isinstance(node, S.BinOp) and node.op in ("+", "-"):

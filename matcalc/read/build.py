@@ -40,6 +40,13 @@ def _cover(a, b) -> S.Span:
     return _span(a).cover(_span(b))
 
 
+def _grouped(e):
+    """A colon product in brackets of its own, ``(A:B)``: one term, never split."""
+    if isinstance(e, S.BinOp) and e.op == S.COLON and e.sign == ":":
+        return dataclasses.replace(e, sign="()")
+    return e
+
+
 def _sym_base(e):
     """The Sym under a name's subscripts (names are Sym or Sub(Sym, ...))."""
     return e.base if isinstance(e, S.Sub) else e
@@ -206,7 +213,10 @@ class ExprBuild(_Located):
         return self._bin(S.SUB, c[0], c[2])
 
     def colon(self, c):
-        return self._bin(S.COLON, c[0], c[2])
+        # sign ":" marks a colon written bare, which a sum around it may split (the colon
+        # style's low precedence, lower/colonchain.py); a group around it unmarks it
+        node = self._bin(S.COLON, c[0], c[2])
+        return dataclasses.replace(node, sign=":")
 
     def hadamard(self, c):
         return self._bin(S.HDIV if c[1].value == "hdiv" else S.HADAMARD, c[0], c[2])
@@ -341,7 +351,7 @@ class ExprBuild(_Located):
         if inner is not None:
             return inner
         if len(items) == 1 and not isinstance(items[0], S.Dots):
-            return items[0]
+            return _grouped(items[0])
         return S.Stack(tuple(items), span=_cover(c[0], c[2]))
 
     def apply(self, c):
@@ -407,12 +417,12 @@ class ExprBuild(_Located):
         return S.Frac(c[2], c[5], span=_cover(c[0], c[6]))
 
     def brace(self, c):
-        return c[1]
+        return _grouped(c[1])
 
     def bracket(self, c):
         items = c[1]
         if len(items) == 1 and not isinstance(items[0], S.Dots):
-            return items[0]
+            return _grouped(items[0])
         return S.Stack(tuple(items), span=_cover(c[0], c[2]))
 
     def array(self, c):

@@ -104,7 +104,9 @@ class BinOp:
     between operands), "hadamard" (``\\odot``, ``\\circ``), "hdiv" (``\\oslash``),
     "colon" (``A : B``, and the inner product ``\\langle a, b \\rangle``), "/" (a slash).
     `sign` is the product sign written for "mul": "cdot", "times", "*", or "" for
-    juxtaposition (``a \\cdot b`` of two vectors is their dot product)."""
+    juxtaposition (``a \\cdot b`` of two vectors is their dot product); for "colon" it is
+    ":" for a colon written bare (a sum around it may be split: lower/colonchain.py),
+    "()" for one in brackets of its own, "" for ``\\langle a, b \\rangle``."""
     op: str
     left: "Expr"
     right: "Expr"

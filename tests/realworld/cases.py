@@ -925,12 +925,11 @@ CASES = [
          r"\Sigma_{j}^{p}\beta_j^2 writes the sum as a capital Sigma",
          "ML: L2-regularised logistic log-likelihood", objective=r"\ell",
          expect="unclosed '('"),
-    Case("110_lowrank_Y_XXT_colon.tex", "X", ref_lowrank_sym,
-         r"refused: f := \left\|Y - XX^T\right\|_F^2 \equiv Y - XX^T:Y - XX^T (the colon product "
-         r"written without brackets: read Y - (XX^T:Y) - XX^T, a matrix, so f is 'not a "
-         r"scalar'; the author means (Y - XX^T):(Y - XX^T))",
-         "low rank: symmetric factorisation (Frobenius)", objective="f",
-         expect="has shape (n, n), not a scalar"),
+    Case("110_lowrank_Y_XXT_colon.tex", "X", ref_lowrank_sym, R,
+         r"low rank: symmetric factorisation (Frobenius; f := \|Y - XX^T\|_F^2 \equiv "
+         r"Y - XX^T:Y - XX^T, the colon written without brackets read below + and - as the "
+         r"colon style writes it, noted: with the colon binding tighter f is a matrix)",
+         objective="f"),
     Case("111_frobenius_PTKV_unicode.tex", "T",
          lambda X, P, T, K, V: fro2(X - P @ T @ K @ V), R,
          r"low rank: Frobenius norm of X - PTKV (the unicode ‖X−PTKV‖^2 noted as a mention; "
