@@ -86,11 +86,15 @@ class ClauseBuild(_Located):
     def definition(self, c):
         target, rels = c
         values = [e for _r, e in rels]
-        params = None
+        params, as_set = None, False
         if isinstance(target, S.Apply):
-            target, params = target.func, target.args
+            # L(\{W_l, b_l\}_{l=1}^3) := ...: the set's names are the parameters
+            as_set = any(isinstance(a, S.SetOf) for a in target.args)
+            target, params = target.func, tuple(
+                x for a in target.args for x in (a.items if isinstance(a, S.SetOf) else (a,)))
             target = dataclasses.replace(target, span=_span(target))
-        return S.Def(target, params, values[-1], tuple(values[:-1]), span=_cover(c[0], values[-1]))
+        return S.Def(target, params, values[-1], tuple(values[:-1]), span=_cover(c[0], values[-1]),
+                     set_params=as_set)
 
     def continuation(self, c):
         rels = c[0]
@@ -359,6 +363,21 @@ class ExprBuild(_Located):
         if inner is not None:                 # c \langle a, b \rangle: a product
             return S.BinOp(S.MUL, c[0], inner, span=_cover(c[0], c[3]))
         return S.Apply(c[0], tuple(c[2]), span=_cover(c[0], c[3]))
+
+    def apply_set(self, c):
+        """``L(\\{W_\\ell, \\gamma_\\ell\\}_{\\ell=1}^3)``: a set of names as the argument (a
+        definition's left side lists what it depends on so)."""
+        indices, lower, upper, _lim = c[5]
+        if isinstance(lower, tuple) or len(indices) > 1:
+            raise self._err("a set of names as an argument takes at most a range "
+                            "_{i=1}^{n} after it", c[4])
+        if any(isinstance(x, S.Dots) for x in c[3]):
+            raise self._err("a set of names as an argument is read only as a list of names, "
+                            "without dots", c[2])
+        index = indices[0] if indices else None
+        inner = S.SetOf(tuple(c[3]), index, lower, upper, span=_cover(c[2], c[5][3][-1]
+                                                                       if c[5][3] else c[4]))
+        return S.Apply(c[0], (inner,), span=_cover(c[0], c[6]))
 
     def fhead(self, c):
         return (c[0].value, 0, c[0])

@@ -814,11 +814,14 @@ CASES = [
          r"= -\sum_j^C \ell_j kept with the equation, not a second definition)",
          objective="L"),
     Case("091_batchnorm_deep_net.tex", "W_1", ref_bn_net,
-         r"refused: L\left(\left\{W_\ell, \gamma_\ell, \beta_\ell\right\}_{\ell=1}^3\right) "
-         r":= ... (a left side whose argument is an indexed set of parameters: 'unexpected \{'), "
-         r"the fragment that defines the objective L (once refused with no line or column)",
+         r"refused: g_3(...) in L -- the layers are a family of functions defined once with "
+         r"their index, g_\ell(z; \gamma_\ell, \beta_\ell) = ... and f_\ell(z) = ..., and "
+         r"applied as its members g_1, g_2, g_3 ('unknown function g_{3}'). The left side "
+         r"L\left(\left\{W_\ell, \gamma_\ell, \beta_\ell\right\}_{\ell=1}^3\right) := "
+         r"(a set of names as the argument: 'unexpected \{') is now read as the definition "
+         r"of L",
          "ML: batch normalization (3-layer network)", objective="L",
-         expect="it defines L, which you asked for"),
+         expect="unknown function g_{3}"),
     Case("092_logistic_nll_mathcal_L.tex", "w", ref_logistic_nll,
          r"refused: -\sum_{i=1}^{N} y_i \log(...) + (1 - y_i) \log(...) (a negated sum whose "
          r"later term uses i: -(a+b) summed or -\sum a + b, two readings, named)",
