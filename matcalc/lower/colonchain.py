@@ -61,6 +61,13 @@ def colon_operands(t):
     return out[::-1]
 
 
+def _colon_nodes(t):
+    """The colon nodes of a (left-nested) run of bare colons."""
+    while bare_colon(t):
+        yield t
+        t = t.left
+
+
 def loose_groups(terms):
     """The operands of the loose reading: a list of [(sign, term)] groups."""
     groups = [[]]
@@ -120,7 +127,7 @@ class ColonChains:
         tight_notes = self.notes[start:]
         del self.notes[start:]
         if tight is not None and tight.kind == "s" and not tight.lazy and \
-                not self._all_scalar(terms, scope):
+                not self._all_scalar(terms):
             self.notes.extend(tight_notes)
             return tight
         try:
@@ -150,17 +157,12 @@ class ColonChains:
                      f"below + and - (the colon style); {why}", "inferred")
         return loose
 
-    def _all_scalar(self, terms, scope) -> bool:
+    def _all_scalar(self, terms) -> bool:
         """Is every operand of the colons a scalar (then the loose reading is uniform too)?
-        Its notes are dropped: this only tests."""
-        start = len(self.notes)
-        try:
-            return all(self.tentatively(lambda o=o: self.expr(o, scope)).kind == "s"
-                       for _, t in terms if bare_colon(t) for o in colon_operands(t))
-        except MatcalcError:
-            return False
-        finally:
-            del self.notes[start:]
+        Read from the kinds `terms.colon` recorded as the tight reading was lowered."""
+        kinds = self.__dict__.get("colon_kinds", {})
+        nodes = [n for _, t in terms if bare_colon(t) for n in _colon_nodes(t)]
+        return all(kinds.get(id(n)) == ("s", "s") for n in nodes)
 
     def _loose(self, terms, scope, e):
         """The loose reading, or None when it is not uniform (a group mixes shapes)."""

@@ -44,6 +44,8 @@ class TermLowering(LoweringBase):
         return self._combine(a, b, bl, out, big.mat, big.row, e)
 
     def colon(self, a, b, e):
+        # the operands' kinds, for the precedence of a bare colon (colonchain.py)
+        self.__dict__.setdefault("colon_kinds", {})[id(e)] = (a.kind, b.kind)
         a, b, bl = self._align(a, b, e, "the colon product")
         if a.kind == "s" and b.kind == "s":
             out = union(a.index_labels, b.index_labels)
