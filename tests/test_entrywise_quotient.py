@@ -30,6 +30,9 @@ def _noted(g, *pieces):
      lambda X, w, y: float(np.sum((y - sig(X @ w)) ** 2))),
     (SIG + r"$f = \mathbf{1}^T \left(2 / (1 + \exp(-Xw))\right)$",
      lambda X, w, y: float(np.sum(2 * sig(X @ w)))),
+    # the ones vector over a vector takes its size
+    (SIG + r"$f = y^T \frac{\mathbf{1}}{1+e^{-Xw}}$",
+     lambda X, w, y: float(y @ sig(X @ w))),
     # a vector over a vector of the same length
     (SIG + r"$f = y^T \frac{Xw}{1 + (Xw) \odot (Xw)}$",
      lambda X, w, y: float(y @ ((X @ w) / (1 + (X @ w) ** 2)))),

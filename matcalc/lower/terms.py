@@ -64,6 +64,8 @@ class TermLowering(LoweringBase):
             a = self.materialise(a, e)
             inv = Val(pow_(b.node, -1), b.labels, b.mat, b.row)
             return self._scalar_times(inv, a, e)
+        if a.lazy == "ones" and not b.lazy and b.kind in ("c", "r"):
+            a = self.concrete(a, shape_like=b, where=e)     # \frac{\mathbf{1}}{v}: v's size
         if b.lazy or a.lazy:
             raise self.serr(f"cannot divide {describe(a)} by {describe(b)}: use \\oslash "
                             f"for entrywise division", e)
@@ -89,8 +91,8 @@ class TermLowering(LoweringBase):
         """The source of an operand of a quotient, in parentheses unless it is one factor
         (a placeholder when it spans lines or is long)."""
         text = self._source(node)
-        if text == "…" or len(text) > 40:
-            return "…"
+        if text == "…" or len(text) > 40 or text.count("{") != text.count("}"):
+            return "…"          # (a span inside a command's braces, \mathbf{1}: not shown)
         compound = isinstance(node, (S.BinOp, S.Neg)) and not text.startswith(("(", "\\left"))
         return f"({text})" if compound else text
 
