@@ -23,6 +23,7 @@
     atoms.py        numbers, transposes, ones and I, powers, norms
     products.py     products, fractions and slashes
     terms.py        sums of terms, Hadamard products and divisions, colon
+    colonchain.py   a colon written bare in a sum: its two precedences, settled by shape
     sums.py         sums and products over indices
     calls.py        function calls (through the op registry), user functions
 

@@ -9,6 +9,8 @@ Contract: `LoweringBase` is the explicit context. A lowering reads, and the docu
     ranges     index keyword -> (lo, hi) declared by ``i = 1,\\dots,n``
     defsrc     keyword -> `document.DefSource` (the syntax of each definition)
     dims       dimension symbols met so far
+    lowering   the keywords of the definitions being lowered, innermost last
+    scalar_wanted  keywords whose value must be a scalar (the objective: colonchain.py)
     define(kw) the Ref of definition kw (lowered on first use)
     dim(e, scope)  a dimension expression as SymPy
     _range_dim(i, where)  the length of index i's declared range

@@ -20,6 +20,12 @@ from ..values import Val, scalar
 from .base import SIGMA_NAMES, LoweringBase, chain_factors, walk_syntax
 
 
+def written_args(apply):
+    """The arguments of an application as a left side lists them: a set of names
+    ``\\{W_\\ell, b_\\ell\\}_{\\ell=1}^3`` stands for its names (`build.definition`)."""
+    return tuple(x for a in apply.args for x in (a.items if isinstance(a, S.SetOf) else (a,)))
+
+
 class CallLowering(LoweringBase):
     """Applications of built-in and user-defined functions."""
 
@@ -69,8 +75,15 @@ class CallLowering(LoweringBase):
             # f(x) = f([x_1, ..., x_n]) = ...: its own statement restates f, never applies it
             uses = [u for u, st in applied.get(kw, []) if st is not ds.stmt and
                      not _same_place(st, ds.stmt)]
-            if not any(tuple(u.args) != tuple(params) for u in uses):
+            if not any(written_args(u) != tuple(params) for u in uses):
                 continue
+            if ds.stmt.set_params:
+                f = names.latex_of(ds.stmt.target)
+                raise self.perr(f"{f} is defined with a set of names as its argument, and "
+                                f"applied here to other arguments: a set has no order, so "
+                                f"which argument stands for which parameter is not written "
+                                f"(define {f} with a list of names, {f}(a, b) = ...)",
+                                next(u for u in uses if written_args(u) != tuple(params)))
             for prm in params:
                 if not isinstance(prm, S.Sym):
                     raise self.perr("a function's parameters must be names", prm)
@@ -99,6 +112,11 @@ class CallLowering(LoweringBase):
         finally:
             active.pop()
 
+    def x_SetOf(self, e, scope):
+        raise self.perr("a set of names \\{...\\} is read only as the argument list of a "
+                        "left side, L(\\{W_\\ell, b_\\ell\\}_{\\ell=1}^{3}) := ..., naming what L "
+                        "depends on; it has no value here", e)
+
     def x_Apply(self, e, scope):
         f = e.func
         kw = names.keyword_of(f)
@@ -118,9 +136,10 @@ class CallLowering(LoweringBase):
                     len(e.args[0].subs) == 1:
                 # f(x_i) = ... read entrywise: f(x_j) is the entry f_j
                 return self.expr(S.Sub(f, e.args[0].subs, span=e.span), scope)
-            if len(e.args) == len(params) and all(
+            args = written_args(e)
+            if len(args) == len(params) and all(
                     names.keyword_of(a) is not None and names.keyword_of(a) ==
-                    names.keyword_of(p) for a, p in zip(e.args, params)):
+                    names.keyword_of(p) for a, p in zip(args, params)):
                 return self.resolve_name(kw, f, scope)
             own = ", ".join(names.latex_of(p) for p in params)
             raise self.perr(f"{names.latex_of(f)} is defined as {names.latex_of(f)}({own}); "

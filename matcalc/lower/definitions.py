@@ -2,6 +2,10 @@
 does not matter), a name defined several times settled, and the lowered bodies finished
 (constants inlined, held names wrapped in stop-gradients, the order they are used in).
 
+A definition written as a chain ``f = A = B`` has B as its value; the earlier members that
+can be read must give B's numbers (`_check_chain`), and when B cannot be read the last
+member that can is the value (`_chain_fallback`), noted.
+
 Contract: `DefinitionLowering` is a part of `document.Lowerer` (it reads the context of
 `base.LoweringBase`: `info`, `defsrc`, `rivals`, `defs`, `order`, `ranges`, `dims`).
 `define(kw)` returns the `Ref` of definition kw, lowering it once; every failure is a
@@ -9,6 +13,8 @@ located `ParseError` / `ShapeError`. `tentatively(fn)` runs a lowering that may 
 forgets, on failure, the names it met.
 """
 from __future__ import annotations
+
+import dataclasses
 
 import sympy as sp
 
@@ -42,10 +48,17 @@ class DefinitionLowering(LoweringBase):
                 ds, body = self._settle(kw)
             else:
                 try:
-                    body = self._lower_def(ds)
-                except ParseError as e:
-                    raise self._model_equation(kw, ds, e) from e
+                    body = self.tentatively(lambda: self._lower_def(ds)) if ds.stmt.middle \
+                        else self._lower_def(ds)
+                except MatcalcError as e:
+                    taken = self._chain_fallback(kw, ds, e)
+                    if taken is None:
+                        if isinstance(e, ParseError):
+                            raise self._model_equation(kw, ds, e) from e
+                        raise
+                    ds, body = taken
                 self._refuse_inferred_in_model(kw, ds)
+                self._check_chain(kw, ds, body)
         finally:
             self.lowering.pop()
         bad = ir.nonfinite(body)
@@ -125,6 +138,67 @@ class DefinitionLowering(LoweringBase):
                                f"is used", "unreadable")
         self.defsrc[kw] = first_ds
         return first_ds, first
+
+    def _members(self, kw, st):
+        """The earlier members of a chain ``f = A = B`` that can be compared with its value:
+        not a chain-rule step, not a restatement of f itself (``f(x) = f([x_1..])``)."""
+        from .classify import has_derivative
+        return [m for m in st.middle if not has_derivative(m) and not any(
+            isinstance(n, (S.Sym, S.Sub)) and names.keyword_of(n) == kw for n in walk_syntax(m))]
+
+    def _chain_fallback(self, kw, ds, err):
+        """The last member of ``f = A = B`` cannot be read (`err`): the last earlier member
+        that can is f's value (the chain says they are equal), with a note; None when none
+        can, or when B fails on a name the document never introduces (it may well mean
+        something else)."""
+        st = ds.stmt
+        members = self._members(kw, st) if not ds.indices else []
+        if not members or getattr(err, "bare_message", "").startswith("unknown name"):
+            return None
+        for k in range(len(members) - 1, -1, -1):
+            m = members[k]
+            member = DefSource(kw, dataclasses.replace(st, value=m, middle=tuple(members[:k])),
+                               (), ())
+            start = len(self.notes)
+            try:
+                body = self.tentatively(lambda: self._lower_def(member))
+            except MatcalcError:
+                del self.notes[start:]
+                continue
+            latex = self.info[kw].latex
+            self.note(st.value, f"the last member of the chain of equalities that defines "
+                                f"{latex} cannot be read ({short_error(err)}); the member at "
+                                f"line {m.span.line}, column {m.span.column} is its value",
+                      "unreadable")
+            self.defsrc[kw] = member
+            return member, body
+        return None
+
+    def _check_chain(self, kw, ds, body):
+        """``f = A = B``: the value is the last member, B; each earlier member that can be
+        read must give B's numbers (else two readings, refused naming both); one that
+        cannot be read is noted."""
+        st = ds.stmt
+        if not st.middle or ds.indices:
+            return
+        latex = self.info[kw].latex
+        for m in self._members(kw, st):
+            start = len(self.notes)
+            member = DefSource(kw, S.Def(st.target, st.params, m, span=m.span), (), ())
+            try:
+                got = self.tentatively(lambda: self._lower_def(member))
+            except MatcalcError as e:
+                del self.notes[start:]
+                self.note(m, f"a member of the chain of equalities that defines {latex}, "
+                             f"which cannot be read ({short_error(e)}); the last member is "
+                             f"the value", "unreadable")
+                continue
+            del self.notes[start:]
+            if not self._same_value(got, body):
+                raise self.perr(f"{latex} is written as a chain of equalities whose members "
+                                f"give different values: this member and the last one "
+                                f"(line {st.value.span.line}, column {st.value.span.column}) "
+                                f"are two readings of {latex}", m)
 
     def tentatively(self, fn):
         """Run a lowering that may fail; on failure, forget the names it met (a name seen

@@ -27,6 +27,7 @@ from .atoms import AtomLowering, read_vector_bars
 from .rows import MemberRows, read_member_rows
 from .base import short_error
 from .calls import CallLowering
+from .colonchain import ColonChains
 from .declarations import DeclarationCollector, DefSource, Info
 from .definitions import DefinitionLowering
 from .familyrange import FamilyRanges
@@ -49,9 +50,9 @@ from .viafamily import via_families
 
 class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, DeclarationCollector,
               FamilyRanges, DeclaredShapes, NameLowering, IndexLowering, AtomLowering,
-              ProductLowering, TermLowering, SumLowering, SetSumLowering, CallLowering,
-              InferredShapes, ProseFunctions, NamedDensities, ImpliedObjective, OptimumObjective,
-              MemberRows):
+              ProductLowering, TermLowering, ColonChains, SumLowering, SetSumLowering,
+              CallLowering, InferredShapes, ProseFunctions, NamedDensities, ImpliedObjective,
+              OptimumObjective, MemberRows):
     """Lowers one document: collects its declarations and definitions, lowers each
     definition on first use (so the order of the text does not matter), picks the objective.
     Each job is a part of its own module (definitions, objective, skipped fragments,
@@ -69,6 +70,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         self.defs: dict[str, object] = {}
         self.order: list[str] = []
         self.lowering: list[str] = []
+        self.scalar_wanted: set = set()         # definitions that must be scalars (the objective)
         self.held: set = set()
         self.claims: list = []
         self.dim_subst: dict = {}
@@ -224,6 +226,7 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
         lw.adopt_bare_objective()   # the objective written bare, as the document's lowering
     # the shapes the document's lowering inferred (an undeclared c, y) hold in its claims
     lw.run_inference(objective or lw._objective_kw(None, check=False))
+    lw.scalar_wanted.add(objective or lw._objective_kw(None, check=False))
     for kw in list(lw.defsrc):      # the document's own definitions, in its own text
         try:
             lw.tentatively(lambda: lw.define(kw))

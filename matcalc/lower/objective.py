@@ -163,6 +163,7 @@ class ObjectiveChoice(LoweringBase):
         if objective is None and self.bare is not None:
             self.adopt_bare_objective()
         kw = self._objective_kw(objective)
+        self.scalar_wanted.add(kw)          # its value must be a scalar (colonchain.py)
         if not named and self.bare is None and self.objective_by_name is None:
             self._refuse_skipped_last_definition(kw)
         if objective is not None and self.bare is not None:

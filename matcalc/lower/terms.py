@@ -44,6 +44,8 @@ class TermLowering(LoweringBase):
         return self._combine(a, b, bl, out, big.mat, big.row, e)
 
     def colon(self, a, b, e):
+        # the operands' kinds, for the precedence of a bare colon (colonchain.py)
+        self.__dict__.setdefault("colon_kinds", {})[id(e)] = (a.kind, b.kind)
         a, b, bl = self._align(a, b, e, "the colon product")
         if a.kind == "s" and b.kind == "s":
             out = union(a.index_labels, b.index_labels)
@@ -55,14 +57,53 @@ class TermLowering(LoweringBase):
         return self._combine(a, b, bl, out, (), False, e)
 
     def divide(self, a, b, e):
-        if b.lazy or b.kind != "s":
-            raise self.serr(f"cannot divide by {describe(b)}: use \\oslash for entrywise "
-                            f"division", e)
-        a = self.materialise(a, e)
-        inv = Val(pow_(b.node, -1), b.labels, b.mat, b.row)
-        return self._scalar_times(inv, a, e)
+        """``a / b`` and ``\\frac{a}{b}``: by a scalar, the product with its inverse; by a
+        vector or matrix, what `quotient_reading` decides -- the entrywise quotient (noted)
+        where it is the one reading that gives a number, else a located refusal."""
+        if b.kind == "s" and not b.lazy:
+            a = self.materialise(a, e)
+            inv = Val(pow_(b.node, -1), b.labels, b.mat, b.row)
+            return self._scalar_times(inv, a, e)
+        if a.lazy == "ones" and not b.lazy and b.kind in ("c", "r"):
+            a = self.concrete(a, shape_like=b, where=e)     # \frac{\mathbf{1}}{v}: v's size
+        if b.lazy or a.lazy:
+            raise self.serr(f"cannot divide {describe(a)} by {describe(b)}: use \\oslash "
+                            f"for entrywise division", e)
+        verdict = quotient_reading(a, b)
+        num, den = (self._operand(x) for x in _num_den(e))
+        if verdict == "two":
+            raise self.serr(f"`{num} / {den}` ({describe(a)} over {describe(b)}) has two "
+                            f"readings that give different numbers: {num} ({den})^{{-1}} with "
+                            f"the matrix inverse, and the entrywise quotient {num} \\oslash "
+                            f"{den}; write the one you mean", e)
+        if verdict != "entrywise":
+            raise self.serr(f"cannot divide {describe(a)} by {describe(b)}: division by a "
+                            f"vector or matrix is read only entrywise, between operands of "
+                            f"one shape or by a scalar over it (write \\oslash, or a "
+                            f"matrix inverse ^{{-1}})", e)
+        self.note(e, f"read entrywise: {describe(b)} in the denominator has no matrix "
+                     f"meaning{'' if b.kind != 'm' else ' here (not square)'}, so "
+                     f"`{num} / {den}` is the entrywise quotient {num} \\oslash {den}",
+                  "inferred")
+        return self.elementwise(a, b, e, "hdiv")
+
+    def _operand(self, node) -> str:
+        """The source of an operand of a quotient, in parentheses unless it is one factor
+        (a placeholder when it spans lines or is long)."""
+        text = self._source(node)
+        if text == "…" or len(text) > 40 or text.count("{") != text.count("}"):
+            return "…"          # (a span inside a command's braces, \mathbf{1}: not shown)
+        compound = isinstance(node, (S.BinOp, S.Neg)) and not text.startswith(("(", "\\left"))
+        return f"({text})" if compound else text
 
     def plus_chain(self, e, scope):
+        """A chain of + and -; one holding a colon written bare has two readings of its
+        precedence, settled in `colonchain.ColonChains.colon_chain`."""
+        if self.has_bare_colon(e):
+            return self.colon_chain(e, scope, self._plus_chain)
+        return self._plus_chain(e, scope)
+
+    def _plus_chain(self, e, scope):
         terms = []
         node = e
         while isinstance(node, S.BinOp) and node.op in ("+", "-"):
@@ -199,6 +240,28 @@ class TermLowering(LoweringBase):
         header = line[s.column - 1:b.column - 1].rstrip()
         inner = line[b.column - 1:t.end_column - 1].strip()
         return f"{header} ({inner})"
+
+
+def quotient_reading(a, b) -> str:
+    """What ``a / b`` means when b is a vector or a matrix (not lazy): "entrywise" when
+    the entrywise quotient is the one reading that gives a number -- a scalar over a
+    vector, two vectors of one shape, or a scalar or same-shaped matrix over a matrix that
+    is not square (it has no inverse) --, "two" when a square matrix B also gives a B^{-1}
+    or A B^{-1} (different numbers), "none" otherwise (a vector over a matrix, a matrix
+    over a vector: neither reading is written in ordinary notation)."""
+    da, db = a.mat_dims(), b.mat_dims()
+    same = a.kind == b.kind and all(ir.same_dim(x, y) for x, y in zip(da, db))
+    if b.kind in ("c", "r"):
+        return "entrywise" if a.kind == "s" or same else "none"
+    square = ir.same_dim(db[0], db[1])
+    if a.kind == "s" or same:
+        return "two" if square else "entrywise"
+    return "none"
+
+
+def _num_den(e):
+    """The numerator and denominator syntax of a slash or a fraction."""
+    return (e.num, e.den) if isinstance(e, S.Frac) else (e.left, e.right)
 
 
 def _tail_chain(term) -> list:

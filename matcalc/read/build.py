@@ -40,6 +40,13 @@ def _cover(a, b) -> S.Span:
     return _span(a).cover(_span(b))
 
 
+def _grouped(e):
+    """A colon product in brackets of its own, ``(A:B)``: one term, never split."""
+    if isinstance(e, S.BinOp) and e.op == S.COLON and e.sign == ":":
+        return dataclasses.replace(e, sign="()")
+    return e
+
+
 def _sym_base(e):
     """The Sym under a name's subscripts (names are Sym or Sub(Sym, ...))."""
     return e.base if isinstance(e, S.Sub) else e
@@ -79,11 +86,15 @@ class ClauseBuild(_Located):
     def definition(self, c):
         target, rels = c
         values = [e for _r, e in rels]
-        params = None
+        params, as_set = None, False
         if isinstance(target, S.Apply):
-            target, params = target.func, target.args
+            # L(\{W_l, b_l\}_{l=1}^3) := ...: the set's names are the parameters
+            as_set = any(isinstance(a, S.SetOf) for a in target.args)
+            target, params = target.func, tuple(
+                x for a in target.args for x in (a.items if isinstance(a, S.SetOf) else (a,)))
             target = dataclasses.replace(target, span=_span(target))
-        return S.Def(target, params, values[-1], tuple(values[:-1]), span=_cover(c[0], values[-1]))
+        return S.Def(target, params, values[-1], tuple(values[:-1]), span=_cover(c[0], values[-1]),
+                     set_params=as_set)
 
     def continuation(self, c):
         rels = c[0]
@@ -218,7 +229,10 @@ class ExprBuild(_Located):
         return self._bin(S.SUB, c[0], c[2])
 
     def colon(self, c):
-        return self._bin(S.COLON, c[0], c[2])
+        # sign ":" marks a colon written bare, which a sum around it may split (the colon
+        # style's low precedence, lower/colonchain.py); a group around it unmarks it
+        node = self._bin(S.COLON, c[0], c[2])
+        return dataclasses.replace(node, sign=":")
 
     def hadamard(self, c):
         return self._bin(S.HDIV if c[1].value == "hdiv" else S.HADAMARD, c[0], c[2])
@@ -353,7 +367,7 @@ class ExprBuild(_Located):
         if inner is not None:
             return inner
         if len(items) == 1 and not isinstance(items[0], S.Dots):
-            return items[0]
+            return _grouped(items[0])
         return S.Stack(tuple(items), span=_cover(c[0], c[2]))
 
     def apply(self, c):
@@ -361,6 +375,21 @@ class ExprBuild(_Located):
         if inner is not None:                 # c \langle a, b \rangle: a product
             return S.BinOp(S.MUL, c[0], inner, span=_cover(c[0], c[3]))
         return S.Apply(c[0], tuple(c[2]), span=_cover(c[0], c[3]))
+
+    def apply_set(self, c):
+        """``L(\\{W_\\ell, \\gamma_\\ell\\}_{\\ell=1}^3)``: a set of names as the argument (a
+        definition's left side lists what it depends on so)."""
+        indices, lower, upper, _lim = c[5]
+        if isinstance(lower, tuple) or len(indices) > 1:
+            raise self._err("a set of names as an argument takes at most a range "
+                            "_{i=1}^{n} after it", c[4])
+        if any(isinstance(x, S.Dots) for x in c[3]):
+            raise self._err("a set of names as an argument is read only as a list of names, "
+                            "without dots", c[2])
+        index = indices[0] if indices else None
+        inner = S.SetOf(tuple(c[3]), index, lower, upper, span=_cover(c[2], c[5][3][-1]
+                                                                       if c[5][3] else c[4]))
+        return S.Apply(c[0], (inner,), span=_cover(c[0], c[6]))
 
     def fhead(self, c):
         return (c[0].value, 0, c[0])
@@ -419,12 +448,12 @@ class ExprBuild(_Located):
         return S.Frac(c[2], c[5], span=_cover(c[0], c[6]))
 
     def brace(self, c):
-        return c[1]
+        return _grouped(c[1])
 
     def bracket(self, c):
         items = c[1]
         if len(items) == 1 and not isinstance(items[0], S.Dots):
-            return items[0]
+            return _grouped(items[0])
         return S.Stack(tuple(items), span=_cover(c[0], c[2]))
 
     def array(self, c):

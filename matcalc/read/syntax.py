@@ -104,7 +104,9 @@ class BinOp:
     between operands), "hadamard" (``\\odot``, ``\\circ``), "hdiv" (``\\oslash``),
     "colon" (``A : B``, and the inner product ``\\langle a, b \\rangle``), "/" (a slash).
     `sign` is the product sign written for "mul": "cdot", "times", "*", or "" for
-    juxtaposition (``a \\cdot b`` of two vectors is their dot product)."""
+    juxtaposition (``a \\cdot b`` of two vectors is their dot product); for "colon" it is
+    ":" for a colon written bare (a sum around it may be split: lower/colonchain.py),
+    "()" for one in brackets of its own, "" for ``\\langle a, b \\rangle``."""
     op: str
     left: "Expr"
     right: "Expr"
@@ -167,6 +169,19 @@ class Apply:
 
 
 @dataclass(frozen=True)
+class SetOf:
+    """``\\{W_\\ell, \\gamma_\\ell\\}_{\\ell=1}^3``, a set of names written as the argument of
+    an application, ``L(\\{W_\\ell, \\gamma_\\ell\\}_{\\ell=1}^3)``. On a left side it lists
+    the names the definition depends on (`Def.params` holds its items); anywhere else lower
+    refuses it. `index`, `lower`, `upper` are the range written after it, if any."""
+    items: Tuple["Expr", ...]
+    index: Optional["Expr"] = None
+    lower: Optional["Expr"] = None
+    upper: Optional["Expr"] = None
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+@dataclass(frozen=True)
 class Norm:
     """``\\|x\\|``, ``||x||``, ``\\|X\\|_F``, ``\\|x\\|_2`` (kind "norm"), ``|x|`` (kind
     "abs"). `sub` is the written subscript (Num 2, Sym F) or None. A power after the
@@ -221,7 +236,7 @@ class Dots:
     span: Span = field(default=NOSPAN, compare=False)
 
 
-Expr = Union[Num, Sym, Sub, Ones, Neg, BinOp, Frac, Pow, Transpose, Call, Apply, Norm,
+Expr = Union[Num, Sym, Sub, Ones, Neg, BinOp, Frac, Pow, Transpose, Call, Apply, SetOf, Norm,
              BigOp, Stack, Dots]
 
 
@@ -268,13 +283,15 @@ class Def:
     (None when there was none). Chained equalities ``f(x) = f([x_1..]) = \\sum ...`` keep
     the first side as target, the last as value and the middle ones in `middle`.
     A row that starts with ``&=`` (a continuation of the previous derivation line) has
-    target None. Left sides such as ``d\\lambda`` or ``\\frac{\\partial L}{\\partial W}``
+    target None. `set_params` marks parameters written as a set of names,
+    ``L(\\{W_\\ell, b_\\ell\\}_{\\ell=1}^3) := ...`` (they have no order). Left sides such as ``d\\lambda`` or ``\\frac{\\partial L}{\\partial W}``
     are kept as written (lower treats them as claims, not definitions)."""
     target: Optional[Expr]
     params: Optional[Tuple[Expr, ...]]
     value: Expr
     middle: Tuple[Expr, ...] = ()
     span: Span = field(default=NOSPAN, compare=False)
+    set_params: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -813,11 +813,14 @@ CASES = [
          r"= -\sum_j^C \ell_j kept with the equation, not a second definition)",
          objective="L"),
     Case("091_batchnorm_deep_net.tex", "W_1", ref_bn_net,
-         r"refused: L\left(\left\{W_\ell, \gamma_\ell, \beta_\ell\right\}_{\ell=1}^3\right) "
-         r":= ... (a left side whose argument is an indexed set of parameters: 'unexpected \{'), "
-         r"the fragment that defines the objective L (once refused with no line or column)",
+         r"refused: g_3(...) in L -- the layers are a family of functions defined once with "
+         r"their index, g_\ell(z; \gamma_\ell, \beta_\ell) = ... and f_\ell(z) = ..., and "
+         r"applied as its members g_1, g_2, g_3 ('unknown function g_{3}'). The left side "
+         r"L\left(\left\{W_\ell, \gamma_\ell, \beta_\ell\right\}_{\ell=1}^3\right) := "
+         r"(a set of names as the argument: 'unexpected \{') is now read as the definition "
+         r"of L",
          "ML: batch normalization (3-layer network)", objective="L",
-         expect="it defines L, which you asked for"),
+         expect="unknown function g_{3}"),
     Case("092_logistic_nll_mathcal_L.tex", "w", ref_logistic_nll,
          r"refused: -\sum_{i=1}^{N} y_i \log(...) + (1 - y_i) \log(...) (a negated sum whose "
          r"later term uses i: -(a+b) summed or -\sum a + b, two readings, named)",
@@ -896,11 +899,9 @@ CASES = [
          expect=r"unknown command \H"),
 
     # 105-119: chosen by source before they were tried (issue 8)
-    Case("105_dense_sigmoid_sum_y_hat.tex", "w", ref_sigmoid_lsq,
-         r"refused: \mathbf{\hat{y}} = \frac{1}{1+e^{-Xw}} (the sigmoid of a vector written "
-         r"as 1 over a vector: 'cannot divide by a column vector', \oslash suggested)",
-         "ML: sigmoid layer, squared error (the answer's f(w))", objective="f(w)",
-         expect="cannot divide by a column vector of length n"),
+    Case("105_dense_sigmoid_sum_y_hat.tex", "w", ref_sigmoid_lsq, R,
+         r"ML: sigmoid layer, squared error (the answer's f(w); \mathbf{\hat{y}} = "
+         r"\frac{1}{1+e^{-Xw}}, 1 over a vector, read entrywise and noted)", objective="f(w)"),
     Case("106_two_layer_sigmoid_z_i.tex", r"\alpha", ref_two_layer,
          r"refused: y^i, declared as one name, inside \sum_{i=1}^{m}: the i-th member of a "
          r"family or one name that does not change with i, two readings. Once silently "
@@ -923,12 +924,11 @@ CASES = [
          r"\Sigma_{j}^{p}\beta_j^2 writes the sum as a capital Sigma",
          "ML: L2-regularised logistic log-likelihood", objective=r"\ell",
          expect="unclosed '('"),
-    Case("110_lowrank_Y_XXT_colon.tex", "X", ref_lowrank_sym,
-         r"refused: f := \left\|Y - XX^T\right\|_F^2 \equiv Y - XX^T:Y - XX^T (the colon product "
-         r"written without brackets: read Y - (XX^T:Y) - XX^T, a matrix, so f is 'not a "
-         r"scalar'; the author means (Y - XX^T):(Y - XX^T))",
-         "low rank: symmetric factorisation (Frobenius)", objective="f",
-         expect="has shape (n, n), not a scalar"),
+    Case("110_lowrank_Y_XXT_colon.tex", "X", ref_lowrank_sym, R,
+         r"low rank: symmetric factorisation (Frobenius; f := \|Y - XX^T\|_F^2 \equiv "
+         r"Y - XX^T:Y - XX^T, the colon written without brackets read below + and - as the "
+         r"colon style writes it, noted: with the colon binding tighter f is a matrix)",
+         objective="f"),
     Case("111_frobenius_PTKV_unicode.tex", "T",
          lambda X, P, T, K, V: fro2(X - P @ T @ K @ V), R,
          r"low rank: Frobenius norm of X - PTKV (the unicode ‖X−PTKV‖^2 noted as a mention; "

@@ -1,0 +1,55 @@
+"""A definition written as a chain of equalities, ``f = A = B`` (``\\equiv`` too): the value
+is the last member, and every earlier member that can be read must give its numbers --
+two members with different values are two readings of f, refused naming both (the last
+member was taken silently: ``f = \\|x\\|^2 = x^T x + 1^T x`` derived 2x + 1). A member that
+cannot be read is noted; a chain-rule step or a restatement of f itself is not compared."""
+import numpy as np
+import pytest
+from helpers import check_gradient, refused
+
+import matcalc
+
+X = r"$x \in \mathbb{R}^n, A \in \mathbb{R}^{m \times n}, b \in \mathbb{R}^m$ "
+
+
+@pytest.mark.parametrize("chain", [
+    r"f = \|Ax - b\|^2 = (Ax - b)^T (Ax - b) = x^T A^T A x - 2 b^T A x + b^T b",
+    r"f := \|Ax - b\|^2 \equiv (Ax - b):(Ax - b)",
+    r"f := \|Ax - b\|^2 \equiv Ax - b : Ax - b",       # the colon style (corpus 110)
+])
+def test_members_that_agree(chain):
+    check_gradient(X + f"${chain}$", "x", f=lambda x, A, b: float(np.sum((A @ x - b) ** 2)))
+
+
+@pytest.mark.parametrize("chain", [
+    r"f = \|x\|^2 = x^T x + \mathbf{1}^T x",
+    r"f := \|Ax - b\|^2 \equiv Ax - b : Ax + b",
+    r"f = \|Ax - b\|^2 = x^T A^T A x - b^T A x + b^T b",
+])
+def test_members_that_disagree_are_refused(chain):
+    e = refused(X + f"${chain}$", "x", "chain of equalities", "give different values",
+                "two readings")
+    assert e.line == 1
+
+
+def test_a_member_that_cannot_be_read_is_noted():
+    doc = X + r"$f = (Ax - b)^2 = \|Ax - b\|^2$"
+    g = check_gradient(doc, "x", f=lambda x, A, b: float(np.sum((A @ x - b) ** 2)))
+    assert any(n.kind == "unreadable" and "chain of equalities" in n.reason for n in g.notes)
+
+
+def test_a_restatement_of_the_name_itself_is_not_compared():
+    doc = r"$x \in \mathbb{R}^2$ $f(x) = f([x_1, x_2]) = x_1^2 + 3 x_2$"
+    check_gradient(doc, "x", f=lambda x: float(x[0] ** 2 + 3 * x[1]))
+
+
+def test_a_last_member_that_cannot_be_read_leaves_the_one_before():
+    """``f = \\|Ax - b\\|^2 = (Ax - b)^2``: the power of a vector has two readings, so the
+    member before it is the value (the chain says they are equal), noted."""
+    doc = X + r"$f = \|Ax - b\|^2 = (Ax - b)^2$"
+    g = check_gradient(doc, "x", f=lambda x, A, b: float(np.sum((A @ x - b) ** 2)))
+    assert any(n.kind == "unreadable" and "the last member" in n.reason for n in g.notes)
+
+
+def test_an_unreadable_chain_is_still_refused():
+    refused(X + r"$f = (Ax)^2 = (Ax - b)^2$", "x", "power of a vector")
