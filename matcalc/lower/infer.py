@@ -390,7 +390,8 @@ class _Terms:
             # does not use them, g_{ij} = sigm(f), is the whole array: its entries scalars)
             self.entries[ds.name] = v
         if ds.indices and len(ds.indices) <= 2 and ds.name in self.entries and \
-                not self.s.not_scalar(v) and not (info is not None and info.family):
+                not self.s.not_scalar(v) and info is not None and not info.family and \
+                info.decl_shape is None and ds.name not in self.lw.layouts:
             # K_{ik} = <a body using i, k>: the bare K is the matrix of those entries (rows
             # i, columns k), q_j = ... the column vector -- as the lowering reads them, so
             # that I and 1 beside K (K + \frac{1}{2} I) get their size from it. (A body that
