@@ -1625,3 +1625,19 @@ def test_a_scaled_identity_beside_an_entrywise_definition_takes_its_size(scaled)
         return alpha * np.sum((K + c(alpha) * np.eye(len(K))) * K)
     phi = np.array([[0.3, -0.2], [0.5, 0.1], [-0.4, 0.6]])
     assert_right(doc, r"\alpha", f, dict(alpha=0.7, phi=phi), key="alpha")
+
+
+def test_a_dimension_coefficient_is_never_a_divisor():
+    """30-minute run, 3 Dec (a non-Matcalc exception): collecting A x + B x into (A + B) x
+    put the first term's coefficient outside and divided the other by it: (2 n_2 - 2) (1 +
+    4/(2 n_2 - 2) u), a ZeroDivisionError in the generated gradient at n_2 = 1, where the
+    gradient is finite. A coefficient with a dimension in it stays inside the sum."""
+    doc = (r"u \in \mathbb{R}^{n_2}" "\n"
+           r"f = \log(1 + (\sum_{j=1}^{n_2} \left(u_j u_j + \sum_{j'=2}^{n_2} u_j\right))^2)")
+
+    def f(u):
+        s = np.sum(u * u + (len(u) - 1) * u)
+        return np.log(1 + s ** 2)
+    for u in (np.array([0.7]), X3):
+        assert_right(doc, "u", f, dict(u=u))
+    assert "/(2 n_2 - 2)" not in matcalc.gradient(doc, "u").text()
