@@ -1641,3 +1641,31 @@ def test_a_dimension_coefficient_is_never_a_divisor():
     for u in (np.array([0.7]), X3):
         assert_right(doc, "u", f, dict(u=u))
     assert "/(2 n_2 - 2)" not in matcalc.gradient(doc, "u").text()
+
+
+def test_a_fourth_root_is_printed_as_a_power_that_reads_back():
+    """30-minute run, 3 Dec (round trip): a coefficient (1 + α²)^{1/4} was printed by SymPy as
+    \\sqrt[4]{...}, which the reader refuses (it reads only square roots): printed as the power
+    (...)^{\\frac{1}{4}} it reads back, and an edit of it is wrong."""
+    doc = r"\alpha \in \mathbb{R}, \theta \in \mathbb{R}^{n}" "\n" \
+          r"f = \mathbf{1}^T \log(1 + ((1 + \alpha^2)^{\tfrac{1}{4}} \mathbf{1} + \theta)^{\circ 2})"
+
+    def f(alpha, theta):
+        return np.sum(np.log(1 + ((1 + alpha ** 2) ** 0.25 + theta) ** 2))
+    g = assert_right(doc, r"\alpha", f, dict(alpha=0.6, theta=X3), key="alpha")
+    printed = g.latex()
+    assert r"\sqrt[" not in printed, printed
+    reads_back_both_ways(doc, r"\alpha", printed, r"\frac{1}{4}", r"\frac{1}{3}")
+
+
+def test_a_whole_name_subscript_is_the_name_where_its_letter_is_an_index():
+    """30-minute run, 3 Dec (round trip): with i declared as an index (\\xi_i, i = 1..n),
+    \\bar{z}_{in}^{(1)} = ... (the printed inner adjoint of the declared z_{in}) was read as
+    an entrywise definition over i, n ('cannot tell the range of index n')."""
+    doc = (r"W \in \mathbb{R}^{n \times n}, z_{in} \in \mathbb{R}^{n}" "\n"
+           r"\xi_i \in \mathbb{R}^{d},\ i = 1,\ldots,n" "\n"
+           r"f = \tanh\left({\log(1 + (z_{in}^T W z_{in})^2)}^{2}\right) + \sum_i \xi_i^T \xi_i")
+    g = matcalc.gradient(doc, "z_{in}")
+    printed = r"\bar{z}_{in}^{(1)} \quad\text{where}\quad \bar{z}_{in}^{(1)} = " + g.latex()
+    assert matcalc.check(doc, "z_{in}", claim=printed).ok, printed
+    assert not matcalc.check(doc, "z_{in}", claim=printed.replace("= ", "= 2 ", 1)).ok
