@@ -1669,3 +1669,34 @@ def test_a_whole_name_subscript_is_the_name_where_its_letter_is_an_index():
     printed = r"\bar{z}_{in}^{(1)} \quad\text{where}\quad \bar{z}_{in}^{(1)} = " + g.latex()
     assert matcalc.check(doc, "z_{in}", claim=printed).ok, printed
     assert not matcalc.check(doc, "z_{in}", claim=printed.replace("= ", "= 2 ", 1)).ok
+
+
+def test_a_differential_that_cancels_to_zero_moves_nothing():
+    """30-minute run, 3 Dec (refusal without a place): with \\hat y held and h = (\\hat y^T)^T,
+    -Tr(\\hat y^T \\hat y \\hat\\Sigma) + Tr(h^T h \\hat\\Sigma) has the differential 0 once h is
+    folded back; the colon move had no row for it ('cannot transpose Const'). The gradient
+    is the zero matrix, a claimed 0 is right and a claimed \\hat y^T \\hat y is wrong."""
+    doc = (r"$b \in \mathbb{R}^{n_2} \quad \Phi \in \mathbb{R}^{n_1\times n_2} \quad "
+           r"\hat\Sigma \in \mathbb{R}^{n_1 \times n_1}$" "\n"
+           r"\begin{align*}" "\n"
+           r"\hat y &= b^{T} \Phi^T \\" "\n"
+           r"h &= (\hat y^T)^\top \\" "\n"
+           r"\mathcal{L} &= - \operatorname{Tr}(\hat y^T \hat y \hat\Sigma) + "
+           r"\operatorname{Tr}(h^T h \hat\Sigma)" "\n"
+           r"\end{align*}" "\n")
+    rng = np.random.default_rng(5)
+    b, Phi, S = rng.normal(size=2), rng.normal(size=(3, 2)), rng.normal(size=(3, 3))
+
+    def f(b, Phi, Sigma_hat):
+        y = Phi @ b
+        return -np.trace(np.outer(y, y) @ Sigma_hat) + np.trace(np.outer(y, y) @ Sigma_hat)
+    for held in ("", "\n" r"$\hat y \text{ constant}$"):
+        g = assert_right(doc + held, r"\hat\Sigma", f, dict(b=b, Phi=Phi, Sigma_hat=S),
+                         key="Sigma_hat")
+        assert not held or "by zero" in g.derivation()
+        assert matcalc.check(doc + held, r"\hat\Sigma", claim="0").ok
+        assert not matcalc.check(doc + held, r"\hat\Sigma", claim=r"\hat y^T \hat y").ok
+    # a claimed 0 is the zero array only: where the gradient is not zero it is wrong
+    nonzero = r"A \in \mathbb{R}^{n \times n}" "\n" r"f = \operatorname{tr}(A^T A)"
+    assert not matcalc.check(nonzero, "A", claim="0").ok
+    assert not matcalc.check(nonzero, "A", claim=r"\mathbf{0}").ok
