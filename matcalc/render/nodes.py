@@ -39,6 +39,8 @@ class NodePrinting:
             if self.style == "latex" and isinstance(node.value, sp.Rational) and not node.value.is_Integer:
                 prec = ATOM if not _neg(node.value) else NEG
             return s, prec
+        if node.value == 0:
+            return "0", ATOM    # the zero array is written 0, as a person writes it
         ones = self._ones(node.shape)
         if node.value == 1:
             return ones
