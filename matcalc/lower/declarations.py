@@ -285,6 +285,35 @@ class DeclarationCollector(LoweringBase):
         return kw not in self.info and kw not in self._dimnames and kw not in self._indices
 
     # ------------------------------------------------------------ what is not a definition
+    def _describes_entries(self, st: S.Def) -> bool:
+        r"""``\Pi' = [\mu \; \dots \; \Phi_{1p} \\ \vdots \; \ddots \; \vdots \\ ...]``: a
+        matrix literal with elided entries cannot be a value; where the names of its
+        entries appear in no other formula of the document, nothing else depends on it,
+        and it only describes what its target holds: noted and not read (the target is
+        then what the rest of the document makes of it, e.g. the transpose of a declared
+        \Pi). An elided literal whose entries other formulas use stays a definition,
+        which the lowering refuses where it is needed."""
+        v = st.value
+        if not (isinstance(v, S.Stack) and v.grid and v.width > 1
+                and any(isinstance(x, S.Dots) for x in v.items)):
+            return False
+        entries = [x for x in v.items if not isinstance(x, (S.Dots, S.Num))]
+        if not all(namelike(x) for x in entries):
+            return False
+        own = {names.keyword_of(x.base if isinstance(x, S.Sub) else x) for x in entries}
+        own -= {None, names.keyword_of(st.target)}
+        others = set()
+        for other in self.doc.statements:
+            if other is not st and getattr(other, "value", None) is not v:
+                others |= {names.keyword_of(n) for n in walk_syntax(other)
+                           if isinstance(n, S.Sym)}
+        if own & others:
+            return False
+        self.note(st, f"a matrix literal with elided entries describes "
+                      f"{names.latex_of(st.target)}: it is not a formula, and no other "
+                      f"formula uses its entries; not read", "inferred")
+        return True
+
     def note(self, node, reason, kind="prose"):
         span = getattr(node, "span", node)
         if span is None or not getattr(span, "line", 0):
@@ -429,6 +458,8 @@ class DeclarationCollector(LoweringBase):
             return False
         if is_layout(st):
             return False  # a layout statement: a vector written as the stack of its entries
+        if self._describes_entries(st):
+            return False
         indices, index_syntax = (), ()
         kw = names.keyword_of(t)
         latex = names.latex_of(t)

@@ -863,12 +863,13 @@ CASES = [
     Case("098_rbf_network_lambda_k.tex", r"\lambda_k", ref_rbf_net,
          "right", "ML: RBF network (f(x_i)=\\sum_{k=1}^n w_k e^{(...)}, a function defined at "
          "the family member x_i, read entrywise: f(x_i) in S is f_i)", objective="S"),
-    Case("099_mahalanobis_Pi_prime_sum.tex", r"\Pi", ref_mahalanobis_sum,
-         r"refused: \Pi'=\left[\begin{array}{ccc} \mu & ... & \Phi_{1p} \\ ... \end{array}"
-         r"\right] (a matrix literal with elided entries, which defines \Pi'); \sum_{t=1}^{T} "
-         r"is read (its upper limit T was once read as a transpose: 'unexpected a transpose')",
-         "statistics: Mahalanobis distance (multivariate regression)",
-         objective=r"d(\Pi',\Sigma^{-1})", expect="an elided run"),
+    Case("099_mahalanobis_Pi_prime_sum.tex", r"\Pi", ref_mahalanobis_sum, R,
+         r"statistics: Mahalanobis distance (multivariate regression; the matrix literal "
+         r"with elided entries \Pi'=\left[\begin{array}{ccc} \mu & ... & \Phi_{1p} \\ ... "
+         r"\end{array}\right], whose entries no other formula uses, describes \Pi' and is "
+         r"not read, so \Pi' is the transpose of the declared \Pi; \sum_{t=1}^{T} is read, "
+         r"its upper limit T once read as a transpose)",
+         objective=r"d(\Pi',\Sigma^{-1})"),
     Case("100_gaussian_pdf_boldsymbol.tex", r"\boldsymbol\Sigma", ref_gauss_density, R,
          r"statistics: Gaussian density wrt covariance (\boldsymbol\Sigma, |\Sigma| as det, "
          r"(x-\mu)' as transpose, left side \mathcal{N}(\boldsymbol\mu,\,\boldsymbol\Sigma))",
