@@ -247,6 +247,35 @@ def test_phi_named_nowhere_stays_refused():
     assert r"unknown function \Phi" in str(err.value)
 
 
+KERNEL = r"""$x_i, x_j \in \mathbb{R}^n, l \in \mathbb{R}$
+\[k(x_i, x_j) = \exp\left(- \frac{d(x_i, x_j)^2}{2l^2} \right)\]
+where \(l\) is the length scale and {name} is the Euclidean distance."""
+
+
+@pytest.mark.parametrize("name", [r"\(d(\cdot,\cdot)\)", r"$d(\cdot, \cdot)$", "$d$"])
+def test_euclidean_distance_named_in_words(name):
+    """d named the Euclidean distance in a sentence (the scikit-learn RBF kernel, corpus
+    140): d(a, b) is the 2-norm of a - b, noted."""
+    def f(x_i, x_j, l):
+        return float(np.exp(-np.sum((x_i - x_j) ** 2) / (2 * l ** 2)))
+    rng = np.random.default_rng(2)
+    kw = dict(x_i=rng.normal(size=3), x_j=rng.normal(size=3), l=2.5)
+    g = check_gradient(KERNEL.replace("{name}", name), "x_i", f=f, kwargs=kw)
+    assert "Euclidean distance" in _reasons(g)
+
+
+def test_euclidean_distance_of_one_argument_or_a_declared_d_is_refused():
+    one = KERNEL.replace("{name}", "$d$").replace("d(x_i, x_j)^2", "d(x_i)^2")
+    with pytest.raises(matcalc.MatcalcError) as err:
+        matcalc.gradient(one, "x_i")
+    assert "a function of 2 arguments" in str(err.value)
+    declared = KERNEL.replace("{name}", "$d$").replace(r"l \in \mathbb{R}$",
+                                                       r"l, d \in \mathbb{R}$")
+    with pytest.raises(matcalc.MatcalcError) as err:
+        matcalc.gradient(declared, "x_i")
+    assert "two readings" in str(err.value)
+
+
 def test_named_objective_is_not_the_documents_own_f():
     """The objective named as written (``\\text{log}L``) is also a claim's function: it
     named the synthetic objective "f", which was the post's own definition f (corpus 093,

@@ -525,6 +525,13 @@ def ref_rbf_sklearn(x_i, x_j, l):
     return float(np.exp(-np.sum((x_i - x_j) ** 2) / (2 * l ** 2)))
 
 
+def sample_rbf_sklearn(rng):
+    """140: a length scale of the points' spread, so the kernel is not ~0."""
+    n = int(rng.integers(2, 5))
+    return dict(x_i=rng.standard_normal(n), x_j=rng.standard_normal(n),
+                l=2.0 + abs(float(rng.standard_normal())))
+
+
 def ref_mahalanobis_sqrt(x, mu, Sigma):
     """142: sqrt((x - mu)^T Sigma^{-1} (x - mu)) (the doc comment writes no transpose)."""
     e = x - mu
@@ -1128,12 +1135,10 @@ CASES = [
          r"running text, exp without a backslash; notation matcalc could learn)",
          "sample q11: RBF kernel (R docs)",
          expect="the document defines nothing to differentiate"),
-    Case("140_rbf_sklearn_distance_d.tex", "x_i", ref_rbf_sklearn,
-         r"refused: d(x_i, x_j), named in the sentence '\(d(\cdot,\cdot)\) is the Euclidean "
-         r"distance', is an unknown function (notation matcalc could learn: the Euclidean "
-         r"distance named in words, as '\Phi represents a cumulative normal distribution' "
-         r"is read)", "sample q11: RBF kernel (scikit-learn docs)",
-         expect="unknown function d"),
+    Case("140_rbf_sklearn_distance_d.tex", "x_i", ref_rbf_sklearn, R,
+         r"sample q11: RBF kernel (scikit-learn docs; d(x_i, x_j) read as the Euclidean "
+         r"distance \|x_i - x_j\|, as the sentence '\(d(\cdot,\cdot)\) is the Euclidean "
+         r"distance' says, noted)", sample=sample_rbf_sklearn),
     Case("141_mahalanobis_pairwise_D_ij.tex", "M", None,
          r"refused: $M = A^T A$ (the edit's alternative), a model equation of M or a "
          r"definition with A new, named (two readings); behind it D_{ij}, one entry of a "
