@@ -313,3 +313,33 @@ def test_function_under_an_operator_is_read_as_its_definition(terms, signs, wrap
     assert np.allclose(numeric.call(wrapped.to_numpy(), kw), numeric.call(plain.to_numpy(), kw),
                        rtol=1e-12)
     assert "stationarity condition" in _reasons(wrapped)
+
+
+ASKED = r"$X \in \mathbb{R}^{n \times m}, A \in \mathbb{R}^{m \times n}$ What is $$\frac{\partial \|X^T - A\|_F^2}{\partial X}$$ ?"
+
+
+def test_a_derivative_asked_for_gives_the_objective():
+    """A document that defines nothing and asks for a derivative without claiming its
+    value (corpus 125): the expression in the numerator is the objective, noted."""
+    g = check_gradient(ASKED, "X", f=lambda X, A: float(np.sum((X.T - A) ** 2)))
+    assert "a derivative asked for" in _reasons(g)
+
+
+def test_two_derivatives_asked_for_are_refused_unless_one_is_named():
+    doc = (r"$X \in \mathbb{R}^{n \times n}$ What are $\frac{\partial \operatorname{tr}(X^TX)}"
+           r"{\partial X}$ and $\frac{\partial \log(1 + \operatorname{tr}(X^TX))}{\partial X}$ ?")
+    with pytest.raises(matcalc.MatcalcError) as err:
+        matcalc.gradient(doc, "X")
+    assert "two candidates for the objective" in str(err.value)
+    check_gradient(doc, "X", f=lambda X: float(np.sum(X * X)),
+                   objective=r"\operatorname{tr}(X^TX)")
+    check_gradient(doc, "X", f=lambda X: float(np.log(1 + np.sum(X * X))),
+                   objective=r"\log(1 + \operatorname{tr}(X^TX))")
+
+
+def test_a_derivative_asked_for_beside_a_definition_defines_nothing():
+    """With a definition in the document it is a mention, as before (corpus 099's
+    \\frac{\\partial \\Pi'X_{t}}{\\partial \\Pi'})."""
+    doc = r"$x \in \mathbb{R}^{n}$ $$f = x^Tx$$ What is $\frac{\partial \log(x^T x)}{\partial x}$ ?"
+    g = check_gradient(doc, "x", f=lambda x: float(x @ x))
+    assert "mentions a derivative" in _reasons(g)
