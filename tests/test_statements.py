@@ -343,3 +343,10 @@ def test_a_derivative_asked_for_beside_a_definition_defines_nothing():
     doc = r"$x \in \mathbb{R}^{n}$ $$f = x^Tx$$ What is $\frac{\partial \log(x^T x)}{\partial x}$ ?"
     g = check_gradient(doc, "x", f=lambda x: float(x @ x))
     assert "mentions a derivative" in _reasons(g)
+
+
+def test_a_named_objective_is_the_definition_not_a_mention_of_it():
+    """objective='L' with the prose mention "the loss $L$" before L = ...: the definition
+    (corpus 131's error blamed the mention, "if the objective is L, name it", with L named)."""
+    doc = r"$x \in \mathbb{R}^n$. The loss $L$ is" "\n" r"$$L = \log(1 + x^T x)$$"
+    check_gradient(doc, "x", f=lambda x: float(np.log(1 + x @ x)), objective="L")

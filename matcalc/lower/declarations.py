@@ -400,8 +400,9 @@ class DeclarationCollector(LoweringBase):
                 if not prose_bare(st.value) and not self._labelled_mention(st.value)]
         want = "".join((getattr(self, "objective_text", None) or "").split())
         for _k, st in candidates:       # the objective named as written: that expression
-            if want and written(self.src, st.value.span) == want:
-                forced = st
+            if want and written(self.src, st.value.span) == want and not (
+                    namelike(st.value) and names.keyword_of(st.value) in self.defsrc):
+                forced = st             # (a mention of a defined name, $L$, is not it)
         if forced is not None:
             chosen = forced
         elif not self.defsrc and real:
