@@ -297,3 +297,18 @@ def test_partial_operator_is_refused_by_name():
     with pytest.raises(matcalc.MatcalcError, match="partial-derivative operator") as err:
         matcalc.gradient(doc, wrt="f")
     assert "line 2" in str(err.value)
+
+
+def test_a_symbolic_coefficient_of_a_reciprocal_is_one_fraction():
+    """-\\frac{n}{2}\\log\\sigma^2 differentiates to -n/σ: written \\frac{n}{\\sigma} (text
+    n/σ), not n \\frac{1}{\\sigma} (text n 1/σ); (n - 1)/a without parentheses in the
+    numerator; both read back as the gradient."""
+    for doc, wrt, want_latex, want_text in [
+            (r"$x \in \mathbb{R}^n, \sigma \in \mathbb{R}$ $$f = -\frac{n}{2}\log \sigma^2$$",
+             r"\sigma", r"\frac{n}{\sigma}", "n/σ"),
+            (r"$x \in \mathbb{R}^n, a \in \mathbb{R}$ $$f = (n-1) \log a + a$$", "a",
+             r"\frac{n - 1}{a}", "(n - 1)/a")]:
+        g = matcalc.gradient(doc, wrt)
+        assert want_latex in g.latex() and want_text in g.text(), (g.latex(), g.text())
+        assert matcalc.check(doc, wrt, claim=g.latex()).ok
+        assert not matcalc.check(doc, wrt, claim=g.latex().replace(want_latex, "1")).ok
