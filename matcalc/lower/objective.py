@@ -96,6 +96,12 @@ class ObjectiveChoice(LoweringBase):
         v = getattr(st, "value", None) if isinstance(st, S.Bare) else None
         if not isinstance(v, S.Sub):
             return None
+        read = self.layer_member(v) or v
+        for k, ds in self.defsrc.items():
+            # the left side as read (spans aside): \mathcal{L}_i^{(k)} with k a declared
+            # index defines L entrywise over k and i (naming.layer_member)
+            if ds.indices and ds.stmt.target in (v, read):
+                return k
         base = names.keyword_of(v.base)
         ds = self.defsrc.get(base)
         if ds is None or not ds.indices:
