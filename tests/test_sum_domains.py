@@ -240,3 +240,26 @@ def test_two_indices_over_one_written_range(under):
     check_gradient(doc, "x", lambda x, w: float(np.sum(w) * np.sum(x ** 3)))
     doc = X + rf"$f = \sum_{{{under},\; j \neq i}}^{{n}} w_i x_j^3$"
     check_gradient(doc, "x", lambda x, w: _loops(x, w, N_PAIRS(len(x))))
+
+
+@pytest.mark.parametrize("under", [r"i=1,\dots,n", r"i = 1, 2, \ldots, n", r"i=1,\; \cdots,\; n"])
+def test_a_range_written_as_a_run(under):
+    """\\sum_{i=1,\\dots,n}: i over 1..n (it was a parse error)."""
+    check_gradient(X + rf"$f = \sum_{{{under}}} w_i x_i^3$", "x",
+                   lambda x, w: float(np.sum(w * x ** 3)))
+
+
+@pytest.mark.parametrize("under", [r"i, j : i \neq j", r"i, j \mid j \ne i",
+                                   r"i, j \in [n] : j \neq i"])
+def test_a_condition_after_a_colon_or_mid(under):
+    """\\sum_{i,j : i \\neq j} ("such that"): the condition on the indices before it."""
+    check_gradient(X + rf"$f = \sum_{{{under}}} w_i x_j^3$", "x",
+                   lambda x, w: _loops(x, w, N_PAIRS(len(x))))
+
+
+def test_a_bracket_n_is_the_integers_not_a_set_named_n():
+    """\\sum_{i \\in [n]} was read as a sum over a set named n, a 0/1 mask input `n_set` the
+    caller had to fill with ones; it is now the integers 1..n, noted."""
+    g = check_gradient(X + r"$f = \sum_{i \in [n]} w_i x_i^3$", "x",
+                       lambda x, w: float(np.sum(w * x ** 3)))
+    assert "n_set" not in g.inputs.values()

@@ -20,8 +20,9 @@ per binding, in the written order, each with a subscript the grammar reads:
 - ``i``, ``j`` alone: a binding without bounds; ``k=1`` with the sign's superscript: that
   range; ``j \in C_i``, ``(i,j) \in \Omega``: the set as `_sum_over_set` reads it.
 
-Separators: a comma at the top level, with or without the spacing ``\;`` / ``\,`` /
-``\quad`` (dropped). The first binding keeps the sign `t`; the others are new sign tokens.
+Separators: a comma, a colon or ``\mid`` at the top level, with or without the spacing
+``\;`` / ``\,`` / ``\quad`` (dropped). ``i=1,\dots,n`` among them is the binding i over
+1..n. The first binding keeps the sign `t`; the others are new sign tokens.
 Every sign this module writes has the command value ``MARK + kind + FLAGS + flags``
 (`commands._marked_sum` emits it as a BIG token with the flags): "&" for a condition part,
 else the domain as written where it was read by a convention (``[N]`` and ``[a,b]`` as
@@ -230,10 +231,32 @@ def _clauses(under):
     """The subscript's clauses: split at top-level commas; a spacing command alone between
     two clauses separates them too."""
     out = []
-    for item in _split(under, lambda x: is_char(x, ",")):
+    for item in _split(under, lambda x: is_char(x, ",") or is_char(x, ":") or
+                       (x.kind == "cmd" and x.value == "mid")):
         for part in _split(item, lambda x: x.kind in SEPARATORS):
             if part:
                 out.append(part)
+    return out
+
+
+def _runs(clauses, rels):
+    """``i=1,\\dots,n`` / ``i = 1, 2, \\ldots, n`` among the clauses: one clause ``i=1``
+    with its last value as the bound above (clause, relation, bound tokens or None)."""
+    out, k = [], 0
+    while k < len(clauses):
+        c, r = clauses[k], rels[k]
+        if r is not None and r[1] == "=" and _int(r[2]) is not None:
+            m, first = k + 1, _int(r[2])
+            while m < len(clauses) and _int(clauses[m]) == first + (m - k):
+                m += 1
+            if m + 1 < len(clauses) and len(clauses[m]) == 1 and \
+                    clauses[m][0].kind == "cmd" and clauses[m][0].value in DOTS and \
+                    rels[m + 1] is None:
+                out.append((c, r, clauses[m + 1]))
+                k = m + 2
+                continue
+        out.append((c, r, None))
+        k += 1
     return out
 
 
@@ -331,8 +354,14 @@ def _bindings(clauses, rels, sup, kind, sup_at, source):
         pending.clear()
 
     used_sup = False
-    for clause, r in zip(clauses, rels):
+    for clause, r, run_end in _runs(clauses, rels):
         at = clause[0]
+        if run_end is not None:                 # \sum_{i=1,\dots,n}: i over 1..n
+            for name in pending + [r[0]]:
+                bind(_Binding([*name, at.at("char", "="), *r[2]], list(run_end),
+                              binds=[_name_of(name)], at=name[0]))
+            pending = []
+            continue
         if r is None:
             if not _is_name(clause):
                 raise err(f"cannot read this part of the subscript of \\{kind} (an index, "
