@@ -14,8 +14,9 @@ import dataclasses
 
 from lark import Token
 
+from . import sumdomain
 from . import syntax as S
-from ..errors import ParseError
+from ..errors import ParseError, error_at
 from ..notes import excerpt
 from .tokens import BRACED_ARGUMENT
 
@@ -161,7 +162,8 @@ class ClauseBuild(_Located):
     # ---- big operators
     def bigop(self, c):
         big, (indices, lower, upper, _lim), body = c
-        kind, _, written = str(big.value).partition("|")
+        value, _, flags = str(big.value).partition(sumdomain.FLAGS)
+        kind, _, written = value.partition("|")
         over = excluded = compare = None
         if isinstance(lower, tuple):        # \sum_{j \in C_i}, \sum_{j \ne i}, \sum_{i<j}
             (how, what), lower = lower, None
@@ -174,8 +176,25 @@ class ClauseBuild(_Located):
                 if upper is not None:
                     raise self._err(f"a {kind} over a comparison of indices takes no upper "
                                     f"bound", big)
-        return S.BigOp(kind, tuple(indices), lower, upper, body, span=_cover(big, body),
-                       written=written, over=over, excluded=excluded, compare=compare)
+        node = S.BigOp(kind, tuple(indices), lower, upper, body, span=_cover(big, body),
+                       written=written, over=over, excluded=excluded, compare=compare,
+                       part=flags == sumdomain.PART,
+                       domain="" if flags == sumdomain.PART else flags)
+        if isinstance(body, S.BigOp) and body.part:
+            node = self._with_condition(node, body)
+        return node
+
+    def _with_condition(self, node, cond):
+        """``\\sum_{j \\in [\\![1,N]\\!],\\; j \\neq i}`` (read/sumdomain.py): the condition part
+        `cond` merged into the binding `node` over the same index -- its bounds with the
+        excluded value, or with the comparison."""
+        if node.kind != cond.kind or len(node.indices) != 1 or \
+                tuple(cond.indices) != tuple(node.indices) or node.over is not None or \
+                node.excluded is not None or node.compare is not None:
+            raise error_at(ParseError, "this condition under the sum cannot be joined to "
+                           "the index it restricts", cond.span, self.source)
+        return dataclasses.replace(node, body=cond.body, excluded=cond.excluded,
+                                   compare=cond.compare)
 
     def lim_none(self, c):
         return ((), None, None, None)

@@ -216,6 +216,10 @@ class BigOp:
     # \sum_{i<j}: (relation "<" | "<=" | ">" | ">=", the other index's expression), the
     # index in `indices` on the left; lowering reads it as a pair of sums or a bound
     compare: Optional[tuple] = field(default=None, compare=False)
+    # a condition part of a domain (read/sumdomain.py), merged by build into its binding
+    part: bool = field(default=False, compare=False)
+    # the domain as written where a convention read it (``j \\in [N]``: 1..N), for a note
+    domain: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

@@ -908,14 +908,15 @@ CASES = [
          "statistics: Gaussian mixture log-likelihood", objective=r"L(X|\Theta)",
          expect=r"\alpha_{m} has two readings"),
     Case("095_infonce_dcl_U_ik.tex", r"\mathbf{z}_i^{(1)}", None,
-         r"refused: \sum_{l \in \{1,2\},\; j \in [\![1,N]\!],\; j \neq i} (a sum over a "
-         r"literal set \{1,2\} and an integer range [\![1,N]\!], with a condition) in the "
-         r"definition of U_{i,k}; with that sum written \sum_{l=1}^{2} \sum_{j \neq i}, the "
-         r"next stop is the objective: its left side \mathcal{L}_i^{(k)} is read as L^{(k)} "
-         r"(the subscript i lost), so it is 'not defined'. The z's are never declared, and "
-         r"the loss is one per anchor i and view k: no single scalar to check",
+         r"refused: the objective \mathcal{L}_i^{(k)} is one loss per anchor i and view k "
+         r"(read as L entrywise over k, i, shape 2 x N): no single scalar to differentiate. "
+         r"All else is read, with the declaration line: \sum_{l \in \{1,2\},\; j \in "
+         r"[\![1,N]\!],\; j \neq i} as l = 1..2 and j = 1..N without i, z_i^{(1)} as member "
+         r"(1, i) of the family z_i^{(k)}, U_{i,k} entrywise (the losses summed by an added "
+         r"line derive right: tests/test_layer_members.py). Without the declaration line, "
+         r"the range of i is never given, so j \neq i is not shown to stay within 1..N",
          "ML: contrastive loss (InfoNCE)", objective=r"\mathcal{L}_i^{(k)}",
-         expect="it defines U, which the objective uses"),
+         expect="defined entrywise over k, i"),
     Case("096_elastic_net_text_in_math.tex", r"\mathbf{\beta}", ref_elastic_net,
          R, r"statistics: elastic net (the \text{ with tuning parameters ...} inside the "
          r"math read as a condition; the page's \|\mathbf{\beta}\| without a subscript, "
