@@ -295,6 +295,9 @@ class _Reader:
             slots[k] = [made]
 
         for k, r in enumerate(regs):
+            if r.bare:
+                self._note(self._region_span(r), f"read as math: an \\{r.bare} outside math "
+                           "delimiters (the page lost them)", "inferred")
             if r.error is not None:
                 fail(k, r.error, raw=r.toks)
         macros: dict = {}

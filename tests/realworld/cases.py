@@ -967,9 +967,8 @@ CASES = [
          r"least squares: weighted, index notation (r_j(y_j – x_j^Tw)^2 read as a product, the "
          r"en dash as minus, x_j a family)", objective="E(w,x)"),
     Case("119_irls_phi_W_R2_diag.tex", r"\beta", ref_irls_phi,
-         r"refused: the answer's definitions (\eqalign{ r &= X\beta - y ... \phi &= W:R^2 }) "
-         r"stand outside math delimiters on the page, so nothing defines \phi; the error "
-         r"points at the identity A:B = {\rm Tr}(A^TB) = ... = B:A",
-         "least squares: iteratively reweighted (index notation, Diag)", objective=r"\phi",
-         expect="the document defines nothing to differentiate"),
+         R, r"least squares: iteratively reweighted (the answer's \eqalign{..} blocks stand "
+         r"outside math delimiters on the page: read as math, noted; the annotation column "
+         r"({\rm residual/error\,vector}) is words; W:R^2 with R = {\rm Diag}(r))",
+         objective=r"\phi"),
 ]
