@@ -675,10 +675,10 @@ CASES = [
          lambda y, X, beta, lambda_: float(np.sum((y - X @ beta) ** 2) + lambda_ * beta @ beta),
          R, "statistics: ridge regression"),
     Case("063_quadratic_potential_q.tex", r"\vec{q}",
-         lambda q_vec, V: 0.5 * float(q_vec @ V @ q_vec),
-         r"refused: V = ...\mathcal{V}... (a font command does not make a different variable "
-         r"(DESIGN.md), so \mathcal{V} is V: a circular definition)", "physics: quadratic potential",
-         expect="circular definition"),
+         lambda q_vec, V_cal: 0.5 * float(q_vec @ V_cal @ q_vec), R,
+         r"physics: quadratic potential (V = \frac{1}{2}\vec{q}^\intercal\mathcal{V}\vec{q}: "
+         r"read as one name V would define itself, so \mathcal{V} is a name of its own, "
+         r"keyword V_cal, noted)"),
     Case("064_mf_sum_over_set_M.tex", "U",
          lambda M, U, V, M_set: float(np.sum(M_set * (M - U @ V.T) ** 2)),
          R, "matrix factorization (recommender)", sample=sample_mf_set_M),
