@@ -65,7 +65,9 @@ class _Spellings:
         sp = sym.span
         if not sp or not sp.line or sp.line > len(self.lines):
             return None
-        m = _SCRIPT_BEFORE.search(self.lines[sp.line - 1][:max(0, sp.column - 1)])
+        # the command is at most a few characters before the letter (``\\mathfrak { ``)
+        before = self.lines[sp.line - 1][max(0, sp.column - 25):max(0, sp.column - 1)]
+        m = _SCRIPT_BEFORE.search(before)
         return SPELLING[m.group(1)] if m else "plain"
 
 
