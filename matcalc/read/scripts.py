@@ -130,9 +130,9 @@ def _spelled(letter, spelling) -> str:
     return plain if spelling == "plain" else f"{COMMAND[spelling]}{{{plain}}}"
 
 
-def _ill_formed(letter, intro, statements, spell):
-    """Why reading the spellings of `letter` as one name is not well-formed (rule 1), or
-    None: (reason, the statement that shows it)."""
+def _ill_formed(letter, intro, spell):
+    """Why reading the spellings of `letter` as one name is not well-formed (rule 1), in
+    words, or None."""
     for spelling, items in intro.items():
         for kind, st, _ in items:
             if kind != "def":
@@ -144,7 +144,7 @@ def _ill_formed(letter, intro, statements, spell):
                 other = sorted(others)[0]
                 return (f"its definition {_spelled(letter, spelling)} = ... uses "
                         f"{_spelled(letter, other)}, so read as one name it would define "
-                        f"itself", st)
+                        f"itself")
     decls = {s: [st.space for k, st, _ in items if k == "decl"] for s, items in intro.items()}
     defs = {s: [st.value for k, st, _ in items if k == "def"] for s, items in intro.items()}
     for table, what in ((decls, "declared with different shapes"),
@@ -152,9 +152,7 @@ def _ill_formed(letter, intro, statements, spell):
         seen = [(s, v[0]) for s, v in table.items() if v]
         for (s1, v1), (s2, v2) in zip(seen, seen[1:]):
             if v1 != v2:
-                st = next(st for k, st, _ in intro[s2]
-                          if (st.space if k == "decl" else st.value) == v2)
-                return (f"{_spelled(letter, s1)} and {_spelled(letter, s2)} are {what}", st)
+                return f"{_spelled(letter, s1)} and {_spelled(letter, s2)} are {what}"
     return None
 
 
@@ -184,14 +182,6 @@ def _renamed(node, letters, spell):
     return dataclasses.replace(node, **changes) if changes else node
 
 
-def _at(st, source, message):
-    sp = getattr(st, "span", None)
-    if sp is not None and sp.line:
-        return ParseError(message, sp.line, sp.column, source,
-                          sp.end_column if sp.end_line == sp.line else None)
-    return ParseError(message)
-
-
 def script_names(statements, source):
     """See the module docstring."""
     from ..notes import note_at
@@ -202,12 +192,11 @@ def script_names(statements, source):
                if len(set(used.get(k, {})) | set(intro.get(k, {}))) > 1}
     rename, notes = set(), []
     for letter in sorted(letters, key=lambda s: (s.name, str(s.accent))):
-        why = _ill_formed(letter, intro.get(letter, {}), statements, spell)
+        why = _ill_formed(letter, intro.get(letter, {}), spell)
         spellings = sorted(set(used.get(letter, {})) | set(intro.get(letter, {})),
                            key=lambda s: (s != "plain", s))
         if why is not None:
             rename.add(letter)
-            reason, st = why
             from ..names import keyword_of
             for s in spellings[1:] if spellings[0] == "plain" else spellings:
                 mine = dataclasses.replace(letter, accent=s)
@@ -217,7 +206,7 @@ def script_names(statements, source):
                                      f"{_spelled(letter, s)} read as a name of its own "
                                      f"(keyword {keyword_of(mine)}), not "
                                      f"{_spelled(letter, 'plain')}: a font command does not "
-                                     f"make a different variable, but {reason}",
+                                     f"make a different variable, but {why}",
                                      "inferred"))
             continue
         both = sorted(set(used.get(letter, {})) & set(intro.get(letter, {})),
