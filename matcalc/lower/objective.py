@@ -43,7 +43,7 @@ class ObjectiveChoice(LoweringBase):
         for k in self.defsrc:
             if self.info[k].latex == objective or names.python_name(k) == objective:
                 return k
-        kw = _keyword_of_text(objective)        # {\cal L}, \mathrm{KL}: as the reader reads it
+        kw = _keyword_of_text(objective, self.defsrc)  # {\cal L}, \mathrm{KL}: as read
         if kw in self.defsrc:
             return kw
         kw = objective_of_call(objective)       # \mathrm{logsumexp}(\mathbf{x}) defined
@@ -278,15 +278,18 @@ class ObjectiveChoice(LoweringBase):
         return kw
 
 
-def _keyword_of_text(text):
-    """The keyword of a name written in LaTeX (``{\\cal L}``), or None."""
+def _keyword_of_text(text, known=()):
+    """The keyword of a name written in LaTeX (``{\\cal L}``), or None; a script letter's
+    own keyword (L_cal, read/scripts.py) where it is in `known`."""
     from ..read.parse import parse
+    from ..read.scripts import as_spelled
     try:
         st = parse(text).statements[-1]
     except (MatcalcError, IndexError):
         return None
     if not isinstance(st, S.Bare):
         return None
-    if isinstance(st.value, S.Apply):   # \text{TV}(f), as a definition TV(f) = ... names it
-        return names.keyword_of(st.value.func)
-    return names.keyword_of(st.value)
+    value = st.value.func if isinstance(st.value, S.Apply) else st.value
+    # \text{TV}(f), as a definition TV(f) = ... names it
+    own = names.keyword_of(as_spelled(value, text))
+    return own if own in known else names.keyword_of(value)

@@ -6,6 +6,12 @@ environments; a text with none of these is all math), drops ``%`` comments and m
 Unicode (``α``, ``−``, ``∈``, ``ᵀ`` ...) to LaTeX. Every token keeps its span in the
 original text; each delimited region ends with a ``break`` token.
 
+`A construct that only math has, standing in prose because the page lost its delimiters
+(``\\eqalign{ r &= X\\beta - y \\\\ }`` copied from a rendered math.SE page: ROWS_GROUPS),
+is a region of its own, `bare` (the reader notes it): the command, then a braced group that
+balances, holds no ``$`` and has math in it (a relation, ``&`` or a row break). A mention
+of the command (``use \\eqalign for this``, ``\\eqalign{...}``) stays prose.
+
 `regions(text) -> list[Region]` is the same pass kept per region, for reading whole posts:
 a region whose characters cannot be read (an unknown character, a lone backslash) carries
 its `ParseError`, and scanning resumes after its closing delimiter, so one bad fragment
@@ -83,12 +89,14 @@ class Region:
     """One math region: `start`/`end` offsets in the text (delimiters included), its
     `opener` (``$``, ``$$``, ``\\[``, ``\\(``, ``\\begin{align}``; "" when the whole text is
     math), its raw tokens, and `error` (a ParseError) when its characters cannot be read
-    (then `toks` holds the tokens read before the error)."""
-    __slots__ = ("start", "end", "opener", "toks", "error")
+    (then `toks` holds the tokens read before the error). `bare` is the command (``eqalign``)
+    of a construct read as math in prose (then `opener` is ``\\eqalign`` and the region is
+    the command and its braced group), else None."""
+    __slots__ = ("start", "end", "opener", "toks", "error", "bare")
 
-    def __init__(self, start, opener):
+    def __init__(self, start, opener, bare=None):
         self.start, self.end, self.opener = start, None, opener
-        self.toks, self.error = [], None
+        self.toks, self.error, self.bare = [], None, bare
 
     def __repr__(self):
         return f"Region({self.opener!r}, {self.start}:{self.end}, {len(self.toks)} toks)"
@@ -128,6 +136,44 @@ def regions(text: str) -> list:
             raise e from None
 
 
+# commands whose braced group is math rows (read/clean.py): in prose, a lost display
+ROWS_GROUPS = ("eqalign", "eqalignno", "displaylines")
+# what makes a braced group math rather than a mention: a relation, an alignment mark or
+# a row break (``\\\\``, ``\\cr``)
+_MATH_CONTENT = re.compile(r"[=&<>]|\\\\|\\cr\b|\\(?:le|ge|leq|geq|in|approx|equiv)\b")
+
+
+def bare_construct(text, i):
+    """The end offset (after its closing brace) of a math-only construct starting at
+    text[i] (``\\eqalign{..}``, see ROWS_GROUPS) standing in prose, with its command's name;
+    (None, None) when text[i:] is not one (a mention, unbalanced braces, no math inside)."""
+    m = re.match(r"\\(" + "|".join(ROWS_GROUPS) + r")(?![A-Za-z])\s*\{", text[i:i + 40])
+    if not m:
+        return None, None
+    k = i + m.end() - 1
+    depth, j = 0, k
+    while j < len(text):
+        ch = text[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch == "$":
+            return None, None           # math delimiters inside: not a lost display
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                break
+        j += 1
+    else:
+        return None, None               # unbalanced: prose that mentions the command
+    body = text[k + 1:j]
+    if not _MATH_CONTENT.search(body) or not re.search(r"[A-Za-z0-9]", body):
+        return None, None
+    return j + 1, m.group(1)
+
+
 # an unescaped % to the end of its line; "5%" (after a digit) is a percent sign
 _COMMENT = re.compile(r"(?<![\\0-9])%[^\n]*")
 
@@ -139,15 +185,21 @@ class _Scanner:
     def __init__(self, text):
         self.text, self.src, self.n = text, _Src(text), len(text)
         self.i, self.closer, self.sp = 0, None, False
+        self.stop = None           # the end offset of a bare region (its closer is "")
         self.found: list = []
 
     def _open(self, closer, at, after):
         self.closer, self.i, self.sp = closer, after, False
         self.found.append(Region(at, self.text[at:after] if closer else ""))
 
+    def _open_bare(self, at, stop, name):
+        """A bare construct (`bare_construct`): math from `at` (its command) to `stop`."""
+        self.closer, self.i, self.sp, self.stop = "", at, False, stop
+        self.found.append(Region(at, "\\" + name, bare=name))
+
     def _close(self):
         self.found[-1].end = self.i
-        self.closer, self.sp = None, False
+        self.closer, self.sp, self.stop = None, False, None
 
     def run(self):
         if not _has_delimiters(self.text):
@@ -168,6 +220,10 @@ class _Scanner:
                     self.i += 1
                     continue
                 region.error = region.error or e   # its tokens so far are kept
+                if self.stop is not None:    # a bare construct: prose after its brace
+                    self.i = self.stop
+                    self._close()
+                    continue
                 if not self.closer:          # all the text is math: nothing after it
                     region.end = self.n
                     return self.found
@@ -182,6 +238,9 @@ class _Scanner:
                 else self.closer
             raise err(f"unclosed math region: '{what}' is never closed",
                       self.src.tok("x", "", region.start, region.start + 1, False), self.text)
+        if self.stop is not None:         # a bare construct ending the text
+            self._emit(self.found[-1].toks, "break", "", self.i, self.i)
+            self._close()
         if self.found and self.found[-1].end is None:
             self.found[-1].end = self.n
         return self.found
@@ -201,6 +260,10 @@ class _Scanner:
                 if name.rstrip("*") in MATH_ENVS:
                     self._open("\\end{" + name + "}", i, j + 1)
                     return
+            stop, name = bare_construct(text, i)
+            if stop is not None:
+                self._open_bare(i, stop, name)
+                return
             self.i = i + 2
             return
         if ch == "$":
@@ -216,6 +279,11 @@ class _Scanner:
     def _math(self, out):
         """Read one token of the open region (or skip a blank or a comment)."""
         text, src, i, n, closer = self.text, self.src, self.i, self.n, self.closer
+        if self.stop is not None and i >= self.stop:
+            self._emit(out, "break", "", i, i)
+            self._close()
+            return
+        n = self.stop if self.stop is not None else n
         ch = text[i]
         if closer and text.startswith(closer, i) and not (closer == "$" and text.startswith("$$", i)):
             self._emit(out, "break", closer, i, i + len(closer))

@@ -51,7 +51,8 @@ class Sym:
     """A name. `name` is a letter ("x"), a Greek command without backslash ("alpha"), or a
     word from ``\\text{KL}`` / ``\\operatorname{foo}`` that is not a known function.
     `accent` is "hat" | "bar" | "tilde" | "dot" | "vec" | "check" | None, or a script font
-    "cal" | "scr" | "frak" (``\\mathcal{V}`` is a name distinct from ``V``).
+    "cal" | "scr" | "frak" | "bb" where read/scripts.py makes ``\\mathcal{V}`` a name of its
+    own beside ``V`` (elsewhere a script letter is the plain name, DESIGN.md).
     `layer` is the text of a parenthesised superscript, ``a^{(2)}`` -> "2".
     `primes` counts trailing primes: ``s'`` -> 1.
     `sup` is a letter superscript that is part of the name, ``W^Q`` -> "Q": the parser

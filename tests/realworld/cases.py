@@ -741,10 +741,10 @@ CASES = [
          lambda y, X, beta, lambda_: float(np.sum((y - X @ beta) ** 2) + lambda_ * beta @ beta),
          R, "statistics: ridge regression"),
     Case("063_quadratic_potential_q.tex", r"\vec{q}",
-         lambda q_vec, V: 0.5 * float(q_vec @ V @ q_vec),
-         r"refused: V = ...\mathcal{V}... (a font command does not make a different variable "
-         r"(DESIGN.md), so \mathcal{V} is V: a circular definition)", "physics: quadratic potential",
-         expect="circular definition"),
+         lambda q_vec, V_cal: 0.5 * float(q_vec @ V_cal @ q_vec), R,
+         r"physics: quadratic potential (V = \frac{1}{2}\vec{q}^\intercal\mathcal{V}\vec{q}: "
+         r"read as one name V would define itself, so \mathcal{V} is a name of its own, "
+         r"keyword V_cal, noted)"),
     Case("064_mf_sum_over_set_M.tex", "U",
          lambda M, U, V, M_set: float(np.sum(M_set * (M - U @ V.T) ** 2)),
          R, "matrix factorization (recommender)", sample=sample_mf_set_M),
@@ -1035,13 +1035,10 @@ CASES = [
          r"least squares: weighted, index notation (r_j(y_j – x_j^Tw)^2 read as a product, the "
          r"en dash as minus, x_j a family)", objective="E(w,x)"),
     Case("119_irls_phi_W_R2_diag.tex", r"\beta", ref_irls_phi,
-         r"refused: the answer's definitions (\eqalign{ r &= X\beta - y ... \phi &= W:R^2 }) "
-         r"stand outside math delimiters on the page, so nothing defines \phi; the error "
-         r"points at the identity A:B = {\rm Tr}(A^TB) = ... = B:A",
-         "least squares: iteratively reweighted (index notation, Diag)", objective=r"\phi",
-         expect="the document defines nothing to differentiate"),
-
-    # 120-142: a representative sample, drawn by the rule in the README (issue 8)
+         R, r"least squares: iteratively reweighted (the answer's \eqalign{..} blocks stand "
+         r"outside math delimiters on the page: read as math, noted; the annotation column "
+         r"({\rm residual/error\,vector}) is words; W:R^2 with R = {\rm Diag}(r))",
+         objective=r"\phi"),
     Case("120_trace_primer_nabla_AB.tex", "A", lambda A, B: float(np.trace(A @ B)), R,
          r"sample q1: trace of a product (the wiki's \nabla_{A} [\text{tr}(AB)] = B^{T} in "
          r"\begin{equation}: the expression under the operator read as the objective, the "
