@@ -128,3 +128,43 @@ def test_diag_of_a_declared_scalar_is_still_refused():
           r"$f = b^T W b$"
     with pytest.raises(matcalc.MatcalcError, match="not a scalar"):
         matcalc.gradient(doc, wrt="w")
+
+
+# ------------------------------------------------------------ a line that is only a formula
+from matcalc.read.scan import formula_line  # noqa: E402
+
+KERNEL_DOCS = ("$r, l \\in \\mathbb{R}$\nGaussian RBF Kernels\n\n"
+               "k_{SE}(r)=exp\\Big(-\\frac{r^2}{2l^2}\\Big)\n")
+
+
+def test_a_line_that_is_only_a_formula_is_read_and_noted():
+    """R documentation whose stored text lost its delimiters (corpus 139): the formula
+    line is display math, noted; exp without a backslash is the exponential; the two
+    capitals of k_{SE}, which the definition never uses, label the name."""
+    g = check_gradient(KERNEL_DOCS, "r", f=lambda r, l: float(np.exp(-r ** 2 / (2 * l ** 2))),
+                       kwargs=dict(r=0.7, l=1.3))
+    assert any("a line that is only a formula" in n.reason and n.line == 4 for n in g.notes)
+
+
+@pytest.mark.parametrize("line", [
+    r"The penalty function is given by: p(x_j) = \lambda x_j^2",   # words
+    r"x = np.dot(A, b)",                                            # code, no TeX markup
+    r"where \alpha = x^T A x, with x a vector",                     # words after it
+    r"a = b",                                                       # no markup
+    r"see $x^2 = y$ here",                                          # delimited already
+])
+def test_a_line_with_words_or_without_markup_stays_prose(line):
+    assert formula_line(line + "\n", 0) is None
+
+
+@pytest.mark.parametrize("line", [
+    r"p( x_j) = \lambda x_j^2", r"k_{SE}(r)=exp\Big(-\frac{r^2}{2l^2}\Big)",
+    r"f(x) = \log(1 + e^{-y w^T x})"])
+def test_a_formula_line_is_found(line):
+    assert formula_line("text\n" + line + "\nmore", 5) == 5 + len(line)
+
+
+def test_two_capitals_used_by_the_definition_stay_indices():
+    doc = (r"$X \in \mathbb{R}^{n \times n}$ $$K_{IJ} = X_{IJ}^2$$ "
+           r"$$f = \mathbf{1}^T K \mathbf{1}$$")
+    check_gradient(doc, "X", f=lambda X: float(np.sum(X ** 2)))

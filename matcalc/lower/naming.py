@@ -147,7 +147,10 @@ class NameLowering(LoweringBase):
         if not named and any(i in self.ranges for i in letters):
             return False        # (a whole name z_{in} is the name even where i is an index)
         if len(letters) == 2 and not named:
-            return False
+            # k_{SE}(r) = \exp(...): two capitals that the definition never uses label the
+            # name (squared exponential); lower-case pairs (A_{ij}) are indices
+            return all(i.isupper() and len(i) == 1 and i not in self.info for i in letters) \
+                and not (set(letters) & _syms_in(st))
         used = set()
         for part in (st.value, *st.middle):
             for node in walk_syntax(part):
@@ -384,3 +387,9 @@ def _text_run(e):
     """A subscript of three or more letters written together (``bond``, ``out``): text."""
     text = _letters(e)
     return text is not None and len(text) >= 3
+
+
+def _syms_in(st) -> set:
+    """The keywords of every name the definition's right side writes."""
+    return {names.keyword_of(n) for part in (st.value, *st.middle) for n in walk_syntax(part)
+            if isinstance(n, S.Sym)}

@@ -299,7 +299,9 @@ class _Reader:
 
         for k, r in enumerate(regs):
             if r.bare:
-                self._note(self._region_span(r), f"read as math: an \\{r.bare} outside math "
+                what = "a line that is only a formula" if r.bare == "formula line" \
+                    else f"an \\{r.bare}"
+                self._note(self._region_span(r), f"read as math: {what} outside math "
                            "delimiters (the page lost them)", "inferred")
             if r.error is not None:
                 fail(k, r.error, raw=r.toks)

@@ -12,6 +12,9 @@ is a region of its own, `bare` (the reader notes it): the command, then a braced
 balances, holds no ``$`` and has math in it (a relation, ``&`` or a row break). A mention
 of the command (``use \\eqalign for this``, ``\\eqalign{...}``) stays prose.
 
+A line of prose that is only a formula (a relation, TeX markup and no word:
+``p( x_j) = \\lambda x_j^2`` on a line of its own, `formula_line`) is such a region too.
+
 `regions(text) -> list[Region]` is the same pass kept per region, for reading whole posts:
 a region whose characters cannot be read (an unknown character, a lone backslash) carries
 its `ParseError`, and scanning resumes after its closing delimiter, so one bad fragment
@@ -174,6 +177,35 @@ def bare_construct(text, i):
     return j + 1, m.group(1)
 
 
+# A line of prose that is only a formula, ``p( x_j) = \lambda x_j^2`` or
+# ``k_{SE}(r)=exp\Big(-\frac{r^2}{2l^2}\Big)`` (R documentation and lecture pages whose
+# stored text lost the delimiters): a relation, TeX markup, and no word. A word is a run
+# of two or more letters outside commands, subscripts and superscripts that is not a
+# function's name written without its backslash.
+_FORMULA_WORDS = frozenset(
+    "exp log ln sin cos tan sinh cosh tanh tr Tr det diag Diag max min arg argmin argmax "
+    "sup inf lim softmax sigmoid relu sgn sign".split())
+_SCRIPT_GROUP = re.compile(r"[_^]\s*\{[^{}]*\}")
+_COMMAND = re.compile(r"\\[A-Za-z]+|\\.")
+
+
+def formula_line(text, i):
+    """The end offset of the line starting at text[i] when it is only a formula (see
+    above), else None."""
+    j = text.find("\n", i)
+    j = len(text) if j < 0 else j
+    line = text[i:j]
+    if not line.strip() or len(line) > 300 or "$" in line or "=" not in line or \
+            not re.search(r"[\\^_]", line):
+        return None
+    bare = _COMMAND.sub(" ", _SCRIPT_GROUP.sub(" ", line))
+    if any(w not in _FORMULA_WORDS for w in re.findall(r"[A-Za-z]{2,}", bare)):
+        return None
+    if not re.search(r"[A-Za-z]", bare) or re.search(r"[:;?!]\s*$", line.rstrip(". ")):
+        return None
+    return j
+
+
 # an unescaped % to the end of its line; "5%" (after a digit) is a percent sign
 _COMMENT = re.compile(r"(?<![\\0-9])%[^\n]*")
 
@@ -270,6 +302,11 @@ class _Scanner:
             self._open("$$" if text.startswith("$$", i) else "$", i,
                        i + (2 if text.startswith("$$", i) else 1))
             return
+        if (i == 0 or text[i - 1] == "\n") and not ch.isspace():
+            stop = formula_line(text, i)
+            if stop is not None:
+                self._open_bare(i, stop, "formula line")
+                return
         self.i = i + 1
 
     def _emit(self, out, kind, value, i, j):

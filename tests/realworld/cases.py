@@ -1123,15 +1123,16 @@ CASES = [
          expect=r"unknown name \Omega"),
     Case("138_ridge_penalty_rd_no_delimiters.tex", "x_j",
          lambda x_j, lambda_: float(lambda_ * x_j ** 2),
-         r"refused: the stored text has no math delimiters (p( x_j) = \lambda x_j^2 in "
-         r"running text; notation matcalc could learn: formulas outside delimiters)",
-         "sample q10: ridge penalty (R docs)",
-         expect="the document defines nothing to differentiate"),
+         r"refused: the objective p(x_j) = \lambda x_j^2 (a line that is only a formula, "
+         r"read as math although the stored text lost its delimiters) is one value per "
+         r"entry j of the declared vector x: no single scalar (the page's penalty of one "
+         r"parameter)", "sample q10: ridge penalty (R docs)",
+         expect="defined entrywise over j"),
     Case("139_rbf_k_SE_rd_exp.tex", "r", lambda r, l: float(np.exp(-r ** 2 / (2 * l ** 2))),
-         r"refused: the stored text has no math delimiters (k_{SE}(r)=exp\Big(...\Big) in "
-         r"running text, exp without a backslash; notation matcalc could learn)",
-         "sample q11: RBF kernel (R docs)",
-         expect="the document defines nothing to differentiate"),
+         R, r"sample q11: RBF kernel (R docs; k_{SE}(r)=exp\Big(...\Big), a line that is "
+         r"only a formula, read as math although the stored text lost its delimiters, "
+         r"noted; exp without a backslash; the two capitals SE, which the definition never "
+         r"uses, label the name)"),
     Case("140_rbf_sklearn_distance_d.tex", "x_i", ref_rbf_sklearn, R,
          r"sample q11: RBF kernel (scikit-learn docs; d(x_i, x_j) read as the Euclidean "
          r"distance \|x_i - x_j\|, as the sentence '\(d(\cdot,\cdot)\) is the Euclidean "
