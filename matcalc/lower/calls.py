@@ -17,7 +17,7 @@ from .. import names, ops
 from ..errors import MatcalcError
 from ..ir import contract, fmap
 from ..read import syntax as S
-from ..values import Val, scalar
+from ..values import Val, mlabel, scalar
 from .base import SIGMA_NAMES, LoweringBase, chain_factors, short_error, walk_syntax
 
 
@@ -122,24 +122,23 @@ class CallLowering(LoweringBase):
         if info.decl_shape is not None:     # a declared variable of that name stays one
             self.info[kw] = dataclasses.replace(info, kind="input", shape=info.decl_shape)
 
-    def applied_body(self, e, kw):
-        """The syntax an application `e` of the document's function `kw` (or of a member
-        of a family of functions) stands for: the body with the arguments put in; None
-        when `e` applies no such function. For the shape inference (`infer.py`)."""
+    def applied_parts(self, e, kw):
+        """(parameters, body) of the document's function `kw` (or the member of a family
+        of functions) that the application `e` applies, the parameters paired with the
+        arguments, or None when `e` applies no such function (for the shape inference,
+        `infer.py`, which puts the arguments in)."""
         if kw in self.functions:
             ds = self.functions[kw]
             params = ds.stmt.params
             lead = ds.stmt.lead if ds.stmt.lead is not None else len(params)
             if len(e.args) not in (len(params), lead):
                 return None
-            return substitute_names(ds.stmt.value, {names.keyword_of(p): a
-                                                    for p, a in zip(params, e.args)})
+            return list(zip(params, e.args)), ds.stmt.value
         member = self.family_member(e.func)
         if member is None:
             return None
-        _params, value, _middle, mapping = self.family_body(member[0], member[1], e,
-                                                            note=False)
-        return substitute_names(value, mapping)
+        _params, value, _middle, pairs = self.family_body(member[0], member[1], e, note=False)
+        return pairs, value
 
     def apply_function(self, kw, e, scope):
         """A function applied: its body with each parameter replaced by the argument
@@ -153,7 +152,7 @@ class CallLowering(LoweringBase):
         active = self.__dict__.setdefault("_applying", [])
         if active.count(kw) > MAX_NESTING:      # f(f(x)) is fine; f(x) = f(x) + 1 is not
             raise self.perr(f"{names.latex_of(e.func)} is defined in terms of itself", e)
-        mapping = {names.keyword_of(p): a for p, a in zip(params, e.args)}
+        mapping = self.bind_arguments(params, e.args, scope)
         body = substitute_names(ds.stmt.value, mapping)
         active.append(kw)
         try:
@@ -163,6 +162,29 @@ class CallLowering(LoweringBase):
             return v
         finally:
             active.pop()
+
+    def bind_arguments(self, params, args, scope) -> dict:
+        """{parameter keyword: the syntax put in its place}: a name or a number as written;
+        a compound argument lowered once, here, and put in as a `Bound` value (each use
+        of the parameter is that value with fresh matrix labels). Putting the argument's
+        syntax in each place instead lowers it once per use: exponential in the depth of
+        nested applications (g_3(W_3 f_2(g_2(...))) with z used five times in g)."""
+        out = {}
+        for p, a in zip(params, args):
+            if isinstance(a, (S.Sym, S.Sub, S.Num)):
+                out[names.keyword_of(p)] = a
+                continue
+            v = self.expr(a, scope)
+            table = self.__dict__.setdefault("_bound", [])
+            table.append(v)
+            out[names.keyword_of(p)] = Bound(len(table) - 1, span=a.span)
+        return out
+
+    def x_Bound(self, e, scope):
+        v = self._bound[e.key]
+        ren = {m: mlabel() for m in v.mat}
+        return Val(v.node, tuple(ren.get(l, l) for l in v.labels),
+                   tuple(ren[m] for m in v.mat), v.row, v.lazy)
 
     def check_function_chain(self, f, members, v, scope, e):
         """``\\sigma(z) = A \\equiv B``: a function written as a chain of equalities is
@@ -329,6 +351,14 @@ class CallLowering(LoweringBase):
         elif primes > 1:
             raise self.perr(f"only the first derivative {fn}' is known", e)
         return Val(node, v.labels, v.mat, v.row)
+
+
+@dataclasses.dataclass(frozen=True)
+class Bound:
+    """An argument already lowered, standing where a function's parameter stood
+    (`CallLowering.bind_arguments`); `key` indexes the lowerer's table of values."""
+    key: int
+    span: S.Span = dataclasses.field(default=S.NOSPAN, compare=False)
 
 
 def substitute_names(e, mapping):

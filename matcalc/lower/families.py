@@ -170,7 +170,15 @@ class FamilyFunctions(LoweringBase):
     def _refuse_rival_readings(self, fam: Family, uses):
         line = fam.stmt.span.line
         other = self.defsrc.get(fam.base) or self.functions.get(fam.base)
-        if other is not None and other is not fam.ds:
+        base_info = self.info.get(fam.base)
+        if not fam.layer and base_info is not None and base_info.kind == "input":
+            node = uses[0][0]
+            raise self.perr(
+                f"{names.latex_of(node.func)}(...) has two readings: member "
+                f"{_index_text(uses[0][1])} of the family {fam.latex} defined at line "
+                f"{line}, or entry {_index_text(uses[0][1])} of the declared "
+                f"{base_info.latex} times the parenthesis: rename one of them", node.func)
+        if not fam.layer and other is not None and other is not fam.ds:
             node = uses[0][0]
             raise self.perr(
                 f"{names.latex_of(node.func)}(...) has two readings: member "
@@ -245,14 +253,13 @@ class FamilyFunctions(LoweringBase):
                 own = ", ".join(names.latex_of(p) for p in params[n:])
                 self.note(e, f"{member} is given its arguments before ';' only: its other "
                              f"parameters are the member's own names, {own}", "inferred")
-        mapping = {names.keyword_of(p): a for p, a in zip(params, e.args)}
-        return params, value, middle, mapping
+        return params, value, middle, list(zip(params, e.args))
 
     def apply_family(self, fam: Family, index, e, scope):
         """An application of a member: its body with the index and the arguments put in,
         lowered where it is applied."""
         from .calls import MAX_NESTING, substitute_names
-        params, value, middle, mapping = self.family_body(fam, index, e)
+        params, value, middle, pairs = self.family_body(fam, index, e)
         member = _member_latex(fam, index)
         key = (fam.base, _index_text(index))
         active = self.__dict__.setdefault("_applying", [])
@@ -261,6 +268,7 @@ class FamilyFunctions(LoweringBase):
         active.append(key)
         self.__dict__.setdefault("applying_members", []).append(member)
         try:
+            mapping = self.bind_arguments([p for p, _a in pairs], [a for _p, a in pairs], scope)
             body = substitute_names(value, mapping)
             try:
                 v = self.expr(body, scope)

@@ -75,6 +75,7 @@ class _Terms:
         self.indexed: dict = {}         # undeclared x read by one bound index x_i -> first use
         self.members: set = set()       # ... read instead as a family of vectors (`_rival`)
         self.bound_layers: dict = {}    # undeclared x^{(i)}, i bound -> first use
+        self.bound: list = []           # the terms of functions' compound arguments
         self.inline = True              # a document function's application: its body's term
         self.inlining = 0               # depth inside such bodies (their spans are shared)
 
@@ -350,7 +351,7 @@ class _Terms:
 
     def t_Apply(self, e, scope):
         kw = names.keyword_of(e.func)
-        body = self.inlined(e, kw)
+        body = self.inlined(e, kw, scope)
         if body is not None:
             self.inlining += 1
             try:
@@ -377,7 +378,7 @@ class _Terms:
             self.term(x, scope)
         return self.fresh()
 
-    def inlined(self, e, kw):
+    def inlined(self, e, kw, scope):
         """The body of a document function (or a member of a family of functions) applied
         at `e`, its arguments put in: its shape is the application's, so names used only
         inside function bodies (``\\gamma_3`` of ``g_3``) get their shapes from where the
@@ -385,9 +386,24 @@ class _Terms:
         if not self.inline or self.inlining > 16:
             return None
         try:
-            return self.lw.applied_body(e, kw)
+            got = self.lw.applied_parts(e, kw)
         except Exception:   # noqa: BLE001 - a wrong application: the lowering says so
             return None
+        if got is None:
+            return None
+        from .calls import substitute_names
+        pairs, value = got
+        mapping = {}
+        for p, a in pairs:       # a compound argument's term once, as the lowering does
+            if isinstance(a, (S.Sym, S.Sub, S.Num)):
+                mapping[names.keyword_of(p)] = a
+            else:
+                self.bound.append(self.term(a, scope))
+                mapping[names.keyword_of(p)] = _BoundTerm(len(self.bound) - 1, span=a.span)
+        return substitute_names(value, mapping)
+
+    def t__BoundTerm(self, e, scope):
+        return self.bound[e.key]
 
     def t_BigOp(self, e, scope):
         inner = dict(scope)
@@ -453,6 +469,13 @@ class _Terms:
             self.s.unify_shape(v, self.known(info.decl_shape))
         if ds.name == objective and len(shape) <= 2:
             self.s.unify_shape(v, self.known(shape))
+
+
+@dataclass(frozen=True)
+class _BoundTerm:
+    """A function's compound argument whose term is computed (`_Terms.inlined`)."""
+    key: int
+    span: S.Span = field(default=S.NOSPAN, compare=False)
 
 
 def _dimension_names(lw):
