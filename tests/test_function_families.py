@@ -142,6 +142,12 @@ def test_undeclared_own_names_of_a_member_are_refused_naming_the_declaration():
     # a family beside a function of its bare name: member 1, or entry 1 of g(...)
     (r"$x \in \mathbb{R}^n$ $g(z) = z$ $g_\ell(z) = \tanh(z)$ $L = 1^T g_1(g(x))$",
      "entry 1 of g"),
+    # a family beside a declared vector of its bare name: member 3, or entry 3 of g times (...)
+    (r"$x, g \in \mathbb{R}^n$ $g_\ell(z) = \tanh(z)$ $L = 1^T g_3(g_1(x))$",
+     "entry 3 of the declared g"),
+    # a member that a sentence names a function
+    (r"$x \in \mathbb{R}^n$ $g_\ell(z) = \tanh(z)$ $L = 1^T g_3(g_1(x))$ where $g_3$ is "
+     r"the softmax function.", "the softmax function a sentence names it"),
     # a member outside the family's declared range
     (r"$x \in \mathbb{R}^n$, $\ell = 1, \dots, 2$ $f_\ell(z) = \tanh(z)$ "
      r"$L = 1^T f_3(f_1(x))$", "is not one of them"),

@@ -195,6 +195,13 @@ class FamilyFunctions(LoweringBase):
                     f"{_index_text(index)} of the family {fam.latex} defined at line {line}, "
                     f"or {names.latex_of(node.func)} defined on its own at line "
                     f"{other.span.line}: rename one of them", node.func)
+            word = self.prose_function(kw)
+            if word is not None:            # "$g_3$ is the softmax function"
+                raise self.perr(
+                    f"{names.latex_of(node.func)}(...) has two readings: member "
+                    f"{_index_text(index)} of the family {fam.latex} defined at line {line}, "
+                    f"or the {word} function a sentence names it (\"{self.prose.functions[kw][1]}\"): "
+                    f"rename one of them", node.func)
             info = self.info.get(kw)
             if info is not None and info.kind == "input":
                 raise self.perr(
