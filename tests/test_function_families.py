@@ -243,3 +243,18 @@ def test_a_deep_family_is_lowered_once_per_application():
     ref = eval(f"lambda x, alpha, {', '.join(keys)}: net(x, alpha, {', '.join(keys)})",
                {"net": net})
     check_gradient(doc, "W_1", f=ref)
+
+
+def test_corpus_091_with_its_shapes_declared_stops_at_the_authors_sum_to_m():
+    """091 as posted never declares \\gamma_\\ell, \\beta_\\ell (the corpus case: refused,
+    naming the declaration); declared here (a scratch copy), its layers read as families
+    and \\sigma as the post's own, it stops where the post's \\sigma(z) = \\alpha
+    \\sum_{k=1}^m ... \\equiv \\alpha 1^T[...] sums m entries of the second layer's p."""
+    from pathlib import Path
+    text = (Path(__file__).parent / "realworld" / "091_batchnorm_deep_net.tex").read_text()
+    text += ("\n$\\gamma_\\ell, \\beta_\\ell \\in \\mathbb{R}, \\; \\ell = 1, \\dots, 3$, "
+             "$\\alpha, \\epsilon \\in \\mathbb{R}$\n")
+    with pytest.raises(matcalc.MatcalcError) as err:
+        matcalc.gradient(text, "W_1", objective="L")
+    msg = str(err.value)
+    assert "chain of equalities" in msg and "inside g_{2}(...)" in msg
