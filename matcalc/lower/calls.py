@@ -3,9 +3,13 @@ softmax), ``\\sigma'``, and the document's own functions defined with dummy argu
 (``g(z) = \\frac{1}{1+e^{-z}}``, then ``g(\\theta^T x)``).
 
 Contract: `CallLowering` is a part of `document.Lowerer`. `collect_functions()` finds the
-definitions with parameters; `x_Apply`/`x_Call` lower an application (a user function's
-body with its arguments substituted, or the op the registry names); a wrong number of
-arguments or an unknown function is a located `ParseError`.
+definitions with parameters (and the families of functions, `families.py`); `x_Apply`/
+`x_Call` lower an application (a user function's body with its arguments put in -- a
+compound argument lowered once and bound, `bind_arguments` -- or the op the registry
+names); a wrong number of arguments or an unknown function is a located `ParseError`. A
+function written as a chain of equalities has its members compared where it is applied
+(`check_function_chain`). `applied_parts` gives the shape inference a function's
+parameters and body.
 """
 from __future__ import annotations
 

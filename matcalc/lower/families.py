@@ -16,8 +16,11 @@ Contract (a part of `document.Lowerer`):
     name beside a function of its bare name (``g(z) = ...``), has two readings and is
     refused, naming both; so is a member outside the index's declared range.
   - `family_member(func)` -> (Family, index syntax) for an applied name that is a member.
-  - `family_body(fam, index, e)` -> (params, value, middle) of the member, the index
-    replaced; `apply_family(fam, index, e, scope)` lowers an application. Parameters written
+  - `family_body(fam, index, e)` -> (params, value, middle, (param, argument) pairs) of
+    the member, the index replaced (a wrong number of arguments: a located error);
+    `apply_family(fam, index, e, scope)` lowers an application (its compound arguments
+    once, `calls.bind_arguments`); an own name of the member that is never declared and
+    not inferred is refused naming the family's declaration. Parameters written
     after a ``;`` in the definition are its own (``\\gamma_\\ell``): an application may give
     only the arguments before the ``;`` (they stay the member's own names, ``\\gamma_3``,
     with a note) or all of them.
