@@ -41,6 +41,11 @@ def _cover(a, b) -> S.Span:
     return _span(a).cover(_span(b))
 
 
+class _Args(list):
+    """An argument list with a ``;`` in it: `lead` arguments stand before it."""
+    lead = None
+
+
 def _grouped(e):
     """A colon product in brackets of its own, ``(A:B)``: one term, never split."""
     if isinstance(e, S.BinOp) and e.op == S.COLON and e.sign == ":":
@@ -79,6 +84,7 @@ class ClauseBuild(_Located):
 
     # ---- clauses
     def start(self, c):
+        self.__dict__.pop("_indexing", None)        # per clause (see `bracket`)
         return c[0]
 
     def bare(self, c):
@@ -94,8 +100,11 @@ class ClauseBuild(_Located):
             target, params = target.func, tuple(
                 x for a in target.args for x in (a.items if isinstance(a, S.SetOf) else (a,)))
             target = dataclasses.replace(target, span=_span(target))
+        lead = None
+        if isinstance(c[0], S.Apply):
+            lead = c[0].lead
         return S.Def(target, params, values[-1], tuple(values[:-1]), span=_cover(c[0], values[-1]),
-                     set_params=as_set)
+                     set_params=as_set, lead=lead)
 
     def continuation(self, c):
         rels = c[0]
@@ -263,8 +272,25 @@ class ExprBuild(_Located):
         return c[1]
 
     def juxt(self, c):
+        entry = self._bracket_entry(c[0], c[1])
+        if entry is not None:
+            return entry
         self._number_argument(c[0], c[1])
         return self._bin(S.MUL, c[0], c[1])
+
+    def _bracket_entry(self, left, right):
+        """``z[k]``: a name with a one-letter index or a number in square brackets written
+        right after it (no space) is its entry, the name subscripted, z_k (programming
+        notation); None otherwise (``A [x + y]``, ``W [x]`` stay products)."""
+        got = self.__dict__.get("_indexing", {}).get(id(right))
+        if got is None or got[0] is not right or not isinstance(left, (S.Sym, S.Sub)):
+            return None
+        sp, at = _span(left), got[1]
+        if (sp.end_line, sp.end_column) != at:
+            return None
+        if isinstance(left, S.Sub):
+            return None             # W_1[k]: the entry of a subscripted name is not read
+        return S.Sub(left, (right,), span=_cover(left, got[2]))
 
     def _number_argument(self, left, right):
         """``\\log 2\\pi``: a function of a bare number with a factor glued after it has two
@@ -393,7 +419,8 @@ class ExprBuild(_Located):
         inner = self._angle(c[1], c[2], c[3])
         if inner is not None:                 # c \langle a, b \rangle: a product
             return S.BinOp(S.MUL, c[0], inner, span=_cover(c[0], c[3]))
-        return S.Apply(c[0], tuple(c[2]), span=_cover(c[0], c[3]))
+        return S.Apply(c[0], tuple(c[2]), span=_cover(c[0], c[3]),
+                       lead=getattr(c[2], "lead", None))
 
     def apply_set(self, c):
         """``L(\\{W_\\ell, \\gamma_\\ell\\}_{\\ell=1}^3)``: a set of names as the argument (a
@@ -472,6 +499,13 @@ class ExprBuild(_Located):
     def bracket(self, c):
         items = c[1]
         if len(items) == 1 and not isinstance(items[0], S.Dots):
+            x = items[0]
+            if (isinstance(x, S.Sym) and len(x.name) == 1 and x.layer is None and
+                    not x.primes and x.accent is None) or \
+                    (isinstance(x, S.Num) and x.value.isdigit()):
+                # [k] that may index the name before it (`_bracket_entry`)
+                self.__dict__.setdefault("_indexing", {})[id(x)] = (
+                    x, (c[0].line, c[0].column), c[2])
             return _grouped(items[0])
         return S.Stack(tuple(items), span=_cover(c[0], c[2]))
 
@@ -500,6 +534,11 @@ class ExprBuild(_Located):
         return [c[0]]
 
     def list_more(self, c):
+        if str(c[1]) == ";":        # f(z; \theta): the arguments before it are `lead`
+            if getattr(c[0], "lead", None) is not None:
+                raise self._err("a second ';' in one argument list", c[1])
+            c[0] = _Args(c[0])
+            c[0].lead = len(c[0])
         c[0].append(c[2])
         return c[0]
 

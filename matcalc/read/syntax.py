@@ -163,10 +163,12 @@ class Call:
 class Apply:
     """A name directly followed by a parenthesised argument list: ``\\sigma(z)``,
     ``f(X)``, ``W(x+b)``, ``g_{i,j}(f)``. `func` is a Sym or Sub. Lower decides between a
-    call and a product."""
+    call and a product. `lead` is the number of arguments written before a ``;``
+    (``g(z; \\gamma, \\beta)``: 1), None when the list has no ``;``."""
     func: "Expr"
     args: Tuple["Expr", ...]
     span: Span = field(default=NOSPAN, compare=False)
+    lead: Optional[int] = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -289,7 +291,9 @@ class Def:
     the first side as target, the last as value and the middle ones in `middle`.
     A row that starts with ``&=`` (a continuation of the previous derivation line) has
     target None. `set_params` marks parameters written as a set of names,
-    ``L(\\{W_\\ell, b_\\ell\\}_{\\ell=1}^3) := ...`` (they have no order). Left sides such as ``d\\lambda`` or ``\\frac{\\partial L}{\\partial W}``
+    ``L(\\{W_\\ell, b_\\ell\\}_{\\ell=1}^3) := ...`` (they have no order). `lead`: the
+    number of parameters before a ``;`` (``g_\\ell(z; \\gamma_\\ell, \\beta_\\ell)``: 1, the
+    arguments; those after it are the definition's own parameters), None without one. Left sides such as ``d\\lambda`` or ``\\frac{\\partial L}{\\partial W}``
     are kept as written (lower treats them as claims, not definitions)."""
     target: Optional[Expr]
     params: Optional[Tuple[Expr, ...]]
@@ -297,6 +301,7 @@ class Def:
     middle: Tuple[Expr, ...] = ()
     span: Span = field(default=NOSPAN, compare=False)
     set_params: bool = field(default=False, compare=False)
+    lead: Optional[int] = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -879,14 +879,18 @@ CASES = [
          r"= -\sum_j^C \ell_j kept with the equation, not a second definition)",
          objective="L"),
     Case("091_batchnorm_deep_net.tex", "W_1", ref_bn_net,
-         r"refused: g_3(...) in L -- the layers are a family of functions defined once with "
-         r"their index, g_\ell(z; \gamma_\ell, \beta_\ell) = ... and f_\ell(z) = ..., and "
-         r"applied as its members g_1, g_2, g_3 ('unknown function g_{3}'). The left side "
-         r"L\left(\left\{W_\ell, \gamma_\ell, \beta_\ell\right\}_{\ell=1}^3\right) := "
-         r"(a set of names as the argument: 'unexpected \{') is now read as the definition "
-         r"of L",
+         r"refused: \gamma_1 -- the layers are now read as families of functions, "
+         r"g_\ell(z; \gamma_\ell, \beta_\ell) = ... and f_\ell(z) = ... applied as g_3, f_2, "
+         r"..., with the post's own \sigma(z) (a variance, not the sigmoid), 1^T the row of "
+         r"ones and z[k] an entry; but the post never declares \gamma_\ell, \beta_\ell "
+         r"('g_\ell is parameterized by \gamma_\ell and \beta_\ell', and \alpha, \epsilon "
+         r"only in words), and their use does not settle their shapes (a scalar or a "
+         r"matrix): refused naming the family's declaration. Declared (scalars), the next "
+         r"stop is the author's \sigma(z) = \alpha\sum_{k=1}^m (z[k] - \mu(z))^2 \equiv "
+         r"\alpha 1^T[...]: inside g_2 the sum covers m of the p entries, the 1^T form all of "
+         r"them -- two readings, refused there",
          "ML: batch normalization (3-layer network)", objective="L",
-         expect="unknown function g_{3}"),
+         expect="(the family g_\\ell) is declared nowhere"),
     Case("092_logistic_nll_mathcal_L.tex", "w", ref_logistic_nll,
          r"refused: -\sum_{i=1}^{N} y_i \log(...) + (1 - y_i) \log(...) (a negated sum whose "
          r"later term uses i: -(a+b) summed or -\sum a + b, two readings, named)",
