@@ -168,6 +168,8 @@ class _Terms:
         except Exception:   # noqa: BLE001 - not indices: the lowering says what it is
             idx = []
         bkw = names.keyword_of(e.base) if isinstance(e.base, S.Sym) else None
+        if self.lw.own_index_bracket(e, scope):      # [i]_i: the values of i
+            return self.entry_builder(e, idx, scope)
         if not isinstance(e.base, S.Sym) and idx and len(idx) <= 2 and \
                 len(set(idx)) == len(idx) and all(isinstance(i, str) and i not in scope
                                                   for i in idx):
