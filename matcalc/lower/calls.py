@@ -14,7 +14,8 @@ import dataclasses
 import sympy as sp
 
 from .. import names, ops
-from ..ir import fmap
+from ..ir import Map, fmap
+from ..ir import walk as ir_walk
 from ..read import syntax as S
 from ..values import Val, scalar
 from .base import SIGMA_NAMES, LoweringBase, chain_factors, walk_syntax
@@ -161,6 +162,9 @@ class CallLowering(LoweringBase):
                 raise self.perr(f"{names.latex_of(f)} is not a function", e)
             b = self.expr(e.args[0], scope)
             return self.product(self.expr(f, scope), b, e)
+        letter = self.letter_function(f, e) or self.claim_letter_function(f, e)
+        if letter is not None:                      # \Gamma(x): the gamma function
+            return self.call(letter, e.args, e, scope, f.primes)
         if isinstance(f, S.Sub) and len(e.args) == 1:
             base = names.keyword_of(f.base) if isinstance(f.base, S.Sym) else None
             if kw not in self.info and base not in self.info and base not in self.functions \
@@ -183,6 +187,96 @@ class CallLowering(LoweringBase):
                         f"has no numbers to check): define it ({names.latex_of(f)}(z) = ...) "
                         f"or name it in a sentence (\"${names.latex_of(f)}$ is the sigmoid "
                         f"function\")", f)
+
+    def claim_letter_function(self, f, e):
+        """Inside a claimed derivative (`in_claim`), the function a letter applied names
+        by its block's `claim_letters` (``\\psi(a)``: the digamma) where the document
+        gives the letter no other meaning (as `letter_function`) and differentiating one
+        of the functions its formulas apply gives that function (log Γ, Γ: ψ); noted.
+        None otherwise."""
+        if not getattr(self, "in_claim", False) or not isinstance(f, S.Sym) or \
+                f.accent or f.layer or f.sup or f.via or f.primes:
+            return None
+        op = ops.spelled("claim_letter", f.name)
+        kw = names.keyword_of(f)
+        if op is None or kw in self.info or kw in self.defsrc or kw in self.functions or \
+                self.prose_function(kw) is not None or self._letter_value_use(f.name):
+            return None
+        if op not in self._derivative_functions():
+            return None
+        latex = names.latex_of(f)
+        self.note(e, f"{latex}(...) in the claim is read as the {op} function: {latex} is "
+                     f"not declared or defined, and the {op} is the derivative of a function "
+                     f"the document applies", "inferred")
+        return op
+
+    def _derivative_functions(self) -> set:
+        """The elementwise functions that differentiating the document's lowered
+        definitions brings in (log Γ -> digamma)."""
+        out = set()
+        for body in list(self.defs.values()):
+            for n in ir_walk(body):
+                if isinstance(n, Map):
+                    d = ops.FUNCTIONS[n.fn].derivative(n.arg, n)
+                    out.update(m.fn for m in ir_walk(d) if isinstance(m, Map))
+        return out
+
+    def letter_function(self, f, e=None):
+        """The function a letter applied names (``\\Gamma(x)``: "gamma", the `letters`
+        spelling of its block) where the document gives the letter no other meaning: it is
+        not declared, defined, a function of the document or named in words, and wherever
+        it is written it is applied to a parenthesis; noted once. None for any other name
+        (a declared \\Gamma times the parenthesis). A letter applied at `e` and used as a
+        value elsewhere (``\\Gamma^T \\Gamma``) has two readings: refused, naming both."""
+        if not isinstance(f, S.Sym) or f.accent or f.layer or f.sup or f.via:
+            return None
+        op = ops.spelled("letter", f.name)
+        kw = names.keyword_of(f)
+        base = names.keyword_of(S.Sym(f.name))
+        if op is None or any(k in self.info or k in self.defsrc or k in self.functions
+                             or self.prose_function(k) is not None for k in (kw, base)):
+            return None
+        value = self._letter_value_use(f.name)
+        latex = names.latex_of(S.Sym(f.name))
+        if value is not None:
+            if e is None:
+                return None
+            raise self.perr(f"{latex}(...) has two readings: the {op} function applied, or "
+                            f"{latex} -- used as a value at line {value.span.line}, column "
+                            f"{value.span.column} -- times the parenthesis: declare "
+                            f"{latex} (a variable), or write \\operatorname{{{op}}}(...) "
+                            f"for the function", e)
+        noted = self.__dict__.setdefault("_letters_noted", set())
+        if e is not None and f.name not in noted:
+            noted.add(f.name)
+            self.note(e, f"{latex}(...) is read as the {op} function: {latex} is not "
+                         f"declared or defined, and is written only applied", "inferred")
+        return op
+
+    def _letter_value_use(self, letter):
+        """The first place the document writes the letter (any primes) other than applied
+        to a parenthesis or as the base of an applied subscript (\\Gamma_p(a)); a math
+        region holding the letter alone is a mention, not a use. None if there is none."""
+        cache = self.__dict__.setdefault("_letter_uses", {})
+        if letter in cache:
+            return cache[letter]
+        found = None
+        for st in self.doc.statements:
+            if isinstance(st, S.Bare) and isinstance(st.value, S.Sym):
+                continue
+            applied = set()
+            for node in walk_syntax(st):
+                if isinstance(node, S.Apply):
+                    func = node.func.base if isinstance(node.func, S.Sub) else node.func
+                    applied.add(id(func))
+                elif isinstance(node, S.Sym) and node.name == letter and \
+                        id(node) not in applied and not (node.accent or node.layer):
+                    found = node
+                    break
+            if found is not None:
+                break
+        cache[letter] = found
+        return found
 
     def _primed_vector_product(self, f, e, scope):
         """``\\phi'(\\mu - R_f\\mathbf{1})`` with the vector \\phi declared and \\phi' not: a
@@ -225,6 +319,10 @@ class CallLowering(LoweringBase):
             raise self.perr(f"unknown function {fn}", e)
         v = self.one_arg(fn, args, e, scope)
         node = fmap(f.name, v.node)
+        inner = v.node
+        if isinstance(inner, Map) and ops.fused(f.name, inner.fn) is not None:
+            # \log\Gamma(x): the reader writes log(Γ(x)) as the one function lgamma
+            node = fmap(ops.fused(f.name, inner.fn), inner.arg)
         if primes == 1:
             node = fmap(f.prime, v.node) if f.prime else f.derivative(v.node, node)
         elif primes > 1:

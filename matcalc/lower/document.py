@@ -246,6 +246,7 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
                                      len(shape) - len(indices))
     lw.info["__claim"] = Info("def", "claim")
     lw.src = claim_text
+    lw.in_claim = True              # \psi beside log Γ (`claim_letter_function`)
     # the claim's own unsized 1 / I and index ranges, by inference over the claim; the names
     # the document's inference declared stay (spans are the claim's own, so none of the
     # document's sizes, keyed by span, may be taken for the claim's); a claim written as a

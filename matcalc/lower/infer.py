@@ -328,6 +328,8 @@ class _Terms:
         if info is None and isinstance(e.func, S.Sym) and e.func.name in SIGMA_NAMES \
                 and len(e.args) == 1 and kw not in self.lw.functions:
             return self.term(e.args[0], scope)        # \sigma(z): the logistic function
+        if info is None and len(e.args) == 1 and self.lw.letter_function(e.func) is not None:
+            return self.term(e.args[0], scope)        # \Gamma(z): entrywise, z's shape
         if self.lw.density_name(e) is not None:         # \mathcal{N}(x | \mu, \Sigma)
             x, mean, _ = (self.term(a, scope) for a in e.args)
             self.s.unify_shape(x, mean)

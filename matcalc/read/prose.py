@@ -47,11 +47,22 @@ FUNCTION_PHRASES = {
     "cumulative distribution function of the standard normal": "normcdf",
     "standard normal distribution function": "normcdf",
     "normal cumulative distribution": "normcdf",
+    # the gamma family (never "gamma" alone: "x is gamma distributed")
+    "gamma function": "gamma", "euler gamma function": "gamma",
+    "log-gamma function": "lgamma", "log gamma function": "lgamma", "lgamma": "lgamma",
+    "logarithm of the gamma function": "lgamma", "log of the gamma function": "lgamma",
+    "digamma": "digamma", "digamma function": "digamma", "psi function": "digamma",
+    "logarithmic derivative of the gamma function": "digamma",
+    "derivative of the log-gamma function": "digamma",
+    "derivative of the log gamma function": "digamma",
+    "trigamma": "trigamma", "trigamma function": "trigamma",
 }
 # what a note says the phrase was read as, where the phrase alone does not say it
 FUNCTION_MEANING = {
     "normcdf": "the standard normal CDF, (1 + erf(x/\\sqrt{2}))/2 (mean 0, variance 1: no "
                "parameters are written)",
+    "digamma": "the digamma, \\psi(x) = \\Gamma'(x)/\\Gamma(x)",
+    "lgamma": "log|\\Gamma(x)|, the log of \\Gamma(x) wherever \\Gamma(x) > 0",
 }
 # not in the table: "exponential" (an exponential function is any a e^{bx}), "linear",
 # "Gaussian" -- words that name a family of functions, not one function
@@ -62,6 +73,11 @@ _FUNCTION_SENTENCE = re.compile(
     r"\s*(?:is|denotes|represents|stands for)\s+(?:the\s+|a\s+|an\s+)?(" + _PHRASE + r")"
     r"(?:\s+(?:" + "|".join(re.escape(n) for n in FUNCTION_NOUNS) + r"))?"
     r"(?![\w-])(\s*:\s*)?", re.IGNORECASE)
+# a function's name written with a dummy argument, f(\cdot), f(x), f(\,\cdot\,)
+_DUMMY_ARGUMENT = re.compile(r"^\s*(.+?)\s*(?:\\left)?\(\s*(?:\\[,;!]\s*)*(?:\\cdot|[a-z])"
+                             r"\s*(?:\\[,;!]\s*)*(?:\\right)?\)\s*$")
+
+
 @dataclass
 class ProseFacts:
     functions: dict = field(default_factory=dict)   # keyword -> (word, sentence, phrase)
@@ -110,6 +126,9 @@ def prose_facts(text: str) -> ProseFacts:
         m = _FUNCTION_SENTENCE.match(prose)
         if m and "\n" not in prose[:m.end()].rstrip():
             name = _one_name(inner)
+            if name is None and _DUMMY_ARGUMENT.match(inner):
+                # $\psi(\cdot)$ is the digamma function: the name with a dummy argument
+                name = _one_name(_DUMMY_ARGUMENT.match(inner).group(1))
             if name is not None:
                 word = FUNCTION_PHRASES[m.group(1).lower()]
                 sentence = (text[r.start:r.end] + prose[:m.end()]).strip()
