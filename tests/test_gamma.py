@@ -206,3 +206,25 @@ def test_index_value_wrt_nu_needs_digamma():
 def test_index_value_without_a_range_is_refused():
     refused(r"a \in \mathbb{R} \\ f = \sum_{i} i a", "a", "index i is used as a number",
             "range is not known")
+
+
+# ------------------------------------------------------------------ the multivariate gamma
+
+def test_multivariate_gamma_as_its_product():
+    """\\Gamma_p(a) = π^{p(p-1)/4} ∏_{j=1}^p Γ(a + (1-j)/2) (scipy's multigammaln), wrt ν."""
+    doc = r"\nu \in \mathbb{R}, p \in \mathbb{N} \\ f = \log \Gamma_p(\nu / 2)"
+    for p in (1, 2, 4):
+        g = check_gradient(doc, r"\nu", f=lambda nu, p: float(sc.multigammaln(nu / 2, p)),
+                           kwargs=dict(nu=p + 1.3, p=p))
+    assert any("multivariate gamma" in n.reason for n in g.notes)
+    g = check_gradient(r"a \in \mathbb{R} \\ f = \Gamma_3(a)", "a",
+                       f=lambda a: float(np.exp(sc.multigammaln(a, 3))), kwargs=dict(a=2.4))
+
+
+def test_multivariate_gamma_only_where_unambiguous():
+    # a declared \Gamma_p is a variable; a subscript that is a declared real or an index in
+    # scope is no dimension: the function is unknown
+    check_gradient(r"a \in \mathbb{R}, \Gamma_p \in \mathbb{R} \\ f = \Gamma_p(a^2)", "a",
+                   f=lambda a, Gamma_p: Gamma_p * a ** 2)
+    refused(r"a, p \in \mathbb{R} \\ f = \Gamma_p(a)", "a", r"unknown function \Gamma_{p}")
+    refused(VEC + r"f = \sum_i \Gamma_i(x_i)", "x", r"unknown function \Gamma_{i}")

@@ -13,7 +13,7 @@ import dataclasses
 
 import sympy as sp
 
-from .. import names, ops
+from .. import ir, names, ops
 from ..ir import Map, fmap
 from ..ir import walk as ir_walk
 from ..read import syntax as S
@@ -165,6 +165,9 @@ class CallLowering(LoweringBase):
         letter = self.letter_function(f, e) or self.claim_letter_function(f, e)
         if letter is not None:                      # \Gamma(x): the gamma function
             return self.call(letter, e.args, e, scope, f.primes)
+        multi = self.multivariate_gamma(f, e, scope)
+        if multi is not None:                       # \Gamma_p(a)
+            return multi
         if isinstance(f, S.Sub) and len(e.args) == 1:
             base = names.keyword_of(f.base) if isinstance(f.base, S.Sym) else None
             if kw not in self.info and base not in self.info and base not in self.functions \
@@ -220,6 +223,43 @@ class CallLowering(LoweringBase):
                     d = ops.FUNCTIONS[n.fn].derivative(n.arg, n)
                     out.update(m.fn for m in ir_walk(d) if isinstance(m, Map))
         return out
+
+    def multivariate_gamma(self, f, e, scope):
+        """``\\Gamma_p(a)``, the multivariate gamma function, as its product formula
+        π^{p(p-1)/4} ∏_{j=1}^{p} Γ(a + (1 - j)/2), entrywise in a, noted -- where Γ reads
+        as the gamma function (`letter_function`), Γ_p is no name of the document, and p
+        is a whole number or a dimension (no index in scope, no declared real). None
+        otherwise."""
+        if not (isinstance(f, S.Sub) and isinstance(f.base, S.Sym) and len(f.subs) == 1
+                and len(e.args) == 1) or names.keyword_of(f) in self.info or \
+                names.keyword_of(f) in self.defsrc:
+            return None
+        if self.letter_function(f.base) != "gamma":
+            return None
+        p = f.subs[0]
+        if isinstance(p, S.Num):
+            if not p.value.isdigit() or int(p.value) < 1:
+                return None
+        elif not isinstance(p, S.Sym) or names.keyword_of(p) in scope or \
+                getattr(self.info.get(names.keyword_of(p)), "kind", "dim") not in \
+                ("dim", "natural"):
+            return None
+        self.letter_function(f.base, e)             # its note
+        n = self.dim(p, scope)
+        v = self.one_arg("the multivariate gamma function", e.args, e, scope)
+        j = ("_mvgamma", id(e))
+        labels = v.labels + (j,)
+        dims = {**v.dims(), j: n}
+        a = ir.broadcast(v.node, v.labels, dims, labels)
+        jv = ir.broadcast(ops.IndexValue(n), (j,), dims, labels)
+        one = ir.ones(a.shape)
+        arg = ir.add([a, one, jv], [1, sp.Rational(1, 2), sp.Rational(-1, 2)])
+        node = ops.ProdAxis(fmap("gamma", arg), len(labels) - 1)
+        node = ir.scale(sp.pi ** (n * (n - 1) / 4), node)
+        self.note(e, f"{names.latex_of(f)}(...) is read as the multivariate gamma function, "
+                     f"\\pi^{{{n}({n}-1)/4}} \\prod_{{j=1}}^{{{n}}} \\Gamma(a + (1-j)/2)",
+                  "inferred")
+        return Val(node, v.labels, v.mat, v.row)
 
     def letter_function(self, f, e=None):
         """The function a letter applied names (``\\Gamma(x)``: "gamma", the `letters`
