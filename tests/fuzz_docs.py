@@ -134,7 +134,8 @@ REFERENCE = {
 for _m, _name in POLYGAMMA_NAMES.items():
     REFERENCE[_name] = (None, _special("polygamma", _m), "positive")
 # `|.|` is only used on scalars (on a vector it could mean a norm); \operatorname{abs} anywhere.
-SCALAR_ONLY_SPELLINGS = {"|{}|", r"\left|{}\right|"}
+# \Gamma of a vector may be a matrix Γ times it (refused): \log\Gamma too.
+SCALAR_ONLY_SPELLINGS = {"|{}|", r"\left|{}\right|", r"\log\Gamma({})", r"\ln \Gamma\left({}\right)"}
 
 # Constructs (feature tags) that trigger an engine bug pinned by a regression test. The CI fuzz
 # test leaves them out; the long runs generate them. Tag -> regression test id.

@@ -51,18 +51,23 @@ def test_each_spelling_against_finite_differences(spelling, ref):
 
 def test_log_gamma_is_one_function_that_does_not_overflow():
     """\\log\\Gamma(x) is lgamma, not the log of Γ(x) (which is inf past x = 171)."""
-    g = matcalc.gradient(VEC + r"f = \mathbf{1}^T \log\Gamma(x)", "x")
+    g = matcalc.gradient(VEC + r"f = \sum_i \log\Gamma(x_i)", "x")
     assert "_lgamma(" in g.objective_source() and "_gamma(" not in g.objective_source()
     x = np.array([200.0, 500.0])
     assert np.allclose(g.objective_numpy()(x=x), np.sum(sc.gammaln(x)))
     assert np.allclose(g.to_numpy()(x=x), sc.psi(x))
 
 
-def test_gamma_of_a_matrix_is_entrywise():
-    doc = r"A \in \mathbb{R}^{m \times n}, x \in \mathbb{R}^n \\ f = \mathbf{1}^T \Gamma(A x)"
+def test_gamma_of_an_array():
+    r"""\operatorname{gamma} of a vector is entrywise; \Gamma of one may be a matrix Γ times
+    it (Tikhonov's \Gamma x): refused, naming both readings."""
+    doc = r"A \in \mathbb{R}^{m \times n}, x \in \mathbb{R}^n \\ f = \mathbf{1}^T \operatorname{gamma}(A x)"
     check_gradient(doc, "x", f=lambda A, x: float(np.sum(sc.gamma(A @ x))),
                    kwargs=dict(A=np.array([[0.5, 0.2], [0.1, 0.4], [0.3, 0.3]]),
                                x=np.array([1.3, 2.1])))
+    for body in (r"\Gamma(A x)", r"\log\Gamma(A x)"):
+        refused(doc.replace(r"\operatorname{gamma}(A x)", body), "x", "two readings",
+                "gamma function entry by entry", r"undeclared matrix \Gamma times it")
 
 
 def test_hessians_need_trigamma_and_tetragamma():
@@ -155,8 +160,8 @@ $$\frac{\partial f}{\partial a} = \sum_{i=1}^n \psi(a + x_i)$$"""
 
 
 def test_printed_gradients_read_back():
-    for body in (r"\mathbf{1}^T \Gamma(x)", r"\mathbf{1}^T \log\Gamma(x)",
-                 r"\mathbf{1}^T \digamma(x)"):
+    for body in (r"\mathbf{1}^T \operatorname{gamma}(x)", r"\sum_i \log\Gamma(x_i)",
+                 r"\mathbf{1}^T \digamma(x)", r"\sum_i \Gamma(x_i^2)"):
         doc = VEC + "f = " + body
         g = matcalc.gradient(doc, "x")
         assert matcalc.check(doc, "x", claim=g.latex()).ok, g.latex()

@@ -17,7 +17,7 @@ from .. import ir, names, ops
 from ..ir import Map, fmap
 from ..ir import walk as ir_walk
 from ..read import syntax as S
-from ..values import Val, scalar
+from ..values import Val, describe, scalar
 from .base import SIGMA_NAMES, LoweringBase, chain_factors, walk_syntax
 
 
@@ -162,8 +162,12 @@ class CallLowering(LoweringBase):
                 raise self.perr(f"{names.latex_of(f)} is not a function", e)
             b = self.expr(e.args[0], scope)
             return self.product(self.expr(f, scope), b, e)
-        letter = self.letter_function(f, e) or self.claim_letter_function(f, e)
+        letter = self.letter_function(f, e)
         if letter is not None:                      # \Gamma(x): the gamma function
+            return self.call(letter, e.args, e, scope, f.primes,
+                             check=lambda v: self._letter_of_scalar(letter, f, v, e))
+        letter = self.claim_letter_function(f, e)
+        if letter is not None:                      # \psi(a) in a claim beside log Γ
             return self.call(letter, e.args, e, scope, f.primes)
         multi = self.multivariate_gamma(f, e, scope)
         if multi is not None:                       # \Gamma_p(a)
@@ -224,6 +228,17 @@ class CallLowering(LoweringBase):
                     out.update(m.fn for m in ir_walk(d) if isinstance(m, Map))
         return out
 
+    def _letter_of_scalar(self, op, f, v, e):
+        """A letter read as a function takes a scalar (entries of index notation too):
+        applied to a vector or matrix, \\Gamma(x) is as well an undeclared matrix Γ times
+        x (Tikhonov's Γ x) -- refused, naming both readings."""
+        if v.mat:
+            latex = names.latex_of(S.Sym(f.name))
+            raise self.perr(f"{latex}(...) of {describe(v)} has two readings: the {op} "
+                            f"function entry by entry, or an undeclared matrix {latex} times "
+                            f"it: declare {latex} (a matrix), or write "
+                            f"\\operatorname{{{op}}}(...) for the function", e)
+
     def multivariate_gamma(self, f, e, scope):
         """``\\Gamma_p(a)``, the multivariate gamma function, as its product formula
         π^{p(p-1)/4} ∏_{j=1}^{p} Γ(a + (1 - j)/2), entrywise in a, noted -- where Γ reads
@@ -247,6 +262,9 @@ class CallLowering(LoweringBase):
         self.letter_function(f.base, e)             # its note
         n = self.dim(p, scope)
         v = self.one_arg("the multivariate gamma function", e.args, e, scope)
+        if v.mat:
+            raise self.perr(f"{names.latex_of(f)}(...) of {describe(v)}: the multivariate "
+                            f"gamma function is read only of a scalar (its product formula)", e)
         j = ("_mvgamma", id(e))
         labels = v.labels + (j,)
         dims = {**v.dims(), j: n}
@@ -345,10 +363,11 @@ class CallLowering(LoweringBase):
             raise self.perr(f"{what} takes one argument, not {len(args)}", e)
         return self.materialise(self.expr(args[0], scope), args[0])
 
-    def call(self, fn, args, e, scope, primes=0):
+    def call(self, fn, args, e, scope, primes=0, check=None):
         """A function applied to arguments: an array function lowers by its own block
         (`ops.CALLS`); an elementwise function (`ops.FUNCTIONS`) maps entrywise, and with
-        a prime (``\\sigma'``) is its derivative."""
+        a prime (``\\sigma'``) is its derivative. `check(v)`, if given, sees the lowered
+        argument first (and may refuse it)."""
         op = ops.CALLS.get(fn)
         if op is not None:
             if primes:
@@ -358,6 +377,8 @@ class CallLowering(LoweringBase):
         if f is None:
             raise self.perr(f"unknown function {fn}", e)
         v = self.one_arg(fn, args, e, scope)
+        if check is not None:
+            check(v)
         node = fmap(f.name, v.node)
         inner = v.node
         if isinstance(inner, Map) and ops.fused(f.name, inner.fn) is not None:

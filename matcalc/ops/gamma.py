@@ -3,10 +3,12 @@ functions ψ^(m). One block each (see `registry.Function` for the fields).
 
 Spellings. ``\\Gamma(x)`` is the gamma function only where the document gives Γ no other
 meaning (`letters`: never declared, defined, or used but applied -- a Tikhonov matrix Γ
-stays a matrix, `lower.calls`); ``\\operatorname{gamma}`` always. ``\\log\\Gamma(x)``,
+stays a matrix, `lower.calls`) and x is a scalar (of a vector it may be a matrix Γ times
+it: refused); ``\\operatorname{gamma}`` always, entrywise, and so it is printed. ``\\log\\Gamma(x)``,
 ``\\ln \\Gamma(x)``, ``\\log(\\Gamma(x))`` are read as lgamma (`of`: the reader writes
 log(Γ(x)) as one function, which does not overflow where Γ does), as are
-``\\operatorname{lgamma}`` / ``gammaln`` / ``loggamma``. The digamma ψ is spelled
+``\\operatorname{lgamma}`` / ``gammaln`` / ``loggamma`` (printed so: \\log\\Gamma of a
+vector has the matrix reading too). The digamma ψ is spelled
 ``\\operatorname{digamma}`` or ``\\digamma``; ``\\psi`` is so often a variable that it is
 the digamma only where a sentence says so (`read.prose`), or inside a claimed derivative
 of a document whose functions differentiate to the digamma (Γ, log Γ), where ψ is not
@@ -93,7 +95,7 @@ _np, _api = _helpers("_gamma", "gamma", "The gamma function, entrywise.")
 GAMMA = function(Function(
     "gamma", lambda x, fx: mul(fx, fmap("digamma", x)),
     r"d\Gamma(X) = \Gamma(X) \odot \psi(X) \odot dX",
-    r"\Gamma\left({}\right)", "Γ({})", "_gamma({})",
+    r"\operatorname{gamma}\left({}\right)", "Γ({})", "_gamma({})",
     words=("gamma", "Gamma"), letters=("Gamma",), value=sp.gamma, domain="positive",
     helpers=_np, backend_helpers={**_api, "torch": TORCH_GAMMA},
     forms={"jax": "jax.scipy.special.gamma({})"}))
@@ -102,7 +104,7 @@ _np, _api = _helpers("_lgamma", "gammaln", "log|Γ(x)|, entrywise (log Γ(x) for
 LGAMMA = function(Function(
     "lgamma", lambda x, fx: fmap("digamma", x),
     r"d\log\Gamma(X) = \psi(X) \odot dX",
-    r"\log\Gamma\left({}\right)", "logΓ({})", "_lgamma({})",
+    r"\operatorname{lgamma}\left({}\right)", "logΓ({})", "_lgamma({})",
     words=("lgamma", "gammaln", "loggamma", "lngamma"), runs=("lgamma", "gammaln"),
     of=("log", "gamma"), value=sp.loggamma, domain="positive",
     helpers=_np, backend_helpers=_api,
