@@ -16,13 +16,17 @@ import sys
 
 import numpy as np
 import pytest
-import scipy.special as sc
 from helpers import RTOL, check_gradient, jacobian_fd, refused
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import matcalc
 from matcalc import numeric
+
+# the references: SciPy's special functions and densities (matcalc's code falls back to
+# mpmath without SciPy, tested below by hiding it)
+sc = pytest.importorskip("scipy.special")
+ss = pytest.importorskip("scipy.stats")
 
 VEC = r"x \in \mathbb{R}^n \\ "
 POS = dict(mode="positive")
@@ -233,3 +237,38 @@ def test_multivariate_gamma_only_where_unambiguous():
                    f=lambda a, Gamma_p: Gamma_p * a ** 2)
     refused(r"a, p \in \mathbb{R} \\ f = \Gamma_p(a)", "a", r"unknown function \Gamma_{p}")
     refused(VEC + r"f = \sum_i \Gamma_i(x_i)", "x", r"unknown function \Gamma_{i}")
+
+
+# ------------------------------------------------------------------ likelihoods
+
+_RNG = np.random.default_rng(1)
+_LIKELIHOODS = [
+    ("dirichlet", r"$\alpha, x \in \mathbb{R}^K$ $$\log p = \log \Gamma(\sum_{k=1}^K \alpha_k) - "
+     r"\sum_{k=1}^K \log\Gamma(\alpha_k) + \sum_{k=1}^K (\alpha_k - 1) \log x_k$$", r"\alpha",
+     r"\log p", lambda alpha, x: ss.dirichlet.logpdf(x, alpha),
+     dict(alpha=_RNG.uniform(0.5, 3, 4), x=_RNG.dirichlet(np.ones(4)))),
+    ("dirichlet-density", r"$\alpha, x \in \mathbb{R}^K$ $$p = \frac{\Gamma(\sum_{k=1}^K "
+     r"\alpha_k)}{\prod_{k=1}^K \Gamma(\alpha_k)} \prod_{k=1}^K x_k^{\alpha_k - 1}$$", r"\alpha",
+     "p", lambda alpha, x: ss.dirichlet.pdf(x, alpha),
+     dict(alpha=_RNG.uniform(0.5, 3, 4), x=_RNG.dirichlet(np.ones(4)))),
+    ("gamma", r"$a, b \in \mathbb{R}, x \in \mathbb{R}^n$ $$L = \sum_{i=1}^n \left( a \log b - "
+     r"\log\Gamma(a) + (a-1)\log x_i - b x_i \right)$$", "a", "L",
+     lambda a, b, x: np.sum(ss.gamma.logpdf(x, a, scale=1 / b)),
+     dict(a=1.7, b=0.8, x=_RNG.gamma(2.0, 1.0, 6))),
+    ("beta", r"$\alpha, \beta \in \mathbb{R}, x \in \mathbb{R}^n$ $$\ell = \sum_{i=1}^n "
+     r"\left((\alpha - 1)\log x_i + (\beta-1)\log(1-x_i)\right) - n \log B(\alpha,\beta)$$ "
+     r"where $B(\alpha, \beta) = \frac{\Gamma(\alpha)\Gamma(\beta)}{\Gamma(\alpha+\beta)}$",
+     r"\beta", r"\ell", lambda alpha, beta, x: np.sum(ss.beta.logpdf(x, alpha, beta)),
+     dict(alpha=1.5, beta=2.5, x=_RNG.uniform(0.1, 0.9, 5))),
+    ("student-t", r"$\nu \in \mathbb{R}, x \in \mathbb{R}^n$ $$\ell = \sum_{i=1}^n "
+     r"\left(\log\Gamma(\frac{\nu+1}{2}) - \log\Gamma(\frac{\nu}{2}) - \frac{1}{2}\log(\nu\pi)"
+     r" - \frac{\nu+1}{2}\log(1 + \frac{x_i^2}{\nu})\right)$$", r"\nu", r"\ell",
+     lambda nu, x: np.sum(ss.t.logpdf(x, nu)), dict(nu=3.3, x=_RNG.standard_normal(5))),
+]
+
+
+@pytest.mark.parametrize("doc, wrt, objective, ref, kw", [
+    pytest.param(*row[1:], id=row[0]) for row in _LIKELIHOODS])
+def test_likelihoods_with_the_gamma_function(doc, wrt, objective, ref, kw):
+    """Log-likelihoods as posts write them, against scipy.stats' log-densities."""
+    check_gradient(doc, wrt, f=ref, objective=objective, kwargs=kw)
