@@ -33,6 +33,7 @@ from .definitions import DefinitionLowering
 from .familyrange import FamilyRanges
 from .implied import ImpliedObjective
 from .indexing import IndexLowering
+from .letters import LetterFunctions
 from .infer import InferredShapes
 from .naming import NameLowering
 from .objective import ObjectiveChoice
@@ -52,7 +53,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
               FamilyRanges, DeclaredShapes, NameLowering, IndexLowering, AtomLowering,
               ProductLowering, TermLowering, ColonChains, SumLowering, SetSumLowering,
               CallLowering, InferredShapes, ProseFunctions, NamedDensities, ImpliedObjective,
-              OptimumObjective, MemberRows):
+              OptimumObjective, MemberRows, LetterFunctions):
     """Lowers one document: collects its declarations and definitions, lowers each
     definition on first use (so the order of the text does not matter), picks the objective.
     Each job is a part of its own module (definitions, objective, skipped fragments,
