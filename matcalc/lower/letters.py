@@ -21,7 +21,7 @@ from .. import ir, names, ops
 from ..ir import Map, fmap
 from ..ir import walk as ir_walk
 from ..read import syntax as S
-from ..values import Val, describe
+from ..values import Val, describe, mlabel
 from .base import LoweringBase, walk_syntax
 
 
@@ -98,7 +98,7 @@ class LetterFunctions(LoweringBase):
         if v.mat:
             raise self.perr(f"{names.latex_of(f)}(...) of {describe(v)}: the multivariate "
                             f"gamma function is read only of a scalar (its product formula)", e)
-        j = ("_mvgamma", id(e))
+        j = mlabel()                                # the product's own axis
         labels = v.labels + (j,)
         dims = {**v.dims(), j: n}
         a = ir.broadcast(v.node, v.labels, dims, labels)
