@@ -56,6 +56,8 @@ from typing import Callable
 import numpy as np
 from hypothesis import strategies as st
 
+from matcalc.ops.gamma import POLYGAMMA_NAMES
+
 # ------------------------------------------------------------------ reference semantics
 
 
@@ -80,6 +82,18 @@ def softplus(z):
 #   "positive" arg >= a positive lower bound
 #   "real"     anything
 #   "kink"     anything, but finite differences are unreliable near 0 (tracked per point)
+def _special(name, *order):
+    """scipy.special's function `name` (of order `order`), or mpmath's where SciPy is
+    absent: the fuzz reference of the gamma family, independent of matcalc's code."""
+    try:
+        import scipy.special as sc
+        return lambda x: getattr(sc, name)(*order, x)
+    except ImportError:
+        import mpmath
+        f = {"psi": mpmath.digamma, "polygamma": mpmath.polygamma}[name]
+        return np.vectorize(lambda v: float(f(*order, v)), otypes=[float])
+
+
 REFERENCE = {
     "exp": ((r"\exp({})", r"\exp\left({}\right)", r"\exp\big({}\big)"), np.exp, "bounded"),
     "log": ((r"\log({})", r"\ln({})", r"\log\left({}\right)"), np.log, "positive"),
@@ -102,14 +116,26 @@ REFERENCE = {
     "normcdf": ((r"\operatorname{normcdf}({})",),
                 np.vectorize(lambda v: 0.5 * math.erfc(-v / math.sqrt(2.0)), otypes=[float]),
                 "real"),
+    # the gamma family: positive arguments; Γ itself is not generated (Γ(30) ~ 1e30 would
+    # swamp every sum it enters)
+    "gamma": (None, np.vectorize(math.gamma, otypes=[float]), "positive"),
+    "lgamma": ((r"\log\Gamma({})", r"\operatorname{lgamma}({})", r"\ln \Gamma\left({}\right)"),
+               np.vectorize(math.lgamma, otypes=[float]), "positive"),
+    "digamma": ((r"\operatorname{digamma}({})",), _special("psi"), "positive"),
+    # trigamma (ψ' ~ 1/x^2, 625 at the lowest positive argument) only as a derivative
+    "trigamma": (None, _special("polygamma", 1), "positive"),
     # no domain here keeps these inside theirs (|x| < 1, |x| < pi/2): not generated
     "tan": (None, np.tan, "real"),
     "arcsin": (None, np.arcsin, "real"),
     "arccos": (None, np.arccos, "real"),
     "drelu": (None, lambda x: (x > 0).astype(float), "kink"),
 }
+# the polygamma functions of order 2 and more are registered when a derivative first needs one
+for _m, _name in POLYGAMMA_NAMES.items():
+    REFERENCE[_name] = (None, _special("polygamma", _m), "positive")
 # `|.|` is only used on scalars (on a vector it could mean a norm); \operatorname{abs} anywhere.
-SCALAR_ONLY_SPELLINGS = {"|{}|", r"\left|{}\right|"}
+# \Gamma of a vector may be a matrix Γ times it (refused): \log\Gamma too.
+SCALAR_ONLY_SPELLINGS = {"|{}|", r"\left|{}\right|", r"\log\Gamma({})", r"\ln \Gamma\left({}\right)"}
 
 # Constructs (feature tags) that trigger an engine bug pinned by a regression test. The CI fuzz
 # test leaves them out; the long runs generate them. Tag -> regression test id.
@@ -530,7 +556,10 @@ def apply_fn(draw, ctx, name, arg: E) -> E:
            "sigma": 1.0, "dsigma": 0.25, "tanh": 1.0, "softplus": arg.mag + 1.0,
            "abs": arg.mag, "sin": 1.0, "cos": 1.0, "arctan": 1.6, "erf": 1.0,
            "sinh": math.sinh(min(arg.mag, 50)), "cosh": math.cosh(min(arg.mag, 50)),
-           "relu": arg.mag, "normcdf": 1.0}[name]
+           "relu": arg.mag, "normcdf": 1.0,
+           # log Γ(x) ~ -log x near 0, ~ x log x far out; ψ(x) ~ -1/x near 0, ~ log x far out
+           "lgamma": max(-math.log(max(arg.lo, 1e-300)), math.lgamma(max(arg.mag, 2.0))) + 1,
+           "digamma": 1 / max(arg.lo, 1e-300) + math.log(max(arg.mag, 1.0)) + 1}[name]
     lo = {"exp": math.exp(-arg.mag), "sigma": float(sigmoid(-arg.mag)),
           "dsigma": float(dsigmoid(arg.mag)), "softplus": float(softplus(-arg.mag)),
           "normcdf": 0.5 * math.erfc(min(arg.mag, 30) / math.sqrt(2.0))}.get(name, 0.0)

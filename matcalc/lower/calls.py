@@ -1,6 +1,7 @@
 """Lowering function applications: the registry's functions (``\\exp``, ``\\operatorname{Tr}``,
-softmax), ``\\sigma'``, and the document's own functions defined with dummy arguments
-(``g(z) = \\frac{1}{1+e^{-z}}``, then ``g(\\theta^T x)``).
+softmax; a letter's function such as ``\\Gamma``: letters.py), ``\\sigma'``, and the
+document's own functions defined with dummy arguments (``g(z) = \\frac{1}{1+e^{-z}}``, then
+``g(\\theta^T x)``).
 
 Contract: `CallLowering` is a part of `document.Lowerer`. `collect_functions()` finds the
 definitions with parameters (and the families of functions, `families.py`); `x_Apply`/
@@ -19,7 +20,7 @@ import sympy as sp
 
 from .. import names, ops
 from ..errors import MatcalcError
-from ..ir import contract, fmap
+from ..ir import Map, contract, fmap
 from ..read import syntax as S
 from ..values import Val, mlabel, scalar
 from .base import (SIGMA_NAMES, LoweringBase, chain_factors, short_error, substitute_names,
@@ -287,6 +288,16 @@ class CallLowering(LoweringBase):
                 raise self.perr(f"{names.latex_of(f)} is not a function", e)
             b = self.expr(e.args[0], scope)
             return self.product(self.expr(f, scope), b, e)
+        letter = self.letter_function(f, e)
+        if letter is not None:                      # \Gamma(x): the gamma function
+            return self.call(letter, e.args, e, scope, f.primes,
+                             check=lambda v: self._letter_of_scalar(letter, f, v, e))
+        letter = self.claim_letter_function(f, e)
+        if letter is not None:                      # \psi(a) in a claim beside log Γ
+            return self.call(letter, e.args, e, scope, f.primes)
+        multi = self.multivariate_gamma(f, e, scope)
+        if multi is not None:                       # \Gamma_p(a)
+            return multi
         if isinstance(f, S.Sub) and len(e.args) == 1:
             base = names.keyword_of(f.base) if isinstance(f.base, S.Sym) else None
             if kw not in self.info and base not in self.info and base not in self.functions \
@@ -337,10 +348,11 @@ class CallLowering(LoweringBase):
             raise self.perr(f"{what} takes one argument, not {len(args)}", e)
         return self.materialise(self.expr(args[0], scope), args[0])
 
-    def call(self, fn, args, e, scope, primes=0):
+    def call(self, fn, args, e, scope, primes=0, check=None):
         """A function applied to arguments: an array function lowers by its own block
         (`ops.CALLS`); an elementwise function (`ops.FUNCTIONS`) maps entrywise, and with
-        a prime (``\\sigma'``) is its derivative."""
+        a prime (``\\sigma'``) is its derivative. `check(v)`, if given, sees the lowered
+        argument first (and may refuse it)."""
         op = ops.CALLS.get(fn)
         if op is not None:
             if primes:
@@ -350,7 +362,13 @@ class CallLowering(LoweringBase):
         if f is None:
             raise self.perr(f"unknown function {fn}", e)
         v = self.one_arg(fn, args, e, scope)
+        if check is not None:
+            check(v)
         node = fmap(f.name, v.node)
+        inner = v.node
+        if isinstance(inner, Map) and ops.fused(f.name, inner.fn) is not None:
+            # \log\Gamma(x): the reader writes log(Γ(x)) as the one function lgamma
+            node = fmap(ops.fused(f.name, inner.fn), inner.arg)
         if primes == 1:
             node = fmap(f.prime, v.node) if f.prime else f.derivative(v.node, node)
         elif primes > 1:

@@ -34,6 +34,7 @@ from .familyrange import FamilyRanges
 from .families import FamilyFunctions
 from .implied import ImpliedObjective
 from .indexing import IndexLowering
+from .letters import LetterFunctions
 from .infer import InferredShapes
 from .naming import NameLowering
 from .objective import ObjectiveChoice
@@ -52,8 +53,8 @@ from .viafamily import via_families
 class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, DeclarationCollector,
               FamilyRanges, DeclaredShapes, NameLowering, IndexLowering, AtomLowering,
               ProductLowering, TermLowering, ColonChains, SumLowering, SetSumLowering,
-              CallLowering, FamilyFunctions, InferredShapes, ProseFunctions, NamedDensities, ImpliedObjective,
-              OptimumObjective, MemberRows):
+              CallLowering, FamilyFunctions, InferredShapes, ProseFunctions, NamedDensities,
+              ImpliedObjective, OptimumObjective, MemberRows, LetterFunctions):
     """Lowers one document: collects its declarations and definitions, lowers each
     definition on first use (so the order of the text does not matter), picks the objective.
     Each job is a part of its own module (definitions, objective, skipped fragments,
@@ -248,6 +249,7 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
                                      len(shape) - len(indices))
     lw.info["__claim"] = Info("def", "claim")
     lw.src = claim_text
+    lw.in_claim = True              # \psi beside log Γ (`claim_letter_function`)
     # the claim's own unsized 1 / I and index ranges, by inference over the claim; the names
     # the document's inference declared stay (spans are the claim's own, so none of the
     # document's sizes, keyed by span, may be taken for the claim's); a claim written as a

@@ -87,6 +87,9 @@ class IndexLowering(LoweringBase):
             n = self.size(e.subs[0])
             a, b = mlabel(), mlabel()
             return Val(Delta(n), (a, b), (a, b))
+        own = self._own_index_bracket(e, items, scope)
+        if own is not None:
+            return own
         if isinstance(base, S.Sym):
             bkw = names.keyword_of(base)
             info = self.info.get(bkw)
@@ -114,6 +117,31 @@ class IndexLowering(LoweringBase):
                 return built
         v = self.materialise(self.expr(base, scope), base)
         return self._index_val(v, items, e, scope)
+
+    def own_index_bracket(self, e, scope) -> bool:
+        """Is `e` ``\\left[i\\right]_{i}`` (as `ops.IndexValue` prints): a bracket around a
+        bare name subscripted by that same name, the name neither declared, defined nor
+        bound here -- the vector whose entry i is the number i? (Without the brackets,
+        i_i is a name.) Shape inference asks too (`infer.sub`)."""
+        base = e.base
+        if not (isinstance(base, S.Sym) and len(e.subs) == 1 and isinstance(e.subs[0], S.Sym)
+                and not (base.accent or base.primes or base.layer)):
+            return False
+        kw = names.keyword_of(base)
+        if kw is None or names.keyword_of(e.subs[0]) != kw or kw in scope or \
+                kw in self.info or kw in self.defsrc or names.keyword_of(e) in self.info:
+            return False
+        sub, lines = e.subs[0].span, self.src.splitlines()
+        if not (base.span.end_line == sub.line and 1 <= sub.line <= len(lines)):
+            return False
+        between = lines[sub.line - 1][base.span.end_column - 1:sub.column - 1]
+        return any(c in between for c in ")]")
+
+    def _own_index_bracket(self, e, items, scope):
+        """`own_index_bracket`'s vector (1, ..., n), n from the bracket's context; or None."""
+        if not self.own_index_bracket(e, scope):
+            return None
+        return self._entry_builder(e.base, [items[0][0]], scope, e)
 
     def _sup_then_sub(self, e, scope):
         """``k^s_{ij}`` (TeX: k with superscript s and subscript ij) where neither k nor s is

@@ -172,6 +172,8 @@ class _Terms:
         except Exception:   # noqa: BLE001 - not indices: the lowering says what it is
             idx = []
         bkw = names.keyword_of(e.base) if isinstance(e.base, S.Sym) else None
+        if self.lw.own_index_bracket(e, scope):      # [i]_i: the values of i
+            return self.entry_builder(e, idx, scope)
         if not isinstance(e.base, S.Sym) and idx and len(idx) <= 2 and \
                 len(set(idx)) == len(idx) and all(isinstance(i, str) and i not in scope
                                                   for i in idx):
@@ -362,6 +364,8 @@ class _Terms:
         if info is None and isinstance(e.func, S.Sym) and e.func.name in SIGMA_NAMES \
                 and len(e.args) == 1 and kw not in self.lw.functions:
             return self.term(e.args[0], scope)        # \sigma(z): the logistic function
+        if info is None and len(e.args) == 1 and self.lw.letter_function(e.func) is not None:
+            return self.term(e.args[0], scope)        # \Gamma(z): entrywise, z's shape
         if self.lw.density_name(e) is not None:         # \mathcal{N}(x | \mu, \Sigma)
             x, mean, _ = (self.term(a, scope) for a in e.args)
             self.s.unify_shape(x, mean)

@@ -306,9 +306,30 @@ class NameLowering(LoweringBase):
             self.note(e, reason, "inferred")
         return S.Sub(plain, (S.Num(base.layer, span=base.span),) + subs, span=e.span)
 
+    def index_value(self, kw, e, scope):
+        """An index in scope used as a number (``\\sum_{i=1}^{n} i x_i``): the vector of its
+        values 1..n along its own axis (`ops.IndexValue`), a scalar in matrix notation. Its
+        range is the one the index has (an array it indexes, a declared range), else the
+        upper bound of its sum, else (an entrywise definition's index) the length of an
+        input the definition indexes with it, which it then keeps; with none, a located
+        error."""
+        cell = scope[kw]
+        if cell.dim is None and cell.hint is not None:
+            cell.dim = cell.hint
+        if cell.dim is None and self.lowering:
+            # v_i = i x_i: i's range from an input the definition indexes with it
+            ds = self.defsrc.get(self.lowering[-1])
+            if ds is not None and kw in ds.indices:
+                cell.dim = self._range_from_body(kw, ds.stmt.value)
+        if cell.dim is None:
+            raise self.perr(f"index {kw} is used as a number here, but its range is not known"
+                            f" (it indexes no array and its sum gives no upper bound"
+                            + (f"; {cell.where}" if cell.where else "") + ")", e)
+        return Val(ops.IndexValue(cell.dim), (kw,), ())
+
     def resolve_name(self, kw, e, scope):
         if kw in scope:
-            raise self.perr(f"index {kw} is used as a value; only arrays can be indexed by it", e)
+            return self.index_value(kw, e, scope)
         info = self.info.get(kw)
         if info is None and kw in self.functions:
             raise self.perr(f"{names.latex_of(e)} is a function: apply it to an argument, "

@@ -56,6 +56,8 @@ class ProseFunctions(LoweringBase):
 
     def apply_prose_function(self, kw, e, scope):
         word, sentence, phrase = self.prose.functions[kw]
+        if phrase.lower().endswith(" function"):       # "the gamma function" is a phrase
+            phrase = phrase[:-len(" function")]
         if kw in self.info or kw in self.defsrc:
             raise self.perr(f"{names.latex_of(e.func)} is a variable of the document, but the "
                             f"text says it is the {phrase} function (\"{sentence}\"): two "

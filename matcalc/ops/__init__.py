@@ -1,4 +1,4 @@
-"""The op registry (see `registry.py` for the contract) and the built-in ops' blocks:
+r"""The op registry (see `registry.py` for the contract) and the built-in ops' blocks:
 
     core.py         the generalised product, sum, power and elementwise map: differentials
     elementwise.py  the elementwise functions (exp, log, σ, tanh, sin, relu, erf, ...)
@@ -7,19 +7,22 @@
     reduce.py       product along an axis, softmax, log-sum-exp
     structural.py   stop-gradient, reshape
     calls.py        array functions written like functions (Tr, det, Diag, sg, softmax, max)
+    gamma.py        the gamma function family: Γ, log Γ, digamma, polygamma
     factorial.py    the factorial y! of data
     indicator.py    the indicator 1{y_n = k} of data (a one-hot array)
+    indexvalue.py   the values 1..n of an index used as a number (\sum_i i x_i)
     user.py         define_function: a user's elementwise function, through the same door
 """
 from __future__ import annotations
 
-from . import calls, elementwise, factorial, indicator  # noqa: F401  (blocks register themselves)
+from . import calls, elementwise, factorial, gamma, indicator  # noqa: F401  (blocks register themselves)
+from .indexvalue import IndexValue
 from .core import CORE, defjvp
 from .linalg import Det, Inv, LogDet
 from .matpow import COMPACT_POWER, Krylov, MatPow, PowSum
 from .reduce import LogSumExp, ProdAxis, ProdExcept, Softmax
 from .registry import (CALLS, FUNCTIONS, NODE_OPS, CallOp, Function, call_op, function,
-                       helper_sources, node_op, rewrites, spelled)
+                       fused, helper_sources, node_op, rewrites, spelled)
 from .structural import Reshape, StopGrad
 from .user import define_function, undefine_function
 
@@ -44,7 +47,7 @@ def jvp_identity(node):
 
 
 __all__ = ["CALLS", "FUNCTIONS", "NODE_OPS", "CallOp", "Function", "call_op", "function",
-           "node_op", "spelled", "rewrites", "helper_sources", "jvp_rule", "jvp_identity",
+           "node_op", "spelled", "fused", "rewrites", "helper_sources", "jvp_rule", "jvp_identity",
            "defjvp", "define_function", "undefine_function", "Inv", "Det", "LogDet",
            "MatPow", "PowSum", "Krylov", "COMPACT_POWER",
-           "ProdAxis", "ProdExcept", "Softmax", "LogSumExp", "StopGrad", "Reshape"]
+           "IndexValue", "ProdAxis", "ProdExcept", "Softmax", "LogSumExp", "StopGrad", "Reshape"]

@@ -4,7 +4,12 @@ Contract. Three kinds of entries, each declared in one block of `ops/`:
 
 - `Function` (an elementwise function: exp, tanh, relu, a user's softsign). Its fields are
   all its facts: spellings (`commands` after a backslash, `words` inside
-  ``\\operatorname{..}``/``\\mathrm{..}``/``\\text{..}``, bare letter `runs`), the entrywise
+  ``\\operatorname{..}``/``\\mathrm{..}``/``\\text{..}``, bare letter `runs`, and
+  `letters`: a letter's name, ``Gamma``, that is the function only where the document
+  gives the letter no other meaning -- never declares, defines or uses it but applied,
+  `lower.calls`; `claim_letters` likewise, but only inside a claimed derivative of a
+  document whose functions' derivatives are this function: ``\\psi`` beside log Γ), `of` (outer, inner): the function the reader writes for outer(inner(x))
+  (``\\log\\Gamma(x)`` is lgamma, not the log of an overflowing Γ), the entrywise
   `derivative(x, fx)` as an IR node, the `identity` a derivation cites, the `latex`,
   `text` and `numpy` forms (templates with ``{}`` for the argument, filled by `fill`, so
   literal braces are safe), NumPy `helpers` (name -> source) the code needs, a
@@ -38,7 +43,8 @@ from typing import Callable, Optional
 FUNCTIONS: dict = {}      # name -> Function
 CALLS: dict = {}          # name -> CallOp
 NODE_OPS: dict = {}       # IR node class -> the same class (its block)
-_SPELLINGS = {"command": {}, "word": {}, "run": {}}
+_SPELLINGS = {"command": {}, "word": {}, "run": {}, "letter": {}, "claim_letter": {}}
+_FUSED: dict = {}          # (outer, inner) -> the Function name outer(inner(x)) is
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,9 @@ class Function:
     commands: tuple = ()
     words: tuple = ()
     runs: tuple = ()
+    letters: tuple = ()                           # \Gamma: the function where not a variable
+    claim_letters: tuple = ()                     # \psi: the function in a claimed derivative
+    of: tuple = ()                                # (outer, inner): outer(inner(x)) is this
     helpers: dict = field(default_factory=dict)   # NumPy helper name -> source
     stable: Optional[Callable] = None             # (arg node, emitter) -> code | None
     value: Optional[Callable] = None              # SymPy function of one argument
@@ -81,7 +90,8 @@ class CallOp:
 
 def _spell(entry):
     for kind, spellings in (("command", entry.commands), ("word", entry.words),
-                            ("run", entry.runs)):
+                            ("run", entry.runs), ("letter", getattr(entry, "letters", ())),
+                            ("claim_letter", getattr(entry, "claim_letters", ()))):
         for s in spellings:
             _SPELLINGS[kind][s] = entry.name
 
@@ -90,6 +100,8 @@ def function(f: Function) -> Function:
     """Register a built-in elementwise function (one block in `ops/elementwise.py`)."""
     FUNCTIONS[f.name] = f
     _spell(f)
+    if f.of:
+        _FUSED[tuple(f.of)] = f.name
     return f
 
 
@@ -107,8 +119,16 @@ def node_op(cls):
 
 def spelled(kind: str, text: str) -> Optional[str]:
     """The op a spelling names: kind "command" (``\\exp``), "word" (inside a font or
-    ``\\operatorname``) or "run" (bare letters); None if no op is spelled so."""
+    ``\\operatorname``), "run" (bare letters), "letter" (a letter's name that is the
+    function where the document gives it no other meaning) or "claim_letter" (the same,
+    inside a claimed derivative); None if no op is spelled so."""
     return _SPELLINGS[kind].get(text)
+
+
+def fused(outer: str, inner: str) -> Optional[str]:
+    """The Function that outer(inner(x)) is, as the reader writes it (log, gamma ->
+    lgamma), or None."""
+    return _FUSED.get((outer, inner))
 
 
 def unregister(name: str):
@@ -117,6 +137,8 @@ def unregister(name: str):
     if f is None or not f.user:
         raise KeyError(name)
     del FUNCTIONS[name]
+    for key in [k for k, v in _FUSED.items() if v == name]:
+        del _FUSED[key]
     for table in _SPELLINGS.values():
         for k in [k for k, v in table.items() if v == name]:
             del table[k]

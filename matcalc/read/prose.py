@@ -47,6 +47,15 @@ FUNCTION_PHRASES = {
     "cumulative distribution function of the standard normal": "normcdf",
     "standard normal distribution function": "normcdf",
     "normal cumulative distribution": "normcdf",
+    # the gamma family (never "gamma" alone: "x is gamma distributed")
+    "gamma function": "gamma", "euler gamma function": "gamma",
+    "log-gamma function": "lgamma", "log gamma function": "lgamma", "lgamma": "lgamma",
+    "logarithm of the gamma function": "lgamma", "log of the gamma function": "lgamma",
+    "digamma": "digamma", "digamma function": "digamma", "psi function": "digamma",
+    "logarithmic derivative of the gamma function": "digamma",
+    "derivative of the log-gamma function": "digamma",
+    "derivative of the log gamma function": "digamma",
+    "trigamma": "trigamma", "trigamma function": "trigamma",
     # a function of two points written as its formula (PROSE_FORMULAS)
     "euclidean distance": "euclidean_distance", "euclidean distance function":
     "euclidean_distance",
@@ -61,6 +70,8 @@ FUNCTION_MEANING = {
     "euclidean_distance": "d(a, b) = \\|a - b\\|, the 2-norm of the difference",
     "normcdf": "the standard normal CDF, (1 + erf(x/\\sqrt{2}))/2 (mean 0, variance 1: no "
                "parameters are written)",
+    "digamma": "the digamma, \\psi(x) = \\Gamma'(x)/\\Gamma(x)",
+    "lgamma": "log|\\Gamma(x)|, the log of \\Gamma(x) wherever \\Gamma(x) > 0",
 }
 # not in the table: "exponential" (an exponential function is any a e^{bx}), "linear",
 # "Gaussian" -- words that name a family of functions, not one function
@@ -71,8 +82,10 @@ _FUNCTION_SENTENCE = re.compile(
     r"\s*(?:is|denotes|represents|stands for)\s+(?:the\s+|a\s+|an\s+)?(" + _PHRASE + r")"
     r"(?:\s+(?:" + "|".join(re.escape(n) for n in FUNCTION_NOUNS) + r"))?"
     r"(?![\w-])(\s*:\s*)?", re.IGNORECASE)
-# ``d(\cdot,\cdot)``, ``f(\cdot)``: a function named with placeholder arguments
-_PLACEHOLDER_CALL = re.compile(r"\s*(.+?)\s*\(\s*\\cdot\s*(?:,\s*\\cdot\s*)*\)\s*")
+# a function's name written with dummy arguments, f(\cdot), f(x), f(\,\cdot\,), d(\cdot,\cdot)
+_DUMMY = r"(?:\\[,;!]\s*)*(?:\\cdot|[a-z])\s*(?:\\[,;!]\s*)*"
+_DUMMY_ARGUMENT = re.compile(r"^\s*(.+?)\s*(?:\\left)?\(\s*" + _DUMMY + r"(?:,\s*" + _DUMMY +
+                             r")*(?:\\right)?\)\s*$")
 
 
 @dataclass
@@ -95,9 +108,6 @@ def _one_name(src: str):
     """The name (syntax) `src` is when it is one name and nothing else (``S``, ``g``,
     ``\\sigma``, ``h_\\theta``), else None."""
     from .parse import parse          # the reader's own parser (a cycle at import time)
-    placeholders = _PLACEHOLDER_CALL.fullmatch(src)
-    if placeholders:                  # d(\cdot,\cdot): the function's name
-        src = placeholders.group(1)
     try:
         doc = parse(src)
     except (ParseError, RecursionError, IndexError):
@@ -126,6 +136,9 @@ def prose_facts(text: str) -> ProseFacts:
         m = _FUNCTION_SENTENCE.match(prose)
         if m and "\n" not in prose[:m.end()].rstrip():
             name = _one_name(inner)
+            if name is None and _DUMMY_ARGUMENT.match(inner):
+                # $\psi(\cdot)$ is the digamma function: the name with a dummy argument
+                name = _one_name(_DUMMY_ARGUMENT.match(inner).group(1))
             if name is not None:
                 word = FUNCTION_PHRASES[m.group(1).lower()]
                 sentence = (text[r.start:r.end] + prose[:m.end()]).strip()
