@@ -1,0 +1,103 @@
+"""The inverse, determinant and log-determinant of a MEMBER of a family of matrices (Σ_m,
+m = 1..M): each op taken member by member over the family's index (ops/linalg.py's batch
+axes), checked against central differences of independent NumPy references at SPD
+inputs (issue 8)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import matcalc
+from helpers import check_gradient, refused
+
+H = r"$x \in \mathbb{R}^D, \; \Sigma_m \in \mathbb{R}^{D \times D}, \; m = 1,\dots,M$" "\n"
+
+
+def spd(rng, n):
+    a = rng.uniform(-1, 1, (n, n))
+    return a @ a.T + n * np.eye(n)
+
+
+def inputs(seed=0, D=3, M=4):
+    rng = np.random.default_rng(seed)
+    return dict(x=rng.normal(size=D), Sigma=np.array([spd(rng, D) for _ in range(M)]))
+
+
+def quad(x, Sigma):
+    return sum(float(x @ np.linalg.solve(S, x)) for S in Sigma)
+
+
+def logdets(x, Sigma):
+    return sum(math.log(np.linalg.det(S)) for S in Sigma)
+
+
+def dets(x, Sigma):
+    return sum(float(np.linalg.det(S)) for S in Sigma)
+
+
+CASES = [
+    (r"f = \sum_{m=1}^M x^T \Sigma_m^{-1} x", quad, ("x", r"\Sigma")),
+    (r"f = \sum_{m=1}^M \log\det \Sigma_m", logdets, (r"\Sigma",)),
+    (r"f = \sum_{m=1}^M \log(\det \Sigma_m)", logdets, (r"\Sigma",)),
+    (r"f = \sum_{m=1}^M \det \Sigma_m", dets, (r"\Sigma",)),
+    (r"f = \sum_{m=1}^M x^T x \det(\Sigma_m^{-1})",
+     lambda x, Sigma: sum(float(x @ x / np.linalg.det(S)) for S in Sigma), ("x", r"\Sigma")),
+]
+
+
+@pytest.mark.parametrize("text, ref, wrts", CASES)
+def test_gradients_of_members_against_finite_differences(text, ref, wrts):
+    for wrt in wrts:
+        g = check_gradient(H + f"$${text}$$", wrt, ref, kwargs=inputs())
+        assert g.steps and g.derivation() and "def " in g.numpy_source()
+        assert g.latex() and g.text()
+
+
+def test_a_product_power_of_a_member():
+    check_gradient(H + r"$$f = \sum_{m=1}^M x^T \Sigma_m^{2} x$$", r"\Sigma",
+                   lambda x, Sigma: sum(float(x @ S @ S @ x) for S in Sigma), kwargs=inputs())
+
+
+def test_the_gradient_wrt_x_reads_back():
+    doc = H + r"$$f = \sum_{m=1}^M x^T \Sigma_m^{-1} x$$"
+    g = matcalc.gradient(doc, "x")
+    assert r"\Sigma_{" in g.latex() and "^{-1}" in g.latex()
+    assert matcalc.check(doc, "x", claim=g.latex()).ok, g.latex()
+    assert not matcalc.check(doc, "x", claim=r"\sum_{m=1}^M \Sigma_m^{-1} x").ok
+
+
+def gauss(x, mu, S):
+    d = x - mu
+    return math.exp(-0.5 * d @ np.linalg.solve(S, d)) / math.sqrt(
+        (2 * math.pi) ** len(x) * np.linalg.det(S))
+
+
+GMM = (r"$x_n \in \mathbb{R}^D, \; n = 1,\dots,N, \; \mu_m \in \mathbb{R}^D, \; "
+       r"\Sigma_m \in \mathbb{R}^{D \times D}, \; m = 1,\dots,M, \; \alpha \in \mathbb{R}^M$"
+       "\n" r"$$L = \sum_{n=1}^N \log \sum_{m=1}^M \alpha_m \mathcal{N}(x_n|\mu_m, \Sigma_m)$$")
+
+
+@pytest.mark.parametrize("wrt", [r"\mu", r"\Sigma", r"\alpha", "x"])
+def test_the_gmm_log_likelihood(wrt):
+    rng = np.random.default_rng(4)
+    D, M, N = 2, 3, 5
+    kw = dict(x=rng.normal(size=(N, D)), mu=rng.normal(size=(M, D)),
+              Sigma=np.array([spd(rng, D) for _ in range(M)]), alpha=rng.uniform(0.2, 1, M))
+
+    def f(x, mu, Sigma, alpha):
+        return sum(math.log(sum(a * gauss(xn, m, S) for a, m, S in zip(alpha, mu, Sigma)))
+                   for xn in x)
+    g = check_gradient(GMM, wrt, f, kwargs=kw)
+    assert g.steps and g.derivation() and "def " in g.numpy_source()
+
+
+def test_non_square_members_are_still_refused():
+    doc = (r"$x \in \mathbb{R}^D, \; A_m \in \mathbb{R}^{D \times K}, \; m = 1,\dots,M$" "\n")
+    refused(doc + r"$$f = \sum_{m=1}^M \log\det A_m$$", "A", "square")
+    refused(doc + r"$$f = \sum_{m=1}^M x^T A_m^{-1} x$$", "A", "square")
+
+
+def test_a_large_power_of_a_member_is_refused():
+    refused(H + r"$$f = \sum_{m=1}^M x^T \Sigma_m^{5} x$$", r"\Sigma", "family of matrices")
