@@ -55,6 +55,37 @@ def test_gradients_of_members_against_finite_differences(text, ref, wrts):
         assert g.latex() and g.text()
 
 
+inv = np.linalg.inv
+MORE = [
+    (r"f = \sum_{m=1}^M x^T (\Sigma_m + I)^{-1} x",
+     lambda x, Sigma: sum(x @ inv(S + np.eye(len(x))) @ x for S in Sigma)),
+    (r"f = \sum_{m=1}^M x^T \Sigma_m^{-2} x",
+     lambda x, Sigma: sum(x @ inv(S) @ inv(S) @ x for S in Sigma)),
+    (r"f = \sum_{m=1}^M x^T \Sigma_m^T \Sigma_m^{-1} x",
+     lambda x, Sigma: sum(x @ S.T @ inv(S) @ x for S in Sigma)),
+    (r"f = \sum_{m=1}^M \sum_{i=1}^D (\Sigma_m^{-1})_{ii} x_i",
+     lambda x, Sigma: sum(np.diag(inv(S)) @ x for S in Sigma)),
+]
+
+
+@pytest.mark.parametrize("text, ref", MORE)
+def test_more_members_inverses_and_their_round_trip(text, ref):
+    rng = np.random.default_rng(2)
+    kw = inputs(1)
+    kw["Sigma"] = kw["Sigma"] + 0.3 * rng.normal(size=kw["Sigma"].shape)   # not symmetric
+    doc = H + f"$${text}$$"
+    for wrt in ("x", r"\Sigma"):
+        g = check_gradient(doc, wrt, ref, kwargs=kw)
+        assert g.steps and g.derivation() and "def " in g.numpy_source()
+    g = matcalc.gradient(doc, "x")
+    assert matcalc.check(doc, "x", claim=g.latex()).ok, g.latex()
+
+
+def test_bars_of_a_member_are_its_determinant():
+    check_gradient(H + r"$$f = \sum_{m=1}^M \log |\Sigma_m|$$", r"\Sigma", logdets,
+                   kwargs=inputs())
+
+
 def test_a_product_power_of_a_member():
     check_gradient(H + r"$$f = \sum_{m=1}^M x^T \Sigma_m^{2} x$$", r"\Sigma",
                    lambda x, Sigma: sum(float(x @ S @ S @ x) for S in Sigma), kwargs=inputs())

@@ -25,6 +25,10 @@ from .core import defjvp
 from .registry import node_op
 
 
+FAMILY = (r"S_m \in \mathbb{R}^{n\times n}, \; m = 1,\dots,M, \; "
+          r"a, b \in \mathbb{R}^n ")      # the examples' family of matrices (a batch)
+
+
 def _square(arg, what) -> tuple:
     """The batch shape of `arg` (its leading axes); its last two axes must be square."""
     if arg.rank < 2 or not same_dim(*arg.shape[-2:]):
@@ -107,7 +111,11 @@ class Inv(Node):
     """Matrix inverse; of a batch (leading axes), the inverse of each member."""
     _fields = ("arg",)
     examples = (dict(doc=r"X \in \mathbb{R}^{n\times n}, a, b \in \mathbb{R}^n \\ f = a^T X^{-1} b",
-                     wrt="X", f=lambda X, a, b: a @ np.linalg.solve(X, b)),)
+                     wrt="X", f=lambda X, a, b: a @ np.linalg.solve(X, b)),
+                dict(doc=FAMILY + r"\\ f = \sum_{m=1}^M a^T S_m^{-1} b", wrt="S",
+                     f=lambda S, a, b: sum(a @ np.linalg.solve(s, b) for s in S)),
+                dict(doc=FAMILY + r"\\ f = \sum_{m=1}^M a^T S_m^{-1} a", wrt="a",
+                     f=lambda S, a, b: sum(a @ np.linalg.solve(s, a) for s in S)))
     identity = r"d(X^{-1}) = -X^{-1}\,dX\,X^{-1}"
     rewrites = (
         Rule("inverse-inverse", r"(X^{-1})^{-1} = X", _inverse_inverse),
@@ -162,7 +170,9 @@ class Det(Node):
     """Determinant of a square matrix; of a batch (leading axes), of each member."""
     _fields = ("arg",)
     examples = (dict(doc=r"X \in \mathbb{R}^{n\times n} \\ f = \det X", wrt="X",
-                     f=lambda X: np.linalg.det(X)),)
+                     f=lambda X: np.linalg.det(X)),
+                dict(doc=FAMILY + r"\\ f = \sum_{m=1}^M a^T b \det S_m", wrt="S",
+                     f=lambda S, a, b: (a @ b) * np.sum(np.linalg.det(S))))
     identity = r"d\det X = \det X\; X^{-T} : dX"
 
     @staticmethod
@@ -208,7 +218,9 @@ class LogDet(Node):
     """log det of a square matrix (with positive determinant); of a batch, of each member."""
     _fields = ("arg",)
     examples = (dict(doc=r"X \in \mathbb{R}^{n\times n} \\ f = \log\det(X^T X)", wrt="X",
-                     f=lambda X: np.linalg.slogdet(X.T @ X)[1]),)
+                     f=lambda X: np.linalg.slogdet(X.T @ X)[1]),
+                dict(doc=FAMILY + r"\\ f = \sum_{m=1}^M \log\det S_m", wrt="S",
+                     f=lambda S: np.sum(np.linalg.slogdet(S)[1])))
     identity = r"d\log\det X = X^{-T} : dX"
     rewrites = (Rule("log-det", r"\log(\det X) = \log\det X", _log_of_det),)
 
