@@ -4,15 +4,22 @@ axes), checked against central differences of independent NumPy references at SP
 inputs (issue 8)."""
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 import pytest
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import matcalc
 from helpers import check_gradient, refused
 
 H = r"$x \in \mathbb{R}^D, \; \Sigma_m \in \mathbb{R}^{D \times D}, \; m = 1,\dots,M$" "\n"
+
+
+inv = np.linalg.inv
 
 
 def spd(rng, n):
@@ -55,7 +62,6 @@ def test_gradients_of_members_against_finite_differences(text, ref, wrts):
         assert g.latex() and g.text()
 
 
-inv = np.linalg.inv
 MORE = [
     (r"f = \sum_{m=1}^M x^T (\Sigma_m + I)^{-1} x",
      lambda x, Sigma: sum(x @ inv(S + np.eye(len(x))) @ x for S in Sigma)),
@@ -122,6 +128,28 @@ def test_the_gmm_log_likelihood(wrt):
                    for xn in x)
     g = check_gradient(GMM, wrt, f, kwargs=kw)
     assert g.steps and g.derivation() and "def " in g.numpy_source()
+    if wrt in (r"\mu", r"\alpha"):
+        assert matcalc.check(GMM, wrt, claim=g.latex()).ok, g.latex()
+
+
+@functools.lru_cache(maxsize=None)
+def quad_gradient():
+    doc = H + r"$$f = \sum_{m=1}^M x^T \Sigma_m^{-1} x + \log\det \Sigma_m$$"
+    return matcalc.gradient(doc, r"\Sigma").to_numpy()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 4), st.integers(0, 10_000))
+def test_member_gradients_are_the_closed_form_per_member(D, M, seed):
+    """d/dΣ_m (xᵀ Σ_m⁻¹ x + log det Σ_m) = Σ_m⁻ᵀ - Σ_m⁻ᵀ x xᵀ Σ_m⁻ᵀ, member by member, for
+    any sizes (a family of one member, 1×1 members), at non-symmetric members."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=D)
+    Sigma = np.array([spd(rng, D) + 0.3 * rng.normal(size=(D, D)) for _ in range(M)])
+    got = quad_gradient()(x=x, Sigma=Sigma)
+    want = np.array([inv(S).T - inv(S).T @ np.outer(x, x) @ inv(S).T for S in Sigma])
+    assert got.shape == (M, D, D)
+    assert np.allclose(got, want, rtol=1e-8, atol=1e-10)
 
 
 def test_non_square_members_are_still_refused():
