@@ -1670,6 +1670,8 @@ def _mention_like(tex: str) -> bool:
     name = r"(\\[A-Za-z]+|[A-Za-z])(\s*\{?[A-Za-z]+\}?)?('|_\{?[A-Za-z0-9]+\}?|\^\{?\([0-9]\)\}?)*"
     head = r"(\\[A-Za-z]+(\{[A-Za-z]+\})?|[A-Za-z])'*"
     t = re.sub(r"\^(\{\\mathsf T\}|\\top|T|\{T\}|\{\\top\})$", "", tex.strip())  # a name^T too
+    if t.startswith("{") and t.endswith("}"):
+        t = t[1:-1].strip()                              # {a^{(3)}}^T: the name braced
     return bool(re.fullmatch(name, t) or re.fullmatch(
         head + r"\s*(\\left)?\(\s*" + name + r"\s*(\\right)?\)", t))
 

@@ -1607,3 +1607,21 @@ def test_entrywise_bars_of_a_vector_size_a_sub_range_ones_vector():
     printed = matcalc.gradient(doc, wrt="y").latex()
     assert r"\mathbf{1}_{[2,\,n]}^{T}\left|x\right|" in printed, printed
     reads_back_both_ways(doc, "y", printed, r"[2,\,n]", r"[1,\,n]")
+
+
+@pytest.mark.parametrize("scaled", [r"\frac{1}{2} I", r"2 I", r"\alpha I", r"I/2"])
+def test_a_scaled_identity_beside_an_entrywise_definition_takes_its_size(scaled):
+    """30-minute run, 3 Dec (a supported document refused): `q = K + \\frac{1}{2} I` with K
+    defined entrywise, K_{ik} = \\phi_i^T \\phi_k, was refused "cannot tell the size of this
+    I": shape inference never gave the bare K its entries' matrix shape, and only a bare I
+    (not a scaled one) took its size from the sum."""
+    doc = (r"\alpha \in \mathbb{R}" "\n" r"\phi_i \in \mathbb{R}^{d}, \; i = 1,\ldots,n" "\n"
+           r"K_{ik} = \phi_i^T \phi_k" "\n" f"q = K + {scaled}" "\n" r"f = \alpha q : K")
+    c = {r"\frac{1}{2} I": lambda a: 0.5, r"2 I": lambda a: 2.0, r"\alpha I": lambda a: a,
+         r"I/2": lambda a: 0.5}[scaled]
+
+    def f(alpha, phi):
+        K = phi @ phi.T
+        return alpha * np.sum((K + c(alpha) * np.eye(len(K))) * K)
+    phi = np.array([[0.3, -0.2], [0.5, 0.1], [-0.4, 0.6]])
+    assert_right(doc, r"\alpha", f, dict(alpha=0.7, phi=phi), key="alpha")

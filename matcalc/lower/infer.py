@@ -389,6 +389,15 @@ class _Terms:
             # K_{ij} = <body using i, j>: an entry K_{ik} has the body's shape (a body that
             # does not use them, g_{ij} = sigm(f), is the whole array: its entries scalars)
             self.entries[ds.name] = v
+        if ds.indices and len(ds.indices) <= 2 and ds.name in self.entries and \
+                not self.s.not_scalar(v) and info is not None and not info.family and \
+                info.decl_shape is None and ds.name not in self.lw.layouts:
+            # K_{ik} = <a body using i, k>: the bare K is the matrix of those entries (rows
+            # i, columns k), q_j = ... the column vector -- as the lowering reads them, so
+            # that I and 1 beside K (K + \frac{1}{2} I) get their size from it. (A body that
+            # turns out not to be scalar has no bare matrix: the lowering refuses bare K.)
+            dims = [scope[i] for i in ds.indices]
+            self.s.unify_shape(self.of_def(ds.name), (dims[0], dims[1] if len(dims) == 2 else ONE))
         if ds.indices or (info is not None and info.family):
             return
         self.s.unify_shape(self.of_def(ds.name), v)
