@@ -15,7 +15,7 @@ The row that fits is the row that computes: a derivation step names the rule tha
 from __future__ import annotations
 
 from . import ops
-from .ir import Add, Contract, Delta, Dvar, contract, ones, scale
+from .ir import Add, Const, Contract, Delta, Dvar, contract, ones, scale
 from .rules import Rule
 
 
@@ -85,6 +85,15 @@ def _distinct_pair(xl):
     return len(xl) == 2 and xl[0] != xl[1]
 
 
+def _zero(term):
+    r"""A differential that cancelled to 0 (`h = \hat y` held, `-Tr(\hat y^T \hat y dS) +
+    Tr(h^T h dS)`) moves nothing: no terms."""
+    g, lin = term
+    if isinstance(lin, Const) and lin.value == 0:
+        return []
+    return None
+
+
 def _linearity(term):
     g, lin = term
     if not isinstance(lin, Add):
@@ -106,6 +115,7 @@ def _scalar_only(lin):
 
 
 MOVES = (
+    Rule("zero", r"G : 0 = 0", _zero),
     Rule("linearity", r"G : (a\,dX + b\,dY) = a\,G : dX + b\,G : dY", _linearity),
     *(_op_row(cls) for cls in ops.NODE_OPS.values() if hasattr(cls, "adjoint")),
     product_row("scalar", r"g\,(a\,dx) = (g\,a)\,dx",

@@ -321,11 +321,16 @@ def _collect(node):
             shared = [t for t in pa if t is not odd_a[0]]
             if ob_aligned.shape != oa.shape or not any(o.rank for o, _ in shared):
                 continue   # other axes, or nothing in common to factor out (‖a‖² + ‖b‖²)
-            summed = add([oa, ob_aligned], [1, cb / ca])   # the first term's factor outside
+            if sp.sympify(ca).is_number:        # the first term's factor outside
+                summed, outside = add([oa, ob_aligned], [1, cb / ca]), ca
+            else:
+                # a dimension coefficient (2 n_2 - 2) may be 0 for some sizes: never divide
+                # by it (cb / ca is 0/0 at n_2 = 1), keep both coefficients inside
+                summed, outside = add([oa, ob_aligned], [ca, cb]), 1
             term = contract([o for o, _ in shared] + [summed],
                             [l for _, l in shared] + [la], ta.out)
             rest = [it for k, it in enumerate(items) if k not in (a, b)]
-            return add([term] + [t for t, _ in rest], [ca] + [c for _, c in rest])
+            return add([term] + [t for t, _ in rest], [outside] + [c for _, c in rest])
     return None
 
 

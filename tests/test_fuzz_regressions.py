@@ -1625,3 +1625,78 @@ def test_a_scaled_identity_beside_an_entrywise_definition_takes_its_size(scaled)
         return alpha * np.sum((K + c(alpha) * np.eye(len(K))) * K)
     phi = np.array([[0.3, -0.2], [0.5, 0.1], [-0.4, 0.6]])
     assert_right(doc, r"\alpha", f, dict(alpha=0.7, phi=phi), key="alpha")
+
+
+def test_a_dimension_coefficient_is_never_a_divisor():
+    """30-minute run, 3 Dec (a non-Matcalc exception): collecting A x + B x into (A + B) x
+    put the first term's coefficient outside and divided the other by it: (2 n_2 - 2) (1 +
+    4/(2 n_2 - 2) u), a ZeroDivisionError in the generated gradient at n_2 = 1, where the
+    gradient is finite. A coefficient with a dimension in it stays inside the sum."""
+    doc = (r"u \in \mathbb{R}^{n_2}" "\n"
+           r"f = \log(1 + (\sum_{j=1}^{n_2} \left(u_j u_j + \sum_{j'=2}^{n_2} u_j\right))^2)")
+
+    def f(u):
+        s = np.sum(u * u + (len(u) - 1) * u)
+        return np.log(1 + s ** 2)
+    for u in (np.array([0.7]), X3):
+        assert_right(doc, "u", f, dict(u=u))
+    assert "/(2 n_2 - 2)" not in matcalc.gradient(doc, "u").text()
+
+
+def test_a_fourth_root_is_printed_as_a_power_that_reads_back():
+    """30-minute run, 3 Dec (round trip): a coefficient (1 + α²)^{1/4} was printed by SymPy as
+    \\sqrt[4]{...}, which the reader refuses (it reads only square roots): printed as the power
+    (...)^{\\frac{1}{4}} it reads back, and an edit of it is wrong."""
+    doc = r"\alpha \in \mathbb{R}, \theta \in \mathbb{R}^{n}" "\n" \
+          r"f = \mathbf{1}^T \log(1 + ((1 + \alpha^2)^{\tfrac{1}{4}} \mathbf{1} + \theta)^{\circ 2})"
+
+    def f(alpha, theta):
+        return np.sum(np.log(1 + ((1 + alpha ** 2) ** 0.25 + theta) ** 2))
+    g = assert_right(doc, r"\alpha", f, dict(alpha=0.6, theta=X3), key="alpha")
+    printed = g.latex()
+    assert r"\sqrt[" not in printed, printed
+    reads_back_both_ways(doc, r"\alpha", printed, r"\frac{1}{4}", r"\frac{1}{3}")
+
+
+def test_a_whole_name_subscript_is_the_name_where_its_letter_is_an_index():
+    """30-minute run, 3 Dec (round trip): with i declared as an index (\\xi_i, i = 1..n),
+    \\bar{z}_{in}^{(1)} = ... (the printed inner adjoint of the declared z_{in}) was read as
+    an entrywise definition over i, n ('cannot tell the range of index n')."""
+    doc = (r"W \in \mathbb{R}^{n \times n}, z_{in} \in \mathbb{R}^{n}" "\n"
+           r"\xi_i \in \mathbb{R}^{d},\ i = 1,\ldots,n" "\n"
+           r"f = \tanh\left({\log(1 + (z_{in}^T W z_{in})^2)}^{2}\right) + \sum_i \xi_i^T \xi_i")
+    g = matcalc.gradient(doc, "z_{in}")
+    printed = r"\bar{z}_{in}^{(1)} \quad\text{where}\quad \bar{z}_{in}^{(1)} = " + g.latex()
+    assert matcalc.check(doc, "z_{in}", claim=printed).ok, printed
+    assert not matcalc.check(doc, "z_{in}", claim=printed.replace("= ", "= 2 ", 1)).ok
+
+
+def test_a_differential_that_cancels_to_zero_moves_nothing():
+    """30-minute run, 3 Dec (refusal without a place): with \\hat y held and h = (\\hat y^T)^T,
+    -Tr(\\hat y^T \\hat y \\hat\\Sigma) + Tr(h^T h \\hat\\Sigma) has the differential 0 once h is
+    folded back; the colon move had no row for it ('cannot transpose Const'). The gradient
+    is the zero matrix, a claimed 0 is right and a claimed \\hat y^T \\hat y is wrong."""
+    doc = (r"$b \in \mathbb{R}^{n_2} \quad \Phi \in \mathbb{R}^{n_1\times n_2} \quad "
+           r"\hat\Sigma \in \mathbb{R}^{n_1 \times n_1}$" "\n"
+           r"\begin{align*}" "\n"
+           r"\hat y &= b^{T} \Phi^T \\" "\n"
+           r"h &= (\hat y^T)^\top \\" "\n"
+           r"\mathcal{L} &= - \operatorname{Tr}(\hat y^T \hat y \hat\Sigma) + "
+           r"\operatorname{Tr}(h^T h \hat\Sigma)" "\n"
+           r"\end{align*}" "\n")
+    rng = np.random.default_rng(5)
+    b, Phi, S = rng.normal(size=2), rng.normal(size=(3, 2)), rng.normal(size=(3, 3))
+
+    def f(b, Phi, Sigma_hat):
+        y = Phi @ b
+        return -np.trace(np.outer(y, y) @ Sigma_hat) + np.trace(np.outer(y, y) @ Sigma_hat)
+    for held in ("", "\n" r"$\hat y \text{ constant}$"):
+        g = assert_right(doc + held, r"\hat\Sigma", f, dict(b=b, Phi=Phi, Sigma_hat=S),
+                         key="Sigma_hat")
+        assert not held or "by zero" in g.derivation()
+        assert matcalc.check(doc + held, r"\hat\Sigma", claim="0").ok
+        assert not matcalc.check(doc + held, r"\hat\Sigma", claim=r"\hat y^T \hat y").ok
+    # a claimed 0 is the zero array only: where the gradient is not zero it is wrong
+    nonzero = r"A \in \mathbb{R}^{n \times n}" "\n" r"f = \operatorname{tr}(A^T A)"
+    assert not matcalc.check(nonzero, "A", claim="0").ok
+    assert not matcalc.check(nonzero, "A", claim=r"\mathbf{0}").ok

@@ -140,3 +140,16 @@ def test_a_displaystyle_group_around_a_formula_is_the_formula():
     """{\\displaystyle ...} around a whole formula (Wikipedia's markup, corpus 116)."""
     doc = r"$x, b \in \mathbb{R}^n$ $${\displaystyle f = \|x - b\|^{2}}$$"
     check_gradient(doc, "x", f=lambda x, b: float(np.sum((x - b) ** 2)))
+
+
+def test_a_squared_name_declared_a_number_declares_the_name():
+    """``\\sigma^2 \\in \\mathbb{R}`` (the variance declared, as statistics posts write it):
+    \\sigma is a number, noted; a squared name declared a vector stays refused."""
+    doc = (r"$x \in \mathbb{R}^n, \sigma^2 \in \mathbb{R}$ "
+           r"$$f = -\frac{n}{2}\log \sigma^2 - \frac{x^Tx}{2\sigma^2}$$")
+    g = check_gradient(doc, r"\sigma", lambda x, sigma: float(
+        -len(x) / 2 * np.log(sigma ** 2) - x @ x / (2 * sigma ** 2)))
+    assert any("declared a number" in n.reason for n in g.notes)
+    with pytest.raises(matcalc.MatcalcError):
+        matcalc.gradient(doc.replace(r"\sigma^2 \in \mathbb{R}$", r"\sigma^2 \in \mathbb{R}^n$"),
+                         r"\sigma")

@@ -297,3 +297,35 @@ def test_partial_operator_is_refused_by_name():
     with pytest.raises(matcalc.MatcalcError, match="partial-derivative operator") as err:
         matcalc.gradient(doc, wrt="f")
     assert "line 2" in str(err.value)
+
+
+def test_a_symbolic_coefficient_of_a_reciprocal_is_one_fraction():
+    """-\\frac{n}{2}\\log\\sigma^2 differentiates to -n/σ: written \\frac{n}{\\sigma} (text
+    n/σ), not n \\frac{1}{\\sigma} (text n 1/σ); (n - 1)/a without parentheses in the
+    numerator; both read back as the gradient."""
+    for doc, wrt, want_latex, want_text in [
+            (r"$x \in \mathbb{R}^n, \sigma \in \mathbb{R}$ $$f = -\frac{n}{2}\log \sigma^2$$",
+             r"\sigma", r"\frac{n}{\sigma}", "n/σ"),
+            (r"$x \in \mathbb{R}^n, a \in \mathbb{R}$ $$f = (n-1) \log a + a$$", "a",
+             r"\frac{n - 1}{a}", "(n - 1)/a")]:
+        g = matcalc.gradient(doc, wrt)
+        assert want_latex in g.latex() and want_text in g.text(), (g.latex(), g.text())
+        assert matcalc.check(doc, wrt, claim=g.latex()).ok
+        assert not matcalc.check(doc, wrt, claim=g.latex().replace(want_latex, "1")).ok
+
+
+def test_a_sum_of_squares_beside_other_factors_is_a_norm():
+    """x^Tx/(2σ²) differentiates to ‖x‖²/σ³ - n/σ: the sum of squares summed on its own is
+    the factor ‖x‖², not (x^∘2)ᵀ 1_n, also beside I and a vector; each reads back."""
+    for doc, wrt, want in [
+            (r"$x \in \mathbb{R}^n, \sigma \in \mathbb{R}$ "
+             r"$$f = -\frac{n}{2}\log \sigma^2 - \frac{x^Tx}{2\sigma^2}$$", r"\sigma",
+             r"\frac{\left\|x\right\|^{2}}{\sigma^{3}}"),
+            (r"$x \in \mathbb{R}^n, A \in \mathbb{R}^{n\times n}$ "
+             r"$$f = \operatorname{tr}(A) x^Tx$$", "A", r"\left\|x\right\|^{2} I_{n}"),
+            (r"$X \in \mathbb{R}^{n\times m}, a \in \mathbb{R}^m$ $$f = \|X\|_F^2 a^T a$$", "a",
+             r"\left\|X\right\|_F^{2} a")]:
+        g = matcalc.gradient(doc, wrt)
+        assert want in g.latex() and "circ" not in g.latex(), g.latex()
+        assert matcalc.check(doc, wrt, claim=g.latex()).ok
+        assert not matcalc.check(doc, wrt, claim=g.latex().replace("^{2}", "^{3}", 1)).ok

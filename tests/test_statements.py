@@ -247,6 +247,35 @@ def test_phi_named_nowhere_stays_refused():
     assert r"unknown function \Phi" in str(err.value)
 
 
+KERNEL = r"""$x_i, x_j \in \mathbb{R}^n, l \in \mathbb{R}$
+\[k(x_i, x_j) = \exp\left(- \frac{d(x_i, x_j)^2}{2l^2} \right)\]
+where \(l\) is the length scale and {name} is the Euclidean distance."""
+
+
+@pytest.mark.parametrize("name", [r"\(d(\cdot,\cdot)\)", r"$d(\cdot, \cdot)$", "$d$"])
+def test_euclidean_distance_named_in_words(name):
+    """d named the Euclidean distance in a sentence (the scikit-learn RBF kernel, corpus
+    140): d(a, b) is the 2-norm of a - b, noted."""
+    def f(x_i, x_j, l):
+        return float(np.exp(-np.sum((x_i - x_j) ** 2) / (2 * l ** 2)))
+    rng = np.random.default_rng(2)
+    kw = dict(x_i=rng.normal(size=3), x_j=rng.normal(size=3), l=2.5)
+    g = check_gradient(KERNEL.replace("{name}", name), "x_i", f=f, kwargs=kw)
+    assert "Euclidean distance" in _reasons(g)
+
+
+def test_euclidean_distance_of_one_argument_or_a_declared_d_is_refused():
+    one = KERNEL.replace("{name}", "$d$").replace("d(x_i, x_j)^2", "d(x_i)^2")
+    with pytest.raises(matcalc.MatcalcError) as err:
+        matcalc.gradient(one, "x_i")
+    assert "a function of 2 arguments" in str(err.value)
+    declared = KERNEL.replace("{name}", "$d$").replace(r"l \in \mathbb{R}$",
+                                                       r"l, d \in \mathbb{R}$")
+    with pytest.raises(matcalc.MatcalcError) as err:
+        matcalc.gradient(declared, "x_i")
+    assert "two readings" in str(err.value)
+
+
 def test_named_objective_is_not_the_documents_own_f():
     """The objective named as written (``\\text{log}L``) is also a claim's function: it
     named the synthetic objective "f", which was the post's own definition f (corpus 093,
@@ -284,3 +313,40 @@ def test_function_under_an_operator_is_read_as_its_definition(terms, signs, wrap
     assert np.allclose(numeric.call(wrapped.to_numpy(), kw), numeric.call(plain.to_numpy(), kw),
                        rtol=1e-12)
     assert "stationarity condition" in _reasons(wrapped)
+
+
+ASKED = r"$X \in \mathbb{R}^{n \times m}, A \in \mathbb{R}^{m \times n}$ What is $$\frac{\partial \|X^T - A\|_F^2}{\partial X}$$ ?"
+
+
+def test_a_derivative_asked_for_gives_the_objective():
+    """A document that defines nothing and asks for a derivative without claiming its
+    value (corpus 125): the expression in the numerator is the objective, noted."""
+    g = check_gradient(ASKED, "X", f=lambda X, A: float(np.sum((X.T - A) ** 2)))
+    assert "a derivative asked for" in _reasons(g)
+
+
+def test_two_derivatives_asked_for_are_refused_unless_one_is_named():
+    doc = (r"$X \in \mathbb{R}^{n \times n}$ What are $\frac{\partial \operatorname{tr}(X^TX)}"
+           r"{\partial X}$ and $\frac{\partial \log(1 + \operatorname{tr}(X^TX))}{\partial X}$ ?")
+    with pytest.raises(matcalc.MatcalcError) as err:
+        matcalc.gradient(doc, "X")
+    assert "two candidates for the objective" in str(err.value)
+    check_gradient(doc, "X", f=lambda X: float(np.sum(X * X)),
+                   objective=r"\operatorname{tr}(X^TX)")
+    check_gradient(doc, "X", f=lambda X: float(np.log(1 + np.sum(X * X))),
+                   objective=r"\log(1 + \operatorname{tr}(X^TX))")
+
+
+def test_a_derivative_asked_for_beside_a_definition_defines_nothing():
+    """With a definition in the document it is a mention, as before (corpus 099's
+    \\frac{\\partial \\Pi'X_{t}}{\\partial \\Pi'})."""
+    doc = r"$x \in \mathbb{R}^{n}$ $$f = x^Tx$$ What is $\frac{\partial \log(x^T x)}{\partial x}$ ?"
+    g = check_gradient(doc, "x", f=lambda x: float(x @ x))
+    assert "mentions a derivative" in _reasons(g)
+
+
+def test_a_named_objective_is_the_definition_not_a_mention_of_it():
+    """objective='L' with the prose mention "the loss $L$" before L = ...: the definition
+    (corpus 131's error blamed the mention, "if the objective is L, name it", with L named)."""
+    doc = r"$x \in \mathbb{R}^n$. The loss $L$ is" "\n" r"$$L = \log(1 + x^T x)$$"
+    check_gradient(doc, "x", f=lambda x: float(np.log(1 + x @ x)), objective="L")

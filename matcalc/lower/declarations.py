@@ -35,7 +35,7 @@ from .classify import (_head, is_layout, dimension_names, index_names, is_deriva
                        is_function_name, kind_of_def, layout_range, namelike,
                        is_ordinal, listed_members, matrix_layout, prose_bare)
 from .builtin_defs import own_builtin
-from .candidates import objective_of_claims, written
+from .candidates import claimed_function, objective_of_claims, written
 from .operators import operand_of_claims, operator_variable, statement_operand, taken_note
 from .reversed import names_used, right_to_left
 
@@ -197,6 +197,8 @@ class DeclarationCollector(LoweringBase):
                 self._skip(st)
         self.collect_functions()                      # g(z) = ... applied as g(Wx)
         self._last_def = stmts[last_def].span if last_def >= 0 else None
+        if not self.defsrc:
+            candidates = self._asked_derivatives(candidates)
         if not self.defsrc and not self._real(candidates):
             # \frac{\partial}{\partial a_{ij}} (x^T A x) = ..., 0 = \nabla_\Sigma ...: the
             # function is written only under the operator -- that expression is the objective
@@ -214,6 +216,40 @@ class DeclarationCollector(LoweringBase):
             forced = objective_of_claims(self) or forced
         self._objective_bare(candidates, last_def, forced)
         self._stacked_dims()
+
+    def _asked_derivatives(self, candidates):
+        """The candidates with each derivative asked for replaced by its function; two
+        different ones with no objective named are refused, naming both (as two claims'
+        functions are: `objective_of_claims`)."""
+        out, asked = [], []
+        for k, st in candidates:
+            got = self._asked_derivative(st)
+            if got is not st:
+                asked.append(got)
+            out.append((k, got))
+        texts = {written(self.src, b.value.span) for b in asked}
+        if len(texts) > 1 and not getattr(self, "objective_text", None):
+            a, b = asked[0], asked[-1]
+            fa, fb = excerpt(self.src, a.value.span), excerpt(self.src, b.value.span)
+            raise self.perr(f"two candidates for the objective, and the document defines "
+                            f"none: the functions of the derivatives asked for, {fa} and "
+                            f"{fb}: name the objective (as written, e.g. --objective '{fa}')",
+                            b.value)
+        return out
+
+    def _asked_derivative(self, st):
+        r"""``What is $\frac{\partial \|X^T - A\|_F^2}{\partial X}$ ?``: in a document that
+        defines nothing, a derivative asked for without a claimed value differentiates the
+        expression in its numerator, which is the objective (noted), as a claim's would be;
+        any other bare statement is returned as it is."""
+        fn = claimed_function(st.value)
+        if fn is None:
+            return st
+        self.note(st, "a derivative asked for (no value claimed): the function it "
+                      "differentiates is read as the objective", "inferred")
+        bare = S.Bare(fn, span=fn.span)
+        self._operator_vars[id(bare)] = operator_variable(st.value)
+        return bare
 
     def _known_names(self):
         """The names the document gives a meaning other than an index (an operator's later
@@ -285,6 +321,35 @@ class DeclarationCollector(LoweringBase):
         return kw not in self.info and kw not in self._dimnames and kw not in self._indices
 
     # ------------------------------------------------------------ what is not a definition
+    def _describes_entries(self, st: S.Def) -> bool:
+        r"""``\Pi' = [\mu \; \dots \; \Phi_{1p} \\ \vdots \; \ddots \; \vdots \\ ...]``: a
+        matrix literal with elided entries cannot be a value; where the names of its
+        entries appear in no other formula of the document, nothing else depends on it,
+        and it only describes what its target holds: noted and not read (the target is
+        then what the rest of the document makes of it, e.g. the transpose of a declared
+        \Pi). An elided literal whose entries other formulas use stays a definition,
+        which the lowering refuses where it is needed."""
+        v = st.value
+        if not (isinstance(v, S.Stack) and v.grid and v.width > 1
+                and any(isinstance(x, S.Dots) for x in v.items)):
+            return False
+        entries = [x for x in v.items if not isinstance(x, (S.Dots, S.Num))]
+        if not all(namelike(x) for x in entries):
+            return False
+        own = {names.keyword_of(x.base if isinstance(x, S.Sub) else x) for x in entries}
+        own -= {None, names.keyword_of(st.target)}
+        others = set()
+        for other in self.doc.statements:
+            if other is not st and getattr(other, "value", None) is not v:
+                others |= {names.keyword_of(n) for n in walk_syntax(other)
+                           if isinstance(n, S.Sym)}
+        if own & others:
+            return False
+        self.note(st, f"a matrix literal with elided entries describes "
+                      f"{names.latex_of(st.target)}: it is not a formula, and no other "
+                      f"formula uses its entries; not read", "inferred")
+        return True
+
     def note(self, node, reason, kind="prose"):
         span = getattr(node, "span", node)
         if span is None or not getattr(span, "line", 0):
@@ -335,8 +400,9 @@ class DeclarationCollector(LoweringBase):
                 if not prose_bare(st.value) and not self._labelled_mention(st.value)]
         want = "".join((getattr(self, "objective_text", None) or "").split())
         for _k, st in candidates:       # the objective named as written: that expression
-            if want and written(self.src, st.value.span) == want:
-                forced = st
+            if want and written(self.src, st.value.span) == want and not (
+                    namelike(st.value) and names.keyword_of(st.value) in self.defsrc):
+                forced = st             # (a mention of a defined name, $L$, is not it)
         if forced is not None:
             chosen = forced
         elif not self.defsrc and real:
@@ -429,6 +495,8 @@ class DeclarationCollector(LoweringBase):
             return False
         if is_layout(st):
             return False  # a layout statement: a vector written as the stack of its entries
+        if self._describes_entries(st):
+            return False
         indices, index_syntax = (), ()
         kw = names.keyword_of(t)
         latex = names.latex_of(t)

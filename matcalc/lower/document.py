@@ -81,6 +81,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         self.skips: list = []                   # fragments that could not be read
         self.not_defs: list = []                # statements read as no definition
         self.layouts: dict = {}                 # keyword -> (first, last) of its stack
+        self.ambiguous_sums: dict = {}          # span of a sum -> why it has two readings
         self.renamed: dict = {}                 # old keyword -> (new keyword, Rename)
         self._deps: dict = {}                   # keyword -> the definitions it uses, in order
         self._declared: set = set()

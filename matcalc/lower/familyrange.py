@@ -42,6 +42,40 @@ class FamilyRanges(LoweringBase):
                 if all(found.values()):
                     for kw in open_:
                         self._range_of_sums(kw, t, st, found[kw])
+                else:
+                    self._refuse_bound_member(t, [kw for kw in open_ if not found[kw]],
+                                              stmts)
+
+    def _refuse_bound_member(self, target, unbounded, stmts):
+        r"""``p_i \in R^k`` with no range for i, used inside a sum that binds i without
+        bounds (``\sum_{i \in S}``, ``\sum_i``, ``\sum_{i \neq 2}``): p_i is the i-th
+        member of a family of vectors, or one vector named p_i added once per term. The
+        two give different numbers and no bound says how many members: the sum is refused,
+        naming both, where it is lowered -- only if the objective needs it (read as the one
+        name, it was silently wrong)."""
+        base = names.keyword_of(target.base if isinstance(target, S.Sub) else target)
+        for kw in unbounded:
+            for node in self._binding_sums(kw, stmts):
+                inside = {names.keyword_of(n.base if isinstance(n, S.Sub) else n)
+                          for n in walk_syntax(node.body)
+                          if isinstance(n, (S.Sub, S.Sym))}
+                if base in inside and node.span not in self.ambiguous_sums:
+                    shown = names.latex_of(target)
+                    self.ambiguous_sums[node.span] = (
+                        f"{shown} is declared without the range of {kw}, and the sum over "
+                        f"{kw} here has no bounds: it has two readings, the {kw}-th member "
+                        f"of a family (one per term) or one name {shown} in every term; "
+                        f"declare the range, e.g. `{kw} = 1,\\dots,m`")
+
+    def _binding_sums(self, kw, stmts):
+        for other in stmts:
+            if not isinstance(other, (S.Def, S.Bare)):
+                continue
+            for part in (other.value,) + tuple(getattr(other, "middle", ())):
+                for node in walk_syntax(part):
+                    if isinstance(node, S.BigOp) and any(
+                            names.keyword_of(i) == kw for i in node.indices):
+                        yield node
 
     def _sums_over(self, kw, stmts) -> list:
         """(lo, hi, the sum's index syntax, the sum) of every sum over kw with bounds."""

@@ -141,9 +141,12 @@ class NameLowering(LoweringBase):
             # E_{in}(W) = \sum_{n=0}^{N} ...: as indices, n would be bound twice (the
             # entrywise reading is refused), so {in} is a label ("in-sample")
             return True
-        if letters is None or any(i in self.ranges for i in letters):
+        if letters is None:
             return False
-        if len(letters) == 2 and not self._named_subscript(letters):
+        named = len(letters) == 2 and self._named_subscript(letters)
+        if not named and any(i in self.ranges for i in letters):
+            return False        # (a whole name z_{in} is the name even where i is an index)
+        if len(letters) == 2 and not named:
             return False
         used = set()
         for part in (st.value, *st.middle):

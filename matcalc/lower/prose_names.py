@@ -20,15 +20,23 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 
 import numpy as np
 
 from .. import names
 from ..notes import offsets
 from ..read import syntax as S
-from ..read.prose import FUNCTION_MEANING, prose_facts
+from ..read.prose import FUNCTION_MEANING, PROSE_FORMULAS, prose_facts
 from ..read.prose_shapes import BARE, column
 from .base import LoweringBase, walk_syntax
+
+
+@functools.lru_cache(maxsize=None)
+def _prose_formula(text):
+    """The syntax of a `PROSE_FORMULAS` formula (parsed on first use)."""
+    from ..read.parse import parse
+    return parse("f = " + text).statements[-1].value
 
 
 class ProseFunctions(LoweringBase):
@@ -60,7 +68,22 @@ class ProseFunctions(LoweringBase):
             self.note(e, f"{names.latex_of(e.func)} is read as the {phrase} function"
                          f"{f' ({meaning})' if meaning else ''}, as the text says: "
                          f"\"{sentence}\"", "inferred")
+        if word in PROSE_FORMULAS:
+            return self._prose_formula_call(word, e, scope)
         return self.call(word, e.args, e, scope, getattr(e.func, "primes", 0))
+
+    def _prose_formula_call(self, word, e, scope):
+        """``d(x_i, x_j)`` where the text says d is the Euclidean distance: the formula of
+        `PROSE_FORMULAS` with its placeholders replaced by the arguments."""
+        params, text = PROSE_FORMULAS[word]
+        if len(e.args) != len(params) or getattr(e.func, "primes", 0):
+            raise self.perr(f"{names.latex_of(e.func)} is the {word.replace('_', ' ')} the "
+                            f"text names, a function of {len(params)} arguments: applied "
+                            f"here to {len(e.args)}", e)
+        from .calls import _substitute
+        from .densities import _respan
+        body = _substitute(_prose_formula(text), dict(zip(params, e.args)))
+        return self.expr(_respan(body, e.span), scope)
 
     def prose_size(self, st) -> bool:
         """Is `st` the math of a shape sentence's sizes (``$m \\times n$`` in ``$X$ is an

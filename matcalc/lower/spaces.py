@@ -40,6 +40,11 @@ class DeclaredShapes(LoweringBase):
         `classify.listed_members`)."""
         target = self.declared_name(target)     # W^Q; x^{(i)}, i = 1..n: a family
         dims = tuple(self.size(d) for d in space.dims)
+        if _squared_name(target) and not dims and space.kind == "real":
+            # \sigma^2 \in \mathbb{R}: the variance declared, so \sigma is a number
+            self.note(st, f"{names.latex_of(target.base)}^2 declared a number: "
+                          f"{names.latex_of(target.base)} is a number", "inferred")
+            target = target.base
         family, fam_dims = 0, ()
         kw = names.keyword_of(target)
         if members is not None:
@@ -217,3 +222,10 @@ def _font_before(src: str, span):
         return None
     m = _FONT_BEFORE.search(lines[span.line - 1][:span.column - 1])
     return m.group(1) if m else None
+
+
+def _squared_name(e) -> bool:
+    r"""``\sigma^2``: a name (not an entrywise power) squared."""
+    return isinstance(e, S.Pow) and not e.hadamard and isinstance(e.exp, S.Num) and \
+        e.exp.value == "2" and (isinstance(e.base, S.Sym) or
+                                (isinstance(e.base, S.Sub) and isinstance(e.base.base, S.Sym)))

@@ -63,6 +63,8 @@ class SumLowering(LoweringBase):
     """Sums, products over indices, and calls."""
 
     def x_BigOp(self, e, scope):
+        if e.span in self.ambiguous_sums:       # p_i declared, i bound here (familyrange.py)
+            raise self.perr(self.ambiguous_sums[e.span], e)
         if e.written and (e.written in self.info or any(
                 kw == e.written or kw.startswith(e.written + "_") for kw in self.info)):
             raise self.perr(f"\\{e.written} with limits reads as a summation sign here, but "

@@ -164,15 +164,7 @@ def distribution_statement(clause) -> bool:
     clause with ``\\sim`` outside every bracket states a random variable's distribution; it
     defines nothing (the caller skips it, with a note). ``E_{z \\sim q}`` inside a group is
     not one."""
-    depth = 0
-    for t in clause:
-        if t.kind in OPENERS or t.kind in ("NORM_OPEN", "ABS_OPEN"):
-            depth += 1
-        elif t.kind in CLOSERS or t.kind in ("NORM_CLOSE", "ABS_CLOSE"):
-            depth -= 1
-        elif t.kind == "SIM" and depth == 0:
-            return True
-    return False
+    return any(t.kind == "SIM" and depth == 0 for t, depth in _depths(clause))
 
 
 def _has_relation(items):
@@ -245,15 +237,22 @@ class Clause(list):
         self.after = after
 
 
-def _balanced(toks):
+def _depths(toks):
+    """Each token with the bracket depth after it (brackets, norm and absolute-value bars)."""
     depth = 0
     for t in toks:
         if t.kind in OPENERS or t.kind in ("NORM_OPEN", "ABS_OPEN"):
             depth += 1
         elif t.kind in CLOSERS or t.kind in ("NORM_CLOSE", "ABS_CLOSE"):
             depth -= 1
-            if depth < 0:
-                return False
+        yield t, depth
+
+
+def _balanced(toks):
+    depth = 0
+    for _, depth in _depths(toks):
+        if depth < 0:
+            return False
     return depth == 0
 
 

@@ -47,9 +47,18 @@ FUNCTION_PHRASES = {
     "cumulative distribution function of the standard normal": "normcdf",
     "standard normal distribution function": "normcdf",
     "normal cumulative distribution": "normcdf",
+    # a function of two points written as its formula (PROSE_FORMULAS)
+    "euclidean distance": "euclidean_distance", "euclidean distance function":
+    "euclidean_distance",
+}
+# a function word that is no op but a formula of its arguments, in the placeholders A, B
+# (replaced at once by the arguments' syntax): the word -> (its arguments, the formula)
+PROSE_FORMULAS = {
+    "euclidean_distance": (("A", "B"), r"\left\| A - B \right\|"),
 }
 # what a note says the phrase was read as, where the phrase alone does not say it
 FUNCTION_MEANING = {
+    "euclidean_distance": "d(a, b) = \\|a - b\\|, the 2-norm of the difference",
     "normcdf": "the standard normal CDF, (1 + erf(x/\\sqrt{2}))/2 (mean 0, variance 1: no "
                "parameters are written)",
 }
@@ -62,6 +71,10 @@ _FUNCTION_SENTENCE = re.compile(
     r"\s*(?:is|denotes|represents|stands for)\s+(?:the\s+|a\s+|an\s+)?(" + _PHRASE + r")"
     r"(?:\s+(?:" + "|".join(re.escape(n) for n in FUNCTION_NOUNS) + r"))?"
     r"(?![\w-])(\s*:\s*)?", re.IGNORECASE)
+# ``d(\cdot,\cdot)``, ``f(\cdot)``: a function named with placeholder arguments
+_PLACEHOLDER_CALL = re.compile(r"\s*(.+?)\s*\(\s*\\cdot\s*(?:,\s*\\cdot\s*)*\)\s*")
+
+
 @dataclass
 class ProseFacts:
     functions: dict = field(default_factory=dict)   # keyword -> (word, sentence, phrase)
@@ -82,6 +95,9 @@ def _one_name(src: str):
     """The name (syntax) `src` is when it is one name and nothing else (``S``, ``g``,
     ``\\sigma``, ``h_\\theta``), else None."""
     from .parse import parse          # the reader's own parser (a cycle at import time)
+    placeholders = _PLACEHOLDER_CALL.fullmatch(src)
+    if placeholders:                  # d(\cdot,\cdot): the function's name
+        src = placeholders.group(1)
     try:
         doc = parse(src)
     except (ParseError, RecursionError, IndexError):

@@ -33,6 +33,19 @@ class ContractPrinting:
                 return ts[0][0]
         return None
 
+    @staticmethod
+    def _summed_square(node, op, labels) -> bool:
+        """Is `op` (with `labels`, an operand of `node`) an entrywise square of a vector or
+        matrix whose every index is summed and used by no other operand?"""
+        if not (isinstance(op, Pow) and isinstance(op.exp, Const) and op.exp.value == 2
+                and op.rank in (1, 2) and len(set(labels)) == op.rank) or len(node.ops) < 2:
+            return False
+        others = set()
+        for o, ls in zip(node.ops, node.idx):
+            if o is not op or ls != labels:
+                others.update(ls)
+        return not (set(labels) & (set(node.out) | others))
+
     def _norm(self, x):
         s = self.expr(x)
         sub = "_F" if x.rank == 2 else ""
@@ -48,7 +61,11 @@ class ContractPrinting:
         coeff = sp.Integer(1)
         scalars, tensors = [], []
         for op, labels in zip(node.ops, node.idx):
-            if op.shape == ():
+            if self._summed_square(node, op, labels):
+                # xᵀx/σ³, (xᵀx) I: the sum of squares of an operand, summed on its own, is
+                # the scalar factor ‖x‖², not (x^∘2)ᵀ 1_n
+                scalars.append(Contract((op,), (labels,), ()))
+            elif op.shape == ():
                 if isinstance(op, Const):
                     coeff *= op.value
                 else:

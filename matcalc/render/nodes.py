@@ -39,6 +39,8 @@ class NodePrinting:
             if self.style == "latex" and isinstance(node.value, sp.Rational) and not node.value.is_Integer:
                 prec = ATOM if not _neg(node.value) else NEG
             return s, prec
+        if node.value == 0:
+            return "0", ATOM    # the zero array is written 0, as a person writes it
         ones = self._ones(node.shape)
         if node.value == 1:
             return ones
@@ -164,6 +166,10 @@ class NodePrinting:
                 body = self._wrap(s, p, ADD + 1) if p <= NEG or (k and s.startswith("-")) else s
             elif self.style == "latex" and s.startswith(r"\frac{") and mag.is_Integer:
                 body = _scaled_fraction(mag, s)   # 2 \frac{a}{b} as \frac{2 a}{b}
+            elif self.style == "latex" and s.startswith(r"\frac{1}{"):
+                body = r"\frac{" + self._num(mag) + s[len(r"\frac{1"):]  # n/σ
+            elif self.style != "latex" and s.startswith("1/") and p >= MUL:
+                body = self._factor_num(mag) + s[1:]                       # n 1/σ as n/σ
             else:
                 body = self.juxt([self._factor_num(mag), self._wrap(s, p, MUL)])
             if k == 0:

@@ -150,8 +150,9 @@ ight)."""
             words = _word_symbols(v)     # a dimension named eval: \mathrm{eval}, not e v a l
             if words or (self._symnames and isinstance(v, sp.Basic)
                          and v.free_symbols & set(self._symnames)):
-                return self._brace_groups(sp.latex(v, symbol_names={**words, **self._symnames}))
-            return sp.latex(v)
+                return _nth_roots(self._brace_groups(
+                    sp.latex(v, symbol_names={**words, **self._symnames})))
+            return _nth_roots(sp.latex(v))
         s = str(v).replace("**", "^").replace("*", " ")
         if "_s" in s and self._symnames:
             by_name = {k.name: n for k, n in self._symnames.items()}
@@ -226,3 +227,21 @@ def _word_symbols(v) -> dict:
         if len(name) > 1 and name.isalpha() and sp.latex(x) == name:
             out[x] = r"\mathrm{" + name + "}"
     return out
+
+_NTH_ROOT = re.compile(r"\\sqrt\[(\d+)\]\{")
+
+
+def _nth_roots(latex: str) -> str:
+    """SymPy's ``\\sqrt[4]{x}`` written as the power ``\\left(x\\right)^{\\frac{1}{4}}``, which
+    the reader takes (it reads only square roots: a printed result must read back)."""
+    while True:
+        m = _NTH_ROOT.search(latex)
+        if m is None:
+            return latex
+        depth, k = 1, m.end()
+        while k < len(latex) and depth:
+            depth += {"{": 1, "}": -1}.get(latex[k], 0)
+            k += 1
+        body = latex[m.end():k - 1]
+        latex = (latex[:m.start()] + f"\\left({body}\\right)^{{\\frac{{1}}{{{m.group(1)}}}}}"
+                 + latex[k:])

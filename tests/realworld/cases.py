@@ -483,6 +483,72 @@ def ref_irls_phi(X, beta, y, w):
     return float(np.sum(w * (X @ beta - y) ** 2))
 
 
+
+# ------------------------------------------------------------------ 120-142: the sample
+def ref_det_sigma2(X, Z, G, sigma):
+    """123: det[X'(sigma^2 I_n + Z G Z')^{-1} X], X n x p, Z n x q, G q x q."""
+    n = X.shape[0]
+    return float(np.linalg.det(X.T @ np.linalg.solve(sigma ** 2 * np.eye(n) + Z @ G @ Z.T, X)))
+
+
+def ref_tr_XMX_RR_D(X, M, R, D):
+    """124: tr((X M X^T - R R^T + D)^T (X M X^T - R R^T + D))."""
+    E = X @ M @ X.T - R @ R.T + D
+    return float(np.trace(E.T @ E))
+
+
+def ref_logistic_J_dot(X, w, y):
+    """127: -y . ln s - (1 - y) . ln(1 - s), s = sigmoid(X w)."""
+    s = sig(X @ w)
+    return float(-y @ np.log(s) - (1 - y) @ np.log(1 - s))
+
+
+def ref_logistic_loglik_theta(theta, x, y):
+    """128: sum_i y_i log pi_i + (1 - y_i) log(1 - pi_i), pi_i = sigma(theta^T x_i)."""
+    p = sig(x @ theta)
+    return float(np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def ref_gauss_logpost(theta, theta_hat, Sigma):
+    """133: -k/2 log(2 pi) - 1/2 log|Sigma| - 1/2 (theta - theta_hat)^T Sigma^{-1} (...)."""
+    k = len(theta)
+    e = theta - theta_hat
+    return float(-k / 2 * math.log(2 * math.pi) - 0.5 * logdet(Sigma)
+                 - 0.5 * e @ np.linalg.solve(Sigma, e))
+
+
+def sample_gauss_logpost(rng):
+    k = 3
+    return dict(theta=rng.standard_normal(k), theta_hat=rng.standard_normal(k), Sigma=spd(rng, k))
+
+
+def ref_mf_rmse_omega(W, Z, x, Omega):
+    """136: 1/|Omega| sum_{(d,n) in Omega} 1/2 (x_dn - (W Z^T)_dn)^2, Omega a 0/1 mask."""
+    return float(0.5 * np.sum(Omega * (x - W @ Z.T) ** 2) / np.sum(Omega))
+
+
+def ref_rbf_sklearn(x_i, x_j, l):
+    """140: exp(-d(x_i, x_j)^2 / (2 l^2)), d the Euclidean distance."""
+    return float(np.exp(-np.sum((x_i - x_j) ** 2) / (2 * l ** 2)))
+
+
+def sample_rbf_sklearn(rng):
+    """140: a length scale of the points' spread, so the kernel is not ~0."""
+    n = int(rng.integers(2, 5))
+    return dict(x_i=rng.standard_normal(n), x_j=rng.standard_normal(n),
+                l=2.0 + abs(float(rng.standard_normal())))
+
+
+def ref_mahalanobis_sqrt(x, mu, Sigma):
+    """142: sqrt((x - mu)^T Sigma^{-1} (x - mu)) (the doc comment writes no transpose)."""
+    e = x - mu
+    return float(np.sqrt(e @ np.linalg.solve(Sigma, e)))
+
+
+def sample_mahalanobis_sqrt(rng):
+    n = 3
+    return dict(x=rng.standard_normal(n), mu=rng.standard_normal(n), Sigma=spd(rng, n))
+
 R = "right"
 CASES = [
     Case("001_lstsq_norm.tex", "x", ref_lstsq, R, "least squares"),
@@ -864,12 +930,13 @@ CASES = [
     Case("098_rbf_network_lambda_k.tex", r"\lambda_k", ref_rbf_net,
          "right", "ML: RBF network (f(x_i)=\\sum_{k=1}^n w_k e^{(...)}, a function defined at "
          "the family member x_i, read entrywise: f(x_i) in S is f_i)", objective="S"),
-    Case("099_mahalanobis_Pi_prime_sum.tex", r"\Pi", ref_mahalanobis_sum,
-         r"refused: \Pi'=\left[\begin{array}{ccc} \mu & ... & \Phi_{1p} \\ ... \end{array}"
-         r"\right] (a matrix literal with elided entries, which defines \Pi'); \sum_{t=1}^{T} "
-         r"is read (its upper limit T was once read as a transpose: 'unexpected a transpose')",
-         "statistics: Mahalanobis distance (multivariate regression)",
-         objective=r"d(\Pi',\Sigma^{-1})", expect="an elided run"),
+    Case("099_mahalanobis_Pi_prime_sum.tex", r"\Pi", ref_mahalanobis_sum, R,
+         r"statistics: Mahalanobis distance (multivariate regression; the matrix literal "
+         r"with elided entries \Pi'=\left[\begin{array}{ccc} \mu & ... & \Phi_{1p} \\ ... "
+         r"\end{array}\right], whose entries no other formula uses, describes \Pi' and is "
+         r"not read, so \Pi' is the transpose of the declared \Pi; \sum_{t=1}^{T} is read, "
+         r"its upper limit T once read as a transpose)",
+         objective=r"d(\Pi',\Sigma^{-1})"),
     Case("100_gaussian_pdf_boldsymbol.tex", r"\boldsymbol\Sigma", ref_gauss_density, R,
          r"statistics: Gaussian density wrt covariance (\boldsymbol\Sigma, |\Sigma| as det, "
          r"(x-\mu)' as transpose, left side \mathcal{N}(\boldsymbol\mu,\,\boldsymbol\Sigma))",
@@ -972,5 +1039,117 @@ CASES = [
          r"stand outside math delimiters on the page, so nothing defines \phi; the error "
          r"points at the identity A:B = {\rm Tr}(A^TB) = ... = B:A",
          "least squares: iteratively reweighted (index notation, Diag)", objective=r"\phi",
+         expect="the document defines nothing to differentiate"),
+
+    # 120-142: a representative sample, drawn by the rule in the README (issue 8)
+    Case("120_trace_primer_nabla_AB.tex", "A", lambda A, B: float(np.trace(A @ B)), R,
+         r"sample q1: trace of a product (the wiki's \nabla_{A} [\text{tr}(AB)] = B^{T} in "
+         r"\begin{equation}: the expression under the operator read as the objective, the "
+         r"claim kept for check)"),
+    Case("121_scrapbox_trace_dollar_lines.tex", "X", None,
+         r"refused: Scrapbox display math, a line that starts with '$ ' and has no closing "
+         r"dollar ('unclosed math region': the page's dollars pair across lines; notation "
+         r"matcalc could learn); behind it five claims about five different functions, "
+         r"tr(X), tr(XA), ..., with no single objective",
+         "sample q1: trace derivatives (identity list)", expect="unclosed math region"),
+    Case("122_logdet_matrix_function_X_x.tex", "x", None,
+         r"refused: X(x), a matrix that is a function of x (said in words), read as the "
+         r"product X x: 'cannot multiply a n×n matrix by a column vector of length d' "
+         r"(undefined function; the located error names the product reading, not the "
+         r"function)", "sample q2: log det of a matrix function",
+         expect="cannot multiply a n×n matrix by a column vector of length d"),
+    Case("123_det_sigma2_subscript_shapes.tex", r"\sigma", ref_det_sigma2,
+         r"refused: the prose mention $$\sigma^2$$ (σ² 'is a scalar') is read as the "
+         r"sigmoid \sigma applied without parentheses ('\sigma needs an argument in "
+         r"parentheses'; notation matcalc could learn: \sigma as a name where the text says "
+         r"it is a scalar); behind it the derivative is wrt \sigma^2, not \sigma",
+         "sample q2: determinant wrt a variance", expect=r"\sigma needs an argument"),
+    Case("124_arxiv_html_tr_alttext.tex", "M", ref_tr_XMX_RR_D,
+         r"refused: the stored text has no math delimiters (arXiv HTML: MathML rendered "
+         r"as unicode, then the LaTeX alttext f=\mathrm{tr}(...) with a '%' line break "
+         r"inside, then the MathML words); nothing is math, so 'the document defines "
+         r"nothing to differentiate' (notation matcalc could learn: formulas outside "
+         r"delimiters)", "sample q3: Frobenius/trace of X M X^T - R R^T + D",
+         expect="the document defines nothing to differentiate"),
+    Case("125_frobenius_XT_minus_A_dots.tex", r"\mathbf{X}",
+         lambda X, A: fro2(X.T - A), R,
+         r"sample q3: Frobenius norm of X^T - A (the prose math $(.)^T$ and $||.||_F$, a dot "
+         r"as a placeholder argument, skipped and noted; the derivative asked for without a "
+         r"value, \frac{\partial ||\mathbf{X}^T -\mathbf{A} ||_F^2}{\partial \mathbf{X}}, "
+         r"gives the objective, its numerator)"),
+    Case("127_logistic_dot_ln_textbf.tex", "w", ref_logistic_J_dot,
+         r"refused: s(\textbf{Xw}), one bold group over the product X w, read as one name "
+         r"'Xw' ('unknown name \mathrm{Xw}'; notation matcalc could learn); behind it ln "
+         r"without a backslash and s 'the logistic function' named in words",
+         "sample q5: logistic regression (vector form)", objective="J(w)",
+         expect=r"unknown name \mathrm{Xw}"),
+    Case("128_logistic_loglik_lost_subscripts.tex", r"\boldsymbol{\theta}",
+         ref_logistic_loglik_theta,
+         r"refused: \mathbf{x}i = \sum{j=0}^{p} \theta_j x_{ij}, the page's markdown ate "
+         r"the underscores of x_i and \sum_{j=0} (the author's/page's error, caught: "
+         r"'unexpected =', and the formula defines z, which the objective uses)",
+         "sample q5: logistic log-likelihood", objective=r"\ell(\boldsymbol{\theta})",
+         expect="it defines z, which the objective uses"),
+    Case("129_quadratic_form_no_delimiters.tex", r"\boldsymbol{x}",
+         lambda x, A: float(x @ A @ x),
+         r"refused: the stored text has no math delimiters (\alpha = \boldsymbol{x}^T"
+         r"\boldsymbol{A}\boldsymbol{x} in running text): nothing defines \alpha (notation "
+         r"matcalc could learn: formulas outside delimiters)",
+         "sample q6: quadratic form", objective=r"\alpha",
+         expect="the document defines nothing to differentiate"),
+    Case("130_xtAx_matrix_function_A_x.tex", "x", None,
+         r"refused: $p(x) = x^t A(x) x \in $, the author's dangling \in ('the formula ends "
+         r"too early after \in'; author's error, caught); behind it A(x), a matrix function "
+         r"of x given only in words (undefined function)",
+         "sample q6: x^t A(x) x", objective="p(x)",
+         expect=r"the formula ends too early after \in"),
+    Case("131_layer_L_f_D_tuple_shapes.tex", "W", None,
+         r"refused: the shapes written as tuples, $X = (m, n)$, $W = (H, m)$, are not read "
+         r"as shapes ('unknown name W', two shapes; notation matcalc could learn); behind "
+         r"it L = f(D) with f an arbitrary loss (undefined function: nothing to check)",
+         "sample q7: layer D = WX, arbitrary loss", objective="L", expect="unknown name W"),
+    Case("132_layer_dot_L_f_y.tex", "x", None,
+         r"refused: L = f(y) = f(y(x)), f a generic function ('unknown function f'; "
+         r"undefined function: nothing to check)",
+         "sample q7: linear layer, arbitrary loss", objective="L",
+         expect="unknown function f"),
+    Case("133_gaussian_logpost_theta_hat.tex", r"\theta", ref_gauss_logpost,
+         r"refused: -\frac{k}{2} \log 2 \pi, two readings \log(2\pi) and (\log 2)\pi, "
+         r"named (two readings)", "sample q8: Gaussian log-posterior",
+         objective=r"\log P(\theta|y)", sample=sample_gauss_logpost,
+         expect=r"\log 2 \pi has two readings"),
+    Case("136_mf_rmse_R_D_x_N.tex", "W", ref_mf_rmse_omega,
+         r"refused: \frac{1}{|\Omega|}, the size of the index set \Omega named in words "
+         r"('unknown name \Omega'; notation matcalc could learn: \sum_{(d,n) \in \Omega} "
+         r"alone is read as a mask); behind it R^{D x N} with a letter x and \big[ ... ]",
+         "sample q9: masked matrix factorization", objective="f(W,Z)",
+         expect=r"unknown name \Omega"),
+    Case("138_ridge_penalty_rd_no_delimiters.tex", "x_j",
+         lambda x_j, lambda_: float(lambda_ * x_j ** 2),
+         r"refused: the stored text has no math delimiters (p( x_j) = \lambda x_j^2 in "
+         r"running text; notation matcalc could learn: formulas outside delimiters)",
+         "sample q10: ridge penalty (R docs)",
+         expect="the document defines nothing to differentiate"),
+    Case("139_rbf_k_SE_rd_exp.tex", "r", lambda r, l: float(np.exp(-r ** 2 / (2 * l ** 2))),
+         r"refused: the stored text has no math delimiters (k_{SE}(r)=exp\Big(...\Big) in "
+         r"running text, exp without a backslash; notation matcalc could learn)",
+         "sample q11: RBF kernel (R docs)",
+         expect="the document defines nothing to differentiate"),
+    Case("140_rbf_sklearn_distance_d.tex", "x_i", ref_rbf_sklearn, R,
+         r"sample q11: RBF kernel (scikit-learn docs; d(x_i, x_j) read as the Euclidean "
+         r"distance \|x_i - x_j\|, as the sentence '\(d(\cdot,\cdot)\) is the Euclidean "
+         r"distance' says, noted)", sample=sample_rbf_sklearn),
+    Case("141_mahalanobis_pairwise_D_ij.tex", "M", None,
+         r"refused: $M = A^T A$ (the edit's alternative), a model equation of M or a "
+         r"definition with A new, named (two readings); behind it D_{ij}, one entry of a "
+         r"matrix D, whose derivative dD/dM the post asks (no scalar objective)",
+         "sample q12: pairwise Mahalanobis distance matrix",
+         expect="M is declared as a variable and this equation defines it through A"),
+    Case("142_mahalanobis_rustdoc_escaped.tex", r"\boldsymbol{x}", ref_mahalanobis_sqrt,
+         r"refused: the source view writes the doc comment's delimiters with doubled "
+         r"backslashes, \\( ... \\) and \\[ ... \\], so nothing is math ('defines nothing "
+         r"to differentiate'; notation matcalc could learn); behind it the formula has no "
+         r"transpose, (x - \mu){ \Sigma^{-1} (x - \mu)}",
+         "sample q12: Mahalanobis distance (Rust docs)", sample=sample_mahalanobis_sqrt,
          expect="the document defines nothing to differentiate"),
 ]
