@@ -15,6 +15,7 @@ from functools import cached_property
 from . import codegen, ir, names
 from .read import syntax as S
 from .read.restate import named_by_restatement
+from .read.scripts import as_spelled
 from .check import CheckResult, check  # noqa: F401  (the API's check lives in check.py)
 from .claims import Verdict, check_all  # noqa: F401  (a verdict on every claim in a post)
 from .codegen.backends import BackendViews
@@ -67,7 +68,8 @@ def _resolve_wrt(problem, wrt: str) -> str:
         d = parse(wrt)
         st = d.statements[-1] if d.statements else None
         if isinstance(st, S.Bare):
-            kw = names.keyword_of(st.value)
+            kw = names.keyword_of(as_spelled(st.value, wrt))   # {\cal V}: V_cal if one
+            kw = kw if kw in cands else names.keyword_of(st.value)
             if kw not in cands and isinstance(st.value, S.Sub):
                 kw = names.keyword_of(st.value.base)  # wrt="z_i" means the family z
                 if kw in cands and not problem.shape_of(kw):

@@ -42,8 +42,9 @@ def _base_keyword(sym: S.Sym) -> str:
     return name
 
 
-# The script fonts a name may carry (read as `Sym.accent`): accent -> its LaTeX command.
-SCRIPT_COMMAND = {"cal": "mathcal", "scr": "mathscr", "frak": "mathfrak"}
+# The script fonts a name may carry (`Sym.accent`, set by read/scripts.py where a script
+# letter is a name of its own beside the plain one): accent -> its LaTeX command.
+SCRIPT_COMMAND = {"cal": "mathcal", "scr": "mathscr", "frak": "mathfrak", "bb": "mathbb"}
 
 
 def _base_latex(sym: S.Sym) -> str:

@@ -116,6 +116,15 @@ class AtomLowering(LoweringBase):
         if self._apply_is_product(e.arg):
             inner = S.Transpose(e.arg.args[0], span=e.span)  # W (x)^T is W · xᵀ
             return self.product(self.expr(e.arg.func, scope), self.expr(inner, scope), e)
+        if isinstance(e.arg, S.Num) and e.arg.value == "1":
+            # 1^T: the number one has no transpose; the row of ones \mathbf{1}^T, its size
+            # from the context (1^T z), as the ones vector written \mathbf{1}
+            noted = self.__dict__.setdefault("_ones_t_noted", set())
+            if e.span not in noted:
+                noted.add(e.span)
+                self.note(e, "1^T read as the row of ones \\mathbf{1}^T (the number 1 has no "
+                             "transpose)", "inferred")
+            return Val(None, (), (), True, "ones")
         v = self.expr(e.arg, scope)
         if len(v.mat) == 2:
             return Val(v.node, v.labels, (v.mat[1], v.mat[0]), False, v.lazy)
@@ -159,7 +168,7 @@ class AtomLowering(LoweringBase):
         """An Apply whose name is a variable (a (b)^2): the postfix belongs to (b)."""
         if isinstance(e, S.Apply) and len(e.args) == 1 and not self._closed_by_group(e):
             kw = names.keyword_of(e.func)
-            if kw in self.functions:
+            if kw in self.functions or self.family_member(e.func) is not None:
                 return False
             if kw in self.info and not (kw in self.defsrc and self.defsrc[kw].stmt.params):
                 return True

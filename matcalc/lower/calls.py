@@ -3,9 +3,13 @@ softmax), ``\\sigma'``, and the document's own functions defined with dummy argu
 (``g(z) = \\frac{1}{1+e^{-z}}``, then ``g(\\theta^T x)``).
 
 Contract: `CallLowering` is a part of `document.Lowerer`. `collect_functions()` finds the
-definitions with parameters; `x_Apply`/`x_Call` lower an application (a user function's
-body with its arguments substituted, or the op the registry names); a wrong number of
-arguments or an unknown function is a located `ParseError`.
+definitions with parameters (and the families of functions, `families.py`); `x_Apply`/
+`x_Call` lower an application (a user function's body with its arguments put in -- a
+compound argument lowered once and bound, `bind_arguments` -- or the op the registry
+names); a wrong number of arguments or an unknown function is a located `ParseError`. A
+function written as a chain of equalities has its members compared where it is applied
+(`check_function_chain`). `applied_parts` gives the shape inference a function's
+parameters and body.
 """
 from __future__ import annotations
 
@@ -14,10 +18,16 @@ import dataclasses
 import sympy as sp
 
 from .. import names, ops
-from ..ir import fmap
+from ..errors import MatcalcError
+from ..ir import contract, fmap
 from ..read import syntax as S
-from ..values import Val, scalar
-from .base import SIGMA_NAMES, LoweringBase, chain_factors, walk_syntax
+from ..values import Val, mlabel, scalar
+from .base import SIGMA_NAMES, LoweringBase, chain_factors, short_error, walk_syntax
+
+
+# applications of one function nested in its own arguments (f(f(x))) at most this deep;
+# deeper is a function defined in terms of itself
+MAX_NESTING = 32
 
 
 def written_args(apply):
@@ -68,49 +78,161 @@ class CallLowering(LoweringBase):
                             if isinstance(x, S.Apply) and len(x.func.name if isinstance(
                                     x.func, S.Sym) else "") > 1:
                                 applied.setdefault(x.func.name, []).append((x, st))
-        for kw, ds in list(self.defsrc.items()):
+        from .families import applications
+        self.collect_families(applications(self.doc.statements))
+        moved = True
+        while moved:        # a function applied in another function's body is one too
+            moved = False
+            for kw, ds in list(self.defsrc.items()):
+                params = ds.stmt.params
+                if params is None or ds.indices:
+                    continue
+                # f(x) = f([x_1, ..., x_n]) = ...: its own statement restates f, never applies it
+                uses = [u for u, st in applied.get(kw, []) if st is not ds.stmt and
+                        not _same_place(st, ds.stmt)]
+                inside = self._applied_in_functions(kw)
+                if not inside and not any(written_args(u) != tuple(params) for u in uses):
+                    continue
+                self._make_function(kw, ds, uses)
+                moved = True
+
+    def _applied_in_functions(self, kw) -> bool:
+        """Is `kw` applied in the body of a function or a family of functions? There the
+        arguments are that function's dummies (\\mu(z) inside g(z) = ... \\mu(z)): the
+        application is at other arguments, whatever the letters."""
+        bodies = [ds.stmt for ds in self.functions.values()] + \
+            [fam.stmt for fam in self.families.values()]
+        return any(isinstance(n, S.Apply) and names.keyword_of(n.func) == kw
+                   for st in bodies for part in (st.value, *st.middle)
+                   for n in walk_syntax(part))
+
+    def _make_function(self, kw, ds, uses):
+        params = ds.stmt.params
+        if ds.stmt.set_params:
+            f = names.latex_of(ds.stmt.target)
+            bad = [u for u in uses if written_args(u) != tuple(params)]
+            raise self.perr(f"{f} is defined with a set of names as its argument, and "
+                            f"applied here to other arguments: a set has no order, so "
+                            f"which argument stands for which parameter is not written "
+                            f"(define {f} with a list of names, {f}(a, b) = ...)",
+                            bad[0] if bad else ds.stmt.target)
+        lead = ds.stmt.lead if ds.stmt.lead is not None else len(params)
+        for k, prm in enumerate(params):
+            if not isinstance(prm, S.Sym) and not (k >= lead and isinstance(prm, S.Sub)):
+                raise self.perr("a function's parameters must be names", prm)
+        self.functions[kw] = ds
+        del self.defsrc[kw]
+        info = self.info.pop(kw)
+        if info.decl_shape is not None:     # a declared variable of that name stays one
+            self.info[kw] = dataclasses.replace(info, kind="input", shape=info.decl_shape)
+
+    def applied_parts(self, e, kw):
+        """(parameters, body) of the document's function `kw` (or the member of a family
+        of functions) that the application `e` applies, the parameters paired with the
+        arguments, or None when `e` applies no such function (for the shape inference,
+        `infer.py`, which puts the arguments in)."""
+        if kw in self.functions:
+            ds = self.functions[kw]
             params = ds.stmt.params
-            if params is None or ds.indices:
-                continue
-            # f(x) = f([x_1, ..., x_n]) = ...: its own statement restates f, never applies it
-            uses = [u for u, st in applied.get(kw, []) if st is not ds.stmt and
-                     not _same_place(st, ds.stmt)]
-            if not any(written_args(u) != tuple(params) for u in uses):
-                continue
-            if ds.stmt.set_params:
-                f = names.latex_of(ds.stmt.target)
-                raise self.perr(f"{f} is defined with a set of names as its argument, and "
-                                f"applied here to other arguments: a set has no order, so "
-                                f"which argument stands for which parameter is not written "
-                                f"(define {f} with a list of names, {f}(a, b) = ...)",
-                                next(u for u in uses if written_args(u) != tuple(params)))
-            for prm in params:
-                if not isinstance(prm, S.Sym):
-                    raise self.perr("a function's parameters must be names", prm)
-            self.functions[kw] = ds
-            del self.defsrc[kw]
-            info = self.info.pop(kw)
-            if info.decl_shape is not None:     # a declared variable of that name stays one
-                self.info[kw] = dataclasses.replace(info, kind="input", shape=info.decl_shape)
+            lead = ds.stmt.lead if ds.stmt.lead is not None else len(params)
+            if len(e.args) not in (len(params), lead):
+                return None
+            return list(zip(params, e.args)), ds.stmt.value
+        member = self.family_member(e.func)
+        if member is None:
+            return None
+        _params, value, _middle, pairs = self.family_body(member[0], member[1], e, note=False)
+        return pairs, value
 
     def apply_function(self, kw, e, scope):
         """A function applied: its body with each parameter replaced by the argument
         written (as syntax), lowered where it is applied."""
         ds = self.functions[kw]
         params = ds.stmt.params
-        if len(e.args) != len(params):
+        lead = ds.stmt.lead if ds.stmt.lead is not None else len(params)
+        if len(e.args) not in (len(params), lead):
             raise self.perr(f"{names.latex_of(e.func)} takes {len(params)} argument"
                             f"{'s' if len(params) != 1 else ''}, not {len(e.args)}", e)
         active = self.__dict__.setdefault("_applying", [])
-        if kw in active:
+        if active.count(kw) > MAX_NESTING:      # f(f(x)) is fine; f(x) = f(x) + 1 is not
             raise self.perr(f"{names.latex_of(e.func)} is defined in terms of itself", e)
-        mapping = {names.keyword_of(p): a for p, a in zip(params, e.args)}
-        body = _substitute(ds.stmt.value, mapping)
+        mapping = self.bind_arguments(params, e.args, scope)
+        body = substitute_names(ds.stmt.value, mapping)
         active.append(kw)
         try:
-            return self.expr(body, scope)
+            v = self.expr(body, scope)
+            middle = [substitute_names(m, mapping) for m in ds.stmt.middle]
+            self.check_function_chain(names.latex_of(e.func), middle, v, scope, e)
+            return v
         finally:
             active.pop()
+
+    def bind_arguments(self, params, args, scope) -> dict:
+        """{parameter keyword: the syntax put in its place}: a name or a number as written;
+        a compound argument lowered once, here, and put in as a `Bound` value (each use
+        of the parameter is that value with fresh matrix labels). Putting the argument's
+        syntax in each place instead lowers it once per use: exponential in the depth of
+        nested applications (g_3(W_3 f_2(g_2(...))) with z used five times in g)."""
+        out = {}
+        for p, a in zip(params, args):
+            if isinstance(a, (S.Sym, S.Sub, S.Num)):
+                out[names.keyword_of(p)] = a
+                continue
+            v = self.expr(a, scope)
+            table = self.__dict__.setdefault("_bound", [])
+            table.append(v)
+            out[names.keyword_of(p)] = Bound(len(table) - 1, span=a.span)
+        return out
+
+    def x_Bound(self, e, scope):
+        v = self._bound[e.key]
+        ren = {m: mlabel() for m in v.mat}
+        return Val(v.node, tuple(ren.get(l, l) for l in v.labels),
+                   tuple(ren[m] for m in v.mat), v.row, v.lazy)
+
+    def check_function_chain(self, f, members, v, scope, e):
+        """``\\sigma(z) = A \\equiv B``: a function written as a chain of equalities is
+        its last member (`v`, lowered at the application `e`); each earlier member that can
+        be read there must give its numbers (else two readings, refused naming both); one
+        that cannot be read is noted once."""
+        from .classify import has_derivative
+        for m in members:
+            if has_derivative(m):
+                continue
+            start = len(self.notes)
+            try:
+                w = self.tentatively(lambda: self.expr(m, scope))
+            except MatcalcError as err:
+                del self.notes[start:]
+                key = (m.span.line, m.span.column) if m.span else None
+                noted = self.__dict__.setdefault("_chain_noted", set())
+                if key not in noted:
+                    noted.add(key)
+                    self.note(m, f"a member of the chain of equalities that defines {f}, "
+                                 f"which cannot be read where {f} is applied "
+                                 f"({short_error(err)}); the last member is its value",
+                              "unreadable")
+                continue
+            del self.notes[start:]
+            if not self._same_val(v, w):
+                inside = self.__dict__.get("applying_members") or []
+                where = f" (inside {inside[-1]}(...))" if inside and inside[-1] != f else ""
+                raise self.perr(f"{f} is written as a chain of equalities whose members give "
+                                f"different values where it is applied here{where}: the member at "
+                                f"line {m.span.line}, column {m.span.column} and the last one "
+                                f"are two readings of {f}", e)
+
+    def _same_val(self, a, b) -> bool:
+        """Do two lowered values give the same numbers (`_same_value`, once b's axes are
+        put in a's order)?"""
+        if a.lazy or b.lazy or a.kind != b.kind:
+            return False
+        ren = dict(zip(b.mat, a.mat))
+        bl = tuple(ren.get(l, l) for l in b.labels)
+        if sorted(map(str, bl)) != sorted(map(str, a.labels)) or len(set(bl)) != len(bl):
+            return False
+        node = b.node if bl == a.labels else contract([b.node], [bl], a.labels)
+        return self._same_value(a.node, node)
 
     def x_SetOf(self, e, scope):
         raise self.perr("a set of names \\{...\\} is read only as the argument list of a "
@@ -122,6 +244,9 @@ class CallLowering(LoweringBase):
         kw = names.keyword_of(f)
         if kw in self.functions:
             return self.apply_function(kw, e, scope)
+        member = self.family_member(f)
+        if member is not None:                      # g_3(...) of g_\ell(z) = ...
+            return self.apply_family(member[0], member[1], e, scope)
         if self.prose_function(kw) is not None:     # "$S$ is softmax function"
             return self.apply_prose_function(kw, e, scope)
         if isinstance(f, S.Sym) and f.name in SIGMA_NAMES and kw not in self.info:
@@ -232,12 +357,25 @@ class CallLowering(LoweringBase):
         return Val(node, v.labels, v.mat, v.row)
 
 
-def _substitute(e, mapping):
+@dataclasses.dataclass(frozen=True)
+class Bound:
+    """An argument already lowered, standing where a function's parameter stood
+    (`CallLowering.bind_arguments`); `key` indexes the lowerer's table of values."""
+    key: int
+    span: S.Span = dataclasses.field(default=S.NOSPAN, compare=False)
+
+
+def substitute_names(e, mapping):
     """The syntax tree e with every name whose keyword is in `mapping` replaced by its
-    syntax (a function's parameters by the arguments it is applied to)."""
+    syntax (a function's parameters by the arguments it is applied to; a parameter may be
+    a subscripted name, ``\\gamma_3``)."""
     if isinstance(e, S.Sym):
         kw = names.keyword_of(e)
         return mapping.get(kw, e)
+    if isinstance(e, S.Sub) and isinstance(e.base, S.Sym):
+        kw = names.keyword_of(e)
+        if kw is not None and kw in mapping:
+            return mapping[kw]
     if not dataclasses.is_dataclass(e) or isinstance(e, S.Span):
         return e
     changes = {}
@@ -246,11 +384,11 @@ def _substitute(e, mapping):
             continue
         v = getattr(e, f.name)
         if isinstance(v, tuple):
-            new = tuple(_substitute(x, mapping) for x in v)
+            new = tuple(substitute_names(x, mapping) for x in v)
             if any(a is not b for a, b in zip(new, v)):
                 changes[f.name] = new
         elif dataclasses.is_dataclass(v):
-            new = _substitute(v, mapping)
+            new = substitute_names(v, mapping)
             if new is not v:
                 changes[f.name] = new
     return dataclasses.replace(e, **changes) if changes else e

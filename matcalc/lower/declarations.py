@@ -165,6 +165,8 @@ class DeclarationCollector(LoweringBase):
                               "inferred")
             elif isinstance(st, S.Def):
                 kind = self._kinds.get(k)
+                if kind == "function" and self._own_function(st):
+                    kind = self._kinds[k] = None
                 if kind is None and self._collect_def(st):
                     last_def = k
                 elif kind is not None:
@@ -358,6 +360,34 @@ class DeclarationCollector(LoweringBase):
             self._starts = offsets(self.src)
         self.notes.append(Note(span.line, span.column, reason,
                                excerpt(self.src, span, self._starts), kind))
+
+    def _own_function(self, st) -> bool:
+        """``\\sigma(z) = \\alpha 1^T (z - \\mu(z))^{\\circ 2}``: a known function's name defined
+        with parameters. Where the formula equals the built-in at test points (``\\sigma(z) =
+        \\frac{1}{1+e^{-z}}``) it is a statement about the built-in and defines nothing;
+        otherwise (it differs, or cannot be compared) it is the document's own function of
+        that name, which its applications use -- noted, never the built-in silently."""
+        t = st.target
+        if st.params is None or st.set_params or not isinstance(t, S.Sym) or t.primes or \
+                not st.params or not all(isinstance(p, S.Sym) for p in st.params):
+            return False
+        from .base import SIGMA_NAMES
+        from .prose_names import formula_agrees
+        from .. import ops
+        word = "sigma" if t.name in SIGMA_NAMES else ops.spelled("command", t.name)
+        text = excerpt(self.src, st.value.span)
+        agrees = formula_agrees(text, word, st.value) if word and len(st.params) == 1 \
+            else None
+        if agrees:
+            return False
+        builtin = {"sigma": "the logistic sigmoid"}.get(word, f"the built-in {word}")
+        why = "differs from it at test points" if agrees is False else \
+            "is not compared with it (a formula of other names)"
+        self.note(st.target, f"{names.latex_of(t)} is defined here with parameters: the "
+                             f"document's own function {names.latex_of(t)}, not {builtin} "
+                             f"(its formula {why}); its applications use this definition",
+                  "inferred")
+        return True
 
     def _not_a_definition(self, st, kind):
         if kind in ("claim", "differential"):

@@ -94,8 +94,8 @@ class NamedDensities(LoweringBase):
             raise self.serr(f"{names.latex_of(e.func)}(x | \\mu, \\Sigma), {DENSITIES[name][0]}: "
                             f"its third argument is a variance (a scalar) or a covariance "
                             f"(a square matrix), not a vector", cov)
-        from .calls import _substitute
-        body = _substitute(_formula(name, s.kind), {"X": x, "M": mean, "S": cov})
+        from .calls import substitute_names
+        body = substitute_names(_formula(name, s.kind), {"X": x, "M": mean, "S": cov})
         v = self.expr(_respan(body, e.span), scope)
         k = 1 if s.kind == "s" else s.mat_dims()[0]
         const = (2 * sp.pi) ** (-sp.sympify(k) / 2)

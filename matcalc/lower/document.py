@@ -31,6 +31,7 @@ from .colonchain import ColonChains
 from .declarations import DeclarationCollector, DefSource, Info
 from .definitions import DefinitionLowering
 from .familyrange import FamilyRanges
+from .families import FamilyFunctions
 from .implied import ImpliedObjective
 from .indexing import IndexLowering
 from .infer import InferredShapes
@@ -51,7 +52,7 @@ from .viafamily import via_families
 class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, DeclarationCollector,
               FamilyRanges, DeclaredShapes, NameLowering, IndexLowering, AtomLowering,
               ProductLowering, TermLowering, ColonChains, SumLowering, SetSumLowering,
-              CallLowering, InferredShapes, ProseFunctions, NamedDensities, ImpliedObjective,
+              CallLowering, FamilyFunctions, InferredShapes, ProseFunctions, NamedDensities, ImpliedObjective,
               OptimumObjective, MemberRows):
     """Lowers one document: collects its declarations and definitions, lowers each
     definition on first use (so the order of the text does not matter), picks the objective.

@@ -75,6 +75,9 @@ class _Terms:
         self.indexed: dict = {}         # undeclared x read by one bound index x_i -> first use
         self.members: set = set()       # ... read instead as a family of vectors (`_rival`)
         self.bound_layers: dict = {}    # undeclared x^{(i)}, i bound -> first use
+        self.bound: list = []           # the terms of functions' compound arguments
+        self.inline = True              # a document function's application: its body's term
+        self.inlining = 0               # depth inside such bodies (their spans are shared)
 
     def fresh(self):
         return (self.s.fresh(), self.s.fresh())
@@ -141,7 +144,8 @@ class _Terms:
             return self.known(info.shape)   # a family of vectors, bare: its stacked matrix
         if isinstance(e, S.Sym) and e.name == "I" and kw == "I":
             n = self.s.fresh(nonone=True)
-            self.sizes[span_key(e)] = n
+            if not self.inlining:
+                self.sizes[span_key(e)] = n
             return (n, n)
         if isinstance(e, S.Sym) and e.name == "pi":
             return (ONE, ONE)
@@ -225,7 +229,8 @@ class _Terms:
                 inner[i] = lw_range(self.lw, i, e, self.s)
             else:
                 inner[i] = self.s.fresh(nonone=True)
-                self.ranges[(span_key(e), i)] = inner[i]
+                if not self.inlining:
+                    self.ranges[(span_key(e), i)] = inner[i]
         self.term(e.base, inner)
         return (inner[idx[0]], inner[idx[1]] if len(idx) == 2 else ONE)
 
@@ -253,10 +258,13 @@ class _Terms:
             except Exception:   # noqa: BLE001 - the lowering says what is wrong with it
                 return self.fresh()
         n = self.s.fresh(nonone=True)
-        self.sizes[span_key(e)] = n
+        if not self.inlining:       # one span, many applications: the lowering sizes it
+            self.sizes[span_key(e)] = n
         return (n, ONE)
 
     def t_Transpose(self, e, scope):
+        if isinstance(e.arg, S.Num) and e.arg.value == "1":
+            return (ONE, self.s.fresh(nonone=True))     # 1^T: a row of ones (atoms.py)
         a = self.term(e.arg, scope)
         return (a[1], a[0])
 
@@ -278,8 +286,29 @@ class _Terms:
         return r
 
     def t_Frac(self, e, scope):
+        if self.inlining:
+            # \frac{1}{1 + \exp(-z)} in a function applied to a vector: the denominator is
+            # not forced to be a scalar (the lowering reads the quotient entrywise where
+            # that is its one reading, `terms.divide`); forcing it would pick one shape
+            # for an undeclared name in the argument (\gamma of f(\gamma W x)) where the
+            # lowering takes two
+            a, b = self.term(e.num, scope), self.term(e.den, scope)
+            r = self.fresh()
+            self.s.deferred.append(("same", a, b, r))
+            return r
         self.s.unify_shape(self.term(e.den, scope), (ONE, ONE))
         return self.term(e.num, scope)
+
+    def _has_unknowns(self, e, scope) -> bool:
+        """Does e use a name the document never declares (whose shape is inferred)? The
+        name of a function applied (``g_1`` of ``g_1(W_1 x)``) is not one."""
+        heads = {id(n.func) for n in walk_syntax(e) if isinstance(n, S.Apply)}
+        for n in walk_syntax(e):
+            if isinstance(n, (S.Sym, S.Sub)) and id(n) not in heads:
+                kw = names.keyword_of(n)
+                if kw is not None and kw not in scope and self.undeclared(kw, n):
+                    return True
+        return False
 
     def t_Pow(self, e, scope):
         a = self.term(e.base, scope)
@@ -322,6 +351,13 @@ class _Terms:
 
     def t_Apply(self, e, scope):
         kw = names.keyword_of(e.func)
+        body = self.inlined(e, kw, scope)
+        if body is not None:
+            self.inlining += 1
+            try:
+                return self.term(body, scope)
+            finally:
+                self.inlining -= 1
         info = self.lw.info.get(kw)
         if info is None and isinstance(e.func, S.Sym) and e.func.name in SIGMA_NAMES \
                 and len(e.args) == 1 and kw not in self.lw.functions:
@@ -342,6 +378,33 @@ class _Terms:
             self.term(x, scope)
         return self.fresh()
 
+    def inlined(self, e, kw, scope):
+        """The body of a document function (or a member of a family of functions) applied
+        at `e`, its arguments put in: its shape is the application's, so names used only
+        inside function bodies (``\\gamma_3`` of ``g_3``) get their shapes from where the
+        function is applied. None when `e` applies no such function."""
+        if not self.inline or self.inlining > 16:
+            return None
+        try:
+            got = self.lw.applied_parts(e, kw)
+        except Exception:   # noqa: BLE001 - a wrong application: the lowering says so
+            return None
+        if got is None:
+            return None
+        from .calls import substitute_names
+        pairs, value = got
+        mapping = {}
+        for p, a in pairs:       # a compound argument's term once, as the lowering does
+            if isinstance(a, (S.Sym, S.Sub, S.Num)):
+                mapping[names.keyword_of(p)] = a
+            else:
+                self.bound.append(self.term(a, scope))
+                mapping[names.keyword_of(p)] = _BoundTerm(len(self.bound) - 1, span=a.span)
+        return substitute_names(value, mapping)
+
+    def t__BoundTerm(self, e, scope):
+        return self.bound[e.key]
+
     def t_BigOp(self, e, scope):
         inner = dict(scope)
         for i in e.indices:
@@ -349,7 +412,8 @@ class _Terms:
             if kw is None:
                 return self.fresh()
             inner[kw] = self._range(e, kw, scope)
-            if isinstance(inner[kw], Var) and e.lower is None and e.upper is None:
+            if isinstance(inner[kw], Var) and e.lower is None and e.upper is None and \
+                    not self.inlining:
                 self.ranges[(span_key(e), kw)] = inner[kw]
         return self.term(e.body, inner)
 
@@ -407,6 +471,13 @@ class _Terms:
             self.s.unify_shape(v, self.known(shape))
 
 
+@dataclass(frozen=True)
+class _BoundTerm:
+    """A function's compound argument whose term is computed (`_Terms.inlined`)."""
+    key: int
+    span: S.Span = field(default=S.NOSPAN, compare=False)
+
+
 def _dimension_names(lw):
     return {k for k, i in lw.info.items() if i.kind == "dim"}
 
@@ -426,11 +497,13 @@ def _shape_of(rows, cols):
     return (rows, cols)
 
 
-def _terms(lw, objective, shape, members=()):
+def _terms(lw, objective, shape, members=(), inline=True):
     """The shape terms and constraints of every definition, or None on a contradiction;
-    `members`: undeclared names x read by one bound index x_i as families of vectors."""
+    `members`: undeclared names x read by one bound index x_i as families of vectors;
+    `inline`: the applications of the document's functions take their bodies' terms."""
     terms = _Terms(lw, Solver())
     terms.members = set(members)
+    terms.inline = inline
     try:
         for kw, ds in lw.defsrc.items():
             for d in [ds] + lw.rivals.get(kw, []):
@@ -456,17 +529,21 @@ def _rival(lw, objective, shape, kw) -> bool:
 
 def infer_shapes(lw, objective=None, shape=()) -> Inferred:
     """See the module docstring."""
-    terms = _terms(lw, objective, shape)
-    if terms is None:
-        return Inferred()
-    solver = terms.s
-    out = Inferred()
-    out.family_readings = dict(terms.bound_layers)
-    if not terms.targets and not terms.sizes and not terms.ranges:
-        return out
-    sols = solve(solver)
-    if not sols:
-        return out
+    for inline in (True, False):
+        # the functions' bodies inlined where they are applied; where that contradicts
+        # (a body the lowering would refuse), the inference as without them
+        terms = _terms(lw, objective, shape, inline=inline)
+        if terms is None:
+            continue
+        out = Inferred()
+        out.family_readings = dict(terms.bound_layers)
+        if not terms.targets and not terms.sizes and not terms.ranges:
+            return out
+        sols = solve(terms.s)
+        if sols:
+            break
+    else:
+        return out if terms is not None else Inferred()
     for kw, (t, e) in terms.targets.items():
         pairs = sols.values(t)
         if pairs is None:                   # its group was too open: nothing known

@@ -147,7 +147,10 @@ class NameLowering(LoweringBase):
         if not named and any(i in self.ranges for i in letters):
             return False        # (a whole name z_{in} is the name even where i is an index)
         if len(letters) == 2 and not named:
-            return False
+            # k_{SE}(r) = \exp(...): two capitals that the definition never uses label the
+            # name (squared exponential); lower-case pairs (A_{ij}) are indices
+            return all(i.isupper() and len(i) == 1 and i not in self.info for i in letters) \
+                and not (set(letters) & _syms_in(st))
         used = set()
         for part in (st.value, *st.middle):
             for node in walk_syntax(part):
@@ -265,6 +268,8 @@ class NameLowering(LoweringBase):
         base = e.base if isinstance(e, S.Sub) else e
         if not isinstance(base, S.Sym) or not base.layer:
             return None
+        if base.layer.isdigit():
+            return self._numbered_member(e, base)
         index = S.Sym(base.layer, span=base.span)
         ikw = names.keyword_of(index)
         if ikw is None or not base.layer.isalpha():
@@ -276,6 +281,30 @@ class NameLowering(LoweringBase):
             return None
         subs = (index,) + (tuple(e.subs) if isinstance(e, S.Sub) else ())
         return S.Sub(plain, subs, span=e.span)
+
+    def _numbered_member(self, e, base):
+        """``z_i^{(1)}`` where the document declares the family ``z_i^{(k)}``, k an index
+        (indexed in its layer superscript, `spaces._declare`) and no name z^{(1)}: the
+        member (1, i) of that family, noted -- not a new name z^{(1)} whose shape would be
+        inferred beside the family. With a number of indices that is not the family's,
+        refused. None where the family is not declared so (``W^{(1)}``: a name)."""
+        plain = dataclasses.replace(base, layer=None)
+        info = self.info.get(names.keyword_of(plain))
+        if info is None or not getattr(info, "layer_index", False) or \
+                names.keyword_of(base) in self.info or names.keyword_of(base) in self.defsrc:
+            return None
+        subs = tuple(e.subs) if isinstance(e, S.Sub) else ()
+        written = names.latex_of(e) if isinstance(e, S.Sym) or len(subs) == 1 else \
+            names.latex_of(base)
+        if 1 + len(subs) != info.family:
+            raise self.perr(f"{written} is not declared, and the family {info.latex} is, "
+                            f"with {info.family} indices (the first in its layer "
+                            f"superscript): write the member with all of them", e)
+        reason = (f"{written}: member {base.layer} (by its layer superscript) of the family "
+                  f"{info.latex} declared with an index there")
+        if not any(n.reason == reason for n in self.notes):
+            self.note(e, reason, "inferred")
+        return S.Sub(plain, (S.Num(base.layer, span=base.span),) + subs, span=e.span)
 
     def resolve_name(self, kw, e, scope):
         if kw in scope:
@@ -358,3 +387,9 @@ def _text_run(e):
     """A subscript of three or more letters written together (``bond``, ``out``): text."""
     text = _letters(e)
     return text is not None and len(text) >= 3
+
+
+def _syms_in(st) -> set:
+    """The keywords of every name the definition's right side writes."""
+    return {names.keyword_of(n) for part in (st.value, *st.middle) for n in walk_syntax(part)
+            if isinstance(n, S.Sym)}

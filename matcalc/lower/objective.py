@@ -43,13 +43,16 @@ class ObjectiveChoice(LoweringBase):
         for k in self.defsrc:
             if self.info[k].latex == objective or names.python_name(k) == objective:
                 return k
-        kw = _keyword_of_text(objective)        # {\cal L}, \mathrm{KL}: as the reader reads it
+        kw = _keyword_of_text(objective, self.defsrc)  # {\cal L}, \mathrm{KL}: as read
         if kw in self.defsrc:
             return kw
         kw = objective_of_call(objective)       # \mathrm{logsumexp}(\mathbf{x}) defined
         if kw in self.defsrc:
             return kw
         kw = self._objective_as_written(objective)
+        if kw is not None:
+            return kw
+        kw = self._objective_as_entry(objective)
         if kw is not None:
             return kw
         if not check:
@@ -69,7 +72,48 @@ class ObjectiveChoice(LoweringBase):
                                 f"not read as one name (a name, or a name with names as "
                                 f"its arguments, f(W, H)), so the line defines nothing", t)
         raise ParseError(f"objective {objective!r} is not defined in the document "
-                         f"(definitions: {', '.join(self.info[k].latex for k in self.defsrc)})")
+                         f"(definitions: {', '.join(self._defined_as(k) for k in self.defsrc)})")
+
+    def _defined_as(self, kw) -> str:
+        """A definition's name as its left side has it: an entrywise definition with its
+        indices (``\\mathcal{L}_i^{(k)} = ...`` defines L^{(k)} entrywise over i: listed
+        ``L^{(k)}_{i}``, never as the bare L^{(k)}, which would hide the index)."""
+        idx = self.defsrc[kw].indices
+        latex = self.info[kw].latex
+        return f"{latex}_{{{','.join(idx)}}}" if idx else latex
+
+    def _objective_as_entry(self, objective):
+        """The entrywise definition whose left side is `objective` read as a name with its
+        subscript: ``\\mathcal{L}_i^{(k)}`` names the definition of L^{(k)} entrywise over
+        i (its value one entry per i; the scalar check then says so). Compared as read,
+        not as written, so a font around the name (whose span starts inside it) does not
+        hide it. None if none."""
+        from ..read.parse import parse
+        try:
+            st = parse(objective).statements[-1]
+        except (MatcalcError, IndexError):
+            return None
+        v = getattr(st, "value", None) if isinstance(st, S.Bare) else None
+        if not isinstance(v, S.Sub):
+            return None
+        read = self.layer_member(v) or v
+        for k, ds in self.defsrc.items():
+            # the left side as read (spans aside): \mathcal{L}_i^{(k)} with k a declared
+            # index defines L entrywise over k and i (naming.layer_member)
+            if ds.indices and ds.stmt.target in (v, read):
+                return k
+        base = names.keyword_of(v.base)
+        ds = self.defsrc.get(base)
+        if ds is None or not ds.indices:
+            return None
+        t = ds.stmt.target
+        if isinstance(t, S.Sub) and names.keyword_of(t.base) == base and \
+                tuple(map(names.keyword_of, t.subs)) == tuple(map(names.keyword_of, v.subs)):
+            return base
+        written = tuple(names.keyword_of(x) for x in v.subs)
+        if written == tuple(ds.indices):
+            return base
+        return None
 
     def _refuse_skipped_last_definition(self, kw):
         r"""The objective taken by default is the last definition; a fragment after it that
@@ -222,21 +266,30 @@ class ObjectiveChoice(LoweringBase):
         shape = self.defs[kw].shape
         if shape != ():
             ds = self.defsrc[kw]
+            per = ""
+            if ds.indices:      # \mathcal{L}_i = ...: one value per i, not one scalar
+                idx = ", ".join(ds.indices)
+                per = (f" (defined entrywise over {idx}: {self._defined_as(kw)} is one value "
+                       f"for each {idx}, and no single scalar; define the objective, e.g. "
+                       f"a sum or mean over {idx})")
             raise error_at(ShapeError, f"the objective {self.info[kw].latex} has shape "
                            f"{_fmt(shape)}, not a scalar: a gradient needs a scalar function"
-                           + (f" ({why})" if why else ""), ds.stmt.span, self.src)
+                           + (f" ({why})" if why else "") + per, ds.stmt.span, self.src)
         return kw
 
 
-def _keyword_of_text(text):
-    """The keyword of a name written in LaTeX (``{\\cal L}``), or None."""
+def _keyword_of_text(text, known=()):
+    """The keyword of a name written in LaTeX (``{\\cal L}``), or None; a script letter's
+    own keyword (L_cal, read/scripts.py) where it is in `known`."""
     from ..read.parse import parse
+    from ..read.scripts import as_spelled
     try:
         st = parse(text).statements[-1]
     except (MatcalcError, IndexError):
         return None
     if not isinstance(st, S.Bare):
         return None
-    if isinstance(st.value, S.Apply):   # \text{TV}(f), as a definition TV(f) = ... names it
-        return names.keyword_of(st.value.func)
-    return names.keyword_of(st.value)
+    value = st.value.func if isinstance(st.value, S.Apply) else st.value
+    # \text{TV}(f), as a definition TV(f) = ... names it
+    own = names.keyword_of(as_spelled(value, text))
+    return own if own in known else names.keyword_of(value)

@@ -1,5 +1,7 @@
 """Lowering sums and products over a set (``\\sum_{j \\in C_i}``, ``\\sum_{(i,j)\\in\\Omega}``,
-``\\sum_{i,j \\in S}``) and over all but one value (``\\sum_{j \\ne i}``).
+``\\sum_{i,j \\in S}``), over all but one value (``\\sum_{j \\ne i}``), and over a domain
+with a condition (``\\sum_{j \\in [\\![1,N]\\!],\\; j \\neq i}``, ``\\sum_{i,j \\in [N],\\; i<j}``:
+read/sumdomain.py).
 
 Contract (`SetSumLowering`, a part of `document.Lowerer`; see `base.LoweringBase`):
 
@@ -17,6 +19,11 @@ Contract (`SetSumLowering`, a part of `document.Lowerer`; see `base.LoweringBase
   note says how the set was read and what to pass. A set subscripted by an index that
   nothing binds, or an index whose range nothing gives, is a located `ParseError`.
 
+- `excluding` with bounds lo..hi (a domain) is lo..i-1 and i+1..hi, read only where i is
+  shown to lie within lo..hi; `_compared_within`: a comparison with a bound index as a
+  bound, read only where it stays within the domain; `domain_note`: ``j \\in [N]`` read as
+  the integers 1..N, noted (refused where N is declared as an array or value, or defined).
+
 Terms outside the set are computed and multiplied by 0: they must be finite at the inputs
 given (a sum over a set does not guard against, e.g., ``\\log 0`` outside it).
 """
@@ -24,8 +31,11 @@ from __future__ import annotations
 
 import dataclasses
 
+import sympy as sp
+
 from .. import ir, names
-from ..ir import Var, contract
+from ..ir import Var, contract, dim_expr
+from ..notes import excerpt
 from ..read import syntax as S
 from ..values import Val, fmt_shape
 from .base import LoweringBase, union
@@ -40,14 +50,51 @@ class SetSumLowering(LoweringBase):
     """Sums and products over sets and over all values but one (module docstring)."""
 
     def excluding(self, e, scope):
-        """``\\sum_{j \\ne i} b``: the two sub-ranges on either side of i."""
+        """``\\sum_{j \\ne i} b``: the two sub-ranges on either side of i. With bounds (a
+        domain, ``\\sum_{j \\in [\\![1,N]\\!],\\; j \\neq i}``: lo..hi), lo..i-1 and
+        i+1..hi, which is that domain without i only where i itself stays within lo..hi
+        (else the lower part would run past hi): shown, or refused."""
         x, sp_ = e.excluded, e.excluded.span
-        below = dataclasses.replace(e, excluded=None, lower=_one(sp_),
+        if e.lower is not None or e.upper is not None:
+            self._excluded_within(e, scope)
+        below = dataclasses.replace(e, excluded=None, domain="", lower=e.lower or _one(sp_),
                                     upper=S.BinOp(S.SUB, x, _one(sp_), span=sp_))
-        above = dataclasses.replace(e, excluded=None, upper=None,
+        above = dataclasses.replace(e, excluded=None, domain="", upper=e.upper,
                                     lower=S.BinOp(S.ADD, x, _one(sp_), span=sp_))
         op = S.ADD if e.kind == "sum" else S.HADAMARD
         return self.expr(S.BinOp(op, below, above, span=e.span), scope)
+
+    def _excluded_within(self, e, scope):
+        """The value a bounded domain excludes (a number, or an enclosing index over
+        1..n) lies within its bounds lo..hi; else a located ParseError."""
+        (j,) = e.indices
+        lo = self.dim(e.lower, scope) if e.lower is not None else sp.Integer(1)
+        hi = self.dim(e.upper, scope) if e.upper is not None else None
+        x = e.excluded
+        kw = names.keyword_of(x) if isinstance(x, (S.Sym, S.Sub)) else None
+        if isinstance(x, S.Num) and x.value.isdigit():
+            first = last = sp.Integer(int(x.value))
+        elif kw is not None and kw in scope:
+            last = self.range_from_definition(kw, scope)
+            first = sp.Integer(1)
+            if last is None:
+                raise self.perr(f"the {e.kind} over {names.latex_of(j)} runs over {lo}..{hi} "
+                                f"without {kw}, but the range of {kw} is not known here, so "
+                                f"it is not shown to lie within {lo}..{hi}: declare it, e.g. "
+                                f"`{kw} = 1,\\dots,{hi}`", x)
+        elif kw is not None:
+            raise self.perr(f"the {e.kind} over {names.latex_of(j)} leaves out {kw}, which no "
+                            f"enclosing sum or definition binds", x)
+        else:
+            raise self.perr(f"the value a {e.kind} over a domain leaves out must be an index "
+                            f"of an enclosing sum or definition, or a whole number", x)
+        inside = dim_expr(first - lo).is_nonnegative and \
+            (hi is None or dim_expr(hi - last).is_nonnegative)
+        if not inside:
+            raise self.perr(f"the {e.kind} over {names.latex_of(j)} runs over {lo}..{hi} "
+                            f"without {names.latex_of(x)}, which runs over {first}..{last}: "
+                            f"not shown to lie within {lo}..{hi}, so the terms on either "
+                            f"side of it are not that domain; write the ranges", x)
 
     def set_mask(self, e, body: Val, inner: dict, scope: dict) -> Val:
         """`body` (lowered with the sum's indices in `inner`) restricted to the set."""
@@ -134,3 +181,75 @@ class SetSumLowering(LoweringBase):
         if not any(n.reason == reason for n in self.notes):   # a lowering tried and undone
             self.note(e, reason, "inferred")
         return Var(kw, tuple(shape))
+
+    def domain_note(self, e):
+        """``j \\in [N]`` / ``j \\in [1,N]`` under a sum: read as the integers (a sum runs
+        over whole numbers), said in a note."""
+        (j,) = e.indices
+        for bound in (e.lower, e.upper):
+            kw = names.keyword_of(bound) if isinstance(bound, (S.Sym, S.Sub)) else None
+            info = self.info.get(kw) if kw is not None else None
+            if info is not None and info.kind in ("input", "def"):
+                what = "defined" if info.kind == "def" else \
+                    "declared as an array" if info.shape else "declared as a value"
+                raise self.perr(f"{names.latex_of(j)} \\in {e.domain} under the {e.kind}: "
+                                f"{info.latex} is {what}, not a size, so {e.domain} may be "
+                                f"the integers up to it or a bracket of that value -- "
+                                f"declare a size (`N \\in \\mathbb{{N}}`) or write the range "
+                                f"{names.latex_of(j)}=1 to it", bound)
+        reason = (f"{names.latex_of(j)} \\in {e.domain} under the {e.kind} read as the "
+                  f"integers {names.latex_of(j)} = {self._bound_text(e.lower)}.."
+                  f"{self._bound_text(e.upper)}")
+        if not any(n.reason == reason for n in self.notes):
+            self.note(e, reason, "inferred")
+
+    def _bound_text(self, x) -> str:
+        if isinstance(x, S.Num):
+            return x.value
+        if isinstance(x, (S.Sym, S.Sub)):
+            return names.latex_of(x)
+        return excerpt(self.src, x.span)
+
+    def _compared_within(self, e, scope, b, one):
+        r"""``\sum_{i,j \in [\![1,N]\!],\; i<j}`` (read/sumdomain.py): the sum over j in
+        lo..hi with j > i, where i is bound outside, as the sum over max(lo, i+1)..hi --
+        i+1 when lo <= 2, as every index is at least 1 -- (j >= i: lo <= 1); with j < i,
+        lo..min(hi, i-1), i-1 when i's range 1..n has n - 1 <= hi (j <= i: n <= hi).
+        Where that is not shown, a located ParseError."""
+        rel, other = e.compare
+        (mine,) = e.indices
+        if b not in scope:
+            raise self.perr(f"the condition {names.latex_of(mine)} {rel} "
+                            f"{names.latex_of(other)} names {b}, which no sum or definition "
+                            f"binds", e)
+        lo = self.dim(e.lower, scope) if e.lower is not None else sp.Integer(1)
+        hi = self.dim(e.upper, scope) if e.upper is not None else None
+        lower, upper = e.lower, e.upper
+        if rel[0] != ">":
+            self.range_from_definition(b, scope)
+        if rel[0] == ">":
+            ok = dim_expr((1 if "=" in rel else 2) - lo).is_nonnegative
+            lower = other if "=" in rel else S.BinOp(S.ADD, other, one, span=e.span)
+        else:
+            cell = scope[b]
+            n = cell.dim if cell.dim is not None else cell.hint
+            ok = hi is None or (n is not None and
+                                dim_expr(hi - n + (0 if "=" in rel else 1)).is_nonnegative)
+            upper = other if "=" in rel else S.BinOp(S.SUB, other, one, span=e.span)
+        if not ok:
+            raise self.perr(f"the {e.kind} over {names.latex_of(mine)} runs over {lo}..{hi} "
+                            f"with {names.latex_of(mine)} {rel} {names.latex_of(other)}: "
+                            f"the bounds that condition gives are not shown to stay within "
+                            f"{lo}..{hi}; write the range", e)
+        return S.BigOp(e.kind, (mine,), lower, upper, e.body, span=e.span)
+
+    def range_from_definition(self, kw, scope):
+        """The range of an index the enclosing entrywise definition binds, from what its
+        value indexes with it (``U_i = \\sum_{j \\ne i} ... x_i``: x's length), set on its
+        cell when nothing gave it yet; the cell's range (or None)."""
+        cell = scope[kw]
+        if cell.dim is None and cell.hint is None and self.lowering:
+            ds = self.defsrc.get(self.lowering[-1])
+            if ds is not None and kw in ds.indices:
+                cell.dim = self._range_from_body(kw, ds.stmt.value)
+        return cell.dim if cell.dim is not None else cell.hint

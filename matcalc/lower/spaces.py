@@ -38,6 +38,7 @@ class DeclaredShapes(LoweringBase):
         """Declare `target` in `space`; `members` = (base keyword, first, last index syntax)
         when the statement lists a family's members (``x_1, \\dots, x_m \\in R^n``,
         `classify.listed_members`)."""
+        written = target
         target = self.declared_name(target)     # W^Q; x^{(i)}, i = 1..n: a family
         dims = tuple(self.size(d) for d in space.dims)
         if _squared_name(target) and not dims and space.kind == "real":
@@ -106,6 +107,10 @@ class DeclaredShapes(LoweringBase):
         # y_i \in N (a family of naturals) is an array input, like y \in R^k
         kind = "natural" if space.kind == "natural" and not shape else "input"
         self.info[kw] = Info(kind, latex, shape, family, target)
+        if family and self.layer_member(written) is not None:
+            # z_i^{(k)}, k = 1..2: a family indexed in its layer superscript, whose
+            # z_i^{(1)} is member (1, i) (naming.layer_member)
+            self.info[kw].layer_index = True
         if renamed_from is None and kw in self.renamed:
             new, rst = self.renamed[kw]
             if new not in self._declared and new not in self.info:

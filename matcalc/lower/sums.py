@@ -70,6 +70,10 @@ class SumLowering(LoweringBase):
             raise self.perr(f"\\{e.written} with limits reads as a summation sign here, but "
                             f"\\{e.written} is also declared: write \\sum for the sum, or the "
                             f"declared \\{e.written} without an index range under it", e)
+        if e.part:          # read/build.py merges every condition part into its binding
+            raise self.perr("a condition under this sum restricts no index it binds", e)
+        if e.domain:
+            self.domain_note(e)
         if e.excluded is not None:              # \sum_{j \ne i} (setsums.py)
             return self.excluding(e, scope)
         if e.compare is not None:
@@ -158,6 +162,8 @@ class SumLowering(LoweringBase):
         if a is None or b is None or a == b:
             raise self.perr("a comparison under a sum must be between two index names", e)
         one = S.Num("1", span=e.span)
+        if e.lower is not None or e.upper is not None:
+            return self._compared_within(e, scope, b, one)
         if a in scope and b in scope:
             raise self.perr(f"both {a} and {b} are already bound by enclosing sums", e)
         if b in scope or a in scope:

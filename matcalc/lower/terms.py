@@ -141,12 +141,27 @@ class TermLowering(LoweringBase):
     def plus(self, a, b, sign, e):
         a, b, bl = self._align(a, b, e, "+" if sign == "+" else "-")
         self._check_index_dims(a, b, e)
+        if (a.kind == "s") != (b.kind == "s"):
+            self._note_broadcast(a if a.kind == "s" else b, b if a.kind == "s" else a, e)
         big = a if a.kind != "s" else b
         out = union(a.index_labels, b.index_labels) + big.mat
         dims = {**a.dims(), **dict(zip(bl, b.node.shape))}
         na = ir.broadcast(a.node, a.labels, dims, out)
         nb = ir.broadcast(b.node, bl, dims, out)
         return Val(add([na, nb], [1, 1 if sign == "+" else -1]), out, big.mat, big.row)
+
+    def _note_broadcast(self, small, big, e):
+        """A vector or matrix plus a scalar that is not a number (``z - \\mu(z)``): read as
+        the scalar added to every entry, z - \\mu(z) \\mathbf{1} -- noted, since the text
+        leaves the ones vector out (a number, 1 - \\sigma(z), is not noted)."""
+        if isinstance(small.node, ir.Const):
+            return
+        noted = self.__dict__.setdefault("_broadcast_noted", set())
+        if e.span in noted:
+            return
+        noted.add(e.span)
+        self.note(e, f"{describe(big)} plus or minus a scalar: read as the scalar added to "
+                     f"every entry (the scalar times a ones vector or matrix)", "inferred")
 
     def _extendable_sum(self, terms, k, err):
         """(j, None) when the ``\\sum`` term at j extends over terms j+1.. (see

@@ -8,7 +8,8 @@ r = b, or b is a scalar and r = a, or (kind "prod") a's columns equal b's rows a
 (a's rows, b's columns) / (kind "same") a = b = r; kind "vector" says a is the column b
 (b = (n, 1)) or the row (1, n) -- a vector definition indexed ``h_j``; kind "diag" (b
 unused) says r is Diag(a) of a vector a (n x n) or diag(a) of a square matrix (n x 1), as
-either spelling does either. `solutions(solver)` decides every open
+either spelling does either, and never of a scalar (n is not 1: the lowering refuses the
+diagonal of a scalar, so that reading is not well-formed). `solutions(solver)` decides every open
 constraint by trying each alternative and returns the consistent solvers; more than
 `MAX_BRANCHES` alternatives raise `TooOpen` (a part of the solutions proves nothing).
 `solve(solver)` does the same for each group of open constraints that share no variable
@@ -90,6 +91,14 @@ class Solver:
     def shape(self, t):
         return tuple(self.find(d) for d in t)
 
+    def not_one(self, d):
+        """Dimension d is not 1 (from now on: a later unify with 1 contradicts)."""
+        d = self.find(d)
+        if isinstance(d, Var):
+            self.nonone.add(d)
+        elif d == ONE:
+            raise Contradiction("a dimension of 1 that must not be 1")
+
     def unify_shape(self, a, b):
         self.unify(a[0], b[0])
         self.unify(a[1], b[1])
@@ -156,8 +165,8 @@ class Solver:
             self.unify_shape(r, (cols, cols))       # Diag of a row vector
         elif cols == ONE and rows != ONE and not isinstance(rows, Var):
             self.unify_shape(r, (rows, rows))       # Diag of a column vector
-        elif rows == ONE and cols == ONE:
-            pass                                    # of a scalar: the lowering refuses it
+        elif rows == ONE and cols == ONE:           # of a scalar: the lowering refuses it
+            raise Contradiction("the diagonal of a scalar")
         else:
             return False
         return True
@@ -177,9 +186,12 @@ class Solver:
         if kind == "vector":
             return [lambda s: s.unify_shape(a, b), lambda s: s.unify_shape(a, (b[1], b[0]))]
         if kind == "diag":
-            return [lambda s: (s.unify(a[1], ONE), s.unify_shape(r, (a[0], a[0]))),
-                    lambda s: (s.unify(a[0], ONE), s.unify_shape(r, (a[1], a[1]))),
-                    lambda s: (s.unify(a[0], a[1]), s.unify_shape(r, (a[0], ONE)))]
+            return [lambda s: (s.unify(a[1], ONE), s.not_one(a[0]),
+                               s.unify_shape(r, (a[0], a[0]))),
+                    lambda s: (s.unify(a[0], ONE), s.not_one(a[1]),
+                               s.unify_shape(r, (a[1], a[1]))),
+                    lambda s: (s.unify(a[0], a[1]), s.not_one(a[0]),
+                               s.unify_shape(r, (a[0], ONE)))]
         return [lambda s: (s.unify_shape(a, (ONE, ONE)), s.unify_shape(r, b)),
                 lambda s: (s.unify_shape(b, (ONE, ONE)), s.unify_shape(r, a)),
                 lambda s: s.apply(kind, a, b, r)]

@@ -12,6 +12,8 @@
     parse.py    each clause parsed by the lark grammar (grammar/matcalc.lark), whose
     build.py    callbacks make
     syntax.py   frozen syntax nodes that keep their source spans
+    scripts.py  a script letter (\\mathcal{V}) beside the plain one: one name, or its own
+                where one name is not well-formed (the statements, renamed)
 
 A whole post is read region by region (`parse.read`): `fragments.py` guesses what a
 fragment that cannot be read would have defined, and reads renamings (``I \\to A``);

@@ -14,8 +14,9 @@ import dataclasses
 
 from lark import Token
 
+from . import sumdomain
 from . import syntax as S
-from ..errors import ParseError
+from ..errors import ParseError, error_at
 from ..notes import excerpt
 from .tokens import BRACED_ARGUMENT
 
@@ -38,6 +39,11 @@ def _span(x) -> S.Span:
 
 def _cover(a, b) -> S.Span:
     return _span(a).cover(_span(b))
+
+
+class _Args(list):
+    """An argument list with a ``;`` in it: `lead` arguments stand before it."""
+    lead = None
 
 
 def _grouped(e):
@@ -78,6 +84,7 @@ class ClauseBuild(_Located):
 
     # ---- clauses
     def start(self, c):
+        self.__dict__.pop("_indexing", None)        # per clause (see `bracket`)
         return c[0]
 
     def bare(self, c):
@@ -93,8 +100,11 @@ class ClauseBuild(_Located):
             target, params = target.func, tuple(
                 x for a in target.args for x in (a.items if isinstance(a, S.SetOf) else (a,)))
             target = dataclasses.replace(target, span=_span(target))
+        lead = None
+        if isinstance(c[0], S.Apply):
+            lead = c[0].lead
         return S.Def(target, params, values[-1], tuple(values[:-1]), span=_cover(c[0], values[-1]),
-                     set_params=as_set)
+                     set_params=as_set, lead=lead)
 
     def continuation(self, c):
         rels = c[0]
@@ -161,7 +171,8 @@ class ClauseBuild(_Located):
     # ---- big operators
     def bigop(self, c):
         big, (indices, lower, upper, _lim), body = c
-        kind, _, written = str(big.value).partition("|")
+        value, _, flags = str(big.value).partition(sumdomain.FLAGS)
+        kind, _, written = value.partition("|")
         over = excluded = compare = None
         if isinstance(lower, tuple):        # \sum_{j \in C_i}, \sum_{j \ne i}, \sum_{i<j}
             (how, what), lower = lower, None
@@ -174,8 +185,25 @@ class ClauseBuild(_Located):
                 if upper is not None:
                     raise self._err(f"a {kind} over a comparison of indices takes no upper "
                                     f"bound", big)
-        return S.BigOp(kind, tuple(indices), lower, upper, body, span=_cover(big, body),
-                       written=written, over=over, excluded=excluded, compare=compare)
+        node = S.BigOp(kind, tuple(indices), lower, upper, body, span=_cover(big, body),
+                       written=written, over=over, excluded=excluded, compare=compare,
+                       part=flags == sumdomain.PART,
+                       domain="" if flags == sumdomain.PART else flags)
+        if isinstance(body, S.BigOp) and body.part:
+            node = self._with_condition(node, body)
+        return node
+
+    def _with_condition(self, node, cond):
+        """``\\sum_{j \\in [\\![1,N]\\!],\\; j \\neq i}`` (read/sumdomain.py): the condition part
+        `cond` merged into the binding `node` over the same index -- its bounds with the
+        excluded value, or with the comparison."""
+        if node.kind != cond.kind or len(node.indices) != 1 or \
+                tuple(cond.indices) != tuple(node.indices) or node.over is not None or \
+                node.excluded is not None or node.compare is not None:
+            raise error_at(ParseError, "this condition under the sum cannot be joined to "
+                           "the index it restricts", cond.span, self.source)
+        return dataclasses.replace(node, body=cond.body, excluded=cond.excluded,
+                                   compare=cond.compare)
 
     def lim_none(self, c):
         return ((), None, None, None)
@@ -244,8 +272,25 @@ class ExprBuild(_Located):
         return c[1]
 
     def juxt(self, c):
+        entry = self._bracket_entry(c[0], c[1])
+        if entry is not None:
+            return entry
         self._number_argument(c[0], c[1])
         return self._bin(S.MUL, c[0], c[1])
+
+    def _bracket_entry(self, left, right):
+        """``z[k]``: a name with a one-letter index or a number in square brackets written
+        right after it (no space) is its entry, the name subscripted, z_k (programming
+        notation); None otherwise (``A [x + y]``, ``W [x]`` stay products)."""
+        got = self.__dict__.get("_indexing", {}).get(id(right))
+        if got is None or got[0] is not right or not isinstance(left, (S.Sym, S.Sub)):
+            return None
+        sp, at = _span(left), got[1]
+        if (sp.end_line, sp.end_column) != at:
+            return None
+        if isinstance(left, S.Sub):
+            return None             # W_1[k]: the entry of a subscripted name is not read
+        return S.Sub(left, (right,), span=_cover(left, got[2]))
 
     def _number_argument(self, left, right):
         """``\\log 2\\pi``: a function of a bare number with a factor glued after it has two
@@ -374,7 +419,8 @@ class ExprBuild(_Located):
         inner = self._angle(c[1], c[2], c[3])
         if inner is not None:                 # c \langle a, b \rangle: a product
             return S.BinOp(S.MUL, c[0], inner, span=_cover(c[0], c[3]))
-        return S.Apply(c[0], tuple(c[2]), span=_cover(c[0], c[3]))
+        return S.Apply(c[0], tuple(c[2]), span=_cover(c[0], c[3]),
+                       lead=getattr(c[2], "lead", None))
 
     def apply_set(self, c):
         """``L(\\{W_\\ell, \\gamma_\\ell\\}_{\\ell=1}^3)``: a set of names as the argument (a
@@ -453,6 +499,13 @@ class ExprBuild(_Located):
     def bracket(self, c):
         items = c[1]
         if len(items) == 1 and not isinstance(items[0], S.Dots):
+            x = items[0]
+            if (isinstance(x, S.Sym) and len(x.name) == 1 and x.layer is None and
+                    not x.primes and x.accent is None) or \
+                    (isinstance(x, S.Num) and x.value.isdigit()):
+                # [k] that may index the name before it (`_bracket_entry`)
+                self.__dict__.setdefault("_indexing", {})[id(x)] = (
+                    x, (c[0].line, c[0].column), c[2])
             return _grouped(items[0])
         return S.Stack(tuple(items), span=_cover(c[0], c[2]))
 
@@ -481,6 +534,11 @@ class ExprBuild(_Located):
         return [c[0]]
 
     def list_more(self, c):
+        if str(c[1]) == ";":        # f(z; \theta): the arguments before it are `lead`
+            if getattr(c[0], "lead", None) is not None:
+                raise self._err("a second ';' in one argument list", c[1])
+            c[0] = _Args(c[0])
+            c[0].lead = len(c[0])
         c[0].append(c[2])
         return c[0]
 

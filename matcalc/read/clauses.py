@@ -139,7 +139,7 @@ def split_rows(toks: list, source: str, dropped: list | None = None,
             if k == "SEMI":
                 if stack[-1].kind != "LPAR":
                     raise err("unexpected ';'", t, source)
-                t = t.at("COMMA", ",")
+                t = t.at("COMMA", ";")     # a comma to the grammar; build sees the ';'
             elif k == "SEP":
                 # \text{ and } inside brackets: dropping it would join what it separates
                 # (refused once the brackets close: an unclosed one is the better error)

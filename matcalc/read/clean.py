@@ -3,11 +3,14 @@
 Contract: `clean(toks, source) -> list` of raw tokens with row breaks (``break``,
 ``rowsep``), array brackets (``ARR_OPEN``/``ARR_CLOSE``), ``QUAD``/``SEMISP``/``IMPLIES``
 marks; sizing and spacing are gone (a ``\\left``/``\\right`` is kept as the `lr` of the
-token after it). Raises only a located `ParseError` (an unknown or unclosed environment).
+token after it). A row's last column that is only words in parentheses, after ``&`` or a
+quad (``r &= X\\beta - y \\qquad&({\\rm residual/error\\,vector}) \\\\``), is an
+annotation: one ``text`` token (prose), never letters to multiply (`annotations`).
+Raises only a located `ParseError` (an unknown or unclosed environment).
 """
 from __future__ import annotations
 
-from .tokens import ARRAY_ENVS, DROPPED, DROPPED_WITH_ARG, IMPLIES, MATH_ENVS, SIZING, err
+from .tokens import ARRAY_ENVS, DROPPED, DROPPED_WITH_ARG, IMPLIES, MATH_ENVS, SIZING, Tok, err
 
 
 STYLE_GROUPS = ("displaystyle", "textstyle")
@@ -31,9 +34,78 @@ def _unwrap_style_group(toks: list) -> list:
     return [t for t in toks if id(t) not in drop]
 
 
+# an annotation column: what may stand before it, what ends its row, the font switches
+# and commands of its words, and the characters and spacing commands between its words
+_ANNOTATION_BEFORE = {("char", "&"), ("cmd", "quad"), ("cmd", "qquad")}
+_ROW_END = {"}", "break", "end", "newline"}
+_ROW_END_CMDS = {"\\", "cr", "crcr"}
+_WORD_FONTS = {"rm", "textrm", "it", "sl", "sf", "tt", "bf", "mathrm"}
+_WORD_CHARS = set("/-',.:")
+_WORD_SPACES = {",", " ", ";", ":", "!", "thinspace", "enspace"}
+
+
+def _words_group(toks, i):
+    """(end index, words) of a text-only group at toks[i]: a ``text`` token, ``{\\rm ..}``
+    or ``\\mathrm{..}`` holding letters, digits, spaces and ``/-',.:``; (None, None) else."""
+    t = toks[i] if i < len(toks) else None
+    if t is None:
+        return None, None
+    if t.kind == "text":
+        return i + 1, t.value
+    if t.kind == "{" and i + 1 < len(toks) and toks[i + 1].kind == "cmd" and \
+            toks[i + 1].value in _WORD_FONTS:
+        j = i + 2
+    elif t.kind == "cmd" and t.value in _WORD_FONTS and i + 1 < len(toks) and \
+            toks[i + 1].kind == "{":
+        j = i + 2
+    else:
+        return None, None
+    words = []
+    while j < len(toks) and toks[j].kind != "}":
+        x = toks[j]
+        if x.kind in ("letter", "num") or (x.kind == "char" and x.value in _WORD_CHARS):
+            words.append(("" if words and not x.sp else " " if words else "") + x.value)
+        elif x.kind == "cmd" and x.value in _WORD_SPACES:
+            words.append(" ")
+        else:
+            return None, None
+        j += 1
+    text = "".join(words).strip()
+    # a word, not a symbol: two letters in a row somewhere
+    if j >= len(toks) or not any(a.isalpha() and b.isalpha() for a, b in zip(text, text[1:])):
+        return None, None
+    return j + 1, text
+
+
+def annotations(toks: list) -> list:
+    """Each ``(words)`` standing as a row's last column after ``&`` or a quad (see the
+    module docstring) -> one ``text`` token spanning it; everything else unchanged."""
+    out, i, n = [], 0, len(toks)
+    while i < n:
+        t = toks[i]
+        prev = out[-1] if out else None
+        if t.kind == "char" and t.value == "(" and prev is not None and \
+                (prev.kind, prev.value) in _ANNOTATION_BEFORE:
+            j, text = _words_group(toks, i + 1)
+            if j is not None and j < n and toks[j].kind == "char" and toks[j].value == ")":
+                end = toks[j]
+                k = j + 1
+                while k < n and toks[k].kind == "cmd" and toks[k].value in _WORD_SPACES:
+                    k += 1
+                if k >= n or toks[k].kind in _ROW_END or \
+                        (toks[k].kind == "cmd" and toks[k].value in _ROW_END_CMDS):
+                    out.append(Tok("text", f"({text})", t.line, t.col, end.end_line,
+                                   end.end_col, t.sp))
+                    i = j + 1
+                    continue
+        out.append(t)
+        i += 1
+    return out
+
+
 def clean(toks: list, source: str) -> list:
     """Environments, eqalign, alignment, sizing and spacing -> row breaks / nothing."""
-    toks = _unwrap_style_group(toks)
+    toks = annotations(_unwrap_style_group(toks))
     out: list = []
     braces: list = []          # per open '{': True when it is \eqalign's (to be dropped)
     envs: list = []            # open environments (name, token)

@@ -9,6 +9,7 @@ each row returns True when it read the command; an unknown command is refused by
 from __future__ import annotations
 
 from .. import ops
+from . import sumdomain
 from .ahead import accent_target, group_end, is_char, raw_arg, sigma_limits, word_of
 from .tokens import (ACCENTS, COMMAND_PAIRS, FONT_ARG, FONT_SWITCH, GREEK, HOLD_TEXT,
                      INTEGRALS, NAME_FONTS, NO_OPTIONAL_ARGUMENT, ONES_FONTS, SEP_WORDS,
@@ -106,9 +107,15 @@ def _sum_over_set(w, t, v):
     lower decides (`lower/setsums.py`). \\notin, \\subset and a bound beside a set are
     refused. The sign itself is appended by `_simple`."""
     toks, i = w.toks, w.i
-    if not (v in ("sum", "prod") and i + 1 < w.n and is_char(toks[i], "_")
-            and toks[i + 1].kind == "{"):
+    kind = sumdomain.sign_kind(v)
+    if not (kind and i + 1 < w.n and is_char(toks[i], "_") and toks[i + 1].kind == "{"):
         return False
+    if v in ("sum", "prod"):
+        # several bindings, an integer interval, a literal set (read/sumdomain.py): one
+        # sign per binding, this one the first
+        sumdomain.rewrite(w, t, kind)
+        toks = w.toks
+    v = kind
     end = group_end(toks, i + 1)
     under = toks[i + 2:end] if end is not None else []
     rel = _index_comparison(under)
@@ -162,6 +169,15 @@ def _index_comparison(under):
                                                   INDEX_COMPARISONS and r.value not in "<>"):
         return r.value
     return None
+
+
+def _marked_sum(w, t, v):
+    """A sign `sumdomain.rewrite` wrote (or re-marked): the BIG token with its flags."""
+    kind = sumdomain.sign_kind(v)
+    if kind is None or v == kind:
+        return False
+    w.out.append(t.at("BIG", kind + "|" + sumdomain.FLAGS + v.split(sumdomain.FLAGS, 1)[1]))
+    return True
 
 
 def _index_relation(w, t, v):
@@ -534,7 +550,7 @@ def _arg_operator(w, t, v):
 
 
 COMMAND_ROWS = (_index_relation, _sum_sign, _letter_name, _arg_operator, _function,
-                _sum_over_set, _set_mark,
+                _sum_over_set, _marked_sum, _set_mark,
                 _set_of_vectors, _simple, _mid, _integral, _real_numbers, _accent, _font_argument,
                 _font_switch)
 

@@ -35,6 +35,7 @@ from .implied import implied_equations
 from .optimum import Optima, raw_has_operator
 from .macros import expand
 from .scan import regions
+from .scripts import script_names
 from .tokens import SEP_WORDS
 from .words import clean, layout, words
 
@@ -268,6 +269,8 @@ class _Reader:
         except RecursionError:                         # pragma: no cover - defensive
             raise ParseError("expression nested too deeply; split it into definitions") from None
         statements = [st for slot in slots for st in slot]
+        statements, script_notes = script_names(statements, text)   # \mathcal{V} beside V
+        self.notes.extend(script_notes)
         readable = [st for st in statements if not isinstance(st, S.Unreadable)]
         if not readable:
             broken = [st for st in statements if isinstance(st, S.Unreadable)]
@@ -295,6 +298,11 @@ class _Reader:
             slots[k] = [made]
 
         for k, r in enumerate(regs):
+            if r.bare:
+                what = "a line that is only a formula" if r.bare == "formula line" \
+                    else f"an \\{r.bare}"
+                self._note(self._region_span(r), f"read as math: {what} outside math "
+                           "delimiters (the page lost them)", "inferred")
             if r.error is not None:
                 fail(k, r.error, raw=r.toks)
         macros: dict = {}

@@ -6,6 +6,15 @@ environments; a text with none of these is all math), drops ``%`` comments and m
 Unicode (``α``, ``−``, ``∈``, ``ᵀ`` ...) to LaTeX. Every token keeps its span in the
 original text; each delimited region ends with a ``break`` token.
 
+`A construct that only math has, standing in prose because the page lost its delimiters
+(``\\eqalign{ r &= X\\beta - y \\\\ }`` copied from a rendered math.SE page: ROWS_GROUPS),
+is a region of its own, `bare` (the reader notes it): the command, then a braced group that
+balances, holds no ``$`` and has math in it (a relation, ``&`` or a row break). A mention
+of the command (``use \\eqalign for this``, ``\\eqalign{...}``) stays prose.
+
+A line of prose that is only a formula (a relation, TeX markup and no word:
+``p( x_j) = \\lambda x_j^2`` on a line of its own, `formula_line`) is such a region too.
+
 `regions(text) -> list[Region]` is the same pass kept per region, for reading whole posts:
 a region whose characters cannot be read (an unknown character, a lone backslash) carries
 its `ParseError`, and scanning resumes after its closing delimiter, so one bad fragment
@@ -83,12 +92,14 @@ class Region:
     """One math region: `start`/`end` offsets in the text (delimiters included), its
     `opener` (``$``, ``$$``, ``\\[``, ``\\(``, ``\\begin{align}``; "" when the whole text is
     math), its raw tokens, and `error` (a ParseError) when its characters cannot be read
-    (then `toks` holds the tokens read before the error)."""
-    __slots__ = ("start", "end", "opener", "toks", "error")
+    (then `toks` holds the tokens read before the error). `bare` is the command (``eqalign``)
+    of a construct read as math in prose (then `opener` is ``\\eqalign`` and the region is
+    the command and its braced group), else None."""
+    __slots__ = ("start", "end", "opener", "toks", "error", "bare")
 
-    def __init__(self, start, opener):
+    def __init__(self, start, opener, bare=None):
         self.start, self.end, self.opener = start, None, opener
-        self.toks, self.error = [], None
+        self.toks, self.error, self.bare = [], None, bare
 
     def __repr__(self):
         return f"Region({self.opener!r}, {self.start}:{self.end}, {len(self.toks)} toks)"
@@ -128,6 +139,73 @@ def regions(text: str) -> list:
             raise e from None
 
 
+# commands whose braced group is math rows (read/clean.py): in prose, a lost display
+ROWS_GROUPS = ("eqalign", "eqalignno", "displaylines")
+# what makes a braced group math rather than a mention: a relation, an alignment mark or
+# a row break (``\\\\``, ``\\cr``)
+_MATH_CONTENT = re.compile(r"[=&<>]|\\\\|\\cr\b|\\(?:le|ge|leq|geq|in|approx|equiv)\b")
+
+
+def bare_construct(text, i):
+    """The end offset (after its closing brace) of a math-only construct starting at
+    text[i] (``\\eqalign{..}``, see ROWS_GROUPS) standing in prose, with its command's name;
+    (None, None) when text[i:] is not one (a mention, unbalanced braces, no math inside)."""
+    m = re.match(r"\\(" + "|".join(ROWS_GROUPS) + r")(?![A-Za-z])\s*\{", text[i:i + 40])
+    if not m:
+        return None, None
+    k = i + m.end() - 1
+    depth, j = 0, k
+    while j < len(text):
+        ch = text[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch == "$":
+            return None, None           # math delimiters inside: not a lost display
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                break
+        j += 1
+    else:
+        return None, None               # unbalanced: prose that mentions the command
+    body = text[k + 1:j]
+    if not _MATH_CONTENT.search(body) or not re.search(r"[A-Za-z0-9]", body):
+        return None, None
+    return j + 1, m.group(1)
+
+
+# A line of prose that is only a formula, ``p( x_j) = \lambda x_j^2`` or
+# ``k_{SE}(r)=exp\Big(-\frac{r^2}{2l^2}\Big)`` (R documentation and lecture pages whose
+# stored text lost the delimiters): a relation, TeX markup, and no word. A word is a run
+# of two or more letters outside commands, subscripts and superscripts that is not a
+# function's name written without its backslash.
+_FORMULA_WORDS = frozenset(
+    "exp log ln sin cos tan sinh cosh tanh tr Tr det diag Diag max min arg argmin argmax "
+    "sup inf lim softmax sigmoid relu sgn sign".split())
+_SCRIPT_GROUP = re.compile(r"[_^]\s*\{[^{}]*\}")
+_COMMAND = re.compile(r"\\[A-Za-z]+|\\.")
+
+
+def formula_line(text, i):
+    """The end offset of the line starting at text[i] when it is only a formula (see
+    above), else None."""
+    j = text.find("\n", i)
+    j = len(text) if j < 0 else j
+    line = text[i:j]
+    if not line.strip() or len(line) > 300 or "$" in line or "=" not in line or \
+            not re.search(r"[\\^_]", line):
+        return None
+    bare = _COMMAND.sub(" ", _SCRIPT_GROUP.sub(" ", line))
+    if any(w not in _FORMULA_WORDS for w in re.findall(r"[A-Za-z]{2,}", bare)):
+        return None
+    if not re.search(r"[A-Za-z]", bare) or re.search(r"[:;?!]\s*$", line.rstrip(". ")):
+        return None
+    return j
+
+
 # an unescaped % to the end of its line; "5%" (after a digit) is a percent sign
 _COMMENT = re.compile(r"(?<![\\0-9])%[^\n]*")
 
@@ -139,15 +217,21 @@ class _Scanner:
     def __init__(self, text):
         self.text, self.src, self.n = text, _Src(text), len(text)
         self.i, self.closer, self.sp = 0, None, False
+        self.stop = None           # the end offset of a bare region (its closer is "")
         self.found: list = []
 
     def _open(self, closer, at, after):
         self.closer, self.i, self.sp = closer, after, False
         self.found.append(Region(at, self.text[at:after] if closer else ""))
 
+    def _open_bare(self, at, stop, name):
+        """A bare construct (`bare_construct`): math from `at` (its command) to `stop`."""
+        self.closer, self.i, self.sp, self.stop = "", at, False, stop
+        self.found.append(Region(at, "\\" + name, bare=name))
+
     def _close(self):
         self.found[-1].end = self.i
-        self.closer, self.sp = None, False
+        self.closer, self.sp, self.stop = None, False, None
 
     def run(self):
         if not _has_delimiters(self.text):
@@ -168,6 +252,10 @@ class _Scanner:
                     self.i += 1
                     continue
                 region.error = region.error or e   # its tokens so far are kept
+                if self.stop is not None:    # a bare construct: prose after its brace
+                    self.i = self.stop
+                    self._close()
+                    continue
                 if not self.closer:          # all the text is math: nothing after it
                     region.end = self.n
                     return self.found
@@ -182,6 +270,9 @@ class _Scanner:
                 else self.closer
             raise err(f"unclosed math region: '{what}' is never closed",
                       self.src.tok("x", "", region.start, region.start + 1, False), self.text)
+        if self.stop is not None:         # a bare construct ending the text
+            self._emit(self.found[-1].toks, "break", "", self.i, self.i)
+            self._close()
         if self.found and self.found[-1].end is None:
             self.found[-1].end = self.n
         return self.found
@@ -201,12 +292,21 @@ class _Scanner:
                 if name.rstrip("*") in MATH_ENVS:
                     self._open("\\end{" + name + "}", i, j + 1)
                     return
+            stop, name = bare_construct(text, i)
+            if stop is not None:
+                self._open_bare(i, stop, name)
+                return
             self.i = i + 2
             return
         if ch == "$":
             self._open("$$" if text.startswith("$$", i) else "$", i,
                        i + (2 if text.startswith("$$", i) else 1))
             return
+        if (i == 0 or text[i - 1] == "\n") and not ch.isspace():
+            stop = formula_line(text, i)
+            if stop is not None:
+                self._open_bare(i, stop, "formula line")
+                return
         self.i = i + 1
 
     def _emit(self, out, kind, value, i, j):
@@ -216,6 +316,11 @@ class _Scanner:
     def _math(self, out):
         """Read one token of the open region (or skip a blank or a comment)."""
         text, src, i, n, closer = self.text, self.src, self.i, self.n, self.closer
+        if self.stop is not None and i >= self.stop:
+            self._emit(out, "break", "", i, i)
+            self._close()
+            return
+        n = self.stop if self.stop is not None else n
         ch = text[i]
         if closer and text.startswith(closer, i) and not (closer == "$" and text.startswith("$$", i)):
             self._emit(out, "break", closer, i, i + len(closer))

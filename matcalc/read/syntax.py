@@ -51,7 +51,8 @@ class Sym:
     """A name. `name` is a letter ("x"), a Greek command without backslash ("alpha"), or a
     word from ``\\text{KL}`` / ``\\operatorname{foo}`` that is not a known function.
     `accent` is "hat" | "bar" | "tilde" | "dot" | "vec" | "check" | None, or a script font
-    "cal" | "scr" | "frak" (``\\mathcal{V}`` is a name distinct from ``V``).
+    "cal" | "scr" | "frak" | "bb" where read/scripts.py makes ``\\mathcal{V}`` a name of its
+    own beside ``V`` (elsewhere a script letter is the plain name, DESIGN.md).
     `layer` is the text of a parenthesised superscript, ``a^{(2)}`` -> "2".
     `primes` counts trailing primes: ``s'`` -> 1.
     `sup` is a letter superscript that is part of the name, ``W^Q`` -> "Q": the parser
@@ -162,10 +163,12 @@ class Call:
 class Apply:
     """A name directly followed by a parenthesised argument list: ``\\sigma(z)``,
     ``f(X)``, ``W(x+b)``, ``g_{i,j}(f)``. `func` is a Sym or Sub. Lower decides between a
-    call and a product."""
+    call and a product. `lead` is the number of arguments written before a ``;``
+    (``g(z; \\gamma, \\beta)``: 1), None when the list has no ``;``."""
     func: "Expr"
     args: Tuple["Expr", ...]
     span: Span = field(default=NOSPAN, compare=False)
+    lead: Optional[int] = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,10 @@ class BigOp:
     # \sum_{i<j}: (relation "<" | "<=" | ">" | ">=", the other index's expression), the
     # index in `indices` on the left; lowering reads it as a pair of sums or a bound
     compare: Optional[tuple] = field(default=None, compare=False)
+    # a condition part of a domain (read/sumdomain.py), merged by build into its binding
+    part: bool = field(default=False, compare=False)
+    # the domain as written where a convention read it (``j \\in [N]``: 1..N), for a note
+    domain: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -284,7 +291,9 @@ class Def:
     the first side as target, the last as value and the middle ones in `middle`.
     A row that starts with ``&=`` (a continuation of the previous derivation line) has
     target None. `set_params` marks parameters written as a set of names,
-    ``L(\\{W_\\ell, b_\\ell\\}_{\\ell=1}^3) := ...`` (they have no order). Left sides such as ``d\\lambda`` or ``\\frac{\\partial L}{\\partial W}``
+    ``L(\\{W_\\ell, b_\\ell\\}_{\\ell=1}^3) := ...`` (they have no order). `lead`: the
+    number of parameters before a ``;`` (``g_\\ell(z; \\gamma_\\ell, \\beta_\\ell)``: 1, the
+    arguments; those after it are the definition's own parameters), None without one. Left sides such as ``d\\lambda`` or ``\\frac{\\partial L}{\\partial W}``
     are kept as written (lower treats them as claims, not definitions)."""
     target: Optional[Expr]
     params: Optional[Tuple[Expr, ...]]
@@ -292,6 +301,7 @@ class Def:
     middle: Tuple[Expr, ...] = ()
     span: Span = field(default=NOSPAN, compare=False)
     set_params: bool = field(default=False, compare=False)
+    lead: Optional[int] = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,8 @@ def _neg_part(x) -> bool:
 
 def _script_letter(m) -> str:
     """\\mathcal{V} -> 𝒱 (\\mathfrak: 𝔙); a letter Unicode lacks is spelled V_cal."""
-    style = {"mathcal": "SCRIPT", "mathscr": "SCRIPT", "mathfrak": "FRAKTUR"}[m.group(1)]
+    style = {"mathcal": "SCRIPT", "mathscr": "SCRIPT", "mathfrak": "FRAKTUR",
+             "mathbb": "DOUBLE-STRUCK"}[m.group(1)]
     case = "CAPITAL" if m.group(2).isupper() else "SMALL"
     for name in (f"MATHEMATICAL {style} {case} {m.group(2)}", f"{style} {case} {m.group(2)}",
                  f"BLACK-LETTER {case} {m.group(2)}"):
@@ -85,7 +86,7 @@ def _latex_to_text(latex: str) -> str:
         before = s
         for cmd, mark in marks:
             s = re.sub(re.escape(cmd) + r"\{([^{}]*)\}", lambda m: m.group(1) + mark, s)
-    s = re.sub(r"\\(mathcal|mathscr|mathfrak)\{([A-Za-z])\}", _script_letter, s)
+    s = re.sub(r"\\(mathcal|mathscr|mathfrak|mathbb)\{([A-Za-z])\}", _script_letter, s)
     s = s.replace(r"\mathrm", "")
     while r"\overline{" in s:  # a named adjoint: a bar on the name's first letter
         start = s.rindex(r"\overline{")  # innermost first
