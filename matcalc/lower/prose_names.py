@@ -80,9 +80,9 @@ class ProseFunctions(LoweringBase):
             raise self.perr(f"{names.latex_of(e.func)} is the {word.replace('_', ' ')} the "
                             f"text names, a function of {len(params)} arguments: applied "
                             f"here to {len(e.args)}", e)
-        from .calls import _substitute
+        from .calls import substitute_names
         from .densities import _respan
-        body = _substitute(_prose_formula(text), dict(zip(params, e.args)))
+        body = substitute_names(_prose_formula(text), dict(zip(params, e.args)))
         return self.expr(_respan(body, e.span), scope)
 
     def prose_size(self, st) -> bool:
