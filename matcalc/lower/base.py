@@ -21,6 +21,9 @@ entrywise definition) to a `values.Cell`.
 """
 from __future__ import annotations
 
+import dataclasses
+
+from .. import names
 from ..errors import ParseError, ShapeError, error_at
 from ..read import syntax as S
 from ..values import Val
@@ -48,6 +51,30 @@ def walk_syntax(e):
                 stack.extend(x for x in v if hasattr(x, "__dataclass_fields__"))
             elif hasattr(v, "__dataclass_fields__") and not isinstance(v, S.Span):
                 stack.append(v)
+
+
+def substitute_names(e, mapping):
+    """The syntax tree e with every name whose keyword is in `mapping` replaced by its
+    syntax (a function's parameters by the arguments it is applied to; a parameter may be
+    a subscripted name, ``\\gamma_3``); unchanged subtrees are the same objects."""
+    if isinstance(e, S.Sym):
+        return mapping.get(names.keyword_of(e), e)
+    if isinstance(e, S.Sub) and isinstance(e.base, S.Sym):
+        kw = names.keyword_of(e)
+        if kw is not None and kw in mapping:
+            return mapping[kw]
+    return S.rebuilt(e, lambda c: substitute_names(c, mapping))
+
+
+def respan(e, span):
+    """The tree e with every node located at `span` (a formula parsed from a table or a
+    sentence, placed where it is applied: its errors point there)."""
+    if not dataclasses.is_dataclass(e) or isinstance(e, (S.Span, type)):
+        return e
+    e = S.rebuilt(e, lambda c: respan(c, span))
+    if any(f.name == "span" for f in dataclasses.fields(e)):
+        e = dataclasses.replace(e, span=span)
+    return e
 
 
 def chain_factors(e):

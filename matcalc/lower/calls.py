@@ -22,7 +22,8 @@ from ..errors import MatcalcError
 from ..ir import contract, fmap
 from ..read import syntax as S
 from ..values import Val, mlabel, scalar
-from .base import SIGMA_NAMES, LoweringBase, chain_factors, short_error, walk_syntax
+from .base import (SIGMA_NAMES, LoweringBase, chain_factors, short_error, substitute_names,
+                   walk_syntax)
 
 
 # applications of one function nested in its own arguments (f(f(x))) at most this deep;
@@ -363,35 +364,6 @@ class Bound:
     (`CallLowering.bind_arguments`); `key` indexes the lowerer's table of values."""
     key: int
     span: S.Span = dataclasses.field(default=S.NOSPAN, compare=False)
-
-
-def substitute_names(e, mapping):
-    """The syntax tree e with every name whose keyword is in `mapping` replaced by its
-    syntax (a function's parameters by the arguments it is applied to; a parameter may be
-    a subscripted name, ``\\gamma_3``)."""
-    if isinstance(e, S.Sym):
-        kw = names.keyword_of(e)
-        return mapping.get(kw, e)
-    if isinstance(e, S.Sub) and isinstance(e.base, S.Sym):
-        kw = names.keyword_of(e)
-        if kw is not None and kw in mapping:
-            return mapping[kw]
-    if not dataclasses.is_dataclass(e) or isinstance(e, S.Span):
-        return e
-    changes = {}
-    for f in dataclasses.fields(e):
-        if f.name == "span":
-            continue
-        v = getattr(e, f.name)
-        if isinstance(v, tuple):
-            new = tuple(substitute_names(x, mapping) for x in v)
-            if any(a is not b for a, b in zip(new, v)):
-                changes[f.name] = new
-        elif dataclasses.is_dataclass(v):
-            new = substitute_names(v, mapping)
-            if new is not v:
-                changes[f.name] = new
-    return dataclasses.replace(e, **changes) if changes else e
 
 
 def _same_place(a, b):

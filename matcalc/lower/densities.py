@@ -23,7 +23,6 @@ parsed on first use: no work at import.
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 
 import sympy as sp
@@ -32,7 +31,7 @@ from .. import names
 from ..ir import Const, contract
 from ..read import syntax as S
 from ..values import Val
-from .base import LoweringBase
+from .base import LoweringBase, respan, substitute_names
 
 # the density's name -> (what it is called, the formula of a scalar and of a matrix third
 # argument, in the placeholders X (the point), M (the mean), S (the (co)variance), each
@@ -52,22 +51,6 @@ def _formula(name: str, kind: str):
     """The formula's syntax tree (parsed on first use)."""
     from ..read.parse import parse
     return parse("f = " + DENSITIES[name][1][kind]).statements[-1].value
-
-
-def _respan(e, span):
-    """The tree e with every node's span set to `span` (errors point at the application)."""
-    if not dataclasses.is_dataclass(e) or isinstance(e, S.Span):
-        return e
-    changes = {}
-    for f in dataclasses.fields(e):
-        v = getattr(e, f.name)
-        if f.name == "span":
-            changes["span"] = span
-        elif isinstance(v, tuple):
-            changes[f.name] = tuple(_respan(x, span) for x in v)
-        elif dataclasses.is_dataclass(v):
-            changes[f.name] = _respan(v, span)
-    return dataclasses.replace(e, **changes)
 
 
 class NamedDensities(LoweringBase):
@@ -94,9 +77,8 @@ class NamedDensities(LoweringBase):
             raise self.serr(f"{names.latex_of(e.func)}(x | \\mu, \\Sigma), {DENSITIES[name][0]}: "
                             f"its third argument is a variance (a scalar) or a covariance "
                             f"(a square matrix), not a vector", cov)
-        from .calls import substitute_names
         body = substitute_names(_formula(name, s.kind), {"X": x, "M": mean, "S": cov})
-        v = self.expr(_respan(body, e.span), scope)
+        v = self.expr(respan(body, e.span), scope)
         k = 1 if s.kind == "s" else s.mat_dims()[0]
         const = (2 * sp.pi) ** (-sp.sympify(k) / 2)
         self.note(e, f"{names.latex_of(e.func)}(x | \\mu, \\Sigma) read as {DENSITIES[name][0]} "

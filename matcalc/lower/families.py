@@ -34,7 +34,7 @@ from .. import names
 from ..errors import MatcalcError
 from ..read import syntax as S
 from ..notes import excerpt as written
-from .base import LoweringBase, walk_syntax
+from .base import LoweringBase, substitute_names, walk_syntax
 
 
 @dataclass(frozen=True)
@@ -268,7 +268,7 @@ class FamilyFunctions(LoweringBase):
     def apply_family(self, fam: Family, index, e, scope):
         """An application of a member: its body with the index and the arguments put in,
         lowered where it is applied."""
-        from .calls import MAX_NESTING, substitute_names
+        from .calls import MAX_NESTING
         params, value, middle, pairs = self.family_body(fam, index, e)
         member = _member_latex(fam, index)
         key = (fam.base, _index_text(index))

@@ -28,7 +28,7 @@ import sympy as sp
 
 from .. import ir, names, ops
 from ..read import syntax as S
-from .base import SIGMA_NAMES, walk_syntax
+from .base import SIGMA_NAMES, substitute_names, walk_syntax
 from .unify import ONE, Contradiction, Solver, Var, solve
 
 # the shape of a call's value from its argument's, for the calls that are not elementwise
@@ -391,7 +391,6 @@ class _Terms:
             return None
         if got is None:
             return None
-        from .calls import substitute_names
         pairs, value = got
         mapping = {}
         for p, a in pairs:       # a compound argument's term once, as the lowering does

@@ -29,7 +29,7 @@ from ..notes import offsets
 from ..read import syntax as S
 from ..read.prose import FUNCTION_MEANING, PROSE_FORMULAS, prose_facts
 from ..read.prose_shapes import BARE, column
-from .base import LoweringBase, walk_syntax
+from .base import LoweringBase, respan, substitute_names, walk_syntax
 
 
 @functools.lru_cache(maxsize=None)
@@ -80,10 +80,8 @@ class ProseFunctions(LoweringBase):
             raise self.perr(f"{names.latex_of(e.func)} is the {word.replace('_', ' ')} the "
                             f"text names, a function of {len(params)} arguments: applied "
                             f"here to {len(e.args)}", e)
-        from .calls import substitute_names
-        from .densities import _respan
         body = substitute_names(_prose_formula(text), dict(zip(params, e.args)))
-        return self.expr(_respan(body, e.span), scope)
+        return self.expr(respan(body, e.span), scope)
 
     def prose_size(self, st) -> bool:
         """Is `st` the math of a shape sentence's sizes (``$m \\times n$`` in ``$X$ is an
@@ -149,7 +147,7 @@ class ProseFunctions(LoweringBase):
                     raise self.perr(f"two shapes for {names.latex_of(first.name)}: "
                                     f"\"{first.sentence}\" ({_shape(first.dims)}) and "
                                     f"\"{other.sentence}\" ({_shape(other.dims)})",
-                                    _respan(other.name, self._offset_span(other.place)))
+                                    respan(other.name, self._offset_span(other.place)))
             if kw in math:
                 target, st = math[kw]
                 if isinstance(target, S.Sym) and self._sizes(column(st.space.dims), span) \
@@ -157,7 +155,7 @@ class ProseFunctions(LoweringBase):
                     raise self.perr(f"two shapes for {names.latex_of(first.name)}: the "
                                     f"declaration says {_shape(st.space.dims)}, and "
                                     f"\"{first.sentence}\" says {_shape(first.dims)}",
-                                    _respan(first.name, span))
+                                    respan(first.name, span))
                 continue
             if kw in declared:
                 continue
@@ -168,8 +166,8 @@ class ProseFunctions(LoweringBase):
                     raise self.perr(f"two readings of \"{first.sentence}\": the shape "
                                     f"{_shape(first.dims)} of {names.latex_of(first.name)}, "
                                     f"or its value, the product of "
-                                    f"{', '.join(sorted(used))}", _respan(first.name, span))
-            dims = tuple(_respan(d, span) for d in first.dims)
+                                    f"{', '.join(sorted(used))}", respan(first.name, span))
+            dims = tuple(respan(d, span) for d in first.dims)
             decl = S.Decl((dataclasses.replace(first.name, span=span),),
                           S.Space("real", dims, span), span=span)
             self._declare(decl.targets[0], decl.space, decl)
@@ -178,7 +176,7 @@ class ProseFunctions(LoweringBase):
                             f"\"{first.sentence}\"", "inferred")
 
     def _sizes(self, dims, span):
-        return tuple(self.dim(_respan(d, span), {}) for d in column(dims))
+        return tuple(self.dim(respan(d, span), {}) for d in column(dims))
 
     def _offset_span(self, place):
         starts = self.__dict__.setdefault("_prose_starts", offsets(self.src))
@@ -202,17 +200,6 @@ def _size(d):
     if isinstance(d, S.BinOp):
         return f"{_size(d.left)}{d.op}{_size(d.right)}"
     return names.latex_of(d)
-
-
-def _respan(e, span):
-    """`e` (syntax parsed from a sentence's math) located at the sentence."""
-    if not dataclasses.is_dataclass(e) or isinstance(e, type):
-        return e
-    changes = {f.name: _respan(getattr(e, f.name), span) for f in dataclasses.fields(e)
-               if f.name != "span" and dataclasses.is_dataclass(getattr(e, f.name))}
-    if any(f.name == "span" for f in dataclasses.fields(e)):
-        changes["span"] = span
-    return dataclasses.replace(e, **changes)
 
 
 def _dummies(e):
