@@ -3,8 +3,9 @@
 Contract: `sample_inputs(problem, rng)` returns keyword arguments for the generated
 functions (arrays for inputs, ints for dimensions no shape determines) at which the
 objective is finite, trying plain normal entries, then positive entries, then symmetric
-positive definite matrices. `central_difference(f, kwargs, wrt)` returns the gradient of the
-scalar function f(**kwargs) with respect to kwargs[wrt] by central differences (float64).
+positive definite matrices (each member of a family of square matrices, too).
+`central_difference(f, kwargs, wrt)` returns the gradient of the scalar function
+f(**kwargs) with respect to kwargs[wrt] by central differences (float64).
 """
 from __future__ import annotations
 
@@ -100,9 +101,10 @@ def _draw(shape, dims, rng, mode):
     if mode == "positive":
         x = rng.uniform(0.5, 1.5, shp) if shp else float(rng.uniform(0.5, 1.5))
         return x
-    if len(shp) == 2 and shp[0] == shp[1]:
+    if len(shp) >= 2 and shp[-2] == shp[-1]:
+        # a square matrix, or a family of them (leading axes): each one SPD
         a = rng.standard_normal(shp)
-        return a @ a.T / shp[0] + np.eye(shp[0])
+        return a @ np.swapaxes(a, -1, -2) / shp[-1] + np.eye(shp[-1])
     return rng.uniform(0.5, 1.5, shp) if shp else float(rng.uniform(0.5, 1.5))
 
 

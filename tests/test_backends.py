@@ -340,6 +340,52 @@ def test_every_jacobian_and_hessian_in_every_backend(kind, doc, wrt):
 
 # ---------------------------------------------------------------- SymPy interop
 
+def _entry_function(name, v):
+    """An input of order 3 or more (an `IndexedBase`, e.g. a family of matrices S_m) as a
+    SymPy function that is its entry (a float) at integer indices and stays symbolic
+    otherwise: a member S[m, k1, k2] is numbers as soon as m is, before SymPy takes its
+    inverse or determinant (with the symbols left in, it expands them symbolically)."""
+    import sympy as sp
+
+    def eval(cls, *ix):
+        if all(i.is_Integer for i in ix):
+            return sp.Float(float(v[tuple(int(i) for i in ix)]))
+    return type(f"_{name}_entry", (sp.Function,), {"eval": classmethod(eval)})
+
+
+def _unroll_sums(e, env=None, done=None):
+    """`e` with every `Sum` whose limits are integers written out as the sum of its terms,
+    the outermost summation first (SymPy's first limit is the innermost), its index a
+    number (`env`) in each term, so entries are numbers as they are built: a member of a
+    family S[m, .., ..] before SymPy inverts it or takes its determinant (`Sum.doit()`
+    evaluates its summand with the index a symbol, and so expands a symbolic inverse),
+    and nested sums without `doit`'s symbolic summation (minutes for a^T X^5 b's form).
+    An inner sum over the same name rebinds it (`env` is per scope, not `xreplace`). An
+    inverse or determinant of a matrix of numbers is computed once (`done`)."""
+    import sympy as sp
+    env = {} if env is None else env
+    done = {} if done is None else done
+    if isinstance(e, sp.Symbol):
+        return env.get(e, e)
+    if isinstance(e, sp.MatrixBase) or not e.args:
+        return e                     # an input's values: nothing to put in
+    if isinstance(e, sp.Sum):
+        *inner, (v, lo, hi) = e.limits
+        lo, hi = _unroll_sums(lo, env, done), _unroll_sums(hi, env, done)
+        if lo.is_Integer and hi.is_Integer:
+            body = sp.Sum(e.function, *inner) if inner else e.function
+            return sp.Add(*[_unroll_sums(body, {**env, v: sp.Integer(k)}, done)
+                            for k in range(int(lo), int(hi) + 1)])
+    out = e.func(*[_unroll_sums(a, env, done) for a in e.args])
+    if isinstance(out, (sp.Inverse, sp.Determinant)) and not out.free_symbols \
+            and all(sp.sympify(d).is_Integer for d in out.arg.shape):
+        if out not in done:
+            m = sp.ImmutableMatrix(out.arg.as_explicit())
+            done[out] = m.inv() if isinstance(out, sp.Inverse) else m.det()
+        return done[out]
+    return out
+
+
 def _sympy_value(r, kw):
     """r.to_sympy() with the inputs' values put in, evaluated entry by entry (floats)."""
     import itertools
@@ -347,7 +393,7 @@ def _sympy_value(r, kw):
     import sympy as sp
 
     from matcalc.names import python_name
-    expr, p, subs = r.to_sympy(), r.problem, {}
+    expr, p, subs, arrays = r.to_sympy(), r.problem, {}, {}
     for s in p.dims:
         if python_name(s.name) in kw and np.ndim(kw[python_name(s.name)]) == 0 \
                 and isinstance(kw[python_name(s.name)], int):
@@ -362,15 +408,21 @@ def _sympy_value(r, kw):
         elif var.rank <= 2:
             subs[sp.MatrixSymbol(key, *(var.shape + (1,))[:2])] = \
                 sp.ImmutableMatrix(v.reshape(v.shape[0], -1))
+        else:
+            arrays[key] = _entry_function(key, v)
         for k, d in enumerate(var.shape):
             if isinstance(d, sp.Symbol):
                 subs[d] = v.shape[k]
+    if arrays:
+        expr = expr.replace(lambda a: isinstance(a, sp.Indexed) and str(a.base) in arrays,
+                            lambda a: arrays[str(a.base)](*a.indices))
     shape = tuple(int(sp.sympify(d).subs(subs)) for d in r.node.shape)
 
     def value(e):
-        """A number: inner matrices of numeric size written out (a determinant of a
-        FunctionMatrix is not evaluated otherwise), then every sum done."""
-        e = e.xreplace(subs).doit()
+        """A number: finite sums written out term by term (`_unroll_sums`), inner matrices
+        of numeric size written out (a determinant of a FunctionMatrix is not evaluated
+        otherwise), then whatever is left done."""
+        e = _unroll_sums(e.xreplace(subs)).doit()
         e = e.replace(lambda a: isinstance(a, sp.FunctionMatrix) and
                       all(sp.sympify(d).is_Integer for d in a.shape),
                       lambda a: a.as_explicit())
@@ -422,13 +474,28 @@ def test_to_sympy_forms():
     assert isinstance(j, sp.Lambda) and len(j.variables) == 4 and j.has(sp.Inverse)
     several = matcalc.gradient(LOGREG, ["X", "w"]).to_sympy()
     assert len(several) == 2
+    # a family of matrices S_m: the inverse of the member S[m, :, :], unexpanded, at the
+    # result's first index (the member the entry (m, i, j) belongs to)
+    from matcalc.ops.linalg import FAMILY
+    fam = matcalc.gradient(FAMILY + r"\\ f = \sum_{m=1}^M a^T S_m^{-1} b", "S").to_sympy()
+    assert isinstance(fam, sp.Lambda) and len(fam.variables) == 3
+    invs = fam.atoms(sp.Inverse)
+    assert invs and all(isinstance(v.arg, sp.FunctionMatrix) and v.arg.is_square
+                        and fam.variables[0] in v.arg.free_symbols for v in invs)
+    assert fam.count_ops() < 40      # the member's inverse is not written out entry by entry
 
 
 @pytest.mark.parametrize("ex", _examples())
 def test_every_op_example_to_sympy(ex):
-    """Registry-driven: every op's example gradient, through SymPy, evaluates to the code's."""
+    """Registry-driven: every op's example gradient, through SymPy, evaluates to the code's.
+    Sizes small and distinct (2, 3, ..: a transposed or swapped axis still shows): SymPy
+    evaluates the form term by term, n^k terms for k nested sums (a^T X^{-4} b: minutes at
+    n = 5)."""
     g = matcalc.gradient(ex["doc"], wrt=ex["wrt"])
-    kw = numeric.sample_inputs(g.problem, np.random.default_rng(0), g.objective_numpy())
+    dims = {s: 2 + k for k, s in enumerate(sorted(numeric.dimension_values(
+        g.problem, np.random.default_rng(0)), key=str))}
+    kw = numeric.sample_inputs(g.problem, np.random.default_rng(0), g.objective_numpy(),
+                               dims=dims)
     assert numeric.relative_error(_sympy_value(g, kw), numeric.call(g.to_numpy(), kw)) < 1e-12
 
 

@@ -7,10 +7,12 @@ its entries; for higher orders a `Lambda` of 0-based integer indices. Inputs are
 or more an `IndexedBase`), dimensions their SymPy symbols, definitions inlined. A product
 is a `Sum` over its summed labels, δ a `KroneckerDelta`, an elementwise function its SymPy
 value, an inverse or determinant `Inverse`/`Determinant` of the argument as a matrix
-expression. Every node op says how in its block (`sympy(node, conv, idx)`, with
-`conv(child, idx)` a child's entry and `conv.matrix(child)` a child as a matrix
-expression); an op without it, or a user's function without a SymPy value, maps to an
-undefined function of its argument's entries (``softsign(x[i, 0])``).
+expression (of a member of a family of matrices, S_m: of the `FunctionMatrix` of its
+entries ``S[m, i, j]``, kept unevaluated, so the form stays small whatever the sizes).
+Every node op says how in its block (`sympy(node, conv, idx)`, with `conv(child, idx)` a
+child's entry and `conv.matrix(child)` a child as a matrix expression); an op without it,
+or a user's function without a SymPy value, maps to an undefined function of its
+argument's entries (``softsign(x[i, 0])``).
 """
 from __future__ import annotations
 

@@ -284,13 +284,17 @@ class AtomLowering(LoweringBase):
         if k is None or not k.is_integer or not ir.same_dim(n1, n2):
             raise self.serr(f"a power of {describe(b)} needs a square matrix and an integer "
                             f"exponent", e)
-        if b.index_labels:
-            raise self.serr("powers of indexed families of matrices are not supported", e)
+        fam = b.index_labels       # Σ_m^{-1}: member by member over the family's index
+        if fam and abs(k) >= ops.COMPACT_POWER:
+            raise self.serr(f"the power {k} of a member of a family of matrices is not "
+                            f"supported (only powers below {ops.COMPACT_POWER}, as a "
+                            f"product, and the inverse)", e)
         if abs(k) > MAX_MATRIX_POWER:
             raise self.serr(f"the matrix power {k} is too large (at most {MAX_MATRIX_POWER})", e)
-        node = contract([b.node], [b.labels], b.mat)
+        B = tuple(("_b", j) for j in range(len(fam)))
+        node = contract([b.node], [b.labels], fam + b.mat)
         if k < 0:
-            node = ops.Inv(node)
+            node = ops.Inv(node)   # of a batch: the inverse of each member (ops/linalg.py)
             k = -k
         k = int(k)
         if k >= ops.COMPACT_POWER:
@@ -298,12 +302,12 @@ class AtomLowering(LoweringBase):
             result = ops.MatPow(node, k)
         else:
             # one product of k factors (a product per factor would copy the chain k times)
-            result = contract([node] * k, [(i, i + 1) for i in range(k)], (0, k)) \
+            result = contract([node] * k, [B + (i, i + 1) for i in range(k)], B + (0, k)) \
                 if k > 1 else node
-        if k == 0:
-            result = Delta(n1)
         m = (mlabel(), mlabel())
-        return Val(result, m, m)
+        if k == 0:
+            return Val(Delta(n1), m, m)
+        return Val(result, fam + m, m)
 
     def _indexed_power(self, b, x, e):
         """``p_i^{y_i}``, ``\\alpha^{x_i}``: an entry to the power of an entry, taken entry by

@@ -36,12 +36,14 @@ def _trace(lw, args, e, scope):
 
 
 def _determinant(cls):
+    """det / log det of a square matrix, or entrywise over the index of a family of them."""
     def lower(lw, args, e, scope):
         v = lw.one_arg("the determinant", args, e, scope)
-        if v.index_labels:
-            raise lw.serr(f"the determinant needs a square matrix, not {describe(v)}", e)
         _square(lw, v, e, "the determinant")
-        return Val(cls(contract([v.node], [v.labels], v.mat)), (), ())
+        # a member of a family (Σ_m): the determinant of each member, over the family's
+        # index (the batch axes lead, as ops/linalg.py's blocks take them)
+        out = v.index_labels
+        return Val(cls(contract([v.node], [v.labels], out + v.mat)), out, ())
     return lower
 
 
