@@ -53,3 +53,36 @@ def test_a_last_member_that_cannot_be_read_leaves_the_one_before():
 
 def test_an_unreadable_chain_is_still_refused():
     refused(X + r"$f = (Ax)^2 = (Ax - b)^2$", "x", "power of a vector")
+
+
+ALIGNED = r"""$x \in \mathbb{R}^n$
+\begin{align}
+f &= \log(1 + x^T x) \\
+  &= {ROW}
+\end{align}"""
+
+
+def test_a_continued_row_is_a_member_that_must_agree():
+    """``f &= A \\\\ &= B`` in an align: B is compared with A like a member of a one-line
+    chain (it was only noted: a continued row that disagreed went unseen)."""
+    f = lambda x: float(np.log(1 + x @ x))
+    g = check_gradient(ALIGNED.replace("{ROW}", r"\log(1 + \sum_i x_i^2)"), "x", f=f)
+    assert any("continues the definition of f" in n.reason for n in g.notes)
+    with pytest.raises(matcalc.MatcalcError) as err:
+        matcalc.gradient(ALIGNED.replace("{ROW}", r"\log(1 + 2 x^T x)"), "x")
+    assert "chain of equalities" in str(err.value) and "two readings" in str(err.value)
+
+
+def test_a_continued_row_that_cannot_be_read_is_noted_and_the_first_is_the_value():
+    # a shorthand the prose defines (\ell_j): the row cannot be compared, A is used
+    g = check_gradient(ALIGNED.replace("{ROW}", r"\sum_j \ell_j"), "x",
+                       f=lambda x: float(np.log(1 + x @ x)))
+    assert any("cannot be read" in n.reason for n in g.notes)
+
+
+def test_members_that_agree_on_their_common_domain_are_one_reading():
+    """log Γ is log|Γ|: Stan's Wishart density written with log(∏ Γ) and with Σ log Γ
+    agree wherever both are finite (corpus 114); compared there, not refused."""
+    doc = (r"$a \in \mathbb{R}$" "\n" r"\begin{align} f &= \log(a^2) \\ &= 2 \log |a| "
+           r"\end{align}")
+    check_gradient(doc, "a", f=lambda a: float(np.log(a ** 2)), kwargs=dict(a=0.7))

@@ -141,6 +141,7 @@ class DeclarationCollector(LoweringBase):
         self.ranges_from_sums(stmts)                  # X_i \in R^n: i's range from its sums
         self.declare_prose_shapes(self._declared, stmts)   # "$X$ is an $m \times n$ matrix"
         candidates, last_def, minimands = [], -1, []
+        chained = None      # the definition a continued row ``&= ...`` goes on with
         for st in shaped:     # \Sigma = (s_{11} \cdots s_{1k}; \vdots; s_{k1} \cdots s_{kk})
             target, rows, cols = matrix_layout(st)
             self._declare(target, S.Space("real", (rows, cols), span=st.value.span), st)
@@ -169,8 +170,14 @@ class DeclarationCollector(LoweringBase):
                     kind = self._kinds[k] = None
                 if kind is None and self._collect_def(st):
                     last_def = k
+                    chained = self._defined_by(st)
+                elif st.target is None and chained is not None and \
+                        self._continue_chain(chained, st):
+                    pass                        # f &= A \\ &= B: f = A = B
                 elif kind is not None:
                     self._not_a_definition(st, kind)
+                if st.target is not None:
+                    chained = chained if kind is None else None
             elif isinstance(st, S.Hold):
                 kw = names.keyword_of(st.target)
                 if kw is None:
@@ -252,6 +259,31 @@ class DeclarationCollector(LoweringBase):
         bare = S.Bare(fn, span=fn.span)
         self._operator_vars[id(bare)] = operator_variable(st.value)
         return bare
+
+    def _defined_by(self, st):
+        """The keyword of the definition `_collect_def` just registered for `st`, or None."""
+        for kw, ds in reversed(list(self.defsrc.items())):
+            if ds.stmt.span == st.span:
+                return kw
+        return None
+
+    def _continue_chain(self, kw, st) -> bool:
+        r"""``f &= A \\ &= B``: a row continuing the definition of f right above it is a
+        member of f's chain of equalities, noted: A stays the value, and B must give its
+        numbers (`definitions._check_chain`: else two readings, refused; a row that cannot
+        be read, a shorthand the prose defines, is noted). Not for an entrywise
+        definition, nor a row that writes f itself (a recursion, or a restatement of f):
+        those stay rows kept with the equation (False)."""
+        ds = self.defsrc.get(kw)
+        if ds is None or ds.indices or kw in self.rivals or any(
+                isinstance(n, (S.Sym, S.Sub)) and names.keyword_of(n) == kw
+                for n in walk_syntax(st.value)):
+            return False
+        stmt = dataclasses.replace(ds.stmt, middle=tuple(ds.stmt.middle) + (st.value,))
+        self.defsrc[kw] = dataclasses.replace(ds, stmt=stmt)
+        self.note(st, f"continues the definition of {self.info[kw].latex} above: a member of "
+                      f"its chain of equalities (each must give the same numbers)", "inferred")
+        return True
 
     def _known_names(self):
         """The names the document gives a meaning other than an index (an operator's later
