@@ -263,3 +263,14 @@ def test_a_bracket_n_is_the_integers_not_a_set_named_n():
     g = check_gradient(X + r"$f = \sum_{i \in [n]} w_i x_i^3$", "x",
                        lambda x, w: float(np.sum(w * x ** 3)))
     assert "n_set" not in g.inputs.values()
+
+
+def test_a_definition_of_the_variables_as_a_sum_bound_is_refused():
+    """g = x^T x, then \\sum_{j=1}^{g}: g was read as a size, a new input, and its
+    definition never used (no note); a dimension defined from dimensions stays a size."""
+    with pytest.raises(matcalc.ParseError, match=r"g is defined by the document as a value "
+                                                 r"of its variables"):
+        matcalc.gradient(r"$x \in \mathbb{R}^n$ $$g = x^Tx$$ $$f = \sum_{j=1}^{g} x_j$$",
+                         "x", objective="f")
+    check_gradient(r"$x \in \mathbb{R}^{n}$, $m = n - 1$ $$f = \sum_{j=1}^{m} x_j^2$$", "x",
+                   f=lambda x: float(np.sum(x[:-1] ** 2)))

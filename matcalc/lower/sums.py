@@ -65,6 +65,14 @@ class SumLowering(LoweringBase):
     def x_BigOp(self, e, scope):
         if e.span in self.ambiguous_sums:       # p_i declared, i bound here (familyrange.py)
             raise self.perr(self.ambiguous_sums[e.span], e)
+        for bound in () if e.domain else (e.lower, e.upper):     # (j \in [g]: setsums)
+            kw = names.keyword_of(bound) if isinstance(bound, (S.Sym, S.Sub)) else None
+            info = self.info.get(kw) if kw is not None else None
+            if info is not None and info.kind == "def" and self._depends_on_inputs(kw):
+                # g = x^T x, then \sum_{j=1}^{g}: read as a size, g was a new input and its
+                # definition was never used
+                raise self.perr(f"{info.latex} is defined by the document as a value of its "
+                                f"variables, so it cannot be the bound of a sum", bound)
         if e.written and (e.written in self.info or any(
                 kw == e.written or kw.startswith(e.written + "_") for kw in self.info)):
             raise self.perr(f"\\{e.written} with limits reads as a summation sign here, but "
