@@ -39,18 +39,7 @@ class UnboundIndex(ParseError):
         self.index = index
 
 
-def walk_syntax(e):
-    """Every syntax node below e (e included)."""
-    stack = [e]
-    while stack:
-        n = stack.pop()
-        yield n
-        for f in getattr(n, "__dataclass_fields__", {}):
-            v = getattr(n, f)
-            if isinstance(v, tuple):
-                stack.extend(x for x in v if hasattr(x, "__dataclass_fields__"))
-            elif hasattr(v, "__dataclass_fields__") and not isinstance(v, S.Span):
-                stack.append(v)
+walk_syntax = S.walk     # every syntax node below e (e included)
 
 
 def substitute_names(e, mapping):

@@ -97,22 +97,7 @@ def replace_index(e, index: str, value):
                 names.keyword_of(e) == index:
             return dataclasses.replace(value, span=e.span)
         return e
-    if not dataclasses.is_dataclass(e) or isinstance(e, S.Span):
-        return e
-    changes = {}
-    for f in dataclasses.fields(e):
-        if f.name == "span":
-            continue
-        v = getattr(e, f.name)
-        if isinstance(v, tuple):
-            new = tuple(replace_index(x, index, value) for x in v)
-            if any(a is not b for a, b in zip(new, v)):
-                changes[f.name] = new
-        elif dataclasses.is_dataclass(v) and not isinstance(v, S.Span):
-            new = replace_index(v, index, value)
-            if new is not v:
-                changes[f.name] = new
-    return dataclasses.replace(e, **changes) if changes else e
+    return S.rebuilt(e, lambda c: replace_index(c, index, value))
 
 
 def _member_latex(fam: Family, index) -> str:

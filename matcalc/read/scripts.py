@@ -40,20 +40,6 @@ SPELLING = {"mathcal": "cal", "cal": "cal", "mathscr": "scr", "mathfrak": "frak"
 COMMAND = {"cal": "\\mathcal", "scr": "\\mathscr", "frak": "\\mathfrak", "bb": "\\mathbb"}
 
 
-def _walk(node):
-    """Every syntax node below `node` (included), statements' fields too."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        for f in getattr(n, "__dataclass_fields__", {}):
-            v = getattr(n, f)
-            if isinstance(v, tuple):
-                stack.extend(x for x in v if hasattr(x, "__dataclass_fields__"))
-            elif hasattr(v, "__dataclass_fields__") and not isinstance(v, S.Span):
-                stack.append(v)
-
-
 class _Spellings:
     """The spelling of each letter occurrence, read from the source."""
 
@@ -116,7 +102,7 @@ def _used(statements, spell):
             skip = {id(_name_of(t)) for t in st.targets}
         elif isinstance(st, S.Def) and st.target is not None:
             skip = {id(_name_of(st.target))}
-        for n in _walk(st):
+        for n in S.walk(st):
             if isinstance(n, S.Sym) and id(n) not in skip:
                 s = spell.of(n)
                 if s is not None:
@@ -138,7 +124,7 @@ def _ill_formed(letter, intro, spell):
             if kind != "def":
                 continue
             others = {spell.of(n) for part in (st.value,) + tuple(st.middle)
-                      for n in _walk(part) if isinstance(n, S.Sym) and _letter(n) == letter}
+                      for n in S.walk(part) if isinstance(n, S.Sym) and _letter(n) == letter}
             others -= {spelling, None}
             if others:
                 other = sorted(others)[0]
@@ -168,18 +154,9 @@ def _renamed(node, letters, spell):
         return node
     if isinstance(node, tuple):
         return tuple(_renamed(x, letters, spell) for x in node)
-    if not hasattr(node, "__dataclass_fields__") or isinstance(node, (S.Span, S.Document)):
+    if isinstance(node, S.Document):
         return node
-    changes = {}
-    for f in dataclasses.fields(node):
-        if f.name == "span":
-            continue
-        v = getattr(node, f.name)
-        if isinstance(v, tuple) or hasattr(v, "__dataclass_fields__"):
-            new = _renamed(v, letters, spell)
-            if new is not v:
-                changes[f.name] = new
-    return dataclasses.replace(node, **changes) if changes else node
+    return S.rebuilt(node, lambda c: _renamed(c, letters, spell))
 
 
 def script_names(statements, source):
@@ -230,4 +207,4 @@ def as_spelled(expr, source):
     a script letter made the name of its own (``{\\cal L}`` -> the Sym keyword L_cal): the
     name to look up first in a document where that letter is one (rule 1)."""
     spell = _Spellings(source)
-    return _renamed(expr, {_letter(n) for n in _walk(expr) if isinstance(n, S.Sym)}, spell)
+    return _renamed(expr, {_letter(n) for n in S.walk(expr) if isinstance(n, S.Sym)}, spell)

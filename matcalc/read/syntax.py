@@ -375,6 +375,20 @@ class Document:
 
 # ---------------------------------------------------------------- walking a tree
 
+def walk(node):
+    """Every syntax node below `node` (included), depth first; spans are not nodes."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        for f in getattr(n, "__dataclass_fields__", {}):
+            v = getattr(n, f)
+            if isinstance(v, tuple):
+                stack.extend(x for x in v if hasattr(x, "__dataclass_fields__"))
+            elif hasattr(v, "__dataclass_fields__") and not isinstance(v, Span):
+                stack.append(v)
+
+
 def children(node):
     """The syntax nodes directly below `node`, in field order (spans are not nodes)."""
     for f in dataclasses.fields(node):
