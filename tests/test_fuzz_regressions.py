@@ -1700,3 +1700,15 @@ def test_a_differential_that_cancels_to_zero_moves_nothing():
     nonzero = r"A \in \mathbb{R}^{n \times n}" "\n" r"f = \operatorname{tr}(A^T A)"
     assert not matcalc.check(nonzero, "A", claim="0").ok
     assert not matcalc.check(nonzero, "A", claim=r"\mathbf{0}").ok
+
+
+def test_a_whole_name_subscript_is_the_name_beside_an_identity_of_that_size():
+    """30-minute run, 3 Dec (round trip, second class): the printed inner adjoint
+    \\bar{z}_{in}^{(1)} = ... (I + C C^T)^{-1} ..., whose value writes I_{n}, was read as an
+    entrywise definition over i, n -- the n of I_{n} (a size) counted as an index use."""
+    doc = (r"$z_{in} \in \mathbb{R}^{n}\; C \in \mathbb{R}^{n \times d}\; u \in \mathbb{R}^d$"
+           "\n" r"$$J = \sigma\left(u^T C^T (I + C C^T)^{-1} z_{in}\right)$$")
+    g = matcalc.gradient(doc, "z_{in}")
+    printed = r"\bar{z}_{in}^{(1)} \quad\text{where}\quad \bar{z}_{in}^{(1)} = " + g.latex()
+    assert "I_{n}" in printed, printed
+    reads_back_both_ways(doc, "z_{in}", printed, "= ", "= 2 ")

@@ -154,7 +154,8 @@ class NameLowering(LoweringBase):
         used = set()
         for part in (st.value, *st.middle):
             for node in walk_syntax(part):
-                if isinstance(node, S.Sub) and names.keyword_of(node) not in self.info:
+                if isinstance(node, S.Sub) and names.keyword_of(node) not in self.info and \
+                        not _identity(node, self.info):     # I_{n}: a size, no index
                     for item in node.subs:     # (the subscript of a whole name: no index)
                         kw = names.keyword_of(item)
                         used |= {kw} if kw else set(self._juxt_syms(item) or ())
@@ -414,3 +415,9 @@ def _syms_in(st) -> set:
     """The keywords of every name the definition's right side writes."""
     return {names.keyword_of(n) for part in (st.value, *st.middle) for n in walk_syntax(part)
             if isinstance(n, S.Sym)}
+
+
+def _identity(node, info) -> bool:
+    """``I_{n}``: the identity written with its size (I no name of the document)."""
+    return isinstance(node.base, S.Sym) and node.base.name == "I" and not node.base.accent \
+        and "I" not in info
