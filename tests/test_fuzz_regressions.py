@@ -1712,3 +1712,18 @@ def test_a_whole_name_subscript_is_the_name_beside_an_identity_of_that_size():
     printed = r"\bar{z}_{in}^{(1)} \quad\text{where}\quad \bar{z}_{in}^{(1)} = " + g.latex()
     assert "I_{n}" in printed, printed
     reads_back_both_ways(doc, "z_{in}", printed, "= ", "= 2 ")
+
+
+def test_an_identity_in_the_bare_objective_after_definitions_gets_its_size():
+    """10-minute run, 3 Dec (refused supported documents): `g = A` then the bare
+    `y^T (A - 2 I) y + \\operatorname{tr}(g)` was refused, 'cannot tell the size of this I':
+    the shapes were inferred before the bare objective became the definition f."""
+    doc = (r"$y \in \mathbb{R}^n\; A \in \mathbb{R}^{n \times n}$" "\n" r"$g = A$" "\n"
+           r"$\operatorname{sigmoid}(y^\top (A - 2 I) y) - g : A$")
+
+    def f(y, A):
+        q = y @ (A - 2 * np.eye(len(y))) @ y
+        return 1 / (1 + np.exp(-q)) - np.sum(A * A)
+    rng = np.random.default_rng(4)
+    assert_right(doc, "y", f, dict(y=rng.normal(size=3), A=rng.normal(size=(3, 3))))
+    assert_right(doc, "A", f, dict(y=rng.normal(size=3), A=rng.normal(size=(3, 3))))

@@ -576,10 +576,20 @@ class InferredShapes:
     inferred: Inferred = None
 
     def run_inference(self, objective, shape=()):
+        # the objective written bare after the definitions is f only once it is lowered
+        # (`adopt_bare_objective`): its shapes are inferred as that definition's, so the I
+        # of `g = A` then `y^T (A - 2I) y` gets A's size (it was 'cannot tell the size')
+        bare = objective == "f" and getattr(self, "bare", None) is not None and \
+            "f" not in self.defsrc and "f" not in self.info
+        if bare:
+            self.adopt_bare_objective()
         try:
             self.inferred = infer_shapes(self, objective, shape)
         except Exception:   # noqa: BLE001 - inference is a help: without it, the old refusals
             self.inferred = Inferred()
+        finally:
+            if bare:
+                del self.defsrc["f"], self.info["f"]
 
     def adopt_inferred(self, kw, e):
         """Declare the undeclared `kw` (written `e`) with its inferred shape and return its
