@@ -136,6 +136,8 @@ for _m, _name in POLYGAMMA_NAMES.items():
 # `|.|` is only used on scalars (on a vector it could mean a norm); \operatorname{abs} anywhere.
 # \Gamma of a vector may be a matrix Γ times it (refused): \log\Gamma too.
 SCALAR_ONLY_SPELLINGS = {"|{}|", r"\left|{}\right|", r"\log\Gamma({})", r"\ln \Gamma\left({}\right)"}
+# the log written before the call without parentheses: a power after it binds inside the log
+UNPARENTHESISED_LOG = {r"\log\Gamma({})", r"\ln \Gamma\left({}\right)"}
 
 # Constructs (feature tags) that trigger an engine bug pinned by a regression test. The CI fuzz
 # test leaves them out; the long runs generate them. Tag -> regression test id.
@@ -541,6 +543,10 @@ def apply_fn(draw, ctx, name, arg: E) -> E:
     if name in ("tanh", "exp") and arg.prec == ATOM and re.fullmatch(r"[A-Za-z]", arg.tex) \
             and draw(st.integers(0, 3)) == 0:
         tex = rf"\{name} {arg.tex}"          # \tanh x: no parentheses
+        prec = POST
+    elif tmpl in UNPARENTHESISED_LOG:
+        # \log\Gamma(z)^2 reads as \log(\Gamma(z)^2), as \log x^2 is \log(x^2): a power of
+        # the log-gamma needs its braces, {\log\Gamma(z)}^2
         prec = POST
     else:
         prec = ATOM
