@@ -20,7 +20,7 @@ from .. import ir, names
 from ..ir import dim_expr
 from ..read import syntax as S
 from ..values import fmt_shape as _fmt
-from .base import LoweringBase, walk_syntax
+from .base import LoweringBase
 from .declarations import Info, Skip, _declared_name, _same_shape
 
 
@@ -179,25 +179,6 @@ class DeclaredShapes(LoweringBase):
         if d.is_positive is False or (d.is_number and not (d.is_integer and d > 0)):
             raise self.perr(f"a dimension must be a positive whole number, not {d}", e)
         return d
-
-    def _depends_on_inputs(self, kw, seen=None) -> bool:
-        """Does the definition of kw use an array or scalar input of the document, through
-        the definitions it uses?"""
-        seen = set() if seen is None else seen
-        ds = self.defsrc.get(kw)
-        if ds is None or kw in seen:
-            return False
-        seen.add(kw)
-        for part in (ds.stmt.value, *ds.stmt.middle):
-            for n in walk_syntax(part):
-                k = names.keyword_of(n) if isinstance(n, (S.Sym, S.Sub)) else None
-                info = self.info.get(k) if k is not None else None
-                if info is not None and info.kind == "input":
-                    return True
-                if info is not None and info.kind == "def" and \
-                        self._depends_on_inputs(k, seen):
-                    return True
-        return False
 
     def dim(self, e, scope) -> sp.Expr:
         """A dimension or index-bound expression as SymPy (indices in scope become their

@@ -62,6 +62,25 @@ def _with_value(e, kw, value: int):
 class SumLowering(LoweringBase):
     """Sums, products over indices, and calls."""
 
+    def _depends_on_inputs(self, kw, seen=None) -> bool:
+        """Does the definition of kw use an array or scalar input of the document, through
+        the definitions it uses?"""
+        seen = set() if seen is None else seen
+        ds = self.defsrc.get(kw)
+        if ds is None or kw in seen:
+            return False
+        seen.add(kw)
+        for part in (ds.stmt.value, *ds.stmt.middle):
+            for n in walk_syntax(part):
+                k = names.keyword_of(n) if isinstance(n, (S.Sym, S.Sub)) else None
+                info = self.info.get(k) if k is not None else None
+                if info is not None and info.kind == "input":
+                    return True
+                if info is not None and info.kind == "def" and \
+                        self._depends_on_inputs(k, seen):
+                    return True
+        return False
+
     def x_BigOp(self, e, scope):
         if e.span in self.ambiguous_sums:       # p_i declared, i bound here (familyrange.py)
             raise self.perr(self.ambiguous_sums[e.span], e)
