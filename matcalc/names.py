@@ -28,6 +28,10 @@ GREEK = {
 }
 
 
+# letters written as commands that are not Greek (read/tokens.py SYMBOL_NAMES): \ell
+LETTER_COMMANDS = {"ell", "hbar", "imath", "jmath"}
+
+
 def _base_keyword(sym: S.Sym) -> str:
     name = sym.name
     if sym.accent:
@@ -49,7 +53,7 @@ SCRIPT_COMMAND = {"cal": "mathcal", "scr": "mathscr", "frak": "mathfrak", "bb": 
 
 def _base_latex(sym: S.Sym) -> str:
     name = sym.name
-    if name in GREEK:
+    if name in GREEK or name in LETTER_COMMANDS:
         name = "\\" + name
     elif len(name) > 1:
         name = r"\mathrm{" + name + "}"

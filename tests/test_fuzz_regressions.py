@@ -1548,6 +1548,42 @@ def test_a_lost_declaration_joined_by_and_is_not_skipped(doc, says):
     assert says in str(err.value) and err.value.line == 1
 
 
+@pytest.mark.parametrize("lhs, used", [
+    (r"\text{out}", r"\text{out}"),          # 30-minute run 2049, 3 Dec: silently wrong
+    (r"\text{out}_k", r"\text{out}_1"),
+    (r"\text{out} :", r"\text{out}"),         # := written with a space
+    (r"L_{\text{train}}", r"L_{\text{train}}"),
+    (r"W_{\text{out}}", r"W_{\text{out}}"),
+])
+def test_a_definition_that_cannot_be_lexed_is_not_skipped_when_its_name_is_used(lhs, used):
+    """A definition with a character matcalc cannot lex (the math italic 𝑥) was skipped as
+    defining nothing when its left side was a \text name, and the objective's use of that
+    name was then inferred as a new input: the gradient of another function, with only a
+    note. The left side is now read, and the fragment is not skipped."""
+    doc = ("Let $x \\in \\mathbb{R}^{n}$, $𝑥 \\in R^{n}$.\n"
+           f"Define ${lhs} = \\sum_k x_k 𝑥$.\n"
+           f"We minimise $$f = x^T x + {used}$$")
+    with pytest.raises(matcalc.MatcalcError, match="cannot be skipped") as err:
+        matcalc.gradient(doc, "x")
+    assert err.value.line == 2
+
+
+def test_a_skipped_definition_whose_target_cannot_be_told_still_refuses(monkeypatch):
+    """The backstop behind the one above: where the reader cannot tell what a fragment it
+    skips defines, an input the objective's inferred names share with that fragment's left
+    side is refused, not inferred (lower/skipped.py)."""
+    import matcalc.read.parse as parse
+    monkeypatch.setattr(parse, "guess_raw", lambda *a: ((), ()))
+    doc = ("Let $x \\in \\mathbb{R}^{n}$.\n"
+           "Define $\\text{out} = \\mathrm{sigm}(x^T 𝑥)$.\n"
+           "We minimise $$f = x^T x + \\text{out}$$")
+    with pytest.raises(matcalc.MatcalcError, match=r"without it \\mathrm\{out\} would be"):
+        matcalc.gradient(doc, "x")
+    # a name only on its right side is no reason: x is declared, y is defined
+    ok = ("Let $x \\in \\mathbb{R}^{n}$.\n$z = x^T 𝑥$ is noted.\n$$f = x^T x$$")
+    assert_right(ok, "x", lambda x: x @ x, dict(x=np.array([0.3, -0.2, 0.5])), key="x")
+
+
 def test_a_dimension_ratio_is_emitted_in_lowest_terms():
     """30-minute run, 3 Dec: a coefficient (d - 1)/(1 - d) was emitted as written and raised
     ZeroDivisionError at d = 1 (where the term it scales is empty): it is -1."""
@@ -1586,7 +1622,9 @@ def test_an_unreadable_last_definition_is_not_replaced_by_the_one_before():
     doc = ("$A \\in \\mathbb{R}^{n \\times n}, \\text{fi} \\in \\mathbb{R}$\n"
            "$h := (\\text{fi}^2)^2$\n"
            "$\\ell(\\text{fi}) = \\tanh\\left(𝑥 + \\text{fi}\\right) + h$")
-    with pytest.raises(matcalc.MatcalcError, match="would be the objective") as err:
+    # (its left side \ell is now read, so the message names it)
+    with pytest.raises(matcalc.MatcalcError, match=r"defines \\ell.*may be the objective") \
+            as err:
         matcalc.gradient(doc, wrt=r"\text{fi}")
     assert err.value.line == 3
     g = matcalc.gradient(doc, wrt=r"\text{fi}", objective="h")

@@ -8,6 +8,8 @@ fragment's own error (its place, with why it cannot be skipped: `fragment = True
 """
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 
 from .. import ir, names
@@ -98,6 +100,23 @@ class SkippedFragments(LoweringBase):
                 if k in used and k not in self.defsrc:
                     raise self._needed_error(sk, k, f"which the objective uses: without it "
                                              f"{sk.latex.get(k, k)} would be taken as an input")
+            for k in sorted(used):       # out_1 of a skipped family out_k = ...
+                base = k.split("_")[0]
+                if "_" in k and base in sk.defines and len(sk.defines) > 1 and \
+                        k not in self.defsrc and k not in self._declared:
+                    tex = self.info[k].latex if k in self.info else k
+                    raise self._needed_error(sk, base, f"which the objective uses as {tex}: "
+                                             f"without it {tex} would be taken as an input")
+        for sk in self.skips:     # what it defines could not be told: its left side names
+            if sk.defines or sk.declares:   # an input the objective's inputs were inferred
+                continue
+            lhs = _written_lhs(excerpt(self.src, sk.span))
+            for k in sorted(used):
+                if lhs and k not in self.defsrc and k not in self._declared and \
+                        _spelled_in(k, lhs):
+                    tex = self.info[k].latex if k in self.info else k
+                    raise self._needed_error(sk, k, "which the objective uses: without it "
+                                             f"{tex} would be taken as an input", tex)
         # a name the objective's formulas mention counts even where it was read as
         # something else without its declaration: \pi the constant, where \pi \in R is lost
         mentioned = self._mentioned([obj])
@@ -111,9 +130,9 @@ class SkippedFragments(LoweringBase):
                     raise self._needed_error(sk, k, f"which the objective uses: without it "
                                              f"{lost}")
 
-    def _needed_error(self, sk, k, why):
+    def _needed_error(self, sk, k, why, name=None):
         e = sk.error
-        name = sk.latex.get(k, k)
+        name = name or sk.latex.get(k, k)
         verb = "declares" if k in sk.declares and k not in sk.defines else "defines"
         out = type(e)(f"{e.bare_message} -- this formula cannot be skipped: it {verb} "
                       f"{name}, {why}", e.line, e.column, e.source, e.end_column)
@@ -141,3 +160,20 @@ class SkippedFragments(LoweringBase):
                 out.fragment = True
                 return out
         return None
+
+
+def _written_lhs(text: str) -> str:
+    """The text of a skipped fragment before its first relation (``=``, ``:=``, ``\\equiv``,
+    ``\\triangleq``), or "" when it has none: what it would define."""
+    cut = [i for i in (text.find("="), text.find("\\equiv"), text.find("\\triangleq"))
+           if i >= 0]
+    return text[:min(cut)] if cut else ""
+
+
+def _spelled_in(keyword: str, lhs: str) -> bool:
+    """Whether the letters of a name's keyword (``out``, ``W_out``, ``x``) occur in `lhs`
+    as a word of their own (not inside a longer run of letters or a command)."""
+    base = keyword.split("_")[0]
+    if not base.isalpha():
+        return False
+    return re.search(rf"(?<![A-Za-z\\]){re.escape(base)}(?![A-Za-z])", lhs) is not None

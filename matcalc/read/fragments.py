@@ -133,6 +133,9 @@ def guess_raw(raw, source, macros, parse_expr):
             depth += 1
         elif t.kind == "}" or (t.kind == "char" and t.value in ")]"):
             depth = max(0, depth - 1)
+        if t.kind == "text" and (depth > 0 or _text_name(raw, k)):
+            piece.append(t)              # L_{\text{train}} =, \text{out} =: part of a name
+            continue
         if t.kind in RAW_ENDS or (depth == 0 and (t.kind, t.value) in RAW_SEPARATORS):
             flush()
             if (t.kind, t.value) in (("char", ","),):
@@ -143,6 +146,17 @@ def guess_raw(raw, source, macros, parse_expr):
         piece.append(t)
     flush()
     return _collect(clauses, parse_expr)
+
+
+def _text_name(raw, k) -> bool:
+    """Whether the text token raw[k] is a name (``\\text{out} = ...``, ``\\text{out}_k``):
+    followed by a relation or a sub/superscript, and not a separating word."""
+    if raw[k].value.strip() in SEP_WORDS or k + 1 >= len(raw):
+        return False
+    nxt = raw[k + 1]
+    if nxt.kind == "char" and nxt.value == ":" and k + 2 < len(raw):
+        nxt = raw[k + 2]
+    return (nxt.kind, nxt.value) in RAW_RELATIONS or (nxt.kind == "char" and nxt.value in "_^")
 
 
 def _separator_words(raw) -> dict:
