@@ -53,6 +53,20 @@ def _grouped(e):
     return e
 
 
+# spacing written between a bare function's argument and the next factor: it ends the
+# argument (``\\det A \\, x^Tx`` is ``(\\det A) x^Tx``)
+ARGUMENT_ENDS = ("\\,", "\\;", "\\:", "\\!", "\\ ", "\\quad", "\\qquad", "~")
+
+
+def glued_constant(e) -> bool:
+    """``\\pi``, or a number times \\pi glued (``2\\pi``): what a bare function's number
+    argument takes after it (``\\log 2\\pi``)."""
+    if isinstance(e, S.Sym):
+        return e.name == "pi" and not (e.accent or e.layer or e.sup or e.primes)
+    return isinstance(e, S.BinOp) and e.op == S.MUL and not e.sign and \
+        isinstance(e.left, S.Num) and glued_constant(e.right)
+
+
 def _sym_base(e):
     """The Sym under a name's subscripts (names are Sym or Sub(Sym, ...))."""
     return e.base if isinstance(e, S.Sub) else e
@@ -275,7 +289,9 @@ class ExprBuild(_Located):
         entry = self._bracket_entry(c[0], c[1])
         if entry is not None:
             return entry
-        self._number_argument(c[0], c[1])
+        glued = self._bare_argument(c[0], c[1])
+        if glued is not None:
+            return glued
         return self._bin(S.MUL, c[0], c[1])
 
     def _bracket_entry(self, left, right):
@@ -292,24 +308,48 @@ class ExprBuild(_Located):
             return None             # W_1[k]: the entry of a subscripted name is not read
         return S.Sub(left, (right,), span=_cover(left, got[2]))
 
-    def _number_argument(self, left, right):
-        """``\\log 2\\pi``: a function of a bare number with a factor glued after it has two
-        readings, \\log(2\\pi) and (\\log 2)\\pi; refused naming both."""
+    def _bare_argument(self, whole, right):
+        """A function written without parentheses whose one-factor argument (a number, a
+        name, a power or a transpose) has another factor glued after it: ``\\log 2\\pi``,
+        ``\\log 2x``, ``\\log \\sigma x^Tx``, ``\\exp x^T A x``, ``\\sum_i \\log x_i y_i``.
+        Where a number is followed by the constant \\pi the argument is the product,
+        ``\\log(2\\pi)``, as every Gaussian density writes it (the other reading,
+        ``(\\log 2)\\pi``, differs by a constant; read/parse.py notes the reading): the
+        rebuilt product is returned. Spacing written between the argument and the factor
+        (``\\log\\sigma\\, x``) ends the argument: None. Any other glued factor has two
+        readings with different gradients, ``\\log(\\sigma x^T x)`` and
+        ``(\\log\\sigma) x^T x``: refused naming both. None when there is nothing to decide."""
+        left, path = whole, []
         while isinstance(left, S.BinOp) and left.op == S.MUL and not left.sign:
+            path.append(left)
             left = left.right
         if not (isinstance(left, S.Call) and len(left.args) == 1 and
-                isinstance(left.args[0], S.Num) and left.func not in BRACED_ARGUMENT and
-                isinstance(right, (S.Sym, S.Sub, S.Num, S.Pow))):
-            return
+                left.func not in BRACED_ARGUMENT and
+                isinstance(right, (S.Sym, S.Sub, S.Num, S.Pow, S.Transpose))):
+            return None
+        arg = left.args[0]
+        constant = glued_constant(arg)
+        if not (isinstance(arg, (S.Num, S.Sym, S.Sub, S.Pow, S.Transpose)) or constant):
+            return None
         written = excerpt(self.source, left.span)
         if "{" in written or "(" in written or written.rstrip().endswith("!"):
-            return      # 3! a^2: a postfix factorial is already closed
+            return None     # 3! a^2: a postfix factorial is already closed
+        if isinstance(arg, S.Num) and glued_constant(right):
+            call = dataclasses.replace(left, args=(self._bin(S.MUL, arg, right),),
+                                       span=_cover(left, right))
+            for node in reversed(path):
+                call = dataclasses.replace(node, right=call, span=_cover(node, call))
+            return call
+        ls, rs = _span(left), _span(right)
+        between = excerpt(self.source, S.Span(ls.end_line, ls.end_column, rs.line, rs.column))
+        if any(space in between for space in ARGUMENT_ENDS):
+            return None     # \log\sigma\, x: the space the author wrote ends the argument
         both = excerpt(self.source, _cover(left, right))
-        n = left.args[0].value
+        n = excerpt(self.source, arg.span).strip()
         f = written[:len(written) - len(n)].strip() if written.endswith(n) else f"\\{left.func}"
         rest = both[len(written):].strip()
         sp = _cover(left, right)
-        raise ParseError(f"{both} has two readings, {f}({n}{rest}) and ({f} {n}){rest}: "
+        raise ParseError(f"{both} has two readings, {f}({n} {rest}) and ({f} {n}) {rest}: "
                          f"write the parentheses", sp.line, sp.column, self.source,
                          sp.end_column if sp.end_line == sp.line else None)
 

@@ -27,7 +27,8 @@ from lark.lexer import Lexer
 
 from . import syntax as S
 from ..cache import parser_cache_file
-from .build import Build, _namelike
+from .build import Build, _namelike, glued_constant
+from ..notes import excerpt
 from ..errors import ParseError
 from .clauses import Clause, canon, distribution_statement, split_rows
 from .fragments import guess_raw, guess_tokens, renames
@@ -271,6 +272,7 @@ class _Reader:
         statements = [st for slot in slots for st in slot]
         statements, script_notes = script_names(statements, text)   # \mathcal{V} beside V
         self.notes.extend(script_notes)
+        self._note_glued_constants(statements)
         readable = [st for st in statements if not isinstance(st, S.Unreadable)]
         if not readable:
             broken = [st for st in statements if isinstance(st, S.Unreadable)]
@@ -344,6 +346,23 @@ class _Reader:
                         continue
                     slots[k].extend(self._row(items))
         return slots
+
+    def _note_glued_constants(self, statements):
+        """``\\log 2\\pi`` is read as ``\\log(2\\pi)`` (read/build.py): say so, once per place."""
+        seen = set()
+        for st in statements:
+            for node in S.walk(st):
+                if isinstance(node, S.Call) and len(node.args) == 1 and \
+                        glued_constant(node.args[0]) and \
+                        isinstance(node.args[0], S.BinOp) and node.span.line and \
+                        "(" not in excerpt(self.text, node.span) and \
+                        (node.span.line, node.span.column) not in seen:
+                    seen.add((node.span.line, node.span.column))
+                    arg = excerpt(self.text, node.args[0].span).strip()
+                    num = excerpt(self.text, node.args[0].left.span).strip()
+                    self._note(node.span, f"read as \\{node.func}({arg}), as densities write "
+                               f"it; the other reading, (\\{node.func} {num}) times the rest, "
+                               f"differs by a constant (the same gradient)", "inferred")
 
     def _note(self, span, reason, kind):
         from ..notes import note_at

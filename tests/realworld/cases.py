@@ -810,13 +810,14 @@ CASES = [
     Case("077_gp_marginal_likelihood_yt.tex", "K", ref_gp_lml, R,
          "Gaussian process: log marginal likelihood (y^t: a lower-case t, no name or index "
          "in the document, read as the transpose with a note)"),
-    Case("078_gp_marginal_likelihood_Ky.tex", r"\sigma", ref_gp_lml_noise,
-         r"refused: \log2\pi has two readings, \log(2\pi) and (\log 2)\pi (read as the "
-         r"second, the objective's value was off by a constant with a right gradient); the "
-         r"left side \log p(y|X, \theta) = and K_y = K_f + \sigma^2I (K_y named after the "
-         r"vector y, defined after its use) are read",
-         "Gaussian process: log marginal likelihood (noise variance)",
-         objective=r"\log p(y|X, \theta)", expect="has two readings"),
+    Case("078_gp_marginal_likelihood_Ky.tex", r"\sigma", ref_gp_lml_noise, "right",
+         r"Gaussian process: log marginal likelihood (noise variance) (\log2\pi is read as "
+         r"\log(2\pi), noted, as densities write it: the other reading, (\log 2)\pi, differs "
+         r"by a constant; it was refused as two readings, and once read as the second, with "
+         r"the objective's value off by a constant; the left side \log p(y|X, \theta) = and "
+         r"K_y = K_f + \sigma^2I, K_y named after the vector y and defined after its use, "
+         r"are read)",
+         objective=r"\log p(y|X, \theta)"),
     Case("079_wiener_lmmse_C_theta_x.tex", r"\mathbf{a}", ref_lmmse,
          r"refused: the notebook's typo \mathbf{C}_{_\theta x} (a subscript opening with "
          r"_), in the line that defines the objective MSE(\widehat{\theta}) (the error "
@@ -1113,10 +1114,13 @@ CASES = [
          "sample q7: linear layer, arbitrary loss", objective="L",
          expect="unknown function f"),
     Case("133_gaussian_logpost_theta_hat.tex", r"\theta", ref_gauss_logpost,
-         r"refused: -\frac{k}{2} \log 2 \pi, two readings \log(2\pi) and (\log 2)\pi, "
-         r"named (two readings)", "sample q8: Gaussian log-posterior",
+         r"refused: The mode is $\hat\theta=\mu$ (the declared \hat\theta set equal to "
+         r"the \mu of the prose N(\mu, \Sigma), declared nowhere: a statement about the "
+         r"data, or a definition with \mu a new input -- two readings, named); before it "
+         r"-\frac{k}{2} \log 2 \pi is read as \log(2\pi), noted (it was refused as two "
+         r"readings)", "sample q8: Gaussian log-posterior",
          objective=r"\log P(\theta|y)", sample=sample_gauss_logpost,
-         expect=r"\log 2 \pi has two readings"),
+         expect=r"defines it through \mu, which is declared nowhere"),
     Case("136_mf_rmse_R_D_x_N.tex", "W", ref_mf_rmse_omega,
          r"refused: \frac{1}{|\Omega|}, the size of the index set \Omega named in words "
          r"('unknown name \Omega'; notation matcalc could learn: \sum_{(d,n) \in \Omega} "
