@@ -488,6 +488,11 @@ def product(draw, l: E, r: E, shape) -> E:
             op = r" \cdot "
     if op == " " and (lt.endswith("|") or rt.startswith("|")):
         op = r" \cdot "
+    if op == " " and re.search(r"\\[A-Za-z]+ [^ (){}]+$", lt) and \
+            re.search(r"\\(tanh|exp|det|log|ln) [^ ]+$", lt):
+        # \tanh x y, \det A x: a factor glued after a bare function's argument has two
+        # readings, refused by design (test_bare_function_scope.py)
+        op = r" \cdot "
     if op == " " and rt.startswith(("(", r"\left(", r"\big(")) and \
             re.search(r"(?<![A-Za-z\\])e$", lt):
         # e (...): a function e applied, or Euler's number times: refused as two readings
