@@ -120,7 +120,7 @@ def call(fn, kwargs):
 
 def central_difference(f, kwargs, wrt, eps=1e-6):
     """∂f/∂kwargs[wrt] by central differences, same shape as kwargs[wrt]."""
-    x0 = np.array(kwargs[wrt], dtype=float)
+    x0 = np.array(kwargs[wrt], dtype=float, order="C")    # reshape(-1) below is a view
     grad = np.zeros_like(x0)
     flat = x0.reshape(-1)
     g = grad.reshape(-1)

@@ -56,7 +56,7 @@ def jacobian_fd(F, kwargs, wrt, eps=1e-6):
     """Central differences of the array function F (called with the keyword arguments
     kwargs) with respect to the argument wrt: an array of shape(F) + shape(x), entry
     [a..., b...] = ∂F_a/∂x_b. A Hessian is jacobian_fd of the gradient function."""
-    x0 = np.array(kwargs[wrt], dtype=float)
+    x0 = np.array(kwargs[wrt], dtype=float, order="C")
     f0 = np.asarray(numeric.call(F, kwargs), dtype=float)
     out = np.zeros(f0.shape + x0.shape)
     flat = x0.reshape(-1)

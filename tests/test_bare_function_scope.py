@@ -106,3 +106,28 @@ def test_bare_function_readings_property(func, a, b, how):
     check_gradient(_doc(f"\\{func}({a} {b}) x_2 + x^Tx"), "x",
                    lambda x, sigma: F(fa(x, sigma) * fb(x, sigma)) * x[1] + x @ x,
                    kwargs=dict(x=X, sigma=s))
+
+
+@pytest.mark.parametrize("written, ref", [
+    (r"\mathrm{tr} X^T A X", lambda X, A: np.trace(X.T @ A @ X)),
+    (r"tr X^TAX", lambda X, A: np.trace(X.T @ A @ X)),
+    (r"\operatorname{Tr} X^T (A + A^T) X + \mathrm{tr}\, X",
+     lambda X, A: np.trace(X.T @ (A + A.T) @ X) + np.trace(X)),
+    (r"\text{tr} A X A \exp(1)", lambda X, A: np.trace(A @ X @ A) * np.e),
+    (r"\mathrm{tr} A X \, \mathrm{tr} X", lambda X, A: np.trace(A @ X) * np.trace(X)),
+])
+def test_a_bare_trace_takes_the_whole_product(written, ref):
+    """`\\mathrm{tr} X^T A X` is tr(X^T A X), as texts on matrices write it; it was the trace of
+    X^T times A X (refused: not a scalar)."""
+    doc = r"$X, A \in \mathbb{R}^{n\times n}$" "\n$$f = " + written + "$$"
+    check_gradient(doc, "X", ref, kwargs=dict(X=A.T + 0.3, A=A))
+
+
+def test_central_differences_of_a_column_major_input():
+    """numeric.central_difference wrote its entries into a copy for an input in column-major
+    order (A.T + 0.3): every gradient it returned was 0 (found writing the test above)."""
+    from matcalc import numeric
+    X0 = A.T + 0.3
+    assert not X0.flags.c_contiguous
+    got = numeric.central_difference(lambda X: float(np.sum(X ** 3)), dict(X=X0), "X")
+    assert np.allclose(got, 3 * X0 ** 2, rtol=1e-6)

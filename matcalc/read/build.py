@@ -53,6 +53,12 @@ def _grouped(e):
     return e
 
 
+# functions written without parentheses that take the whole product after them, as every
+# text on matrices writes them: \\operatorname{tr} X^T A X is tr(X^T A X) (the other reading,
+# (tr X^T) A X, is a matrix where a trace is written to get a number; a scalar factor gives
+# the same number either way)
+WHOLE_PRODUCT = {"tr"}
+
 # spacing written between a bare function's argument and the next factor: it ends the
 # argument (``\\det A \\, x^Tx`` is ``(\\det A) x^Tx``)
 ARGUMENT_ENDS = ("\\,", "\\;", "\\:", "\\!", "\\ ", "\\quad", "\\qquad", "~")
@@ -312,6 +318,7 @@ class ExprBuild(_Located):
         """A function written without parentheses whose one-factor argument (a number, a
         name, a power or a transpose) has another factor glued after it: ``\\log 2\\pi``,
         ``\\log 2x``, ``\\log \\sigma x^Tx``, ``\\exp x^T A x``, ``\\sum_i \\log x_i y_i``.
+        A trace takes the whole product (`WHOLE_PRODUCT`: ``\\mathrm{tr} X^T A X``).
         Where a number is followed by the constant \\pi the argument is the product,
         ``\\log(2\\pi)``, as every Gaussian density writes it (the other reading,
         ``(\\log 2)\\pi``, differs by a constant; read/parse.py notes the reading): the
@@ -325,16 +332,20 @@ class ExprBuild(_Located):
             left = left.right
         if not (isinstance(left, S.Call) and len(left.args) == 1 and
                 left.func not in BRACED_ARGUMENT and
-                isinstance(right, (S.Sym, S.Sub, S.Num, S.Pow, S.Transpose))):
+                (isinstance(right, (S.Sym, S.Sub, S.Num, S.Pow, S.Transpose)) or
+                 left.func in WHOLE_PRODUCT)):
             return None
         arg = left.args[0]
         constant = glued_constant(arg)
-        if not (isinstance(arg, (S.Num, S.Sym, S.Sub, S.Pow, S.Transpose)) or constant):
+        if not (isinstance(arg, (S.Num, S.Sym, S.Sub, S.Pow, S.Transpose)) or constant or
+                left.func in WHOLE_PRODUCT):
             return None
         written = excerpt(self.source, left.span)
-        if "{" in written or "(" in written or written.rstrip().endswith("!"):
-            return None     # 3! a^2: a postfix factorial is already closed
-        if isinstance(arg, S.Num) and glued_constant(right):
+        n = excerpt(self.source, arg.span).strip()
+        head = written[:len(written) - len(n)] if n and written.endswith(n) else written
+        if head.rstrip().endswith(("{", "(")) or written.rstrip().endswith((")", "}", "!")):
+            return None     # \log{2}\pi: braced; 3! a^2: a postfix factorial is closed
+        if left.func in WHOLE_PRODUCT or (isinstance(arg, S.Num) and glued_constant(right)):
             call = dataclasses.replace(left, args=(self._bin(S.MUL, arg, right),),
                                        span=_cover(left, right))
             for node in reversed(path):
@@ -345,7 +356,6 @@ class ExprBuild(_Located):
         if any(space in between for space in ARGUMENT_ENDS):
             return None     # \log\sigma\, x: the space the author wrote ends the argument
         both = excerpt(self.source, _cover(left, right))
-        n = excerpt(self.source, arg.span).strip()
         f = written[:len(written) - len(n)].strip() if written.endswith(n) else f"\\{left.func}"
         rest = both[len(written):].strip()
         sp = _cover(left, right)
