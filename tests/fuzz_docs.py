@@ -900,8 +900,14 @@ def expr(draw, ctx, shape, depth) -> E:
         m = sub(("M", k, k))
         name = draw(st.sampled_from([r"\operatorname{Tr}", r"\mathrm{tr}", r"\operatorname{tr}",
                                      r"{\rm Trace}"]))
-        e = mk(rf"{name}({m.tex})", lambda env, ix, f=m.fn: float(np.trace(f(env, ix))), SCALAR,
-               ATOM, (m,), MAXDIM * m.mag)
+        bare = name != r"{\rm Trace}" and m.prec >= PROD and not m.greedy and \
+            not m.tex.startswith(("(", r"\left(")) and draw(st.integers(0, 3)) == 0
+        # \mathrm{tr} A B: a trace written without parentheses takes the whole product after
+        # it (greedy, like a \sum), so it is wrapped wherever something follows it
+        e = mk(rf"{name} {m.tex}" if bare else rf"{name}({m.tex})",
+               lambda env, ix, f=m.fn: float(np.trace(f(env, ix))), SCALAR,
+               PROD if bare else ATOM, (m,), MAXDIM * m.mag, greedy=bare,
+               tags={"bare-trace"} if bare else ())
     elif kind == "colon":
         s = draw(st.sampled_from([("M", "n", "n"), ("M", "n", "m"), ("M", "m", "n"),
                                   ("c", "n"), ("c", "m"), ("r", "n")]))
