@@ -131,3 +131,14 @@ def test_central_differences_of_a_column_major_input():
     assert not X0.flags.c_contiguous
     got = numeric.central_difference(lambda X: float(np.sum(X ** 3)), dict(X=X0), "X")
     assert np.allclose(got, 3 * X0 ** 2, rtol=1e-6)
+
+
+@pytest.mark.parametrize("written, ref", [
+    (r"\exp\{-x^Tx\}", lambda x, A: np.exp(-x @ x)),
+    (r"\exp\left\{-\frac{1}{2} x^T A x\right\}", lambda x, A: np.exp(-0.5 * x @ A @ x)),
+    (r"\log\{1 + x^Tx\} + \exp\Big\{x_1\Big\}^2", lambda x, A: np.log(1 + x @ x) + np.exp(x[0]) ** 2),
+])
+def test_braces_after_a_function_are_its_parentheses(written, ref):
+    """`\\exp\\left\\{ ... \\right\\}`, as Gaussian densities write it, was refused ("unexpected
+    '\\{'"): braces right after a function are its parentheses."""
+    check_gradient(_doc(written), "x", ref, kwargs=dict(x=X, A=A))

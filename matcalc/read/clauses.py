@@ -279,7 +279,7 @@ def canon(clause: list, source: str) -> list:
     is ``x_{1}2``, ``\\frac12`` is ``\\frac{1}{2}``); free braces around one token dropped;
     ``^T`` ``^\\top`` -> TRANSPOSE, ``^{(2)}`` -> LAYER, ``\\in R`` -> REALS; in ``R^{a \\times b}``
     the product signs become commas."""
-    toks = list(clause)
+    toks = _function_braces(list(clause))
     out: list = []
     stack: list = []            # (kind, index in out of '{', pending after close)
     pending = 0
@@ -329,6 +329,24 @@ def canon(clause: list, source: str) -> list:
     if pending:
         raise err(f"{_show_owner(owner)} is missing its argument", owner, source)
     return _special(out, source)
+
+
+# functions whose braces are a set (\\min\\{a, b\\}, the operators of read/optimum.py)
+SET_FUNCTIONS = {"min", "max"}
+
+
+def _function_braces(toks: list) -> list:
+    """``\\exp\\{-\\frac12 x^Tx\\}``, ``\\exp\\left\\{ ... \\right\\}``: braces written right after a
+    function are its parentheses (as densities write them; a function of a set is not
+    read), so they become LPAR ... RPAR."""
+    for i in range(len(toks) - 1):
+        if toks[i].kind == "FUNC" and toks[i].value not in SET_FUNCTIONS and \
+                toks[i + 1].kind == "LSET":
+            j = _match(toks, i + 1)
+            if toks[j].kind == "RSET":
+                toks[i + 1] = toks[i + 1].at("LPAR", "(")
+                toks[j] = toks[j].at("RPAR", ")")
+    return toks
 
 
 def _match(toks, i):
