@@ -159,6 +159,13 @@ class DeclarationCollector(LoweringBase):
             elif isinstance(st, S.Decl) and st.space.kind != "range":
                 for t in st.targets:
                     self._declare(t, st.space, st)
+                written = excerpt(self.src, st.span).replace(" ", "")
+                if "\\mathbb{S}" in written or "\\mathbbS" in written:
+                    self.note(st, f"{', '.join(names.latex_of(t) for t in st.targets)}: the "
+                                  "symmetric matrices, read as square matrices whose entries "
+                                  "are independent: the gradient is the entrywise one "
+                                  "(its symmetric part is the gradient among symmetric "
+                                  "matrices)", "inferred")
                 if st.relation == "=":          # y_i = \{0, 1\}: the values y_i takes
                     self.note(st, f"the set of values {names.latex_of(st.targets[0])} takes, "
                                   f"written with '=': read as a declaration (its entries "

@@ -466,6 +466,16 @@ def _font_argument(w, t, v):
         inner, after = [toks[i]], i + 1
     font = "mathbb" if v == "Bbb" else v.rstrip("*")
     word = word_of(inner)
+    if font == "mathbb" and word == "S":
+        got = _symmetric_space(toks, after)
+        if got is None:
+            raise err("\\mathbb{S} is read only as the symmetric matrices of a size, "
+                      "\\mathbb{S}^n (also \\mathbb{S}^n_{+}, \\mathbb{S}^n_{++})", t, source)
+        made, end = got
+        w.out.append(t.at("REALS", "R"))
+        w.splice(after, end, made)      # \mathbb{S}^n_{++}: R^{n \times n}
+        w.i = after
+        return True
     if font == "mathbb":
         w.out.append(_blackboard(t, inner, word, source))
         w.i = after
@@ -489,6 +499,37 @@ def _font_argument(w, t, v):
             w.out.append(wt)
             w.i = after
     return True                     # else the font is dropped; its argument is read on
+
+
+def _symmetric_space(toks, k):
+    """After ``\\mathbb{S}``: (the raw tokens of ``^{n \\times n}``, the index past the size
+    and the cone signs ``_+``, ``_{++}`` in either order), or None without a size. The
+    symmetric (positive semi-/definite) matrices are read as n x n matrices with independent
+    entries; lowering notes it (declarations.py)."""
+    size, j = None, k
+    for _ in range(2):
+        if j + 1 < len(toks) and toks[j].kind == "char" and toks[j].value in "^_":
+            nxt = toks[j + 1]
+            if nxt.kind == "{":
+                end = group_end(toks, j + 1)
+                if end is None:
+                    return None
+                inner, after = toks[j + 2:end], end + 1
+            else:
+                inner, after = [nxt], j + 2
+            if inner and all(is_char(x, "+") for x in inner):
+                j = after
+                continue
+            if toks[j].value == "^" and size is None and inner:
+                size, j = inner, after
+                continue
+        break
+    if size is None:
+        return None
+    t = toks[k - 1]
+    made = [t.at("char", "^"), t.at("{", "{"), *size, t.at("cmd", "times"), *size,
+            t.at("}", "}")]
+    return made, j
 
 
 def _positive_sign(toks, k):
