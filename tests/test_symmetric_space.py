@@ -37,3 +37,14 @@ def test_a_symmetric_space_without_a_size_is_refused():
         matcalc.gradient("$x \\in \\mathbb{R}^n, \\Sigma \\in \\mathbb{S}$\n$$f = x^T\\Sigma x$$",
                          r"\Sigma")
     assert err.value.line == 1
+
+
+def test_a_definiteness_condition_is_noted_and_the_fragment_read():
+    r"""`\Sigma \succ 0` beside declarations: an unknown command once, which dropped the whole
+    fragment with the declarations in it; now a condition, skipped and noted as \succeq is."""
+    doc = (r"$x \in \mathbb{R}^n, \Sigma \succ 0, \Sigma \in \mathbb{R}^{n\times n}$" "\n"
+           r"$$f = \log\det\Sigma + x^T\Sigma^{-1}x$$")
+    g = check_gradient(doc, r"\Sigma",
+                       lambda x, Sigma: np.linalg.slogdet(Sigma)[1] + x @ np.linalg.solve(Sigma, x),
+                       mode="spd")
+    assert any("succ" in str(n) for n in g.notes), g.notes

@@ -136,7 +136,7 @@ SIMPLE = {
     "geq": ("CMP", ">="), "ge": ("CMP", ">="), "geqslant": ("CMP", ">="),
     "leq": ("CMP", "<="), "le": ("CMP", "<="), "leqslant": ("CMP", "<="),
     "neq": ("CMP", "!="), "ne": ("CMP", "!="), "succeq": ("CMP", ">="),
-    "preceq": ("CMP", "<="),
+    "preceq": ("CMP", "<="), "succ": ("CMP", ">"), "prec": ("CMP", "<"),
     # a distribution statement, x \sim \mathcal{N}(\mu, \Sigma): no grammar rule takes it
     # (read/parse.py skips the clause and notes it)
     "sim": ("SIM", "~"), "thicksim": ("SIM", "~"),
