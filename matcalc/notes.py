@@ -37,6 +37,19 @@ def offsets(source: str):
     return starts
 
 
+def span_text(source: str, span) -> str:
+    """The whole source text of `span`, whitespace runs as one space (never shortened, unlike
+    `excerpt`: for tests on what was written)."""
+    if span is None or not span.line:
+        return ""
+    starts = offsets(source)
+    if not 1 <= span.line <= len(starts) or not 1 <= span.end_line <= len(starts):
+        return ""
+    a = starts[span.line - 1] + span.column - 1
+    b = starts[span.end_line - 1] + span.end_column - 1
+    return " ".join(source[a:max(a, b)].split())
+
+
 def excerpt(source: str, span, starts=None) -> str:
     """The source text of `span` (1-based lines and columns, end exclusive), on one line,
     shortened to about MAX_TEXT characters."""

@@ -17,7 +17,7 @@ from lark import Token
 from . import sumdomain
 from . import syntax as S
 from ..errors import ParseError, error_at
-from ..notes import excerpt
+from ..notes import excerpt, span_text
 from .tokens import BRACED_ARGUMENT
 
 
@@ -340,8 +340,8 @@ class ExprBuild(_Located):
         if not (isinstance(arg, (S.Num, S.Sym, S.Sub, S.Pow, S.Transpose)) or constant or
                 left.func in WHOLE_PRODUCT):
             return None
-        written = excerpt(self.source, left.span)
-        n = excerpt(self.source, arg.span).strip()
+        written = span_text(self.source, left.span)
+        n = span_text(self.source, arg.span).strip()
         head = written[:len(written) - len(n)] if n and written.endswith(n) else written
         if head.rstrip().endswith(("{", "(")) or written.rstrip().endswith((")", "}", "!")):
             return None     # \log{2}\pi: braced; 3! a^2: a postfix factorial is closed
@@ -352,7 +352,7 @@ class ExprBuild(_Located):
                 call = dataclasses.replace(node, right=call, span=_cover(node, call))
             return call
         ls, rs = _span(left), _span(right)
-        between = excerpt(self.source, S.Span(ls.end_line, ls.end_column, rs.line, rs.column))
+        between = span_text(self.source, S.Span(ls.end_line, ls.end_column, rs.line, rs.column))
         if any(space in between for space in ARGUMENT_ENDS):
             return None     # \log\sigma\, x: the space the author wrote ends the argument
         both = excerpt(self.source, _cover(left, right))

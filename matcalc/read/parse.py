@@ -28,7 +28,7 @@ from lark.lexer import Lexer
 from . import syntax as S
 from ..cache import parser_cache_file
 from .build import Build, _namelike, glued_constant
-from ..notes import excerpt
+from ..notes import excerpt, span_text
 from ..errors import ParseError
 from .clauses import Clause, canon, distribution_statement, split_rows
 from .fragments import guess_raw, guess_tokens, renames
@@ -355,7 +355,7 @@ class _Reader:
                 if isinstance(node, S.Call) and len(node.args) == 1 and \
                         glued_constant(node.args[0]) and \
                         isinstance(node.args[0], S.BinOp) and node.span.line and \
-                        "(" not in excerpt(self.text, node.span) and \
+                        "(" not in span_text(self.text, node.span) and \
                         (node.span.line, node.span.column) not in seen:
                     seen.add((node.span.line, node.span.column))
                     arg = excerpt(self.text, node.args[0].span).strip()
