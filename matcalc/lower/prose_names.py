@@ -4,7 +4,10 @@ the formula a sentence gives for it, shapes given in a sentence.
 Contract (a part of `document.Lowerer`):
   - `prose_function(kw)` is the function word a sentence binds to the name `kw`
     ("$S$ is softmax function" -> "softmax"), or None. A name the document also declares
-    or defines is not bound (then the sentence and the math disagree: `x_Apply` refuses).
+    or defines is not bound (then the sentence and the math disagree: `x_Apply` refuses),
+    except inside its own definition, ``\textbf{s} = s(\textbf{Xw})`` "is shorthand for the
+    logistic function": there s times the parenthesis would be circular, so the function
+    is the one well-formed reading (noted).
   - `apply_prose_function(kw, e, scope)` lowers ``S(\\theta)`` as that function, noting the
     sentence once.
   - `prose_formula(st)` / `check_prose_formula(st, ..)`: the statement is the formula a
@@ -58,7 +61,8 @@ class ProseFunctions(LoweringBase):
         word, sentence, phrase = self.prose.functions[kw]
         if phrase.lower().endswith(" function"):       # "the gamma function" is a phrase
             phrase = phrase[:-len(" function")]
-        if kw in self.info or kw in self.defsrc:
+        own = bool(self.lowering) and self.lowering[-1] == kw and kw in self.defsrc
+        if (kw in self.info or kw in self.defsrc) and not own:
             raise self.perr(f"{names.latex_of(e.func)} is a variable of the document, but the "
                             f"text says it is the {phrase} function (\"{sentence}\"): two "
                             f"readings of {names.latex_of(e.func)}(...), a product or the "
@@ -69,7 +73,10 @@ class ProseFunctions(LoweringBase):
             meaning = FUNCTION_MEANING.get(word)
             self.note(e, f"{names.latex_of(e.func)} is read as the {phrase} function"
                          f"{f' ({meaning})' if meaning else ''}, as the text says: "
-                         f"\"{sentence}\"", "inferred")
+                         f"\"{sentence}\""
+                         + (f" (inside the definition of {names.latex_of(e.func)} itself, "
+                            f"where a product with it would be circular)" if own else ""),
+                         "inferred")
         if word in PROSE_FORMULAS:
             return self._prose_formula_call(word, e, scope)
         return self.call(word, e.args, e, scope, getattr(e.func, "primes", 0))

@@ -1076,12 +1076,11 @@ CASES = [
          r"as a placeholder argument, skipped and noted; the derivative asked for without a "
          r"value, \frac{\partial ||\mathbf{X}^T -\mathbf{A} ||_F^2}{\partial \mathbf{X}}, "
          r"gives the objective, its numerator)"),
-    Case("127_logistic_dot_ln_textbf.tex", "w", ref_logistic_J_dot,
-         r"refused: s(\textbf{Xw}), one bold group over the product X w, read as one name "
-         r"'Xw' ('unknown name \mathrm{Xw}'; notation matcalc could learn); behind it ln "
-         r"without a backslash and s 'the logistic function' named in words",
-         "sample q5: logistic regression (vector form)", objective="J(w)",
-         expect=r"unknown name \mathrm{Xw}"),
+    Case("127_logistic_dot_ln_textbf.tex", "w", ref_logistic_J_dot, R,
+         r"sample q5: logistic regression (vector form; s(\textbf{Xw}), one bold group over "
+         r"the product of the declared X and w, read as X w, noted; s 'the logistic "
+         r"function' from the words after its definition \textbf{s} = s(...), noted; ln "
+         r"without a backslash)", objective="J(w)"),
     Case("128_logistic_loglik_lost_subscripts.tex", r"\boldsymbol{\theta}",
          ref_logistic_loglik_theta,
          r"refused: \mathbf{x}i = \sum{j=0}^{p} \theta_j x_{ij}, the page's markdown ate "
