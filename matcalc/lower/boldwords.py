@@ -15,7 +15,9 @@ sizes, not indices bound here) whose product is well-shaped:
     product's value, noted;
   - the name is declared/defined and a split fits, or several splits fit: a located
     `ParseError` naming every reading (different values);
-  - nothing fits: None (the name is read as a name, or is unknown, as before).
+  - splits exist but none is well-shaped and the name is not declared or defined: a
+    located `ParseError` (a new name inferred from its use would be a guess);
+  - no split: None (the name is read as a name, or is unknown, as before).
 
 A bare ``\\mathrm{Xw}`` / ``\\text{Xw}`` (an upright word is one name) is never split.
 """
@@ -26,6 +28,7 @@ from ..errors import MatcalcError
 from ..read import syntax as S
 from ..read.words import MATH_FONT_TEXT
 from ..notes import excerpt
+from .base import short_error
 
 # the kinds of Info a piece of the split may be: a declared array/scalar or a definition
 PIECE_KINDS = ("input", "def")
@@ -67,24 +70,38 @@ class BoldWords:
                 and kw not in scope}
 
     def bold_product(self, kw, e, scope):
-        if not self._bold_written(e):
-            return None
-        fits = []
-        for split in cuts(e.name, self._pieces(scope)):
-            if len(split) < 2:
-                continue
-            prod = S.Sym(split[0], span=e.span)
-            for piece in split[1:]:
-                prod = S.BinOp(S.MUL, prod, S.Sym(piece, span=e.span), span=e.span)
-            try:
-                fits.append((split, self.expr(prod, scope)))
-            except MatcalcError:
-                continue        # not well-shaped: not a reading
+        trying = self.__dict__.setdefault("_bold_trying", set())
+        if e.span in trying or not self._bold_written(e):
+            return None     # a piece of a split being tried (``xy`` of ``xyz``) is a name
+        fits, failed = [], []
+        trying.add(e.span)
+        try:
+            for split in cuts(e.name, self._pieces(scope)):
+                if len(split) < 2:
+                    continue
+                prod = S.Sym(split[0], span=e.span)
+                for piece in split[1:]:
+                    prod = S.BinOp(S.MUL, prod, S.Sym(piece, span=e.span), span=e.span)
+                try:
+                    fits.append((split, self.expr(prod, scope)))
+                except MatcalcError as err:
+                    failed.append((split, err))     # not well-shaped: not a reading
+        finally:
+            trying.discard(e.span)
+        written = excerpt(self.src, e.span)
+        inferred = self.inferred.names if self.inferred is not None else {}
+        if not fits and failed and kw not in self.info and kw not in self.defsrc:
+            # its letters are the document's names, but their product does not fit: a new
+            # name inferred from its use would be a guess
+            split, err = failed[0]
+            raise self.perr(f"{written}: its letters are the names "
+                            f"{' '.join(names.latex_of(S.Sym(p)) for p in split)} of the "
+                            f"document, but their product is not well-shaped "
+                            f"({short_error(err)}), and {names.latex_of(e)} is not declared: "
+                            f"declare it, or write the product that is meant", e)
         if not fits:
             return None
-        written = excerpt(self.src, e.span)
         readings = [" ".join(names.latex_of(S.Sym(p)) for p in split) for split, _ in fits]
-        inferred = self.inferred.names if self.inferred is not None else {}
         if (kw in self.info and kw not in inferred) or kw in self.defsrc:
             raise self.perr(f"{written} has two readings: the name {names.latex_of(e)} the "
                             f"document declares or defines, or the product "

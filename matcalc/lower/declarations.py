@@ -164,6 +164,10 @@ class DeclarationCollector(LoweringBase):
                                   f"written with '=': read as a declaration (its entries "
                                   f"are data in that set, treated as real), not a definition",
                               "inferred")
+            elif isinstance(st, S.Def) and self.prose_size(st):
+                # $X = (m, n)$ input matrix: a shape written as a tuple (read/prose_shapes.py)
+                self.note(st, "a shape written as a tuple, part of a sentence that states "
+                              "it: not a definition", "prose")
             elif isinstance(st, S.Def):
                 kind = self._kinds.get(k)
                 if kind == "function" and self._own_function(st):

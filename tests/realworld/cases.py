@@ -1102,10 +1102,11 @@ CASES = [
          "sample q6: x^t A(x) x", objective="p(x)",
          expect=r"the formula ends too early after \in"),
     Case("131_layer_L_f_D_tuple_shapes.tex", "W", None,
-         r"refused: the shapes written as tuples, $X = (m, n)$, $W = (H, m)$, are not read "
-         r"as shapes ('unknown name W', two shapes; notation matcalc could learn); behind "
-         r"it L = f(D) with f an arbitrary loss (undefined function: nothing to check)",
-         "sample q7: layer D = WX, arbitrary loss", objective="L", expect="unknown name W"),
+         r"refused: L = f(D) with f an arbitrary loss ('unknown function f'; undefined "
+         r"function: nothing to check); the shapes written as tuples, $X = (m, n)$ input "
+         r"matrix, $W = (H, m)$ weight matrix, are read as m×n and H×m, noted",
+         "sample q7: layer D = WX, arbitrary loss", objective="L",
+         expect="unknown function f"),
     Case("132_layer_dot_L_f_y.tex", "x", None,
          r"refused: L = f(y) = f(y(x)), f a generic function ('unknown function f'; "
          r"undefined function: nothing to check)",
