@@ -162,3 +162,97 @@ def test_tuple_shape_against_a_declaration_is_refused():
     doc = (r"$X \in \mathbb{R}^{n \times m}, W \in \mathbb{R}^{H \times m}$" "\n" + LAYER +
            r"$L = \|D\|_F^2$")
     refused(doc, "W", "two shapes for X")
+
+
+# ------------------------------------------------ the size of an index set, R^{D x N}
+
+MF = (r"$X\in R^{D x N}$, $W\in R^{D x K}$, $Z\in R^{N x K}$" "\n"
+      r"$f = \frac{1}{|\Omega|} \sum_{(d,n) \in \Omega} \frac{1}{2} \big[ X_{dn}-(WZ^T)_{dn}]^2$")
+
+
+def sample_mask(shape, rng):
+    m = (rng.random(shape) < 0.6).astype(float)
+    m.flat[0] = 1.0                     # never empty
+    return m
+
+
+def test_size_of_the_set_a_sum_runs_over_is_the_mask_sum():
+    rng = np.random.default_rng(1)
+    D, N, K = 4, 5, 3
+    kw = {"X": rng.normal(size=(D, N)), "W": rng.normal(size=(D, K)),
+          "Z": rng.normal(size=(N, K)), "Omega": sample_mask((D, N), rng)}
+
+    def ref(X, W, Z, Omega):
+        return float(0.5 * np.sum(Omega * (X - W @ Z.T) ** 2) / np.sum(Omega))
+    g = check_gradient(MF, "W", f=ref, kwargs=kw)
+    reasons = " | ".join(n.reason for n in g.notes)
+    assert r"|\Omega|: the number of entries" in reasons and "D×N" in reasons
+    assert set(g.inputs.values()) == {"X", "W", "Z", "Omega"}      # one mask, not two
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 50), squared=st.booleans())
+def test_size_of_a_subscripted_set_property(seed, squared):
+    # k-means: the mean squared distance within each cluster C_i, 1/|C_i| (or 1/|C_i|^2)
+    doc = (r"$x_j \in \mathbb{R}^d, j = 1, \dots, n$, $\mu_i \in \mathbb{R}^d, i = 1, \dots, K$"
+           "\n" r"$f = \sum_{i=1}^{K} \frac{1}{|C_i|" + ("^2" if squared else "") +
+           r"} \sum_{j \in C_i} \|x_j - \mu_i\|^2$")
+    rng = np.random.default_rng(seed)
+    n, K, d = 6, 3, 2
+    C = sample_mask((K, n), rng)
+    C[:, 0] = 1.0
+    kw = {"x": rng.normal(size=(n, d)), "mu": rng.normal(size=(K, d)), "C": C}
+
+    def ref(x, mu, C):
+        dist = np.sum((x[None, :, :] - mu[:, None, :]) ** 2, axis=2)
+        size = C.sum(axis=1) ** (2 if squared else 1)
+        return float(np.sum(np.sum(C * dist, axis=1) / size))
+    check_gradient(doc, r"\mu", f=ref, kwargs=kw)
+
+
+def test_bars_around_a_set_no_sum_runs_over_stay_unknown():
+    refused(r"$f = \frac{1}{|\Omega|}$", "f", r"unknown name \Omega")
+
+
+@pytest.mark.parametrize("size", ["n x m", "nxm", r"n \times m"])
+def test_times_letter_reads_as_times(size):
+    doc = rf"$A \in R^{{{size}}}, u \in R^{{m}}$" "\n" r"$f = \|A u\|^2$"
+    g = check_gradient(doc, "u", f=lambda A, u: float(np.sum((A @ u) ** 2)))
+    assert tuple(map(str, g.problem.shape_of("A"))) == ("n", "m")
+
+
+@pytest.mark.parametrize("other", [r"x \in \mathbb{R}^{n}", r"x \in \mathbb{N}",
+                                   r"i = 1, \dots, x"])
+def test_times_letter_is_not_read_where_x_is_a_name_or_size(other):
+    doc = rf"$A \in R^{{n x m}}, u \in R^{{m}}, {other}$" "\n" r"$f = u^T u$"
+    try:
+        g = matcalc.gradient(doc, "u")
+    except matcalc.MatcalcError:
+        return
+    assert not any("times sign" in n.reason for n in g.notes)
+    assert len(g.problem.shape_of("A")) != 2
+
+
+# ------------------------------------------------ x_{dn}, the entries of a declared X
+
+MFX = r"$X \in \mathbb{R}^{D \times N}, W \in \mathbb{R}^{D \times K}, Z \in \mathbb{R}^{N \times K}$" "\n"
+
+
+@pytest.mark.parametrize("body", [r"$f = \sum_{d,n} (x_{dn} - (WZ^T)_{dn})^2$",
+                                  r"$f = \sum_{d=1}^{D}\sum_{n=1}^{N} (x_{dn} - (WZ^T)_{dn})^2$",
+                                  r"$f = \sum_{d,n} (x_{d,n} - (WZ^T)_{d,n})^2$"])
+def test_lowercase_entries_of_a_declared_matrix(body):
+    g = check_gradient(MFX + body, "W", f=lambda X, W, Z: float(np.sum((X - W @ Z.T) ** 2)))
+    assert set(g.inputs.values()) == {"X", "W", "Z"}       # never a new matrix x beside X
+    assert any("entry X_{dn}" in n.reason or "entry X_{d,n}" in n.reason for n in g.notes)
+
+
+def test_lowercase_entries_transposed_are_refused():
+    with pytest.raises(matcalc.MatcalcError):
+        matcalc.gradient(MFX + r"$f = \sum_{d,n} x_{nd} (WZ^T)_{dn}$", "W")
+
+
+def test_a_declared_lowercase_matrix_is_itself():
+    doc = MFX.replace(r"X \in", r"X, x \in") + r"$f = \sum_{d,n} x_{dn} (WZ^T)_{dn}$"
+    g = check_gradient(doc, "W", f=lambda X, x, W, Z: float(np.sum(x * (W @ Z.T))))
+    assert not any("lowercase" in n.reason for n in g.notes)

@@ -522,9 +522,18 @@ def sample_gauss_logpost(rng):
     return dict(theta=rng.standard_normal(k), theta_hat=rng.standard_normal(k), Sigma=spd(rng, k))
 
 
-def ref_mf_rmse_omega(W, Z, x, Omega):
-    """136: 1/|Omega| sum_{(d,n) in Omega} 1/2 (x_dn - (W Z^T)_dn)^2, Omega a 0/1 mask."""
-    return float(0.5 * np.sum(Omega * (x - W @ Z.T) ** 2) / np.sum(Omega))
+def ref_mf_rmse_omega(W, Z, X, Omega):
+    """136: 1/|Omega| sum_{(d,n) in Omega} 1/2 (x_dn - (W Z^T)_dn)^2, x_dn the entries of
+    X, Omega a 0/1 mask and |Omega| its number of ones."""
+    return float(0.5 * np.sum(Omega * (X - W @ Z.T) ** 2) / np.sum(Omega))
+
+
+def sample_mf_rmse_omega(rng):
+    """136: a 0/1 mask with at least one entry (|Omega| > 0)."""
+    D, N, K = (int(v) for v in rng.integers(2, 5, 3))
+    Omega = mask01(rng, (D, N))
+    return dict(X=rng.standard_normal((D, N)), W=rng.standard_normal((D, K)),
+                Z=rng.standard_normal((N, K)), Omega=Omega)
 
 
 def ref_rbf_sklearn(x_i, x_j, l):
@@ -1117,12 +1126,12 @@ CASES = [
          r"named (two readings)", "sample q8: Gaussian log-posterior",
          objective=r"\log P(\theta|y)", sample=sample_gauss_logpost,
          expect=r"\log 2 \pi has two readings"),
-    Case("136_mf_rmse_R_D_x_N.tex", "W", ref_mf_rmse_omega,
-         r"refused: \frac{1}{|\Omega|}, the size of the index set \Omega named in words "
-         r"('unknown name \Omega'; notation matcalc could learn: \sum_{(d,n) \in \Omega} "
-         r"alone is read as a mask); behind it R^{D x N} with a letter x and \big[ ... ]",
-         "sample q9: masked matrix factorization", objective="f(W,Z)",
-         expect=r"unknown name \Omega"),
+    Case("136_mf_rmse_R_D_x_N.tex", "W", ref_mf_rmse_omega, R,
+         r"sample q9: masked matrix factorization (\frac{1}{|\Omega|} read as one over the "
+         r"number of entries of the index set of \sum_{(d,n) \in \Omega}, the sum of its "
+         r"mask, noted; R^{D x N} with the letter x, no name or size of the post, read as "
+         r"D×N, noted; x_{dn}, never declared, the entries of the declared X, noted; "
+         r"\big[ ... ])", objective="f(W,Z)", sample=sample_mf_rmse_omega),
     Case("138_ridge_penalty_rd_no_delimiters.tex", "x_j",
          lambda x_j, lambda_: float(lambda_ * x_j ** 2),
          r"refused: the objective p(x_j) = \lambda x_j^2 (a line that is only a formula, "
