@@ -146,8 +146,29 @@ def test_tuple_of_values_without_support_is_not_a_shape():
 
 
 def test_tuple_whose_sizes_are_values_is_refused_naming_both():
-    doc = r"$a, b \in \mathbb{R}$, $x = (a, b)$ vector" "\n" r"$f = x^T x$"
+    doc = r"$a, b \in \mathbb{R}$, $x = (a, b)$ matrix" "\n" r"$f = \|x\|_F^2$"
     refused(doc, "a", "two readings", "shape a×b", "values a, b")
+
+
+@pytest.mark.parametrize("doc", [
+    # 'vector' after a pair is the vector of its entries, never a shape a×b
+    "$x = (m, n)$ vector\n" r"$f = x^T x$",
+    # a size word elsewhere on the line is no support
+    "$x = (m, n)$ is the point; its size is small.\n" r"$f = x^T x$",
+])
+def test_tuple_without_support_is_never_a_shape(doc):
+    try:
+        g = matcalc.gradient(doc, "m")
+    except matcalc.MatcalcError:
+        return
+    assert not any("is declared" in n.reason for n in g.notes)
+
+
+def test_tuple_shape_word_right_before_or_after():
+    for doc in ["with shape $X = (m, n)$, and\n$W = (H, m)$ of shape.\n" r"$L = \|X\|_F^2 + \|W\|_F^2$",
+                "$X = (m, n)$ (shape), $W = (H, m)$ (shape)\n" r"$L = \|X\|_F^2 + \|W\|_F^2$"]:
+        g = check_gradient(doc, "W", f=lambda X, W: float(np.sum(X ** 2) + np.sum(W ** 2)))
+        assert tuple(map(str, g.problem.shape_of("W"))) == ("H", "m")
 
 
 def test_tuple_without_a_meeting_product_stays_a_definition():
@@ -187,6 +208,7 @@ def test_size_of_the_set_a_sum_runs_over_is_the_mask_sum():
     g = check_gradient(MF, "W", f=ref, kwargs=kw)
     reasons = " | ".join(n.reason for n in g.notes)
     assert r"|\Omega|: the number of entries" in reasons and "D×N" in reasons
+    assert "bold" not in reasons
     assert set(g.inputs.values()) == {"X", "W", "Z", "Omega"}      # one mask, not two
 
 

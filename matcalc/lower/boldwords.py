@@ -62,7 +62,9 @@ class BoldWords:
                 e.accent is None and e.layer is None and not e.primes and e.sup is None):
             return False
         written = excerpt(self.src, e.span)
-        return _font_of(written) in MATH_FONT_TEXT and e.name in written
+        if _font_of(written) not in MATH_FONT_TEXT or not written.endswith("}"):
+            return False
+        return written[written.index("{") + 1:-1].strip() == e.name    # the letters only
 
     def _pieces(self, scope):
         return {kw for kw, info in self.info.items()

@@ -86,8 +86,8 @@ def times_letter(stmts):
         out[k] = dataclasses.replace(st, space=space)
         targets = ", ".join(names.latex_of(t) for t in st.targets)
         read.append((out[k], f"{_text(a)} x {_text(b)} in the space of {targets}: the letter "
-                             f"x read as the times sign, {_text(a)}×{_text(b)} (x is no name "
-                             f"or size of the document)"))
+                             f"x read as the times sign, {_text(a)}×{_text(b)} (x is not "
+                             f"declared or defined, and is no size of the document)"))
     return out, read
 
 

@@ -69,13 +69,17 @@ _SUBSCRIPT_SHAPE = re.compile(r"^\s*(?P<name>[^_]+)_\{(?P<size>[^{}]*\\times[^{}
 # read as a shape only when no size is a value of the document (lower/prose_names.py)
 BARE = "<a x b>"
 # a shape written as a tuple, ``$X = (m, n)$ input matrix`` (corpus 131): the rows lower
-# reads (`_tuple`): supported by the words on its line, or by nothing said
+# reads (`_tuple`): supported by the words beside it, or by nothing said
 TUPLE = "<X = (a, b)> [words] matrix"
 TUPLE_BARE = "<X = (a, b)>"
 _TUPLE_SOURCE = re.compile(r"^\s*[^=]+=\s*(?:\\left\s*)?\(")
-_TUPLE_AFTER = re.compile(r"\s*(?:" + _WORD + r"\s+){0,3}(?:matri(?:x|ces)|vectors?|arrays?|"
-                          r"tensors?)(?![\w-])", re.IGNORECASE)
-_TUPLE_BESIDE = re.compile(r"\b(?:shapes?|dimensions?|dims|sizes?)\b", re.IGNORECASE)
+# (never "vector": ``$x = (a, b)$ vector`` is the vector of entries a, b, not a×b)
+_TUPLE_AFTER = re.compile(r"\s*(?:" + _WORD + r"\s+){0,3}(?:matri(?:x|ces)|arrays?|tensors?)"
+                          r"(?![\w-])", re.IGNORECASE)
+_TUPLE_AFTER_WORD = re.compile(r"\s*\(?\s*(?:of\s+)?(?:shape|dimensions?|dims|size)\b",
+                               re.IGNORECASE)
+_TUPLE_BEFORE = re.compile(r"\b(?:shapes?|dimensions?|dims|sizes?)\s*(?:is|are|of|=|:)?\s*$",
+                           re.IGNORECASE)
 _SUBSCRIPTS = tuple((how, re.compile(p, re.IGNORECASE)) for how, p in SUBSCRIPT_PHRASES)
 _COMPILED = tuple((how, re.compile(p.replace("{SIZE}", r"\x00(?P<size>\d+)\x00")
                                      .replace("{SPACE}", r"\x00(?P<space>\d+)\x00"),
@@ -186,9 +190,10 @@ def _tuple(text, r, src, eol):
     """``$X = (m, n)$ input matrix``: a region holding one name set equal to a parenthesised
     pair of sizes (numbers, names, sums of those), a shape written as a tuple; the region
     is the statement's `part` (a sentence, not a definition). `phrase` says what supports
-    the shape reading: TUPLE where the words on its line do (an array word after it --
-    ``matrix``, ``vector``, ``array``, ``tensor`` -- or ``shape``, ``dimension``, ``size``
-    beside it), TUPLE_BARE where nothing does (lower takes it only where formulas use
+    the shape reading: TUPLE where the words beside it do (an array word after it --
+    ``matrix``, ``array``, ``tensor``, never ``vector``: ``$x = (a, b)$ vector`` is the
+    vector of a, b --, ``shape``/``dimension``/``size`` right after it or right before
+    it, ``shape $X = (m, n)$``), TUPLE_BARE where nothing does (lower takes it only where formulas use
     the name as a matrix in a product whose inner sizes agree). None for anything else."""
     from .parse import parse
     m = _TUPLE_SOURCE.match(src)
@@ -208,8 +213,8 @@ def _tuple(text, r, src, eol):
         return None
     bol = text.rfind("\n", 0, r.start) + 1
     after, before = text[r.end:eol], text[bol:r.start]
-    said = _TUPLE_AFTER.match(after) or _TUPLE_BESIDE.search(after) or \
-        _TUPLE_BESIDE.search(before)
+    said = _TUPLE_AFTER.match(after) or _TUPLE_AFTER_WORD.match(after) or \
+        _TUPLE_BEFORE.search(before)
     end = r.end + (said.end() if said and said.string is after else 0)
     sentence = text[r.start:end].strip()
     return ShapeStatement(st.target, column(value.items), sentence, (r.start, end),
