@@ -278,3 +278,15 @@ def test_a_declared_lowercase_matrix_is_itself():
     doc = MFX.replace(r"X \in", r"X, x \in") + r"$f = \sum_{d,n} x_{dn} (WZ^T)_{dn}$"
     g = check_gradient(doc, "W", f=lambda X, x, W, Z: float(np.sum(x * (W @ Z.T))))
     assert not any("lowercase" in n.reason for n in g.notes)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sizes=st.permutations(["m", "n", "H", "k"]), word=st.sampled_from(
+    ["input matrix", "data matrix", "matrix of inputs", "", "(shape)"]), seed=st.integers(0, 3))
+def test_tuple_shapes_property(sizes, word, seed):
+    # any three distinct sizes; with or without words, the product W X that meets decides
+    a, b, c = sizes[:3]
+    doc = (f"$X = ({a}, {b})$ {word}\n$W = ({c}, {a})$ weight matrix\n"
+           r"$L = \|W X\|_F^2$")
+    g = check_gradient(doc, "W", f=fro_WX, seed=seed)
+    assert tuple(map(str, g.problem.shape_of("X"))) == (a, b)

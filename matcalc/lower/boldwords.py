@@ -11,8 +11,9 @@ multi-letter name. It returns None unless `e` is written in such a command. Then
 `splits` the ways to cut the letters into names the document declares or defines (not
 sizes, not indices bound here) whose product is well-shaped:
 
-  - the name itself is not declared, defined or inferred and one split fits: that
-    product's value, noted;
+  - the name itself is not declared or defined and one split fits: that product's
+    value, noted (a shape inference could give the unknown name would be a guess: the
+    declared names its letters spell come first);
   - the name is declared/defined and a split fits, or several splits fit: a located
     `ParseError` naming every reading (different values);
   - splits exist but none is well-shaped and the name is not declared or defined: a
@@ -118,5 +119,6 @@ class BoldWords:
         if kw not in noted:
             noted.add(kw)
             self.note(e, f"{written}: the letters are not a name of the document; read as the "
-                         f"product {readings[0]} of the declared names, in bold", "inferred")
+                         f"product {readings[0]} of the declared names (a font around a "
+                         f"product)", "inferred")
         return fits[0][1]

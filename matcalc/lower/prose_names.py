@@ -5,7 +5,7 @@ Contract (a part of `document.Lowerer`):
   - `prose_function(kw)` is the function word a sentence binds to the name `kw`
     ("$S$ is softmax function" -> "softmax"), or None. A name the document also declares
     or defines is not bound (then the sentence and the math disagree: `x_Apply` refuses),
-    except inside its own definition, ``\textbf{s} = s(\textbf{Xw})`` "is shorthand for the
+    except inside its own definition, ``\\textbf{s} = s(\\textbf{Xw})`` "is shorthand for the
     logistic function": there s times the parenthesis would be circular, so the function
     is the one well-formed reading (noted).
   - `apply_prose_function(kw, e, scope)` lowers ``S(\\theta)`` as that function, noting the

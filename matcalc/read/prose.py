@@ -125,7 +125,7 @@ def _one_name(src: str):
 
 def _applied_name(src: str):
     """The function name `src` applies when it is one definition whose right side is one
-    application of a name, ``\textbf{s} = s(\textbf{Xw})`` -> ``s`` (the sentence after it,
+    application of a name, ``\\textbf{s} = s(\\textbf{Xw})`` -> ``s`` (the sentence after it,
     "is shorthand for the logistic function", names that function), else None."""
     from .parse import parse
     try:
