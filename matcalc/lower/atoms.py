@@ -348,7 +348,11 @@ class AtomLowering(LoweringBase):
         """``\\|x\\|``, ``\\|x\\|_2``, ``\\|x\\|_1``, ``\\|X\\|_F`` and the bars ``|x|``: of a
         scalar the absolute value, of a square matrix the determinant (as a Gaussian density
         writes ``|\\Sigma|``), of a vector the reading `vector_bars` says (see
-        `read_vector_bars`); with a subscript (``|x|_2``) bars are a norm."""
+        `read_vector_bars`); with a subscript (``|x|_2``) bars are a norm. Bars around a
+        set a sum runs over are its number of entries (`setsums.set_size`)."""
+        size = self.set_size(e, scope)
+        if size is not None:
+            return Val(pow_(size.node, 2), size.labels, ()) if squared else size
         v = self.materialise(self.expr(e.arg, scope), e.arg)
         sub = e.sub
         sub_txt = names.sub_text(sub) if sub is not None else None

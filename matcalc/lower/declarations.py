@@ -38,6 +38,7 @@ from .builtin_defs import own_builtin
 from .candidates import claimed_function, objective_of_claims, written
 from .operators import operand_of_claims, operator_variable, statement_operand, taken_note
 from .reversed import names_used, right_to_left
+from .timesletter import times_letter
 
 NOTE_REASONS = {
     "claim": "a claimed derivative: kept for check, not read as a definition",
@@ -101,6 +102,9 @@ class DeclarationCollector(LoweringBase):
                  and not self._is_claim(st.target) else st for st in self.doc.statements]
         self.notes.extend(self.doc.notes)
         self._note_via_families(stmts)
+        stmts, timed = times_letter(stmts)          # X \in R^{D x N}: D×N
+        for st, reason in timed:
+            self.note(st.space, reason, "inferred")
         decl_targets = {names.keyword_of(t) for st in stmts if isinstance(st, S.Decl)
                         and st.space.kind in ("real", "binary") for t in st.targets}
         decl_targets |= {names.keyword_of(t.base) for st in stmts if isinstance(st, S.Decl)
@@ -171,6 +175,10 @@ class DeclarationCollector(LoweringBase):
                                   f"written with '=': read as a declaration (its entries "
                                   f"are data in that set, treated as real), not a definition",
                               "inferred")
+            elif isinstance(st, S.Def) and self.prose_size(st):
+                # $X = (m, n)$ input matrix: a shape written as a tuple (read/prose_shapes.py)
+                self.note(st, "a shape written as a tuple, part of a sentence that states "
+                              "it: not a definition", "prose")
             elif isinstance(st, S.Def):
                 kind = self._kinds.get(k)
                 if kind == "function" and self._own_function(st):

@@ -13,6 +13,7 @@ import sympy as sp
 
 from .. import ir, names, ops
 from ..ir import Delta, Mask, Var, contract
+from ..notes import excerpt
 from ..read import syntax as S
 from ..values import Cell, Val, describe, fmt_shape, mlabel, scalar
 from .base import LoweringBase, UnboundIndex, walk_syntax
@@ -62,6 +63,35 @@ class IndexLowering(LoweringBase):
                          f"is read as the transpose of {names.latex_of(member)}", "inferred")
         return S.Transpose(member, span=e.span)
 
+    def _capital_entry(self, e, base, items, scope):
+        """``x_{dn}`` where x is no name of the document (not declared or defined) and X is
+        a declared matrix, indexed by two bound indices: the entry X_{dn}, the lowercase
+        letter for the entries of a matrix, noted -- before x is inferred as a new matrix
+        of its own, which would leave the declared X unused (the index ranges are then
+        checked against X's: a transposed use is refused, not read). The `Sub` to read
+        instead, or None. (One index, ``u_i`` beside a matrix U, is a row or a column:
+        refused elsewhere, `infer._refuse_member_of_capital`.)"""
+        if not (len(base.name) == 1 and base.name.islower() and base.accent is None and
+                base.layer is None and not base.primes and base.sup is None):
+            return None
+        cap = dataclasses.replace(base, name=base.name.upper())
+        info = self.info.get(names.keyword_of(cap))
+        idx = self._index_names(items)
+        if info is None or info.kind != "input" or info.family or info.shape is None or \
+                len(info.shape) != 2 or len(items) != 2 or len(idx) != 2 or \
+                not all(i in scope for i in idx):
+            return None
+        written = excerpt(self.src, e.span)
+        if not written.startswith(base.name + "_"):
+            written = names.latex_of(e)
+        entry = info.latex + written[len(base.name):]
+        reason = (f"{names.latex_of(base)} is not declared: {written} is read as the "
+                  f"entry {entry} of the declared matrix "
+                  f"{info.latex} (a lowercase letter for the entries of a matrix)")
+        if not any(n.reason == reason for n in self.notes):
+            self.note(e, reason, "inferred")
+        return S.Sub(cap, e.subs, span=e.span)
+
     def resolve_sub(self, e, scope):
         if self._apply_is_product(e.base):
             # x_i (B)_{ij} is x_i · (B)_{ij}, not (x_i B)_{ij}: the subscript is (B)'s
@@ -93,6 +123,10 @@ class IndexLowering(LoweringBase):
         if isinstance(base, S.Sym):
             bkw = names.keyword_of(base)
             info = self.info.get(bkw)
+            if info is None and bkw not in self.defsrc:
+                capital = self._capital_entry(e, base, items, scope)
+                if capital is not None:             # x_{dn} of the declared X
+                    return self.resolve_sub(capital, scope)
             if info is None and bkw is not None and bkw not in self.functions and \
                     any(i in scope for i in self._index_names(items)):
                 info = self.adopt_inferred(bkw, base)

@@ -349,6 +349,11 @@ class NameLowering(LoweringBase):
                     self.note(e, f"{names.latex_of(e)} is not declared: read as the transpose "
                                  f"of {pinfo.latex}", "inferred")
                 return self.x_Transpose(S.Transpose(plain, span=e.span), scope)
+        if len(kw) > 1:
+            # s(\textbf{Xw}) with X, w declared: the product in bold (lower/boldwords.py)
+            product = self.bold_product(kw, e, scope)
+            if product is not None:
+                return product
         if info is None and kw != "I":
             info = self.adopt_inferred(kw, e)
         if info is None:

@@ -4,7 +4,10 @@ the formula a sentence gives for it, shapes given in a sentence.
 Contract (a part of `document.Lowerer`):
   - `prose_function(kw)` is the function word a sentence binds to the name `kw`
     ("$S$ is softmax function" -> "softmax"), or None. A name the document also declares
-    or defines is not bound (then the sentence and the math disagree: `x_Apply` refuses).
+    or defines is not bound (then the sentence and the math disagree: `x_Apply` refuses),
+    except inside its own definition, ``\\textbf{s} = s(\\textbf{Xw})`` "is shorthand for the
+    logistic function": there s times the parenthesis would be circular, so the function
+    is the one well-formed reading (noted).
   - `apply_prose_function(kw, e, scope)` lowers ``S(\\theta)`` as that function, noting the
     sentence once.
   - `prose_formula(st)` / `check_prose_formula(st, ..)`: the statement is the formula a
@@ -28,8 +31,8 @@ from .. import names
 from ..notes import offsets
 from ..read import syntax as S
 from ..read.prose import FUNCTION_MEANING, PROSE_FORMULAS, prose_facts
-from ..read.prose_shapes import BARE, column
-from .base import LoweringBase, respan, substitute_names, walk_syntax
+from ..read.prose_shapes import BARE, TUPLE, TUPLE_BARE, column
+from .base import LoweringBase, chain_factors, respan, substitute_names, walk_syntax
 
 
 @functools.lru_cache(maxsize=None)
@@ -58,7 +61,8 @@ class ProseFunctions(LoweringBase):
         word, sentence, phrase = self.prose.functions[kw]
         if phrase.lower().endswith(" function"):       # "the gamma function" is a phrase
             phrase = phrase[:-len(" function")]
-        if kw in self.info or kw in self.defsrc:
+        own = bool(self.lowering) and self.lowering[-1] == kw and kw in self.defsrc
+        if (kw in self.info or kw in self.defsrc) and not own:
             raise self.perr(f"{names.latex_of(e.func)} is a variable of the document, but the "
                             f"text says it is the {phrase} function (\"{sentence}\"): two "
                             f"readings of {names.latex_of(e.func)}(...), a product or the "
@@ -69,7 +73,10 @@ class ProseFunctions(LoweringBase):
             meaning = FUNCTION_MEANING.get(word)
             self.note(e, f"{names.latex_of(e.func)} is read as the {phrase} function"
                          f"{f' ({meaning})' if meaning else ''}, as the text says: "
-                         f"\"{sentence}\"", "inferred")
+                         f"\"{sentence}\""
+                         + (f" (inside the definition of {names.latex_of(e.func)} itself, "
+                            f"where a product with it would be circular)" if own else ""),
+                         "inferred")
         if word in PROSE_FORMULAS:
             return self._prose_formula_call(word, e, scope)
         return self.call(word, e.args, e, scope, getattr(e.func, "primes", 0))
@@ -141,7 +148,10 @@ class ProseFunctions(LoweringBase):
                 and st.space.kind == "real" for t in st.targets}
         values = set(math) | {names.keyword_of(st.target) for st in stmts
                               if isinstance(st, S.Def)}
-        for kw, said in self.prose.shapes.items():
+        self._take_tuples(stmts)
+        for kw, said in list(self.prose.shapes.items()):
+            if not said:
+                continue
             first = said[0]
             span = self._offset_span(first.place)
             for other in said[1:]:
@@ -161,9 +171,16 @@ class ProseFunctions(LoweringBase):
                 continue
             if kw in declared:
                 continue
-            if first.phrase == BARE:
+            if first.phrase in (BARE, TUPLE, TUPLE_BARE):
                 used = {names.keyword_of(n) for d in first.dims for n in walk_syntax(d)
                         if isinstance(n, (S.Sym, S.Sub))} & values
+                if used and first.phrase != BARE:
+                    raise self.perr(f"two readings of {names.latex_of(first.name)} = "
+                                    f"({', '.join(_size(d) for d in first.dims)}): "
+                                    f"the shape {_shape(first.dims)} of "
+                                    f"{names.latex_of(first.name)}, or the vector of the "
+                                    f"values {', '.join(sorted(used))} (a value of the "
+                                    f"document, not a size)", first.name)
                 if used:
                     raise self.perr(f"two readings of \"{first.sentence}\": the shape "
                                     f"{_shape(first.dims)} of {names.latex_of(first.name)}, "
@@ -176,6 +193,40 @@ class ProseFunctions(LoweringBase):
             self.note(span, f"{names.latex_of(first.name)} is declared "
                             f"{_shape(first.dims)}, as this sentence says: "
                             f"\"{first.sentence}\"", "inferred")
+
+    def _take_tuples(self, stmts):
+        """``$X = (m, n)$`` with nothing said about it (TUPLE_BARE) is a shape only where a
+        formula multiplies it with another name so written whose sizes meet
+        (``D = WX`` with ``W = (H, m)``: the m of both); elsewhere it is left a definition
+        of the vector (m, n): its statement is dropped. Each tuple statement's name gets
+        the span of its region (where its notes and errors point)."""
+        tuples = {kw: said[0] for kw, said in self.prose.shapes.items()
+                  if said and said[0].phrase in (TUPLE, TUPLE_BARE)}
+        if not tuples:
+            return
+        for kw, first in tuples.items():
+            region = self._offset_span(first.part)
+            said = self.prose.shapes[kw]
+            said[0] = dataclasses.replace(first, name=dataclasses.replace(first.name,
+                                                                          span=region))
+        bare = {kw for kw, first in tuples.items() if first.phrase == TUPLE_BARE}
+        if not bare:
+            return
+        met = set()
+        for st in stmts:
+            if isinstance(st, S.Def) and self.prose_size(st):
+                continue
+            for node in walk_syntax(st):
+                if not (isinstance(node, S.BinOp) and node.op == S.MUL and not node.sign):
+                    continue
+                factors, _ = chain_factors(node)
+                for a, b in zip(factors, factors[1:]):
+                    ka, kb = names.keyword_of(a), names.keyword_of(b)
+                    if isinstance(a, S.Sym) and isinstance(b, S.Sym) and ka in tuples and \
+                            kb in tuples and tuples[ka].dims[-1] == tuples[kb].dims[0]:
+                        met |= {ka, kb}
+        for kw in bare - met:
+            del self.prose.shapes[kw]
 
     def _sizes(self, dims, span):
         return tuple(self.dim(respan(d, span), {}) for d in column(dims))

@@ -19,6 +19,9 @@ Contract (`SetSumLowering`, a part of `document.Lowerer`; see `base.LoweringBase
   note says how the set was read and what to pass. A set subscripted by an index that
   nothing binds, or an index whose range nothing gives, is a located `ParseError`.
 
+- `set_size(e, scope)`: ``|\\Omega|`` of a set a sum runs over is the number of its
+  entries, the sum of its mask (``\\frac{1}{|\\Omega|} \\sum_{(d,n) \\in \\Omega}``, corpus 136).
+
 - `excluding` with bounds lo..hi (a domain) is lo..i-1 and i+1..hi, read only where i is
   shown to lie within lo..hi; `_compared_within`: a comparison with a bound index as a
   bound, read only where it stays within the domain; `domain_note`: ``j \\in [N]`` read as
@@ -34,11 +37,12 @@ import dataclasses
 import sympy as sp
 
 from .. import ir, names
+from ..errors import ParseError
 from ..ir import Var, contract, dim_expr
 from ..notes import excerpt
 from ..read import syntax as S
 from ..values import Val, fmt_shape
-from .base import LoweringBase, union
+from .base import LoweringBase, UnboundIndex, short_error, union, walk_syntax
 from .declarations import Info
 
 
@@ -152,7 +156,8 @@ class SetSumLowering(LoweringBase):
     def _mask_input(self, e, base, set_kw, shape, labels, subs, idx):
         """The mask input's Var (declared on first use, with a note)."""
         taken = self.info.get(set_kw)
-        kw = set_kw if taken is None or taken.kind == "setmask" else f"{set_kw}_set"
+        # the set's own mask, declared by an earlier sum over it, is the same input
+        kw = set_kw if taken is None or getattr(taken, "set_mask", False) else f"{set_kw}_set"
         latex = names.latex_of(base) if kw == set_kw else \
             f"{names.latex_of(base)}_{{set}}"
         info = self.info.get(kw)
@@ -181,6 +186,77 @@ class SetSumLowering(LoweringBase):
         if not any(n.reason == reason for n in self.notes):   # a lowering tried and undone
             self.note(e, reason, "inferred")
         return Var(kw, tuple(shape))
+
+    def set_size(self, e, scope):
+        """``|\\Omega|`` where Omega is the set a sum of the document runs over
+        (``\\sum_{(d,n) \\in \\Omega}``) and no name of the document: the number of entries
+        of the set, the sum of its 0/1 mask (``|C_i|``: over the sum's indices, i bound
+        here), noted. The mask is declared by lowering that sum first where it is not yet
+        (a sum inside this definition first). None where the bars hold something else; a
+        located ParseError where the sum's ranges cannot be told here."""
+        if e.kind != "abs" or e.sub is not None or not isinstance(e.arg, (S.Sym, S.Sub)):
+            return None
+        try:
+            base, subs = self._set_parts(e.arg)
+        except ParseError:
+            return None
+        kw = names.keyword_of(base)
+        info = self.info.get(kw)
+        if kw is None or kw in self.defsrc or kw in scope or \
+                (info is not None and not getattr(info, "set_mask", False)):
+            return None
+        sums = self._sums_over_set(kw)
+        if not sums:
+            return None
+        if info is None:
+            try:
+                self.expr(dataclasses.replace(sums[0], over=base if not subs else
+                                              sums[0].over), scope)
+            except UnboundIndex as err:
+                # the sum's own errors are its own (raised as they are); one that needs an
+                # index bound where it stands cannot be read at the bars
+                raise self.perr(f"|{names.latex_of(e.arg)}| is read as the number of "
+                                f"entries of the set the sum at line {sums[0].span.line} "
+                                f"runs over, but that sum cannot be read here "
+                                f"({short_error(err)})", e)
+            info = self.info.get(kw)
+            if info is None or not getattr(info, "set_mask", False):
+                return None
+        outer = []
+        for s in subs:
+            skw = names.keyword_of(s)
+            if skw is None or skw not in scope:
+                raise self.perr(f"the set {names.latex_of(e.arg)} is subscripted by "
+                                f"{names.latex_of(s)}, which no enclosing sum or entrywise "
+                                f"definition binds", s)
+            outer.append(skw)
+        if len(outer) > len(info.shape):
+            return None
+        labels = tuple(outer) + tuple(f"_size{k}" for k in range(len(info.shape) - len(outer)))
+        node = contract([Var(kw, tuple(info.shape))], [labels], tuple(outer))
+        reason = (f"|{names.latex_of(e.arg)}|: the number of entries of the set "
+                  f"{names.latex_of(e.arg)} that the sum at line {sums[0].span.line} runs "
+                  f"over, the sum of its mask `{kw}`")
+        if not any(n.reason == reason for n in self.notes):
+            self.note(e, reason, "inferred")
+        return Val(node, tuple(outer), ())
+
+    def _sums_over_set(self, kw):
+        """The sums of the document over the set named `kw`, those of the definition
+        being lowered first."""
+        here = self.defsrc.get(self.lowering[-1]) if self.lowering else None
+        parts = ([here.stmt] if here is not None else []) + list(self.doc.statements)
+        out = []
+        for part in parts:
+            for node in walk_syntax(part):
+                if isinstance(node, S.BigOp) and node.over is not None and node not in out:
+                    try:
+                        b, _ = self._set_parts(node.over)
+                    except ParseError:
+                        continue
+                    if names.keyword_of(b) == kw:
+                        out.append(node)
+        return out
 
     def domain_note(self, e):
         """``j \\in [N]`` / ``j \\in [1,N]`` under a sum: read as the integers (a sum runs

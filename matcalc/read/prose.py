@@ -7,7 +7,9 @@ below, and nothing that is not clearly such a statement:
 
   - a FUNCTION statement: a math region holding one name, then (in the prose right after
     it) ``is``/``denotes`` [``the``/``a``/``an``] <a function phrase> [``function`` /
-    ``activation`` / ``nonlinearity``]. It binds the name to that function (`functions`:
+    ``activation`` / ``nonlinearity``]; or a math region holding one definition
+    ``v = f(x)`` followed by such a sentence (``is shorthand for the logistic function``),
+    which binds the applied name f. It binds the name to that function (`functions`:
     the name's keyword -> (canonical function word, the sentence, the phrase as written)). When the
     sentence goes on with ``:`` and a math region (the function's formula with a dummy
     argument, ``$$1/(1+exp(-x))$$``), that region is part of the sentence (`formulas`: its
@@ -79,7 +81,8 @@ FUNCTION_NOUNS = ("function", "activation function", "activation", "nonlinearity
                   "non-linearity")
 _PHRASE = "|".join(sorted((re.escape(p) for p in FUNCTION_PHRASES), key=len, reverse=True))
 _FUNCTION_SENTENCE = re.compile(
-    r"\s*(?:is|denotes|represents|stands for)\s+(?:the\s+|a\s+|an\s+)?(" + _PHRASE + r")"
+    r"\s*(?:is|denotes|represents|stands for|is (?:a\s+)?short(?:hand)? for)\s+"
+    r"(?:the\s+|a\s+|an\s+)?(" + _PHRASE + r")"
     r"(?:\s+(?:" + "|".join(re.escape(n) for n in FUNCTION_NOUNS) + r"))?"
     r"(?![\w-])(\s*:\s*)?", re.IGNORECASE)
 # a function's name written with dummy arguments, f(\cdot), f(x), f(\,\cdot\,), d(\cdot,\cdot)
@@ -120,6 +123,23 @@ def _one_name(src: str):
     return None
 
 
+def _applied_name(src: str):
+    """The function name `src` applies when it is one definition whose right side is one
+    application of a name, ``\\textbf{s} = s(\\textbf{Xw})`` -> ``s`` (the sentence after it,
+    "is shorthand for the logistic function", names that function), else None."""
+    from .parse import parse
+    try:
+        doc = parse(src)
+    except (ParseError, RecursionError, IndexError):
+        return None
+    if len(doc.statements) != 1 or not isinstance(doc.statements[0], S.Def):
+        return None
+    value = doc.statements[0].value
+    if isinstance(value, S.Apply) and isinstance(value.func, S.Sym) and len(value.args) == 1:
+        return value.func
+    return None
+
+
 def prose_facts(text: str) -> ProseFacts:
     facts = ProseFacts()
     try:
@@ -139,6 +159,9 @@ def prose_facts(text: str) -> ProseFacts:
             if name is None and _DUMMY_ARGUMENT.match(inner):
                 # $\psi(\cdot)$ is the digamma function: the name with a dummy argument
                 name = _one_name(_DUMMY_ARGUMENT.match(inner).group(1))
+            if name is None:
+                # $$\textbf{s} = s(\textbf{Xw})$$ is shorthand for the logistic function
+                name = _applied_name(inner)
             if name is not None:
                 word = FUNCTION_PHRASES[m.group(1).lower()]
                 sentence = (text[r.start:r.end] + prose[:m.end()]).strip()

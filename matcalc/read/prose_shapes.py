@@ -18,7 +18,9 @@ that never raises. Two kinds of sentence are read, each from phrases kept as dat
     d$``, ``$y$ is an $m$-dimensional vector``, ``$y$ is an $m$-vector``, ``$y$ is a
     vector of length $m$``, ``$X$ is a matrix of size $m \\times n$``, ``$y$ is a vector
     in $\\mathbb{R}^m$``. A size written ``m x n`` in math is not read (``x`` may be a
-    name: ``m x n`` is also a product).
+    name: ``m x n`` is also a product);
+  - a TUPLE (corpus 131): ``$X = (m, n)$ input matrix with $m$ features`` -- a name set
+    equal to a pair of sizes (`_tuple`, which says what supports the reading).
 
 A shape <a> x 1 is a column: it is stated as the vector of length <a> (``$w$ is an $n \\times
 1$ column matrix``); 1 x <a> stays a 1 x <a> matrix (a row). The lowerer
@@ -66,6 +68,18 @@ _SUBSCRIPT_SHAPE = re.compile(r"^\s*(?P<name>[^_]+)_\{(?P<size>[^{}]*\\times[^{}
 # the row whose sizes could also be a product stated in words ("$c$ is $a \times b$"):
 # read as a shape only when no size is a value of the document (lower/prose_names.py)
 BARE = "<a x b>"
+# a shape written as a tuple, ``$X = (m, n)$ input matrix`` (corpus 131): the rows lower
+# reads (`_tuple`): supported by the words beside it, or by nothing said
+TUPLE = "<X = (a, b)> [words] matrix"
+TUPLE_BARE = "<X = (a, b)>"
+_TUPLE_SOURCE = re.compile(r"^\s*[^=]+=\s*(?:\\left\s*)?\(")
+# (never "vector": ``$x = (a, b)$ vector`` is the vector of entries a, b, not a×b)
+_TUPLE_AFTER = re.compile(r"\s*(?:" + _WORD + r"\s+){0,3}(?:matri(?:x|ces)|arrays?|tensors?)"
+                          r"(?![\w-])", re.IGNORECASE)
+_TUPLE_AFTER_WORD = re.compile(r"\s*\(?\s*(?:of\s+)?(?:shape|dimensions?|dims|size)\b",
+                               re.IGNORECASE)
+_TUPLE_BEFORE = re.compile(r"\b(?:shapes?|dimensions?|dims|sizes?)\s*(?:is|are|of|=|:)?\s*$",
+                           re.IGNORECASE)
 _SUBSCRIPTS = tuple((how, re.compile(p, re.IGNORECASE)) for how, p in SUBSCRIPT_PHRASES)
 _COMPILED = tuple((how, re.compile(p.replace("{SIZE}", r"\x00(?P<size>\d+)\x00")
                                      .replace("{SPACE}", r"\x00(?P<space>\d+)\x00"),
@@ -133,6 +147,9 @@ def shape_statements(text, regs, k, inner, one_name):
     eol = len(text) if eol < 0 else eol
     out = list(_aside(text[r.end:eol], r.end, one_name))
     src = inner(text, r) or ""
+    tupled = _tuple(text, r, src, eol)
+    if tupled is not None:
+        return out + [tupled]
     if _SUBSCRIPT_SHAPE.match(src):
         return out + _subscript(text, r, src, eol, one_name)
     name = one_name(src)
@@ -167,6 +184,41 @@ def shape_statements(text, regs, k, inner, one_name):
                                   (spans[j].start, spans[j].end)))
         break
     return out
+
+
+def _tuple(text, r, src, eol):
+    """``$X = (m, n)$ input matrix``: a region holding one name set equal to a parenthesised
+    pair of sizes (numbers, names, sums of those), a shape written as a tuple; the region
+    is the statement's `part` (a sentence, not a definition). `phrase` says what supports
+    the shape reading: TUPLE where the words beside it do (an array word after it --
+    ``matrix``, ``array``, ``tensor``, never ``vector``: ``$x = (a, b)$ vector`` is the
+    vector of a, b --, ``shape``/``dimension``/``size`` right after it or right before
+    it, ``shape $X = (m, n)$``), TUPLE_BARE where nothing does (lower takes it only where formulas use
+    the name as a matrix in a product whose inner sizes agree). None for anything else."""
+    from .parse import parse
+    m = _TUPLE_SOURCE.match(src)
+    if not m:
+        return None
+    try:
+        doc = parse(src)
+    except (ParseError, RecursionError, IndexError):
+        return None
+    if len(doc.statements) != 1 or not isinstance(doc.statements[0], S.Def):
+        return None
+    st = doc.statements[0]
+    value = st.value
+    if st.params is not None or st.middle or not isinstance(st.target, S.Sym) or \
+            not isinstance(value, S.Stack) or value.width != 1 or len(value.items) != 2 or \
+            not all(_plain_size(d) for d in value.items):
+        return None
+    bol = text.rfind("\n", 0, r.start) + 1
+    after, before = text[r.end:eol], text[bol:r.start]
+    said = _TUPLE_AFTER.match(after) or _TUPLE_AFTER_WORD.match(after) or \
+        _TUPLE_BEFORE.search(before)
+    end = r.end + (said.end() if said and said.string is after else 0)
+    sentence = text[r.start:end].strip()
+    return ShapeStatement(st.target, column(value.items), sentence, (r.start, end),
+                          TUPLE if said else TUPLE_BARE, (r.start, r.end))
 
 
 def _subscript(text, r, src, eol, one_name):

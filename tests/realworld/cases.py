@@ -522,9 +522,18 @@ def sample_gauss_logpost(rng):
     return dict(theta=rng.standard_normal(k), theta_hat=rng.standard_normal(k), Sigma=spd(rng, k))
 
 
-def ref_mf_rmse_omega(W, Z, x, Omega):
-    """136: 1/|Omega| sum_{(d,n) in Omega} 1/2 (x_dn - (W Z^T)_dn)^2, Omega a 0/1 mask."""
-    return float(0.5 * np.sum(Omega * (x - W @ Z.T) ** 2) / np.sum(Omega))
+def ref_mf_rmse_omega(W, Z, X, Omega):
+    """136: 1/|Omega| sum_{(d,n) in Omega} 1/2 (x_dn - (W Z^T)_dn)^2, x_dn the entries of
+    X, Omega a 0/1 mask and |Omega| its number of ones."""
+    return float(0.5 * np.sum(Omega * (X - W @ Z.T) ** 2) / np.sum(Omega))
+
+
+def sample_mf_rmse_omega(rng):
+    """136: a 0/1 mask with at least one entry (|Omega| > 0)."""
+    D, N, K = (int(v) for v in rng.integers(2, 5, 3))
+    Omega = mask01(rng, (D, N))
+    return dict(X=rng.standard_normal((D, N)), W=rng.standard_normal((D, K)),
+                Z=rng.standard_normal((N, K)), Omega=Omega)
 
 
 def ref_rbf_sklearn(x_i, x_j, l):
@@ -1077,12 +1086,11 @@ CASES = [
          r"as a placeholder argument, skipped and noted; the derivative asked for without a "
          r"value, \frac{\partial ||\mathbf{X}^T -\mathbf{A} ||_F^2}{\partial \mathbf{X}}, "
          r"gives the objective, its numerator)"),
-    Case("127_logistic_dot_ln_textbf.tex", "w", ref_logistic_J_dot,
-         r"refused: s(\textbf{Xw}), one bold group over the product X w, read as one name "
-         r"'Xw' ('unknown name \mathrm{Xw}'; notation matcalc could learn); behind it ln "
-         r"without a backslash and s 'the logistic function' named in words",
-         "sample q5: logistic regression (vector form)", objective="J(w)",
-         expect=r"unknown name \mathrm{Xw}"),
+    Case("127_logistic_dot_ln_textbf.tex", "w", ref_logistic_J_dot, R,
+         r"sample q5: logistic regression (vector form; s(\textbf{Xw}), one bold group over "
+         r"the product of the declared X and w, read as X w, noted; s 'the logistic "
+         r"function' from the words after its definition \textbf{s} = s(...), noted; ln "
+         r"without a backslash)", objective="J(w)"),
     Case("128_logistic_loglik_lost_subscripts.tex", r"\boldsymbol{\theta}",
          ref_logistic_loglik_theta,
          r"refused: \mathbf{x}i = \sum{j=0}^{p} \theta_j x_{ij}, the page's markdown ate "
@@ -1104,10 +1112,11 @@ CASES = [
          "sample q6: x^t A(x) x", objective="p(x)",
          expect=r"the formula ends too early after \in"),
     Case("131_layer_L_f_D_tuple_shapes.tex", "W", None,
-         r"refused: the shapes written as tuples, $X = (m, n)$, $W = (H, m)$, are not read "
-         r"as shapes ('unknown name W', two shapes; notation matcalc could learn); behind "
-         r"it L = f(D) with f an arbitrary loss (undefined function: nothing to check)",
-         "sample q7: layer D = WX, arbitrary loss", objective="L", expect="unknown name W"),
+         r"refused: L = f(D) with f an arbitrary loss ('unknown function f'; undefined "
+         r"function: nothing to check); the shapes written as tuples, $X = (m, n)$ input "
+         r"matrix, $W = (H, m)$ weight matrix, are read as m×n and H×m, noted",
+         "sample q7: layer D = WX, arbitrary loss", objective="L",
+         expect="unknown function f"),
     Case("132_layer_dot_L_f_y.tex", "x", None,
          r"refused: L = f(y) = f(y(x)), f a generic function ('unknown function f'; "
          r"undefined function: nothing to check)",
@@ -1121,12 +1130,12 @@ CASES = [
          r"readings)", "sample q8: Gaussian log-posterior",
          objective=r"\log P(\theta|y)", sample=sample_gauss_logpost,
          expect=r"defines it through \mu, which is declared nowhere"),
-    Case("136_mf_rmse_R_D_x_N.tex", "W", ref_mf_rmse_omega,
-         r"refused: \frac{1}{|\Omega|}, the size of the index set \Omega named in words "
-         r"('unknown name \Omega'; notation matcalc could learn: \sum_{(d,n) \in \Omega} "
-         r"alone is read as a mask); behind it R^{D x N} with a letter x and \big[ ... ]",
-         "sample q9: masked matrix factorization", objective="f(W,Z)",
-         expect=r"unknown name \Omega"),
+    Case("136_mf_rmse_R_D_x_N.tex", "W", ref_mf_rmse_omega, R,
+         r"sample q9: masked matrix factorization (\frac{1}{|\Omega|} read as one over the "
+         r"number of entries of the index set of \sum_{(d,n) \in \Omega}, the sum of its "
+         r"mask, noted; R^{D x N} with the letter x, no name or size of the post, read as "
+         r"D×N, noted; x_{dn}, never declared, the entries of the declared X, noted; "
+         r"\big[ ... ])", objective="f(W,Z)", sample=sample_mf_rmse_omega),
     Case("138_ridge_penalty_rd_no_delimiters.tex", "x_j",
          lambda x_j, lambda_: float(lambda_ * x_j ** 2),
          r"refused: the objective p(x_j) = \lambda x_j^2 (a line that is only a formula, "
