@@ -298,11 +298,12 @@ class _Reader:
             slots[k] = [made]
 
         for k, r in enumerate(regs):
-            if r.bare:
-                what = "a line that is only a formula" if r.bare == "formula line" \
-                    else f"an \\{r.bare}"
-                self._note(self._region_span(r), f"read as math: {what} outside math "
-                           "delimiters (the page lost them)", "inferred")
+            if r.why:              # delimiters lost or damaged (read/lost.py)
+                why = r.why
+                if r.markers:
+                    why += (f"; {r.markers} source-comment marker{'s' * (r.markers > 1)} "
+                            "('///') inside it dropped")
+                self._note(self._region_span(r), why, "inferred")
             if r.error is not None:
                 fail(k, r.error, raw=r.toks)
         macros: dict = {}
