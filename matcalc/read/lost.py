@@ -78,7 +78,8 @@ def doubling(text: str, a: int, b: int):
     backslashes has even length, a run of two starts a command (a letter or a sign follows,
     never a blank) and at least one ``\\\\name`` occurs; ("mixed", offset of the first single
     one) when doubled commands and single backslashes (or a ``\\\\`` before a blank, a row
-    break) both occur; (None, None) otherwise."""
+    break) both occur; (None, None) when no command is doubled, (None, offset) when a
+    single backslash occurs then."""
     doubled, single = False, None
     for m in _BACKSLASHES.finditer(text, a, b):
         run, nxt = m.end() - m.start(), text[m.end()] if m.end() < b else ""
@@ -87,7 +88,7 @@ def doubling(text: str, a: int, b: int):
         elif run == 2 and nxt.isascii() and nxt.isalpha():
             doubled = True
     if not doubled:
-        return None, None
+        return None, single
     return ("doubled", None) if single is None else ("mixed", single)
 
 
@@ -119,8 +120,8 @@ def doubled_opener(text: str, i: int):
         if text[j - 1] != "\\":
             break
         j += 1
-    status, at = doubling(text, m.end(), j)
-    return m.end(), closer, j, at if status == "mixed" else None
+    # the delimiters are doubled: any single backslash inside mixes the two
+    return m.end(), closer, j, doubling(text, m.end(), j)[1]
 
 
 # a source-comment marker inside math that a source view joined onto one line
@@ -255,6 +256,7 @@ def tex_run(text: str, i: int):
                 continue
             if j + 1 >= stop or text[j + 1] in "\\()[]$":
                 break
+            cmd = cmd or text[j + 1] not in _SPACING
             j = end = j + 2
             continue
         if c == "{":

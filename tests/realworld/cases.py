@@ -1089,12 +1089,12 @@ CASES = [
          "sample q5: logistic log-likelihood", objective=r"\ell(\boldsymbol{\theta})",
          expect="it defines z, which the objective uses"),
     Case("129_quadratic_form_no_delimiters.tex", r"\boldsymbol{x}",
-         lambda x, A: float(x @ A @ x),
-         r"refused: the stored text has no math delimiters (\alpha = \boldsymbol{x}^T"
-         r"\boldsymbol{A}\boldsymbol{x} in running text): nothing defines \alpha (notation "
-         r"matcalc could learn: formulas outside delimiters)",
-         "sample q6: quadratic form", objective=r"\alpha",
-         expect="the document defines nothing to differentiate"),
+         lambda x, A: float(x @ A @ x), R,
+         r"sample q6: quadratic form (no math delimiters: \alpha = \boldsymbol{x}^T"
+         r"\boldsymbol{A}\boldsymbol{x},with ... read as TeX in running text, noted; the "
+         r"second \alpha, sums from 0 to n-1 over entries numbered 1..n, is noted and not "
+         r"used; 'that is \boldsymbol{A}=\boldsymbol{A}^T' is a symmetry statement, not a "
+         r"circular definition)", objective=r"\alpha"),
     Case("130_xtAx_matrix_function_A_x.tex", "x", None,
          r"refused: $p(x) = x^t A(x) x \in $, the author's dangling \in ('the formula ends "
          r"too early after \in'; author's error, caught); behind it A(x), a matrix function "
