@@ -82,6 +82,39 @@ class ObjectiveChoice(LoweringBase):
         live = [k for k in keys if not _number_valued(self.defsrc[k])]
         return (live or keys or [None])[-1]
 
+    def _refuse_undelimited_rival(self, kw):
+        """The last definition `kw`, taken as the objective by the rule, read from TeX
+        outside math delimiters in running text (``(see \\alpha = b^T A x in the notes)``),
+        while a definition in math delimiters that it does not use stands elsewhere: the
+        page's own formula or a mention in its prose -- two candidates, refused naming
+        both. (A page that lost all its delimiters has no such rival.)"""
+        runs = getattr(self.doc, "undelimited", ())
+
+        def undelimited(span):
+            at = (span.line, span.column)
+            return any((r.line, r.column) <= at < (r.end_line, r.end_column) for r in runs)
+        st = self.defsrc[kw].stmt
+        if not runs or not undelimited(st.span):
+            return
+        used, todo = {kw}, [kw]
+        while todo:
+            ds = self.defsrc[todo.pop()]
+            for part in (ds.stmt.value, *ds.stmt.middle):
+                for n in walk_syntax(part):
+                    k = names.keyword_of(n.base if isinstance(n, S.Sub) else n) \
+                        if isinstance(n, (S.Sym, S.Sub)) else None
+                    if k in self.defsrc and k not in used:
+                        used.add(k)
+                        todo.append(k)
+        for k, ds in self.defsrc.items():
+            if k not in used and not undelimited(ds.stmt.span) and \
+                    not _number_valued(ds):
+                raise self.perr(
+                    f"two candidates for the objective: {self.info[kw].latex} here, the last "
+                    f"definition, read from TeX outside math delimiters in running text, and "
+                    f"{self.info[k].latex}, defined in math delimiters at line "
+                    f"{ds.stmt.span.line}, which it does not use: name the objective", st)
+
     def _defined_as(self, kw) -> str:
         """A definition's name as its left side has it: an entrywise definition with its
         indices (``\\mathcal{L}_i^{(k)} = ...`` defines L^{(k)} entrywise over i: listed
@@ -218,6 +251,7 @@ class ObjectiveChoice(LoweringBase):
         self.scalar_wanted.add(kw)          # its value must be a scalar (colonchain.py)
         if not named and self.bare is None and self.objective_by_name is None:
             self._refuse_skipped_last_definition(kw)
+            self._refuse_undelimited_rival(kw)
             for k in list(self.defsrc)[list(self.defsrc).index(kw) + 1:]:
                 self.note(self.defsrc[k].stmt, f"a number given to {self.info[k].latex}: a "
                           f"parameter's value, not the objective (the objective is the last "

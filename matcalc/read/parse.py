@@ -237,6 +237,7 @@ class _Reader:
         self.text, self.strict = text, strict
         self.notes: list = []
         self.implied: list = []        # equations after \Rightarrow (read/implied.py)
+        self.undelimited: list = []    # spans of TeX read in running text (read/lost.py)
         self._starts = None
 
     def _unreadable(self, error, defines=(), declares=(), span=None):
@@ -278,7 +279,7 @@ class _Reader:
                 raise next((b for b in broken if b.defines or b.declares), broken[0]).error
             raise ParseError("empty document: no formula found", 1, 1, text)
         return S.Document(tuple(statements), source=text, notes=tuple(self.notes),
-                          implied=tuple(self.implied))
+                          implied=tuple(self.implied), undelimited=tuple(self.undelimited))
 
     def _read_regions(self, regs):
         text = self.text
@@ -298,11 +299,14 @@ class _Reader:
             slots[k] = [made]
 
         for k, r in enumerate(regs):
-            if r.why:              # delimiters lost or damaged (read/lost.py)
-                why = r.why
+            if r.bare == "TeX run":
+                self.undelimited.append(self._region_span(r))
+            if r.why or r.markers:     # delimiters lost or damaged (read/lost.py)
+                why = r.why or "read as math"
                 if r.markers:
                     why += (f"; {r.markers} source-comment marker{'s' * (r.markers > 1)} "
-                            "('///') inside it dropped")
+                            "('///') inside it dropped (a source view's comment lines, "
+                            "joined)")
                 self._note(self._region_span(r), why, "inferred")
             if r.error is not None:
                 fail(k, r.error, raw=r.toks)

@@ -197,7 +197,7 @@ def formula_line(text, i):
     j = len(text) if j < 0 else j
     line = text[i:j]
     if not line.strip() or len(line) > 300 or "$" in line or "=" not in line or \
-            not re.search(r"[\\^_]", line):
+            not re.search(r"[\\^_]", line) or _has_delimiters(line):
         return None
     if prose_words(line):
         return None
