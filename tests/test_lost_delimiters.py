@@ -267,3 +267,14 @@ def test_property_doubling_every_backslash_gives_the_same_gradient(case, style):
         except matcalc.MatcalcError as e:
             return "refused: " + type(e).__name__
     assert read(doubled) == read(case.doc)
+
+
+@pytest.mark.parametrize("body", ["x + " * 4000, r"\alpha + " * 3000, "a b c d " * 3000,
+                                  "(x " * 4000, r"( \alpha = " * 3000, r"\\( x " * 4000])
+def test_prose_is_scanned_in_linear_time(body):
+    """Each offset of prose is tried as the start of a TeX run once (scan_run's offset
+    before which no run starts): a long line of TeX-like prose took seconds to minutes."""
+    import time
+    t = time.perf_counter()
+    regions(DECL + body)
+    assert time.perf_counter() - t < 2.0

@@ -95,12 +95,14 @@ def doubling(text: str, a: int, b: int):
 _DOUBLED_OPENER = re.compile(r"\\\\(?:(\()|(\[)|begin\{([A-Za-z]+\*?)\})")
 
 
-def doubled_opener(text: str, i: int):
+def doubled_opener(text: str, i: int, absent=None):
     """At text[i] in prose, a math opener written with doubled backslashes: (after, closer,
     closer_at, mixed_at) -- the offset after the opener, the closer as written
     (``\\\\)``), where it starts, and the offset of a single backslash inside when the
     region mixes doubled and single ones (else None). None when there is no such opener
-    or it is never closed (a row break before a parenthesis in prose)."""
+    or it is never closed (a row break before a parenthesis in prose). `absent`, a set
+    kept by the caller, remembers the closers found nowhere after an offset, so that many
+    openers without one cost one search."""
     if i > 0 and text[i - 1] == "\\":
         return None
     m = _DOUBLED_OPENER.match(text, i)
@@ -113,9 +115,13 @@ def doubled_opener(text: str, i: int):
     else:
         closer = "\\\\)" if m.group(1) else "\\\\]"
     j = m.end()
+    if absent is not None and closer in absent:
+        return None
     while True:
         j = text.find(closer, j)
         if j < 0:
+            if absent is not None:
+                absent.add(closer)
             return None
         if text[j - 1] != "\\":
             break
@@ -214,7 +220,14 @@ class Run:
 
 
 def tex_run(text: str, i: int):
-    """The `Run` of TeX starting at text[i] in prose, else None.
+    """The `Run` of TeX starting at text[i] in prose, else None (see `scan_run`)."""
+    return scan_run(text, i)[0]
+
+
+def scan_run(text: str, i: int):
+    """(the `Run` of TeX starting at text[i] in prose or None, an offset before which no
+    other run starts: a start inside a run that is not math gives none either, except past
+    a bracket it left open -- so the scanner tries each offset once, in linear time).
 
     A run starts at a command or a letter or digit after a blank, punctuation or a
     non-ASCII character; it holds commands, one-letter names (and products of them,
@@ -231,7 +244,7 @@ def tex_run(text: str, i: int):
     if not _boundary(text, i) or not (
             (c == "\\" and i + 1 < n and text[i + 1].isascii() and text[i + 1].isalpha())
             or (c.isascii() and c.isalnum())):
-        return None
+        return None, i
     stop = min(_line_end(text, i), i + 4000)
     j, end, stack, rel, cmd, flat = i, i, [], None, False, False
     word_at = None
@@ -262,15 +275,15 @@ def tex_run(text: str, i: int):
         if c == "{":
             k = _group_end(text, j, stop)
             if k is None:
-                return None
+                return None, j + 1
             j = end = k
             continue
         if c in "([":
-            stack.append(")" if c == "(" else "]")
+            stack.append((")" if c == "(" else "]", j))
             j = end = j + 1
             continue
         if c in ")]":
-            if not stack or stack[-1] != c:
+            if not stack or stack[-1][0] != c:
                 break
             stack.pop()
             j = end = j + 1
@@ -286,7 +299,7 @@ def tex_run(text: str, i: int):
                 word_at = j
                 break
             if what == "open":
-                return None
+                return None, k
             j = end = k
             continue
         if c.isascii() and c.isdigit():
@@ -303,10 +316,12 @@ def tex_run(text: str, i: int):
                 end = j
             continue
         break
-    if stack or not cmd or rel is None or not re.search(r"[\w\\]", text[i:rel]) or \
+    if stack:
+        return None, stack[-1][1] + 1
+    if not cmd or rel is None or not re.search(r"[\w\\]", text[i:rel]) or \
             not re.search(r"[\w\\]", text[rel + 1:end]):
-        return None
-    return Run(i, end, flat, _article(text, i, end, word_at))
+        return None, max(j, i + 1)
+    return Run(i, end, flat, _article(text, i, end, word_at)), end
 
 
 def _article(text, start, end, word_at):

@@ -29,7 +29,7 @@ import re
 from ..errors import ParseError
 
 from .lost import (SOURCE_MARKER, dollar_line, doubled_opener, doubling, prose_words,
-                   tex_run, without_markup)
+                   scan_run, without_markup)
 from .tokens import (IGNORED_CHARS, MATH_ENVS, PUNCT, TEXT_COMMANDS, Tok, UNICODE,
                      UNICODE_SUP, err)
 
@@ -219,6 +219,8 @@ class _Scanner:
         self.text, self.src, self.n = text, _Src(text), len(text)
         self.i, self.closer, self.sp = 0, None, False
         self.stop = None           # the end offset of a bare region (its closer is "")
+        self.quiet = 0             # no TeX run starts before this offset (scan_run)
+        self.unclosed: set = set()  # doubled closers found nowhere after the scan's place
         self.found: list = []
 
     def _open(self, closer, at, after, doubled=False):
@@ -340,7 +342,7 @@ class _Scanner:
         """``\\\\(`` .. ``\\\\)`` (or ``\\\\[``, ``\\\\begin{..}``) in prose: a region read
         undoubled; one that mixes doubled and single backslashes is not (a ``\\\\`` is also
         a row break): it carries its error and the scan resumes after its closer."""
-        got = doubled_opener(self.text, i)
+        got = doubled_opener(self.text, i, self.unclosed)
         if got is None:
             return False
         after, closer, close_at, mixed = got
@@ -363,7 +365,9 @@ class _Scanner:
         """A run of TeX in running text (`tex_run`): a region of its own, noted; one with a
         lone letter beside a word at its edge (the article or a name) carries the error that
         names both readings."""
-        run = tex_run(self.text, i)
+        if i < self.quiet:
+            return False
+        run, self.quiet = scan_run(self.text, i)
         if run is None:
             return False
         text = self.text
