@@ -278,3 +278,16 @@ def test_prose_is_scanned_in_linear_time(body):
     t = time.perf_counter()
     regions(DECL + body)
     assert time.perf_counter() - t < 2.0
+
+
+@pytest.mark.parametrize("text, start, article", [
+    (r"we have a \alpha = b^T A x here", 8, 8),
+    (r"so. A \alpha = 1", 4, 4),                    # a capital article starts a sentence
+    (r"Then \alpha = b^T \Sigma a vector", 5, 25),
+    (r"then A \cdot B = \alpha", 5, None),          # names, not articles
+    (r"then A x = \alpha b", 5, None),
+    (r"Then \alpha = \Sigma A matrix", 5, None),
+    (r"x I \alpha = 1", 2, None),
+])
+def test_the_article_beside_a_run(text, start, article):
+    assert tex_run(text, start).article == article

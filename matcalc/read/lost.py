@@ -178,6 +178,8 @@ def dollar_line(text: str, i: int):
 
 # ------------------------------------------------------------------- TeX runs
 
+_OPERATOR_CMDS = ("cdot", "times", "odot", "circ", "otimes", "oslash", "pm", "mp", "in",
+                  "le", "leq", "ge", "geq", "ne", "neq", "approx", "equiv", "colon")
 _RELATION_CMDS = frozenset("le leq ge geq ne neq approx equiv in coloneqq triangleq".split())
 _SPACING = frozenset(", ; ! : quad qquad".split())
 _BOUNDARY = set(" \t,.;:!?()[]\"'")
@@ -211,8 +213,8 @@ def _group_end(text, j, stop):
 
 class Run:
     """A TeX run found in prose: `start`, `end` (offsets), `flat` (a ``%`` in it stood at
-    a line break the copy lost), `article` (a lone ``a``/``A``/``I`` at its edge beside a
-    word: the English article or a name, see `tex_run`) or None."""
+    a line break the copy lost), `article` (the offset of an ``a`` at its edge beside a
+    word: the English article or a name, see `_article`) or None."""
     __slots__ = ("start", "end", "flat", "article")
 
     def __init__(self, start, end, flat, article):
@@ -325,13 +327,18 @@ def scan_run(text: str, i: int):
 
 
 def _article(text, start, end, word_at):
-    """A lone ``a``, ``A`` or ``I`` at an edge of the run, set off by a blank, beside a
-    word (``\\alpha = \\beta a vector``): the English article, or a name multiplying the
-    formula -- two readings. Returns its offset, else None."""
-    m = re.match(r"([aAI])[ \t]+(?![=<>+\-*/^_:,.;])", text[start:end])
-    if m and start > 0 and re.search(r"[A-Za-z]{2,}[ \t]*$", text[max(0, start - 40):start]):
+    """The English article at an edge of the run, set off by a blank: ``a`` after a word or
+    ``A`` starting a sentence, before the formula (``we have a \\alpha = ...``), or ``a``
+    before the word that ends it (``\\alpha = \\beta a vector``) -- the article, or a name
+    multiplying the formula: two readings. Returns its offset, else None. (``A x = b``
+    after a word, ``A \\cdot B``, ``I x`` are names: a capital article starts a sentence.)"""
+    m = re.match(r"([aA])[ \t]+(?![=<>+\-*/^_:,.;]|\\(?:%s)\b)" % "|".join(_OPERATOR_CMDS),
+                 text[start:end])
+    before = text[max(0, start - 40):start]
+    if m and (re.search(r"[A-Za-z]{2,}[ \t]+$", before) if m.group(1) == "a" else
+              re.search(r"(^|[.!?:]\s+)$", before)):
         return start
-    m = re.search(r"(?<=[ \t])([aAI])$", text[start:end])
+    m = re.search(r"(?<=[ \t])a$", text[start:end])
     if m and word_at is not None and text[end:word_at].strip() == "":
-        return start + m.start(1)
+        return start + m.start()
     return None

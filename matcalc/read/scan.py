@@ -363,7 +363,7 @@ class _Scanner:
 
     def _tex_run(self, i):
         """A run of TeX in running text (`tex_run`): a region of its own, noted; one with a
-        lone letter beside a word at its edge (the article or a name) carries the error that
+        lone "a" beside a word at its edge (the article or a name) carries the error that
         names both readings."""
         if i < self.quiet:
             return False
