@@ -14,6 +14,10 @@ of the command (``use \\eqalign for this``, ``\\eqalign{...}``) stays prose.
 
 A line of prose that is only a formula (a relation, TeX markup and no word:
 ``p( x_j) = \\lambda x_j^2`` on a line of its own, `formula_line`) is such a region too.
+So are the other kinds of math whose delimiters a copy lost or damaged (read/lost.py): a
+run of TeX in running text, a Scrapbox line ``$ ...`` with no closing dollar, and a
+doubled-escape copy (``\\\\( .. \\\\)``, every backslash doubled), read undoubled; the
+``///`` markers of a source view's joined comment lines are dropped inside math.
 
 `regions(text) -> list[Region]` is the same pass kept per region, for reading whole posts:
 a region whose characters cannot be read (an unknown character, a lone backslash) carries
