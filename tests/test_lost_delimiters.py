@@ -291,3 +291,13 @@ def test_prose_is_scanned_in_linear_time(body):
 ])
 def test_the_article_beside_a_run(text, start, article):
     assert tex_run(text, start).article == article
+
+
+@pytest.mark.parametrize("text, shown", [
+    (r"f=\mathrm{tr}(X^{\top}X)Let us", r"f=\mathrm{tr}(X^{\top}X)"),    # a word glued on
+    (r"f = \|Ax - b\|^2.If so", r"f = \|Ax - b\|^2"),
+    (r"f = \mathrm{tr}(XAX^\top) is", r"f = \mathrm{tr}(XAX^\top)"),      # capitals: math
+])
+def test_where_a_run_ends(text, shown):
+    run = tex_run(text, 0)
+    assert text[run.start:run.end] == shown

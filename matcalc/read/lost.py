@@ -59,9 +59,7 @@ def _letters(w: str, glued: bool, script: bool) -> str:
         return "math"
     if w.isupper():
         return "math" if len(w) <= 4 else "word"
-    if w[0].isupper() and w[1:].islower():
-        if glued:
-            return "math" if len(w) <= 3 else "word"
+    if w[0].isupper() and w[1:].islower():     # Ax is math; If, Let (even glued: D))Let)
         return "word" if len(w) >= 3 or w in _SHORT_WORDS else "math"
     if w.islower():
         return "open" if glued and len(w) <= 3 else "word"
