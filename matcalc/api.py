@@ -469,12 +469,20 @@ def _resolve(problem, lowerer, wrt):
     """The keyword of `wrt`; a wrt that only a fragment which cannot be read declares is
     refused at that fragment."""
     try:
-        return _resolve_wrt(problem, wrt)
+        kw = _resolve_wrt(problem, wrt)
     except MatcalcError:
         missing = lowerer.explain_missing(wrt) if isinstance(wrt, str) else None
         if missing is not None:
             raise missing from None
         raise
+    if kw in problem.symmetric:
+        latex = problem.latex.get(kw, kw)
+        raise MatcalcError(
+            f"the document states {latex} = {latex}^T (line {problem.symmetric[kw]}): the "
+            f"gradient with respect to a symmetric {latex} has two readings -- every entry "
+            f"independent (G), or the symmetric-matrix convention (G + G^T - Diag(G)); "
+            f"they give different numbers: refused")
+    return kw
 
 
 def _member(problem, kw, wrt):

@@ -47,6 +47,7 @@ class Problem:
     #                                                   (lower/operators.py): gradient's wrt
     #                                                   when none is given, and the note
     default_wrt_note: object = None                   # that says so, placed at the X
+    symmetric: dict = field(default_factory=dict)     # input -> line of its ``A = A^T``
 
     def shape_of(self, name: str) -> tuple:
         if name in self.defs:

@@ -13,6 +13,8 @@ them apart:
     "relation"      an identity or relation whose left side is not a name (``A:B = ...``),
                     or a value at a point (``x(0) = x_0``)
     "indices"       a relation between indices (``j = k``)
+    "symmetry"      a declared matrix said to equal its transpose (``A = A^T``, "A is
+                    symmetric"): a property of an input, not its definition
     "function"      a statement about a known function (``\\sigma' = \\sigma - \\sigma^2``)
     "layout"        a vector written as the stack of its parts (``x = [x_1, ..., x_n]``)
     "dimension"     an equation between dimensions (``N = N_p D_p``)
@@ -156,6 +158,14 @@ def _nodes(st):
                 yield from walk_syntax(x)
 
 
+def is_symmetry(st: S.Def, declared) -> bool:
+    """``A = A^T`` (``\\boldsymbol{A}=\\boldsymbol{A}^T``) of a declared A, with nothing else
+    in the chain: the statement that A is symmetric."""
+    kw = names.keyword_of(st.target)
+    return st.params is None and not st.middle and kw is not None and kw in declared and \
+        isinstance(st.value, S.Transpose) and names.keyword_of(st.value.arg) == kw
+
+
 def kind_of_def(st: S.Def, declared, dims, indices) -> str | None:
     """What a `Def` statement is (see the module docstring); None for a definition."""
     t = st.target
@@ -169,6 +179,8 @@ def kind_of_def(st: S.Def, declared, dims, indices) -> str | None:
         return "relation"
     if any(has_derivative(v) for v in (st.value,) + tuple(st.middle)):
         return "claim"
+    if is_symmetry(st, declared):
+        return "symmetry"
     if is_function_name(t, declared):
         return "function"
     if st.params is not None and not all(namelike(p) for p in st.params):

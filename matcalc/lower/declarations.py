@@ -49,6 +49,10 @@ NOTE_REASONS = {
     "layout": "read as the layout of a vector (the stack of its parts) or of a matrix (its "
               "named entries, elided: it gives the shape)",
     "dimension": "read as an equation between dimensions",
+    "symmetry": "a symmetry statement (the matrix equals its transpose): a property of an "
+                "input, defines nothing; the gradient is written for every matrix, so it "
+                "holds for a symmetric one (a gradient with respect to this matrix is "
+                "refused: the symmetric convention would change it)",
     "solution": "a solution statement of the optimisation variable: noted, not read as a "
                 "definition",
 }
@@ -439,6 +443,8 @@ class DeclarationCollector(LoweringBase):
     def _not_a_definition(self, st, kind):
         if kind in ("claim", "differential"):
             self.claims.append(st)
+        if kind == "symmetry":
+            self.symmetric.setdefault(names.keyword_of(st.target), st)
         if kind != "dimension":
             self.not_defs.append(st)
         if kind == "dimension":

@@ -76,6 +76,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         self.scalar_wanted: set = set()         # definitions that must be scalars (the objective)
         self.held: set = set()
         self.claims: list = []
+        self.symmetric: dict = {}               # keyword -> its statement ``A = A^T``
         self.dim_subst: dict = {}
         self.dims: dict = {}
         self.bare: S.Bare | None = None         # a bare final expression (the objective)
@@ -157,6 +158,8 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         if obj == "f" and obj in defs and not self.defsrc[obj].stmt.target.span.line:
             problem.unnamed = {obj}       # the bare final expression: "f" is not its name
             problem.written = self.defsrc[obj].stmt.value
+        problem.symmetric = {kw: st.span.line for kw, st in self.symmetric.items()
+                             if kw in inputs}
         x = getattr(self, "operator_wrt", None)
         if obj == "f" and x is not None and names.keyword_of(x) in inputs:
             problem.default_wrt = names.latex_of(x)     # \nabla_\Sigma ...: wrt \Sigma

@@ -32,7 +32,7 @@ class ObjectiveChoice(LoweringBase):
                 return "f"
             if self.objective_by_name is not None:     # \min_w L (lower/optimum.py)
                 return self.objective_by_name
-            return list(self.defsrc)[-1] if self.defsrc else None
+            return self._last_formula()
         if objective in self.defsrc:
             return objective
         if "f" in self.defsrc and self._written_objective(objective) and \
@@ -73,6 +73,47 @@ class ObjectiveChoice(LoweringBase):
                                 f"its arguments, f(W, H)), so the line defines nothing", t)
         raise ParseError(f"objective {objective!r} is not defined in the document "
                          f"(definitions: {', '.join(self._defined_as(k) for k in self.defsrc)})")
+
+    def _last_formula(self):
+        """The last definition that is not a number (``we set \\lambda = 0.1``: a
+        parameter's value, which is no objective -- its gradient is 0 whatever the text
+        differentiates); the last definition when all are numbers; None when none."""
+        keys = list(self.defsrc)
+        live = [k for k in keys if not _number_valued(self.defsrc[k])]
+        return (live or keys or [None])[-1]
+
+    def _refuse_undelimited_rival(self, kw):
+        """The last definition `kw`, taken as the objective by the rule, read from TeX
+        outside math delimiters in running text (``(see \\alpha = b^T A x in the notes)``),
+        while a definition in math delimiters that it does not use stands elsewhere: the
+        page's own formula or a mention in its prose -- two candidates, refused naming
+        both. (A page that lost all its delimiters has no such rival.)"""
+        runs = getattr(self.doc, "undelimited", ())
+
+        def undelimited(span):
+            at = (span.line, span.column)
+            return any((r.line, r.column) <= at < (r.end_line, r.end_column) for r in runs)
+        st = self.defsrc[kw].stmt
+        if not runs or not undelimited(st.span):
+            return
+        used, todo = {kw}, [kw]
+        while todo:
+            ds = self.defsrc[todo.pop()]
+            for part in (ds.stmt.value, *ds.stmt.middle):
+                for n in walk_syntax(part):
+                    k = names.keyword_of(n.base if isinstance(n, S.Sub) else n) \
+                        if isinstance(n, (S.Sym, S.Sub)) else None
+                    if k in self.defsrc and k not in used:
+                        used.add(k)
+                        todo.append(k)
+        for k, ds in self.defsrc.items():
+            if k not in used and not undelimited(ds.stmt.span) and \
+                    not _number_valued(ds):
+                raise self.perr(
+                    f"two candidates for the objective: {self.info[kw].latex} here, the last "
+                    f"definition, read from TeX outside math delimiters in running text, and "
+                    f"{self.info[k].latex}, defined in math delimiters at line "
+                    f"{ds.stmt.span.line}, which it does not use: name the objective", st)
 
     def _defined_as(self, kw) -> str:
         """A definition's name as its left side has it: an entrywise definition with its
@@ -210,6 +251,12 @@ class ObjectiveChoice(LoweringBase):
         self.scalar_wanted.add(kw)          # its value must be a scalar (colonchain.py)
         if not named and self.bare is None and self.objective_by_name is None:
             self._refuse_skipped_last_definition(kw)
+            self._refuse_undelimited_rival(kw)
+            for k in list(self.defsrc)[list(self.defsrc).index(kw) + 1:]:
+                self.note(self.defsrc[k].stmt, f"a number given to {self.info[k].latex}: a "
+                          f"parameter's value, not the objective (the objective is the last "
+                          f"definition that is not a number, {self.info[kw].latex})",
+                          "inferred")
         if objective is not None and self.bare is not None:
             self.note(self.bare, "an expression, not a definition: not used (the objective "
                                  "is named)")
@@ -293,3 +340,11 @@ def _keyword_of_text(text, known=()):
     # \text{TV}(f), as a definition TV(f) = ... names it
     own = names.keyword_of(as_spelled(value, text))
     return own if own in known else names.keyword_of(value)
+
+
+def _number_valued(ds) -> bool:
+    """A definition whose value is a number: no name, index or parameter in it."""
+    st = ds.stmt
+    if ds.indices or getattr(st, "params", None) or getattr(st, "middle", ()):
+        return False
+    return not any(isinstance(n, (S.Sym, S.Sub)) for n in walk_syntax(st.value))

@@ -238,6 +238,7 @@ class _Reader:
         self.text, self.strict = text, strict
         self.notes: list = []
         self.implied: list = []        # equations after \Rightarrow (read/implied.py)
+        self.undelimited: list = []    # spans of TeX read in running text (read/lost.py)
         self._starts = None
 
     def _unreadable(self, error, defines=(), declares=(), span=None):
@@ -280,7 +281,7 @@ class _Reader:
                 raise next((b for b in broken if b.defines or b.declares), broken[0]).error
             raise ParseError("empty document: no formula found", 1, 1, text)
         return S.Document(tuple(statements), source=text, notes=tuple(self.notes),
-                          implied=tuple(self.implied))
+                          implied=tuple(self.implied), undelimited=tuple(self.undelimited))
 
     def _read_regions(self, regs):
         text = self.text
@@ -300,11 +301,15 @@ class _Reader:
             slots[k] = [made]
 
         for k, r in enumerate(regs):
-            if r.bare:
-                what = "a line that is only a formula" if r.bare == "formula line" \
-                    else f"an \\{r.bare}"
-                self._note(self._region_span(r), f"read as math: {what} outside math "
-                           "delimiters (the page lost them)", "inferred")
+            if r.bare == "TeX run":
+                self.undelimited.append(self._region_span(r))
+            if r.why or r.markers:     # delimiters lost or damaged (read/lost.py)
+                why = r.why or "read as math"
+                if r.markers:
+                    why += (f"; {r.markers} source-comment marker{'s' * (r.markers > 1)} "
+                            "('///') inside it dropped (a source view's comment lines, "
+                            "joined)")
+                self._note(self._region_span(r), why, "inferred")
             if r.error is not None:
                 fail(k, r.error, raw=r.toks)
         macros: dict = {}

@@ -14,6 +14,10 @@ of the command (``use \\eqalign for this``, ``\\eqalign{...}``) stays prose.
 
 A line of prose that is only a formula (a relation, TeX markup and no word:
 ``p( x_j) = \\lambda x_j^2`` on a line of its own, `formula_line`) is such a region too.
+So are the other kinds of math whose delimiters a copy lost or damaged (read/lost.py): a
+run of TeX in running text, a Scrapbox line ``$ ...`` with no closing dollar, and a
+doubled-escape copy (``\\\\( .. \\\\)``, every backslash doubled), read undoubled; the
+``///`` markers of a source view's joined comment lines are dropped inside math.
 
 `regions(text) -> list[Region]` is the same pass kept per region, for reading whole posts:
 a region whose characters cannot be read (an unknown character, a lone backslash) carries
@@ -28,6 +32,8 @@ import re
 
 from ..errors import ParseError
 
+from .lost import (SOURCE_MARKER, dollar_line, doubled_opener, doubling, prose_words,
+                   scan_run, without_markup)
 from .tokens import (IGNORED_CHARS, MATH_ENVS, PUNCT, TEXT_COMMANDS, Tok, UNICODE,
                      UNICODE_SUP, err)
 
@@ -94,12 +100,18 @@ class Region:
     math), its raw tokens, and `error` (a ParseError) when its characters cannot be read
     (then `toks` holds the tokens read before the error). `bare` is the command (``eqalign``)
     of a construct read as math in prose (then `opener` is ``\\eqalign`` and the region is
-    the command and its braced group), else None."""
-    __slots__ = ("start", "end", "opener", "toks", "error", "bare")
+    the command and its braced group), "formula line", "dollar line" or "TeX run" for the
+    other math found in prose (read/lost.py), else None. `doubled`: its backslashes are
+    doubled (a doubled-escape copy, read undoubled). `why` is the reason the reader notes
+    for a region whose delimiters were lost or damaged (None for a well-delimited one);
+    `markers` counts the source-comment markers (``///``) dropped inside it."""
+    __slots__ = ("start", "end", "opener", "toks", "error", "bare", "doubled", "why",
+                 "markers")
 
-    def __init__(self, start, opener, bare=None):
+    def __init__(self, start, opener, bare=None, why=None):
         self.start, self.end, self.opener = start, None, opener
         self.toks, self.error, self.bare = [], None, bare
+        self.doubled, self.why, self.markers = False, why, 0
 
     def __repr__(self):
         return f"Region({self.opener!r}, {self.start}:{self.end}, {len(self.toks)} toks)"
@@ -179,14 +191,7 @@ def bare_construct(text, i):
 
 # A line of prose that is only a formula, ``p( x_j) = \lambda x_j^2`` or
 # ``k_{SE}(r)=exp\Big(-\frac{r^2}{2l^2}\Big)`` (R documentation and lecture pages whose
-# stored text lost the delimiters): a relation, TeX markup, and no word. A word is a run
-# of two or more letters outside commands, subscripts and superscripts that is not a
-# function's name written without its backslash.
-_FORMULA_WORDS = frozenset(
-    "exp log ln sin cos tan sinh cosh tanh tr Tr det diag Diag max min arg argmin argmax "
-    "sup inf lim softmax sigmoid relu sgn sign".split())
-_SCRIPT_GROUP = re.compile(r"[_^]\s*\{[^{}]*\}")
-_COMMAND = re.compile(r"\\[A-Za-z]+|\\.")
+# stored text lost the delimiters): a relation, TeX markup, and no word (`prose_words`).
 
 
 def formula_line(text, i):
@@ -196,12 +201,12 @@ def formula_line(text, i):
     j = len(text) if j < 0 else j
     line = text[i:j]
     if not line.strip() or len(line) > 300 or "$" in line or "=" not in line or \
-            not re.search(r"[\\^_]", line):
+            not re.search(r"[\\^_]", line) or _has_delimiters(line):
         return None
-    bare = _COMMAND.sub(" ", _SCRIPT_GROUP.sub(" ", line))
-    if any(w not in _FORMULA_WORDS for w in re.findall(r"[A-Za-z]{2,}", bare)):
+    if prose_words(line):
         return None
-    if not re.search(r"[A-Za-z]", bare) or re.search(r"[:;?!]\s*$", line.rstrip(". ")):
+    if not re.search(r"[A-Za-z]", without_markup(line)) or \
+            re.search(r"[:;?!]\s*$", line.rstrip(". ")):
         return None
     return j
 
@@ -218,16 +223,32 @@ class _Scanner:
         self.text, self.src, self.n = text, _Src(text), len(text)
         self.i, self.closer, self.sp = 0, None, False
         self.stop = None           # the end offset of a bare region (its closer is "")
+        self.quiet = 0             # no TeX run starts before this offset (scan_run)
+        self.unclosed: set = set()  # doubled closers found nowhere after the scan's place
         self.found: list = []
 
-    def _open(self, closer, at, after):
+    def _open(self, closer, at, after, doubled=False):
+        """A delimited region from `at`; its math starts at `after`. Its backslashes are
+        read undoubled when it is written with doubled delimiters (`doubled`) or when all
+        of them are doubled (`doubling`: ``$\\\\alpha$``, a string literal's copy)."""
         self.closer, self.i, self.sp = closer, after, False
-        self.found.append(Region(at, self.text[at:after] if closer else ""))
+        region = Region(at, self.text[at:after] if closer else "")
+        self.found.append(region)
+        if not doubled:
+            end = self.n if not closer else _closing(self.text, closer, after)
+            doubled = end >= 0 and doubling(self.text, after, end)[0] == "doubled"
+        if doubled:
+            region.doubled = True
+            region.why = ("read as math: a doubled-escape copy (every backslash doubled, as "
+                          "a source view or a string literal writes it), read undoubled")
 
-    def _open_bare(self, at, stop, name):
-        """A bare construct (`bare_construct`): math from `at` (its command) to `stop`."""
-        self.closer, self.i, self.sp, self.stop = "", at, False, stop
-        self.found.append(Region(at, "\\" + name, bare=name))
+    def _open_bare(self, at, stop, name, why=None, after=None):
+        """Math found in prose (a bare construct, a formula line, a TeX run, read/lost.py):
+        the region starts at `at`, its math at `after` (default `at`) and ends at `stop`."""
+        self.closer, self.i, self.sp, self.stop = "", at if after is None else after, False, stop
+        what = "a line that is only a formula" if name == "formula line" else f"an \\{name}"
+        self.found.append(Region(at, "\\" + name, bare=name, why=why or (
+            f"read as math: {what} outside math delimiters (the page lost them)")))
 
     def _close(self):
         self.found[-1].end = self.i
@@ -292,13 +313,23 @@ class _Scanner:
                 if name.rstrip("*") in MATH_ENVS:
                     self._open("\\end{" + name + "}", i, j + 1)
                     return
+            if nx == "\\" and self._doubled_region(i):
+                return
             stop, name = bare_construct(text, i)
             if stop is not None:
                 self._open_bare(i, stop, name)
                 return
+            if self._tex_run(i):
+                return
             self.i = i + 2
             return
         if ch == "$":
+            stop = dollar_line(text, i)
+            if stop is not None:
+                self._open_bare(i, stop, "dollar line", after=i + 1, why=(
+                    "read as math: a line that starts with '$ ' and has no closing dollar "
+                    "(Scrapbox display math)"))
+                return
             self._open("$$" if text.startswith("$$", i) else "$", i,
                        i + (2 if text.startswith("$$", i) else 1))
             return
@@ -307,7 +338,62 @@ class _Scanner:
             if stop is not None:
                 self._open_bare(i, stop, "formula line")
                 return
+        if ch.isascii() and ch.isalnum() and self._tex_run(i):
+            return
         self.i = i + 1
+
+    def _doubled_region(self, i):
+        """``\\\\(`` .. ``\\\\)`` (or ``\\\\[``, ``\\\\begin{..}``) in prose: a region read
+        undoubled; one that mixes doubled and single backslashes is not (a ``\\\\`` is also
+        a row break): it carries its error and the scan resumes after its closer."""
+        got = doubled_opener(self.text, i, self.unclosed)
+        if got is None:
+            return False
+        after, closer, close_at, mixed = got
+        self._open(closer, i, after, doubled=True)
+        if mixed is not None:
+            region = self.found[-1]
+            m = re.match(r"\\+[A-Za-z]*|\\+.?", self.text[mixed:mixed + 40])
+            region.error = err(
+                f"mixed doubled and single backslashes: '{self.text[i:after]}' .. '{closer}' "
+                f"is math only in a doubled-escape copy, where every command is doubled, and "
+                f"'{m.group(0)}' here is not (a '\\\\' is also a row break): not read; write "
+                f"the formula with single backslashes",
+                self.src.tok("x", "", mixed, mixed + len(m.group(0)), False), self.text)
+            region.why = None
+            self.i = close_at + len(closer)
+            self._close()
+        return True
+
+    def _tex_run(self, i):
+        """A run of TeX in running text (`tex_run`): a region of its own, noted; one with a
+        lone "a" beside a word at its edge (the article or a name) carries the error that
+        names both readings."""
+        if i < self.quiet:
+            return False
+        run, self.quiet = scan_run(self.text, i)
+        if run is None:
+            return False
+        text = self.text
+        shown = text[run.start:run.end]
+        why = (f"read as math: TeX outside math delimiters in running text, "
+               f"'{shown if len(shown) <= 40 else shown[:37] + '...'}' (the page lost them)")
+        if run.flat:
+            why += "; a '%' in it stood at a line break the copy lost, not a comment"
+        self._open_bare(run.start, run.end, "TeX run", why=why)
+        if run.article is not None:
+            a = run.article
+            region = self.found[-1]
+            other = (text[run.start:a] if a > run.start else text[a + 1:run.end]).strip()
+            region.error = err(
+                f"two readings of TeX outside math delimiters: '{shown}', with "
+                f"'{text[a]}' a name, or '{other}', with '{text[a]}' an English word of the "
+                f"sentence: write the formula in $...$", self.src.tok("x", "", a, a + 1, False),
+                text)
+            region.why = None
+            self.i = run.end
+            self._close()
+        return True
 
     def _emit(self, out, kind, value, i, j):
         out.append(self.src.tok(kind, value, i, j, self.sp))
@@ -321,6 +407,7 @@ class _Scanner:
             self._close()
             return
         n = self.stop if self.stop is not None else n
+        region = self.found[-1]
         ch = text[i]
         if closer and text.startswith(closer, i) and not (closer == "$" and text.startswith("$$", i)):
             self._emit(out, "break", closer, i, i + len(closer))
@@ -343,6 +430,14 @@ class _Scanner:
         if ch.isspace() or ch == "\u00a0":
             self.i, self.sp = i + 1, True
             return
+        if ch == "%" and region.bare == "TeX run" and i + 1 < n and text[i + 1] in " \t":
+            self.i, self.sp = i + 1, True       # a line break the copy lost (tex_run)
+            return
+        if ch == "/" and (i == 0 or text[i - 1].isspace()) and SOURCE_MARKER.match(text, i):
+            # ``///`` of a source view's comment lines joined into one: not math
+            region.markers += 1
+            self.i, self.sp = i + 3, True
+            return
         if ch == "%":
             # to the end of the line; but never past the end of the math region (pasted
             # Q&A text often has a whole environment, comments included, on one line)
@@ -356,6 +451,13 @@ class _Scanner:
             self.i = j
             return
         if ch == "\\":
+            if region.doubled:
+                run = len(text[i:i + 8]) - len(text[i:i + 8].lstrip("\\"))
+                if run == 4:                    # a doubled row break
+                    self._emit(out, "cmd", "\\", i, i + 4)
+                    return
+                if run == 2:
+                    self.i = i + 1              # the first of the pair: its escape
             self._command(out)
             return
         if ch.isascii() and ch.isalpha():

@@ -366,11 +366,13 @@ Stmt = Union[Decl, Range, Def, Bare, Hold, Rename, Unreadable, Optimum]
 class Document:
     """A parsed document: statements in source order, the original source text (for
     error excerpts), `notes` (`matcalc.notes.Note`) on what the reader left out, and
-    `implied`: equations stated after ``\\Rightarrow`` (`read.implied`), not statements."""
+    `implied`: equations stated after ``\\Rightarrow`` (`read.implied`), not statements.
+    `undelimited`: the spans of the TeX read as math in running text (read/lost.py)."""
     statements: Tuple[Stmt, ...]
     source: str = field(default="", compare=False, repr=False)
     notes: tuple = field(default=(), compare=False, repr=False)
     implied: tuple = field(default=(), compare=False, repr=False)
+    undelimited: tuple = field(default=(), compare=False, repr=False)
 
 
 # ---------------------------------------------------------------- walking a tree

@@ -1056,11 +1056,12 @@ CASES = [
          r"\begin{equation}: the expression under the operator read as the objective, the "
          r"claim kept for check)"),
     Case("121_scrapbox_trace_dollar_lines.tex", "X", None,
-         r"refused: Scrapbox display math, a line that starts with '$ ' and has no closing "
-         r"dollar ('unclosed math region': the page's dollars pair across lines; notation "
-         r"matcalc could learn); behind it five claims about five different functions, "
-         r"tr(X), tr(XA), ..., with no single objective",
-         "sample q1: trace derivatives (identity list)", expect="unclosed math region"),
+         r"refused: five claims about five different functions, tr(X), tr(XA), ..., and no "
+         r"single objective ('two candidates for the objective': no scalar objective); the "
+         r"Scrapbox display math before it, lines that start with '$ ' and have no closing "
+         r"dollar, is read since (noted)",
+         "sample q1: trace derivatives (identity list)",
+         expect="two candidates for the objective, and the document defines none"),
     Case("122_logdet_matrix_function_X_x.tex", "x", None,
          r"refused: X(x), a matrix that is a function of x (said in words), read as the "
          r"product X x: 'cannot multiply a n×n matrix by a column vector of length d' "
@@ -1073,13 +1074,11 @@ CASES = [
          r"parentheses'; notation matcalc could learn: \sigma as a name where the text says "
          r"it is a scalar); behind it the derivative is wrt \sigma^2, not \sigma",
          "sample q2: determinant wrt a variance", expect=r"\sigma needs an argument"),
-    Case("124_arxiv_html_tr_alttext.tex", "M", ref_tr_XMX_RR_D,
-         r"refused: the stored text has no math delimiters (arXiv HTML: MathML rendered "
-         r"as unicode, then the LaTeX alttext f=\mathrm{tr}(...) with a '%' line break "
-         r"inside, then the MathML words); nothing is math, so 'the document defines "
-         r"nothing to differentiate' (notation matcalc could learn: formulas outside "
-         r"delimiters)", "sample q3: Frobenius/trace of X M X^T - R R^T + D",
-         expect="the document defines nothing to differentiate"),
+    Case("124_arxiv_html_tr_alttext.tex", "M", ref_tr_XMX_RR_D, R,
+         r"sample q3: Frobenius/trace of X M X^T - R R^T + D (arXiv HTML without math "
+         r"delimiters: the LaTeX alttext f=\mathrm{tr}(...) between the MathML unicode "
+         r"rendering and the MathML words is read as TeX in running text, noted, its '%' a "
+         r"lost line break; the unicode rendering, which has no TeX command, stays prose)"),
     Case("125_frobenius_XT_minus_A_dots.tex", r"\mathbf{X}",
          lambda X, A: fro2(X.T - A), R,
          r"sample q3: Frobenius norm of X^T - A (the prose math $(.)^T$ and $||.||_F$, a dot "
@@ -1099,12 +1098,12 @@ CASES = [
          "sample q5: logistic log-likelihood", objective=r"\ell(\boldsymbol{\theta})",
          expect="it defines z, which the objective uses"),
     Case("129_quadratic_form_no_delimiters.tex", r"\boldsymbol{x}",
-         lambda x, A: float(x @ A @ x),
-         r"refused: the stored text has no math delimiters (\alpha = \boldsymbol{x}^T"
-         r"\boldsymbol{A}\boldsymbol{x} in running text): nothing defines \alpha (notation "
-         r"matcalc could learn: formulas outside delimiters)",
-         "sample q6: quadratic form", objective=r"\alpha",
-         expect="the document defines nothing to differentiate"),
+         lambda x, A: float(x @ A @ x), R,
+         r"sample q6: quadratic form (no math delimiters: \alpha = \boldsymbol{x}^T"
+         r"\boldsymbol{A}\boldsymbol{x},with ... read as TeX in running text, noted; the "
+         r"second \alpha, sums from 0 to n-1 over entries numbered 1..n, is noted and not "
+         r"used; 'that is \boldsymbol{A}=\boldsymbol{A}^T' is a symmetry statement, not a "
+         r"circular definition)", objective=r"\alpha"),
     Case("130_xtAx_matrix_function_A_x.tex", "x", None,
          r"refused: $p(x) = x^t A(x) x \in $, the author's dangling \in ('the formula ends "
          r"too early after \in'; author's error, caught); behind it A(x), a matrix function "
@@ -1159,10 +1158,11 @@ CASES = [
          "sample q12: pairwise Mahalanobis distance matrix",
          expect="M is declared as a variable and this equation defines it through A"),
     Case("142_mahalanobis_rustdoc_escaped.tex", r"\boldsymbol{x}", ref_mahalanobis_sqrt,
-         r"refused: the source view writes the doc comment's delimiters with doubled "
-         r"backslashes, \\( ... \\) and \\[ ... \\], so nothing is math ('defines nothing "
-         r"to differentiate'; notation matcalc could learn); behind it the formula has no "
-         r"transpose, (x - \mu){ \Sigma^{-1} (x - \mu)}",
-         "sample q12: Mahalanobis distance (Rust docs)", sample=sample_mahalanobis_sqrt,
-         expect="the document defines nothing to differentiate"),
+         r"refused: the formula has no transpose, (x - \mu){ \Sigma^{-1} (x - \mu)} "
+         r"('cannot multiply a column vector of length n by a column vector of length n'; "
+         r"the author's error, caught); the source view's doubled backslashes, \\( ... \\) "
+         r"and \\[ ... \\], and its /// comment markers inside the display are read since "
+         r"(noted)", "sample q12: Mahalanobis distance (Rust docs)",
+         sample=sample_mahalanobis_sqrt,
+         expect="cannot multiply a column vector of length n by a column vector of length n"),
 ]
