@@ -360,7 +360,7 @@ class _Reader:
                 if isinstance(node, S.Call) and len(node.args) == 1 and \
                         glued_constant(node.args[0]) and \
                         isinstance(node.args[0], S.BinOp) and node.span.line and \
-                        "(" not in span_text(self.text, node.span) and \
+                        not _braced_argument(self.text, node) and \
                         (node.span.line, node.span.column) not in seen:
                     seen.add((node.span.line, node.span.column))
                     arg = excerpt(self.text, node.args[0].span).strip()
@@ -453,3 +453,11 @@ def _row_span(row) -> S.Span:
 def _error_span(e) -> S.Span:
     line, col = getattr(e, "line", None) or 0, getattr(e, "column", None) or 0
     return S.Span(line, col, line, col + 1)
+
+
+def _braced_argument(text, call) -> bool:
+    """Whether the one argument of `call` is written in its own brackets, ``\\log{2\\pi}``,
+    ``\\log(2\\pi)`` (the head may hold braces of its own: ``\\operatorname{log}``)."""
+    a, c = call.args[0].span, call.span
+    head = span_text(text, S.Span(c.line, c.column, a.line, a.column))
+    return head.rstrip().endswith(("{", "(", "[")) or "\\left" in head
