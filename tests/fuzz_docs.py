@@ -1713,7 +1713,7 @@ def cases(draw, exclude=None):
 def _mention_like(tex: str) -> bool:
     """A bare name, or a function applied to one name: what matcalc reads, after
     definitions, as a mention in prose rather than the objective (classify.prose_bare)."""
-    name = r"(\\(text|mathrm)\{[^{}]+\}|(\\[A-Za-z]+|[A-Za-z])(\s*\{?[A-Za-z]+\}?)?)('|_\{?[A-Za-z0-9]+\}?|\^\{?\([0-9]\)\}?)*"
+    name = r"(\\(text|mathrm)\{[^{}]+\}|(\\[A-Za-z]+|[A-Za-z])(\s*\{?\\?[A-Za-z]+\}?)?)('|_\{?[A-Za-z0-9]+\}?|\^\{?\([0-9]\)\}?)*"
     head = r"(\\[A-Za-z]+(\{[A-Za-z]+\})?|[A-Za-z])'*"
     t = re.sub(r"\^(\{\\mathsf T\}|\\top|T|\{T\}|\{\\top\})$", "", tex.strip())  # a name^T too
     if t.startswith("{") and t.endswith("}"):
