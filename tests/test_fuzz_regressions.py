@@ -1584,6 +1584,19 @@ def test_a_skipped_definition_whose_target_cannot_be_told_still_refuses(monkeypa
     assert_right(ok, "x", lambda x: x @ x, dict(x=np.array([0.3, -0.2, 0.5])), key="x")
 
 
+def test_an_entry_that_would_spell_a_declared_name_is_printed_with_a_comma():
+    """6-minute run, seed 5101, 3 Dec: the entry (i, n) of the family z_i was printed z_{in}
+    beside a declared vector z_{in}: the printed gradient read back as that vector ("a power
+    of a vector is ambiguous"). It is printed z_{i,n} there."""
+    doc = ("$A \\in \\mathbb R^{N\\times N}$\n$\\bar x, z_{in} \\in \\mathbb{R}^{N}$\n"
+           "$z_i \\in R^{M},\\ i = 1,\\dots,N$\n\\begin{align*}\n"
+           "h &= \\sum_{i=1}^N \\sigma\\left(\\sum_{k=1}^N \\log(1 + (\\delta_{ik} "
+           "\\|z_k - z_i\\|^2)^2)\\right) \\\\\ng &= -h\n\\end{align*}")
+    g = matcalc.gradient(doc, "z")
+    assert "z_{in}" not in g.latex() and "z_{i,n}" in g.latex()
+    assert matcalc.check(doc, "z", claim=g.latex()).ok
+
+
 def test_a_dimension_ratio_is_emitted_in_lowest_terms():
     """30-minute run, 3 Dec: a coefficient (d - 1)/(1 - d) was emitted as written and raised
     ZeroDivisionError at d = 1 (where the term it scales is empty): it is -1."""

@@ -244,9 +244,21 @@ class IndexNotation:
         if not idx:
             return s
         j = "".join(idx) if all(len(i) == 1 for i in idx) else ",".join(idx)
+        if len(idx) > 1 and self._names_a_name(s, j):
+            j = ",".join(idx)       # z_{i,n}: z_{in} is a name of the document
         if self.style == "latex" and "_" in s and not s.startswith("{"):
             s = "{" + s + "}"       # {R_{1}}_{ik}: R_{1}_{ik} is a double subscript
         return f"{s}_{{{j}}}" if self.style == "latex" else f"{s}_{j}"
+
+    def _names_a_name(self, s, j) -> bool:
+        """Whether `s` subscripted by the letters `j` spells a name of the document (the
+        entry z_{in} of a family z beside a declared z_{in})."""
+        pb = self.problem
+        if pb is None:
+            return False
+        spelled = {str(v).replace(" ", "") for v in getattr(pb, "latex", {}).values()}
+        keys = set(getattr(pb, "inputs", {})) | set(getattr(pb, "defs", {}))
+        return f"{s}_{{{j}}}".replace(" ", "") in spelled or f"{s}_{j}" in keys
 
     def _entry(self, node, idx, used):
         """(text, precedence) of the entry of `node` at index letters `idx`."""
