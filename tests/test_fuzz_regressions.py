@@ -1597,6 +1597,24 @@ def test_an_entry_that_would_spell_a_declared_name_is_printed_with_a_comma():
     assert matcalc.check(doc, "z", claim=g.latex()).ok
 
 
+def test_the_adjoint_of_ell_is_read_back():
+    r"""15-minute run, seed 5201, 3 Dec: a partial cotangent of the objective \ell is printed
+    \bar{\ell}^{(1)}, which the reader refused ("\bar must be put on a single letter"): an
+    accent may be put on \ell as on a Greek letter."""
+    doc = ELL_DOC
+    g = matcalc.gradient(doc, "C")
+    assert r"\bar{\ell}" in g.latex()
+    assert matcalc.check(doc, "C", claim=g.latex()).ok
+
+
+ELL_DOC = (
+    'V \\in \\mathbb R^{N\\times M}, C \\in \\mathbb{R}^{N\\times M}, b \\in \\mathbb{R}^M, y \\in \\mathbb{R}^{N}, x \\in R^{N}, \\tilde u \\in \\mathbb{R}^{M}, W \\in \\mathbb{R}^{N \\times N} % a comment, with $ and \\mathbb{R}\n'
+    'z_i \\in \\mathbb{R}^{M},\\ i = 1,\\dots,N\n'
+    'h \\coloneqq \\operatorname{sg}(x^{T})\n'
+    'g = \\operatorname{sg}(h^T)\n'
+    '\\ell = \\tanh\\left(\\log(1 + (\\exp\\left(\\tanh\\left(||g||_2^2\\right)\\right))^{\\tanh\\left(\\sqrt{\\mathrm{softplus}(\\tanh(\\log(1 + (C : V)^2)))}\\right)} \\cdot \\big(\\operatorname{lgamma}(\\mathrm{softplus}(b^\\top)) \\operatorname{normcdf}(\\operatorname{Diag}(\\tilde u))\\big) \\odot (\\exp\\left(\\tanh\\left(||g||_2^2\\right)\\right))^{\\tanh\\left(\\sqrt{\\mathrm{softplus}(\\tanh(\\log(1 + (C : V)^2)))}\\right)} \\cdot \\big(\\operatorname{lgamma}(\\mathrm{softplus}(b^\\top)) \\operatorname{normcdf}(\\operatorname{Diag}(\\tilde u))\\big)) \\cdot \\operatorname{Diag}(\\log(1 + (\\sigma\\left(\\tanh\\left(y^T W y\\right)\\right))^{-1} \\left(V^T g\\right) \\odot (\\sigma\\left(\\tanh\\left(y^T W y\\right)\\right))^{-1} \\left(V^T g\\right))) \\cdot \\log(1 + \\operatorname{diag}(\\operatorname{diag}(C^T C)) \\times (\\sum_{i} z_i) \\odot \\operatorname{diag}(\\operatorname{diag}(C^T C)) \\times (\\sum_{i} z_i))\\right) + \\operatorname{Tr}(h^T h W)\n')
+
+
 def test_a_dimension_ratio_is_emitted_in_lowest_terms():
     """30-minute run, 3 Dec: a coefficient (d - 1)/(1 - d) was emitted as written and raised
     ZeroDivisionError at d = 1 (where the term it scales is empty): it is -1."""

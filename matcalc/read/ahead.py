@@ -146,6 +146,11 @@ def angle_end(toks, j):
     return None
 
 
+# letter commands an accent may be put on: the Greek letters and \\ell (\\bar{\\ell}, the
+# adjoint matcalc prints for a definition named \\ell)
+ACCENTABLE = GREEK | {"ell"}
+
+
 def accent_target(toks, j):
     """What an accent at toks[j-1] is put on: (the letter or Greek token, the tokens after it
     inside the accent's argument -- a subscript, read on --, index after the argument), or
@@ -181,7 +186,7 @@ def accent_target(toks, j):
     first = inner[0]
     if first.kind == "text" and len(first.value.strip()) == 1 and first.value.strip().isalpha():
         first = first.at("letter", first.value.strip())
-    if not (first.kind == "letter" or (first.kind == "cmd" and first.value in GREEK)):
+    if not (first.kind == "letter" or (first.kind == "cmd" and first.value in ACCENTABLE)):
         return None
     rest = inner[1:]
     if rest and not (rest[0].kind == "char" and rest[0].value in "_^'"):
