@@ -159,6 +159,10 @@ class DeclarationCollector(LoweringBase):
             elif isinstance(st, S.Decl) and st.space.kind != "range":
                 for t in st.targets:
                     self._declare(t, st.space, st)
+                    if st.space.positive and not st.space.dims and namelike(t):
+                        # \sigma \in \mathbb{R}_+: the sign `powers` needs for wrt \sigma^2
+                        self.positive[names.keyword_of(t)] = \
+                            f"{names.latex_of(t)} \\in \\mathbb{{R}}_+"
                 if st.relation == "=":          # y_i = \{0, 1\}: the values y_i takes
                     self.note(st, f"the set of values {names.latex_of(st.targets[0])} takes, "
                                   f"written with '=': read as a declaration (its entries "
@@ -292,9 +296,17 @@ class DeclarationCollector(LoweringBase):
             frozenset(self._dimnames)
 
     def _real(self, candidates):
-        """The bare expressions that are more than a mention (a name, ``$\\Sigma$``)."""
+        """The bare expressions that are more than a mention (a name, ``$\\Sigma$``, the
+        variable of a derivative operator the document writes)."""
         return [(k, st) for k, st in candidates
-                if not prose_bare(st.value) and not self._labelled_mention(st.value)]
+                if not prose_bare(st.value) and not self._labelled_mention(st.value)
+                and not self._variable_mention(st.value)]
+
+    def _variable_mention(self, e) -> bool:
+        """``... do not involve $\\sigma^2$`` after ``\\frac{\\partial}{\\partial \\sigma^2}
+        \\det[...]``: an expression written as the variable of a derivative operator of the
+        document only mentions that variable (corpus 123); it is not the objective."""
+        return any(v is not None and v == e for v in self._operator_vars.values())
 
     def _solution_statements(self, stmts):
         """``X = UV^T`` where X is an optimisation variable (``\\min_{X} ...``): a solution
@@ -458,8 +470,7 @@ class DeclarationCollector(LoweringBase):
         operator (lower/optimum.py), wherever it stands. The others define nothing and
         are noted."""
         chosen = None
-        real = [(k, st) for k, st in candidates
-                if not prose_bare(st.value) and not self._labelled_mention(st.value)]
+        real = self._real(candidates)
         want = "".join((getattr(self, "objective_text", None) or "").split())
         for _k, st in candidates:       # the objective named as written: that expression
             if want and written(self.src, st.value.span) == want and not (
@@ -496,7 +507,8 @@ class DeclarationCollector(LoweringBase):
                 continue
             self.note(st, "mentions a name with a superscript label declared nowhere (not a "
                           "power): defines nothing" if self._labelled_mention(st.value)
-                      else _mention(st.value))
+                      else "mentions the variable of a derivative operator: defines nothing"
+                      if self._variable_mention(st.value) else _mention(st.value))
         if chosen is None:
             return
         self.written_objective = written(self.src, chosen.value.span)

@@ -89,6 +89,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         self._declared: set = set()
         self._last_def = None                   # where the last definition stands
         self._starts = None
+        self.positive: dict = {}                # keyword of a scalar stated positive -> how
 
     def run(self, objective=None) -> Problem:
         # |v| of a vector: the entrywise or the norm reading, whichever fits (atoms.py)
@@ -153,18 +154,33 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
                           member_rows=self.member_rows,
                           index_ranges={self.index_latex[kw]: self._range_dim(kw, None)
                                         for kw in self.index_latex if kw in self.ranges})
+        problem.positive = {kw: how for kw, how in self.positive.items() if kw in inputs}
         if obj == "f" and obj in defs and not self.defsrc[obj].stmt.target.span.line:
             problem.unnamed = {obj}       # the bare final expression: "f" is not its name
             problem.written = self.defsrc[obj].stmt.value
         x = getattr(self, "operator_wrt", None)
-        if obj == "f" and x is not None and names.keyword_of(x) in inputs:
-            problem.default_wrt = names.latex_of(x)     # \nabla_\Sigma ...: wrt \Sigma
+        if obj == "f" and x is not None and _variable_latex(x, inputs) is not None:
+            problem.default_wrt = _variable_latex(x, inputs)   # \nabla_\Sigma ...: wrt \Sigma
             from ..notes import note_at
             problem.default_wrt_note = note_at(
                 self.src, x.span, f"no wrt given: the gradient is with respect to "
                                   f"{problem.default_wrt}, the variable of the derivative "
                                   f"operator the objective is written under", "inferred")
         return problem
+
+
+def _variable_latex(x, inputs):
+    """The LaTeX of the variable an operator names (``\\nabla_\\Sigma``: \\Sigma), when it is
+    an input or a power of one by a whole number (``\\partial \\sigma^2``: \\sigma^{2}, the
+    variable `powers` reads); else None."""
+    if names.keyword_of(x) in inputs:
+        return names.latex_of(x)
+    if isinstance(x, S.Pow) and not x.hadamard and names.keyword_of(x.base) in inputs:
+        k = x.exp.arg if isinstance(x.exp, S.Neg) else x.exp
+        if isinstance(k, S.Num) and k.value.isdigit():
+            sign = "-" if isinstance(x.exp, S.Neg) else ""
+            return f"{names.latex_of(x.base)}^{{{sign}{k.value}}}"
+    return None
 
 
 def refuse_merged_spellings(doc: S.Document):

@@ -173,9 +173,12 @@ class ProseFunctions(LoweringBase):
             decl = S.Decl((dataclasses.replace(first.name, span=span),),
                           S.Space("real", dims, span), span=span)
             self._declare(decl.targets[0], decl.space, decl)
+            sign = any(s.positive for s in said)
+            if sign:
+                self.positive[kw] = f"\"{first.sentence}\""
             self.note(span, f"{names.latex_of(first.name)} is declared "
-                            f"{_shape(first.dims)}, as this sentence says: "
-                            f"\"{first.sentence}\"", "inferred")
+                            f"{'a positive scalar' if sign else _shape(first.dims)}, as this "
+                            f"sentence says: \"{first.sentence}\"", "inferred")
 
     def _sizes(self, dims, span):
         return tuple(self.dim(respan(d, span), {}) for d in column(dims))
@@ -193,6 +196,8 @@ class ProseFunctions(LoweringBase):
 def _shape(dims):
     """``m×n``, ``a vector of length n`` as a note writes a stated shape."""
     dims = tuple(_size(d) for d in column(dims))
+    if not dims:
+        return "a scalar"
     return f"a vector of length {dims[0]}" if len(dims) == 1 else "×".join(dims)
 
 

@@ -259,6 +259,8 @@ class Space:
     kind: str
     dims: Tuple[Expr, ...]
     span: Span = field(default=NOSPAN, compare=False)
+    # the positive reals, \mathbb{R}_+ / \mathbb{R}^+ (a sign: the shape is that of R)
+    positive: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
