@@ -1057,12 +1057,15 @@ CASES = [
          r"(undefined function; the located error names the product reading, not the "
          r"function)", "sample q2: log det of a matrix function",
          expect="cannot multiply a n×n matrix by a column vector of length d"),
-    Case("123_det_sigma2_subscript_shapes.tex", r"\sigma", ref_det_sigma2,
-         r"refused: the prose mention $$\sigma^2$$ (σ² 'is a scalar') is read as the "
-         r"sigmoid \sigma applied without parentheses ('\sigma needs an argument in "
-         r"parentheses'; notation matcalc could learn: \sigma as a name where the text says "
-         r"it is a scalar); behind it the derivative is wrt \sigma^2, not \sigma",
-         "sample q2: determinant wrt a variance", expect=r"\sigma needs an argument"),
+    Case("123_det_sigma2_subscript_shapes.tex", r"\sigma^2", ref_det_sigma2,
+         r"refused: the sizes written as subscripts, \mathbf X_{p\times n}' (the transpose, "
+         r"p x n) and \mathbf X_{n\times p}, Z_{n\times q}, G_{q\times q} (notation matcalc "
+         r"could learn: a size subscript as a declaration); the sentence '$$\sigma^2$$ is a "
+         r"scalar' now makes \sigma a scalar (no longer the sigmoid), the later mention "
+         r"$$\sigma^2$$ is the operator's variable (no longer the objective), and the wrt "
+         r"\sigma^2 is read (the same math with the shapes declared derives right, "
+         r"tests/test_wrt_square.py)",
+         "sample q2: determinant wrt a variance", expect=r"a subscript a \times b on a name"),
     Case("124_arxiv_html_tr_alttext.tex", "M", ref_tr_XMX_RR_D,
          r"refused: the stored text has no math delimiters (arXiv HTML: MathML rendered "
          r"as unicode, then the LaTeX alttext f=\mathrm{tr}(...) with a '%' line break "
