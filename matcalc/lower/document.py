@@ -48,6 +48,7 @@ from .spaces import DeclaredShapes
 from .sums import SumLowering
 from .terms import TermLowering
 from .viafamily import via_families
+from .size_subscripts import note as size_note, size_subscripts
 
 
 class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, DeclarationCollector,
@@ -63,6 +64,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
     their shared state, the context `base.LoweringBase` describes."""
     def __init__(self, doc: S.Document):
         doc, self.via_patterns = via_families(doc)      # v'_{w_k} in a sum over k
+        doc, self.sized = size_subscripts(doc, doc.source)     # X_{p\times n}'
         self.doc = doc
         self.src = doc.source
         self.info: dict[str, Info] = {}
@@ -102,6 +104,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
                 lw.vector_bars = reading
                 lw.member_rows, lw.member_axis = rows, axis
                 lw.via_patterns = self.via_patterns      # self.doc is already rewritten
+                lw.sized = self.sized
                 made.append(lw)
                 return lw
             return make_bars
@@ -114,6 +117,8 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
 
     def _run(self, objective=None) -> Problem:
         refuse_merged_spellings(self.doc)
+        for z in self.sized.values():
+            self.note(z.spans[0], size_note(z), "inferred")
         self.objective_text = objective        # a built-in's name defined (builtin_defs.py)
         self.collect()
         if not self.defsrc:

@@ -161,6 +161,11 @@ class ProseFunctions(LoweringBase):
                 continue
             if kw in declared:
                 continue
+            if first.identity:        # the identity written with its size (naming._identity)
+                self.note(self._offset_span(first.place), f"{names.latex_of(first.name)} is "
+                          f"the identity, as this sentence says: \"{first.sentence}\"",
+                          "inferred")
+                continue
             if first.phrase == BARE:
                 used = {names.keyword_of(n) for d in first.dims for n in walk_syntax(d)
                         if isinstance(n, (S.Sym, S.Sub))} & values

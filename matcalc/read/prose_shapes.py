@@ -99,6 +99,7 @@ class ShapeStatement:
     phrase: str
     part: Optional[Tuple[int, int]] = None
     positive: bool = False          # the words say the (scalar) name is positive
+    identity: bool = False          # "$I_n$ is the n x n identity matrix": no input
 
 
 def column(dims):
@@ -176,9 +177,20 @@ def shape_statements(text, regs, k, inner, one_name):
         end = len(_unmask(prose[:m.end()], text, spans)) + r.end
         sentence = text[r.start:end].strip()
         out.append(ShapeStatement(name, dims, sentence, (r.start, end), how,
-                                  (spans[j].start, spans[j].end)))
+                                  (spans[j].start, spans[j].end),
+                                  identity=_identity(name, sentence)))
         break
     return out
+
+
+def _identity(name, sentence) -> bool:
+    """``$$\\mathbf I_{n}$$ is a $n\\times n$ identity matrix`` (corpus 123): the identity
+    written with its size, I_{n}, which is no input to declare (it was declared an n×n
+    matrix of data, and the gradient taken with a random I_n in place of the identity);
+    the statement is kept (its sizes are part of the sentence, never a formula)."""
+    base = name.base if isinstance(name, S.Sub) else name
+    return isinstance(base, S.Sym) and base.name == "I" and base.accent is None and \
+        re.search(r"\bidentity\b", sentence, re.IGNORECASE) is not None
 
 
 def _scalar_statement(text, r, src, eol, name, one_name):
