@@ -10,8 +10,8 @@ Contract:
     scalar input (a vector's σ² would be entrywise, a definition's square no variable of
     the document), k of 0 or 1, and an even k where σ could be negative and the objective
     uses σ other than in even powers (then σ = +√(σ²) and σ = -√(σ²) give two derivatives
-    of different values: the document must declare σ positive, σ ∈ \\mathbb{R}_+ or "$\\sigma$
-    is a positive scalar"; a comparison σ > 0 is not read).
+    of different values: the document must state σ > 0 (or ≥ 0), σ ∈ \\mathbb{R}_+ or
+    "$\\sigma$ is a positive scalar").
   - `chain(node, base, k)` -> ∂f/∂(x^k) = (∂f/∂x) / (k x^{k-1}) from the gradient node of x,
     the factor distributed over a sum's terms, so the tidied result reads in powers of x
     (-n/(2σ²) + ‖r‖²/(2σ⁴), not (‖r‖²/σ³ - n/σ)/(2σ)).
@@ -110,9 +110,9 @@ def power_variable(problem, kw: str, k: int, asked: str) -> PowerOf:
         raise MatcalcError(
             f"wrt={asked!r} has two readings: the objective uses {latex} other than in even "
             f"powers, and {latex} = +({what})^{{1/{k}}} or {latex} = -({what})^{{1/{k}}} give "
-            f"derivatives with respect to {what} of different values; declare {latex} "
-            f"positive: {latex} \\in \\mathbb{{R}}_+, or a sentence \"${latex}$ is a "
-            f"positive scalar\"")
+            f"derivatives with respect to {what} of different values; state that {latex} "
+            f"is positive: {latex} > 0, {latex} \\in \\mathbb{{R}}_+, or a sentence "
+            f"\"${latex}$ is a positive scalar\"")
     return PowerOf(kw, k, what, keyword(kw, k), how)
 
 

@@ -141,7 +141,9 @@ def test_determinant_wrt_a_variance_asked_under_the_operator():
 # ---------------------------------------------------------------- a positive σ; other powers
 
 @pytest.mark.parametrize("said", [r"$\sigma \in \mathbb{R}_+$", r"$\sigma \in \mathbb{R}^{+}$",
-                                  r"Here $\sigma$ is a positive scalar."])
+                                  r"Here $\sigma$ is a positive scalar.", r"$\sigma > 0$",
+                                  r"$\sigma \in \mathbb{R}$, $\sigma \geq 0$",
+                                  r"$\alpha, \sigma>0$"])
 def test_odd_powers_of_sigma_need_and_take_a_positive_sigma(said):
     doc = said + "\n" + r"$x \in \mathbb{R}^n$" + "\n" + \
         r"$$f = \log(\sigma) + \sigma \|x\|^2 - \frac{\|x\|^2}{2\sigma^2}$$"
@@ -150,6 +152,22 @@ def test_odd_powers_of_sigma_need_and_take_a_positive_sigma(said):
         return float(np.log(sigma) + sigma * x @ x - x @ x / (2 * sigma ** 2))
     g = check_power(doc, r"\sigma^2", f, "sigma", 2)
     assert "positive" in g.power.how
+
+
+def test_a_sign_declares_no_shape():
+    """``x \\geq 0`` of a declared vector is its sign only (no scalar declared over it); a
+    comparison other than a sign is skipped, noted."""
+    doc = (r"$x \in \mathbb{R}^n$, $x \geq 0$, $\sigma \in \mathbb{R}$, $\sigma^2 > 0$, "
+           r"$x \leq 1$" "\n" r"$$f = \sigma^2 \mathbf{1}^T x + \frac{\|x\|^2}{\sigma^2}$$")
+
+    def f(x, sigma):
+        return float(sigma ** 2 * np.sum(x) + x @ x / sigma ** 2)
+    g = check_power(doc, r"\sigma^2", f, "sigma", 2, signs=(1, -1))
+    assert tuple(map(str, g.problem.inputs["x"].shape)) == ("n",)
+    reasons = " ".join(n.reason for n in g.notes)
+    assert "x is nonnegative" in reasons and "read only as the sign of a name" in reasons
+    with pytest.raises(matcalc.MatcalcError, match="two readings"):   # σ² > 0: no sign of σ
+        matcalc.gradient(doc.replace(r"\mathbf{1}^T x", r"\sigma \mathbf{1}^T x"), r"\sigma^2")
 
 
 def test_an_odd_power_of_sigma_is_refused_without_a_sign():

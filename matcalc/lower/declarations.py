@@ -27,10 +27,10 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .. import ir, names
+from .. import ir, names, ops
 from ..notes import Note, excerpt, offsets
 from ..read import syntax as S
-from .base import LoweringBase, walk_syntax
+from .base import SIGMA_NAMES, LoweringBase, walk_syntax
 from .classify import (_head, is_layout, dimension_names, index_names, is_derivative, is_differential,
                        is_function_name, kind_of_def, layout_range, namelike,
                        is_ordinal, listed_members, matrix_layout, prose_bare)
@@ -182,6 +182,8 @@ class DeclarationCollector(LoweringBase):
                     self._not_a_definition(st, kind)
                 if st.target is not None:
                     chained = chained if kind is None else None
+            elif isinstance(st, S.Sign):
+                self._sign(st, stmts)
             elif isinstance(st, S.Hold):
                 kw = names.keyword_of(st.target)
                 if kw is None:
@@ -288,6 +290,26 @@ class DeclarationCollector(LoweringBase):
         self.note(st, f"continues the definition of {self.info[kw].latex} above: a member of "
                       f"its chain of equalities (each must give the same numbers)", "inferred")
         return True
+
+    def _sign(self, st: S.Sign, stmts):
+        """``\\sigma > 0``: each name is positive (the sign `powers` needs for a derivative
+        wrt \\sigma^2), noted. A sign declares no shape; only a name that would otherwise
+        be read as a function (\\sigma, the logistic) and that no declaration names is made
+        a real scalar by it, noted (a number is compared with 0, a function is not)."""
+        declared = {names.keyword_of(t) for d in stmts if isinstance(d, S.Decl)
+                    for t in d.targets}
+        rel = ">" if st.relation == ">" else "\\geq"
+        sign = "positive" if rel == ">" else "nonnegative"
+        for t in st.targets:
+            kw, latex = names.keyword_of(t), names.latex_of(t)
+            self.positive[kw] = f"{latex} {rel} 0"
+            if kw not in declared and isinstance(t, S.Sym) and (
+                    t.name in SIGMA_NAMES or ops.spelled("command", t.name)):
+                self._declare(t, S.Space("real", (), span=st.span), st)
+                self.note(st, f"{latex} is read as a {sign} scalar (a number compared "
+                              f"with 0), not the function {latex}", "inferred")
+            else:
+                self.note(st, f"{latex} is {sign} (read only as its sign)", "inferred")
 
     def _known_names(self):
         """The names the document gives a meaning other than an index (an operator's later

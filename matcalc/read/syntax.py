@@ -276,6 +276,15 @@ class Decl:
 
 
 @dataclass(frozen=True)
+class Sign:
+    """``\\sigma > 0``, ``\\alpha, \\beta \\geq 0``: the names are positive (`relation` ">"
+    or ">="). A sign, not a declaration: the shape comes from elsewhere (lower reads it)."""
+    targets: Tuple[Expr, ...]
+    relation: str
+    span: Span = field(default=NOSPAN, compare=False)
+
+
+@dataclass(frozen=True)
 class Range:
     """``i = 1,\\dots,n`` (and ``i = 1, ..., n``): index `index` runs lower..upper."""
     index: Expr
@@ -361,7 +370,7 @@ class Optimum:
     span: Span = field(default=NOSPAN, compare=False)
 
 
-Stmt = Union[Decl, Range, Def, Bare, Hold, Rename, Unreadable, Optimum]
+Stmt = Union[Decl, Sign, Range, Def, Bare, Hold, Rename, Unreadable, Optimum]
 
 
 @dataclass(frozen=True)
