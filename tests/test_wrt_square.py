@@ -65,8 +65,13 @@ def check_power(doc, wrt, f, key, k, points=3, sigma=(0.4, 1.9), signs=(1,), see
 
 def test_gaussian_log_likelihood_wrt_the_variance_reads_in_powers_of_sigma():
     g = check_power(GAUSS, r"\sigma^2", gauss, "sigma", 2, signs=(1, -1))
-    # -n/(2σ²) + ‖y-μ‖²/(2σ⁴): written in σ² and σ⁴, not (‖y-μ‖²/σ³ - n/σ)/(2σ)
-    assert r"\sigma^{4}" in g.latex() and r"\sigma^{3}" not in g.latex()
+    # -n/(2σ²) + ‖y-μ‖²/(2σ⁴): written in σ² and σ⁴, as a person writes it, not
+    # (‖y-μ‖²/σ³ - n/σ)/(2σ); and it reads back as the right claim
+    assert g.latex() == (r"\frac{\left\|y - \mu\right\|^{2}}{2 \sigma^{4}} - "
+                         r"\frac{n}{2 \sigma^{2}}")
+    assert g.text() == "‖y - μ‖²/(2 σ^4) - n/(2 σ^2)"
+    assert matcalc.check(GAUSS, r"\sigma^2", g.latex()).ok
+    assert matcalc.check(GAUSS, r"\sigma^2", g.text()).ok
     assert g.lhs_latex == r"\frac{\partial \mathrm{ell}}{\partial \sigma^{2}}"
     assert g.lhs_text == "∂ell/∂σ^2"
     # the derivation: the gradient of σ, then the change of variable, naming its identity

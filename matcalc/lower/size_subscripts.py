@@ -54,6 +54,12 @@ def _sized(e):
     return e.base, (sub.left, sub.right)
 
 
+def _mention(st) -> bool:
+    """``Let $$X_{M\\times N}$$ be the attribute matrix``: the sized name alone, a mention
+    in prose, which the prose reader reads with its sentence (`read/prose_shapes.py`)."""
+    return isinstance(st, S.Bare) and _sized(st.value) is not None
+
+
 def _text(d) -> str:
     if isinstance(d, S.Num):
         return d.value
@@ -87,6 +93,8 @@ def note(z) -> str:
 def size_subscripts(doc: S.Document, source: str = ""):
     found = {}                          # keyword -> [(base, (a, b), span)]
     for st in doc.statements:
+        if _mention(st):
+            continue
         for n in S.walk(st):
             got = _sized(n)
             if got is not None:
@@ -96,7 +104,7 @@ def size_subscripts(doc: S.Document, source: str = ""):
         return doc, {}
     sizes = {kw: _reading(kw, uses, source) for kw, uses in found.items()}
     try:
-        statements = tuple(_stripped(st) for st in doc.statements)
+        statements = tuple(st if _mention(st) else _stripped(st) for st in doc.statements)
     except RecursionError:
         return doc, {}
     return dataclasses.replace(doc, statements=declarations(sizes) + statements), sizes
