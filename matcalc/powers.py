@@ -117,9 +117,9 @@ def power_variable(problem, kw: str, k: int, asked: str) -> PowerOf:
 
 
 def even_in(problem, kw: str) -> bool:
-    """Does the objective use the input kw only as the base of even powers, so that it is a
-    function of kw², hence of kw^k for any even k (kw² = (kw^k)^{2/k}), whatever the sign
-    of kw?"""
+    """Does the objective use the input kw only as the base of even powers (or in |kw|),
+    so that it is a function of kw², hence of kw^k for any even k (kw² = (kw^k)^{2/k}),
+    whatever the sign of kw?"""
     roots = [problem.defs[n] for n in problem.needed([problem.node_of(problem.objective)])]
     for root in roots:
         if isinstance(root, ir.Var) and root.name == kw:
@@ -129,7 +129,8 @@ def even_in(problem, kw: str) -> bool:
                 if not (isinstance(op, ir.Var) and op.name == kw):
                     continue
                 if not (isinstance(node, ir.Pow) and node.base is op and
-                        isinstance(node.exp, ir.Const) and _even(node.exp.value)):
+                        isinstance(node.exp, ir.Const) and _even(node.exp.value)) and \
+                        not (isinstance(node, ir.Map) and node.fn == "abs"):    # |σ| = √σ²
                     return False
     return True
 
@@ -145,5 +146,5 @@ def chain(node, base, k: int):
     factor = ir.pow_(base, 1 - k)
     if isinstance(node, ir.Add):
         return ir.add([ir.mul(t, factor) for t in node.terms],
-                      [sp.Rational(c) / k if c.is_Rational else c / k for c in node.coeffs])
+                      [sp.Rational(1, k) * c for c in node.coeffs])
     return ir.scale(sp.Rational(1, k), ir.mul(node, factor))

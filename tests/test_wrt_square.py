@@ -247,7 +247,9 @@ EVEN = [(r"\sigma^2", lambda s, x: s ** 2), (r"\frac{1}{\sigma^2}", lambda s, x:
         (r"\exp(-\sigma^2)", lambda s, x: np.exp(-s ** 2)),
         (r"\frac{\|x\|^2}{\sigma^4}", lambda s, x: x @ x / s ** 4),
         (r"\sqrt{1 + \sigma^2}", lambda s, x: np.sqrt(1 + s ** 2)),
-        (r"x^T x \sigma^{6}", lambda s, x: x @ x * s ** 6)]
+        (r"x^T x \sigma^{6}", lambda s, x: x @ x * s ** 6),
+        (r"|\sigma| \|x\|^2", lambda s, x: abs(s) * (x @ x)),
+        (r"\sqrt{\sigma^2}", lambda s, x: np.sqrt(s ** 2))]
 ODD = [(r"\sigma", lambda s, x: s), (r"\log \sigma", lambda s, x: np.log(s)),
        (r"\sigma^3 \|x\|^2", lambda s, x: s ** 3 * (x @ x)),
        (r"\frac{1}{\sigma}", lambda s, x: 1 / s)]
