@@ -12,7 +12,7 @@ import dataclasses
 from dataclasses import dataclass
 from functools import cached_property
 
-from . import codegen, ir, names
+from . import codegen, ir, names, powers
 from .read import syntax as S
 from .read.restate import named_by_restatement
 from .read.scripts import as_spelled
@@ -106,6 +106,21 @@ class Gradient(BackendViews):
         self._source = None
         self._renderers = {}
         self.member = None   # index letters of a family member asked as wrt (z_i: ("i",))
+        # wrt a power x^k of the scalar input `wrt` (powers.PowerOf; ∂f/∂σ²), and the
+        # gradient node of x itself, which the derivation shows before the change of variable
+        self.power = None
+        self.base_node = None
+
+    @property
+    def key(self) -> str:
+        """The Python keyword of what the gradient is taken with respect to: the variable's
+        (``sigma``), or the power's (``sigma_sq`` for ∂f/∂σ²); `wrt` accepts it."""
+        return self.power.keyword if self.power else names.python_name(self.wrt)
+
+    @property
+    def wrt_latex(self) -> str:
+        """The variable as the document writes it (``\\sigma^{2}`` for a power)."""
+        return self.power.latex if self.power else self.problem.latex.get(self.wrt, self.wrt)
 
     @property
     def notes(self) -> list:
@@ -180,13 +195,16 @@ class Gradient(BackendViews):
     @property
     def lhs_latex(self) -> str:
         p, top = self.problem, self.numerator
-        x = self._member_lhs("latex") or p.latex.get(self.wrt, self.wrt)
+        x = self._member_lhs("latex") or self.wrt_latex
         return rf"\frac{{\partial {p.latex.get(top, top)}}}{{\partial {x}}}"
 
     @property
     def lhs_text(self) -> str:
         r = self._renderer("text")
-        return f"∂{r.name(self.numerator)}/∂{self._member_lhs('text') or r.name(self.wrt)}"
+        x = self._member_lhs('text') or r.name(self.wrt)
+        k = self.power.k if self.power else 1
+        return f"∂{r.name(self.numerator)}/∂{x}" + ("" if k == 1 else f"^{k}" if k > 0 else
+                                                      f"^({k})")
 
     @cached_property
     def steps(self) -> list:
@@ -198,7 +216,12 @@ class Gradient(BackendViews):
         dt = "d" + tr.name(obj)
         defs_shown = set()
         for st in self._steps:
-            if st.rule.name == "gradient":
+            if st.rule.name == "gradient" and self.power is not None:
+                # wrt x^k: the gradient of x, then the change of variable
+                lat = rf"\frac{{\partial {lr.name(obj)}}}{{\partial {lr.name(self.wrt)}}} = " \
+                      f"{lr.expr(self.base_node)}"
+                txt = f"∂{tr.name(obj)}/∂{tr.name(self.wrt)} = {tr.expr(self.base_node)}"
+            elif st.rule.name in ("gradient", powers.POWER.name):
                 # the names of adjoints were defined in the steps that made them
                 lat = f"{self.lhs_latex} = {self._rendered('latex', where=False)}"
                 txt = f"{self.lhs_text} = {self._rendered('text', where=False)}"
@@ -259,7 +282,7 @@ class Gradient(BackendViews):
     # -------------------------------------------------------- code
     @property
     def function_name(self) -> str:
-        return "grad_" + names.python_name(self.wrt)
+        return "grad_" + self.key
 
     def numpy_source(self) -> str:
         """A NumPy module defining `grad_<wrt>(**inputs)` (generated once, then kept)."""
@@ -275,7 +298,9 @@ class Gradient(BackendViews):
         doc = (f"Gradient {self.lhs_text} of the document's objective.\n\n"
                f"    {self.lhs_text} = {self.text()}\n\n"
                f"    Returns an array shaped like {names.python_name(self.wrt)} "
-               f"{_fmt(self.problem.shape_of(self.wrt))}.")
+               f"{_fmt(self.problem.shape_of(self.wrt))}." +
+               (f"\n\n    The variable is {self.lhs_text.split('/∂', 1)[1]}; the function takes "
+                f"{names.python_name(self.wrt)} itself." if self.power else ""))
         return _generate(self.problem, self.node, self.function_name, doc, self._accepts,
                          backend, out_from=0)
 
@@ -331,7 +356,7 @@ class Gradients(BackendViews):
         if isinstance(key, int):
             return self.gradients[key]
         for g in self.gradients:
-            if key in (g.wrt, self.problem.latex.get(g.wrt), names.python_name(g.wrt)):
+            if key in (g.key, g.wrt_latex) or (g.power is None and key == g.wrt):
                 return g
         raise KeyError(key)
 
@@ -370,7 +395,7 @@ class Gradients(BackendViews):
 
     @property
     def function_name(self) -> str:
-        return "grad_" + "_".join(names.python_name(w) for w in self.wrt)
+        return "grad_" + "_".join(g.key for g in self.gradients)
 
     def _roots(self, value):
         p = self.problem
@@ -508,10 +533,42 @@ def _member(problem, kw, wrt):
 
 
 def _asked(problem, lowerer, wrt) -> Gradient:
-    kw = _resolve(problem, lowerer, wrt)
+    try:
+        kw = _resolve(problem, lowerer, wrt)
+    except MatcalcError:
+        power = _power_asked(problem, wrt)
+        if power is None:
+            raise
+        return _power_gradient(problem, power)
     g = _gradient(problem, kw)
     g.member = _member(problem, kw, wrt)
     return g
+
+
+def _power_asked(problem, wrt):
+    """The `powers.PowerOf` a wrt that names no variable writes (``\\sigma^2``, ``sigma_sq``),
+    None when it is no power of a variable; a power that is no variable is refused."""
+    split = powers.split_power(wrt)
+    if split is None:
+        return None
+    base, k = split
+    try:
+        kw = _resolve_wrt(problem, base)
+    except MatcalcError:
+        return None
+    return powers.power_variable(problem, kw, k, wrt)
+
+
+def _power_gradient(problem, power) -> Gradient:
+    """∂f/∂(x^k) = (∂f/∂x)/(k x^{k-1}): the gradient of x, then the change of variable,
+    tidied so the result reads in powers of x; the derivation ends with that step."""
+    from .diff import Step
+    g = _gradient(problem, power.base)
+    node = tidy(g.problem, powers.chain(g.node, g.problem.inputs[power.base], power.k))
+    out = Gradient(g.problem, power.base, node, list(g._steps) +
+                   [Step(powers.POWER, (), power.base)])
+    out.power, out.base_node = power, g.node
+    return out
 
 
 def gradient(doc, wrt=None, objective=None):

@@ -283,7 +283,7 @@ class Judge:
             doc = self.document
             held_doc = dataclasses.replace(doc, statements=doc.statements + (S.Hold(target),))
             try:
-                hg = gradient(held_doc, self.g.wrt, self.g.problem.objective)
+                hg = gradient(held_doc, self.g.key, self.g.problem.objective)
                 want = self._at_points(hg.to_numpy())
                 self._held_values[kw] = None if self.compare(want).ok else want
             except MatcalcError:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import ir, names
+from . import ir, names, powers
 from .diff import DiffError
 from .check import Judge, explain
 from .errors import MatcalcError, ShapeError
@@ -89,7 +89,21 @@ def _variable(e, known):
         return kw, ()
     if isinstance(e, S.Sub):
         return names.keyword_of(e.base), tuple(e.subs)
-    return kw, ()
+    power = _power_of(e, known)
+    return (power, ()) if power is not None else (kw, ())
+
+
+def _power_of(e, known):
+    """``\\partial \\sigma^2``: the keyword of the power (``sigma_sq``, which `gradient`
+    reads as the variable σ², `powers`) of a name of the document by a whole number."""
+    if not (isinstance(e, S.Pow) and not e.hadamard and isinstance(e.base, (S.Sym, S.Sub))):
+        return None
+    kw = names.keyword_of(e.base)
+    neg = isinstance(e.exp, S.Neg)
+    k = e.exp.arg if neg else e.exp
+    if kw not in known or not (isinstance(k, S.Num) and k.value.isdigit()):
+        return None
+    return powers.keyword(kw, -int(k.value) if neg else int(k.value))
 
 
 def _has_derivative(e) -> bool:
@@ -237,7 +251,7 @@ class _Checker:
                        f"scalar: only gradients of scalars are checked")
         if den is None:
             return say("ill-formed", "the variable of the derivative is not written")
-        if wrt not in known:
+        if wrt not in known and _power_of(den, known) is None:
             return say("ill-formed", f"${_source(self.src, den.span)}$ is not a variable of "
                        f"the document")
         if wrt in p.defs and wrt not in p.needed([p.defs[num_kw]]):

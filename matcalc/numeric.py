@@ -135,6 +135,23 @@ def central_difference(f, kwargs, wrt, eps=1e-6):
     return grad if x0.shape else float(grad)
 
 
+def central_difference_power(f, kwargs, wrt, k, eps=1e-6):
+    """∂f/∂v at v = x^k, x = kwargs[wrt] a scalar, by central differences IN v: v is moved
+    and x recovered from it (the positive root of an even power where x > 0, the real root
+    of an odd one); for an even k at x < 0, the negative root (the result of a gradient wrt
+    x^k taken where f is even in x, `powers`)."""
+    x = float(kwargs[wrt])
+    v = x ** k
+    h = eps * max(1.0, abs(v))
+
+    def at(u):
+        r = abs(u) ** (1.0 / k)
+        return float(-r if (x < 0 and (k % 2 == 0 or u < 0)) else r)
+    fp = call(f, {**kwargs, wrt: at(v + h)})
+    fm = call(f, {**kwargs, wrt: at(v - h)})
+    return (float(fp) - float(fm)) / (2 * h)
+
+
 def relative_error(a, b) -> float:
     a, b = np.asarray(a, float), np.asarray(b, float)
     scale = max(1.0, float(np.max(np.abs(b))) if b.size else 1.0)

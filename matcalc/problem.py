@@ -48,6 +48,8 @@ class Problem:
     #                                                   when none is given, and the note
     default_wrt_note: object = None                   # that says so, placed at the X
     symmetric: dict = field(default_factory=dict)     # input -> line of its ``A = A^T``
+    positive: dict = field(default_factory=dict)      # keyword of a scalar stated positive
+    #                                                   (\sigma > 0, \mathbb{R}_+) -> how
 
     def shape_of(self, name: str) -> tuple:
         if name in self.defs:

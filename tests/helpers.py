@@ -39,7 +39,8 @@ def check_gradient(doc, wrt, f=None, objective=None, seed=0, trials=2, mode=None
         with np.errstate(all="raise", under="ignore"):
             got = numeric.call(grad, kw)
         target = f if f is not None else obj
-        want = numeric.central_difference(target, kw, key)
+        want = numeric.central_difference(target, kw, key) if g.power is None else \
+            numeric.central_difference_power(target, kw, key, g.power.k)   # wrt \sigma^2
         assert np.shape(got) == np.shape(want), (np.shape(got), np.shape(want))
         if nontrivial:
             # a check at a point where the gradient vanishes proves nothing

@@ -90,7 +90,8 @@ def _check_numbers(case, g):
         with np.errstate(all="raise", under="ignore"):
             got = numeric.call(grad, kw)
             value = numeric.call(obj, kw)
-        want = numeric.central_difference(case.ref, kw, key)
+        want = numeric.central_difference(case.ref, kw, key) if g.power is None else \
+            numeric.central_difference_power(case.ref, kw, key, g.power.k)   # wrt \sigma^2
         assert np.shape(got) == np.shape(want), \
             f"gradient shape {np.shape(got)}, reference {np.shape(want)}"
         assert np.max(np.abs(want)) > 1e-6, "gradient ~0 at the test point: proves nothing"

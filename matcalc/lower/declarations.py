@@ -27,10 +27,10 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .. import ir, names
+from .. import ir, names, ops
 from ..notes import Note, excerpt, offsets
 from ..read import syntax as S
-from .base import LoweringBase, walk_syntax
+from .base import SIGMA_NAMES, LoweringBase, walk_syntax
 from .classify import (_head, is_layout, dimension_names, index_names, is_derivative, is_differential,
                        is_function_name, kind_of_def, layout_range, namelike,
                        is_ordinal, listed_members, matrix_layout, prose_bare)
@@ -167,6 +167,10 @@ class DeclarationCollector(LoweringBase):
             elif isinstance(st, S.Decl) and st.space.kind != "range":
                 for t in st.targets:
                     self._declare(t, st.space, st)
+                    if st.space.positive and not st.space.dims and namelike(t):
+                        # \sigma \in \mathbb{R}_+: the sign `powers` needs for wrt \sigma^2
+                        self.positive[names.keyword_of(t)] = \
+                            f"{names.latex_of(t)} \\in \\mathbb{{R}}_+"
                 written = excerpt(self.src, st.span).replace(" ", "")
                 if "\\mathbb{S}" in written or "\\mathbbS" in written:
                     self.note(st, f"{', '.join(names.latex_of(t) for t in st.targets)}: the "
@@ -197,6 +201,8 @@ class DeclarationCollector(LoweringBase):
                     self._not_a_definition(st, kind)
                 if st.target is not None:
                     chained = chained if kind is None else None
+            elif isinstance(st, S.Sign):
+                self._sign(st, stmts)
             elif isinstance(st, S.Hold):
                 kw = names.keyword_of(st.target)
                 if kw is None:
@@ -304,6 +310,26 @@ class DeclarationCollector(LoweringBase):
                       f"its chain of equalities (each must give the same numbers)", "inferred")
         return True
 
+    def _sign(self, st: S.Sign, stmts):
+        """``\\sigma > 0``: each name is positive (the sign `powers` needs for a derivative
+        wrt \\sigma^2), noted. A sign declares no shape; only a name that would otherwise
+        be read as a function (\\sigma, the logistic) and that no declaration names is made
+        a real scalar by it, noted (a number is compared with 0, a function is not)."""
+        declared = {names.keyword_of(t) for d in stmts if isinstance(d, S.Decl)
+                    for t in d.targets}
+        rel = ">" if st.relation == ">" else "\\geq"
+        sign = "positive" if rel == ">" else "nonnegative"
+        for t in st.targets:
+            kw, latex = names.keyword_of(t), names.latex_of(t)
+            self.positive[kw] = f"{latex} {rel} 0"
+            if kw not in declared and isinstance(t, S.Sym) and (
+                    t.name in SIGMA_NAMES or ops.spelled("command", t.name)):
+                self._declare(t, S.Space("real", (), span=st.span), st)
+                self.note(st, f"{latex} is read as a {sign} scalar (a number compared "
+                              f"with 0), not the function {latex}", "inferred")
+            else:
+                self.note(st, f"{latex} is {sign} (read only as its sign)", "inferred")
+
     def _known_names(self):
         """The names the document gives a meaning other than an index (an operator's later
         terms go under it only through a sum's index that is none of these)."""
@@ -311,9 +337,17 @@ class DeclarationCollector(LoweringBase):
             frozenset(self._dimnames)
 
     def _real(self, candidates):
-        """The bare expressions that are more than a mention (a name, ``$\\Sigma$``)."""
+        """The bare expressions that are more than a mention (a name, ``$\\Sigma$``, the
+        variable of a derivative operator the document writes)."""
         return [(k, st) for k, st in candidates
-                if not prose_bare(st.value) and not self._labelled_mention(st.value)]
+                if not prose_bare(st.value) and not self._labelled_mention(st.value)
+                and not self._variable_mention(st.value)]
+
+    def _variable_mention(self, e) -> bool:
+        """``... do not involve $\\sigma^2$`` after ``\\frac{\\partial}{\\partial \\sigma^2}
+        \\det[...]``: an expression written as the variable of a derivative operator of the
+        document only mentions that variable (corpus 123); it is not the objective."""
+        return any(v is not None and v == e for v in self._operator_vars.values())
 
     def _solution_statements(self, stmts):
         """``X = UV^T`` where X is an optimisation variable (``\\min_{X} ...``): a solution
@@ -479,8 +513,7 @@ class DeclarationCollector(LoweringBase):
         operator (lower/optimum.py), wherever it stands. The others define nothing and
         are noted."""
         chosen = None
-        real = [(k, st) for k, st in candidates
-                if not prose_bare(st.value) and not self._labelled_mention(st.value)]
+        real = self._real(candidates)
         want = "".join((getattr(self, "objective_text", None) or "").split())
         for _k, st in candidates:       # the objective named as written: that expression
             if want and written(self.src, st.value.span) == want and not (
@@ -517,7 +550,8 @@ class DeclarationCollector(LoweringBase):
                 continue
             self.note(st, "mentions a name with a superscript label declared nowhere (not a "
                           "power): defines nothing" if self._labelled_mention(st.value)
-                      else _mention(st.value))
+                      else "mentions the variable of a derivative operator: defines nothing"
+                      if self._variable_mention(st.value) else _mention(st.value))
         if chosen is None:
             return
         self.written_objective = written(self.src, chosen.value.span)

@@ -49,6 +49,7 @@ from .spaces import DeclaredShapes
 from .sums import SumLowering
 from .terms import TermLowering
 from .viafamily import via_families
+from .size_subscripts import note as size_note, size_subscripts
 
 
 class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, DeclarationCollector,
@@ -64,6 +65,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
     their shared state, the context `base.LoweringBase` describes."""
     def __init__(self, doc: S.Document):
         doc, self.via_patterns = via_families(doc)      # v'_{w_k} in a sum over k
+        doc, self.sized = size_subscripts(doc, doc.source)     # X_{p\times n}'
         self.doc = doc
         self.src = doc.source
         self.info: dict[str, Info] = {}
@@ -91,6 +93,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         self._declared: set = set()
         self._last_def = None                   # where the last definition stands
         self._starts = None
+        self.positive: dict = {}                # keyword of a scalar stated positive -> how
 
     def run(self, objective=None) -> Problem:
         # |v| of a vector: the entrywise or the norm reading, whichever fits (atoms.py)
@@ -103,6 +106,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
                 lw.vector_bars = reading
                 lw.member_rows, lw.member_axis = rows, axis
                 lw.via_patterns = self.via_patterns      # self.doc is already rewritten
+                lw.sized = self.sized
                 made.append(lw)
                 return lw
             return make_bars
@@ -115,6 +119,8 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
 
     def _run(self, objective=None) -> Problem:
         refuse_merged_spellings(self.doc)
+        for z in self.sized.values():
+            self.note(z.spans[0], size_note(z), "inferred")
         self.objective_text = objective        # a built-in's name defined (builtin_defs.py)
         self.collect()
         if not self.defsrc:
@@ -155,20 +161,35 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
                           member_rows=self.member_rows,
                           index_ranges={self.index_latex[kw]: self._range_dim(kw, None)
                                         for kw in self.index_latex if kw in self.ranges})
+        problem.positive = {kw: how for kw, how in self.positive.items() if kw in inputs}
         if obj == "f" and obj in defs and not self.defsrc[obj].stmt.target.span.line:
             problem.unnamed = {obj}       # the bare final expression: "f" is not its name
             problem.written = self.defsrc[obj].stmt.value
         problem.symmetric = {kw: st.span.line for kw, st in self.symmetric.items()
                              if kw in inputs}
         x = getattr(self, "operator_wrt", None)
-        if obj == "f" and x is not None and names.keyword_of(x) in inputs:
-            problem.default_wrt = names.latex_of(x)     # \nabla_\Sigma ...: wrt \Sigma
+        if obj == "f" and x is not None and _variable_latex(x, inputs) is not None:
+            problem.default_wrt = _variable_latex(x, inputs)   # \nabla_\Sigma ...: wrt \Sigma
             from ..notes import note_at
             problem.default_wrt_note = note_at(
                 self.src, x.span, f"no wrt given: the gradient is with respect to "
                                   f"{problem.default_wrt}, the variable of the derivative "
                                   f"operator the objective is written under", "inferred")
         return problem
+
+
+def _variable_latex(x, inputs):
+    """The LaTeX of the variable an operator names (``\\nabla_\\Sigma``: \\Sigma), when it is
+    an input or a power of one by a whole number (``\\partial \\sigma^2``: \\sigma^{2}, the
+    variable `powers` reads); else None."""
+    if names.keyword_of(x) in inputs:
+        return names.latex_of(x)
+    if isinstance(x, S.Pow) and not x.hadamard and names.keyword_of(x.base) in inputs:
+        k = x.exp.arg if isinstance(x.exp, S.Neg) else x.exp
+        if isinstance(k, S.Num) and k.value.isdigit():
+            sign = "-" if isinstance(x.exp, S.Neg) else ""
+            return f"{names.latex_of(x.base)}^{{{sign}{k.value}}}"
+    return None
 
 
 def refuse_merged_spellings(doc: S.Document):

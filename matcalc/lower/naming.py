@@ -373,6 +373,14 @@ class NameLowering(LoweringBase):
             if isinstance(e, S.Sym) and (e.name in SIGMA_NAMES or ops.spelled("command", e.name)):
                 raise self.perr(f"\\{e.name} needs an argument in parentheses", e)
             base = e.base if isinstance(e, S.Sub) else e
+            if _size_subscript(e):
+                # corpus 123: \mathbf X_{p\times n}'(...)\mathbf X_{n\times p}
+                raise self.perr(f"{excerpt(self.src, e.span) or names.latex_of(e)}: a subscript "
+                                f"a \\times b on a name is the size written on it, notation "
+                                f"matcalc does not read inside a formula: declare the name "
+                                f"instead (e.g. "
+                                f"`{names.latex_of(dataclasses.replace(base, primes=0))} \\in "
+                                f"\\mathbb{{R}}^{{m \\times n}}`)", e)
             if isinstance(base, S.Sym) and base.name == "partial":
                 raise self.perr(f"{excerpt(self.src, e.span) or names.latex_of(e)} is a partial-"
                                 f"derivative operator applied inside the objective: it is not "
@@ -397,6 +405,12 @@ class NameLowering(LoweringBase):
                             f"{fmt_shape(node.shape)}: index it, e.g. with subscripts", e)
         labels = tuple(mlabel() for _ in node.shape)
         return Val(node, labels, labels, bool(info.row) and node.rank == 1)
+
+
+def _size_subscript(e) -> bool:
+    """``X_{p\\times n}``: a name whose one subscript is a product written with \\times."""
+    return isinstance(e, S.Sub) and isinstance(e.base, S.Sym) and len(e.subs) == 1 and \
+        isinstance(e.subs[0], S.BinOp) and e.subs[0].op == S.MUL and e.subs[0].sign == "times"
 
 
 def _letters(e):

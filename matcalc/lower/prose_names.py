@@ -171,6 +171,11 @@ class ProseFunctions(LoweringBase):
                 continue
             if kw in declared:
                 continue
+            if first.identity:        # the identity written with its size (naming._identity)
+                self.note(self._offset_span(first.place), f"{names.latex_of(first.name)} is "
+                          f"the identity, as this sentence says: \"{first.sentence}\"",
+                          "inferred")
+                continue
             if first.phrase in (BARE, TUPLE, TUPLE_BARE):
                 used = {names.keyword_of(n) for d in first.dims for n in walk_syntax(d)
                         if isinstance(n, (S.Sym, S.Sub))} & values
@@ -190,9 +195,12 @@ class ProseFunctions(LoweringBase):
             decl = S.Decl((dataclasses.replace(first.name, span=span),),
                           S.Space("real", dims, span), span=span)
             self._declare(decl.targets[0], decl.space, decl)
+            sign = any(s.positive for s in said)
+            if sign:
+                self.positive[kw] = f"\"{first.sentence}\""
             self.note(span, f"{names.latex_of(first.name)} is declared "
-                            f"{_shape(first.dims)}, as this sentence says: "
-                            f"\"{first.sentence}\"", "inferred")
+                            f"{'a positive scalar' if sign else _shape(first.dims)}, as this "
+                            f"sentence says: \"{first.sentence}\"", "inferred")
 
     def _take_tuples(self, stmts):
         """``$X = (m, n)$`` with nothing said about it (TUPLE_BARE) is a shape only where a
@@ -244,6 +252,8 @@ class ProseFunctions(LoweringBase):
 def _shape(dims):
     """``m×n``, ``a vector of length n`` as a note writes a stated shape."""
     dims = tuple(_size(d) for d in column(dims))
+    if not dims:
+        return "a scalar"
     return f"a vector of length {dims[0]}" if len(dims) == 1 else "×".join(dims)
 
 

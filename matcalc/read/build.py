@@ -154,6 +154,17 @@ class ClauseBuild(_Located):
             raise self._err("only a name can take the values of a set", c[0])
         return S.Decl((target,), space, span=_cover(target, space), relation="=")
 
+    def compare(self, c):
+        """``\\sigma > 0``, ``x \\geq 0``: the sign of a name (`syntax.Sign`); any other
+        comparison (a constraint, a bound) is not read."""
+        target, rel, bound = c
+        if rel.value not in (">", ">=") or not (isinstance(bound, S.Num) and
+                                                bound.value in ("0", "0.0")) \
+                or not _namelike(target):
+            raise self._err("a comparison is read only as the sign of a name (x > 0, "
+                            "x \\geq 0)", rel)
+        return S.Sign((target,), rel.value, span=_cover(target, bound))
+
     def hold(self, c):
         return S.Hold(c[0], span=_cover(c[0], c[1]))
 
@@ -167,7 +178,8 @@ class ClauseBuild(_Located):
     # ---- spaces
     def space_real(self, c):
         dims = c[1].items if len(c) > 1 else ()
-        return S.Space("real", dims, span=_cover(c[0], c[-1]))
+        return S.Space("real", dims, span=_cover(c[0], c[-1]),
+                       positive=getattr(c[0], "value", "") == "R+")
 
     def space_nat(self, c):
         dims = c[-1].items if isinstance(c[-1], _Dims) else ()

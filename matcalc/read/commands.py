@@ -481,6 +481,8 @@ def _font_argument(w, t, v):
         w.i = after
         if word == "R":
             w.i = _positive_sign(toks, after)
+            if w.i != after:           # \mathbb{R}_+: the positive reals (a sign, no shape)
+                w.out[-1] = w.out[-1].at("REALS", "R+")
         return True
     if font in ONES_FONTS and len(inner) == 1 and inner[0].kind == "num" \
             and inner[0].value == "1":
@@ -534,7 +536,7 @@ def _symmetric_space(toks, k):
 
 def _positive_sign(toks, k):
     """After ``\\mathbb{R}``: the index past ``^+``, ``_+``, ``^{+}``, ``_{+}`` (the positive
-    reals, read as the reals: a sign is not a shape), else k."""
+    reals: the REALS token says so, a sign is not a shape), else k."""
     if k + 1 < len(toks) and toks[k].kind == "char" and toks[k].value in "^_":
         nxt = toks[k + 1]
         if is_char(nxt, "+"):

@@ -208,6 +208,12 @@ def _merge_row(stmts):
                 out.append(S.Decl(targets, d.space, span=s.span.cover(d.span)))
                 i = j + 1
                 continue
+            if j < n and isinstance(stmts[j], S.Sign):      # \alpha, \beta > 0
+                d = stmts[j]
+                out.append(S.Sign(tuple(x.value for x in stmts[i:j]) + d.targets,
+                                  d.relation, span=s.span.cover(d.span)))
+                i = j + 1
+                continue
         out.append(s)
         i += 1
     return out

@@ -58,6 +58,14 @@ SHAPE_PHRASES = (
      _VERB + _ARTICLE + r"(?:" + _WORD + r"\s+){0,2}(?:vector|matrix|point|element)\s+"
      r"(?:in|of)\s+{SPACE}", 0),
 )
+# a sentence that says a name, or a power of it by a whole number, is one number (corpus
+# 123: "where $$\sigma^2$$ is a scalar"): the name is a real scalar (the power of a vector
+# or a matrix is none); "positive" is kept as the name's sign only when the region holds
+# the name itself (sigma^2 > 0 says nothing of the sign of sigma)
+SCALAR_PHRASE = "a [real|positive] scalar|number"
+_SCALAR = re.compile(_VERB + _ARTICLE + r"(?P<sign>(?:(?:real|positive|nonnegative|"
+                     r"non-negative|strictly\s+positive)\s+){0,2})(?:scalar|number)\b",
+                     re.IGNORECASE)
 # a region holding a name with its shape as a subscript, then a phrase that says what it is
 # (corpus 019: "Let $$X_{M\times N}$$ be the attribute matrix"): the subscript is the shape
 SUBSCRIPT_PHRASES = (
@@ -104,6 +112,8 @@ class ShapeStatement:
     place: Tuple[int, int]
     phrase: str
     part: Optional[Tuple[int, int]] = None
+    positive: bool = False          # the words say the (scalar) name is positive
+    identity: bool = False          # "$I_n$ is the n x n identity matrix": no input
 
 
 def column(dims):
@@ -153,6 +163,9 @@ def shape_statements(text, regs, k, inner, one_name):
     if _SUBSCRIPT_SHAPE.match(src):
         return out + _subscript(text, r, src, eol, one_name)
     name = one_name(src)
+    scalar = _scalar_statement(text, r, src, eol, name, one_name)
+    if scalar is not None:
+        return out + [scalar]
     if name is None:
         return out
     masked, at, spans = [], r.end, {}
@@ -181,7 +194,8 @@ def shape_statements(text, regs, k, inner, one_name):
         end = len(_unmask(prose[:m.end()], text, spans)) + r.end
         sentence = text[r.start:end].strip()
         out.append(ShapeStatement(name, dims, sentence, (r.start, end), how,
-                                  (spans[j].start, spans[j].end)))
+                                  (spans[j].start, spans[j].end),
+                                  identity=_identity(name, sentence)))
         break
     return out
 
@@ -219,6 +233,37 @@ def _tuple(text, r, src, eol):
     sentence = text[r.start:end].strip()
     return ShapeStatement(st.target, column(value.items), sentence, (r.start, end),
                           TUPLE if said else TUPLE_BARE, (r.start, r.end))
+
+
+def _identity(name, sentence) -> bool:
+    """``$$\\mathbf I_{n}$$ is a $n\\times n$ identity matrix`` (corpus 123): the identity
+    written with its size, I_{n}, which is no input to declare (it was declared an n×n
+    matrix of data, and the gradient taken with a random I_n in place of the identity);
+    the statement is kept (its sizes are part of the sentence, never a formula)."""
+    base = name.base if isinstance(name, S.Sub) else name
+    return isinstance(base, S.Sym) and base.name == "I" and base.accent is None and \
+        re.search(r"\bidentity\b", sentence, re.IGNORECASE) is not None
+
+
+def _scalar_statement(text, r, src, eol, name, one_name):
+    """``$\\sigma^2$ is a scalar``, ``$\\lambda$ is a positive number``: the statement
+    that the name is a real scalar (`positive` set when the region holds the name and the
+    words say positive), or None."""
+    power = None
+    if name is None:
+        m = re.match(r"^\s*(?P<base>.+?)\s*\^\s*(?:\{\s*(?P<k>\d+)\s*\}|(?P<d>\d))\s*$", src)
+        power = one_name(m.group("base")) if m else None
+        if power is None:
+            return None
+    prose = text[r.end:eol]
+    said = _SCALAR.match(prose, re.match(r"\s*", prose).end())
+    if not said:
+        return None
+    end = r.end + said.end()
+    positive = power is None and "positive" in said.group("sign").lower() and \
+        "non" not in said.group("sign").lower()
+    return ShapeStatement(power if power is not None else name, (), text[r.start:end].strip(),
+                          (r.start, end), SCALAR_PHRASE, positive=positive)
 
 
 def _subscript(text, r, src, eol, one_name):

@@ -259,6 +259,8 @@ class Space:
     kind: str
     dims: Tuple[Expr, ...]
     span: Span = field(default=NOSPAN, compare=False)
+    # the positive reals, \mathbb{R}_+ / \mathbb{R}^+ (a sign: the shape is that of R)
+    positive: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -271,6 +273,15 @@ class Decl:
     space: Space
     span: Span = field(default=NOSPAN, compare=False)
     relation: str = field(default="in", compare=False)
+
+
+@dataclass(frozen=True)
+class Sign:
+    """``\\sigma > 0``, ``\\alpha, \\beta \\geq 0``: the names are positive (`relation` ">"
+    or ">="). A sign, not a declaration: the shape comes from elsewhere (lower reads it)."""
+    targets: Tuple[Expr, ...]
+    relation: str
+    span: Span = field(default=NOSPAN, compare=False)
 
 
 @dataclass(frozen=True)
@@ -359,7 +370,7 @@ class Optimum:
     span: Span = field(default=NOSPAN, compare=False)
 
 
-Stmt = Union[Decl, Range, Def, Bare, Hold, Rename, Unreadable, Optimum]
+Stmt = Union[Decl, Sign, Range, Def, Bare, Hold, Rename, Unreadable, Optimum]
 
 
 @dataclass(frozen=True)

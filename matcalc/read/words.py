@@ -301,6 +301,9 @@ class WordPass:
             self.closers.pop()
             out.append(t.at("RPAR", "rangle"))
             return
+        if v == ">":                    # \sigma > 0: a comparison (the grammar reads a sign)
+            out.append(t.at("CMP", ">"))
+            return
         if v == "!":
             self.factorial(t)
             return

@@ -164,6 +164,11 @@ class NodePrinting:
                     body = self._wrap(body, ADD, ADD + 1)     # - (2 m + 1), not - 2 m + 1
             elif mag == 1:
                 body = self._wrap(s, p, ADD + 1) if p <= NEG or (k and s.startswith("-")) else s
+            elif _scalar_quotient(t, mag):
+                # 1/2 ‖r‖²σ^{-4} - n/2 σ^{-2} as ‖r‖²/(2σ⁴) - n/(2σ²): the coefficient in
+                # the fraction (the product's own rendering puts it there)
+                body, bp = self._r(ir.add([t], [mag]))
+                body = self._wrap(body, bp, ADD + 1) if bp <= NEG else body
             elif self.style == "latex" and s.startswith(r"\frac{") and mag.is_Integer:
                 body = _scaled_fraction(mag, s)   # 2 \frac{a}{b} as \frac{2 a}{b}
             elif self.style == "latex" and s.startswith(r"\frac{1}{"):
@@ -177,6 +182,23 @@ class NodePrinting:
             else:
                 out += (" - " if neg else " + ") + body
         return out, ADD
+
+
+def _scalar_quotient(t, mag) -> bool:
+    """A scalar term that is a fraction, a negative power (σ^{-2}, with any coefficient
+    but an integer) or a product with one among its scalar factors (‖r‖² σ^{-4}, with a
+    non-integer rational coefficient), outside a differential: it takes the sum's
+    coefficient into it, as its own product rendering does."""
+    def negative_power(n):
+        return isinstance(n, ir.Pow) and n.shape == () and isinstance(n.exp, Const) and \
+            _neg(n.exp.value)
+    if t.shape != () or getattr(mag, "is_Integer", True) or \
+            any(isinstance(n, ir.Dvar) for n in ir.walk(t)):
+        return False
+    if negative_power(t):
+        return True
+    return isinstance(t, ir.Contract) and bool(getattr(mag, "is_Rational", False)) and \
+        any(negative_power(o) for o in t.ops)
 
 
 def _scaled_fraction(mag, frac: str) -> str:

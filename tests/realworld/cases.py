@@ -491,6 +491,13 @@ def ref_det_sigma2(X, Z, G, sigma):
     return float(np.linalg.det(X.T @ np.linalg.solve(sigma ** 2 * np.eye(n) + Z @ G @ Z.T, X)))
 
 
+def sample_det_sigma2(rng):
+    """123: n > p, so X'(σ²I + ZGZ')^{-1}X (p x p) is not singular; G positive definite."""
+    n, p, q = 6, 2, 3
+    return {"X": rng.standard_normal((n, p)), "Z": rng.standard_normal((n, q)),
+            "G": spd(rng, q), "sigma": float(rng.uniform(0.5, 1.5))}
+
+
 def ref_tr_XMX_RR_D(X, M, R, D):
     """124: tr((X M X^T - R R^T + D)^T (X M X^T - R R^T + D))."""
     E = X @ M @ X.T - R @ R.T + D
@@ -1068,12 +1075,11 @@ CASES = [
          r"(undefined function; the located error names the product reading, not the "
          r"function)", "sample q2: log det of a matrix function",
          expect="cannot multiply a n×n matrix by a column vector of length d"),
-    Case("123_det_sigma2_subscript_shapes.tex", r"\sigma", ref_det_sigma2,
-         r"refused: the prose mention $$\sigma^2$$ (σ² 'is a scalar') is read as the "
-         r"sigmoid \sigma applied without parentheses ('\sigma needs an argument in "
-         r"parentheses'; notation matcalc could learn: \sigma as a name where the text says "
-         r"it is a scalar); behind it the derivative is wrt \sigma^2, not \sigma",
-         "sample q2: determinant wrt a variance", expect=r"\sigma needs an argument"),
+    Case("123_det_sigma2_subscript_shapes.tex", r"\sigma^2", ref_det_sigma2, R,
+         "sample q2: determinant wrt a variance (issue 8: the derivative wrt \\sigma^2, "
+         "\\sigma a scalar by the sentence '$$\\sigma^2$$ is a scalar', the sizes written as "
+         "subscripts, \\mathbf X_{p\\times n}' the transpose's, $$\\mathbf I_{n}$$ 'is a "
+         "$n\\times n$ identity matrix' the identity)", sample=sample_det_sigma2),
     Case("124_arxiv_html_tr_alttext.tex", "M", ref_tr_XMX_RR_D, R,
          r"sample q3: Frobenius/trace of X M X^T - R R^T + D (arXiv HTML without math "
          r"delimiters: the LaTeX alttext f=\mathrm{tr}(...) between the MathML unicode "
