@@ -502,11 +502,13 @@ def _resolve(problem, lowerer, wrt):
         raise
     if kw in problem.symmetric:
         latex = problem.latex.get(kw, kw)
+        line, said = problem.symmetric[kw]
         raise MatcalcError(
-            f"the document states {latex} = {latex}^T (line {problem.symmetric[kw]}): the "
+            f"the document states {said} (line {line}): the "
             f"gradient with respect to a symmetric {latex} has two readings -- every entry "
             f"independent (G), or the symmetric-matrix convention (G + G^T - Diag(G)); "
-            f"they give different numbers: refused")
+            f"they give different numbers: refused (declared in \\mathbb{{R}}^{{n \\times n}}, "
+            f"with no symmetry stated, every entry is independent)")
     return kw
 
 

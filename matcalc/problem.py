@@ -47,7 +47,7 @@ class Problem:
     #                                                   (lower/operators.py): gradient's wrt
     #                                                   when none is given, and the note
     default_wrt_note: object = None                   # that says so, placed at the X
-    symmetric: dict = field(default_factory=dict)     # input -> line of its ``A = A^T``
+    symmetric: dict = field(default_factory=dict)     # input -> (line, how the text says it is symmetric)
     positive: dict = field(default_factory=dict)      # keyword of a scalar stated positive
     #                                                   (\sigma > 0, \mathbb{R}_+) -> how
 

@@ -173,11 +173,15 @@ class DeclarationCollector(LoweringBase):
                             f"{names.latex_of(t)} \\in \\mathbb{{R}}_+"
                 written = excerpt(self.src, st.span).replace(" ", "")
                 if "\\mathbb{S}" in written or "\\mathbbS" in written:
+                    # \Sigma \in \mathbb{S}^n_{++}: square, symmetric -- a gradient with
+                    # respect to it has two readings (api.py), a function of it is the same
+                    for t in st.targets:
+                        self.symmetric.setdefault(names.keyword_of(t), st)
                     self.note(st, f"{', '.join(names.latex_of(t) for t in st.targets)}: the "
-                                  "symmetric matrices, read as square matrices whose entries "
-                                  "are independent: the gradient is the entrywise one "
-                                  "(its symmetric part is the gradient among symmetric "
-                                  "matrices)", "inferred")
+                                  "symmetric matrices, read as square matrices (a gradient "
+                                  "with respect to one is refused: the entrywise and the "
+                                  "symmetric-matrix conventions give different numbers)",
+                              "inferred")
                 if st.relation == "=":          # y_i = \{0, 1\}: the values y_i takes
                     self.note(st, f"the set of values {names.latex_of(st.targets[0])} takes, "
                                   f"written with '=': read as a declaration (its entries "

@@ -165,8 +165,8 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         if obj == "f" and obj in defs and not self.defsrc[obj].stmt.target.span.line:
             problem.unnamed = {obj}       # the bare final expression: "f" is not its name
             problem.written = self.defsrc[obj].stmt.value
-        problem.symmetric = {kw: st.span.line for kw, st in self.symmetric.items()
-                             if kw in inputs}
+        problem.symmetric = {kw: (st.span.line, _symmetry_said(self.info[kw].latex, st))
+                             for kw, st in self.symmetric.items() if kw in inputs}
         x = getattr(self, "operator_wrt", None)
         if obj == "f" and x is not None and _variable_latex(x, inputs) is not None:
             problem.default_wrt = _variable_latex(x, inputs)   # \nabla_\Sigma ...: wrt \Sigma
@@ -289,3 +289,11 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
             lw.define(kw)
     spelled = {kw: info.latex for kw, info in lw.info.items() if info.latex}
     return lw.defs["__claim"], lw.defs, list(lw.order), spelled
+
+
+def _symmetry_said(latex, st) -> str:
+    """How the document says an input is symmetric: ``A = A^T``, or its declaration in the
+    symmetric matrices ``\\mathbb{S}^n``."""
+    if isinstance(st, S.Decl):
+        return f"{latex} \\in \\mathbb{{S}}^n"
+    return f"{latex} = {latex}^T"
