@@ -3,7 +3,8 @@
 Contract: `sample_inputs(problem, rng)` returns keyword arguments for the generated
 functions (arrays for inputs, ints for dimensions no shape determines) at which the
 objective is finite, trying plain normal entries, then positive entries, then symmetric
-positive definite matrices (each member of a family of square matrices, too).
+positive definite matrices (each member of a family of square matrices, too); an input the
+document states symmetric (`Problem.symmetric`) is always symmetric positive definite.
 `central_difference(f, kwargs, wrt)` returns the gradient of the scalar function
 f(**kwargs) with respect to kwargs[wrt] by central differences (float64).
 """
@@ -54,8 +55,12 @@ def sample_inputs(problem, rng, fn=None, mode=None, dims=None) -> dict:
                 dims = dimension_values(problem, rng)
             first = False
             kwargs = {}
+            symmetric = getattr(problem, "symmetric", {})
             for name, var in problem.inputs.items():
-                kwargs[python_name(name)] = _draw(var.shape, dims, rng, m)
+                # an input the text says is symmetric (A = A^T, \\mathbb{S}^n_{++}) is drawn
+                # symmetric positive definite in every mode: claims may use its symmetry
+                kwargs[python_name(name)] = _draw(var.shape, dims, rng,
+                                                  "spd" if name in symmetric else m)
             for s, v in dims.items():
                 kwargs.setdefault(python_name(s.name), v)
             last = kwargs

@@ -50,3 +50,20 @@ def test_a_definiteness_condition_is_noted_and_the_fragment_read():
            r"$$f = \log\det\Sigma + (x - \mu)^T\Sigma^{-1}(x - \mu)$$")
     g = check_gradient(doc, r"\Sigma", _ref, mode="spd")
     assert any("succ" in str(n) for n in g.notes), g.notes
+
+
+@pytest.mark.parametrize("decl, said", [
+    (r"\Sigma \in \mathbb{S}^n_{++}", ""),
+    (r"\Sigma \in \mathbb{R}^{n\times n}", r" where $\Sigma = \Sigma^T$"),
+])
+def test_a_claim_that_uses_the_stated_symmetry_is_checked_on_symmetric_matrices(decl, said):
+    """2 Sigma^{-1}(mu - x) is the gradient wrt mu for every symmetric Sigma: a check drew a
+    random (non-symmetric) Sigma and said 'wrong' where the text declares Sigma symmetric; it
+    is still wrong where nothing says so."""
+    doc = (rf"$x, \mu \in \mathbb{{R}}^n, {decl}$" "\n"
+           r"$$f = \log\det\Sigma + (x - \mu)^T\Sigma^{-1}(x - \mu)$$" + said)
+    assert matcalc.check(doc, r"\mu", claim=r"2\Sigma^{-1}(\mu - x)").ok
+    assert not matcalc.check(doc, r"\mu", claim=r"\Sigma^{-1}(\mu - x)").ok
+    plain = (r"$x, \mu \in \mathbb{R}^n, \Sigma \in \mathbb{R}^{n\times n}$" "\n"
+             r"$$f = \log\det\Sigma + (x - \mu)^T\Sigma^{-1}(x - \mu)$$")
+    assert not matcalc.check(plain, r"\mu", claim=r"2\Sigma^{-1}(\mu - x)").ok
