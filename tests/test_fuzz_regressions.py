@@ -1727,3 +1727,33 @@ def test_an_identity_in_the_bare_objective_after_definitions_gets_its_size():
     rng = np.random.default_rng(4)
     assert_right(doc, "y", f, dict(y=rng.normal(size=3), A=rng.normal(size=(3, 3))))
     assert_right(doc, "A", f, dict(y=rng.normal(size=3), A=rng.normal(size=(3, 3))))
+
+
+def test_the_adjoint_of_a_text_name_with_a_digit_reads_back():
+    r"""Issue 8 (open item of the long runs): the adjoint of \text{x²} is printed
+    \overline{\text{x²}}, with \overline{\text{x²}}^{(1)} for a partial sum of it, and the
+    reader refused it ('\overline must be put on a single letter'): only a word of letters
+    was a name under an accent, while \text reads x² (and W_2) as one name."""
+    doc = r"\text{x²} \in \mathbb{R}^n, A \in \mathbb{R}^{n \times n}" "\n" \
+          r"f = \sigma(\mathbf{1}^T \tanh(A \text{x²}))"
+    g = assert_right(doc, "x²", lambda x2, A: float(sigmoid(np.sum(np.tanh(A @ x2)))),
+                     dict(x2=X3, A=A3), key="x2")
+    for name in (r"\overline{\text{x²}}^{(1)}", r"\overline{\text{x²}}", r"\overline{\text{W_2}}"):
+        printed = rf"{name} \quad\text{{where}}\quad {name} = " + g.latex()
+        reads_back_both_ways(doc, "x²", printed, "= ", "= 2 ")
+    # the printed gradient of a document where the partial adjoint is named (row 8 of
+    # tests/roundtrip_unreadable.jsonl, with \text{x²} for \bar x)
+    row = json.loads((Path(__file__).parent / "roundtrip_unreadable.jsonl")
+                     .read_text().splitlines()[8])
+    doc = row["doc"].replace(r"\bar x", r"\text{x²}")
+    g = matcalc.gradient(doc, wrt="x²")
+    assert r"\overline{\text{x²}}^{(1)}" in g.latex()
+    assert matcalc.check(doc, "x²", claim=g.latex()).ok
+
+
+def test_a_text_word_that_is_no_name_stays_refused_under_an_accent():
+    # \overline{\text{and}} (a separator word), \overline{\text{12}} (a number): no name
+    doc = r"x \in \mathbb{R}^n" "\n" r"f = x^T x"
+    for claim in (r"\overline{\text{and}}", r"\overline{\text{12}}", r"\overline{\text{a b}}"):
+        with pytest.raises(matcalc.MatcalcError):
+            matcalc.check(doc, "x", claim=claim)
