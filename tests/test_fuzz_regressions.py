@@ -1757,3 +1757,36 @@ def test_a_text_word_that_is_no_name_stays_refused_under_an_accent():
     for claim in (r"\overline{\text{and}}", r"\overline{\text{12}}", r"\overline{\text{a b}}"):
         with pytest.raises(matcalc.MatcalcError):
             matcalc.check(doc, "x", claim=claim)
+
+
+_TRI_DEF = r"u \in \mathbb{R}^N, A \in \mathbb{R}^{N\times N}" "\n" r"h = A u" "\n"
+
+
+@pytest.mark.parametrize("objective", [
+    r"L = \sum_{l} h_l \left(\sum_{n=l+1}^{N} u_n\right)",
+    r"L = \sum_{l} \left(\sum_{n=l+1}^{N} u_n\right) h_l",
+    r"L = \sum_{l} h_l \tanh\left(\sum_{n=l+1}^{N} u_n\right)",
+])
+def test_a_triangular_sum_takes_its_outer_range_from_a_definition(objective):
+    r"""Issue 8 (open item): in \sum_l h_l (\sum_{n=l+1}^{N} u_n) the range of l is the
+    length of h (a definition, h = A u); only a declared input indexed by l gave it, so
+    with h_l first it was refused 'cannot tell the range of index l: the bounds of this
+    sum over n use l'. It reads as the triangular sum over l = 1..N, n = l+1..N."""
+    tanh = "tanh" in objective
+
+    def f(u, A):
+        h = A @ u
+        tails = np.append(np.cumsum(u[::-1])[::-1][1:], 0.0)    # u_{l+1} + ... + u_N
+        return float(np.sum(h * (np.tanh(tails) if tanh else tails)))
+    doc = _TRI_DEF + objective
+    for wrt in ("u", "A"):
+        g = assert_right(doc, wrt, f, dict(u=X3, A=A3))
+        assert matcalc.check(doc, wrt, claim=g.latex()).ok
+
+
+def test_an_outer_index_used_only_in_the_bounds_stays_refused():
+    r"""\sum_l (\sum_{n=l+1}^{N} u_n)^2: nothing l indexes says its range (1..N, 0..N-1 and
+    1..N-1 give different numbers), so it is refused, naming l."""
+    doc = r"u \in \mathbb{R}^N" "\n" r"L = \sum_{l} \exp\left(\sum_{n=l+1}^{N} u_n\right)"
+    with pytest.raises(matcalc.MatcalcError, match="range of index l"):
+        matcalc.gradient(doc, "u")
