@@ -1790,3 +1790,27 @@ def test_an_outer_index_used_only_in_the_bounds_stays_refused():
     doc = r"u \in \mathbb{R}^N" "\n" r"L = \sum_{l} \exp\left(\sum_{n=l+1}^{N} u_n\right)"
     with pytest.raises(matcalc.MatcalcError, match="range of index l"):
         matcalc.gradient(doc, "u")
+
+
+@pytest.mark.parametrize("text, f", [
+    (r"\log \sigma(x)^2", lambda x: np.log(sigmoid(x) ** 2)),
+    (r"\log f(x)^2", lambda x: np.log((x ** 2 + 1) ** 2)),
+    (r"\log\Gamma(x)^2", lambda x: np.log(math.gamma(x) ** 2)),
+    (r"\ln \exp(x)^{3}", lambda x: 3 * x),
+])
+def test_a_power_after_an_unparenthesised_functions_call_is_inside_it_and_noted(text, f):
+    r"""Issue 8 (open item): \log f(x)^2 is log(f(x)^2), as \log x^2 is log(x^2) (the
+    function takes the factor after it, its power included), but the call's parentheses
+    make (log f(x))^2 look close: the reading is taken and noted."""
+    doc = r"x \in \mathbb{R}" "\n" r"f(t) = t^2 + 1" "\n" "L = " + text
+    g = assert_right(doc, "x", f, dict(x=1.3))
+    assert any("takes the power of its argument inside" in n.reason for n in g.notes), g.notes
+    assert matcalc.check(doc, "x", claim=g.latex()).ok
+
+
+@pytest.mark.parametrize("text", [r"\log x^2", r"\log(\sigma(x)^2)", r"(\log \sigma(x))^2",
+                                  r"\log(\sigma(x))^2"])
+def test_no_power_note_where_the_parentheses_say_it(text):
+    doc = r"x \in \mathbb{R}" "\n" "L = " + text
+    g = matcalc.gradient(doc, "x")
+    assert not any("takes the power of its argument inside" in n.reason for n in g.notes)

@@ -21,6 +21,7 @@ import sympy as sp
 from .. import names, ops
 from ..errors import MatcalcError
 from ..ir import Map, contract, fmap
+from ..notes import excerpt
 from ..read import syntax as S
 from ..values import Val, mlabel, scalar
 from .base import (SIGMA_NAMES, LoweringBase, chain_factors, short_error, substitute_names,
@@ -340,7 +341,28 @@ class CallLowering(LoweringBase):
                         f"parenthesis, and {p}^T times it; write {p}^T(...) for the product", e)
 
     def x_Call(self, e, scope):
+        self._note_power_inside(e)
         return self.call(e.func, e.args, e, scope, e.primes)
+
+    def _note_power_inside(self, e):
+        """``\\log \\sigma(x)^2``, ``\\log f(x)^2``: a function written without parentheses
+        takes the power after its argument's call inside, log(σ(x)²), as ``\\log x^2`` is
+        log(x²) -- the one reading taken, and noted, since the call's parentheses make
+        (log σ(x))² look close."""
+        arg = e.args[0] if e.bare and len(e.args) == 1 else None
+        if not (isinstance(arg, S.Pow) and isinstance(arg.base, (S.Call, S.Apply))) or \
+                (isinstance(arg.base, S.Call) and arg.base.bare) or not arg.span.line:
+            return
+        head = excerpt(self.src, S.Span(e.span.line, e.span.column, arg.span.line,
+                                        arg.span.column)).strip()
+        inner, power = excerpt(self.src, arg.base.span), excerpt(self.src, arg.exp.span)
+        if not (head and inner and power):
+            return
+        power = power if len(power) == 1 else "{" + power + "}"
+        self.note(e, f"read as {head}({inner}^{power}): a function written without "
+                     f"parentheses takes the power of its argument inside, as \\log x^2 is "
+                     f"\\log(x^2); write ({head} {inner})^{power} for the power of the "
+                     f"{head}", "inferred")
 
     def one_arg(self, what, args, e, scope) -> Val:
         """The one argument of a call, lowered; another count is an error naming `what`."""

@@ -446,7 +446,7 @@ class ExprBuild(_Located):
 
     def call1(self, c):
         f, p, tok = c[0]
-        return S.Call(f, (c[1],), primes=p, span=_cover(tok, c[1]))
+        return S.Call(f, (c[1],), primes=p, span=_cover(tok, c[1]), bare=True)
 
     def call(self, c):
         f, p, tok = c[0]
