@@ -1814,3 +1814,24 @@ def test_no_power_note_where_the_parentheses_say_it(text):
     doc = r"x \in \mathbb{R}" "\n" "L = " + text
     g = matcalc.gradient(doc, "x")
     assert not any("takes the power of its argument inside" in n.reason for n in g.notes)
+
+
+@pytest.mark.parametrize("text", [r"\log [x]^2", r"\log\left[x + 1\right]^2",
+                                  r"\log [\sigma(x)]^{3}", r"\exp [x]^2"])
+def test_a_power_after_a_bracketed_argument_has_two_readings(text):
+    r"""\log [x]^2 was read as log(x^2) without a word, while \log(x)^2 is (log x)^2 and
+    square brackets are written as a function's own parentheses (\exp\left[-x\right]):
+    the two readings give different numbers and are refused, naming both."""
+    doc = r"x \in \mathbb{R}" "\n" "L = " + text
+    with pytest.raises(matcalc.MatcalcError, match="two readings") as e:
+        matcalc.gradient(doc, "x")
+    assert "write the parentheses" in str(e.value)
+
+
+@pytest.mark.parametrize("text, f", [
+    (r"\log[x]", lambda x: np.log(x)), (r"\exp\left[-x\right]", lambda x: np.exp(-x)),
+    (r"\log([x]^2)", lambda x: 2 * np.log(x)), (r"(\log [x])^2", lambda x: np.log(x) ** 2),
+])
+def test_a_bracketed_argument_without_a_power_reads_as_before(text, f):
+    assert_right(r"x \in \mathbb{R}" "\n" "L = " + text, "x", f, dict(x=1.3))
+
