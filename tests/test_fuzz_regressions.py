@@ -1835,3 +1835,25 @@ def test_a_power_after_a_bracketed_argument_has_two_readings(text):
 def test_a_bracketed_argument_without_a_power_reads_as_before(text, f):
     assert_right(r"x \in \mathbb{R}" "\n" "L = " + text, "x", f, dict(x=1.3))
 
+
+
+def test_a_held_name_whose_definition_cannot_be_lowered_is_refused_there():
+    r"""15-minute run, seed 4101 (refusal without a place): `h = -w^{(2)T}` (the layer
+    superscript before T, a construct matcalc refuses) with `h \text{ constant}` was
+    refused 'h is held constant but is not defined', with no line: the definition,
+    unused by the objective, was left out as unlowerable. The error is now its own, at
+    its place, saying why it cannot be left out; a held name never defined is located."""
+    doc = (r"\alpha \in \mathbb{R}, w^{(2)} \in \mathbb{R}^{N}" "\n" r"h = -w^{(2)T}" "\n"
+           r"h \text{ constant}" "\n" r"L = \alpha^2")
+    with pytest.raises(matcalc.MatcalcError) as e:
+        matcalc.gradient(doc, "alpha")
+    assert (e.value.line, e.value.column) == (2, 12), str(e.value)
+    assert "h is held constant" in str(e.value)
+    with pytest.raises(matcalc.MatcalcError, match="q is held constant but is not defined") as e:
+        matcalc.gradient(r"x \in \mathbb{R}^n" "\n" r"q \text{ constant}" "\n" "f = x^T x", "x")
+    assert e.value.line == 2
+    # without the hold, the unused definition is left out with a note, as before
+    g = assert_right(doc.replace("h \\text{ constant}\n", ""), "alpha",
+                     lambda alpha, w2: alpha ** 2, dict(alpha=0.7, w2=X3), key="alpha",
+                     spell={"w2": ["w^{(2)}", "w_2"]})
+    assert any(n.kind == "unused" for n in g.notes)
