@@ -1857,3 +1857,19 @@ def test_a_held_name_whose_definition_cannot_be_lowered_is_refused_there():
                      lambda alpha, w2: alpha ** 2, dict(alpha=0.7, w2=X3), key="alpha",
                      spell={"w2": ["w^{(2)}", "w_2"]})
     assert any(n.kind == "unused" for n in g.notes)
+
+
+def test_an_unreadable_bare_objective_is_the_error_not_the_last_definitions_shape():
+    r"""15-minute run, seed 4102 (a may-refuse construct refused with the wrong error): the
+    bare objective after `h = b^T` has a character the reader refuses (𝑥), so it was
+    skipped and the error was 'the objective h has shape (eval), not a scalar', at h. The
+    error is the formula's own, at its place, saying it would be the objective."""
+    doc = ("$b, u \\in \\mathbb{R}^{n}$\n$h = b^{T}$\n"
+           "$\\sigma(h u + \\mathbf{1}^T 𝑥)$")
+    with pytest.raises(matcalc.MatcalcError, match="unexpected character") as e:
+        matcalc.gradient(doc, "b")
+    assert e.value.line == 3 and "would be the objective" in str(e.value), str(e.value)
+    assert "h, which is not a scalar" in str(e.value)
+    # readable, the same objective derives
+    assert_right(doc.replace(" + \\mathbf{1}^T 𝑥", ""), "b",
+                 lambda b, u: float(sigmoid(b @ u)), dict(b=X3, u=Y3))
