@@ -1873,3 +1873,32 @@ def test_an_unreadable_bare_objective_is_the_error_not_the_last_definitions_shap
     # readable, the same objective derives
     assert_right(doc.replace(" + \\mathbf{1}^T 𝑥", ""), "b",
                  lambda b, u: float(sigmoid(b @ u)), dict(b=X3, u=Y3))
+
+
+@pytest.mark.parametrize("doc, wrt, f, values", [
+    (r"c \in \mathbb{R}, X \in \mathbb{R}^{n\times n}" "\n"
+     r"f = \operatorname{tr}(c \left(X\right)^{-T})", "X",
+     lambda c, X: c * np.trace(np.linalg.inv(X.T)), dict(c=0.7, X=S3)),
+    (r"X \in \mathbb{R}^{n\times n}" "\n" r"f = \operatorname{tr}(n (X)^{-T}) + x^T x"
+     "\n" r"x \in \mathbb{R}^n", "X",
+     lambda X, x: len(x) * np.trace(np.linalg.inv(X.T)) + x @ x, dict(X=S3, x=X3)),
+    (r"A, B \in \mathbb{R}^{n\times n}" "\n" r"f = \operatorname{tr}(A (B)^{-T} A)", "B",
+     lambda A, B: np.trace(A @ np.linalg.inv(B.T) @ A), dict(A=A3, B=S3)),
+])
+def test_a_factor_before_a_parenthesis_with_an_inverse_transpose_stays_outside(doc, wrt, f, values):
+    r"""12-minute run, seed 4104 (wrong, printed latex): c (X)^{-T} was read as
+    ((c X)^T)^{-1} -- the -T, a power of a transpose, was put on the application c(X)
+    where a (b)^2 and a (B)^T already read as a b^2 and a B^T -- so matcalc's own
+    printed -n_{1} (B B^T + S)^{-T} read back as another function, and a document that
+    writes it got a silently wrong gradient (a factor c^{-2} off)."""
+    assert_right(doc, wrt, f, values)
+
+
+def test_the_printed_inverse_transpose_after_a_dimension_reads_back():
+    doc = (r"$\mu \in \mathbb{R}^{n_1}, \quad S, B \in \mathbb{R}^{n_1 \times n_1}$" "\n"
+           r"$q = \log\det(S + B B^\top)$" "\n"
+           r"$\mathcal{L} = -\sqrt{\exp\big(\tanh(\log(1 + (\sum_{i=1}^{n_1} "
+           r"\left(q + \mu_i\right))^2))\big)}$")
+    g = matcalc.gradient(doc, "B")
+    assert r"\right)^{-T}" in g.latex()
+    reads_back_both_ways(doc, "B", g.latex(), r"-T}", r"-1}")
