@@ -1796,3 +1796,194 @@ def test_an_identity_in_the_bare_objective_after_definitions_gets_its_size():
     rng = np.random.default_rng(4)
     assert_right(doc, "y", f, dict(y=rng.normal(size=3), A=rng.normal(size=(3, 3))))
     assert_right(doc, "A", f, dict(y=rng.normal(size=3), A=rng.normal(size=(3, 3))))
+
+
+def test_the_adjoint_of_a_text_name_with_a_digit_reads_back():
+    r"""Issue 8 (open item of the long runs): the adjoint of \text{x²} is printed
+    \overline{\text{x²}}, with \overline{\text{x²}}^{(1)} for a partial sum of it, and the
+    reader refused it ('\overline must be put on a single letter'): only a word of letters
+    was a name under an accent, while \text reads x² (and W_2) as one name."""
+    doc = r"\text{x²} \in \mathbb{R}^n, A \in \mathbb{R}^{n \times n}" "\n" \
+          r"f = \sigma(\mathbf{1}^T \tanh(A \text{x²}))"
+    g = assert_right(doc, "x²", lambda x2, A: float(sigmoid(np.sum(np.tanh(A @ x2)))),
+                     dict(x2=X3, A=A3), key="x2")
+    for name in (r"\overline{\text{x²}}^{(1)}", r"\overline{\text{x²}}", r"\overline{\text{W_2}}"):
+        printed = rf"{name} \quad\text{{where}}\quad {name} = " + g.latex()
+        reads_back_both_ways(doc, "x²", printed, "= ", "= 2 ")
+    # the printed gradient of a document where the partial adjoint is named (row 8 of
+    # tests/roundtrip_unreadable.jsonl, with \text{x²} for \bar x)
+    row = json.loads((Path(__file__).parent / "roundtrip_unreadable.jsonl")
+                     .read_text().splitlines()[8])
+    doc = row["doc"].replace(r"\bar x", r"\text{x²}")
+    g = matcalc.gradient(doc, wrt="x²")
+    assert r"\overline{\text{x²}}^{(1)}" in g.latex()
+    assert matcalc.check(doc, "x²", claim=g.latex()).ok
+
+
+def test_a_text_word_that_is_no_name_stays_refused_under_an_accent():
+    # \overline{\text{and}} (a separator word), \overline{\text{12}} (a number): no name
+    doc = r"x \in \mathbb{R}^n" "\n" r"f = x^T x"
+    for claim in (r"\overline{\text{and}}", r"\overline{\text{12}}", r"\overline{\text{a b}}"):
+        with pytest.raises(matcalc.MatcalcError):
+            matcalc.check(doc, "x", claim=claim)
+
+
+_TRI_DEF = r"u \in \mathbb{R}^N, A \in \mathbb{R}^{N\times N}" "\n" r"h = A u" "\n"
+
+
+@pytest.mark.parametrize("objective", [
+    r"L = \sum_{l} h_l \left(\sum_{n=l+1}^{N} u_n\right)",
+    r"L = \sum_{l} \left(\sum_{n=l+1}^{N} u_n\right) h_l",
+    r"L = \sum_{l} h_l \tanh\left(\sum_{n=l+1}^{N} u_n\right)",
+])
+def test_a_triangular_sum_takes_its_outer_range_from_a_definition(objective):
+    r"""Issue 8 (open item): in \sum_l h_l (\sum_{n=l+1}^{N} u_n) the range of l is the
+    length of h (a definition, h = A u); only a declared input indexed by l gave it, so
+    with h_l first it was refused 'cannot tell the range of index l: the bounds of this
+    sum over n use l'. It reads as the triangular sum over l = 1..N, n = l+1..N."""
+    tanh = "tanh" in objective
+
+    def f(u, A):
+        h = A @ u
+        tails = np.append(np.cumsum(u[::-1])[::-1][1:], 0.0)    # u_{l+1} + ... + u_N
+        return float(np.sum(h * (np.tanh(tails) if tanh else tails)))
+    doc = _TRI_DEF + objective
+    for wrt in ("u", "A"):
+        g = assert_right(doc, wrt, f, dict(u=X3, A=A3))
+        assert matcalc.check(doc, wrt, claim=g.latex()).ok
+
+
+def test_an_outer_index_used_only_in_the_bounds_stays_refused():
+    r"""\sum_l (\sum_{n=l+1}^{N} u_n)^2: nothing l indexes says its range (1..N, 0..N-1 and
+    1..N-1 give different numbers), so it is refused, naming l."""
+    doc = r"u \in \mathbb{R}^N" "\n" r"L = \sum_{l} \exp\left(\sum_{n=l+1}^{N} u_n\right)"
+    with pytest.raises(matcalc.MatcalcError, match="range of index l"):
+        matcalc.gradient(doc, "u")
+
+
+@pytest.mark.parametrize("text, f", [
+    (r"\log \sigma(x)^2", lambda x: np.log(sigmoid(x) ** 2)),
+    (r"\log f(x)^2", lambda x: np.log((x ** 2 + 1) ** 2)),
+    (r"\log\Gamma(x)^2", lambda x: np.log(math.gamma(x) ** 2)),
+    (r"\ln \exp(x)^{3}", lambda x: 3 * x),
+])
+def test_a_power_after_an_unparenthesised_functions_call_is_inside_it_and_noted(text, f):
+    r"""Issue 8 (open item): \log f(x)^2 is log(f(x)^2), as \log x^2 is log(x^2) (the
+    function takes the factor after it, its power included), but the call's parentheses
+    make (log f(x))^2 look close: the reading is taken and noted."""
+    doc = r"x \in \mathbb{R}" "\n" r"f(t) = t^2 + 1" "\n" "L = " + text
+    g = assert_right(doc, "x", f, dict(x=1.3))
+    assert any("takes the power of its argument inside" in n.reason for n in g.notes), g.notes
+    assert matcalc.check(doc, "x", claim=g.latex()).ok
+
+
+@pytest.mark.parametrize("text", [r"\log x^2", r"\log(\sigma(x)^2)", r"(\log \sigma(x))^2",
+                                  r"\log(\sigma(x))^2"])
+def test_no_power_note_where_the_parentheses_say_it(text):
+    doc = r"x \in \mathbb{R}" "\n" "L = " + text
+    g = matcalc.gradient(doc, "x")
+    assert not any("takes the power of its argument inside" in n.reason for n in g.notes)
+
+
+@pytest.mark.parametrize("text", [r"\log [x]^2", r"\log\left[x + 1\right]^2",
+                                  r"\log [\sigma(x)]^{3}", r"\exp [x]^2"])
+def test_a_power_after_a_bracketed_argument_has_two_readings(text):
+    r"""\log [x]^2 was read as log(x^2) without a word, while \log(x)^2 is (log x)^2 and
+    square brackets are written as a function's own parentheses (\exp\left[-x\right]):
+    the two readings give different numbers and are refused, naming both."""
+    doc = r"x \in \mathbb{R}" "\n" "L = " + text
+    with pytest.raises(matcalc.MatcalcError, match="two readings") as e:
+        matcalc.gradient(doc, "x")
+    assert "write the parentheses" in str(e.value)
+
+
+@pytest.mark.parametrize("text, f", [
+    (r"\log[x]", lambda x: np.log(x)), (r"\exp\left[-x\right]", lambda x: np.exp(-x)),
+    (r"\log([x]^2)", lambda x: 2 * np.log(x)), (r"(\log [x])^2", lambda x: np.log(x) ** 2),
+])
+def test_a_bracketed_argument_without_a_power_reads_as_before(text, f):
+    assert_right(r"x \in \mathbb{R}" "\n" "L = " + text, "x", f, dict(x=1.3))
+
+
+
+def test_a_held_name_whose_definition_cannot_be_lowered_is_refused_there():
+    r"""15-minute run, seed 4101 (refusal without a place): `h = -w^{(2)T}` (the layer
+    superscript before T, a construct matcalc refuses) with `h \text{ constant}` was
+    refused 'h is held constant but is not defined', with no line: the definition,
+    unused by the objective, was left out as unlowerable. The error is now its own, at
+    its place, saying why it cannot be left out; a held name never defined is located."""
+    doc = (r"\alpha \in \mathbb{R}, w^{(2)} \in \mathbb{R}^{N}" "\n" r"h = -w^{(2)T}" "\n"
+           r"h \text{ constant}" "\n" r"L = \alpha^2")
+    with pytest.raises(matcalc.MatcalcError) as e:
+        matcalc.gradient(doc, "alpha")
+    assert (e.value.line, e.value.column) == (2, 12), str(e.value)
+    assert "h is held constant" in str(e.value)
+    with pytest.raises(matcalc.MatcalcError, match="q is held constant but is not defined") as e:
+        matcalc.gradient(r"x \in \mathbb{R}^n" "\n" r"q \text{ constant}" "\n" "f = x^T x", "x")
+    assert e.value.line == 2
+    # without the hold, the unused definition is left out with a note, as before
+    g = assert_right(doc.replace("h \\text{ constant}\n", ""), "alpha",
+                     lambda alpha, w2: alpha ** 2, dict(alpha=0.7, w2=X3), key="alpha",
+                     spell={"w2": ["w^{(2)}", "w_2"]})
+    assert any(n.kind == "unused" for n in g.notes)
+
+
+def test_an_unreadable_bare_objective_is_the_error_not_the_last_definitions_shape():
+    r"""15-minute run, seed 4102 (a may-refuse construct refused with the wrong error): the
+    bare objective after `h = b^T` has a character the reader refuses (𝑥), so it was
+    skipped and the error was 'the objective h has shape (eval), not a scalar', at h. The
+    error is the formula's own, at its place, saying it would be the objective."""
+    doc = ("$b, u \\in \\mathbb{R}^{n}$\n$h = b^{T}$\n"
+           "$\\sigma(h u + \\mathbf{1}^T 𝑥)$")
+    with pytest.raises(matcalc.MatcalcError, match="unexpected character") as e:
+        matcalc.gradient(doc, "b")
+    assert e.value.line == 3 and "would be the objective" in str(e.value), str(e.value)
+    assert "h, which is not a scalar" in str(e.value)
+    # readable, the same objective derives
+    assert_right(doc.replace(" + \\mathbf{1}^T 𝑥", ""), "b",
+                 lambda b, u: float(sigmoid(b @ u)), dict(b=X3, u=Y3))
+
+
+@pytest.mark.parametrize("doc, wrt, f, values", [
+    (r"c \in \mathbb{R}, X \in \mathbb{R}^{n\times n}" "\n"
+     r"f = \operatorname{tr}(c \left(X\right)^{-T})", "X",
+     lambda c, X: c * np.trace(np.linalg.inv(X.T)), dict(c=0.7, X=S3)),
+    (r"X \in \mathbb{R}^{n\times n}" "\n" r"f = \operatorname{tr}(n (X)^{-T}) + x^T x"
+     "\n" r"x \in \mathbb{R}^n", "X",
+     lambda X, x: len(x) * np.trace(np.linalg.inv(X.T)) + x @ x, dict(X=S3, x=X3)),
+    (r"A, B \in \mathbb{R}^{n\times n}" "\n" r"f = \operatorname{tr}(A (B)^{-T} A)", "B",
+     lambda A, B: np.trace(A @ np.linalg.inv(B.T) @ A), dict(A=A3, B=S3)),
+])
+def test_a_factor_before_a_parenthesis_with_an_inverse_transpose_stays_outside(doc, wrt, f, values):
+    r"""12-minute run, seed 4104 (wrong, printed latex): c (X)^{-T} was read as
+    ((c X)^T)^{-1} -- the -T, a power of a transpose, was put on the application c(X)
+    where a (b)^2 and a (B)^T already read as a b^2 and a B^T -- so matcalc's own
+    printed -n_{1} (B B^T + S)^{-T} read back as another function, and a document that
+    writes it got a silently wrong gradient (a factor c^{-2} off)."""
+    assert_right(doc, wrt, f, values)
+
+
+def test_the_printed_inverse_transpose_after_a_dimension_reads_back():
+    doc = (r"$\mu \in \mathbb{R}^{n_1}, \quad S, B \in \mathbb{R}^{n_1 \times n_1}$" "\n"
+           r"$q = \log\det(S + B B^\top)$" "\n"
+           r"$\mathcal{L} = -\sqrt{\exp\big(\tanh(\log(1 + (\sum_{i=1}^{n_1} "
+           r"\left(q + \mu_i\right))^2))\big)}$")
+    g = matcalc.gradient(doc, "B")
+    assert r"\right)^{-T}" in g.latex()
+    reads_back_both_ways(doc, "B", g.latex(), r"-T}", r"-1}")
+
+
+_REBOUND_DOC = "M' \\in \\mathbb{R}^{N\\times N}\nb \\in \\mathbb{R}^M\n\\Lambda \\in R^{N \\times N}\nC, V \\in \\mathbb{R}^{N\\times M}\np \\in \\mathbb{R}^{N}\nh \\coloneqq M'\n\\text{out} \\coloneqq \\mathbf{1} \\oslash \\left(1 + \\operatorname{Diag}(b) b \\odot \\operatorname{Diag}(b) b\\right)\ng = \\log\\det(I + C C^T)\n\\ell = \\|\\operatorname{softmax}(\\tanh\\left(\\log(1 + (C \\oslash \\left(1 + C \\oslash \\mathrm{sigm}(p \\cdot \\text{out}^T) \\odot (C \\oslash \\mathrm{sigm}(p \\cdot \\text{out}^T))\\right)) \\cdot (V^T \\cdot C) \\odot (C \\oslash \\left(1 + C \\oslash \\mathrm{sigm}(p \\cdot \\text{out}^T) \\odot (C \\oslash \\mathrm{sigm}(p \\cdot \\text{out}^T))\\right)) \\cdot (V^T \\cdot C))\\right))\\|_F - \\|h\\|_F^2 - g"
+
+
+@xfail("open: the printed gradient nests a whole-matrix bracket [\\sum_{k,l,m,n} ...]_{i,j} "
+       "inside an outer [\\sum_{k} ...]_{ij} that binds the same letters; the reader refuses "
+       "'index k is already bound by an enclosing sum or definition'")
+def test_a_bracket_nested_in_a_sum_with_the_same_letters_reads_back():
+    """12-minute run, seed 4105 (round trip unreadable, one document): the gradient derives
+    right (finite differences agreed) but its printed form reuses i, j, k inside a nested
+    bracket. Open: either the printer takes fresh letters for a nested bracket, or the
+    reader scopes a bracket's own indices."""
+    g = matcalc.gradient(_REBOUND_DOC, 'C')
+    assert matcalc.check(_REBOUND_DOC, 'C', claim=g.latex()).ok
+

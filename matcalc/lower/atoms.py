@@ -232,6 +232,13 @@ class AtomLowering(LoweringBase):
             # a (b)^2 is a · b², not (a b)²
             inner = S.Pow(e.base.args[0], e.exp, e.hadamard, span=e.span)
             return self.product(self.expr(e.base.func, scope), self.expr(inner, scope), e)
+        if isinstance(e.base, S.Transpose) and self._apply_is_product(e.base.arg):
+            # a (B)^{-T} is a · ((B)^T)^{-1}, not ((a B)^T)^{-1}: the -T is one postfix,
+            # read as a power of a transpose
+            app = e.base.arg
+            inner = S.Pow(S.Transpose(app.args[0], span=e.base.span), e.exp, e.hadamard,
+                          span=e.span)
+            return self.product(self.expr(app.func, scope), self.expr(inner, scope), e)
         if isinstance(e.base, S.Sub) and self._apply_is_product(e.base.base):
             # a (B)_{ij}^2 is a · ((B)_{ij})², not ((a B)_{ij})²
             app = e.base.base

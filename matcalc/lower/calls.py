@@ -21,6 +21,7 @@ import sympy as sp
 from .. import names, ops
 from ..errors import MatcalcError
 from ..ir import Map, contract, fmap
+from ..notes import excerpt
 from ..read import syntax as S
 from ..values import Val, mlabel, scalar
 from .base import (SIGMA_NAMES, LoweringBase, chain_factors, short_error, substitute_names,
@@ -340,7 +341,42 @@ class CallLowering(LoweringBase):
                         f"parenthesis, and {p}^T times it; write {p}^T(...) for the product", e)
 
     def x_Call(self, e, scope):
+        self._note_power_inside(e)
         return self.call(e.func, e.args, e, scope, e.primes)
+
+    def _note_power_inside(self, e):
+        """A function written without parentheses takes the factor after it, its power
+        included, as ``\\log x^2`` is log(x²). Where the factor is a call with its own
+        parentheses (``\\log \\sigma(x)^2``, ``\\log f(x)^2``: log(σ(x)²)) that reading is
+        taken and noted, since the parentheses make (log σ(x))² look close. Where it is in
+        square brackets (``\\log [x]^2``, ``\\log\\left[x\\right]^2``), brackets people
+        write for a function's own, as ``\\log(x)^2`` is (log x)², the two readings are
+        refused. Braces around the argument (``\\log{\\sigma(x)^2}``) say it: nothing."""
+        arg = e.args[0] if e.bare and len(e.args) == 1 else None
+        if not isinstance(arg, S.Pow) or not arg.span.line:
+            return
+        head = excerpt(self.src, S.Span(e.span.line, e.span.column, arg.span.line,
+                                        arg.span.column)).strip()
+        written, power = excerpt(self.src, arg.span), excerpt(self.src, arg.exp.span)
+        if not head or head.endswith("{") or "^" not in written or not power:
+            return
+        power = power if len(power) == 1 else "{" + power + "}"
+        if head.endswith("["):
+            f = head[:-1].rstrip()
+            for size in ("\\left", "\\bigg", "\\Bigg", "\\big", "\\Big"):
+                f = f.removesuffix(size).rstrip()
+            both = excerpt(self.src, e.span)
+            raise self.perr(f"{both} has two readings, {f}({both[len(f):].strip()}) (the "
+                            f"power inside) and ({both[:both.rindex('^')].rstrip()})^{power} "
+                            f"(the brackets as the {f}'s parentheses, as {f}(x)^2 is "
+                            f"({f} x)^2): write the parentheses", e)
+        if not isinstance(arg.base, (S.Call, S.Apply)) or \
+                (isinstance(arg.base, S.Call) and arg.base.bare):
+            return
+        base = written[:written.rindex("^")].rstrip()
+        self.note(e, f"read as {head}({written}): a function written without parentheses "
+                     f"takes the power of its argument inside, as \\log x^2 is \\log(x^2); "
+                     f"write ({head} {base})^{power} for the power of the {head}", "inferred")
 
     def one_arg(self, what, args, e, scope) -> Val:
         """The one argument of a call, lowered; another count is an error naming `what`."""

@@ -212,6 +212,7 @@ class DeclarationCollector(LoweringBase):
                 if kw is None:
                     raise self.perr("only a name can be held constant", st)
                 self.held.add(kw)
+                self.held_at.setdefault(kw, st)
             elif isinstance(st, S.Bare) and self.prose_size(st):
                 self.note(st, "part of a sentence that states a shape",
                           "prose")

@@ -348,7 +348,22 @@ class DefinitionLowering(LoweringBase):
         if not self.held:
             return defs
         for h in self.held:
-            if h not in defs:
-                raise ParseError(f"{h} is held constant but is not defined")
+            if h in defs:
+                continue
+            st = self.held_at.get(h)
+            name = names.latex_of(st.target) if st is not None else h
+            for sk in self.skips:       # its definition is a formula that cannot be read
+                if h in sk.defines:
+                    raise self._needed_error(sk, h, "which is held constant")
+            if h in self.defsrc:        # h = -w^{(2)T}: read, but it cannot be lowered
+                try:
+                    self.define(h)
+                except MatcalcError as e:
+                    raise type(e)(f"{e.bare_message} -- this definition cannot be left out: "
+                                  f"{name} is held constant", e.line, e.column, e.source,
+                                  e.end_column) from e
+            if st is not None and getattr(st, "span", None) is not None:
+                raise self.perr(f"{name} is held constant but is not defined", st)
+            raise ParseError(f"{name} is held constant but is not defined")
         repl = {Ref(h, defs[h].shape): ops.StopGrad(Ref(h, defs[h].shape)) for h in self.held}
         return {k: ir.substitute(b, repl) for k, b in defs.items()}

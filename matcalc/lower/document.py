@@ -77,6 +77,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         self.lowering: list[str] = []
         self.scalar_wanted: set = set()         # definitions that must be scalars (the objective)
         self.held: set = set()
+        self.held_at: dict = {}                 # held keyword -> its statement (a place)
         self.claims: list = []
         self.symmetric: dict = {}               # keyword -> its statement ``A = A^T``
         self.dim_subst: dict = {}

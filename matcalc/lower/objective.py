@@ -174,6 +174,26 @@ class ObjectiveChoice(LoweringBase):
                                          f"would be {self.info[kw].latex} (name that one to "
                                          f"take it)")
 
+    def _refuse_skipped_bare_objective(self, kw):
+        """The objective taken by default, the last definition kw, is no scalar, and a
+        formula after it that defines and declares nothing could not be read (``$h = b^T$``
+        then ``$\\sigma(... 𝑥 ...)$``): that formula is the objective the text writes, so
+        its error is the one to show, not 'the objective h is not a scalar'."""
+        at = getattr(self.defsrc[kw].stmt, "span", None) if kw in self.defsrc else None
+        if at is None or not at.line:
+            return
+        for sk in self.skips:
+            if sk.span is None or sk.defines or sk.declares or \
+                    (sk.span.line, sk.span.column) <= (at.line, at.column):
+                continue
+            e = sk.error
+            out = type(e)(f"{e.bare_message} -- this formula cannot be skipped: it comes "
+                          f"after the last definition, so it would be the objective; without "
+                          f"it the objective would be {self.info[kw].latex}, which is not a "
+                          f"scalar", e.line, e.column, e.source, e.end_column)
+            out.fragment = True
+            raise out
+
     def _objective_as_written(self, objective):
         """The definition whose left side is written as `objective` (spaces aside):
         ``\\log p(y|X, \\theta)`` names the definition read as log p. None if none."""
@@ -311,6 +331,8 @@ class ObjectiveChoice(LoweringBase):
             implied, why = self.implied_objective(kw)     # \Rightarrow \|r\|^2 = ...
             kw = implied or kw
         shape = self.defs[kw].shape
+        if shape != () and objective is None:
+            self._refuse_skipped_bare_objective(kw)
         if shape != ():
             ds = self.defsrc[kw]
             per = ""

@@ -207,15 +207,17 @@ class SumLowering(LoweringBase):
         return S.BigOp(e.kind, (small,), None, None, inner, span=e.span)
 
     def _range_from_body(self, kw, body):
-        """The length of the axis index kw runs over, read from a declared input the body
-        indexes with it (``u_i``), so that a sum inside the body whose bounds use kw
-        (``\\sum_{k=i+1}^{n}``) knows it before the term that indexes u is lowered; None
-        if no input is indexed by kw. Binding still checks every use."""
+        """The length of the axis index kw runs over, read from a declared input or a
+        definition of known shape that the body indexes with it (``u_i``; ``h_i`` of
+        h = A u), so that a sum inside the body whose bounds use kw (``\\sum_{k=i+1}^{n}``)
+        knows it before the term that indexes u is lowered; None if nothing of known shape
+        is indexed by kw. Binding still checks every use."""
         for node in walk_syntax(body):
             if not (isinstance(node, S.Sub) and isinstance(node.base, S.Sym)):
                 continue
             info = self.info.get(names.keyword_of(node.base))
-            if info is None or info.kind != "input" or names.keyword_of(node) in self.info:
+            if info is None or info.kind not in ("input", "def") or not info.shape or \
+                    names.keyword_of(node) in self.info:
                 continue
             try:
                 items = self._sub_items(node)

@@ -342,7 +342,7 @@ class ExprBuild(_Located):
         while isinstance(left, S.BinOp) and left.op == S.MUL and not left.sign:
             path.append(left)
             left = left.right
-        if not (isinstance(left, S.Call) and len(left.args) == 1 and
+        if not (isinstance(left, S.Call) and left.bare and len(left.args) == 1 and
                 left.func not in BRACED_ARGUMENT and
                 (isinstance(right, (S.Sym, S.Sub, S.Num, S.Pow, S.Transpose)) or
                  left.func in WHOLE_PRODUCT)):
@@ -508,7 +508,7 @@ class ExprBuild(_Located):
 
     def call1(self, c):
         f, p, tok = c[0]
-        return S.Call(f, (c[1],), primes=p, span=_cover(tok, c[1]))
+        return S.Call(f, (c[1],), primes=p, span=_cover(tok, c[1]), bare=True)
 
     def call(self, c):
         f, p, tok = c[0]

@@ -408,16 +408,24 @@ def _stacked(toks, i, words=False, depth=1):
 
 
 def _word_name(inner):
-    """The token of a multi-letter word in an upright font or \\text (a name), or None."""
+    """The token of a multi-letter word in an upright font or \\text (a name), or None.
+    In \\text any word that `words.WordPass.text` reads as a name is one (``\\text{x²}``,
+    ``\\text{W_2}``: letters, digits and _), so that matcalc's adjoint of such a name,
+    ``\\overline{\\text{x²}}``, reads back; in a font command only letters."""
     if len(inner) == 1 and inner[0].kind == "text":
-        word = inner[0].value.strip()
+        word = " ".join(inner[0].value.split())
+        if not word.replace("_", "").isalnum() or word.isdigit() or \
+                word.lower().rstrip(":") in SEP_WORDS or word.lower() in HOLD_TEXT:
+            return None
     elif inner and inner[0].kind == "cmd" and inner[0].value in ("mathrm", "operatorname",
                                                                    "textrm", "mathit"):
         fa = raw_arg(inner, 1)
         word = word_of(list(fa[0])) if fa is not None and fa[1] == len(inner) else None
+        if not word or not word.isalpha():
+            return None
     else:
         return None
-    if not word or len(word) < 2 or not word.isalpha() or ops.spelled("word", word):
+    if len(word) < 2 or ops.spelled("word", word):
         return None
     return inner[0].at("NAME", word)
 

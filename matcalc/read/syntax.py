@@ -151,12 +151,14 @@ class Call:
     `accent` keeps ``\\hat\\sigma`` -> "hat" (same function, recorded for rendering).
     Functions written without parentheses (``\\log x``, ``\\det X``, ``\\exp(-z)``,
     ``\\log\\frac{p}{q}``) take the next factor (an atom with its postfixes) as argument.
-    ``\\sigma`` alone is NOT a Call: it is a `Sym` or an `Apply` (it may be a variable)."""
+    ``\\sigma`` alone is NOT a Call: it is a `Sym` or an `Apply` (it may be a variable).
+    `bare` says the argument was written without parentheses of the function's own."""
     func: str
     args: Tuple["Expr", ...]
     primes: int = 0
     accent: Optional[str] = None
     span: Span = field(default=NOSPAN, compare=False)
+    bare: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
