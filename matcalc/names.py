@@ -146,3 +146,13 @@ def python_name(kw: str) -> str:
     if not kw or kw[0].isdigit():
         kw = "_" + kw
     return kw + "_" if keyword.iskeyword(kw) or kw in RESERVED else kw
+
+
+def size_text(d) -> str:
+    """A size as written (a number, a name, a sum or product of those): ``n``, ``2``,
+    ``n+1``, ``N_p``."""
+    if isinstance(d, S.Num):
+        return d.value
+    if isinstance(d, S.BinOp):
+        return f"{size_text(d.left)}{d.op}{size_text(d.right)}"
+    return latex_of(d)

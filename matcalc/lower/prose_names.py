@@ -257,12 +257,7 @@ def _shape(dims):
     return f"a vector of length {dims[0]}" if len(dims) == 1 else "×".join(dims)
 
 
-def _size(d):
-    if isinstance(d, S.Num):
-        return d.value
-    if isinstance(d, S.BinOp):
-        return f"{_size(d.left)}{d.op}{_size(d.right)}"
-    return names.latex_of(d)
+_size = names.size_text
 
 
 def _dummies(e):

@@ -100,18 +100,24 @@ class SetSumLowering(LoweringBase):
                             f"not shown to lie within {lo}..{hi}, so the terms on either "
                             f"side of it are not that domain; write the ranges", x)
 
-    def set_mask(self, e, body: Val, inner: dict, scope: dict) -> Val:
-        """`body` (lowered with the sum's indices in `inner`) restricted to the set."""
-        base, subs = self._set_parts(e.over)
-        set_kw = names.keyword_of(base)
+    def _set_indices(self, written, subs, scope) -> list:
+        """The keywords of a set's subscripts (C_i: i), each bound by an enclosing sum or
+        entrywise definition (in `scope`), else refused at it."""
         outer = []
         for s in subs:
             kw = names.keyword_of(s)
             if kw is None or kw not in scope:
-                raise self.perr(f"the set {names.latex_of(e.over)} is subscripted by "
+                raise self.perr(f"the set {names.latex_of(written)} is subscripted by "
                                 f"{names.latex_of(s)}, which no enclosing sum or entrywise "
                                 f"definition binds", s)
             outer.append(kw)
+        return outer
+
+    def set_mask(self, e, body: Val, inner: dict, scope: dict) -> Val:
+        """`body` (lowered with the sum's indices in `inner`) restricted to the set."""
+        base, subs = self._set_parts(e.over)
+        set_kw = names.keyword_of(base)
+        outer = self._set_indices(e.over, subs, scope)
         idx = [names.keyword_of(i) for i in e.indices]
         labels = tuple(outer) + tuple(idx)
         if len(set(labels)) != len(labels):
@@ -222,14 +228,7 @@ class SetSumLowering(LoweringBase):
             info = self.info.get(kw)
             if info is None or not getattr(info, "set_mask", False):
                 return None
-        outer = []
-        for s in subs:
-            skw = names.keyword_of(s)
-            if skw is None or skw not in scope:
-                raise self.perr(f"the set {names.latex_of(e.arg)} is subscripted by "
-                                f"{names.latex_of(s)}, which no enclosing sum or entrywise "
-                                f"definition binds", s)
-            outer.append(skw)
+        outer = self._set_indices(e.arg, subs, scope)
         if len(outer) > len(info.shape):
             return None
         labels = tuple(outer) + tuple(f"_size{k}" for k in range(len(info.shape) - len(outer)))

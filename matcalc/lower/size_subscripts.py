@@ -60,12 +60,7 @@ def _mention(st) -> bool:
     return isinstance(st, S.Bare) and _sized(st.value) is not None
 
 
-def _text(d) -> str:
-    if isinstance(d, S.Num):
-        return d.value
-    if isinstance(d, S.BinOp):
-        return f"{_text(d.left)}{d.op}{_text(d.right)}"
-    return names.latex_of(d)
+_text = names.size_text
 
 
 def _key(dims):

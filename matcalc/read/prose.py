@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from .. import names
 from ..errors import ParseError
 from . import syntax as S
-from .prose_shapes import shape_statements
+from .prose_shapes import lone_statement, shape_statements
 from .scan import regions
 
 # phrase (lower case, as written after "is [the]") -> the function word matcalc knows
@@ -110,14 +110,8 @@ def _inner(text, r):
 def _one_name(src: str):
     """The name (syntax) `src` is when it is one name and nothing else (``S``, ``g``,
     ``\\sigma``, ``h_\\theta``), else None."""
-    from .parse import parse          # the reader's own parser (a cycle at import time)
-    try:
-        doc = parse(src)
-    except (ParseError, RecursionError, IndexError):
-        return None
-    if len(doc.statements) != 1 or not isinstance(doc.statements[0], S.Bare):
-        return None
-    e = doc.statements[0].value
+    st = lone_statement(src, S.Bare)
+    e = st.value if st is not None else None
     if isinstance(e, S.Sym) or (isinstance(e, S.Sub) and isinstance(e.base, S.Sym)):
         return e
     return None
@@ -127,14 +121,8 @@ def _applied_name(src: str):
     """The function name `src` applies when it is one definition whose right side is one
     application of a name, ``\\textbf{s} = s(\\textbf{Xw})`` -> ``s`` (the sentence after it,
     "is shorthand for the logistic function", names that function), else None."""
-    from .parse import parse
-    try:
-        doc = parse(src)
-    except (ParseError, RecursionError, IndexError):
-        return None
-    if len(doc.statements) != 1 or not isinstance(doc.statements[0], S.Def):
-        return None
-    value = doc.statements[0].value
+    st = lone_statement(src, S.Def)
+    value = st.value if st is not None else None
     if isinstance(value, S.Apply) and isinstance(value.func, S.Sym) and len(value.args) == 1:
         return value.func
     return None

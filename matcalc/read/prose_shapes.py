@@ -200,6 +200,19 @@ def shape_statements(text, regs, k, inner, one_name):
     return out
 
 
+def lone_statement(src: str, kind):
+    """The one statement the math `src` holds when it is one statement of `kind` (S.Bare,
+    S.Def), else None (it does not parse, or holds more)."""
+    from .parse import parse          # the reader's own parser (a cycle at import time)
+    try:
+        doc = parse(src)
+    except (ParseError, RecursionError, IndexError):
+        return None
+    if len(doc.statements) != 1 or not isinstance(doc.statements[0], kind):
+        return None
+    return doc.statements[0]
+
+
 def _tuple(text, r, src, eol):
     """``$X = (m, n)$ input matrix``: a region holding one name set equal to a parenthesised
     pair of sizes (numbers, names, sums of those), a shape written as a tuple; the region
@@ -209,17 +222,10 @@ def _tuple(text, r, src, eol):
     vector of a, b --, ``shape``/``dimension``/``size`` right after it or right before
     it, ``shape $X = (m, n)$``), TUPLE_BARE where nothing does (lower takes it only where formulas use
     the name as a matrix in a product whose inner sizes agree). None for anything else."""
-    from .parse import parse
     m = _TUPLE_SOURCE.match(src)
-    if not m:
+    st = lone_statement(src, S.Def) if m else None
+    if st is None:
         return None
-    try:
-        doc = parse(src)
-    except (ParseError, RecursionError, IndexError):
-        return None
-    if len(doc.statements) != 1 or not isinstance(doc.statements[0], S.Def):
-        return None
-    st = doc.statements[0]
     value = st.value
     if st.params is not None or st.middle or not isinstance(st.target, S.Sym) or \
             not isinstance(value, S.Stack) or value.width != 1 or len(value.items) != 2 or \
