@@ -115,6 +115,8 @@ def test_bare_function_readings_property(func, a, b, how):
      lambda X, A: np.trace(X.T @ (A + A.T) @ X) + np.trace(X)),
     (r"\text{tr} A X A \exp(1)", lambda X, A: np.trace(A @ X @ A) * np.e),
     (r"\mathrm{tr} A X \, \mathrm{tr} X", lambda X, A: np.trace(A @ X) * np.trace(X)),
+    # 30-minute run, seed 6001: a first factor that ends in parentheses was taken as closed
+    (r"\operatorname{Tr} \tanh(X^T) \exp(A)", lambda X, A: np.trace(np.tanh(X.T) @ np.exp(A))),
 ])
 def test_a_bare_trace_takes_the_whole_product(written, ref):
     """`\\mathrm{tr} X^T A X` is tr(X^T A X), as texts on matrices write it; it was the trace of

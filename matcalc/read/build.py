@@ -355,7 +355,7 @@ class ExprBuild(_Located):
         written = span_text(self.source, left.span)
         n = span_text(self.source, arg.span).strip()
         head = written[:len(written) - len(n)] if n and written.endswith(n) else written
-        if head.rstrip().endswith(("{", "(")) or written.rstrip().endswith((")", "}", "!")):
+        if head.rstrip().endswith(("{", "(")) or written.rstrip().endswith("!"):
             return None     # \log{2}\pi: braced; 3! a^2: a postfix factorial is closed
         if left.func in WHOLE_PRODUCT or (isinstance(arg, S.Num) and glued_constant(right)):
             call = dataclasses.replace(left, args=(self._bin(S.MUL, arg, right),),
