@@ -540,6 +540,9 @@ def apply_fn(draw, ctx, name, arg: E) -> E:
     if domain == "positive" and arg.lo < POS_LO:
         arg = positive(draw, ctx, arg.shape, arg)
     opts = [s for s in spellings if arg.shape == SCALAR or s not in SCALAR_ONLY_SPELLINGS]
+    if arg.tex.lstrip().startswith("|") or arg.tex.rstrip().endswith("|"):
+        # |||x||_2^2|: bars beside bars cannot be paired (refused by design)
+        opts = [s for s in opts if s != "|{}|"] or opts
     tmpl = draw(st.sampled_from(opts))
     if name == "exp" and arg.shape == SCALAR and ctx.const_names and draw(st.integers(0, 4)) == 0:
         tmpl = "e^{{}}"
