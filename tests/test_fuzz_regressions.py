@@ -1615,6 +1615,23 @@ ELL_DOC = (
     '\\ell = \\tanh\\left(\\log(1 + (\\exp\\left(\\tanh\\left(||g||_2^2\\right)\\right))^{\\tanh\\left(\\sqrt{\\mathrm{softplus}(\\tanh(\\log(1 + (C : V)^2)))}\\right)} \\cdot \\big(\\operatorname{lgamma}(\\mathrm{softplus}(b^\\top)) \\operatorname{normcdf}(\\operatorname{Diag}(\\tilde u))\\big) \\odot (\\exp\\left(\\tanh\\left(||g||_2^2\\right)\\right))^{\\tanh\\left(\\sqrt{\\mathrm{softplus}(\\tanh(\\log(1 + (C : V)^2)))}\\right)} \\cdot \\big(\\operatorname{lgamma}(\\mathrm{softplus}(b^\\top)) \\operatorname{normcdf}(\\operatorname{Diag}(\\tilde u))\\big)) \\cdot \\operatorname{Diag}(\\log(1 + (\\sigma\\left(\\tanh\\left(y^T W y\\right)\\right))^{-1} \\left(V^T g\\right) \\odot (\\sigma\\left(\\tanh\\left(y^T W y\\right)\\right))^{-1} \\left(V^T g\\right))) \\cdot \\log(1 + \\operatorname{diag}(\\operatorname{diag}(C^T C)) \\times (\\sum_{i} z_i) \\odot \\operatorname{diag}(\\operatorname{diag}(C^T C)) \\times (\\sum_{i} z_i))\\right) + \\operatorname{Tr}(h^T h W)\n')
 
 
+@pytest.mark.parametrize("sub", ["H_{ik}", "H_{k,i}"])
+def test_a_delta_before_the_array_that_sizes_its_indices(sub):
+    """30-minute run, seed 6001 (refused a supported document; the class was known from the
+    last session): in K_{ik} = tanh(delta_{ik} (1+gamma^2)^{H_{ik}}) the delta came before the
+    only array its indices subscript, and was refused 'cannot tell the range of the indices
+    of this \\delta'. The array's axes are now the indices' hint."""
+    doc = ("$A, \\Lambda \\in \\mathbb{R}^{n\\times n}, \\gamma \\in \\mathbb{R}$\n$H := A$\n"
+           f"$K_{{ik}} = \\tanh(\\delta_{{ik}} (1 + \\gamma^2)^{{{sub}}})$\n"
+           "$$\\ell = H : K + \\gamma^2$$")
+    t = sub == "H_{k,i}"
+
+    def f(A, gamma):
+        E = A.T if t else A
+        return float(np.sum(A * np.tanh(np.eye(3) * (1 + gamma ** 2) ** E)) + gamma ** 2)
+    assert_right(doc, r"\gamma", f, dict(A=A3, gamma=0.7), key="gamma")
+
+
 def test_a_dimension_ratio_is_emitted_in_lowest_terms():
     """30-minute run, 3 Dec: a coefficient (d - 1)/(1 - d) was emitted as written and raised
     ZeroDivisionError at d = 1 (where the term it scales is empty): it is -1."""

@@ -257,10 +257,28 @@ class DefinitionLowering(LoweringBase):
             return False
         return compared > 0
 
+    def _axis_hint(self, body, i):
+        """The length of the axis an index i of an entrywise definition takes where its body
+        subscripts an array of known shape with it (``K_{ik} = \\tanh(\\delta_{ik}
+        (1+\\gamma^2)^{H_{ik}})``: H's), or None. Only a hint -- what lowering the body binds
+        decides, and a different length there is refused -- for what meets i before that
+        array does (a \\delta)."""
+        for node in walk_syntax(body):
+            if not isinstance(node, S.Sub):
+                continue
+            info = self.info.get(names.keyword_of(node.base) or "")
+            items = self._index_items(node.subs)
+            if info is None or not items or i not in items or info.family or \
+                    len(items) != len(info.shape):
+                continue
+            return info.shape[items.index(i)]
+        return None
+
     def _lower_def(self, ds: DefSource):
         scope = {}
         for i in ds.indices:
-            scope[i] = Cell(self._range_dim(i, ds.stmt.target) if i in self.ranges else None)
+            scope[i] = Cell(self._range_dim(i, ds.stmt.target) if i in self.ranges else None,
+                            hint=None if i in self.ranges else self._axis_hint(ds.stmt.value, i))
         v = self.expr(ds.stmt.value, scope)
         v = self.materialise(v, ds.stmt.value)
         idx = ds.indices
