@@ -80,7 +80,13 @@ class IndexNotation:
         entrywise with one consistent set of index letters."""
         dims = _label_dims(tensors)
         letters = dict(zip(out, self.index_letters(len(out), dims=[dims.get(l) for l in out])))
-        body = self._entry_contract(tensors, out, letters, set(letters.values()))
+        used = set(letters.values())
+        scopes = self.__dict__.setdefault("_scopes", [])
+        scopes.append(used)
+        try:
+            body = self._entry_contract(tensors, out, letters, used)
+        finally:
+            scopes.pop()
         if out:
             idx = ",".join(letters[l] for l in out)
             return ((rf"\left[{body}\right]_{{{idx}}}" if self.style == "latex"
@@ -89,6 +95,8 @@ class IndexNotation:
 
     def _fresh(self, used, dim=None):
         used |= self._taken()
+        for scope in getattr(self, "_scopes", ()):
+            used |= scope             # letters an enclosing entry or bracket binds
         used |= set(getattr(self, "_drops", ()))   # a dropped vector index is never reused
         declared = self._declared_ranges() if dim is not None else {}
         for c in INDEX_LETTERS:
@@ -261,7 +269,19 @@ class IndexNotation:
         return f"{s}_{{{j}}}".replace(" ", "") in spelled or f"{s}_{j}" in keys
 
     def _entry(self, node, idx, used):
-        """(text, precedence) of the entry of `node` at index letters `idx`."""
+        """(text, precedence) of the entry of `node` at index letters `idx`. While it is
+        written, its letters and `used` stay taken for any bracket of its own a sub-node
+        opens ([\\sum_k ... [\\sum_{k,l} ...]_{i,j} ...]_{ij} would read back as k bound
+        twice)."""
+        used = set(used) | set(idx)
+        scopes = self.__dict__.setdefault("_scopes", [])
+        scopes.append(used)           # the letters this entry binds, as they are chosen
+        try:
+            return self._entry_at(node, idx, used)
+        finally:
+            scopes.pop()
+
+    def _entry_at(self, node, idx, used):
         used = set(used) | set(idx)
         hit = [x for x in idx if x in getattr(self, "_drops", ())]
         if isinstance(node, (Var, Ref)):

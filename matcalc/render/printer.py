@@ -179,12 +179,16 @@ ight)."""
     def _r(self, node):
         """(string, precedence) of node: the core nodes here, every other op by its own
         block's `render`."""
-        done = self._done.get(node.uid)
+        scopes = self.__dict__.get("_scopes")
+        # inside an entry written in index notation the letters it binds are taken, so the
+        # same node may print other letters there (render/entries.py)
+        key = (node.uid, frozenset().union(*scopes)) if scopes else node.uid
+        done = self._done.get(key)
         if done is None:
             method = getattr(self, "_r_" + type(node).__name__, None)
             done = method(node) if method is not None else \
                 ops.NODE_OPS[type(node)].render(node, self)
-            self._done[node.uid] = done
+            self._done[key] = done
         return done
 
     ADD, COLON, HAD, MUL, NEG, POW, ATOM = ADD, COLON, HAD, MUL, NEG, POW, ATOM
