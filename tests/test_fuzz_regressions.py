@@ -1632,6 +1632,18 @@ def test_a_delta_before_the_array_that_sizes_its_indices(sub):
     assert_right(doc, r"\gamma", f, dict(A=A3, gamma=0.7), key="gamma")
 
 
+def test_a_power_of_the_log_gamma_reads_back_from_the_text_form():
+    """30-minute run, seed 6001 (the two 'wrong' of the run, both this): the text form printed
+    lgamma as logΓ(x), so its square logΓ(x)^2 read back as log(Γ(x)^2), as \\log x^2 is
+    log(x^2) -- another function. The text form spells it lgamma(x), as the LaTeX does."""
+    doc = ("$u \\in \\mathbb{R}^{m}$\n"
+           "$$f = \\log(1 + (\\log\\Gamma(1 + (u^{\\mathsf T} u)^2))^2)$$")
+    g = matcalc.gradient(doc, "u")
+    assert "logΓ" not in g.text()
+    assert matcalc.check(doc, "u", claim=g.text()).ok
+    assert matcalc.check(doc, "u", claim=g.latex()).ok
+
+
 def test_a_dimension_ratio_is_emitted_in_lowest_terms():
     """30-minute run, 3 Dec: a coefficient (d - 1)/(1 - d) was emitted as written and raised
     ZeroDivisionError at d = 1 (where the term it scales is empty): it is -1."""

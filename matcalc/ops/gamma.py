@@ -104,7 +104,7 @@ _np, _api = _helpers("_lgamma", "gammaln", "log|Γ(x)|, entrywise (log Γ(x) for
 LGAMMA = function(Function(
     "lgamma", lambda x, fx: fmap("digamma", x),
     r"d\log\Gamma(X) = \psi(X) \odot dX",
-    r"\operatorname{lgamma}\left({}\right)", "logΓ({})", "_lgamma({})",
+    r"\operatorname{lgamma}\left({}\right)", "lgamma({})", "_lgamma({})",
     words=("lgamma", "gammaln", "loggamma", "lngamma"), runs=("lgamma", "gammaln"),
     of=("log", "gamma"), value=sp.loggamma, domain="positive",
     helpers=_np, backend_helpers=_api,
