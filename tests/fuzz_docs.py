@@ -903,7 +903,8 @@ def expr(draw, ctx, shape, depth) -> E:
         name = draw(st.sampled_from([r"\operatorname{Tr}", r"\mathrm{tr}", r"\operatorname{tr}",
                                      r"{\rm Trace}"]))
         bare = name != r"{\rm Trace}" and m.prec >= PROD and not m.greedy and \
-            not m.tex.startswith(("(", r"\left(")) and draw(st.integers(0, 3)) == 0
+            not m.tex.startswith(("(", r"\left(")) and \
+            not re.search(r"\\cdot|\\times|\*|/", m.tex) and draw(st.integers(0, 3)) == 0
         # \mathrm{tr} A B: a trace written without parentheses takes the whole product after
         # it (greedy, like a \sum), so it is wrapped wherever something follows it
         e = mk(rf"{name} {m.tex}" if bare else rf"{name}({m.tex})",

@@ -117,6 +117,8 @@ def test_bare_function_readings_property(func, a, b, how):
     (r"\mathrm{tr} A X \, \mathrm{tr} X", lambda X, A: np.trace(A @ X) * np.trace(X)),
     # 30-minute run, seed 6001: a first factor that ends in parentheses was taken as closed
     (r"\operatorname{Tr} \tanh(X^T) \exp(A)", lambda X, A: np.trace(np.tanh(X.T) @ np.exp(A))),
+    # seed 6001 again: a first factor in braces of a power, {X}^T, is no braced argument
+    (r"\mathrm{tr} {X}^T A X", lambda X, A: np.trace(X.T @ A @ X)),
 ])
 def test_a_bare_trace_takes_the_whole_product(written, ref):
     """`\\mathrm{tr} X^T A X` is tr(X^T A X), as texts on matrices write it; it was the trace of

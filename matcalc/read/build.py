@@ -355,8 +355,12 @@ class ExprBuild(_Located):
         written = span_text(self.source, left.span)
         n = span_text(self.source, arg.span).strip()
         head = written[:len(written) - len(n)] if n and written.endswith(n) else written
-        if head.rstrip().endswith(("{", "(")) or written.rstrip().endswith("!"):
-            return None     # \log{2}\pi: braced; 3! a^2: a postfix factorial is closed
+        a = arg.span
+        after = span_text(self.source, S.Span(a.end_line, a.end_column, a.end_line,
+                                              a.end_column + 1))
+        if (head.rstrip().endswith(("{", "(")) and after in ("}", ")")) or \
+                written.rstrip().endswith("!"):
+            return None     # \log{2}\pi: braced ({U}^T U is not); 3! a^2: closed
         if left.func in WHOLE_PRODUCT or (isinstance(arg, S.Num) and glued_constant(right)):
             call = dataclasses.replace(left, args=(self._bin(S.MUL, arg, right),),
                                        span=_cover(left, right))
