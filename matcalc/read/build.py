@@ -64,13 +64,13 @@ WHOLE_PRODUCT = {"tr"}
 ARGUMENT_ENDS = ("\\,", "\\;", "\\:", "\\!", "\\ ", "\\quad", "\\qquad", "~")
 
 
-def glued_constant(e) -> bool:
+def _glued_constant(e) -> bool:
     """``\\pi``, or a number times \\pi glued (``2\\pi``): what a bare function's number
     argument takes after it (``\\log 2\\pi``)."""
     if isinstance(e, S.Sym):
         return e.name == "pi" and not (e.accent or e.layer or e.sup or e.primes)
     return isinstance(e, S.BinOp) and e.op == S.MUL and not e.sign and \
-        isinstance(e.left, S.Num) and glued_constant(e.right)
+        isinstance(e.left, S.Num) and _glued_constant(e.right)
 
 
 def _sym_base(e):
@@ -348,7 +348,7 @@ class ExprBuild(_Located):
                  left.func in WHOLE_PRODUCT)):
             return None
         arg = left.args[0]
-        constant = glued_constant(arg)
+        constant = _glued_constant(arg)
         if not (isinstance(arg, (S.Num, S.Sym, S.Sub, S.Pow, S.Transpose)) or constant or
                 left.func in WHOLE_PRODUCT):
             return None
@@ -361,9 +361,10 @@ class ExprBuild(_Located):
         if (head.rstrip().endswith(("{", "(")) and after in ("}", ")")) or \
                 written.rstrip().endswith("!"):
             return None     # \log{2}\pi: braced ({U}^T U is not); 3! a^2: closed
-        if left.func in WHOLE_PRODUCT or (isinstance(arg, S.Num) and glued_constant(right)):
+        glued = isinstance(arg, S.Num) and _glued_constant(right)
+        if left.func in WHOLE_PRODUCT or glued:
             call = dataclasses.replace(left, args=(self._bin(S.MUL, arg, right),),
-                                       span=_cover(left, right))
+                                       span=_cover(left, right), glued=glued)
             for node in reversed(path):
                 call = dataclasses.replace(node, right=call, span=_cover(node, call))
             return call

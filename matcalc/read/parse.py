@@ -27,8 +27,8 @@ from lark.lexer import Lexer
 
 from . import syntax as S
 from ..cache import parser_cache_file
-from .build import Build, _namelike, glued_constant
-from ..notes import excerpt, span_text
+from .build import Build, _namelike
+from ..notes import excerpt
 from ..errors import ParseError
 from .clauses import Clause, canon, distribution_statement, split_rows
 from .fragments import guess_raw, guess_tokens, renames
@@ -363,10 +363,7 @@ class _Reader:
         seen = set()
         for st in statements:
             for node in S.walk(st):
-                if isinstance(node, S.Call) and len(node.args) == 1 and \
-                        glued_constant(node.args[0]) and \
-                        isinstance(node.args[0], S.BinOp) and node.span.line and \
-                        not _braced_argument(self.text, node) and \
+                if isinstance(node, S.Call) and node.glued and node.span.line and \
                         (node.span.line, node.span.column) not in seen:
                     seen.add((node.span.line, node.span.column))
                     arg = excerpt(self.text, node.args[0].span).strip()
@@ -459,11 +456,3 @@ def _row_span(row) -> S.Span:
 def _error_span(e) -> S.Span:
     line, col = getattr(e, "line", None) or 0, getattr(e, "column", None) or 0
     return S.Span(line, col, line, col + 1)
-
-
-def _braced_argument(text, call) -> bool:
-    """Whether the one argument of `call` is written in its own brackets, ``\\log{2\\pi}``,
-    ``\\log(2\\pi)`` (the head may hold braces of its own: ``\\operatorname{log}``)."""
-    a, c = call.args[0].span, call.span
-    head = span_text(text, S.Span(c.line, c.column, a.line, a.column))
-    return head.rstrip().endswith(("{", "(", "[")) or "\\left" in head

@@ -152,13 +152,15 @@ class Call:
     Functions written without parentheses (``\\log x``, ``\\det X``, ``\\exp(-z)``,
     ``\\log\\frac{p}{q}``) take the next factor (an atom with its postfixes) as argument.
     ``\\sigma`` alone is NOT a Call: it is a `Sym` or an `Apply` (it may be a variable).
-    `bare` says the argument was written without parentheses of the function's own."""
+    `bare` says the argument was written without parentheses of the function's own;
+    `glued` that it is a number with \\pi glued after it, taken whole (``\\log 2\\pi``, noted)."""
     func: str
     args: Tuple["Expr", ...]
     primes: int = 0
     accent: Optional[str] = None
     span: Span = field(default=NOSPAN, compare=False)
     bare: bool = field(default=False, compare=False)
+    glued: bool = field(default=False, compare=False)   # \log 2\pi: the product taken
 
 
 @dataclass(frozen=True)
