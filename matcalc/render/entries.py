@@ -6,6 +6,8 @@ Contract: `IndexNotation._index_notation(tensors, out)` returns (text, precedenc
 """
 from __future__ import annotations
 
+import contextlib
+
 import sympy as sp
 
 from .. import ir, ops
@@ -81,12 +83,8 @@ class IndexNotation:
         dims = _label_dims(tensors)
         letters = dict(zip(out, self.index_letters(len(out), dims=[dims.get(l) for l in out])))
         used = set(letters.values())
-        scopes = self.__dict__.setdefault("_scopes", [])
-        scopes.append(used)
-        try:
+        with self._binding(used):
             body = self._entry_contract(tensors, out, letters, used)
-        finally:
-            scopes.pop()
         if out:
             idx = ",".join(letters[l] for l in out)
             return ((rf"\left[{body}\right]_{{{idx}}}" if self.style == "latex"
@@ -264,8 +262,12 @@ class IndexNotation:
         pb = self.problem
         if pb is None:
             return False
-        spelled = {str(v).replace(" ", "") for v in getattr(pb, "latex", {}).values()}
-        keys = set(getattr(pb, "inputs", {})) | set(getattr(pb, "defs", {}))
+        got = self.__dict__.get("_names_spelled")
+        if got is None:
+            got = self._names_spelled = (
+                {str(v).replace(" ", "") for v in getattr(pb, "latex", {}).values()},
+                set(getattr(pb, "inputs", {})) | set(getattr(pb, "defs", {})))
+        spelled, keys = got
         return f"{s}_{{{j}}}".replace(" ", "") in spelled or f"{s}_{j}" in keys
 
     def _entry(self, node, idx, used):
@@ -274,10 +276,18 @@ class IndexNotation:
         opens ([\\sum_k ... [\\sum_{k,l} ...]_{i,j} ...]_{ij} would read back as k bound
         twice)."""
         used = set(used) | set(idx)
-        scopes = self.__dict__.setdefault("_scopes", [])
-        scopes.append(used)           # the letters this entry binds, as they are chosen
-        try:
+        with self._binding(used):
             return self._entry_at(node, idx, used)
+
+    @contextlib.contextmanager
+    def _binding(self, used: set):
+        """While an entry is written, the letters it binds (`used`, which grows as its sums
+        choose theirs) are taken for every fresh letter below it (`_fresh`), and the
+        printer's memo is keyed on them (printer._r)."""
+        scopes = self.__dict__.setdefault("_scopes", [])
+        scopes.append(used)
+        try:
+            yield
         finally:
             scopes.pop()
 
