@@ -171,8 +171,7 @@ class DeclarationCollector(LoweringBase):
                         # \sigma \in \mathbb{R}_+: the sign `powers` needs for wrt \sigma^2
                         self.positive[names.keyword_of(t)] = \
                             f"{names.latex_of(t)} \\in \\mathbb{{R}}_+"
-                written = excerpt(self.src, st.span).replace(" ", "")
-                if "\\mathbb{S}" in written or "\\mathbbS" in written:
+                if st.space.symmetric:
                     # \Sigma \in \mathbb{S}^n_{++}: square, symmetric -- a gradient with
                     # respect to it has two readings (api.py), a function of it is the same
                     for t in st.targets:

@@ -179,7 +179,8 @@ class ClauseBuild(_Located):
     def space_real(self, c):
         dims = c[1].items if len(c) > 1 else ()
         return S.Space("real", dims, span=_cover(c[0], c[-1]),
-                       positive=getattr(c[0], "value", "") == "R+")
+                       positive=getattr(c[0], "value", "") == "R+",
+                       symmetric=getattr(c[0], "value", "") == "S")
 
     def space_nat(self, c):
         dims = c[-1].items if isinstance(c[-1], _Dims) else ()

@@ -480,7 +480,7 @@ def _font_argument(w, t, v):
             raise err("\\mathbb{S} is read only as the symmetric matrices of a size, "
                       "\\mathbb{S}^n (also \\mathbb{S}^n_{+}, \\mathbb{S}^n_{++})", t, source)
         made, end = got
-        w.out.append(t.at("REALS", "R"))
+        w.out.append(t.at("REALS", "S"))      # the reals' token, marked symmetric
         w.splice(after, end, made)      # \mathbb{S}^n_{++}: R^{n \times n}
         w.i = after
         return True

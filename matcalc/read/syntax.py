@@ -265,6 +265,8 @@ class Space:
     span: Span = field(default=NOSPAN, compare=False)
     # the positive reals, \mathbb{R}_+ / \mathbb{R}^+ (a sign: the shape is that of R)
     positive: bool = field(default=False, compare=False)
+    # the symmetric matrices, \mathbb{S}^n (also _+, _{++}): read as R^{n x n}, symmetric
+    symmetric: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
