@@ -4,7 +4,9 @@ Contract: `sample_inputs(problem, rng)` returns keyword arguments for the genera
 functions (arrays for inputs, ints for dimensions no shape determines) at which the
 objective is finite, trying plain normal entries, then positive entries, then symmetric
 positive definite matrices (each member of a family of square matrices, too); an input the
-document states symmetric (`Problem.symmetric`) is always symmetric positive definite.
+document states symmetric (`Problem.symmetric`) is always symmetric positive definite. A
+function the document leaves arbitrary (`ops.opaque`) is a random smooth instance, given
+as the callables of it the generated code takes (``f``, ``f_prime``, ``f_grad``).
 `central_difference(f, kwargs, wrt)` returns the gradient of the scalar function
 f(**kwargs) with respect to kwargs[wrt] by central differences (float64).
 """
@@ -14,6 +16,7 @@ import numpy as np
 import sympy as sp
 
 from . import ir
+from .ops import opaque
 from .names import python_name
 
 
@@ -49,6 +52,7 @@ def sample_inputs(problem, rng, fn=None, mode=None, dims=None) -> dict:
     dims = dims or dimension_values(problem, rng)
     modes = [mode] if mode else ["normal", "positive", "spd", "unit"]
     last, first = None, True
+    functions = opaque.functions_in(problem.defs.values())
     for m in modes:
         for _ in range(3):
             if not (first or given):
@@ -63,6 +67,9 @@ def sample_inputs(problem, rng, fn=None, mode=None, dims=None) -> dict:
                                                   "spd" if name in symmetric else m)
             for s, v in dims.items():
                 kwargs.setdefault(python_name(s.name), v)
+            for spec, kind in functions.items():
+                # an arbitrary function of the document: a random instance of it
+                kwargs.update(opaque.instance(spec, kind, rng))
             last = kwargs
             if fn is None:
                 return kwargs

@@ -25,6 +25,7 @@ from collections import Counter
 import sympy as sp
 
 from .. import ir, ops
+from ..ops import opaque
 from ..errors import MatcalcError
 from ..ir import Add, Const, Var
 from ..names import python_name
@@ -124,6 +125,16 @@ def signature(problem, roots, also=()):
     return inputs, required, plan, dims
 
 
+def callables(problem, roots, also=()):
+    """The callables a generated function for `roots` takes (the arbitrary functions the
+    document leaves undefined, `ops.opaque`): (those the roots call, those only the nodes
+    `also` call -- accepted, as inputs are, and optional)."""
+    needed = list(roots) + [problem.defs[d] for d in problem.needed(roots)]
+    calls = opaque.callables_in(needed)
+    extra = list(also) + [problem.defs[d] for d in problem.needed(also)]
+    return calls, [c for c in opaque.callables_in(extra) if c not in calls]
+
+
 def generate(problem, outputs, fname: str, doc: str = "", also=(), rules=None,
              backend=None, out_from=None) -> str:
     """Source of a module defining `fname` (see the module docstring). `rules`: the
@@ -144,6 +155,12 @@ def generate(problem, outputs, fname: str, doc: str = "", also=(), rules=None,
                            f"{size:,} operations (the limit is {MAX_CODE_NODES:,})")
     reserved = {python_name(k) for k in list(problem.inputs) + list(problem.defs)} | \
         {python_name(str(d)) for d in problem.dims}
+    calls, optional = callables(problem, roots, also)
+    taken = [c for c in calls + optional if c in reserved]
+    if taken:
+        raise MatcalcError(f"the generated code takes the function {taken[0]!r} as an "
+                           f"argument, but the document also has a variable named so")
+    reserved |= set(calls + optional)
     em = Emitter(problem, reserved, bk)
     inputs, required, plan, dims = signature(problem, roots, also)
     rewritten = cheap_forms([problem.defs[d] for d in defs_needed] + list(roots),
@@ -162,6 +179,7 @@ def generate(problem, outputs, fname: str, doc: str = "", also=(), rules=None,
         em.assign(python_name(name), node)
         em.names[ir.Ref(name, node.shape).uid] = python_name(name)
     args = [python_name(v.name) for v in inputs] + [python_name(s.name) for s in required]
+    args += calls
     if out_from is not None and (bk.name != "numpy" or "out" in set(args) | reserved):
         out_from = None
     results = [em.value(r) for r in roots]
@@ -176,6 +194,9 @@ def generate(problem, outputs, fname: str, doc: str = "", also=(), rules=None,
                           "array of shape (" + ", ".join(str(d) for d in v.shape) + ")")
                        for v in inputs)
     shapes += "".join(f"\n        {python_name(s.name)}: int (dimension {s.name})" for s in required)
+    shapes += "".join(f"\n        {c}: callable, {opaque.meaning(c)}"
+                      + (" (not used here: may be omitted)" if c in optional else "")
+                      for c in calls + optional)
     if out_from is not None:
         em.lines[shape_end:shape_end] = guards.out_lines([r.shape for r in roots[out_from:]])
         em.helpers.update(("_outs", "_into", "_buffer", "_shape_error"))
@@ -193,7 +214,8 @@ def generate(problem, outputs, fname: str, doc: str = "", also=(), rules=None,
         lines.append(sources[h])
     lines = _dedupe(lines, set(sources.values()))
     lines.append("")
-    sig = ", ".join(args + (["out=None"] if out_from is not None else []))
+    sig = ", ".join(args + [f"{c}=None" for c in optional] +
+                    (["out=None"] if out_from is not None else []))
     lines.append(f"def {fname}(*, {sig}):" if sig else f"def {fname}():")
     doc_lines = doc.strip().splitlines() if doc else []
     lines.append('    """' + (doc_lines[0] if doc_lines else fname))

@@ -316,10 +316,13 @@ class CallLowering(LoweringBase):
             raise self.perr("e (...) has two readings: a function e applied, or Euler's "
                             "number times the parenthesis (e is Euler's number only in a "
                             "power): define e, or write e^{1} \\cdot (...) or \\exp(1)", f)
+        if self.arbitrary_function(f) is not None:      # "f is an arbitrary loss"
+            return self.apply_arbitrary(f, e, scope, f.primes)
         raise self.perr(f"unknown function {names.latex_of(f)}: the document applies it but "
-                        f"never says which function it is (a generic differentiable function "
-                        f"has no numbers to check): define it ({names.latex_of(f)}(z) = ...) "
-                        f"or name it in a sentence (\"${names.latex_of(f)}$ is the sigmoid "
+                        f"never says which function it is: define it "
+                        f"({names.latex_of(f)}(z) = ...), name it in a sentence "
+                        f"(\"${names.latex_of(f)}$ is the sigmoid function\"), or say it is "
+                        f"arbitrary (\"${names.latex_of(f)}$ is an arbitrary differentiable "
                         f"function\")", f)
 
     def _primed_vector_product(self, f, e, scope):

@@ -27,6 +27,7 @@ from .atoms import AtomLowering, read_vector_bars
 from .rows import MemberRows, read_member_rows
 from .base import short_error
 from .boldwords import BoldWords
+from .opaque import ArbitraryFunctions
 from .calls import CallLowering
 from .colonchain import ColonChains
 from .declarations import DeclarationCollector, DefSource, Info
@@ -56,7 +57,8 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
               FamilyRanges, DeclaredShapes, NameLowering, IndexLowering, AtomLowering,
               ProductLowering, TermLowering, ColonChains, SumLowering, SetSumLowering,
               CallLowering, FamilyFunctions, InferredShapes, ProseFunctions, NamedDensities,
-              ImpliedObjective, OptimumObjective, MemberRows, LetterFunctions, BoldWords):
+              ImpliedObjective, OptimumObjective, MemberRows, LetterFunctions, BoldWords,
+              ArbitraryFunctions):
     """Lowers one document: collects its declarations and definitions, lowers each
     definition on first use (so the order of the text does not matter), picks the objective.
     Each job is a part of its own module (definitions, objective, skipped fragments,

@@ -43,13 +43,14 @@ class ProductLowering(LoweringBase):
         left to right as written."""
         factors, signs = chain_factors(e)   # signs[k - 1] is written before factors[k]
         factors, signs = self._join_runs(factors, signs)
+        factors, signs, preset = self.join_derivative_marks(factors, signs, scope)
         for a, b in zip(factors, factors[1:]):
             self._check_slash(a, b)
         is_delta = [isinstance(f, S.Sub) and isinstance(f.base, S.Sym) and f.base.name == "delta"
                     and "delta" not in self.info for f in factors]
         vals = [None] * len(factors)
         for k in sorted(range(len(factors)), key=lambda k: is_delta[k]):
-            vals[k] = self.expr(factors[k], scope)
+            vals[k] = preset[k] if k in preset else self.expr(factors[k], scope)
         acc = vals[0]
         k = 0
         while k + 1 < len(vals):

@@ -11,6 +11,7 @@ r"""The op registry (see `registry.py` for the contract) and the built-in ops' b
     factorial.py    the factorial y! of data
     indicator.py    the indicator 1{y_n = k} of data (a one-hot array)
     indexvalue.py   the values 1..n of an index used as a number (\sum_i i x_i)
+    opaque.py       functions the document leaves arbitrary (f(D), \phi'(Z))
     user.py         define_function: a user's elementwise function, through the same door
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from . import calls, elementwise, factorial, gamma, indicator  # noqa: F401  (bl
 from .indexvalue import IndexValue
 from .core import CORE, defjvp
 from .linalg import Det, Inv, LogDet
+from .opaque import Opaque, Unknown, UnknownGrad, UnknownOf
 from .matpow import COMPACT_POWER, Krylov, MatPow, PowSum
 from .reduce import LogSumExp, ProdAxis, ProdExcept, Softmax
 from .registry import (CALLS, FUNCTIONS, NODE_OPS, CallOp, Function, call_op, function,
@@ -50,4 +52,4 @@ __all__ = ["CALLS", "FUNCTIONS", "NODE_OPS", "CallOp", "Function", "call_op", "f
            "node_op", "spelled", "fused", "rewrites", "helper_sources", "jvp_rule", "jvp_identity",
            "defjvp", "define_function", "undefine_function", "Inv", "Det", "LogDet",
            "MatPow", "PowSum", "Krylov", "COMPACT_POWER",
-           "IndexValue", "ProdAxis", "ProdExcept", "Softmax", "LogSumExp", "StopGrad", "Reshape"]
+           "IndexValue", "Opaque", "Unknown", "UnknownOf", "UnknownGrad", "ProdAxis", "ProdExcept", "Softmax", "LogSumExp", "StopGrad", "Reshape"]

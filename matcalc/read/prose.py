@@ -15,6 +15,12 @@ below, and nothing that is not clearly such a statement:
     argument, ``$$1/(1+exp(-x))$$``), that region is part of the sentence (`formulas`: its
     (start, end) offsets, its text between the delimiters, the function word), never a
     formula of the problem.
+  - an ARBITRARY-FUNCTION statement: a math region holding one name (or the name with
+    dummy arguments), then ``is``/``denotes`` [article] <adjectives> <noun>, where the
+    adjectives include an ARBITRARY_WORDS word or the noun is a role (a loss, a cost, an
+    activation): ``$f$ is arbitrary loss function``, ``$\\phi$ is a differentiable
+    function``. `arbitrary`: the name's keyword -> (the kind the words say, "scalar" for a
+    loss of its arguments, "entrywise" for an activation, or None; the sentence).
   - a SHAPE statement (`prose_shapes.py`): ``(where x is dimension (1x5), $W_1$ is (5x3))``,
     ``$X$ is an $m \times n$ input matrix``, ``$y$ is an $m$-dimensional vector``, ...
     (`shapes`: the name's keyword -> the `ShapeStatement`s made about it, in order; the
@@ -85,6 +91,31 @@ _FUNCTION_SENTENCE = re.compile(
     r"(?:the\s+|a\s+|an\s+)?(" + _PHRASE + r")"
     r"(?:\s+(?:" + "|".join(re.escape(n) for n in FUNCTION_NOUNS) + r"))?"
     r"(?![\w-])(\s*:\s*)?", re.IGNORECASE)
+# "$f$ is an arbitrary loss function", "$\phi$ is a differentiable function applied
+# elementwise": a function the text leaves arbitrary (`ops.opaque`). The words before the
+# noun say it is arbitrary (ARBITRARY_WORDS), or the noun is a role no one function fills
+# (a loss, a cost, an activation); KIND_WORDS anywhere in the phrase say whether it is a
+# scalar function of its (array) arguments or applied entrywise.
+ARBITRARY_WORDS = ("arbitrary", "generic", "any", "some", "general", "unknown", "unspecified",
+                   "differentiable", "twice differentiable", "twice-differentiable", "smooth",
+                   "given")
+ARBITRARY_NOUNS = ("loss function", "cost function", "objective function", "loss",
+                   "activation function", "activation", "nonlinearity", "non-linearity",
+                   "function")
+ROLE_NOUNS = ("loss function", "cost function", "objective function", "loss",
+              "activation function", "activation", "nonlinearity", "non-linearity")
+KIND_WORDS = {"loss": "scalar", "cost": "scalar", "objective": "scalar", "scalar": "scalar",
+              "scalar-valued": "scalar", "real-valued": "scalar",
+              "elementwise": "entrywise", "element-wise": "entrywise",
+              "entrywise": "entrywise", "entry-wise": "entrywise",
+              "componentwise": "entrywise", "activation": "entrywise",
+              "nonlinearity": "entrywise", "non-linearity": "entrywise"}
+_ADJECTIVE = r"(?:[A-Za-z][\w-]*)"
+_ARBITRARY_SENTENCE = re.compile(
+    r"\s*,?\s*(?:is|denotes|represents|stands for|be)\s+(?:an?\s+|the\s+|some\s+)?"
+    r"((?:" + _ADJECTIVE + r"\s+){0,4}?)"
+    r"(" + "|".join(re.escape(n) for n in ARBITRARY_NOUNS) + r")(?![\w-])"
+    r"([^.;:$\n]{0,40})", re.IGNORECASE)
 # a function's name written with dummy arguments, f(\cdot), f(x), f(\,\cdot\,), d(\cdot,\cdot)
 _DUMMY = r"(?:\\[,;!]\s*)*(?:\\cdot|[a-z])\s*(?:\\[,;!]\s*)*"
 _DUMMY_ARGUMENT = re.compile(r"^\s*(.+?)\s*(?:\\left)?\(\s*" + _DUMMY + r"(?:,\s*" + _DUMMY +
@@ -96,6 +127,7 @@ class ProseFacts:
     functions: dict = field(default_factory=dict)   # keyword -> (word, sentence, phrase)
     formulas: list = field(default_factory=list)    # (start, end, formula, word)
     shapes: dict = field(default_factory=dict)      # keyword -> [ShapeStatement, ...]
+    arbitrary: dict = field(default_factory=dict)   # keyword -> (kind or None, sentence)
 
 
 def _inner(text, r):
@@ -126,6 +158,22 @@ def _applied_name(src: str):
     if isinstance(value, S.Apply) and isinstance(value.func, S.Sym) and len(value.args) == 1:
         return value.func
     return None
+
+
+def _arbitrary(prose):
+    """(kind or None, end of the phrase) when `prose` (the text right after a math region)
+    says the region's function is arbitrary (`_ARBITRARY_SENTENCE`), else None."""
+    m = _ARBITRARY_SENTENCE.match(prose)
+    if m is None:
+        return None
+    adjectives, noun = m.group(1).lower().split(), m.group(2).lower()
+    said = " ".join(adjectives)
+    if not (noun in ROLE_NOUNS or any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", said)
+                                      for w in ARBITRARY_WORDS)):
+        return None
+    words = re.findall(r"[a-z][\w-]*", (said + " " + noun + " " + m.group(3)).lower())
+    kinds = {KIND_WORDS[w] for w in words if w in KIND_WORDS}
+    return (kinds.pop() if len(kinds) == 1 else None), m.end()
 
 
 def prose_facts(text: str) -> ProseFacts:
@@ -161,6 +209,14 @@ def prose_facts(text: str) -> ProseFacts:
                 kw = names.keyword_of(name)
                 bound.setdefault(kw, set()).add(word)
                 facts.functions.setdefault(kw, (word, sentence, m.group(1)))
+        arbitrary = None if m else _arbitrary(prose)
+        if arbitrary is not None and "\n" not in prose[:arbitrary[1]].rstrip():
+            name = _one_name(inner)
+            if name is None and _DUMMY_ARGUMENT.match(inner):
+                name = _one_name(_DUMMY_ARGUMENT.match(inner).group(1))
+            if name is not None:
+                sentence = (text[r.start:r.end] + prose[:arbitrary[1]]).strip()
+                facts.arbitrary.setdefault(names.keyword_of(name), (arbitrary[0], sentence))
         for statement in shape_statements(text, regs, k, _inner, _one_name):
             kw = names.keyword_of(statement.name)
             if kw is not None and statement not in facts.shapes.get(kw, ()):

@@ -1,0 +1,358 @@
+r"""Functions the document leaves arbitrary: ``L = f(D)``, "f is an arbitrary loss function";
+``F = \phi(Z), G = \phi'(Z)``. One class block each (see `ops/linalg.py` for what a block
+holds), and the random instances that give them numbers.
+
+Contract. An `Opaque` names such a function: its keyword `key` (``f``, ``phi``), its
+LaTeX `latex` and the number of its arguments `arity`. Two kinds of node use it:
+
+- `Unknown(fn, args, diff)`: the scalar function fn: Rᵃ → R applied entrywise to the
+  arguments `args` (all of one shape), differentiated once by the argument at each position
+  listed in `diff` (a sorted tuple; () is f itself, (0,) is f', (0, 0) is f'', (0, 1) is
+  ∂₁∂₂f). Its differential is Σᵢ Unknown(fn, args, diff + (i,)) ⊙ dargᵢ, so every order
+  exists. It prints ``f'(Z)``, ``f''(Z)``, ``f^{(3)}(Z)`` for one argument and
+  ``\partial_{1} f(a, b)`` for several.
+- `UnknownOf(fn, args)`: a scalar function of whole arrays (a loss of a matrix) and
+  `UnknownGrad(fn, args, i)`, its gradient in the i-th argument, an array of that
+  argument's shape (``\nabla f(D)``; ``\nabla_{2} f(D, E)`` for several arguments). The
+  gradient has no differential here: a second derivative of an arbitrary function of an
+  array (a Hessian through it) is refused with a `MatcalcError`.
+
+Generated code takes each function it calls as a keyword argument, a callable named by
+`keyword(node)`: ``f``; ``f_prime``, ``f_prime2``, ``f_prime3`` (entrywise derivatives);
+``f_d1``, ``f_d12`` (partials of an entrywise function of several arguments); ``f_grad``,
+``f_grad1``, ``f_grad2`` (gradients of a scalar function of arrays). An entrywise callable
+maps arrays entrywise (as NumPy's ufuncs do); a scalar function's callable returns a number,
+its gradient an array shaped like that argument.
+
+`instance(fn, kind, seed)` is a random smooth function of the given kind with ALL of those
+callables (value and derivatives up to order MAX_ORDER), consistent with each other: the
+checks (`numeric.sample_inputs`) put it in for the function, so a gradient that holds for
+every f is checked at a random one.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from ..ir import IRError, Node, same_dim
+from .registry import node_op
+
+MAX_ORDER = 3       # the derivatives an instance provides (entrywise functions)
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """An arbitrary function of the document: keyword, LaTeX name, number of arguments."""
+    key: str
+    latex: str
+    arity: int
+
+
+def _call(r, head, args):
+    """``head(a, b)`` in the printer's style."""
+    inner = ", ".join(r.expr(a) for a in args)
+    return f"{head}{r.t['lp']}{inner}{r.t['rp']}", r.ATOM
+
+
+def _entry_call(r, head, args, idx, used):
+    inner = ", ".join(r.entry(a, idx, used)[0] for a in args)
+    return f"{head}{r.t['lp']}{inner}{r.t['rp']}", r.ATOM
+
+
+# ------------------------------------------------------------------ entrywise
+
+@node_op
+class Unknown(Node):
+    """An arbitrary scalar function applied entrywise, or one of its partial derivatives."""
+    _fields = ("fn", "args", "diff")
+    examples = (dict(doc=r"$Z, Y \in \mathbb{R}^{m\times n}$ and $L = \operatorname{Tr}(Y^T "
+                         r"\phi(Z))$, where $\phi$ is a differentiable function applied "
+                         r"elementwise.",
+                     wrt="Z", f=lambda Z, Y, phi: np.sum(Y * phi(Z))),)
+    identity = r"d\,f(X) = f'(X) \odot dX"
+
+    @staticmethod
+    def _shape(fn, args, diff):
+        if len(args) != fn.arity:
+            raise IRError(f"Unknown: {fn.key} takes {fn.arity} arguments")
+        for a in args[1:]:
+            if len(a.shape) != len(args[0].shape) or \
+                    not all(same_dim(x, y) for x, y in zip(a.shape, args[0].shape)):
+                raise IRError("Unknown: the arguments of an entrywise function differ in shape")
+        return args[0].shape
+
+    @staticmethod
+    def jvp(node, d):
+        from ..ir import add, mul
+        terms = []
+        for i, a in enumerate(node.args):
+            da = d(a)
+            if da is not None:
+                terms.append(mul(Unknown(node.fn, node.args, tuple(sorted(node.diff + (i,)))), da))
+        return add(terms) if terms else None
+
+    @staticmethod
+    def head(node, r):
+        """The printed function: f, f', f'', f^{(3)}, \\partial_{1} f."""
+        name, k = node.fn.latex if r.is_latex else node.fn.key, len(node.diff)
+        if node.fn.arity == 1:
+            if k <= 2:
+                return name + "'" * k
+            return f"{name}^{{({k})}}" if r.is_latex else f"{name}^({k})"
+        marks = "".join((rf"\partial_{{{i + 1}}}" if r.is_latex else f"d{i + 1} ")
+                        for i in node.diff)
+        return marks + (" " if r.is_latex and marks else "") + name
+
+    @staticmethod
+    def render(node, r):
+        return _call(r, Unknown.head(node, r), node.args)
+
+    @staticmethod
+    def render_entry(node, r, idx, used):
+        return _entry_call(r, Unknown.head(node, r), node.args, idx, used)
+
+    @staticmethod
+    def numpy(node, em):
+        return f"{keyword(node)}({', '.join(em.value(a) for a in node.args)})"
+
+    @staticmethod
+    def vmap(node, args, lead):
+        return Unknown(node.fn, tuple(args), node.diff)
+
+    @staticmethod
+    def sympy(node, conv, idx):
+        return sp.Function(keyword(node))(*[conv(a, idx) for a in node.args])
+
+
+# ------------------------------------------------------------------ scalar of arrays
+
+@node_op
+class UnknownOf(Node):
+    """An arbitrary scalar function of whole arrays (a loss L = f(D))."""
+    _fields = ("fn", "args")
+    examples = (dict(doc=r"$X \in \mathbb{R}^{m\times n}, W \in \mathbb{R}^{h\times m}$, "
+                         r"$D = WX$ and $L = f(D)$, where $f$ is an arbitrary loss function.",
+                     wrt="W", f=lambda W, X, f: f(W @ X)),)
+    identity = r"d\,f(X) = \nabla f(X) : dX"
+
+    @staticmethod
+    def _shape(fn, args):
+        if len(args) != fn.arity:
+            raise IRError(f"UnknownOf: {fn.key} takes {fn.arity} arguments")
+        return ()
+
+    @staticmethod
+    def jvp(node, d):
+        from ..ir import add, contract
+        terms = []
+        for i, a in enumerate(node.args):
+            da = d(a)
+            if da is not None:
+                labels = tuple(range(a.rank))
+                terms.append(contract([UnknownGrad(node.fn, node.args, i), da],
+                                      [labels, labels], ()))
+        return add(terms) if terms else None
+
+    @staticmethod
+    def render(node, r):
+        return _call(r, node.fn.latex if r.is_latex else node.fn.key, node.args)
+
+    @staticmethod
+    def numpy(node, em):
+        return f"{keyword(node)}({', '.join(em.value(a) for a in node.args)})"
+
+    @staticmethod
+    def sympy(node, conv, idx):
+        raise NotImplementedError("a SymPy form of an arbitrary function of arrays")
+
+
+@node_op
+class UnknownGrad(Node):
+    """The gradient of an `UnknownOf` function in its argument `i` (that argument's shape)."""
+    _fields = ("fn", "args", "i")
+    examples = (dict(doc=r"$A, D \in \mathbb{R}^{m\times n}$ and $L = A : \nabla f(D)$, where "
+                         r"$f$ is an arbitrary loss function.",
+                     wrt="A", f=lambda A, D, f_grad: np.sum(A * f_grad(D))),)
+    identity = r"\nabla f(X) = \partial f / \partial X"
+
+    @staticmethod
+    def _shape(fn, args, i):
+        return args[i].shape
+
+    @staticmethod
+    def jvp(node, d):
+        if all(d(a) is None for a in node.args):
+            return None
+        from ..errors import MatcalcError
+        raise MatcalcError(f"the second derivative of the arbitrary function {node.fn.latex} "
+                           f"of an array is not supported (a Hessian through "
+                           f"\\nabla {node.fn.latex}): only its gradient is")
+
+    @staticmethod
+    def head(node, r):
+        if r.is_latex:
+            mark = r"\nabla" if node.fn.arity == 1 else rf"\nabla_{{{node.i + 1}}}"
+            return f"{mark} {node.fn.latex}"
+        return ("grad " if node.fn.arity == 1 else f"grad{node.i + 1} ") + node.fn.key
+
+    @staticmethod
+    def render(node, r):
+        return _call(r, UnknownGrad.head(node, r), node.args)
+
+    @staticmethod
+    def render_entry(node, r, idx, used):
+        s, _ = UnknownGrad.render(node, r)
+        sub = "".join(idx) if all(len(i) == 1 for i in idx) else ",".join(idx)
+        return (f"\\left[{s}\\right]_{{{sub}}}" if r.is_latex else f"[{s}]_{sub}"), r.ATOM
+
+    @staticmethod
+    def numpy(node, em):
+        return f"{keyword(node)}({', '.join(em.value(a) for a in node.args)})"
+
+    @staticmethod
+    def sympy(node, conv, idx):
+        raise NotImplementedError("a SymPy form of an arbitrary function of arrays")
+
+
+OPAQUE_NODES = (Unknown, UnknownOf, UnknownGrad)
+
+
+def keyword(node) -> str:
+    """The keyword of the callable the generated code calls for `node` (module docstring)."""
+    key = node.fn.key
+    if isinstance(node, Unknown):
+        if not node.diff:
+            return key
+        if node.fn.arity == 1:
+            k = len(node.diff)
+            return f"{key}_prime" + (str(k) if k > 1 else "")
+        return f"{key}_d" + "".join(str(i + 1) for i in node.diff)
+    if isinstance(node, UnknownOf):
+        return key
+    return f"{key}_grad" + ("" if node.fn.arity == 1 else str(node.i + 1))
+
+
+def meaning(key: str) -> str:
+    """What the callable named `key` (a `keyword`) computes, for a docstring."""
+    for mark, what in (("_prime", "the derivative of {} (entrywise)"),
+                       ("_grad", "the gradient of {} (an array shaped like its argument)"),
+                       ("_d", "a partial derivative of {} (entrywise)")):
+        if mark in key:
+            base, rest = key.rsplit(mark, 1)
+            if rest == "" or rest.isdigit():
+                order = {"_prime": f" of order {rest}", "_grad": f" in argument {rest}",
+                         "_d": f" in arguments {', '.join(rest)}"}[mark] if rest else ""
+                return what.format(base) + order
+    return f"the function {key}"
+
+
+def kind_of(node) -> str:
+    return "entrywise" if isinstance(node, Unknown) else "scalar"
+
+
+def functions_in(nodes) -> dict:
+    """{Opaque: kind} of the arbitrary functions the IR `nodes` use."""
+    from ..ir import walk
+    out = {}
+    for root in nodes:
+        for n in walk(root):
+            if isinstance(n, OPAQUE_NODES):
+                out.setdefault(n.fn, kind_of(n))
+    return out
+
+
+def callables_in(nodes) -> list:
+    """The keywords of the callables the IR `nodes` call, in order of first use."""
+    from ..ir import walk
+    out = []
+    for root in nodes:
+        for n in walk(root):
+            if isinstance(n, OPAQUE_NODES) and keyword(n) not in out:
+                out.append(keyword(n))
+    return out
+
+
+# ------------------------------------------------------------------ random instances
+
+def _partials(arity, order):
+    """(), then every sorted tuple of argument positions of length 1..order."""
+    return [()] + [p for k in range(1, order + 1)
+                   for p in itertools.combinations_with_replacement(range(arity), k)]
+
+
+def _entrywise_instance(fn, rng) -> dict:
+    """f(x) = a sin(w·x + c) + (q/2)(v·x)², x the arguments' entries; every partial."""
+    a, c, q = rng.uniform(0.5, 1.5), rng.uniform(-1, 1), rng.uniform(0.2, 0.8)
+    w, v = rng.uniform(0.5, 1.5, fn.arity), rng.uniform(-1, 1, fn.arity)
+    out = {}
+    for p in _partials(fn.arity, MAX_ORDER):
+        node = Unknown(fn, tuple(_Slot(k) for k in range(fn.arity)), p)
+
+        def call(*xs, p=p):
+            xs = [np.asarray(x, dtype=float) for x in xs]
+            s = sum(wi * x for wi, x in zip(w, xs)) + c
+            val = a * np.prod([w[i] for i in p]) * np.sin(s + len(p) * math.pi / 2)
+            t = sum(vi * x for vi, x in zip(v, xs))
+            if not p:
+                val = val + q / 2 * t * t
+            elif len(p) == 1:
+                val = val + q * v[p[0]] * t
+            elif len(p) == 2:
+                val = val + q * v[p[0]] * v[p[1]]
+            return val if np.ndim(val) else float(val)
+        out[keyword(node)] = call
+    return out
+
+
+def _scalar_instance(fn, rng) -> dict:
+    """f(A₁..Aₐ) = Σᵢ ⟨Cᵢ, sin(Aᵢ + Bᵢ)⟩ + (q/2)(Σᵢ ⟨Wᵢ, Aᵢ⟩)², with coefficient arrays drawn
+    (once per argument and shape) from the instance's seed; and its gradients."""
+    seed, q = int(rng.integers(2 ** 31)), rng.uniform(0.2, 0.8)
+    coef: dict = {}
+
+    def coefficients(i, shape):
+        key = (i, shape)
+        if key not in coef:
+            g = np.random.default_rng([seed, i, *shape])
+            coef[key] = (g.uniform(0.5, 1.5, shape), g.uniform(-1, 1, shape),
+                         g.uniform(-1, 1, shape))
+        return coef[key]
+
+    def parts(xs):
+        xs = [np.asarray(x, dtype=float) for x in xs]
+        cs = [coefficients(i, x.shape) for i, x in enumerate(xs)]
+        s = sum(float(np.sum(W * x)) for (C, B, W), x in zip(cs, xs))
+        return xs, cs, s
+
+    def value(*xs):
+        xs, cs, s = parts(xs)
+        return float(sum(np.sum(C * np.sin(x + B)) for (C, B, W), x in zip(cs, xs))
+                     + q / 2 * s * s)
+    out = {fn.key: value}
+    for i in range(fn.arity):
+        def grad(*xs, i=i):
+            xs, cs, s = parts(xs)
+            C, B, W = cs[i]
+            g = C * np.cos(xs[i] + B) + q * s * W
+            return g if np.ndim(g) else float(g)
+        out[keyword(UnknownGrad(fn, tuple(_Slot(k) for k in range(fn.arity)), i))] = grad
+    return out
+
+
+def instance(fn: Opaque, kind: str, rng) -> dict:
+    """{keyword: callable} of a random smooth function of `kind` ("entrywise" or
+    "scalar") standing for `fn`, its derivatives included (module docstring)."""
+    return _entrywise_instance(fn, rng) if kind == "entrywise" else _scalar_instance(fn, rng)
+
+
+class _Slot(Node):
+    """A placeholder argument (to name the callables of an instance by `keyword`)."""
+    _fields = ("k",)
+
+    @staticmethod
+    def _shape(k):
+        return ()
