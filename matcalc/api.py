@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from . import codegen, ir, names, powers
+from .ops import opaque
 from .read import syntax as S
 from .read.restate import named_by_restatement
 from .read.scripts import as_spelled
@@ -329,11 +330,16 @@ class Gradient(BackendViews):
     @property
     def inputs(self) -> dict:
         """{LaTeX name: Python keyword} for every input the generated function takes
-        (arrays, then dimensions no array's shape determines)."""
+        (arrays, then dimensions no array's shape determines, then the callables of a
+        function the document leaves arbitrary, ``\nabla f`` -> ``f_grad``: `ops.opaque`)."""
         inputs, required, _, _ = codegen.signature(self.problem, (self.node,), self._accepts)
         out = {self.problem.latex.get(v.name, v.name): names.python_name(v.name) for v in inputs}
         for s in required:
             out[self.problem.latex.get(s.name, s.name)] = names.python_name(s.name)
+        calls, _ = codegen.callables(self.problem, (self.node,), self._accepts)
+        heads = opaque.callable_heads([self.node] + [self.problem.defs[d] for d in
+                                                     self.problem.needed((self.node,))])
+        out.update({heads[c]: c for c in calls})
         return out
 
 

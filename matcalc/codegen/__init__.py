@@ -10,7 +10,7 @@
     sympy_form.py  the closed form as a SymPy expression (g.to_sympy())
 """
 from .emit import Emitter
-from .module import compile_module, dimension_plan, generate, signature
+from .module import callables, compile_module, dimension_plan, generate, signature
 from .plan import pair_order
 
-__all__ = ["generate", "compile_module", "signature", "dimension_plan", "Emitter", "pair_order"]
+__all__ = ["generate", "compile_module", "signature", "callables", "dimension_plan", "Emitter", "pair_order"]

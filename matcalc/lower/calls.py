@@ -287,6 +287,15 @@ class CallLowering(LoweringBase):
         if kw is not None and kw in self.info:
             if len(e.args) != 1:
                 raise self.perr(f"{names.latex_of(f)} is not a function", e)
+            if self._depends_on(kw, e):
+                self.__dict__.setdefault("_dependence_seen", []).append(e)
+                if getattr(self, "_read_dependence", False):
+                    self.note(e, f"{excerpt(self.src, e.span)} is read as "
+                                 f"{names.latex_of(f)}, written as a function of the input it "
+                                 f"depends on (the chain of equalities it stands in holds only "
+                                 f"so; {names.latex_of(f)} times the parenthesis is the other "
+                                 f"reading)", "inferred")
+                    return self.expr(f, scope)
             b = self.expr(e.args[0], scope)
             return self.product(self.expr(f, scope), b, e)
         letter = self.letter_function(f, e)
@@ -324,6 +333,28 @@ class CallLowering(LoweringBase):
                         f"(\"${names.latex_of(f)}$ is the sigmoid function\"), or say it is "
                         f"arbitrary (\"${names.latex_of(f)}$ is an arbitrary differentiable "
                         f"function\")", f)
+
+    def _depends_on(self, kw, e) -> bool:
+        """Is ``y(x)`` a definition y (without parameters) applied to bare names of inputs
+        that its value depends on (through the definitions it uses)?"""
+        ds = self.defsrc.get(kw)
+        if ds is None or ds.stmt.params is not None or self.info[kw].kind != "def" or \
+                not all(isinstance(a, S.Sym) and self.info.get(names.keyword_of(a)) is not None
+                        and self.info[names.keyword_of(a)].kind == "input" for a in e.args):
+            return False
+        wanted = {names.keyword_of(a) for a in e.args}
+        seen, todo, found = set(), [kw], set()
+        while todo:
+            k = todo.pop()
+            if k in seen or k not in self.defsrc:
+                continue
+            seen.add(k)
+            for n in walk_syntax(self.defsrc[k].stmt.value):
+                if isinstance(n, S.Sym):
+                    name = names.keyword_of(n)
+                    found.add(name)
+                    todo.append(name)
+        return wanted <= found
 
     def _primed_vector_product(self, f, e, scope):
         """``\\phi'(\\mu - R_f\\mathbf{1})`` with the vector \\phi declared and \\phi' not: a

@@ -49,7 +49,8 @@ def _derivative_written(src: str, latex: str):
                            r"\s*\{?\s*" + name + r"\s*(?:\(|/|\}|\\left\()", None)):
         m = re.search(pattern, src)
         if m:
-            return m.group(0).strip(), kind
+            shown = re.match(r"[^\s$]*", src[m.start():m.start() + 24]).group(0)
+            return (shown if len(shown) > len(m.group(0).strip()) else m.group(0).strip()), kind
     return None
 
 
@@ -106,7 +107,7 @@ class ArbitraryFunctions(LoweringBase):
             raise self.perr(f"{latex} is applied entrywise in one place and to a whole array "
                             f"in another: one function cannot be both", e)
         self.arbitrary[kw] = [fn, kind]
-        self._note_arbitrary(f, e, latex, why, kind)
+        self._note_arbitrary(f, e, latex, why, kind if not scalar_args else "scalars")
         if kind == "entrywise":
             return self._entrywise(fn, vals, e, primes, grad)
         if primes:
@@ -170,9 +171,11 @@ class ArbitraryFunctions(LoweringBase):
         if latex in noted:
             return
         noted.add(latex)
-        what = (f"a scalar function of its arguments, applied entrywise (its derivative "
-                f"{latex}')" if kind == "entrywise" else
-                f"a scalar function of the whole array (its gradient \\nabla {latex})")
+        what = {"entrywise": f"a scalar function applied entrywise to arrays (its "
+                             f"derivative {latex}')",
+                "scalars": f"a scalar function of scalars (its derivative {latex}')",
+                "scalar": f"a scalar function of the whole array (its gradient "
+                          f"\\nabla {latex})"}[kind]
         self.note(e, f"{latex} is read as an arbitrary differentiable function, {what}, "
                      f"since {why}; the result is written in its derivatives, and the "
                      f"generated code takes them as callables", "inferred")

@@ -250,6 +250,25 @@ def meaning(key: str) -> str:
     return f"the function {key}"
 
 
+class _Heads:
+    """A stand-in printer for `head`: LaTeX, nothing else."""
+    is_latex = True
+
+
+def callable_heads(nodes) -> dict:
+    """{keyword: LaTeX of what it computes} for the callables the IR `nodes` call:
+    ``f_grad`` -> ``\\nabla f``, ``phi_prime`` -> ``\\phi'``."""
+    from ..ir import walk
+    out = {}
+    for root in nodes:
+        for n in walk(root):
+            if isinstance(n, OPAQUE_NODES):
+                head = n.fn.latex if isinstance(n, UnknownOf) else \
+                    type(n).head(n, _Heads())
+                out.setdefault(keyword(n), head)
+    return out
+
+
 def kind_of(node) -> str:
     return "entrywise" if isinstance(node, Unknown) else "scalar"
 

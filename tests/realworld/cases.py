@@ -687,11 +687,11 @@ CASES = [
     Case("043_hadamard_gamma_gammaT.tex", r"\gamma",
          lambda R, P, gamma: fro2(R - P * (gamma @ gamma.T)),
          "right", "linear algebra: Hadamard"),
-    Case("044_phi_generic_greg.tex", "V", None,
-         r"refused: \phi(Z) (a generic differentiable function: kept refused -- a gradient "
-         "in phi'(Z) has no numbers to check; the message says to define it or name it)",
-         "ML: layer (colon derivation)",
-         objective=r"{\cal L}", expect=r"unknown function \phi"),
+    Case("044_phi_generic_greg.tex", "V",
+         lambda U, V, X, Y, phi: fro2(U @ phi(V @ X) - Y), "right",
+         "ML: layer (colon derivation; \\phi, never defined, is read as an arbitrary function "
+         "applied entrywise, since the post writes its derivative G = \\phi'(Z): the checks "
+         "put in a random smooth \\phi)", objective=r"{\cal L}"),
     Case("045_masked_mf_endash.tex", "U",
          lambda M, Y, U, V, lambda_u, lambda_v: fro2(M * (Y - U @ V.T))
          + lambda_u * fro2(U @ U.T) + lambda_v * fro2(V @ V.T),
@@ -1116,17 +1116,17 @@ CASES = [
          r"of x given only in words (undefined function)",
          "sample q6: x^t A(x) x", objective="p(x)",
          expect=r"the formula ends too early after \in"),
-    Case("131_layer_L_f_D_tuple_shapes.tex", "W", None,
-         r"refused: L = f(D) with f an arbitrary loss ('unknown function f'; undefined "
-         r"function: nothing to check); the shapes written as tuples, $X = (m, n)$ input "
-         r"matrix, $W = (H, m)$ weight matrix, are read as m×n and H×m, noted",
-         "sample q7: layer D = WX, arbitrary loss", objective="L",
-         expect="unknown function f"),
-    Case("132_layer_dot_L_f_y.tex", "x", None,
-         r"refused: L = f(y) = f(y(x)), f a generic function ('unknown function f'; "
-         r"undefined function: nothing to check)",
-         "sample q7: linear layer, arbitrary loss", objective="L",
-         expect="unknown function f"),
+    Case("131_layer_L_f_D_tuple_shapes.tex", "W", lambda W, X, f: f(W @ X), "right",
+         r"sample q7: layer D = WX, arbitrary loss (L = f(D), 'f is arbitrary loss function', "
+         r"is read as a scalar function of the whole matrix D: the gradient is \nabla f(D) X^T, "
+         r"the code takes f's gradient as a callable; the shapes written as tuples, $X = (m, "
+         r"n)$, $W = (H, m)$, are read as m×n and H×m, noted)", objective="L"),
+    Case("132_layer_dot_L_f_y.tex", "x", lambda x, w, b, f: f(x * w + b), "right",
+         r"sample q7: linear layer, arbitrary loss (f, never defined, is read as an arbitrary "
+         r"differentiable function, since the post writes its derivative df(y)/dy: dL/dx = "
+         r"w f'(y); in the chain L = f(y) = f(y(x)), y(x) is read as y written as a function "
+         r"of x, the reading under which the chain holds (y times x is the other), noted; the "
+         r"claims dL/dx = df(y)/dy \cdot w are not read as claims)", objective="L"),
     Case("133_gaussian_logpost_theta_hat.tex", r"\theta", ref_gauss_logpost,
          r"refused: The mode is $\hat\theta=\mu$ (the declared \hat\theta set equal to "
          r"the \mu of the prose N(\mu, \Sigma), declared nowhere: a statement about the "
