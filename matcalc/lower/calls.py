@@ -287,16 +287,13 @@ class CallLowering(LoweringBase):
         if kw is not None and kw in self.info:
             if len(e.args) != 1:
                 raise self.perr(f"{names.latex_of(f)} is not a function", e)
-            if self._depends_on(kw, e):
-                self.__dict__.setdefault("_dependence_seen", []).append(e)
-                if getattr(self, "_read_dependence", False):
-                    self.note(e, f"{excerpt(self.src, e.span)} is read as "
-                                 f"{names.latex_of(f)}, written as a function of the input it "
-                                 f"depends on (the chain of equalities it stands in holds only "
-                                 f"so; {names.latex_of(f)} times the parenthesis is the other "
-                                 f"reading)", "inferred")
-                    return self.expr(f, scope)
             b = self.expr(e.args[0], scope)
+            if self._depends_on(kw, e):
+                # y(x) with y = x w + b: y written as a function of x, or y times x
+                y, x = names.latex_of(f), excerpt(self.src, e.args[0].span)
+                raise self.perr(f"{y}({x}) has two readings: {y}, written as a function of "
+                                f"the {x} it depends on, or {y} times {x}: write {y} for the "
+                                f"first, {y} \\cdot {x} for the second", e)
             return self.product(self.expr(f, scope), b, e)
         letter = self.letter_function(f, e)
         if letter is not None:                      # \Gamma(x): the gamma function

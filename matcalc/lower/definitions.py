@@ -58,7 +58,7 @@ class DefinitionLowering(LoweringBase):
                         raise
                     ds, body = taken
                 self._refuse_inferred_in_model(kw, ds)
-                body = self._check_chain(kw, ds, body)
+                self._check_chain(kw, ds, body)
         finally:
             self.lowering.pop()
         bad = ir.nonfinite(body)
@@ -180,9 +180,8 @@ class DefinitionLowering(LoweringBase):
         cannot be read is noted."""
         st = ds.stmt
         if not st.middle or ds.indices:
-            return body
+            return
         latex = self.info[kw].latex
-        retried = False
         for m in self._members(kw, st):
             start = len(self.notes)
             member = DefSource(kw, S.Def(st.target, st.params, m, span=m.span), (), ())
@@ -195,36 +194,11 @@ class DefinitionLowering(LoweringBase):
                              f"the value", "unreadable")
                 continue
             del self.notes[start:]
-            if not self._same_value(got, body) and not retried:
-                # f(y) = f(y(x)): y(x), a definition applied to a name it depends on, read
-                # as y written as a function of x -- the reading that makes the chain hold
-                retried = True
-                again = self.dependence_reading(lambda: self._lower_def(ds))
-                if again is not None and self._same_value(got, again):
-                    body = again
             if not self._same_value(got, body):
                 raise self.perr(f"{latex} is written as a chain of equalities whose members "
                                 f"give different values: this member and the last one "
                                 f"(line {st.value.span.line}, column {st.value.span.column}) "
                                 f"are two readings of {latex}", m)
-        return body
-
-    def dependence_reading(self, lower):
-        """`lower()` again with each ``y(x)`` -- a definition applied to names of inputs
-        its value depends on -- read as y itself (``calls.py``), or None when the text has
-        no such application or that reading cannot be lowered. Each one taken is noted."""
-        seen = self.__dict__.setdefault("_dependence_seen", [])
-        if not seen:
-            return None
-        start = len(self.notes)
-        self._read_dependence = True
-        try:
-            return self.tentatively(lower)
-        except MatcalcError:
-            del self.notes[start:]
-            return None
-        finally:
-            self._read_dependence = False
 
     def tentatively(self, fn):
         """Run a lowering that may fail; on failure, forget the names it met (a name seen

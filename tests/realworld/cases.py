@@ -1124,8 +1124,9 @@ CASES = [
     Case("132_layer_dot_L_f_y.tex", "x", lambda x, w, b, f: f(x * w + b), "right",
          r"sample q7: linear layer, arbitrary loss (f, never defined, is read as an arbitrary "
          r"differentiable function, since the post writes its derivative df(y)/dy: dL/dx = "
-         r"w f'(y); in the chain L = f(y) = f(y(x)), y(x) is read as y written as a function "
-         r"of x, the reading under which the chain holds (y times x is the other), noted; the "
+         r"w f'(y); in the chain L = f(y) = f(y(x)), y(x) has two readings, y as a function of "
+         r"x or y times x, so the last member is not read and f(y), the member before, is the "
+         r"value, noted; the "
          r"claims dL/dx = df(y)/dy \cdot w are not read as claims)", objective="L"),
     Case("133_gaussian_logpost_theta_hat.tex", r"\theta", ref_gauss_logpost,
          r"refused: The mode is $\hat\theta=\mu$ (the declared \hat\theta set equal to "
