@@ -36,8 +36,10 @@ def evaluate(result, backend, kw):
         with lib.enable_x64(True):
             plain = result.to_jax(jit=False)
             args = numeric._only(plain, kw)           # the keywords it takes
-            out = lib.jit(plain)(**{k: (lib.numpy.asarray(v) if isinstance(v, np.ndarray)
-                                        else v) for k, v in args.items()})
+            static = [k for k, v in args.items() if callable(v)]   # an arbitrary function's
+            out = lib.jit(plain, static_argnames=static)(
+                **{k: (lib.numpy.asarray(v) if isinstance(v, np.ndarray) else v)
+                   for k, v in args.items()})
             return np.asarray(out)
     if backend == "torch":
         fn = result.to_torch()
@@ -391,6 +393,7 @@ def _sympy_value(r, kw):
     import itertools
 
     import sympy as sp
+    from sympy.core.function import AppliedUndef
 
     from matcalc.names import python_name
     expr, p, subs, arrays = r.to_sympy(), r.problem, {}, {}
@@ -417,12 +420,33 @@ def _sympy_value(r, kw):
         expr = expr.replace(lambda a: isinstance(a, sp.Indexed) and str(a.base) in arrays,
                             lambda a: arrays[str(a.base)](*a.indices))
     shape = tuple(int(sp.sympify(d).subs(subs)) for d in r.node.shape)
+    callables = {k: v for k, v in kw.items() if callable(v)}   # arbitrary functions
+
+    def called(a):
+        """An arbitrary function's undefined SymPy function, evaluated by its callable on
+        the arguments' numbers (a matrix argument as an array, then the entry's indices)."""
+        def number(x):
+            if isinstance(x, (sp.MatrixBase, sp.MatrixExpr)):
+                m = x.as_explicit()
+                return np.array([[value(m[i, j]) for j in range(m.shape[1])]
+                                 for i in range(m.shape[0])])
+            return value(x)
+        matrices = [x for x in a.args if isinstance(x, (sp.MatrixBase, sp.MatrixExpr))]
+        k = len(matrices) if matrices else len(a.args)
+        arrays_ = [number(x) for x in a.args[:k]]
+        index = [int(i) for i in a.args[k:]]
+        out = callables[type(a).__name__](*[x.reshape(x.shape[0]) if np.ndim(x) == 2 and
+                                              x.shape[1] == 1 else x for x in arrays_])
+        return sp.Float(float(np.asarray(out)[tuple(index)] if index else out))
 
     def value(e):
         """A number: finite sums written out term by term (`_unroll_sums`), inner matrices
         of numeric size written out (a determinant of a FunctionMatrix is not evaluated
         otherwise), then whatever is left done."""
         e = _unroll_sums(e.xreplace(subs)).doit()
+        if callables:
+            e = e.replace(lambda a: isinstance(a, AppliedUndef) and type(a).__name__ in callables,
+                          called)
         e = e.replace(lambda a: isinstance(a, sp.FunctionMatrix) and
                       all(sp.sympify(d).is_Integer for d in a.shape),
                       lambda a: a.as_explicit())

@@ -485,9 +485,11 @@ class BackendViews:
         if not jit:
             return fn
         import jax
-        # a dimension passed as an int sizes arrays: static under jit (the generated
-        # docstring lists it as "<name>: int (dimension ...)")
-        static = re.findall(r"^\s+(\w+): int \(dimension ", fn.__doc__ or "", re.M)
+        # a dimension passed as an int sizes arrays, and a callable (an arbitrary function's,
+        # `ops.opaque`) is code: both static under jit (the generated docstring lists them as
+        # "<name>: int (dimension ...)" and "<name>: callable")
+        static = re.findall(r"^\s+(\w+): (?:int \(dimension |callable)", fn.__doc__ or "",
+                            re.M)
         return jax.jit(fn, static_argnames=static) if static else jax.jit(fn)
 
     def to_sympy(self):

@@ -171,6 +171,7 @@ class AtomLowering(LoweringBase):
             if kw in self.functions or self.family_member(e.func) is not None:
                 return False
             if kw in self.info and not (kw in self.defsrc and self.defsrc[kw].stmt.params):
+                self.refuse_dependence(kw, e)
                 return True
             if isinstance(e.func, S.Sub) and kw not in self.info:
                 return True

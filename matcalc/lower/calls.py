@@ -288,12 +288,7 @@ class CallLowering(LoweringBase):
             if len(e.args) != 1:
                 raise self.perr(f"{names.latex_of(f)} is not a function", e)
             b = self.expr(e.args[0], scope)
-            if self._depends_on(kw, e):
-                # y(x) with y = x w + b: y written as a function of x, or y times x
-                y, x = names.latex_of(f), excerpt(self.src, e.args[0].span)
-                raise self.perr(f"{y}({x}) has two readings: {y}, written as a function of "
-                                f"the {x} it depends on, or {y} times {x}: write {y} for the "
-                                f"first, {y} \\cdot {x} for the second", e)
+            self.refuse_dependence(kw, e)
             return self.product(self.expr(f, scope), b, e)
         letter = self.letter_function(f, e)
         if letter is not None:                      # \Gamma(x): the gamma function
@@ -330,6 +325,15 @@ class CallLowering(LoweringBase):
                         f"(\"${names.latex_of(f)}$ is the sigmoid function\"), or say it is "
                         f"arbitrary (\"${names.latex_of(f)}$ is an arbitrary differentiable "
                         f"function\")", f)
+
+    def refuse_dependence(self, kw, e):
+        """``y(x)`` with y = x w + b: y written as a function of the x it depends on, or y
+        times x -- two readings, refused naming both (`_depends_on`)."""
+        if self._depends_on(kw, e):
+            y, x = names.latex_of(e.func), excerpt(self.src, e.args[0].span)
+            raise self.perr(f"{y}({x}) has two readings: {y}, written as a function of the "
+                            f"{x} it depends on, or {y} times {x}: write {y} for the first, "
+                            f"{y} \\cdot {x} for the second", e)
 
     def _depends_on(self, kw, e) -> bool:
         """Is ``y(x)`` a definition y (without parameters) applied to bare names of inputs

@@ -125,6 +125,8 @@ class Unknown(Node):
 
     @staticmethod
     def sympy(node, conv, idx):
+        """The undefined SymPy function named by the callable (``phi_prime``) of the
+        arguments' entries."""
         return sp.Function(keyword(node))(*[conv(a, idx) for a in node.args])
 
 
@@ -167,7 +169,8 @@ class UnknownOf(Node):
 
     @staticmethod
     def sympy(node, conv, idx):
-        raise NotImplementedError("a SymPy form of an arbitrary function of arrays")
+        """The undefined SymPy function ``f`` of the arguments as matrix expressions."""
+        return sp.Function(keyword(node))(*[_sympy_arg(a, conv) for a in node.args])
 
 
 @node_op
@@ -215,7 +218,14 @@ class UnknownGrad(Node):
 
     @staticmethod
     def sympy(node, conv, idx):
-        raise NotImplementedError("a SymPy form of an arbitrary function of arrays")
+        """Entry idx of the gradient: the undefined ``f_grad(D, i, j)``."""
+        return sp.Function(keyword(node))(*[_sympy_arg(a, conv) for a in node.args], *idx)
+
+
+def _sympy_arg(a, conv):
+    """An argument of a scalar function of arrays in SymPy: a scalar's expression, else the
+    array as a matrix expression."""
+    return conv(a, ()) if a.rank == 0 else conv.matrix(a)
 
 
 OPAQUE_NODES = (Unknown, UnknownOf, UnknownGrad)
@@ -303,6 +313,33 @@ def _partials(arity, order):
                    for p in itertools.combinations_with_replacement(range(arity), k)]
 
 
+def _namespace(x):
+    """The array library of `x`: NumPy (and Python numbers), torch or jax.numpy -- an
+    instance computes in the library of the arrays it is called on (a back end's code)."""
+    lib = type(x).__module__.split(".")[0]
+    if lib == "torch":
+        import torch
+        return torch
+    if lib in ("jax", "jaxlib"):
+        import jax.numpy as jnp
+        return jnp
+    return np
+
+
+def _like(c, x, xp):
+    """The NumPy coefficient array `c` in x's library (dtype and device)."""
+    if xp is np:
+        return c
+    if xp.__name__ == "torch":
+        return xp.as_tensor(c, dtype=x.dtype, device=x.device)
+    return xp.asarray(c, dtype=x.dtype)
+
+
+def _plain(v, xp):
+    """A NumPy 0-d result as a float (as the generated code's own scalars are)."""
+    return float(v) if xp is np and np.ndim(v) == 0 else v
+
+
 def _entrywise_instance(fn, rng) -> dict:
     """f(x) = a sin(w·x + c) + (q/2)(v·x)², x the arguments' entries; every partial."""
     a, c, q = rng.uniform(0.5, 1.5), rng.uniform(-1, 1), rng.uniform(0.2, 0.8)
@@ -312,17 +349,19 @@ def _entrywise_instance(fn, rng) -> dict:
         node = Unknown(fn, tuple(_Slot(k) for k in range(fn.arity)), p)
 
         def call(*xs, p=p):
-            xs = [np.asarray(x, dtype=float) for x in xs]
-            s = sum(wi * x for wi, x in zip(w, xs)) + c
-            val = a * np.prod([w[i] for i in p]) * np.sin(s + len(p) * math.pi / 2)
-            t = sum(vi * x for vi, x in zip(v, xs))
+            xp = _namespace(xs[0])
+            if xp is np:
+                xs = [np.asarray(x, dtype=float) for x in xs]
+            s = sum(float(wi) * x for wi, x in zip(w, xs)) + float(c)
+            val = float(a * np.prod([w[i] for i in p])) * xp.sin(s + len(p) * math.pi / 2)
+            t = sum(float(vi) * x for vi, x in zip(v, xs))
             if not p:
-                val = val + q / 2 * t * t
+                val = val + float(q) / 2 * t * t
             elif len(p) == 1:
-                val = val + q * v[p[0]] * t
+                val = val + float(q * v[p[0]]) * t
             elif len(p) == 2:
-                val = val + q * v[p[0]] * v[p[1]]
-            return val if np.ndim(val) else float(val)
+                val = val + float(q * v[p[0]] * v[p[1]])
+            return _plain(val, xp)
         out[keyword(node)] = call
     return out
 
@@ -330,7 +369,7 @@ def _entrywise_instance(fn, rng) -> dict:
 def _scalar_instance(fn, rng) -> dict:
     """f(A₁..Aₐ) = Σᵢ ⟨Cᵢ, sin(Aᵢ + Bᵢ)⟩ + (q/2)(Σᵢ ⟨Wᵢ, Aᵢ⟩)², with coefficient arrays drawn
     (once per argument and shape) from the instance's seed; and its gradients."""
-    seed, q = int(rng.integers(2 ** 31)), rng.uniform(0.2, 0.8)
+    seed, q = int(rng.integers(2 ** 31)), float(rng.uniform(0.2, 0.8))
     coef: dict = {}
 
     def coefficients(i, shape):
@@ -342,22 +381,24 @@ def _scalar_instance(fn, rng) -> dict:
         return coef[key]
 
     def parts(xs):
-        xs = [np.asarray(x, dtype=float) for x in xs]
-        cs = [coefficients(i, x.shape) for i, x in enumerate(xs)]
-        s = sum(float(np.sum(W * x)) for (C, B, W), x in zip(cs, xs))
-        return xs, cs, s
+        xp = _namespace(xs[0])
+        if xp is np:
+            xs = [np.asarray(x, dtype=float) for x in xs]
+        cs = [tuple(_like(c, x, xp) for c in coefficients(i, tuple(int(d) for d in x.shape)))
+              for i, x in enumerate(xs)]
+        s = sum(xp.sum(W * x) for (C, B, W), x in zip(cs, xs))
+        return xp, xs, cs, s
 
     def value(*xs):
-        xs, cs, s = parts(xs)
-        return float(sum(np.sum(C * np.sin(x + B)) for (C, B, W), x in zip(cs, xs))
-                     + q / 2 * s * s)
+        xp, xs, cs, s = parts(xs)
+        return _plain(sum(xp.sum(C * xp.sin(x + B)) for (C, B, W), x in zip(cs, xs))
+                      + q / 2 * s * s, xp)
     out = {fn.key: value}
     for i in range(fn.arity):
         def grad(*xs, i=i):
-            xs, cs, s = parts(xs)
+            xp, xs, cs, s = parts(xs)
             C, B, W = cs[i]
-            g = C * np.cos(xs[i] + B) + q * s * W
-            return g if np.ndim(g) else float(g)
+            return _plain(C * xp.cos(xs[i] + B) + q * s * W, xp)
         out[keyword(UnknownGrad(fn, tuple(_Slot(k) for k in range(fn.arity)), i))] = grad
     return out
 

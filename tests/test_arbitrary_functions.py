@@ -1,0 +1,167 @@
+r"""Functions the document leaves arbitrary (`ops.opaque`, `lower.opaque`): ``L = f(D)`` with
+"f is an arbitrary loss function", ``\phi(Z)`` beside ``\phi'(Z)``, ``\sum_i \ell(y_i,
+\hat y_i)``. Every gradient is compared with central differences at a random smooth instance
+of the function (`numeric.sample_inputs` puts one in), and with a closed form where the
+user passes their own callables."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import matcalc
+from matcalc import MatcalcError, numeric
+from matcalc.ops import opaque
+
+from helpers import check_gradient, jacobian_fd, refused
+
+LAYER = (r"$X \in \mathbb{R}^{m\times n}, W \in \mathbb{R}^{h\times m}$, $D = WX$ and "
+         r"$L = f(D)$, where $f$ is an arbitrary loss function.")
+ACTIVATION = (r"$U \in \mathbb{R}^{m \times h}, V \in \mathbb{R}^{h \times d}, X \in "
+              r"\mathbb{R}^{d \times n}, Y \in \mathbb{R}^{m \times n}$" "\n"
+              r"$$Z = VX,\quad F=\phi(Z),\quad G=\phi'(Z)$$" "\n"
+              r"$$\mathcal{L} = \|UF-Y\|_F^2$$")
+LOSSES = (r"$X \in \mathbb{R}^{n\times d}, w \in \mathbb{R}^d, y \in \mathbb{R}^n$, "
+          r"$\hat y = Xw$ and $L = \sum_{i=1}^n \ell(y_i, \hat y_i)$, where $\ell$ is a "
+          r"loss function.")
+
+
+@pytest.mark.parametrize("wrt", ["W", "X"])
+def test_a_loss_of_a_matrix_is_a_scalar_function_with_a_gradient(wrt):
+    g = check_gradient(LAYER, wrt)
+    assert r"\nabla f" in g.latex()
+    assert g.inputs[r"\nabla f"] == "f_grad"
+    assert any("arbitrary differentiable function" in n.reason for n in g.notes)
+    assert matcalc.check(LAYER, wrt, claim=g.latex()).ok       # the printed form reads back
+
+
+def test_the_hand_derived_layer_gradient_is_checked():
+    assert matcalc.check(LAYER, "W", claim=r"\nabla f(D) X^T").ok
+    assert not matcalc.check(LAYER, "W", claim=r"2 \nabla f(D) X^T").ok
+
+
+def test_the_code_takes_the_users_own_functions():
+    """f(D) = ||D||_F^2 given as callables: the gradient is 2 W X X^T."""
+    g = matcalc.gradient(LAYER, "W")
+    rng = np.random.default_rng(1)
+    X, W = rng.standard_normal((3, 5)), rng.standard_normal((4, 3))
+    got = g.to_numpy()(X=X, W=W, f_grad=lambda D: 2 * D)
+    assert np.allclose(got, 2 * W @ X @ X.T)
+    assert "f_grad: callable" in g.numpy_source()
+
+
+def test_an_activation_with_its_derivative_written_is_entrywise():
+    g = check_gradient(ACTIVATION, "V", objective=r"\mathcal{L}")
+    assert r"\phi'" in g.latex() or "G" in g.latex()
+    claim = r"2\Big(G\odot(U^TUF-U^TY)\Big)X^T"
+    assert matcalc.check(ACTIVATION, "V", claim=claim, objective=r"\mathcal{L}").ok
+    assert not matcalc.check(ACTIVATION, "V", claim=r"2\Big(F\odot(U^TUF-U^TY)\Big)X^T",
+                             objective=r"\mathcal{L}").ok
+
+
+@pytest.mark.parametrize("wrt", ["w", "y"])
+def test_a_sum_of_losses_of_entries_is_entrywise_in_two_arguments(wrt):
+    g = check_gradient(LOSSES, wrt)
+    assert r"\partial_{" in g.latex()
+    assert matcalc.check(LOSSES, wrt, claim=g.latex()).ok
+
+
+def test_the_hessian_of_an_entrywise_function_uses_its_second_derivative():
+    doc = (r"$x \in \mathbb{R}^n, A \in \mathbb{R}^{n\times n}$ and $L = \sum_i \phi(x_i) + "
+           r"x^T A x$, where $\phi$ is a smooth function.")
+    g = check_gradient(doc, "x")
+    h = matcalc.hessian(doc, "x")
+    assert r"\phi''" in h.latex()
+    rng = np.random.default_rng(3)
+    kw = numeric.sample_inputs(g.problem, rng)
+    want = jacobian_fd(g.to_numpy(), kw, "x")
+    assert np.allclose(numeric.call(h.to_numpy(), kw), want, atol=1e-6)
+
+
+def test_a_scalar_argument_is_the_same_either_way():
+    doc = r"$x, w, b \in \mathbb{R}$, $y = xw + b$, $L = f(y)$; $f$ is a differentiable function."
+    g = check_gradient(doc, "x")
+    assert "f'" in g.latex()
+
+
+# ------------------------------------------------------------------ refusals
+
+def test_an_unknown_function_without_a_word_is_still_refused():
+    refused(r"$X \in \mathbb{R}^{m\times n}$ and $L = f(X)$", "X", "unknown function f",
+            "arbitrary")
+
+
+def test_an_arbitrary_function_of_an_array_whose_kind_is_not_said_is_two_readings():
+    refused(r"$Z, Y \in \mathbb{R}^{m\times n}$ and $L = \operatorname{Tr}(Y^T \phi(Z))$, where "
+            r"$\phi$ is a differentiable function.", "Z", "two readings", r"\nabla \phi",
+            r"\phi'")
+
+
+def test_one_function_applied_to_a_matrix_and_to_entries_is_refused():
+    refused(r"$D \in \mathbb{R}^{m\times n}, x \in \mathbb{R}^n$ and $L = f(D) + \sum_i "
+            r"f(x_i)$, where $f$ is an arbitrary loss function.", "x", "entrywise in one place")
+
+
+def test_a_hessian_through_the_gradient_of_a_loss_of_an_array_is_refused():
+    with pytest.raises(MatcalcError, match="second derivative of the arbitrary function f"):
+        matcalc.hessian(LAYER, "W")
+
+
+def test_a_definition_applied_to_what_it_depends_on_is_two_readings():
+    refused(r"$x, w, b \in \mathbb{R}$, $y = xw + b$, $L = y(x)^2$", "x", "two readings",
+            r"y \cdot x")
+
+
+# ------------------------------------------------------------------ instances
+
+@pytest.mark.parametrize("arity", [1, 2, 3])
+def test_an_entrywise_instance_has_consistent_derivatives(arity):
+    fn = opaque.Opaque("f", "f", arity)
+    calls = opaque.instance(fn, "entrywise", np.random.default_rng(arity))
+    x = np.random.default_rng(7).standard_normal(arity)
+    eps = 1e-6
+    for p in opaque._partials(arity, opaque.MAX_ORDER - 1):
+        base = opaque.keyword(opaque.Unknown(fn, tuple(opaque._Slot(k) for k in range(arity)), p))
+        for i in range(arity):
+            q = tuple(sorted(p + (i,)))
+            up = opaque.keyword(opaque.Unknown(fn, tuple(opaque._Slot(k) for k in range(arity)), q))
+            xp, xm = x.copy(), x.copy()
+            xp[i] += eps
+            xm[i] -= eps
+            fd = (calls[base](*xp) - calls[base](*xm)) / (2 * eps)
+            assert abs(fd - calls[up](*x)) < 1e-6
+
+
+def test_a_scalar_instance_has_its_gradients():
+    fn = opaque.Opaque("f", "f", 2)
+    calls = opaque.instance(fn, "scalar", np.random.default_rng(0))
+    rng = np.random.default_rng(1)
+    a, b = rng.standard_normal((3, 2)), rng.standard_normal(4)
+    kw = {"a": a, "b": b}
+    f = lambda a, b: calls["f"](a, b)  # noqa: E731
+    assert np.allclose(numeric.central_difference(f, kw, "a"), calls["f_grad1"](a, b), atol=1e-6)
+    assert np.allclose(numeric.central_difference(f, kw, "b"), calls["f_grad2"](a, b), atol=1e-6)
+
+
+# ------------------------------------------------------------------ a property
+
+INNER = [r"WX", r"W X + B", r"\tanh(W X)", r"W (X \odot X)", r"\exp(W) X", r"W X X^T W^T"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from(INNER), st.sampled_from(["scalar", "entrywise"]),
+       st.integers(0, 2 ** 16))
+def test_an_arbitrary_function_of_a_random_layer_derives_right(inner, kind, seed):
+    """Wrapped in an arbitrary loss (f(D), a scalar function of the matrix) or an arbitrary
+    activation summed (1^T \\phi(D) 1, entrywise), every inner expression's gradient wrt W
+    matches central differences at a random instance."""
+    decl = (r"$W \in \mathbb{R}^{h\times m}, X \in \mathbb{R}^{m\times n}, B \in "
+            r"\mathbb{R}^{h\times n}$, ")
+    if "X^T W^T" in inner:
+        decl = r"$W \in \mathbb{R}^{h\times m}, X \in \mathbb{R}^{m\times n}$, "
+    if kind == "scalar":
+        doc = decl + rf"$D = {inner}$ and $L = f(D)$, where $f$ is an arbitrary loss function."
+    else:
+        doc = decl + (rf"$D = {inner}$ and $L = \mathbf{{1}}^T \phi(D) \mathbf{{1}}$, where "
+                      r"$\phi$ is a differentiable function applied elementwise.")
+    check_gradient(doc, "W", seed=seed)
