@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import matcalc
 from matcalc import numeric
-from helpers import check_gradient
+from helpers import check_gradient, refused
 
 X = r"$x, w \in \mathbb{R}^n$. "
 
@@ -274,3 +274,12 @@ def test_a_definition_of_the_variables_as_a_sum_bound_is_refused():
                          "x", objective="f")
     check_gradient(r"$x \in \mathbb{R}^{n}$, $m = n - 1$ $$f = \sum_{j=1}^{m} x_j^2$$", "x",
                    f=lambda x: float(np.sum(x[:-1] ** 2)))
+
+
+def test_a_number_declared_real_bounds_no_sum():
+    """τ ∈ ℝ then \\sum_{i=1}^{τ}: a sum to a real bound was read as a mask over 1..τ (the
+    entries up to the number's value) without a word; the declaration says τ is no count."""
+    refused(r"x \in \mathbb{R}^n, \tau \in \mathbb{R} \\ f = \tau \sum_{i=1}^{\tau} x_i^2", "x",
+            r"\tau is declared a real number", r"\mathbb{N}")
+    check_gradient(r"x \in \mathbb{R}^n, \tau \in \mathbb{N} \\ f = \tau \sum_{i=1}^{\tau} x_i^2",
+                   "x", dims={"n": 5})

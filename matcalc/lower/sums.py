@@ -92,6 +92,13 @@ class SumLowering(LoweringBase):
                 # definition was never used
                 raise self.perr(f"{info.latex} is defined by the document as a value of its "
                                 f"variables, so it cannot be the bound of a sum", bound)
+            if info is not None and info.kind == "input" and not info.shape and \
+                    not info.family and kw in getattr(self, "_declared", ()):
+                # \tau \in \mathbb{R}, then \sum_{t=1}^{\tau}: a real number bounds no sum
+                raise self.perr(f"{info.latex} is declared a real number, so it cannot be the "
+                                f"bound of a sum (the number of its terms): declare it a "
+                                f"natural number ({info.latex} \\in \\mathbb{{N}}) or a size",
+                                bound)
         if e.written and (e.written in self.info or any(
                 kw == e.written or kw.startswith(e.written + "_") for kw in self.info)):
             raise self.perr(f"\\{e.written} with limits reads as a summation sign here, but "

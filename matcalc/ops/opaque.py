@@ -52,6 +52,14 @@ class Opaque:
     arity: int
 
 
+def _name(fn, r):
+    """The function's name in the printer's style (φ in text, \\phi in LaTeX)."""
+    if r.is_latex:
+        return fn.latex
+    from ..render.printer import _latex_to_text
+    return _latex_to_text(fn.latex)
+
+
 def _call(r, head, args):
     """``head(a, b)`` in the printer's style."""
     inner = ", ".join(r.expr(a) for a in args)
@@ -98,12 +106,12 @@ class Unknown(Node):
     @staticmethod
     def head(node, r):
         """The printed function: f, f', f'', f^{(3)}, \\partial_{1} f."""
-        name, k = node.fn.latex if r.is_latex else node.fn.key, len(node.diff)
+        name, k = _name(node.fn, r), len(node.diff)
         if node.fn.arity == 1:
             if k <= 2:
                 return name + "'" * k
             return f"{name}^{{({k})}}" if r.is_latex else f"{name}^({k})"
-        marks = "".join((rf"\partial_{{{i + 1}}}" if r.is_latex else f"d{i + 1} ")
+        marks = "".join((rf"\partial_{{{i + 1}}}" if r.is_latex else f"∂{i + 1} ")
                         for i in node.diff)
         return marks + (" " if r.is_latex and marks else "") + name
 
@@ -161,7 +169,7 @@ class UnknownOf(Node):
 
     @staticmethod
     def render(node, r):
-        return _call(r, node.fn.latex if r.is_latex else node.fn.key, node.args)
+        return _call(r, _name(node.fn, r), node.args)
 
     @staticmethod
     def numpy(node, em):
@@ -200,7 +208,7 @@ class UnknownGrad(Node):
         if r.is_latex:
             mark = r"\nabla" if node.fn.arity == 1 else rf"\nabla_{{{node.i + 1}}}"
             return f"{mark} {node.fn.latex}"
-        return ("grad " if node.fn.arity == 1 else f"grad{node.i + 1} ") + node.fn.key
+        return ("∇" if node.fn.arity == 1 else f"∇{node.i + 1} ") + _name(node.fn, r)
 
     @staticmethod
     def render(node, r):
