@@ -165,3 +165,16 @@ def test_an_arbitrary_function_of_a_random_layer_derives_right(inner, kind, seed
         doc = decl + (rf"$D = {inner}$ and $L = \mathbf{{1}}^T \phi(D) \mathbf{{1}}$, where "
                       r"$\phi$ is a differentiable function applied elementwise.")
     check_gradient(doc, "W", seed=seed)
+
+
+def test_a_sigma_the_text_calls_an_activation_is_arbitrary_not_the_logistic():
+    """σ is the logistic function by default; "$\\sigma$ is an activation function" says
+    otherwise: the result is in σ', and the check puts in a random σ (the logistic
+    reading's σ(1 - σ) would be one instance only)."""
+    doc = (r"$W \in \mathbb{R}^{m\times n}, x \in \mathbb{R}^n, y \in \mathbb{R}^m$, "
+           r"$L = y^T \sigma(Wx)$, where $\sigma$ is an activation function.")
+    g = check_gradient(doc, "W")
+    assert r"\sigma'" in g.latex()
+    assert matcalc.check(doc, "W", claim=r"(y \odot \sigma'(Wx)) x^T").ok
+    named = doc.replace("an activation function", "the sigmoid function")
+    assert r"\sigma'" not in matcalc.gradient(named, "W").latex()

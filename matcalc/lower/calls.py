@@ -252,6 +252,11 @@ class CallLowering(LoweringBase):
             return self.apply_family(member[0], member[1], e, scope)
         if self.prose_function(kw) is not None:     # "$S$ is softmax function"
             return self.apply_prose_function(kw, e, scope)
+        if isinstance(f, S.Sym) and kw not in self.info and kw not in self.defsrc and \
+                names.keyword_of(S.Sym(f.name)) in self.prose.arbitrary:
+            # "$\sigma$ is an activation function": the text says which reading, over the
+            # letter's own (the logistic function)
+            return self.apply_arbitrary(f, e, scope, f.primes)
         if isinstance(f, S.Sym) and f.name in SIGMA_NAMES and kw not in self.info:
             return self.call("sigma", e.args, e, scope, f.primes)
         if kw in self.defsrc and self.defsrc[kw].stmt.params is not None:
