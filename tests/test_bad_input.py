@@ -260,3 +260,12 @@ def test_flat_sum_5000_terms_differentiates():
     got = float(np.asarray(g.to_numpy()(**{k: v for k, v in {"x": x}.items()
                                              if k in g.inputs.values()})))
     assert abs(got - (2500 + 2500 * 2 * x)) < 1e-6 * 5000
+
+
+def test_a_bare_objective_that_uses_the_name_f_is_refused_at_its_place():
+    """``x^Tx + f`` alone: the objective written without a name is called f, so it was
+    'circular definition: f -> f' at line 0, column 0 (no place)."""
+    with pytest.raises(MatcalcError) as info:
+        matcalc.gradient(r"x \in \mathbb{R}^{n} \\ x^Tx + f", "x")
+    assert info.value.line == 1 and info.value.column == 25
+    assert "name the objective" in str(info.value)

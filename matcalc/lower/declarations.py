@@ -561,6 +561,11 @@ class DeclarationCollector(LoweringBase):
         self.written_objective = written(self.src, chosen.value.span)
         if not self.defsrc:
             name = "f"
+            if any(isinstance(n, S.Sym) and names.keyword_of(n) == name
+                   for n in S.walk(chosen.value)):
+                raise self.perr("this expression, the objective, uses the name f, which is "
+                                "the name an objective written without one gets: name the "
+                                "objective (L = ...)", chosen.value)
             self.defsrc[name] = DefSource(name, S.Def(S.Sym("f"), None, chosen.value,
                                                       span=chosen.span), (), ())
             self.info[name] = Info("def", "f", span=chosen.span)

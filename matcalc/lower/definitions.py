@@ -41,7 +41,8 @@ class DefinitionLowering(LoweringBase):
         ds = self.defsrc[kw]
         if kw in self.lowering:
             chain = " -> ".join(self.lowering[self.lowering.index(kw):] + [kw])
-            raise self.perr(f"circular definition: {chain}", ds.stmt.target)
+            where = ds.stmt.target if getattr(ds.stmt.target.span, "line", 0) else ds.stmt.value
+            raise self.perr(f"circular definition: {chain}", where)
         self.lowering.append(kw)
         try:
             if kw in self.rivals:
