@@ -146,7 +146,6 @@ def test_formula_after_the_sentence_is_part_of_it():
 
 
 @pytest.mark.parametrize("sentence", [
-    "$g$ is a smooth function",           # no known function named
     "$g$ is an exponential function",     # a family of functions, not one
     "$g$ is the sigmoid function. $g$ is the tanh function",   # two sentences disagree
     "the sigmoid function $g$",           # not the form "<name> is <function>"
@@ -155,6 +154,17 @@ def test_no_binding_without_a_clear_statement(sentence):
     doc = W_X + r"$$f = y^T g(W x)$$" "\n" + sentence + "\n"
     with pytest.raises(matcalc.ParseError, match="unknown function g"):
         matcalc.gradient(doc, "W", objective="f")
+
+
+def test_a_smooth_function_is_arbitrary_and_its_kind_on_a_vector_unsaid():
+    """"$g$ is a smooth function" names no known function: g is arbitrary (ops/opaque.py);
+    on the vector Wx the text does not say whether g is a scalar function of it or entrywise
+    (two readings, refused naming both); "applied elementwise" says it."""
+    doc = W_X + r"$$f = y^T g(W x)$$" "\n"
+    with pytest.raises(matcalc.ParseError, match="two readings"):
+        matcalc.gradient(doc + "$g$ is a smooth function\n", "W", objective="f")
+    g = check_gradient(doc + "$g$ is a smooth function applied elementwise\n", "W", objective="f")
+    assert "g'" in g.latex()
 
 
 def test_a_declared_name_named_a_function_is_refused():
