@@ -50,6 +50,9 @@ def test_a_number_times_pi_is_the_argument_noted(written, const):
     (r"\exp x^T A x", (r"\exp(x^T A)", r"(\exp x^T) A")),
     (r"\tanh \sigma x_1 + x^Tx", (r"\tanh(\sigma x_1)", r"(\tanh \sigma) x_1")),
     (r"\sum_{i=1}^{n} \log x_i y_i", (r"\log(x_i y_i)", r"(\log x_i) y_i")),
+    # an applied function as the argument (last session's open item: it was (log σ(x₁)) x₂)
+    (r"\log \sigma(x_1) x_2 + x^Tx", (r"\log(\sigma(x_1) x_2)", r"(\log \sigma(x_1)) x_2")),
+    (r"\exp \tanh(x_1) x_2", (r"\exp(\tanh(x_1) x_2)", r"(\exp \tanh(x_1)) x_2")),
 ])
 def test_a_factor_glued_after_a_bare_argument_is_two_readings(written, readings):
     with pytest.raises(matcalc.MatcalcError, match="has two readings") as err:
@@ -69,6 +72,10 @@ def test_written_parentheses_or_spacing_settle_the_reading():
                    kwargs=dict(x=X, A=A))
     check_gradient(_doc(r"\log \sigma \cdot x^Tx"), "x",
                    lambda x, sigma: np.log(sigma) * x @ x, kwargs=dict(x=X, sigma=s))
+    check_gradient(_doc(r"\exp \tanh(x_1)\, x_2 + x^Tx"), "x",
+                   lambda x: np.exp(np.tanh(x[0])) * x[1] + x @ x, kwargs=dict(x=X))
+    check_gradient(_doc(r"x_2 \exp \tanh(x_1) + x^Tx"), "x",
+                   lambda x: np.exp(np.tanh(x[0])) * x[1] + x @ x, kwargs=dict(x=X))
     # a closed argument takes nothing after it
     check_gradient(_doc(r"\log|A| \, x^Tx"), "x",
                    lambda x, A: np.log(abs(np.linalg.det(A))) * x @ x, kwargs=dict(x=X, A=A))

@@ -561,8 +561,10 @@ class DeclarationCollector(LoweringBase):
         self.written_objective = written(self.src, chosen.value.span)
         if not self.defsrc:
             name = "f"
-            if any(isinstance(n, S.Sym) and names.keyword_of(n) == name
-                   for n in S.walk(chosen.value)):
+            scripts = {id(m) for n in S.walk(chosen.value) if isinstance(n, S.Sub)
+                       for sub in n.subs for m in S.walk(sub)}     # R_f: no name f
+            if any(isinstance(n, S.Sym) and id(n) not in scripts and
+                   names.keyword_of(n) == name for n in S.walk(chosen.value)):
                 raise self.perr("this expression, the objective, uses the name f, which is "
                                 "the name an objective written without one gets: name the "
                                 "objective (L = ...)", chosen.value)

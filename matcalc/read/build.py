@@ -350,8 +350,9 @@ class ExprBuild(_Located):
             return None
         arg = left.args[0]
         constant = _glued_constant(arg)
-        if not (isinstance(arg, (S.Num, S.Sym, S.Sub, S.Pow, S.Transpose)) or constant or
-                left.func in WHOLE_PRODUCT):
+        applied = isinstance(arg, S.Apply) or (isinstance(arg, S.Call) and not arg.bare)
+        if not (isinstance(arg, (S.Num, S.Sym, S.Sub, S.Pow, S.Transpose)) or applied or
+                constant or left.func in WHOLE_PRODUCT):
             return None
         written = span_text(self.source, left.span)
         n = span_text(self.source, arg.span).strip()
