@@ -50,9 +50,10 @@ NOTE_REASONS = {
               "named entries, elided: it gives the shape)",
     "dimension": "read as an equation between dimensions",
     "symmetry": "a symmetry statement (the matrix equals its transpose): a property of an "
-                "input, defines nothing; the gradient is written for every matrix, so it "
-                "holds for a symmetric one (a gradient with respect to this matrix is "
-                "refused: the symmetric convention would change it)",
+                "input, defines nothing; the gradient uses it (the matrix's transpose is "
+                "the matrix: x^T A x gives 2 A x, where (A + A^T) x holds for every "
+                "matrix), and a gradient with respect to this matrix is refused (the "
+                "symmetric convention would change it)",
     "solution": "a solution statement of the optimisation variable: noted, not read as a "
                 "definition",
 }
@@ -173,13 +174,17 @@ class DeclarationCollector(LoweringBase):
                             f"{names.latex_of(t)} \\in \\mathbb{{R}}_+"
                 if st.space.symmetric:
                     # \Sigma \in \mathbb{S}^n_{++}: square, symmetric -- a gradient with
-                    # respect to it has two readings (api.py), a function of it is the same
+                    # respect to it has two readings (api.py); the simplifier and the
+                    # printer take its transpose to be itself (Problem.symmetric)
                     for t in st.targets:
                         self.symmetric.setdefault(names.keyword_of(t), st)
                     self.note(st, f"{', '.join(names.latex_of(t) for t in st.targets)}: the "
-                                  "symmetric matrices, read as square matrices (a gradient "
-                                  "with respect to one is refused: the entrywise and the "
-                                  "symmetric-matrix conventions give different numbers)",
+                                  "symmetric matrices, read as square matrices; the "
+                                  "gradient uses their symmetry (a transpose of one is "
+                                  "itself: 2 S^{-1} r, not (S^{-1} + S^{-T}) r), and a "
+                                  "gradient with respect to one is refused: the entrywise "
+                                  "and the symmetric-matrix conventions give different "
+                                  "numbers",
                               "inferred")
                 if st.relation == "=":          # y_i = \{0, 1\}: the values y_i takes
                     self.note(st, f"the set of values {names.latex_of(st.targets[0])} takes, "
