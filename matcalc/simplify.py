@@ -276,7 +276,13 @@ def symmetric(node, inputs: frozenset = frozenset()) -> bool:
         if (a1 == b1 and a1 not in out and {a2, b2} == out) or \
                 (a2 == b2 and a2 not in out and {a1, b1} == out):
             return True
-    return bool(_context(node, inputs)) and _self_transposed(node, inputs)
+    ctx = _context(node, inputs)
+    if not ctx:
+        return False
+    seen = node.__dict__.get("_symmetric_in")     # (the declared inputs used, the answer)
+    if seen is None or seen[0] != ctx:
+        seen = node.__dict__["_symmetric_in"] = (ctx, _self_transposed(node, ctx))
+    return seen[1]
 
 
 def _context(node, inputs: frozenset) -> frozenset:
@@ -293,6 +299,8 @@ def _self_transposed(node, inputs) -> bool:
     the same interned node? (At most 2^4 such readings are tried: a sufficient test, so a
     product whose symmetry is hidden deeper is not found, never one that is not.)"""
     p, q = node.out
+    if p == q:
+        return False
     swap = {p: q, q: p}
     flipped = [tuple(swap.get(l, l) for l in ls) for ls in node.idx]
     sym = [k for k, (op, l) in enumerate(zip(node.ops, flipped))

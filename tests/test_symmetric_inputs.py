@@ -146,3 +146,40 @@ def test_the_simplifier_keeps_each_set_of_symmetric_inputs_apart():
     assert simplify(node, memo=memo) is plain
     assert symmetric(inv, frozenset({"Sigma"})) and not symmetric(inv)
     assert not symmetric(ir.matmul(S, ir.Var("B", (n, n))), frozenset({"Sigma"}))
+
+
+# ------------------------------------------------------------------ property
+
+from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+import test_properties as P  # noqa: E402
+
+SYM_HEADER = P.HEADER.replace(r"A, B \in \mathbb{R}^{n\times n}",
+                              r"A \in \mathbb{S}^{n}, B \in \mathbb{R}^{n\times n}")
+
+
+@settings(max_examples=int(60 * P.SCALE), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(obj=P.objective(), data=st.data(),
+       dims=st.sampled_from([(2, 3), (3, 2), (3, 1), (4, 2)]), seed=st.integers(0, 2**32 - 1))
+def test_random_expressions_of_a_symmetric_input(obj, data, dims, seed):
+    """The expression model of test_properties with A declared in S^n and drawn symmetric:
+    the gradient wrt any other input matches central differences of the model's own
+    evaluator, A's transpose is never printed, and the printed result reads back."""
+    n, m = dims
+    assume("A" in obj.vars and len(obj.vars) > 1)
+    doc = f"{SYM_HEADER}\n{P._objective_lines(obj)}"
+    key = data.draw(st.sampled_from(sorted(obj.vars - {"A"})), label="wrt")
+    env = P.inputs(seed, n, m)
+    env["A"] = env["A"] + env["A"].T
+    with np.errstate(all="ignore"):
+        ours = float(obj.fn(env))
+    assume(np.isfinite(ours) and abs(ours) < 1e6)
+    g = matcalc.gradient(doc, wrt=P.LEAVES[key][0])
+    got = np.asarray(P._call(g.to_numpy(), env), dtype=float)
+    want = P.central_difference(lambda e: obj.fn(e), env, key)
+    err = float(np.max(np.abs(got - want))) / max(1.0, float(np.max(np.abs(want))))
+    assert err < 1e-6, (f"gradient wrt {key} off by {err:.3g}\n{doc}\nmatcalc: {g.text()}")
+    assert "A^{T}" not in g.latex() and "A^{-T}" not in g.latex(), (doc, g.latex())
+    assert matcalc.check(doc, P.LEAVES[key][0], claim=g.latex()).ok, (doc, g.latex())
