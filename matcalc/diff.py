@@ -175,7 +175,7 @@ class Tidier:
         self.rewritten: dict = {}    # the simplifier's rewrites, shared by every call
         # the inputs the document declares symmetric (\Sigma \in \mathbb{S}^n, A = A^T):
         # Sᵀ = S for them, so the result reads 2Σ⁻¹(μ - x), not (Σ⁻¹ + Σ⁻ᵀ)(μ - x)
-        self.symmetric = frozenset(getattr(problem, "symmetric", ()))
+        self.symmetric = problem.symmetric_inputs()
 
     def simplify(self, node, log=None):
         """`simplify.simplify` in this context: its memo and the symmetric inputs."""

@@ -89,6 +89,36 @@ def test_a_quadratic_form_of_a_stated_symmetric_matrix(declared):
         assert any("symmetry statement" in n.reason and "uses it" in n.reason for n in g.notes)
 
 
+@pytest.mark.parametrize("said, supposed", [
+    (r"$$f = x^T A x$$ where $A = A^T$.", None),
+    (r"Let $A = A^T$. $$f = x^T A x$$", None),
+    (r"If $n > 2$ we stop. Here $A = A^T$. $$f = x^T A x$$", None),
+    (r"$$f = x^T A x$$ and if A is symmetric, $A = A^T$, then", "if"),
+    (r"When $A = A^T$ holds, $$f = x^T A x$$", "when"),
+])
+def test_a_symmetry_supposed_under_a_condition_is_not_used_in_the_result(said, supposed):
+    """`if A is symmetric, A = A^T, then ...` supposes the symmetry: the result is written for
+    every matrix, (A + A^T) x, which holds for a symmetric one (noted); a check still draws A
+    symmetric (a claim may use the hypothesis: 2Ax is accepted), and a gradient wrt A is still
+    refused. Stated outright (`where A = A^T`), the result uses it: 2Ax."""
+    doc = r"$A \in \mathbb{R}^{n\times n}, x \in \mathbb{R}^n$" "\n" + said
+    g = check_gradient(doc, "x", lambda x, A: float(x @ A @ x))
+    assert g.problem.symmetric_if == ({"A": supposed} if supposed else {})
+    assert g.latex() == (r"\left(A + A^{T}\right) x" if supposed else "2 A x")
+    if supposed:
+        assert any(f"under a condition ('{supposed}')" in n.reason for n in g.notes), g.notes
+    assert matcalc.check(doc, "x", claim="2Ax").ok
+    _reads_back(doc, "x", g)
+    with pytest.raises(matcalc.MatcalcError, match="two readings"):
+        matcalc.gradient(doc, "A")
+
+
+def test_a_declaration_in_the_symmetric_matrices_is_never_a_hypothesis():
+    doc = (r"If $x, \mu \in \mathbb{R}^n, \Sigma \in \mathbb{S}^n_{++}$, then" "\n" + GAUSS)
+    g = check_gradient(doc, r"\mu", _gauss)
+    assert g.latex() == r"2 \Sigma^{-1} \left(\mu - x\right)"
+
+
 def test_a_transpose_of_a_symmetric_input_prints_as_the_input():
     doc = (r"$x \in \mathbb{R}^n, A, B \in \mathbb{R}^{n\times n}$, $A = A^T$" "\n"
            r"$$f = x^T A^T B x + x^T A^{-T} x$$")

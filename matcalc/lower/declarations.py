@@ -39,6 +39,7 @@ from .candidates import claimed_function, objective_of_claims, written
 from .operators import operand_of_claims, operator_variable, statement_operand, taken_note
 from .reversed import names_used, right_to_left
 from .timesletter import times_letter
+from . import symmetry
 
 NOTE_REASONS = {
     "claim": "a claimed derivative: kept for check, not read as a definition",
@@ -54,6 +55,12 @@ NOTE_REASONS = {
                 "the matrix: x^T A x gives 2 A x, where (A + A^T) x holds for every "
                 "matrix), and a gradient with respect to this matrix is refused (the "
                 "symmetric convention would change it)",
+    "supposed symmetry": "a symmetry statement made under a condition ('WORD'): a "
+                         "hypothesis about an input, defines nothing; the result is "
+                         "written for every matrix, so it holds for a symmetric one "
+                         "((A + A^T) x, not 2 A x, for x^T A x); a check draws the matrix "
+                         "symmetric, and a gradient with respect to it is refused (the "
+                         "symmetric convention would change it)",
     "solution": "a solution statement of the optimisation variable: noted, not read as a "
                 "definition",
 }
@@ -486,8 +493,13 @@ class DeclarationCollector(LoweringBase):
     def _not_a_definition(self, st, kind):
         if kind in ("claim", "differential"):
             self.claims.append(st)
+        word = None
         if kind == "symmetry":
-            self.symmetric.setdefault(names.keyword_of(st.target), st)
+            kw = names.keyword_of(st.target)
+            if self.symmetric.setdefault(kw, st) is st:
+                word = symmetry.condition(self.src, st)    # "if A is symmetric, A = A^T"
+                if word:
+                    self.symmetric_if[kw] = word
         if kind != "dimension":
             self.not_defs.append(st)
         if kind == "dimension":
@@ -495,6 +507,8 @@ class DeclarationCollector(LoweringBase):
                       f"{names.latex_of(st.target)} stands for the product written")
         elif st.target is None:
             reason = "continues the equation above: kept with it, not read as a definition"
+        elif word:
+            reason = NOTE_REASONS["supposed symmetry"].replace("WORD", word)
         else:
             reason = NOTE_REASONS[kind]
         self.note(st, reason, "inferred" if kind in ("layout", "dimension") else
