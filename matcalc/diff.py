@@ -173,6 +173,13 @@ class Tidier:
         self.done: set = set()       # uids of nodes with nothing to fold below them
         self.tidied: dict = {}       # (uid, inline) -> the tidied node
         self.rewritten: dict = {}    # the simplifier's rewrites, shared by every call
+        # the inputs the document declares symmetric (\Sigma \in \mathbb{S}^n, A = A^T):
+        # Sᵀ = S for them, so the result reads 2Σ⁻¹(μ - x), not (Σ⁻¹ + Σ⁻ᵀ)(μ - x)
+        self.symmetric = problem.symmetric_inputs()
+
+    def simplify(self, node, log=None):
+        """`simplify.simplify` in this context: its memo and the symmetric inputs."""
+        return simplify(node, log=log, memo=self.rewritten, symmetric=self.symmetric)
 
     def fold(self, node):
         """Write subexpressions that equal a definition's body as that definition's
@@ -202,12 +209,11 @@ class Tidier:
 
     def _tidy(self, node, inline, log=None):
         node = strip_stop_gradients(node)
-        a = self.fold(simplify(self.fold(node), log=log, memo=self.rewritten))
+        a = self.fold(self.simplify(self.fold(node), log=log))
         if not inline:
             return a
         try:
-            b = self.fold(simplify(strip_stop_gradients(inline_refs(self.problem, node)),
-                                   memo=self.rewritten))
+            b = self.fold(self.simplify(strip_stop_gradients(inline_refs(self.problem, node))))
         except ir.IRError:
             return a
         # compared as written (a shared node once per use): the inlined form may have

@@ -48,8 +48,17 @@ class Problem:
     #                                                   when none is given, and the note
     default_wrt_note: object = None                   # that says so, placed at the X
     symmetric: dict = field(default_factory=dict)     # input -> (line, how the text says it is symmetric)
+    symmetric_if: dict = field(default_factory=dict)  # those it only supposes (``if A = A^T``)
+    #                                                   -> the word: see `symmetric_inputs`
     positive: dict = field(default_factory=dict)      # keyword of a scalar stated positive
     #                                                   (\sigma > 0, \mathbb{R}_+) -> how
+
+    def symmetric_inputs(self) -> frozenset:
+        """The inputs the result takes to be their own transpose (Sᵀ = S, so it reads
+        2Σ⁻¹(μ - x)): those the text declares symmetric (``\\mathbb{S}^n``) or states so
+        (``A = A^T``), not those it only supposes (``if A = A^T``: the result is then
+        written for every matrix). The simplifier (`diff.Tidier`) and the printer use it."""
+        return frozenset(k for k in self.symmetric if k not in self.symmetric_if)
 
     def shape_of(self, name: str) -> tuple:
         if name in self.defs:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from . import ir
 from .ir import Add, Const, Contract, Pow, Ref, add, contract, pow_
-from .simplify import simplify
 
 
 # the result is rewritten through single definitions (see `in_document_names`) only for
@@ -80,11 +79,11 @@ def _name_uses(node) -> dict:
 
 def _through(problem, node, name, defs, spread, tidier):
     x = ir.substitute(node, {Ref(name, problem.defs[name].shape): problem.defs[name]})
-    memo = tidier.rewritten
-    x = simplify(fold_powers(simplify(x, memo=memo), defs), memo=memo)
+    simplify = tidier.simplify     # its memo, and the inputs declared symmetric
+    x = simplify(fold_powers(simplify(x), defs))
     if spread:
-        x = simplify(distribute(x), memo=memo)
-    x = simplify(fold_products(x, defs), memo=memo)
+        x = simplify(distribute(x))
+    x = simplify(fold_products(x, defs))
     return tidier.fold(x)
 
 

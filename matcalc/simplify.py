@@ -8,6 +8,8 @@ If `log` is a list, every rule applied (the `Rule` row) is appended to it.
 """
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 from . import ir, ops
@@ -245,42 +247,89 @@ def _pow_of_const_scalar(node):
 
 # ---------------------------------------------------------------- collect
 
-def symmetric(node) -> bool:
+def symmetric(node, inputs: frozenset = frozenset()) -> bool:
     """Is the square matrix `node` symmetric by construction: a Gram matrix XᵀX or XXᵀ,
-    the identity, a constant, and sums, inverses and entrywise functions of those? (Never
-    guessed from values: an input is not symmetric unless it is built so.)"""
+    the identity, a constant, an input the document declares symmetric (its name in
+    `inputs`: ``\\Sigma \\in \\mathbb{S}^n_{++}``, ``A = A^T``), and sums, inverses and
+    entrywise functions of those? Where a declared input is below `node`, also a product
+    equal to its own transpose (a congruence Bᵀ S B, a scalar times S, S ⊙ T). Never
+    guessed from values: a matrix is not symmetric unless it is built or declared so.
+    The answer is a function of `node` and of the declared inputs it uses only (so the
+    simplifier's marks stay valid across documents, see `_context`)."""
     if node.rank != 2:
         return False
     if isinstance(node, (Delta, Const)):
         return node.shape[0] == node.shape[1]
+    if isinstance(node, ir.Var):
+        return node.name in inputs
     if isinstance(node, Add):
-        return all(symmetric(t) for t in node.terms)
+        return all(symmetric(t, inputs) for t in node.terms)
     if isinstance(node, (Map, ops.Inv)):
-        return symmetric(node.arg)
+        return symmetric(node.arg, inputs)
     if isinstance(node, Pow):
-        return isinstance(node.exp, Const) and symmetric(node.base)
-    if isinstance(node, Contract) and len(node.ops) == 2 and node.ops[0] is node.ops[1] \
-            and node.ops[0].rank == 2 and len(node.out) == 2:
+        return isinstance(node.exp, Const) and symmetric(node.base, inputs)
+    if not isinstance(node, Contract) or len(node.out) != 2:
+        return False
+    if len(node.ops) == 2 and node.ops[0] is node.ops[1] and node.ops[0].rank == 2:
         (a1, a2), (b1, b2) = node.idx
         out = set(node.out)
-        return (a1 == b1 and a1 not in out and {a2, b2} == out) or \
-            (a2 == b2 and a2 not in out and {a1, b1} == out)
+        if (a1 == b1 and a1 not in out and {a2, b2} == out) or \
+                (a2 == b2 and a2 not in out and {a1, b1} == out):
+            return True
+    ctx = _context(node, inputs)
+    if not ctx:
+        return False
+    seen = node.__dict__.get("_symmetric_in")     # (the declared inputs used, the answer)
+    if seen is None or seen[0] != ctx:
+        seen = node.__dict__["_symmetric_in"] = (ctx, _self_transposed(node, ctx))
+    return seen[1]
+
+
+def _context(node, inputs: frozenset) -> frozenset:
+    """The declared-symmetric inputs that `node` uses: what the symmetric rule's result
+    at `node` depends on, beyond `node` itself (empty for a document that declares none)."""
+    if not inputs:
+        return inputs
+    return frozenset(v.name for v in node.deps() if isinstance(v, ir.Var) and v.name in inputs)
+
+
+def _self_transposed(node, inputs) -> bool:
+    """Does the product equal its transpose as built: is the product with its two output
+    labels swapped, and some of its symmetric matrix operands read transposed (Sᵀ = S),
+    the same interned node? (At most 2^4 such readings are tried: a sufficient test, so a
+    product whose symmetry is hidden deeper is not found, never one that is not.)"""
+    p, q = node.out
+    if p == q:
+        return False
+    swap = {p: q, q: p}
+    flipped = [tuple(swap.get(l, l) for l in ls) for ls in node.idx]
+    sym = [k for k, (op, l) in enumerate(zip(node.ops, flipped))
+           if len(l) == 2 and l[0] != l[1] and symmetric(op, inputs)][:4]
+    for mask in range(1 << len(sym)):
+        idx = list(flipped)
+        for bit, k in enumerate(sym):
+            if mask >> bit & 1:
+                idx[k] = idx[k][::-1]
+        if contract(node.ops, idx, node.out) is node:
+            return True
     return False
 
 
-def _symmetric_labels(node):
+def _symmetric_labels(node, inputs: frozenset = frozenset()):
     """Sᵀ = S for a symmetric S: its labels in a product are put in one order, so that
-    X S and X Sᵀ are one term (X(XᵀX)⁻¹ + X(XᵀX)⁻ᵀ = 2X(XᵀX)⁻¹)."""
+    X S and X Sᵀ are one term (X(XᵀX)⁻¹ + X(XᵀX)⁻ᵀ = 2X(XᵀX)⁻¹; with ``\\Sigma`` declared
+    symmetric, Σ⁻¹(x - μ) + Σ⁻ᵀ(x - μ) = 2Σ⁻¹(x - μ))."""
     if not isinstance(node, Contract):
         return None
+    inputs = _context(node, inputs)
     idx, changed = list(node.idx), False
     for k, (op, labels) in enumerate(zip(node.ops, node.idx)):
         if len(labels) == 2 and labels[0] != labels[1] and _label_key(labels[0]) > \
-                _label_key(labels[1]) and symmetric(op):
+                _label_key(labels[1]) and symmetric(op, inputs):
             idx[k] = (labels[1], labels[0])
             changed = True
     if len(node.ops) == 1 and set(idx[0]) == set(node.out) and len(node.out) == 2 \
-            and symmetric(node.ops[0]):
+            and symmetric(node.ops[0], inputs):
         return node.ops[0]
     return contract(node.ops, idx, node.out) if changed else None
 
@@ -349,32 +398,45 @@ ELEMENTWISE = [
 ]
 
 
+SYMMETRIC_LATEX = r"S^{T} = S \text{ for } S = X^{T} X"
 COLLECT = [
-    Rewrite("symmetric", r"S^{T} = S \text{ for } S = X^{T} X", _symmetric_labels),
+    Rewrite("symmetric", SYMMETRIC_LATEX, _symmetric_labels),
     Rewrite("collect", r"A x + B x = (A + B) x", _collect),
 ]
 
 
-def phases() -> list:
+@functools.lru_cache(maxsize=64)
+def _collect_for(inputs: frozenset) -> list:
+    """The collect phase where the inputs named in `inputs` are declared symmetric: the
+    symmetric rule knows them too (one list per set of names, so a rule is one object)."""
+    if not inputs:
+        return COLLECT
+    return [Rewrite("symmetric", SYMMETRIC_LATEX + r" \text{ or } S \text{ declared symmetric}",
+                    functools.partial(_symmetric_labels, inputs=inputs)), COLLECT[1]]
+
+
+def phases(symmetric: frozenset = frozenset()) -> list:
     """The rule phases, in order: the generic canonical forms, then every op's own
     rewrites (from the registry, so a user's function's rules take part), then the
-    elementwise identities, then like terms collected."""
+    elementwise identities, then like terms collected -- where `symmetric` names the
+    inputs the document declares symmetric, with Sᵀ = S for those."""
     return [("canonicalise", CANONICALISE), ("ops", ops.rewrites()),
-            ("elementwise", ELEMENTWISE), ("collect", COLLECT)]
+            ("elementwise", ELEMENTWISE), ("collect", _collect_for(frozenset(symmetric)))]
 
 
+def _done(node, inputs: frozenset = frozenset()) -> bool:
+    """Is `node` known to be at the fixed point of every rule, with the inputs named in
+    `inputs` declared symmetric? (A mark on the node itself -- nodes never change -- that
+    holds the declared inputs it was simplified with, of those it uses: a node without
+    any is done for every document.)"""
+    return node.__dict__.get("_simplified") == _context(node, inputs)
 
 
-def _done(node) -> bool:
-    """Is `node` known to be at the fixed point of every rule? (A mark on the node itself:
-    nodes never change.)"""
-    return node.__dict__.get("_simplified", False)
-
-
-def _rewrite_once(root, rules, log, memo=None):
+def _rewrite_once(root, rules, log, memo=None, inputs=frozenset()):
     """One bottom-up pass applying `rules` at every node until none applies there.
     `memo` (uid -> result) is that of earlier passes of the same rules (see
-    `ir.transform`): a node met again is not rewritten again."""
+    `ir.transform`): a node met again is not rewritten again. Nodes marked done (with
+    the symmetric `inputs`) are not walked."""
     def at(cur):
         for _ in range(50):
             for rule in rules:
@@ -387,7 +449,7 @@ def _rewrite_once(root, rules, log, memo=None):
             else:
                 break
         return cur
-    return ir.transform(root, at, stop=_done, memo=memo)
+    return ir.transform(root, at, stop=lambda n: _done(n, inputs), memo=memo)
 
 
 
@@ -403,22 +465,28 @@ def strip_stop_gradients(node):
     return out
 
 
-def simplify(node, log: list | None = None, max_rounds: int = 20, memo: dict | None = None):
+def simplify(node, log: list | None = None, max_rounds: int = 20, memo: dict | None = None,
+             symmetric: frozenset = frozenset()):
     """Run the phases to a fixed point (at most `max_rounds` rounds). Subtrees already
     known to be at the fixed point are not walked again, so re-simplifying an expression
     that grew by a few nodes costs time for those nodes only; a phase does not rewrite
     again a node it rewrote in an earlier round (a rewrite is a function of the node).
     `memo`, a dict the caller keeps, carries those rewrites over to later calls (the
     `Tidier` of one derivation shares one); it is not used with a `log` (every pass then
-    runs, so each rule applied is logged)."""
+    runs, so each rule applied is logged). `symmetric` names the inputs the document
+    declares symmetric (`Problem.symmetric`): their transposes are themselves, so like
+    terms collect (Σ⁻¹r + Σ⁻ᵀr = 2Σ⁻¹r); the memo keeps the rewrites of each set apart."""
+    inputs = frozenset(symmetric)
     memos = None if log is not None else ({} if memo is None else memo)
     for _ in range(max_rounds):
         before = node
-        for k, (_, rules) in enumerate(phases()):
-            node = _rewrite_once(node, rules, log,
-                                 memos.setdefault(k, {}) if memos is not None else None)
+        for k, (_, rules) in enumerate(phases(inputs)):
+            node = _rewrite_once(node, rules, log, memos.setdefault((k, inputs), {})
+                                 if memos is not None else None, inputs)
         if node is before:
-            for n in ir.walk(node, _done):
-                n.__dict__["_simplified"] = True
+            def done(n):
+                return _done(n, inputs)
+            for n in ir.walk(node, done):
+                n.__dict__["_simplified"] = _context(n, inputs)
             break
     return node

@@ -39,6 +39,7 @@ from .candidates import claimed_function, objective_of_claims, written
 from .operators import operand_of_claims, operator_variable, statement_operand, taken_note
 from .reversed import names_used, right_to_left
 from .timesletter import times_letter
+from . import symmetry
 
 NOTE_REASONS = {
     "claim": "a claimed derivative: kept for check, not read as a definition",
@@ -50,9 +51,16 @@ NOTE_REASONS = {
               "named entries, elided: it gives the shape)",
     "dimension": "read as an equation between dimensions",
     "symmetry": "a symmetry statement (the matrix equals its transpose): a property of an "
-                "input, defines nothing; the gradient is written for every matrix, so it "
-                "holds for a symmetric one (a gradient with respect to this matrix is "
-                "refused: the symmetric convention would change it)",
+                "input, defines nothing; the gradient uses it (the matrix's transpose is "
+                "the matrix: x^T A x gives 2 A x, where (A + A^T) x holds for every "
+                "matrix), and a gradient with respect to this matrix is refused (the "
+                "symmetric convention would change it)",
+    "supposed symmetry": "a symmetry statement made under a condition ('WORD'): a "
+                         "hypothesis about an input, defines nothing; the result is "
+                         "written for every matrix, so it holds for a symmetric one "
+                         "((A + A^T) x, not 2 A x, for x^T A x); a check draws the matrix "
+                         "symmetric, and a gradient with respect to it is refused (the "
+                         "symmetric convention would change it)",
     "solution": "a solution statement of the optimisation variable: noted, not read as a "
                 "definition",
 }
@@ -173,13 +181,17 @@ class DeclarationCollector(LoweringBase):
                             f"{names.latex_of(t)} \\in \\mathbb{{R}}_+"
                 if st.space.symmetric:
                     # \Sigma \in \mathbb{S}^n_{++}: square, symmetric -- a gradient with
-                    # respect to it has two readings (api.py), a function of it is the same
+                    # respect to it has two readings (api.py); the simplifier and the
+                    # printer take its transpose to be itself (Problem.symmetric)
                     for t in st.targets:
                         self.symmetric.setdefault(names.keyword_of(t), st)
                     self.note(st, f"{', '.join(names.latex_of(t) for t in st.targets)}: the "
-                                  "symmetric matrices, read as square matrices (a gradient "
-                                  "with respect to one is refused: the entrywise and the "
-                                  "symmetric-matrix conventions give different numbers)",
+                                  "symmetric matrices, read as square matrices; the "
+                                  "gradient uses their symmetry (a transpose of one is "
+                                  "itself: 2 S^{-1} r, not (S^{-1} + S^{-T}) r), and a "
+                                  "gradient with respect to one is refused: the entrywise "
+                                  "and the symmetric-matrix conventions give different "
+                                  "numbers",
                               "inferred")
                 if st.relation == "=":          # y_i = \{0, 1\}: the values y_i takes
                     self.note(st, f"the set of values {names.latex_of(st.targets[0])} takes, "
@@ -481,8 +493,13 @@ class DeclarationCollector(LoweringBase):
     def _not_a_definition(self, st, kind):
         if kind in ("claim", "differential"):
             self.claims.append(st)
+        word = None
         if kind == "symmetry":
-            self.symmetric.setdefault(names.keyword_of(st.target), st)
+            kw = names.keyword_of(st.target)
+            if self.symmetric.setdefault(kw, st) is st:
+                word = symmetry.condition(self.src, st)    # "if A is symmetric, A = A^T"
+                if word:
+                    self.symmetric_if[kw] = word
         if kind != "dimension":
             self.not_defs.append(st)
         if kind == "dimension":
@@ -490,6 +507,8 @@ class DeclarationCollector(LoweringBase):
                       f"{names.latex_of(st.target)} stands for the product written")
         elif st.target is None:
             reason = "continues the equation above: kept with it, not read as a definition"
+        elif word:
+            reason = NOTE_REASONS["supposed symmetry"].replace("WORD", word)
         else:
             reason = NOTE_REASONS[kind]
         self.note(st, reason, "inferred" if kind in ("layout", "dimension") else

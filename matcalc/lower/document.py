@@ -23,6 +23,7 @@ from ..errors import MatcalcError, ParseError
 from ..ir import Var
 from ..problem import Problem
 from ..read import syntax as S
+from . import symmetry
 from .atoms import AtomLowering, read_vector_bars
 from .rows import MemberRows, read_member_rows
 from .base import short_error
@@ -82,6 +83,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         self.held_at: dict = {}                 # held keyword -> its statement (a place)
         self.claims: list = []
         self.symmetric: dict = {}               # keyword -> its statement ``A = A^T``
+        self.symmetric_if: dict = {}            # ... made as a hypothesis -> "if"
         self.dim_subst: dict = {}
         self.dims: dict = {}
         self.bare: S.Bare | None = None         # a bare final expression (the objective)
@@ -168,8 +170,10 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         if obj == "f" and obj in defs and not self.defsrc[obj].stmt.target.span.line:
             problem.unnamed = {obj}       # the bare final expression: "f" is not its name
             problem.written = self.defsrc[obj].stmt.value
-        problem.symmetric = {kw: (st.span.line, _symmetry_said(self.info[kw].latex, st))
+        problem.symmetric = {kw: (st.span.line, symmetry.said(self.info[kw].latex, st))
                              for kw, st in self.symmetric.items() if kw in inputs}
+        problem.symmetric_if = {kw: w for kw, w in self.symmetric_if.items()
+                                if kw in problem.symmetric}
         x = getattr(self, "operator_wrt", None)
         if obj == "f" and x is not None and _variable_latex(x, inputs) is not None:
             problem.default_wrt = _variable_latex(x, inputs)   # \nabla_\Sigma ...: wrt \Sigma
@@ -292,11 +296,3 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
             lw.define(kw)
     spelled = {kw: info.latex for kw, info in lw.info.items() if info.latex}
     return lw.defs["__claim"], lw.defs, list(lw.order), spelled
-
-
-def _symmetry_said(latex, st) -> str:
-    """How the document says an input is symmetric: ``A = A^T``, or its declaration in the
-    symmetric matrices ``\\mathbb{S}^n``."""
-    if isinstance(st, S.Decl):
-        return f"{latex} \\in \\mathbb{{S}}^n"
-    return f"{latex} = {latex}^T"

@@ -515,7 +515,8 @@ def _symmetric_space(toks, k):
     """After ``\\mathbb{S}``: (the raw tokens of ``^{n \\times n}``, the index past the size
     and the cone signs ``_+``, ``_{++}`` in either order), or None without a size. The
     symmetric (positive semi-/definite) matrices are n x n matrices (`Space.symmetric`:
-    lowering notes it, a check draws them symmetric, a gradient wrt one is refused)."""
+    lowering notes it, a check draws them symmetric, the simplifier and the printer take
+    one's transpose to be itself, a gradient wrt one is refused)."""
     size, j = None, k
     for _ in range(2):
         if j + 1 < len(toks) and toks[j].kind == "char" and toks[j].value in "^_":

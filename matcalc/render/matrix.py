@@ -131,7 +131,8 @@ class MatrixNotation(ChainNotation):
                 s = f"{self.t['diagv']}{self.t['lp']}{self.expr(op[1])}{self.t['rp']}"
                 num.append((s, ATOM))
                 continue
-            transposed = len(labels) == 2 and tuple(labels) != tuple(lead) and not symmetric(op)
+            transposed = len(labels) == 2 and tuple(labels) != tuple(lead) and \
+                not symmetric(op, self.symmetric_inputs)
             if transposed and isinstance(op, Add):
                 # (A + Bᵀ)ᵀ as Aᵀ + B
                 num.append(self._r(ir.add([ir.transpose(t) for t in op.terms], op.coeffs)))

@@ -1109,7 +1109,8 @@ CASES = [
          r"\boldsymbol{A}\boldsymbol{x},with ... read as TeX in running text, noted; the "
          r"second \alpha, sums from 0 to n-1 over entries numbered 1..n, is noted and not "
          r"used; 'that is \boldsymbol{A}=\boldsymbol{A}^T' is a symmetry statement, not a "
-         r"circular definition)", objective=r"\alpha"),
+         r"circular definition, and one made under 'If': the result stays (A + A^T) x, "
+         r"noted)", objective=r"\alpha"),
     Case("130_xtAx_matrix_function_A_x.tex", "x", None,
          r"refused: $p(x) = x^t A(x) x \in $, the author's dangling \in ('the formula ends "
          r"too early after \in'; author's error, caught); behind it A(x), a matrix function "
