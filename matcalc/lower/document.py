@@ -29,6 +29,7 @@ from .rows import MemberRows, read_member_rows
 from .base import short_error
 from .boldwords import BoldWords
 from .opaque import ArbitraryFunctions
+from .claimpartials import ClaimPartials
 from .calls import CallLowering
 from .colonchain import ColonChains
 from .declarations import DeclarationCollector, DefSource, Info
@@ -59,7 +60,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
               ProductLowering, TermLowering, ColonChains, SumLowering, SetSumLowering,
               CallLowering, FamilyFunctions, InferredShapes, ProseFunctions, NamedDensities,
               ImpliedObjective, OptimumObjective, MemberRows, LetterFunctions, BoldWords,
-              ArbitraryFunctions):
+              ArbitraryFunctions, ClaimPartials):
     """Lowers one document: collects its declarations and definitions, lowers each
     definition on first use (so the order of the text does not matter), picks the objective.
     Each job is a part of its own module (definitions, objective, skipped fragments,

@@ -147,6 +147,9 @@ class ProductLowering(LoweringBase):
         return "…"
 
     def x_Frac(self, e, scope):
+        partial = self.claimed_partial(e)       # \frac{\partial L}{\partial D} in a claim
+        if partial is not None:
+            return partial
         return self.divide(self.expr(e.num, scope), self.expr(e.den, scope), e)
 
     def _check_index_dims(self, a, b, e):

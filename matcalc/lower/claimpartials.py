@@ -1,0 +1,78 @@
+r"""A derivative written inside a claim: ``\frac{\partial L}{\partial W} = \frac{\partial
+L}{\partial D} X^T``, the backpropagation step as people write it, with the upstream
+gradient ∂L/∂D by name.
+
+Contract (a part of `document.Lowerer`, used only while a claim is lowered, `in_claim`):
+`claimed_partial(e)` lowers ``\frac{\partial F}{\partial V}`` (or ``\frac{dF}{dV}``), with F a
+scalar definition of the document (the objective, or another) and V an input or a
+definition it depends on, to the gradient of F with respect to V as the document defines
+them -- derived by `diff.differentiate` over the definitions lowered so far, V taken as a
+leaf where it is a definition. The named adjoints the derivation makes join the claim's
+definitions. None where `e` is no such derivative (then it is read as before, and refused:
+an operator inside the objective); a derivative of a non-scalar F (a Jacobian), of or by an
+entry (``\partial L / \partial W_{ij}``), is refused naming what is not supported.
+"""
+from __future__ import annotations
+
+from .. import names
+from ..errors import MatcalcError
+from ..ir import Var
+from ..read import syntax as S
+from ..values import Val, mlabel
+from .base import LoweringBase
+from .classify import is_derivative
+
+
+def _after_d(e):
+    """X of ``dX`` / ``\\partial X``."""
+    if isinstance(e, S.BinOp) and e.op == S.MUL and isinstance(e.left, S.Sym) and \
+            e.left.name in ("d", "partial") and e.left.accent is None:
+        return e.right
+    return None
+
+
+class ClaimPartials(LoweringBase):
+    """Derivatives by name inside a claim (module docstring)."""
+
+    def claimed_partial(self, e):
+        if not getattr(self, "in_claim", False) or not is_derivative(e):
+            return None
+        num, den = _after_d(e.num), _after_d(e.den)
+        if num is None or den is None:
+            return None
+        f, v = names.keyword_of(num), names.keyword_of(den)
+        if f is None or v is None or f == "__claim":
+            return None
+        if f not in self.defsrc or (v not in self.defsrc and
+                                    getattr(self.info.get(v), "kind", None) != "input"):
+            return None
+        self.define(f)
+        if v in self.defsrc:
+            self.define(v)
+        if self.defs[f].shape != ():
+            raise self.perr(f"{names.latex_of(num)} is not a scalar: its derivative by "
+                            f"{names.latex_of(den)} inside a claim (a Jacobian) is not "
+                            f"supported", e)
+        from ..diff import differentiate
+        from ..problem import Problem
+        inputs = {kw: Var(kw, tuple(i.shape)) for kw, i in self.info.items()
+                  if i.kind in ("input", "natural") and kw not in self.defs}
+        latex = {kw: i.latex for kw, i in self.info.items()}
+        order = [k for k in self.order if k in self.defs]
+        problem = Problem(inputs, dict(self.defs), order, f, latex, list(self.dims),
+                          set(self.held))
+        try:
+            node, _, adjoints = differentiate(problem, v, record_steps=False)
+        except MatcalcError as err:
+            raise self.perr(f"cannot derive {names.latex_of(num)} by {names.latex_of(den)} "
+                            f"inside the claim: {getattr(err, 'bare_message', err)}", e) from None
+        for name, body, tex in adjoints:
+            if name not in self.defs:
+                self.defs[name] = body
+                self.order.append(name)
+        labels = tuple(mlabel() for _ in node.shape)
+        row = getattr(self.info.get(v), "row", False)
+        if len(labels) > 2:
+            raise self.perr(f"the derivative by {names.latex_of(den)}, an array of order "
+                            f"{len(labels)}, inside a claim is not supported", e)
+        return Val(node, labels, labels, row and len(labels) == 1)
