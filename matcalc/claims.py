@@ -113,7 +113,8 @@ def _has_derivative(e) -> bool:
 
 def _named_derivatives(e, known) -> bool:
     """Is every derivative in `e` one the claim's reader derives (`lower.claimpartials`): a
-    whole name of the document by a whole name, ``\\frac{\\partial L}{\\partial D}``, and
+    whole name of the document by a whole name, ``\\frac{\\partial L}{\\partial D}``, or a
+    function applied to names by one of them, ``df(y)/dy``; and
     every ``\\nabla`` the gradient of an applied (arbitrary) function, ``\\nabla f(D)``?"""
     marks = set()
     for n in walk_syntax(e):
@@ -125,6 +126,9 @@ def _named_derivatives(e, known) -> bool:
     for n in walk_syntax(e):
         if is_derivative(n):
             num, den = _after_d(n.num), _after_d(n.den)
+            if isinstance(num, S.Apply) and den is not None and any(
+                    names.keyword_of(a) == names.keyword_of(den) for a in num.args):
+                continue        # df(y)/dy: an arbitrary function's derivative at y
             if any(x is None or not isinstance(x, (S.Sym, S.Sub)) or
                    names.keyword_of(x) not in known for x in (num, den)):
                 return False

@@ -3,13 +3,14 @@ L}{\partial D} X^T``, the backpropagation step as people write it, with the upst
 gradient ∂L/∂D by name.
 
 Contract (a part of `document.Lowerer`, used only while a claim is lowered, `in_claim`):
-`claimed_partial(e)` lowers ``\frac{\partial F}{\partial V}`` (or ``\frac{dF}{dV}``), with F a
+`claimed_partial(e, scope)` lowers ``\frac{\partial F}{\partial V}`` (or ``\frac{dF}{dV}``), with F a
 scalar definition of the document (the objective, or another) and V an input or a
 definition it depends on, to the gradient of F with respect to V as the document defines
 them -- derived by `diff.differentiate` over the definitions lowered so far, V taken as a
 leaf where it is a definition. The named adjoints the derivation makes join the claim's
 definitions. None where `e` is no such derivative (then it is read as before, and refused:
-an operator inside the objective); a derivative of a non-scalar F (a Jacobian), of or by an
+an operator inside the objective). ``df(y)/dy`` of an arbitrary function applied to y is its
+derivative there, f'(y) (`lower.opaque`). A derivative of a non-scalar F (a Jacobian), of or by an
 entry (``\partial L / \partial W_{ij}``), is refused naming what is not supported.
 """
 from __future__ import annotations
@@ -34,12 +35,15 @@ def _after_d(e):
 class ClaimPartials(LoweringBase):
     """Derivatives by name inside a claim (module docstring)."""
 
-    def claimed_partial(self, e):
+    def claimed_partial(self, e, scope):
         if not getattr(self, "in_claim", False) or not is_derivative(e):
             return None
         num, den = _after_d(e.num), _after_d(e.den)
         if num is None or den is None:
             return None
+        arbitrary = self._arbitrary_partial(num, den, scope)
+        if arbitrary is not None:
+            return arbitrary
         f, v = names.keyword_of(num), names.keyword_of(den)
         if f is None or v is None or f == "__claim":
             return None
@@ -76,3 +80,17 @@ class ClaimPartials(LoweringBase):
             raise self.perr(f"the derivative by {names.latex_of(den)}, an array of order "
                             f"{len(labels)}, inside a claim is not supported", e)
         return Val(node, labels, labels, row and len(labels) == 1)
+
+    def _arbitrary_partial(self, num, den, scope):
+        """``df(y)/dy``: an arbitrary function (`lower.opaque`) applied to names, by one of
+        them: its derivative (gradient) in that argument, f'(y); None otherwise."""
+        if not isinstance(num, S.Apply) or not isinstance(num.func, S.Sym):
+            return None
+        kw = names.keyword_of(num.func)
+        if kw in self.info or kw in self.defsrc or self.arbitrary_function(num.func) is None:
+            return None
+        by = names.keyword_of(den)
+        at = [k for k, a in enumerate(num.args) if names.keyword_of(a) == by]
+        if len(at) != 1:
+            return None
+        return self.apply_arbitrary(num.func, num, scope, grad=at[0])

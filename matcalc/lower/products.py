@@ -147,7 +147,7 @@ class ProductLowering(LoweringBase):
         return "…"
 
     def x_Frac(self, e, scope):
-        partial = self.claimed_partial(e)       # \frac{\partial L}{\partial D} in a claim
+        partial = self.claimed_partial(e, scope)   # \frac{\partial L}{\partial D} in a claim
         if partial is not None:
             return partial
         return self.divide(self.expr(e.num, scope), self.expr(e.den, scope), e)

@@ -311,7 +311,45 @@ class ExprBuild(_Located):
         glued = self._bare_argument(c[0], c[1])
         if glued is not None:
             return glued
+        slash = self._slash_derivative(c[0], c[1])
+        if slash is not None:
+            return slash
         return self._bin(S.MUL, c[0], c[1])
+
+    def _slash_derivative(self, left, right):
+        """``dL/dx``, ``\\partial L/\\partial x``, ``df(y)/dy``, ``2\\,dL/dx``: the derivative
+        written with a slash, as plain-text posts write it, is ``\\frac{dL}{dx}`` (the
+        grammar reads it as (dL/d)·x, the slash binding tighter than juxtaposition). The
+        numerator is from its d on (a factor before it multiplies the fraction); None
+        when `left` is no such (d.../d) or `right` no name."""
+        if not (isinstance(left, S.BinOp) and left.op == S.DIV and
+                isinstance(left.right, S.Sym) and left.right.name in ("d", "partial") and
+                left.right.accent is None and left.right.sup is None and
+                isinstance(right, (S.Sym, S.Sub))):
+            return None
+        factors, signs, node = [], [], left.left
+        while isinstance(node, S.BinOp) and node.op == S.MUL:
+            factors.append(node.right)
+            signs.append(node.sign)
+            node = node.left
+        factors, signs = [node] + factors[::-1], signs[::-1]   # signs[k-1] before factors[k]
+        d = left.right.name
+        # the numerator: from the last d after which only juxtaposition follows
+        k = next((k for k in range(len(factors) - 2, -1, -1)
+                  if isinstance(factors[k], S.Sym) and factors[k].name == d and
+                  factors[k].accent is None and not any(signs[k:])), None)
+        if k is None:
+            return None
+        num = factors[k]
+        for f in factors[k + 1:]:
+            num = self._bin(S.MUL, num, f)
+        out = S.Frac(num, self._bin(S.MUL, left.right, right), span=_cover(left, right))
+        if k == 0:
+            return out
+        head = factors[0]
+        for f, sign in zip(factors[1:k], signs[:k - 1]):
+            head = S.BinOp(S.MUL, head, f, span=_cover(head, f), sign=sign)
+        return S.BinOp(S.MUL, head, out, span=_cover(head, out), sign=signs[k - 1])
 
     def _bracket_entry(self, left, right):
         """``z[k]``: a name with a one-letter index or a number in square brackets written
