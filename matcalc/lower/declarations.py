@@ -200,6 +200,10 @@ class DeclarationCollector(LoweringBase):
                 elif st.target is None and chained is not None and \
                         self._continue_chain(chained, st):
                     pass                        # f &= A \\ &= B: f = A = B
+                elif kind == "relation" and (bare := self.identity_subject(st)) is not None:
+                    # tr(M_k) = ... named as the objective: its left side (identities.py)
+                    candidates.append((k, bare))
+                    self.not_defs.append(st)
                 elif kind is not None:
                     self._not_a_definition(st, kind)
                 if st.target is not None:
@@ -376,7 +380,7 @@ class DeclarationCollector(LoweringBase):
             if isinstance(st.value, S.Sym) and is_function_name(st.value, self._declared):
                 continue
             new = right_to_left(st, known, defined - {None}, names_used(stmts, k))
-            own = own_builtin(st, getattr(self, "objective_text", None))
+            own = own_builtin(st, getattr(self, "objective_text", None), defined)
             if own is not None:
                 stmts[k] = own
                 self._kinds[k] = None

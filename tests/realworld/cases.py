@@ -222,10 +222,10 @@ def ref_poisson_loglinear(beta, x, y):
 
 # references for 071-089 (fields beyond statistics / ML: control, portfolio, Gaussian
 # processes, signal processing, robotics, physics and chemistry, the Matrix Cookbook)
-def ref_kalman_trace(K_k, H, M_hat, R):
+def ref_kalman_trace(K_k, H, M_hat_k, R):
     # tr(M_k) with the notes' expansion of M_k (the line before their trace line)
-    M = (M_hat - (K_k @ H @ M_hat + M_hat @ H.T @ K_k.T)
-         + K_k @ (H @ M_hat @ H.T + R) @ K_k.T)
+    M = (M_hat_k - (K_k @ H @ M_hat_k + M_hat_k @ H.T @ K_k.T)
+         + K_k @ (H @ M_hat_k @ H.T + R) @ K_k.T)
     return float(np.trace(M))
 
 
@@ -804,14 +804,14 @@ CASES = [
          r"array); the minimand also holds \partial V^T/\partial x of a V not given (\Re^n "
          r"is read as R^n)",
          "control: Riccati / HJB", expect="an optimisation over a function of t"),
-    Case("073_kalman_trace_expansion.tex", "K_k", ref_kalman_trace,
-         r"refused: the last line tr(M_k) = tr(\hat{M}_k)+2tr(K_kH\hat{M}_k)+... (an "
-         r"identity with an expression on the left, whose right side has the notes' sign "
-         r"slip +2tr where the expansion gives -2tr) is not read as the objective, so the "
-         r"matrix M_k is taken; K^T_k (= K_k^T) and M_k (named by its step k like K_k) "
-         r"are read",
-         "control: Kalman gain (trace of the error covariance)",
-         expect="not a scalar"),
+    Case("073_kalman_trace_expansion.tex", "K_k", ref_kalman_trace, R,
+         r"control: Kalman gain, the trace of the error covariance (the last line tr(M_k) = "
+         r"tr(\hat{M}_k)+2tr(K_kH\hat{M}_k)+... is an identity about the defined M_k, not a "
+         r"definition: named as written, its left side is the objective and its right side, "
+         r"with the notes' sign slip +2tr where the expansion gives -2tr, is judged false in "
+         r"a note; unnamed it is refused, the two sides being two readings that differ; "
+         r"K^T_k (= K_k^T) and M_k (named by its step k like K_k) are read)",
+         objective="tr(M_k)"),
     Case("074_portfolio_prime_omega.tex", "x", lambda x, Omega: float(x @ Omega @ x), R,
          "portfolio: variance x'Ωx (prime, unicode Ω)"),
     Case("075_cara_utility_half_alpha.tex", r"\phi", ref_cara, R,
