@@ -982,11 +982,15 @@ CASES = [
          "ML: PCA (least-residual affine set)", sample=sample_pca_affine,
          expect="x is declared twice with different shapes"),
     Case("104_kernel_ridge_g_macro.tex", r"\alpha", ref_kernel_ridge,
-         r"refused: \arg\min_{f\in\H} (the page's MathJax macros \H, \g, \R: unknown "
-         r"command \H) in the first optimisation, which is taken as the objective before "
-         r"the finite-dimensional one over \g \alpha; K(\g x_j,\g x_i) is a kernel function "
-         r"given only in words", "kernels: kernel ridge regression",
-         expect=r"unknown command \H"),
+         r"refused: y_i is never declared (the page gives no shapes); the page's MathJax "
+         r"macros are read since, noted: \g (defined nowhere in the text) as a bold font -- "
+         r"every use stands before one letter and \g \alpha \in \R^N is declared -- and \H "
+         r"as the name of a set (only after \in and as the subscript of \|f\|_{\H}), so the "
+         r"first optimisation, over a function f \in \H, no longer stops it and the last "
+         r"one, over \g \alpha, is the objective; behind y, K(\g x_j,\g x_i) is a kernel "
+         r"function given only in words, and \g \alpha = [\alpha_1, \dots, \alpha_N]^T an "
+         r"elided vector", "kernels: kernel ridge regression",
+         expect="unknown name y"),
 
     # 105-119: chosen by source before they were tried (issue 8)
     Case("105_dense_sigmoid_sum_y_hat.tex", "w", ref_sigmoid_lsq, R,
