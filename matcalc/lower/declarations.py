@@ -35,6 +35,7 @@ from .classify import (_head, is_layout, dimension_names, index_names, is_deriva
                        is_function_name, kind_of_def, layout_range, namelike,
                        is_ordinal, listed_members, matrix_layout, prose_bare)
 from .builtin_defs import own_builtin
+from .columns import column_definitions
 from .candidates import claimed_function, objective_of_claims, written
 from .operators import operand_of_claims, operator_variable, statement_operand, taken_note
 from .reversed import names_used, right_to_left
@@ -105,6 +106,9 @@ class DeclarationCollector(LoweringBase):
                  if isinstance(st, S.Def) and st.target is not None
                  and not self._is_claim(st.target) else st for st in self.doc.statements]
         self.notes.extend(self.doc.notes)
+        stmts, columns = column_definitions(stmts)   # (e_1 ... e_n) = (...): e_j = ...
+        for st, reason in columns:
+            self.note(st, reason, "inferred")
         self._note_via_families(stmts)
         stmts, timed = times_letter(stmts)          # X \in R^{D x N}: D×N
         for st, reason in timed:

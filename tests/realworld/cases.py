@@ -862,12 +862,14 @@ CASES = [
          r"masses i and j; the sum runs over connected pairs given only in code)",
          "physics: mass-spring network energy", objective="U", expect="unknown name l"),
     Case("084_reprojection_error_pmatrix.tex", r"\Delta", ref_reprojection,
-         r"refused: the objective inside \min_{\Delta} e^2 does not depend on \Delta as read "
-         r"(e is defined only by the pmatrix relation (e_1 ... e_n) = (...), so e is "
-         r"Euler's number); the 4x4 literal P_i is read, its focal length f is declared "
-         r"nowhere; $i^{th}$ is read as an ordinal in prose and $x_i^b$ as a mention (b "
-         r"labels frame B), both noted",
-         "robotics/vision: reprojection error", expect="does not depend on"),
+         r"refused: x_j^a, the j-th point in frame A (a superscript label, as the prose's "
+         r"$x_i^a$ is noted), is read as a power of a name a declared nowhere; the pmatrix "
+         r"relation (e_1 ... e_n) = (\|x_1^a-P_1\Delta x_1^b\| ... \|x_n^a-P_n\Delta "
+         r"x_n^b\|) is read since as the entrywise definition e_j = \|x_j^a-P_j\Delta "
+         r"x_j^b\|, j = 1..n, noted (e was Euler's number, so \min_{\Delta} e^2 did not "
+         r"depend on \Delta); behind it the 4x4 literal P_i's focal length f, declared "
+         r"nowhere, and e^2 of the vector e (two readings: entrywise, or e^Te)",
+         "robotics/vision: reprojection error", expect="unknown name a"),
     Case("085_procrustes_min_text_orthogonal.tex", "X", ref_procrustes,
          R, r"robotics/vision: orthogonal Procrustes (\min_{X \text{ orthogonal}} "
          r"\|AX-B\|_F: the minimand the objective, 'orthogonal' a noted condition, the "
