@@ -71,10 +71,17 @@ def test_a_macro_defined_in_the_text_is_expanded_not_guessed():
     assert not any("defined nowhere" in n.reason for n in g.notes)
 
 
-def test_a_known_command_is_never_a_page_macro():
-    from matcalc.read.pagemacros import known_command
-    assert all(known_command(c) for c in ("mathbf", "boldsymbol", "alpha", "R", "hat", "log"))
-    assert not any(known_command(c) for c in ("g", "H", "E", "vb"))
+@pytest.mark.parametrize("doc, wrt, ref", [
+    # \llbracket after \in is read by the sum's domain, never as a page's set
+    (r"$x, w \in \R^n$ $f = \sum_{i \in \llbracket 1, n \rrbracket} w_i x_i^3$", "x",
+     lambda x, w: float(w @ x ** 3)),
+    # \mathbf x \in ... : a known font used like a page's macro stays itself
+    (r"$\mathbf x \in \R^n, \boldsymbol \mu \in \R^n$ $f = \|\mathbf x - \boldsymbol \mu\|^2$",
+     "x", lambda x, mu: float((x - mu) @ (x - mu))),
+])
+def test_a_known_command_is_never_a_page_macro(doc, wrt, ref):
+    g = check_gradient(doc, wrt, ref)
+    assert not any("defined nowhere" in n.reason for n in g.notes)
 
 
 def test_bold_and_plain_are_one_name():

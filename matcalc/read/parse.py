@@ -327,15 +327,21 @@ class _Reader:
                     toks[k] = expand(r.toks, text, macros)
                 except ParseError as e:
                     fail(k, e, raw=r.toks, macros=before)
-        toks, page_notes = page_macros(toks, text)     # \g x: a macro of the page
-        for t, reason in page_notes:
-            self._note(S.Span(t.line, t.col, t.end_line, t.end_col), reason, "inferred")
+        cleaned: dict = {}
         for k in range(len(regs)):
             if slots[k] is None:
                 try:
-                    toks[k] = words(clean(layout(toks[k], text), text), text)
+                    cleaned[k] = clean(layout(toks[k], text), text)
                 except ParseError as e:
                     fail(k, e, raw=toks[k], macros=macros)
+        cleaned, page_notes = page_macros(cleaned)     # \g x: a macro of the page
+        for t, reason in page_notes:
+            self._note(S.Span(t.line, t.col, t.end_line, t.end_col), reason, "inferred")
+        for k in cleaned:
+            try:
+                toks[k] = words(cleaned[k], text)
+            except ParseError as e:
+                fail(k, e, raw=toks[k], macros=macros)
         rows: dict = {}
         for k in range(len(regs)):
             if slots[k] is None:
