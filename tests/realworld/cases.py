@@ -875,10 +875,12 @@ CASES = [
          r"\|AX-B\|_F: the minimand the objective, 'orthogonal' a noted condition, the "
          r"unconstrained gradient; X=UV^T a solution statement, not a definition)"),
     Case("086_molecular_mechanics_energy.tex", "r", None,
-         r"refused: \sum_{bonds} K_r (...) (a sum over a named set of bonds, with the "
-         r"per-bond constants K_r never declared), then V_n/2 [...], cos without a "
-         r"backslash; \sum_{i<j} is read", "chemistry: molecular mechanics force field",
-         objective="V", expect="unknown name K_{r}"),
+         r"refused: \sum_{bonds} K_r (...), a sum over a set named by a word the text does "
+         r"not define (its letters b, o, n, d, s have no range; the message names the word, "
+         r"where it named the per-bond constant K_r, never declared, before), then "
+         r"\sum_{angles}, \sum_{dihedrals}, V_n/2 [...], cos without a backslash; \sum_{i<j} is "
+         r"read", "chemistry: molecular mechanics force field",
+         objective="V", expect="runs over a set named by the word 'bonds'"),
     Case("087_cookbook_det_linear_forms.tex", r"\mathbf{X}",
          lambda X: float(np.linalg.det(X)),
          r"refused: only claimed identities: the functions they differentiate are the "
