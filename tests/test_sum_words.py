@@ -28,3 +28,10 @@ def test_three_letters_with_ranges_are_three_indices():
 
 def test_two_letters_keep_their_old_message():
     refused(r"$c \in \mathbb{R}$" "\n" r"$$f = \sum_{ab} c$$", "c", "cannot tell the range")
+
+
+def test_letters_that_index_later_definitions_are_indices():
+    # A and B are definitions lowered after the sum meets them: their letters are indices
+    doc = (r"$x \in \mathbb{R}^n, y \in \mathbb{R}^m, z \in \mathbb{R}^p$" "\n"
+           r"$$A = x y^T$$" "\n" r"$$B = y z^T$$" "\n" r"$$f = \sum_{ijk} A_{ij} B_{jk} z_k$$")
+    check_gradient(doc, "x", lambda x, y, z: float(np.sum(np.outer(x, y) @ np.outer(y, z) @ z)))

@@ -61,7 +61,8 @@ def _with_value(e, kw, value: int):
 
 def _index_word(e) -> str:
     """``\\sum_{bonds}``: the word its indices spell, three or more plain letters written
-    side by side with no bound, set or condition; else ""."""
+    side by side with no bound, set or condition; else "". (The caller refuses it where
+    none of the letters has a range or occurs in the terms: a set named in words.)"""
     ix = e.indices
     if len(ix) < 3 or e.lower is not None or e.upper is not None or e.over is not None or \
             e.excluded is not None or e.compare is not None:
@@ -145,8 +146,10 @@ class SumLowering(LoweringBase):
             inner[kw] = Cell(d)
             idx.append((kw, i))
         word = _index_word(e)
-        if word and all(inner[kw].dim is None for kw, _ in idx):
-            # \sum_{bonds}: the letters of a word, none with a range -- a set in words
+        if word and all(inner[kw].dim is None for kw, _ in idx) and not (
+                {kw for kw, _ in idx} & {names.keyword_of(n) for n in walk_syntax(e.body)
+                                         if isinstance(n, S.Sym)}):
+            # \sum_{bonds}: the letters of a word, none with a range or in the terms
             raise self.perr(f"\\{e.kind}_{{{word}}} runs over a set named by the word "
                             f"'{word}', which the text does not define (read as the indices "
                             f"{', '.join(kw for kw, _ in idx)}, none of them has a range): "
