@@ -8,7 +8,9 @@ that function and defines nothing. When the objective asked for (`objective`, La
 is that same function at the same arguments, the user's definition is what is asked for:
 it is returned as the definition of a name spelled like the function (``\\mathrm{logsumexp}``,
 keyword ``logsumexp``) with the arguments as parameters, so the user's formula -- not the
-built-in -- is differentiated. Anything else returns None.
+built-in -- is differentiated. An argument the document defines (`defined`, keywords) is
+no parameter: ``tr(M_k) = ...`` after ``M_k = ...`` is an identity about the trace of M_k
+(`identities.py`), and None is returned. Anything else returns None.
 """
 from __future__ import annotations
 
@@ -27,12 +29,14 @@ def _call_of_text(text):
     return st.value if isinstance(st, S.Bare) and isinstance(st.value, S.Call) else None
 
 
-def own_builtin(st: S.Def, objective) -> S.Def | None:
+def own_builtin(st: S.Def, objective, defined=()) -> S.Def | None:
     t = st.target
     if objective is None or not isinstance(t, S.Call) or t.primes or st.params is not None:
         return None
     if not t.args or not all(namelike(a) for a in t.args):
         return None
+    if any(names.keyword_of(a) in defined for a in t.args):
+        return None         # tr(M_k) = ... with M_k defined: an identity (identities.py)
     asked = _call_of_text(objective)
     if asked is None or asked.func != t.func or asked.primes or \
             [names.keyword_of(a) for a in asked.args] != [names.keyword_of(a) for a in t.args]:

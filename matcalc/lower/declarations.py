@@ -35,6 +35,7 @@ from .classify import (_head, is_layout, dimension_names, index_names, is_deriva
                        is_function_name, kind_of_def, layout_range, namelike,
                        is_ordinal, listed_members, matrix_layout, prose_bare)
 from .builtin_defs import own_builtin
+from .columns import column_definitions
 from .candidates import claimed_function, objective_of_claims, written
 from .operators import operand_of_claims, operator_variable, statement_operand, taken_note
 from .reversed import names_used, right_to_left
@@ -113,6 +114,9 @@ class DeclarationCollector(LoweringBase):
                  if isinstance(st, S.Def) and st.target is not None
                  and not self._is_claim(st.target) else st for st in self.doc.statements]
         self.notes.extend(self.doc.notes)
+        stmts, columns = column_definitions(stmts)   # (e_1 ... e_n) = (...): e_j = ...
+        for st, reason in columns:
+            self.note(st, reason, "inferred")
         self._note_via_families(stmts)
         stmts, timed = times_letter(stmts)          # X \in R^{D x N}: D×N
         for st, reason in timed:
@@ -212,6 +216,10 @@ class DeclarationCollector(LoweringBase):
                 elif st.target is None and chained is not None and \
                         self._continue_chain(chained, st):
                     pass                        # f &= A \\ &= B: f = A = B
+                elif kind == "relation" and (bare := self.identity_subject(st)) is not None:
+                    # tr(M_k) = ... named as the objective: its left side (identities.py)
+                    candidates.append((k, bare))
+                    self.not_defs.append(st)
                 elif kind is not None:
                     self._not_a_definition(st, kind)
                 if st.target is not None:
@@ -388,7 +396,7 @@ class DeclarationCollector(LoweringBase):
             if isinstance(st.value, S.Sym) and is_function_name(st.value, self._declared):
                 continue
             new = right_to_left(st, known, defined - {None}, names_used(stmts, k))
-            own = own_builtin(st, getattr(self, "objective_text", None))
+            own = own_builtin(st, getattr(self, "objective_text", None), defined)
             if own is not None:
                 stmts[k] = own
                 self._kinds[k] = None

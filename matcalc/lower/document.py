@@ -37,6 +37,7 @@ from .definitions import DefinitionLowering
 from .familyrange import FamilyRanges
 from .families import FamilyFunctions
 from .implied import ImpliedObjective
+from .identities import Identities
 from .indexing import IndexLowering
 from .letters import LetterFunctions
 from .infer import InferredShapes
@@ -59,8 +60,8 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
               FamilyRanges, DeclaredShapes, NameLowering, IndexLowering, AtomLowering,
               ProductLowering, TermLowering, ColonChains, SumLowering, SetSumLowering,
               CallLowering, FamilyFunctions, InferredShapes, ProseFunctions, NamedDensities,
-              ImpliedObjective, OptimumObjective, MemberRows, LetterFunctions, BoldWords,
-              ArbitraryFunctions, ClaimPartials):
+              ImpliedObjective, Identities, OptimumObjective, MemberRows, LetterFunctions,
+              BoldWords, ArbitraryFunctions, ClaimPartials):
     """Lowers one document: collects its declarations and definitions, lowers each
     definition on first use (so the order of the text does not matter), picks the objective.
     Each job is a part of its own module (definitions, objective, skipped fragments,

@@ -1,5 +1,7 @@
 """An objective written only as the left side of an equation after the last definition:
-``r = Ax - b`` then ``\\Rightarrow \\|r\\|^2 = x^TA^TAx - 2b^TAx + b^Tb``.
+``r = Ax - b`` then ``\\Rightarrow \\|r\\|^2 = x^TA^TAx - 2b^TAx + b^Tb``, or an identity about a
+defined quantity written without the arrow, ``tr(M_k) = ...`` after ``M_k = ...``
+(`identities.py`).
 
 Contract (a part of `document.Lowerer`): `implied_objective(kw)` is called when no
 objective was named and the one picked, `kw`, is not a scalar. If exactly one equation
@@ -13,6 +15,7 @@ between two such equations.
 from __future__ import annotations
 
 from ..errors import MatcalcError
+from ..notes import excerpt
 from ..read import syntax as S
 from .base import LoweringBase, short_error
 from .classify import kind_of_def, namelike
@@ -23,7 +26,10 @@ class ImpliedObjective(LoweringBase):
     def _implied_relations(self):
         last = self._last_def
         out = []
-        for st in getattr(self.doc, "implied", ()):
+        # an identity about a defined quantity stands for itself (identities.py: tr(M_k) =
+        # ... after M_k = ...), an equation after an arrow where its left side is no name
+        stated = [st for st in self.not_defs if self.identity_relation(st)]
+        for st in list(getattr(self.doc, "implied", ())) + stated:
             if kind_of_def(st, self._declared, self._dimnames, self._indices) != "relation" \
                     or namelike(st.target) or st.middle:
                 continue
@@ -48,8 +54,15 @@ class ImpliedObjective(LoweringBase):
         except MatcalcError as e:
             for table in (self.defsrc, self.rivals, self.info):
                 table.pop("f", None)
-            what = ("its two sides give different values"
-                    if "defined twice, differently" in str(e) else short_error(e))
+            if "defined twice, differently" in str(e):
+                lhs = " ".join(excerpt(self.src, st.target.span).split())
+                what = (f"its two sides give different values at random points: two "
+                        f"readings, its left side {lhs} with the definitions above, or its "
+                        f"right side as written")
+                if st in self.not_defs:
+                    what += f" (name the objective, --objective '{lhs}', for the left side)"
+            else:
+                what = short_error(e)
             return None, f"the equation at line {st.span.line} would be the objective, but {what}"
         if self.defs["f"].shape != ():
             return None, None

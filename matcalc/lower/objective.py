@@ -290,6 +290,8 @@ class ObjectiveChoice(LoweringBase):
                                 f"objective is {self.info[last].latex} (line "
                                 f"{self.defsrc[last].stmt.span.line}), name it", self.bare) from e
         self._define_deep(kw)
+        if kw == "f":
+            self.judge_identity(kw)                 # tr(M_k) = ...: its right side judged
         if not named:
             refuse_rival_stationarity(self, kw)     # f = ... vs 0 = \nabla_X F
         if not named and kw == "f" and not self.defsrc["f"].stmt.target.span.line:

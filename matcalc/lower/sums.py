@@ -59,6 +59,24 @@ def _with_value(e, kw, value: int):
     return dataclasses.replace(e, **changes) if changes else e
 
 
+def _index_word(e) -> str:
+    """``\\sum_{bonds}``: the word its indices spell, three or more plain letters written
+    side by side with no bound, set or condition; else "". (The caller refuses it where
+    none of the letters has a range or occurs in the terms: a set named in words.)"""
+    ix = e.indices
+    if len(ix) < 3 or e.lower is not None or e.upper is not None or e.over is not None or \
+            e.excluded is not None or e.compare is not None:
+        return ""
+    if not all(isinstance(i, S.Sym) and len(i.name) == 1 and i.name.isalpha() and
+               i.accent is None and not i.primes for i in ix):
+        return ""
+    spans = [i.span for i in ix]
+    if any(not sp_.line for sp_ in spans) or any(
+            b.line != a.line or b.column != a.end_column for a, b in zip(spans, spans[1:])):
+        return ""
+    return "".join(i.name for i in ix)
+
+
 class SumLowering(LoweringBase):
     """Sums, products over indices, and calls."""
 
@@ -134,6 +152,16 @@ class SumLowering(LoweringBase):
                 d = self.inferred_range(e, kw)      # an entrywise definition it indexes
             inner[kw] = Cell(d)
             idx.append((kw, i))
+        word = _index_word(e)
+        if word and all(inner[kw].dim is None for kw, _ in idx) and not (
+                {kw for kw, _ in idx} & {names.keyword_of(n) for n in walk_syntax(e.body)
+                                         if isinstance(n, S.Sym)}):
+            # \sum_{bonds}: the letters of a word, none with a range or in the terms
+            raise self.perr(f"\\{e.kind}_{{{word}}} runs over a set named by the word "
+                            f"'{word}', which the text does not define (read as the indices "
+                            f"{', '.join(kw for kw, _ in idx)}, none of them has a range): "
+                            f"write its index and its set, e.g. \\{e.kind}_{{b \\in B}} with "
+                            f"B declared", e)
         if e.lower is not None and len(idx) > 1:
             raise self.perr("bounds are only understood on a sum over one index", e)
         lo = self.dim(e.lower, inner) if e.lower is not None else None

@@ -611,4 +611,13 @@ def command(w, t):
     for row in COMMAND_ROWS:
         if row(w, t, t.value):
             return
+    nxt = w.toks[w.i] if w.i < w.n else None
+    if nxt is not None and (nxt.kind == "letter" or (nxt.kind == "cmd" and nxt.value in GREEK)):
+        # \g x: a page's macro (read/pagemacros.py reads it where one reading alone fits)
+        letter = f"\\{nxt.value}" if nxt.kind == "cmd" else nxt.value
+        raise err(f"unknown command \\{t.value} (a macro of the page, defined nowhere in the "
+                  f"text?): before {letter} it is a font (\\{t.value} {letter} the name "
+                  f"{letter}) or an operator applied to {letter}, two readings; define it "
+                  f"with \\newcommand, or declare \\{t.value} {letter} (\\in ...) if it is "
+                  f"a font", t, w.source)
     raise err(f"unknown command \\{t.value}", t, w.source)

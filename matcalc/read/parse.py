@@ -35,6 +35,7 @@ from .fragments import guess_raw, guess_tokens, renames
 from .implied import implied_equations
 from .optimum import Optima, raw_has_operator
 from .macros import expand
+from .pagemacros import page_macros
 from .scan import regions
 from .scripts import script_names
 from .tokens import SEP_WORDS
@@ -326,12 +327,21 @@ class _Reader:
                     toks[k] = expand(r.toks, text, macros)
                 except ParseError as e:
                     fail(k, e, raw=r.toks, macros=before)
+        cleaned: dict = {}
         for k in range(len(regs)):
             if slots[k] is None:
                 try:
-                    toks[k] = words(clean(layout(toks[k], text), text), text)
+                    cleaned[k] = clean(layout(toks[k], text), text)
                 except ParseError as e:
                     fail(k, e, raw=toks[k], macros=macros)
+        cleaned, page_notes = page_macros(cleaned)     # \g x: a macro of the page
+        for t, reason in page_notes:
+            self._note(S.Span(t.line, t.col, t.end_line, t.end_col), reason, "inferred")
+        for k in cleaned:
+            try:
+                toks[k] = words(cleaned[k], text)
+            except ParseError as e:
+                fail(k, e, raw=toks[k], macros=macros)
         rows: dict = {}
         for k in range(len(regs)):
             if slots[k] is None:

@@ -222,10 +222,10 @@ def ref_poisson_loglinear(beta, x, y):
 
 # references for 071-089 (fields beyond statistics / ML: control, portfolio, Gaussian
 # processes, signal processing, robotics, physics and chemistry, the Matrix Cookbook)
-def ref_kalman_trace(K_k, H, M_hat, R):
+def ref_kalman_trace(K_k, H, M_hat_k, R):
     # tr(M_k) with the notes' expansion of M_k (the line before their trace line)
-    M = (M_hat - (K_k @ H @ M_hat + M_hat @ H.T @ K_k.T)
-         + K_k @ (H @ M_hat @ H.T + R) @ K_k.T)
+    M = (M_hat_k - (K_k @ H @ M_hat_k + M_hat_k @ H.T @ K_k.T)
+         + K_k @ (H @ M_hat_k @ H.T + R) @ K_k.T)
     return float(np.trace(M))
 
 
@@ -804,14 +804,14 @@ CASES = [
          r"array); the minimand also holds \partial V^T/\partial x of a V not given (\Re^n "
          r"is read as R^n)",
          "control: Riccati / HJB", expect="an optimisation over a function of t"),
-    Case("073_kalman_trace_expansion.tex", "K_k", ref_kalman_trace,
-         r"refused: the last line tr(M_k) = tr(\hat{M}_k)+2tr(K_kH\hat{M}_k)+... (an "
-         r"identity with an expression on the left, whose right side has the notes' sign "
-         r"slip +2tr where the expansion gives -2tr) is not read as the objective, so the "
-         r"matrix M_k is taken; K^T_k (= K_k^T) and M_k (named by its step k like K_k) "
-         r"are read",
-         "control: Kalman gain (trace of the error covariance)",
-         expect="not a scalar"),
+    Case("073_kalman_trace_expansion.tex", "K_k", ref_kalman_trace, R,
+         r"control: Kalman gain, the trace of the error covariance (the last line tr(M_k) = "
+         r"tr(\hat{M}_k)+2tr(K_kH\hat{M}_k)+... is an identity about the defined M_k, not a "
+         r"definition: named as written, its left side is the objective and its right side, "
+         r"with the notes' sign slip +2tr where the expansion gives -2tr, is judged false in "
+         r"a note; unnamed it is refused, the two sides being two readings that differ; "
+         r"K^T_k (= K_k^T) and M_k (named by its step k like K_k) are read)",
+         objective="tr(M_k)"),
     Case("074_portfolio_prime_omega.tex", "x", lambda x, Omega: float(x @ Omega @ x), R,
          "portfolio: variance x'Ωx (prime, unicode Ω)"),
     Case("075_cara_utility_half_alpha.tex", r"\phi", ref_cara, R,
@@ -862,21 +862,25 @@ CASES = [
          r"masses i and j; the sum runs over connected pairs given only in code)",
          "physics: mass-spring network energy", objective="U", expect="unknown name l"),
     Case("084_reprojection_error_pmatrix.tex", r"\Delta", ref_reprojection,
-         r"refused: the objective inside \min_{\Delta} e^2 does not depend on \Delta as read "
-         r"(e is defined only by the pmatrix relation (e_1 ... e_n) = (...), so e is "
-         r"Euler's number); the 4x4 literal P_i is read, its focal length f is declared "
-         r"nowhere; $i^{th}$ is read as an ordinal in prose and $x_i^b$ as a mention (b "
-         r"labels frame B), both noted",
-         "robotics/vision: reprojection error", expect="does not depend on"),
+         r"refused: x_j^a, the j-th point in frame A (a superscript label, as the prose's "
+         r"$x_i^a$ is noted), is read as a power of a name a declared nowhere; the pmatrix "
+         r"relation (e_1 ... e_n) = (\|x_1^a-P_1\Delta x_1^b\| ... \|x_n^a-P_n\Delta "
+         r"x_n^b\|) is read since as the entrywise definition e_j = \|x_j^a-P_j\Delta "
+         r"x_j^b\|, j = 1..n, noted (e was Euler's number, so \min_{\Delta} e^2 did not "
+         r"depend on \Delta); behind it the 4x4 literal P_i's focal length f, declared "
+         r"nowhere, and e^2 of the vector e (two readings: entrywise, or e^Te)",
+         "robotics/vision: reprojection error", expect="unknown name a"),
     Case("085_procrustes_min_text_orthogonal.tex", "X", ref_procrustes,
          R, r"robotics/vision: orthogonal Procrustes (\min_{X \text{ orthogonal}} "
          r"\|AX-B\|_F: the minimand the objective, 'orthogonal' a noted condition, the "
          r"unconstrained gradient; X=UV^T a solution statement, not a definition)"),
     Case("086_molecular_mechanics_energy.tex", "r", None,
-         r"refused: \sum_{bonds} K_r (...) (a sum over a named set of bonds, with the "
-         r"per-bond constants K_r never declared), then V_n/2 [...], cos without a "
-         r"backslash; \sum_{i<j} is read", "chemistry: molecular mechanics force field",
-         objective="V", expect="unknown name K_{r}"),
+         r"refused: \sum_{bonds} K_r (...), a sum over a set named by a word the text does "
+         r"not define (its letters b, o, n, d, s have no range; the message names the word, "
+         r"where it named the per-bond constant K_r, never declared, before), then "
+         r"\sum_{angles}, \sum_{dihedrals}, V_n/2 [...], cos without a backslash; \sum_{i<j} is "
+         r"read", "chemistry: molecular mechanics force field",
+         objective="V", expect="runs over a set named by the word 'bonds'"),
     Case("087_cookbook_det_linear_forms.tex", r"\mathbf{X}",
          lambda X: float(np.linalg.det(X)),
          r"refused: only claimed identities: the functions they differentiate are the "
@@ -982,11 +986,15 @@ CASES = [
          "ML: PCA (least-residual affine set)", sample=sample_pca_affine,
          expect="x is declared twice with different shapes"),
     Case("104_kernel_ridge_g_macro.tex", r"\alpha", ref_kernel_ridge,
-         r"refused: \arg\min_{f\in\H} (the page's MathJax macros \H, \g, \R: unknown "
-         r"command \H) in the first optimisation, which is taken as the objective before "
-         r"the finite-dimensional one over \g \alpha; K(\g x_j,\g x_i) is a kernel function "
-         r"given only in words", "kernels: kernel ridge regression",
-         expect=r"unknown command \H"),
+         r"refused: y_i is never declared (the page gives no shapes); the page's MathJax "
+         r"macros are read since, noted: \g (defined nowhere in the text) as a bold font -- "
+         r"every use stands before one letter and \g \alpha \in \R^N is declared -- and \H "
+         r"as the name of a set (only after \in and as the subscript of \|f\|_{\H}), so the "
+         r"first optimisation, over a function f \in \H, no longer stops it and the last "
+         r"one, over \g \alpha, is the objective; behind y, K(\g x_j,\g x_i) is a kernel "
+         r"function given only in words, and \g \alpha = [\alpha_1, \dots, \alpha_N]^T an "
+         r"elided vector", "kernels: kernel ridge regression",
+         expect="unknown name y"),
 
     # 105-119: chosen by source before they were tried (issue 8)
     Case("105_dense_sigmoid_sum_y_hat.tex", "w", ref_sigmoid_lsq, R,
