@@ -36,20 +36,13 @@ from .check import Judge, explain
 from .errors import MatcalcError, ShapeError
 from .lower import Lowerer
 from .lower.base import chain_factors, walk_syntax
+from .lower.claimpartials import after_d as _after_d
 from .lower.classify import is_derivative, is_differential, is_gradient
 from .read import syntax as S
 from .repair import locate
 from .verdicts import STATUSES, Verdict, Verdicts  # noqa: F401  (STATUSES, Verdict: re-exported)
 
 # ---------------------------------------------------------------- reading the claims
-
-def _after_d(e):
-    """X of ``dX`` / ``\\partial X`` (None for a bare ``\\partial``)."""
-    if isinstance(e, S.BinOp) and e.op == S.MUL and isinstance(e.left, S.Sym) and \
-            e.left.name in ("d", "partial") and e.left.accent is None:
-        return e.right
-    return None
-
 
 def derivative_sides(target):
     """(numerator, denominator) syntax of a claimed derivative's left side: ``\\frac{\\partial

@@ -24,7 +24,7 @@ from .base import LoweringBase
 from .classify import is_derivative
 
 
-def _after_d(e):
+def after_d(e):
     """X of ``dX`` / ``\\partial X``."""
     if isinstance(e, S.BinOp) and e.op == S.MUL and isinstance(e.left, S.Sym) and \
             e.left.name in ("d", "partial") and e.left.accent is None:
@@ -38,7 +38,7 @@ class ClaimPartials(LoweringBase):
     def claimed_partial(self, e, scope):
         if not getattr(self, "in_claim", False) or not is_derivative(e):
             return None
-        num, den = _after_d(e.num), _after_d(e.den)
+        num, den = after_d(e.num), after_d(e.den)
         if num is None or den is None:
             return None
         arbitrary = self._arbitrary_partial(num, den, scope)

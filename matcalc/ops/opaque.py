@@ -60,6 +60,13 @@ def _name(fn, r):
     return _latex_to_text(fn.latex)
 
 
+def _sum_over_arguments(node, d, term):
+    """The differential Σᵢ term(i, argᵢ, dargᵢ) over the arguments that vary (None if none)."""
+    from ..ir import add
+    terms = [term(i, a, d(a)) for i, a in enumerate(node.args) if d(a) is not None]
+    return add(terms) if terms else None
+
+
 def _call(r, head, args):
     """``head(a, b)`` in the printer's style."""
     inner = ", ".join(r.expr(a) for a in args)
@@ -95,13 +102,9 @@ class Unknown(Node):
 
     @staticmethod
     def jvp(node, d):
-        from ..ir import add, mul
-        terms = []
-        for i, a in enumerate(node.args):
-            da = d(a)
-            if da is not None:
-                terms.append(mul(Unknown(node.fn, node.args, tuple(sorted(node.diff + (i,)))), da))
-        return add(terms) if terms else None
+        from ..ir import mul
+        return _sum_over_arguments(node, d, lambda i, a, da: mul(
+            Unknown(node.fn, node.args, tuple(sorted(node.diff + (i,)))), da))
 
     @staticmethod
     def head(node, r):
@@ -157,15 +160,9 @@ class UnknownOf(Node):
 
     @staticmethod
     def jvp(node, d):
-        from ..ir import add, contract
-        terms = []
-        for i, a in enumerate(node.args):
-            da = d(a)
-            if da is not None:
-                labels = tuple(range(a.rank))
-                terms.append(contract([UnknownGrad(node.fn, node.args, i), da],
-                                      [labels, labels], ()))
-        return add(terms) if terms else None
+        from ..ir import contract
+        return _sum_over_arguments(node, d, lambda i, a, da: contract(
+            [UnknownGrad(node.fn, node.args, i), da], [tuple(range(a.rank))] * 2, ()))
 
     @staticmethod
     def render(node, r):
