@@ -2022,18 +2022,14 @@ _CONSTANT_IN_TRACE_DOC = (
 _HADAMARD_BEFORE_LOG_DOC = '\\newcommand{\\R}{\\mathbb{R}}\nb \\in \\R^{n_2}, \\quad u \\in \\R^{n_2}, \\quad C \\in \\R^{n_1\\times n_2}, \\quad \\alpha \\in \\R\nf(u) = \\sigma((b^T \\circ b^T \\circ u^T \\operatorname{Diag}(b)) \\cdot (\\alpha \\cdot \\left(C^T C\\right))^T \\times \\log(\\operatorname{softplus}(b - b)))'
 
 
-@pytest.mark.parametrize("doc, wrt", [
-    pytest.param(_CONSTANT_IN_TRACE_DOC, "A", marks=xfail(
-        "open: a constant matrix softplus(0) (all entries softplus(0), M x N) is printed as "
-        "the scalar \\operatorname{softplus}(0) inside \\operatorname{Tr}(... A V): read "
-        "back, the trace's argument is N x M, 'the trace needs a square matrix'")),
-    pytest.param(_HADAMARD_BEFORE_LOG_DOC, "u", marks=xfail(
-        "open: the printed b^{\\circ 3} \\odot C^{T} C \\log(...) reads back with an operand "
-        "of another shape ('\\odot needs operands of the same shape, not a column vector of "
-        "length n_2 and a n_2×n_2 matrix')")),
-])
+@pytest.mark.parametrize("doc, wrt", [(_CONSTANT_IN_TRACE_DOC, "A"), (_HADAMARD_BEFORE_LOG_DOC, "u")])
 def test_printed_gradients_of_the_final_run_read_back(doc, wrt):
-    """30-minute run, seed 6001 (round trip unreadable, both pre-existing on b23ff4b): the
-    gradients derive right; their printed forms do not read back."""
+    r"""30-minute run, seed 6001 (round trip unreadable, both pre-existing on b23ff4b): the
+    gradients derived right but printed a function of a constant array (softplus of an
+    M x N zero array, softplus of a zero vector inside log) as the scalar
+    \operatorname{softplus}(0), so a trace's argument (and an operand of a Hadamard
+    product) read back with another shape. The simplifier now writes a function of an
+    array filled with c as f(c) times the ones array (simplify.py, "constant-array"), which
+    prints with its shape: softplus(0) 1_N^T A V 1_M, log(softplus(0)) (b^3 ⊙ C^T C 1)."""
     g = matcalc.gradient(doc, wrt)
     assert matcalc.check(doc, wrt, claim=g.latex()).ok
