@@ -148,3 +148,13 @@ def test_a_printed_gradient_through_a_constant_array_reads_back(first, then, c, 
     g = check_gradient(doc, wrt, f, nontrivial=False)
     res = matcalc.check(doc, wrt, claim=g.latex())
     assert res.ok, (doc, g.latex(), res.message)
+
+
+def test_checking_a_gradient_through_a_matrix_singular_by_construction_is_an_error():
+    """(A - A)^{-1} is singular at every input: check() said so with a NumPy traceback
+    (LinAlgError from the generated code); it is a MatcalcError that names the cause."""
+    doc = DECL + r"f = x^T (A - A)^{-1} x"
+    g = matcalc.gradient(doc, "x")
+    assert r"\left(0 \mathbf{1}_{N}\mathbf{1}_{N}^{T}\right)^{-1}" in g.latex(), g.latex()
+    with pytest.raises(matcalc.MatcalcError, match="cannot be evaluated at a point tried"):
+        matcalc.check(doc, "x", claim=g.latex())
