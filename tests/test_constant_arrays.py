@@ -60,6 +60,10 @@ CASES = [
     # a nonzero constant array: tanh(1) 1_N 1_M^T
     (r"f = \operatorname{Tr}(\tanh(V - V + \mathbf{1}\mathbf{1}^T)^T A V)", "A",
      lambda A, V: np.trace(np.tanh(V - V + 1.0).T @ A @ V), r"\tanh\left(1\right)"),
+    # a sum of constant arrays: tanh(1 + softplus(0)) x 1_N^T
+    (r"f = x^T A \tanh(1 + \operatorname{softplus}(y - y))", "A",
+     lambda x, A, y: x @ A @ np.tanh(1.0 + softplus(y - y)),
+     r"\tanh\left(1 + \operatorname{softplus}\left(0\right)\right)"),
     # an array filled with a scalar expression: cos(a) 1_N^T A V 1_M
     (r"f = \operatorname{Tr}(\sin(a (V - V + \mathbf{1}\mathbf{1}^T))^T A V)", "a",
      lambda a, A, V: np.trace(np.sin(a * (V - V + 1.0)).T @ A @ V), r"\cos\left(a\right)"),

@@ -43,10 +43,13 @@ def is_const(node: Node, value=None) -> bool:
 
 def filled(node: Node):
     """The scalar c (a node) if `node` is an array with every entry c -- a constant array,
-    or a product of scalars and ones arrays with no summed axis (c 1_n 1_m^T) -- else None
-    (also for a scalar)."""
+    a product of scalars and ones arrays with no summed axis (c 1_n 1_m^T), or a sum of
+    such arrays -- else None (also for a scalar)."""
     if isinstance(node, Const) and node.shape:
         return Const(node.value, ())
+    if isinstance(node, Add) and node.shape:
+        parts = [filled(t) for t in node.terms]
+        return None if any(p is None for p in parts) else add(parts, node.coeffs)
     if isinstance(node, Contract) and node.shape:
         out = set(node.out)
         if all(not op.shape or (is_const(op, 1) and set(labels) <= out)
