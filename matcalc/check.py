@@ -158,11 +158,19 @@ class Judge:
         self._held = None           # (keyword, name syntax) of intermediates to hold
         self._held_values = {}      # keyword -> gradient with it held, at the points
 
-    def _at_points(self, fn) -> list:
+    def _at_points(self, fn, what: str = "the gradient") -> list:
+        """fn's values at the points. A linear-algebra failure there (the inverse of a
+        matrix singular by construction, (A - A)^{-1}) is a MatcalcError saying so, not a
+        traceback: no comparison is made at such a point."""
         out = []
         for kw in self.points:
             with np.errstate(all="ignore"):
-                out.append(np.asarray(numeric.call(fn, kw), dtype=float))
+                try:
+                    out.append(np.asarray(numeric.call(fn, kw), dtype=float))
+                except np.linalg.LinAlgError as err:
+                    raise MatcalcError(f"cannot check the claim: {what} cannot be evaluated "
+                                       f"at a point tried ({err}: a matrix singular for "
+                                       "every input?)") from None
         return out
 
     def evaluate(self, value, index_syntax, helpers, src: str):
@@ -200,7 +208,7 @@ class Judge:
             raise
         except (ir.IRError, RecursionError) as err:
             raise MatcalcError(f"cannot read the claim: {err}") from None
-        return latex, self._at_points(fn)
+        return latex, self._at_points(fn, "the claim")
 
     def compare(self, got: list, want: list | None = None) -> Outcome:
         """Compare claim values with the gradient's (or with `want`) at every point."""

@@ -110,6 +110,29 @@ def _fold_map(node):
     return None
 
 
+def _of_filled(node):
+    """A function of an array filled with c (a number or a scalar expression: a constant
+    array, c 1 1^T) is that function of c times the ones array -- f(c 1 1^T) = f(c) 1 1^T,
+    and (c 1 1^T)^{circ p} = c^p 1 1^T for a scalar p -- so the array keeps its shape
+    where it is printed: softplus of an M x N zero array is softplus(0) 1_M 1_N^T, not
+    the scalar softplus(0) (which reads back as a number). Not applied where the value
+    folds to a number (`_fold_map`, `_pow_of_const_scalar` run first)."""
+    if isinstance(node, Map) and node.shape:
+        c = ir.filled(node.arg)
+        return None if c is None else _times_ones(Map(node.fn, c), node.shape)
+    if isinstance(node, Pow) and node.shape and node.exp.shape == ():
+        c = ir.filled(node.base)
+        return None if c is None else _times_ones(pow_(c, node.exp), node.shape)
+    return None
+
+
+def _times_ones(scalar, shape):
+    """scalar * the ones array of `shape` (a product, so the ones factor is dropped where
+    something else carries its axes)."""
+    labs = ir.letters(len(shape))
+    return contract([scalar, ones(shape)], [(), labs], labs)
+
+
 # ---------------------------------------------------------------- elementwise identities
 
 def _merge_powers(node):
@@ -389,6 +412,7 @@ CANONICALISE = [
     Rewrite("full-mask", r"[1 \le j \le n] = 1", _mask),
     Rewrite("fold-constant", r"f(c) = \text{its value}", _fold_map),
     Rewrite("const-power", r"c^p = \text{its value}", _pow_of_const_scalar),
+    Rewrite("constant-array", r"f(c\,\mathbf{1}\mathbf{1}^T) = f(c)\,\mathbf{1}\mathbf{1}^T", _of_filled),
 ]
 ELEMENTWISE = [
     Rewrite("power-sign", r"(-x)^{p} = (-1)^{p} x^{p}", _neg_base),

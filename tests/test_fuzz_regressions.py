@@ -2022,18 +2022,54 @@ _CONSTANT_IN_TRACE_DOC = (
 _HADAMARD_BEFORE_LOG_DOC = '\\newcommand{\\R}{\\mathbb{R}}\nb \\in \\R^{n_2}, \\quad u \\in \\R^{n_2}, \\quad C \\in \\R^{n_1\\times n_2}, \\quad \\alpha \\in \\R\nf(u) = \\sigma((b^T \\circ b^T \\circ u^T \\operatorname{Diag}(b)) \\cdot (\\alpha \\cdot \\left(C^T C\\right))^T \\times \\log(\\operatorname{softplus}(b - b)))'
 
 
-@pytest.mark.parametrize("doc, wrt", [
-    pytest.param(_CONSTANT_IN_TRACE_DOC, "A", marks=xfail(
-        "open: a constant matrix softplus(0) (all entries softplus(0), M x N) is printed as "
-        "the scalar \\operatorname{softplus}(0) inside \\operatorname{Tr}(... A V): read "
-        "back, the trace's argument is N x M, 'the trace needs a square matrix'")),
-    pytest.param(_HADAMARD_BEFORE_LOG_DOC, "u", marks=xfail(
-        "open: the printed b^{\\circ 3} \\odot C^{T} C \\log(...) reads back with an operand "
-        "of another shape ('\\odot needs operands of the same shape, not a column vector of "
-        "length n_2 and a n_2×n_2 matrix')")),
-])
+@pytest.mark.parametrize("doc, wrt", [(_CONSTANT_IN_TRACE_DOC, "A"), (_HADAMARD_BEFORE_LOG_DOC, "u")])
 def test_printed_gradients_of_the_final_run_read_back(doc, wrt):
-    """30-minute run, seed 6001 (round trip unreadable, both pre-existing on b23ff4b): the
-    gradients derive right; their printed forms do not read back."""
+    r"""30-minute run, seed 6001 (round trip unreadable, both pre-existing on b23ff4b): the
+    gradients derived right but printed a function of a constant array (softplus of an
+    M x N zero array, softplus of a zero vector inside log) as the scalar
+    \operatorname{softplus}(0), so a trace's argument (and an operand of a Hadamard
+    product) read back with another shape. The simplifier now writes a function of an
+    array filled with c as f(c) times the ones array (simplify.py, "constant-array"), which
+    prints with its shape: softplus(0) 1_N^T A V 1_M, log(softplus(0)) (b^3 ⊙ C^T C 1)."""
     g = matcalc.gradient(doc, wrt)
     assert matcalc.check(doc, wrt, claim=g.latex()).ok
+
+
+_MASK_BESIDE_BARS_DOC = (
+    "\\newcommand{\\R}{\\mathbb{R}}\n$x \\in \\R^{n}$ % a comment, with $ and \\R\n"
+    "$b \\in \\R^{\\mathrm{eval}}$\n$M' \\in \\R^{n \\times n}$\n"
+    "$\\tilde u \\in \\R^{\\mathrm{eval}}$\n$\\phi_i \\in R^{\\mathrm{eval}},\\ i = 1,\\dots,n$\n"
+    "$\\tilde h = (\\tilde u \\circ b)^T + (\\operatorname{abs}(b^{\\mathsf T}) - "
+    "\\mathrm{sigm}(\\left(x^T M' x\\right) b^T))$\n"
+    "$f = -\\tanh(\\sum_{i=2}^{n} \\operatorname{abs}(\\phi_i^T \\tilde u)) - "
+    "\\tilde h \\times \\tilde h^T$")
+
+
+@pytest.mark.parametrize("doc, wrt", [
+    (_MASK_BESIDE_BARS_DOC, "phi"),
+    ("$u \\in \\mathbb{R}^{m}$, $\\Phi \\in \\mathbb{R}^{n \\times m}$\n"
+     "$f = \\tanh(\\sum_{i=2}^{n} \\operatorname{abs}(\\Phi u)_i) + u^T u$", "Phi"),
+])
+def test_a_sub_range_ones_vector_beside_absolute_value_bars_reads_back(doc, wrt):
+    r"""5-minute run, seed 8102 (round trip unreadable, pre-existing on c5fbdce): the
+    printed \mathbf{1}_{[2,\,n]}^{T}\left|\Phi u\right| was refused, 'cannot tell the
+    length of this 0/1 vector': the shape inference gave |a| an unconstrained shape when
+    a's shape (a product, decided by a deferred constraint) was not known yet. |a| is now
+    a deferred constraint of its own (unify.Solver._decide_bars), decided once a is."""
+    g = matcalc.gradient(doc, wrt)
+    assert r"\mathbf{1}_{[2,\,n]}^{T}\left|" in g.latex(), g.latex()
+    assert matcalc.check(doc, wrt, claim=g.latex()).ok
+
+
+def test_a_sub_range_ones_vector_beside_bars_is_right():
+    """The gradient of the second document above against NumPy, and its printed form with
+    the range changed reads back as a wrong claim."""
+    doc = ("$u \\in \\mathbb{R}^{m}$, $\\Phi \\in \\mathbb{R}^{n \\times m}$\n"
+           "$f = \\tanh(\\sum_{i=2}^{n} \\operatorname{abs}(\\Phi u)_i) + u^T u$")
+    U = np.array([0.3, -0.7, 1.1])
+    P = np.array([[0.5, -0.2, 0.1], [0.3, 0.8, -0.6], [-0.9, 0.4, 0.7], [0.2, 0.1, -0.3]])
+    assert_right(doc, "Phi", lambda u, Phi: float(np.tanh(np.sum(np.abs(Phi @ u)[1:])) + u @ u),
+                 dict(u=U, Phi=P))
+    g = matcalc.gradient(doc, "Phi")
+    reads_back_both_ways(doc, "Phi", g.latex(), r"\mathbf{1}_{[2,\,n]}^{T}",
+                         r"\mathbf{1}_{[3,\,n]}^{T}")

@@ -41,6 +41,24 @@ def is_const(node: Node, value=None) -> bool:
     return isinstance(node, Const) and (value is None or node.value == value)
 
 
+def filled(node: Node):
+    """The scalar c (a node) if `node` is an array with every entry c -- a constant array,
+    a product of scalars and ones arrays with no summed axis (c 1_n 1_m^T), or a sum of
+    such arrays -- else None (also for a scalar)."""
+    if isinstance(node, Const) and node.shape:
+        return Const(node.value, ())
+    if isinstance(node, Add) and node.shape:
+        parts = [filled(t) for t in node.terms]
+        return None if any(p is None for p in parts) else add(parts, node.coeffs)
+    if isinstance(node, Contract) and node.shape:
+        out = set(node.out)
+        if all(not op.shape or (is_const(op, 1) and set(labels) <= out)
+               for op, labels in zip(node.ops, node.idx)):
+            scalars = [op for op in node.ops if not op.shape]
+            return contract(scalars, [() for _ in scalars], ())
+    return None
+
+
 def contract(ops: Sequence[Node], idx: Sequence[Sequence], out: Sequence) -> Node:
     """Build a canonical Contract: nested Contracts are inlined, scalar Const factors are
     multiplied together, a zero factor gives zeros, a lone operand with identity labels is

@@ -328,10 +328,15 @@ class _Terms:
             # |v| of a vector has the shape the lowering's reading gives it (the entrywise
             # absolute value: v's shape; the 2-norm: a scalar; atoms.read_vector_bars);
             # of a square matrix it is a determinant; while open, it stays open
+            reading = getattr(self.lw, "vector_bars", "abs")
             r, c = self.s.shape(a)
             if (r == ONE) != (c == ONE) and self.s.not_scalar(a):
-                return a if getattr(self.lw, "vector_bars", "abs") == "abs" else (ONE, ONE)
-            return self.fresh()
+                return a if reading == "abs" else (ONE, ONE)
+            # not known yet (\Phi u, a product whose shape a deferred constraint gives):
+            # decided once it is (unify.Solver._decide_bars), open otherwise
+            out = self.fresh()
+            self.s.deferred.append(("bars-" + reading, a, None, out))
+            return out
         return (ONE, ONE)
 
     def t_Call(self, e, scope):

@@ -135,6 +135,8 @@ class Solver:
             return self._decide_vector(a, b)
         if kind == "diag":
             return self._decide_diag(a, r)
+        if kind.startswith("bars-"):
+            return self._decide_bars(a, r, kind[len("bars-"):])
         if self.scalar(a):
             self.unify_shape(r, b)
         elif self.scalar(b):
@@ -153,6 +155,19 @@ class Solver:
             self.unify_shape(a, b)
         else:
             return False
+        return True
+
+    def _decide_bars(self, a, r, reading) -> bool:
+        """|a| once a's shape is known: a vector's has its shape under the entrywise
+        reading ("abs") and is a scalar under the 2-norm ("norm"); a scalar's and a
+        matrix's (a determinant) are scalars."""
+        rows, cols = self.shape(a)
+        if isinstance(rows, Var) or isinstance(cols, Var):
+            return False
+        if (rows == ONE) != (cols == ONE) and reading == "abs":
+            self.unify_shape(r, a)
+        else:
+            self.unify_shape(r, (ONE, ONE))
         return True
 
     def _decide_diag(self, a, r) -> bool:
@@ -185,6 +200,8 @@ class Solver:
         kind, a, b, r = c
         if kind == "vector":
             return [lambda s: s.unify_shape(a, b), lambda s: s.unify_shape(a, (b[1], b[0]))]
+        if kind.startswith("bars-"):
+            return [lambda s: None]     # left open: |a| constrains nothing while a is
         if kind == "diag":
             return [lambda s: (s.unify(a[1], ONE), s.not_one(a[0]),
                                s.unify_shape(r, (a[0], a[0]))),

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..ir import Contract, IRError, Node, add, broadcast, contract, letters, mul, ones, transpose
+from ..ir import (Const, Contract, IRError, Map, Node, add, broadcast, contract, filled, letters,
+                  mul, ones, transpose)
 from ..rules import Rule
 from .core import defjvp
 from .registry import node_op
@@ -178,6 +179,14 @@ def _sums_to_one(node):
     return None
 
 
+def _softmax_of_constant(node):
+    """softmax of an array with every entry c (c 1 1^T, c any scalar) is 1/n in every
+    entry, n the length of its axis: the constant array it is, printed with its shape."""
+    if isinstance(node, Softmax) and filled(node.arg) is not None:
+        return Const(sp.Integer(1) / node.shape[node.axis], node.shape)
+    return None
+
+
 @node_op
 class Softmax(Node):
     """softmax along `axis`: exp(x) normalised to sum 1 along that axis (row-wise on a
@@ -190,7 +199,10 @@ class Softmax(Node):
     identity = (r"d\operatorname{softmax}(x) = s \odot dx - s\,(s^{T} dx),\quad "
                 r"s = \operatorname{softmax}(x)")
     rewrites = (Rule("softmax-sums-to-one", r"\sum_j \operatorname{softmax}(x)_j = 1",
-                     _sums_to_one),)
+                     _sums_to_one),
+                Rule("softmax-of-constant",
+                     r"\operatorname{softmax}(c\,\mathbf{1}_n) = \tfrac{1}{n}\mathbf{1}_n",
+                     _softmax_of_constant))
     helpers = {"_softmax": '''def _softmax(x, axis):
     """softmax along axis, stable: the largest entry is subtracted first."""
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
@@ -241,6 +253,19 @@ class Softmax(Node):
                                                     (k, 0, node.shape[node.axis] - 1))
 
 
+def _logsumexp_of_constant(node):
+    """logsumexp of an array with every entry c (c 1 1^T, c any scalar) is c + log n in
+    every entry, n the length of its axis (an array over the other axes keeps its shape)."""
+    c = filled(node.arg) if isinstance(node, LogSumExp) else None
+    if c is None:
+        return None
+    value = add([c, Map("log", Const(node.arg.shape[node.axis], ()))])
+    if not node.shape:
+        return value
+    labs = letters(node.rank)
+    return contract([value, ones(node.shape)], [(), labs], labs)
+
+
 @node_op
 class LogSumExp(Node):
     """log Σ exp along `axis` (the axis disappears)."""
@@ -249,6 +274,9 @@ class LogSumExp(Node):
                          r"f = \operatorname{logsumexp}(Ax)",
                      wrt="A", f=lambda A, x: np.log(np.sum(np.exp(A @ x)))),)
     identity = r"d\operatorname{logsumexp}(x) = \operatorname{softmax}(x)^{T} dx"
+    rewrites = (Rule("logsumexp-of-constant",
+                     r"\operatorname{logsumexp}(c\,\mathbf{1}_n) = c + \log n",
+                     _logsumexp_of_constant),)
     helpers = {"_logsumexp": '''def _logsumexp(x, axis):
     """log of the sum of exp along axis, stable: the largest entry is taken out first."""
     m = np.max(x, axis=axis, keepdims=True)

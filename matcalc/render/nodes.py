@@ -85,10 +85,10 @@ class NodePrinting:
             name = f.words[0] if f.words else f.name
             template = (rf"\operatorname{{{name}}}\left({{}}\right)" if self.is_latex
                         else f"{name}({{}})")
-        return f.fill(template, self.expr(node.arg)), ATOM
+        return f.fill(template, self.arg(self._present(node.arg))[0]), ATOM
 
     def _r_Pow(self, node):
-        base, bp = self._r(node.base)
+        base, bp = self.arg(node.base)
         e = node.exp
         if isinstance(e, Const):
             v = e.value

@@ -202,7 +202,16 @@ ight)."""
         return self.style == "latex"
 
     def part(self, node):
-        """(string, precedence) of a sub-node."""
+        """(string, precedence) of a sub-node: an operand of an op, which may be a function's
+        argument, so the zero array keeps its shape (`arg`)."""
+        return self.arg(node)
+
+    def arg(self, node):
+        r"""(string, precedence) of an argument of a function, a power or an op. The zero
+        array is written 0 as a whole value, but an argument ``\det(0)`` reads back as a
+        number: there it is ``0 \mathbf{1}_{n} \mathbf{1}_{n}^{T}``, the array of its shape."""
+        if isinstance(node, Const) and node.value == 0 and node.shape:
+            return f"0{self.t['mul']}{self._ones(node.shape)[0]}", MUL
         return self._r(node)
 
     def wrap(self, s, prec, need):
@@ -212,7 +221,7 @@ ight)."""
     def apply(self, latex_name, text_name, arg):
         """``name(arg)`` in this style: the form of every function-like op."""
         name = latex_name if self.is_latex else text_name
-        return f"{name}{self.t['lp']}{self.expr(arg)}{self.t['rp']}", ATOM
+        return f"{name}{self.t['lp']}{self.arg(self._present(arg))[0]}{self.t['rp']}", ATOM
 
 def latex(node, problem=None) -> str:
     return Renderer(problem, "latex").expr(node)
