@@ -165,3 +165,34 @@ def test_an_arbitrary_function_of_a_random_layer_derives_right(inner, kind, seed
         doc = decl + (rf"$D = {inner}$ and $L = \mathbf{{1}}^T \phi(D) \mathbf{{1}}$, where "
                       r"$\phi$ is a differentiable function applied elementwise.")
     check_gradient(doc, "W", seed=seed)
+
+
+# ------------------------------------------------------------------ found by the fuzzer
+
+def test_the_gradient_and_the_objective_take_the_same_callables():
+    """g.inputs lists the callables of the objective too (f beside f_grad), and the objective
+    accepts the gradient's: one set of keyword arguments serves both (the fuzzer passes
+    g.inputs' keywords to both; the objective refused f_grad, and f was not listed)."""
+    g = matcalc.gradient(LAYER, "W")
+    assert g.inputs["f"] == "f" and g.inputs[r"\nabla f"] == "f_grad"
+    rng = np.random.default_rng(4)
+    X, W = rng.standard_normal((3, 5)), rng.standard_normal((4, 3))
+    kw = dict(X=X, W=W, f=lambda D: float(np.sum(D ** 3)), f_grad=lambda D: 3 * D ** 2)
+    assert set(kw) == set(g.inputs.values())
+    value = g.objective_numpy()(**kw)
+    assert np.isclose(value, np.sum((W @ X) ** 3))
+    got = g.to_numpy()(**kw)
+    want = numeric.central_difference(g.objective_numpy(), kw, "W")
+    assert np.allclose(got, want, atol=1e-6)
+    assert np.allclose(got, 3 * (W @ X) ** 2 @ X.T)
+
+
+@pytest.mark.parametrize("paren", [r"\big(x\big)", r"\Big(x\Big)", r"\left(x\right)", "(x)"])
+def test_a_prime_before_a_sized_parenthesis_is_a_derivative_written(paren):
+    """g'\\big(x\\big) writes g's derivative as g'(x) does: g is an arbitrary (entrywise)
+    function, no longer "unknown function g"."""
+    doc = (r"$x \in \mathbb{R}^n, A \in \mathbb{R}^{n\times n}$" "\n"
+           rf"$h = g'{paren}$" "\n" r"$L = \mathbf{1}^T g(A x) + h^T x$")
+    g = check_gradient(doc, "x")
+    assert any("g'" in n.reason for n in g.notes)
+    assert matcalc.check(doc, "x", claim=g.latex()).ok
