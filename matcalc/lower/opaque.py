@@ -37,16 +37,20 @@ from .base import LoweringBase
 DERIVATIVE_MARKS = ("nabla", "partial")
 
 
+# an opening parenthesis, sized or not: (, \left(, \big(, \Bigl(
+_OPEN = r"(?:\\left|\\[bB]igg?l?)?\s*\("
+
+
 def _derivative_written(src: str, latex: str):
     """The first derivative of the function `latex` the text writes (f', \\nabla f, df/dy,
     \\partial f), as an excerpt, and the kind it implies ("entrywise" for a prime, "scalar"
     for a gradient, None for a d or \\partial), or None."""
     name = re.escape(latex) + (r"(?![A-Za-z])" if latex[-1:].isalpha() else "")
-    for pattern, kind in ((name + r"\s*'+\s*(?:\\left)?\(", "entrywise"),
+    for pattern, kind in ((name + r"\s*'+\s*" + _OPEN, "entrywise"),
                           (name + r"\s*\^\{?\\prime", "entrywise"),
                           (r"\\nabla\s*(?:_\{?[^{}\s]*\}?\s*)?" + name, "scalar"),
                           (r"(?:(?<![A-Za-z\\])d|\\partial|\\mathrm\{d\}|\\operatorname\{d\})"
-                           r"\s*\{?\s*" + name + r"\s*(?:\(|/|\}|\\left\()", None)):
+                           r"\s*\{?\s*" + name + r"\s*(?:" + _OPEN + r"|/|\})", None)):
         m = re.search(pattern, src)
         if m:
             shown = re.match(r"[^\s$]*", src[m.start():m.start() + 24]).group(0)
