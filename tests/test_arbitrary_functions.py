@@ -196,3 +196,32 @@ def test_a_prime_before_a_sized_parenthesis_is_a_derivative_written(paren):
     g = check_gradient(doc, "x")
     assert any("g'" in n.reason for n in g.notes)
     assert matcalc.check(doc, "x", claim=g.latex()).ok
+
+
+def test_a_transposed_gradient_reads_back():
+    """\\nabla f(D)^T, as the printer writes it (the gradient of a loss of a vector, in a
+    product): the postfix applies to the gradient. It read \\nabla as an unknown name."""
+    doc = (r"$u \in \mathbb{R}^{n}$" "\n" r"$\ell = f(\operatorname{softmax}(u))$" "\n"
+           r"$f$ is a smooth function.")
+    g = check_gradient(doc, "u")
+    assert matcalc.check(doc, "u", claim=g.latex()).ok
+    s = r"\operatorname{softmax}(u)"
+    claim = rf"{s} \odot \nabla f({s}) - (\nabla f({s})^T {s}) {s}"
+    assert matcalc.check(doc, "u", claim=claim).ok
+    assert not matcalc.check(doc, "u", claim=rf"{s} \odot \nabla f({s})").ok
+    layer = LAYER.replace(r"$L = f(D)$", r"$L = \operatorname{Tr}(A \nabla f(D)^T) + f(D)$") \
+        .replace(r"W \in \mathbb{R}^{h\times m}$", r"W, A \in \mathbb{R}^{h\times m}$") \
+        .replace(r"X \in \mathbb{R}^{m\times n}", r"X \in \mathbb{R}^{m\times m}")
+    check_gradient(layer, "A")
+    assert matcalc.check(layer, "A", claim=r"\nabla f(D)").ok
+    assert not matcalc.check(layer, "A", claim=r"\nabla f(D)^T").ok
+
+
+def test_an_unnamed_objective_beside_a_function_f_is_refused_with_a_place():
+    """A bare final expression is the definition f inside: beside the document's function f
+    it was 'line 0, column 0: circular definition: f -> f'."""
+    doc = (r"$w, p \in \mathbb{R}^{n}$" "\n" r"$f\left(w \odot p\right)$" "\n"
+           r"$f$ is a differentiable real-valued function.")
+    with pytest.raises(MatcalcError, match=r"line 2, column 2: .*name the objective"):
+        matcalc.gradient(doc, "p")
+    check_gradient(doc.replace(r"$f\left", r"$L = f\left"), "p")

@@ -318,7 +318,8 @@ class CallLowering(LoweringBase):
                             "number times the parenthesis (e is Euler's number only in a "
                             "power): define e, or write e^{1} \\cdot (...) or \\exp(1)", f)
         if self.arbitrary_function(f) is not None:      # "f is an arbitrary loss"
-            return self.apply_arbitrary(f, e, scope, f.primes)
+            return self.apply_arbitrary(f, e, scope, f.primes,
+                                        grad=self.marked_gradients.get(id(e)))
         raise self.perr(f"unknown function {names.latex_of(f)}: the document applies it but "
                         f"never says which function it is: define it "
                         f"({names.latex_of(f)}(z) = ...), name it in a sentence "

@@ -560,6 +560,7 @@ class DeclarationCollector(LoweringBase):
             return
         self.written_objective = written(self.src, chosen.value.span)
         if not self.defsrc:
+            self.refuse_unnamed_beside_function_f(chosen)
             name = "f"
             self.defsrc[name] = DefSource(name, S.Def(S.Sym("f"), None, chosen.value,
                                                       span=chosen.span), (), ())

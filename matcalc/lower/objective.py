@@ -9,6 +9,8 @@ readable, or not a scalar.
 """
 from __future__ import annotations
 
+import re
+
 from .. import ir, names
 from ..errors import MatcalcError, ParseError, ShapeError, error_at
 from ..ir import Ref
@@ -20,6 +22,11 @@ from .builtin_defs import objective_of_call
 from .candidates import (refuse_prose_mention, refuse_rival_claims,
                          refuse_rival_stationarity)
 from .declarations import DefSource, Info
+
+
+# a function f applied (f(, f'(, f\left(, f\big(): an unnamed objective, f inside, is refused
+UNNAMED_BESIDE_F = re.compile(r"(?<![A-Za-z\\])f\s*(?:'|\^\{?\\prime\}?)*\s*"
+                              r"(?:\\left|\\[bB]igg?l?)?\s*\(")
 
 
 class ObjectiveChoice(LoweringBase):
@@ -247,12 +254,22 @@ class ObjectiveChoice(LoweringBase):
         w = getattr(self, "written_objective", None)
         return bool(w) and objective is not None and "".join(objective.split()) == w
 
+    def refuse_unnamed_beside_function_f(self, st):
+        """An unnamed objective is the definition f inside: where the document applies a
+        function f (``$f(w \\odot p)$``, f arbitrary) the two would be one name (it was
+        'circular definition: f -> f' at line 0): refused, asking for a name."""
+        if UNNAMED_BESIDE_F.search(self.src):
+            raise self.perr("this expression is the objective, written without a name, and "
+                            "the document applies a function f: name the objective "
+                            "(L = ...)", st)
+
     def adopt_bare_objective(self):
         """The expression after the last definition (`bare`) as the definition f."""
         if "f" in self.info:
             raise self.perr("this expression after the last definition would be the "
                             "objective, but f is already defined: write it as a "
                             "definition, or name the objective", self.bare)
+        self.refuse_unnamed_beside_function_f(self.bare)
         self.defsrc["f"] = DefSource("f", S.Def(S.Sym("f"), None, self.bare.value,
                                                 span=self.bare.span), (), ())
         self.info["f"] = Info("def", "f", span=self.bare.span)

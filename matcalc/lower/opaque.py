@@ -58,6 +58,13 @@ def _derivative_written(src: str, latex: str):
     return None
 
 
+def _applied(e):
+    """The application under the postfixes of `e` (``f(D)^T``, ``f(D)^2`` -> ``f(D)``)."""
+    while isinstance(e, (S.Transpose, S.Pow)):
+        e = e.arg if isinstance(e, S.Transpose) else e.base
+    return e
+
+
 class ArbitraryFunctions(LoweringBase):
     """Applications of the functions a document leaves arbitrary."""
 
@@ -190,6 +197,7 @@ class ArbitraryFunctions(LoweringBase):
         0, ``\\nabla_{2}`` / ``\\partial_2``: 1), when `mark` is such a mark, undeclared,
         and `target` an application of an arbitrary function; else None."""
         base, sub = (mark.base, mark.subs) if isinstance(mark, S.Sub) else (mark, ())
+        target = _applied(target)
         if not isinstance(base, S.Sym) or base.name not in DERIVATIVE_MARKS or \
                 base.name in self.info or not isinstance(target, S.Apply):
             return None
@@ -222,7 +230,18 @@ class ArbitraryFunctions(LoweringBase):
             target = factors[k + 1]
             if out:
                 out_signs.append(signs[k - 1])
-            preset[len(out)] = self.apply_arbitrary(target.func, target, scope, grad=pos)
+            if isinstance(target, S.Apply):
+                preset[len(out)] = self.apply_arbitrary(target.func, target, scope, grad=pos)
+            else:
+                # \nabla f(D)^T: the postfix applies to the gradient (as the printer means
+                # it); the application inside is lowered as that derivative
+                self.marked_gradients[id(_applied(target))] = pos
             out.append(target)
             k += 2
         return out, out_signs, preset
+
+    @property
+    def marked_gradients(self) -> dict:
+        """id(application) -> argument position, for the applications under a postfix that
+        a derivative mark before them differentiates (``\nabla f(D)^T``)."""
+        return self.__dict__.setdefault("_marked_gradients", {})
