@@ -225,3 +225,16 @@ def test_an_unnamed_objective_beside_a_function_f_is_refused_with_a_place():
     with pytest.raises(MatcalcError, match=r"line 2, column 2: .*name the objective"):
         matcalc.gradient(doc, "p")
     check_gradient(doc.replace(r"$f\left", r"$L = f\left"), "p")
+
+
+@pytest.mark.parametrize("wrt", ["u", r"\alpha"])
+def test_a_mask_beside_a_derivative_of_an_arbitrary_function_takes_its_length(wrt):
+    """(∂₂ℓ(α1_M, u) ⊙ 1_{[2,M]}) and ∂₁ℓ(α1_M, u)^T 1_{[2,M]}, as the gradients of a sum from
+    2 print: the mask's length is inferred from the derivative beside it (the inference
+    knew neither the application's shape nor the mark before it: 'cannot tell the length
+    of this 0/1 vector')."""
+    doc = (r"$\alpha \in \mathbb{R}, u \in \mathbb{R}^M$ and $L = \tanh(\sum_{j=2}^{M} "
+           r"\ell(\alpha, u_j))$, where $\ell$ is a loss function.")
+    g = check_gradient(doc, wrt)
+    assert r"\mathbf{1}_{[2,\,M]}" in g.latex()
+    assert matcalc.check(doc, wrt, claim=g.latex()).ok
