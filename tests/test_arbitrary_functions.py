@@ -238,3 +238,15 @@ def test_a_mask_beside_a_derivative_of_an_arbitrary_function_takes_its_length(wr
     g = check_gradient(doc, wrt)
     assert r"\mathbf{1}_{[2,\,M]}" in g.latex()
     assert matcalc.check(doc, wrt, claim=g.latex()).ok
+
+
+def test_a_derivative_written_in_the_document_holds_in_its_claims():
+    """g is arbitrary because the document writes g'(x): a claim that applies g (the printed
+    gradient g(u)) is read in that document -- it was 'unknown function g', the claim's own
+    text having no g' in it."""
+    doc = (r"u \in \mathbb{R}^{m}, \quad x \in \mathbb{R}^{n}, \quad b \in \mathbb{R}^{m}" "\n"
+           r"h = g^{\prime}(x)" "\n" r"H = (b^T) g(u) + h^T x" "\n" r"L = H")
+    g = check_gradient(doc, "b")
+    assert g.latex() == r"g\left(u\right)"
+    assert matcalc.check(doc, "b", claim=g.latex()).ok
+    assert not matcalc.check(doc, "b", claim=r"2 g(u)").ok

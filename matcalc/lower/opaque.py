@@ -82,7 +82,11 @@ class ArbitraryFunctions(LoweringBase):
         said = self.prose.arbitrary.get(kw)
         if said is not None:
             return f"as the text says: \"{said[1]}\"", said[0]
-        written = _derivative_written(self.src, names.latex_of(S.Sym(f.name)))
+        # a claim is read in its document (`lower_claim`): the document's text says too
+        written = None
+        for src in (self.src, getattr(self, "document_src", None)):
+            written = written or (_derivative_written(src, names.latex_of(S.Sym(f.name)))
+                                  if src else None)
         if written is not None:
             return f"the text writes its derivative, {written[0]}", written[1]
         return None
