@@ -382,8 +382,7 @@ class _Terms:
             x, mean, _ = (self.term(a, scope) for a in e.args)
             self.s.unify_shape(x, mean)
             return (ONE, ONE)
-        if info is None and kw not in self.lw.defsrc and \
-                self.lw.arbitrary_function(e.func) is not None:
+        if info is None and self._arbitrary_applied(e):
             return self.arbitrary_term(e, scope)
         ds = self.lw.defsrc.get(kw)
         if info is not None and len(e.args) == 1 and \
@@ -396,6 +395,18 @@ class _Terms:
         for x in e.args:
             self.term(x, scope)
         return self.fresh()
+
+    def _arbitrary_applied(self, e) -> bool:
+        r"""Does `e` apply an arbitrary function: a name (primes aside) neither declared,
+        defined nor named in prose (\phi'(...) with \phi a declared vector is a transpose),
+        that the text says is arbitrary or differentiates?"""
+        f = e.func
+        if not isinstance(f, S.Sym):
+            return False
+        base = names.keyword_of(S.Sym(f.name))
+        if base in self.lw.info or base in self.lw.defsrc or base in self.lw.functions:
+            return False
+        return self.lw.arbitrary_function(f) is not None
 
     def arbitrary_term(self, e, scope, grad=None):
         r"""The shape of an application of an arbitrary function (`lower.opaque`), or of its

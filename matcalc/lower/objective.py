@@ -9,8 +9,6 @@ readable, or not a scalar.
 """
 from __future__ import annotations
 
-import re
-
 from .. import ir, names
 from ..errors import MatcalcError, ParseError, ShapeError, error_at
 from ..ir import Ref
@@ -22,11 +20,6 @@ from .builtin_defs import objective_of_call
 from .candidates import (refuse_prose_mention, refuse_rival_claims,
                          refuse_rival_stationarity)
 from .declarations import DefSource, Info
-
-
-# a function f applied (f(, f'(, f\left(, f\big(): an unnamed objective, f inside, is refused
-UNNAMED_BESIDE_F = re.compile(r"(?<![A-Za-z\\])f\s*(?:'|\^\{?\\prime\}?)*\s*"
-                              r"(?:\\left|\\[bB]igg?l?)?\s*\(")
 
 
 class ObjectiveChoice(LoweringBase):
@@ -255,10 +248,13 @@ class ObjectiveChoice(LoweringBase):
         return bool(w) and objective is not None and "".join(objective.split()) == w
 
     def refuse_unnamed_beside_function_f(self, st):
-        """An unnamed objective is the definition f inside: where the document applies a
-        function f (``$f(w \\odot p)$``, f arbitrary) the two would be one name (it was
+        """An unnamed objective is the definition f inside: where it applies the document's
+        arbitrary function f (``$f(w \\odot p)$``) the two would be one name (it was
         'circular definition: f -> f' at line 0): refused, asking for a name."""
-        if UNNAMED_BESIDE_F.search(self.src):
+        applies_f = any(isinstance(n, S.Apply) and isinstance(n.func, S.Sym) and
+                        n.func.name == "f" for n in walk_syntax(st.value))
+        if applies_f and "f" not in self.info and \
+                self.arbitrary_function(S.Sym("f")) is not None:
             raise self.perr("this expression is the objective, written without a name, and "
                             "the document applies a function f: name the objective "
                             "(L = ...)", st)
