@@ -250,3 +250,15 @@ def test_a_derivative_written_in_the_document_holds_in_its_claims():
     assert g.latex() == r"g\left(u\right)"
     assert matcalc.check(doc, "b", claim=g.latex()).ok
     assert not matcalc.check(doc, "b", claim=r"2 g(u)").ok
+
+
+@pytest.mark.parametrize("value", [r"$G = f'(D)$ and $L = A : G$", r"$L = A : f'(D)$"])
+def test_a_prime_of_a_loss_of_an_array_is_two_readings(value):
+    """"f is a loss function" (a scalar function of D) and f'(D): the gradient of the loss,
+    or the derivative of an f applied entrywise -- different numbers; it was read entrywise
+    without a word. On scalars, and with the kind said, it still reads."""
+    doc = rf"$D, A \in \mathbb{{R}}^{{m\times n}}$, {value}, where $f$ is an arbitrary loss function."
+    refused(doc, "D", "two readings", r"\nabla f", "elementwise")
+    check_gradient(doc.replace("an arbitrary loss function", "applied elementwise"), "D")
+    check_gradient(r"$x, y \in \mathbb{R}$, $L = f'(x y) + f(x)$, where $f$ is a loss function.",
+                   "x")

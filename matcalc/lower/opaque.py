@@ -106,6 +106,16 @@ class ArbitraryFunctions(LoweringBase):
             kind = known[1]         # one function, one kind: as it was read before
         elif scalar_args:
             kind = "entrywise"
+        elif primes and hint == "scalar":
+            # "f is a loss function" and f'(D): the gradient of a loss of D, or f: R -> R
+            # differentiated entrywise -- two readings, two different numbers
+            shown = describe(next(v for v in vals if v.kind != "s"))
+            raise self.perr(
+                f"{latex}'(...) of {shown} has two readings: the text says {latex} is a "
+                f"scalar function of the array ({why}), whose derivative is its gradient "
+                f"\\nabla {latex}, or {latex}' is the derivative of a function applied "
+                f"entrywise: write \\nabla {latex}(...) for the gradient, or say "
+                f"\"${latex}$ is applied elementwise\"", e)
         elif primes or hint == "entrywise":
             kind = "entrywise"
         elif grad is not None or hint == "scalar" or self._whole_objective(e):
