@@ -320,8 +320,10 @@ class Gradient(BackendViews):
 
     def objective_source(self) -> str:
         p = self.problem
+        # it accepts what the gradient takes (the callables of an arbitrary function, f_grad
+        # beside f, optional): the keyword arguments of `inputs` serve both
         return _generate(p, ir.Ref(p.objective, p.defs[p.objective].shape), "objective",
-                         f"Value of {p.objective}.", self._accepts)
+                         f"Value of {p.objective}.", self._accepts + (self.node,))
 
     def objective_numpy(self):
         """The objective's value as a callable(**arrays) -> float (used by `check`)."""
@@ -336,10 +338,13 @@ class Gradient(BackendViews):
         out = {self.problem.latex.get(v.name, v.name): names.python_name(v.name) for v in inputs}
         for s in required:
             out[self.problem.latex.get(s.name, s.name)] = names.python_name(s.name)
-        calls, _ = codegen.callables(self.problem, (self.node,), self._accepts)
-        heads = opaque.callable_heads([self.node] + [self.problem.defs[d] for d in
-                                                     self.problem.needed((self.node,))])
-        out.update({heads[c]: c for c in calls})
+        # the callables the gradient calls, then those only the objective calls (f beside
+        # f_grad): the same keyword arguments serve the gradient and the objective
+        calls, optional = codegen.callables(self.problem, (self.node,), self._accepts)
+        roots = (self.node,) + tuple(self._accepts)
+        heads = opaque.callable_heads(list(roots) + [self.problem.defs[d] for d in
+                                                     self.problem.needed(roots)])
+        out.update({heads[c]: c for c in calls + optional})
         return out
 
 

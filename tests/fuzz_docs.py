@@ -27,7 +27,17 @@ What a document can contain
     multi-letter subscripts `E_{max}`, font commands (`\mathbf{w}` declared, `w` used), odd
     names through `\text{...}` (`\text{ﬁ}` beside `\text{fi}`, `\text{np}`, `\text{float}`,
     `\text{x²}`, `\text{𝑥}`, `\text{e}`, ...), and a bare math-alphanumeric letter (`𝑥`, a
-    construct matcalc may refuse: such documents are tagged `may-refuse`).
+    construct matcalc may refuse: such documents are tagged `may-refuse`);
+  * arbitrary functions (tags `opaque:*`): a loss of arrays `L = f(M)`, `\ell(M, N)` with a
+    sentence ("where $f$ is an arbitrary loss function", "$\ell$ is a loss function", "some
+    smooth scalar function"); an entrywise function of a matrix expression with a sentence
+    (elementwise, an activation) or with `\phi'(Z)` written (a definition G = \phi'(Z) the
+    objective may or may not use); `\sum_i \ell(y_i, \hat y_i)` in index notation; f of
+    scalars; `\nabla f(D)` written; nested in every other construct and in each other; and
+    as refusals (may-refuse) a function of an array whose kind the text does not say --
+    accepted only as the whole objective `L = f(D)`, else a `wrong` (`Case.must_refuse`).
+    Each has the fuzzer's OWN smooth instance (EntrywiseFamily, ScalarFamily), whose
+    callables (f, f_prime, f_d12, f_grad, ...) go to the evaluator and to matcalc's code.
 
 Inputs are sampled in a safe domain: entries in [-1, 1], positive variables in [0.5, 1.5],
 SPD matrices a aᵀ/n + I; every log / sqrt / ⊘ / ^{-1} argument is built positive with a
@@ -156,7 +166,12 @@ KNOWN_SIGNATURES: list = [
 ]
 
 # Tags of constructs matcalc may refuse with a MatcalcError (genuinely unsupported input).
-MAY_REFUSE = {"name:math-alnum", "spell:layerT", "macro:outside-math"}
+MAY_REFUSE = {"name:math-alnum", "spell:layerT", "macro:outside-math",
+              # an arbitrary function of an array whose kind the text does not say (two
+              # readings; accepted only where a use on scalars fixed it: Case.must_refuse)
+              "opaque:kind-unsaid",
+              # \nabla f(D) written: its derivative (a Hessian through it) is refused
+              "opaque:grad-written"}
 
 SCALAR = ()
 ADD, COLON, HAD, NEG, PROD, POST, ATOM = range(1, 8)
@@ -215,9 +230,10 @@ class Env:
     a stop-gradient / held-constant part is evaluated at the base point, so finite
     differences do not see through it. Definitions are cached per evaluation."""
 
-    def __init__(self, vals, base, dims, kinks=None):
+    def __init__(self, vals, base, dims, kinks=None, fns=None):
         self.vals, self.base, self.dims = vals, base, dims
         self.kinks = kinks
+        self.fns = fns or {}      # keyword -> callable: the arbitrary functions (FAMILIES)
         self.cache = {}
         self._frozen = None
 
@@ -225,7 +241,7 @@ class Env:
         if self.vals is self.base:
             return self
         if self._frozen is None:
-            self._frozen = Env(self.base, self.base, self.dims, self.kinks)
+            self._frozen = Env(self.base, self.base, self.dims, self.kinks, self.fns)
         return self._frozen
 
     def defval(self, d):
@@ -375,6 +391,7 @@ class Ctx:
         self.const_names = draw(st.booleans())
         self.used_kws = set()
         self.counter = 0
+        self.fns: dict = {}        # keyword -> Fn: the arbitrary functions of the document
 
     def on(self, tag):
         return tag not in self.exclude
@@ -722,6 +739,8 @@ def expr(draw, ctx, shape, depth) -> E:
         choices += ["famsum"]
     if shape != SCALAR:
         choices += ["vfrac"]
+    if ctx.on("opaque"):
+        choices += ["opq"]
     kind = draw(st.sampled_from(choices))
 
     if kind == "add":
@@ -1025,6 +1044,10 @@ def expr(draw, ctx, shape, depth) -> E:
                SCALAR, ATOM, (s,), MAXDIM * math.log(s.mag * MAXDIM + 1), tags={"logdet"})
     elif kind == "index":
         e = index_top(draw, ctx, depth)
+    elif kind == "opq":
+        e = opaque_expr(draw, ctx, shape, depth)
+        if e is None:
+            e = leaf_for(draw, ctx, shape)
     else:  # logexp: log(1 + exp(s))
         s = sub(SCALAR)
         if s.mag > 30:
@@ -1033,6 +1056,347 @@ def expr(draw, ctx, shape, depth) -> E:
                SCALAR, ATOM, (s,), s.mag + 1.0, float(softplus(-s.mag)))
     assert e.shape == shape, (kind, e.shape, shape)
     return squash(draw, ctx, e)
+
+
+# ------------------------------------------------------------------ arbitrary functions
+#
+# A function the text leaves arbitrary ("where $f$ is an arbitrary loss function", "$\phi$
+# is applied elementwise", or with its derivative \phi'(Z) written): matcalc's generated
+# code takes it as callables (f, f_prime, f_prime2, f_d12, f_grad, f_grad2: the keywords
+# docs/notation.md documents). The fuzzer draws its OWN smooth instance of each (FAMILIES
+# below, independent of matcalc.ops.opaque) and passes the same callables to its evaluator
+# and to matcalc's code.
+
+MAX_PARTIAL = 3          # entrywise partials provided (a derivative written, then differentiated)
+
+
+def _tanh_derivative(t, k):
+    """d^k/ds^k tanh(s), written in t = tanh(s) (k <= 3)."""
+    u = 1.0 - t * t
+    return (t, u, -2.0 * t * u, u * (6.0 * t * t - 2.0))[k]
+
+
+class EntrywiseFamily:
+    """f(x_1..x_a) = A tanh(w.x + c) + x^T Q x / 2 + p.x on scalars, applied entry by entry to
+    arrays of one shape: its value and its partials of order <= MAX_PARTIAL."""
+
+    def __init__(self, arity, rng):
+        self.arity = arity
+        self.A, self.c = rng.uniform(0.5, 1.5), rng.uniform(-0.5, 0.5)
+        self.w = rng.uniform(0.5, 1.5, arity) * rng.choice([-1.0, 1.0], arity)
+        q = rng.uniform(-0.5, 0.5, (arity, arity))
+        self.Q, self.p = (q + q.T) / 2, rng.uniform(-1, 1, arity)
+
+    def partial(self, diff):
+        """The partial derivative in the argument positions `diff` (sorted; () is f)."""
+        def call(*xs):
+            xs = [np.asarray(x, dtype=float) for x in xs]
+            t = np.tanh(sum(w * x for w, x in zip(self.w, xs)) + self.c)
+            val = self.A * float(np.prod([self.w[i] for i in diff])) * \
+                _tanh_derivative(t, len(diff))
+            if not diff:
+                val = val + sum(0.5 * self.Q[i, j] * xs[i] * xs[j] for i in range(self.arity)
+                                for j in range(self.arity)) + \
+                    sum(p * x for p, x in zip(self.p, xs))
+            elif len(diff) == 1:
+                i = diff[0]
+                val = val + sum(self.Q[i, j] * xs[j] for j in range(self.arity)) + self.p[i]
+            elif len(diff) == 2:
+                val = val + self.Q[diff[0], diff[1]]
+            return float(val) if np.ndim(val) == 0 else val
+        return call
+
+
+class ScalarFamily:
+    """f(A_1..A_a) = sum_i (<C_i, A_i o A_i>/2 + <P_i, A_i>) + softplus(sum_i <W_i, A_i> + c), a
+    scalar function of whole arrays, with coefficient arrays drawn per argument and shape;
+    and its gradient in each argument (an array shaped like it)."""
+
+    def __init__(self, arity, rng):
+        self.arity, self.seed = arity, int(rng.integers(2 ** 31))
+        self.c = float(rng.uniform(-0.5, 0.5))
+
+    def coef(self, i, shape):
+        g = np.random.default_rng([self.seed, i, *shape])
+        size = max(1, int(np.prod(shape)))
+        return (g.uniform(0.2, 1.0, shape) / size, g.uniform(-1, 1, shape) / size,
+                g.uniform(-1, 1, shape) / math.sqrt(size))
+
+    def _parts(self, xs):
+        xs = [np.asarray(x, dtype=float) for x in xs]
+        cs = [self.coef(i, x.shape) for i, x in enumerate(xs)]
+        s = sum(float(np.sum(W * x)) for (C, P, W), x in zip(cs, xs)) + self.c
+        return xs, cs, s
+
+    def value(self, *xs):
+        xs, cs, s = self._parts(xs)
+        return float(sum(np.sum(C * x * x) / 2 + np.sum(P * x) for (C, P, W), x in zip(cs, xs))
+                     + softplus(s))
+
+    def gradient(self, i):
+        def call(*xs):
+            xs, cs, s = self._parts(xs)
+            C, P, W = cs[i]
+            return C * xs[i] + P + float(sigmoid(s)) * W
+        return call
+
+
+def fn_keyword(key, kind, arity, diff=(), grad=None):
+    """The keyword of a callable by the documented rule: f; f_prime, f_prime2 (one
+    argument); f_d1, f_d12 (several); f_grad, f_grad1, f_grad2 (a scalar function of
+    arrays)."""
+    if kind == "scalar":
+        if grad is None:
+            return key
+        return f"{key}_grad" + ("" if arity == 1 else str(grad + 1))
+    if not diff:
+        return key
+    if arity == 1:
+        return f"{key}_prime" + (str(len(diff)) if len(diff) > 1 else "")
+    return f"{key}_d" + "".join(str(i + 1) for i in diff)
+
+
+def function_callables(specs, seed) -> dict:
+    """{keyword: callable} of a random instance of each (key, kind, arity) in `specs`."""
+    import itertools
+    out = {}
+    for n, (key, kind, arity) in enumerate(sorted(specs)):
+        rng = np.random.default_rng([seed % 2 ** 32, 7919, n])
+        if kind == "scalar":
+            fam = ScalarFamily(arity, rng)
+            out[key] = fam.value
+            for i in range(arity):
+                out[fn_keyword(key, kind, arity, grad=i)] = fam.gradient(i)
+        else:
+            fam = EntrywiseFamily(arity, rng)
+            for k in range(MAX_PARTIAL + 1):
+                for diff in itertools.combinations_with_replacement(range(arity), k):
+                    out[fn_keyword(key, kind, arity, diff)] = fam.partial(diff)
+    return out
+
+
+# name of the function (none in a pool: a variable, definition or objective takes another)
+FUNCTION_NAMES = [N("f", "f"), N(r"\ell", "ell"), N(r"\phi", "phi"), N(r"\psi", "psi"),
+                  N("g", "g"), N(r"\varphi", "varphi")]
+# what the text says of it (@ is its name): a loss is a scalar function of its (array)
+# arguments, elementwise / an activation is entrywise, neutral says neither (on an array:
+# two readings, refused); "none": no sentence, the text writes its derivative instead
+SENTENCES = {
+    "loss": ["$@$ is an arbitrary loss function", "$@$ is a loss function",
+             "$@$ is some smooth scalar function", "$@$ denotes a generic cost function",
+             "$@$ is a differentiable real-valued function"],
+    "elementwise": ["$@$ is a differentiable function applied elementwise",
+                    "$@$ is an activation function", "$@$ is a smooth elementwise function",
+                    "$@$ is an arbitrary nonlinearity",
+                    "$@$ is any differentiable function, applied entrywise"],
+    "neutral": ["$@$ is a differentiable function", "$@$ is an arbitrary function",
+                "$@$ is a smooth function", "$@$ is some twice differentiable function"],
+}
+
+
+@dataclass
+class Fn:
+    name: Name
+    arity: int
+    kind: str                # "entrywise" | "scalar" (of whole arrays)
+    say: str                 # a SENTENCES key, or "none" (its derivative is written)
+    sentence: str = ""
+    arrays: bool = False     # applied (entrywise) to arrays somewhere
+    scalars: bool = False    # applied to scalars somewhere
+
+    def key(self, diff=(), grad=None):
+        return fn_keyword(self.name.kw, self.kind, self.arity, diff, grad)
+
+
+def opaque_fn(draw, ctx, kind, arity, arrays, say=None):
+    """An arbitrary function of `kind` and `arity` for an application (to arrays or to
+    scalars): one of the document's that may be applied so, or a new one (None when no
+    name is left). `say` asks for what the text says of a new one."""
+    fits = [f for f in ctx.fns.values() if f.kind == kind and f.arity == arity and
+            (say is None or f.say == say) and not (kind == "scalar" and f.say == "neutral") and
+            (kind == "scalar" or not arrays or f.say in ("elementwise", "none", say))]
+    if fits and draw(st.integers(0, 2)) > 0:
+        return draw(st.sampled_from(fits))
+    pool = [nm for nm in FUNCTION_NAMES if nm.kw not in ctx.used_kws]
+    if not pool:
+        return draw(st.sampled_from(fits)) if fits else None
+    nm = draw(st.sampled_from(pool))
+    if say is None:
+        if kind == "scalar":
+            say = "loss"
+        elif arrays:
+            say = draw(st.sampled_from(["elementwise", "none"] if arity == 1 else
+                                       ["elementwise"]))
+        else:
+            say = draw(st.sampled_from(["loss", "neutral", "elementwise"] +
+                                       (["none"] if arity == 1 else [])))
+    ctx.used_kws.add(nm.kw)
+    f = Fn(nm, arity, kind, say, draw(st.sampled_from(SENTENCES[say])).replace("@", nm.use)
+           if say in SENTENCES else "")
+    ctx.fns[nm.kw] = f
+    if say == "none":
+        # no sentence: the text writes the derivative, in a definition the objective may or
+        # may not use, \phi' of an input (or a definition) of the application's shape
+        shape = draw(st.sampled_from([("c", "n"), ("M", "n", "m")])) if arrays else SCALAR
+        d = prime_definition(draw, ctx, f, leaf_for(draw, ctx, shape))
+        if d is None:
+            del ctx.fns[nm.kw]
+            return None
+    return f
+
+
+def _fn_paren(draw):
+    return draw(st.sampled_from([("(", ")"), ("(", ")"), (r"\left(", r"\right)"),
+                                 (r"\big(", r"\big)")]))
+
+
+def _fit_argument(draw, ctx, a: E) -> E:
+    """An argument with entries bounded by EXP_ARG (the families' magnitudes stay moderate)."""
+    return apply_fn(draw, ctx, "tanh", a) if a.mag > EXP_ARG else a
+
+
+def apply_opaque(draw, ctx, f: Fn, args, diff=(), grad=None) -> E:
+    """f(args) (or the derivative `diff` of an entrywise f, \\phi'(Z); or the gradient `grad`
+    of a scalar f, \\nabla f(D)), with its reference: our callable of that keyword."""
+    args = [_fit_argument(draw, ctx, a) for a in args]
+    lp, rp = _fn_paren(draw)
+    head = f.name.use
+    if diff:
+        head += draw(st.sampled_from(["'", "'", "^{\\prime}"])) if len(diff) == 1 else "''"
+    if grad is not None:
+        head = (r"\nabla " if f.arity == 1 else rf"\nabla_{{{grad + 1}}} ") + head
+    tex = f"{head}{lp}{', '.join(a.tex for a in args)}{rp}"
+    key = f.key(diff, grad)
+    scalars = all(a.shape == SCALAR for a in args)
+    if f.kind == "entrywise":
+        if scalars:
+            f.scalars = True
+        else:
+            f.arrays = True
+    m = max(a.mag for a in args)
+    if f.kind == "scalar" and grad is None:
+        mag, shape = f.arity * (m * m / 2 + 5 * m) + 2, SCALAR
+    elif f.kind == "scalar":
+        mag, shape = 3.0, args[grad].shape
+    elif not diff:
+        mag, shape = 1.5 + 0.25 * (f.arity * m) ** 2 + f.arity * m, args[0].shape
+    else:
+        mag, shape = 1.5 * 1.5 ** len(diff) * 2 + f.arity * m + 1, args[0].shape
+    tags = {"opaque", "opaque:" + (("grad-written" if grad is not None else "loss")
+                                   if f.kind == "scalar" else
+                                   ("scalars" if scalars else "entrywise"))}
+    if diff:
+        tags.add("opaque:prime")
+    if f.kind == "entrywise" and not scalars and f.say == "neutral":
+        tags.add("opaque:kind-unsaid")
+    if any("opaque" in a.tags for a in args):
+        tags.add("opaque:nested")
+
+    def fn(env, ix, key=key, fs=tuple(a.fn for a in args), sc=shape == SCALAR):
+        v = env.fns[key](*[g(env, ix) for g in fs])
+        return float(v) if sc else v
+    return mk(tex, fn, shape, ATOM, args, mag, tags=tags)
+
+
+def prime_definition(draw, ctx, f: Fn, arg: E):
+    """A definition G = \\phi'(arg), added to ctx.defs (its derivative written)."""
+    cands = [nm for nm in DEF_NAMES if nm.kw not in ctx.used_kws]
+    if not cands:
+        return None
+    body = apply_opaque(draw, ctx, f, [arg], diff=(0,))
+    body = E(body.tex, body.fn, body.shape, body.prec, body.vars, body.mag, body.lo,
+             tags=body.tags | {"opaque:prime-def"})
+    nm = ctx.new_name(DEF_NAMES)
+    ctx.counter += 1
+    d = Def(f"d{ctx.counter}", nm, body.shape, body, [(nm.use, body.tex)],
+            compute=lambda env, g=body.fn: g(env, {}))
+    ctx.defs.append(d)
+    return d
+
+
+ARRAY_SHAPES = [("c", "n"), ("c", "m"), ("r", "n"), ("M", "n", "n"), ("M", "n", "m")]
+
+
+def opaque_expr(draw, ctx, shape, depth):
+    """An application of an arbitrary function giving `shape`, or None (no name left)."""
+    sub = lambda s: expr(draw, ctx, s, depth - 1)  # noqa: E731
+    if shape == SCALAR:
+        how = draw(st.sampled_from(["loss", "loss", "scalars"]))
+        if how == "loss" and ctx.on("opaque:loss"):
+            arity = draw(st.sampled_from([1, 1, 2]))
+            f = opaque_fn(draw, ctx, "scalar", arity, True)
+            if f is None:
+                return None
+            return apply_opaque(draw, ctx, f, [sub(draw(st.sampled_from(ARRAY_SHAPES)))
+                                               for _ in range(arity)])
+        if not ctx.on("opaque:scalars"):
+            return None
+        arity = draw(st.sampled_from([1, 1, 2]))
+        f = opaque_fn(draw, ctx, "entrywise", arity, False)
+        if f is None:
+            return None
+        args = [sub(SCALAR) for _ in range(arity)]
+        prime = f.arity == 1 and ctx.on("opaque:prime") and draw(st.integers(0, 4)) == 0
+        return apply_opaque(draw, ctx, f, args, diff=(0,) if prime else ())
+    how = draw(st.sampled_from(["entrywise"] * 4 + ["grad", "unsaid"]))
+    if how == "grad" and ctx.on("opaque:grad-written"):
+        # \nabla f(D): the gradient of a loss as an array (its Hessian is refused)
+        arity = draw(st.sampled_from([1, 1, 2]))
+        f = opaque_fn(draw, ctx, "scalar", arity, True)
+        if f is None:
+            return None
+        i = draw(st.integers(0, arity - 1))
+        args = [sub(shape if k == i else draw(st.sampled_from(ARRAY_SHAPES)))
+                for k in range(arity)]
+        return apply_opaque(draw, ctx, f, args, grad=i)
+    if how == "unsaid" and ctx.on("opaque:kind-unsaid"):
+        f = opaque_fn(draw, ctx, "entrywise", 1, True, say="neutral")
+        if f is None:
+            return None
+        return apply_opaque(draw, ctx, f, [sub(shape)])
+    if not ctx.on("opaque:entrywise"):
+        return None
+    arity = draw(st.sampled_from([1, 1, 1, 2]))
+    f = opaque_fn(draw, ctx, "entrywise", arity, True)
+    if f is None:
+        return None
+    prime = arity == 1 and ctx.on("opaque:prime") and draw(st.integers(0, 3)) == 0
+    return apply_opaque(draw, ctx, f, [sub(shape) for _ in range(arity)],
+                        diff=(0,) if prime else ())
+
+
+def opaque_index(draw, ctx, sub):
+    """\\ell(y_i, \\hat y_i), f(x_i): an arbitrary function of entries (index notation)."""
+    arity = draw(st.sampled_from([1, 2, 2]))
+    f = opaque_fn(draw, ctx, "entrywise", arity, False)
+    if f is None:
+        return None
+    e = apply_opaque(draw, ctx, f, [sub() for _ in range(arity)])
+    return E(e.tex, e.fn, e.shape, e.prec, e.vars, e.mag, e.lo, idx=e.idx,
+             tags=e.tags | {"opaque:index"})
+
+
+def whole_loss(draw, ctx, depth):
+    """L = f(D) with f "a differentiable function" (kind unsaid): the whole objective, so
+    only the scalar reading is well formed. None when no name is left."""
+    f = opaque_fn(draw, ctx, "scalar", 1, True, say="neutral")
+    if f is None:
+        return None
+    arg = expr(draw, ctx, draw(st.sampled_from(ARRAY_SHAPES)), depth)
+    for _ in range(4):
+        if arg.vars:
+            break
+        arg = leaf_for(draw, ctx, arg.shape)
+    if not arg.vars:
+        return None     # a constant f(sg(x)) would get a term added: no longer the whole
+    e = apply_opaque(draw, ctx, f, [arg])
+    return E(e.tex, e.fn, e.shape, e.prec, e.vars, e.mag, e.lo,
+             tags=e.tags | {"opaque:whole"})
+
+
+def opaque_sentences(draw, ctx) -> list:
+    """The sentences saying what the document's arbitrary functions are."""
+    return [f.sentence for f in ctx.fns.values() if f.sentence]
 
 
 # ------------------------------------------------------------------ index notation
@@ -1216,11 +1580,16 @@ def iexpr(draw, ctx, scope, depth) -> E:
         kinds += ["ipow"]
     if ctx.on("prod"):
         kinds += ["prod"]
+    if ctx.on("opaque") and ctx.on("opaque:index"):
+        kinds += ["opq"]
     if ctx.on("delta") and sum(1 for _, g in scope if g == "n") >= 2 or \
             sum(1 for _, g in scope if g == "m") >= 2:
         kinds += ["delta", "delta"]
     kind = draw(st.sampled_from(kinds))
     sub = lambda: iexpr(draw, ctx, scope, depth - 1)  # noqa: E731
+    if kind == "opq":
+        e = opaque_index(draw, ctx, sub)
+        return e if e is not None else ileaf(draw, ctx, scope)
     if kind == "mul":
         a, b = sub(), sub()
         if a.mag * b.mag > BOUND:
@@ -1434,6 +1803,16 @@ class Case:
     defs: list
     seed: int
     tags: frozenset = frozenset()
+    fspecs: tuple = ()       # (keyword, kind, arity) of each arbitrary function
+    must_refuse: bool = False
+
+    @property
+    def fns(self) -> dict:
+        """The callables of our instance of each arbitrary function (FAMILIES), passed to
+        our evaluator and to matcalc's code alike."""
+        if "_fns" not in self.__dict__:
+            self.__dict__["_fns"] = function_callables(self.fspecs, self.seed)
+        return self.__dict__["_fns"]
 
     @property
     def may_refuse(self):
@@ -1463,7 +1842,7 @@ class Case:
         return vals
 
     def f(self, vals, base=None, kinks=None) -> float:
-        env = Env(vals, vals if base is None else base, self.dimvals, kinks)
+        env = Env(vals, vals if base is None else base, self.dimvals, kinks, self.fns)
         return float(self.objective.fn(env, {}))
 
     def kwargs(self, vals) -> dict:
@@ -1471,6 +1850,7 @@ class Case:
         kw = {expected_keyword(self.vars[k].name.kw): v for k, v in vals.items()}
         for g, name in self.dimkw.items():
             kw.setdefault(expected_keyword(name), self.dimvals[g])
+        kw.update(self.fns)
         return kw
 
 
@@ -1555,9 +1935,16 @@ def cases(draw, exclude=None):
     ctx = Ctx(draw, exclude)
     for _ in range(draw(st.integers(0, 3))):
         definition(draw, ctx)
-    obj = expr(draw, ctx, SCALAR, draw(st.integers(1, 4)))
+    obj = None
+    if ctx.on("opaque") and ctx.on("opaque:whole") and draw(st.integers(0, 11)) == 7:
+        obj = whole_loss(draw, ctx, draw(st.integers(1, 3)))      # L = f(D), f unsaid
+    whole = obj is not None
+    if obj is None:
+        obj = expr(draw, ctx, SCALAR, draw(st.integers(1, 4)))
     # mostly use the definitions: a term referencing each unused one
     for d in ctx.defs:
+        if whole:
+            break
         if not d.name.kw or draw(st.integers(0, 3)) == 0:
             continue
         if not _mentions(obj, d):
@@ -1598,6 +1985,9 @@ def cases(draw, exclude=None):
     # ---- the text
     decls, fams = _declarations(draw, ctx, used)
     style = draw(st.sampled_from(["lines", "lines", "dollar", "prose", "align"]))
+    sentences = opaque_sentences(draw, ctx)
+    if sentences and style == "lines":
+        style = "dollar"          # prose beside plain lines: the lines would be prose too
     defeq = lambda: draw(st.sampled_from(["=", "=", "=", ":=", r"\coloneqq"]))  # noqa: E731
     deflines = []
     for d in ctx.defs:
@@ -1608,7 +1998,7 @@ def cases(draw, exclude=None):
     if draw(st.integers(0, 7)) == 0:
         obj_tex = f"{obj_tex}({wrt_var.name.use})"       # f(W) = ...
     deflines.append((obj_tex, "=", obj.tex))
-    if draw(st.integers(0, 9)) == 0 and "(" not in obj_tex:
+    if draw(st.integers(0, 9)) == 0 and "(" not in obj_tex and not whole:
         # the last definition is the objective: g = 2 f after f = ...
         c = draw(st.sampled_from([(2.0, "2"), (-1.0, "-"), (0.5, r"\frac{1}{2}")]))
         last = ctx.new_name([nm for nm in DEF_NAMES if nm.kw != obj_kw])
@@ -1616,7 +2006,8 @@ def cases(draw, exclude=None):
         obj = E(last.use, lambda env, ix, f=obj.fn, c=c[0]: c * f(env, ix), SCALAR, ATOM, obj.vars,
                 obj.mag, tags=obj.tags | {"objective:last"})
         tags.add("objective:last")
-    elif style in ("lines", "dollar") and draw(st.integers(0, 9)) == 0 and \
+    elif style in ("lines", "dollar") and not whole and "f" not in ctx.fns and \
+            draw(st.integers(0, 9)) == 0 and \
             not obj.tex.lstrip().startswith(("-", "+")) and \
             not (ctx.defs and _mention_like(obj.tex)) and \
             (ctx.on("objective:bare") or not ctx.defs):
@@ -1676,6 +2067,8 @@ def cases(draw, exclude=None):
         for d in ctx.defs:
             if d.hold:
                 doc += f"\n${d.name.use} \\text{{ constant}}$"
+    if sentences:
+        doc = _with_sentences(draw, doc, style, sentences)
     if style != "prose" and draw(st.integers(0, 5)) == 0:
         if ctx.on("comment:dollar") and draw(st.booleans()):
             # a $ inside a % comment opens a math region (KNOWN_BUGS)
@@ -1709,8 +2102,29 @@ def cases(draw, exclude=None):
                "m": draw(st.sampled_from([2, 3, 2, 4, 1]))}
     seed = draw(st.integers(0, 2 ** 32 - 1))
     del text_all
+    fspecs = tuple((f.name.kw, f.kind, f.arity) for f in ctx.fns.values())
+    # kind unsaid on an array in the objective, and no use on scalars to fix it: two readings
+    must_refuse = "opaque:kind-unsaid" in obj.tags and not any(
+        f.say == "neutral" and f.scalars for f in ctx.fns.values())
     return Case(doc, wrt, wrt_var.key, dict(ctx.vars), dict(ctx.dimkw), dimvals, obj,
-                list(ctx.defs), seed, frozenset(tags))
+                list(ctx.defs), seed, frozenset(tags), fspecs, must_refuse)
+
+
+def _with_sentences(draw, doc, style, sentences) -> str:
+    """The document with the sentences saying what its arbitrary functions are: after the
+    formulas ("where $f$ is ..."), on the last line, or before them ("Let $f$ be ...")."""
+    joined = " and ".join(sentences)
+    where = draw(st.integers(0, 3))
+    if where == 0 and style != "align":
+        return doc.rstrip() + ", where " + joined + "."
+    if where == 1:
+        lets = ". ".join("Let " + re.sub(r"\$ (is|denotes) ", "$ be ", t, 1)
+                         for t in sentences)
+        return lets + ".\n" + doc
+    if where == 2:
+        return doc + "\n" + ". ".join(t[0].upper() + t[1:] if t[0].isalpha() else t
+                                      for t in sentences) + "."
+    return doc + "\nwhere " + joined + "."
 
 
 def _mention_like(tex: str) -> bool:
@@ -1890,6 +2304,10 @@ def _run_case(case: Case, roundtrip, fd_check, where) -> Outcome:
         return Outcome("refused", "gradient", _exc(e))
     except Exception as e:  # noqa: BLE001
         return Outcome("exception", "gradient", _exc(e) + "\n" + _tb(e))
+    if case.must_refuse:
+        return Outcome("wrong", "gradient", "accepted an arbitrary function of an array whose "
+                       "kind the text does not say (a scalar function of the array, or "
+                       "entrywise: two readings)")
     # two names that are one after NFKC, accepted: right only if nothing was merged -- the
     # numbers below (our evaluator keeps them apart) and g.inputs say whether it was (the
     # fragment with the raw 𝑥 may be skipped as unreadable when the objective never uses it)
@@ -1988,6 +2406,12 @@ def _run_case(case: Case, roundtrip, fd_check, where) -> Outcome:
                     # ambiguous by nature of plain text (the LaTeX form is \mathrm{np})
                     out.text_roundtrip = "ambiguous (a multi-letter name in plain text)"
                     continue
+                if not agrees and form == "text" and _one_glyph_names(case.doc):
+                    # \phi and \varphi both print φ in plain text (\epsilon, \varepsilon:
+                    # ε): two names of the document, one glyph -- ambiguous by nature of
+                    # plain text (the LaTeX form keeps them apart)
+                    out.text_roundtrip = "ambiguous (two names print one glyph)"
+                    continue
                 if not agrees:
                     return printed_wrong(form, results[form], read, detail, here, results)
                 rt, detail = "noisy", "check's points only (right at the fuzz point): " + detail
@@ -2007,6 +2431,16 @@ def _word_names_in(g, text: str) -> bool:
         if m and re.search(r"(?<![A-Za-z])" + m.group(1) + r"(?![A-Za-z])", text):
             return True
     return False
+
+
+def _one_glyph_names(doc: str) -> bool:
+    """Does the document write two Greek commands the plain text prints as one glyph?"""
+    from matcalc.names import GREEK
+    glyphs: dict = {}
+    for cmd, glyph in GREEK.items():
+        if re.search(r"\\" + cmd + r"(?![A-Za-z])", doc):
+            glyphs.setdefault(glyph, set()).add(cmd)
+    return any(len(cmds) > 1 for cmds in glyphs.values())
 
 
 def printed_at(case: Case, g, printed: str, kw: dict, want) -> tuple:

@@ -178,3 +178,100 @@ def test_a_sigma_the_text_calls_an_activation_is_arbitrary_not_the_logistic():
     assert matcalc.check(doc, "W", claim=r"(y \odot \sigma'(Wx)) x^T").ok
     named = doc.replace("an activation function", "the sigmoid function")
     assert r"\sigma'" not in matcalc.gradient(named, "W").latex()
+
+
+# ------------------------------------------------------------------ found by the fuzzer
+
+def test_the_gradient_and_the_objective_take_the_same_callables():
+    """g.inputs lists the callables of the objective too (f beside f_grad), and the objective
+    accepts the gradient's: one set of keyword arguments serves both (the fuzzer passes
+    g.inputs' keywords to both; the objective refused f_grad, and f was not listed)."""
+    g = matcalc.gradient(LAYER, "W")
+    assert g.inputs["f"] == "f" and g.inputs[r"\nabla f"] == "f_grad"
+    rng = np.random.default_rng(4)
+    X, W = rng.standard_normal((3, 5)), rng.standard_normal((4, 3))
+    kw = dict(X=X, W=W, f=lambda D: float(np.sum(D ** 3)), f_grad=lambda D: 3 * D ** 2)
+    assert set(kw) == set(g.inputs.values())
+    value = g.objective_numpy()(**kw)
+    assert np.isclose(value, np.sum((W @ X) ** 3))
+    got = g.to_numpy()(**kw)
+    want = numeric.central_difference(g.objective_numpy(), kw, "W")
+    assert np.allclose(got, want, atol=1e-6)
+    assert np.allclose(got, 3 * (W @ X) ** 2 @ X.T)
+
+
+@pytest.mark.parametrize("paren", [r"\big(x\big)", r"\Big(x\Big)", r"\left(x\right)", "(x)"])
+def test_a_prime_before_a_sized_parenthesis_is_a_derivative_written(paren):
+    """g'\\big(x\\big) writes g's derivative as g'(x) does: g is an arbitrary (entrywise)
+    function, no longer "unknown function g"."""
+    doc = (r"$x \in \mathbb{R}^n, A \in \mathbb{R}^{n\times n}$" "\n"
+           rf"$h = g'{paren}$" "\n" r"$L = \mathbf{1}^T g(A x) + h^T x$")
+    g = check_gradient(doc, "x")
+    assert any("g'" in n.reason for n in g.notes)
+    assert matcalc.check(doc, "x", claim=g.latex()).ok
+
+
+def test_a_transposed_gradient_reads_back():
+    """\\nabla f(D)^T, as the printer writes it (the gradient of a loss of a vector, in a
+    product): the postfix applies to the gradient. It read \\nabla as an unknown name."""
+    doc = (r"$u \in \mathbb{R}^{n}$" "\n" r"$\ell = f(\operatorname{softmax}(u))$" "\n"
+           r"$f$ is a smooth function.")
+    g = check_gradient(doc, "u")
+    assert matcalc.check(doc, "u", claim=g.latex()).ok
+    s = r"\operatorname{softmax}(u)"
+    claim = rf"{s} \odot \nabla f({s}) - (\nabla f({s})^T {s}) {s}"
+    assert matcalc.check(doc, "u", claim=claim).ok
+    assert not matcalc.check(doc, "u", claim=rf"{s} \odot \nabla f({s})").ok
+    layer = LAYER.replace(r"$L = f(D)$", r"$L = \operatorname{Tr}(A \nabla f(D)^T) + f(D)$") \
+        .replace(r"W \in \mathbb{R}^{h\times m}$", r"W, A \in \mathbb{R}^{h\times m}$") \
+        .replace(r"X \in \mathbb{R}^{m\times n}", r"X \in \mathbb{R}^{m\times m}")
+    check_gradient(layer, "A")
+    assert matcalc.check(layer, "A", claim=r"\nabla f(D)").ok
+    assert not matcalc.check(layer, "A", claim=r"\nabla f(D)^T").ok
+
+
+def test_an_unnamed_objective_beside_a_function_f_is_refused_with_a_place():
+    """A bare final expression is the definition f inside: beside the document's function f
+    it was 'line 0, column 0: circular definition: f -> f'."""
+    doc = (r"$w, p \in \mathbb{R}^{n}$" "\n" r"$f\left(w \odot p\right)$" "\n"
+           r"$f$ is a differentiable real-valued function.")
+    with pytest.raises(MatcalcError, match=r"line 2, column 2: .*name the objective"):
+        matcalc.gradient(doc, "p")
+    check_gradient(doc.replace(r"$f\left", r"$L = f\left"), "p")
+
+
+@pytest.mark.parametrize("wrt", ["u", r"\alpha"])
+def test_a_mask_beside_a_derivative_of_an_arbitrary_function_takes_its_length(wrt):
+    """(∂₂ℓ(α1_M, u) ⊙ 1_{[2,M]}) and ∂₁ℓ(α1_M, u)^T 1_{[2,M]}, as the gradients of a sum from
+    2 print: the mask's length is inferred from the derivative beside it (the inference
+    knew neither the application's shape nor the mark before it: 'cannot tell the length
+    of this 0/1 vector')."""
+    doc = (r"$\alpha \in \mathbb{R}, u \in \mathbb{R}^M$ and $L = \tanh(\sum_{j=2}^{M} "
+           r"\ell(\alpha, u_j))$, where $\ell$ is a loss function.")
+    g = check_gradient(doc, wrt)
+    assert r"\mathbf{1}_{[2,\,M]}" in g.latex()
+    assert matcalc.check(doc, wrt, claim=g.latex()).ok
+
+
+def test_a_derivative_written_in_the_document_holds_in_its_claims():
+    """g is arbitrary because the document writes g'(x): a claim that applies g (the printed
+    gradient g(u)) is read in that document -- it was 'unknown function g', the claim's own
+    text having no g' in it."""
+    doc = (r"u \in \mathbb{R}^{m}, \quad x \in \mathbb{R}^{n}, \quad b \in \mathbb{R}^{m}" "\n"
+           r"h = g^{\prime}(x)" "\n" r"H = (b^T) g(u) + h^T x" "\n" r"L = H")
+    g = check_gradient(doc, "b")
+    assert g.latex() == r"g\left(u\right)"
+    assert matcalc.check(doc, "b", claim=g.latex()).ok
+    assert not matcalc.check(doc, "b", claim=r"2 g(u)").ok
+
+
+@pytest.mark.parametrize("value", [r"$G = f'(D)$ and $L = A : G$", r"$L = A : f'(D)$"])
+def test_a_prime_of_a_loss_of_an_array_is_two_readings(value):
+    """"f is a loss function" (a scalar function of D) and f'(D): the gradient of the loss,
+    or the derivative of an f applied entrywise -- different numbers; it was read entrywise
+    without a word. On scalars, and with the kind said, it still reads."""
+    doc = rf"$D, A \in \mathbb{{R}}^{{m\times n}}$, {value}, where $f$ is an arbitrary loss function."
+    refused(doc, "D", "two readings", r"\nabla f", "elementwise")
+    check_gradient(doc.replace("an arbitrary loss function", "applied elementwise"), "D")
+    check_gradient(r"$x, y \in \mathbb{R}$, $L = f'(x y) + f(x)$, where $f$ is a loss function.",
+                   "x")

@@ -2073,3 +2073,19 @@ def test_a_sub_range_ones_vector_beside_bars_is_right():
     g = matcalc.gradient(doc, "Phi")
     reads_back_both_ways(doc, "Phi", g.latex(), r"\mathbf{1}_{[2,\,n]}^{T}",
                          r"\mathbf{1}_{[3,\,n]}^{T}")
+
+
+def test_a_text_exponent_of_several_digits_is_parenthesised():
+    """The text form printed α^17, which reads back as α^1 times 7 (a different function,
+    at every point); it prints α^(17), as it prints x^(3/2). The LaTeX form reads back."""
+    doc = "\\alpha \\in \\mathbb{R}\n\\log(1 + ((\\alpha^3)^{3})^2)"
+    assert_right(doc, "alpha", lambda alpha: np.log1p(alpha ** 18), dict(alpha=0.7))
+    g = matcalc.gradient(doc, "alpha")
+    assert "α^(17)" in g.text() and "α^17" not in g.text()
+    assert matcalc.check(doc, "alpha", claim=g.latex()).ok
+    res = None
+    try:
+        res = matcalc.check(doc, "alpha", claim=g.text())
+    except matcalc.MatcalcError:
+        pass                                  # unreadable: not another function
+    assert res is None or res.ok

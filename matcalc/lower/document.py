@@ -282,6 +282,7 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
                                                       span=value.span), indices, index_syntax,
                                      len(shape) - len(indices))
     lw.info["__claim"] = Info("def", "claim")
+    lw.document_src = lw.src        # what the document says still holds (\phi'(Z) written)
     lw.src = claim_text
     lw.in_claim = True              # \psi beside log Γ (`claim_letter_function`)
     # the claim's own unsized 1 / I and index ranges, by inference over the claim; the names

@@ -283,6 +283,18 @@ class _Terms:
             self.s.unify(b[1], ONE)
             self.s.unify(a[0], b[0])
             return (ONE, ONE)
+        if e.op == S.MUL:
+            # \nabla f(D), x^T \partial_{2} \ell(a, b): a derivative mark and the application
+            # after it are the derivative (`lower.opaque`), not a product with a name
+            pos = self.lw.derivative_mark(e.left, e.right)
+            if pos is not None:
+                return self.arbitrary_term(e.right, scope, pos)
+            if isinstance(e.left, S.BinOp) and e.left.op == S.MUL and \
+                    e.left.sign != "period":
+                pos = self.lw.derivative_mark(e.left.right, e.right)
+                if pos is not None:
+                    a = self.term(e.left.left, scope)
+                    b = self.arbitrary_term(e.right, scope, pos)
         r = self.fresh()
         self.s.deferred.append(("prod" if e.op == S.MUL else "same", a, b, r))
         return r
@@ -375,6 +387,8 @@ class _Terms:
             x, mean, _ = (self.term(a, scope) for a in e.args)
             self.s.unify_shape(x, mean)
             return (ONE, ONE)
+        if info is None and self._arbitrary_applied(e):
+            return self.arbitrary_term(e, scope)
         ds = self.lw.defsrc.get(kw)
         if info is not None and len(e.args) == 1 and \
                 not (ds is not None and ds.stmt.params is not None):
@@ -385,6 +399,44 @@ class _Terms:
             return r
         for x in e.args:
             self.term(x, scope)
+        return self.fresh()
+
+    def _arbitrary_applied(self, e) -> bool:
+        r"""Does `e` apply an arbitrary function: a name (primes aside) neither declared,
+        defined nor named in prose (\phi'(...) with \phi a declared vector is a transpose),
+        that the text says is arbitrary or differentiates?"""
+        f = e.func
+        if not isinstance(f, S.Sym):
+            return False
+        base = names.keyword_of(S.Sym(f.name))
+        if base in self.lw.info or base in self.lw.defsrc or base in self.lw.functions:
+            return False
+        return self.lw.arbitrary_function(f) is not None
+
+    def arbitrary_term(self, e, scope, grad=None):
+        r"""The shape of an application of an arbitrary function (`lower.opaque`), or of its
+        derivative in argument `grad` (written \nabla / \partial_{k} before it), under
+        postfixes (``\nabla f(D)^T``): an entrywise function's is its first argument's, a
+        scalar function's a scalar and its gradient the argument's. The kind is the one the
+        lowering took (a claim is read after its document), else a prime or the text's
+        word for entrywise; else open."""
+        if isinstance(e, S.Transpose):
+            r, c = self.arbitrary_term(e.arg, scope, grad)
+            return (c, r)
+        if not isinstance(e, S.Apply):
+            return self.term(e, scope)
+        args = [self.term(a, scope) for a in e.args]
+        kw = names.keyword_of(e.func)
+        known = self.lw.arbitrary.get(kw)
+        said = self.lw.arbitrary_function(e.func)
+        kind = known[1] if known is not None else \
+            "entrywise" if getattr(e.func, "primes", 0) or (said and said[1] == "entrywise") \
+            else None
+        if kind == "entrywise" and args:
+            return args[0]
+        if kind == "scalar":
+            return (ONE, ONE) if grad is None else \
+                (args[grad] if 0 <= grad < len(args) else self.fresh())
         return self.fresh()
 
     def inlined(self, e, kw, scope):

@@ -247,12 +247,25 @@ class ObjectiveChoice(LoweringBase):
         w = getattr(self, "written_objective", None)
         return bool(w) and objective is not None and "".join(objective.split()) == w
 
+    def refuse_unnamed_beside_function_f(self, st):
+        """An unnamed objective is the definition f inside: where it applies the document's
+        arbitrary function f (``$f(w \\odot p)$``) the two would be one name (it was
+        'circular definition: f -> f' at line 0): refused, asking for a name."""
+        applies_f = any(isinstance(n, S.Apply) and isinstance(n.func, S.Sym) and
+                        n.func.name == "f" for n in walk_syntax(st.value))
+        if applies_f and "f" not in self.info and \
+                self.arbitrary_function(S.Sym("f")) is not None:
+            raise self.perr("this expression is the objective, written without a name, and "
+                            "the document applies a function f: name the objective "
+                            "(L = ...)", st)
+
     def adopt_bare_objective(self):
         """The expression after the last definition (`bare`) as the definition f."""
         if "f" in self.info:
             raise self.perr("this expression after the last definition would be the "
                             "objective, but f is already defined: write it as a "
                             "definition, or name the objective", self.bare)
+        self.refuse_unnamed_beside_function_f(self.bare)
         self.defsrc["f"] = DefSource("f", S.Def(S.Sym("f"), None, self.bare.value,
                                                 span=self.bare.span), (), ())
         self.info["f"] = Info("def", "f", span=self.bare.span)

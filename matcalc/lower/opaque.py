@@ -37,21 +37,32 @@ from .base import LoweringBase
 DERIVATIVE_MARKS = ("nabla", "partial")
 
 
+# an opening parenthesis, sized or not: (, \left(, \big(, \Bigl(
+_OPEN = r"(?:\\left|\\[bB]igg?l?)?\s*\("
+
+
 def _derivative_written(src: str, latex: str):
     """The first derivative of the function `latex` the text writes (f', \\nabla f, df/dy,
     \\partial f), as an excerpt, and the kind it implies ("entrywise" for a prime, "scalar"
     for a gradient, None for a d or \\partial), or None."""
     name = re.escape(latex) + (r"(?![A-Za-z])" if latex[-1:].isalpha() else "")
-    for pattern, kind in ((name + r"\s*'+\s*(?:\\left)?\(", "entrywise"),
+    for pattern, kind in ((name + r"\s*'+\s*" + _OPEN, "entrywise"),
                           (name + r"\s*\^\{?\\prime", "entrywise"),
                           (r"\\nabla\s*(?:_\{?[^{}\s]*\}?\s*)?" + name, "scalar"),
                           (r"(?:(?<![A-Za-z\\])d|\\partial|\\mathrm\{d\}|\\operatorname\{d\})"
-                           r"\s*\{?\s*" + name + r"\s*(?:\(|/|\}|\\left\()", None)):
+                           r"\s*\{?\s*" + name + r"\s*(?:" + _OPEN + r"|/|\})", None)):
         m = re.search(pattern, src)
         if m:
             shown = re.match(r"[^\s$]*", src[m.start():m.start() + 24]).group(0)
             return (shown if len(shown) > len(m.group(0).strip()) else m.group(0).strip()), kind
     return None
+
+
+def _applied(e):
+    """The application under the postfixes of `e` (``f(D)^T``, ``f(D)^2`` -> ``f(D)``)."""
+    while isinstance(e, (S.Transpose, S.Pow)):
+        e = e.arg if isinstance(e, S.Transpose) else e.base
+    return e
 
 
 class ArbitraryFunctions(LoweringBase):
@@ -71,12 +82,18 @@ class ArbitraryFunctions(LoweringBase):
         said = self.prose.arbitrary.get(kw)
         if said is not None:
             return f"as the text says: \"{said[1]}\"", said[0]
-        written = _derivative_written(self.src, names.latex_of(S.Sym(f.name)))
+        # a claim is read in its document (`lower_claim`): the document's text says too
+        written = None
+        for src in (self.src, getattr(self, "document_src", None)):
+            written = written or (_derivative_written(src, names.latex_of(S.Sym(f.name)))
+                                  if src else None)
         if written is not None:
             return f"the text writes its derivative, {written[0]}", written[1]
         return None
 
     def apply_arbitrary(self, f, e, scope, primes=0, grad=None) -> Val:
+        if grad is None:        # under a postfix a mark before it differentiates: \nabla f(D)^T
+            grad = self.marked_gradients.get(id(e))
         why, hint = self.arbitrary_function(f)
         kw = names.keyword_of(S.Sym(f.name))
         latex = names.latex_of(S.Sym(f.name))
@@ -91,6 +108,16 @@ class ArbitraryFunctions(LoweringBase):
             kind = known[1]         # one function, one kind: as it was read before
         elif scalar_args:
             kind = "entrywise"
+        elif primes and hint == "scalar":
+            # "f is a loss function" and f'(D): the gradient of a loss of D, or f: R -> R
+            # differentiated entrywise -- two readings, two different numbers
+            shown = describe(next(v for v in vals if v.kind != "s"))
+            raise self.perr(
+                f"{latex}'(...) of {shown} has two readings: the text says {latex} is a "
+                f"scalar function of the array ({why}), whose derivative is its gradient "
+                f"\\nabla {latex}, or {latex}' is the derivative of a function applied "
+                f"entrywise: write \\nabla {latex}(...) for the gradient, or say "
+                f"\"${latex}$ is applied elementwise\"", e)
         elif primes or hint == "entrywise":
             kind = "entrywise"
         elif grad is not None or hint == "scalar" or self._whole_objective(e):
@@ -186,6 +213,7 @@ class ArbitraryFunctions(LoweringBase):
         0, ``\\nabla_{2}`` / ``\\partial_2``: 1), when `mark` is such a mark, undeclared,
         and `target` an application of an arbitrary function; else None."""
         base, sub = (mark.base, mark.subs) if isinstance(mark, S.Sub) else (mark, ())
+        target = _applied(target)
         if not isinstance(base, S.Sym) or base.name not in DERIVATIVE_MARKS or \
                 base.name in self.info or not isinstance(target, S.Apply):
             return None
@@ -218,7 +246,18 @@ class ArbitraryFunctions(LoweringBase):
             target = factors[k + 1]
             if out:
                 out_signs.append(signs[k - 1])
-            preset[len(out)] = self.apply_arbitrary(target.func, target, scope, grad=pos)
+            if isinstance(target, S.Apply):
+                preset[len(out)] = self.apply_arbitrary(target.func, target, scope, grad=pos)
+            else:
+                # \nabla f(D)^T: the postfix applies to the gradient (as the printer means
+                # it); the application inside is lowered as that derivative
+                self.marked_gradients[id(_applied(target))] = pos
             out.append(target)
             k += 2
         return out, out_signs, preset
+
+    @property
+    def marked_gradients(self) -> dict:
+        """id(application) -> argument position, for the applications under a postfix that
+        a derivative mark before them differentiates (``\nabla f(D)^T``)."""
+        return self.__dict__.setdefault("_marked_gradients", {})

@@ -156,7 +156,10 @@ ight)."""
                 return _nth_roots(self._brace_groups(
                     sp.latex(v, symbol_names={**words, **self._symnames})))
             return _nth_roots(sp.latex(v))
-        s = str(v).replace("**", "^").replace("*", " ")
+        # an exponent of several characters in parentheses, as x^(3/2) is: α^17 would read
+        # back as α^1 times 7 (LaTeX takes one character after ^)
+        s = re.sub(r"\*\*([A-Za-z0-9_.]{2,})", r"^(\1)", str(v))
+        s = s.replace("**", "^").replace("*", " ")
         if "_s" in s and self._symnames:
             by_name = {k.name: n for k, n in self._symnames.items()}
             s = re.sub(r"_s\d+_", lambda m: by_name.get(m.group(0), m.group(0)), s)
