@@ -275,3 +275,16 @@ def test_a_prime_of_a_loss_of_an_array_is_two_readings(value):
     check_gradient(doc.replace("an arbitrary loss function", "applied elementwise"), "D")
     check_gradient(r"$x, y \in \mathbb{R}$, $L = f'(x y) + f(x)$, where $f$ is a loss function.",
                    "x")
+
+
+def test_a_derivative_written_with_doubled_escapes_makes_the_function_arbitrary_too():
+    """A source view doubles every backslash (`f'\\\\left(x\\\\right)`); the reader reads
+    such a post as the original, so the derivative it writes must count as written (found
+    by the doubled-escape property of tests/test_lost_delimiters.py: one copy derived, the
+    other was 'unknown function f')."""
+    doc = (r"Let $x \in \mathbb{R}^{n}, \alpha \in \mathbb{R}$." "\n"
+           r"Define $h = f'\left(x\right)$." "\n"
+           r"We minimise $$L = \alpha \mathbf{1}^T h$$")
+    doubled = doc.replace("\\", "\\\\")
+    assert matcalc.gradient(doubled, "x").text() == matcalc.gradient(doc, "x").text()
+    check_gradient(doubled, "x")

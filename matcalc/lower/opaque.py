@@ -45,6 +45,7 @@ def _derivative_written(src: str, latex: str):
     """The first derivative of the function `latex` the text writes (f', \\nabla f, df/dy,
     \\partial f), as an excerpt, and the kind it implies ("entrywise" for a prime, "scalar"
     for a gradient, None for a d or \\partial), or None."""
+    src = re.sub(r"\\{2,}(?=[A-Za-z(])", r"\\", src)   # a source view's doubled escapes
     name = re.escape(latex) + (r"(?![A-Za-z])" if latex[-1:].isalpha() else "")
     for pattern, kind in ((name + r"\s*'+\s*" + _OPEN, "entrywise"),
                           (name + r"\s*\^\{?\\prime", "entrywise"),
