@@ -121,10 +121,10 @@ def test_an_entrywise_instance_has_consistent_derivatives(arity):
     x = np.random.default_rng(7).standard_normal(arity)
     eps = 1e-6
     for p in opaque._partials(arity, opaque.MAX_ORDER - 1):
-        base = opaque.keyword(opaque.Unknown(fn, tuple(opaque._Slot(k) for k in range(arity)), p))
+        base = opaque.partial_keyword(fn, p)
         for i in range(arity):
             q = tuple(sorted(p + (i,)))
-            up = opaque.keyword(opaque.Unknown(fn, tuple(opaque._Slot(k) for k in range(arity)), q))
+            up = opaque.partial_keyword(fn, q)
             xp, xm = x.copy(), x.copy()
             xp[i] += eps
             xm[i] -= eps

@@ -238,17 +238,25 @@ OPAQUE_NODES = (Unknown, UnknownOf, UnknownGrad)
 
 def keyword(node) -> str:
     """The keyword of the callable the generated code calls for `node` (module docstring)."""
-    key = node.fn.key
     if isinstance(node, Unknown):
-        if not node.diff:
-            return key
-        if node.fn.arity == 1:
-            k = len(node.diff)
-            return f"{key}_prime" + (str(k) if k > 1 else "")
-        return f"{key}_d" + "".join(str(i + 1) for i in node.diff)
+        return partial_keyword(node.fn, node.diff)
     if isinstance(node, UnknownOf):
-        return key
-    return f"{key}_grad" + ("" if node.fn.arity == 1 else str(node.i + 1))
+        return node.fn.key
+    return gradient_keyword(node.fn, node.i)
+
+
+def partial_keyword(fn: Opaque, diff: tuple) -> str:
+    """The callable of the entrywise fn differentiated by the arguments at `diff`."""
+    if not diff:
+        return fn.key
+    if fn.arity == 1:
+        return f"{fn.key}_prime" + (str(len(diff)) if len(diff) > 1 else "")
+    return f"{fn.key}_d" + "".join(str(i + 1) for i in diff)
+
+
+def gradient_keyword(fn: Opaque, i: int) -> str:
+    """The callable of the gradient of the scalar fn of arrays in its argument i."""
+    return f"{fn.key}_grad" + ("" if fn.arity == 1 else str(i + 1))
 
 
 def meaning(key: str) -> str:
@@ -351,8 +359,6 @@ def _entrywise_instance(fn, rng) -> dict:
     w, v = rng.uniform(0.5, 1.5, fn.arity), rng.uniform(-1, 1, fn.arity)
     out = {}
     for p in _partials(fn.arity, MAX_ORDER):
-        node = Unknown(fn, tuple(_Slot(k) for k in range(fn.arity)), p)
-
         def call(*xs, p=p):
             xp = _namespace(xs[0])
             if xp is np:
@@ -367,7 +373,7 @@ def _entrywise_instance(fn, rng) -> dict:
             elif len(p) == 2:
                 val = val + float(q * v[p[0]] * v[p[1]])
             return _plain(val, xp)
-        out[keyword(node)] = call
+        out[partial_keyword(fn, p)] = call
     return out
 
 
@@ -404,7 +410,7 @@ def _scalar_instance(fn, rng) -> dict:
             xp, xs, cs, s = parts(xs)
             C, B, W = cs[i]
             return _plain(C * xp.cos(xs[i] + B) + q * s * W, xp)
-        out[keyword(UnknownGrad(fn, tuple(_Slot(k) for k in range(fn.arity)), i))] = grad
+        out[gradient_keyword(fn, i)] = grad
     return out
 
 
@@ -412,12 +418,3 @@ def instance(fn: Opaque, kind: str, rng) -> dict:
     """{keyword: callable} of a random smooth function of `kind` ("entrywise" or
     "scalar") standing for `fn`, its derivatives included (module docstring)."""
     return _entrywise_instance(fn, rng) if kind == "entrywise" else _scalar_instance(fn, rng)
-
-
-class _Slot(Node):
-    """A placeholder argument (to name the callables of an instance by `keyword`)."""
-    _fields = ("k",)
-
-    @staticmethod
-    def _shape(k):
-        return ()
