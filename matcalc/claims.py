@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from . import ir, names, powers
 from .diff import DiffError
-from .check import Judge, explain
+from .check import Judge, explain, symmetric_reason
 from .errors import MatcalcError, ShapeError
 from .lower import Lowerer
 from .lower.base import chain_factors, walk_syntax
@@ -385,6 +385,11 @@ class _Checker:
         if held is not None:
             return "wrong", (f"wrong in full ({out.diagnosis}); right if ${held}$ is held "
                              f"constant"), read
+        sym = judge.symmetric_right(value, index_syntax, [], self.src)
+        if sym:
+            p = judge.g.problem
+            return "wrong", symmetric_reason(sym, out.diagnosis,
+                                             p.latex.get(judge.g.wrt, judge.g.wrt)), read
         return "wrong", explain(judge, out, value, index_syntax, [], self.src), read
 
 
