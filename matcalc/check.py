@@ -313,13 +313,47 @@ class Judge:
         taken = dataclasses.replace(problem, symmetric={
             **getattr(problem, "symmetric", {}), **{k: (0, "supposed") for k in ks}})
         rng = np.random.default_rng(self.seed + 1)
+        return self._right_at([numeric.sample_inputs(taken, rng, self.g.objective_numpy())
+                               for _ in self.points], value, index_syntax, helpers, src)
+
+    def _right_at(self, points, value, index_syntax, helpers, src) -> bool:
+        """Does the claim equal the gradient at `points` (instead of the judge's own)?"""
         other = Judge.__new__(Judge)
         other.__dict__.update(self.__dict__)
-        other.points = [numeric.sample_inputs(taken, rng, self.g.objective_numpy())
-                        for _ in self.points]
+        other.points = points
         other.expected = other._at_points(self.g.to_numpy())
         _, got = other.evaluate(value, index_syntax, helpers, src)
         return other.compare(got).ok
+
+    def normalised_right(self, value, index_syntax, helpers, src):
+        """(LaTeX name, "entries" | "columns" | "rows") of the one array input that, drawn with entries summing to 1
+        -- a vector ("its entries"), or a matrix by columns or by rows -- makes the wrong
+        claim right: a one-hot label or a probability vector, as softmax cross-entropy
+        posts mean y (their ``\\hat y - y`` is right only where 1ᵀy = 1). Drawn from the
+        open simplex, so agreement there is agreement on the whole affine set the sum
+        fixes (the formulas are analytic). None when no input does."""
+        problem, g = self.g.problem, self.g
+        rng = np.random.default_rng(self.seed + 2)
+        for k, var in problem.inputs.items():
+            if k == g.wrt or len(var.shape) not in (1, 2):
+                continue
+            for axis in ((0,) if len(var.shape) == 1 else (0, 1)):
+                points = []
+                for p in self.points:
+                    q = dict(p)
+                    key = names.python_name(k)
+                    shape = np.shape(p[key])
+                    draw = rng.uniform(0.2, 1.0, shape)
+                    q[key] = draw / draw.sum(axis=axis, keepdims=True)
+                    points.append(q)
+                try:
+                    if self._right_at(points, value, index_syntax, helpers, src):
+                        how = ("entries" if len(var.shape) == 1 else
+                               "columns" if axis == 0 else "rows")
+                        return problem.latex.get(k, k), how
+                except MatcalcError:
+                    continue
+        return None
 
     def _held_gradient(self, kw, target):
         """The gradient with `kw` held constant at the points (None if it cannot be
@@ -389,10 +423,14 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
         return CheckResult(True, out.worst, msg, **base)
     held = judge.held_right(got) if np.isfinite(out.worst) else None
     sym = None if held else judge.symmetric_right(value, index_syntax, helpers, claim)
+    summed = None if held or sym else judge.normalised_right(value, index_syntax, helpers,
+                                                             claim)
     if held:
         how = f"right if ${held}$ is held constant"
     elif sym:
         how = symmetric_reason(sym, out.diagnosis, g.problem.latex.get(g.wrt, g.wrt))
+    elif summed:
+        how = normalised_reason(summed, out.diagnosis)
     else:
         how = explain(judge, out, value, index_syntax, helpers, claim)
     if np.isfinite(out.worst):
@@ -402,6 +440,17 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
         msg = f"wrong: {plain(how)}."
     msg += f"\nThe gradient is {g.lhs_text} = {g.text()}"
     return CheckResult(False, out.worst, msg, held=held, how=how, **base)
+
+
+_SUMS = {"entries": "the entries of {} sum to 1", "columns": "each column of {} sums to 1",
+         "rows": "each row of {} sums to 1"}
+
+
+def normalised_reason(found, diagnosis: str) -> str:
+    """The reason of a claim right only where an input sums to 1 (`normalised_right`)."""
+    name, how = found
+    return (f"wrong for a general ${name}$ ({diagnosis}); right if "
+            f"{_SUMS[how].format(f'${name}$')} (a one-hot label or a probability vector)")
 
 
 def symmetric_reason(latex_names, diagnosis: str, wrt_latex: str = "") -> str:

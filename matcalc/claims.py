@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from . import ir, names, powers
 from .diff import DiffError
-from .check import Judge, explain, symmetric_reason
+from .check import Judge, explain, normalised_reason, symmetric_reason
 from .errors import MatcalcError, ShapeError
 from .lower import Lowerer
 from .lower.base import chain_factors, walk_syntax
@@ -390,6 +390,9 @@ class _Checker:
             p = judge.g.problem
             return "wrong", symmetric_reason(sym, out.diagnosis,
                                              p.latex.get(judge.g.wrt, judge.g.wrt)), read
+        summed = judge.normalised_right(value, index_syntax, [], self.src)
+        if summed:
+            return "wrong", normalised_reason(summed, out.diagnosis), read
         return "wrong", explain(judge, out, value, index_syntax, [], self.src), read
 
 

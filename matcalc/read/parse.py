@@ -29,6 +29,7 @@ from . import syntax as S
 from ..cache import parser_cache_file
 from .build import Build, _namelike
 from ..notes import excerpt
+from .comparisons import comparison_indicators
 from .constants import additive_constants
 from ..errors import ParseError
 from .clauses import Clause, canon, distribution_statement, split_rows
@@ -292,7 +293,7 @@ class _Reader:
                        n.reason.startswith("an additive constant") for n in self.notes):
                 self._note(span, "an additive constant, left out: it changes no derivative "
                            "(the objective's value is given without it)", "inferred")
-        return _parse_clause(canon(toks, self.text), self.text)
+        return _parse_clause(canon(comparison_indicators(toks), self.text), self.text)
 
     def run(self) -> S.Document:
         text = self.text
