@@ -430,7 +430,32 @@ def check_all(doc, objective=None, wrt=None, seed: int = 0, trials: int = 3) -> 
     checker.varying = _written_differentials(claims, problem)
     # with `wrt`, the claims about another variable are left out; a claim whose variable
     # is not known (a bare \nabla J, a continued line with no head) is kept, never hidden
-    out = Verdicts(checker.verdict(c) for c in claims
-                   if only is None or checker.variable_of(c) in (only, ""))
+    out = [checker.verdict(c) for c in claims
+           if only is None or checker.variable_of(c) in (only, "")]
+    out = Verdicts(sorted(out + _unreadable_claims(document),
+                          key=lambda v: (v.line, v.column)))
     out.notes = list(getattr(problem, "notes", ()))
+    return out
+
+
+def _unreadable_claims(document) -> list:
+    """An "ill-formed" verdict for each fragment the reader skipped as unreadable whose left
+    side is a derivative (`claim_like`): a claim that could not be read is reported as
+    one, with its error, not only in the notes."""
+    from .lower.objective import claim_like
+    from .notes import excerpt
+    out = []
+    for st in document.statements:
+        if not isinstance(st, S.Unreadable) or st.span is None or not st.span.line:
+            continue
+        text = _source(document.source, st.span) or excerpt(document.source, st.span)
+        right = text.split("=", 1)[1] if "=" in text else ""
+        if not claim_like(text) or right.replace("{", "").replace(" ", "").startswith("?"):
+            continue            # not a derivative, or a question (``= {?}``), not a claim
+        e = st.error
+        where = (f" (line {e.line}, column {e.column})"
+                 if getattr(e, "line", None) and getattr(e, "column", None) else "")
+        out.append(Verdict(st.span.line, st.span.column, text, _left_side(text),
+                           "ill-formed", f"cannot be read: "
+                           f"{getattr(e, 'bare_message', str(e))}{where}"))
     return out
