@@ -7,7 +7,7 @@ naming both operands' shapes; a text with two readings (``a/2b``) is refused nam
 """
 from __future__ import annotations
 
-from .. import ir
+from .. import ir, names
 from ..ir import contract
 from ..read import syntax as S
 from ..read.words import PERIOD_PRODUCT
@@ -51,6 +51,7 @@ class ProductLowering(LoweringBase):
         vals = [None] * len(factors)
         for k in sorted(range(len(factors)), key=lambda k: is_delta[k]):
             vals[k] = preset[k] if k in preset else self.expr(factors[k], scope)
+        self._refuse_lost_subscript(factors, signs, vals, scope)
         acc = vals[0]
         k = 0
         while k + 1 < len(vals):
@@ -82,6 +83,30 @@ class ProductLowering(LoweringBase):
                                 "written: use a^T b or \\langle a, b \\rangle", e)
             acc = self.product(acc, vals[k], e)
         return acc
+
+    def _refuse_lost_subscript(self, factors, signs, vals, scope):
+        """``bi`` inside ``\\sum_{i=1}^{m}`` with b a declared m-vector: b times the index i,
+        or b_i with its subscript lost (a copied page's ``bi`` for ``b_i``) -- different
+        numbers, refused naming both. Only a one-letter name glued to the index (no space,
+        no sign) whose vector length is the index's range."""
+        for k in range(1, len(factors)):
+            a, b = factors[k - 1], factors[k]
+            if signs[k - 1] or not (isinstance(a, S.Sym) and isinstance(b, S.Sym)):
+                continue
+            kw = names.keyword_of(b)
+            cell = scope.get(kw) if kw is not None else None
+            v = vals[k - 1]
+            if cell is None or cell.dim is None or v.kind not in ("c", "r") or \
+                    not (a.span.line and a.span.end_line == b.span.line and
+                         a.span.end_column == b.span.column):
+                continue
+            if not ir.same_dim(v.mat_dims()[0], cell.dim):
+                continue
+            x, i = names.latex_of(a), names.latex_of(b)
+            raise self.perr(f"{x}{i} has two readings that give different numbers: {x} times "
+                            f"the index {i} (a vector), or {x}_{i} with its subscript lost; "
+                            f"write {x}_{{{i}}}, or {x} \\cdot {i} for the product",
+                            S.Sym(a.name, span=a.span.cover(b.span)))
 
     def _join_runs(self, factors, signs):
         """Letters written together that spell a name the document defines (``RSS``,
