@@ -85,3 +85,17 @@ def test_property_rows_and_columns_in_words(axis, letter, ordinal, seed):
     ref = (lambda v, C: float(np.sum((C @ v) ** 2))) if axis == "row" else \
         (lambda v, C: float(np.sum((C.T @ v) ** 2)))
     check_gradient(doc, "C", f=ref, seed=seed)
+
+
+def test_corpus_180_with_its_typo_written_out():
+    """Corpus 180 (math.SE 1441769) as written stops at its `bi`; with b_i written (here,
+    not in the corpus file) the answer's sentence "$a^T_i$ denotes the $i^{th}$ row of the
+    matrix $A$" makes a_i the rows of A, and the question's claimed gradient is right."""
+    from pathlib import Path
+    text = (Path(__file__).parent / "realworld" / "180_logsumexp_rows_in_words.tex").read_text()
+    doc = text.replace("+ bi)", "+ b_i)")
+    assert doc != text
+    ref = lambda A, x, b: float(np.log(np.sum(np.exp(A @ x + b))))   # noqa: E731
+    for wrt in ("x", "A"):
+        check_gradient(doc, wrt, f=ref, objective="f")
+    assert [v.status for v in matcalc.check_all(doc, objective="f")] == ["right"]

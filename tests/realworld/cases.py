@@ -1181,4 +1181,13 @@ CASES = [
          r"(noted)", "sample q12: Mahalanobis distance (Rust docs)",
          sample=sample_mahalanobis_sqrt,
          expect="cannot multiply a column vector of length n by a column vector of length n"),
+    Case("180_logsumexp_rows_in_words.tex", "x",
+         lambda A, x, b: float(np.log(np.sum(np.exp(A @ x + b)))),
+         r"refused: bi in \exp(a_i^Tx + bi) (the question's b_i without its underscore: "
+         r"b times the index i, or b_i -- two readings, named); the second answer's "
+         r"sentence 'the notation $a^T_i$ denotes the $i^{th}$ row of the matrix $A$' is "
+         r"read (with b_i written, the gradient derives and the question's claimed "
+         r"\nabla f(x) = \dfrac{1}{1^Tz}A^Tz, z_i = \exp(a_i^Tx + b_i), is judged right)",
+         "optimisation: log-sum-exp of affine functions (rows named in words)",
+         objective="f", expect="b_i with its subscript lost"),
 ]
