@@ -27,6 +27,8 @@ OPS = {">": np.greater, "<": np.less, r"\geq": np.greater_equal, r"\leq": np.les
     (r"\mathbf{1}\{x \le y\}", lambda x, y, c: x <= y),
     (r"1\{y > x\}", lambda x, y, c: y > x),
     (r"\mathbb{1}\left(x - y > c\right)", lambda x, y, c: x - y > c),
+    (r"[x > 0]", lambda x, y, c: x > 0),                 # Iverson's bracket alone
+    (r"[x \leq y]", lambda x, y, c: x <= y),
 ])
 def test_an_indicator_of_a_comparison_is_a_step(spelling, ref):
     doc = DECL + rf"f = v^T \left({spelling} \odot (x \odot x)\right) + v^T x"

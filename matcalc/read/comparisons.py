@@ -5,7 +5,8 @@ Contract: `comparison_indicators(toks) -> toks`, on the grammar tokens of one cl
 (``1``, ``\\mathbb{1}``, ``\\mathbf{1}``) followed by a bracket -- ``( )``, ``[ ]``, ``\\{ \\}``,
 or a subscript ``_{ }`` -- that holds exactly one comparison (``>``, ``<``, ``\\geq``,
 ``\\leq`` ...) at its own level, with an expression on each side and no relation or comma,
-is rewritten as a step function (`ops/elementwise.py`: STEP is ``[x > 0]``, STEP0 is
+-- or Iverson's bracket alone, ``[Z_1 > 0]`` (square brackets) -- is rewritten as a step
+function (`ops/elementwise.py`: STEP is ``[x > 0]``, STEP0 is
 ``[x \\geq 0]``): ``[a > b] = step(a - b)``, ``[a < b] = step(b - a)``, ``[a \\geq b] =
 step0(a - b)``, ``[a \\leq b] = step0(b - a)``, exactly (ties included). Anything else is left as it is
 (the grammar then refuses a comparison where it stands). Pure; never raises.
@@ -59,6 +60,11 @@ def comparison_indicators(toks: list) -> list:
     while k < n:
         t = toks[k]
         got = _bracket(toks, k + 1) if _is_one(t) and k + 1 < n else None
+        if got is None and t.kind == "LBRACK" and not (out and _is_one(out[-1])):
+            # Iverson's bracket alone, [Z_1 > 0]: a comparison in square brackets
+            got = _bracket(toks, k)
+            if got is not None:
+                t = t.at("ONES", "1")
         if got is not None:
             first, end = got
             inside = toks[first:end]
