@@ -60,11 +60,9 @@ def comparison_indicators(toks: list) -> list:
     while k < n:
         t = toks[k]
         got = _bracket(toks, k + 1) if _is_one(t) and k + 1 < n else None
+        at = t
         if got is None and t.kind == "LBRACK" and not (out and _is_one(out[-1])):
-            # Iverson's bracket alone, [Z_1 > 0]: a comparison in square brackets
-            got = _bracket(toks, k)
-            if got is not None:
-                t = t.at("ONES", "1")
+            got = _bracket(toks, k)      # Iverson's bracket alone, [Z_1 > 0]
         if got is not None:
             first, end = got
             inside = toks[first:end]
@@ -83,7 +81,7 @@ def comparison_indicators(toks: list) -> list:
                 j = cmps[0]
                 a, b, op = inside[:j], inside[j + 1:], inside[j].value
                 pos, neg = (a, b) if op in (">", ">=") else (b, a)
-                out.extend(_step(t, pos, neg, op in (">=", "<=")))
+                out.extend(_step(at, pos, neg, op in (">=", "<=")))
                 k = end + 1
                 continue
         out.append(t)
