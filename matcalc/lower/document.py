@@ -30,6 +30,7 @@ from .base import short_error
 from .boldwords import BoldWords
 from .opaque import ArbitraryFunctions
 from .claimpartials import ClaimPartials
+from .kinds import KindSurvey
 from .calls import CallLowering
 from .colonchain import ColonChains
 from .declarations import DeclarationCollector, DefSource, Info
@@ -61,7 +62,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
               ProductLowering, TermLowering, ColonChains, SumLowering, SetSumLowering,
               CallLowering, FamilyFunctions, InferredShapes, ProseFunctions, NamedDensities,
               ImpliedObjective, Identities, OptimumObjective, MemberRows, LetterFunctions,
-              BoldWords, ArbitraryFunctions, ClaimPartials):
+              BoldWords, ArbitraryFunctions, KindSurvey, ClaimPartials):
     """Lowers one document: collects its declarations and definitions, lowers each
     definition on first use (so the order of the text does not matter), picks the objective.
     Each job is a part of its own module (definitions, objective, skipped fragments,
@@ -132,6 +133,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         self.collect()
         if not self.defsrc:
             self._defines_nothing()
+        self.survey_arbitrary(objective)    # the kinds of arbitrary functions, from all uses
         self.run_inference(objective if objective is not None else
                            self._objective_kw(None, check=False))
         try:
@@ -259,6 +261,7 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
     lw.vector_bars = bars if bars is not None else "abs"
     lw.member_rows = rows if rows is not None else "column"     # X_i, as the document's
     lw.collect()
+    lw.survey_arbitrary(objective)  # an arbitrary function's kind, as the document's uses say
     if objective == "f" and lw.bare is not None and "f" not in lw.info:
         lw.adopt_bare_objective()   # the objective written bare, as the document's lowering
     # the shapes the document's lowering inferred (an undeclared c, y) hold in its claims
