@@ -373,3 +373,23 @@ def test_a_neutral_function_used_on_scalars_is_entrywise_on_arrays_in_either_ord
 def test_a_loss_applied_to_scalars_and_to_a_matrix_names_both_readings():
     doc = _kind_doc(["array", "scalars"], [0, 1], [1, 0], "loss", True, False)
     refused(doc, "Z", "cannot be both", "applied to scalars", "loss function")
+
+
+# ------------------------------------------------------------------ found by the fuzzer (kinds)
+
+def test_the_name_of_a_loss_in_its_sentence_is_not_the_objective():
+    """$\\ell(U)$ then "where $\\ell$ is a loss function": the objective is \\ell(U). The
+    bare $\\ell$ of the sentence was taken for the objective (a scalar input), and the
+    gradient was 0 without a word -- silently wrong."""
+    doc = ("$U^{(2)} \\in \\mathbb{R}^{n\\times d}$\n$\\ell\\left(U^{(2)}\\right)$\n"
+           "where $\\ell$ is a loss function.")
+    g = check_gradient(doc, "U^{(2)}")
+    assert r"\nabla \ell" in g.latex()
+
+
+def test_an_entrywise_function_of_a_zero_vector_prints_as_a_vector():
+    """\\psi(x - x) of a vector is \\psi(0) at every entry: printed \\psi(0) 1_M, it reads
+    back as the gradient (printed \\psi(0), it read back as a scalar)."""
+    doc = "x, y \\in \\mathbb{R}^M\nh = \\psi'(y)\nf = x^T \\psi(x - x)"
+    g = check_gradient(doc, "x")
+    assert matcalc.check(doc, "x", claim=g.latex()).ok

@@ -248,14 +248,17 @@ def lower(doc: S.Document, objective=None) -> Problem:
 
 def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, claim_text: str,
                 bars: str | None = None, objective: str | None = None,
-                rows: str | None = None):
+                rows: str | None = None, layout: str = "numerator", seen: dict | None = None):
     """Lower a claimed gradient in the context of its document: `value` (syntax) is the
     claim, written entrywise in the indices `index_syntax` (``\\frac{\\partial L}{\\partial
     z_i}``: they run over the leading axes of the variable, of shape `shape`) or as a whole
     array; `helpers` are definitions the claim makes (``where S = Diag(s)``). Returns
     (claim node, {name: node} of the definitions it needs beyond the document's, their
     order, {name: LaTeX} of every name, the claim's helpers included). Errors are located in `claim_text`. `objective` (a keyword) is the document's
-    objective, for the shapes inferred as its lowering inferred them."""
+    objective, for the shapes inferred as its lowering inferred them. A Jacobian written
+    in the claim (``\\frac{\\partial h}{\\partial z}``, vectors) is read in `layout`
+    ("numerator" or "denominator"); `seen`, when given, gets "jacobians": what the claim
+    read so (`ClaimPartials.jacobians_read`)."""
     lw = Lowerer(doc)
     # |v| read as the document's lowering read it (`Problem.vector_bars`)
     lw.vector_bars = bars if bars is not None else "abs"
@@ -288,6 +291,9 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
     lw.document_src = lw.src        # what the document says still holds (\phi'(Z) written)
     lw.src = claim_text
     lw.in_claim = True              # \psi beside log Γ (`claim_letter_function`)
+    lw.claim_layout = layout        # of a Jacobian the claim writes (`claimpartials`)
+    if seen is not None:
+        seen["jacobians"] = lw.jacobians_read      # filled as read, kept if the claim fails
     # the claim's own unsized 1 / I and index ranges, by inference over the claim; the names
     # the document's inference declared stay (spans are the claim's own, so none of the
     # document's sizes, keyed by span, may be taken for the claim's); a claim written as a
@@ -301,4 +307,5 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
         if kw not in own:
             lw.define(kw)
     spelled = {kw: info.latex for kw, info in lw.info.items() if info.latex}
+    spelled.update(lw.jacobian_latex)
     return lw.defs["__claim"], lw.defs, list(lw.order), spelled
