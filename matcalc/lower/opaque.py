@@ -111,21 +111,15 @@ class ArbitraryFunctions(LoweringBase):
             kind = "entrywise"      # on scalars both readings are one
         elif d.kind in ("entrywise", "scalar"):
             kind = d.kind
-        elif d.kind == "conflict" and primes and hint == "scalar":
-            # "f is a loss function" and f'(D): the gradient of a loss of D, or f: R -> R
-            # differentiated entrywise -- two readings, two different numbers
-            shown = describe(next(v for v in vals if v.kind != "s"))
-            raise self.perr(
-                f"{latex}'(...) of {shown} has two readings: the text says {latex} is a "
-                f"scalar function of the array ({why}), whose derivative is its gradient "
-                f"\\nabla {latex}, or {latex}' is the derivative of a function applied "
-                f"entrywise: write \\nabla {latex}(...) for the gradient, or say "
-                f"\"${latex}$ is applied elementwise\"", e)
         elif d.kind == "conflict":
+            # one message whichever use is lowered first: the decision's, not this use's
             raise self.perr(
-                f"{latex} is applied entrywise in one place and to a whole array in another: "
-                f"one function cannot be both. Entrywise: {'; '.join(d.entry)}. A scalar "
-                f"function of the whole array: {'; '.join(d.scalar)}", e)
+                f"{latex} has two readings, and the text says both: applied entrywise "
+                f"({'; '.join(d.entry)}) or a scalar function of the whole array "
+                f"({'; '.join(d.scalar)}). One function cannot be both: it is applied "
+                f"entrywise in one place and to a whole array in another. Say which: "
+                f"\"${latex}$ is a scalar function\" (its gradient \\nabla {latex}(...)) or "
+                f"\"${latex}$ is applied elementwise\" (its derivative {latex}')", e)
         else:
             shown = describe(next(v for v in vals if v.kind != "s"))
             raise self.perr(
