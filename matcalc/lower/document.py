@@ -264,7 +264,7 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
     lw.vector_bars = bars if bars is not None else "abs"
     lw.member_rows = rows if rows is not None else "column"     # X_i, as the document's
     lw.collect()
-    lw.survey_arbitrary(objective)  # an arbitrary function's kind, as the document's uses say
+    lw.survey_arbitrary(objective, claim=True)  # a function's kind, as the document's uses say
     if objective == "f" and lw.bare is not None and "f" not in lw.info:
         lw.adopt_bare_objective()   # the objective written bare, as the document's lowering
     # the shapes the document's lowering inferred (an undeclared c, y) hold in its claims

@@ -136,23 +136,36 @@ class KindSurvey(LoweringBase):
         """The names the document applies that are arbitrary functions."""
         got = self.__dict__.get("_arbitrary_names")
         if got is None:
-            got = []
+            got, self.__dict__["_arbitrary_uses"] = [], 0
             for st in self.doc.statements:
                 for n in walk_syntax(st):
-                    if isinstance(n, S.Apply) and isinstance(n.func, S.Sym) and \
-                            all(names.keyword_of(S.Sym(n.func.name)) !=
-                                names.keyword_of(S.Sym(g.name)) for g in got):
-                        kw = names.keyword_of(S.Sym(n.func.name))
-                        if kw not in self.info and kw not in self.defsrc and \
-                                self.arbitrary_function(n.func) is not None:
-                            got.append(n.func)
+                    if not isinstance(n, S.Apply) or not isinstance(n.func, S.Sym):
+                        continue
+                    kw = names.keyword_of(S.Sym(n.func.name))
+                    if any(kw == names.keyword_of(S.Sym(g.name)) for g in got):
+                        self.__dict__["_arbitrary_uses"] += 1
+                    elif kw not in self.info and kw not in self.defsrc and \
+                            self.arbitrary_function(n.func) is not None:
+                        got.append(n.func)
+                        self.__dict__["_arbitrary_uses"] += 1
             self.__dict__["_arbitrary_names"] = got
         return got
 
-    def survey_arbitrary(self, objective=None):
+    def _one_use_each(self) -> bool:
+        """Is every arbitrary function applied once, outside any function the document
+        defines (its body is applied at every call)? Then that use's own evidence is all
+        there is, and no survey is needed."""
+        self._applied_names()
+        return self.__dict__["_arbitrary_uses"] == len(self._applied_names()) and not any(
+            ds.stmt.params is not None for ds in self.defsrc.values())
+
+    def survey_arbitrary(self, objective=None, claim=False):
         """Collect the uses of every arbitrary function the document applies (module
-        docstring); a no-op for a document that applies none, and inside a survey."""
-        if getattr(self, "surveying", False) or not self._applied_names():
+        docstring); a no-op for a document that applies none, inside a survey, and (but
+        for a `claim`, whose own uses are decided with the document's) where each function
+        has one use."""
+        if getattr(self, "surveying", False) or not self._applied_names() or \
+                (not claim and self._one_use_each()):
             return
         prior: dict = {}
         for _ in range(MAX_ROUNDS):
