@@ -153,6 +153,7 @@ class Judge:
         problem = g.problem
         obj_fn = g.objective_numpy()
         rng = np.random.default_rng(seed)
+        self.seed = seed
         self.points = [numeric.sample_inputs(problem, rng, obj_fn) for _ in range(trials)]
         self.expected = self._at_points(g.to_numpy())
         self._held = None           # (keyword, name syntax) of intermediates to hold
@@ -287,6 +288,77 @@ class Judge:
                 return self.g.problem.latex.get(kw, kw)
         return None
 
+    def symmetric_right(self, value, index_syntax, helpers, src):
+        """The square-matrix inputs (LaTeX names) that, taken symmetric, make the wrong
+        claim right: the claim and the gradient agree at points where they are drawn
+        symmetric (positive definite, an open set of the symmetric matrices, so agreement
+        there is agreement for every symmetric value the formulas are defined at). One
+        input alone if one does, else all of them together; None when even that does not.
+        A covariance Σ in a Gaussian likelihood is symmetric although the post never
+        declares it so: its claim ``-\\tfrac{N}{2}\\Sigma^{-1} + ...`` is then wrong for a
+        general Σ only."""
+        problem = self.g.problem
+        said = set(getattr(problem, "symmetric", {}))
+        cands = [k for k, v in problem.inputs.items() if k not in said and
+                 len(v.shape) == 2 and ir.same_dim(*v.shape)]
+        if not cands:
+            return None
+        tries = [[k] for k in cands] + ([cands] if len(cands) > 1 else [])
+        for ks in tries:
+            try:
+                if self._right_if_symmetric(value, index_syntax, helpers, src, ks):
+                    return [problem.latex.get(k, k) for k in ks]
+            except MatcalcError:
+                continue
+        return None
+
+    def _right_if_symmetric(self, value, index_syntax, helpers, src, ks) -> bool:
+        problem = self.g.problem
+        taken = dataclasses.replace(problem, symmetric={
+            **getattr(problem, "symmetric", {}), **{k: (0, "supposed") for k in ks}})
+        rng = np.random.default_rng(self.seed + 1)
+        return self._right_at([numeric.sample_inputs(taken, rng, self.g.objective_numpy())
+                               for _ in self.points], value, index_syntax, helpers, src)
+
+    def _right_at(self, points, value, index_syntax, helpers, src) -> bool:
+        """Does the claim equal the gradient at `points` (instead of the judge's own)?"""
+        other = Judge.__new__(Judge)
+        other.__dict__.update(self.__dict__)
+        other.points = points
+        other.expected = other._at_points(self.g.to_numpy())
+        _, got = other.evaluate(value, index_syntax, helpers, src)
+        return other.compare(got).ok
+
+    def normalised_right(self, value, index_syntax, helpers, src):
+        """(LaTeX name, "entries" | "columns" | "rows") of the one array input that, drawn with entries summing to 1
+        -- a vector ("its entries"), or a matrix by columns or by rows -- makes the wrong
+        claim right: a one-hot label or a probability vector, as softmax cross-entropy
+        posts mean y (their ``\\hat y - y`` is right only where 1ᵀy = 1). Drawn from the
+        open simplex, so agreement there is agreement on the whole affine set the sum
+        fixes (the formulas are analytic). None when no input does."""
+        problem, g = self.g.problem, self.g
+        rng = np.random.default_rng(self.seed + 2)
+        for k, var in problem.inputs.items():
+            if k == g.wrt or len(var.shape) not in (1, 2):
+                continue
+            for axis in ((0,) if len(var.shape) == 1 else (0, 1)):
+                points = []
+                for p in self.points:
+                    q = dict(p)
+                    key = names.python_name(k)
+                    shape = np.shape(p[key])
+                    draw = rng.uniform(0.2, 1.0, shape)
+                    q[key] = draw / draw.sum(axis=axis, keepdims=True)
+                    points.append(q)
+                try:
+                    if self._right_at(points, value, index_syntax, helpers, src):
+                        how = ("entries" if len(var.shape) == 1 else
+                               "columns" if axis == 0 else "rows")
+                        return problem.latex.get(k, k), how
+                except MatcalcError:
+                    continue
+        return None
+
     def _held_gradient(self, kw, target):
         """The gradient with `kw` held constant at the points (None if it cannot be
         computed or is the gradient itself); computed once per intermediate."""
@@ -364,8 +436,15 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
             msg += f"; {plain(rs[0].why)}"
         return CheckResult(True, out.worst, msg, how=rs[0].why, **base)
     held = judge.held_right(got) if np.isfinite(out.worst) else None
+    sym = None if held else judge.symmetric_right(value, index_syntax, helpers, claim)
+    summed = None if held or sym else judge.normalised_right(value, index_syntax, helpers,
+                                                             claim)
     if held:
         how = f"right if ${held}$ is held constant"
+    elif sym:
+        how = symmetric_reason(sym, out.diagnosis, g.problem.latex.get(g.wrt, g.wrt))
+    elif summed:
+        how = normalised_reason(summed, out.diagnosis)
     else:
         how = explain(judge, out, value, index_syntax, helpers, claim)
     if np.isfinite(out.worst):
@@ -375,6 +454,36 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
         msg = f"wrong: {plain(how)}."
     msg += f"\nThe gradient is {g.lhs_text} = {g.text()}"
     return CheckResult(False, out.worst, msg, held=held, how=how, **base)
+
+
+_SUMS = {"entries": "the entries of {} sum to 1", "columns": "each column of {} sums to 1",
+         "rows": "each row of {} sums to 1"}
+
+
+def normalised_reason(found, diagnosis: str) -> str:
+    """The reason of a claim right only where an input sums to 1 (`normalised_right`)."""
+    name, how = found
+    return (f"wrong for a general ${name}$ ({diagnosis}); right if "
+            f"{_SUMS[how].format(f'${name}$')} (a one-hot label or a probability vector)")
+
+
+def symmetric_reason(latex_names, diagnosis: str, wrt_latex: str = "") -> str:
+    """The reason of a claim right only for symmetric inputs (`Judge.symmetric_right`).
+    When the variable itself is one of them, stating its symmetry would not help (the
+    gradient wrt a symmetric matrix has two conventions, refused): the reason says the
+    claim is the gradient of independent entries at a symmetric point."""
+    them = " and ".join(f"${n}$" for n in latex_names)
+    if wrt_latex in latex_names:
+        return (f"wrong for a general {them} ({diagnosis}); right at every symmetric "
+                f"{them}: it is the gradient with every entry independent, evaluated where "
+                f"{' and '.join(f'${n} = {n}^T$' for n in latex_names)} (as for a "
+                f"covariance)")
+    say = " and ".join(f"${n} = {n}^T$" for n in latex_names)
+    one = len(latex_names) == 1
+    return (f"wrong for a general {them} ({diagnosis}); right if {them} "
+            f"{'is' if one else 'are'} symmetric: state {say} (or declare "
+            f"{'it' if one else 'them'} in \\mathbb{{S}}^n) if {'it is' if one else 'they are'}, "
+            f"as a covariance is")
 
 
 def explain(judge: Judge, out: Outcome, value, index_syntax, helpers, src: str) -> str:

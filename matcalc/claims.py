@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from . import ir, names, powers
 from .diff import DiffError
-from .check import Judge, explain
+from .check import Judge, explain, normalised_reason, symmetric_reason
 from .errors import MatcalcError, ShapeError
 from .lower import Lowerer
 from .lower.base import chain_factors, walk_syntax
@@ -56,9 +56,28 @@ def derivative_sides(target):
             return target.right, _after_d(head.den)
         if is_gradient(head) and isinstance(head, S.Sub) and len(head.subs) == 1:
             return target.right, head.subs[0]
+        if is_gradient(head) and isinstance(head, S.Sym):
+            return target.right, None     # a bare \nabla J: `implied_variable`
     if isinstance(target, S.Apply) and isinstance(target.func, S.Frac) and \
             is_derivative(target.func) and len(target.args) == 1:
         return target.args[0], _after_d(target.func.den)
+    return None
+
+
+def implied_variable(document, num):
+    """The variable of a bare ``\\nabla J`` (no subscript): the one argument of J as its
+    definition writes it (``J(\\beta) = ...``, or ``\\nabla J(\\beta)`` in the claim);
+    None when J is written with no argument or with several (then the claim does not say
+    which gradient it is)."""
+    if isinstance(num, S.Apply):
+        return num.args[0] if len(num.args) == 1 else None
+    if not isinstance(num, (S.Sym, S.Sub)):
+        return None
+    kw = names.keyword_of(num)
+    for st in document.statements:
+        if isinstance(st, S.Def) and st.target is not None and st.params is not None and \
+                isinstance(st.target, (S.Sym, S.Sub)) and names.keyword_of(st.target) == kw:
+            return st.params[0] if len(st.params) == 1 else None
     return None
 
 
@@ -208,11 +227,20 @@ class _Checker:
 
     def variable_of(self, claim: _Claim) -> str:
         """The keyword of the variable a claim differentiates by ('' if none)."""
-        sides = derivative_sides(claim.head.target) if claim.head is not None else None
+        sides = self.sides(claim.head) if claim.head is not None else None
         if sides is None or sides[1] is None:
             return ""
         p = self.problem
         return _variable(sides[1], set(p.inputs) | set(p.defs))[0] or ""
+
+    def sides(self, head):
+        """`derivative_sides` of a claim's left side, with the variable of a bare
+        ``\\nabla J`` implied by J's written argument (`implied_variable`)."""
+        sides = derivative_sides(head.target)
+        if sides is not None and sides[1] is None and sides[0] is not None and \
+                isinstance(head.target, S.BinOp) and is_gradient(head.target.left):
+            return sides[0], implied_variable(self.document, sides[0])
+        return sides
 
     def verdict(self, claim: _Claim) -> Verdict:
         st = claim.stmt
@@ -234,7 +262,7 @@ class _Checker:
         if claim.differential:
             status, reason, read = self._differential(claim)
             return say(status, reason, None, read)
-        sides = derivative_sides(lhs_stmt.target)
+        sides = self.sides(lhs_stmt)
         if sides is None:
             return say("unchecked", "its left side is not a derivative of a named quantity "
                        "(a statement about notation)")
@@ -268,6 +296,11 @@ class _Checker:
                                           num_kw != names.keyword_of(num)):
             return say("unchecked", f"a derivative of {_latex(p, num_kw)}, which is not a "
                        f"scalar: only gradients of scalars are checked")
+        if den is None and isinstance(lhs_stmt.target, S.BinOp) and \
+                is_gradient(lhs_stmt.target.left):
+            return say("unchecked", f"the gradient of {_latex(p, num_kw)} without its "
+                       f"variable, which its definition does not settle: write it "
+                       f"(\\nabla_x {p.latex.get(num_kw, num_kw)})")
         if den is None:
             return say("ill-formed", "the variable of the derivative is not written")
         if wrt not in known and _power_of(den, known) is None:
@@ -358,6 +391,14 @@ class _Checker:
         if held is not None:
             return "wrong", (f"wrong in full ({out.diagnosis}); right if ${held}$ is held "
                              f"constant"), read
+        sym = judge.symmetric_right(value, index_syntax, [], self.src)
+        if sym:
+            p = judge.g.problem
+            return "wrong", symmetric_reason(sym, out.diagnosis,
+                                             p.latex.get(judge.g.wrt, judge.g.wrt)), read
+        summed = judge.normalised_right(value, index_syntax, [], self.src)
+        if summed:
+            return "wrong", normalised_reason(summed, out.diagnosis), read
         return "wrong", explain(judge, out, value, index_syntax, [], self.src), read
 
 
@@ -393,7 +434,34 @@ def check_all(doc, objective=None, wrt=None, seed: int = 0, trials: int = 3) -> 
     checker = _Checker(document, problem, defined, seed, trials)
     checker.objective = objective
     checker.varying = _written_differentials(claims, problem)
-    out = Verdicts(checker.verdict(c) for c in claims
-                   if only is None or checker.variable_of(c) == only)
+    # with `wrt`, the claims about another variable are left out; a claim whose variable
+    # is not known (a bare \nabla J, a continued line with no head) is kept, never hidden
+    out = [checker.verdict(c) for c in claims
+           if only is None or checker.variable_of(c) in (only, "")]
+    out = Verdicts(sorted(out + _unreadable_claims(document),
+                          key=lambda v: (v.line, v.column)))
     out.notes = list(getattr(problem, "notes", ()))
+    return out
+
+
+def _unreadable_claims(document) -> list:
+    """An "ill-formed" verdict for each fragment the reader skipped as unreadable whose left
+    side is a derivative (`claim_like`): a claim that could not be read is reported as
+    one, with its error, not only in the notes."""
+    from .lower.objective import claim_like
+    from .notes import excerpt
+    out = []
+    for st in document.statements:
+        if not isinstance(st, S.Unreadable) or st.span is None or not st.span.line:
+            continue
+        text = _source(document.source, st.span) or excerpt(document.source, st.span)
+        right = text.split("=", 1)[1] if "=" in text else ""
+        if not claim_like(text) or right.replace("{", "").replace(" ", "").startswith("?"):
+            continue            # not a derivative, or a question (``= {?}``), not a claim
+        e = st.error
+        where = (f" (line {e.line}, column {e.column})"
+                 if getattr(e, "line", None) and getattr(e, "column", None) else "")
+        out.append(Verdict(st.span.line, st.span.column, text, _left_side(text),
+                           "ill-formed", f"cannot be read: "
+                           f"{getattr(e, 'bare_message', str(e))}{where}"))
     return out

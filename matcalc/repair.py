@@ -14,6 +14,8 @@ evaluations. The claim's own text is never changed.
 """
 from __future__ import annotations
 
+import re
+
 import dataclasses
 
 from . import names
@@ -98,13 +100,34 @@ def _factor(parent) -> bool:
                                                       S.COLON))
 
 
+_CLOSE = re.compile(r"\s*(?:\\(?:right|[bB]igg?r?)\s*)?(\)|\]|\\\}|\})")
+_PAIRS = {")": "(", "]": "[", "}": "{", "\\}": "\\{"}
+
+
+def _unclosed(text, closer) -> int:
+    opener = _PAIRS[closer]
+    return text.count(opener) - text.count(closer) if closer != "}" else \
+        text.count("{") - text.count("\\{") - (text.count("}") - text.count("\\}"))
+
+
 def _text(src, span):
+    """The source of `span` (one line), with the closing brackets that follow it where the
+    span opened them: a parenthesised last factor's span ends before its ``)``."""
     if span is None or not span.line:
         return ""
     lines = src.splitlines()
     if span.line != span.end_line or span.line > len(lines):
         return ""
-    return " ".join(lines[span.line - 1][span.column - 1:span.end_column - 1].split())
+    line = lines[span.line - 1]
+    end = span.end_column - 1
+    text = line[span.column - 1:end]
+    while True:
+        m = _CLOSE.match(line, end)
+        if m is None or _unclosed(text, m.group(1)) <= 0:
+            break
+        end = m.end()
+        text = line[span.column - 1:end]
+    return " ".join(text.split())
 
 
 def locate(judge, value, index_syntax, helpers, src, budget: int = BUDGET) -> str:

@@ -123,6 +123,10 @@ REFERENCE = {
     "arctan": ((r"\arctan({})",), np.arctan, "real"),
     "erf": ((r"\operatorname{erf}({})",), np.vectorize(math.erf, otypes=[float]), "real"),
     "relu": ((r"\operatorname{relu}({})",), lambda x: np.maximum(x, 0.0), "kink"),
+    # the indicator of a comparison (read/comparisons.py): [x > 0] and [x >= 0]
+    "step": ((r"\mathbb{1}\left({} > 0\right)",), lambda x: (x > 0).astype(float), "kink"),
+    "step0": ((r"\mathbb{1}\left({} \geq 0\right)",), lambda x: (x >= 0).astype(float),
+              "kink"),
     "normcdf": ((r"\operatorname{normcdf}({})",),
                 np.vectorize(lambda v: 0.5 * math.erfc(-v / math.sqrt(2.0)), otypes=[float]),
                 "real"),
@@ -171,7 +175,11 @@ MAY_REFUSE = {"name:math-alnum", "spell:layerT", "macro:outside-math",
               # readings; accepted only where a use on scalars fixed it: Case.must_refuse)
               "opaque:kind-unsaid",
               # \nabla f(D) written: its derivative (a Hessian through it) is refused
-              "opaque:grad-written"}
+              "opaque:grad-written",
+              # z_{in}: its subscript letters are an index (i of a sum) and a dimension (n);
+              # beside \sum_i matcalc refuses naming both readings (a member (i, n) of a
+              # family, or one name z_in) -- right, so a refusal there is allowed
+              "name:index-letters"}
 
 SCALAR = ()
 ADD, COLON, HAD, NEG, PROD, POST, ATOM = range(1, 8)
@@ -288,7 +296,7 @@ POOLS = {
     "cn": [N("x", "x"), N("y", "y"), N("v", "v"), N(r"\hat q", "q_hat", indexable=True),
            N(r"\bar x", "x_bar", indexable=True), N("w^{(2)}", "w2"),
            N("w", "w", decl=r"\mathbf{w}"), N(r"\theta", "theta"), N(r"\mu", "mu"),
-           N("b'", "b_prime"), N("z_{in}", "z_in"), N(r"\text{vec}", "vec"),
+           N("b'", "b_prime"), N("z_{in}", "z_in", tags={"name:index-letters"}), N(r"\text{vec}", "vec"),
            N(r"\text{𝑥}", "𝑥", tags={"name:nfkc"}), N("𝑥", "𝑥", tags={"name:math-alnum"}),
            N(r"\boldsymbol{\eta}", "eta", decl=r"\boldsymbol{\eta}")],
     "cm": [N("u", "u"), N("b", "b"), N(r"\nu", "nu"), N("a^{(1)}", "a1"),

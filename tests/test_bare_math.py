@@ -168,3 +168,36 @@ def test_two_capitals_used_by_the_definition_stay_indices():
     doc = (r"$X \in \mathbb{R}^{n \times n}$ $$K_{IJ} = X_{IJ}^2$$ "
            r"$$f = \mathbf{1}^T K \mathbf{1}$$")
     check_gradient(doc, "X", f=lambda X: float(np.sum(X ** 2)))
+
+
+# ------------------------------------------- delimiters only inside a \text{...} aside
+
+def ref_tr_ax(X, A):
+    return float(np.trace(A @ X))
+
+
+@pytest.mark.parametrize("aside", [
+    r"\text{where $A$ is fixed}",
+    r"\quad \mbox{(with $A$ held constant)}",
+    r"\textrm{ for a given $A \in \mathbb{R}^{n \times n}$}",
+])
+def test_formulas_with_dollars_only_inside_a_text_aside_are_all_math(aside):
+    """Plain formulas with a `\\text{...}` aside that holds `$A$`: the formulas are the
+    document, not prose around one math region `$A$` (which dropped `L = tr(AX)` and made A
+    the objective)."""
+    doc = ("X \\in \\mathbb{R}^{n \\times n}, \\quad A \\in \\mathbb{R}^{n \\times n}\n"
+           "L = \\operatorname{tr}(AX) " + aside + "\n")
+    assert [r.opener for r in regions(doc)] == [""]
+    g = check_gradient(doc, "X", f=ref_tr_ax)
+    plain = matcalc.gradient(doc.replace(aside, ""), wrt="X")
+    assert g.text() == plain.text()
+
+
+@pytest.mark.parametrize("prose", [
+    r"\textbf{Let $X$ be a matrix and $L = \operatorname{tr}(AX)$ the loss}",
+    r"We minimise \text{the loss $L = \operatorname{tr}(AX)$} over X.",
+])
+def test_prose_around_text_groups_stays_a_post(prose):
+    """Prose words outside the text groups (or no formula outside them) keep the text a
+    post whose math is the delimited regions."""
+    assert all(r.opener != "" for r in regions(prose))

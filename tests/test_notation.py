@@ -287,13 +287,20 @@ def test_inner_products(doc, f):
 @pytest.mark.parametrize("doc, piece", [
     (r"f = \langle x, y)", "an angle bracket closed by a parenthesis"),
     (r"f = \langle x, y, x\rangle", "takes two arguments, not 3"),
-    (r"f = c<x, y>", "comparisons are not supported"),
-    (r"f = x^T y, \; c < 1", "comparisons are not supported"),
+    (r"f = c<x, y>", "unexpected a comparison"),
     (r"f = A x \cdot y", r"between two single vector factors"),
     (r"f = c x \cdot A y", r"between two single vector factors"),
 ])
 def test_inner_products_refused(doc, piece):
     refused(IP + doc, "x", piece)
+
+
+def test_a_comparison_beside_a_formula_is_skipped_like_its_mirror():
+    """``c < 1`` beside the objective is a constraint the reader skips with a note, as it
+    skips ``c > 1`` (it was refused: '<' was read only as an inner product)."""
+    for rel in ("<", ">"):
+        g = matcalc.gradient(IP + rf"f = x^T y, \; c {rel} 1", wrt="x")
+        assert [n for n in g.notes if f"c {rel} 1" in n.text and "skipped" in n.reason]
 
 
 def test_mapsto_definition_kept():

@@ -235,6 +235,9 @@ class DeclarationCollector(LoweringBase):
             elif isinstance(st, S.Bare) and self.prose_size(st):
                 self.note(st, "part of a sentence that states a shape",
                           "prose")
+            elif isinstance(st, S.Bare) and self.prose_member(st):
+                self.note(st, "part of a sentence that says which rows or columns of a "
+                              "matrix a name's members are", "prose")
             elif isinstance(st, S.Bare) and self.prose_formula(st) is not None:
                 self.check_prose_formula(st, *self.prose_formula(st))
             elif isinstance(st, S.Bare):

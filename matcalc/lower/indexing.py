@@ -123,6 +123,11 @@ class IndexLowering(LoweringBase):
         if isinstance(base, S.Sym):
             bkw = names.keyword_of(base)
             info = self.info.get(bkw)
+            stated = self.stated_member(e, base, items, scope)
+            if stated is not None:                  # "a_i^T is the i-th row of A"
+                node, row, latex = stated
+                return self._index(node, [None] * node.rank, items, e, scope, latex,
+                                   row=row)
             if info is None and bkw not in self.defsrc:
                 capital = self._capital_entry(e, base, items, scope)
                 if capital is not None:             # x_{dn} of the declared X

@@ -664,8 +664,8 @@ class InferredShapes:
                 readings = " or ".join(_shape_words(s) for s in amb)
                 raise self.perr(f"unknown name {latex}: it is never declared, and the "
                                 f"document allows two shapes for it, {readings}, which give "
-                                f"different values: declare it (e.g. `{latex} \\in "
-                                f"\\mathbb{{R}}^{{n}}`)", e)
+                                f"different values: declare it (e.g. "
+                                f"`{_declaration_example(latex, amb)}`)", e)
             return None
         shape, first = got
         self._refuse_member_of_capital(kw, latex, shape, e)
@@ -723,6 +723,16 @@ class InferredShapes:
         if self.inferred is None:
             return None
         return self.inferred.sizes.get(span_key(e))
+
+
+def _declaration_example(latex, shapes) -> str:
+    """A declaration of one of the readings `shapes` (the array one: a scalar is what an
+    undeclared name is taken for already), ``\\Sigma \\in \\mathbb{R}^{d \\times d}``."""
+    arrays = [s for s in shapes if s]
+    if not arrays:
+        return f"{latex} \\in \\mathbb{{R}}"
+    dims = " \\times ".join(str(d) for d in max(arrays, key=len))
+    return f"{latex} \\in \\mathbb{{R}}^{{{dims}}}"
 
 
 def _shape_words(shape) -> str:

@@ -9,6 +9,8 @@ readable, or not a scalar.
 """
 from __future__ import annotations
 
+import re
+
 from .. import ir, names
 from ..errors import MatcalcError, ParseError, ShapeError, error_at
 from ..ir import Ref
@@ -20,6 +22,20 @@ from .builtin_defs import objective_of_call
 from .candidates import (refuse_prose_mention, refuse_rival_claims,
                          refuse_rival_stationarity)
 from .declarations import DefSource, Info
+
+
+
+_DERIVATIVE_LEFT = re.compile(r"^\s*\$*\s*(\\frac\s*\{\s*(\\partial|d\b|d\s*\\|d[A-Za-z])|\\nabla|"
+                              r"\\partial|\\dfrac|\\tfrac\s*\{\s*\\partial)")
+
+
+def claim_like(text: str) -> bool:
+    """Does a fragment's left side (before its first ``=``) read as a derivative, a claim
+    (``\\frac{\\partial L}{\\partial W} = ...``, ``\\nabla_x f = ...``)? Such a fragment,
+    unreadable, is a claim that could not be read, never a definition the objective would be."""
+    left = text.split("=", 1)[0]
+    return _DERIVATIVE_LEFT.match(left) is not None and (
+        "\\partial" in left or "\\nabla" in left or re.search(r"\{\s*d", left) is not None)
 
 
 class ObjectiveChoice(LoweringBase):
@@ -168,7 +184,8 @@ class ObjectiveChoice(LoweringBase):
             later = sk.span is not None and (sk.span.line, sk.span.column) > \
                 (at.line, at.column)
             # (one whose name is known is the trailing-definition rule's, in `define`)
-            if later and not sk.defines and "=" in excerpt(self.src, sk.span):
+            text = excerpt(self.src, sk.span)
+            if later and not sk.defines and "=" in text and not claim_like(text):
                 raise self._needed_error(sk, "a name", f"after the last definition, so it "
                                          f"would be the objective; without it the objective "
                                          f"would be {self.info[kw].latex} (name that one to "
@@ -324,7 +341,8 @@ class ObjectiveChoice(LoweringBase):
                                              "the objective to skip it")
                 if last is not None and kw != "f" and not sk.defines and not sk.declares \
                         and "unknown command" in str(sk.error) \
-                        and (sk.span.line, sk.span.column) > (last.line, last.column):
+                        and (sk.span.line, sk.span.column) > (last.line, last.column) \
+                        and not claim_like(excerpt(self.src, sk.span)):
                     # an expression after the last definition with a command not known (a
                     # macro \o never expanded) may be the objective: taking the last
                     # definition instead would be silently wrong (a bare symbol, a set or

@@ -100,6 +100,60 @@ class ProseFunctions(LoweringBase):
             s.part is not None and s.part[0] <= at < s.part[1]
             for said in self.prose.shapes.values() for s in said)
 
+    def prose_member(self, st) -> bool:
+        """Is `st` the math of a member sentence (``$a_i^T$``, ``$i$``, ``$A$`` in "where
+        $a_i^T$ is the $i$-th row of $A$")? Then it is part of that sentence."""
+        at = self._offset(st)
+        return at is not None and any(s.part[0] <= at < s.part[1]
+                                      for said in self.prose.members.values() for s in said)
+
+    def stated_member(self, e, base, items, scope):
+        """``a_i`` where a sentence says a_i (or a_i^T) is the i-th row (column) of the
+        matrix A and a is no name of the document: (the node to index -- A, or A^T for a
+        column --, whether the member stands as a row vector, the matrix's LaTeX), noted
+        once; None when no sentence says so. Row i of A is a column vector where the
+        sentence wrote a_i^T (or said column); where it wrote a_i is the row, the shapes
+        orient it (rows.py), as for A_i. A sentence about a name the document also declares
+        or defines, or two sentences that disagree, or a matrix the document does not have
+        as a matrix, are refused naming the readings."""
+        from .. import ir
+        from ..ir import Var
+        kw = names.keyword_of(base)
+        said = self.prose.members.get(kw)
+        if not said or len(items) != 1:
+            return None
+        first = said[0]
+        if any((s.axis, s.transposed, names.keyword_of(s.matrix)) !=
+               (first.axis, first.transposed, names.keyword_of(first.matrix)) for s in said):
+            raise self.perr(f"two sentences say different things of {names.latex_of(base)}: "
+                            f"\"{said[0].sentence}\" and \"{said[1].sentence}\"", e)
+        mkw = names.keyword_of(first.matrix)
+        info = self.info.get(mkw)
+        if kw in self.info or kw in self.defsrc:
+            raise self.perr(f"{names.latex_of(base)} is a name of the document, but the text "
+                            f"says \"{first.sentence}\": two readings of "
+                            f"{names.latex_of(e)}, its own value or that {first.axis} of "
+                            f"{names.latex_of(first.matrix)}", e)
+        if info is None or info.kind not in ("input", "def") or info.family or \
+                info.shape is None or len(info.shape) != 2:
+            raise self.perr(f"the text says \"{first.sentence}\", but "
+                            f"{names.latex_of(first.matrix)} is not a matrix of the document "
+                            f"(declare it, e.g. `{names.latex_of(first.matrix)} \\in "
+                            f"\\mathbb{{R}}^{{m \\times n}}`)", e)
+        node = self.define(mkw) if info.kind == "def" else Var(mkw, tuple(info.shape))
+        if first.axis == "column":
+            node = ir.transpose(node)
+        noted = self.__dict__.setdefault("_members_noted", set())
+        if kw not in noted:
+            noted.add(kw)
+            self.note(e, f"{names.latex_of(e)} is {first.axis} "
+                         f"{names.latex_of(e.subs[0])} of {info.latex}"
+                         f"{' (a column vector)' if first.transposed or first.axis == 'column' else ''}"
+                         f", as the text says: \"{first.sentence}\"", "inferred")
+        if first.transposed or first.axis == "column":
+            return node, False, info.latex
+        return node, self.orient_member(e, info.latex, node.shape), info.latex
+
     def _offset(self, st):
         span = getattr(st, "span", None)
         if span is None or not span.line:

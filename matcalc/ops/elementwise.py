@@ -235,6 +235,23 @@ DRELU = function(Function(
     value=lambda v: sp.Heaviside(v, 0), domain="nonzero",
     forms={"torch": "({} > 0).to({}.dtype)", "array_api": "xp.astype({} > 0, {}.dtype)"}))
 
+# the indicator of a comparison, [a > b] = step(a - b) (read/comparisons.py), as posts write
+# a ReLU's derivative: \mathbb{1}(Wx > 0), 1[z \geq 0]. Flat where it is differentiable.
+STEP = function(Function(
+    "step", lambda x, fx: ir.zeros(x.shape),
+    r"d\,\mathbb{1}[X > 0] = 0",
+    r"\mathbb{1}\left[{} > 0\right]", "1[{} > 0]", "np.heaviside({}, 0.0)",
+    value=lambda v: sp.Heaviside(v, 0), domain="nonzero",
+    forms={"torch": "({} > 0).to({}.dtype)", "array_api": "xp.astype({} > 0, {}.dtype)"}))
+
+# [a >= b] = step0(a - b): the same with the tie counted, entrywise [x >= 0]
+STEP0 = function(Function(
+    "step0", lambda x, fx: ir.zeros(x.shape),
+    r"d\,\mathbb{1}[X \geq 0] = 0",
+    r"\mathbb{1}\left[{} \geq 0\right]", "1[{} ≥ 0]", "np.heaviside({}, 1.0)",
+    value=lambda v: sp.Heaviside(v, 1), domain="nonzero",
+    forms={"torch": "({} >= 0).to({}.dtype)", "array_api": "xp.astype({} >= 0, {}.dtype)"}))
+
 
 # ------------------------------------------------------------------ special functions
 

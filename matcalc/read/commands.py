@@ -310,6 +310,28 @@ def _iverson(w, t) -> bool:
     return True
 
 
+_COMPARISON_RAW = {("char", "<"), ("char", ">"), ("cmd", "le"), ("cmd", "leq"), ("cmd", "ge"),
+                   ("cmd", "geq"), ("cmd", "lt"), ("cmd", "gt"), ("cmd", "leqslant"),
+                   ("cmd", "geqslant")}
+
+
+def _compares(w) -> bool:
+    """Does the bracket ``\\{ ... \\}`` after a 1 hold a comparison at its own level
+    (``1\\{x < c\\}``: read by read/comparisons.py as the step function)?"""
+    depth = 1
+    for k in range(w.i, w.n):
+        x = w.toks[k]
+        if x.kind == "cmd" and x.value in ("{", "lbrace"):
+            depth += 1
+        elif x.kind == "cmd" and x.value in ("}", "rbrace"):
+            depth -= 1
+            if depth == 0:
+                return False
+        elif depth == 1 and (x.kind, x.value) in _COMPARISON_RAW:
+            return True
+    return False
+
+
 def _simple(w, t, v):
     if v not in SIMPLE:
         return False
@@ -319,8 +341,9 @@ def _simple(w, t, v):
             out[-1].value == "1" and not t.sp:
         if _iverson(w, t):
             return True
-        raise err("an indicator 1\\{...\\} is not supported: write the 0/1 labels as "
-                  "a declared array (y \\in \\{0,1\\}^{n})", out[-1], w.source)
+        if not _compares(w):
+            raise err("an indicator 1\\{...\\} is not supported: write the 0/1 labels as "
+                      "a declared array (y \\in \\{0,1\\}^{n})", out[-1], w.source)
     nt = t.at(kind, val)
     if v in ("lVert", "lvert"):
         nt.lr = "left"

@@ -49,6 +49,12 @@ def prose_words(s: str) -> list:
             if w not in FORMULA_WORDS]
 
 
+def plain_words(s: str) -> list:
+    """The prose words of `s` that cannot be math standing alone: `prose_words` without
+    the runs that read as names or products (``AX``, ``XAX``; see `_letters`)."""
+    return [w for w in prose_words(s) if _letters(w, False, False) == "word"]
+
+
 def _letters(w: str, glued: bool, script: bool) -> str:
     """What a run of letters `w` inside a TeX run is: "math" (a name, a product of
     one-letter names ``Ax``, ``XAX``, a function ``tr``), "word" (prose: the run ends before

@@ -29,6 +29,8 @@ from . import syntax as S
 from ..cache import parser_cache_file
 from .build import Build, _namelike
 from ..notes import excerpt
+from .comparisons import comparison_indicators
+from .constants import additive_constants
 from ..errors import ParseError
 from .clauses import Clause, canon, distribution_statement, split_rows
 from .fragments import guess_raw, guess_tokens, renames
@@ -237,6 +239,23 @@ def read(text: str) -> S.Document:
     return _Reader(text, strict=False).run()
 
 
+def _with_group(text, span):
+    """`span` extended over the braced group right after it on its line: a word's token
+    from ``\\mathrm{const}`` spans only the command."""
+    lines = text.splitlines()
+    if not 1 <= span.end_line <= len(lines):
+        return span
+    line, j = lines[span.end_line - 1], span.end_column - 1
+    if j >= len(line) or line[j] != "{":
+        return span
+    depth = 0
+    for k in range(j, len(line)):
+        depth += {"{": 1, "}": -1}.get(line[k], 0)
+        if depth == 0:
+            return S.Span(span.line, span.column, span.end_line, k + 2)
+    return span
+
+
 class _Reader:
     """Reads the math regions phase by phase (scan, macros, words, rows, clauses). In
     strict mode the first error raises; otherwise it is recorded in the region's place."""
@@ -267,7 +286,14 @@ class _Reader:
         return S.Span(l1, c1, l2, c2 + 1)
 
     def _parse_expr(self, toks):
-        return _parse_clause(canon(toks, self.text), self.text)
+        toks, dropped = additive_constants(toks)
+        for a, b in dropped:
+            span = _with_group(self.text, S.Span(a.line, a.col, b.end_line, b.end_col))
+            if not any(n.line == a.line and n.column == a.col and n.kind == "inferred" and
+                       n.reason.startswith("an additive constant") for n in self.notes):
+                self._note(span, "an additive constant, left out: it changes no derivative "
+                           "(the objective's value is given without it)", "inferred")
+        return _parse_clause(canon(comparison_indicators(toks), self.text), self.text)
 
     def run(self) -> S.Document:
         text = self.text

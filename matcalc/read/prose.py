@@ -21,6 +21,8 @@ below, and nothing that is not clearly such a statement:
     activation): ``$f$ is arbitrary loss function``, ``$\\phi$ is a differentiable
     function``. `arbitrary`: the name's keyword -> (the kind the words say, "scalar" for a
     loss of its arguments, "entrywise" for an activation, or None; the sentence).
+  - a MEMBER statement (`prose_members.py`): ``where $a_i^T$ is the $i$-th row of $A$``
+    (`members`: the member's keyword -> the `MemberStatement`s made about it).
   - a SHAPE statement (`prose_shapes.py`): ``(where x is dimension (1x5), $W_1$ is (5x3))``,
     ``$X$ is an $m \times n$ input matrix``, ``$y$ is an $m$-dimensional vector``, ...
     (`shapes`: the name's keyword -> the `ShapeStatement`s made about it, in order; the
@@ -37,6 +39,7 @@ from dataclasses import dataclass, field
 from .. import names
 from ..errors import ParseError
 from . import syntax as S
+from .prose_members import member_statements
 from .prose_shapes import lone_statement, shape_statements
 from .scan import regions
 
@@ -128,6 +131,7 @@ class ProseFacts:
     formulas: list = field(default_factory=list)    # (start, end, formula, word)
     shapes: dict = field(default_factory=dict)      # keyword -> [ShapeStatement, ...]
     arbitrary: dict = field(default_factory=dict)   # keyword -> (kind or None, sentence)
+    members: dict = field(default_factory=dict)     # keyword -> [MemberStatement, ...]
 
 
 def _inner(text, r):
@@ -217,6 +221,9 @@ def prose_facts(text: str) -> ProseFacts:
             if name is not None:
                 sentence = (text[r.start:r.end] + prose[:arbitrary[1]]).strip()
                 facts.arbitrary.setdefault(names.keyword_of(name), (arbitrary[0], sentence))
+        said = member_statements(text, regs, k, _inner)
+        if said is not None:
+            facts.members.setdefault(names.keyword_of(said.member.base), []).append(said)
         for statement in shape_statements(text, regs, k, _inner, _one_name):
             kw = names.keyword_of(statement.name)
             if kw is not None and statement not in facts.shapes.get(kw, ()):

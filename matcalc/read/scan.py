@@ -32,8 +32,8 @@ import re
 
 from ..errors import ParseError
 
-from .lost import (SOURCE_MARKER, dollar_line, doubled_opener, doubling, prose_words,
-                   scan_run, without_markup)
+from .lost import (SOURCE_MARKER, dollar_line, doubled_opener, doubling, plain_words,
+                   prose_words, scan_run, without_markup)
 from .tokens import (IGNORED_CHARS, MATH_ENVS, PUNCT, TEXT_COMMANDS, Tok, UNICODE,
                      UNICODE_SUP, err)
 
@@ -74,6 +74,47 @@ def _has_delimiters(text):
     if "\\[" in text or "\\(" in text:
         return True
     return any(f"\\begin{{{env}" in text for env in MATH_ENVS)
+
+
+_TEXT_GROUP = re.compile(r"\\(" + "|".join(sorted(TEXT_COMMANDS, key=len, reverse=True))
+                         + r")\s*\{")
+
+
+def _outside_text_groups(text):
+    """`text` with every ``\\text{...}`` group (any of TEXT_COMMANDS, braces balanced)
+    blanked; None where a group does not close."""
+    out, i = [], 0
+    for m in _TEXT_GROUP.finditer(text):
+        if m.start() < i:
+            continue
+        depth, j = 0, m.end() - 1
+        while j < len(text):
+            if text[j] == "\\":
+                j += 2
+                continue
+            depth += {"{": 1, "}": -1}.get(text[j], 0)
+            if depth == 0:
+                break
+            j += 1
+        if j >= len(text):
+            return None
+        out.append(text[i:m.start()])
+        i = j + 1
+    out.append(text[i:])
+    return " ".join(out)
+
+
+def _all_math(text):
+    """A text is all math when it has no math delimiters, or when the only ones stand
+    inside ``\\text{...}`` groups of formulas: ``L = \\operatorname{tr}(AX) \\quad
+    \\text{where $A$ is fixed}`` is a formula with a text aside, not prose with one math
+    region ``$A$`` (which would drop the formula around it). The rest must have no prose
+    words and hold a relation, so a paragraph of prose in ``\\textbf{...}`` stays prose."""
+    if not _has_delimiters(text):
+        return True
+    rest = _outside_text_groups(text)
+    return rest is not None and rest != text and not _has_delimiters(rest) \
+        and not plain_words(rest) and re.search(r"=|\\in\b|\\le|\\ge", rest) is not None
 
 
 def _read_braced_raw(text, i, src, opener_index):
@@ -255,7 +296,7 @@ class _Scanner:
         self.closer, self.sp, self.stop = None, False, None
 
     def run(self):
-        if not _has_delimiters(self.text):
+        if _all_math(self.text):
             self._open("", 0, 0)
         while self.i < self.n:
             if self.closer is None:

@@ -365,8 +365,9 @@ class WordPass:
             self.out.append(t.at("LPAR", "langle"))
             self.closers.append(end)
             return
-        raise err("'<' is read only as an inner product <a, b> (one comma, nothing "
-                  "glued on either side); comparisons are not supported", t, self.source)
+        # a < b: a comparison, as '>' is (the grammar reads one only where it may stand:
+        # an indicator 1(a < b), read/comparisons.py, or a constraint clause)
+        self.out.append(t.at("CMP", "<"))
 
 
 PERIOD_PRODUCT = ("a period between two factors (v.u) is read as the dot product only between "
