@@ -380,7 +380,7 @@ class _Checker:
             if found:       # unreadable as written, and one local edit from right
                 return "wrong", f"as written, {err.bare_message}{where}; {found}", ""
             return "ill-formed", f"{err.bare_message}{where}", ""
-        if len(rs) == 2:        # a square Jacobian, two layouts, two different numbers
+        if len(rs) > 1:         # a square Jacobian: layouts that fit, different numbers
             ok, _, how = judged(judge, rs)
             return ("right" if ok else "wrong"), how, rs[0].latex
         read, got = rs[0].latex, rs[0].values
