@@ -124,8 +124,9 @@ REFERENCE = {
     "erf": ((r"\operatorname{erf}({})",), np.vectorize(math.erf, otypes=[float]), "real"),
     "relu": ((r"\operatorname{relu}({})",), lambda x: np.maximum(x, 0.0), "kink"),
     # the indicator of a comparison (read/comparisons.py): [x > 0] and [x >= 0]
-    "step": ((r"\mathbb{1}\left({} > 0\right)",), lambda x: (x > 0).astype(float), "kink"),
-    "step0": ((r"\mathbb{1}\left({} \geq 0\right)",), lambda x: (x >= 0).astype(float),
+    "step": ((r"\mathbb{1}\left({} > 0\right)",), lambda x: np.asarray(x > 0, dtype=float),
+             "kink"),
+    "step0": ((r"\mathbb{1}\left({} \geq 0\right)",), lambda x: np.asarray(x >= 0, dtype=float),
               "kink"),
     "normcdf": ((r"\operatorname{normcdf}({})",),
                 np.vectorize(lambda v: 0.5 * math.erfc(-v / math.sqrt(2.0)), otypes=[float]),
