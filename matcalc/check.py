@@ -174,9 +174,12 @@ class Judge:
                                        "every input?)") from None
         return out
 
-    def evaluate(self, value, index_syntax, helpers, src: str):
+    def evaluate(self, value, index_syntax, helpers, src: str, layout: str = "numerator",
+                 seen: dict | None = None):
         """(the claim's LaTeX as read, its values at the points). Raises MatcalcError when
-        the claim cannot be read in the document's context (located in `src`)."""
+        the claim cannot be read in the document's context (located in `src`). A Jacobian
+        the claim writes is read in `layout`; `seen` gets what was read so (`lower_claim`;
+        `layouts.readings` reads a claim in both)."""
         g = self.g
         problem = g.problem
         shape = problem.shape_of(g.wrt)
@@ -186,7 +189,8 @@ class Judge:
                                             index_syntax, helpers, src,
                                             bars=getattr(problem, "vector_bars", None),
                                             rows=getattr(problem, "member_rows", None),
-                                            objective=problem.objective)
+                                            objective=problem.objective, layout=layout,
+                                            seen=seen)
             # the gradient's named adjoints are not the claim's: a claim's own
             # `where \bar{q} = ...` is what its \bar{q} means (it was replaced by the
             # gradient's \bar{q} of the same name, and any claim so written was right)
@@ -405,8 +409,9 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
         index_syntax = parse(wrt).statements[-1].value.subs
     judge = Judge(document, g, seed, trials)
     base = dict(expected_latex=g.latex(), notes=tuple(g.notes), lhs_latex=g.lhs_latex)
+    from .layouts import judged, readings
     try:
-        claim_latex, got = judge.evaluate(value, index_syntax, helpers, claim)
+        rs = readings(judge, value, index_syntax, helpers, claim)
     except ShapeError as err:
         # ill-shaped as written (bad input), said with the one local edit that makes it
         # right, if there is one
@@ -416,11 +421,20 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
             raise
         raise ShapeError(f"{err.bare_message}; {plain(where)}", err.line, err.column,
                          err.source, err.end_column) from None
+    base["claim_latex"] = rs[0].latex
+    if len(rs) > 1:             # a square Jacobian: layouts that fit, different numbers
+        ok, worst, how = judged(judge, rs)
+        msg = (f"correct: {plain(how)}" if ok else
+               f"wrong: the claim differs from {g.lhs_text}: {plain(how)}.\nThe gradient is "
+               f"{g.lhs_text} = {g.text()}")
+        return CheckResult(ok, worst, msg, how=how, **base)
+    got = rs[0].values
     out = judge.compare(got)
-    base["claim_latex"] = claim_latex
     if out.ok:
         msg = f"correct: the claim agrees with {g.lhs_text} (max relative error {out.worst:.1e})"
-        return CheckResult(True, out.worst, msg, **base)
+        if rs[0].why:
+            msg += f"; {plain(rs[0].why)}"
+        return CheckResult(True, out.worst, msg, how=rs[0].why, **base)
     held = judge.held_right(got) if np.isfinite(out.worst) else None
     sym = None if held else judge.symmetric_right(value, index_syntax, helpers, claim)
     summed = None if held or sym else judge.normalised_right(value, index_syntax, helpers,

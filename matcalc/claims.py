@@ -319,13 +319,14 @@ class _Checker:
         if isinstance(judge, MatcalcError):
             return say("unchecked", f"cannot differentiate {_latex(p, num_kw)} with respect "
                        f"to {_latex(p, wrt)}: {judge.bare_message}")
-        read = ""
+        read, how = "", []
         for e in parts:     # a `where` clause is read as a definition of the document
             status, reason, read = self._part(judge, e, index_syntax)
             if status != "right":
                 return say(status, reason, judge, read)
+            how += [reason] if reason else []     # the layout of a Jacobian it writes
         return say("right", f"equals {_latex(p, num_kw, judge.g.lhs_latex)} at every point "
-                   f"tried", judge, read)
+                   f"tried" + "".join(f"; {r}" for r in how), judge, read)
 
     def _differential(self, claim: _Claim):
         """(status, reason, read) of a differential step ``dY = E`` (and its continued
@@ -368,8 +369,9 @@ class _Checker:
 
     def _part(self, judge, value, index_syntax):
         """(status, reason, the claim as read in LaTeX) of one right-hand side."""
+        from .layouts import judged, readings
         try:
-            read, got = judge.evaluate(value, index_syntax, [], self.src)
+            rs = readings(judge, value, index_syntax, [], self.src)
         except MatcalcError as err:
             where = (f" (line {err.line}, column {err.column})"
                      if err.line is not None and err.column is not None else "")
@@ -378,9 +380,13 @@ class _Checker:
             if found:       # unreadable as written, and one local edit from right
                 return "wrong", f"as written, {err.bare_message}{where}; {found}", ""
             return "ill-formed", f"{err.bare_message}{where}", ""
+        if len(rs) > 1:         # a square Jacobian: layouts that fit, different numbers
+            ok, _, how = judged(judge, rs)
+            return ("right" if ok else "wrong"), how, rs[0].latex
+        read, got = rs[0].latex, rs[0].values
         out = judge.compare(got)
         if out.ok:
-            return "right", "", read
+            return "right", rs[0].why, read
         held = judge.held_right(got) if out.worst != float("inf") else None
         if held is not None:
             return "wrong", (f"wrong in full ({out.diagnosis}); right if ${held}$ is held "

@@ -124,8 +124,9 @@ REFERENCE = {
     "erf": ((r"\operatorname{erf}({})",), np.vectorize(math.erf, otypes=[float]), "real"),
     "relu": ((r"\operatorname{relu}({})",), lambda x: np.maximum(x, 0.0), "kink"),
     # the indicator of a comparison (read/comparisons.py): [x > 0] and [x >= 0]
-    "step": ((r"\mathbb{1}\left({} > 0\right)",), lambda x: (x > 0).astype(float), "kink"),
-    "step0": ((r"\mathbb{1}\left({} \geq 0\right)",), lambda x: (x >= 0).astype(float),
+    "step": ((r"\mathbb{1}\left({} > 0\right)",), lambda x: np.asarray(x > 0, dtype=float),
+             "kink"),
+    "step0": ((r"\mathbb{1}\left({} \geq 0\right)",), lambda x: np.asarray(x >= 0, dtype=float),
               "kink"),
     "normcdf": ((r"\operatorname{normcdf}({})",),
                 np.vectorize(lambda v: 0.5 * math.erfc(-v / math.sqrt(2.0)), otypes=[float]),
@@ -594,7 +595,7 @@ def apply_fn(draw, ctx, name, arg: E) -> E:
            "sigma": 1.0, "dsigma": 0.25, "tanh": 1.0, "softplus": arg.mag + 1.0,
            "abs": arg.mag, "sin": 1.0, "cos": 1.0, "arctan": 1.6, "erf": 1.0,
            "sinh": math.sinh(min(arg.mag, 50)), "cosh": math.cosh(min(arg.mag, 50)),
-           "relu": arg.mag, "normcdf": 1.0,
+           "relu": arg.mag, "normcdf": 1.0, "step": 1.0, "step0": 1.0,
            # log Γ(x) ~ -log x near 0, ~ x log x far out; ψ(x) ~ -1/x near 0, ~ log x far out
            "lgamma": max(-math.log(max(arg.lo, 1e-300)), math.lgamma(max(arg.mag, 2.0))) + 1,
            "digamma": 1 / max(arg.lo, 1e-300) + math.log(max(arg.mag, 1.0)) + 1}[name]

@@ -288,3 +288,108 @@ def test_a_derivative_written_with_doubled_escapes_makes_the_function_arbitrary_
     doubled = doc.replace("\\", "\\\\")
     assert matcalc.gradient(doubled, "x").text() == matcalc.gradient(doc, "x").text()
     check_gradient(doubled, "x")
+
+
+# ------------------------------------------------------------------ order of the text
+
+# one use of the arbitrary function f per definition: (definition, the objective's term)
+USES = {
+    "scalars": (r"a_{k} = \sum_i f(y_i)", r"a_{k}"),
+    "array": (r"B_{k} = f(Z)", r"A : B_{k}"),
+    "prime": (r"G_{k} = f'(Z)", r"A : G_{k}"),
+    "grad": (r"H_{k} = \nabla f(Z)", r"A : H_{k}"),
+}
+SAYS = {"neutral": "$f$ is a differentiable function", "loss": "$f$ is a loss function",
+        "elementwise": "$f$ is a differentiable function applied elementwise", "none": ""}
+
+
+def _kind_doc(uses, order, terms, say, first, whole):
+    """A document of `uses` (USES keys), defined in `order`, summed in the objective in the
+    order `terms` (or the objective L = f(Z) itself, `whole`, the uses then unused), the
+    sentence `say` before or after the formulas."""
+    defs = [USES[u][0].replace("{k}", f"{{{k + 1}}}") for k, u in enumerate(uses)]
+    objective = r"L = f(Z)" if whole else "L = x^T Z x + " + " + ".join(
+        USES[uses[k]][1].replace("{k}", f"{{{k + 1}}}") for k in terms)
+    lines = [r"$x \in \mathbb{R}^n, Z, A \in \mathbb{R}^{n\times n}$", "$y = Zx$"] + \
+        [f"${defs[k]}$" for k in order] + [f"${objective}$"]
+    if SAYS[say]:
+        lines.insert(0 if first else len(lines), SAYS[say] + ".")
+    return "\n".join(lines)
+
+
+def _outcome(doc):
+    """("derives", gradient at fixed inputs and callables) or ("refused", the refusal's
+    class: its type and which kind message, if one)."""
+    try:
+        g = matcalc.gradient(doc, "Z")
+    except MatcalcError as e:
+        text = str(e)
+        which = next((k for k in ("cannot be both", "two readings") if k in text), "other")
+        return "refused", (type(e).__name__, which)
+    rng = np.random.default_rng(5)
+    kw = numeric.sample_inputs(g.problem, rng, g.objective_numpy())
+    return "derives", (tuple(sorted(g.inputs.values())), numeric.call(g.to_numpy(), kw), kw)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(sorted(USES)), min_size=1, max_size=3),
+       st.sampled_from(sorted(SAYS)), st.booleans(), st.booleans(), st.randoms())
+def test_the_order_of_the_text_never_changes_an_arbitrary_functions_kind(uses, say, first,
+                                                                         whole, rnd):
+    """f's kind is decided from all its uses (`lower.kinds`): the definitions in another
+    order, the objective's terms in another, the sentence before or after -- the same
+    gradient (at the same inputs and callables) or the same refusal. (With a neutral
+    sentence, f(Z) derived entrywise when a use on scalars was lowered first and was
+    refused otherwise.)"""
+    n = len(uses)
+    base = _kind_doc(uses, list(range(n)), list(range(n)), say, first, whole)
+    order, terms = list(range(n)), list(range(n))
+    rnd.shuffle(order)
+    rnd.shuffle(terms)
+    other = _kind_doc(uses, order, terms, say, not first if rnd.random() < 0.5 else first,
+                      whole)
+    a, b = _outcome(base), _outcome(other)
+    assert a[0] == b[0], (base, a, other, b)
+    if a[0] == "refused":
+        assert a[1] == b[1], (base, a, other, b)
+        return
+    assert a[1][0] == b[1][0], (a[1][0], b[1][0])
+    g = matcalc.gradient(other, "Z")
+    got = numeric.call(g.to_numpy(), a[1][2])
+    assert np.allclose(got, a[1][1], rtol=1e-10, atol=1e-12), (base, other)
+    check_gradient(other, "Z", seed=3, nontrivial=False)
+
+
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_a_neutral_function_used_on_scalars_is_entrywise_on_arrays_in_either_order(order):
+    """"$f$ is a differentiable function", f(y_i) on scalars and f(Z) on a matrix: f is a
+    function of scalars, so f(Z) is entrywise -- whichever definition comes first (it was
+    refused as two readings when f(Z) was lowered first)."""
+    doc = _kind_doc(["scalars", "array"], list(order), list(order), "neutral", False, False)
+    g = check_gradient(doc, "Z")
+    assert "f'" in g.latex()
+
+
+def test_a_loss_applied_to_scalars_and_to_a_matrix_names_both_readings():
+    doc = _kind_doc(["array", "scalars"], [0, 1], [1, 0], "loss", True, False)
+    refused(doc, "Z", "cannot be both", "applied to scalars", "loss function")
+
+
+# ------------------------------------------------------------------ found by the fuzzer (kinds)
+
+def test_the_name_of_a_loss_in_its_sentence_is_not_the_objective():
+    """$\\ell(U)$ then "where $\\ell$ is a loss function": the objective is \\ell(U). The
+    bare $\\ell$ of the sentence was taken for the objective (a scalar input), and the
+    gradient was 0 without a word -- silently wrong."""
+    doc = ("$U^{(2)} \\in \\mathbb{R}^{n\\times d}$\n$\\ell\\left(U^{(2)}\\right)$\n"
+           "where $\\ell$ is a loss function.")
+    g = check_gradient(doc, "U^{(2)}")
+    assert r"\nabla \ell" in g.latex()
+
+
+def test_an_entrywise_function_of_a_zero_vector_prints_as_a_vector():
+    """\\psi(x - x) of a vector is \\psi(0) at every entry: printed \\psi(0) 1_M, it reads
+    back as the gradient (printed \\psi(0), it read back as a scalar)."""
+    doc = "x, y \\in \\mathbb{R}^M\nh = \\psi'(y)\nf = x^T \\psi(x - x)"
+    g = check_gradient(doc, "x")
+    assert matcalc.check(doc, "x", claim=g.latex()).ok

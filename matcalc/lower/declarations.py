@@ -363,6 +363,15 @@ class DeclarationCollector(LoweringBase):
         return frozenset(k for k, v in self.info.items() if v.kind != "index") | \
             frozenset(self._dimnames)
 
+    def _names_a_function(self, e) -> bool:
+        """Is `e` only the name of a function the document applies (``$\\ell$`` beside
+        ``\\ell(U)``)?"""
+        if not namelike(e):
+            return False
+        kw = names.keyword_of(e)
+        return any(isinstance(n, S.Apply) and names.keyword_of(n.func) == kw
+                   for st in self.doc.statements for n in S.walk(st))
+
     def _real(self, candidates):
         """The bare expressions that are more than a mention (a name, ``$\\Sigma$``, the
         variable of a derivative operator the document writes)."""
@@ -558,7 +567,11 @@ class DeclarationCollector(LoweringBase):
         elif not self.defsrc and real:
             chosen = real[-1][1]
         elif not self.defsrc and candidates and not self.skips:
-            chosen = candidates[-1][1]      # only a name: it is the objective, if anything
+            # only a name: it is the objective, if anything -- but not the name of a
+            # function the text applies ("where $\ell$ is a loss function" after
+            # $\ell(U)$: the objective was \ell, a scalar, and every gradient 0)
+            named = [c for c in candidates if not self._names_a_function(c[1].value)]
+            chosen = (named or candidates)[-1][1]
         elif real and real[-1][0] > last_def:
             chosen = real[-1][1]
         if chosen is None and self.defsrc and getattr(self, "objective_text", "") is None \

@@ -30,6 +30,7 @@ from .base import short_error
 from .boldwords import BoldWords
 from .opaque import ArbitraryFunctions
 from .claimpartials import ClaimPartials
+from .kinds import KindSurvey
 from .calls import CallLowering
 from .colonchain import ColonChains
 from .declarations import DeclarationCollector, DefSource, Info
@@ -61,7 +62,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
               ProductLowering, TermLowering, ColonChains, SumLowering, SetSumLowering,
               CallLowering, FamilyFunctions, InferredShapes, ProseFunctions, NamedDensities,
               ImpliedObjective, Identities, OptimumObjective, MemberRows, LetterFunctions,
-              BoldWords, ArbitraryFunctions, ClaimPartials):
+              BoldWords, ArbitraryFunctions, KindSurvey, ClaimPartials):
     """Lowers one document: collects its declarations and definitions, lowers each
     definition on first use (so the order of the text does not matter), picks the objective.
     Each job is a part of its own module (definitions, objective, skipped fragments,
@@ -132,6 +133,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         self.collect()
         if not self.defsrc:
             self._defines_nothing()
+        self.survey_arbitrary(objective)    # the kinds of arbitrary functions, from all uses
         self.run_inference(objective if objective is not None else
                            self._objective_kw(None, check=False))
         try:
@@ -246,19 +248,23 @@ def lower(doc: S.Document, objective=None) -> Problem:
 
 def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, claim_text: str,
                 bars: str | None = None, objective: str | None = None,
-                rows: str | None = None):
+                rows: str | None = None, layout: str = "numerator", seen: dict | None = None):
     """Lower a claimed gradient in the context of its document: `value` (syntax) is the
     claim, written entrywise in the indices `index_syntax` (``\\frac{\\partial L}{\\partial
     z_i}``: they run over the leading axes of the variable, of shape `shape`) or as a whole
     array; `helpers` are definitions the claim makes (``where S = Diag(s)``). Returns
     (claim node, {name: node} of the definitions it needs beyond the document's, their
     order, {name: LaTeX} of every name, the claim's helpers included). Errors are located in `claim_text`. `objective` (a keyword) is the document's
-    objective, for the shapes inferred as its lowering inferred them."""
+    objective, for the shapes inferred as its lowering inferred them. A Jacobian written
+    in the claim (``\\frac{\\partial h}{\\partial z}``, vectors) is read in `layout`
+    ("numerator" or "denominator"); `seen`, when given, gets "jacobians": what the claim
+    read so (`ClaimPartials.jacobians_read`)."""
     lw = Lowerer(doc)
     # |v| read as the document's lowering read it (`Problem.vector_bars`)
     lw.vector_bars = bars if bars is not None else "abs"
     lw.member_rows = rows if rows is not None else "column"     # X_i, as the document's
     lw.collect()
+    lw.survey_arbitrary(objective, claim=True)  # a function's kind, as the document's uses say
     if objective == "f" and lw.bare is not None and "f" not in lw.info:
         lw.adopt_bare_objective()   # the objective written bare, as the document's lowering
     # the shapes the document's lowering inferred (an undeclared c, y) hold in its claims
@@ -285,6 +291,9 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
     lw.document_src = lw.src        # what the document says still holds (\phi'(Z) written)
     lw.src = claim_text
     lw.in_claim = True              # \psi beside log Γ (`claim_letter_function`)
+    lw.claim_layout = layout        # of a Jacobian the claim writes (`claimpartials`)
+    if seen is not None:
+        seen["jacobians"] = lw.jacobians_read      # filled as read, kept if the claim fails
     # the claim's own unsized 1 / I and index ranges, by inference over the claim; the names
     # the document's inference declared stay (spans are the claim's own, so none of the
     # document's sizes, keyed by span, may be taken for the claim's); a claim written as a
@@ -298,4 +307,5 @@ def lower_claim(doc: S.Document, shape: tuple, value, index_syntax, helpers, cla
         if kw not in own:
             lw.define(kw)
     spelled = {kw: info.latex for kw, info in lw.info.items() if info.latex}
+    spelled.update(lw.jacobian_latex)
     return lw.defs["__claim"], lw.defs, list(lw.order), spelled

@@ -417,9 +417,9 @@ class _Terms:
         r"""The shape of an application of an arbitrary function (`lower.opaque`), or of its
         derivative in argument `grad` (written \nabla / \partial_{k} before it), under
         postfixes (``\nabla f(D)^T``): an entrywise function's is its first argument's, a
-        scalar function's a scalar and its gradient the argument's. The kind is the one the
-        lowering took (a claim is read after its document), else a prime or the text's
-        word for entrywise; else open."""
+        scalar function's a scalar and its gradient the argument's. The kind is the one all its
+        uses decide (`lower.kinds`), else the one the lowering took, else a prime or the
+        text's word for entrywise; else open."""
         if isinstance(e, S.Transpose):
             r, c = self.arbitrary_term(e.arg, scope, grad)
             return (c, r)
@@ -429,7 +429,8 @@ class _Terms:
         kw = names.keyword_of(e.func)
         known = self.lw.arbitrary.get(kw)
         said = self.lw.arbitrary_function(e.func)
-        kind = known[1] if known is not None else \
+        decided = self.lw.decided_kind(kw)     # from all its uses (`lower.kinds`)
+        kind = decided if decided is not None else known[1] if known is not None else \
             "entrywise" if getattr(e.func, "primes", 0) or (said and said[1] == "entrywise") \
             else None
         if kind == "entrywise" and args:

@@ -105,24 +105,21 @@ class ArbitraryFunctions(LoweringBase):
             raise self.perr(f"{latex} is applied to {known[0].arity} arguments elsewhere and "
                             f"to {fn.arity} here", e)
         scalar_args = all(v.kind == "s" for v in vals)
-        if known is not None and (not scalar_args or known[1] == "entrywise"):
-            kind = known[1]         # one function, one kind: as it was read before
-        elif scalar_args:
-            kind = "entrywise"
-        elif primes and hint == "scalar":
-            # "f is a loss function" and f'(D): the gradient of a loss of D, or f: R -> R
-            # differentiated entrywise -- two readings, two different numbers
-            shown = describe(next(v for v in vals if v.kind != "s"))
+        # the kind, from every use of f in the document (`lower.kinds`), this one among them
+        d = self.kind_of_use(f, e, self._use_category(e, vals, primes, grad), (why, hint))
+        if scalar_args:
+            kind = "entrywise"      # on scalars both readings are one
+        elif d.kind in ("entrywise", "scalar"):
+            kind = d.kind
+        elif d.kind == "conflict":
+            # one message whichever use is lowered first: the decision's, not this use's
             raise self.perr(
-                f"{latex}'(...) of {shown} has two readings: the text says {latex} is a "
-                f"scalar function of the array ({why}), whose derivative is its gradient "
-                f"\\nabla {latex}, or {latex}' is the derivative of a function applied "
-                f"entrywise: write \\nabla {latex}(...) for the gradient, or say "
-                f"\"${latex}$ is applied elementwise\"", e)
-        elif primes or hint == "entrywise":
-            kind = "entrywise"
-        elif grad is not None or hint == "scalar" or self._whole_objective(e):
-            kind = "scalar"
+                f"{latex} has two readings, and the text says both: applied entrywise "
+                f"({'; '.join(d.entry)}) or a scalar function of the whole array "
+                f"({'; '.join(d.scalar)}). One function cannot be both: it is applied "
+                f"entrywise in one place and to a whole array in another. Say which: "
+                f"\"${latex}$ is a scalar function\" (its gradient \\nabla {latex}(...)) or "
+                f"\"${latex}$ is applied elementwise\" (its derivative {latex}')", e)
         else:
             shown = describe(next(v for v in vals if v.kind != "s"))
             raise self.perr(
@@ -131,11 +128,9 @@ class ArbitraryFunctions(LoweringBase):
                 f"{latex} applied entrywise (its derivative {latex}'); the text "
                 f"({why}) does not say which: say \"${latex}$ is a scalar function\" or "
                 f"\"${latex}$ is applied elementwise\"", e)
-        if known is not None and known[1] != kind:
-            raise self.perr(f"{latex} is applied entrywise in one place and to a whole array "
-                            f"in another: one function cannot be both", e)
         self.arbitrary[kw] = [fn, kind]
-        self._note_arbitrary(f, e, latex, why, kind if not scalar_args else "scalars")
+        self._note_arbitrary(f, e, latex, why, d.kind if d.kind in ("entrywise", "scalar")
+                             else "scalars")
         if kind == "entrywise":
             return self._entrywise(fn, vals, e, primes, grad)
         if primes:
@@ -184,6 +179,16 @@ class ArbitraryFunctions(LoweringBase):
             idx = [ls] + ([missing] if missing else [])
             args.append(contract(ops_, idx, labels))
         return Val(Unknown(fn, tuple(args), diff), labels, first.mat, first.row)
+
+    def _use_category(self, e, vals, primes, grad) -> str:
+        """What this use says of the function's kind (`lower.kinds.USES`)."""
+        if all(v.kind == "s" for v in vals):
+            return "scalars"
+        if primes:
+            return "prime"
+        if grad is not None:
+            return "grad"
+        return "objective" if self._whole_objective(e) else "array"
 
     def _whole_objective(self, e) -> bool:
         """Is the application `e` the whole value of a definition that must be a scalar

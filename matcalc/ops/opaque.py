@@ -39,6 +39,7 @@ import numpy as np
 import sympy as sp
 
 from ..ir import IRError, Node, same_dim
+from ..rules import Rule
 from .registry import node_op
 
 MAX_ORDER = 3       # the derivatives an instance provides (entrywise functions)
@@ -80,6 +81,21 @@ def _entry_call(r, head, args, idx, used):
 
 # ------------------------------------------------------------------ entrywise
 
+def _of_constant_arrays(node):
+    """f(c 1) = f(c) 1: an entrywise function of arrays each of whose entries is one number
+    is that number's value on every entry. (Printed as f(0), the argument a zero vector,
+    f(x - x) read back as a scalar.)"""
+    from ..ir import contract, filled, ones
+    if not isinstance(node, Unknown) or not node.shape:
+        return None
+    cs = [filled(a) for a in node.args]
+    if any(c is None for c in cs):
+        return None
+    labels = tuple(range(len(node.shape)))
+    return contract([Unknown(node.fn, tuple(cs), node.diff), ones(node.shape)],
+                    [(), labels], labels)
+
+
 @node_op
 class Unknown(Node):
     """An arbitrary scalar function applied entrywise, or one of its partial derivatives."""
@@ -89,6 +105,8 @@ class Unknown(Node):
                          r"elementwise.",
                      wrt="Z", f=lambda Z, Y, phi: np.sum(Y * phi(Z))),)
     identity = r"d\,f(X) = f'(X) \odot dX"
+    rewrites = (Rule("entrywise-constant", r"f(c \mathbf{1}) = f(c) \mathbf{1}",
+                     _of_constant_arrays),)
 
     @staticmethod
     def _shape(fn, args, diff):

@@ -1181,6 +1181,15 @@ CASES = [
          r"(noted)", "sample q12: Mahalanobis distance (Rust docs)",
          sample=sample_mahalanobis_sqrt,
          expect="cannot multiply a column vector of length n by a column vector of length n"),
+    Case("170_onelayer_softmax_jacobian_chain.tex", "x", None,
+         r"refused: the objective J(\hat{y}) = \sum_i y \log\hat{y}_i is not a scalar as "
+         r"written (y without its subscript i and the sign of the cross entropy, the "
+         r"author's; with the post's rows, \hat{y}_i is row i of the 1 x K \hat{y}), so the "
+         r"post's chain rule of Jacobians by name, \frac{\partial J}{\partial x} = "
+         r"\frac{\partial J}{\partial \theta} \cdot \frac{\partial \theta}{\partial h} "
+         r"\cdot ..., is not reached (ref None: J has no scalar value to compute)",
+         "backprop: a chain rule of Jacobians", objective="J",
+         expect="not a scalar"),
     Case("180_logsumexp_rows_in_words.tex", "x",
          lambda A, x, b: float(np.log(np.sum(np.exp(A @ x + b)))),
          r"refused: bi in \exp(a_i^Tx + bi) (the question's b_i without its underscore: "
