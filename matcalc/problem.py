@@ -60,6 +60,14 @@ class Problem:
         written for every matrix). The simplifier (`diff.Tidier`) and the printer use it."""
         return frozenset(k for k in self.symmetric if k not in self.symmetric_if)
 
+    def symmetric_names(self) -> frozenset:
+        """The names whose values are their own transpose: `symmetric_inputs`, and the
+        definitions symmetric by construction (``K = X X^T + \\sigma^2 I``, so K⁻ᵀ is
+        K⁻¹: `symmetric.definitions`). The simplifier and the printer use it."""
+        from .symmetric import definitions
+        inputs = self.symmetric_inputs()
+        return inputs | definitions(self, inputs)
+
     def shape_of(self, name: str) -> tuple:
         if name in self.defs:
             return self.defs[name].shape

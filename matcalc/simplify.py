@@ -15,6 +15,7 @@ import sympy as sp
 from . import ir, ops
 from .ir import Add, Const, Contract, Delta, Map, Mask, Pow, add, const, contract, ones, pow_
 from .rules import Rule
+from .symmetric import context as _context, symmetric
 
 
 Rewrite = Rule  # one rule type for rewrites and colon moves (rules.py)
@@ -137,14 +138,14 @@ def _times_ones(scalar, shape):
 
 def _merge_powers(node):
     """x^p ⊙ x^q = x^(p+q) for operands with the same labels (so x ⊙ x^{-1} = 1); the
-    exponents may be symbolic scalars."""
+    exponents may be symbolic scalars, the base a number (2^{-νk/2} 2^{νk/2} = 1)."""
     if not isinstance(node, Contract):
         return None
     seen = {}
     for k, (op, labels) in enumerate(zip(node.ops, node.idx)):
         base, e = (op.base, op.exp) if isinstance(op, Pow) else (op, const(1))
-        if isinstance(base, Const):
-            continue
+        if isinstance(base, Const) and not isinstance(op, Pow):
+            continue       # a ones array: `_ones` drops it
         key = (base, labels)
         if key in seen:
             j, e0 = seen[key]
@@ -270,78 +271,11 @@ def _pow_of_const_scalar(node):
 
 # ---------------------------------------------------------------- collect
 
-def symmetric(node, inputs: frozenset = frozenset()) -> bool:
-    """Is the square matrix `node` symmetric by construction: a Gram matrix XᵀX or XXᵀ,
-    the identity, a constant, an input the document declares symmetric (its name in
-    `inputs`: ``\\Sigma \\in \\mathbb{S}^n_{++}``, ``A = A^T``), and sums, inverses and
-    entrywise functions of those? Where a declared input is below `node`, also a product
-    equal to its own transpose (a congruence Bᵀ S B, a scalar times S, S ⊙ T). Never
-    guessed from values: a matrix is not symmetric unless it is built or declared so.
-    The answer is a function of `node` and of the declared inputs it uses only (so the
-    simplifier's marks stay valid across documents, see `_context`)."""
-    if node.rank != 2:
-        return False
-    if isinstance(node, (Delta, Const)):
-        return node.shape[0] == node.shape[1]
-    if isinstance(node, ir.Var):
-        return node.name in inputs
-    if isinstance(node, Add):
-        return all(symmetric(t, inputs) for t in node.terms)
-    if isinstance(node, (Map, ops.Inv)):
-        return symmetric(node.arg, inputs)
-    if isinstance(node, Pow):
-        return isinstance(node.exp, Const) and symmetric(node.base, inputs)
-    if not isinstance(node, Contract) or len(node.out) != 2:
-        return False
-    if len(node.ops) == 2 and node.ops[0] is node.ops[1] and node.ops[0].rank == 2:
-        (a1, a2), (b1, b2) = node.idx
-        out = set(node.out)
-        if (a1 == b1 and a1 not in out and {a2, b2} == out) or \
-                (a2 == b2 and a2 not in out and {a1, b1} == out):
-            return True
-    ctx = _context(node, inputs)
-    if not ctx:
-        return False
-    seen = node.__dict__.get("_symmetric_in")     # (the declared inputs used, the answer)
-    if seen is None or seen[0] != ctx:
-        seen = node.__dict__["_symmetric_in"] = (ctx, _self_transposed(node, ctx))
-    return seen[1]
-
-
-def _context(node, inputs: frozenset) -> frozenset:
-    """The declared-symmetric inputs that `node` uses: what the symmetric rule's result
-    at `node` depends on, beyond `node` itself (empty for a document that declares none)."""
-    if not inputs:
-        return inputs
-    return frozenset(v.name for v in node.deps() if isinstance(v, ir.Var) and v.name in inputs)
-
-
-def _self_transposed(node, inputs) -> bool:
-    """Does the product equal its transpose as built: is the product with its two output
-    labels swapped, and some of its symmetric matrix operands read transposed (Sᵀ = S),
-    the same interned node? (At most 2^4 such readings are tried: a sufficient test, so a
-    product whose symmetry is hidden deeper is not found, never one that is not.)"""
-    p, q = node.out
-    if p == q:
-        return False
-    swap = {p: q, q: p}
-    flipped = [tuple(swap.get(l, l) for l in ls) for ls in node.idx]
-    sym = [k for k, (op, l) in enumerate(zip(node.ops, flipped))
-           if len(l) == 2 and l[0] != l[1] and symmetric(op, inputs)][:4]
-    for mask in range(1 << len(sym)):
-        idx = list(flipped)
-        for bit, k in enumerate(sym):
-            if mask >> bit & 1:
-                idx[k] = idx[k][::-1]
-        if contract(node.ops, idx, node.out) is node:
-            return True
-    return False
-
-
 def _symmetric_labels(node, inputs: frozenset = frozenset()):
     """Sᵀ = S for a symmetric S: its labels in a product are put in one order, so that
     X S and X Sᵀ are one term (X(XᵀX)⁻¹ + X(XᵀX)⁻ᵀ = 2X(XᵀX)⁻¹; with ``\\Sigma`` declared
-    symmetric, Σ⁻¹(x - μ) + Σ⁻ᵀ(x - μ) = 2Σ⁻¹(x - μ))."""
+    symmetric, Σ⁻¹(x - μ) + Σ⁻ᵀ(x - μ) = 2Σ⁻¹(x - μ); with ``K = X X^T + \\sigma^2 I``,
+    K⁻ᵀ y = K⁻¹ y). What is symmetric is `symmetric.FORMS` and the names in `inputs`."""
     if not isinstance(node, Contract):
         return None
     inputs = _context(node, inputs)
@@ -431,11 +365,12 @@ COLLECT = [
 
 @functools.lru_cache(maxsize=64)
 def _collect_for(inputs: frozenset) -> list:
-    """The collect phase where the inputs named in `inputs` are declared symmetric: the
-    symmetric rule knows them too (one list per set of names, so a rule is one object)."""
+    """The collect phase where the names in `inputs` are symmetric (inputs the document
+    declares so, definitions symmetric by construction): the symmetric rule knows them
+    too (one list per set of names, so a rule is one object)."""
     if not inputs:
         return COLLECT
-    return [Rewrite("symmetric", SYMMETRIC_LATEX + r" \text{ or } S \text{ declared symmetric}",
+    return [Rewrite("symmetric", SYMMETRIC_LATEX + r" \text{ or } S \text{ declared or defined symmetric}",
                     functools.partial(_symmetric_labels, inputs=inputs)), COLLECT[1]]
 
 
@@ -443,7 +378,8 @@ def phases(symmetric: frozenset = frozenset()) -> list:
     """The rule phases, in order: the generic canonical forms, then every op's own
     rewrites (from the registry, so a user's function's rules take part), then the
     elementwise identities, then like terms collected -- where `symmetric` names the
-    inputs the document declares symmetric, with Sᵀ = S for those."""
+    inputs the document declares symmetric and its definitions symmetric by construction
+    (`Problem.symmetric_names`), with Sᵀ = S for those."""
     return [("canonicalise", CANONICALISE), ("ops", ops.rewrites()),
             ("elementwise", ELEMENTWISE), ("collect", _collect_for(frozenset(symmetric)))]
 
@@ -498,8 +434,9 @@ def simplify(node, log: list | None = None, max_rounds: int = 20, memo: dict | N
     `memo`, a dict the caller keeps, carries those rewrites over to later calls (the
     `Tidier` of one derivation shares one); it is not used with a `log` (every pass then
     runs, so each rule applied is logged). `symmetric` names the inputs the document
-    declares symmetric (`Problem.symmetric`): their transposes are themselves, so like
-    terms collect (Σ⁻¹r + Σ⁻ᵀr = 2Σ⁻¹r); the memo keeps the rewrites of each set apart."""
+    declares symmetric and its definitions symmetric by construction
+    (`Problem.symmetric_names`): their transposes are themselves, so like terms collect
+    (Σ⁻¹r + Σ⁻ᵀr = 2Σ⁻¹r); the memo keeps the rewrites of each set apart."""
     inputs = frozenset(symmetric)
     memos = None if log is not None else ({} if memo is None else memo)
     for _ in range(max_rounds):

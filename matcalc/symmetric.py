@@ -1,0 +1,143 @@
+"""Symmetry by construction: is a matrix its own transpose because of how it is built?
+
+Contract: `symmetric(node, names)` is True only if the square matrix `node` equals its
+transpose for every value of the inputs -- by one of the rows of `FORMS` (a Gram matrix
+XᵀX, the identity and scalar multiples, a diagonal matrix Diag(v), a sum equal to its own
+transpose A + Aᵀ, inverses, powers and entrywise functions of symmetric matrices, a
+congruence Bᵀ S B, S ⊙ T) -- or because it is one of `names`: inputs the document declares
+symmetric (``\\Sigma \\in \\mathbb{S}^n``) and definitions symmetric by construction
+(``K = X X^T + \\sigma^2 I``: `definitions`). Never guessed from values. A False is "not
+known", never "not symmetric": the tests are sufficient, not necessary.
+
+Every row is an identity Sᵀ = S for every value of its operands, so a rewrite that takes Sᵀ
+for S (`simplify._symmetric_labels`, the printer's S⁻¹ for S⁻ᵀ) never changes a number.
+Ops outside the core IR say which of their fields carry symmetry over in their own block
+(`symmetric_from`: Inv, MatPow, StopGrad: the node is symmetric when those fields are).
+
+The answer is a function of `node` and of the names it uses only, so it is kept on the
+node (nodes are interned and shared between documents: the mark holds the names it was
+computed with, see `context`).
+"""
+from __future__ import annotations
+
+from . import ir
+from .ir import Add, Const, Contract, Delta, Map, Pow, contract
+from .rules import Rule
+
+
+def context(node, names: frozenset) -> frozenset:
+    """The symmetric `names` that `node` uses (inputs and definitions below it): what an
+    answer about `node` depends on, beyond `node` itself (empty for a document without)."""
+    if not names:
+        return names
+    return frozenset(v.name for v in node.deps()
+                     if isinstance(v, (ir.Var, ir.Ref)) and v.name in names)
+
+
+def symmetric(node, names: frozenset = frozenset()) -> bool:
+    """Is the square matrix `node` symmetric by construction (see the module contract)?"""
+    if node.rank != 2 or node.shape[0] != node.shape[1]:
+        return False
+    if isinstance(node, (ir.Var, ir.Ref)):
+        return node.name in names
+    if isinstance(node, (Delta, Const)):
+        return True
+    ctx = context(node, names)
+    seen = node.__dict__.get("_symmetric_in")       # (the names used, the answer)
+    if seen is None or seen[0] != ctx:
+        answer = any(form.apply(node, ctx) for form in FORMS)
+        seen = node.__dict__["_symmetric_in"] = (ctx, answer)
+    return seen[1]
+
+
+# ---------------------------------------------------------------- the forms
+
+def _of_symmetric(node, names):
+    """f(S), S^{∘p}, S^{-1}, S^k, sg(S): an op whose symmetric operands make it symmetric
+    (entrywise maps and powers here; other ops by their `symmetric_from` fields)."""
+    if isinstance(node, Map):
+        return symmetric(node.arg, names)
+    if isinstance(node, Pow):
+        return (node.exp.rank == 0 or symmetric(node.exp, names)) and \
+            symmetric(node.base, names)
+    fields = getattr(type(node), "symmetric_from", None)
+    return bool(fields) and all(symmetric(getattr(node, f), names) for f in fields)
+
+
+def _sum(node, names):
+    """S + T of symmetric terms, or a sum equal to its transpose term by term (A + Aᵀ,
+    XY + YᵀXᵀ): its terms transposed (a symmetric one kept) are its terms."""
+    if not isinstance(node, Add):
+        return False
+    flags = [symmetric(t, names) for t in node.terms]
+    if all(flags):
+        return True
+    flipped = [t if s else ir.transpose(t) for t, s in zip(node.terms, flags)]
+    return ir.add(flipped, node.coeffs) is node
+
+
+def _diagonal(node, names):
+    """Diag(v), c ⊙ I, or any product with δ_pq on its two output labels: zero off the
+    diagonal, so its own transpose."""
+    if not isinstance(node, Contract) or len(node.out) != 2:
+        return False
+    out = set(node.out)
+    return any(isinstance(op, Delta) and len(set(l)) == 2 and set(l) == out
+               for op, l in zip(node.ops, node.idx))
+
+
+def _gram(node, names):
+    """XᵀX or XXᵀ: one matrix twice, summed over the same axis."""
+    if not isinstance(node, Contract) or len(node.out) != 2 or len(node.ops) != 2 \
+            or node.ops[0] is not node.ops[1] or node.ops[0].rank != 2:
+        return False
+    (a1, a2), (b1, b2) = node.idx
+    out = set(node.out)
+    return (a1 == b1 and a1 not in out and {a2, b2} == out) or \
+        (a2 == b2 and a2 not in out and {a1, b1} == out)
+
+
+def _self_transposed(node, names):
+    """Does the product equal its transpose as built: is the product with its two output
+    labels swapped, and some of its symmetric matrix operands read transposed (Sᵀ = S),
+    the same interned node? (c S, Bᵀ S B, S ⊙ T, B (XᵀX)⁻¹ Bᵀ. At most 2^4 readings are
+    tried: a product whose symmetry is hidden deeper is not found, never one that is not.)"""
+    if not isinstance(node, Contract) or len(node.out) != 2:
+        return False
+    p, q = node.out
+    swap = {p: q, q: p}
+    flipped = [tuple(swap.get(l, l) for l in ls) for ls in node.idx]
+    sym = [k for k, (op, l) in enumerate(zip(node.ops, flipped))
+           if len(l) == 2 and l[0] != l[1] and symmetric(op, names)][:4]
+    for mask in range(1 << len(sym)):
+        idx = list(flipped)
+        for bit, k in enumerate(sym):
+            if mask >> bit & 1:
+                idx[k] = idx[k][::-1]
+        if contract(node.ops, idx, node.out) is node:
+            return True
+    return False
+
+
+FORMS = [
+    Rule("gram", r"(X^{T} X)^{T} = X^{T} X", _gram),
+    Rule("diagonal", r"\operatorname{Diag}(v)^{T} = \operatorname{Diag}(v)", _diagonal),
+    Rule("of-symmetric", r"f(S)^{T} = f(S),\ (S^{-1})^{T} = S^{-1}", _of_symmetric),
+    Rule("sum", r"(A + A^{T})^{T} = A + A^{T}", _sum),
+    Rule("self-transposed", r"(B^{T} S B)^{T} = B^{T} S B", _self_transposed),
+]
+
+
+def definitions(problem, names: frozenset = frozenset()) -> frozenset:
+    """The document's definitions whose bodies are symmetric by construction, given the
+    symmetric inputs `names`: ``K = X X^T + \\sigma^2 I``, ``\\Sigma = A A^T``, and those
+    built from them (``M = K^{-1}``), in the document's order. A definition's value is
+    always computed from its body (also when it is the wrt of a gradient), so its name
+    may be read as symmetric wherever it is used."""
+    found = set()
+    for name in problem.order:
+        body = problem.defs.get(name)
+        if body is not None and body.rank == 2 and \
+                symmetric(body, frozenset(names) | frozenset(found)):
+            found.add(name)
+    return frozenset(found)
