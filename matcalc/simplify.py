@@ -340,6 +340,63 @@ def _collect(node):
     return None
 
 
+def _common_factor(node):
+    """c (k a + k b) = (c k)(a + b): a number every coefficient of a summed operand shares
+    is moved out onto the product's number c, so 2(½K⁻¹ - ½K⁻¹yyᵀK⁻¹)X reads (K⁻¹ - K⁻¹yyᵀK⁻¹)X.
+    Only numeric coefficients (a dimension coefficient may be 0 for some sizes)."""
+    if not isinstance(node, Contract) or not (isinstance(node.ops[0], Const)
+                                               and node.ops[0].shape == ()):
+        return None     # only onto a number already there: (2a + 2b)x stays as written
+    for k, op in enumerate(node.ops):
+        if not isinstance(op, Add) or not all(sp.sympify(c).is_Rational for c in op.coeffs):
+            continue
+        g = functools.reduce(sp.gcd, op.coeffs)
+        if g == 1 or g == 0:
+            continue
+        ops_ = list(node.ops)
+        ops_[k] = add(op.terms, [c / g for c in op.coeffs])
+        return contract(ops_ + [Const(g, ())], list(node.idx) + [()], node.out)
+    return None
+
+
+def _reversed_axes(node) -> int:
+    """How many matrices the matrix `node` reads transposed when its chains are read from
+    the row label out to the column label (K⁻ᵀ y yᵀ K⁻ᵀ: two; its transpose: none)."""
+    if not isinstance(node, Contract) or len(node.out) != 2:
+        return 0
+    count, used = 0, set()
+    for start, forward in ((node.out[0], True), (node.out[1], False)):
+        cur = start
+        while True:
+            k = next((k for k, l in enumerate(node.idx) if k not in used and cur in l), None)
+            if k is None or len(node.idx[k]) != 2:
+                break
+            used.add(k)
+            a, b = node.idx[k]
+            count += (a != cur) if forward else (a == cur)
+            cur = b if a == cur else a
+    return count
+
+
+def _diagonal_transpose(node):
+    """diag(Mᵀ) = diag(M): where a sum is read on its diagonal only (Tr(M), Σ_i M_ii v_i),
+    each of its terms may be read transposed -- as the one with fewer transposes, so
+    Tr(K⁻ᵀ y yᵀ K⁻ᵀ - K⁻ᵀ) is Tr(K⁻¹ y yᵀ K⁻¹ - K⁻¹)."""
+    if not isinstance(node, Contract):
+        return None
+    for k, (op, labels) in enumerate(zip(node.ops, node.idx)):
+        if not (isinstance(op, Add) and len(labels) == 2 and labels[0] == labels[1]):
+            continue
+        terms = [ir.transpose(t) if _reversed_axes(ir.transpose(t)) < _reversed_axes(t)
+                 else t for t in op.terms]
+        if all(a is b for a, b in zip(terms, op.terms)):
+            continue
+        ops_ = list(node.ops)
+        ops_[k] = add(terms, op.coeffs)
+        return contract(ops_, node.idx, node.out)
+    return None
+
+
 CANONICALISE = [
     Rewrite("delta", r"\sum_j A_{ij}\,\delta_{jk} = A_{ik}", _delta),
     Rewrite("ones", r"A \odot (\mathbf{1}\mathbf{1}^T) = A", _ones),
@@ -360,6 +417,9 @@ SYMMETRIC_LATEX = r"S^{T} = S \text{ for } S = X^{T} X"
 COLLECT = [
     Rewrite("symmetric", SYMMETRIC_LATEX, _symmetric_labels),
     Rewrite("collect", r"A x + B x = (A + B) x", _collect),
+    Rewrite("common-factor", r"c\,(k a + k b) = c k\,(a + b)", _common_factor),
+    Rewrite("diagonal-transpose", r"\operatorname{Tr}(A^{T} + B) = \operatorname{Tr}(A + B)",
+            _diagonal_transpose),
 ]
 
 
@@ -371,7 +431,7 @@ def _collect_for(inputs: frozenset) -> list:
     if not inputs:
         return COLLECT
     return [Rewrite("symmetric", SYMMETRIC_LATEX + r" \text{ or } S \text{ declared or defined symmetric}",
-                    functools.partial(_symmetric_labels, inputs=inputs)), COLLECT[1]]
+                    functools.partial(_symmetric_labels, inputs=inputs))] + COLLECT[1:]
 
 
 def phases(symmetric: frozenset = frozenset()) -> list:

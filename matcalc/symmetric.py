@@ -21,7 +21,7 @@ computed with, see `context`).
 from __future__ import annotations
 
 from . import ir
-from .ir import Add, Const, Contract, Delta, Map, Pow, contract
+from .ir import Add, Const, Contract, Delta, Map, Pow
 from .rules import Rule
 
 
@@ -98,25 +98,53 @@ def _gram(node, names):
 
 
 def _self_transposed(node, names):
-    """Does the product equal its transpose as built: is the product with its two output
-    labels swapped, and some of its symmetric matrix operands read transposed (Sᵀ = S),
-    the same interned node? (c S, Bᵀ S B, S ⊙ T, B (XᵀX)⁻¹ Bᵀ. At most 2^4 readings are
-    tried: a product whose symmetry is hidden deeper is not found, never one that is not.)"""
-    if not isinstance(node, Contract) or len(node.out) != 2:
+    """Is the product its own transpose as built: the product with its two output labels
+    swapped (and its symmetric matrix operands read either way round, Sᵀ = S) the same
+    sum of products, up to the order of the operands and the names of the summed labels?
+    (c S, Bᵀ S B, (AB)ᵀ(AB) = BᵀAᵀAB, S ⊙ T, B (XᵀX)⁻¹ Bᵀ. A bounded search: a product
+    whose symmetry it does not find is reported not symmetric, never the other way.)"""
+    if not isinstance(node, Contract) or len(node.out) != 2 or len(node.ops) > 8:
         return False
     p, q = node.out
     swap = {p: q, q: p}
     flipped = [tuple(swap.get(l, l) for l in ls) for ls in node.idx]
-    sym = [k for k, (op, l) in enumerate(zip(node.ops, flipped))
-           if len(l) == 2 and l[0] != l[1] and symmetric(op, names)][:4]
-    for mask in range(1 << len(sym)):
-        idx = list(flipped)
-        for bit, k in enumerate(sym):
-            if mask >> bit & 1:
-                idx[k] = idx[k][::-1]
-        if contract(node.ops, idx, node.out) is node:
+    sym = [len(l) == 2 and symmetric(op, names) for op, l in zip(node.ops, node.idx)]
+    return _matches(node.ops, flipped, node.idx, set(node.out), sym)
+
+
+def _matches(ops, have, want, fixed, sym, budget=2000):
+    """Is there a one-to-one map of the operands (each onto an identical operand) and of
+    the labels (the `fixed` ones onto themselves, summed ones onto summed ones) taking
+    the labels `have` onto `want` (a symmetric operand's two labels either way round)?"""
+    steps = [budget]
+
+    def search(k, used, label_map, taken):
+        if k == len(ops):
             return True
-    return False
+        steps[0] -= 1
+        if steps[0] < 0:
+            return False
+        for m in range(len(ops)):
+            if m in used or ops[m] is not ops[k]:
+                continue
+            readings = [want[m]] + ([want[m][::-1]] if sym[m] and want[m][0] != want[m][1] else [])
+            for target in readings:
+                new, new_taken, ok = dict(label_map), set(taken), True
+                for a, b in zip(have[k], target):
+                    if a in new:
+                        ok = new[a] == b
+                    elif (a in fixed) != (b in fixed) or (a in fixed and a != b) or b in new_taken:
+                        ok = False
+                    else:
+                        new[a] = b
+                        new_taken.add(b)
+                    if not ok:
+                        break
+                if ok and search(k + 1, used | {m}, new, new_taken):
+                    return True
+        return False
+
+    return search(0, frozenset(), {}, set())
 
 
 FORMS = [
