@@ -157,6 +157,53 @@ def _merge_powers(node):
     return None
 
 
+def _components(node):
+    """The operands of the product `node` grouped by the summed labels they share (each
+    group a sum of its own: Σ_j X_ij β_j and Σ_k X_ik β_k are two), as lists of positions."""
+    out = set(node.out)
+    groups = []
+    for k, labels in enumerate(node.idx):
+        summed = set(labels) - out
+        joined = [g for g in groups if g[1] & summed]
+        merged = ([k], set(summed))
+        for g in joined:
+            merged[0].extend(g[0])
+            merged[1].update(g[1])
+            groups.remove(g)
+        groups.append(merged)
+    return [sorted(g[0]) for g in groups if g[1]]
+
+
+def _repeated_sum(node):
+    """(Xβ) ⊙ (Xβ) = (Xβ)^{∘2}: two factors of a product that are the same sum over the same
+    outer labels are one squared (Σ_j X_ij β_j Σ_k X_ik β_k = (Σ_j X_ij β_j)²), so the
+    entrywise square of a matrix-vector product reads as one."""
+    if not isinstance(node, Contract) or len(node.ops) < 4:
+        return None
+    comps = _components(node)
+    if len(comps) < 2:
+        return None
+    built = []
+    for comp in comps:
+        labels = {l for k in comp for l in node.idx[k]}
+        outer = tuple(l for l in node.out if l in labels)
+        if not outer:
+            built.append(None)     # a scalar sum: its powers are the coefficient's
+            continue
+        built.append((contract([node.ops[k] for k in comp], [node.idx[k] for k in comp],
+                               outer), outer))
+    for a in range(len(comps)):
+        for b in range(a + 1, len(comps)):
+            if built[a] is None or built[a] != built[b]:
+                continue
+            sub, outer = built[a]
+            drop = set(comps[a]) | set(comps[b])
+            ops_ = [o for k, o in enumerate(node.ops) if k not in drop] + [pow_(sub, 2)]
+            idx = [l for k, l in enumerate(node.idx) if k not in drop] + [outer]
+            return contract(ops_, idx, node.out)
+    return None
+
+
 def _neg_base(node):
     """(-x)^p = (-1)^p x^p for integer p: lets x ⊙ (-x)^{-1} cancel."""
     if isinstance(node, Pow) and isinstance(node.exp, Const) and node.exp.value.is_integer \
@@ -340,25 +387,6 @@ def _collect(node):
     return None
 
 
-def _common_factor(node):
-    """c (k a + k b) = (c k)(a + b): a number every coefficient of a summed operand shares
-    is moved out onto the product's number c, so 2(½K⁻¹ - ½K⁻¹yyᵀK⁻¹)X reads (K⁻¹ - K⁻¹yyᵀK⁻¹)X.
-    Only numeric coefficients (a dimension coefficient may be 0 for some sizes)."""
-    if not isinstance(node, Contract) or not (isinstance(node.ops[0], Const)
-                                               and node.ops[0].shape == ()):
-        return None     # only onto a number already there: (2a + 2b)x stays as written
-    for k, op in enumerate(node.ops):
-        if not isinstance(op, Add) or not all(sp.sympify(c).is_Rational for c in op.coeffs):
-            continue
-        g = functools.reduce(sp.gcd, op.coeffs)
-        if g == 1 or g == 0:
-            continue
-        ops_ = list(node.ops)
-        ops_[k] = add(op.terms, [c / g for c in op.coeffs])
-        return contract(ops_ + [Const(g, ())], list(node.idx) + [()], node.out)
-    return None
-
-
 def _reversed_axes(node) -> int:
     """How many matrices the matrix `node` reads transposed when its chains are read from
     the row label out to the column label (K⁻ᵀ y yᵀ K⁻ᵀ: two; its transpose: none)."""
@@ -408,6 +436,7 @@ CANONICALISE = [
 ELEMENTWISE = [
     Rewrite("power-sign", r"(-x)^{p} = (-1)^{p} x^{p}", _neg_base),
     Rewrite("merge-powers", r"x^{p} \odot x^{q} = x^{p+q}", _merge_powers),
+    Rewrite("repeated-sum", r"(X \beta) \odot (X \beta) = (X \beta)^{\circ 2}", _repeated_sum),
     Rewrite("power-of-product", r"(a \odot b)^{p} = a^{p} \odot b^{p}", _power_of_product),
     Rewrite("resum", r"\sum_j x_{ij} \Big(\sum_{j'} x_{ij'}\Big)^{p} = \Big(\sum_{j'} x_{ij'}\Big)^{p+1}", _resum),
 ]
@@ -417,7 +446,6 @@ SYMMETRIC_LATEX = r"S^{T} = S \text{ for } S = X^{T} X"
 COLLECT = [
     Rewrite("symmetric", SYMMETRIC_LATEX, _symmetric_labels),
     Rewrite("collect", r"A x + B x = (A + B) x", _collect),
-    Rewrite("common-factor", r"c\,(k a + k b) = c k\,(a + b)", _common_factor),
     Rewrite("diagonal-transpose", r"\operatorname{Tr}(A^{T} + B) = \operatorname{Tr}(A + B)",
             _diagonal_transpose),
 ]

@@ -122,7 +122,7 @@ def test_a_definition_that_is_not_symmetric_keeps_its_transposes(body, extra):
 
 @pytest.mark.parametrize("wrt, printed", [
     ("y", r"K^{-1} y"),
-    ("X", r"K^{-1} X - K^{-1} y y^{T} K^{-1} X"),
+    ("X", r"\left(K^{-1} - K^{-1} y y^{T} K^{-1}\right) X"),
 ])
 def test_gaussian_process_marginal_likelihood_prints_as_a_person_writes_it(wrt, printed):
     doc = (r"X \in \mathbb{R}^{n \times d}, y \in \mathbb{R}^n, \sigma \in \mathbb{R}" "\n"
