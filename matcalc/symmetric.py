@@ -162,10 +162,14 @@ def definitions(problem, names: frozenset = frozenset()) -> frozenset:
     built from them (``M = K^{-1}``), in the document's order. A definition's value is
     always computed from its body (also when it is the wrt of a gradient), so its name
     may be read as symmetric wherever it is used."""
+    from .simplify import simplify          # (simplify uses this module)
     found = set()
     for name in problem.order:
         body = problem.defs.get(name)
-        if body is not None and body.rank == 2 and \
-                symmetric(body, frozenset(names) | frozenset(found)):
+        if body is None or body.rank != 2 or body.shape[0] != body.shape[1]:
+            continue
+        known = frozenset(names) | frozenset(found)
+        # as written, or simplified (Diag(v) Diag(v) is Diag(v ⊙ v) once the deltas meet)
+        if symmetric(body, known) or symmetric(simplify(body, symmetric=known), known):
             found.add(name)
     return frozenset(found)
