@@ -90,6 +90,49 @@ def _ones(node):
     return None
 
 
+def _broadcasts(t, pos) -> bool:
+    """Is the array `t` constant along its axis `pos` because it is built with a ones
+    factor there (μ 1ᵀ along its columns, a constant array)?"""
+    if isinstance(t, Const):
+        return True
+    if not isinstance(t, Contract):
+        return False
+    lab = t.out[pos]
+    return any(isinstance(o, Const) and o.value == 1 and lab in l for o, l in zip(t.ops, t.idx))
+
+
+def _sum_through(node):
+    """(xᵀ - μ 1ᵀ) 1 = xᵀ 1 - n μ: a sum summed over an axis that nothing else in the product
+    carries (or only a ones vector), where a term of the sum is a broadcast along that
+    axis, is summed term by term (the broadcast one becomes the dimension times what it
+    broadcasts), so a result of an index-notation document reads Σ⁻¹(xᵀ1_N - Nμ), not
+    Σ⁻¹(xᵀ - μ1_Nᵀ)1_N."""
+    if not isinstance(node, Contract):
+        return None
+    for k, (op, labels) in enumerate(zip(node.ops, node.idx)):
+        if not isinstance(op, Add) or len(set(labels)) != len(labels):
+            continue
+        for pos, lab in enumerate(labels):
+            if lab in node.out:
+                continue
+            others = [j for j, l in enumerate(node.idx) if j != k and lab in l]
+            if any(not (isinstance(node.ops[j], Const) and node.ops[j].value == 1
+                        and node.ops[j].rank == 1) for j in others):
+                continue      # something else carries the axis: a product, not a sum
+            if not any(_broadcasts(t, pos) for t in op.terms):
+                continue
+            labs = ir.letters(op.rank)
+            rest = labs[:pos] + labs[pos + 1:]
+            one = ones((op.shape[pos],))
+            summed = add([contract([t, one], [labs, (labs[pos],)], rest) for t in op.terms],
+                         op.coeffs)
+            keep = [j for j in range(len(node.ops)) if j != k and j not in others]
+            return contract([node.ops[j] for j in keep] + [summed],
+                            [node.idx[j] for j in keep] + [labels[:pos] + labels[pos + 1:]],
+                            node.out)
+    return None
+
+
 def _mask(node):
     """A mask covering its whole range is all ones."""
     if not isinstance(node, Mask) or len(node.shape) != 1:
@@ -201,6 +244,32 @@ def _repeated_sum(node):
             ops_ = [o for k, o in enumerate(node.ops) if k not in drop] + [pow_(sub, 2)]
             idx = [l for k, l in enumerate(node.idx) if k not in drop] + [outer]
             return contract(ops_, idx, node.out)
+    return None
+
+
+def _even(e) -> bool:
+    return isinstance(e, Const) and e.shape == () and e.value.is_integer and e.value % 2 == 0 \
+        and e.value != 0
+
+
+def _merge_even_powers(node):
+    """(x^{2k})^{p} ⊙ x^{m} = (x^{2k})^{p + m/(2k)} for an even m: x^m = |x|^m = (x^{2k})^{m/(2k)}
+    for every real x, so σ² √(σ²) is (σ²)^{3/2} and (σ²)^{-1} σ^{-2} is σ^{-4} (an odd power
+    of x would need x > 0, and is left)."""
+    if not isinstance(node, Contract):
+        return None
+    for k, (op, labels) in enumerate(zip(node.ops, node.idx)):
+        if not (isinstance(op, Pow) and isinstance(op.base, Pow) and _even(op.base.exp)):
+            continue
+        y, c = op.base.base, op.base.exp.value
+        for m, (other, ol) in enumerate(zip(node.ops, node.idx)):
+            if m == k or ol != labels or not (isinstance(other, Pow) and other.base is y
+                                              and _even(other.exp)):
+                continue
+            merged = pow_(op.base, add([op.exp, const(other.exp.value / c)]))
+            keep = [j for j in range(len(node.ops)) if j not in (k, m)]
+            return contract([node.ops[j] for j in keep] + [merged],
+                            [node.idx[j] for j in keep] + [labels], node.out)
     return None
 
 
@@ -428,6 +497,8 @@ def _diagonal_transpose(node):
 CANONICALISE = [
     Rewrite("delta", r"\sum_j A_{ij}\,\delta_{jk} = A_{ik}", _delta),
     Rewrite("ones", r"A \odot (\mathbf{1}\mathbf{1}^T) = A", _ones),
+    Rewrite("sum-through", r"(X^{T} - \mu \mathbf{1}^{T}) \mathbf{1} = X^{T} \mathbf{1} - n \mu",
+            _sum_through),
     Rewrite("full-mask", r"[1 \le j \le n] = 1", _mask),
     Rewrite("fold-constant", r"f(c) = \text{its value}", _fold_map),
     Rewrite("const-power", r"c^p = \text{its value}", _pow_of_const_scalar),
@@ -436,6 +507,7 @@ CANONICALISE = [
 ELEMENTWISE = [
     Rewrite("power-sign", r"(-x)^{p} = (-1)^{p} x^{p}", _neg_base),
     Rewrite("merge-powers", r"x^{p} \odot x^{q} = x^{p+q}", _merge_powers),
+    Rewrite("even-powers", r"(x^{2})^{p}\, x^{2m} = (x^{2})^{p+m}", _merge_even_powers),
     Rewrite("repeated-sum", r"(X \beta) \odot (X \beta) = (X \beta)^{\circ 2}", _repeated_sum),
     Rewrite("power-of-product", r"(a \odot b)^{p} = a^{p} \odot b^{p}", _power_of_product),
     Rewrite("resum", r"\sum_j x_{ij} \Big(\sum_{j'} x_{ij'}\Big)^{p} = \Big(\sum_{j'} x_{ij'}\Big)^{p+1}", _resum),

@@ -67,8 +67,14 @@ EXPONENTS = [ir.const(2), ir.const(-1), ir.const(3), a, ir.mul(ir.const(-1), a),
 @st.composite
 def power_factor(draw):
     """A vector over n: a power of x, of Xβ, or of a number 2 (broadcast)."""
-    kind = draw(st.sampled_from(["x", "xbeta", "two"]))
+    kind = draw(st.sampled_from(["x", "xbeta", "two", "even", "square"]))
     e = draw(st.sampled_from(EXPONENTS))
+    signed = ir.matmul(A, x)                  # entries of both signs
+    if kind == "even":                        # (y²)^p, y of any sign: √(y²) = |y|
+        return ir.pow_(ir.pow_(signed, 2), draw(st.sampled_from(
+            [ir.const(sp.Rational(1, 2)), ir.const(sp.Rational(-3, 2)), ir.const(-1)])))
+    if kind == "square":                      # y^{2m}
+        return ir.pow_(signed, draw(st.sampled_from([2, -2, 4])))
     if kind == "x":
         return ir.pow_(x, e)
     if kind == "xbeta":
@@ -91,6 +97,14 @@ def test_a_repeated_sum_is_one_square_and_numbers_merge():
     assert isinstance(out, ir.Pow) and out.base is _xbeta(), out
     two = ir.mul(ir.pow_(ir.const(2), ir.mul(ir.const(-1), a)), ir.pow_(ir.const(2), a))
     assert simplify(two) is ir.const(1)
+    y = ir.matmul(A, x)
+    root = ir.mul(ir.pow_(ir.pow_(y, 2), ir.const(sp.Rational(1, 2))), ir.pow_(y, 2))
+    assert simplify(root) is ir.pow_(ir.pow_(y, 2), ir.const(sp.Rational(3, 2)))
+    for seed in range(3):   # √(y²) y² = |y|³, y of both signs
+        kw = _inputs(seed)
+        assert _same(_value(simplify(root), kw), np.abs(kw["A"] @ kw["x"]) ** 3)
+    inverse = ir.mul(ir.pow_(ir.pow_(y, 2), ir.const(-1)), ir.pow_(y, -2))
+    assert simplify(inverse) is ir.pow_(y, -4)
 
 
 # ---------------------------------------------------------------- symmetry
