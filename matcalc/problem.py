@@ -66,7 +66,12 @@ class Problem:
         K⁻¹: `symmetric.definitions`). The simplifier and the printer use it."""
         from .symmetric import definitions
         inputs = self.symmetric_inputs()
-        return inputs | definitions(self, inputs)
+        # kept for the definitions as they are (a Problem built up later asks again)
+        key = (inputs, tuple((n, self.defs[n].uid) for n in self.order if n in self.defs))
+        seen = self.__dict__.get("_symmetric_names")
+        if seen is None or seen[0] != key:
+            seen = self.__dict__["_symmetric_names"] = (key, inputs | definitions(self, inputs))
+        return seen[1]
 
     def shape_of(self, name: str) -> tuple:
         if name in self.defs:
