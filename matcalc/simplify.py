@@ -90,6 +90,23 @@ def _ones(node):
     return None
 
 
+def _traits(node) -> tuple:
+    """(has a sum among its operands, has an operand twice, has a power of a power) of the
+    product `node`: the cheap tests that tell most rules below they do not apply (kept on
+    the node: nodes never change)."""
+    t = node.__dict__.get("_traits")
+    if t is None:
+        has_sum = pow_of_pow = False
+        seen = set()
+        for op in node.fields[0]:
+            cls = type(op)
+            has_sum = has_sum or cls is Add
+            pow_of_pow = pow_of_pow or (cls is Pow and type(op.fields[0]) is Pow)
+            seen.add(op.uid)
+        t = node.__dict__["_traits"] = (has_sum, len(seen) < len(node.fields[0]), pow_of_pow)
+    return t
+
+
 def _broadcasts(t, pos) -> bool:
     """Is the array `t` constant along its axis `pos` because it is built with a ones
     factor there (μ 1ᵀ along its columns, a constant array)?"""
@@ -107,7 +124,7 @@ def _sum_through(node):
     axis, is summed term by term (the broadcast one becomes the dimension times what it
     broadcasts), so a result of an index-notation document reads Σ⁻¹(xᵀ1_N - Nμ), not
     Σ⁻¹(xᵀ - μ1_Nᵀ)1_N."""
-    if not isinstance(node, Contract):
+    if not isinstance(node, Contract) or not _traits(node)[0]:
         return None
     for k, (op, labels) in enumerate(zip(node.ops, node.idx)):
         if not isinstance(op, Add) or len(set(labels)) != len(labels):
@@ -221,8 +238,8 @@ def _repeated_sum(node):
     """(Xβ) ⊙ (Xβ) = (Xβ)^{∘2}: two factors of a product that are the same sum over the same
     outer labels are one squared (Σ_j X_ij β_j Σ_k X_ik β_k = (Σ_j X_ij β_j)²), so the
     entrywise square of a matrix-vector product reads as one."""
-    if not isinstance(node, Contract) or len(node.ops) < 4:
-        return None
+    if not isinstance(node, Contract) or len(node.ops) < 4 or not _traits(node)[1]:
+        return None      # nothing repeated
     comps = _components(node)
     if len(comps) < 2:
         return None
@@ -256,7 +273,7 @@ def _merge_even_powers(node):
     """(x^{2k})^{p} ⊙ x^{m} = (x^{2k})^{p + m/(2k)} for an even m: x^m = |x|^m = (x^{2k})^{m/(2k)}
     for every real x, so σ² √(σ²) is (σ²)^{3/2} and (σ²)^{-1} σ^{-2} is σ^{-4} (an odd power
     of x would need x > 0, and is left)."""
-    if not isinstance(node, Contract):
+    if not isinstance(node, Contract) or not _traits(node)[2]:
         return None
     for k, (op, labels) in enumerate(zip(node.ops, node.idx)):
         if not (isinstance(op, Pow) and isinstance(op.base, Pow) and _even(op.base.exp)):
@@ -479,7 +496,7 @@ def _diagonal_transpose(node):
     """diag(Mᵀ) = diag(M): where a sum is read on its diagonal only (Tr(M), Σ_i M_ii v_i),
     each of its terms may be read transposed -- as the one with fewer transposes, so
     Tr(K⁻ᵀ y yᵀ K⁻ᵀ - K⁻ᵀ) is Tr(K⁻¹ y yᵀ K⁻¹ - K⁻¹)."""
-    if not isinstance(node, Contract):
+    if not isinstance(node, Contract) or not _traits(node)[0]:
         return None
     for k, (op, labels) in enumerate(zip(node.ops, node.idx)):
         if not (isinstance(op, Add) and len(labels) == 2 and labels[0] == labels[1]):
@@ -495,31 +512,31 @@ def _diagonal_transpose(node):
 
 
 CANONICALISE = [
-    Rewrite("delta", r"\sum_j A_{ij}\,\delta_{jk} = A_{ik}", _delta),
-    Rewrite("ones", r"A \odot (\mathbf{1}\mathbf{1}^T) = A", _ones),
+    Rewrite("delta", r"\sum_j A_{ij}\,\delta_{jk} = A_{ik}", _delta, on=(Contract,)),
+    Rewrite("ones", r"A \odot (\mathbf{1}\mathbf{1}^T) = A", _ones, on=(Contract,)),
     Rewrite("sum-through", r"(X^{T} - \mu \mathbf{1}^{T}) \mathbf{1} = X^{T} \mathbf{1} - n \mu",
-            _sum_through),
-    Rewrite("full-mask", r"[1 \le j \le n] = 1", _mask),
-    Rewrite("fold-constant", r"f(c) = \text{its value}", _fold_map),
-    Rewrite("const-power", r"c^p = \text{its value}", _pow_of_const_scalar),
-    Rewrite("constant-array", r"f(c\,\mathbf{1}\mathbf{1}^T) = f(c)\,\mathbf{1}\mathbf{1}^T", _of_filled),
+            _sum_through, on=(Contract,)),
+    Rewrite("full-mask", r"[1 \le j \le n] = 1", _mask, on=(Mask,)),
+    Rewrite("fold-constant", r"f(c) = \text{its value}", _fold_map, on=(Map,)),
+    Rewrite("const-power", r"c^p = \text{its value}", _pow_of_const_scalar, on=(Pow,)),
+    Rewrite("constant-array", r"f(c\,\mathbf{1}\mathbf{1}^T) = f(c)\,\mathbf{1}\mathbf{1}^T", _of_filled, on=(Map, Pow)),
 ]
 ELEMENTWISE = [
-    Rewrite("power-sign", r"(-x)^{p} = (-1)^{p} x^{p}", _neg_base),
-    Rewrite("merge-powers", r"x^{p} \odot x^{q} = x^{p+q}", _merge_powers),
-    Rewrite("even-powers", r"(x^{2})^{p}\, x^{2m} = (x^{2})^{p+m}", _merge_even_powers),
-    Rewrite("repeated-sum", r"(X \beta) \odot (X \beta) = (X \beta)^{\circ 2}", _repeated_sum),
-    Rewrite("power-of-product", r"(a \odot b)^{p} = a^{p} \odot b^{p}", _power_of_product),
-    Rewrite("resum", r"\sum_j x_{ij} \Big(\sum_{j'} x_{ij'}\Big)^{p} = \Big(\sum_{j'} x_{ij'}\Big)^{p+1}", _resum),
+    Rewrite("power-sign", r"(-x)^{p} = (-1)^{p} x^{p}", _neg_base, on=(Pow,)),
+    Rewrite("merge-powers", r"x^{p} \odot x^{q} = x^{p+q}", _merge_powers, on=(Contract,)),
+    Rewrite("even-powers", r"(x^{2})^{p}\, x^{2m} = (x^{2})^{p+m}", _merge_even_powers, on=(Contract,)),
+    Rewrite("repeated-sum", r"(X \beta) \odot (X \beta) = (X \beta)^{\circ 2}", _repeated_sum, on=(Contract,)),
+    Rewrite("power-of-product", r"(a \odot b)^{p} = a^{p} \odot b^{p}", _power_of_product, on=(Pow,)),
+    Rewrite("resum", r"\sum_j x_{ij} \Big(\sum_{j'} x_{ij'}\Big)^{p} = \Big(\sum_{j'} x_{ij'}\Big)^{p+1}", _resum, on=(Contract,)),
 ]
 
 
 SYMMETRIC_LATEX = r"S^{T} = S \text{ for } S = X^{T} X"
 COLLECT = [
-    Rewrite("symmetric", SYMMETRIC_LATEX, _symmetric_labels),
-    Rewrite("collect", r"A x + B x = (A + B) x", _collect),
+    Rewrite("symmetric", SYMMETRIC_LATEX, _symmetric_labels, on=(Contract,)),
+    Rewrite("collect", r"A x + B x = (A + B) x", _collect, on=(Add,)),
     Rewrite("diagonal-transpose", r"\operatorname{Tr}(A^{T} + B) = \operatorname{Tr}(A + B)",
-            _diagonal_transpose),
+            _diagonal_transpose, on=(Contract,)),
 ]
 
 
@@ -531,7 +548,7 @@ def _collect_for(inputs: frozenset) -> list:
     if not inputs:
         return COLLECT
     return [Rewrite("symmetric", SYMMETRIC_LATEX + r" \text{ or } S \text{ declared or defined symmetric}",
-                    functools.partial(_symmetric_labels, inputs=inputs))] + COLLECT[1:]
+                    functools.partial(_symmetric_labels, inputs=inputs), on=(Contract,))] + COLLECT[1:]
 
 
 def phases(symmetric: frozenset = frozenset()) -> list:
@@ -552,14 +569,37 @@ def _done(node, inputs: frozenset = frozenset()) -> bool:
     return node.__dict__.get("_simplified") == _context(node, inputs)
 
 
+_BY_CLASS: dict = {}    # the rules' ids -> (the rules, kept alive, {node class -> rules})
+
+
+def _by_class(rules) -> dict:
+    """node class -> the rules of `rules` that can apply to it (`Rule.on`), filled as
+    classes are met: one table per list of rule objects (keyed by their ids, which the
+    table keeps alive, so a key is never reused by other rules)."""
+    key = tuple(map(id, rules))
+    got = _BY_CLASS.get(key)
+    if got is None:
+        if len(_BY_CLASS) > 256:
+            _BY_CLASS.clear()
+        got = _BY_CLASS[key] = (tuple(rules), {})
+    return got[1]
+
+
 def _rewrite_once(root, rules, log, memo=None, inputs=frozenset()):
     """One bottom-up pass applying `rules` at every node until none applies there.
     `memo` (uid -> result) is that of earlier passes of the same rules (see
     `ir.transform`): a node met again is not rewritten again. Nodes marked done (with
     the symmetric `inputs`) are not walked."""
+    by_class = _by_class(rules)
+
     def at(cur):
         for _ in range(50):
-            for rule in rules:
+            cls = type(cur)
+            applicable = by_class.get(cls)
+            if applicable is None:
+                applicable = by_class[cls] = [r for r in rules
+                                              if not r.on or issubclass(cls, r.on)]
+            for rule in applicable:
                 nxt = rule.apply(cur)
                 if nxt is not None and nxt is not cur:
                     if log is not None:
