@@ -160,3 +160,24 @@ def test_the_symmetric_forms_are_sufficient_not_guessed():
     assert not symmetric(ir.matmul(ir.add([A, At]), B))
     assert symmetric(A, frozenset({"A"}))                   # a declared name
     assert not symmetric(ir.add([A, B]), frozenset({"A"}))
+
+
+def test_one_documents_symmetric_definition_does_not_carry_into_another():
+    """The IR is interned: `K` of two documents is the same node whatever its body. A
+    symmetric K in one document must not make another document's K symmetric (the
+    simplifier's and the symmetry test's marks hold the names they were made with)."""
+    head = (r"X, Y \in \mathbb{R}^{n \times n}, y, v \in \mathbb{R}^n" "\n")
+    obj = r"f = y^T K^{-1} v"
+    sym, plain = head + "K = X X^T\n" + obj, head + "K = X Y^T\n" + obj
+    kept = []
+
+    def run(doc):
+        g = check_gradient(doc, "v", mode="spd")
+        kept.append(g)
+        return g.latex()
+
+    assert run(plain) == r"K^{-T} y"
+    assert run(sym) == r"K^{-1} y"
+    assert run(plain) == r"K^{-T} y"
+    assert run(sym) == r"K^{-1} y"
+    assert "K" not in matcalc.gradient(plain, "v").problem.symmetric_names()
