@@ -173,9 +173,10 @@ class Tidier:
         self.done: set = set()       # uids of nodes with nothing to fold below them
         self.tidied: dict = {}       # (uid, inline) -> the tidied node
         self.rewritten: dict = {}    # the simplifier's rewrites, shared by every call
-        # the inputs the document declares symmetric (\Sigma \in \mathbb{S}^n, A = A^T):
-        # Sᵀ = S for them, so the result reads 2Σ⁻¹(μ - x), not (Σ⁻¹ + Σ⁻ᵀ)(μ - x)
-        self.symmetric = problem.symmetric_inputs()
+        # the inputs the document declares symmetric (\Sigma \in \mathbb{S}^n, A = A^T) and
+        # its definitions symmetric by construction (K = X X^T + \sigma^2 I): Sᵀ = S for
+        # them, so the result reads 2Σ⁻¹(μ - x), not (Σ⁻¹ + Σ⁻ᵀ)(μ - x)
+        self.symmetric = problem.symmetric_names()
 
     def simplify(self, node, log=None):
         """`simplify.simplify` in this context: its memo and the symmetric inputs."""

@@ -60,6 +60,19 @@ class Problem:
         written for every matrix). The simplifier (`diff.Tidier`) and the printer use it."""
         return frozenset(k for k in self.symmetric if k not in self.symmetric_if)
 
+    def symmetric_names(self) -> frozenset:
+        """The names whose values are their own transpose: `symmetric_inputs`, and the
+        definitions symmetric by construction (``K = X X^T + \\sigma^2 I``, so K⁻ᵀ is
+        K⁻¹: `symmetric.definitions`). The simplifier and the printer use it."""
+        from .symmetric import definitions
+        inputs = self.symmetric_inputs()
+        # kept for the definitions as they are (a Problem built up later asks again)
+        key = (inputs, tuple((n, self.defs[n].uid) for n in self.order if n in self.defs))
+        seen = self.__dict__.get("_symmetric_names")
+        if seen is None or seen[0] != key:
+            seen = self.__dict__["_symmetric_names"] = (key, inputs | definitions(self, inputs))
+        return seen[1]
+
     def shape_of(self, name: str) -> tuple:
         if name in self.defs:
             return self.defs[name].shape

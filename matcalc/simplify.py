@@ -15,6 +15,7 @@ import sympy as sp
 from . import ir, ops
 from .ir import Add, Const, Contract, Delta, Map, Mask, Pow, add, const, contract, ones, pow_
 from .rules import Rule
+from .symmetric import context as _context, symmetric
 
 
 Rewrite = Rule  # one rule type for rewrites and colon moves (rules.py)
@@ -89,6 +90,66 @@ def _ones(node):
     return None
 
 
+def _traits(node) -> tuple:
+    """(has a sum among its operands, has an operand twice, has a power of a power) of the
+    product `node`: the cheap tests that tell most rules below they do not apply (kept on
+    the node: nodes never change)."""
+    t = node.__dict__.get("_traits")
+    if t is None:
+        has_sum = pow_of_pow = False
+        seen = set()
+        for op in node.fields[0]:
+            cls = type(op)
+            has_sum = has_sum or cls is Add
+            pow_of_pow = pow_of_pow or (cls is Pow and type(op.fields[0]) is Pow)
+            seen.add(op.uid)
+        t = node.__dict__["_traits"] = (has_sum, len(seen) < len(node.fields[0]), pow_of_pow)
+    return t
+
+
+def _broadcasts(t, pos) -> bool:
+    """Is the array `t` constant along its axis `pos` because it is built with a ones
+    factor there (μ 1ᵀ along its columns, a constant array)?"""
+    if isinstance(t, Const):
+        return True
+    if not isinstance(t, Contract):
+        return False
+    lab = t.out[pos]
+    return any(isinstance(o, Const) and o.value == 1 and lab in l for o, l in zip(t.ops, t.idx))
+
+
+def _sum_through(node):
+    """(xᵀ - μ 1ᵀ) 1 = xᵀ 1 - n μ: a sum summed over an axis that nothing else in the product
+    carries (or only a ones vector), where a term of the sum is a broadcast along that
+    axis, is summed term by term (the broadcast one becomes the dimension times what it
+    broadcasts), so a result of an index-notation document reads Σ⁻¹(xᵀ1_N - Nμ), not
+    Σ⁻¹(xᵀ - μ1_Nᵀ)1_N."""
+    if not isinstance(node, Contract) or not _traits(node)[0]:
+        return None
+    for k, (op, labels) in enumerate(zip(node.ops, node.idx)):
+        if not isinstance(op, Add) or len(set(labels)) != len(labels):
+            continue
+        for pos, lab in enumerate(labels):
+            if lab in node.out:
+                continue
+            others = [j for j, l in enumerate(node.idx) if j != k and lab in l]
+            if any(not (isinstance(node.ops[j], Const) and node.ops[j].value == 1
+                        and node.ops[j].rank == 1) for j in others):
+                continue      # something else carries the axis: a product, not a sum
+            if not any(_broadcasts(t, pos) for t in op.terms):
+                continue
+            labs = ir.letters(op.rank)
+            rest = labs[:pos] + labs[pos + 1:]
+            one = ones((op.shape[pos],))
+            summed = add([contract([t, one], [labs, (labs[pos],)], rest) for t in op.terms],
+                         op.coeffs)
+            keep = [j for j in range(len(node.ops)) if j != k and j not in others]
+            return contract([node.ops[j] for j in keep] + [summed],
+                            [node.idx[j] for j in keep] + [labels[:pos] + labels[pos + 1:]],
+                            node.out)
+    return None
+
+
 def _mask(node):
     """A mask covering its whole range is all ones."""
     if not isinstance(node, Mask) or len(node.shape) != 1:
@@ -137,14 +198,14 @@ def _times_ones(scalar, shape):
 
 def _merge_powers(node):
     """x^p ⊙ x^q = x^(p+q) for operands with the same labels (so x ⊙ x^{-1} = 1); the
-    exponents may be symbolic scalars."""
+    exponents may be symbolic scalars, the base a number (2^{-νk/2} 2^{νk/2} = 1)."""
     if not isinstance(node, Contract):
         return None
     seen = {}
     for k, (op, labels) in enumerate(zip(node.ops, node.idx)):
         base, e = (op.base, op.exp) if isinstance(op, Pow) else (op, const(1))
-        if isinstance(base, Const):
-            continue
+        if isinstance(base, Const) and not isinstance(op, Pow):
+            continue       # a ones array: `_ones` drops it
         key = (base, labels)
         if key in seen:
             j, e0 = seen[key]
@@ -153,6 +214,79 @@ def _merge_powers(node):
             idx = [l for i, l in enumerate(node.idx) if i not in (j, k)] + [labels]
             return contract(ops_, idx, node.out)
         seen[key] = (k, e)
+    return None
+
+
+def _components(node):
+    """The operands of the product `node` grouped by the summed labels they share (each
+    group a sum of its own: Σ_j X_ij β_j and Σ_k X_ik β_k are two), as lists of positions."""
+    out = set(node.out)
+    groups = []
+    for k, labels in enumerate(node.idx):
+        summed = set(labels) - out
+        joined = [g for g in groups if g[1] & summed]
+        merged = ([k], set(summed))
+        for g in joined:
+            merged[0].extend(g[0])
+            merged[1].update(g[1])
+            groups.remove(g)
+        groups.append(merged)
+    return [sorted(g[0]) for g in groups if g[1]]
+
+
+def _repeated_sum(node):
+    """(Xβ) ⊙ (Xβ) = (Xβ)^{∘2}: two factors of a product that are the same sum over the same
+    outer labels are one squared (Σ_j X_ij β_j Σ_k X_ik β_k = (Σ_j X_ij β_j)²), so the
+    entrywise square of a matrix-vector product reads as one."""
+    if not isinstance(node, Contract) or len(node.ops) < 4 or not _traits(node)[1]:
+        return None      # nothing repeated
+    comps = _components(node)
+    if len(comps) < 2:
+        return None
+    built = []
+    for comp in comps:
+        labels = {l for k in comp for l in node.idx[k]}
+        outer = tuple(l for l in node.out if l in labels)
+        if not outer:
+            built.append(None)     # a scalar sum: its powers are the coefficient's
+            continue
+        built.append((contract([node.ops[k] for k in comp], [node.idx[k] for k in comp],
+                               outer), outer))
+    for a in range(len(comps)):
+        for b in range(a + 1, len(comps)):
+            if built[a] is None or built[a] != built[b]:
+                continue
+            sub, outer = built[a]
+            drop = set(comps[a]) | set(comps[b])
+            ops_ = [o for k, o in enumerate(node.ops) if k not in drop] + [pow_(sub, 2)]
+            idx = [l for k, l in enumerate(node.idx) if k not in drop] + [outer]
+            return contract(ops_, idx, node.out)
+    return None
+
+
+def _even(e) -> bool:
+    return isinstance(e, Const) and e.shape == () and e.value.is_integer and e.value % 2 == 0 \
+        and e.value != 0
+
+
+def _merge_even_powers(node):
+    """(x^{2k})^{p} ⊙ x^{m} = (x^{2k})^{p + m/(2k)} for an even m: x^m = |x|^m = (x^{2k})^{m/(2k)}
+    for every real x, so σ² √(σ²) is (σ²)^{3/2} and (σ²)^{-1} σ^{-2} is σ^{-4} (an odd power
+    of x would need x > 0, and is left)."""
+    if not isinstance(node, Contract) or not _traits(node)[2]:
+        return None
+    for k, (op, labels) in enumerate(zip(node.ops, node.idx)):
+        if not (isinstance(op, Pow) and isinstance(op.base, Pow) and _even(op.base.exp)):
+            continue
+        y, c = op.base.base, op.base.exp.value
+        for m, (other, ol) in enumerate(zip(node.ops, node.idx)):
+            if m == k or ol != labels or not (isinstance(other, Pow) and other.base is y
+                                              and _even(other.exp)):
+                continue
+            merged = pow_(op.base, add([op.exp, const(other.exp.value / c)]))
+            keep = [j for j in range(len(node.ops)) if j not in (k, m)]
+            return contract([node.ops[j] for j in keep] + [merged],
+                            [node.idx[j] for j in keep] + [labels], node.out)
     return None
 
 
@@ -270,78 +404,11 @@ def _pow_of_const_scalar(node):
 
 # ---------------------------------------------------------------- collect
 
-def symmetric(node, inputs: frozenset = frozenset()) -> bool:
-    """Is the square matrix `node` symmetric by construction: a Gram matrix XᵀX or XXᵀ,
-    the identity, a constant, an input the document declares symmetric (its name in
-    `inputs`: ``\\Sigma \\in \\mathbb{S}^n_{++}``, ``A = A^T``), and sums, inverses and
-    entrywise functions of those? Where a declared input is below `node`, also a product
-    equal to its own transpose (a congruence Bᵀ S B, a scalar times S, S ⊙ T). Never
-    guessed from values: a matrix is not symmetric unless it is built or declared so.
-    The answer is a function of `node` and of the declared inputs it uses only (so the
-    simplifier's marks stay valid across documents, see `_context`)."""
-    if node.rank != 2:
-        return False
-    if isinstance(node, (Delta, Const)):
-        return node.shape[0] == node.shape[1]
-    if isinstance(node, ir.Var):
-        return node.name in inputs
-    if isinstance(node, Add):
-        return all(symmetric(t, inputs) for t in node.terms)
-    if isinstance(node, (Map, ops.Inv)):
-        return symmetric(node.arg, inputs)
-    if isinstance(node, Pow):
-        return isinstance(node.exp, Const) and symmetric(node.base, inputs)
-    if not isinstance(node, Contract) or len(node.out) != 2:
-        return False
-    if len(node.ops) == 2 and node.ops[0] is node.ops[1] and node.ops[0].rank == 2:
-        (a1, a2), (b1, b2) = node.idx
-        out = set(node.out)
-        if (a1 == b1 and a1 not in out and {a2, b2} == out) or \
-                (a2 == b2 and a2 not in out and {a1, b1} == out):
-            return True
-    ctx = _context(node, inputs)
-    if not ctx:
-        return False
-    seen = node.__dict__.get("_symmetric_in")     # (the declared inputs used, the answer)
-    if seen is None or seen[0] != ctx:
-        seen = node.__dict__["_symmetric_in"] = (ctx, _self_transposed(node, ctx))
-    return seen[1]
-
-
-def _context(node, inputs: frozenset) -> frozenset:
-    """The declared-symmetric inputs that `node` uses: what the symmetric rule's result
-    at `node` depends on, beyond `node` itself (empty for a document that declares none)."""
-    if not inputs:
-        return inputs
-    return frozenset(v.name for v in node.deps() if isinstance(v, ir.Var) and v.name in inputs)
-
-
-def _self_transposed(node, inputs) -> bool:
-    """Does the product equal its transpose as built: is the product with its two output
-    labels swapped, and some of its symmetric matrix operands read transposed (Sᵀ = S),
-    the same interned node? (At most 2^4 such readings are tried: a sufficient test, so a
-    product whose symmetry is hidden deeper is not found, never one that is not.)"""
-    p, q = node.out
-    if p == q:
-        return False
-    swap = {p: q, q: p}
-    flipped = [tuple(swap.get(l, l) for l in ls) for ls in node.idx]
-    sym = [k for k, (op, l) in enumerate(zip(node.ops, flipped))
-           if len(l) == 2 and l[0] != l[1] and symmetric(op, inputs)][:4]
-    for mask in range(1 << len(sym)):
-        idx = list(flipped)
-        for bit, k in enumerate(sym):
-            if mask >> bit & 1:
-                idx[k] = idx[k][::-1]
-        if contract(node.ops, idx, node.out) is node:
-            return True
-    return False
-
-
 def _symmetric_labels(node, inputs: frozenset = frozenset()):
     """Sᵀ = S for a symmetric S: its labels in a product are put in one order, so that
     X S and X Sᵀ are one term (X(XᵀX)⁻¹ + X(XᵀX)⁻ᵀ = 2X(XᵀX)⁻¹; with ``\\Sigma`` declared
-    symmetric, Σ⁻¹(x - μ) + Σ⁻ᵀ(x - μ) = 2Σ⁻¹(x - μ))."""
+    symmetric, Σ⁻¹(x - μ) + Σ⁻ᵀ(x - μ) = 2Σ⁻¹(x - μ); with ``K = X X^T + \\sigma^2 I``,
+    K⁻ᵀ y = K⁻¹ y). What is symmetric is `symmetric.FORMS` and the names in `inputs`."""
     if not isinstance(node, Contract):
         return None
     inputs = _context(node, inputs)
@@ -406,44 +473,90 @@ def _collect(node):
     return None
 
 
+def _reversed_axes(node) -> int:
+    """How many matrices the matrix `node` reads transposed when its chains are read from
+    the row label out to the column label (K⁻ᵀ y yᵀ K⁻ᵀ: two; its transpose: none)."""
+    if not isinstance(node, Contract) or len(node.out) != 2:
+        return 0
+    count, used = 0, set()
+    for start, forward in ((node.out[0], True), (node.out[1], False)):
+        cur = start
+        while True:
+            k = next((k for k, l in enumerate(node.idx) if k not in used and cur in l), None)
+            if k is None or len(node.idx[k]) != 2:
+                break
+            used.add(k)
+            a, b = node.idx[k]
+            count += (a != cur) if forward else (a == cur)
+            cur = b if a == cur else a
+    return count
+
+
+def _diagonal_transpose(node):
+    """diag(Mᵀ) = diag(M): where a sum is read on its diagonal only (Tr(M), Σ_i M_ii v_i),
+    each of its terms may be read transposed -- as the one with fewer transposes, so
+    Tr(K⁻ᵀ y yᵀ K⁻ᵀ - K⁻ᵀ) is Tr(K⁻¹ y yᵀ K⁻¹ - K⁻¹)."""
+    if not isinstance(node, Contract) or not _traits(node)[0]:
+        return None
+    for k, (op, labels) in enumerate(zip(node.ops, node.idx)):
+        if not (isinstance(op, Add) and len(labels) == 2 and labels[0] == labels[1]):
+            continue
+        terms = [ir.transpose(t) if _reversed_axes(ir.transpose(t)) < _reversed_axes(t)
+                 else t for t in op.terms]
+        if all(a is b for a, b in zip(terms, op.terms)):
+            continue
+        ops_ = list(node.ops)
+        ops_[k] = add(terms, op.coeffs)
+        return contract(ops_, node.idx, node.out)
+    return None
+
+
 CANONICALISE = [
-    Rewrite("delta", r"\sum_j A_{ij}\,\delta_{jk} = A_{ik}", _delta),
-    Rewrite("ones", r"A \odot (\mathbf{1}\mathbf{1}^T) = A", _ones),
-    Rewrite("full-mask", r"[1 \le j \le n] = 1", _mask),
-    Rewrite("fold-constant", r"f(c) = \text{its value}", _fold_map),
-    Rewrite("const-power", r"c^p = \text{its value}", _pow_of_const_scalar),
-    Rewrite("constant-array", r"f(c\,\mathbf{1}\mathbf{1}^T) = f(c)\,\mathbf{1}\mathbf{1}^T", _of_filled),
+    Rewrite("delta", r"\sum_j A_{ij}\,\delta_{jk} = A_{ik}", _delta, on=(Contract,)),
+    Rewrite("ones", r"A \odot (\mathbf{1}\mathbf{1}^T) = A", _ones, on=(Contract,)),
+    Rewrite("sum-through", r"(X^{T} - \mu \mathbf{1}^{T}) \mathbf{1} = X^{T} \mathbf{1} - n \mu",
+            _sum_through, on=(Contract,)),
+    Rewrite("full-mask", r"[1 \le j \le n] = 1", _mask, on=(Mask,)),
+    Rewrite("fold-constant", r"f(c) = \text{its value}", _fold_map, on=(Map,)),
+    Rewrite("const-power", r"c^p = \text{its value}", _pow_of_const_scalar, on=(Pow,)),
+    Rewrite("constant-array", r"f(c\,\mathbf{1}\mathbf{1}^T) = f(c)\,\mathbf{1}\mathbf{1}^T", _of_filled, on=(Map, Pow)),
 ]
 ELEMENTWISE = [
-    Rewrite("power-sign", r"(-x)^{p} = (-1)^{p} x^{p}", _neg_base),
-    Rewrite("merge-powers", r"x^{p} \odot x^{q} = x^{p+q}", _merge_powers),
-    Rewrite("power-of-product", r"(a \odot b)^{p} = a^{p} \odot b^{p}", _power_of_product),
-    Rewrite("resum", r"\sum_j x_{ij} \Big(\sum_{j'} x_{ij'}\Big)^{p} = \Big(\sum_{j'} x_{ij'}\Big)^{p+1}", _resum),
+    Rewrite("power-sign", r"(-x)^{p} = (-1)^{p} x^{p}", _neg_base, on=(Pow,)),
+    Rewrite("merge-powers", r"x^{p} \odot x^{q} = x^{p+q}", _merge_powers, on=(Contract,)),
+    Rewrite("even-powers", r"(x^{2})^{p}\, x^{2m} = (x^{2})^{p+m}", _merge_even_powers, on=(Contract,)),
+    Rewrite("repeated-sum", r"(X \beta) \odot (X \beta) = (X \beta)^{\circ 2}", _repeated_sum, on=(Contract,)),
+    Rewrite("power-of-product", r"(a \odot b)^{p} = a^{p} \odot b^{p}", _power_of_product, on=(Pow,)),
+    Rewrite("resum", r"\sum_j x_{ij} \Big(\sum_{j'} x_{ij'}\Big)^{p} = \Big(\sum_{j'} x_{ij'}\Big)^{p+1}", _resum, on=(Contract,)),
 ]
 
 
 SYMMETRIC_LATEX = r"S^{T} = S \text{ for } S = X^{T} X"
 COLLECT = [
-    Rewrite("symmetric", SYMMETRIC_LATEX, _symmetric_labels),
-    Rewrite("collect", r"A x + B x = (A + B) x", _collect),
+    Rewrite("symmetric", SYMMETRIC_LATEX, _symmetric_labels, on=(Contract,)),
+    Rewrite("collect", r"A x + B x = (A + B) x", _collect, on=(Add,)),
+    Rewrite("diagonal-transpose", r"\operatorname{Tr}(A^{T} + B) = \operatorname{Tr}(A + B)",
+            _diagonal_transpose, on=(Contract,)),
 ]
 
 
 @functools.lru_cache(maxsize=64)
 def _collect_for(inputs: frozenset) -> list:
-    """The collect phase where the inputs named in `inputs` are declared symmetric: the
-    symmetric rule knows them too (one list per set of names, so a rule is one object)."""
+    """The collect phase where the names in `inputs` are symmetric (inputs the document
+    declares so, definitions symmetric by construction): the symmetric rule knows them
+    too (one list per set of names, so a rule is one object)."""
     if not inputs:
         return COLLECT
-    return [Rewrite("symmetric", SYMMETRIC_LATEX + r" \text{ or } S \text{ declared symmetric}",
-                    functools.partial(_symmetric_labels, inputs=inputs)), COLLECT[1]]
+    return [Rewrite("symmetric", SYMMETRIC_LATEX + r" \text{ or } S \text{ declared or defined symmetric}",
+                    functools.partial(_symmetric_labels, inputs=inputs), on=(Contract,))] + COLLECT[1:]
 
 
 def phases(symmetric: frozenset = frozenset()) -> list:
     """The rule phases, in order: the generic canonical forms, then every op's own
     rewrites (from the registry, so a user's function's rules take part), then the
     elementwise identities, then like terms collected -- where `symmetric` names the
-    inputs the document declares symmetric, with Sᵀ = S for those."""
+    inputs the document declares symmetric and its definitions symmetric by construction
+    (`Problem.symmetric_names`), with Sᵀ = S for those."""
     return [("canonicalise", CANONICALISE), ("ops", ops.rewrites()),
             ("elementwise", ELEMENTWISE), ("collect", _collect_for(frozenset(symmetric)))]
 
@@ -456,14 +569,37 @@ def _done(node, inputs: frozenset = frozenset()) -> bool:
     return node.__dict__.get("_simplified") == _context(node, inputs)
 
 
+_BY_CLASS: dict = {}    # the rules' ids -> (the rules, kept alive, {node class -> rules})
+
+
+def _by_class(rules) -> dict:
+    """node class -> the rules of `rules` that can apply to it (`Rule.on`), filled as
+    classes are met: one table per list of rule objects (keyed by their ids, which the
+    table keeps alive, so a key is never reused by other rules)."""
+    key = tuple(map(id, rules))
+    got = _BY_CLASS.get(key)
+    if got is None:
+        if len(_BY_CLASS) > 256:
+            _BY_CLASS.clear()
+        got = _BY_CLASS[key] = (tuple(rules), {})
+    return got[1]
+
+
 def _rewrite_once(root, rules, log, memo=None, inputs=frozenset()):
     """One bottom-up pass applying `rules` at every node until none applies there.
     `memo` (uid -> result) is that of earlier passes of the same rules (see
     `ir.transform`): a node met again is not rewritten again. Nodes marked done (with
     the symmetric `inputs`) are not walked."""
+    by_class = _by_class(rules)
+
     def at(cur):
         for _ in range(50):
-            for rule in rules:
+            cls = type(cur)
+            applicable = by_class.get(cls)
+            if applicable is None:
+                applicable = by_class[cls] = [r for r in rules
+                                              if not r.on or issubclass(cls, r.on)]
+            for rule in applicable:
                 nxt = rule.apply(cur)
                 if nxt is not None and nxt is not cur:
                     if log is not None:
@@ -498,8 +634,9 @@ def simplify(node, log: list | None = None, max_rounds: int = 20, memo: dict | N
     `memo`, a dict the caller keeps, carries those rewrites over to later calls (the
     `Tidier` of one derivation shares one); it is not used with a `log` (every pass then
     runs, so each rule applied is logged). `symmetric` names the inputs the document
-    declares symmetric (`Problem.symmetric`): their transposes are themselves, so like
-    terms collect (Σ⁻¹r + Σ⁻ᵀr = 2Σ⁻¹r); the memo keeps the rewrites of each set apart."""
+    declares symmetric and its definitions symmetric by construction
+    (`Problem.symmetric_names`): their transposes are themselves, so like terms collect
+    (Σ⁻¹r + Σ⁻ᵀr = 2Σ⁻¹r); the memo keeps the rewrites of each set apart."""
     inputs = frozenset(symmetric)
     memos = None if log is not None else ({} if memo is None else memo)
     for _ in range(max_rounds):

@@ -13,7 +13,7 @@ from typing import Iterable, Sequence
 
 import sympy as sp
 
-from .nodes import Add, Const, Contract, Map, Node, Pow, Shape
+from .nodes import Add, Const, Contract, Delta, Map, Node, Pow, Shape
 
 
 ZERO, ONE = sp.Integer(0), sp.Integer(1)
@@ -241,8 +241,13 @@ def matmul(a: Node, b: Node) -> Node:
 
 
 def transpose(a: Node) -> Node:
-    if a.rank < 2:
+    """The transpose of a matrix (a vector or scalar is returned as is); a constant
+    matrix's transpose is the constant matrix of the swapped shape, the identity's the
+    identity (so (1 1ᵀ - S)ᵀ prints 1 - Sᵀ, not 1_m 1_nᵀ - Sᵀ)."""
+    if a.rank < 2 or isinstance(a, Delta):
         return a
+    if isinstance(a, Const) and a.rank == 2:
+        return Const(a.value, a.shape[::-1])
     return contract([a], [(0, 1)], (1, 0))
 
 

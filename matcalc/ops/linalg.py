@@ -117,6 +117,7 @@ class Inv(Node):
                 dict(doc=FAMILY + r"\\ f = \sum_{m=1}^M a^T S_m^{-1} a", wrt="a",
                      f=lambda S, a, b: sum(a @ np.linalg.solve(s, a) for s in S)))
     identity = r"d(X^{-1}) = -X^{-1}\,dX\,X^{-1}"
+    symmetric_from = ("arg",)      # (S^{-1})^T = S^{-1} for a symmetric S (symmetric.py)
     rewrites = (
         Rule("inverse-inverse", r"(X^{-1})^{-1} = X", _inverse_inverse),
         Rule("inverse-cancel", r"X X^{-1} = X^{-1} X = I", _inverse_cancel),

@@ -80,6 +80,7 @@ class MatPow(Node):
              wrt="X", f=lambda X, a, b: a @ np.linalg.matrix_power(np.linalg.inv(X), 4) @ b),
     )
     identity = r"d(X^{p}) = \sum_{k=0}^{p-1} X^{k}\,dX\,X^{p-1-k}"
+    symmetric_from = ("arg",)      # (S^k)^T = S^k for a symmetric S (symmetric.py)
 
     @staticmethod
     def _shape(arg, k):
@@ -217,6 +218,8 @@ class PowSum(Node):
                          r"f = \operatorname{Tr}(A X^{6})",
                      wrt="X", f=lambda X, A: np.trace(A @ np.linalg.matrix_power(X, 6))),)
     identity = MatPow.identity
+    # (Σ_k B^k A B^{p-1-k})^T = Σ_k B^{p-1-k} A B^k for symmetric A, B: the same sum
+    symmetric_from = ("base", "arg")
     adjoint_name = "matrix-power"
     adjoint_identity = (r"G : \sum_{k=0}^{p-1} X^{k}\,dY\,X^{p-1-k} = "
                         r"\sum_{k=0}^{p-1} (X^{T})^{k}\,G\,(X^{T})^{p-1-k} : dY")

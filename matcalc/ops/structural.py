@@ -18,6 +18,7 @@ class StopGrad(Node):
     examples = (dict(doc=r"x, y \in \mathbb{R}^n \\ f = x^T \operatorname{sg}(x) + y^T x", wrt="x",
                      f=lambda x, y: x @ x + y @ x, grad=lambda x, y: x + y),)
     identity = r"d\,\operatorname{sg}(X) = 0"
+    symmetric_from = ("arg",)      # sg(S) is S (symmetric.py)
 
     @staticmethod
     def _shape(arg):

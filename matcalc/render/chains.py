@@ -134,7 +134,12 @@ class ChainNotation:
                     parts[k + run] == parts[k] and not isinstance(parts[k][0], _Eye):
                 run += 1
             s, p = parts[k]
-            if run > 1:
+            inv = self.t["inv"]
+            if run > 1 and p == POW and s.endswith(inv) and len(s) > len(inv):
+                # X^{-1} X^{-1} as X^{-2}: the inverse's base is already set off for a power
+                base = s[: -len(inv)]
+                out.append((f"{base}^{{-{run}}}" if self.is_latex else f"{base}^(-{run})", POW))
+            elif run > 1:
                 base = s if p >= ATOM and not any(c in s for c in "^'ᵀ⁻") else \
                     f"{self.t['lp']}{s}{self.t['rp']}"
                 exp = str(run)

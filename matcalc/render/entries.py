@@ -336,6 +336,8 @@ class IndexNotation:
                         f"{self._factor_num(mag)}{self.t['mul']}{self._wrap(s, p, MUL)}"
                     s = self._wrap(s, p, ADD + 1) if mag == 1 and p <= NEG else s
                 parts.append((neg, s))
+            # reading order, as in matrix notation: positive terms first (x_kq - μ_mq)
+            parts.sort(key=lambda part: part[0])
             text = ("-" if parts[0][0] else "") + parts[0][1]
             for neg, s in parts[1:]:
                 text += (" - " if neg else " + ") + s

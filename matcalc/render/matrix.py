@@ -13,7 +13,7 @@ import itertools
 
 from .. import ir
 from ..ir import Add, Const, Contract, Mask, Pow
-from ..simplify import symmetric
+from ..symmetric import symmetric
 from .chains import ChainNotation, _dim_of
 from .style import ATOM, HAD, MUL, POW, _neg, _size
 
@@ -26,6 +26,10 @@ class MatrixNotation(ChainNotation):
         if len(out) > 2 or any(op.rank > 2 or op.rank == 0 or
                                (isinstance(op, Mask) and op.rank == 2) for op, _ in tensors):
             return None  # a 2-D mask is a sum's bounds: index notation reads it
+        if not out and len(tensors) == 1 and len(tensors[0][1]) == 2 and \
+                tensors[0][1][0] == tensors[0][1][1]:
+            # Σ_i M_ii is Tr(M), not diag(M)ᵀ 1
+            return f"{self.t['tr']}{self.t['lp']}{self.expr(tensors[0][0])}{self.t['rp']}", ATOM
         split = self._hadamard_split(tensors, out)
         if split is not None:
             return split

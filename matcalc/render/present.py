@@ -1,9 +1,13 @@
 """Arranging a value for reading before it is printed (no change of value).
 
 Contract: `present(root, memo=None)` returns an equal-valued node in which a negated
-difference is written the other way round: -(y - s) x as (s - y) x.
+difference is written the other way round, -(y - s) x as (s - y) x, and a number that a
+sum's coefficients share and the product's number cancel is not written:
+2(½A - ½B)X as (A - B)X.
 """
 from __future__ import annotations
+
+import functools
 
 import sympy as sp
 
@@ -34,11 +38,32 @@ def _flip_product(node, keep_value=True):
     return None
 
 
+def _cancelled(node):
+    """c (k a + k b) · rest -> (a + b) · rest where c k = 1 (2(½K⁻¹ - ½K⁻¹yyᵀK⁻¹)X as
+    (K⁻¹ - K⁻¹yyᵀK⁻¹)X); None if no sum's numbers cancel the product's."""
+    if not (isinstance(node, Contract) and isinstance(node.ops[0], Const)
+            and node.ops[0].shape == ()):
+        return None
+    c = node.ops[0].value
+    for k, op in enumerate(node.ops):
+        if not isinstance(op, Add) or not all(sp.sympify(x).is_Rational for x in op.coeffs):
+            continue
+        g = functools.reduce(sp.gcd, op.coeffs)
+        if g * c != 1:
+            continue
+        ops_ = list(node.ops[1:])
+        ops_[k - 1] = ir.add(op.terms, [x / g for x in op.coeffs])
+        return ir.contract(ops_, list(node.idx[1:]), node.out)
+    return None
+
+
 def present(root, memo=None):
     """The same value arranged for reading: a negated difference is written the other
-    way round, -(y - s) x as (s - y) x and -2 Xᵀ(y - Xw) as + 2 Xᵀ(Xw - y). `memo`
+    way round, -(y - s) x as (s - y) x and -2 Xᵀ(y - Xw) as + 2 Xᵀ(Xw - y), and a number
+a sum's coefficients share cancels the product's (`_cancelled`). `memo`
     (uid -> result) may be shared between calls, so a subtree is arranged once."""
     def at(cur):
+        cur = _cancelled(cur) or cur
         if isinstance(cur, Contract) and cur.ops and isinstance(cur.ops[0], Const) \
                 and cur.ops[0].shape == () and _neg(cur.ops[0].value):
             flipped = _flip_product(cur)

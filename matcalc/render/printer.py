@@ -39,8 +39,9 @@ class Renderer(NodePrinting, ContractPrinting, MatrixNotation, IndexNotation):
         self._names: set = set()   # the names printed so far (see `juxt`)
         self._syms: dict = {}        # scalar name -> SymPy symbol (contract._scalar_sym)
         self._symnames: dict = {}    # that symbol -> the name as printed
-        # the inputs the document declares symmetric: Sᵀ (and S⁻ᵀ) of one prints as S (S⁻¹)
-        self.symmetric_inputs = problem.symmetric_inputs() if problem is not None else \
+        # the inputs the document declares symmetric and its definitions symmetric by
+        # construction: Sᵀ (and S⁻ᵀ) of one prints as S (S⁻¹)
+        self.symmetric_inputs = problem.symmetric_names() if problem is not None else \
             frozenset()
 
     def expr(self, node) -> str:
