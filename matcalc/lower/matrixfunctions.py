@@ -1,0 +1,60 @@
+"""Functions of a square matrix: entrywise, or the matrix function?
+
+matcalc applies `\\exp`, `\\log`, `\\sqrt` (and `e^{...}`) entry by entry. On a vector, or a
+matrix that is not square, that is the only reading. On a square matrix the same spelling
+is also the matrix function -- `\\operatorname{tr}(e^{A})`, `\\log\\det e^{\\rho \\log
+\\sigma}`, `\\sqrt{\\Sigma}` in matrix-calculus text mean the matrix exponential, logarithm
+and square root, whose values differ from the entrywise ones -- so the text has two
+readings that give different numbers, and `refuse_matrix_function` refuses it, naming both,
+unless the document says in words that the functions are applied entrywise
+(`ENTRYWISE_WORDS`: "elementwise", "entry-wise", "element by element", ...), which is
+then the reading taken, noted.
+
+The rule is data (`MATRIX_FUNCTIONS`): the function's keyword -> the matrix function of
+the same name. A square matrix is one whose two matrix axes have the same dimension symbol
+(`ir.same_dim`); a family of square matrices (`\\Sigma_m`) counts, member by member.
+"""
+from __future__ import annotations
+
+import re
+
+from .. import ir
+
+# keyword of the entrywise function -> the matrix function the same spelling also denotes
+MATRIX_FUNCTIONS = {
+    "exp": "the matrix exponential",
+    "log": "the matrix logarithm",
+    "sqrt": "the matrix square root",
+}
+
+ENTRYWISE_WORDS = re.compile(
+    r"\b(?:element|entry|component)[- ]?wise\b|\b(?:element|entry) by (?:element|entry)\b",
+    re.IGNORECASE)
+
+
+def _says_entrywise(lw) -> bool:
+    """Does the document's text say, in words, that functions apply entry by entry?"""
+    for src in (getattr(lw, "src", None), getattr(lw, "document_src", None)):
+        if src and ENTRYWISE_WORDS.search(src):
+            return True
+    return False
+
+
+def refuse_matrix_function(lw, fn: str, v, e, written: str) -> None:
+    """Refuse `written` (the function `fn` applied to the lowered value `v`, at syntax node
+    `e`) when `v` is a square matrix and the text does not say the function is entrywise;
+    note the entrywise reading where it does. Anything else passes unchanged."""
+    if fn not in MATRIX_FUNCTIONS or v.node is None or v.kind != "m":
+        return
+    n1, n2 = v.mat_dims()
+    if not ir.same_dim(n1, n2):
+        return
+    if _says_entrywise(lw):
+        lw.note(e, f"{written} of a square matrix is read entrywise, as the text says "
+                   f"functions are applied elementwise (not {MATRIX_FUNCTIONS[fn]})",
+                "inferred")
+        return
+    raise lw.perr(f"{written} of a square matrix has two readings: {MATRIX_FUNCTIONS[fn]} "
+                  f"(a function of the whole matrix, as in tr(e^A) or det(e^A)), or {fn} "
+                  f"applied entry by entry; matcalc reads only the entrywise one: say "
+                  f"\"applied elementwise\" in the text if that is meant", e)
