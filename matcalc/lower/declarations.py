@@ -41,6 +41,7 @@ from .operators import operand_of_claims, operator_variable, statement_operand, 
 from .reversed import names_used, right_to_left
 from .timesletter import times_letter
 from . import symmetry
+from .identitydecl import says_identity
 
 NOTE_REASONS = {
     "claim": "a claimed derivative: kept for check, not read as a definition",
@@ -178,6 +179,10 @@ class DeclarationCollector(LoweringBase):
                               f"sum runs over: not read (see the note on the sum)")
             elif isinstance(st, S.Decl) and st.space.kind != "range":
                 for t in st.targets:
+                    if says_identity(self.src, st, t):
+                        self.note(t, f"{names.latex_of(t)} is the identity, as the words "
+                                     f"after its declaration say: not an input", "inferred")
+                        continue
                     self._declare(t, st.space, st)
                     if st.space.positive and not st.space.dims and namelike(t):
                         # \sigma \in \mathbb{R}_+: the sign `powers` needs for wrt \sigma^2
