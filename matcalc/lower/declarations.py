@@ -42,6 +42,8 @@ from .reversed import names_used, right_to_left
 from .timesletter import times_letter
 from . import symmetry
 from .identitydecl import says_identity
+from .termfamily import split_term_families
+from .aftercondition import conditions_after
 
 NOTE_REASONS = {
     "claim": "a claimed derivative: kept for check, not read as a definition",
@@ -115,6 +117,12 @@ class DeclarationCollector(LoweringBase):
                  if isinstance(st, S.Def) and st.target is not None
                  and not self._is_claim(st.target) else st for st in self.doc.statements]
         self.notes.extend(self.doc.notes)
+        stmts, families = split_term_families(stmts)   # L_i = ..., L = \sum_i L_i
+        for st, reason in families:
+            self.note(st, reason, "inferred")
+        stmts, conditions = conditions_after(stmts, self.src)   # \sum_i\sum_j ... (i \neq j)
+        for st, reason in conditions:
+            self.note(st, reason, "inferred")
         stmts, columns = column_definitions(stmts)   # (e_1 ... e_n) = (...): e_j = ...
         for st, reason in columns:
             self.note(st, reason, "inferred")
