@@ -35,9 +35,28 @@ def _letter(target):
     return None
 
 
-def _members(e, kw):
-    return any(isinstance(n, S.Sub) and isinstance(n.base, S.Sym)
-               and names.keyword_of(n.base) == kw for n in walk_syntax(e))
+def _is_member(n, kw) -> bool:
+    return isinstance(n, S.Sub) and isinstance(n.base, S.Sym) and \
+        names.keyword_of(n.base) == kw and not n.base.accent
+
+
+def _members(e, kw) -> bool:
+    """Does `e` write members of letter `kw`, each under a sum or product that binds one
+    of its subscripts (``\\sum_i L_i``: a total of the terms -- not a matrix literal laying
+    out the entries, ``a = (a_{1,1} \\vdots a_{n,d})``, corpus seed 000)?"""
+    found = [n for n in walk_syntax(e) if _is_member(n, kw)]
+    if not found:
+        return False
+    bound = set()
+    for op in walk_syntax(e):
+        if isinstance(op, S.BigOp):
+            idx = {names.keyword_of(i) for i in op.indices}
+            for n in walk_syntax(op.body):
+                if _is_member(n, kw) and idx & {names.keyword_of(x) for s in n.subs
+                                                for x in walk_syntax(s)
+                                                if isinstance(x, S.Sym)}:
+                    bound.add(id(n))
+    return all(id(n) in bound for n in found)
 
 
 def _declared_with_subscript(stmts, kw) -> bool:
