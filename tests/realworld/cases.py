@@ -1257,11 +1257,12 @@ CASES = [
          "sample 3 q1: multivariate Poisson log-likelihood",
          expect="index t is used as a number here, but its range is not known"),
     Case("151_poisson_glm_ell2_no_delimiters.tex", r"\beta", ref_poisson_glm_ell2,
-         r"refused: the page lost its math delimiters and its declaration, Let "
-         r"{\boldsymbol \beta }\in \mathbb {R}^1, is not read in the running text (notation "
-         r"matcalc could learn); 'for some constant c' leaves c a scalar only in words",
+         r"refused: c of '+ c, for some constant c', a scalar only in words (no shape "
+         r"given in math; notation matcalc could learn); the page lost its math delimiters: "
+         r"the declaration Let {\boldsymbol \beta }\in \mathbb {R}^1, a run of TeX that opens "
+         r"with a brace group, is read since (noted)",
          "sample 3 q1: Poisson GLM log-likelihood (rendered text)", objective=r"\ell_2",
-         expect=r"unknown name \beta"),
+         expect="unknown name c"),
     Case("152_gravitational_potential_P_xyz.tex", "x",
          lambda G, m, M, x, y, z: float(-G * m * M / np.sqrt(x * x + y * y + z * z)), R,
          r"sample 3 q4: gravitational potential energy (\text{.} inside the equation* is "
