@@ -54,3 +54,10 @@ def test_the_words_elementwise_make_the_entrywise_reading():
 def test_vectors_scalars_and_non_square_matrices_stay_entrywise(doc, f):
     wrt = "x" if "x \\in" in doc else "A"
     check_gradient(doc, wrt, f, dims={"n": 3, "m": 4})
+
+
+def test_elementwise_said_of_another_function_does_not_make_exp_entrywise():
+    doc = (SQUARE + r"$$f = \operatorname{tr}(e^{A}) + \mathbf{1}^T \sigma(A) \mathbf{1}$$"
+           "\nwhere $\\sigma$ is applied elementwise.")
+    with pytest.raises(matcalc.MatcalcError, match="the matrix exponential"):
+        matcalc.gradient(doc, "A")

@@ -6,8 +6,9 @@ is also the matrix function -- `\\operatorname{tr}(e^{A})`, `\\log\\det e^{\\rho
 \\sigma}`, `\\sqrt{\\Sigma}` in matrix-calculus text mean the matrix exponential, logarithm
 and square root, whose values differ from the entrywise ones -- so the text has two
 readings that give different numbers, and `refuse_matrix_function` refuses it, naming both,
-unless the document says in words that the functions are applied entrywise
-(`ENTRYWISE_WORDS`: "elementwise", "entry-wise", "element by element", ...), which is
+unless a sentence of the document says in words that this function (or functions in
+general) applies entrywise (`ENTRYWISE_WORDS`: "elementwise", "entry-wise", "element by
+element", ..., beside `FUNCTION_WORDS`: "exp", "the logarithm", "functions"), which is
 then the reading taken, noted.
 
 The rule is data (`MATRIX_FUNCTIONS`): the function's keyword -> the matrix function of
@@ -32,11 +33,24 @@ ENTRYWISE_WORDS = re.compile(
     re.IGNORECASE)
 
 
-def _says_entrywise(lw) -> bool:
-    """Does the document's text say, in words, that functions apply entry by entry?"""
+# what a sentence saying "elementwise" must be about: this function by name, or functions
+# in general -- "$\\sigma$ is applied elementwise" says nothing of exp
+FUNCTION_WORDS = {
+    "exp": r"\\?exp\b|exponential|e\^",
+    "log": r"\\?(?:log|ln)\b|logarithm",
+    "sqrt": r"\\?sqrt\b|square root",
+}
+_GENERAL = r"\bfunctions\b|\ball operations\b|\beverything\b"
+
+
+def _says_entrywise(lw, fn: str) -> bool:
+    """Does a sentence of the document say, in words, that `fn` (or functions in general)
+    applies entry by entry?"""
+    about = re.compile(FUNCTION_WORDS[fn] + "|" + _GENERAL, re.IGNORECASE)
     for src in (getattr(lw, "src", None), getattr(lw, "document_src", None)):
-        if src and ENTRYWISE_WORDS.search(src):
-            return True
+        for sentence in re.split(r"[.!?](?:\s|$)|\n|\$\$|\\\]", src or ""):
+            if ENTRYWISE_WORDS.search(sentence) and about.search(sentence):
+                return True
     return False
 
 
@@ -49,7 +63,7 @@ def refuse_matrix_function(lw, fn: str, v, e, written: str) -> None:
     n1, n2 = v.mat_dims()
     if not ir.same_dim(n1, n2):
         return
-    if _says_entrywise(lw):
+    if _says_entrywise(lw, fn):
         lw.note(e, f"{written} of a square matrix is read entrywise, as the text says "
                    f"functions are applied elementwise (not {MATRIX_FUNCTIONS[fn]})",
                 "inferred")
