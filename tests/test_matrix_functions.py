@@ -61,3 +61,15 @@ def test_elementwise_said_of_another_function_does_not_make_exp_entrywise():
            "\nwhere $\\sigma$ is applied elementwise.")
     with pytest.raises(matcalc.MatcalcError, match="the matrix exponential"):
         matcalc.gradient(doc, "A")
+
+
+@pytest.mark.parametrize("body, f", [
+    (r"f = \mathbf{1}^T \log(1 + A \odot A) \mathbf{1}", lambda A: float(np.sum(np.log1p(A * A)))),
+    (r"f = \operatorname{tr}(\exp(A \odot A))", lambda A: float(np.trace(np.exp(A * A)))),
+    (r"f = \mathbf{1}^T \sqrt{A \odot A + 1} \mathbf{1}",
+     lambda A: float(np.sum(np.sqrt(A * A + 1)))),
+])
+def test_an_argument_written_entrywise_is_read_entrywise(body, f):
+    """A number added to the matrix (a matrix function's argument would add I) or a
+    Hadamard product at the argument's top: the text's own entrywise reading."""
+    check_gradient(SQUARE + "$$" + body + "$$", "A", f)

@@ -265,7 +265,7 @@ class AtomLowering(LoweringBase):
                             f"the name, or write 1", e)
         if self._is_euler(e.base):
             v = self.expr(e.exp, scope)
-            refuse_matrix_function(self, "exp", v, e, "e^{...}")
+            refuse_matrix_function(self, "exp", v, e, "e^{...}", e.exp)
             return Val(fmap("exp", v.node), v.labels, v.mat, v.row)
         if isinstance(e.base, S.Norm) and isinstance(e.exp, S.Num) and e.exp.value == "2":
             return self.norm(e.base, scope, squared=True)

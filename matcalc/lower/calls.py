@@ -441,7 +441,7 @@ class CallLowering(LoweringBase):
         v = self.one_arg(fn, args, e, scope)
         if check is not None:
             check(v)
-        refuse_matrix_function(self, f.name, v, e, f"\\{fn}(...)")
+        refuse_matrix_function(self, f.name, v, e, f"\\{fn}(...)", args[0])
         node = fmap(f.name, v.node)
         inner = v.node
         if isinstance(inner, Map) and ops.fused(f.name, inner.fn) is not None:

@@ -5,8 +5,9 @@ matrix that is not square, that is the only reading. On a square matrix the same
 is also the matrix function -- `\\operatorname{tr}(e^{A})`, `\\log\\det e^{\\rho \\log
 \\sigma}`, `\\sqrt{\\Sigma}` in matrix-calculus text mean the matrix exponential, logarithm
 and square root, whose values differ from the entrywise ones -- so the text has two
-readings that give different numbers, and `refuse_matrix_function` refuses it, naming both,
-unless a sentence of the document says in words that this function (or functions in
+readings that give different numbers, and `refuse_matrix_function` refuses it, naming both
+-- unless the argument is written with entrywise notation (``\\log(1 + X \\odot X)``: a
+number added, a Hadamard product), or unless a sentence of the document says in words that this function (or functions in
 general) applies entrywise (`ENTRYWISE_WORDS`: "elementwise", "entry-wise", "element by
 element", ..., beside `FUNCTION_WORDS`: "exp", "the logarithm", "functions"), which is
 then the reading taken, noted.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import re
 
 from .. import ir
+from ..read import syntax as S
 
 # keyword of the entrywise function -> the matrix function the same spelling also denotes
 MATRIX_FUNCTIONS = {
@@ -54,11 +56,26 @@ def _says_entrywise(lw, fn: str) -> bool:
     return False
 
 
-def refuse_matrix_function(lw, fn: str, v, e, written: str) -> None:
-    """Refuse `written` (the function `fn` applied to the lowered value `v`, at syntax node
-    `e`) when `v` is a square matrix and the text does not say the function is entrywise;
-    note the entrywise reading where it does. Anything else passes unchanged."""
+def entrywise_built(a) -> bool:
+    """Is the argument's syntax `a` written with entrywise notation at its top: a number
+    added to the matrix (``\\log(1 + X \\odot X)``: a matrix function's argument would add
+    the identity, I + M), or a Hadamard product, quotient or power (``\\exp(A \\odot B)``)?
+    Then the entrywise reading is the text's own."""
+    if isinstance(a, S.BinOp) and a.op in (S.ADD, S.SUB):
+        return isinstance(a.left, S.Num) or isinstance(a.right, S.Num)
+    if isinstance(a, S.BinOp) and a.op in (S.HADAMARD, S.HDIV):
+        return True
+    return isinstance(a, S.Pow) and bool(getattr(a, "hadamard", False))
+
+
+def refuse_matrix_function(lw, fn: str, v, e, written: str, arg=None) -> None:
+    """Refuse `written` (the function `fn` applied to the lowered value `v`, whose syntax is
+    `arg`, at syntax node `e`) when `v` is a square matrix, `arg` is not written entrywise
+    (`entrywise_built`) and the text does not say the function is entrywise; note the
+    entrywise reading where it does. Anything else passes unchanged."""
     if fn not in MATRIX_FUNCTIONS or v.node is None or v.kind != "m":
+        return
+    if arg is not None and entrywise_built(arg):
         return
     n1, n2 = v.mat_dims()
     if not ir.same_dim(n1, n2):
