@@ -7,7 +7,7 @@ is also the matrix function -- `\\operatorname{tr}(e^{A})`, `\\log\\det e^{\\rho
 and square root, whose values differ from the entrywise ones -- so the text has two
 readings that give different numbers, and `refuse_matrix_function` refuses it, naming both
 -- unless the argument is written with entrywise notation (``\\log(1 + X \\odot X)``: a
-number added, a Hadamard product), or unless a sentence of the document says in words that this function (or functions in
+number added, a Hadamard product, an activation's value), or unless a sentence of the document says in words that this function (or functions in
 general) applies entrywise (`ENTRYWISE_WORDS`: "elementwise", "entry-wise", "element by
 element", ..., beside `FUNCTION_WORDS`: "exp", "the logarithm", "functions"), which is
 then the reading taken, noted.
@@ -29,6 +29,11 @@ MATRIX_FUNCTIONS = {
     "log": "the matrix logarithm",
     "sqrt": "the matrix square root",
 }
+
+# functions that texts apply to arrays only entry by entry (activations): of their value,
+# exp / log are entrywise too (\\log(\\sigma(A)), the log-sigmoid)
+ENTRYWISE_ONLY = frozenset({"sigma", "dsigma", "softplus", "relu", "drelu", "tanh", "abs",
+                            "sign", "erf", "normcdf"})
 
 ENTRYWISE_WORDS = re.compile(
     r"\b(?:element|entry|component)[- ]?wise\b|\b(?:element|entry) by (?:element|entry)\b",
@@ -65,6 +70,10 @@ def entrywise_built(a) -> bool:
         return isinstance(a.left, S.Num) or isinstance(a.right, S.Num)
     if isinstance(a, S.BinOp) and a.op in (S.HADAMARD, S.HDIV):
         return True
+    if isinstance(a, S.Call) and a.func in ENTRYWISE_ONLY:
+        return True
+    if isinstance(a, S.Apply) and isinstance(a.func, S.Sym) and a.func.name in ENTRYWISE_ONLY:
+        return True             # \\sigma(...) is read as an application of the name             # \\log(\\sigma(A)): of an activation, applied entrywise
     return isinstance(a, S.Pow) and bool(getattr(a, "hadamard", False))
 
 
