@@ -2000,9 +2000,8 @@ def cases(draw, exclude=None):
     decls, fams = _declarations(draw, ctx, used)
     style = draw(st.sampled_from(["lines", "lines", "dollar", "prose", "align"]))
     sentences = opaque_sentences(draw, ctx)
-    if "fn:square" in ctx.doc_tags:
-        sentences = sentences + [ENTRYWISE_SENTENCE]
-    if sentences and style == "lines":
+    square_fn = "fn:square" in ctx.doc_tags
+    if (sentences or square_fn) and style == "lines":
         style = "dollar"          # prose beside plain lines: the lines would be prose too
     defeq = lambda: draw(st.sampled_from(["=", "=", "=", ":=", r"\coloneqq"]))  # noqa: E731
     deflines = []
@@ -2085,6 +2084,10 @@ def cases(draw, exclude=None):
                 doc += f"\n${d.name.use} \\text{{ constant}}$"
     if sentences:
         doc = _with_sentences(draw, doc, style, sentences)
+    if square_fn:
+        # a sentence of its own: joined to one about an arbitrary f, "elementwise" would
+        # say f is applied entrywise too
+        doc = doc + "\n" + ENTRYWISE_SENTENCE[0].upper() + ENTRYWISE_SENTENCE[1:] + "."
     if style != "prose" and draw(st.integers(0, 5)) == 0:
         if ctx.on("comment:dollar") and draw(st.booleans()):
             # a $ inside a % comment opens a math region (KNOWN_BUGS)

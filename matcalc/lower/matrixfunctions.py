@@ -66,6 +66,12 @@ def entrywise_built(a) -> bool:
     added to the matrix (``\\log(1 + X \\odot X)``: a matrix function's argument would add
     the identity, I + M), or a Hadamard product, quotient or power (``\\exp(A \\odot B)``)?
     Then the entrywise reading is the text's own."""
+    if isinstance(a, S.Neg):
+        return entrywise_built(a.arg)       # \\exp(-X^{\\circ 2}), as the printer writes it
+    if isinstance(a, S.Frac) and isinstance(a.den, S.Num):
+        return entrywise_built(a.num)       # \\exp(-\\frac{X^{\\circ 2}}{2})
+    if isinstance(a, S.BinOp) and a.op == S.MUL and isinstance(a.left, S.Num):
+        return entrywise_built(a.right)     # \\exp(2 X \\odot X)
     if isinstance(a, S.BinOp) and a.op in (S.ADD, S.SUB):
         return isinstance(a.left, S.Num) or isinstance(a.right, S.Num)
     if isinstance(a, S.BinOp) and a.op in (S.HADAMARD, S.HDIV):
