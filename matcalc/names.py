@@ -58,6 +58,8 @@ def _base_latex(sym: S.Sym) -> str:
     elif len(name) > 1:
         name = r"\mathrm{" + name + "}"
     for k, accent in enumerate(sym.accent.split("_") if sym.accent else ()):
+        if accent == "term":
+            continue        # the per-term family L_i beside the whole L (lower/termfamily.py)
         # stacked accents innermost first (hat_bar: an adjoint's bar over \hat{y}, written
         # \overline{\hat{y}}; bar_hat: \hat{\bar{x}})
         cmd = "overline" if k and accent == "bar" else SCRIPT_COMMAND.get(accent, accent)

@@ -553,9 +553,21 @@ def squash(draw, ctx, e: E, bound=BOUND) -> E:
     if e.shape == SCALAR:
         tex = rf"\log(1 + {as_base(e)}^2)"
     else:
+        if _square(e.shape):
+            ctx.doc_tags.add("fn:square")
         tex = rf"\log(1 + {wrap(draw, e, HAD)} \odot {wrap(draw, e, NEG)})"
     return mk(tex, lambda env, ix, f=e.fn: np.log1p(f(env, ix) ** 2), e.shape, ATOM, (e,),
               2 * math.log1p(e.mag) + 1)
+
+
+def _square(shape) -> bool:
+    """A square matrix shape: exp / log of one has two readings (entrywise, or the matrix
+    function) unless the text says they apply elementwise (lower/matrixfunctions.py)."""
+    return len(shape) == 3 and shape[1] == shape[2]
+
+
+# the sentence a document gets where exp or log is applied to a square matrix
+ENTRYWISE_SENTENCE = "exp and log apply elementwise"
 
 
 def apply_fn(draw, ctx, name, arg: E) -> E:
@@ -570,6 +582,8 @@ def apply_fn(draw, ctx, name, arg: E) -> E:
         # |||x||_2^2|: bars beside bars cannot be paired (refused by design)
         opts = [s for s in opts if s != "|{}|"] or opts
     tmpl = draw(st.sampled_from(opts))
+    if name in ("exp", "log") and _square(arg.shape):
+        ctx.doc_tags.add("fn:square")     # entrywise only where the text says so
     if name == "exp" and arg.shape == SCALAR and ctx.const_names and draw(st.integers(0, 4)) == 0:
         tmpl = "e^{{}}"
     tex = tmpl.replace("{}", arg.tex, 1)
@@ -1995,7 +2009,8 @@ def cases(draw, exclude=None):
     decls, fams = _declarations(draw, ctx, used)
     style = draw(st.sampled_from(["lines", "lines", "dollar", "prose", "align"]))
     sentences = opaque_sentences(draw, ctx)
-    if sentences and style == "lines":
+    square_fn = "fn:square" in ctx.doc_tags
+    if (sentences or square_fn) and style == "lines":
         style = "dollar"          # prose beside plain lines: the lines would be prose too
     defeq = lambda: draw(st.sampled_from(["=", "=", "=", ":=", r"\coloneqq"]))  # noqa: E731
     deflines = []
@@ -2078,6 +2093,10 @@ def cases(draw, exclude=None):
                 doc += f"\n${d.name.use} \\text{{ constant}}$"
     if sentences:
         doc = _with_sentences(draw, doc, style, sentences)
+    if square_fn:
+        # a sentence of its own: joined to one about an arbitrary f, "elementwise" would
+        # say f is applied entrywise too
+        doc = doc + "\n" + ENTRYWISE_SENTENCE[0].upper() + ENTRYWISE_SENTENCE[1:] + "."
     if style != "prose" and draw(st.integers(0, 5)) == 0:
         if ctx.on("comment:dollar") and draw(st.booleans()):
             # a $ inside a % comment opens a math region (KNOWN_BUGS)

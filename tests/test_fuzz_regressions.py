@@ -555,7 +555,8 @@ ROUND_TRIPS = [
                  r"y \in \mathbb R^{n_1}" "\n" r"q \coloneqq \big(p^T\big) * \hat W" "\n"
                  r"\hat y_i = \hat W_{ii}" "\n"
                  r"\text{out} := \tanh(\mathrm{sigm}(\big(q + q\big) \cdot \hat W^{\mathsf T}) "
-                 r"\exp\left(\hat W\right) \cdot \left(G \operatorname{sg}(\tilde u)\right))" "\n"
+                 # (\exp(\hat W) there: of a square matrix now two readings)
+                 r"\exp\left(\hat W \odot \hat W\right) \cdot \left(G \operatorname{sg}(\tilde u)\right))" "\n"
                  r"L = \text{out}^T - y^T \hat y" "\n" r"h = -L", r"\hat W",
                  id="number-before-negative-factor"),
     # found by the long fuzz run: a named partial sum printed {\bar{h}}^{[1]}, which the

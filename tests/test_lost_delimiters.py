@@ -301,3 +301,15 @@ def test_the_article_beside_a_run(text, start, article):
 def test_where_a_run_ends(text, shown):
     run = tex_run(text, 0)
     assert text[run.start:run.end] == shown
+
+
+def test_a_tex_run_may_open_with_a_braced_bold_name():
+    """Corpus 151 (a rendered edX question): `Let {\\boldsymbol \\beta }\\in \\mathbb {R}^n and
+    let ...` -- the declaration's run opens with a brace group; it was not found, so beta
+    was undeclared."""
+    doc = (r"Let {\boldsymbol \beta }\in \mathbb {R}^n and let $A \in \mathbb{R}^{m \times n}, "
+           r"b \in \mathbb{R}^m$ be data." "\n"
+           r"The loss is f = \|A {\boldsymbol \beta } - b\|^2 and we minimise it.")
+    g = check_gradient(doc, r"\beta", f=lambda beta, A, b: float(np.sum((A @ beta - b) ** 2)))
+    assert any((n.line, n.column) == (1, 5) and "running text" in n.reason for n in g.notes), \
+        g.notes

@@ -418,3 +418,19 @@ def test_nested_subscript_family_gradient_wrt_the_family():
 ])
 def test_nested_subscript_with_a_declared_letter_stays_refused(extra, piece):
     refused(extra + "\n" + W2V, "u_{w_{I}}", piece)
+
+
+def test_a_log_density_left_side_with_braces_is_named_as_written():
+    """Corpus 160: `\\log{p(\\mathbf{x} \\mid \\bm{\\mu}, \\mathbf{L})} = ...`, the objective named
+    as the README writes it (braces included), is that definition (it was "not defined":
+    the left side's span stopped inside the braces)."""
+    doc = (r"$\mathbf{x}, \bm{\mu} \in \mathbb{R}^n, \Sigma \in \mathbb{R}^{n \times n}$" "\n"
+           r"$$\log{p(\mathbf{x} \mid \bm{\mu}, \Sigma)} = -\frac{1}{2}\log{|\Sigma|}"
+           r"-\frac{1}{2}(\mathbf{x}-\bm{\mu})^T\Sigma^{-1}(\mathbf{x}-\bm{\mu})$$")
+
+    def ref(x, mu, Sigma):
+        r = x - mu
+        return float(-0.5 * np.linalg.slogdet(Sigma)[1] - 0.5 * r @ np.linalg.solve(Sigma, r))
+    for objective in (r"\log{p(\mathbf{x} \mid \bm{\mu}, \Sigma)}",
+                      r"\log{p(\mathbf{x}\mid\bm{\mu},\Sigma)}"):
+        check_gradient(doc, r"\bm{\mu}", ref, objective=objective, mode="spd")

@@ -132,3 +132,31 @@ def test_shape_statements_never_raise(parts):
     facts = prose_facts("".join(parts))
     assert all(1 <= len(s.dims) <= 2 and s.sentence for said in facts.shapes.values()
                for s in said)
+
+
+# --------------------------------------- a declared I that the words after it call the identity
+def _kalman(K, C, P):
+    A = np.eye(K.shape[0]) - K @ C
+    return float(np.trace(A @ P @ A.T))
+
+
+@pytest.mark.parametrize("words", ["is the identity matrix.", "is an $n\\times n$ identity matrix",
+                                   "denotes the identity"])
+def test_a_declared_I_called_the_identity_is_no_input(words):
+    """Corpus 154: `$..., \\ I \\in \\mathbb{R}^{n \\times n}$ is the identity matrix.` used to
+    declare I an n×n matrix of DATA: the generated code took I as an input and a check drew
+    it at random (numbers that are not the page's function). Now I is the identity, noted."""
+    doc = (r"$J = \operatorname{Tr}((I-KC)P(I-KC)^T),$ where $K \in \mathbb{R}^{n \times q}, "
+           r"\ C \in \mathbb{R}^{q \times n}, \ P \in \mathbb{R}^{n \times n}, \ I \in "
+           r"\mathbb{R}^{n \times n}$ " + words)
+    g = check_gradient(doc, "K", _kalman, objective="J")
+    assert "I" not in g.inputs, g.inputs
+    assert any("is the identity" in n.reason for n in g.notes), g.notes
+
+
+def test_a_declared_I_without_such_words_stays_an_input():
+    doc = (r"$K \in \mathbb{R}^{n \times q}, C \in \mathbb{R}^{q \times n}, I \in "
+           r"\mathbb{R}^{n \times n}$ is a weight matrix." "\n"
+           r"$$J = \operatorname{Tr}(I K C)$$")
+    g = check_gradient(doc, "K", lambda K, C, I: float(np.trace(I @ K @ C)))
+    assert "I" in g.inputs

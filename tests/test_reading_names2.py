@@ -290,3 +290,27 @@ def test_tuple_shapes_property(sizes, word, seed):
            r"$L = \|W X\|_F^2$")
     g = check_gradient(doc, "W", f=fro_WX, seed=seed)
     assert tuple(map(str, g.problem.shape_of("X"))) == (a, b)
+
+
+# ------------------------------------------------ \vec over a declared vector (corpus 153)
+@pytest.mark.parametrize("written", [r"\vec{x_{i}}", r"\vec{x}_i", r"\overrightarrow{x_i}"])
+def test_an_arrow_over_a_declared_vector_is_that_vector(written):
+    """Physics texts mark vectors with an arrow: with only x_i declared, `\\vec{x_{i}}` is x_i
+    (noted); it was 'unknown name \\vec{x}'."""
+    doc = (r"$x_i \in \mathbb{R}^3, m_i \in \mathbb{R}, i = 1,\dots,n$" "\n"
+           rf"$$U = \sum_{{i=1}}^{{n}} m_i \|{written}\|^2 + \sum_{{i=1}}^n x_i^T x_i$$")
+    g = check_gradient(doc, "x_i", lambda x, m: float(np.sum(m * np.sum(x * x, 1))
+                                                      + np.sum(x * x)))
+    assert any("the arrow marks it as a vector" in n.reason for n in g.notes), g.notes
+
+
+def test_an_arrow_over_a_declared_scalar_is_another_name():
+    """Beside a declared scalar r (a distance), `\\vec{r}` is the vector, another name: never
+    read as r."""
+    with pytest.raises(matcalc.MatcalcError, match=r"unknown name \\vec\{r\}"):
+        matcalc.gradient(r"$r, a \in \mathbb{R}$ $$f = \vec{r}^T\vec{r} + r a$$", "r")
+
+
+def test_an_arrow_name_declared_is_its_own_name():
+    doc = (r"$\vec{x}, x \in \mathbb{R}^3$" "\n" r"$$f = \vec{x}^T \vec{x} + 3 x^T \vec{x}$$")
+    check_gradient(doc, "x", lambda x, x_vec: float(x_vec @ x_vec + 3 * x @ x_vec))

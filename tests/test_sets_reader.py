@@ -330,3 +330,31 @@ def test_sum_over_all_but_one_matches_finite_differences(n, seed):
     got = numeric.call(g.to_numpy(), kw)
     want = numeric.central_difference(ref, kw, "a")
     assert numeric.relative_error(got, want) < 1e-6
+
+
+@pytest.mark.parametrize("bracket", [r"1(y^{(i)}=j)", r"1\{y^{(i)}=j\}"])
+def test_indicator_in_parentheses_is_the_iverson_bracket(bracket):
+    """Corpus 156 (stats.SE 193473): UFLDL's `1(y^{(i)}=j)`, the 1 glued to a parenthesis that
+    holds one '=', is the indicator as `1\\{...\\}` is (it was refused, "unexpected '='")."""
+    doc = (r"$\theta_j \in \mathbb{R}^n, j = 1,\dots,k, \quad x^{(i)} \in \mathbb{R}^n, "
+           r"y^{(i)} \in \mathbb{R}, i = 1,\dots,m$" "\n"
+           rf"$J(\theta)=\frac{{-1}}{{m}}\sum_{{i=1}}^m\sum_{{j=1}}^k {bracket}"
+           r"\log(\frac{\exp(\theta_j^{T}x^{(i)})}{\sum_{l=1}^k\exp(\theta_l^{T}x^{(i)})})$")
+    rng = np.random.default_rng(3)
+    kw = dict(theta=rng.standard_normal((3, 4)), x=rng.standard_normal((6, 4)),
+              y=rng.integers(1, 4, 6).astype(float))
+
+    def ref(theta, x, y):
+        z = x @ theta.T
+        ls = z - np.log(np.sum(np.exp(z), axis=1, keepdims=True))
+        return float(-np.mean(ls[np.arange(len(y)), y.astype(int) - 1]))
+    g = check_gradient(doc, r"\theta", ref, kwargs=kw)
+    assert any("indicator is read as" in n.reason for n in g.notes), g.notes
+
+
+@pytest.mark.parametrize("doc, f", [
+    (r"$x \in \mathbb{R}^n$ $$f = 1(x^Tx) + x^Tx$$", lambda x: 2 * float(x @ x)),
+    (r"$x, a \in \mathbb{R}^n$ $$f = 1 (a^T x)^2$$", lambda x, a: float(a @ x) ** 2),
+])
+def test_a_one_before_parentheses_without_an_equation_is_a_product(doc, f):
+    check_gradient(doc, "x", f)

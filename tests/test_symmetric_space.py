@@ -67,3 +67,26 @@ def test_a_claim_that_uses_the_stated_symmetry_is_checked_on_symmetric_matrices(
     plain = (r"$x, \mu \in \mathbb{R}^n, \Sigma \in \mathbb{R}^{n\times n}$" "\n"
              r"$$f = \log\det\Sigma + (x - \mu)^T\Sigma^{-1}(x - \mu)$$")
     assert not matcalc.check(plain, r"\mu", claim=r"2\Sigma^{-1}(\mu - x)").ok
+
+
+# ------------------------------------------------- \text{ symmetric} after a square space
+@pytest.mark.parametrize("words", [r"\text{ symmetric}", r"\text{ symmetric positive definite}",
+                                   r"\ \text{symmetric}"])
+def test_symmetric_in_words_after_a_square_space_is_the_symmetric_matrices(words):
+    """Corpus 154: `P \\in \\mathbb{R}^{n \\times n} \\text{ symmetric}` inside the declaration
+    list (it was read as the name `symmetric`, and the declaration line refused)."""
+    doc = (rf"$K \in \mathbb{{R}}^{{n \times q}}, \ C \in \mathbb{{R}}^{{q \times n}}, \ "
+           rf"P \in \mathbb{{R}}^{{n \times n}} {words}$" "\n"
+           r"$$J = \operatorname{Tr}(K C P C^T K^T) - 2\operatorname{Tr}(K C P)$$")
+    g = check_gradient(doc, "K", lambda K, C, P: float(np.trace(K @ C @ P @ C.T @ K.T)
+                                                       - 2 * np.trace(K @ C @ P)), mode="spd")
+    assert any("symmetric matrices" in str(n) for n in g.notes), g.notes
+    with pytest.raises(matcalc.MatcalcError, match="two readings"):
+        matcalc.gradient(doc, "P")
+
+
+def test_symmetric_in_words_after_a_non_square_space_is_refused():
+    with pytest.raises(matcalc.ParseError, match="a symmetric matrix is square") as err:
+        matcalc.gradient(r"$x \in \mathbb{R}^n, P \in \mathbb{R}^{n \times m} \text{ symmetric}$"
+                         "\n$$f = x^T P x$$", "x")
+    assert err.value.line == 1

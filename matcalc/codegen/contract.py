@@ -12,7 +12,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .. import ir, ops
-from ..ir import Add, Const, Map, Mask, Pow
+from ..ir import Add, Const, Map, Mask, Pow, Ref
 from .plan import pair_order as _pair_order
 from .source import _atom, _pyexpr
 
@@ -162,6 +162,12 @@ class ContractEmission:
             elif isinstance(node, Map):
                 f = ops.FUNCTIONS[node.fn]
                 own = f.user or f.domain != "real"
+            elif isinstance(node, Ref):
+                # a named definition (V_{ij} = -G m_i m_j / r_{ij} summed over j \ne i):
+                # singular where its body is
+                body = getattr(getattr(self, "problem", None), "defs", {}).get(node.name)
+                memo[node.uid] = False            # a definition never contains itself
+                own = body is not None and self._may_be_singular(body)
             else:
                 own = type(node) in ops.NODE_OPS
             memo[node.uid] = own or any(self._may_be_singular(c) for c in ir.operands(node))

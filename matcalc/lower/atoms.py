@@ -20,6 +20,7 @@ from ..ir import Const, Delta, contract, fmap, ones, pow_
 from ..read import syntax as S
 from ..values import Val, describe, mlabel, scalar
 from .base import LoweringBase, walk_syntax
+from .matrixfunctions import refuse_matrix_function
 
 
 MAX_MATRIX_POWER = 4096  # |k| of a matrix power X^k (ops.MatPow from ops.COMPACT_POWER)
@@ -264,6 +265,7 @@ class AtomLowering(LoweringBase):
                             f"the name, or write 1", e)
         if self._is_euler(e.base):
             v = self.expr(e.exp, scope)
+            refuse_matrix_function(self, "exp", v, e, "e^{...}", e.exp)
             return Val(fmap("exp", v.node), v.labels, v.mat, v.row)
         if isinstance(e.base, S.Norm) and isinstance(e.exp, S.Num) and e.exp.value == "2":
             return self.norm(e.base, scope, squared=True)

@@ -24,6 +24,7 @@ from ..ir import Map, contract, fmap
 from ..notes import excerpt
 from ..read import syntax as S
 from ..values import Val, mlabel, scalar
+from .matrixfunctions import refuse_matrix_function
 from .base import (SIGMA_NAMES, LoweringBase, chain_factors, short_error, substitute_names,
                    walk_syntax)
 
@@ -440,6 +441,7 @@ class CallLowering(LoweringBase):
         v = self.one_arg(fn, args, e, scope)
         if check is not None:
             check(v)
+        refuse_matrix_function(self, f.name, v, e, f"\\{fn}(...)", args[0])
         node = fmap(f.name, v.node)
         inner = v.node
         if isinstance(inner, Map) and ops.fused(f.name, inner.fn) is not None:

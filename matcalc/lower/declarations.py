@@ -41,6 +41,9 @@ from .operators import operand_of_claims, operator_variable, statement_operand, 
 from .reversed import names_used, right_to_left
 from .timesletter import times_letter
 from . import symmetry
+from .identitydecl import says_identity
+from .termfamily import split_term_families
+from .aftercondition import conditions_after
 
 NOTE_REASONS = {
     "claim": "a claimed derivative: kept for check, not read as a definition",
@@ -114,6 +117,12 @@ class DeclarationCollector(LoweringBase):
                  if isinstance(st, S.Def) and st.target is not None
                  and not self._is_claim(st.target) else st for st in self.doc.statements]
         self.notes.extend(self.doc.notes)
+        stmts, families = split_term_families(stmts)   # L_i = ..., L = \sum_i L_i
+        for st, reason in families:
+            self.note(st, reason, "inferred")
+        stmts, conditions = conditions_after(stmts, self.src)   # \sum_i\sum_j ... (i \neq j)
+        for st, reason in conditions:
+            self.note(st, reason, "inferred")
         stmts, columns = column_definitions(stmts)   # (e_1 ... e_n) = (...): e_j = ...
         for st, reason in columns:
             self.note(st, reason, "inferred")
@@ -178,6 +187,10 @@ class DeclarationCollector(LoweringBase):
                               f"sum runs over: not read (see the note on the sum)")
             elif isinstance(st, S.Decl) and st.space.kind != "range":
                 for t in st.targets:
+                    if says_identity(self.src, st, t):
+                        self.note(t, f"{names.latex_of(t)} is the identity, as the words "
+                                     f"after its declaration say: not an input", "inferred")
+                        continue
                     self._declare(t, st.space, st)
                     if st.space.positive and not st.space.dims and namelike(t):
                         # \sigma \in \mathbb{R}_+: the sign `powers` needs for wrt \sigma^2

@@ -98,6 +98,9 @@ class IndexLowering(LoweringBase):
             inner = S.Sub(e.base.args[0], e.subs, span=e.span)
             return self.product(self.expr(e.base.func, scope), self.expr(inner, scope), e)
         self._refuse_nested_index(e, scope)
+        marked = self.vec_mark(e)
+        if marked is not None:
+            e = marked
         e = self._sup_then_sub(e, scope)
         member = self.layer_member(e, scope)
         if member is not None:

@@ -31,7 +31,32 @@ NAMING_FUNCTIONS = {"log": "log"}
 class NameLowering(LoweringBase):
     """Written names -> declared names, definitions, family members."""
 
+    def vec_mark(self, e):
+        """``\\vec{R_{i}}`` where only R_i is declared (a vector or a family of vectors) and
+        nothing declares or defines \\vec R: the arrow marks the declared vector, as physics
+        texts write it (corpus 153), and `e` without it is returned (noted once). None
+        otherwise: beside a declared SCALAR R (``r_{ij}`` the distance, ``\\vec{r_{ij}}``
+        the vector between) the arrow makes another name, which must be declared."""
+        base = e.base if isinstance(e, S.Sub) else e
+        if not isinstance(base, S.Sym) or base.accent != "vec":
+            return None
+        if names.keyword_of(base) in self.info or names.keyword_of(e) in self.info:
+            return None
+        plain = dataclasses.replace(base, accent=None)
+        info = self.info.get(names.keyword_of(plain))
+        if info is None or info.kind != "input" or not info.shape:
+            return None
+        noted = self.__dict__.setdefault("_vec_noted", set())
+        if info.latex not in noted:
+            noted.add(info.latex)
+            self.note(e, f"\\vec{{{info.latex}}} is not declared: read as the declared vector "
+                         f"{info.latex} (the arrow marks it as a vector)", "inferred")
+        return dataclasses.replace(e, base=plain) if isinstance(e, S.Sub) else plain
+
     def x_Sym(self, e, scope):
+        marked = self.vec_mark(e)
+        if marked is not None:
+            e = marked
         member = self.layer_member(e, scope)
         if member is not None:
             return self.resolve_sub(member, scope)

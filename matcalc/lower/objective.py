@@ -215,6 +215,22 @@ class ObjectiveChoice(LoweringBase):
         """The definition whose left side is written as `objective` (spaces aside):
         ``\\log p(y|X, \\theta)`` names the definition read as log p. None if none."""
         want = objective.replace(" ", "")
+        k = self._written_target(want)
+        if k is not None:
+            return k
+        # \log{p(x \mid \mu)}: a target's span may stop inside the braces written around
+        # an argument; compared without braces, one definition alone must match
+        bare = [k for k, got in self._written_targets() if _unbraced(got) == _unbraced(want)]
+        return bare[0] if len(bare) == 1 else None
+
+    def _written_targets(self):
+        """(key, the left side as written, spaces removed) of each definition."""
+        for k, ds in self.defsrc.items():
+            t = getattr(ds.stmt, "target", None)
+            if t is not None:
+                yield k, excerpt(self.src, t.span).replace(" ", "")
+
+    def _written_target(self, want):
         for k, ds in self.defsrc.items():
             t = getattr(ds.stmt, "target", None)
             if t is None:
@@ -403,3 +419,7 @@ def _number_valued(ds) -> bool:
     if ds.indices or getattr(st, "params", None) or getattr(st, "middle", ()):
         return False
     return not any(isinstance(n, (S.Sym, S.Sub)) for n in walk_syntax(st.value))
+
+
+def _unbraced(written: str) -> str:
+    return written.replace("{", "").replace("}", "")

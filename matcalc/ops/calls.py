@@ -71,6 +71,8 @@ def _stop_gradient(lw, args, e, scope):
 
 def _sqrt(lw, args, e, scope):
     v = lw.one_arg("the square root", args, e, scope)
+    from ..lower.matrixfunctions import refuse_matrix_function   # lower imports ops
+    refuse_matrix_function(lw, "sqrt", v, e, "\\sqrt{...}", args[0])
     return Val(pow_(v.node, sp.Rational(1, 2)), v.labels, v.mat, v.row)
 
 

@@ -283,15 +283,23 @@ def _set_of_vectors(w, t, v):
     return True
 
 
-def _iverson(w, t) -> bool:
-    """``1\\{y_n=k\\}``: the 1 already read is dropped and the bracket rewritten as a call
-    ``indicator(y_n, k)`` (`ops/indicator.py`); False unless the bracket holds one '='."""
+# the brackets of an Iverson bracket after a 1: 1\\{y_n=k\\}, and 1(y^{(i)}=j) (UFLDL's
+# notation glued to the 1): (kind of the token, opening values, closing values)
+IVERSON_BRACKETS = {"brace": ("cmd", ("{", "lbrace"), ("}", "rbrace")),
+                    "paren": ("char", ("(",), (")",))}
+
+
+def _iverson(w, t, bracket="brace") -> bool:
+    """``1\\{y_n=k\\}`` (or ``1(y_n=k)``, `bracket` "paren"): the 1 already read is dropped
+    and the bracket rewritten as a call ``indicator(y_n, k)`` (`ops/indicator.py`); False
+    unless the bracket holds one '=' at its top level."""
+    kind, opens, closes = IVERSON_BRACKETS[bracket]
     toks, depth, eq, end = w.toks, 1, None, None
     for k in range(w.i, w.n):
         x = toks[k]
-        if x.kind == "cmd" and x.value in ("{", "lbrace"):
+        if x.kind == kind and x.value in opens:
             depth += 1
-        elif x.kind == "cmd" and x.value in ("}", "rbrace"):
+        elif x.kind == kind and x.value in closes:
             depth -= 1
             if depth == 0:
                 end = k

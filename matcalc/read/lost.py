@@ -190,6 +190,12 @@ _BOUNDARY = set(" \t,.;:!?()[]\"'")
 _TRAILING = ",.;:"
 
 
+def _braced_command(text, i) -> bool:
+    """``{\\boldsymbol \\beta }\\in \\mathbb {R}^1``: a brace group opening with a command,
+    as a copy of rendered math writes a bold name (corpus 151), starts a run too."""
+    return text.startswith("{", i) and re.match(r"\{\s*\\[A-Za-z]", text[i:i + 40]) is not None
+
+
 def _boundary(text, i):
     if i == 0:
         return True
@@ -249,7 +255,7 @@ def scan_run(text: str, i: int):
     c = text[i] if i < n else ""
     if not _boundary(text, i) or not (
             (c == "\\" and i + 1 < n and text[i + 1].isascii() and text[i + 1].isalpha())
-            or (c.isascii() and c.isalnum())):
+            or (c.isascii() and c.isalnum()) or _braced_command(text, i)):
         return None, i
     stop = min(_line_end(text, i), i + 4000)
     j, end, stack, rel, cmd, flat = i, i, [], None, False, False

@@ -379,8 +379,8 @@ class _Scanner:
             if stop is not None:
                 self._open_bare(i, stop, "formula line")
                 return
-        if ch.isascii() and ch.isalnum() and self._tex_run(i):
-            return
+        if (ch.isascii() and ch.isalnum() or ch == "{") and self._tex_run(i):
+            return              # {\boldsymbol \beta }\in ...: a group may open a run
         self.i = i + 1
 
     def _doubled_region(self, i):

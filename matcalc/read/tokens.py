@@ -150,3 +150,9 @@ CHARS = {"+": "PLUS", "-": "MINUS", "*": "MULOP", "/": "SLASH", "=": "REL", ",":
 BRACED_ARGUMENT = {"sqrt"}                    # \sqrt{x}: the brace group is its parentheses
 COMMAND_PAIRS = {("log", "det"): "logdet"}   # \log\det X: two commands spell one op
 NO_OPTIONAL_ARGUMENT = {"sqrt": "only square roots are supported (\\sqrt[n]{..} is not)"}
+
+# \text{ symmetric} right after a square space, P \in \mathbb{R}^{n \times n} \text{ symmetric}:
+# the symmetric matrices of that size, as \mathbb{S}^n (the words, lower-cased)
+SYMMETRIC_TEXT = {"symmetric", "symmetric positive definite", "symmetric positive semidefinite",
+                  "symmetric positive semi-definite", "symmetric and positive definite",
+                  "symmetric matrix"}

@@ -36,11 +36,12 @@ from ..errors import ParseError
 from .ahead import (OPERAND_KINDS, angle_end, group_end, is_char, lone_bar, operand_start,
                     prime_superscript, word_of)
 from .clean import clean
-from .commands import command, name_token, word_token
+from .commands import _iverson as iverson, command, name_token, word_token
 from .layout import layout
 from .macros import expand
 from .scan import scan
 from .tokens import (BRACED_ARGUMENT, CHARS, FONT_SWITCH, HOLD_TEXT, ONES_FONTS, SEP_WORDS,
+                     SYMMETRIC_TEXT,
                      WORD_FONTS, err)
 
 __all__ = ["clean", "layout", "tokenize", "words"]
@@ -171,6 +172,8 @@ class WordPass:
         if low in HOLD_TEXT:
             out.append(t.at("HOLD", content))
             return
+        if low in SYMMETRIC_TEXT and self.symmetric_space(t):
+            return
         if low.rstrip(":") in SEP_WORDS or not content.replace("_", "").isalnum():
             out.append(t.at("SEP", content))
             return
@@ -198,6 +201,39 @@ class WordPass:
                 j += 1
             if bars and j < self.n and depth == 0:
                 self.i = j + 1
+
+    def symmetric_space(self, t) -> bool:
+        """``P \\in \\mathbb{R}^{n \\times n} \\text{ symmetric}``: the space just read becomes
+        the symmetric matrices of that size (its REALS token marked "S", as \\mathbb{S}^n
+        makes it) and the words are dropped. False (the words stay a name, refused later)
+        unless the words follow a space ``\\mathbb{R}^{a \\times b}``; a and b written
+        differently are refused (a symmetric matrix is square)."""
+        out = self.out
+        if not out or out[-1].kind != "RBRACE":
+            return False
+        k = len(out) - 1
+        depth = 0
+        while k >= 0:
+            if out[k].kind == "RBRACE":
+                depth += 1
+            elif out[k].kind == "LBRACE":
+                depth -= 1
+                if depth == 0:
+                    break
+            k -= 1
+        if k < 2 or out[k - 1].kind != "SUP" or out[k - 2].kind != "REALS" or \
+                out[k - 2].value != "R":
+            return False
+        inner = out[k + 1:-1]
+        times = [j for j, x in enumerate(inner) if x.kind == "MULOP" and x.value == "times"]
+        if len(times) != 1:
+            return False
+        a, b = inner[:times[0]], inner[times[0] + 1:]
+        if [(x.kind, x.value) for x in a] != [(x.kind, x.value) for x in b]:
+            raise err("a symmetric matrix is square: its space has two different sizes",
+                      t, self.source)
+        out[k - 2] = out[k - 2].at("REALS", "S")
+        return True
 
     # ------------------------------------------------------------ braces
     def open_brace(self, t):
@@ -284,6 +320,9 @@ class WordPass:
                 out.append(t.at("COMMA", ","))
                 return
             parens[-1][1] = True                  # g(|a| + b): the bars of |a|
+        if v == "(" and not t.sp and out and out[-1].kind in ("NUMBER", "ONES") and \
+                out[-1].value == "1" and iverson(self, t, "paren"):
+            return                  # 1(y^{(i)}=j): the Iverson bracket, as 1\{y_n=k\}
         if v == "(":
             # after a name, with or without a space (``p (W \\, | \\, \\nu, S)``): an
             # argument list, whose lone bar is a conditioning bar (nothing else reads one)

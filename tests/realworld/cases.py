@@ -565,6 +565,73 @@ def sample_mahalanobis_sqrt(rng):
     n = 3
     return dict(x=rng.standard_normal(n), mu=rng.standard_normal(n), Sigma=spd(rng, n))
 
+
+# references for 150-161 (sample 3: statistics, ML, control, physics, signal processing)
+def ref_poisson_multivariate(theta, F, y):
+    # l(theta) = sum_t log(exp(-lam_t) lam_t^{y_t} / y_t!), lam_t = sum_k theta_k f_k(t)
+    lam = F @ theta
+    return float(np.sum(-lam + y * np.log(lam)) - lgamma1(y))
+
+
+def ref_poisson_glm_ell2(beta, X, Y, c):
+    t = X @ beta                              # X_i^T beta, i = 1, 2 (phi = 1)
+    return float(np.sum(Y * t - np.exp(t)) + c)
+
+
+def ref_n_body_potential(R, m, G):
+    n = len(m)
+    out = 0.0
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                out += -G * m[i] * m[j] / np.linalg.norm(R[i] - R[j])
+    return 0.5 * out
+
+
+def sample_n_body(rng):
+    n = 4
+    return dict(R=rng.standard_normal((n, 3)), m=rng.random(n) + 0.5, G=1.3)
+
+
+def ref_kalman_trace_J(K, C, P):
+    A = np.eye(K.shape[0]) - K @ C
+    return float(np.trace(A @ P @ A.T))
+
+
+def sample_kalman_trace_J(rng):
+    n, q = 4, 3
+    return dict(K=rng.standard_normal((n, q)), C=rng.standard_normal((q, n)), P=spd(rng, n))
+
+
+def ref_softmax_xent_u(u, y):
+    return float(-y @ (u - lse(u)))           # -y : log(softmax(u))
+
+
+def ref_multinomial_J(theta, x, y):
+    # J = -1/m sum_i sum_j 1(y_i = j) log softmax(theta x_i)_j, labels 1..k
+    z = x @ theta.T
+    ls = z - np.log(np.sum(np.exp(z), axis=1, keepdims=True))
+    return float(-np.mean(ls[np.arange(len(y)), y.astype(int) - 1]))
+
+
+def sample_multinomial_J(rng):
+    k, n, m = 3, 4, 6
+    return dict(theta=rng.standard_normal((k, n)), x=rng.standard_normal((m, n)),
+                y=rng.integers(1, k + 1, m).astype(float))
+
+
+def ref_two_layer_pastebin(x, w_1, w_2, b, y):
+    h = sig(x @ w_1 + b)
+    return float(0.5 * np.sum((y - sig(h @ w_2 + b)) ** 2))
+
+
+def ref_mvn_logpdf_L(x, mu, L):
+    S = L @ L.T
+    r = x - mu
+    return float(-0.5 * len(x) * np.log(2 * np.pi) - 0.5 * logdet(S)
+                 - 0.5 * r @ np.linalg.solve(S, r))
+
+
 R = "right"
 CASES = [
     Case("001_lstsq_norm.tex", "x", ref_lstsq, R, "least squares"),
@@ -1181,6 +1248,84 @@ CASES = [
          r"(noted)", "sample q12: Mahalanobis distance (Rust docs)",
          sample=sample_mahalanobis_sqrt,
          expect="cannot multiply a column vector of length n by a column vector of length n"),
+    Case("150_poisson_multivariate_loglik_theta.tex", r"\boldsymbol\theta",
+         ref_poisson_multivariate,
+         r"refused: \lambda_{\mathbf{t}}(\boldsymbol{\theta}) = \sum_k \theta_k "
+         r"f_k(\mathbf{t}) over the points \mathbf{t} of a set T of vectors: t is a point, "
+         r"not an index with a range, and f_k are functions on those points, given only in "
+         r"words (outside arrays: a careful reader would tabulate F_{tk} = f_k(t) as data)",
+         "sample 3 q1: multivariate Poisson log-likelihood",
+         expect="index t is used as a number here, but its range is not known"),
+    Case("151_poisson_glm_ell2_no_delimiters.tex", r"\beta", ref_poisson_glm_ell2,
+         r"refused: c of '+ c, for some constant c', a scalar only in words (no shape "
+         r"given in math; notation matcalc could learn); the page lost its math delimiters: "
+         r"the declaration Let {\boldsymbol \beta }\in \mathbb {R}^1, a run of TeX that opens "
+         r"with a brace group, is read since (noted)",
+         "sample 3 q1: Poisson GLM log-likelihood (rendered text)", objective=r"\ell_2",
+         expect="unknown name c"),
+    Case("152_gravitational_potential_P_xyz.tex", "x",
+         lambda G, m, M, x, y, z: float(-G * m * M / np.sqrt(x * x + y * y + z * z)), R,
+         r"sample 3 q4: gravitational potential energy (\text{.} inside the equation* is "
+         r"its full stop)"),
+    Case("153_n_body_potential_R_i.tex", "R_i", ref_n_body_potential, R,
+         r"sample 3 q4: n-body gravitational potential (V_{ij}, the pair potential, and V, "
+         r"the total defined from it, are two quantities: the terms a family of their own, "
+         r"noted; the condition (i $\neq$ j) written after the double sum is its inner sum's, "
+         r"noted; the answer's \vec{R_{i}} beside the declared R_i is R_i, noted; "
+         r"|\vec{R_{i}}-\vec{R_{j}}| the norm, the reading where V is a scalar)",
+         objective="V", sample=sample_n_body),
+    Case("154_kalman_trace_J_K.tex", "K", ref_kalman_trace_J, R,
+         r"sample 3 q6: Kalman gain, tr((I-KC)P(I-KC)^T) (P \in \mathbb{R}^{n \times n} "
+         r"\text{ symmetric} read as a symmetric matrix, and I \in \mathbb{R}^{n \times n}$ "
+         r"is the identity matrix as the identity, not an input, both noted)",
+         objective="J", sample=sample_kalman_trace_J),
+    Case("155_softmax_xent_colon_defs.tex", "u", ref_softmax_xent_u,
+         r"refused: \operatorname{log-sum-exp}(u), an operator name with hyphens, in the "
+         r"chain that defines \lambda (notation matcalc could learn); behind it the chain "
+         r"\ell(y,s) = -y:\log(s) = \lambda y:1 - y:u = \lambda - y:u, whose last member "
+         r"holds only for y:1 = 1 (one-hot y, assumed in words only: two readings)",
+         "sample 3 q8: softmax cross-entropy, colon notation", objective=r"\ell(y,s)",
+         expect=r"\operatorname needs a word of letters"),
+    Case("156_multinomial_logistic_J_theta.tex", r"\theta", ref_multinomial_J, R,
+         r"sample 3 q8: multinomial logistic loss (the indicator 1(y^{(i)}=j) with "
+         r"parentheses read as 1\{y^{(i)}=j\}, noted; \theta_j a family, so \theta is the "
+         r"k×n array of its members; the author's attempt, a second J(\theta) = ..., "
+         r"cannot be read and is noted)", objective=r"J(\theta)",
+         sample=sample_multinomial_J),
+    Case("157_convolution_least_squares_h_ast_x.tex", "x", None,
+         r"refused: h \ast x, the convolution of h \in R^m and x \in R^n, read as a product "
+         r"('cannot multiply a column vector of length m by a column vector of length n'): "
+         r"the page never says which convolution (full, valid, same) nor y's length, so a "
+         r"careful reader could not compute it either (two readings / shapes never given)",
+         "sample 3 q11: least squares of a convolution",
+         expect="cannot multiply a column vector of length m by a column vector of length n"),
+    Case("158_two_layer_pastebin_raw_tex.tex", "w_1", ref_two_layer_pastebin,
+         r"refused: the paste's list markers '- ' before each line of raw TeX make "
+         r"- L=\frac{1}{2}\sum(y-{y}')^{2} a statement about -L, not a definition (the page's "
+         r"damage)", "sample 3 q12: two-layer network (raw TeX paste)", objective="L",
+         expect="the document defines nothing to differentiate"),
+    Case("159_gist_loss_correction_y_out.tex", r"y_{out}",
+         lambda y_out, y: float(0.5 * np.sum((y_out - y) ** 2)),
+         r"refused: \newcommand{argmax}[1]{...} without a backslash (the author's error: "
+         r"LaTeX and MathJax refuse it too); behind it L defined twice, the second a "
+         r"'Should be' correction of the first (the author's correction: two definitions)",
+         "sample 3 q12: squared loss (gist with macros)", objective=r"\mathcal L",
+         expect=r"\newcommand must name a command"),
+    Case("160_mvn_logpdf_cholesky_L_readme.tex", r"\mathbf{L}", ref_mvn_logpdf_L,
+         r"refused: \mathbf{L} \mathbf{L}^{ \top} = \bm{\Sigma}, a factorisation written "
+         r"right to left, is not read as the definition of \Sigma (never declared; only "
+         r"accented names, X\hat{w} = \hat{y}, are defined right to left): 'unknown name "
+         r"\Sigma' (notation matcalc could learn); the left side \log{p(...)} is read since "
+         r"(its braces)", "sample 3 q13: Gaussian log-density wrt a Cholesky factor (README)",
+         objective=r"\log{p(\mathbf{x} \mid \bm{\mu}, \mathbf{L})}",
+         expect=r"unknown name \Sigma"),
+    Case("161_quantum_density_logdet_expm.tex", r"\boldsymbol{\theta}", None,
+         r"refused: L(\boldsymbol \theta), a matrix function of the parameters never "
+         r"defined in the post (undefined function); behind it e^{-\beta L} and "
+         r"e^{\rho \log \sigma}, matrix exponentials and a matrix logarithm, which were read "
+         r"entrywise without a word and are now refused as two readings",
+         "sample 3 q13: log det of a matrix exponential (blog post source)",
+         expect="unknown function L"),
     Case("170_onelayer_softmax_jacobian_chain.tex", "x", None,
          r"refused: the objective J(\hat{y}) = \sum_i y \log\hat{y}_i is not a scalar as "
          r"written (y without its subscript i and the sign of the cross entropy, the "
