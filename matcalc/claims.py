@@ -30,6 +30,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from . import ir, names, powers
 from .diff import DiffError
 from .check import Judge, explain
@@ -241,8 +243,15 @@ class _Checker:
         num, den = sides
         p = self.problem
         known = set(p.inputs) | set(p.defs)
+        # \partial X^\top: the derivative by the transpose is the gradient's transpose
+        transposed = isinstance(den, S.Transpose)
+        if transposed:
+            den = den.arg
         wrt, index_syntax = _variable(den, known) if den is not None else ("", ())
         wrt = wrt or ""
+        if transposed and index_syntax:
+            return say("unchecked", "a derivative by an entry of a transpose: write it by "
+                       "the entry of the variable itself")
         num_kw = _name_of(num, known) if num is not None else None
         if num is not None and num_kw is None and p.written is not None and num == p.written:
             num_kw = p.objective        # the function the objective was read from (a claim's)
@@ -286,11 +295,21 @@ class _Checker:
         if isinstance(judge, MatcalcError):
             return say("unchecked", f"cannot differentiate {_latex(p, num_kw)} with respect "
                        f"to {_latex(p, wrt)}: {judge.bare_message}")
+        if transposed and len(p.shape_of(wrt)) != 2:
+            return say("unchecked", f"a derivative by the transpose of {_latex(p, wrt)}, "
+                       f"which is not a matrix: whether it is a row or a column is a layout "
+                       f"convention the text does not settle", judge)
         read = ""
         for e in parts:     # a `where` clause is read as a definition of the document
-            status, reason, read = self._part(judge, e, index_syntax)
+            status, reason, read = (self._part_transposed(judge, e, _latex(p, wrt))
+                                    if transposed else self._part(judge, e, index_syntax))
             if status != "right":
                 return say(status, reason, judge, read)
+        if transposed:
+            return say("right", f"equals the transpose of {_latex(p, num_kw, judge.g.lhs_latex)}"
+                       f" (the derivative by ${p.latex.get(wrt, wrt)}^\\top$) at every point "
+                       f"tried",
+                       judge, read)
         return say("right", f"equals {_latex(p, num_kw, judge.g.lhs_latex)} at every point "
                    f"tried", judge, read)
 
@@ -332,6 +351,26 @@ class _Checker:
                                         for k in sorted(self.steps.varying)) +
              " varying (the inputs whose differentials the post writes)")
         return "right", reason + held, read
+
+    def _part_transposed(self, judge, value, variable):
+        """(status, reason, the claim as read) of a right-hand side claimed for the
+        derivative by the transpose of the matrix `variable` (LaTeX): compared with the
+        transpose of the gradient at the same points."""
+        try:
+            read, got = judge.evaluate(value, (), [], self.src)
+        except MatcalcError as err:
+            where = (f" (line {err.line}, column {err.column})"
+                     if err.line is not None and err.column is not None else "")
+            return "ill-formed", f"{err.bare_message}{where}", ""
+        out = judge.compare(got, [np.transpose(b) for b in judge.expected])
+        if out.ok:
+            return "right", "", read
+        how = out.diagnosis
+        if "transpose" in how:
+            how = (f"it is the gradient by {variable} itself; the derivative by its "
+                   f"transpose is the transpose of that")
+        return "wrong", (f"{how} (compared with the derivative by the transpose, "
+                         f"the transpose of the gradient by {variable})"), read
 
     def _part(self, judge, value, index_syntax):
         """(status, reason, the claim as read in LaTeX) of one right-hand side."""
@@ -380,8 +419,16 @@ def check_all(doc, objective=None, wrt=None, seed: int = 0, trials: int = 3) -> 
     `objective` names the document's objective, as for `gradient`. Raises MatcalcError
     when the document itself cannot be read, as `gradient` would."""
     from .api import _document, _lower, _resolve_wrt
+    from .identity_lists import check_each, identity_groups
     document = _document(doc)
-    problem, _ = _lower(document, objective)
+    listed = identity_groups(document) if objective is None else None
+    try:
+        problem, _ = _lower(document, objective)
+    except MatcalcError:
+        if listed is None:
+            raise
+        # a list of identities, each of its own function: no one objective to read
+        return check_each(document, listed, wrt, seed, trials)
     only = _resolve_wrt(problem, wrt) if wrt is not None else None
     claims, defined = _claims(document)
     checker = _Checker(document, problem, defined, seed, trials)

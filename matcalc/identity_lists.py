@@ -1,0 +1,175 @@
+"""A list of claimed identities, each judged on its own (`check_all` on such a page).
+
+Contract: a page that defines nothing and claims two or more derivatives, each of its OWN
+function (the Matrix Cookbook's ``\\frac{\\partial \\det(\\mathbf{X})}{\\partial \\mathbf{X}}
+= ...``, a cheat sheet's ``\\frac{\\partial}{\\partial X} \\mathrm{tr}(XA) = A^\\top``), has no
+single objective: `gradient` refuses it, naming two of the functions. `identity_groups`
+recognises such a page from its syntax; `check_each` judges every claim against the
+function under its own derivative operator, by reading the page with only that claim
+(and the lines that continue it) beside its declarations and prose, and running the one-
+objective `check_all` on it. Verdicts keep the claims' own lines and columns (the reduced
+page is the same text). A claim whose reduced page cannot be read is "unchecked" with the
+reason: a name the page gives no shape is named, with the declaration line that would
+settle it (sizes are never invented); a left side that combines derivatives
+(``\\sum_k \\frac{\\partial \\det X}{\\partial X_{ik}} X_{jk}``) is said to be no single
+derivative. Nothing here is ever counted as right without the numeric comparison.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from . import names
+from .errors import MatcalcError
+from .lower.base import walk_syntax
+from .lower.classify import is_derivative
+from .notes import Note
+from .read import syntax as S
+from .verdicts import Verdict, Verdicts
+
+# names a claim may use undeclared: the identity, the Kronecker delta, Euler's e, pi
+_BUILTIN = {"I", "delta", "e", "pi", "d", "partial", "nabla"}
+
+
+@dataclasses.dataclass
+class _Group:
+    """One claim: its statement and the continued lines after it (``&= ...``)."""
+    head: S.Def
+    rest: list
+
+    @property
+    def statements(self):
+        return [self.head] + self.rest
+
+
+def _derivative_in(e) -> bool:
+    return e is not None and any(
+        is_derivative(n) or (isinstance(n, S.Sym) and n.name == "nabla")
+        for n in walk_syntax(e))
+
+
+def identity_groups(document: S.Document):
+    """(the claim groups, the other statements) when `document` is a list of identities:
+    it defines nothing (every equation's left side holds a derivative) and claims at least
+    two derivatives; else None."""
+    groups, context, current = [], [], None
+    for st in document.statements:
+        if isinstance(st, S.Def) and st.target is not None:
+            if not _derivative_in(st.target):
+                return None           # a definition: the page has an objective of its own
+            current = _Group(st, [])
+            groups.append(current)
+        elif isinstance(st, S.Def) and current is not None:
+            current.rest.append(st)   # a continued line of the claim before it
+        else:
+            current = None
+            if not (isinstance(st, S.Bare) and _derivative_in(st.value)):
+                context.append(st)    # a derivative asked for without a value: not kept
+    return (groups, context) if len(groups) >= 2 else None
+
+
+def _variable_keyword(target):
+    """The keyword of the variable a claim's left side differentiates by (``\\partial
+    X^\\top``: X), or None."""
+    from .claims import derivative_sides
+    sides = derivative_sides(target)
+    den = sides[1] if sides else None
+    while isinstance(den, (S.Transpose, S.Sub)):
+        den = den.arg if isinstance(den, S.Transpose) else den.base
+    return names.keyword_of(den) if isinstance(den, S.Sym) else None
+
+
+def _asked(wrt):
+    """The keywords `wrt` may mean (as written, as Python reads it)."""
+    from .api import parse
+    out = {wrt, names.python_name(wrt)}
+    try:
+        st = parse(wrt).statements[-1]
+        if isinstance(st, S.Bare):
+            value = st.value.base if isinstance(st.value, S.Sub) else st.value
+            out.add(names.keyword_of(value))
+    except (MatcalcError, IndexError):
+        pass
+    return out
+
+
+def _undeclared(group: _Group, document: S.Document) -> list:
+    """The names (LaTeX) the claim uses that no declaration of the page gives a shape."""
+    declared = set()
+    for st in document.statements:
+        if isinstance(st, S.Decl):
+            for t in st.targets:
+                declared.add(names.keyword_of(t.base if isinstance(t, S.Sub) else t))
+    subs = set()
+    for st in group.statements:
+        for part in (st.target, *st.middle, st.value):
+            for n in walk_syntax(part) if part is not None else ():
+                if isinstance(n, S.Sub):
+                    subs.update(id(x) for s in n.subs for x in walk_syntax(s))
+                elif isinstance(n, S.BigOp):
+                    subs.update(id(x) for s in n.indices for x in walk_syntax(s))
+    out = []
+    for st in group.statements:
+        for part in (st.target, *st.middle, st.value):
+            for n in walk_syntax(part) if part is not None else ():
+                if not isinstance(n, S.Sym) or id(n) in subs:
+                    continue
+                kw = names.keyword_of(n)
+                if kw in declared or n.name in _BUILTIN:
+                    continue
+                latex = names.latex_of(n)
+                if latex not in out:
+                    out.append(latex)
+    return out
+
+
+def _unchecked(group: _Group, document: S.Document, err: MatcalcError) -> Verdict:
+    """The verdict on a claim whose own page cannot be read: why, and what would settle
+    it."""
+    from .claims import _left_side, _source
+    st = group.head
+    text = _source(document.source, st.span)
+    lhs = _left_side(text)
+    if not isinstance(st.target, (S.Frac, S.BinOp, S.Apply)) or \
+            _variable_keyword(st.target) is None:
+        reason = ("its left side is no single derivative (it combines derivatives, e.g. a "
+                  "sum over entries of one): only a derivative standing alone on the left "
+                  "is judged")
+    else:
+        missing = _undeclared(group, document)
+        if missing and "unknown name" in err.bare_message:
+            listed = ", ".join(missing)
+            reason = (f"the page gives no shape for ${listed}$: a declaration line in front, "
+                      f"such as `{listed} \\in \\mathbb{{R}}^{{n\\times n}}` (with the sizes "
+                      f"the page means), settles it")
+        else:
+            reason = f"cannot read the function it differentiates: {err.bare_message}"
+    return Verdict(st.span.line, st.span.column, text, lhs, "unchecked", reason)
+
+
+def check_each(document: S.Document, found, wrt=None, seed: int = 0,
+               trials: int = 3) -> Verdicts:
+    """The verdicts on a list of identities (`found` = identity_groups(document)): every
+    claim judged against its own function (see the module docstring); with `wrt`, only the
+    claims by that variable."""
+    from .claims import check_all
+    groups, context = found
+    order = {id(st): k for k, st in enumerate(document.statements)}
+    want = _asked(wrt) if wrt is not None else None
+    out, notes = Verdicts(), []
+    for group in groups:
+        if want is not None and _variable_keyword(group.head.target) not in want:
+            continue
+        kept = sorted(context + group.statements, key=lambda s: order[id(s)])
+        page = dataclasses.replace(document, statements=tuple(kept))
+        try:
+            got = check_all(page, seed=seed, trials=trials)
+        except MatcalcError as err:
+            out.append(_unchecked(group, document, err))
+            continue
+        out.extend(got)
+        notes.extend(n for n in got.notes if n not in notes)
+    first = groups[0].head.span
+    out.notes = [Note(first.line, first.column, f"a list of identities ({len(groups)} claims, "
+                      f"no objective defined): each claim is judged against the function "
+                      f"under its own derivative operator", "", "inferred")] + notes
+    return out
