@@ -21,7 +21,7 @@ import dataclasses
 from . import names
 from .errors import MatcalcError
 from .lower.base import walk_syntax
-from .lower.classify import is_derivative
+from .lower.classify import is_derivative, is_differential
 from .notes import Note
 from .read import syntax as S
 from .verdicts import Verdict, Verdicts
@@ -47,14 +47,26 @@ def _derivative_in(e) -> bool:
         for n in walk_syntax(e))
 
 
+def _looks_claimed(st, source) -> bool:
+    """Is the unreadable fragment `st` written as a claimed derivative?"""
+    from .notes import span_text
+    text = span_text(source, st.span)
+    return "=" in text and any(w in text for w in ("\\partial", "\\nabla", "\\frac{d"))
+
+
 def identity_groups(document: S.Document):
-    """(the claim groups, the other statements) when `document` is a list of identities:
-    it defines nothing (every equation's left side holds a derivative) and claims at least
-    two derivatives; else None."""
-    groups, context, current = [], [], None
+    """(the claim groups, the other statements, the fragments written as claims that
+    cannot be read) when `document` is a list of identities: it defines nothing (every
+    equation's left side holds a derivative) and claims at least two derivatives; else
+    None."""
+    groups, context, broken, current = [], [], [], None
     for st in document.statements:
+        if isinstance(st, S.Unreadable) and _looks_claimed(st, document.source):
+            broken.append(st)
+            current = None
+            continue
         if isinstance(st, S.Def) and st.target is not None:
-            if not _derivative_in(st.target):
+            if not (_derivative_in(st.target) or is_differential(st.target)):
                 return None           # a definition: the page has an objective of its own
             current = _Group(st, [])
             groups.append(current)
@@ -62,9 +74,11 @@ def identity_groups(document: S.Document):
             current.rest.append(st)   # a continued line of the claim before it
         else:
             current = None
-            if not (isinstance(st, S.Bare) and _derivative_in(st.value)):
-                context.append(st)    # a derivative asked for without a value: not kept
-    return (groups, context) if len(groups) >= 2 else None
+            if not isinstance(st, S.Bare):
+                # an expression standing alone is a mention (``Traces of $XA$``) or a
+                # derivative asked for without a value: no claim's rival, not kept
+                context.append(st)
+    return (groups, context, broken) if len(groups) + len(broken) >= 2 and groups else None
 
 
 def _variable_keyword(target):
@@ -107,19 +121,17 @@ def _undeclared(group: _Group, document: S.Document) -> list:
                     subs.update(id(x) for s in n.subs for x in walk_syntax(s))
                 elif isinstance(n, S.BigOp):
                     subs.update(id(x) for s in n.indices for x in walk_syntax(s))
-    out = []
+    found = {}
     for st in group.statements:
         for part in (st.target, *st.middle, st.value):
             for n in walk_syntax(part) if part is not None else ():
-                if not isinstance(n, S.Sym) or id(n) in subs:
+                if not isinstance(n, S.Sym) or id(n) in subs or n.name in _BUILTIN or \
+                        names.keyword_of(n) in declared:
                     continue
-                kw = names.keyword_of(n)
-                if kw in declared or n.name in _BUILTIN:
-                    continue
+                where = (n.span.line, n.span.column)
                 latex = names.latex_of(n)
-                if latex not in out:
-                    out.append(latex)
-    return out
+                found[latex] = min(found.get(latex, where), where)
+    return sorted(found, key=found.get)     # in the order the claim writes them
 
 
 def _unchecked(group: _Group, document: S.Document, err: MatcalcError) -> Verdict:
@@ -129,8 +141,10 @@ def _unchecked(group: _Group, document: S.Document, err: MatcalcError) -> Verdic
     st = group.head
     text = _source(document.source, st.span)
     lhs = _left_side(text)
-    if not isinstance(st.target, (S.Frac, S.BinOp, S.Apply)) or \
-            _variable_keyword(st.target) is None:
+    if is_differential(st.target):
+        reason = ("a differential of an expression the page does not name: differential "
+                  "steps are judged only in a document that defines its objective")
+    elif _variable_keyword(st.target) is None:
         reason = ("its left side is no single derivative (it combines derivatives, e.g. a "
                   "sum over entries of one): only a derivative standing alone on the left "
                   "is judged")
@@ -146,13 +160,23 @@ def _unchecked(group: _Group, document: S.Document, err: MatcalcError) -> Verdic
     return Verdict(st.span.line, st.span.column, text, lhs, "unchecked", reason)
 
 
+def _unreadable(st: S.Unreadable, document: S.Document) -> Verdict:
+    """The verdict on a claim that cannot be read: unchecked, with the reader's error."""
+    from .notes import span_text
+    text = span_text(document.source, st.span)
+    err = st.error
+    where = f" (line {err.line}, column {err.column})" if err.line is not None else ""
+    return Verdict(st.span.line, st.span.column, text, text.split("=", 1)[0].strip(),
+                   "unchecked", f"it cannot be read: {err.bare_message}{where}")
+
+
 def check_each(document: S.Document, found, wrt=None, seed: int = 0,
                trials: int = 3) -> Verdicts:
     """The verdicts on a list of identities (`found` = identity_groups(document)): every
     claim judged against its own function (see the module docstring); with `wrt`, only the
     claims by that variable."""
     from .claims import check_all
-    groups, context = found
+    groups, context, broken = found
     order = {id(st): k for k, st in enumerate(document.statements)}
     want = _asked(wrt) if wrt is not None else None
     out, notes = Verdicts(), []
@@ -168,6 +192,9 @@ def check_each(document: S.Document, found, wrt=None, seed: int = 0,
             continue
         out.extend(got)
         notes.extend(n for n in got.notes if n not in notes)
+    if want is None:
+        out.extend(_unreadable(st, document) for st in broken)
+    out.sort(key=lambda v: (v.line, v.column))
     first = groups[0].head.span
     out.notes = [Note(first.line, first.column, f"a list of identities ({len(groups)} claims, "
                       f"no objective defined): each claim is judged against the function "
