@@ -256,9 +256,7 @@ def objective_of_claims(lw):
                       f"the function differentiated by the claim at line {a.span.line}, "
                       f"{excerpt(lw.src, fa.span)}, and by the claim here, "
                       f"{excerpt(lw.src, fb.span)}: name the objective (as written, e.g. "
-                      f"--objective '{excerpt(lw.src, fa.span)}'); or, "
-                      f"if the page is a list of identities, `matcalc check` (check_all) "
-                      f"judges each claim against its own function", fb)
+                      f"--objective '{excerpt(lw.src, fa.span)}')", fb)
     st, fn = found[0]
     lw.note(fn, f"the function the claim at line {st.span.line} differentiates: read as the "
                 f"objective (the document defines none; the claim is kept for check)",

@@ -212,9 +212,7 @@ def operand_of_claims(lw, known):
         raise lw.perr(f"two candidates for the objective, and the document defines none: "
                       f"the function under the derivative operator at line "
                       f"{a.span.line}, {fa}, and the one here, {fb}: name the objective "
-                      f"(as written, e.g. --objective '{fa}'); or, "
-                      f"if the page is a list of identities, `matcalc check` (check_all) "
-                      f"judges each claim against its own function", gb.expr)
+                      f"(as written, e.g. --objective '{fa}')", gb.expr)
     st, got = found[0]
     lw.note(st, "the expression under the derivative operator is read as the objective"
             + taken_note(got), "inferred")
