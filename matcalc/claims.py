@@ -40,11 +40,15 @@ from .lower import Lowerer
 from .lower.base import chain_factors, walk_syntax
 from .lower.claimpartials import after_d as _after_d
 from .lower.classify import is_derivative, is_differential, is_gradient
+from .lower.operators import operator_and_operand
 from .read import syntax as S
 from .repair import locate
 from .verdicts import STATUSES, Verdict, Verdicts  # noqa: F401  (STATUSES, Verdict: re-exported)
 
 # ---------------------------------------------------------------- reading the claims
+
+COMBINED = ("its left side is no single derivative (it combines derivatives, e.g. a sum "
+            "over entries of one): only a derivative standing alone on the left is judged")
 
 def derivative_sides(target):
     """(numerator, denominator) syntax of a claimed derivative's left side: ``\\frac{\\partial
@@ -61,6 +65,10 @@ def derivative_sides(target):
     if isinstance(target, S.Apply) and isinstance(target.func, S.Frac) and \
             is_derivative(target.func) and len(target.args) == 1:
         return target.args[0], _after_d(target.func.den)
+    got = operator_and_operand(target)      # \frac{\partial}{\partial X} a^T X b: (a^T X) b
+    if got is not None and isinstance(got[0], S.Frac) and is_derivative(got[0]) and \
+            _after_d(got[0].num) is None:
+        return got[1], _after_d(got[0].den)
     return None
 
 
@@ -238,6 +246,8 @@ class _Checker:
             return say(status, reason, None, read)
         sides = derivative_sides(lhs_stmt.target)
         if sides is None:
+            if _has_derivative(lhs_stmt.target):
+                return say("unchecked", COMBINED)
             return say("unchecked", "its left side is not a derivative of a named quantity "
                        "(a statement about notation)")
         num, den = sides

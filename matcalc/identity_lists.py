@@ -137,7 +137,7 @@ def _undeclared(group: _Group, document: S.Document) -> list:
 def _unchecked(group: _Group, document: S.Document, err: MatcalcError) -> Verdict:
     """The verdict on a claim whose own page cannot be read: why, and what would settle
     it."""
-    from .claims import _left_side, _source
+    from .claims import COMBINED, _left_side, _source
     st = group.head
     text = _source(document.source, st.span)
     lhs = _left_side(text)
@@ -145,9 +145,7 @@ def _unchecked(group: _Group, document: S.Document, err: MatcalcError) -> Verdic
         reason = ("a differential of an expression the page does not name: differential "
                   "steps are judged only in a document that defines its objective")
     elif _variable_keyword(st.target) is None:
-        reason = ("its left side is no single derivative (it combines derivatives, e.g. a "
-                  "sum over entries of one): only a derivative standing alone on the left "
-                  "is judged")
+        reason = COMBINED
     else:
         missing = _undeclared(group, document)
         if missing and "unknown name" in err.bare_message:
