@@ -315,13 +315,14 @@ class _Checker:
                                     if transposed else self._part(judge, e, index_syntax))
             if status != "right":
                 return say(status, reason, judge, read)
+        whole = _latex(p, num_kw, judge.g.lhs_latex)
+        if num_kw in p.unnamed and _source(self.src, num.span):
+            # a function the page does not name (f is matcalc's): the gradient of it
+            whole = f"the gradient of ${_source(self.src, num.span)}$"
         if transposed:
-            return say("right", f"equals the transpose of {_latex(p, num_kw, judge.g.lhs_latex)}"
-                       f" (the derivative by ${p.latex.get(wrt, wrt)}^\\top$) at every point "
-                       f"tried",
-                       judge, read)
-        return say("right", f"equals {_latex(p, num_kw, judge.g.lhs_latex)} at every point "
-                   f"tried", judge, read)
+            return say("right", f"equals the transpose of {whole} (the derivative by "
+                       f"${p.latex.get(wrt, wrt)}^\\top$) at every point tried", judge, read)
+        return say("right", f"equals {whole} at every point tried", judge, read)
 
     def _differential(self, claim: _Claim):
         """(status, reason, read) of a differential step ``dY = E`` (and its continued

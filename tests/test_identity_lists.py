@@ -86,10 +86,11 @@ def test_each_claim_is_judged_against_its_own_function():
         matcalc.gradient(doc, "X")          # no single objective
     got = _by_line(matcalc.check_all(doc))
     assert sorted(got) == list(range(2, 2 + len(IDENTITIES)))
-    for k, (_, _, of, g) in enumerate(IDENTITIES):
+    for k, (f, _, of, g) in enumerate(IDENTITIES):
         v = got[2 + k]
         assert v.status == _numbers_say(of, g) == "right", v.reason
         assert v.column == 3
+        assert f"the gradient of ${f}$" in v.reason     # its own function, as written
 
 
 @pytest.mark.parametrize("how", ["sign", "factor", "transpose"])
@@ -217,7 +218,8 @@ def test_an_unreadable_row_of_an_aligned_list_leaves_the_others_judged():
 
 
 @pytest.mark.parametrize("written", [r"\mathbf{X A}^{\top}", r"\mathbf{XA}^T",
-                                     r"\boldsymbol{X A}^{-1}", r"\mathbf{X A}_{11}"])
+                                     r"\boldsymbol{X A}^{-1}", r"\mathbf{X A}_{11}",
+                                     r"\textbf{X A}^T"])
 def test_a_bold_group_of_names_with_a_script_is_refused_naming_both(written):
     doc = r"$X, A \in \mathbb{R}^{n\times n}$" "\n" rf"$f = \mathrm{{tr}}({written} X)$"
     with pytest.raises(matcalc.ParseError, match="two readings") as info:
