@@ -296,7 +296,7 @@ class _Checker:
             return say("unchecked", f"{_latex(p, num_kw)} is not written in terms of "
                        f"{_latex(p, wrt)} in the document, so the partial derivative depends "
                        f"on how it is written")
-        parts = tuple(st.middle) + (st.value,) if st.target is not None else (st.value,)
+        parts = tuple(st.middle) + (st.value,)     # a continued line's middles too
         parts = [e for e in parts if not _has_derivative(e) or _named_derivatives(e, known)]
         if not parts:
             return say("unchecked", "the right side is written with derivatives (a "
@@ -341,7 +341,7 @@ class _Checker:
         if not isinstance(self.steps, DifferentialJudge):
             return "unchecked", f"cannot linearise the document: {self.steps}", ""
         st = claim.stmt
-        parts = tuple(st.middle) + (st.value,) if st.target is not None else (st.value,)
+        parts = tuple(st.middle) + (st.value,)     # a continued line's middles too
         known = set(self.problem.inputs) | set(self.problem.defs)
         for name in [kw] + [n for e in parts for n in marked(e)[1]]:
             if name not in known and name in self.defined:

@@ -240,3 +240,19 @@ def test_a_bold_name_with_a_script_still_reads(written, ref):
     kw = numeric.sample_inputs(g.problem, np.random.default_rng(0))
     want = numeric.central_difference(ref or (lambda A, x: float((A @ x) @ (A @ x))), kw, "x")
     assert numeric.relative_error(numeric.call(g.to_numpy(), kw), want) < 1e-6
+
+
+@pytest.mark.parametrize("middle, last", [("2A", r"A^\top"), (r"A^\top", "2A"),
+                                          (r"A^\top", r"A^\top")])
+def test_every_right_side_of_a_continued_line_is_checked(middle, last):
+    doc = DECL + (r"$$\begin{aligned}" "\n"
+                  r"\frac{\partial}{\partial X} \mathrm{tr}(XA) & = A^\top \\" "\n"
+                  rf"& = {middle} = {last}" "\n"
+                  r"\end{aligned}$$" "\n")
+    refs = {"2A": lambda A: 2 * A, r"A^\top": lambda A: A.T}
+    of = IDENTITIES[0][2]
+    want = "right" if all(_numbers_say(of, refs[p]) == "right" for p in (middle, last)) \
+        else "wrong"
+    got = _by_line(matcalc.check_all(doc))
+    assert got[3].status == "right"
+    assert got[4].status == want, got[4].reason
