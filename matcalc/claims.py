@@ -24,6 +24,11 @@ A differential step (``dL = (s-y)\\,ds``, ``dz = dW\\,x``, and the continued lin
 ``&= ...`` of a back-substitution) gets a verdict too (`differentials.DifferentialJudge`):
 both sides as exact directional derivatives, with only the inputs whose differentials
 the post's steps write varying (``d\\alpha``: the others are constants there).
+A derivative by a transposed matrix (``\\partial X^\\top``) is compared with the transpose
+of the gradient. A left side summing entries of one derivative (``\\sum_k \\frac{\\partial
+\\det X}{\\partial X_{ik}} X_{jk}``) is judged by `entry_sums`, or unchecked. A page that
+defines nothing and claims derivatives of several functions (a list of identities) has no
+one objective: each claim is judged against its own function (`identity_lists`).
 A document that cannot be read at all raises, as `gradient` does.
 """
 from __future__ import annotations
@@ -247,7 +252,10 @@ class _Checker:
         sides = derivative_sides(lhs_stmt.target)
         if sides is None:
             if _has_derivative(lhs_stmt.target):
-                return say("unchecked", COMBINED)
+                from .entry_sums import judge_entry_sum
+                got = judge_entry_sum(self.document, st, self.seed, self.trials) \
+                    if st is lhs_stmt else None
+                return say(*got) if got is not None else say("unchecked", COMBINED)
             return say("unchecked", "its left side is not a derivative of a named quantity "
                        "(a statement about notation)")
         num, den = sides

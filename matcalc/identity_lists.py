@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 
 from . import names
+from .entry_sums import judge_entry_sum
 from .errors import MatcalcError
 from .lower.base import walk_syntax
 from .lower.classify import is_derivative, is_differential
@@ -168,6 +169,18 @@ def _unreadable(st: S.Unreadable, document: S.Document) -> Verdict:
                    "unchecked", f"it cannot be read: {err.bare_message}{where}")
 
 
+def _entry_sum(v: Verdict, page, group: _Group, seed, trials) -> Verdict:
+    """`v`, or where it is unchecked for a left side that sums entries of a derivative, the
+    verdict of `entry_sums` when it can judge the claim."""
+    from .claims import COMBINED
+    if v.status != "unchecked" or v.reason != COMBINED or v.line != group.head.span.line:
+        return v
+    got = judge_entry_sum(page, group.head, seed, trials)
+    if got is None:
+        return v
+    return dataclasses.replace(v, status=got[0], reason=got[1])
+
+
 def check_each(document: S.Document, found, wrt=None, seed: int = 0,
                trials: int = 3) -> Verdicts:
     """The verdicts on a list of identities (`found` = identity_groups(document)): every
@@ -186,8 +199,8 @@ def check_each(document: S.Document, found, wrt=None, seed: int = 0,
         try:
             got = check_all(page, seed=seed, trials=trials)
         except MatcalcError as err:
-            out.append(_unchecked(group, document, err))
-            continue
+            got = Verdicts([_unchecked(group, document, err)])
+        got = Verdicts(_entry_sum(v, page, group, seed, trials) for v in got)
         out.extend(got)
         notes.extend(n for n in got.notes if n not in notes)
     if want is None:

@@ -160,17 +160,53 @@ def test_without_shapes_each_claim_is_unchecked_naming_the_declaration():
     assert "$A, X$" in verdicts[0].reason or "$X, A$" in verdicts[0].reason
 
 
-def test_a_sum_over_entries_of_a_derivative_is_unchecked_with_the_reason():
-    doc = (r"$X \in \mathbb{R}^{n\times n}$" "\n"
-           r"$$\sum_{k} \frac{\partial \det(X)}{\partial X_{i k}} X_{j k} = "
-           r"\delta_{i j} \det(X)$$" "\n"
-           r"$$\sum_{k} \frac{\partial \det(X)}{\partial X_{i k}} X_{j k} = 0$$" "\n"
-           + _line(r"\det(X)", r"\det(X) (X^{-1})^\top") + "\n")
+def _entry_numbers_say(of, lhs, rhs) -> str:
+    """A claim lhs(G) = rhs with G the gradient of `of` wrt X, by the numbers alone (G by
+    central differences), at two random points."""
+    said = set()
+    for seed in (0, 1):
+        kw = _point(seed)
+        G = numeric.central_difference(of, kw, "X")
+        said.add(numeric.relative_error(lhs(G, kw), rhs(kw)) < 1e-6)
+    assert len(said) == 1
+    return "right" if said.pop() else "wrong"
+
+
+DET = lambda X: np.linalg.det(X)                    # noqa: E731
+TRXA = lambda X, A: np.trace(X @ A)                 # noqa: E731
+ENTRY_SUMS = [       # (left side, right side, function, left side of G, right side)
+    (r"\sum_{k} \frac{\partial \det(X)}{\partial X_{i k}} X_{j k}", r"\delta_{i j} \det(X)",
+     DET, lambda G, kw: G @ kw["X"].T, lambda kw: DET(kw["X"]) * np.eye(N)),
+    (r"\sum_{k} \frac{\partial \det(X)}{\partial X_{k i}} X_{k j}", r"\delta_{i j} \det(X)",
+     DET, lambda G, kw: G.T @ kw["X"], lambda kw: DET(kw["X"]) * np.eye(N)),
+    (r"\sum_{k} \frac{\partial \det(X)}{\partial X_{i k}} X_{k j}", r"\delta_{i j} \det(X)",
+     DET, lambda G, kw: G @ kw["X"], lambda kw: DET(kw["X"]) * np.eye(N)),
+    (r"\sum_{k} \frac{\partial \det(X)}{\partial X_{i k}} X_{j k}", r"\delta_{i j}",
+     DET, lambda G, kw: G @ kw["X"].T, lambda kw: np.eye(N)),
+    (r"\sum_{k} \frac{\partial \mathrm{tr}(XA)}{\partial X_{i k}} A_{j k}",
+     r"(A^\top A^\top)_{i j}", TRXA, lambda G, kw: G @ kw["A"].T,
+     lambda kw: kw["A"].T @ kw["A"].T),
+    (r"\sum_{k} \frac{\partial \mathrm{tr}(XA)}{\partial X_{i k}} A_{j k}", r"(A A)_{i j}",
+     TRXA, lambda G, kw: G @ kw["A"].T, lambda kw: kw["A"] @ kw["A"]),
+]
+
+
+def test_a_sum_over_entries_of_a_derivative_is_judged_by_the_numbers():
+    lines = [rf"$${lhs} = {rhs}$$" for lhs, rhs, *_ in ENTRY_SUMS]
+    got = _by_line(matcalc.check_all(_doc(lines + [_line(r"\mathrm{tr}(X^2)", r"2X^\top")])))
+    for k, (_, _, of, lhs, rhs) in enumerate(ENTRY_SUMS):
+        v = got[2 + k]
+        assert v.status == _entry_numbers_say(of, lhs, rhs), v.reason
+        assert "indexed [i, j]" in v.reason
+    assert {v.status for v in got.values()} == {"right", "wrong"}
+
+
+def test_a_sum_over_entries_it_cannot_index_is_unchecked_with_the_reason():
+    doc = _doc([r"$$\sum_{k} \frac{\partial \det(X)}{\partial X_{i k}} = \sum_k A_{k i}$$",
+                _line(r"\det(X)", r"\det(X) (X^{-1})^\top")])
     got = _by_line(matcalc.check_all(doc))
-    for line in (2, 3):         # right and wrong alike: neither is judged
-        assert got[line].status == "unchecked"
-        assert "no single derivative" in got[line].reason
-    assert got[4].status == "right"
+    assert got[2].status == "unchecked" and "no single derivative" in got[2].reason
+    assert got[3].status == "right"
 
 
 def test_gradient_refuses_pointing_to_check():

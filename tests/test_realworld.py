@@ -158,6 +158,8 @@ def _claim_agrees(claim, kw) -> bool:
     if claim.transpose:
         want = want.T
     assert np.max(np.abs(want)) > 1e-6, "gradient ~0 at the test point: proves nothing"
+    if claim.lhs is not None:           # a left side in the gradient's entries
+        want = claim.lhs(want, kw)
     for rhs in claim.rhs:
         got = np.asarray(numeric.call(rhs, kw), dtype=float)
         if got.shape != want.shape or numeric.relative_error(got, want) >= RTOL:

@@ -80,6 +80,8 @@ class Claimed:
     wrt: str = "X"
     transpose: bool = False
     expect: str = ""
+    lhs: Optional[Callable] = None      # (gradient G, kwargs) -> the left side, when it
+                                        # is an expression in G's entries (a sum over k)
 
     @property
     def answered(self) -> bool:
@@ -927,13 +929,16 @@ CASES = [
          objective="V", expect="runs over a set named by the word 'bonds'"),
     Case("087_cookbook_det_linear_forms.tex", r"\mathbf{X}", None,
          r"checked: three claims, each of its own function (det X, det AXB): both "
-         r"closed forms right; the sum over entries \sum_k \partial det X / \partial X_{ik} "
-         r"X_{jk} is no single derivative and stays unchecked (with A, B, X declared square "
-         r"in the added line; without it every claim is unchecked, naming the declaration)",
+         r"closed forms right, and the sum over entries \sum_k \partial det X / \partial "
+         r"X_{ik} X_{jk} = \delta_{ij} det X right, both sides indexed [i, j] with the "
+         r"derived gradient's entries in place of the derivative (with A, B, X declared "
+         r"square in the added line; without it every claim is unchecked, naming the "
+         r"declaration)",
          "Matrix Cookbook: derivatives of a determinant", sample=square("A", "B", "X"),
          claims=(
              Claimed(10, "right", lambda X: det(X), (lambda X: det(X) * inv_t(X),)),
-             Claimed(11, "unchecked", expect="no single derivative"),
+             Claimed(11, "right", lambda X: det(X), (lambda X: det(X) * np.eye(len(X)),),
+                     lhs=lambda G, kw: G @ kw["X"].T),
              Claimed(12, "right", lambda A, X, B: det(A @ X @ B),
                      (lambda A, X, B: det(A @ X @ B) * inv_t(X),
                       lambda A, X, B: det(A @ X @ B) * np.linalg.inv(X.T))),
