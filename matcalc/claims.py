@@ -77,6 +77,18 @@ def derivative_sides(target):
     return None
 
 
+def variable_syntax(target):
+    """The denominator of a claim's left side (``\\partial X``, ``\\partial X^\\top``); for a
+    left side that sums entries of one derivative, that derivative's (``\\partial X_{ik}``);
+    else None."""
+    sides = derivative_sides(target)
+    if sides is not None:
+        return sides[1]
+    dens = {_after_d(n.den) for n in walk_syntax(target) if isinstance(n, S.Frac) and
+            is_derivative(n)}
+    return dens.pop() if len(dens) == 1 else None
+
+
 def _name_of(e, known):
     """The keyword of a named quantity as written in a derivative: ``f``, ``f(x)``,
     ``F(h,\\phi)``, ``\\text{KL}``, an entry ``q_{ij}`` of q (its name); None for an
@@ -223,11 +235,13 @@ class _Checker:
 
     def variable_of(self, claim: _Claim) -> str:
         """The keyword of the variable a claim differentiates by ('' if none)."""
-        sides = derivative_sides(claim.head.target) if claim.head is not None else None
-        if sides is None or sides[1] is None:
+        den = variable_syntax(claim.head.target) if claim.head is not None else None
+        while isinstance(den, S.Transpose):
+            den = den.arg
+        if den is None:
             return ""
         p = self.problem
-        return _variable(sides[1], set(p.inputs) | set(p.defs))[0] or ""
+        return _variable(den, set(p.inputs) | set(p.defs))[0] or ""
 
     def verdict(self, claim: _Claim) -> Verdict:
         st = claim.stmt

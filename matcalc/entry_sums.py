@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
-
 from . import names
 from .errors import MatcalcError
 from .lower.base import walk_syntax

@@ -10,19 +10,22 @@ function under its own derivative operator, by reading the page with only that c
 objective `check_all` on it. Verdicts keep the claims' own lines and columns (the reduced
 page is the same text). A claim whose reduced page cannot be read is "unchecked" with the
 reason: a name the page gives no shape is named, with the declaration line that would
-settle it (sizes are never invented); a left side that combines derivatives
-(``\\sum_k \\frac{\\partial \\det X}{\\partial X_{ik}} X_{jk}``) is said to be no single
-derivative. Nothing here is ever counted as right without the numeric comparison.
+settle it (sizes are never invented); a left side that sums entries of one derivative
+(``\\sum_k \\frac{\\partial \\det X}{\\partial X_{ik}} X_{jk}``) is judged by `entry_sums`
+where it can be, else said to be no single derivative; a row the reader cannot read (an
+unknown command in one row of an ``aligned`` list) is unchecked with the reader's error.
+Nothing here is ever counted as right without the numeric comparison.
 """
 from __future__ import annotations
 
 import dataclasses
 
 from . import names
+from .claims import _has_derivative
 from .entry_sums import judge_entry_sum
 from .errors import MatcalcError
 from .lower.base import walk_syntax
-from .lower.classify import is_derivative, is_differential
+from .lower.classify import is_differential
 from .notes import Note
 from .read import syntax as S
 from .verdicts import Verdict, Verdicts
@@ -40,12 +43,6 @@ class _Group:
     @property
     def statements(self):
         return [self.head] + self.rest
-
-
-def _derivative_in(e) -> bool:
-    return e is not None and any(
-        is_derivative(n) or (isinstance(n, S.Sym) and n.name == "nabla")
-        for n in walk_syntax(e))
 
 
 def _looks_claimed(st, source) -> bool:
@@ -67,7 +64,7 @@ def identity_groups(document: S.Document):
             current = None
             continue
         if isinstance(st, S.Def) and st.target is not None:
-            if not (_derivative_in(st.target) or is_differential(st.target)):
+            if not (_has_derivative(st.target) or is_differential(st.target)):
                 return None           # a definition: the page has an objective of its own
             current = _Group(st, [])
             groups.append(current)
@@ -85,9 +82,8 @@ def identity_groups(document: S.Document):
 def _variable_keyword(target):
     """The keyword of the variable a claim's left side differentiates by (``\\partial
     X^\\top``: X), or None."""
-    from .claims import derivative_sides
-    sides = derivative_sides(target)
-    den = sides[1] if sides else None
+    from .claims import variable_syntax
+    den = variable_syntax(target)
     while isinstance(den, (S.Transpose, S.Sub)):
         den = den.arg if isinstance(den, S.Transpose) else den.base
     return names.keyword_of(den) if isinstance(den, S.Sym) else None
@@ -138,14 +134,14 @@ def _undeclared(group: _Group, document: S.Document) -> list:
 def _unchecked(group: _Group, document: S.Document, err: MatcalcError) -> Verdict:
     """The verdict on a claim whose own page cannot be read: why, and what would settle
     it."""
-    from .claims import COMBINED, _left_side, _source
+    from .claims import COMBINED, _left_side, _source, derivative_sides
     st = group.head
     text = _source(document.source, st.span)
     lhs = _left_side(text)
     if is_differential(st.target):
         reason = ("a differential of an expression the page does not name: differential "
                   "steps are judged only in a document that defines its objective")
-    elif _variable_keyword(st.target) is None:
+    elif derivative_sides(st.target) is None:
         reason = COMBINED
     else:
         missing = _undeclared(group, document)

@@ -193,7 +193,10 @@ ENTRY_SUMS = [       # (left side, right side, function, left side of G, right s
 
 def test_a_sum_over_entries_of_a_derivative_is_judged_by_the_numbers():
     lines = [rf"$${lhs} = {rhs}$$" for lhs, rhs, *_ in ENTRY_SUMS]
-    got = _by_line(matcalc.check_all(_doc(lines + [_line(r"\mathrm{tr}(X^2)", r"2X^\top")])))
+    doc = _doc(lines + [_line(r"\mathrm{tr}(X^2)", r"2X^\top")])
+    got = _by_line(matcalc.check_all(doc))
+    assert [v.status for v in matcalc.check_all(doc, wrt="X")] == \
+        [got[k].status for k in sorted(got)]         # each is a claim by X
     for k, (_, _, of, lhs, rhs) in enumerate(ENTRY_SUMS):
         v = got[2 + k]
         assert v.status == _entry_numbers_say(of, lhs, rhs), v.reason
