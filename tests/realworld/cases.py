@@ -1242,8 +1242,8 @@ CASES = [
          sample=sample_mahalanobis_sqrt,
          expect="cannot multiply a column vector of length n by a column vector of length n"),
     Case("143_cookbook_trace_second_order.tex", r"\mathbf{X}", None,
-         r"checked: fifteen claims: seven right, Tr(AXX) = A^T X^T B^T + B^T X^T A^T (a "
-         r"transcription error: B is not in the function) wrong; seven unchecked: "
+         r"checked: fifteen claims: six right, Tr(AXX) = A^T X^T B^T + B^T X^T A^T (a "
+         r"transcription error: B is not in the function) wrong; eight unchecked: "
          r"\mathbf{B X X}^{T} and the like, a bold group of names with a superscript, have "
          r"two readings ((BXX)^T as TeX groups it, B X X^T as typeset; it was read as the "
          r"first, and five right identities judged wrong), Tr(X \otimes X) an unknown command",
