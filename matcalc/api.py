@@ -584,13 +584,32 @@ def _power_gradient(problem, power) -> Gradient:
     return out
 
 
+def _pointed_to_check(doc, objective, err: MatcalcError) -> MatcalcError:
+    """`err`, and where the document is a list of identities each of its own function (no
+    single objective: `identity_lists`), the way to have each judged: `check`."""
+    from .identity_lists import identity_groups
+    try:
+        listed = objective is None and identity_groups(_document(doc)) is not None
+    except MatcalcError:
+        listed = False
+    if not listed:
+        return err
+    return type(err)(f"{err.bare_message}; the page is a list of identities, each of its "
+                     f"own function: `matcalc check FILE` (check_all) judges each claim "
+                     f"against its own function", err.line, err.column, err.source,
+                     err.end_column)
+
+
 def gradient(doc, wrt=None, objective=None):
     """Differentiate the document's objective with respect to `wrt`: one name gives a
     `Gradient`; a list (or ``"W,b"``) gives `Gradients`, in that order, with one generated
     function for all of them. Without `wrt`, the variable of the derivative operator the
     objective is written under (``0 = \\nabla_\\Sigma ...``: \\Sigma), noted; a document
     without one is refused."""
-    problem, lowerer = _lower(doc, objective)
+    try:
+        problem, lowerer = _lower(doc, objective)
+    except MatcalcError as err:
+        raise _pointed_to_check(doc, objective, err) from None
     if wrt is None:
         wrt = problem.default_wrt
         if wrt is None:

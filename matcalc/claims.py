@@ -24,11 +24,18 @@ A differential step (``dL = (s-y)\\,ds``, ``dz = dW\\,x``, and the continued lin
 ``&= ...`` of a back-substitution) gets a verdict too (`differentials.DifferentialJudge`):
 both sides as exact directional derivatives, with only the inputs whose differentials
 the post's steps write varying (``d\\alpha``: the others are constants there).
+A derivative by a transposed matrix (``\\partial X^\\top``) is compared with the transpose
+of the gradient. A left side summing entries of one derivative (``\\sum_k \\frac{\\partial
+\\det X}{\\partial X_{ik}} X_{jk}``) is judged by `entry_sums`, or unchecked. A page that
+defines nothing and claims derivatives of several functions (a list of identities) has no
+one objective: each claim is judged against its own function (`identity_lists`).
 A document that cannot be read at all raises, as `gradient` does.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import numpy as np
 
 from . import ir, names, powers
 from .diff import DiffError
@@ -38,11 +45,15 @@ from .lower import Lowerer
 from .lower.base import chain_factors, walk_syntax
 from .lower.claimpartials import after_d as _after_d
 from .lower.classify import is_derivative, is_differential, is_gradient
+from .lower.operators import operator_and_operand
 from .read import syntax as S
 from .repair import locate
 from .verdicts import STATUSES, Verdict, Verdicts  # noqa: F401  (STATUSES, Verdict: re-exported)
 
 # ---------------------------------------------------------------- reading the claims
+
+COMBINED = ("its left side is no single derivative (it combines derivatives, e.g. a sum "
+            "over entries of one): only a derivative standing alone on the left is judged")
 
 def derivative_sides(target):
     """(numerator, denominator) syntax of a claimed derivative's left side: ``\\frac{\\partial
@@ -61,6 +72,10 @@ def derivative_sides(target):
     if isinstance(target, S.Apply) and isinstance(target.func, S.Frac) and \
             is_derivative(target.func) and len(target.args) == 1:
         return target.args[0], _after_d(target.func.den)
+    got = operator_and_operand(target)      # \frac{\partial}{\partial X} a^T X b: (a^T X) b
+    if got is not None and isinstance(got[0], S.Frac) and is_derivative(got[0]) and \
+            _after_d(got[0].num) is None:
+        return got[1], _after_d(got[0].den)
     return None
 
 
@@ -79,6 +94,18 @@ def implied_variable(document, num):
                 isinstance(st.target, (S.Sym, S.Sub)) and names.keyword_of(st.target) == kw:
             return st.params[0] if len(st.params) == 1 else None
     return None
+
+
+def variable_syntax(target):
+    """The denominator of a claim's left side (``\\partial X``, ``\\partial X^\\top``); for a
+    left side that sums entries of one derivative, that derivative's (``\\partial X_{ik}``);
+    else None."""
+    sides = derivative_sides(target)
+    if sides is not None:
+        return sides[1]
+    dens = {_after_d(n.den) for n in walk_syntax(target) if isinstance(n, S.Frac) and
+            is_derivative(n)}
+    return dens.pop() if len(dens) == 1 else None
 
 
 def _name_of(e, known):
@@ -227,11 +254,17 @@ class _Checker:
 
     def variable_of(self, claim: _Claim) -> str:
         """The keyword of the variable a claim differentiates by ('' if none)."""
-        sides = self.sides(claim.head) if claim.head is not None else None
-        if sides is None or sides[1] is None:
+        if claim.head is None:
+            return ""
+        sides = self.sides(claim.head)
+        den = sides[1] if sides is not None and sides[1] is not None else \
+            variable_syntax(claim.head.target)
+        while isinstance(den, S.Transpose):
+            den = den.arg
+        if den is None:
             return ""
         p = self.problem
-        return _variable(sides[1], set(p.inputs) | set(p.defs))[0] or ""
+        return _variable(den, set(p.inputs) | set(p.defs))[0] or ""
 
     def sides(self, head):
         """`derivative_sides` of a claim's left side, with the variable of a bare
@@ -264,13 +297,25 @@ class _Checker:
             return say(status, reason, None, read)
         sides = self.sides(lhs_stmt)
         if sides is None:
+            if _has_derivative(lhs_stmt.target):
+                from .entry_sums import judge_entry_sum
+                got = judge_entry_sum(self.document, st, self.seed, self.trials) \
+                    if st is lhs_stmt else None
+                return say(*got) if got is not None else say("unchecked", COMBINED)
             return say("unchecked", "its left side is not a derivative of a named quantity "
                        "(a statement about notation)")
         num, den = sides
         p = self.problem
         known = set(p.inputs) | set(p.defs)
+        # \partial X^\top: the derivative by the transpose is the gradient's transpose
+        transposed = isinstance(den, S.Transpose)
+        if transposed:
+            den = den.arg
         wrt, index_syntax = _variable(den, known) if den is not None else ("", ())
         wrt = wrt or ""
+        if transposed and index_syntax:
+            return say("unchecked", "a derivative by an entry of a transpose: write it by "
+                       "the entry of the variable itself")
         num_kw = _name_of(num, known) if num is not None else None
         if num is not None and num_kw is None and p.written is not None and num == p.written:
             num_kw = p.objective        # the function the objective was read from (a claim's)
@@ -310,7 +355,7 @@ class _Checker:
             return say("unchecked", f"{_latex(p, num_kw)} is not written in terms of "
                        f"{_latex(p, wrt)} in the document, so the partial derivative depends "
                        f"on how it is written")
-        parts = tuple(st.middle) + (st.value,) if st.target is not None else (st.value,)
+        parts = tuple(st.middle) + (st.value,)     # a continued line's middles too
         parts = [e for e in parts if not _has_derivative(e) or _named_derivatives(e, known)]
         if not parts:
             return say("unchecked", "the right side is written with derivatives (a "
@@ -319,14 +364,27 @@ class _Checker:
         if isinstance(judge, MatcalcError):
             return say("unchecked", f"cannot differentiate {_latex(p, num_kw)} with respect "
                        f"to {_latex(p, wrt)}: {judge.bare_message}")
+        if transposed and len(p.shape_of(wrt)) != 2:
+            return say("unchecked", f"a derivative by the transpose of {_latex(p, wrt)}, "
+                       f"which is not a matrix: whether it is a row or a column is a layout "
+                       f"convention the text does not settle", judge)
         read, how = "", []
         for e in parts:     # a `where` clause is read as a definition of the document
-            status, reason, read = self._part(judge, e, index_syntax)
+            status, reason, read = (self._part_transposed(judge, e, _latex(p, wrt))
+                                    if transposed else self._part(judge, e, index_syntax))
             if status != "right":
                 return say(status, reason, judge, read)
             how += [reason] if reason else []     # the layout of a Jacobian it writes
-        return say("right", f"equals {_latex(p, num_kw, judge.g.lhs_latex)} at every point "
-                   f"tried" + "".join(f"; {r}" for r in how), judge, read)
+        layouts = "".join(f"; {r}" for r in how)
+        whole = _latex(p, num_kw, judge.g.lhs_latex)
+        if num_kw in p.unnamed and _source(self.src, num.span):
+            # a function the page does not name (f is matcalc's): the gradient of it
+            whole = f"the gradient of ${_source(self.src, num.span)}$"
+        if transposed:
+            return say("right", f"equals the transpose of {whole} (the derivative by "
+                       f"${p.latex.get(wrt, wrt)}^\\top$) at every point tried{layouts}",
+                       judge, read)
+        return say("right", f"equals {whole} at every point tried{layouts}", judge, read)
 
     def _differential(self, claim: _Claim):
         """(status, reason, read) of a differential step ``dY = E`` (and its continued
@@ -345,7 +403,7 @@ class _Checker:
         if not isinstance(self.steps, DifferentialJudge):
             return "unchecked", f"cannot linearise the document: {self.steps}", ""
         st = claim.stmt
-        parts = tuple(st.middle) + (st.value,) if st.target is not None else (st.value,)
+        parts = tuple(st.middle) + (st.value,)     # a continued line's middles too
         known = set(self.problem.inputs) | set(self.problem.defs)
         for name in [kw] + [n for e in parts for n in marked(e)[1]]:
             if name not in known and name in self.defined:
@@ -366,6 +424,26 @@ class _Checker:
                                         for k in sorted(self.steps.varying)) +
              " varying (the inputs whose differentials the post writes)")
         return "right", reason + held, read
+
+    def _part_transposed(self, judge, value, variable):
+        """(status, reason, the claim as read) of a right-hand side claimed for the
+        derivative by the transpose of the matrix `variable` (LaTeX): compared with the
+        transpose of the gradient at the same points."""
+        try:
+            read, got = judge.evaluate(value, (), [], self.src)
+        except MatcalcError as err:
+            where = (f" (line {err.line}, column {err.column})"
+                     if err.line is not None and err.column is not None else "")
+            return "ill-formed", f"{err.bare_message}{where}", ""
+        out = judge.compare(got, [np.transpose(b) for b in judge.expected])
+        if out.ok:
+            return "right", "", read
+        how = out.diagnosis
+        if "transpose" in how:
+            how = (f"it is the gradient by {variable} itself; the derivative by its "
+                   f"transpose is the transpose of that")
+        return "wrong", (f"{how} (compared with the derivative by the transpose, "
+                         f"the transpose of the gradient by {variable})"), read
 
     def _part(self, judge, value, index_syntax):
         """(status, reason, the claim as read in LaTeX) of one right-hand side."""
@@ -427,8 +505,16 @@ def check_all(doc, objective=None, wrt=None, seed: int = 0, trials: int = 3) -> 
     `objective` names the document's objective, as for `gradient`. Raises MatcalcError
     when the document itself cannot be read, as `gradient` would."""
     from .api import _document, _lower, _resolve_wrt
+    from .identity_lists import check_each, identity_groups
     document = _document(doc)
-    problem, _ = _lower(document, objective)
+    listed = identity_groups(document) if objective is None else None
+    try:
+        problem, _ = _lower(document, objective)
+    except MatcalcError:
+        if listed is None:
+            raise
+        # a list of identities, each of its own function: no one objective to read
+        return check_each(document, listed, wrt, seed, trials)
     only = _resolve_wrt(problem, wrt) if wrt is not None else None
     claims, defined = _claims(document)
     checker = _Checker(document, problem, defined, seed, trials)

@@ -9,7 +9,12 @@ For every document in `tests/realworld/cases.py`:
   - status "refused: ...": matcalc must raise a MatcalcError (nothing else) that names a
     place (line and column for a ParseError / ShapeError) and still stops at the recorded
     construct. If it derives instead, the test fails -- "silently wrong" when the numbers
-    disagree with the reference, else "now derives: update status to right".
+    disagree with the reference, else "now derives: update status to right";
+  - status "checked: ...": a list of identities: `check_all` gives one verdict per claim,
+    each at the recorded line with the recorded status, and every "right" / "wrong" is
+    confirmed by the numbers: central differences of the hand-written reference of THAT
+    claim's function against each claimed right-hand side evaluated by NumPy, at 2 random
+    points (right: all agree; wrong: some disagree). `gradient` still refuses the page.
 Every view of a derived Gradient (LaTeX, text, steps, NumPy source, the callables) is
 exercised: any exception other than MatcalcError is a failure.
 """
@@ -146,6 +151,48 @@ def test_refused(case):
     pytest.fail("now derives: update status to right")
 
 
+def _claim_agrees(claim, kw) -> bool:
+    """Do all of the claim's right-hand sides equal the central differences of its
+    function at the point kw (the transposed differences for a derivative by X^T)?"""
+    want = numeric.central_difference(claim.of, kw, claim.wrt)
+    if claim.transpose:
+        want = want.T
+    assert np.max(np.abs(want)) > 1e-6, "gradient ~0 at the test point: proves nothing"
+    if claim.lhs is not None:           # a left side in the gradient's entries
+        want = claim.lhs(want, kw)
+    for rhs in claim.rhs:
+        got = np.asarray(numeric.call(rhs, kw), dtype=float)
+        if got.shape != want.shape or numeric.relative_error(got, want) >= RTOL:
+            return False
+    return True
+
+
+def _numbers_say(case, claim) -> str:
+    """"right" or "wrong" for one claim, by the numbers alone (both points must agree)."""
+    said = {_claim_agrees(claim, case.sample(np.random.default_rng(seed))) for seed in SEEDS}
+    assert len(said) == 1, f"line {claim.line}: the claim holds at one point, not the other"
+    return "right" if said.pop() else "wrong"
+
+
+@pytest.mark.parametrize("case", _params(lambda c: c.status.startswith("checked")))
+def test_checked(case):
+    verdicts = matcalc.check_all(case.text)
+    got = {v.line: v for v in verdicts}
+    assert len(got) == len(verdicts), "two verdicts on one line"
+    assert sorted(got) == sorted(c.line for c in case.claims), \
+        f"verdicts at lines {sorted(got)}: update the claims\n{verdicts.report()}"
+    for claim in case.claims:
+        v = got[claim.line]
+        assert v.status == claim.verdict, f"line {claim.line}: {v.status}: {v.reason}"
+        assert claim.expect in v.reason, f"line {claim.line}: {v.reason}"
+        if claim.answered:
+            said = _numbers_say(case, claim)
+            assert said == v.status, (f"line {claim.line}: matcalc says {v.status}, the "
+                                      f"numbers say {said}: {v.reason}")
+    with pytest.raises(matcalc.MatcalcError, match="check"):
+        _derive(case)           # no single objective: gradient refuses, pointing to check
+
+
 def test_corpus_is_complete():
     """Every .tex file in the folder has exactly one case, with the header the rule asks."""
     folder = Path(__file__).parent / "realworld"
@@ -160,8 +207,12 @@ def test_corpus_is_complete():
         wrt, _, objective = c.header("wrt").partition("objective:")
         assert wrt.strip() == c.wrt, f"{c.file}: header wrt {wrt.strip()!r}, case {c.wrt!r}"
         assert objective.strip() == (c.objective or "last"), f"{c.file}: header objective"
-        assert c.status == "right" or c.status.startswith(("refused: ", "wrong: ")), c.status
-        if not c.status.startswith("refused"):
+        assert c.status == "right" or c.status.startswith(("refused: ", "wrong: ",
+                                                           "checked: ")), c.status
+        if c.status.startswith("checked"):
+            assert c.claims and c.sample is not None, f"{c.file}: a checked case needs claims"
+            assert all(cl.of is not None and cl.rhs for cl in c.claims if cl.answered), c.file
+        elif not c.status.startswith("refused"):
             assert c.ref is not None, f"{c.file}: a derived case needs a reference"
         if c.status.startswith("wrong"):
             assert c.xfail and c.xfail.startswith("silently wrong"), c.file
@@ -170,12 +221,14 @@ def test_corpus_is_complete():
 def test_summary(capsys):
     counts = Counter(c.status.split(":")[0] for c in CASES)
     lines = [f"realworld corpus: {len(CASES)} documents, {counts['right']} right, "
-             f"{counts['refused']} refused, {counts['wrong']} silently wrong"]
+             f"{counts['refused']} refused, {counts['wrong']} silently wrong, "
+             f"{counts['checked']} checked claim by claim"]
     for c in CASES:
         lines.append(f"  {c.id}  {c.status}")
     with capsys.disabled():
         print("\n" + "\n".join(lines))
-    assert counts["right"] + counts["refused"] + counts["wrong"] == len(CASES)
+    assert counts["right"] + counts["refused"] + counts["wrong"] + counts["checked"] == \
+        len(CASES)
 
 
 def test_readme_table_is_current():
@@ -215,3 +268,17 @@ def test_without_the_added_declaration_never_guesses(case):
     except Exception as err:   # inferred shapes the reference cannot take: say so
         pytest.fail(f"derives without the added declaration with other inputs "
                     f"{sorted(g.inputs)}: {err!r}")
+
+
+@pytest.mark.parametrize("case", _params(lambda c: c.status.startswith("checked")
+                                         and _without_added_declaration(c) is not None))
+def test_checked_without_the_added_declaration_invents_no_sizes(case):
+    """Without the declaration line we added, no claim is judged on invented shapes: a
+    claim is unchecked naming the declaration that settles it, or gets the same verdict."""
+    text = _without_added_declaration(case)
+    want = {c.line - 1: c.verdict for c in case.claims}     # one line less above each
+    for v in matcalc.check_all(text):
+        if v.status == "unchecked":
+            continue
+        assert want.get(v.line) == v.status, \
+            f"line {v.line}: {v.status} without the declaration: {v.reason}"

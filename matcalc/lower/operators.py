@@ -77,6 +77,12 @@ def _head_operator(e):
     return node, rest
 
 
+def operator_and_operand(e):
+    """(the derivative operator a product term starts with, the expression it is applied
+    to) -- ``\\frac{\\partial}{\\partial X} a^T X b``: (the fraction, a^T X b) -- or None."""
+    return _head_operator(e)
+
+
 def operator_variable(op):
     """The X an operator names: ``\\nabla_X`` -> X, ``\\frac{d}{dX}`` / ``\\frac{\\partial}
     {\\partial X}`` -> X; None for ``\\nabla`` alone or anything else."""

@@ -505,6 +505,7 @@ def _font_argument(w, t, v):
         inner, after = [toks[i]], i + 1
     font = "mathbb" if v == "Bbb" else v.rstrip("*")
     word = word_of(inner)
+    _refuse_scripted_product(t, v, font, inner, toks, after, source)
     if font == "mathbb" and word == "S":
         got = _symmetric_space(toks, after)
         if got is None:
@@ -540,6 +541,56 @@ def _font_argument(w, t, v):
             w.out.append(wt)
             w.i = after
     return True                     # else the font is dropped; its argument is read on
+
+
+def _atoms(inner) -> list:
+    """The depth-0 letters, Greek letters and numbers of a font's argument, each with
+    its scripts skipped (``x_i`` is one atom, ``X B`` two)."""
+    out, depth, skip = [], 0, False
+    for x in inner:
+        if x.kind == "{":
+            depth += 1
+        elif x.kind == "}":
+            depth -= 1
+            if depth == 0 and skip:
+                skip = False
+            continue
+        if depth:
+            continue
+        if skip:
+            skip = x.kind == "{"
+            continue
+        if x.kind == "char" and x.value in "^_'":
+            skip = x.value != "'"
+        elif x.kind in ("letter", "num") or (x.kind == "cmd" and x.value in GREEK):
+            out.append(x)
+        elif x.kind not in ("space",):
+            out.append(None)        # an operator or a bracket: not a product of names
+    return out
+
+
+def _refuse_scripted_product(t, v, font, inner, toks, after, source):
+    """``\\mathbf{X B}^{T}``: a bold (italic, script) group of several names with a
+    superscript or subscript after it has two readings that give different numbers --
+    the script on the whole group, (X B)^T, as TeX groups it, or on its last letter,
+    X B^T, as it is typeset (the Matrix Cookbook's transcriptions write it so). Refused,
+    naming both; an upright word (``\\mathrm{KL}_{ij}``) is one name and is not refused."""
+    if font in WORD_FONTS or font in ("mathbb", "operatorname") or after >= len(toks):
+        return
+    nxt = toks[after]
+    if not (nxt.kind == "char" and nxt.value in "^_"):
+        return
+    atoms = _atoms(inner)
+    if len(atoms) < 2 or any(a is None for a in atoms):
+        return
+    body = " ".join(("\\" + a.value) if a.kind == "cmd" else a.value for a in atoms)
+    *head, last = body.split(" ")
+    mark = nxt.value
+    raise err(f"\\{v}{{{body}}}{mark}... has two readings: ({body}){mark}... (the script on "
+              f"the whole group, as TeX groups it) or {' '.join(head)} {last}{mark}... (on "
+              f"its last letter, as it is typeset); write the brackets, "
+              f"(\\{v}{{{body}}}){mark}..., or the script on the letter, "
+              f"{' '.join(head)} \\{v}{{{last}}}{mark}...", t, source)
 
 
 def _symmetric_space(toks, k):

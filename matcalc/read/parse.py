@@ -256,6 +256,36 @@ def _with_group(text, span):
     return span
 
 
+def _words_by_row(toks, text):
+    """(the words of the rows of a region that can be read, [(error, span)] of those that
+    cannot) when the region has several rows (``\\\\`` at depth 0) and the words pass
+    fails on some only: one unknown command in a row of a list (the Matrix Cookbook's
+    ``\\otimes``) leaves the other rows readable. None when no row, or every row, fails."""
+    chunks, chunk, depth = [], [], 0
+    for t in toks:
+        chunk.append(t)
+        depth += {"{": 1, "}": -1}.get(t.kind, 0)
+        if t.kind == "rowsep" and depth == 0:
+            chunks.append(chunk)
+            chunk = []
+    if chunk:
+        chunks.append(chunk)
+    if len(chunks) < 2:
+        return None
+    out, bad = [], []
+    for chunk in chunks:
+        try:
+            out.extend(words(chunk, text))
+        except ParseError as e:
+            shown = [t for t in chunk if t.kind not in ("rowsep", "break", "newline")]
+            span = S.Span(shown[0].line, shown[0].col, shown[-1].end_line,
+                          shown[-1].end_col) if shown else _error_span(e)
+            bad.append((e, span))
+            kept = [t for t in chunk if t.kind in ("rowsep", "break")]
+            out.extend(words(kept, text) if kept else [])
+    return (out, bad) if len(bad) < len(chunks) else None
+
+
 class _Reader:
     """Reads the math regions phase by phase (scan, macros, words, rows, clauses). In
     strict mode the first error raises; otherwise it is recorded in the region's place."""
@@ -363,11 +393,17 @@ class _Reader:
         cleaned, page_notes = page_macros(cleaned)     # \g x: a macro of the page
         for t, reason in page_notes:
             self._note(S.Span(t.line, t.col, t.end_line, t.end_col), reason, "inferred")
+        broken_rows: dict = {}          # region -> its rows that cannot be read
         for k in cleaned:
             try:
                 toks[k] = words(cleaned[k], text)
             except ParseError as e:
-                fail(k, e, raw=toks[k], macros=macros)
+                got = None if self.strict else _words_by_row(cleaned[k], text)
+                if got is None:
+                    fail(k, e, raw=toks[k], macros=macros)
+                    continue
+                toks[k], bad = got
+                broken_rows[k] = [self._unreadable(err, (), (), span) for err, span in bad]
         rows: dict = {}
         for k in range(len(regs)):
             if slots[k] is None:
@@ -392,6 +428,7 @@ class _Reader:
                                                          _row_span(row) if row else None))
                         continue
                     slots[k].extend(self._row(items))
+                slots[k].extend(broken_rows.get(k, ()))
         return slots
 
     def _note_glued_constants(self, statements):

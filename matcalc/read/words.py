@@ -162,7 +162,19 @@ class WordPass:
         out, toks = self.out, self.toks
         inner = _font_math(t, self.source)
         if inner is not None:
-            # \textbf{Ax - b}: a bold font around an expression, read as math
+            # \textbf{Ax - b}: a bold font around an expression, read as math; around
+            # names only with a script after it (\textbf{X B}^T), two readings: refused
+            nxt = toks[self.i] if self.i < self.n else None
+            if nxt is not None and nxt.kind == "char" and nxt.value in "^_" and \
+                    all(x.kind in ("letter", "space") for x in inner):
+                body = " ".join(x.value for x in inner if x.kind == "letter")
+                *head, last = body.split(" ")
+                written = self.source.splitlines()[t.line - 1][t.col - 1:t.end_col - 1]
+                raise err(f"{written}{nxt.value}... (a text font around names) has "
+                          f"two readings: ({body}){nxt.value}... (the script on the whole "
+                          f"group) or {' '.join(head)} {last}{nxt.value}... (on its last "
+                          f"letter, as it is typeset); write the brackets or the script on "
+                          f"the letter", t, self.source)
             self.splice(self.i, self.i, inner)
             return
         content = " ".join(t.value.split())

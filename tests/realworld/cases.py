@@ -11,7 +11,13 @@ uses, see `Gradient.inputs`), and the current `status`:
     message, so the test notices when the reader gets past that construct (and then
     stops elsewhere, or derives);
   - "wrong: <what>": matcalc derives a gradient WITHOUT an error, but the numbers disagree
-    with the reference (silently wrong). Tested like "right" and marked xfail(strict).
+    with the reference (silently wrong). Tested like "right" and marked xfail(strict);
+  - "checked: <what>": a list of identities, each claim of its own function and no
+    objective (`gradient` refuses it; `check_all` judges claim by claim). `claims` holds
+    one `Claimed` per verdict: the verdict matcalc must give, and for "right" / "wrong"
+    a hand-written NumPy reference of that claim's function and of each right-hand side
+    it writes, which the test compares by central differences (the numbers must agree
+    with the verdict). Counted as answered right only if every claim is right or wrong.
 
 `ref` is None only where the document's objective has no meaning to compute (a matrix-
 valued attention output, an undefined set or function). `sample(rng)` builds the inputs
@@ -43,6 +49,7 @@ class Case:
     sample: Optional[Callable] = None   # rng -> kwargs
     mode: Optional[str] = None          # "normal" | "positive" | "spd"
     xfail: Optional[str] = None
+    claims: tuple = ()                  # status "checked": one Claimed per verdict
 
     @property
     def id(self):
@@ -57,6 +64,45 @@ class Case:
             if line.startswith(f"% {key}:"):
                 return line.split(":", 1)[1].strip()
         return ""
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """One claim of a "checked" document: the `line` its verdict is at, the `verdict`
+    check_all must give, and (for "right" / "wrong") the claim's function `of` and each
+    right-hand side `rhs` it writes, in NumPy, by hand, of the keyword arguments `sample`
+    draws; `wrt` the variable's keyword; `transpose` for a derivative by its transpose
+    (compared with the transposed gradient). `expect`: a piece of the reason."""
+    line: int
+    verdict: str
+    of: Optional[Callable] = None
+    rhs: tuple = ()
+    wrt: str = "X"
+    transpose: bool = False
+    expect: str = ""
+    lhs: Optional[Callable] = None      # (gradient G, kwargs) -> the left side, when it
+                                        # is an expression in G's entries (a sum over k)
+
+    @property
+    def answered(self) -> bool:
+        return self.verdict in ("right", "wrong")
+
+
+def square(*names, n=3):
+    """A sampler: each name an n x n matrix with normal entries (invertible a.s.)."""
+    return lambda rng: {k: rng.standard_normal((n, n)) for k in names}
+
+
+def inv_t(X):
+    return np.linalg.inv(X).T
+
+
+def det(M):
+    return float(np.linalg.det(M))
+
+
+def tr(M):
+    return float(np.trace(M))
 
 
 # ------------------------------------------------------------------ helpers
@@ -948,15 +994,22 @@ CASES = [
          r"\sum_{angles}, \sum_{dihedrals}, V_n/2 [...], cos without a backslash; \sum_{i<j} is "
          r"read", "chemistry: molecular mechanics force field",
          objective="V", expect="runs over a set named by the word 'bonds'"),
-    Case("087_cookbook_det_linear_forms.tex", r"\mathbf{X}",
-         lambda X: float(np.linalg.det(X)),
-         r"refused: only claimed identities: the functions they differentiate are the "
-         r"candidates, \operatorname{det}(\mathbf{X}) and \operatorname{det}(\mathbf{A} "
-         r"\mathbf{X B}), two different ones (named as written, det(X) then stops at X never "
-         r"declared: square, of a size nothing fixes; declared, it derives right and check "
-         r"finds the first claim right)",
-         "Matrix Cookbook: derivatives of a determinant",
-         expect="two candidates for the objective, and the document defines none"),
+    Case("087_cookbook_det_linear_forms.tex", r"\mathbf{X}", None,
+         r"checked: three claims, each of its own function (det X, det AXB): both "
+         r"closed forms right, and the sum over entries \sum_k \partial det X / \partial "
+         r"X_{ik} X_{jk} = \delta_{ij} det X right, both sides indexed [i, j] with the "
+         r"derived gradient's entries in place of the derivative (with A, B, X declared "
+         r"square in the added line; without it every claim is unchecked, naming the "
+         r"declaration)",
+         "Matrix Cookbook: derivatives of a determinant", sample=square("A", "B", "X"),
+         claims=(
+             Claimed(10, "right", lambda X: det(X), (lambda X: det(X) * inv_t(X),)),
+             Claimed(11, "right", lambda X: det(X), (lambda X: det(X) * np.eye(len(X)),),
+                     lhs=lambda G, kw: G @ kw["X"].T),
+             Claimed(12, "right", lambda A, X, B: det(A @ X @ B),
+                     (lambda A, X, B: det(A @ X @ B) * inv_t(X),
+                      lambda A, X, B: det(A @ X @ B) * np.linalg.inv(X.T))),
+         )),
     Case("088_harmonic_bond_potential.tex", "r_{ij}",
          lambda ks_ij, r_ij, r0_ij: 0.5 * ks_ij * (r_ij - r0_ij) ** 2, R,
          r"physics/chemistry: harmonic bond potential (V_{bond}^{ij} = read as the name "
@@ -1138,12 +1191,19 @@ CASES = [
          r"\begin{equation}: the expression under the operator read as the objective, the "
          r"claim kept for check)"),
     Case("121_scrapbox_trace_dollar_lines.tex", "X", None,
-         r"refused: five claims about five different functions, tr(X), tr(XA), ..., and no "
-         r"single objective ('two candidates for the objective': no scalar objective); the "
-         r"Scrapbox display math before it, lines that start with '$ ' and have no closing "
-         r"dollar, is read since (noted)",
-         "sample q1: trace derivatives (identity list)",
-         expect="two candidates for the objective, and the document defines none"),
+         r"checked: five claims about five different functions, tr(X), tr(XA), ..., each "
+         r"judged against its own: all right, the derivative by X^\top as the transpose of "
+         r"the gradient; the Scrapbox display math, lines that start with '$ ' and have no "
+         r"closing dollar, is read (noted)",
+         "sample q1: trace derivatives (identity list)", sample=square("A", "X"),
+         claims=(
+             Claimed(7, "right", lambda X: tr(X), (lambda X: np.eye(len(X)),)),
+             Claimed(8, "right", lambda X, A: tr(X @ A), (lambda X, A: A.T,)),
+             Claimed(9, "right", lambda X, A: tr(X @ A), (lambda X, A: A,), transpose=True),
+             Claimed(10, "right", lambda X, A: tr(A @ X.T), (lambda X, A: A,)),
+             Claimed(11, "right", lambda X, A: tr(X @ A @ X.T),
+                     (lambda X, A: X @ (A + A.T),)),
+         )),
     Case("122_logdet_matrix_function_X_x.tex", "x", None,
          r"refused: X(x), a matrix that is a function of x (said in words), read as the "
          r"product X x: 'cannot multiply a n×n matrix by a column vector of length d' "
@@ -1248,6 +1308,71 @@ CASES = [
          r"(noted)", "sample q12: Mahalanobis distance (Rust docs)",
          sample=sample_mahalanobis_sqrt,
          expect="cannot multiply a column vector of length n by a column vector of length n"),
+    Case("143_cookbook_trace_second_order.tex", r"\mathbf{X}", None,
+         r"checked: fifteen claims: six right, Tr(AXX) = A^T X^T B^T + B^T X^T A^T (a "
+         r"transcription error: B is not in the function) wrong; eight unchecked: "
+         r"\mathbf{B X X}^{T} and the like, a bold group of names with a superscript, have "
+         r"two readings ((BXX)^T as TeX groups it, B X X^T as typeset; it was read as the "
+         r"first, and five right identities judged wrong), Tr(X \otimes X) an unknown command",
+         "Matrix Cookbook: second-order trace derivatives (identity list)",
+         sample=square("A", "B", "C", "X"),
+         claims=(
+             Claimed(10, "right", lambda X: tr(X @ X), (lambda X: 2 * X.T,)),
+             Claimed(11, "right", lambda X, B: tr(X @ X @ B), (lambda X, B: (X @ B + B @ X).T,)),
+             Claimed(12, "right", lambda X, B: tr(X.T @ B @ X), (lambda X, B: B @ X + B.T @ X,)),
+             *(Claimed(k, "unchecked", expect="has two readings") for k in range(13, 18)),
+             Claimed(18, "wrong", lambda A, X: tr(A @ X @ X),
+                     (lambda A, X, B: A.T @ X.T @ B.T + B.T @ X.T @ A.T,)),
+             Claimed(19, "unchecked", expect="has two readings"),
+             Claimed(20, "unchecked", expect="has two readings"),
+             Claimed(21, "right", lambda X, B, C: tr(X.T @ B @ X @ C),
+                     (lambda X, B, C: B @ X @ C + B.T @ X @ C.T,)),
+             Claimed(22, "right", lambda A, X, B, C: tr(A @ X @ B @ X.T @ C),
+                     (lambda A, X, B, C: A.T @ C.T @ X @ B.T + C @ A @ X @ B,)),
+             Claimed(23, "right",
+                     lambda A, X, B, C: tr((A @ X @ B + C) @ (A @ X @ B + C).T),
+                     (lambda A, X, B, C: 2 * A.T @ (A @ X @ B + C) @ B.T,)),
+             Claimed(24, "unchecked", expect="unknown command \\otimes"),
+         )),
+    Case("144_tensor_notes_trace_derivatives.tex", "X", None,
+         r"checked: fourteen verdicts on four trace derivatives worked in index notation: "
+         r"tr(XA) = A^T and tr(AXB) = A^T B^T right, the page's tr(X^T A) = ... = A^T found "
+         r"wrong (the transpose of the gradient A); the chain-rule steps with derivatives "
+         r"unchecked; the index steps, summed by Einstein's convention that the page uses "
+         r"but never says (\delta_{jk} \delta_{il} A_{ji} = A_{kl}), ill-formed: an index "
+         r"bound nowhere",
+         "blog notes: trace derivatives in index notation (identity list)",
+         sample=square("A", "B", "X"),
+         claims=(
+             Claimed(8, "right", lambda X, A: tr(X @ A), (lambda X, A: A.T,)),
+             Claimed(14, "unchecked", expect="written with derivatives"),
+             Claimed(15, "unchecked", expect="written with derivatives"),
+             Claimed(16, "ill-formed", expect="is not bound"),
+             Claimed(22, "unchecked", expect="written with derivatives"),
+             Claimed(23, "unchecked", expect="written with derivatives"),
+             Claimed(24, "ill-formed", expect="is not bound"),
+             Claimed(25, "wrong", lambda X, A: tr(X.T @ A), (lambda X, A: A.T,)),
+             Claimed(32, "ill-formed", expect="is not bound"),
+             Claimed(34, "ill-formed", expect="is not bound"),
+             Claimed(35, "right", lambda A, X, B: tr(A @ X @ B), (lambda A, X, B: A.T @ B.T,)),
+             Claimed(41, "unchecked", expect="written with derivatives"),
+             Claimed(42, "ill-formed", expect="is not bound"),
+             Claimed(43, "ill-formed", expect="is not bound"),
+         )),
+    Case("145_techqa_trace_main_equations.tex", "X", None,
+         r"checked: the question's \nabla_X tr(AXB) = BA wrong (the transpose of the "
+         r"gradient); the answer's two main equations right; the differential d tr(AXB) of "
+         r"an unnamed expression and the bracketed entry proofs [..]_{i,j} = ... unchecked",
+         "sample: trace derivatives, question and answer (identity list)",
+         sample=square("A", "B", "X"),
+         claims=(
+             Claimed(7, "wrong", lambda A, X, B: tr(A @ X @ B), (lambda A, X, B: B @ A,)),
+             Claimed(9, "unchecked", expect="a differential of an expression"),
+             Claimed(12, "right", lambda A, X: tr(A @ X), (lambda A, X: A.T,)),
+             Claimed(13, "right", lambda A, X: tr(A @ X.T), (lambda A, X: A,)),
+             Claimed(15, "unchecked", expect="no single derivative"),
+             Claimed(17, "unchecked", expect="no single derivative"),
+         )),
     Case("150_poisson_multivariate_loglik_theta.tex", r"\boldsymbol\theta",
          ref_poisson_multivariate,
          r"refused: \lambda_{\mathbf{t}}(\boldsymbol{\theta}) = \sum_k \theta_k "

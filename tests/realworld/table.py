@@ -34,15 +34,21 @@ def table() -> str:
     """The "## Table" section: the counts, then one row per document."""
     cases = _cases()
     counts = Counter(c.status.split(":")[0] for c in cases)
+    # a list of identities counts as answered right only when every claim got a verdict,
+    # right or wrong, that the test confirms by the numbers (none unchecked or ill-formed)
+    whole = sum(c.status.startswith("checked") and all(cl.answered for cl in c.claims)
+                for c in cases)
+    answered = counts["right"] + whole
     head = (f"{len(cases)} documents: {counts['right']} right, {counts['refused']} refused, "
-            f"{counts['wrong']} silently wrong ({counts['right'] / len(cases):.0%} right). "
+            f"{counts['wrong']} silently wrong, {counts['checked']} checked claim by claim "
+            f"({whole} with every claim judged) ({answered / len(cases):.0%} answered right). "
             f"Made by `python tests/realworld/table.py --write` from `cases.py`.")
     rows = ["| file | source | field | status |", "| --- | --- | --- | --- |"]
     for c in cases:
         url = c.header("source")
         host = urlparse(url).netloc or url
         status = c.status if c.status == "right" else \
-            re.sub(r"^(refused|wrong): ", r"\1: ", c.status)
+            re.sub(r"^(refused|wrong|checked): ", r"\1: ", c.status)
         rows.append(f"| `{c.file}` | [{host}]({url}) | {_cell(c.field)} | {_cell(status)} |")
     return START + "\n" + head + "\n\n" + "\n".join(rows) + "\n"
 
