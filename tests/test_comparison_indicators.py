@@ -28,6 +28,8 @@ OPS = {">": np.greater, "<": np.less, r"\geq": np.greater_equal, r"\leq": np.les
     (r"1\{y > x\}", lambda x, y, c: y > x),
     (r"\mathbb{1}\left(x - y > c\right)", lambda x, y, c: x - y > c),
     (r"[x > 0]", lambda x, y, c: x > 0),                 # Iverson's bracket alone
+    (r"\mathbb{1}\left(\mathbb{1}\left(x \geq y\right) \geq c\right)",   # nested (fuzz)
+     lambda x, y, c: (x >= y).astype(float) >= c),
     (r"[x \leq y]", lambda x, y, c: x <= y),
 ])
 def test_an_indicator_of_a_comparison_is_a_step(spelling, ref):

@@ -79,7 +79,9 @@ def comparison_indicators(toks: list) -> list:
             if not bad and len(cmps) == 1 and 0 < cmps[0] < len(inside) - 1 and \
                     inside[cmps[0]].value in _COMPARISONS:
                 j = cmps[0]
-                a, b, op = inside[:j], inside[j + 1:], inside[j].value
+                # each side may hold indicators of its own: \mathbb{1}(\mathbb{1}(V \geq 0) > 0)
+                a, b = comparison_indicators(inside[:j]), comparison_indicators(inside[j + 1:])
+                op = inside[j].value
                 pos, neg = (a, b) if op in (">", ">=") else (b, a)
                 out.extend(_step(at, pos, neg, op in (">=", "<=")))
                 k = end + 1
