@@ -531,9 +531,11 @@ def check_all(doc, objective=None, wrt=None, seed: int = 0, trials: int = 3) -> 
 
 
 def _unreadable_claims(document) -> list:
-    """An "ill-formed" verdict for each fragment the reader skipped as unreadable whose left
+    """An "unchecked" verdict for each fragment the reader skipped as unreadable whose left
     side is a derivative (`claim_like`): a claim that could not be read is reported as
-    one, with its error, not only in the notes."""
+    one, with the reader's error, not only in the notes (unchecked, not ill-formed: what
+    matcalc cannot read, an unknown command, may be a right claim; as identity_lists.py
+    says of an unreadable row)."""
     from .lower.objective import claim_like
     from .notes import excerpt
     out = []
@@ -548,6 +550,6 @@ def _unreadable_claims(document) -> list:
         where = (f" (line {e.line}, column {e.column})"
                  if getattr(e, "line", None) and getattr(e, "column", None) else "")
         out.append(Verdict(st.span.line, st.span.column, text, _left_side(text),
-                           "ill-formed", f"cannot be read: "
+                           "unchecked", f"it cannot be read: "
                            f"{getattr(e, 'bare_message', str(e))}{where}"))
     return out

@@ -1,6 +1,7 @@
 """A claimed derivative that cannot be read (``\\frac{\\partial L}{\\partial W} = 2Wxx^T
 \\lhd 3``, an unknown command) is a claim, never the objective: `gradient` skips it with a
-note, and `check_all` reports it "ill-formed" at its place, with the reader's error. An
+note, and `check_all` reports it "unchecked" at its place, with the reader's error (what
+matcalc cannot read may be a right claim). An
 unreadable DEFINITION after the last one is still refused (it may be the objective)."""
 from __future__ import annotations
 
@@ -26,9 +27,9 @@ def test_an_unreadable_claim_is_skipped_and_reported(claim):
     g = check_gradient(doc, "W", f=lambda W, x: float(np.sum((W @ x) ** 2)))
     assert any("cannot be read" in n.reason and n.line == 2 for n in g.notes)
     vs = matcalc.check_all(doc)
-    assert [(v.status, v.line) for v in vs] == [("ill-formed", 2)]
+    assert [(v.status, v.line) for v in vs] == [("unchecked", 2)]
     assert "cannot be read" in vs[0].reason and "line 2" in vs[0].reason
-    assert [v.status for v in matcalc.check_all(doc, wrt="W")] == ["ill-formed"]
+    assert [v.status for v in matcalc.check_all(doc, wrt="W")] == ["unchecked"]
 
 
 def test_an_unreadable_definition_after_the_last_one_is_still_refused():
