@@ -82,8 +82,13 @@ def _diagonal(node, names):
     if not isinstance(node, Contract) or len(node.out) != 2:
         return False
     out = set(node.out)
-    return any(isinstance(op, Delta) and len(set(l)) == 2 and set(l) == out
+    return any(isinstance(_delta_of(op), Delta) and len(set(l)) == 2 and set(l) == out
                for op, l in zip(node.ops, node.idx))
+
+
+def _delta_of(op):
+    """δ, or δ^∘p (δ ⊙ δ printed as a repeated product: still zero off the diagonal)."""
+    return op.base if isinstance(op, Pow) and isinstance(op.base, Delta) else op
 
 
 def _gram(node, names):

@@ -61,7 +61,12 @@ def sym_expr(draw, depth=2):
     if kind == "inverse":
         return f"({s} {s} + I)^{{-1}}"       # SPD: well conditioned at random points
     if kind == "exp":
-        return f"\\exp(\\frac{{1}}{{4}} {s})"
+        # written entrywise (a Hadamard argument): \exp of a bare square matrix is two
+        # readings, the matrix exponential or entrywise (lower/calls.py refuses it). Not
+        # of a diagonal leaf: its entrywise exp, ones off the diagonal, folds to a form
+        # the symmetric FORMS do not know (a gap, never a false claim)
+        s = draw(st.sampled_from([x for x in LEAVES if "Diag" not in x and "I" not in x]))
+        return f"\\exp(\\frac{{1}}{{4}} ({s}) \\odot ({s}))"
     return f"({s})^2"
 
 

@@ -257,8 +257,8 @@ def _with_group(text, span):
 
 
 def _words_by_row(toks, text):
-    """(the words of the rows of a region that can be read, [(error, span)] of those that
-    cannot) when the region has several rows (``\\\\`` at depth 0) and the words pass
+    """(the words of the rows of a region that can be read, [(error, span, tokens)] of those
+    that cannot) when the region has several rows (``\\\\`` at depth 0) and the words pass
     fails on some only: one unknown command in a row of a list (the Matrix Cookbook's
     ``\\otimes``) leaves the other rows readable. None when no row, or every row, fails."""
     chunks, chunk, depth = [], [], 0
@@ -280,7 +280,7 @@ def _words_by_row(toks, text):
             shown = [t for t in chunk if t.kind not in ("rowsep", "break", "newline")]
             span = S.Span(shown[0].line, shown[0].col, shown[-1].end_line,
                           shown[-1].end_col) if shown else _error_span(e)
-            bad.append((e, span))
+            bad.append((e, span, chunk))
             kept = [t for t in chunk if t.kind in ("rowsep", "break")]
             out.extend(words(kept, text) if kept else [])
     return (out, bad) if len(bad) < len(chunks) else None
@@ -403,7 +403,11 @@ class _Reader:
                     fail(k, e, raw=toks[k], macros=macros)
                     continue
                 toks[k], bad = got
-                broken_rows[k] = [self._unreadable(err, (), (), span) for err, span in bad]
+                # each unreadable row with the names it looks like it defines, so that a
+                # row the objective needs is the error (not "unknown name" further on)
+                broken_rows[k] = [self._unreadable(err, *guess_raw(chunk, text, macros or {},
+                                                                   self._parse_expr), span)
+                                  for err, span, chunk in bad]
         rows: dict = {}
         for k in range(len(regs)):
             if slots[k] is None:
