@@ -53,6 +53,17 @@ def check_gradient(doc, wrt, f=None, objective=None, seed=0, trials=2, mode=None
     return g
 
 
+def central(f, x, eps=1e-6):
+    """Central differences of the scalar function f of one array x: an array of x's shape."""
+    x = np.asarray(x, dtype=float)
+    g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[i] = eps
+        g[i] = (f(x + e) - f(x - e)) / (2 * eps)
+    return g
+
+
 def jacobian_fd(F, kwargs, wrt, eps=1e-6):
     """Central differences of the array function F (called with the keyword arguments
     kwargs) with respect to the argument wrt: an array of shape(F) + shape(x), entry

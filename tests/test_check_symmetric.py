@@ -15,6 +15,8 @@ from hypothesis import given, settings, strategies as st
 
 import matcalc
 
+from helpers import central
+
 GAUSS = (r"Given data $x_1, \dots, x_N \in \mathbb{R}^d$, $\mu \in \mathbb{R}^d$ and "
          r"$\Sigma \in \mathbb{R}^{d \times d}${SYM}, the log-likelihood is" "\n"
          r"$$\ell(\mu, \Sigma) = -\frac{N}{2}\log|\Sigma| - \frac{1}{2}\sum_{i=1}^N "
@@ -24,15 +26,6 @@ GAUSS = (r"Given data $x_1, \dots, x_N \in \mathbb{R}^d$, $\mu \in \mathbb{R}^d$
          r"and" "\n"
          r"$$\frac{\partial \ell}{\partial \Sigma} = -\frac{N}{2}\Sigma^{-1} + \frac{1}{2}"
          r"\sum_i \Sigma^{-1}(x_i-\mu)(x_i-\mu)^T\Sigma^{-1}$$" "\n")
-
-
-def central(f, x, h=1e-6):
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        e = np.zeros_like(x)
-        e[i] = h
-        g[i] = (f(x + e) - f(x - e)) / (2 * h)
-    return g
 
 
 def loglik(x, mu, S):

@@ -13,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 import matcalc
 from matcalc import MatcalcError, numeric
 
-from helpers import check_gradient
+from helpers import central, check_gradient
 
 DECL = r"x, v, y \in \mathbb{R}^n, c \in \mathbb{R} \\ "
 OPS = {">": np.greater, "<": np.less, r"\geq": np.greater_equal, r"\leq": np.less_equal,
@@ -87,15 +87,6 @@ def _net(W1, W2, x, y):
     return -float(y @ np.log(p)), h, p
 
 
-def _central(f, X, eps=1e-6):
-    G = np.zeros_like(X)
-    for i in np.ndindex(X.shape):
-        E = np.zeros_like(X)
-        E[i] = eps
-        G[i] = (f(X + E) - f(X - E)) / (2 * eps)
-    return G
-
-
 def test_the_relu_network_claims_are_right_where_y_sums_to_one():
     vs = matcalc.check_all(NET)
     assert [v.status for v in vs] == ["wrong", "wrong"]
@@ -107,8 +98,8 @@ def test_the_relu_network_claims_are_right_where_y_sums_to_one():
         _, hid, p = _net(W1, W2, x, y)
         claim2 = np.outer(p - y, hid)
         claim1 = np.outer((W2.T @ (p - y)) * (W1 @ x > 0), x)
-        g2 = _central(lambda W: _net(W1, W, x, y)[0], W2)
-        g1 = _central(lambda W: _net(W, W2, x, y)[0], W1)
+        g2 = central(lambda W: _net(W1, W, x, y)[0], W2)
+        g1 = central(lambda W: _net(W, W2, x, y)[0], W1)
         assert np.allclose(claim2, g2, atol=1e-5) == right
         assert np.allclose(claim1, g1, atol=1e-5) == right
 
