@@ -128,6 +128,9 @@ def test_bare_function_readings_property(func, a, b, how):
      lambda X, A: np.trace(np.tanh(X.T) @ (1 / (1 + np.exp(-A))))),
     # seed 6001 again: a first factor in braces of a power, {X}^T, is no braced argument
     (r"\mathrm{tr} {X}^T A X", lambda X, A: np.trace(X.T @ A @ X)),
+    # fuzz seed 11002: a bracket closes a bare trace, (\operatorname{tr} X) \tanh(A)
+    (r"(\operatorname{tr} X) \operatorname{tr}(\tanh(A X))",
+     lambda X, A: np.trace(X) * np.trace(np.tanh(A @ X))),
 ])
 def test_a_bare_trace_takes_the_whole_product(written, ref):
     """`\\mathrm{tr} X^T A X` is tr(X^T A X), as texts on matrices write it; it was the trace of

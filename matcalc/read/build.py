@@ -386,6 +386,10 @@ class ExprBuild(_Located):
                 (isinstance(right, (S.Sym, S.Sub, S.Num, S.Pow, S.Transpose)) or
                  left.func in WHOLE_PRODUCT)):
             return None
+        ls0, rs0 = _span(left), _span(right)
+        upto = span_text(self.source, S.Span(ls0.line, ls0.column, rs0.line, rs0.column))
+        if upto.count(")") > upto.count("(") or upto.count("]") > upto.count("["):
+            return None     # (\operatorname{tr} B) \sinh(..): a bracket closed the call
         arg = left.args[0]
         constant = _glued_constant(arg)
         applied = isinstance(arg, S.Apply) or (isinstance(arg, S.Call) and not arg.bare)
