@@ -2156,15 +2156,16 @@ def _with_sentences(draw, doc, style, sentences) -> str:
 
 
 def _mention_like(tex: str) -> bool:
-    """A bare name, or a function applied to one name: what matcalc reads, after
-    definitions, as a mention in prose rather than the objective (classify.prose_bare)."""
+    """A bare name, or a function applied to names (\\ell(h, h): two readings, refused):
+    what matcalc reads, after definitions, as a mention in prose rather than the objective
+    (classify.prose_bare)."""
     name = r"(\\(text|mathrm)\{[^{}]+\}|(\\[A-Za-z]+|[A-Za-z])(\s*\{?\\?[A-Za-z]+\}?)?)('|_\{?[A-Za-z0-9]+\}?|\^\{?\([0-9]\)\}?)*"
     head = r"(\\[A-Za-z]+(\{[A-Za-z]+\})?|[A-Za-z])'*"
     t = re.sub(r"\^(\{\\mathsf T\}|\\top|T|\{T\}|\{\\top\})$", "", tex.strip())  # a name^T too
     if t.startswith("{") and t.endswith("}"):
         t = t[1:-1].strip()                              # {a^{(3)}}^T: the name braced
     return bool(re.fullmatch(name, t) or re.fullmatch(
-        head + r"\s*(\\left)?\(\s*" + name + r"\s*(\\right)?\)", t))
+        head + r"\s*(\\left)?\(\s*" + name + r"(\s*,\s*" + name + r")*\s*(\\right)?\)", t))
 
 
 def _mentions(e: E, d: Def) -> bool:
