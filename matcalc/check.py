@@ -329,13 +329,24 @@ class Judge:
         _, got = other.evaluate(value, index_syntax, helpers, src)
         return other.compare(got).ok
 
+    def right_if(self, value, index_syntax, helpers, src, diagnosis):
+        """The reason of a wrong claim that is right for a symmetric matrix input
+        (`symmetric_right`) or where an input sums to 1 (`normalised_right`), tried in that
+        order; None when neither makes it right."""
+        sym = self.symmetric_right(value, index_syntax, helpers, src)
+        if sym:
+            return symmetric_reason(sym, diagnosis,
+                                    self.g.problem.latex.get(self.g.wrt, self.g.wrt))
+        summed = self.normalised_right(value, index_syntax, helpers, src)
+        return normalised_reason(summed, diagnosis) if summed else None
+
     def normalised_right(self, value, index_syntax, helpers, src):
-        """(LaTeX name, "entries" | "columns" | "rows") of the one array input that, drawn with entries summing to 1
-        -- a vector ("its entries"), or a matrix by columns or by rows -- makes the wrong
-        claim right: a one-hot label or a probability vector, as softmax cross-entropy
-        posts mean y (their ``\\hat y - y`` is right only where 1ᵀy = 1). Drawn from the
-        open simplex, so agreement there is agreement on the whole affine set the sum
-        fixes (the formulas are analytic). None when no input does."""
+        """(LaTeX name, "entries" | "columns" | "rows") of the one array input that, drawn
+        with entries summing to 1 -- a vector, or a matrix by columns or by rows -- makes
+        the wrong claim right: a one-hot label or a probability vector, as softmax
+        cross-entropy posts mean y (their ``\\hat y - y`` is right only where 1ᵀy = 1).
+        Drawn from the open simplex, so agreement there is agreement on the whole affine
+        set the sum fixes (the formulas are analytic). None when no input does."""
         problem, g = self.g.problem, self.g
         rng = np.random.default_rng(self.seed + 2)
         for k, var in problem.inputs.items():
@@ -436,15 +447,12 @@ def check(doc, wrt, claim: str, objective=None, seed: int = 0, trials: int = 3) 
             msg += f"; {plain(rs[0].why)}"
         return CheckResult(True, out.worst, msg, how=rs[0].why, **base)
     held = judge.held_right(got) if np.isfinite(out.worst) else None
-    sym = None if held else judge.symmetric_right(value, index_syntax, helpers, claim)
-    summed = None if held or sym else judge.normalised_right(value, index_syntax, helpers,
-                                                             claim)
+    special = None if held else judge.right_if(value, index_syntax, helpers, claim,
+                                               out.diagnosis)
     if held:
         how = f"right if ${held}$ is held constant"
-    elif sym:
-        how = symmetric_reason(sym, out.diagnosis, g.problem.latex.get(g.wrt, g.wrt))
-    elif summed:
-        how = normalised_reason(summed, out.diagnosis)
+    elif special:
+        how = special
     else:
         how = explain(judge, out, value, index_syntax, helpers, claim)
     if np.isfinite(out.worst):
@@ -473,12 +481,11 @@ def symmetric_reason(latex_names, diagnosis: str, wrt_latex: str = "") -> str:
     gradient wrt a symmetric matrix has two conventions, refused): the reason says the
     claim is the gradient of independent entries at a symmetric point."""
     them = " and ".join(f"${n}$" for n in latex_names)
+    say = " and ".join(f"${n} = {n}^T$" for n in latex_names)
     if wrt_latex in latex_names:
         return (f"wrong for a general {them} ({diagnosis}); right at every symmetric "
                 f"{them}: it is the gradient with every entry independent, evaluated where "
-                f"{' and '.join(f'${n} = {n}^T$' for n in latex_names)} (as for a "
-                f"covariance)")
-    say = " and ".join(f"${n} = {n}^T$" for n in latex_names)
+                f"{say} (as for a covariance)")
     one = len(latex_names) == 1
     return (f"wrong for a general {them} ({diagnosis}); right if {them} "
             f"{'is' if one else 'are'} symmetric: state {say} (or declare "

@@ -39,7 +39,7 @@ import numpy as np
 
 from . import ir, names, powers
 from .diff import DiffError
-from .check import Judge, explain, normalised_reason, symmetric_reason
+from .check import Judge, explain
 from .errors import MatcalcError, ShapeError
 from .lower import Lowerer
 from .lower.base import chain_factors, walk_syntax
@@ -469,14 +469,9 @@ class _Checker:
         if held is not None:
             return "wrong", (f"wrong in full ({out.diagnosis}); right if ${held}$ is held "
                              f"constant"), read
-        sym = judge.symmetric_right(value, index_syntax, [], self.src)
-        if sym:
-            p = judge.g.problem
-            return "wrong", symmetric_reason(sym, out.diagnosis,
-                                             p.latex.get(judge.g.wrt, judge.g.wrt)), read
-        summed = judge.normalised_right(value, index_syntax, [], self.src)
-        if summed:
-            return "wrong", normalised_reason(summed, out.diagnosis), read
+        special = judge.right_if(value, index_syntax, [], self.src, out.diagnosis)
+        if special:
+            return "wrong", special, read
         return "wrong", explain(judge, out, value, index_syntax, [], self.src), read
 
 
@@ -537,19 +532,23 @@ def _unreadable_claims(document) -> list:
     matcalc cannot read, an unknown command, may be a right claim; as identity_lists.py
     says of an unreadable row)."""
     from .lower.objective import claim_like
-    from .notes import excerpt
     out = []
     for st in document.statements:
         if not isinstance(st, S.Unreadable) or st.span is None or not st.span.line:
             continue
-        text = _source(document.source, st.span) or excerpt(document.source, st.span)
+        text = _source(document.source, st.span)
         right = text.split("=", 1)[1] if "=" in text else ""
         if not claim_like(text) or right.replace("{", "").replace(" ", "").startswith("?"):
             continue            # not a derivative, or a question (``= {?}``), not a claim
-        e = st.error
-        where = (f" (line {e.line}, column {e.column})"
-                 if getattr(e, "line", None) and getattr(e, "column", None) else "")
-        out.append(Verdict(st.span.line, st.span.column, text, _left_side(text),
-                           "unchecked", f"it cannot be read: "
-                           f"{getattr(e, 'bare_message', str(e))}{where}"))
+        out.append(unreadable_verdict(st, document))
     return out
+
+
+def unreadable_verdict(st: S.Unreadable, document: S.Document) -> Verdict:
+    """The verdict on a claim that cannot be read: unchecked, with the reader's error (in a
+    post, `_unreadable_claims`; in a list of identities, identity_lists.py)."""
+    text = _source(document.source, st.span)
+    err = st.error
+    where = f" (line {err.line}, column {err.column})" if err.line is not None else ""
+    return Verdict(st.span.line, st.span.column, text, _left_side(text), "unchecked",
+                   f"it cannot be read: {err.bare_message}{where}")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 
 from . import names
-from .claims import _has_derivative
+from .claims import _has_derivative, unreadable_verdict
 from .entry_sums import judge_entry_sum
 from .errors import MatcalcError
 from .lower.base import walk_syntax
@@ -155,16 +155,6 @@ def _unchecked(group: _Group, document: S.Document, err: MatcalcError) -> Verdic
     return Verdict(st.span.line, st.span.column, text, lhs, "unchecked", reason)
 
 
-def _unreadable(st: S.Unreadable, document: S.Document) -> Verdict:
-    """The verdict on a claim that cannot be read: unchecked, with the reader's error."""
-    from .notes import span_text
-    text = span_text(document.source, st.span)
-    err = st.error
-    where = f" (line {err.line}, column {err.column})" if err.line is not None else ""
-    return Verdict(st.span.line, st.span.column, text, text.split("=", 1)[0].strip(),
-                   "unchecked", f"it cannot be read: {err.bare_message}{where}")
-
-
 def _entry_sum(v: Verdict, page, group: _Group, seed, trials) -> Verdict:
     """`v`, or where it is unchecked for a left side that sums entries of a derivative, the
     verdict of `entry_sums` when it can judge the claim."""
@@ -200,7 +190,7 @@ def check_each(document: S.Document, found, wrt=None, seed: int = 0,
         out.extend(got)
         notes.extend(n for n in got.notes if n not in notes)
     if want is None:
-        out.extend(_unreadable(st, document) for st in broken)
+        out.extend(unreadable_verdict(st, document) for st in broken)
     out.sort(key=lambda v: (v.line, v.column))
     first = groups[0].head.span
     out.notes = [Note(first.line, first.column, f"a list of identities ({len(groups)} claims, "

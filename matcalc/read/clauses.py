@@ -16,6 +16,9 @@ from .tokens import err
 OPENERS = {"LPAR": "RPAR", "LBRACK": "RBRACK", "LBRACE": "RBRACE", "LSET": "RSET",
            "ARR_OPEN": "ARR_CLOSE"}
 CLOSERS = {v: k for k, v in OPENERS.items()}
+# every token that opens / closes a group, norm and absolute-value bars included
+GROUP_OPENERS = frozenset(OPENERS) | {"NORM_OPEN", "ABS_OPEN"}
+GROUP_CLOSERS = frozenset(CLOSERS) | {"NORM_CLOSE", "ABS_CLOSE"}
 SHOW = {"LPAR": "(", "RPAR": ")", "LBRACK": "[", "RBRACK": "]", "LBRACE": "{", "RBRACE": "}",
         "LSET": "\\{", "RSET": "\\}", "ARR_OPEN": "\\begin{array}", "ARR_CLOSE": "\\end{array}",
         "NORM_OPEN": "\\|", "ABS_OPEN": "|"}

@@ -6,19 +6,18 @@ Contract: `comparison_indicators(toks) -> toks`, on the grammar tokens of one cl
 or a subscript ``_{ }`` -- that holds exactly one comparison (``>``, ``<``, ``\\geq``,
 ``\\leq`` ...) at its own level, with an expression on each side and no relation or comma,
 -- or Iverson's bracket alone, ``[Z_1 > 0]`` (square brackets) -- is rewritten as a step
-function (`ops/elementwise.py`: STEP is ``[x > 0]``, STEP0 is
-``[x \\geq 0]``): ``[a > b] = step(a - b)``, ``[a < b] = step(b - a)``, ``[a \\geq b] =
-step0(a - b)``, ``[a \\leq b] = step0(b - a)``, exactly (ties included). Anything else is left as it is
-(the grammar then refuses a comparison where it stands). Pure; never raises.
+function (`ops/elementwise.py`: STEP is ``[x > 0]``, STEP0 is ``[x \\geq 0]``):
+``[a > b] = step(a - b)``, ``[a < b] = step(b - a)``, ``[a \\geq b] = step0(a - b)``,
+``[a \\leq b] = step0(b - a)``, exactly (ties included); each side is read for indicators
+of its own. Anything else is left as it is (the grammar then refuses a comparison where
+it stands). Pure; never raises.
 """
 from __future__ import annotations
 
-from .clauses import CLOSERS, OPENERS
+from .clauses import GROUP_CLOSERS as _CLOSE, GROUP_OPENERS as _OPEN
 
 _BRACKETS = {"LPAR": "RPAR", "LBRACK": "RBRACK", "LSET": "RSET"}
 _COMPARISONS = {">", "<", ">=", "<="}
-_OPEN = set(OPENERS) | {"NORM_OPEN", "ABS_OPEN"}
-_CLOSE = set(CLOSERS) | {"NORM_CLOSE", "ABS_CLOSE"}
 
 
 def _is_one(t) -> bool:

@@ -14,12 +14,10 @@ refuses the word as it did before. Pure; never raises.
 """
 from __future__ import annotations
 
-from .clauses import CLOSERS, OPENERS
+from .clauses import GROUP_CLOSERS as _CLOSE, GROUP_OPENERS as _OPEN
 
 CONSTANT_WORDS = {"const", "const.", "constant", "constant.", "cst", "cst."}
 _SIGNS = {"PLUS", "MINUS"}
-_OPEN = set(OPENERS) | {"NORM_OPEN", "ABS_OPEN"}
-_CLOSE = set(CLOSERS) | {"NORM_CLOSE", "ABS_CLOSE"}
 
 
 def _is_constant(t) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from . import syntax as S
 from ..errors import ParseError
-from .clauses import CLOSERS, OPENERS, split_rows
+from .clauses import CLOSERS, GROUP_CLOSERS, GROUP_OPENERS, OPENERS, split_rows
 from .macros import expand
 from .tokens import SEP_WORDS, Tok
 from .words import clean, words
@@ -44,9 +44,9 @@ def _lhs_of(clause, parse_expr):
     of one clause of grammar tokens; (None, ...) when there is no top-level relation."""
     depth = 0
     for k, t in enumerate(clause):
-        if t.kind in OPENERS or t.kind in ("NORM_OPEN", "ABS_OPEN"):
+        if t.kind in GROUP_OPENERS:
             depth += 1
-        elif t.kind in CLOSERS or t.kind in ("NORM_CLOSE", "ABS_CLOSE"):
+        elif t.kind in GROUP_CLOSERS:
             depth -= 1
         elif depth == 0 and t.kind in RELATIONS:
             return t.kind, _parsed_name(clause[:k], parse_expr)

@@ -242,18 +242,16 @@ def read(text: str) -> S.Document:
 def _with_group(text, span):
     """`span` extended over the braced group right after it on its line: a word's token
     from ``\\mathrm{const}`` spans only the command."""
-    lines = text.splitlines()
-    if not 1 <= span.end_line <= len(lines):
+    from ..notes import offsets
+    from .scan import braced_end
+    starts = offsets(text)
+    if not 1 <= span.end_line < len(starts):
         return span
-    line, j = lines[span.end_line - 1], span.end_column - 1
-    if j >= len(line) or line[j] != "{":
-        return span
-    depth = 0
-    for k in range(j, len(line)):
-        depth += {"{": 1, "}": -1}.get(line[k], 0)
-        if depth == 0:
-            return S.Span(span.line, span.column, span.end_line, k + 2)
-    return span
+    at = starts[span.end_line - 1] + span.end_column - 1
+    end = braced_end(text, at) if at < len(text) and text[at] == "{" else None
+    if end is None or end > starts[span.end_line]:
+        return span                                  # none, or not closed on its line
+    return S.Span(span.line, span.column, span.end_line, end - starts[span.end_line - 1] + 1)
 
 
 def _words_by_row(toks, text):

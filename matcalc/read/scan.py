@@ -87,19 +87,11 @@ def _outside_text_groups(text):
     for m in _TEXT_GROUP.finditer(text):
         if m.start() < i:
             continue
-        depth, j = 0, m.end() - 1
-        while j < len(text):
-            if text[j] == "\\":
-                j += 2
-                continue
-            depth += {"{": 1, "}": -1}.get(text[j], 0)
-            if depth == 0:
-                break
-            j += 1
-        if j >= len(text):
+        end = braced_end(text, m.end() - 1)
+        if end is None:
             return None
         out.append(text[i:m.start()])
-        i = j + 1
+        i = end
     out.append(text[i:])
     return " ".join(out)
 
@@ -117,8 +109,9 @@ def _all_math(text):
         and not plain_words(rest) and re.search(r"=|\\in\b|\\le|\\ge", rest) is not None
 
 
-def _read_braced_raw(text, i, src, opener_index):
-    """text[i] == '{': return (content, index after the matching '}')."""
+def braced_end(text, i):
+    """text[i] == '{': the index after its matching '}' (escaped braces skipped), or None
+    where it does not close."""
     depth, j = 0, i
     while j < len(text):
         ch = text[j]
@@ -130,9 +123,17 @@ def _read_braced_raw(text, i, src, opener_index):
         elif ch == "}":
             depth -= 1
             if depth == 0:
-                return text[i + 1:j], j + 1
+                return j + 1
         j += 1
-    raise err("unclosed '{'", src.tok("x", "", opener_index, i + 1, False), text)
+    return None
+
+
+def _read_braced_raw(text, i, src, opener_index):
+    """text[i] == '{': return (content, index after the matching '}')."""
+    end = braced_end(text, i)
+    if end is None:
+        raise err("unclosed '{'", src.tok("x", "", opener_index, i + 1, False), text)
+    return text[i + 1:end - 1], end
 
 
 class Region:
