@@ -1576,8 +1576,8 @@ def fix_bigop(ctx, head, rng, tri, body, a, group):
     """Around documented engine restrictions: a triangular sum needs a body that uses its
     index; a bare \\sum_a needs an array subscripted by a."""
     D = ctx.dimtex[group]
-    if (tri and a not in body.idx) or (head.startswith("_") and "=" not in head and
-                                       a not in body.idx):
+    if (tri and a not in body.idx) or ((head == "" or head.startswith("_")) and
+                                       "=" not in head and a not in body.idx):
         head = "_{%s=1}^{%s}" % (a, D)
         rng = lambda ix, dm, g=group: range(dm[g])  # noqa: E731
     return head, rng
@@ -1682,6 +1682,10 @@ def iexpr(draw, ctx, scope, depth) -> E:
                           SCALAR, PROD, (body,), body.mag * MAXDIM ** 2, greedy=True,
                           tags={"sum"})
         head, rng, tri = ranges_for(draw, ctx, group, a, scope)
+        if ctx.on("bare-sum") and draw(st.integers(0, 7)) == 0:
+            # \sum with no index: over the one index of its terms nothing else binds
+            head, tri = "", False
+            rng = lambda ix, dm, g=group: range(dm[g])  # noqa: E731
         body = iexpr(draw, ctx, scope + [(a, group)], depth - 1)
         head, rng = fix_bigop(ctx, head, rng, tri, body, a, group)
         return make_sum(draw, ctx, head, rng, body, a, group)

@@ -141,12 +141,13 @@ $$MSE(\widehat{\theta}) = \mathbf{a}^T\mathbf{C}\mathbf{a} - 2\mathbf{a}^T\mathb
 
 
 def test_unreadable_objective_line_is_pointed_at():
-    # the objective's own line cannot be read (a subscript opening with _, as the 079
-    # notebook writes): the error is there, not "not defined in the document"
+    # the objective's own line cannot be read (the declared matrix C with a subscript,
+    # \theta x, that is neither an index pair nor the 079 notebook's C_{\theta x}, which
+    # this document does not declare): the error is there, not "not defined in the document"
     doc = r"""$\mathbf{a} \in \mathbb{R}^N, \mathbf{C} \in \mathbb{R}^{N \times N}$
 Text.
 $$MSE(\widehat{\theta}) = \mathbf{a}^T\mathbf{C}_{_\theta x}\mathbf{a}$$"""
-    e = refused(doc, r"\mathbf{a}", "unexpected a subscript", objective=r"MSE(\widehat{\theta})")
+    e = refused(doc, r"\mathbf{a}", "cannot read this subscript", objective=r"MSE(\widehat{\theta})")
     assert e.line == 3
 
 

@@ -233,13 +233,17 @@ class NameLowering(LoweringBase):
         space between them) that names something: none of the letters is a declared array
         or definition and at least one is not declared at all (``Ax`` with A, x declared
         stays the product). Returns the run's text, or None. A run starting with d (a
-        differential, ``dS``) is never a name."""
+        differential, ``dS``) is never a name. The last letter may carry a subscript
+        (``net_1``, a layer's pre-activation): the run is the name's base, and
+        `run_node` puts the subscript back."""
         letters, node = [], e
         while isinstance(node, S.BinOp) and node.op == S.MUL and not node.sign:
             letters.append(node.right)
             node = node.left
         letters.append(node)
         letters.reverse()
+        if letters and isinstance(letters[-1], S.Sub):
+            letters[-1] = letters[-1].base          # net_1: the run's last letter scripted
         if len(letters) < 2 or not all(isinstance(x, S.Sym) and len(x.name) == 1 and
                                        x.accent is None and x.layer is None and not x.primes
                                        and x.sup is None for x in letters):
@@ -254,6 +258,17 @@ class NameLowering(LoweringBase):
         if any(k in ("input", "def") for k in kinds) or all(k is not None for k in kinds):
             return None
         return "".join(x.name for x in letters)
+
+    def run_node(self, e):
+        """The name node a letter run `e` spells (`letter_run`): ``Sym("RSS")``, or for
+        ``net_1`` the subscripted ``Sub(Sym("net"), 1)``; None when `e` is no such run."""
+        name = self.letter_run(e)
+        if name is None:
+            return None
+        last = e.right if isinstance(e, S.BinOp) else e
+        if isinstance(last, S.Sub):
+            return S.Sub(S.Sym(name, span=e.span), last.subs, span=e.span)
+        return S.Sym(name, span=e.span)
 
     def run_named(self, st):
         """The name a definition's left side defines, where the syntax does not say it
@@ -281,10 +296,10 @@ class NameLowering(LoweringBase):
             head = S.BinOp(S.MUL, t.left, t.right.func, span=t.left.span.cover(t.right.func.span))
             params = tuple(t.right.args)
             t = head
-        name = self.letter_run(t) if isinstance(t, S.BinOp) else None
-        if name is None:
+        node = self.run_node(t) if isinstance(t, S.BinOp) else None
+        if node is None:
             return None
-        return dataclasses.replace(st, target=S.Sym(name, span=t.span), params=params)
+        return dataclasses.replace(st, target=node, params=params)
 
     def layer_member(self, e, scope=None):
         """``x^{(i)}`` whose parenthesised superscript is an index -- declared with a range

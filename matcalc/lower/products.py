@@ -111,7 +111,7 @@ class ProductLowering(LoweringBase):
     def _join_runs(self, factors, signs):
         """Letters written together that spell a name the document defines (``RSS``,
         ``cossim(a, b)``: see `letter_run`) are that name, not a product."""
-        known = lambda name: name in self.defsrc or name in self.functions or name in self.info
+        known = lambda kw: kw in self.defsrc or kw in self.functions or kw in self.info
         out, out_signs, k = [], [], 0
         while k < len(factors):
             best = None
@@ -124,9 +124,8 @@ class ProductLowering(LoweringBase):
                 node = chain[0]
                 for x in chain[1:]:
                     node = S.BinOp(S.MUL, node, x, span=node.span.cover(x.span))
-                name = self.letter_run(node) if len(chain) > 1 else None
-                if name is not None and known(name):
-                    sym = S.Sym(name, span=node.span)
+                sym = self.run_node(node) if len(chain) > 1 else None
+                if sym is not None and known(names.keyword_of(sym)):
                     best = (j, S.Apply(sym, last.args, span=node.span.cover(last.span))
                             if isinstance(last, S.Apply) else sym)
                     break

@@ -17,7 +17,7 @@ from ..ir import dim_expr
 from ..read import syntax as S
 from ..values import Cell, Val
 from ..errors import MatcalcError
-from .base import LoweringBase, union, walk_syntax
+from .base import LoweringBase, UnboundIndex, union, walk_syntax
 
 
 UNROLL_TERMS = 4096   # terms of a sum over an index used only in exponents (see `_unrolled`)
@@ -130,6 +130,9 @@ class SumLowering(LoweringBase):
             return self.excluding(e, scope)
         if e.compare is not None:
             return self.expr(self._compared(e, scope), scope)
+        if e.kind == "sum" and not e.indices and e.lower is None and e.upper is None and \
+                e.over is None:
+            return self._bare_sum(e, scope)
         unrolled = self._unrolled(e, scope)
         if unrolled is not None:
             return self.expr(unrolled, scope)
@@ -187,6 +190,59 @@ class SumLowering(LoweringBase):
         for kw, syn in reversed(idx):
             body = self._reduce(e.kind, body, kw, inner[kw], lo, hi, scope, e)
         return body
+
+    def _bare_sum(self, e, scope):
+        """``\\sum`` written with no index and no bounds (``L = \\frac12\\sum(y - \\hat y)^2``,
+        ``\\sum x_i^2``). Its summand decides what it sums, and the reader notes it:
+
+        - one index of the summand that nothing binds (``x_i``): the sum over it, its
+          range from what it indexes, as if written ``\\sum_i``;
+        - two or more such indices: refused, naming them (all of them, or one?);
+        - none, and the summand is an array: the sum of all its entries. A square of a
+          vector or of a non-square matrix is then its entrywise square (Σ v_i² -- the
+          other reading, ‖v‖², summed alone, is the same number); of a square matrix it
+          is refused (the matrix power and the entrywise square differ);
+        - none, and the summand is a number: refused (a sum over what?)."""
+        body = e.body
+        try:
+            if isinstance(body, S.Pow) and not body.hadamard and \
+                    isinstance(body.exp, S.Num) and body.exp.value == "2":
+                base = self.materialise(self.expr(body.base, scope), body.base)
+                if base.kind == "m" and ir.same_dim(*base.mat_dims()):
+                    raise self.perr("this \\sum has no index over the square of a square "
+                                    "matrix: the sum of the entries of its matrix square, or "
+                                    "of its squared entries (different numbers): write "
+                                    "\\sum_{i,j} of the entries meant, or \\|.\\|_F^2", e)
+                if base.kind != "s":
+                    v = self.expr(dataclasses.replace(body, hadamard=True), scope)
+                    return self._entries_summed(v, e, " (its square entrywise: the sum of "
+                                                      "the squared entries)")
+            v = self.materialise(self.expr(body, scope), body)
+        except UnboundIndex as err:
+            free = err.index
+            widened = dataclasses.replace(e, indices=(S.Sym(free, span=e.span),))
+            try:
+                out = self.x_BigOp(widened, scope)
+            except UnboundIndex as again:
+                raise self.perr(f"this \\sum has no index, and its terms have two indices "
+                                f"nothing binds, {free} and {again.index}: write the sum "
+                                f"over the ones meant, e.g. \\sum_{{{free},{again.index}}}",
+                                e) from None
+            self.note(e, f"\\sum with no index: the sum over {free}, the one index of its "
+                         f"terms that nothing else binds", "inferred")
+            return out
+        return self._entries_summed(v, e, "")
+
+    def _entries_summed(self, v, e, how):
+        if v.kind == "s":
+            raise self.perr("this \\sum has no index and its terms are a number: write the "
+                            "index it runs over and its range, e.g. \\sum_{i=1}^{n}", e)
+        if set(v.labels) != set(v.mat):
+            raise self.perr("this \\sum has no index, and its terms are indexed by a family: "
+                            "write the index it runs over", e)
+        self.note(e, f"\\sum with no index over an array: the sum of all its entries{how}",
+                  "inferred")
+        return Val(contract((v.node,), (v.labels,), ()), (), (), False)
 
     def _unrolled(self, e, scope):
         """``\\sum_{k=0}^{p-1} (X^T)^{k} G (X^T)^{p-1-k}`` (the printed gradient of a matrix

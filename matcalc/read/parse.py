@@ -41,7 +41,7 @@ from .pagemacros import page_macros
 from .scan import regions
 from .scripts import script_names
 from .tokens import SEP_WORDS
-from .words import clean, layout, words
+from .words import clean, layout, nested_subscript, words
 
 MAX_TREE_DEPTH = 400
 
@@ -361,6 +361,12 @@ class _Reader:
                 made = dataclasses.replace(made, minimand=True)     # \min_x ... with a typo
             slots[k] = [made]
 
+        bullets = [r for r in regs if r.bullets]
+        if bullets:                          # once, at the first: one list of lines
+            count = sum(r.bullets for r in bullets)
+            self._note(self._region_span(bullets[0]), f"{count} list marker"
+                       f"{'s' * (count > 1)} ('- ' opening each line of a pasted list, some "
+                       "items only words) read as bullets, not minus signs", "inferred")
         for k, r in enumerate(regs):
             if r.bare == "TeX run":
                 self.undelimited.append(self._region_span(r))
@@ -373,6 +379,13 @@ class _Reader:
                 self._note(self._region_span(r), why, "inferred")
             if r.error is not None:
                 fail(k, r.error, raw=r.toks)
+            for j in range(len(r.toks)):
+                if nested_subscript(r.toks, j):
+                    a, b = r.toks[j - 2], r.toks[j + 1]
+                    self._note(S.Span(a.line, a.col, b.end_line, b.end_col),
+                               "a subscript group that opens with '_' (a subscript of an "
+                               "empty base) is read as one subscript, as it renders",
+                               "inferred")
         macros: dict = {}
         for k, r in enumerate(regs):
             if slots[k] is None:

@@ -146,17 +146,55 @@ class Region:
     other math found in prose (read/lost.py), else None. `doubled`: its backslashes are
     doubled (a doubled-escape copy, read undoubled). `why` is the reason the reader notes
     for a region whose delimiters were lost or damaged (None for a well-delimited one);
-    `markers` counts the source-comment markers (``///``) dropped inside it."""
+    `markers` counts the source-comment markers (``///``) dropped inside it, `bullets` the
+    list markers (``- `` opening each line of a pasted list, `list_bullets`)."""
     __slots__ = ("start", "end", "opener", "toks", "error", "bare", "doubled", "why",
-                 "markers")
+                 "markers", "bullets")
 
     def __init__(self, start, opener, bare=None, why=None):
         self.start, self.end, self.opener = start, None, opener
         self.toks, self.error, self.bare = [], None, bare
-        self.doubled, self.why, self.markers = False, why, 0
+        self.doubled, self.why, self.markers, self.bullets = False, why, 0, 0
 
     def __repr__(self):
         return f"Region({self.opener!r}, {self.start}:{self.end}, {len(self.toks)} toks)"
+
+
+# a line of a pasted list: "- " at the start, then the rest of the line
+_BULLET_LINE = re.compile(r"^- (.*)$", re.M)
+# a bullet's rest that can only be prose or an empty item, once its trailing row breaks
+# are stripped: nothing, or words with spaces and control spaces (no nested repeats: a
+# long line that fails must fail in linear time)
+_BULLET_PROSE = re.compile(r"(?:[A-Za-z'.,\s]|\\ )*")
+
+
+def _prose_item(rest: str) -> bool:
+    body = rest.rstrip()
+    while body.endswith("\\\\"):
+        body = body[:-2].rstrip()
+    return _BULLET_PROSE.fullmatch(body) is not None
+
+
+def list_bullets(text: str) -> set:
+    """The offsets of list markers: the ``- `` that opens each of three or more consecutive
+    lines (a markdown list pasted as text, each item a line of TeX), where at least one
+    item is only words or empty (``- Feed \\ forwarding \\\\``, ``- \\\\``), so the dashes
+    are bullets, not minus signs (``- L = ...`` would otherwise say -L = ...). Lines not in
+    such a run keep their dash."""
+    lines = [(m.start(), m.group(1)) for m in _BULLET_LINE.finditer(text)]
+    out: set = set()
+    run: list = []
+
+    def close():
+        if len(run) >= 3 and any(_prose_item(rest) for _, rest in run):
+            out.update(at for at, _ in run)
+    for at, rest in lines:
+        if run and text.count("\n", run[-1][0], at) != 1:
+            close()
+            run = []
+        run.append((at, rest))
+    close()
+    return out
 
 
 def scan(text: str) -> list:
@@ -233,19 +271,25 @@ def bare_construct(text, i):
 
 # A line of prose that is only a formula, ``p( x_j) = \lambda x_j^2`` or
 # ``k_{SE}(r)=exp\Big(-\frac{r^2}{2l^2}\Big)`` (R documentation and lecture pages whose
-# stored text lost the delimiters): a relation, TeX markup, and no word (`prose_words`).
+# stored text lost the delimiters): a relation, TeX markup, and no word (`plain_words`).
+
+
+# a run of letters glued to a script after it, ``net_1``, ``xw_{1}``: a name (or a
+# product ending in one) in a formula line, never a word of prose
+_SCRIPTED_WORD = re.compile(r"(?<![A-Za-z\\])[A-Za-z]{2,}(?=\s*[_^])")
 
 
 def formula_line(text, i):
     """The end offset of the line starting at text[i] when it is only a formula (see
-    above), else None."""
+    above), else None. Letters glued to a script (``net_1``) are names, and runs that read
+    as names or products (``Wx``, ``AX``: `plain_words`) are math, not words."""
     j = text.find("\n", i)
     j = len(text) if j < 0 else j
     line = text[i:j]
     if not line.strip() or len(line) > 300 or "$" in line or "=" not in line or \
             not re.search(r"[\\^_]", line) or _has_delimiters(line):
         return None
-    if prose_words(line):
+    if plain_words(_SCRIPTED_WORD.sub(" ", line)):
         return None
     if not re.search(r"[A-Za-z]", without_markup(line)) or \
             re.search(r"[:;?!]\s*$", line.rstrip(". ")):
@@ -268,6 +312,7 @@ class _Scanner:
         self.quiet = 0             # no TeX run starts before this offset (scan_run)
         self.unclosed: set = set()  # doubled closers found nowhere after the scan's place
         self.found: list = []
+        self.bullets = list_bullets(text)
 
     def _open(self, closer, at, after, doubled=False):
         """A delimited region from `at`; its math starts at `after`. Its backslashes are
@@ -471,6 +516,10 @@ class _Scanner:
             return
         if ch.isspace() or ch == "\u00a0":
             self.i, self.sp = i + 1, True
+            return
+        if ch == "-" and i in self.bullets:
+            region.bullets += 1                  # "- " of a pasted list: not a minus
+            self.i, self.sp = i + 2, True
             return
         if ch == "%" and region.bare == "TeX run" and i + 1 < n and text[i + 1] in " \t":
             self.i, self.sp = i + 1, True       # a line break the copy lost (tex_run)

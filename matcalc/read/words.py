@@ -283,6 +283,8 @@ class WordPass:
     # ------------------------------------------------------------ characters
     def char(self, t):
         out, toks, v, source = self.out, self.toks, t.value, self.source
+        if v == "_" and nested_subscript(toks, self.i - 1):
+            return           # C_{_\theta x}: the empty base's subscript renders as C_{θx}
         if v == "^":
             primes, after = prime_superscript(toks, self.i)
             if primes:
@@ -429,6 +431,15 @@ PERIOD_PRODUCT = ("a period between two factors (v.u) is read as the dot product
 def words(toks: list, source: str) -> list:
     """Raw tokens -> grammar token kinds (plus structural kinds for the splitter)."""
     return WordPass(toks, source).run()
+
+
+def nested_subscript(toks: list, k: int) -> bool:
+    """Is raw token k a ``_`` that opens a subscript group (``C_{_\\theta x}``)? TeX sets
+    it as a subscript of an empty base inside the subscript, which renders as one
+    subscript θx; the reader reads it so (and the parser notes it)."""
+    return (toks[k].kind == "char" and toks[k].value == "_" and k >= 2 and
+            toks[k - 1].kind == "{" and toks[k - 2].kind == "char" and toks[k - 2].value == "_"
+            and k + 1 < len(toks) and toks[k + 1].kind in ("letter", "cmd", "{", "num"))
 
 
 def tokenize(text: str) -> list:

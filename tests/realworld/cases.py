@@ -947,12 +947,13 @@ CASES = [
          r"K_y = K_f + \sigma^2I, K_y named after the vector y and defined after its use, "
          r"are read)",
          objective=r"\log p(y|X, \theta)"),
-    Case("079_wiener_lmmse_C_theta_x.tex", r"\mathbf{a}", ref_lmmse,
-         r"refused: the notebook's typo \mathbf{C}_{_\theta x} (a subscript opening with "
-         r"_), in the line that defines the objective MSE(\widehat{\theta}) (the error "
-         r"now points there)",
-         "signal processing: Wiener / LMMSE estimator", objective=r"MSE(\widehat{\theta})",
-         expect=r"unexpected a subscript '_'"),
+    Case("079_wiener_lmmse_C_theta_x.tex", r"\mathbf{a}", ref_lmmse, R,
+         r"signal processing: Wiener / LMMSE estimator (the notebook's \mathbf{C}_{_\theta x}, "
+         r"a subscript group opening with _ -- a subscript of an empty base, which renders "
+         r"as C_{\theta x} -- is read as that one subscript, noted; it was refused as "
+         r"'unexpected a subscript'; \mathbf{C}_{\theta x} = \mathbf{C}_{x \theta}^T, "
+         r"stated after the formula, defines it)",
+         objective=r"MSE(\widehat{\theta})"),
     Case("080_beamformer_array_gain_H.tex", r"\mathbf{w}", ref_array_gain,
          r"refused: \mathbb{C}^N (complex vectors; the post's ^H is the conjugate transpose)",
          "signal processing: beamforming (array gain)",
@@ -1424,11 +1425,13 @@ CASES = [
          r"careful reader could not compute it either (two readings / shapes never given)",
          "sample 3 q11: least squares of a convolution",
          expect="cannot multiply a column vector of length m by a column vector of length n"),
-    Case("158_two_layer_pastebin_raw_tex.tex", "w_1", ref_two_layer_pastebin,
-         r"refused: the paste's list markers '- ' before each line of raw TeX make "
-         r"- L=\frac{1}{2}\sum(y-{y}')^{2} a statement about -L, not a definition (the page's "
-         r"damage)", "sample 3 q12: two-layer network (raw TeX paste)", objective="L",
-         expect="the document defines nothing to differentiate"),
+    Case("158_two_layer_pastebin_raw_tex.tex", "w_1", ref_two_layer_pastebin, R,
+         r"sample 3 q12: two-layer network (raw TeX paste: the list markers '- ' opening "
+         r"each line, some items only words (- Feed \ forwarding \\), read as bullets, "
+         r"noted -- they made - L=... a statement about -L; net_1 = xw_{1}+b, a run of "
+         r"letters ending in a subscript on a left side, the name net_1, also in the lines "
+         r"that use it; \sum(y-{y}')^{2} with no index over a row: the sum of its squared "
+         r"entries, noted)", objective="L"),
     Case("159_gist_loss_correction_y_out.tex", r"y_{out}",
          lambda y_out, y: float(0.5 * np.sum((y_out - y) ** 2)),
          r"refused: \newcommand{argmax}[1]{...} without a backslash (the author's error: "
