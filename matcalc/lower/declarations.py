@@ -169,6 +169,7 @@ class DeclarationCollector(LoweringBase):
                                   f"definition", "inferred")
         self.ranges_from_sums(stmts)                  # X_i \in R^n: i's range from its sums
         self.declare_prose_shapes(self._declared, stmts)   # "$X$ is an $m \times n$ matrix"
+        self.declare_prose_constants(self._declared, stmts)   # "+ c, for some constant c"
         candidates, last_def, minimands = [], -1, []
         chained = None      # the definition a continued row ``&= ...`` goes on with
         for st in shaped:     # \Sigma = (s_{11} \cdots s_{1k}; \vdots; s_{k1} \cdots s_{kk})
