@@ -38,7 +38,7 @@ from .builtin_defs import own_builtin
 from .columns import column_definitions
 from .candidates import claimed_function, objective_of_claims, written
 from .operators import operand_of_claims, operator_variable, statement_operand, taken_note
-from .reversed import names_used, right_to_left
+from .reversed import named_right, names_beside, names_used, right_to_left
 from .timesletter import times_letter
 from . import symmetry
 from .identitydecl import says_identity
@@ -435,6 +435,35 @@ class DeclarationCollector(LoweringBase):
                 self.note(st, f"a definition written right to left: "
                               f"{names.latex_of(new.target)} is defined as the left side",
                           "inferred")
+            else:
+                self._turn_around_named(stmts, k, st, known, defined - {None})
+
+    def _turn_around_named(self, stmts, k, st, known, defined):
+        """``\\mathbf{L}\\mathbf{L}^\\top = \\bm{\\Sigma}`` with Σ used only where LLᵀ would
+        stand (`reversed.named_right`): Σ's definition when Σ is new, one more definition
+        of it when it is defined elsewhere too (compared when lowered), and two readings,
+        refused, when Σ is declared as data."""
+        got = named_right(st, known, defined, names_used(stmts, k), names_beside(stmts, k))
+        if got is None:
+            return
+        how, new = got
+        latex = names.latex_of(new.target)
+        if how == "declared":
+            raise self.perr(f"two readings of {excerpt(self.src, st.span) or latex}: "
+                            f"{latex} is declared, so an equation the data {latex} "
+                            f"satisfies (it defines nothing, and the formulas that use "
+                            f"{latex} do not depend on the names of the left side), or the "
+                            f"definition of {latex} written right to left (as the formulas "
+                            f"use {latex} only where the left side would stand); they give "
+                            f"different values: remove the declaration of {latex} for the "
+                            f"second reading", st)
+        stmts[k] = new
+        self._kinds[k] = kind_of_def(new, self._declared, self._dimnames, self._indices)
+        self.note(st, f"a definition written right to left: {latex}, "
+                      + ("declared nowhere and defined nowhere else" if how == "define" else
+                         "defined elsewhere too (the two must give the same values)")
+                      + f", is defined as the left side (the formulas use {latex} only where "
+                        f"the left side would stand)", "inferred")
 
     def _note_via_families(self, stmts):
         """One note per family read through a nested subscript (`viafamily.py`)."""

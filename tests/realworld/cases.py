@@ -1435,14 +1435,16 @@ CASES = [
          r"'Should be' correction of the first (the author's correction: two definitions)",
          "sample 3 q12: squared loss (gist with macros)", objective=r"\mathcal L",
          expect=r"\newcommand must name a command"),
-    Case("160_mvn_logpdf_cholesky_L_readme.tex", r"\mathbf{L}", ref_mvn_logpdf_L,
-         r"refused: \mathbf{L} \mathbf{L}^{ \top} = \bm{\Sigma}, a factorisation written "
-         r"right to left, is not read as the definition of \Sigma (never declared; only "
-         r"accented names, X\hat{w} = \hat{y}, are defined right to left): 'unknown name "
-         r"\Sigma' (notation matcalc could learn); the left side \log{p(...)} is read since "
-         r"(its braces)", "sample 3 q13: Gaussian log-density wrt a Cholesky factor (README)",
-         objective=r"\log{p(\mathbf{x} \mid \bm{\mu}, \mathbf{L})}",
-         expect=r"unknown name \Sigma"),
+    Case("160_mvn_logpdf_cholesky_L_readme.tex", r"\mathbf{L}", ref_mvn_logpdf_L, R,
+         r"sample 3 q13: Gaussian log-density wrt a Cholesky factor (README; \mathbf{L} "
+         r"\mathbf{L}^{ \top} = \bm{\Sigma}, a factorisation written right to left, read as "
+         r"the definition of \Sigma, declared nowhere, defined nowhere else and used only where "
+         r"LL^T would stand, noted; the left side \log{p(...)} is read (its braces) and named "
+         r"log p in the claims too; each claim's first row, whose '& =' stands on the next "
+         r"source line, is one row with it: the claims by x and \mu are judged right, the "
+         r"two by L wrong -- the README's answer is no derivative by L, it lacks the factor L "
+         r"and has \Sigma^T\Sigma^T for \Sigma^{-1}...\Sigma^{-1})",
+         objective=r"\log{p(\mathbf{x} \mid \bm{\mu}, \mathbf{L})}"),
     Case("161_quantum_density_logdet_expm.tex", r"\boldsymbol{\theta}", None,
          r"refused: L(\boldsymbol \theta), a matrix function of the parameters never "
          r"defined in the post (undefined function); behind it e^{-\beta L} and "
