@@ -108,3 +108,40 @@ def test_the_objective_keeps_the_constant():
     rng = np.random.default_rng(3)
     kw = dict(x=rng.standard_normal(3), A=rng.standard_normal((3, 3)), c=1.7)
     assert np.isclose(matcalc.numeric.call(g.objective_numpy(), kw), ref(**kw))
+
+
+def test_a_constant_the_math_never_writes_is_no_input():
+    doc = DECL + r"$$f = x^T A x$$ where $k$ is a constant."
+    g = check_gradient(doc, "x", f=lambda x, A: float(x @ A @ x))
+    assert "k" not in g.inputs
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+PHRASES = [", for some constant {c}.", " for a constant {c}", " where {c} is a constant.",
+           ", where {c} is some real constant", " with {c} a constant", ", {c} a constant."]
+
+
+def _taking(key, h):
+    """h(x, A, k) as a function whose third parameter is named `key` (the generated code's
+    keyword, which `numeric.call` passes by name)."""
+    return {"c": lambda x, A, c: h(x, A, c), "k": lambda x, A, k: h(x, A, k),
+            "b": lambda x, A, b: h(x, A, b), "gamma": lambda x, A, gamma: h(x, A, gamma)}[key]
+
+
+REFS = {r"x^T A x + {c}": lambda x, A, k: float(x @ A @ x + k),
+        r"{c} x^T A x": lambda x, A, k: float(k * (x @ A @ x)),
+        r"x^T A x - {c}\, \mathbf{{1}}^T x": lambda x, A, k: float(x @ A @ x - k * x.sum())}
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.sampled_from(PHRASES), st.sampled_from(["c", "k", "b", "$c$", r"$\gamma$"]),
+       st.sampled_from(sorted(REFS)))
+def test_any_phrase_any_name_any_use(phrase, name, body):
+    """Whatever the phrase, the name and the (scalar) use: the derived gradient agrees with
+    central differences of the reference that takes the constant as a scalar."""
+    bare = name.strip("$")
+    doc = DECL + "$$f = " + body.format(c=bare) + "$$" + phrase.format(c=name)
+    key = "gamma" if bare == r"\gamma" else bare
+    g = check_gradient(doc, "x", f=_taking(key, REFS[body]))
+    assert key in g.inputs.values()

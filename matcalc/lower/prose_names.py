@@ -261,19 +261,22 @@ class ProseFunctions(LoweringBase):
         constant c``, `read.constants.named_constants`) a real scalar that is not a variable
         (`self.constants`: the keyword -> the words; a gradient with respect to it is
         refused, api.py), with a note citing the words. A name the math declares or
-        defines keeps that (the words add nothing to it); a name a sentence gives a shape
+        defines keeps that (the words add nothing to it), one it never writes is not
+        declared; a name a sentence gives a shape
         that is not a scalar, or that the math indexes (``c_i``: an entry of an array),
         is refused, naming both readings."""
         if not self.prose.constants:
             return
         defined = {names.keyword_of(st.target) for st in stmts
                    if isinstance(st, S.Def) and st.target is not None}
+        written = {names.keyword_of(n.base if isinstance(n, S.Sub) else n)
+                   for st in stmts for n in walk_syntax(st) if isinstance(n, (S.Sym, S.Sub))}
         for kw, said in self.prose.constants.items():
             first = said[0]
             latex = names.latex_of(first.name)
             span = self._offset_span(first.place)
-            if kw in declared or kw in defined:
-                continue
+            if kw in declared or kw in defined or kw not in written:
+                continue        # the math says what it is, or never writes it
             shaped = self.prose.shapes.get(kw)
             if shaped and column(shaped[0].dims):
                 raise self.perr(f"two readings of {latex}: \"{first.sentence}\" calls it a "
