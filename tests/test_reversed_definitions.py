@@ -138,3 +138,10 @@ def test_the_corpus_gradient_by_L():
                        f=lambda x, mu, L: logpdf(x, mu, L) - 0.5 * len(x) * np.log(2 * np.pi),
                        objective=r"\log{p(\mathbf{x} \mid \bm{\mu}, \mathbf{L})}")
     assert right_to_left_noted(g)
+
+
+def test_a_size_on_the_right_is_no_definition():
+    """\\sum_i x_i = n with n a dimension: a relation of sizes, neither refused nor read."""
+    doc = r"$x \in \mathbb{R}^n$" "\n" r"$$\sum_i x_i = n$$" "\n" r"$$f = x^T x + n$$"
+    g = check_gradient(doc, "x", f=lambda x: float(x @ x + len(x)))
+    assert not right_to_left_noted(g)

@@ -448,6 +448,8 @@ class DeclarationCollector(LoweringBase):
             return
         how, new = got
         latex = names.latex_of(new.target)
+        if how == "declared" and names.keyword_of(new.target) not in self._declared:
+            return              # a dimension or an index on the right: a relation of sizes
         if how == "declared":
             raise self.perr(f"two readings of {excerpt(self.src, st.span) or latex}: "
                             f"{latex} is declared, so an equation the data {latex} "
