@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Tuple
 
 from .clauses import GROUP_CLOSERS as _CLOSE, GROUP_OPENERS as _OPEN
+from .prose_shapes import masked_line, unmask
 
 CONSTANT_WORDS = {"const", "const.", "constant", "constant.", "cst", "cst."}
 _SIGNS = {"PLUS", "MINUS"}
@@ -120,16 +121,7 @@ def named_constants(text, regs, k, inner, one_name) -> list:
     r = regs[k]
     eol = text.find("\n", r.end)
     eol = len(text) if eol < 0 else eol
-    masked, at, spans = [], r.end, {}
-    for j in range(k + 1, len(regs)):
-        q = regs[j]
-        if q.start >= eol or q.end is None or q.end > eol:
-            break
-        masked.append(text[at:q.start] + f"\x00{j}\x00")
-        spans[j] = q
-        at = q.end
-    masked.append(text[at:eol])
-    prose = "".join(masked)
+    prose, spans = masked_line(text, regs, k, eol)
     lead = _LEAD.match(prose).end()
     src = inner(text, r)
     own = one_name(src) if src is not None else None
@@ -148,13 +140,8 @@ def named_constants(text, regs, k, inner, one_name) -> list:
             name = one_name(body) if body is not None else None
         if name is None:
             continue
-        end = r.end + len(_unmask(prose[:m.end()], text, spans))
+        end = r.end + len(unmask(prose[:m.end()], text, spans))
         start = r.start if pattern is _COMPILED_SELF[1] else \
-            r.end + len(_unmask(prose[:lead], text, spans))
+            r.end + len(unmask(prose[:lead], text, spans))
         return [ConstantStatement(name, text[start:end].strip(), (start, end), how)]
     return []
-
-
-def _unmask(masked, text, spans):
-    return re.sub("\x00(\\d+)\x00", lambda m: text[spans[int(m.group(1))].start:
-                                                   spans[int(m.group(1))].end], masked)

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Tuple
 
+from .prose_shapes import masked_line, unmask
+
 _ONE_HOT = r"(?:one[- ]?hot(?:[- ]encoded)?|a\s+one[- ]?hot\s+(?:encoded\s+)?" \
            r"(?:vector|label|encoding|target)s?)"
 _PROBABILITY = r"(?:an?\s+|the\s+)?(?:probability|stochastic)\s+(?:vector|distribution)"
@@ -57,16 +59,7 @@ def normalised_statements(text, regs, k, inner, one_name) -> list:
     eol = len(text) if eol < 0 else eol
     src = inner(text, r)
     own = one_name(src) if src is not None else None
-    masked, at, spans = [], r.end, {}
-    for j in range(k + 1, len(regs)):
-        q = regs[j]
-        if q.start >= eol or q.end is None or q.end > eol:
-            break
-        masked.append(text[at:q.start] + f"\x00{j}\x00")
-        spans[j] = q
-        at = q.end
-    masked.append(text[at:eol])
-    prose = "".join(masked)
+    prose, spans = masked_line(text, regs, k, eol)
     lead = re.match(r"\s*[,;]?\s*", prose).end()
     out = []
     before = text[bol:r.start]
@@ -94,9 +87,7 @@ def normalised_statements(text, regs, k, inner, one_name) -> list:
             name = one_name(body) if body is not None else None
         if name is None:
             continue
-        end = r.end + len(re.sub("\x00(\\d+)\x00", lambda g: text[spans[int(g.group(1))].start:
-                                                              spans[int(g.group(1))].end],
-                                 prose[:m.end()]))
+        end = r.end + len(unmask(prose[:m.end()], text, spans))
         start = r.start if "letter" not in pattern.groupindex else r.end + lead
         out.append(SumStatement(name, text[start:end].strip(), (start, end), how))
         break
