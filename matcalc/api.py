@@ -511,6 +511,17 @@ def _resolve(problem, lowerer, wrt):
         if missing is not None:
             raise missing from None
         raise
+    if kw in getattr(problem, "constants", {}):
+        latex = problem.latex.get(kw, kw)
+        raise MatcalcError(f"{latex} is a constant, as the words \"{problem.constants[kw]}\" "
+                           f"say: not a variable to differentiate with respect to (declare "
+                           f"it, e.g. `{latex} \\in \\mathbb{{R}}`, to take it as one)")
+    if kw in getattr(problem, "conditioned", {}):
+        latex = problem.latex.get(kw, kw)
+        raise MatcalcError(f"the members of a chain of equalities in the document agree only "
+                           f"where \\mathbf{{1}}^T {latex} = 1 (\"{problem.conditioned[kw]}\"): "
+                           f"a gradient with respect to {latex} has two readings (one per "
+                           f"member; they differ by a multiple of \\mathbf{{1}}): refused")
     if kw in problem.symmetric:
         latex = problem.latex.get(kw, kw)
         line, said = problem.symmetric[kw]

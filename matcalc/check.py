@@ -357,9 +357,7 @@ class Judge:
                 for p in self.points:
                     q = dict(p)
                     key = names.python_name(k)
-                    shape = np.shape(p[key])
-                    draw = rng.uniform(0.2, 1.0, shape)
-                    q[key] = draw / draw.sum(axis=axis, keepdims=True)
+                    q[key] = numeric.on_simplex(rng, np.shape(p[key]), axis)
                     points.append(q)
                 try:
                     if self._right_at(points, value, index_syntax, helpers, src):

@@ -45,6 +45,7 @@ from .lower import Lowerer
 from .lower.base import chain_factors, walk_syntax
 from .lower.claimpartials import after_d as _after_d
 from .lower.classify import is_derivative, is_differential, is_gradient
+from .lower.naming import log_named
 from .lower.operators import operator_and_operand
 from .read import syntax as S
 from .repair import locate
@@ -110,8 +111,11 @@ def variable_syntax(target):
 
 def _name_of(e, known):
     """The keyword of a named quantity as written in a derivative: ``f``, ``f(x)``,
-    ``F(h,\\phi)``, ``\\text{KL}``, an entry ``q_{ij}`` of q (its name); None for an
-    expression."""
+    ``F(h,\\phi)``, ``\\text{KL}``, an entry ``q_{ij}`` of q (its name), ``\\log p(x \\mid
+    \\theta)`` (log p, as its definition names it); None for an expression."""
+    logged = log_named(e)
+    if logged is not None and names.keyword_of(logged) in known:
+        return names.keyword_of(logged)
     if isinstance(e, S.Apply):
         e = e.func
     kw = names.keyword_of(e) if isinstance(e, (S.Sym, S.Sub)) else None

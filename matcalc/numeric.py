@@ -7,6 +7,7 @@ positive definite matrices (each member of a family of square matrices, too); an
 document states symmetric (`Problem.symmetric`) is always symmetric positive definite. A
 function the document leaves arbitrary (`ops.opaque`) is a random smooth instance, given
 as the callables of it the generated code takes (``f``, ``f_prime``, ``f_grad``).
+`on_simplex(rng, shape, axis)` draws an input whose entries sum to 1 along `axis`.
 `central_difference(f, kwargs, wrt)` returns the gradient of the scalar function
 f(**kwargs) with respect to kwargs[wrt] by central differences (float64).
 """
@@ -85,6 +86,15 @@ def sample_inputs(problem, rng, fn=None, mode=None, dims=None) -> dict:
 
 STEADY_STEP = 1e-9     # relative perturbation of every array input
 STEADY_TOL = 1e-5      # allowed change of the value, relative to |f| + 1: a condition ~1e4
+
+
+def on_simplex(rng, shape, axis=0):
+    """Entries drawn from the open simplex along `axis`: positive, each vector along it
+    summing to 1 (a probability vector; agreement of two analytic formulas at such points
+    is agreement on the whole affine set the sum fixes, one-hot labels included). Used by
+    `check.Judge.normalised_right` and the chain check of `lower/definitions.py`."""
+    draw = rng.uniform(0.2, 1.0, shape)
+    return draw / draw.sum(axis=axis, keepdims=True)
 
 
 def _steady(fn, kwargs, val) -> bool:

@@ -52,6 +52,13 @@ class Problem:
     #                                                   -> the word: see `symmetric_inputs`
     positive: dict = field(default_factory=dict)      # keyword of a scalar stated positive
     #                                                   (\sigma > 0, \mathbb{R}_+) -> how
+    constants: dict = field(default_factory=dict)     # keyword of a scalar the words call a
+    #                                                   constant ("for some constant c") ->
+    #                                                   the words: not a variable (api.py)
+    conditioned: dict = field(default_factory=dict)   # input a chain of equalities holds
+    #                                                   only where it sums to 1, as the words
+    #                                                   say -> the words (api.py refuses it
+    #                                                   as wrt)
 
     def symmetric_inputs(self) -> frozenset:
         """The inputs the result takes to be their own transpose (Sᵀ = S, so it reads

@@ -38,7 +38,7 @@ from .builtin_defs import own_builtin
 from .columns import column_definitions
 from .candidates import claimed_function, objective_of_claims, written
 from .operators import operand_of_claims, operator_variable, statement_operand, taken_note
-from .reversed import names_used, right_to_left
+from .reversed import named_right, names_beside, names_used, right_to_left
 from .timesletter import times_letter
 from . import symmetry
 from .identitydecl import says_identity
@@ -169,6 +169,7 @@ class DeclarationCollector(LoweringBase):
                                   f"definition", "inferred")
         self.ranges_from_sums(stmts)                  # X_i \in R^n: i's range from its sums
         self.declare_prose_shapes(self._declared, stmts)   # "$X$ is an $m \times n$ matrix"
+        self.declare_prose_constants(self._declared, stmts)   # "+ c, for some constant c"
         candidates, last_def, minimands = [], -1, []
         chained = None      # the definition a continued row ``&= ...`` goes on with
         for st in shaped:     # \Sigma = (s_{11} \cdots s_{1k}; \vdots; s_{k1} \cdots s_{kk})
@@ -434,6 +435,37 @@ class DeclarationCollector(LoweringBase):
                 self.note(st, f"a definition written right to left: "
                               f"{names.latex_of(new.target)} is defined as the left side",
                           "inferred")
+            else:
+                self._turn_around_named(stmts, k, st, known, defined - {None})
+
+    def _turn_around_named(self, stmts, k, st, known, defined):
+        """``\\mathbf{L}\\mathbf{L}^\\top = \\bm{\\Sigma}`` with Σ used only where LLᵀ would
+        stand (`reversed.named_right`): Σ's definition when Σ is new, one more definition
+        of it when it is defined elsewhere too (compared when lowered), and two readings,
+        refused, when Σ is declared as data."""
+        got = named_right(st, known, defined, names_used(stmts, k), names_beside(stmts, k))
+        if got is None:
+            return
+        how, new = got
+        latex = names.latex_of(new.target)
+        if how == "declared" and names.keyword_of(new.target) not in self._declared:
+            return              # a dimension or an index on the right: a relation of sizes
+        if how == "declared":
+            raise self.perr(f"two readings of {excerpt(self.src, st.span) or latex}: "
+                            f"{latex} is declared, so an equation the data {latex} "
+                            f"satisfies (it defines nothing, and the formulas that use "
+                            f"{latex} do not depend on the names of the left side), or the "
+                            f"definition of {latex} written right to left (as the formulas "
+                            f"use {latex} only where the left side would stand); they give "
+                            f"different values: remove the declaration of {latex} for the "
+                            f"second reading", st)
+        stmts[k] = new
+        self._kinds[k] = kind_of_def(new, self._declared, self._dimnames, self._indices)
+        self.note(st, f"a definition written right to left: {latex}, "
+                      + ("declared nowhere and defined nowhere else" if how == "define" else
+                         "defined elsewhere too (the two must give the same values)")
+                      + f", is defined as the left side (the formulas use {latex} only where "
+                        f"the left side would stand)", "inferred")
 
     def _note_via_families(self, stmts):
         """One note per family read through a nested subscript (`viafamily.py`)."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import sympy as sp
 
 from .. import ir, names, ops
@@ -195,11 +196,13 @@ class DefinitionLowering(LoweringBase):
                              f"the value", "unreadable")
                 continue
             del self.notes[start:]
-            if not self._same_value(got, body):
+            if not self._same_value(got, body) and not self._same_where_stated(kw, m, got,
+                                                                                body):
                 raise self.perr(f"{latex} is written as a chain of equalities whose members "
                                 f"give different values: this member and the last one "
                                 f"(line {st.value.span.line}, column {st.value.span.column}) "
-                                f"are two readings of {latex}", m)
+                                f"are two readings of {latex}"
+                                + self._unstated_sum(got, body), m)
 
     def tentatively(self, fn):
         """Run a lowering that may fail; on failure, forget the names it met (a name seen
@@ -221,8 +224,53 @@ class DefinitionLowering(LoweringBase):
             self.ranges.update(ranges)
             raise
 
-    def _same_value(self, a, b) -> bool:
-        """Do two lowered definitions give the same numbers (at random inputs)?"""
+    def _same_where_stated(self, kw, m, got, body) -> bool:
+        """A member `m` of the chain that defines `kw` and its last member give the same
+        numbers where a vector input sums to 1, as the words say it does (``where $y$ is
+        one-hot``, `read.normalised`): ``\\ell = -y:\\log(s) = \\lambda - y:u`` holds for
+        every admissible y. Then the chain is read (its value, as always, the last
+        member), noted, and the input is kept in `conditioned` (a gradient with respect to
+        it has two readings: api.py). False when no stated input makes them agree."""
+        for said in self.prose.normalised.values():
+            first = said[0]
+            y = names.keyword_of(first.name)
+            if self._agree_on_simplex(y, got, body):
+                latex, info = self.info[kw].latex, self.info[y]
+                self.note(m, f"a member of the chain of equalities that defines {latex}: it "
+                             f"equals the last member only where \\mathbf{{1}}^T {info.latex} "
+                             f"= 1, which the text states (\"{first.sentence}\"); the last "
+                             f"member is the value", "inferred")
+                self.conditioned.setdefault(y, first.sentence)
+                return True
+        return False
+
+    def _agree_on_simplex(self, y, got, body) -> bool:
+        """Do `got` and `body` give the same numbers where the vector input `y` sums to 1
+        (drawn on the open simplex, `numeric.on_simplex`)?"""
+        from .. import numeric
+        info = self.info.get(y)
+        if info is None or info.kind != "input" or len(info.shape) != 1:
+            return False
+        key = names.python_name(y)
+
+        def on_simplex(point, rng):
+            point[key] = numeric.on_simplex(rng, np.shape(point[key]))
+            return point
+        return self._same_value(got, body, adjust=on_simplex)
+
+    def _unstated_sum(self, got, body) -> str:
+        """The words a refused chain would need: ", which agree only where 1^T y = 1" for
+        the first vector input y that makes them agree (the text never says it), else ""."""
+        for y, info in list(self.info.items()):
+            if self._agree_on_simplex(y, got, body):
+                return (f" (they agree only where \\mathbf{{1}}^T {info.latex} = 1, which "
+                        f"the text does not state: say so in words, e.g. `where "
+                        f"${info.latex}$ is one-hot`, to read the chain)")
+        return ""
+
+    def _same_value(self, a, b, adjust=None) -> bool:
+        """Do two lowered definitions give the same numbers (at random inputs, each
+        point passed through `adjust(point, rng)` when given)?"""
         from ..simplify import simplify
         a, b = simplify(a), simplify(b)
         if a is b:
@@ -247,7 +295,10 @@ class DefinitionLowering(LoweringBase):
             # written once with log of a product of Γ's, NaN where one is negative, once
             # with log Γ = log|Γ|, finite: they agree on the density's domain), and some must be
             for seed, mode in ((0, None), (1, None), (2, "spd"), (3, "positive")):
-                kw = numeric.sample_inputs(p, np.random.default_rng(seed), mode=mode)
+                rng = np.random.default_rng(seed)
+                kw = numeric.sample_inputs(p, rng, mode=mode)
+                if adjust is not None:
+                    kw = adjust(kw, rng)
                 with np.errstate(all="ignore"):
                     va, vb = (np.asarray(v, dtype=float) for v in numeric.call(fn, kw))
                 both = np.isfinite(va) & np.isfinite(vb)

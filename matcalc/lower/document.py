@@ -102,6 +102,8 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         self._last_def = None                   # where the last definition stands
         self._starts = None
         self.positive: dict = {}                # keyword of a scalar stated positive -> how
+        self.constants: dict = {}               # keyword of a scalar named a constant -> words
+        self.conditioned: dict = {}             # input a chain needs summing to 1 -> words
 
     def run(self, objective=None) -> Problem:
         # |v| of a vector: the entrywise or the norm reading, whichever fits (atoms.py)
@@ -171,6 +173,8 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
                           index_ranges={self.index_latex[kw]: self._range_dim(kw, None)
                                         for kw in self.index_latex if kw in self.ranges})
         problem.positive = {kw: how for kw, how in self.positive.items() if kw in inputs}
+        problem.constants = {kw: w for kw, w in self.constants.items() if kw in inputs}
+        problem.conditioned = {kw: w for kw, w in self.conditioned.items() if kw in inputs}
         if obj == "f" and obj in defs and not self.defsrc[obj].stmt.target.span.line:
             problem.unnamed = {obj}       # the bare final expression: "f" is not its name
             problem.written = self.defsrc[obj].stmt.value

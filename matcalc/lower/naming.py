@@ -28,6 +28,20 @@ from .base import SIGMA_NAMES, LoweringBase, walk_syntax
 NAMING_FUNCTIONS = {"log": "log"}
 
 
+def log_named(t):
+    """The name ``\\ln p(X \\mid \\theta)`` stands for, log p (a Sym spanning `t`), where
+    `t` is a naming function applied to one application of a name; else None. The same
+    name in a definition's left side (`run_named`) and in a claimed derivative's numerator
+    (claims.py)."""
+    if isinstance(t, S.Call) and t.func in NAMING_FUNCTIONS and len(t.args) == 1 and \
+            isinstance(t.args[0], S.Apply) and isinstance(t.args[0].func, S.Sym) and \
+            not t.primes:
+        inner = t.args[0]
+        return dataclasses.replace(inner.func, name=NAMING_FUNCTIONS[t.func] + inner.func.name,
+                                   span=t.span)
+    return None
+
+
 class NameLowering(LoweringBase):
     """Written names -> declared names, definitions, family members."""
 
@@ -279,17 +293,12 @@ class NameLowering(LoweringBase):
         member = self.layer_member(t) if isinstance(t, (S.Sym, S.Sub)) else None
         if member is not None:               # J^{(i)} = ..., i = 1..n: entrywise over i
             return dataclasses.replace(st, target=member)
-        if isinstance(t, S.Call) and t.func in NAMING_FUNCTIONS and len(t.args) == 1 \
-                and params is None \
-                and isinstance(t.args[0], S.Apply) and isinstance(t.args[0].func, S.Sym) \
-                and not t.primes:
+        name = log_named(t) if params is None else None
+        if name is not None:
             # \ln p(X \mid \mu, \Sigma) = ...: the log-likelihood, named log p
-            inner = t.args[0]
-            name = dataclasses.replace(inner.func, name=NAMING_FUNCTIONS[t.func] + inner.func.name,
-                                       span=t.span)
             if names.keyword_of(name) in self.info:
                 return None
-            return dataclasses.replace(st, target=name, params=tuple(inner.args))
+            return dataclasses.replace(st, target=name, params=tuple(t.args[0].args))
         if isinstance(t, S.BinOp) and t.op == S.MUL and isinstance(t.right, S.Apply) and \
                 params is None and isinstance(t.right.func, S.Sym):
             # c o s s i m(a, b): the last letter took the parentheses

@@ -256,6 +256,49 @@ class ProseFunctions(LoweringBase):
                             f"{'a positive scalar' if sign else _shape(first.dims)}, as this "
                             f"sentence says: \"{first.sentence}\"", "inferred")
 
+    def declare_prose_constants(self, declared, stmts):
+        """Declare each name the words after a formula call a constant (``+ c, for some
+        constant c``, `read.constants.named_constants`) a real scalar that is not a variable
+        (`self.constants`: the keyword -> the words; a gradient with respect to it is
+        refused, api.py), with a note citing the words. A name the math declares or
+        defines keeps that (the words add nothing to it), one it never writes is not
+        declared; a name a sentence gives a shape
+        that is not a scalar, or that the math indexes (``c_i``: an entry of an array),
+        is refused, naming both readings."""
+        if not self.prose.constants:
+            return
+        defined = {names.keyword_of(st.target) for st in stmts
+                   if isinstance(st, S.Def) and st.target is not None}
+        written = {names.keyword_of(n.base if isinstance(n, S.Sub) else n)
+                   for st in stmts for n in walk_syntax(st) if isinstance(n, (S.Sym, S.Sub))}
+        for kw, said in self.prose.constants.items():
+            first = said[0]
+            latex = names.latex_of(first.name)
+            span = self._offset_span(first.place)
+            if kw in declared or kw in defined or kw not in written:
+                continue        # the math says what it is, or never writes it
+            shaped = self.prose.shapes.get(kw)
+            if shaped and column(shaped[0].dims):
+                raise self.perr(f"two readings of {latex}: \"{first.sentence}\" calls it a "
+                                f"constant (a scalar), and \"{shaped[0].sentence}\" gives it "
+                                f"the shape {_shape(shaped[0].dims)}: declare it",
+                                respan(first.name, span))
+            indexed = _indexed_use(kw, stmts, declared | defined)
+            if indexed is not None:
+                raise self.perr(f"two readings of {latex}: the words \"{first.sentence}\" "
+                                f"call it a constant, a scalar, but the formula writes "
+                                f"{names.latex_of(indexed)}, an entry of an array {latex}: "
+                                f"declare it (`{latex} \\in \\mathbb{{R}}` or `{latex} "
+                                f"\\in \\mathbb{{R}}^{{n}}`)", indexed)
+            self.constants[kw] = first.sentence
+            if shaped:          # "c is a scalar" too: declared by declare_prose_shapes
+                continue
+            name = dataclasses.replace(first.name, span=span)
+            decl = S.Decl((name,), S.Space("real", (), span), span=span)
+            self._declare(name, decl.space, decl)
+            self.note(span, f"{latex} is declared a scalar constant, not a variable, as the "
+                            f"words after the formula say: \"{first.sentence}\"", "inferred")
+
     def _take_tuples(self, stmts):
         """``$X = (m, n)$`` with nothing said about it (TUPLE_BARE) is a shape only where a
         formula multiplies it with another name so written whose sizes meet
@@ -301,6 +344,17 @@ class ProseFunctions(LoweringBase):
             return line, i - starts[line - 1] + 1
         (l1, c1), (l2, c2) = at(place[0]), at(place[1])
         return S.Span(l1, c1, l2, c2)
+
+
+def _indexed_use(kw, stmts, known):
+    """The first ``c_i`` of the statements whose base is the name `kw` (and which is
+    no name of its own in `known`, as ``c_0`` declared), else None."""
+    for st in stmts:
+        for n in walk_syntax(st):
+            if isinstance(n, S.Sub) and isinstance(n.base, S.Sym) and \
+                    names.keyword_of(n.base) == kw and names.keyword_of(n) not in known:
+                return n
+    return None
 
 
 def _shape(dims):

@@ -142,8 +142,10 @@ for _op in [
     CallOp("softmax", _softmax, commands=("softmax",), words=("softmax",), runs=("softmax",),
            examples=_ex(r"x, y \in \mathbb{R}^n \\ f = y^T \operatorname{softmax}(x)", "x",
                         lambda x, y: y @ np.exp(x) / np.sum(np.exp(x)))),
+    # spellings that mean only it: log-sum-exp with or without hyphens, its initials LSE
     CallOp("logsumexp", _logsumexp, commands=("logsumexp", "LSE"),
-           words=("logsumexp", "LSE", "lse"), runs=("logsumexp",),
+           words=("logsumexp", "LSE", "lse", "log-sum-exp", "Log-Sum-Exp", "LogSumExp",
+                  "logSumExp"), runs=("logsumexp",),
            examples=_ex(r"X \in \mathbb{R}^{n\times m} \\ f = \mathbf{1}^T \operatorname{logsumexp}(X)",
                         "X", lambda X: np.sum(np.log(np.sum(np.exp(X), axis=1))))),
     CallOp("max", _extreme(+1), commands=("max",), words=("max",),

@@ -34,7 +34,7 @@ def split_rows(toks: list, source: str, dropped: list | None = None,
                keep_arrows: bool = False) -> list:
     """Token stream -> rows -> clauses (lists of tokens). A row ends at a region end, a
     ``\\\\`` or a newline at bracket depth 0 (unless the row ends with a binary operator or
-    the next starts with one); clauses are separated at depth 0 by ``,`` ``;`` ``\\quad``,
+    the next starts with one, or with a relation after a row that has none); clauses are separated at depth 0 by ``,`` ``;`` ``\\quad``,
     separator words, and ``\\;`` when relations stand on both sides. Also resolves norm
     bars into openers/closers and checks bracket balance and depth.
 
@@ -75,6 +75,16 @@ def split_rows(toks: list, source: str, dropped: list | None = None,
             if last is not None and not isinstance(last, str) and last.kind in CONT_END:
                 continue
             if next_kind(i) in CONT_START:
+                continue
+            if next_kind(i) == "REL" and last is not None and not isinstance(last, str) \
+                    and last.kind in OPERAND_END and not any(
+                        not isinstance(x, str) and x.kind in ("REL", "IN") and d == 0
+                        for x, d in row):
+                # a line that starts with a relation goes on with the one before when that
+                # one has none (a left side alone): a newline is a blank in TeX
+                # (``\\frac{\\partial f}{\\partial x}`` then ``& = 2x`` on the next line of
+                # an aligned block, corpus 160); after a relation, ``&= B`` rows are the
+                # chain's own (continued by lowering)
                 continue
             end_row()
             continue

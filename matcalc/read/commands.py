@@ -505,6 +505,8 @@ def _font_argument(w, t, v):
         inner, after = [toks[i]], i + 1
     font = "mathbb" if v == "Bbb" else v.rstrip("*")
     word = word_of(inner)
+    if word is None and font in WORD_FONTS:
+        word = _hyphenated_op(inner)        # \operatorname{log-sum-exp}: that op's spelling
     _refuse_scripted_product(t, v, font, inner, toks, after, source)
     if font == "mathbb" and word == "S":
         got = _symmetric_space(toks, after)
@@ -531,7 +533,10 @@ def _font_argument(w, t, v):
         return True
     if font == "operatorname":
         if word is None:
-            raise err("\\operatorname needs a word of letters", t, source)
+            hyphens = " (a name with hyphens is read only where it spells a function "\
+                "matcalc knows, \\operatorname{log-sum-exp})" if any(
+                    x.kind == "char" and x.value == "-" for x in inner) else ""
+            raise err("\\operatorname needs a word of letters" + hyphens, t, source)
         w.out.append(word_token(t, word, "operatorname", source))
         w.i = after
         return True
@@ -541,6 +546,26 @@ def _font_argument(w, t, v):
             w.out.append(wt)
             w.i = after
     return True                     # else the font is dropped; its argument is read on
+
+
+def _hyphenated_op(inner):
+    """``log-sum-exp`` in an upright font: the word with its hyphens, when the letters
+    between the hyphens are words and the hyphenated word is an op's spelling (the op
+    lists it, ``ops/calls.py``); else None -- the hyphens then stay minus signs or are
+    refused, as before."""
+    parts, cur = [], []
+    for x in inner:
+        if x.kind == "letter":
+            cur.append(x.value)
+        elif x.kind == "char" and x.value == "-" and cur:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            return None
+    if not cur or not parts:
+        return None
+    word = "-".join(parts + ["".join(cur)])
+    return word if ops.spelled("word", word) else None
 
 
 def _atoms(inner) -> list:

@@ -27,6 +27,11 @@ below, and nothing that is not clearly such a statement:
     ``$X$ is an $m \times n$ input matrix``, ``$y$ is an $m$-dimensional vector``, ...
     (`shapes`: the name's keyword -> the `ShapeStatement`s made about it, in order; the
     lowerer refuses two that disagree).
+  - a CONSTANT statement (`constants.py`): ``... + c, for some constant c``, ``where $c$
+    is a constant`` after a formula, also one found without delimiters (`constants`: the
+    name's keyword -> the `ConstantStatement`s made about it).
+  - a SUM statement (`normalised.py`): ``where $y$ is one-hot``, ``$y$ is a probability
+    vector`` (`normalised`: the name's keyword -> the `SumStatement`s made about it).
 
 Two function statements that bind one name differently make the name unbound (the reader
 then says it does not know it): a sentence is never picked over another.
@@ -39,6 +44,8 @@ from dataclasses import dataclass, field
 from .. import names
 from ..errors import ParseError
 from . import syntax as S
+from .constants import named_constants
+from .normalised import normalised_statements
 from .prose_members import member_statements
 from .prose_shapes import lone_statement, shape_statements
 from .scan import regions
@@ -49,7 +56,7 @@ FUNCTION_PHRASES = {
     "softmax": "softmax", "soft-max": "softmax", "soft max": "softmax",
     "tanh": "tanh", "hyperbolic tangent": "tanh",
     "relu": "relu", "rectified linear": "relu", "rectified linear unit": "relu",
-    "softplus": "softplus", "logsumexp": "logsumexp",
+    "softplus": "softplus", "logsumexp": "logsumexp", "log-sum-exp": "logsumexp",
     # the standard normal CDF: one argument and no parameters named, so the standard one
     "cumulative normal distribution": "normcdf", "standard normal cdf": "normcdf",
     "normal cdf": "normcdf", "cumulative standard normal distribution": "normcdf",
@@ -132,6 +139,8 @@ class ProseFacts:
     shapes: dict = field(default_factory=dict)      # keyword -> [ShapeStatement, ...]
     arbitrary: dict = field(default_factory=dict)   # keyword -> (kind or None, sentence)
     members: dict = field(default_factory=dict)     # keyword -> [MemberStatement, ...]
+    constants: dict = field(default_factory=dict)   # keyword -> [ConstantStatement, ...]
+    normalised: dict = field(default_factory=dict)  # keyword -> [SumStatement, ...]
 
 
 def _inner(text, r):
@@ -191,6 +200,14 @@ def prose_facts(text: str) -> ProseFacts:
         nxt = regs[k + 1].start if k + 1 < len(regs) else len(text)
         prose = text[r.end:nxt]
         inner = _inner(text, r)
+        for said in named_constants(text, regs, k, _inner, _one_name):
+            kw = names.keyword_of(said.name)
+            if kw is not None:
+                facts.constants.setdefault(kw, []).append(said)
+        for said in normalised_statements(text, regs, k, _inner, _one_name):
+            kw = names.keyword_of(said.name)
+            if kw is not None:
+                facts.normalised.setdefault(kw, []).append(said)
         if inner is None:
             continue
         m = _FUNCTION_SENTENCE.match(prose)

@@ -168,16 +168,7 @@ def shape_statements(text, regs, k, inner, one_name):
         return out + [scalar]
     if name is None:
         return out
-    masked, at, spans = [], r.end, {}
-    for j in range(k + 1, len(regs)):        # the regions on the same line, as tokens
-        q = regs[j]
-        if q.start >= eol or q.end > eol:
-            break
-        masked.append(text[at:q.start] + f"\x00{j}\x00")
-        spans[j] = q
-        at = q.end
-    masked.append(text[at:eol])
-    prose = "".join(masked)
+    prose, spans = masked_line(text, regs, k, eol)
     lead = re.match(r"\s*", prose).end()
     for how, pattern, want in _COMPILED:
         m = pattern.match(prose, lead)
@@ -191,7 +182,7 @@ def shape_statements(text, regs, k, inner, one_name):
         if want and len(dims) != want:
             continue          # "$X$ is $n$": X equals n, not a shape
         dims = column(dims)
-        end = len(_unmask(prose[:m.end()], text, spans)) + r.end
+        end = len(unmask(prose[:m.end()], text, spans)) + r.end
         sentence = text[r.start:end].strip()
         out.append(ShapeStatement(name, dims, sentence, (r.start, end), how,
                                   (spans[j].start, spans[j].end),
@@ -289,9 +280,27 @@ def _subscript(text, r, src, eol, one_name):
     return []
 
 
-def _unmask(masked, text, spans):
+def masked_line(text, regs, k, eol):
+    """(the prose after region `regs[k]` up to `eol`, each later region on it replaced by
+    "\\x00<j>\\x00"; {j: that region}): the form the phrase tables match (also
+    `constants.named_constants`, `normalised.normalised_statements`)."""
+    masked, at, spans = [], regs[k].end, {}
+    for j in range(k + 1, len(regs)):        # the regions on the same line, as tokens
+        q = regs[j]
+        if q.start >= eol or q.end is None or q.end > eol:
+            break
+        masked.append(text[at:q.start] + f"\x00{j}\x00")
+        spans[j] = q
+        at = q.end
+    masked.append(text[at:eol])
+    return "".join(masked), spans
+
+
+def unmask(masked, text, spans):
+    """`masked` (a prefix of a `masked_line`) with its regions written back."""
     return re.sub("\x00(\\d+)\x00", lambda m: text[spans[int(m.group(1))].start:
-                                                   spans[int(m.group(1))].end], masked)
+                                                  spans[int(m.group(1))].end], masked)
+
 
 
 def _aside(prose: str, at: int, one_name):

@@ -1382,13 +1382,11 @@ CASES = [
          r"words (outside arrays: a careful reader would tabulate F_{tk} = f_k(t) as data)",
          "sample 3 q1: multivariate Poisson log-likelihood",
          expect="index t is used as a number here, but its range is not known"),
-    Case("151_poisson_glm_ell2_no_delimiters.tex", r"\beta", ref_poisson_glm_ell2,
-         r"refused: c of '+ c, for some constant c', a scalar only in words (no shape "
-         r"given in math; notation matcalc could learn); the page lost its math delimiters: "
-         r"the declaration Let {\boldsymbol \beta }\in \mathbb {R}^1, a run of TeX that opens "
-         r"with a brace group, is read since (noted)",
-         "sample 3 q1: Poisson GLM log-likelihood (rendered text)", objective=r"\ell_2",
-         expect="unknown name c"),
+    Case("151_poisson_glm_ell2_no_delimiters.tex", r"\beta", ref_poisson_glm_ell2, R,
+         r"sample 3 q1: Poisson GLM log-likelihood (rendered text; c of '+ c, for some "
+         r"constant c' read as a scalar constant, not a variable, noted; the page lost its "
+         r"math delimiters: the declaration Let {\boldsymbol \beta }\in \mathbb {R}^1, a "
+         r"run of TeX that opens with a brace group, is read, noted)", objective=r"\ell_2"),
     Case("152_gravitational_potential_P_xyz.tex", "x",
          lambda G, m, M, x, y, z: float(-G * m * M / np.sqrt(x * x + y * y + z * z)), R,
          r"sample 3 q4: gravitational potential energy (\text{.} inside the equation* is "
@@ -1406,12 +1404,13 @@ CASES = [
          r"is the identity matrix as the identity, not an input, both noted)",
          objective="J", sample=sample_kalman_trace_J),
     Case("155_softmax_xent_colon_defs.tex", "u", ref_softmax_xent_u,
-         r"refused: \operatorname{log-sum-exp}(u), an operator name with hyphens, in the "
-         r"chain that defines \lambda (notation matcalc could learn); behind it the chain "
-         r"\ell(y,s) = -y:\log(s) = \lambda y:1 - y:u = \lambda - y:u, whose last member "
-         r"holds only for y:1 = 1 (one-hot y, assumed in words only: two readings)",
-         "sample 3 q8: softmax cross-entropy, colon notation", objective=r"\ell(y,s)",
-         expect=r"\operatorname needs a word of letters"),
+         r"refused: the chain \ell(y,s) = -y:\log(s) = \lambda y:1 - y:u = \lambda - y:u, "
+         r"whose last member holds only for y:1 = 1 (one-hot y), which this copy of the "
+         r"answer never states in words (two readings, named, with the sum that would "
+         r"settle them: 'where $y$ is one-hot' would make it derive); "
+         r"\operatorname{log-sum-exp}(u), an operator name with hyphens, is read since as "
+         r"the logsumexp", "sample 3 q8: softmax cross-entropy, colon notation",
+         objective=r"\ell(y,s)", expect=r"they agree only where \mathbf{1}^T y = 1"),
     Case("156_multinomial_logistic_J_theta.tex", r"\theta", ref_multinomial_J, R,
          r"sample 3 q8: multinomial logistic loss (the indicator 1(y^{(i)}=j) with "
          r"parentheses read as 1\{y^{(i)}=j\}, noted; \theta_j a family, so \theta is the "
@@ -1439,14 +1438,16 @@ CASES = [
          r"'Should be' correction of the first (the author's correction: two definitions)",
          "sample 3 q12: squared loss (gist with macros)", objective=r"\mathcal L",
          expect=r"\newcommand must name a command"),
-    Case("160_mvn_logpdf_cholesky_L_readme.tex", r"\mathbf{L}", ref_mvn_logpdf_L,
-         r"refused: \mathbf{L} \mathbf{L}^{ \top} = \bm{\Sigma}, a factorisation written "
-         r"right to left, is not read as the definition of \Sigma (never declared; only "
-         r"accented names, X\hat{w} = \hat{y}, are defined right to left): 'unknown name "
-         r"\Sigma' (notation matcalc could learn); the left side \log{p(...)} is read since "
-         r"(its braces)", "sample 3 q13: Gaussian log-density wrt a Cholesky factor (README)",
-         objective=r"\log{p(\mathbf{x} \mid \bm{\mu}, \mathbf{L})}",
-         expect=r"unknown name \Sigma"),
+    Case("160_mvn_logpdf_cholesky_L_readme.tex", r"\mathbf{L}", ref_mvn_logpdf_L, R,
+         r"sample 3 q13: Gaussian log-density wrt a Cholesky factor (README; \mathbf{L} "
+         r"\mathbf{L}^{ \top} = \bm{\Sigma}, a factorisation written right to left, read as "
+         r"the definition of \Sigma, declared nowhere, defined nowhere else and used only where "
+         r"LL^T would stand, noted; the left side \log{p(...)} is read (its braces) and named "
+         r"log p in the claims too; each claim's first row, whose '& =' stands on the next "
+         r"source line, is one row with it: the claims by x and \mu are judged right, the "
+         r"two by L wrong -- the README's answer is no derivative by L, it lacks the factor L "
+         r"and has \Sigma^T\Sigma^T for \Sigma^{-1}...\Sigma^{-1})",
+         objective=r"\log{p(\mathbf{x} \mid \bm{\mu}, \mathbf{L})}"),
     Case("161_quantum_density_logdet_expm.tex", r"\boldsymbol{\theta}", None,
          r"refused: L(\boldsymbol \theta), a matrix function of the parameters never "
          r"defined in the post (undefined function); behind it e^{-\beta L} and "
