@@ -21,6 +21,7 @@ from .check import CheckResult, check  # noqa: F401  (the API's check lives in c
 from .claims import Verdict, check_all  # noqa: F401  (a verdict on every claim in a post)
 from .codegen.backends import BackendViews
 from .diff import differentiate, tidy, with_adjoints
+from .arguments import refuse_unused_argument
 from .errors import MatcalcError
 from .internal import reported
 from .lower import Lowerer
@@ -520,6 +521,7 @@ def _resolve(problem, lowerer, wrt):
             f"independent (G), or the symmetric-matrix convention (G + G^T - Diag(G)); "
             f"they give different numbers: refused (declared in \\mathbb{{R}}^{{n \\times n}}, "
             f"with no symmetry stated, every entry is independent)")
+    refuse_unused_argument(problem, kw)
     return kw
 
 

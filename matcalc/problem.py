@@ -52,6 +52,9 @@ class Problem:
     #                                                   -> the word: see `symmetric_inputs`
     positive: dict = field(default_factory=dict)      # keyword of a scalar stated positive
     #                                                   (\sigma > 0, \mathbb{R}_+) -> how
+    arguments: dict = field(default_factory=dict)     # keyword of a name written as an
+    #                                                   argument of the objective's left side,
+    #                                                   L(\theta) = ... -> its span (arguments.py)
 
     def symmetric_inputs(self) -> frozenset:
         """The inputs the result takes to be their own transpose (Sᵀ = S, so it reads

@@ -18,6 +18,9 @@ them apart:
     "function"      a statement about a known function (``\\sigma' = \\sigma - \\sigma^2``)
     "layout"        a vector written as the stack of its parts (``x = [x_1, ..., x_n]``)
     "dimension"     an equation between dimensions (``N = N_p D_p``)
+    "update"        a step of an iteration whose value applies the gradient operator
+                    (``\\theta^{(t+1)} = \\theta^{(t)} + \\eta \\nabla_\\theta L(\\theta^{(t)})``):
+                    what an optimiser does with the objective, not a definition
     None            a definition
 
 `prose_bare(e)` is True for a bare expression that only mentions something (a name, a
@@ -69,6 +72,13 @@ def is_gradient(e) -> bool:
     if isinstance(e, S.Sub):
         e = e.base
     return isinstance(e, S.Sym) and e.name == "nabla"
+
+
+def applies_gradient(st) -> bool:
+    """Does the value of the definition `st` (or a middle member of its chain) apply the
+    gradient operator somewhere inside (``\\theta^{(t)} + \\eta \\nabla_\\theta L(..)``)?"""
+    return isinstance(st, S.Def) and any(
+        is_gradient(n) for v in (st.value,) + tuple(st.middle) for n in walk_syntax(v))
 
 
 def is_differential(e) -> bool:
@@ -179,6 +189,8 @@ def kind_of_def(st: S.Def, declared, dims, indices) -> str | None:
         return "relation"
     if any(has_derivative(v) for v in (st.value,) + tuple(st.middle)):
         return "claim"
+    if applies_gradient(st):
+        return "update"
     if is_symmetry(st, declared):
         return "symmetry"
     if is_function_name(t, declared):

@@ -54,6 +54,8 @@ NOTE_REASONS = {
     "layout": "read as the layout of a vector (the stack of its parts) or of a matrix (its "
               "named entries, elided: it gives the shape)",
     "dimension": "read as an equation between dimensions",
+    "update": "a step of an iteration that applies the gradient operator (what an optimiser "
+              "does with the objective): defines nothing",
     "symmetry": "a symmetry statement (the matrix equals its transpose): a property of an "
                 "input, defines nothing; the gradient uses it (the matrix's transpose is "
                 "the matrix: x^T A x gives 2 A x, where (A + A^T) x holds for every "

@@ -171,6 +171,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
                           index_ranges={self.index_latex[kw]: self._range_dim(kw, None)
                                         for kw in self.index_latex if kw in self.ranges})
         problem.positive = {kw: how for kw, how in self.positive.items() if kw in inputs}
+        problem.arguments = objective_arguments(self.defsrc.get(obj))
         if obj == "f" and obj in defs and not self.defsrc[obj].stmt.target.span.line:
             problem.unnamed = {obj}       # the bare final expression: "f" is not its name
             problem.written = self.defsrc[obj].stmt.value
@@ -187,6 +188,18 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
                                   f"{problem.default_wrt}, the variable of the derivative "
                                   f"operator the objective is written under", "inferred")
         return problem
+
+
+def objective_arguments(src) -> dict:
+    """{keyword: span} of the names the objective's left side lists as its arguments
+    (``L(\\theta) = ...``: theta); empty without a parameter list."""
+    out = {}
+    for p in getattr(getattr(src, "stmt", None), "params", None) or ():
+        if isinstance(p, (S.Sym, S.Sub)):
+            kw = names.keyword_of(p)
+            if kw is not None:
+                out.setdefault(kw, p.span)
+    return out
 
 
 def _variable_latex(x, inputs):

@@ -678,6 +678,22 @@ def ref_mvn_logpdf_L(x, mu, L):
                  - 0.5 * r @ np.linalg.solve(S, r))
 
 
+def ref_lasso_rss_zero_based(theta, x, y, lambda_):
+    # theta_0 .. theta_n: the intercept theta_0 is in the fit, not in the L1 penalty
+    return float(0.5 * np.sum((y - x @ theta) ** 2) + lambda_ * np.sum(np.abs(theta[1:])))
+
+
+def ref_contrastive_U(Y, U, V, m):
+    D = np.sqrt(np.sum((U - V) ** 2))
+    return float(Y * 0.5 * D ** 2 + (1 - Y) * 0.5 * max(0.0, m - D) ** 2)
+
+
+def sample_contrastive_U(rng):
+    # m above D at both points: the live branch of max is the one the note derives
+    U, V = rng.standard_normal(4), rng.standard_normal(4)
+    return dict(Y=0.3, U=U, V=V, m=float(np.sqrt(np.sum((U - V) ** 2)) + 1.0))
+
+
 R = "right"
 CASES = [
     Case("001_lstsq_norm.tex", "x", ref_lstsq, R, "least squares"),
@@ -1469,4 +1485,49 @@ CASES = [
          r"\nabla f(x) = \dfrac{1}{1^Tz}A^Tz, z_i = \exp(a_i^Tx + b_i), is judged right)",
          "optimisation: log-sum-exp of affine functions (rows named in words)",
          objective="f", expect="b_i with its subscript lost"),
+    Case("190_gp_lml_theta_K_y.tex", r"\boldsymbol{\theta}", None,
+         r"refused: \mathcal{L}(\boldsymbol{\theta}) written as a function of \theta whose "
+         r"value never uses \theta (K_y depends on the hyperparameters, the page does not "
+         r"say how: undefined function); before, the update step \theta^{(t+1)} = "
+         r"\theta^{(t)} + \eta \nabla_\theta \mathcal{L}(\theta^{(t)}) made L a function "
+         r"and the objective was 'not defined' without a place, and the formula alone "
+         r"derived 0 wrt \theta without a word (ref None: \partial L/\partial\theta needs "
+         r"K_y(\theta))", "sample 4 q1: GP log marginal likelihood wrt hyperparameters",
+         objective=r"\mathcal{L}(\boldsymbol{\theta})",
+         expect="is written as a function of"),
+    Case("191_lasso_first_variation_F_beta.tex", r"\beta",
+         lambda beta, X, Y: float(np.sum((Y - X @ beta) ** 2) / (2 * Y.shape[0])),
+         r"refused: \beta declared only by the signature F: \mathbb{R}^p \to \mathbb{R} "
+         r"of F(\beta) ('unknown name \beta'; notation matcalc could learn)",
+         "sample 4 q2: lasso squared-error term (proof step)", objective=r"F(\beta)",
+         expect=r"unknown name \beta"),
+    Case("192_lasso_rss_theta_j_zero_based.tex", r"\theta", ref_lasso_rss_zero_based,
+         r"refused: the aligned chain of RSS^{lasso}(\theta) is not read (objective 'not "
+         r"defined')", "sample 4 q2: lasso cost in CS229 sums (theta_0 .. theta_n)",
+         objective=r"RSS^{lasso}(\theta)", expect="is not defined"),
+    Case("193_nmf_obsidian_l_W_H_fro.tex", "W",
+         lambda V, W, H: float(np.sum((V - W @ H) ** 2)),
+         r"refused: \| V - WH \|_\text{Fro}^2, the Frobenius norm written with the "
+         r"subscript \text{Fro} (notation matcalc could learn)",
+         "sample 4 q5: NMF Frobenius loss (Obsidian note, German)", objective="l(W, H)",
+         expect="the norm of a matrix is ambiguous here"),
+    Case("194_arqmath_norm_Lx_squared.tex", "L",
+         lambda L, x: float(np.sum((L @ x) ** 2)), R,
+         r"sample 4 q6: A = \|Lx\|^2_2 = x^TL^TLx wrt L (the two members agree; the "
+         r"question's claim 2Lx^tx kept for check)", objective="A"),
+    Case("195_mvo_quantvault_wT_Sigma_w.tex", "w",
+         lambda w, Sigma: float(w @ Sigma @ w), R,
+         r"sample 4 q9: portfolio variance w^\top \Sigma w (the objective named as written "
+         r"in prose math; w^{*} = \Sigma^{-1}(...) a solution statement, noted)",
+         objective=r"w^\top \Sigma w"),
+    Case("196_triplet_copilot_max_d.tex", "a", None,
+         r"refused: d(a, p), 'distance between the anchor and positive' in words only, "
+         r"Euclidean or squared (the page's gradients 2(a - p) imply squared): undefined "
+         r"function (ref None)", "sample 4 q11: triplet loss (a posted Copilot answer)",
+         objective="L", expect="d is not a function"),
+    Case("197_contrastive_thirdai_D_ldots.tex", "U", ref_contrastive_U,
+         r"refused: $Y = 1$ for a 'positive' similar pair and $Y = 0$ for a 'negative' "
+         r"pair, the label's values in prose, read as two definitions of Y",
+         "sample 4 q12: contrastive loss (derivation note)", objective="L(Y, U, V)",
+         expect="Y is defined twice, differently", sample=sample_contrastive_U),
 ]
