@@ -22,6 +22,7 @@ from .claims import Verdict, check_all  # noqa: F401  (a verdict on every claim 
 from .codegen.backends import BackendViews
 from .diff import differentiate, tidy, with_adjoints
 from .arguments import refuse_unused_argument
+from .vanishing import refuse_vanishing_definition
 from .errors import MatcalcError
 from .internal import reported
 from .lower import Lowerer
@@ -522,6 +523,7 @@ def _resolve(problem, lowerer, wrt):
             f"they give different numbers: refused (declared in \\mathbb{{R}}^{{n \\times n}}, "
             f"with no symmetry stated, every entry is independent)")
     refuse_unused_argument(problem, kw)
+    refuse_vanishing_definition(problem)
     return kw
 
 

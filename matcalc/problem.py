@@ -52,6 +52,10 @@ class Problem:
     #                                                   -> the word: see `symmetric_inputs`
     positive: dict = field(default_factory=dict)      # keyword of a scalar stated positive
     #                                                   (\sigma > 0, \mathbb{R}_+) -> how
+    declared_defs: dict = field(default_factory=dict) # keyword of a definition of a name the
+    #                                                   document also declares -> (line of
+    #                                                   the declaration, the definition's
+    #                                                   span) (vanishing.py)
     arguments: dict = field(default_factory=dict)     # keyword of a name written as an
     #                                                   argument of the objective's left side,
     #                                                   L(\theta) = ... -> its span (arguments.py)

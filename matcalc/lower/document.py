@@ -172,6 +172,10 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
                                         for kw in self.index_latex if kw in self.ranges})
         problem.positive = {kw: how for kw, how in self.positive.items() if kw in inputs}
         problem.arguments = objective_arguments(self.defsrc.get(obj))
+        problem.declared_defs = {
+            kw: (getattr(self.info[kw].span, "line", 0), self.defsrc[kw].stmt.span)
+            for kw in defs if kw in self.info and kw in self.defsrc and
+            self.info[kw].decl_shape is not None}
         if obj == "f" and obj in defs and not self.defsrc[obj].stmt.target.span.line:
             problem.unnamed = {obj}       # the bare final expression: "f" is not its name
             problem.written = self.defsrc[obj].stmt.value
