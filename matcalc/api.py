@@ -22,7 +22,8 @@ from .claims import Verdict, check_all  # noqa: F401  (a verdict on every claim 
 from .codegen.backends import BackendViews
 from .diff import differentiate, tidy, with_adjoints
 from .arguments import refuse_unused_argument
-from .vanishing import refuse_vanishing_definition
+from . import vanishing
+from .notes import note_at
 from .errors import MatcalcError
 from .internal import reported
 from .lower import Lowerer
@@ -496,7 +497,25 @@ def _lower(doc, objective=None, lowerer_class=None):
     document = _document(doc)
     lowerer = (lowerer_class or Lowerer)(document)
     with reported("cannot read this document"):
-        return lowerer.run(objective), lowerer
+        problem = lowerer.run(objective)
+    found = vanishing.vanishing_definition(problem)
+    if found is None:
+        return problem, lowerer
+    # V declared, then V = WH, the factorisation sought: read as data, without that line
+    kw, span = found
+    kept = tuple(st for st in document.statements if getattr(st, "span", None) != span)
+    note = note_at(document.source, span, vanishing.note_reason(problem, kw), "inferred")
+    again = dataclasses.replace(document, statements=kept, notes=tuple(document.notes) + (note,))
+    lowerer = (lowerer_class or Lowerer)(again)
+    try:
+        with reported("cannot read this document"):
+            reread = lowerer.run(objective)
+    except MatcalcError:
+        vanishing.refuse_vanishing_definition(problem)
+        raise
+    if kw not in reread.inputs:
+        vanishing.refuse_vanishing_definition(problem)
+    return reread, lowerer
 
 
 def lower_document(doc, objective=None):
@@ -523,7 +542,6 @@ def _resolve(problem, lowerer, wrt):
             f"they give different numbers: refused (declared in \\mathbb{{R}}^{{n \\times n}}, "
             f"with no symmetry stated, every entry is independent)")
     refuse_unused_argument(problem, kw)
-    refuse_vanishing_definition(problem)
     return kw
 
 

@@ -9,10 +9,14 @@ vary: both readings are named and refused. (Declaring an intermediate and then d
 ``h \\in \\mathbb{R}^k``, ``h = \\sigma(Wx)``, is common and stays a definition: the objective
 still varies.)
 
-Contract: `refuse_vanishing_definition(problem)` returns None, or raises a located
-`MatcalcError` when the objective, with its definitions inlined, is a constant while some
-definition of a name the document also declares (`Problem.declared_defs`) is what makes it
-so (the objective read with that name as an input is not a constant).
+Such a definition is read as an equation about the data, noted (`api._lower` lowers the
+document again without it); where that reading fails too, both are named and refused.
+
+Contract: `vanishing_definition(problem)` is (keyword, span of its definition) when the
+objective, with its definitions inlined, is a constant and the definition of a name the
+document also declares (`Problem.declared_defs`) is what makes it so (read with that name as
+an input, the objective varies); None otherwise. `refuse_vanishing_definition(problem)`
+raises the two readings for such a problem.
 """
 from __future__ import annotations
 
@@ -44,26 +48,46 @@ def _constant(node) -> bool:
     return not any(isinstance(n, ir.Var) for n in ir.walk(node))
 
 
-def refuse_vanishing_definition(problem) -> None:
+def vanishing_definition(problem):
+    """(keyword, span of its definition) of the declared name whose definition leaves the
+    objective a constant, None when there is none (see the module docstring)."""
     declared = [k for k in getattr(problem, "declared_defs", {}) if k in problem.defs]
     if not declared or problem.objective not in problem.defs:
-        return
+        return None
     root = ir.Ref(problem.objective, tuple(problem.defs[problem.objective].shape))
     try:
         if not _constant(_inlined(problem, root)):
-            return
+            return None
         culprit = next((k for k in declared
                         if not _constant(_inlined(problem, root, keep=frozenset({k})))), None)
     except Exception:           # a reading that cannot be inlined is not this case
-        return
-    if culprit is None:
-        return
-    x = problem.latex.get(culprit, culprit)
+        return None
+    return None if culprit is None else (culprit, problem.declared_defs[culprit][1])
+
+
+def note_reason(problem, kw) -> str:
+    x = problem.latex.get(kw, kw)
+    return (f"an equation about the data {x} (declared as an array), not its definition: "
+            f"read as the definition, it would leave the objective {_shown(problem)} a "
+            f"constant, with nothing to vary")
+
+
+def _shown(problem):
     shown = problem.objective
-    if shown in problem.unnamed and isinstance(problem.defs[shown], ir.Ref):
+    if shown in problem.unnamed and isinstance(problem.defs.get(shown), ir.Ref):
         shown = problem.defs[shown].name        # the bare mention l(W, H) of the loss l
-    f = problem.latex.get(shown, shown)
-    _line, span = problem.declared_defs[culprit]
+    return problem.latex.get(shown, shown)
+
+
+def refuse_vanishing_definition(problem) -> None:
+    """Raise the two readings where `vanishing_definition` finds one (the reading as data
+    could not be taken instead)."""
+    found = vanishing_definition(problem)
+    if found is None:
+        return
+    culprit, span = found
+    x = problem.latex.get(culprit, culprit)
+    f = _shown(problem)
     raise error_at(
         ParseError,
         f"{x} is declared and then equated to a formula here: read as "

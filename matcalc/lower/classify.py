@@ -74,11 +74,19 @@ def is_gradient(e) -> bool:
     return isinstance(e, S.Sym) and e.name == "nabla"
 
 
-def applies_gradient(st) -> bool:
-    """Does the value of the definition `st` (or a middle member of its chain) apply the
-    gradient operator somewhere inside (``\\theta^{(t)} + \\eta \\nabla_\\theta L(..)``)?"""
-    return isinstance(st, S.Def) and any(
-        is_gradient(n) for v in (st.value,) + tuple(st.middle) for n in walk_syntax(v))
+def is_update(st) -> bool:
+    """Is the definition `st` a step of an iteration: its left side a name with a layer
+    superscript (``\\theta^{(t+1)}``), its value the same name at another step and the
+    gradient operator (``\\theta^{(t)} + \\eta \\nabla_\\theta L(\\theta^{(t)})``)? (The
+    image gradient of ``TV(f) = \\|\\nabla f\\|_{2,1}`` is no such step.)"""
+    t = getattr(st, "target", None)
+    t = t.base if isinstance(t, S.Sub) else t
+    if not (isinstance(st, S.Def) and isinstance(t, S.Sym) and t.layer):
+        return False
+    parts = [n for v in (st.value,) + tuple(st.middle) for n in walk_syntax(v)]
+    return any(is_gradient(n) for n in parts) and any(
+        isinstance(n, S.Sym) and n.name == t.name and n.layer and n.layer != t.layer
+        for n in parts)
 
 
 def is_differential(e) -> bool:
@@ -189,7 +197,7 @@ def kind_of_def(st: S.Def, declared, dims, indices) -> str | None:
         return "relation"
     if any(has_derivative(v) for v in (st.value,) + tuple(st.middle)):
         return "claim"
-    if applies_gradient(st):
+    if is_update(st):
         return "update"
     if is_symmetry(st, declared):
         return "symmetry"

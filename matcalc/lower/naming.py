@@ -321,8 +321,6 @@ class NameLowering(LoweringBase):
         if rest and (written is None or len(rest) != 1 or not isinstance(rest[0], (S.Sym, S.Sub))):
             return None
         sym = S.Sym(name, span=factors[0].span.cover(factors[k].span), sup=label.group(1))
-        if names.keyword_of(sym) in self.info:
-            return None
         return sym, (tuple(rest) if rest else None)
 
     def layer_member(self, e, scope=None):

@@ -1502,15 +1502,21 @@ CASES = [
          "sample 4 q2: lasso squared-error term (proof step)", objective=r"F(\beta)",
          expect=r"unknown name \beta"),
     Case("192_lasso_rss_theta_j_zero_based.tex", r"\theta", ref_lasso_rss_zero_based,
-         r"refused: the aligned chain of RSS^{lasso}(\theta) is not read (objective 'not "
-         r"defined')", "sample 4 q2: lasso cost in CS229 sums (theta_0 .. theta_n)",
-         objective=r"RSS^{lasso}(\theta)", expect="is not defined"),
+         r"refused: RSS^{OLS}(\theta), the first member of the aligned chain, a function the "
+         r"answer names but never defines (undefined function); the last member, read in its "
+         r"place, sums \theta_j from j = 0 over the n+1 entries of \theta (CS229's intercept "
+         r"\theta_0), an index counted from 0 that matcalc does not shift (notation matcalc "
+         r"could learn); RSS^{lasso}(\theta) on the left, parsed as the product R S "
+         r"S^{lasso} \theta, is read since as one name", "sample 4 q2: lasso cost in CS229 "
+         r"sums (theta_0 .. theta_n)", objective=r"RSS^{lasso}(\theta)",
+         expect=r"unknown function \mathrm{RSS}^{\mathrm{OLS}}"),
     Case("193_nmf_obsidian_l_W_H_fro.tex", "W",
-         lambda V, W, H: float(np.sum((V - W @ H) ** 2)),
-         r"refused: \| V - WH \|_\text{Fro}^2, the Frobenius norm written with the "
-         r"subscript \text{Fro} (notation matcalc could learn)",
-         "sample 4 q5: NMF Frobenius loss (Obsidian note, German)", objective="l(W, H)",
-         expect="the norm of a matrix is ambiguous here"),
+         lambda V, W, H: float(np.sum((V - W @ H) ** 2)), R,
+         r"sample 4 q5: NMF Frobenius loss (Obsidian note, German; \| V - WH \|_\text{Fro}^2 "
+         r"the Frobenius norm; $V = WH$ after the declaration of V, the factorisation sought, "
+         r"read as an equation about the data V, noted -- read as V's definition it made the "
+         r"loss identically 0, and with \text{Fro} read it derived 0 without a word)",
+         objective="l(W, H)"),
     Case("194_arqmath_norm_Lx_squared.tex", "L",
          lambda L, x: float(np.sum((L @ x) ** 2)), R,
          r"sample 4 q6: A = \|Lx\|^2_2 = x^TL^TLx wrt L (the two members agree; the "
