@@ -151,3 +151,59 @@ def test_a_constant_objective_without_a_declared_definition_is_left_alone():
            r"$$V = WH$$" "\n" r"$$l = \| V - WH \|_F^2$$")
     g = matcalc.gradient(doc, wrt="W")
     assert g.latex().strip() == "0"
+
+
+# ---------------------------------------------------------------- Y = 1 for a case
+CONTRASTIVE = (r"$U, V \in \mathbb{R}^n, Y, m \in \mathbb{R}$" "\n"
+               r"so $Y = 1$ for a similar pair and $Y = 0$ for a dissimilar pair:" "\n"
+               r"$$L = Y\frac{1}{2}\|U - V\|^2 + (1 - Y)\frac{1}{2} m^2$$")
+
+
+def test_a_label_set_to_numbers_for_cases_stays_an_input():
+    g = check_gradient(CONTRASTIVE, "U", lambda U, V, Y, m: float(
+        Y * 0.5 * np.sum((U - V) ** 2) + (1 - Y) * 0.5 * m ** 2))
+    assert "Y" in g.inputs
+    assert sum("a case the words after it state" in n.reason for n in g.notes) == 2
+
+
+@pytest.mark.parametrize("words", ["if the points are similar", "when they agree",
+                                   "otherwise", ", for the positive pairs"])
+def test_case_words(words):
+    doc = (r"$U, V \in \mathbb{R}^n, Y \in \mathbb{R}$" "\n" r"Here $Y = 0$ " + words + "\n"
+           r"$$L = Y \|U - V\|^2$$")
+    g = check_gradient(doc, "U", lambda U, V, Y: float(Y * np.sum((U - V) ** 2)))
+    assert "Y" in g.inputs
+
+
+def test_a_number_given_without_case_words_is_still_a_definition():
+    # "we set \lambda = 0.1": a parameter's value, which the objective then uses
+    doc = (r"$x, a \in \mathbb{R}^n$" "\n" r"$$f = \lambda a^T x + x^T x$$" "\n"
+           r"where we set $\lambda = 0.1$.")
+    check_gradient(doc, "x", lambda a, x: float(0.1 * a @ x + x @ x))
+
+
+# ---------------------------------------------------------------- t_1 + \dots + t_n
+@pytest.mark.parametrize("dots", [r"\ldots", r"\dots", r"\cdots", "..."])
+def test_an_elided_sum_of_one_pattern_is_the_sum(dots):
+    doc = (r"$U, V \in \mathbb{R}^n$" "\n"
+           r"$$D = \sqrt{(U_1 - V_1)^2 + " + dots + r" + (U_n - V_n)^2}$$")
+    g = check_gradient(doc, "U", lambda U, V: float(np.sqrt(np.sum((U - V) ** 2))))
+    assert any("an elided sum of one pattern" in n.reason for n in g.notes)
+
+
+def test_an_elided_sum_with_its_second_term_written():
+    doc = (r"$x, w \in \mathbb{R}^n$" "\n" r"$$f = (w_1 x_1 + w_2 x_2 + \dots + w_n x_n)^2$$")
+    check_gradient(doc, "w", lambda x, w: float((w @ x) ** 2))
+
+
+def test_an_elided_sum_whose_terms_follow_no_one_pattern_stays_refused():
+    doc = (r"$x, w \in \mathbb{R}^n$" "\n" r"$$f = w_1 x_1 + \dots + w_n x_1$$")
+    with pytest.raises(matcalc.MatcalcError) as e:
+        matcalc.gradient(doc, wrt="w")
+    assert "elided" in str(e.value)
+
+
+def test_a_number_one_outside_subscripts_is_not_the_index():
+    # only whole subscript items are the index: the 1 of (x_1 - 1)^2 stays a 1
+    doc = (r"$x \in \mathbb{R}^n$" "\n" r"$$f = (x_1 - 1)^2 + \dots + (x_n - 1)^2$$")
+    check_gradient(doc, "x", lambda x: float(np.sum((x - 1) ** 2)))

@@ -1531,9 +1531,10 @@ CASES = [
          r"Euclidean or squared (the page's gradients 2(a - p) imply squared): undefined "
          r"function (ref None)", "sample 4 q11: triplet loss (a posted Copilot answer)",
          objective="L", expect="d is not a function"),
-    Case("197_contrastive_thirdai_D_ldots.tex", "U", ref_contrastive_U,
-         r"refused: $Y = 1$ for a 'positive' similar pair and $Y = 0$ for a 'negative' "
-         r"pair, the label's values in prose, read as two definitions of Y",
-         "sample 4 q12: contrastive loss (derivation note)", objective="L(Y, U, V)",
-         expect="Y is defined twice, differently", sample=sample_contrastive_U),
+    Case("197_contrastive_thirdai_D_ldots.tex", "U", ref_contrastive_U, R,
+         r"sample 4 q12: contrastive loss (derivation note; $Y = 1$ for a 'positive' similar "
+         r"pair and $Y = 0$ for a 'negative' pair, the label's values in cases the words "
+         r"state, noted -- they were two definitions of Y, refused; D = \sqrt{(U_1 - V_1)^2 + "
+         r"\ldots + (U_n - V_n)^2}, an elided sum of one pattern, read as \sum_{i=1}^{n} "
+         r"(U_i - V_i)^2, noted)", objective="L(Y, U, V)", sample=sample_contrastive_U),
 ]
