@@ -207,3 +207,40 @@ def test_a_number_one_outside_subscripts_is_not_the_index():
     # only whole subscript items are the index: the 1 of (x_1 - 1)^2 stays a 1
     doc = (r"$x \in \mathbb{R}^n$" "\n" r"$$f = (x_1 - 1)^2 + \dots + (x_n - 1)^2$$")
     check_gradient(doc, "x", lambda x: float(np.sum((x - 1) ** 2)))
+
+
+# ---------------------------------------------------------------- F: R^p \to R
+@pytest.mark.parametrize("sig,shape", [(r"\mathbb{R}^p \to \mathbb{R}", "p"),
+                                       (r"\mathbb{R}^{p} \rightarrow \mathbb{R}", "p"),
+                                       (r"\mathbb{R}^{n \times p} \to \mathbb{R}", "np")])
+def test_a_signature_declares_the_parameter_of_the_definition(sig, shape):
+    if shape == "p":
+        decl = r"$X \in \mathbb{R}^{n \times p}, Y \in \mathbb{R}^n$"
+        body, wrt = r"$$F(\beta) = \frac{1}{2n}\|Y - X\beta\|^2$$", r"\beta"
+
+        def f(X, Y, beta):
+            return float(np.sum((Y - X @ beta) ** 2) / (2 * len(Y)))
+    else:
+        decl = r"$A \in \mathbb{R}^{p \times n}$"
+        body, wrt = r"$$F(B) = \operatorname{tr}(A B)^2$$", "B"
+
+        def f(A, B):
+            return float(np.trace(A @ B) ** 2)
+    doc = decl + "\n" + r"Define $F: " + sig + r"$ by" + "\n" + body
+    g = check_gradient(doc, wrt, f)
+    assert any("declared by the signature" in n.reason for n in g.notes)
+
+
+def test_a_declared_parameter_keeps_its_declaration():
+    doc = (r"$x \in \mathbb{R}^n$" "\n" r"Define $f: \mathbb{R}^n \to \mathbb{R}$ by" "\n"
+           r"$$f(x) = x^T x$$")
+    g = check_gradient(doc, "x", lambda x: float(x @ x))
+    assert not any("declared by the signature" in n.reason for n in g.notes)
+
+
+def test_a_signature_of_a_product_of_spaces_declares_nothing():
+    doc = (r"Define $f: \mathbb{R}^n \times \mathbb{R}^n \to \mathbb{R}$ by" "\n"
+           r"$$f(x) = x^T x$$")
+    with pytest.raises(matcalc.MatcalcError) as e:
+        matcalc.gradient(doc, wrt="x")
+    assert "unknown name x" in str(e.value)

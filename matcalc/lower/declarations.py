@@ -37,6 +37,7 @@ from .classify import (_head, is_layout, dimension_names, index_names, is_deriva
 from .builtin_defs import own_builtin
 from .columns import column_definitions
 from .elidedsums import elided_sums
+from .signatures import SignatureDeclarations
 from .candidates import claimed_function, objective_of_claims, written
 from .operators import operand_of_claims, operator_variable, statement_operand, taken_note
 from .reversed import names_used, right_to_left
@@ -110,7 +111,7 @@ class Skip:
     minimand: bool = False    # the function inside an optimisation operator (optimum.py)
 
 
-class DeclarationCollector(LoweringBase):
+class DeclarationCollector(SignatureDeclarations, LoweringBase):
     """Collects declarations, index ranges and definitions (see the module docstring)."""
 
     # ------------------------------------------------------------ pass 1: collect
@@ -280,6 +281,7 @@ class DeclarationCollector(LoweringBase):
                 minimands.append((k, st))
             elif isinstance(st, S.Unreadable):
                 self._skip(st)
+        self.declare_signatures()                     # F: R^p \to R, F(\beta) = ...
         self.collect_functions()                      # g(z) = ... applied as g(Wx)
         self._last_def = stmts[last_def].span if last_def >= 0 else None
         if not self.defsrc:

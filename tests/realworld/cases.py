@@ -1496,11 +1496,11 @@ CASES = [
          objective=r"\mathcal{L}(\boldsymbol{\theta})",
          expect="is written as a function of"),
     Case("191_lasso_first_variation_F_beta.tex", r"\beta",
-         lambda beta, X, Y: float(np.sum((Y - X @ beta) ** 2) / (2 * Y.shape[0])),
-         r"refused: \beta declared only by the signature F: \mathbb{R}^p \to \mathbb{R} "
-         r"of F(\beta) ('unknown name \beta'; notation matcalc could learn)",
-         "sample 4 q2: lasso squared-error term (proof step)", objective=r"F(\beta)",
-         expect=r"unknown name \beta"),
+         lambda beta, X, Y: float(np.sum((Y - X @ beta) ** 2) / (2 * Y.shape[0])), R,
+         r"sample 4 q2: lasso squared-error term (proof step; \beta declared by the signature "
+         r"F: \mathbb{R}^p \to \mathbb{R} of F(\beta), noted -- it was 'unknown name \beta'; "
+         r"|Y - X\beta|^2 the norm of a vector; the expansions F(\hat{\beta} + th) = ... "
+         r"relations that define nothing)", objective=r"F(\beta)"),
     Case("192_lasso_rss_theta_j_zero_based.tex", r"\theta", ref_lasso_rss_zero_based,
          r"refused: RSS^{OLS}(\theta), the first member of the aligned chain, a function the "
          r"answer names but never defines (undefined function); the last member, read in its "
