@@ -244,3 +244,15 @@ def test_a_signature_of_a_product_of_spaces_declares_nothing():
     with pytest.raises(matcalc.MatcalcError) as e:
         matcalc.gradient(doc, wrt="x")
     assert "unknown name x" in str(e.value)
+
+
+def test_a_function_of_two_arguments_that_uses_one_keeps_gradient_zero_for_the_other():
+    doc = r"$x, y \in \mathbb{R}^n$" "\n" r"$$f(x, y) = y^T y$$"
+    g = matcalc.gradient(doc, wrt="x")
+    assert g.latex().strip() == "0"
+
+
+def test_an_undeclared_name_set_for_a_case_is_still_its_value():
+    doc = (r"$x, a \in \mathbb{R}^n$" "\n" r"$$f = \lambda a^T x + x^T x$$" "\n"
+           r"where we set $\lambda = 0.1$ for the experiments.")
+    check_gradient(doc, "x", lambda a, x: float(0.1 * a @ x + x @ x))

@@ -151,7 +151,8 @@ class DeclarationCollector(SignatureDeclarations, LoweringBase):
         for k, st in enumerate(stmts):
             if isinstance(st, S.Def):
                 self._kinds[k] = kind_of_def(st, self._declared, self._dimnames, self._indices)
-                if self._kinds[k] is None and states_a_case(self.src, st):
+                if self._kinds[k] is None and names.keyword_of(st.target) in self._declared \
+                        and states_a_case(self.src, st):
                     self._kinds[k] = "case"         # $Y = 1$ for a positive pair
         self._solution_statements(stmts)
         self._turn_around(stmts)

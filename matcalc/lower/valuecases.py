@@ -6,8 +6,9 @@ definitions, Y is defined twice, differently (refused), or -- with one such sent
 silently a constant. `states_a_case(source, st)` tells when the definition `st` is a name
 set to a number (``Y = 0``, ``y_i = -1``) standing alone in its math region, and the words
 right after the region begin a condition (`CASE_WORDS`: "for", "if", "when", "whenever",
-"otherwise", "in case"): then the statement defines nothing (the caller notes it), and the
-name stays what its declaration makes it.
+"otherwise", "in case"): then the statement defines nothing (the caller notes it, for a name
+the document declares), and the name stays what its declaration makes it. An undeclared
+name so set stays a definition (``we set $\\lambda = 0.1$ for the experiments``: the value).
 """
 from __future__ import annotations
 
