@@ -493,7 +493,9 @@ def _fmt(shape):
 
 def _lower(doc, objective=None, lowerer_class=None):
     """(Problem, lowerer) of `doc`; what the lowering cannot do is a MatcalcError.
-    `lowerer_class` (default `Lowerer`) chooses the reading (the Jacobian's: any shape)."""
+    `lowerer_class` (default `Lowerer`) chooses the reading (the Jacobian's: any shape).
+    A declared array whose definition would leave the objective a constant is read as data:
+    the document is lowered again without that definition, noted (`vanishing`)."""
     document = _document(doc)
     lowerer = (lowerer_class or Lowerer)(document)
     with reported("cannot read this document"):
