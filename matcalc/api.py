@@ -21,6 +21,9 @@ from .check import CheckResult, check  # noqa: F401  (the API's check lives in c
 from .claims import Verdict, check_all  # noqa: F401  (a verdict on every claim in a post)
 from .codegen.backends import BackendViews
 from .diff import differentiate, tidy, with_adjoints
+from .arguments import refuse_unused_argument
+from . import vanishing
+from .notes import note_at
 from .errors import MatcalcError
 from .internal import reported
 from .lower import Lowerer
@@ -490,11 +493,31 @@ def _fmt(shape):
 
 def _lower(doc, objective=None, lowerer_class=None):
     """(Problem, lowerer) of `doc`; what the lowering cannot do is a MatcalcError.
-    `lowerer_class` (default `Lowerer`) chooses the reading (the Jacobian's: any shape)."""
+    `lowerer_class` (default `Lowerer`) chooses the reading (the Jacobian's: any shape).
+    A declared array whose definition would leave the objective a constant is read as data:
+    the document is lowered again without that definition, noted (`vanishing`)."""
     document = _document(doc)
     lowerer = (lowerer_class or Lowerer)(document)
     with reported("cannot read this document"):
-        return lowerer.run(objective), lowerer
+        problem = lowerer.run(objective)
+    found = vanishing.vanishing_definition(problem)
+    if found is None:
+        return problem, lowerer
+    # V declared, then V = WH, the factorisation sought: read as data, without that line
+    kw, span = found
+    kept = tuple(st for st in document.statements if getattr(st, "span", None) != span)
+    note = note_at(document.source, span, vanishing.note_reason(problem, kw), "inferred")
+    again = dataclasses.replace(document, statements=kept, notes=tuple(document.notes) + (note,))
+    lowerer = (lowerer_class or Lowerer)(again)
+    try:
+        with reported("cannot read this document"):
+            reread = lowerer.run(objective)
+    except MatcalcError:
+        vanishing.refuse_vanishing_definition(problem)
+        raise
+    if kw not in reread.inputs:
+        vanishing.refuse_vanishing_definition(problem)
+    return reread, lowerer
 
 
 def lower_document(doc, objective=None):
@@ -531,6 +554,7 @@ def _resolve(problem, lowerer, wrt):
             f"independent (G), or the symmetric-matrix convention (G + G^T - Diag(G)); "
             f"they give different numbers: refused (declared in \\mathbb{{R}}^{{n \\times n}}, "
             f"with no symmetry stated, every entry is independent)")
+    refuse_unused_argument(problem, kw)
     return kw
 
 

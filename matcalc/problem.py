@@ -59,6 +59,13 @@ class Problem:
     #                                                   only where it sums to 1, as the words
     #                                                   say -> the words (api.py refuses it
     #                                                   as wrt)
+    declared_defs: dict = field(default_factory=dict) # keyword of a definition of a name the
+    #                                                   document also declares -> (line of
+    #                                                   the declaration, the definition's
+    #                                                   span) (vanishing.py)
+    arguments: dict = field(default_factory=dict)     # keyword of a name written as an
+    #                                                   argument of the objective's left side,
+    #                                                   L(\theta) = ... -> its span (arguments.py)
 
     def symmetric_inputs(self) -> frozenset:
         """The inputs the result takes to be their own transpose (Sᵀ = S, so it reads

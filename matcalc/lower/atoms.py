@@ -11,6 +11,9 @@ of a vector, the norm of a matrix without a subscript, ``|v|`` where both readin
 """
 from __future__ import annotations
 
+# subscripts that name the Frobenius norm of a matrix: \|X\|_F, \|X\|_\text{Fro}, _{fro}
+FROBENIUS_SUBSCRIPTS = frozenset({"F", "Fro", "fro", "Frob", "frob", "Frobenius"})
+
 
 import sympy as sp
 
@@ -382,6 +385,8 @@ class AtomLowering(LoweringBase):
             if self.vector_bars == "abs":
                 node = pow_(v.node, 2) if squared else fmap("abs", v.node)
                 return Val(node, v.labels, v.mat, v.row)
+        if sub_txt in FROBENIUS_SUBSCRIPTS:
+            sub_txt = "F"               # \|V - WH\|_\text{Fro}: the Frobenius norm
         if v.kind == "m" and sub_txt != "F":
             raise self.perr("the norm of a matrix is ambiguous here: write \\|X\\|_F for the "
                             "Frobenius norm", e)

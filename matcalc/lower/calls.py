@@ -24,6 +24,7 @@ from ..ir import Map, contract, fmap
 from ..notes import excerpt
 from ..read import syntax as S
 from ..values import Val, mlabel, scalar
+from .classify import is_update
 from .matrixfunctions import refuse_matrix_function
 from .base import (SIGMA_NAMES, LoweringBase, chain_factors, short_error, substitute_names,
                    walk_syntax)
@@ -61,8 +62,8 @@ class CallLowering(LoweringBase):
         applied: dict = {}
         claims = {c.span for c in self.claims}     # df = f(x + dx) - f(x) applies nothing
         for st in self.doc.statements:
-            if getattr(st, "span", None) in claims:
-                continue
+            if getattr(st, "span", None) in claims or is_update(st):
+                continue        # an update step, x^{(t+1)} = x^{(t)} - \eta \nabla f(x^{(t)})
             for part in (getattr(st, "value", None), *getattr(st, "middle", ())):
                 if part is None:
                     continue

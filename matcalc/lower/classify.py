@@ -18,6 +18,9 @@ them apart:
     "function"      a statement about a known function (``\\sigma' = \\sigma - \\sigma^2``)
     "layout"        a vector written as the stack of its parts (``x = [x_1, ..., x_n]``)
     "dimension"     an equation between dimensions (``N = N_p D_p``)
+    "update"        a step of an iteration whose value applies the gradient operator
+                    (``\\theta^{(t+1)} = \\theta^{(t)} + \\eta \\nabla_\\theta L(\\theta^{(t)})``):
+                    what an optimiser does with the objective, not a definition
     None            a definition
 
 `prose_bare(e)` is True for a bare expression that only mentions something (a name, a
@@ -69,6 +72,21 @@ def is_gradient(e) -> bool:
     if isinstance(e, S.Sub):
         e = e.base
     return isinstance(e, S.Sym) and e.name == "nabla"
+
+
+def is_update(st) -> bool:
+    """Is the definition `st` a step of an iteration: its left side a name with a layer
+    superscript (``\\theta^{(t+1)}``), its value the same name at another step and the
+    gradient operator (``\\theta^{(t)} + \\eta \\nabla_\\theta L(\\theta^{(t)})``)? (The
+    image gradient of ``TV(f) = \\|\\nabla f\\|_{2,1}`` is no such step.)"""
+    t = getattr(st, "target", None)
+    t = t.base if isinstance(t, S.Sub) else t
+    if not (isinstance(st, S.Def) and isinstance(t, S.Sym) and t.layer):
+        return False
+    parts = [n for v in (st.value,) + tuple(st.middle) for n in walk_syntax(v)]
+    return any(is_gradient(n) for n in parts) and any(
+        isinstance(n, S.Sym) and n.name == t.name and n.layer and n.layer != t.layer
+        for n in parts)
 
 
 def is_differential(e) -> bool:
@@ -179,6 +197,8 @@ def kind_of_def(st: S.Def, declared, dims, indices) -> str | None:
         return "relation"
     if any(has_derivative(v) for v in (st.value,) + tuple(st.middle)):
         return "claim"
+    if is_update(st):
+        return "update"
     if is_symmetry(st, declared):
         return "symmetry"
     if is_function_name(t, declared):

@@ -36,6 +36,8 @@ from .classify import (_head, is_layout, dimension_names, index_names, is_deriva
                        is_ordinal, listed_members, matrix_layout, prose_bare)
 from .builtin_defs import own_builtin
 from .columns import column_definitions
+from .elidedsums import elided_sums
+from .signatures import SignatureDeclarations
 from .candidates import claimed_function, objective_of_claims, written
 from .operators import operand_of_claims, operator_variable, statement_operand, taken_note
 from .reversed import named_right, names_beside, names_used, right_to_left
@@ -44,6 +46,7 @@ from . import symmetry
 from .identitydecl import says_identity
 from .termfamily import split_term_families
 from .aftercondition import conditions_after
+from .valuecases import states_a_case
 
 NOTE_REASONS = {
     "claim": "a claimed derivative: kept for check, not read as a definition",
@@ -54,6 +57,10 @@ NOTE_REASONS = {
     "layout": "read as the layout of a vector (the stack of its parts) or of a matrix (its "
               "named entries, elided: it gives the shape)",
     "dimension": "read as an equation between dimensions",
+    "case": "the value the name takes in a case the words after it state ('for ...', "
+            "'if ...'): defines nothing",
+    "update": "a step of an iteration that applies the gradient operator (what an optimiser "
+              "does with the objective): defines nothing",
     "symmetry": "a symmetry statement (the matrix equals its transpose): a property of an "
                 "input, defines nothing; the gradient uses it (the matrix's transpose is "
                 "the matrix: x^T A x gives 2 A x, where (A + A^T) x holds for every "
@@ -104,7 +111,7 @@ class Skip:
     minimand: bool = False    # the function inside an optimisation operator (optimum.py)
 
 
-class DeclarationCollector(LoweringBase):
+class DeclarationCollector(SignatureDeclarations, LoweringBase):
     """Collects declarations, index ranges and definitions (see the module docstring)."""
 
     # ------------------------------------------------------------ pass 1: collect
@@ -126,6 +133,9 @@ class DeclarationCollector(LoweringBase):
         stmts, columns = column_definitions(stmts)   # (e_1 ... e_n) = (...): e_j = ...
         for st, reason in columns:
             self.note(st, reason, "inferred")
+        stmts, elided = elided_sums(stmts)   # (U_1 - V_1)^2 + \ldots + (U_n - V_n)^2
+        for st, reason in elided:
+            self.note(st, reason, "inferred")
         self._note_via_families(stmts)
         stmts, timed = times_letter(stmts)          # X \in R^{D x N}: D×N
         for st, reason in timed:
@@ -141,6 +151,9 @@ class DeclarationCollector(LoweringBase):
         for k, st in enumerate(stmts):
             if isinstance(st, S.Def):
                 self._kinds[k] = kind_of_def(st, self._declared, self._dimnames, self._indices)
+                if self._kinds[k] is None and names.keyword_of(st.target) in self._declared \
+                        and states_a_case(self.src, st):
+                    self._kinds[k] = "case"         # $Y = 1$ for a positive pair
         self._solution_statements(stmts)
         self._turn_around(stmts)
         shaped = []         # matrices laid out by their named entries: declared below
@@ -270,6 +283,7 @@ class DeclarationCollector(LoweringBase):
                 minimands.append((k, st))
             elif isinstance(st, S.Unreadable):
                 self._skip(st)
+        self.declare_signatures()                     # F: R^p \to R, F(\beta) = ...
         self.collect_functions()                      # g(z) = ... applied as g(Wx)
         self._last_def = stmts[last_def].span if last_def >= 0 else None
         if not self.defsrc:

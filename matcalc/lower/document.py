@@ -175,6 +175,11 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         problem.positive = {kw: how for kw, how in self.positive.items() if kw in inputs}
         problem.constants = {kw: w for kw, w in self.constants.items() if kw in inputs}
         problem.conditioned = {kw: w for kw, w in self.conditioned.items() if kw in inputs}
+        problem.arguments = objective_arguments(self.defsrc.get(obj))
+        problem.declared_defs = {
+            kw: (getattr(self.info[kw].span, "line", 0), self.defsrc[kw].stmt.span)
+            for kw in defs if kw in self.info and kw in self.defsrc and
+            self.info[kw].decl_shape is not None}
         if obj == "f" and obj in defs and not self.defsrc[obj].stmt.target.span.line:
             problem.unnamed = {obj}       # the bare final expression: "f" is not its name
             problem.written = self.defsrc[obj].stmt.value
@@ -191,6 +196,18 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
                                   f"{problem.default_wrt}, the variable of the derivative "
                                   f"operator the objective is written under", "inferred")
         return problem
+
+
+def objective_arguments(src) -> dict:
+    """{keyword: span} of the names the objective's left side lists as its arguments
+    (``L(\\theta) = ...``: theta); empty without a parameter list."""
+    out = {}
+    for p in getattr(getattr(src, "stmt", None), "params", None) or ():
+        if isinstance(p, (S.Sym, S.Sub)):
+            kw = names.keyword_of(p)
+            if kw is not None:
+                out.setdefault(kw, p.span)
+    return out
 
 
 def _variable_latex(x, inputs):

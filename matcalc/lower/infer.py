@@ -271,6 +271,10 @@ class _Terms:
         return (a[1], a[0])
 
     def t_BinOp(self, e, scope):
+        if e.op == S.MUL and not e.sign:
+            got = self.lw.labelled_run(e)    # RSS^{OLS}(\theta): a name applied, no product
+            if got is not None and got[1] is not None:
+                return self.term(S.Apply(got[0], got[1], span=e.span), scope)
         a, b = self.term(e.left, scope), self.term(e.right, scope)
         if e.op == S.COLON:
             self.s.unify_shape(a, b)

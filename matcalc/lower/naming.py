@@ -305,10 +305,47 @@ class NameLowering(LoweringBase):
             head = S.BinOp(S.MUL, t.left, t.right.func, span=t.left.span.cover(t.right.func.span))
             params = tuple(t.right.args)
             t = head
+        labelled = self.labelled_run(t) if isinstance(t, S.BinOp) and params is None else None
+        if labelled is not None:        # RSS^{lasso}(\theta) = ...
+            return dataclasses.replace(st, target=labelled[0], params=labelled[1])
         node = self.run_node(t) if isinstance(t, S.BinOp) else None
         if node is None:
             return None
         return dataclasses.replace(st, target=node, params=params)
+
+    def labelled_run(self, t):
+        """``RSS^{lasso}(\\theta)`` on a left side, parsed as the product R S S^{lasso}
+        \\theta: a letter run (`letter_run`) whose last letter carries a superscript word
+        (the label of the name, as RSS^{OLS} beside it) and, in parentheses right after it,
+        the names the definition depends on. (name Sym with the word as its `sup`,
+        parameters or None), or None where the text is not written so."""
+        factors, node = [], t
+        while isinstance(node, S.BinOp) and node.op == S.MUL and not node.sign:
+            factors.append(node.right)
+            node = node.left
+        factors.append(node)
+        factors.reverse()
+        k = next((i for i, f in enumerate(factors) if isinstance(f, S.Pow)), None)
+        if k is None or k == 0 or factors[k].hadamard:
+            return None
+        head = factors[:k] + [factors[k].base]
+        run = head[0]
+        for f in head[1:]:
+            run = S.BinOp(S.MUL, run, f, span=run.span.cover(f.span))
+        name = self.letter_run(run)
+        label = re.fullmatch(r"\{?\s*([A-Za-z]{2,})\s*\}?", excerpt(self.src, factors[k].span)
+                             .split("^", 1)[-1]) if name else None
+        if label is None:
+            return None
+        rest = factors[k + 1:]
+        after = excerpt(self.src, dataclasses.replace(          # up to the ) after it
+            factors[k].span.cover(rest[-1].span), end_column=rest[-1].span.end_column + 1)) \
+            if rest else ""
+        written = re.fullmatch(r".*\}\s*\((.*)\)", after)
+        if rest and (written is None or len(rest) != 1 or not isinstance(rest[0], (S.Sym, S.Sub))):
+            return None
+        sym = S.Sym(name, span=factors[0].span.cover(factors[k].span), sup=label.group(1))
+        return sym, (tuple(rest) if rest else None)
 
     def layer_member(self, e, scope=None):
         """``x^{(i)}`` whose parenthesised superscript is an index -- declared with a range

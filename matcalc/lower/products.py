@@ -114,8 +114,8 @@ class ProductLowering(LoweringBase):
         known = lambda kw: kw in self.defsrc or kw in self.functions or kw in self.info
         out, out_signs, k = [], [], 0
         while k < len(factors):
-            best = None
-            for j in range(len(factors), k + 1, -1):       # the longest run first
+            best = self._labelled_application(factors, signs, k)
+            for j in (range(len(factors), k + 1, -1) if best is None else ()):  # longest first
                 if any(signs[m] for m in range(k, j - 1)):
                     continue
                 last = factors[j - 1]
@@ -141,6 +141,25 @@ class ProductLowering(LoweringBase):
                 out_signs.append(signs[j - 1])
             k = j
         return out, out_signs[:max(0, len(out) - 1)]
+
+    def _labelled_application(self, factors, signs, k):
+        """``RSS^{OLS}(\\theta)`` from factor k on: a letter run whose last letter carries a
+        word superscript, applied to a name in parentheses (`labelled_run`): (end, the
+        application of that name), None where the factors are not written so. The letters
+        are no product R S S^{OLS} \\theta; a function the document never defines is
+        refused where it is lowered, as any unknown function."""
+        for j in range(min(len(factors), k + 8), k + 2, -1):
+            if any(signs[m] for m in range(k, j - 1)):
+                continue
+            node = factors[k]
+            for x in factors[k + 1:j]:
+                node = S.BinOp(S.MUL, node, x, span=node.span.cover(x.span))
+            got = self.labelled_run(node)
+            if got is None or got[1] is None:
+                continue
+            sym, params = got       # defined or not: an unknown one is refused where lowered
+            return j, S.Apply(sym, params, span=node.span)
+        return None
 
     def _check_slash(self, a, b):
         """``a/2b`` has two readings that give different numbers, (a/2)·b and a/(2b): refuse

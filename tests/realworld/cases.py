@@ -678,6 +678,22 @@ def ref_mvn_logpdf_L(x, mu, L):
                  - 0.5 * r @ np.linalg.solve(S, r))
 
 
+def ref_lasso_rss_zero_based(theta, x, y, lambda_):
+    # theta_0 .. theta_n: the intercept theta_0 is in the fit, not in the L1 penalty
+    return float(0.5 * np.sum((y - x @ theta) ** 2) + lambda_ * np.sum(np.abs(theta[1:])))
+
+
+def ref_contrastive_U(Y, U, V, m):
+    D = np.sqrt(np.sum((U - V) ** 2))
+    return float(Y * 0.5 * D ** 2 + (1 - Y) * 0.5 * max(0.0, m - D) ** 2)
+
+
+def sample_contrastive_U(rng):
+    # m above D at both points: the live branch of max is the one the note derives
+    U, V = rng.standard_normal(4), rng.standard_normal(4)
+    return dict(Y=0.3, U=U, V=V, m=float(np.sqrt(np.sum((U - V) ** 2)) + 1.0))
+
+
 R = "right"
 CASES = [
     Case("001_lstsq_norm.tex", "x", ref_lstsq, R, "least squares"),
@@ -1473,4 +1489,56 @@ CASES = [
          r"\nabla f(x) = \dfrac{1}{1^Tz}A^Tz, z_i = \exp(a_i^Tx + b_i), is judged right)",
          "optimisation: log-sum-exp of affine functions (rows named in words)",
          objective="f", expect="b_i with its subscript lost"),
+    Case("190_gp_lml_theta_K_y.tex", r"\boldsymbol{\theta}", None,
+         r"refused: \mathcal{L}(\boldsymbol{\theta}) written as a function of \theta whose "
+         r"value never uses \theta (K_y depends on the hyperparameters, the page does not "
+         r"say how: undefined function); before, the update step \theta^{(t+1)} = "
+         r"\theta^{(t)} + \eta \nabla_\theta \mathcal{L}(\theta^{(t)}) made L a function "
+         r"and the objective was 'not defined' without a place, and the formula alone "
+         r"derived 0 wrt \theta without a word (ref None: \partial L/\partial\theta needs "
+         r"K_y(\theta))", "sample 4 q1: GP log marginal likelihood wrt hyperparameters",
+         objective=r"\mathcal{L}(\boldsymbol{\theta})",
+         expect="is written as a function of"),
+    Case("191_lasso_first_variation_F_beta.tex", r"\beta",
+         lambda beta, X, Y: float(np.sum((Y - X @ beta) ** 2) / (2 * Y.shape[0])), R,
+         r"sample 4 q2: lasso squared-error term (proof step; \beta declared by the signature "
+         r"F: \mathbb{R}^p \to \mathbb{R} of F(\beta), noted -- it was 'unknown name \beta'; "
+         r"|Y - X\beta|^2 the norm of a vector; the expansions F(\hat{\beta} + th) = ... "
+         r"relations that define nothing)", objective=r"F(\beta)"),
+    Case("192_lasso_rss_theta_j_zero_based.tex", r"\theta", ref_lasso_rss_zero_based,
+         r"refused: RSS^{OLS}(\theta), the first member of the aligned chain, a function the "
+         r"answer names but never defines (undefined function); the last member, read in its "
+         r"place, sums \theta_j from j = 0 over the n+1 entries of \theta (CS229's intercept "
+         r"\theta_0), an index counted from 0 that matcalc does not shift (notation matcalc "
+         r"could learn); RSS^{lasso}(\theta) on the left, parsed as the product R S "
+         r"S^{lasso} \theta, is read since as one name", "sample 4 q2: lasso cost in CS229 "
+         r"sums (theta_0 .. theta_n)", objective=r"RSS^{lasso}(\theta)",
+         expect=r"unknown function \mathrm{RSS}^{\mathrm{OLS}}"),
+    Case("193_nmf_obsidian_l_W_H_fro.tex", "W",
+         lambda V, W, H: float(np.sum((V - W @ H) ** 2)), R,
+         r"sample 4 q5: NMF Frobenius loss (Obsidian note, German; \| V - WH \|_\text{Fro}^2 "
+         r"the Frobenius norm; $V = WH$ after the declaration of V, the factorisation sought, "
+         r"read as an equation about the data V, noted -- read as V's definition it made the "
+         r"loss identically 0, and with \text{Fro} read it derived 0 without a word)",
+         objective="l(W, H)"),
+    Case("194_arqmath_norm_Lx_squared.tex", "L",
+         lambda L, x: float(np.sum((L @ x) ** 2)), R,
+         r"sample 4 q6: A = \|Lx\|^2_2 = x^TL^TLx wrt L (the two members agree; the "
+         r"question's claim 2Lx^tx kept for check)", objective="A"),
+    Case("195_mvo_quantvault_wT_Sigma_w.tex", "w",
+         lambda w, Sigma: float(w @ Sigma @ w), R,
+         r"sample 4 q9: portfolio variance w^\top \Sigma w (the objective named as written "
+         r"in prose math; w^{*} = \Sigma^{-1}(...) a solution statement, noted)",
+         objective=r"w^\top \Sigma w"),
+    Case("196_triplet_copilot_max_d.tex", "a", None,
+         r"refused: d(a, p), 'distance between the anchor and positive' in words only, "
+         r"Euclidean or squared (the page's gradients 2(a - p) imply squared): undefined "
+         r"function (ref None)", "sample 4 q11: triplet loss (a posted Copilot answer)",
+         objective="L", expect="d is not a function"),
+    Case("197_contrastive_thirdai_D_ldots.tex", "U", ref_contrastive_U, R,
+         r"sample 4 q12: contrastive loss (derivation note; $Y = 1$ for a 'positive' similar "
+         r"pair and $Y = 0$ for a 'negative' pair, the label's values in cases the words "
+         r"state, noted -- they were two definitions of Y, refused; D = \sqrt{(U_1 - V_1)^2 + "
+         r"\ldots + (U_n - V_n)^2}, an elided sum of one pattern, read as \sum_{i=1}^{n} "
+         r"(U_i - V_i)^2, noted)", objective="L(Y, U, V)", sample=sample_contrastive_U),
 ]
