@@ -16,12 +16,10 @@ where the factored form costs no more to compute than the two products did:
 
 The shapes are the terms' own (an `Add` has terms of one shape), a scalar operand of the
 rest is a factor of its term (broadcast), and the value is the same by distributivity.
-The sum's first term's coefficient goes outside, as `simplify._collect` does, where it is
-a number or never 0 (1/n); one that may be 0 for some sizes (2n - 2) is never divided
-by: both stay inside.
-
-`sign_into_sum(node)` takes a product with a negative coefficient and a sum of mixed signs
-among its operands, and moves the sign into the sum: -Xᵀ(y - σ(Xw)) = Xᵀ(σ(Xw) - y).
+The first term's coefficient goes outside, as `simplify._collect` does, where it is a
+number or never 0 (1/n), made positive where the other term's is (2Xᵀ(Xβ - y), not
+-2Xᵀ(y - Xβ)); one that may be 0 for some sizes (2n - 2) is never divided by: both stay
+inside.
 """
 from __future__ import annotations
 
@@ -68,7 +66,12 @@ def factor_shared(node):
     inner_a = contract([o for o, _ in rest_a], [l for _, l in rest_a], boundary)
     inner_b = contract([o for o, _ in rest_b], [l for _, l in rest_b], boundary)
     if sp.sympify(ca).is_number or sp.sympify(ca).is_nonzero:
-        summed, outside = add([inner_a, inner_b], [1, cb / ca]), ca
+        if _negative(ca) and not _negative(cb):
+            ca = -ca                 # -2Xᵀy + 2XᵀXβ = 2Xᵀ(Xβ - y), not -2Xᵀ(y - Xβ)
+            summed = add([inner_a, inner_b], [-1, cb / ca])
+        else:
+            summed = add([inner_a, inner_b], [1, cb / ca])
+        outside = ca
     else:
         summed, outside = add([inner_a, inner_b], [ca, cb]), 1
     term = contract([o for o, _ in shared] + [summed],
@@ -212,31 +215,6 @@ def _extend(mapping, lb, la):
     return new
 
 
-def sign_into_sum(node):
-    """-X(y - s) = X(s - y): a product whose coefficient is a negative number, with one
-    sum among its operands, of mixed signs and without a constant term, takes the sign
-    into that sum (1 - σ stays as it is written; (x - μ)(μ - x) is left to the printer)."""
-    if not isinstance(node, Contract) or not node.ops or not isinstance(node.ops[0], Const) \
-            or node.ops[0].shape != () or not _negative(node.ops[0].value):
-        return None
-    sums = [k for k, op in enumerate(node.ops) if isinstance(op, Add)]
-    if len(sums) != 1:
-        return None
-    for k in sums:
-        op = node.ops[k]
-        if op.rank and _mixed(op.coeffs) and not any(isinstance(t, Const) for t in op.terms):
-            ops_ = list(node.ops)
-            ops_[0] = Const(-node.ops[0].value, ())
-            ops_[k] = add(op.terms, [-c for c in op.coeffs])
-            return contract(ops_, node.idx, node.out)
-    return None
-
-
 def _negative(c) -> bool:
     c = sp.sympify(c)
-    return c.is_number and c.is_negative
-
-
-def _mixed(coeffs) -> bool:
-    signs = {bool(_negative(c)) for c in coeffs if sp.sympify(c).is_number}
-    return len(signs) == 2 and all(sp.sympify(c).is_number for c in coeffs)
+    return bool(c.is_number and c.is_negative)

@@ -14,7 +14,7 @@ import sympy as sp
 
 from . import ir, ops
 from .ir import Add, Const, Contract, Delta, Map, Mask, Pow, add, const, contract, ones, pow_
-from .factoring import factor_shared, sign_into_sum
+from .factoring import factor_shared
 from .hadamard_poly import normalise as _hadamard_poly
 from .rules import Rule
 from .symmetric import context as _context, symmetric
@@ -537,7 +537,6 @@ FACTOR = [
     Rewrite("factor", r"X^{T} a - X^{T} b = X^{T} (a - b)", factor_shared, on=(Add,)),
     Rewrite("hadamard-polynomial", r"(1 - y) \odot s - y \odot (1 - s) = s - y",
             _hadamard_poly, on=(Add, Contract)),
-    Rewrite("sign-into-sum", r"-X (y - s) = X (s - y)", sign_into_sum, on=(Contract,)),
 ]
 
 
