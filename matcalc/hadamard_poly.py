@@ -8,8 +8,8 @@ and returns an equal-valued node in the shortest of two normal forms of that pol
 (or rational function, where integer powers are negative): factored (a number times
 powers of irreducible factors, each with a positive constant term where it has one), and
 expanded, with like monomials collected and zero terms dropped (a ratio of two such). SymPy does the algebra on one
-symbol per atom. It returns None where neither form is shorter than `node` (`size`: the
-atoms and numbers written)
+symbol per atom. It returns None where neither form writes fewer atoms than `node`
+(`size`; (1 - t²) ⊙ t is not made t - t³)
 (so a rule built on it never lengthens a result and cannot cycle with the factoring
 rules, which shorten too), where there is nothing to expand (no product or power of a
 sum), or where the expansion could swell (more than MAX_TERMS monomials, a power above
@@ -78,8 +78,11 @@ def _normalise(node):
             built = make()
         except ValueError:
             continue
-        if built is not None and built.shape == node.shape and size(built) < least:
-            best, least = built, size(built)
+        if built is None or built.shape != node.shape:
+            continue
+        got = size(built)
+        if got[0] < size(node)[0] and got < least:   # fewer atoms written, or no change
+            best, least = built, got
     return best
 
 
@@ -167,28 +170,33 @@ def _view(op, labels, node):
     return contract(ops_, idx, node.out)
 
 
-def size(node) -> int:
-    """The length of `node` as a person reads an entrywise polynomial: every atom
-    written (its own written size), every number other than ±1 and every exponent
-    counts; the sums and products that join them do not (x ⊙ (1 - s) and x - x ⊙ s are
-    equally long, s - y is shorter than (1 - y) ⊙ s - y ⊙ (1 - s))."""
+def size(node) -> tuple:
+    """The length of `node` as a person reads an entrywise polynomial: (the atoms written,
+    each occurrence by its own written size; the numbers other than ±1 and the exponents
+    written). The sums and products that join them do not count: x ⊙ (1 - s) and
+    x - x ⊙ s are (2, 1) and (3, 0), s - y is (2, 0) and (1 - y) ⊙ s - y ⊙ (1 - s) (4, 2)."""
     from .diff import _written_size
     got = node.__dict__.get("_poly_size")
     if got is not None:
         return got
     if isinstance(node, Const):
-        got = 1
+        got = (0, 1)
     elif isinstance(node, Add):
-        got = sum(size(t) + (0 if abs(c) == 1 else 1) for t, c in zip(node.terms, node.coeffs))
+        got = _total([size(t) for t in node.terms] +
+                     [(0, 0 if abs(c) == 1 else 1) for c in node.coeffs])
     elif isinstance(node, Contract) and _entrywise(node):
-        got = sum(0 if isinstance(op, Const) and op.shape == () and abs(op.value) == 1
-                  else size(op) for op in node.ops)
+        got = _total([(0, 0) if isinstance(op, Const) and op.shape == () and abs(op.value) == 1
+                      else size(op) for op in node.ops])
     elif isinstance(node, Pow) and isinstance(node.exp, Const):
-        got = size(node.base) + (0 if node.exp.value == -1 else 1)   # x⁻¹ is written ⊘ x
+        got = _total([size(node.base), (0, 0 if node.exp.value == -1 else 1)])  # ⊘ x
     else:
-        got = _written_size(node)
+        got = (_written_size(node), 0)
     node.__dict__["_poly_size"] = got
     return got
+
+
+def _total(sizes) -> tuple:
+    return (sum(a for a, _ in sizes), sum(b for _, b in sizes))
 
 
 class _Skip(Exception):
