@@ -7,13 +7,14 @@ those (σ(Xw), y, Xᵀa, a transposed or broadcast operand) and scalars, which b
 and returns an equal-valued node in the shortest of two normal forms of that polynomial
 (or rational function, where integer powers are negative): factored (a number times
 powers of irreducible factors, each with a positive constant term where it has one), and
-expanded, with like monomials collected and zero terms dropped (a ratio of two such). SymPy does the algebra on one
-symbol per atom. It returns None where neither form writes fewer atoms than `node`
-(`size`; (1 - t²) ⊙ t is not made t - t³)
-(so a rule built on it never lengthens a result and cannot cycle with the factoring
-rules, which shorten too), where there is nothing to expand (no product or power of a
-sum), or where the expansion could swell (more than MAX_TERMS monomials, a power above
-MAX_POWER).
+expanded, with like monomials collected and zero terms dropped (a ratio of two such).
+SymPy's sparse rational-function field over QQ does the algebra, one generator per atom.
+It returns None where neither form writes fewer atoms than `node` (`size`; (1 - t²) ⊙ t
+is not made t - t³, so a rule built on it never lengthens a result and cannot cycle with
+the factoring rules, which shorten too), where there is nothing to expand (no product or
+power of a sum) or no atom twice (nothing can cancel), or where the expansion could
+swell (more than MAX_TERMS monomials, a power above MAX_POWER, a sum of more than
+MAX_NODES nodes).
 
 Rational forms: x ⊙ x⁻¹ = 1 is used as `simplify._merge_powers` uses it (where x ≠ 0;
 matcalc's results are identities of functions where they are defined).
@@ -50,28 +51,20 @@ def _normalise(node):
         return None     # nothing to expand, or every atom once: nothing can cancel
     reader = _Reader(node.shape)
     try:
-        expr = reader.read(node)
+        reader.read(node)                  # the atoms and coefficients, in reading order
+        if not (reader.expandable and reader.repeated):
+            return None
+        f = reader.value(node)             # the rational function they make
     except _Skip:
         return None
-    if not (reader.expandable and reader.repeated):
-        return None     # nothing to expand, or every atom once: nothing can cancel
-    syms = list(reader.atoms)
-    writer = _Writer(reader.atoms, node.shape)
-    try:
-        if expr.is_polynomial(*syms):
-            expanded = num = sp.expand(expr)
-            den = sp.Integer(1)
-        else:
-            expanded = sp.cancel(expr)
-            num, den = sp.fraction(sp.together(expanded))
-        if len(sp.Add.make_args(expanded)) > MAX_TERMS:
-            return None
-        c1, f1 = sp.factor_list(num, *syms)
-        c2, f2 = sp.factor_list(den, *syms) if den != 1 else (sp.Integer(1), [])
-    except (sp.PolynomialError, sp.CoercionFailed, ValueError, TypeError):
+    num, den = f.numer, f.denom
+    if len(num) > MAX_TERMS or len(den) > MAX_TERMS:
         return None
-    factors = [(f, e) for f, e in f1] + [(f, -e) for f, e in f2]
-    candidates = [lambda: writer.factors(c1 / c2, factors), lambda: writer.write(expanded)]
+    writer = _Writer(reader)
+    (c1, f1), (c2, f2) = num.factor_list(), den.factor_list()
+    factors = [(q, e) for q, e in f1] + [(q, -e) for q, e in f2]
+    candidates = [lambda: writer.factors(sp.QQ.to_sympy(c1) / sp.QQ.to_sympy(c2), factors),
+                  lambda: writer.ratio(num, den)]
     best, least = None, size(node)
     for make in candidates:
         try:
@@ -204,85 +197,169 @@ class _Skip(Exception):
 
 
 class _Reader:
-    """IR -> SymPy: sums, entrywise products, integer powers and constants are read as
-    such; anything else of the node's shape, or a scalar, is an atom (one Dummy each)."""
+    """IR -> a rational function over QQ (SymPy's sparse field, no expression algebra):
+    sums, entrywise products, integer powers and constants are read as such; anything
+    else of the node's shape, or a scalar, is an atom (one generator each), and each
+    coefficient that is not a rational number is its rational part times a generator of
+    its own (√2/(2√π), a dimension n: an identity in a free generator holds for its every
+    value, and the field stays QQ(generators), where the algebra is fast). `read` finds the
+    generators in reading order; `value` then computes in the field they make."""
 
     def __init__(self, shape):
         self.shape = tuple(shape)
-        self.atoms = {}          # Dummy -> node
-        self.by_node = {}        # node -> Dummy
+        self.atoms = []          # generator k -> its node (k < len(atoms))
+        self.by_node = {}
+        self.params = []         # then the coefficients' generators -> their values
+        self.by_value = {}
         self.expandable = False  # a product or power of a sum was met
-        self.count = 0
         self.repeated = False    # an atom was met twice (else nothing can cancel)
-
-    def atom(self, node):
-        if node.shape not in ((), self.shape):
-            raise _Skip
-        s = self.by_node.get(node)
-        if s is None:
-            s = self.by_node[node] = sp.Dummy(f"a{len(self.atoms)}")
-            self.atoms[s] = node
-        else:
-            self.repeated = True
-        return s
+        self.count = 0
+        self.field = self.gens = None
 
     def read(self, node):
+        """Register the atoms and coefficients of `node` (and check it is small)."""
         self.count += 1
         if self.count > MAX_NODES:
             raise _Skip
         if isinstance(node, Const):
-            return node.value
-        if isinstance(node, Add):
-            return sp.Add(*[c * self.read(t) for t, c in zip(node.terms, node.coeffs)])
-        if isinstance(node, Contract) and node.shape in ((), self.shape) and _entrywise(node):
-            factors = []
+            self._param(node.value)
+        elif isinstance(node, Add):
+            for t, c in zip(node.terms, node.coeffs):
+                self._param(c)
+                self.read(t)
+        elif self._product(node):
             for op, labels in zip(node.ops, node.idx):
                 if isinstance(op, Const):
-                    factors.append(op.value)       # a constant array, broadcast or not
+                    self._param(op.value)
                 elif labels == node.out or not labels:
-                    if isinstance(op, Add):
-                        self.expandable = True
-                    factors.append(self.read(op))
-                else:                               # transposed or broadcast: an atom
-                    factors.append(self.atom(_view(op, labels, node)))
-            return sp.Mul(*factors)
-        if isinstance(node, Pow) and isinstance(node.exp, Const) and node.exp.shape == () \
-                and node.exp.value.is_integer and abs(node.exp.value) <= MAX_POWER:
-            if isinstance(node.base, Add):
-                self.expandable = True
-            return self.read(node.base) ** node.exp.value
-        return self.atom(node)
+                    self.expandable = self.expandable or isinstance(op, Add)
+                    self.read(op)
+                else:
+                    self._atom(_view(op, labels, node))
+        elif self._power(node):
+            self.expandable = self.expandable or isinstance(node.base, Add)
+            self.read(node.base)
+        else:
+            self._atom(node)
+
+    def _product(self, node):
+        return isinstance(node, Contract) and node.shape in ((), self.shape) and \
+            _entrywise(node)
+
+    def _power(self, node):
+        return isinstance(node, Pow) and isinstance(node.exp, Const) and \
+            node.exp.shape == () and node.exp.value.is_integer and \
+            abs(node.exp.value) <= MAX_POWER
+
+    def _atom(self, node):
+        if node.shape not in ((), self.shape):
+            raise _Skip
+        if node in self.by_node:
+            self.repeated = True
+        else:
+            self.by_node[node] = len(self.atoms)
+            self.atoms.append(node)
+
+    def _param(self, c):
+        c = sp.sympify(c)
+        if not c.is_Rational:
+            rest = c.as_coeff_Mul()[1]
+            if rest not in self.by_value:
+                self.by_value[rest] = len(self.params)
+                self.params.append(rest)
+
+    def value(self, node):
+        """`node` as an element of QQ(atoms, coefficients' generators) (after `read`)."""
+        if self.field is None:
+            names = [f"a{k}" for k in range(len(self.atoms))] + \
+                [f"k{k}" for k in range(len(self.params))]
+            self.field, *self.gens = sp.field(names, sp.QQ)
+        F = self.field
+        if isinstance(node, Const):
+            return self._coeff(node.value)
+        if isinstance(node, Add):
+            out = F.zero
+            for t, c in zip(node.terms, node.coeffs):
+                out += self._coeff(c) * self.value(t)
+            return self._bounded(out)
+        if self._product(node):
+            out = F.one
+            for op, labels in zip(node.ops, node.idx):
+                if isinstance(op, Const):
+                    out *= self._coeff(op.value)
+                elif labels == node.out or not labels:
+                    out *= self.value(op)
+                else:
+                    out *= self.gens[self.by_node[_view(op, labels, node)]]
+                out = self._bounded(out)
+            return out
+        if self._power(node):
+            return self._bounded(self.value(node.base) ** int(node.exp.value))
+        return self.gens[self.by_node[node]]
+
+    def _coeff(self, c):
+        c = sp.sympify(c)
+        if c.is_Rational:
+            return self.field(c)
+        r, rest = c.as_coeff_Mul()
+        return self.field(r) * self.gens[len(self.atoms) + self.by_value[rest]]
+
+    def _bounded(self, f):
+        if len(f.numer) > 4 * MAX_TERMS or len(f.denom) > 4 * MAX_TERMS:
+            raise _Skip
+        return f
 
 
 class _Writer:
-    """SymPy -> IR over the atoms of a `_Reader`; every term of a sum is an array of the
+    """Polynomials of a `_Reader`'s field -> IR; every term of a sum is an array of the
     node's shape (a scalar monomial times the ones array)."""
 
-    def __init__(self, atoms, shape):
-        self.atoms = atoms
-        self.shape = tuple(shape)
-        self.labs = letters(len(shape))
+    def __init__(self, reader):
+        self.atoms = reader.atoms
+        self.params = reader.params
+        self.shape = reader.shape
+        self.labs = letters(len(self.shape))
 
-    def write(self, expr):
-        node = self.node(expr)
-        return None if node is None else self.full(node)
+    def ratio(self, num, den):
+        """num / den, both expanded."""
+        top = self.poly(num)
+        if den == 1:
+            return top
+        return self.full(self.product(sp.Integer(1), [top, pow_(self.poly(den), -1)]))
 
     def factors(self, c, factors):
-        """c times the product of the powers f^e of `factors` (SymPy polynomials in the
-        atoms), each factor's sign chosen so that its constant term is positive (1 - s,
-        not s - 1)."""
-        syms = list(self.atoms)
+        """c times the product of the powers q^e of the polynomials `factors`, each
+        factor's sign chosen so that its constant term is positive (1 - s, not s - 1)."""
         ops_ = []
-        for f, e in factors:
-            const, _ = f.as_independent(*syms, as_Add=True)
-            if const.is_number and const.is_negative:
-                f, c = -f, c * sp.Integer(-1) ** e
-            ops_.append(pow_(self.node(sp.expand(f)), Const(sp.Integer(e), ())))
+        for q, e in factors:
+            if q.get(q.ring.zero_monom, 0) < 0:
+                q, c = -q, c * sp.Integer(-1) ** e
+            ops_.append(pow_(self.poly(q), Const(sp.Integer(e), ())))
+        return self.full(self.product(c, ops_))
+
+    def poly(self, q):
+        """The polynomial q: a sum of monomials, each a coefficient (the rational number
+        times the coefficients' generators' values) times powers of atoms."""
+        terms, coeffs = [], []
+        n = len(self.atoms)
+        for monom, r in q.terms():
+            c = sp.QQ.to_sympy(r) * sp.Mul(*[self.params[k] ** e
+                                          for k, e in enumerate(monom[n:]) if e])
+            ops_ = [pow_(self.atoms[k], Const(sp.Integer(e), ()))
+                    for k, e in enumerate(monom[:n]) if e]
+            terms.append(self.full(self.product(sp.Integer(1), ops_)))
+            coeffs.append(c)
+        if not terms:
+            return Const(sp.Integer(0), self.shape)
+        return add(terms, coeffs)
+
+    def product(self, c, ops_):
         if c != 1:
-            ops_.insert(0, Const(c, ()))
-        node = contract(ops_, [self.labs if o.shape else () for o in ops_],
+            ops_ = [Const(c, ())] + list(ops_)
+        if not ops_:
+            return Const(sp.Integer(1), ())
+        return contract(ops_, [self.labs if o.shape else () for o in ops_],
                         self.labs if any(o.shape for o in ops_) else ())
-        return self.full(node)
 
     def full(self, node):
         if node.shape == self.shape:
@@ -290,27 +367,3 @@ class _Writer:
         if isinstance(node, Const):
             return Const(node.value, self.shape)
         return contract([node, ones(self.shape)], [(), self.labs], self.labs)
-
-    def node(self, expr):
-        if expr in self.atoms:
-            return self.atoms[expr]
-        syms = list(self.atoms)
-        if not expr.has(*syms):
-            return Const(expr, ())
-        if expr.is_Add:
-            terms, coeffs = [], []
-            for arg in expr.args:
-                c, m = arg.as_independent(*syms, as_Add=False)
-                terms.append(self.full(self.node(m)))
-                coeffs.append(c)
-            return add(terms, coeffs)
-        if expr.is_Mul:
-            c, m = expr.as_independent(*syms, as_Add=False)
-            factors = [self.node(f) for f in sp.Mul.make_args(m)]
-            if c != 1:
-                factors.insert(0, Const(c, ()))
-            return contract(factors, [self.labs if f.shape else () for f in factors],
-                            self.labs if any(f.shape for f in factors) else ())
-        if expr.is_Pow and expr.exp.is_Integer:
-            return pow_(self.node(expr.base), Const(expr.exp, ()))
-        raise ValueError(f"not an entrywise polynomial: {expr}")
