@@ -28,7 +28,8 @@ import sympy as sp
 from .ir import Add, Const, Contract, add, contract
 
 MAX_OPERANDS = 8          # products with more operands are not searched for a match
-MAX_TRIES = 4000          # the matching's search budget per pair of terms
+MAX_TRIES = 400           # the matching's search budget per pair of terms
+MAX_FOUND = 16            # matchings compared per pair of terms (the largest first)
 MAX_PAIRS = 300           # pairs of terms compared per sum
 
 
@@ -90,6 +91,8 @@ def _split(ta, tb):
     carry: -1 where a sum is matched to its negation) for the largest set of operands
     ta and tb have in common that qualifies (module docstring), or None."""
     from .diff import _written_size
+    if not _in_common(ta.ops, tb.ops):
+        return None
     pa, pb = list(zip(ta.ops, ta.idx)), list(zip(tb.ops, tb.idx))
     found = _matchings(pa, pb, {l: l for l in ta.out})
     found.sort(key=lambda m: -sum(_written_size(pa[i][0]) for i, _ in m[0]))
@@ -158,16 +161,16 @@ def _key(label):
 
 
 def _matchings(pa, pb, start):
-    """Every maximal matching of operands of pa onto the same nodes of pb (or a sum onto
-    the same sum negated: `_sign`) with labels
-    renamed consistently (an injective map of pb's labels onto pa's, the output labels
-    fixed), as ([(i, j)], pb label -> pa label), within a search budget."""
+    """The maximal matchings of operands of pa onto the same nodes of pb (or a sum onto
+    the same sum negated: `_sign`) with labels renamed consistently (an injective map of
+    pb's labels onto pa's, the output labels fixed), as ([(i, j)], pb label -> pa label):
+    the greedy one first, at most MAX_FOUND within a search budget."""
     found = []
     tries = [0]
 
     def search(i, used, mapping, pairs):
         tries[0] += 1
-        if tries[0] > MAX_TRIES:
+        if tries[0] > MAX_TRIES or len(found) >= MAX_FOUND:
             return
         if i == len(pa):
             if pairs:
@@ -187,6 +190,16 @@ def _matchings(pa, pb, start):
 
     search(0, frozenset(), dict(start), [])
     return found
+
+
+def _in_common(ops_a, ops_b) -> bool:
+    """Do two products have an array operand in common (a sum, or its negation)? The
+    cheap test before the matching."""
+    common = set(ops_a) & set(ops_b)
+    if any(o.rank and not isinstance(o, Const) for o in common):
+        return True
+    sums_b = [o for o in ops_b if isinstance(o, Add)]
+    return any(_sign(o, ob) for o in ops_a if isinstance(o, Add) for ob in sums_b)
 
 
 def _sign(a, b):

@@ -104,40 +104,38 @@ def _normalise_part(node):
 
 def _promising(nodes, shape) -> bool:
     """A cheap look (no SymPy) at the entrywise product of `nodes`, each of `shape` or a
-    scalar: is there a product or power of a sum to expand, and an atom met twice? (Only
-    then can an expansion cancel anything.)"""
-    seen, flags, budget = set(), [False, False], [MAX_NODES]
+    scalar: is there a product or power of a sum to expand, and an atom in two terms of
+    one sum? Only then can a normal form write fewer atoms: (1 - y) ⊙ s - y ⊙ (1 - s)
+    has y and s in both terms; z ⊙ (1 - z²), whose sum has z in one term, has no shorter
+    form."""
+    flags, budget = [False, False], [MAX_NODES]
 
-    def look(n, top=False):
+    def look(n) -> set:
         budget[0] -= 1
-        if budget[0] < 0:
-            return
-        if isinstance(n, Const):
-            return
+        if budget[0] < 0 or isinstance(n, Const):
+            return set()
         if isinstance(n, Add):
+            seen = set()
             for t in n.terms:
-                look(t)
-            return
+                got = look(t)
+                flags[1] = flags[1] or bool(seen & got)
+                seen |= got
+            return seen
         if isinstance(n, Contract) and n.shape in ((), shape) and _entrywise(n):
+            seen = set()
             for op, labels in zip(n.ops, n.idx):
                 if isinstance(op, Const):
                     continue
                 if labels == n.out or not labels:
                     flags[0] = flags[0] or isinstance(op, Add)
-                    look(op)
+                    seen |= look(op)
                 else:
-                    atom((op, labels, n.out))
-            return
+                    seen.add((op, labels, n.out))
+            return seen
         if isinstance(n, Pow) and isinstance(n.exp, Const) and n.exp.shape == ():
             flags[0] = flags[0] or isinstance(n.base, Add)
-            look(n.base)
-            return
-        atom(n)
-
-    def atom(key):
-        if key in seen:
-            flags[1] = True
-        seen.add(key)
+            return look(n.base)
+        return {n}
 
     for n in nodes:
         look(n)
