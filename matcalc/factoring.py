@@ -17,9 +17,12 @@ where the factored form costs no more to compute than the two products did:
 The shapes are the terms' own (an `Add` has terms of one shape), a scalar operand of the
 rest is a factor of its term (broadcast), and the value is the same by distributivity.
 The first term's coefficient goes outside, as `simplify._collect` does, where it is a
-number or never 0 (1/n), made positive where the other term's is (2Xᵀ(Xβ - y), not
--2Xᵀ(y - Xβ)); one that may be 0 for some sizes (2n - 2) is never divided by: both stay
-inside.
+number or never 0 (1/n), and so does the number all the inner sum's coefficients share
+(Wᵀ(2Wβ - 2y) is 2Wᵀ(Wβ - y)); one that may be 0 for some sizes (2n - 2) is never
+divided by: both stay inside. Every sum it writes (the inner one, a common one) has its
+first term in the canonical order positive, the sign outside: a sum and its negation
+are then one node, which generated code computes once (the printer puts a positive
+term first, -2Xᵀ(y - Xβ) as 2Xᵀ(Xβ - y)).
 """
 from __future__ import annotations
 
@@ -66,15 +69,16 @@ def factor_shared(node):
     cb = cb * sign
     inner_a = contract([o for o, _ in rest_a], [l for _, l in rest_a], boundary)
     inner_b = contract([o for o, _ in rest_b], [l for _, l in rest_b], boundary)
+    shared, flips = _oriented(shared)
     if sp.sympify(ca).is_number or sp.sympify(ca).is_nonzero:
-        if _negative(ca) and not _negative(cb):
-            ca = -ca                 # -2Xᵀy + 2XᵀXβ = 2Xᵀ(Xβ - y), not -2Xᵀ(y - Xβ)
-            summed = add([inner_a, inner_b], [-1, cb / ca])
-        else:
-            summed = add([inner_a, inner_b], [1, cb / ca])
-        outside = ca
+        summed, outside = add([inner_a, inner_b], [1, cb / ca]), ca * flips
+        g = _content(summed)
+        if g != 1:     # Wᵀ(2Wβ - 2y) = 2Wᵀ(Wβ - y): the number the inner sum's terms share
+            summed, outside = add(summed.terms, [c / g for c in summed.coeffs]), outside * g
+        if isinstance(summed, Add) and _leads_negative(summed):
+            summed, outside = _negated(summed), -outside
     else:
-        summed, outside = add([inner_a, inner_b], [ca, cb]), 1
+        summed, outside = add([inner_a, inner_b], [ca * flips, cb * flips]), 1
     term = contract([o for o, _ in shared] + [summed],
                     [l for _, l in shared] + [boundary], ta.out)
     rest = [it for k, it in enumerate(items) if k not in (a, b)]
@@ -207,7 +211,7 @@ def _sign(a, b):
     if a is b:
         return 1
     if isinstance(a, Add) and isinstance(b, Add) and len(a.terms) == len(b.terms) and \
-            add(b.terms, [-c for c in b.coeffs]) is a:
+            _negated(b) is a:
         return -1
     return None
 
@@ -228,6 +232,34 @@ def _extend(mapping, lb, la):
     return new
 
 
-def _negative(c) -> bool:
-    c = sp.sympify(c)
+def _oriented(shared):
+    """The common operands with each sum among them written with its first term (in the
+    canonical order) positive, and the sign that takes: μ - z and z - μ factor out as one
+    sum, whichever term held which (so the gradients wrt z and μ of seed 003 share it)."""
+    out, sign = [], 1
+    for o, labels in shared:
+        if isinstance(o, Add) and _leads_negative(o):
+            o, sign = _negated(o), -sign
+        out.append((o, labels))
+    return out, sign
+
+
+def _leads_negative(node) -> bool:
+    c = sp.sympify(node.coeffs[0])
     return bool(c.is_number and c.is_negative)
+
+
+def _negated(node):
+    return add(node.terms, [-c for c in node.coeffs])
+
+
+def _content(node):
+    """The largest positive rational that divides every coefficient of the sum `node`
+    into a whole number (1 if it is not a sum of rational multiples)."""
+    if not isinstance(node, Add) or not all(sp.sympify(c).is_Rational for c in node.coeffs):
+        return sp.Integer(1)
+    g = sp.Integer(0)
+    for c in node.coeffs:
+        g = sp.gcd(g, sp.sympify(c))
+    return abs(g) if g else sp.Integer(1)
+
