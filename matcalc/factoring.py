@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from . import ir
 from .ir import Add, Const, Contract, add, contract
 
 MAX_OPERANDS = 8          # products with more operands are not searched for a match
@@ -69,6 +70,9 @@ def factor_shared(node):
     cb = cb * sign
     inner_a = contract([o for o, _ in rest_a], [l for _, l in rest_a], boundary)
     inner_b = contract([o for o, _ in rest_b], [l for _, l in rest_b], boundary)
+    if not (len(inner_a.shape) == len(inner_b.shape) and
+            all(ir.same_dim(x, y) for x, y in zip(inner_a.shape, inner_b.shape))):
+        return None      # cannot happen (matched axes have one size): never raise
     shared, flips = _oriented(shared)
     if sp.sympify(ca).is_number or sp.sympify(ca).is_nonzero:
         summed, outside = add([inner_a, inner_b], [1, cb / ca]), ca * flips

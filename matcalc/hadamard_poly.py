@@ -246,7 +246,7 @@ class _Reader:
 
     def _power(self, node):
         return isinstance(node, Pow) and isinstance(node.exp, Const) and \
-            node.exp.shape == () and node.exp.value.is_integer and \
+            node.exp.shape == () and node.exp.value.is_Integer and \
             abs(node.exp.value) <= MAX_POWER
 
     def _atom(self, node):
