@@ -76,6 +76,15 @@ def _simplified(fired) -> Rule:
                 r",\quad ".join(r.latex for r in fired))
 
 
+def _collected(fired) -> Rule:
+    """The step that adds the terms of one differential: collect, and the rewrite rules
+    that then fired on the sum."""
+    if not fired:
+        return COLLECT
+    return Rule("collect, simplify: " + ", ".join(r.name for r in fired),
+                r",\quad ".join([COLLECT.latex] + [r.latex for r in fired]))
+
+
 @dataclass(frozen=True)
 class Step:
     """One line of a derivation: `form` is the current ``dL = Σ G : lin`` as a tuple of
@@ -339,10 +348,14 @@ def differentiate(problem, wrt: str, record_steps: bool = True):
             # one sum per name: adding the terms one at a time is quadratic in their number
             gs = [frontier[name]] + gs if name in frontier else gs
             frontier[name] = add(gs) if len(gs) > 1 else gs[0]
+        log = [] if record_steps and len(terms) > 1 else None
         for name in list(frontier):
-            frontier[name] = ctx.tidy(frontier[name], inline=False)
-        if record_steps and len(terms) > 1:
-            steps.append(Step(COLLECT, form(), v))
+            frontier[name] = ctx.tidy(frontier[name], inline=False, log=log)
+        if log is not None:
+            # the terms added, then what that let the simplifier do (Xᵀa - Xᵀb = Xᵀ(a - b))
+            fired = list(dict.fromkeys(log))
+            steps.append(Step(_collected(fired), form(), v,
+                              moves=tuple((r, None, None) for r in fired)))
         # a large cotangent that stays on the frontier (the variable's, above all) would be
         # printed in every step from here on: name the part collected so far
         upcoming = max((n for n in frontier if n != wrt), key=position.get, default=None)

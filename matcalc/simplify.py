@@ -14,6 +14,8 @@ import sympy as sp
 
 from . import ir, ops
 from .ir import Add, Const, Contract, Delta, Map, Mask, Pow, add, const, contract, ones, pow_
+from .factoring import factor_shared
+from .hadamard_poly import normalise as _hadamard_poly
 from .rules import Rule
 from .symmetric import context as _context, symmetric
 
@@ -531,13 +533,22 @@ ELEMENTWISE = [
 ]
 
 
+FACTOR = [
+    Rewrite("factor", r"X^{T} a - X^{T} b = X^{T} (a - b)", factor_shared, on=(Add,)),
+    Rewrite("hadamard-polynomial", r"(1 - y) \odot s - y \odot (1 - s) = s - y",
+            _hadamard_poly, on=(Add, Contract)),
+]
+
+
 SYMMETRIC_LATEX = r"S^{T} = S \text{ for } S = X^{T} X"
 COLLECT = [
     Rewrite("symmetric", SYMMETRIC_LATEX, _symmetric_labels, on=(Contract,)),
     Rewrite("collect", r"A x + B x = (A + B) x", _collect, on=(Add,)),
     Rewrite("diagonal-transpose", r"\operatorname{Tr}(A^{T} + B) = \operatorname{Tr}(A + B)",
             _diagonal_transpose, on=(Contract,)),
-]
+] + FACTOR     # after collect: at a sum, A x + B x = (A + B) x is tried first
+
+
 
 
 @functools.lru_cache(maxsize=64)
@@ -554,7 +565,8 @@ def _collect_for(inputs: frozenset) -> list:
 def phases(symmetric: frozenset = frozenset()) -> list:
     """The rule phases, in order: the generic canonical forms, then every op's own
     rewrites (from the registry, so a user's function's rules take part), then the
-    elementwise identities, then like terms collected -- where `symmetric` names the
+    elementwise identities, then like terms collected, shared factors taken out of sums
+    and entrywise polynomials normalised -- where `symmetric` names the
     inputs the document declares symmetric and its definitions symmetric by construction
     (`Problem.symmetric_names`), with Sᵀ = S for those."""
     return [("canonicalise", CANONICALISE), ("ops", ops.rewrites()),

@@ -7,6 +7,9 @@ same keyword arguments) when given, else the objective code matcalc generates. I
 checks the generated objective against `f` when both exist, and (unless
 nontrivial=False) that the gradient is not ~0 at the test point. `kwargs` fixes the
 inputs instead of sampling them. Returns the Gradient.
+
+`ir_value(node, inputs, kw)` evaluates an IR node by generated code (`inputs`: keyword ->
+the Var it names; `kw`: the arrays, and each dimension symbol's value by its name).
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import numpy as np
 import pytest
 
 import matcalc
-from matcalc import MatcalcError, numeric
+from matcalc import MatcalcError, codegen, ir, numeric
 
 RTOL = 1e-6
 
@@ -104,3 +107,15 @@ def reads_back_both_ways(doc, wrt, printed, old, new):
     assert old in printed, printed
     wrong = printed.replace(old, new, 1)
     assert not matcalc.check(doc, wrt, claim=wrong).ok, wrong
+
+
+def ir_value(node, inputs, kw):
+    """The IR `node` evaluated by the NumPy code matcalc generates for it, at the arrays
+    `kw` (keyword -> array, and dimension name -> int) of the Vars in `inputs`."""
+    import inspect
+    from matcalc.problem import Problem
+    dims = {s for v in inputs.values() for d in v.shape for s in ir.dim_expr(d).free_symbols}
+    p = Problem(dict(inputs), {"v": node}, ["v"], "v", {k: k for k in inputs}, dims)
+    fn = codegen.compile_module(codegen.generate(p, ir.Ref("v", node.shape), "val"), "val")
+    params = inspect.signature(fn).parameters
+    return fn(**{k: v for k, v in kw.items() if k in params})

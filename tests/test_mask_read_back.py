@@ -131,11 +131,25 @@ def test_mask_of_undetermined_length_is_still_refused_in_a_claim():
                                           r"\mathbf{1}_n")
 
 
+# row 4's gradient as matcalc printed it before entrywise polynomials were normalised
+# (hadamard_poly.py; it now prints as one rational function, without the adjoint)
+ROW4_WITH_ADJOINT = (
+    r"\bar{q} - \frac{\mathrm{float}}{\mathrm{float}^{2} + 1} \mathbf{1}_{\mathrm{eval}} "
+    r"\quad\text{where}\quad \bar{q} = 4 \left(q^{\circ 4} \odot \left(1 + q^{\circ 2}"
+    r"\right)^{\circ -3} \odot \left(1 + q^{\circ 2} \oslash \left(1 + q^{\circ 2}\right)"
+    r"^{\circ 2}\right)^{\circ -2} \odot \mathbf{1}_{[2,\,\mathrm{eval}]}\right) + \left(1 + "
+    r"q^{\circ 2} \oslash \left(1 + q^{\circ 2}\right)^{\circ 2}\right)^{\circ -1} \odot "
+    r"\mathbf{1}_{[2,\,\mathrm{eval}]} - 2 \left(q^{\circ 2} \odot \left(1 + q^{\circ 2}"
+    r"\right)^{\circ -2} \odot \left(1 + q^{\circ 2} \oslash \left(1 + q^{\circ 2}\right)"
+    r"^{\circ 2}\right)^{\circ -2} \odot \mathbf{1}_{[2,\,\mathrm{eval}]}\right)")
+
+
 def test_claims_where_is_its_own_not_the_gradients_adjoint():
-    r"""The printed gradient of row 4 is `\bar{q} - ... where \bar{q} = B`: the claim's B
-    is what its \bar{q} means (it was the gradient's own \bar{q}, whatever B said)."""
+    r"""A claim of row 4 written `\bar{q} - ... where \bar{q} = B`: the claim's B is what
+    its \bar{q} means (whatever the gradient's own adjoint, if it names one, is)."""
     g = matcalc.gradient(ROW4_DOC, "in_")
-    latex = g.latex()
+    assert matcalc.check(ROW4_DOC, "in_", claim=g.latex()).ok
+    latex = ROW4_WITH_ADJOINT
     head, sep, body = latex.partition(r"\quad\text{where}\quad \bar{q} = ")
     assert sep, latex
     assert matcalc.check(ROW4_DOC, "in_", claim=latex).ok

@@ -8,8 +8,6 @@ checked end to end (gradients against central differences) in
 tests/test_symmetric_definitions.py and below."""
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 import pytest
 import sympy as sp
@@ -17,9 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import matcalc
-from helpers import check_gradient
-from matcalc import codegen, ir, ops
-from matcalc.problem import Problem
+from helpers import check_gradient, ir_value
+from matcalc import ir, ops
 from matcalc.render.present import present
 from matcalc.simplify import simplify
 from matcalc.symmetric import symmetric
@@ -36,10 +33,7 @@ INPUTS = {"X": X, "A": A, "B": B, "x": x, "beta": beta, "a": a}
 
 def _value(node, kw):
     """`node` evaluated by generated code at the inputs `kw`."""
-    p = Problem(dict(INPUTS), {"v": node}, ["v"], "v", {k: k for k in INPUTS}, {N, M})
-    fn = codegen.compile_module(codegen.generate(p, ir.Ref("v", node.shape), "val"), "val")
-    params = inspect.signature(fn).parameters
-    return fn(**{k: v for k, v in dict(kw, n=4, m=3).items() if k in params})
+    return ir_value(node, INPUTS, dict(kw, n=4, m=3))
 
 
 def _inputs(seed):
