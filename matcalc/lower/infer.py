@@ -676,6 +676,11 @@ def _general(lw, objective, shape, inline, terms, out):
     taken = {str(d) for d in lw.dims} | set(lw.info) | set(latex)
     got = fresh.general_reading(general, open_, lambda kw: latex.get(kw, kw), taken)
     for kw, shape_ in got.names.items():
+        old = out.ambiguous.get(kw, [])
+        if any(s for s in old if s is not None):
+            continue        # a solution of a size the document fixes (\Sigma: 1 or n×n)
+        if not fresh.involves_fresh(*shape_) and kw in out.ambiguous:
+            continue        # a scalar, or what the general reading sizes: two readings
         out.names[kw] = (shape_, open_[kw])
         if fresh.involves_fresh(*shape_):
             out.fresh.add(kw)
