@@ -228,12 +228,13 @@ def general_reading(terms, candidates: dict, latex_of, taken: set) -> General:
         if any(s.scalar(t) and not g.scalar(t) and never_scalar(latex_of(kw))
                for kw, t in tg.items()) or _instance(g, s, dims):
             continue
-        odd = next((kw for kw, t in tg.items() if not _instance(g, s, list(t))),
-                   next(iter(tg)))
+        odd = next((kw for kw, t in tg.items() if s.scalar(t) and not g.scalar(t)),
+                   next((kw for kw, t in tg.items() if not _instance(g, s, list(t))),
+                        next(iter(tg))))
         refuse(list(tg), f"unknown name {{x}}: it is never declared, and the document "
-               f"allows two readings that give different values ({latex_of(odd)} "
-               f"{_words(s, tg[odd])} or {_words(g, tg[odd])}, and the names beside it "
-               f"shaped to match): declare it")
+               f"allows two readings that give different values: {latex_of(odd)} "
+               f"{_words(s, tg[odd])} or {_words(g, tg[odd])} (and the names beside it "
+               f"shaped to match): declare {latex_of(odd)}")
         break
     # conventions: a lower-case name a column vector, an upper-case one a matrix
     before = {kw: g.shape(t) for kw, t in tg.items()}
