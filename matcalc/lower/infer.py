@@ -348,6 +348,8 @@ class _Terms:
             return a
         if isinstance(e.base, S.Sym) and e.base.name == "e" and "e" not in self.lw.info:
             return (ONE, ONE) if e.exp is None else self.term(e.exp, scope)
+        if e.exp is not None:       # a name in an exponent (w^{(2)T}): not read generally
+            self.unmodelled(e.exp)
         self.pows.append((a, e))
         if not self.general:
             self.s.unify(a[0], a[1])           # a power of a vector is refused
