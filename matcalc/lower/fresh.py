@@ -189,7 +189,8 @@ def general_reading(terms, candidates: dict, latex_of, taken: set) -> General:
         if r == ONE and c == ONE:
             continue
         names_ = touched({d for d in (r, c) if isinstance(d, Var)})
-        refuse(names_, "a power of {x}, an array that is never declared, has two readings: "
+        refuse(names_, "unknown name {x}: a power of it, an array that is never declared, "
+               "has two readings: "
                "the matrix power of a square matrix, or the power of each entry: declare "
                "{x} (e.g. `{x} \\in \\mathbb{{R}}^{{n \\times n}}`), or write the entrywise "
                "power {x}^{{\\circ 2}}")
@@ -202,13 +203,13 @@ def general_reading(terms, candidates: dict, latex_of, taken: set) -> General:
     for kind, a, b, r in g.deferred:            # open bars and diagonals
         names_ = touched(_roots(g, a))
         if kind.startswith("bars-"):
-            refuse(names_, "|{x}|: bars around an array that is never declared and whose "
-                   "shape the document leaves open: a determinant (a square matrix), an "
+            refuse(names_, "unknown name {x}: bars around it, an array that is never declared "
+                   "and whose shape the document leaves open, have three readings: a determinant (a square matrix), an "
                    "absolute value (a scalar), or entrywise absolute values or a norm (a "
                    "vector): declare {x}")
         else:
-            refuse(names_, "diag of an array that is never declared and whose shape "
-                   "the document leaves open: the diagonal matrix of a vector, or the "
+            refuse(names_, "unknown name {x}: diag of it, an array that is never declared and "
+                   "whose shape the document leaves open, has two readings: the diagonal matrix of a vector, or the "
                    "diagonal of a square matrix: declare {x}")
     # rivals: solutions of the same constraints that are no instance of the general one
     base = terms.s.copy()

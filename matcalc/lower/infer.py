@@ -659,6 +659,43 @@ def infer_shapes(lw, objective=None, shape=()) -> Inferred:
     return out
 
 
+def _accented_twin(lw, e) -> bool:
+    """``\\vec{r}`` or ``\\hat{x}`` beside a declared r / x: maybe a quantity related to it
+    (the vector whose length is r), never a free array of its most general shape."""
+    base = getattr(e, "base", e)
+    return isinstance(base, S.Sym) and base.accent is not None and \
+        names.keyword_of(S.Sym(base.name)) in lw.info
+
+
+def _spoken_of(lw) -> set:
+    """The names an equation of the document speaks of without defining them: ``x = (a,
+    b)`` read as a layout, ``L L^T = \\Sigma`` a relation, a skipped fragment that looks
+    like it defines or declares them, a differential step (``dq = \\operatorname{Diag}(w)
+    ds = D dz``: D is what the step says). Such a name is never read as a free array of
+    its most general shape: that would drop what the text says of it. Claimed derivatives
+    and gradients say nothing of the kind."""
+    from .classify import has_derivative, is_gradient
+    out = set()
+    for sk in lw.skips:
+        out.update(sk.defines or ())
+        out.update(sk.declares or ())
+    for st in lw.doc.statements:
+        target = getattr(st, "target", None)
+        if not isinstance(st, S.Def) or target is None:
+            continue
+        heads = [target, getattr(target, "base", None), getattr(target, "func", None)]
+        if any(h is not None and names.keyword_of(h) in lw.defsrc for h in heads) or \
+                has_derivative(target) or any(is_gradient(n) for n in walk_syntax(target)):
+            continue        # a definition read (p_j = ..., f(X) = ...), or a claim
+        for part in (target, st.value):
+            for n in walk_syntax(part):
+                if isinstance(n, (S.Sym, S.Sub)):
+                    kw = names.keyword_of(n)
+                    if kw is not None:
+                        out.add(kw)
+    return out
+
+
 def _general(lw, objective, shape, inline, terms, out):
     """The names the solutions leave open, read with their most general shapes
     (`fresh.general_reading`): added to `out` with fresh dimensions, or refused."""
@@ -671,9 +708,12 @@ def _general(lw, objective, shape, inline, terms, out):
         return
     # x beside a declared X: its x_{dn} / x_i are X's entries or members (the lowering's
     # `_capital_entry`, `_refuse_member_of_capital`), never a new array
+    spoken = _spoken_of(lw)
     open_ = {kw: e for kw, e in open_.items() if kw not in general.opaque and
+             kw not in spoken and
              not (kw[:1].islower() and kw[:1].upper() + kw[1:] in lw.info) and
-             not getattr(getattr(e, "base", e), "primes", 0)}      # V': maybe V^T
+             not getattr(getattr(e, "base", e), "primes", 0) and   # V': maybe V^T
+             not _accented_twin(lw, e)}
     latex = {kw: names.latex_of(e) for kw, (t, e) in general.targets.items()}
     taken = {str(d) for d in lw.dims} | set(lw.info) | set(latex)
     got = fresh.general_reading(general, open_, lambda kw: latex.get(kw, kw), taken)
