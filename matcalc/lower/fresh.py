@@ -8,9 +8,14 @@ construct taken in its array form (a product's inner dimensions equal, the two s
 nothing fixes a new symbol (`FreshDim`: ``m_X``, ``n_X``). A scalar reading is then the
 1×1 instance of that reading, and its gradient formula gives the scalar's numbers at size 1.
 
-Contract: `general_reading(terms, candidates, names_of) -> General` takes the shape terms of
-a document built with matrix powers recorded, not applied (`infer._Terms`, general=True),
-and the undeclared names to read (keyword -> first use). It returns the shapes it reads
+Contract: `general_reading(terms, candidates, latex_of, taken) -> General` takes the shape
+terms of a document built with matrix powers recorded, not applied (`infer._Terms`,
+general=True), the undeclared names to read (keyword -> first use), how each is spelled,
+and the names a made-up dimension must not take. The caller (`infer._general`) offers only
+names whose every use the inference models, that no unread equation speaks of
+(`spoken_of`), that are not a declared name's accented or primed twin (`accented_twin`)
+or a declared capital's lower-case letter, and where no solution fixes a size (a scalar
+or n×n keeps its old refusal). It returns the shapes it reads
 (FreshDim symbols where nothing fixes a size), and, for the names it must not read, the
 refusal naming both readings and the declaration that settles them:
 
@@ -39,8 +44,11 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from .. import ir
+from .. import ir, names
 from ..ir import FreshDim
+from ..read import syntax as S
+from .base import walk_syntax
+from .classify import has_derivative, is_gradient
 from .unify import ONE, Contradiction, TooOpen, Var, solutions
 
 GREEK_UPPER = {"Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi",
@@ -90,6 +98,42 @@ def never_scalar(latex: str) -> bool:
     """A Latin letter, or an upper-case Greek one: an array unless declared a scalar."""
     name = _letter(latex)
     return (len(name) == 1 and name.isascii()) or name in GREEK_UPPER
+
+
+def accented_twin(lw, e) -> bool:
+    """``\\vec{r}`` or ``\\hat{x}`` beside a declared r / x: maybe a quantity related to it
+    (the vector whose length is r), never a free array of its most general shape."""
+    base = getattr(e, "base", e)
+    return isinstance(base, S.Sym) and base.accent is not None and \
+        names.keyword_of(S.Sym(base.name)) in lw.info
+
+
+def spoken_of(lw) -> set:
+    """The names an equation of the document speaks of without defining them: ``x = (a,
+    b)`` read as a layout, ``L L^T = \\Sigma`` a relation, a skipped fragment that looks
+    like it defines or declares them, a differential step (``dq = \\operatorname{Diag}(w)
+    ds = D dz``: D is what the step says). Such a name is never read as a free array of
+    its most general shape: that would drop what the text says of it. Claimed derivatives
+    and gradients say nothing of the kind."""
+    out = set()
+    for sk in lw.skips:
+        out.update(sk.defines or ())
+        out.update(sk.declares or ())
+    for st in lw.doc.statements:
+        target = getattr(st, "target", None)
+        if not isinstance(st, S.Def) or target is None:
+            continue
+        heads = [target, getattr(target, "base", None), getattr(target, "func", None)]
+        if any(h is not None and names.keyword_of(h) in lw.defsrc for h in heads) or \
+                has_derivative(target) or any(is_gradient(n) for n in walk_syntax(target)):
+            continue        # a definition read (p_j = ..., f(X) = ...), or a claim
+        for part in (target, st.value):
+            for n in walk_syntax(part):
+                if isinstance(n, (S.Sym, S.Sub)):
+                    kw = names.keyword_of(n)
+                    if kw is not None:
+                        out.add(kw)
+    return out
 
 
 def _greedy(s):

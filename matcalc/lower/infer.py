@@ -659,43 +659,6 @@ def infer_shapes(lw, objective=None, shape=()) -> Inferred:
     return out
 
 
-def _accented_twin(lw, e) -> bool:
-    """``\\vec{r}`` or ``\\hat{x}`` beside a declared r / x: maybe a quantity related to it
-    (the vector whose length is r), never a free array of its most general shape."""
-    base = getattr(e, "base", e)
-    return isinstance(base, S.Sym) and base.accent is not None and \
-        names.keyword_of(S.Sym(base.name)) in lw.info
-
-
-def _spoken_of(lw) -> set:
-    """The names an equation of the document speaks of without defining them: ``x = (a,
-    b)`` read as a layout, ``L L^T = \\Sigma`` a relation, a skipped fragment that looks
-    like it defines or declares them, a differential step (``dq = \\operatorname{Diag}(w)
-    ds = D dz``: D is what the step says). Such a name is never read as a free array of
-    its most general shape: that would drop what the text says of it. Claimed derivatives
-    and gradients say nothing of the kind."""
-    from .classify import has_derivative, is_gradient
-    out = set()
-    for sk in lw.skips:
-        out.update(sk.defines or ())
-        out.update(sk.declares or ())
-    for st in lw.doc.statements:
-        target = getattr(st, "target", None)
-        if not isinstance(st, S.Def) or target is None:
-            continue
-        heads = [target, getattr(target, "base", None), getattr(target, "func", None)]
-        if any(h is not None and names.keyword_of(h) in lw.defsrc for h in heads) or \
-                has_derivative(target) or any(is_gradient(n) for n in walk_syntax(target)):
-            continue        # a definition read (p_j = ..., f(X) = ...), or a claim
-        for part in (target, st.value):
-            for n in walk_syntax(part):
-                if isinstance(n, (S.Sym, S.Sub)):
-                    kw = names.keyword_of(n)
-                    if kw is not None:
-                        out.add(kw)
-    return out
-
-
 def _general(lw, objective, shape, inline, terms, out):
     """The names the solutions leave open, read with their most general shapes
     (`fresh.general_reading`): added to `out` with fresh dimensions, or refused."""
@@ -708,12 +671,12 @@ def _general(lw, objective, shape, inline, terms, out):
         return
     # x beside a declared X: its x_{dn} / x_i are X's entries or members (the lowering's
     # `_capital_entry`, `_refuse_member_of_capital`), never a new array
-    spoken = _spoken_of(lw)
+    spoken = fresh.spoken_of(lw)
     open_ = {kw: e for kw, e in open_.items() if kw not in general.opaque and
              kw not in spoken and
              not (kw[:1].islower() and kw[:1].upper() + kw[1:] in lw.info) and
              not getattr(getattr(e, "base", e), "primes", 0) and   # V': maybe V^T
-             not _accented_twin(lw, e)}
+             not fresh.accented_twin(lw, e)}
     latex = {kw: names.latex_of(e) for kw, (t, e) in general.targets.items()}
     taken = {str(d) for d in lw.dims} | set(lw.info) | set(latex)
     got = fresh.general_reading(general, open_, lambda kw: latex.get(kw, kw), taken)
@@ -787,9 +750,11 @@ class InferredShapes:
             where = f" at line {at.line}, column {at.column}" if at is not None and at.line \
                 else ""
             if kw in self.inferred.fresh:
+                conv = " (a lower-case name is a column vector)" if len(shape) == 1 and \
+                    fresh.is_lower(latex) else ""
                 self.note(e, f"{latex} is never declared: read as {_shape_words(shape)}, the "
-                             f"most general shape its uses allow; declare it to fix sizes",
-                          "inferred")
+                             f"most general shape its uses allow{conv}; declare it to fix "
+                             f"sizes", "inferred")
             else:
                 self.note(e, f"{latex}: not declared; inferred {_shape_words(shape)} from "
                              f"its use{where}", "inferred")
