@@ -58,6 +58,11 @@ UNDECLARED = [
     (r"f = \|W_2 \sigma(W_1 x) - y\|^2", "W_2",
      lambda W_2, W_1, x, y: float(np.sum((W_2 @ sig(W_1 @ x) - y) ** 2))),
     (r"f = \|X W - Y\|_F^2", "W", lambda X, W, Y: float(np.sum((X @ W - Y) ** 2))),
+    # a lower-case name scaling an unsized 1 or I is the scalar that scales it
+    (r"f = \|x - \alpha \mathbf{1}\|^2", r"\alpha",
+     lambda x, alpha: float(np.sum((x - alpha) ** 2))),
+    (r"f = x^T (A + \lambda I) x", "x",
+     lambda x, A, lambda_: float(x @ A @ x + lambda_ * x @ x)),
     (r"f = \log\det(X) - \operatorname{tr}(S X)", "X",
      lambda X, S: float(np.linalg.slogdet(X)[1] - np.trace(S @ X))),
 ]

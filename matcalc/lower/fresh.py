@@ -296,6 +296,8 @@ def general_reading(terms, candidates: dict, latex_of, taken: set) -> General:
     for kw, t in tg.items():
         r, c = g.shape(t)
         if is_lower(latex_of(kw)):
+            if before[kw] == (ONE, ONE):
+                continue            # a scalar the uses force (\alpha \mathbf{1})
             if not (r != ONE and c == ONE):
                 refuse([kw], "unknown name {x}: it is never declared, and its uses read it "
                        f"as {_words(g, t)}, not a column vector: declare it")

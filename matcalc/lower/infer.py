@@ -289,6 +289,9 @@ class _Terms:
 
     def t_BinOp(self, e, scope):
         a, b = self.term(e.left, scope), self.term(e.right, scope)
+        if self.general and e.op == S.MUL:
+            self._scales_unsized(e.left, a, e.right)
+            self._scales_unsized(e.right, b, e.left)
         if e.op == S.COLON:
             self.s.unify_shape(a, b)
             return (ONE, ONE)
@@ -315,6 +318,17 @@ class _Terms:
         r = self.fresh()
         self.s.deferred.append(("prod" if e.op == S.MUL else "same", a, b, r))
         return r
+
+    def _scales_unsized(self, x, t, other):
+        """``\\alpha \\mathbf{1}``, ``\\lambda I``: a lower-case undeclared name beside an
+        unsized ones vector or identity is the scalar that scales it (a matrix there would
+        multiply a size nothing gives) -- in the general reading (`fresh.py`) only."""
+        unsized = (isinstance(other, S.Ones) and other.size is None) or \
+            (isinstance(other, S.Sym) and other.name == "I" and "I" not in self.lw.info)
+        kw = names.keyword_of(x) if isinstance(x, (S.Sym, S.Sub)) else None
+        if unsized and kw is not None and self.undeclared(kw, x) and \
+                fresh.is_lower(names.latex_of(x)):
+            self.s.unify_shape(t, (ONE, ONE))
 
     def t_Frac(self, e, scope):
         if self.inlining:
@@ -684,7 +698,7 @@ def _general(lw, objective, shape, inline, terms, out):
         old = out.ambiguous.get(kw, [])
         if any(s for s in old if s is not None):
             continue        # a solution of a size the document fixes (\Sigma: 1 or n×n)
-        if not fresh.involves_fresh(*shape_) and kw in out.ambiguous:
+        if not fresh.involves_fresh(*shape_) and shape_ != () and kw in out.ambiguous:
             continue        # a scalar, or what the general reading sizes: two readings
         out.names[kw] = (shape_, open_[kw])
         if fresh.involves_fresh(*shape_):
