@@ -1018,12 +1018,13 @@ CASES = [
          r"physics/chemistry: harmonic bond potential (V_{bond}^{ij} = read as the name "
          r"V^{ij}_{bond}, k^s_{ij} as the name k^s indexed, r_{ij}^0 as the declared name "
          r"r^0_{ij}, not a power 0)", objective=r"V_{bond}^{ij}"),
-    Case("089_variational_braket_energy.tex", "C_j", lambda C, phi: float(C @ phi), R,
-         r"physics/chemistry: variational energy (bra-ket); derives d\psi/dC_j = \phi_j of "
-         r"\psi=\sum_j C_j \phi_j, the one definition (C, \phi never declared: read as "
-         r"vectors of one made-up length, issue 8); the bra-ket <\psi\vert\hat{H}\vert\psi> "
-         r"the post minimises is not read (skipped, noted), so the energy is not the objective",
-         ),
+    Case("089_variational_braket_energy.tex", "C_j", None,
+         r"refused: \psi=\sum_j C_j \phi_j (a wave function expanded in basis functions: "
+         r"C_j and \phi_j never declared; \phi is not read with a made-up size, as the "
+         r"relation \hat{H}\phi_j =E_j\phi_j, which defines nothing, speaks of it), then the "
+         r"bra-ket <\psi\vert\hat{H}\vert\psi> of an operator \hat{H} given only by that "
+         r"relation", "physics/chemistry: variational energy (bra-ket)",
+         expect=r"unknown name \phi"),
 
     # 090-104: ML layers and losses, chosen by source before they were tried (issue 8)
     Case("090_softmax_xent_sum_C.tex", "a", lambda a, y: ref_softmax_xent(a, y), R,
