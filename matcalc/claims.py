@@ -429,6 +429,23 @@ class _Checker:
              " varying (the inputs whose differentials the post writes)")
         return "right", reason + held, read
 
+    def _fresh_names(self) -> list:
+        """The inputs never declared, read with sizes the document does not fix
+        (`lower.fresh`), in LaTeX."""
+        return [_latex(self.problem, k) for k, v in self.problem.inputs.items()
+                if any(isinstance(s, ir.FreshDim) for d in v.shape
+                       for s in getattr(d, "free_symbols", ()))]
+
+    def _ill_formed(self, reason):
+        """A claim that cannot be read: ill-formed, or, where the document's names are
+        read with made-up sizes, unchecked (a declaration may make it readable)."""
+        fresh = self._fresh_names()
+        if not fresh:
+            return "ill-formed", reason, ""
+        return "unchecked", (f"{reason}; {', '.join(fresh)} never declared, read with "
+                             f"sizes the document does not fix: declare them to check this "
+                             f"claim"), ""
+
     def _part_transposed(self, judge, value, variable):
         """(status, reason, the claim as read) of a right-hand side claimed for the
         derivative by the transpose of the matrix `variable` (LaTeX): compared with the
@@ -438,7 +455,7 @@ class _Checker:
         except MatcalcError as err:
             where = (f" (line {err.line}, column {err.column})"
                      if err.line is not None and err.column is not None else "")
-            return "ill-formed", f"{err.bare_message}{where}", ""
+            return self._ill_formed(f"{err.bare_message}{where}")
         out = judge.compare(got, [np.transpose(b) for b in judge.expected])
         if out.ok:
             return "right", "", read
@@ -457,6 +474,8 @@ class _Checker:
         except MatcalcError as err:
             where = (f" (line {err.line}, column {err.column})"
                      if err.line is not None and err.column is not None else "")
+            if self._fresh_names():
+                return self._ill_formed(f"{err.bare_message}{where}")
             found = locate(judge, value, index_syntax, [], self.src) \
                 if isinstance(err, ShapeError) else ""
             if found:       # unreadable as written, and one local edit from right

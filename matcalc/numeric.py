@@ -36,6 +36,15 @@ def dimension_values(problem, rng, low=2, high=5) -> dict:
                 for s in sp.sympify(d).free_symbols:
                     values.setdefault(s, int(rng.integers(low, high + 1)))
     values.pop(ir.I0, None)
+    # the sizes made up for undeclared arrays (lower.fresh) differ from one another and
+    # from every other size drawn, so that a transposed or mis-sized answer cannot pass
+    fresh = sorted((s for s in values if isinstance(s, ir.FreshDim)), key=str)
+    if fresh:
+        others = {v for s, v in values.items() if s not in fresh}
+        pool = [v for v in range(low, high + 2 * len(fresh) + len(others) + 1)
+                if v not in others]
+        for s, v in zip(fresh, rng.permutation(pool)[:len(fresh)]):
+            values[s] = int(v)
     return values
 
 

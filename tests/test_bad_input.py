@@ -8,6 +8,7 @@ import os
 
 import numpy as np
 import pytest
+from helpers import check_gradient
 
 import matcalc
 from matcalc import MatcalcError, ParseError, ShapeError
@@ -78,20 +79,29 @@ def test_unknown_command_place_inside_dollars_multiline():
 
 
 def test_undeclared_name_in_align_has_its_place():
-    # y's shape is not fixed by anything (its norm is a scalar whatever it is)
+    # |y| with y's shape fixed by nothing: a determinant, an absolute value or a vector's
+    # entries or norm (an undeclared \\|y\\|^2 is read, tests/test_fresh_shapes.py)
     doc = ("\\begin{align}\nx &\\in \\mathbb{R}^n \\\\\ng &= \\exp(x) \\\\\n"
-           "f &= \\mathbf{1}^T g + \\|y\\|^2\n\\end{align}")
+           "f &= \\mathbf{1}^T g + |y|\n\\end{align}")
     err = raises(ParseError, doc)
-    located(err, 4, 25)
+    located(err, 4, 24)
     assert "unknown name y" in err.bare_message
     caret_under(err, doc)
 
 
 def test_undeclared_name():
-    doc = f"x \\in {R}^n\nf = \\|z\\|^2 + x^T x"
+    doc = f"x \\in {R}^n\nf = \\exp(\\lambda z)^T \\exp(\\lambda z) + x^T x"
     err = raises(ParseError, doc)
-    located(err, 2, 7)
-    assert "z" in err.bare_message
+    located(err, 2, 10)
+    assert "\\lambda a scalar or a matrix" in err.bare_message and "declare" in err.bare_message
+
+
+def test_an_undeclared_norm_is_read_with_a_made_up_size():
+    # the old refusal of \\|z\\|^2 (z's size fixed by nothing): z is now an n_z-vector,
+    # noted, and the gradient by x is unchanged by it
+    doc = f"x \\in {R}^n\nf = \\|z\\|^2 + x^T x"
+    g = check_gradient(doc, "x", f=lambda x, z: float(z @ z + x @ x))
+    assert any(n.text == "z" and "most general shape" in n.reason for n in g.notes)
 
 
 def test_undeclared_name_with_two_shapes_is_refused_naming_both():

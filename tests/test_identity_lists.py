@@ -150,14 +150,19 @@ def test_derivative_by_a_transposed_vector_is_not_judged():
     assert v.status == "unchecked" and "layout" in v.reason
 
 
-def test_without_shapes_each_claim_is_unchecked_naming_the_declaration():
+def test_without_shapes_each_claim_is_judged_with_made_up_sizes():
+    # no declaration: X, A, B are read with their most general shapes (lower/fresh.py), at
+    # sizes all different from one another; these identities hold for every size, and a
+    # transposed claim does not fit them (unchecked, naming the declaration), never right
     doc = "\n".join(_line(f, g) for f, g, _, _ in IDENTITIES[:4]) + "\n"
     verdicts = matcalc.check_all(doc)
-    assert len(verdicts) == 4
-    for v in verdicts:
-        assert v.status == "unchecked"
-        assert "declaration line" in v.reason and r"\in \mathbb{R}" in v.reason
-    assert "$A, X$" in verdicts[0].reason or "$X, A$" in verdicts[0].reason
+    assert [v.status for v in verdicts] == ["right"] * 4
+    for (f, g, of, rhs), v in zip(IDENTITIES[:4], verdicts):
+        assert _numbers_say(of, rhs) == "right", f
+    bad = matcalc.check_all(_line(r"\mathrm{tr}(XA)", "A") + "\n")
+    assert [v.status for v in bad] in (["wrong"], ["unchecked"])
+    if bad[0].status == "unchecked":
+        assert "declare them" in bad[0].reason
 
 
 def _entry_numbers_say(of, lhs, rhs) -> str:

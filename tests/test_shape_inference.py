@@ -174,16 +174,29 @@ def test_scalar_or_matrix_is_refused_naming_both():
     assert "a scalar or n×n (a matrix)" in str(err.value)
 
 
-def test_scalar_or_vector_is_refused_naming_both():
-    # y - s with s a scalar: y a scalar, or an n-vector broadcast against s
+def test_scalar_or_vector_is_read_as_the_vector_it_contains():
+    # y - s with s a scalar: y a scalar, or a vector of a length nothing fixes broadcast
+    # against s -- the scalar is the vector's 1x1 instance, so y is read as an n_y-vector
+    # (lower/fresh.py; refused as two shapes before the general reading)
     doc = rf"x \in {R}^n, s \in {R}" "\n" r"f = \mathbf{1}^T \exp(x) (y - s)^T (y - s)"
+    ref = lambda x, y, s: float(np.sum(np.exp(x)) * np.sum((y - s) ** 2))   # noqa: E731
+    for wrt in ("x", "y", "s"):
+        g = check_gradient(doc, wrt, f=ref)
+    assert len(g.problem.inputs["y"].shape) == 1
+
+
+def test_scalar_or_a_fixed_size_is_still_refused_naming_both():
+    # y - x with x an n-vector: y a scalar or an n-vector, both of sizes the text fixes
+    doc = rf"x \in {R}^n" "\n" r"f = (y - x)^T (y - x)"
     with pytest.raises(ParseError, match="unknown name y.*two shapes"):
         matcalc.gradient(doc, "x")
 
 
-def test_a_shape_nothing_fixes_is_refused():
-    with pytest.raises(ParseError, match="unknown name z"):
-        matcalc.gradient(rf"x \in {R}^n" "\n" r"f = x^T x + \|z\|^2", "x")
+def test_a_shape_nothing_fixes_is_read_generally():
+    # z's size is fixed by nothing: an n_z-vector, noted (refused before the general reading)
+    g = check_gradient(rf"x \in {R}^n" "\n" r"f = x^T x + \|z\|^2", "z",
+                       f=lambda x, z: float(x @ x + z @ z))
+    assert any(n.text == "z" and "most general shape" in n.reason for n in g.notes)
 
 
 def test_a_primed_declared_name_is_its_transpose():

@@ -19,11 +19,11 @@ Contract:
 from .build import (ONE, ZERO, add, broadcast, const, contract, filled, fmap, inner, is_const,
                     is_zero, letters, matmul, mul, ones, pow_, scale, transpose, zeros)
 from .nodes import (I0, Add, Const, Contract, Delta, Dvar, IRError, Map, Mask, Node, Pow, Ref,
-                    Shape, Var, dim_expr, operands, same_dim, walk)
+                    Shape, Var, dim_expr, operands, same_dim, walk, FreshDim)
 from .transform import count_nodes, nonfinite, rebuild, substitute, transform
 
 __all__ = ["Node", "IRError", "Shape", "Var", "Ref", "Dvar", "Const", "Delta", "Mask", "I0",
-           "Contract", "Add", "Map", "Pow", "walk", "operands", "same_dim", "dim_expr", "const", "zeros",
+           "Contract", "Add", "Map", "Pow", "walk", "operands", "same_dim", "FreshDim", "dim_expr", "const", "zeros",
            "ones", "is_zero", "is_const", "filled", "contract", "letters", "scale", "mul", "add",
            "matmul", "transpose", "inner", "pow_", "fmap", "broadcast", "transform",
            "substitute", "rebuild", "nonfinite", "count_nodes", "ZERO", "ONE"]

@@ -163,6 +163,12 @@ def dim_expr(e):
     return min((r, sp.factor(r), e), key=sp.count_ops)   # the first of the shortest
 
 
+class FreshDim(sp.Symbol):
+    """A dimension the document never names, made up for an undeclared array (``m_X``,
+    `lower.fresh`): unequal to every other dimension symbol, its value read from the array
+    passed. Whether it equals another dimension is unknown, not false."""
+
+
 def same_dim(a, b) -> bool:
     """Whether two dimension expressions are identically equal (exact algebra)."""
     if a == b:

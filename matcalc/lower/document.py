@@ -127,6 +127,16 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         self.skips = made[0].skips   # what was skipped is the same whichever reading ran
         return problem
 
+    def _inference_objective(self, objective):
+        """The keyword of the objective as the inference names definitions (`ell_2` for
+        the text ``\\ell_2``), so that the inference holds it to be a scalar; the text
+        itself where it names no definition."""
+        try:
+            kw = self._objective_kw(objective, check=False)
+        except Exception:   # noqa: BLE001 - the lowering says what is wrong with it
+            kw = None
+        return kw if kw is not None else objective
+
     def _run(self, objective=None) -> Problem:
         refuse_merged_spellings(self.doc)
         for z in self.sized.values():
@@ -136,8 +146,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         if not self.defsrc:
             self._defines_nothing()
         self.survey_arbitrary(objective)    # the kinds of arbitrary functions, from all uses
-        self.run_inference(objective if objective is not None else
-                           self._objective_kw(None, check=False))
+        self.run_inference(self._inference_objective(objective))
         try:
             obj = self._lower_objective(objective)
         except MatcalcError as err:

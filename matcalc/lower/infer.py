@@ -28,6 +28,7 @@ import sympy as sp
 
 from .. import ir, names, ops
 from ..read import syntax as S
+from . import fresh
 from .base import SIGMA_NAMES, substitute_names, walk_syntax
 from .unify import ONE, Contradiction, Solver, Var, solve
 
@@ -53,6 +54,8 @@ class Inferred:
     # undeclared names that may be a family's members: x_i with x also consistent as a
     # family of vectors, x^{(i)} with i bound (keyword -> first use); refused, never guessed
     family_readings: dict = field(default_factory=dict)
+    fresh: set = field(default_factory=set)       # names read with fresh dimensions
+    refusals: dict = field(default_factory=dict)  # keyword -> why its reading is refused
 
 
 def span_key(e):
@@ -78,9 +81,23 @@ class _Terms:
         self.bound: list = []           # the terms of functions' compound arguments
         self.inline = True              # a document function's application: its body's term
         self.inlining = 0               # depth inside such bodies (their spans are shared)
+        self.general = False            # matrix powers recorded in `pows`, not applied
+        self.pows: list = []            # (base term, syntax) of each matrix power
+        self.opaque: set = set()        # undeclared names inside constructs not modelled
 
     def fresh(self):
         return (self.s.fresh(), self.s.fresh())
+
+    def unmodelled(self, e):
+        """The term of a construct the inference does not model: open, and the undeclared
+        names inside it are never given a general reading (`fresh.py`)."""
+        for n in walk_syntax(e):
+            if isinstance(n, (S.Sym, S.Sub)):
+                for m in (n, getattr(n, "base", None)):
+                    kw = names.keyword_of(m) if m is not None else None
+                    if kw is not None and kw not in self.lw.info:
+                        self.opaque.add(kw)
+        return self.fresh()
 
     def known(self, shape):
         shape = tuple(sp.sympify(d) for d in shape)
@@ -182,7 +199,7 @@ class _Terms:
             if kw is not None and self.undeclared(kw, e) and bkw not in self.lw.info \
                     and bkw not in self.entry_dims:
                 return self.target(kw, e)
-            return self.fresh()
+            return self.unmodelled(e)
         dims = [scope[i] for i in idx]
         info = self.lw.info.get(bkw)
         if bkw == "delta" and info is None and len(dims) == 2:
@@ -239,7 +256,7 @@ class _Terms:
     # -------------------------------------------------------- expressions
     def term(self, e, scope):
         method = getattr(self, "t_" + type(e).__name__, None)
-        return method(e, scope) if method is not None else self.fresh()
+        return method(e, scope) if method is not None else self.unmodelled(e)
 
     def t_Num(self, e, scope):
         return (ONE, ONE)
@@ -276,6 +293,9 @@ class _Terms:
             if got is not None and got[1] is not None:
                 return self.term(S.Apply(got[0], got[1], span=e.span), scope)
         a, b = self.term(e.left, scope), self.term(e.right, scope)
+        if self.general and e.op == S.MUL:
+            self._scales_unsized(e.left, a, e.right)
+            self._scales_unsized(e.right, b, e.left)
         if e.op == S.COLON:
             self.s.unify_shape(a, b)
             return (ONE, ONE)
@@ -302,6 +322,17 @@ class _Terms:
         r = self.fresh()
         self.s.deferred.append(("prod" if e.op == S.MUL else "same", a, b, r))
         return r
+
+    def _scales_unsized(self, x, t, other):
+        """``\\alpha \\mathbf{1}``, ``\\lambda I``: a lower-case undeclared name beside an
+        unsized ones vector or identity is the scalar that scales it (a matrix there would
+        multiply a size nothing gives) -- in the general reading (`fresh.py`) only."""
+        unsized = (isinstance(other, S.Ones) and other.size is None) or \
+            (isinstance(other, S.Sym) and other.name == "I" and "I" not in self.lw.info)
+        kw = names.keyword_of(x) if isinstance(x, (S.Sym, S.Sub)) else None
+        if unsized and kw is not None and self.undeclared(kw, x) and \
+                fresh.is_lower(names.latex_of(x)):
+            self.s.unify_shape(t, (ONE, ONE))
 
     def t_Frac(self, e, scope):
         if self.inlining:
@@ -335,7 +366,11 @@ class _Terms:
             return a
         if isinstance(e.base, S.Sym) and e.base.name == "e" and "e" not in self.lw.info:
             return (ONE, ONE) if e.exp is None else self.term(e.exp, scope)
-        self.s.unify(a[0], a[1])               # a power of a vector is refused
+        if e.exp is not None:       # a name in an exponent (w^{(2)T}): not read generally
+            self.unmodelled(e.exp)
+        self.pows.append((a, e))
+        if not self.general:
+            self.s.unify(a[0], a[1])           # a power of a vector is refused
         return a
 
     def t_Norm(self, e, scope):
@@ -359,7 +394,7 @@ class _Terms:
         args = [self.term(x, scope) for x in e.args]
         f = e.func
         if len(args) != 1:
-            return self.fresh()
+            return self.unmodelled(e)
         rule = "same" if f in ops.FUNCTIONS else CALL_SHAPES.get(f)
         if rule == "scalar of square":
             self.s.unify(args[0][0], args[0][1])
@@ -370,7 +405,7 @@ class _Terms:
             r = self.fresh()
             self.s.deferred.append(("diag", args[0], None, r))
             return r
-        return self.fresh()
+        return self.unmodelled(e)
 
     def t_Apply(self, e, scope):
         kw = names.keyword_of(e.func)
@@ -403,7 +438,7 @@ class _Terms:
             return r
         for x in e.args:
             self.term(x, scope)
-        return self.fresh()
+        return self.unmodelled(e)
 
     def _arbitrary_applied(self, e) -> bool:
         r"""Does `e` apply an arbitrary function: a name (primes aside) neither declared,
@@ -442,7 +477,7 @@ class _Terms:
         if kind == "scalar":
             return (ONE, ONE) if grad is None else \
                 (args[grad] if 0 <= grad < len(args) else self.fresh())
-        return self.fresh()
+        return self.unmodelled(e)
 
     def inlined(self, e, kw, scope):
         """The body of a document function (or a member of a family of functions) applied
@@ -475,7 +510,7 @@ class _Terms:
         for i in e.indices:
             kw = names.keyword_of(i)
             if kw is None:
-                return self.fresh()
+                return self.unmodelled(e)
             inner[kw] = self._range(e, kw, scope)
             if isinstance(inner[kw], Var) and e.lower is None and e.upper is None and \
                     not self.inlining:
@@ -495,6 +530,14 @@ class _Terms:
                 return hi if lo == ONE and isinstance(hi, sp.Symbol) and \
                     str(hi) in {str(d) for d in lw.dims} | _dimension_names(lw) \
                     else self.s.fresh()
+            if self.general and e.lower is None and e.upper is not None and \
+                    len(e.indices) == 1:
+                # \sum_j^C of an undeclared y_j: the general reading takes y of C entries
+                # (a longer y summed in part is no reading a text writes this way)
+                hi = lw.dim(e.upper, {})
+                if isinstance(hi, sp.Symbol) and str(hi) in \
+                        {str(d) for d in lw.dims} | _dimension_names(lw):
+                    return hi
             if kw in lw.ranges:
                 return lw._range_dim(kw, e)
         except Exception:   # noqa: BLE001 - a bound using another index: not a constraint
@@ -562,13 +605,15 @@ def _shape_of(rows, cols):
     return (rows, cols)
 
 
-def _terms(lw, objective, shape, members=(), inline=True):
+def _terms(lw, objective, shape, members=(), inline=True, general=False):
     """The shape terms and constraints of every definition, or None on a contradiction;
     `members`: undeclared names x read by one bound index x_i as families of vectors;
-    `inline`: the applications of the document's functions take their bodies' terms."""
+    `inline`: the applications of the document's functions take their bodies' terms;
+    `general`: matrix powers recorded, not applied (`fresh.general_reading`)."""
     terms = _Terms(lw, Solver())
     terms.members = set(members)
     terms.inline = inline
+    terms.general = general
     try:
         for kw, ds in lw.defsrc.items():
             for d in [ds] + lw.rivals.get(kw, []):
@@ -619,6 +664,7 @@ def infer_shapes(lw, objective=None, shape=()) -> Inferred:
         elif len(shapes) > 1 and shapes - {None}:
             out.ambiguous[kw] = sorted(shapes - {None}, key=str) + \
                 ([None] if None in shapes else [])
+    _general(lw, objective, shape, inline, terms, out)
     for kw, e in terms.indexed.items():
         if kw in out.names and _rival(lw, objective, shape, kw):
             del out.names[kw]
@@ -629,6 +675,43 @@ def infer_shapes(lw, objective=None, shape=()) -> Inferred:
             if vals is not None and len(vals) == 1 and not isinstance(next(iter(vals))[0], Var):
                 into[key] = vals.pop()[0]
     return out
+
+
+def _general(lw, objective, shape, inline, terms, out):
+    """The names the solutions leave open, read with their most general shapes
+    (`fresh.general_reading`): added to `out` with fresh dimensions, or refused."""
+    open_ = {kw: e for kw, (t, e) in terms.targets.items()
+             if kw not in out.names and kw not in out.family_readings}
+    if not open_:
+        return
+    general = _terms(lw, objective, shape, inline=inline, general=True)
+    if general is None:
+        return
+    # x beside a declared X: its x_{dn} / x_i are X's entries or members (the lowering's
+    # `_capital_entry`, `_refuse_member_of_capital`), never a new array
+    spoken = fresh.spoken_of(lw)
+    open_ = {kw: e for kw, e in open_.items() if kw not in general.opaque and
+             kw not in spoken and
+             not (kw[:1].islower() and kw[:1].upper() + kw[1:] in lw.info) and
+             not getattr(getattr(e, "base", e), "primes", 0) and   # V': maybe V^T
+             not fresh.accented_twin(lw, e)}
+    latex = {kw: names.latex_of(e) for kw, (t, e) in general.targets.items()}
+    taken = {str(d) for d in lw.dims} | set(lw.info) | set(latex)
+    got = fresh.general_reading(general, open_, lambda kw: latex.get(kw, kw), taken)
+    for kw, shape_ in got.names.items():
+        old = out.ambiguous.get(kw, [])
+        if any(s for s in old if s is not None):
+            continue        # a solution of a size the document fixes (\Sigma: 1 or n×n)
+        if not fresh.involves_fresh(*shape_) and shape_ != () and kw in out.ambiguous:
+            continue        # a scalar, or what the general reading sizes: two readings
+        out.names[kw] = (shape_, open_[kw])
+        if fresh.involves_fresh(*shape_):
+            out.fresh.add(kw)
+        out.ambiguous.pop(kw, None)
+    out.refusals.update(got.refusals)
+    for table, into in ((got.sizes, out.sizes), (got.ranges, out.ranges)):
+        for key, n in table.items():
+            into.setdefault(key, n)
 
 
 class InferredShapes:
@@ -662,6 +745,9 @@ class InferredShapes:
         member = self.inferred.family_readings.get(kw) if self.inferred is not None else None
         if got is None and member is not None:
             self._refuse_family_reading(latex, member, e)
+        why = self.inferred.refusals.get(kw) if self.inferred is not None else None
+        if got is None and why is not None:
+            raise self.perr(why, e)
         if got is None:
             amb = self.inferred.ambiguous.get(kw) if self.inferred is not None else None
             if amb:
@@ -681,8 +767,15 @@ class InferredShapes:
             at = getattr(first, "span", None)
             where = f" at line {at.line}, column {at.column}" if at is not None and at.line \
                 else ""
-            self.note(e, f"{latex}: not declared; inferred {_shape_words(shape)} from its "
-                         f"use{where}", "inferred")
+            if kw in self.inferred.fresh:
+                conv = " (a lower-case name is a column vector)" if len(shape) == 1 and \
+                    fresh.is_lower(latex) else ""
+                self.note(e, f"{latex} is never declared: read as {_shape_words(shape)}, the "
+                             f"most general shape its uses allow{conv}; declare it to fix "
+                             f"sizes", "inferred")
+            else:
+                self.note(e, f"{latex}: not declared; inferred {_shape_words(shape)} from "
+                             f"its use{where}", "inferred")
         return info
 
     def _refuse_family_reading(self, latex, member, e):

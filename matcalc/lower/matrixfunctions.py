@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from .. import ir
+from .fresh import square_refusal, undecided_square
 from ..read import syntax as S
 
 # keyword of the entrywise function -> the matrix function the same spelling also denotes
@@ -93,6 +94,9 @@ def refuse_matrix_function(lw, fn: str, v, e, written: str, arg=None) -> None:
     if arg is not None and entrywise_built(arg):
         return
     n1, n2 = v.mat_dims()
+    if undecided_square(n1, n2):        # an undeclared matrix (lower.fresh): maybe square
+        raise lw.perr(square_refusal(written, MATRIX_FUNCTIONS[fn], f"{fn} applied entry "
+                                     f"by entry"), e)
     if not ir.same_dim(n1, n2):
         return
     if _says_entrywise(lw, fn):

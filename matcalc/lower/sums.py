@@ -13,6 +13,7 @@ import sympy as sp
 
 from .. import ir, names, ops
 from ..ir import Const, Mask, add, contract, ones, pow_
+from .fresh import involves_fresh
 from ..ir import dim_expr
 from ..read import syntax as S
 from ..values import Cell, Val
@@ -360,6 +361,13 @@ class SumLowering(LoweringBase):
                             f"{sym}_{{{kw}=1}}^{{{n}}} (matcalc does not shift an index "
                             f"counted from 0)", e)
         full = not outer and dim_expr(lo - 1) == 0 and dim_expr(hi - n) == 0
+        if not full and not outer and involves_fresh(n, lo, hi):
+            # x_j, j = 1..C, of an undeclared x read with a made-up length n_x (lower.fresh):
+            # the whole of x (n_x = C) or its first C entries -- unknown, not a sub-range
+            raise self.perr(f"the {kind} over {kw} runs from {lo} to {hi} over an array that is "
+                            f"never declared, whose length the document does not fix: all of "
+                            f"it ({hi} entries) or a part of a longer one: declare it (e.g. "
+                            f"`\\in \\mathbb{{R}}^{{{hi}}}`)", e)
         mask = None
         if not full:
             if len(outer) > 1:

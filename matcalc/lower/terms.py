@@ -15,6 +15,7 @@ from ..ir import add, pow_
 from ..read import syntax as S
 from ..values import Val, describe
 from .base import LoweringBase, UnboundIndex, union, walk_syntax
+from .fresh import undecided_square
 
 
 class TermLowering(LoweringBase):
@@ -268,7 +269,8 @@ def quotient_reading(a, b) -> str:
     same = a.kind == b.kind and all(ir.same_dim(x, y) for x, y in zip(da, db))
     if b.kind in ("c", "r"):
         return "entrywise" if a.kind == "s" or same else "none"
-    square = ir.same_dim(db[0], db[1])
+    # of an undeclared B (fresh sizes, lower.fresh) squareness is unknown: both readings
+    square = ir.same_dim(db[0], db[1]) or undecided_square(db[0], db[1])
     if a.kind == "s" or same:
         return "two" if square else "entrywise"
     return "none"

@@ -214,9 +214,10 @@ class Solver:
                 lambda s: s.apply(kind, a, b, r)]
 
 
-def solutions(solver, budget=None):
+def solutions(solver, budget=None, choose=None):
     """Every complete assignment reachable by deciding open constraints, up to `budget`
-    branches; a branch that contradicts itself is dropped."""
+    branches; a branch that contradicts itself is dropped. `choose(solver, c)`, when given,
+    returns the alternatives of the open constraint c to try (default: all of them)."""
     budget = [MAX_BRANCHES] if budget is None else budget
     try:
         solver.propagate()
@@ -228,7 +229,7 @@ def solutions(solver, budget=None):
         raise TooOpen()
     c = solver.deferred[0]
     out = []
-    for alt in solver.alternatives(c):
+    for alt in (solver.alternatives(c) if choose is None else choose(solver, c)):
         budget[0] -= 1
         s = solver.copy()
         s.deferred = s.deferred[1:]
@@ -236,7 +237,7 @@ def solutions(solver, budget=None):
             alt(s)
         except Contradiction:
             continue
-        out.extend(solutions(s, budget))
+        out.extend(solutions(s, budget, choose))
     return out
 
 
@@ -299,9 +300,10 @@ class Solutions:
         return out
 
 
-def solve(solver) -> Solutions:
+def solve(solver, choose=None) -> Solutions:
     """The solutions of `solver`, each group of its open constraints decided on its own
-    (`_groups`; a group with more than `MAX_BRANCHES` alternatives is left unknown)."""
+    (`_groups`; a group with more than `MAX_BRANCHES` alternatives is left unknown);
+    `choose` as in `solutions`."""
     try:
         solver.propagate()
     except Contradiction:
@@ -312,7 +314,7 @@ def solve(solver) -> Solutions:
         part.deferred = cs
         roots = {solver.find(d) for _, a, b, r in cs for t in (a, b, r) for d in (t or ())}
         try:
-            sols = solutions(part)
+            sols = solutions(part, choose=choose)
         except TooOpen:
             sols = None
         groups.append(({v for v in roots if isinstance(v, Var)}, sols))

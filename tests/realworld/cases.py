@@ -903,8 +903,11 @@ CASES = [
     Case("065_frobenius_unicode_minus.tex", "H", lambda A, W, H: fro2(A - W @ H), R,
          "matrix factorization"),
     Case("066_masked_frobenius_matlab.tex", "X", lambda X, Y, M: fro2((X - Y) * M),
-         r"refused: X, Y are never declared (the post gives no shapes; \sum_{i,j \in S} and "
-         r"MATLAB's .* are read)", "matrix factorization (masked)", expect="unknown name X"),
+         r"refused: f is defined twice, differently (\sum_{i,j \in S} over a set S the post "
+         r"never gives, then || (X - Y) .* M ||_F^2 with a mask M: equal only if M is S's "
+         r"indicator). X, Y, M, never declared, are read with their most general shapes "
+         r"(m_X x n_X, issue 8): each line alone derives", "matrix factorization (masked)",
+         expect="f is defined twice, differently"),
     Case("067_word2vec_delta_unbalanced.tex", "v_{c}", ref_word2vec,
          r"refused: -\log(\delta(...) - ... (the author's unbalanced parenthesis)",
          "NLP: word2vec negative sampling", objective="J_{neg-sample}(o, v_{c}, U)",
@@ -1034,9 +1037,11 @@ CASES = [
          r"r^0_{ij}, not a power 0)", objective=r"V_{bond}^{ij}"),
     Case("089_variational_braket_energy.tex", "C_j", None,
          r"refused: \psi=\sum_j C_j \phi_j (a wave function expanded in basis functions: "
-         r"C_j and \phi_j never declared), then the bra-ket <\psi\vert\hat{H}\vert\psi> of an "
-         r"operator \hat{H} given only by \hat{H}\phi_j =E_j\phi_j",
-         "physics/chemistry: variational energy (bra-ket)", expect="unknown name C"),
+         r"C_j and \phi_j never declared; \phi is not read with a made-up size, as the "
+         r"relation \hat{H}\phi_j =E_j\phi_j, which defines nothing, speaks of it), then the "
+         r"bra-ket <\psi\vert\hat{H}\vert\psi> of an operator \hat{H} given only by that "
+         r"relation", "physics/chemistry: variational energy (bra-ket)",
+         expect=r"unknown name \phi"),
 
     # 090-104: ML layers and losses, chosen by source before they were tried (issue 8)
     Case("090_softmax_xent_sum_C.tex", "a", lambda a, y: ref_softmax_xent(a, y), R,
