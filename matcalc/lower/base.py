@@ -78,6 +78,18 @@ def chain_factors(e):
     return factors[::-1], signs[::-1]
 
 
+def juxtaposed_factors(e):
+    """The factors of a product written by juxtaposition only (``RSS^{lasso}\\theta``),
+    in the order written: the chain stops at the first product written with a sign
+    (``\\cdot``, ``\\times``), whose left side is then one factor."""
+    factors, node = [], e
+    while isinstance(node, S.BinOp) and node.op == S.MUL and not node.sign:
+        factors.append(node.right)
+        node = node.left
+    factors.append(node)
+    return factors[::-1]
+
+
 def union(a, b):
     return tuple(dict.fromkeys(tuple(a) + tuple(b)))
 

@@ -21,7 +21,7 @@ from ..notes import excerpt
 from ..ir import Delta, Var
 from ..read import syntax as S
 from ..values import Val, fmt_shape, mlabel, scalar
-from .base import SIGMA_NAMES, LoweringBase, walk_syntax
+from .base import SIGMA_NAMES, LoweringBase, juxtaposed_factors, walk_syntax
 
 # a function applied to a function's value on a left side names the definition:
 # \ln p(X \mid \theta) = ... defines "log p" (the log-likelihood)
@@ -250,12 +250,7 @@ class NameLowering(LoweringBase):
         differential, ``dS``) is never a name. The last letter may carry a subscript
         (``net_1``, a layer's pre-activation): the run is the name's base, and
         `run_node` puts the subscript back."""
-        letters, node = [], e
-        while isinstance(node, S.BinOp) and node.op == S.MUL and not node.sign:
-            letters.append(node.right)
-            node = node.left
-        letters.append(node)
-        letters.reverse()
+        letters = juxtaposed_factors(e)
         if letters and isinstance(letters[-1], S.Sub):
             letters[-1] = letters[-1].base          # net_1: the run's last letter scripted
         if len(letters) < 2 or not all(isinstance(x, S.Sym) and len(x.name) == 1 and
@@ -319,12 +314,7 @@ class NameLowering(LoweringBase):
         (the label of the name, as RSS^{OLS} beside it) and, in parentheses right after it,
         the names the definition depends on. (name Sym with the word as its `sup`,
         parameters or None), or None where the text is not written so."""
-        factors, node = [], t
-        while isinstance(node, S.BinOp) and node.op == S.MUL and not node.sign:
-            factors.append(node.right)
-            node = node.left
-        factors.append(node)
-        factors.reverse()
+        factors = juxtaposed_factors(t)
         k = next((i for i, f in enumerate(factors) if isinstance(f, S.Pow)), None)
         if k is None or k == 0 or factors[k].hadamard:
             return None

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Tuple
 
 from .clauses import GROUP_CLOSERS as _CLOSE, GROUP_OPENERS as _OPEN
-from .prose_shapes import masked_line, unmask
+from .prose_shapes import SAID_NAME, masked_line, said_name, unmask
 
 CONSTANT_WORDS = {"const", "const.", "constant", "constant.", "cst", "cst."}
 _SIGNS = {"PLUS", "MINUS"}
@@ -79,7 +79,7 @@ _CONSTANT = r"(?:" + "|".join(sorted((w.rstrip(".") for w in CONSTANT_WORDS), ke
                                      reverse=True)) + r")"
 _QUALITY = r"(?:(?:real|fixed|arbitrary|unknown|given|scalar|additive|positive|nonzero)\s+)*"
 _DET = r"(?:(?:some|a|an|any|the)\s+)?"
-_NAME = r"(?:(?<![\\\w])(?P<letter>[A-Za-z])(?![\w'])|\x00(?P<region>\d+)\x00)"
+_NAME = SAID_NAME
 _NOT_ARRAY = r"(?!\s*(?:[-\w]*\s+)?(?:vectors?|matri(?:x|ces)|arrays?|tensors?|functions?|" \
              r"terms?|offsets?\s+vector)\b)"
 NAMED_CONSTANT_PHRASES = (
@@ -130,14 +130,7 @@ def named_constants(text, regs, k, inner, one_name) -> list:
         m = pattern.match(prose, lead)
         if not m:
             continue
-        if pattern is _COMPILED_SELF[1]:
-            name = own
-        elif m.group("letter"):
-            name = one_name(m.group("letter"))
-        else:
-            q = spans[int(m.group("region"))]
-            body = inner(text, q)
-            name = one_name(body) if body is not None else None
+        name = said_name(m, own, text, spans, inner, one_name)
         if name is None:
             continue
         end = r.end + len(unmask(prose[:m.end()], text, spans))

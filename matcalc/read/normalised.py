@@ -16,13 +16,13 @@ import re
 from dataclasses import dataclass
 from typing import Tuple
 
-from .prose_shapes import masked_line, unmask
+from .prose_shapes import SAID_NAME, masked_line, said_name, unmask
 
 _ONE_HOT = r"(?:one[- ]?hot(?:[- ]encoded)?|a\s+one[- ]?hot\s+(?:encoded\s+)?" \
            r"(?:vector|label|encoding|target)s?)"
 _PROBABILITY = r"(?:an?\s+|the\s+)?(?:probability|stochastic)\s+(?:vector|distribution)"
 _TO_ONE = r"\s+to\s+(?:1|one)\b(?!\.\d)"
-_NAME = r"(?:(?<![\\\w])(?P<letter>[A-Za-z])(?![\w'])|\x00(?P<region>\d+)\x00)"
+_NAME = SAID_NAME
 # (how the phrase reads, the pattern after the region: {NAME} absent = the region's name)
 SUM_PHRASES = (
     ("<y> is one-hot", r"(?:is|are|be|being)\s+(?:a\s+)?" + _ONE_HOT + r"(?![\w-])"),
@@ -77,14 +77,7 @@ def normalised_statements(text, regs, k, inner, one_name) -> list:
         m = pattern.match(prose, lead)
         if not m:
             continue
-        if "letter" not in pattern.groupindex:
-            name = own
-        elif m.group("letter"):
-            name = one_name(m.group("letter"))
-        else:
-            q = spans[int(m.group("region"))]
-            body = inner(text, q)
-            name = one_name(body) if body is not None else None
+        name = said_name(m, own, text, spans, inner, one_name)
         if name is None:
             continue
         end = r.end + len(unmask(prose[:m.end()], text, spans))

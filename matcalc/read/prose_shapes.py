@@ -280,6 +280,23 @@ def _subscript(text, r, src, eol, one_name):
     return []
 
 
+# a name in a sentence of a masked line (`masked_line`): one letter written in the words, or
+# a math region (masked as NUL, its number, NUL) -- the group `letter` or `region`
+SAID_NAME = r"(?:(?<![\\\w])(?P<letter>[A-Za-z])(?![\w'])|\x00(?P<region>\d+)\x00)"
+
+
+def said_name(m, own, text, spans, inner, one_name):
+    """The name a phrase matched on a masked line speaks of: `own` (the region's own name)
+    where the phrase has no `SAID_NAME` in it, else the letter it wrote or the name of the
+    math region it masked (`spans`: the masked regions). None where that is no one name."""
+    if "letter" not in m.re.groupindex:
+        return own
+    if m.group("letter"):
+        return one_name(m.group("letter"))
+    body = inner(text, spans[int(m.group("region"))])
+    return one_name(body) if body is not None else None
+
+
 def masked_line(text, regs, k, eol):
     """(the prose after region `regs[k]` up to `eol`, each later region on it replaced by
     "\\x00<j>\\x00"; {j: that region}): the form the phrase tables match (also
