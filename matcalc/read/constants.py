@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Tuple
 
 from .clauses import GROUP_CLOSERS as _CLOSE, GROUP_OPENERS as _OPEN
-from .prose_shapes import SAID_NAME, masked_line, said_name, unmask
+from .prose_shapes import SAID_NAME, masked_line, said_phrases
 
 CONSTANT_WORDS = {"const", "const.", "constant", "constant.", "cst", "cst."}
 _SIGNS = {"PLUS", "MINUS"}
@@ -126,15 +126,7 @@ def named_constants(text, regs, k, inner, one_name) -> list:
     src = inner(text, r)
     own = one_name(src) if src is not None else None
     rows = ((_COMPILED_SELF,) if own is not None else ()) + _COMPILED_CONSTANTS
-    for how, pattern in rows:
-        m = pattern.match(prose, lead)
-        if not m:
-            continue
-        name = said_name(m, own, text, spans, inner, one_name)
-        if name is None:
-            continue
-        end = r.end + len(unmask(prose[:m.end()], text, spans))
-        start = r.start if pattern is _COMPILED_SELF[1] else \
-            r.end + len(unmask(prose[:lead], text, spans))
+    for how, name, (start, end) in said_phrases(rows, prose, lead, r, own, text, spans,
+                                                inner, one_name):
         return [ConstantStatement(name, text[start:end].strip(), (start, end), how)]
     return []

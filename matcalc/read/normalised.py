@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Tuple
 
-from .prose_shapes import SAID_NAME, masked_line, said_name, unmask
+from .prose_shapes import SAID_NAME, masked_line, said_phrases
 
 _ONE_HOT = r"(?:one[- ]?hot(?:[- ]encoded)?|a\s+one[- ]?hot\s+(?:encoded\s+)?" \
            r"(?:vector|label|encoding|target)s?)"
@@ -73,15 +73,8 @@ def normalised_statements(text, regs, k, inner, one_name) -> list:
         if m2 and a:
             out.append(SumStatement(own, text[bol + m2.start():a.end()].strip(),
                                     (bol + m2.start(), a.end()), "the entries of <y> sum to 1"))
-    for how, pattern in _COMPILED:
-        m = pattern.match(prose, lead)
-        if not m:
-            continue
-        name = said_name(m, own, text, spans, inner, one_name)
-        if name is None:
-            continue
-        end = r.end + len(unmask(prose[:m.end()], text, spans))
-        start = r.start if "letter" not in pattern.groupindex else r.end + lead
+    for how, name, (start, end) in said_phrases(_COMPILED, prose, lead, r, own, text, spans,
+                                                inner, one_name):
         out.append(SumStatement(name, text[start:end].strip(), (start, end), how))
         break
     return out

@@ -297,6 +297,22 @@ def said_name(m, own, text, spans, inner, one_name):
     return one_name(body) if body is not None else None
 
 
+def said_phrases(rows, prose, lead, r, own, text, spans, inner, one_name):
+    """Each row (how, compiled pattern) of `rows` that matches the masked line `prose` at
+    `lead` and speaks of one name (`said_name`), in order: (how, name, (start, end)) with the
+    sentence's offsets in `text` -- from the region `r` itself where the phrase speaks of the
+    region's own name, else from the words after it."""
+    for how, pattern in rows:
+        m = pattern.match(prose, lead)
+        name = said_name(m, own, text, spans, inner, one_name) if m else None
+        if name is None:
+            continue
+        end = r.end + len(unmask(prose[:m.end()], text, spans))
+        start = r.start if "letter" not in pattern.groupindex else \
+            r.end + len(unmask(prose[:lead], text, spans))
+        yield how, name, (start, end)
+
+
 def masked_line(text, regs, k, eol):
     """(the prose after region `regs[k]` up to `eol`, each later region on it replaced by
     "\\x00<j>\\x00"; {j: that region}): the form the phrase tables match (also
