@@ -10,8 +10,10 @@ the text says L depends on it.
 
 Contract: `refuse_unused_argument(problem, kw)` returns None, or raises a located
 `MatcalcError` when `kw` is a parameter of the objective's definition (``L(\\theta) = ...``)
-and no definition the objective reaches uses `kw` nor any other of its parameters
-(``f(x, y) = y^T y`` wrt x keeps its gradient 0: the value depends on what it is written of).
+and no definition the objective reaches uses `kw` nor any other of its parameters, in
+the IR or in the text as written (``f(x, y) = y^T y`` wrt x keeps its gradient 0: the value
+depends on what it is written of; so does ``f(u) = h - h``, which writes u through h and
+cancels it).
 """
 from __future__ import annotations
 
@@ -43,8 +45,10 @@ def refuse_unused_argument(problem, kw) -> None:
     uses (the dependence is left to the reader: 0 would be a wrong answer, not a reading)."""
     span = problem.arguments.get(kw)
     if span is None or kw not in problem.inputs or any(
-            uses_input(problem, problem.objective, a) for a in problem.arguments):
-        return      # f(x, y) = y^T y: written of y too, and uses it -- x may well not matter
+            a in problem.written_reach or uses_input(problem, problem.objective, a)
+            for a in problem.arguments):
+        return      # f(x, y) = y^T y: written of y too, and uses it -- x may well not matter;
+        #             f(u) = h - h with h = u^T b: written with u, its gradient 0 is a reading
     f = problem.latex.get(problem.objective, problem.objective)
     x = problem.latex.get(kw, kw)
     raise error_at(

@@ -66,6 +66,9 @@ class Problem:
     arguments: dict = field(default_factory=dict)     # keyword of a name written as an
     #                                                   argument of the objective's left side,
     #                                                   L(\theta) = ... -> its span (arguments.py)
+    written_reach: frozenset = frozenset()            # keywords the objective's text writes,
+    #                                                   through the definitions it names
+    #                                                   (before simplification: arguments.py)
 
     def symmetric_inputs(self) -> frozenset:
         """The inputs the result takes to be their own transpose (Sᵀ = S, so it reads

@@ -185,6 +185,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
         problem.constants = {kw: w for kw, w in self.constants.items() if kw in inputs}
         problem.conditioned = {kw: w for kw, w in self.conditioned.items() if kw in inputs}
         problem.arguments = objective_arguments(self.defsrc.get(obj))
+        problem.written_reach = written_reach(self.defsrc, obj)
         problem.declared_defs = {
             kw: (getattr(self.info[kw].span, "line", 0), self.defsrc[kw].stmt.span)
             for kw in defs if kw in self.info and kw in self.defsrc and
@@ -217,6 +218,23 @@ def objective_arguments(src) -> dict:
             if kw is not None:
                 out.setdefault(kw, p.span)
     return out
+
+
+def written_reach(defsrc, obj) -> frozenset:
+    """The keywords the text of definition `obj` writes, and those of every definition it
+    names, as written (``f(u) = \\tilde h - \\tilde h``, ``\\tilde h = u^T b``: u is
+    reached though the value simplifies to 0)."""
+    seen, todo = set(), [obj]
+    while todo:
+        src = defsrc.get(todo.pop())
+        if src is None:
+            continue
+        for node in S.walk(src.stmt.value):
+            kw = names.keyword_of(node)
+            if kw is not None and kw not in seen:
+                seen.add(kw)
+                todo.append(kw)
+    return frozenset(seen)
 
 
 def _variable_latex(x, inputs):

@@ -69,8 +69,9 @@ def _sum_over_arguments(node, d, term):
 
 
 def _call(r, head, args):
-    """``head(a, b)`` in the printer's style."""
-    inner = ", ".join(r.expr(a) for a in args)
+    """``head(a, b)`` in the printer's style; a zero array argument keeps its shape
+    (``\\psi(d, 0 \\mathbf{1}_{n})``: a bare 0 would read back as a scalar)."""
+    inner = ", ".join(r.arg(r._present(a))[0] for a in args)
     return f"{head}{r.t['lp']}{inner}{r.t['rp']}", r.ATOM
 
 
