@@ -694,6 +694,22 @@ def sample_contrastive_U(rng):
     return dict(Y=0.3, U=U, V=V, m=float(np.sqrt(np.sum((U - V) ** 2)) + 1.0))
 
 
+def ref_ridge_summary(X, y, theta, lambda_):
+    return float(np.sum((y - X @ theta) ** 2) + lambda_ * np.sum(theta ** 2))
+
+
+def ref_glm_gaussian_l(y, X, beta, W):
+    # as written: -1/2 (y - X^T beta)^T W (y - X^T beta)
+    r = y - X.T @ beta
+    return float(-0.5 * r @ W @ r)
+
+
+def ref_nll_pystatsml(w, x, y):
+    # x: the family x_i stacked as rows; z_i = w^T x_i
+    z = x @ w
+    return float(np.sum(np.log1p(np.exp(-z)) + (1 - y) * z))
+
+
 R = "right"
 CASES = [
     Case("001_lstsq_norm.tex", "x", ref_lstsq, R, "least squares"),
@@ -1546,4 +1562,77 @@ CASES = [
          r"state, noted -- they were two definitions of Y, refused; D = \sqrt{(U_1 - V_1)^2 + "
          r"\ldots + (U_n - V_n)^2}, an elided sum of one pattern, read as \sum_{i=1}^{n} "
          r"(U_i - V_i)^2, noted)", objective="L(Y, U, V)", sample=sample_contrastive_U),
+    Case("200_mf_readme_L_R_hat_UVt.tex", "U",
+         lambda R, U, V: float(0.5 * np.sum((R - U @ V.T) ** 2)),
+         r"refused: ||R- \hat{R}||^2 with R an N x M matrix, 'the norm of a matrix is "
+         r"ambiguous here' -- the README says in words which it means ('where || \cdot ||^2 "
+         r"is the sum of the matrix's entries squared'); behind it L defined again as "
+         r"\frac{1}{2}\sum_{(n, m)} (r_{nm} - \hat{r}_{nm})^2, a sum over the pairs (n, m)",
+         "sample 5 q1: matrix factorization (GitHub README, Markdown)", objective="L",
+         expect="the norm of a matrix is ambiguous"),
+    Case("201_mf_chinese_readme_e_ij_squared.tex", "P", None,
+         r"refused: e_{ij}^2, the squared error of one entry (i, j), an objective whose i and "
+         r"j are free, and \sum_{k=1}^k (the author's k for K) before it; its derivatives are "
+         r"by single entries p_{ik} (ref None: i, j are never fixed)",
+         "sample 5 q1: matrix factorization (README in Chinese)", objective="e_{ij}^2",
+         expect="unknown name e_{ij}"),
+    Case("202_vae_wiki_elbo_lambda.tex", r"\lambda", None,
+         r"refused: \text{ELBO}(x;\theta,\lambda) = \mathbb{E}_{q_\lambda(z)}[\log "
+         r"p_\theta(x,z)/q_\lambda(z)], an expectation over a distribution q_\lambda that is "
+         r"never given (undefined functions p_\theta, q_\lambda; ref None)",
+         "sample 5 q3: VAE ELBO (MkDocs notes)",
+         objective=r"\text{ELBO}(x; \theta, \lambda)", expect=r"\mathcal{Q}"),
+    Case("203_vae_korean_blog_elbo_theta.tex", r"\boldsymbol{\theta}", None,
+         r"refused: \mathcal{L}_{\theta, \phi}(x) = \mathbb{E}_{q_\phi(z|x)}[\log "
+         r"p_\theta(x, z) - \log q_\phi(z|x)], an expectation of densities never given "
+         r"(undefined functions; ref None); the objective named with its argument is 'not "
+         r"defined (definitions: L_{theta,phi})'",
+         "sample 5 q3: VAE ELBO (Jekyll post in Korean)",
+         objective=r"\mathcal{L}_{\boldsymbol{\theta}, \boldsymbol{\phi}}(\mathbf{x})",
+         expect="is not defined in the document",
+         xfail="refused without a place: the objective named with its argument is not "
+               "matched to the definition of L_{theta,phi}"),
+    Case("204_ridge_summary_md_L_ridge_theta.tex", r"\theta", ref_ridge_summary,
+         r"refused: the chain's last member \sum_{i=1}^m (y^{(i)} - \hat{y}^{(i)})^2 + "
+         r"\lambda \sum_{j=1}^n \theta_j^2 writes y^{(i)} and \hat{y}^{(i)}, which the summary "
+         r"never defines (the first member \|y - X\theta\|_2^2 + \lambda \|\theta\|_2^2 is "
+         r"readable)", "sample 5 q5: ridge regression (Markdown summary, line breaks lost)",
+         objective=r"\mathcal{L}_{\text{Ridge}}(\theta)", expect="unknown name y^{(i)}"),
+    Case("205_ridge_ipynb_json_theta_delta.tex", r"\boldsymbol{\theta}",
+         lambda theta, X, y, delta: float(np.sum((y - X @ theta) ** 2)
+                                          + delta ** 2 * np.sum(theta ** 2)),
+         r"refused: the raw .ipynb JSON of the notebook (each markdown cell a list of "
+         r"JSON strings, every backslash escaped '\\', a line break '\n'): the quote closing "
+         r"a string inside the $$ .. $$ region is 'unexpected character'",
+         "sample 5 q5: ridge regression (raw Jupyter notebook JSON)",
+         objective=r"\|\mathbf{y} - \mathbf{X}\boldsymbol{\theta} \|^{2}_{2} + \delta^2 \| "
+                   r"\boldsymbol{\theta} \|^2_2",
+         expect="unexpected character '\"'"),
+    Case("206_wls_jekyll_glm_primer_beta.tex", r"\beta",
+         lambda W, X, y, beta: float((y - X @ beta) @ W @ (y - X @ beta)), R,
+         r"sample 5 q11: weighted least squares (al-folio post; the function inside "
+         r"\underset{\beta}{\arg \min} \left\{ ... \right\} is the objective, noted; W 'an "
+         r"n \times n diagonal matrix' in words; the claim \frac{\partial}{\partial \beta}"
+         r"[...] = -2 X^T W (y - X\beta) = 0 a first-order condition)"),
+    Case("207_glm_jekyll_escaped_delimiters_l_beta.tex", r"\boldsymbol{\beta}",
+         ref_glm_gaussian_l,
+         r"refused: \\[ l = -\frac{1}{2} ... \\], Markdown-escaped delimiters (Jekyll "
+         r"kramdown: '\\[' renders '\['), read as a doubled-escape copy that mixes doubled "
+         r"and single backslashes", "sample 5 q11: GLM Gaussian log-likelihood (Jekyll post)",
+         objective="l", expect="is not defined in the document",
+         xfail="refused without a place: l, defined inside \\[ .. \\], is 'not defined'"),
+    Case("208_logistic_korean_mkdocs_ell_sigma_i.tex", r"\boldsymbol{\theta}", None,
+         r"refused: \ell = -\sum_i [y^{(i)}\log\sigma^{(i)} + ...] writes y^{(i)} and "
+         r"\sigma^{(i)} that the section never declares nor ties to \theta (A[i,:] and "
+         r"\sigma(A\theta_0) come only later, in words and in the IRLS steps; ref None: "
+         r"\ell is no function of \theta as written)",
+         "sample 5 q12: logistic regression (MkDocs book in Korean)", objective=r"\ell",
+         expect="unknown name y^{(i)}"),
+    Case("209_logistic_pystatsml_md_L_nll_w.tex", r"\mathbf{w}", ref_nll_pystatsml,
+         r"refused: x_i, y_i given only as the set of pairs \{(x_i, y_i)\}_{i=1}^n, the "
+         r"dimension of \mathbf{x}_i and \mathbf{w} never said: x_{i} entry i of a vector or "
+         r"member i of a family (two readings, named); behind it \mathcal{L}_{\text{NLL}} "
+         r"defined three times, the last with y_i \in \{-1, 1\} though the page says "
+         r"y_i \in \{0, 1\} (the author's)", "sample 5 q12: logistic NLL (Markdown notes)",
+         objective=r"\mathcal{L}_{\text{NLL}}(\mathbf{w})", expect="two readings"),
 ]
