@@ -151,6 +151,15 @@ class ObjectiveChoice(LoweringBase):
         except (MatcalcError, IndexError):
             return None
         v = getattr(st, "value", None) if isinstance(st, S.Bare) else None
+        if isinstance(v, S.Apply) and isinstance(v.func, S.Sub):
+            # \mathcal{L}_{\theta, \phi}(\mathbf{x}): the name with its subscript, written
+            # with the arguments of its left side (a definition with no parameters has
+            # none to compare)
+            params = [getattr(self.defsrc[k].stmt, "params", None) or ()
+                      for k in self.defsrc]
+            if any(len(p) not in (0, len(v.args)) for p in params if p):
+                return None
+            v = v.func
         if not isinstance(v, S.Sub):
             return None
         read = self.layer_member(v) or v

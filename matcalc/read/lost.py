@@ -87,6 +87,8 @@ def doubling(text: str, a: int, b: int):
     doubled, single = False, None
     for m in _BACKSLASHES.finditer(text, a, b):
         run, nxt = m.end() - m.start(), text[m.end()] if m.end() < b else ""
+        if newline_escape(text, m.start(), b):
+            continue                    # a string literal's "\n", not a TeX command
         if run % 2 or (run == 2 and (not nxt or nxt.isspace())):
             single = m.start() if single is None else single
         elif run == 2 and nxt.isascii() and nxt.isalpha():
@@ -94,6 +96,30 @@ def doubling(text: str, a: int, b: int):
     if not doubled:
         return None, single
     return ("doubled", None) if single is None else ("mixed", single)
+
+
+# the end of one string literal and the start of the next in a list of strings (the lines
+# of a notebook cell's "source" in its JSON, a Python list of lines)
+STRING_JOIN = re.compile(r'"[ \t]*,[ \t\r\n]*"')
+
+
+def newline_escape(text: str, i: int, b: int | None = None) -> bool:
+    """True when text[i:] is a string literal's newline escape ``\\n`` (one backslash,
+    not a TeX command): an ``n`` that no letter follows, before the end `b`."""
+    b = len(text) if b is None else b
+    if not text.startswith("\\n", i) or (i > 0 and text[i - 1] == "\\"):
+        return False
+    return i + 2 >= b or not (text[i + 2].isascii() and text[i + 2].isalpha())
+
+
+def single_only(text: str, a: int, b: int) -> bool:
+    r"""True when text[a:b] has a backslash and every run of backslashes in it has length
+    one: the body of a Markdown-escaped formula (``\\[ \frac{1}{2} x \\]``), where
+    only the delimiters are doubled (Markdown renders ``\\[`` as ``\[``) and every
+    command is written as TeX has it. A ``\\`` inside (a row break in TeX, an escaped
+    backslash in Markdown) makes it False."""
+    runs = [m.end() - m.start() for m in _BACKSLASHES.finditer(text, a, b)]
+    return bool(runs) and all(r == 1 for r in runs)
 
 
 _DOUBLED_OPENER = re.compile(r"\\\\(?:(\()|(\[)|begin\{([A-Za-z]+\*?)\})")

@@ -32,7 +32,8 @@ import re
 
 from ..errors import ParseError
 
-from .lost import (SOURCE_MARKER, dollar_line, doubled_opener, doubling, plain_words,
+from .lost import (SOURCE_MARKER, STRING_JOIN, dollar_line, doubled_opener, doubling,
+                   newline_escape, plain_words, single_only,
                    prose_words, scan_run, without_markup)
 from .tokens import (IGNORED_CHARS, MATH_ENVS, PUNCT, TEXT_COMMANDS, Tok, UNICODE,
                      UNICODE_SUP, err)
@@ -431,22 +432,43 @@ class _Scanner:
 
     def _doubled_region(self, i):
         """``\\\\(`` .. ``\\\\)`` (or ``\\\\[``, ``\\\\begin{..}``) in prose: a region read
-        undoubled; one that mixes doubled and single backslashes is not (a ``\\\\`` is also
-        a row break): it carries its error and the scan resumes after its closer."""
+        undoubled; one whose commands are all single (Markdown-escaped delimiters, ``\\\\[
+        \\frac{1}{2} x \\\\]``) read as written, noted; one that mixes doubled and single
+        backslashes, or has a ``\\\\`` among single ones, is not (a ``\\\\`` is also a row
+        break): it carries its error and the scan resumes after its closer."""
         got = doubled_opener(self.text, i, self.unclosed)
         if got is None:
             return False
         after, closer, close_at, mixed = got
+        if mixed is not None and single_only(self.text, after, close_at):
+            # Markdown-escaped delimiters around TeX as written: one reading only (no
+            # command is doubled, no row break inside), noted
+            self._open(closer, i, after)
+            self.found[-1].why = (
+                f"read as math: Markdown-escaped delimiters '{self.text[i:after]}' .. "
+                f"'{closer}' (a Markdown source, rendered '{self.text[i + 1:after]}' .. "
+                f"'{closer[1:]}'), the formula inside read as written")
+            return True
         self._open(closer, i, after, doubled=True)
         if mixed is not None:
             region = self.found[-1]
             m = re.match(r"\\+[A-Za-z]*|\\+.?", self.text[mixed:mixed + 40])
-            region.error = err(
-                f"mixed doubled and single backslashes: '{self.text[i:after]}' .. '{closer}' "
-                f"is math only in a doubled-escape copy, where every command is doubled, and "
-                f"'{m.group(0)}' here is not (a '\\\\' is also a row break): not read; write "
-                f"the formula with single backslashes",
-                self.src.tok("x", "", mixed, mixed + len(m.group(0)), False), self.text)
+            if doubling(self.text, after, close_at)[0] is None:
+                # no command doubled: Markdown-escaped delimiters, but a '\\' inside
+                row = re.search(r"\\{2,}", self.text[after:close_at])
+                at = after + row.start()
+                msg = (f"'\\\\' inside Markdown-escaped delimiters '{self.text[i:after]}' .. "
+                       f"'{closer}' has two readings: a row break (the TeX as written) or an "
+                       f"escaped backslash (Markdown renders '\\\\' as one): not read; write "
+                       f"the formula between $$ .. $$")
+                tok = self.src.tok("x", "", at, at + row.end() - row.start(), False)
+            else:
+                msg = (f"mixed doubled and single backslashes: '{self.text[i:after]}' .. "
+                       f"'{closer}' is math only in a doubled-escape copy, where every command "
+                       f"is doubled, and '{m.group(0)}' here is not (a '\\\\' is also a row "
+                       f"break): not read; write the formula with single backslashes")
+                tok = self.src.tok("x", "", mixed, mixed + len(m.group(0)), False)
+            region.error = err(msg, tok, self.text)
             region.why = None
             self.i = close_at + len(closer)
             self._close()
@@ -541,6 +563,12 @@ class _Scanner:
                     j = k
             self.i = j
             return
+        if region.doubled and (ch == '"' and STRING_JOIN.match(text, i)
+                               or ch == "\\" and newline_escape(text, i, n)):
+            # a string literal's copy: "\n" ends a line, '", "' joins the next string
+            width = 2 if ch == "\\" else STRING_JOIN.match(text, i).end() - i
+            self._string_join(region, i, width)
+            return
         if ch == "\\":
             if region.doubled:
                 run = len(text[i:i + 8]) - len(text[i:i + 8].lstrip("\\"))
@@ -589,6 +617,15 @@ class _Scanner:
             out.append(src.tok("letter" if sup.isalpha() else "num", sup, i, i + 1, False))
             return
         raise err(f"unexpected character {ch!r}", src.tok("x", ch, i, i + 1, self.sp), text)
+
+    def _string_join(self, region, i, width):
+        """Skip a string literal's newline escape or the join of two strings of a list,
+        as blank space, and say so once in the region's note."""
+        if region.why and "string literals" not in region.why:
+            region.why += ("; the line breaks of its string literals ('\\n', and the "
+                           "'\", \"' joining the strings of a list, as a notebook's JSON "
+                           "writes a cell) read as blank space")
+        self.i, self.sp = i + width, True
 
     def _command(self, out):
         text, src, i, n = self.text, self.src, self.i, self.n
