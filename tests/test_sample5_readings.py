@@ -102,3 +102,39 @@ def test_objective_with_a_subscript_label_and_argument_derives():
            r"$$f_{\theta}(x) = (\theta^T x)^2 + \theta^T\theta$$")
     check_gradient(doc, r"\theta", f=lambda theta, x: float((theta @ x) ** 2 + theta @ theta),
                    objective=r"f_{\theta}(x)")
+
+
+# ------------------------------------------------ a sentence says which norm of a matrix
+MF = (r"$R \in \mathbb{R}^{N \times M}, U \in \mathbb{R}^{N \times F}, "
+      r"V \in \mathbb{R}^{M \times F}$" "\n")
+
+
+def ref_mf(R, U, V):
+    return float(0.5 * np.sum((R - U @ V.T) ** 2))
+
+
+@pytest.mark.parametrize("sentence", [
+    r"where $|| \cdot ||^2$ is the sum of the matrix's entries squared.",
+    r"where $\|\cdot\|^2$ denotes the sum of squared entries.",
+    r"where $\| \cdot \|$ is the Frobenius norm.",
+])
+def test_a_sentence_says_the_matrix_norm_is_frobenius(sentence):
+    doc = MF + "$$\nL = \\frac{1}{2}||R - U V^\\top||^2,\n$$\n" + sentence
+    g = check_gradient(doc, "U", f=ref_mf, objective="L")
+    assert any("Frobenius norm, as the sentence says" in str(n) for n in g.notes), g.notes
+
+
+@pytest.mark.parametrize("sentence", [
+    "",
+    r"where $R$ is the matrix of ratings.",
+    r"where $\| \cdot \|$ is the sum of the entries squared.",   # a norm is no sum of squares
+])
+def test_without_such_a_sentence_the_matrix_norm_stays_refused(sentence):
+    doc = MF + "$$\nL = \\frac{1}{2}||R - U V^\\top||^2,\n$$\n" + sentence
+    refused(doc, "U", "the norm of a matrix is ambiguous", objective="L")
+
+
+def test_the_sentence_leaves_a_vector_norm_alone():
+    doc = (r"$A \in \mathbb{R}^{m \times n}, x \in \mathbb{R}^n, b \in \mathbb{R}^m$" "\n"
+           r"$$f = \|Ax - b\|^2$$ where $\|\cdot\|^2$ is the sum of the squared entries.")
+    check_gradient(doc, "x", f=lambda A, x, b: float(np.sum((A @ x - b) ** 2)))

@@ -387,6 +387,11 @@ class AtomLowering(LoweringBase):
                 return Val(node, v.labels, v.mat, v.row)
         if sub_txt in FROBENIUS_SUBSCRIPTS:
             sub_txt = "F"               # \|V - WH\|_\text{Fro}: the Frobenius norm
+        if v.kind == "m" and sub_txt is None and self.prose.frobenius:
+            # "where $|| \cdot ||^2$ is the sum of the matrix's entries squared" (normwords)
+            sub_txt = "F"
+            self.note(e, f"the norm of a matrix read as the Frobenius norm, as the sentence "
+                         f"says: \"{self.prose.frobenius[0]}\"", "prose")
         if v.kind == "m" and sub_txt != "F":
             raise self.perr("the norm of a matrix is ambiguous here: write \\|X\\|_F for the "
                             "Frobenius norm", e)

@@ -46,6 +46,7 @@ from ..errors import ParseError
 from . import syntax as S
 from .constants import named_constants
 from .normalised import normalised_statements
+from .normwords import frobenius_sentence
 from .prose_members import member_statements
 from .prose_shapes import lone_statement, shape_statements
 from .scan import regions
@@ -141,6 +142,7 @@ class ProseFacts:
     members: dict = field(default_factory=dict)     # keyword -> [MemberStatement, ...]
     constants: dict = field(default_factory=dict)   # keyword -> [ConstantStatement, ...]
     normalised: dict = field(default_factory=dict)  # keyword -> [SumStatement, ...]
+    frobenius: list = field(default_factory=list)   # sentences: a bare matrix norm is _F
 
 
 def _inner(text, r):
@@ -210,6 +212,9 @@ def prose_facts(text: str) -> ProseFacts:
                 facts.normalised.setdefault(kw, []).append(said)
         if inner is None:
             continue
+        said_norm = frobenius_sentence(inner, prose)
+        if said_norm is not None:
+            facts.frobenius.append(said_norm)
         m = _FUNCTION_SENTENCE.match(prose)
         if m and "\n" not in prose[:m.end()].rstrip():
             name = _one_name(inner)

@@ -1563,13 +1563,14 @@ CASES = [
          r"\ldots + (U_n - V_n)^2}, an elided sum of one pattern, read as \sum_{i=1}^{n} "
          r"(U_i - V_i)^2, noted)", objective="L(Y, U, V)", sample=sample_contrastive_U),
     Case("200_mf_readme_L_R_hat_UVt.tex", "U",
-         lambda R, U, V: float(0.5 * np.sum((R - U @ V.T) ** 2)),
-         r"refused: ||R- \hat{R}||^2 with R an N x M matrix, 'the norm of a matrix is "
-         r"ambiguous here' -- the README says in words which it means ('where || \cdot ||^2 "
-         r"is the sum of the matrix's entries squared'); behind it L defined again as "
-         r"\frac{1}{2}\sum_{(n, m)} (r_{nm} - \hat{r}_{nm})^2, a sum over the pairs (n, m)",
-         "sample 5 q1: matrix factorization (GitHub README, Markdown)", objective="L",
-         expect="the norm of a matrix is ambiguous"),
+         lambda R, U, V: float(0.5 * np.sum((R - U @ V.T) ** 2)), R,
+         r"sample 5 q1: matrix factorization (GitHub README, Markdown; ||R- \hat{R}||^2 of "
+         r"the N x M matrix the Frobenius norm, as the README says in words -- 'where "
+         r"|| \cdot ||^2 is the sum of the matrix's entries squared' -- noted: it was 'the "
+         r"norm of a matrix is ambiguous'; L written again as \frac{1}{2}\sum_{(n, m)} "
+         r"(r_{nm} - \hat{r}_{nm})^2, a sum over the pairs (n, m), not read, noted; the "
+         r"claims \partial L / \partial U = EV, E = \hat{R} - R, kept for check)",
+         objective="L"),
     Case("201_mf_chinese_readme_e_ij_squared.tex", "P", None,
          r"refused: e_{ij}^2, the squared error of one entry (i, j), an objective whose i and "
          r"j are free, and \sum_{k=1}^k (the author's k for K) before it; its derivatives are "
