@@ -138,3 +138,9 @@ def test_the_sentence_leaves_a_vector_norm_alone():
     doc = (r"$A \in \mathbb{R}^{m \times n}, x \in \mathbb{R}^n, b \in \mathbb{R}^m$" "\n"
            r"$$f = \|Ax - b\|^2$$ where $\|\cdot\|^2$ is the sum of the squared entries.")
     check_gradient(doc, "x", f=lambda A, x, b: float(np.sum((A @ x - b) ** 2)))
+
+
+def test_a_doubled_sign_among_single_commands_is_the_mixed_refusal():
+    # \\| is a doubled sign (a doubled copy's norm bar): mixed, not a row break
+    refused(DECL + r"so \\(f = \\|A x - b\\|^2 + \alpha\\) holds", "x",
+            "mixed doubled and single backslashes")

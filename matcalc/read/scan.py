@@ -453,9 +453,10 @@ class _Scanner:
         if mixed is not None:
             region = self.found[-1]
             m = re.match(r"\\+[A-Za-z]*|\\+.?", self.text[mixed:mixed + 40])
-            if doubling(self.text, after, close_at)[0] is None:
-                # no command doubled: Markdown-escaped delimiters, but a '\\' inside
-                row = re.search(r"\\{2,}", self.text[after:close_at])
+            row = re.search(r"\\{2,}", self.text[after:close_at])
+            if not re.search(r"(?<!\\)\\\\(?=[^\s\\])", self.text[after:close_at]):
+                # no command or sign doubled: Markdown-escaped delimiters, but a '\\'
+                # inside (before a blank: a row break or Markdown's escaped backslash)
                 at = after + row.start()
                 msg = (f"'\\\\' inside Markdown-escaped delimiters '{self.text[i:after]}' .. "
                        f"'{closer}' has two readings: a row break (the TeX as written) or an "
