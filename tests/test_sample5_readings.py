@@ -144,3 +144,12 @@ def test_a_doubled_sign_among_single_commands_is_the_mixed_refusal():
     # \\| is a doubled sign (a doubled copy's norm bar): mixed, not a row break
     refused(DECL + r"so \\(f = \\|A x - b\\|^2 + \alpha\\) holds", "x",
             "mixed doubled and single backslashes")
+
+
+def test_a_pretty_printed_notebook_cell_is_read():
+    # nbformat 4 as written to disk: one string of the cell's source per line, indented
+    doc = (r"$A \in \mathbb{R}^{m\times n}, b \in \mathbb{R}^m$" "\n"
+           '{\n "cells": [\n  {\n   "cell_type": "markdown",\n   "metadata": {},\n'
+           '   "source": [\n    "The loss is\\n",\n    "$$f = \\\\frac{1}{2} \\\\|\\n",\n'
+           '    "A x - b\\\\|^2$$"\n   ]\n  }\n ]\n}\n')
+    check_gradient(doc, "x", f=ref_lsq)
