@@ -122,6 +122,26 @@ def single_only(text: str, a: int, b: int) -> bool:
     return bool(runs) and all(r == 1 for r in runs)
 
 
+def doubled_refusal(text: str, i: int, after: int, closer: str, close_at: int, mixed: int):
+    """(message, start, end) of the refusal of a region opened at text[i] by a doubled
+    delimiter (math from `after`, its `closer` at `close_at`) that is neither a doubled-
+    escape copy nor Markdown-escaped TeX (`single_only`): where no command or sign inside
+    is doubled, a ``\\\\`` before a blank has two readings (a row break, or Markdown's
+    escaped backslash), named; otherwise doubled and single backslashes mix, at `mixed`."""
+    body = text[after:close_at]
+    if not re.search(r"(?<!\\)\\\\(?=[^\s\\])", body):
+        row = re.search(r"\\{2,}", body)
+        return (f"'\\\\' inside Markdown-escaped delimiters '{text[i:after]}' .. '{closer}' has "
+                f"two readings: a row break (the TeX as written) or an escaped backslash "
+                f"(Markdown renders '\\\\' as one): not read; write the formula between "
+                f"$$ .. $$", after + row.start(), after + row.end())
+    m = re.match(r"\\+[A-Za-z]*|\\+.?", text[mixed:mixed + 40])
+    return (f"mixed doubled and single backslashes: '{text[i:after]}' .. '{closer}' is math "
+            f"only in a doubled-escape copy, where every command is doubled, and "
+            f"'{m.group(0)}' here is not (a '\\\\' is also a row break): not read; write the "
+            f"formula with single backslashes", mixed, mixed + len(m.group(0)))
+
+
 _DOUBLED_OPENER = re.compile(r"\\\\(?:(\()|(\[)|begin\{([A-Za-z]+\*?)\})")
 
 

@@ -32,8 +32,8 @@ import re
 
 from ..errors import ParseError
 
-from .lost import (SOURCE_MARKER, STRING_JOIN, dollar_line, doubled_opener, doubling,
-                   newline_escape, plain_words, single_only,
+from .lost import (SOURCE_MARKER, STRING_JOIN, dollar_line, doubled_opener,
+                   doubled_refusal, doubling, newline_escape, plain_words, single_only,
                    prose_words, scan_run, without_markup)
 from .tokens import (IGNORED_CHARS, MATH_ENVS, PUNCT, TEXT_COMMANDS, Tok, UNICODE,
                      UNICODE_SUP, err)
@@ -452,24 +452,8 @@ class _Scanner:
         self._open(closer, i, after, doubled=True)
         if mixed is not None:
             region = self.found[-1]
-            m = re.match(r"\\+[A-Za-z]*|\\+.?", self.text[mixed:mixed + 40])
-            row = re.search(r"\\{2,}", self.text[after:close_at])
-            if not re.search(r"(?<!\\)\\\\(?=[^\s\\])", self.text[after:close_at]):
-                # no command or sign doubled: Markdown-escaped delimiters, but a '\\'
-                # inside (before a blank: a row break or Markdown's escaped backslash)
-                at = after + row.start()
-                msg = (f"'\\\\' inside Markdown-escaped delimiters '{self.text[i:after]}' .. "
-                       f"'{closer}' has two readings: a row break (the TeX as written) or an "
-                       f"escaped backslash (Markdown renders '\\\\' as one): not read; write "
-                       f"the formula between $$ .. $$")
-                tok = self.src.tok("x", "", at, at + row.end() - row.start(), False)
-            else:
-                msg = (f"mixed doubled and single backslashes: '{self.text[i:after]}' .. "
-                       f"'{closer}' is math only in a doubled-escape copy, where every command "
-                       f"is doubled, and '{m.group(0)}' here is not (a '\\\\' is also a row "
-                       f"break): not read; write the formula with single backslashes")
-                tok = self.src.tok("x", "", mixed, mixed + len(m.group(0)), False)
-            region.error = err(msg, tok, self.text)
+            msg, at, end = doubled_refusal(self.text, i, after, closer, close_at, mixed)
+            region.error = err(msg, self.src.tok("x", "", at, end, False), self.text)
             region.why = None
             self.i = close_at + len(closer)
             self._close()
