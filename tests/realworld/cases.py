@@ -710,6 +710,29 @@ def ref_nll_pystatsml(w, x, y):
     return float(np.sum(np.log1p(np.exp(-z)) + (1 - y) * z))
 
 
+def ref_trace_inv_logdet(A, X):
+    return float(np.trace(A @ np.linalg.inv(X)) - np.linalg.slogdet(X)[1])
+
+
+def sample_trace_inv_logdet(rng):
+    n = int(rng.integers(2, 5))
+    return dict(A=rng.standard_normal((n, n)), X=spd(rng, n))
+
+
+def ref_precision_cholesky(L, x, N):
+    # x: the family x_i stacked as rows; f(L) = N log|L| - sum_i x_i^T L L^T x_i
+    return float(N * np.linalg.slogdet(L)[1] - np.sum((x @ L) ** 2))
+
+
+def ref_logistic_map(w, x, y, lambda_):
+    # x: the family x_i stacked as rows
+    return float(-np.sum(np.log1p(np.exp(-y * (x @ w)))) - lambda_ / 2 * w @ w)
+
+
+def ref_completion_odot(X, Y, O):
+    return 0.5 * fro2(Y - X * O)
+
+
 R = "right"
 CASES = [
     Case("001_lstsq_norm.tex", "x", ref_lstsq, R, "least squares"),
@@ -1636,4 +1659,55 @@ CASES = [
          r"defined three times, the last with y_i \in \{-1, 1\} though the page says "
          r"y_i \in \{0, 1\} (the author's)", "sample 5 q12: logistic NLL (Markdown notes)",
          objective=r"\mathcal{L}_{\text{NLL}}(\mathbf{w})", expect="two readings"),
+    Case("210_trace_inverse_kiwix_g_X.tex", "X", lambda X: float(np.trace(np.linalg.inv(X))),
+         r"refused: d/dX(X^{-1}) = -X^{-1}\otimes X^{-1}, the asker's attempt, read as a "
+         r"definition of X (d/dX(...), a derivative written with a slash, is no name) and "
+         r"\otimes a macro defined nowhere", "sample 6 q1: trace of the inverse (math.SE mirror)",
+         objective="g", expect=r"unknown command \otimes"),
+    Case("211_trace_inverse_logdet_symmetric_f_X.tex", "X", ref_trace_inv_logdet, R,
+         r"sample 6 q1: trace(A X^{-1}) - log|X| (X declared by the signature f: "
+         r"\mathbb{R}^{n\times n} \to \mathbb{R}, noted; the Cookbook identities for a "
+         r"symmetric X and the chain rule by X^{-1} are claims, noted)",
+         objective="f", sample=sample_trace_inv_logdet),
+    Case("212_precision_cholesky_techqa_f_L.tex", "L", ref_precision_cholesky,
+         r"refused: f defined twice, f(\Theta) and f(L) with LL^T=\Theta (the same function "
+         r"at \Theta = LL^T): 'this left side is not read as one name'",
+         "sample 6 q2: precision matrix by its Cholesky factor", objective="f(L)",
+         expect="not read as one name"),
+    Case("213_laplace_logistic_map_l_w.tex", r"\mathbf{w}", ref_logistic_map,
+         r"refused: the stored text ends inside '$$ \begin{aligned} ... \mathbf{H} &=-"
+         r"\mathbf{X} \mathbf{A} \mathbf{X}^{\mathrm{T}}', a math region the copy cut "
+         r"(unclosed math region)", "sample 6 q3: Laplace / MAP logistic regression",
+         objective="l", expect="is never closed"),
+    Case("214_cox_partial_loglik_stats_pl_beta.tex", r"\beta", None,
+         r"refused: \sum\limits_{l\in \mathscr{R}(t_i)}^{}, a sum over a set with an empty "
+         r"upper bound ^{} (ref None: the K events among the n observations are never "
+         r"identified, and the risk set is defined by the times t_j >= t_i)",
+         "sample 6 q5: Cox partial log-likelihood (stats.SE)", objective=r"{}_{p}\ell",
+         expect="a bound beside \\in under \\sum"),
+    Case("215_cox_lecture_log_pl_delta_beta.tex", r"\boldsymbol{\beta}", None,
+         r"refused: \log PL(\boldsymbol{\beta})=p\ell(\boldsymbol{\beta}) & = \sum ..., "
+         r"a chain whose first member is no name: p\ell is 'not defined' (ref None: the risk "
+         r"set R(t_i) is never defined in the lecture's text)",
+         "sample 6 q5: Cox log-partial likelihood (lecture notes)", objective=r"p\ell",
+         expect="is not defined",
+         xfail="refused without a place: p\\ell, the middle member of a chain whose first "
+               "member is \\log PL(\\beta), is 'not defined'"),
+    Case("216_matrix_completion_pr_review_X_odot_O.tex", "X", ref_completion_odot,
+         r"refused: \min_{X\in B_*}, the subscript * of the nuclear-norm ball B_* ('expected "
+         r"'{' or a single symbol after '_'')",
+         "sample 6 q7: masked matrix completion (pull request review, lecture notes TeX)",
+         expect="single symbol after '_'"),
+    Case("217_sba_rst_japanese_E_P.tex", r"\mathbf{b}", None,
+         r"refused: a .. math:: directive whose bmatrix spans the indented lines "
+         r"('\begin{bmatrix} is never closed'); behind it the projection model Q(a_i, b_j), "
+         r"never given (undefined function; ref None)",
+         "sample 6 q11: sparse bundle adjustment (reStructuredText docs, Japanese)",
+         objective="E", expect="is never closed"),
+    Case("218_ba_knowledge_notes_e_ij_h.tex", r"\bold{p}", None,
+         r"refused: [\bold{R}|\bold{t}]_k, a pose written as a bracketed block, read as a "
+         r"stacked vector; behind it h([R|t]_i, p_j), the observation model, never written "
+         r"as a formula (undefined function; ref None)",
+         "sample 6 q11: bundle adjustment (Markdown notes)",
+         expect="stacked vector"),
 ]
