@@ -287,6 +287,13 @@ def _show_owner(owner):
         f"'{owner.value if owner is not None else ''}'"
 
 
+def _star_script(t, owner) -> bool:
+    """``B_*``, ``x^*``: a bare star after ``_`` / ``^`` is one symbol, as LaTeX sets it
+    (the same as ``B_{*}``); after ``\\frac`` it is no argument."""
+    return t.kind == "MULOP" and t.value == "*" and owner is not None \
+        and owner.kind in ("SUB", "SUP")
+
+
 def canon(clause: list, source: str) -> list:
     """Canonicalise one clause: every argument of ``_`` ``^`` ``\\frac`` in braces (``x_12``
     is ``x_{1}2``, ``\\frac12`` is ``\\frac{1}{2}``); free braces around one token dropped;
@@ -311,7 +318,7 @@ def canon(clause: list, source: str) -> list:
             if k == "NUMBER" and len(t.value) > 1:
                 toks.insert(i, _shift(t, "NUMBER", t.value[1:], 1))
                 t = _shift(t, "NUMBER", t.value[0], 0)
-            elif k not in ARGABLE:
+            elif k not in ARGABLE and not _star_script(t, owner):
                 raise err(f"expected '{{' or a single symbol after {_show_owner(owner)}",
                           t, source)
             out += [t.at("LBRACE", "{"), t, t.at("RBRACE", "}")]

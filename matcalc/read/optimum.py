@@ -14,7 +14,10 @@ What it reads (OPERATORS; ``\\underset{x}{\\arg\\min}`` arrives as ``\\arg\\min_
 
 - the minimand f becomes `Optimum.value`, a candidate for the objective;
 - the subscript's names are the optimisation variables; a condition written beside one
-  (``X \\text{ orthogonal}``) is noted, a declaration (``x \\in \\mathbb{R}^n``) is kept;
+  (``X \\text{ orthogonal}``) is noted, a declaration (``x \\in \\mathbb{R}^n``) is kept,
+  a membership in a named set (``X \\in B_*``, a norm ball) is a constraint, noted --
+  unless the minimand applies the variable (``\\min_{f \\in \\mathcal{H}} .. f(x_i)``: a
+  function space), which stays refused as before;
 - what stands before it, ``x^* =``, ``\\mathbf{\\phi}^{*},\\mathbf{a}^{*} =`` (starred optima) or
   any left side, is the solution it is stated for: kept in `solution`, never a definition;
 - constraints after it are noted and skipped, never read as definitions: the clauses after
@@ -28,6 +31,7 @@ function min and is left alone.
 """
 from __future__ import annotations
 
+from .. import names
 from . import syntax as S
 from ..errors import ParseError
 from .clauses import CLOSERS, OPENERS
@@ -231,6 +235,7 @@ class Optima:
             group, rest = clause[i + 1:j], clause[j + 1:]
         else:
             group, rest = [clause[i]], clause[i + 1:]
+        self._set_members = []
         stmts, variables = self._variables(group, opname, clause[b])
         if rest and rest[0].kind == "LSET" and _match(rest, 0) == len(rest) - 1:
             rest = rest[1:-1]                # \min_{u} \{ ... \}
@@ -253,6 +258,9 @@ class Optima:
             stmts.append(S.Unreadable(e, (), (), _span(rest[0], rest[-1]), minimand=True))
             return stmts
         value = st.value
+        for name, e in self._set_members:
+            if _applied(value, name):       # \min_{f \in \mathcal{H}} ... f(x_i): over a
+                raise e                     # function space, not a constraint set
         stmts.append(S.Optimum(kind, tuple(variables), value, tuple(solution), span=span))
         return stmts
 
@@ -279,7 +287,7 @@ class Optima:
                       or (t.kind == "NAME" and t.textname)), len(piece))
             head, tail = piece[:q], piece[q:]
             if tail and tail[0].kind == "IN":
-                st = self.parse_expr(list(piece))
+                st = self._membership(piece, head)
                 if isinstance(st, S.Decl):
                     stmts.append(st)
                     variables.extend(st.targets)
@@ -302,6 +310,18 @@ class Optima:
                           f"used (the gradient is unconstrained)", "relation")
         return stmts, variables
 
+    def _membership(self, piece, head):
+        """``x \\in \\mathbb{R}^n`` under the operator: its declaration. ``X \\in B_*``, a
+        named constraint set (a norm ball, a feasible set): None when the variable is a
+        name, so that the set is noted as a constraint, never read; else the refusal."""
+        try:
+            return self.parse_expr(list(piece))
+        except ParseError as e:
+            if self._name(head) is None:
+                raise
+            self._set_members.append((self._name(head), e))
+            return None
+
     def _function_of(self, toks):
         """(function name, its arguments as written) of ``u(t)``, or None."""
         try:
@@ -312,6 +332,20 @@ class Optima:
         if isinstance(e, S.Apply) and _namelike(e.func):
             return e.func, ", ".join(_show(x) for x in e.args)
         return None
+
+
+def _applied(e, name) -> bool:
+    """Is `name` applied as a function somewhere in the expression `e`?"""
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, S.Apply) and names.keyword_of(x.func) == names.keyword_of(name):
+            return True
+        if isinstance(x, tuple):
+            stack.extend(x)
+        elif hasattr(x, "__dataclass_fields__"):
+            stack.extend(getattr(x, f) for f in x.__dataclass_fields__)
+    return False
 
 
 def _namelike(e) -> bool:
