@@ -11,6 +11,7 @@ from __future__ import annotations
 from .. import ops
 from . import sumdomain
 from .ahead import accent_target, group_end, is_char, raw_arg, sigma_limits, word_of
+from .emptyscripts import empty_script
 from .tokens import (ACCENTS, COMMAND_PAIRS, FONT_ARG, FONT_SWITCH, GREEK, HOLD_TEXT,
                      INTEGRALS, NAME_FONTS, NO_OPTIONAL_ARGUMENT, ONES_FONTS, SEP_WORDS,
                      SIMPLE, SYMBOL_NAMES, WORD_FONTS, err)
@@ -138,6 +139,9 @@ def _sum_over_set(w, t, v):
     if not left or not right:
         raise err(f"\\{rel.value} in the subscript of \\{v} needs an index before it and a "
                   f"set or value after it", rel, w.source)
+    if empty_script(toks, end + 1):              # \sum_{l \in R}^{}: no bound
+        w.splice(end + 1, end + 4, [])
+        toks = w.toks
     if end + 1 < w.n and is_char(toks[end + 1], "^"):
         raise err(f"a bound beside \\{rel.value} under \\{v} is not supported: write the set "
                   f"or the bound, not both", toks[end + 1], w.source)

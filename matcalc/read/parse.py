@@ -41,6 +41,7 @@ from .pagemacros import page_macros
 from .scan import regions
 from .scripts import script_names
 from .tokens import SEP_WORDS
+from .emptyscripts import EMPTY_SCRIPT_NOTE, empty_script
 from .words import clean, layout, nested_subscript, words
 
 MAX_TREE_DEPTH = 400
@@ -386,6 +387,10 @@ class _Reader:
                                "a subscript group that opens with '_' (a subscript of an "
                                "empty base) is read as one subscript, as it renders",
                                "inferred")
+                if empty_script(r.toks, j):
+                    a, b = r.toks[j], r.toks[j + 2]
+                    self._note(S.Span(a.line, a.col, b.end_line, b.end_col),
+                               EMPTY_SCRIPT_NOTE, "inferred")
         macros: dict = {}
         for k, r in enumerate(regs):
             if slots[k] is None:

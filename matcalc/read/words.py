@@ -36,6 +36,7 @@ from ..errors import ParseError
 from .ahead import (OPERAND_KINDS, angle_end, group_end, is_char, lone_bar, operand_start,
                     prime_superscript, word_of)
 from .clean import clean
+from .emptyscripts import empty_script
 from .commands import _iverson as iverson, command, name_token, word_token
 from .layout import layout
 from .macros import expand
@@ -285,6 +286,9 @@ class WordPass:
         out, toks, v, source = self.out, self.toks, t.value, self.source
         if v == "_" and nested_subscript(toks, self.i - 1):
             return           # C_{_\theta x}: the empty base's subscript renders as C_{θx}
+        if empty_script(toks, self.i - 1):
+            self.i += 2      # x^{}: an empty script sets nothing (read/emptyscripts.py)
+            return
         if v == "^":
             primes, after = prime_superscript(toks, self.i)
             if primes:
