@@ -32,6 +32,7 @@ import re
 
 from ..errors import ParseError
 
+from .cutshort import CUT_SHORT_NOTE, cut_short
 from .lost import (SOURCE_MARKER, STRING_JOIN, dollar_line, doubled_opener,
                    doubled_refusal, doubling, newline_escape, plain_words, single_only,
                    prose_words, scan_run, without_markup)
@@ -373,6 +374,10 @@ class _Scanner:
                     raise
                 self.i = j + len(self.closer)
                 self._close()
+        if self.closer and cut_short(self.text, self.found[-1].start, self.found[-1].opener,
+                                     self.closer):
+            self.found[-1].why = CUT_SHORT_NOTE.format(closer=self.closer)
+            self._close()
         if self.closer:
             region = self.found[-1]
             what = self.closer.replace("\\end", "\\begin") if self.closer.startswith("\\end") \
