@@ -327,6 +327,11 @@ class DefinitionLowering(LoweringBase):
         return None
 
     def _lower_def(self, ds: DefSource):
+        twice = [i for n, i in enumerate(ds.indices) if i in ds.indices[:n]]
+        if twice:      # a_{ii} = ..: the diagonal only, its other entries never said
+            raise self.perr(f"index {twice[0]} stands twice on the left side: the definition "
+                            f"gives only the diagonal entries; write diag(...) or the whole "
+                            f"array", ds.stmt.target)
         scope = {}
         for i in ds.indices:
             scope[i] = Cell(self._range_dim(i, ds.stmt.target) if i in self.ranges else None,
