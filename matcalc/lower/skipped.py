@@ -162,12 +162,35 @@ class SkippedFragments(LoweringBase):
         return None
 
 
+# a left side that opens with a derivative operator (``d/dX(X^{-1}) = ...``, ``\\frac{\\partial
+# f}{\\partial X} = ...``, ``\\nabla_x f =``) is a claimed derivative: it defines nothing
+DERIVATIVE_LHS = re.compile(r"\s*(?:\\[dt]?frac\s*\{\s*(?:d|\\partial|\\mathrm\s*\{\s*d\s*\})"
+                            r"(?![A-Za-z])|d\s*/\s*d|\\partial\s*/\s*\\partial|\\nabla(?![A-Za-z]))")
+
+
 def _written_lhs(text: str) -> str:
     """The text of a skipped fragment before its first relation (``=``, ``:=``, ``\\equiv``,
-    ``\\triangleq``), or "" when it has none: what it would define."""
+    ``\\triangleq``), or "" when it has none or is a derivative (`DERIVATIVE_LHS`): what it
+    would define."""
     cut = [i for i in (text.find("="), text.find("\\equiv"), text.find("\\triangleq"))
            if i >= 0]
-    return text[:min(cut)] if cut else ""
+    lhs = text[:min(cut)] if cut else ""
+    return "" if DERIVATIVE_LHS.match(lhs) else _without_arguments(lhs)
+
+
+def _without_arguments(lhs: str) -> str:
+    """The left side without the parenthesised arguments of an application: ``p(y`` of
+    ``p(y=\\pm 1 \\mid x)=..`` names p (what it defines), never y; ``(a, b)`` alone stays."""
+    out, depth = [], 0
+    for k, c in enumerate(lhs):
+        if c == "(" and (depth or (k and (lhs[k - 1].isalpha() or lhs[k - 1] in "}_)"))):
+            depth += 1
+            continue
+        if depth:
+            depth += (c == "(") - (c == ")")
+            continue
+        out.append(c)
+    return "".join(out)
 
 
 def _spelled_in(keyword: str, lhs: str) -> bool:
