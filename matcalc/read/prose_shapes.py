@@ -41,9 +41,14 @@ _ARTICLE = r"(?:an?\s+|the\s+)?"
 _VERB = r"(?:is|be|denotes|represents)\s+"
 # (how the phrase reads, pattern over the prose with each math region replaced by
 #  "\x00<j>\x00", how many sizes the phrase wants: 2 = a matrix, 1 = a vector, 0 = either)
+# up to 3 describing words before the size (``a square invertible $n \times n$ matrix``);
+# a function word among them (``the first row of the $n \times n$ matrix``) is no description
+_FUNCTION_WORDS = r"(?:of|from|in|on|at|with|to|by|for|and|or|not|the|an?|its|their)\b"
+_DESCRIBING = r"(?:(?!" + _FUNCTION_WORDS + r")" + _WORD + r"\s+){0,3}"
 SHAPE_PHRASES = (
-    ("an <a x b> [words] matrix",
-     _VERB + _ARTICLE + r"{SIZE}\s+(?:" + _WORD + r"\s+){0,3}matri(?:x|ces)(?![\w-])", 2),
+    ("an [words] <a x b> [words] matrix",
+     _VERB + _ARTICLE + _DESCRIBING + r"{SIZE}\s+(?:" + _WORD + r"\s+){0,3}"
+     r"matri(?:x|ces)(?![\w-])", 2),
     ("<a x b>", _VERB + r"{SIZE}(?=\s*(?:[,;.)]|and\b|$))", 2),
     ("an <a>-dimensional [words] vector",
      _VERB + _ARTICLE + r"{SIZE}\s*-\s*dimensional\s+(?:" + _WORD + r"\s+){0,2}vector\b", 1),
