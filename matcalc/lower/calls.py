@@ -58,7 +58,9 @@ class CallLowering(LoweringBase):
         out of the definitions: it is a function, its parameters are dummies (shadowing a
         declared variable of the same name), and each application is its body with the
         arguments put in. A definition applied only to its own parameters, or never
-        (``f(W, H) = ...``, ``\\ell(\\theta) = ...``), stays a named value."""
+        (``f(W, H) = ...``, ``\\ell(\\theta) = ...``), stays a named value; so does one
+        defined again with other parameters and applied only to those (``f(\\Theta) = ..``,
+        ``f(L) = ..``, ``\\partial f(L)``: the rivals' values are compared when lowered)."""
         applied: dict = {}
         claims = {c.span for c in self.claims}     # df = f(x + dx) - f(x) applies nothing
         for st in self.doc.statements:
@@ -96,7 +98,10 @@ class CallLowering(LoweringBase):
                 uses = [u for u, st in applied.get(kw, []) if st is not ds.stmt and
                         not _same_place(st, ds.stmt)]
                 inside = self._applied_in_functions(kw)
-                if not inside and not any(written_args(u) != tuple(params) for u in uses):
+                # f(\Theta) = .., f(L) = ..: each definition's own parameters name it
+                own = {tuple(params)} | {tuple(r.stmt.params) for r in self.rivals.get(kw, [])
+                                         if r.stmt.params is not None}
+                if not inside and all(written_args(u) in own for u in uses):
                     continue
                 self._make_function(kw, ds, uses)
                 moved = True
