@@ -204,3 +204,11 @@ def test_a_function_applied_at_other_arguments_is_still_a_function():
     doc = (r"$x, y \in \mathbb{R}^n$" "\n" r"$$ s(z) = z^T z $$" "\n"
            r"$$ f = s(x) + s(y) $$")
     check_gradient(doc, "x", f=lambda x, y: float(x @ x + y @ y), objective="f")
+
+
+# --------------------------------- the objective written inside a chain, located
+def test_objective_as_a_middle_member_of_a_chain_is_located():
+    doc = (r"$x \in \mathbb{R}^n$" "\n" r"$$ g(x) = \exp(x^T x) $$" "\n"
+           r"$$ \log g(x) = h(x) = x^T x $$")
+    e = refused(doc, "x", "stands inside the chain of equalities", objective="h")
+    assert e.line == 3

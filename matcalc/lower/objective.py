@@ -87,6 +87,14 @@ class ObjectiveChoice(LoweringBase):
                 raise self.perr(f"objective {objective!r} is not defined: this left side is "
                                 f"not read as one name (a name, or a name with names as "
                                 f"its arguments, f(W, H)), so the line defines nothing", t)
+        member = _middle_member(self.src, self.doc.statements, want)
+        if member is not None:
+            st, m = member
+            raise self.perr(f"objective {objective!r} is not defined: it stands inside the "
+                            f"chain of equalities at line {st.span.line}, whose first member "
+                            f"{excerpt(self.src, st.target.span)} is no name, and a chain "
+                            f"defines its first member only; write {objective} on the left, "
+                            f"{objective}(...) = ...", m)
         raise ParseError(f"objective {objective!r} is not defined in the document "
                          f"(definitions: {', '.join(self._defined_as(k) for k in self.defsrc)})")
 
@@ -403,6 +411,22 @@ class ObjectiveChoice(LoweringBase):
                            f"{_fmt(shape)}, not a scalar: a gradient needs a scalar function"
                            + (f" ({why})" if why else "") + per, ds.stmt.span, self.src)
         return kw
+
+
+def _middle_member(src, statements, want):
+    """(the Def, its member) of a chain ``\\log PL(\\beta) = p\\ell(\\beta) = ...`` whose first
+    member is no name and one of whose middle members is written `want` (with or without
+    its arguments), or None."""
+    for st in statements:
+        if not (isinstance(st, S.Def) and st.middle and st.target is not None
+                and getattr(st.target, "span", None)):
+            continue
+        for m in st.middle:
+            text = "".join(excerpt(src, m.span).split()) if getattr(m, "span", None) else ""
+            if want and (text == want or text.startswith(want + "(")
+                         or text.startswith(want + "\\left(")):
+                return st, m
+    return None
 
 
 def _keyword_of_text(text, known=()):
