@@ -33,6 +33,7 @@ import re
 from ..errors import ParseError
 
 from .cutshort import CUT_SHORT_NOTE, cut_short
+from .rst import has_rst_math, rst_math
 from .lost import (SOURCE_MARKER, STRING_JOIN, dollar_line, doubled_opener,
                    doubled_refusal, doubling, newline_escape, plain_words, single_only,
                    prose_words, scan_run, without_markup)
@@ -73,7 +74,7 @@ def _has_delimiters(text):
         if i == 0 or text[i - 1] != "\\":
             return True
         i += 1
-    if "\\[" in text or "\\(" in text:
+    if "\\[" in text or "\\(" in text or has_rst_math(text):
         return True
     return any(f"\\begin{{{env}" in text for env in MATH_ENVS)
 
@@ -395,6 +396,10 @@ class _Scanner:
         """Skip prose up to the next math delimiter (and open that region)."""
         text, i, n = self.text, self.i, self.n
         ch = text[i]
+        if ch in ":." and (got := rst_math(text, i)) is not None:
+            after, stop, why = got            # :math:`..`, .. math:: (read/rst.py)
+            self._open_bare(i, stop, "rst", why=why, after=after)
+            return
         if ch == "\\" and i + 1 < n:
             nx = text[i + 1]
             if nx in "[(":
