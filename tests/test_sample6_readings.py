@@ -17,6 +17,8 @@ against hand-written NumPy references (helpers.check_gradient):
   213: refused as "defining" X, y);
 - describing words before a size (``Let $X$ be a square invertible $n \\times n$ matrix``)
   state a shape (210: "unknown name X");
+- reStructuredText math, the ``:math:`..``` role and the ``.. math::`` directive with its
+  indented block (217: a TeX run whose bmatrix was "never closed");
 - a function defined twice with other parameters (``f(\\Theta) = ..``, ``f(L) = ..``) and
   asked for at those (``\\partial f(L) / \\partial L``) stays a named value (212: f became a
   function and the objective was "not read as one name").
@@ -212,3 +214,43 @@ def test_objective_as_a_middle_member_of_a_chain_is_located():
            r"$$ \log g(x) = h(x) = x^T x $$")
     e = refused(doc, "x", "stands inside the chain of equalities", objective="h")
     assert e.line == 3
+
+
+# ------------------------------------------------------- reStructuredText math
+RST = """Let :math:`A \\in \\mathbb{R}^{m \\times n}`, :math:`x \\in \\mathbb{R}^n` and
+:math:`b \\in \\mathbb{R}^m`. The loss is
+
+.. math::
+    f = \\frac{1}{2}
+    \\|A x - b\\|^2
+    :label: loss
+
+which we minimise.
+"""
+
+
+def test_rst_role_and_directive_are_math():
+    g = check_gradient(RST.replace("\\frac{1}{2}\n    ", "\\frac{1}{2}"), "x", f=ref_lsq)
+    assert _noted(g, "reStructuredText math role") and _noted(g, "'.. math::' directive"), \
+        g.notes
+
+
+def test_rst_directive_block_ends_at_its_option_and_its_indentation():
+    from matcalc.read.rst import rst_math
+    at = RST.index(".. math::")
+    after, stop, _ = rst_math(RST, at)
+    body = RST[after:stop]
+    assert "\\|A x - b\\|^2" in body and ":label:" not in body and "minimise" not in body
+
+
+def test_rst_directive_with_a_matrix_over_indented_lines():
+    doc = (":math:`x \\in \\mathbb{R}^2`\n\n.. math::\n    f = x^T \\begin{bmatrix}\n"
+           "        2 & 1 \\\\\n        1 & 3\n    \\end{bmatrix} x\n")
+    M = np.array([[2.0, 1.0], [1.0, 3.0]])
+    check_gradient(doc, "x", f=lambda x: float(x @ M @ x))
+
+
+def test_a_backtick_without_its_role_is_no_math():
+    from matcalc.read.rst import rst_math
+    assert rst_math("see :math:`x and more\n\nnever closed` here", 4) is None
+    assert rst_math("a .. math:: in the middle of a line", 2) is None

@@ -1706,11 +1706,13 @@ CASES = [
          r"constraint set, noted and not used -- it was 'expected '{' or a single symbol "
          r"after '_''; the function inside \min the objective, noted)"),
     Case("217_sba_rst_japanese_E_P.tex", r"\mathbf{b}", None,
-         r"refused: a .. math:: directive whose bmatrix spans the indented lines "
-         r"('\begin{bmatrix} is never closed'); behind it the projection model Q(a_i, b_j), "
-         r"never given (undefined function; ref None)",
+         r"refused: E(\mathrm{P}) = \begin{align} \sum ... \end{align}, an align environment "
+         r"inside the formula (the author's; 'the formula ends too early after ='); behind it "
+         r"the projection model Q(a_i, b_j), never given (undefined function; ref None). The "
+         r"page's :math:`..` roles and .. math:: directives are read since (noted): they were "
+         r"a TeX run whose bmatrix spanning the indented lines was 'never closed'",
          "sample 6 q11: sparse bundle adjustment (reStructuredText docs, Japanese)",
-         objective="E", expect="is never closed"),
+         objective="E", expect="the formula ends too early"),
     Case("218_ba_knowledge_notes_e_ij_h.tex", r"\bold{p}", None,
          r"refused: [\bold{R}|\bold{t}]_k, a pose written as a bracketed block, read as a "
          r"stacked vector; behind it h([R|t]_i, p_j), the observation model, never written "
