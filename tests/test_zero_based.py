@@ -39,6 +39,14 @@ def test_a_literal_subscript_0_is_the_first_entry_of_a_zero_based_axis():
     check_gradient(doc, "w", f=lambda w, x: float((w @ x) ** 2 + w[0] ** 2 + 3 * w[1]))
 
 
+def test_both_axes_of_a_matrix_numbered_from_0_with_literal_entries():
+    doc = r"$x \in \mathbb{R}^{n+1}, A \in \mathbb{R}^{(n+1) \times (n+1)}$ " \
+          r"$f(x) = \sum_{j=0}^{n} \sum_{k=0}^{n} A_{jk} x_j x_k + A_{0,1} x_0 + A_{2,0} x_1$"
+    g = check_gradient(doc, "x", f=lambda x, A: float(x @ A @ x + A[0, 1] * x[0]
+                                                       + A[2, 0] * x[1]))
+    assert any("A is numbered from 0 along its axis 2" in n.reason for n in g.notes)
+
+
 def test_a_sum_over_exactly_n_entries_numbered_from_0():
     doc = r"$x \in \mathbb{R}^n$ $f(x) = \sum_{i=0}^{n-1} x_i^3 + \sum_{i=1}^{n-1} x_i$"
     check_gradient(doc, "x", f=lambda x: float(np.sum(x ** 3) + np.sum(x[1:])))

@@ -34,6 +34,7 @@ import dataclasses
 import sympy as sp
 
 from .. import names
+from ..errors import MatcalcError
 from ..ir import dim_expr, same_dim
 from ..notes import excerpt
 from ..read import syntax as S
@@ -117,13 +118,20 @@ class AxisNumbering(LoweringBase):
             info = self.info[akw]
             if info.kind != "input":
                 continue
-            for p, s in enumerate(node.subs):
+            for p, index in enumerate(self._survey_items(node)):
                 axis = first + p
-                if not (isinstance(s, S.Sym) and names.keyword_of(s) == kw) or \
-                        axis >= len(info.shape):
+                if index != kw or axis >= len(info.shape):
                     continue
                 if same_dim(info.shape[axis], hi + 1 - origin):
                     found.setdefault((akw, axis), {0: [], 1: []})[origin].append(e)
+
+    def _survey_items(self, sub):
+        """The indices of a subscript in order (``A_{jk}``: j, k), as the lowering reads
+        them (`indexing._sub_items`); () where it cannot be read."""
+        try:
+            return [index for index, _ in self._sub_items(sub)]
+        except MatcalcError:
+            return []
 
     def axis_origins(self, kw, where):
         """The number of the first entry of each axis of input `kw` (a tuple of 0 / 1),
@@ -160,8 +168,9 @@ class AxisNumbering(LoweringBase):
     def _note_zero_based(self, info, axis, e):
         last = excerpt(self.src, e.upper.span)
         x = info.latex
-        along = f" along its axis {axis + 1}" if len(info.shape) > 1 else ""
-        reason = (f"{x} is numbered from 0{along} ({x}_0 .. {x}_{{{last}}}), as "
+        span = f"({x}_0 .. {x}_{{{last}}})" if len(info.shape) == 1 else \
+            f"along its axis {axis + 1} (indices 0 .. {last} there)"
+        reason = (f"{x} is numbered from 0 {span}, as "
                   f"{self._sum_text(e)} "
                   f"at line {e.span.line}, column {e.span.column} fixes (it runs over all "
                   f"of its entries); every other use of {x} reads the same numbering")
@@ -178,9 +187,8 @@ class AxisNumbering(LoweringBase):
             if where is None or self.info[where[0]].kind != "input":
                 continue
             origins = self.axis_origins(where[0], node)
-            for p, s in enumerate(node.subs):
-                if isinstance(s, S.Sym) and names.keyword_of(s) == kw and \
-                        where[1] + p < len(origins):
+            for p, index in enumerate(self._survey_items(node)):
+                if index == kw and where[1] + p < len(origins):
                     seen.add((origins[where[1] + p], self.info[where[0]].latex))
         if {o for o, _ in seen} == {0}:
             cell.origin, cell.array = 0, sorted(seen)[0][1]
