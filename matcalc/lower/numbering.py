@@ -39,6 +39,7 @@ from ..ir import dim_expr, same_dim
 from ..notes import excerpt
 from ..read import syntax as S
 from .base import LoweringBase, walk_syntax
+from .fresh import involves_fresh
 
 
 def _array_axis(sub, info_of):
@@ -173,7 +174,8 @@ class AxisNumbering(LoweringBase):
         reason = (f"{x} is numbered from 0 {span}, as "
                   f"{self._sum_text(e)} "
                   f"at line {e.span.line}, column {e.span.column} fixes (it runs over all "
-                  f"of its entries); every other use of {x} reads the same numbering")
+                  f"of its entries); every other use of {x} reads the same numbering (a "
+                  f"printed \\mathbf{{1}}_{{[a,b]}} still counts positions from 1)")
         if not any(n.reason == reason for n in self.notes):
             self.note(e, reason, "inferred")
 
@@ -247,17 +249,25 @@ class AxisNumbering(LoweringBase):
                              f"text fixes): {x}_{{{hi}}} is no entry; write "
                              f"{sym}_{{{kw}=0}}^{{{dim_expr(n - 1)}}}", e)
         if lo == 0:
-            return self.perr(f"the {kind} over {kw} runs from 0 to {hi} ({dim_expr(hi + 1)} "
-                             f"terms), but {kw} indexes an axis of {x} whose {n} entries the "
-                             f"text does not number from 0 (a sum from 0 over exactly its "
-                             f"entries, or a declared length of that count, would): two "
-                             f"readings -- numbered from 0 ({kw} = 0 .. {dim_expr(n - 1)}"
-                             + ("" if dim_expr(hi + 1 - n) == 0 else
-                                f", and the term {kw} = {hi} is no entry")
-                             + f"), "
-                             f"or from 1 ({kw} = 1 .. {n}, and the term {kw} = 0 is no "
-                             f"entry); write {sym}_{{{kw}=1}}^{{{n}}} (matcalc does not "
-                             f"shift an index counted from 0 unless the text fixes it)", e)
+            count = dim_expr(hi + 1)
+            head = f"the {kind} over {kw} runs from 0 to {hi} ({count} terms)"
+            tail = (f"; write {sym}_{{{kw}=1}}^{{{n}}} (matcalc does not shift an index "
+                    f"counted from 0 unless the text fixes it)")
+            if involves_fresh(n):
+                return self.perr(f"{head} over {x}, whose length the text does not give "
+                                 f"(read as {n}): two readings -- {x} numbered from 0 with "
+                                 f"{count} entries ({kw} = 0 .. {hi}: declare {x} \\in "
+                                 f"\\mathbb{{R}}^{{{count}}}), or from 1 (then the "
+                                 f"term {kw} = 0 is no entry) (matcalc does not shift an "
+                                 f"index counted from 0 unless the text fixes it)", e)
+            past = dim_expr(hi + 1 - n)
+            extra = f", and the term {kw} = {hi} is no entry" if past.is_number and past \
+                else ""
+            return self.perr(f"{head}, but {kw} indexes an axis of {x} with {n} entries, "
+                             f"which the text does not number from 0 (a sum from 0 over "
+                             f"exactly {n} entries would): two readings -- numbered from 0 "
+                             f"({kw} = 0 .. {dim_expr(n - 1)}{extra}), or from 1 ({kw} = 1 "
+                             f".. {n}, and the term {kw} = 0 is no entry)" + tail, e)
         return self.perr(f"the {kind} over {kw} runs from {lo} to {hi}, but {kw} indexes an "
                          f"axis whose entries are numbered 1 to {n}: write "
                          f"{sym}_{{{kw}=1}}^{{{n}}} (matcalc does not shift an index "
