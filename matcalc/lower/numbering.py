@@ -10,8 +10,8 @@ over an array whose length the text does not give) stays refused, naming both re
 
 Contract: `AxisNumbering` is a part of `document.Lowerer`.
 
-- `axis_origins(kw)` -- the number (0 or 1) of the first entry of each axis of input `kw`,
-  decided for the whole document on first use, before any index of it is lowered
+- `axis_origins(kw, where)` -- the number (0 or 1) of the first entry of each axis of
+  input `kw`, decided for the whole document on first use, before any index is lowered
   (`_survey`): 0 where a sum over one index from 0 to hi, its bounds free of other indices,
   indexes that axis of a declared input whose length is exactly hi + 1; 1 otherwise. An
   axis that one such sum numbers from 0 and another sum, from 1 to its length, from 1 is
