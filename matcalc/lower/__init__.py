@@ -6,6 +6,8 @@
     builtin_defs.py a document's own definition of a built-in's name, as the objective
   pass 1, what every name is:
     declarations.py statements collected: definitions, claims, notes, skipped fragments
+    relation_roles.py  solution statements, definitions written right to left
+    bare_objective.py  which bare expression is the objective, which only mention a name
     spaces.py       declared shapes, families, index ranges, dimensions
     infer.py        shapes from context: undeclared names, sizes of 1 and I, index ranges
     shape_terms.py  its constraints: the shape term of each construct of the definitions
