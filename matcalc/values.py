@@ -29,10 +29,15 @@ class Cell:
     """An index in scope: its dimension once known; `hint` is the upper bound of its sum
     (used as its range when only another sum's bounds use the index); `where` says, for a
     refusal, what binds it when that is not its own sum (a bracket ``[...]_i``), or why its
-    range waits on another index's."""
+    range waits on another index's. `origin` is the number of the first entry of the axes
+    it indexes (0 or 1, once it indexes an input: `lower.numbering`), `array` the first
+    of them (for messages); `valued` marks an index already used as a number."""
     dim: object = None
     hint: object = None
     where: str = ""
+    origin: object = None
+    array: str = ""
+    valued: bool = False
 
 
 @dataclass(frozen=True)

@@ -103,9 +103,14 @@ def test_integral_refused_naming_it(integral):
 
 def test_sum_counted_from_zero_refused():
     # \sum_{i=0}^{n} over x in R^n once read i = 1..n silently (n+1 terms written)
-    refused(X_N + r"\\ f = \sum_{i=0}^{n} x_i^2", "x", "runs from 0 to n", "numbered 1 to n")
-    refused(X_N + r"\\ f = \sum_{i=0}^{n-1} x_i^2", "x", "runs from 0 to n - 1")
+    refused(X_N + r"\\ f = \sum_{i=0}^{n} x_i^2", "x", "runs from 0 to n", "two readings",
+            "numbered from 0", "or from 1")
     refused(X_N + r"\\ f = \sum_{i=1}^{n+1} x_i^2", "x", "runs from 1 to n + 1")
+
+
+def test_sum_from_zero_over_exactly_the_entries_numbers_them_from_zero():
+    # 0..n-1 is the n entries of x in R^n: the text numbers x from 0 (test_zero_based.py)
+    check_gradient(X_N + r"\\ f = \sum_{i=0}^{n-1} x_i^2", "x", lambda x: float(x @ x))
 
 
 def test_sum_bounds_inside_the_range_still_read():

@@ -56,7 +56,8 @@ def test_a_literal_set_that_is_not_a_run_is_refused():
 
 
 def test_a_range_counted_from_zero_is_refused_as_before():
-    with pytest.raises(matcalc.ParseError, match=r"numbered 1 to n"):
+    # 0..n is n + 1 entries of an n-vector: numbered from 0 or from 1, both named
+    with pytest.raises(matcalc.ParseError, match=r"two readings -- numbered from 0"):
         matcalc.gradient(X + r"$f = \sum_{j \in \{0,\dots,n\}} x_j^2$", "x")
 
 

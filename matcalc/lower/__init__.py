@@ -6,8 +6,11 @@
     builtin_defs.py a document's own definition of a built-in's name, as the objective
   pass 1, what every name is:
     declarations.py statements collected: definitions, claims, notes, skipped fragments
+    relation_roles.py  solution statements, definitions written right to left
+    bare_objective.py  which bare expression is the objective, which only mention a name
     spaces.py       declared shapes, families, index ranges, dimensions
     infer.py        shapes from context: undeclared names, sizes of 1 and I, index ranges
+    shape_terms.py  its constraints: the shape term of each construct of the definitions
     unify.py        its unifier: dimension variables and either/or constraints
   pass 2, definitions on first use:
     document.py     Lowerer (the shared state of the parts below); lower(); lower_claim()
@@ -25,6 +28,7 @@
     terms.py        sums of terms, Hadamard products and divisions, colon
     colonchain.py   a colon written bare in a sum: its two precedences, settled by shape
     sums.py         sums and products over indices
+    numbering.py    the axes the text numbers from 0 (theta_0 .. theta_n), once a document
     calls.py        function calls (through the op registry), user functions
 
 Contract: `lower(doc, objective=None) -> Problem`. Every problem in the document raises a

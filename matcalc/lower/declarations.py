@@ -31,16 +31,15 @@ from .. import ir, names, ops
 from ..notes import Note, excerpt, offsets
 from ..read import syntax as S
 from .base import SIGMA_NAMES, LoweringBase, walk_syntax
-from .classify import (_head, is_layout, dimension_names, index_names, is_derivative, is_differential,
-                       is_function_name, kind_of_def, layout_range, namelike,
-                       is_ordinal, listed_members, matrix_layout, prose_bare)
-from .builtin_defs import own_builtin
+from .classify import (is_layout, dimension_names, index_names, kind_of_def, layout_range,
+                       namelike, listed_members, matrix_layout)
 from .columns import column_definitions
 from .elidedsums import elided_sums
 from .signatures import SignatureDeclarations
+from .bare_objective import BareObjective
+from .relation_roles import RelationRoles
 from .candidates import claimed_function, objective_of_claims, written
 from .operators import operand_of_claims, operator_variable, statement_operand, taken_note
-from .reversed import named_right, names_beside, names_used, right_to_left
 from .timesletter import times_letter
 from . import symmetry
 from .identitydecl import says_identity
@@ -111,7 +110,7 @@ class Skip:
     minimand: bool = False    # the function inside an optimisation operator (optimum.py)
 
 
-class DeclarationCollector(SignatureDeclarations, LoweringBase):
+class DeclarationCollector(SignatureDeclarations, RelationRoles, BareObjective, LoweringBase):
     """Collects declarations, index ranges and definitions (see the module docstring)."""
 
     # ------------------------------------------------------------ pass 1: collect
@@ -391,96 +390,6 @@ class DeclarationCollector(SignatureDeclarations, LoweringBase):
         return frozenset(k for k, v in self.info.items() if v.kind != "index") | \
             frozenset(self._dimnames)
 
-    def _names_a_function(self, e) -> bool:
-        """Is `e` only the name of a function the document applies (``$\\ell$`` beside
-        ``\\ell(U)``)?"""
-        if not namelike(e):
-            return False
-        kw = names.keyword_of(e)
-        return any(isinstance(n, S.Apply) and names.keyword_of(n.func) == kw
-                   for st in self.doc.statements for n in S.walk(st))
-
-    def _real(self, candidates):
-        """The bare expressions that are more than a mention (a name, ``$\\Sigma$``, the
-        variable of a derivative operator the document writes)."""
-        return [(k, st) for k, st in candidates
-                if not prose_bare(st.value) and not self._labelled_mention(st.value)
-                and not self._variable_mention(st.value)]
-
-    def _variable_mention(self, e) -> bool:
-        """``... do not involve $\\sigma^2$`` after ``\\frac{\\partial}{\\partial \\sigma^2}
-        \\det[...]``: an expression written as the variable of a derivative operator of the
-        document only mentions that variable (corpus 123); it is not the objective."""
-        return any(v is not None and v == e for v in self._operator_vars.values())
-
-    def _solution_statements(self, stmts):
-        """``X = UV^T`` where X is an optimisation variable (``\\min_{X} ...``): a solution
-        statement, never a definition of X (read/optimum.py, lower/optimum.py)."""
-        variables = {names.keyword_of(v) for st in stmts if isinstance(st, S.Optimum)
-                     for v in st.variables} - {None}
-        for k, st in enumerate(stmts):
-            if isinstance(st, S.Def) and self._kinds.get(k) is None and st.params is None \
-                    and namelike(st.target) and names.keyword_of(st.target) in variables:
-                self._kinds[k] = "solution"
-
-    def _turn_around(self, stmts):
-        """``X\\hat{w} = \\hat{y}``: a relation whose right side is a new name used
-        elsewhere is that name's definition, written right to left (`reversed.py`)."""
-        defined = {names.keyword_of(st.target) for k, st in enumerate(stmts)
-                   if isinstance(st, S.Def) and self._kinds.get(k) is None
-                   and st.target is not None and namelike(st.target)}
-        known = self._declared | self._dimnames | self._indices
-        for k, st in enumerate(stmts):
-            if self._kinds.get(k) != "relation" or not isinstance(st, S.Def):
-                continue
-            if isinstance(st.value, S.Sym) and is_function_name(st.value, self._declared):
-                continue
-            new = right_to_left(st, known, defined - {None}, names_used(stmts, k))
-            own = own_builtin(st, getattr(self, "objective_text", None), defined)
-            if own is not None:
-                stmts[k] = own
-                self._kinds[k] = None
-                self.note(st, f"the document defines the built-in {own.target.name} itself: "
-                              f"its own definition is the objective asked for", "inferred")
-            elif new is not None:
-                stmts[k] = new
-                self._kinds[k] = kind_of_def(new, self._declared, self._dimnames,
-                                             self._indices)
-                self.note(st, f"a definition written right to left: "
-                              f"{names.latex_of(new.target)} is defined as the left side",
-                          "inferred")
-            else:
-                self._turn_around_named(stmts, k, st, known, defined - {None})
-
-    def _turn_around_named(self, stmts, k, st, known, defined):
-        """``\\mathbf{L}\\mathbf{L}^\\top = \\bm{\\Sigma}`` with Σ used only where LLᵀ would
-        stand (`reversed.named_right`): Σ's definition when Σ is new, one more definition
-        of it when it is defined elsewhere too (compared when lowered), and two readings,
-        refused, when Σ is declared as data."""
-        got = named_right(st, known, defined, names_used(stmts, k), names_beside(stmts, k))
-        if got is None:
-            return
-        how, new = got
-        latex = names.latex_of(new.target)
-        if how == "declared" and names.keyword_of(new.target) not in self._declared:
-            return              # a dimension or an index on the right: a relation of sizes
-        if how == "declared":
-            raise self.perr(f"two readings of {excerpt(self.src, st.span) or latex}: "
-                            f"{latex} is declared, so an equation the data {latex} "
-                            f"satisfies (it defines nothing, and the formulas that use "
-                            f"{latex} do not depend on the names of the left side), or the "
-                            f"definition of {latex} written right to left (as the formulas "
-                            f"use {latex} only where the left side would stand); they give "
-                            f"different values: remove the declaration of {latex} for the "
-                            f"second reading", st)
-        stmts[k] = new
-        self._kinds[k] = kind_of_def(new, self._declared, self._dimnames, self._indices)
-        self.note(st, f"a definition written right to left: {latex}, "
-                      + ("declared nowhere and defined nowhere else" if how == "define" else
-                         "defined elsewhere too (the two must give the same values)")
-                      + f", is defined as the left side (the formulas use {latex} only where "
-                        f"the left side would stand)", "inferred")
-
     def _note_via_families(self, stmts):
         """One note per family read through a nested subscript (`viafamily.py`)."""
         for base, w, k in getattr(self, "via_patterns", ()):
@@ -493,44 +402,6 @@ class DeclarationCollector(SignatureDeclarations, LoweringBase):
                                  f"of vectors {names.latex_of(first.base)}, one per {k} (the "
                                  f"nested subscript labels the {k}-th item; it is no one "
                                  f"name)", "inferred")
-
-    def _labelled_mention(self, e) -> bool:
-        """``$x_i^b$`` in prose with b declared nowhere: as a power it has no value, so it
-        only mentions a name labelled b (the point in frame B)."""
-        if not _labelled(e):
-            return False
-        kw = names.keyword_of(e.exp)
-        return kw not in self.info and kw not in self._dimnames and kw not in self._indices
-
-    # ------------------------------------------------------------ what is not a definition
-    def _describes_entries(self, st: S.Def) -> bool:
-        r"""``\Pi' = [\mu \; \dots \; \Phi_{1p} \\ \vdots \; \ddots \; \vdots \\ ...]``: a
-        matrix literal with elided entries cannot be a value; where the names of its
-        entries appear in no other formula of the document, nothing else depends on it,
-        and it only describes what its target holds: noted and not read (the target is
-        then what the rest of the document makes of it, e.g. the transpose of a declared
-        \Pi). An elided literal whose entries other formulas use stays a definition,
-        which the lowering refuses where it is needed."""
-        v = st.value
-        if not (isinstance(v, S.Stack) and v.grid and v.width > 1
-                and any(isinstance(x, S.Dots) for x in v.items)):
-            return False
-        entries = [x for x in v.items if not isinstance(x, (S.Dots, S.Num))]
-        if not all(namelike(x) for x in entries):
-            return False
-        own = {names.keyword_of(x.base if isinstance(x, S.Sub) else x) for x in entries}
-        own -= {None, names.keyword_of(st.target)}
-        others = set()
-        for other in self.doc.statements:
-            if other is not st and getattr(other, "value", None) is not v:
-                others |= {names.keyword_of(n) for n in walk_syntax(other)
-                           if isinstance(n, S.Sym)}
-        if own & others:
-            return False
-        self.note(st, f"a matrix literal with elided entries describes "
-                      f"{names.latex_of(st.target)}: it is not a formula, and no other "
-                      f"formula uses its entries; not read", "inferred")
-        return True
 
     def note(self, node, reason, kind="prose"):
         span = getattr(node, "span", node)
@@ -607,91 +478,6 @@ class DeclarationCollector(SignatureDeclarations, LoweringBase):
                         latex[kw] = names.latex_of(x)
         self.skips.append(Skip(st.span, st.error, tuple(defines), tuple(declares), latex,
                                tuple(dict.fromkeys(shown)), st.minimand))
-
-    def _objective_bare(self, candidates, last_def, forced=None):
-        """A bare expression is the objective when nothing is defined (the last one), or
-        when it stands after the last definition and is more than a mention of a name
-        (``3a`` after ``a = x^Tx``); `forced`, the function inside an optimisation
-        operator (lower/optimum.py), wherever it stands. The others define nothing and
-        are noted."""
-        chosen = None
-        real = self._real(candidates)
-        want = "".join((getattr(self, "objective_text", None) or "").split())
-        for _k, st in candidates:       # the objective named as written: that expression
-            if want and written(self.src, st.value.span) == want and not (
-                    namelike(st.value) and names.keyword_of(st.value) in self.defsrc):
-                forced = st             # (a mention of a defined name, $L$, is not it)
-        if forced is not None:
-            chosen = forced
-        elif not self.defsrc and real:
-            chosen = real[-1][1]
-        elif not self.defsrc and candidates and not self.skips:
-            # only a name: it is the objective, if anything -- but not the name of a
-            # function the text applies ("where $\ell$ is a loss function" after
-            # $\ell(U)$: the objective was \ell, a scalar, and every gradient 0)
-            named = [c for c in candidates if not self._names_a_function(c[1].value)]
-            chosen = (named or candidates)[-1][1]
-        elif real and real[-1][0] > last_def:
-            chosen = real[-1][1]
-        if chosen is None and self.defsrc and getattr(self, "objective_text", "") is None \
-                and self.objective_by_name is None:
-            for k, st in candidates:
-                if k > last_def and (_function_of_names(st.value, self.defsrc, self.info)
-                                     or self._name_on_its_own_line(st)):
-                    # \sigma(\text{lr}) after the last definition: the objective, or a
-                    # mention of a function (and the last definition the objective)
-                    last = list(self.defsrc)[-1]
-                    what = "a name" if namelike(st.value) else "a function"
-                    raise self.perr(
-                        f"{excerpt(self.src, st.value.span)} after the last definition has two "
-                        f"readings: it is the objective, or it mentions {what} and the "
-                        f"objective is {self.info[last].latex}; name the objective "
-                        f"(objective=... / --objective)", st.value)
-        if chosen is not None and id(chosen) in self._scope_readings:
-            raise self.perr(self._scope_readings[id(chosen)], chosen)     # \nabla_X a + b
-        if chosen is not None and id(chosen) in self._operator_vars:
-            self.operator_wrt = self._operator_vars[id(chosen)]
-        for _k, st in candidates:
-            if st is chosen:
-                continue
-            self.note(st, "mentions a name with a superscript label declared nowhere (not a "
-                          "power): defines nothing" if self._labelled_mention(st.value)
-                      else "mentions the variable of a derivative operator: defines nothing"
-                      if self._variable_mention(st.value) else _mention(st.value))
-        if chosen is None:
-            return
-        self.written_objective = written(self.src, chosen.value.span)
-        if not self.defsrc:
-            name = "f"
-            scripts = {id(m) for n in S.walk(chosen.value) if isinstance(n, S.Sub)
-                       for sub in n.subs for m in S.walk(sub)}     # R_f: no name f
-            if any(isinstance(n, S.Sym) and id(n) not in scripts and
-                   names.keyword_of(n) == name for n in S.walk(chosen.value)):
-                raise self.perr("this expression, the objective, uses the name f, which is "
-                                "the name an objective written without one gets: name the "
-                                "objective (L = ...)", chosen.value)
-            self.defsrc[name] = DefSource(name, S.Def(S.Sym("f"), None, chosen.value,
-                                                      span=chosen.span), (), ())
-            self.info[name] = Info("def", "f", span=chosen.span)
-        else:
-            self.bare = chosen
-
-    def _name_on_its_own_line(self, st) -> bool:
-        """A bare name of the document, not the last definition's, alone on its line (a
-        line of a plain document, or a displayed formula): the objective, or a mention
-        (``h = \\tanh(\\alpha\\beta)`` then ``\\beta``) -- two readings. A name inside a
-        sentence of prose (``... of $\\Sigma$ ...``) is a mention only."""
-        if not namelike(st.value) or not self.defsrc:
-            return False
-        kw = names.keyword_of(st.value)
-        if kw is None or kw == list(self.defsrc)[-1] or kw not in self.info:
-            return False
-        span = st.value.span
-        if not span.line or span.line != span.end_line:
-            return False
-        line = self.src.splitlines()[span.line - 1]
-        rest = (line[:span.column - 1] + line[span.end_column - 1:]).strip()
-        return rest.strip("$").strip() in ("", "\\[", "\\]", "\\[\\]")
 
     def _rename(self, st: S.Rename):
         """``I \\to A``: A is declared as I was; a renamed dimension is the same one."""
@@ -807,26 +593,6 @@ def _declared_name(e):
     return e
 
 
-def _labelled(e) -> bool:
-    """``x_i^b``, ``x^a``: a name with a one-letter superscript (a power, or a label)."""
-    return isinstance(e, S.Pow) and not e.hadamard and namelike(e.base) and \
-        isinstance(e.exp, S.Sym) and len(e.exp.name) == 1 and e.exp.accent is None and \
-        e.exp.layer is None and not e.exp.primes and e.exp.sup is None
-
-
-def _mention(e) -> str:
-    """Why a bare expression is not used, in words."""
-    if is_derivative(e) or is_derivative(_head(e)):
-        return "mentions a derivative: defines nothing"
-    if is_differential(e):
-        return "mentions a differential: defines nothing"
-    if is_ordinal(e):
-        return "an ordinal in prose (the i-th), not a power: defines nothing"
-    if prose_bare(e):
-        return "mentions a name: defines nothing"
-    return "an expression, not a definition: not used"
-
-
 def _same_shape(a, b):
     return len(a) == len(b) and all(ir.same_dim(x, y) for x, y in zip(a, b))
 
@@ -840,18 +606,6 @@ def _summed_sets(stmts) -> set:
                 e = n.over.base if isinstance(n.over, S.Sub) else n.over
                 out.add(names.keyword_of(e) if namelike(e) else None)
     return out - {None}
-
-
-def _function_of_names(e, defsrc, info) -> bool:
-    """``\\sigma(\\text{lr})``, ``\\alpha^T``: a built-in function of names, or a transpose,
-    standing alone -- an objective as much as a mention. A function the document defines or
-    declares applied to names (``F(h,\\phi)``) restates it and is a mention only."""
-    if isinstance(e, S.Transpose):
-        return True
-    if not isinstance(e, S.Apply):
-        return False
-    kw = names.keyword_of(e.func) if isinstance(e.func, (S.Sym, S.Sub)) else None
-    return kw is not None and kw not in defsrc and kw not in info
 
 
 def _plain_arguments(st: S.Def):

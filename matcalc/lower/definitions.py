@@ -28,6 +28,28 @@ from .base import LoweringBase, short_error, walk_syntax
 from .declarations import DefSource, _same_shape
 
 
+def _position(st) -> str:
+    """Which member of its chain the value of `st` is: "last" (``f = A = B``) or "first"
+    (``f &= A \\\\ &= B``, rows continuing it: `declarations._continue_chain`)."""
+    first = st.value.span
+    return "first" if st.middle and all(
+        (first.line, first.column) < (m.span.line, m.span.column) for m in st.middle) \
+        else "last"
+
+
+def _why_not(err, span) -> str:
+    """Why a member of a chain is not its value, for a note: a member that applies a
+    function the document defines nowhere is a restatement (the chain says it equals the
+    member that is read), else it cannot be read."""
+    msg = getattr(err, "bare_message", "")
+    if msg.startswith("unknown function "):
+        fn = msg[len("unknown function "):].split(":", 1)[0]
+        return (f"applies {fn}, a function the document defines nowhere: a restatement "
+                f"of the member that is read (the chain says they are equal), not "
+                f"read itself ({short_error(err, span)})")
+    return f"cannot be read ({short_error(err, span)})"
+
+
 class DefinitionLowering(LoweringBase):
     """Definitions lowered on first use, settled when written twice, finished."""
 
@@ -168,9 +190,9 @@ class DefinitionLowering(LoweringBase):
                 del self.notes[start:]
                 continue
             latex = self.info[kw].latex
-            self.note(st.value, f"the last member of the chain of equalities that defines "
-                                f"{latex} cannot be read ({short_error(err)}); the member at "
-                                f"line {m.span.line}, column {m.span.column} is its value",
+            self.note(st.value, f"the {_position(st)} member of the chain of equalities that "
+                                f"defines {latex} {_why_not(err, st.value.span)}; the member "
+                                f"at line {m.span.line}, column {m.span.column} is its value",
                       "unreadable")
             self.defsrc[kw] = member
             return member, body
@@ -191,9 +213,10 @@ class DefinitionLowering(LoweringBase):
                 got = self.tentatively(lambda: self._lower_def(member))
             except MatcalcError as e:
                 del self.notes[start:]
-                self.note(m, f"a member of the chain of equalities that defines {latex}, "
-                             f"which cannot be read ({short_error(e)}); the last member is "
-                             f"the value", "unreadable")
+                self.note(m, f"a member of the chain of equalities that defines {latex} "
+                             f"{_why_not(e, m.span)}; the member at line "
+                             f"{st.value.span.line}, column {st.value.span.column} is the "
+                             f"value", "unreadable")
                 continue
             del self.notes[start:]
             if not self._same_value(got, body) and not self._same_where_stated(kw, m, got,

@@ -43,6 +43,7 @@ from .indexing import IndexLowering
 from .letters import LetterFunctions
 from .infer import InferredShapes
 from .naming import NameLowering
+from .numbering import AxisNumbering
 from .objective import ObjectiveChoice
 from .optimum import OptimumObjective
 from .products import ProductLowering
@@ -62,7 +63,7 @@ class Lowerer(DefinitionLowering, ObjectiveChoice, SkippedFragments, Declaration
               ProductLowering, TermLowering, ColonChains, SumLowering, SetSumLowering,
               CallLowering, FamilyFunctions, InferredShapes, ProseFunctions, NamedDensities,
               ImpliedObjective, Identities, OptimumObjective, MemberRows, LetterFunctions,
-              BoldWords, ArbitraryFunctions, KindSurvey, ClaimPartials):
+              BoldWords, ArbitraryFunctions, KindSurvey, ClaimPartials, AxisNumbering):
     """Lowers one document: collects its declarations and definitions, lowers each
     definition on first use (so the order of the text does not matter), picks the objective.
     Each job is a part of its own module (definitions, objective, skipped fragments,

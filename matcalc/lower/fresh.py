@@ -9,7 +9,7 @@ nothing fixes a new symbol (`FreshDim`: ``m_X``, ``n_X``). A scalar reading is t
 1×1 instance of that reading, and its gradient formula gives the scalar's numbers at size 1.
 
 Contract: `general_reading(terms, candidates, latex_of, taken) -> General` takes the shape
-terms of a document built with matrix powers recorded, not applied (`infer._Terms`,
+terms of a document built with matrix powers recorded, not applied (`shape_terms.Terms`,
 general=True), the undeclared names to read (keyword -> first use), how each is spelled,
 and the names a made-up dimension must not take. The caller (`infer._general`) offers only
 names whose every use the inference models, that no unread equation speaks of

@@ -151,7 +151,7 @@ class IndexLowering(LoweringBase):
                 if self.member_axis == "column" and ir.same_dim(*node.shape):
                     node = ir.transpose(node)       # column i of a square X (rows.py)
             return self._index(node, [None] * node.rank, items, e, scope, info.latex,
-                               row=row)
+                               row=row, array=bkw)
         free = [i for i in self._index_names(items) if i not in scope]
         if free and len(free) == len(items) and len(set(free)) == len(free):
             built = self._entry_builder(base, free, scope, e)
@@ -308,25 +308,38 @@ class IndexLowering(LoweringBase):
             return None
         return ops.Reshape(node, node.shape[:axis] + tuple(dims) + node.shape[axis + 1:])
 
-    def _index(self, node, labels, items, e, scope, latex, row=False):
+    def _index(self, node, labels, items, e, scope, latex, row=False, array=None):
         """Index the leading axes of `node` by `items`; the rest become matrix axes. A
-        numeric index (``x_1``) selects one position. More indices than axes unstack the
-        last indexed axis (see `_unstack`)."""
+        numeric index (``x_1``) selects one position, counted as the axis of input `array`
+        is numbered (`numbering`: from 0 where the text fixes it); one that is no entry is
+        refused. More indices than axes unstack the last indexed axis (see `_unstack`)."""
+        origins = self.axis_origins(array, e) if array is not None else ()
+        plain = isinstance(node, Var) and node.name == array
+        if 0 in origins and not plain:
+            raise self.perr(f"{latex} is numbered from 0 (as a sum over its entries fixes), "
+                            f"and indexed here as an array of another form: not read", e)
         if len(items) > node.rank and node.rank >= 1:
             split = self._unstack(node, node.rank - 1, items[node.rank - 1:], scope)
+            if split is not None and 0 in origins:
+                raise self.perr(f"{latex} is numbered from 0, and indexed here by more "
+                                f"indices than it has axes: not read", e)
             node = split if split is not None else node
         if len(items) > node.rank:
             raise self.serr(f"{latex} has {node.rank} axes {fmt_shape(node.shape)} but is "
                             f"indexed by {len(items)} indices", e)
         ops_, idx, given = [node], [None], []
-        for (index, syn), d in zip(items, node.shape):
+        for axis, ((index, syn), d) in enumerate(zip(items, node.shape)):
+            origin = origins[axis] if axis < len(origins) else 1
             if isinstance(index, int):
                 lab = mlabel()
-                ops_.append(Mask((d,), sp.Integer(index), sp.Integer(index)))
+                pos = self.entry_position(index, d, origin, latex, syn)
+                ops_.append(Mask((d,), pos, pos))
                 idx.append((lab,))
                 given.append(lab)
             else:
                 self._bind(index, d, syn, scope)
+                if array is not None:
+                    self.bind_origin(scope[index], index, origin, latex, syn)
                 given.append(index)
         rest = tuple(mlabel() for _ in node.shape[len(items):])
         if len(rest) > 2:
@@ -355,7 +368,8 @@ class IndexLowering(LoweringBase):
         dims = v.dims()
         for (index, syn), lab in zip(items, v.mat):
             if isinstance(index, int):
-                ops_.append(Mask((dims[lab],), sp.Integer(index), sp.Integer(index)))
+                pos = self.entry_position(index, dims[lab], 1, describe(v), syn)
+                ops_.append(Mask((dims[lab],), pos, pos))
                 idx.append((lab,))
                 drop.add(lab)
             else:

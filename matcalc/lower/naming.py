@@ -16,7 +16,7 @@ import dataclasses
 
 import sympy as sp
 
-from .. import names, ops
+from .. import ir, names, ops
 from ..notes import excerpt
 from ..ir import Delta, Var
 from ..read import syntax as S
@@ -402,6 +402,10 @@ class NameLowering(LoweringBase):
             raise self.perr(f"index {kw} is used as a number here, but its range is not known"
                             f" (it indexes no array and its sum gives no upper bound"
                             + (f"; {cell.where}" if cell.where else "") + ")", e)
+        if cell.origin == 0:            # numbered from 0 (`numbering`): 0, 1, ..., n - 1
+            node = ops.IndexValue(cell.dim)
+            return Val(ir.add([node, ir.ones(node.shape)], [1, -1]), (kw,), ())
+        cell.valued = True
         return Val(ops.IndexValue(cell.dim), (kw,), ())
 
     def resolve_name(self, kw, e, scope):

@@ -155,6 +155,7 @@ class SumLowering(LoweringBase):
             if d is None and e.lower is None and e.upper is None:
                 d = self.inferred_range(e, kw)      # an entrywise definition it indexes
             inner[kw] = Cell(d)
+            self.preset_origin(kw, e.body, inner[kw])
             idx.append((kw, i))
         word = _index_word(e)
         if word and all(inner[kw].dim is None for kw, _ in idx) and not (
@@ -333,6 +334,8 @@ class SumLowering(LoweringBase):
             if not outer:
                 cell.dim = hi
         n = cell.dim
+        written = (lo, hi)
+        lo, hi = self.bound_positions(cell, lo, hi, outer, kind, kw, e)
         lo = sp.Integer(1) if lo is None else lo
         hi = n if hi is None else hi
         if dim_expr(hi - lo + 1).is_negative:
@@ -355,11 +358,8 @@ class SumLowering(LoweringBase):
             # \sum_{i=0}^{n} x_i over x in R^n: entries are numbered 1..n, so the text
             # counts from 0 (x_0 .. x_{n-1}?) or runs past the end; either way a reading
             # would drop or invent a term
-            sym = "\\sum" if kind == "sum" else "\\prod"
-            raise self.perr(f"the {kind} over {kw} runs from {lo} to {hi}, but {kw} indexes an "
-                            f"axis whose entries are numbered 1 to {n}: write "
-                            f"{sym}_{{{kw}=1}}^{{{n}}} (matcalc does not shift an index "
-                            f"counted from 0)", e)
+            raise self.range_refusal(kind, kw, lo if written[0] is None else written[0],
+                                     n if written[1] is None else written[1], n, cell, e)
         full = not outer and dim_expr(lo - 1) == 0 and dim_expr(hi - n) == 0
         if not full and not outer and involves_fresh(n, lo, hi):
             # x_j, j = 1..C, of an undeclared x read with a made-up length n_x (lower.fresh):

@@ -32,6 +32,13 @@ class Tok:
         t.lr, t.textname = self.lr, self.textname
         return t
 
+    def through(self, last, kind, value):
+        """A new token of `kind` written from this token's start to the end of `last`
+        (``||``, ``:=``, ``.*``: two characters read as one token keep both in its span)."""
+        t = self.at(kind, value)
+        t.end_line, t.end_col = last.end_line, last.end_col
+        return t
+
     def __repr__(self):
         return f"Tok({self.kind}, {self.value!r}, {self.line}:{self.col})"
 

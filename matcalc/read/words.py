@@ -297,8 +297,8 @@ class WordPass:
                 self.i = after
                 return
         if v == ":" and self.peek("char", "="):
+            out.append(t.through(toks[self.i], "REL", ":="))
             self.i += 1
-            out.append(t.at("REL", ":="))
             return
         if v == "[" and out and out[-1].kind == "IN" and self.index_interval(t):
             return
@@ -309,15 +309,15 @@ class WordPass:
                 t.lr is None and toks[self.i].lr is None:
             # || glued is one norm bar; a bar of \left| or \right| is paired by its
             # \left/\right, so \left|a\right|\left|b\right| stays two absolute values
+            out.append(t.through(toks[self.i], "BAR2", "||"))
             self.i += 1
-            out.append(t.at("BAR2", "||"))
             return
         if v == "." and self.i < self.n and not toks[self.i].sp:
             nxt = toks[self.i]
             if nxt.kind == "char" and nxt.value in "*/" and out and \
                     out[-1].kind in OPERAND_KINDS and self.i + 1 < self.n:
                 # MATLAB's (X - Y) .* M, A ./ B between two operands: elementwise
-                out.append(t.at("HAD", "hadamard" if nxt.value == "*" else "hdiv"))
+                out.append(t.through(nxt, "HAD", "hadamard" if nxt.value == "*" else "hdiv"))
                 self.i += 1
                 return
             if nxt.kind == "char" and nxt.value in "*/^":

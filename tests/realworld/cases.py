@@ -1550,14 +1550,13 @@ CASES = [
          r"|Y - X\beta|^2 the norm of a vector; the expansions F(\hat{\beta} + th) = ... "
          r"relations that define nothing)", objective=r"F(\beta)"),
     Case("192_lasso_rss_theta_j_zero_based.tex", r"\theta", ref_lasso_rss_zero_based,
-         r"refused: RSS^{OLS}(\theta), the first member of the aligned chain, a function the "
-         r"answer names but never defines (undefined function); the last member, read in its "
-         r"place, sums \theta_j from j = 0 over the n+1 entries of \theta (CS229's intercept "
-         r"\theta_0), an index counted from 0 that matcalc does not shift (notation matcalc "
-         r"could learn); RSS^{lasso}(\theta) on the left, parsed as the product R S "
-         r"S^{lasso} \theta, is read since as one name", "sample 4 q2: lasso cost in CS229 "
-         r"sums (theta_0 .. theta_n)", objective=r"RSS^{lasso}(\theta)",
-         expect=r"unknown function \mathrm{RSS}^{\mathrm{OLS}}"),
+         "right", r"sample 4 q2: lasso cost in CS229 sums (theta_0 .. theta_n): the last "
+         r"member of the aligned chain is read -- \sum_{j=0}^{n} over the n+1 entries of "
+         r"\theta and x^{(i)} numbers them from 0 (noted), so \sum_{j=1}^{n} |\theta_j| "
+         r"leaves the intercept \theta_0 out of the penalty; its first member, "
+         r"RSS^{OLS}(\theta) + \lambda \|\theta\|_1, applies a function the answer never "
+         r"defines: a restatement, noted; RSS^{lasso}(\theta) read as one name",
+         objective=r"RSS^{lasso}(\theta)"),
     Case("193_nmf_obsidian_l_W_H_fro.tex", "W",
          lambda V, W, H: float(np.sum((V - W @ H) ** 2)), R,
          r"sample 4 q5: NMF Frobenius loss (Obsidian note, German; \| V - WH \|_\text{Fro}^2 "
