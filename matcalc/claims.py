@@ -55,6 +55,18 @@ from .verdicts import STATUSES, Verdict, Verdicts  # noqa: F401  (STATUSES, Verd
 
 COMBINED = ("its left side is no single derivative (it combines derivatives, e.g. a sum "
             "over entries of one): only a derivative standing alone on the left is judged")
+STATIONARY = ("sets the derivative to 0: a first-order condition, which holds where the "
+              "gradient vanishes (at an optimum), not a closed form of the gradient to judge")
+ZERO_TAIL = ("; the last member, = 0, sets it to zero (a first-order condition at an "
+             "optimum, not judged)")
+
+
+def _is_zero(e) -> bool:
+    """The literal 0 (``= 0`` ending ``\nabla_\theta L = -2X^T(y - X\theta) = 0``)."""
+    try:
+        return isinstance(e, S.Num) and float(e.value) == 0
+    except ValueError:
+        return False
 
 def derivative_sides(target):
     """(numerator, denominator) syntax of a claimed derivative's left side: ``\\frac{\\partial
@@ -364,6 +376,10 @@ class _Checker:
         if not parts:
             return say("unchecked", "the right side is written with derivatives (a "
                        "chain-rule step): only closed forms are checked")
+        if len(parts) == 1 and _is_zero(parts[0]):
+            return say("unchecked", STATIONARY)
+        zero_tail = len(parts) > 1 and _is_zero(parts[-1])
+        parts = parts[:-1] if zero_tail else parts
         judge = self.judge(num_kw, wrt)
         if isinstance(judge, MatcalcError):
             return say("unchecked", f"cannot differentiate {_latex(p, num_kw)} with respect "
@@ -379,7 +395,7 @@ class _Checker:
             if status != "right":
                 return say(status, reason, judge, read)
             how += [reason] if reason else []     # the layout of a Jacobian it writes
-        layouts = "".join(f"; {r}" for r in how)
+        layouts = "".join(f"; {r}" for r in how) + (ZERO_TAIL if zero_tail else "")
         whole = _latex(p, num_kw, judge.g.lhs_latex)
         if num_kw in p.unnamed and _source(self.src, num.span):
             # a function the page does not name (f is matcalc's): the gradient of it
