@@ -146,6 +146,14 @@ def hessian_form(stmt):
     return None
 
 
+def _naming(e, known) -> bool:
+    """A name the document does not know standing as one side (``H`` in ``\\nabla^2 f = H =
+    A + A^T``): the claim's name for the Hessian, not a value claimed for it."""
+    if not namelike(e) or names.keyword_of(e) in known:
+        return False
+    return not (isinstance(e, S.Sub) and names.keyword_of(e.base) in known)
+
+
 class HessianJudge(Judge):
     """A `Judge` whose "gradient" is a Hessian: claims are read in its shape, and no
     intermediate is held constant (a stop-gradient's second derivative is refused by
@@ -241,7 +249,7 @@ def judge_hessian(checker, claim):
     if not ix and (len(sx) > 1 or len(sy) > 1):
         return out("unchecked", "matrix layout", wrt=x, f=p.latex.get(num_kw, num_kw),
                    x=p.latex.get(x, x), y=p.latex.get(y, y))
-    parts = [e for e in parts if not (namelike(e) and names.keyword_of(e) not in known)]
+    parts = [e for e in parts if not _naming(e, known)]
     if not parts:
         return out("unchecked", "names only", wrt=x)
     if any(_has_derivative(e) or is_second_derivative(e) for e in parts):
@@ -255,6 +263,11 @@ def judge_hessian(checker, claim):
     index_syntax = ()
     if ix:
         from .check import split_indices
+        for syn, idx, shape in ((first, ix, sx), (second, iy, sy)):
+            if len(split_indices(idx, len(shape))) != len(shape):
+                return out("ill-formed", f"${_source(src, syn.span)}$ is written with "
+                                         f"{len(split_indices(idx, len(shape)))} indices, "
+                                         f"but its variable has {len(shape)} axes", wrt=x)
         index_syntax = split_indices(ix, len(sx)) + split_indices(iy, len(sy))
     layout = _layout(x, y, sx, sy, tx, ty)
     read = ""
@@ -319,4 +332,5 @@ def _part(checker, judge, value, index_syntax, layout):
         return "wrong", special, read
     if layout == "rows y":
         return "wrong", result.diagnosis + " (read with rows by the second variable)", read
-    return "wrong", explain(judge, result, value, index_syntax, [], checker.src), read
+    both = "; wrong in both layouts (rows by either variable)" if layout == "either" else ""
+    return "wrong", explain(judge, result, value, index_syntax, [], checker.src) + both, read

@@ -24,7 +24,8 @@ class Verdict:
     `status` (one of STATUSES) and `reason` in words (LaTeX pieces between $...$). For a
     claim checked against a gradient, `gradient` is that gradient as ``∂f/∂x = ...`` (text)
     and `gradient_latex` in LaTeX (a claimed Hessian's: the Hessian, ``∂²f/∂x² = ...``);
-    `read` is the claim as matcalc read it (LaTeX), so a misreading can be seen. `ok` is True only when right."""
+    `read` is the claim as matcalc read it (LaTeX), so a misreading can be seen. `ok` is
+    True only when right."""
     line: int
     column: int
     claim: str
