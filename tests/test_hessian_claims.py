@@ -262,6 +262,18 @@ def test_cli_lists_hessian_verdicts(tmp_path, capsys):
     assert "wrong" in out and "the Hessian: ∂²f/∂x² = A + Aᵀ" in out
 
 
+def test_docs_example():
+    """The example of docs/notation.md's "Claimed Hessians" says what it says."""
+    import re
+    from pathlib import Path
+    text = (Path(__file__).parent.parent / "docs" / "notation.md").read_text()
+    section = text.split("### Claimed Hessians", 1)[1]
+    body = re.search(r"```matcalc\n% wrt: x\n(.*?)```", section, re.S).group(1)
+    got = verdicts(body)
+    assert [got[k].status for k in (3, 4, 5)] == ["right", "right", "wrong"]
+    assert "right if $A$ is symmetric" in got[5].reason
+
+
 # ------------------------------------------------------------- a pasted post
 
 POST = r"""
