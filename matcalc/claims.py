@@ -299,7 +299,7 @@ class _Checker:
         if claim.differential:
             status, reason, read = self._differential(claim)
             return say(status, reason, None, read)
-        from .hessian_claims import hessian_form, judge_hessian
+        from .hessian_claims import hessian_form, judge_hessian   # (lower/second.py)
         if hessian_form(lhs_stmt) is not None:       # a claimed second derivative
             status, reason, judge, read, wrt = judge_hessian(self, claim)
             return say(status, reason, judge, read)

@@ -30,14 +30,13 @@ read, wrt) with the statuses and diagnoses of first-order claims (claims.py):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from . import ir, names
 from .check import Judge, explain
 from .errors import MatcalcError
-from .lower.classify import D_WORDS, is_second_derivative, namelike
+from .lower.classify import is_second_derivative, namelike
+from .lower.second import denominator, hessian_form, second_sides
 from .read import syntax as S
 
 REFUSALS = {
@@ -65,85 +64,6 @@ REFUSALS = {
                        "by their entries, or both whole"),
     "transposed entry": "a second derivative by an entry of a transpose",
 }
-
-
-@dataclass(frozen=True)
-class SecondSides:
-    """A second derivative as written: its function (syntax, None when not written) and its
-    two variables (syntax, None when not written; a ``\\partial x^2`` is x twice)."""
-    num: object
-    first: object
-    second: object
-
-
-def _squared(x) -> bool:
-    return isinstance(x, S.Pow) and isinstance(x.exp, S.Num) and x.exp.value == "2"
-
-
-def _factors(e) -> list:
-    if isinstance(e, S.BinOp) and e.op == S.MUL:
-        return _factors(e.left) + _factors(e.right)
-    return [e]
-
-
-def _is_d(x) -> bool:
-    return isinstance(x, S.Sym) and x.name in D_WORDS and x.accent is None
-
-
-def _denominator(den):
-    """(first, second) variables of ``\\partial x \\partial y^T`` or ``\\partial x^2``, or
-    None."""
-    fs = _factors(den)
-    if len(fs) == 2 and _is_d(fs[0]) and _squared(fs[1]):
-        return fs[1].base, fs[1].base
-    if len(fs) == 4 and _is_d(fs[0]) and _is_d(fs[2]):
-        return fs[1], fs[3]
-    return None
-
-
-def second_sides(e):
-    """The `SecondSides` of an expression that is one second derivative, or None (not one,
-    or its denominator unreadable: then `denominator_unread`)."""
-    if isinstance(e, S.BinOp) and e.op == S.MUL and _squared(e.left):
-        head = e.left.base
-        if isinstance(head, S.Sym) and head.name == "nabla":
-            return SecondSides(e.right, None, None)
-        if isinstance(head, S.Sub) and isinstance(head.base, S.Sym) and \
-                head.base.name == "nabla" and len(head.subs) == 1:
-            return SecondSides(e.right, head.subs[0], head.subs[0])
-    frac, operand = e, None
-    if isinstance(e, S.BinOp) and e.op == S.MUL and isinstance(e.left, S.Frac):
-        frac, operand = e.left, e.right
-    elif isinstance(e, S.Apply) and isinstance(e.func, S.Frac) and len(e.args) == 1:
-        frac, operand = e.func, e.args[0]
-    if not isinstance(frac, S.Frac) or not is_second_derivative(frac):
-        return None
-    dens = _denominator(frac.den)
-    if dens is None:
-        return None
-    if operand is None:
-        fs = _factors(frac.num)
-        num = fs[1] if len(fs) == 2 else None
-    else:
-        num = operand if _squared(frac.num) else None
-    return SecondSides(num, *dens)
-
-
-def hessian_form(stmt):
-    """(the syntax of the second derivative, the right-hand sides claimed for it) of a
-    statement with a second derivative on its left side, or as a name's middle or value
-    (``H = \\nabla^2 f(x) = A + A^T``); None for a statement with none."""
-    t = getattr(stmt, "target", None)
-    if t is None:
-        return None
-    sides = tuple(stmt.middle) + (stmt.value,)
-    if is_second_derivative(t):
-        return t, sides
-    if namelike(t):
-        for k, e in enumerate(sides):
-            if is_second_derivative(e):
-                return e, sides[k + 1:]
-    return None
 
 
 def _naming(e, known) -> bool:
@@ -208,7 +128,7 @@ def judge_hessian(checker, claim):
         return status, reason, judge, read, wrt
 
     if sides is None:
-        if isinstance(form, S.Frac) and _denominator(form.den) is None:
+        if isinstance(form, S.Frac) and denominator(form.den) is None:
             return out("ill-formed", "denominator")
         return out("unchecked", "inside")
     known = set(p.inputs) | set(p.defs)
@@ -277,9 +197,13 @@ def judge_hessian(checker, claim):
             return status, _as_hessian(reason), judge, read, x
     h = judge.g
     whole = f"${h.lhs_latex}$"
+    if num_kw in p.unnamed and _source(src, num.span):
+        # a function the page does not name (f is matcalc's): the Hessian of it
+        whole = f"of ${_source(src, num.span)}$"
     how = ""
+    f_name = p.latex.get(num_kw, num_kw) if whole.startswith("$") else ""
     if not ix and len(sx) == 1 and x == y:
-        how = (f" (the matrix of entries $\\partial^2 {p.latex.get(num_kw, num_kw)} / "
+        how = (f" (the matrix of entries $\\partial^2{' ' + f_name if f_name else ''} / "
                f"\\partial {p.latex.get(x, x)}_i \\partial {p.latex.get(x, x)}_j$: symmetric, "
                f"so one layout)")
     elif layout != "rows x":

@@ -243,6 +243,20 @@ def test_held_constant_objective_is_refused_with_the_reason():
     assert [x.status for x in v] == ["unchecked"] and "two readings" in v[0].reason
 
 
+def test_hessian_of_an_expression_written_out():
+    # a page that defines nothing: the function under the operator is the objective, as
+    # for a first-order claim (candidates.claimed_function); in a list of identities too
+    one = (r"$A \in \mathbb{R}^{n \times n}, x \in \mathbb{R}^n$" "\n"
+           r"$\frac{\partial^2 (x^T A x)}{\partial x \partial x^T} = A + A^T$" "\n")
+    v = matcalc.check_all(one)
+    assert [x.status for x in v] == ["right"] and "of $x^T A x$" in v[0].reason
+    listed = (r"$A \in \mathbb{R}^{n \times n}, x \in \mathbb{R}^n, b \in \mathbb{R}^n$" "\n"
+              r"$\frac{\partial (b^T x)}{\partial x} = b$" "\n"
+              r"$\nabla^2_x (x^T A x) = 2 A$" "\n")
+    got = verdicts(listed)
+    assert got[3].status == "wrong" and "right if $A$ is symmetric" in got[3].reason
+
+
 def test_scalar_variable():
     doc = "\n".join([r"$a \in \mathbb{R}$", r"$f = a^3$", r"$\frac{d^2 f}{d a^2} = 6 a$",
                      r"$\frac{\partial^2 f}{\partial a^2} = 3 a$"])
