@@ -260,6 +260,9 @@ class _Checker:
         """The keyword of the variable a claim differentiates by ('' if none)."""
         if claim.head is None:
             return ""
+        from .hessian_claims import hessian_form, hessian_variable
+        if hessian_form(claim.head) is not None:
+            return hessian_variable(self, claim.head)
         sides = self.sides(claim.head)
         den = sides[1] if sides is not None and sides[1] is not None else \
             variable_syntax(claim.head.target)

@@ -34,6 +34,7 @@ import numpy as np
 
 from . import ir, names
 from .check import Judge, explain
+from .diff import DiffError
 from .errors import MatcalcError
 from .lower.classify import is_second_derivative, namelike
 from .lower.second import denominator, hessian_form, second_sides
@@ -103,11 +104,32 @@ def _hessian(checker, objective, x, y):
             cache[key] = judge
         except MatcalcError as err:
             cache[key] = err
+        except (ir.IRError, DiffError) as err:      # as claims.py's differential steps
+            cache[key] = MatcalcError(f"cannot derive the Hessian: {err}")
     return cache[key]
 
 
 def _as_hessian(reason: str) -> str:
     return reason.replace("the gradient", "the Hessian")
+
+
+def hessian_variable(checker, head) -> str:
+    """The keyword of the variable of a claimed Hessian (for `check_all(wrt=...)`): x of
+    ∂²f/∂x², '' for a mixed block (about both: kept for either) or one not known."""
+    from .claims import _variable, implied_variable
+    sides = second_sides(hessian_form(head)[0])
+    if sides is None:
+        return ""
+    first, second = sides.first, sides.second
+    if first is None and sides.num is not None:
+        first = second = implied_variable(checker.document, sides.num)
+    if first is None:
+        return ""
+    p = checker.problem
+    known = set(p.inputs) | set(p.defs)
+    x, y = (_variable(v.arg if isinstance(v, S.Transpose) else v, known)[0]
+            for v in (first, second))
+    return x if x == y and x else ""
 
 
 def judge_hessian(checker, claim):

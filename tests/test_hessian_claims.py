@@ -365,3 +365,14 @@ def test_property_random_forms(terms, which, bump):
     got = verdicts(doc)
     assert got[3].status == "right", (doc, got[3].reason)
     assert got[4].status == "wrong", (doc, got[4].reason)
+
+
+def test_wrt_keeps_the_hessian_claims_by_that_variable():
+    doc = MIXED + "\n".join([r"$\nabla^2_x f = 2 (y^T y) I$",
+                             r"$\nabla^2_y f = 2 (x^T x) I$",
+                             r"$\frac{\partial^2 f}{\partial x \partial y^T} = B + 4 x y^T$"])
+    x, y, B = RNG.standard_normal(3), RNG.standard_normal(2), RNG.standard_normal((3, 2))
+    assert close(2 * (y @ y) * np.eye(3), fd_hessian(lambda x: x @ B @ y + (x @ x) * (y @ y), x))
+    got = matcalc.check_all(doc, wrt="x")
+    assert [(v.line, v.status) for v in got] == [(3, "right"), (5, "right")]  # mixed: kept
+    assert [v.line for v in matcalc.check_all(doc, wrt="y")] == [4, 5]
