@@ -29,6 +29,8 @@ of the gradient. A left side summing entries of one derivative (``\\sum_k \\frac
 \\det X}{\\partial X_{ik}} X_{jk}``) is judged by `entry_sums`, or unchecked. A page that
 defines nothing and claims derivatives of several functions (a list of identities) has no
 one objective: each claim is judged against its own function (`identity_lists`).
+A claimed second derivative (``\\nabla^2 f(x) = ...``, ``\\frac{\\partial^2 f}{\\partial x
+\\partial x^T} = ...``) is judged against the Hessian (`hessian_claims`), or said why not.
 A document that cannot be read at all raises, as `gradient` does.
 """
 from __future__ import annotations

@@ -1,12 +1,13 @@
 """Claimed Hessians in a post: read, and judged against `hessian` (check_all's second order).
 
-Contract: `hessian_form(stmt)` finds a claimed second derivative in a statement -- its left
-side (``\\nabla^2 f(x) = ...``, ``\\nabla^2_x f = ...``, ``\\frac{\\partial^2 f}{\\partial x
-\\partial x^T} = ...``, ``\\frac{\\partial^2 f}{\\partial x^2}``, the operator form
-``\\frac{\\partial^2}{\\partial x \\partial y^T} f``, the entrywise ``\\frac{\\partial^2 f}
-{\\partial X_{ij} \\partial X_{kl}}``), or a name's value or middle (``H = \\nabla^2 f(x) =
-...``) -- and `judge_hessian(checker, claim)` gives the claim's (status, reason, judge,
-read, wrt) with the statuses and diagnoses of first-order claims (claims.py):
+Contract: `hessian_form(stmt)` (lower/second.py, syntax only) finds a claimed second
+derivative in a statement -- its left side (``\\nabla^2 f(x) = ...``, ``\\nabla^2_x f =
+...``, ``\\frac{\\partial^2 f}{\\partial x \\partial x^T} = ...``, ``\\frac{\\partial^2 f}
+{\\partial x^2}``, the operator form ``\\frac{\\partial^2}{\\partial x \\partial y^T} f``,
+the entrywise ``\\frac{\\partial^2 f}{\\partial X_{ij} \\partial X_{kl}}``), or a name's
+value or middle (``H = \\nabla^2 f(x) = ...``) -- and `judge_hessian(checker, claim)`
+gives the claim's (status, reason, judge, read, wrt) with the statuses and diagnoses of
+first-order claims (claims.py); `hessian_variable` is its variable for `check_all(wrt=)`:
 
 - The claim is compared at random float64 points with ``hessian`` (the Jacobian of the
   gradient, ``H[a, b] = ∂²f/∂x_a∂y_b``, shape ``shape(x) + shape(y)``), as `Judge` compares
