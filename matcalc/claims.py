@@ -29,6 +29,8 @@ of the gradient. A left side summing entries of one derivative (``\\sum_k \\frac
 \\det X}{\\partial X_{ik}} X_{jk}``) is judged by `entry_sums`, or unchecked. A page that
 defines nothing and claims derivatives of several functions (a list of identities) has no
 one objective: each claim is judged against its own function (`identity_lists`).
+A claimed second derivative (``\\nabla^2 f(x) = ...``, ``\\frac{\\partial^2 f}{\\partial x
+\\partial x^T} = ...``) is judged against the Hessian (`hessian_claims`), or said why not.
 A document that cannot be read at all raises, as `gradient` does.
 """
 from __future__ import annotations
@@ -272,6 +274,9 @@ class _Checker:
         """The keyword of the variable a claim differentiates by ('' if none)."""
         if claim.head is None:
             return ""
+        from .hessian_claims import hessian_form, hessian_variable
+        if hessian_form(claim.head) is not None:
+            return hessian_variable(self, claim.head)
         sides = self.sides(claim.head)
         den = sides[1] if sides is not None and sides[1] is not None else \
             variable_syntax(claim.head.target)
@@ -311,6 +316,10 @@ class _Checker:
         if claim.differential:
             status, reason, read = self._differential(claim)
             return say(status, reason, None, read)
+        from .hessian_claims import hessian_form, judge_hessian   # (lower/second.py)
+        if hessian_form(lhs_stmt) is not None:       # a claimed second derivative
+            status, reason, judge, read, wrt = judge_hessian(self, claim)
+            return say(status, reason, judge, read)
         sides = self.sides(lhs_stmt)
         if sides is None:
             if _has_derivative(lhs_stmt.target):
