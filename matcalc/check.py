@@ -146,7 +146,11 @@ class Outcome:
 
 class Judge:
     """The gradient `g` of a document evaluated at `trials` random points; claims (syntax,
-    in the document's context) are evaluated at the same points and compared."""
+    in the document's context) are evaluated at the same points and compared.
+    `claim_shape`, when set, is the shape a claim is read in (a Hessian's, shape(x) +
+    shape(y): hessian_claims.py); by default the variable's."""
+
+    claim_shape = None
 
     def __init__(self, document: S.Document, g, seed: int = 0, trials: int = 3):
         self.document, self.g = document, g
@@ -182,7 +186,7 @@ class Judge:
         `layouts.readings` reads a claim in both)."""
         g = self.g
         problem = g.problem
-        shape = problem.shape_of(g.wrt)
+        shape = problem.shape_of(g.wrt) if self.claim_shape is None else self.claim_shape
         index_syntax = split_indices(index_syntax, len(shape))
         try:
             node, defs, order, spelled = lower_claim(self.document, shape, value,

@@ -29,6 +29,8 @@ of the gradient. A left side summing entries of one derivative (``\\sum_k \\frac
 \\det X}{\\partial X_{ik}} X_{jk}``) is judged by `entry_sums`, or unchecked. A page that
 defines nothing and claims derivatives of several functions (a list of identities) has no
 one objective: each claim is judged against its own function (`identity_lists`).
+A claimed second derivative (``\\nabla^2 f(x) = ...``, ``\\frac{\\partial^2 f}{\\partial x
+\\partial x^T} = ...``) is judged against the Hessian (`hessian_claims`), or said why not.
 A document that cannot be read at all raises, as `gradient` does.
 """
 from __future__ import annotations
@@ -55,6 +57,18 @@ from .verdicts import STATUSES, Verdict, Verdicts  # noqa: F401  (STATUSES, Verd
 
 COMBINED = ("its left side is no single derivative (it combines derivatives, e.g. a sum "
             "over entries of one): only a derivative standing alone on the left is judged")
+STATIONARY = ("sets the derivative to 0: a first-order condition, which holds where the "
+              "gradient vanishes (at an optimum), not a closed form of the gradient to judge")
+ZERO_TAIL = ("; the last member, = 0, sets it to zero (a first-order condition at an "
+             "optimum, not judged)")
+
+
+def _is_zero(e) -> bool:
+    """The literal 0 (``= 0`` ending ``\nabla_\theta L = -2X^T(y - X\theta) = 0``)."""
+    try:
+        return isinstance(e, S.Num) and float(e.value) == 0
+    except ValueError:
+        return False
 
 def derivative_sides(target):
     """(numerator, denominator) syntax of a claimed derivative's left side: ``\\frac{\\partial
@@ -260,6 +274,9 @@ class _Checker:
         """The keyword of the variable a claim differentiates by ('' if none)."""
         if claim.head is None:
             return ""
+        from .hessian_claims import hessian_form, hessian_variable
+        if hessian_form(claim.head) is not None:
+            return hessian_variable(self, claim.head)
         sides = self.sides(claim.head)
         den = sides[1] if sides is not None and sides[1] is not None else \
             variable_syntax(claim.head.target)
@@ -299,6 +316,10 @@ class _Checker:
         if claim.differential:
             status, reason, read = self._differential(claim)
             return say(status, reason, None, read)
+        from .hessian_claims import hessian_form, judge_hessian   # (lower/second.py)
+        if hessian_form(lhs_stmt) is not None:       # a claimed second derivative
+            status, reason, judge, read, wrt = judge_hessian(self, claim)
+            return say(status, reason, judge, read)
         sides = self.sides(lhs_stmt)
         if sides is None:
             if _has_derivative(lhs_stmt.target):
@@ -364,6 +385,10 @@ class _Checker:
         if not parts:
             return say("unchecked", "the right side is written with derivatives (a "
                        "chain-rule step): only closed forms are checked")
+        if len(parts) == 1 and _is_zero(parts[0]):
+            return say("unchecked", STATIONARY)
+        zero_tail = len(parts) > 1 and _is_zero(parts[-1])
+        parts = parts[:-1] if zero_tail else parts
         judge = self.judge(num_kw, wrt)
         if isinstance(judge, MatcalcError):
             return say("unchecked", f"cannot differentiate {_latex(p, num_kw)} with respect "
@@ -379,7 +404,7 @@ class _Checker:
             if status != "right":
                 return say(status, reason, judge, read)
             how += [reason] if reason else []     # the layout of a Jacobian it writes
-        layouts = "".join(f"; {r}" for r in how)
+        layouts = "".join(f"; {r}" for r in how) + (ZERO_TAIL if zero_tail else "")
         whole = _latex(p, num_kw, judge.g.lhs_latex)
         if num_kw in p.unnamed and _source(self.src, num.span):
             # a function the page does not name (f is matcalc's): the gradient of it

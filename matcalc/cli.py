@@ -5,7 +5,8 @@ module (as is, in a Markdown code block, or in a LaTeX verbatim block; `--backen
 jax|torch|array_api` for another array library); with `--jacobian` or `--hessian` both do so
 for the Jacobian of the objective (of any shape, numerator layout) or its Hessian instead of
 the gradient; `check --claim` says whether a hand-derived gradient is right, and `check`
-without `--claim` gives a verdict on every claimed derivative in the file (a whole post).
+without `--claim` gives a verdict on every claimed derivative in the file (a whole post),
+claimed Hessians included (``\\nabla^2 f = ...``: under a wrong one, "the Hessian: ...").
 `--format` is text, latex or markdown for every subcommand. What the reader skipped or
 inferred in the document (prose math, claims, fragments it cannot read) is listed on
 stderr. Exit status: 0 success, 1 a claim is wrong or ill-formed, 2 bad input (the message,

@@ -23,8 +23,9 @@ class Verdict:
     1-based), the claim as written (`claim`, LaTeX; `lhs`, the derivative it claims),
     `status` (one of STATUSES) and `reason` in words (LaTeX pieces between $...$). For a
     claim checked against a gradient, `gradient` is that gradient as ``∂f/∂x = ...`` (text)
-    and `gradient_latex` in LaTeX; `read` is the claim as matcalc read it (LaTeX), so a
-    misreading can be seen. `ok` is True only when right."""
+    and `gradient_latex` in LaTeX (a claimed Hessian's: the Hessian, ``∂²f/∂x² = ...``);
+    `read` is the claim as matcalc read it (LaTeX), so a misreading can be seen. `ok` is
+    True only when right."""
     line: int
     column: int
     claim: str
@@ -40,6 +41,12 @@ class Verdict:
     def ok(self) -> bool:
         return self.status == "right"
 
+    @property
+    def _shown(self) -> str:
+        """What `gradient` holds, as the report labels it: a claimed Hessian's is the
+        Hessian (``∂²f/∂x² = ...``, hessian_claims.py)."""
+        return "the Hessian" if self.gradient.startswith("∂²") else "the gradient"
+
     def __str__(self):
         return f"line {self.line}, column {self.column}: {self.status}: {plain(self.reason)}"
 
@@ -54,7 +61,7 @@ class Verdict:
             if self.read:
                 out += f"  \n  read as $${self.read}$$"
             if show:
-                out += f"  \n  the gradient: $${self.gradient_latex}$$"
+                out += f"  \n  {self._shown}: $${self.gradient_latex}$$"
             return out + (f"  \n  {LONG}" if long else "")
         if fmt == "latex":
             out = (f"\\item[{where}] \\textbf{{{self.status}}}: {latex_text(self.reason)}\n"
@@ -62,13 +69,13 @@ class Verdict:
             if self.read:
                 out += f"\n  read as \\[ {self.read} \\]"
             if show:
-                out += f"\n  the gradient: \\[ {self.gradient_latex} \\]"
+                out += f"\n  {self._shown}: \\[ {self.gradient_latex} \\]"
             return out + (f"\n  {latex_text(LONG)}" if long else "")
         out = f"{where}: {self.status}\n    {self.claim}\n    {plain(self.reason)}"
         if self.read:
             out += f"\n    read as: {self.read}"
         if show:
-            out += f"\n    the gradient: {self.gradient}"
+            out += f"\n    {self._shown}: {self.gradient}"
         return out + (f"\n    {plain(LONG)}" if long else "")
 
 

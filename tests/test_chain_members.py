@@ -77,7 +77,8 @@ def test_a_continued_row_that_cannot_be_read_is_noted_and_the_first_is_the_value
     # a shorthand the prose defines (\ell_j): the row cannot be compared, A is used
     g = check_gradient(ALIGNED.replace("{ROW}", r"\sum_j \ell_j"), "x",
                        f=lambda x: float(np.log(1 + x @ x)))
-    assert any("cannot be read" in n.reason for n in g.notes)
+    assert any("never introduces" in n.reason and "is not read" in n.reason
+               for n in g.notes)
 
 
 def test_members_that_agree_on_their_common_domain_are_one_reading():
@@ -86,3 +87,23 @@ def test_members_that_agree_on_their_common_domain_are_one_reading():
     doc = (r"$a \in \mathbb{R}$" "\n" r"\begin{align} f &= \log(a^2) \\ &= 2 \log |a| "
            r"\end{align}")
     check_gradient(doc, "a", f=lambda a: float(np.log(a ** 2)), kwargs=dict(a=0.7))
+
+
+def test_a_last_member_with_a_name_never_introduced_leaves_the_readable_one():
+    """``L = \\|y - X\\theta\\|^2 = \\sum_i (y^{(i)} - \\hat{y}^{(i)})^2`` with \\hat{y} never
+    introduced (corpus 204): the first member is the value, and the note names the name
+    the last one writes (it was refused: 'unknown name')."""
+    doc = (r"$X \in \mathbb{R}^{m \times n}, y \in \mathbb{R}^m, \theta \in \mathbb{R}^n$ "
+           r"$L = \|y - X\theta\|^2 = \sum_{i=1}^m (y^{(i)} - \hat{y}^{(i)})^2$")
+    g = check_gradient(doc, r"\theta", f=lambda theta, X, y: float(np.sum((y - X @ theta) ** 2)))
+    assert any(n.kind == "unreadable" and "never introduces" in n.reason and
+               "y^{(i)}" in n.reason for n in g.notes), [n.reason for n in g.notes]
+
+
+def test_a_declared_variable_chain_with_a_new_name_stays_refused():
+    """The chain defines a declared x and its last member writes a new name: a model
+    equation of the data or x's definition with a new input -- two readings, refused."""
+    doc = (r"$x \in \mathbb{R}^n, U \in \mathbb{R}^{n \times n}, z \in \mathbb{R}^n$ "
+           r"$x = Uz = Uz + \epsilon$ $f = x^T x$")
+    with pytest.raises(matcalc.MatcalcError):
+        matcalc.gradient(doc, "z")

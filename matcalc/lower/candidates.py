@@ -58,9 +58,15 @@ def _is_d(e) -> bool:
 def claimed_function(target):
     """The expression a claim's left side differentiates, when it is written as an
     expression (``\\frac{\\partial (a^Tx - x^Tx)}{\\partial x}``, ``\\frac{\\partial}{\\partial
-    x}(a^Tx - x^Tx)``); None for a name (``\\partial L / \\partial w``) or no derivative."""
+    x}(a^Tx - x^Tx)``), a Hessian's too (``\\nabla^2_x (x^T A x)``, `second.second_sides`);
+    None for a name (``\\partial L / \\partial w``) or no derivative."""
+    from .classify import is_second_derivative
+    from .second import second_sides
     e = None
-    if isinstance(target, S.Frac) and _is_d(target.den):
+    if is_second_derivative(target):
+        sides = second_sides(target)
+        e = sides.num if sides is not None else None
+    elif isinstance(target, S.Frac) and _is_d(target.den):
         e = _strip_d(target.num)        # also \frac{\partial a - b}{\partial x}: d on a only
     elif isinstance(target, S.BinOp) and target.op == S.MUL and \
             isinstance(target.left, S.Frac) and is_derivative(target.left) and \

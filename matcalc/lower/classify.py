@@ -8,7 +8,10 @@ them apart:
     "claim"         a claimed derivative: ``\\frac{\\partial f}{\\partial x} = ...``,
                     ``\\frac{d}{dx}(...) = ...``, ``\\nabla_x f = ...``, a definition whose
                     value is a derivative (``\\sigma' = \\frac{d\\sigma}{d\\zeta}``), a
-                    continued line ``&= ...``
+                    continued line ``&= ...``; a claimed second derivative
+                    (``\\nabla^2 f = ...``, ``\\frac{\\partial^2 f}{\\partial x \\partial
+                    x^T} = ...``, ``H = \\nabla^2 f``: `is_second_derivative`), judged by
+                    hessian_claims.py
     "differential"  a differential step ``dX = A\\,d\\alpha``
     "relation"      an identity or relation whose left side is not a name (``A:B = ...``),
                     or a value at a point (``x(0) = x_0``)
@@ -72,6 +75,26 @@ def is_gradient(e) -> bool:
     if isinstance(e, S.Sub):
         e = e.base
     return isinstance(e, S.Sym) and e.name == "nabla"
+
+
+def is_second_derivative(e) -> bool:
+    """``\\nabla^2 f``, ``\\nabla^2_x f(x)``, ``\\frac{\\partial^2 f}{\\partial x \\partial
+    x^T}``, ``\\frac{\\partial^2}{\\partial x^2} f`` (a second-derivative operator at the
+    head of `e`: what follows is a claimed Hessian, hessian_claims.py)."""
+    def squared(x, words):
+        if not (isinstance(x, S.Pow) and isinstance(x.exp, S.Num) and x.exp.value == "2"):
+            return False
+        b = x.base.base if isinstance(x.base, S.Sub) else x.base
+        return isinstance(b, S.Sym) and b.name in words and b.accent is None
+    h = _head(e)
+    if squared(h, ("nabla",)):
+        return True
+    if isinstance(h, S.Frac):
+        num = h.num
+        while isinstance(num, S.BinOp) and num.op == S.MUL:
+            num = num.left
+        return squared(num, D_WORDS)
+    return False
 
 
 def is_update(st) -> bool:
@@ -191,11 +214,12 @@ def kind_of_def(st: S.Def, declared, dims, indices) -> str | None:
         return "claim"                                   # a continued line: &= ...
     if is_differential(t):
         return "differential"
-    if is_derivative(_head(t)) or has_derivative(t) or is_gradient(_head(t)):
+    if is_derivative(_head(t)) or has_derivative(t) or is_gradient(_head(t)) or \
+            is_second_derivative(t):
         return "claim"
     if not namelike(t):
         return "relation"
-    if any(has_derivative(v) for v in (st.value,) + tuple(st.middle)):
+    if any(has_derivative(v) or is_second_derivative(v) for v in (st.value,) + tuple(st.middle)):
         return "claim"
     if is_update(st):
         return "update"

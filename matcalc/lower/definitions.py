@@ -47,6 +47,11 @@ def _why_not(err, span) -> str:
         return (f"applies {fn}, a function the document defines nowhere: a restatement "
                 f"of the member that is read (the chain says they are equal), not "
                 f"read itself ({short_error(err, span)})")
+    if msg.startswith("unknown name "):
+        name = msg[len("unknown name "):].split(":", 1)[0]
+        return (f"writes {name}, a name the document never introduces: it is not read, "
+                f"and not compared with the member that is (the chain says they are "
+                f"equal) ({short_error(err, span)})")
     return f"cannot be read ({short_error(err, span)})"
 
 
@@ -177,8 +182,10 @@ class DefinitionLowering(LoweringBase):
         something else)."""
         st = ds.stmt
         members = self._members(kw, st) if not ds.indices else []
-        if not members or getattr(err, "bare_message", "").startswith("unknown name"):
-            return None
+        if not members or (getattr(err, "bare_message", "").startswith("unknown name") and
+                           self.info[kw].decl_shape is not None):
+            return None     # a declared variable's equation with a new name: a model
+            #                 equation or a definition (`_model_equation`), two readings
         for k in range(len(members) - 1, -1, -1):
             m = members[k]
             member = DefSource(kw, dataclasses.replace(st, value=m, middle=tuple(members[:k])),

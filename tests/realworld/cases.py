@@ -1615,11 +1615,13 @@ CASES = [
          objective=r"\mathcal{L}_{\boldsymbol{\theta}, \boldsymbol{\phi}}(\mathbf{x})",
          expect="cannot read this subscript as an index"),
     Case("204_ridge_summary_md_L_ridge_theta.tex", r"\theta", ref_ridge_summary,
-         r"refused: the chain's last member \sum_{i=1}^m (y^{(i)} - \hat{y}^{(i)})^2 + "
-         r"\lambda \sum_{j=1}^n \theta_j^2 writes y^{(i)} and \hat{y}^{(i)}, which the summary "
-         r"never defines (the first member \|y - X\theta\|_2^2 + \lambda \|\theta\|_2^2 is "
-         r"readable)", "sample 5 q5: ridge regression (Markdown summary, line breaks lost)",
-         objective=r"\mathcal{L}_{\text{Ridge}}(\theta)", expect="unknown name y^{(i)}"),
+         "right", r"sample 5 q5: ridge regression (Markdown summary, line breaks lost; the "
+         r"chain's last member \sum_{i=1}^m (y^{(i)} - \hat{y}^{(i)})^2 + ... writes "
+         r"y^{(i)} and \hat{y}^{(i)}, which the summary never introduces: not read, noted, "
+         r"and the first member \|y - X\theta\|_2^2 + \lambda \|\theta\|_2^2 is the value; "
+         r"the claim \nabla_\theta L = -2X^T (y - X\theta) + 2\lambda \theta = 0 is judged "
+         r"right, its = 0 the first-order condition, not judged)",
+         objective=r"\mathcal{L}_{\text{Ridge}}(\theta)"),
     Case("205_ridge_ipynb_json_theta_delta.tex", r"\boldsymbol{\theta}",
          lambda theta, X, y, delta: float(np.sum((y - X @ theta) ** 2)
                                           + delta ** 2 * np.sum(theta ** 2)), R,
