@@ -734,6 +734,27 @@ def ref_completion_odot(X, Y, O):
 
 
 R = "right"
+
+def sample_xT_Ainv_x(rng):
+    n = int(rng.integers(2, 5))
+    # invertible and well conditioned, not symmetric (a missing transpose shows)
+    return dict(A=3.0 * np.eye(n) + 0.5 * rng.standard_normal((n, n)),
+                x=rng.standard_normal(n))
+
+
+def sample_tall(rng):
+    n = int(rng.integers(2, 4))
+    m = n + int(rng.integers(1, 4))
+    return dict(X=rng.standard_normal((m, n)))
+
+
+def ref_softmax_xent_last_layer(wL, hL, t):
+    z = wL @ hL
+    y = np.exp(z - z.max())
+    y = y / y.sum()
+    return float(-np.sum(t * np.log(y)))
+
+
 CASES = [
     Case("001_lstsq_norm.tex", "x", ref_lstsq, R, "least squares"),
     Case("002_lstsq_textbf.tex", "x", lambda A, x, b: 0.5 * ref_lstsq(A, x, b), R,
@@ -1720,4 +1741,69 @@ CASES = [
          r"as a formula (undefined function; ref None)",
          "sample 6 q11: bundle adjustment (Markdown notes)",
          expect="stacked vector"),
+    Case("220_trace_xtx_minus_a_techqa_f_X.tex", "X",
+         lambda X, A: float(np.trace((X.T @ X - A).T @ (X.T @ X - A))),
+         r"refused: f defined twice, the answer's f &= \|M\|^2_F = M:M with M never "
+         r"introduced (the answer's name for X^TX - A, in words nowhere): 'f is defined "
+         r"twice, and this definition cannot be compared'",
+         "sample 7 q1: tr((X^TX - A)^T (X^TX - A)) (math.SE mirror)", objective="f",
+         expect="defined twice"),
+    Case("221_kron_gauss_newton_techqa_F.tex", "X", None,
+         r"refused: \otimes, a Kronecker product, 'unknown command' (two readings named: a "
+         r"font or an operator); behind it the sizes of I, A, B, C, never given (ref None: "
+         r"(I \otimes X^T)AX fixes none of them)",
+         "sample 7 q1: ||(I kron X^T)AX + BX + C||^2 (math.SE mirror, Gauss-Newton)",
+         objective=r"F:F", expect=r"unknown command \otimes"),
+    Case("222_quadratic_inverse_sum_techqa_f_x.tex", "x", None,
+         r"refused: G = A + x_1 B_1 + \ldots + x_p B_p, an elided sum 'only understood in a "
+         r"range'; behind it q(x), a function R^n -> R^n never given, only 'its Jacobian is "
+         r"known' (undefined function; ref None)",
+         "sample 7 q2: q(x)^T G(x)^{-1} q(x) (math.SE mirror)", objective="f",
+         expect="elided run"),
+    Case("223_xT_Ainv_x_techqa_A.tex", "A",
+         lambda A, x: float(x @ np.linalg.solve(A, x)), R,
+         r"sample 7 q2: x^T A^{-1} x wrt A (math.SE mirror; the asked { \partial x^TA^{-1}x "
+         r"\over \partial A } read as the objective, noted; the Cookbook's (1) kept for check)",
+         objective="x^TA^{-1}x", sample=sample_xT_Ainv_x),
+    Case("224_det_xtx_kiwix_X.tex", r"\mathbf{X}",
+         lambda X: float(np.linalg.det(X.T @ X)), R,
+         r"sample 7 q3: det(X^T X) wrt X (math.SE mirror; \frac{d}{d\mathbf{X}} "
+         r"|\mathbf{X}^{T} \mathbf{X}| an operator applied to the objective, noted; Minka's "
+         r"2|X^TX|(X^TX)^{-1}X^T kept for check -- the transposed layout)",
+         objective=r"|\mathbf{X}^{T} \mathbf{X}|", sample=sample_tall),
+    Case("225_logdet_omega_vec_arqmath_x.tex", r"\mathbf{x }", None,
+         r"refused: the objective \log|\Omega(\mathbf{X })| is written only inside \frac"
+         r"{\partial ...}{\partial \mathbf{x }} = ??, and \mathbf{x }=vec(X) (vec in italics, "
+         r"defined in words as the vectorization); \Omega(\mathbf{X})_{T\times T} a size as a "
+         r"subscript of a function's value (ref None: x = vec(X) of a T x r matrix)",
+         "sample 7 q3: log|I_T + XX'| wrt vec(X) (ARQMath, math.SE 2017)",
+         objective=r"\log \left\vert \Omega \left( \mathbf{X }\right) \right\vert",
+         expect="is not defined in the document",
+         xfail="refused without a place: the objective written only inside a derivative"),
+    Case("226_softmax_xent_last_layer_blog_E_w.tex", r"\mathbf{w}^{(L)}",
+         ref_softmax_xent_last_layer, R,
+         r"sample 7 q4: softmax cross-entropy by the last layer's weights (blog notes; "
+         r"\mathbf{w}^{(L)} \in \mathbb{R}^{i\times j} read with i and j as sizes, t and "
+         r"h^{(L)} vectors inferred from their use, noted; t is not assumed one-hot: the "
+         r"gradient keeps (t^T 1) y - t)", objective="E"),
+    Case("227_softmax_yi_wrt_W_mse_y_i.tex", "W", None,
+         r"refused: y_i, entry i of the vector y = softmax(z) with i never fixed, asked as "
+         r"\frac{\partial{y_i}}{\partial{W}} (a Jacobian, one matrix per i; ref None); "
+         r"'objective y_i is not defined'",
+         "sample 7 q4: an entry of softmax(hW + b) wrt W (math.SE)", objective="y_i",
+         expect="is not defined in the document",
+         xfail="refused without a place: an entry of a defined vector as the objective"),
+    Case("228_bptt_rnn_hugo_escaped_L.tex", r"W\_{h z}", None,
+         r"refused: every subscript escaped for Markdown, \mathbf{h}\_{t} (Hugo renders "
+         r"'\_' as '_'): the RNN's names were not read, 'wrt is not a variable'; behind it "
+         r"h_t defined by h_{t-1} (a recurrence, h_0 never given) and y_t \log z_t of "
+         r"vectors z_t (ref None)",
+         "sample 7 q5: RNN cross-entropy through time (Hugo notes)",
+         objective=r"\mathcal{L}(\mathbf{x}, \mathbf{y})", expect="is not a variable"),
+    Case("229_gmm_loglik_techqa_L_mu_m.tex", r"\mu_m", None,
+         r"refused: \Sigma_m, \mu_m, x_n never declared: entry m of a vector or member m of a "
+         r"family (two readings, named); behind it \mathcal{N}(x_n|\mu_m, \Sigma_m), a "
+         r"density named, not written (ref None)",
+         "sample 7 q6: Gaussian mixture log-likelihood wrt a mean (math.SE mirror)",
+         objective="L", expect="two readings"),
 ]
