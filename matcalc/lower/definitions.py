@@ -26,6 +26,7 @@ from ..values import Cell, Val, fmt_shape as _fmt
 from ..read import syntax as S
 from .base import LoweringBase, short_error, walk_syntax
 from .declarations import DefSource, _same_shape
+from .definingsign import by_defining_sign
 
 
 def _position(st) -> str:
@@ -147,10 +148,13 @@ class DefinitionLowering(LoweringBase):
             raise failed[0][1]
         latex = self.info[kw].latex
         first_ds, first = got[0]
+        defined = any(by_defining_sign(self.src, ds.stmt) for ds, _ in got)
         for ds, e in failed:
             # a quantity the document never introduces is no notation the reader lacks:
-            # that definition may well mean something else, and cannot be compared
-            if getattr(e, "bare_message", "").startswith("unknown name"):
+            # that definition may well mean something else, and cannot be compared --
+            # unless a readable one is written f := ... (lower/definingsign.py)
+            if getattr(e, "bare_message", "").startswith("unknown name") and not (
+                    defined and not by_defining_sign(self.src, ds.stmt)):
                 raise self.perr(f"{latex} is defined twice, and this definition cannot be "
                                 f"compared with the one at line {first_ds.stmt.span.line}: "
                                 f"{short_error(e)}", ds.stmt.target) from e
@@ -164,7 +168,8 @@ class DefinitionLowering(LoweringBase):
         for ds, e in failed:
             self.note(ds.stmt, f"another definition of {latex}, which cannot be read "
                                f"({short_error(e)}); the one at line {first_ds.stmt.span.line} "
-                               f"is used", "unreadable")
+                               f"is used" + (" (written with a defining sign, :=)" if defined
+                                            else ""), "unreadable")
         self.defsrc[kw] = first_ds
         return first_ds, first
 

@@ -22,6 +22,7 @@ from .builtin_defs import objective_of_call
 from .candidates import (refuse_prose_mention, refuse_rival_claims,
                          refuse_rival_stationarity)
 from .declarations import DefSource, Info
+from .unwritten import locate
 
 
 
@@ -95,6 +96,12 @@ class ObjectiveChoice(LoweringBase):
                             f"{excerpt(self.src, st.target.span)} is no name, and a chain "
                             f"defines its first member only; write {objective} on the left, "
                             f"{objective}(...) = ...", m)
+        located = locate(self.src, objective, {
+            k: (self.info[k].latex, getattr(self.defsrc[k].stmt.target, "span", None)
+                if getattr(self.defsrc[k].stmt, "target", None) is not None else None)
+            for k in self.defsrc})
+        if located is not None:
+            raise located
         raise ParseError(f"objective {objective!r} is not defined in the document "
                          f"(definitions: {', '.join(self._defined_as(k) for k in self.defsrc)})")
 

@@ -42,6 +42,7 @@ from .scan import regions
 from .scripts import script_names
 from .tokens import SEP_WORDS
 from .emptyscripts import EMPTY_SCRIPT_NOTE, empty_script
+from .mdescapes import ESCAPE_NOTE
 from .words import clean, layout, nested_subscript, words
 
 MAX_TREE_DEPTH = 400
@@ -378,6 +379,9 @@ class _Reader:
                             "('///') inside it dropped (a source view's comment lines, "
                             "joined)")
                 self._note(self._region_span(r), why, "inferred")
+            if r.escapes:
+                self._note(self._region_span(r), f"{ESCAPE_NOTE} ({r.escapes} in this "
+                           "formula)", "inferred")
             if r.error is not None:
                 fail(k, r.error, raw=r.toks)
             for j in range(len(r.toks)):

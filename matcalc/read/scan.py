@@ -33,6 +33,7 @@ import re
 from ..errors import ParseError
 
 from .cutshort import CUT_SHORT_NOTE, cut_short
+from .mdescapes import escaped_script
 from .rst import has_rst_math, rst_math
 from .lost import (SOURCE_MARKER, STRING_JOIN, dollar_line, doubled_opener,
                    doubled_refusal, doubling, newline_escape, plain_words, single_only,
@@ -152,12 +153,13 @@ class Region:
     `markers` counts the source-comment markers (``///``) dropped inside it, `bullets` the
     list markers (``- `` opening each line of a pasted list, `list_bullets`)."""
     __slots__ = ("start", "end", "opener", "toks", "error", "bare", "doubled", "why",
-                 "markers", "bullets")
+                 "markers", "bullets", "escapes")
 
     def __init__(self, start, opener, bare=None, why=None):
         self.start, self.end, self.opener = start, None, opener
         self.toks, self.error, self.bare = [], None, bare
         self.doubled, self.why, self.markers, self.bullets = False, why, 0, 0
+        self.escapes = 0           # Markdown's '\\_' read as '_' (read/mdescapes.py)
 
     def __repr__(self):
         return f"Region({self.opener!r}, {self.start}:{self.end}, {len(self.toks)} toks)"
@@ -636,6 +638,10 @@ class _Scanner:
         else:
             name = " " if src.is_newline(j) else text[j]
             j += 1
+        if name == "_" and self.found and escaped_script(text, j):
+            self.found[-1].escapes += 1         # Markdown's escape of a subscript
+            self._emit(out, "char", "_", i, j)
+            return
         if name not in TEXT_COMMANDS and name not in ("begin", "end"):
             self._emit(out, "cmd", name, i, j)
             return
