@@ -1795,9 +1795,9 @@ CASES = [
          expect="is entry i of y"),
     Case("228_bptt_rnn_hugo_escaped_L.tex", r"W\_{h z}", None,
          r"refused: \mathcal{L} = -\sum_{t} y_{t} \log z_{t} reads y and z as inputs, the RNN "
-         r"in the array (h_t defined by h_{t-1}, a recurrence with h_0 never given; z_t = "
-         r"softmax(alpha_t), a vector per t) defines nothing it uses: 'wrt is not a "
-         r"variable' (ref None). Every subscript there is escaped for Markdown, "
+         r"in a \begin{array}{l} of three equations, read as a matrix ('unexpected =', "
+         r"skipped), defines nothing it uses: 'wrt is not a variable'; behind it h_t "
+         r"defined by h_{t-1}, a recurrence with h_0 never given (ref None). Every subscript there is escaped for Markdown, "
          r"\mathbf{h}\_{t} (Hugo renders '\_' as '_'): read as '_' since, noted -- it was "
          r"'unknown command \_'",
          "sample 7 q5: RNN cross-entropy through time (Hugo notes)",
