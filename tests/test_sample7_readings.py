@@ -11,6 +11,9 @@ float64 at random inputs against hand-written NumPy references (helpers.check_gr
   later ``f = ...`` that writes a name the document never introduces is a restatement,
   noted, not a rival; without a defining sign the two stay rivals, refused (220: "f is
   defined twice, and this definition cannot be compared");
+- a one-column array of equations that is the whole formula (``\\begin{array}{l} h = ...
+  \\\\\\\\ f = ... \\end{array}``) is the rows of a display, as it renders, noted; an array
+  used as an operand, or whose rows are no equations, stays an array (228: "unexpected =");
 - an objective the user names that no definition gives is refused at a place: an entry of
   a defined vector (``y_i`` after ``y = ...``) at the vector's definition, a text written
   only inside a derivative at its first occurrence (225, 227: refused without a place).
@@ -115,3 +118,32 @@ def test_objective_written_only_inside_a_derivative_is_located():
     e = refused(doc, "X", "is written here",
                 objective=r"\log \left\vert X \right\vert")
     assert e.line == 2
+
+
+# ------------------------------------------------------- a one-column array of equations
+def ref_stack(W, x, b):
+    a = np.tanh(W @ x + b)
+    return float(a @ a)
+
+
+@pytest.mark.parametrize("brk", [r"\\", r"\\\\"])
+def test_one_column_array_of_equations_is_rows(brk):
+    doc = (r"$W \in \mathbb{R}^{m \times n}, x \in \mathbb{R}^n, b \in \mathbb{R}^m$" "\n"
+           rf"$$ \begin{{array}}{{l}} a = \tanh(W x + b) {brk} f = a^T a \end{{array}} $$")
+    g = check_gradient(doc, "W", f=ref_stack, objective="f")
+    assert _noted(g, "one-column array whose rows are equations"), g.notes
+
+
+def test_array_as_an_operand_stays_an_array():
+    # a column vector of one-column array entries: no '=' in its rows
+    doc = (r"$x \in \mathbb{R}^2$" "\n"
+           r"$$ f = x^T \left( \begin{array}{c} 1 \\ 2 \end{array} \right) $$")
+    g = check_gradient(doc, "x", f=lambda x: float(x @ np.array([1.0, 2.0])))
+    assert not _noted(g, "one-column array whose rows are equations")
+
+
+def test_two_column_array_is_not_a_stack():
+    doc = (r"$x \in \mathbb{R}^n$" "\n"
+           r"$$ \begin{array}{ll} a = x & b = x \\ f = a^T b & g = 1 \end{array} $$")
+    with pytest.raises(matcalc.MatcalcError):
+        matcalc.gradient(doc, "x", objective="f")

@@ -10,6 +10,7 @@ Raises only a located `ParseError` (an unknown or unclosed environment).
 """
 from __future__ import annotations
 
+from .eqstack import _spec_end, equation_stack
 from .tokens import ARRAY_ENVS, DROPPED, DROPPED_WITH_ARG, IMPLIES, MATH_ENVS, SIZING, Tok, err
 
 
@@ -117,9 +118,15 @@ def clean(toks: list, source: str) -> list:
         t = toks[i]
         i += 1
         k, v = t.kind, t.value
-        in_array = bool(envs) and envs[-1][0].rstrip("*") in ARRAY_ENVS
+        in_array = bool(envs) and grids[-1] is not None
         if k == "begin":
             env = v.rstrip("*")
+            if env == "array" and equation_stack(toks, i - 1) is not None:
+                out.append(t.at("break"))       # rows of equations (read/eqstack.py)
+                i, _ = _spec_end(toks, i - 1)
+                envs.append((v, t))
+                grids.append(None)
+                continue
             if env in MATH_ENVS:
                 out.append(t.at("break"))
             elif env in ARRAY_ENVS:
@@ -140,7 +147,7 @@ def clean(toks: list, source: str) -> list:
                 raise err(f"\\end{{{v}}} without a matching \\begin{{{v}}}", t, source)
             envs.pop()
             grid = grids.pop()
-            if v.rstrip("*") in ARRAY_ENVS:
+            if grid is not None:
                 if out and out[-1].kind == "COMMA" and out[-1].value == "\\\\":
                     out.pop()
                 else:

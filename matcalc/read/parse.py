@@ -43,6 +43,7 @@ from .scripts import script_names
 from .tokens import SEP_WORDS
 from .emptyscripts import EMPTY_SCRIPT_NOTE, empty_script
 from .mdescapes import ESCAPE_NOTE
+from .eqstack import STACK_NOTE, equation_stack
 from .words import clean, layout, nested_subscript, words
 
 MAX_TREE_DEPTH = 400
@@ -390,6 +391,10 @@ class _Reader:
                     self._note(S.Span(a.line, a.col, b.end_line, b.end_col),
                                "a subscript group that opens with '_' (a subscript of an "
                                "empty base) is read as one subscript, as it renders",
+                               "inferred")
+                if equation_stack(r.toks, j) is not None:
+                    a = r.toks[j]
+                    self._note(S.Span(a.line, a.col, a.end_line, a.end_col), STACK_NOTE,
                                "inferred")
                 if empty_script(r.toks, j):
                     a, b = r.toks[j], r.toks[j + 2]

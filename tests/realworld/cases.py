@@ -1794,14 +1794,16 @@ CASES = [
          "sample 7 q4: an entry of softmax(hW + b) wrt W (math.SE)", objective="y_i",
          expect="is entry i of y"),
     Case("228_bptt_rnn_hugo_escaped_L.tex", r"W\_{h z}", None,
-         r"refused: \mathcal{L} = -\sum_{t} y_{t} \log z_{t} reads y and z as inputs, the RNN "
-         r"in a \begin{array}{l} of three equations, read as a matrix ('unexpected =', "
-         r"skipped), defines nothing it uses: 'wrt is not a variable'; behind it h_t "
-         r"defined by h_{t-1}, a recurrence with h_0 never given (ref None). Every subscript there is escaped for Markdown, "
-         r"\mathbf{h}\_{t} (Hugo renders '\_' as '_'): read as '_' since, noted -- it was "
-         r"'unknown command \_'",
+         r"refused: y_{t} in \mathcal{L} = -\sum_{t} y_{t} \log z_{t}, never declared: entry t "
+         r"of a vector y or member t of a family (two readings, named; z_t = softmax(alpha_t) "
+         r"is a vector per t); behind it h_t defined by h_{t-1}, a recurrence with h_0 never "
+         r"given (ref None). Read since, noted: every subscript escaped for Markdown, "
+         r"\mathbf{h}\_{t} (Hugo renders '\_' as '_'; it was 'unknown command \_'), and the "
+         r"model's three equations stacked in a \begin{array}{l}, the rows of the display "
+         r"(it was a matrix, 'unexpected ='); before, L's y and z were inputs and 'wrt is "
+         r"not a variable'",
          "sample 7 q5: RNN cross-entropy through time (Hugo notes)",
-         objective=r"\mathcal{L}(\mathbf{x}, \mathbf{y})", expect="is not a variable"),
+         objective=r"\mathcal{L}(\mathbf{x}, \mathbf{y})", expect="two readings"),
     Case("229_gmm_loglik_techqa_L_mu_m.tex", r"\mu_m", None,
          r"refused: \Sigma_m, \mu_m, x_n never declared: entry m of a vector or member m of a "
          r"family (two readings, named); behind it \mathcal{N}(x_n|\mu_m, \Sigma_m), a "
