@@ -17,7 +17,7 @@ from ..values import Val, describe, mlabel
 from .linalg import Det, LogDet
 from .reduce import LogSumExp, Softmax
 from .registry import CallOp, call_op
-from .structural import StopGrad
+from .structural import Reshape, StopGrad
 
 
 def _square(lw, v, e, what):
@@ -74,6 +74,22 @@ def _sqrt(lw, args, e, scope):
     from ..lower.matrixfunctions import refuse_matrix_function   # lower imports ops
     refuse_matrix_function(lw, "sqrt", v, e, "\\sqrt{...}", args[0])
     return Val(pow_(v.node, sp.Rational(1, 2)), v.labels, v.mat, v.row)
+
+
+def _vec(lw, args, e, scope):
+    """vec(X) stacks the columns of X into one column vector (the convention of every
+    text, the Matrix Cookbook's); a column vector is its own vec. A row vector, a scalar or
+    a family's member is refused (vec of which?)."""
+    v = lw.one_arg("vec", args, e, scope)
+    if v.index_labels or v.kind in ("s", "r"):
+        raise lw.serr(f"vec needs a column vector or a matrix, not {describe(v)}", e)
+    if v.kind == "c":
+        return v
+    rows, cols = v.mat
+    by_columns = contract([v.node], [v.labels], (cols, rows))     # X^T, row-major
+    n, m = v.mat_dims()
+    lab = mlabel()
+    return Val(Reshape(by_columns, (n * m,)), (lab,), (lab,))
 
 
 def _last_axis(lw, v, e, what):
@@ -136,6 +152,10 @@ for _op in [
            stops_gradient=True,
            examples=(dict(doc=r"x \in \mathbb{R}^n \\ f = \|x\|^2 \operatorname{sg}(x^T x)",
                           wrt="x", f=lambda x: (x @ x) ** 2, grad=lambda x: 2 * (x @ x) * x),)),
+    CallOp("vec", _vec, words=("vec",), runs=("vec",),
+           examples=_ex(r"X \in \mathbb{R}^{n\times m}, a \in \mathbb{R}^{nm} \\ "
+                        r"f = a^T \operatorname{vec}(X X^T X)", "X",
+                        lambda X, a: a @ (X @ X.T @ X).reshape(-1, order="F"))),
     CallOp("sqrt", _sqrt, commands=("sqrt",), words=("sqrt",), runs=("sqrt",),
            examples=_ex(r"x \in \mathbb{R}^n \\ f = \mathbf{1}^T \sqrt{x \odot x + 1}", "x",
                         lambda x: np.sum(np.sqrt(x * x + 1)))),

@@ -68,7 +68,19 @@ class Reshape(Node):
 
     @staticmethod
     def render(node, r):
-        return r.apply(r"\operatorname{vec}", "vec", node.arg)
+        """Row-major, as NumPy's reshape. A matrix read row by row into a vector is
+        ``vec(X^T)`` (vec stacks columns, the convention every text uses, and
+        ``\\operatorname{vec}`` reads back so); any other reshape is written with its
+        shape, ``reshape_{n \\times m}(a)`` (row-major: docs/notation.md) -- never a bare
+        vec, which a reader would take column by column."""
+        from ..ir import transpose
+        if node.arg.rank == 2 and node.rank == 1:
+            return r.apply(r"\operatorname{vec}", "vec", transpose(node.arg))
+        times = r" \times " if r.is_latex else "×"
+        shape = times.join(r._num(d) for d in node.shape)
+        if r.is_latex:
+            return r.apply(rf"\operatorname{{reshape}}_{{{shape}}}", "", node.arg)
+        return r.apply("", f"reshape_{{{shape}}}", node.arg)
 
     @staticmethod
     def render_entry(node, r, idx, used):
