@@ -77,7 +77,8 @@ class Reshape(Node):
         if node.arg.rank == 2 and node.rank == 1:
             return r.apply(r"\operatorname{vec}", "vec", transpose(node.arg))
         times = r" \times " if r.is_latex else "×"
-        shape = times.join(r._num(d) for d in node.shape)
+        dims = [r._num(d) for d in node.shape]
+        shape = times.join(f"({d})" if " " in d else d for d in dims)   # n×(m n), not n×m n
         if r.is_latex:
             return r.apply(rf"\operatorname{{reshape}}_{{{shape}}}", "", node.arg)
         return r.apply("", f"reshape_{{{shape}}}", node.arg)
