@@ -78,9 +78,30 @@ def _is_name(e, known) -> bool:
     return isinstance(e, (S.Sym, S.Sub, S.Apply)) and _name_of(e, known) is not None
 
 
-def written_function(target, params, known):
+def _between(src, a, b) -> str:
+    """The source text from the end of span `a` to the start of span `b` (spaces dropped)."""
+    from .claims import _source
+    gap = dataclasses.replace(a, line=a.end_line, column=a.end_column, end_line=b.line,
+                              end_column=b.column)
+    return "".join(_source(src, gap).split()) if (a.end_line, a.end_column) <= \
+        (b.line, b.column) else "?"
+
+
+def _bracketed(src, op, first, after) -> bool:
+    """Is the first term under the operator `op` exactly a bracketed group, ``\\nabla_x
+    (b^T x) + c``, closed before the next term `after` (then the scope is settled)?"""
+    return _between(src, op.span, first.span) in OPEN and \
+        _between(src, first.span, after.span).startswith(CLOSE)
+
+
+OPEN = ("(", "\\left(", "[", "\\left[", "\\{")
+CLOSE = (")", "\\right)", "]", "\\right]", "\\}")
+
+
+def written_function(target, params, known, src=""):
     """The `Written` function of a first-order claim's left side (`target`, its split-off
-    `params`: ``\\nabla_x (b^T x)``), or None: a name, no derivative, a second one."""
+    `params`: ``\\nabla_x (b^T x)``), or None: a name, no derivative, a second one, an
+    operator over a bracketed first term followed by others (its left side combines)."""
     if target is None or is_differential(target) or is_second_derivative(target):
         return None
     if params is not None:
@@ -101,6 +122,8 @@ def written_function(target, params, known):
         return None
     if len(terms) == 1:
         return Written(first, den, op)
+    if _bracketed(src, op, first, terms[1][1]):
+        return None                 # \nabla_x (b^T x) + c: a derivative plus c
     from .lower.operators import operator_operand
     whole = operator_operand(target, known)
     if whole is not None and whole.expr is not None:      # the text settles it
@@ -242,7 +265,7 @@ def judge_written(checker, claim, sides):
         if _name_of(num, known) is not None or (p is not None and p.written is not None
                                                  and num == p.written):
             return None
-    got = written_function(head.target, head.params, known)
+    got = written_function(head.target, head.params, known, checker.src)
     if got is None:
         return None
     stmt = claim.stmt
