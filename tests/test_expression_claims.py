@@ -215,3 +215,21 @@ def test_random_expressions_right_and_spoiled(kind, m, k, form, how):
     got = _by_line(matcalc.check_all(doc))
     assert got[2].status == "right", (doc, got[2].reason)
     assert got[3].status == "wrong", (doc, got[3].reason)
+
+
+def test_the_docs_example_says_what_it_says():
+    """docs/notation.md's "A claimed derivative of an expression written out": each line's
+    verdict, written after it, is the one check_all gives."""
+    import re
+    from pathlib import Path
+    text = (Path(__file__).parent.parent / "docs" / "notation.md").read_text()
+    section = text.split("### A claimed derivative of an expression written out", 1)[1]
+    body = re.search(r"```\n(.*?)```", section, re.S).group(1)
+    lines, want = [], {}
+    for k, line in enumerate(body.splitlines(), start=1):
+        claim, _, said = line.partition("$  ")
+        lines.append(claim + ("$" if said else ""))
+        if said:
+            want[k] = said.strip().split(":")[0].split(" ")[0]
+    got = _by_line(matcalc.check_all("\n".join(lines) + "\n"))
+    assert {k: got[k].status for k in want} == want
