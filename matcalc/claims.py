@@ -29,6 +29,9 @@ of the gradient. A left side summing entries of one derivative (``\\sum_k \\frac
 \\det X}{\\partial X_{ik}} X_{jk}``) is judged by `entry_sums`, or unchecked. A page that
 defines nothing and claims derivatives of several functions (a list of identities) has no
 one objective: each claim is judged against its own function (`identity_lists`).
+A claim about an expression written out (``\\frac{\\partial x^T A x}{\\partial x}``,
+``\\nabla_x (b^T x)``) is judged against that expression's own gradient, whatever the
+document's objective (`expression_claims`; ``\\nabla_x b^T x + c``: both scopes judged).
 A claimed second derivative (``\\nabla^2 f(x) = ...``, ``\\frac{\\partial^2 f}{\\partial x
 \\partial x^T} = ...``) is judged against the Hessian (`hessian_claims`), or said why not.
 A document that cannot be read at all raises, as `gradient` does.
@@ -350,7 +353,10 @@ class _Checker:
         num_kw = _name_of(num, known) if num is not None else None
         if num is not None and num_kw is None and p.written is not None and num == p.written:
             num_kw = p.objective        # the function the objective was read from (a claim's)
-        if num is None or num_kw is None:
+        if num is None:
+            return say("unchecked", "the function it differentiates is not written (an "
+                       "operator with nothing after it)")
+        if num_kw is None:
             return say("unchecked", "the derivative of an expression written out, not of a "
                        "quantity the document names")
         if num_kw not in p.defs:

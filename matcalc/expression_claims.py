@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from . import names
+from . import ir, names
+from .diff import DiffError
 from .errors import MatcalcError
 from .lower.base import walk_syntax
 from .lower.candidates import _strip_d, written
@@ -193,6 +194,8 @@ def _judged(checker, stmt, fn, den, parts=None):
             return ("unchecked", REASONS["no shape"].format(
                 f=f, names="$" + "$, $".join(missing) + "$"),
                 None, "", "")
+        if "not a scalar" in err.bare_message:       # \frac{\partial A x}{\partial x}: a Jacobian
+            return "unchecked", REASONS["not scalar"].format(f=f), None, "", ""
         return "unchecked", REASONS["unreadable"].format(f=f, err=err.bare_message), None, \
             "", ""
     known = set(problem.inputs) | set(problem.defs)
@@ -214,6 +217,8 @@ def _judged(checker, stmt, fn, den, parts=None):
             return Judge(page, g, checker.seed, checker.trials)
         except MatcalcError as err:
             return err
+        except (ir.IRError, DiffError) as err:      # as hessian_claims.py
+            return MatcalcError(f"cannot derive the gradient: {err}")
 
     def say(status, reason, judge=None, read=""):
         return status, reason, judge, read, wrt
