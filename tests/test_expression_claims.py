@@ -233,3 +233,10 @@ def test_the_docs_example_says_what_it_says():
             want[k] = said.strip().split(":")[0].split(" ")[0]
     got = _by_line(matcalc.check_all("\n".join(lines) + "\n"))
     assert {k: got[k].status for k in want} == want
+
+
+def test_an_operator_sum_set_to_zero_is_a_first_order_condition_either_way():
+    doc = (r"$w, b \in \mathbb{R}^n, \lambda \in \mathbb{R}$" "\n" r"$L = b^T w$" "\n"
+           r"$\nabla_w L + \lambda w = 0$" "\n")
+    (v,) = matcalc.check_all(doc)
+    assert v.status == "unchecked" and "first-order condition" in v.reason
