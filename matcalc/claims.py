@@ -29,6 +29,9 @@ of the gradient. A left side summing entries of one derivative (``\\sum_k \\frac
 \\det X}{\\partial X_{ik}} X_{jk}``) is judged by `entry_sums`, or unchecked. A page that
 defines nothing and claims derivatives of several functions (a list of identities) has no
 one objective: each claim is judged against its own function (`identity_lists`).
+A claim about an expression written out (``\\frac{\\partial x^T A x}{\\partial x}``,
+``\\nabla_x (b^T x)``) is judged against that expression's own gradient, whatever the
+document's objective (`expression_claims`; ``\\nabla_x b^T x + c``: both scopes judged).
 A claimed second derivative (``\\nabla^2 f(x) = ...``, ``\\frac{\\partial^2 f}{\\partial x
 \\partial x^T} = ...``) is judged against the Hessian (`hessian_claims`), or said why not.
 A document that cannot be read at all raises, as `gradient` does.
@@ -207,7 +210,8 @@ def _claims(document: S.Document):
     keywords the document defines)."""
     lw = Lowerer(document)
     lw.collect()
-    kept = {id(st) for st in lw.claims}
+    from .expression_claims import operator_sum
+    kept = {id(st) for st in lw.claims} | {id(st) for st in lw.not_defs if operator_sum(st)}
     out, prev = [], None
     for st in document.statements:
         if id(st) not in kept:
@@ -320,7 +324,12 @@ class _Checker:
         if hessian_form(lhs_stmt) is not None:       # a claimed second derivative
             status, reason, judge, read, wrt = judge_hessian(self, claim)
             return say(status, reason, judge, read)
+        from .expression_claims import judge_written
         sides = self.sides(lhs_stmt)
+        written = judge_written(self, claim, sides)    # of an expression written out
+        if written is not None:
+            status, reason, judge, read, wrt = written
+            return say(status, reason, judge, read)
         if sides is None:
             if _has_derivative(lhs_stmt.target):
                 from .entry_sums import judge_entry_sum
@@ -344,7 +353,10 @@ class _Checker:
         num_kw = _name_of(num, known) if num is not None else None
         if num is not None and num_kw is None and p.written is not None and num == p.written:
             num_kw = p.objective        # the function the objective was read from (a claim's)
-        if num is None or num_kw is None:
+        if num is None:
+            return say("unchecked", "the function it differentiates is not written (an "
+                       "operator with nothing after it)")
+        if num_kw is None:
             return say("unchecked", "the derivative of an expression written out, not of a "
                        "quantity the document names")
         if num_kw not in p.defs:
@@ -380,6 +392,22 @@ class _Checker:
             return say("unchecked", f"{_latex(p, num_kw)} is not written in terms of "
                        f"{_latex(p, wrt)} in the document, so the partial derivative depends "
                        f"on how it is written")
+        def whole(judge):
+            if num_kw in p.unnamed and _source(self.src, num.span):
+                # a function the page does not name (f is matcalc's): the gradient of it
+                return f"the gradient of ${_source(self.src, num.span)}$"
+            return _latex(p, num_kw, judge.g.lhs_latex)
+        return self.closed_forms(say, st, p, wrt, lambda: self.judge(num_kw, wrt),
+                                 whole, transposed, index_syntax, _latex(p, num_kw))
+
+    def closed_forms(self, say, st, p, wrt, get_judge, whole, transposed, index_syntax,
+                     f_latex):
+        """The verdict (by `say`) on the right sides of `st` claimed for the gradient by
+        `wrt` (a keyword of problem `p`) that `get_judge()` gives (a Judge, or the
+        MatcalcError of deriving it); `whole(judge)` names that gradient in a right
+        verdict, `f_latex` its function in a refusal. Shared by named claims and claims
+        about an expression written out (expression_claims.py)."""
+        known = set(p.inputs) | set(p.defs)
         parts = tuple(st.middle) + (st.value,)     # a continued line's middles too
         parts = [e for e in parts if not _has_derivative(e) or _named_derivatives(e, known)]
         if not parts:
@@ -389,9 +417,9 @@ class _Checker:
             return say("unchecked", STATIONARY)
         zero_tail = len(parts) > 1 and _is_zero(parts[-1])
         parts = parts[:-1] if zero_tail else parts
-        judge = self.judge(num_kw, wrt)
+        judge = get_judge()
         if isinstance(judge, MatcalcError):
-            return say("unchecked", f"cannot differentiate {_latex(p, num_kw)} with respect "
+            return say("unchecked", f"cannot differentiate {f_latex} with respect "
                        f"to {_latex(p, wrt)}: {judge.bare_message}")
         if transposed and len(p.shape_of(wrt)) != 2:
             return say("unchecked", f"a derivative by the transpose of {_latex(p, wrt)}, "
@@ -405,10 +433,7 @@ class _Checker:
                 return say(status, reason, judge, read)
             how += [reason] if reason else []     # the layout of a Jacobian it writes
         layouts = "".join(f"; {r}" for r in how) + (ZERO_TAIL if zero_tail else "")
-        whole = _latex(p, num_kw, judge.g.lhs_latex)
-        if num_kw in p.unnamed and _source(self.src, num.span):
-            # a function the page does not name (f is matcalc's): the gradient of it
-            whole = f"the gradient of ${_source(self.src, num.span)}$"
+        whole = whole(judge)
         if transposed:
             return say("right", f"equals the transpose of {whole} (the derivative by "
                        f"${p.latex.get(wrt, wrt)}^\\top$) at every point tried{layouts}",
@@ -555,7 +580,11 @@ def check_all(doc, objective=None, wrt=None, seed: int = 0, trials: int = 3) -> 
         problem, _ = _lower(document, objective)
     except MatcalcError:
         if listed is None:
-            raise
+            from .identity_lists import check_alone
+            alone = check_alone(document, seed, trials)     # \nabla_x b^T x + c = b alone
+            if alone is None:
+                raise
+            return alone
         # a list of identities, each of its own function: no one objective to read
         return check_each(document, listed, wrt, seed, trials)
     only = _resolve_wrt(problem, wrt) if wrt is not None else None

@@ -24,6 +24,7 @@ from . import names
 from .claims import _has_derivative, unreadable_verdict
 from .entry_sums import judge_entry_sum
 from .errors import MatcalcError
+from .expression_claims import judge_unread
 from .lower.base import walk_syntax
 from .lower.classify import is_differential
 from .notes import Note
@@ -52,7 +53,7 @@ def _looks_claimed(st, source) -> bool:
     return "=" in text and any(w in text for w in ("\\partial", "\\nabla", "\\frac{d"))
 
 
-def identity_groups(document: S.Document):
+def identity_groups(document: S.Document, least: int = 2):
     """(the claim groups, the other statements, the fragments written as claims that
     cannot be read) when `document` is a list of identities: it defines nothing (every
     equation's left side holds a derivative) and claims at least two derivatives; else
@@ -76,7 +77,8 @@ def identity_groups(document: S.Document):
                 # an expression standing alone is a mention (``Traces of $XA$``) or a
                 # derivative asked for without a value: no claim's rival, not kept
                 context.append(st)
-    return (groups, context, broken) if len(groups) + len(broken) >= 2 and groups else None
+    return (groups, context, broken) if len(groups) + len(broken) >= least and groups \
+        else None
 
 
 def _variable_keyword(target):
@@ -185,7 +187,9 @@ def check_each(document: S.Document, found, wrt=None, seed: int = 0,
         try:
             got = check_all(page, seed=seed, trials=trials)
         except MatcalcError as err:
-            got = Verdicts([_unchecked(group, document, err)])
+            # \nabla_x b^T x + c: judged in both scopes of the operator (expression_claims)
+            got = Verdicts(judge_unread(page, group.statements, seed, trials) or
+                           [_unchecked(group, document, err)])
         got = Verdicts(_entry_sum(v, page, group, seed, trials) for v in got)
         out.extend(got)
         notes.extend(n for n in got.notes if n not in notes)
@@ -197,3 +201,15 @@ def check_each(document: S.Document, found, wrt=None, seed: int = 0,
                       f"no objective defined): each claim is judged against the function "
                       f"under its own derivative operator", "", "inferred")] + notes
     return out
+
+
+def check_alone(document: S.Document, seed: int = 0, trials: int = 3):
+    """The verdicts of a page that defines nothing and claims one derivative of an
+    expression written out that the reader refuses as an objective (an operator whose
+    scope has two readings), judged by `expression_claims`; None for any other page (its
+    error stands)."""
+    found = identity_groups(document, least=1)
+    if found is None or len(found[0]) != 1 or found[2]:
+        return None
+    got = judge_unread(document, found[0][0].statements, seed, trials)
+    return Verdicts(got) if got is not None else None
