@@ -53,3 +53,12 @@ def test_row_major_reshapes_print_with_their_shape():
     assert "reshape_{n×m}" in text, text
     # the matrix read back into a vector is vec of its transpose, never a bare vec(matrix)
     assert "vec(" in text and "ᵀ" in text.split("vec(", 1)[1], text
+
+
+def test_a_declared_text_or_mathrm_vec_is_a_name():
+    """The fuzzer's \\text{vec} \\in \\{0,1\\}^n is a name, and matcalc prints a multi-letter
+    name as \\mathrm{vec}: only \\operatorname{vec} is the operator, so answers read back."""
+    doc = (r"$\text{vec} \in \mathbb{R}^{n}, x \in \mathbb{R}^n$ "
+           r"$f = \text{vec}^T x + x^T \mathrm{vec}$")
+    g = check_gradient(doc, "x", lambda vec, x: float(2 * vec @ x))
+    assert matcalc.check(doc, "x", claim=g.latex()).ok

@@ -152,7 +152,7 @@ for _op in [
            stops_gradient=True,
            examples=(dict(doc=r"x \in \mathbb{R}^n \\ f = \|x\|^2 \operatorname{sg}(x^T x)",
                           wrt="x", f=lambda x: (x @ x) ** 2, grad=lambda x: 2 * (x @ x) * x),)),
-    CallOp("vec", _vec, words=("vec",), runs=("vec",),
+    CallOp("vec", _vec, operator_words=("vec",),
            examples=_ex(r"X \in \mathbb{R}^{n\times m}, a \in \mathbb{R}^{nm} \\ "
                         r"f = a^T \operatorname{vec}(X X^T X)", "X",
                         lambda X, a: a @ (X @ X.T @ X).reshape(-1, order="F"))),

@@ -43,7 +43,8 @@ from typing import Callable, Optional
 FUNCTIONS: dict = {}      # name -> Function
 CALLS: dict = {}          # name -> CallOp
 NODE_OPS: dict = {}       # IR node class -> the same class (its block)
-_SPELLINGS = {"command": {}, "word": {}, "run": {}, "letter": {}, "claim_letter": {}}
+_SPELLINGS = {"command": {}, "word": {}, "operator_word": {}, "run": {}, "letter": {},
+              "claim_letter": {}}
 _FUSED: dict = {}          # (outer, inner) -> the Function name outer(inner(x)) is
 
 
@@ -86,10 +87,15 @@ class CallOp:
     runs: tuple = ()
     examples: tuple = ()          # dict(doc, wrt, f[, grad]): the registry tests run them
     stops_gradient: bool = False  # sg(x): its value, with no derivative through it
+    # spelled only as an operator name (\operatorname{vec}): in \text{vec} and \mathrm{vec}
+    # the word stays a name a document may declare (\text{vec} \in \{0,1\}^n), as
+    # matcalc prints a multi-letter name (\mathrm{vec}), so its answers read back
+    operator_words: tuple = ()
 
 
 def _spell(entry):
     for kind, spellings in (("command", entry.commands), ("word", entry.words),
+                            ("operator_word", getattr(entry, "operator_words", ())),
                             ("run", entry.runs), ("letter", getattr(entry, "letters", ())),
                             ("claim_letter", getattr(entry, "claim_letters", ()))):
         for s in spellings:
@@ -119,9 +125,10 @@ def node_op(cls):
 
 def spelled(kind: str, text: str) -> Optional[str]:
     """The op a spelling names: kind "command" (``\\exp``), "word" (inside a font or
-    ``\\operatorname``), "run" (bare letters), "letter" (a letter's name that is the
-    function where the document gives it no other meaning) or "claim_letter" (the same,
-    inside a claimed derivative); None if no op is spelled so."""
+    ``\\operatorname``), "operator_word" (inside ``\\operatorname`` only), "run" (bare
+    letters), "letter" (a letter's name that is the function where the document gives it
+    no other meaning) or "claim_letter" (the same, inside a claimed derivative); None if
+    no op is spelled so."""
     return _SPELLINGS[kind].get(text)
 
 

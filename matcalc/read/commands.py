@@ -27,6 +27,8 @@ def word_token(t, word, font, source):
     """A word written in a font command or \\text: FUNC / SEP / HOLD / NAME / None (letters)."""
     if ops.spelled("word", word):
         return t.at("FUNC", ops.spelled("word", word))
+    if font == "operatorname" and ops.spelled("operator_word", word):
+        return t.at("FUNC", ops.spelled("operator_word", word))
     if word in SEP_WORDS:
         return t.at("SEP", word)
     if word.lower() in HOLD_TEXT:
