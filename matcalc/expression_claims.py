@@ -136,6 +136,7 @@ def _page(document, fn, defined):
     """The document's statements without its claims, `fn` standing alone after them; its
     definitions too when `fn` uses none of the keywords `defined` (then the names of `fn`
     get sizes inferred from it, as on a page that defines nothing)."""
+    from .claims import _has_derivative
     uses = {names.keyword_of(n) for n in walk_syntax(fn) if isinstance(n, (S.Sym, S.Sub))}
 
     def claim(st):
@@ -144,12 +145,9 @@ def _page(document, fn, defined):
             return True         # a definition fn does not use
         if isinstance(st, S.Def):
             t = st.target
-            return t is None or is_differential(t) or any(
-                is_derivative(n) or (isinstance(n, S.Sym) and n.name == "nabla")
-                for n in walk_syntax(t))
+            return t is None or is_differential(t) or _has_derivative(t)
         if isinstance(st, S.Bare):
-            return any(is_derivative(n) or (isinstance(n, S.Sym) and n.name == "nabla")
-                       for n in walk_syntax(st.value))
+            return _has_derivative(st.value)
         return False
     kept = tuple(st for st in document.statements if not claim(st))
     return dataclasses.replace(document, statements=kept + (S.Bare(fn, span=fn.span),))

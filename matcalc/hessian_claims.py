@@ -81,6 +81,11 @@ class HessianJudge(Judge):
     intermediate is held constant (a stop-gradient's second derivative is refused by
     `hessian` itself)."""
 
+    @property
+    def claim_shape(self):
+        """Claims are read in the Hessian's shape, shape(x) + shape(y)."""
+        return tuple(self.g.node.shape)
+
     def held_right(self, got):
         return None
 
@@ -99,10 +104,7 @@ def _hessian(checker, objective, x, y):
             problem, _ = _lower(checker.document, objective)
             gp, gkw, g, gsteps = gradient_problem(problem, x)
             h = Hessian(jacobian_of(gp, gkw, y), problem, x, y, g, gsteps, gp)
-            judge = HessianJudge.__new__(HessianJudge)
-            judge.claim_shape = tuple(h.node.shape)
-            Judge.__init__(judge, checker.document, h, checker.seed, checker.trials)
-            cache[key] = judge
+            cache[key] = HessianJudge(checker.document, h, checker.seed, checker.trials)
         except MatcalcError as err:
             cache[key] = err
         except (ir.IRError, DiffError) as err:      # as claims.py's differential steps

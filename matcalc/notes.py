@@ -11,6 +11,8 @@ context: a dimension equation, a layout, a renaming).
 """
 from __future__ import annotations
 
+import bisect
+
 from dataclasses import dataclass
 
 MAX_TEXT = 70
@@ -35,6 +37,14 @@ def offsets(source: str):
     for ln in source.splitlines(keepends=True):
         starts.append(starts[-1] + len(ln))
     return starts
+
+
+def position(starts, i):
+    """The 1-based (line, column) of offset `i`, given the line `starts` of `offsets`
+    (an offset past the end is on the last line)."""
+    nlines = max(1, len(starts) - 1)
+    line = max(0, min(bisect.bisect_right(starts, i) - 1, nlines - 1))
+    return line + 1, i - starts[line] + 1
 
 
 def span_text(source: str, span) -> str:

@@ -17,21 +17,15 @@ the span of its left side). Pure: reads the text, changes nothing.
 """
 from __future__ import annotations
 
-import bisect
 import re
 
 from ..errors import ParseError
+from ..notes import offsets, position
 
 # the objective read as `base_index`: a name (a command or a letter, a font around it
 # allowed), then a one-letter subscript, braced or not
 _ENTRY = re.compile(r"^\s*(?P<base>\\[A-Za-z]+\s*\{[^{}]*\}|\\[A-Za-z]+|[A-Za-z])\s*_\s*"
                     r"(?:\{\s*(?P<b>[A-Za-z])\s*\}|(?P<i>[A-Za-z]))\s*$")
-
-
-def _position(src: str, offset: int):
-    starts = [0] + [m.end() for m in re.finditer(r"\n", src)]
-    line = bisect.bisect_right(starts, offset) - 1
-    return line + 1, offset - starts[line] + 1
 
 
 def _in_comment_line(src: str, offset: int) -> bool:
@@ -66,8 +60,9 @@ def locate(src: str, objective: str, defs: dict):
                 if not _in_comment_line(src, h.start())), None)
     if hit is None:
         return None
-    line, col = _position(src, hit.start())
-    end_line, end_col = _position(src, hit.end())
+    starts = offsets(src)
+    line, col = position(starts, hit.start())
+    end_line, end_col = position(starts, hit.end())
     return ParseError(f"objective {objective!r} is written here, but no formula the reader "
                       f"reads defines it (it is not the left side of a definition: set a "
                       f"name equal to it, f = ...)", line, col, src,

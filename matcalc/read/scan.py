@@ -27,10 +27,10 @@ end is unknown). `scan` raises the first region's error.
 """
 from __future__ import annotations
 
-import bisect
 import re
 
 from ..errors import ParseError
+from ..notes import offsets, position
 
 from .cutshort import CUT_SHORT_NOTE, cut_short
 from .mdescapes import escaped_script
@@ -47,14 +47,10 @@ from .tokens import (IGNORED_CHARS, MATH_ENVS, PUNCT, TEXT_COMMANDS, Tok, UNICOD
 class _Src:
     def __init__(self, text):
         self.text = text
-        self.starts = [0]
-        for ln in text.splitlines(keepends=True):
-            self.starts.append(self.starts[-1] + len(ln))
+        self.starts = offsets(text)
 
     def pos(self, i):
-        nlines = max(1, len(self.starts) - 1)
-        line = max(0, min(bisect.bisect_right(self.starts, i) - 1, nlines - 1))
-        return line + 1, i - self.starts[line] + 1
+        return position(self.starts, i)
 
     def tok(self, kind, value, i, j, sp):
         l1, c1 = self.pos(i)
